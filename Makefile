@@ -1,0 +1,36 @@
+# ecombalance: `make report` (the main job) and `make test` (the tests). Both set up .venv first if needed.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+# torch is installed from TORCH_SPEC. The default takes the CPU wheel; for a CUDA build see README.md.
+TORCH_SPEC ?= torch==2.13.0
+PROFILE ?= quick
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.ecombalance-installed
+
+.PHONY: setup report test lab clean distclean
+
+setup: $(STAMP)
+
+# torch and the package install in one resolve, so no dependency can swap the pinned torch for another build.
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet "$(TORCH_SPEC)" -e ".[test]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ecombalance)" >/dev/null
+	@touch $(STAMP)
+
+report: $(STAMP)
+	$(BIN)/ecombalance report --profile $(PROFILE)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+clean:
+	rm -rf reports .pytest_cache
+	find . -name __pycache__ -not -path "./$(VENV)/*" -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) lib/*.egg-info

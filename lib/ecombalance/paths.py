@@ -1,0 +1,35 @@
+"""Where the project's notebooks, parameter profiles and data live."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def project_root() -> Path:
+    """The checkout that holds ``notebooks/`` and ``params/``.
+
+    ``ECOMBALANCE_HOME`` wins; otherwise the checkout this (editable) package was installed
+    from; otherwise the current directory.
+    """
+    env = os.environ.get("ECOMBALANCE_HOME")
+    if env:
+        return Path(env).resolve()
+    checkout = PACKAGE_DIR.parents[1]
+    if (checkout / "notebooks").is_dir():
+        return checkout
+    return Path.cwd()
+
+
+def notebooks_dir() -> Path:
+    return project_root() / "notebooks"
+
+
+def params_dir() -> Path:
+    return project_root() / "params"
+
+
+def data_dir() -> Path:
+    return project_root() / "data"

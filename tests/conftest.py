@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def write_notebook(path: Path, parameters: str, *cells: str) -> Path:
+    """A notebook whose first code cell (tagged `parameters`) is ``parameters``."""
+    first = new_code_cell(parameters, metadata={"tags": ["parameters"]})
+    nb = new_notebook(
+        cells=[new_markdown_cell("# test notebook"), first, *map(new_code_cell, cells)],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture
+def root() -> Path:
+    return ROOT

@@ -1,0 +1,31 @@
+import math
+
+import numpy as np
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+from ecombalance import headline
+
+
+def test_record_returns_json_scalars():
+    out = headline.record(a=np.float32(0.5), b=np.int64(3), c=True, d="x", e=math.nan, f=None)
+    assert out == {"a": 0.5, "b": 3, "c": True, "d": "x", "e": None, "f": None}
+    assert type(out["b"]) is int and type(out["a"]) is float
+
+
+def test_record_rejects_non_scalars_and_nothing():
+    with pytest.raises(TypeError, match="headline 'x': list is not a number"):
+        headline.record(x=[1, 2])
+    with pytest.raises(ValueError, match="at least one"):
+        headline.record()
+
+
+def test_read_collects_records_in_order_later_wins():
+    def out(data):
+        return new_output("display_data", data={headline.HEADLINE_MIME: data, "text/markdown": "t"})
+
+    nb = new_notebook(cells=[
+        new_code_cell("", outputs=[out({"a": 1, "b": 2})]),
+        new_code_cell("", outputs=[new_output("stream", name="stdout", text="hi"), out({"b": 3})]),
+    ])
+    assert headline.read(nb) == {"a": 1, "b": 3}
