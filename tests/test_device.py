@@ -1,0 +1,61 @@
+import pytest
+import torch
+
+from ecombalance import device as dev
+
+
+def test_auto_is_cpu_without_cuda(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert dev.resolve_device("auto") == torch.device("cpu")
+    assert dev.autocast_dtype(torch.device("cpu")) is None
+
+
+def test_auto_picks_cuda_and_bf16_when_present(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda: True)
+    device = dev.resolve_device("auto")
+    assert device == torch.device("cuda")
+    assert dev.autocast_dtype(device) is torch.bfloat16
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda: False)
+    assert dev.autocast_dtype(device) is None
+
+
+def test_cuda_without_gpu_explains(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(RuntimeError, match="torch sees no CUDA GPU.*device='auto'"):
+        dev.resolve_device("cuda")
+
+
+@pytest.mark.parametrize("bad, error, message", [
+    ("gpu", ValueError, "unknown device 'gpu'"), (0, TypeError, "device must be"),
+])
+def test_bad_devices(bad, error, message):
+    with pytest.raises(error, match=message):
+        dev.resolve_device(bad)
+
+
+def test_precision_choices():
+    cpu = torch.device("cpu")
+    assert dev.autocast_dtype(cpu, "bf16") is torch.bfloat16
+    assert dev.autocast_dtype(cpu, "fp32") is None
+    with pytest.raises(ValueError, match="precision must be one of"):
+        dev.autocast_dtype(cpu, "half")
+
+
+def test_autocast_on_cpu_runs_matmul_in_bf16():
+    cpu = torch.device("cpu")
+    a = torch.randn(4, 4)
+    with dev.autocast(cpu, torch.bfloat16):
+        assert (a @ a).dtype is torch.bfloat16
+    with dev.autocast(cpu, None):
+        assert (a @ a).dtype is torch.float32
+
+
+def test_seed_everything_repeats():
+    dev.seed_everything(3)
+    first = torch.rand(3), torch.randn(2)
+    dev.seed_everything(3)
+    second = torch.rand(3), torch.randn(2)
+    assert all(torch.equal(a, b) for a, b in zip(first, second))
+    with pytest.raises(TypeError, match="seed must be an int"):
+        dev.seed_everything("3")
