@@ -1,0 +1,409 @@
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+from imblearn.combine import SMOTEENN, SMOTETomek
+from imblearn.metrics import geometric_mean_score
+from imblearn.over_sampling import (
+    ADASYN,
+    SMOTE,
+    SMOTEN,
+    SMOTENC,
+    SVMSMOTE,
+    BorderlineSMOTE,
+    RandomOverSampler,
+)
+from imblearn.under_sampling import EditedNearestNeighbours, RandomUnderSampler, TomekLinks
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score, recall_score
+from sklearn.model_selection import StratifiedKFold, cross_validate
+from sklearn.neural_network import MLPClassifier
+from sklearn.tree import DecisionTreeClassifier
+
+from ecombalance import resampling
+from ecombalance.resampling import SmallClassWarning, make_sampler
+
+CASE = {"c1": 400, "c2": 150, "c3": 50}
+
+
+def blobs(counts=(120, 40, 12), n_features=4, seed=0, labels=("a", "b", "c")):
+    rng = np.random.default_rng(seed)
+    y = np.repeat(labels, counts)
+    centres = {label: 1.5 * i for i, label in enumerate(labels)}
+    X = rng.normal(size=(len(y), n_features)) + np.array([centres[v] for v in y])[:, None]
+    return X, y
+
+
+def categorical_frame(counts=(120, 40, 12), seed=0, numeric=True):
+    rng = np.random.default_rng(seed)
+    y = np.repeat(["a", "b", "c"], counts)
+    shift = {"a": 0, "b": 1, "c": 2}
+    colours = np.array(["red", "green", "blue", "black"])
+    frame = pd.DataFrame(
+        {
+            "colour": pd.Categorical(colours[(rng.integers(0, 2, len(y)) + [shift[v] for v in y]) % 4]),
+            "size": pd.Categorical(rng.choice(["s", "m", "l"], len(y))),
+        }
+    )
+    if numeric:
+        frame["price"] = rng.normal(size=len(y)) + [shift[v] for v in y]
+    return frame, y
+
+
+# --- the design document's worked examples ---------------------------------------------------------
+
+
+def test_worked_examples_match_the_document_exactly():
+    result = resampling.worked_examples(CASE, random_state=0)
+    assert result.counts.values.tolist() == [[400, 150, 50], [300, 150, 50], [300, 150, 150]]
+    assert list(result.counts.columns) == ["c1", "c2", "c3"]
+    # every class-3 sample appears exactly three times: itself and two extra copies
+    assert len(result.appearances) == 50 and (result.appearances == 3).all()
+    labels = np.repeat(list(CASE), list(CASE.values()))
+    kept = pd.Series(result.sample_indices).value_counts()
+    c1, c2 = kept.index[labels[kept.index] == "c1"], kept.index[labels[kept.index] == "c2"]
+    assert len(c1) == 300 and (kept[c1] == 1).all()  # 100 rows of class 1 removed, none copied
+    assert sorted(c2) == list(range(400, 550)) and (kept[c2] == 1).all()  # class 2 untouched
+
+
+def test_worked_examples_from_labels_equals_from_counts():
+    labels = np.repeat(list(CASE), list(CASE.values()))
+    from_labels = resampling.worked_examples(labels, random_state=3)
+    from_counts = resampling.worked_examples(CASE, random_state=3)
+    pd.testing.assert_frame_equal(from_labels.counts, from_counts.counts)
+    np.testing.assert_array_equal(from_labels.sample_indices, from_counts.sample_indices)
+
+
+def test_imblearn_default_over_sampling_draws_with_replacement():
+    # the same counts, but copies drawn with replacement: 3 appearances on average, not each
+    result = resampling.worked_examples(CASE, random_state=0, replacement=True)
+    assert result.counts.values.tolist()[-1] == [300, 150, 150]
+    assert result.appearances.sum() == 150 and result.appearances.nunique() > 1
+
+
+def test_even_over_sampler_remainder_is_drawn_without_replacement():
+    X, y = np.arange(10).reshape(-1, 1), np.array([0] * 7 + [1] * 3)
+    X_res, y_res = make_sampler("random_over", {1: 8}, random_state=0, replacement=False).fit_resample(X, y)
+    copies = pd.Series(X_res[y_res == 1, 0]).value_counts()
+    assert len(X_res) == 15 and sorted(copies.tolist()) == [2, 3, 3]  # 8 = 2 x 3 + 2 distinct extras
+
+
+# --- every sampler against imbalanced-learn called directly ---------------------------------------
+
+DIRECT = {
+    "none": None,
+    "random_under": lambda: RandomUnderSampler(random_state=7),
+    "random_over": lambda: RandomOverSampler(random_state=7),
+    "smote": lambda: SMOTE(random_state=7),
+    "borderline_smote": lambda: BorderlineSMOTE(random_state=7),
+    "adasyn": lambda: ADASYN(random_state=7),
+    "svm_smote": lambda: SVMSMOTE(random_state=7),
+    "smotenc": lambda: SMOTENC(categorical_features=[0, 1], random_state=7),
+    "smoten": lambda: SMOTEN(random_state=7),
+    "tomek": lambda: TomekLinks(),
+    "enn": lambda: EditedNearestNeighbours(),
+    "smote_tomek": lambda: SMOTETomek(random_state=7),
+    "smote_enn": lambda: SMOTEENN(random_state=7),
+}
+
+
+def test_samplers_are_all_named():
+    assert set(DIRECT) == set(resampling.SAMPLERS)
+    assert set(resampling.SCALABLE) <= set(resampling.SAMPLERS)
+
+
+@pytest.mark.parametrize("name", resampling.SAMPLERS)
+def test_every_sampler_matches_imblearn(name):
+    if name == "smotenc":
+        X, y = categorical_frame()
+    elif name == "smoten":
+        X, y = categorical_frame(numeric=False)
+    else:
+        X, y = blobs()
+    X_res, y_res = make_sampler(name, random_state=7).fit_resample(X, y)
+    if name == "none":
+        X_ref, y_ref = X, y
+    else:
+        X_ref, y_ref = DIRECT[name]().fit_resample(X, y)
+    np.testing.assert_array_equal(np.asarray(y_res), np.asarray(y_ref))
+    if isinstance(X, pd.DataFrame):
+        pd.testing.assert_frame_equal(X_res, X_ref)
+    else:
+        np.testing.assert_array_equal(X_res, X_ref)
+    before, after = pd.Series(y).value_counts(), pd.Series(np.asarray(y_res)).value_counts()
+    if name in ("random_over", "smote", "borderline_smote", "smotenc", "smoten", "svm_smote"):
+        assert (after == 120).all()  # 'auto' = every class but the majority brought up to it
+    elif name == "random_under":
+        assert (after == 12).all()
+    elif name in ("tomek", "enn"):
+        assert after["c"] == 12 and (after <= before).all() and after.sum() < before.sum()  # cleans, not minority
+    elif name == "none":
+        pd.testing.assert_series_equal(after, before)
+
+
+def test_shrinkage_makes_synthetic_points_like_imblearn():
+    X, y = blobs()
+    X_res, y_res = make_sampler("random_over", random_state=1, shrinkage=0.5).fit_resample(X, y)
+    X_ref, _ = RandomOverSampler(random_state=1, shrinkage=0.5).fit_resample(X, y)
+    np.testing.assert_array_equal(X_res, X_ref)
+    origin = resampling.row_origin(X, X_res)
+    assert (origin == "original").sum() == len(y) and (origin == "synthetic").sum() == len(y_res) - len(y)
+    plain, _ = make_sampler("random_over", random_state=1).fit_resample(X, y)
+    assert set(resampling.row_origin(X, plain)[len(y):]) == {"copy"}
+
+
+@pytest.mark.parametrize(
+    "strategy, expected",
+    [({"b": 60, "c": 30}, {"a": 120, "b": 60, "c": 30}), (lambda y: {"c": 24}, {"a": 120, "b": 40, "c": 24})],
+)
+def test_dict_and_callable_strategies(strategy, expected):
+    X, y = blobs()
+    _, y_res = make_sampler("smote", sampling_strategy=strategy, random_state=0).fit_resample(X, y)
+    assert pd.Series(y_res).value_counts().to_dict() == expected
+
+
+def test_float_strategy_on_binary_labels():
+    X, y = blobs(counts=(100, 10), labels=("neg", "pos"))
+    _, y_res = make_sampler("random_under", sampling_strategy=0.5, random_state=0).fit_resample(X, y)
+    assert pd.Series(y_res).value_counts().to_dict() == {"neg": 20, "pos": 10}
+
+
+# --- guards ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, direct",
+    [
+        ("smote", lambda: SMOTE(k_neighbors=3, random_state=0)),
+        ("adasyn", lambda: ADASYN(n_neighbors=3, random_state=0)),
+        ("smote_tomek", lambda: SMOTETomek(smote=SMOTE(k_neighbors=3, random_state=0), random_state=0)),
+    ],
+)
+def test_small_class_lowers_k_neighbors_with_a_warning(name, direct):
+    X, y = blobs(counts=(60, 30, 4))
+    param = "n_neighbors" if name == "adasyn" else "k_neighbors"
+    with pytest.warns(SmallClassWarning, match=rf"class 'c' has 4 samples.*lowering {param} to 3"):
+        X_res, y_res = make_sampler(name, random_state=0).fit_resample(X, y)
+    X_ref, y_ref = direct().fit_resample(X, y)
+    np.testing.assert_array_equal(X_res, X_ref)
+    np.testing.assert_array_equal(y_res, y_ref)
+
+
+def test_guard_adapts_to_each_training_fold_inside_a_pipeline():
+    X, y = blobs(counts=(60, 30, 8))  # 8 samples of 'c' -> 4 in each 2-fold training part
+    pipe = resampling.pipeline(None, "smote", "logreg", random_state=0)
+    with pytest.warns(SmallClassWarning, match="class 'c' has 4 samples"):
+        scores = cross_validate(pipe, X, y, cv=StratifiedKFold(2, shuffle=True, random_state=0), error_score="raise")
+    assert np.isfinite(scores["test_score"]).all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SmallClassWarning)  # on all 8 rows, k=5 fits: no warning
+        make_sampler("smote", random_state=0).fit_resample(X, y)
+
+
+def test_classes_not_over_sampled_are_not_guarded():
+    X, y = blobs(counts=(60, 30, 2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SmallClassWarning)
+        _, y_res = make_sampler("smote", {"b": 60}, random_state=0).fit_resample(X, y)
+    assert pd.Series(y_res).value_counts().to_dict() == {"a": 60, "b": 60, "c": 2}
+
+
+@pytest.mark.parametrize("name", ["smote", "borderline_smote", "adasyn", "svm_smote", "smote_enn"])
+def test_single_sample_class_fails_clearly(name):
+    X, y = blobs(counts=(60, 30, 1))
+    with pytest.raises(ValueError, match=rf"{name} cannot over-sample class\(es\) \['c'\]: a single sample"):
+        make_sampler(name, random_state=0).fit_resample(X, y)
+
+
+def test_random_over_copies_a_single_sample():
+    X, y = blobs(counts=(60, 30, 1))
+    _, y_res = make_sampler("random_over", random_state=0).fit_resample(X, y)
+    assert pd.Series(y_res).value_counts()["c"] == 60
+
+
+@pytest.mark.parametrize("name", ["smote", "adasyn", "tomek", "smote_enn"])
+def test_text_features_point_to_smotenc_and_tfidf(name):
+    X, y = blobs()
+    frame = pd.DataFrame(X, columns=list("wxyz")).assign(title=[f"item {i}" for i in range(len(y))])
+    with pytest.raises(TypeError, match=r"not numeric: \['title'\].*'smotenc'.*'smoten'.*TF-IDF or sentence embeddings"):
+        make_sampler(name, random_state=0).fit_resample(frame, y)
+    for array in (frame.to_numpy(dtype=object), frame.to_numpy(dtype=str)):
+        with pytest.raises(TypeError, match=rf"array of dtype {array.dtype}\)'\]\. Categorical features: use 'smotenc'"):
+            make_sampler(name, random_state=0).fit_resample(array, y)
+
+
+def test_nan_features_fail_for_distance_samplers_only():
+    X, y = blobs()
+    X[3, 1] = np.nan
+    with pytest.raises(ValueError, match=r"smote measures distances.*contains NaN: impute"):
+        make_sampler("smote").fit_resample(X, y)
+    with pytest.raises(ValueError, match="enn measures distances"):
+        make_sampler("enn").fit_resample(sp.csr_matrix(X), y)
+    X_res, _ = make_sampler("random_over", random_state=0).fit_resample(X, y)
+    assert np.isnan(X_res).sum() >= 1  # copying rows needs no distance
+
+
+@pytest.mark.parametrize("name", ["none", "random_under", "smote"])
+def test_single_class_fails_clearly(name):
+    X, _ = blobs()
+    with pytest.raises(ValueError, match=r"y holds a single class \('a' x 172\)"):
+        make_sampler(name).fit_resample(X, np.repeat("a", len(X)))
+
+
+def test_bad_names_and_parameters_fail_at_build_time():
+    with pytest.raises(ValueError, match="unknown sampler 'smot'; choose one of none, random_under"):
+        make_sampler("smot")
+    with pytest.raises(ValueError, match="'k_neighbors' parameter of SMOTE must be an int"):
+        make_sampler("smote", k_neighbors="five")
+    with pytest.raises(TypeError, match=r"make_sampler\('smote'\):.*unexpected keyword argument 'n_neigbors'"):
+        make_sampler("smote", n_neigbors=3)
+    with pytest.raises(TypeError, match="sampling_strategy must be a str, float, dict"):
+        make_sampler("random_under", sampling_strategy={"a", "b"})
+    with pytest.raises(ValueError, match="replacement=False makes exact copies; it cannot be combined with shrinkage"):
+        make_sampler("random_over", replacement=False, shrinkage=1.0)
+    with pytest.raises(ValueError, match="unknown model 'svm'"):
+        resampling.pipeline(None, "none", "svm")
+
+
+# --- resampling never touches the evaluation fold -------------------------------------------------
+
+
+class RecordingClassifier(ClassifierMixin, BaseEstimator):
+    """Records the row ids (column 0) it is fitted on and asked to predict."""
+
+    fitted: list = []
+    predicted: list = []
+
+    def fit(self, X, y):
+        RecordingClassifier.fitted.append((X[:, 0].copy(), np.asarray(y).copy()))
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict(self, X):
+        RecordingClassifier.predicted.append(X[:, 0].copy())
+        return np.full(len(X), self.classes_[0])
+
+
+def test_sampler_sees_only_training_rows_and_test_rows_stay_untouched():
+    X, y = blobs()
+    X = np.column_stack([np.arange(len(y)), X])  # column 0: the row id
+    seen = []
+
+    def record(X, y):
+        seen.append(X[:, 0].copy())
+        return make_sampler("random_over", random_state=0).fit_resample(X, y)
+
+    from imblearn import FunctionSampler
+
+    RecordingClassifier.fitted.clear(), RecordingClassifier.predicted.clear()
+    pipe = resampling.pipeline(None, FunctionSampler(func=record, validate=False), RecordingClassifier())
+    result = cross_validate(pipe, X, y, cv=StratifiedKFold(4, shuffle=True, random_state=0), return_indices=True)
+    train, test = result["indices"]["train"], result["indices"]["test"]
+    assert len(seen) == 4
+    for fold in range(4):
+        np.testing.assert_array_equal(np.sort(seen[fold]), np.sort(train[fold]))  # training rows, each once
+        ids, fitted_y = RecordingClassifier.fitted[fold]
+        assert set(ids.astype(int)) == set(train[fold]) and len(ids) > len(train[fold])  # over-sampled
+        assert (pd.Series(fitted_y).value_counts() == pd.Series(fitted_y).value_counts().max()).all()
+        predicted = RecordingClassifier.predicted[fold].astype(int)
+        np.testing.assert_array_equal(predicted, test[fold])  # the untouched test rows, in order
+        original = pd.Series(y).value_counts(normalize=True)
+        assert np.abs(pd.Series(y[predicted]).value_counts(normalize=True) - original).max() < 0.02
+
+
+def test_leakage_demo_inflates_the_score_before_the_split():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(300, 5)), np.repeat([0, 1], [270, 30])  # no signal at all
+    table = resampling.leakage_demo(X, y, "random_over", DecisionTreeClassifier(random_state=0), cv=5)
+    before = table.loc["resample before the split (leaks)", "mean"]
+    inside = table.loc["resample inside each training fold", "mean"]
+    assert inside < 0.65  # chance level is 0.5 balanced accuracy
+    assert before > inside + 0.25  # copies of test rows sit in the training folds
+
+
+# --- comparison, models, class weights ------------------------------------------------------------
+
+
+def test_compare_samplers_against_a_hand_run_fold():
+    X, y = blobs()
+    results = resampling.compare_samplers(X, y, ["none", "smote"], ["logreg"], n_splits=3, random_state=0, progress=False)
+    assert len(results) == 3 * 3  # (none, smote, class_weight) x 1 model x 3 folds
+    train, test = list(StratifiedKFold(3, shuffle=True, random_state=0).split(X, y))[1]
+    X_tr, y_tr = SMOTE(random_state=0).fit_resample(X[train], y[train])
+    pred = LogisticRegression(max_iter=1000).fit(X_tr, y_tr).predict(X[test])
+    row = results[(results.sampler == "smote") & (results.fold == 1)].iloc[0]
+    assert row["macro_f1"] == pytest.approx(f1_score(y[test], pred, average="macro"))
+    recalls = recall_score(y[test], pred, labels=["a", "b", "c"], average=None)
+    np.testing.assert_allclose(row[["recall[a]", "recall[b]", "recall[c]"]].astype(float), recalls)
+    assert row["balanced_accuracy"] == pytest.approx(recalls.mean())
+    assert row["g_mean"] == pytest.approx(np.prod(recalls) ** (1 / 3))
+    weighted = LogisticRegression(max_iter=1000, class_weight="balanced").fit(X[train], y[train]).predict(X[test])
+    row = results[(results.sampler == "class_weight") & (results.fold == 1)].iloc[0]
+    assert row["g_mean"] == pytest.approx(geometric_mean_score(y[test], weighted))
+    summary = resampling.summarise_comparison(results)
+    assert summary["macro_f1"].is_monotonic_decreasing and len(summary) == 3
+
+
+def test_compare_samplers_records_failures_on_request():
+    X, y = blobs(counts=(60, 30, 3))  # 2 of 'c' in training folds: SMOTE works, lowered to k=1
+    results = resampling.compare_samplers(X, y, ["smote"], ["logreg"], n_splits=3, class_weight_baseline=False,
+                                          errors="record", progress=False)
+    assert results["warnings"].str.contains("SmallClassWarning").all()
+    X, y = blobs(counts=(60, 30, 2))  # one 'c' in some training folds: cannot interpolate
+    results = resampling.compare_samplers(X, y, ["smote"], ["logreg"], n_splits=2, class_weight_baseline=False,
+                                          errors="record", progress=False)
+    assert results["error"].str.contains("single sample").all()
+    with pytest.raises(ValueError, match="single sample"):
+        resampling.compare_samplers(X, y, ["smote"], ["logreg"], n_splits=2, progress=False)
+
+
+def test_class_weights_by_hand():
+    y = np.repeat(["a", "b", "c"], [400, 150, 50])
+    assert resampling.class_weights(y) == pytest.approx({"a": 600 / (3 * 400), "b": 600 / (3 * 150), "c": 600 / (3 * 50)})
+    weights = resampling.sample_weights(y)
+    assert weights[0] == pytest.approx(0.5) and weights[-1] == pytest.approx(4.0)
+    assert pd.Series(weights).groupby(y).sum().tolist() == pytest.approx([200, 200, 200])  # N / C each
+
+
+def test_class_weight_option_on_each_model():
+    X, y = blobs()
+    logreg = resampling.pipeline(None, "none", "logreg", class_weight="balanced")
+    assert logreg.named_steps["model"].class_weight == "balanced"
+    reference = MLPClassifier(hidden_layer_sizes=(32,), max_iter=200, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # not converged in 200 iterations; the same for both
+        mlp = resampling.pipeline(None, "none", "mlp", class_weight="balanced", random_state=0).fit(X, y)
+        reference.fit(X, y, sample_weight=resampling.sample_weights(y))
+    np.testing.assert_array_equal(mlp.predict(X), reference.predict(X))
+    gboost = resampling.pipeline(None, "smote", "gboost", class_weight="balanced", random_state=0)
+    gboost.fit(sp.csr_matrix(X), y)  # sparse features (TF-IDF) are densified for gradient boosting
+    assert gboost.named_steps["model"].class_weight == "balanced"
+    assert set(resampling.MODELS) == {"logreg", "gboost", "mlp"}
+
+
+# --- pandas 3 string labels -----------------------------------------------------------------------
+
+
+def test_arrow_string_labels():
+    X, y = blobs()
+    labels = pd.Series(y, dtype="string[pyarrow]")
+    X_res, y_res = make_sampler("smote", random_state=0).fit_resample(X, labels)
+    assert pd.Series(y_res).value_counts().to_dict() == {"a": 120, "b": 120, "c": 120}
+    np.testing.assert_array_equal(X_res, SMOTE(random_state=0).fit_resample(X, y)[0])
+    assert resampling.worked_examples(pd.Series(np.repeat(list(CASE), list(CASE.values())), dtype="str")).counts.iloc[-1].tolist() == [300, 150, 150]
+    results = resampling.compare_samplers(X, labels, ["random_under"], ["logreg"], n_splits=2, progress=False)
+    assert {"recall[a]", "recall[b]", "recall[c]"} <= set(results.columns)
+
+
+def test_resample_counts_and_projection():
+    X, y = blobs()
+    counts = resampling.resample_counts(X, y, ["random_under", "smote"], random_state=0)
+    assert counts.loc["(before)", ["a", "b", "c"]].tolist() == [120, 40, 12]
+    assert counts.loc["random_under", ["a", "b", "c"]].tolist() == [12, 12, 12]
+    frame = resampling.projection(X, y, ["smote"], random_state=0)
+    smote = frame[frame.sampler == "smote"]
+    assert len(smote) == 360 and (smote.origin == "synthetic").sum() == 360 - 172
+    assert set(frame.sampler) == {"none", "smote"}
