@@ -1,3 +1,4 @@
+import json
 import warnings
 
 import numpy as np
@@ -407,3 +408,42 @@ def test_resample_counts_and_projection():
     smote = frame[frame.sampler == "smote"]
     assert len(smote) == 360 and (smote.origin == "synthetic").sum() == 360 - 172
     assert set(frame.sampler) == {"none", "smote"}
+
+
+def test_describe_comparison_reads_the_numbers():
+    results = pd.DataFrame(
+        {
+            "sampler": ["none", "none", "smote", "smote", "class_weight", "class_weight"],
+            "model": ["logreg"] * 6,
+            "fold": [0, 1] * 3,
+            "fit_seconds": [0.1, 0.1, 0.3, 0.5, 0.1, 0.1],
+            "macro_f1": [0.5, 0.6, 0.7, 0.8, 0.65, 0.75],
+            "recall[big]": [0.9, 0.9, 0.8, 0.8, 0.85, 0.85],
+            "recall[small]": [0.2, 0.4, 0.6, 0.8, 0.5, 0.7],
+        }
+    )
+    text = resampling.describe_comparison(results)
+    spread = np.std([0.5, 0.6], ddof=1)
+    assert f"`smote` (0.750 vs 0.550 without resampling, +0.200, larger than the fold-to-fold spread of {spread:.3f})" in text
+    assert "recall of the smallest class (small) goes from 0.30 to 0.70" in text
+    assert "class weighting, which adds no rows, is 0.050 behind" in text
+    assert "slowest to fit: `smote` (0.40 s per fold)" in text
+    failed = results.assign(error=[None] * 5 + ["RuntimeError: no neighbours"])
+    failed.loc[5, "macro_f1"] = np.nan
+    assert "`class_weight` with logreg failed on 1 fold(s): RuntimeError: no neighbours" in resampling.describe_comparison(failed)
+
+
+def test_scaling_table_reads_the_benchmark_file(tmp_path):
+    path = tmp_path / "bench.json"
+    path.write_text(json.dumps({"cases": [
+        {"sampler": "smote", "rows": 10, "seconds": 1.0, "status": "ok"},
+        {"sampler": "smote", "rows": 100, "seconds": 9.0, "status": "ok"},
+        {"sampler": "enn", "rows": 10, "seconds": 3.0, "status": "ok"},
+        {"sampler": "enn", "rows": 100, "seconds": None, "status": "timeout > 5 s"},
+    ]}))
+    table = resampling.scaling_table(path)
+    assert table.loc["smote"].tolist() == [1.0, 9.0, True, "ok"]
+    assert table.loc["enn", "10 rows (s)"] == 3.0 and np.isnan(table.loc["enn", "100 rows (s)"])
+    assert table.loc["enn", "status"] == "timeout > 5 s" and not table.loc["enn", "scalable"]
+    with pytest.raises(FileNotFoundError, match="run benchmarks/resampling.py --json"):
+        resampling.scaling_table(tmp_path / "missing.json")

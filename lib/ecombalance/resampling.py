@@ -81,6 +81,9 @@ ENN, ADASYN, Borderline-SMOTE, the SMOTE+cleaning combinations) or fit an SVM on
 (SVM-SMOTE) and grow much faster than linearly.
 """
 
+CATEGORICAL = ("smotenc", "smoten")
+"""Samplers for categorical features (SMOTENC: numeric + categorical, SMOTEN: categorical only)."""
+
 MODELS = ("logreg", "gboost", "mlp")
 """Classifier names :func:`make_model` and :func:`pipeline` accept."""
 
@@ -728,3 +731,65 @@ def summarise_comparison(results: pd.DataFrame) -> pd.DataFrame:
 
 def _rows(X: Any, index: np.ndarray) -> Any:
     return X.iloc[index] if isinstance(X, (pd.DataFrame, pd.Series)) else X[index]
+
+
+def describe_comparison(results: pd.DataFrame) -> str:
+    """A short Markdown reading of :func:`compare_samplers` results, generated from the numbers.
+
+    Per model: the sampler with the best mean macro-F1 and its gain over no resampling, set against
+    the fold-to-fold standard deviation; the smallest class's recall; how class weighting compares;
+    and which samplers failed.
+    """
+    ok = results[results["macro_f1"].notna()] if "macro_f1" in results else results.iloc[0:0]
+    recall_cols = [c for c in results.columns if c.startswith("recall[")]
+    minority = recall_cols[-1] if recall_cols else None  # columns run largest class first
+    lines = []
+    for model, part in ok.groupby("model", sort=False):
+        means = part.groupby("sampler", sort=False)[["macro_f1", "fit_seconds", *recall_cols]].mean()
+        noise = part.groupby("sampler")["macro_f1"].std().median()
+        best = means["macro_f1"].idxmax()
+        text = f"- **{model}**: best macro-F1 with `{best}` ({means.loc[best, 'macro_f1']:.3f}"
+        if "none" in means.index and best != "none":
+            gain = means.loc[best, "macro_f1"] - means.loc["none", "macro_f1"]
+            verdict = "larger than" if gain > noise else "within"
+            text += f" vs {means.loc['none', 'macro_f1']:.3f} without resampling, {gain:+.3f}, {verdict} the fold-to-fold spread of {noise:.3f})"
+        else:
+            text += ", no sampler beats training on the data as they are)"
+        if minority and "none" in means.index:
+            text += (f"; recall of the smallest class ({minority[len('recall['):-1]}) goes from "
+                     f"{means.loc['none', minority]:.2f} to {means.loc[best, minority]:.2f}")
+        if "class_weight" in means.index and best != "class_weight":
+            gap = means.loc[best, "macro_f1"] - means.loc["class_weight", "macro_f1"]
+            text += f"; class weighting, which adds no rows, is {gap:.3f} behind"
+        slowest = means["fit_seconds"].idxmax()
+        text += f"; slowest to fit: `{slowest}` ({means.loc[slowest, 'fit_seconds']:.2f} s per fold)."
+        lines.append(text)
+    if "error" in results:
+        failed = results[results["error"].notna()].groupby(["sampler", "model"]).size()
+        for (sampler, model), n in failed.items():
+            lines.append(f"- `{sampler}` with {model} failed on {n} fold(s): "
+                         f"{results.loc[(results.sampler == sampler) & results.error.notna(), 'error'].iloc[0][:160]}")
+    return "\n".join(lines)
+
+
+def scaling_table(path: Any = None) -> pd.DataFrame:
+    """Seconds per sampler and row count from ``benchmarks/results/resampling.json``, with ``scalable``.
+
+    A missing case reads as NaN (not run, e.g. a slow sampler at 1M rows) and a stopped one keeps
+    its status text in ``status``.
+    """
+    import json
+    from pathlib import Path
+
+    from ecombalance.paths import project_root
+
+    path = Path(path) if path is not None else project_root() / "benchmarks" / "results" / "resampling.json"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} not found: run benchmarks/resampling.py --json {path}")
+    cases = pd.DataFrame(json.loads(path.read_text())["cases"])
+    table = cases.pivot_table(index="sampler", columns="rows", values="seconds", aggfunc="first")
+    table.columns = [f"{n:,} rows (s)" for n in table.columns]
+    table["scalable"] = [name in SCALABLE for name in table.index]
+    notes = cases[cases["status"] != "ok"].groupby("sampler")["status"].agg("; ".join)
+    table["status"] = notes.reindex(table.index).fillna("ok")
+    return table.sort_values(table.columns[0])
