@@ -107,7 +107,9 @@ def test_bad_parameters(blobs):
 
 def test_device_resolution(monkeypatch, blobs):
     X, y = blobs
+    threads = torch.get_num_threads()
     model = small().fit(X, y)
+    assert torch.get_num_threads() == threads  # n_jobs applies inside fit only
     assert model.device_ == torch.device("cpu") and model.autocast_dtype_ is None
     assert all(p.dtype == torch.float32 and p.device.type == "cpu" for p in model.model_.parameters())
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)

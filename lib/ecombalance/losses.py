@@ -79,7 +79,7 @@ def as_class_counts(class_counts: Array, n_classes: int | None = None) -> torch.
         counts = class_counts.detach().to("cpu", torch.float64)
     else:
         try:
-            counts = torch.as_tensor(np.asarray(class_counts, dtype=np.float64))
+            counts = torch.tensor(np.asarray(class_counts, dtype=np.float64))
         except (TypeError, ValueError) as exc:
             raise TypeError(f"class_counts must be a sequence of numbers, got {class_counts!r}") from exc
     if counts.ndim != 1 or counts.numel() == 0:

@@ -8,6 +8,8 @@ pipelines (samplers may precede it). It runs on the GPU when torch sees one and 
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -60,6 +62,9 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         (:func:`ecombalance.losses.init_bias_with_log_prior`).
     device : str, default="auto"
         ``"auto"`` (CUDA with bf16 autocast when present, else CPU in float32), ``"cpu"`` or ``"cuda"``.
+    n_jobs : int or None, default=None
+        torch CPU threads while fitting and predicting; None means 1 (scikit-learn's convention), -1 all
+        cores. One thread is the fastest for small MLPs, several threads only add overhead.
     random_state : int, RandomState or None
         Seeds initialisation and shuffling; the same seed repeats the same model on the same machine.
     verbose : bool, default=False
@@ -73,8 +78,8 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, hidden: Sequence[int] = (64,), loss: str = "ce", loss_params: dict | None = None,
                  epochs: int = 30, batch_size: int = 64, lr: float = 1e-3, weight_decay: float = 0.0,
-                 init_bias: str | None = None, device: str = "auto", random_state: Any = None,
-                 verbose: bool = False):
+                 init_bias: str | None = None, device: str = "auto", n_jobs: int | None = None,
+                 random_state: Any = None, verbose: bool = False):
         self.hidden = hidden
         self.loss = loss
         self.loss_params = loss_params
@@ -84,6 +89,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         self.weight_decay = weight_decay
         self.init_bias = init_bias
         self.device = device
+        self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
 
@@ -124,11 +130,24 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
     def _forward(self, inputs: torch.Tensor) -> torch.Tensor:
         with dev.autocast(self.device_, self.autocast_dtype_):
             logits = self.model_(inputs)
-        logits = logits.float()
-        return logits * self.loss_.scale if self.loss == "ldam" else logits
+        return logits.float()
+
+    @contextlib.contextmanager
+    def _threads(self):
+        before = torch.get_num_threads()
+        n_jobs = 1 if self.n_jobs is None else int(self.n_jobs)
+        torch.set_num_threads((os.cpu_count() or 1) if n_jobs < 0 else max(n_jobs, 1))
+        try:
+            yield
+        finally:
+            torch.set_num_threads(before)
 
     def fit(self, X, y):
         """Train on ``X`` (dense or scipy-sparse, n_samples x n_features) and labels ``y``."""
+        with self._threads():
+            return self._fit(X, y)
+
+    def _fit(self, X, y):
         self._check_params()
         X, y = validate_data(self, X, y, accept_sparse="csr", dtype=np.float32)
         check_classification_targets(y)
@@ -172,12 +191,17 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
     @torch.no_grad()
     def _logits(self, X) -> np.ndarray:
         check_is_fitted(self, "model_")
+        with self._threads():
+            return self._predict_logits(X)
+
+    def _predict_logits(self, X) -> np.ndarray:
         X = validate_data(self, X, accept_sparse="csr", dtype=np.float32, reset=False)
         self.model_.eval()
         step = max(int(self.batch_size), 1024)
         parts = [self._forward(self._batch(X, np.arange(s, min(s + step, X.shape[0])))).cpu()
                  for s in range(0, X.shape[0], step)]
-        return torch.cat(parts).double().numpy()
+        logits = torch.cat(parts).double()
+        return (logits * self.loss_.scale if self.loss == "ldam" else logits).numpy()  # LDAM: s * cosine
 
     def decision_function(self, X) -> np.ndarray:
         """Logits (n_samples, n_classes); for two classes the logit difference (n_samples,), as sklearn."""
