@@ -21,7 +21,7 @@ from tqdm.auto import tqdm
 
 from ecombalance import losses
 from ecombalance.calibration_error import expected_calibration_error
-from ecombalance.neural import MLPClassifier
+from ecombalance.neural import MLPClassifier, torch_threads
 
 
 def _counts(class_counts: Mapping | Sequence) -> pd.Series:
@@ -99,10 +99,11 @@ def seed_regulariser_minimiser(class_counts: Sequence[int], alpha: float = 1.0, 
     (read on predictions), found by gradient descent over the simplex (softmax parametrisation)."""
     logits = torch.zeros(1, len(class_counts), dtype=torch.float64, requires_grad=True)
     optimiser = torch.optim.Adam([logits], lr=0.05)
-    for _ in range(steps):
-        optimiser.zero_grad()
-        losses.seed_balanced_regulariser(logits, class_counts, alpha, beta).backward()
-        optimiser.step()
+    with torch_threads(1):  # tiny tensors: extra threads only add overhead
+        for _ in range(steps):
+            optimiser.zero_grad()
+            losses.seed_balanced_regulariser(logits, class_counts, alpha, beta).backward()
+            optimiser.step()
     return pd.Series(logits.detach().softmax(1).numpy()[0], name="minimising mean prediction")
 
 
@@ -202,13 +203,15 @@ def _fold_metrics(y_true, proba, classes) -> dict[str, float]:
 def compare_losses(tbl, loss_names: Sequence[str], *, gamma: float = 2.0, beta: float = 0.999, tau: float = 1.0,
                    folds: int = 3, seed: int = 0, epochs: int = 30, hidden: Sequence[int] = (64,),
                    lr: float = 1e-3, batch_size: int = 64, device: str = "auto", preprocessor=None,
-                   text: str = "tfidf", progress: bool = True) -> LossComparison:
+                   text: str = "tfidf", posthoc: bool = True, progress: bool = True) -> LossComparison:
     """Train :class:`~ecombalance.neural.MLPClassifier` with each loss on the same stratified folds.
 
     The preprocessor (default :func:`ecombalance.preprocess.make_preprocessor` on ``tbl``) is fitted on
     each training fold only and shared by all losses of that fold; the test fold keeps its original
     class distribution. Folds are ``StratifiedGroupKFold`` when ``tbl.group_col`` is set (no query on
-    both sides), else ``StratifiedKFold``; both shuffled with ``seed``.
+    both sides), else ``StratifiedKFold``; both shuffled with ``seed``. With ``posthoc`` and ``"ce"``
+    among the losses, the row ``"ce + post-hoc"`` is the CE model moved to uniform priors by
+    :func:`ecombalance.losses.adjust_for_prior_shift`, with the priors of each training fold.
     """
     unknown = [name for name in loss_names if name not in losses.LOSSES]
     if unknown or not loss_names:
@@ -225,7 +228,8 @@ def compare_losses(tbl, loss_names: Sequence[str], *, gamma: float = 2.0, beta: 
     else:
         splits = list(StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed).split(X, y))
     classes = np.unique(y)
-    proba = {name: np.zeros((len(y), len(classes))) for name in loss_names}
+    names = list(loss_names) + (["ce + post-hoc"] if posthoc and "ce" in loss_names else [])
+    proba = {name: np.zeros((len(y), len(classes))) for name in names}
     fold_of = np.zeros(len(y), dtype=int)
     rows = []
     bar = tqdm(total=len(splits) * len(loss_names), desc="losses x folds", disable=not progress)
@@ -244,6 +248,12 @@ def compare_losses(tbl, loss_names: Sequence[str], *, gamma: float = 2.0, beta: 
             proba[name][test] = fold_proba
             rows.append({"loss": name, "fold": k, **_fold_metrics(y[test], fold_proba, classes),
                          "fit_seconds": seconds})
+            if name == "ce" and "ce + post-hoc" in proba:
+                train_counts = np.array([(y[train] == c).sum() for c in classes]) + 1e-12  # + absent classes
+                shifted = losses.adjust_for_prior_shift(fold_proba, train_counts, "uniform", kind="proba")
+                proba["ce + post-hoc"][test] = shifted
+                rows.append({"loss": "ce + post-hoc", "fold": k, **_fold_metrics(y[test], shifted, classes),
+                             "fit_seconds": 0.0})
             bar.update()
     bar.close()
     per_fold = pd.DataFrame(rows)

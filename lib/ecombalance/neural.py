@@ -31,6 +31,18 @@ from ecombalance import losses
 INIT_BIAS = (None, "log_prior")
 
 
+@contextlib.contextmanager
+def torch_threads(n_jobs: int | None = None):
+    """Run a block with ``n_jobs`` torch CPU threads (None: 1, -1: all cores), then restore the setting."""
+    before = torch.get_num_threads()
+    n_jobs = 1 if n_jobs is None else int(n_jobs)
+    torch.set_num_threads((os.cpu_count() or 1) if n_jobs < 0 else max(n_jobs, 1))
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
 class CosineLinear(nn.Module):
     """Output layer of cosine similarities :math:`\\cos(w_c, h)`, as Cao et al. (2019) use with LDAM."""
 
@@ -132,15 +144,8 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             logits = self.model_(inputs)
         return logits.float()
 
-    @contextlib.contextmanager
     def _threads(self):
-        before = torch.get_num_threads()
-        n_jobs = 1 if self.n_jobs is None else int(self.n_jobs)
-        torch.set_num_threads((os.cpu_count() or 1) if n_jobs < 0 else max(n_jobs, 1))
-        try:
-            yield
-        finally:
-            torch.set_num_threads(before)
+        return torch_threads(self.n_jobs)
 
     def fit(self, X, y):
         """Train on ``X`` (dense or scipy-sparse, n_samples x n_features) and labels ``y``."""
