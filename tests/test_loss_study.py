@@ -45,7 +45,7 @@ def test_seed_scenarios_show_the_document_errors():
 
 
 def test_seed_regulariser_minimiser_beats_the_prior():
-    best = S.seed_regulariser_minimiser([400, 150, 50], steps=500)
+    best = S.seed_regulariser_minimiser([400, 150, 50])
     assert best.sum() == pytest.approx(1.0)
     value = losses.seed_balanced_regulariser(torch.tensor(np.log(best.to_numpy()))[None], [400, 150, 50]).item()
     prior = losses.seed_balanced_regulariser(torch.tensor(np.log([400, 150, 50.0]))[None], [400, 150, 50]).item()

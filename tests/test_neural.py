@@ -9,7 +9,7 @@ from imblearn.pipeline import make_pipeline
 from sklearn.base import clone
 from sklearn.datasets import make_blobs
 
-from ecombalance import losses
+from ecombalance import losses, neural
 from ecombalance.calibration_error import expected_calibration_error
 from ecombalance.neural import MLPClassifier
 
@@ -58,7 +58,9 @@ def test_clone_proba_and_string_labels(blobs):
     np.testing.assert_array_equal(twin.classes_[proba.argmax(1)], twin.predict(X))
 
 
-def test_sparse_input_matches_dense(blobs):
+@pytest.mark.parametrize("dense_limit", [0, 10**9])  # sparse batches densified one by one, or all at once
+def test_sparse_input_matches_dense(blobs, monkeypatch, dense_limit):
+    monkeypatch.setattr(neural, "_DENSE_LIMIT", dense_limit)
     X, y = blobs
     dense = small().fit(X, y).predict_proba(X)
     sparse = small().fit(sp.csr_matrix(X), y).predict_proba(sp.csr_matrix(X))

@@ -94,16 +94,21 @@ def seed_formula_scenarios(class_counts: Sequence[int], alpha: float = 1.0, beta
 
 
 def seed_regulariser_minimiser(class_counts: Sequence[int], alpha: float = 1.0, beta: float = 1.0,
-                               steps: int = 2000) -> pd.Series:
+                               steps: int = 200) -> pd.Series:
     """The predicted class marginal :math:`\\bar p` that minimises the document's balanced formula
-    (read on predictions), found by gradient descent over the simplex (softmax parametrisation)."""
-    logits = torch.zeros(1, len(class_counts), dtype=torch.float64, requires_grad=True)
-    optimiser = torch.optim.Adam([logits], lr=0.05)
+    (read on predictions), found by L-BFGS over the simplex (softmax parametrisation)."""
+    counts = losses.as_class_counts(class_counts)
+    logits = torch.zeros(1, counts.numel(), dtype=torch.float64, requires_grad=True)
+    optimiser = torch.optim.LBFGS([logits], max_iter=steps, line_search_fn="strong_wolfe")
+
+    def objective():
+        optimiser.zero_grad()
+        value = losses.seed_balanced_regulariser(logits, counts, alpha, beta)
+        value.backward()
+        return value
+
     with torch_threads(1):  # tiny tensors: extra threads only add overhead
-        for _ in range(steps):
-            optimiser.zero_grad()
-            losses.seed_balanced_regulariser(logits, class_counts, alpha, beta).backward()
-            optimiser.step()
+        optimiser.step(objective)
     return pd.Series(logits.detach().softmax(1).numpy()[0], name="minimising mean prediction")
 
 

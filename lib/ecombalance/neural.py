@@ -29,6 +29,7 @@ from ecombalance import device as dev
 from ecombalance import losses
 
 INIT_BIAS = (None, "log_prior")
+_DENSE_LIMIT = 2**25  # values (128 MiB of float32): up to this, X is densified once instead of per batch
 
 
 @contextlib.contextmanager
@@ -134,7 +135,15 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         layers.append(CosineLinear(width, n_classes) if self.loss == "ldam" else nn.Linear(width, n_classes))
         return nn.Sequential(*layers)
 
+    def _as_batches(self, X):
+        """X as one tensor on the device when it fits in ``_DENSE_LIMIT`` values (fast indexing), else as is."""
+        if X.shape[0] * X.shape[1] <= _DENSE_LIMIT:
+            return torch.as_tensor(X.toarray() if sp.issparse(X) else X, dtype=torch.float32).to(self.device_)
+        return X
+
     def _batch(self, X, rows) -> torch.Tensor:
+        if isinstance(X, torch.Tensor):
+            return X[torch.as_tensor(rows, device=X.device)]
         part = X[rows]
         part = part.toarray() if sp.issparse(part) else part
         return torch.as_tensor(part, dtype=torch.float32).to(self.device_, non_blocking=True)
@@ -176,6 +185,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
 
         self.loss_curve_ = []
         n = X.shape[0]
+        X = self._as_batches(X)
         for epoch in tqdm(range(int(self.epochs)), desc=f"MLP[{self.loss}]", disable=not self.verbose):
             if hasattr(self.loss_, "set_epoch"):
                 self.loss_.set_epoch(epoch)
@@ -200,7 +210,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             return self._predict_logits(X)
 
     def _predict_logits(self, X) -> np.ndarray:
-        X = validate_data(self, X, accept_sparse="csr", dtype=np.float32, reset=False)
+        X = self._as_batches(validate_data(self, X, accept_sparse="csr", dtype=np.float32, reset=False))
         self.model_.eval()
         step = max(int(self.batch_size), 1024)
         parts = [self._forward(self._batch(X, np.arange(s, min(s + step, X.shape[0])))).cpu()
