@@ -231,6 +231,14 @@ def test_posthoc_adjustment_and_prior_shift():
     expected /= expected.sum(axis=1, keepdims=True)
     np.testing.assert_allclose(L.adjust_for_prior_shift(proba, prior, target), expected, rtol=1e-10)
     np.testing.assert_allclose(L.adjust_for_prior_shift(proba, prior, prior), proba, rtol=1e-10)
+    with pytest.raises(ValueError, match="kind must be 'auto', 'logits' or 'proba'"):
+        L.adjust_for_prior_shift(z, prior, kind="scores")
+    with pytest.raises(ValueError, match="target_priors must be priors, counts or 'uniform'"):
+        L.adjust_for_prior_shift(z, prior, "balanced")
+    with pytest.raises(ValueError, match="class_counts has 2 entries but logits have 3 classes"):
+        L.adjust_for_prior_shift(z, [1, 2])
+    with pytest.raises(ValueError, match=r"logits must be 2-D \(N, C\)"):
+        L.posthoc_logit_adjust(z[0], prior)
 
 
 def test_init_bias_with_log_prior():

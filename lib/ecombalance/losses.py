@@ -16,7 +16,6 @@ loss for the softmax case, so those are written here, each from its paper.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
