@@ -8,6 +8,7 @@ from imblearn.over_sampling import RandomOverSampler
 from imblearn.pipeline import make_pipeline
 from sklearn.base import clone
 from sklearn.datasets import make_blobs
+from sklearn.exceptions import NotFittedError
 
 from ecombalance import losses, neural
 from ecombalance.calibration_error import expected_calibration_error
@@ -97,6 +98,9 @@ def test_log_prior_bias_and_ldam_drw(blobs):
 
 def test_bad_parameters(blobs):
     X, y = blobs
+    for method in ("predict", "predict_proba", "decision_function"):
+        with pytest.raises(NotFittedError, match="not fitted yet"):
+            getattr(small(), method)(X)
     with pytest.raises(ValueError, match="unknown loss 'hinge'; valid names: ce"):
         small(loss="hinge").fit(X, y)
     with pytest.raises(ValueError, match="init_bias must be None or 'log_prior'"):

@@ -229,4 +229,5 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X) -> np.ndarray:
         """The most probable class, in the labels' original type."""
-        return self.classes_[self._logits(X).argmax(axis=1)]
+        logits = self._logits(X)  # checks that the model is fitted
+        return self.classes_[logits.argmax(axis=1)]
