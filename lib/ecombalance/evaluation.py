@@ -96,7 +96,7 @@ def _require_two_classes(t_codes: np.ndarray, classes: np.ndarray) -> None:
     present = np.unique(t_codes)
     if len(present) < 2:
         raise ValueError(
-            f"y_true holds only one class ({classes[present[0]]!r}); metrics that compare classes need at least "
+            f"y_true holds only one class ({classes.tolist()[present[0]]!r}); metrics that compare classes need at least "
             "two. Evaluate on a test fold that keeps the original class distribution (stratified split)"
         )
 
