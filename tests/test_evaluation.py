@@ -489,3 +489,19 @@ def test_bayes_decision_minimises_expected_cost():
     assert evaluation.expected_cost(["a", "c", "b"], decided, cost, classes=["a", "b", "c"]) == pytest.approx(1 / 3)
     with pytest.raises(ValueError, match=r"cost_matrix must be \(3, 3\)"):
         evaluation.bayes_decision(proba, np.eye(2))
+
+
+def test_cross_validated_threshold_reaches_the_target_recall_on_fresh_data():
+    rng = np.random.default_rng(13)
+    n = 3000
+    y = rng.choice(["click", "skip"], size=n, p=[0.1, 0.9])
+    X = (y == "click")[:, None] * 1.2 + rng.normal(size=(n, 2))
+    model = LogisticRegression()
+    threshold = evaluation.tune_threshold_cv(model, X[:2000], y[:2000], pos_label="click", target_recall=0.8)
+    fitted = model.fit(X[:2000], y[:2000])
+    score = fitted.predict_proba(X[2000:])[:, list(fitted.classes_).index("click")]
+    held_out_recall = (score[y[2000:] == "click"] >= threshold).mean()
+    assert held_out_recall == pytest.approx(0.8, abs=0.08)
+    assert (score[y[2000:] == "click"] >= 0.5).mean() < 0.5  # the default threshold misses most clicks
+    with pytest.raises(ValueError, match="pos_label 'buy' is not among the labels"):
+        evaluation.tune_threshold_cv(model, X, y, pos_label="buy", target_recall=0.8)

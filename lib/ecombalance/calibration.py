@@ -137,9 +137,7 @@ def recalibrate(p: Any, negative_rate: float) -> np.ndarray:
     if p.ndim != 1:
         raise ValueError("recalibrate takes the positive-class probability (1-D); for several classes "
                          "use prior_correct")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        q = p / (p + (1 - p) / w)
-    return np.where(p == 0, 0.0, q)
+    return p / (p + (1 - p) / w)  # the denominator is >= min(1, 1/w) > 0
 
 
 def _as_logits(logits: Any) -> np.ndarray:

@@ -23,8 +23,8 @@ from imblearn.metrics import geometric_mean_score, make_index_balanced_accuracy,
 from scipy import stats
 from sklearn import metrics as skm
 from sklearn.base import clone
-from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
-from tqdm.auto import tqdm
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold, cross_val_predict
+from tqdm import tqdm  # the text bar: tqdm.auto needs ipywidgets in a notebook
 
 from ecombalance.calibration import check_probabilities, expected_calibration_error_from_curve, reliability_curve
 
@@ -96,8 +96,8 @@ def _require_two_classes(t_codes: np.ndarray, classes: np.ndarray) -> None:
     present = np.unique(t_codes)
     if len(present) < 2:
         raise ValueError(
-            f"y_true holds only one class ({classes.tolist()[present[0]]!r}); metrics that compare classes need at least "
-            "two. Evaluate on a test fold that keeps the original class distribution (stratified split)"
+            f"y_true holds only one class ({classes.tolist()[present[0]]!r}); metrics that compare classes need "
+            "at least two. Evaluate on a test fold that keeps the original class distribution (stratified split)"
         )
 
 
@@ -432,6 +432,7 @@ class ExperimentResult:
     """What :func:`run_experiment` returns.
 
     ``results``: tidy DataFrame (method, fold, metric, class, value), ``class == "all"`` for aggregates.
+    ``oof_rows`` / ``pooled(method)``: the rows some test fold predicted and their pooled predictions.
     ``folds``: the (train, test) row indices shared by every method. ``oof_pred`` / ``oof_proba``: per
     method, the out-of-fold predictions in the row order of ``y`` (every row is predicted once, by the
     model that did not see it); ``oof_proba`` columns follow ``classes``. ``timings``: fit / predict
@@ -528,7 +529,7 @@ def run_experiment(
     gains: Mapping[Any, float] = ESCI_GAINS,
     progress: bool = True,
 ) -> ExperimentResult:
-    """Evaluate every method on the same K folds and collect tidy results.
+    r"""Evaluate every method on the same K folds and collect tidy results.
 
     Parameters
     ----------
@@ -554,7 +555,8 @@ def run_experiment(
         Class order for per-class rows and probability columns (default: sorted labels).
     ranking_k : int, optional
         With ``groups``, also score each test fold as a ranking: items scored by the expected gain
-        :math:`\\sum_c p_c\\, g_c` under ``gains`` and ranked per group (:func:`ranking_metrics`).
+        :math:`\sum_c p_c\, g_c` under ``gains`` and ranked per group (:func:`ranking_metrics`); an item
+        counts as relevant for MRR / recall@k when its class has the largest gain (Exact for ESCI).
     progress : bool
         Show a tqdm bar over methods × folds.
 
@@ -593,11 +595,13 @@ def run_experiment(
     rows: list[tuple] = []
     timing_rows: list[dict] = []
     result = ExperimentResult(results=pd.DataFrame(), folds=folds, classes=classes, y=y, groups=group_arr)
-    bar = tqdm(total=len(methods) * len(folds), desc="experiment", disable=not progress)
-    for method, spec in methods.items():
-        feature_name, spec = spec if isinstance(spec, tuple) else ("", spec)
+    specs = {method: spec if isinstance(spec, tuple) else ("", spec) for method, spec in methods.items()}
+    for method, (feature_name, _) in specs.items():
         if feature_name not in inputs:
-            raise ValueError(f"method {method!r} asks for features {feature_name!r}; features has {list(features or {})}")
+            raise ValueError(f"method {method!r} asks for features {feature_name!r}; "
+                             f"features has {list(features or {})}")
+    bar = tqdm(total=len(methods) * len(folds), desc="experiment", disable=not progress)
+    for method, (feature_name, spec) in specs.items():
         data = inputs[feature_name]
         oof_pred = np.empty(n, dtype=y.dtype)
         oof_proba = np.full((n, len(classes)), np.nan)
@@ -992,8 +996,9 @@ def tune_threshold(
         raise ValueError(f"score_val contains NaN at {int(np.isnan(s).sum())} place(s)")
     positive = y == pos_label
     if positive.all() or not positive.any():
-        raise ValueError(f"y_val holds only one class (pos_label={pos_label!r} is {'every' if positive.all() else 'no'} "
-                         "label); threshold tuning needs positives and negatives")
+        which = "every" if positive.all() else "no"
+        raise ValueError(f"y_val holds only one class (pos_label={pos_label!r} is {which} label); "
+                         "threshold tuning needs positives and negatives")
     by_recall = target_recall is not None
     by_cost = cost_fp is not None or cost_fn is not None
     if by_recall == by_cost:
@@ -1010,6 +1015,35 @@ def tune_threshold(
     fpr, tpr, thresholds = skm.roc_curve(positive, s, drop_intermediate=False)
     cost = cost_fp * fpr * (~positive).sum() + cost_fn * (1 - tpr) * positive.sum()
     return float(thresholds[int(np.argmin(cost))])
+
+
+def tune_threshold_cv(
+    estimator: Any,
+    X: Any,
+    y: Any,
+    pos_label: Any,
+    target_recall: float | None = None,
+    cost_fp: float | None = None,
+    cost_fn: float | None = None,
+    n_splits: int = 5,
+    seed: int = 0,
+) -> float:
+    """:func:`tune_threshold` on out-of-fold validation scores of the *training* data.
+
+    scikit-learn's ``cross_val_predict`` gives each training row the ``predict_proba`` score of ``pos_label``
+    from a model that did not see it (stratified ``n_splits`` folds, shuffled with ``seed``); the threshold
+    is tuned on those scores. Fit the final model on all of ``X``, apply the threshold to the test set.
+    """
+    y = _labels(y, "y")
+    if pos_label not in set(y.tolist()):
+        raise ValueError(f"pos_label {pos_label!r} is not among the labels of y")
+    splitter = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    estimator = clone(estimator)
+    _seed_estimator(estimator, seed)
+    proba = cross_val_predict(estimator, X, y, cv=splitter, method="predict_proba")
+    column = list(np.unique(y)).index(pos_label)  # cross_val_predict orders columns by sorted label
+    return tune_threshold(y == pos_label, proba[:, column], target_recall=target_recall, cost_fp=cost_fp,
+                          cost_fn=cost_fn, pos_label=True)
 
 
 def _cost_matrix(cost_matrix: Any, n_classes: int) -> np.ndarray:
