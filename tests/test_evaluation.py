@@ -75,6 +75,7 @@ def test_per_class_metrics_agree_with_imbalanced_learn_report():
         assert row["pr_auc"] == pytest.approx(skm.average_precision_score(positive, proba[:, column]))
 
 
+@pytest.mark.filterwarnings("ignore:Sensitivity is ill-defined")
 def test_a_class_absent_from_the_truth_gets_nan_auc_and_zero_recall():
     y = np.array(["a", "a", "b", "b"])
     pred = np.array(["a", "c", "b", "b"])
@@ -304,6 +305,20 @@ def test_grouped_folds_keep_each_query_on_one_side_and_score_rankings():
     independent = evaluation.ranking_metrics(frame, k=3)
     for name in ("ndcg@3", "mrr", "recall@3"):
         assert fold0[name] == pytest.approx(independent[name])
+
+
+def test_given_folds_are_reused_exactly():
+    X, y = _table()
+    first = evaluation.run_experiment({"a": Recorder(tag="a")}, X, y, n_splits=3, seed=5, progress=False)
+    Recorder.log = []
+    second = evaluation.run_experiment({"b": Recorder(tag="b")}, X, y, folds=first.folds, seed=99, progress=False)
+    predicted = [rows for _, kind, rows, *_ in Recorder.log if kind == "predict"]
+    for (_, test), rows in zip(first.folds, predicted):
+        np.testing.assert_array_equal(rows, test)
+    assert second.folds is not first.folds and len(second.folds) == 3
+    overlapping = [(np.arange(100), np.arange(90, 120))]
+    with pytest.raises(ValueError, match="fold 0: training and test rows overlap"):
+        evaluation.run_experiment({"b": Recorder()}, X, y, folds=overlapping, progress=False)
 
 
 def test_precomputed_features_and_factories():
