@@ -307,6 +307,27 @@ def test_grouped_folds_keep_each_query_on_one_side_and_score_rankings():
         assert fold0[name] == pytest.approx(independent[name])
 
 
+def test_a_dataframe_with_text_goes_through_a_resampling_pipeline():
+    from imblearn.under_sampling import RandomUnderSampler
+    from sklearn.compose import make_column_transformer
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import StandardScaler
+
+    rng = np.random.default_rng(14)
+    y = rng.choice(["phone", "case", "charger"], size=150, p=[0.6, 0.3, 0.1])
+    words = {"phone": "smartphone 5g screen", "case": "silicone cover case", "charger": "usb fast charger"}
+    frame = pd.DataFrame({"title": [words[c] + " item" for c in y], "price": rng.lognormal(3, 1, 150)},
+                         index=rng.permutation(150) + 1000)  # a non-default index: rows go by position
+    pipeline = make_pipeline(
+        make_column_transformer((TfidfVectorizer(), "title"), (StandardScaler(), ["price"])),
+        RandomUnderSampler(), LogisticRegression(max_iter=300),
+    )
+    result = evaluation.run_experiment({"under": pipeline}, frame, pd.Series(y), n_splits=3, progress=False)
+    np.testing.assert_allclose(result.oof_proba["under"].sum(axis=1), 1.0)
+    assert (result.oof_pred["under"] == y).mean() > 0.95  # the titles give the class away
+    assert {"macro_f1", "g_mean", "log_loss", "ece", "recall", "pr_auc"} <= set(result.results["metric"])
+
+
 def test_given_folds_are_reused_exactly():
     X, y = _table()
     first = evaluation.run_experiment({"a": Recorder(tag="a")}, X, y, n_splits=3, seed=5, progress=False)
@@ -440,7 +461,8 @@ def test_a_method_better_on_every_fold_is_a_real_difference():
     assert log_loss["difference"] < 0 and log_loss["improved"]  # lower is better for log-loss
     summary = evaluation.summarise(result, n_resamples=200)
     lr = summary[(summary.method == "lr") & (summary.metric == "macro_f1")].iloc[0]
-    assert lr["ci_low"] <= lr["mean"] <= lr["ci_high"]
+    assert lr["ci_low"] <= lr["pooled"] <= lr["ci_high"]
+    assert lr["pooled"] == pytest.approx(skm.f1_score(y, result.oof_pred["lr"], average="macro"))
     assert set(summary[summary.metric == "recall"]["class"]) == {"c1", "c2", "c3"}
     with pytest.raises(ValueError, match="baseline 'nope' is not one of the methods"):
         evaluation.compare_to_baseline(result, "nope")

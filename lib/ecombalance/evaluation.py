@@ -891,8 +891,9 @@ def compare_to_baseline(
     into account that lower is better for ``log_loss``, ``brier`` and ``ece``.
 
     Returns one row per method: ``method``, ``metric``, ``class``, ``baseline_mean``, ``method_mean``,
-    ``difference`` (mean over folds, method − baseline), ``ttest_p``, ``ci_low``, ``ci_high``,
-    ``bootstrap_p``, ``p_value``, ``real_difference``, ``improved``.
+    ``difference`` (mean over folds, method − baseline), ``ttest_p``, ``pooled_difference`` (on the pooled
+    out-of-fold predictions, the centre of the bootstrap interval), ``ci_low``, ``ci_high``, ``bootstrap_p``,
+    ``p_value``, ``real_difference``, ``improved``.
     """
     if test not in ("both", "ttest", "bootstrap"):
         raise ValueError(f"test must be 'both', 'ttest' or 'bootstrap', got {test!r}")
@@ -913,7 +914,8 @@ def compare_to_baseline(
         scores = _fold_scores(result, method, metric, cls)
         row = {"method": method, "metric": metric, "class": cls, "baseline_mean": float(base_scores.mean()),
                "method_mean": float(scores.mean()), "difference": float((scores - base_scores).mean()),
-               "ttest_p": np.nan, "ci_low": np.nan, "ci_high": np.nan, "bootstrap_p": np.nan}
+               "ttest_p": np.nan, "pooled_difference": np.nan, "ci_low": np.nan, "ci_high": np.nan,
+               "bootstrap_p": np.nan}
         if test in ("both", "ttest"):
             row["ttest_p"] = corrected_resampled_ttest(scores, base_scores, n_train, n_test)["p_value"]
         if test in ("both", "bootstrap"):
@@ -924,7 +926,8 @@ def compare_to_baseline(
                 class_=None if class_index is None else result.classes[class_index], groups=groups,
                 n_resamples=n_resamples, confidence=confidence, seed=seed,
             )
-            row.update(ci_low=boot["ci_low"], ci_high=boot["ci_high"], bootstrap_p=boot["p_value"])
+            row.update(pooled_difference=boot["difference"], ci_low=boot["ci_low"], ci_high=boot["ci_high"],
+                       bootstrap_p=boot["p_value"])
         rows.append(row)
     table = pd.DataFrame(rows)
     raw = table[["ttest_p", "bootstrap_p"]].max(axis=1, skipna=True)
@@ -944,9 +947,10 @@ def summarise(
     seed: int = 0,
 ) -> pd.DataFrame:
     """Summary table: per method, metric (and class for ``class_metrics``) the mean and standard deviation
-    over folds and a percentile bootstrap interval over the pooled out-of-fold predictions.
+    over folds, and the metric on the pooled out-of-fold predictions with its percentile bootstrap interval
+    (rows resampled, or whole groups when the experiment had ``groups``).
 
-    Columns: ``method``, ``metric``, ``class``, ``mean``, ``std``, ``ci_low``, ``ci_high``.
+    Columns: ``method``, ``metric``, ``class``, ``mean``, ``std``, ``pooled``, ``ci_low``, ``ci_high``.
     """
     specs = [(m, None) for m in metrics] + [(m, c) for m in class_metrics for c in result.classes.tolist()]
     rows = []
@@ -958,7 +962,7 @@ def summarise(
                            n_resamples=n_resamples, confidence=confidence, seed=seed)
             rows.append({"method": method, "metric": metric, "class": "all" if cls is None else str(cls),
                          "mean": float(scores.mean()), "std": float(scores.std(ddof=1)) if len(scores) > 1 else 0.0,
-                         "ci_low": ci.low, "ci_high": ci.high})
+                         "pooled": ci.estimate, "ci_low": ci.low, "ci_high": ci.high})
     return pd.DataFrame(rows)
 
 
