@@ -131,6 +131,10 @@ def per_class_metrics(
     if p is None:
         raise ValueError("per_class_metrics needs y_pred")
     _require_two_classes(t, classes)
+    return _per_class(t, p, prob, classes)
+
+
+def _per_class(t: np.ndarray, p: np.ndarray, prob: np.ndarray | None, classes: np.ndarray) -> pd.DataFrame:
     labels = np.arange(len(classes))
     precision, recall, f1, support = skm.precision_recall_fscore_support(t, p, labels=labels, zero_division=0)
     _, specificity, _ = sensitivity_specificity_support(t, p, labels=labels, average=None)
@@ -190,6 +194,12 @@ def classification_metrics(
     if p is None:
         raise ValueError("classification_metrics needs y_pred")
     _require_two_classes(t, classes)
+    return _aggregate(t, p, prob, classes, _per_class(t, p, prob, classes), n_bins)
+
+
+def _aggregate(t: np.ndarray, p: np.ndarray, prob: np.ndarray | None, classes: np.ndarray, table: pd.DataFrame,
+               n_bins: int = ECE_BINS) -> dict[str, float]:
+    """Aggregate metrics; the one-vs-rest AUCs and IBA are read from the per-class ``table``."""
     labels = np.arange(len(classes))
     out = {
         "accuracy": skm.accuracy_score(t, p),
@@ -198,12 +208,12 @@ def classification_metrics(
         "weighted_f1": skm.f1_score(t, p, labels=labels, average="weighted", zero_division=0),
         "micro_f1": skm.f1_score(t, p, labels=labels, average="micro", zero_division=0),
         "g_mean": geometric_mean_score(t, p, labels=np.unique(t), average="multiclass"),
-        "iba": float(np.mean(_iba_per_class(t, p, labels))),
+        "iba": float(table["iba"].mean()),
         "mcc": skm.matthews_corrcoef(t, p),
     }
     if prob is not None:
-        out["roc_auc_macro"] = float(np.nanmean(_ovr_scores(t, prob, skm.roc_auc_score)))
-        out["pr_auc_macro"] = float(np.nanmean(_ovr_scores(t, prob, skm.average_precision_score)))
+        out["roc_auc_macro"] = float(table["roc_auc"].mean())  # pandas skips the NaN of absent classes
+        out["pr_auc_macro"] = float(table["pr_auc"].mean())
         out["log_loss"] = skm.log_loss(t, prob, labels=labels)
         out["brier"] = (skm.brier_score_loss(t, prob[:, 1]) if len(classes) == 2
                         else skm.brier_score_loss(t, prob, labels=labels))
@@ -623,8 +633,10 @@ def run_experiment(
                 has_proba = False
             else:
                 oof_proba[test] = proba
-            rows += _rows(method, fold, classification_metrics(y[test], pred, proba, classes))
-            per_class = per_class_metrics(y[test], pred, proba, classes)
+            t_codes, p_codes, proba, _ = encode_labels(y[test], pred, proba, classes)
+            _require_two_classes(t_codes, classes)
+            per_class = _per_class(t_codes, p_codes, proba, classes)
+            rows += _rows(method, fold, _aggregate(t_codes, p_codes, proba, classes, per_class))
             for cls, values in per_class.iterrows():
                 rows += _rows(method, fold, values.to_dict(), str(cls))
             if gain_vector is not None and proba is not None:
