@@ -27,8 +27,8 @@ from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold, cross
 from tqdm import tqdm  # the text bar: tqdm.auto needs ipywidgets in a notebook
 
 from ecombalance.calibration import check_probabilities, expected_calibration_error_from_curve, reliability_curve
+from ecombalance.datasets import ESCI_GAINS  # E 1.0, S 0.1, C 0.01, I 0.0
 
-ESCI_GAINS: dict[str, float] = {"E": 1.0, "S": 0.1, "C": 0.01, "I": 0.0}
 ECE_BINS = 15  # Guo et al. 2017 use 15 equal-width bins
 IBA_ALPHA = 0.1  # García, Mollineda & Sánchez 2009 (imbalanced-learn's default)
 LOWER_IS_BETTER = frozenset({"log_loss", "brier", "ece"})
