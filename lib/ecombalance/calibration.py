@@ -161,7 +161,8 @@ class TemperatureScaler(TransformerMixin, BaseEstimator):
     validation logits by minimising the negative log-likelihood (Guo et al. 2017, "On calibration of
     modern neural networks").
 
-    ``T > 1`` softens an over-confident model; the arg-max (and thus accuracy) is unchanged. The NLL is
+    ``T > 1`` softens an over-confident model; the arg-max (and thus accuracy) is unchanged. For a model
+    that only gives probabilities, pass ``np.log(proba)`` as logits (softmax is shift-invariant). The NLL is
     convex in :math:`1/T`, so a bounded scalar search over :math:`\log T` (scipy's Brent method) finds the
     optimum; torch is not needed for one parameter.
 

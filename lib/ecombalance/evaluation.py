@@ -189,6 +189,9 @@ def classification_metrics(
     classes :math:`\frac1N\sum_i\sum_c (p_{ic} - y_{ic})^2` against the one-hot labels (Brier 1950, range
     [0, 2]); for two classes the customary half of it, :math:`\frac1N\sum_i (p_i - y_i)^2` (range [0, 1]).
     ``ece`` is :func:`expected_calibration_error` (top-label, ``n_bins`` equal-width bins).
+
+    Binary labels with a 1-D ``proba`` (probability of ``classes[1]``, e.g. a click model) work too; the
+    positive class's own PR-AUC is then the ``pr_auc`` row of :func:`per_class_metrics`.
     """
     t, p, prob, classes = encode_labels(y_true, y_pred, proba, classes)
     if p is None:
