@@ -83,5 +83,10 @@ def test_compare_losses_uses_the_same_folds_and_sklearn_metrics():
             assert rows.loc[k, "balanced_accuracy"] == pytest.approx(balanced_accuracy_score(result.y[test], pred))
             assert rows.loc[k, "macro_f1"] == pytest.approx(f1_score(result.y[test], pred, average="macro"))
             assert rows.loc[k, "recall[z]"] == pytest.approx(recall_score(result.y[test], pred, average=None)[2])
+            confidence, right = proba[test].max(1), pred == result.y[test]  # top-label ECE, 15 bins, by hand
+            bins = np.minimum(np.ceil(confidence * 15).astype(int) - 1, 14)
+            ece = sum((bins == b).sum() * abs(right[bins == b].mean() - confidence[bins == b].mean())
+                      for b in np.unique(bins)) / test.sum()
+            assert rows.loc[k, "ece"] == pytest.approx(ece)
     with pytest.raises(ValueError, match=r"unknown loss\(es\) \['hinge'\]; choose from ce"):
         S.compare_losses(tbl, ["hinge"], preprocessor=StandardScaler())

@@ -1,4 +1,4 @@
-"""MLPClassifier: learns, repeats, fits sklearn/imblearn tooling, picks its device; ECE by hand."""
+"""MLPClassifier: learns, repeats, fits sklearn/imblearn tooling, picks its device."""
 
 import numpy as np
 import pytest
@@ -11,7 +11,6 @@ from sklearn.datasets import make_blobs
 from sklearn.exceptions import NotFittedError
 
 from ecombalance import losses, neural
-from ecombalance.calibration_error import expected_calibration_error
 from ecombalance.neural import MLPClassifier
 
 
@@ -122,26 +121,3 @@ def test_device_resolution(monkeypatch, blobs):
     monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda: True)
     assert small()._runtime() == (torch.device("cuda"), torch.bfloat16)
     assert small(device="cpu")._runtime() == (torch.device("cpu"), None)
-
-
-def test_expected_calibration_error_by_hand():
-    y = np.array([0, 1, 1, 0, 2])
-    proba = np.array([
-        [0.9, 0.05, 0.05],   # conf 0.9 right
-        [0.8, 0.1, 0.1],     # conf 0.8 wrong
-        [0.3, 0.6, 0.1],     # conf 0.6 right
-        [0.35, 0.45, 0.2],   # conf 0.45 wrong
-        [0.1, 0.1, 0.8],     # conf 0.8 right
-    ])
-    # 5 bins of width 0.2: (0.4,0.6] holds 0.45 and 0.6 -> |0.5 - 0.525|; (0.6,0.8] holds 0.8, 0.8 -> |0.5 - 0.8|;
-    # (0.8,1] holds 0.9 -> |1 - 0.9|
-    expected = (2 * 0.025 + 2 * 0.3 + 1 * 0.1) / 5
-    assert expected_calibration_error(y, proba, n_bins=5) == pytest.approx(expected)
-    names = np.array(["a", "b", "c"])
-    assert expected_calibration_error(names[y], proba, n_bins=5, labels=names) == pytest.approx(expected)
-    perfect = np.eye(3)[y]
-    assert expected_calibration_error(y, perfect) == 0.0
-    with pytest.raises(ValueError, match="2 labels for 3 probability columns; pass labels=classes_"):
-        expected_calibration_error(y[:2], proba[:2])
-    with pytest.raises(ValueError, match="n_bins must be a positive int"):
-        expected_calibration_error(y, proba, n_bins=0)

@@ -350,7 +350,7 @@ def dirty_copy(tbl: Table, seed: int = 0, duplicate_share: float = 0.05, missing
     frame["source"] = "crawler-v1"
     frame["customer_email"] = [f"user{i:05d}@example.com" for i in rng.permutation(n)]
     for col in [*tbl.numeric_cols, *tbl.categorical_cols]:
-        frame.loc[rng.random(n) < missing_share, col] = np.nan
+        frame[col] = frame[col].mask(rng.random(n) < missing_share)  # upcasts bool / int columns
     if tbl.numeric_cols:
         col = "price" if "price" in tbl.numeric_cols else tbl.numeric_cols[0]
         outliers = frame.index[rng.choice(n, max(1, round(n * outlier_share)), replace=False)]

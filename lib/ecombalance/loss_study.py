@@ -20,7 +20,7 @@ from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from tqdm.auto import tqdm
 
 from ecombalance import losses
-from ecombalance.calibration_error import expected_calibration_error
+from ecombalance.evaluation import expected_calibration_error
 from ecombalance.neural import MLPClassifier, torch_threads
 
 
@@ -200,7 +200,7 @@ def _fold_metrics(y_true, proba, classes) -> dict[str, float]:
         "macro_f1": f1_score(y_true, pred, labels=classes, average="macro", zero_division=0),
         "balanced_accuracy": balanced_accuracy_score(y_true, pred),
         "accuracy": accuracy_score(y_true, pred),
-        "ece": expected_calibration_error(y_true, proba, labels=classes),
+        "ece": expected_calibration_error(y_true, proba, classes=classes),
         **{f"recall[{c}]": r for c, r in zip(classes, recalls)},
     }
 

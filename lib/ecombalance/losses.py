@@ -397,6 +397,8 @@ def adjust_for_prior_shift(logits_or_proba: Array, train_priors: Array, target_p
     ``kind="logits"`` returns logits :math:`f(x) + \\log \\pi^t - \\log \\pi^s`; ``kind="proba"``
     returns renormalised probabilities; ``"auto"`` treats non-negative rows summing to one as
     probabilities. ``target_priors="uniform"`` gives the balanced-error decision. Priors may be counts.
+    Works on numpy arrays and torch tensors (returning the same type); for probability matrices with
+    mapping priors see also :func:`ecombalance.calibration.prior_correct`.
     """
     tensor, is_torch = _to_tensor(logits_or_proba)
     if tensor.ndim != 2:
