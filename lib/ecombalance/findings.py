@@ -1,0 +1,69 @@
+"""What an experiment found, in numbers and in words: each method against the unbalanced baseline on
+overall quality, the smallest class, the largest class and calibration, with a test of whether each
+difference is real (:func:`ecombalance.evaluation.compare_to_baseline`)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .evaluation import ExperimentResult, compare_to_baseline
+
+
+def effects(result: ExperimentResult, baseline: str, test: str = "bootstrap", n_resamples: int = 1000,
+            seed: int = 0, alpha: float = 0.05) -> pd.DataFrame:
+    """One row per method (baseline excluded): the difference to the baseline and whether it is real, for
+    macro-F1, balanced accuracy, the recall of the smallest and of the largest class, and ECE."""
+    counts = pd.Series(result.y).value_counts()
+    smallest, largest = counts.index[-1], counts.index[0]
+    checks = {"macro_f1": ("macro_f1", None), "balanced_accuracy": ("balanced_accuracy", None),
+              "recall_smallest": ("recall", smallest), "recall_largest": ("recall", largest)}
+    if any(p is not None for p in result.oof_proba.values()):
+        checks["ece"] = ("ece", None)
+    columns = {}
+    for name, (metric, cls) in checks.items():
+        table = compare_to_baseline(result, baseline, metric=metric, class_=cls, test=test, alpha=alpha,
+                                    n_resamples=n_resamples, seed=seed).set_index("method")
+        columns[(name, "baseline")] = table["baseline_mean"]
+        columns[(name, "difference")] = table["difference"]
+        columns[(name, "real")] = table["real_difference"]
+    frame = pd.DataFrame(columns)
+    frame.attrs.update(smallest=str(smallest), largest=str(largest), baseline=baseline, test=test, alpha=alpha)
+    return frame
+
+
+def _list(methods) -> str:
+    return ", ".join(f"`{m}`" for m in methods) or "none"
+
+
+def describe(frame: pd.DataFrame) -> str:
+    """A short Markdown summary of :func:`effects`, generated from its numbers."""
+    a = frame.attrs
+    small, large = frame["recall_smallest"], frame["recall_largest"]
+    helped = small[small["real"] & (small["difference"] > 0)].sort_values("difference", ascending=False)
+    lines = [f"- Baseline `{a['baseline']}`: recall {small['baseline'].iloc[0]:.3f} on the smallest class "
+             f"`{a['smallest']}`, {large['baseline'].iloc[0]:.3f} on the largest `{a['largest']}`, macro-F1 "
+             f"{frame[('macro_f1', 'baseline')].iloc[0]:.3f}. A difference is called real when the {a['test']} "
+             f"test gives p < {a['alpha']} after Holm's correction."]
+    if helped.empty:
+        lines.append(f"- No method raised the recall of `{a['smallest']}` by a real margin.")
+    else:
+        gains = ", ".join(f"`{m}` (+{d:.3f})" for m, d in helped["difference"].items())
+        lines.append(f"- Real gains in `{a['smallest']}` recall: {gains}.")
+        cost = large.loc[helped.index]
+        costly = cost[cost["real"] & (cost["difference"] < 0)]
+        lines.append(f"- Paid for with a real loss of `{a['largest']}` recall by: {_list(costly.index)}"
+                     + (f" (down to {(cost['baseline'].iloc[0] + costly['difference'].min()):.3f} at worst)."
+                        if len(costly) else "."))
+    macro = frame["macro_f1"]
+    best = macro["difference"].idxmax()
+    lines.append(f"- Best macro-F1: `{best}` ({macro.loc[best, 'difference']:+.3f}, "
+                 f"{'a real difference' if macro.loc[best, 'real'] else 'within noise'}); real macro-F1 changes: "
+                 f"up {_list(macro[macro['real'] & (macro['difference'] > 0)].index)}, "
+                 f"down {_list(macro[macro['real'] & (macro['difference'] < 0)].index)}.")
+    if "ece" in frame.columns.get_level_values(0):
+        ece = frame["ece"]
+        worse = ece[ece["real"] & (ece["difference"] > 0)]
+        lines.append(f"- Calibration (ECE, baseline {ece['baseline'].iloc[0]:.3f}) got really worse with "
+                     f"{_list(worse.index)}: re-balanced models over-predict the small classes until their "
+                     "probabilities are prior-corrected.")
+    return "\n".join(lines)
