@@ -4,6 +4,7 @@ difference is real (:func:`ecombalance.evaluation.compare_to_baseline`)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .evaluation import ExperimentResult, compare_to_baseline
@@ -67,3 +68,46 @@ def describe(frame: pd.DataFrame) -> str:
                      f"{_list(worse.index)}: re-balanced models over-predict the small classes until their "
                      "probabilities are prior-corrected.")
     return "\n".join(lines)
+
+
+def summary_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """:func:`ecombalance.evaluation.summarise` as method x metric cells "pooled [low, high]"."""
+    label = summary["metric"].where(summary["class"] == "all", summary["metric"] + "[" + summary["class"] + "]")
+    cells = summary.assign(metric=label, cell=[f"{p:.3f} [{lo:.3f}, {hi:.3f}]" for p, lo, hi in
+                                               zip(summary["pooled"], summary["ci_low"], summary["ci_high"])])
+    return cells.pivot(index="method", columns="metric", values="cell").loc[summary["method"].unique()]
+
+
+def headline_numbers(summary: pd.DataFrame, smallest) -> dict[str, float]:
+    """For the report index: each method's macro-F1, balanced accuracy and recall of the smallest class."""
+    numbers = {}
+    for row in summary.to_dict("records"):
+        if row["metric"] in ("macro_f1", "balanced_accuracy") and row["class"] == "all":
+            numbers[f"{row['method']}/{row['metric']}"] = row["pooled"]
+        elif row["metric"] == "recall" and row["class"] == str(smallest):
+            numbers[f"{row['method']}/recall_smallest"] = row["pooled"]
+    return numbers
+
+
+def plot_recall(summary: pd.DataFrame, classes, methods, ax=None):
+    """Grouped bars of per-class recall (pooled out-of-fold) with their bootstrap intervals."""
+    import matplotlib.pyplot as plt
+
+    rows = summary[summary["metric"] == "recall"]
+    order = [str(c) for c in classes]
+    table = {col: rows.pivot(index="class", columns="method", values=col).loc[order, list(methods)]
+             for col in ("pooled", "ci_low", "ci_high")}
+    errors = [(table["pooled"] - table["ci_low"]).T.to_numpy(), (table["ci_high"] - table["pooled"]).T.to_numpy()]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(11, 3.5))
+    table["pooled"].plot.bar(ax=ax, yerr=np.stack(errors, axis=1), rot=0, capsize=2, width=0.85)
+    ax.set_ylabel("recall (pooled out-of-fold)")
+    ax.set_title("Per-class recall with 95 % bootstrap intervals")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return ax
+
+
+def ranking_table(result: ExperimentResult) -> pd.DataFrame | None:
+    """Mean NDCG@k, MRR and recall@k per method over folds, or None when the experiment had no queries."""
+    rows = result.results[result.results["metric"].str.contains("@", regex=False) | (result.results["metric"] == "mrr")]
+    return rows.pivot_table(index="method", columns="metric", values="value") if len(rows) else None
