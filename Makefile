@@ -4,6 +4,8 @@ VENV ?= .venv
 # torch is installed from TORCH_SPEC. The default takes the CPU wheel; for a CUDA build see README.md.
 TORCH_SPEC ?= torch==2.13.0
 PROFILE ?= quick
+# optional extras installed by setup: spark (PySpark, for notebook 07's distributed engine)
+EXTRAS ?= test,spark
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.ecombalance-installed
 
@@ -15,7 +17,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet "$(TORCH_SPEC)" -e ".[test]"
+	$(BIN)/python -m pip install --quiet "$(TORCH_SPEC)" -e ".[$(EXTRAS)]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ecombalance)" >/dev/null
 	@touch $(STAMP)
 

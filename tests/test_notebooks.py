@@ -94,3 +94,18 @@ def test_data_options_fail_before_any_notebook_runs(tmp_path, capsys):
     assert cli.main(["report", "--out", str(tmp_path / "x"), "--data", "f.csv"]) == 2
     assert "--data needs --label-col" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.notebooks
+def test_ctr_notebook_runs_on_the_spark_engine(tmp_path):
+    from ecombalance import downsampling
+
+    ok, why = downsampling.spark_available()
+    if not ok:
+        pytest.skip(why)
+    result = report.run_report("smoke", ["07"], tmp_path, overrides={"engine": "spark"},
+                               notebooks_dir=ROOT / "notebooks", params_dir=ROOT / "params", log=lambda _: None)
+    run = result.runs[0]
+    assert run.status == "ok", run.error
+    assert run.headline["engine"] == "spark"
+    assert run.headline["ece_recalibrated"] < run.headline["ece_raw"]

@@ -7,12 +7,14 @@ import numpy as np
 import pandas as pd
 from sklearn.dummy import DummyClassifier
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score, precision_recall_fscore_support
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 
+from . import evaluation
 from .datasets import Table
 from .preprocess import make_preprocessor
+
+OVERALL = ("accuracy", "macro_f1", "balanced_accuracy", "g_mean")
 
 
 def plain_model(tbl: Table, class_weight: str | None = None, seed: int = 0):
@@ -27,19 +29,6 @@ def out_of_fold_predictions(tbl: Table, model, folds: int = 5, seed: int = 0) ->
     return cross_val_predict(model, tbl.X, tbl.y, cv=cv)
 
 
-def per_class_report(y_true, y_pred, classes=None) -> pd.DataFrame:
-    """Precision, recall, F1 and support per class (rows in ``classes`` order)."""
-    classes = list(classes) if classes is not None else sorted(pd.unique(np.asarray(y_true)))
-    p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=classes, zero_division=0)
-    return pd.DataFrame({"precision": p, "recall": r, "f1": f, "support": s}, index=pd.Index(classes, name="class"))
-
-
-def overall(y_true, y_pred) -> dict[str, float]:
-    return {"accuracy": accuracy_score(y_true, y_pred),
-            "macro_f1": f1_score(y_true, y_pred, average="macro", zero_division=0),
-            "balanced_accuracy": balanced_accuracy_score(y_true, y_pred)}
-
-
 def compare_baselines(tbl: Table, folds: int = 5, seed: int = 0) -> dict[str, pd.DataFrame]:
     """Per-class reports of the majority predictor, the plain model and the class-weighted model,
     plus their overall scores, all on the same folds."""
@@ -51,7 +40,8 @@ def compare_baselines(tbl: Table, folds: int = 5, seed: int = 0) -> dict[str, pd
     reports, scores = {}, {}
     for name, model in models.items():
         pred = out_of_fold_predictions(tbl, model, folds, seed)
-        reports[name] = per_class_report(tbl.y, pred, tbl.classes)
-        scores[name] = overall(tbl.y, pred)
+        reports[name] = evaluation.per_class_metrics(tbl.y, pred, classes=tbl.classes)
+        scores[name] = {k: v for k, v in evaluation.classification_metrics(tbl.y, pred, classes=tbl.classes).items()
+                        if k in OVERALL}
     reports["overall"] = pd.DataFrame(scores).T
     return reports

@@ -1,0 +1,92 @@
+"""Notebook 04's numbers: tables checked against hand formulas, the loss comparison against sklearn."""
+
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from sklearn.datasets import make_blobs
+from sklearn.metrics import balanced_accuracy_score, f1_score, recall_score
+from sklearn.preprocessing import StandardScaler
+
+from ecombalance import loss_study as S
+from ecombalance import losses
+
+COUNTS = {"c1": 400, "c2": 150, "c3": 50}
+
+
+def test_weights_table():
+    table = S.weights_table(COUNTS, beta=0.99)
+    n = np.array([400, 150, 50])
+    np.testing.assert_allclose(table["w balanced"], 600 / (3 * n))
+    eff = (1 - 0.99) / (1 - 0.99 ** n)
+    np.testing.assert_allclose(table["w effective (beta=0.99)"], eff / eff.sum() * 3)
+    np.testing.assert_allclose(table["tau*log prior (tau=1)"], np.log(n / 600))
+    assert list(table.index) == ["c1", "c2", "c3"] and table["LDAM margin"].max() == pytest.approx(0.5)
+
+
+def test_focal_curves_match_formula():
+    p = np.array([0.05, 0.3, 0.7, 0.99])
+    curves = S.focal_curves(p, gammas=(0.0, 2.0))
+    np.testing.assert_allclose(curves["gamma=0 (CE)"], -np.log(p), rtol=1e-10)
+    np.testing.assert_allclose(curves["gamma=2"], -(1 - p) ** 2 * np.log(p), rtol=1e-8)
+
+
+def test_seed_scenarios_show_the_document_errors():
+    table = S.seed_formula_scenarios([400, 150, 50])
+    written = table["doc balanced, p = class distribution"]
+    assert written.max() - written.min() == 0.0  # a constant: the model does not enter
+    assert table["doc balanced, p = mean prediction"].std() > 0.05
+    # the document's "cross-entropy" prefers predicting the prior everywhere to a perfect classifier
+    doc_ce = table["doc CE, p = class distribution"]
+    assert doc_ce.idxmin() == "the prior for every input"
+    assert table["correct CE (labels)"].idxmin() == "perfect (confident and right)"
+
+
+def test_seed_regulariser_minimiser_beats_the_prior():
+    best = S.seed_regulariser_minimiser([400, 150, 50])
+    assert best.sum() == pytest.approx(1.0)
+    value = losses.seed_balanced_regulariser(torch.tensor(np.log(best.to_numpy()))[None], [400, 150, 50]).item()
+    prior = losses.seed_balanced_regulariser(torch.tensor(np.log([400, 150, 50.0]))[None], [400, 150, 50]).item()
+    assert value < prior
+
+
+def test_gaussian_prior_shift_adjustment_trades_error_for_balanced_error():
+    demo = S.gaussian_prior_shift([400, 150, 50], n_test=6000, epochs=10)
+    t = demo.table
+    bayes, adjusted = t.loc["Bayes, training priors"], t.loc["Bayes + post-hoc adjustment (tau=1)"]
+    assert bayes["error"] < adjusted["error"] and adjusted["balanced error"] < bayes["balanced error"]
+    learnt = t.loc["linear model, logit-adjusted loss"]
+    assert learnt["balanced error"] < t.loc["linear model, CE"]["balanced error"]
+    np.testing.assert_allclose(demo.curves.filter(like="balanced p").sum(axis=1), 1.0)
+
+
+def test_compare_losses_uses_the_same_folds_and_sklearn_metrics():
+    X, y = make_blobs(n_samples=[120, 50, 20], centers=[[0, 0], [3, 3], [0, 3]], random_state=0)
+    frame = pd.DataFrame(X, columns=["a", "b"]).assign(label=np.array(["x", "y", "z"])[y])
+    tbl = SimpleNamespace(X=frame[["a", "b"]], y=frame["label"], frame=frame, group_col=None)
+    result = S.compare_losses(tbl, ["ce", "logit_adjusted"], folds=3, epochs=5, hidden=(8,), lr=1e-2,
+                              preprocessor=StandardScaler(), progress=False)
+    assert list(result.metrics.index) == ["ce", "ce + post-hoc", "logit_adjusted"]
+    prior = np.bincount(y) / len(y)  # post-hoc: CE probabilities times 1/prior (training-fold priors)
+    moved = result.proba["ce"] / prior
+    np.testing.assert_allclose(result.proba["ce + post-hoc"], moved / moved.sum(1, keepdims=True), atol=0.02)
+    assert sorted(result.per_fold["fold"].unique()) == [0, 1, 2]
+    for name in ("ce", "logit_adjusted"):
+        proba = result.proba[name]
+        np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
+        rows = result.per_fold[result.per_fold["loss"] == name].set_index("fold")
+        for k in range(3):
+            test = result.fold == k
+            pred = result.classes[proba[test].argmax(1)]
+            assert rows.loc[k, "balanced_accuracy"] == pytest.approx(balanced_accuracy_score(result.y[test], pred))
+            assert rows.loc[k, "macro_f1"] == pytest.approx(f1_score(result.y[test], pred, average="macro"))
+            assert rows.loc[k, "recall[z]"] == pytest.approx(recall_score(result.y[test], pred, average=None)[2])
+            confidence, right = proba[test].max(1), pred == result.y[test]  # top-label ECE, 15 bins, by hand
+            bins = np.minimum(np.ceil(confidence * 15).astype(int) - 1, 14)
+            ece = sum((bins == b).sum() * abs(right[bins == b].mean() - confidence[bins == b].mean())
+                      for b in np.unique(bins)) / test.sum()
+            assert rows.loc[k, "ece"] == pytest.approx(ece)
+    with pytest.raises(ValueError, match=r"unknown loss\(es\) \['hinge'\]; choose from ce"):
+        S.compare_losses(tbl, ["hinge"], preprocessor=StandardScaler())
