@@ -440,9 +440,10 @@ def test_scaling_table_reads_the_benchmark_file(tmp_path):
         {"sampler": "smote", "rows": 100, "seconds": 9.0, "status": "ok"},
         {"sampler": "enn", "rows": 10, "seconds": 3.0, "status": "ok"},
         {"sampler": "enn", "rows": 100, "seconds": None, "status": "timeout > 5 s"},
+        {"sampler": "imblearn_smote", "rows": 10, "seconds": 1.1, "status": "ok"},
     ]}))
     table = resampling.scaling_table(path)
-    assert table.loc["smote"].tolist() == [1.0, 9.0, True, "ok"]
+    assert table.loc["smote"].tolist() == [1.0, 9.0, True, "ok"] and list(table.index) == ["smote", "enn"]
     assert table.loc["enn", "10 rows (s)"] == 3.0 and np.isnan(table.loc["enn", "100 rows (s)"])
     assert table.loc["enn", "status"] == "timeout > 5 s" and not table.loc["enn", "scalable"]
     with pytest.raises(FileNotFoundError, match="run benchmarks/resampling.py --json"):
