@@ -18,7 +18,7 @@ import inspect
 import time
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from numbers import Integral, Real
 from typing import Any
@@ -75,11 +75,12 @@ SAMPLERS = (
 SCALABLE = ("none", "random_under", "random_over", "smote")
 """Samplers whose cost stays acceptable at 1M rows x 20 features (90/9/1) on a 2-core CPU.
 
-Measured by ``benchmarks/resampling.py`` (see ``benchmarks/results/resampling.json``): the random
-samplers take about a second or less and SMOTE, which searches neighbours only inside the
-over-sampled classes, tens of seconds. The others search neighbours over all rows (Tomek links,
-ENN, ADASYN, Borderline-SMOTE, the SMOTE+cleaning combinations) or fit an SVM on all rows
-(SVM-SMOTE) and grow much faster than linearly.
+Measured by ``benchmarks/resampling.py`` (``benchmarks/results/resampling.json``; shared, busy
+machine): at 1M rows random under-sampling takes 0.4 s, random over-sampling 4 s, SMOTE 30-60 s
+(it searches neighbours only inside the classes it over-samples). Already at 100k rows the
+others take 8 s (Borderline-SMOTE), 11 s (ADASYN), 29 s (SMOTENC), 65 s (SVM-SMOTE, Tomek links),
+144 s (ENN), 188 s (SMOTEN) and over 300 s (SMOTETomek, SMOTEENN): they search neighbours over
+all rows, fit an SVM on all rows, or compute value-difference metrics, and grow faster than the data.
 """
 
 CATEGORICAL = ("smotenc", "smoten")
