@@ -115,3 +115,13 @@ def test_a_million_rows_in_bounded_memory():
     log = datasets.search_log(100_000, 10, seed=0)
     assert len(log) == 1_000_000
     assert log.memory_usage(deep=True).sum() < 400e6
+
+
+def test_load_each_defaults_or_the_users_table(tmp_path):
+    both = datasets.load_each(["documented_case", "search_log"], n_queries=20)
+    assert list(both) == ["documented_case", "search_log"]
+    path = tmp_path / "u.csv"
+    pd.DataFrame({"t": ["a b", "b c", "c d", "d e"], "y": ["x", "x", "y", "y"]}).to_csv(path, index=False)
+    assert list(datasets.load_each(["documented_case"], str(path), "y", ["t"])) == ["u.csv"]
+    with pytest.raises(ValueError, match=r"dataset names \['nope'\] are not in"):
+        datasets.load_each(["nope"])

@@ -72,11 +72,12 @@ def user_csv(tmp_path_factory):
 
 
 @pytest.mark.notebooks
-def test_data_notebooks_run_on_a_users_csv(user_csv, tmp_path):
+def test_report_on_a_users_csv_runs_notebooks_01_to_06(user_csv, tmp_path):
     from ecombalance import cli
 
     out = tmp_path / "user-report"
-    code = cli.main(["report", "--profile", "smoke", "--notebooks", "01,02", "--out", str(out),
+    wanted = ",".join(stem[:2] for stem in NOTEBOOKS if "01" <= stem[:2] <= "06")
+    code = cli.main(["report", "--profile", "smoke", "--notebooks", wanted, "--out", str(out),
                      "--data", str(user_csv), "--label-col", "kind", "--text-col", "name", "--min-class-size", "3"])
     summary = json.loads((out / "summary.json").read_text())
     assert code == 0, summary
@@ -84,6 +85,8 @@ def test_data_notebooks_run_on_a_users_csv(user_csv, tmp_path):
     assert runs["01_documented_case"]["parameters"]["data_path"] == str(user_csv)
     assert runs["01_documented_case"]["headline"]["imbalance_ratio"] > 1
     assert runs["02_preprocessing"]["headline"]["identifier_columns"] >= 1
+    assert [e["notebook"][:2] for e in summary["notebooks"]] == wanted.split(",")
+    assert all(e["parameters"].get("data_path") == str(user_csv) for e in summary["notebooks"])
     executed = (out / "01_documented_case.html").read_text()
     assert "buyer1@shop.cn" not in executed  # identifiers hashed before any row is shown
 

@@ -419,3 +419,16 @@ def load(
     if dataset == "search_log":
         return search_table(n_queries, products_per_query, seed, label=label_col or SEARCH_LABEL)
     raise ValueError(f"unknown dataset {dataset!r}; choose one of {list(DATASETS)} or give data_path")
+
+
+def load_each(names: Sequence[str], data_path: str = "", label_col: str = "", text_cols: Sequence[str] = (),
+              group_col: str = "", **options) -> dict[str, Table]:
+    """``{name: table}`` for each default dataset in ``names``, or the user's table alone when
+    ``data_path`` is given (then ``names`` is ignored). ``options`` go to :func:`load`."""
+    if data_path:
+        tbl = load(data_path=data_path, label_col=label_col, text_cols=text_cols, group_col=group_col, **options)
+        return {tbl.name: tbl}
+    unknown = [n for n in names if n not in DATASETS]
+    if unknown or not names:
+        raise ValueError(f"dataset names {unknown or list(names)} are not in {list(DATASETS)}")
+    return {name: load(name, **options) for name in names}
