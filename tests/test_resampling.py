@@ -448,3 +448,16 @@ def test_scaling_table_reads_the_benchmark_file(tmp_path):
     assert table.loc["enn", "status"] == "timeout > 5 s" and not table.loc["enn", "scalable"]
     with pytest.raises(FileNotFoundError, match="run benchmarks/resampling.py --json"):
         resampling.scaling_table(tmp_path / "missing.json")
+
+
+def test_categorical_view_feeds_smotenc_and_smoten():
+    frame, y = categorical_frame()
+    frame = frame.astype({"colour": object})
+    frame.loc[0, "colour"], frame.loc[1, "price"] = None, np.nan
+    view = resampling.categorical_view(frame, ["price"], ["colour", "size"])
+    assert view.loc[0, "colour"] == "(missing)" and view.loc[1, "price"] == frame["price"].median()
+    assert (view.dtypes[["colour", "size"]] == "category").all()
+    _, y_res = make_sampler("smotenc", random_state=0).fit_resample(view, y)
+    assert pd.Series(y_res).value_counts().tolist() == [120, 120, 120]
+    _, y_res = make_sampler("smoten", random_state=0).fit_resample(view[["colour", "size"]], y)
+    assert pd.Series(y_res).value_counts().tolist() == [120, 120, 120]

@@ -554,6 +554,19 @@ def resample_counts(X: Any, y: Any, samplers: Iterable[str], random_state: Any =
     return table[[*classes, "seconds"]].astype({c: "int64" for c in classes})
 
 
+def categorical_view(frame: pd.DataFrame, numeric_cols: Iterable[str], categorical_cols: Iterable[str]) -> pd.DataFrame:
+    """The columns SMOTENC / SMOTEN work on: numeric (missing -> median) and pandas ``category``
+    (missing -> ``'(missing)'``), so that ``categorical_features='auto'`` finds the categories.
+    """
+    numeric, categorical = list(numeric_cols), list(categorical_cols)
+    view = frame[numeric + categorical].copy()
+    for col in numeric:
+        view[col] = pd.to_numeric(view[col]).astype(float).fillna(view[col].astype(float).median())
+    for col in categorical:
+        view[col] = view[col].astype(object).where(view[col].notna(), "(missing)").astype(str).astype("category")
+    return view
+
+
 def row_origin(X_before: Any, X_after: Any) -> np.ndarray:
     """For each row after resampling: ``'original'``, ``'copy'`` (an extra copy) or ``'synthetic'``.
 
@@ -735,7 +748,7 @@ def summarise_comparison(results: pd.DataFrame) -> pd.DataFrame:
     """Mean over folds per (sampler, model), best macro-F1 first."""
     metrics = [c for c in results.columns if c not in ("sampler", "model", "fold", "error", "warnings")]
     table = results.groupby(["sampler", "model"], sort=False)[metrics].mean()
-    return table.sort_values("macro_f1", ascending=False)
+    return table.sort_values("macro_f1", ascending=False, kind="stable")  # ties keep the run order
 
 
 def _rows(X: Any, index: np.ndarray) -> Any:
