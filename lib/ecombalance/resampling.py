@@ -76,7 +76,7 @@ SCALABLE = ("none", "random_under", "random_over", "smote")
 """Samplers whose cost stays acceptable at 1M rows x 20 features (90/9/1) on a 2-core CPU.
 
 Measured by ``benchmarks/resampling.py`` (``benchmarks/results/resampling.json``; shared, busy
-machine): at 1M rows random under-sampling takes 0.4 s, random over-sampling 4 s, SMOTE 30-60 s
+machine): at 1M rows random under-sampling takes 0.3 s, random over-sampling 2.5 s, SMOTE 24-30 s
 (it searches neighbours only inside the classes it over-samples). Already at 100k rows the
 others take 8 s (Borderline-SMOTE), 11 s (ADASYN), 29 s (SMOTENC), 65 s (SVM-SMOTE, Tomek links),
 144 s (ENN), 188 s (SMOTEN) and over 300 s (SMOTETomek, SMOTEENN): they search neighbours over
