@@ -66,9 +66,11 @@ def class_balanced_sampler(y, num_samples: int | None = None, seed: int = 0) -> 
 
 
 def balanced_class_weights(class_counts) -> np.ndarray:
-    """scikit-learn's "balanced" weights :math:`w_c = N / (C N_c)` (float32)."""
+    """scikit-learn's "balanced" weights :math:`w_c = N / (C N_c)` (float32; 0 for an absent class)."""
     counts = np.asarray(class_counts, dtype=np.float64)
-    return (counts.sum() / (len(counts) * counts)).astype(np.float32)
+    with np.errstate(divide="ignore"):
+        weights = np.where(counts > 0, counts.sum() / (len(counts) * counts), 0.0)
+    return weights.astype(np.float32)
 
 
 def resolve_loss(loss, class_counts, class_weight=None, **params):
@@ -168,6 +170,9 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
     random_state : int
     progress : bool
         Show a tqdm bar with loss and samples/s.
+    classes : sequence or None
+        The full label set, when ``y`` may lack some labels (e.g. continuing from a fine-tuned
+        checkpoint on a subset); default the labels in ``y``.
 
     Attributes
     ----------
@@ -204,6 +209,7 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
         log_every: int = 10,
         random_state: int = 0,
         progress: bool = True,
+        classes=None,
     ):
         self.model_name = model_name
         self.epochs = epochs
@@ -227,6 +233,7 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
         self.log_every = log_every
         self.random_state = random_state
         self.progress = progress
+        self.classes = classes
 
     # ---- setup -------------------------------------------------------------------------------------
     def _runtime(self) -> tuple[torch.device, torch.dtype | None]:
@@ -319,11 +326,14 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
         y = np.asarray(y)
         if len(y) != len(as_text_inputs(X)[0]):
             raise ValueError(f"X has {len(as_text_inputs(X)[0])} samples but y has {len(y)}")
-        encoder = LabelEncoder().fit(y)
+        encoder = LabelEncoder().fit(y if self.classes is None else np.asarray(self.classes))
         self.classes_ = encoder.classes_
+        unknown = set(np.unique(y)) - set(self.classes_)
+        if unknown:
+            raise ValueError(f"y holds labels {sorted(unknown)} that are not in classes={list(self.classes_)}")
         y_idx = encoder.transform(y)
         if len(self.classes_) < 2:
-            raise ValueError("y holds a single class; fine-tuning a classifier needs at least two")
+            raise ValueError("y holds a single class; fine-tuning a classifier needs at least two (or pass classes=)")
         counts = np.bincount(y_idx, minlength=len(self.classes_))
         device, dtype = self._runtime()
         self.device_, self.autocast_dtype_ = device, dtype
@@ -574,3 +584,23 @@ def compare_quantized(fine_tuner: TextClassifierFineTuner, X, y) -> pd.DataFrame
     table = pd.DataFrame(rows).T
     table.index.name = "model"
     return table
+
+
+def scores(y_true, predictions: dict) -> pd.DataFrame:
+    """Macro-F1, balanced accuracy, accuracy and per-class recall of several models' predictions.
+
+    ``predictions`` maps a model's name to its predicted labels on the same ``y_true`` (the untouched
+    test split). Accuracy is shown to make the accuracy paradox visible, not to rank models.
+    """
+    from sklearn.metrics import accuracy_score, balanced_accuracy_score, recall_score
+
+    labels = np.unique(y_true)
+    rows = {}
+    for name, pred in predictions.items():
+        row = {"macro_f1": f1_score(y_true, pred, average="macro", labels=labels, zero_division=0),
+               "balanced_accuracy": balanced_accuracy_score(y_true, pred),
+               "accuracy": accuracy_score(y_true, pred)}
+        recalls = recall_score(y_true, pred, labels=labels, average=None, zero_division=0)
+        row.update({f"recall[{label}]": r for label, r in zip(labels, recalls)})
+        rows[name] = row
+    return pd.DataFrame(rows).T
