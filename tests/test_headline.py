@@ -7,8 +7,8 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 from ecombalance import headline
 
 
-def test_record_returns_json_scalars():
-    out = headline.record(a=np.float32(0.5), b=np.int64(3), c=True, d="x", e=math.nan, f=None)
+def test_numbers_are_stored_as_json_scalars():
+    out = headline.as_json(a=np.float32(0.5), b=np.int64(3), c=True, d="x", e=math.nan, f=None)
     assert out == {"a": 0.5, "b": 3, "c": True, "d": "x", "e": None, "f": None}
     assert type(out["b"]) is int and type(out["a"]) is float
 
@@ -18,6 +18,14 @@ def test_record_rejects_non_scalars_and_nothing():
         headline.record(x=[1, 2])
     with pytest.raises(ValueError, match="at least one"):
         headline.record()
+
+
+def test_record_displays_the_numbers_under_its_mime_type(monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj, raw: shown.append(obj))
+    assert headline.record(a=1, b=0.5) is None
+    assert shown[0][headline.HEADLINE_MIME] == {"a": 1, "b": 0.5}
+    assert "| a | 1 |" in shown[0]["text/markdown"]
 
 
 def test_read_collects_records_in_order_later_wins():

@@ -45,3 +45,52 @@ def test_overview_headline_numbers(smoke_report):
     assert numbers["imbalance_ratio"] == 8
     assert numbers["missing_packages"] == 0
     assert numbers["model_loads_offline"] is True
+
+
+@pytest.fixture(scope="module")
+def user_csv(tmp_path_factory):
+    """A table the suite has never seen: mixed column types, missing values, duplicates, a rare class."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    n = 240
+    label = rng.choice(["shoes", "bags", "hats"], size=n, p=[0.7, 0.25, 0.05])
+    frame = pd.DataFrame({
+        "name": [f"{rng.choice(['soft', 'red', 'classic'])} {lab} {i % 17}" for i, lab in enumerate(label)],
+        "price": rng.lognormal(3, 1, n).round(2),
+        "in_stock": rng.random(n) < 0.8,
+        "colour": rng.choice(["red", "black", None], n),
+        "email": [f"buyer{i}@shop.cn" for i in range(n)],
+        "kind": label,
+    })
+    frame = pd.concat([frame, frame.head(5)], ignore_index=True)
+    frame.loc[3, "kind"] = "rare"
+    path = tmp_path_factory.mktemp("user") / "catalogue.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.notebooks
+def test_data_notebooks_run_on_a_users_csv(user_csv, tmp_path):
+    from ecombalance import cli
+
+    out = tmp_path / "user-report"
+    code = cli.main(["report", "--profile", "smoke", "--notebooks", "01,02", "--out", str(out),
+                     "--data", str(user_csv), "--label-col", "kind", "--text-col", "name", "--min-class-size", "3"])
+    summary = json.loads((out / "summary.json").read_text())
+    assert code == 0, summary
+    runs = {e["notebook"]: e for e in summary["notebooks"]}
+    assert runs["01_documented_case"]["parameters"]["data_path"] == str(user_csv)
+    assert runs["01_documented_case"]["headline"]["imbalance_ratio"] > 1
+    assert runs["02_preprocessing"]["headline"]["identifier_columns"] >= 1
+    executed = (out / "01_documented_case.html").read_text()
+    assert "buyer1@shop.cn" not in executed  # identifiers hashed before any row is shown
+
+
+def test_data_options_fail_before_any_notebook_runs(tmp_path, capsys):
+    from ecombalance import cli
+
+    assert cli.main(["report", "--out", str(tmp_path / "x"), "--data", "f.csv"]) == 2
+    assert "--data needs --label-col" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()

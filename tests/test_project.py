@@ -8,6 +8,8 @@ import tomllib
 import pytest
 import yaml
 
+from ecombalance import params
+
 from conftest import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -66,8 +68,11 @@ def test_notebook_conventions(path):
         defined = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Lambda))]
         assert not defined, f"define algorithms in lib/ecombalance, not in the notebook:\n{source}"
         assert len(source.splitlines()) <= 25, f"code cell too long for a chapter:\n{source}"
+    assigned = []
     for statement in ast.parse("".join(code[0]["source"])).body:
         assert isinstance(statement, (ast.Assign, ast.AnnAssign)), "the parameters cell holds assignments only"
+        assigned += [t.id for t in getattr(statement, "targets", [getattr(statement, "target", None)])]
+    assert list(params.declared_parameters(path)) == assigned, "papermill must see every parameter"
     markdown = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"]
     headings = [line.strip().lower() for text in markdown for line in text.splitlines() if line.startswith("#")]
     assert "## what we saw" in headings and "## try it" in headings

@@ -22,10 +22,29 @@ def _parser() -> argparse.ArgumentParser:
         help="set a notebook parameter; VALUE is read as YAML (3, 0.5, true, [a, b]); wins over the profile",
     )
     rep.add_argument("--params-file", help="YAML file of parameter values, applied over the profile")
+    data = rep.add_argument_group("your own data (sets the notebooks' data parameters)")
+    data.add_argument("--data", help="CSV or Parquet file to analyse instead of the generated data")
+    data.add_argument("--label-col", help="its label column")
+    data.add_argument("--text-col", action="append", help="a free-text column (repeat for several)")
+    data.add_argument("--group-col", help="a query-id column: groups never straddle train and test")
+    data.add_argument("--min-class-size", type=int, help="merge classes smaller than this into 'other'")
 
     lst = sub.add_parser("params", help="list each notebook's parameters, types and defaults")
     lst.add_argument("--notebooks", help="comma-separated numbers or names (default: all)")
     return parser
+
+
+# command-line option -> notebook parameter
+DATA_OPTIONS = {"data": "data_path", "label_col": "label_col", "text_col": "text_cols",
+                "group_col": "group_col", "min_class_size": "min_class_size"}
+
+
+def _data_overrides(args: argparse.Namespace) -> dict:
+    if args.data and not args.label_col:
+        raise params.ParameterError("--data needs --label-col: the name of the file's label column")
+    if args.label_col and not args.data:
+        raise params.ParameterError("--label-col only applies with --data FILE")
+    return {param: getattr(args, opt) for opt, param in DATA_OPTIONS.items() if getattr(args, opt) is not None}
 
 
 def _selection(text: str | None) -> list[str] | None:
@@ -47,7 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "params":
             return _list_params(_selection(args.notebooks))
-        overrides = {name: params.parse_cli_value(value) for name, value in args.parameter}
+        overrides = _data_overrides(args)
+        overrides.update({name: params.parse_cli_value(value) for name, value in args.parameter})
         result = report.run_report(
             profile=args.profile,
             notebooks=_selection(args.notebooks),

@@ -38,30 +38,29 @@ def _format(value: Any) -> str:
     return str(value)
 
 
-def record(**numbers: Any) -> dict[str, Any]:
+def as_json(**numbers: Any) -> dict[str, Any]:
+    """The numbers as they are stored: JSON scalars, non-finite floats as ``None``."""
+    if not numbers:
+        raise ValueError("record() needs at least one name=value pair")
+    return {name: _jsonable(name, value) for name, value in numbers.items()}
+
+
+def record(**numbers: Any) -> None:
     """Record headline numbers of this notebook run and show them as a table.
 
     Parameters
     ----------
     **numbers
         Scalars (int, float, bool, str, None). Non-finite floats are stored as ``None``.
-
-    Returns
-    -------
-    dict
-        The numbers as stored.
     """
-    if not numbers:
-        raise ValueError("record() needs at least one name=value pair")
-    clean = {name: _jsonable(name, value) for name, value in numbers.items()}
+    clean = as_json(**numbers)
     rows = "\n".join(f"| {name} | {_format(value)} |" for name, value in clean.items())
     markdown = f"| headline | value |\n|---|---|\n{rows}"
     try:
         from IPython.display import display
     except ImportError:  # outside IPython: nothing to display
-        return clean
+        return
     display({HEADLINE_MIME: clean, "text/markdown": markdown}, raw=True)
-    return clean
 
 
 def read(notebook: nbformat.NotebookNode | str) -> dict[str, Any]:

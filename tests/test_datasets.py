@@ -1,0 +1,117 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from ecombalance import datasets
+
+from conftest import ROOT
+
+
+def test_documented_case_has_exactly_400_150_50():
+    df = datasets.documented_case(seed=0)
+    assert df["category"].value_counts().to_dict() == {"electronics": 400, "home_kitchen": 150, "sports_outdoors": 50}
+    assert list(df.columns) == ["product_id", "title", "brand", *datasets.CASE_NUMERIC, "category"]
+    assert df.notna().all().all() and df["product_id"].is_unique
+
+
+def test_committed_csv_is_what_the_generator_makes():
+    committed = pd.read_csv(ROOT / "data" / "documented_case.csv")
+    regenerated = datasets.documented_case(seed=0)
+    pd.testing.assert_frame_equal(committed, regenerated, check_dtype=False)
+
+
+def test_generators_repeat_by_seed_and_differ_across_seeds():
+    pd.testing.assert_frame_equal(datasets.documented_case(3), datasets.documented_case(3))
+    assert not datasets.documented_case(3)["title"].equals(datasets.documented_case(4)["title"])
+    pd.testing.assert_frame_equal(datasets.search_log(50, 5, seed=1), datasets.search_log(50, 5, seed=1))
+    assert not datasets.search_log(50, 5, seed=1).equals(datasets.search_log(50, 5, seed=2))
+
+
+def test_categories_share_vocabulary_so_the_case_is_not_trivial():
+    df = datasets.documented_case(0)
+    words = {c: set(" ".join(g["title"]).lower().split()) for c, g in df.groupby("category")}
+    small = words["sports_outdoors"]
+    assert len(small & (words["electronics"] | words["home_kitchen"])) / len(small) > 0.8
+
+
+def test_search_log_columns_proportions_and_clicks():
+    log = datasets.search_log(n_queries=2000, products_per_query=10, seed=0)
+    assert len(log) == 20000
+    for col in ["query_id", "query", "product_title", "brand", "category", "price", "text_overlap",
+                "category_match", "price_ratio", "hist_ctr", "esci_label", "clicked"]:
+        assert col in log.columns
+    shares = log["esci_label"].value_counts(normalize=True)
+    for label, expected in zip(datasets.ESCI_LABELS, datasets.ESCI_SHARES):
+        assert shares[label] == pytest.approx(expected, abs=0.02)
+    assert 0.01 <= log["clicked"].mean() <= 0.05
+    assert log.groupby("query_id")["query"].nunique().eq(1).all()
+
+
+def test_search_log_text_overlap_is_the_jaccard_of_the_words():
+    log = datasets.search_log(100, 10, seed=5)
+    for _, row in log.sample(50, random_state=0).iterrows():
+        q, t = set(row["query"].split()), set(row["product_title"].lower().split())
+        assert row["text_overlap"] == pytest.approx(len(q & t) / len(q | t), abs=1e-4)
+
+
+def test_search_log_labels_follow_the_pair():
+    log = datasets.search_log(3000, 10, seed=0)
+    # exact matches share the query's words far more than irrelevant items, which never share a category
+    by_label = log.groupby("esci_label")["text_overlap"].mean()
+    assert by_label["E"] > by_label["S"] > by_label["I"]
+    assert log.loc[log["esci_label"] == "E", "category_match"].mean() > 0.9
+    assert log.groupby("esci_label")["hist_ctr"].mean()["E"] > log.groupby("esci_label")["hist_ctr"].mean()["I"]
+
+
+def test_search_log_bad_sizes():
+    with pytest.raises(ValueError, match="n_queries must be a positive int, got 0"):
+        datasets.search_log(0)
+    with pytest.raises(ValueError, match="products_per_query must be a positive int, got 2.5"):
+        datasets.search_log(10, 2.5)
+
+
+def test_search_log_strings_reach_sklearn_and_imblearn():
+    from imblearn.under_sampling import RandomUnderSampler
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import OneHotEncoder
+
+    log = datasets.search_log(40, 5, seed=0)
+    assert isinstance(log["query"].dtype, pd.StringDtype)  # pandas 3: Arrow-backed strings
+    assert TfidfVectorizer().fit_transform(log["product_title"]).shape[0] == 200
+    assert OneHotEncoder().fit_transform(log[["brand", "category"]]).shape[0] == 200
+    _, y = RandomUnderSampler(random_state=0).fit_resample(log[["price"]], log["esci_label"])
+    assert y.value_counts().nunique() == 1
+
+
+def test_load_dispatches_and_explains():
+    assert datasets.load().name == "documented_case"
+    clicks = datasets.load("search_log", label_col="clicked", n_queries=20)
+    assert clicks.label == "clicked" and "esci_label" not in clicks.frame.columns
+    assert clicks.group_col == "query_id"
+    with pytest.raises(ValueError, match=r"unknown dataset 'x'; choose one of \['documented_case', 'search_log'\]"):
+        datasets.load("x")
+    with pytest.raises(ValueError, match="needs label_col"):
+        datasets.load(data_path="a.csv")
+
+
+def test_table_views():
+    tbl = datasets.load()
+    assert tbl.classes == ["electronics", "home_kitchen", "sports_outdoors"]
+    assert list(tbl.X.columns) == tbl.feature_cols and tbl.label not in tbl.X.columns
+    sub = tbl.subset(np.arange(10))
+    assert len(sub.frame) == 10 and sub.label == tbl.label
+
+
+def test_dirty_copy_adds_what_it_says():
+    tbl = datasets.load()
+    dirty = datasets.dirty_copy(tbl, seed=0)
+    assert len(dirty.frame) == 660
+    assert dirty.frame["price"].max() > 10 * tbl.frame["price"].max()
+    assert dirty.frame[tbl.numeric_cols].isna().sum().sum() > 0
+    assert dirty.frame["source"].nunique() == 1 and dirty.frame["customer_email"].str.contains("@").all()
+
+
+def test_a_million_rows_in_bounded_memory():
+    log = datasets.search_log(100_000, 10, seed=0)
+    assert len(log) == 1_000_000
+    assert log.memory_usage(deep=True).sum() < 400e6

@@ -1,0 +1,120 @@
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.preprocessing import StandardScaler
+
+from ecombalance import datasets, preprocess, privacy
+from ecombalance.datasets import Table
+
+
+def small_table():
+    frame = pd.DataFrame({
+        "title": ["Red Mug", "red mug!", "Blue Tent", "Blue Tent", "green lamp", "lamp  GREEN", None, "big tent"],
+        "price": [10.0, 10.0, 99.0, 99.0, 20.0, 21.0, 15.0, 5000.0],
+        "brand": ["a", "a", "b", "b", None, "c", "a", "b"],
+        "const": [1] * 8,
+        "label": ["x", "x", "y", "y", "x", "x", None, "y"],
+    })
+    return Table(frame, "label", ["title"], ["price", "const"], ["brand"], None, "small")
+
+
+def test_clean_reports_every_removal():
+    cleaned, report = preprocess.clean(small_table(), outliers="drop", z_threshold=3)
+    assert report.rows_in == 8
+    assert report.removed_rows == {"no label": 1, "exact duplicate": 1,
+                                   "near duplicate (same text up to case/punctuation)": 1,
+                                   "outlier in price": 1}
+    assert report.rows_out == len(cleaned.frame) == 8 - 4
+    assert report.removed_columns == {"const": "constant (1 in every row)"}
+    assert "const" not in cleaned.frame.columns and cleaned.numeric_cols == ["price"]
+    assert report.missing["brand"] == 1
+    table = report.as_frame()
+    assert set(table["action"]) >= {"rows removed", "column removed", "missing values"}
+
+
+def test_outliers_reported_clipped_or_dropped():
+    _, report = preprocess.clean(small_table(), outliers="report", z_threshold=3)
+    assert report.outliers["price"] == 1
+    clipped, _ = preprocess.clean(small_table(), outliers="clip", z_threshold=3)
+    assert clipped.frame["price"].max() == 99.0
+    with pytest.raises(ValueError, match="outliers must be 'report', 'clip' or 'drop'"):
+        preprocess.clean(small_table(), outliers="remove")
+
+
+def test_robust_z_matches_hand_computation():
+    values = pd.Series([1.0, 2.0, 3.0, 4.0, 100.0])  # skewed: scored on log1p
+    logged = np.log1p(values)
+    mad = np.median(np.abs(logged - np.median(logged))) * 1.4826
+    np.testing.assert_allclose(preprocess.robust_z(values), np.abs(logged - np.median(logged)) / mad)
+
+
+def test_skewed_log1p_decides_on_training_rows():
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.lognormal(0, 1.5, 500), rng.normal(0, 1, 500)])
+    step = preprocess.SkewedLog1p().fit(X)
+    assert step.log_columns_.tolist() == [0]
+    out = step.transform(X)
+    np.testing.assert_allclose(out[:, 0], np.log1p(X[:, 0]))
+    np.testing.assert_array_equal(out[:, 1], X[:, 1])
+
+
+def test_preprocessor_fuses_sources_and_fits_on_training_rows_only():
+    tbl = datasets.load()
+    train, test = preprocess.stratified_split(tbl, seed=0)
+    pre = preprocess.make_preprocessor(tbl).fit(train.X)
+    tfidf = pre.named_transformers_["text_title"][-1]
+    analyse = tfidf.build_analyzer()
+    train_terms = {term for title in train.frame["title"] for term in analyse(title)}
+    assert set(tfidf.vocabulary_) <= train_terms
+    numeric = pre.named_transformers_["numeric"]
+    expected = StandardScaler().fit(numeric[:-1].transform(train.frame[tbl.numeric_cols]))
+    np.testing.assert_allclose(numeric[-1].mean_, expected.mean_)
+    n_brands = train.frame["brand"].nunique()
+    assert pre.transform(test.X).shape[1] == len(tfidf.vocabulary_) + len(tbl.numeric_cols) + n_brands
+
+
+def test_preprocessor_handles_missing_values_and_arrow_strings():
+    tbl = datasets.dirty_copy(datasets.load(), seed=1)
+    assert isinstance(tbl.frame["brand"].dtype, pd.StringDtype)
+    X = preprocess.make_preprocessor(tbl).fit_transform(tbl.X)
+    assert np.isfinite(X.toarray() if hasattr(X, "toarray") else X).all()
+
+
+def test_bad_text_encoder():
+    with pytest.raises(ValueError, match=r"text must be one of \['tfidf', 'embedding'\]"):
+        preprocess.make_preprocessor(datasets.load(), text="bow")
+
+
+def test_stratified_split_keeps_class_shares():
+    tbl = datasets.load()
+    train, test = preprocess.stratified_split(tbl, test_size=0.25, seed=0)
+    assert test.y.value_counts().to_dict() == {"electronics": 100, "home_kitchen": 38, "sports_outdoors": 12}
+    assert len(train.frame) + len(test.frame) == 600
+
+
+def test_group_split_keeps_queries_on_one_side():
+    tbl = datasets.load("search_log", n_queries=100)
+    train, test = preprocess.group_split(tbl, seed=0)
+    assert not set(train.groups) & set(test.groups)
+    assert len(train.frame) + len(test.frame) == len(tbl.frame)
+    with pytest.raises(ValueError, match="has no group column"):
+        preprocess.group_split(datasets.load())
+
+
+def test_fitting_before_the_split_lets_test_rows_in():
+    effects = preprocess.fit_before_split_effects(datasets.load(), seed=0)
+    assert effects["test_only_terms_in_vocabulary"] > 0
+    assert effects["largest_scaler_mean_shift"] > 0
+
+
+def test_identifiers_found_by_name_and_by_value():
+    frame = pd.DataFrame({"user_id": [1, 2], "contact": ["a@b.com", "c@d.org"], "tel": ["+86 138 0013 8000", "010-6552-9988"],
+                          "query_id": [1, 2], "title": ["x", "y"]})
+    found = privacy.identifier_columns(frame, keep=["query_id"])
+    assert found == {"user_id": "its name marks a personal identifier", "contact": "its values are e-mail addresses",
+                     "tel": "its values are phone numbers"}
+    hashed, notes = privacy.protect_identifiers(frame, keep=["query_id"])
+    assert hashed["contact"].tolist() == [privacy._hash("a@b.com"), privacy._hash("c@d.org")]
+    assert hashed["query_id"].tolist() == [1, 2] and len(notes) == 3
+    dropped, _ = privacy.protect_identifiers(frame, keep=["query_id"], action="drop")
+    assert list(dropped.columns) == ["query_id", "title"]
