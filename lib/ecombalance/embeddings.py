@@ -82,7 +82,7 @@ def embed_texts(
     tokens = tokenize(tokenizer, first, second, max_length=max_length)
     out = np.empty((len(tokens), model.config.hidden_size), dtype=np.float32)
     batches = length_bucketed_batches(tokens.lengths, batch_size, shuffle=False)
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     pooled = []
     with torch.inference_mode():

@@ -179,7 +179,7 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
     classes_ : ndarray
     model_ : transformers model
     history_ : DataFrame
-        One row per epoch: train loss, validation macro-F1, samples/s, seconds.
+        One row per epoch: train loss, validation macro-F1, samples/s, wall and CPU (process) seconds.
     step_log_ : DataFrame
         Training loss every ``log_every`` optimizer steps (the training curve).
     global_step_ : int
@@ -318,7 +318,7 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
         ``resume_from`` is a checkpoint directory written by :meth:`save`: weights, optimizer,
         scheduler, step and RNG state are restored and training continues up to ``epochs``.
         """
-        from tqdm.auto import tqdm
+        from tqdm import tqdm
         from transformers import get_linear_schedule_with_warmup
 
         self._check_params()
@@ -380,6 +380,9 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
             best_f1 = state["best_val_macro_f1"] if state["best_val_macro_f1"] is not None else -np.inf
 
         y_device = torch.as_tensor(y_idx, device=device)
+        # one bar for the whole run (a notebook stores every redraw), at most one redraw per 2 s
+        bar = tqdm(total=max(0, total_steps - self.global_step_), unit="step", mininterval=2.0,
+                   desc="fine-tuning", disable=not self.progress)
         for epoch in range(start_epoch, self.epochs):
             if self.max_steps and self.global_step_ >= self.max_steps:
                 break
@@ -391,9 +394,8 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
             running = torch.zeros((), device=device)
             epoch_loss = torch.zeros((), device=device)
             seen, logged_seen, logged_batches, started = 0, 0, 0, time.perf_counter()
-            log_start = started
-            bar = tqdm(total=len(batches), desc=f"epoch {epoch + 1}/{self.epochs}", unit="batch",
-                       disable=not self.progress, leave=False)
+            log_start, cpu_started = started, time.process_time()
+            bar.set_description(f"fine-tuning, epoch {epoch + 1}/{self.epochs}")
             for i, batch in enumerate(batches):
                 inputs = to_device(collate(tokens, batch), device)
                 targets = y_device[torch.as_tensor(batch, device=device)]
@@ -404,7 +406,6 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
                 running += loss.detach()
                 epoch_loss += loss.detach()
                 seen += len(batch)
-                bar.update(1)
                 if (i + 1) % self.grad_accumulation and i + 1 < len(batches):
                     continue
                 if self.max_grad_norm:
@@ -413,7 +414,9 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
                 scheduler.step()
                 optimizer.zero_grad(set_to_none=True)
                 self.global_step_ += 1
-                if self.global_step_ % self.log_every == 0:
+                bar.update(1)
+                stopping = bool(self.max_steps) and self.global_step_ >= self.max_steps
+                if self.global_step_ % self.log_every == 0 or i + 1 == len(batches) or stopping:
                     now = time.perf_counter()
                     mean_loss = (running / (i + 1 - logged_batches)).item()  # the only sync in the loop
                     rate = (seen - logged_seen) / max(now - log_start, 1e-9)
@@ -422,12 +425,12 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
                     bar.set_postfix(loss=f"{mean_loss:.4f}", samples_s=f"{rate:.0f}")
                     running.zero_()
                     logged_batches, logged_seen, log_start = i + 1, seen, now
-                if self.max_steps and self.global_step_ >= self.max_steps:
+                if stopping:
                     break
-            bar.close()
             seconds = time.perf_counter() - started
             row = {"epoch": epoch + 1, "step": self.global_step_, "train_loss": epoch_loss.item() / max(1, i + 1),
-                   "samples_per_s": seen / max(seconds, 1e-9), "seconds": seconds}
+                   "samples_per_s": seen / max(seconds, 1e-9), "seconds": seconds,
+                   "cpu_seconds": time.process_time() - cpu_started}
             if val_tokens is not None:
                 val_pred = self.classes_[self._predict_tokens(val_tokens).argmax(1)]
                 row["val_macro_f1"] = f1_score(y_val, val_pred, average="macro")
@@ -443,6 +446,7 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
                 self._save(Path(self.checkpoint_dir) / f"epoch-{epoch + 1}", optimizer, scheduler, epoch + 1, best_f1)
             if self.early_stopping_patience is not None and stale >= self.early_stopping_patience:
                 break
+        bar.close()
         if best_state is not None and val_tokens is not None:
             self.model_.load_state_dict(best_state)
         self.history_ = pd.DataFrame(history)
