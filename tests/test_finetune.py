@@ -182,9 +182,11 @@ def test_training_requests_autocast_with_the_chosen_dtype(tiny, monkeypatch):
     requested = []
     monkeypatch.setattr(finetune, "autocast", lambda dev, dtype: requested.append((dev.type, dtype)) or contextlib.nullcontext())
     X, y = titles()
-    est = tuner(tiny, precision="bf16", device="cpu", max_steps=1).fit(X, y)
+    pairs = pd.DataFrame({"query": [x.split()[0] for x in X], "title": X})  # a cross-encoder on (query, title)
+    est = tuner(tiny, precision="bf16", device="cpu", max_steps=1).fit(pairs, y)
     assert requested and set(requested) == {("cpu", torch.bfloat16)}
     assert est.autocast_dtype_ is torch.bfloat16
+    assert est._encode(pairs).token_type_ids is not None and est.predict_proba(pairs).shape == (len(X), 3)
 
 
 def test_losses_and_balancing_weights(tiny):

@@ -288,7 +288,7 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
     def _encode(self, X):
         """Token ids for ``X``, tokenised once per distinct text set and kept for the estimator's life."""
         first, second = as_text_inputs(X)
-        key = text_key(first, second, self.max_length)
+        key = text_key(first, second, self.max_length, getattr(self.tokenizer_, "name_or_path", ""))
         cache = self.__dict__.setdefault("_token_cache", {})
         if key not in cache:
             cache[key] = tokenize_texts(self.tokenizer_, first, second, max_length=self.max_length)
@@ -492,6 +492,8 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
             self.model_.save_pretrained(directory, safe_serialization=True)
             self.tokenizer_.save_pretrained(directory)
         params = {k: v for k, v in self.get_params().items() if k != "loss" or isinstance(v, (str, type(None)))}
+        if params["classes"] is not None:
+            params["classes"] = np.asarray(params["classes"]).tolist()
         state = {
             "params": params,
             "classes": self.classes_.tolist(),
