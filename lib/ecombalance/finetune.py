@@ -181,7 +181,8 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
     history_ : DataFrame
         One row per epoch: train loss, validation macro-F1, samples/s, wall and CPU (process) seconds.
     step_log_ : DataFrame
-        Training loss every ``log_every`` optimizer steps (the training curve).
+        Training loss every ``log_every`` optimizer steps (the training curve), with samples/s and the
+        wall and CPU seconds since the training loop started.
     global_step_ : int
     """
 
@@ -380,6 +381,7 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
             best_f1 = state["best_val_macro_f1"] if state["best_val_macro_f1"] is not None else -np.inf
 
         y_device = torch.as_tensor(y_idx, device=device)
+        fit_started, fit_cpu_started = time.perf_counter(), time.process_time()
         # one bar for the whole run (a notebook stores every redraw), at most one redraw per 2 s
         bar = tqdm(total=max(0, total_steps - self.global_step_), unit="step", mininterval=2.0,
                    desc="fine-tuning", disable=not self.progress)
@@ -421,7 +423,8 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
                     mean_loss = (running / (i + 1 - logged_batches)).item()  # the only sync in the loop
                     rate = (seen - logged_seen) / max(now - log_start, 1e-9)
                     step_log.append({"epoch": epoch + 1, "step": self.global_step_, "loss": mean_loss,
-                                     "samples_per_s": rate})
+                                     "samples_per_s": rate, "elapsed_s": now - fit_started,
+                                     "cpu_elapsed_s": time.process_time() - fit_cpu_started})
                     bar.set_postfix(loss=f"{mean_loss:.4f}", samples_s=f"{rate:.0f}")
                     running.zero_()
                     logged_batches, logged_seen, log_start = i + 1, seen, now
