@@ -33,3 +33,8 @@ def params_dir() -> Path:
 
 def data_dir() -> Path:
     return project_root() / "data"
+
+
+def cache_dir() -> Path:
+    """Caches (embeddings, generated test models): ``.cache/`` in the checkout, ignored by git."""
+    return project_root() / ".cache"
