@@ -56,3 +56,47 @@ def test_torchrun_environment_is_checked(monkeypatch):
     monkeypatch.delenv("MASTER_ADDR", raising=False)
     with pytest.raises(RuntimeError, match="launch with torchrun --nproc_per_node=N"):
         distributed.init()
+
+
+def test_shard_pads_to_equal_steps():
+    ctx = distributed.DistributedContext(rank=1, world_size=3)
+    np.testing.assert_array_equal(distributed.shard(np.arange(7), ctx), [1, 4, 0])
+    assert sum(len(distributed.shard(np.arange(7), distributed.DistributedContext(r, 3))) for r in range(3)) == 9
+
+
+def test_weights_digest_tells_weights_apart():
+    a, b = torch.nn.Linear(3, 2), torch.nn.Linear(3, 2)
+    b.load_state_dict(a.state_dict())
+    assert distributed.weights_digest(a) == distributed.weights_digest(b)
+    with torch.no_grad():
+        b.bias[0] += 1e-6
+    assert distributed.weights_digest(a) != distributed.weights_digest(b)
+
+
+def test_two_cpu_processes_train_data_parallel_to_identical_weights(tmp_path):
+    """torchrun, 2 processes, gloo backend, a tiny random BERT, 3 optimizer steps."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from ecombalance import pretrained
+    from ecombalance.finetune import TextClassifierFineTuner
+
+    model = pretrained.tiny_random_model(tmp_path / "tiny")
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false"}
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nnodes=1", "--nproc_per_node=2",
+           "-m", "ecombalance.train", "--model-name", str(model), "--max-steps", "3", "--batch-size", "16",
+           "--max-length", "24", "--learning-rate", "1e-3", "--balancing", "sampler", "--out", str(tmp_path / "run")]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    ranks = [json.loads((tmp_path / "run" / f"rank{r}.json").read_text()) for r in (0, 1)]
+    assert [r["world_size"] for r in ranks] == [2, 2]
+    assert ranks[0]["global_step"] == ranks[1]["global_step"] == 3
+    assert ranks[0]["weights_sha256"] == ranks[1]["weights_sha256"]
+    saved = TextClassifierFineTuner.load(tmp_path / "run" / "model")
+    assert distributed.weights_digest(saved.model_) == ranks[0]["weights_sha256"]  # rank 0 saved the synced weights
+    for r in ranks:  # each rank's batches were class-balanced, drawn from one shared epoch
+        seen = np.array(list(r["class_counts_seen"].values()))
+        assert seen.sum() == 3 * 16 and seen.min() > 0
+    assert json.loads((tmp_path / "run" / "metrics.json").read_text())["world_size"] == 2

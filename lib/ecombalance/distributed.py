@@ -72,6 +72,26 @@ def shutdown() -> None:
         dist.destroy_process_group()
 
 
+def shard(indices, ctx: DistributedContext | None = None) -> np.ndarray:
+    """Rank ``r``'s share of an epoch's ``indices``: every ``world_size``-th one from ``r``, after
+    wrapping round to a multiple of the world size so that every rank takes the same number of steps
+    (as ``torch.utils.data.DistributedSampler`` pads)."""
+    ctx = ctx or context()
+    indices = np.asarray(indices)
+    total = math.ceil(len(indices) / ctx.world_size) * ctx.world_size
+    padded = np.resize(indices, total) if total > len(indices) else indices
+    return padded[ctx.rank::ctx.world_size]
+
+
+def wrap(model: torch.nn.Module, device: torch.device) -> torch.nn.Module:
+    """``model`` in DistributedDataParallel, on this rank's GPU when there is one."""
+    from torch.nn.parallel import DistributedDataParallel
+
+    if device.type == "cuda":
+        return DistributedDataParallel(model, device_ids=[device.index], output_device=device.index)
+    return DistributedDataParallel(model)
+
+
 class DistributedClassBalancedSampler(Sampler[int]):
     r"""Class-balanced sampling with replacement, sharded across ranks.
 
@@ -119,3 +139,20 @@ class DistributedClassBalancedSampler(Sampler[int]):
 
     def __len__(self) -> int:
         return self.total // self.num_replicas
+
+
+def barrier() -> None:
+    """Wait for every rank (no-op for one process)."""
+    if context().enabled:
+        dist.barrier()
+
+
+def weights_digest(model: torch.nn.Module) -> str:
+    """SHA-256 of a model's parameters and buffers, in name order: equal digests, equal weights."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name, tensor in sorted(model.state_dict().items()):
+        digest.update(name.encode())
+        digest.update(tensor.detach().to("cpu").contiguous().numpy().tobytes())
+    return digest.hexdigest()

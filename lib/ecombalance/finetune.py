@@ -35,7 +35,7 @@ from sklearn.metrics import f1_score
 from sklearn.preprocessing import LabelEncoder
 from torch.utils.data import WeightedRandomSampler
 
-from . import pretrained
+from . import distributed, pretrained
 from .pretrained import quiet_transformers
 from .device import autocast, autocast_dtype, cpu_threads, resolve_device, seed_everything
 from .embeddings import SentenceEmbedder, embed_texts, embedding_classifier  # noqa: F401  (re-exported)
@@ -184,6 +184,14 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
         Training loss every ``log_every`` optimizer steps (the training curve), with samples/s and the
         wall and CPU seconds since the training loop started.
     global_step_ : int
+    class_counts_seen_ : ndarray
+        Training rows per class that this process trained on (for checking the balancing; under
+        ``torchrun`` each rank counts its own shard).
+
+    Under ``torchrun`` (see :mod:`ecombalance.train`) the model is wrapped in DistributedDataParallel, each
+    rank trains on its shard of every epoch (:func:`ecombalance.distributed.shard`, or
+    :class:`ecombalance.distributed.DistributedClassBalancedSampler` with ``balancing="sampler"``), and
+    only rank 0 shows progress and writes checkpoints.
     """
 
     def __init__(
@@ -238,8 +246,12 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
 
     # ---- setup -------------------------------------------------------------------------------------
     def _runtime(self) -> tuple[torch.device, torch.dtype | None]:
-        """The device and autocast dtype this run uses (CPU threads are set here too)."""
+        """The device and autocast dtype this run uses (CPU threads are set here too). Under
+        ``torchrun`` each process takes GPU ``LOCAL_RANK``."""
         device = resolve_device(self.device)
+        ctx = distributed.context()
+        if device.type == "cuda" and ctx.enabled:
+            device = torch.device("cuda", ctx.local_rank)
         if device.type == "cpu":
             cpu_threads(self.threads)
         return device, autocast_dtype(device, self.precision)
@@ -296,7 +308,18 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
         return cache[key]
 
     def _epoch_indices(self, y_idx: np.ndarray, epoch: int) -> np.ndarray:
+        """This process's rows for ``epoch``: all of them, or under ``torchrun`` this rank's shard of
+        one epoch drawn identically on every rank (class-balanced per rank with ``"sampler"``)."""
         seed = [int(self.random_state), int(epoch)]
+        ctx = distributed.context()
+        if ctx.enabled:
+            if self.balancing == "sampler":
+                sampler = distributed.DistributedClassBalancedSampler(y_idx, num_samples=len(y_idx),
+                                                                      seed=int(self.random_state))
+                sampler.set_epoch(epoch)
+                return np.fromiter(iter(sampler), dtype=np.int64, count=len(sampler))
+            rows = self._oversampled if self.balancing == "oversample" else np.arange(len(y_idx))
+            return distributed.shard(rows, ctx)
         if self.balancing == "sampler":
             sampler = class_balanced_sampler(y_idx, seed=int(np.random.default_rng(seed).integers(2**31)))
             return np.fromiter(iter(sampler), dtype=np.int64, count=len(y_idx))
@@ -361,6 +384,9 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
         if isinstance(loss_fn, torch.nn.Module):
             loss_fn = loss_fn.to(device)
 
+        ctx = distributed.context()
+        # DDP averages the gradients of all ranks, so every rank keeps the same weights
+        train_model = distributed.wrap(self.model_, device) if ctx.enabled else self.model_
         samples_per_epoch = len(self._epoch_indices(y_idx, 0))
         batches_per_epoch = math.ceil(samples_per_epoch / self.batch_size)
         steps_per_epoch = math.ceil(batches_per_epoch / self.grad_accumulation)
@@ -384,7 +410,8 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
         fit_started, fit_cpu_started = time.perf_counter(), time.process_time()
         # one bar for the whole run (a notebook stores every redraw), at most one redraw per 2 s
         bar = tqdm(total=max(0, total_steps - self.global_step_), unit="step", mininterval=2.0,
-                   desc="fine-tuning", disable=not self.progress)
+                   desc="fine-tuning", disable=not (self.progress and ctx.is_main))
+        self.class_counts_seen_ = np.zeros(len(self.classes_), dtype=np.int64)
         for epoch in range(start_epoch, self.epochs):
             if self.max_steps and self.global_step_ >= self.max_steps:
                 break
@@ -392,7 +419,7 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
             batches = length_bucketed_batches(
                 tokens.lengths, self.batch_size, indices=self._epoch_indices(y_idx, epoch), rng=rng
             )
-            self.model_.train()
+            train_model.train()
             running = torch.zeros((), device=device)
             epoch_loss = torch.zeros((), device=device)
             seen, logged_seen, logged_batches, started = 0, 0, 0, time.perf_counter()
@@ -401,8 +428,9 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
             for i, batch in enumerate(batches):
                 inputs = to_device(collate(tokens, batch), device)
                 targets = y_device[torch.as_tensor(batch, device=device)]
+                self.class_counts_seen_ += np.bincount(y_idx[batch], minlength=len(self.classes_))
                 with autocast(device, dtype):
-                    logits = self.model_(**inputs).logits
+                    logits = train_model(**inputs).logits
                 loss = loss_fn(logits.float(), targets)
                 (loss / self.grad_accumulation).backward()
                 running += loss.detach()
@@ -445,7 +473,7 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
             elif val_tokens is not None:
                 stale += 1
             self.history_, self.step_log_ = pd.DataFrame(history), pd.DataFrame(step_log)
-            if self.checkpoint_dir:
+            if self.checkpoint_dir and ctx.is_main:
                 self._save(Path(self.checkpoint_dir) / f"epoch-{epoch + 1}", optimizer, scheduler, epoch + 1, best_f1)
             if self.early_stopping_patience is not None and stale >= self.early_stopping_patience:
                 break
