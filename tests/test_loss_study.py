@@ -93,14 +93,8 @@ def test_compare_losses_uses_the_same_folds_and_sklearn_metrics():
 
 
 def test_headline_numbers_pick_the_best_loss_by_macro_f1():
-    from types import SimpleNamespace
-
-    from ecombalance import loss_study
-
-    import pandas as pd
-
     metrics = pd.DataFrame({"macro_f1": [0.80, 0.86, 0.83], "balanced_accuracy": [0.7, 0.9, 0.8], "ece": [0.05, 0.09, 0.07]},
                            index=["ce", "focal", "ldam"])
-    numbers = loss_study.headline_numbers({"case": SimpleNamespace(metrics=metrics)})
+    numbers = S.headline_numbers({"case": SimpleNamespace(metrics=metrics)})
     assert numbers == {"case_ce_macro_f1": 0.80, "case_best_loss": "focal", "case_best_macro_f1": 0.86,
                        "case_best_balanced_accuracy": 0.9, "case_best_ece": 0.09}
