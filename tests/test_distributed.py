@@ -74,7 +74,8 @@ def test_weights_digest_tells_weights_apart():
 
 
 def test_two_cpu_processes_train_data_parallel_to_identical_weights(tmp_path):
-    """torchrun, 2 processes, gloo backend, a tiny random BERT, 3 optimizer steps."""
+    """torchrun, 2 processes, gloo backend, a tiny random BERT, 3 optimizer steps of 2 accumulated
+    micro-batches (the first of each pair skips the all-reduce)."""
     import json
     import os
     import subprocess
@@ -86,7 +87,7 @@ def test_two_cpu_processes_train_data_parallel_to_identical_weights(tmp_path):
     model = pretrained.tiny_random_model(tmp_path / "tiny")
     env = {**os.environ, "OMP_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false"}
     cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nnodes=1", "--nproc_per_node=2",
-           "-m", "ecombalance.train", "--model-name", str(model), "--max-steps", "3", "--batch-size", "16",
+           "-m", "ecombalance.train", "--model-name", str(model), "--max-steps", "3", "--grad-accumulation", "2", "--batch-size", "8",
            "--max-length", "24", "--learning-rate", "1e-3", "--balancing", "sampler", "--out", str(tmp_path / "run")]
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -98,5 +99,25 @@ def test_two_cpu_processes_train_data_parallel_to_identical_weights(tmp_path):
     assert distributed.weights_digest(saved.model_) == ranks[0]["weights_sha256"]  # rank 0 saved the synced weights
     for r in ranks:  # each rank's batches were class-balanced, drawn from one shared epoch
         seen = np.array(list(r["class_counts_seen"].values()))
-        assert seen.sum() == 3 * 16 and seen.min() > 0
+        assert seen.sum() == 3 * 2 * 8 and seen.min() > 0
     assert json.loads((tmp_path / "run" / "metrics.json").read_text())["world_size"] == 2
+
+
+def test_no_sync_only_when_skipping():
+    class Recorder(torch.nn.Linear):
+        entered = 0
+
+        def no_sync(self):
+            import contextlib
+
+            Recorder.entered += 1
+            return contextlib.nullcontext()
+
+    model = Recorder(2, 2)
+    with distributed.no_sync(model, skip=False):
+        pass
+    with distributed.no_sync(model, skip=True):
+        pass
+    with distributed.no_sync(torch.nn.Linear(2, 2), skip=True):  # a plain module has no no_sync: no-op
+        pass
+    assert Recorder.entered == 1

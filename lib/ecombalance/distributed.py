@@ -141,6 +141,13 @@ class DistributedClassBalancedSampler(Sampler[int]):
         return self.total // self.num_replicas
 
 
+def no_sync(model: torch.nn.Module, skip: bool):
+    """DDP's ``no_sync()`` when ``skip`` (accumulate gradients locally, no all-reduce), else a no-op."""
+    import contextlib
+
+    return model.no_sync() if skip and hasattr(model, "no_sync") else contextlib.nullcontext()
+
+
 def barrier() -> None:
     """Wait for every rank (no-op for one process)."""
     if context().enabled:

@@ -429,14 +429,17 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
                 inputs = to_device(collate(tokens, batch), device)
                 targets = y_device[torch.as_tensor(batch, device=device)]
                 self.class_counts_seen_ += np.bincount(y_idx[batch], minlength=len(self.classes_))
-                with autocast(device, dtype):
-                    logits = train_model(**inputs).logits
-                loss = loss_fn(logits.float(), targets)
-                (loss / self.grad_accumulation).backward()
+                stepping = (i + 1) % self.grad_accumulation == 0 or i + 1 == len(batches)
+                # under DDP, gradients are all-reduced only on the micro-batch that ends an accumulation
+                with distributed.no_sync(train_model, skip=not stepping):
+                    with autocast(device, dtype):
+                        logits = train_model(**inputs).logits
+                    loss = loss_fn(logits.float(), targets)
+                    (loss / self.grad_accumulation).backward()
                 running += loss.detach()
                 epoch_loss += loss.detach()
                 seen += len(batch)
-                if (i + 1) % self.grad_accumulation and i + 1 < len(batches):
+                if not stepping:
                     continue
                 if self.max_grad_norm:
                     torch.nn.utils.clip_grad_norm_(self.model_.parameters(), self.max_grad_norm)

@@ -35,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--epochs", type=int, default=3)
     p.add_argument("--batch-size", type=int, default=32, help="per process")
     p.add_argument("--max-steps", type=int, default=None)
+    p.add_argument("--grad-accumulation", type=int, default=1, help="micro-batches per optimizer step")
     p.add_argument("--max-length", type=int, default=64)
     p.add_argument("--learning-rate", type=float, default=5e-5)
     p.add_argument("--balancing", default="sampler", choices=BALANCING)
@@ -61,8 +62,9 @@ def main(argv=None) -> int:
     texts = tbl.text_cols[:2]
     model = TextClassifierFineTuner(
         model_name=args.model_name, epochs=args.epochs, batch_size=args.batch_size, max_steps=args.max_steps,
-        max_length=args.max_length, learning_rate=args.learning_rate, balancing=args.balancing, loss=args.loss,
-        device=args.device, precision=args.precision, random_state=args.seed, early_stopping_patience=None,
+        grad_accumulation=args.grad_accumulation, max_length=args.max_length, learning_rate=args.learning_rate,
+        balancing=args.balancing, loss=args.loss, device=args.device, precision=args.precision,
+        random_state=args.seed, early_stopping_patience=None,
     ).fit(train.frame[texts], train.y)
 
     report = {"rank": ctx.rank, "world_size": ctx.world_size, "global_step": model.global_step_,
