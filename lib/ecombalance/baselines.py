@@ -6,11 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from sklearn.dummy import DummyClassifier
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
-from sklearn.pipeline import make_pipeline
 
-from . import evaluation
+from . import evaluation, resampling
 from .datasets import Table
 from .preprocess import make_preprocessor
 
@@ -19,8 +17,8 @@ OVERALL = ("accuracy", "macro_f1", "balanced_accuracy", "g_mean")
 
 def plain_model(tbl: Table, class_weight: str | None = None, seed: int = 0):
     """Fused features + logistic regression; ``class_weight="balanced"`` is the simplest fix."""
-    return make_pipeline(make_preprocessor(tbl),
-                         LogisticRegression(max_iter=2000, class_weight=class_weight, random_state=seed))
+    return resampling.pipeline(make_preprocessor(tbl), "none", "logreg", class_weight=class_weight,
+                               random_state=seed)
 
 
 def out_of_fold_predictions(tbl: Table, model, folds: int = 5, seed: int = 0) -> np.ndarray:

@@ -14,13 +14,10 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
-from sklearn.compose import ColumnTransformer
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, log_loss, roc_auc_score
-from sklearn.pipeline import make_pipeline
 from tqdm.auto import tqdm
 
-from . import downsampling
+from . import downsampling, resampling
 from .calibration import expected_calibration_error_from_curve, recalibrate, reliability_curve
 from .datasets import Table
 from .preprocess import make_preprocessor
@@ -30,8 +27,7 @@ def ctr_model(tbl: Table, seed: int = 0, use_text: bool = False):
     """A logistic-regression CTR model on the log's numeric and categorical match features
     (and TF-IDF of the texts when ``use_text``)."""
     features = tbl if use_text else Table(tbl.frame, tbl.label, [], tbl.numeric_cols, tbl.categorical_cols)
-    pre: ColumnTransformer = make_preprocessor(features)
-    return make_pipeline(pre, LogisticRegression(max_iter=1000, C=1.0, random_state=seed))
+    return resampling.pipeline(make_preprocessor(features), "none", "logreg", random_state=seed)
 
 
 def click_metrics(y_true, p, n_bins: int = 10) -> dict[str, float]:
