@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ecombalance import downsampling
+from ecombalance.sampling import downsampling
 
 
 def click_log(rows: int, seed: int = 0) -> pd.DataFrame:
@@ -72,7 +72,7 @@ def bench_spark(spark, path: Path, rows: int, rate: float) -> dict:
     kept = downsampling.negative_downsample_spark(df, rate=rate, seed=1).count()
     seconds = time.perf_counter() - start
     start = time.perf_counter()
-    downsampling.class_counts_spark(df, "clicked")
+    downsampling.label_counts_spark(df, "clicked")
     count_seconds = time.perf_counter() - start
     return {"seconds": seconds, "rows_per_s": rows / seconds, "kept_rows": kept,
             "class_count_seconds": count_seconds, "jvm_peak_rss_mb": jvm_peak_rss_mb()}

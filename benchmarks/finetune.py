@@ -1,13 +1,13 @@
 """Fine-tuning and embedding speed of ecombalance against the reference implementations, same machine, same run.
 
-1. Fine-tuning samples/s: ``ecombalance.finetune.TextClassifierFineTuner`` vs ``transformers.Trainer`` with
+1. Fine-tuning samples/s: ``ecombalance.models.finetune.TextClassifierFineTuner`` vs ``transformers.Trainer`` with
    the same model (all-MiniLM-L6-v2 + a classification head), titles, batch size, epochs / step limit,
    learning rate and max_length; Trainer keeps its defaults otherwise (its own DataCollatorWithPadding,
    random batches). Both are timed per optimizer step (our step log, a Trainer callback) after the first
    ``--warmup-steps``, so model loading and one-off set-up count on neither side. Target: >= 1.3x on CPU.
    Both sides also report samples per CPU-second of their process (``time.process_time``), which is
    steadier than wall time when other jobs share the machine.
-2. Embedding sentences/s: ``ecombalance.embeddings.embed_texts`` (cache off) vs
+2. Embedding sentences/s: ``ecombalance.models.embeddings.embed_texts`` (cache off) vs
    ``sentence_transformers.SentenceTransformer(str(resolve_model())).encode`` with its defaults, after a
    warm-up call on both sides. Target: >= 0.95x.
 3. Peak memory: every measurement runs in its own subprocess and reports its peak resident set size
@@ -73,7 +73,7 @@ def titles(n: int, seed: int = 0) -> tuple[list[str], np.ndarray]:
 
 def case_titles(n: int, seed: int = 0) -> tuple[list[str], np.ndarray]:
     """``n`` titles from the documented case generator (600 per seed, 400 / 150 / 50), seeds ``seed``, ``seed+1``..."""
-    from ecombalance import datasets
+    from ecombalance.data import datasets
 
     frames, s = [], seed
     while sum(len(f) for f in frames) < n:
@@ -103,7 +103,7 @@ def steady_state(marks: list[tuple[float, float]], args) -> dict:
 
 
 def worker_ours_finetune(args) -> dict:
-    from ecombalance.finetune import TextClassifierFineTuner
+    from ecombalance.models.finetune import TextClassifierFineTuner
 
     X, y = get_titles(args, args.n_train)
     est = TextClassifierFineTuner(model_name=args.model, epochs=args.epochs, batch_size=args.batch_size,
@@ -117,7 +117,13 @@ def worker_ours_finetune(args) -> dict:
 
 def worker_trainer_finetune(args) -> dict:
     import torch
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer, Trainer, TrainerCallback, TrainingArguments
+    from transformers import (
+        AutoModelForSequenceClassification,
+        AutoTokenizer,
+        Trainer,
+        TrainerCallback,
+        TrainingArguments,
+    )
 
     class StepClock(TrainerCallback):
         def __init__(self):
@@ -126,7 +132,7 @@ def worker_trainer_finetune(args) -> dict:
         def on_step_end(self, args, state, control, **kwargs):
             self.marks.append((time.perf_counter(), time.process_time()))
 
-    from ecombalance.pretrained import quiet_transformers, resolve_model
+    from ecombalance.models.pretrained import quiet_transformers, resolve_model
 
     X, y = get_titles(args, args.n_train)
     classes, y_idx = np.unique(y, return_inverse=True)
@@ -152,7 +158,7 @@ def worker_trainer_finetune(args) -> dict:
 
 
 def worker_ours_embed(args) -> dict:
-    from ecombalance.embeddings import embed_texts
+    from ecombalance.models.embeddings import embed_texts
 
     X, _ = get_titles(args, args.n_embed, seed=1)
     embed_texts(X[:16], model_name=args.model, cache_dir=False)  # warm-up: loads the model
@@ -166,7 +172,7 @@ def worker_ours_embed(args) -> dict:
 def worker_st_embed(args) -> dict:
     from sentence_transformers import SentenceTransformer
 
-    from ecombalance.pretrained import resolve_model
+    from ecombalance.models.pretrained import resolve_model
 
     X, _ = get_titles(args, args.n_embed, seed=1)
     model = SentenceTransformer(str(resolve_model(args.model)), device="cpu")

@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 from sklearn.metrics import recall_score
 
-from ecombalance import baselines, datasets
+from ecombalance.chapters import baselines
+from ecombalance.data import datasets
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,9 @@ from sklearn.exceptions import NotFittedError  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import log_loss  # noqa: E402
 
-from ecombalance import calibration  # noqa: E402
+from ecombalance import plotting  # noqa: E402
+from ecombalance.evaluation import calibration  # noqa: E402
+from ecombalance.sampling import weights  # noqa: E402
 
 # --- recalibrate (He et al. 2014) --------------------------------------------------------------------------
 
@@ -77,7 +79,7 @@ def _bayes_posterior(x, priors):
 def test_prior_correct_maps_the_balanced_posterior_to_the_true_one_exactly():
     x = np.linspace(-3, 6, 50)
     balanced = _bayes_posterior(x, np.full(3, 1 / 3))
-    corrected = calibration.prior_correct(balanced, np.full(3, 1 / 3), TRUE_PRIORS)
+    corrected = weights.prior_correct(balanced, np.full(3, 1 / 3), TRUE_PRIORS)
     np.testing.assert_allclose(corrected, _bayes_posterior(x, TRUE_PRIORS), atol=1e-12)
 
 
@@ -91,7 +93,7 @@ def test_prior_correct_repairs_a_model_trained_on_under_sampled_data():
     grid = np.linspace(-1.5, 4.5, 40)
     learnt = model.predict_proba(grid[:, None])
     train_counts = dict(zip(*np.unique(y_bal, return_counts=True)))
-    corrected = calibration.prior_correct(learnt, train_counts, dict(enumerate(TRUE_PRIORS)), classes=[0, 1, 2])
+    corrected = weights.prior_correct(learnt, train_counts, dict(enumerate(TRUE_PRIORS)), classes=[0, 1, 2])
     truth = _bayes_posterior(grid, TRUE_PRIORS)
     assert np.abs(corrected - truth).max() < 0.03
     assert np.abs(learnt - truth).max() > 0.2  # the uncorrected model is clearly off
@@ -110,7 +112,7 @@ def test_prior_correct_repairs_a_model_trained_on_under_sampled_data():
 )
 def test_prior_correct_rejects_bad_input(proba, train, true, message):
     with pytest.raises(ValueError, match=message):
-        calibration.prior_correct(proba, train, true)
+        weights.prior_correct(proba, train, true)
 
 
 # --- temperature scaling (Guo et al. 2017) -----------------------------------------------------------------
@@ -185,7 +187,7 @@ def test_plot_reliability_draws_the_curve_and_reports_ece():
     y = np.array([0, 1, 1, 0, 1, 1])
     p = np.array([0.1, 0.8, 0.7, 0.3, 0.9, 0.6])
     fig, ax = plt.subplots()
-    calibration.plot_reliability(ax, y, p, n_bins=5, label="model")
+    plotting.plot_reliability(ax, y, p, n_bins=5, label="model")
     curve = calibration.reliability_curve(y, p, n_bins=5)
     filled = curve[curve["count"] > 0]
     line = ax.get_lines()[-1]

@@ -2,7 +2,9 @@ import numpy as np
 import pytest
 from sklearn.metrics import log_loss, roc_auc_score
 
-from ecombalance import ctr, datasets, downsampling, preprocess
+from ecombalance.chapters import ctr
+from ecombalance.data import datasets, preprocess
+from ecombalance.sampling import downsampling
 
 
 @pytest.fixture(scope="module")

@@ -1,10 +1,9 @@
 import numpy as np
 import pandas as pd
 import pytest
-
-from ecombalance import datasets
-
 from conftest import ROOT
+
+from ecombalance.data import datasets
 
 
 def test_documented_case_has_exactly_400_150_50():

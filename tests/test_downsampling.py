@@ -2,7 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ecombalance import datasets, downsampling
+from ecombalance.data import datasets
+from ecombalance.sampling import downsampling
 
 
 @pytest.fixture(scope="module")
@@ -80,10 +81,10 @@ def spark():
 def test_spark_and_pandas_agree_within_sampling_error(spark, clicks):
     data = clicks[["query_id", "price", "clicked"]]
     sdf = spark.createDataFrame(data)
-    assert downsampling.class_counts_spark(sdf, "clicked").to_dict() == data["clicked"].value_counts().to_dict()
+    assert downsampling.label_counts_spark(sdf, "clicked").to_dict() == data["clicked"].value_counts().to_dict()
     w = 0.1
-    spark_counts = downsampling.class_counts_spark(downsampling.downsample(sdf, rate=w, seed=3, engine="spark"), "clicked")
-    pandas_counts = downsampling.class_counts(downsampling.downsample(data, rate=w, seed=3), "clicked")
+    spark_counts = downsampling.label_counts_spark(downsampling.downsample(sdf, rate=w, seed=3, engine="spark"), "clicked")
+    pandas_counts = downsampling.label_counts(downsampling.downsample(data, rate=w, seed=3), "clicked")
     assert spark_counts[1] == pandas_counts[1] == int(data["clicked"].sum())
     neg = int((data["clicked"] == 0).sum())
     sd = np.sqrt(neg * w * (1 - w))
@@ -95,12 +96,12 @@ def test_spark_and_pandas_agree_within_sampling_error(spark, clicks):
 def test_spark_stratified_sampling(spark):
     frame = pd.DataFrame({"y": ["E"] * 6000 + ["S"] * 2000 + ["C"] * 300, "x": np.arange(8300)})
     sample = downsampling.stratified_sample_spark(spark.createDataFrame(frame), "y", {"E": 0.05, "S": 0.15, "C": 1.0}, seed=0)
-    counts = downsampling.class_counts_spark(sample, "y")
+    counts = downsampling.label_counts_spark(sample, "y")
     assert counts["C"] == 300
     assert abs(counts["E"] - 300) < 4 * np.sqrt(6000 * 0.05 * 0.95)
     assert abs(counts["S"] - 300) < 4 * np.sqrt(2000 * 0.15 * 0.85)
     with pytest.raises(KeyError, match="label column 'z' not found"):
-        downsampling.class_counts_spark(sample, "z")
+        downsampling.label_counts_spark(sample, "z")
 
 
 def test_spark_unavailable_reason_is_clear(monkeypatch):

@@ -2,7 +2,8 @@ from importlib import metadata
 
 import pytest
 
-from ecombalance import environment, pretrained
+from ecombalance.chapters import environment
+from ecombalance.models import pretrained
 
 
 def test_package_versions_match_installed_metadata():

@@ -13,6 +13,7 @@ from sklearn.dummy import DummyClassifier
 from sklearn.linear_model import LogisticRegression
 
 from ecombalance import evaluation
+from ecombalance.data import datasets
 
 CLASSES = np.array(["c1", "c2", "c3"])  # largest first, as datasets.load orders them (not sorted order below)
 
@@ -180,7 +181,7 @@ def test_ndcg_agrees_with_scikit_learn_on_random_queries():
     scores = rng.random((30, 8))  # continuous: no ties (sklearn averages ties, we break them pessimistically)
     frame = pd.DataFrame({"query_id": np.repeat(np.arange(30), 8), "esci_label": labels.ravel(),
                           "score": scores.ravel()})
-    gains = np.vectorize(evaluation.ESCI_GAINS.get)(labels)
+    gains = np.vectorize(datasets.ESCI_GAINS.get)(labels)
     has_gain = gains.sum(axis=1) > 0
     expected = skm.ndcg_score(gains[has_gain], scores[has_gain], k=5)
     assert evaluation.ranking_metrics(frame, k=5)["ndcg@5"] == pytest.approx(expected)
@@ -299,7 +300,7 @@ def test_grouped_folds_keep_each_query_on_one_side_and_score_rankings():
     r = result.results
     fold0 = r[(r.fold == 0) & (r["class"] == "all")].set_index("metric")["value"]
     test = result.folds[0][1]
-    gains = np.array([evaluation.ESCI_GAINS[c] for c in result.classes])
+    gains = np.array([datasets.ESCI_GAINS[c] for c in result.classes])
     frame = pd.DataFrame({"query_id": groups[test], "esci_label": y[test],
                           "score": result.oof_proba["lr"][test] @ gains})
     independent = evaluation.ranking_metrics(frame, k=3)

@@ -10,8 +10,8 @@ from scipy import stats
 from sklearn.compose import ColumnTransformer
 from sklearn.utils.class_weight import compute_class_weight
 
-from ecombalance import embeddings, finetune, pretrained
-from ecombalance.text_batching import as_text_inputs, collate, length_bucketed_batches, tokenize
+from ecombalance.models import embeddings, finetune, pretrained
+from ecombalance.models.text_batching import as_text_inputs, collate, length_bucketed_batches, tokenize
 
 WORDS = {
     "phone": ["phone", "case", "charger", "screen", "usb", "cable"],
@@ -212,9 +212,9 @@ def test_losses_and_balancing_weights(tiny):
 def test_named_loss_comes_from_ecombalance_losses():
     counts = np.array([60, 25, 10])
     try:
-        from ecombalance.losses import make_loss  # noqa: F401
+        from ecombalance.models.losses import make_loss  # noqa: F401
     except ImportError:
-        with pytest.raises(ValueError, match="needs ecombalance.losses.*callable"):
+        with pytest.raises(ValueError, match="needs ecombalance.models.losses.*callable"):
             finetune.resolve_loss("focal", counts)
     else:
         loss = finetune.resolve_loss("focal", counts)

@@ -3,8 +3,8 @@ import logging
 import pandas as pd
 import pytest
 
-from ecombalance import datasets, loaders
-from ecombalance.loaders import DataError
+from ecombalance.data import datasets, loaders
+from ecombalance.data.loaders import DataError
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from sklearn.datasets import make_blobs
 from sklearn.metrics import balanced_accuracy_score, f1_score, recall_score
 from sklearn.preprocessing import StandardScaler
 
-from ecombalance import loss_study as S
-from ecombalance import losses
+from ecombalance.chapters import loss_study as S
+from ecombalance.models import losses
 
 COUNTS = {"c1": 400, "c2": 150, "c3": 50}
 
@@ -92,9 +92,9 @@ def test_compare_losses_uses_the_same_folds_and_sklearn_metrics():
         S.compare_losses(tbl, ["hinge"], preprocessor=StandardScaler())
 
 
-def test_headline_numbers_pick_the_best_loss_by_macro_f1():
+def test_losses_headline_picks_the_best_loss_by_macro_f1():
     metrics = pd.DataFrame({"macro_f1": [0.80, 0.86, 0.83], "balanced_accuracy": [0.7, 0.9, 0.8], "ece": [0.05, 0.09, 0.07]},
                            index=["ce", "focal", "ldam"])
-    numbers = S.headline_numbers({"case": SimpleNamespace(metrics=metrics)})
+    numbers = S.losses_headline({"case": SimpleNamespace(metrics=metrics)})
     assert numbers == {"case_ce_macro_f1": 0.80, "case_best_loss": "focal", "case_best_macro_f1": 0.86,
                        "case_best_balanced_accuracy": 0.9, "case_best_ece": 0.09}

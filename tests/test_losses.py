@@ -6,7 +6,7 @@ import torch
 from scipy.special import logsumexp
 from sklearn.utils.class_weight import compute_class_weight
 
-from ecombalance import losses as L
+from ecombalance.models import losses as L
 
 COUNTS = np.array([400, 150, 50])
 N, C = 12, 3

@@ -1,4 +1,4 @@
-"""MLPClassifier: learns, repeats, fits sklearn/imblearn tooling, picks its device."""
+"""TorchMLPClassifier: learns, repeats, fits sklearn/imblearn tooling, picks its device."""
 
 import numpy as np
 import pytest
@@ -10,8 +10,8 @@ from sklearn.base import clone
 from sklearn.datasets import make_blobs
 from sklearn.exceptions import NotFittedError
 
-from ecombalance import losses, neural
-from ecombalance.neural import MLPClassifier
+from ecombalance.models import losses, neural
+from ecombalance.models.neural import TorchMLPClassifier
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +22,7 @@ def blobs():
 
 
 def small(**kwargs):
-    return MLPClassifier(**{"hidden": (16,), "epochs": 15, "lr": 1e-2, "random_state": 0, **kwargs})
+    return TorchMLPClassifier(**{"hidden": (16,), "epochs": 15, "lr": 1e-2, "random_state": 0, **kwargs})
 
 
 @pytest.mark.parametrize("loss", losses.LOSSES)
@@ -87,7 +87,7 @@ def test_binary_decision_function_is_logit_difference(blobs):
 
 def test_log_prior_bias_and_ldam_drw(blobs):
     X, y = blobs
-    model = MLPClassifier(hidden=(8,), epochs=5, init_bias="log_prior", random_state=0)
+    model = TorchMLPClassifier(hidden=(8,), epochs=5, init_bias="log_prior", random_state=0)
     model.fit(X, y)
     assert model.loss_curve_[0] < 1.2  # starting from the priors, the first epoch is below log(3)-ish chance
     ldam = small(loss="ldam").fit(X, y)

@@ -3,10 +3,9 @@
 import json
 
 import pytest
-
-from ecombalance import report
-
 from conftest import ROOT
+
+from ecombalance.report import runner as report
 
 NOTEBOOKS = [nb.stem for nb in report.discover(ROOT / "notebooks")]
 
@@ -73,7 +72,7 @@ def user_csv(tmp_path_factory):
 
 @pytest.mark.notebooks
 def test_report_on_a_users_csv_runs_notebooks_01_to_06(user_csv, tmp_path):
-    from ecombalance import cli
+    from ecombalance.report import cli
 
     out = tmp_path / "user-report"
     wanted = ",".join(stem[:2] for stem in NOTEBOOKS if "01" <= stem[:2] <= "06")
@@ -92,7 +91,7 @@ def test_report_on_a_users_csv_runs_notebooks_01_to_06(user_csv, tmp_path):
 
 
 def test_data_options_fail_before_any_notebook_runs(tmp_path, capsys):
-    from ecombalance import cli
+    from ecombalance.report import cli
 
     assert cli.main(["report", "--out", str(tmp_path / "x"), "--data", "f.csv"]) == 2
     assert "--data needs --label-col" in capsys.readouterr().err
@@ -101,7 +100,7 @@ def test_data_options_fail_before_any_notebook_runs(tmp_path, capsys):
 
 @pytest.mark.notebooks
 def test_ctr_notebook_runs_on_the_spark_engine(tmp_path):
-    from ecombalance import downsampling
+    from ecombalance.sampling import downsampling
 
     ok, why = downsampling.spark_available()
     if not ok:

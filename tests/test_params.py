@@ -1,9 +1,8 @@
 import pytest
-
-from ecombalance import params
-from ecombalance.params import ParameterError
-
 from conftest import write_notebook
+
+from ecombalance.report import params
+from ecombalance.report.params import ParameterError
 
 
 @pytest.fixture
@@ -91,7 +90,7 @@ def test_parameter_file_must_be_a_mapping(tmp_path):
 
 
 def test_repository_profiles_only_name_declared_parameters(root):
-    from ecombalance import report
+    from ecombalance.report import runner as report
 
     suite = report.discover(root / "notebooks")
     for profile in params.PROFILES:

@@ -3,8 +3,10 @@ import pandas as pd
 import pytest
 from sklearn.preprocessing import StandardScaler
 
-from ecombalance import datasets, preprocess, privacy
-from ecombalance.datasets import Table
+from ecombalance.chapters import preprocessing
+from ecombalance.data import datasets, preprocess, privacy
+from ecombalance.data.table import Table
+from ecombalance.models import features
 
 
 def small_table():
@@ -51,7 +53,7 @@ def test_robust_z_matches_hand_computation():
 def test_skewed_log1p_decides_on_training_rows():
     rng = np.random.default_rng(0)
     X = np.column_stack([rng.lognormal(0, 1.5, 500), rng.normal(0, 1, 500)])
-    step = preprocess.SkewedLog1p().fit(X)
+    step = features.SkewedLog1p().fit(X)
     assert step.log_columns_.tolist() == [0]
     out = step.transform(X)
     np.testing.assert_allclose(out[:, 0], np.log1p(X[:, 0]))
@@ -61,7 +63,7 @@ def test_skewed_log1p_decides_on_training_rows():
 def test_preprocessor_fuses_sources_and_fits_on_training_rows_only():
     tbl = datasets.load()
     train, test = preprocess.stratified_split(tbl, seed=0)
-    pre = preprocess.make_preprocessor(tbl).fit(train.X)
+    pre = features.make_preprocessor(tbl).fit(train.X)
     tfidf = pre.named_transformers_["text_title"][-1]
     analyse = tfidf.build_analyzer()
     train_terms = {term for title in train.frame["title"] for term in analyse(title)}
@@ -76,13 +78,13 @@ def test_preprocessor_fuses_sources_and_fits_on_training_rows_only():
 def test_preprocessor_handles_missing_values_and_arrow_strings():
     tbl = datasets.dirty_copy(datasets.load(), seed=1)
     assert isinstance(tbl.frame["brand"].dtype, pd.StringDtype)
-    X = preprocess.make_preprocessor(tbl).fit_transform(tbl.X)
+    X = features.make_preprocessor(tbl).fit_transform(tbl.X)
     assert np.isfinite(X.toarray() if hasattr(X, "toarray") else X).all()
 
 
 def test_bad_text_encoder():
     with pytest.raises(ValueError, match=r"text must be one of \['tfidf', 'embedding'\]"):
-        preprocess.make_preprocessor(datasets.load(), text="bow")
+        features.make_preprocessor(datasets.load(), text="bow")
 
 
 def test_stratified_split_keeps_class_shares():
@@ -102,7 +104,7 @@ def test_group_split_keeps_queries_on_one_side():
 
 
 def test_fitting_before_the_split_lets_test_rows_in():
-    effects = preprocess.fit_before_split_effects(datasets.load(), seed=0)
+    effects = preprocessing.fit_before_split_effects(datasets.load(), seed=0)
     assert effects["test_only_terms_in_vocabulary"] > 0
     assert effects["largest_scaler_mean_shift"] > 0
 

@@ -7,10 +7,9 @@ import tomllib
 
 import pytest
 import yaml
-
-from ecombalance import params
-
 from conftest import ROOT
+
+from ecombalance.report import params
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 

@@ -4,12 +4,12 @@ import json
 
 import nbformat
 import pytest
-
-from ecombalance import cli, headline, report
-
 from conftest import write_notebook
 
-GOOD = ("from ecombalance import headline", "headline.record(doubled=n * 2, label=name, share=n / 3)")
+from ecombalance.report import cli, headline
+from ecombalance.report import runner as report
+
+GOOD = ("from ecombalance.report import headline", "headline.record(doubled=n * 2, label=name, share=n / 3)")
 
 
 @pytest.fixture

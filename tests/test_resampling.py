@@ -24,8 +24,10 @@ from sklearn.model_selection import StratifiedKFold, cross_validate
 from sklearn.neural_network import MLPClassifier
 from sklearn.tree import DecisionTreeClassifier
 
-from ecombalance import resampling
-from ecombalance.resampling import SmallClassWarning, make_sampler
+from ecombalance.chapters import resampling_study
+from ecombalance.models import pipelines
+from ecombalance.sampling import resampling, weights
+from ecombalance.sampling.resampling import SmallClassWarning, make_sampler
 
 CASE = {"c1": 400, "c2": 150, "c3": 50}
 
@@ -58,7 +60,7 @@ def categorical_frame(counts=(120, 40, 12), seed=0, numeric=True):
 
 
 def test_worked_examples_match_the_document_exactly():
-    result = resampling.worked_examples(CASE, random_state=0)
+    result = resampling_study.worked_examples(CASE, random_state=0)
     assert result.counts.values.tolist() == [[400, 150, 50], [300, 150, 50], [300, 150, 150]]
     assert list(result.counts.columns) == ["c1", "c2", "c3"]
     # every class-3 sample appears exactly three times: itself and two extra copies
@@ -72,15 +74,15 @@ def test_worked_examples_match_the_document_exactly():
 
 def test_worked_examples_from_labels_equals_from_counts():
     labels = np.repeat(list(CASE), list(CASE.values()))
-    from_labels = resampling.worked_examples(labels, random_state=3)
-    from_counts = resampling.worked_examples(CASE, random_state=3)
+    from_labels = resampling_study.worked_examples(labels, random_state=3)
+    from_counts = resampling_study.worked_examples(CASE, random_state=3)
     pd.testing.assert_frame_equal(from_labels.counts, from_counts.counts)
     np.testing.assert_array_equal(from_labels.sample_indices, from_counts.sample_indices)
 
 
 def test_imblearn_default_over_sampling_draws_with_replacement():
     # the same counts, but copies drawn with replacement: 3 appearances on average, not each
-    result = resampling.worked_examples(CASE, random_state=0, replacement=True)
+    result = resampling_study.worked_examples(CASE, random_state=0, replacement=True)
     assert result.counts.values.tolist()[-1] == [300, 150, 150]
     assert result.appearances.sum() == 150 and result.appearances.nunique() > 1
 
@@ -150,10 +152,10 @@ def test_shrinkage_makes_synthetic_points_like_imblearn():
     X_res, y_res = make_sampler("random_over", random_state=1, shrinkage=0.5).fit_resample(X, y)
     X_ref, _ = RandomOverSampler(random_state=1, shrinkage=0.5).fit_resample(X, y)
     np.testing.assert_array_equal(X_res, X_ref)
-    origin = resampling.row_origin(X, X_res)
+    origin = resampling_study.row_origin(X, X_res)
     assert (origin == "original").sum() == len(y) and (origin == "synthetic").sum() == len(y_res) - len(y)
     plain, _ = make_sampler("random_over", random_state=1).fit_resample(X, y)
-    assert set(resampling.row_origin(X, plain)[len(y):]) == {"copy"}
+    assert set(resampling_study.row_origin(X, plain)[len(y):]) == {"copy"}
 
 
 @pytest.mark.parametrize(
@@ -195,7 +197,7 @@ def test_small_class_lowers_k_neighbors_with_a_warning(name, direct):
 
 def test_guard_adapts_to_each_training_fold_inside_a_pipeline():
     X, y = blobs(counts=(60, 30, 8))  # 8 samples of 'c' -> 4 in each 2-fold training part
-    pipe = resampling.pipeline(None, "smote", "logreg", random_state=0)
+    pipe = pipelines.pipeline(None, "smote", "logreg", random_state=0)
     with pytest.warns(SmallClassWarning, match="class 'c' has 4 samples"):
         scores = cross_validate(pipe, X, y, cv=StratifiedKFold(2, shuffle=True, random_state=0), error_score="raise")
     assert np.isfinite(scores["test_score"]).all()
@@ -266,7 +268,7 @@ def test_bad_names_and_parameters_fail_at_build_time():
     with pytest.raises(ValueError, match="replacement=False makes exact copies; it cannot be combined with shrinkage"):
         make_sampler("random_over", replacement=False, shrinkage=1.0)
     with pytest.raises(ValueError, match="unknown model 'svm'"):
-        resampling.pipeline(None, "none", "svm")
+        pipelines.pipeline(None, "none", "svm")
 
 
 # --- resampling never touches the evaluation fold -------------------------------------------------
@@ -300,7 +302,7 @@ def test_sampler_sees_only_training_rows_and_test_rows_stay_untouched():
     from imblearn import FunctionSampler
 
     RecordingClassifier.fitted.clear(), RecordingClassifier.predicted.clear()
-    pipe = resampling.pipeline(None, FunctionSampler(func=record, validate=False), RecordingClassifier())
+    pipe = pipelines.pipeline(None, FunctionSampler(func=record, validate=False), RecordingClassifier())
     result = cross_validate(pipe, X, y, cv=StratifiedKFold(4, shuffle=True, random_state=0), return_indices=True)
     train, test = result["indices"]["train"], result["indices"]["test"]
     assert len(seen) == 4
@@ -318,7 +320,7 @@ def test_sampler_sees_only_training_rows_and_test_rows_stay_untouched():
 def test_leakage_demo_inflates_the_score_before_the_split():
     rng = np.random.default_rng(0)
     X, y = rng.normal(size=(300, 5)), np.repeat([0, 1], [270, 30])  # no signal at all
-    table = resampling.leakage_demo(X, y, "random_over", DecisionTreeClassifier(random_state=0), cv=5)
+    table = resampling_study.leakage_demo(X, y, "random_over", DecisionTreeClassifier(random_state=0), cv=5)
     before = table.loc["resample before the split (leaks)", "mean"]
     inside = table.loc["resample inside each training fold", "mean"]
     assert inside < 0.65  # chance level is 0.5 balanced accuracy
@@ -330,7 +332,7 @@ def test_leakage_demo_inflates_the_score_before_the_split():
 
 def test_compare_samplers_against_a_hand_run_fold():
     X, y = blobs()
-    results = resampling.compare_samplers(X, y, ["none", "smote"], ["logreg"], n_splits=3, random_state=0, progress=False)
+    results = resampling_study.compare_samplers(X, y, ["none", "smote"], ["logreg"], n_splits=3, random_state=0, progress=False)
     assert len(results) == 3 * 3  # (none, smote, class_weight) x 1 model x 3 folds
     train, test = list(StratifiedKFold(3, shuffle=True, random_state=0).split(X, y))[1]
     X_tr, y_tr = SMOTE(random_state=0).fit_resample(X[train], y[train])
@@ -344,45 +346,45 @@ def test_compare_samplers_against_a_hand_run_fold():
     weighted = LogisticRegression(max_iter=1000, class_weight="balanced").fit(X[train], y[train]).predict(X[test])
     row = results[(results.sampler == "class_weight") & (results.fold == 1)].iloc[0]
     assert row["g_mean"] == pytest.approx(geometric_mean_score(y[test], weighted))
-    summary = resampling.summarise_comparison(results)
+    summary = resampling_study.summarise_comparison(results)
     assert summary["macro_f1"].is_monotonic_decreasing and len(summary) == 3
 
 
 def test_compare_samplers_records_failures_on_request():
     X, y = blobs(counts=(60, 30, 3))  # 2 of 'c' in training folds: SMOTE works, lowered to k=1
-    results = resampling.compare_samplers(X, y, ["smote"], ["logreg"], n_splits=3, class_weight_baseline=False,
+    results = resampling_study.compare_samplers(X, y, ["smote"], ["logreg"], n_splits=3, class_weight_baseline=False,
                                           errors="record", progress=False)
     assert results["warnings"].str.contains("SmallClassWarning").all()
     X, y = blobs(counts=(60, 30, 2))  # one 'c' in some training folds: cannot interpolate
-    results = resampling.compare_samplers(X, y, ["smote"], ["logreg"], n_splits=2, class_weight_baseline=False,
+    results = resampling_study.compare_samplers(X, y, ["smote"], ["logreg"], n_splits=2, class_weight_baseline=False,
                                           errors="record", progress=False)
     assert results["error"].str.contains("single sample").all()
     with pytest.raises(ValueError, match="single sample"):
-        resampling.compare_samplers(X, y, ["smote"], ["logreg"], n_splits=2, progress=False)
+        resampling_study.compare_samplers(X, y, ["smote"], ["logreg"], n_splits=2, progress=False)
 
 
 def test_class_weights_by_hand():
     y = np.repeat(["a", "b", "c"], [400, 150, 50])
-    assert resampling.class_weights(y) == pytest.approx({"a": 600 / (3 * 400), "b": 600 / (3 * 150), "c": 600 / (3 * 50)})
-    weights = resampling.sample_weights(y)
-    assert weights[0] == pytest.approx(0.5) and weights[-1] == pytest.approx(4.0)
-    assert pd.Series(weights).groupby(y).sum().tolist() == pytest.approx([200, 200, 200])  # N / C each
+    assert weights.class_weights(y) == pytest.approx({"a": 600 / (3 * 400), "b": 600 / (3 * 150), "c": 600 / (3 * 50)})
+    per_row = weights.sample_weights(y)
+    assert per_row[0] == pytest.approx(0.5) and per_row[-1] == pytest.approx(4.0)
+    assert pd.Series(per_row).groupby(y).sum().tolist() == pytest.approx([200, 200, 200])  # N / C each
 
 
 def test_class_weight_option_on_each_model():
     X, y = blobs()
-    logreg = resampling.pipeline(None, "none", "logreg", class_weight="balanced")
+    logreg = pipelines.pipeline(None, "none", "logreg", class_weight="balanced")
     assert logreg.named_steps["model"].class_weight == "balanced"
     reference = MLPClassifier(hidden_layer_sizes=(32,), max_iter=200, random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # not converged in 200 iterations; the same for both
-        mlp = resampling.pipeline(None, "none", "mlp", class_weight="balanced", random_state=0).fit(X, y)
-        reference.fit(X, y, sample_weight=resampling.sample_weights(y))
+        mlp = pipelines.pipeline(None, "none", "mlp", class_weight="balanced", random_state=0).fit(X, y)
+        reference.fit(X, y, sample_weight=weights.sample_weights(y))
     np.testing.assert_array_equal(mlp.predict(X), reference.predict(X))
-    gboost = resampling.pipeline(None, "smote", "gboost", class_weight="balanced", random_state=0)
+    gboost = pipelines.pipeline(None, "smote", "gboost", class_weight="balanced", random_state=0)
     gboost.fit(sp.csr_matrix(X), y)  # sparse features (TF-IDF) are densified for gradient boosting
     assert gboost.named_steps["model"].class_weight == "balanced"
-    assert set(resampling.MODELS) == {"logreg", "gboost", "mlp"}
+    assert set(pipelines.MODELS) == {"logreg", "gboost", "mlp"}
 
 
 # --- pandas 3 string labels -----------------------------------------------------------------------
@@ -394,17 +396,17 @@ def test_arrow_string_labels():
     X_res, y_res = make_sampler("smote", random_state=0).fit_resample(X, labels)
     assert pd.Series(y_res).value_counts().to_dict() == {"a": 120, "b": 120, "c": 120}
     np.testing.assert_array_equal(X_res, SMOTE(random_state=0).fit_resample(X, y)[0])
-    assert resampling.worked_examples(pd.Series(np.repeat(list(CASE), list(CASE.values())), dtype="str")).counts.iloc[-1].tolist() == [300, 150, 150]
-    results = resampling.compare_samplers(X, labels, ["random_under"], ["logreg"], n_splits=2, progress=False)
+    assert resampling_study.worked_examples(pd.Series(np.repeat(list(CASE), list(CASE.values())), dtype="str")).counts.iloc[-1].tolist() == [300, 150, 150]
+    results = resampling_study.compare_samplers(X, labels, ["random_under"], ["logreg"], n_splits=2, progress=False)
     assert {"recall[a]", "recall[b]", "recall[c]"} <= set(results.columns)
 
 
 def test_resample_counts_and_projection():
     X, y = blobs()
-    counts = resampling.resample_counts(X, y, ["random_under", "smote"], random_state=0)
+    counts = resampling_study.resample_counts(X, y, ["random_under", "smote"], random_state=0)
     assert counts.loc["(before)", ["a", "b", "c"]].tolist() == [120, 40, 12]
     assert counts.loc["random_under", ["a", "b", "c"]].tolist() == [12, 12, 12]
-    frame = resampling.projection(X, y, ["smote"], random_state=0)
+    frame = resampling_study.projection(X, y, ["smote"], random_state=0)
     smote = frame[frame.sampler == "smote"]
     assert len(smote) == 360 and (smote.origin == "synthetic").sum() == 360 - 172
     assert set(frame.sampler) == {"none", "smote"}
@@ -422,7 +424,7 @@ def test_describe_comparison_reads_the_numbers():
             "recall[small]": [0.2, 0.4, 0.6, 0.8, 0.5, 0.7],
         }
     )
-    text = resampling.describe_comparison(results)
+    text = resampling_study.describe_comparison(results)
     spread = np.std([0.5, 0.6], ddof=1)
     assert f"`smote` (0.750 vs 0.550 without resampling, +0.200, larger than the fold-to-fold spread of {spread:.3f})" in text
     assert "recall of the smallest class (small) goes from 0.30 to 0.70" in text
@@ -430,7 +432,7 @@ def test_describe_comparison_reads_the_numbers():
     assert "slowest to fit: `smote` (0.40 s per fold)" in text
     failed = results.assign(error=[None] * 5 + ["RuntimeError: no neighbours"])
     failed.loc[5, "macro_f1"] = np.nan
-    assert "`class_weight` with logreg failed on 1 fold(s): RuntimeError: no neighbours" in resampling.describe_comparison(failed)
+    assert "`class_weight` with logreg failed on 1 fold(s): RuntimeError: no neighbours" in resampling_study.describe_comparison(failed)
 
 
 def test_scaling_table_reads_the_benchmark_file(tmp_path):
@@ -442,19 +444,19 @@ def test_scaling_table_reads_the_benchmark_file(tmp_path):
         {"sampler": "enn", "rows": 100, "seconds": None, "status": "timeout > 5 s"},
         {"sampler": "imblearn_smote", "rows": 10, "seconds": 1.1, "status": "ok"},
     ]}))
-    table = resampling.scaling_table(path)
+    table = resampling_study.scaling_table(path)
     assert table.loc["smote"].tolist() == [1.0, 9.0, True, "ok"] and list(table.index) == ["smote", "enn"]
     assert table.loc["enn", "10 rows (s)"] == 3.0 and np.isnan(table.loc["enn", "100 rows (s)"])
     assert table.loc["enn", "status"] == "timeout > 5 s" and not table.loc["enn", "scalable"]
     with pytest.raises(FileNotFoundError, match="run benchmarks/resampling.py --json"):
-        resampling.scaling_table(tmp_path / "missing.json")
+        resampling_study.scaling_table(tmp_path / "missing.json")
 
 
 def test_categorical_view_feeds_smotenc_and_smoten():
     frame, y = categorical_frame()
     frame = frame.astype({"colour": object})
     frame.loc[0, "colour"], frame.loc[1, "price"] = None, np.nan
-    view = resampling.categorical_view(frame, ["price"], ["colour", "size"])
+    view = resampling_study.categorical_view(frame, ["price"], ["colour", "size"])
     assert view.loc[0, "colour"] == "(missing)" and view.loc[1, "price"] == frame["price"].median()
     assert (view.dtypes[["colour", "size"]] == "category").all()
     _, y_res = make_sampler("smotenc", random_state=0).fit_resample(view, y)

@@ -1,0 +1,51 @@
+"""Input checks used across the package (like ``sklearn.utils.validation``): labels, probabilities,
+lengths and columns, each with an error that names the problem and the fix.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+
+def check_labels(values: Any, name: str) -> np.ndarray:
+    """A 1-D, non-empty label array without missing values."""
+    arr = np.asarray(values)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D (one label per sample), got shape {arr.shape}")
+    if len(arr) == 0:
+        raise ValueError(f"{name} is empty")
+    if pd.isna(pd.Series(arr, dtype=object)).any():
+        raise ValueError(f"{name} contains missing (NaN/None) labels; drop or label those rows first")
+    return arr
+
+
+PROBA_SUM_TOL = 1e-4  # rows of a probability matrix must sum to 1 within this tolerance
+
+
+def check_probabilities(proba: Any, name: str = "proba", n_rows: int | None = None) -> np.ndarray:
+    """Validate probabilities: finite, within [0, 1], and for a 2-D matrix rows that sum to 1.
+
+    Returns a float array (1-D for binary positive-class probabilities, 2-D ``(n_samples, n_classes)``).
+    """
+    p = np.asarray(proba, dtype=float)
+    if p.ndim not in (1, 2):
+        raise ValueError(f"{name} must be 1-D (binary) or 2-D (n_samples, n_classes), got shape {p.shape}")
+    if np.isnan(p).any():
+        raise ValueError(f"{name} contains NaN at {int(np.isnan(p).sum())} place(s); drop or impute those rows")
+    if ((p < 0) | (p > 1)).any():
+        raise ValueError(f"{name} must lie in [0, 1]; got values from {p.min():.4g} to {p.max():.4g}")
+    if n_rows is not None and len(p) != n_rows:
+        raise ValueError(f"{name} has {len(p)} rows but there are {n_rows} labels; pass one row per sample")
+    if p.ndim == 2:
+        sums = p.sum(axis=1)
+        bad = np.abs(sums - 1) > PROBA_SUM_TOL
+        if bad.any():
+            raise ValueError(
+                f"rows of {name} must sum to 1 (probabilities over all classes); {int(bad.sum())} row(s) do not, "
+                f"e.g. row {int(np.argmax(bad))} sums to {sums[bad][0]:.6g}. Pass predict_proba output, "
+                "or apply a softmax to logits"
+            )
+    return p

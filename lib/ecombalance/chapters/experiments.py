@@ -1,0 +1,84 @@
+"""Methods by name for the effect-evaluation chapter: ``"<sampler>+<model>"``.
+
+- ``<sampler>``: a name in :data:`ecombalance.sampling.resampling.SAMPLERS` (``none``, ``random_over``,
+  ``smote``, ...) or ``class_weight`` (no resampling; the model weighs classes by N / (C·N_c));
+- ``<model>``: a name in :data:`ecombalance.sampling.resampling.MODELS` (``logreg``, ``gboost``, ``mlp``), or
+  ``torch_mlp:<loss>`` for :class:`ecombalance.models.neural.TorchMLPClassifier` trained with a loss from
+  :data:`ecombalance.models.losses.LOSSES` (``torch_mlp:focal``, ``torch_mlp:logit_adjusted``, ...).
+
+Every method is a pipeline ``preprocess -> sampler -> model`` that the experiment runner clones and
+fits per training fold, so resampling never touches evaluation rows.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from ecombalance.data.table import Table
+from ecombalance.models import pipelines
+from ecombalance.models.features import make_preprocessor
+from ecombalance.sampling import resampling
+
+BASELINE = "none+logreg"
+DEFAULT_METHODS = ("none+logreg", "class_weight+logreg", "random_over+logreg", "smote+logreg",
+                   "random_under+logreg", "none+torch_mlp:ce", "none+torch_mlp:logit_adjusted")
+BALANCING_SAMPLERS = {"class_weight", "random_under", "random_over", "smote", "borderline_smote", "adasyn",
+                      "svm_smote", "smotenc", "smoten", "smote_tomek", "smote_enn"}
+
+
+def parse(spec: str) -> tuple[str, str, str | None]:
+    """``"smote+logreg"`` -> ``("smote", "logreg", None)``; ``"none+torch_mlp:focal"`` -> ``("none", "torch_mlp", "focal")``."""
+    from ecombalance.models.losses import LOSSES
+
+    if not isinstance(spec, str) or spec.count("+") != 1:
+        raise ValueError(f"method {spec!r} must be '<sampler>+<model>', e.g. 'smote+logreg' or 'none+torch_mlp:focal'")
+    sampler, model = spec.split("+")
+    loss = None
+    if model.startswith("torch_mlp"):
+        model, _, loss = model.partition(":")
+        loss = loss or "ce"
+        if loss not in LOSSES:
+            raise ValueError(f"method {spec!r}: unknown loss {loss!r}; choose one of {list(LOSSES)}")
+    elif model not in pipelines.MODELS:
+        raise ValueError(f"method {spec!r}: unknown model {model!r}; choose one of "
+                         f"{list(pipelines.MODELS) + ['torch_mlp:<loss>']}")
+    if sampler not in (*resampling.SAMPLERS, "class_weight"):
+        raise ValueError(f"method {spec!r}: unknown sampler {sampler!r}; choose one of "
+                         f"{list(resampling.SAMPLERS) + ['class_weight']}")
+    return sampler, model, loss
+
+
+def build(tbl: Table, spec: str, seed: int = 0, epochs: int = 30, text: str = "tfidf"):
+    """The pipeline for one method on ``tbl``'s feature columns."""
+    from ecombalance.models.neural import TorchMLPClassifier
+
+    sampler, model, loss = parse(spec)
+    estimator = (TorchMLPClassifier(loss=loss, epochs=epochs, random_state=seed) if model == "torch_mlp" else model)
+    return pipelines.pipeline(
+        preprocess=make_preprocessor(tbl, text=text),
+        sampler="none" if sampler == "class_weight" else sampler,
+        model=estimator,
+        class_weight="balanced" if sampler == "class_weight" else None,
+        random_state=seed,
+    )
+
+
+def build_all(tbl: Table, specs: Sequence[str], seed: int = 0, epochs: int = 30) -> dict:
+    """``{spec: pipeline}``, checking every name before anything is fitted."""
+    for spec in specs:
+        parse(spec)
+    if len(set(specs)) != len(specs):
+        raise ValueError(f"methods repeat a name: {list(specs)}")
+    return {spec: build(tbl, spec, seed, epochs) for spec in specs}
+
+
+def training_priors(spec: str, class_counts: Mapping) -> np.ndarray:
+    """The class priors a method's model effectively learns: uniform for balancing samplers, class
+    weights and the balanced losses; the data's own otherwise (for :func:`calibration.prior_correct`)."""
+    sampler, _, loss = parse(spec)
+    counts = np.asarray(list(class_counts.values()), dtype=float)
+    balanced = sampler in BALANCING_SAMPLERS or loss in {"weighted_ce", "class_balanced", "logit_adjusted",
+                                                         "balanced_softmax", "ldam"}
+    return np.full(len(counts), 1 / len(counts)) if balanced else counts / counts.sum()

@@ -1,0 +1,113 @@
+"""What an experiment found, in numbers and in words: each method against the unbalanced baseline on
+overall quality, the smallest class, the largest class and calibration, with a test of whether each
+difference is real (:func:`ecombalance.evaluation.compare_to_baseline`)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ecombalance.evaluation import ExperimentResult, compare_to_baseline
+
+
+def effects(result: ExperimentResult, baseline: str, test: str = "bootstrap", n_resamples: int = 1000,
+            seed: int = 0, alpha: float = 0.05) -> pd.DataFrame:
+    """One row per method (baseline excluded): the difference to the baseline and whether it is real, for
+    macro-F1, balanced accuracy, the recall of the smallest and of the largest class, and ECE."""
+    counts = pd.Series(result.y).value_counts()
+    smallest, largest = counts.index[-1], counts.index[0]
+    checks = {"macro_f1": ("macro_f1", None), "balanced_accuracy": ("balanced_accuracy", None),
+              "recall_smallest": ("recall", smallest), "recall_largest": ("recall", largest)}
+    if any(p is not None for p in result.oof_proba.values()):
+        checks["ece"] = ("ece", None)
+    columns = {}
+    for name, (metric, cls) in checks.items():
+        table = compare_to_baseline(result, baseline, metric=metric, class_=cls, test=test, alpha=alpha,
+                                    n_resamples=n_resamples, seed=seed).set_index("method")
+        columns[(name, "baseline")] = table["baseline_mean"]
+        columns[(name, "difference")] = table["difference"]
+        columns[(name, "real")] = table["real_difference"]
+    frame = pd.DataFrame(columns)
+    frame.attrs.update(smallest=str(smallest), largest=str(largest), baseline=baseline, test=test, alpha=alpha)
+    return frame
+
+
+def _list(methods) -> str:
+    return ", ".join(f"`{m}`" for m in methods) or "none"
+
+
+def describe_effects(frame: pd.DataFrame) -> str:
+    """A short Markdown summary of :func:`effects`, generated from its numbers."""
+    a = frame.attrs
+    small, large = frame["recall_smallest"], frame["recall_largest"]
+    helped = small[small["real"] & (small["difference"] > 0)].sort_values("difference", ascending=False)
+    lines = [f"- Baseline `{a['baseline']}`: recall {small['baseline'].iloc[0]:.3f} on the smallest class "
+             f"`{a['smallest']}`, {large['baseline'].iloc[0]:.3f} on the largest `{a['largest']}`, macro-F1 "
+             f"{frame[('macro_f1', 'baseline')].iloc[0]:.3f}. A difference is called real when the {a['test']} "
+             f"test gives p < {a['alpha']} after Holm's correction."]
+    if helped.empty:
+        lines.append(f"- No method raised the recall of `{a['smallest']}` by a real margin.")
+    else:
+        gains = ", ".join(f"`{m}` (+{d:.3f})" for m, d in helped["difference"].items())
+        lines.append(f"- Real gains in `{a['smallest']}` recall: {gains}.")
+        cost = large.loc[helped.index]
+        costly = cost[cost["real"] & (cost["difference"] < 0)]
+        lines.append(f"- Paid for with a real loss of `{a['largest']}` recall by: {_list(costly.index)}"
+                     + (f" (down to {(cost['baseline'].iloc[0] + costly['difference'].min()):.3f} at worst)."
+                        if len(costly) else "."))
+    macro = frame["macro_f1"]
+    best = macro["difference"].idxmax()
+    lines.append(f"- Best macro-F1: `{best}` ({macro.loc[best, 'difference']:+.3f}, "
+                 f"{'a real difference' if macro.loc[best, 'real'] else 'within noise'}); real macro-F1 changes: "
+                 f"up {_list(macro[macro['real'] & (macro['difference'] > 0)].index)}, "
+                 f"down {_list(macro[macro['real'] & (macro['difference'] < 0)].index)}.")
+    if "ece" in frame.columns.get_level_values(0):
+        ece = frame["ece"]
+        worse = ece[ece["real"] & (ece["difference"] > 0)]
+        lines.append(f"- Calibration (ECE, baseline {ece['baseline'].iloc[0]:.3f}) got really worse with "
+                     f"{_list(worse.index)}: re-balanced models over-predict the small classes until their "
+                     "probabilities are prior-corrected.")
+    return "\n".join(lines)
+
+
+def summary_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """:func:`ecombalance.evaluation.summarise` as method x metric cells "pooled [low, high]"."""
+    label = summary["metric"].where(summary["class"] == "all", summary["metric"] + "[" + summary["class"] + "]")
+    cells = summary.assign(metric=label, cell=[f"{p:.3f} [{lo:.3f}, {hi:.3f}]" for p, lo, hi in
+                                               zip(summary["pooled"], summary["ci_low"], summary["ci_high"])])
+    return cells.pivot(index="method", columns="metric", values="cell").loc[summary["method"].unique()]
+
+
+def effects_headline(summary: pd.DataFrame, smallest) -> dict[str, float]:
+    """For the report index: each method's macro-F1, balanced accuracy and recall of the smallest class."""
+    numbers = {}
+    for row in summary.to_dict("records"):
+        if row["metric"] in ("macro_f1", "balanced_accuracy") and row["class"] == "all":
+            numbers[f"{row['method']}/{row['metric']}"] = row["pooled"]
+        elif row["metric"] == "recall" and row["class"] == str(smallest):
+            numbers[f"{row['method']}/recall_smallest"] = row["pooled"]
+    return numbers
+
+
+def plot_recall(summary: pd.DataFrame, classes, methods, ax=None):
+    """Grouped bars of per-class recall (pooled out-of-fold) with their bootstrap intervals."""
+    import matplotlib.pyplot as plt
+
+    rows = summary[summary["metric"] == "recall"]
+    order = [str(c) for c in classes]
+    table = {col: rows.pivot(index="class", columns="method", values=col).loc[order, list(methods)]
+             for col in ("pooled", "ci_low", "ci_high")}
+    errors = [(table["pooled"] - table["ci_low"]).T.to_numpy(), (table["ci_high"] - table["pooled"]).T.to_numpy()]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(11, 3.5))
+    table["pooled"].plot.bar(ax=ax, yerr=np.stack(errors, axis=1), rot=0, capsize=2, width=0.85)
+    ax.set_ylabel("recall (pooled out-of-fold)")
+    ax.set_title("Per-class recall with 95 % bootstrap intervals")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return ax
+
+
+def ranking_table(result: ExperimentResult) -> pd.DataFrame | None:
+    """Mean NDCG@k, MRR and recall@k per method over folds, or None when the experiment had no queries."""
+    rows = result.results[result.results["metric"].str.contains("@", regex=False) | (result.results["metric"] == "mrr")]
+    return rows.pivot_table(index="method", columns="metric", values="value") if len(rows) else None

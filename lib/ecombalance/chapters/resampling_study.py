@@ -1,0 +1,328 @@
+"""What notebook 03 shows about resampling: the design document's worked examples, what each sampler does
+to the data, the leakage of resampling before the split, and the sampler x classifier comparison.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from imblearn.metrics import geometric_mean_score
+from sklearn.base import clone
+from sklearn.decomposition import TruncatedSVD
+from sklearn.metrics import balanced_accuracy_score, f1_score, recall_score
+from sklearn.model_selection import StratifiedKFold, cross_val_score
+from threadpoolctl import threadpool_limits
+from tqdm.auto import tqdm
+
+from ecombalance._paths import project_root
+from ecombalance.models.pipelines import _densify, pipeline
+from ecombalance.sampling.resampling import SAMPLERS, SCALABLE, make_sampler
+
+
+@dataclass
+class WorkedExamples:
+    """Result of :func:`worked_examples`.
+
+    counts : DataFrame, one row per step (original, under-sampled, then over-sampled), one column
+        per class.
+    sample_indices : positions, in the original data, of the rows after both steps.
+    appearances : for each original row of the over-sampled class, how often it appears at the end.
+    """
+
+    counts: pd.DataFrame
+    sample_indices: np.ndarray
+    appearances: pd.Series
+
+
+def worked_examples(
+    labels_or_counts: Any,
+    majority_to: int = 300,
+    minority_to: int = 150,
+    random_state: Any = 0,
+    replacement: bool = False,
+) -> WorkedExamples:
+    """The design document's §4.3 examples, composed: under-sample, then over-sample.
+
+    On 400 / 150 / 50: random under-sampling with ``{majority: 300}`` removes 100 rows of the
+    largest class -> [300, 150, 50]; random over-sampling with ``{minority: 150}`` then adds 100
+    copies of the smallest class -> [300, 150, 150], every minority row three times (itself and two
+    copies, since 150 = 3 x 50). Each step uses :func:`make_sampler` with a dict strategy; the
+    second with ``replacement=False`` (:class:`EvenOverSampler`), because imbalanced-learn's default
+    draws the copies with replacement and then rows appear 1, 2, 3, 4, ... times (3 on average).
+    """
+    if isinstance(labels_or_counts, Mapping):
+        labels = np.repeat(list(labels_or_counts.keys()), list(labels_or_counts.values()))
+    else:
+        labels = np.asarray(labels_or_counts)
+    order = pd.Series(labels).value_counts(sort=True)
+    majority, minority = order.index[0], order.index[-1]
+    row_ids = np.arange(len(labels)).reshape(-1, 1)  # the rows' own positions, to trace them
+    under = make_sampler("random_under", sampling_strategy={majority: majority_to}, random_state=random_state)
+    X_under, y_under = under.fit_resample(row_ids, labels)
+    over = make_sampler(
+        "random_over", sampling_strategy={minority: minority_to}, random_state=random_state, replacement=replacement
+    )
+    X_over, y_over = over.fit_resample(X_under, y_under)
+    classes = list(order.index)
+    steps = {"original": labels, f"under-sample {majority}": y_under, f"over-sample {minority}": y_over}
+    counts = pd.DataFrame({k: pd.Series(v).value_counts() for k, v in steps.items()}).T[classes]
+    indices = X_over[:, 0]
+    minority_rows = np.flatnonzero(labels == minority)
+    appearances = pd.Series(Counter(indices.tolist())).reindex(minority_rows, fill_value=0)
+    return WorkedExamples(counts.astype("int64"), indices, appearances.rename("appearances"))
+
+
+def resample_counts(X: Any, y: Any, samplers: Iterable[str], random_state: Any = 0) -> pd.DataFrame:
+    """Class counts before and after each sampler, with the time it took, one row per sampler."""
+    classes = list(pd.Series(np.asarray(y)).value_counts().index)
+    rows = {"(before)": {**pd.Series(np.asarray(y)).value_counts().to_dict(), "seconds": 0.0}}
+    for name in samplers:
+        start = time.perf_counter()
+        _, y_res = make_sampler(name, random_state=random_state).fit_resample(X, y)
+        rows[name] = {**pd.Series(np.asarray(y_res)).value_counts().to_dict(), "seconds": time.perf_counter() - start}
+    table = pd.DataFrame(rows).T
+    return table[[*classes, "seconds"]].astype({c: "int64" for c in classes})
+
+
+def categorical_view(frame: pd.DataFrame, numeric_cols: Iterable[str], categorical_cols: Iterable[str]) -> pd.DataFrame:
+    """The columns SMOTENC / SMOTEN work on: numeric (missing -> median) and pandas ``category``
+    (missing -> ``'(missing)'``), so that ``categorical_features='auto'`` finds the categories.
+    """
+    numeric, categorical = list(numeric_cols), list(categorical_cols)
+    view = frame[numeric + categorical].copy()
+    for col in numeric:
+        view[col] = pd.to_numeric(view[col]).astype(float).fillna(view[col].astype(float).median())
+    for col in categorical:
+        view[col] = view[col].astype(object).where(view[col].notna(), "(missing)").astype(str).astype("category")
+    return view
+
+
+def row_origin(X_before: Any, X_after: Any) -> np.ndarray:
+    """For each row after resampling: ``'original'``, ``'copy'`` (an extra copy) or ``'synthetic'``.
+
+    Rows are matched by exact value; an original row that appears k times counts as one original
+    and k - 1 copies (random over-sampling), a row found nowhere in the input is synthetic (SMOTE &
+    co., or random over-sampling with shrinkage).
+    """
+    before, after = _densify(X_before), _densify(X_after)
+    before, after = np.ascontiguousarray(before), np.ascontiguousarray(after)
+    available = Counter(row.tobytes() for row in before)
+    origin = []
+    for row in after:
+        key = row.tobytes()
+        if available.get(key, 0) > 0:
+            available[key] -= 1
+            origin.append("original")
+        elif key in available:
+            origin.append("copy")
+        else:
+            origin.append("synthetic")
+    return np.asarray(origin)
+
+
+def projection(
+    X: Any, y: Any, samplers: Iterable[str], random_state: Any = 0
+) -> pd.DataFrame:
+    """2-D view of each sampler's output: TruncatedSVD fitted on the original X, so all share axes.
+
+    Returns a long frame with columns ``sampler``, ``x``, ``y``, ``label``, ``origin``.
+    """
+    X_num = np.asarray(_densify(X), dtype=float)
+    svd = TruncatedSVD(n_components=2, random_state=random_state).fit(X_num)
+    frames = []
+    for name in ["none", *[s for s in samplers if s != "none"]]:
+        X_res, y_res = make_sampler(name, random_state=random_state).fit_resample(X_num, y)
+        coords = svd.transform(X_res)
+        frames.append(
+            pd.DataFrame({"sampler": name, "x": coords[:, 0], "y": coords[:, 1],
+                          "label": np.asarray(y_res), "origin": row_origin(X_num, X_res)})
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def leakage_demo(
+    X: Any,
+    y: Any,
+    sampler: Any = "random_over",
+    model: Any = "logreg",
+    cv: int = 5,
+    preprocess: Any = None,
+    scoring: str = "balanced_accuracy",
+    random_state: Any = 0,
+) -> pd.DataFrame:
+    """Cross-validated score when resampling before the split (leaks) vs inside each training fold.
+
+    *Before the split* (the design document's §5.2): preprocess and resample all data, then
+    cross-validate the model on the result. Copies or interpolations of a test row sit in the
+    training folds, and the test folds are balanced rather than the real distribution: the score
+    is inflated. *Inside each fold*: :func:`pipeline` resamples only the training part and scores
+    on untouched rows. Both use the same ``StratifiedKFold(cv, shuffle=True, random_state)``.
+
+    Returns a frame with one row per protocol and columns ``mean``, ``std`` and the fold scores.
+    """
+    folds = StratifiedKFold(n_splits=cv, shuffle=True, random_state=random_state)
+    sampler = make_sampler(sampler, random_state=random_state) if isinstance(sampler, str) else sampler
+    features = X if preprocess is None else clone(preprocess).fit_transform(X, y)
+    X_res, y_res = clone(sampler).fit_resample(features, y)
+    leaky = pipeline(None, "none", model, random_state=random_state)
+    before = cross_val_score(leaky, X_res, y_res, cv=folds, scoring=scoring)
+    honest = pipeline(preprocess, clone(sampler), model, random_state=random_state)
+    inside = cross_val_score(honest, X, y, cv=folds, scoring=scoring)
+    scores = {"resample before the split (leaks)": before, "resample inside each training fold": inside}
+    return pd.DataFrame(
+        {k: {"mean": v.mean(), "std": v.std(), **{f"fold {i}": s for i, s in enumerate(v)}} for k, v in scores.items()}
+    ).T
+
+
+def _scores(y_true: np.ndarray, y_pred: np.ndarray, classes: list) -> dict[str, float]:
+    recalls = recall_score(y_true, y_pred, labels=classes, average=None, zero_division=0)
+    return {
+        "macro_f1": f1_score(y_true, y_pred, labels=classes, average="macro", zero_division=0),
+        "balanced_accuracy": balanced_accuracy_score(y_true, y_pred),
+        "g_mean": geometric_mean_score(y_true, y_pred, labels=classes, average="multiclass"),
+        **{f"recall[{c}]": r for c, r in zip(classes, recalls)},
+    }
+
+
+def compare_samplers(
+    X: Any,
+    y: Any,
+    samplers: Iterable[str] = SAMPLERS,
+    models: Iterable[Any] = ("logreg",),
+    preprocess: Any = None,
+    n_splits: int = 5,
+    random_state: Any = 0,
+    class_weight_baseline: bool = True,
+    errors: str = "raise",
+    progress: bool = True,
+    max_threads: int | None = 1,
+) -> pd.DataFrame:
+    """Every sampler x model on the same stratified folds; one row per (sampler, model, fold).
+
+    Each pipeline (:func:`pipeline`) is fitted on the training part of a fold, resampling there
+    only, and scored on the untouched test part: per-class recall, macro-F1, balanced accuracy
+    (mean recall), G-mean :math:`(\\prod_c \\mathrm{recall}_c)^{1/C}` (Kubat & Matwin 1997) and fit
+    seconds. ``class_weight_baseline`` adds a ``class_weight`` row per model: no resampling,
+    ``class_weight='balanced'`` instead. ``errors='record'`` keeps going when a sampler fails on a
+    fold (e.g. ADASYN finding no neighbour of another class) and stores the message in ``error``;
+    warnings raised while fitting (a lowered ``k_neighbors``, an MLP that did not converge) go to
+    ``warnings``. ``max_threads`` caps the BLAS / OpenMP threads while fitting (threadpoolctl): on
+    small data one thread is faster than several (on this project's shared 2-core machine gradient
+    boosting fitted 4x faster) and the fit times stay comparable; None keeps the libraries' default.
+    """
+    if errors not in ("raise", "record"):
+        raise ValueError(f"errors must be 'raise' or 'record', got {errors!r}")
+    y = np.asarray(y)
+    classes = list(pd.Series(y).value_counts().index)
+    folds = list(StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=random_state).split(np.zeros(len(y)), y))
+    runs = [(s, None) for s in samplers] + ([("class_weight", "balanced")] if class_weight_baseline else [])
+    models = list(models)
+    rows = []
+    bar = tqdm(total=len(runs) * len(models) * len(folds), desc="samplers x models x folds", disable=not progress)
+    limits = threadpool_limits(max_threads) if max_threads is not None else None
+    for sampler_name, weight in runs:
+        for model in models:
+            model_name = model if isinstance(model, str) else type(model).__name__
+            for fold, (train, test) in enumerate(folds):
+                row = {"sampler": sampler_name, "model": model_name, "fold": fold}
+                sampler = "none" if weight else sampler_name
+                pipe = pipeline(preprocess, sampler, model, class_weight=weight, random_state=random_state)
+                with warnings.catch_warnings(record=True) as caught:  # kept in the table, not printed
+                    warnings.simplefilter("always")
+                    try:
+                        start = time.perf_counter()
+                        pipe.fit(_rows(X, train), y[train])
+                        row["fit_seconds"] = time.perf_counter() - start
+                        row.update(_scores(y[test], pipe.predict(_rows(X, test)), classes))
+                    except Exception as error:  # noqa: BLE001 - recorded on request, re-raised otherwise
+                        if errors == "raise":
+                            raise
+                        row["error"] = f"{type(error).__name__}: {error}"
+                if caught:
+                    row["warnings"] = "; ".join(sorted({f"{w.category.__name__}: {w.message}" for w in caught}))
+                rows.append(row)
+                bar.update()
+    bar.close()
+    if limits is not None:
+        limits.restore_original_limits()
+    return pd.DataFrame(rows)
+
+
+def summarise_comparison(results: pd.DataFrame) -> pd.DataFrame:
+    """Mean over folds per (sampler, model), best macro-F1 first."""
+    metrics = [c for c in results.columns if c not in ("sampler", "model", "fold", "error", "warnings")]
+    table = results.groupby(["sampler", "model"], sort=False)[metrics].mean()
+    return table.sort_values("macro_f1", ascending=False, kind="stable")  # ties keep the run order
+
+
+def _rows(X: Any, index: np.ndarray) -> Any:
+    return X.iloc[index] if isinstance(X, (pd.DataFrame, pd.Series)) else X[index]
+
+
+def describe_comparison(results: pd.DataFrame) -> str:
+    """A short Markdown reading of :func:`compare_samplers` results, generated from the numbers.
+
+    Per model: the sampler with the best mean macro-F1 and its gain over no resampling, set against
+    the fold-to-fold standard deviation; the smallest class's recall; how class weighting compares;
+    and which samplers failed.
+    """
+    ok = results[results["macro_f1"].notna()] if "macro_f1" in results else results.iloc[0:0]
+    recall_cols = [c for c in results.columns if c.startswith("recall[")]
+    minority = recall_cols[-1] if recall_cols else None  # columns run largest class first
+    lines = []
+    for model, part in ok.groupby("model", sort=False):
+        means = part.groupby("sampler", sort=False)[["macro_f1", "fit_seconds", *recall_cols]].mean()
+        noise = part.groupby("sampler")["macro_f1"].std().median()
+        best = means["macro_f1"].idxmax()
+        text = f"- **{model}**: best macro-F1 with `{best}` ({means.loc[best, 'macro_f1']:.3f}"
+        if "none" in means.index and best != "none":
+            gain = means.loc[best, "macro_f1"] - means.loc["none", "macro_f1"]
+            verdict = "larger than" if gain > noise else "within"
+            text += f" vs {means.loc['none', 'macro_f1']:.3f} without resampling, {gain:+.3f}, {verdict} the fold-to-fold spread of {noise:.3f})"
+        else:
+            text += ", no sampler beats training on the data as they are)"
+        if minority and "none" in means.index:
+            text += (f"; recall of the smallest class ({minority[len('recall['):-1]}) goes from "
+                     f"{means.loc['none', minority]:.2f} to {means.loc[best, minority]:.2f}")
+        if "class_weight" in means.index and best != "class_weight":
+            gap = means.loc[best, "macro_f1"] - means.loc["class_weight", "macro_f1"]
+            text += f"; class weighting, which adds no rows, is {gap:.3f} behind"
+        slowest = means["fit_seconds"].idxmax()
+        text += f"; slowest to fit: `{slowest}` ({means.loc[slowest, 'fit_seconds']:.2f} s per fold)."
+        lines.append(text)
+    if "error" in results:
+        failed = results[results["error"].notna()].groupby(["sampler", "model"]).size()
+        for (sampler, model), n in failed.items():
+            lines.append(f"- `{sampler}` with {model} failed on {n} fold(s): "
+                         f"{results.loc[(results.sampler == sampler) & results.error.notna(), 'error'].iloc[0][:160]}")
+    return "\n".join(lines)
+
+
+def scaling_table(path: Any = None) -> pd.DataFrame:
+    """Seconds per sampler and row count from ``benchmarks/results/resampling.json``, with ``scalable``.
+
+    A missing case reads as NaN (not run, e.g. a slow sampler at 1M rows) and a stopped one keeps
+    its status text in ``status``.
+    """
+    import json
+    from pathlib import Path
+
+
+    path = Path(path) if path is not None else project_root() / "benchmarks" / "results" / "resampling.json"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} not found: run benchmarks/resampling.py --json {path}")
+    cases = pd.DataFrame(json.loads(path.read_text())["cases"])
+    cases = cases[cases["sampler"].isin(SAMPLERS)]  # drop the benchmark's reference (SMOTE called directly)
+    table = cases.pivot_table(index="sampler", columns="rows", values="seconds", aggfunc="first")
+    table.columns = [f"{n:,} rows (s)" for n in table.columns]
+    table["scalable"] = [name in SCALABLE for name in table.index]
+    notes = cases[cases["status"] != "ok"].groupby("sampler")["status"].agg("; ".join)
+    table["status"] = notes.reindex(table.index).fillna("ok")
+    return table.sort_values(table.columns[0])

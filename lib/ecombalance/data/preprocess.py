@@ -1,0 +1,168 @@
+"""Preprocessing: cleaning with a report, feature engineering and fusion, leakage-safe splits.
+
+- :func:`clean` removes exact and near-duplicate rows, rows without a label and constant or empty
+  columns, counts missing values and outliers, and returns a :class:`CleaningReport` saying what it
+  removed and why: nothing is dropped silently.
+- :func:`ecombalance.models.features.make_preprocessor` fuses text (TF-IDF or pretrained embeddings), numeric (imputed, log for
+  skewed counts, scaled) and categorical (one-hot) features in one scikit-learn ``ColumnTransformer``.
+  Like any transformer it must be fitted on training data only: put it in a pipeline.
+- :func:`stratified_split` and :func:`group_split` keep the class distribution, or keep each query on
+  one side.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import GroupShuffleSplit, train_test_split
+
+from ecombalance.data.privacy import protect_identifiers
+from ecombalance.data.table import Table
+
+
+@dataclass
+class CleaningReport:
+    """What :func:`clean` did. ``removed_rows`` maps a reason to a row count; ``removed_columns``
+    maps a column to the reason; ``missing`` and ``outliers`` count cells per column."""
+
+    rows_in: int
+    rows_out: int = 0
+    removed_rows: dict[str, int] = field(default_factory=dict)
+    removed_columns: dict[str, str] = field(default_factory=dict)
+    hashed_columns: dict[str, str] = field(default_factory=dict)
+    missing: dict[str, int] = field(default_factory=dict)
+    outliers: dict[str, int] = field(default_factory=dict)
+    outlier_action: str = "report"
+
+    def as_frame(self) -> pd.DataFrame:
+        """One row per action: what, where, how many, why."""
+        rows = [("rows removed", reason, n, "") for reason, n in self.removed_rows.items()]
+        rows += [("column removed", col, 1, why) for col, why in self.removed_columns.items()]
+        rows += [("column protected", col, 1, why) for col, why in self.hashed_columns.items()]
+        rows += [("missing values", col, n, "imputed inside the pipeline, fitted on training data")
+                 for col, n in self.missing.items() if n]
+        outlier_what = {"report": "counted, kept", "clip": "clipped to the fences", "drop": "rows removed"}
+        rows += [("outliers (robust z > 5)", col, n, outlier_what[self.outlier_action])
+                 for col, n in self.outliers.items() if n]
+        return pd.DataFrame(rows, columns=["action", "where", "count", "note"])
+
+    def __str__(self) -> str:
+        removed = sum(self.removed_rows.values())
+        return (f"{self.rows_in} rows in, {self.rows_out} out ({removed} removed: {self.removed_rows}); "
+                f"columns removed: {self.removed_columns or 'none'}")
+
+
+def _normalise_text(series: pd.Series) -> pd.Series:
+    text = series.fillna("").astype(str).str.lower()
+    return text.str.replace(r"[^\w\s]", " ", regex=True).str.split().str.join(" ")
+
+
+def robust_z(values: pd.Series) -> pd.Series:
+    """|x − median| / (1.4826 · MAD): a z-score that outliers themselves cannot inflate.
+
+    Skewed non-negative columns (counts, prices: skewness > 1) are scored on ``log1p`` so that
+    their long but natural tail is not flagged.
+    """
+    if values.min() >= 0 and values.skew() > 1:
+        values = np.log1p(values)
+    median = values.median()
+    mad = (values - median).abs().median() * 1.4826
+    if not mad or np.isnan(mad):
+        return pd.Series(0.0, index=values.index)
+    return (values - median).abs() / mad
+
+
+def clean(tbl: Table, near_duplicates: bool = True, outliers: str = "report", z_threshold: float = 5.0,
+          identifiers: str = "hash") -> tuple[Table, CleaningReport]:
+    """Clean a table and report every change.
+
+    Steps, in order: protect identifier columns (hash or drop); drop rows without a label; drop
+    constant and empty feature columns; drop exact duplicate rows; drop near-duplicates (same
+    label, same text after lower-casing and removing punctuation, same numeric and categorical values)
+    when ``near_duplicates``; count missing values (imputation happens in the pipeline, on training
+    data); find numeric outliers by robust z-score and ``"report"`` them, ``"clip"`` them to the
+    fence or ``"drop"`` their rows.
+
+    Duplicates are removed before any split on purpose: a row in both train and test inflates scores.
+    """
+    if outliers not in ("report", "clip", "drop"):
+        raise ValueError(f"outliers must be 'report', 'clip' or 'drop', got {outliers!r}")
+    frame = tbl.frame.copy()
+    report = CleaningReport(rows_in=len(frame), outlier_action=outliers)
+
+    frame, notes = protect_identifiers(frame, keep=[tbl.label, *tbl.text_cols, tbl.group_col or ""],
+                                       action=identifiers)
+    for note in notes:
+        col, what = re.match(r"column '(.+?)' (.+)", note).groups()
+        report.hashed_columns[col] = what
+    if identifiers == "drop":
+        dropped = [c for c in report.hashed_columns]
+        report.removed_columns.update({c: "direct identifier" for c in dropped})
+
+    unlabelled = frame[tbl.label].isna()
+    if unlabelled.any():
+        report.removed_rows["no label"] = int(unlabelled.sum())
+        frame = frame[~unlabelled]
+
+    features = [c for c in tbl.feature_cols if c in frame.columns]
+    for col in features:
+        if frame[col].isna().all():
+            report.removed_columns[col] = "empty (every value missing)"
+        elif frame[col].nunique(dropna=False) == 1:
+            report.removed_columns[col] = f"constant ({frame[col].tolist()[0]!r} in every row)"
+    frame = frame.drop(columns=[c for c in report.removed_columns if c in frame.columns])
+    text, numeric, categorical = ([c for c in cols if c in frame.columns]
+                                  for cols in (tbl.text_cols, tbl.numeric_cols, tbl.categorical_cols))
+
+    exact = frame.duplicated(keep="first")
+    if exact.any():
+        report.removed_rows["exact duplicate"] = int(exact.sum())
+        frame = frame[~exact]
+    if near_duplicates and text:
+        key = pd.concat([_normalise_text(frame[c]) for c in text]
+                        + [frame[c].round(2) if c in numeric else frame[c] for c in numeric + categorical]
+                        + [frame[tbl.label]], axis=1)
+        near = key.duplicated(keep="first")
+        if near.any():
+            report.removed_rows["near duplicate (same text up to case/punctuation)"] = int(near.sum())
+            frame = frame[~near]
+
+    report.missing = {c: int(frame[c].isna().sum()) for c in text + numeric + categorical}
+    for col in numeric:
+        flagged = robust_z(frame[col].astype(float)) > z_threshold
+        report.outliers[col] = int(flagged.sum())
+        if outliers == "clip" and flagged.any():
+            inside = frame.loc[~flagged & frame[col].notna(), col]
+            frame[col] = frame[col].clip(inside.min(), inside.max())
+        elif outliers == "drop" and flagged.any():
+            report.removed_rows[f"outlier in {col}"] = int(flagged.sum())
+            frame = frame[~flagged]
+    frame = frame.reset_index(drop=True)
+    report.rows_out = len(frame)
+    cleaned = replace(tbl, frame=frame, text_cols=text, numeric_cols=numeric, categorical_cols=categorical,
+                      notes=[*tbl.notes, str(report)])
+    return cleaned, report
+
+
+def stratified_split(tbl: Table, test_size: float = 0.25, seed: int = 0) -> tuple[Table, Table]:
+    """Train and test tables that keep the class distribution (stratified on the label)."""
+    train_idx, test_idx = train_test_split(np.arange(len(tbl.frame)), test_size=test_size,
+                                           stratify=tbl.y, random_state=seed)
+    return tbl.subset(np.sort(train_idx)), tbl.subset(np.sort(test_idx))
+
+
+def group_split(tbl: Table, test_size: float = 0.25, seed: int = 0) -> tuple[Table, Table]:
+    """Train and test tables with every group (query) on one side only."""
+    if not tbl.group_col:
+        raise ValueError(f"table {tbl.name!r} has no group column; pass group_col (e.g. 'query_id')")
+    splitter = GroupShuffleSplit(n_splits=1, test_size=test_size, random_state=seed)
+    train_idx, test_idx = next(splitter.split(tbl.frame, groups=tbl.groups))
+    return tbl.subset(np.sort(train_idx)), tbl.subset(np.sort(test_idx))
+
+
+def split(tbl: Table, test_size: float = 0.25, seed: int = 0) -> tuple[Table, Table]:
+    """Grouped when the table has a group column, stratified otherwise."""
+    return group_split(tbl, test_size, seed) if tbl.group_col else stratified_split(tbl, test_size, seed)

@@ -1,0 +1,58 @@
+"""The labelled table every notebook works on, and what its columns are for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+
+@dataclass
+class Table:
+    """A labelled table and what its columns are for.
+
+    Attributes
+    ----------
+    frame : DataFrame with the label column included.
+    label : name of the label column.
+    text_cols, numeric_cols, categorical_cols : feature columns by kind.
+    group_col : column whose values must not be split across train and test (e.g. ``query_id``).
+    name : where the table came from.
+    notes : what loading did to the data (merged classes, dropped rows, hashed columns), in words.
+    """
+
+    frame: pd.DataFrame
+    label: str
+    text_cols: list[str] = field(default_factory=list)
+    numeric_cols: list[str] = field(default_factory=list)
+    categorical_cols: list[str] = field(default_factory=list)
+    group_col: str | None = None
+    name: str = "table"
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def feature_cols(self) -> list[str]:
+        return [*self.text_cols, *self.numeric_cols, *self.categorical_cols]
+
+    @property
+    def X(self) -> pd.DataFrame:
+        return self.frame[self.feature_cols]
+
+    @property
+    def y(self) -> pd.Series:
+        return self.frame[self.label]
+
+    @property
+    def groups(self) -> pd.Series | None:
+        return self.frame[self.group_col] if self.group_col else None
+
+    @property
+    def classes(self) -> list:
+        """Class labels, largest class first."""
+        return list(self.y.value_counts(sort=True).index)
+
+    def subset(self, index) -> "Table":
+        """The same table restricted to rows ``index`` (positions or a boolean mask)."""
+        rows = self.frame.iloc[index] if not isinstance(index, pd.Series) else self.frame[index]
+        return replace(self, frame=rows.reset_index(drop=True), notes=list(self.notes))

@@ -1,0 +1,255 @@
+"""The experiment runner: every method on the same folds, fitted on training rows only, with tidy results.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from tqdm import tqdm  # the text bar: tqdm.auto needs ipywidgets in a notebook
+
+from ecombalance._validation import check_labels
+from ecombalance.data.datasets import ESCI_GAINS  # E 1.0, S 0.1, C 0.01, I 0.0
+from ecombalance.evaluation.folds import make_folds
+from ecombalance.evaluation.metrics import _aggregate, _per_class, _require_two_classes, encode_labels
+from ecombalance.evaluation.ranking import ranking_metrics
+
+
+@dataclass
+class ExperimentResult:
+    """What :func:`run_experiment` returns.
+
+    ``results``: tidy DataFrame (method, fold, metric, class, value), ``class == "all"`` for aggregates.
+    ``oof_rows`` / ``pooled(method)``: the rows some test fold predicted and their pooled predictions.
+    ``folds``: the (train, test) row indices shared by every method. ``oof_pred`` / ``oof_proba``: per
+    method, the out-of-fold predictions in the row order of ``y`` (every row is predicted once, by the
+    model that did not see it); ``oof_proba`` columns follow ``classes``. ``timings``: fit / predict
+    seconds per method and fold (kept out of ``results`` so that results repeat exactly with the seed).
+    """
+
+    results: pd.DataFrame
+    folds: list[tuple[np.ndarray, np.ndarray]]
+    classes: np.ndarray
+    y: np.ndarray
+    groups: np.ndarray | None
+    oof_pred: dict[str, np.ndarray] = field(default_factory=dict)
+    oof_proba: dict[str, np.ndarray | None] = field(default_factory=dict)
+    timings: pd.DataFrame | None = None
+
+    @property
+    def methods(self) -> list[str]:
+        return list(self.oof_pred)
+
+    @property
+    def oof_rows(self) -> np.ndarray:
+        """Rows that some test fold predicted (all rows for folds from :func:`make_folds`)."""
+        return np.unique(np.concatenate([test for _, test in self.folds]))
+
+    def pooled(self, method: str) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
+        """``(y_true, y_pred, proba, groups)`` of ``method`` over :attr:`oof_rows`."""
+        if method not in self.oof_pred:
+            raise ValueError(f"no method {method!r}; the experiment ran {self.methods}")
+        rows = self.oof_rows
+        proba = self.oof_proba[method]
+        return (self.y[rows], self.oof_pred[method][rows], None if proba is None else proba[rows],
+                None if self.groups is None else self.groups[rows])
+
+
+def _take(data: Any, rows: np.ndarray) -> Any:
+    if isinstance(data, (pd.DataFrame, pd.Series)):
+        return data.iloc[rows]
+    if isinstance(data, list):
+        return [data[i] for i in rows]
+    return data[rows]
+
+
+def _instantiate(name: str, spec: Any) -> Any:
+    if hasattr(spec, "fit"):
+        return clone(spec)
+    if callable(spec):
+        estimator = spec()
+        if not hasattr(estimator, "fit"):
+            raise TypeError(f"method {name!r}: the factory returned {type(estimator).__name__}, not an estimator")
+        return estimator
+    raise TypeError(
+        f"method {name!r} must be an estimator (with fit/predict), a factory returning one, or "
+        f"(features_name, estimator); got {type(spec).__name__}"
+    )
+
+
+def _seed_estimator(estimator: Any, seed: int) -> None:
+    """Fill every unset ``random_state`` (also inside pipelines) with ``seed``."""
+    if not hasattr(estimator, "get_params"):
+        return
+    unset = {k: seed for k, v in estimator.get_params(deep=True).items()
+             if k.split("__")[-1] == "random_state" and v is None}
+    if unset:
+        estimator.set_params(**unset)
+
+
+def _aligned_proba(estimator: Any, X_test: Any, classes: np.ndarray) -> np.ndarray | None:
+    if not hasattr(estimator, "predict_proba"):
+        return None
+    raw = np.asarray(estimator.predict_proba(X_test), dtype=float)
+    fitted = np.asarray(getattr(estimator, "classes_", classes))
+    proba = np.zeros((len(raw), len(classes)))
+    position = {c: i for i, c in enumerate(classes.tolist())}
+    for j, c in enumerate(fitted.tolist()):
+        proba[:, position[c]] = raw[:, j]
+    return proba
+
+
+def _rows(method: str, fold: int, metrics: Mapping[str, float], cls: str = "all") -> list[tuple]:
+    return [(method, fold, name, cls, float(value)) for name, value in metrics.items()]
+
+
+def run_experiment(
+    methods: Mapping[str, Any],
+    X: Any,
+    y: Any,
+    groups: Any = None,
+    n_splits: int = 5,
+    seed: int = 0,
+    features: Mapping[str, Any] | None = None,
+    folds: Sequence[tuple[np.ndarray, np.ndarray]] | None = None,
+    classes: Sequence | None = None,
+    ranking_k: int | None = None,
+    gains: Mapping[Any, float] = ESCI_GAINS,
+    progress: bool = True,
+) -> ExperimentResult:
+    r"""Evaluate every method on the same K folds and collect tidy results.
+
+    Parameters
+    ----------
+    methods : mapping name -> estimator | factory | (features_name, estimator or factory)
+        Each estimator is cloned (a factory is called) afresh for every fold, fitted on the training rows
+        only and asked to predict the test rows. Resampling belongs *inside* the estimator — an
+        imbalanced-learn ``Pipeline`` applies its sampler in ``fit`` only — so test rows are never
+        resampled and never fitted on. Unset ``random_state`` parameters are set to ``seed``.
+    X : DataFrame, array or sparse matrix
+        Model input, rows aligned with ``y``.
+    y : array-like of labels
+    groups : array-like, optional
+        Group ids (query ids for a search log): stratified group K-fold instead of stratified K-fold.
+    n_splits, seed : int
+        Folds from :func:`make_folds` (ignored when ``folds`` is given).
+    features : mapping name -> array, optional
+        Precomputed inputs (e.g. frozen-encoder embeddings, computed once without labels); a method given
+        as ``(name, estimator)`` reads ``features[name]`` instead of ``X``. Anything *fitted* must stay in the
+        estimator so it is fitted on training folds only.
+    folds : list of (train_idx, test_idx), optional
+        Use these folds (e.g. from an earlier experiment) instead of making new ones.
+    classes : sequence, optional
+        Class order for per-class rows and probability columns (default: sorted labels).
+    ranking_k : int, optional
+        With ``groups``, also score each test fold as a ranking: items scored by the expected gain
+        :math:`\sum_c p_c\, g_c` under ``gains`` and ranked per group (:func:`ranking_metrics`); an item
+        counts as relevant for MRR / recall@k when its class has the largest gain (Exact for ESCI).
+    progress : bool
+        Show a tqdm bar over methods × folds.
+
+    Returns
+    -------
+    ExperimentResult
+    """
+    if not methods:
+        raise ValueError("methods is empty: pass {name: estimator}")
+    y = check_labels(y, "y")
+    n = len(y)
+    inputs = {"": X, **(features or {})}
+    for name, data in inputs.items():
+        n_rows = data.shape[0] if hasattr(data, "shape") else len(data)
+        if n_rows != n:
+            label = "X" if name == "" else f"features[{name!r}]"
+            raise ValueError(f"{label} has {n_rows} rows but y has {n}; rows must be aligned")
+    classes = np.unique(y) if classes is None else np.asarray(classes)
+    codes_y, _, _, classes = encode_labels(y, None, None, classes)
+    group_arr = None if groups is None else check_labels(groups, "groups")
+    if folds is None:
+        folds = make_folds(y, group_arr, n_splits=n_splits, seed=seed)
+    folds = [(np.asarray(tr), np.asarray(te)) for tr, te in folds]
+    for i, (train, test) in enumerate(folds):
+        if np.intersect1d(train, test).size:
+            raise ValueError(f"fold {i}: training and test rows overlap; folds must be disjoint")
+    gain_vector = None
+    if ranking_k is not None:
+        if group_arr is None:
+            raise ValueError("ranking_k needs groups (the query id of each row)")
+        missing = [c for c in classes.tolist() if c not in gains]
+        if missing:
+            raise ValueError(f"classes {missing} have no gain in gains={dict(gains)}")
+        gain_vector = np.array([gains[c] for c in classes.tolist()], dtype=float)
+
+    rows: list[tuple] = []
+    timing_rows: list[dict] = []
+    result = ExperimentResult(results=pd.DataFrame(), folds=folds, classes=classes, y=y, groups=group_arr)
+    specs = {method: spec if isinstance(spec, tuple) else ("", spec) for method, spec in methods.items()}
+    for method, (feature_name, _) in specs.items():
+        if feature_name not in inputs:
+            raise ValueError(f"method {method!r} asks for features {feature_name!r}; "
+                             f"features has {list(features or {})}")
+    bar = tqdm(total=len(methods) * len(folds), desc="experiment", disable=not progress)
+    for method, (feature_name, spec) in specs.items():
+        data = inputs[feature_name]
+        oof_pred = np.empty(n, dtype=y.dtype)
+        oof_proba = np.full((n, len(classes)), np.nan)
+        has_proba = True
+        for fold, (train, test) in enumerate(folds):
+            bar.set_postfix_str(f"{method} fold {fold}")
+            estimator = _instantiate(method, spec)
+            _seed_estimator(estimator, seed)
+            start = time.perf_counter()
+            estimator.fit(_take(data, train), y[train])
+            fitted = time.perf_counter()
+            X_test = _take(data, test)
+            pred = np.asarray(estimator.predict(X_test))
+            proba = _aligned_proba(estimator, X_test, classes)
+            timing_rows.append({"method": method, "fold": fold, "fit_seconds": fitted - start,
+                                "predict_seconds": time.perf_counter() - fitted})
+            oof_pred[test] = pred
+            if proba is None:
+                has_proba = False
+            else:
+                oof_proba[test] = proba
+            t_codes, p_codes, proba, _ = encode_labels(y[test], pred, proba, classes)
+            _require_two_classes(t_codes, classes)
+            per_class = _per_class(t_codes, p_codes, proba, classes)
+            rows += _rows(method, fold, _aggregate(t_codes, p_codes, proba, classes, per_class))
+            for cls, values in per_class.iterrows():
+                rows += _rows(method, fold, values.to_dict(), str(cls))
+            if gain_vector is not None and proba is not None:
+                frame = pd.DataFrame({"q": group_arr[test], "gain": codes_y[test], "score": proba @ gain_vector})
+                frame["gain"] = gain_vector[frame["gain"].to_numpy()]
+                ranking = ranking_metrics(frame, "q", "gain", "score", k=ranking_k, gains=None,
+                                          relevant=[gain_vector.max()])
+                rows += _rows(method, fold, {m: v for m, v in ranking.items() if not m.startswith("n_")})
+            bar.update(1)
+        result.oof_pred[method] = oof_pred
+        result.oof_proba[method] = oof_proba if has_proba else None
+    bar.close()
+    result.results = pd.DataFrame(rows, columns=["method", "fold", "metric", "class", "value"])
+    result.timings = pd.DataFrame(timing_rows)
+    return result
+
+
+def save_results(results: pd.DataFrame | ExperimentResult, path: str | Path) -> Path:
+    """Write the tidy results table to Parquet (parent folders created); returns the path."""
+    frame = results.results if isinstance(results, ExperimentResult) else results
+    expected = ["method", "fold", "metric", "class", "value"]
+    if list(frame.columns) != expected:
+        raise ValueError(f"results must have the columns {expected}, got {list(frame.columns)}")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_parquet(path, index=False)
+    return path
+
+
+def load_results(path: str | Path) -> pd.DataFrame:
+    """Read a table written by :func:`save_results`."""
+    return pd.read_parquet(path)

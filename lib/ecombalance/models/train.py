@@ -1,0 +1,86 @@
+"""Fine-tune from the command line, on one process or data-parallel on several GPUs or machines.
+
+    python -m ecombalance.models.train --dataset documented_case --balancing sampler --epochs 3 --out runs/case
+    torchrun --nproc_per_node=4 -m ecombalance.models.train --dataset documented_case --balancing sampler --out runs/case
+    torchrun --nnodes=2 --node_rank=0 --master_addr=HOST --nproc_per_node=8 -m ecombalance.models.train ...
+
+Every rank trains on its shard of each epoch (class-balanced per rank with ``--balancing sampler``) and
+DistributedDataParallel averages the gradients. Each rank writes ``rank<R>.json`` (steps, class counts
+seen, a digest of its final weights: equal on every rank); rank 0 saves the model to ``<out>/model`` and
+its held-out scores to ``<out>/metrics.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from sklearn.metrics import balanced_accuracy_score, f1_score
+
+from ecombalance.data import datasets, preprocess
+from ecombalance.models import distributed, pretrained
+from ecombalance.models.finetune import BALANCING, TextClassifierFineTuner
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m ecombalance.models.train", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--out", required=True, help="output directory")
+    p.add_argument("--dataset", default="documented_case", choices=datasets.DATASETS)
+    p.add_argument("--data", default="", help="a CSV/Parquet file instead of --dataset")
+    p.add_argument("--label-col", default="")
+    p.add_argument("--text-col", action="append", default=[], help="text column(s) of --data (two: a pair)")
+    p.add_argument("--n-queries", type=int, default=200)
+    p.add_argument("--model-name", default=pretrained.DEFAULT_MODEL)
+    p.add_argument("--epochs", type=int, default=3)
+    p.add_argument("--batch-size", type=int, default=32, help="per process")
+    p.add_argument("--max-steps", type=int, default=None)
+    p.add_argument("--grad-accumulation", type=int, default=1, help="micro-batches per optimizer step")
+    p.add_argument("--max-length", type=int, default=64)
+    p.add_argument("--learning-rate", type=float, default=5e-5)
+    p.add_argument("--balancing", default="sampler", choices=BALANCING)
+    p.add_argument("--loss", default=None, help="a name from ecombalance.models.losses.LOSSES (default cross-entropy)")
+    p.add_argument("--device", default="auto")
+    p.add_argument("--precision", default="auto")
+    p.add_argument("--test-size", type=float, default=0.25)
+    p.add_argument("--seed", type=int, default=0)
+    return p
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    ctx = distributed.init()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    if ctx.is_main:
+        pretrained.resolve_model(args.model_name)  # a model made on first use is made once
+    distributed.barrier()
+
+    tbl = datasets.load(args.dataset, args.data, args.label_col, args.text_col, seed=args.seed,
+                        n_queries=args.n_queries)
+    train, test = preprocess.split(tbl, args.test_size, args.seed)
+    texts = tbl.text_cols[:2]
+    model = TextClassifierFineTuner(
+        model_name=args.model_name, epochs=args.epochs, batch_size=args.batch_size, max_steps=args.max_steps,
+        grad_accumulation=args.grad_accumulation, max_length=args.max_length, learning_rate=args.learning_rate,
+        balancing=args.balancing, loss=args.loss, device=args.device, precision=args.precision,
+        random_state=args.seed, early_stopping_patience=None,
+    ).fit(train.frame[texts], train.y)
+
+    report = {"rank": ctx.rank, "world_size": ctx.world_size, "global_step": model.global_step_,
+              "class_counts_seen": dict(zip(map(str, model.classes_), model.class_counts_seen_.tolist())),
+              "weights_sha256": distributed.weights_digest(model.model_)}
+    (out / f"rank{ctx.rank}.json").write_text(json.dumps(report, indent=2))
+    if ctx.is_main:
+        pred = model.predict(test.frame[texts])
+        metrics = {"macro_f1": f1_score(test.y, pred, average="macro"),
+                   "balanced_accuracy": balanced_accuracy_score(test.y, pred), "world_size": ctx.world_size}
+        (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
+        model.save(out / "model")
+    distributed.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,91 @@
+"""Command line: ``ecombalance report ...`` and ``ecombalance params``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Sequence
+
+from ecombalance.report import params
+from ecombalance.report import runner as report
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ecombalance", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    rep = sub.add_parser("report", help="run the notebooks with papermill and write an HTML report")
+    rep.add_argument("--profile", default="quick", help="parameter profile in params/ (smoke, quick, full)")
+    rep.add_argument("--notebooks", help="comma-separated numbers or names, e.g. 01,03 (default: all)")
+    rep.add_argument("--out", help="output directory (default: reports/<profile>)")
+    rep.add_argument(
+        "-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+        help="set a notebook parameter; VALUE is read as YAML (3, 0.5, true, [a, b]); wins over the profile",
+    )
+    rep.add_argument("--params-file", help="YAML file of parameter values, applied over the profile")
+    data = rep.add_argument_group("your own data (sets the notebooks' data parameters)")
+    data.add_argument("--data", help="CSV or Parquet file to analyse instead of the generated data")
+    data.add_argument("--label-col", help="its label column")
+    data.add_argument("--text-col", action="append", help="a free-text column (repeat for several)")
+    data.add_argument("--group-col", help="a query-id column: groups never straddle train and test")
+    data.add_argument("--min-class-size", type=int, help="merge classes smaller than this into 'other'")
+
+    lst = sub.add_parser("params", help="list each notebook's parameters, types and defaults")
+    lst.add_argument("--notebooks", help="comma-separated numbers or names (default: all)")
+    return parser
+
+
+# command-line option -> notebook parameter
+DATA_OPTIONS = {"data": "data_path", "label_col": "label_col", "text_col": "text_cols",
+                "group_col": "group_col", "min_class_size": "min_class_size"}
+
+
+def _data_overrides(args: argparse.Namespace) -> dict:
+    if args.data and not args.label_col:
+        raise params.ParameterError("--data needs --label-col: the name of the file's label column")
+    if args.label_col and not args.data:
+        raise params.ParameterError("--label-col only applies with --data FILE")
+    return {param: getattr(args, opt) for opt, param in DATA_OPTIONS.items() if getattr(args, opt) is not None}
+
+
+def _selection(text: str | None) -> list[str] | None:
+    return [part for part in text.split(",") if part.strip()] if text else None
+
+
+def _list_params(selection: list[str] | None) -> int:
+    from ecombalance.report import paths
+
+    for nb in report.select(report.discover(paths.notebooks_dir()), selection):
+        print(nb.stem)
+        for p in params.declared_parameters(nb).values():
+            print(f"  {p.name:<22} {p.type_name:<6} default {p.default!r:<24} {p.help}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "params":
+            return _list_params(_selection(args.notebooks))
+        overrides = _data_overrides(args)
+        overrides.update({name: params.parse_cli_value(value) for name, value in args.parameter})
+        result = report.run_report(
+            profile=args.profile,
+            notebooks=_selection(args.notebooks),
+            out=args.out,
+            overrides=overrides,
+            params_file=args.params_file,
+        )
+    except (params.ParameterError, report.ReportError) as exc:
+        print(f"ecombalance: error: {exc}", file=sys.stderr)
+        return 2
+    failed = [run for run in result.runs if run.status != "ok"]
+    for run in failed:
+        print(f"ecombalance: notebook {run.notebook} failed at {run.error}; executed copy: "
+              f"{result.out_dir / run.ipynb}", file=sys.stderr)
+    print(f"index: {result.index}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

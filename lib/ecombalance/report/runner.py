@@ -1,0 +1,293 @@
+"""The report harness: run the notebooks with papermill, convert them to HTML, write an index.
+
+``run_report`` is what ``ecombalance report`` and ``make report`` call. For each notebook it
+writes ``<out>/<stem>.ipynb`` (executed) and ``<out>/<stem>.html``; then ``summary.json``
+(per notebook: status, seconds, headline numbers) and ``index.html``. A notebook that fails
+keeps its executed copy as ``<stem>.failed.ipynb`` and leaves the last good HTML alone.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+import nbformat
+
+from ecombalance.report import paths
+from ecombalance.report import headline, params
+
+SUMMARY = "summary.json"
+INDEX = "index.html"
+KERNEL = "python3"
+
+
+class ReportError(RuntimeError):
+    """The report could not run (bad selection, parameters or paths): nothing was executed."""
+
+
+@dataclass
+class NotebookRun:
+    notebook: str
+    status: str  # "ok" or "failed"
+    seconds: float
+    parameters: dict[str, Any]
+    headline: dict[str, Any] = field(default_factory=dict)
+    html: str | None = None
+    ipynb: str | None = None
+    error: str | None = None
+    failed_cell: int | None = None
+    finished: str = ""
+
+
+@dataclass
+class ReportResult:
+    out_dir: Path
+    runs: list[NotebookRun]
+
+    @property
+    def ok(self) -> bool:
+        return all(run.status == "ok" for run in self.runs)
+
+    @property
+    def index(self) -> Path:
+        return self.out_dir / INDEX
+
+    @property
+    def summary(self) -> Path:
+        return self.out_dir / SUMMARY
+
+
+def discover(notebooks_dir: Path) -> list[Path]:
+    """The suite's notebooks, ``NN_name.ipynb``, in order."""
+    found = sorted(p for p in notebooks_dir.glob("[0-9][0-9]_*.ipynb") if p.is_file())
+    if not found:
+        raise ReportError(f"no notebooks named NN_name.ipynb in {notebooks_dir}")
+    return found
+
+
+def select(notebooks: Sequence[Path], wanted: Iterable[str] | None) -> list[Path]:
+    """Pick notebooks by number (``03``) or stem (``03_resampling``); None picks all."""
+    if not wanted:
+        return list(notebooks)
+    by_key = {}
+    for nb in notebooks:
+        by_key[nb.stem] = nb
+        by_key[nb.stem.split("_", 1)[0]] = nb
+    chosen = []
+    for key in wanted:
+        key = key.strip()
+        if key not in by_key:
+            raise ReportError(
+                f"no notebook {key!r}; choose from {[nb.stem for nb in notebooks]} (by number or name)"
+            )
+        if by_key[key] not in chosen:
+            chosen.append(by_key[key])
+    return sorted(chosen)
+
+
+def _failure(nb: nbformat.NotebookNode, exc: Exception) -> tuple[int | None, str]:
+    """The index of the first code cell with an error output, and a one-line reason."""
+    code_index = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "injected-parameters" in cell.metadata.get("tags", []):
+            continue
+        code_index += 1
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                first_line = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
+                reason = f"{output.get('ename')}: {output.get('evalue')}"
+                return code_index, f"code cell {code_index} ({first_line!r}) raised {reason}"
+    return None, f"{type(exc).__name__}: {exc}".splitlines()[0]
+
+
+def _to_html(nb: nbformat.NotebookNode) -> str:
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter().from_notebook_node(nb)
+    return body
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def execute(
+    notebook: Path,
+    out_dir: Path,
+    parameters: Mapping[str, Any],
+    log: Callable[[str], None] = print,
+) -> NotebookRun:
+    """Run one notebook through papermill into ``out_dir`` and convert it to HTML."""
+    import papermill
+
+    stem = notebook.stem
+    running = out_dir / f"{stem}.running.ipynb"
+    start = time.perf_counter()
+    error: Exception | None = None
+    try:
+        papermill.execute_notebook(
+            str(notebook),
+            str(running),
+            parameters=dict(parameters),
+            kernel_name=KERNEL,
+            cwd=str(notebook.parent),
+            progress_bar=False,
+        )
+    except Exception as exc:  # papermill raises PapermillExecutionError, kernels may die otherwise
+        error = exc
+    seconds = round(time.perf_counter() - start, 2)
+    finished = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    if not running.exists():
+        return NotebookRun(stem, "failed", seconds, dict(parameters), error=f"{error}", finished=finished)
+
+    executed = nbformat.read(running, as_version=4)
+    run = NotebookRun(stem, "ok", seconds, dict(parameters), headline=headline.read(executed), finished=finished)
+    if error is None:
+        os.replace(running, out_dir / f"{stem}.ipynb")
+        _write_atomic(out_dir / f"{stem}.html", _to_html(executed))
+        (out_dir / f"{stem}.failed.ipynb").unlink(missing_ok=True)
+        run.ipynb, run.html = f"{stem}.ipynb", f"{stem}.html"
+        log(f"  ok      {stem}  {seconds:.1f}s")
+    else:
+        kept = out_dir / f"{stem}.failed.ipynb"
+        os.replace(running, kept)
+        run.status, run.ipynb = "failed", kept.name
+        run.failed_cell, run.error = _failure(executed, error)
+        if (out_dir / f"{stem}.html").exists():
+            run.html = f"{stem}.html"  # the last good one, left in place
+        log(f"  FAILED  {stem}  {seconds:.1f}s: {run.error}; executed copy kept at {kept}")
+    return run
+
+
+def _merge_summary(out_dir: Path, profile: str, runs: list[NotebookRun]) -> dict[str, Any]:
+    """summary.json keeps entries of notebooks not run this time (a run of ``--notebooks 03``)."""
+    path = out_dir / SUMMARY
+    previous = {}
+    if path.exists():
+        try:
+            previous = {e["notebook"]: e for e in json.loads(path.read_text()).get("notebooks", [])}
+        except (json.JSONDecodeError, KeyError, TypeError):
+            previous = {}
+    for run in runs:
+        entry = asdict(run)
+        if run.status != "ok" and run.notebook in previous and previous[run.notebook].get("status") == "ok":
+            entry["last_good"] = previous[run.notebook].get("finished")
+        previous[run.notebook] = entry
+    return {
+        "profile": profile,
+        "updated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "notebooks": [previous[k] for k in sorted(previous)],
+    }
+
+
+def _index_html(summary: Mapping[str, Any]) -> str:
+    esc = html.escape
+    rows = []
+    for entry in summary["notebooks"]:
+        link = entry.get("html") or entry.get("ipynb")
+        name = f'<a href="{esc(link)}">{esc(entry["notebook"])}</a>' if link else esc(entry["notebook"])
+        numbers = "<br>".join(
+            f"{esc(k)} = {esc(f'{v:.4g}' if isinstance(v, float) else str(v))}"
+            for k, v in entry.get("headline", {}).items()
+        )
+        status = esc(entry["status"])
+        if entry.get("error"):
+            status += f'<br><small>{esc(entry["error"])}</small>'
+            if entry.get("ipynb"):
+                status += f'<br><small>executed copy: <a href="{esc(entry["ipynb"])}">{esc(entry["ipynb"])}</a></small>'
+        css = "ok" if entry["status"] == "ok" else "failed"
+        rows.append(
+            f'<tr class="{css}"><td>{name}</td><td>{status}</td>'
+            f'<td class="num">{entry["seconds"]:.1f}</td><td>{numbers}</td></tr>'
+        )
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>ecombalance report ({esc(summary['profile'])})</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2rem; }}
+table {{ border-collapse: collapse; }}
+td, th {{ border: 1px solid #ccc; padding: .4rem .7rem; vertical-align: top; text-align: left; }}
+td.num {{ text-align: right; }}
+tr.failed td {{ background: #fde8e8; }}
+</style></head><body>
+<h1>ecombalance report</h1>
+<p>Profile <b>{esc(summary['profile'])}</b>, updated {esc(summary['updated'])}.
+Machine-readable: <a href="{SUMMARY}">{SUMMARY}</a>.</p>
+<table><thead><tr><th>notebook</th><th>status</th><th>seconds</th><th>headline numbers</th></tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody></table>
+</body></html>
+"""
+
+
+def plan(
+    profile: str = "quick",
+    notebooks: Iterable[str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    params_file: str | Path | None = None,
+    notebooks_dir: Path | None = None,
+    params_dir: Path | None = None,
+) -> dict[Path, dict[str, Any]]:
+    """Select notebooks and resolve their parameters; raises before anything runs."""
+    notebooks_dir = Path(notebooks_dir or paths.notebooks_dir())
+    suite = discover(notebooks_dir)
+    chosen = select(suite, notebooks)
+    declared_all = {nb.stem: params.declared_parameters(nb) for nb in suite}
+    declared = {nb.stem: declared_all[nb.stem] for nb in chosen}
+    suite_names = {name for ps in declared_all.values() for name in ps}
+    layers = [(f"profile {profile}", params.load_yaml(params.profile_path(profile, params_dir)))]
+    if params_file:
+        layers.append((f"parameter file {params_file}", params.load_yaml(params_file)))
+    if overrides:
+        layers.append((params.COMMAND_LINE, dict(overrides)))
+    values = params.resolve(declared, layers, suite_names)
+    return {nb: values[nb.stem] for nb in chosen}
+
+
+def run_report(
+    profile: str = "quick",
+    notebooks: Iterable[str] | None = None,
+    out: str | Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    params_file: str | Path | None = None,
+    notebooks_dir: Path | None = None,
+    params_dir: Path | None = None,
+    log: Callable[[str], None] = print,
+) -> ReportResult:
+    """Run the notebooks as a parameterised report.
+
+    Parameters
+    ----------
+    profile
+        Name of a YAML profile in ``params/`` (``smoke``, ``quick``, ``full``).
+    notebooks
+        Numbers or stems to run (default: all, in order).
+    out
+        Output directory (default ``reports/<profile>``).
+    overrides
+        Parameter values that win over the profile and ``params_file``.
+    params_file
+        A YAML file of parameter values, between the profile and ``overrides``.
+
+    Returns
+    -------
+    ReportResult
+        ``.ok`` is False when any notebook failed; ``.index`` is the index page.
+    """
+    planned = plan(profile, notebooks, overrides, params_file, notebooks_dir, params_dir)
+    out_dir = Path(out) if out else paths.project_root() / "reports" / profile
+    out_dir.mkdir(parents=True, exist_ok=True)
+    log(f"ecombalance report: profile {profile}, {len(planned)} notebook(s) -> {out_dir}")
+    runs = [execute(nb, out_dir, values, log) for nb, values in planned.items()]
+    summary = _merge_summary(out_dir, profile, runs)
+    _write_atomic(out_dir / SUMMARY, json.dumps(summary, indent=2, default=str))
+    _write_atomic(out_dir / INDEX, _index_html(summary))
+    return ReportResult(out_dir, runs)
