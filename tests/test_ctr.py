@@ -103,7 +103,8 @@ def test_describe_downsampling_states_the_smallest_rate():
     assert lines == [
         "- At $w=0.1$ the model trains on 1,016 rows instead of 8,000 (7.9x fewer) and sees a click rate of 0.236 "
         "instead of 0.030.",
-        "- Its raw probabilities average 0.2345 against an observed click rate of 0.0305 (ECE 0.2071, log-loss 0.3456).",
+        "- Its raw probabilities average 0.2345 against an observed click rate of 0.0305 (ECE 0.2071, "
+        "log-loss 0.3456).",
         "- Recalibrated with $q = p/(p + (1-p)/w)$ they average 0.0311 (ECE 0.0042, log-loss 0.1299).",
         "- ROC-AUC is 0.7498 raw and 0.7498 recalibrated: recalibration is monotone, so ranking is untouched; "
         "engine: pandas.",

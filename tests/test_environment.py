@@ -73,7 +73,8 @@ def test_describe_environment_states_the_case_and_what_was_found():
     assert lines[0] == (f"- The documented case is 0.667 / 0.250 / 0.083, an imbalance ratio of 8:1 and a "
                         f"normalised entropy of {entropy:.3f} (1 would be balanced).")
     assert lines[1] == "- 2 of 3 packages are installed; missing: `papermill`."
-    assert lines[2] == "- Compute: 2 CPU cores, torch uses 2 threads; CUDA is not available, so notebooks 04–05 train on the CPU."
+    assert lines[2] == ("- Compute: 2 CPU cores, torch uses 2 threads; CUDA is not available, so notebooks 04–05 "
+                        "train on the CPU.")
     assert lines[3] == ("- Encoder `all-MiniLM-L6-v2`: loads offline (22.7M parameters, 6 layers, hidden size 384, "
                         "1.25 s).")
 

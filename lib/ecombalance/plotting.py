@@ -108,8 +108,9 @@ def plot_grouped_bars(table: pd.DataFrame | pd.Series, ax: Axes | None = None, *
     if interval is not None:
         low, high = (pd.DataFrame(b).reindex(index=frame.index, columns=frame.columns) for b in interval)
         yerr = np.stack([(frame - low).T.to_numpy(), (high - frame).T.to_numpy()], axis=1)
-    frame.plot.bar(ax=ax, rot=rot, width=0.85 if frame.shape[1] > 1 else 0.6, yerr=yerr, capsize=2 if yerr is not None else 0,
-                   color=list(colours) if colours is not None else series_colours(frame.columns, reference))
+    colours = list(colours) if colours is not None else series_colours(frame.columns, reference)
+    frame.plot.bar(ax=ax, rot=rot, width=0.85 if frame.shape[1] > 1 else 0.6, yerr=yerr,
+                   capsize=2 if yerr is not None else 0, color=colours)
     if rot:
         plt.setp(ax.get_xticklabels(), ha="right", rotation_mode="anchor")
     ax.set(xlabel=xlabel if xlabel is not None else (frame.index.name or ""), ylabel=ylabel or "", title=title or "")
