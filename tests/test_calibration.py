@@ -1,20 +1,14 @@
-import matplotlib
+import numpy as np
+import pytest
+from imblearn.under_sampling import RandomUnderSampler
+from scipy.stats import norm
+from sklearn.calibration import calibration_curve
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import log_loss
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from imblearn.under_sampling import RandomUnderSampler  # noqa: E402
-from scipy.stats import norm  # noqa: E402
-from sklearn.calibration import calibration_curve  # noqa: E402
-from sklearn.exceptions import NotFittedError  # noqa: E402
-from sklearn.linear_model import LogisticRegression  # noqa: E402
-from sklearn.metrics import log_loss  # noqa: E402
-
-from ecombalance import plotting  # noqa: E402
-from ecombalance.evaluation import calibration  # noqa: E402
-from ecombalance.sampling import weights  # noqa: E402
+from ecombalance.evaluation import calibration
+from ecombalance.sampling import weights
 
 # --- recalibrate (He et al. 2014) --------------------------------------------------------------------------
 
@@ -181,21 +175,6 @@ def test_top_label_reliability_curve_by_hand():
     np.testing.assert_allclose(curve["confidence"], [0.45, 0.875])
     np.testing.assert_allclose(curve["accuracy"], [0.5, 0.5])
     assert calibration.expected_calibration_error_from_curve(curve) == pytest.approx(0.5 * 0.05 + 0.5 * 0.375)
-
-
-def test_plot_reliability_draws_the_curve_and_reports_ece():
-    y = np.array([0, 1, 1, 0, 1, 1])
-    p = np.array([0.1, 0.8, 0.7, 0.3, 0.9, 0.6])
-    fig, ax = plt.subplots()
-    plotting.plot_reliability(ax, y, p, n_bins=5, label="model")
-    curve = calibration.reliability_curve(y, p, n_bins=5)
-    filled = curve[curve["count"] > 0]
-    line = ax.get_lines()[-1]
-    np.testing.assert_allclose(line.get_xdata(), filled["confidence"])
-    np.testing.assert_allclose(line.get_ydata(), filled["accuracy"])
-    ece = calibration.expected_calibration_error_from_curve(curve)
-    assert line.get_label() == f"model (ECE {ece:.3f})"
-    plt.close(fig)
 
 
 def test_reliability_curve_rejects_bad_input():

@@ -1,9 +1,11 @@
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.metrics import log_loss, roc_auc_score
 
 from ecombalance.chapters import ctr
 from ecombalance.data import datasets, preprocess
+from ecombalance.data.table import Table
 from ecombalance.sampling import downsampling
 
 
@@ -73,3 +75,50 @@ def test_spark_engine_gives_the_same_picture(split):
     observed = split[1].y.mean()
     assert value(metrics, 0.1, "recalibrated", "mean_predicted") == pytest.approx(observed, rel=0.25)
     assert value(metrics, 0.1, "-", "train_positive_rate") > 3 * split[0].y.mean()
+
+
+def constructed_table():
+    """:func:`ctr.downsampling_study`'s tidy metrics for rates 1.0 and 0.1, pivoted as notebook 07 does."""
+    rows = []
+    studied = {1.0: ((0.0301, 0.0312, 0.1301, 0.7512), (0.0301, 0.0312, 0.1301, 0.7512), 8000, 0.03),
+               0.1: ((0.2345, 0.2071, 0.3456, 0.7498), (0.0311, 0.0042, 0.1299, 0.7498), 1016, 0.2362)}
+    for rate, (raw, fixed, train_rows, train_rate) in studied.items():
+        for calibration, (mean_predicted, ece, loss, auc) in (("raw", raw), ("recalibrated", fixed)):
+            rows += [(rate, calibration, "mean_predicted", mean_predicted), (rate, calibration, "ece", ece),
+                     (rate, calibration, "log_loss", loss), (rate, calibration, "roc_auc", auc),
+                     (rate, calibration, "observed_rate", 0.0305)]
+        rows += [(rate, "-", "train_rows", train_rows), (rate, "-", "train_positive_rate", train_rate),
+                 (rate, "-", "fit_seconds", 0.5)]
+    metrics = pd.DataFrame(rows, columns=["rate", "calibration", "metric", "value"])
+    return metrics.pivot_table(index=["calibration", "metric"], columns="rate", values="value")
+
+
+def click_log(n=8000, clicks=240):
+    frame = pd.DataFrame({"clicked": np.r_[np.ones(clicks, int), np.zeros(n - clicks, int)], "position": np.arange(n)})
+    return Table(frame, "clicked", [], ["position"], [], None, "log")
+
+
+def test_describe_downsampling_states_the_smallest_rate():
+    lines = ctr.describe_downsampling(constructed_table(), click_log(), "pandas").splitlines()
+    assert lines == [
+        "- At $w=0.1$ the model trains on 1,016 rows instead of 8,000 (7.9x fewer) and sees a click rate of 0.236 "
+        "instead of 0.030.",
+        "- Its raw probabilities average 0.2345 against an observed click rate of 0.0305 (ECE 0.2071, "
+        "log-loss 0.3456).",
+        "- Recalibrated with $q = p/(p + (1-p)/w)$ they average 0.0311 (ECE 0.0042, log-loss 0.1299).",
+        "- ROC-AUC is 0.7498 raw and 0.7498 recalibrated: recalibration is monotone, so ranking is untouched; "
+        "engine: pandas.",
+    ]
+    at_full = ctr.describe_downsampling(constructed_table(), click_log(), "spark", rate=1.0)
+    assert at_full.startswith("- At $w=1.0$ the model trains on 8,000 rows instead of 8,000 (1.0x fewer)")
+    with pytest.raises(ValueError, match=r"rate 0.5 was not studied; the table has rates \[0.1, 1.0\]"):
+        ctr.describe_downsampling(constructed_table(), click_log(), "pandas", rate=0.5)
+
+
+def test_downsampling_headline():
+    assert ctr.downsampling_headline(constructed_table(), "pandas") == {
+        "click_rate": 0.0305, "engine": "pandas", "smallest_rate": 0.1, "train_rows_full": 8000,
+        "train_rows_smallest": 1016, "ece_raw": 0.2071, "ece_recalibrated": 0.0042, "log_loss_raw": 0.3456,
+        "log_loss_recalibrated": 0.1299, "roc_auc": 0.7498}
+    without_full = constructed_table().drop(columns=1.0)
+    assert ctr.downsampling_headline(without_full, "spark")["train_rows_full"] is None

@@ -1,9 +1,11 @@
+import math
 from importlib import metadata
 
 import pytest
 
 from ecombalance.chapters import environment
 from ecombalance.models import pretrained
+from ecombalance.sampling import imbalance
 
 
 def test_package_versions_match_installed_metadata():
@@ -45,3 +47,51 @@ def test_directory_without_config_is_explained(tmp_path):
 def test_local_directory_is_used_as_is():
     path = pretrained.resolve_model(pretrained.DEFAULT_MODEL)
     assert pretrained.resolve_model(path) == path.resolve()
+
+
+def environment_report(cuda=False, model="loaded"):
+    models = {
+        "loaded": {"model": "all-MiniLM-L6-v2", "loads_offline": True, "parameters_millions": 22.7,
+                   "hidden_size": 384, "layers": 6, "load_seconds": 1.25, "error": None},
+        "broken": {"model": "no-such/model", "loads_offline": False, "error": "not available on this machine"},
+        "skipped": None,
+    }
+    return {
+        "packages": {"numpy": "2.1.0", "torch": "2.5.0", "papermill": None},
+        "hardware": {"python": "3.11", "platform": "linux", "cpu_cores": 2, "torch_threads": 2,
+                     "cuda_available": cuda, "cuda_devices": ["NVIDIA H200"] if cuda else [], "bf16_supported": cuda},
+        "model": models[model],
+    }
+
+
+def test_describe_environment_states_the_case_and_what_was_found():
+    case = imbalance.distribution({"category 1": 400, "category 2": 150, "category 3": 50})
+    text = environment.describe_environment(case, environment_report())
+    lines = text.splitlines()
+    assert len(lines) == 4 and all(line.startswith("- ") for line in lines)
+    entropy = -sum(p * math.log(p) for p in (4 / 6, 1.5 / 6, 0.5 / 6)) / math.log(3)
+    assert lines[0] == (f"- The documented case is 0.667 / 0.250 / 0.083, an imbalance ratio of 8:1 and a "
+                        f"normalised entropy of {entropy:.3f} (1 would be balanced).")
+    assert lines[1] == "- 2 of 3 packages are installed; missing: `papermill`."
+    assert lines[2] == ("- Compute: 2 CPU cores, torch uses 2 threads; CUDA is not available, so notebooks 04–05 "
+                        "train on the CPU.")
+    assert lines[3] == ("- Encoder `all-MiniLM-L6-v2`: loads offline (22.7M parameters, 6 layers, hidden size 384, "
+                        "1.25 s).")
+
+
+def test_describe_environment_with_a_gpu_and_without_the_model():
+    case = imbalance.distribution({"a": 30, "b": 10})
+    text = environment.describe_environment(case, environment_report(cuda=True, model="broken"))
+    assert "0.750 / 0.250, an imbalance ratio of 3:1" in text
+    assert "CUDA is available: NVIDIA H200." in text
+    assert text.endswith("- Encoder `no-such/model`: does not load offline (not available on this machine).")
+    skipped = environment.describe_environment(case, environment_report(model="skipped"))
+    assert skipped.endswith("- The encoder check was skipped (`model_name=\"\"`).")
+
+
+def test_environment_headline():
+    case = imbalance.distribution({"a": 400, "b": 150, "c": 50})
+    assert environment.environment_headline(case, environment_report(model="skipped")) == {
+        "majority_share": pytest.approx(400 / 600), "imbalance_ratio": 8.0, "missing_packages": 1,
+        "cuda_available": False, "bf16_supported": False, "torch_threads": 2, "model_loads_offline": None}
+    assert environment.environment_headline(case, environment_report())["model_loads_offline"] is True

@@ -120,3 +120,44 @@ def test_identifiers_found_by_name_and_by_value():
     assert hashed["query_id"].tolist() == [1, 2] and len(notes) == 3
     dropped, _ = privacy.protect_identifiers(frame, keep=["query_id"], action="drop")
     assert list(dropped.columns) == ["query_id", "title"]
+
+
+def cleaning_report():
+    return preprocess.CleaningReport(
+        rows_in=10, rows_out=7, removed_rows={"no label": 1, "exact duplicate": 2},
+        removed_columns={"const": "constant (1 in every row)"}, hashed_columns={"email": "e-mail addresses"},
+        missing={"brand": 3, "price": 1}, outliers={"price": 2, "rating": 0}, outlier_action="clip")
+
+
+def test_describe_preprocessing_states_every_number():
+    effects = {"train_rows": 6, "test_rows": 2, "test_only_terms_in_vocabulary": 17,
+               "test_mean_abs_when_fit_on_train": 0.2468, "test_mean_abs_when_fit_on_all": 0.1234,
+               "largest_scaler_mean_shift": 0.04567}
+    shares = {"train": pd.Series({"x": 0.5, "y": 0.5}), "test": pd.Series({"x": 0.5, "y": 0.25, "z": 0.25})}
+    lines = preprocessing.describe_preprocessing(cleaning_report(), effects, shares, n_features=42,
+                                                 n_sources=3).splitlines()
+    assert lines[0] == ("- Cleaning took 10 rows to 7: removed 1 no label, 2 exact duplicate. Columns removed: "
+                        "`const` (constant (1 in every row)); protected: `email`.")
+    assert lines[1] == ("- 4 missing cells stay in the table and are imputed inside the pipeline; 2 numeric outliers "
+                        "were found (clip).")
+    # shares differ by 0.25 for y and z (z is missing from train); the first largest is reported
+    assert lines[2] == ("- The fused matrix has 42 columns from 3 sources, fitted on 6 training rows only; the 2 test "
+                        "rows keep the class shares (largest train/test difference 0.250, for `y`).")
+    assert lines[3].startswith("- Fitting before the split would have put 17 words that occur only in test rows "
+                               "into the vocabulary and moved a scaler's mean by up to 0.046 ")
+    assert "(mean |mean| 0.123 instead of 0.247 when fitted on the training rows only)." in lines[3]
+
+
+def test_describe_preprocessing_without_text_or_numeric_columns():
+    report = preprocess.CleaningReport(rows_in=4, rows_out=4)
+    shares = pd.DataFrame({"train": [0.75, 0.25], "test": [0.75, 0.25]}, index=["a", "b"])
+    text = preprocessing.describe_preprocessing(report, {"train_rows": 3, "test_rows": 1}, shares, 5, 1)
+    assert "removed none. Columns removed: none; protected: none." in text
+    assert "largest train/test difference 0.000" in text
+    assert text.endswith("- The table has no text or numeric columns, so fitting before the split lets nothing "
+                         "through.")
+    numeric_only = {"train_rows": 3, "test_rows": 1, "test_mean_abs_when_fit_on_train": 0.5,
+                    "test_mean_abs_when_fit_on_all": 0.1, "largest_scaler_mean_shift": 1.0}
+    text = preprocessing.describe_preprocessing(report, numeric_only, shares, 5, 1)
+    assert "- Fitting before the split would have moved a scaler's mean by up to 1.000 " in text
+    assert "words" not in text

@@ -1,30 +1,191 @@
 """Every figure helper of the package: one signature ``plot_x(..., ax=None) -> Axes`` and one palette.
+
+Each helper draws on ``ax`` when one is given (a panel of :func:`panels`, or any Axes) and otherwise
+creates a figure of a sensible size; it returns the Axes it drew on, so a caller can still change a title
+or a limit. :func:`plot_projection` draws small multiples and takes and returns an array of Axes instead.
+
+The palette: :data:`CLASS_COLOURS` for classes in order largest → smallest (and for methods or other
+series in the order given), :data:`REFERENCE` grey for a baseline or reference (the majority predictor,
+the unbalanced baseline, the diagonal of perfect calibration), :data:`PROTOCOL_COLOURS` for leaky vs
+honest evaluation and :data:`CALIBRATION_COLOURS` for raw vs recalibrated probabilities.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 
 from ecombalance.evaluation.calibration import expected_calibration_error_from_curve, reliability_curve
 
+CLASS_COLOURS = ("#4c72b0", "#dd8452", "#c44e52", "#55a868", "#8172b3", "#937860", "#da8bc3", "#ccb974",
+                 "#64b5cd")
+"""Classes in order largest → smallest (blue, orange, red, ...); also methods and series in the order given."""
+REFERENCE = "#bbbbbb"
+"""A baseline or reference: the majority predictor, the unbalanced baseline, perfect calibration."""
+OBSERVED = "#333333"
+"""An observed quantity drawn as a reference line (e.g. the test log's click rate)."""
+PROTOCOL_COLOURS = {"leaky": "#c44e52", "honest": "#4c72b0"}
+"""Resampling before the split (leaks) vs inside each training fold (honest)."""
+CALIBRATION_COLOURS = {"raw": "#dd8452", "recalibrated": "#4c72b0"}
+"""Probabilities as the model gives them vs after recalibration or prior correction."""
 
-def plot_reliability(ax, y_true: Any, proba: Any, n_bins: int = 10, classes: Sequence | None = None,
-                     label: str | None = None, **plot_kwargs):
-    """Draw a reliability diagram (accuracy against confidence per bin, with the diagonal) on ``ax``.
 
-    Call it several times on one axis to compare, e.g., before and after :func:`prior_correct`; the
-    legend shows each curve's expected calibration error. Returns ``ax``.
+def series_colours(names: Sequence, reference: Any = None) -> list[str]:
+    """One colour per name: :data:`CLASS_COLOURS` in order, and :data:`REFERENCE` grey for ``reference``."""
+    colours, k = [], 0
+    for name in names:
+        if reference is not None and name == reference:
+            colours.append(REFERENCE)
+        else:
+            colours.append(CLASS_COLOURS[k % len(CLASS_COLOURS)])
+            k += 1
+    return colours
+
+
+def panels(n: int, size: tuple[float, float] = (5.0, 3.5), ncols: int | None = None) -> np.ndarray:
+    """A new figure of ``n`` panels (one row unless ``ncols``), each ``size`` inches; a 1-D array of Axes."""
+    if n < 1:
+        raise ValueError(f"panels needs at least one panel, got n={n}")
+    ncols = n if ncols is None else min(ncols, n)
+    nrows = -(-n // ncols)
+    _, axes = plt.subplots(nrows, ncols, figsize=(size[0] * ncols, size[1] * nrows), squeeze=False,
+                           layout="constrained")
+    for extra in axes.ravel()[n:]:
+        extra.set_visible(False)
+    return axes.ravel()[:n]
+
+
+def _axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+# ----------------------------------------------------------------------------------------------- bars
+def plot_class_distribution(dist: pd.DataFrame, ax: Axes | None = None, title: str | None = None,
+                            xlabel: str = "items") -> Axes:
+    """Horizontal bars of the class counts, largest class on top, each labelled "count (share)".
+
+    ``dist`` is :func:`ecombalance.sampling.imbalance.distribution` (columns ``count`` and ``proportion``).
+    The default title gives the imbalance ratio :math:`\\max_c N_c / \\min_c N_c`.
+    """
+    missing = {"count", "proportion"} - set(dist.columns)
+    if missing:
+        raise ValueError(f"dist needs the columns 'count' and 'proportion' (missing {sorted(missing)}); "
+                         "pass ecombalance.sampling.imbalance.distribution(labels)")
+    dist = dist.sort_values("count", ascending=False, kind="stable")
+    ax = _axes(ax, (6, 0.45 * len(dist) + 1.6))
+    bars = ax.barh(dist.index.astype(str), dist["count"], color=series_colours(dist.index))
+    ax.bar_label(bars, labels=[f"{n} ({p:.3f})" for n, p in zip(dist["count"], dist["proportion"])], padding=2)
+    ax.invert_yaxis()
+    ax.margins(x=0.25)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title or f"Class distribution, IR = {dist['count'].max() / dist['count'].min():.1f}:1")
+    return ax
+
+
+def plot_grouped_bars(table: pd.DataFrame | pd.Series, ax: Axes | None = None, *,
+                      interval: tuple[pd.DataFrame, pd.DataFrame] | None = None, reference: Any = None,
+                      colours: Sequence[str] | None = None, xlabel: str | None = None, ylabel: str | None = None,
+                      title: str | None = None, ylim: tuple[float, float] | None = None, rot: float = 0,
+                      legend_kw: Mapping[str, Any] | None = None) -> Axes:
+    """One group of bars per row of ``table``, one bar (and legend entry) per column.
+
+    ``colours`` default to :func:`series_colours` of the columns, with column ``reference`` in grey.
+    ``interval`` = ``(low, high)``, frames shaped like ``table``, draws each bar's interval as an error
+    bar. ``legend_kw`` updates the legend's keywords (default: small font, best place); a Series draws
+    one colour and no legend.
+    """
+    single = isinstance(table, pd.Series)
+    frame = table.to_frame() if single else table
+    ax = _axes(ax, (max(5.0, 0.25 * frame.size + 2), 3.5))
+    yerr = None
+    if interval is not None:
+        low, high = (pd.DataFrame(b).reindex(index=frame.index, columns=frame.columns) for b in interval)
+        yerr = np.stack([(frame - low).T.to_numpy(), (high - frame).T.to_numpy()], axis=1)
+    colours = list(colours) if colours is not None else series_colours(frame.columns, reference)
+    frame.plot.bar(ax=ax, rot=rot, width=0.85 if frame.shape[1] > 1 else 0.6, yerr=yerr,
+                   capsize=2 if yerr is not None else 0, color=colours)
+    if rot:
+        plt.setp(ax.get_xticklabels(), ha="right", rotation_mode="anchor")
+    ax.set(xlabel=xlabel if xlabel is not None else (frame.index.name or ""), ylabel=ylabel or "", title=title or "")
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    if single:
+        ax.get_legend().remove()
+    else:
+        ax.legend(**{"fontsize": 7, "loc": "best", **(legend_kw or {})})
+    return ax
+
+
+def plot_recall(summary: pd.DataFrame, classes: Sequence, methods: Sequence[str], ax: Axes | None = None) -> Axes:
+    """Grouped bars of per-class recall (pooled out-of-fold) with their bootstrap intervals, the first
+    method (the baseline) in grey; ``summary`` is :func:`ecombalance.evaluation.summarise`."""
+    rows = summary[summary["metric"] == "recall"]
+    order = [str(c) for c in classes]
+    table = {col: rows.pivot(index="class", columns="method", values=col).loc[order, list(methods)]
+             for col in ("pooled", "ci_low", "ci_high")}
+    ax = _axes(ax, (11, 3.5))
+    return plot_grouped_bars(table["pooled"], ax=ax, interval=(table["ci_low"], table["ci_high"]),
+                             reference=methods[0], ylabel="recall (pooled out-of-fold)",
+                             title="Per-class recall with 95 % bootstrap intervals",
+                             legend_kw={"loc": "upper left", "bbox_to_anchor": (1.0, 1.0)})
+
+
+def plot_leakage(leak: Mapping[str, pd.DataFrame], ax: Axes | None = None,
+                 xlabel: str = "cross-validated balanced accuracy") -> Axes:
+    """Mean (± sd over folds) score per sampler when resampling before the split vs inside each fold.
+
+    ``leak`` maps a sampler's name to :func:`ecombalance.chapters.resampling_study.leakage_demo`, whose
+    first row is the leaky protocol and second the honest one.
+    """
+    names = list(leak)
+    protocols = list(next(iter(leak.values())).index)
+    ax = _axes(ax, (7, 0.6 * len(names) * len(protocols) + 1))
+    height = 0.8 / len(protocols)
+    colours = [PROTOCOL_COLOURS["leaky"], PROTOCOL_COLOURS["honest"]]
+    for k, protocol in enumerate(protocols):
+        means = [float(leak[n].loc[protocol, "mean"]) for n in names]
+        stds = [float(leak[n].loc[protocol, "std"]) for n in names]
+        ax.barh(np.arange(len(names)) + (k - (len(protocols) - 1) / 2) * height, means, height=height, xerr=stds,
+                capsize=2, color=colours[k % 2], label=protocol)
+    lowest = min(float((f["mean"] - f["std"]).min()) for f in leak.values())
+    ax.set_xlim(min(0.5, np.floor(lowest * 10) / 10), 1.0)
+    ax.set_yticks(np.arange(len(names)), names)
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.set_title("Resampling before the split inflates the score")
+    ax.legend(fontsize=7, loc="lower left")
+    return ax
+
+
+# ---------------------------------------------------------------------------------------------- lines
+def plot_reliability(y_true: Any, proba: Any, n_bins: int = 10, classes: Sequence | None = None,
+                     label: str | None = None, ax: Axes | None = None, **plot_kwargs) -> Axes:
+    """Reliability diagram: accuracy against confidence per equal-width bin, with the diagonal.
+
+    Binary ``proba`` (1-D) is the positive class's probability against the observed frequency; 2-D
+    ``proba`` is the top label's confidence against its accuracy
+    (:func:`ecombalance.evaluation.calibration.reliability_curve`). Call it again with the returned Axes to
+    compare, e.g., before and after :func:`ecombalance.sampling.weights.prior_correct`; each curve takes the
+    next palette colour unless ``color`` is given, and the legend shows its expected calibration error.
     """
     curve = reliability_curve(y_true, proba, n_bins=n_bins, classes=classes)
     ece = expected_calibration_error_from_curve(curve)
     filled = curve[curve["count"] > 0]
+    ax = _axes(ax, (5, 4))
+    drawn = [line for line in ax.get_lines() if line.get_gid() == "reliability"]
+    if not any(line.get_gid() == "diagonal" for line in ax.get_lines()):
+        ax.plot([0, 1], [0, 1], color=REFERENCE, linestyle=":", linewidth=1.2, gid="diagonal")
+    plot_kwargs.setdefault("color", CLASS_COLOURS[len(drawn) % len(CLASS_COLOURS)])
     name = f"{label} " if label else ""
-    ax.plot([0, 1], [0, 1], color="grey", linestyle=":", linewidth=1)
-    ax.plot(filled["confidence"], filled["accuracy"], marker="o", label=f"{name}(ECE {ece:.3f})", **plot_kwargs)
+    ax.plot(filled["confidence"], filled["accuracy"], marker="o", label=f"{name}(ECE {ece:.3f})", gid="reliability",
+            **plot_kwargs)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_xlabel("confidence" if np.ndim(proba) == 2 else "predicted probability")
@@ -33,15 +194,157 @@ def plot_reliability(ax, y_true: Any, proba: Any, n_bins: int = 10, classes: Seq
     return ax
 
 
-def plot_projection(frame: pd.DataFrame, ncols: int = 4):
-    """Small multiples of :func:`projection`: originals as dots, synthetic points as crosses."""
-    import matplotlib.pyplot as plt
+def plot_recalibration(y_true: Any, raw: Any, recalibrated: Any, labels: tuple[str, str] = ("raw", "recalibrated"),
+                       n_bins: int = 10, classes: Sequence | None = None, ax: Axes | None = None) -> Axes:
+    """:func:`plot_reliability` of the same labels' probabilities before and after recalibration (or prior
+    correction), in :data:`CALIBRATION_COLOURS`."""
+    ax = plot_reliability(y_true, raw, n_bins=n_bins, classes=classes, label=labels[0], ax=ax,
+                          color=CALIBRATION_COLOURS["raw"])
+    return plot_reliability(y_true, recalibrated, n_bins=n_bins, classes=classes, label=labels[1], ax=ax,
+                            color=CALIBRATION_COLOURS["recalibrated"])
 
+
+def plot_focal_curves(curves: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """The loss of one sample against its true-class probability, one line per γ
+    (:func:`ecombalance.chapters.loss_study.focal_curves`), on a log axis."""
+    ax = _axes(ax, (6, 3.5))
+    curves.plot(ax=ax, logy=True, ylim=(1e-5, 5), color=series_colours(curves.columns))
+    ax.set(xlabel="$p_t$ (probability of the true class)", ylabel="loss of one sample",
+           title="Cross-entropy vs focal loss")
+    return ax
+
+
+def plot_posteriors(curves: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Posteriors ``p(y=c|x)`` (solid) and their prior-adjusted ``balanced p(y=c|x)`` (dashed) in class
+    colours: :attr:`ecombalance.chapters.loss_study.PriorShiftDemo.curves`."""
+    ax = _axes(ax, (7, 3.2))
+    plain = curves.filter(regex="^p")
+    balanced = curves.filter(regex="^balanced")
+    plain.plot(ax=ax, color=series_colours(plain.columns))
+    balanced.plot(ax=ax, color=series_colours(balanced.columns), style="--")
+    ax.set(ylabel="probability", title="Posterior under training priors (solid) and after adjustment (dashed)")
+    ax.legend(fontsize=7, ncol=2)
+    return ax
+
+
+def plot_downsampling_metric(table: pd.DataFrame, metric: str, ax: Axes | None = None,
+                             observed: float | None = None, observed_label: str = "observed click rate") -> Axes:
+    """One metric of :func:`ecombalance.chapters.ctr.downsampling_study` against the negative rate ``w``
+    (log axis), raw and recalibrated; ``observed`` adds a horizontal reference line.
+
+    ``table`` is the study's metrics pivoted to rows ``(calibration, metric)`` and columns ``rate``.
+    """
+    ax = _axes(ax, (4.5, 3.4))
+    for calibration, style in (("raw", "o-"), ("recalibrated", "s--")):
+        table.loc[(calibration, metric)].plot(ax=ax, style=style, logx=True, label=calibration,
+                                              color=CALIBRATION_COLOURS[calibration])
+    if observed is not None:
+        ax.axhline(observed, color=OBSERVED, linewidth=0.8, label=observed_label)
+    ax.set(xlabel="negative rate w", ylabel=metric, title=metric)
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_training_loss(step_logs: Mapping[str, pd.DataFrame], ax: Axes | None = None) -> Axes:
+    """Training loss per optimizer step, one line per run (each a fitted model's ``step_log_``)."""
+    ax = _axes(ax, (5, 3.4))
+    for (name, log), colour in zip(step_logs.items(), series_colours(list(step_logs))):
+        ax.plot(log["step"], log["loss"], label=name, color=colour)
+    ax.set(xlabel="optimizer step", ylabel="training loss", title="training loss")
+    ax.legend()
+    return ax
+
+
+def plot_validation_curve(histories: Mapping[str, pd.DataFrame], metric: str = "val_macro_f1",
+                          ax: Axes | None = None) -> Axes:
+    """A validation metric per epoch, one line per run (each a fitted model's ``history_``)."""
+    ax = _axes(ax, (5, 3.4))
+    for (name, history), colour in zip(histories.items(), series_colours(list(histories))):
+        ax.plot(history["epoch"], history[metric], marker="o", label=name, color=colour)
+    label = metric.removeprefix("val_").replace("macro_f1", "macro-F1")
+    ax.set(xlabel="epoch", ylabel=label, title=f"validation {label}")
+    ax.legend()
+    return ax
+
+
+# ------------------------------------------------------------------------------- evaluation displays
+def plot_confusion_matrix(y_true: Any, y_pred: Any, labels: Sequence | None = None, ax: Axes | None = None,
+                          normalize: str | None = None, title: str | None = None) -> Axes:
+    """Confusion matrix (scikit-learn's display, no colour bar); ``normalize="true"`` shows each row's
+    shares (recall on the diagonal)."""
+    from sklearn.metrics import ConfusionMatrixDisplay
+
+    ax = _axes(ax, (5, 4))
+    ConfusionMatrixDisplay.from_predictions(y_true, y_pred, labels=labels, normalize=normalize, ax=ax,
+                                            colorbar=False, xticks_rotation=30,
+                                            values_format=".2f" if normalize else None)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return ax
+
+
+def plot_precision_recall(y_true: Any, scores: Mapping[str, Any], positive: Any, classes: Sequence | None = None,
+                          ax: Axes | None = None, reference: str | None = None) -> Axes:
+    """Precision-recall curves of class ``positive``, one per model; ``reference`` (a baseline) in grey.
+
+    ``scores`` maps a name to the positive class's scores (1-D) or to class probabilities (2-D, columns
+    ``classes``).
+    """
+    from sklearn.metrics import PrecisionRecallDisplay
+
+    is_positive = np.asarray(y_true) == positive
+    ax = _axes(ax, (6, 4))
+    for (name, s), colour in zip(scores.items(), series_colours(list(scores), reference)):
+        s = np.asarray(s)
+        if s.ndim == 2:
+            if classes is None:
+                raise ValueError("2-D scores need `classes` (their column labels) to find the positive class")
+            s = s[:, list(classes).index(positive)]
+        PrecisionRecallDisplay.from_predictions(is_positive, s, name=name, ax=ax,
+                                                curve_kwargs={"color": colour})
+    ax.set_title(f"Precision-recall for the class {positive!r}")
+    return ax
+
+
+# ------------------------------------------------------------------------------- data and samplers
+def plot_boxes(frame: pd.DataFrame, ax: Axes | None = None, log: bool = False, title: str | None = None) -> Axes:
+    """A box plot per column of ``frame`` (missing values left out); ``log`` for a log value axis."""
+    ax = _axes(ax, (5, 3))
+    if frame.shape[1] == 0:
+        ax.text(0.5, 0.5, "no numeric columns", ha="center", va="center", transform=ax.transAxes)
+    else:
+        ax.boxplot([frame[c].dropna().to_numpy(dtype=float) for c in frame.columns],
+                   tick_labels=[str(c) for c in frame.columns])
+        ax.tick_params(axis="x", rotation=45)
+        if log:
+            ax.set_yscale("log")
+    ax.set_title(title or "")
+    return ax
+
+
+def plot_projection(frame: pd.DataFrame, ncols: int = 4, axes: Sequence[Axes] | None = None) -> np.ndarray:
+    """Small multiples of :func:`ecombalance.chapters.resampling_study.projection`, one panel per sampler:
+    originals as dots, synthetic points as crosses, classes in the palette (largest first).
+
+    Draws on ``axes`` (one per sampler) when given, else on a new grid of ``ncols`` columns with shared
+    axes. Returns the array of Axes drawn on.
+    """
     names = list(dict.fromkeys(frame["sampler"]))
-    nrows = -(-len(names) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 3 * nrows), sharex=True, sharey=True, squeeze=False)
-    colours = dict(zip(pd.unique(frame["label"]), plt.rcParams["axes.prop_cycle"].by_key()["color"]))
-    for ax, name in zip(axes.flat, names):
+    if axes is None:
+        nrows = -(-len(names) // ncols)
+        _, grid = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 3 * nrows), sharex=True, sharey=True,
+                               squeeze=False, layout="constrained")
+        for ax in grid.ravel()[len(names):]:
+            ax.set_visible(False)
+        axes = grid.ravel()[:len(names)]
+    axes = np.asarray(axes, dtype=object).ravel()
+    if len(axes) < len(names):
+        raise ValueError(f"{len(names)} samplers to draw but only {len(axes)} axes were given")
+    first = frame[(frame["sampler"] == names[0]) & (frame["origin"] == "original")]
+    labels = list(first["label"].value_counts().index) + [
+        c for c in pd.unique(frame["label"]) if c not in set(first["label"])]
+    colours = dict(zip(labels, series_colours(labels)))
+    for ax, name in zip(axes, names):
         part = frame[frame["sampler"] == name]
         for label, colour in colours.items():
             for origin, marker, alpha in (("original", "o", 0.5), ("copy", "o", 0.5), ("synthetic", "x", 0.8)):
@@ -49,8 +352,5 @@ def plot_projection(frame: pd.DataFrame, ncols: int = 4):
                 ax.scatter(pts["x"], pts["y"], s=8, marker=marker, color=colour, alpha=alpha,
                            label=f"{label} ({origin})" if origin != "copy" else None)
         ax.set_title(f"{name} (n={len(part)})", fontsize=9)
-    for ax in axes.flat[len(names):]:
-        ax.set_visible(False)
-    axes.flat[0].legend(fontsize=6, loc="best")
-    fig.tight_layout()
-    return fig
+    axes[0].legend(fontsize=6, loc="best")
+    return axes[:len(names)]

@@ -84,3 +84,46 @@ def downsampling_study(train: Table, test: Table, rates: Sequence[float] = (1.0,
                                                          float(sample[train.label].mean())),
                  (rate, "-", "fit_seconds", seconds)]
     return pd.DataFrame(rows, columns=["rate", "calibration", "metric", "value"]), predictions
+
+
+def _smallest_rate(table: pd.DataFrame, rate: float | None) -> float:
+    rate = min(table.columns) if rate is None else rate
+    if rate not in table.columns:
+        raise ValueError(f"rate {rate} was not studied; the table has rates {list(table.columns)}")
+    return rate
+
+
+def downsampling_headline(table: pd.DataFrame, engine: str, rate: float | None = None) -> dict[str, float | None]:
+    """For the report index: the test click rate, training rows, and ECE / log-loss before and after
+    recalibration at ``rate`` (default: the smallest studied). ``table`` is :func:`downsampling_study`'s
+    metrics pivoted to rows ``(calibration, metric)`` and columns ``rate``."""
+    w = _smallest_rate(table, rate)
+    raw, fixed, rows = table.loc["raw", w], table.loc["recalibrated", w], table.loc[("-", "train_rows")]
+    return {
+        "click_rate": float(raw["observed_rate"]), "engine": engine, "smallest_rate": w,
+        "train_rows_full": int(rows[1.0]) if 1.0 in rows.index else None, "train_rows_smallest": int(rows[w]),
+        "ece_raw": float(raw["ece"]), "ece_recalibrated": float(fixed["ece"]),
+        "log_loss_raw": float(raw["log_loss"]), "log_loss_recalibrated": float(fixed["log_loss"]),
+        "roc_auc": float(raw["roc_auc"]),
+    }
+
+
+def describe_downsampling(table: pd.DataFrame, train: Table, engine: str, rate: float | None = None) -> str:
+    """Notebook 07's "What we saw" in Markdown: at ``rate`` (default: the smallest studied) how many rows the
+    model trained on and which click rate it saw, and its probabilities before and after recalibration
+    against the test log's click rate. ``table`` as in :func:`downsampling_headline`; ``train`` is the full
+    training log."""
+    w = _smallest_rate(table, rate)
+    raw, fixed = table.loc["raw", w], table.loc["recalibrated", w]
+    rows, full = table.loc[("-", "train_rows"), w], len(train.frame)
+    return "\n".join([
+        f"- At $w={w}$ the model trains on {int(rows):,} rows instead of {full:,} ({full / rows:.1f}x fewer) and "
+        f"sees a click rate of {table.loc[('-', 'train_positive_rate'), w]:.3f} instead of "
+        f"{train.frame[train.label].mean():.3f}.",
+        f"- Its raw probabilities average {raw['mean_predicted']:.4f} against an observed click rate of "
+        f"{raw['observed_rate']:.4f} (ECE {raw['ece']:.4f}, log-loss {raw['log_loss']:.4f}).",
+        f"- Recalibrated with $q = p/(p + (1-p)/w)$ they average {fixed['mean_predicted']:.4f} "
+        f"(ECE {fixed['ece']:.4f}, log-loss {fixed['log_loss']:.4f}).",
+        f"- ROC-AUC is {raw['roc_auc']:.4f} raw and {fixed['roc_auc']:.4f} recalibrated: recalibration is "
+        f"monotone, so ranking is untouched; engine: {engine}.",
+    ])

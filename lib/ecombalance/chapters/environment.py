@@ -9,6 +9,7 @@ from importlib import metadata
 from typing import Any
 
 from ecombalance.models.pretrained import DEFAULT_MODEL, ModelNotAvailableError, load_encoder
+from ecombalance.sampling import imbalance
 
 PACKAGES = (
     "numpy", "pandas", "pyarrow", "scikit-learn", "imbalanced-learn", "torch", "transformers",
@@ -91,3 +92,47 @@ def as_frame(report: dict[str, Any]):
     if report["model"]:
         rows += [("model", key, value) for key, value in report["model"].items() if value is not None]
     return pd.DataFrame(rows, columns=["section", "item", "value"]).set_index(["section", "item"])
+
+
+def _case_measures(case):
+    return imbalance.summary(case["count"].to_dict())
+
+
+def environment_headline(case, report: dict[str, Any]) -> dict[str, Any]:
+    """For the report index: the documented case's imbalance (``case`` is
+    :func:`ecombalance.sampling.imbalance.distribution`) and what the environment check found."""
+    measures, hw, model = _case_measures(case), report["hardware"], report["model"] or {}
+    return {
+        "majority_share": measures["majority_share"],
+        "imbalance_ratio": measures["imbalance_ratio"],
+        "missing_packages": len(missing_packages(report)),
+        "cuda_available": hw["cuda_available"],
+        "bf16_supported": hw["bf16_supported"],
+        "torch_threads": hw["torch_threads"],
+        "model_loads_offline": model.get("loads_offline"),
+    }
+
+
+def describe_environment(case, report: dict[str, Any]) -> str:
+    """Notebook 00's "What we saw" in Markdown: the documented case's shares and imbalance measures, and
+    the packages, compute and encoder found by :func:`check`."""
+    measures, hw, model = _case_measures(case), report["hardware"], report["model"]
+    missing = missing_packages(report)
+    shares = " / ".join(f"{p:.3f}" for p in case["proportion"])
+    cuda = (f"is available: {', '.join(hw['cuda_devices'])}" if hw["cuda_available"]
+            else "is not available, so notebooks 04–05 train on the CPU")
+    if model is None:
+        encoder = "- The encoder check was skipped (`model_name=\"\"`)."
+    elif model["loads_offline"]:
+        encoder = (f"- Encoder `{model['model']}`: loads offline ({model['parameters_millions']}M parameters, "
+                   f"{model['layers']} layers, hidden size {model['hidden_size']}, {model['load_seconds']} s).")
+    else:
+        encoder = f"- Encoder `{model['model']}`: does not load offline ({model['error']})."
+    return "\n".join([
+        f"- The documented case is {shares}, an imbalance ratio of {measures['imbalance_ratio']:.0f}:1 and a "
+        f"normalised entropy of {measures['normalised_entropy']:.3f} (1 would be balanced).",
+        f"- {len(report['packages']) - len(missing)} of {len(report['packages'])} packages are installed; "
+        f"missing: {', '.join(f'`{m}`' for m in missing) or 'none'}.",
+        f"- Compute: {hw['cpu_cores']} CPU cores, torch uses {hw['torch_threads']} threads; CUDA {cuda}.",
+        encoder,
+    ])

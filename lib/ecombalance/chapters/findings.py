@@ -4,7 +4,6 @@ difference is real (:func:`ecombalance.evaluation.compare_to_baseline`)."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from ecombalance.evaluation import ExperimentResult, compare_to_baseline
@@ -87,24 +86,6 @@ def effects_headline(summary: pd.DataFrame, smallest) -> dict[str, float]:
         elif row["metric"] == "recall" and row["class"] == str(smallest):
             numbers[f"{row['method']}/recall_smallest"] = row["pooled"]
     return numbers
-
-
-def plot_recall(summary: pd.DataFrame, classes, methods, ax=None):
-    """Grouped bars of per-class recall (pooled out-of-fold) with their bootstrap intervals."""
-    import matplotlib.pyplot as plt
-
-    rows = summary[summary["metric"] == "recall"]
-    order = [str(c) for c in classes]
-    table = {col: rows.pivot(index="class", columns="method", values=col).loc[order, list(methods)]
-             for col in ("pooled", "ci_low", "ci_high")}
-    errors = [(table["pooled"] - table["ci_low"]).T.to_numpy(), (table["ci_high"] - table["pooled"]).T.to_numpy()]
-    if ax is None:
-        _, ax = plt.subplots(figsize=(11, 3.5))
-    table["pooled"].plot.bar(ax=ax, yerr=np.stack(errors, axis=1), rot=0, capsize=2, width=0.85)
-    ax.set_ylabel("recall (pooled out-of-fold)")
-    ax.set_title("Per-class recall with 95 % bootstrap intervals")
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    return ax
 
 
 def ranking_table(result: ExperimentResult) -> pd.DataFrame | None:

@@ -1,11 +1,15 @@
-"""What notebook 02 measures: what fitting the preprocessing before the split lets through from the test rows.
+"""What notebook 02 measures — what fitting the preprocessing before the split lets through from the test rows —
+and its "What we saw" text.
 """
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Mapping
 
-from ecombalance.data.preprocess import split
+import numpy as np
+import pandas as pd
+
+from ecombalance.data.preprocess import CleaningReport, split
 from ecombalance.data.table import Table
 from ecombalance.models.features import make_preprocessor
 
@@ -34,3 +38,37 @@ def fit_before_split_effects(tbl: Table, test_size: float = 0.25, seed: int = 0)
         result["test_mean_abs_when_fit_on_all"] = float(test_means[1])
         result["largest_scaler_mean_shift"] = float(np.abs(numeric[0][-1].mean_ - numeric[1][-1].mean_).max())
     return result
+
+
+def describe_preprocessing(report: CleaningReport, effects: Mapping[str, float],
+                           shares: Mapping[str, pd.Series] | pd.DataFrame, n_features: int, n_sources: int) -> str:
+    """Notebook 02's "What we saw" in Markdown: what cleaning removed (``report`` of
+    :func:`ecombalance.data.preprocess.clean`), the fused matrix (``n_features`` columns from ``n_sources``
+    blocks), the class shares of the split (``shares``: ``{"train": ..., "test": ...}`` class proportions) and
+    :func:`fit_before_split_effects`."""
+    removed = ", ".join(f"{n} {why}" for why, n in report.removed_rows.items()) or "none"
+    columns = ", ".join(f"`{c}` ({why})" for c, why in report.removed_columns.items()) or "none"
+    protected = ", ".join(f"`{c}`" for c in report.hashed_columns) or "none"
+    shares = pd.DataFrame(shares).fillna(0.0)
+    gap = (shares["train"] - shares["test"]).abs()
+    lines = [
+        f"- Cleaning took {report.rows_in} rows to {report.rows_out}: removed {removed}. Columns removed: "
+        f"{columns}; protected: {protected}.",
+        f"- {sum(report.missing.values())} missing cells stay in the table and are imputed inside the pipeline; "
+        f"{sum(report.outliers.values())} numeric outliers were found ({report.outlier_action}).",
+        f"- The fused matrix has {n_features} columns from {n_sources} sources, fitted on "
+        f"{int(effects['train_rows'])} training rows only; the {int(effects['test_rows'])} test rows keep the "
+        f"class shares (largest train/test difference {gap.max():.3f}, for `{gap.idxmax()}`).",
+    ]
+    leaks = []
+    if "test_only_terms_in_vocabulary" in effects:
+        leaks.append(f"put {int(effects['test_only_terms_in_vocabulary'])} words that occur only in test rows "
+                     "into the vocabulary")
+    if "largest_scaler_mean_shift" in effects:
+        leaks.append(f"moved a scaler's mean by up to {effects['largest_scaler_mean_shift']:.3f} (in the column's "
+                     "units, after log1p where skewed), pulling the test rows' standardised column means towards 0 "
+                     f"(mean |mean| {effects['test_mean_abs_when_fit_on_all']:.3f} instead of "
+                     f"{effects['test_mean_abs_when_fit_on_train']:.3f} when fitted on the training rows only)")
+    lines.append(f"- Fitting before the split would have {' and '.join(leaks)}." if leaks else
+                 "- The table has no text or numeric columns, so fitting before the split lets nothing through.")
+    return "\n".join(lines)

@@ -1,0 +1,291 @@
+import matplotlib
+
+matplotlib.use("Agg")
+
+import json  # noqa: E402
+import re  # noqa: E402
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from conftest import ROOT  # noqa: E402
+from matplotlib.colors import to_hex  # noqa: E402
+
+from ecombalance import plotting  # noqa: E402
+from ecombalance.evaluation import calibration  # noqa: E402
+from ecombalance.sampling import imbalance  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def bar_heights(ax):
+    return [p.get_height() for p in ax.patches]
+
+
+def legend_texts(ax):
+    return [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+# --- palette ------------------------------------------------------------------------------------------------
+
+
+def test_series_colours_follow_the_palette_with_the_reference_in_grey():
+    assert plotting.series_colours(["a", "b", "c"]) == list(plotting.CLASS_COLOURS[:3])
+    assert plotting.series_colours(["base", "x", "y"], reference="base") == [
+        plotting.REFERENCE, plotting.CLASS_COLOURS[0], plotting.CLASS_COLOURS[1]]
+    many = plotting.series_colours(range(len(plotting.CLASS_COLOURS) + 2))
+    assert many[-2:] == list(plotting.CLASS_COLOURS[:2])
+
+
+def test_no_notebook_types_a_colour_code():
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        for cell in json.loads(path.read_text())["cells"]:
+            codes = re.findall(r"#[0-9a-fA-F]{6}\b", "".join(cell["source"]))
+            assert not codes, f"{path.name} types colours {codes}: use the palette in ecombalance.plotting"
+
+
+def test_panels_gives_n_axes_of_one_figure():
+    axes = plotting.panels(3, size=(4, 2))
+    assert len(axes) == 3 and len({ax.figure for ax in axes}) == 1
+    assert tuple(axes[0].figure.get_size_inches()) == pytest.approx((12, 2))
+    grid = plotting.panels(5, ncols=2)
+    assert len(grid) == 5 and sum(ax.get_visible() for ax in grid[0].figure.axes) == 5
+    with pytest.raises(ValueError, match="at least one panel"):
+        plotting.panels(0)
+
+
+# --- bars ---------------------------------------------------------------------------------------------------
+
+
+def test_class_distribution_bars_show_counts_and_shares():
+    dist = imbalance.distribution({"c1": 400, "c2": 150, "c3": 50})
+    ax = plotting.plot_class_distribution(dist)
+    assert [p.get_width() for p in ax.patches] == [400, 150, 50]
+    assert [to_hex(p.get_facecolor()) for p in ax.patches] == list(plotting.CLASS_COLOURS[:3])
+    assert [t.get_text() for t in ax.texts] == ["400 (0.667)", "150 (0.250)", "50 (0.083)"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["c1", "c2", "c3"]
+    assert ax.yaxis_inverted()  # largest class on top
+    assert ax.get_title() == "Class distribution, IR = 8.0:1"
+
+
+def test_class_distribution_rejects_plain_counts():
+    with pytest.raises(ValueError, match="imbalance.distribution"):
+        plotting.plot_class_distribution(pd.DataFrame({"n": [1, 2]}))
+
+
+def test_grouped_bars_draw_each_cell_with_the_reference_in_grey():
+    table = pd.DataFrame({"majority": [1.0, 0.0, 0.0], "plain": [0.9, 0.6, 0.2], "weighted": [0.8, 0.7, 0.5]},
+                         index=["c1", "c2", "c3"])
+    fig, ax = plt.subplots()
+    assert plotting.plot_grouped_bars(table, ax=ax, reference="majority", ylabel="recall", title="t") is ax
+    # pandas draws column by column
+    np.testing.assert_allclose(bar_heights(ax), table.to_numpy().T.ravel())
+    colours = [to_hex(p.get_facecolor()) for p in ax.patches]
+    assert colours == [plotting.REFERENCE] * 3 + [plotting.CLASS_COLOURS[0]] * 3 + [plotting.CLASS_COLOURS[1]] * 3
+    assert legend_texts(ax) == ["majority", "plain", "weighted"]
+    assert (ax.get_ylabel(), ax.get_title()) == ("recall", "t")
+
+
+def test_grouped_bars_of_a_series_have_no_legend_and_intervals_become_error_bars():
+    ax = plotting.plot_grouped_bars(pd.Series([3.0, 1.0], index=[1.0, 0.1], name="fit seconds"))
+    assert bar_heights(ax) == [3.0, 1.0] and ax.get_legend() is None
+    table = pd.DataFrame({"m": [0.5, 0.4]}, index=["a", "b"])
+    ax = plotting.plot_grouped_bars(table, interval=(table - 0.1, table + 0.2))
+    (segments,) = [c for c in ax.collections if len(c.get_segments()) == 2]
+    ends = [sorted(s[:, 1]) for s in segments.get_segments()]
+    np.testing.assert_allclose(ends, [[0.4, 0.7], [0.3, 0.6]])
+
+
+def summary_frame():
+    rows = []
+    for method, recalls in {"base": (0.9, 0.2), "smote": (0.8, 0.5)}.items():
+        for cls, r in zip(("big", "small"), recalls):
+            rows.append({"method": method, "metric": "recall", "class": cls, "pooled": r,
+                         "ci_low": r - 0.05, "ci_high": r + 0.1})
+        rows.append({"method": method, "metric": "macro_f1", "class": "all", "pooled": 0.5, "ci_low": 0.4,
+                     "ci_high": 0.6})
+    return pd.DataFrame(rows)
+
+
+def test_plot_recall_draws_pooled_recall_per_class_and_method():
+    ax = plotting.plot_recall(summary_frame(), ["big", "small"], ["base", "smote"])
+    np.testing.assert_allclose(bar_heights(ax), [0.9, 0.2, 0.8, 0.5])
+    assert to_hex(ax.patches[0].get_facecolor()) == plotting.REFERENCE
+    assert legend_texts(ax) == ["base", "smote"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["big", "small"]
+    assert ax.get_ylabel() == "recall (pooled out-of-fold)"
+
+
+def test_plot_leakage_draws_both_protocols_per_sampler():
+    def frame(before, inside):
+        return pd.DataFrame({"mean": [before, inside], "std": [0.01, 0.02]},
+                            index=["resample before the split (leaks)", "resample inside each training fold"])
+
+    fig, ax = plt.subplots()
+    assert plotting.plot_leakage({"random_over": frame(0.95, 0.7), "smote": frame(0.9, 0.72)}, ax=ax) is ax
+    widths = [p.get_width() for p in ax.patches]
+    assert widths == [0.95, 0.9, 0.7, 0.72]
+    colours = [to_hex(p.get_facecolor()) for p in ax.patches]
+    assert colours == [plotting.PROTOCOL_COLOURS["leaky"]] * 2 + [plotting.PROTOCOL_COLOURS["honest"]] * 2
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["random_over", "smote"]
+    assert legend_texts(ax)[0] == "resample before the split (leaks)"
+    assert ax.get_xlim() == (0.5, 1.0)
+
+
+# --- lines --------------------------------------------------------------------------------------------------
+
+
+def test_plot_reliability_draws_the_curve_and_reports_ece():
+    y = np.array([0, 1, 1, 0, 1, 1])
+    p = np.array([0.1, 0.8, 0.7, 0.3, 0.9, 0.6])
+    fig, ax = plt.subplots()
+    plotting.plot_reliability(y, p, n_bins=5, label="model", ax=ax)
+    curve = calibration.reliability_curve(y, p, n_bins=5)
+    filled = curve[curve["count"] > 0]
+    line = ax.get_lines()[-1]
+    np.testing.assert_allclose(line.get_xdata(), filled["confidence"])
+    np.testing.assert_allclose(line.get_ydata(), filled["accuracy"])
+    ece = calibration.expected_calibration_error_from_curve(curve)
+    assert line.get_label() == f"model (ECE {ece:.3f})"
+
+
+def test_plot_reliability_legend_has_the_hand_computed_ece():
+    y = np.array([0, 1, 1, 0, 1, 1])
+    p = np.array([0.1, 0.75, 0.65, 0.3, 0.9, 0.5])
+    # bins of width 0.2: {0.1} acc 0, {0.3} acc 0, {0.5} acc 1, {0.65, 0.75} acc 1, {0.9} acc 1
+    ece = (0.1 + 0.3 + 0.5 + 2 * 0.3 + 0.1) / 6
+    ax = plotting.plot_reliability(y, p, n_bins=5, label="model")
+    assert legend_texts(ax) == [f"model (ECE {ece:.3f})"]
+    line = ax.get_lines()[-1]
+    np.testing.assert_allclose(line.get_xdata(), [0.1, 0.3, 0.5, 0.7, 0.9])
+    np.testing.assert_allclose(line.get_ydata(), [0, 0, 1, 1, 1])
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("predicted probability", "observed frequency")
+
+
+def test_plot_recalibration_draws_one_diagonal_and_two_curves_in_calibration_colours():
+    y = np.array([0, 0, 0, 1, 0, 1])
+    raw, fixed = np.array([0.6, 0.7, 0.5, 0.9, 0.55, 0.8]), np.array([0.1, 0.2, 0.1, 0.7, 0.15, 0.6])
+    ax = plotting.plot_recalibration(y, raw, fixed, labels=("raw, w=0.1", "recalibrated"), n_bins=5)
+    diagonal = [line for line in ax.get_lines() if line.get_gid() == "diagonal"]
+    curves = [line for line in ax.get_lines() if line.get_gid() == "reliability"]
+    assert len(diagonal) == 1 and len(curves) == 2
+    assert [to_hex(c.get_color()) for c in curves] == [plotting.CALIBRATION_COLOURS["raw"],
+                                                       plotting.CALIBRATION_COLOURS["recalibrated"]]
+    assert legend_texts(ax)[0].startswith("raw, w=0.1 (ECE ") and legend_texts(ax)[1].startswith("recalibrated (ECE ")
+
+
+def test_reliability_curves_take_successive_palette_colours():
+    y = np.array([0, 1, 0, 1])
+    ax = plotting.plot_reliability(y, np.array([0.2, 0.7, 0.4, 0.9]))
+    plotting.plot_reliability(y, np.array([0.3, 0.6, 0.1, 0.8]), ax=ax)
+    curves = [line for line in ax.get_lines() if line.get_gid() == "reliability"]
+    assert [to_hex(c.get_color()) for c in curves] == list(plotting.CLASS_COLOURS[:2])
+
+
+def test_focal_and_posterior_curves():
+    p_t = np.linspace(0.1, 0.9, 5)
+    curves = pd.DataFrame({"gamma=0 (CE)": -np.log(p_t), "gamma=2": -(1 - p_t) ** 2 * np.log(p_t)},
+                          index=pd.Index(p_t, name="p_t"))
+    ax = plotting.plot_focal_curves(curves)
+    assert [line.get_label() for line in ax.get_lines()] == list(curves.columns)
+    np.testing.assert_allclose(ax.get_lines()[1].get_ydata(), curves["gamma=2"])
+    assert ax.get_yscale() == "log" and ax.get_title() == "Cross-entropy vs focal loss"
+
+    x = pd.Index([0.0, 1.0, 2.0], name="x")
+    post = pd.DataFrame({"p(y=0|x)": [0.9, 0.5, 0.1], "p(y=1|x)": [0.1, 0.5, 0.9],
+                         "balanced p(y=0|x)": [0.8, 0.4, 0.05], "balanced p(y=1|x)": [0.2, 0.6, 0.95]}, index=x)
+    ax = plotting.plot_posteriors(post)
+    lines = ax.get_lines()
+    assert [line.get_linestyle() for line in lines] == ["-", "-", "--", "--"]
+    assert [to_hex(line.get_color()) for line in lines] == list(plotting.CLASS_COLOURS[:2]) * 2
+    np.testing.assert_allclose(lines[3].get_ydata(), post["balanced p(y=1|x)"])
+
+
+def test_downsampling_metric_lines_and_observed_rate():
+    index = pd.MultiIndex.from_tuples([("raw", "mean_predicted"), ("recalibrated", "mean_predicted")],
+                                      names=["calibration", "metric"])
+    table = pd.DataFrame([[0.03, 0.06, 0.3], [0.03, 0.031, 0.029]], index=index, columns=[1.0, 0.5, 0.05])
+    ax = plotting.plot_downsampling_metric(table, "mean_predicted", observed=0.03)
+    raw, fixed, observed = ax.get_lines()
+    np.testing.assert_allclose(raw.get_ydata(), [0.03, 0.06, 0.3])
+    np.testing.assert_allclose(fixed.get_ydata(), [0.03, 0.031, 0.029])
+    assert to_hex(raw.get_color()) == plotting.CALIBRATION_COLOURS["raw"]
+    assert list(observed.get_ydata()) == [0.03, 0.03]
+    assert legend_texts(ax) == ["raw", "recalibrated", "observed click rate"]
+    assert ax.get_xscale() == "log" and ax.get_xlabel() == "negative rate w"
+
+
+def test_training_curves():
+    logs = {"plain": pd.DataFrame({"step": [1, 2, 3], "loss": [1.0, 0.7, 0.5]}),
+            "balanced": pd.DataFrame({"step": [1, 2, 3], "loss": [1.1, 0.8, 0.6]})}
+    ax = plotting.plot_training_loss(logs)
+    np.testing.assert_allclose(ax.get_lines()[1].get_ydata(), [1.1, 0.8, 0.6])
+    assert legend_texts(ax) == ["plain", "balanced"] and ax.get_xlabel() == "optimizer step"
+    histories = {"plain": pd.DataFrame({"epoch": [0, 1], "val_macro_f1": [0.4, 0.5]})}
+    ax = plotting.plot_validation_curve(histories)
+    np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), [0.4, 0.5])
+    assert ax.get_ylabel() == "macro-F1" and ax.get_title() == "validation macro-F1"
+
+
+# --- evaluation displays and data ---------------------------------------------------------------------------
+
+
+def test_confusion_matrix_shows_the_counts_or_row_shares():
+    y, pred = ["a", "a", "a", "b"], ["a", "b", "a", "b"]
+    ax = plotting.plot_confusion_matrix(y, pred, labels=["a", "b"], title="m")
+    np.testing.assert_array_equal(ax.images[0].get_array(), [[2, 1], [0, 1]])
+    assert ax.get_title() == "m"
+    ax = plotting.plot_confusion_matrix(y, pred, labels=["a", "b"], normalize="true")
+    np.testing.assert_allclose(ax.images[0].get_array(), [[2 / 3, 1 / 3], [0, 1]])
+    assert sorted(t.get_text() for t in ax.texts) == ["0.00", "0.33", "0.67", "1.00"]
+
+
+def test_precision_recall_takes_the_positive_class_column():
+    y = np.array(["a", "b", "a", "b", "b"])
+    proba = np.array([[0.9, 0.1], [0.2, 0.8], [0.4, 0.6], [0.6, 0.4], [0.1, 0.9]])
+    ax = plotting.plot_precision_recall(y, {"base": proba, "other": proba[:, 1]}, positive="b", classes=["a", "b"],
+                                        reference="base")
+    base, other = ax.get_lines()
+    np.testing.assert_allclose(base.get_xdata(), other.get_xdata())  # the same scores either way
+    assert to_hex(base.get_color()) == plotting.REFERENCE
+    assert ax.get_title() == "Precision-recall for the class 'b'"
+    with pytest.raises(ValueError, match="2-D scores need `classes`"):
+        plotting.plot_precision_recall(y, {"base": proba}, positive="b")
+
+
+def test_boxes_per_column_and_a_note_when_there_are_none():
+    frame = pd.DataFrame({"price": [1.0, 2.0, 3.0, np.nan, 100.0], "rating": [1.0, 2.0, 3.0, 4.0, 5.0]})
+    fig, ax = plt.subplots()
+    assert plotting.plot_boxes(frame, ax=ax, log=True, title="raw") is ax
+    boxes = [line for line in ax.get_lines() if len(line.get_xdata()) == 5]  # each box's outline
+    quartiles = [np.nanpercentile(frame[c], [25, 75]) for c in frame.columns]  # NaN left out of price
+    np.testing.assert_allclose([(b.get_ydata().min(), b.get_ydata().max()) for b in boxes], quartiles)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["price", "rating"]
+    assert ax.get_yscale() == "log" and ax.get_title() == "raw"
+    empty = plotting.plot_boxes(pd.DataFrame(index=range(3)))
+    assert [t.get_text() for t in empty.texts] == ["no numeric columns"]
+
+
+def test_projection_draws_one_panel_per_sampler_in_class_colours():
+    frame = pd.DataFrame({
+        "sampler": ["none"] * 4 + ["smote"] * 5,
+        "x": np.arange(9.0), "y": np.arange(9.0) * 2,
+        "label": ["small", "big", "big", "big", "small", "big", "big", "big", "small"],
+        "origin": ["original"] * 8 + ["synthetic"],
+    })
+    axes = plotting.plot_projection(frame, ncols=4)
+    assert len(axes) == 2 and [ax.get_title() for ax in axes] == ["none (n=4)", "smote (n=5)"]
+    big_original = axes[0].collections[0]  # largest class first, originals first
+    np.testing.assert_allclose(big_original.get_offsets(), [[1, 2], [2, 4], [3, 6]])
+    assert to_hex(big_original.get_facecolor()[0]) == plotting.CLASS_COLOURS[0]
+    synthetic = [c for c in axes[1].collections if len(c.get_offsets()) and c.get_label() == "small (synthetic)"]
+    np.testing.assert_allclose(synthetic[0].get_offsets(), [[8, 16]])
+    fig, given = plt.subplots(1, 2)
+    assert list(plotting.plot_projection(frame, axes=given)) == list(given)
+    with pytest.raises(ValueError, match="2 samplers to draw but only 1 axes"):
+        plotting.plot_projection(frame, axes=given[:1])
