@@ -1,9 +1,11 @@
 import numpy as np
 import pytest
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.metrics import recall_score
 
 from ecombalance.chapters import baselines
 from ecombalance.data import datasets
+from ecombalance.sampling import imbalance
 
 
 @pytest.fixture(scope="module")
@@ -29,3 +31,59 @@ def test_out_of_fold_predictions_are_what_the_reports_summarise():
     pred = baselines.out_of_fold_predictions(tbl, baselines.plain_model(tbl), folds=3, seed=0)
     report = baselines.compare_baselines(tbl, folds=3, seed=0)["plain"]
     np.testing.assert_allclose(report["recall"], recall_score(tbl.y, pred, labels=tbl.classes, average=None))
+
+
+class IndexRecorder(ClassifierMixin, BaseEstimator):
+    """Predicts the majority class and logs the row labels (DataFrame index) it is fitted on and asked about."""
+
+    log: list = []
+
+    def fit(self, X, y):
+        IndexRecorder.log.append(("fit", X.index.to_numpy()))
+        self.classes_, counts = np.unique(y, return_counts=True)
+        self.majority_ = self.classes_[np.argmax(counts)]
+        return self
+
+    def predict(self, X):
+        IndexRecorder.log.append(("predict", X.index.to_numpy()))
+        return np.full(len(X), self.majority_)
+
+
+def test_out_of_fold_predictions_keep_each_query_on_one_side():
+    search = datasets.load("search_log", n_queries=30)
+    assert search.group_col == "query_id"
+    IndexRecorder.log = []
+    baselines.out_of_fold_predictions(search, IndexRecorder(), folds=3, seed=0)
+    fits = [rows for kind, rows in IndexRecorder.log if kind == "fit"]
+    predicts = [rows for kind, rows in IndexRecorder.log if kind == "predict"]
+    assert len(fits) == len(predicts) == 3
+    queries = search.frame["query_id"]
+    for fitted, predicted in zip(fits, predicts):
+        assert not set(queries.loc[fitted]) & set(queries.loc[predicted])
+    np.testing.assert_array_equal(np.sort(np.concatenate(predicts)), np.arange(len(search.frame)))
+
+
+def test_describe_baselines_and_headline_read_the_reports(reports):
+    y = datasets.load().y
+    measures = imbalance.summary(y)
+    overall, plain, weighted = reports["overall"], reports["plain"], reports["class_weighted"]
+    text = baselines.describe_baselines(measures, reports)
+    lines = text.split("\n")
+    assert len(lines) == 4 and all(line.startswith("- ") for line in lines)
+    assert lines[0] == ("- 600 rows in 3 classes; the largest holds 0.667 of them, the smallest 0.083 "
+                        f"(imbalance ratio 8.0:1, normalised entropy {measures['normalised_entropy']:.3f}).")
+    assert "scores accuracy 0.667 with a macro-F1 of" in lines[1]
+    assert (f"recall is {plain.loc['electronics', 'recall']:.3f} on the largest class and "
+            f"{plain.loc['sports_outdoors', 'recall']:.3f} on `sports_outdoors`: the minority gap") in lines[2]
+    assert (f"move that recall to {weighted.loc['sports_outdoors', 'recall']:.3f} (precision "
+            f"{plain.loc['sports_outdoors', 'precision']:.3f} → {weighted.loc['sports_outdoors', 'precision']:.3f})"
+            ) in lines[3]
+    numbers = baselines.baselines_headline(measures, reports)
+    assert numbers == {
+        "majority_share": pytest.approx(400 / 600), "imbalance_ratio": 8.0,
+        "majority_accuracy": pytest.approx(400 / 600), "plain_accuracy": overall.loc["plain", "accuracy"],
+        "plain_macro_f1": overall.loc["plain", "macro_f1"],
+        "plain_recall_largest": plain.loc["electronics", "recall"],
+        "plain_recall_smallest": plain.loc["sports_outdoors", "recall"],
+        "weighted_recall_smallest": weighted.loc["sports_outdoors", "recall"],
+    }

@@ -11,6 +11,7 @@ from sklearn import metrics as skm
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.dummy import DummyClassifier
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
 
 from ecombalance import evaluation
 from ecombalance.data import datasets
@@ -132,6 +133,98 @@ def test_classification_metrics_reject_bad_input(args, error, message):
 def test_unknown_label_is_named():
     with pytest.raises(ValueError, match=r"y_pred holds label\(s\) \['z'\] that are not in classes"):
         evaluation.classification_metrics(["a", "b"], ["a", "z"], classes=["a", "b"])
+
+
+def test_scores_agree_with_scikit_learn_and_imbalanced_learn_to_the_last_bit():
+    y, pred, proba = _predictions(seed=3)
+    pred[:7] = "c3"  # some false positives of the smallest class
+    order = ["c2", "c3", "c1"]  # not sorted: metrics and per-class keys follow `classes`
+    columns = [list(CLASSES).index(c) for c in order]
+    out = evaluation.scores(y, pred, proba[:, columns], classes=order,
+                            metrics=("macro_f1", "balanced_accuracy", "accuracy", "g_mean", "ece"),
+                            per_class=("recall", "f1", "roc_auc", "pr_auc"))
+    assert list(out)[:5] == ["macro_f1", "balanced_accuracy", "accuracy", "g_mean", "ece"]
+    assert [k for k in out if k.startswith("recall[")] == ["recall[c2]", "recall[c3]", "recall[c1]"]
+    # exact equality: chapters switched from these library calls to scores() without changing a digit
+    assert out["macro_f1"] == skm.f1_score(y, pred, labels=order, average="macro", zero_division=0)
+    assert out["balanced_accuracy"] == skm.balanced_accuracy_score(y, pred)
+    assert out["accuracy"] == skm.accuracy_score(y, pred)
+    assert out["g_mean"] == geometric_mean_score(y, pred, labels=order, average="multiclass")
+    assert out["ece"] == evaluation.expected_calibration_error(y, proba, classes=CLASSES)
+    recalls = skm.recall_score(y, pred, labels=order, average=None)
+    f1s = skm.f1_score(y, pred, labels=order, average=None)
+    for i, c in enumerate(order):
+        assert out[f"recall[{c}]"] == recalls[i] and out[f"f1[{c}]"] == f1s[i]
+        assert out[f"roc_auc[{c}]"] == pytest.approx(skm.roc_auc_score(y == c, proba[:, list(CLASSES).index(c)]))
+        assert out[f"pr_auc[{c}]"] == pytest.approx(
+            skm.average_precision_score(y == c, proba[:, list(CLASSES).index(c)]))
+
+
+def test_a_class_absent_from_a_fold_keeps_its_column_and_counts_in_the_macro_average():
+    out = evaluation.scores(["a", "a", "b"], ["a", "b", "b"], classes=["a", "b", "c"], metrics=("macro_f1",))
+    assert out["recall[c]"] == 0.0 and out["recall[a]"] == 0.5 and out["recall[b]"] == 1.0
+    assert out["macro_f1"] == pytest.approx((2 / 3 + 2 / 3 + 0) / 3)  # F1 of a and b are both 2/3
+
+
+def test_per_class_ece_of_a_binary_click_probability_by_hand():
+    # the click class's own calibration: confidence is p, accuracy the click rate of the bin (5 bins)
+    y = np.array([0, 1, 0, 0, 1, 1, 0])
+    p = np.array([0.05, 0.15, 0.3, 0.35, 0.9, 0.7, 0.75])
+    t, _, proba, _ = evaluation.encode_labels(y, None, p, classes=[0, 1])
+    # bins (0, .2]: p .05 .15, rate 1/2; (.2, .4]: p .3 .35, rate 0; (.6, .8]: p .7 .75, rate 1/2; (.8, 1]: .9, 1
+    expected = (2 * abs(0.5 - 0.1) + 2 * abs(0 - 0.325) + 2 * abs(0.5 - 0.725) + abs(1 - 0.9)) / 7
+    assert evaluation.metric_value("ece", t, None, proba, 2, class_index=1, n_bins=5) == pytest.approx(expected)
+    assert evaluation.metric_value("roc_auc", t, None, proba, 2, class_index=1) == skm.roc_auc_score(y, p)
+    assert evaluation.metric_value("pr_auc", t, None, proba, 2, class_index=1) == skm.average_precision_score(y, p)
+    single = np.zeros(4, dtype=int)
+    assert math.isnan(evaluation.metric_value("roc_auc", single, None, np.full((4, 2), 0.5), 2, class_index=1))
+
+
+def test_per_class_metric_errors_name_the_choices():
+    t, p = np.array([0, 1, 1]), np.array([0, 1, 0])
+    with pytest.raises(ValueError, match=r"per-class metrics are \('precision', 'recall', 'f1', 'roc_auc'"):
+        evaluation.metric_value("mcc", t, p, None, 2, class_index=0)
+    with pytest.raises(ValueError, match="per-class 'pr_auc' needs probabilities; pass proba"):
+        evaluation.metric_value("pr_auc", t, p, None, 2, class_index=0)
+    with pytest.raises(ValueError, match=r"per_class metrics \['iba'\] are not among"):
+        evaluation.scores(t, p, per_class=("iba",))
+    with pytest.raises(ValueError, match="scores needs y_pred"):
+        evaluation.scores(t, None)
+
+
+# --- folds -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n_splits, seed", [(2, 0), (3, 1), (5, 7)])
+def test_folds_without_groups_are_scikit_learns_stratified_folds(n_splits, seed):
+    y, _, _ = _predictions(n=200, seed=seed)
+    folds = evaluation.make_folds(y, None, n_splits=n_splits, seed=seed)
+    reference = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed).split(np.zeros(len(y)), y)
+    for (train, test), (ref_train, ref_test) in zip(folds, reference, strict=True):
+        np.testing.assert_array_equal(train, ref_train)
+        np.testing.assert_array_equal(test, ref_test)
+
+
+def test_grouped_folds_never_split_a_group():
+    rng = np.random.default_rng(2)
+    groups = np.repeat(np.arange(30), 5)
+    y = rng.choice(["a", "b", "c"], size=groups.size, p=[0.6, 0.3, 0.1])
+    folds = evaluation.make_folds(y, groups, n_splits=3, seed=0)
+    np.testing.assert_array_equal(np.sort(np.concatenate([test for _, test in folds])), np.arange(len(y)))
+    for train, test in folds:
+        assert not set(groups[train]) & set(groups[test])
+    with pytest.raises(ValueError, match="only 30 groups for n_splits=40"):
+        evaluation.make_folds(y, groups, n_splits=40)
+    with pytest.raises(ValueError, match="groups has 3 entries but y has 150"):
+        evaluation.make_folds(y, groups[:3], n_splits=3)
+
+
+def test_take_rows_by_position_for_frames_lists_and_arrays():
+    rows = np.array([2, 0])
+    frame = pd.DataFrame({"a": [10, 11, 12]}, index=[7, 8, 9])
+    assert evaluation.take_rows(frame, rows)["a"].tolist() == [12, 10]
+    assert evaluation.take_rows(["x", "y", "z"], rows) == ["z", "x"]
+    np.testing.assert_array_equal(evaluation.take_rows(np.array([5, 6, 7]), rows), [7, 5])
 
 
 # --- ranking metrics -------------------------------------------------------------------------------------
@@ -543,3 +636,45 @@ def test_cross_validated_threshold_reaches_the_target_recall_on_fresh_data():
     assert (score[y[2000:] == "click"] >= 0.5).mean() < 0.5  # the default threshold misses most clicks
     with pytest.raises(ValueError, match="pos_label 'buy' is not among the labels"):
         evaluation.tune_threshold_cv(model, X, y, pos_label="buy", target_recall=0.8)
+
+
+class RowLogger(ClassifierMixin, BaseEstimator):
+    """A logistic regression on columns 1: that logs the row ids (column 0) of every fit and predict."""
+
+    log: list = []
+
+    def fit(self, X, y):
+        RowLogger.log.append(("fit", X[:, 0].astype(int)))
+        self.model_ = LogisticRegression().fit(X[:, 1:], y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict_proba(self, X):
+        RowLogger.log.append(("predict", X[:, 0].astype(int)))
+        return self.model_.predict_proba(X[:, 1:])
+
+    def predict(self, X):
+        return self.model_.predict(X[:, 1:])
+
+
+def test_cross_validated_threshold_scores_each_query_with_a_model_that_never_saw_it():
+    rng = np.random.default_rng(15)
+    groups = np.repeat(np.arange(100), 10)
+    y = rng.choice(["click", "skip"], size=groups.size, p=[0.2, 0.8])
+    X = np.column_stack([np.arange(len(y)), (y == "click") * 1.2 + rng.normal(size=len(y))])
+    RowLogger.log = []
+    threshold = evaluation.tune_threshold_cv(RowLogger(), X, y, pos_label="click", target_recall=0.8, n_splits=4,
+                                             groups=groups)
+    fits = [rows for kind, rows in RowLogger.log if kind == "fit"]
+    predicts = [rows for kind, rows in RowLogger.log if kind == "predict"]
+    assert len(fits) == len(predicts) == 4
+    for fitted, predicted in zip(fits, predicts):
+        assert not set(groups[fitted]) & set(groups[predicted])  # no query on both sides
+    np.testing.assert_array_equal(np.sort(np.concatenate(predicts)), np.arange(len(y)))
+    assert 0 < threshold < 1
+    RowLogger.log = []
+    evaluation.tune_threshold_cv(RowLogger(), X, y, pos_label="click", target_recall=0.8, n_splits=4, seed=3)
+    reference = evaluation.make_folds(y, None, n_splits=4, seed=3)  # without groups: stratified folds
+    predicts = [rows for kind, rows in RowLogger.log if kind == "predict"]
+    for (_, test), predicted in zip(reference, predicts, strict=True):
+        np.testing.assert_array_equal(predicted, test)

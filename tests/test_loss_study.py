@@ -11,6 +11,7 @@ from sklearn.metrics import balanced_accuracy_score, f1_score, recall_score
 from sklearn.preprocessing import StandardScaler
 
 from ecombalance.chapters import loss_study as S
+from ecombalance.evaluation import make_folds
 from ecombalance.models import losses
 
 COUNTS = {"c1": 400, "c2": 150, "c3": 50}
@@ -65,7 +66,7 @@ def test_gaussian_prior_shift_adjustment_trades_error_for_balanced_error():
 def test_compare_losses_uses_the_same_folds_and_sklearn_metrics():
     X, y = make_blobs(n_samples=[120, 50, 20], centers=[[0, 0], [3, 3], [0, 3]], random_state=0)
     frame = pd.DataFrame(X, columns=["a", "b"]).assign(label=np.array(["x", "y", "z"])[y])
-    tbl = SimpleNamespace(X=frame[["a", "b"]], y=frame["label"], frame=frame, group_col=None)
+    tbl = SimpleNamespace(X=frame[["a", "b"]], y=frame["label"], frame=frame, group_col=None, groups=None)
     result = S.compare_losses(tbl, ["ce", "logit_adjusted"], folds=3, epochs=5, hidden=(8,), lr=1e-2,
                               preprocessor=StandardScaler(), progress=False)
     assert list(result.metrics.index) == ["ce", "ce + post-hoc", "logit_adjusted"]
@@ -90,6 +91,20 @@ def test_compare_losses_uses_the_same_folds_and_sklearn_metrics():
             assert rows.loc[k, "ece"] == pytest.approx(ece)
     with pytest.raises(ValueError, match=r"unknown loss\(es\) \['hinge'\]; choose from ce"):
         S.compare_losses(tbl, ["hinge"], preprocessor=StandardScaler())
+
+
+def test_compare_losses_keeps_each_query_on_one_side():
+    X, y = make_blobs(n_samples=[120, 50, 20], centers=[[0, 0], [3, 3], [0, 3]], random_state=1)
+    frame = pd.DataFrame(X, columns=["a", "b"]).assign(label=np.array(["x", "y", "z"])[y],
+                                                       query=np.arange(len(y)) % 40)
+    tbl = SimpleNamespace(X=frame[["a", "b"]], y=frame["label"], frame=frame, group_col="query",
+                          groups=frame["query"])
+    result = S.compare_losses(tbl, ["ce"], folds=3, epochs=2, hidden=(4,), preprocessor=StandardScaler(),
+                              posthoc=False, progress=False)
+    assert (pd.Series(result.fold).groupby(frame["query"]).nunique() == 1).all()  # a query's rows: one test fold
+    folds = make_folds(frame["label"], frame["query"], n_splits=3, seed=0)
+    for k, (_, test) in enumerate(folds):
+        np.testing.assert_array_equal(np.flatnonzero(result.fold == k), test)
 
 
 def test_losses_headline_picks_the_best_loss_by_macro_f1():

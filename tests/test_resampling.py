@@ -23,8 +23,10 @@ from sklearn.metrics import f1_score, recall_score
 from sklearn.model_selection import StratifiedKFold, cross_validate
 from sklearn.neural_network import MLPClassifier
 from sklearn.tree import DecisionTreeClassifier
+from threadpoolctl import threadpool_info, threadpool_limits
 
 from ecombalance.chapters import resampling_study
+from ecombalance.evaluation import make_folds
 from ecombalance.models import pipelines
 from ecombalance.sampling import resampling, weights
 from ecombalance.sampling.resampling import SmallClassWarning, make_sampler
@@ -327,6 +329,57 @@ def test_leakage_demo_inflates_the_score_before_the_split():
     assert before > inside + 0.25  # copies of test rows sit in the training folds
 
 
+def test_with_groups_no_group_sits_on_both_sides_of_a_fold():
+    X, y = blobs()
+    X = np.column_stack([np.arange(len(y)), X])  # column 0: the row id
+    groups = np.arange(len(y)) // 4  # 43 groups of 4 neighbouring rows
+    folds = make_folds(y, groups, n_splits=3, seed=0)
+    RecordingClassifier.fitted.clear(), RecordingClassifier.predicted.clear()
+    resampling_study.compare_samplers(X, y, ["none", "random_over"], [RecordingClassifier()], n_splits=3,
+                                      class_weight_baseline=False, progress=False, groups=groups)
+    assert len(RecordingClassifier.fitted) == len(RecordingClassifier.predicted) == 6
+    for i, ((fitted, _), predicted) in enumerate(zip(RecordingClassifier.fitted, RecordingClassifier.predicted)):
+        train, test = folds[i % 3]
+        assert set(fitted.astype(int)) == set(train)
+        np.testing.assert_array_equal(predicted.astype(int), test)
+        assert not set(groups[fitted.astype(int)]) & set(groups[predicted.astype(int)])
+
+    RecordingClassifier.fitted.clear(), RecordingClassifier.predicted.clear()
+    resampling_study.leakage_demo(X, y, "random_over", RecordingClassifier(), cv=3, groups=groups)
+    pairs = [(fitted.astype(int), predicted.astype(int))
+             for (fitted, _), predicted in zip(RecordingClassifier.fitted, RecordingClassifier.predicted)]
+    leaky, honest = pairs[:3], pairs[3:]
+    for (fitted, predicted), (train, test) in zip(honest, folds, strict=True):
+        assert set(fitted) == set(train)
+        np.testing.assert_array_equal(predicted, test)
+        assert not set(groups[fitted]) & set(groups[predicted])
+    assert all(set(fitted) & set(predicted) for fitted, predicted in leaky)  # copies of test rows were trained on
+
+
+class FailingClassifier(ClassifierMixin, BaseEstimator):
+    """Notes the largest BLAS / OpenMP thread limit in force while fitting, then fails."""
+
+    threads: list = []
+
+    def fit(self, X, y):
+        FailingClassifier.threads.append(max(lib["num_threads"] for lib in threadpool_info()))
+        raise RuntimeError("fit failed on purpose")
+
+
+def test_compare_samplers_restores_the_thread_limits_after_a_failing_fit():
+    X, y = blobs()
+    FailingClassifier.threads.clear()
+    with threadpool_limits(limits=2):
+        before = [(lib["filepath"], lib["num_threads"]) for lib in threadpool_info()]
+        assert max(n for _, n in before) == 2
+        with pytest.raises(RuntimeError, match="fit failed on purpose"):
+            resampling_study.compare_samplers(X, y, ["none"], [FailingClassifier()], n_splits=2,
+                                              class_weight_baseline=False, progress=False, max_threads=1)
+        after = [(lib["filepath"], lib["num_threads"]) for lib in threadpool_info()]
+    assert FailingClassifier.threads == [1]  # the cap held while fitting
+    assert after == before
+
+
 # --- comparison, models, class weights ------------------------------------------------------------
 
 
@@ -433,6 +486,31 @@ def test_describe_comparison_reads_the_numbers():
     failed = results.assign(error=[None] * 5 + ["RuntimeError: no neighbours"])
     failed.loc[5, "macro_f1"] = np.nan
     assert "`class_weight` with logreg failed on 1 fold(s): RuntimeError: no neighbours" in resampling_study.describe_comparison(failed)
+
+
+def test_describe_study_and_headline_read_the_numbers():
+    worked = resampling_study.worked_examples(CASE, random_state=0)
+    protocols = ["resample before the split (leaks)", "resample inside each training fold"]
+    leak = {"random_over": pd.DataFrame({"mean": [0.95, 0.80], "std": [0.01, 0.02]}, index=protocols),
+            "smote": pd.DataFrame({"mean": [0.90, 0.82], "std": [0.01, 0.02]}, index=protocols)}
+    inflation = resampling_study.leakage_inflation(leak)
+    assert inflation.to_dict() == pytest.approx({"random_over": 0.15, "smote": 0.08})
+    results = pd.DataFrame({
+        "sampler": ["none", "none", "smote", "smote", "class_weight", "class_weight"],
+        "model": ["logreg"] * 6, "fold": [0, 1] * 3, "fit_seconds": [0.1, 0.1, 0.3, 0.5, 0.1, 0.1],
+        "macro_f1": [0.5, 0.6, 0.7, 0.8, 0.65, 0.75], "recall[big]": [0.9] * 6,
+        "recall[small]": [0.2, 0.4, 0.6, 0.8, 0.5, 0.7],
+    })
+    text = resampling_study.describe_study(worked, leak, results)
+    assert text.startswith("- The worked examples hold exactly: [300, 150, 50] after under-sampling, "
+                           "[300, 150, 150] after over-sampling, every class-3 row [3] time(s).\n")
+    assert ("- Resampling before the split inflated balanced accuracy by 0.150 with `random_over` "
+            "(0.950 vs 0.800 inside the folds).") in text
+    assert "- Best pipeline: `smote` + logreg, macro-F1 0.750. Per classifier:\n" in text
+    assert text.endswith(resampling_study.describe_comparison(results))
+    numbers = resampling_study.resampling_headline(leak, results)
+    assert numbers == {"best_sampler": "smote", "best_model": "logreg", "best_macro_f1": pytest.approx(0.75),
+                       "leakage_inflation": pytest.approx(0.15), "samplers_compared": 2}
 
 
 def test_scaling_table_reads_the_benchmark_file(tmp_path):

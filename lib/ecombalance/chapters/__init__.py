@@ -4,12 +4,12 @@
 from ecombalance._lazy import attach
 
 __getattr__, __dir__, __all__ = attach(__name__, {
-    "baselines": ["OVERALL", "plain_model", "out_of_fold_predictions", "compare_baselines"],
+    "baselines": ["OVERALL", "plain_model", "out_of_fold_predictions", "compare_baselines", "baselines_headline", "describe_baselines"],
     "ctr": ["ctr_model", "click_metrics", "downsampling_study", "downsampling_headline", "describe_downsampling"],
     "environment": ["PACKAGES", "package_versions", "hardware", "model_check", "check", "missing_packages", "as_frame", "environment_headline", "describe_environment"],
-    "experiments": ["BASELINE", "DEFAULT_METHODS", "BALANCING_SAMPLERS", "parse", "build", "build_all", "training_priors"],
-    "findings": ["effects", "describe_effects", "summary_table", "effects_headline", "ranking_table"],
+    "experiments": ["BALANCING_SAMPLERS", "parse", "build", "build_all", "training_priors"],
+    "findings": ["effects", "describe_effects", "best_method", "prior_corrected", "describe_prior_correction", "describe_evaluation", "summary_table", "effects_headline", "ranking_table"],
     "loss_study": ["weights_table", "focal_curves", "seed_formula_scenarios", "seed_regulariser_minimiser", "PriorShiftDemo", "gaussian_prior_shift", "LossComparison", "study_loss_params", "compare_losses", "losses_headline", "describe_losses"],
     "preprocessing": ["fit_before_split_effects", "describe_preprocessing"],
-    "resampling_study": ["WorkedExamples", "worked_examples", "resample_counts", "categorical_view", "row_origin", "projection", "leakage_demo", "compare_samplers", "summarise_comparison", "describe_comparison", "scaling_table"],
+    "resampling_study": ["WorkedExamples", "worked_examples", "resample_counts", "categorical_view", "row_origin", "projection", "leakage_demo", "leakage_inflation", "SAMPLER_METRICS", "compare_samplers", "summarise_comparison", "describe_comparison", "resampling_headline", "describe_study", "scaling_table"],
 })

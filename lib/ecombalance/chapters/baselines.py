@@ -6,10 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from sklearn.dummy import DummyClassifier
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import cross_val_predict
 
 from ecombalance import evaluation
 from ecombalance.data.table import Table
+from ecombalance.evaluation.folds import make_folds
 from ecombalance.models import pipelines
 from ecombalance.models.features import make_preprocessor
 
@@ -23,9 +24,9 @@ def plain_model(tbl: Table, class_weight: str | None = None, seed: int = 0):
 
 
 def out_of_fold_predictions(tbl: Table, model, folds: int = 5, seed: int = 0) -> np.ndarray:
-    """Each row predicted by the model fitted on the other folds (stratified, shuffled with ``seed``)."""
-    cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    return cross_val_predict(model, tbl.X, tbl.y, cv=cv)
+    """Each row predicted by the model fitted on the other folds: :func:`make_folds` (stratified, shuffled
+    with ``seed``, and grouped by ``tbl.group_col`` when the table has one, so no query sits on both sides)."""
+    return cross_val_predict(model, tbl.X, tbl.y, cv=make_folds(tbl.y, tbl.groups, folds, seed))
 
 
 def compare_baselines(tbl: Table, folds: int = 5, seed: int = 0) -> dict[str, pd.DataFrame]:
@@ -44,3 +45,41 @@ def compare_baselines(tbl: Table, folds: int = 5, seed: int = 0) -> dict[str, pd
                         if k in OVERALL}
     reports["overall"] = pd.DataFrame(scores).T
     return reports
+
+
+def baselines_headline(measures: dict, reports: dict[str, pd.DataFrame]) -> dict[str, float]:
+    """For the report index: the imbalance (:func:`ecombalance.sampling.imbalance.summary`) and what
+    :func:`compare_baselines` found — accuracies, the plain model's macro-F1 and its recall of the largest
+    and the smallest class (reports list classes largest first), and the class-weighted recall of the
+    smallest."""
+    overall, plain, weighted = reports["overall"], reports["plain"], reports["class_weighted"]
+    smallest = plain.index[-1]
+    return {
+        "majority_share": measures["majority_share"], "imbalance_ratio": measures["imbalance_ratio"],
+        "majority_accuracy": overall.loc["majority", "accuracy"], "plain_accuracy": overall.loc["plain", "accuracy"],
+        "plain_macro_f1": overall.loc["plain", "macro_f1"],
+        "plain_recall_largest": plain["recall"].iloc[0], "plain_recall_smallest": plain["recall"].loc[smallest],
+        "weighted_recall_smallest": weighted["recall"].loc[smallest],
+    }
+
+
+def describe_baselines(measures: dict, reports: dict[str, pd.DataFrame]) -> str:
+    """Notebook 01's findings as Markdown bullets, generated from the imbalance ``measures`` and the
+    :func:`compare_baselines` ``reports``: the imbalance, the accuracy paradox, the minority gap of the
+    plain model and how far class weights close it."""
+    overall, plain, weighted = reports["overall"], reports["plain"], reports["class_weighted"]
+    smallest = plain.index[-1]
+    return "\n".join([
+        f"- {measures['n_samples']} rows in {measures['n_classes']} classes; the largest holds "
+        f"{measures['majority_share']:.3f} of them, the smallest {measures['minority_share']:.3f} "
+        f"(imbalance ratio {measures['imbalance_ratio']:.1f}:1, normalised entropy "
+        f"{measures['normalised_entropy']:.3f}).",
+        f"- Always predicting the largest class scores accuracy {overall.loc['majority', 'accuracy']:.3f} "
+        f"with a macro-F1 of {overall.loc['majority', 'macro_f1']:.3f}: accuracy alone hides the failure.",
+        f"- The plain model reaches accuracy {overall.loc['plain', 'accuracy']:.3f}, but its recall is "
+        f"{plain['recall'].iloc[0]:.3f} on the largest class and {plain['recall'].loc[smallest]:.3f} on "
+        f"`{smallest}`: the minority gap.",
+        f"- Class weights alone move that recall to {weighted['recall'].loc[smallest]:.3f} "
+        f"(precision {plain['precision'].loc[smallest]:.3f} → {weighted['precision'].loc[smallest]:.3f}); "
+        "notebooks 03–05 try stronger remedies, notebook 06 compares them with confidence intervals.",
+    ])

@@ -14,11 +14,11 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import average_precision_score, log_loss, roc_auc_score
 from tqdm.auto import tqdm
 
 from ecombalance.data.table import Table
-from ecombalance.evaluation.calibration import expected_calibration_error_from_curve, recalibrate, reliability_curve
+from ecombalance.evaluation.calibration import recalibrate
+from ecombalance.evaluation.metrics import encode_labels, metric_value
 from ecombalance.models import pipelines
 from ecombalance.models.features import make_preprocessor
 from ecombalance.sampling import downsampling
@@ -32,15 +32,17 @@ def ctr_model(tbl: Table, seed: int = 0, use_text: bool = False):
 
 
 def click_metrics(y_true, p, n_bins: int = 10) -> dict[str, float]:
-    """Log-loss, ROC-AUC, PR-AUC, the click probability's ECE (equal-width bins, as the reliability
-    diagram of :func:`ecombalance.evaluation.calibration.plot_reliability`), and mean predicted vs observed rate."""
+    """Log-loss, ROC-AUC, PR-AUC and ECE of the click probability ``p`` (``n_bins`` equal-width bins, as the
+    reliability diagram of :func:`ecombalance.plotting.plot_reliability`), all from
+    :func:`ecombalance.evaluation.metrics.metric_value` (the click class's own column), and mean predicted
+    vs observed rate."""
     y_true = np.asarray(y_true).astype(int)
     p = np.clip(np.asarray(p, dtype=float), 1e-7, 1 - 1e-7)
+    t, _, proba, _ = encode_labels(y_true, None, p, classes=[0, 1])
     return {
-        "log_loss": log_loss(y_true, p, labels=[0, 1]),
-        "roc_auc": roc_auc_score(y_true, p),
-        "pr_auc": average_precision_score(y_true, p),
-        "ece": expected_calibration_error_from_curve(reliability_curve(y_true, p, n_bins=n_bins)),
+        "log_loss": metric_value("log_loss", t, None, proba, 2),
+        **{name: metric_value(name, t, None, proba, 2, class_index=1, n_bins=n_bins)
+           for name in ("roc_auc", "pr_auc", "ece")},
         "mean_predicted": float(p.mean()),
         "observed_rate": float(y_true.mean()),
     }

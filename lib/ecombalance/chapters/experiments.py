@@ -21,9 +21,6 @@ from ecombalance.models import pipelines
 from ecombalance.models.features import make_preprocessor
 from ecombalance.sampling import resampling
 
-BASELINE = "none+logreg"
-DEFAULT_METHODS = ("none+logreg", "class_weight+logreg", "random_over+logreg", "smote+logreg",
-                   "random_under+logreg", "none+torch_mlp:ce", "none+torch_mlp:logit_adjusted")
 BALANCING_SAMPLERS = {"class_weight", "random_under", "random_over", "smote", "borderline_smote", "adasyn",
                       "svm_smote", "smotenc", "smoten", "smote_tomek", "smote_enn"}
 
@@ -36,7 +33,7 @@ def parse(spec: str) -> tuple[str, str, str | None]:
         raise ValueError(f"method {spec!r} must be '<sampler>+<model>', e.g. 'smote+logreg' or 'none+torch_mlp:focal'")
     sampler, model = spec.split("+")
     loss = None
-    if model.startswith("torch_mlp"):
+    if model == "torch_mlp" or model.startswith("torch_mlp:"):
         model, _, loss = model.partition(":")
         loss = loss or "ce"
         if loss not in LOSSES:

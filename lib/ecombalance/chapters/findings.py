@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ecombalance.evaluation import ExperimentResult, compare_to_baseline
+from ecombalance.chapters.experiments import training_priors
+from ecombalance.evaluation import ExperimentResult, compare_to_baseline, expected_calibration_error
+from ecombalance.sampling.weights import prior_correct
 
 
 def effects(result: ExperimentResult, baseline: str, test: str = "bootstrap", n_resamples: int = 1000,
@@ -67,6 +69,37 @@ def describe_effects(frame: pd.DataFrame) -> str:
                      f"{_list(worse.index)}: re-balanced models over-predict the small classes until their "
                      "probabilities are prior-corrected.")
     return "\n".join(lines)
+
+
+def best_method(frame: pd.DataFrame) -> str:
+    """The method of :func:`effects` that raised the recall of the smallest class the most."""
+    return frame[("recall_smallest", "difference")].idxmax()
+
+
+def prior_corrected(result: ExperimentResult, method: str) -> np.ndarray:
+    """``method``'s out-of-fold probabilities moved from the priors its model learnt
+    (:func:`ecombalance.chapters.experiments.training_priors`: uniform after balancing) to the class
+    priors of the data, by :func:`ecombalance.sampling.weights.prior_correct` (Saerens et al. 2002)."""
+    proba = result.oof_proba.get(method)
+    if proba is None:
+        raise ValueError(f"method {method!r} has no out-of-fold probabilities; the experiment ran "
+                         f"{result.methods}, each needs predict_proba")
+    y = np.asarray(result.y)
+    true_priors = np.array([(y == c).sum() for c in result.classes]) / len(y)
+    return prior_correct(proba, training_priors(method, dict(zip(result.classes, true_priors))), true_priors)
+
+
+def describe_prior_correction(result: ExperimentResult, method: str) -> str:
+    """One Markdown bullet: the top-label ECE of ``method`` before and after :func:`prior_corrected`."""
+    before = expected_calibration_error(result.y, result.oof_proba[method], classes=result.classes)
+    after = expected_calibration_error(result.y, prior_corrected(result, method), classes=result.classes)
+    return f"- Prior correction moves the top-label ECE of `{method}` from {before:.3f} to {after:.3f}."
+
+
+def describe_evaluation(frame: pd.DataFrame, result: ExperimentResult) -> str:
+    """Notebook 06's findings: :func:`describe_effects`, then what prior correction does to the
+    calibration of the :func:`best_method`."""
+    return describe_effects(frame) + "\n" + describe_prior_correction(result, best_method(frame))
 
 
 def summary_table(summary: pd.DataFrame) -> pd.DataFrame:

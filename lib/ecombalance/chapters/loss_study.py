@@ -15,11 +15,12 @@ import numpy as np
 import pandas as pd
 import torch
 from sklearn.base import clone
-from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score, recall_score
-from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+from sklearn.metrics import accuracy_score, balanced_accuracy_score, recall_score
 from tqdm.auto import tqdm
 
-from ecombalance.evaluation import expected_calibration_error
+from ecombalance.evaluation.experiment import aligned_proba
+from ecombalance.evaluation.folds import make_folds, take_rows
+from ecombalance.evaluation.metrics import scores
 from ecombalance.models import features, losses
 from ecombalance.models.neural import TorchMLPClassifier, torch_threads
 
@@ -194,15 +195,9 @@ def study_loss_params(name: str, gamma: float = 2.0, beta: float = 0.999, tau: f
 
 
 def _fold_metrics(y_true, proba, classes) -> dict[str, float]:
-    pred = classes[proba.argmax(axis=1)]
-    recalls = recall_score(y_true, pred, labels=classes, average=None, zero_division=0)
-    return {
-        "macro_f1": f1_score(y_true, pred, labels=classes, average="macro", zero_division=0),
-        "balanced_accuracy": balanced_accuracy_score(y_true, pred),
-        "accuracy": accuracy_score(y_true, pred),
-        "ece": expected_calibration_error(y_true, proba, classes=classes),
-        **{f"recall[{c}]": r for c, r in zip(classes, recalls)},
-    }
+    """:func:`ecombalance.evaluation.metrics.scores` of the arg-max prediction, with the top-label ECE."""
+    return scores(y_true, classes[proba.argmax(axis=1)], proba, classes,
+                  metrics=("macro_f1", "balanced_accuracy", "accuracy", "ece"))
 
 
 def compare_losses(tbl, loss_names: Sequence[str], *, gamma: float = 2.0, beta: float = 0.999, tau: float = 1.0,
@@ -213,8 +208,9 @@ def compare_losses(tbl, loss_names: Sequence[str], *, gamma: float = 2.0, beta: 
 
     The preprocessor (default :func:`ecombalance.data.preprocess.make_preprocessor` on ``tbl``) is fitted on
     each training fold only and shared by all losses of that fold; the test fold keeps its original
-    class distribution. Folds are ``StratifiedGroupKFold`` when ``tbl.group_col`` is set (no query on
-    both sides), else ``StratifiedKFold``; both shuffled with ``seed``. With ``posthoc`` and ``"ce"``
+    class distribution. Folds come from :func:`ecombalance.evaluation.folds.make_folds` (stratified,
+    shuffled with ``seed``, grouped by ``tbl.groups`` when the table has a group column: no query on
+    both sides). With ``posthoc`` and ``"ce"``
     among the losses, the row ``"ce + post-hoc"`` is the CE model moved to uniform priors by
     :func:`ecombalance.models.losses.adjust_for_prior_shift`, with the priors of each training fold.
     """
@@ -225,12 +221,7 @@ def compare_losses(tbl, loss_names: Sequence[str], *, gamma: float = 2.0, beta: 
 
         preprocessor = features.make_preprocessor(tbl, text=text)
     X, y = tbl.X, np.asarray(tbl.y)
-    group_col = getattr(tbl, "group_col", None)
-    if group_col:
-        splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
-        splits = list(splitter.split(X, y, groups=tbl.frame[group_col]))
-    else:
-        splits = list(StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed).split(X, y))
+    splits = make_folds(y, tbl.groups, folds, seed)
     classes = np.unique(y)
     names = list(loss_names) + (["ce + post-hoc"] if posthoc and "ce" in loss_names else [])
     proba = {name: np.zeros((len(y), len(classes))) for name in names}
@@ -239,16 +230,15 @@ def compare_losses(tbl, loss_names: Sequence[str], *, gamma: float = 2.0, beta: 
     bar = tqdm(total=len(splits) * len(loss_names), desc="losses x folds", disable=not progress)
     for k, (train, test) in enumerate(splits):
         fold_of[test] = k
-        pre = clone(preprocessor).fit(X.iloc[train], y[train])
-        X_train, X_test = pre.transform(X.iloc[train]), pre.transform(X.iloc[test])
+        pre = clone(preprocessor).fit(take_rows(X, train), y[train])
+        X_train, X_test = pre.transform(take_rows(X, train)), pre.transform(take_rows(X, test))
         for name in loss_names:
             model = TorchMLPClassifier(hidden=tuple(hidden), loss=name, loss_params=study_loss_params(name, gamma, beta, tau),
                                   epochs=epochs, batch_size=batch_size, lr=lr, device=device, random_state=seed + k)
             start = time.perf_counter()
             model.fit(X_train, y[train])
             seconds = time.perf_counter() - start
-            fold_proba = np.zeros((len(test), len(classes)))  # a class missing from a training fold gets 0
-            fold_proba[:, np.searchsorted(classes, model.classes_)] = model.predict_proba(X_test)
+            fold_proba = aligned_proba(model, X_test, classes)  # a class missing from a training fold gets 0
             proba[name][test] = fold_proba
             rows.append({"loss": name, "fold": k, **_fold_metrics(y[test], fold_proba, classes),
                          "fit_seconds": seconds})

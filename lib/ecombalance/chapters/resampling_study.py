@@ -13,15 +13,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from imblearn.metrics import geometric_mean_score
 from sklearn.base import clone
 from sklearn.decomposition import TruncatedSVD
-from sklearn.metrics import balanced_accuracy_score, f1_score, recall_score
-from sklearn.model_selection import StratifiedKFold, cross_val_score
+from sklearn.model_selection import cross_val_score
 from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
 from ecombalance._paths import project_root
+from ecombalance.evaluation.folds import make_folds, take_rows
+from ecombalance.evaluation.metrics import scores
 from ecombalance.models.pipelines import _densify, pipeline
 from ecombalance.sampling.resampling import SAMPLERS, SCALABLE, make_sampler
 
@@ -156,6 +156,7 @@ def leakage_demo(
     preprocess: Any = None,
     scoring: str = "balanced_accuracy",
     random_state: Any = 0,
+    groups: Any = None,
 ) -> pd.DataFrame:
     """Cross-validated score when resampling before the split (leaks) vs inside each training fold.
 
@@ -163,32 +164,34 @@ def leakage_demo(
     cross-validate the model on the result. Copies or interpolations of a test row sit in the
     training folds, and the test folds are balanced rather than the real distribution: the score
     is inflated. *Inside each fold*: :func:`pipeline` resamples only the training part and scores
-    on untouched rows. Both use the same ``StratifiedKFold(cv, shuffle=True, random_state)``.
+    on untouched rows. Both protocols split with :func:`make_folds` (``cv`` folds, ``random_state``):
+    the honest one the original rows, grouped by ``groups`` (query ids) when given so that no query
+    sits on both sides; the leaky one the resampled rows, which carry no group (a synthetic row has
+    no query) — as the document's protocol, which splits after resampling.
 
     Returns a frame with one row per protocol and columns ``mean``, ``std`` and the fold scores.
     """
-    folds = StratifiedKFold(n_splits=cv, shuffle=True, random_state=random_state)
     sampler = make_sampler(sampler, random_state=random_state) if isinstance(sampler, str) else sampler
     features = X if preprocess is None else clone(preprocess).fit_transform(X, y)
     X_res, y_res = clone(sampler).fit_resample(features, y)
     leaky = pipeline(None, "none", model, random_state=random_state)
-    before = cross_val_score(leaky, X_res, y_res, cv=folds, scoring=scoring)
+    before = cross_val_score(leaky, X_res, y_res, cv=make_folds(y_res, None, cv, random_state), scoring=scoring)
     honest = pipeline(preprocess, clone(sampler), model, random_state=random_state)
-    inside = cross_val_score(honest, X, y, cv=folds, scoring=scoring)
-    scores = {"resample before the split (leaks)": before, "resample inside each training fold": inside}
+    inside = cross_val_score(honest, X, y, cv=make_folds(y, groups, cv, random_state), scoring=scoring)
+    protocols = {"resample before the split (leaks)": before, "resample inside each training fold": inside}
     return pd.DataFrame(
-        {k: {"mean": v.mean(), "std": v.std(), **{f"fold {i}": s for i, s in enumerate(v)}} for k, v in scores.items()}
+        {k: {"mean": v.mean(), "std": v.std(), **{f"fold {i}": s for i, s in enumerate(v)}} for k, v in protocols.items()}
     ).T
 
 
-def _scores(y_true: np.ndarray, y_pred: np.ndarray, classes: list) -> dict[str, float]:
-    recalls = recall_score(y_true, y_pred, labels=classes, average=None, zero_division=0)
-    return {
-        "macro_f1": f1_score(y_true, y_pred, labels=classes, average="macro", zero_division=0),
-        "balanced_accuracy": balanced_accuracy_score(y_true, y_pred),
-        "g_mean": geometric_mean_score(y_true, y_pred, labels=classes, average="multiclass"),
-        **{f"recall[{c}]": r for c, r in zip(classes, recalls)},
-    }
+def leakage_inflation(leak: Mapping[str, pd.DataFrame]) -> pd.Series:
+    """Per sampler, how much resampling before the split inflated the score: the mean of the leaky
+    protocol minus the mean inside the folds (``leak``: sampler name -> :func:`leakage_demo` table)."""
+    return pd.Series({name: table["mean"].iloc[0] - table["mean"].iloc[1] for name, table in leak.items()},
+                     name="inflation", dtype=float)
+
+
+SAMPLER_METRICS = ("macro_f1", "balanced_accuracy", "g_mean")
 
 
 def compare_samplers(
@@ -203,55 +206,61 @@ def compare_samplers(
     errors: str = "raise",
     progress: bool = True,
     max_threads: int | None = 1,
+    groups: Any = None,
 ) -> pd.DataFrame:
-    """Every sampler x model on the same stratified folds; one row per (sampler, model, fold).
+    """Every sampler x model on the same folds; one row per (sampler, model, fold).
 
-    Each pipeline (:func:`pipeline`) is fitted on the training part of a fold, resampling there
-    only, and scored on the untouched test part: per-class recall, macro-F1, balanced accuracy
-    (mean recall), G-mean :math:`(\\prod_c \\mathrm{recall}_c)^{1/C}` (Kubat & Matwin 1997) and fit
-    seconds. ``class_weight_baseline`` adds a ``class_weight`` row per model: no resampling,
-    ``class_weight='balanced'`` instead. ``errors='record'`` keeps going when a sampler fails on a
-    fold (e.g. ADASYN finding no neighbour of another class) and stores the message in ``error``;
-    warnings raised while fitting (a lowered ``k_neighbors``, an MLP that did not converge) go to
-    ``warnings``. ``max_threads`` caps the BLAS / OpenMP threads while fitting (threadpoolctl): on
-    small data one thread is faster than several (on this project's shared 2-core machine gradient
-    boosting fitted 4x faster) and the fit times stay comparable; None keeps the libraries' default.
+    The folds come from :func:`make_folds` (stratified, shuffled with ``random_state``; grouped by
+    ``groups``, e.g. query ids, when given, so that no query sits on both sides). Each pipeline
+    (:func:`pipeline`) is fitted on the training part of a fold, resampling there only, and scored on the
+    untouched test part with :func:`ecombalance.evaluation.metrics.scores`: macro-F1, balanced accuracy
+    (mean recall), G-mean :math:`(\\prod_c \\mathrm{recall}_c)^{1/C}` (Kubat & Matwin 1997) and the recall of
+    each class (columns ``recall[c]``, largest class first), plus fit seconds. ``class_weight_baseline``
+    adds a ``class_weight`` row per model: no resampling, ``class_weight='balanced'`` instead.
+    ``errors='record'`` keeps going when a sampler fails on a fold (e.g. ADASYN finding no neighbour of
+    another class) and stores the message in ``error``; warnings raised while fitting (a lowered
+    ``k_neighbors``, an MLP that did not converge) go to ``warnings``. ``max_threads`` caps the BLAS /
+    OpenMP threads while fitting (threadpoolctl, restored on return, also after an error): on small data
+    one thread is faster than several (on this project's shared 2-core machine gradient boosting fitted 4x
+    faster) and the fit times stay comparable; None keeps the libraries' default.
+
+    :func:`ecombalance.evaluation.experiment.run_experiment` is the general runner; this loop exists for
+    what it does not do: record a failing fold and its warnings and go on.
     """
     if errors not in ("raise", "record"):
         raise ValueError(f"errors must be 'raise' or 'record', got {errors!r}")
     y = np.asarray(y)
     classes = list(pd.Series(y).value_counts().index)
-    folds = list(StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=random_state).split(np.zeros(len(y)), y))
+    folds = make_folds(y, groups, n_splits, random_state)
     runs = [(s, None) for s in samplers] + ([("class_weight", "balanced")] if class_weight_baseline else [])
     models = list(models)
     rows = []
     bar = tqdm(total=len(runs) * len(models) * len(folds), desc="samplers x models x folds", disable=not progress)
-    limits = threadpool_limits(max_threads) if max_threads is not None else None
-    for sampler_name, weight in runs:
-        for model in models:
-            model_name = model if isinstance(model, str) else type(model).__name__
-            for fold, (train, test) in enumerate(folds):
-                row = {"sampler": sampler_name, "model": model_name, "fold": fold}
-                sampler = "none" if weight else sampler_name
-                pipe = pipeline(preprocess, sampler, model, class_weight=weight, random_state=random_state)
-                with warnings.catch_warnings(record=True) as caught:  # kept in the table, not printed
-                    warnings.simplefilter("always")
-                    try:
-                        start = time.perf_counter()
-                        pipe.fit(_rows(X, train), y[train])
-                        row["fit_seconds"] = time.perf_counter() - start
-                        row.update(_scores(y[test], pipe.predict(_rows(X, test)), classes))
-                    except Exception as error:  # noqa: BLE001 - recorded on request, re-raised otherwise
-                        if errors == "raise":
-                            raise
-                        row["error"] = f"{type(error).__name__}: {error}"
-                if caught:
-                    row["warnings"] = "; ".join(sorted({f"{w.category.__name__}: {w.message}" for w in caught}))
-                rows.append(row)
-                bar.update()
+    with threadpool_limits(max_threads):  # None: leaves the limits as they are
+        for sampler_name, weight in runs:
+            for model in models:
+                model_name = model if isinstance(model, str) else type(model).__name__
+                for fold, (train, test) in enumerate(folds):
+                    row = {"sampler": sampler_name, "model": model_name, "fold": fold}
+                    sampler = "none" if weight else sampler_name
+                    pipe = pipeline(preprocess, sampler, model, class_weight=weight, random_state=random_state)
+                    with warnings.catch_warnings(record=True) as caught:  # kept in the table, not printed
+                        warnings.simplefilter("always")
+                        try:
+                            start = time.perf_counter()
+                            pipe.fit(take_rows(X, train), y[train])
+                            row["fit_seconds"] = time.perf_counter() - start
+                            pred = pipe.predict(take_rows(X, test))
+                            row.update(scores(y[test], pred, classes=classes, metrics=SAMPLER_METRICS))
+                        except Exception as error:  # noqa: BLE001 - recorded on request, re-raised otherwise
+                            if errors == "raise":
+                                raise
+                            row["error"] = f"{type(error).__name__}: {error}"
+                    if caught:
+                        row["warnings"] = "; ".join(sorted({f"{w.category.__name__}: {w.message}" for w in caught}))
+                    rows.append(row)
+                    bar.update()
     bar.close()
-    if limits is not None:
-        limits.restore_original_limits()
     return pd.DataFrame(rows)
 
 
@@ -260,10 +269,6 @@ def summarise_comparison(results: pd.DataFrame) -> pd.DataFrame:
     metrics = [c for c in results.columns if c not in ("sampler", "model", "fold", "error", "warnings")]
     table = results.groupby(["sampler", "model"], sort=False)[metrics].mean()
     return table.sort_values("macro_f1", ascending=False, kind="stable")  # ties keep the run order
-
-
-def _rows(X: Any, index: np.ndarray) -> Any:
-    return X.iloc[index] if isinstance(X, (pd.DataFrame, pd.Series)) else X[index]
 
 
 def describe_comparison(results: pd.DataFrame) -> str:
@@ -303,6 +308,37 @@ def describe_comparison(results: pd.DataFrame) -> str:
             lines.append(f"- `{sampler}` with {model} failed on {n} fold(s): "
                          f"{results.loc[(results.sampler == sampler) & results.error.notna(), 'error'].iloc[0][:160]}")
     return "\n".join(lines)
+
+
+def resampling_headline(leak: Mapping[str, pd.DataFrame], results: pd.DataFrame) -> dict[str, Any]:
+    """For the report index: the best (sampler, model) by mean macro-F1 and its score, the largest
+    leakage inflation (:func:`leakage_inflation`) and how many samplers were compared (``none`` included,
+    the ``class_weight`` baseline not)."""
+    summary = summarise_comparison(results)
+    best_sampler, best_model = summary["macro_f1"].idxmax()
+    return {"best_sampler": best_sampler, "best_model": best_model,
+            "best_macro_f1": float(summary["macro_f1"].max()),
+            "leakage_inflation": float(leakage_inflation(leak).max()),
+            "samplers_compared": len(set(results["sampler"]) - {"class_weight"})}
+
+
+def describe_study(worked: WorkedExamples, leak: Mapping[str, pd.DataFrame], results: pd.DataFrame) -> str:
+    """Notebook 03's findings as Markdown bullets, generated from its numbers: the worked examples
+    (:func:`worked_examples`), the worst leakage (``leak``: sampler name -> :func:`leakage_demo` table,
+    scored by balanced accuracy), the best pipeline and, per classifier, :func:`describe_comparison`."""
+    counts = worked.counts.values.tolist()
+    inflation = leakage_inflation(leak)
+    worst = inflation.idxmax()
+    summary = summarise_comparison(results)
+    best_sampler, best_model = summary["macro_f1"].idxmax()
+    return "\n".join([
+        f"- The worked examples hold exactly: {counts[1]} after under-sampling, {counts[2]} after over-sampling, "
+        f"every class-3 row {sorted(set(worked.appearances))} time(s).",
+        f"- Resampling before the split inflated balanced accuracy by {inflation[worst]:.3f} with `{worst}` "
+        f"({leak[worst]['mean'].iloc[0]:.3f} vs {leak[worst]['mean'].iloc[1]:.3f} inside the folds).",
+        f"- Best pipeline: `{best_sampler}` + {best_model}, macro-F1 {summary['macro_f1'].max():.3f}. Per classifier:",
+        describe_comparison(results),
+    ])
 
 
 def scaling_table(path: Any = None) -> pd.DataFrame:

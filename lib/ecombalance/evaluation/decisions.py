@@ -9,10 +9,11 @@ from typing import Any
 import numpy as np
 from sklearn import metrics as skm
 from sklearn.base import clone
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import cross_val_predict
 
 from ecombalance._validation import check_labels, check_probabilities
 from ecombalance.evaluation.experiment import _seed_estimator
+from ecombalance.evaluation.folds import make_folds
 from ecombalance.evaluation.metrics import encode_labels
 
 
@@ -76,20 +77,23 @@ def tune_threshold_cv(
     cost_fn: float | None = None,
     n_splits: int = 5,
     seed: int = 0,
+    groups: Any = None,
 ) -> float:
     """:func:`tune_threshold` on out-of-fold validation scores of the *training* data.
 
     scikit-learn's ``cross_val_predict`` gives each training row the ``predict_proba`` score of ``pos_label``
-    from a model that did not see it (stratified ``n_splits`` folds, shuffled with ``seed``); the threshold
-    is tuned on those scores. Fit the final model on all of ``X``, apply the threshold to the test set.
+    from a model that did not see it, on the folds of :func:`ecombalance.evaluation.folds.make_folds`
+    (``n_splits`` stratified folds shuffled with ``seed``; grouped by ``groups``, e.g. query ids, so a
+    query's rows are scored by a model that saw none of them); the threshold is tuned on those scores.
+    Fit the final model on all of ``X``, apply the threshold to the test set.
     """
     y = check_labels(y, "y")
     if pos_label not in set(y.tolist()):
         raise ValueError(f"pos_label {pos_label!r} is not among the labels of y")
-    splitter = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    folds = make_folds(y, groups, n_splits=n_splits, seed=seed)
     estimator = clone(estimator)
     _seed_estimator(estimator, seed)
-    proba = cross_val_predict(estimator, X, y, cv=splitter, method="predict_proba")
+    proba = cross_val_predict(estimator, X, y, cv=folds, method="predict_proba")
     column = list(np.unique(y)).index(pos_label)  # cross_val_predict orders columns by sorted label
     return tune_threshold(y == pos_label, proba[:, column], target_recall=target_recall, cost_fp=cost_fp,
                           cost_fn=cost_fn, pos_label=True)

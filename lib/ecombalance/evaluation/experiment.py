@@ -16,7 +16,7 @@ from tqdm import tqdm  # the text bar: tqdm.auto needs ipywidgets in a notebook
 
 from ecombalance._validation import check_labels
 from ecombalance.data.datasets import ESCI_GAINS  # E 1.0, S 0.1, C 0.01, I 0.0
-from ecombalance.evaluation.folds import make_folds
+from ecombalance.evaluation.folds import make_folds, take_rows
 from ecombalance.evaluation.metrics import _aggregate, _per_class, _require_two_classes, encode_labels
 from ecombalance.evaluation.ranking import ranking_metrics
 
@@ -61,14 +61,6 @@ class ExperimentResult:
                 None if self.groups is None else self.groups[rows])
 
 
-def _take(data: Any, rows: np.ndarray) -> Any:
-    if isinstance(data, (pd.DataFrame, pd.Series)):
-        return data.iloc[rows]
-    if isinstance(data, list):
-        return [data[i] for i in rows]
-    return data[rows]
-
-
 def _instantiate(name: str, spec: Any) -> Any:
     if hasattr(spec, "fit"):
         return clone(spec)
@@ -93,7 +85,9 @@ def _seed_estimator(estimator: Any, seed: int) -> None:
         estimator.set_params(**unset)
 
 
-def _aligned_proba(estimator: Any, X_test: Any, classes: np.ndarray) -> np.ndarray | None:
+def aligned_proba(estimator: Any, X_test: Any, classes: np.ndarray) -> np.ndarray | None:
+    """``estimator.predict_proba(X_test)`` with one column per entry of ``classes``, in that order; a class
+    the estimator never saw in its training fold gets probability 0. None without ``predict_proba``."""
     if not hasattr(estimator, "predict_proba"):
         return None
     raw = np.asarray(estimator.predict_proba(X_test), dtype=float)
@@ -205,11 +199,11 @@ def run_experiment(
             estimator = _instantiate(method, spec)
             _seed_estimator(estimator, seed)
             start = time.perf_counter()
-            estimator.fit(_take(data, train), y[train])
+            estimator.fit(take_rows(data, train), y[train])
             fitted = time.perf_counter()
-            X_test = _take(data, test)
+            X_test = take_rows(data, test)
             pred = np.asarray(estimator.predict(X_test))
-            proba = _aligned_proba(estimator, X_test, classes)
+            proba = aligned_proba(estimator, X_test, classes)
             timing_rows.append({"method": method, "fold": fold, "fit_seconds": fitted - start,
                                 "predict_seconds": time.perf_counter() - fitted})
             oof_pred[test] = pred

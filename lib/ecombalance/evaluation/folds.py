@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from ecombalance._validation import check_labels
@@ -44,3 +45,13 @@ def make_folds(
         splitter = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
         splits = splitter.split(np.zeros(len(y)), y, groups)
     return [(np.sort(train), np.sort(test)) for train, test in splits]
+
+
+def take_rows(data: Any, rows: np.ndarray) -> Any:
+    """The rows ``rows`` (positions) of a fold's input: ``iloc`` for pandas, a list comprehension for a
+    list (of texts), plain indexing for arrays and sparse matrices."""
+    if isinstance(data, (pd.DataFrame, pd.Series)):
+        return data.iloc[rows]
+    if isinstance(data, list):
+        return [data[i] for i in rows]
+    return data[rows]

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from imblearn.metrics import geometric_mean_score, make_index_balanced_accuracy, sensitivity_specificity_support
+from scipy.stats import gmean
 from sklearn import metrics as skm
 
 from ecombalance._validation import check_labels, check_probabilities
@@ -200,12 +201,16 @@ def _aggregate(t: np.ndarray, p: np.ndarray, prob: np.ndarray | None, classes: n
 
 
 # Fast metrics from a confusion matrix, for the thousands of resamples of a bootstrap. Calling scikit-learn
-# once per resample costs ~1 ms each (input validation), 50x the bincount below; the values are tested
-# equal to scikit-learn's in tests/test_evaluation.py.
+# once per resample costs ~1 ms each (input validation), 50x the bincount below. The formulas are
+# scikit-learn's and imbalanced-learn's own (F1 = 2 TP / (support + predicted), scipy's gmean), so the values
+# agree to the last bit (tests/test_evaluation.py).
 CONFUSION_METRICS = ("accuracy", "balanced_accuracy", "macro_f1", "weighted_f1", "micro_f1", "g_mean", "mcc")
 
 
 CLASS_METRICS = ("precision", "recall", "f1")
+
+
+CLASS_PROBA_METRICS = ("roc_auc", "pr_auc", "ece")  # one class against the rest, from its probability column
 
 
 def _confusion(t: np.ndarray, p: np.ndarray, n_classes: int) -> np.ndarray:
@@ -219,7 +224,7 @@ def _from_confusion(cm: np.ndarray, metric: str, class_index: int | None = None)
     with np.errstate(divide="ignore", invalid="ignore"):
         recall = np.where(support > 0, tp / support, 0.0)
         precision = np.where(predicted > 0, tp / predicted, 0.0)
-        f1 = np.where(precision + recall > 0, 2 * precision * recall / (precision + recall), 0.0)
+        f1 = np.where(support + predicted > 0, 2 * tp / (support + predicted), 0.0)  # scikit-learn's form
     if class_index is not None:
         return float({"precision": precision, "recall": recall, "f1": f1}[metric][class_index])
     n = cm.sum()
@@ -233,7 +238,8 @@ def _from_confusion(cm: np.ndarray, metric: str, class_index: int | None = None)
     if metric == "weighted_f1":
         return float((f1 * support).sum() / n)
     if metric == "g_mean":
-        return float(np.prod(recall[present]) ** (1 / present.sum()))
+        with np.errstate(divide="ignore"):  # a recall of 0 gives log(0) = -inf and a G-mean of 0
+            return float(gmean(recall[present]))  # as imbalanced-learn computes it
     if metric == "mcc":
         cov_tp = tp.sum() * n - predicted @ support
         denom = np.sqrt((n**2 - predicted @ predicted) * (n**2 - support @ support))
@@ -241,18 +247,36 @@ def _from_confusion(cm: np.ndarray, metric: str, class_index: int | None = None)
     raise ValueError(f"no confusion-matrix formula for {metric!r}")
 
 
+def _class_from_proba(metric: str, positive: np.ndarray, score: np.ndarray, n_bins: int) -> float:
+    if metric == "ece":
+        curve = reliability_curve(positive.astype(int), score, n_bins=n_bins)
+        return expected_calibration_error_from_curve(curve)
+    if not 0 < positive.sum() < len(positive):
+        return float("nan")
+    return float((skm.roc_auc_score if metric == "roc_auc" else skm.average_precision_score)(positive, score))
+
+
 def metric_value(
     metric: str, t_codes: np.ndarray, p_codes: np.ndarray | None, proba: np.ndarray | None, n_classes: int,
-    class_index: int | None = None,
+    class_index: int | None = None, n_bins: int = ECE_BINS,
 ) -> float:
     """One metric on integer-coded labels (see :func:`encode_labels`); the building block of the bootstrap.
 
     ``metric`` is one of ``CONFUSION_METRICS``, ``log_loss`` / ``brier`` / ``ece`` / ``roc_auc_macro`` /
-    ``pr_auc_macro`` (need ``proba``), or with ``class_index`` one of ``CLASS_METRICS``.
+    ``pr_auc_macro`` (need ``proba``), or with ``class_index`` one of ``CLASS_METRICS`` (from the confusion
+    matrix) or ``CLASS_PROBA_METRICS``: the class's own probability column against "is this class" —
+    ROC-AUC, average precision (NaN when the class is absent from, or is all of, ``t_codes``) and the
+    class-wise ECE (Kull et al. 2019; for a binary click model with ``class_index=1`` the calibration of
+    the click probability, as :func:`sklearn.calibration.calibration_curve` bins it). ``ece`` uses
+    ``n_bins`` equal-width bins.
     """
     if class_index is not None:
+        if metric in CLASS_PROBA_METRICS:
+            if proba is None:
+                raise ValueError(f"per-class {metric!r} needs probabilities; pass proba")
+            return _class_from_proba(metric, t_codes == class_index, proba[:, class_index], n_bins)
         if metric not in CLASS_METRICS:
-            raise ValueError(f"per-class bootstrap supports {CLASS_METRICS}, got {metric!r}")
+            raise ValueError(f"per-class metrics are {CLASS_METRICS + CLASS_PROBA_METRICS}, got {metric!r}")
         return _from_confusion(_confusion(t_codes, p_codes, n_classes), metric, class_index)
     if metric in CONFUSION_METRICS:
         return _from_confusion(_confusion(t_codes, p_codes, n_classes), metric)
@@ -265,12 +289,13 @@ def metric_value(
         return float(skm.brier_score_loss(t_codes, proba[:, 1]) if n_classes == 2
                      else skm.brier_score_loss(t_codes, proba, labels=labels))
     if metric == "ece":
-        return expected_calibration_error_from_curve(reliability_curve(t_codes, proba, n_bins=ECE_BINS))
+        return expected_calibration_error_from_curve(reliability_curve(t_codes, proba, n_bins=n_bins))
     if metric in ("roc_auc_macro", "pr_auc_macro"):
         score = skm.roc_auc_score if metric == "roc_auc_macro" else skm.average_precision_score
         return float(np.nanmean(_ovr_scores(t_codes, proba, score)))
     known = CONFUSION_METRICS + ("log_loss", "brier", "ece", "roc_auc_macro", "pr_auc_macro")
-    raise ValueError(f"unknown metric {metric!r}; choose one of {known}, or {CLASS_METRICS} with class_=")
+    raise ValueError(f"unknown metric {metric!r}; choose one of {known}, "
+                     f"or {CLASS_METRICS + CLASS_PROBA_METRICS} with class_=")
 
 
 def _class_index(class_: Any, classes: np.ndarray) -> int | None:
@@ -291,25 +316,28 @@ def scores(
     classes: Sequence | None = None,
     metrics: Sequence[str] = ("macro_f1", "balanced_accuracy", "accuracy"),
     per_class: Sequence[str] = ("recall",),
+    n_bins: int = ECE_BINS,
 ) -> dict[str, float]:
     """The metrics every chapter reports, as one flat dict: ``{metric: value, "recall[c]": value, ...}``.
 
     ``metrics`` are names accepted by :func:`metric_value` (``ece``, ``log_loss`` and the AUCs need
-    ``proba``, columns in the order of ``classes``); ``per_class`` are :data:`CLASS_METRICS`, one key
-    ``"<metric>[<class>]"`` per class. ``classes`` fixes the label set and its order (default: the sorted
-    labels seen in ``y_true`` and ``y_pred``): a class absent from a fold still gets its row (recall 0),
-    and macro averages run over all of ``classes``. Confusion-matrix metrics come from one bincount
-    (tested equal to scikit-learn's); a single call costs microseconds, not one scikit-learn validation
-    per metric.
+    ``proba``, columns in the order of ``classes``); ``per_class`` are :data:`CLASS_METRICS` or
+    :data:`CLASS_PROBA_METRICS` (need ``proba``), one key ``"<metric>[<class>]"`` per class. ``classes``
+    fixes the label set and its order (default: the sorted labels seen in ``y_true`` and ``y_pred``): a
+    class absent from a fold still gets its row (recall 0), and macro averages run over all of
+    ``classes``. Confusion-matrix metrics come from one bincount (tested equal to scikit-learn's); a single
+    call costs microseconds, not one scikit-learn validation per metric. ``ece`` uses ``n_bins`` bins.
     """
     t, p, prob, classes = encode_labels(y_true, y_pred, proba, classes)
     if p is None:
         raise ValueError("scores needs y_pred")
-    unknown = [m for m in per_class if m not in CLASS_METRICS]
+    unknown = [m for m in per_class if m not in CLASS_METRICS + CLASS_PROBA_METRICS]
     if unknown:
-        raise ValueError(f"per_class metrics {unknown} are not among {CLASS_METRICS}")
-    out = {m: metric_value(m, t, p, prob, len(classes)) for m in metrics}
+        raise ValueError(f"per_class metrics {unknown} are not among {CLASS_METRICS + CLASS_PROBA_METRICS}")
+    out = {m: metric_value(m, t, p, prob, len(classes), n_bins=n_bins) for m in metrics}
     cm = _confusion(t, p, len(classes))
     for m in per_class:
-        out.update({f"{m}[{c}]": _from_confusion(cm, m, i) for i, c in enumerate(classes.tolist())})
+        for i, c in enumerate(classes.tolist()):
+            out[f"{m}[{c}]"] = (_from_confusion(cm, m, i) if m in CLASS_METRICS
+                                else metric_value(m, t, p, prob, len(classes), i, n_bins))
     return out
