@@ -4,6 +4,7 @@ difference is real (:func:`ecombalance.evaluation.compare_to_baseline`)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ecombalance.chapters.experiments import training_priors

@@ -19,8 +19,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import nbformat
 
-from ecombalance.report import paths
-from ecombalance.report import headline, params
+from ecombalance.report import headline, params, paths
 
 SUMMARY = "summary.json"
 INDEX = "index.html"
