@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from ecombalance.data import datasets, loaders
-from ecombalance.data.loaders import DataError
+from ecombalance._validation import DataError
 
 
 @pytest.fixture
