@@ -41,6 +41,8 @@ from imblearn.utils import check_sampling_strategy
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils import _safe_indexing, check_random_state
 
+from ecombalance._validation import check_same_length
+
 SAMPLERS = (
     "none",
     "random_under",
@@ -258,8 +260,7 @@ class GuardedSampler(BaseEstimator):
         y_array = np.asarray(y)
         if y_array.ndim != 1:
             raise ValueError(f"y must be one label per row (1-D), got shape {y_array.shape}")
-        if len(y_array) != X.shape[0]:
-            raise ValueError(f"X has {X.shape[0]} rows but y has {len(y_array)} labels")
+        check_same_length(X, y_array)
         labels = pd.unique(pd.Series(y_array))
         if len(labels) < 2:
             raise ValueError(
