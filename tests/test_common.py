@@ -37,8 +37,9 @@ ESTIMATORS = [
     ClassWeightedClassifier(LogisticRegression()),
     SkewedLog1p(),
     TemperatureScaler(),
-    # enough epochs for check_classifiers_train's accuracy bar, few enough to take seconds
-    TorchMLPClassifier(hidden=(16,), epochs=20, lr=0.03, random_state=0),
+    # enough epochs for check_classifiers_train's accuracy bar, few enough to take seconds; the CPU in float32
+    # everywhere (bf16 autocast on a GPU would change what the numeric checks compare)
+    TorchMLPClassifier(hidden=(16,), epochs=20, lr=0.03, device="cpu", random_state=0),
     # texts in, not a numeric matrix: its tags (two_d_array=False, string=True) make scikit-learn skip the
     # checks that feed numeric arrays
     SentenceEmbedder(),

@@ -95,6 +95,14 @@ def test_missing_text_and_group_columns(user_csv):
         loaders.load_table(user_csv, "label", group_col="qid")
 
 
+def test_a_missing_column_is_a_data_error_and_a_key_error(user_csv):
+    with pytest.raises(KeyError) as caught:  # what pandas raises for a missing column
+        loaders.load_table(user_csv, "label", text_cols=["body", "title", "teaser"])
+    assert isinstance(caught.value, DataError)
+    assert str(caught.value) == (f"{user_csv}: text column(s) ['body', 'teaser'] not found; the columns are "
+                                 f"{list(pd.read_csv(user_csv).columns)}")  # the message itself, not its repr
+
+
 def test_unlabelled_rows_are_dropped_and_reported(tmp_path):
     path = tmp_path / "gaps.csv"
     pd.DataFrame({"x": range(5), "y": ["a", None, "b", "a", None]}).to_csv(path, index=False)
