@@ -66,6 +66,22 @@ def test_bad_labels_and_columns():
         downsampling.downsample(pd.DataFrame({"clicked": [0, 1]}), engine="dask")
 
 
+@pytest.mark.parametrize("dtype", [bool, "boolean", float])
+def test_bool_and_float_click_labels_sample_like_0_1_labels(clicks, dtype):
+    data = clicks[["query_id", "clicked"]]
+    as_int = downsampling.negative_downsample(data, rate=0.2, seed=5, weight_col="w")
+    other = downsampling.negative_downsample(data.astype({"clicked": dtype}), rate=0.2, seed=5, weight_col="w")
+    assert len(other) > int(data["clicked"].sum()) > 0  # every click and some of the non-clicks
+    assert other.index.equals(as_int.index)  # the same rows: True is a click, as 1 is
+    assert other["w"].tolist() == as_int["w"].tolist()
+    assert int(other["clicked"].sum()) == int(data["clicked"].sum())
+
+
+def test_string_labels_are_not_clicks():
+    with pytest.raises(ValueError, match=r"must hold 0/1 click labels, found \['0', '1'\]"):
+        downsampling.negative_downsample(pd.DataFrame({"clicked": ["0", "1"]}))
+
+
 SPARK_OK, SPARK_WHY = downsampling.spark_available()
 
 
@@ -112,3 +128,25 @@ def test_spark_unavailable_reason_is_clear(monkeypatch):
     assert not ok and "Java 17" in why
     with pytest.raises(RuntimeError, match="no Java runtime"):
         downsampling.spark_session()
+
+
+def test_spark_downsampling_checks_labels_and_columns_like_pandas(spark):
+    with pytest.raises(KeyError, match=r"label column 'click' not found; the columns are \['clicked'\]"):
+        downsampling.negative_downsample_spark(spark.createDataFrame(pd.DataFrame({"clicked": [0, 1]})), "click")
+    with pytest.raises(ValueError, match=r"must hold 0/1 click labels, found \[0, 2\]"):
+        downsampling.negative_downsample_spark(spark.createDataFrame(pd.DataFrame({"clicked": [0, 2]})))
+    with pytest.raises(ValueError, match="column 'clicked' has 1 missing labels"):
+        downsampling.negative_downsample_spark(spark.createDataFrame([(0,), (1,), (None,)], "clicked int"))
+    with pytest.raises(ValueError, match=r"rate w must be a number in \(0, 1\]"):
+        downsampling.negative_downsample_spark(spark.createDataFrame(pd.DataFrame({"clicked": [0, 1]})), rate=0)
+    with pytest.raises(KeyError, match="label column 'z' not found"):
+        downsampling.stratified_sample_spark(spark.createDataFrame(pd.DataFrame({"y": [0, 1]})), "z", {0: 0.5})
+
+
+def test_spark_bool_click_labels(spark):
+    frame = pd.DataFrame({"clicked": [True] * 500 + [False] * 5000, "x": np.arange(5500)})
+    w = 0.1
+    counts = downsampling.label_counts_spark(
+        downsampling.negative_downsample_spark(spark.createDataFrame(frame), rate=w, seed=0), "clicked")
+    assert counts[True] == 500
+    assert abs(counts[False] - 5000 * w) < 4 * np.sqrt(5000 * w * (1 - w))

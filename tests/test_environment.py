@@ -15,11 +15,17 @@ def test_package_versions_match_installed_metadata():
     assert versions["surely-not-a-package-xyz"] is None
 
 
-def test_hardware_reports_torch_threads():
+@pytest.mark.parametrize("threads", [1, 3])
+def test_hardware_reports_torch_threads(threads):
     import torch
 
-    hw = environment.hardware()
-    assert hw["torch_threads"] == torch.get_num_threads()
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        hw = environment.hardware()
+    finally:
+        torch.set_num_threads(before)
+    assert hw["torch_threads"] == threads  # the value set here, not a second reading of the same call
     assert hw["cuda_available"] == torch.cuda.is_available()
 
 

@@ -3,8 +3,8 @@ import logging
 import pandas as pd
 import pytest
 
+from ecombalance._validation import DataError
 from ecombalance.data import datasets, loaders
-from ecombalance.data.loaders import DataError
 
 
 @pytest.fixture
@@ -93,6 +93,14 @@ def test_missing_text_and_group_columns(user_csv):
         loaders.load_table(user_csv, "label", text_cols=["body"])
     with pytest.raises(DataError, match=r"group column\(s\) \['qid'\] not found"):
         loaders.load_table(user_csv, "label", group_col="qid")
+
+
+def test_a_missing_column_is_a_data_error_and_a_key_error(user_csv):
+    with pytest.raises(KeyError) as caught:  # what pandas raises for a missing column
+        loaders.load_table(user_csv, "label", text_cols=["body", "title", "teaser"])
+    assert isinstance(caught.value, DataError)
+    assert str(caught.value) == (f"{user_csv}: text column(s) ['body', 'teaser'] not found; the columns are "
+                                 f"{list(pd.read_csv(user_csv).columns)}")  # the message itself, not its repr
 
 
 def test_unlabelled_rows_are_dropped_and_reported(tmp_path):

@@ -161,3 +161,40 @@ def test_describe_preprocessing_without_text_or_numeric_columns():
     text = preprocessing.describe_preprocessing(report, numeric_only, shares, 5, 1)
     assert "- Fitting before the split would have moved a scaler's mean by up to 1.000 " in text
     assert "words" not in text
+
+
+@pytest.mark.parametrize("identifiers", ["hash", "drop"])
+def test_clean_protects_identifier_columns_whose_names_hold_quotes_and_spaces(identifiers):
+    emails = ["ann@shop.com", "bo@shop.com", "cy@shop.org", "di@shop.net", "ed@shop.com", "fa@shop.com",
+              "gu@shop.com", "hu@shop.com"]
+    frame = small_table().frame.assign(**{
+        "buyer's email": emails,                                      # found by its name
+        'the "contact" of  the buyer': [e.upper() for e in emails],   # found by its values
+    })
+    tbl = Table(frame, "label", ["title"], ["price", "const"], ["brand"], None, "quoted")
+    cleaned, report = preprocess.clean(tbl, identifiers=identifiers)
+    done = "hashed" if identifiers == "hash" else "dropped"
+    assert report.hashed_columns == {
+        "buyer's email": f"{done}: its name marks a personal identifier",
+        'the "contact" of  the buyer': f"{done}: its values are e-mail addresses",
+    }
+    if identifiers == "hash":
+        kept = cleaned.frame.set_index("title")
+        assert kept.loc["Blue Tent", "buyer's email"] == privacy._hash("cy@shop.org")
+        assert kept.loc["Blue Tent", 'the "contact" of  the buyer'] == privacy._hash("CY@SHOP.ORG")
+        assert report.removed_columns == {"const": "constant (1 in every row)"}
+    else:
+        assert not {"buyer's email", 'the "contact" of  the buyer'} & set(cleaned.frame.columns)
+        assert report.removed_columns == {"buyer's email": "direct identifier",
+                                          'the "contact" of  the buyer': "direct identifier",
+                                          "const": "constant (1 in every row)"}
+    protected = report.as_frame().query("action == 'column protected'")
+    assert sorted(protected["where"]) == sorted(["buyer's email", 'the "contact" of  the buyer'])
+
+
+def test_protect_identifiers_says_what_it_did_per_column():
+    frame = pd.DataFrame({"buyer's email": ["a@b.com", "c@d.org"], "title": ["x", "y"]})
+    hashed, protected = privacy.protect_identifiers(frame)
+    assert protected == [privacy.ProtectedColumn("buyer's email", "hashed", "its name marks a personal identifier")]
+    assert str(protected[0]) == "column \"buyer's email\" hashed: its name marks a personal identifier"
+    assert hashed["buyer's email"].tolist() == [privacy._hash("a@b.com"), privacy._hash("c@d.org")]

@@ -4,10 +4,55 @@ lengths and columns, each with an error that names the problem and the fix.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+
+class DataError(ValueError):
+    """A table that cannot be used as it is; the message names the file, the column and the fix."""
+
+
+class ColumnNotFoundError(DataError, KeyError):
+    """A column a caller named is not in the table.
+
+    Also a ``KeyError``, the error pandas raises for a missing column (as scikit-learn's
+    ``NotFittedError`` is both a ``ValueError`` and an ``AttributeError``).
+    """
+
+    __str__ = BaseException.__str__  # the message as written, not KeyError's repr of it
+
+
+def check_columns(frame: Any, columns: str | Sequence[str], role: str = "", source: str | None = None) -> None:
+    """Raise :class:`ColumnNotFoundError` unless every one of ``columns`` is a column of ``frame``.
+
+    ``frame`` is anything with ``.columns`` (a pandas or a Spark DataFrame). ``columns`` is one name or a
+    sequence of names; ``role`` says what they are for (``"label"``) and ``source`` where the table came
+    from (a file path), both for the message, which lists the columns there are.
+    """
+    names = [columns] if isinstance(columns, str) else list(columns)
+    missing = [c for c in names if c not in frame.columns]
+    if not missing:
+        return
+    prefix = f"{source}: " if source else ""
+    what = f"{role} " if role else ""
+    which = f"column {columns!r}" if isinstance(columns, str) else f"column(s) {missing}"
+    raise ColumnNotFoundError(f"{prefix}{what}{which} not found; the columns are {list(frame.columns)}")
+
+
+def _num_rows(X: Any) -> int:
+    """Rows of an array, sparse matrix, DataFrame or sequence."""
+    shape = getattr(X, "shape", None)
+    return int(shape[0]) if shape is not None and len(shape) else len(X)
+
+
+def check_same_length(X: Any, y: Any, x_name: str = "X", y_name: str = "y") -> None:
+    """One row of ``X`` per label of ``y``."""
+    n_x, n_y = _num_rows(X), _num_rows(y)
+    if n_x != n_y:
+        raise ValueError(f"{x_name} has {n_x} rows but {y_name} has {n_y} labels")
 
 
 def check_labels(values: Any, name: str) -> np.ndarray:

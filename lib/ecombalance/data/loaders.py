@@ -14,16 +14,13 @@ from typing import Sequence
 
 import pandas as pd
 
+from ecombalance._validation import DataError, check_columns
 from ecombalance.data.privacy import identifier_columns, protect_identifiers
 from ecombalance.data.table import Table
 
 log = logging.getLogger(__name__)
 
 MAX_CATEGORIES = 50  # a string column with more distinct values is treated as text or an identifier
-
-
-class DataError(ValueError):
-    """A table that cannot be used as it is; the message names the file, the column and the fix."""
 
 
 def read_frame(path: str | Path, **kwargs) -> pd.DataFrame:
@@ -51,14 +48,6 @@ def read_frame(path: str | Path, **kwargs) -> pd.DataFrame:
     if frame.empty:
         raise DataError(f"{path} has no rows")
     return frame
-
-
-def _require_columns(frame: pd.DataFrame, columns: Sequence[str], source: str, role: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise DataError(
-            f"{source}: {role} column(s) {missing} not found; the columns are {list(frame.columns)}"
-        )
 
 
 def handle_rare_classes(
@@ -160,10 +149,10 @@ def load_table(
     source = str(path)
     frame = read_frame(path)
     text_cols = [text_cols] if isinstance(text_cols, str) else list(text_cols)
-    _require_columns(frame, [label_col], source, "label")
-    _require_columns(frame, text_cols, source, "text")
+    check_columns(frame, [label_col], "label", source)
+    check_columns(frame, text_cols, "text", source)
     if group_col:
-        _require_columns(frame, [group_col], source, "group")
+        check_columns(frame, [group_col], "group", source)
     notes: list[str] = []
 
     missing_label = int(frame[label_col].isna().sum())
@@ -195,8 +184,8 @@ def load_table(
 
     keep = [label_col, *text_cols, group_col or ""]
     id_cols = list(identifier_columns(frame, keep))
-    frame, privacy_notes = protect_identifiers(frame, keep=keep, action=identifiers)
-    notes += privacy_notes
+    frame, protected = protect_identifiers(frame, keep=keep, action=identifiers)
+    notes += [str(p) for p in protected]
     numeric, categorical, ignored = infer_columns(frame, label_col, text_cols, group_col, id_cols)
     notes += [f"{source}: column {col!r} not used as a feature ({why})" for col, why in ignored.items()]
     return Table(frame, label_col, text_cols, numeric, categorical, group_col, Path(path).name, notes)
@@ -221,8 +210,8 @@ def read_esci(examples_path: str | Path, products_path: str | Path, locale: str 
     (the "small" task-1 subset by default); ``locale`` and ``split`` filter further.
     """
     examples, products = read_frame(examples_path), read_frame(products_path)
-    _require_columns(examples, ESCI_EXAMPLE_COLUMNS, str(examples_path), "ESCI examples")
-    _require_columns(products, ESCI_PRODUCT_COLUMNS, str(products_path), "ESCI products")
+    check_columns(examples, ESCI_EXAMPLE_COLUMNS, "ESCI examples", str(examples_path))
+    check_columns(products, ESCI_PRODUCT_COLUMNS, "ESCI products", str(products_path))
     if version and version in examples.columns:
         examples = examples[examples[version] == 1]
     if locale:
@@ -258,9 +247,9 @@ def read_wands(directory: str | Path) -> Table:
     if missing:
         raise FileNotFoundError(f"WANDS files missing: {missing}; expected {list(WANDS_FILES.values())} in {directory}")
     product, query, label = (read_frame(paths[k], sep="\t") for k in ("product", "query", "label"))
-    _require_columns(product, ["product_id", "product_name"], str(paths["product"]), "WANDS product")
-    _require_columns(query, ["query_id", "query"], str(paths["query"]), "WANDS query")
-    _require_columns(label, ["query_id", "product_id", "label"], str(paths["label"]), "WANDS label")
+    check_columns(product, ["product_id", "product_name"], "WANDS product", str(paths["product"]))
+    check_columns(query, ["query_id", "query"], "WANDS query", str(paths["query"]))
+    check_columns(label, ["query_id", "product_id", "label"], "WANDS label", str(paths["label"]))
     numeric = [c for c in ["rating_count", "average_rating", "review_count"] if c in product.columns]
     categorical = [c for c in ["product_class"] if c in product.columns]
     frame = (label[["query_id", "product_id", "label"]]

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -93,14 +92,10 @@ def clean(tbl: Table, near_duplicates: bool = True, outliers: str = "report", z_
     frame = tbl.frame.copy()
     report = CleaningReport(rows_in=len(frame), outlier_action=outliers)
 
-    frame, notes = protect_identifiers(frame, keep=[tbl.label, *tbl.text_cols, tbl.group_col or ""],
-                                       action=identifiers)
-    for note in notes:
-        col, what = re.match(r"column '(.+?)' (.+)", note).groups()
-        report.hashed_columns[col] = what
-    if identifiers == "drop":
-        dropped = [c for c in report.hashed_columns]
-        report.removed_columns.update({c: "direct identifier" for c in dropped})
+    frame, protected = protect_identifiers(frame, keep=[tbl.label, *tbl.text_cols, tbl.group_col or ""],
+                                           action=identifiers)
+    report.hashed_columns.update({p.column: f"{p.action}: {p.reason}" for p in protected})
+    report.removed_columns.update({p.column: "direct identifier" for p in protected if p.action == "dropped"})
 
     unlabelled = frame[tbl.label].isna()
     if unlabelled.any():

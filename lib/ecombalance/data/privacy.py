@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Iterable
+from dataclasses import dataclass
+from typing import Any, Iterable
 
 import pandas as pd
 
@@ -45,10 +46,26 @@ def identifier_columns(frame: pd.DataFrame, keep: Iterable[str] = ()) -> dict[st
     return found
 
 
-def protect_identifiers(frame: pd.DataFrame, keep: Iterable[str] = (), action: str = "hash"):
+@dataclass(frozen=True)
+class ProtectedColumn:
+    """An identifier column that :func:`protect_identifiers` hashed or dropped, and why.
+
+    ``str()`` gives the note in words (``column 'user_id' hashed: its name marks a personal identifier``).
+    """
+
+    column: Any
+    action: str  # "hashed" or "dropped"
+    reason: str
+
+    def __str__(self) -> str:
+        return f"column {self.column!r} {self.action}: {self.reason}"
+
+
+def protect_identifiers(frame: pd.DataFrame, keep: Iterable[str] = (),
+                        action: str = "hash") -> tuple[pd.DataFrame, list[ProtectedColumn]]:
     """Hash (salted SHA-256, 16 hex digits: joins still work) or drop identifier columns.
 
-    Returns the new frame and notes naming each column, the reason and what was done.
+    Returns the new frame and one :class:`ProtectedColumn` per column: its name, what was done, why.
     """
     if action not in ("hash", "drop"):
         raise ValueError(f"identifiers must be 'hash' or 'drop', got {action!r}")
@@ -56,11 +73,11 @@ def protect_identifiers(frame: pd.DataFrame, keep: Iterable[str] = (), action: s
     if not found:
         return frame, []
     frame = frame.copy()
-    notes = []
+    protected = []
     for col, reason in found.items():
         if action == "drop":
             frame = frame.drop(columns=col)
         else:
             frame[col] = frame[col].map(lambda v: None if pd.isna(v) else _hash(v)).astype("str")
-        notes.append(f"column {col!r} {'dropped' if action == 'drop' else 'hashed'}: {reason}")
-    return frame, notes
+        protected.append(ProtectedColumn(col, "dropped" if action == "drop" else "hashed", reason))
+    return frame, protected

@@ -22,9 +22,9 @@ import pandas as pd
 from scipy.optimize import minimize_scalar
 from scipy.special import expit, log_expit, log_softmax, softmax
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_array, check_is_fitted
 
-from ecombalance._validation import check_probabilities
+from ecombalance._validation import check_probabilities, check_same_length
 
 
 def recalibrate(p: Any, negative_rate: float) -> np.ndarray:
@@ -59,7 +59,9 @@ def recalibrate(p: Any, negative_rate: float) -> np.ndarray:
 
 
 def _as_logits(logits: Any) -> np.ndarray:
-    z = np.asarray(logits, dtype=float)
+    # scikit-learn's errors for sparse, complex, empty or non-numeric input; ours for the shape and NaN / inf
+    z = check_array(logits, dtype=float, ensure_2d=False, allow_nd=True, ensure_all_finite=False,
+                    input_name="logits")
     if z.ndim not in (1, 2):
         raise ValueError(f"logits must be 1-D (binary) or 2-D (n_samples, n_classes), got shape {z.shape}")
     if not np.isfinite(z).all():
@@ -104,8 +106,7 @@ class TemperatureScaler(TransformerMixin, BaseEstimator):
         (class indices 0..C-1, or 0/1 for binary logits)."""
         z = _as_logits(logits)
         y = np.asarray(y)
-        if len(y) != len(z):
-            raise ValueError(f"logits have {len(z)} rows but y has {len(y)} labels")
+        check_same_length(z, y, "logits")
         n_classes = 2 if z.ndim == 1 else z.shape[1]
         if not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= n_classes:
             raise ValueError(f"y must hold integer class indices in [0, {n_classes - 1}] matching the logit columns")
@@ -126,6 +127,13 @@ class TemperatureScaler(TransformerMixin, BaseEstimator):
         """Calibrated probabilities: softmax(z / T) for 2-D logits, sigmoid(z / T) for binary 1-D logits."""
         check_is_fitted(self, "temperature_")
         z = _as_logits(logits)
+        n_columns = 1 if z.ndim == 1 else z.shape[1]
+        if n_columns != self.n_features_in_:
+            raise ValueError(
+                f"X has {n_columns} features, but {type(self).__name__} is expecting {self.n_features_in_} "
+                "features as input. Reshape your data to one column per class, as in fit (1-D logits only for "
+                "a binary model)"
+            )
         if z.ndim == 1:
             return expit(z / self.temperature_)
         return softmax(z / self.temperature_, axis=1)

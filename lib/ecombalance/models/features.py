@@ -6,45 +6,51 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ecombalance.data.table import Table
 from ecombalance.models.embeddings import SentenceEmbedder
 
 
-class SkewedLog1p(BaseEstimator, TransformerMixin):
+class SkewedLog1p(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """``log1p`` on the non-negative columns whose skewness exceeds ``threshold``, chosen in ``fit``.
 
     scikit-learn has no transformer that decides per column from the training data whether a
     log is due (``PowerTransformer`` always transforms and rescales every column), and deciding
-    outside the pipeline would look at the test rows.
+    outside the pipeline would look at the test rows. Missing values stay missing (impute before or after).
+
+    Attributes
+    ----------
+    log_columns_ : ndarray of int
+        Positions of the columns that ``transform`` takes the ``log1p`` of.
     """
 
     def __init__(self, threshold: float = 1.0):
         self.threshold = threshold
 
     def fit(self, X, y=None):
-        X = np.asarray(X, dtype=float)
+        X = validate_data(self, X, dtype=float, ensure_all_finite="allow-nan")
         skew = pd.DataFrame(X).skew().to_numpy()
-        self.log_columns_ = np.flatnonzero((np.nanmin(X, axis=0) >= 0) & (skew > self.threshold))
-        self.n_features_in_ = X.shape[1]
+        non_negative = np.where(np.isnan(X), np.inf, X).min(axis=0) >= 0  # ignoring missing values
+        self.log_columns_ = np.flatnonzero(non_negative & (skew > self.threshold))
         return self
 
     def transform(self, X):
         check_is_fitted(self)
-        X = np.array(X, dtype=float, copy=True)
+        X = validate_data(self, X, dtype=float, ensure_all_finite="allow-nan", copy=True, reset=False)
         X[:, self.log_columns_] = np.log1p(X[:, self.log_columns_])
         return X
 
-    def get_feature_names_out(self, input_features=None):
-        return np.asarray(input_features if input_features is not None else
-                          [f"x{i}" for i in range(self.n_features_in_)], dtype=object)
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        return tags
 
 
 def as_text(column) -> np.ndarray:

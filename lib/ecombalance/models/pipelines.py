@@ -15,6 +15,9 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import FunctionTransformer
+from sklearn.utils import get_tags
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import check_is_fitted
 
 from ecombalance.sampling.resampling import make_sampler
 from ecombalance.sampling.weights import sample_weights
@@ -27,7 +30,8 @@ class ClassWeightedClassifier(ClassifierMixin, BaseEstimator):
     """Fit a classifier with per-row class weights, for models without a ``class_weight`` parameter.
 
     scikit-learn's ``MLPClassifier`` accepts ``sample_weight`` in ``fit`` but has no
-    ``class_weight``; this passes :func:`sample_weights` of the training labels.
+    ``class_weight``; this passes :func:`sample_weights` of the training labels. Input checks are
+    the wrapped estimator's; the labels must be one class per row.
     """
 
     def __init__(self, estimator: Any, class_weight: str | Mapping = "balanced"):
@@ -35,15 +39,32 @@ class ClassWeightedClassifier(ClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
 
     def fit(self, X: Any, y: Any) -> ClassWeightedClassifier:
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None")
+        check_classification_targets(y)
+        if type_of_target(y) not in ("binary", "multiclass"):
+            raise ValueError("Multilabel and multioutput targets are not supported: class weights need one "
+                             f"class per row, got a {type_of_target(y)} target")
         self.estimator_ = clone(self.estimator).fit(X, y, sample_weight=sample_weights(y, self.class_weight))
         self.classes_ = self.estimator_.classes_
+        for fitted in ("n_features_in_", "feature_names_in_"):
+            if hasattr(self.estimator_, fitted):
+                setattr(self, fitted, getattr(self.estimator_, fitted))
         return self
 
     def predict(self, X: Any) -> np.ndarray:
+        check_is_fitted(self)
         return self.estimator_.predict(X)
 
     def predict_proba(self, X: Any) -> np.ndarray:
+        check_is_fitted(self)
         return self.estimator_.predict_proba(X)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        inner = get_tags(self.estimator).input_tags
+        tags.input_tags.sparse, tags.input_tags.allow_nan = inner.sparse, inner.allow_nan
+        return tags
 
 
 def make_model(name: str, random_state: Any = None, **params: Any) -> Any:

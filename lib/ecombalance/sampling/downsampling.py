@@ -19,6 +19,8 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from ecombalance._validation import check_columns
+
 ENGINES = ("pandas", "spark")
 
 
@@ -37,18 +39,23 @@ def _check_fractions(fractions: Mapping[Any, float]) -> dict:
     return dict(fractions)
 
 
-def _check_binary(labels: pd.Series, label_col: str) -> None:
-    values = set(pd.unique(labels.dropna()))
-    if not values <= {0, 1}:
+def _check_click_labels(counts: pd.Series, label_col: str) -> None:
+    """``counts``: rows per value of the label column, missing values included (both engines)."""
+    missing = pd.isna(counts.index)
+    values = set(counts.index[~missing])
+    if not values <= {0, 1}:  # True / False compare equal to 1 / 0: bool labels pass
         raise ValueError(f"column {label_col!r} must hold 0/1 click labels, found {sorted(values, key=str)[:5]}")
-    if labels.isna().any():
-        raise ValueError(f"column {label_col!r} has {int(labels.isna().sum())} missing labels; drop or fill them first")
+    if missing.any():
+        raise ValueError(f"column {label_col!r} has {int(counts[missing].sum())} missing labels; drop or fill them first")
+
+
+def _bernoulli_rows(frame: pd.DataFrame, keep_prob: np.ndarray, seed: int) -> pd.DataFrame:
+    return frame.loc[np.random.default_rng(seed).random(len(frame)) < keep_prob]
 
 
 def label_counts(frame: pd.DataFrame, label_col: str) -> pd.Series:
     """Rows per class, largest first."""
-    if label_col not in frame.columns:
-        raise KeyError(f"label column {label_col!r} not found; the columns are {list(frame.columns)}")
+    check_columns(frame, label_col, "label")
     return frame[label_col].value_counts()
 
 
@@ -57,23 +64,24 @@ def stratified_sample(frame: pd.DataFrame, label_col: str, fractions: Mapping[An
     """Keep each row of class ``c`` with probability ``fractions[c]`` (classes not named: dropped,
     as in Spark's ``sampleBy``)."""
     fractions = _check_fractions(fractions)
-    label_counts(frame, label_col)
+    check_columns(frame, label_col, "label")
     keep_prob = frame[label_col].map(fractions).fillna(0.0).to_numpy(dtype=float)
-    mask = np.random.default_rng(seed).random(len(frame)) < keep_prob
-    return frame.loc[mask]
+    return _bernoulli_rows(frame, keep_prob, seed)
 
 
 def negative_downsample(frame: pd.DataFrame, label_col: str = "clicked", rate: float = 0.1,
                         seed: int = 0, weight_col: str | None = None) -> pd.DataFrame:
-    """Keep every positive (label 1) and each negative with probability ``rate`` (w).
+    """Keep every positive (label 1 or True) and each negative (0 or False) with probability ``rate`` (w).
 
     ``weight_col`` adds importance weights (1 for positives, 1/w for negatives) for models that
     take ``sample_weight`` instead of being recalibrated afterwards.
     """
     rate = _check_rate(rate)
-    label_counts(frame, label_col)  # names the missing column
-    _check_binary(frame[label_col], label_col)
-    sample = stratified_sample(frame, label_col, {1: 1.0, 0: rate}, seed)
+    check_columns(frame, label_col, "label")
+    labels = frame[label_col]
+    _check_click_labels(labels.value_counts(dropna=False), label_col)
+    clicked = (labels == 1).to_numpy(dtype=bool)
+    sample = _bernoulli_rows(frame, np.where(clicked, 1.0, rate), seed)
     if weight_col:
         sample = sample.assign(**{weight_col: np.where(sample[label_col].to_numpy() == 1, 1.0, 1.0 / rate)})
     return sample
@@ -114,21 +122,29 @@ def spark_session(master: str = "local[2]", app_name: str = "ecombalance"):
 
 
 def label_counts_spark(df, label_col: str) -> pd.Series:
-    """Rows per class of a Spark DataFrame, as a pandas Series (largest first)."""
-    if label_col not in df.columns:
-        raise KeyError(f"label column {label_col!r} not found; the columns are {df.columns}")
+    """Rows per class of a Spark DataFrame, as a pandas Series (largest first; missing labels included)."""
+    check_columns(df, label_col, "label")
     rows = df.groupBy(label_col).count().collect()
     return pd.Series({row[label_col]: row["count"] for row in rows}, name="count").sort_values(ascending=False)
 
 
 def stratified_sample_spark(df, label_col: str, fractions: Mapping[Any, float], seed: int = 0):
     """Spark's ``DataFrame.sampleBy``: each row of class ``c`` kept with probability ``fractions[c]``."""
-    return df.sampleBy(label_col, fractions=_check_fractions(fractions), seed=seed)
+    fractions = _check_fractions(fractions)
+    check_columns(df, label_col, "label")
+    return df.sampleBy(label_col, fractions=fractions, seed=seed)
 
 
 def negative_downsample_spark(df, label_col: str = "clicked", rate: float = 0.1, seed: int = 0):
-    """:func:`negative_downsample` on a Spark DataFrame (lazy: nothing runs until an action)."""
-    return stratified_sample_spark(df, label_col, {1: 1.0, 0: _check_rate(rate)}, seed)
+    """:func:`negative_downsample` on a Spark DataFrame, with the same checks.
+
+    Checking the labels (0/1 or boolean, none missing) runs one aggregation over the label column
+    (:func:`label_counts_spark`); the sample itself stays lazy: nothing runs until an action.
+    """
+    rate = _check_rate(rate)
+    _check_click_labels(label_counts_spark(df, label_col), label_col)
+    boolean = df.schema[label_col].dataType.typeName() == "boolean"
+    return stratified_sample_spark(df, label_col, {True: 1.0, False: rate} if boolean else {1: 1.0, 0: rate}, seed)
 
 
 def downsample(data, label_col: str = "clicked", rate: float = 0.1, seed: int = 0, engine: str = "pandas"):

@@ -37,9 +37,12 @@ from imblearn.over_sampling import (
 )
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.under_sampling import EditedNearestNeighbours, RandomUnderSampler, TomekLinks
-from imblearn.utils import check_sampling_strategy
+from imblearn.utils import check_sampling_strategy, check_target_type
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils import _safe_indexing, check_random_state
+from sklearn.utils.validation import check_is_fitted
+
+from ecombalance._validation import check_labels, check_same_length
 
 SAMPLERS = (
     "none",
@@ -255,16 +258,16 @@ class GuardedSampler(BaseEstimator):
         self.name = name
 
     def _check(self, X: Any, y: Any) -> np.ndarray:
-        y_array = np.asarray(y)
-        if y_array.ndim != 1:
-            raise ValueError(f"y must be one label per row (1-D), got shape {y_array.shape}")
-        if len(y_array) != X.shape[0]:
-            raise ValueError(f"X has {X.shape[0]} rows but y has {len(y_array)} labels")
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None")
+        # one label per row; a one-vs-all (label_binarize) target as its class indices, as imbalanced-learn
+        y_array = check_labels(check_target_type(y), "y")
+        check_same_length(X, y_array)
         labels = pd.unique(pd.Series(y_array))
         if len(labels) < 2:
             raise ValueError(
-                f"y holds a single class ({labels[0]!r} x {len(y_array)}): there is nothing to "
-                "balance; check the label column, or the split (stratify it)"
+                f"y holds a single class ({_plain(labels[0])!r} x {len(y_array)}): there is nothing to "
+                "balance in one class; check the label column, or the split (stratify it)"
             )
         name = self.name
         if name is not None and name not in _ANY_FEATURES:
@@ -312,7 +315,11 @@ class GuardedSampler(BaseEstimator):
         y_array = self._check(X, y)
         self.sampler_ = clone(self.sampler)
         self._fit_neighbours(self.sampler_, y_array)
-        return self.sampler_.fit_resample(X, y, **params)
+        resampled = self.sampler_.fit_resample(X, y, **params)
+        for fitted in ("n_features_in_", "feature_names_in_"):
+            if hasattr(self.sampler_, fitted):
+                setattr(self, fitted, getattr(self.sampler_, fitted))
+        return resampled
 
     def fit(self, X: Any, y: Any, **params: Any) -> GuardedSampler:
         """Resample once to fit ``sampler_``; use :meth:`fit_resample`."""
@@ -323,6 +330,17 @@ class GuardedSampler(BaseEstimator):
     def sampling_strategy_(self) -> Any:
         """The fitted sampler's ``sampling_strategy_`` (samples to add / classes to clean)."""
         return self.sampler_.sampling_strategy_
+
+    @property
+    def sample_indices_(self) -> np.ndarray:
+        """The fitted sampler's ``sample_indices_`` (positions of the returned rows), for samplers that
+        only pick or copy rows."""
+        return self.sampler_.sample_indices_
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """The fitted sampler's feature names (a sampler keeps the columns)."""
+        check_is_fitted(self, "sampler_")
+        return self.sampler_.get_feature_names_out(input_features)
 
     def __sklearn_tags__(self):
         return self.sampler.__sklearn_tags__()
@@ -356,7 +374,10 @@ def _check_numeric(X: Any, name: str) -> None:
 
 
 def _has_nan(X: Any) -> bool:
-    data = X.data if sp.issparse(X) else X
+    if sp.issparse(X):  # the stored values; dok and lil keep theirs in dicts and lists
+        data = X.data if X.format in ("csr", "csc", "coo", "bsr") else X.tocsr().data
+    else:
+        data = X
     if isinstance(data, pd.DataFrame):
         return bool(data.isna().to_numpy().any())
     array = np.asarray(data)

@@ -1,0 +1,204 @@
+"""The package layout as rules, checked statically on the source (``ast``; nothing is imported).
+
+- every module belongs to a layer: base (``_validation``, ``_paths``, ``_lazy``, the package ``__init__``),
+  then data < sampling < models < evaluation < plotting < chapters < report;
+- a module imports (at module level or inside a function, absolutely or relatively) only from its own layer
+  or a lower one;
+- no import cycle between modules;
+- no module over 500 lines;
+- each subpackage's ``__all__`` is exactly the public names (functions, classes, UPPER_CASE constants) its
+  modules define, and each name is re-exported from the module that defines it;
+- nothing of the old flat layout (``ecombalance/evaluation.py``, ``resampling.py``, ``cli.py``, ...) remains.
+"""
+
+from __future__ import annotations
+
+import ast
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "lib" / "ecombalance"
+LAYERS = ("base", "data", "sampling", "models", "evaluation", "plotting", "chapters", "report")
+BASE = {"ecombalance", "ecombalance._validation", "ecombalance._paths", "ecombalance._lazy"}
+SUBPACKAGES = ("data", "sampling", "models", "evaluation", "chapters", "report")
+MAX_LINES = 500
+# modules of the flat layout before the split into subpackages (only plotting stayed at the top)
+FLAT_MODULES = (
+    "baselines", "calibration", "cli", "ctr", "datasets", "device", "distributed", "downsampling", "embeddings",
+    "environment", "evaluation", "experiments", "findings", "finetune", "headline", "imbalance", "loaders",
+    "loss_study", "losses", "neural", "params", "paths", "preprocess", "pretrained", "privacy", "report",
+    "resampling", "text_batching", "train",
+)
+
+
+def module_name(path: Path) -> str:
+    parts = ["ecombalance", *path.relative_to(PACKAGE).with_suffix("").parts]
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+@cache
+def modules() -> dict[str, Path]:
+    return {module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
+
+
+@cache
+def tree(module: str) -> ast.Module:
+    return ast.parse(modules()[module].read_text(), filename=str(modules()[module]))
+
+
+def is_package(module: str) -> bool:
+    return modules()[module].name == "__init__.py"
+
+
+def layer(module: str) -> str | None:
+    if module in BASE:
+        return "base"
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[1] in LAYERS else None
+
+
+def public_names(module: str) -> list[str]:
+    """Functions, classes and UPPER_CASE constants defined at the top of ``module``, not starting with _."""
+    names = []
+    for node in tree(module).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.append(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names += [t.id for t in targets if isinstance(t, ast.Name) and t.id.isupper()]
+    return [n for n in names if not n.startswith("_")]
+
+
+@cache
+def exports(package: str) -> dict[str, list[str]]:
+    """``{submodule: [names]}`` given to ``ecombalance._lazy.attach`` in ``package``'s ``__init__``."""
+    for node in ast.walk(tree(package)):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "attach":
+            return ast.literal_eval(node.args[1])
+    return {}
+
+
+def resolve(base: str, name: str) -> str:
+    """The module that ``from base import name`` reads ``name`` from."""
+    if f"{base}.{name}" in modules():
+        return f"{base}.{name}"
+    if base in modules() and is_package(base):
+        for submodule, names in exports(base).items():
+            if name in names:
+                return f"{base}.{submodule}"
+    return base
+
+
+def imports(module: str) -> list[tuple[str, int]]:
+    """Package modules that ``module`` imports anywhere in its body, with the line of each import.
+
+    A subpackage imported whole (``from ecombalance import evaluation``) counts as an import of the modules
+    behind the names used from it (``evaluation.make_folds`` -> ``ecombalance.evaluation.folds``) as well.
+    """
+    package = module if is_package(module) else module.rpartition(".")[0]
+    found, bound = [], {}
+    for node in ast.walk(tree(module)):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                found.append((alias.name, node.lineno))
+                if alias.asname:
+                    bound[alias.asname] = alias.name
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                anchor = package.split(".")
+                base = ".".join(anchor[: len(anchor) - node.level + 1] + ([node.module] if node.module else []))
+            else:
+                base = node.module
+            for alias in node.names:
+                found.append((resolve(base, alias.name), node.lineno))
+                bound[alias.asname or alias.name] = found[-1][0]
+    for node in ast.walk(tree(module)):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            target = bound.get(node.value.id)
+            if target in modules() and is_package(target):
+                found.append((resolve(target, node.attr), node.lineno))
+    return sorted({(t, line) for t, line in found if t.split(".")[0] == "ecombalance"}, key=lambda x: x[1])
+
+
+def test_the_package_has_the_expected_subpackages():
+    assert set(LAYERS) <= {layer(m) for m in modules()}, "a layer has no module"
+    assert {f"ecombalance.{p}" for p in SUBPACKAGES} <= {m for m in modules() if is_package(m)}
+
+
+def test_every_module_belongs_to_a_layer():
+    strays = [f"{m} ({modules()[m].relative_to(PACKAGE.parent)})" for m in modules() if layer(m) is None]
+    assert not strays, f"modules in no layer (put them in a subpackage or in base): {strays}"
+
+
+def test_modules_import_only_from_their_layer_or_below():
+    broken = []
+    for module in modules():
+        own = LAYERS.index(layer(module) or "base")
+        for target, line in imports(module):
+            target_layer = layer(target)
+            if target_layer is None:
+                broken.append(f"{module} (line {line}) imports {target}, which is not a module of the package")
+            elif LAYERS.index(target_layer) > own:
+                broken.append(f"{module} (layer {layer(module)}, line {line}) imports {target} "
+                              f"from the higher layer {target_layer}")
+    assert not broken, "layer rule broken:\n" + "\n".join(broken)
+
+
+def test_no_import_cycles():
+    graph = {m: sorted({t for t, _ in imports(m) if t in modules() and t != m}) for m in modules()}
+    cycles, state = [], {}
+
+    def visit(node: str, path: list[str]) -> None:  # depth-first search; a grey node on the path closes a cycle
+        state[node] = "grey"
+        for nxt in graph[node]:
+            if state.get(nxt) == "grey":
+                cycles.append(" -> ".join(path[path.index(nxt):] + [node, nxt]))
+            elif nxt not in state:
+                visit(nxt, path + [node])
+        state[node] = "black"
+
+    for module in graph:
+        if module not in state:
+            visit(module, [])
+    assert not cycles, "import cycles:\n" + "\n".join(cycles)
+
+
+def test_no_module_over_500_lines():
+    long = {m: len(p.read_text().splitlines()) for m, p in modules().items()}
+    long = {m: n for m, n in long.items() if n > MAX_LINES}
+    assert not long, "modules over 500 lines (split them by concept): " + ", ".join(
+        f"{m} has {n}" for m, n in sorted(long.items()))
+
+
+@pytest.mark.parametrize("subpackage", SUBPACKAGES)
+def test_subpackage_all_is_the_public_names_of_its_modules(subpackage):
+    package = f"ecombalance.{subpackage}"
+    defined = {
+        name: module for module in modules()
+        if module.startswith(package + ".") and not is_package(module)
+        for name in public_names(module)
+    }
+    listed = {name: f"{package}.{sub}" for sub, names in exports(package).items() for name in names}
+    problems = [f"{defined[n]}.{n} is public but not in {package}.__all__" for n in sorted(set(defined) - set(listed))]
+    problems += [f"{package}.__all__ lists {n}, which no module of {package} defines"
+                 for n in sorted(set(listed) - set(defined))]
+    problems += [f"{package}.__all__ takes {n} from {listed[n]}, but it is defined in {defined[n]}"
+                 for n in sorted(set(listed) & set(defined)) if listed[n] != defined[n]]
+    assert not problems, "\n".join(problems) + "\n(regenerate the __init__ export lists)"
+
+
+def test_names_are_unique_within_a_subpackage():
+    for subpackage in SUBPACKAGES:
+        package = f"ecombalance.{subpackage}"
+        seen: dict[str, str] = {}
+        for module in sorted(m for m in modules() if m.startswith(package + ".") and not is_package(m)):
+            for name in public_names(module):
+                assert name not in seen, f"{name} is defined in both {seen[name]} and {module}: rename one"
+                seen[name] = module
+
+
+def test_no_module_of_the_flat_layout_remains():
+    left = [f"ecombalance/{name}.py" for name in FLAT_MODULES if (PACKAGE / f"{name}.py").exists()]
+    assert not left, f"modules of the old flat layout remain (move them into their subpackage): {left}"
