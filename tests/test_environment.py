@@ -26,7 +26,20 @@ def test_hardware_reports_torch_threads(threads):
     finally:
         torch.set_num_threads(before)
     assert hw["torch_threads"] == threads  # the value set here, not a second reading of the same call
-    assert hw["cuda_available"] == torch.cuda.is_available()
+
+
+@pytest.mark.parametrize("gpus", [0, 2])
+def test_hardware_reports_the_cuda_devices_torch_sees(monkeypatch, gpus):
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: gpus > 0)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: gpus)
+    monkeypatch.setattr(torch.cuda, "get_device_name", lambda i: f"GPU {i}")
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda: True)
+    hw = environment.hardware()
+    assert hw["cuda_available"] is (gpus > 0)
+    assert hw["cuda_devices"] == [f"GPU {i}" for i in range(gpus)]
+    assert hw["bf16_supported"] is (gpus > 0)  # only asked of a CUDA device
 
 
 def test_default_model_loads_offline(monkeypatch):
