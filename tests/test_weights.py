@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-import torch
+import pandas as pd
 from imblearn.under_sampling import RandomUnderSampler
 from scipy.special import logsumexp, softmax
 from scipy.stats import norm
@@ -86,8 +86,11 @@ def test_class_and_sample_weights_from_labels():
 def test_class_priors_and_count_checks():
     np.testing.assert_allclose(weights.class_priors(COUNTS), COUNTS / 600)
     np.testing.assert_allclose(weights.class_priors({"b": 1, "a": 3}, classes=["a", "b"]), [0.75, 0.25])
-    counts = weights.check_class_counts(torch.tensor([3, 1]))  # array-likes such as a CPU tensor
+    series = pd.Series([3, 1], index=["a", "b"])
+    counts = weights.check_class_counts(series)
     assert counts.dtype == np.float64 and counts.tolist() == [3.0, 1.0]
+    counts[0] = 7  # a copy: the caller's values stay as they were
+    assert series.tolist() == [3, 1]
     with pytest.raises(ValueError, match="class_counts is required"):
         weights.check_class_counts(None)
     with pytest.raises(TypeError, match="class_counts must be a sequence of numbers"):

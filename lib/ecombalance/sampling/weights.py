@@ -35,8 +35,8 @@ def check_class_counts(class_counts: Any, n_classes: int | None = None, *, name:
     Parameters
     ----------
     class_counts : sequence of numbers, or mapping {class: value}
-        One value per class; a mapping is read in the order of ``classes``. Array-likes such as a CPU
-        torch tensor work too.
+        One value per class (any array-like, e.g. a pandas Series); a mapping is read in the order of
+        ``classes``.
     n_classes : int, optional
         Required length (the number of ``columns`` of the model's output).
     name, columns : str
