@@ -1,8 +1,8 @@
 """Class weights, priors and prior shift (sampling.weights) against scikit-learn, hand formulas and Bayes' rule."""
 
 import numpy as np
-import pytest
 import pandas as pd
+import pytest
 from imblearn.under_sampling import RandomUnderSampler
 from scipy.special import logsumexp, softmax
 from scipy.stats import norm
