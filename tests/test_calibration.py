@@ -1,14 +1,10 @@
 import numpy as np
 import pytest
-from imblearn.under_sampling import RandomUnderSampler
-from scipy.stats import norm
 from sklearn.calibration import calibration_curve
 from sklearn.exceptions import NotFittedError
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss
 
 from ecombalance.evaluation import calibration
-from ecombalance.sampling import weights
 
 # --- recalibrate (He et al. 2014) --------------------------------------------------------------------------
 
@@ -57,56 +53,6 @@ def test_recalibrate_rejects_rates_outside_zero_one(w):
 def test_recalibrate_rejects_bad_probabilities(p, message):
     with pytest.raises(ValueError, match=message):
         calibration.recalibrate(p, 0.5)
-
-
-# --- prior_correct (Saerens et al. 2002) -------------------------------------------------------------------
-
-MEANS = np.array([0.0, 1.5, 3.0])
-TRUE_PRIORS = np.array([400, 150, 50]) / 600
-
-
-def _bayes_posterior(x, priors):
-    joint = priors * norm.pdf(x[:, None], loc=MEANS, scale=1.0)
-    return joint / joint.sum(axis=1, keepdims=True)
-
-
-def test_prior_correct_maps_the_balanced_posterior_to_the_true_one_exactly():
-    x = np.linspace(-3, 6, 50)
-    balanced = _bayes_posterior(x, np.full(3, 1 / 3))
-    corrected = weights.prior_correct(balanced, np.full(3, 1 / 3), TRUE_PRIORS)
-    np.testing.assert_allclose(corrected, _bayes_posterior(x, TRUE_PRIORS), atol=1e-12)
-
-
-def test_prior_correct_repairs_a_model_trained_on_under_sampled_data():
-    rng = np.random.default_rng(1)
-    n = 30_000
-    y = rng.choice(3, size=n, p=TRUE_PRIORS)
-    x = rng.normal(MEANS[y], 1.0)[:, None]
-    x_bal, y_bal = RandomUnderSampler(random_state=0).fit_resample(x, y)
-    model = LogisticRegression(C=1e4, max_iter=1000).fit(x_bal, y_bal)  # well specified: equal variances
-    grid = np.linspace(-1.5, 4.5, 40)
-    learnt = model.predict_proba(grid[:, None])
-    train_counts = dict(zip(*np.unique(y_bal, return_counts=True)))
-    corrected = weights.prior_correct(learnt, train_counts, dict(enumerate(TRUE_PRIORS)), classes=[0, 1, 2])
-    truth = _bayes_posterior(grid, TRUE_PRIORS)
-    assert np.abs(corrected - truth).max() < 0.03
-    assert np.abs(learnt - truth).max() > 0.2  # the uncorrected model is clearly off
-
-
-@pytest.mark.parametrize(
-    "proba, train, true, message",
-    [
-        ([[0.5, 0.6]], [0.5, 0.5], [0.9, 0.1], "must sum to 1"),
-        ([[0.5, 0.5]], [0.5, 0.5, 0.0], [0.9, 0.1], "one value per class"),
-        ([[0.5, 0.5]], [0.5, -0.5], [0.9, 0.1], "must be positive"),
-        ([[0.5, 0.5]], {"a": 1, "b": 1}, [0.9, 0.1], "pass classes="),
-        ([[np.nan, 0.5]], [0.5, 0.5], [0.9, 0.1], "contains NaN"),
-        ([0.5, 0.5], [0.5, 0.5], [0.9, 0.1], "use recalibrate"),
-    ],
-)
-def test_prior_correct_rejects_bad_input(proba, train, true, message):
-    with pytest.raises(ValueError, match=message):
-        weights.prior_correct(proba, train, true)
 
 
 # --- temperature scaling (Guo et al. 2017) -----------------------------------------------------------------

@@ -59,3 +59,27 @@ def test_seed_everything_repeats():
     assert all(torch.equal(a, b) for a, b in zip(first, second))
     with pytest.raises(TypeError, match="seed must be an int"):
         dev.seed_everything("3")
+
+
+def test_torch_threads_sets_the_count_inside_and_restores_it_after():
+    before = torch.get_num_threads()
+    wanted = 1 if before != 1 else 2
+    with dev.torch_threads(wanted) as used:
+        assert used == wanted and torch.get_num_threads() == wanted
+    assert torch.get_num_threads() == before
+    with pytest.raises(RuntimeError, match="boom"):
+        with dev.torch_threads(wanted):
+            assert torch.get_num_threads() == wanted
+            raise RuntimeError("boom")
+    assert torch.get_num_threads() == before  # restored after an exception too
+
+
+def test_torch_threads_defaults_to_every_core(monkeypatch):
+    monkeypatch.setattr(dev.os, "cpu_count", lambda: 3)
+    for threads in (None, -1):
+        with dev.torch_threads(threads) as used:
+            assert used == 3 and torch.get_num_threads() == 3
+    for bad in (0, 2.5, "2", True):
+        with pytest.raises(ValueError, match="threads must be a positive int, -1"):
+            with dev.torch_threads(bad):
+                pass

@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 import torch
 from scipy.special import logsumexp
-from sklearn.utils.class_weight import compute_class_weight
 
 from ecombalance.models import losses as L
+from ecombalance.models import seed_losses
+from ecombalance.sampling import weights
 
 COUNTS = np.array([400, 150, 50])
 N, C = 12, 3
@@ -43,38 +44,13 @@ def reduce(per_sample, reduction):
     return {"mean": per_sample.mean(), "sum": per_sample.sum(), "none": per_sample}[reduction]
 
 
-# ---------------------------------------------------------------- weights
-def test_balanced_weights_match_sklearn():
-    y = np.repeat(np.arange(3), COUNTS)
-    expected = compute_class_weight("balanced", classes=np.arange(3), y=y)
-    np.testing.assert_allclose(L.class_weights(COUNTS, "balanced").numpy(), expected)
-    assert (COUNTS * L.class_weights(COUNTS, "balanced").numpy()).sum() == pytest.approx(COUNTS.sum())
-
-
-def test_sqrt_and_effective_weights_sum_to_c():
-    sqrt = L.class_weights(COUNTS, "sqrt").numpy()
-    np.testing.assert_allclose(sqrt, 3 / np.sqrt(COUNTS) / (1 / np.sqrt(COUNTS)).sum())
-    assert sqrt.sum() == pytest.approx(3)
-    for beta in (0.9, 0.99, 0.999):
-        eff = L.class_weights(COUNTS, "effective", beta).numpy()
-        np.testing.assert_allclose(eff, np_effective_weights(COUNTS, beta), rtol=1e-12)
-        assert eff.sum() == pytest.approx(3)
-    np.testing.assert_array_equal(L.class_weights(COUNTS, "effective", 0.0).numpy(), np.ones(3))
-
-
-def test_effective_weights_tend_to_inverse_frequency():
-    eff = L.class_weights(COUNTS, "effective", 1 - 1e-9).numpy()
-    inverse = (1 / COUNTS) / (1 / COUNTS).sum() * 3
-    np.testing.assert_allclose(eff, inverse, rtol=1e-5)
-
-
 # ---------------------------------------------------------------- each loss against numpy
 @pytest.mark.parametrize("reduction", L.REDUCTIONS)
 def test_cross_entropy_and_weighted(batch, reduction):
     z, y = batch
     got = L.make_loss("ce", reduction=reduction)(*_t(z, y)).numpy()
     np.testing.assert_allclose(got, reduce(np_nll(z, y), reduction), rtol=1e-12)
-    for weighting in L.WEIGHTINGS:
+    for weighting in weights.WEIGHTINGS:
         w = {"balanced": COUNTS.sum() / (3 * COUNTS), "sqrt": 3 * COUNTS ** -0.5 / (COUNTS ** -0.5).sum(),
              "effective": np_effective_weights(COUNTS, 0.999)}[weighting]
         per = w[y] * np_nll(z, y)
@@ -166,7 +142,7 @@ def test_seed_document_losses_both_readings(batch):
     prior = COUNTS / COUNTS.sum()
     logp = np_log_softmax(z)
     pbar = np.exp(logp).mean(axis=0)
-    got = L.seed_document_losses(torch.tensor(z), COUNTS, alpha, beta)
+    got = seed_losses.seed_document_losses(torch.tensor(z), COUNTS, alpha, beta)
     assert got.cross_entropy_as_written.item() == pytest.approx(-(logp * prior).sum(axis=1).mean())
     assert got.cross_entropy_predicted.item() == pytest.approx(-(np.exp(logp) * logp).sum(axis=1).mean())
     const = alpha * (prior * np.log(prior)).sum() - beta * np.log((prior * prior).sum())
@@ -178,7 +154,7 @@ def test_seed_document_losses_both_readings(batch):
 def test_seed_balanced_as_written_is_constant_predicted_reading_is_not():
     rng = np.random.default_rng(1)
     outputs = [torch.tensor(rng.normal(scale=s, size=(20, 3)), requires_grad=True) for s in (0.1, 1.0, 5.0)]
-    readings = [L.seed_document_losses(z, COUNTS) for z in outputs]
+    readings = [seed_losses.seed_document_losses(z, COUNTS) for z in outputs]
     written = [r.balanced_as_written.item() for r in readings]
     predicted = [r.balanced_predicted.item() for r in readings]
     assert max(written) - min(written) == 0.0
@@ -217,26 +193,14 @@ def test_identities(batch):
                           L.cross_entropy(z, y, reduction="sum"), rtol=1e-12)
 
 
-def test_posthoc_adjustment_and_prior_shift():
+def test_posthoc_adjustment():
     rng = np.random.default_rng(2)
     z = rng.normal(size=(6, 3))
     prior = COUNTS / COUNTS.sum()
     np.testing.assert_allclose(L.posthoc_logit_adjust(z, COUNTS, tau=0.5), z - 0.5 * np.log(prior))
     assert isinstance(L.posthoc_logit_adjust(torch.tensor(z), prior), torch.Tensor)
-    # logits: shift by log target/train priors; uniform target = post-hoc adjustment with tau=1
-    np.testing.assert_allclose(L.adjust_for_prior_shift(z, COUNTS, "uniform"), z - np.log(prior) + np.log(1 / 3))
-    proba = np.exp(np_log_softmax(z))
-    target = np.array([0.2, 0.3, 0.5])
-    expected = proba * target / prior
-    expected /= expected.sum(axis=1, keepdims=True)
-    np.testing.assert_allclose(L.adjust_for_prior_shift(proba, prior, target), expected, rtol=1e-10)
-    np.testing.assert_allclose(L.adjust_for_prior_shift(proba, prior, prior), proba, rtol=1e-10)
-    with pytest.raises(ValueError, match="kind must be 'auto', 'logits' or 'proba'"):
-        L.adjust_for_prior_shift(z, prior, kind="scores")
-    with pytest.raises(ValueError, match="target_priors must be priors, counts or 'uniform'"):
-        L.adjust_for_prior_shift(z, prior, "balanced")
-    with pytest.raises(ValueError, match="class_counts has 2 entries but logits have 3 classes"):
-        L.adjust_for_prior_shift(z, [1, 2])
+    # tau=1 is the prior shift to uniform priors, up to the constant log(1/C)
+    np.testing.assert_allclose(L.posthoc_logit_adjust(z, COUNTS), weights.prior_shift(z, COUNTS) - np.log(1 / 3))
     with pytest.raises(ValueError, match=r"logits must be 2-D \(N, C\)"):
         L.posthoc_logit_adjust(z[0], prior)
 

@@ -21,8 +21,10 @@ from tqdm.auto import tqdm
 from ecombalance.evaluation.experiment import aligned_proba
 from ecombalance.evaluation.folds import make_folds, take_rows
 from ecombalance.evaluation.metrics import scores
-from ecombalance.models import features, losses
-from ecombalance.models.neural import TorchMLPClassifier, torch_threads
+from ecombalance.models import features, losses, seed_losses
+from ecombalance.models.device import torch_threads
+from ecombalance.models.neural import TorchMLPClassifier
+from ecombalance.sampling import weights
 
 
 def _counts(class_counts: Mapping | Sequence) -> pd.Series:
@@ -38,9 +40,9 @@ def weights_table(class_counts: Mapping | Sequence, beta: float = 0.999, max_mar
     return pd.DataFrame({
         "count": n.astype(int),
         "prior": n / n.sum(),
-        "w balanced": losses.class_weights(n, "balanced").numpy(),
-        "w sqrt": losses.class_weights(n, "sqrt").numpy(),
-        f"w effective (beta={beta})": losses.class_weights(n, "effective", beta).numpy(),
+        "w balanced": weights.weights_from_counts(n, "balanced"),
+        "w sqrt": weights.weights_from_counts(n, "sqrt"),
+        f"w effective (beta={beta})": weights.weights_from_counts(n, "effective", beta),
         "tau*log prior (tau=1)": np.log(n / n.sum()),
         "LDAM margin": losses.ldam_margins(n, max_margin).numpy(),
     }, index=counts.index)
@@ -65,7 +67,7 @@ def seed_formula_scenarios(class_counts: Sequence[int], alpha: float = 1.0, beta
     """The design document's §4.2 formulas evaluated on several models of the same labelled data.
 
     The labels follow ``class_counts``; each scenario is a model output on them. Columns: the correct
-    cross-entropy (with labels) and :func:`ecombalance.models.losses.seed_document_losses` under both readings.
+    cross-entropy (with labels) and :func:`ecombalance.models.seed_losses.seed_document_losses` under both readings.
     """
     counts = np.asarray(class_counts, dtype=int)
     y = np.repeat(np.arange(len(counts)), counts)
@@ -83,7 +85,7 @@ def seed_formula_scenarios(class_counts: Sequence[int], alpha: float = 1.0, beta
     targets = torch.tensor(y)
     for name, logits in scenarios.items():
         z = torch.tensor(logits)
-        doc = losses.seed_document_losses(z, counts, alpha, beta)
+        doc = seed_losses.seed_document_losses(z, counts, alpha, beta)
         rows[name] = {
             "correct CE (labels)": losses.cross_entropy(z, targets).item(),
             "doc CE, p = class distribution": doc.cross_entropy_as_written.item(),
@@ -212,7 +214,7 @@ def compare_losses(tbl, loss_names: Sequence[str], *, gamma: float = 2.0, beta: 
     shuffled with ``seed``, grouped by ``tbl.groups`` when the table has a group column: no query on
     both sides). With ``posthoc`` and ``"ce"``
     among the losses, the row ``"ce + post-hoc"`` is the CE model moved to uniform priors by
-    :func:`ecombalance.models.losses.adjust_for_prior_shift`, with the priors of each training fold.
+    :func:`ecombalance.sampling.weights.prior_shift`, with the priors of each training fold.
     """
     unknown = [name for name in loss_names if name not in losses.LOSSES]
     if unknown or not loss_names:
@@ -244,7 +246,7 @@ def compare_losses(tbl, loss_names: Sequence[str], *, gamma: float = 2.0, beta: 
                          "fit_seconds": seconds})
             if name == "ce" and "ce + post-hoc" in proba:
                 train_counts = np.array([(y[train] == c).sum() for c in classes]) + 1e-12  # + absent classes
-                shifted = losses.adjust_for_prior_shift(fold_proba, train_counts, "uniform", kind="proba")
+                shifted = weights.prior_shift(fold_proba, train_counts, "uniform", kind="proba")
                 proba["ce + post-hoc"][test] = shifted
                 rows.append({"loss": "ce + post-hoc", "fold": k, **_fold_metrics(y[test], shifted, classes),
                              "fit_seconds": 0.0})

@@ -5,15 +5,19 @@ fusion, models by name and the leakage-safe pipeline, devices and distributed tr
 from ecombalance._lazy import attach
 
 __getattr__, __dir__, __all__ = attach(__name__, {
-    "device": ["resolve_device", "autocast_dtype", "autocast", "cpu_threads", "seed_everything"],
+    "checkpoint": ["STATE_FILE", "TRAINING_FILE", "flatten_optimizer", "unflatten_optimizer", "save_checkpoint", "read_state", "restore_training"],
+    "device": ["resolve_device", "autocast_dtype", "autocast", "torch_threads", "seed_everything"],
     "distributed": ["DistributedContext", "context", "init", "shutdown", "shard", "wrap", "DistributedClassBalancedSampler", "no_sync", "barrier", "weights_digest"],
     "embeddings": ["mean_pool", "embed_texts", "SentenceEmbedder", "embedding_classifier"],
     "features": ["SkewedLog1p", "as_text", "as_object", "TEXT_ENCODERS", "make_preprocessor"],
-    "finetune": ["BALANCING", "tokenize_texts", "class_balanced_sampler", "balanced_class_weights", "resolve_loss", "TextClassifierFineTuner", "quantize_dynamic", "model_size_mb", "compare_quantized", "scores"],
-    "losses": ["LOSSES", "REDUCTIONS", "WEIGHTINGS", "as_class_counts", "class_weights", "cross_entropy", "weighted_cross_entropy", "focal_loss", "class_balanced_loss", "logit_adjusted_loss", "balanced_softmax_loss", "ldam_margins", "ldam_loss", "drw_class_weights", "SeedDocumentLosses", "seed_balanced_regulariser", "seed_document_losses", "seed_balanced_loss", "posthoc_logit_adjust", "adjust_for_prior_shift", "init_bias_with_log_prior", "CrossEntropyLoss", "WeightedCrossEntropyLoss", "FocalLoss", "ClassBalancedLoss", "LogitAdjustedLoss", "BalancedSoftmaxLoss", "LDAMLoss", "SeedBalancedLoss", "loss_parameters", "select_params", "make_loss"],
-    "neural": ["INIT_BIAS", "torch_threads", "CosineLinear", "TorchMLPClassifier"],
+    "finetune": ["BALANCING", "tokenize_texts", "class_balanced_sampler", "resolve_loss", "TextClassifierFineTuner"],
+    "finetune_run": ["adamw", "FineTuningRun"],
+    "losses": ["LOSSES", "REDUCTIONS", "as_class_counts", "cross_entropy", "weighted_cross_entropy", "focal_loss", "class_balanced_loss", "logit_adjusted_loss", "balanced_softmax_loss", "ldam_margins", "ldam_loss", "drw_class_weights", "seed_balanced_regulariser", "seed_balanced_loss", "posthoc_logit_adjust", "init_bias_with_log_prior", "CrossEntropyLoss", "WeightedCrossEntropyLoss", "FocalLoss", "ClassBalancedLoss", "LogitAdjustedLoss", "BalancedSoftmaxLoss", "LDAMLoss", "SeedBalancedLoss", "loss_parameters", "select_params", "make_loss"],
+    "neural": ["INIT_BIAS", "CosineLinear", "TorchMLPClassifier"],
     "pipelines": ["MODELS", "ClassWeightedClassifier", "make_model", "pipeline"],
     "pretrained": ["DEFAULT_MODEL", "TINY_RANDOM", "ModelNotAvailableError", "resolve_model", "quiet_transformers", "load_encoder", "tiny_random_model"],
+    "quantization": ["quantize_dynamic", "model_size_mb"],
+    "seed_losses": ["SeedDocumentLosses", "seed_document_losses"],
     "text_batching": ["Tokenized", "as_text_inputs", "text_key", "tokenize", "length_bucketed_batches", "collate", "to_device"],
     "train": ["main"],
 })

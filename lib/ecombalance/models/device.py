@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import random
+from collections.abc import Iterator
 
 import numpy as np
 import torch
@@ -55,11 +56,26 @@ def autocast(device: torch.device, dtype: torch.dtype | None):
     return torch.autocast(device_type=device.type, dtype=dtype)
 
 
-def cpu_threads(threads: int | None = None) -> int:
-    """Set torch's intra-op threads (default: all cores) and return the number used."""
-    threads = threads or os.cpu_count() or 1
-    torch.set_num_threads(threads)
-    return threads
+@contextlib.contextmanager
+def torch_threads(threads: int | None = None) -> Iterator[int]:
+    """Run a block with ``threads`` torch intra-op CPU threads, then restore the previous count (also
+    when the block raises). ``None`` or a negative number use every core (``os.cpu_count()``).
+
+    torch's thread count is global to the process; setting it only inside the block keeps one
+    estimator's choice from changing the speed of everything that runs after it. Yields the count used.
+    """
+    if threads is None:
+        threads = -1
+    if not isinstance(threads, (int, np.integer)) or isinstance(threads, bool) or threads == 0:
+        raise ValueError(f"threads must be a positive int, -1 (every core) or None, got {threads!r}")
+    if threads < 0:
+        threads = os.cpu_count() or 1
+    before = torch.get_num_threads()
+    torch.set_num_threads(int(threads))
+    try:
+        yield int(threads)
+    finally:
+        torch.set_num_threads(before)
 
 
 def seed_everything(seed: int) -> None:

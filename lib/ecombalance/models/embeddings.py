@@ -12,6 +12,7 @@ between the embedder and the classifier, so it only ever sees training folds.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Sequence
 
@@ -21,7 +22,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from ecombalance import _paths as paths
 from ecombalance.models import pretrained
-from ecombalance.models.device import autocast, autocast_dtype, cpu_threads, resolve_device
+from ecombalance.models.device import autocast, autocast_dtype, resolve_device, torch_threads
 from ecombalance.models.text_batching import (
     as_text_inputs,
     collate,
@@ -84,8 +85,6 @@ def embed_texts(
     tokenizer, model = _load_encoder(path)
     dev = resolve_device(device)
     dtype = autocast_dtype(dev, precision)
-    if dev.type == "cpu":
-        cpu_threads()
     model.to(dev)
     tokens = tokenize(tokenizer, first, second, max_length=max_length)
     out = np.empty((len(tokens), model.config.hidden_size), dtype=np.float32)
@@ -93,7 +92,9 @@ def embed_texts(
     from tqdm import tqdm
 
     pooled = []
-    with torch.inference_mode():
+    # on the CPU every core encodes; the process's thread count is restored afterwards
+    threads = torch_threads() if dev.type == "cpu" else contextlib.nullcontext()
+    with threads, torch.inference_mode():
         for batch in tqdm(batches, desc="embedding", unit="batch", disable=not progress, leave=False):
             inputs = to_device(collate(tokens, batch), dev)
             with autocast(dev, dtype):

@@ -8,8 +8,10 @@ texts, never by fine-tuning on the minority class alone (that overwrites what th
 the other classes: the design document's §3.2 step 3 gets this wrong).
 
 Optimisation is AdamW with linear warm-up and decay (Devlin et al. 2019; Loshchilov & Hutter 2019),
-gradient accumulation, early stopping on validation macro-F1, and safetensors checkpoints that resume
-with optimizer, scheduler, step and RNG state. The same code runs on CUDA (bf16 autocast) and the CPU.
+gradient accumulation, early stopping on validation macro-F1 (the loop:
+:mod:`ecombalance.models.finetune_run`), and safetensors checkpoints that resume with optimizer, scheduler,
+step and RNG state (:mod:`ecombalance.models.checkpoint`). The same code runs on CUDA (bf16 autocast) and
+the CPU.
 
 Speed comes from the input side (:mod:`ecombalance.models.text_batching`): texts are tokenised once,
 batches are drawn from length buckets and padded only to their own longest text, and the loss is
@@ -18,27 +20,24 @@ accumulated on the device and read (a host sync) only every ``log_every`` optimi
 
 from __future__ import annotations
 
+import contextlib
 import copy
-import io
-import json
-import math
-import time
-import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import torch
-from safetensors.torch import load_file, save_file
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.metrics import f1_score
 from sklearn.preprocessing import LabelEncoder
 from torch.utils.data import WeightedRandomSampler
 
-from ecombalance.models import distributed, pretrained
-from ecombalance.models.device import autocast, autocast_dtype, cpu_threads, resolve_device, seed_everything
-from ecombalance.models.embeddings import SentenceEmbedder, embed_texts, embedding_classifier  # noqa: F401  (re-exported)
+from ecombalance.models import checkpoint, distributed, pretrained
+from ecombalance.models.device import autocast, autocast_dtype, resolve_device, seed_everything, torch_threads
+from ecombalance.models.finetune_run import FineTuningRun
+from ecombalance.models.losses import make_loss
 from ecombalance.models.pretrained import quiet_transformers
+from ecombalance.models.quantization import quantize_dynamic
 from ecombalance.models.text_batching import (
     as_text_inputs,
     collate,
@@ -47,10 +46,9 @@ from ecombalance.models.text_batching import (
     to_device,
     tokenize,
 )
+from ecombalance.sampling.weights import weights_from_counts
 
 BALANCING = ("none", "sampler", "class_weight", "oversample")
-_STATE_FILE = "ecombalance_finetune.json"
-_TRAINING_FILE = "training_state.safetensors"
 
 
 def tokenize_texts(tokenizer, first, second=None, max_length=64):
@@ -72,19 +70,11 @@ def class_balanced_sampler(y, num_samples: int | None = None, seed: int = 0) -> 
     return WeightedRandomSampler(weights, num_samples or len(y), replacement=True, generator=generator)
 
 
-def balanced_class_weights(class_counts) -> np.ndarray:
-    """scikit-learn's "balanced" weights :math:`w_c = N / (C N_c)` (float32; 0 for an absent class)."""
-    counts = np.asarray(class_counts, dtype=np.float64)
-    with np.errstate(divide="ignore"):
-        weights = np.where(counts > 0, counts.sum() / (len(counts) * counts), 0.0)
-    return weights.astype(np.float32)
-
-
 def resolve_loss(loss, class_counts, class_weight=None, **params):
     """The training loss as a callable ``loss(logits, targets)``.
 
-    ``None`` / ``"ce"`` is cross-entropy (with ``class_weight`` if given); a name is built by
-    ``ecombalance.models.losses.make_loss(name, class_counts, **params)``; a callable is used as it is.
+    ``None`` / ``"ce"`` is cross-entropy (with per-class ``class_weight`` if given); a name is built by
+    :func:`ecombalance.models.losses.make_loss` ``(name, class_counts, **params)``; a callable is used as it is.
     """
     if loss is None or loss in ("ce", "cross_entropy"):
         weight = None if class_weight is None else torch.as_tensor(class_weight, dtype=torch.float32)
@@ -97,38 +87,8 @@ def resolve_loss(loss, class_counts, class_weight=None, **params):
     if callable(loss):
         return loss
     if isinstance(loss, str):
-        try:
-            from ecombalance.models.losses import make_loss
-        except ImportError as exc:
-            raise ValueError(
-                f"loss={loss!r} needs ecombalance.models.losses, which this checkout does not have; pass a callable "
-                "loss(logits, targets) or loss=None for cross-entropy"
-            ) from exc
         return make_loss(loss, np.asarray(class_counts), **params)
     raise TypeError(f"loss must be None, a loss name or a callable loss(logits, targets), got {type(loss).__name__}")
-
-
-def _flatten_optimizer(state: dict) -> tuple[dict[str, torch.Tensor], dict]:
-    tensors, meta = {}, {"param_groups": state["param_groups"], "scalars": {}}
-    for pid, slots in state["state"].items():
-        for name, value in slots.items():
-            if torch.is_tensor(value):
-                tensors[f"optimizer.{pid}.{name}"] = value.detach().cpu().contiguous()
-            else:
-                meta["scalars"][f"{pid}.{name}"] = value
-    return tensors, meta
-
-
-def _unflatten_optimizer(tensors: dict[str, torch.Tensor], meta: dict) -> dict:
-    state: dict[int, dict] = {}
-    for key, value in tensors.items():
-        if key.startswith("optimizer."):
-            _, pid, name = key.split(".", 2)
-            state.setdefault(int(pid), {})[name] = value
-    for key, value in meta["scalars"].items():
-        pid, name = key.split(".", 1)
-        state.setdefault(int(pid), {})[name] = value
-    return {"state": state, "param_groups": meta["param_groups"]}
 
 
 class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
@@ -141,7 +101,8 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
         ``"tiny-random"`` is a 2-layer random BERT for tests and smoke runs.
     epochs : int
     batch_size : int
-        Samples per forward pass; the optimizer step sees ``batch_size * grad_accumulation``.
+        Samples per forward pass (one micro-batch). With ``grad_accumulation`` = k, every optimizer
+        step sums the gradients of k micro-batches, i.e. sees ``batch_size * k`` samples.
     learning_rate, weight_decay : float
         AdamW settings (no decay on biases and LayerNorm weights).
     warmup_ratio : float
@@ -153,12 +114,15 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
         (0 trains only the head).
     balancing : {"none", "sampler", "class_weight", "oversample"}
         "sampler": batches drawn with class-balanced probabilities (:func:`class_balanced_sampler`);
-        "class_weight": cross-entropy weighted by :math:`N/(C N_c)`; "oversample": imbalanced-learn's
+        "class_weight": cross-entropy weighted by :math:`N/(C N_c)`
+        (:func:`ecombalance.sampling.weights.weights_from_counts`); "oversample": imbalanced-learn's
         ``RandomOverSampler`` repeats minority texts once per fit.
     loss : None, str or callable
         None is cross-entropy; a name goes to ``ecombalance.models.losses.make_loss`` (e.g. "focal") with
         ``loss_params``; a callable ``loss(logits, targets)`` is used as it is.
     grad_accumulation : int
+        Micro-batches per optimizer step (each micro-batch's loss is divided by it, so the step uses
+        their mean gradient); 1 steps after every forward pass.
     early_stopping_patience : int or None
         Epochs without a better validation macro-F1 before stopping; the best epoch's weights are kept.
     max_steps : int or None
@@ -168,7 +132,8 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
     precision : str
         "auto" (bf16 autocast on a GPU that supports it), "bf16", "fp16" or "fp32".
     threads : int or None
-        CPU threads (default: all cores).
+        torch CPU threads while fitting and predicting on the CPU (default: all cores); the process's
+        own setting is restored afterwards.
     checkpoint_dir : str or None
         Save a checkpoint to ``checkpoint_dir/epoch-N`` after every epoch N (resume with
         ``fit(..., resume_from=checkpoint_dir/epoch-N)``).
@@ -253,15 +218,18 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
 
     # ---- setup -------------------------------------------------------------------------------------
     def _runtime(self) -> tuple[torch.device, torch.dtype | None]:
-        """The device and autocast dtype this run uses (CPU threads are set here too). Under
-        ``torchrun`` each process takes GPU ``LOCAL_RANK``."""
+        """The device and autocast dtype this run uses. Under ``torchrun`` each process takes GPU
+        ``LOCAL_RANK``."""
         device = resolve_device(self.device)
         ctx = distributed.context()
         if device.type == "cuda" and ctx.enabled:
             device = torch.device("cuda", ctx.local_rank)
-        if device.type == "cpu":
-            cpu_threads(self.threads)
         return device, autocast_dtype(device, self.precision)
+
+    def _threads(self):
+        """``threads`` torch CPU threads for a block that runs on the CPU (restored afterwards)."""
+        on_cpu = getattr(self, "device_", torch.device("cpu")).type == "cpu"
+        return torch_threads(self.threads) if on_cpu else contextlib.nullcontext()
 
     def _check_params(self):
         if self.balancing not in BALANCING:
@@ -334,14 +302,6 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
             return self._oversampled
         return np.arange(len(y_idx))
 
-    def _optimizer(self, model):
-        decay, no_decay = [], []
-        for name, param in model.named_parameters():
-            if param.requires_grad:
-                (no_decay if param.ndim < 2 or "LayerNorm" in name or "layer_norm" in name else decay).append(param)
-        groups = [{"params": decay, "weight_decay": self.weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
-        return torch.optim.AdamW(groups, lr=self.learning_rate, fused=True)  # one kernel for all tensors
-
     # ---- training ----------------------------------------------------------------------------------
     def fit(self, X, y, X_val=None, y_val=None, resume_from: str | Path | None = None):
         """Fine-tune on ``(X, y)``; ``(X_val, y_val)`` drive early stopping (never resampled).
@@ -349,11 +309,21 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
         ``resume_from`` is a checkpoint directory written by :meth:`save`: weights, optimizer,
         scheduler, step and RNG state are restored and training continues up to ``epochs``.
         """
-        from tqdm import tqdm
-        from transformers import get_linear_schedule_with_warmup
-
         self._check_params()
         seed_everything(int(self.random_state))
+        y_idx, counts = self._labels(X, y)
+        self.device_, self.autocast_dtype_ = self._runtime()
+        with self._threads():
+            state = self._build_model(resume_from)
+            tokens = self._encode(X)
+            val_tokens = self._encode(X_val) if X_val is not None else None
+            self._balance_rows(y_idx)
+            run = FineTuningRun(self, y_idx, self._loss_fn(counts), resume_from, state)
+            run.train(tokens, val_tokens, y_val)
+        return self
+
+    def _labels(self, X, y) -> tuple[np.ndarray, np.ndarray]:
+        """Checks ``y`` against ``X`` and ``classes``; sets ``classes_``; returns class indices and counts."""
         y = np.asarray(y)
         if len(y) != len(as_text_inputs(X)[0]):
             raise ValueError(f"X has {len(as_text_inputs(X)[0])} samples but y has {len(y)}")
@@ -365,20 +335,23 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
         y_idx = encoder.transform(y)
         if len(self.classes_) < 2:
             raise ValueError("y holds a single class; fine-tuning a classifier needs at least two (or pass classes=)")
-        counts = np.bincount(y_idx, minlength=len(self.classes_))
-        device, dtype = self._runtime()
-        self.device_, self.autocast_dtype_ = device, dtype
+        return y_idx, np.bincount(y_idx, minlength=len(self.classes_))
 
+    def _build_model(self, resume_from) -> dict | None:
+        """Loads tokenizer and model (from ``model_name``, or the checkpoint to resume, whose state it
+        returns), freezes layers and moves the model to the device."""
         state = None
         if resume_from is not None:
-            state = json.loads((Path(resume_from) / _STATE_FILE).read_text())
+            state = checkpoint.read_state(resume_from)
             if list(map(str, state["classes"])) != list(map(str, self.classes_)):
                 raise ValueError(f"checkpoint classes {state['classes']} differ from y's {list(self.classes_)}")
         self.tokenizer_, self.model_ = self._load_model(resume_from or self.model_name, len(self.classes_))
         self._freeze(self.model_)
-        self.model_.to(device)
-        tokens = self._encode(X)
-        val_tokens = self._encode(X_val) if X_val is not None else None
+        self.model_.to(self.device_)
+        return state
+
+    def _balance_rows(self, y_idx: np.ndarray) -> None:
+        """With ``"oversample"``, the training rows once over-sampled for the whole fit."""
         if self.balancing == "oversample":
             from imblearn.over_sampling import RandomOverSampler
 
@@ -386,114 +359,17 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
                 np.arange(len(y_idx)).reshape(-1, 1), y_idx
             )
             self._oversampled = rows.ravel()
-        weights = balanced_class_weights(counts) if self.balancing == "class_weight" else None
+
+    def _loss_fn(self, counts: np.ndarray) -> Callable:
+        """The training loss on the device; ``"class_weight"`` weights cross-entropy by :math:`N/(C N_c)`
+        over the classes present (an absent class is never a target: weight 0)."""
+        weights = None
+        if self.balancing == "class_weight":
+            present = counts > 0
+            weights = np.zeros(len(counts))
+            weights[present] = weights_from_counts(counts[present], "balanced")
         loss_fn = resolve_loss(self.loss, counts, weights, **(self.loss_params or {}))
-        if isinstance(loss_fn, torch.nn.Module):
-            loss_fn = loss_fn.to(device)
-
-        ctx = distributed.context()
-        # DDP averages the gradients of all ranks, so every rank keeps the same weights
-        train_model = distributed.wrap(self.model_, device) if ctx.enabled else self.model_
-        samples_per_epoch = len(self._epoch_indices(y_idx, 0))
-        batches_per_epoch = math.ceil(samples_per_epoch / self.batch_size)
-        steps_per_epoch = math.ceil(batches_per_epoch / self.grad_accumulation)
-        total_steps = steps_per_epoch * self.epochs
-        if self.max_steps:
-            total_steps = min(total_steps, self.max_steps)
-        optimizer = self._optimizer(self.model_)
-        scheduler = get_linear_schedule_with_warmup(optimizer, int(self.warmup_ratio * total_steps), total_steps)
-        self.global_step_, start_epoch, history, step_log = 0, 0, [], []
-        best_f1, best_state, stale = -np.inf, None, 0
-        if state is not None:
-            tensors = load_file(str(Path(resume_from) / _TRAINING_FILE))
-            optimizer.load_state_dict(_unflatten_optimizer(tensors, state["optimizer"]))
-            scheduler.load_state_dict(state["scheduler"])
-            torch.set_rng_state(tensors["rng.torch"])
-            self.global_step_, start_epoch = state["global_step"], state["epoch"]
-            history, step_log = state["history"], state["step_log"]
-            best_f1 = state["best_val_macro_f1"] if state["best_val_macro_f1"] is not None else -np.inf
-
-        y_device = torch.as_tensor(y_idx, device=device)
-        fit_started, fit_cpu_started = time.perf_counter(), time.process_time()
-        # one bar for the whole run (a notebook stores every redraw), at most one redraw per 2 s
-        bar = tqdm(total=max(0, total_steps - self.global_step_), unit="step", mininterval=2.0,
-                   desc="fine-tuning", disable=not (self.progress and ctx.is_main))
-        self.class_counts_seen_ = np.zeros(len(self.classes_), dtype=np.int64)
-        for epoch in range(start_epoch, self.epochs):
-            if self.max_steps and self.global_step_ >= self.max_steps:
-                break
-            rng = np.random.default_rng([int(self.random_state), epoch])
-            batches = length_bucketed_batches(
-                tokens.lengths, self.batch_size, indices=self._epoch_indices(y_idx, epoch), rng=rng
-            )
-            train_model.train()
-            running = torch.zeros((), device=device)
-            epoch_loss = torch.zeros((), device=device)
-            seen, logged_seen, logged_batches, started = 0, 0, 0, time.perf_counter()
-            log_start, cpu_started = started, time.process_time()
-            bar.set_description(f"fine-tuning, epoch {epoch + 1}/{self.epochs}")
-            for i, batch in enumerate(batches):
-                inputs = to_device(collate(tokens, batch), device)
-                targets = y_device[torch.as_tensor(batch, device=device)]
-                self.class_counts_seen_ += np.bincount(y_idx[batch], minlength=len(self.classes_))
-                stepping = (i + 1) % self.grad_accumulation == 0 or i + 1 == len(batches)
-                # under DDP, gradients are all-reduced only on the micro-batch that ends an accumulation
-                with distributed.no_sync(train_model, skip=not stepping):
-                    with autocast(device, dtype):
-                        logits = train_model(**inputs).logits
-                    loss = loss_fn(logits.float(), targets)
-                    (loss / self.grad_accumulation).backward()
-                running += loss.detach()
-                epoch_loss += loss.detach()
-                seen += len(batch)
-                if not stepping:
-                    continue
-                if self.max_grad_norm:
-                    torch.nn.utils.clip_grad_norm_(self.model_.parameters(), self.max_grad_norm)
-                optimizer.step()
-                scheduler.step()
-                optimizer.zero_grad(set_to_none=True)
-                self.global_step_ += 1
-                bar.update(1)
-                stopping = bool(self.max_steps) and self.global_step_ >= self.max_steps
-                if self.global_step_ % self.log_every == 0 or i + 1 == len(batches) or stopping:
-                    now = time.perf_counter()
-                    mean_loss = (running / (i + 1 - logged_batches)).item()  # the only sync in the loop
-                    rate = (seen - logged_seen) / max(now - log_start, 1e-9)
-                    step_log.append({"epoch": epoch + 1, "step": self.global_step_, "loss": mean_loss,
-                                     "samples_per_s": rate, "elapsed_s": now - fit_started,
-                                     "cpu_elapsed_s": time.process_time() - fit_cpu_started})
-                    bar.set_postfix(loss=f"{mean_loss:.4f}", samples_s=f"{rate:.0f}")
-                    running.zero_()
-                    logged_batches, logged_seen, log_start = i + 1, seen, now
-                if stopping:
-                    break
-            seconds = time.perf_counter() - started
-            row = {"epoch": epoch + 1, "step": self.global_step_, "train_loss": epoch_loss.item() / max(1, i + 1),
-                   "samples_per_s": seen / max(seconds, 1e-9), "seconds": seconds,
-                   "cpu_seconds": time.process_time() - cpu_started}
-            if val_tokens is not None:
-                val_pred = self.classes_[self._predict_tokens(val_tokens).argmax(1)]
-                row["val_macro_f1"] = f1_score(y_val, val_pred, average="macro")
-            history.append(row)
-            improved = row.get("val_macro_f1", -np.inf) > best_f1
-            if improved:
-                best_f1, stale = row["val_macro_f1"], 0
-                best_state = {k: v.detach().to("cpu", copy=True) for k, v in self.model_.state_dict().items()}
-            elif val_tokens is not None:
-                stale += 1
-            self.history_, self.step_log_ = pd.DataFrame(history), pd.DataFrame(step_log)
-            if self.checkpoint_dir and ctx.is_main:
-                self._save(Path(self.checkpoint_dir) / f"epoch-{epoch + 1}", optimizer, scheduler, epoch + 1, best_f1)
-            if self.early_stopping_patience is not None and stale >= self.early_stopping_patience:
-                break
-        bar.close()
-        if best_state is not None and val_tokens is not None:
-            self.model_.load_state_dict(best_state)
-        self.history_ = pd.DataFrame(history)
-        self.step_log_ = pd.DataFrame(step_log)
-        self.best_val_macro_f1_ = None if best_f1 == -np.inf else float(best_f1)
-        return self
+        return loss_fn.to(self.device_) if isinstance(loss_fn, torch.nn.Module) else loss_fn
 
     # ---- inference ---------------------------------------------------------------------------------
     def _predict_tokens(self, tokens, batch_size: int | None = None) -> np.ndarray:
@@ -503,7 +379,7 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
         was_training = self.model_.training
         self.model_.eval()
         out = []
-        with torch.inference_mode():
+        with self._threads(), torch.inference_mode():
             for batch in batches:
                 inputs = to_device(collate(tokens, batch), device)
                 with autocast(device, dtype):
@@ -527,11 +403,6 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
 
     # ---- checkpoints -------------------------------------------------------------------------------
     def _save(self, directory, optimizer=None, scheduler=None, epoch=None, best_f1=-np.inf) -> Path:
-        directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        with quiet_transformers():
-            self.model_.save_pretrained(directory, safe_serialization=True)
-            self.tokenizer_.save_pretrained(directory)
         params = {k: v for k, v in self.get_params().items() if k != "loss" or isinstance(v, (str, type(None)))}
         if params["classes"] is not None:
             params["classes"] = np.asarray(params["classes"]).tolist()
@@ -544,14 +415,7 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
             "step_log": pd.DataFrame(getattr(self, "step_log_", [])).to_dict("records"),
             "best_val_macro_f1": None if best_f1 == -np.inf else float(best_f1),
         }
-        tensors = {"rng.torch": torch.get_rng_state()}
-        if optimizer is not None:
-            flat, state["optimizer"] = _flatten_optimizer(optimizer.state_dict())
-            tensors.update(flat)
-            state["scheduler"] = scheduler.state_dict()
-        save_file(tensors, str(directory / _TRAINING_FILE))
-        (directory / _STATE_FILE).write_text(json.dumps(state, indent=1, default=str))
-        return directory
+        return checkpoint.save_checkpoint(directory, self.model_, self.tokenizer_, state, optimizer, scheduler)
 
     def save(self, directory) -> Path:
         """Write the fine-tuned model (safetensors), its tokenizer and the estimator state to ``directory``.
@@ -564,15 +428,12 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
     @classmethod
     def load(cls, directory, **overrides) -> "TextClassifierFineTuner":
         """A fitted estimator from a directory written by :meth:`save` (ready to predict)."""
-        directory = Path(directory)
-        if not (directory / _STATE_FILE).is_file():
-            raise FileNotFoundError(f"{directory} holds no {_STATE_FILE}; it was not written by TextClassifierFineTuner.save")
-        state = json.loads((directory / _STATE_FILE).read_text())
+        state = checkpoint.read_state(directory)
         params = {k: v for k, v in state["params"].items() if k in cls().get_params()}
         params.update(overrides)
         est = cls(**params)
         est.classes_ = np.asarray(state["classes"])
-        est.tokenizer_, est.model_ = est._load_model(directory, len(est.classes_))
+        est.tokenizer_, est.model_ = est._load_model(Path(directory), len(est.classes_))
         est.device_, est.autocast_dtype_ = est._runtime()
         est.model_.to(est.device_)
         est.global_step_ = state["global_step"]
@@ -581,73 +442,11 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
 
     # ---- compression -------------------------------------------------------------------------------
     def quantized(self) -> "TextClassifierFineTuner":
-        """A copy whose Linear layers are int8 dynamically quantised, for CPU inference.
-
-        ``torch.ao.quantization.quantize_dynamic`` stores weights as int8 and quantises activations on
-        the fly (Jacob et al. 2018); embeddings and LayerNorm stay in float32.
-        """
+        """A copy whose Linear layers are int8 dynamically quantised, for CPU inference
+        (:func:`ecombalance.models.quantization.quantize_dynamic`)."""
         clone = copy.copy(self)
         clone.model_ = quantize_dynamic(self.model_)
         clone.device, clone.precision = "cpu", "fp32"
         clone.autocast_dtype_, clone.device_ = None, torch.device("cpu")
         clone._token_cache = self.__dict__.get("_token_cache", {})
         return clone
-
-
-def quantize_dynamic(model: torch.nn.Module) -> torch.nn.Module:
-    """An int8 dynamically quantised copy of ``model`` (Linear layers), on the CPU in eval mode."""
-    from torch.ao.quantization import quantize_dynamic as _quantize
-
-    source = copy.deepcopy(model).to("cpu", torch.float32).eval()
-    # torch.ao.quantization works but warns that it is moving to torchao (not a dependency of this project)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        warnings.simplefilter("ignore", DeprecationWarning)
-        return _quantize(source, {torch.nn.Linear}, dtype=torch.qint8)
-
-
-def model_size_mb(model: torch.nn.Module) -> float:
-    """Serialised size of the model's state dict in MB (10^6 bytes)."""
-    buffer = io.BytesIO()
-    torch.save(model.state_dict(), buffer)
-    return buffer.tell() / 1e6
-
-
-def compare_quantized(fine_tuner: TextClassifierFineTuner, X, y) -> pd.DataFrame:
-    """Size, CPU inference speed and macro-F1 of the fine-tuned model before and after int8 quantisation."""
-    rows = {}
-    for name, est in (("fp32", fine_tuner), ("int8", fine_tuner.quantized())):
-        if name == "fp32":
-            est = copy.copy(est)
-            est.model_ = copy.deepcopy(fine_tuner.model_).to("cpu", torch.float32)
-            est.precision, est.autocast_dtype_ = "fp32", None
-        tokens = est._encode(X)
-        started = time.perf_counter()
-        pred = est.classes_[est._predict_tokens(tokens).argmax(1)]
-        seconds = time.perf_counter() - started
-        rows[name] = {"size_mb": model_size_mb(est.model_), "seconds": seconds,
-                      "samples_per_s": len(tokens) / max(seconds, 1e-9),
-                      "macro_f1": f1_score(y, pred, average="macro")}
-    table = pd.DataFrame(rows).T
-    table.index.name = "model"
-    return table
-
-
-def scores(y_true, predictions: dict) -> pd.DataFrame:
-    """Macro-F1, balanced accuracy, accuracy and per-class recall of several models' predictions.
-
-    ``predictions`` maps a model's name to its predicted labels on the same ``y_true`` (the untouched
-    test split). Accuracy is shown to make the accuracy paradox visible, not to rank models.
-    """
-    from sklearn.metrics import accuracy_score, balanced_accuracy_score, recall_score
-
-    labels = np.unique(y_true)
-    rows = {}
-    for name, pred in predictions.items():
-        row = {"macro_f1": f1_score(y_true, pred, average="macro", labels=labels, zero_division=0),
-               "balanced_accuracy": balanced_accuracy_score(y_true, pred),
-               "accuracy": accuracy_score(y_true, pred)}
-        recalls = recall_score(y_true, pred, labels=labels, average=None, zero_division=0)
-        row.update({f"recall[{label}]": r for label, r in zip(labels, recalls)})
-        rows[name] = row
-    return pd.DataFrame(rows).T

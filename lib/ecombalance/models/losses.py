@@ -1,5 +1,6 @@
 """Balanced losses for multi-class classifiers (torch): weighted CE, focal, class-balanced, logit
-adjustment, balanced softmax, LDAM(-DRW), and the design document's §4.2 formulas.
+adjustment, balanced softmax, LDAM(-DRW), and the trainable reading of the design document's §4.2
+"balanced loss" (the formulas as written: :mod:`ecombalance.models.seed_losses`).
 
 Notation, used in every docstring: logits :math:`f(x) \\in \\mathbb{R}^C`, target :math:`y \\in
 \\{0, \\dots, C-1\\}`, softmax :math:`\\hat p_c(x)`, class counts :math:`N_c` with
@@ -10,25 +11,27 @@ Each loss is a plain function ``loss(logits, targets, ...)`` plus a thin :class:
 finite and exact at logits of :math:`\\pm 10^4`, with ``reduction`` = ``"mean"`` | ``"sum"`` |
 ``"none"``. :func:`make_loss` builds any of them by name. torch ships plain and class-weighted
 cross-entropy (used here); it has no focal, class-balanced, logit-adjusted, balanced-softmax or LDAM
-loss for the softmax case, so those are written here, each from its paper.
+loss for the softmax case, so those are written here, each from its paper. Class weights and priors
+come from :mod:`ecombalance.sampling.weights` (NumPy), converted to tensors here.
 """
 
 from __future__ import annotations
 
 import inspect
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ecombalance.sampling.weights import check_class_counts, class_priors, weights_from_counts
+
 LOSSES = (
     "ce", "weighted_ce", "focal", "class_balanced", "logit_adjusted", "balanced_softmax", "ldam",
     "seed_balanced",
 )
 REDUCTIONS = ("mean", "sum", "none")
-WEIGHTINGS = ("balanced", "sqrt", "effective")
 Array = Any  # list, numpy array or torch tensor
 
 
@@ -70,31 +73,14 @@ def _check_logits_targets(logits: torch.Tensor, targets: torch.Tensor | None = N
     return logits, targets.long()
 
 
+def _numpy(values: Array) -> Array:
+    return values.detach().to("cpu", torch.float64).numpy() if isinstance(values, torch.Tensor) else values
+
+
 def as_class_counts(class_counts: Array, n_classes: int | None = None) -> torch.Tensor:
-    """Class counts :math:`N_c` as a float64 tensor, checked: 1-D, finite, all positive, C entries."""
-    if class_counts is None:
-        raise ValueError("class_counts is required: pass the number of training samples per class")
-    if isinstance(class_counts, torch.Tensor):
-        counts = class_counts.detach().to("cpu", torch.float64)
-    else:
-        try:
-            counts = torch.tensor(np.asarray(class_counts, dtype=np.float64))
-        except (TypeError, ValueError) as exc:
-            raise TypeError(f"class_counts must be a sequence of numbers, got {class_counts!r}") from exc
-    if counts.ndim != 1 or counts.numel() == 0:
-        raise ValueError(f"class_counts must be a non-empty 1-D sequence, got shape {tuple(counts.shape)}")
-    if not torch.isfinite(counts).all() or (counts <= 0).any():
-        bad = [i for i, n in enumerate(counts.tolist()) if not np.isfinite(n) or n <= 0]
-        raise ValueError(
-            f"class counts must be positive and finite; classes {bad} have {[counts[i].item() for i in bad]}. "
-            "Drop classes absent from the training data (or merge them) before building the loss"
-        )
-    if n_classes is not None and counts.numel() != n_classes:
-        raise ValueError(
-            f"class_counts has {counts.numel()} entries but logits have {n_classes} classes; "
-            "pass one count per logit column, in column order"
-        )
-    return counts
+    """Class counts :math:`N_c` as a float64 tensor, checked by
+    :func:`ecombalance.sampling.weights.check_class_counts` (1-D, finite, all positive, C entries)."""
+    return torch.from_numpy(check_class_counts(_numpy(class_counts), n_classes))
 
 
 def _per_class(values: Array | None, n_classes: int, name: str, like: torch.Tensor) -> torch.Tensor | None:
@@ -116,45 +102,13 @@ def _reduce(loss: torch.Tensor, reduction: str) -> torch.Tensor:
 
 
 def _priors(class_counts: Array, n_classes: int | None = None) -> torch.Tensor:
-    counts = as_class_counts(class_counts, n_classes)
-    return counts / counts.sum()
+    """:math:`\\pi_c` as a float64 tensor, from :func:`ecombalance.sampling.weights.class_priors`."""
+    return torch.from_numpy(class_priors(_numpy(class_counts), n_classes))
 
 
-# ----------------------------------------------------------------------------- class weights
-def class_weights(class_counts: Array, weighting: str = "balanced", beta: float = 0.999) -> torch.Tensor:
-    """Per-class weights :math:`w_c` for weighted cross-entropy.
-
-    ``"balanced"``
-        :math:`w_c = N / (C N_c)`, scikit-learn's ``compute_class_weight("balanced")``: the weighted
-        sample count equals :math:`N` (:math:`\\sum_c N_c w_c = N`).
-    ``"sqrt"``
-        :math:`w_c \\propto N_c^{-1/2}`, normalised so that :math:`\\sum_c w_c = C`.
-    ``"effective"``
-        inverse effective number (Cui et al., "Class-Balanced Loss Based on Effective Number of
-        Samples", CVPR 2019): :math:`E_c = (1-\\beta^{N_c})/(1-\\beta)`,
-        :math:`w_c \\propto 1/E_c = (1-\\beta)/(1-\\beta^{N_c})`, normalised so that
-        :math:`\\sum_c w_c = C`. :math:`\\beta = 0` gives all ones; :math:`\\beta \\to 1` tends to
-        inverse frequency.
-
-    All three give weight 1 to every class when the classes are balanced.
-    """
-    counts = as_class_counts(class_counts)
-    n_classes = counts.numel()
-    if weighting == "balanced":
-        return counts.sum() / (n_classes * counts)
-    if weighting == "sqrt":
-        w = counts.rsqrt()
-        return w * n_classes / w.sum()
-    if weighting == "effective":
-        beta = float(beta)
-        if not 0.0 <= beta < 1.0:
-            raise ValueError(f"beta must lie in [0, 1) for effective-number weights, got {beta}")
-        if beta == 0.0:
-            return torch.ones(n_classes, dtype=torch.float64)
-        # (1 - beta**n) computed as -expm1(n log beta): exact when beta is close to 1
-        w = (1.0 - beta) / -torch.expm1(counts * np.log(beta))
-        return w * n_classes / w.sum()
-    raise ValueError(f"weighting must be one of {WEIGHTINGS}, got {weighting!r}")
+def _weights(class_counts: Array, weighting: str = "balanced", beta: float = 0.999) -> torch.Tensor:
+    """:func:`ecombalance.sampling.weights.weights_from_counts` as a float64 tensor."""
+    return torch.from_numpy(weights_from_counts(_numpy(class_counts), weighting, beta))
 
 
 # ----------------------------------------------------------------------------- functions
@@ -175,10 +129,11 @@ def cross_entropy(logits: torch.Tensor, targets: torch.Tensor, weight: Array | N
 def weighted_cross_entropy(logits: torch.Tensor, targets: torch.Tensor, class_counts: Array,
                            weighting: str = "balanced", beta: float = 0.999,
                            reduction: str = "mean") -> torch.Tensor:
-    """Cross-entropy weighted by :func:`class_weights` (``weighting`` = balanced | sqrt | effective)."""
+    """Cross-entropy weighted by :func:`ecombalance.sampling.weights.weights_from_counts` (``weighting`` =
+    balanced | sqrt | effective)."""
     logits, _ = _check_logits_targets(logits)
     as_class_counts(class_counts, logits.shape[1])
-    return cross_entropy(logits, targets, class_weights(class_counts, weighting, beta), reduction)
+    return cross_entropy(logits, targets, _weights(class_counts, weighting, beta), reduction)
 
 
 def focal_loss(logits: torch.Tensor, targets: torch.Tensor, gamma: float = 2.0, alpha: Array | None = None,
@@ -210,14 +165,14 @@ def class_balanced_loss(logits: torch.Tensor, targets: torch.Tensor, class_count
     """Class-balanced loss (Cui et al., CVPR 2019): :math:`\\ell_i = w_{y_i} L(f(x_i), y_i)`.
 
     :math:`w_c = (1-\\beta)/(1-\\beta^{N_c})` normalised to :math:`\\sum_c w_c = C`
-    (:func:`class_weights` ``"effective"``); :math:`L` is softmax cross-entropy (``base="softmax"``)
-    or the focal loss with ``gamma`` (``base="focal"``). As in the paper's code, ``"mean"`` is the plain
-    mean :math:`\\frac1N \\sum_i w_{y_i} L_i`, which is why the weights are normalised. :math:`\\beta=0`
-    is the base loss.
+    (:func:`~ecombalance.sampling.weights.weights_from_counts` ``"effective"``); :math:`L` is softmax
+    cross-entropy (``base="softmax"``) or the focal loss with ``gamma`` (``base="focal"``). As in the
+    paper's code, ``"mean"`` is the plain mean :math:`\\frac1N \\sum_i w_{y_i} L_i`, which is why the
+    weights are normalised. :math:`\\beta=0` is the base loss.
     """
     _check_reduction(reduction)
     logits, targets = _check_logits_targets(logits, targets)
-    weights = class_weights(as_class_counts(class_counts, logits.shape[1]), "effective", beta).to(logits)
+    weights = _weights(as_class_counts(class_counts, logits.shape[1]), "effective", beta).to(logits)
     if base == "softmax":
         loss = F.cross_entropy(logits, targets, reduction="none")
     elif base == "focal":
@@ -290,29 +245,17 @@ def drw_class_weights(class_counts: Array, epoch: int, drw_epoch: int | None, be
     """Deferred re-weighting (Cao et al. 2019): per-class weights for ``epoch`` (0-based).
 
     Before ``drw_epoch`` all ones (plain loss, so that features are learnt from the natural
-    distribution); from ``drw_epoch`` on the effective-number weights :func:`class_weights`
+    distribution); from ``drw_epoch`` on the effective-number weights
+    :func:`~ecombalance.sampling.weights.weights_from_counts`
     ``("effective", beta)``, summing to C. ``drw_epoch=None`` never switches.
     """
     counts = as_class_counts(class_counts)
     if drw_epoch is None or epoch < drw_epoch:
         return torch.ones(counts.numel(), dtype=torch.float64)
-    return class_weights(counts, "effective", beta)
+    return _weights(counts, "effective", beta)
 
 
 # ----------------------------------------------------------------------------- the design document, §4.2
-class SeedDocumentLosses(NamedTuple):
-    """The design document's two §4.2 formulas under both readings of its :math:`p`."""
-
-    cross_entropy_as_written: torch.Tensor
-    """:math:`-\\frac1N \\sum_i \\sum_c \\pi_c \\log \\hat p_c(x_i)`, p = class distribution: ignores the labels."""
-    cross_entropy_predicted: torch.Tensor
-    """:math:`-\\frac1N \\sum_i \\sum_c \\hat p_c(x_i) \\log \\hat p_c(x_i)`, p = prediction: mean entropy."""
-    balanced_as_written: torch.Tensor
-    """:math:`\\alpha \\sum_c \\pi_c \\log \\pi_c - \\beta \\log \\sum_c \\pi_c^2`: a constant, no model in it."""
-    balanced_predicted: torch.Tensor
-    """:math:`\\alpha \\sum_c \\bar p_c \\log \\pi_c - \\beta \\log \\sum_c \\pi_c \\bar p_c`, :math:`\\bar p` = mean prediction."""
-
-
 def seed_balanced_regulariser(logits: torch.Tensor, class_counts: Array, alpha: float = 1.0,
                               beta: float = 1.0) -> torch.Tensor:
     """The document's "balanced loss" read with p = the model's predicted class distribution.
@@ -328,28 +271,6 @@ def seed_balanced_regulariser(logits: torch.Tensor, class_counts: Array, alpha: 
     log_prior = _priors(class_counts, logits.shape[1]).log().to(logits)
     mean_pred = logits.softmax(dim=1).mean(dim=0)
     return alpha * (mean_pred * log_prior).sum() - beta * (mean_pred * log_prior.exp()).sum().log()
-
-
-def seed_document_losses(logits: torch.Tensor, class_counts: Array, alpha: float = 1.0,
-                         beta: float = 1.0) -> SeedDocumentLosses:
-    """Both §4.2 formulas of the design document, as written and with p read as the model's prediction.
-
-    As written, :math:`p_c` is the class distribution :math:`\\pi_c = N_c/N`. Then the "cross-entropy"
-    never looks at the labels (it is minimised by predicting :math:`\\pi` for every input) and the
-    "balanced loss" :math:`\\alpha \\sum_c \\pi_c \\log \\pi_c - \\beta \\log \\sum_c \\pi_c^2` is a constant: it
-    has no gradient and cannot train anything. The correct cross-entropy is :func:`cross_entropy`
-    (labels :math:`y_{ic}` in place of :math:`p_c`); reading :math:`p` as the model's predicted
-    distribution turns the "balanced loss" into :func:`seed_balanced_regulariser`.
-    """
-    logits, _ = _check_logits_targets(logits)
-    prior = _priors(class_counts, logits.shape[1]).to(logits)
-    log_prob = logits.log_softmax(dim=1)
-    return SeedDocumentLosses(
-        cross_entropy_as_written=-(log_prob * prior).sum(dim=1).mean(),
-        cross_entropy_predicted=-(log_prob.exp() * log_prob).sum(dim=1).mean(),
-        balanced_as_written=alpha * (prior * prior.log()).sum() - beta * (prior * prior).sum().log(),
-        balanced_predicted=seed_balanced_regulariser(logits, class_counts, alpha, beta),
-    )
 
 
 def seed_balanced_loss(logits: torch.Tensor, targets: torch.Tensor, class_counts: Array, alpha: float = 1.0,
@@ -379,47 +300,14 @@ def posthoc_logit_adjust(logits: Array, class_priors: Array, tau: float = 1.0) -
 
     ``argmax`` of the result is the Bayes decision for the balanced error when :math:`f` estimates the
     training posterior (``tau=1``). ``class_priors`` may be priors or counts (normalised here). Returns
-    the same type as ``logits`` (numpy array or tensor).
+    the same type as ``logits`` (numpy array or tensor). To move outputs to other priors than uniform,
+    see :func:`ecombalance.sampling.weights.prior_shift`.
     """
     tensor, is_torch = _to_tensor(logits)
     if tensor.ndim != 2:
         raise ValueError(f"logits must be 2-D (N, C), got shape {tuple(tensor.shape)}")
     adjusted = tensor - tau * _priors(class_priors, tensor.shape[1]).log().to(tensor)
     return adjusted if is_torch else adjusted.numpy()
-
-
-def adjust_for_prior_shift(logits_or_proba: Array, train_priors: Array, target_priors: Array | str = "uniform",
-                           kind: str = "auto") -> Array:
-    """Move a trained model's outputs to new class priors (threshold moving; Saerens et al. 2002).
-
-    .. math:: p_t(y \\mid x) \\propto p_s(y \\mid x)\\, \\pi^t_y / \\pi^s_y
-
-    ``kind="logits"`` returns logits :math:`f(x) + \\log \\pi^t - \\log \\pi^s`; ``kind="proba"``
-    returns renormalised probabilities; ``"auto"`` treats non-negative rows summing to one as
-    probabilities. ``target_priors="uniform"`` gives the balanced-error decision. Priors may be counts.
-    Works on numpy arrays and torch tensors (returning the same type); for probability matrices with
-    mapping priors see also :func:`ecombalance.evaluation.calibration.prior_correct`.
-    """
-    tensor, is_torch = _to_tensor(logits_or_proba)
-    if tensor.ndim != 2:
-        raise ValueError(f"logits_or_proba must be 2-D (N, C), got shape {tuple(tensor.shape)}")
-    n_classes = tensor.shape[1]
-    if kind == "auto":
-        is_proba = bool((tensor >= 0).all() and torch.allclose(tensor.sum(dim=1), torch.ones_like(tensor[:, 0]),
-                                                               atol=1e-6))
-        kind = "proba" if is_proba else "logits"
-    if kind not in ("logits", "proba"):
-        raise ValueError(f"kind must be 'auto', 'logits' or 'proba', got {kind!r}")
-    if isinstance(target_priors, str):
-        if target_priors != "uniform":
-            raise ValueError(f"target_priors must be priors, counts or 'uniform', got {target_priors!r}")
-        target_priors = np.ones(n_classes)
-    shift = (_priors(target_priors, n_classes).log() - _priors(train_priors, n_classes).log()).to(tensor)
-    if kind == "logits":
-        out = tensor + shift
-    else:
-        out = (tensor.clamp_min(0).log() + shift).softmax(dim=1)
-    return out if is_torch else out.numpy()
 
 
 def init_bias_with_log_prior(linear: nn.Linear, class_counts: Array) -> nn.Linear:
@@ -473,7 +361,7 @@ class WeightedCrossEntropyLoss(_CountsLoss):
     def __init__(self, class_counts, weighting: str = "balanced", beta: float = 0.999, reduction: str = "mean"):
         super().__init__(class_counts, reduction)
         self.weighting, self.beta = weighting, beta
-        self.register_buffer("weight", class_weights(self.class_counts, weighting, beta))
+        self.register_buffer("weight", _weights(self.class_counts, weighting, beta))
 
     def forward(self, logits, targets):
         logits, _ = _check_logits_targets(logits)
@@ -503,7 +391,7 @@ class ClassBalancedLoss(_CountsLoss):
         super().__init__(class_counts, reduction)
         if base not in ("softmax", "focal"):
             raise ValueError(f"base must be 'softmax' or 'focal', got {base!r}")
-        class_weights(self.class_counts, "effective", beta)  # checks beta now
+        _weights(self.class_counts, "effective", beta)  # checks beta now
         self.beta, self.base, self.gamma = beta, base, gamma
 
     def forward(self, logits, targets):

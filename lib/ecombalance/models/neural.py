@@ -8,8 +8,6 @@ pipelines (samplers may precede it). It runs on the GPU when torch sees one and 
 
 from __future__ import annotations
 
-import contextlib
-import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -30,18 +28,6 @@ from ecombalance.models import losses
 
 INIT_BIAS = (None, "log_prior")
 _DENSE_LIMIT = 2**25  # values (128 MiB of float32): up to this, X is densified once instead of per batch
-
-
-@contextlib.contextmanager
-def torch_threads(n_jobs: int | None = None):
-    """Run a block with ``n_jobs`` torch CPU threads (None: 1, -1: all cores), then restore the setting."""
-    before = torch.get_num_threads()
-    n_jobs = 1 if n_jobs is None else int(n_jobs)
-    torch.set_num_threads((os.cpu_count() or 1) if n_jobs < 0 else max(n_jobs, 1))
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 class CosineLinear(nn.Module):
@@ -154,7 +140,8 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
         return logits.float()
 
     def _threads(self):
-        return torch_threads(self.n_jobs)
+        """torch CPU threads while fitting and predicting: ``n_jobs`` (None: 1, scikit-learn's convention)."""
+        return dev.torch_threads(1 if self.n_jobs is None else int(self.n_jobs))
 
     def fit(self, X, y):
         """Train on ``X`` (dense or scipy-sparse, n_samples x n_features) and labels ``y``."""

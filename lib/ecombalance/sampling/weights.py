@@ -1,5 +1,16 @@
-"""Class weights and class priors, one implementation for the whole package: the weights a model or loss
-uses instead of resampling, and the correction of probabilities learnt under one set of priors to another.
+r"""Class weights and class priors, one implementation for the whole package (NumPy; the torch losses
+convert to tensors at their boundary): the weights a model or loss uses instead of resampling, and the
+move of a trained model's outputs from the priors it learnt under to other ones.
+
+Notation: class counts :math:`N_c`, :math:`N = \sum_c N_c`, :math:`C` classes, priors
+:math:`\pi_c = N_c / N`.
+
+* :func:`class_weights` / :func:`sample_weights`: weights from labels, as scikit-learn's ``class_weight``.
+* :func:`weights_from_counts`: the same from class counts, ``weighting`` = balanced | sqrt | effective.
+* :func:`class_priors`: :math:`\pi_c` from counts (or unnormalised priors), checked by
+  :func:`check_class_counts`.
+* :func:`prior_shift`: logits or probabilities moved to new priors (Saerens et al. 2002);
+  :func:`prior_correct` is its checked form for probability matrices.
 """
 
 from __future__ import annotations
@@ -8,57 +19,203 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from sklearn.utils.class_weight import compute_class_weight, compute_sample_weight
+from sklearn.utils.class_weight import compute_class_weight
 
 from ecombalance._validation import check_probabilities
 from ecombalance.sampling.resampling import _plain
 
+WEIGHTINGS = ("balanced", "sqrt", "effective")
+SHIFT_KINDS = ("auto", "logits", "proba")
 
-def class_weights(y: Any, class_weight: str | Mapping = "balanced") -> dict:
-    """Class weights to pass to a model instead of resampling.
 
-    ``'balanced'`` gives :math:`w_c = N / (C \\cdot N_c)` (King & Zeng 2001, scikit-learn's
-    heuristic), so that every class carries the same total weight :math:`N / C`.
+def check_class_counts(class_counts: Any, n_classes: int | None = None, *, name: str = "class_counts",
+                       classes: Sequence | None = None, columns: str = "logits") -> np.ndarray:
+    """Class counts (or unnormalised priors) as a float64 vector, checked: 1-D, finite, positive.
+
+    Parameters
+    ----------
+    class_counts : sequence of numbers, or mapping {class: value}
+        One value per class (any array-like, e.g. a pandas Series); a mapping is read in the order of
+        ``classes``.
+    n_classes : int, optional
+        Required length (the number of ``columns`` of the model's output).
+    name, columns : str
+        How the error messages call the values and the model output.
+    classes : sequence, optional
+        Class label of each column, to read a mapping.
     """
-    classes = np.unique(np.asarray(y))
-    weights = compute_class_weight(class_weight, classes=classes, y=np.asarray(y))
+    if class_counts is None:
+        raise ValueError(f"{name} is required: pass the number of training samples per class")
+    if isinstance(class_counts, Mapping):
+        if classes is None:
+            raise ValueError(f"{name} is a mapping {{class: value}}: pass classes= to give the column order")
+        missing = [c for c in classes if c not in class_counts]
+        if missing:
+            raise ValueError(f"{name} has no entry for class(es) {missing}")
+        class_counts = [class_counts[c] for c in classes]
+    try:
+        counts = np.array(class_counts, dtype=np.float64)  # a copy: callers may keep it
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be a sequence of numbers, got {class_counts!r}") from exc
+    if counts.ndim != 1 or counts.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D sequence, got shape {counts.shape}")
+    if n_classes is not None and counts.size != n_classes:
+        raise ValueError(
+            f"{name} has {counts.size} entries but {columns} have {n_classes} classes; "
+            f"pass one value per class, in the column order of the {columns}"
+        )
+    bad = np.flatnonzero(~np.isfinite(counts) | (counts <= 0))
+    if bad.size:
+        raise ValueError(
+            f"class counts must be positive and finite, but {name} gives classes {bad.tolist()} the values "
+            f"{counts[bad].tolist()}. Drop classes absent from the training data (or merge them)"
+        )
+    return counts
+
+
+def class_priors(class_counts: Any, n_classes: int | None = None, **check: Any) -> np.ndarray:
+    r"""Class priors :math:`\pi_c = N_c / N` from counts (or unnormalised priors); see :func:`check_class_counts`."""
+    counts = check_class_counts(class_counts, n_classes, **check)
+    return counts / counts.sum()
+
+
+def weights_from_counts(class_counts: Any, weighting: str = "balanced", beta: float = 0.999) -> np.ndarray:
+    r"""Per-class weights :math:`w_c` from class counts :math:`N_c`.
+
+    Parameters
+    ----------
+    class_counts : sequence of numbers
+        Training samples per class, all positive.
+    weighting : {"balanced", "sqrt", "effective"}
+        ``"balanced"``
+            :math:`w_c = N / (C N_c)` (King & Zeng 2001; scikit-learn's ``compute_class_weight("balanced")``):
+            every class carries the same total weight, :math:`\sum_c N_c w_c = N`.
+        ``"sqrt"``
+            :math:`w_c \propto N_c^{-1/2}`, normalised so that :math:`\sum_c w_c = C`.
+        ``"effective"``
+            inverse effective number (Cui et al., "Class-Balanced Loss Based on Effective Number of
+            Samples", CVPR 2019): :math:`E_c = (1-\beta^{N_c})/(1-\beta)`,
+            :math:`w_c \propto 1/E_c = (1-\beta)/(1-\beta^{N_c})`, normalised so that
+            :math:`\sum_c w_c = C`. :math:`\beta = 0` gives all ones; :math:`\beta \to 1` tends to inverse
+            frequency.
+    beta : float in [0, 1)
+        Used by ``"effective"`` only.
+
+    Returns
+    -------
+    ndarray of shape (n_classes,), float64
+        All ones when the classes are balanced, whatever the weighting.
+    """
+    counts = check_class_counts(class_counts)
+    n_classes = counts.size
+    if weighting == "balanced":
+        return counts.sum() / (n_classes * counts)
+    if weighting == "sqrt":
+        w = 1.0 / np.sqrt(counts)
+        return w * n_classes / w.sum()
+    if weighting == "effective":
+        beta = float(beta)
+        if not 0.0 <= beta < 1.0:
+            raise ValueError(f"beta must lie in [0, 1) for effective-number weights, got {beta}")
+        if beta == 0.0:
+            return np.ones(n_classes)
+        # (1 - beta**n) computed as -expm1(n log beta): exact when beta is close to 1
+        w = (1.0 - beta) / -np.expm1(counts * np.log(beta))
+        return w * n_classes / w.sum()
+    raise ValueError(f"weighting must be one of {WEIGHTINGS}, got {weighting!r}")
+
+
+def _label_weights(y: Any, class_weight: str | Mapping | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(classes, weight per class, class index per row) of labels ``y``."""
+    classes, inverse, counts = np.unique(np.asarray(y), return_inverse=True, return_counts=True)
+    if isinstance(class_weight, str):
+        return classes, weights_from_counts(counts, class_weight), inverse
+    return classes, compute_class_weight(class_weight, classes=classes, y=np.asarray(y)), inverse
+
+
+def class_weights(y: Any, class_weight: str | Mapping | None = "balanced") -> dict:
+    """Class weights to pass to a model instead of resampling, as ``{class: weight}``.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Training labels.
+    class_weight : {"balanced", "sqrt", "effective"}, mapping or None
+        A weighting of :func:`weights_from_counts` (``"balanced"`` is scikit-learn's
+        :math:`w_c = N / (C N_c)`); a mapping ``{class: weight}`` or None is read as scikit-learn does
+        (unlisted classes and None give weight 1).
+    """
+    classes, weights, _ = _label_weights(y, class_weight)
     return {_plain(c): float(w) for c, w in zip(classes, weights)}
 
 
-def sample_weights(y: Any, class_weight: str | Mapping = "balanced") -> np.ndarray:
+def sample_weights(y: Any, class_weight: str | Mapping | None = "balanced") -> np.ndarray:
     """Per-row weights :math:`w_{y_i}` for ``fit(X, y, sample_weight=...)``; see :func:`class_weights`."""
-    return compute_sample_weight(class_weight, np.asarray(y))
+    _, weights, inverse = _label_weights(y, class_weight)
+    return weights[inverse]
 
 
-def _priors(priors: Any, name: str, classes: Sequence | None, n_classes: int) -> np.ndarray:
-    if isinstance(priors, Mapping):
-        if classes is None:
-            raise ValueError(f"{name} is a mapping {{class: prior}}: pass classes= to give the column order")
-        missing = [c for c in classes if c not in priors]
-        if missing:
-            raise ValueError(f"{name} has no entry for class(es) {missing}")
-        priors = [priors[c] for c in classes]
-    pi = np.asarray(priors, dtype=float)
-    if pi.shape != (n_classes,):
-        raise ValueError(f"{name} must hold one value per class ({n_classes}), got shape {pi.shape}")
-    if not np.isfinite(pi).all() or (pi <= 0).any():
-        raise ValueError(f"{name} must be positive and finite (priors or class counts), got {pi.tolist()}")
-    return pi / pi.sum()
+def prior_shift(scores: Any, train_priors: Any, target_priors: Any = "uniform", kind: str = "auto",
+                classes: Sequence | None = None) -> np.ndarray:
+    r"""Move a trained model's outputs from the priors it learnt under to other priors.
+
+    With :math:`\pi^s` the priors of the training data (after any re-sampling or re-weighting) and
+    :math:`\pi^t` the target ones, Bayes' rule gives (Saerens, Latinne & Decaestecker 2002, "Adjusting
+    the outputs of a classifier to new a priori probabilities"; Elkan 2001, Theorem 2)
+
+    .. math:: p^t_c(x) = \frac{p^s_c(x)\,\pi^t_c / \pi^s_c}{\sum_k p^s_k(x)\,\pi^t_k / \pi^s_k},
+              \qquad f^t_c(x) = f^s_c(x) + \log \pi^t_c - \log \pi^s_c
+
+    for probabilities and for logits. Uniform :math:`\pi^t` gives the decision that minimises the
+    balanced error (threshold moving; for logits this is Menon et al.'s post-hoc logit adjustment).
+
+    Parameters
+    ----------
+    scores : array of shape (n_samples, n_classes)
+        Probabilities (rows summing to 1) or logits.
+    train_priors : array of shape (n_classes,) or mapping {class: value}
+        Training priors or class counts (normalised here), in column order; a mapping needs ``classes``.
+    target_priors : array, mapping or "uniform"
+        The priors to move to, as ``train_priors``.
+    kind : {"auto", "logits", "proba"}
+        ``"auto"`` treats non-negative rows summing to one as probabilities, anything else as logits.
+    classes : sequence, optional
+        Class label of each column, used to read mapping priors.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_classes)
+        Probabilities or logits, as ``scores``.
+    """
+    s = np.asarray(scores, dtype=np.float64)
+    if s.ndim != 2:
+        raise ValueError(f"scores must be 2-D (n_samples, n_classes), got shape {s.shape}")
+    if kind == "auto":
+        kind = "proba" if (s >= 0).all() and np.allclose(s.sum(axis=1), 1.0, rtol=1e-5, atol=1e-6) else "logits"
+    if kind not in SHIFT_KINDS:
+        raise ValueError(f"kind must be 'auto', 'logits' or 'proba', got {kind!r}")
+    if isinstance(target_priors, str):
+        if target_priors != "uniform":
+            raise ValueError(f"target_priors must be priors, counts or 'uniform', got {target_priors!r}")
+        target_priors = np.ones(s.shape[1])
+    check = {"classes": classes, "columns": kind}
+    train = class_priors(train_priors, s.shape[1], name="train_priors", **check)
+    target = class_priors(target_priors, s.shape[1], name="target_priors", **check)
+    if kind == "logits":
+        return s + (np.log(target) - np.log(train))
+    weighted = check_probabilities(s) * (target / train)
+    return weighted / weighted.sum(axis=1, keepdims=True)
 
 
-def prior_correct(
-    proba: Any, train_priors: Any, true_priors: Any, classes: Sequence | None = None
-) -> np.ndarray:
+def prior_correct(proba: Any, train_priors: Any, true_priors: Any, classes: Sequence | None = None) -> np.ndarray:
     r"""Map posteriors learnt under the training priors to the true (deployment) priors.
 
-    With :math:`\pi^{train}` the class priors the model was trained under (after re-sampling or
-    re-weighting) and :math:`\pi^{true}` the real ones, Bayes' rule gives
+    :func:`prior_shift` with ``kind="proba"``, after checking that ``proba`` is a probability matrix:
 
-    .. math:: p'_c(x) = \frac{p_c(x)\,\pi^{true}_c / \pi^{train}_c}
-                             {\sum_k p_k(x)\,\pi^{true}_k / \pi^{train}_k}
+    .. math:: p'_c(x) = \frac{p_c(x)\,\pi^{true}_c / \pi^{train}_c}{\sum_k p_k(x)\,\pi^{true}_k / \pi^{train}_k}
 
-    (Saerens, Latinne & Decaestecker 2002, "Adjusting the outputs of a classifier to new a priori
-    probabilities"; Elkan 2001, "The foundations of cost-sensitive learning", Theorem 2).
+    (Saerens, Latinne & Decaestecker 2002; Elkan 2001, "The foundations of cost-sensitive learning",
+    Theorem 2).
 
     Parameters
     ----------
@@ -78,9 +235,4 @@ def prior_correct(
     if p.ndim != 2:
         raise ValueError("prior_correct needs a 2-D (n_samples, n_classes) matrix; for binary "
                          "down-sampling use recalibrate(p, negative_rate)")
-    n_classes = p.shape[1]
-    ratio = _priors(true_priors, "true_priors", classes, n_classes) / _priors(
-        train_priors, "train_priors", classes, n_classes
-    )
-    weighted = p * ratio
-    return weighted / weighted.sum(axis=1, keepdims=True)
+    return prior_shift(p, train_priors, true_priors, kind="proba", classes=classes)

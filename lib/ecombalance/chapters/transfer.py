@@ -1,0 +1,105 @@
+"""The numbers and the "What we saw" text of notebook 05 (transfer learning): test-split scores of the
+frozen-encoder and fine-tuned models, int8 quantisation before/after, the headline for the report index.
+
+The row names of the score table are the notebook's: ``"frozen + LR"``, ``"frozen + SMOTE + LR"``,
+``"fine-tuned"``, ``"fine-tuned + <balancing>"`` and :func:`minority_only_row` for the design
+document's "fine-tune on the minority class only".
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import torch
+
+from ecombalance.evaluation.metrics import scores
+from ecombalance.models.quantization import model_size_mb
+
+
+def minority_only_row(minority: Any) -> str:
+    """The score-table row of the model fine-tuned further on the minority class ``minority`` alone."""
+    return f"then minority only ({minority})"
+
+
+def scores_table(y_true: Any, predictions: Mapping[str, Any]) -> pd.DataFrame:
+    """One row per model: macro-F1, balanced accuracy, accuracy and ``recall[c]`` for every class of
+    ``y_true`` (:func:`ecombalance.evaluation.metrics.scores`). ``predictions`` maps a model's name to its
+    predicted labels on ``y_true`` (the untouched test split). Accuracy is there to show the accuracy
+    paradox, not to rank models."""
+    classes = np.unique(y_true)
+    return pd.DataFrame({name: scores(y_true, pred, classes=classes) for name, pred in predictions.items()}).T
+
+
+def _on_cpu(fine_tuner):
+    """A float32 copy of a fitted fine-tuner that predicts on the CPU (the model is copied, not moved)."""
+    est = copy.copy(fine_tuner)
+    est.model_ = copy.deepcopy(fine_tuner.model_).to("cpu", torch.float32)
+    est.device, est.precision, est.device_, est.autocast_dtype_ = "cpu", "fp32", torch.device("cpu"), None
+    return est
+
+
+def compare_quantized(fine_tuner, X, y) -> pd.DataFrame:
+    """Size (MB), CPU inference seconds and samples/s, and macro-F1 on ``(X, y)`` of a fitted
+    :class:`~ecombalance.models.finetune.TextClassifierFineTuner` in float32 and int8-quantised
+    (:meth:`~ecombalance.models.finetune.TextClassifierFineTuner.quantized`), one row each.
+
+    The seconds are those of ``predict(X)``; texts the fine-tuner has tokenised before (e.g. by predicting
+    ``X`` once) are not tokenised again, so they then measure the model alone."""
+    rows = {}
+    for name, est in (("fp32", _on_cpu(fine_tuner)), ("int8", fine_tuner.quantized())):
+        started = time.perf_counter()
+        pred = est.predict(X)
+        seconds = time.perf_counter() - started
+        rows[name] = {"size_mb": model_size_mb(est.model_), "seconds": seconds,
+                      "samples_per_s": len(pred) / max(seconds, 1e-9),
+                      "macro_f1": scores(y, pred, metrics=("macro_f1",), per_class=())["macro_f1"]}
+    table = pd.DataFrame(rows).T
+    table.index.name = "model"
+    return table
+
+
+def transfer_headline(table: pd.DataFrame, compression: pd.DataFrame, balancing: str, minority: Any) -> dict:
+    """The chapter's numbers for the report index, from :func:`scores_table` (all five rows) and
+    :func:`compare_quantized`."""
+    macro_f1 = table["macro_f1"]
+    return {
+        "frozen_lr_macro_f1": macro_f1["frozen + LR"],
+        "frozen_smote_macro_f1": macro_f1["frozen + SMOTE + LR"],
+        "finetuned_macro_f1": macro_f1["fine-tuned"],
+        "finetuned_balanced_macro_f1": macro_f1[f"fine-tuned + {balancing}"],
+        "minority_only_macro_f1": macro_f1[minority_only_row(minority)],
+        "int8_size_ratio": compression.loc["int8", "size_mb"] / compression.loc["fp32", "size_mb"],
+        "int8_macro_f1_change": compression.loc["int8", "macro_f1"] - compression.loc["fp32", "macro_f1"],
+    }
+
+
+def describe_transfer(table: pd.DataFrame, compression: pd.DataFrame, *, balancing: str, minority: Any,
+                      largest: Any, model_name: str, device: str, steps: int) -> str:
+    """The chapter's findings as Markdown bullets, generated from :func:`scores_table` (all five rows),
+    :func:`compare_quantized` and the run (``device``, optimizer ``steps`` per fine-tuning run)."""
+    after = table.loc[minority_only_row(minority)]
+    models = table.drop(index=minority_only_row(minority))
+    best = models["macro_f1"].idxmax()
+    plain, balanced = table.loc["fine-tuned"], table.loc[f"fine-tuned + {balancing}"]
+    fp32, int8 = compression.loc["fp32"], compression.loc["int8"]
+    return "\n".join([
+        f"- Best model on macro-F1: **{best}** ({models.loc[best, 'macro_f1']:.3f}); the frozen encoder with "
+        f"logistic regression reached {table.loc['frozen + LR', 'macro_f1']:.3f}, with SMOTE in embedding space "
+        f"{table.loc['frozen + SMOTE + LR', 'macro_f1']:.3f}.",
+        f"- Fine-tuning without balancing: macro-F1 {plain['macro_f1']:.3f}, recall of `{minority}` "
+        f"{plain[f'recall[{minority}]']:.3f}; with `{balancing}`: macro-F1 {balanced['macro_f1']:.3f}, recall of "
+        f"`{minority}` {balanced[f'recall[{minority}]']:.3f}.",
+        f"- Continuing on the minority class alone (the design document's step 3) moved macro-F1 from "
+        f"{balanced['macro_f1']:.3f} to {after['macro_f1']:.3f}, the recall of the largest class `{largest}` from "
+        f"{balanced[f'recall[{largest}]']:.3f} to {after[f'recall[{largest}]']:.3f}, and the recall of "
+        f"`{minority}` to {after[f'recall[{minority}]']:.3f}.",
+        f"- int8 quantisation: {fp32['size_mb']:.1f} MB → {int8['size_mb']:.1f} MB, "
+        f"{int8['samples_per_s'] / fp32['samples_per_s']:.2f}× the CPU throughput, macro-F1 change "
+        f"{int8['macro_f1'] - fp32['macro_f1']:+.3f}.",
+        f"- Run: `{model_name}` on `{device}`, {int(steps)} optimizer steps per fine-tuning run.",
+    ])
