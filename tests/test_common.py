@@ -55,7 +55,7 @@ _FINETUNER = {
         "check_positive_only_tag_during_fit", "check_estimators_dtypes", "check_dtype_object",
         "check_estimators_empty_data_messages", "check_pipeline_consistency", "check_estimators_nan_inf",
         "check_estimators_pickle", "check_f_contiguous_array_estimator", "check_classifiers_one_label",
-        "check_classifiers_regression_target", "check_supervised_y_2d", "check_methods_sample_order_invariance",
+        "check_supervised_y_2d", "check_methods_sample_order_invariance",
         "check_methods_subset_invariance", "check_fit2d_1sample", "check_dict_unchanged", "check_fit2d_predict1d",
         "check_classifier_on_multilabel_or_multioutput_targets", "check_classifiers_with_encoded_labels",
     )
@@ -70,10 +70,6 @@ _FINETUNER.update({
                                 "strings); a 1-epoch tiny random encoder does not reach 0.83 training accuracy"),
     "check_n_features_in": "texts have no feature count: n_features_in_ is not set",
     "check_fit1d": "a 1-D X is its normal input (one text per row), so fitting on it does not fail",
-    # defects in models/finetune.py (reported to its owner):
-    "check_estimators_unfitted": ("predict reads classes_ before predict_proba checks for model_, so an unfitted "
-                                  "model raises AttributeError 'classes_', not NotFittedError"),
-    "check_requires_y_none": "fit(X, None) fails with TypeError 'len() of unsized object', not a ValueError",
 })
 
 EXPECTED_FAILED = {
@@ -94,10 +90,6 @@ EXPECTED_FAILED = {
         "check_methods_subset_invariance": (
             "float32 forward pass: a row's logits differ by about one float32 ulp (2e-7) between a batch and "
             "a sub-batch, as the BLAS kernel depends on the batch size; the check allows 1e-7"),
-        # defect in models/neural.py, reported to its owner:
-        "check_classifier_on_multilabel_or_multioutput_targets": (
-            "a multilabel y passes check_classification_targets and then fails inside LabelEncoder with "
-            "'y should be a 1d array', not 'Multilabel and multioutput targets are not supported'"),
     },
     "TextClassifierFineTuner": _FINETUNER,
 }

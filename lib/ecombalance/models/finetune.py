@@ -30,6 +30,7 @@ import pandas as pd
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.preprocessing import LabelEncoder
+from sklearn.utils.multiclass import check_classification_targets
 from torch.utils.data import WeightedRandomSampler
 
 from ecombalance.models import checkpoint, distributed, pretrained
@@ -324,7 +325,10 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
 
     def _labels(self, X, y) -> tuple[np.ndarray, np.ndarray]:
         """Checks ``y`` against ``X`` and ``classes``; sets ``classes_``; returns class indices and counts."""
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None")
         y = np.asarray(y)
+        check_classification_targets(y)  # continuous targets are refused, not turned into one class per value
         if len(y) != len(as_text_inputs(X)[0]):
             raise ValueError(f"X has {len(as_text_inputs(X)[0])} samples but y has {len(y)}")
         encoder = LabelEncoder().fit(y if self.classes is None else np.asarray(self.classes))
@@ -399,7 +403,8 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
         return self._predict_tokens(self._encode(X))
 
     def predict(self, X) -> np.ndarray:
-        return self.classes_[self.predict_proba(X).argmax(1)]
+        proba = self.predict_proba(X)  # raises NotFittedError first when there is no model
+        return self.classes_[proba.argmax(1)]
 
     # ---- checkpoints -------------------------------------------------------------------------------
     def _save(self, directory, optimizer=None, scheduler=None, epoch=None, best_f1=-np.inf) -> Path:

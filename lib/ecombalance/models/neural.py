@@ -18,7 +18,7 @@ import torch.nn.functional as F
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 from torch import nn
 from tqdm.auto import tqdm
@@ -150,6 +150,8 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
 
     def _fit(self, X, y):
         self._check_params()
+        if y is not None and type_of_target(y) in ("multilabel-indicator", "multiclass-multioutput"):
+            raise ValueError("Multilabel and multioutput targets are not supported: give one class label per row")
         X, y = validate_data(self, X, y, accept_sparse="csr", dtype=np.float32)
         check_classification_targets(y)
         encoder = LabelEncoder().fit(y)

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.validation import column_or_1d
 
 from ecombalance._validation import check_probabilities
 from ecombalance.sampling.resampling import _plain
@@ -127,10 +128,11 @@ def weights_from_counts(class_counts: Any, weighting: str = "balanced", beta: fl
 
 def _label_weights(y: Any, class_weight: str | Mapping | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(classes, weight per class, class index per row) of labels ``y``."""
-    classes, inverse, counts = np.unique(np.asarray(y), return_inverse=True, return_counts=True)
+    y = column_or_1d(y, warn=True)  # a column vector is read as one label per row, with scikit-learn's warning
+    classes, inverse, counts = np.unique(y, return_inverse=True, return_counts=True)
     if isinstance(class_weight, str):
         return classes, weights_from_counts(counts, class_weight), inverse
-    return classes, compute_class_weight(class_weight, classes=classes, y=np.asarray(y)), inverse
+    return classes, compute_class_weight(class_weight, classes=classes, y=y), inverse
 
 
 def class_weights(y: Any, class_weight: str | Mapping | None = "balanced") -> dict:
