@@ -94,3 +94,8 @@ def check_probabilities(proba: Any, name: str = "proba", n_rows: int | None = No
                 "or apply a softmax to logits"
             )
     return p
+
+
+def plain_label(label: Any) -> Any:
+    """A numpy scalar label as the Python value (so that messages and dict keys show 'c', not np.str_('c'))."""
+    return label.item() if isinstance(label, np.generic) else label

@@ -20,6 +20,7 @@ from ecombalance.data.table import Table
 from ecombalance.models import pipelines
 from ecombalance.models.features import make_preprocessor
 from ecombalance.sampling import resampling
+from ecombalance.sampling.weights import class_priors
 
 BALANCING_SAMPLERS = {"class_weight", "random_under", "random_over", "smote", "borderline_smote", "adasyn",
                       "svm_smote", "smotenc", "smoten", "smote_tomek", "smote_enn"}
@@ -73,9 +74,9 @@ def build_all(tbl: Table, specs: Sequence[str], seed: int = 0, epochs: int = 30)
 
 def training_priors(spec: str, class_counts: Mapping) -> np.ndarray:
     """The class priors a method's model effectively learns: uniform for balancing samplers, class
-    weights and the balanced losses; the data's own otherwise (for :func:`calibration.prior_correct`)."""
+    weights and the balanced losses; the data's own otherwise (for :func:`ecombalance.sampling.weights.prior_correct`)."""
     sampler, _, loss = parse(spec)
-    counts = np.asarray(list(class_counts.values()), dtype=float)
+    priors = class_priors(list(class_counts.values()))
     balanced = sampler in BALANCING_SAMPLERS or loss in {"weighted_ce", "class_balanced", "logit_adjusted",
                                                          "balanced_softmax", "ldam"}
-    return np.full(len(counts), 1 / len(counts)) if balanced else counts / counts.sum()
+    return np.full(len(priors), 1 / len(priors)) if balanced else priors

@@ -208,7 +208,7 @@ def compare_losses(tbl, loss_names: Sequence[str], *, gamma: float = 2.0, beta: 
                    text: str = "tfidf", posthoc: bool = True, progress: bool = True) -> LossComparison:
     """Train :class:`~ecombalance.models.neural.TorchMLPClassifier` with each loss on the same stratified folds.
 
-    The preprocessor (default :func:`ecombalance.data.preprocess.make_preprocessor` on ``tbl``) is fitted on
+    The preprocessor (default :func:`ecombalance.models.features.make_preprocessor` on ``tbl``) is fitted on
     each training fold only and shared by all losses of that fold; the test fold keeps its original
     class distribution. Folds come from :func:`ecombalance.evaluation.folds.make_folds` (stratified,
     shuffled with ``seed``, grouped by ``tbl.groups`` when the table has a group column: no query on

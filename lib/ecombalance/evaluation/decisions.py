@@ -113,7 +113,7 @@ def bayes_decision(proba: Any, cost_matrix: Any, classes: Sequence | None = None
     r"""Minimum expected cost decision (Elkan 2001): predict
     :math:`\arg\min_j \sum_i p_i(x)\, C_{ij}`, with :math:`C_{ij}` the cost of predicting class ``j`` when
     the truth is ``i``. With 0/1 costs this is the arg-max. It needs calibrated probabilities of the real
-    class priors — after re-balancing apply :func:`ecombalance.evaluation.calibration.prior_correct` first.
+    class priors — after re-balancing apply :func:`ecombalance.sampling.weights.prior_correct` first.
 
     Returns the chosen labels (``classes[j]``; default the column indices).
     """

@@ -42,7 +42,7 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from ecombalance._validation import check_labels, check_same_length
+from ecombalance._validation import check_labels, check_same_length, plain_label
 
 SAMPLERS = (
     "none",
@@ -266,7 +266,7 @@ class GuardedSampler(BaseEstimator):
         labels = pd.unique(pd.Series(y_array))
         if len(labels) < 2:
             raise ValueError(
-                f"y holds a single class ({_plain(labels[0])!r} x {len(y_array)}): there is nothing to "
+                f"y holds a single class ({plain_label(labels[0])!r} x {len(y_array)}): there is nothing to "
                 "balance in one class; check the label column, or the split (stratify it)"
             )
         name = self.name
@@ -290,7 +290,7 @@ class GuardedSampler(BaseEstimator):
         inner = sampler.smote if "__" in param else sampler
         targets = check_sampling_strategy(inner.sampling_strategy, y, "over-sampling")
         counts = Counter(y.tolist())
-        sizes = {_plain(c): counts[_plain(c)] for c, n_new in targets.items() if n_new > 0}
+        sizes = {plain_label(c): counts[plain_label(c)] for c, n_new in targets.items() if n_new > 0}
         singles = [c for c, n in sizes.items() if n < 2]
         if singles:
             raise ValueError(
@@ -346,11 +346,6 @@ class GuardedSampler(BaseEstimator):
         return self.sampler.__sklearn_tags__()
 
 
-def _plain(label: Any) -> Any:
-    """A numpy scalar label as the Python value (so that messages show 'c', not np.str_('c'))."""
-    return label.item() if isinstance(label, np.generic) else label
-
-
 def _check_numeric(X: Any, name: str) -> None:
     if sp.issparse(X):
         bad = [] if np.issubdtype(X.dtype, np.number) else ["(sparse matrix)"]
@@ -369,7 +364,7 @@ def _check_numeric(X: Any, name: str) -> None:
             f"{name} interpolates between numeric feature vectors, but these features are not "
             f"numeric: {bad}. Categorical features: use 'smotenc' (numeric + categorical) or "
             "'smoten' (categorical only), or one-hot encode them first. Text must go through "
-            "TF-IDF or sentence embeddings first (ecombalance.data.preprocess.make_preprocessor)."
+            "TF-IDF or sentence embeddings first (ecombalance.models.features.make_preprocessor)."
         )
 
 

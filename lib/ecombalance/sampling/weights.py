@@ -22,8 +22,7 @@ import numpy as np
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import column_or_1d
 
-from ecombalance._validation import check_probabilities
-from ecombalance.sampling.resampling import _plain
+from ecombalance._validation import check_probabilities, plain_label
 
 WEIGHTINGS = ("balanced", "sqrt", "effective")
 SHIFT_KINDS = ("auto", "logits", "proba")
@@ -148,7 +147,7 @@ def class_weights(y: Any, class_weight: str | Mapping | None = "balanced") -> di
         (unlisted classes and None give weight 1).
     """
     classes, weights, _ = _label_weights(y, class_weight)
-    return {_plain(c): float(w) for c, w in zip(classes, weights)}
+    return {plain_label(c): float(w) for c, w in zip(classes, weights)}
 
 
 def sample_weights(y: Any, class_weight: str | Mapping | None = "balanced") -> np.ndarray:
