@@ -335,7 +335,8 @@ def search_table(n_queries: int = 200, products_per_query: int = 10, seed: int =
     frame = search_log(n_queries, products_per_query, seed)
     drop = {SEARCH_LABEL, "clicked"} - {label}
     return Table(frame.drop(columns=sorted(drop)), label, list(SEARCH_TEXT), list(SEARCH_NUMERIC),
-                 list(SEARCH_CATEGORICAL), "query_id", "search_log")
+                 list(SEARCH_CATEGORICAL), "query_id", "search_log",
+                 gains=dict(ESCI_GAINS) if label == SEARCH_LABEL else None)
 
 
 def load(

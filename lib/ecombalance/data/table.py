@@ -17,7 +17,12 @@ class Table:
     frame : DataFrame with the label column included.
     label : name of the label column.
     text_cols, numeric_cols, categorical_cols : feature columns by kind.
-    group_col : column whose values must not be split across train and test (e.g. ``query_id``).
+    group_col : column whose values must not be split across train and test (e.g. ``query_id``, a household):
+        folds and splits keep each group on one side; it says nothing about ranking.
+    text_pair : two text columns (both also in ``text_cols``) whose *match* matters, e.g. (query, product title)
+        or two product records; models then also get pair features (similarities) of the two.
+    gains : relevance gain of each label ({label: gain}) when the label is graded relevance (ESCI letters,
+        numeric grades); ranking metrics (NDCG@k, MRR) are computed only when it is set.
     name : where the table came from.
     notes : what loading did to the data (merged classes, dropped rows, hashed columns), in words.
     """
@@ -30,6 +35,8 @@ class Table:
     group_col: str | None = None
     name: str = "table"
     notes: list[str] = field(default_factory=list)
+    text_pair: tuple[str, str] | None = None
+    gains: dict | None = None
 
     @property
     def feature_cols(self) -> list[str]:
