@@ -124,3 +124,21 @@ def test_load_each_defaults_or_the_users_table(tmp_path):
     assert list(datasets.load_each(["documented_case"], str(path), "y", ["t"])) == ["u.csv"]
     with pytest.raises(ValueError, match=r"dataset names \['nope'\] are not in"):
         datasets.load_each(["nope"])
+
+
+def test_load_and_load_each_pass_the_user_options_to_the_checked_loader(tmp_path):
+    path = tmp_path / "pairs.csv"
+    rng = np.random.default_rng(0)
+    pd.DataFrame({"left": [f"sku {i % 5} blue" for i in range(40)], "right": [f"sku {i % 7} blue" for i in range(40)],
+                  "price": rng.normal(size=40), "stock": rng.integers(0, 9, 40), "match": [0, 1] * 20,
+                  }).to_csv(path, index=False, encoding="utf-8-sig")
+    options = dict(text_pair=["left", "right"], exclude_cols=["price"], min_class_action="drop", min_class_size=2)
+    tbl = datasets.load(data_path=str(path), label_col="match", **options)
+    assert tbl.text_pair == ("left", "right") and tbl.text_cols == ["left", "right"]
+    assert tbl.feature_cols == ["left", "right", "stock"] and tbl.left_out == {"price": "excluded by --exclude-col"}
+    each = datasets.load_each(["documented_case"], str(path), "match", **options)
+    assert list(each) == ["pairs.csv"] and each["pairs.csv"].text_pair == ("left", "right")
+    only = datasets.load(data_path=str(path), label_col="match", feature_cols=["price"])
+    assert only.feature_cols == ["price"]
+    # the generated datasets ignore the options meant for a user's file
+    assert datasets.load_each(["documented_case"], **options)["documented_case"].text_pair is None

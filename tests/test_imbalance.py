@@ -40,3 +40,17 @@ def test_balanced_and_single_class_extremes():
 def test_bad_counts_raise(bad, message):
     with pytest.raises(ValueError, match=message):
         imbalance.summary(bad)
+
+
+def test_the_output_of_value_counts_is_read_as_counts():
+    import pandas as pd
+
+    labels = pd.Series(["a"] * 5 + ["b"] * 2 + ["c"])
+    counts = labels.value_counts()
+    assert imbalance.summary(counts) == imbalance.summary(labels) == imbalance.summary({"a": 5, "b": 2, "c": 1})
+    assert imbalance.imbalance_ratio(counts) == 5.0  # not 1.0: the counts are not read as three labels
+    assert imbalance.distribution(pd.Series([True] * 3 + [False]).value_counts())["count"].tolist() == [3, 1]
+    with pytest.raises(ValueError, match=r"looks like value_counts\(normalize=True\)"):
+        imbalance.summary(labels.value_counts(normalize=True))
+    # any other Series is labels, as before
+    assert imbalance.summary(pd.Series([3, 3, 1]))["n_classes"] == 2

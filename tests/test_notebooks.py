@@ -1,5 +1,6 @@
 """Every notebook, top to bottom, through the report harness with the `smoke` profile."""
 
+import html
 import json
 
 import pytest
@@ -48,7 +49,9 @@ def test_overview_headline_numbers(smoke_report):
 
 @pytest.fixture(scope="module")
 def user_csv(tmp_path_factory):
-    """A table the suite has never seen: mixed column types, missing values, duplicates, a rare class."""
+    """A table the suite has never seen: mixed column types, missing values, duplicates, a rare class; saved by
+    Excel-style tools: UTF-8 with a byte-order mark, pandas' index as a first unnamed column, and a code of the
+    label (`kind_code`) that the leakage guard must leave out."""
     import numpy as np
     import pandas as pd
 
@@ -63,10 +66,11 @@ def user_csv(tmp_path_factory):
         "email": [f"buyer{i}@shop.cn" for i in range(n)],
         "kind": label,
     })
+    frame["kind_code"] = frame["kind"].map({"shoes": 1, "bags": 2, "hats": 3})
     frame = pd.concat([frame, frame.head(5)], ignore_index=True)
     frame.loc[3, "kind"] = "rare"
     path = tmp_path_factory.mktemp("user") / "catalogue.csv"
-    frame.to_csv(path, index=False)
+    frame.to_csv(path, encoding="utf-8-sig")
     return path
 
 
@@ -77,7 +81,8 @@ def test_report_on_a_users_csv_runs_notebooks_01_to_06(user_csv, tmp_path):
     out = tmp_path / "user-report"
     wanted = ",".join(stem[:2] for stem in NOTEBOOKS if "01" <= stem[:2] <= "06")
     code = cli.main(["report", "--profile", "smoke", "--notebooks", wanted, "--out", str(out),
-                     "--data", str(user_csv), "--label-col", "kind", "--text-col", "name", "--min-class-size", "3"])
+                     "--data", str(user_csv), "--label-col", "kind", "--text-col", "name", "--min-class-size", "3",
+                     "--min-class-action", "merge", "--exclude-col", "in_stock"])
     summary = json.loads((out / "summary.json").read_text())
     assert code == 0, summary
     runs = {e["notebook"]: e for e in summary["notebooks"]}
@@ -88,6 +93,11 @@ def test_report_on_a_users_csv_runs_notebooks_01_to_06(user_csv, tmp_path):
     assert all(e["parameters"].get("data_path") == str(user_csv) for e in summary["notebooks"])
     executed = (out / "01_documented_case.html").read_text()
     assert "buyer1@shop.cn" not in executed  # identifiers hashed before any row is shown
+    columns = runs["01_documented_case"]["headline"]
+    assert columns["features"] == "name, price, colour"  # notebook 01 lists the features every notebook uses
+    assert columns["leaking_columns"] == "kind_code" and "Unnamed: 0" in columns["columns_left_out"]
+    assert "column 'kind_code' not used as a feature (alone it predicts 'kind' out of fold" in html.unescape(executed)
+    assert all(e["parameters"]["exclude_cols"] == ["in_stock"] for e in summary["notebooks"])
 
 
 def test_data_options_fail_before_any_notebook_runs(tmp_path, capsys):

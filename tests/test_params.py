@@ -96,3 +96,42 @@ def test_repository_profiles_only_name_declared_parameters(root):
     for profile in params.PROFILES:
         planned = report.plan(profile, notebooks_dir=root / "notebooks", params_dir=root / "params")
         assert [nb.stem for nb in planned] == [nb.stem for nb in suite]
+
+
+@pytest.mark.parametrize("key", [2, "2", "02", " 02 ", "02_b"])
+def test_notebook_section_keys_are_normalised(suite, key):
+    # YAML reads `02:` as the integer 2
+    values = params.resolve(suite, [("parameter file p.yaml", {"notebooks": {key: {"epochs": 7}}})])
+    assert values["02_b"] == {"epochs": 7}
+
+
+def test_notebook_section_keys_from_yaml_text(suite, tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text("notebooks:\n  01: {seed: 4}\n  02_b: {seed: 5}\n")
+    values = params.resolve(suite, [("parameter file", params.load_yaml(path))])
+    assert values == {"01_a": {"seed": 4}, "02_b": {"seed": 5}}
+
+
+@pytest.mark.parametrize("key", [9, "09", "03_c", "b", True, "2_b"])
+def test_a_section_naming_no_notebook_is_rejected_with_the_valid_keys(suite, key):
+    with pytest.raises(ParameterError) as err:
+        params.resolve(suite, [("parameter file p.yaml", {"notebooks": {key: {"seed": 1}}})])
+    assert f"'notebooks' section {key!r} names no notebook" in str(err.value)
+    assert "valid keys are the numbers or names of: 01 (01_a), 02 (02_b)" in str(err.value)
+
+
+def test_the_same_notebook_twice_is_rejected(suite):
+    with pytest.raises(ParameterError, match="'notebooks' names 02_b twice"):
+        params.resolve(suite, [("p", {"notebooks": {2: {"seed": 1}, "02": {"seed": 2}}})])
+
+
+def test_sections_for_notebooks_outside_the_run_are_checked_then_skipped(suite):
+    only_a = {"01_a": suite["01_a"]}
+    values = params.resolve(only_a, [("p", {"notebooks": {"02": {"epochs": 2}}})], suite=suite)
+    assert values == {"01_a": {}}
+    with pytest.raises(ParameterError, match="notebook 02_b has no parameter 'epoch'"):
+        params.resolve(only_a, [("p", {"notebooks": {"02": {"epoch": 2}}})], suite=suite)
+    with pytest.raises(ParameterError, match="parameter 'epochs' takes a int"):
+        params.resolve(only_a, [("p", {"notebooks": {"02": {"epochs": "two"}}})], suite=suite)
+    with pytest.raises(ParameterError, match="'notebooks' section '03' names no notebook"):
+        params.resolve(only_a, [("p", {"notebooks": {"03": {"epochs": 2}}})], suite=suite)

@@ -1,8 +1,11 @@
 """The report harness end to end, on tiny notebooks written here (one real kernel each)."""
 
 import json
+from types import SimpleNamespace
 
 import nbformat
+import numpy as np
+import pandas as pd
 import pytest
 from conftest import write_notebook
 
@@ -89,3 +92,143 @@ def test_params_command_lists_parameters(project, capsys):
     assert cli.main(["params"]) == 0
     printed = capsys.readouterr().out
     assert "01_good" in printed and "n" in printed and "02_bad" in printed and "fail" in printed
+
+
+# ---------------------------------------------------------------------------------------------
+# options for a user's file: checked, with the table, before any kernel starts
+# ---------------------------------------------------------------------------------------------
+
+DATA_PARAMETERS = ('data_path = ""\nlabel_col = ""\ntext_cols = []\ngroup_col = ""\nmin_class_size = 0\n'
+                   'min_class_action = "merge"\nexclude_cols = []\nfeature_cols = []\ntext_pair = []\ngains = {}\n'
+                   'encoding = ""\n')
+
+
+@pytest.fixture
+def data_project(tmp_path, monkeypatch):
+    """Notebooks that read a user's file (01 with 5 folds, 02 with a test split), and a fake runner that
+    records what it was asked to run: any test that reaches it has passed every check."""
+    nbdir, pdir = tmp_path / "notebooks", tmp_path / "params"
+    write_notebook(nbdir / "01_folds.ipynb", DATA_PARAMETERS + "folds = 5")
+    write_notebook(nbdir / "02_split.ipynb", DATA_PARAMETERS + "test_size = 0.25")
+    pdir.mkdir()
+    (pdir / "smoke.yaml").write_text("notebooks:\n  02: {test_size: 0.3}\n")
+    monkeypatch.setenv("ECOMBALANCE_HOME", str(tmp_path))
+    monkeypatch.delenv("ECOMBALANCE_CACHE", raising=False)
+    calls = []
+
+    def fake_run_report(**kwargs):
+        import os
+
+        calls.append({**kwargs, "cache": os.environ.get("ECOMBALANCE_CACHE")})
+        return report.ReportResult(kwargs["out"], [])
+
+    monkeypatch.setattr(report, "run_report", fake_run_report)
+    work = tmp_path / "work"
+    (work / "data").mkdir(parents=True)
+    rng = np.random.default_rng(0)
+    kind = rng.choice(["shoes", "bags", "hats"], 90, p=[0.6, 0.3, 0.1])
+    pd.DataFrame({"title": [f"{rng.choice(['red', 'soft'])} {k} {i % 7}" for i, k in enumerate(kind)],
+                  "price": rng.lognormal(3, 1, 90).round(2), "kind_code": pd.Series(kind).map(
+                      {"shoes": 1, "bags": 2, "hats": 3}), "kind": kind}).to_csv(work / "data" / "x.csv", index=False)
+    monkeypatch.chdir(work)
+    return SimpleNamespace(root=tmp_path, work=work, calls=calls)
+
+
+@pytest.mark.parametrize("argv", [["--text-col", "t"], ["--group-col", "g"], ["--min-class-size", "5"],
+                                  ["--exclude-col", "x"], ["--feature-col", "x"], ["--encoding", "latin-1"],
+                                  ["--text-pair", "a", "b"], ["--gains", "{E: 1}"], ["--min-class-action", "drop"]])
+def test_data_options_without_data_are_rejected(data_project, capsys, argv):
+    assert cli.main(["report", "--profile", "smoke", "--out", "out", *argv]) == 2
+    assert f"{argv[0]} only apply with --data FILE" in capsys.readouterr().err
+    assert not data_project.calls and not (data_project.work / "out").exists()
+
+
+def test_an_empty_notebook_selection_is_rejected_not_read_as_all(data_project, capsys):
+    assert cli.main(["report", "--profile", "smoke", "--notebooks", "", "--out", "out"]) == 2
+    assert "--notebooks '' names no notebook" in capsys.readouterr().err
+    assert cli.main(["params", "--notebooks", " , "]) == 2
+    assert not data_project.calls
+
+
+def test_an_out_folder_inside_the_notebooks_is_refused(data_project, capsys):
+    before = sorted(p.name for p in (data_project.root / "notebooks").iterdir())
+    for out in ("../notebooks", str(data_project.root / "notebooks" / "run")):
+        assert cli.main(["report", "--profile", "smoke", "--out", out]) == 2
+        assert "is inside the project's notebooks folder" in capsys.readouterr().err
+    assert sorted(p.name for p in (data_project.root / "notebooks").iterdir()) == before
+    assert not data_project.calls
+
+
+def test_relative_data_and_out_are_the_callers_and_the_table_is_checked_first(data_project, capsys):
+    code = cli.main(["report", "--profile", "smoke", "--out", "out", "--data", "data/x.csv", "--label-col", "kind",
+                     "--text-col", "title", "--text-pair", "title", "kind_code", "--exclude-col", "price"])
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    (call,) = data_project.calls
+    data = str(data_project.work / "data" / "x.csv")
+    assert call["out"] == data_project.work / "out"  # against the caller's directory, not notebooks/
+    assert call["overrides"]["data_path"] == data
+    assert call["overrides"]["text_pair"] == ["title", "kind_code"] and call["overrides"]["exclude_cols"] == ["price"]
+    assert call["cache"] == str(data_project.work / "out" / ".cache")  # the user's embeddings beside the report
+    assert "ECOMBALANCE_CACHE" not in __import__("os").environ
+    assert f"checked {data}: 90 rows, label 'kind' with 3 classes" in printed
+    assert "features: ['title', 'kind_code']" in printed
+    assert "column 'price' not used as a feature (excluded by --exclude-col)" in printed
+
+
+def test_a_leaking_column_is_named_before_the_run(data_project, capsys):
+    assert cli.main(["report", "--profile", "smoke", "--out", "out", "--data", "data/x.csv",
+                     "--label-col", "kind", "--text-col", "title"]) == 0
+    printed = capsys.readouterr().out
+    assert "column 'kind_code' not used as a feature (alone it predicts 'kind' out of fold" in printed
+    assert "features: ['title', 'price']" in printed
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--text-col", "kind"], "'kind' is the label column and cannot also be a text column (--text-col)"),
+    (["--group-col", "kind"], "'kind' is the label column and cannot also be the group column"),
+    (["--text-col", "body"], "text column(s) ['body'] not found"),
+    (["--gains", "{shoes: 1, bags: high}"], "--gains must map each label to a number"),
+    (["--gains", "{shoes: 1, bags: 0}"], "classes ['hats'] have no gain"),
+    (["--encoding", "klingon"], "unknown encoding 'klingon'"),
+    (["--min-class-size", "-1"], "--min-class-size must be 0 or more"),
+])
+def test_bad_data_options_stop_before_any_kernel_starts(data_project, capsys, argv, message):
+    code = cli.main(["report", "--profile", "smoke", "--out", "out", "--data", "data/x.csv", "--label-col", "kind",
+                     *argv])
+    assert code == 2
+    assert message in capsys.readouterr().err
+    assert not data_project.calls and not (data_project.work / "out").exists()
+
+
+def test_a_bad_file_stops_before_any_kernel_starts(data_project, capsys):
+    (data_project.work / "data" / "rep.csv").write_text("title,kind,kind\na,x,x\nb,y,y\n")
+    assert cli.main(["report", "--profile", "smoke", "--data", "data/rep.csv", "--label-col", "kind"]) == 2
+    assert "rep.csv: the header repeats 'kind' (columns 2, 3)" in capsys.readouterr().err
+    assert cli.main(["report", "--profile", "smoke", "--data", "data/none.csv", "--label-col", "kind"]) == 2
+    assert "none.csv: no such file" in capsys.readouterr().err
+    assert not data_project.calls
+
+
+def test_one_class_minimum_for_the_whole_report_is_the_largest_need(data_project, capsys):
+    frame = pd.read_csv(data_project.work / "data" / "x.csv")
+    frame.loc[:3, "kind"] = "rare"  # 4 rows: enough for 02's splits (3), not for 01's 5 folds
+    frame.to_csv(data_project.work / "data" / "rare.csv", index=False)
+    argv = ["report", "--profile", "smoke", "--out", "out", "--data", "data/rare.csv", "--label-col", "kind"]
+    assert cli.main([*argv, "--notebooks", "02"]) == 0
+    assert cli.main([*argv, "--min-class-size", "3"]) == 2
+    err = capsys.readouterr().err
+    assert "1 class {'rare': 4} in 'kind' have fewer rows than the 5 folds need" in err
+    assert "--min-class-size 5" in err and "--min-class-action drop" in err
+    assert ("One minimum serves the whole report: the largest need of the selected notebooks is 5 rows per class "
+            "(01_folds: 5 (5 folds); 02_split: 3 (stratified splits))") in err
+    assert cli.main([*argv, "--min-class-size", "5", "--min-class-action", "drop"]) == 0
+    assert data_project.calls[-1]["overrides"]["min_class_action"] == "drop"
+    assert "dropped 4 rows of 1 class with < 5 rows" in capsys.readouterr().out
+
+
+def test_gains_may_come_from_a_yaml_file(data_project):
+    (data_project.work / "gains.yaml").write_text("shoes: 1\nbags: 0.5\nhats: 0\n")
+    assert cli.main(["report", "--profile", "smoke", "--out", "out", "--data", "data/x.csv", "--label-col", "kind",
+                     "--gains", "gains.yaml"]) == 0
+    assert data_project.calls[-1]["overrides"]["gains"] == {"shoes": 1, "bags": 0.5, "hats": 0}

@@ -23,6 +23,18 @@ def project_root() -> Path:
     return Path.cwd()
 
 
+CACHE_ENV = "ECOMBALANCE_CACHE"
+
+
 def cache_dir() -> Path:
-    """Caches (embeddings, generated test models): ``.cache/`` in the checkout, ignored by git."""
+    """Caches of the project (generated test models, embeddings of the generated data): ``.cache/`` in the
+    checkout, ignored by git."""
     return project_root() / ".cache"
+
+
+def data_cache_dir() -> Path:
+    """Caches computed from the data being analysed (embeddings): ``ECOMBALANCE_CACHE`` when set, else
+    :func:`cache_dir`. The report command sets ``ECOMBALANCE_CACHE`` to ``<out>/.cache`` for a run on a user's
+    file, so that what is derived from the user's data stays beside their report, not in the project tree."""
+    env = os.environ.get(CACHE_ENV)
+    return Path(env).resolve() if env else cache_dir()

@@ -18,6 +18,7 @@ from sklearn.base import clone
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, recall_score
 from tqdm.auto import tqdm
 
+from ecombalance.data.datasets import DATASETS
 from ecombalance.evaluation.experiment import aligned_proba
 from ecombalance.evaluation.folds import make_folds, take_rows
 from ecombalance.evaluation.metrics import scores
@@ -259,9 +260,11 @@ def compare_losses(tbl, loss_names: Sequence[str], *, gamma: float = 2.0, beta: 
 
 def losses_headline(results: Mapping[str, Any]) -> dict[str, Any]:
     """For the report index, per table: CE's macro-F1, the best loss by macro-F1, and its macro-F1,
-    balanced accuracy and ECE."""
+    balanced accuracy and ECE. Keys start with the dataset's name, or ``user`` for a user's file (whatever
+    it is called), so that reports on different files share their keys."""
     numbers: dict[str, Any] = {}
-    for name, res in results.items():
+    for table_name, res in results.items():
+        name = table_name if table_name in DATASETS else "user"
         m = res.metrics
         best = m["macro_f1"].idxmax()
         numbers.update({

@@ -12,11 +12,12 @@ Readers for user files and public layouts live in :mod:`ecombalance.data.loaders
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
+from ecombalance.data import checks
 from ecombalance.data.loaders import load_table
 from ecombalance.data.table import Table
 
@@ -351,6 +352,11 @@ def load(
     min_class_size: int = 0,
     min_class_action: str = "merge",
     n_splits: int | None = None,
+    exclude_cols: Sequence[str] = (),
+    feature_cols: Sequence[str] = (),
+    encoding: str = "",
+    text_pair: Sequence[str] = (),
+    gains: Mapping | None = None,
 ) -> Table:
     """The table a notebook works on: a user's file when ``data_path`` is given, else a default dataset.
 
@@ -358,16 +364,26 @@ def load(
     ----------
     dataset : ``"documented_case"`` or ``"search_log"`` (ignored when ``data_path`` is given).
     data_path, label_col, text_cols, group_col : a user's CSV/Parquet file and its columns
-        (see :func:`ecombalance.data.loaders.load_table`).
+        (see :func:`ecombalance.data.loaders.load_table`, which checks the table).
     seed, n_queries, products_per_query : generator settings for the default datasets.
     min_class_size, min_class_action, n_splits : rare-class handling for user files.
+    exclude_cols, feature_cols, encoding, text_pair, gains : column choice, file encoding, a text pair and
+        relevance gains for user files; a label of ESCI letters (E, S, C, I) gets ``ESCI_GAINS`` unless
+        ``gains`` says otherwise.
     """
     if data_path:
         if not label_col:
             raise ValueError(f"data_path {data_path!r} needs label_col: the name of its label column")
-        return load_table(data_path, label_col, text_cols=text_cols, group_col=group_col or None,
-                          min_class_size=min_class_size, min_class_action=min_class_action,
-                          n_splits=n_splits)
+        tbl = load_table(data_path, label_col, text_cols=text_cols, group_col=group_col or None,
+                         min_class_size=min_class_size, min_class_action=min_class_action, n_splits=n_splits,
+                         exclude_cols=exclude_cols, feature_cols=feature_cols, encoding=encoding,
+                         text_pair=text_pair or None, gains=gains or None)
+        if tbl.gains is None:
+            tbl.gains = checks.esci_gains(tbl.y.unique(), ESCI_GAINS)
+            if tbl.gains:
+                tbl.notes.append(f"{tbl.name}: the label {label_col!r} holds ESCI letters, so they are read as "
+                                 f"relevance gains {tbl.gains} (pass gains / --gains to change them)")
+        return tbl
     if dataset == "documented_case":
         return case_table(seed)
     if dataset == "search_log":

@@ -8,13 +8,17 @@ hashed) is logged and kept in :attr:`Table.notes`.
 
 from __future__ import annotations
 
+import csv
+import gzip
+import io
 import logging
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import pandas as pd
 
-from ecombalance._validation import DataError, check_columns
+from ecombalance._validation import DataError, check_columns, plain_label
+from ecombalance.data import checks
 from ecombalance.data.privacy import identifier_columns, protect_identifiers
 from ecombalance.data.table import Table
 
@@ -23,8 +27,66 @@ log = logging.getLogger(__name__)
 MAX_CATEGORIES = 50  # a string column with more distinct values is treated as text or an identifier
 
 
-def read_frame(path: str | Path, **kwargs) -> pd.DataFrame:
-    """Read a CSV (any delimiter pandas sniffs, incl. tab) or Parquet file, with errors that name it."""
+FALLBACK_ENCODINGS = ("gb18030", "cp1252")  # tried, after UTF-8, for files that are not UTF-8
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz")
+
+
+def decode_text(raw: bytes, encoding: str = "", source: str = "file") -> tuple[str, str, list[str]]:
+    """Bytes of a text file as text: ``(text, encoding used, notes)``.
+
+    ``encoding`` wins when given (an error names it if the bytes do not fit). Otherwise UTF-8, with or without
+    the byte-order mark Excel writes ("CSV UTF-8"); then the most plausible of ``FALLBACK_ENCODINGS``
+    (Simplified Chinese GB18030, Western Windows-1252) by ``charset_normalizer``, and latin-1 last (it decodes
+    any bytes). A fallback adds a note saying which encoding was used.
+    """
+    if encoding:
+        try:
+            return raw.decode(encoding), encoding, []
+        except LookupError as exc:
+            raise DataError(f"{source}: unknown encoding {encoding!r} (e.g. utf-8, gb18030, cp1252, latin-1)") from exc
+        except UnicodeDecodeError as exc:
+            raise DataError(f"{source} is not valid {encoding}: byte {raw[exc.start:exc.start + 1]!r} at position "
+                            f"{exc.start} cannot be read; try another --encoding (utf-8, gb18030, cp1252, "
+                            "latin-1)") from exc
+    try:
+        return raw.decode("utf-8-sig"), "utf-8", []
+    except UnicodeDecodeError:
+        pass
+    candidates = list(FALLBACK_ENCODINGS)
+    try:
+        import charset_normalizer
+
+        best = charset_normalizer.from_bytes(raw[:1_000_000], cp_isolation=candidates).best()
+        if best is not None:
+            candidates.insert(0, best.encoding)
+    except ImportError:  # a plain order of strict attempts then
+        pass
+    for name in [*dict.fromkeys(candidates), "latin-1"]:
+        try:
+            text = raw.decode(name)
+        except UnicodeDecodeError:
+            continue
+        note = (f"{source}: not UTF-8; read as {name} (detected); if accents or Chinese characters look wrong, "
+                "pass --encoding (e.g. gb18030, cp1252, latin-1)")
+        log.warning(note)
+        return text, name, [note]
+    raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
+
+
+def _sniff_separator(text: str) -> str:
+    try:
+        return csv.Sniffer().sniff(text[:20_000].split("\n", 1)[0], delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
+
+
+def read_file(path: str | Path, encoding: str = "", **kwargs) -> tuple[pd.DataFrame, list[str]]:
+    """A CSV/TSV (any common delimiter, optionally gzipped) or Parquet file and notes on how it was read.
+
+    Text files are decoded by :func:`decode_text` (UTF-8 with or without BOM, else a detected encoding with a
+    note); a header that repeats a column name is an error naming it (pandas would rename the copy silently).
+    Errors name the file.
+    """
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such file")
@@ -33,12 +95,17 @@ def read_frame(path: str | Path, **kwargs) -> pd.DataFrame:
     if path.stat().st_size == 0:
         raise DataError(f"{path} is empty (0 bytes)")
     suffix = "".join(path.suffixes[-2:]).lower()
+    notes: list[str] = []
     try:
         if suffix.endswith((".parquet", ".pq")):
             frame = pd.read_parquet(path, **kwargs)
-        elif suffix.endswith((".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz")):
-            sep = "\t" if ".tsv" in suffix else kwargs.pop("sep", None)
-            frame = pd.read_csv(path, sep=sep, engine="python" if sep is None else "c", **kwargs)
+        elif suffix.endswith(TEXT_SUFFIXES):
+            raw = gzip.decompress(path.read_bytes()) if suffix.endswith(".gz") else path.read_bytes()
+            text, _, notes = decode_text(raw, encoding, str(path))
+            sep = kwargs.pop("sep", "\t" if ".tsv" in suffix else _sniff_separator(text))
+            header = pd.read_csv(io.StringIO(text), sep=sep, header=None, nrows=1, dtype=str, **kwargs)
+            checks.check_header(header.iloc[0].tolist() if len(header) else [], str(path))
+            frame = pd.read_csv(io.StringIO(text), sep=sep, **kwargs)
         else:
             raise DataError(f"{path}: unknown file type {path.suffix!r}; use .csv, .tsv or .parquet")
     except DataError:
@@ -47,7 +114,12 @@ def read_frame(path: str | Path, **kwargs) -> pd.DataFrame:
         raise DataError(f"{path} could not be read as {path.suffix or 'a table'}: {exc}") from exc
     if frame.empty:
         raise DataError(f"{path} has no rows")
-    return frame
+    return frame, notes
+
+
+def read_frame(path: str | Path, encoding: str = "", **kwargs) -> pd.DataFrame:
+    """Read a CSV/TSV or Parquet file (see :func:`read_file`), with errors that name it."""
+    return read_file(path, encoding, **kwargs)[0]
 
 
 def handle_rare_classes(
@@ -63,29 +135,41 @@ def handle_rare_classes(
     Returns the new frame and notes saying which classes and how many rows were affected.
     """
     if action not in ("merge", "drop"):
-        raise ValueError(f"min_class_action must be 'merge' or 'drop', got {action!r}")
+        raise ValueError(f"min_class_action must be 'merge' or 'drop' (--min-class-action merge|drop), got {action!r}")
     counts = frame[label].value_counts()
     rare = counts[counts < min_class_size]
     if rare.empty:
         return frame, []
-    names = {str(k): int(v) for k, v in rare.items()}
+    names = checks.capped({str(k): int(v) for k, v in rare.items()})
+    classes = f"{len(rare)} class{'es' if len(rare) > 1 else ''}"
+    notes = []
     if action == "drop":
         kept = frame[~frame[label].isin(rare.index)].reset_index(drop=True)
-        note = f"{source}: dropped {int(rare.sum())} rows of {len(rare)} classes with < {min_class_size} rows: {names}"
+        notes.append(f"{source}: dropped {int(rare.sum())} rows of {classes} with < {min_class_size} "
+                     f"rows: {names}")
     else:
         kept = frame.copy()
         is_rare = frame[label].isin(rare.index)
-        if not pd.api.types.is_string_dtype(kept[label]) and not isinstance(kept[label].dtype, pd.CategoricalDtype):
+        if isinstance(kept[label].dtype, pd.CategoricalDtype):
+            if other_label not in kept[label].cat.categories:
+                kept[label] = kept[label].cat.add_categories([other_label])
+        elif not pd.api.types.is_string_dtype(kept[label]):
             kept[label] = kept[label].astype(str)  # so that "other" can sit beside integer or bool labels
         kept.loc[is_rare, label] = other_label
+        merged = int((kept[label] == other_label).sum())
         if int(is_rare.sum()) < min_class_size:  # the merged class is itself too small: drop it
             kept = kept[~is_rare].reset_index(drop=True)
-        note = (f"{source}: merged {len(rare)} classes with < {min_class_size} rows "
-                f"({int(rare.sum())} rows) into {other_label!r}: {names}")
+        notes.append(f"{source}: merged {classes} with < {min_class_size} rows "
+                     f"({int(rare.sum())} rows) into {other_label!r}: {names}")
         if int(is_rare.sum()) < min_class_size:
-            note += f"; {other_label!r} still has < {min_class_size} rows, so those rows were dropped"
-    log.warning(note)
-    return kept, [note]
+            notes[-1] += f"; {other_label!r} still has < {min_class_size} rows, so those rows were dropped"
+        elif kept[label].value_counts().index[0] == other_label:
+            notes.append(f"{source}: the merged class {other_label!r} ({merged} rows from {classes}) is now "
+                         "the largest class, so 'the largest class' below means this mixture; consider a smaller "
+                         "--min-class-size, or --min-class-action drop")
+    for note in notes:
+        log.warning(note)
+    return kept, notes
 
 
 def infer_columns(frame: pd.DataFrame, label: str, text_cols: Sequence[str], group_col: str | None,
@@ -111,7 +195,7 @@ def infer_columns(frame: pd.DataFrame, label: str, text_cols: Sequence[str], gro
             categorical.append(col)
         else:
             ignored[col] = (f"{series.nunique()} distinct strings: an identifier or free text; "
-                            "pass it in text_cols to use it as text")
+                            "pass it in text_cols (--text-col) to use it as text")
     return numeric, categorical, ignored
 
 
@@ -124,36 +208,54 @@ def load_table(
     min_class_action: str = "merge",
     n_splits: int | None = None,
     identifiers: str = "hash",
+    exclude_cols: Sequence[str] = (),
+    feature_cols: Sequence[str] = (),
+    encoding: str = "",
+    text_pair: Sequence[str] | None = None,
+    gains: Mapping | None = None,
 ) -> Table:
-    """A user's CSV or Parquet file as a :class:`Table`, validated.
+    """A user's CSV or Parquet file as a :class:`Table`, checked (see :mod:`ecombalance.data.checks`).
 
     Parameters
     ----------
-    path : the file (.csv, .tsv or .parquet).
+    path : the file (.csv, .tsv or .parquet; UTF-8 with or without BOM, else see ``encoding``).
     label_col : the label column: strings, booleans or integers.
     text_cols : free-text columns (titles, queries) for TF-IDF or embeddings.
-    group_col : a column whose groups must not straddle train and test (a query id).
+    group_col : a column whose groups must not straddle train and test (a query id, a household).
     min_class_size : classes with fewer rows are merged into ``"other"`` (``min_class_action="merge"``)
         or dropped (``"drop"``), with a logged count; 0 keeps every class.
     n_splits : the number of cross-validation folds planned; classes smaller than this raise an error
         naming them (unless ``min_class_size`` takes care of them).
     identifiers : ``"hash"`` or ``"drop"`` columns that hold direct identifiers (see
         :func:`ecombalance.data.privacy.protect_identifiers`).
+    exclude_cols : columns never used as features.
+    feature_cols : when given, the only non-text feature columns (kept even when a check would leave them out).
+    encoding : the text file's encoding when it is not UTF-8 (else detected, with a note).
+    text_pair : two text columns whose match matters (query, title); both become text columns.
+    gains : ``{label: gain}`` when the label is graded relevance (enables ranking metrics).
+
+    Without ``feature_cols``, every other column is a feature except identifier-like columns and columns that
+    alone predict the label almost perfectly (:func:`~ecombalance.data.checks.leaking_columns`); each one
+    left out is named in :attr:`Table.notes` and :attr:`Table.left_out` with the reason.
 
     Raises
     ------
     FileNotFoundError, DataError
-        Missing or unreadable file, empty file, missing columns, label with one class only, a class
-        with fewer rows than the folds need.
+        Missing or unreadable file, empty file, repeated header, missing or clashing columns, an empty text
+        column, label with one class only, a class with fewer rows than the folds need, a group column that
+        cannot give grouped folds.
     """
     source = str(path)
-    frame = read_frame(path)
+    if isinstance(text_pair, str):
+        raise DataError(f"text_pair takes two column names (LEFT RIGHT), got {text_pair!r}")
+    frame, notes = read_file(path, encoding)
+    pair = tuple(text_pair) if text_pair else None
     text_cols = [text_cols] if isinstance(text_cols, str) else list(text_cols)
-    check_columns(frame, [label_col], "label", source)
-    check_columns(frame, text_cols, "text", source)
-    if group_col:
-        check_columns(frame, [group_col], "group", source)
-    notes: list[str] = []
+    text_cols = list(dict.fromkeys([*text_cols, *(pair or ())]))
+    feature_cols, exclude_cols = list(dict.fromkeys(feature_cols)), list(dict.fromkeys(exclude_cols))
+    group_col = group_col or None
+    checks.check_roles(frame.columns, label_col, text_cols, group_col, feature_cols, exclude_cols, pair, source)
+    checks.check_text_columns(frame, text_cols, source)
 
     missing_label = int(frame[label_col].isna().sum())
     if missing_label == len(frame):
@@ -170,25 +272,69 @@ def load_table(
     counts = frame[label_col].value_counts()
     if len(counts) < 2:
         raise DataError(
-            f"{source}: label column {label_col!r} has one class only ({counts.index[0]!r}); "
+            f"{source}: label column {label_col!r} has one class only ({plain_label(counts.index[0])!r}); "
             "a classifier needs at least two"
         )
     if n_splits:
         small = counts[counts < n_splits]
         if not small.empty:
+            shown = checks.capped({str(k): int(v) for k, v in small.items()})
             raise DataError(
-                f"{source}: classes {dict((str(k), int(v)) for k, v in small.items())} in {label_col!r} "
-                f"have fewer rows than the {n_splits} folds need; pass min_class_size={n_splits} to merge "
-                "them into 'other' (or min_class_action='drop' to drop them), or use fewer folds"
+                f"{source}: {len(small)} class{'es' if len(small) > 1 else ''} {shown} in {label_col!r} have "
+                f"fewer rows than the {n_splits} folds need; pass min_class_size={n_splits} "
+                f"(command line: --min-class-size {n_splits}) to merge them into 'other', add "
+                "min_class_action='drop' (--min-class-action drop) to drop them instead, or use fewer folds"
             )
+    if group_col:
+        notes += checks.check_groups(frame, label_col, group_col, n_splits, source)
 
     keep = [label_col, *text_cols, group_col or ""]
     id_cols = list(identifier_columns(frame, keep))
     frame, protected = protect_identifiers(frame, keep=keep, action=identifiers)
     notes += [str(p) for p in protected]
-    numeric, categorical, ignored = infer_columns(frame, label_col, text_cols, group_col, id_cols)
-    notes += [f"{source}: column {col!r} not used as a feature ({why})" for col, why in ignored.items()]
-    return Table(frame, label_col, text_cols, numeric, categorical, group_col, Path(path).name, notes)
+    numeric, categorical, left_out = _feature_columns(frame, label_col, text_cols, group_col, id_cols,
+                                                      feature_cols, exclude_cols)
+    unnamed = [c for c, why in left_out.items() if why == _NOT_NAMED]
+    if unnamed:
+        notes.append(f"{source}: only the --feature-col columns are features; not used: {checks.capped(unnamed)}")
+    for col, why in left_out.items():
+        if why != _NOT_NAMED:
+            notes.append(f"{source}: column {col!r} not used as a feature ({why})")
+            log.log(logging.WARNING if "out of fold" in why else logging.INFO, notes[-1])
+    forced = [c for c in [*numeric, *categorical] if c in feature_cols]
+    for col, why in checks.leaking_columns(frame, label_col, forced).items():
+        notes.append(f"{source}: column {col!r} is used because --feature-col names it, but {why}")
+        log.warning(notes[-1])
+    resolved_gains = checks.resolve_gains(gains, counts.index, source)
+    return Table(frame, label_col, text_cols, numeric, categorical, group_col, Path(path).name, notes,
+                 text_pair=pair, gains=resolved_gains, left_out=left_out)
+
+
+_NOT_NAMED = "not named by --feature-col"
+
+
+def _feature_columns(frame, label, text_cols, group_col, id_cols, feature_cols, exclude_cols):
+    """Numeric and categorical features, and ``{column: why}`` for the columns left out."""
+    left_out = {c: "excluded by --exclude-col" for c in exclude_cols}
+    left_out.update({c: "a direct identifier" for c in id_cols if c not in feature_cols})
+    roles = {label, group_col, *text_cols}
+    others = [c for c in frame.columns if c not in roles and c not in left_out]
+    if feature_cols:
+        left_out.update({c: _NOT_NAMED for c in others if c not in feature_cols})
+    else:
+        left_out.update(checks.identifier_like(frame, others, group_col))
+    numeric, categorical, ignored = infer_columns(frame, label, text_cols, group_col, list(left_out))
+    for col in feature_cols:  # the user's choice wins over the string-column rule
+        if col in ignored and col not in numeric and col not in categorical:
+            categorical.append(col)
+            del ignored[col]
+    left_out.update({c: why for c, why in ignored.items() if c not in left_out})
+    leaks = checks.leaking_columns(frame, label, [c for c in [*numeric, *categorical] if c not in feature_cols])
+    for col, why in leaks.items():
+        left_out[col] = f"{why}; pass --feature-col {col} to use it anyway"
+    numeric = [c for c in numeric if c not in leaks]
+    categorical = [c for c in categorical if c not in leaks]
+    return numeric, categorical, {c: left_out[c] for c in frame.columns if c in left_out}
 
 
 # ---------------------------------------------------------------------------------------------

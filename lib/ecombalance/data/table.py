@@ -7,6 +7,8 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from ecombalance._validation import plain_label
+
 
 @dataclass
 class Table:
@@ -25,6 +27,8 @@ class Table:
         numeric grades); ranking metrics (NDCG@k, MRR) are computed only when it is set.
     name : where the table came from.
     notes : what loading did to the data (merged classes, dropped rows, hashed columns), in words.
+    left_out : columns of ``frame`` that are not features although they could have been, with the reason
+        (identifier-like, excluded, predicts the label alone), ``{column: why}``.
     """
 
     frame: pd.DataFrame
@@ -37,6 +41,7 @@ class Table:
     notes: list[str] = field(default_factory=list)
     text_pair: tuple[str, str] | None = None
     gains: dict | None = None
+    left_out: dict[str, str] = field(default_factory=dict)
 
     @property
     def feature_cols(self) -> list[str]:
@@ -56,10 +61,10 @@ class Table:
 
     @property
     def classes(self) -> list:
-        """Class labels, largest class first."""
-        return list(self.y.value_counts(sort=True).index)
+        """Class labels, largest class first (plain Python values: ``True``, not ``np.True_``)."""
+        return [plain_label(c) for c in self.y.value_counts(sort=True).index]
 
     def subset(self, index) -> "Table":
         """The same table restricted to rows ``index`` (positions or a boolean mask)."""
         rows = self.frame.iloc[index] if not isinstance(index, pd.Series) else self.frame[index]
-        return replace(self, frame=rows.reset_index(drop=True), notes=list(self.notes))
+        return replace(self, frame=rows.reset_index(drop=True), notes=list(self.notes), left_out=dict(self.left_out))

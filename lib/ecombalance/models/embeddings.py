@@ -70,14 +70,16 @@ def embed_texts(
 
     Results are cached on disk under ``cache_dir/embeddings/<hash>.npy``, keyed by the model (path,
     config, weight files), ``max_length`` and the exact texts; a repeated call loads the file and never
-    touches the model. ``cache_dir=None`` uses the project's ``.cache/``; ``cache_dir=False`` disables it.
+    touches the model. ``cache_dir=None`` uses :func:`ecombalance._paths.data_cache_dir`
+    (``ECOMBALANCE_CACHE``, which the report command sets to the report's folder for a user's data, else the
+    project's ``.cache/``); ``cache_dir=False`` disables it.
     Texts are tokenised once and encoded in length-sorted batches padded only to their own longest text.
     """
     first, second = as_text_inputs(texts)
     path = pretrained.resolve_model(model_name)
     cache_file = None
     if cache_dir is not False:
-        root = Path(cache_dir) if cache_dir is not None else paths.cache_dir()
+        root = Path(cache_dir) if cache_dir is not None else paths.data_cache_dir()
         key = text_key(first, second, _model_fingerprint(path), max_length, "mean")
         cache_file = root / "embeddings" / f"{key}.npy"
         if cache_file.is_file():
@@ -122,7 +124,7 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         Model name or local path (see :func:`ecombalance.models.pretrained.resolve_model`).
     batch_size : int
     cache_dir : str or None
-        Embedding cache directory; None uses the project's ``.cache/``.
+        Embedding cache directory; None uses :func:`ecombalance._paths.data_cache_dir`.
     """
 
     def __init__(self, model_name: str = pretrained.DEFAULT_MODEL, batch_size: int = 64, cache_dir=None):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from sklearn.metrics import balanced_accuracy_score, f1_score
@@ -49,16 +50,23 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    """Train and write ``--out``; the folder is created only once training has succeeded. A bad table exits
+    with status 2 and a message, before any process group starts."""
     args = _parser().parse_args(argv)
+    try:
+        tbl = datasets.load(args.dataset, args.data, args.label_col, args.text_col, seed=args.seed,
+                            n_queries=args.n_queries)
+        if not tbl.text_cols:
+            raise ValueError(f"{tbl.name} has no text column to fine-tune on; pass --text-col (two for a pair)")
+    except (ValueError, FileNotFoundError) as exc:  # DataError is a ValueError
+        print(f"python -m ecombalance.models.train: error: {exc}", file=sys.stderr)
+        return 2
     ctx = distributed.init()
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     if ctx.is_main:
         pretrained.resolve_model(args.model_name)  # a model made on first use is made once
     distributed.barrier()
 
-    tbl = datasets.load(args.dataset, args.data, args.label_col, args.text_col, seed=args.seed,
-                        n_queries=args.n_queries)
     train, test = preprocess.split(tbl, args.test_size, args.seed)
     texts = tbl.text_cols[:2]
     model = TextClassifierFineTuner(
@@ -71,6 +79,7 @@ def main(argv=None) -> int:
     report = {"rank": ctx.rank, "world_size": ctx.world_size, "global_step": model.global_step_,
               "class_counts_seen": dict(zip(map(str, model.classes_), model.class_counts_seen_.tolist())),
               "weights_sha256": distributed.weights_digest(model.model_)}
+    out.mkdir(parents=True, exist_ok=True)
     (out / f"rank{ctx.rank}.json").write_text(json.dumps(report, indent=2))
     if ctx.is_main:
         pred = model.predict(test.frame[texts])

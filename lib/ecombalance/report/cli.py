@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Sequence
 
-from ecombalance.report import params
+from ecombalance.report import datacheck, params
 from ecombalance.report import runner as report
 
 
@@ -23,33 +23,22 @@ def _parser() -> argparse.ArgumentParser:
         help="set a notebook parameter; VALUE is read as YAML (3, 0.5, true, [a, b]); wins over the profile",
     )
     rep.add_argument("--params-file", help="YAML file of parameter values, applied over the profile")
-    data = rep.add_argument_group("your own data (sets the notebooks' data parameters)")
-    data.add_argument("--data", help="CSV or Parquet file to analyse instead of the generated data")
-    data.add_argument("--label-col", help="its label column")
-    data.add_argument("--text-col", action="append", help="a free-text column (repeat for several)")
-    data.add_argument("--group-col", help="a query-id column: groups never straddle train and test")
-    data.add_argument("--min-class-size", type=int, help="merge classes smaller than this into 'other'")
+    datacheck.add_data_options(rep)
 
     lst = sub.add_parser("params", help="list each notebook's parameters, types and defaults")
     lst.add_argument("--notebooks", help="comma-separated numbers or names (default: all)")
     return parser
 
 
-# command-line option -> notebook parameter
-DATA_OPTIONS = {"data": "data_path", "label_col": "label_col", "text_col": "text_cols",
-                "group_col": "group_col", "min_class_size": "min_class_size"}
-
-
-def _data_overrides(args: argparse.Namespace) -> dict:
-    if args.data and not args.label_col:
-        raise params.ParameterError("--data needs --label-col: the name of the file's label column")
-    if args.label_col and not args.data:
-        raise params.ParameterError("--label-col only applies with --data FILE")
-    return {param: getattr(args, opt) for opt, param in DATA_OPTIONS.items() if getattr(args, opt) is not None}
-
-
 def _selection(text: str | None) -> list[str] | None:
-    return [part for part in text.split(",") if part.strip()] if text else None
+    """``--notebooks``: None (not given) selects all; a given but empty value is an error, not "all"."""
+    if text is None:
+        return None
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    if not parts:
+        raise params.ParameterError(f"--notebooks {text!r} names no notebook; give numbers or names (01,03), "
+                                    "or leave the option out to run them all")
+    return parts
 
 
 def _list_params(selection: list[str] | None) -> int:
@@ -67,15 +56,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "params":
             return _list_params(_selection(args.notebooks))
-        overrides = _data_overrides(args)
+        overrides = datacheck.data_overrides(args)
         overrides.update({name: params.parse_cli_value(value) for name, value in args.parameter})
-        result = report.run_report(
-            profile=args.profile,
-            notebooks=_selection(args.notebooks),
-            out=args.out,
-            overrides=overrides,
-            params_file=args.params_file,
-        )
+        selection, out = _selection(args.notebooks), datacheck.out_dir(args.out, args.profile)
+        planned = report.plan(args.profile, selection, overrides, args.params_file)
+        overrides.update(datacheck.check_table(planned))  # the user's table, before any kernel starts
+        with datacheck.data_cache(out, planned):
+            result = report.run_report(
+                profile=args.profile,
+                notebooks=selection,
+                out=out,
+                overrides=overrides,
+                params_file=args.params_file,
+            )
     except (params.ParameterError, report.ReportError) as exc:
         print(f"ecombalance: error: {exc}", file=sys.stderr)
         return 2

@@ -123,12 +123,39 @@ def profile_path(profile: str, params_dir: Path | None = None) -> Path:
     return path
 
 
-def _split(layer: Mapping[str, Any], source: str) -> tuple[dict, dict[str, dict]]:
+def notebook_stem(key: Any, stems: Iterable[str]) -> str | None:
+    """The notebook a ``notebooks:`` section key names, or None.
+
+    A key is a number (``1``, which is what YAML makes of ``01``), a number as text (``"1"``, ``"01"``) or the
+    notebook's name (``01_documented_case``).
+    """
+    stems = list(stems)
+    if isinstance(key, bool):
+        return None
+    text = f"{key:02d}" if isinstance(key, int) else str(key).strip()
+    if text.isdigit():
+        text = text.zfill(2)
+        return next((stem for stem in stems if stem.split("_", 1)[0] == text), None)
+    return text if text in stems else None
+
+
+def _split(layer: Mapping[str, Any], source: str, stems: Iterable[str]) -> tuple[dict, dict[str, dict]]:
     shared = {k: v for k, v in layer.items() if k != "notebooks"}
     per_notebook = layer.get("notebooks") or {}
     if not isinstance(per_notebook, dict) or not all(isinstance(v, dict) for v in per_notebook.values()):
         raise ParameterError(f"{source}: 'notebooks' must map a notebook number to name: value pairs")
-    return shared, {str(k): dict(v) for k, v in per_notebook.items()}
+    stems = list(stems)
+    sections: dict[str, dict] = {}
+    for key, values in per_notebook.items():
+        stem = notebook_stem(key, stems)
+        if stem is None:
+            valid = ", ".join(f"{s.split('_', 1)[0]} ({s})" for s in stems)
+            raise ParameterError(f"{source}: 'notebooks' section {key!r} names no notebook; valid keys are the "
+                                 f"numbers or names of: {valid}")
+        if stem in sections:
+            raise ParameterError(f"{source}: 'notebooks' names {stem} twice (as {key!r} and another key)")
+        sections[stem] = dict(values)
+    return shared, sections
 
 
 def _valid_list(declared: Mapping[str, Mapping[str, Parameter]]) -> str:
@@ -143,6 +170,7 @@ def resolve(
     declared: Mapping[str, Mapping[str, Parameter]],
     layers: Iterable[tuple[str, Mapping[str, Any]]],
     suite_names: Iterable[str] = (),
+    suite: Mapping[str, Mapping[str, Parameter]] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Merge parameter layers (later wins) and check them; return the values for each notebook.
 
@@ -152,22 +180,26 @@ def resolve(
         ``{notebook_stem: {name: Parameter}}`` for the notebooks of this run.
     layers
         ``(source, mapping)`` pairs in increasing priority (profile, params file, command line).
-        A mapping may hold a ``notebooks`` section keyed by notebook number or stem.
+        A mapping may hold a ``notebooks`` section keyed by notebook number or stem (``1``, ``"01"``,
+        ``01_documented_case``); a key that names no notebook of the suite is an error.
     suite_names
         Names declared by notebooks outside this run. Profiles and parameter files may set
         them (they serve the whole suite); the command line may not.
+    suite
+        ``{notebook_stem: {name: Parameter}}`` for every notebook of the suite (default: ``declared``):
+        sections for notebooks outside this run are checked against it, then skipped.
 
     Raises
     ------
     ParameterError
-        A name no notebook declares (for the command line: no notebook of this run), or a
-        value of the wrong type. The message lists the valid parameters.
+        A name no notebook declares (for the command line: no notebook of this run), a section
+        for no notebook, or a value of the wrong type. The message lists the valid parameters.
     """
-    suite_names = set(suite_names)
-    by_number = {stem.split("_", 1)[0]: stem for stem in declared}
+    suite = dict(suite) if suite else dict(declared)
+    suite_names = set(suite_names) | {name for params in suite.values() for name in params}
     values: dict[str, dict[str, Any]] = {stem: {} for stem in declared}
     for source, layer in layers:
-        shared, per_notebook = _split(layer, source)
+        shared, per_notebook = _split(layer, source, suite)
         for name, value in shared.items():
             owners = [stem for stem, params in declared.items() if name in params]
             if not owners and not (name in suite_names and source != COMMAND_LINE):
@@ -177,14 +209,15 @@ def resolve(
                 )
             for stem in owners:
                 values[stem][name] = check_value(declared[stem][name], value, source)
-        for key, overrides in per_notebook.items():
-            stem = by_number.get(key, key if key in declared else None)
-            if stem is None:
-                continue  # a section for a notebook outside this run
+        for stem, overrides in per_notebook.items():
+            known = declared.get(stem, suite.get(stem, {}))
             for name, value in overrides.items():
-                if name not in declared[stem]:
+                if name not in known:
                     raise ParameterError(
-                        f"{source}: notebook {stem} has no parameter {name!r}.\n" + _valid_list(declared)
+                        f"{source}: notebook {stem} has no parameter {name!r}.\n"
+                        + _valid_list({stem: known} if stem not in declared else declared)
                     )
-                values[stem][name] = check_value(declared[stem][name], value, source)
+                checked = check_value(known[name], value, source)
+                if stem in declared:  # a section for a notebook outside this run is checked, then skipped
+                    values[stem][name] = checked
     return values

@@ -247,7 +247,7 @@ def plan(
         layers.append((f"parameter file {params_file}", params.load_yaml(params_file)))
     if overrides:
         layers.append((params.COMMAND_LINE, dict(overrides)))
-    values = params.resolve(declared, layers, suite_names)
+    values = params.resolve(declared, layers, suite_names, suite=declared_all)
     return {nb: values[nb.stem] for nb in chosen}
 
 

@@ -8,12 +8,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ecombalance._validation import plain_label
+
 
 def class_counts(labels_or_counts: Any) -> pd.Series:
     """Counts per class, largest first.
 
-    Accepts a mapping ``{class: count}`` or a sequence of labels.
+    Accepts a mapping ``{class: count}``, the output of ``Series.value_counts()`` (a Series named ``count``,
+    read as counts), or a sequence of labels (any other Series is read as labels). A ``value_counts(normalize=True)``
+    Series (named ``proportion``) is refused: shares have lost the counts.
     """
+    if isinstance(labels_or_counts, pd.Series) and labels_or_counts.name in ("count", "proportion"):
+        if labels_or_counts.name == "proportion" or not pd.api.types.is_integer_dtype(labels_or_counts):
+            raise ValueError(
+                "this Series looks like value_counts(normalize=True) (shares, not counts); pass value_counts() "
+                "without normalize, a {class: count} mapping, or the labels themselves"
+            )
+        labels_or_counts = labels_or_counts.to_dict()
     if isinstance(labels_or_counts, Mapping):
         counts = pd.Series(dict(labels_or_counts), dtype="int64")
     else:
@@ -21,7 +32,7 @@ def class_counts(labels_or_counts: Any) -> pd.Series:
     if counts.empty:
         raise ValueError("no classes: pass labels or a {class: count} mapping")
     if (counts <= 0).any():
-        bad = list(counts.index[counts <= 0])
+        bad = [plain_label(c) for c in counts.index[counts <= 0]]
         raise ValueError(f"class counts must be positive; classes {bad} have none")
     return counts.sort_values(ascending=False, kind="stable").astype("int64")
 

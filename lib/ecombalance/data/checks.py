@@ -1,0 +1,311 @@
+"""Checks of a user's table before anything trains on it.
+
+:func:`ecombalance.data.loaders.load_table` runs them once per load, and the report command runs that load in
+its own process before any notebook starts, so a bad table stops the run with one message. Each problem is
+either an error that names the column and the fix, or a note saying what was left out and why:
+
+- roles: the label, text, group and feature columns are distinct columns of the file;
+- a repeated header (pandas would silently rename the second ``category`` to ``category.1``);
+- identifier-like columns (a row number, pandas' ``Unnamed: 0`` index column, ``query_id`` when it is not the
+  group) are left out of the features;
+- a **leakage guard**: a column that alone predicts the label almost perfectly out of fold (another label
+  column, a code of the label) is left out;
+- a group column that is the label in another form, or has one row per group, is an error;
+- a text column with no text in any row is an error.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ecombalance._validation import DataError, check_columns, plain_label
+from ecombalance.data.table import Table
+
+MAX_LISTED = 10  # items shown in a message before "... and N more"
+LEAK_ERROR_REDUCTION = 0.9  # a column that alone removes this share of the majority guess's errors is a leak
+LEAK_MAX_ROWS = 10_000  # the leakage guard looks at a random sample of this many rows
+LEAK_LOOKUP_VALUES = 50  # columns with at most this many values are checked by a value -> label lookup
+
+# names of bookkeeping columns: a saved index or row number, ids and keys, split markers
+INDEX_NAME = re.compile(r"^(unnamed: ?\d+|index|level_\d+|row|row_?(id|no|num|number|index))$", re.IGNORECASE)
+ID_NAME = re.compile(r"^(id|ids|uuid|guid|key)$|[_\s.-](id|ids|uuid|guid|key)$|^(id|uuid)[_\s.-]", re.IGNORECASE)
+# productId, queryID, 商品ID, 商品编号, 序号 (not "paid", "valid")
+CAMEL_ID_NAME = re.compile(r"([a-z0-9]|[^\x00-\x7f])(Id|ID|Ids|IDs)$|(编号|序号|行号)$")
+SPLIT_NAME = re.compile(r"^(split|fold|subset|is_train|is_test|train_test)$", re.IGNORECASE)
+
+
+def capped(items: Iterable[Any] | Mapping[Any, Any], limit: int = MAX_LISTED) -> str:
+    """``items`` as Python shows them, the first ``limit`` only, then ``... and N more``.
+
+    A mapping is shown as a dict (``{'a': 3, 'b': 2}``), anything else as a list; numpy scalars as plain values.
+    """
+    if isinstance(items, Mapping):
+        pairs = [(plain_label(k), plain_label(v)) for k, v in items.items()]
+        text, n = repr(dict(pairs[:limit])), len(pairs)
+    else:
+        values = [plain_label(v) for v in items]
+        text, n = repr(values[:limit]), len(values)
+    return text if n <= limit else f"{text[:-1]}, ... and {n - limit} more{text[-1]}"
+
+
+def repeated_names(names: Sequence[Any]) -> dict[str, list[int]]:
+    """Header names given to more than one column, with their 1-based positions (empty names ignored)."""
+    positions: dict[str, list[int]] = {}
+    for i, name in enumerate(names, start=1):
+        if name is None or (isinstance(name, float) and np.isnan(name)) or not str(name).strip():
+            continue
+        positions.setdefault(str(name), []).append(i)
+    return {name: where for name, where in positions.items() if len(where) > 1}
+
+
+def check_header(names: Sequence[Any], source: str) -> None:
+    """Raise when the file's own header (before pandas renames anything) repeats a column name."""
+    repeated = repeated_names(names)
+    if repeated:
+        where = "; ".join(f"{name!r} (columns {', '.join(map(str, pos))})"
+                          for name, pos in list(repeated.items())[:MAX_LISTED])
+        more = f" and {len(repeated) - MAX_LISTED} more" if len(repeated) > MAX_LISTED else ""
+        raise DataError(
+            f"{source}: the header repeats {where}{more}; pandas would read the second one as a new column "
+            "(e.g. 'category.1'), a copy that can leak the label into the features. Rename or remove the repeated "
+            "columns"
+        )
+
+
+def check_roles(columns: Sequence[str], label: str, text_cols: Sequence[str] = (), group_col: str | None = None,
+                feature_cols: Sequence[str] = (), exclude_cols: Sequence[str] = (),
+                text_pair: Sequence[str] | None = None, source: str = "table") -> None:
+    """Raise unless label, text, group, feature and excluded columns are distinct columns of the table."""
+    frame = pd.DataFrame(columns=list(columns))
+    check_columns(frame, [label], "label", source)
+    if text_pair is not None:
+        pair = list(text_pair)
+        if len(pair) != 2 or pair[0] == pair[1]:
+            raise DataError(f"{source}: text_pair takes two different text columns (LEFT RIGHT), got {pair}")
+        check_columns(frame, pair, "text pair", source)
+    check_columns(frame, list(text_cols), "text", source)
+    if group_col:
+        check_columns(frame, [group_col], "group", source)
+    check_columns(frame, list(feature_cols), "feature", source)
+    check_columns(frame, list(exclude_cols), "excluded", source)
+    if label in text_cols:
+        raise DataError(f"{source}: {label!r} is the label column and cannot also be a text column (--text-col): "
+                        "a model that reads the label scores 1.000 and learns nothing; choose another text column")
+    if group_col == label:
+        raise DataError(f"{source}: {label!r} is the label column and cannot also be the group column (--group-col):"
+                        " grouped folds would put whole classes on one side, so training never sees the test's "
+                        "classes; give a column such as a query or household id, or no group column")
+    if group_col and group_col in text_cols:
+        raise DataError(f"{source}: {group_col!r} cannot be both the group column and a text column")
+    roles = {label: "the label", group_col: "the group column", **{c: "a text column" for c in text_cols}}
+    for col in feature_cols:
+        if col in roles:
+            raise DataError(f"{source}: --feature-col {col!r} is already {roles[col]}; name it once")
+    for col in exclude_cols:
+        if col in roles or col in feature_cols:
+            role = roles.get(col, "a feature column (--feature-col)")
+            raise DataError(f"{source}: --exclude-col {col!r} is {role}; a column cannot be both used and excluded")
+
+
+def check_text_columns(frame: pd.DataFrame, text_cols: Sequence[str], source: str = "table") -> None:
+    """Raise when a text column has no text in any row (TF-IDF would say only 'empty vocabulary')."""
+    for col in text_cols:
+        values = frame[col].dropna().astype(str).str.strip()
+        if not (values != "").any():
+            raise DataError(f"{source}: text column {col!r} is empty in every row; drop it from --text-col "
+                            "or fill it")
+
+
+def identifier_like(frame: pd.DataFrame, columns: Iterable[str], group_col: str | None = None) -> dict[str, str]:
+    """Columns that identify rows rather than describe them, with the reason, among ``columns``.
+
+    A column is identifier-like when its name marks a saved index (``Unnamed: 0``, ``row_id``), an id
+    (``query_id``, ``productId``) or a split (``split``, ``fold``), or when it holds integers that number the
+    rows (all distinct and a permutation of a contiguous range), or strings that are all distinct.
+    """
+    found = {}
+    n = len(frame)
+    for col in columns:
+        name = str(col)
+        series = frame[col]
+        use = f"pass --feature-col {name} to use it"
+        if INDEX_NAME.search(name):
+            found[col] = f"its name marks a saved index or row number; {use}"
+            continue
+        if ID_NAME.search(name) or CAMEL_ID_NAME.search(name):
+            hint = f", or --group-col {name} if rows sharing a value must stay together" if not group_col else ""
+            found[col] = f"its name marks an id; {use}{hint}"
+            continue
+        if SPLIT_NAME.search(name):
+            found[col] = f"its name marks a train/test split or fold, not a property of the row; {use}"
+            continue
+        values = series.dropna()
+        if n < 10 or len(values) < n or not values.is_unique:
+            continue
+        if pd.api.types.is_integer_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            if int(values.max()) - int(values.min()) + 1 == n:
+                found[col] = "its values number the rows (all distinct, a run of consecutive integers)"
+        elif pd.api.types.is_string_dtype(values) or values.dtype == object:
+            found[col] = ("a different value in every row: an identifier (pass it with --text-col if it is text)")
+    return found
+
+
+def _lookup_predictions(x: pd.Series, y: np.ndarray, folds: np.ndarray) -> np.ndarray:
+    """Out of fold, each row gets the most frequent label of its value in the other folds."""
+    keys = x.astype("object").where(x.notna(), "__missing__").astype(str).to_numpy()
+    pred = np.empty(len(y), dtype=y.dtype)
+    for k in np.unique(folds):
+        test, train = folds == k, folds != k
+        counts = pd.crosstab(keys[train], y[train])
+        majority = pd.Series(y[train]).mode().iloc[0]
+        best = counts.idxmax(axis=1)
+        pred[test] = pd.Series(keys[test]).map(best).fillna(majority).to_numpy()
+    return pred
+
+
+def _tree_predictions(x: pd.Series, y: np.ndarray, folds: np.ndarray, seed: int) -> np.ndarray:
+    from sklearn.tree import DecisionTreeClassifier
+
+    values = pd.to_numeric(x, errors="coerce").to_numpy(dtype=float).reshape(-1, 1)
+    pred = np.empty(len(y), dtype=y.dtype)
+    for k in np.unique(folds):
+        test, train = folds == k, folds != k
+        leaves = min(max(4 * len(np.unique(y[train])), 16), 256)
+        tree = DecisionTreeClassifier(min_samples_leaf=5, max_leaf_nodes=leaves, random_state=seed)
+        tree.fit(values[train], y[train])
+        pred[test] = tree.predict(values[test])
+    return pred
+
+
+def leak_score(x: pd.Series, y: pd.Series, n_splits: int = 3, seed: int = 0) -> tuple[float, float]:
+    """How well column ``x`` alone predicts ``y`` out of fold: ``(accuracy, majority share)``.
+
+    Columns with at most ``LEAK_LOOKUP_VALUES`` values predict by a value -> most frequent label lookup learnt on
+    the other folds (what a one-to-one mapping onto the label gives away); numeric columns with more values by
+    a decision tree on that one column. Rows are assigned to ``n_splits`` random folds.
+    """
+    labels = y.astype(str).to_numpy()
+    folds = np.random.default_rng(seed).integers(0, n_splits, len(labels))
+    numeric = pd.api.types.is_numeric_dtype(x) and not pd.api.types.is_bool_dtype(x)
+    if numeric and x.nunique() > LEAK_LOOKUP_VALUES:
+        pred = _tree_predictions(x, labels, folds, seed)
+    else:
+        pred = _lookup_predictions(x, labels, folds)
+    majority = pd.Series(labels).value_counts(normalize=True).iloc[0]
+    return float((pred == labels).mean()), float(majority)
+
+
+def leaking_columns(frame: pd.DataFrame, label: str, columns: Iterable[str], seed: int = 0) -> dict[str, str]:
+    """Columns among ``columns`` that alone predict ``label`` almost perfectly out of fold, with the evidence.
+
+    A column is a leak when, used alone (:func:`leak_score`), it removes at least ``LEAK_ERROR_REDUCTION`` of
+    the errors of always guessing the majority class: ``(accuracy - majority) / (1 - majority) >= 0.9``.
+    Such a column is usually the label in another form (a finer category, a code of it, a copy), and a model
+    given it reports a score nobody will see in production.
+    """
+    sample = frame if len(frame) <= LEAK_MAX_ROWS else frame.sample(LEAK_MAX_ROWS, random_state=seed)
+    y = sample[label]
+    found = {}
+    for col in columns:
+        accuracy, majority = leak_score(sample[col], y, seed=seed)
+        if majority < 1 and (accuracy - majority) / (1 - majority) >= LEAK_ERROR_REDUCTION:
+            found[col] = (f"alone it predicts {label!r} out of fold with accuracy {accuracy:.3f} where always "
+                          f"guessing the largest class gives {majority:.3f}: probably the label in another form")
+    return found
+
+
+def check_groups(frame: pd.DataFrame, label: str, group_col: str, n_splits: int | None = None,
+                 source: str = "table") -> list[str]:
+    """Raise when ``group_col`` cannot give grouped folds; return notes on what it does to the folds.
+
+    Errors: missing group values, one row per group (grouping changes nothing: an id column?), groups that
+    are the classes themselves (each group one class and each class one group), fewer groups than folds.
+    """
+    groups = frame[group_col]
+    missing = int(groups.isna().sum())
+    if missing:
+        raise DataError(f"{source}: group column {group_col!r} is empty in {missing} rows; fill them (each row "
+                        "needs a group) or leave --group-col out")
+    n_groups = groups.nunique()
+    if n_groups == len(frame):
+        raise DataError(f"{source}: group column {group_col!r} has one row per group ({n_groups} groups for "
+                        f"{len(frame)} rows), so grouped folds are plain folds; it looks like a row id: leave "
+                        "--group-col out, or give the column whose rows must stay together (a query, a household)")
+    per_group = frame.groupby(group_col, observed=True)[label].nunique()
+    per_class = frame.groupby(label, observed=True)[group_col].nunique()
+    if per_group.max() == 1 and per_class.max() == 1:
+        raise DataError(f"{source}: group column {group_col!r} is the label {label!r} in another form (each group "
+                        "holds one class and each class one group): grouped folds would test on classes that "
+                        "training never saw; give another group column or none")
+    if n_splits and n_groups < n_splits:
+        raise DataError(f"{source}: group column {group_col!r} has {n_groups} groups, fewer than the {n_splits} "
+                        "folds need; use fewer folds or another group column")
+    single = per_class[per_class < 2]
+    if not single.empty:
+        return [f"{source}: classes {capped(list(single.index))} occur in one group of {group_col!r} only; grouped "
+                "folds test them on a model that never saw them"]
+    return []
+
+
+def resolve_gains(gains: Mapping[Any, Any] | None, labels: Iterable[Any], source: str = "table") -> dict | None:
+    """``{label: gain}`` keyed by the label values themselves (``gains`` may key them as strings).
+
+    Raises when a gain is not a number or a class has none.
+    """
+    if gains is None or (isinstance(gains, Mapping) and not gains):
+        return None
+    if not isinstance(gains, Mapping):
+        raise DataError(f"gains must map each label to a number, e.g. {{E: 1.0, S: 0.1, C: 0.01, I: 0}}; "
+                        f"got {gains!r}")
+    by_text = {str(k): v for k, v in gains.items()}
+    resolved, missing = {}, []
+    for lab in labels:
+        lab = plain_label(lab)
+        value = gains.get(lab, by_text.get(str(lab)))
+        if value is None:
+            missing.append(lab)
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise DataError(f"gains: the gain of {lab!r} must be a number, got {value!r}")
+        resolved[lab] = float(value)
+    if missing:
+        raise DataError(f"{source}: classes {capped(missing)} have no gain in --gains {dict(gains)}; give every "
+                        "class one (a merged 'other' class too)")
+    return resolved
+
+
+def esci_gains(labels: Iterable[Any], gains: Mapping[str, float]) -> dict | None:
+    """The ESCI ``gains`` ({"E": 1.0, ...}) of the labels present, when every label is one of their letters;
+    else None."""
+    values = {plain_label(v) for v in labels}
+    if not values or not values <= set(gains):
+        return None
+    return {v: float(gains[v]) for v in gains if v in values}
+
+
+def column_roles(tbl: Table) -> pd.DataFrame:
+    """One row per column of the table: its role (label, text, numeric or categorical feature, group, not used)
+    and, for columns left out, why."""
+    roles = {tbl.label: "label"}
+    if tbl.group_col:
+        roles[tbl.group_col] = "group (folds keep each group on one side)"
+    pair = set(tbl.text_pair or ())
+    roles.update({c: "text (pair)" if c in pair else "text feature" for c in tbl.text_cols})
+    roles.update({c: "numeric feature" for c in tbl.numeric_cols})
+    roles.update({c: "categorical feature" for c in tbl.categorical_cols})
+    rows = [{"column": col, "role": roles.get(col, "not used"),
+             "why": tbl.left_out.get(col, "" if col in roles else "not a feature of this dataset")}
+            for col in tbl.frame.columns]
+    return pd.DataFrame(rows).set_index("column")
+
+
+def columns_headline(tbl: Table) -> dict[str, Any]:
+    """For the report index: the features used and the columns left out (by name)."""
+    return {"features": ", ".join(map(str, tbl.feature_cols)),
+            "columns_left_out": ", ".join(map(str, tbl.left_out)) or "none",
+            "leaking_columns": ", ".join(c for c, why in tbl.left_out.items() if "out of fold" in why) or "none"}

@@ -1,0 +1,191 @@
+"""The report command's data options, and the user's table checked once before any kernel starts.
+
+``ecombalance report --data FILE --label-col ...`` turns its options into the notebooks' data parameters
+(:func:`data_overrides`), then :func:`check_table` loads the table in the command's own process with the
+same code every notebook runs (:func:`ecombalance.data.datasets.load`), so that a bad file, a clashing
+column or a class too small for the folds stops the command with exit status 2 and one message, instead of
+an error inside a notebook seconds later.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+from pathlib import Path
+from typing import Any, Callable, Iterator, Mapping
+
+import yaml
+
+from ecombalance._paths import CACHE_ENV
+from ecombalance._validation import plain_label
+from ecombalance.report import params, paths
+
+# command-line option -> notebook parameter
+DATA_OPTIONS = {"data": "data_path", "label_col": "label_col", "text_col": "text_cols", "group_col": "group_col",
+                "min_class_size": "min_class_size", "min_class_action": "min_class_action",
+                "exclude_col": "exclude_cols", "feature_col": "feature_cols", "encoding": "encoding",
+                "text_pair": "text_pair", "gains": "gains"}
+SPLIT_NEED = 3  # rows per class that a stratified train/test split followed by a validation split needs
+
+
+def add_data_options(parser: argparse.ArgumentParser) -> None:
+    """The ``report`` command's options for a user's file."""
+    data = parser.add_argument_group("your own data (sets the notebooks' data parameters)")
+    data.add_argument("--data", help="CSV, TSV or Parquet file to analyse instead of the generated data "
+                                     "(relative to the current directory)")
+    data.add_argument("--label-col", help="its label column")
+    data.add_argument("--text-col", action="append", help="a free-text column (repeat for several)")
+    data.add_argument("--text-pair", nargs=2, metavar=("LEFT", "RIGHT"),
+                      help="two text columns whose match matters (query and title, two product records): "
+                           "models also get similarity features of the pair")
+    data.add_argument("--group-col", help="rows sharing a value (a query, a household) stay on one side of "
+                                          "every split; nothing more")
+    data.add_argument("--feature-col", action="append",
+                      help="use only these columns (repeat) besides the text columns, even ones the checks "
+                           "would leave out")
+    data.add_argument("--exclude-col", action="append", help="never use this column as a feature (repeat)")
+    data.add_argument("--min-class-size", type=int, help="merge classes smaller than this into 'other' "
+                                                         "(one minimum for every notebook)")
+    data.add_argument("--min-class-action", choices=("merge", "drop"),
+                      help="what --min-class-size does with small classes (default merge)")
+    data.add_argument("--gains", help="relevance gain of each label, as YAML or a YAML file, e.g. "
+                                      "'{E: 1, S: 0.1, C: 0.01, I: 0}': turns on ranking metrics "
+                                      "(ESCI letters are recognised without it)")
+    data.add_argument("--encoding", help="the file's encoding when it is not UTF-8 (e.g. gb18030, cp1252); "
+                                         "otherwise detected, with a note")
+
+
+def parse_gains(text: str) -> dict:
+    """``--gains``: a YAML mapping ``{label: gain}``, inline or in a file."""
+    source = "--gains"
+    if Path(text).is_file():
+        source, text = f"--gains file {text}", Path(text).read_text(encoding="utf-8")
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise params.ParameterError(f"{source} is not valid YAML: {exc}") from exc
+    if not isinstance(value, dict) or not value or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in value.values()):
+        raise params.ParameterError(f"{source} must map each label to a number, e.g. '{{E: 1, S: 0.1, C: 0.01, "
+                                    f"I: 0}}'; got {value!r}")
+    return value
+
+
+def data_overrides(args: argparse.Namespace, cwd: Path | None = None) -> dict[str, Any]:
+    """The notebook parameters the data options set; paths resolved against ``cwd`` (the caller's directory)."""
+    cwd = Path(cwd or Path.cwd())
+    given = {opt: getattr(args, opt) for opt in DATA_OPTIONS if getattr(args, opt, None) is not None}
+    if args.data and not args.label_col:
+        raise params.ParameterError("--data needs --label-col: the name of the file's label column")
+    if not args.data and given:
+        flags = ", ".join(f"--{opt.replace('_', '-')}" for opt in given)
+        raise params.ParameterError(f"{flags} only apply with --data FILE: they describe the columns of your "
+                                    "own file (without --data the notebooks use their generated data)")
+    if args.min_class_size is not None and args.min_class_size < 0:
+        raise params.ParameterError(f"--min-class-size must be 0 or more, got {args.min_class_size}")
+    if "data" in given:
+        given["data"] = str((cwd / Path(args.data).expanduser()).resolve())
+    if "gains" in given:
+        given["gains"] = parse_gains(args.gains)
+    if "text_pair" in given:
+        given["text_pair"] = list(args.text_pair)
+    return {DATA_OPTIONS[opt]: value for opt, value in given.items()}
+
+
+def out_dir(out: str | None, profile: str, cwd: Path | None = None) -> Path:
+    """The report folder: ``out`` against ``cwd``, else ``reports/<profile>``; never inside ``notebooks/``."""
+    path = (Path(cwd or Path.cwd()) / Path(out).expanduser()).resolve() if out else \
+        paths.project_root() / "reports" / profile
+    source = paths.notebooks_dir().resolve()
+    if path == source or source in path.parents:
+        raise params.ParameterError(f"--out {out} is inside the project's notebooks folder {source}: the executed "
+                                    "copies would replace the source notebooks; choose another folder")
+    return path
+
+
+@contextlib.contextmanager
+def data_cache(out: Path, planned: Mapping[Path, Mapping[str, Any]]) -> Iterator[None]:
+    """While a report on a user's file runs, caches of its data (embeddings) go to ``<out>/.cache``."""
+    if not any(values.get("data_path") for values in planned.values()):
+        yield
+        return
+    previous = os.environ.get(CACHE_ENV)
+    os.environ[CACHE_ENV] = str(out / ".cache")
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(CACHE_ENV, None)
+        else:
+            os.environ[CACHE_ENV] = previous
+
+
+def class_size_needs(planned: Mapping[Path, Mapping[str, Any]]) -> dict[str, tuple[int, str]]:
+    """Rows every class needs in each notebook that reads a user's file: ``{stem: (rows, why)}``.
+
+    A notebook with ``folds`` needs that many (stratified folds put a row of every class in each); one with
+    only ``test_size`` needs ``SPLIT_NEED`` (a stratified test split, then a validation split).
+    """
+    needs = {}
+    for nb, values in planned.items():
+        declared = params.declared_parameters(nb)
+        if "data_path" not in declared:
+            continue
+        if "folds" in declared:
+            folds = values.get("folds", declared["folds"].default)
+            needs[nb.stem] = (int(folds), f"{folds} folds")
+        elif "test_size" in declared:
+            needs[nb.stem] = (SPLIT_NEED, "stratified splits")
+    return needs
+
+
+def _resolved_data(values: Mapping[str, Any], cwd: Path) -> dict[str, Any]:
+    keys = ("data_path", "label_col", "text_cols", "group_col", "min_class_size", "min_class_action",
+            "exclude_cols", "feature_cols", "encoding", "text_pair", "gains")
+    data = {k: values[k] for k in keys if k in values}
+    data["data_path"] = str((cwd / Path(data["data_path"]).expanduser()).resolve())
+    return data
+
+
+def check_table(planned: Mapping[Path, Mapping[str, Any]], cwd: Path | None = None,
+                log: Callable[[str], None] = print) -> dict[str, Any]:
+    """Load the user's table as the notebooks will, with the largest class-size need of the run; raise
+    :class:`~ecombalance.report.params.ParameterError` with the loader's message when it cannot be used.
+
+    Returns parameter overrides for the run: ``data_path`` made absolute (notebooks run in ``notebooks/``).
+    Prints what the notebooks will use: rows, classes, features, columns left out and why, notes.
+    """
+    from ecombalance.data import checks, datasets
+
+    cwd = Path(cwd or Path.cwd())
+    with_data = {nb: _resolved_data(v, cwd) for nb, v in planned.items() if v.get("data_path")}
+    if not with_data:
+        return {}
+    needs = {stem: need for stem, need in class_size_needs(planned).items()
+             if any(nb.stem == stem for nb in with_data)}
+    need = max((rows for rows, _ in needs.values()), default=0)
+    why = "; ".join(f"{stem}: {rows} ({reason})" for stem, (rows, reason) in needs.items())
+    checked = []
+    for data in with_data.values():
+        if data in checked:
+            continue
+        checked.append(data)
+        options = {k: v for k, v in data.items() if k != "data_path"}
+        try:
+            tbl = datasets.load(data_path=data["data_path"], n_splits=need or None, **options)
+        except (ValueError, FileNotFoundError) as exc:  # DataError is a ValueError
+            message = str(exc)
+            if "folds need" in message and needs:
+                message += (f". One minimum serves the whole report: the largest need of the selected notebooks "
+                            f"is {need} rows per class ({why})")
+            raise params.ParameterError(message) from exc
+        counts = tbl.y.value_counts()
+        log(f"checked {data['data_path']}: {len(tbl.frame):,} rows, label {tbl.label!r} with {len(counts)} classes "
+            f"(smallest {plain_label(counts.index[-1])!r}: {int(counts.iloc[-1])} rows; the notebooks "
+            f"need {need or 2} per class)")
+        log(f"  features: {checks.capped(tbl.feature_cols, 30)}")
+        for note in tbl.notes:
+            log(f"  note: {note}")
+    overrides = {"data_path": next(iter(with_data.values()))["data_path"]}
+    return overrides if len({d["data_path"] for d in with_data.values()}) == 1 else {}
