@@ -97,7 +97,10 @@ def test_report_on_a_users_csv_runs_notebooks_01_to_06(user_csv, tmp_path):
     assert columns["features"] == "name, price, colour"  # notebook 01 lists the features every notebook uses
     assert columns["leaking_columns"] == "kind_code" and "Unnamed: 0" in columns["columns_left_out"]
     assert "column 'kind_code' not used as a feature (alone it predicts 'kind' out of fold" in html.unescape(executed)
-    assert all(e["parameters"]["exclude_cols"] == ["in_stock"] for e in summary["notebooks"])
+    excluded = {e["notebook"][:2]: e["parameters"].get("exclude_cols") for e in summary["notebooks"]}
+    assert excluded == {"01": ["in_stock"], "02": ["in_stock"], "03": ["in_stock"], "04": ["in_stock"], "05": None,
+                        "06": ["in_stock"]}  # 05 reads text only
+    assert list((out / ".cache" / "embeddings").glob("*.npy"))  # the user's embeddings stay beside the report
 
 
 def test_data_options_fail_before_any_notebook_runs(tmp_path, capsys):

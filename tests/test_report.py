@@ -105,11 +105,13 @@ DATA_PARAMETERS = ('data_path = ""\nlabel_col = ""\ntext_cols = []\ngroup_col = 
 
 @pytest.fixture
 def data_project(tmp_path, monkeypatch):
-    """Notebooks that read a user's file (01 with 5 folds, 02 with a test split), and a fake runner that
+    """Notebooks that read a user's file (01 with 5 folds, 02 with a test split, 03 with fewer data options), and
+    a fake runner that
     records what it was asked to run: any test that reaches it has passed every check."""
     nbdir, pdir = tmp_path / "notebooks", tmp_path / "params"
     write_notebook(nbdir / "01_folds.ipynb", DATA_PARAMETERS + "folds = 5")
     write_notebook(nbdir / "02_split.ipynb", DATA_PARAMETERS + "test_size = 0.25")
+    write_notebook(nbdir / "03_text.ipynb", 'data_path = ""\nlabel_col = ""\ntext_cols = []')  # fewer options
     pdir.mkdir()
     (pdir / "smoke.yaml").write_text("notebooks:\n  02: {test_size: 0.3}\n")
     monkeypatch.setenv("ECOMBALANCE_HOME", str(tmp_path))
@@ -171,7 +173,7 @@ def test_relative_data_and_out_are_the_callers_and_the_table_is_checked_first(da
     assert call["overrides"]["text_pair"] == ["title", "kind_code"] and call["overrides"]["exclude_cols"] == ["price"]
     assert call["cache"] == str(data_project.work / "out" / ".cache")  # the user's embeddings beside the report
     assert "ECOMBALANCE_CACHE" not in __import__("os").environ
-    assert f"checked {data}: 90 rows, label 'kind' with 3 classes" in printed
+    assert f"checked {data}: 90 rows, label 'kind' with 3 classes" in printed and printed.count("checked") == 1
     assert "features: ['title', 'kind_code']" in printed
     assert "column 'price' not used as a feature (excluded by --exclude-col)" in printed
 
@@ -232,3 +234,9 @@ def test_gains_may_come_from_a_yaml_file(data_project):
     assert cli.main(["report", "--profile", "smoke", "--out", "out", "--data", "data/x.csv", "--label-col", "kind",
                      "--gains", "gains.yaml"]) == 0
     assert data_project.calls[-1]["overrides"]["gains"] == {"shoes": 1, "bags": 0.5, "hats": 0}
+
+
+def test_a_relative_data_path_given_as_a_parameter_is_the_callers_too(data_project):
+    assert cli.main(["report", "--profile", "smoke", "--out", "out", "-p", "data_path", "data/x.csv",
+                     "-p", "label_col", "kind"]) == 0
+    assert data_project.calls[-1]["overrides"]["data_path"] == str(data_project.work / "data" / "x.csv")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import os
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
@@ -140,6 +141,17 @@ def class_size_needs(planned: Mapping[Path, Mapping[str, Any]]) -> dict[str, tup
     return needs
 
 
+@contextlib.contextmanager
+def _quiet_logger(name: str) -> Iterator[None]:
+    logger = logging.getLogger(name)
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def _resolved_data(values: Mapping[str, Any], cwd: Path) -> dict[str, Any]:
     keys = ("data_path", "label_col", "text_cols", "group_col", "min_class_size", "min_class_action",
             "exclude_cols", "feature_cols", "encoding", "text_pair", "gains")
@@ -162,24 +174,32 @@ def check_table(planned: Mapping[Path, Mapping[str, Any]], cwd: Path | None = No
     with_data = {nb: _resolved_data(v, cwd) for nb, v in planned.items() if v.get("data_path")}
     if not with_data:
         return {}
-    needs = {stem: need for stem, need in class_size_needs(planned).items()
-             if any(nb.stem == stem for nb in with_data)}
+    needs = class_size_needs({nb: planned[nb] for nb in with_data})
     need = max((rows for rows, _ in needs.values()), default=0)
     why = "; ".join(f"{stem}: {rows} ({reason})" for stem, (rows, reason) in needs.items())
-    checked = []
-    for data in with_data.values():
-        if data in checked:
-            continue
-        checked.append(data)
+    variants: list[tuple[dict, int]] = []  # notebooks may take fewer data options: check each set once
+    for nb, data in sorted(with_data.items(), key=lambda item: len(item[1]), reverse=True):
+        rows = needs.get(nb.stem, (0, ""))[0]
+        same = next((i for i, (d, _) in enumerate(variants) if d == data), None)
+        if same is None:
+            variants.append((data, rows))
+        else:
+            variants[same] = (data, max(rows, variants[same][1]))
+    shown = set()
+    for data, variant_need in variants:
         options = {k: v for k, v in data.items() if k != "data_path"}
         try:
-            tbl = datasets.load(data_path=data["data_path"], n_splits=need or None, **options)
+            with _quiet_logger("ecombalance.data"):  # its notes are printed below, once
+                tbl = datasets.load(data_path=data["data_path"], n_splits=variant_need or None, **options)
         except (ValueError, FileNotFoundError) as exc:  # DataError is a ValueError
             message = str(exc)
             if "folds need" in message and needs:
                 message += (f". One minimum serves the whole report: the largest need of the selected notebooks "
                             f"is {need} rows per class ({why})")
             raise params.ParameterError(message) from exc
+        if data["data_path"] in shown:
+            continue
+        shown.add(data["data_path"])
         counts = tbl.y.value_counts()
         log(f"checked {data['data_path']}: {len(tbl.frame):,} rows, label {tbl.label!r} with {len(counts)} classes "
             f"(smallest {plain_label(counts.index[-1])!r}: {int(counts.iloc[-1])} rows; the notebooks "
