@@ -50,6 +50,14 @@ def test_gb18030_is_detected_and_said(tmp_path):
     assert any("read as gb18030 (detected)" in n for n in tbl.notes)
 
 
+def test_utf16_with_its_byte_order_mark_is_read_and_said(tmp_path):
+    path = _write(tmp_path / "unicode.txt", CHINESE, "商品名称\t类别", "utf-16")
+    path.write_bytes(path.read_bytes().replace(",".encode("utf-16-le"), "\t".encode("utf-16-le")))
+    tbl = loaders.load_table(path, "类别", text_cols=["商品名称"])
+    assert tbl.frame["商品名称"].tolist() == [t for t, _ in CHINESE]
+    assert any("read as UTF-16" in n for n in tbl.notes)
+
+
 def test_a_given_encoding_wins_and_a_wrong_one_is_named_not_a_bare_codec_error(tmp_path):
     path = _write(tmp_path / "zh.csv", CHINESE, "商品名称,类别", "gb18030")
     tbl = loaders.load_table(path, "类别", encoding="gb18030")

@@ -33,7 +33,7 @@ LEAK_LOOKUP_VALUES = 50  # columns with at most this many values are checked by 
 
 # names of bookkeeping columns: a saved index or row number, ids and keys, split markers
 INDEX_NAME = re.compile(r"^(unnamed: ?\d+|index|level_\d+|row|row_?(id|no|num|number|index))$", re.IGNORECASE)
-ID_NAME = re.compile(r"^(id|ids|uuid|guid|key)$|[_\s.-](id|ids|uuid|guid|key)$|^(id|uuid)[_\s.-]", re.IGNORECASE)
+ID_NAME = re.compile(r"^(id|ids|uuid|guid)$|[_\s.-](id|ids|uuid|guid|key)$|^(id|uuid)[_\s.-]", re.IGNORECASE)
 # productId, queryID, 商品ID, 商品编号, 序号 (not "paid", "valid")
 CAMEL_ID_NAME = re.compile(r"([a-z0-9]|[^\x00-\x7f])(Id|ID|Ids|IDs)$|(编号|序号|行号)$")
 SPLIT_NAME = re.compile(r"^(split|fold|subset|is_train|is_test|train_test)$", re.IGNORECASE)

@@ -43,7 +43,8 @@ def decode_text(raw: bytes, encoding: str = "", source: str = "file") -> tuple[s
         try:
             return raw.decode(encoding), encoding, []
         except LookupError as exc:
-            raise DataError(f"{source}: unknown encoding {encoding!r} (e.g. utf-8, gb18030, cp1252, latin-1)") from exc
+            raise DataError(f"{source}: unknown encoding {encoding!r} (e.g. utf-8, gb18030, cp1252, "
+                            "latin-1)") from exc
         except UnicodeDecodeError as exc:
             raise DataError(f"{source} is not valid {encoding}: byte {raw[exc.start:exc.start + 1]!r} at position "
                             f"{exc.start} cannot be read; try another --encoding (utf-8, gb18030, cp1252, "
@@ -52,6 +53,10 @@ def decode_text(raw: bytes, encoding: str = "", source: str = "file") -> tuple[s
         return raw.decode("utf-8-sig"), "utf-8", []
     except UnicodeDecodeError:
         pass
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text"
+        note = f"{source}: not UTF-8; read as UTF-16 (its byte-order mark says so)"
+        log.warning(note)
+        return raw.decode("utf-16"), "utf-16", [note]
     candidates = list(FALLBACK_ENCODINGS)
     try:
         import charset_normalizer
