@@ -44,7 +44,7 @@ def test_report_runs_records_headlines_and_names_the_failing_cell(project, capsy
     executed = nbformat.read(out / "01_good.ipynb", as_version=4)
     assert headline.read(executed) == good["headline"]
     index = (out / "index.html").read_text()
-    assert '<a href="01_good.html">01_good</a>' in index and "doubled = 4" in index
+    assert '<a href="01_good.html">01_good</a>' in index and '<td>doubled</td><td class="num">4</td>' in index
     assert "ValueError: boom" in index and "02_bad.failed.ipynb" in index
 
 
