@@ -172,10 +172,10 @@ def _url(folder: Path, start: Path) -> str:
 def _side_summary(label: str, folder: Path, summary: Mapping[str, Any], url: str) -> str:
     entries = summary["notebooks"]
     failed = sum(e["status"] != "ok" for e in entries)
+    failures = f', <span class="error">{failed} failed</span>' if failed else ""
     return (f"<li><b>{label}</b>: <a href=\"{esc(url)}/index.html\">{esc(folder)}</a> · profile "
-            f"<b>{esc(summary.get('profile'))}</b> · {len(entries)} notebooks"
-            f"{f', <span class=error>{failed} failed</span>' if failed else ''} · updated {esc(summary.get('updated'))}"
-            "</li>")
+            f"<b>{esc(summary.get('profile'))}</b> · {len(entries)} notebooks{failures} · updated "
+            f"{esc(summary.get('updated'))}</li>")
 
 
 def compare_html(dir_a: str | Path, dir_b: str | Path, out_dir: str | Path = ".") -> str:

@@ -30,7 +30,8 @@ section.nb h2 { margin: .2rem 0 .3rem; font-size: 1.25rem; } section.nb h2 a { t
 table { border-collapse: collapse; margin: .5rem 0; font-size: .92rem; }
 td, th { border: 1px solid #d1d9e0; padding: .25rem .6rem; text-align: left; vertical-align: top; }
 th { background: #f6f8fa; } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-tr.gain td { background: #e6ffec; } tr.loss td { background: #ffebe9; } tr.baseline td { background: #f6f8fa; font-style: italic; }
+tr.gain td { background: #e6ffec; } tr.loss td { background: #ffebe9; }
+tr.baseline td { background: #f6f8fa; font-style: italic; }
 tr.differ td { background: #fff8c5; } td.missing { color: #8c959f; }
 details { margin: .4rem 0; } summary { cursor: pointer; color: #59636e; }
 .data { background: #f6f8fa; border-radius: 8px; padding: .6rem 1.2rem; }

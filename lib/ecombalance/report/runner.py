@@ -13,6 +13,7 @@ warning), with ``ECOMBALANCE_PROGRESS=final`` so that a progress bar leaves one 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import time
@@ -116,24 +117,48 @@ def _failure(nb: nbformat.NotebookNode, exc: Exception) -> tuple[int | None, str
 
 
 def _to_html(nb: nbformat.NotebookNode, mathjax_url: str | None = None) -> str:
+    """nbconvert's HTML; with ``mathjax_url`` it loads nothing from the network (MathJax from there,
+    and no require.js, which only JavaScript outputs and widgets would use: the notebooks have none)."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(mathjax_url=mathjax_url) if mathjax_url else HTMLExporter()
-    body, _ = exporter.from_notebook_node(nb)
+    offline = {"mathjax_url": mathjax_url, "require_js_url": "data:text/javascript,"} if mathjax_url else {}
+    body, _ = HTMLExporter(**offline).from_notebook_node(nb)
     return body
 
 
+@functools.cache
+def _quiet_kernel_manager() -> type:
+    from jupyter_client.manager import AsyncKernelManager
+
+    class QuietKernelManager(AsyncKernelManager):
+        """Shuts a kernel down without interrupting it first: the run is over, and an interrupt that
+        lands while the kernel handles a message makes it log "KeyboardInterrupt caught in kernel".
+        A kernel that does not stop is still killed after ``shutdown_wait_time``."""
+
+        async def _async_interrupt_kernel(self) -> None:
+            if not self.shutting_down:
+                await super()._async_interrupt_kernel()
+
+    return QuietKernelManager
+
+
 def kernel_options() -> dict[str, Any]:
-    """papermill options for a quiet kernel: IPC sockets where the system has them (ipykernel warns
-    about every kernel on unencrypted TCP); elsewhere TCP with the kernel's log at ERROR level.
-    Errors still show: the kernel's own at ERROR, the notebook's in the executed copy and the log."""
+    """papermill options for kernels that keep the terminal quiet.
+
+    IPC sockets where the system has them (ipykernel warns about every kernel on unencrypted TCP;
+    elsewhere its log is set to ERROR), and no interrupt at shutdown (:func:`_quiet_kernel_manager`).
+    Errors still show: the kernel's own log at ERROR, the notebook's in the executed copy and the log.
+    """
+    options: dict[str, Any] = {"kernel_manager_class": _quiet_kernel_manager()}
     if os.name == "posix":
         from traitlets.config import Config
 
         config = Config()
         config.KernelManager.transport = "ipc"
-        return {"config": config}
-    return {"extra_arguments": ["--IPKernelApp.log_level=ERROR"]}
+        options["config"] = config
+    else:
+        options["extra_arguments"] = ["--IPKernelApp.log_level=ERROR"]
+    return options
 
 
 @contextlib.contextmanager
