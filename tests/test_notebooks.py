@@ -132,7 +132,7 @@ def test_report_on_a_users_csv_runs_notebooks_01_to_06(user_csv, tmp_path):
     assert "buyer1@shop.cn" not in executed  # identifiers hashed before any row is shown
     index = (out / "index.html").read_text()
     top = index[:index.index('<section class="nb')]  # the user's table comes first
-    assert f"file: <code>{user_csv}</code>" in top and "label col: <code>kind</code>" in top
+    assert f"file: <code>{user_csv}</code>" in top and "label column: <code>kind</code>" in top
     assert "columns of the file (6): <code>name</code>, <code>price</code>" in top
 
 

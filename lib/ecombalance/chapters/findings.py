@@ -113,8 +113,8 @@ def summary_table(summary: pd.DataFrame) -> pd.DataFrame:
 
 def effects_headline(summary: pd.DataFrame, smallest, effects: pd.DataFrame | None = None) -> dict[str, float]:
     """For the report index: each method's macro-F1 with its bootstrap interval, balanced accuracy and recall
-    of the smallest class, as ``"<method>/<metric>"``; with ``effects`` (:func:`effects`) also whether the
-    method's macro-F1 and smallest-class recall differ from the baseline's for real (``.../macro_f1_real``)."""
+    of the smallest class, as ``"<method>/<metric>"``; with ``effects`` (:func:`effects`) also the difference
+    of its macro-F1 and smallest-class recall to the baseline's and whether it is real (``.../macro_f1_real``)."""
     numbers = {}
     for row in summary.to_dict("records"):
         if row["metric"] in ("macro_f1", "balanced_accuracy") and row["class"] == "all":
@@ -125,8 +125,9 @@ def effects_headline(summary: pd.DataFrame, smallest, effects: pd.DataFrame | No
         elif row["metric"] == "recall" and row["class"] == str(smallest):
             numbers[f"{row['method']}/recall_smallest"] = row["pooled"]
     for method in [] if effects is None else effects.index:
-        numbers[f"{method}/macro_f1_real"] = bool(effects.loc[method, ("macro_f1", "real")])
-        numbers[f"{method}/recall_smallest_real"] = bool(effects.loc[method, ("recall_smallest", "real")])
+        for metric in ("macro_f1", "recall_smallest"):
+            numbers[f"{method}/{metric}_difference"] = float(effects.loc[method, (metric, "difference")])
+            numbers[f"{method}/{metric}_real"] = bool(effects.loc[method, (metric, "real")])
     return numbers
 
 

@@ -24,7 +24,7 @@ section.nb h2 { margin: .2rem 0 .3rem; font-size: 1.25rem; } section.nb h2 a { t
 .badge { display: inline-block; border-radius: 1rem; padding: 0 .6rem; font-size: .85rem; font-weight: 600; }
 .badge.ok { background: #dafbe1; color: #116329; } .badge.failed { background: #ffebe9; color: #a40e26; }
 .thumb { float: right; margin: 0 0 .6rem 1.2rem; }
-.thumb img { width: 300px; max-height: 220px; object-fit: contain; border: 1px solid #d1d9e0; border-radius: 4px;
+.thumb img { width: 340px; max-height: 230px; object-fit: contain; border: 1px solid #d1d9e0; border-radius: 4px;
              background: white; }
 .error { color: #a40e26; }
 table { border-collapse: collapse; margin: .5rem 0; font-size: .92rem; }
@@ -105,16 +105,25 @@ def _num(value: Any, digits: int = 3) -> str:
     return f"{value:.{digits}f}" if _is_number(value) else "-"
 
 
+def _difference(row: Mapping[str, Any], base: Mapping[str, Any] | None, metric: str) -> float:
+    """``row``'s difference to the baseline in ``metric``: as the paired test measured it when recorded
+    (``<metric>_difference``), else from the two values; NaN when neither is known."""
+    diff = row.get(f"{metric}_difference")
+    if _is_number(diff):
+        return float(diff)
+    if base is not None and _is_number(row.get(metric)) and _is_number(base.get(metric)):
+        return float(row[metric] - base[metric])
+    return math.nan
+
+
 def _verdict(row: Mapping[str, Any], base: Mapping[str, Any] | None) -> str:
     if row["baseline"]:
         return "baseline"
-    if "macro_f1_real" not in row or base is None:
-        return "-"
     parts = []
     for metric, label in (("macro_f1", "macro-F1"), ("recall_smallest", "smallest-class recall")):
-        if f"{metric}_real" not in row or not _is_number(row.get(metric)):
+        if f"{metric}_real" not in row:
             continue
-        diff = row[metric] - base[metric] if _is_number(base.get(metric)) else math.nan
+        diff = _difference(row, base, metric)
         verdict = "real" if row[f"{metric}_real"] else "within noise"
         parts.append(f"{label} {diff:+.3f} ({verdict})" if math.isfinite(diff) else f"{label} ({verdict})")
     return "; ".join(parts) or "-"
@@ -131,9 +140,9 @@ def method_table(numbers: Mapping[str, Any]) -> str:
         ci = (f" [{_num(row['macro_f1_ci_low'])}, {_num(row['macro_f1_ci_high'])}]"
               if "macro_f1_ci_low" in row else "")
         css = "baseline" if row["baseline"] else ""
-        if row.get("macro_f1_real") and base is not None and _is_number(row["macro_f1"]) \
-                and _is_number(base.get("macro_f1")):
-            css = "gain" if row["macro_f1"] > base["macro_f1"] else "loss"
+        if row.get("macro_f1_real"):  # a real difference in macro-F1: green up, red down
+            diff = _difference(row, base, "macro_f1")
+            css = "gain" if diff > 0 else "loss" if diff < 0 else ""
         body.append(
             f'<tr class="{css}"><td><code>{esc(row["method"])}</code></td>'
             f'<td class="num">{_num(row["macro_f1"])}{ci}</td>'
@@ -179,12 +188,23 @@ def data_source(summary: Mapping[str, Any]) -> dict[str, Any] | None:
     return None
 
 
+def _label(parameter: str) -> str:
+    """``label_col`` -> "label column", ``text_cols`` -> "text columns", ``min_class_size`` -> "min class size"."""
+    for suffix, word in (("_cols", " columns"), ("_col", " column")):
+        if parameter.endswith(suffix):
+            return parameter[: -len(suffix)].replace("_", " ") + word
+    return parameter.replace("_", " ")
+
+
+def _codes(value: Any) -> str:
+    values = value if isinstance(value, (list, tuple)) else [value]
+    return ", ".join(f"<code>{esc(v)}</code>" for v in values)
+
+
 def _data_section(source: Mapping[str, Any]) -> str:
-    items = "".join(f"<li>{esc(k.replace('_', ' '))}: <code>{esc(v)}</code></li>"
-                    for k, v in source.items() if k != "file")
+    items = "".join(f"<li>{esc(_label(k))}: {_codes(v)}</li>" for k, v in source.items() if k != "file")
     columns = _file_columns(str(source["file"]))
-    listed = (f"<li>columns of the file ({len(columns)}): " + ", ".join(f"<code>{esc(c)}</code>" for c in columns)
-              + "</li>") if columns else ""
+    listed = f"<li>columns of the file ({len(columns)}): {_codes(columns)}</li>" if columns else ""
     return (f'<section class="data"><h2>Your table</h2><ul><li>file: <code>{esc(source["file"])}</code></li>'
             f"{items}{listed}</ul></section>")
 
