@@ -15,7 +15,7 @@ GOOD = ("from ecombalance.report import headline",
 
 @pytest.fixture(scope="module")
 def folders(tmp_path_factory):
-    """A: 01 ok (n=2), 02 failed. B: 01 ok (n=5), 03 ok. Different notebooks, one failure."""
+    """A: 01 ok (n=2), 02 failed. B: 01 ok (n=5), 02 ok, 03 ok (a notebook A did not run)."""
     root = tmp_path_factory.mktemp("compare")
     nbdir = root / "notebooks"
     write_notebook(nbdir / "01_good.ipynb", 'n = 1\nname = "x"', *GOOD)
@@ -27,7 +27,7 @@ def folders(tmp_path_factory):
     (pdir / "smoke.yaml").write_text("n: 2\n")
     quiet = {"notebooks_dir": nbdir, "params_dir": pdir, "log": lambda _: None}
     a = report.run_report("smoke", ["01", "02"], root / "runs" / "a", **quiet)
-    b = report.run_report("smoke", ["01", "03"], root / "runs" / "b", overrides={"n": 5}, **quiet)
+    b = report.run_report("smoke", ["01", "02", "03"], root / "runs" / "b", overrides={"n": 5, "fail": False}, **quiet)
     assert not a.ok and b.ok
     return root
 
@@ -38,15 +38,18 @@ def test_compare_puts_two_folders_side_by_side(folders, capsys, monkeypatch):
     out = folders / "compare-a-vs-b.html"
     assert capsys.readouterr().out.strip() == f"comparison: {out}"
     page = out.read_text()
-    # the overview: statuses, including a notebook that failed in A and notebooks present in one folder only
+    # the overview: statuses, including a notebook that failed in A and one that only B ran
     overview = page[page.index("<table>"):page.index("</table>")]
-    assert re.findall(r'href="#([\w]+)">.*?badge (\w+)">([\w ]+)<.*?badge (\w+)">([\w ]+)<', overview) == [
-        ("01_good", "ok", "ok", "ok", "ok"), ("02_bad", "failed", "failed", "failed", "not run"),
-        ("03_extra", "failed", "not run", "ok", "ok")]
-    assert "<li><code>02_bad</code> only in A</li>" in page and "<li><code>03_extra</code> only in B</li>" in page
+    assert re.findall(r'href="#(\w+)">.*?badge (\w+)">([\w ]+)<.*?badge (\w+)">([\w ]+)<.*?"num">([^<]+)<', overview) == [
+        ("01_good", "ok", "ok", "ok", "ok", "1 of 2"), ("02_bad", "failed", "failed", "ok", "ok", "0 of 0"),
+        ("03_extra", "failed", "not run", "ok", "ok", "-")]
+    assert "<li><code>03_extra</code> only in B</li>" in page and "only in A" not in page
+    assert '<section class="nb failed" id="02_bad">' in page and '<section class="nb absent" id="03_extra">' in page
     # parameters that differ, highlighted, with both values
     assert re.search(r'<tr class="differ"><td><code>n</code></td><td class="num">2</td><td class="num">5</td>'
                      r"<td>01_good</td></tr>", page)
+    assert re.search(r'<tr class="differ"><td><code>fail</code></td><td class="missing">notebook default</td>'
+                     r'<td class="value">False</td><td>02_bad</td></tr>', page)
     # per-metric differences and both runs' conclusions
     assert re.search(r'<tr class="differ"><td>doubled</td><td class="num">4</td><td class="num">10</td>'
                      r'<td class="num up">\+6</td></tr>', page)
@@ -55,6 +58,8 @@ def test_compare_puts_two_folders_side_by_side(folders, capsys, monkeypatch):
     # the failure is named, and links go to each folder's pages
     assert "raised ValueError: boom" in page
     assert 'href="runs/a/01_good.html"' in page and 'href="runs/b/03_extra.html"' in page
+    assert 'href="runs/a/02_bad.html"' not in page  # A has no page of the failed notebook, but its executed copy
+    assert '<a href="runs/a/02_bad.failed.ipynb">executed copy</a>' in page
     assert 'href="runs/a/index.html"' in page and '<script src="runs/a/mathjax/MathJax.js' in page
 
 

@@ -23,6 +23,7 @@ _EXTRA_STYLE = """
 .sides { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
 .sides > div { border: 1px solid #d1d9e0; border-radius: 6px; padding: .2rem .9rem; min-width: 0; }
 .sides h3 { font-size: 1rem; margin: .4rem 0; color: #59636e; }
+section.nb.absent { border-style: dashed; background: #fafbfc; }
 td.up { color: #116329; } td.down { color: #a40e26; } td.value { overflow-wrap: anywhere; }
 """
 
@@ -88,9 +89,13 @@ def _status(entry: Mapping[str, Any] | None, folder_url: str) -> str:
         return '<span class="badge failed">not in this report</span>'
     status = entry["status"]
     badge = f'<span class="badge {"ok" if status == "ok" else "failed"}">{esc(status)}</span>'
-    text = f"{badge} {entry.get('seconds', 0):.1f} s · {_link(folder_url, entry.get('html'), 'HTML')}"
+    text = f"{badge} {entry.get('seconds', 0):.1f} s"
+    if entry.get("html"):
+        text += f" · {_link(folder_url, entry['html'], 'page' if status == 'ok' else 'last good page')}"
     if entry.get("error"):
         text += f'<br><span class="error">{esc(entry["error"])}</span>'
+        if entry.get("ipynb"):
+            text += f"<br>{_link(folder_url, entry['ipynb'], 'executed copy')}"
     return text
 
 
@@ -129,22 +134,30 @@ def _conclusions(entry: Mapping[str, Any] | None) -> str:
 def _notebook_section(stem: str, a: Mapping[str, Any] | None, b: Mapping[str, Any] | None,
                       url_a: str, url_b: str) -> str:
     title = esc((a or b or {}).get("title") or "")
-    failed = any(e is None or e["status"] != "ok" for e in (a, b))
+    heading = f"{title} <small><code>{esc(stem)}</code></small>" if title else f"<code>{esc(stem)}</code>"
+    sides = (f'<div class="sides"><div><h3>A</h3><p>{_status(a, url_a)}</p>{_conclusions(a)}</div>'
+             f"<div><h3>B</h3><p>{_status(b, url_b)}</p>{_conclusions(b)}</div></div>")
     numbers = differences((a or {}).get("headline") or {}, (b or {}).get("headline") or {})
     parameters = differences((a or {}).get("parameters") or {}, (b or {}).get("parameters") or {})
+    if a is None or b is None:  # nothing to compare with: what there is, folded
+        return (f'<section class="nb absent" id="{esc(stem)}"><h2>{heading}</h2>{sides}'
+                f"<details><summary>headline numbers ({len(numbers)})</summary>"
+                f"{_numbers_table(numbers, 'headline number')}</details>"
+                f"<details><summary>parameters ({len(parameters)})</summary>"
+                f"{_numbers_table(parameters, 'parameter', _DEFAULT)}</details></section>")
+    failed = a["status"] != "ok" or b["status"] != "ok"
     changed = [r for r in parameters if r["differ"]]
     same = [r for r in parameters if not r["differ"]]
-    n_diff = sum(r["differ"] for r in numbers)
+    same_table = (f"<details><summary>the same in both ({len(same)})</summary>"
+                  f"{_numbers_table(same, 'parameter', _DEFAULT)}</details>") if same else ""
     return f"""<section class="nb {"failed" if failed else "ok"}" id="{esc(stem)}">
-<h2>{title or f"<code>{esc(stem)}</code>"}{f" <small><code>{esc(stem)}</code></small>" if title else ""}</h2>
-<div class="sides"><div><h3>A</h3><p>{_status(a, url_a)}</p>{_conclusions(a)}</div>
-<div><h3>B</h3><p>{_status(b, url_b)}</p>{_conclusions(b)}</div></div>
-<h3>Headline numbers ({n_diff} of {len(numbers)} differ)</h3>
+<h2>{heading}</h2>
+{sides}
+<h3>Headline numbers ({sum(r["differ"] for r in numbers)} of {len(numbers)} differ)</h3>
 {_numbers_table(numbers, "headline number")}
 <h3>Parameters ({len(changed)} differ)</h3>
 {_numbers_table(changed, "parameter", _DEFAULT) if changed else "<p>The same in both runs.</p>"}
-{f"<details><summary>the same in both ({len(same)})</summary>{_numbers_table(same, 'parameter', _DEFAULT)}</details>"
- if same else ""}
+{same_table}
 </section>"""
 
 
@@ -159,8 +172,9 @@ def _overview(stems: list[str], a: Mapping[str, Any], b: Mapping[str, Any]) -> s
     for stem in stems:
         ea, eb = a.get(stem), b.get(stem)
         numbers = differences((ea or {}).get("headline") or {}, (eb or {}).get("headline") or {})
+        counted = f'{sum(r["differ"] for r in numbers)} of {len(numbers)}' if ea and eb else "-"
         rows.append(f'<tr><td><a href="#{esc(stem)}">{esc(stem)}</a></td><td>{_badge(ea)}</td><td>{_badge(eb)}</td>'
-                    f'<td class="num">{sum(r["differ"] for r in numbers)} of {len(numbers)}</td></tr>')
+                    f'<td class="num">{counted}</td></tr>')
     return ("<table><thead><tr><th>notebook</th><th>A</th><th>B</th><th>headline numbers that differ</th></tr>"
             "</thead><tbody>" + "".join(rows) + "</tbody></table>")
 
