@@ -130,3 +130,13 @@ def test_quiet_kernels_one_line_bars_conclusions_figure_and_offline_math(project
     assert (out / "mathjax" / "MathJax.js").is_file()
     assert 'webFont: "STIX-Web"' in (out / "mathjax" / "config" / "local" / "ecombalance.js").read_text()
     assert (out / "mathjax" / "fonts" / "HTML-CSS" / "STIX-Web" / "woff").is_dir()
+
+
+def test_a_missing_mathjax_package_is_named_before_any_kernel_starts(project, capsys, monkeypatch):
+    from ecombalance.report import mathjax
+
+    monkeypatch.setattr(mathjax, "MATHJAX_PACKAGE", "no_such_mathjax_package")
+    assert cli.main(["report", "--profile", "smoke", "--out", str(project / "out")]) == 2
+    assert "jupyter-server-mathjax is not installed; the report needs it to render formulas offline" \
+        in capsys.readouterr().err
+    assert not (project / "out" / "01_good.ipynb").exists()

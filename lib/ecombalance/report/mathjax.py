@@ -57,12 +57,13 @@ def _skip(directory: str, names: list[str]) -> set[str]:
 def install_mathjax(out_dir: str | Path) -> str:
     """Copy MathJax into ``out_dir/mathjax`` (once per package version) and return the URL that the
     HTML pages in ``out_dir`` load it from."""
+    source = mathjax_source()
     target = Path(out_dir) / MATHJAX_DIR
     version = importlib.metadata.version("jupyter-server-mathjax")
     stamp = target / _STAMP
     if not (stamp.is_file() and stamp.read_text() == version):
         shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(mathjax_source(), target, ignore=_skip)
+        shutil.copytree(source, target, ignore=_skip)
         (target / "config" / "local").mkdir(parents=True, exist_ok=True)
         (target / "config" / "local" / "ecombalance.js").write_text(_LOCAL_CONFIG)
         stamp.write_text(version)

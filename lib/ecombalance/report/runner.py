@@ -317,7 +317,10 @@ def run_report(
     out_dir = Path(out) if out else paths.project_root() / "reports" / profile
     out_dir.mkdir(parents=True, exist_ok=True)
     log(f"ecombalance report: profile {profile}, {len(planned)} notebook(s) -> {out_dir}")
-    mathjax_url = install_mathjax(out_dir)
+    try:
+        mathjax_url = install_mathjax(out_dir)
+    except (ModuleNotFoundError, FileNotFoundError) as exc:
+        raise ReportError(str(exc)) from exc
     runs = [execute(nb, out_dir, values, log, mathjax_url) for nb, values in planned.items()]
     summary = _merge_summary(out_dir, profile, runs)
     _write_atomic(out_dir / SUMMARY, json.dumps(summary, indent=2, default=str))
