@@ -1,6 +1,6 @@
 """The package layout as rules, checked statically on the source (``ast``; nothing is imported).
 
-- every module belongs to a layer: base (``_validation``, ``_paths``, ``_lazy``, the package ``__init__``),
+- every module belongs to a layer: base (``_validation``, ``_paths``, ``_lazy``, ``_progress``, the package ``__init__``),
   then data < sampling < models < evaluation < plotting < chapters < report;
 - a module imports (at module level or inside a function, absolutely or relatively) only from its own layer
   or a lower one;
@@ -21,7 +21,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "lib" / "ecombalance"
 LAYERS = ("base", "data", "sampling", "models", "evaluation", "plotting", "chapters", "report")
-BASE = {"ecombalance", "ecombalance._validation", "ecombalance._paths", "ecombalance._lazy"}
+BASE = {"ecombalance", "ecombalance._validation", "ecombalance._paths", "ecombalance._lazy", "ecombalance._progress"}
 SUBPACKAGES = ("data", "sampling", "models", "evaluation", "chapters", "report")
 MAX_LINES = 500
 # modules of the flat layout before the split into subpackages (only plotting stayed at the top)

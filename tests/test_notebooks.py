@@ -2,6 +2,7 @@
 
 import html
 import json
+import re
 
 import pytest
 from conftest import ROOT
@@ -9,12 +10,6 @@ from conftest import ROOT
 from ecombalance.report import runner as report
 
 NOTEBOOKS = [nb.stem for nb in report.discover(ROOT / "notebooks")]
-
-
-@pytest.fixture(scope="module")
-def smoke_report(tmp_path_factory):
-    out = tmp_path_factory.mktemp("smoke-report")
-    return report.run_report("smoke", out=out, notebooks_dir=ROOT / "notebooks", params_dir=ROOT / "params")
 
 
 @pytest.mark.notebooks
@@ -36,6 +31,53 @@ def test_index_and_summary_list_every_notebook(smoke_report):
     assert [e["notebook"] for e in summary["notebooks"]] == NOTEBOOKS
     index = smoke_report.index.read_text()
     assert all(f'href="{stem}.html"' in index for stem in NOTEBOOKS)
+
+
+BAR = re.compile(r"^(?P<desc>.*?):? +\d+%\|.*\| *(?P<n>\d+)/(?P<total>\d+) \[")
+
+
+def progress_lines(executed: dict) -> list[tuple[str, int, int]]:
+    """The progress-bar lines in an executed notebook's stream outputs: (description, n, total)."""
+    found = []
+    for cell in executed["cells"]:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream":
+                for line in re.split(r"[\r\n]", "".join(output["text"])):
+                    if match := BAR.match(line):
+                        found.append((match["desc"], int(match["n"]), int(match["total"])))
+    return found
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("stem", NOTEBOOKS)
+def test_progress_bars_leave_at_most_their_final_line(smoke_report, stem):
+    executed = json.loads((smoke_report.out_dir / f"{stem}.ipynb").read_text())
+    lines = progress_lines(executed)
+    assert all(n == total for _, n, total in lines), f"{stem}: a bar left intermediate lines: {lines}"
+    outputs = [o for c in executed["cells"] for o in c.get("outputs", [])]
+    assert not any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+    assert not any("\r" in "".join(o.get("text", "")) for o in outputs)
+    if stem.startswith("06"):  # one experiment over methods x folds: one bar, one line
+        assert [desc for desc, _, _ in lines] == ["experiment"]
+
+
+@pytest.mark.notebooks
+def test_index_tells_each_notebooks_conclusions_with_a_figure(smoke_report):
+    summary = json.loads(smoke_report.summary.read_text())
+    index = smoke_report.index.read_text()
+    for entry in summary["notebooks"]:
+        stem = entry["notebook"]
+        bullets = [line for line in entry["conclusions"].splitlines() if line.startswith("- ")]
+        assert len(bullets) >= 2, f"{stem} concluded nothing: {entry['conclusions']!r}"
+        assert entry["title"].startswith(stem[:2] + " ·")
+        assert entry["figure"] == f"{stem}.png" and (smoke_report.out_dir / entry["figure"]).read_bytes()[:4] == b"\x89PNG"
+        section = index[index.index(f'id="{stem}"'):].split("</section>", 1)[0]
+        assert f'<img src="{stem}.png"' in section and section.count("<li>") >= len(bullets)
+    methods = index[index.index('id="06_effect_evaluation"'):].split("</section>", 1)[0]
+    assert '<table class="methods">' in methods and methods.count('<tr class="baseline">') == 1
+    assert re.search(r'<tr class="baseline"><td><code>none\+logreg</code></td><td class="num">0\.\d{3} \[0\.\d{3}, '
+                     r"[01]\.\d{3}\]</td>", methods)
+    assert methods.index("<details><summary>headline numbers") > methods.index('<table class="methods">')
 
 
 @pytest.mark.notebooks
@@ -101,6 +143,10 @@ def test_report_on_a_users_csv_runs_notebooks_01_to_06(user_csv, tmp_path):
     assert excluded == {"01": ["in_stock"], "02": ["in_stock"], "03": ["in_stock"], "04": ["in_stock"], "05": None,
                         "06": ["in_stock"]}  # 05 reads text only
     assert list((out / ".cache" / "embeddings").glob("*.npy"))  # the user's embeddings stay beside the report
+    index = (out / "index.html").read_text()
+    top = index[:index.index('<section class="nb')]  # the user's table comes first
+    assert f"file: <code>{user_csv}</code>" in top and "label column: <code>kind</code>" in top
+    assert "columns of the file (6): <code>name</code>, <code>price</code>" in top
 
 
 def test_data_options_fail_before_any_notebook_runs(tmp_path, capsys):

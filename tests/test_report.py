@@ -1,6 +1,8 @@
 """The report harness end to end, on tiny notebooks written here (one real kernel each)."""
 
+import base64
 import json
+import re
 from types import SimpleNamespace
 
 import nbformat
@@ -47,7 +49,7 @@ def test_report_runs_records_headlines_and_names_the_failing_cell(project, capsy
     executed = nbformat.read(out / "01_good.ipynb", as_version=4)
     assert headline.read(executed) == good["headline"]
     index = (out / "index.html").read_text()
-    assert '<a href="01_good.html">01_good</a>' in index and "doubled = 4" in index
+    assert '<a href="01_good.html">01_good</a>' in index and '<td>doubled</td><td class="num">4</td>' in index
     assert "ValueError: boom" in index and "02_bad.failed.ipynb" in index
 
 
@@ -240,3 +242,50 @@ def test_a_relative_data_path_given_as_a_parameter_is_the_callers_too(data_proje
     assert cli.main(["report", "--profile", "smoke", "--out", "out", "-p", "data_path", "data/x.csv",
                      "-p", "label_col", "kind"]) == 0
     assert data_project.calls[-1]["overrides"]["data_path"] == str(data_project.work / "data" / "x.csv")
+# a 1x1 PNG
+PIXEL = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+
+
+def test_quiet_kernels_one_line_bars_conclusions_figure_and_offline_math(project, capfd):
+    write_notebook(
+        project / "notebooks" / "03_story.ipynb", "steps = 5",
+        "from ecombalance._progress import progress_bar\nfrom ecombalance.report import headline",
+        "for _ in progress_bar(range(steps), desc='steps', mininterval=0):\n    pass",
+        f"import base64\nfrom IPython.display import Image, display\ndisplay(Image(data=base64.b64decode('{PIXEL}')))",
+        "headline.record(steps=steps)\nheadline.conclude('- $x^2$ grew by **{}**'.format(steps))",
+    )
+    out = project / "out"
+    assert cli.main(["report", "--profile", "smoke", "--out", str(out), "--notebooks", "02,03"]) == 1
+    terminal = capfd.readouterr()  # the kernels' own stderr too (they inherit the file descriptors)
+    assert "without encryption" not in terminal.err and "IPKernelApp" not in terminal.err
+    assert "02_bad failed at code cell 3 ('if fail:') raised ValueError: boom" in terminal.err  # errors still shown
+    assert re.findall(r"^  (ok|FAILED) +(\w+)", terminal.out, re.M) == [("FAILED", "02_bad"), ("ok", "03_story")]
+
+    executed = nbformat.read(out / "03_story.ipynb", as_version=4)
+    streams = [o for c in executed.cells for o in c.get("outputs", []) if o.output_type == "stream"]
+    assert len(streams) == 1 and streams[0].name == "stdout"
+    assert re.fullmatch(r"steps: 100%\|█+\| 5/5 \[[^\]]+\]\n", streams[0].text)  # the final line only
+
+    entry = json.loads((out / "summary.json").read_text())["notebooks"][1]
+    assert entry["conclusions"] == "- $x^2$ grew by **5**" and entry["title"] == "test notebook"
+    assert entry["figure"] == "03_story.png"
+    assert (out / "03_story.png").read_bytes() == base64.b64decode(PIXEL)
+    index = (out / "index.html").read_text()
+    assert "<li>$x^2$ grew by <strong>5</strong></li>" in index and '<img src="03_story.png"' in index
+
+    page = (out / "03_story.html").read_text()
+    assert '<script src="mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe,local/ecombalance">' in page
+    assert re.findall(r'src="(https?:[^"]*)"', page) == []  # nothing loaded from the network
+    assert (out / "mathjax" / "MathJax.js").is_file()
+    assert 'webFont: "STIX-Web"' in (out / "mathjax" / "config" / "local" / "ecombalance.js").read_text()
+    assert (out / "mathjax" / "fonts" / "HTML-CSS" / "STIX-Web" / "woff").is_dir()
+
+
+def test_a_missing_mathjax_package_is_named_before_any_kernel_starts(project, capsys, monkeypatch):
+    from ecombalance.report import mathjax
+
+    monkeypatch.setattr(mathjax, "MATHJAX_PACKAGE", "no_such_mathjax_package")
+    assert cli.main(["report", "--profile", "smoke", "--out", str(project / "out")]) == 2
+    assert "jupyter-server-mathjax is not installed; the report needs it to render formulas offline" \
+        in capsys.readouterr().err
+    assert not (project / "out" / "01_good.ipynb").exists()

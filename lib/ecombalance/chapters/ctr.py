@@ -14,8 +14,8 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
 
+from ecombalance._progress import progress_bar
 from ecombalance.data.table import Table
 from ecombalance.evaluation.calibration import recalibrate
 from ecombalance.evaluation.metrics import encode_labels, metric_value
@@ -70,7 +70,7 @@ def downsampling_study(train: Table, test: Table, rates: Sequence[float] = (1.0,
     if engine == "spark" and spark is None:
         spark = downsampling.spark_session()
     rows, predictions = [], {}
-    for rate in tqdm(list(rates), desc="negative rates"):
+    for rate in progress_bar(list(rates), desc="negative rates"):
         sample = _downsample(train, float(rate), seed, engine, spark)
         model = ctr_model(train, seed, use_text)
         start = time.perf_counter()

@@ -111,14 +111,23 @@ def summary_table(summary: pd.DataFrame) -> pd.DataFrame:
     return cells.pivot(index="method", columns="metric", values="cell").loc[summary["method"].unique()]
 
 
-def effects_headline(summary: pd.DataFrame, smallest) -> dict[str, float]:
-    """For the report index: each method's macro-F1, balanced accuracy and recall of the smallest class."""
+def effects_headline(summary: pd.DataFrame, smallest, effects: pd.DataFrame | None = None) -> dict[str, float]:
+    """For the report index: each method's macro-F1 with its bootstrap interval, balanced accuracy and recall
+    of the smallest class, as ``"<method>/<metric>"``; with ``effects`` (:func:`effects`) also the difference
+    of its macro-F1 and smallest-class recall to the baseline's and whether it is real (``.../macro_f1_real``)."""
     numbers = {}
     for row in summary.to_dict("records"):
         if row["metric"] in ("macro_f1", "balanced_accuracy") and row["class"] == "all":
             numbers[f"{row['method']}/{row['metric']}"] = row["pooled"]
+            if row["metric"] == "macro_f1":
+                numbers[f"{row['method']}/macro_f1_ci_low"] = row["ci_low"]
+                numbers[f"{row['method']}/macro_f1_ci_high"] = row["ci_high"]
         elif row["metric"] == "recall" and row["class"] == str(smallest):
             numbers[f"{row['method']}/recall_smallest"] = row["pooled"]
+    for method in [] if effects is None else effects.index:
+        for metric in ("macro_f1", "recall_smallest"):
+            numbers[f"{method}/{metric}_difference"] = float(effects.loc[method, (metric, "difference")])
+            numbers[f"{method}/{metric}_real"] = bool(effects.loc[method, (metric, "real")])
     return numbers
 
 

@@ -16,8 +16,8 @@ import pandas as pd
 import torch
 from sklearn.base import clone
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, recall_score
-from tqdm.auto import tqdm
 
+from ecombalance._progress import progress_bar
 from ecombalance.data.datasets import DATASETS
 from ecombalance.evaluation.experiment import aligned_proba
 from ecombalance.evaluation.folds import make_folds, take_rows
@@ -230,7 +230,7 @@ def compare_losses(tbl, loss_names: Sequence[str], *, gamma: float = 2.0, beta: 
     proba = {name: np.zeros((len(y), len(classes))) for name in names}
     fold_of = np.zeros(len(y), dtype=int)
     rows = []
-    bar = tqdm(total=len(splits) * len(loss_names), desc="losses x folds", disable=not progress)
+    bar = progress_bar(total=len(splits) * len(loss_names), desc="losses x folds", disable=not progress)
     for k, (train, test) in enumerate(splits):
         fold_of[test] = k
         pre = clone(preprocessor).fit(take_rows(X, train), y[train])

@@ -17,9 +17,9 @@ from sklearn.base import clone
 from sklearn.decomposition import TruncatedSVD
 from sklearn.model_selection import cross_val_score
 from threadpoolctl import threadpool_limits
-from tqdm.auto import tqdm
 
 from ecombalance._paths import project_root
+from ecombalance._progress import progress_bar
 from ecombalance.evaluation.folds import make_folds, take_rows
 from ecombalance.evaluation.metrics import scores
 from ecombalance.models.pipelines import _densify, pipeline
@@ -235,7 +235,8 @@ def compare_samplers(
     runs = [(s, None) for s in samplers] + ([("class_weight", "balanced")] if class_weight_baseline else [])
     models = list(models)
     rows = []
-    bar = tqdm(total=len(runs) * len(models) * len(folds), desc="samplers x models x folds", disable=not progress)
+    bar = progress_bar(total=len(runs) * len(models) * len(folds), desc="samplers x models x folds",
+                       disable=not progress)
     with threadpool_limits(max_threads):  # None: leaves the limits as they are
         for sampler_name, weight in runs:
             for model in models:

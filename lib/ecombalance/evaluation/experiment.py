@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
-from tqdm import tqdm  # the text bar: tqdm.auto needs ipywidgets in a notebook
 
+from ecombalance._progress import progress_bar
 from ecombalance._validation import check_labels
 from ecombalance.data.datasets import ESCI_GAINS  # E 1.0, S 0.1, C 0.01, I 0.0
 from ecombalance.evaluation.folds import make_folds, take_rows
@@ -188,7 +188,7 @@ def run_experiment(
         if feature_name not in inputs:
             raise ValueError(f"method {method!r} asks for features {feature_name!r}; "
                              f"features has {list(features or {})}")
-    bar = tqdm(total=len(methods) * len(folds), desc="experiment", disable=not progress)
+    bar = progress_bar(total=len(methods) * len(folds), desc="experiment", disable=not progress)
     for method, (feature_name, spec) in specs.items():
         data = inputs[feature_name]
         oof_pred = np.empty(n, dtype=y.dtype)

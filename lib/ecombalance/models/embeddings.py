@@ -21,6 +21,7 @@ import torch
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from ecombalance import _paths as paths
+from ecombalance._progress import progress_bar
 from ecombalance.models import pretrained
 from ecombalance.models.device import autocast, autocast_dtype, resolve_device, torch_threads
 from ecombalance.models.text_batching import (
@@ -91,13 +92,12 @@ def embed_texts(
     tokens = tokenize(tokenizer, first, second, max_length=max_length)
     out = np.empty((len(tokens), model.config.hidden_size), dtype=np.float32)
     batches = length_bucketed_batches(tokens.lengths, batch_size, shuffle=False)
-    from tqdm import tqdm
 
     pooled = []
     # on the CPU every core encodes; the process's thread count is restored afterwards
     threads = torch_threads() if dev.type == "cpu" else contextlib.nullcontext()
     with threads, torch.inference_mode():
-        for batch in tqdm(batches, desc="embedding", unit="batch", disable=not progress, leave=False):
+        for batch in progress_bar(batches, desc="embedding", unit="batch", disable=not progress, leave=False):
             inputs = to_device(collate(tokens, batch), dev)
             with autocast(dev, dtype):
                 hidden = model(**inputs).last_hidden_state

@@ -22,6 +22,7 @@ import pandas as pd
 import torch
 from sklearn.metrics import f1_score
 
+from ecombalance._progress import progress_bar
 from ecombalance.models import checkpoint, distributed
 from ecombalance.models.device import autocast
 from ecombalance.models.text_batching import collate, length_bucketed_batches, to_device
@@ -47,7 +48,6 @@ class FineTuningRun:
 
     def __init__(self, est, y_idx: np.ndarray, loss_fn: Callable, resume_from: str | Path | None = None,
                  state: dict[str, Any] | None = None):
-        from tqdm import tqdm
         from transformers import get_linear_schedule_with_warmup
 
         self.est, self.y_idx, self.loss_fn = est, y_idx, loss_fn
@@ -69,7 +69,7 @@ class FineTuningRun:
         self.y_device = torch.as_tensor(y_idx, device=est.device_)
         self.started, self.cpu_started = time.perf_counter(), time.process_time()
         # one bar for the whole run (a notebook stores every redraw), at most one redraw per 2 s
-        self.bar = tqdm(total=max(0, total_steps - est.global_step_), unit="step", mininterval=2.0,
+        self.bar = progress_bar(total=max(0, total_steps - est.global_step_), unit="step", mininterval=2.0,
                         desc="fine-tuning", disable=not (est.progress and ctx.is_main))
         est.class_counts_seen_ = np.zeros(len(est.classes_), dtype=np.int64)
 

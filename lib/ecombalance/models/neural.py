@@ -21,8 +21,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 from torch import nn
-from tqdm.auto import tqdm
 
+from ecombalance._progress import progress_bar
 from ecombalance.models import device as dev
 from ecombalance.models import losses
 
@@ -175,7 +175,7 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
         self.loss_curve_ = []
         n = X.shape[0]
         X = self._as_batches(X)
-        for epoch in tqdm(range(int(self.epochs)), desc=f"MLP[{self.loss}]", disable=not self.verbose):
+        for epoch in progress_bar(range(int(self.epochs)), desc=f"MLP[{self.loss}]", disable=not self.verbose):
             if hasattr(self.loss_, "set_epoch"):
                 self.loss_.set_epoch(epoch)
             self.model_.train()

@@ -1,4 +1,4 @@
-"""Command line: ``ecombalance report ...`` and ``ecombalance params``."""
+"""Command line: ``ecombalance report ...``, ``ecombalance params`` and ``ecombalance compare DIR_A DIR_B``."""
 
 from __future__ import annotations
 
@@ -27,7 +27,28 @@ def _parser() -> argparse.ArgumentParser:
 
     lst = sub.add_parser("params", help="list each notebook's parameters, types and defaults")
     lst.add_argument("--notebooks", help="comma-separated numbers or names (default: all)")
+    _add_compare_parser(sub)
     return parser
+
+
+def _add_compare_parser(sub) -> None:
+    cmp = sub.add_parser("compare", help="put two report folders side by side in one HTML page")
+    cmp.add_argument("dir_a", metavar="DIR_A", help="a report folder (with summary.json), e.g. reports/quick")
+    cmp.add_argument("dir_b", metavar="DIR_B", help="the report folder to compare it with")
+    cmp.add_argument("--out", metavar="FILE.html",
+                     help="the page to write (default: compare-<A>-vs-<B>.html in the current folder)")
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from ecombalance.report import compare
+
+    try:
+        path = compare.write_comparison(args.dir_a, args.dir_b, args.out)
+    except compare.CompareError as exc:
+        print(f"ecombalance: error: {exc}", file=sys.stderr)
+        return 2
+    print(f"comparison: {path}")
+    return 0
 
 
 def _selection(text: str | None) -> list[str] | None:
@@ -53,6 +74,8 @@ def _list_params(selection: list[str] | None) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "compare":
+        return _compare(args)
     try:
         if args.command == "params":
             return _list_params(_selection(args.notebooks))

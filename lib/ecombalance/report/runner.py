@@ -1,14 +1,19 @@
 """The report harness: run the notebooks with papermill, convert them to HTML, write an index.
 
 ``run_report`` is what ``ecombalance report`` and ``make report`` call. For each notebook it
-writes ``<out>/<stem>.ipynb`` (executed) and ``<out>/<stem>.html``; then ``summary.json``
-(per notebook: status, seconds, headline numbers) and ``index.html``. A notebook that fails
-keeps its executed copy as ``<stem>.failed.ipynb`` and leaves the last good HTML alone.
+writes ``<out>/<stem>.ipynb`` (executed), ``<out>/<stem>.html`` and ``<out>/<stem>.png`` (its key
+figure); then ``summary.json`` (per notebook: status, seconds, headline numbers, conclusions) and
+``index.html``. A notebook that fails keeps its executed copy as ``<stem>.failed.ipynb`` and leaves
+the last good HTML alone. MathJax is copied into ``<out>/mathjax/`` so that formulas render offline.
+
+Kernels run quietly: over IPC sockets on POSIX systems (no "running over TCP without encryption"
+warning), with ``ECOMBALANCE_PROGRESS=final`` so that a progress bar leaves one line in the report.
 """
 
 from __future__ import annotations
 
-import html
+import contextlib
+import functools
 import json
 import os
 import time
@@ -19,7 +24,10 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import nbformat
 
+from ecombalance._progress import PROGRESS_ENV
 from ecombalance.report import headline, params, paths
+from ecombalance.report.index import index_html
+from ecombalance.report.mathjax import install_mathjax
 
 SUMMARY = "summary.json"
 INDEX = "index.html"
@@ -37,6 +45,9 @@ class NotebookRun:
     seconds: float
     parameters: dict[str, Any]
     headline: dict[str, Any] = field(default_factory=dict)
+    title: str = ""
+    conclusions: str = ""  # the "What we saw" Markdown recorded by headline.conclude
+    figure: str | None = None  # the key figure's PNG beside the HTML
     html: str | None = None
     ipynb: str | None = None
     error: str | None = None
@@ -105,11 +116,62 @@ def _failure(nb: nbformat.NotebookNode, exc: Exception) -> tuple[int | None, str
     return None, f"{type(exc).__name__}: {exc}".splitlines()[0]
 
 
-def _to_html(nb: nbformat.NotebookNode) -> str:
+def _to_html(nb: nbformat.NotebookNode, mathjax_url: str | None = None) -> str:
+    """nbconvert's HTML; with ``mathjax_url`` it loads nothing from the network (MathJax from there,
+    and no require.js, which only JavaScript outputs and widgets would use: the notebooks have none)."""
     from nbconvert import HTMLExporter
 
-    body, _ = HTMLExporter().from_notebook_node(nb)
+    offline = {"mathjax_url": mathjax_url, "require_js_url": "data:text/javascript,"} if mathjax_url else {}
+    body, _ = HTMLExporter(**offline).from_notebook_node(nb)
     return body
+
+
+@functools.cache
+def _quiet_kernel_manager() -> type:
+    from jupyter_client.manager import AsyncKernelManager
+
+    class QuietKernelManager(AsyncKernelManager):
+        """Shuts a kernel down without interrupting it first: the run is over, and an interrupt that
+        lands while the kernel handles a message makes it log "KeyboardInterrupt caught in kernel".
+        A kernel that does not stop is still killed after ``shutdown_wait_time``."""
+
+        async def _async_interrupt_kernel(self) -> None:
+            if not self.shutting_down:
+                await super()._async_interrupt_kernel()
+
+    return QuietKernelManager
+
+
+def kernel_options() -> dict[str, Any]:
+    """papermill options for kernels that keep the terminal quiet.
+
+    IPC sockets where the system has them (ipykernel warns about every kernel on unencrypted TCP;
+    elsewhere its log is set to ERROR), and no interrupt at shutdown (:func:`_quiet_kernel_manager`).
+    Errors still show: the kernel's own log at ERROR, the notebook's in the executed copy and the log.
+    """
+    options: dict[str, Any] = {"kernel_manager_class": _quiet_kernel_manager()}
+    if os.name == "posix":
+        from traitlets.config import Config
+
+        config = Config()
+        config.KernelManager.transport = "ipc"
+        options["config"] = config
+    else:
+        options["extra_arguments"] = ["--IPKernelApp.log_level=ERROR"]
+    return options
+
+
+@contextlib.contextmanager
+def kernel_environment(progress: str = "final"):
+    """Environment for the kernels started inside: progress bars leave one line (see
+    :mod:`ecombalance._progress`) unless ``ECOMBALANCE_PROGRESS`` is already set."""
+    previous = os.environ.get(PROGRESS_ENV)
+    os.environ[PROGRESS_ENV] = previous or progress
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(PROGRESS_ENV, None)
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -123,8 +185,10 @@ def execute(
     out_dir: Path,
     parameters: Mapping[str, Any],
     log: Callable[[str], None] = print,
+    mathjax_url: str | None = None,
 ) -> NotebookRun:
-    """Run one notebook through papermill into ``out_dir`` and convert it to HTML."""
+    """Run one notebook through papermill into ``out_dir`` and convert it to HTML (loading MathJax
+    from ``mathjax_url``, nbconvert's CDN when None)."""
     import papermill
 
     stem = notebook.stem
@@ -132,14 +196,16 @@ def execute(
     start = time.perf_counter()
     error: Exception | None = None
     try:
-        papermill.execute_notebook(
-            str(notebook),
-            str(running),
-            parameters=dict(parameters),
-            kernel_name=KERNEL,
-            cwd=str(notebook.parent),
-            progress_bar=False,
-        )
+        with kernel_environment():
+            papermill.execute_notebook(
+                str(notebook),
+                str(running),
+                parameters=dict(parameters),
+                kernel_name=KERNEL,
+                cwd=str(notebook.parent),
+                progress_bar=False,
+                **kernel_options(),
+            )
     except Exception as exc:  # papermill raises PapermillExecutionError, kernels may die otherwise
         error = exc
     seconds = round(time.perf_counter() - start, 2)
@@ -148,12 +214,18 @@ def execute(
         return NotebookRun(stem, "failed", seconds, dict(parameters), error=f"{error}", finished=finished)
 
     executed = nbformat.read(running, as_version=4)
-    run = NotebookRun(stem, "ok", seconds, dict(parameters), headline=headline.read(executed), finished=finished)
+    run = NotebookRun(stem, "ok", seconds, dict(parameters), headline=headline.read(executed),
+                      title=headline.read_title(executed), conclusions=headline.read_conclusions(executed),
+                      finished=finished)
     if error is None:
         os.replace(running, out_dir / f"{stem}.ipynb")
-        _write_atomic(out_dir / f"{stem}.html", _to_html(executed))
+        _write_atomic(out_dir / f"{stem}.html", _to_html(executed, mathjax_url))
         (out_dir / f"{stem}.failed.ipynb").unlink(missing_ok=True)
         run.ipynb, run.html = f"{stem}.ipynb", f"{stem}.html"
+        figure = headline.read_key_figure(executed)
+        if figure is not None:
+            (out_dir / f"{stem}.png").write_bytes(figure)
+            run.figure = f"{stem}.png"
         log(f"  ok      {stem}  {seconds:.1f}s")
     else:
         kept = out_dir / f"{stem}.failed.ipynb"
@@ -185,46 +257,6 @@ def _merge_summary(out_dir: Path, profile: str, runs: list[NotebookRun]) -> dict
         "updated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "notebooks": [previous[k] for k in sorted(previous)],
     }
-
-
-def _index_html(summary: Mapping[str, Any]) -> str:
-    esc = html.escape
-    rows = []
-    for entry in summary["notebooks"]:
-        link = entry.get("html") or entry.get("ipynb")
-        name = f'<a href="{esc(link)}">{esc(entry["notebook"])}</a>' if link else esc(entry["notebook"])
-        numbers = "<br>".join(
-            f"{esc(k)} = {esc(f'{v:.4g}' if isinstance(v, float) else str(v))}"
-            for k, v in entry.get("headline", {}).items()
-        )
-        status = esc(entry["status"])
-        if entry.get("error"):
-            status += f'<br><small>{esc(entry["error"])}</small>'
-            if entry.get("ipynb"):
-                status += f'<br><small>executed copy: <a href="{esc(entry["ipynb"])}">{esc(entry["ipynb"])}</a></small>'
-        css = "ok" if entry["status"] == "ok" else "failed"
-        rows.append(
-            f'<tr class="{css}"><td>{name}</td><td>{status}</td>'
-            f'<td class="num">{entry["seconds"]:.1f}</td><td>{numbers}</td></tr>'
-        )
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>ecombalance report ({esc(summary['profile'])})</title>
-<style>
-body {{ font-family: system-ui, sans-serif; margin: 2rem; }}
-table {{ border-collapse: collapse; }}
-td, th {{ border: 1px solid #ccc; padding: .4rem .7rem; vertical-align: top; text-align: left; }}
-td.num {{ text-align: right; }}
-tr.failed td {{ background: #fde8e8; }}
-</style></head><body>
-<h1>ecombalance report</h1>
-<p>Profile <b>{esc(summary['profile'])}</b>, updated {esc(summary['updated'])}.
-Machine-readable: <a href="{SUMMARY}">{SUMMARY}</a>.</p>
-<table><thead><tr><th>notebook</th><th>status</th><th>seconds</th><th>headline numbers</th></tr></thead>
-<tbody>
-{chr(10).join(rows)}
-</tbody></table>
-</body></html>
-"""
 
 
 def plan(
@@ -285,8 +317,12 @@ def run_report(
     out_dir = Path(out) if out else paths.project_root() / "reports" / profile
     out_dir.mkdir(parents=True, exist_ok=True)
     log(f"ecombalance report: profile {profile}, {len(planned)} notebook(s) -> {out_dir}")
-    runs = [execute(nb, out_dir, values, log) for nb, values in planned.items()]
+    try:
+        mathjax_url = install_mathjax(out_dir)
+    except (ModuleNotFoundError, FileNotFoundError) as exc:
+        raise ReportError(str(exc)) from exc
+    runs = [execute(nb, out_dir, values, log, mathjax_url) for nb, values in planned.items()]
     summary = _merge_summary(out_dir, profile, runs)
     _write_atomic(out_dir / SUMMARY, json.dumps(summary, indent=2, default=str))
-    _write_atomic(out_dir / INDEX, _index_html(summary))
+    _write_atomic(out_dir / INDEX, index_html(summary, mathjax_url))
     return ReportResult(out_dir, runs)

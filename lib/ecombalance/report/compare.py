@@ -1,0 +1,242 @@
+"""``ecombalance compare DIR_A DIR_B``: two report folders side by side on one page.
+
+Analysts run the same report on two data cuts, two seeds or two profiles and want the difference:
+per notebook the status, the conclusions of both runs, every headline number with B - A, and the
+parameters, those that differ highlighted. Everything is read from the folders' ``summary.json``;
+a notebook present in one folder only, or failed in one, is shown as such.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any, Mapping
+
+from ecombalance.report.index import esc, fmt, markdown_html, page
+from ecombalance.report.mathjax import MATHJAX_CONFIG, MATHJAX_DIR
+
+_SUMMARY_FILE = "summary.json"  # runner.SUMMARY
+_DEFAULT = "notebook default"  # a parameter the run did not set
+_EXTRA_STYLE = """
+.sides { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
+.sides > div { border: 1px solid #d1d9e0; border-radius: 6px; padding: .2rem .9rem; min-width: 0; }
+.sides h3 { font-size: 1rem; margin: .4rem 0; color: #59636e; }
+section.nb.absent { border-style: dashed; background: #fafbfc; }
+td.up { color: #116329; } td.down { color: #a40e26; } td.value { overflow-wrap: anywhere; }
+"""
+
+
+class CompareError(ValueError):
+    """A folder that is not a report folder (no readable ``summary.json``)."""
+
+
+def load_summary(folder: str | Path) -> dict[str, Any]:
+    """The ``summary.json`` of a report folder, or :class:`CompareError` naming what is wrong."""
+    path = Path(folder) / _SUMMARY_FILE
+    if not Path(folder).is_dir():
+        raise CompareError(f"{folder} is not a folder; give two report folders, e.g. reports/quick")
+    if not path.is_file():
+        raise CompareError(f"{folder} is not a report folder: it has no {_SUMMARY_FILE} "
+                           f"(write one with `ecombalance report --out {folder}`)")
+    try:
+        summary = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise CompareError(f"{path} is not valid JSON ({exc}); re-run the report into {folder}") from exc
+    if not isinstance(summary, dict) or not isinstance(summary.get("notebooks"), list):
+        raise CompareError(f"{path} lists no notebooks; re-run the report into {folder}")
+    return summary
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def differences(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """One row per name in ``a`` or ``b`` (``a``'s order first): both values, whether they differ, and
+    ``b - a`` where both are numbers. A name missing on one side has the value ``None`` there."""
+    rows = []
+    for name in [*a, *(k for k in b if k not in a)]:
+        va, vb = a.get(name), b.get(name)
+        delta = vb - va if _is_number(va) and _is_number(vb) else None
+        rows.append({"name": name, "a": va, "b": vb, "in_a": name in a, "in_b": name in b,
+                     "differ": (name in a) != (name in b) or va != vb, "delta": delta})
+    return rows
+
+
+def differing_parameters(summary_a: Mapping[str, Any], summary_b: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The parameters that differ between the notebooks both reports ran: one row per parameter and
+    pair of values: the keys of :func:`differences` and ``notebooks``."""
+    a = {e["notebook"]: e.get("parameters") or {} for e in summary_a["notebooks"]}
+    b = {e["notebook"]: e.get("parameters") or {} for e in summary_b["notebooks"]}
+    found: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for stem in sorted(set(a) & set(b)):
+        for row in differences(a[stem], b[stem]):
+            if row["differ"]:
+                key = (row["name"], json.dumps(row["a"], default=str), json.dumps(row["b"], default=str))
+                found.setdefault(key, {**row, "notebooks": []})
+                found[key]["notebooks"].append(stem)
+    return list(found.values())
+
+
+def _link(folder_url: str, target: str | None, text: str) -> str:
+    return f'<a href="{esc(folder_url + "/" + target)}">{esc(text)}</a>' if target else esc(text)
+
+
+def _status(entry: Mapping[str, Any] | None, folder_url: str) -> str:
+    if entry is None:
+        return '<span class="badge failed">not in this report</span>'
+    status = entry["status"]
+    badge = f'<span class="badge {"ok" if status == "ok" else "failed"}">{esc(status)}</span>'
+    text = f"{badge} {entry.get('seconds', 0):.1f} s"
+    if entry.get("html"):
+        text += f" · {_link(folder_url, entry['html'], 'page' if status == 'ok' else 'last good page')}"
+    if entry.get("error"):
+        text += f'<br><span class="error">{esc(entry["error"])}</span>'
+        if entry.get("ipynb"):
+            text += f"<br>{_link(folder_url, entry['ipynb'], 'executed copy')}"
+    return text
+
+
+def _value_cell(row: Mapping[str, Any], side: str, missing: str = "not recorded") -> str:
+    if not row[f"in_{side}"]:
+        return f'<td class="missing">{missing}</td>'
+    return f'<td class="{"num" if _is_number(row[side]) else "value"}">{esc(fmt(row[side]))}</td>'
+
+
+def _numbers_table(rows: list[dict[str, Any]], what: str, missing: str = "not recorded") -> str:
+    if not rows:
+        return f"<p>No {what}.</p>"
+    body = []
+    for row in rows:
+        delta, css = row["delta"], ""
+        if delta is not None and delta != 0:
+            css = "up" if delta > 0 else "down"
+        shown = (("0" if delta == 0 else f"{delta:+.4g}") if delta is not None
+                 else "differs" if row["differ"] else "")
+        body.append(f'<tr class="{"differ" if row["differ"] else ""}"><td>{esc(row["name"])}</td>'
+                    f'{_value_cell(row, "a", missing)}{_value_cell(row, "b", missing)}'
+                    f'<td class="num {css}">{esc(shown)}</td></tr>')
+    return (f"<table><thead><tr><th>{esc(what)}</th><th>A</th><th>B</th><th>B − A</th></tr></thead>"
+            "<tbody>" + "".join(body) + "</tbody></table>")
+
+
+def _conclusions(entry: Mapping[str, Any] | None) -> str:
+    if entry is None:
+        return "<p><i>not run</i></p>"
+    if entry["status"] != "ok":
+        return f'<p class="error">failed: {esc(entry.get("error") or "")}</p>'
+    text = entry.get("conclusions") or ""
+    return markdown_html(text) if text.strip() else "<p><i>no conclusions recorded</i></p>"
+
+
+def _notebook_section(stem: str, a: Mapping[str, Any] | None, b: Mapping[str, Any] | None,
+                      url_a: str, url_b: str) -> str:
+    title = esc((a or b or {}).get("title") or "")
+    heading = f"{title} <small><code>{esc(stem)}</code></small>" if title else f"<code>{esc(stem)}</code>"
+    sides = (f'<div class="sides"><div><h3>A</h3><p>{_status(a, url_a)}</p>{_conclusions(a)}</div>'
+             f"<div><h3>B</h3><p>{_status(b, url_b)}</p>{_conclusions(b)}</div></div>")
+    numbers = differences((a or {}).get("headline") or {}, (b or {}).get("headline") or {})
+    parameters = differences((a or {}).get("parameters") or {}, (b or {}).get("parameters") or {})
+    if a is None or b is None:  # nothing to compare with: what there is, folded
+        return (f'<section class="nb absent" id="{esc(stem)}"><h2>{heading}</h2>{sides}'
+                f"<details><summary>headline numbers ({len(numbers)})</summary>"
+                f"{_numbers_table(numbers, 'headline number')}</details>"
+                f"<details><summary>parameters ({len(parameters)})</summary>"
+                f"{_numbers_table(parameters, 'parameter', _DEFAULT)}</details></section>")
+    failed = a["status"] != "ok" or b["status"] != "ok"
+    changed = [r for r in parameters if r["differ"]]
+    same = [r for r in parameters if not r["differ"]]
+    same_table = (f"<details><summary>the same in both ({len(same)})</summary>"
+                  f"{_numbers_table(same, 'parameter', _DEFAULT)}</details>") if same else ""
+    return f"""<section class="nb {"failed" if failed else "ok"}" id="{esc(stem)}">
+<h2>{heading}</h2>
+{sides}
+<h3>Headline numbers ({sum(r["differ"] for r in numbers)} of {len(numbers)} differ)</h3>
+{_numbers_table(numbers, "headline number")}
+<h3>Parameters ({len(changed)} differ)</h3>
+{_numbers_table(changed, "parameter", _DEFAULT) if changed else "<p>The same in both runs.</p>"}
+{same_table}
+</section>"""
+
+
+def _badge(entry: Mapping[str, Any] | None) -> str:
+    if entry is None:
+        return '<span class="badge failed">not run</span>'
+    return f'<span class="badge {"ok" if entry["status"] == "ok" else "failed"}">{esc(entry["status"])}</span>'
+
+
+def _overview(stems: list[str], a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
+    rows = []
+    for stem in stems:
+        ea, eb = a.get(stem), b.get(stem)
+        numbers = differences((ea or {}).get("headline") or {}, (eb or {}).get("headline") or {})
+        counted = f'{sum(r["differ"] for r in numbers)} of {len(numbers)}' if ea and eb else "-"
+        rows.append(f'<tr><td><a href="#{esc(stem)}">{esc(stem)}</a></td><td>{_badge(ea)}</td><td>{_badge(eb)}</td>'
+                    f'<td class="num">{counted}</td></tr>')
+    return ("<table><thead><tr><th>notebook</th><th>A</th><th>B</th><th>headline numbers that differ</th></tr>"
+            "</thead><tbody>" + "".join(rows) + "</tbody></table>")
+
+
+def _url(folder: Path, start: Path) -> str:
+    return Path(os.path.relpath(folder.resolve(), start.resolve())).as_posix()
+
+
+def _side_summary(label: str, folder: Path, summary: Mapping[str, Any], url: str) -> str:
+    entries = summary["notebooks"]
+    failed = sum(e["status"] != "ok" for e in entries)
+    failures = f', <span class="error">{failed} failed</span>' if failed else ""
+    return (f"<li><b>{label}</b>: <a href=\"{esc(url)}/index.html\">{esc(folder)}</a> · profile "
+            f"<b>{esc(summary.get('profile'))}</b> · {len(entries)} notebooks{failures} · updated "
+            f"{esc(summary.get('updated'))}</li>")
+
+
+def compare_html(dir_a: str | Path, dir_b: str | Path, out_dir: str | Path = ".") -> str:
+    """The comparison page of two report folders, with links relative to ``out_dir``."""
+    dir_a, dir_b, out_dir = Path(dir_a), Path(dir_b), Path(out_dir)
+    summary_a, summary_b = load_summary(dir_a), load_summary(dir_b)
+    url_a, url_b = _url(dir_a, out_dir), _url(dir_b, out_dir)
+    a = {e["notebook"]: e for e in summary_a["notebooks"]}
+    b = {e["notebook"]: e for e in summary_b["notebooks"]}
+    stems = sorted(set(a) | set(b))
+    changed = differing_parameters(summary_a, summary_b)
+    if changed:
+        rows = "".join(f'<tr class="differ"><td><code>{esc(r["name"])}</code></td>{_value_cell(r, "a", _DEFAULT)}'
+                       f'{_value_cell(r, "b", _DEFAULT)}<td>{", ".join(esc(n) for n in r["notebooks"])}</td></tr>'
+                       for r in changed)
+        params = ("<h2>Parameters that differ</h2><table><thead><tr><th>parameter</th><th>A</th><th>B</th>"
+                  f"<th>in notebooks</th></tr></thead><tbody>{rows}</tbody></table>")
+    else:
+        params = "<h2>Parameters that differ</h2><p>None: both runs used the same parameters.</p>"
+    only = [f"<li><code>{esc(s)}</code> only in {'A' if s in a else 'B'}</li>" for s in stems
+            if (s in a) != (s in b)]
+    body = [
+        "<h1>Two ecombalance reports side by side</h1>",
+        f"<ul>{_side_summary('A', dir_a, summary_a, url_a)}{_side_summary('B', dir_b, summary_b, url_b)}</ul>",
+        _overview(stems, a, b),
+        params,
+        f"<h2>Notebooks in one report only</h2><ul>{''.join(only)}</ul>" if only else "",
+        *(_notebook_section(s, a.get(s), b.get(s), url_a, url_b) for s in stems),
+    ]
+    mathjax = next((f"{url}/{MATHJAX_DIR}/MathJax.js?config={MATHJAX_CONFIG}"
+                    for url, folder in ((url_a, dir_a), (url_b, dir_b)) if (folder / MATHJAX_DIR).is_dir()), None)
+    return page("ecombalance: two reports compared", "\n".join(x for x in body if x), mathjax, _EXTRA_STYLE)
+
+
+def _default_name(dir_a: Path, dir_b: Path) -> str:
+    def clean(path: Path) -> str:
+        return re.sub(r"[^A-Za-z0-9_.-]+", "_", path.resolve().name) or "report"
+
+    return f"compare-{clean(dir_a)}-vs-{clean(dir_b)}.html"
+
+
+def write_comparison(dir_a: str | Path, dir_b: str | Path, out: str | Path | None = None) -> Path:
+    """Write :func:`compare_html` to ``out`` (default ``compare-<A>-vs-<B>.html`` in the current folder)."""
+    out = Path(out) if out else Path.cwd() / _default_name(Path(dir_a), Path(dir_b))
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise CompareError(f"--out {out}: the comparison is an HTML page; give a file name ending in .html")
+    text = compare_html(dir_a, dir_b, out.parent)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    return out

@@ -1,0 +1,259 @@
+"""The report's ``index.html``: what each notebook found, built from ``summary.json`` alone.
+
+Per notebook: its title and link, status and time, the key figure as a thumbnail, the "What we saw"
+bullets, a table of methods when the notebook recorded ``"<method>/<metric>"`` headline numbers
+(notebook 06), and the raw headline numbers folded under ``<details>``. On a user's table the file,
+its label and columns come first.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import Any, Mapping
+
+_SUMMARY_FILE = "summary.json"  # runner.SUMMARY, beside index.html
+STYLE = """
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 72rem;
+       padding: 0 1.5rem; color: #1f2328; line-height: 1.45; }
+h1 { margin-bottom: .2rem; } .meta { color: #59636e; margin-top: 0; }
+section.nb { border: 1px solid #d1d9e0; border-radius: 8px; padding: .8rem 1.2rem; margin: 1.2rem 0;
+             display: flow-root; }
+section.nb.failed { border-color: #cf222e; background: #fff5f5; }
+section.nb h2 { margin: .2rem 0 .3rem; font-size: 1.25rem; } section.nb h2 a { text-decoration: none; }
+.badge { display: inline-block; border-radius: 1rem; padding: 0 .6rem; font-size: .85rem; font-weight: 600; }
+.badge.ok { background: #dafbe1; color: #116329; } .badge.failed { background: #ffebe9; color: #a40e26; }
+.thumb { float: right; margin: 0 0 .6rem 1.2rem; }
+.thumb img { width: 340px; max-height: 230px; object-fit: contain; border: 1px solid #d1d9e0; border-radius: 4px;
+             background: white; }
+.error { color: #a40e26; }
+table { border-collapse: collapse; margin: .5rem 0; font-size: .92rem; }
+td, th { border: 1px solid #d1d9e0; padding: .25rem .6rem; text-align: left; vertical-align: top; }
+th { background: #f6f8fa; } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+tr.gain td { background: #e6ffec; } tr.loss td { background: #ffebe9; }
+tr.baseline td { background: #f6f8fa; font-style: italic; }
+tr.differ td { background: #fff8c5; } td.missing { color: #8c959f; }
+details { margin: .4rem 0; } summary { cursor: pointer; color: #59636e; }
+.data { background: #f6f8fa; border-radius: 8px; padding: .6rem 1.2rem; }
+code { background: #eff1f3; border-radius: 4px; padding: 0 .25rem; font-size: .9em; }
+"""
+
+
+def esc(value: Any) -> str:
+    return html.escape(str(value))
+
+
+def fmt(value: Any) -> str:
+    """A headline value as the index shows it: floats to 4 significant digits, None as "-"."""
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def markdown_html(text: str) -> str:
+    """Generated Markdown (conclusions) as HTML, with ``$...$`` left for MathJax."""
+    from nbconvert.filters import markdown2html
+
+    return markdown2html(text)
+
+
+def mathjax_script(url: str | None) -> str:
+    """The MathJax 2 loader and the inline/display delimiters of nbconvert's pages."""
+    if not url:
+        return ""
+    config = ('MathJax.Hub.Config({tex2jax: {inlineMath: [["$","$"], ["\\\\(","\\\\)"]], '
+              'processEscapes: true}, messageStyle: "none"});')
+    return (f'<script type="text/x-mathjax-config">{config}</script>\n'
+            f'<script src="{esc(url)}"></script>')
+
+
+def page(title: str, body: str, mathjax_url: str | None = None, extra_style: str = "") -> str:
+    """A complete HTML page in the report's style."""
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{esc(title)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>{STYLE}{extra_style}</style>
+{mathjax_script(mathjax_url)}
+</head><body>
+{body}
+</body></html>
+"""
+
+
+def method_rows(numbers: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Headline numbers named ``"<method>/<metric>"`` as one row per method that has a ``macro_f1``,
+    best macro-F1 first. A method without ``macro_f1_real`` is the baseline of the comparison."""
+    by_method: dict[str, dict[str, Any]] = {}
+    for key, value in numbers.items():
+        method, sep, metric = key.rpartition("/")
+        if sep and method:
+            by_method.setdefault(method, {})[metric] = value
+    rows = [{"method": m, **values} for m, values in by_method.items() if "macro_f1" in values]
+    has_verdicts = any("macro_f1_real" in row for row in rows)
+    for row in rows:
+        row["baseline"] = has_verdicts and "macro_f1_real" not in row
+    return sorted(rows, key=lambda r: -r["macro_f1"] if _is_number(r["macro_f1"]) else math.inf)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _num(value: Any, digits: int = 3) -> str:
+    return f"{value:.{digits}f}" if _is_number(value) else "-"
+
+
+def _difference(row: Mapping[str, Any], base: Mapping[str, Any] | None, metric: str) -> float:
+    """``row``'s difference to the baseline in ``metric``: as the paired test measured it when recorded
+    (``<metric>_difference``), else from the two values; NaN when neither is known."""
+    diff = row.get(f"{metric}_difference")
+    if _is_number(diff):
+        return float(diff)
+    if base is not None and _is_number(row.get(metric)) and _is_number(base.get(metric)):
+        return float(row[metric] - base[metric])
+    return math.nan
+
+
+def _verdict(row: Mapping[str, Any], base: Mapping[str, Any] | None) -> str:
+    if row["baseline"]:
+        return "baseline"
+    parts = []
+    for metric, label in (("macro_f1", "macro-F1"), ("recall_smallest", "smallest-class recall")):
+        if f"{metric}_real" not in row:
+            continue
+        diff = _difference(row, base, metric)
+        verdict = "real" if row[f"{metric}_real"] else "within noise"
+        parts.append(f"{label} {diff:+.3f} ({verdict})" if math.isfinite(diff) else f"{label} ({verdict})")
+    return "; ".join(parts) or "-"
+
+
+def method_table(numbers: Mapping[str, Any]) -> str:
+    """The comparison of methods (notebook 06) as an HTML table, or "" when there is none."""
+    rows = method_rows(numbers)
+    if not rows:
+        return ""
+    base = next((r for r in rows if r["baseline"]), None)
+    body = []
+    for row in rows:
+        ci = (f" [{_num(row['macro_f1_ci_low'])}, {_num(row['macro_f1_ci_high'])}]"
+              if "macro_f1_ci_low" in row else "")
+        css = "baseline" if row["baseline"] else ""
+        if row.get("macro_f1_real"):  # a real difference in macro-F1: green up, red down
+            diff = _difference(row, base, "macro_f1")
+            css = "gain" if diff > 0 else "loss" if diff < 0 else ""
+        body.append(
+            f'<tr class="{css}"><td><code>{esc(row["method"])}</code></td>'
+            f'<td class="num">{_num(row["macro_f1"])}{ci}</td>'
+            f'<td class="num">{_num(row.get("balanced_accuracy"))}</td>'
+            f'<td class="num">{_num(row.get("recall_smallest"))}</td>'
+            f"<td>{esc(_verdict(row, base))}</td></tr>"
+        )
+    return ("<table class=\"methods\"><thead><tr><th>method</th><th>macro-F1 [95 % CI]</th>"
+            "<th>balanced accuracy</th><th>recall, smallest class</th><th>difference to the baseline</th>"
+            "</tr></thead><tbody>\n" + "\n".join(body) + "\n</tbody></table>")
+
+
+def numbers_table(numbers: Mapping[str, Any]) -> str:
+    rows = "".join(f'<tr><td>{esc(k)}</td><td class="num">{esc(fmt(v))}</td></tr>' for k, v in numbers.items())
+    return f"<table><tbody>{rows}</tbody></table>"
+
+
+def _file_columns(path: str) -> list[str] | None:
+    """Column names of a CSV/TSV/Parquet file, read from its header only (None if it cannot be read)."""
+    try:
+        if path.lower().endswith((".parquet", ".pq")):
+            import pyarrow.parquet as pq
+
+            return list(pq.read_schema(path).names)
+        import pandas as pd
+
+        sep = "\t" if path.lower().endswith((".tsv", ".tab")) else ","
+        return list(pd.read_csv(path, sep=sep, nrows=0).columns)
+    except Exception:  # a moved or unreadable file: the index still shows what was asked for
+        return None
+
+
+def data_source(summary: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The user's table of this report: its file and every ``*_col``/``*_cols`` parameter that is set,
+    from the first notebook that ran on it; None on the generated data."""
+    for entry in summary.get("notebooks", []):
+        parameters = entry.get("parameters") or {}
+        if parameters.get("data_path"):
+            columns = {k: v for k, v in parameters.items()
+                       if k.endswith(("_col", "_cols")) and v not in ("", None, [])}
+            extra = {k: parameters[k] for k in ("min_class_size",) if parameters.get(k)}
+            return {"file": parameters["data_path"], **columns, **extra}
+    return None
+
+
+def _label(parameter: str) -> str:
+    """``label_col`` -> "label column", ``text_cols`` -> "text columns", ``min_class_size`` -> "min class size"."""
+    for suffix, word in (("_cols", " columns"), ("_col", " column")):
+        if parameter.endswith(suffix):
+            return parameter[: -len(suffix)].replace("_", " ") + word
+    return parameter.replace("_", " ")
+
+
+def _codes(value: Any) -> str:
+    values = value if isinstance(value, (list, tuple)) else [value]
+    return ", ".join(f"<code>{esc(v)}</code>" for v in values)
+
+
+def _data_section(source: Mapping[str, Any]) -> str:
+    items = "".join(f"<li>{esc(_label(k))}: {_codes(v)}</li>" for k, v in source.items() if k != "file")
+    columns = _file_columns(str(source["file"]))
+    listed = f"<li>columns of the file ({len(columns)}): {_codes(columns)}</li>" if columns else ""
+    return (f'<section class="data"><h2>Your table</h2><ul><li>file: <code>{esc(source["file"])}</code></li>'
+            f"{items}{listed}</ul></section>")
+
+
+def _notebook_section(entry: Mapping[str, Any]) -> str:
+    stem, status = entry["notebook"], entry["status"]
+    link = entry.get("html") or entry.get("ipynb")
+    title = esc(entry.get("title") or stem)
+    heading = f'<a href="{esc(link)}">{title}</a>' if link else title
+    parts = [f'<section class="nb {"ok" if status == "ok" else "failed"}" id="{esc(stem)}">']
+    if entry.get("figure") and status == "ok":
+        parts.append(f'<a class="thumb" href="{esc(link or entry["figure"])}">'
+                     f'<img src="{esc(entry["figure"])}" alt="key figure of {esc(stem)}"></a>')
+    parts.append(f"<h2>{heading}</h2>")
+    name = f'<a href="{esc(link)}">{esc(stem)}</a>' if link else esc(stem)
+    meta = (f'<span class="badge {"ok" if status == "ok" else "failed"}">{esc(status)}</span> '
+            f'{entry.get("seconds", 0):.1f} s · {name}')
+    parts.append(f"<p>{meta}</p>")
+    if entry.get("error"):
+        copy = entry.get("ipynb")
+        parts.append(f'<p class="error">{esc(entry["error"])}'
+                     + (f'<br>executed copy: <a href="{esc(copy)}">{esc(copy)}</a>' if copy else "")
+                     + (f"<br>last good run: {esc(entry['last_good'])}" if entry.get("last_good") else "")
+                     + "</p>")
+    if entry.get("conclusions") and status == "ok":
+        parts.append(f'<div class="conclusions">{markdown_html(entry["conclusions"])}</div>')
+    numbers = entry.get("headline") or {}
+    parts.append(method_table(numbers))
+    if numbers:
+        parts.append(f"<details><summary>headline numbers ({len(numbers)})</summary>{numbers_table(numbers)}"
+                     "</details>")
+    if entry.get("parameters"):
+        parts.append(f"<details><summary>parameters</summary>{numbers_table(entry['parameters'])}</details>")
+    parts.append("</section>")
+    return "\n".join(p for p in parts if p)
+
+
+def index_html(summary: Mapping[str, Any], mathjax_url: str | None = None) -> str:
+    """The index page of a report folder from its ``summary.json`` content."""
+    entries = summary.get("notebooks", [])
+    failed = [e for e in entries if e["status"] != "ok"]
+    seconds = sum(e.get("seconds") or 0 for e in entries)
+    state = (f'<span class="badge failed">{len(failed)} failed</span>' if failed
+             else '<span class="badge ok">all ok</span>')
+    header = (f"<h1>ecombalance report</h1>\n<p class=\"meta\">Profile <b>{esc(summary.get('profile'))}</b> · "
+              f"{len(entries)} notebooks {state} · {seconds:.0f} s of notebook time · updated "
+              f"{esc(summary.get('updated'))} · machine-readable: <a href=\"{_SUMMARY_FILE}\">{_SUMMARY_FILE}</a></p>")
+    source = data_source(summary)
+    body = [header, _data_section(source) if source else ""]
+    body += [_notebook_section(entry) for entry in entries]
+    return page(f"ecombalance report ({summary.get('profile')})", "\n".join(b for b in body if b), mathjax_url)
+
