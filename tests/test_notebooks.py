@@ -146,7 +146,11 @@ def test_report_on_a_users_csv_runs_notebooks_01_to_06(user_csv, tmp_path):
     index = (out / "index.html").read_text()
     top = index[:index.index('<section class="nb')]  # the user's table comes first
     assert f"file: <code>{user_csv}</code>" in top and "label column: <code>kind</code>" in top
-    assert "columns of the file (6): <code>name</code>, <code>price</code>" in top
+    assert ("columns of the file (8): <code>Unnamed: 0</code>, <code>name</code>, <code>price</code>, "
+            "<code>in_stock</code>, <code>colour</code>, <code>email</code>, <code>kind</code>, "
+            "<code>kind_code</code>") in top
+    assert "features used: <code>name</code>, <code>price</code>, <code>colour</code>" in top
+    assert "leaking columns: <code>kind_code</code>" in top
 
 
 def test_data_options_fail_before_any_notebook_runs(tmp_path, capsys):

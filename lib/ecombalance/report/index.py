@@ -184,12 +184,28 @@ def data_source(summary: Mapping[str, Any]) -> dict[str, Any] | None:
             columns = {k: v for k, v in parameters.items()
                        if k.endswith(("_col", "_cols")) and v not in ("", None, [])}
             extra = {k: parameters[k] for k in ("min_class_size",) if parameters.get(k)}
-            return {"file": parameters["data_path"], **columns, **extra}
+            return {"file": parameters["data_path"], **columns, **extra, **_feature_roles(summary)}
     return None
+
+
+# what notebook 01 records about the columns of a user's table (data.checks decides, before any kernel starts)
+_ROLES = {"features": "features used", "columns_left_out": "columns left out", "leaking_columns": "leaking columns"}
+
+
+def _feature_roles(summary: Mapping[str, Any]) -> dict[str, list[str]]:
+    """The features used and the columns left out (with the leaking ones), from notebook 01's headline."""
+    for entry in summary.get("notebooks", []):
+        headline = entry.get("headline") or {}
+        if any(key in headline for key in _ROLES):
+            return {key: [part.strip() for part in str(headline[key]).split(",") if part.strip()]
+                    for key in _ROLES if headline.get(key) not in (None, "", "none")}
+    return {}
 
 
 def _label(parameter: str) -> str:
     """``label_col`` -> "label column", ``text_cols`` -> "text columns", ``min_class_size`` -> "min class size"."""
+    if parameter in _ROLES:
+        return _ROLES[parameter]
     for suffix, word in (("_cols", " columns"), ("_col", " column")):
         if parameter.endswith(suffix):
             return parameter[: -len(suffix)].replace("_", " ") + word
