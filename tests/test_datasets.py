@@ -124,3 +124,11 @@ def test_load_each_defaults_or_the_users_table(tmp_path):
     assert list(datasets.load_each(["documented_case"], str(path), "y", ["t"])) == ["u.csv"]
     with pytest.raises(ValueError, match=r"dataset names \['nope'\] are not in"):
         datasets.load_each(["nope"])
+
+
+def test_search_log_is_a_text_pair_with_gains_only_for_its_relevance_label():
+    relevance = datasets.search_table(n_queries=5)
+    assert relevance.text_pair == ("query", "product_title") and relevance.gains == datasets.ESCI_GAINS
+    clicks = datasets.search_table(n_queries=5, label="clicked")
+    assert clicks.text_pair == ("query", "product_title") and clicks.gains is None
+    assert datasets.case_table().text_pair is None and datasets.case_table().gains is None
