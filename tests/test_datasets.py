@@ -142,3 +142,11 @@ def test_load_and_load_each_pass_the_user_options_to_the_checked_loader(tmp_path
     assert only.feature_cols == ["price"]
     # the generated datasets ignore the options meant for a user's file
     assert datasets.load_each(["documented_case"], **options)["documented_case"].text_pair is None
+
+
+def test_search_log_is_a_text_pair_with_gains_only_for_its_relevance_label():
+    relevance = datasets.search_table(n_queries=5)
+    assert relevance.text_pair == ("query", "product_title") and relevance.gains == datasets.ESCI_GAINS
+    clicks = datasets.search_table(n_queries=5, label="clicked")
+    assert clicks.text_pair == ("query", "product_title") and clicks.gains is None
+    assert datasets.case_table().text_pair is None and datasets.case_table().gains is None

@@ -387,7 +387,7 @@ def test_grouped_folds_keep_each_query_on_one_side_and_score_rankings():
     y = rng.choice(list("ESCI"), size=groups.size, p=[0.4, 0.3, 0.1, 0.2])
     X = np.column_stack([(y == "E") + rng.normal(0, 0.7, y.size), rng.normal(size=y.size)])
     result = evaluation.run_experiment({"lr": LogisticRegression(max_iter=300)}, X, y, groups=groups, n_splits=4,
-                                       ranking_k=3, progress=False)
+                                       ranking_k=3, gains=datasets.ESCI_GAINS, progress=False)
     for train, test in result.folds:
         assert not set(groups[train]) & set(groups[test])
     r = result.results
@@ -399,6 +399,26 @@ def test_grouped_folds_keep_each_query_on_one_side_and_score_rankings():
     independent = evaluation.ranking_metrics(frame, k=3)
     for name in ("ndcg@3", "mrr", "recall@3"):
         assert fold0[name] == pytest.approx(independent[name])
+
+
+def test_groups_without_gains_give_grouped_folds_and_no_ranking():
+    """A household panel: the group column keeps each household on one side; its labels are brands, not
+    relevance grades, so nothing is ranked — and asking for a ranking without gains names the missing gains."""
+    rng = np.random.default_rng(6)
+    groups = np.repeat(np.arange(30), 8)
+    y = rng.choice(["kleebler", "nabisco", "private", "sunshine"], size=groups.size, p=[0.1, 0.5, 0.3, 0.1])
+    X = np.column_stack([(y == "nabisco") + rng.normal(0, 0.7, y.size), rng.normal(size=y.size)])
+    result = evaluation.run_experiment({"lr": LogisticRegression(max_iter=300)}, X, y, groups=groups, n_splits=3,
+                                       progress=False)
+    for train, test in result.folds:
+        assert not set(groups[train]) & set(groups[test])
+    assert not result.results["metric"].str.contains("@|mrr").any()
+    with pytest.raises(ValueError, match=r"ranking_k needs gains \(\{label: relevance gain\}"):
+        evaluation.run_experiment({"lr": LogisticRegression()}, X, y, groups=groups, n_splits=3, ranking_k=3,
+                                  progress=False)
+    with pytest.raises(ValueError, match=r"classes \['kleebler', 'private', 'sunshine'\] have no gain"):
+        evaluation.run_experiment({"lr": LogisticRegression()}, X, y, groups=groups, n_splits=3, ranking_k=3,
+                                  gains={"nabisco": 1.0}, progress=False)
 
 
 def test_a_dataframe_with_text_goes_through_a_resampling_pipeline():

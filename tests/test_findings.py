@@ -88,8 +88,8 @@ def test_describe_effects_names_the_methods_and_numbers(result, effects):
     base_macro = _fold_mean(result, BASELINE, _macro_f1)
     gain = _fold_mean(result, FIX, _macro_f1) - base_macro
     assert lines == [
-        f"- Baseline `none+logreg`: recall 0.000 on the smallest class `small`, 1.000 on the largest `big`, "
-        f"macro-F1 {base_macro:.3f}. A difference is called real when the bootstrap test gives p < 0.05 after "
+        f"- Baseline `none+logreg` (means over the folds): recall 0.000 on the smallest class `small`, 1.000 on the "
+        f"largest `big`, macro-F1 {base_macro:.3f}. A difference is called real when the bootstrap test gives p < 0.05 after "
         "Holm's correction.",
         "- Real gains in `small` recall: `random_over+logreg` (+1.000).",
         "- Paid for with a real loss of `big` recall by: `random_over+logreg` (down to 0.833 at worst).",
@@ -127,3 +127,97 @@ def test_prior_correction_of_the_best_method(result, effects):
     no_proba = replace(result, oof_proba={**result.oof_proba, "none+gboost": None})
     with pytest.raises(ValueError, match="method 'none\\+gboost' has no out-of-fold probabilities"):
         findings.prior_corrected(no_proba, "none+gboost")
+
+
+# --- the majority predictor, the positive class of two-class tables, and the decision rules -----------------------
+
+def test_majority_check_compares_every_method_with_the_constant_answer(result):
+    majority = findings.majority_check(result, test="bootstrap", n_resamples=200, seed=0)
+    assert majority.attrs == {"majority_class": "big", "metric": "macro_f1"}
+    table = majority.set_index("method")
+    always_big = _fold_mean(result, np.full(len(Y), "big"), _macro_f1)  # F1 of big 2*0.6/1.6, 0 for the others
+    assert always_big == pytest.approx(2 * 0.6 / 1.6 / 3)
+    np.testing.assert_allclose(table["baseline_mean"], always_big)
+    assert table.loc["random_over+logreg", "difference"] == pytest.approx(
+        _fold_mean(result, FIX, _macro_f1) - always_big)
+    assert table["improved"].all()  # every scripted method finds big and mid, the constant answer only big
+    frame = findings.effects(result, "none+logreg", test="bootstrap", n_resamples=200, majority=majority)
+    assert frame.attrs["majority"]["beaten_by"] == ["none+logreg", "random_over+logreg", "none+gboost"]
+    assert findings.describe_effects(frame).split("\n")[0] == (
+        f"- Every method beats the majority predictor (always `big`: macro-F1 {always_big:.3f} on the same folds) "
+        "by a real margin.")
+    assert frame[("recall_smallest", "real")].equals(
+        findings.effects(result, "none+logreg", test="bootstrap", n_resamples=200)[("recall_smallest", "real")])
+
+
+class Guess(Scripted):
+    """:class:`Scripted` with probabilities that sum to 1 for any number of classes (0.8 on the answer)."""
+
+    def predict_proba(self, X):
+        chosen = self.predict(X)[:, None] == self.classes_
+        return np.where(chosen, 0.8, 0.2 / (len(self.classes_) - 1))
+
+
+def test_when_nothing_beats_the_majority_predictor_no_difference_is_real():
+    """Methods that guess: the sentence comes first and every `real` is False, though a paired test alone
+    would find the guesses different from each other."""
+    y = np.repeat(["no", "yes"], [90, 10])
+    rng = np.random.default_rng(1)
+    guess = np.where(rng.random(100) < 0.3, "yes", "no")
+    never = np.full(100, "no")
+    methods = {"never": Guess(never), "guess": Guess(guess)}
+    result = evaluation.run_experiment(methods, np.arange(100)[:, None], y, n_splits=5, seed=0, progress=False)
+    majority = findings.majority_check(result, test="bootstrap", n_resamples=200)
+    assert not majority["improved"].any()
+    plain = findings.effects(result, "never", test="bootstrap", n_resamples=200)
+    assert plain[("recall_largest", "real")].any()  # guessing really loses "no" recall against never
+    frame = findings.effects(result, "never", test="bootstrap", n_resamples=200, majority=majority)
+    assert not frame.xs("real", axis=1, level=1).to_numpy().any()
+    lines = findings.describe_effects(frame).split("\n")
+    assert lines[0].startswith("- **No method beats the majority predictor** by a real margin (always `no`: "
+                               f"macro-F1 {f1_score(y, never, average='macro'):.3f} on the same folds)")
+    assert "a real difference" not in "\n".join(lines) and "Real gains" not in "\n".join(lines)
+
+
+@pytest.mark.parametrize("labels, positive", [
+    ([False, True], True), ([0, 1], 1), (["no", "yes"], "yes"), (["Yes", "No"], "Yes"),
+    (["match", "other"], "match"),  # neither reads as positive: the smaller class
+    (["a", "b", "c"], None),
+])
+def test_positive_class(labels, positive):
+    y = np.repeat(labels, [70, 30, 10][:len(labels)] if len(labels) == 3 else [70, 30])
+    if labels == ["match", "other"]:
+        y = np.repeat(labels, [30, 70])
+    assert findings.positive_class(y) == positive
+
+
+def _binary_result():
+    rng = np.random.default_rng(3)
+    y = np.repeat([0, 1], [160, 40])
+    X = np.column_stack([y + rng.normal(0, 0.9, 200), rng.normal(size=200)])
+    from sklearn.linear_model import LogisticRegression
+
+    return evaluation.run_experiment({"lr": LogisticRegression()}, X, y, n_splits=4, seed=0, progress=False), y
+
+
+def test_positive_class_table_against_sklearn():
+    from sklearn.metrics import average_precision_score, precision_score
+
+    result, y = _binary_result()
+    table = findings.positive_class_table(result, 1, n_resamples=100)
+    pred, proba = result.oof_pred["lr"], result.oof_proba["lr"]
+    row = table.loc["lr"]
+    assert row["f1"] == pytest.approx(f1_score(y, pred))
+    assert row["precision"] == pytest.approx(precision_score(y, pred))
+    assert row["recall"] == pytest.approx(recall_score(y, pred))
+    assert row["average_precision"] == pytest.approx(average_precision_score(y, proba[:, 1]))
+    assert row["f1_low"] <= row["f1"] <= row["f1_high"]
+    assert table.attrs == {"positive": "1", "prevalence": 0.2}
+    assert findings.describe_positive_class(table) == (
+        f"- Positive class `1` (0.200 of the rows): best F1 `lr` {row['f1']:.3f} [{row['f1_low']:.3f}, "
+        f"{row['f1_high']:.3f}]; best average precision `lr` {row['average_precision']:.3f} (a random ranking "
+        "scores 0.200).")
+    summary = evaluation.summarise(result, n_resamples=20)
+    numbers = findings.effects_headline(summary, 1, table)
+    assert numbers["lr/f1_positive"] == pytest.approx(row["f1"])
+    assert numbers["lr/average_precision"] == pytest.approx(row["average_precision"])

@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 from sklearn.preprocessing import StandardScaler
 
+from ecombalance._validation import DataError
 from ecombalance.chapters import preprocessing
 from ecombalance.data import datasets, preprocess, privacy
 from ecombalance.data.table import Table
@@ -198,3 +199,78 @@ def test_protect_identifiers_says_what_it_did_per_column():
     assert protected == [privacy.ProtectedColumn("buyer's email", "hashed", "its name marks a personal identifier")]
     assert str(protected[0]) == "column \"buyer's email\" hashed: its name marks a personal identifier"
     assert hashed["buyer's email"].tolist() == [privacy._hash("a@b.com"), privacy._hash("c@d.org")]
+
+
+# --- pair features, splits with single-row classes, where the cleaned data came from ----------------------------
+
+def test_pair_similarity_against_independent_computations():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    train = pd.DataFrame({"left": ["Sony KDL-40V4100 40in LCD TV", "Canon EOS 5D camera", "HP laser printer"],
+                          "right": ["sony kdl40v4100 lcd tv black", "canon eos 6d camera", "laser printer hp"]})
+    test = pd.DataFrame({"left": ["Sony KDL-40V4100 TV", "", "Bose speaker 2.5"],
+                         "right": ["tv kdl-40v4101 sony", "anything", "bose speaker 25"]})
+    pairs = features.PairSimilarity().fit(train)
+    out = pairs.transform(test)
+    assert out.shape == (3, 6) and list(pairs.get_feature_names_out()) == list(features.PairSimilarity.FEATURES)
+    texts = pd.concat([train["left"], train["right"]])
+    word = TfidfVectorizer(sublinear_tf=True).fit(texts)  # fitted on the training rows' texts of both columns
+    char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True).fit(texts)
+    for j, vectorizer in enumerate((word, char)):
+        expected = [cosine_similarity(vectorizer.transform([a]), vectorizer.transform([b]))[0, 0]
+                    for a, b in zip(test["left"], test["right"])]
+        np.testing.assert_allclose(out[:, j], expected, atol=1e-12)
+    # tokens: sony, kdl40v4100, tv | tv, kdl40v4101, sony: 2 shared of 4; the codes differ: a conflict
+    np.testing.assert_allclose(out[0, 2:], [2 / 4, 19 / 19, 0.0, 1.0])
+    np.testing.assert_allclose(out[1], [0, 0, 0, 0, 0, 0])  # an empty text matches nothing
+    # "2.5" and "25" are the same number once the dot is gone: no conflict, codes shared
+    np.testing.assert_allclose(out[2, 2:], [1.0, 15 / 16, 1.0, 0.0])
+
+
+def test_pair_block_in_the_preprocessor_and_its_errors():
+    frame = pd.DataFrame({"q": ["red mug", "blue tent", "mug"], "t": ["mug red", "tent", "lamp"],
+                          "price": [1.0, 2.0, 3.0], "y": ["a", "b", "a"]})
+    tbl = Table(frame, "y", ["q", "t"], ["price"], [], None, "pairs", text_pair=("q", "t"))
+    pre = features.make_preprocessor(tbl).fit(tbl.X)
+    assert [name for name, _, _ in pre.transformers_][:4] == ["text_q", "text_t", "numeric", "pair"]
+    assert pre.transform(tbl.X).shape[1] == len(pre.named_transformers_["text_q"][-1].vocabulary_) + len(
+        pre.named_transformers_["text_t"][-1].vocabulary_) + 1 + 6
+    assert list(pre.named_transformers_["pair"].get_feature_names_out())[2] == "token_jaccard"
+    for bad in (("q", "q"), ("q", "price"), ("q",)):
+        with pytest.raises(ValueError, match=r"text_pair .* must name two different text columns of text_cols \['q', 't'\]"):
+            features.make_preprocessor(Table(frame, "y", ["q", "t"], ["price"], [], None, "pairs", text_pair=bad))
+    empty = pd.DataFrame({"q": ["", None], "t": ["!!", ""]})
+    with pytest.raises(ValueError, match=r"text pair \['q', 't'\]: .*hold no words"):
+        features.PairSimilarity().fit(empty)
+    with pytest.raises(ValueError, match="PairSimilarity compares two text columns, got 3"):
+        features.PairSimilarity().fit(frame[["q", "t", "y"]])
+
+
+def test_stratified_split_names_single_row_classes():
+    frame = pd.DataFrame({"x": range(12), "label": ["a"] * 6 + ["b"] * 4 + ["c", "d"]})
+    tbl = Table(frame, "label", [], ["x"], [], None, "rare")
+    with pytest.raises(DataError, match=r"table 'rare': 2 class\(es\) of 'label' have a single row \(c, d\), so a "
+                                        r"stratified split cannot .*--min-class-size 5"):
+        preprocess.split(tbl)
+    many = Table(pd.DataFrame({"x": range(40), "label": ["a"] * 20 + [f"s{i}" for i in range(20)]}), "label", [],
+                 ["x"], [], None, "many")
+    with pytest.raises(DataError, match=r"20 class\(es\) .*\(s0, s1, .*, s9, \.\.\. 10 more\)"):
+        preprocess.split(many)
+
+
+def test_describe_preprocessing_says_where_the_data_came_from():
+    report = preprocess.CleaningReport(rows_in=4, rows_out=4)
+    shares = pd.DataFrame({"train": [0.75, 0.25], "test": [0.5, 0.5]}, index=["a", "b"])
+    effects = {"train_rows": 3, "test_rows": 1}
+    assert preprocessing.data_origin(user_data=True, dirt_added=True) == "user"  # a user's file is never dirtied
+    assert preprocessing.data_origin(user_data=False, dirt_added=True) == "dirty copy"
+    assert preprocessing.data_origin(user_data=False, dirt_added=False) == "generated"
+    text = preprocessing.describe_preprocessing(report, effects, shares, 5, 1, origin="user", group_col="household")
+    lines = text.splitlines()
+    assert lines[0] == preprocessing.DATA_ORIGINS["user"] and "nothing was added" in lines[0]
+    assert "the 1 test rows hold whole groups of `household`, so the class shares may move (largest train/test " \
+           "difference 0.250, for `a`)" in lines[3]
+    dirty = preprocessing.describe_preprocessing(report, effects, shares, 5, 1, origin="dirty copy")
+    assert dirty.startswith("- These are the **generated** data with teaching dirt added by `datasets.dirty_copy`")
+    assert "keep the class shares" in dirty

@@ -465,6 +465,68 @@ def test_resample_counts_and_projection():
     assert set(frame.sampler) == {"none", "smote"}
 
 
+def test_resample_counts_when_a_cleaner_removes_a_whole_class_or_a_sampler_fails():
+    """ENN removes every row of a class surrounded by another (the `IntCastingNaNError` of 'Wall Art'): it counts
+    0; SMOTE cannot interpolate a class of one row: its message is kept and the other rows still count."""
+    X, y = blobs(counts=(60, 30, 3, 2), labels=("a", "b", "c", "d"))
+    X[y == "c"] = X[y == "a"][:3] + 0.01  # the 3 rows of c sit inside class a
+    X[y == "d"] += 10  # the smallest class, far away (ENN never cleans the smallest class)
+    counts = resampling_study.resample_counts(X, y, ["enn", "random_over"], random_state=0)
+    _, y_enn = EditedNearestNeighbours().fit_resample(X, y)
+    assert "c" not in set(y_enn)
+    assert counts.loc["enn", ["a", "b", "c", "d"]].tolist() == [(y_enn == "a").sum(), (y_enn == "b").sum(), 0, 2]
+    assert counts.dtypes[["a", "b", "c", "d"]].tolist() == [np.dtype("int64")] * 4
+    single = y.copy()
+    single[-1] = "e"
+    failed = resampling_study.resample_counts(X, single, ["random_under", "smote"], random_state=0,
+                                              classes=["a", "e"])
+    assert list(failed.columns) == ["a", "e", "seconds", "error"]
+    assert failed.loc["random_under", ["a", "e"]].tolist() == [1, 1]
+    assert "smote cannot over-sample class(es) ['d', 'e']" in failed.loc["smote", "error"]  # d kept 1 row
+    assert failed.loc["smote", ["a", "e"]].isna().all()
+
+
+def test_categorical_counts_run_what_applies_and_record_failures():
+    frame, y = categorical_frame()
+    table = resampling_study.categorical_counts(frame, y, ["smotenc", "smoten"], ["price"], ["colour"], random_state=0)
+    assert table.loc["smotenc", ["a", "b", "c"]].tolist() == [120, 120, 120]
+    assert table.loc["smoten", ["a", "b", "c"]].tolist() == [120, 120, 120]
+    only_numbers = resampling_study.categorical_counts(frame, y, ["smotenc", "smoten"], ["price"], [])
+    assert only_numbers.empty
+    one = y.copy()
+    one[-1] = "z"
+    failed = resampling_study.categorical_counts(frame, one, ["smoten"], ["price"], ["colour"], classes=["a", "z"])
+    assert list(failed.columns) == ["a", "z", "error"] and "class(es) ['z']" in failed.loc["smoten", "error"]
+
+
+def test_projection_groups_the_other_classes_and_leaves_out_failing_samplers():
+    X, y = blobs(counts=(60, 30, 12, 1), labels=("a", "b", "c", "d"))
+    frame = resampling_study.projection(X, y, ["random_over", "smote"], random_state=0, classes=["a", "d"])
+    assert set(frame["sampler"]) == {"none", "random_over"}
+    assert "smote cannot over-sample class(es) ['d']" in frame.attrs["failed"]["smote"]
+    assert set(frame["label"]) == {"a", "d", resampling_study.OTHER_CLASSES}
+    assert (frame.query("sampler == 'none'")["label"] == resampling_study.OTHER_CLASSES).sum() == 42
+
+
+def test_leakage_demo_scores_a_fold_the_sampler_cannot_handle_as_nan():
+    X, y = blobs(counts=(40, 20, 3))
+    fine = resampling_study.leakage_demo(X, y, "smote", cv=3, random_state=0)  # 2 rows of c per training fold
+    assert not fine["mean"].isna().any() and fine.attrs["failed"] == ""
+    inside = fine.loc["resample inside each training fold"]
+    assert inside["mean"] == pytest.approx(np.mean([inside[f"fold {i}"] for i in range(3)]))
+    X, y = blobs(counts=(40, 20, 2))
+    failing = resampling_study.leakage_demo(X, y, "smote", cv=2, random_state=0)  # 1 row of c per training fold
+    assert failing.loc["resample before the split (leaks)", "mean"] > 0
+    assert np.isnan(failing.loc["resample inside each training fold", "mean"])
+    assert "smote cannot over-sample class(es) ['c']" in failing.attrs["failed"]
+    worked = resampling_study.worked_examples(CASE, random_state=0)
+    results = pd.DataFrame({"sampler": ["none", "smote"], "model": ["logreg"] * 2, "fold": [0, 0],
+                            "fit_seconds": [0.1, 0.2], "macro_f1": [0.5, 0.6]})
+    text = resampling_study.describe_study(worked, {"smote": failing}, results)
+    assert "- Resampling before the split could not be measured on every fold (`smote`: ValueError: smote " \
+           "cannot over-sample" in text
+
+
 def test_describe_comparison_reads_the_numbers():
     results = pd.DataFrame(
         {

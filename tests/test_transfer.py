@@ -5,7 +5,9 @@ import pandas as pd
 import pytest
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score, recall_score
 
+from ecombalance._validation import DataError
 from ecombalance.chapters import transfer
+from ecombalance.data.table import Table
 
 MINORITY_ONLY = transfer.minority_only_row("bag")
 
@@ -58,3 +60,14 @@ def test_description_is_built_from_the_numbers():
     assert "recall of `bag` to 1.000" in lines[2]
     assert "90.0 MB → 30.0 MB, 2.50× the CPU throughput, macro-F1 change -0.010" in lines[3]
     assert lines[4] == "- Run: `tiny` on `cpu`, 12 optimizer steps per fine-tuning run."
+
+
+def test_text_inputs_the_encoder_reads():
+    frame = pd.DataFrame({"a": ["x"], "b": ["y"], "c": ["z"], "n": [1.0], "label": ["k"]})
+    assert transfer.text_inputs(Table(frame, "label", ["a"], ["n"])) == ["a"]
+    assert transfer.text_inputs(Table(frame, "label", ["a", "b"])) == ["a", "b"]
+    assert transfer.text_inputs(Table(frame, "label", ["a", "b", "c"], text_pair=("c", "a"))) == ["c", "a"]
+    with pytest.raises(DataError, match=r"table 'table' has no text column, and notebook 05 fine-tunes a text encoder"):
+        transfer.text_inputs(Table(frame, "label", [], ["n"]))
+    with pytest.raises(DataError, match=r"has 3 text columns \['a', 'b', 'c'\]; .*--text-pair LEFT RIGHT"):
+        transfer.text_inputs(Table(frame, "label", ["a", "b", "c"]))

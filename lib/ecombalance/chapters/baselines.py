@@ -1,5 +1,6 @@
-"""Reference models for the documented case: the majority predictor and a plain (unbalanced) model,
-evaluated with cross-validation so that every row is predicted by a model that did not see it."""
+"""Reference models: the majority predictor and a plain (unbalanced) model, evaluated with cross-validation
+so that every row is predicted by a model that did not see it; and which classes the chapters' tables and
+plots show when a table has many (:func:`shown_classes`)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,31 @@ from sklearn.dummy import DummyClassifier
 from sklearn.model_selection import cross_val_predict
 
 from ecombalance import evaluation
+from ecombalance._validation import plain_label
 from ecombalance.data.table import Table
 from ecombalance.evaluation.folds import make_folds
 from ecombalance.models import pipelines
 from ecombalance.models.features import make_preprocessor
 
 OVERALL = ("accuracy", "macro_f1", "balanced_accuracy", "g_mean")
+
+SHOWN_CLASSES = 10
+"""With more than twice this many classes, tables and plots show this many largest and as many smallest."""
+
+
+def shown_classes(y, n: int = SHOWN_CLASSES) -> list:
+    """The classes of labels ``y`` a table or plot shows, largest first: all of them when there are at most
+    ``2 n``, else the ``n`` largest and the ``n`` smallest (190 bars say less than 20)."""
+    order = [plain_label(c) for c in pd.Series(np.asarray(y)).value_counts(sort=True).index]
+    return order if len(order) <= 2 * n else order[:n] + order[-n:]
+
+
+def classes_note(y, n: int = SHOWN_CLASSES) -> str:
+    """A sentence saying which classes :func:`shown_classes` keeps, empty when it keeps all."""
+    total = pd.Series(np.asarray(y)).nunique()
+    if total <= 2 * n:
+        return ""
+    return f"Showing the {n} largest and the {n} smallest of {total} classes ({total - 2 * n} in between left out)."
 
 
 def plain_model(tbl: Table, class_weight: str | None = None, seed: int = 0):

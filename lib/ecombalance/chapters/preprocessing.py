@@ -40,25 +40,46 @@ def fit_before_split_effects(tbl: Table, test_size: float = 0.25, seed: int = 0)
     return result
 
 
+DATA_ORIGINS = {
+    "dirty copy": ("- These are the **generated** data with teaching dirt added by `datasets.dirty_copy` (exact and "
+                   "near duplicates, missing values, price outliers, a constant `source` column and a "
+                   "`customer_email` column): the cleaning below finds what was put in."),
+    "generated": "- These are the generated data as they are: no dirt was added.",
+    "user": ("- This is your table as loaded: nothing was added to it, so every duplicate, missing value, constant "
+             "column and outlier below is in your file."),
+}
+"""The opening sentence of :func:`describe_preprocessing` for each origin of the data it cleaned."""
+
+
+def data_origin(user_data: bool, dirt_added: bool) -> str:
+    """The key of :data:`DATA_ORIGINS` for notebook 02's data: a user's file is never made dirty."""
+    return "user" if user_data else "dirty copy" if dirt_added else "generated"
+
+
 def describe_preprocessing(report: CleaningReport, effects: Mapping[str, float],
-                           shares: Mapping[str, pd.Series] | pd.DataFrame, n_features: int, n_sources: int) -> str:
+                           shares: Mapping[str, pd.Series] | pd.DataFrame, n_features: int, n_sources: int,
+                           origin: str | None = None, group_col: str | None = None) -> str:
     """Notebook 02's "What we saw" in Markdown: what cleaning removed (``report`` of
     :func:`ecombalance.data.preprocess.clean`), the fused matrix (``n_features`` columns from ``n_sources``
     blocks), the class shares of the split (``shares``: ``{"train": ..., "test": ...}`` class proportions) and
-    :func:`fit_before_split_effects`."""
+    :func:`fit_before_split_effects`. ``origin`` (a key of :data:`DATA_ORIGINS`) opens with where the data
+    came from; ``group_col`` says that the split kept whole groups rather than the class shares."""
     removed = ", ".join(f"{n} {why}" for why, n in report.removed_rows.items()) or "none"
     columns = ", ".join(f"`{c}` ({why})" for c, why in report.removed_columns.items()) or "none"
     protected = ", ".join(f"`{c}`" for c in report.hashed_columns) or "none"
     shares = pd.DataFrame(shares).fillna(0.0)
     gap = (shares["train"] - shares["test"]).abs()
-    lines = [
+    split = (f"keep the class shares (largest train/test difference {gap.max():.3f}, for `{gap.idxmax()}`)"
+             if not group_col else f"hold whole groups of `{group_col}`, so the class shares may move (largest "
+                                   f"train/test difference {gap.max():.3f}, for `{gap.idxmax()}`)")
+    lines = [DATA_ORIGINS[origin]] if origin else []
+    lines += [
         f"- Cleaning took {report.rows_in} rows to {report.rows_out}: removed {removed}. Columns removed: "
         f"{columns}; protected: {protected}.",
         f"- {sum(report.missing.values())} missing cells stay in the table and are imputed inside the pipeline; "
         f"{sum(report.outliers.values())} numeric outliers were found ({report.outlier_action}).",
         f"- The fused matrix has {n_features} columns from {n_sources} sources, fitted on "
-        f"{int(effects['train_rows'])} training rows only; the {int(effects['test_rows'])} test rows keep the "
-        f"class shares (largest train/test difference {gap.max():.3f}, for `{gap.idxmax()}`).",
+        f"{int(effects['train_rows'])} training rows only; the {int(effects['test_rows'])} test rows {split}.",
     ]
     leaks = []
     if "test_only_terms_in_vocabulary" in effects:

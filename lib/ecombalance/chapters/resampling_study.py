@@ -79,16 +79,53 @@ def worked_examples(
     return WorkedExamples(counts.astype("int64"), indices, appearances.rename("appearances"))
 
 
-def resample_counts(X: Any, y: Any, samplers: Iterable[str], random_state: Any = 0) -> pd.DataFrame:
-    """Class counts before and after each sampler, with the time it took, one row per sampler."""
-    classes = list(pd.Series(np.asarray(y)).value_counts().index)
-    rows = {"(before)": {**pd.Series(np.asarray(y)).value_counts().to_dict(), "seconds": 0.0}}
+def resample_counts(X: Any, y: Any, samplers: Iterable[str], random_state: Any = 0,
+                    classes: Iterable | None = None) -> pd.DataFrame:
+    """Class counts before and after each sampler, with the time it took, one row per sampler.
+
+    A class a cleaning sampler removed entirely counts 0. A sampler that fails on these data (SMOTE on a class
+    of one row) leaves its counts empty and its message in ``error``. ``classes`` picks the class columns
+    (default: all, largest first)."""
+    counts = pd.Series(np.asarray(y)).value_counts()
+    classes = list(counts.index) if classes is None else list(classes)
+    rows = {"(before)": {**counts.to_dict(), "seconds": 0.0}}
     for name in samplers:
         start = time.perf_counter()
-        _, y_res = make_sampler(name, random_state=random_state).fit_resample(X, y)
-        rows[name] = {**pd.Series(np.asarray(y_res)).value_counts().to_dict(), "seconds": time.perf_counter() - start}
+        try:
+            _, y_res = make_sampler(name, random_state=random_state).fit_resample(X, y)
+        except ValueError as error:
+            rows[name] = {"error": f"{type(error).__name__}: {error}"}
+            continue
+        after = pd.Series(np.asarray(y_res)).value_counts().reindex(counts.index, fill_value=0)
+        rows[name] = {**after.to_dict(), "seconds": time.perf_counter() - start}
     table = pd.DataFrame(rows).T
-    return table[[*classes, "seconds"]].astype({c: "int64" for c in classes})
+    columns = [*classes, "seconds", *(["error"] if "error" in table else [])]
+    return table[columns].astype({c: "Int64" if "error" in table else "int64" for c in classes})
+
+
+def categorical_counts(frame: pd.DataFrame, y: Any, samplers: Iterable[str], numeric_cols: Iterable[str],
+                       categorical_cols: Iterable[str], random_state: Any = 0,
+                       classes: Iterable | None = None) -> pd.DataFrame:
+    """Class counts after SMOTENC (numeric + categorical columns of :func:`categorical_view`) and SMOTEN
+    (categorical columns alone), one row per sampler that applies to the columns given; a failing sampler's
+    message goes to ``error``. ``classes`` picks the class columns (default: all, largest first)."""
+    numeric, categorical = list(numeric_cols), list(categorical_cols)
+    view = categorical_view(frame, numeric, categorical)
+    order = list(pd.Series(np.asarray(y)).value_counts().index)
+    rows = {}
+    for name in samplers:
+        if not categorical or (name == "smotenc" and not numeric):
+            continue
+        columns = categorical if name == "smoten" else list(view.columns)
+        try:
+            _, y_res = make_sampler(name, random_state=random_state).fit_resample(view[columns], y)
+        except ValueError as error:
+            rows[name] = {"error": f"{type(error).__name__}: {error}"}
+            continue
+        rows[name] = pd.Series(np.asarray(y_res)).value_counts().reindex(order, fill_value=0).to_dict()
+    table = pd.DataFrame(rows, dtype=object).T
+    return table.reindex(columns=[*(order if classes is None else classes),
+                                  *(["error"] if "error" in table else [])])
 
 
 def categorical_view(frame: pd.DataFrame, numeric_cols: Iterable[str], categorical_cols: Iterable[str]) -> pd.DataFrame:
@@ -127,24 +164,38 @@ def row_origin(X_before: Any, X_after: Any) -> np.ndarray:
     return np.asarray(origin)
 
 
+OTHER_CLASSES = "(other classes)"
+
+
 def projection(
-    X: Any, y: Any, samplers: Iterable[str], random_state: Any = 0
+    X: Any, y: Any, samplers: Iterable[str], random_state: Any = 0, classes: Iterable | None = None
 ) -> pd.DataFrame:
     """2-D view of each sampler's output: TruncatedSVD fitted on the original X, so all share axes.
 
-    Returns a long frame with columns ``sampler``, ``x``, ``y``, ``label``, ``origin``.
+    Returns a long frame with columns ``sampler``, ``x``, ``y``, ``label``, ``origin``. With ``classes``, the
+    labels of the other classes read :data:`OTHER_CLASSES` (one colour for the many small ones). A sampler that
+    fails on these data is left out; ``attrs["failed"]`` lists it with its message.
     """
     X_num = np.asarray(_densify(X), dtype=float)
     svd = TruncatedSVD(n_components=2, random_state=random_state).fit(X_num)
-    frames = []
+    frames, failed = [], {}
     for name in ["none", *[s for s in samplers if s != "none"]]:
-        X_res, y_res = make_sampler(name, random_state=random_state).fit_resample(X_num, y)
+        try:
+            X_res, y_res = make_sampler(name, random_state=random_state).fit_resample(X_num, y)
+        except ValueError as error:
+            failed[name] = f"{type(error).__name__}: {error}"
+            continue
         coords = svd.transform(X_res)
+        labels = np.asarray(y_res)
+        if classes is not None:
+            labels = np.where(pd.Series(labels).isin(list(classes)), labels.astype(object), OTHER_CLASSES)
         frames.append(
             pd.DataFrame({"sampler": name, "x": coords[:, 0], "y": coords[:, 1],
-                          "label": np.asarray(y_res), "origin": row_origin(X_num, X_res)})
+                          "label": labels, "origin": row_origin(X_num, X_res)})
         )
-    return pd.concat(frames, ignore_index=True)
+    frame = pd.concat(frames, ignore_index=True)
+    frame.attrs["failed"] = failed
+    return frame
 
 
 def leakage_demo(
@@ -169,19 +220,38 @@ def leakage_demo(
     sits on both sides; the leaky one the resampled rows, which carry no group (a synthetic row has
     no query) — as the document's protocol, which splits after resampling.
 
-    Returns a frame with one row per protocol and columns ``mean``, ``std`` and the fold scores.
+    Returns a frame with one row per protocol and columns ``mean``, ``std`` and the fold scores. A fold the
+    sampler cannot handle (SMOTE on a class with one row in a training fold) scores NaN, and ``attrs["failed"]``
+    keeps the last line of the first such error.
     """
     sampler = make_sampler(sampler, random_state=random_state) if isinstance(sampler, str) else sampler
     features = X if preprocess is None else clone(preprocess).fit_transform(X, y)
     X_res, y_res = clone(sampler).fit_resample(features, y)
     leaky = pipeline(None, "none", model, random_state=random_state)
-    before = cross_val_score(leaky, X_res, y_res, cv=make_folds(y_res, None, cv, random_state), scoring=scoring)
     honest = pipeline(preprocess, clone(sampler), model, random_state=random_state)
-    inside = cross_val_score(honest, X, y, cv=make_folds(y, groups, cv, random_state), scoring=scoring)
+    failures: list[str] = []
+    before = _fold_scores(leaky, X_res, y_res, make_folds(y_res, None, cv, random_state), scoring, failures)
+    inside = _fold_scores(honest, X, y, make_folds(y, groups, cv, random_state), scoring, failures)
     protocols = {"resample before the split (leaks)": before, "resample inside each training fold": inside}
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {k: {"mean": v.mean(), "std": v.std(), **{f"fold {i}": s for i, s in enumerate(v)}} for k, v in protocols.items()}
     ).T
+    table.attrs["failed"] = failures[0] if failures else ""
+    return table
+
+
+def _fold_scores(estimator, X, y, folds, scoring: str, failures: list[str]) -> np.ndarray:
+    """``cross_val_score`` on ``folds`` with NaN for a fold whose fit failed; the last line of the first
+    error is appended to ``failures``."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            scores_ = cross_val_score(estimator, X, y, cv=folds, scoring=scoring, error_score=np.nan)
+        except ValueError as error:  # scikit-learn raises when every fold failed
+            failures.append(str(error).strip().splitlines()[-1])
+            return np.full(len(folds), np.nan)
+    failures += [str(w.message).strip().splitlines()[-1] for w in caught if w.category.__name__ == "FitFailedWarning"]
+    return scores_
 
 
 def leakage_inflation(leak: Mapping[str, pd.DataFrame]) -> pd.Series:
@@ -265,9 +335,12 @@ def compare_samplers(
     return pd.DataFrame(rows)
 
 
-def summarise_comparison(results: pd.DataFrame) -> pd.DataFrame:
-    """Mean over folds per (sampler, model), best macro-F1 first."""
-    metrics = [c for c in results.columns if c not in ("sampler", "model", "fold", "error", "warnings")]
+def summarise_comparison(results: pd.DataFrame, classes: Iterable | None = None) -> pd.DataFrame:
+    """Mean over folds per (sampler, model), best macro-F1 first; ``recall[c]`` columns only for ``classes``
+    when given (the largest and smallest of many)."""
+    keep = None if classes is None else {f"recall[{c}]" for c in classes}
+    metrics = [c for c in results.columns if c not in ("sampler", "model", "fold", "error", "warnings")
+               and (keep is None or not c.startswith("recall[") or c in keep)]
     table = results.groupby(["sampler", "model"], sort=False)[metrics].mean()
     return table.sort_values("macro_f1", ascending=False, kind="stable")  # ties keep the run order
 
@@ -328,15 +401,20 @@ def describe_study(worked: WorkedExamples, leak: Mapping[str, pd.DataFrame], res
     (:func:`worked_examples`), the worst leakage (``leak``: sampler name -> :func:`leakage_demo` table,
     scored by balanced accuracy), the best pipeline and, per classifier, :func:`describe_comparison`."""
     counts = worked.counts.values.tolist()
-    inflation = leakage_inflation(leak)
-    worst = inflation.idxmax()
+    inflation = leakage_inflation(leak).dropna()
     summary = summarise_comparison(results)
     best_sampler, best_model = summary["macro_f1"].idxmax()
+    if inflation.empty:
+        why = "; ".join(f"`{name}`: {table.attrs.get('failed') or 'no score'}" for name, table in leak.items())
+        leakage = f"- Resampling before the split could not be measured on every fold ({why[:300]})."
+    else:
+        worst = inflation.idxmax()
+        leakage = (f"- Resampling before the split inflated balanced accuracy by {inflation[worst]:.3f} with `{worst}` "
+                   f"({leak[worst]['mean'].iloc[0]:.3f} vs {leak[worst]['mean'].iloc[1]:.3f} inside the folds).")
     return "\n".join([
         f"- The worked examples hold exactly: {counts[1]} after under-sampling, {counts[2]} after over-sampling, "
         f"every class-3 row {sorted(set(worked.appearances))} time(s).",
-        f"- Resampling before the split inflated balanced accuracy by {inflation[worst]:.3f} with `{worst}` "
-        f"({leak[worst]['mean'].iloc[0]:.3f} vs {leak[worst]['mean'].iloc[1]:.3f} inside the folds).",
+        leakage,
         f"- Best pipeline: `{best_sampler}` + {best_model}, macro-F1 {summary['macro_f1'].max():.3f}. Per classifier:",
         describe_comparison(results),
     ])

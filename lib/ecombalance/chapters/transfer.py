@@ -17,8 +17,25 @@ import numpy as np
 import pandas as pd
 import torch
 
+from ecombalance._validation import DataError
+from ecombalance.data.table import Table
 from ecombalance.evaluation.metrics import scores
 from ecombalance.models.quantization import model_size_mb
+
+
+def text_inputs(tbl: Table) -> list[str]:
+    """The text the encoder reads: ``tbl.text_pair`` when set (a cross-encoder on the pair), else the text
+    column, or the two text columns as a pair. A table without text, or with more than two text columns and no
+    pair, raises ``DataError`` saying what to give."""
+    if tbl.text_pair:
+        return list(tbl.text_pair)
+    if not tbl.text_cols:
+        raise DataError(f"table {tbl.name!r} has no text column, and notebook 05 fine-tunes a text encoder; give "
+                        "text_cols (--text-col) naming a column of titles or queries, or leave notebook 05 out")
+    if len(tbl.text_cols) > 2:
+        raise DataError(f"table {tbl.name!r} has {len(tbl.text_cols)} text columns {tbl.text_cols}; the encoder "
+                        "reads one text or a pair: give text_pair (--text-pair LEFT RIGHT) or fewer text columns")
+    return list(tbl.text_cols)
 
 
 def minority_only_row(minority: Any) -> str:

@@ -10,5 +10,6 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "loaders": ["MAX_CATEGORIES", "FALLBACK_ENCODINGS", "TEXT_SUFFIXES", "decode_text", "read_file", "read_frame", "handle_rare_classes", "infer_columns", "load_table", "ESCI_EXAMPLE_COLUMNS", "ESCI_PRODUCT_COLUMNS", "read_esci", "WANDS_FILES", "read_wands"],
     "preprocess": ["CleaningReport", "robust_z", "clean", "stratified_split", "group_split", "split"],
     "privacy": ["NAME_PATTERNS", "VALUE_PATTERNS", "identifier_columns", "ProtectedColumn", "protect_identifiers"],
+    "shapes": ["ShapeRoles", "long_tail_counts", "sessions", "catalogue", "product_pairs", "query_classes", "household_panel", "ROLES", "GENERATORS", "generate", "shape_table"],
     "table": ["Table"],
 })

@@ -332,12 +332,15 @@ def case_table(seed: int = 0) -> Table:
 
 def search_table(n_queries: int = 200, products_per_query: int = 10, seed: int = 0,
                  label: str = SEARCH_LABEL) -> Table:
-    """The search log as a Table; ``label="clicked"`` gives the CTR task (ESCI label then not a feature)."""
+    """The search log as a Table; ``label="clicked"`` gives the CTR task (ESCI label then not a feature).
+
+    Query and title are a text pair (:attr:`Table.text_pair`): relevance is how well the title matches the
+    query, so the models also get the pair's similarities (:class:`ecombalance.models.features.PairSimilarity`)."""
     frame = search_log(n_queries, products_per_query, seed)
     drop = {SEARCH_LABEL, "clicked"} - {label}
     return Table(frame.drop(columns=sorted(drop)), label, list(SEARCH_TEXT), list(SEARCH_NUMERIC),
                  list(SEARCH_CATEGORICAL), "query_id", "search_log",
-                 gains=dict(ESCI_GAINS) if label == SEARCH_LABEL else None)
+                 gains=dict(ESCI_GAINS) if label == SEARCH_LABEL else None, text_pair=tuple(SEARCH_TEXT))
 
 
 def load(

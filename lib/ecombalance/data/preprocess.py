@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import GroupShuffleSplit, train_test_split
 
+from ecombalance._validation import DataError
 from ecombalance.data.privacy import protect_identifiers
 from ecombalance.data.table import Table
 
@@ -143,7 +144,18 @@ def clean(tbl: Table, near_duplicates: bool = True, outliers: str = "report", z_
 
 
 def stratified_split(tbl: Table, test_size: float = 0.25, seed: int = 0) -> tuple[Table, Table]:
-    """Train and test tables that keep the class distribution (stratified on the label)."""
+    """Train and test tables that keep the class distribution (stratified on the label).
+
+    A class with a single row cannot be on both sides: ``DataError`` naming it (at most 10) and the fix."""
+    counts = tbl.y.value_counts()
+    single = counts[counts < 2]
+    if not single.empty:
+        shown = [str(c) for c in single.index[:10]] + ([f"... {len(single) - 10} more"] if len(single) > 10 else [])
+        raise DataError(
+            f"table {tbl.name!r}: {len(single)} class(es) of {tbl.label!r} have a single row ({', '.join(shown)}), "
+            "so a stratified split cannot put them in both train and test; merge rare classes first "
+            "(min_class_size, e.g. --min-class-size 5 on the command line)"
+        )
     train_idx, test_idx = train_test_split(np.arange(len(tbl.frame)), test_size=test_size,
                                            stratify=tbl.y, random_state=seed)
     return tbl.subset(np.sort(train_idx)), tbl.subset(np.sort(test_idx))

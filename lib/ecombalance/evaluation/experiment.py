@@ -15,7 +15,6 @@ from sklearn.base import clone
 
 from ecombalance._progress import progress_bar
 from ecombalance._validation import check_labels
-from ecombalance.data.datasets import ESCI_GAINS  # E 1.0, S 0.1, C 0.01, I 0.0
 from ecombalance.evaluation.folds import make_folds, take_rows
 from ecombalance.evaluation.metrics import _aggregate, _per_class, _require_two_classes, encode_labels
 from ecombalance.evaluation.ranking import ranking_metrics
@@ -114,7 +113,7 @@ def run_experiment(
     folds: Sequence[tuple[np.ndarray, np.ndarray]] | None = None,
     classes: Sequence | None = None,
     ranking_k: int | None = None,
-    gains: Mapping[Any, float] = ESCI_GAINS,
+    gains: Mapping[Any, float] | None = None,
     progress: bool = True,
 ) -> ExperimentResult:
     r"""Evaluate every method on the same K folds and collect tidy results.
@@ -142,9 +141,13 @@ def run_experiment(
     classes : sequence, optional
         Class order for per-class rows and probability columns (default: sorted labels).
     ranking_k : int, optional
-        With ``groups``, also score each test fold as a ranking: items scored by the expected gain
-        :math:`\sum_c p_c\, g_c` under ``gains`` and ranked per group (:func:`ranking_metrics`); an item
+        With ``groups`` and ``gains``, also score each test fold as a ranking: items scored by the expected
+        gain :math:`\sum_c p_c\, g_c` under ``gains`` and ranked per group (:func:`ranking_metrics`); an item
         counts as relevant for MRR / recall@k when its class has the largest gain (Exact for ESCI).
+    gains : mapping label -> gain, optional
+        The relevance gain of each class when the label is graded relevance (ESCI:
+        :data:`ecombalance.data.datasets.ESCI_GAINS`; a table's :attr:`~ecombalance.data.table.Table.gains`).
+        Required by ``ranking_k``: a group column alone (a household, a session) says nothing about relevance.
     progress : bool
         Show a tqdm bar over methods × folds.
 
@@ -175,6 +178,9 @@ def run_experiment(
     if ranking_k is not None:
         if group_arr is None:
             raise ValueError("ranking_k needs groups (the query id of each row)")
+        if gains is None:
+            raise ValueError("ranking_k needs gains ({label: relevance gain}, e.g. datasets.ESCI_GAINS): ranking "
+                             "metrics apply only when the label is graded relevance")
         missing = [c for c in classes.tolist() if c not in gains]
         if missing:
             raise ValueError(f"classes {missing} have no gain in gains={dict(gains)}")

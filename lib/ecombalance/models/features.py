@@ -1,8 +1,11 @@
 """Feature fusion: text (TF-IDF or a frozen pretrained encoder), numeric and categorical columns in one
-scikit-learn ``ColumnTransformer``, fitted on training rows only.
+scikit-learn ``ColumnTransformer``, fitted on training rows only; for a pair of text columns (query and title,
+two product records) also how similar the two texts are (:class:`PairSimilarity`).
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pandas as pd
@@ -15,7 +18,6 @@ from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardSc
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ecombalance.data.table import Table
-from ecombalance.models.embeddings import SentenceEmbedder
 
 
 class SkewedLog1p(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
@@ -66,6 +68,96 @@ def as_object(frame) -> np.ndarray:
     return frame.astype(object).where(frame.notna(), np.nan).to_numpy(dtype=object)
 
 
+_TOKEN = re.compile(r"[^\W_]+(?:[-/.][^\W_]+)*")  # words; model codes like "KDL-40V4100" or "2.5" stay whole
+
+
+def _tokens(text: str) -> set[str]:
+    """Lower-cased tokens with the separators inside codes removed ("KDL-40V4100" -> "kdl40v4100")."""
+    return {re.sub(r"[-/.]", "", t) for t in _TOKEN.findall(text.lower())}
+
+
+def _row_cosine(a, b) -> np.ndarray:
+    """Cosine of each row of ``a`` with the same row of ``b`` (rows L2-normalised, as TF-IDF's are)."""
+    return np.asarray(a.multiply(b).sum(axis=1)).ravel()
+
+
+class PairSimilarity(TransformerMixin, BaseEstimator):
+    r"""How similar two text columns are, row by row: the features that let a model see whether a query
+    matches a title, or two product records describe the same product.
+
+    Two separate TF-IDF blocks cannot express a match: a linear model on them scores each text on its own.
+    These six numbers compare the two texts of a row (Christen 2012, ch. 5; the classic entity-matching
+    features):
+
+    - ``word_cosine``, ``char_cosine``: cosine similarity of the rows' word TF-IDF and character 2–4-gram
+      TF-IDF (``char_wb``) vectors; both vocabularies are fitted on the training rows' texts of both columns;
+    - ``token_jaccard``: :math:`|A \cap B| / |A \cup B|` of the two token sets;
+    - ``length_ratio``: shorter / longer length in characters (0 when one text is empty);
+    - ``code_jaccard``: Jaccard similarity of the tokens holding a digit (numbers, sizes, model codes, with
+      hyphens and dots removed: "KDL-40V4100" = "kdl40v4100"), 0 when neither text has one;
+    - ``code_conflict``: 1 when both texts have such tokens and share none (two different model numbers).
+
+    Parameters
+    ----------
+    max_features : int
+        Vocabulary size of each TF-IDF.
+    char_ngram_range : (int, int)
+        Character n-gram sizes.
+
+    Attributes
+    ----------
+    word_, char_ : fitted ``TfidfVectorizer``
+    """
+
+    FEATURES = ("word_cosine", "char_cosine", "token_jaccard", "length_ratio", "code_jaccard", "code_conflict")
+
+    def __init__(self, max_features: int = 20000, char_ngram_range: tuple[int, int] = (2, 4)):
+        self.max_features = max_features
+        self.char_ngram_range = char_ngram_range
+
+    def _pair(self, X) -> tuple[np.ndarray, np.ndarray]:
+        frame = pd.DataFrame(X)
+        if frame.shape[1] != 2:
+            raise ValueError(f"PairSimilarity compares two text columns, got {frame.shape[1]}: "
+                             f"{[str(c) for c in frame.columns]}")
+        return as_text(frame.iloc[:, 0]), as_text(frame.iloc[:, 1])
+
+    def fit(self, X, y=None):
+        left, right = self._pair(X)
+        self.feature_names_in_ = np.asarray([str(c) for c in pd.DataFrame(X).columns], dtype=object)
+        self.n_features_in_ = 2
+        texts = np.concatenate([left, right])
+        self.word_ = TfidfVectorizer(sublinear_tf=True, max_features=self.max_features)
+        self.char_ = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngram_range),
+                                     sublinear_tf=True, max_features=self.max_features)
+        try:
+            self.word_.fit(texts)
+            self.char_.fit(texts)
+        except ValueError as error:  # every text empty or without a word
+            raise ValueError(f"text pair {list(self.feature_names_in_)}: {error}; the two columns hold no words "
+                             "in the training rows") from error
+        return self
+
+    def transform(self, X) -> np.ndarray:
+        check_is_fitted(self, "word_")
+        left, right = self._pair(X)
+        word = _row_cosine(self.word_.transform(left), self.word_.transform(right))
+        char = _row_cosine(self.char_.transform(left), self.char_.transform(right))
+        out = np.zeros((len(left), len(self.FEATURES)))
+        out[:, 0], out[:, 1] = word, char
+        for i, (a, b) in enumerate(zip(left, right)):
+            ta, tb = _tokens(a), _tokens(b)
+            out[i, 2] = len(ta & tb) / len(ta | tb) if ta | tb else 0.0
+            out[i, 3] = min(len(a), len(b)) / max(len(a), len(b)) if min(len(a), len(b)) else 0.0
+            ca, cb = {t for t in ta if any(ch.isdigit() for ch in t)}, {t for t in tb if any(ch.isdigit() for ch in t)}
+            out[i, 4] = len(ca & cb) / len(ca | cb) if ca | cb else 0.0
+            out[i, 5] = float(bool(ca) and bool(cb) and not ca & cb)
+        return out
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        return np.asarray(self.FEATURES, dtype=object)
+
+
 TEXT_ENCODERS = ("tfidf", "embedding")
 
 
@@ -79,7 +171,9 @@ def make_preprocessor(tbl: Table, text: str = "tfidf", max_features: int = 20000
     - numeric columns (prices, ratings, counts, rates): median imputation, ``log1p`` for skewed
       non-negative columns (:class:`SkewedLog1p`), standardisation;
     - categorical columns (brand, category): most-frequent imputation, one-hot (unknown categories at
-      predict time are ignored).
+      predict time are ignored);
+    - ``tbl.text_pair`` (two of the text columns whose *match* matters): also :class:`PairSimilarity` of the
+      two, block ``pair``.
 
     Returns an unfitted ``ColumnTransformer``: fit it on training data only (inside a pipeline).
     """
@@ -91,6 +185,8 @@ def make_preprocessor(tbl: Table, text: str = "tfidf", max_features: int = 20000
             encoder = TfidfVectorizer(ngram_range=tuple(ngram_range), max_features=max_features,
                                       sublinear_tf=True, min_df=1)
         else:
+            from ecombalance.models.embeddings import SentenceEmbedder  # torch loads only when embeddings are asked for
+
             encoder = SentenceEmbedder(model_name=embedding_model)
         parts.append((f"text_{col}", make_pipeline(FunctionTransformer(as_text), encoder), col))
     if tbl.numeric_cols:
@@ -102,6 +198,12 @@ def make_preprocessor(tbl: Table, text: str = "tfidf", max_features: int = 20000
             FunctionTransformer(as_object, feature_names_out="one-to-one"),
             SimpleImputer(strategy="most_frequent"),
             OneHotEncoder(handle_unknown="ignore")), list(tbl.categorical_cols)))
+    if tbl.text_pair:
+        pair = list(tbl.text_pair)
+        if len(pair) != 2 or pair[0] == pair[1] or not set(pair) <= set(tbl.text_cols):
+            raise ValueError(f"table {tbl.name!r}: text_pair {tbl.text_pair!r} must name two different text columns "
+                             f"of text_cols {tbl.text_cols}")
+        parts.append(("pair", PairSimilarity(max_features=max_features), pair))
     if not parts:
         raise ValueError(f"table {tbl.name!r} has no feature columns; give text_cols or numeric columns")
     return ColumnTransformer(parts, sparse_threshold=0.3)
