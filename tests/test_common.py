@@ -24,7 +24,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 import ecombalance
 from ecombalance.evaluation.calibration import TemperatureScaler
 from ecombalance.models.embeddings import SentenceEmbedder
-from ecombalance.models.features import SkewedLog1p
+from ecombalance.models.features import PairSimilarity, SkewedLog1p
 from ecombalance.models.finetune import TextClassifierFineTuner
 from ecombalance.models.neural import TorchMLPClassifier
 from ecombalance.models.pipelines import ClassWeightedClassifier
@@ -36,6 +36,7 @@ ESTIMATORS = [
     EvenOverSampler(random_state=0),
     ClassWeightedClassifier(LogisticRegression()),
     SkewedLog1p(),
+    PairSimilarity(),
     TemperatureScaler(),
     # enough epochs for check_classifiers_train's accuracy bar, few enough to take seconds; the CPU in float32
     # everywhere (bf16 autocast on a GPU would change what the numeric checks compare)

@@ -218,6 +218,6 @@ def test_positive_class_table_against_sklearn():
         f"{row['f1_high']:.3f}]; best average precision `lr` {row['average_precision']:.3f} (a random ranking "
         "scores 0.200).")
     summary = evaluation.summarise(result, n_resamples=20)
-    numbers = findings.effects_headline(summary, 1, table)
+    numbers = findings.effects_headline(summary, 1, positive=table)
     assert numbers["lr/f1_positive"] == pytest.approx(row["f1"])
     assert numbers["lr/average_precision"] == pytest.approx(row["average_precision"])

@@ -138,6 +138,12 @@ class PairSimilarity(TransformerMixin, BaseEstimator):
                              "in the training rows") from error
         return self
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True  # two text columns, not a numeric matrix
+        tags.input_tags.two_d_array = False
+        return tags
+
     def transform(self, X) -> np.ndarray:
         check_is_fitted(self, "word_")
         left, right = self._pair(X)

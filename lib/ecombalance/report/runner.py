@@ -16,6 +16,7 @@ import contextlib
 import functools
 import json
 import os
+import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -142,12 +143,15 @@ def _quiet_kernel_manager() -> type:
     return QuietKernelManager
 
 
-def kernel_options() -> dict[str, Any]:
+def kernel_options(socket_dir: str | Path | None = None) -> dict[str, Any]:
     """papermill options for kernels that keep the terminal quiet.
 
     IPC sockets where the system has them (ipykernel warns about every kernel on unencrypted TCP;
     elsewhere its log is set to ERROR), and no interrupt at shutdown (:func:`_quiet_kernel_manager`).
     Errors still show: the kernel's own log at ERROR, the notebook's in the executed copy and the log.
+    The sockets go into ``socket_dir`` (a folder of this kernel alone): jupyter_client numbers IPC sockets
+    by checking which files exist, so two kernels started at once in one folder can pick the same socket
+    and read each other's messages ("Invalid Signature").
     """
     options: dict[str, Any] = {"kernel_manager_class": _quiet_kernel_manager()}
     if os.name == "posix":
@@ -155,6 +159,8 @@ def kernel_options() -> dict[str, Any]:
 
         config = Config()
         config.KernelManager.transport = "ipc"
+        if socket_dir is not None:
+            config.KernelManager.ip = str(Path(socket_dir) / "kernel")
         options["config"] = config
     else:
         options["extra_arguments"] = ["--IPKernelApp.log_level=ERROR"]
@@ -196,7 +202,7 @@ def execute(
     start = time.perf_counter()
     error: Exception | None = None
     try:
-        with kernel_environment():
+        with kernel_environment(), tempfile.TemporaryDirectory(prefix="ecombalance-kernel-") as sockets:
             papermill.execute_notebook(
                 str(notebook),
                 str(running),
@@ -204,7 +210,7 @@ def execute(
                 kernel_name=KERNEL,
                 cwd=str(notebook.parent),
                 progress_bar=False,
-                **kernel_options(),
+                **kernel_options(sockets),
             )
     except Exception as exc:  # papermill raises PapermillExecutionError, kernels may die otherwise
         error = exc
