@@ -87,3 +87,45 @@ def test_describe_baselines_and_headline_read_the_reports(reports):
         "plain_recall_smallest": plain.loc["sports_outdoors", "recall"],
         "weighted_recall_smallest": weighted.loc["sports_outdoors", "recall"],
     }
+
+
+def _reports(largest: str, smallest: str, majority_accuracy: float, recall: tuple, weighted_recall: tuple):
+    """Hand-made reports of two classes: the plain and weighted recall of (largest, smallest)."""
+    import pandas as pd
+
+    frame = {name: pd.DataFrame({"recall": r, "precision": [0.5, 0.5]}, index=[largest, smallest])
+             for name, r in (("majority", (1.0, 0.0)), ("plain", recall), ("class_weighted", weighted_recall))}
+    frame["overall"] = pd.DataFrame({"accuracy": [majority_accuracy, 0.8], "macro_f1": [0.3, 0.7]},
+                                    index=["majority", "plain"])
+    return frame
+
+
+def test_describe_baselines_claims_only_what_the_numbers_show():
+    from ecombalance.data import shapes
+
+    tbl = shapes.shape_table("query_classes", min_class_size=3)  # rare classes merged: "other" is the largest
+    measures = imbalance.summary(tbl.y)
+    assert tbl.classes[0] == "other"
+    text = baselines.describe_baselines(measures, _reports("other", tbl.classes[-1], 0.52, (0.9, 0.85), (0.9, 0.8)))
+    assert "`other` is rare classes merged together" in text
+    assert "the minority gap" not in text and "no minority gap on this table" in text
+    assert "lower than without them" in text
+    for forbidden in ("title", "brand", "0.667", "400", "electronics"):
+        assert forbidden not in text
+
+    balanced = baselines.describe_baselines(measures, _reports("a", "b", 0.4, (0.9, 0.2), (0.9, 0.6)))
+    assert "accuracy alone hides" not in balanced and "on this table accuracy is low too" in balanced
+    assert ": the minority gap." in balanced and "higher than without them" in balanced and "merged" not in balanced
+
+
+def test_many_classes_show_as_the_largest_and_smallest_ten():
+    from ecombalance.data import shapes
+
+    y = shapes.shape_table("query_classes", min_class_size=0).y
+    order = y.value_counts().index.tolist()
+    assert len(order) > 150
+    shown = baselines.shown_classes(y)
+    assert shown == order[:10] + order[-10:]
+    assert baselines.classes_note(y) == (f"Showing the 10 largest and the 10 smallest of {len(order)} classes "
+                                         f"({len(order) - 20} in between left out).")
+    assert baselines.shown_classes(["a", "b", "a"]) == ["a", "b"] and baselines.classes_note(["a", "b"]) == ""

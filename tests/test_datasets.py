@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
-from ecombalance.data import datasets
+from ecombalance.data import datasets, loaders
 
 
 def test_documented_case_has_exactly_400_150_50():
@@ -146,7 +146,7 @@ def test_load_and_load_each_pass_the_user_options_to_the_checked_loader(tmp_path
 
 def test_search_log_is_a_text_pair_with_gains_only_for_its_relevance_label():
     relevance = datasets.search_table(n_queries=5)
-    assert relevance.text_pair == ("query", "product_title") and relevance.gains == datasets.ESCI_GAINS
+    assert relevance.text_pair == ("query", "product_title") and relevance.gains == loaders.ESCI_GAINS
     clicks = datasets.search_table(n_queries=5, label="clicked")
     assert clicks.text_pair == ("query", "product_title") and clicks.gains is None
     assert datasets.case_table().text_pair is None and datasets.case_table().gains is None

@@ -14,7 +14,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from ecombalance import evaluation
-from ecombalance.data import datasets
+from ecombalance.data import loaders
 
 CLASSES = np.array(["c1", "c2", "c3"])  # largest first, as datasets.load orders them (not sorted order below)
 
@@ -274,7 +274,7 @@ def test_ndcg_agrees_with_scikit_learn_on_random_queries():
     scores = rng.random((30, 8))  # continuous: no ties (sklearn averages ties, we break them pessimistically)
     frame = pd.DataFrame({"query_id": np.repeat(np.arange(30), 8), "esci_label": labels.ravel(),
                           "score": scores.ravel()})
-    gains = np.vectorize(datasets.ESCI_GAINS.get)(labels)
+    gains = np.vectorize(loaders.ESCI_GAINS.get)(labels)
     has_gain = gains.sum(axis=1) > 0
     expected = skm.ndcg_score(gains[has_gain], scores[has_gain], k=5)
     assert evaluation.ranking_metrics(frame, k=5)["ndcg@5"] == pytest.approx(expected)
@@ -387,13 +387,13 @@ def test_grouped_folds_keep_each_query_on_one_side_and_score_rankings():
     y = rng.choice(list("ESCI"), size=groups.size, p=[0.4, 0.3, 0.1, 0.2])
     X = np.column_stack([(y == "E") + rng.normal(0, 0.7, y.size), rng.normal(size=y.size)])
     result = evaluation.run_experiment({"lr": LogisticRegression(max_iter=300)}, X, y, groups=groups, n_splits=4,
-                                       ranking_k=3, gains=datasets.ESCI_GAINS, progress=False)
+                                       ranking_k=3, gains=loaders.ESCI_GAINS, progress=False)
     for train, test in result.folds:
         assert not set(groups[train]) & set(groups[test])
     r = result.results
     fold0 = r[(r.fold == 0) & (r["class"] == "all")].set_index("metric")["value"]
     test = result.folds[0][1]
-    gains = np.array([datasets.ESCI_GAINS[c] for c in result.classes])
+    gains = np.array([loaders.ESCI_GAINS[c] for c in result.classes])
     frame = pd.DataFrame({"query_id": groups[test], "esci_label": y[test],
                           "score": result.oof_proba["lr"][test] @ gains})
     independent = evaluation.ranking_metrics(frame, k=3)

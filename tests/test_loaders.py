@@ -133,6 +133,8 @@ def test_esci_layout(tmp_path):
                             tmp_path / "shopping_queries_dataset_products.parquet")
     assert tbl.label == "esci_label" and tbl.group_col == "query_id"
     assert tbl.frame["product_title"].tolist() == ["Anker USB-C cable", "Belkin cable", "Mug", "2p tent"]
+    assert tbl.text_pair == ("query", "product_title")
+    assert tbl.gains == {"E": 1.0, "S": 0.1, "I": 0.0}  # the labels present (the C row is not in the small set)
     with pytest.raises(DataError, match=r"ESCI products column\(s\) \['product_title'\] not found"):
         products.drop(columns="product_title").to_parquet(tmp_path / "p2.parquet")
         loaders.read_esci(tmp_path / "shopping_queries_dataset_examples.parquet", tmp_path / "p2.parquet")
@@ -151,9 +153,23 @@ def test_wands_layout(tmp_path):
     assert tbl.y.tolist() == ["Exact", "Irrelevant", "Exact", "Partial"]
     assert tbl.frame["product_name"].tolist() == ["oak table", "lamp", "pine chair", "oak table"]
     assert tbl.numeric_cols == ["rating_count", "average_rating", "review_count"]
+    assert tbl.text_pair == ("query", "product_name")
+    assert tbl.gains == {"Exact": 1.0, "Partial": 0.5, "Irrelevant": 0.0}
+    pd.DataFrame({"id": [0], "query_id": [0], "product_id": [1], "label": ["Maybe"]}
+                 ).to_csv(tmp_path / "label.csv", sep="\t", index=False)
+    with pytest.raises(DataError, match=r"label.csv: classes \['Maybe'\] have no gain"):
+        loaders.read_wands(tmp_path)
     (tmp_path / "query.csv").unlink()
     with pytest.raises(FileNotFoundError, match="WANDS files missing"):
         loaders.read_wands(tmp_path)
+
+
+def test_the_merge_note_lists_ten_classes_and_counts_the_rest():
+    frame = pd.DataFrame({"y": [f"rare{i:03d}" for i in range(166)] + ["big"] * 300})
+    merged, notes = loaders.handle_rare_classes(frame, "y", 5)
+    assert merged["y"].value_counts().to_dict() == {"big": 300, "other": 166}
+    assert len(notes) == 1 and notes[0].startswith("table: merged 166 classes with < 5 rows (166 rows) into 'other'")
+    assert "'rare009': 1, ... and 156 more}" in notes[0] and "rare010" not in notes[0]
 
 
 def test_a_merged_class_that_is_still_too_small_is_dropped_and_said(tmp_path):

@@ -76,6 +76,60 @@ def test_partial_run_keeps_other_entries_in_the_summary(project):
     assert [e["notebook"] for e in summary["notebooks"]] == ["01_good", "02_bad"]
 
 
+def test_an_interrupted_run_indexes_what_finished_and_marks_the_rest(project, monkeypatch, capsys):
+    import papermill
+
+    out = project / "out"
+    report.run_report("smoke", ["01", "02"], out, overrides={"fail": False}, log=lambda _: None)
+    old_html = (out / "02_bad.html").read_text()
+    real_execute, calls = papermill.execute_notebook, []
+
+    def execute_then_ctrl_c(notebook, output, **kwargs):  # the second notebook is stopped mid-run
+        calls.append(notebook)
+        if len(calls) == 2:
+            nbformat.write(nbformat.read(notebook, as_version=4), output)  # papermill's partial copy
+            raise KeyboardInterrupt
+        return real_execute(notebook, output, **kwargs)
+
+    monkeypatch.setattr(papermill, "execute_notebook", execute_then_ctrl_c)
+    code = cli.main(["report", "--profile", "smoke", "--out", str(out), "-p", "n", "5", "--notebooks", "01,02"])
+    assert code == 130
+    assert "interrupted by Ctrl-C" in capsys.readouterr().err
+    entries = {e["notebook"]: e for e in json.loads((out / "summary.json").read_text())["notebooks"]}
+    first, second = entries["01_good"], entries["02_bad"]
+    assert first["status"] == "ok" and first["headline"]["doubled"] == 10  # this run's numbers, not the old 4
+    assert second["status"] == "interrupted" and second["last_good"] and second["html"] == "02_bad.html"
+    assert list(out.glob("*.running.ipynb")) == [] and not (out / "02_bad.failed.ipynb").exists()
+    assert (out / "02_bad.html").read_text() == old_html  # the last good page, untouched
+    index = (out / "index.html").read_text()
+    assert '<td>doubled</td><td class="num">10</td>' in index
+    assert '<span class="badge failed">interrupted</span>' in index and "1 interrupted" in index
+
+
+def test_sigterm_ends_the_run_as_an_interrupt_and_a_stale_running_copy_is_removed(project, monkeypatch):
+    import os
+    import signal
+
+    import papermill
+
+    out = project / "out"
+    out.mkdir()
+    (out / "02_bad.running.ipynb").write_text("{}")  # left by a run killed outright
+
+    def terminated(notebook, output, **kwargs):
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(papermill, "execute_notebook", terminated)
+    handler = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(report.ReportInterrupted, match="interrupted by SIGTERM") as stop:
+        report.run_report("smoke", ["01", "02"], out, log=lambda _: None)
+    assert [run.status for run in stop.value.result.runs] == ["interrupted"]
+    assert signal.getsignal(signal.SIGTERM) is handler  # the caller's handler again
+    assert list(out.glob("*.running.ipynb")) == []
+    entry = json.loads((out / "summary.json").read_text())["notebooks"]
+    assert [(e["notebook"], e["status"]) for e in entry] == [("01_good", "interrupted")]
+
+
 @pytest.mark.parametrize(
     "argv, message",
     [(["-p", "nn", "3"], "unknown parameter 'nn'"),

@@ -277,7 +277,7 @@ def test_esci_letters_are_read_as_gains_and_given_gains_must_cover_every_class(t
     pd.DataFrame({"query": ["usb cable", "tent"] * 20, "title": ["a b", "c d"] * 20, "label": list("ESCI") * 10,
                   "qid": [i // 4 for i in range(40)]}).to_csv(path, index=False)
     tbl = datasets.load(data_path=str(path), label_col="label", text_pair=["query", "title"], group_col="qid")
-    assert tbl.gains == datasets.ESCI_GAINS and list(tbl.gains) == ["E", "S", "C", "I"]
+    assert tbl.gains == loaders.ESCI_GAINS and list(tbl.gains) == ["E", "S", "C", "I"]
     assert any("holds ESCI letters, so they are read as relevance gains" in n for n in tbl.notes)
     mine = datasets.load(data_path=str(path), label_col="label", gains={"E": 3, "S": 2, "C": 1, "I": 0})
     assert mine.gains == {"E": 3.0, "S": 2.0, "C": 1.0, "I": 0.0}

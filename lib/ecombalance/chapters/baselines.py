@@ -83,23 +83,36 @@ def baselines_headline(measures: dict, reports: dict[str, pd.DataFrame]) -> dict
     }
 
 
+GAP = 0.05  # recall of the smallest class this far below the largest's is called a gap
+
+
 def describe_baselines(measures: dict, reports: dict[str, pd.DataFrame]) -> str:
     """Notebook 01's findings as Markdown bullets, generated from the imbalance ``measures`` and the
     :func:`compare_baselines` ``reports``: the imbalance, the accuracy paradox, the minority gap of the
-    plain model and how far class weights close it."""
+    plain model and how far class weights close it. Each claim is made only when the numbers show it (a
+    table without a gap, a largest class that is the merged ``other``, a majority share under one half)."""
     overall, plain, weighted = reports["overall"], reports["plain"], reports["class_weighted"]
-    smallest = plain.index[-1]
+    largest, smallest = plain.index[0], plain.index[-1]
+    merged = (f" — `{largest}` is rare classes merged together, so \"the largest class\" below is that mixture"
+              if str(largest) == "other" else "")
+    majority_accuracy = overall.loc["majority", "accuracy"]
+    paradox = ("accuracy alone hides the failure" if majority_accuracy >= 0.5
+               else "on this table accuracy is low too, but macro-F1 shows the failure more plainly")
+    recall_largest, recall_smallest = plain["recall"].iloc[0], plain["recall"].loc[smallest]
+    gap = ("the minority gap" if recall_smallest < recall_largest - GAP
+           else "no minority gap on this table: the smallest class is recalled about as well as the largest")
+    change = weighted["recall"].loc[smallest] - recall_smallest
+    direction = "higher" if change > 0.0005 else "lower" if change < -0.0005 else "unchanged"
     return "\n".join([
         f"- {measures['n_samples']} rows in {measures['n_classes']} classes; the largest holds "
         f"{measures['majority_share']:.3f} of them, the smallest {measures['minority_share']:.3f} "
         f"(imbalance ratio {measures['imbalance_ratio']:.1f}:1, normalised entropy "
-        f"{measures['normalised_entropy']:.3f}).",
-        f"- Always predicting the largest class scores accuracy {overall.loc['majority', 'accuracy']:.3f} "
-        f"with a macro-F1 of {overall.loc['majority', 'macro_f1']:.3f}: accuracy alone hides the failure.",
+        f"{measures['normalised_entropy']:.3f}){merged}.",
+        f"- Always predicting the largest class scores accuracy {majority_accuracy:.3f} "
+        f"with a macro-F1 of {overall.loc['majority', 'macro_f1']:.3f}: {paradox}.",
         f"- The plain model reaches accuracy {overall.loc['plain', 'accuracy']:.3f}, but its recall is "
-        f"{plain['recall'].iloc[0]:.3f} on the largest class and {plain['recall'].loc[smallest]:.3f} on "
-        f"`{smallest}`: the minority gap.",
-        f"- Class weights alone move that recall to {weighted['recall'].loc[smallest]:.3f} "
-        f"(precision {plain['precision'].loc[smallest]:.3f} → {weighted['precision'].loc[smallest]:.3f}); "
-        "notebooks 03–05 try stronger remedies, notebook 06 compares them with confidence intervals.",
+        f"{recall_largest:.3f} on the largest class and {recall_smallest:.3f} on `{smallest}`: {gap}.",
+        f"- Class weights alone move that recall to {weighted['recall'].loc[smallest]:.3f} (precision "
+        f"{plain['precision'].loc[smallest]:.3f} → {weighted['precision'].loc[smallest]:.3f}): {direction} than "
+        "without them; notebooks 03–05 try other remedies, notebook 06 compares them with confidence intervals.",
     ])

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ecombalance.data import checks
-from ecombalance.data.loaders import load_table
+from ecombalance.data.loaders import ESCI_GAINS, load_table
 from ecombalance.data.table import Table
 
 CASE_LABEL = "category"
@@ -30,7 +30,6 @@ CASE_COUNTS = {"electronics": 400, "home_kitchen": 150, "sports_outdoors": 50}
 SEARCH_LABEL = "esci_label"
 ESCI_LABELS = ("E", "S", "C", "I")
 ESCI_SHARES = (0.65, 0.22, 0.03, 0.10)  # roughly the Shopping Queries proportions
-ESCI_GAINS = {"E": 1.0, "S": 0.1, "C": 0.01, "I": 0.0}
 SEARCH_TEXT = ["query", "product_title"]
 SEARCH_NUMERIC = ["price", "text_overlap", "category_match", "price_ratio", "hist_ctr", "position"]
 SEARCH_CATEGORICAL = ["category"]

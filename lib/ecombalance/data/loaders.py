@@ -347,6 +347,9 @@ def _feature_columns(frame, label, text_cols, group_col, id_cols, feature_cols, 
 # ---------------------------------------------------------------------------------------------
 
 ESCI_EXAMPLE_COLUMNS = ["query_id", "query", "product_id", "product_locale", "esci_label"]
+# relevance gain of each ESCI label (Exact, Substitute, Complement, Irrelevant), as in the Shopping Queries paper
+# (Reddy et al., 2022, arXiv:2206.06588), for NDCG
+ESCI_GAINS = {"E": 1.0, "S": 0.1, "C": 0.01, "I": 0.0}
 ESCI_PRODUCT_COLUMNS = ["product_id", "product_locale", "product_title"]
 
 
@@ -359,6 +362,10 @@ def read_esci(examples_path: str | Path, products_path: str | Path, locale: str 
     ``shopping_queries_dataset_products.parquet`` (product_id, product_locale, product_title,
     product_brand, ...) on product id and locale. ``version`` keeps rows flagged in that column
     (the "small" task-1 subset by default); ``locale`` and ``split`` filter further.
+
+    The table's ``text_pair`` is (query, product_title), so that models see whether the two match, and its
+    ``gains`` are :data:`ESCI_GAINS` (E 1.0, S 0.1, C 0.01, I 0.0) of the labels present: ranking metrics
+    (NDCG@k, MRR per ``query_id``) are computed on it.
     """
     examples, products = read_frame(examples_path), read_frame(products_path)
     check_columns(examples, ESCI_EXAMPLE_COLUMNS, "ESCI examples", str(examples_path))
@@ -379,10 +386,20 @@ def read_esci(examples_path: str | Path, products_path: str | Path, locale: str 
     categorical = [c for c in ["product_brand", "product_color"] if c in frame.columns]
     frame = frame[["query_id", "query", "product_id", "product_title", *categorical, "esci_label"]]
     return Table(frame.reset_index(drop=True), "esci_label", ["query", "product_title"], [], [],
-                 "query_id", "esci", notes)
+                 "query_id", "esci", notes, text_pair=("query", "product_title"),
+                 gains=_layout_gains(frame["esci_label"], ESCI_GAINS, str(examples_path)))
 
 
 WANDS_FILES = {"product": "product.csv", "query": "query.csv", "label": "label.csv"}
+# relevance gain of each WANDS label: full credit for an exact match, half for a partial one. A convention of
+# this project (graded like ESCI's E/S), not taken from the WANDS paper; pass other gains to load_table if needed.
+WANDS_GAINS = {"Exact": 1.0, "Partial": 0.5, "Irrelevant": 0.0}
+
+
+def _layout_gains(labels: pd.Series, gains: Mapping[str, float], source: str) -> dict:
+    """``gains`` of the labels present, in ``gains``' order; a label outside them is an error naming it."""
+    present = checks.resolve_gains(gains, labels.dropna().unique(), source)
+    return {label: present[label] for label in gains if label in present}
 
 
 def read_wands(directory: str | Path) -> Table:
@@ -391,6 +408,9 @@ def read_wands(directory: str | Path) -> Table:
     ``product.csv`` (product_id, product_name, product_class, ..., rating_count, average_rating,
     review_count), ``query.csv`` (query_id, query, query_class) and ``label.csv`` (id, query_id,
     product_id, label in Exact / Partial / Irrelevant), joined into query x product rows.
+
+    The table's ``text_pair`` is (query, product_name) and its ``gains`` are :data:`WANDS_GAINS` (Exact 1.0,
+    Partial 0.5, Irrelevant 0.0, this project's convention) of the labels present, for NDCG@k and MRR per query.
     """
     directory = Path(directory)
     paths = {k: directory / v for k, v in WANDS_FILES.items()}
@@ -409,4 +429,6 @@ def read_wands(directory: str | Path) -> Table:
                     how="left", validate="many_to_one"))
     unmatched = int(frame["product_name"].isna().sum())
     notes = [f"{paths['label']}: {unmatched} labels have no product row"] if unmatched else []
-    return Table(frame, "label", ["query", "product_name"], numeric, categorical, "query_id", "wands", notes)
+    return Table(frame, "label", ["query", "product_name"], numeric, categorical, "query_id", "wands", notes,
+                 text_pair=("query", "product_name"), gains=_layout_gains(frame["label"], WANDS_GAINS,
+                                                                         str(paths["label"])))

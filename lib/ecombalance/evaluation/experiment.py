@@ -146,7 +146,7 @@ def run_experiment(
         counts as relevant for MRR / recall@k when its class has the largest gain (Exact for ESCI).
     gains : mapping label -> gain, optional
         The relevance gain of each class when the label is graded relevance (ESCI:
-        :data:`ecombalance.data.datasets.ESCI_GAINS`; a table's :attr:`~ecombalance.data.table.Table.gains`).
+        :data:`ecombalance.data.loaders.ESCI_GAINS`; a table's :attr:`~ecombalance.data.table.Table.gains`).
         Required by ``ranking_k``: a group column alone (a household, a session) says nothing about relevance.
     progress : bool
         Show a tqdm bar over methods × folds.
@@ -179,7 +179,7 @@ def run_experiment(
         if group_arr is None:
             raise ValueError("ranking_k needs groups (the query id of each row)")
         if gains is None:
-            raise ValueError("ranking_k needs gains ({label: relevance gain}, e.g. datasets.ESCI_GAINS): ranking "
+            raise ValueError("ranking_k needs gains ({label: relevance gain}, e.g. loaders.ESCI_GAINS): ranking "
                              "metrics apply only when the label is graded relevance")
         missing = [c for c in classes.tolist() if c not in gains]
         if missing:

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ecombalance.data.datasets import ESCI_GAINS  # E 1.0, S 0.1, C 0.01, I 0.0
+from ecombalance.data.loaders import ESCI_GAINS  # E 1.0, S 0.1, C 0.01, I 0.0
 
 
 def per_query_ranking(

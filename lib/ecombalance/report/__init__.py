@@ -12,5 +12,5 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "mathjax": ["MATHJAX_DIR", "MATHJAX_PACKAGE", "MATHJAX_CONFIG", "mathjax_source", "install_mathjax"],
     "params": ["PROFILES", "COMMAND_LINE", "ParameterError", "Parameter", "declared_parameters", "check_value", "parse_cli_value", "load_yaml", "profile_path", "notebook_stem", "resolve"],
     "paths": ["notebooks_dir", "params_dir"],
-    "runner": ["SUMMARY", "INDEX", "KERNEL", "ReportError", "NotebookRun", "ReportResult", "discover", "select", "kernel_options", "kernel_environment", "execute", "plan", "run_report"],
+    "runner": ["SUMMARY", "INDEX", "KERNEL", "ReportError", "ReportInterrupted", "NotebookRun", "ReportResult", "discover", "select", "kernel_options", "kernel_environment", "execute", "plan", "run_report"],
 })

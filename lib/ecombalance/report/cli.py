@@ -95,6 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (params.ParameterError, report.ReportError) as exc:
         print(f"ecombalance: error: {exc}", file=sys.stderr)
         return 2
+    except report.ReportInterrupted as stop:
+        print(f"ecombalance: {stop.reason}; index of what finished: {stop.result.index}", file=sys.stderr)
+        return 143 if "SIGTERM" in stop.reason else 130  # the shell's codes for a SIGTERM / SIGINT exit
     failed = [run for run in result.runs if run.status != "ok"]
     for run in failed:
         print(f"ecombalance: notebook {run.notebook} failed at {run.error}; executed copy: "

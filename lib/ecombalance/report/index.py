@@ -261,10 +261,10 @@ def _notebook_section(entry: Mapping[str, Any]) -> str:
 def index_html(summary: Mapping[str, Any], mathjax_url: str | None = None) -> str:
     """The index page of a report folder from its ``summary.json`` content."""
     entries = summary.get("notebooks", [])
-    failed = [e for e in entries if e["status"] != "ok"]
+    not_ok = [e["status"] for e in entries if e["status"] != "ok"]
     seconds = sum(e.get("seconds") or 0 for e in entries)
-    state = (f'<span class="badge failed">{len(failed)} failed</span>' if failed
-             else '<span class="badge ok">all ok</span>')
+    counts = ", ".join(f"{not_ok.count(status)} {status}" for status in sorted(set(not_ok)))
+    state = (f'<span class="badge failed">{counts}</span>' if not_ok else '<span class="badge ok">all ok</span>')
     header = (f"<h1>ecombalance report</h1>\n<p class=\"meta\">Profile <b>{esc(summary.get('profile'))}</b> · "
               f"{len(entries)} notebooks {state} · {seconds:.0f} s of notebook time · updated "
               f"{esc(summary.get('updated'))} · machine-readable: <a href=\"{_SUMMARY_FILE}\">{_SUMMARY_FILE}</a></p>")

@@ -3,8 +3,12 @@
 ``run_report`` is what ``ecombalance report`` and ``make report`` call. For each notebook it
 writes ``<out>/<stem>.ipynb`` (executed), ``<out>/<stem>.html`` and ``<out>/<stem>.png`` (its key
 figure); then ``summary.json`` (per notebook: status, seconds, headline numbers, conclusions) and
-``index.html``. A notebook that fails keeps its executed copy as ``<stem>.failed.ipynb`` and leaves
-the last good HTML alone. MathJax is copied into ``<out>/mathjax/`` so that formulas render offline.
+``index.html``, rewritten atomically after EACH notebook so that they always describe the files beside
+them. A notebook that fails keeps its executed copy as ``<stem>.failed.ipynb`` and leaves the last good
+HTML alone. A run stopped by Ctrl-C or SIGTERM records the notebook it was in as "interrupted" (its
+partial copy removed, the last good HTML left alone), writes the index and raises
+:class:`ReportInterrupted`; ``.running.ipynb`` files are never left behind. MathJax is copied into
+``<out>/mathjax/`` so that formulas render offline.
 
 Kernels run quietly: over IPC sockets on POSIX systems (no "running over TCP without encryption"
 warning), with ``ECOMBALANCE_PROGRESS=final`` so that a progress bar leaves one line in the report.
@@ -16,6 +20,7 @@ import contextlib
 import functools
 import json
 import os
+import signal
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
@@ -39,10 +44,19 @@ class ReportError(RuntimeError):
     """The report could not run (bad selection, parameters or paths): nothing was executed."""
 
 
+class ReportInterrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM stopped the report; ``result`` holds the notebooks run so far, the last one
+    "interrupted". summary.json and index.html were written before this was raised."""
+
+    def __init__(self, reason: str, result: "ReportResult"):
+        super().__init__(reason)
+        self.reason, self.result = reason, result
+
+
 @dataclass
 class NotebookRun:
     notebook: str
-    status: str  # "ok" or "failed"
+    status: str  # "ok", "failed" or "interrupted"
     seconds: float
     parameters: dict[str, Any]
     headline: dict[str, Any] = field(default_factory=dict)
@@ -214,6 +228,8 @@ def execute(
             )
     except Exception as exc:  # papermill raises PapermillExecutionError, kernels may die otherwise
         error = exc
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM through _terminate_as_interrupt
+        return _interrupted(stem, out_dir, parameters, exc, time.perf_counter() - start, log)
     seconds = round(time.perf_counter() - start, 2)
     finished = datetime.now(timezone.utc).isoformat(timespec="seconds")
     if not running.exists():
@@ -244,6 +260,44 @@ def execute(
     return run
 
 
+def _interrupted(stem: str, out_dir: Path, parameters: Mapping[str, Any], exc: KeyboardInterrupt,
+                 seconds: float, log: Callable[[str], None]) -> NotebookRun:
+    """The record of a notebook stopped mid-run: its partial copy removed, the last good HTML kept."""
+    (out_dir / f"{stem}.running.ipynb").unlink(missing_ok=True)
+    reason = str(exc) or "Ctrl-C"
+    run = NotebookRun(stem, "interrupted", round(seconds, 2), dict(parameters),
+                      error=f"interrupted by {reason} after {seconds:.1f} s; run the notebook again",
+                      finished=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    if (out_dir / f"{stem}.html").exists():
+        run.html = f"{stem}.html"  # the last good one, left in place
+    log(f"  INTERRUPTED  {stem}  {seconds:.1f}s ({reason})")
+    return run
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt():
+    """SIGTERM raises KeyboardInterrupt("SIGTERM") while the report runs, so that it ends as Ctrl-C does:
+    the notebook marked, the index written. Only the main thread can set handlers; elsewhere a no-op."""
+    def handler(signum, frame):
+        raise KeyboardInterrupt("SIGTERM")
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _write_summary(out_dir: Path, profile: str, run: NotebookRun, mathjax_url: str | None) -> None:
+    summary = _merge_summary(out_dir, profile, [run])
+    _write_atomic(out_dir / SUMMARY, json.dumps(summary, indent=2, default=str))
+    _write_atomic(out_dir / INDEX, index_html(summary, mathjax_url))
+
+
 def _merge_summary(out_dir: Path, profile: str, runs: list[NotebookRun]) -> dict[str, Any]:
     """summary.json keeps entries of notebooks not run this time (a run of ``--notebooks 03``)."""
     path = out_dir / SUMMARY
@@ -255,8 +309,9 @@ def _merge_summary(out_dir: Path, profile: str, runs: list[NotebookRun]) -> dict
             previous = {}
     for run in runs:
         entry = asdict(run)
-        if run.status != "ok" and run.notebook in previous and previous[run.notebook].get("status") == "ok":
-            entry["last_good"] = previous[run.notebook].get("finished")
+        before = previous.get(run.notebook, {})
+        if run.status != "ok" and (before.get("status") == "ok" or before.get("last_good")):
+            entry["last_good"] = before.get("finished") if before.get("status") == "ok" else before["last_good"]
         previous[run.notebook] = entry
     return {
         "profile": profile,
@@ -327,8 +382,17 @@ def run_report(
         mathjax_url = install_mathjax(out_dir)
     except (ModuleNotFoundError, FileNotFoundError) as exc:
         raise ReportError(str(exc)) from exc
-    runs = [execute(nb, out_dir, values, log, mathjax_url) for nb, values in planned.items()]
-    summary = _merge_summary(out_dir, profile, runs)
-    _write_atomic(out_dir / SUMMARY, json.dumps(summary, indent=2, default=str))
-    _write_atomic(out_dir / INDEX, index_html(summary, mathjax_url))
+    for stale in out_dir.glob("*.running.ipynb"):  # left by a run that was killed outright
+        stale.unlink()
+    runs: list[NotebookRun] = []
+    with _terminate_as_interrupt():
+        for nb, values in planned.items():
+            try:
+                run = execute(nb, out_dir, values, log, mathjax_url)
+            except KeyboardInterrupt as exc:  # between cells of the harness itself, e.g. during HTML export
+                run = _interrupted(nb.stem, out_dir, values, exc, 0.0, log)
+            runs.append(run)
+            _write_summary(out_dir, profile, run, mathjax_url)  # index and summary match the files after each
+            if run.status == "interrupted":
+                raise ReportInterrupted(run.error or "interrupted", ReportResult(out_dir, runs))
     return ReportResult(out_dir, runs)
