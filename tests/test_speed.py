@@ -207,5 +207,19 @@ def test_describe_evaluation_names_the_skipped_methods_and_the_sample(texts):
     result = run_experiment(methods, X_num, y, n_splits=3, seed=0, progress=False, time_budget=1.0)
     assert result.methods == ["none+logreg", "class_weight+logreg"]
     effects = findings.effects(result, "none+logreg", n_resamples=50, seed=0)
-    text = findings.describe_evaluation(effects, result, notes=["- The comparison ran on a sample.", ""])
-    assert text.startswith("- The comparison ran on a sample.\n- `random_over+logreg` left out: ")
+    text = findings.describe_evaluation(effects, result, notes=["- This chapter ran on a sample.", ""])
+    assert text.startswith("- This chapter ran on a sample.\n- `random_over+logreg` left out: ")
+
+
+def test_compare_baselines_samples_a_large_table_and_says_so():
+    from ecombalance.chapters import baselines
+    from ecombalance.sampling import imbalance
+
+    tbl = shapes.shape_table("sessions", n_rows=600)
+    reports = baselines.compare_baselines(tbl, folds=3, seed=0, max_rows=300)
+    note = reports["overall"].attrs["note"]
+    expected = sum(max(min(n, 10), round(n * 300 / 600)) for n in tbl.y.value_counts())
+    assert note.startswith(f"- The three models ran on a sample of {expected} of the table's 600 rows")
+    text = baselines.describe_baselines(imbalance.summary(tbl.y), reports)
+    assert text.startswith(note + "\n- 600 rows")
+    assert baselines.compare_baselines(tbl, folds=3, seed=0)["overall"].attrs["note"] == ""

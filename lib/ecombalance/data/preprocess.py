@@ -206,6 +206,6 @@ def subsample(tbl: Table, max_rows: int, seed: int = 0, min_per_class: int = 10)
             for members in (np.flatnonzero(codes == c) for c in range(len(uniques)))
         ])
         how = f"stratified on {tbl.label!r}, every class kept"
-    note = (f"- The comparison ran on a sample of {len(rows):,} of the table's {n:,} rows ({how}; "
+    note = (f"- This chapter ran on a sample of {len(rows):,} of the table's {n:,} rows ({how}; "
             f"parameter `max_rows={max_rows}`, 0 for all rows).")
     return tbl.subset(np.sort(rows)), note
