@@ -73,7 +73,8 @@ def compare_baselines(tbl: Table, folds: int = 5, seed: int = 0,
         scores[name] = {k: v for k, v in evaluation.classification_metrics(tbl.y, pred, classes=tbl.classes).items()
                         if k in OVERALL}
     reports["overall"] = pd.DataFrame(scores).T
-    reports["overall"].attrs["note"] = note.replace("This chapter ran", "The three models ran")
+    reports["overall"].attrs["note"] = (note.replace("This chapter ran", "The three models ran")
+                                        .replace("parameter `max_rows", "`baselines.compare_baselines(max_rows"))
     return reports
 
 
