@@ -11,6 +11,7 @@ from sklearn.model_selection import cross_val_predict
 
 from ecombalance import evaluation
 from ecombalance._validation import plain_label
+from ecombalance.data.preprocess import subsample
 from ecombalance.data.table import Table
 from ecombalance.evaluation.folds import make_folds
 from ecombalance.models import pipelines
@@ -49,9 +50,17 @@ def out_of_fold_predictions(tbl: Table, model, folds: int = 5, seed: int = 0) ->
     return cross_val_predict(model, tbl.X, tbl.y, cv=make_folds(tbl.y, tbl.groups, folds, seed))
 
 
-def compare_baselines(tbl: Table, folds: int = 5, seed: int = 0) -> dict[str, pd.DataFrame]:
+BASELINE_MAX_ROWS = 20000
+"""Above this many rows :func:`compare_baselines` runs on a stratified sample of this size."""
+
+
+def compare_baselines(tbl: Table, folds: int = 5, seed: int = 0,
+                      max_rows: int = BASELINE_MAX_ROWS) -> dict[str, pd.DataFrame]:
     """Per-class reports of the majority predictor, the plain model and the class-weighted model,
-    plus their overall scores, all on the same folds."""
+    plus their overall scores, all on the same folds. A table of more than ``max_rows`` rows (0: no limit) is
+    first sampled to that size, stratified, every class kept (:func:`ecombalance.data.preprocess.subsample`);
+    ``reports["overall"].attrs["note"]`` then says so and :func:`describe_baselines` repeats it."""
+    tbl, note = subsample(tbl, max_rows, seed)
     models = {
         "majority": DummyClassifier(strategy="most_frequent"),
         "plain": plain_model(tbl, None, seed),
@@ -64,6 +73,8 @@ def compare_baselines(tbl: Table, folds: int = 5, seed: int = 0) -> dict[str, pd
         scores[name] = {k: v for k, v in evaluation.classification_metrics(tbl.y, pred, classes=tbl.classes).items()
                         if k in OVERALL}
     reports["overall"] = pd.DataFrame(scores).T
+    reports["overall"].attrs["note"] = (note.replace("This chapter ran", "The three models ran")
+                                        .replace("parameter `max_rows", "`baselines.compare_baselines(max_rows"))
     return reports
 
 
@@ -104,6 +115,7 @@ def describe_baselines(measures: dict, reports: dict[str, pd.DataFrame]) -> str:
     change = weighted["recall"].loc[smallest] - recall_smallest
     direction = "higher" if change > 0.0005 else "lower" if change < -0.0005 else "unchanged"
     return "\n".join([
+        *filter(None, [overall.attrs.get("note")]),
         f"- {measures['n_samples']} rows in {measures['n_classes']} classes; the largest holds "
         f"{measures['majority_share']:.3f} of them, the smallest {measures['minority_share']:.3f} "
         f"(imbalance ratio {measures['imbalance_ratio']:.1f}:1, normalised entropy "

@@ -6,6 +6,7 @@ predictor at all (:func:`majority_check`); for two-class tables the positive cla
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -195,11 +196,13 @@ def describe_prior_correction(result: ExperimentResult, method: str) -> str:
 
 
 def describe_evaluation(frame: pd.DataFrame, result: ExperimentResult, positive: pd.DataFrame | None = None,
-                        decision: pd.DataFrame | None = None) -> str:
-    """Notebook 06's findings: :func:`describe_effects`, then what prior correction does to the
-    calibration of the :func:`best_method`; for a two-class table also :func:`describe_positive_class` and
-    :func:`describe_decision` when given."""
-    parts = [describe_effects(frame), describe_prior_correction(result, best_method(frame))]
+                        decision: pd.DataFrame | None = None, notes: Iterable[str] = ()) -> str:
+    """Notebook 06's findings: ``notes`` (e.g. that the table was sampled) and the methods the time budget left
+    out, then :func:`describe_effects` and what prior correction does to the calibration of the
+    :func:`best_method`; for a two-class table also :func:`describe_positive_class` and :func:`describe_decision`
+    when given."""
+    skipped = [f"- `{method}` {why}." for method, why in result.skipped.items()]
+    parts = [*filter(None, notes), *skipped, describe_effects(frame), describe_prior_correction(result, best_method(frame))]
     if positive is not None:
         parts.append(describe_positive_class(positive))
     if decision is not None:

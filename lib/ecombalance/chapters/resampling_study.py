@@ -20,6 +20,7 @@ from threadpoolctl import threadpool_limits
 
 from ecombalance._paths import project_root
 from ecombalance._progress import progress_bar
+from ecombalance.evaluation.experiment import FoldFeatures
 from ecombalance.evaluation.folds import make_folds, take_rows
 from ecombalance.evaluation.metrics import scores
 from ecombalance.models.pipelines import _densify, pipeline
@@ -277,6 +278,7 @@ def compare_samplers(
     progress: bool = True,
     max_threads: int | None = 1,
     groups: Any = None,
+    time_budget: float | None = None,
 ) -> pd.DataFrame:
     """Every sampler x model on the same folds; one row per (sampler, model, fold).
 
@@ -294,6 +296,13 @@ def compare_samplers(
     one thread is faster than several (on this project's shared 2-core machine gradient boosting fitted 4x
     faster) and the fit times stay comparable; None keeps the libraries' default.
 
+    ``preprocess`` is fitted once per fold (on its training rows, with their labels) and its matrices are shared
+    by every sampler and model (:class:`ecombalance.evaluation.experiment.FoldFeatures`): the same numbers as
+    fitting each pipeline whole, at a fraction of the cost for text. ``fit_seconds`` is the sampler and model's.
+    ``time_budget`` (seconds per sampler x model): a pair whose projected time over all folds exceeds it after a
+    fold is stopped; all its rows then carry ``error`` "skipped: ..." and no scores, so a slow sampler costs
+    about one fold and is named in :func:`describe_comparison`, never a hang.
+
     :func:`ecombalance.evaluation.experiment.run_experiment` is the general runner; this loop exists for
     what it does not do: record a failing fold and its warnings and go on.
     """
@@ -302,26 +311,30 @@ def compare_samplers(
     y = np.asarray(y)
     classes = list(pd.Series(y).value_counts().index)
     folds = make_folds(y, groups, n_splits, random_state)
+    fold_features = FoldFeatures()
     runs = [(s, None) for s in samplers] + ([("class_weight", "balanced")] if class_weight_baseline else [])
     models = list(models)
     rows = []
     bar = progress_bar(total=len(runs) * len(models) * len(folds), desc="samplers x models x folds",
                        disable=not progress)
     with threadpool_limits(max_threads):  # None: leaves the limits as they are
+        matrices = [(take_rows(X, tr), take_rows(X, te)) if preprocess is None
+                    else fold_features.get(preprocess, i, X, y, tr, te) for i, (tr, te) in enumerate(folds)]
         for sampler_name, weight in runs:
             for model in models:
                 model_name = model if isinstance(model, str) else type(model).__name__
+                pair_rows, seconds = [], 0.0
                 for fold, (train, test) in enumerate(folds):
                     row = {"sampler": sampler_name, "model": model_name, "fold": fold}
                     sampler = "none" if weight else sampler_name
-                    pipe = pipeline(preprocess, sampler, model, class_weight=weight, random_state=random_state)
+                    pipe = pipeline(None, sampler, model, class_weight=weight, random_state=random_state)
+                    started = time.perf_counter()
                     with warnings.catch_warnings(record=True) as caught:  # kept in the table, not printed
                         warnings.simplefilter("always")
                         try:
-                            start = time.perf_counter()
-                            pipe.fit(take_rows(X, train), y[train])
-                            row["fit_seconds"] = time.perf_counter() - start
-                            pred = pipe.predict(take_rows(X, test))
+                            pipe.fit(matrices[fold][0], y[train])
+                            row["fit_seconds"] = time.perf_counter() - started
+                            pred = pipe.predict(matrices[fold][1])
                             row.update(scores(y[test], pred, classes=classes, metrics=SAMPLER_METRICS))
                         except Exception as error:  # noqa: BLE001 - recorded on request, re-raised otherwise
                             if errors == "raise":
@@ -329,8 +342,17 @@ def compare_samplers(
                             row["error"] = f"{type(error).__name__}: {error}"
                     if caught:
                         row["warnings"] = "; ".join(sorted({f"{w.category.__name__}: {w.message}" for w in caught}))
-                    rows.append(row)
+                    pair_rows.append(row)
                     bar.update()
+                    seconds += time.perf_counter() - started
+                    if time_budget is not None and fold + 1 < len(folds) and seconds * len(folds) / (fold + 1) > time_budget:
+                        note = (f"skipped: {seconds:.0f} s for {fold + 1} of {len(folds)} folds, over the time budget "
+                                f"of {time_budget:g} s per sampler x model")
+                        pair_rows = [{"sampler": sampler_name, "model": model_name, "fold": f, "error": note}
+                                     for f in range(len(folds))]
+                        bar.update(len(folds) - fold - 1)
+                        break
+                rows += pair_rows
     bar.close()
     return pd.DataFrame(rows)
 
@@ -396,10 +418,24 @@ def resampling_headline(leak: Mapping[str, pd.DataFrame], results: pd.DataFrame)
             "samplers_compared": len(set(results["sampler"]) - {"class_weight"})}
 
 
-def describe_study(worked: WorkedExamples, leak: Mapping[str, pd.DataFrame], results: pd.DataFrame) -> str:
-    """Notebook 03's findings as Markdown bullets, generated from its numbers: the worked examples
-    (:func:`worked_examples`), the worst leakage (``leak``: sampler name -> :func:`leakage_demo` table,
-    scored by balanced accuracy), the best pipeline and, per classifier, :func:`describe_comparison`."""
+def scalable_samplers(samplers: Iterable[str], n_rows: int, all_up_to: int) -> tuple[list[str], str]:
+    """``samplers`` as they are on up to ``all_up_to`` rows (0: no limit); above, only those in
+    :data:`ecombalance.sampling.resampling.SCALABLE`, with a note naming the ones left out."""
+    samplers = list(samplers)
+    if not all_up_to or n_rows <= all_up_to:
+        return samplers, ""
+    kept = [s for s in samplers if s in SCALABLE]
+    left = [s for s in samplers if s not in SCALABLE]
+    return kept, (f"- {n_rows:,} rows, more than `scalable_above={all_up_to}`: only the scalable samplers ran; "
+                  f"left out {', '.join(f'`{s}`' for s in left)}." if left else "")
+
+
+def describe_study(worked: WorkedExamples, leak: Mapping[str, pd.DataFrame], results: pd.DataFrame,
+                   notes: Iterable[str] = ()) -> str:
+    """Notebook 03's findings as Markdown bullets, generated from its numbers: ``notes`` first (e.g. that the
+    table was sampled), the worked examples (:func:`worked_examples`), the worst leakage (``leak``: sampler name
+    -> :func:`leakage_demo` table, scored by balanced accuracy), the best pipeline and, per classifier,
+    :func:`describe_comparison`."""
     counts = worked.counts.values.tolist()
     inflation = leakage_inflation(leak).dropna()
     summary = summarise_comparison(results)
@@ -412,6 +448,7 @@ def describe_study(worked: WorkedExamples, leak: Mapping[str, pd.DataFrame], res
         leakage = (f"- Resampling before the split inflated balanced accuracy by {inflation[worst]:.3f} with `{worst}` "
                    f"({leak[worst]['mean'].iloc[0]:.3f} vs {leak[worst]['mean'].iloc[1]:.3f} inside the folds).")
     return "\n".join([
+        *filter(None, notes),
         f"- The worked examples hold exactly: {counts[1]} after under-sampling, {counts[2]} after over-sampling, "
         f"every class-3 row {sorted(set(worked.appearances))} time(s).",
         leakage,

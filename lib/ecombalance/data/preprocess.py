@@ -173,3 +173,39 @@ def group_split(tbl: Table, test_size: float = 0.25, seed: int = 0) -> tuple[Tab
 def split(tbl: Table, test_size: float = 0.25, seed: int = 0) -> tuple[Table, Table]:
     """Grouped when the table has a group column, stratified otherwise."""
     return group_split(tbl, test_size, seed) if tbl.group_col else stratified_split(tbl, test_size, seed)
+
+
+def subsample(tbl: Table, max_rows: int, seed: int = 0, min_per_class: int = 10) -> tuple[Table, str]:
+    """At most about ``max_rows`` rows of ``tbl``, stratified on the label, every class kept; and a note saying so.
+
+    Each class :math:`c` with :math:`N_c` rows keeps :math:`\\max(\\min(N_c, m),\\ \\mathrm{round}(N_c\\,
+    \\mathrm{max\\_rows} / N))` rows drawn without replacement (:math:`m` = ``min_per_class``), so the class
+    shares stay as they are and a small class keeps enough rows for the folds (the total can exceed ``max_rows``
+    by the small classes' floor). A table with a group column keeps whole groups, drawn at random until
+    ``max_rows`` is reached, so that folds can still keep each group on one side. ``max_rows`` 0 or a table not
+    larger than it returns ``tbl`` unchanged and an empty note. Rows keep their original order.
+    """
+    if not isinstance(max_rows, (int, np.integer)) or isinstance(max_rows, bool) or max_rows < 0:
+        raise ValueError(f"max_rows must be a non-negative int (0: no limit), got {max_rows!r}")
+    n = len(tbl.frame)
+    if max_rows == 0 or n <= max_rows:
+        return tbl, ""
+    rng = np.random.default_rng(seed)
+    if tbl.group_col:
+        groups = tbl.groups.to_numpy()
+        order = rng.permutation(pd.unique(groups))
+        sizes = pd.Series(groups).value_counts().reindex(order).to_numpy()
+        keep_groups = order[: max(1, int(np.searchsorted(np.cumsum(sizes), max_rows, side="right")))]
+        rows = np.flatnonzero(np.isin(groups, keep_groups))
+        how = f"{len(keep_groups):,} whole groups of {tbl.group_col!r} drawn at random"
+    else:
+        codes, uniques = pd.factorize(tbl.y)
+        rows = np.concatenate([
+            rng.choice(members, max(min(len(members), min_per_class), round(len(members) * max_rows / n)),
+                       replace=False)
+            for members in (np.flatnonzero(codes == c) for c in range(len(uniques)))
+        ])
+        how = f"stratified on {tbl.label!r}, every class kept"
+    note = (f"- This chapter ran on a sample of {len(rows):,} of the table's {n:,} rows ({how}; "
+            f"parameter `max_rows={max_rows}`, 0 for all rows).")
+    return tbl.subset(np.sort(rows)), note

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import joblib
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
@@ -30,6 +31,7 @@ class ExperimentResult:
     method, the out-of-fold predictions in the row order of ``y`` (every row is predicted once, by the
     model that did not see it); ``oof_proba`` columns follow ``classes``. ``timings``: fit / predict
     seconds per method and fold (kept out of ``results`` so that results repeat exactly with the seed).
+    ``skipped``: per method left out by the time budget, why (such a method has no results and no predictions).
     """
 
     results: pd.DataFrame
@@ -40,6 +42,7 @@ class ExperimentResult:
     oof_pred: dict[str, np.ndarray] = field(default_factory=dict)
     oof_proba: dict[str, np.ndarray | None] = field(default_factory=dict)
     timings: pd.DataFrame | None = None
+    skipped: dict[str, str] = field(default_factory=dict)
 
     @property
     def methods(self) -> list[str]:
@@ -98,6 +101,46 @@ def aligned_proba(estimator: Any, X_test: Any, classes: np.ndarray) -> np.ndarra
     return proba
 
 
+def split_preprocess(estimator: Any) -> tuple[Any, Any]:
+    """``(preprocess, rest)`` of a pipeline whose first step is named ``"preprocess"`` (as
+    :func:`ecombalance.models.pipelines.pipeline` builds them): ``rest`` is the pipeline without that step.
+    ``(None, estimator)`` for anything else, or when the step is ``"passthrough"`` / None."""
+    steps = getattr(estimator, "steps", None)
+    if not steps or len(steps) < 2 or steps[0][0] != "preprocess" or steps[0][1] in (None, "passthrough"):
+        return None, estimator
+    return steps[0][1], estimator[1:]
+
+
+class FoldFeatures:
+    """Preprocessed training and test matrices per fold, fitted once and shared by every method.
+
+    ``get(preprocess, fold, X, y, train, test)`` fits a clone of ``preprocess`` on the training rows (with
+    their labels, as a pipeline would) and transforms both sides the first time a fold meets a preprocessor
+    with these parameters; later calls with an equal preprocessor (same class and ``get_params``, compared by
+    :func:`joblib.hash`) get the same matrices. ``fits`` counts the fits. A preprocessor that cannot be hashed
+    is fitted every time.
+    """
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple, tuple[Any, Any]] = {}
+        self.fits = 0
+
+    def get(self, preprocess: Any, fold: int, X: Any, y: np.ndarray, train: np.ndarray, test: np.ndarray,
+            key: Any = "") -> tuple[Any, Any]:
+        try:
+            cache_key = (key, fold, joblib.hash(preprocess))
+        except Exception:  # noqa: BLE001 - an unpicklable step (a lambda): no caching
+            cache_key = None
+        if cache_key is not None and cache_key in self._cache:
+            return self._cache[cache_key]
+        fitted = clone(preprocess)
+        self.fits += 1
+        matrices = fitted.fit_transform(take_rows(X, train), y[train]), fitted.transform(take_rows(X, test))
+        if cache_key is not None:
+            self._cache[cache_key] = matrices
+        return matrices
+
+
 def _rows(method: str, fold: int, metrics: Mapping[str, float], cls: str = "all") -> list[tuple]:
     return [(method, fold, name, cls, float(value)) for name, value in metrics.items()]
 
@@ -115,6 +158,8 @@ def run_experiment(
     ranking_k: int | None = None,
     gains: Mapping[Any, float] | None = None,
     progress: bool = True,
+    time_budget: float | None = None,
+    fold_features: FoldFeatures | None = None,
 ) -> ExperimentResult:
     r"""Evaluate every method on the same K folds and collect tidy results.
 
@@ -150,6 +195,15 @@ def run_experiment(
         Required by ``ranking_k``: a group column alone (a household, a session) says nothing about relevance.
     progress : bool
         Show a tqdm bar over methods × folds.
+    time_budget : float, optional
+        Seconds per method: after each fold, a method whose projected time over all folds (seconds so far ×
+        folds / folds done) exceeds it is stopped and left out, its reason in ``result.skipped`` — a slow
+        method costs at most about one fold, never a hang. The first method (the baseline) always runs.
+    fold_features : FoldFeatures, optional
+        The per-fold cache of preprocessed matrices (a new one by default). A method that is a pipeline with a
+        ``"preprocess"`` first step (:func:`ecombalance.models.pipelines.pipeline`) reuses the matrices of an
+        equal preprocessor on the same fold instead of refitting it: text features are fitted once per fold,
+        not once per method and fold. The results are those of fitting each pipeline whole.
 
     Returns
     -------
@@ -195,19 +249,26 @@ def run_experiment(
             raise ValueError(f"method {method!r} asks for features {feature_name!r}; "
                              f"features has {list(features or {})}")
     bar = progress_bar(total=len(methods) * len(folds), desc="experiment", disable=not progress)
-    for method, (feature_name, spec) in specs.items():
+    cache = FoldFeatures() if fold_features is None else fold_features
+    for position, (method, (feature_name, spec)) in enumerate(specs.items()):
         data = inputs[feature_name]
         oof_pred = np.empty(n, dtype=y.dtype)
         oof_proba = np.full((n, len(classes)), np.nan)
         has_proba = True
+        method_rows: list[tuple] = []
+        method_seconds = 0.0
         for fold, (train, test) in enumerate(folds):
             bar.set_postfix_str(f"{method} fold {fold}")
             estimator = _instantiate(method, spec)
             _seed_estimator(estimator, seed)
             start = time.perf_counter()
-            estimator.fit(take_rows(data, train), y[train])
+            preprocess, estimator = split_preprocess(estimator)
+            if preprocess is None:
+                X_train, X_test = take_rows(data, train), take_rows(data, test)
+            else:
+                X_train, X_test = cache.get(preprocess, fold, data, y, train, test, key=feature_name)
+            estimator.fit(X_train, y[train])
             fitted = time.perf_counter()
-            X_test = take_rows(data, test)
             pred = np.asarray(estimator.predict(X_test))
             proba = aligned_proba(estimator, X_test, classes)
             timing_rows.append({"method": method, "fold": fold, "fit_seconds": fitted - start,
@@ -220,16 +281,27 @@ def run_experiment(
             t_codes, p_codes, proba, _ = encode_labels(y[test], pred, proba, classes)
             _require_two_classes(t_codes, classes)
             per_class = _per_class(t_codes, p_codes, proba, classes)
-            rows += _rows(method, fold, _aggregate(t_codes, p_codes, proba, classes, per_class))
+            method_rows += _rows(method, fold, _aggregate(t_codes, p_codes, proba, classes, per_class))
             for cls, values in per_class.iterrows():
-                rows += _rows(method, fold, values.to_dict(), str(cls))
+                method_rows += _rows(method, fold, values.to_dict(), str(cls))
             if gain_vector is not None and proba is not None:
                 frame = pd.DataFrame({"q": group_arr[test], "gain": codes_y[test], "score": proba @ gain_vector})
                 frame["gain"] = gain_vector[frame["gain"].to_numpy()]
                 ranking = ranking_metrics(frame, "q", "gain", "score", k=ranking_k, gains=None,
                                           relevant=[gain_vector.max()])
-                rows += _rows(method, fold, {m: v for m, v in ranking.items() if not m.startswith("n_")})
+                method_rows += _rows(method, fold, {m: v for m, v in ranking.items() if not m.startswith("n_")})
             bar.update(1)
+            method_seconds += time.perf_counter() - start
+            projected = method_seconds * len(folds) / (fold + 1)
+            if time_budget is not None and position > 0 and fold + 1 < len(folds) and projected > time_budget:
+                result.skipped[method] = (f"left out: {method_seconds:.0f} s for {fold + 1} of {len(folds)} folds, "
+                                          f"about {projected:.0f} s for all, over the time budget of "
+                                          f"{time_budget:g} s per method")
+                bar.update(len(folds) - fold - 1)
+                break
+        if method in result.skipped:
+            continue
+        rows += method_rows
         result.oof_pred[method] = oof_pred
         result.oof_proba[method] = oof_proba if has_proba else None
     bar.close()
