@@ -261,3 +261,20 @@ def test_int8_quantisation_is_smaller_and_close(tiny):
     assert any("quantized" in type(m).__module__ for m in q.model_.modules())
     np.testing.assert_allclose(q.predict_proba(X), est.predict_proba(X), atol=0.05)
     assert abs(table.loc["fp32", "macro_f1"] - table.loc["int8", "macro_f1"]) < 0.2
+
+
+def test_frozen_embeddings_with_the_guarded_smote_fit_a_class_smaller_than_its_neighbours(tiny, tmp_path):
+    # notebook 05 with --min-class-size 5 crashed in plain imblearn SMOTE: "Expected n_neighbors <= n_samples_fit,
+    # n_neighbors = 6, n_samples_fit = 5"; the guarded sampler lowers k_neighbors and says so
+    from imblearn.over_sampling import SMOTE
+
+    from ecombalance.sampling.resampling import SmallClassWarning, make_sampler
+
+    X = [f"red cotton shirt {i}" for i in range(30)] + [f"steel kettle {i}" for i in range(5)]
+    y = np.array(["shirt"] * 30 + ["kettle"] * 5)
+    with pytest.raises(ValueError, match="n_neighbors"):
+        embeddings.embedding_classifier(str(tiny), sampler=SMOTE(random_state=0), cache_dir=tmp_path).fit(X, y)
+    with pytest.warns(SmallClassWarning, match="lowering k_neighbors to 4"):
+        pipe = embeddings.embedding_classifier(str(tiny), sampler=make_sampler("smote", random_state=0),
+                                               cache_dir=tmp_path).fit(X, y)
+    assert set(pipe.predict(X)) <= {"shirt", "kettle"}
