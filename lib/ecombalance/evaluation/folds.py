@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+from sklearn.utils import _safe_indexing
 
 from ecombalance._validation import check_labels
 
@@ -48,10 +48,6 @@ def make_folds(
 
 
 def take_rows(data: Any, rows: np.ndarray) -> Any:
-    """The rows ``rows`` (positions) of a fold's input: ``iloc`` for pandas, a list comprehension for a
-    list (of texts), plain indexing for arrays and sparse matrices."""
-    if isinstance(data, (pd.DataFrame, pd.Series)):
-        return data.iloc[rows]
-    if isinstance(data, list):
-        return [data[i] for i in rows]
-    return data[rows]
+    """The rows ``rows`` (positions) of a fold's input, whatever its type (pandas, a list of texts, an array,
+    a sparse matrix): scikit-learn's own row indexing, as its cross-validation uses."""
+    return _safe_indexing(data, rows)
