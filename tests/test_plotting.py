@@ -4,6 +4,8 @@ matplotlib.use("Agg")
 
 import json  # noqa: E402
 import re  # noqa: E402
+import warnings  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
@@ -289,3 +291,75 @@ def test_projection_draws_one_panel_per_sampler_in_class_colours():
     assert list(plotting.plot_projection(frame, axes=given)) == list(given)
     with pytest.raises(ValueError, match="2 samplers to draw but only 1 axes"):
         plotting.plot_projection(frame, axes=given[:1])
+
+
+# --- Chinese text -------------------------------------------------------------------------------------------
+
+
+def fonts_drawing(text):
+    """The font file each character of a Text artist is drawn with, following matplotlib's per-glyph
+    fallback: the ordered font files its properties resolve to, the first whose character map holds the
+    character (matplotlib's own lookup; the "no Glyph missing warning" checks confirm the draw used it)."""
+    from matplotlib.font_manager import fontManager
+    from matplotlib.ft2font import FT2Font
+
+    files = fontManager._find_fonts_by_props(text.get_fontproperties())
+    charmaps = [(Path(f).name, FT2Font(str(f)).get_charmap()) for f in files]
+    return {char: next((name for name, charmap in charmaps if ord(char) in charmap), None)
+            for char in text.get_text() if not char.isspace()}
+
+
+def test_chinese_labels_draw_with_the_cjk_font_and_no_glyph_is_missing():
+    dist = imbalance.distribution(pd.Series(["平板"] * 6 + ["热水器"] * 3 + ["手机壳"] * 1))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ax = plotting.plot_class_distribution(dist, title="类别分布 (IR 6:1)")
+        ax.figure.canvas.draw()
+    missing = [str(w.message) for w in caught if re.search(r"Glyph .* missing", str(w.message))]
+    assert not missing, missing
+    assert plotting.CJK_FONT_FAMILY == "Noto Sans CJK JP"
+    ticks = {t.get_text(): t for t in ax.get_yticklabels()}
+    assert set(ticks) == {"平板", "热水器", "手机壳"}
+    assert set(fonts_drawing(ticks["热水器"]).values()) == {plotting.CJK_FONT_FILE}
+    title = fonts_drawing(ax.title)
+    assert {title[c] for c in "类别分布"} == {plotting.CJK_FONT_FILE}
+    assert {title[c] for c in "IR6:1"} == {"DejaVuSans.ttf"}, "Latin glyphs must keep the default font"
+
+
+def test_an_english_figure_still_uses_dejavu_sans_only():
+    import matplotlib as mpl
+
+    assert mpl.rcParams["font.family"][0] == "sans-serif" and mpl.rcParams["font.sans-serif"][0] == "DejaVu Sans"
+    ax = plotting.plot_class_distribution(imbalance.distribution(pd.Series(["a"] * 4 + ["b"])))
+    ax.figure.canvas.draw()
+    used = {f for text in [ax.title, *ax.get_yticklabels(), ax.xaxis.label] for f in fonts_drawing(text).values()}
+    assert used == {"DejaVuSans.ttf"}
+
+
+def test_the_cjk_font_is_registered_without_importing_its_package():
+    import sys
+
+    assert "notojp_matplotlib" not in sys.modules, "its __init__ overrides the user's font family"
+    assert plotting.cjk_font_path().name == plotting.CJK_FONT_FILE
+
+
+def test_without_the_font_package_plotting_warns_with_the_fix_and_leaves_fonts_alone(monkeypatch):
+    import importlib.util
+
+    import matplotlib as mpl
+
+    before = list(mpl.rcParams["font.family"])
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == plotting.CJK_FONT_PACKAGE else real(name, *a))
+    assert plotting.cjk_font_path() is None
+    with pytest.warns(UserWarning, match="pip install notojp-matplotlib"):
+        assert plotting.use_cjk_fallback() is None
+    assert list(mpl.rcParams["font.family"]) == before
+
+
+def test_registering_the_fallback_twice_adds_the_family_once():
+    import matplotlib as mpl
+
+    assert plotting.use_cjk_fallback() == plotting.CJK_FONT_FAMILY
+    assert list(mpl.rcParams["font.family"]).count(plotting.CJK_FONT_FAMILY) == 1

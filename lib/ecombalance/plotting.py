@@ -8,13 +8,26 @@ The palette: :data:`CLASS_COLOURS` for classes in order largest → smallest (an
 series in the order given), :data:`REFERENCE` grey for a baseline or reference (the majority predictor,
 the unbalanced baseline, the diagonal of perfect calibration), :data:`PROTOCOL_COLOURS` for leaky vs
 honest evaluation and :data:`CALIBRATION_COLOURS` for raw vs recalibrated probabilities.
+
+Chinese (and Japanese, Korean) text: importing this module registers Noto Sans CJK (the font file shipped
+by the ``notojp-matplotlib`` package, SIL Open Font License) with matplotlib and appends its family to
+``rcParams["font.family"]`` as a per-glyph fallback. Latin text keeps the font it had (DejaVu Sans by
+default); only glyphs that font lacks, such as 平板 or 热水器 in a tick label, come from Noto. This holds for
+every figure drawn after the import, including plain ``plt`` calls in a notebook and the figures of the HTML
+reports, whose kernels import this module. The package itself is never imported: its ``__init__`` would
+replace the user's font family. Without the package, figures still draw and CJK glyphs show as empty
+boxes; the import warns once with the fix.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import warnings
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
+import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -33,6 +46,48 @@ PROTOCOL_COLOURS = {"leaky": "#c44e52", "honest": "#4c72b0"}
 """Resampling before the split (leaks) vs inside each training fold (honest)."""
 CALIBRATION_COLOURS = {"raw": "#dd8452", "recalibrated": "#4c72b0"}
 """Probabilities as the model gives them vs after recalibration or prior correction."""
+
+CJK_FONT_PACKAGE = "notojp_matplotlib"
+"""The package that ships the CJK font file (pip name ``notojp-matplotlib``)."""
+CJK_FONT_FILE = "NotoSansCJKjp-Regular.otf"
+"""Noto Sans CJK (all CJK glyphs, simplified Chinese included) as the package ships it, under ``fonts/``."""
+
+
+def cjk_font_path() -> Path | None:
+    """The Noto Sans CJK file of :data:`CJK_FONT_PACKAGE`, found without importing the package; None
+    when the package or the file is missing."""
+    spec = importlib.util.find_spec(CJK_FONT_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "fonts" / CJK_FONT_FILE
+    return path if path.is_file() else None
+
+
+def use_cjk_fallback() -> str | None:
+    """Register the CJK font and append its family to ``rcParams["font.family"]`` (once); returns the
+    family's name, or None (with a warning naming the fix) when the font is not installed.
+
+    matplotlib (≥ 3.6) draws each glyph with the first family in the list that has it, so the fonts
+    before it keep drawing Latin text exactly as before.
+    """
+    path = cjk_font_path()
+    if path is None:
+        warnings.warn("Chinese, Japanese and Korean text in figures will show as empty boxes: the font package "
+                      "is missing. Fix: pip install notojp-matplotlib", stacklevel=2)
+        return None
+    from matplotlib import font_manager
+
+    font_manager.fontManager.addfont(str(path))
+    family = font_manager.FontProperties(fname=str(path)).get_name()
+    current = mpl.rcParams["font.family"]
+    current = [current] if isinstance(current, str) else list(current)
+    if family not in current:
+        mpl.rcParams["font.family"] = [*current, family]
+    return family
+
+
+CJK_FONT_FAMILY = use_cjk_fallback()
+"""The CJK fallback family now in ``rcParams["font.family"]`` ("Noto Sans CJK JP"), None without the font."""
 
 
 def series_colours(names: Sequence, reference: Any = None) -> list[str]:
