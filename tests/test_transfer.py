@@ -71,3 +71,125 @@ def test_text_inputs_the_encoder_reads():
         transfer.text_inputs(Table(frame, "label", [], ["n"]))
     with pytest.raises(DataError, match=r"has 3 text columns \['a', 'b', 'c'\]; .*--text-pair LEFT RIGHT"):
         transfer.text_inputs(Table(frame, "label", ["a", "b", "c"]))
+
+
+# --- Chinese text: a tiny random BERT whose vocabulary holds CJK characters ----------------------------------
+
+ZH_WORDS = {
+    "平板": ["平板", "电脑", "学习机", "护眼", "全面屏", "办公", "网课", "64GB"],
+    "热水器": ["电热水器", "燃气", "速热", "储水式", "家用", "一级能效", "恒温", "60L"],
+    "手机壳": ["手机壳", "防摔", "透明", "硅胶", "磁吸", "保护套", "全包", "pro"],
+}
+OUTSIDE = "鬱龘靐"  # characters of the titles left out of the vocabulary: they must become [UNK]
+
+
+def zh_titles(counts=(30, 18, 12), seed=0):
+    """Chinese product titles in three imbalanced classes; every fifth title starts with a brand of
+    characters outside the vocabulary."""
+    rng = np.random.default_rng(seed)
+    X, y = [], []
+    for label, n in zip(ZH_WORDS, counts):
+        for _ in range(n):
+            words = list(rng.choice(ZH_WORDS[label], rng.integers(2, 6)))
+            if len(X) % 5 == 0:
+                words.insert(0, "".join(rng.choice(list(OUTSIDE), 2)))
+            X.append(" ".join(words))
+            y.append(label)
+    return X, np.array(y)
+
+
+def cjk(text):
+    return [c for c in text if "\u4e00" <= c <= "\u9fff"]
+
+
+@pytest.fixture(scope="module")
+def zh_bert(tmp_path_factory):
+    """A 2-layer random BERT with a WordPiece vocabulary of special tokens, the titles' CJK characters
+    (but not OUTSIDE) padded to a few hundred, and Latin pieces, saved like any pretrained encoder."""
+    import torch
+    from transformers import BertConfig, BertModel, BertTokenizerFast
+
+    directory = tmp_path_factory.mktemp("models") / "zh-bert"
+    directory.mkdir()
+    title_chars = {c for words in ZH_WORDS.values() for w in words for c in cjk(w)}
+    chars = sorted(title_chars | {chr(0x4E00 + i) for i in range(300)})
+    latin = [*"abcdefghijklmnopqrstuvwxyz0123456789", *(f"##{c}" for c in "abcdefghijklmnopqrstuvwxyz0123456789"),
+             "pro", "gb", "##gb"]
+    (directory / "vocab.txt").write_text("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *chars, *latin])
+                                         + "\n", encoding="utf-8")
+    tokenizer = BertTokenizerFast.from_pretrained(directory)  # reads vocab.txt (transformers 4 and 5)
+    config = BertConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                        intermediate_size=64, max_position_embeddings=64)
+    torch.manual_seed(0)
+    BertModel(config).save_pretrained(directory)
+    tokenizer.save_pretrained(directory)
+    assert not set(OUTSIDE) & set(chars) and len(tokenizer) == 5 + len(chars) + len(latin)
+    return directory
+
+
+def test_the_chinese_vocabulary_reads_its_characters_and_not_the_others(zh_bert):
+    from ecombalance.models import pretrained
+
+    tokenizer = pretrained.load_tokenizer(zh_bert)
+    assert tokenizer.tokenize("电热水器 防摔") == list("电热水器防摔")  # one WordPiece token per character
+    assert tokenizer.tokenize("鬱龘 平板") == ["[UNK]", "[UNK]", "平", "板"]
+    X, _ = zh_titles()
+    pieces = [t for x in X for t in tokenizer.tokenize(x)]
+    assert pieces.count("[UNK]") == sum(c in OUTSIDE for x in X for c in x) > 0
+
+
+def test_describe_tokenization_counts_unknown_characters(zh_bert):
+    X, _ = zh_titles()
+    chars = [c for x in X for c in cjk(x)]
+    unknown = sum(c in OUTSIDE for c in chars)
+    measured = transfer.measure_cjk_tokenization(transfer.pretrained.load_tokenizer(zh_bert), X + ["usb cable"])
+    assert (measured.texts, measured.texts_with_cjk) == (len(X) + 1, len(X))
+    assert (measured.cjk_chars, measured.unk_chars) == (len(chars), unknown)
+    assert measured.unk_share == pytest.approx(unknown / len(chars))
+    assert measured.tokens_per_cjk_char == 1.0
+    assert set(measured.unknown_examples) == set(OUTSIDE)
+    assert measured.vocab_cjk == len({c for words in ZH_WORDS.values() for w in words for c in cjk(w)}
+                                     | {chr(0x4E00 + i) for i in range(300)})
+    text = transfer.describe_tokenization(zh_bert, X)
+    assert f"{unknown / len(chars):.1%} of the CJK characters ({unknown})" in text
+    assert "one token per character: 1.00 tokens per CJK character" in text
+    assert f"Example: {X[0]} → `" in text and "[UNK]" in text.splitlines()[2]
+    assert "bert-base-chinese" in text  # a share of unknown characters above 1 % suggests a Chinese encoder
+    known = [x for x in X if not set(x) & set(OUTSIDE)]
+    assert "0.0% of the CJK characters (0)" in transfer.describe_tokenization(zh_bert, known)
+    assert "bert-base-chinese" not in transfer.describe_tokenization(zh_bert, known)
+    assert transfer.describe_tokenization(zh_bert, ["usb cable", "red running shoe"]) == ""
+
+
+def test_the_default_english_encoder_on_chinese_titles_is_measured_not_guessed():
+    from ecombalance.models import pretrained
+
+    tokenizer = pretrained.load_tokenizer(pretrained.DEFAULT_MODEL)
+    X, _ = zh_titles()
+    chars = [c for x in X for c in cjk(x)]
+    unknown = sum(c not in tokenizer.get_vocab() for c in chars)  # BERT splits CJK into single characters
+    measured = transfer.measure_cjk_tokenization(tokenizer, X)
+    assert measured.unk_chars == unknown and measured.tokens_per_cjk_char == 1.0
+    text = transfer.describe_tokenization(tokenizer, X, model_name=pretrained.DEFAULT_MODEL)
+    assert text.startswith(f"- `{pretrained.DEFAULT_MODEL}` splits Chinese text into one token per character")
+    assert f"{unknown / len(chars):.1%}" in text and all(name in text for name in transfer.CHINESE_ENCODERS)
+
+
+def test_frozen_embeddings_and_fine_tuning_run_on_chinese_titles(zh_bert):
+    from ecombalance.models import embeddings, finetune
+
+    X, y = zh_titles()
+    vectors = embeddings.SentenceEmbedder(model_name=str(zh_bert), cache_dir=False).fit_transform(X)
+    assert vectors.shape == (len(X), 32) and np.isfinite(vectors).all()
+    assert len(np.unique(vectors.round(5), axis=0)) > len(X) // 2  # different titles, different vectors
+    frozen = embeddings.embedding_classifier(str(zh_bert), cache_dir=False).fit(X, y)
+    proba = frozen.predict_proba(X)
+    assert proba.shape == (len(X), 3) and np.isfinite(proba).all()
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
+    tuned = finetune.TextClassifierFineTuner(model_name=str(zh_bert), epochs=1, max_steps=3, batch_size=8,
+                                             progress=False, early_stopping_patience=None,
+                                             device="cpu").fit(X, y)
+    assert tuned.global_step_ == 3
+    proba = tuned.predict_proba(X)
+    assert proba.shape == (len(X), 3) and np.isfinite(proba).all()
+    assert set(tuned.predict(X)) <= set(ZH_WORDS) and list(tuned.classes_) == sorted(ZH_WORDS)

@@ -1,5 +1,6 @@
-"""The numbers and the "What we saw" text of notebook 05 (transfer learning): test-split scores of the
-frozen-encoder and fine-tuned models, int8 quantisation before/after, the headline for the report index.
+"""The numbers and the "What we saw" text of notebook 05 (transfer learning): what the encoder's tokenizer
+makes of Chinese text, test-split scores of the frozen-encoder and fine-tuned models, int8 quantisation
+before/after, the headline for the report index.
 
 The row names of the score table are the notebook's: ``"frozen + LR"``, ``"frozen + SMOTE + LR"``,
 ``"fine-tuned"``, ``"fine-tuned + <balancing>"`` and :func:`minority_only_row` for the design
@@ -9,8 +10,12 @@ document's "fine-tune on the minority class only".
 from __future__ import annotations
 
 import copy
+import re
 import time
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -20,7 +25,16 @@ import torch
 from ecombalance._validation import DataError
 from ecombalance.data.table import Table
 from ecombalance.evaluation.metrics import scores
+from ecombalance.models import pretrained
 from ecombalance.models.quantization import model_size_mb
+
+CHINESE_ENCODERS = ("bert-base-chinese", "hfl/chinese-roberta-wwm-ext",
+                    "sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2")
+"""Encoders that read Chinese, suggested when a tokenizer turns Chinese characters into ``[UNK]``."""
+
+# the CJK ideograph blocks, as BERT's tokenizer defines "Chinese character" (_is_chinese_char)
+_CJK = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\U00020000-\U0002a6df\U0002a700-\U0002ebef"
+                  "\U0002f800-\U0002fa1f]")
 
 
 def text_inputs(tbl: Table) -> list[str]:
@@ -36,6 +50,110 @@ def text_inputs(tbl: Table) -> list[str]:
         raise DataError(f"table {tbl.name!r} has {len(tbl.text_cols)} text columns {tbl.text_cols}; the encoder "
                         "reads one text or a pair: give text_pair (--text-pair LEFT RIGHT) or fewer text columns")
     return list(tbl.text_cols)
+
+
+def _has_cjk(texts: Iterable[str]) -> bool:
+    """Whether any text holds a CJK ideograph."""
+    return any(_CJK.search(str(t)) for t in texts)
+
+
+@dataclass(frozen=True)
+class CjkTokenization:
+    """What a tokenizer did with the CJK characters of some texts (:func:`measure_cjk_tokenization`)."""
+
+    texts: int
+    """Texts measured."""
+    texts_with_cjk: int
+    cjk_chars: int
+    """CJK characters in those texts (every occurrence)."""
+    unk_chars: int
+    """CJK characters that fell inside an unknown-token (``[UNK]``) piece."""
+    cjk_tokens: int
+    """Tokens that cover at least one CJK character."""
+    vocab_cjk: int
+    """Distinct vocabulary pieces made of CJK characters only (a ``##`` or ``▁`` prefix aside)."""
+    example: str
+    example_tokens: tuple[str, ...]
+    unknown_examples: tuple[str, ...]
+    """The CJK characters most often unknown, most frequent first (at most eight)."""
+
+    @property
+    def unk_share(self) -> float:
+        return self.unk_chars / self.cjk_chars if self.cjk_chars else 0.0
+
+    @property
+    def tokens_per_cjk_char(self) -> float:
+        return self.cjk_tokens / self.cjk_chars if self.cjk_chars else 0.0
+
+
+def measure_cjk_tokenization(tokenizer, texts: Iterable[str], max_texts: int = 5000) -> CjkTokenization:
+    """Tokenise ``texts`` (evenly spaced ``max_texts`` of them at most) and count, per CJK character, the
+    token that covers it (the tokenizer's character offsets): how many are unknown, how many tokens the
+    CJK characters take, and one example text's tokens. Needs a fast (Rust) tokenizer, the default of
+    ``AutoTokenizer``."""
+    texts = [str(t) for t in texts]
+    if len(texts) > max_texts:
+        texts = [texts[i] for i in np.linspace(0, len(texts) - 1, max_texts).astype(int)]
+    with pretrained.quiet_transformers():
+        encoded = tokenizer(texts, add_special_tokens=False, return_offsets_mapping=True)
+    unk_id, cjk_chars, unk_chars, cjk_tokens, unknown = tokenizer.unk_token_id, 0, 0, 0, Counter()
+    example, example_tokens, with_cjk = "", (), 0
+    for text, ids, offsets in zip(texts, encoded["input_ids"], encoded["offset_mapping"]):
+        chars = _CJK.findall(text)
+        if not chars:
+            continue
+        with_cjk += 1
+        cjk_chars += len(chars)
+        for token_id, (start, end) in zip(ids, offsets):
+            covered = _CJK.findall(text[start:end])
+            cjk_tokens += bool(covered)
+            if token_id == unk_id:
+                unk_chars += len(covered)
+                unknown.update(covered)
+        if not example:
+            example, example_tokens = text, tuple(tokenizer.convert_ids_to_tokens(ids))
+    cores = (piece.removeprefix("##").removeprefix("▁") for piece in tokenizer.get_vocab())
+    vocab_cjk = len({core for core in cores if core and len(_CJK.findall(core)) == len(core)})
+    return CjkTokenization(len(texts), with_cjk, cjk_chars, unk_chars, cjk_tokens, vocab_cjk, example,
+                           example_tokens, tuple(c for c, _ in unknown.most_common(8)))
+
+
+def describe_tokenization(tokenizer, texts: Iterable[str], model_name: str | Path | None = None) -> str:
+    """What the encoder's tokenizer makes of the Chinese (CJK) text in ``texts``, as Markdown measured by
+    :func:`measure_cjk_tokenization`; ``""`` when the texts hold no CJK character.
+
+    ``tokenizer`` is a loaded tokenizer or a model name or path (its tokenizer is loaded from disk). When
+    CJK characters become ``[UNK]`` the text suggests an encoder of :data:`CHINESE_ENCODERS`.
+    """
+    texts = [str(t) for t in texts]
+    if not _has_cjk(texts):
+        return ""
+    if isinstance(tokenizer, (str, Path)):
+        model_name = model_name or tokenizer
+        tokenizer = pretrained.load_tokenizer(tokenizer)
+    m = measure_cjk_tokenization(tokenizer, texts)
+    name = f"`{model_name}`" if model_name else "The tokenizer"
+    per_char = m.tokens_per_cjk_char
+    split = ("splits Chinese text into one token per character" if per_char >= 0.95 else
+             "has Chinese pieces longer than one character")
+    shown = m.example if len(m.example) <= 40 else m.example[:40] + "…"
+    tokens = " · ".join(m.example_tokens[:24]) + (" · …" if len(m.example_tokens) > 24 else "")
+    lines = [
+        f"- {name} {split}: {per_char:.2f} tokens per CJK character over {m.cjk_chars:,} CJK characters in "
+        f"{m.texts_with_cjk:,} of {m.texts:,} texts; its vocabulary holds {m.vocab_cjk:,} distinct CJK pieces.",
+        f"- {m.unk_share:.1%} of the CJK characters ({m.unk_chars:,}) became `{tokenizer.unk_token}`"
+        + (f", most often {', '.join(m.unknown_examples)}" if m.unknown_examples else "") + ".",
+        f"- Example: {shown} → `{tokens}`",
+    ]
+    if m.unk_share >= 0.01:
+        quoted = [f'`"{n}"`' for n in CHINESE_ENCODERS]
+        names = ", ".join(quoted[:-1]) + " or " + quoted[-1]
+        lines.append(
+            f"- The encoder sees every `{tokenizer.unk_token}` as the same token, so those characters carry no "
+            f"meaning for it. A Chinese or multilingual encoder reads them: set `model_name` to {names} (a "
+            "Hugging Face name already in the local cache, or a local directory written by `save_pretrained`); "
+            "nothing is downloaded at run time.")
+    return "\n".join(lines)
 
 
 def minority_only_row(minority: Any) -> str:

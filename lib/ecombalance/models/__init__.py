@@ -15,7 +15,7 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "losses": ["LOSSES", "REDUCTIONS", "as_class_counts", "cross_entropy", "weighted_cross_entropy", "focal_loss", "class_balanced_loss", "logit_adjusted_loss", "balanced_softmax_loss", "ldam_margins", "ldam_loss", "drw_class_weights", "seed_balanced_regulariser", "seed_balanced_loss", "posthoc_logit_adjust", "init_bias_with_log_prior", "CrossEntropyLoss", "WeightedCrossEntropyLoss", "FocalLoss", "ClassBalancedLoss", "LogitAdjustedLoss", "BalancedSoftmaxLoss", "LDAMLoss", "SeedBalancedLoss", "loss_parameters", "select_params", "make_loss"],
     "neural": ["INIT_BIAS", "CosineLinear", "TorchMLPClassifier"],
     "pipelines": ["MODELS", "ClassWeightedClassifier", "make_model", "pipeline"],
-    "pretrained": ["DEFAULT_MODEL", "TINY_RANDOM", "ModelNotAvailableError", "resolve_model", "quiet_transformers", "load_encoder", "tiny_random_model"],
+    "pretrained": ["DEFAULT_MODEL", "TINY_RANDOM", "ModelNotAvailableError", "resolve_model", "quiet_transformers", "load_encoder", "load_tokenizer", "tiny_random_model"],
     "quantization": ["quantize_dynamic", "model_size_mb"],
     "seed_losses": ["SeedDocumentLosses", "seed_document_losses"],
     "text_batching": ["Tokenized", "as_text_inputs", "text_key", "tokenize", "length_bucketed_batches", "collate", "to_device"],

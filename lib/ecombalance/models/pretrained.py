@@ -93,6 +93,14 @@ def load_encoder(name_or_path: str | Path = DEFAULT_MODEL):
     return tokenizer, model
 
 
+def load_tokenizer(name_or_path: str | Path = DEFAULT_MODEL):
+    """The tokenizer of an encoder, loaded from disk only (no weights are read)."""
+    from transformers import AutoTokenizer
+
+    with quiet_transformers():
+        return AutoTokenizer.from_pretrained(resolve_model(name_or_path), local_files_only=True)
+
+
 def tiny_random_model(directory: str | Path, hidden_size: int = 32, num_layers: int = 2, seed: int = 0) -> Path:
     """Write a tiny randomly initialised BERT (with all-MiniLM-L6-v2's tokenizer) to ``directory``.
 
