@@ -1,0 +1,227 @@
+"""The zh/en glossary (术语表) of every technical term the notebooks use, as data.
+
+Notebook 00 shows it (:func:`glossary_markdown`; formulas in the meanings are LaTeX between ``$``);
+``tests/test_glossary.py`` checks that every term a notebook sets in bold or abbreviates is here, and that
+every term here is used somewhere. The Chinese terms are the ones common on Chinese machine-learning and
+e-commerce sites (样本不均衡, 过采样, 宏平均F1, …).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+import pandas as pd
+
+
+class Term(NamedTuple):
+    """One glossary row: the Chinese and English term, what it means in this suite, and other English
+    forms the notebooks use (plural, adjective, a longer or shorter name)."""
+
+    zh: str
+    en: str
+    meaning: str
+    aliases: tuple[str, ...] = ()
+
+
+GLOSSARY = (
+    # the problem
+    Term("样本不均衡", "class imbalance", "some classes have far more training samples than others",
+         ("imbalanced", "imbalanced data")),
+    Term("样本均衡", "sample balancing", "any method that stops the majority classes dominating training"),
+    Term("多数类", "majority class", "the largest class (or classes)"),
+    Term("少数类", "minority class", "the smallest class (or classes)"),
+    Term("长尾分布", "long tail", "many classes with few samples each behind a few large ones", ("long-tail",)),
+    Term("类别分布", "class distribution", "each class's share of the samples, $p_c = N_c / N$"),
+    Term("类别先验", "class prior", "a class's share of the training data, $\\pi_c$", ("prior", "priors")),
+    Term("不均衡比", "imbalance ratio (IR)", "largest class count ÷ smallest class count"),
+    Term("归一化熵", "normalised entropy", "entropy of the class distribution ÷ log C: 1 balanced, towards 0 skewed"),
+    Term("准确率悖论", "accuracy paradox", "high accuracy from always predicting the majority class"),
+    Term("多数类预测器", "majority predictor", "a baseline that always answers the largest class of its training data",
+         ("majority baseline",)),
+    Term("基线模型", "baseline", "the model every remedy is compared with: the same model without balancing",
+         ("plain model", "unbalanced baseline")),
+    # data and preprocessing
+    Term("数据清洗", "data cleaning", "removing duplicates, empty and constant columns, with a report",
+         ("cleaning",)),
+    Term("近似重复", "near-duplicate", "rows whose text is the same up to case and punctuation",
+         ("near-duplicates",)),
+    Term("缺失值填补", "imputation", "filling missing values, fitted on the training rows", ("imputer",)),
+    Term("异常值", "outlier", "a value far from the rest of its column", ("outliers",)),
+    Term("中位数绝对偏差 (MAD)", "median absolute deviation (MAD)", "a spread measure that outliers barely move; "
+         "the robust z-score divides by 1.4826 MAD", ("robust z-score",)),
+    Term("标准化", "standardisation", "z = (x − mean) / standard deviation, from the training rows"),
+    Term("特征工程", "feature engineering", "turning raw columns into model inputs"),
+    Term("特征融合", "feature fusion", "text, numeric and categorical features joined into one matrix"),
+    Term("独热编码", "one-hot encoding", "one 0/1 column per category", ("one-hot",)),
+    Term("词频-逆文档频率 (TF-IDF)", "TF-IDF", "term frequency × inverse document frequency text features"),
+    Term("词n元语法", "word n-gram", "a run of n consecutive words, a TF-IDF feature", ("word 1–2-grams",)),
+    Term("字符n元语法", "character n-gram", "a run of n consecutive characters, a TF-IDF feature",
+         ("char n-gram",)),
+    Term("分词", "word segmentation", "cutting Chinese text, written without spaces, into words (e.g. jieba)"),
+    Term("直接标识符", "direct identifier", "a column that names a person (user id, e-mail, phone number); hashed "
+         "before any row is shown, so joins still work", ("direct identifiers",)),
+    # splits and protocol
+    Term("数据泄漏", "data leakage", "information from the evaluation data reaching training", ("leakage",)),
+    Term("分层抽样", "stratified sampling", "splits or folds that keep each class's share",
+         ("stratified", "stratified split", "stratified folds", "stratified sample")),
+    Term("分组划分", "group split", "each group (a query, a household) kept on one side of every split",
+         ("grouped by query", "group-stratified", "group column")),
+    Term("交叉验证", "cross-validation", "k folds, each once the test part; the same folds for every method",
+         ("cross-validated",)),
+    Term("折外预测", "out-of-fold prediction", "each row predicted by the model of the fold that held it out",
+         ("out of fold", "out-of-fold")),
+    Term("验证集", "validation split", "training rows held back for early stopping", ("validation set",)),
+    Term("测试集", "test split", "held-out rows, never resampled, with the original class distribution",
+         ("test set",)),
+    Term("早停", "early stopping", "stop training when the validation score stops improving"),
+    # metrics
+    Term("准确率", "accuracy", "share of correct predictions; misleading under imbalance"),
+    Term("召回率", "recall", "share of a class's samples that are found", ("per-class recall",)),
+    Term("精确率", "precision", "share of a class's predictions that are right"),
+    Term("F1分数", "F1 score", "harmonic mean of precision and recall", ("F1",)),
+    Term("宏平均F1", "macro-F1", "F1 averaged over classes with equal weight"),
+    Term("平衡准确率", "balanced accuracy", "mean per-class recall"),
+    Term("几何平均 (G-mean)", "G-mean", "geometric mean of the per-class recalls; 0 when one class is never found"),
+    Term("平衡错误率 (BER)", "balanced error (BER)", "mean per-class error rate: the error under uniform priors"),
+    Term("混淆矩阵", "confusion matrix", "counts of true class × predicted class"),
+    Term("精确率-召回率曲线", "precision-recall curve", "precision against recall over all thresholds",
+         ("PR curve",)),
+    Term("平均精度 (AP)", "average precision (AP)", "area under the precision-recall curve, step-wise"),
+    Term("PR曲线下面积", "PR-AUC", "area under the precision-recall curve"),
+    Term("ROC曲线下面积", "ROC-AUC", "area under the ROC curve; unchanged by any monotone recalibration"),
+    Term("对数损失", "log-loss", "mean negative log-probability of the true label", ("log loss",)),
+    Term("Brier分数", "Brier score", "mean squared error of the predicted probabilities",
+         ("brier",)),
+    Term("正类", "positive class", "the class that matters in a two-class table (a click, a purchase)"),
+    Term("阈值调优", "threshold tuning", "choosing the decision threshold on training-fold scores",
+         ("tuned threshold",)),
+    # calibration
+    Term("校准", "calibration", "predicted probabilities match observed frequencies"),
+    Term("可靠性图", "reliability diagram", "accuracy against confidence per probability bin"),
+    Term("期望校准误差 (ECE)", "expected calibration error (ECE)", "bin-size-weighted mean |accuracy − confidence|"),
+    Term("重新校准", "recalibration", "undoing the effect of negative down-sampling: q = p / (p + (1−p)/w)"),
+    Term("先验校正", "prior correction", "moving probabilities from training priors to true priors by Bayes' rule",
+         ("prior-corrected",)),
+    Term("先验偏移", "prior shift", "class priors that differ between training and deployment"),
+    # ranking and recommendation
+    Term("归一化折损累计增益 (NDCG)", "normalised discounted cumulative gain (NDCG)",
+         "ranking quality with graded gains, discounted by position", ("NDCG@k",)),
+    Term("平均倒数排名 (MRR)", "mean reciprocal rank (MRR)", "mean of 1 / rank of the first relevant item"),
+    Term("前k召回率", "recall@k", "share of relevant items in the top k"),
+    Term("分级相关性", "graded relevance", "relevance labels with levels, e.g. ESCI's E/S/C/I",
+         ("graded gains",)),
+    Term("ESCI相关性标签", "ESCI labels", "Amazon's Exact / Substitute / Complement / Irrelevant query–product labels",
+         ("ESCI",)),
+    Term("点击率 (CTR)", "click-through rate (CTR)", "clicks ÷ impressions"),
+    Term("转化率", "conversion rate", "purchases ÷ clicks (or visits)"),
+    Term("曝光", "impression", "one item shown to one user", ("impressions",)),
+    Term("负采样", "negative down-sampling", "keeping all positives and a fraction w of the negatives",
+         ("down-sampling",)),
+    # resampling
+    Term("重采样", "resampling", "changing the training rows: fewer, repeated or synthetic"),
+    Term("欠采样", "under-sampling", "dropping majority-class samples from the training set"),
+    Term("过采样", "over-sampling", "repeating or synthesising minority-class samples"),
+    Term("有放回抽样", "sampling with replacement", "a row can be drawn more than once", ("with replacement",)),
+    Term("随机过采样示例 (ROSE)", "random over-sampling examples (ROSE)", "copies with added Gaussian noise"),
+    Term("合成少数类过采样 (SMOTE)", "SMOTE", "new minority samples on segments between minority neighbours",
+         ("synthetic minority over-sampling technique",)),
+    Term("边界SMOTE", "Borderline-SMOTE", "SMOTE only from minority rows near other classes"),
+    Term("自适应合成采样 (ADASYN)", "ADASYN", "more synthetic samples where the minority is hard to learn"),
+    Term("SVM-SMOTE", "SVM-SMOTE", "SMOTE from a support-vector machine's support vectors"),
+    Term("支持向量机 (SVM)", "support-vector machine (SVM)", "a maximum-margin classifier"),
+    Term("含类别特征的SMOTE (SMOTENC / SMOTEN)", "SMOTENC", "SMOTE for numeric + categorical (SMOTENC) or "
+         "categorical-only (SMOTEN) features", ("SMOTEN",)),
+    Term("Tomek链接", "Tomek link", "two mutual nearest neighbours of different classes"),
+    Term("编辑最近邻 (ENN)", "edited nearest neighbours (ENN)", "removes rows whose neighbours mostly disagree"),
+    # losses
+    Term("交叉熵 (CE)", "cross-entropy (CE)", "negative log-probability of the true class"),
+    Term("代价敏感学习", "cost-sensitive learning", "a larger cost for mistakes on some classes"),
+    Term("类别权重", "class weight", "a per-class loss weight, e.g. $N / (C N_c)$",
+         ("class weights", "class weighting", "class-weighted")),
+    Term("重加权", "re-weighting", "changing how much each sample counts in the loss", ("re-weighted",)),
+    Term("焦点损失", "focal loss", "down-weights examples the model already gets right"),
+    Term("类别平衡损失", "class-balanced loss", "loss weighted by the inverse effective number of samples",
+         ("class-balanced",)),
+    Term("有效样本数", "effective number", "$(1 - \\beta^n) / (1 - \\beta)$: the volume $n$ overlapping samples cover"),
+    Term("Logit调整", "logit adjustment", "subtracting $\\tau \\log \\pi_c$ from the logits, after training or in the "
+         "loss",
+         ("post-hoc logit adjustment", "logit-adjusted loss", "post-hoc adjustment")),
+    Term("平衡Softmax", "balanced softmax", "softmax with each class's logit shifted by $\\log N_c$"),
+    Term("标签分布感知间隔损失 (LDAM)", "label-distribution-aware margin loss (LDAM)",
+         "a larger margin $\\Delta_c \\propto N_c^{-1/4}$ for rare classes", ("LDAM-DRW",)),
+    Term("延迟重加权 (DRW)", "deferred re-weighting (DRW)",
+         "plain loss first, class-balanced weights in the last epochs"),
+    Term("对数先验偏置初始化", "initial-bias trick",
+         "output bias set to $\\log \\pi_c$ so the untrained model predicts the priors"),
+    Term("对数几率 (logit)", "logit", "a model's unnormalised class score before softmax", ("logits",)),
+    # models and transfer learning
+    Term("逻辑回归", "logistic regression", "a linear classifier with softmax probabilities"),
+    Term("梯度提升", "gradient boosting", "an ensemble of trees fitted one after another"),
+    Term("多层感知机 (MLP)", "multi-layer perceptron (MLP)", "a small fully connected neural network"),
+    Term("迁移学习", "transfer learning", "starting from a model trained on other data"),
+    Term("预训练编码器", "pretrained encoder", "a model such as BERT trained on large text corpora",
+         ("pretrained model",)),
+    Term("BERT", "BERT", "a Transformer text encoder pretrained by masked-word prediction"),
+    Term("冻结嵌入", "frozen embeddings", "encoder outputs used as fixed features; only a classifier trains",
+         ("frozen encoder", "feature extraction")),
+    Term("句向量", "sentence embedding", "one vector per text, here the mean of its token vectors",
+         ("sentence embeddings",)),
+    Term("平均池化", "mean pooling", "attention-masked mean of the token vectors"),
+    Term("微调", "fine-tuning", "continuing to train a pretrained model on our labels", ("fine-tuned", "fine-tune")),
+    Term("分词器", "tokenizer", "splits text into the encoder's vocabulary pieces", ("tokenization",)),
+    Term("WordPiece子词", "WordPiece", "BERT's sub-word vocabulary; it splits CJK text into single characters"),
+    Term("未知词元", "unknown token ([UNK])", "the one token for every piece missing from the vocabulary",
+         ("[UNK]",)),
+    Term("交叉编码器", "cross-encoder", "one encoder reading query and title together"),
+    Term("类别均衡采样", "class-balanced sampling", "drawing sample $i$ with probability $\\propto 1 / n_{c(i)}$",
+         ("class-balanced batches",)),
+    Term("灾难性遗忘", "catastrophic forgetting", "training on one class overwrites what the model knew of others"),
+    Term("学习率预热", "learning-rate warm-up", "the learning rate rises linearly for the first steps, then decays",
+         ("warm-up",)),
+    Term("AdamW优化器", "AdamW", "Adam with decoupled weight decay"),
+    Term("混合精度 (bf16)", "mixed precision (bf16)", "forward pass in bfloat16 on a GPU, weights in float32",
+         ("bf16", "bf16 autocast", "autocast")),
+    Term("动态量化 (int8)", "dynamic quantisation (int8)", "Linear weights stored as int8 for CPU serving",
+         ("int8 quantisation", "quantisation")),
+    # statistics
+    Term("自助法置信区间", "bootstrap interval", "percentile interval over resampled test rows",
+         ("bootstrap", "95 % bootstrap interval")),
+    Term("置信区间", "confidence interval", "a range that holds the true value with a stated probability",
+         ("confidence intervals",)),
+    Term("配对检验", "paired test", "compares two methods fold by fold on the same folds"),
+    Term("Holm多重比较校正", "Holm correction", "controls false findings over several comparisons",
+         ("Holm-corrected", "Holm's correction")),
+    Term("校正重抽样t检验", "corrected resampled t-test", "a t-test on fold scores that accounts for overlapping "
+         "training sets (Nadeau & Bengio)"),
+)
+"""Every glossary row, grouped by topic (problem, data, splits, metrics, calibration, ranking, resampling,
+losses, models, statistics)."""
+
+_PARENTHESIS = re.compile(r"\s*\(([^)]*)\)\s*$")
+
+
+def term_names(term: Term) -> set[str]:
+    """Every English form of ``term`` in lower case: the term, the term without its parenthesised
+    abbreviation, the abbreviation, and the aliases."""
+    forms = {term.en, *term.aliases}
+    match = _PARENTHESIS.search(term.en)
+    if match:
+        forms |= {term.en[:match.start()], match.group(1)}
+    return {normalise_term(f) for f in forms}
+
+
+def normalise_term(phrase: str) -> str:
+    """Lower case, one space between words, no surrounding punctuation."""
+    return " ".join(phrase.lower().split()).strip(" .,:;")
+
+
+def glossary_frame() -> pd.DataFrame:
+    """The glossary as a table: columns 中文, English, meaning."""
+    return pd.DataFrame([(t.zh, t.en, t.meaning) for t in GLOSSARY], columns=["中文", "English", "meaning"])
+
+
+def glossary_markdown() -> str:
+    """The glossary as a Markdown table (中文 | English | meaning), in :data:`GLOSSARY`'s order."""
+    rows = [f"| {t.zh} | {t.en} | {t.meaning} |" for t in GLOSSARY]
+    return "\n".join(["| 中文 | English | meaning here |", "|---|---|---|", *rows])

@@ -1,0 +1,141 @@
+"""The zh/en glossary covers the terms the notebooks use, and only those, and notebook 00 shows it."""
+
+import ast
+import json
+import re
+from collections import Counter
+
+import pytest
+from conftest import ROOT
+
+from ecombalance.chapters import glossary
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+LIBRARY = ROOT / "lib" / "ecombalance"
+
+# Bold used for emphasis, not to name a term. Keep this list short: a new bold phrase is a term (add it to
+# the glossary) unless it only stresses a word of a sentence.
+EMPHASIS = {
+    "before", "constant", "dict", "every", "plus", "whole", "honestly", "generated", "same folds",
+    "deliberately dirty copy", "what the model sees", "training folds only", "inside the training folds only",
+    "means over the folds", "beat the majority predictor", "no method beats the majority predictor",
+    "the same stratified (or group-stratified) folds",
+    "everything that learns from data (scaler, vocabulary, imputer) is fitted on the training rows only",
+    "resample only the training part of each split; evaluate on the original distribution",
+}
+# Upper-case abbreviations in notebook prose that are software, hardware or file names, not terms.
+NOT_TERMS = {"CPU", "GPU", "CUDA", "NVIDIA", "CSV", "TSV", "HTML", "API", "MB", "NOT", "I", "SVD", "NCCL", "DDP",
+             "README", "PROFILE", "CJK", "U"}
+
+BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
+MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+\$", re.S)
+CODE = re.compile(r"`[^`]*`|\[[^\]]*\]\([^)]*\)")  # inline code and link targets
+ACRONYM = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]+(?:-[A-Z0-9]+)*(?![\w-])")
+
+
+def markdown_cells(path):
+    return ["".join(c["source"]) for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "markdown"]
+
+
+def chapter_strings():
+    """String literals of the chapter modules (their "What we saw" texts), f-string placeholders removed."""
+    for path in sorted((LIBRARY / "chapters").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                yield path.stem, node.value
+
+
+def prose(text):
+    return CODE.sub(" ", MATH.sub(" ", text))
+
+
+def known_names():
+    return set().union(*(glossary.term_names(t) for t in glossary.GLOSSARY))
+
+
+def is_term(phrase, names):
+    phrase = glossary.normalise_term(phrase)
+    return phrase in names or phrase.removesuffix("s") in names
+
+
+def test_every_row_has_a_chinese_and_an_english_term_and_a_meaning():
+    for term in glossary.GLOSSARY:
+        assert re.search(r"[\u4e00-\u9fff]", term.zh) or term.zh == term.en, f"no Chinese term: {term}"
+        assert term.en.strip() and not re.search(r"[\u4e00-\u9fff]", term.en), f"bad English term: {term}"
+        assert len(term.meaning) > 10, f"say what {term.en!r} means: {term}"
+
+
+def test_no_term_is_listed_twice():
+    zh = Counter(t.zh for t in glossary.GLOSSARY)
+    assert [z for z, n in zh.items() if n > 1] == []
+    names = Counter(name for t in glossary.GLOSSARY for name in glossary.term_names(t))
+    assert [n for n, k in names.items() if k > 1] == [], "an English name (or alias) belongs to two rows"
+
+
+def test_chinese_terms_are_the_standard_ones():
+    zh = {t.en: t.zh for t in glossary.GLOSSARY}
+    assert zh["class imbalance"] == "样本不均衡" and zh["over-sampling"] == "过采样" and zh["under-sampling"] == "欠采样"
+    assert zh["macro-F1"] == "宏平均F1" and zh["balanced accuracy"] == "平衡准确率" and zh["focal loss"] == "焦点损失"
+    assert zh["class-balanced loss"] == "类别平衡损失" and zh["negative down-sampling"] == "负采样"
+    assert zh["calibration"] == "校准" and zh["fine-tuning"] == "微调" and zh["frozen embeddings"] == "冻结嵌入"
+    assert zh["word segmentation"] == "分词" and zh["character n-gram"] == "字符n元语法"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_bold_phrase_of_a_notebook_is_a_glossary_term(path):
+    names = known_names()
+    bold = {" ".join(b.split()) for text in markdown_cells(path) for b in BOLD.findall(text)}
+    missing = sorted(b for b in bold if not is_term(b, names) and glossary.normalise_term(b) not in EMPHASIS)
+    assert not missing, (f"{path.name} sets {missing} in bold: add each term to "
+                         "ecombalance.chapters.glossary.GLOSSARY (or, if it is only emphasis, to EMPHASIS here)")
+
+
+def test_every_bold_phrase_of_a_chapter_text_is_a_glossary_term():
+    names = known_names()
+    bold = {(module, " ".join(b.split())) for module, text in chapter_strings() for b in BOLD.findall(text)
+            if "{" not in b}
+    missing = sorted((m, b) for m, b in bold if not is_term(b, names) and glossary.normalise_term(b) not in EMPHASIS)
+    assert not missing, f"chapter texts set these in bold but the glossary lacks them: {missing}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_abbreviation_in_notebook_prose_is_a_glossary_term(path):
+    names = known_names()
+    found = {a for text in markdown_cells(path) for a in ACRONYM.findall(prose(text))}
+    missing = sorted(a for a in found if not is_term(a, names) and a not in NOT_TERMS)
+    assert not missing, f"{path.name} abbreviates {missing}: add each to the glossary (or to NOT_TERMS here)"
+
+
+def test_every_glossary_term_is_used_by_a_notebook_or_the_library():
+    corpus = "\n".join(p.read_text() for p in NOTEBOOKS)
+    corpus += "\n".join(p.read_text() for p in LIBRARY.rglob("*.py") if p.name != "glossary.py")
+    corpus = " ".join(corpus.replace("\\n", " ").lower().split())
+    unused = [t.en for t in glossary.GLOSSARY
+              if not any(re.search(rf"(?<![a-z]){re.escape(n)}", corpus) for n in glossary.term_names(t))]
+    assert not unused, f"glossary terms that no notebook or module uses: {unused}"
+
+
+def test_the_checks_catch_a_missing_term():
+    names = known_names()
+    assert is_term("Class weights", names) and is_term("expected calibration error", names)
+    assert not is_term("label smoothing", names)  # not used anywhere, so not in the glossary
+    assert BOLD.findall("a **post-hoc logit\nadjustment** and **plus**") == ["post-hoc logit\nadjustment", "plus"]
+    assert ACRONYM.findall(prose("the ECE and PR-AUC, not $\\ell_{LA}$ or `SMOTE()`")) == ["ECE", "PR-AUC"]
+
+
+def test_markdown_and_frame_hold_every_row():
+    frame = glossary.glossary_frame()
+    assert list(frame.columns) == ["中文", "English", "meaning"] and len(frame) == len(glossary.GLOSSARY)
+    lines = glossary.glossary_markdown().splitlines()
+    assert lines[0] == "| 中文 | English | meaning here |" and len(lines) == len(glossary.GLOSSARY) + 2
+    assert "| 焦点损失 | focal loss |" in glossary.glossary_markdown()
+    assert glossary.term_names(next(t for t in glossary.GLOSSARY if t.en == "imbalance ratio (IR)")) == {
+        "imbalance ratio (ir)", "imbalance ratio", "ir"}
+
+
+def test_notebook_00_shows_the_glossary_from_the_library():
+    cells = json.loads((ROOT / "notebooks" / "00_overview.ipynb").read_text())["cells"]
+    code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+    assert any("glossary.glossary_markdown()" in source for source in code)
+    markdown = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    assert "## Glossary · 术语表" in markdown and "| 中文 | English |" not in markdown, "one glossary, in the library"
