@@ -99,9 +99,10 @@ class PairSimilarity(TransformerMixin, BaseEstimator):
     These six numbers compare the two texts of a row (Christen 2012, ch. 5; the classic entity-matching
     features):
 
-    - ``word_cosine``, ``char_cosine``: cosine similarity of the rows' token TF-IDF (unigrams of ``analyzer``'s
-      tokens, see :class:`~ecombalance.models.text_features.TextVectorizer`) and character 2–4-gram TF-IDF
-      (``char_wb``) vectors; both vocabularies are fitted on the training rows' texts of both columns;
+    - ``word_cosine``, ``char_cosine``: cosine similarity of the rows' token TF-IDF (word unigrams, or for
+      Chinese ``analyzer``'s 1–2-character n-grams or jieba word 1–2-grams, see
+      :class:`~ecombalance.models.text_features.TextVectorizer`) and character 2–4-gram TF-IDF (``char_wb``)
+      vectors; both vocabularies are fitted on the training rows' texts of both columns;
     - ``token_jaccard``: :math:`|A \cap B| / |A \cup B|` of the two token sets (the same tokens: words, or for
       Chinese 1–2-character n-grams or jieba words, Latin words and codes whole);
     - ``length_ratio``: shorter / longer length in characters (0 when one text is empty);
