@@ -28,6 +28,7 @@ from ecombalance.models.features import PairSimilarity, SkewedLog1p
 from ecombalance.models.finetune import TextClassifierFineTuner
 from ecombalance.models.neural import TorchMLPClassifier
 from ecombalance.models.pipelines import ClassWeightedClassifier
+from ecombalance.models.text_features import TextVectorizer
 from ecombalance.sampling.resampling import EvenOverSampler, GuardedSampler
 
 ESTIMATORS = [
@@ -37,6 +38,7 @@ ESTIMATORS = [
     ClassWeightedClassifier(LogisticRegression()),
     SkewedLog1p(),
     PairSimilarity(),
+    TextVectorizer(),  # one text column in (tags: string, not a 2-D array), like SentenceEmbedder
     TemperatureScaler(),
     # enough epochs for check_classifiers_train's accuracy bar, few enough to take seconds; the CPU in float32
     # everywhere (bf16 autocast on a GPU would change what the numeric checks compare)

@@ -66,7 +66,7 @@ def test_preprocessor_fuses_sources_and_fits_on_training_rows_only():
     train, test = preprocess.stratified_split(tbl, seed=0)
     pre = features.make_preprocessor(tbl).fit(train.X)
     tfidf = pre.named_transformers_["text_title"][-1]
-    analyse = tfidf.build_analyzer()
+    analyse = tfidf.vectorizer_.build_analyzer()
     train_terms = {term for title in train.frame["title"] for term in analyse(title)}
     assert set(tfidf.vocabulary_) <= train_terms
     numeric = pre.named_transformers_["numeric"]

@@ -11,5 +11,5 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "preprocess": ["CleaningReport", "robust_z", "clean", "stratified_split", "group_split", "split", "subsample"],
     "privacy": ["NAME_PATTERNS", "VALUE_PATTERNS", "identifier_columns", "ProtectedColumn", "protect_identifiers"],
     "shapes": ["ShapeRoles", "long_tail_counts", "sessions", "catalogue", "product_pairs", "query_classes", "household_panel", "ROLES", "GENERATORS", "generate", "shape_table"],
-    "table": ["Table"],
+    "table": ["TEXT_ANALYZERS", "check_text_analyzer", "Table"],
 })

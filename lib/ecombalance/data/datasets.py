@@ -19,7 +19,7 @@ import pandas as pd
 
 from ecombalance.data import checks
 from ecombalance.data.loaders import ESCI_GAINS, load_table
-from ecombalance.data.table import Table
+from ecombalance.data.table import Table, check_text_analyzer
 
 CASE_LABEL = "category"
 CASE_TEXT = ["title"]
@@ -359,6 +359,7 @@ def load(
     encoding: str = "",
     text_pair: Sequence[str] = (),
     gains: Mapping | None = None,
+    text_analyzer: str = "auto",
 ) -> Table:
     """The table a notebook works on: a user's file when ``data_path`` is given, else a default dataset.
 
@@ -372,7 +373,10 @@ def load(
     exclude_cols, feature_cols, encoding, text_pair, gains : column choice, file encoding, a text pair and
         relevance gains for user files; a label of ESCI letters (E, S, C, I) gets ``ESCI_GAINS`` unless
         ``gains`` says otherwise.
+    text_analyzer : how text columns become tokens, one of :data:`~ecombalance.data.table.TEXT_ANALYZERS`
+        (:attr:`Table.text_analyzer` of the returned table).
     """
+    check_text_analyzer(text_analyzer)
     if data_path:
         if not label_col:
             raise ValueError(f"data_path {data_path!r} needs label_col: the name of its label column")
@@ -385,18 +389,20 @@ def load(
             if tbl.gains:
                 tbl.notes.append(f"{tbl.name}: the label {label_col!r} holds ESCI letters, so they are read as "
                                  f"relevance gains {tbl.gains} (pass gains / --gains to change them)")
-        return tbl
+        return replace(tbl, text_analyzer=text_analyzer)
     if dataset == "documented_case":
-        return case_table(seed)
+        return replace(case_table(seed), text_analyzer=text_analyzer)
     if dataset == "search_log":
-        return search_table(n_queries, products_per_query, seed, label=label_col or SEARCH_LABEL)
+        return replace(search_table(n_queries, products_per_query, seed, label=label_col or SEARCH_LABEL),
+                       text_analyzer=text_analyzer)
     raise ValueError(f"unknown dataset {dataset!r}; choose one of {list(DATASETS)} or give data_path")
 
 
 def load_each(names: Sequence[str], data_path: str = "", label_col: str = "", text_cols: Sequence[str] = (),
-              group_col: str = "", **options) -> dict[str, Table]:
+              group_col: str = "", text_analyzer: str = "auto", **options) -> dict[str, Table]:
     """``{name: table}`` for each default dataset in ``names``, or the user's table alone when
-    ``data_path`` is given (then ``names`` is ignored). ``options`` go to :func:`load`."""
+    ``data_path`` is given (then ``names`` is ignored). ``text_analyzer`` and ``options`` go to :func:`load`."""
+    options["text_analyzer"] = check_text_analyzer(text_analyzer)
     if data_path:
         tbl = load(data_path=data_path, label_col=label_col, text_cols=text_cols, group_col=group_col, **options)
         return {tbl.name: tbl}

@@ -9,6 +9,18 @@ import pandas as pd
 
 from ecombalance._validation import plain_label
 
+TEXT_ANALYZERS = ("auto", "word", "char", "jieba")
+"""How text columns become tokens (:class:`ecombalance.models.text_features.TextVectorizer`): ``"auto"``
+decides per column from its share of Chinese texts; ``"word"`` scikit-learn's word tokens; ``"char"`` character
+n-grams of Chinese runs (Latin words and model codes whole); ``"jieba"`` jieba's Chinese word segmentation."""
+
+
+def check_text_analyzer(analyzer: str) -> str:
+    """``analyzer`` when it is one of :data:`TEXT_ANALYZERS`, else a ``ValueError`` naming the valid values."""
+    if analyzer not in TEXT_ANALYZERS:
+        raise ValueError(f"text_analyzer must be one of {list(TEXT_ANALYZERS)}, got {analyzer!r}")
+    return analyzer
+
 
 @dataclass
 class Table:
@@ -29,6 +41,8 @@ class Table:
     notes : what loading did to the data (merged classes, dropped rows, hashed columns), in words.
     left_out : columns of ``frame`` that are not features although they could have been, with the reason
         (identifier-like, excluded, predicts the label alone), ``{column: why}``.
+    text_analyzer : how text columns become tokens, one of :data:`TEXT_ANALYZERS` (``"auto"``: Chinese
+        columns get character n-grams, other columns scikit-learn's word tokens).
     """
 
     frame: pd.DataFrame
@@ -42,6 +56,7 @@ class Table:
     text_pair: tuple[str, str] | None = None
     gains: dict | None = None
     left_out: dict[str, str] = field(default_factory=dict)
+    text_analyzer: str = "auto"
 
     @property
     def feature_cols(self) -> list[str]:

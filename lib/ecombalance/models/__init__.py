@@ -9,7 +9,7 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "device": ["resolve_device", "autocast_dtype", "autocast", "torch_threads", "seed_everything"],
     "distributed": ["DistributedContext", "context", "init", "shutdown", "shard", "wrap", "DistributedClassBalancedSampler", "no_sync", "barrier", "weights_digest"],
     "embeddings": ["mean_pool", "embed_texts", "SentenceEmbedder", "embedding_classifier"],
-    "features": ["SkewedLog1p", "as_text", "as_object", "PairSimilarity", "TEXT_ENCODERS", "make_preprocessor"],
+    "features": ["SkewedLog1p", "as_object", "PairSimilarity", "TEXT_ENCODERS", "make_preprocessor"],
     "finetune": ["BALANCING", "tokenize_texts", "class_balanced_sampler", "resolve_loss", "TextClassifierFineTuner"],
     "finetune_run": ["adamw", "FineTuningRun"],
     "losses": ["LOSSES", "REDUCTIONS", "as_class_counts", "cross_entropy", "weighted_cross_entropy", "focal_loss", "class_balanced_loss", "logit_adjusted_loss", "balanced_softmax_loss", "ldam_margins", "ldam_loss", "drw_class_weights", "seed_balanced_regulariser", "seed_balanced_loss", "posthoc_logit_adjust", "init_bias_with_log_prior", "CrossEntropyLoss", "WeightedCrossEntropyLoss", "FocalLoss", "ClassBalancedLoss", "LogitAdjustedLoss", "BalancedSoftmaxLoss", "LDAMLoss", "SeedBalancedLoss", "loss_parameters", "select_params", "make_loss"],
@@ -19,5 +19,6 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "quantization": ["quantize_dynamic", "model_size_mb"],
     "seed_losses": ["SeedDocumentLosses", "seed_document_losses"],
     "text_batching": ["Tokenized", "as_text_inputs", "text_key", "tokenize", "length_bucketed_batches", "collate", "to_device"],
+    "text_features": ["AUTO_CJK_ANALYZER", "DEFAULT_NGRAMS", "as_text", "cjk_share", "resolve_analyzer", "mixed_runs", "char_ngrams", "jieba_words", "tfidf_for", "TextVectorizer"],
     "train": ["main"],
 })

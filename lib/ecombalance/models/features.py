@@ -17,7 +17,15 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ecombalance.data.table import Table
+from ecombalance.data.table import Table, check_text_analyzer
+from ecombalance.models.text_features import (
+    DEFAULT_NGRAMS,
+    TextVectorizer,
+    as_text,
+    char_ngrams,
+    jieba_words,
+    resolve_analyzer,
+)
 
 
 class SkewedLog1p(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
@@ -55,12 +63,6 @@ class SkewedLog1p(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         return tags
 
 
-def as_text(column) -> np.ndarray:
-    """A text column as plain Python strings, missing values as empty strings."""
-    series = pd.Series(np.asarray(column).ravel()) if not isinstance(column, pd.Series) else column
-    return series.fillna("").astype(str).to_numpy(dtype=object)
-
-
 def as_object(frame) -> np.ndarray:
     """Categorical columns as an object array with ``np.nan`` for missing values, which scikit-learn's
     imputer and encoder accept whatever pandas' string backend (pandas 3 uses Arrow)."""
@@ -71,9 +73,17 @@ def as_object(frame) -> np.ndarray:
 _TOKEN = re.compile(r"[^\W_]+(?:[-/.][^\W_]+)*")  # words; model codes like "KDL-40V4100" or "2.5" stay whole
 
 
-def _tokens(text: str) -> set[str]:
-    """Lower-cased tokens with the separators inside codes removed ("KDL-40V4100" -> "kdl40v4100")."""
-    return {re.sub(r"[-/.]", "", t) for t in _TOKEN.findall(text.lower())}
+def _tokens(text: str, analyzer: str = "word") -> set[str]:
+    """Lower-cased tokens with the separators inside codes removed ("KDL-40V4100" -> "kdl40v4100"): words
+    for ``"word"``, else the analyzer's own tokens (1–2-character n-grams of Chinese runs, or jieba words),
+    Latin words and codes whole."""
+    if analyzer == "char":
+        found = char_ngrams(text, DEFAULT_NGRAMS["char"])
+    elif analyzer == "jieba":
+        found = jieba_words(text)
+    else:
+        found = _TOKEN.findall(text.lower())
+    return {re.sub(r"[-/.]", "", t) for t in found}
 
 
 def _row_cosine(a, b) -> np.ndarray:
@@ -89,9 +99,12 @@ class PairSimilarity(TransformerMixin, BaseEstimator):
     These six numbers compare the two texts of a row (Christen 2012, ch. 5; the classic entity-matching
     features):
 
-    - ``word_cosine``, ``char_cosine``: cosine similarity of the rows' word TF-IDF and character 2–4-gram
-      TF-IDF (``char_wb``) vectors; both vocabularies are fitted on the training rows' texts of both columns;
-    - ``token_jaccard``: :math:`|A \cap B| / |A \cup B|` of the two token sets;
+    - ``word_cosine``, ``char_cosine``: cosine similarity of the rows' token TF-IDF (word unigrams, or for
+      Chinese ``analyzer``'s 1–2-character n-grams or jieba word 1–2-grams, see
+      :class:`~ecombalance.models.text_features.TextVectorizer`) and character 2–4-gram TF-IDF (``char_wb``)
+      vectors; both vocabularies are fitted on the training rows' texts of both columns;
+    - ``token_jaccard``: :math:`|A \cap B| / |A \cup B|` of the two token sets (the same tokens: words, or for
+      Chinese 1–2-character n-grams or jieba words, Latin words and codes whole);
     - ``length_ratio``: shorter / longer length in characters (0 when one text is empty);
     - ``code_jaccard``: Jaccard similarity of the tokens holding a digit (numbers, sizes, model codes, with
       hyphens and dots removed: "KDL-40V4100" = "kdl40v4100"), 0 when neither text has one;
@@ -103,17 +116,26 @@ class PairSimilarity(TransformerMixin, BaseEstimator):
         Vocabulary size of each TF-IDF.
     char_ngram_range : (int, int)
         Character n-gram sizes.
+    analyzer : {"auto", "word", "char", "jieba"}
+        Tokenisation of ``word_cosine`` and ``token_jaccard``; ``"auto"`` decides from the training texts of
+        both columns (:func:`~ecombalance.models.text_features.resolve_analyzer`): Chinese texts get
+        ``"char"``, others scikit-learn's word tokens.
 
     Attributes
     ----------
-    word_, char_ : fitted ``TfidfVectorizer``
+    analyzer_ : str
+        The analyzer used (``"word"``, ``"char"`` or ``"jieba"``).
+    word_ : fitted :class:`~ecombalance.models.text_features.TextVectorizer`
+    char_ : fitted ``TfidfVectorizer``
     """
 
     FEATURES = ("word_cosine", "char_cosine", "token_jaccard", "length_ratio", "code_jaccard", "code_conflict")
 
-    def __init__(self, max_features: int = 20000, char_ngram_range: tuple[int, int] = (2, 4)):
+    def __init__(self, max_features: int = 20000, char_ngram_range: tuple[int, int] = (2, 4),
+                 analyzer: str = "auto"):
         self.max_features = max_features
         self.char_ngram_range = char_ngram_range
+        self.analyzer = analyzer
 
     def _pair(self, X) -> tuple[np.ndarray, np.ndarray]:
         frame = pd.DataFrame(X)
@@ -127,7 +149,10 @@ class PairSimilarity(TransformerMixin, BaseEstimator):
         self.feature_names_in_ = np.asarray([str(c) for c in pd.DataFrame(X).columns], dtype=object)
         self.n_features_in_ = 2
         texts = np.concatenate([left, right])
-        self.word_ = TfidfVectorizer(sublinear_tf=True, max_features=self.max_features)
+        self.analyzer_ = resolve_analyzer(texts, self.analyzer)
+        # word unigrams as before; Chinese tokens at their analyzer's default n-grams
+        self.word_ = TextVectorizer(self.analyzer_, ngram_range=(1, 1) if self.analyzer_ == "word" else None,
+                                    max_features=self.max_features)
         self.char_ = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngram_range),
                                      sublinear_tf=True, max_features=self.max_features)
         try:
@@ -152,7 +177,7 @@ class PairSimilarity(TransformerMixin, BaseEstimator):
         out = np.zeros((len(left), len(self.FEATURES)))
         out[:, 0], out[:, 1] = word, char
         for i, (a, b) in enumerate(zip(left, right)):
-            ta, tb = _tokens(a), _tokens(b)
+            ta, tb = _tokens(a, self.analyzer_), _tokens(b, self.analyzer_)
             out[i, 2] = len(ta & tb) / len(ta | tb) if ta | tb else 0.0
             out[i, 3] = min(len(a), len(b)) / max(len(a), len(b)) if min(len(a), len(b)) else 0.0
             ca, cb = {t for t in ta if any(ch.isdigit() for ch in t)}, {t for t in tb if any(ch.isdigit() for ch in t)}
@@ -168,12 +193,15 @@ TEXT_ENCODERS = ("tfidf", "embedding")
 
 
 def make_preprocessor(tbl: Table, text: str = "tfidf", max_features: int = 20000,
-                      ngram_range: tuple[int, int] = (1, 2), embedding_model: str = "all-MiniLM-L6-v2",
-                      skew_threshold: float = 1.0) -> ColumnTransformer:
+                      ngram_range: tuple[int, int] | None = None, embedding_model: str = "all-MiniLM-L6-v2",
+                      skew_threshold: float = 1.0, text_analyzer: str | None = None) -> ColumnTransformer:
     """One transformer fusing every feature source of ``tbl`` (text + numeric + categorical/behaviour).
 
-    - text columns: TF-IDF on word 1–2-grams (``text="tfidf"``), or mean-pooled embeddings from a
-      pretrained encoder (``text="embedding"``, see :mod:`ecombalance.models.finetune`);
+    - text columns: TF-IDF (``text="tfidf"``) with the tokenisation ``text_analyzer`` (None: the table's
+      :attr:`~ecombalance.data.table.Table.text_analyzer`; ``"auto"`` decides per column: word 1–2-grams for
+      English, 1–2-character n-grams for Chinese, see :class:`~ecombalance.models.text_features.TextVectorizer`;
+      ``ngram_range`` None is the analyzer's default), or mean-pooled embeddings from a pretrained encoder
+      (``text="embedding"``, see :mod:`ecombalance.models.finetune`);
     - numeric columns (prices, ratings, counts, rates): median imputation, ``log1p`` for skewed
       non-negative columns (:class:`SkewedLog1p`), standardisation;
     - categorical columns (brand, category): most-frequent imputation, one-hot (unknown categories at
@@ -185,11 +213,11 @@ def make_preprocessor(tbl: Table, text: str = "tfidf", max_features: int = 20000
     """
     if text not in TEXT_ENCODERS:
         raise ValueError(f"text must be one of {list(TEXT_ENCODERS)}, got {text!r}")
+    analyzer = check_text_analyzer(tbl.text_analyzer if text_analyzer is None else text_analyzer)
     parts = []
     for col in tbl.text_cols:
         if text == "tfidf":
-            encoder = TfidfVectorizer(ngram_range=tuple(ngram_range), max_features=max_features,
-                                      sublinear_tf=True, min_df=1)
+            encoder = TextVectorizer(analyzer, ngram_range=ngram_range, max_features=max_features)
         else:
             from ecombalance.models.embeddings import SentenceEmbedder  # torch loads only when embeddings are asked for
 
@@ -209,7 +237,7 @@ def make_preprocessor(tbl: Table, text: str = "tfidf", max_features: int = 20000
         if len(pair) != 2 or pair[0] == pair[1] or not set(pair) <= set(tbl.text_cols):
             raise ValueError(f"table {tbl.name!r}: text_pair {tbl.text_pair!r} must name two different text columns "
                              f"of text_cols {tbl.text_cols}")
-        parts.append(("pair", PairSimilarity(max_features=max_features), pair))
+        parts.append(("pair", PairSimilarity(max_features=max_features, analyzer=analyzer), pair))
     if not parts:
         raise ValueError(f"table {tbl.name!r} has no feature columns; give text_cols or numeric columns")
     return ColumnTransformer(parts, sparse_threshold=0.3)

@@ -20,6 +20,7 @@ import yaml
 
 from ecombalance._paths import CACHE_ENV
 from ecombalance._validation import plain_label
+from ecombalance.data.table import TEXT_ANALYZERS
 from ecombalance.report import params, paths
 
 # command-line option -> notebook parameter
@@ -27,6 +28,7 @@ DATA_OPTIONS = {"data": "data_path", "label_col": "label_col", "text_col": "text
                 "min_class_size": "min_class_size", "min_class_action": "min_class_action",
                 "exclude_col": "exclude_cols", "feature_col": "feature_cols", "encoding": "encoding",
                 "text_pair": "text_pair", "gains": "gains"}
+TEXT_OPTIONS = {"text_analyzer": "text_analyzer"}  # text handling: with --data or on the generated data
 SPLIT_NEED = 3  # rows per class that a stratified train/test split followed by a validation split needs
 
 
@@ -55,6 +57,10 @@ def add_data_options(parser: argparse.ArgumentParser) -> None:
                                       "(ESCI letters are recognised without it)")
     data.add_argument("--encoding", help="the file's encoding when it is not UTF-8 (e.g. gb18030, cp1252); "
                                          "otherwise detected, with a note")
+    data.add_argument("--text-analyzer", choices=TEXT_ANALYZERS,
+                      help="how text becomes tokens: auto (default: Chinese columns character n-grams, others "
+                           "words), word, char (character n-grams of Chinese, Latin words whole) or jieba "
+                           "(Chinese word segmentation); also without --data")
 
 
 def parse_gains(text: str) -> dict:
@@ -91,7 +97,10 @@ def data_overrides(args: argparse.Namespace, cwd: Path | None = None) -> dict[st
         given["gains"] = parse_gains(args.gains)
     if "text_pair" in given:
         given["text_pair"] = list(args.text_pair)
-    return {DATA_OPTIONS[opt]: value for opt, value in given.items()}
+    overrides = {DATA_OPTIONS[opt]: value for opt, value in given.items()}
+    overrides.update({name: getattr(args, opt) for opt, name in TEXT_OPTIONS.items()
+                      if getattr(args, opt, None) is not None})
+    return overrides
 
 
 def out_dir(out: str | None, profile: str, cwd: Path | None = None) -> Path:
@@ -154,7 +163,7 @@ def _quiet_logger(name: str) -> Iterator[None]:
 
 def _resolved_data(values: Mapping[str, Any], cwd: Path) -> dict[str, Any]:
     keys = ("data_path", "label_col", "text_cols", "group_col", "min_class_size", "min_class_action",
-            "exclude_cols", "feature_cols", "encoding", "text_pair", "gains")
+            "exclude_cols", "feature_cols", "encoding", "text_pair", "gains", "text_analyzer")
     data = {k: values[k] for k in keys if k in values}
     data["data_path"] = str((cwd / Path(data["data_path"]).expanduser()).resolve())
     return data
