@@ -4,6 +4,8 @@ plots show when a table has many (:func:`shown_classes`)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 from sklearn.dummy import DummyClassifier
@@ -16,6 +18,7 @@ from ecombalance.data.table import Table
 from ecombalance.evaluation.folds import make_folds
 from ecombalance.models import pipelines
 from ecombalance.models.features import make_preprocessor
+from ecombalance.models.text_features import TextVectorizer
 
 OVERALL = ("accuracy", "macro_f1", "balanced_accuracy", "g_mean")
 
@@ -128,3 +131,87 @@ def describe_baselines(measures: dict, reports: dict[str, pd.DataFrame]) -> str:
         f"{plain['precision'].loc[smallest]:.3f} → {weighted['precision'].loc[smallest]:.3f}): {direction} than "
         "without them; notebooks 03–05 try other remedies, notebook 06 compares them with confidence intervals.",
     ])
+
+
+ANALYZER_MAX_ROWS = 5000
+""":func:`compare_analyzers` runs on a stratified sample of at most this many rows."""
+
+
+def _example_tokens(tbl: Table, col: str, analyzer: str, n: int = 12) -> tuple[str, str, str]:
+    """What ``analyzer`` resolves to on text column ``col``, an example text (the first with a CJK character when
+    there is one) and its first ``n`` tokens."""
+    vectorizer = TextVectorizer(analyzer=analyzer).fit(tbl.frame[col])
+    texts = tbl.frame[col].fillna("").astype(str)
+    cjk = texts[texts.str.contains("[\u3400-\u9fff]", regex=True)]
+    example = (cjk if len(cjk) else texts[texts.str.len() > 0]).iloc[0]
+    tokens = vectorizer.vectorizer_.build_analyzer()(example)
+    return vectorizer.analyzer_, example, " | ".join(tokens[:n]) + (" | …" if len(tokens) > n else "")
+
+
+def compare_analyzers(tbl: Table, folds: int = 5, seed: int = 0, max_rows: int = ANALYZER_MAX_ROWS) -> pd.DataFrame:
+    """The plain model (:func:`plain_model`) with scikit-learn's default word tokens against the same model with
+    the table's ``text_analyzer`` (``"auto"`` unless set): how much the tokenisation of the text alone matters.
+
+    On Chinese text the default token pattern ``(?u)\\b\\w\\w+\\b`` takes every unsegmented run between two
+    punctuation marks as one token, so most tokens occur once; character n-grams or jieba words
+    (:class:`~ecombalance.models.text_features.TextVectorizer`) give the model words it sees again. Scored out
+    of fold on the same folds (:func:`make_folds`) on a stratified sample of at most ``max_rows`` rows.
+
+    Returns one row per setting (``"word"`` first, the table's setting second unless it is ``"word"`` too) with
+    the analyzer each resolved to on the first text column, an example text and its first tokens, the
+    vocabulary size, and macro-F1, balanced accuracy and the smallest class's recall. Empty when the table has
+    no text column.
+    """
+    if not tbl.text_cols:
+        return pd.DataFrame()
+    sample, note = subsample(tbl, max_rows, seed)
+    col = sample.text_cols[0]
+    rows, by_analyzer = {}, {}
+    for setting in dict.fromkeys(["word", tbl.text_analyzer]):
+        table = replace(sample, text_analyzer=setting)
+        resolved, example, tokens = _example_tokens(table, col, setting)
+        if resolved not in by_analyzer:  # "auto" that resolves to words is the same model: fitted once
+            pred = out_of_fold_predictions(table, plain_model(table, None, seed), folds, seed)
+            scores = evaluation.classification_metrics(table.y, pred, classes=table.classes)
+            recall = evaluation.per_class_metrics(table.y, pred, classes=table.classes)["recall"]
+            vocabulary = len(TextVectorizer(analyzer=setting, max_features=None).fit(table.frame[col]).vocabulary_)
+            by_analyzer[resolved] = {"vocabulary": vocabulary, "macro_f1": scores["macro_f1"],
+                                     "balanced_accuracy": scores["balanced_accuracy"],
+                                     "recall_smallest": recall.iloc[-1]}
+        rows[setting] = {"resolves_to": resolved, "example": example, "tokens": tokens, **by_analyzer[resolved]}
+    frame = pd.DataFrame(rows).T.rename_axis("text_analyzer")
+    frame.attrs["note"] = note
+    frame.attrs["column"] = col
+    return frame
+
+
+def analyzers_headline(analyzers: pd.DataFrame) -> dict[str, float | str]:
+    """For the report index: macro-F1 with the default word tokens and with the table's analyzer."""
+    if analyzers.empty:
+        return {}
+    chosen = analyzers.iloc[-1]
+    return {"text_analyzer": f"{analyzers.index[-1]} ({chosen['resolves_to']})",
+            "macro_f1_word_tokens": float(analyzers["macro_f1"].iloc[0]),
+            "macro_f1_text_analyzer": float(chosen["macro_f1"])}
+
+
+def describe_analyzers(analyzers: pd.DataFrame) -> str:
+    """One Markdown bullet on :func:`compare_analyzers`: what the table's analyzer did against word tokens."""
+    if analyzers.empty:
+        return ""
+    word = analyzers.iloc[0]
+    col = analyzers.attrs.get("column", "the text")
+    if len(analyzers) == 1:
+        return (f"- Text `{col}` is tokenised into words (`text_analyzer=\"word\"`): plain-model macro-F1 "
+                f"{word['macro_f1']:.3f}; try `text_analyzer=\"char\"` on Chinese text.")
+    chosen, setting = analyzers.iloc[-1], analyzers.index[-1]
+    if chosen["resolves_to"] == "word":
+        return (f"- Text `{col}` holds no Chinese, so `text_analyzer=\"{setting}\"` keeps scikit-learn's word "
+                f"tokens: plain-model macro-F1 {word['macro_f1']:.3f} ({word['vocabulary']:,} distinct tokens).")
+    change = chosen["macro_f1"] - word["macro_f1"]
+    verdict = ("a wide margin: the default tokens do not fit this text" if change >= 0.1 else
+               "a small difference" if abs(change) < 0.02 else "better" if change > 0 else "worse")
+    return (f"- Tokenisation of `{col}`: scikit-learn's default word tokens give the plain model macro-F1 "
+            f"{word['macro_f1']:.3f} ({word['vocabulary']:,} distinct tokens); `text_analyzer=\"{setting}\"` "
+            f"({chosen['resolves_to']}) gives {chosen['macro_f1']:.3f} ({chosen['vocabulary']:,} tokens), "
+            f"{change:+.3f}: {verdict}." + (f" {analyzers.attrs['note']}" if analyzers.attrs.get("note") else ""))
