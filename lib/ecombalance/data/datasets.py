@@ -108,9 +108,10 @@ def documented_case(seed: int = 0, lang: str = "en") -> pd.DataFrame:
     Anker, "SONY/索尼" ...), model code (``X3 Pro``), selling points, noun (蓝牙耳机, 保温杯 ...) and attribute
     (黑色, 10000mAh ...), mostly written without spaces ("小米无线蓝牙耳机降噪黑色"), from vocabularies that
     overlap across categories as the English ones do. Measured with 5-fold stratified CV (seed 0) and a plain
-    logistic regression on the title: English, word TF-IDF, macro-F1 0.800; Chinese, character 1–2-gram
-    TF-IDF, {zh_char}; Chinese, scikit-learn's default word TF-IDF, {zh_word} (a run of Chinese characters
-    without spaces is one token).
+    logistic regression (C=1) on the title: English, word TF-IDF, macro-F1 0.800; Chinese, character 1–2-gram
+    TF-IDF, 0.684; Chinese, scikit-learn's default word TF-IDF, 0.544 (a run of Chinese characters without
+    spaces is one token). Over seeds 0–5 the means are 0.780, 0.682 and 0.532; with C=10 (less shrinkage of
+    the many character features) 0.897, 0.838 and 0.615.
     """
     check_lang(lang)
     rng = np.random.default_rng(seed)
