@@ -79,8 +79,9 @@ _CASE_EXTRAS = ["2024新款", "2024款", "新品", "官方旗舰店", "正品", 
 def case_titles_zh(rng: np.random.Generator, categories: Sequence[str]) -> tuple[list[str], list[str]]:
     """Chinese marketplace titles and brands, one per category in ``categories``.
 
-    A title is brand, model code (20 %), a scene word (30 %, 户外, 厨房 ...), one or two selling points, the noun, an attribute and a shop's extra
-    word (50 %), in one of three styles: spaced (25 %), the brand apart (35 %), all run together (40 %).
+    A title is brand (its Chinese name 90 %, else "SONY/索尼", "Xiaomi" ...), model code (20 %), a scene word
+    (30 %: 户外, 厨房 ...), one or two selling points, the noun, an attribute and a shop's word (25 %: 2024新款,
+    正品 ...), in one of three styles: spaced (25 %), the brand apart (35 %), all run together (40 %).
     """
     titles, brands = [], []
     for category in categories:
