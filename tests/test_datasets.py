@@ -1,3 +1,5 @@
+from collections import Counter
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -150,3 +152,109 @@ def test_search_log_is_a_text_pair_with_gains_only_for_its_relevance_label():
     clicks = datasets.search_table(n_queries=5, label="clicked")
     assert clicks.text_pair == ("query", "product_title") and clicks.gains is None
     assert datasets.case_table().text_pair is None and datasets.case_table().gains is None
+
+
+# --- Chinese (lang="zh") ---------------------------------------------------------------------------------------
+
+CJK = r"[\u4e00-\u9fff]"
+
+
+def _cv_macro_f1(texts, labels, vectorizer, seed=0):
+    """Macro-F1 of TF-IDF + plain logistic regression, 5-fold stratified CV."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    from sklearn.pipeline import make_pipeline
+
+    model = make_pipeline(vectorizer, LogisticRegression(max_iter=1000))
+    pred = cross_val_predict(model, texts, labels, cv=StratifiedKFold(5, shuffle=True, random_state=seed))
+    return f1_score(labels, pred, average="macro")
+
+
+def test_chinese_case_is_the_same_products_with_chinese_titles():
+    zh, en = datasets.documented_case(0, lang="zh"), datasets.documented_case(0)
+    assert zh["category"].value_counts().to_dict() == datasets.CASE_COUNTS
+    assert list(zh.columns) == list(en.columns)
+    pd.testing.assert_frame_equal(zh.drop(columns=["title", "brand"]), en.drop(columns=["title", "brand"]))
+    assert zh["title"].str.contains(CJK).all() and zh["brand"].str.contains(CJK).mean() > 0.7
+    assert zh["title"].str.contains(r"[A-Za-z]{3,}").mean() > 0.2  # English brands and model codes
+    assert zh["title"].str.contains(r"\b(?:Anker|JBL|Sony|SUPOR|Xiaomi)\b|Pro|Max|mAh|Type-C").any()
+    spaces = zh["title"].str.count(" ")
+    assert 0.2 < (spaces == 0).mean() < 0.7 and (spaces >= 3).mean() > 0.1  # run together and spaced titles
+    assert datasets.documented_case(0, lang="en").equals(en)
+
+
+def test_committed_chinese_csv_is_what_the_generator_makes():
+    committed = pd.read_csv(ROOT / "data" / "documented_case_zh.csv", encoding="utf-8")
+    pd.testing.assert_frame_equal(committed, datasets.documented_case(0, lang="zh"), check_dtype=False)
+
+
+def test_chinese_generators_repeat_by_seed_and_differ_across_seeds():
+    pd.testing.assert_frame_equal(datasets.documented_case(3, "zh"), datasets.documented_case(3, "zh"))
+    assert not datasets.documented_case(3, "zh")["title"].equals(datasets.documented_case(4, "zh")["title"])
+    pd.testing.assert_frame_equal(datasets.search_log(50, 5, 1, "zh"), datasets.search_log(50, 5, 1, "zh"))
+    assert not datasets.search_log(50, 5, 1, "zh")["query"].equals(datasets.search_log(50, 5, 2, "zh")["query"])
+
+
+def test_chinese_categories_share_nouns_and_characters():
+    df = datasets.documented_case(0, "zh")
+    for noun in ["保温杯", "蓝牙音箱", "智能手表", "运动相机", "瑜伽垫"]:
+        holders = df.loc[df["title"].str.contains(noun), "category"].unique()
+        assert len(holders) >= 2, f"{noun} only in {holders}"
+    chars = {c: set("".join(g["title"])) for c, g in df.groupby("category")}
+    small = chars["sports_outdoors"]
+    assert len(small & (chars["electronics"] | chars["home_kitchen"])) / len(small) > 0.8
+    # most of the small class's character bigrams (as written, counted with repeats) occur in the others too
+    counts = {c: Counter(t[i:i + 2] for t in g["title"] for i in range(len(t) - 1)) for c, g in df.groupby("category")}
+    others = set(counts["electronics"]) | set(counts["home_kitchen"])
+    shared = sum(n for gram, n in counts["sports_outdoors"].items() if gram in others)
+    assert shared / sum(counts["sports_outdoors"].values()) > 0.65
+
+
+def test_chinese_case_is_about_as_hard_as_the_english_one_for_character_ngrams():
+    """Measured (seed 0): English word TF-IDF 0.800, Chinese character 1–2-grams 0.684, Chinese with the default
+    word tokens 0.544 (a run of characters is one token)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    en, zh = datasets.documented_case(0), datasets.documented_case(0, "zh")
+    english = _cv_macro_f1(en["title"], en["category"], TfidfVectorizer())
+    chinese = _cv_macro_f1(zh["title"], zh["category"], TfidfVectorizer(analyzer="char", ngram_range=(1, 2)))
+    default = _cv_macro_f1(zh["title"], zh["category"], TfidfVectorizer())
+    assert english - 0.13 < chinese < english  # within about 0.1, and still hard
+    assert 0.6 < chinese and default < chinese - 0.1
+
+
+def _bigram_jaccard(query, title):
+    q, t = ("".join(s.lower().split()) for s in (query, title))
+    a, b = {q[i:i + 2] for i in range(len(q) - 1)}, {t[i:i + 2] for i in range(len(t) - 1)}
+    return len(a & b) / len(a | b)
+
+
+def test_chinese_search_log_same_relations_chinese_texts_and_bigram_overlap():
+    zh, en = datasets.search_log(300, 10, seed=5, lang="zh"), datasets.search_log(300, 10, seed=5)
+    assert list(zh.columns) == list(en.columns) and zh["text_overlap"].dtype == en["text_overlap"].dtype
+    texts = ["query", "product_title", "brand", "text_overlap"]
+    pd.testing.assert_frame_equal(zh.drop(columns=texts), en.drop(columns=texts))
+    assert zh["query"].str.contains(CJK).all() and zh["product_title"].str.contains(CJK).all()
+    assert (zh["query"].str.count(" ") == 0).mean() > 0.5 and (zh["product_title"].str.count(" ") == 0).mean() > 0.3
+    for _, row in zh.sample(60, random_state=0).iterrows():
+        assert row["text_overlap"] == pytest.approx(_bigram_jaccard(row["query"], row["product_title"]), abs=1e-4)
+    by_label = datasets.search_log(3000, 10, seed=0, lang="zh").groupby("esci_label")["text_overlap"].mean()
+    assert by_label["E"] > 2 * by_label["S"] and by_label["S"] > 1.5 * by_label["I"]
+
+
+def test_load_in_chinese_and_a_clear_error_for_other_languages(tmp_path):
+    case = datasets.load("documented_case", lang="zh")
+    assert case.name == "documented_case (zh)" and case.frame["title"].str.contains(CJK).all()
+    log = datasets.load("search_log", n_queries=10, lang="zh")
+    assert log.name == "search_log (zh)" and log.text_pair == ("query", "product_title")
+    both = datasets.load_each(["documented_case", "search_log"], n_queries=10, lang="zh")
+    assert [t.name for t in both.values()] == ["documented_case (zh)", "search_log (zh)"]
+    assert datasets.load(lang="en").name == "documented_case"
+    for call in (lambda: datasets.load(lang="cn"), lambda: datasets.load_each(["search_log"], lang="fr"),
+                 lambda: datasets.documented_case(0, lang="ZH"), lambda: datasets.search_log(5, lang=None)):
+        with pytest.raises(ValueError, match=r"lang must be one of \['en', 'zh'\]"):
+            call()
+    path = tmp_path / "u.csv"  # a user's file is read as it is: lang is only checked
+    pd.DataFrame({"t": ["a b", "b c", "c d", "d e"], "y": ["x", "x", "y", "y"]}).to_csv(path, index=False)
+    assert datasets.load(data_path=str(path), label_col="y", text_cols=["t"], lang="zh").name == "u.csv"

@@ -18,6 +18,15 @@ import numpy as np
 import pandas as pd
 
 from ecombalance.data import checks
+from ecombalance.data.chinese import (
+    SEARCH_ADJECTIVES_ZH,
+    SEARCH_BRANDS_ZH,
+    SEARCH_TYPES_ZH,
+    bigram_jaccard,
+    case_titles_zh,
+    check_lang,
+    search_text_zh,
+)
 from ecombalance.data.loaders import ESCI_GAINS, load_table
 from ecombalance.data.table import Table, check_text_analyzer
 
@@ -82,7 +91,7 @@ def _case_title(rng: np.random.Generator, category: str) -> tuple[str, str]:
     return f"{brand} {' '.join(adjectives)} {noun} {attribute}", str(brand)
 
 
-def documented_case(seed: int = 0) -> pd.DataFrame:
+def documented_case(seed: int = 0, lang: str = "en") -> pd.DataFrame:
     """The design document's case: 600 products, categories with exactly 400 / 150 / 50 items.
 
     Columns: ``product_id``, ``title`` (text), ``brand``, ``price``, ``rating``, ``review_count``,
@@ -93,7 +102,18 @@ def documented_case(seed: int = 0) -> pd.DataFrame:
     Titles come from per-category vocabularies that share nouns (``water bottle``, ``speaker``,
     ``smartwatch``), adjectives, attributes and brands, so a plain classifier recognises the large
     class well and misses much of the 50-item class.
+
+    ``lang="zh"`` gives the same products (ids, numbers and labels identical to ``lang="en"``) with Chinese
+    marketplace titles and brands (:func:`ecombalance.data.chinese.case_titles_zh`): brand (小米, 苏泰尔, 迪卡侬,
+    Anker, "SONY/索尼" ...), model code (``X3 Pro``), selling points, noun (蓝牙耳机, 保温杯 ...) and attribute
+    (黑色, 10000mAh ...), mostly written without spaces ("小米无线蓝牙耳机降噪黑色"), from vocabularies that
+    overlap across categories as the English ones do. Measured with 5-fold stratified CV (seed 0) and a plain
+    logistic regression (C=1) on the title: English, word TF-IDF, macro-F1 0.800; Chinese, character 1–2-gram
+    TF-IDF, 0.684; Chinese, scikit-learn's default word TF-IDF, 0.544 (a run of Chinese characters without
+    spaces is one token). Over seeds 0–5 the means are 0.780, 0.682 and 0.532; with C=10 (less shrinkage of
+    the many character features) 0.897, 0.838 and 0.615.
     """
+    check_lang(lang)
     rng = np.random.default_rng(seed)
     labels = np.concatenate([[c] * n for c, n in CASE_COUNTS.items()])
     rng.shuffle(labels)
@@ -116,7 +136,10 @@ def documented_case(seed: int = 0) -> pd.DataFrame:
             "sales": int(rng.poisson(review_count * 3 * conversion / 0.03)),
             CASE_LABEL: str(category),
         })
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    if lang == "zh":  # drawn from a stream of their own, so the numbers stay those of the English case
+        frame["title"], frame["brand"] = case_titles_zh(np.random.default_rng([seed, 86]), labels)
+    return frame
 
 
 # ---------------------------------------------------------------------------------------------
@@ -154,16 +177,22 @@ _TYPE_PRICE = np.array([299, 59, 89, 29, 4999, 129, 199, 39, 699, 25, 159, 49, 7
 _VARIANTS = 4
 
 
-def _catalogue() -> dict[str, np.ndarray]:
+def _catalogue(lang: str = "en") -> dict[str, np.ndarray]:
     """Every product type x brand x variant (adjective) once: ids follow arithmetically."""
     n_types, n_brands = len(_TYPES), len(_SEARCH_BRANDS)
     t, b, v = np.meshgrid(np.arange(n_types), np.arange(n_brands), np.arange(_VARIANTS), indexing="ij")
     t, b, v = t.ravel(), b.ravel(), v.ravel()
     adjective = (b * 3 + v * 5 + t) % len(_SEARCH_ADJECTIVES)
-    titles = np.array([
-        f"{_SEARCH_BRANDS[bi]} {_SEARCH_ADJECTIVES[ai]} {_TYPES[ti][1]} model {vi + 1}"
-        for ti, bi, vi, ai in zip(t, b, v, adjective)
-    ], dtype=object)
+    if lang == "zh":  # the shop's style follows the brand: some shops space their titles, most do not
+        titles = np.array([
+            search_text_zh(SEARCH_BRANDS_ZH[bi], SEARCH_ADJECTIVES_ZH[ai], SEARCH_TYPES_ZH[ti], f"{vi + 1}代", bi % 3)
+            for ti, bi, vi, ai in zip(t, b, v, adjective)
+        ], dtype=object)
+    else:
+        titles = np.array([
+            f"{_SEARCH_BRANDS[bi]} {_SEARCH_ADJECTIVES[ai]} {_TYPES[ti][1]} model {vi + 1}"
+            for ti, bi, vi, ai in zip(t, b, v, adjective)
+        ], dtype=object)
     price_factor = 0.6 + 0.15 * ((b * 7 + v * 3) % 6)
     return {"type": t, "brand": b, "adjective": adjective, "title": titles,
             "price": np.round(_TYPE_PRICE[t] * price_factor, 2)}
@@ -174,7 +203,7 @@ def _type_words_overlap() -> np.ndarray:
     return np.array([[len(a & b) for b in words] for a in words])
 
 
-def search_log(n_queries: int = 200, products_per_query: int = 10, seed: int = 0) -> pd.DataFrame:
+def search_log(n_queries: int = 200, products_per_query: int = 10, seed: int = 0, lang: str = "en") -> pd.DataFrame:
     """Query x product pairs like a product-search relevance log.
 
     Each query asks for a product type, sometimes with a brand and an adjective ("Anker black phone
@@ -195,12 +224,20 @@ def search_log(n_queries: int = 200, products_per_query: int = 10, seed: int = 0
     Columns: ``query_id``, ``query``, ``product_id``, ``product_title``, ``brand``, ``category``,
     ``price``, ``text_overlap``, ``category_match``, ``price_ratio``, ``hist_ctr``, ``position``,
     ``esci_label``, ``clicked``.
+
+    ``lang="zh"`` gives the same log (same rows, relations, labels, clicks and numbers but ``text_overlap``) in
+    Chinese: queries like "小米防水无线耳机" and titles like "小米 防水 无线耳机 2代" or "小米防水无线耳机2代"
+    (:data:`ecombalance.data.chinese.SEARCH_TYPES_ZH`; the style follows the shop, a third spaced), and
+    ``brand`` in Chinese. Chinese has no spaces to count words by, so there ``text_overlap`` is the Jaccard
+    similarity of the character bigrams of query and title, spaces removed and Latin lower-cased
+    (:func:`ecombalance.data.chinese.bigram_jaccard`).
     """
+    check_lang(lang)
     for name, value in {"n_queries": n_queries, "products_per_query": products_per_query}.items():
         if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
             raise ValueError(f"{name} must be a positive int, got {value!r}")
     rng = np.random.default_rng(seed)
-    cat = _catalogue()
+    cat = _catalogue(lang)
     n_types, n_brands = len(_TYPES), len(_SEARCH_BRANDS)
     categories = np.array([c for c, _, _ in _TYPES])
     complement = np.array([next(i for i, t in enumerate(_TYPES) if t[1] == comp) for _, _, comp in _TYPES])
@@ -209,11 +246,18 @@ def search_log(n_queries: int = 200, products_per_query: int = 10, seed: int = 0
     q_type = rng.integers(0, n_types, n_queries)
     q_brand = np.where(rng.random(n_queries) < 0.4, rng.integers(0, n_brands, n_queries), -1)
     q_adj = np.where(rng.random(n_queries) < 0.3, rng.integers(0, len(_SEARCH_ADJECTIVES), n_queries), -1)
-    q_text = np.array([
-        " ".join(filter(None, [_SEARCH_BRANDS[b] if b >= 0 else "", _SEARCH_ADJECTIVES[a] if a >= 0 else "",
-                               _TYPES[t][1]])).lower()
-        for t, b, a in zip(q_type, q_brand, q_adj)
-    ], dtype=object)
+    if lang == "zh":  # most Chinese queries are typed without spaces
+        q_text = np.array([
+            search_text_zh(SEARCH_BRANDS_ZH[b] if b >= 0 else "", SEARCH_ADJECTIVES_ZH[a] if a >= 0 else "",
+                           SEARCH_TYPES_ZH[t], "", 0 if (t + a) % 4 == 0 else 2).lower()
+            for t, b, a in zip(q_type, q_brand, q_adj)
+        ], dtype=object)
+    else:
+        q_text = np.array([
+            " ".join(filter(None, [_SEARCH_BRANDS[b] if b >= 0 else "", _SEARCH_ADJECTIVES[a] if a >= 0 else "",
+                                   _TYPES[t][1]])).lower()
+            for t, b, a in zip(q_type, q_brand, q_adj)
+        ], dtype=object)
 
     # rows: relation first, then a product with that relation
     n = n_queries * products_per_query
@@ -233,11 +277,14 @@ def search_log(n_queries: int = 200, products_per_query: int = 10, seed: int = 0
     product = (p_type * n_brands + p_brand) * _VARIANTS + rng.integers(0, _VARIANTS, n)
 
     # match features from the pair
-    q_len = np.array([len(t.split()) for t in q_text])[qi]
-    title_len = np.array([len(t.lower().split()) for t in cat["title"]])[product]
-    shared = (_type_words_overlap()[t_q, p_type] + (b_q == cat["brand"][product])
-              + (a_q == cat["adjective"][product]))
-    text_overlap = shared / (q_len + title_len - shared)
+    if lang == "zh":
+        text_overlap = bigram_jaccard(q_text, cat["title"], qi, product)
+    else:
+        q_len = np.array([len(t.split()) for t in q_text])[qi]
+        title_len = np.array([len(t.lower().split()) for t in cat["title"]])[product]
+        shared = (_type_words_overlap()[t_q, p_type] + (b_q == cat["brand"][product])
+                  + (a_q == cat["adjective"][product]))
+        text_overlap = shared / (q_len + title_len - shared)
     category_match = (categories[t_q] == categories[p_type]).astype(np.int8)
     price = cat["price"][product]
     price_ratio = price / _TYPE_PRICE[t_q]
@@ -256,7 +303,8 @@ def search_log(n_queries: int = 200, products_per_query: int = 10, seed: int = 0
         "product_id": pd.array(np.char.add("B", np.char.zfill(np.arange(len(cat["title"])).astype(str), 5)),
                                dtype="str").take(product),
         "product_title": pd.array(cat["title"], dtype="str").take(product),
-        "brand": pd.array(np.array(_SEARCH_BRANDS, dtype=object), dtype="str").take(cat["brand"][product]),
+        "brand": pd.array(np.array(SEARCH_BRANDS_ZH if lang == "zh" else _SEARCH_BRANDS, dtype=object),
+                          dtype="str").take(cat["brand"][product]),
         "category": pd.array(categories.astype(object), dtype="str").take(p_type),
         "price": price,
         "text_overlap": np.round(text_overlap, 4),
@@ -324,21 +372,26 @@ def dirty_copy(tbl: Table, seed: int = 0, duplicate_share: float = 0.05, missing
 # One entry point for the notebooks
 # ---------------------------------------------------------------------------------------------
 
-def case_table(seed: int = 0) -> Table:
-    return Table(documented_case(seed), CASE_LABEL, list(CASE_TEXT), list(CASE_NUMERIC),
-                 list(CASE_CATEGORICAL), None, "documented_case")
+def _named(dataset: str, lang: str) -> str:
+    """A generated table's name, with its language when not English: ``"documented_case (zh)"``."""
+    return dataset if lang == "en" else f"{dataset} ({lang})"
+
+
+def case_table(seed: int = 0, lang: str = "en") -> Table:
+    return Table(documented_case(seed, lang), CASE_LABEL, list(CASE_TEXT), list(CASE_NUMERIC),
+                 list(CASE_CATEGORICAL), None, _named("documented_case", lang))
 
 
 def search_table(n_queries: int = 200, products_per_query: int = 10, seed: int = 0,
-                 label: str = SEARCH_LABEL) -> Table:
+                 label: str = SEARCH_LABEL, lang: str = "en") -> Table:
     """The search log as a Table; ``label="clicked"`` gives the CTR task (ESCI label then not a feature).
 
     Query and title are a text pair (:attr:`Table.text_pair`): relevance is how well the title matches the
     query, so the models also get the pair's similarities (:class:`ecombalance.models.features.PairSimilarity`)."""
-    frame = search_log(n_queries, products_per_query, seed)
+    frame = search_log(n_queries, products_per_query, seed, lang)
     drop = {SEARCH_LABEL, "clicked"} - {label}
     return Table(frame.drop(columns=sorted(drop)), label, list(SEARCH_TEXT), list(SEARCH_NUMERIC),
-                 list(SEARCH_CATEGORICAL), "query_id", "search_log",
+                 list(SEARCH_CATEGORICAL), "query_id", _named("search_log", lang),
                  gains=dict(ESCI_GAINS) if label == SEARCH_LABEL else None, text_pair=tuple(SEARCH_TEXT))
 
 
@@ -360,6 +413,7 @@ def load(
     text_pair: Sequence[str] = (),
     gains: Mapping | None = None,
     text_analyzer: str = "auto",
+    lang: str = "en",
 ) -> Table:
     """The table a notebook works on: a user's file when ``data_path`` is given, else a default dataset.
 
@@ -375,8 +429,12 @@ def load(
         ``gains`` says otherwise.
     text_analyzer : how text columns become tokens, one of :data:`~ecombalance.data.table.TEXT_ANALYZERS`
         (:attr:`Table.text_analyzer` of the returned table).
+    lang : ``"en"`` or ``"zh"``: the language of the default datasets' texts (Chinese titles and queries, the
+        table named e.g. ``"documented_case (zh)"``); checked always, ignored when ``data_path`` is given (a
+        user's file is in its own language).
     """
     check_text_analyzer(text_analyzer)
+    check_lang(lang)
     if data_path:
         if not label_col:
             raise ValueError(f"data_path {data_path!r} needs label_col: the name of its label column")
@@ -391,9 +449,9 @@ def load(
                                  f"relevance gains {tbl.gains} (pass gains / --gains to change them)")
         return replace(tbl, text_analyzer=text_analyzer)
     if dataset == "documented_case":
-        return replace(case_table(seed), text_analyzer=text_analyzer)
+        return replace(case_table(seed, lang), text_analyzer=text_analyzer)
     if dataset == "search_log":
-        return replace(search_table(n_queries, products_per_query, seed, label=label_col or SEARCH_LABEL),
+        return replace(search_table(n_queries, products_per_query, seed, label=label_col or SEARCH_LABEL, lang=lang),
                        text_analyzer=text_analyzer)
     raise ValueError(f"unknown dataset {dataset!r}; choose one of {list(DATASETS)} or give data_path")
 
@@ -401,7 +459,9 @@ def load(
 def load_each(names: Sequence[str], data_path: str = "", label_col: str = "", text_cols: Sequence[str] = (),
               group_col: str = "", text_analyzer: str = "auto", **options) -> dict[str, Table]:
     """``{name: table}`` for each default dataset in ``names``, or the user's table alone when
-    ``data_path`` is given (then ``names`` is ignored). ``text_analyzer`` and ``options`` go to :func:`load`."""
+    ``data_path`` is given (then ``names`` is ignored). ``text_analyzer`` and ``options`` go to :func:`load`
+    (``lang="zh"``: the default datasets in Chinese; keys stay the dataset names, the tables' ``name`` says the
+    language)."""
     options["text_analyzer"] = check_text_analyzer(text_analyzer)
     if data_path:
         tbl = load(data_path=data_path, label_col=label_col, text_cols=text_cols, group_col=group_col, **options)

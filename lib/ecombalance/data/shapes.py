@@ -13,6 +13,8 @@ and imitates one kind of public table the report was tried on:
   (like WANDS' query classes).
 - :func:`household_panel`: repeated brand choices of households (a group column), prices, displays and
   features, four brands without any relevance gains (like the Cracker choice panel).
+- :func:`chinese_reviews`: Chinese shopping reviews of ten product categories, from 10,000 down to 575 reviews
+  each, mostly unsegmented sentences (like the online_shopping_10_cats table).
 
 :data:`ROLES` gives each shape's columns by role, and :func:`shape_table` the :class:`Table` of a shape.
 """
@@ -24,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ecombalance.data.chinese import REVIEW_COUNTS, reviews_zh
 from ecombalance.data.loaders import handle_rare_classes
 from ecombalance.data.table import Table
 
@@ -304,6 +307,47 @@ def household_panel(n_rows: int = 600, n_households: int | None = None, seed: in
     return frame
 
 
+# ------------------------------------------------------------------------------------------- Chinese reviews
+def proportional_counts(n_rows: int, sizes, smallest: int = 2) -> np.ndarray:
+    """``sizes`` scaled to sum to ``n_rows`` (largest remainders round), each at least ``smallest`` (taken from
+    the largest classes)."""
+    sizes = np.asarray(sizes, dtype=float)
+    exact = n_rows * sizes / sizes.sum()
+    counts = np.floor(exact).astype(int)
+    counts[np.argsort(-(exact - counts), kind="stable")[: n_rows - counts.sum()]] += 1
+    for i in np.flatnonzero(counts < smallest):
+        for _ in range(smallest - counts[i]):
+            counts[np.argmax(counts)] -= 1
+        counts[i] = smallest
+    return counts
+
+
+def chinese_reviews(n_rows: int = 600, seed: int = 0) -> pd.DataFrame:
+    """Chinese shopping reviews (``review``, text) labelled with their product category (``cat``), and a 0/1
+    sentiment ``label`` (half of each category positive, so it says nothing about the category).
+
+    The ten categories keep the proportions of the public online_shopping_10_cats table (平板, 水果, 洗发水,
+    衣服, 酒店 10,000 each, 计算机 3,992, 书籍 3,851, 手机 2,323, 蒙牛 2,033, 热水器 575: 62,774 rows at
+    ``n_rows=62_774``), scaled to ``n_rows`` with at least 2 reviews per category. Reviews
+    (:func:`ecombalance.data.chinese.reviews_zh`) are 10–120 characters with a long tail, mostly without
+    spaces, mixing aspects of their category (酒店: 前台, 房间, 早餐; 热水器: 安装, 加热) and of related ones
+    with shop phrases every category shares (物流很快, 性价比高, 差评), and some Latin and digits ("iPad",
+    "5G", "2.5kg").
+
+    Measured at full size with 5-fold stratified CV (seed 0) and a plain logistic regression on the review:
+    character 1–2-gram TF-IDF macro-F1 0.870, with the smallest class (热水器) recalled 0.63 against 0.75–0.95
+    for the others; scikit-learn's default word TF-IDF 0.436 (the real table: 0.44), as a run of Chinese
+    characters between punctuation is one token. Generating 62,774 rows takes about 1 s.
+    """
+    n = _check_rows(n_rows)
+    rng = np.random.default_rng(seed)
+    labels = np.repeat(list(REVIEW_COUNTS), proportional_counts(n, list(REVIEW_COUNTS.values())))
+    rng.shuffle(labels)
+    positive = rng.random(n) < 0.5
+    return pd.DataFrame({"cat": labels, "label": positive.astype(np.int64),
+                         "review": reviews_zh(rng, labels, positive)})
+
+
 # ------------------------------------------------------------------------------------------- roles and tables
 ROLES = {
     "sessions": ShapeRoles(
@@ -320,11 +364,12 @@ ROLES = {
     "household_panel": ShapeRoles(
         "choice", numeric_cols=tuple(f"price_{b}" for b in _CRACKERS),
         categorical_cols=tuple(f"{kind}_{b}" for b in _CRACKERS for kind in ("disp", "feat")), group_col="id"),
+    "chinese_reviews": ShapeRoles("cat", text_cols=("review",), numeric_cols=("label",)),
 }
 """Each shape's columns by role; ``options`` holds the ``min_class_size`` its long tail needs."""
 
 GENERATORS = {"sessions": sessions, "catalogue": catalogue, "product_pairs": product_pairs,
-              "query_classes": query_classes, "household_panel": household_panel}
+              "query_classes": query_classes, "household_panel": household_panel, "chinese_reviews": chinese_reviews}
 """The generator of each shape, by name (the keys of :data:`ROLES`)."""
 
 
