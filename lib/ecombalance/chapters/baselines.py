@@ -149,8 +149,9 @@ def _example_tokens(tbl: Table, col: str, analyzer: str, n: int = 12) -> tuple[s
 
 
 def compare_analyzers(tbl: Table, folds: int = 5, seed: int = 0, max_rows: int = ANALYZER_MAX_ROWS) -> pd.DataFrame:
-    """The plain model (:func:`plain_model`) with scikit-learn's default word tokens against the same model with
-    the table's ``text_analyzer`` (``"auto"`` unless set): how much the tokenisation of the text alone matters.
+    """Logistic regression on the text features alone (:func:`plain_model` without the numeric and categorical
+    columns) with scikit-learn's default word tokens against the same model with the table's ``text_analyzer``
+    (``"auto"`` unless set): how much the tokenisation of the text matters.
 
     On Chinese text the default token pattern ``(?u)\\b\\w\\w+\\b`` takes every unsegmented run between two
     punctuation marks as one token, so most tokens occur once; character n-grams or jieba words
@@ -168,7 +169,7 @@ def compare_analyzers(tbl: Table, folds: int = 5, seed: int = 0, max_rows: int =
     col = sample.text_cols[0]
     rows, by_analyzer = {}, {}
     for setting in dict.fromkeys(["word", tbl.text_analyzer]):
-        table = replace(sample, text_analyzer=setting)
+        table = replace(sample, text_analyzer=setting, numeric_cols=[], categorical_cols=[])  # the text alone
         resolved, example, tokens = _example_tokens(table, col, setting)
         if resolved not in by_analyzer:  # "auto" that resolves to words is the same model: fitted once
             pred = out_of_fold_predictions(table, plain_model(table, None, seed), folds, seed)
@@ -179,7 +180,7 @@ def compare_analyzers(tbl: Table, folds: int = 5, seed: int = 0, max_rows: int =
                                      "balanced_accuracy": scores["balanced_accuracy"],
                                      "recall_smallest": recall.iloc[-1]}
         rows[setting] = {"resolves_to": resolved, "example": example, "tokens": tokens, **by_analyzer[resolved]}
-    frame = pd.DataFrame(rows).T.rename_axis("text_analyzer")
+    frame = pd.DataFrame.from_dict(rows, orient="index").rename_axis("text_analyzer")
     frame.attrs["note"] = note
     frame.attrs["column"] = col
     return frame
@@ -202,16 +203,16 @@ def describe_analyzers(analyzers: pd.DataFrame) -> str:
     word = analyzers.iloc[0]
     col = analyzers.attrs.get("column", "the text")
     if len(analyzers) == 1:
-        return (f"- Text `{col}` is tokenised into words (`text_analyzer=\"word\"`): plain-model macro-F1 "
+        return (f"- Text `{col}` is tokenised into words (`text_analyzer=\"word\"`): macro-F1 from the text alone "
                 f"{word['macro_f1']:.3f}; try `text_analyzer=\"char\"` on Chinese text.")
     chosen, setting = analyzers.iloc[-1], analyzers.index[-1]
     if chosen["resolves_to"] == "word":
         return (f"- Text `{col}` holds no Chinese, so `text_analyzer=\"{setting}\"` keeps scikit-learn's word "
-                f"tokens: plain-model macro-F1 {word['macro_f1']:.3f} ({word['vocabulary']:,} distinct tokens).")
+                f"tokens: macro-F1 {word['macro_f1']:.3f} from the text alone ({word['vocabulary']:,} distinct tokens).")
     change = chosen["macro_f1"] - word["macro_f1"]
     verdict = ("a wide margin: the default tokens do not fit this text" if change >= 0.1 else
                "a small difference" if abs(change) < 0.02 else "better" if change > 0 else "worse")
-    return (f"- Tokenisation of `{col}`: scikit-learn's default word tokens give the plain model macro-F1 "
+    return (f"- Tokenisation of `{col}`: on the text alone, scikit-learn's default word tokens give macro-F1 "
             f"{word['macro_f1']:.3f} ({word['vocabulary']:,} distinct tokens); `text_analyzer=\"{setting}\"` "
             f"({chosen['resolves_to']}) gives {chosen['macro_f1']:.3f} ({chosen['vocabulary']:,} tokens), "
             f"{change:+.3f}: {verdict}." + (f" {analyzers.attrs['note']}" if analyzers.attrs.get("note") else ""))

@@ -27,6 +27,7 @@ from ecombalance.data.table import Table
 from ecombalance.evaluation.metrics import scores
 from ecombalance.models import pretrained
 from ecombalance.models.quantization import model_size_mb
+from ecombalance.models.text_features import cjk_share
 
 CHINESE_ENCODERS = ("bert-base-chinese", "hfl/chinese-roberta-wwm-ext",
                     "sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2")
@@ -50,11 +51,6 @@ def text_inputs(tbl: Table) -> list[str]:
         raise DataError(f"table {tbl.name!r} has {len(tbl.text_cols)} text columns {tbl.text_cols}; the encoder "
                         "reads one text or a pair: give text_pair (--text-pair LEFT RIGHT) or fewer text columns")
     return list(tbl.text_cols)
-
-
-def _has_cjk(texts: Iterable[str]) -> bool:
-    """Whether any text holds a CJK ideograph."""
-    return any(_CJK.search(str(t)) for t in texts)
 
 
 @dataclass(frozen=True)
@@ -126,7 +122,7 @@ def describe_tokenization(tokenizer, texts: Iterable[str], model_name: str | Pat
     CJK characters become ``[UNK]`` the text suggests an encoder of :data:`CHINESE_ENCODERS`.
     """
     texts = [str(t) for t in texts]
-    if not _has_cjk(texts):
+    if not cjk_share(texts):
         return ""
     if isinstance(tokenizer, (str, Path)):
         model_name = model_name or tokenizer
