@@ -129,3 +129,70 @@ def test_many_classes_show_as_the_largest_and_smallest_ten():
     assert baselines.classes_note(y) == (f"Showing the 10 largest and the 10 smallest of {len(order)} classes "
                                          f"({len(order) - 20} in between left out).")
     assert baselines.shown_classes(["a", "b", "a"]) == ["a", "b"] and baselines.classes_note(["a", "b"]) == ""
+
+
+# --------------------------------------------------------------------------- text tokens (notebook 01)
+@pytest.fixture(scope="module")
+def zh_analyzers():
+    return baselines.compare_analyzers(datasets.load(lang="zh"), folds=3, seed=0)
+
+
+def _text_only_macro_f1(tbl, tfidf, folds=3, seed=0):
+    """Independent of the library's pipeline: scikit-learn's TF-IDF of the one text column + logistic regression,
+    scored out of fold on the same folds."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import cross_val_predict
+    from sklearn.pipeline import make_pipeline
+
+    from ecombalance.evaluation.folds import make_folds
+
+    model = make_pipeline(TfidfVectorizer(sublinear_tf=True, max_features=20000, **tfidf),
+                          LogisticRegression(max_iter=1000))
+    texts = tbl.frame[tbl.text_cols[0]]
+    pred = cross_val_predict(model, texts, tbl.y, cv=make_folds(tbl.y, None, folds, seed))
+    return f1_score(tbl.y, pred, average="macro")
+
+
+def test_on_chinese_titles_auto_takes_characters_and_beats_word_tokens_by_a_wide_margin(zh_analyzers):
+    assert list(zh_analyzers.index) == ["word", "auto"]
+    assert zh_analyzers["resolves_to"].tolist() == ["word", "char"]
+    word, auto = zh_analyzers.loc["word"], zh_analyzers.loc["auto"]
+    assert auto["macro_f1"] > word["macro_f1"] + 0.15
+    assert auto["recall_smallest"] > word["recall_smallest"]
+    tbl = datasets.load(lang="zh")
+    assert word["macro_f1"] == pytest.approx(_text_only_macro_f1(tbl, {"ngram_range": (1, 2)}), abs=1e-12)
+    # default word tokens keep whole unsegmented runs: the example title's tokens are long Chinese strings
+    assert any(len(token.strip()) >= 4 for token in word["tokens"].split("|") if not token.strip().isascii())
+    assert all(len(token.strip()) <= 2 for token in auto["tokens"].split("|")
+               if token.strip() not in ("…",) and not token.strip().isascii())
+
+
+def test_on_english_titles_auto_is_the_word_model_fitted_once():
+    tbl = datasets.load()
+    analyzers = baselines.compare_analyzers(tbl, folds=3, seed=0)
+    assert analyzers["resolves_to"].tolist() == ["word", "word"]
+    assert analyzers.loc["auto", "macro_f1"] == analyzers.loc["word", "macro_f1"] == pytest.approx(
+        _text_only_macro_f1(tbl, {"ngram_range": (1, 2)}), abs=1e-12)
+    text = baselines.describe_analyzers(analyzers)
+    assert text.startswith("- Text `title` holds no Chinese, so `text_analyzer=\"auto\"` keeps")
+    assert f"{analyzers.loc['word', 'macro_f1']:.3f}" in text
+
+
+def test_analyzer_headline_and_bullet_give_the_measured_numbers(zh_analyzers):
+    numbers = baselines.analyzers_headline(zh_analyzers)
+    assert numbers == {"text_analyzer": "auto (char)", "macro_f1_word_tokens": zh_analyzers.loc["word", "macro_f1"],
+                       "macro_f1_text_analyzer": zh_analyzers.loc["auto", "macro_f1"]}
+    text = baselines.describe_analyzers(zh_analyzers)
+    change = zh_analyzers.loc["auto", "macro_f1"] - zh_analyzers.loc["word", "macro_f1"]
+    assert f"{change:+.3f}: a wide margin" in text and "`text_analyzer=\"auto\"` (char)" in text
+
+
+def test_analyzer_comparison_of_a_table_without_text_is_empty():
+    from dataclasses import replace
+
+    tbl = replace(datasets.load(), text_cols=[])
+    analyzers = baselines.compare_analyzers(tbl)
+    assert analyzers.empty and baselines.analyzers_headline(analyzers) == {}
+    assert baselines.describe_analyzers(analyzers) == ""
