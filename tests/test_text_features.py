@@ -232,12 +232,14 @@ def test_text_analyzer_reaches_the_table_check(tmp_path):
         datacheck.check_table(planned, cwd=tmp_path, log=lines.append)
 
 
-def test_benchmark_script_builds_its_chinese_sets():
+def test_benchmark_script_measures_every_analyzer_on_the_generated_chinese_titles():
     sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
     try:
         import text_analyzers
     finally:
         sys.path.pop(0)
-    titles, reviews = text_analyzers.synthetic_titles(200), text_analyzers.synthetic_reviews(200)
-    assert cjk_share(titles["title"]) == 1.0 and titles["category"].nunique() == len(text_analyzers.TITLE_CLASSES)
-    assert set(reviews["aspect"]) <= set(text_analyzers.REVIEW_CLASSES) and reviews["review"].str.endswith("。").all()
+    case = datasets.documented_case(0, lang="zh")
+    results = text_analyzers.evaluate(text_features.as_text(case["title"]), case["category"].to_numpy())
+    assert list(results) == ["word", "char", "jieba"]
+    assert results["char"]["macro_f1"] > results["word"]["macro_f1"] + 0.1
+    assert all(0 < r["macro_f1"] <= 1 and 0 < r["balanced_accuracy"] <= 1 for r in results.values())
