@@ -181,7 +181,8 @@ def compare_analyzers(tbl: Table, folds: int = 5, seed: int = 0, max_rows: int =
                                      "recall_smallest": recall.iloc[-1]}
         rows[setting] = {"resolves_to": resolved, "example": example, "tokens": tokens, **by_analyzer[resolved]}
     frame = pd.DataFrame.from_dict(rows, orient="index").rename_axis("text_analyzer")
-    frame.attrs["note"] = note
+    frame.attrs["note"] = (note.replace("- This chapter ran", "The comparison ran")
+                           .replace("parameter `max_rows", "`baselines.compare_analyzers(max_rows"))
     frame.attrs["column"] = col
     return frame
 
