@@ -1,4 +1,4 @@
-"""The report on tables of the five shapes users bring (issue 12): pair features where two texts must match, honest
+"""The report on tables of the six shapes users bring (issues 12 and 13): pair features where two texts must match, honest
 comparisons on two-class tables, and notebooks 01, 02, 03 and 06 run end to end on each shape (smoke profile).
 
 The notebook runs share one report per shape (about 40 s of CPU each), two shapes at a time. The pair table goes through the
@@ -98,10 +98,11 @@ def test_decision_rules_on_the_pair_table(pairs, pair_experiment):
                                f"{table.loc[findings.DECISIONS[0], 'f1']:.3f}")
 
 
-# --- the notebooks on the five shapes --------------------------------------------------------------------------
+# --- the notebooks on the six shapes --------------------------------------------------------------------------
 
 NOTEBOOKS = ["01", "02", "03", "06"]
-ROWS = {"sessions": 400, "catalogue": 400, "product_pairs": 400, "query_classes": 480, "household_panel": 400}
+ROWS = {"sessions": 400, "catalogue": 400, "product_pairs": 400, "query_classes": 480, "household_panel": 400,
+        "chinese_reviews": 600}
 MIN_CLASS_SIZE = {"catalogue": 5, "query_classes": 3}  # smoke: 3 folds; notebook 03 uses 2
 
 
@@ -118,7 +119,7 @@ def _run_shape(shape, folder):
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
-    """``report(shape)``: the report of each shape, all five run once, two at a time (each notebook mostly waits
+    """``report(shape)``: the report of each shape, all six run once, two at a time (each notebook mostly waits
     on one core, and the rest of the suite runs serially)."""
     done = {}
 
@@ -201,3 +202,15 @@ def test_household_panel_is_grouped_but_not_ranked(report):
     numbers = {run.notebook[:2]: run.headline for run in result.runs}["06"]
     assert not [k for k in numbers if "ndcg" in k or "mrr" in k or "f1_positive" in k]
     assert "hold whole groups of `id`" in _text(result, "02_preprocessing")
+
+
+@pytest.mark.notebooks
+def test_chinese_reviews_get_character_tokens_and_chinese_class_names(report):
+    result = report("chinese_reviews")
+    runs = {run.notebook[:2]: run for run in result.runs}
+    tokens = runs["01"].headline
+    assert tokens["text_analyzer"] == "auto (char)"
+    assert tokens["macro_f1_text_analyzer"] > tokens["macro_f1_word_tokens"] + 0.2
+    text = _text(result, "01_documented_case")
+    assert "热水器" in text and "Tokenisation of `review`" in text
+    assert "Glyph" not in (result.out_dir / "01_documented_case.ipynb").read_text()
