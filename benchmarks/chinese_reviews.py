@@ -20,7 +20,6 @@ import argparse
 import json
 import os
 import platform
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,6 +32,9 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 
 from ecombalance.data import shapes
+
+sys.path.insert(0, str(Path(__file__).parent))
+import user_table  # noqa: E402  (the sibling script's report runner)
 
 TARGET_SECONDS = 20 * 60
 REFERENCES = {
@@ -62,14 +64,10 @@ def reference(frame, label: str, text: str) -> dict:
     return results
 
 
-def run_report(out: Path, options: list[str]) -> dict:
-    """``ecombalance report --out OUT OPTIONS`` in a subprocess: seconds per notebook and the headline numbers."""
-    command = [sys.executable, "-m", "ecombalance.report.cli", "report", "--out", str(out), *options]
-    start = time.perf_counter()
-    completed = subprocess.run(command, capture_output=True, text=True)
-    wall = time.perf_counter() - start
-    summary_path = out / "summary.json"
-    entries = json.loads(summary_path.read_text())["notebooks"] if summary_path.exists() else []
+def report_numbers(out: Path, options: list[str]) -> dict:
+    """``ecombalance report --out OUT OPTIONS`` (:func:`user_table.run_report`): seconds per notebook and the
+    headline numbers."""
+    completed, wall, entries = user_table.run_report(out, options)
     seconds = {e["notebook"]: e["seconds"] for e in entries}
     headline = {e["notebook"]: e["headline"] for e in entries}
     nb01 = headline.get("01_documented_case", {})
@@ -115,10 +113,10 @@ def main() -> None:
         data = workdir / "chinese_reviews.csv"
         frame.to_csv(data, index=False)
         data_args = ["--data", str(data), "--label-col", label, "--text-col", text]
-        report = run_report(workdir / "report", [*data_args, "--profile", args.profile, "--notebooks", args.notebooks])
+        report = report_numbers(workdir / "report", [*data_args, "--profile", args.profile, "--notebooks", args.notebooks])
         report["reaches_char_reference"] = (report["nb01_plain_macro_f1"] is not None
                                             and report["nb01_plain_macro_f1"] >= refs["char_1_2"]["macro_f1"] - 0.02)
-        larger = run_report(workdir / "report_06_max_rows", [*data_args, "--profile", args.profile, "--notebooks",
+        larger = report_numbers(workdir / "report_06_max_rows", [*data_args, "--profile", args.profile, "--notebooks",
                                                              "06", "-p", "max_rows", str(args.max_rows_06)])
     print(json.dumps({"report": report, "report_06_max_rows": larger}, indent=1), flush=True)
     record = {"machine": f"{platform.platform()}, {os.cpu_count()} CPUs", "python": platform.python_version(),

@@ -48,19 +48,26 @@ def cli_args(shape: str, path: Path) -> list[str]:
     return args
 
 
-def run_case(name: str, case: dict, workdir: Path, profile: str, notebooks: str) -> dict:
-    frame = shapes.generate(case["shape"], case["n_rows"], **case["options"])
-    data = workdir / f"{name}.csv"
-    frame.to_csv(data, index=False)
-    out = workdir / f"report_{name}"
-    command = [sys.executable, "-m", "ecombalance.report.cli", "report", "--profile", profile,
-               "--notebooks", notebooks, "--out", str(out), *cli_args(case["shape"], data)]
-    print(f"{name}: {len(frame):,} rows, {frame[shapes.ROLES[case['shape']].label].nunique()} classes", flush=True)
+def run_report(out: Path, options: list[str]) -> tuple[subprocess.CompletedProcess, float, list[dict]]:
+    """``ecombalance report --out OUT OPTIONS`` in a subprocess, as a user would call it: the finished process,
+    its wall seconds and the notebooks' entries of the report's ``summary.json`` (empty when it wrote none)."""
+    command = [sys.executable, "-m", "ecombalance.report.cli", "report", "--out", str(out), *options]
     start = time.perf_counter()
     completed = subprocess.run(command, capture_output=True, text=True)
     wall = time.perf_counter() - start
     summary_path = out / "summary.json"
     entries = json.loads(summary_path.read_text())["notebooks"] if summary_path.exists() else []
+    return completed, wall, entries
+
+
+def run_case(name: str, case: dict, workdir: Path, profile: str, notebooks: str) -> dict:
+    frame = shapes.generate(case["shape"], case["n_rows"], **case["options"])
+    data = workdir / f"{name}.csv"
+    frame.to_csv(data, index=False)
+    out = workdir / f"report_{name}"
+    print(f"{name}: {len(frame):,} rows, {frame[shapes.ROLES[case['shape']].label].nunique()} classes", flush=True)
+    completed, wall, entries = run_report(out, ["--profile", profile, "--notebooks", notebooks,
+                                                *cli_args(case["shape"], data)])
     seconds = {e["notebook"]: e["seconds"] for e in entries}
     status = {e["notebook"]: e["status"] for e in entries}
     total = round(sum(seconds.values()), 1)
