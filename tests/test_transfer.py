@@ -254,7 +254,7 @@ def _comparison(ft, frozen, low, high, real):
 
 
 def _describe(comparison):
-    return transfer.describe_comparison(comparison, balancing="sampler", minority="bag", steps=36, epochs=3,
+    return transfer.describe_frozen_comparison(comparison, balancing="sampler", minority="bag", steps=36, epochs=3,
                                         n_fit=360, minority_fit=30)
 
 

@@ -222,7 +222,7 @@ def compare_with_frozen(y_true: Any, pred_finetuned: Any, pred_frozen: Any, *, g
     return frame
 
 
-def describe_comparison(comparison: pd.DataFrame, *, balancing: str, minority: Any, steps: int, epochs: int,
+def describe_frozen_comparison(comparison: pd.DataFrame, *, balancing: str, minority: Any, steps: int, epochs: int,
                         n_fit: int, minority_fit: int) -> str:
     """Markdown bullets on :func:`compare_with_frozen`: which of fine-tuning with ``balancing`` and the frozen
     encoder + LR is ahead, whether the paired interval says it is real, and, when fine-tuning is not ahead,
@@ -281,7 +281,7 @@ def describe_transfer(table: pd.DataFrame, compression: pd.DataFrame, *, balanci
                       largest: Any, model_name: str, device: str, steps: int, comparison: str = "") -> str:
     """The chapter's findings as Markdown bullets, generated from :func:`scores_table` (all five rows),
     :func:`compare_quantized` and the run (``device``, optimizer ``steps`` per fine-tuning run).
-    ``comparison`` (:func:`describe_comparison`'s bullets) goes right after the first bullet."""
+    ``comparison`` (:func:`describe_frozen_comparison`'s bullets) goes right after the first bullet."""
     after = table.loc[minority_only_row(minority)]
     models = table.drop(index=minority_only_row(minority))
     best = models["macro_f1"].idxmax()
