@@ -29,7 +29,7 @@ test: $(STAMP)
 
 # on a CUDA machine: fine-tuning speed benchmark + notebook 05 (full profile) -> benchmarks/results/gpu.json
 gpu-check: $(STAMP)
-	$(BIN)/python benchmarks/gpu_check.py
+	$(BIN)/python benchmarks/gpu_check.py $(GPU_CHECK_ARGS)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
