@@ -154,7 +154,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(DEFAULT_OUT), help="where gpu.json goes")
     parser.add_argument("--dry-run", action="store_true", help="print the plan, run and write nothing")
     args = parser.parse_args(argv)
-    work = Path(tempfile.mkdtemp(prefix="ecombalance-gpu-check-")) if not args.dry_run else Path("<tmp>")
+    info = None if args.dry_run else cuda_info()
+    if info is None and not args.dry_run:
+        print(no_cuda_message(), file=sys.stderr)
+        return NO_CUDA_EXIT
+    work = Path("<tmp>") if args.dry_run else Path(tempfile.mkdtemp(prefix="ecombalance-gpu-check-"))
     report_dir = Path(args.report_dir) if args.report_dir else work / "report"
     benchmark_json = work / "finetune.json"
     steps = plan(args.max_steps, report_dir, benchmark_json, args.model_name)
@@ -164,10 +168,6 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {i}. {step['name']}: {shlex.join(step['command'])}")
         print(f"  then write {args.out}")
         return 0
-    info = cuda_info()
-    if info is None:
-        print(no_cuda_message(), file=sys.stderr)
-        return NO_CUDA_EXIT
     print(f"GPU check on {info['device_name']} (torch {info['torch_version']}, CUDA {info['cuda_version']}, "
           f"bf16 {'yes' if info['bf16_supported'] else 'no'})", flush=True)
     seconds, codes = {}, {}
