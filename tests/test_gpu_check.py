@@ -25,6 +25,7 @@ def test_without_cuda_it_refuses_with_exit_2_and_writes_nothing(gpu_check, monke
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     ran = []
     monkeypatch.setattr(gpu_check, "_run", lambda command: ran.append(command))
+    monkeypatch.setattr(gpu_check.tempfile, "mkdtemp", lambda **kw: ran.append("mkdtemp"))
     out = tmp_path / "gpu.json"
     assert gpu_check.main(["--out", str(out)]) == gpu_check.NO_CUDA_EXIT == 2
     err = capsys.readouterr().err
