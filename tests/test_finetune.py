@@ -180,6 +180,28 @@ def test_gpu_path_picks_cuda_and_bf16(tiny, monkeypatch):
     assert tuner(tiny, precision="fp32")._runtime() == (torch.device("cuda"), None)
 
 
+@pytest.mark.parametrize("cpu_bf16", [False, True])
+def test_auto_precision_on_the_cpu_follows_bf16_support(tiny, monkeypatch, cpu_bf16):
+    from ecombalance.models import device as dev
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(dev, "cpu_bf16_supported", lambda: cpu_bf16)
+    expected = torch.bfloat16 if cpu_bf16 else None
+    assert tuner(tiny)._runtime() == (torch.device("cpu"), expected)
+    assert tuner(tiny, precision="fp32")._runtime() == (torch.device("cpu"), None)
+    requested = []
+    real_autocast = finetune_run.autocast
+    monkeypatch.setattr(finetune_run, "autocast",
+                        lambda device, dtype: requested.append(dtype) or real_autocast(device, dtype))
+    X, y = titles()
+    est = tuner(tiny, epochs=2, max_steps=6).fit(X, y)
+    assert est.autocast_dtype_ is expected and set(requested) == {expected}
+    losses = est.step_log_["loss"].to_numpy()
+    assert len(losses) == 6 and np.isfinite(losses).all()
+    assert all(p.dtype is torch.float32 for p in est.model_.parameters())  # autocast keeps fp32 master weights
+    assert np.isfinite(est.predict_proba(X)).all()
+
+
 def test_training_requests_autocast_with_the_chosen_dtype(tiny, monkeypatch):
     requested = []
     monkeypatch.setattr(finetune_run, "autocast", lambda dev, dtype: requested.append((dev.type, dtype)) or contextlib.nullcontext())
