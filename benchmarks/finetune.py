@@ -129,7 +129,8 @@ def worker_ours_finetune(args) -> dict:
     est = TextClassifierFineTuner(model_name=args.model, epochs=args.epochs, batch_size=args.batch_size,
                                   max_steps=args.max_steps or None, max_length=args.max_length,
                                   early_stopping_patience=None, progress=False, log_every=1,
-                                  precision=args.precision, freeze_embeddings=args.freeze_embeddings)
+                                  precision=args.precision, freeze_embeddings=args.freeze_embeddings,
+                                  threads=args.threads or None)
     est.fit(X, y)
     log = est.step_log_.set_index("step")
     marks = [(log.loc[s, "elapsed_s"], log.loc[s, "cpu_elapsed_s"]) for s in log.index]
@@ -223,9 +224,11 @@ FINETUNE = ("ours_finetune", "trainer_finetune", "trainer_tuned_finetune")
 EMBED = ("ours_embed", "st_embed")
 
 
-def run_worker(name: str, argv: list[str]) -> dict:
-    """Run one measurement in a fresh interpreter (so that its peak RSS is its own)."""
-    done = subprocess.run([sys.executable, __file__, "--worker", name, *argv], capture_output=True, text=True)
+def run_worker(name: str, argv: list[str], threads: int = 0) -> dict:
+    """Run one measurement in a fresh interpreter (so that its peak RSS is its own), with ``threads`` OpenMP /
+    torch threads (0: torch's default, every core)."""
+    env = {**os.environ, **({"OMP_NUM_THREADS": str(threads)} if threads else {})}
+    done = subprocess.run([sys.executable, __file__, "--worker", name, *argv], capture_output=True, text=True, env=env)
     if done.returncode:
         raise RuntimeError(f"benchmark worker {name} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -279,6 +282,9 @@ def main(argv=None) -> dict:
     parser.add_argument("--max-length", type=int, default=64)
     parser.add_argument("--precision", default="auto", help="our fine-tuner's precision (to measure the bf16 lever)")
     parser.add_argument("--freeze-embeddings", action="store_true", help="our fine-tuner's option (off by default)")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="torch threads of every side (0: torch's default, every core); 1 keeps the CPU-time "
+                        "ratio steady when other jobs share the cores")
     parser.add_argument("--n-embed", type=int, default=10_000, help="titles to embed")
     parser.add_argument("--only", choices=["all", "finetune", "embed"], default="all", help="which comparison to run")
     parser.add_argument("--repeats", type=int, default=5, help="interleaved repeats of every side")
@@ -303,7 +309,7 @@ def main(argv=None) -> dict:
             for titles in (title_sets if part == "finetune" else ("documented_case",)):
                 group = runs.setdefault(titles if part == "finetune" else "embed", {})
                 for name in (FINETUNE if part == "finetune" else EMBED):
-                    last = run_worker(name, [*fixed, f"--titles={titles}"])
+                    last = run_worker(name, [*fixed, f"--titles={titles}"], args.threads)
                     group.setdefault(name, []).append(last)
                     print(f"[{repeat + 1}/{args.repeats}] {titles:15s} {name:22s} {last['samples_per_s']:8.1f} "
                           f"samples/s {last['samples_per_cpu_s']:8.1f} samples/CPU-s  "

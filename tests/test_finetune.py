@@ -154,6 +154,20 @@ def test_two_step_training_run_updates_only_trainable_weights(tiny):
     assert set(est.predict(X)) <= set(est.classes_) and list(est.classes_) == ["bag", "phone", "shoe"]
 
 
+def test_freeze_embeddings_keeps_only_the_token_embedding_matrix_fixed(tiny):
+    X, y = titles()
+    before = finetune.TextClassifierFineTuner(model_name=str(tiny))._load_model(tiny, 3)[1].state_dict()
+    est = tuner(tiny, max_steps=2, freeze_embeddings=True).fit(X, y)
+    after = est.model_.state_dict()
+    unchanged = {k for k in before if torch.equal(before[k], after[k])}
+    assert "bert.embeddings.word_embeddings.weight" in unchanged
+    assert "bert.embeddings.position_embeddings.weight" not in unchanged  # the rest trains as before
+    assert not est.model_.get_input_embeddings().weight.requires_grad
+    default = tuner(tiny, max_steps=2).fit(X, y).model_.state_dict()
+    assert not torch.equal(before["bert.embeddings.word_embeddings.weight"],
+                           default["bert.embeddings.word_embeddings.weight"])  # off by default
+
+
 def test_checkpoint_round_trip_and_resume(tiny, tmp_path):
     X, y = titles()
     straight = tuner(tiny, epochs=2, checkpoint_dir=str(tmp_path / "ckpt")).fit(X, y)
