@@ -20,6 +20,43 @@ def test_auto_picks_cuda_and_bf16_when_present(monkeypatch):
     assert dev.autocast_dtype(device) is None
 
 
+@pytest.mark.parametrize("supported", [False, True])
+def test_auto_uses_bf16_on_the_cpu_only_when_asked_and_supported(monkeypatch, supported):
+    monkeypatch.setattr(dev, "cpu_bf16_supported", lambda: supported)
+    cpu = torch.device("cpu")
+    assert dev.autocast_dtype(cpu, "auto", cpu_bf16=True) is (torch.bfloat16 if supported else None)
+    assert dev.autocast_dtype(cpu, "auto") is None  # callers opt in (small MLPs gain nothing from bf16)
+    assert dev.autocast_dtype(cpu, "fp32", cpu_bf16=True) is None
+    assert dev.autocast_dtype(cpu, "bf16") is torch.bfloat16  # forced either way
+
+
+@pytest.mark.parametrize("flags, machine, onednn, expected", [
+    ("fpu sse avx512f avx512_bf16 avx512_vnni", "x86_64", True, True),
+    ("fpu sse avx512f amx_bf16 amx_tile", "x86_64", True, True),
+    ("fpu sse avx2 avx512f avx512_vnni", "x86_64", True, False),  # no bf16 instructions: emulated, slower
+    ("fpu sse avx512f avx512_bf16", "x86_64", False, False),  # torch built without oneDNN bf16
+    ("fp asimd bf16", "aarch64", True, False),
+])
+def test_cpu_bf16_detection(monkeypatch, tmp_path, flags, machine, onednn, expected):
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text(f"processor\t: 0\nmodel name\t: test cpu\nflags\t\t: {flags}\n\nprocessor\t: 1\n")
+    read = dev._cpuinfo_flags
+    monkeypatch.setattr(dev, "_cpuinfo_flags", lambda: read(cpuinfo))
+    monkeypatch.setattr(dev.platform, "machine", lambda: machine)
+    monkeypatch.setattr(torch.ops.mkldnn, "_is_mkldnn_bf16_supported", lambda: onednn)
+    dev.cpu_bf16_supported.cache_clear()
+    try:
+        assert dev.cpu_bf16_supported() is expected
+    finally:
+        dev.cpu_bf16_supported.cache_clear()
+
+
+def test_cpuinfo_flags_without_the_file(tmp_path):
+    assert dev._cpuinfo_flags(tmp_path / "missing") == set()
+    (tmp_path / "cpuinfo").write_text("processor : 0\nflags : fpu avx512_bf16\n")
+    assert dev._cpuinfo_flags(tmp_path / "cpuinfo") == {"fpu", "avx512_bf16"}
+
+
 def test_cuda_without_gpu_explains(monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     with pytest.raises(RuntimeError, match="torch sees no CUDA GPU.*device='auto'"):

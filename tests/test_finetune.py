@@ -154,6 +154,20 @@ def test_two_step_training_run_updates_only_trainable_weights(tiny):
     assert set(est.predict(X)) <= set(est.classes_) and list(est.classes_) == ["bag", "phone", "shoe"]
 
 
+def test_freeze_embeddings_keeps_only_the_token_embedding_matrix_fixed(tiny):
+    X, y = titles()
+    before = finetune.TextClassifierFineTuner(model_name=str(tiny))._load_model(tiny, 3)[1].state_dict()
+    est = tuner(tiny, max_steps=2, freeze_embeddings=True).fit(X, y)
+    after = est.model_.state_dict()
+    unchanged = {k for k in before if torch.equal(before[k], after[k])}
+    assert "bert.embeddings.word_embeddings.weight" in unchanged
+    assert "bert.embeddings.position_embeddings.weight" not in unchanged  # the rest trains as before
+    assert not est.model_.get_input_embeddings().weight.requires_grad
+    default = tuner(tiny, max_steps=2).fit(X, y).model_.state_dict()
+    assert not torch.equal(before["bert.embeddings.word_embeddings.weight"],
+                           default["bert.embeddings.word_embeddings.weight"])  # off by default
+
+
 def test_checkpoint_round_trip_and_resume(tiny, tmp_path):
     X, y = titles()
     straight = tuner(tiny, epochs=2, checkpoint_dir=str(tmp_path / "ckpt")).fit(X, y)
@@ -178,6 +192,28 @@ def test_gpu_path_picks_cuda_and_bf16(tiny, monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda: True)
     assert tuner(tiny)._runtime() == (torch.device("cuda"), torch.bfloat16)
     assert tuner(tiny, precision="fp32")._runtime() == (torch.device("cuda"), None)
+
+
+@pytest.mark.parametrize("cpu_bf16", [False, True])
+def test_auto_precision_on_the_cpu_follows_bf16_support(tiny, monkeypatch, cpu_bf16):
+    from ecombalance.models import device as dev
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(dev, "cpu_bf16_supported", lambda: cpu_bf16)
+    expected = torch.bfloat16 if cpu_bf16 else None
+    assert tuner(tiny)._runtime() == (torch.device("cpu"), expected)
+    assert tuner(tiny, precision="fp32")._runtime() == (torch.device("cpu"), None)
+    requested = []
+    real_autocast = finetune_run.autocast
+    monkeypatch.setattr(finetune_run, "autocast",
+                        lambda device, dtype: requested.append(dtype) or real_autocast(device, dtype))
+    X, y = titles()
+    est = tuner(tiny, epochs=2, max_steps=6).fit(X, y)
+    assert est.autocast_dtype_ is expected and set(requested) == {expected}
+    losses = est.step_log_["loss"].to_numpy()
+    assert len(losses) == 6 and np.isfinite(losses).all()
+    assert all(p.dtype is torch.float32 for p in est.model_.parameters())  # autocast keeps fp32 master weights
+    assert np.isfinite(est.predict_proba(X)).all()
 
 
 def test_training_requests_autocast_with_the_chosen_dtype(tiny, monkeypatch):

@@ -87,6 +87,10 @@ def test_overview_headline_numbers(smoke_report):
     assert numbers["imbalance_ratio"] == 8
     assert numbers["missing_packages"] == 0
     assert numbers["model_loads_offline"] is True
+    from ecombalance.models.device import cpu_bf16_supported, cuda_bf16_supported
+
+    assert numbers["cpu_bf16_supported"] is cpu_bf16_supported()  # CPU and GPU reported separately
+    assert numbers["cuda_bf16_supported"] is cuda_bf16_supported()
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ import time
 from importlib import metadata
 from typing import Any
 
+from ecombalance.models.device import cpu_bf16_supported, cuda_bf16_supported
 from ecombalance.models.pretrained import DEFAULT_MODEL, ModelNotAvailableError, load_encoder
 from ecombalance.sampling import imbalance
 
@@ -29,7 +30,7 @@ def package_versions(packages: tuple[str, ...] = PACKAGES) -> dict[str, str | No
 
 
 def hardware() -> dict[str, Any]:
-    """CPU cores and torch threads; CUDA devices and whether they support bf16."""
+    """CPU cores and torch threads and whether the CPU computes in bf16; CUDA devices and whether they do."""
     import torch
 
     info: dict[str, Any] = {
@@ -38,12 +39,13 @@ def hardware() -> dict[str, Any]:
         "cpu_cores": os.cpu_count(),
         "torch_threads": torch.get_num_threads(),
         "cuda_available": torch.cuda.is_available(),
+        "cpu_bf16_supported": cpu_bf16_supported(),
         "cuda_devices": [],
-        "bf16_supported": False,
+        "cuda_bf16_supported": False,
     }
     if info["cuda_available"]:
         info["cuda_devices"] = [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]
-        info["bf16_supported"] = bool(torch.cuda.is_bf16_supported())
+        info["cuda_bf16_supported"] = cuda_bf16_supported()
     return info
 
 
@@ -107,7 +109,8 @@ def environment_headline(case, report: dict[str, Any]) -> dict[str, Any]:
         "imbalance_ratio": measures["imbalance_ratio"],
         "missing_packages": len(missing_packages(report)),
         "cuda_available": hw["cuda_available"],
-        "bf16_supported": hw["bf16_supported"],
+        "cpu_bf16_supported": hw["cpu_bf16_supported"],
+        "cuda_bf16_supported": hw["cuda_bf16_supported"],
         "torch_threads": hw["torch_threads"],
         "model_loads_offline": model.get("loads_offline"),
     }
@@ -121,6 +124,10 @@ def describe_environment(case, report: dict[str, Any]) -> str:
     shares = " / ".join(f"{p:.3f}" for p in case["proportion"])
     cuda = (f"is available: {', '.join(hw['cuda_devices'])}" if hw["cuda_available"]
             else "is not available, so notebooks 04–05 train on the CPU")
+    bf16 = ("the CPU computes in bf16, so fine-tuning on it runs under bf16 autocast (`precision=\"auto\"`)"
+            if hw["cpu_bf16_supported"] else "the CPU has no bf16 instructions, so fine-tuning on it runs in fp32")
+    if hw["cuda_available"]:
+        bf16 += "; the GPU " + ("computes in bf16" if hw["cuda_bf16_supported"] else "has no bf16, so fine-tuning there runs in fp32")
     if model is None:
         encoder = "- The encoder check was skipped (`model_name=\"\"`)."
     elif model["loads_offline"]:
@@ -134,5 +141,6 @@ def describe_environment(case, report: dict[str, Any]) -> str:
         f"- {len(report['packages']) - len(missing)} of {len(report['packages'])} packages are installed; "
         f"missing: {', '.join(f'`{m}`' for m in missing) or 'none'}.",
         f"- Compute: {hw['cpu_cores']} CPU cores, torch uses {hw['torch_threads']} threads; CUDA {cuda}.",
+        f"- bf16: {bf16}.",
         encoder,
     ])

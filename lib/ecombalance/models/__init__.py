@@ -6,7 +6,7 @@ from ecombalance._lazy import attach
 
 __getattr__, __dir__, __all__ = attach(__name__, {
     "checkpoint": ["STATE_FILE", "TRAINING_FILE", "flatten_optimizer", "unflatten_optimizer", "save_checkpoint", "read_state", "restore_training"],
-    "device": ["resolve_device", "autocast_dtype", "autocast", "torch_threads", "seed_everything"],
+    "device": ["resolve_device", "CPU_BF16_FLAGS", "cpu_bf16_supported", "cuda_bf16_supported", "autocast_dtype", "autocast", "torch_threads", "seed_everything"],
     "distributed": ["DistributedContext", "context", "init", "shutdown", "shard", "wrap", "DistributedClassBalancedSampler", "no_sync", "barrier", "weights_digest"],
     "embeddings": ["mean_pool", "embed_texts", "SentenceEmbedder", "embedding_classifier"],
     "features": ["SkewedLog1p", "as_object", "PairSimilarity", "TEXT_ENCODERS", "make_preprocessor"],

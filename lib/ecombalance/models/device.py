@@ -1,4 +1,5 @@
-"""Device, precision and seeding for torch code: CUDA with bf16 autocast when present, else the CPU.
+"""Device, precision and seeding for torch code: CUDA with bf16 autocast when present, else the CPU
+(with bf16 autocast where the CPU has bf16 instructions and the caller asks for it).
 
 Every training loop in the package goes through these functions, so the same code runs on a laptop,
 in CI (no GPU) and on a GPU machine.
@@ -7,9 +8,12 @@ in CI (no GPU) and on a GPU machine.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
+import platform
 import random
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -34,9 +38,55 @@ def resolve_device(device: str | torch.device = "auto") -> torch.device:
         raise ValueError(f"unknown device {device!r}; use 'auto', 'cpu', 'cuda' or 'cuda:N'") from exc
 
 
-def autocast_dtype(device: torch.device, precision: str = "auto") -> torch.dtype | None:
-    """The autocast dtype for ``precision``: ``"auto"`` is bf16 on a CUDA GPU that supports it, else
-    full precision (None); ``"bf16"`` / ``"fp16"`` force one; ``"fp32"`` disables autocast."""
+CPU_BF16_FLAGS = ("avx512_bf16", "amx_bf16")
+
+
+def _cpuinfo_flags(path: str | Path = "/proc/cpuinfo") -> set[str]:
+    """The feature flags of the first CPU in ``/proc/cpuinfo`` (Linux); empty where there is no such file."""
+    try:
+        text = Path(path).read_text(errors="replace")
+    except OSError:
+        return set()
+    for line in text.splitlines():
+        if line.startswith(("flags", "Features")):
+            return set(line.partition(":")[2].split())
+    return set()
+
+
+@functools.cache
+def cpu_bf16_supported() -> bool:
+    """Whether this CPU computes bf16 matrix products natively, so that bf16 autocast makes training faster.
+
+    True on an x86 CPU whose ``/proc/cpuinfo`` flags include ``avx512_bf16`` (Intel Cooper Lake and later,
+    AMD Zen 4 and later) or ``amx_bf16`` (Intel Sapphire Rapids and later), and whose torch build has
+    oneDNN bf16 kernels (``torch.ops.mkldnn._is_mkldnn_bf16_supported``). Without these instructions
+    torch still runs bf16 on the CPU, but emulated, slower than fp32; so this is False there, on ARM and
+    off Linux. The answer is cached for the process.
+    """
+    if platform.machine().lower() not in ("x86_64", "amd64"):
+        return False
+    if not _cpuinfo_flags().intersection(CPU_BF16_FLAGS):
+        return False
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        return False
+
+
+def cuda_bf16_supported() -> bool:
+    """Whether torch sees a CUDA GPU that computes in bf16 (Ampere and later)."""
+    return torch.cuda.is_available() and bool(torch.cuda.is_bf16_supported())
+
+
+def autocast_dtype(device: torch.device, precision: str = "auto", cpu_bf16: bool = False) -> torch.dtype | None:
+    """The autocast dtype for ``precision``.
+
+    ``"auto"`` is bf16 on a CUDA GPU that supports it; on the CPU it is bf16 when ``cpu_bf16`` is True
+    and the CPU has bf16 instructions (:func:`cpu_bf16_supported`), else full precision (None).
+    ``"bf16"`` / ``"fp16"`` force one; ``"fp32"`` disables autocast. ``cpu_bf16`` is the caller's
+    choice because bf16 pays on the CPU only for large matrix products (fine-tuning a transformer, not a
+    small MLP) and changes the results in the last digits.
+    """
     choices = {"auto", "bf16", "fp16", "fp32"}
     if precision not in choices:
         raise ValueError(f"precision must be one of {sorted(choices)}, got {precision!r}")
@@ -44,6 +94,8 @@ def autocast_dtype(device: torch.device, precision: str = "auto") -> torch.dtype
         return None
     if precision == "auto":
         if device.type == "cuda" and torch.cuda.is_bf16_supported():
+            return torch.bfloat16
+        if device.type == "cpu" and cpu_bf16 and cpu_bf16_supported():
             return torch.bfloat16
         return None
     return torch.bfloat16 if precision == "bf16" else torch.float16
