@@ -24,7 +24,7 @@ EMPHASIS = {
     "resample only the training part of each split; evaluate on the original distribution",
 }
 # Upper-case abbreviations in notebook prose that are software, hardware or file names, not terms.
-NOT_TERMS = {"CPU", "GPU", "CUDA", "NVIDIA", "CSV", "TSV", "HTML", "API", "MB", "NOT", "I", "SVD", "NCCL", "DDP",
+NOT_TERMS = {"CPU", "AMX", "GPU", "CUDA", "NVIDIA", "CSV", "TSV", "HTML", "API", "MB", "NOT", "I", "SVD", "NCCL", "DDP",
              "README", "PROFILE", "CJK", "U"}
 
 BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)

@@ -292,3 +292,31 @@ def test_headline_and_description_take_the_comparison():
                                       model_name="tiny", device="cpu", steps=12, comparison=bullets)
     lines = text.splitlines()
     assert len(lines) == 8 and lines[1:4] == bullets.splitlines() and lines[0].startswith("- Best model")
+
+
+# --- mixed precision against fp32 ---------------------------------------------------------------------------------
+
+def test_compare_precision_refits_in_fp32_and_scores_both_on_the_test_split(zh_bert):
+    from ecombalance.models import finetune
+
+    X, y = zh_titles()
+    params = dict(model_name=str(zh_bert), epochs=1, max_steps=3, batch_size=8, progress=False,
+                  early_stopping_patience=None, device="cpu", random_state=0)
+    mixed = finetune.TextClassifierFineTuner(precision="bf16", **params).fit(X, y)
+    assert mixed.autocast_dtype_ is not None
+    table = transfer.compare_precision(mixed, X, y, None, None, X, y)
+    assert list(table.index) == ["bf16", "fp32"]
+    fp32 = finetune.TextClassifierFineTuner(precision="fp32", **params).fit(X, y)  # the same run, independently
+    smallest = pd.Series(y).value_counts().index[-1]
+    for name, est in (("bf16", mixed), ("fp32", fp32)):
+        pred = est.predict(X)
+        assert table.loc[name, "macro_f1"] == pytest.approx(f1_score(y, pred, average="macro"))
+        assert table.loc[name, f"recall[{smallest}]"] == pytest.approx(
+            recall_score(y, pred, labels=[smallest], average="macro"))
+    text = transfer.describe_precision(table)
+    change = table.loc["bf16", "macro_f1"] - table.loc["fp32", "macro_f1"]
+    assert text.startswith("- Precision: bf16 autocast fine-tuned at") and f"({change:+.3f})" in text
+    single = transfer.compare_precision(fp32, X, y, None, None, X, y)
+    assert list(single.index) == ["fp32"]
+    assert transfer.describe_precision(single) == ("- Precision: fp32 (no mixed precision on this machine, so nothing "
+                                                   "to compare).")

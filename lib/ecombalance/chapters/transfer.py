@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import torch
+from sklearn.base import clone
 
 from ecombalance._validation import DataError
 from ecombalance.data.table import Table
@@ -193,6 +194,55 @@ def compare_quantized(fine_tuner, X, y) -> pd.DataFrame:
     table = pd.DataFrame(rows).T
     table.index.name = "model"
     return table
+
+
+def _precision_name(dtype) -> str:
+    return {torch.bfloat16: "bf16", torch.float16: "fp16"}.get(dtype, "fp32")
+
+
+def compare_precision(fine_tuner, X_fit, y_fit, X_val, y_val, X_test, y_test) -> pd.DataFrame:
+    """What mixed precision did: the fitted ``fine_tuner`` (bf16 autocast on a GPU or a CPU that supports it
+    with ``precision="auto"``) against the same configuration refitted in fp32 on the same data and seed.
+
+    One row per precision: macro-F1, balanced accuracy and the recall of the smallest class of ``y_test``
+    (:func:`ecombalance.evaluation.metrics.scores`), mean fine-tuning samples/s and the fit's seconds. A fine-tuner
+    that already ran in fp32 gives its own row only (nothing to compare)."""
+    smallest = pd.Series(np.asarray(y_fit)).value_counts().index[-1]
+    runs = {_precision_name(fine_tuner.autocast_dtype_): (fine_tuner, None)}
+    if fine_tuner.autocast_dtype_ is not None:
+        started = time.perf_counter()
+        fp32 = clone(fine_tuner).set_params(precision="fp32").fit(X_fit, y_fit, X_val, y_val)
+        runs["fp32"] = (fp32, time.perf_counter() - started)
+    rows = {}
+    for name, (est, seconds) in runs.items():
+        numbers = scores(y_test, est.predict(X_test), classes=np.unique(y_test), per_class=("recall",))
+        rows[name] = {"macro_f1": numbers["macro_f1"], "balanced_accuracy": numbers["balanced_accuracy"],
+                      f"recall[{smallest}]": numbers[f"recall[{smallest}]"],
+                      "samples_per_s": float(est.history_["samples_per_s"].mean())}
+    table = pd.DataFrame(rows).T
+    table.index.name = "precision"
+    return table
+
+
+def describe_precision(table: pd.DataFrame) -> str:
+    """One Markdown bullet on :func:`compare_precision`: the speed and the macro-F1 change of mixed precision."""
+    if len(table) < 2:
+        return f"- Precision: {table.index[0]} (no mixed precision on this machine, so nothing to compare)."
+    mixed, fp32 = table.iloc[0], table.loc["fp32"]
+    return (f"- Precision: {table.index[0]} autocast fine-tuned at {mixed['samples_per_s']:.0f} samples/s against "
+            f"{fp32['samples_per_s']:.0f} in fp32 ({mixed['samples_per_s'] / fp32['samples_per_s']:.2f}×), macro-F1 "
+            f"{mixed['macro_f1']:.3f} against {fp32['macro_f1']:.3f} ({mixed['macro_f1'] - fp32['macro_f1']:+.3f}).")
+
+
+def precision_headline(table: pd.DataFrame) -> dict:
+    """For the report index: the precision used and, with an fp32 row to compare, the speed-up and the macro-F1
+    change of mixed precision (:func:`compare_precision`)."""
+    numbers = {"precision": str(table.index[0])}
+    if len(table) > 1:
+        mixed, fp32 = table.iloc[0], table.loc["fp32"]
+        numbers["mixed_precision_speedup"] = float(mixed["samples_per_s"] / fp32["samples_per_s"])
+        numbers["mixed_precision_macro_f1_change"] = float(mixed["macro_f1"] - fp32["macro_f1"])
+    return numbers
 
 
 def compare_with_frozen(y_true: Any, pred_finetuned: Any, pred_frozen: Any, *, groups: Any = None,
