@@ -16,9 +16,10 @@ from ecombalance._validation import plain_label
 from ecombalance.data.preprocess import subsample
 from ecombalance.data.table import Table
 from ecombalance.evaluation.folds import make_folds
+from ecombalance.evaluation.metrics import scores
 from ecombalance.models import pipelines
 from ecombalance.models.features import make_preprocessor
-from ecombalance.models.text_features import TextVectorizer
+from ecombalance.models.text_features import CJK_CHARACTER, TextVectorizer
 
 OVERALL = ("accuracy", "macro_f1", "balanced_accuracy", "g_mean")
 
@@ -137,15 +138,17 @@ ANALYZER_MAX_ROWS = 5000
 """:func:`compare_analyzers` runs on a stratified sample of at most this many rows."""
 
 
-def _example_tokens(tbl: Table, col: str, analyzer: str, n: int = 12) -> tuple[str, str, str]:
-    """What ``analyzer`` resolves to on text column ``col``, an example text (the first with a CJK character when
-    there is one) and its first ``n`` tokens."""
-    vectorizer = TextVectorizer(analyzer=analyzer).fit(tbl.frame[col])
+def _tokens_of(tbl: Table, col: str, analyzer: str, n: int = 12) -> dict:
+    """How ``analyzer`` tokenises text column ``col``: what it resolves to, its full vocabulary size, an example
+    text (the first with a CJK character when there is one) and the example's first ``n`` tokens."""
+    vectorizer = TextVectorizer(analyzer=analyzer, max_features=None).fit(tbl.frame[col])
     texts = tbl.frame[col].fillna("").astype(str)
-    cjk = texts[texts.str.contains("[\u3400-\u9fff]", regex=True)]
+    cjk = texts[texts.str.contains(CJK_CHARACTER)]
     example = (cjk if len(cjk) else texts[texts.str.len() > 0]).iloc[0]
     tokens = vectorizer.vectorizer_.build_analyzer()(example)
-    return vectorizer.analyzer_, example, " | ".join(tokens[:n]) + (" | …" if len(tokens) > n else "")
+    return {"resolves_to": vectorizer.analyzer_, "example": example,
+            "tokens": " | ".join(tokens[:n]) + (" | …" if len(tokens) > n else ""),
+            "vocabulary": len(vectorizer.vocabulary_)}
 
 
 def compare_analyzers(tbl: Table, folds: int = 5, seed: int = 0, max_rows: int = ANALYZER_MAX_ROWS) -> pd.DataFrame:
@@ -170,16 +173,14 @@ def compare_analyzers(tbl: Table, folds: int = 5, seed: int = 0, max_rows: int =
     rows, by_analyzer = {}, {}
     for setting in dict.fromkeys(["word", tbl.text_analyzer]):
         table = replace(sample, text_analyzer=setting, numeric_cols=[], categorical_cols=[])  # the text alone
-        resolved, example, tokens = _example_tokens(table, col, setting)
+        tokens = _tokens_of(table, col, setting)
+        resolved = tokens["resolves_to"]
         if resolved not in by_analyzer:  # "auto" that resolves to words is the same model: fitted once
             pred = out_of_fold_predictions(table, plain_model(table, None, seed), folds, seed)
-            scores = evaluation.classification_metrics(table.y, pred, classes=table.classes)
-            recall = evaluation.per_class_metrics(table.y, pred, classes=table.classes)["recall"]
-            vocabulary = len(TextVectorizer(analyzer=setting, max_features=None).fit(table.frame[col]).vocabulary_)
-            by_analyzer[resolved] = {"vocabulary": vocabulary, "macro_f1": scores["macro_f1"],
-                                     "balanced_accuracy": scores["balanced_accuracy"],
-                                     "recall_smallest": recall.iloc[-1]}
-        rows[setting] = {"resolves_to": resolved, "example": example, "tokens": tokens, **by_analyzer[resolved]}
+            numbers = scores(table.y, pred, classes=table.classes, per_class=("recall",))
+            by_analyzer[resolved] = {"macro_f1": numbers["macro_f1"], "balanced_accuracy": numbers["balanced_accuracy"],
+                                     "recall_smallest": numbers[f"recall[{table.classes[-1]}]"]}
+        rows[setting] = {**tokens, **by_analyzer[resolved]}
     frame = pd.DataFrame.from_dict(rows, orient="index").rename_axis("text_analyzer")
     frame.attrs["note"] = (note.replace("- This chapter ran", "The comparison ran")
                            .replace("parameter `max_rows", "`baselines.compare_analyzers(max_rows"))
@@ -209,7 +210,8 @@ def describe_analyzers(analyzers: pd.DataFrame) -> str:
     chosen, setting = analyzers.iloc[-1], analyzers.index[-1]
     if chosen["resolves_to"] == "word":
         return (f"- Text `{col}` holds no Chinese, so `text_analyzer=\"{setting}\"` keeps scikit-learn's word "
-                f"tokens: macro-F1 {word['macro_f1']:.3f} from the text alone ({word['vocabulary']:,} distinct tokens).")
+                f"tokens: macro-F1 {word['macro_f1']:.3f} from the text alone ({word['vocabulary']:,} distinct "
+                "tokens).")
     change = chosen["macro_f1"] - word["macro_f1"]
     verdict = ("a wide margin: the default tokens do not fit this text" if change >= 0.1 else
                "a small difference" if abs(change) < 0.02 else "better" if change > 0 else "worse")

@@ -10,7 +10,6 @@ document's "fine-tune on the minority class only".
 from __future__ import annotations
 
 import copy
-import re
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -29,15 +28,11 @@ from ecombalance.evaluation.metrics import scores
 from ecombalance.evaluation.stats import paired_bootstrap
 from ecombalance.models import pretrained
 from ecombalance.models.quantization import model_size_mb
-from ecombalance.models.text_features import cjk_share
+from ecombalance.models.text_features import CJK_CHARACTER, cjk_share
 
 CHINESE_ENCODERS = ("bert-base-chinese", "hfl/chinese-roberta-wwm-ext",
                     "sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2")
 """Encoders that read Chinese, suggested when a tokenizer turns Chinese characters into ``[UNK]``."""
-
-# the CJK ideograph blocks, as BERT's tokenizer defines "Chinese character" (_is_chinese_char)
-_CJK = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\U00020000-\U0002a6df\U0002a700-\U0002ebef"
-                  "\U0002f800-\U0002fa1f]")
 
 
 def text_inputs(tbl: Table) -> list[str]:
@@ -97,13 +92,13 @@ def measure_cjk_tokenization(tokenizer, texts: Iterable[str], max_texts: int = 5
     unk_id, cjk_chars, unk_chars, cjk_tokens, unknown = tokenizer.unk_token_id, 0, 0, 0, Counter()
     example, example_tokens, with_cjk = "", (), 0
     for text, ids, offsets in zip(texts, encoded["input_ids"], encoded["offset_mapping"]):
-        chars = _CJK.findall(text)
+        chars = CJK_CHARACTER.findall(text)
         if not chars:
             continue
         with_cjk += 1
         cjk_chars += len(chars)
         for token_id, (start, end) in zip(ids, offsets):
-            covered = _CJK.findall(text[start:end])
+            covered = CJK_CHARACTER.findall(text[start:end])
             cjk_tokens += bool(covered)
             if token_id == unk_id:
                 unk_chars += len(covered)
@@ -111,7 +106,7 @@ def measure_cjk_tokenization(tokenizer, texts: Iterable[str], max_texts: int = 5
         if not example:
             example, example_tokens = text, tuple(tokenizer.convert_ids_to_tokens(ids))
     cores = (piece.removeprefix("##").removeprefix("▁") for piece in tokenizer.get_vocab())
-    vocab_cjk = len({core for core in cores if core and len(_CJK.findall(core)) == len(core)})
+    vocab_cjk = len({core for core in cores if core and len(CJK_CHARACTER.findall(core)) == len(core)})
     return CjkTokenization(len(texts), with_cjk, cjk_chars, unk_chars, cjk_tokens, vocab_cjk, example,
                            example_tokens, tuple(c for c, _ in unknown.most_common(8)))
 
@@ -301,9 +296,9 @@ def describe_frozen_comparison(comparison: pd.DataFrame, *, balancing: str, mino
         f"epoch{'s' if int(epochs) != 1 else ''} over "
         f"{int(n_fit)} titles), and its new head learned `{minority}` from {int(minority_fit)} training titles; "
         "logistic regression on fixed embeddings fits the same titles to convergence with far fewer weights.",
-        "- What would change it: more optimizer steps (more `epochs`, a smaller `batch_size`), a GPU with the `full` profile "
-        "(8 epochs, a 12-layer encoder), or `trainable_layers=1` or `2`, which leaves fewer weights to move with "
-        "few labels; this comparison then says whether fine-tuning pulls ahead.",
+        "- What would change it: more optimizer steps (more `epochs`, a smaller `batch_size`), a GPU with the "
+        "`full` profile (8 epochs, a 12-layer encoder), or `trainable_layers=1` or `2`, which leaves fewer weights "
+        "to move with few labels; this comparison then says whether fine-tuning pulls ahead.",
     ])
 
 

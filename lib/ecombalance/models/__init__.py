@@ -19,6 +19,6 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "quantization": ["quantize_dynamic", "model_size_mb"],
     "seed_losses": ["SeedDocumentLosses", "seed_document_losses"],
     "text_batching": ["Tokenized", "as_text_inputs", "text_key", "tokenize", "length_bucketed_batches", "collate", "to_device"],
-    "text_features": ["AUTO_CJK_ANALYZER", "DEFAULT_NGRAMS", "as_text", "cjk_share", "resolve_analyzer", "mixed_runs", "char_ngrams", "jieba_words", "tfidf_for", "TextVectorizer"],
+    "text_features": ["CJK_CHARACTER", "AUTO_CJK_ANALYZER", "DEFAULT_NGRAMS", "as_text", "cjk_share", "resolve_analyzer", "mixed_runs", "char_ngrams", "jieba_words", "tfidf_for", "TextVectorizer"],
     "train": ["main"],
 })

@@ -23,8 +23,12 @@ from sklearn.utils.validation import check_is_fitted
 
 from ecombalance.data.table import TEXT_ANALYZERS, check_text_analyzer
 
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # CJK ideographs: extension A, unified, compatibility
-_CJK_CHAR = re.compile(f"[{_CJK}]")
+# the CJK ideograph blocks, as BERT's tokenizer defines a "Chinese character" (_is_chinese_char): unified,
+# extension A, compatibility, and the supplementary-plane extensions
+_CJK = ("\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\U00020000-\U0002a6df\U0002a700-\U0002ebef"
+        "\U0002f800-\U0002fa1f")
+CJK_CHARACTER = re.compile(f"[{_CJK}]")
+"""One CJK ideograph (``CJK_CHARACTER.search(text)``: does ``text`` hold Chinese; ``findall``: its characters)."""
 # a run of ideographs, or a Latin/digit word where model codes ("KDL-40V4100", "256G", "5.3") stay whole
 _RUN = re.compile(f"([{_CJK}]+)|([^\\W_{_CJK}]+(?:[-/.][^\\W_{_CJK}]+)*)")
 
@@ -42,13 +46,13 @@ def as_text(column) -> np.ndarray:
 
 
 def cjk_share(texts) -> float:
-    """Share of the non-empty texts holding at least one CJK ideograph (U+4E00–U+9FFF, extension A
-    U+3400–U+4DBF, compatibility U+F900–U+FAFF); 0.0 when every text is empty."""
+    """Share of the non-empty texts holding at least one CJK ideograph (:data:`CJK_CHARACTER`); 0.0 when every
+    text is empty."""
     series = pd.Series(as_text(texts), dtype=object)
     non_empty = series.str.len() > 0
     if not non_empty.any():
         return 0.0
-    return float(series[non_empty].str.contains(_CJK_CHAR, regex=True).mean())
+    return float(series[non_empty].str.contains(CJK_CHARACTER, regex=True).mean())
 
 
 def resolve_analyzer(texts, analyzer: str = "auto", cjk_threshold: float = 0.1) -> str:
