@@ -2,8 +2,7 @@
 
 1. The fine-tuning speed benchmark, ``benchmarks/finetune.py --only finetune --max-steps N`` (ecombalance's
    fine-tuner against ``transformers.Trainer``, same model and titles), in a subprocess; its samples/s and
-   speedups are read from the JSON it writes (``--out`` / ``--json`` when the script has one), else from its
-   printed lines.
+   speedups are read from the JSON it writes (``--out``).
 2. Notebook 05 with the ``full`` profile through the report command (``ecombalance report --profile full
    --notebooks 05 --out DIR``); its macro-F1 numbers come from the headline in ``DIR/summary.json``. The full
    profile's encoder (``sentence-transformers/all-mpnet-base-v2``) must be on disk; ``--model-name`` runs
@@ -25,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shlex
 import subprocess
 import sys
@@ -60,23 +58,11 @@ def no_cuda_message() -> str:
             "of torch (README, \"Using a GPU\": make setup TORCH_SPEC=...); --dry-run prints what it would run.")
 
 
-def benchmark_out_option(source: str) -> str | None:
-    """The option of the benchmark script that names its JSON output (``--json`` preferred, else ``--out``),
-    found in the script's source; ``None`` when it has neither (its printed lines are parsed instead)."""
-    for option in ("--json", "--out"):
-        if re.search(rf"add_argument\(\s*[\"']{option}[\"']", source):
-            return option
-    return None
-
-
 def plan(max_steps: int, report_dir: Path, benchmark_json: Path, model_name: str | None = None,
-         python: str = sys.executable, benchmark_source: str | None = None) -> list[dict]:
-    """The two steps: ``{"name", "command"}`` for the benchmark and for notebook 05 (full profile)."""
-    source = BENCHMARK.read_text(encoding="utf-8") if benchmark_source is None else benchmark_source
-    option = benchmark_out_option(source)
-    bench = [python, str(BENCHMARK), "--only", "finetune", "--max-steps", str(max_steps)]
-    if option:
-        bench += [option, str(benchmark_json)]
+         python: str = sys.executable) -> list[dict]:
+    """The two steps: ``{"name", "command"}`` for the benchmark (its JSON to ``benchmark_json``) and for
+    notebook 05 (full profile)."""
+    bench = [python, str(BENCHMARK), "--only", "finetune", "--max-steps", str(max_steps), "--out", str(benchmark_json)]
     report = [python, "-m", "ecombalance.report.cli", "report", "--profile", "full", "--notebooks", "05",
               "--out", str(report_dir)]
     if model_name:
@@ -84,32 +70,16 @@ def plan(max_steps: int, report_dir: Path, benchmark_json: Path, model_name: str
     return [{"name": "finetune_benchmark", "command": bench}, {"name": "notebook_05", "command": report}]
 
 
-_SIDE = re.compile(r"^(\w+)\s+([\d.]+) samples/s", re.M)
-_RATIO = re.compile(r"([\d.]+)x in wall time(?:, ([\d.]+)x per CPU-second)?")
-
-
-def read_benchmark(json_path: Path | None, stdout: str) -> dict:
-    """``samples_per_s`` (per side) and ``speedups`` of the benchmark run, from its JSON file when it wrote one,
-    else from its printed lines (``<side>  <n> samples/s ...`` and ``<x>x in wall time, <y>x per CPU-second``).
-    ``source`` says which; ``raw`` holds the JSON as written."""
-    if json_path is not None and json_path.is_file():
-        data = json.loads(json_path.read_text(encoding="utf-8"))
-        samples = data.get("finetune_samples_per_s")
-        if not isinstance(samples, dict):  # per-side runs: the best of each
-            samples = {side: max(r["samples_per_s"] for r in runs)
-                       for side, runs in data.get("runs", {}).items() if runs and "finetune" in side}
-        speedups = {k: v for k, v in data.items() if "speedup" in k and isinstance(v, (int, float))}
-        return {"source": str(json_path.name), "samples_per_s": samples, "speedups": speedups, "raw": data}
-    samples: dict[str, float] = {}
-    for side, value in _SIDE.findall(stdout):
-        samples[side] = max(samples.get(side, 0.0), float(value))
-    speedups = {}
-    ratio = _RATIO.search(stdout)
-    if ratio:
-        speedups["finetune_speedup_vs_trainer"] = float(ratio.group(1))
-        if ratio.group(2):
-            speedups["finetune_speedup_vs_trainer_cpu_time"] = float(ratio.group(2))
-    return {"source": "stdout", "samples_per_s": samples, "speedups": speedups}
+def read_benchmark(json_path: Path) -> dict:
+    """``samples_per_s`` (per side: documented-case titles, and ``samples_per_s_long`` for the long ones) and
+    ``speedups`` (the medians) of the benchmark run, from the JSON it wrote; ``raw`` holds that JSON, and
+    ``source`` is ``"missing"`` when the run wrote none."""
+    if not json_path.is_file():
+        return {"source": "missing", "samples_per_s": {}, "speedups": {}}
+    data = json.loads(json_path.read_text(encoding="utf-8"))
+    speedups = {k: v for k, v in data.items() if "speedup" in k and isinstance(v, (int, float))}
+    return {"source": json_path.name, "samples_per_s": data.get("finetune_samples_per_s", {}),
+            "samples_per_s_long": data.get("finetune_samples_per_s_long", {}), "speedups": speedups, "raw": data}
 
 
 def read_notebook_summary(report_dir: Path) -> dict:
@@ -171,8 +141,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"GPU check on {info['device_name']} (torch {info['torch_version']}, CUDA {info['cuda_version']}, "
           f"bf16 {'yes' if info['bf16_supported'] else 'no'})", flush=True)
     seconds, codes = {}, {}
-    codes["finetune_benchmark"], stdout, seconds["finetune_benchmark"] = _run(steps[0]["command"])
-    benchmark = read_benchmark(benchmark_json, stdout)
+    codes["finetune_benchmark"], _, seconds["finetune_benchmark"] = _run(steps[0]["command"])
+    benchmark = read_benchmark(benchmark_json)
     codes["notebook_05"], _, seconds["notebook_05"] = _run(steps[1]["command"])
     notebook = read_notebook_summary(report_dir)
     seconds["total"] = sum(seconds.values())

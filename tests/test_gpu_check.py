@@ -48,41 +48,28 @@ def test_dry_run_prints_both_commands_and_writes_nothing(gpu_check, tmp_path, ca
     assert lines[3] == f"  then write {out}" and not out.exists()
 
 
-def test_the_benchmark_output_option_is_read_from_its_source(gpu_check, tmp_path):
-    assert gpu_check.benchmark_out_option('p.add_argument("--json", default=x)\np.add_argument("--out")') == "--json"
-    assert gpu_check.benchmark_out_option("parser.add_argument('--out', default=str(p))") == "--out"
-    assert gpu_check.benchmark_out_option('parser.add_argument("--outdir")') is None
-    steps = gpu_check.plan(3, tmp_path / "r", tmp_path / "b.json", benchmark_source="")
-    assert steps[0]["command"][-2:] == ["--max-steps", "3"] and "-p" not in steps[1]["command"]
-    steps = gpu_check.plan(3, tmp_path / "r", tmp_path / "b.json", benchmark_source='add_argument("--out")')
-    assert steps[0]["command"][-2:] == ["--out", str(tmp_path / "b.json")]
+BENCHMARK_JSON = {"finetune_speedup_vs_trainer": 1.5, "finetune_speedup_vs_trainer_cpu_time": 1.29, "note": "x",
+                  "finetune_speedup_vs_trainer_spread": {"min": 1.4, "max": 1.6},
+                  "finetune_samples_per_s": {"ours_finetune": 450.0, "trainer_finetune": 300.0},
+                  "finetune_samples_per_s_long": {"ours_finetune": 200.0, "trainer_finetune": 60.0}}
 
 
-STDOUT = """ours_finetune        412.5 samples/s      88.0 samples/CPU-s  peak RSS    2100 MB
-trainer_finetune     300.0 samples/s      70.0 samples/CPU-s  peak RSS    2000 MB
-ours_finetune        450.0 samples/s      90.0 samples/CPU-s  peak RSS    2100 MB
-finetune: 1.50x in wall time, 1.29x per CPU-second
-"""
-
-
-def test_benchmark_numbers_from_its_printed_lines(gpu_check, tmp_path):
-    numbers = gpu_check.read_benchmark(tmp_path / "absent.json", STDOUT)
-    assert numbers == {"source": "stdout", "samples_per_s": {"ours_finetune": 450.0, "trainer_finetune": 300.0},
-                       "speedups": {"finetune_speedup_vs_trainer": 1.5, "finetune_speedup_vs_trainer_cpu_time": 1.29}}
+def test_the_plan_asks_the_benchmark_for_its_json(gpu_check, tmp_path):
+    steps = gpu_check.plan(3, tmp_path / "r", tmp_path / "b.json")
+    assert steps[0]["command"][-4:] == ["--max-steps", "3", "--out", str(tmp_path / "b.json")]
+    assert "-p" not in steps[1]["command"]
 
 
 def test_benchmark_numbers_from_its_json_file(gpu_check, tmp_path):
-    written = {"finetune_speedup_vs_trainer": 1.8, "finetune_speedup_vs_trainer_cpu_time": 1.4, "note": "x",
-               "runs": {"ours_finetune": [{"samples_per_s": 500.0}, {"samples_per_s": 520.0}],
-                        "trainer_finetune": [{"samples_per_s": 290.0}]}}
     path = tmp_path / "finetune.json"
-    path.write_text(json.dumps(written))
-    numbers = gpu_check.read_benchmark(path, STDOUT)  # the file wins over the printed lines
-    assert numbers["source"] == "finetune.json" and numbers["raw"] == written
-    assert numbers["samples_per_s"] == {"ours_finetune": 520.0, "trainer_finetune": 290.0}
-    assert numbers["speedups"] == {"finetune_speedup_vs_trainer": 1.8, "finetune_speedup_vs_trainer_cpu_time": 1.4}
-    path.write_text(json.dumps({**written, "finetune_samples_per_s": {"ecombalance": 9.0}}))
-    assert gpu_check.read_benchmark(path, "")["samples_per_s"] == {"ecombalance": 9.0}
+    path.write_text(json.dumps(BENCHMARK_JSON))
+    numbers = gpu_check.read_benchmark(path)
+    assert numbers["source"] == "finetune.json" and numbers["raw"] == BENCHMARK_JSON
+    assert numbers["samples_per_s"] == {"ours_finetune": 450.0, "trainer_finetune": 300.0}
+    assert numbers["samples_per_s_long"] == {"ours_finetune": 200.0, "trainer_finetune": 60.0}
+    assert numbers["speedups"] == {"finetune_speedup_vs_trainer": 1.5, "finetune_speedup_vs_trainer_cpu_time": 1.29}
+    assert gpu_check.read_benchmark(tmp_path / "absent.json") == {"source": "missing", "samples_per_s": {},
+                                                                  "speedups": {}}
 
 
 def test_gpu_json_from_fake_benchmark_and_summary_files(gpu_check, tmp_path):
@@ -99,8 +86,9 @@ def test_gpu_json_from_fake_benchmark_and_summary_files(gpu_check, tmp_path):
     assert (notebook["status"], notebook["seconds"], notebook["conclusions"]) == ("ok", 95.5, "- fine")
     info = {"device_name": "NVIDIA H200", "torch_version": "2.13.0+cu128", "cuda_version": "12.8",
             "bf16_supported": True, "device_count": 1}
-    steps = gpu_check.plan(5, report, tmp_path / "b.json", benchmark_source="")
-    result = gpu_check.assemble(info, gpu_check.read_benchmark(None, STDOUT), notebook,
+    steps = gpu_check.plan(5, report, tmp_path / "b.json")
+    (tmp_path / "b.json").write_text(json.dumps(BENCHMARK_JSON))
+    result = gpu_check.assemble(info, gpu_check.read_benchmark(tmp_path / "b.json"), notebook,
                                 {"finetune_benchmark": 30.0, "notebook_05": 95.5, "total": 125.5}, steps)
     assert json.loads(json.dumps(result)) == result  # plain JSON
     assert result["device_name"] == "NVIDIA H200" and result["bf16_supported"] is True
@@ -126,7 +114,8 @@ def test_with_a_device_it_runs_both_steps_and_writes_gpu_json(gpu_check, monkeyp
                 {"notebook": "05_transfer_learning", "status": "failed", "seconds": 3.0, "headline": {},
                  "error": "OSError: model not on disk"}]}))
             return 1, "", 3.0
-        return 0, STDOUT, 20.0
+        Path(command[command.index("--out") + 1]).write_text(json.dumps(BENCHMARK_JSON))
+        return 0, "", 20.0
 
     monkeypatch.setattr(gpu_check, "_run", fake_run)
     out = tmp_path / "gpu.json"
