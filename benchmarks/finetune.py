@@ -17,14 +17,20 @@
 2. Embedding sentences/s: ``ecombalance.models.embeddings.embed_texts`` (cache off) vs
    ``sentence_transformers.SentenceTransformer(str(resolve_model())).encode`` with its defaults, after a
    warm-up call on both sides. Target: >= 0.95x.
-3. Peak memory: every measurement runs in its own subprocess and reports its peak resident set size
+3. Levers (``--only levers``, not part of ``all``): our fine-tuner as it is against itself with one speed lever
+   changed: bf16 autocast off (``precision="fp32"``), the whole embedding matrix updated every step
+   (``embedding_rows="all"``), the embedding matrix frozen (``freeze_embeddings=True``, an option that changes
+   the training) and the model through ``torch.compile(dynamic=True)``. Each gives the median ratio default /
+   changed over interleaved repeats and the changed side's time to its first step (compilation included).
+4. Peak memory: every measurement runs in its own subprocess and reports its peak resident set size
    (``resource.getrusage(RUSAGE_SELF).ru_maxrss``), which includes the Python interpreter, torch and the model.
 
 Usage::
 
     .venv/bin/python benchmarks/finetune.py [--titles both|documented_case|long] [--n-train 2000] [--max-steps 20]
                                             [--n-embed 10000] [--repeats 5] [--only all|finetune|embed]
-                                            [--precision auto|fp32] [--note TEXT]
+                                            [--precision auto|fp32] [--embedding-rows used|all] [--note TEXT]
+    .venv/bin/python benchmarks/finetune.py --only levers --repeats 3
 
 Writes ``benchmarks/results/finetune.json`` (a run of one part keeps the other part's results from the file).
 On a shared machine take the ratios, not the absolute numbers.
@@ -33,6 +39,7 @@ On a shared machine take the ratios, not the absolute numbers.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import platform
@@ -122,21 +129,39 @@ def steady_state(marks: list[tuple[float, float]], args) -> dict:
             "seconds": end[0] - start[0], "steps": len(marks)}
 
 
-def worker_ours_finetune(args) -> dict:
+def worker_ours_finetune(args, compiled: bool = False, **overrides) -> dict:
+    """Our fine-tuner with the benchmark's settings; ``overrides`` change one of its parameters and ``compiled``
+    runs the model through ``torch.compile(dynamic=True)`` (the levers)."""
     from ecombalance.models.finetune import TextClassifierFineTuner
 
+    class Compiled(TextClassifierFineTuner):
+        def _build_model(self, resume_from):
+            state = super()._build_model(resume_from)
+            self.model_.compile(dynamic=True)
+            return state
+
     X, y = get_titles(args, args.n_train)
-    est = TextClassifierFineTuner(model_name=args.model, epochs=args.epochs, batch_size=args.batch_size,
-                                  max_steps=args.max_steps or None, max_length=args.max_length,
-                                  early_stopping_patience=None, progress=False, log_every=1,
-                                  precision=args.precision, freeze_embeddings=args.freeze_embeddings,
-                                  threads=args.threads or None)
+    params = dict(model_name=args.model, epochs=args.epochs, batch_size=args.batch_size,
+                  max_steps=args.max_steps or None, max_length=args.max_length, early_stopping_patience=None,
+                  progress=False, log_every=1, precision=args.precision, freeze_embeddings=args.freeze_embeddings,
+                  embedding_rows=args.embedding_rows, threads=args.threads or None)
+    est = (Compiled if compiled else TextClassifierFineTuner)(**{**params, **overrides})
     est.fit(X, y)
     log = est.step_log_.set_index("step")
     marks = [(log.loc[s, "elapsed_s"], log.loc[s, "cpu_elapsed_s"]) for s in log.index]
     result = steady_state(marks, args)
     result["autocast_dtype"] = str(est.autocast_dtype_)
+    result["first_step_s"] = float(log["elapsed_s"].iloc[0])  # includes compilation where there is one
     return result
+
+
+# each lever turned off (or, for torch.compile, on) in an otherwise default fine-tuner
+LEVERS = {
+    "bf16_autocast": ("ours_fp32", dict(precision="fp32")),
+    "used_embedding_rows": ("ours_all_rows", dict(embedding_rows="all")),
+    "freeze_embeddings": ("ours_frozen_embeddings", dict(freeze_embeddings=True)),
+    "torch_compile": ("ours_compiled", dict(compiled=True)),
+}
 
 
 def worker_trainer_finetune(args, tuned: bool = False) -> dict:
@@ -219,9 +244,11 @@ def worker_st_embed(args) -> dict:
 
 WORKERS = {"ours_finetune": worker_ours_finetune, "trainer_finetune": worker_trainer_finetune,
            "trainer_tuned_finetune": worker_trainer_tuned_finetune,
-           "ours_embed": worker_ours_embed, "st_embed": worker_st_embed}
+           "ours_embed": worker_ours_embed, "st_embed": worker_st_embed,
+           **{name: functools.partial(worker_ours_finetune, **change) for name, change in LEVERS.values()}}
 FINETUNE = ("ours_finetune", "trainer_finetune", "trainer_tuned_finetune")
 EMBED = ("ours_embed", "st_embed")
+LEVER_SIDES = ("ours_finetune", *(name for name, _ in LEVERS.values()))
 
 
 def run_worker(name: str, argv: list[str], threads: int = 0) -> dict:
@@ -269,6 +296,19 @@ def finetune_results(runs: dict[str, dict[str, list[dict]]]) -> dict:
     return out
 
 
+def lever_results(runs: dict[str, dict[str, list[dict]]]) -> dict:
+    """Per lever and title set: the median ratio of the default fine-tuner's samples/s to the changed one's (above
+    1: the lever as the default has it pays), its spread, and the changed side's median time to the first step."""
+    out: dict[str, dict] = {}
+    for lever, (name, _) in LEVERS.items():
+        for titles, sides in runs.items():
+            summary = ratio_summary(sides["ours_finetune"], sides[name])
+            out.setdefault(lever, {})[titles] = {
+                "speedup": summary.pop("median"), **summary,
+                "first_step_s": float(np.median([r["first_step_s"] for r in sides[name]]))}
+    return out
+
+
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", default="all-MiniLM-L6-v2")
@@ -282,11 +322,15 @@ def main(argv=None) -> dict:
     parser.add_argument("--max-length", type=int, default=64)
     parser.add_argument("--precision", default="auto", help="our fine-tuner's precision (to measure the bf16 lever)")
     parser.add_argument("--freeze-embeddings", action="store_true", help="our fine-tuner's option (off by default)")
+    parser.add_argument("--embedding-rows", choices=["used", "all"], default="used",
+                        help="our fine-tuner's embedding_rows (all: the whole matrix every step, to measure the lever)")
     parser.add_argument("--threads", type=int, default=0,
                         help="torch threads of every side (0: torch's default, every core); 1 keeps the CPU-time "
                         "ratio steady when other jobs share the cores")
     parser.add_argument("--n-embed", type=int, default=10_000, help="titles to embed")
-    parser.add_argument("--only", choices=["all", "finetune", "embed"], default="all", help="which comparison to run")
+    parser.add_argument("--only", choices=["all", "finetune", "embed", "levers"], default="all",
+                        help="which comparison to run (levers: our fine-tuner with each speed lever changed; "
+                        "not part of all)")
     parser.add_argument("--repeats", type=int, default=5, help="interleaved repeats of every side")
     parser.add_argument("--note", default="CPU shared with other jobs during the run (sides interleaved so that the "
                         "load hits all alike): compare ratios, not absolute samples/s")
@@ -306,9 +350,9 @@ def main(argv=None) -> dict:
     parts = {"all": ("finetune", "embed")}.get(args.only, (args.only,))
     for repeat in range(args.repeats):  # interleave the sides so that load from other jobs hits all alike
         for part in parts:
-            for titles in (title_sets if part == "finetune" else ("documented_case",)):
-                group = runs.setdefault(titles if part == "finetune" else "embed", {})
-                for name in (FINETUNE if part == "finetune" else EMBED):
+            for titles in (title_sets if part != "embed" else ("documented_case",)):
+                group = runs.setdefault(titles if part == "finetune" else f"{part}_{titles}", {})
+                for name in {"finetune": FINETUNE, "embed": EMBED, "levers": LEVER_SIDES}[part]:
                     last = run_worker(name, [*fixed, f"--titles={titles}"], args.threads)
                     group.setdefault(name, []).append(last)
                     print(f"[{repeat + 1}/{args.repeats}] {titles:15s} {name:22s} {last['samples_per_s']:8.1f} "
@@ -317,7 +361,8 @@ def main(argv=None) -> dict:
     out = Path(args.out)
     result = json.loads(out.read_text()) if out.exists() else {}
     if "finetune" in parts:
-        result = {k: v for k, v in result.items() if not k.startswith("finetune_")}
+        result = {k: v for k, v in result.items()
+                  if not k.startswith("finetune_") or k.startswith("finetune_levers")}
         result.update(finetune_results({t: runs[t] for t in title_sets}))
         result["finetune_settings"] = {k: v for k, v in vars(args).items() if k not in ("worker", "out", "note")}
         result["finetune_runs"] = {t: runs[t] for t in title_sets}
@@ -329,8 +374,16 @@ def main(argv=None) -> dict:
                 spread = result[f"{key}_spread"]
                 print(f"fine-tuning, {titles} titles, {name}: median {result[key]:.2f}x "
                       f"(min {spread['min']:.2f}, IQR {spread['q25']:.2f}-{spread['q75']:.2f}, max {spread['max']:.2f})")
+    if "levers" in parts:
+        result["finetune_levers"] = lever_results({t: runs[f"levers_{t}"] for t in title_sets})
+        result["finetune_levers_settings"] = {k: v for k, v in vars(args).items() if k not in ("worker", "out", "note")}
+        result["finetune_levers_machine"] = machine(args.note)
+        for lever, by_titles in result["finetune_levers"].items():
+            for titles, summary in by_titles.items():
+                print(f"lever {lever:20s} {titles:15s}: default / changed = median {summary['speedup']:.2f}x "
+                      f"(min {summary['min']:.2f}, max {summary['max']:.2f}); first step {summary['first_step_s']:.1f} s")
     if "embed" in parts:
-        sides = runs["embed"]
+        sides = runs["embed_documented_case"]
         for key, field in (("embed_speedup_vs_sentence_transformers", "samples_per_s"),
                            ("embed_speedup_vs_sentence_transformers_cpu_time", "samples_per_cpu_s")):
             result[key] = ratio_summary(sides["ours_embed"], sides["st_embed"], field)["median"]

@@ -11,7 +11,7 @@ from sklearn.compose import ColumnTransformer
 from sklearn.utils.class_weight import compute_class_weight
 
 from ecombalance.chapters import transfer
-from ecombalance.models import embeddings, finetune, finetune_run, pretrained
+from ecombalance.models import embedding_rows, embeddings, finetune, finetune_run, pretrained
 from ecombalance.models.text_batching import as_text_inputs, collate, length_bucketed_batches, tokenize
 from ecombalance.sampling.weights import weights_from_counts
 
@@ -166,6 +166,105 @@ def test_freeze_embeddings_keeps_only_the_token_embedding_matrix_fixed(tiny):
     default = tuner(tiny, max_steps=2).fit(X, y).model_.state_dict()
     assert not torch.equal(before["bert.embeddings.word_embeddings.weight"],
                            default["bert.embeddings.word_embeddings.weight"])  # off by default
+
+
+def fit_both_ways(tiny, X, y, *fit_args, **params):
+    """The same fit with embedding_rows="used" (the default) and "all" (the whole matrix every step)."""
+    return [tuner(tiny, precision="fp32", embedding_rows=rows, **params).fit(X, y, *fit_args) for rows in ("used", "all")]
+
+
+def test_training_only_the_used_embedding_rows_gives_the_whole_matrix_fit(tiny, tokenizer):
+    X, y = titles()
+    used, full = fit_both_ways(tiny, X, y, epochs=3, weight_decay=0.5, learning_rate=2e-3)
+    after_used, after_full = used.model_.state_dict(), full.model_.state_dict()
+    assert list(after_used) == list(after_full)  # the model keeps its own embedding module and state names
+    for name, tensor in after_full.items():
+        torch.testing.assert_close(after_used[name], tensor, rtol=1e-5, atol=1e-6)
+    # the rows no title uses changed too (by the weight decay alone), so the closed form was applied
+    before = finetune.TextClassifierFineTuner(model_name=str(tiny))._load_model(tiny, 3)[1].get_input_embeddings()
+    unused = np.setdiff1d(np.arange(before.num_embeddings), embedding_rows.used_rows(tokenize(tokenizer, X)))
+    name = "bert.embeddings.word_embeddings.weight"
+    ratio = after_used[name][unused] / before.weight.detach()[unused]
+    scale = np.prod([1 - 2e-3 * 0.5 * lr for lr in learning_rate_factors(used)])
+    torch.testing.assert_close(ratio, torch.full_like(ratio, scale), rtol=1e-5, atol=1e-6)
+    embedding = used.model_.get_input_embeddings()
+    assert type(embedding) is torch.nn.Embedding and embedding.weight.requires_grad
+    np.testing.assert_allclose(used.predict_proba(X), full.predict_proba(X), atol=1e-5)
+
+
+def learning_rate_factors(est) -> list[float]:
+    """The linear warm-up / decay factor of every optimizer step of a fit (transformers' schedule, rebuilt)."""
+    total = est.global_step_
+    warmup = int(est.warmup_ratio * total)
+    return [step / max(1, warmup) if step < warmup else max(0.0, (total - step) / max(1, total - warmup))
+            for step in range(total)]
+
+
+def test_used_rows_with_validation_keep_the_best_epoch_like_the_whole_matrix(tiny):
+    X, y = titles()
+    X_val, y_val = titles((8, 4, 3), seed=1)
+    used, full = fit_both_ways(tiny, X, y, X_val, y_val, epochs=4, weight_decay=0.1)
+    assert used.best_val_macro_f1_ == pytest.approx(full.best_val_macro_f1_)
+    pd.testing.assert_series_equal(used.history_["val_macro_f1"], full.history_["val_macro_f1"], atol=1e-6)
+    for name, tensor in full.model_.state_dict().items():
+        torch.testing.assert_close(used.model_.state_dict()[name], tensor, rtol=1e-5, atol=1e-6)
+
+
+def test_used_rows_give_the_model_its_embedding_back_when_training_fails(tiny, monkeypatch):
+    X, y = titles()
+    est = tuner(tiny, epochs=2)
+    original = finetune_run.FineTuningRun.optimizer_step
+    steps = []
+
+    def failing_step(run):
+        original(run)
+        steps.append(run.est.global_step_)
+        if len(steps) == 3:
+            raise KeyboardInterrupt  # the user stops the cell
+    monkeypatch.setattr(finetune_run.FineTuningRun, "optimizer_step", failing_step)
+    with pytest.raises(KeyboardInterrupt):
+        est.fit(X, y)
+    embedding = est.model_.get_input_embeddings()
+    assert type(embedding) is torch.nn.Embedding and embedding.weight.requires_grad
+    assert est.predict_proba(X).shape == (len(X), 3)
+
+
+def test_used_rows_stand_in_refuses_a_token_it_does_not_train(tokenizer):
+    tokens = tokenize(tokenizer, ["phone case", "running shoe"])
+    rows = embedding_rows.used_rows(tokens)
+    assert tokens.pad_token_id in rows and set(np.concatenate(tokens.input_ids)) <= set(rows)
+    standin = embedding_rows.UsedRowsEmbedding(torch.nn.Embedding(len(tokenizer), 4, padding_idx=0), rows)
+    assert standin.weight.shape == (len(rows), 4)
+    torch.testing.assert_close(standin(torch.as_tensor(rows)), standin.embedding.weight[rows])
+    unused = int(np.setdiff1d(np.arange(len(tokenizer)), rows)[0])
+    with pytest.raises(IndexError):
+        standin(torch.as_tensor([unused]))
+
+
+def test_used_rows_apply_only_to_a_trained_untied_matrix(tiny, tokenizer):
+    from transformers import BertConfig, BertForMaskedLM
+
+    tokens = tokenize(tokenizer, ["phone case"])
+    tied = BertForMaskedLM(BertConfig(vocab_size=len(tokenizer), hidden_size=8, num_hidden_layers=1,
+                                      num_attention_heads=2, intermediate_size=16))
+    assert tied.get_output_embeddings().weight is tied.get_input_embeddings().weight
+    with embedding_rows.training_used_rows(tied, tokens) as standin:
+        assert standin is None and tied.get_input_embeddings().weight.requires_grad
+    model = finetune.TextClassifierFineTuner(model_name=str(tiny))._load_model(tiny, 3)[1]
+    model.get_input_embeddings().weight.requires_grad_(False)
+    with embedding_rows.training_used_rows(model, tokens) as standin:
+        assert standin is None
+    with pytest.raises(ValueError, match=r"embedding_rows must be one of \('used', 'all'\), got 'some'"):
+        tuner(tiny, embedding_rows="some").fit(*titles())
+
+
+def test_resuming_with_other_embedding_rows_says_how_to_continue(tiny, tmp_path):
+    X, y = titles()
+    tuner(tiny, epochs=1, checkpoint_dir=str(tmp_path)).fit(X, y)
+    with pytest.raises(ValueError, match="written for other token-embedding rows.*model_name=<checkpoint>"):
+        tuner(tiny, epochs=2, embedding_rows="all").fit(X, y, resume_from=tmp_path / "epoch-1")
+    with pytest.raises(ValueError, match="resume with the same training texts"):
+        tuner(tiny, epochs=2).fit([*X, "zebra"], np.append(y, "bag"), resume_from=tmp_path / "epoch-1")
 
 
 def test_checkpoint_round_trip_and_resume(tiny, tmp_path):

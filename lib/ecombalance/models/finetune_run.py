@@ -6,7 +6,10 @@ decays linearly to 0 (Devlin et al. 2019). Every forward pass takes one micro-ba
 samples; the gradients of ``grad_accumulation`` micro-batches are summed (each loss divided by
 ``grad_accumulation``) before one optimizer step, and under DDP all-reduced only on the micro-batch
 that ends an accumulation. The loss stays on the device and is read only every ``log_every`` optimizer
-steps; after every epoch come validation macro-F1, early stopping and a checkpoint.
+steps; after every epoch come validation macro-F1, early stopping and a checkpoint. With a
+:class:`~ecombalance.models.embedding_rows.UsedRowsEmbedding` stand-in, each optimizer step also records the
+weight decay owed by the embedding rows that are not trained, and the model gets its own embedding back
+(up to date) whenever it is evaluated, copied or saved.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from sklearn.metrics import f1_score
 from ecombalance._progress import progress_bar
 from ecombalance.models import checkpoint, distributed
 from ecombalance.models.device import autocast
+from ecombalance.models.embedding_rows import UsedRowsEmbedding, plain_embedding, rows_digest
 from ecombalance.models.text_batching import collate, length_bucketed_batches, to_device
 
 
@@ -47,10 +51,10 @@ class FineTuningRun:
     """
 
     def __init__(self, est, y_idx: np.ndarray, loss_fn: Callable, resume_from: str | Path | None = None,
-                 state: dict[str, Any] | None = None):
+                 state: dict[str, Any] | None = None, standin: UsedRowsEmbedding | None = None):
         from transformers import get_linear_schedule_with_warmup
 
-        self.est, self.y_idx, self.loss_fn = est, y_idx, loss_fn
+        self.est, self.y_idx, self.loss_fn, self.standin = est, y_idx, loss_fn, standin
         ctx = distributed.context()
         # DDP averages the gradients of all ranks, so every rank keeps the same weights
         self.model = distributed.wrap(est.model_, est.device_) if ctx.enabled else est.model_
@@ -61,7 +65,10 @@ class FineTuningRun:
         self.start_epoch, self.history, self.step_log = 0, [], []
         self.best_f1, self.best_state, self.stale = -np.inf, None, 0
         est.global_step_ = 0
+        self.rows_group = None if standin is None else next(
+            g for g in self.optimizer.param_groups if any(p is standin.weight for p in g["params"]))
         if state is not None:
+            self._check_rows(state)
             checkpoint.restore_training(resume_from, state, self.optimizer, self.scheduler)
             est.global_step_, self.start_epoch = state["global_step"], state["epoch"]
             self.history, self.step_log = state["history"], state["step_log"]
@@ -72,6 +79,20 @@ class FineTuningRun:
         self.bar = progress_bar(total=max(0, total_steps - est.global_step_), unit="step", mininterval=2.0,
                         desc="fine-tuning", disable=not (est.progress and ctx.is_main))
         est.class_counts_seen_ = np.zeros(len(est.classes_), dtype=np.int64)
+
+    def rows_digest(self) -> str | None:
+        """The fingerprint of the trained embedding rows (None: the whole matrix), which fixes the shape of
+        the optimizer state a checkpoint holds."""
+        return None if self.standin is None else rows_digest(self.standin.rows.cpu().numpy())
+
+    def _check_rows(self, state: dict[str, Any]) -> None:
+        if "optimizer" in state and state.get("embedding_rows") != self.rows_digest():
+            raise ValueError(
+                "the checkpoint's optimizer state was written for other token-embedding rows "
+                f"(checkpoint: {state.get('embedding_rows') or 'the whole matrix'}, this fit: "
+                f"{self.rows_digest() or 'the whole matrix'}); resume with the same training texts and "
+                "embedding_rows setting, or start a new fit from its weights with model_name=<checkpoint>"
+            )
 
     def _total_steps(self) -> int:
         est = self.est
@@ -143,6 +164,8 @@ class FineTuningRun:
         """Clip the gradient norm, step optimizer and schedule, clear the gradients."""
         if self.est.max_grad_norm:
             torch.nn.utils.clip_grad_norm_(self.est.model_.parameters(), self.est.max_grad_norm)
+        if self.standin is not None:  # the decay AdamW would give the rows that are not trained
+            self.standin.decay_untrained(self.rows_group["lr"], self.rows_group["weight_decay"])
         self.optimizer.step()
         self.scheduler.step()
         self.optimizer.zero_grad(set_to_none=True)
@@ -164,19 +187,20 @@ class FineTuningRun:
     def end_epoch(self, row: dict, epoch: int, val_tokens, y_val) -> bool:
         """Validation macro-F1, best weights, checkpoint; returns True when early stopping ends the fit."""
         est = self.est
-        if val_tokens is not None:
-            val_pred = est.classes_[est._predict_tokens(val_tokens).argmax(1)]
-            row["val_macro_f1"] = f1_score(y_val, val_pred, average="macro")
-        self.history.append(row)
-        if row.get("val_macro_f1", -np.inf) > self.best_f1:
-            self.best_f1, self.stale = row["val_macro_f1"], 0
-            self.best_state = {k: v.detach().to("cpu", copy=True) for k, v in est.model_.state_dict().items()}
-        elif val_tokens is not None:
-            self.stale += 1
-        est.history_, est.step_log_ = pd.DataFrame(self.history), pd.DataFrame(self.step_log)
-        if est.checkpoint_dir and distributed.context().is_main:
-            est._save(Path(est.checkpoint_dir) / f"epoch-{epoch + 1}", self.optimizer, self.scheduler, epoch + 1,
-                      self.best_f1)
+        with plain_embedding(est.model_, self.standin):
+            if val_tokens is not None:
+                val_pred = est.classes_[est._predict_tokens(val_tokens).argmax(1)]
+                row["val_macro_f1"] = f1_score(y_val, val_pred, average="macro")
+            self.history.append(row)
+            if row.get("val_macro_f1", -np.inf) > self.best_f1:
+                self.best_f1, self.stale = row["val_macro_f1"], 0
+                self.best_state = {k: v.detach().to("cpu", copy=True) for k, v in est.model_.state_dict().items()}
+            elif val_tokens is not None:
+                self.stale += 1
+            est.history_, est.step_log_ = pd.DataFrame(self.history), pd.DataFrame(self.step_log)
+            if est.checkpoint_dir and distributed.context().is_main:
+                est._save(Path(est.checkpoint_dir) / f"epoch-{epoch + 1}", self.optimizer, self.scheduler, epoch + 1,
+                          self.best_f1, embedding_rows=self.rows_digest())
         return est.early_stopping_patience is not None and self.stale >= est.early_stopping_patience
 
     def finish(self, val_tokens) -> None:
@@ -184,7 +208,8 @@ class FineTuningRun:
         est = self.est
         self.bar.close()
         if self.best_state is not None and val_tokens is not None:
-            est.model_.load_state_dict(self.best_state)
+            with plain_embedding(est.model_, self.standin):
+                est.model_.load_state_dict(self.best_state)
         est.history_ = pd.DataFrame(self.history)
         est.step_log_ = pd.DataFrame(self.step_log)
         est.best_val_macro_f1_ = None if self.best_f1 == -np.inf else float(self.best_f1)
