@@ -261,7 +261,8 @@ def test_used_rows_apply_only_to_a_trained_untied_matrix(tiny, tokenizer):
 def test_resuming_with_other_embedding_rows_says_how_to_continue(tiny, tmp_path):
     X, y = titles()
     tuner(tiny, epochs=1, checkpoint_dir=str(tmp_path)).fit(X, y)
-    with pytest.raises(ValueError, match="written for other token-embedding rows.*model_name=<checkpoint>"):
+    with pytest.raises(ValueError, match=r"written for other token-embedding rows \(checkpoint: the used rows "
+                       r"[0-9a-f]{16}; this fit: the whole matrix \(embedding_rows='all'\)\).*model_name=<checkpoint>"):
         tuner(tiny, epochs=2, embedding_rows="all").fit(X, y, resume_from=tmp_path / "epoch-1")
     with pytest.raises(ValueError, match="resume with the same training texts"):
         tuner(tiny, epochs=2).fit([*X, "zebra"], np.append(y, "bag"), resume_from=tmp_path / "epoch-1")

@@ -86,11 +86,14 @@ class FineTuningRun:
         return None if self.standin is None else rows_digest(self.standin.rows.cpu().numpy())
 
     def _check_rows(self, state: dict[str, Any]) -> None:
+        def described(digest):
+            return "the whole matrix (embedding_rows='all')" if digest is None else f"the used rows {digest}"
+
         if "optimizer" in state and state.get("embedding_rows") != self.rows_digest():
             raise ValueError(
                 "the checkpoint's optimizer state was written for other token-embedding rows "
-                f"(checkpoint: {state.get('embedding_rows') or 'the whole matrix'}, this fit: "
-                f"{self.rows_digest() or 'the whole matrix'}); resume with the same training texts and "
+                f"(checkpoint: {described(state.get('embedding_rows'))}; this fit: "
+                f"{described(self.rows_digest())}); resume with the same training texts and "
                 "embedding_rows setting, or start a new fit from its weights with model_name=<checkpoint>"
             )
 
