@@ -116,6 +116,8 @@ def test_describe_baselines_claims_only_what_the_numbers_show():
     balanced = baselines.describe_baselines(measures, _reports("a", "b", 0.4, (0.9, 0.2), (0.9, 0.6)))
     assert "accuracy alone hides" not in balanced and "on this table accuracy is low too" in balanced
     assert ": the minority gap." in balanced and "higher than without them" in balanced and "merged" not in balanced
+    same = baselines.describe_baselines(measures, _reports("a", "b", 0.4, (0.9, 0.2), (0.9, 0.2)))
+    assert "move that recall to 0.200" in same and "the same as without them" in same
 
 
 def test_many_classes_show_as_the_largest_and_smallest_ten():
@@ -178,6 +180,16 @@ def test_on_english_titles_auto_is_the_word_model_fitted_once():
     text = baselines.describe_analyzers(analyzers)
     assert text.startswith("- Text `title` holds no Chinese, so `text_analyzer=\"auto\"` keeps")
     assert f"{analyzers.loc['word', 'macro_f1']:.3f}" in text
+
+
+def test_analyzer_comparison_on_a_sample_says_so_in_its_bullet():
+    tbl = datasets.load()  # 600 English titles: the bullet without Chinese must carry the note too
+    analyzers = baselines.compare_analyzers(tbl, folds=3, seed=0, max_rows=300)
+    expected = sum(max(min(n, 10), round(n * 300 / 600)) for n in tbl.y.value_counts())
+    note = analyzers.attrs["note"]
+    assert note == (f"The comparison ran on a sample of {expected} of the table's 600 rows (stratified on "
+                    f"'category', every class kept; `baselines.compare_analyzers(max_rows=300)`, 0 for all rows).")
+    assert baselines.describe_analyzers(analyzers).endswith(f"tokens). {note}")
 
 
 def test_analyzer_headline_and_bullet_give_the_measured_numbers(zh_analyzers):

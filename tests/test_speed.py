@@ -220,7 +220,7 @@ def test_compare_baselines_samples_a_large_table_and_says_so():
     note = reports["overall"].attrs["note"]
     expected = sum(max(min(n, 10), round(n * 300 / 600)) for n in tbl.y.value_counts())
     assert note.startswith(f"- The three models ran on a sample of {expected} of the table's 600 rows")
-    assert "`baselines.compare_baselines(max_rows=300`" in note
+    assert "`baselines.compare_baselines(max_rows=300)`, 0 for all rows)." in note
     text = baselines.describe_baselines(imbalance.summary(tbl.y), reports)
     assert text.startswith(note + "\n- 600 rows")
     assert baselines.compare_baselines(tbl, folds=3, seed=0)["overall"].attrs["note"] == ""

@@ -64,7 +64,8 @@ def compare_baselines(tbl: Table, folds: int = 5, seed: int = 0,
     plus their overall scores, all on the same folds. A table of more than ``max_rows`` rows (0: no limit) is
     first sampled to that size, stratified, every class kept (:func:`ecombalance.data.preprocess.subsample`);
     ``reports["overall"].attrs["note"]`` then says so and :func:`describe_baselines` repeats it."""
-    tbl, note = subsample(tbl, max_rows, seed)
+    tbl, note = subsample(tbl, max_rows, seed, who="The three models",
+                          setting="`baselines.compare_baselines(max_rows={})`")
     models = {
         "majority": DummyClassifier(strategy="most_frequent"),
         "plain": plain_model(tbl, None, seed),
@@ -77,8 +78,7 @@ def compare_baselines(tbl: Table, folds: int = 5, seed: int = 0,
         scores[name] = {k: v for k, v in evaluation.classification_metrics(tbl.y, pred, classes=tbl.classes).items()
                         if k in OVERALL}
     reports["overall"] = pd.DataFrame(scores).T
-    reports["overall"].attrs["note"] = (note.replace("This chapter ran", "The three models ran")
-                                        .replace("parameter `max_rows", "`baselines.compare_baselines(max_rows"))
+    reports["overall"].attrs["note"] = note
     return reports
 
 
@@ -117,7 +117,7 @@ def describe_baselines(measures: dict, reports: dict[str, pd.DataFrame]) -> str:
     gap = ("the minority gap" if recall_smallest < recall_largest - GAP
            else "no minority gap on this table: the smallest class is recalled about as well as the largest")
     change = weighted["recall"].loc[smallest] - recall_smallest
-    direction = "higher" if change > 0.0005 else "lower" if change < -0.0005 else "unchanged"
+    direction = ("higher than" if change > 0.0005 else "lower than" if change < -0.0005 else "the same as")
     return "\n".join([
         *filter(None, [overall.attrs.get("note")]),
         f"- {measures['n_samples']} rows in {measures['n_classes']} classes; the largest holds "
@@ -129,7 +129,7 @@ def describe_baselines(measures: dict, reports: dict[str, pd.DataFrame]) -> str:
         f"- The plain model reaches accuracy {overall.loc['plain', 'accuracy']:.3f}, but its recall is "
         f"{recall_largest:.3f} on the largest class and {recall_smallest:.3f} on `{smallest}`: {gap}.",
         f"- Class weights alone move that recall to {weighted['recall'].loc[smallest]:.3f} (precision "
-        f"{plain['precision'].loc[smallest]:.3f} → {weighted['precision'].loc[smallest]:.3f}): {direction} than "
+        f"{plain['precision'].loc[smallest]:.3f} → {weighted['precision'].loc[smallest]:.3f}): {direction} "
         "without them; notebooks 03–05 try other remedies, notebook 06 compares them with confidence intervals.",
     ])
 
@@ -168,7 +168,8 @@ def compare_analyzers(tbl: Table, folds: int = 5, seed: int = 0, max_rows: int =
     """
     if not tbl.text_cols:
         return pd.DataFrame()
-    sample, note = subsample(tbl, max_rows, seed)
+    sample, note = subsample(tbl, max_rows, seed, who="The comparison",
+                             setting="`baselines.compare_analyzers(max_rows={})`")
     col = sample.text_cols[0]
     rows, by_analyzer = {}, {}
     for setting in dict.fromkeys(["word", tbl.text_analyzer]):
@@ -182,8 +183,7 @@ def compare_analyzers(tbl: Table, folds: int = 5, seed: int = 0, max_rows: int =
                                      "recall_smallest": numbers[f"recall[{table.classes[-1]}]"]}
         rows[setting] = {**tokens, **by_analyzer[resolved]}
     frame = pd.DataFrame.from_dict(rows, orient="index").rename_axis("text_analyzer")
-    frame.attrs["note"] = (note.replace("- This chapter ran", "The comparison ran")
-                           .replace("parameter `max_rows", "`baselines.compare_analyzers(max_rows"))
+    frame.attrs["note"] = note.removeprefix("- ")  # a sentence of describe_analyzers's bullet
     frame.attrs["column"] = col
     return frame
 
@@ -204,18 +204,19 @@ def describe_analyzers(analyzers: pd.DataFrame) -> str:
         return ""
     word = analyzers.iloc[0]
     col = analyzers.attrs.get("column", "the text")
+    sampled = f" {analyzers.attrs['note']}" if analyzers.attrs.get("note") else ""
     if len(analyzers) == 1:
         return (f"- Text `{col}` is tokenised into words (`text_analyzer=\"word\"`): macro-F1 from the text alone "
-                f"{word['macro_f1']:.3f}; try `text_analyzer=\"char\"` on Chinese text.")
+                f"{word['macro_f1']:.3f}; try `text_analyzer=\"char\"` on Chinese text.{sampled}")
     chosen, setting = analyzers.iloc[-1], analyzers.index[-1]
     if chosen["resolves_to"] == "word":
         return (f"- Text `{col}` holds no Chinese, so `text_analyzer=\"{setting}\"` keeps scikit-learn's word "
                 f"tokens: macro-F1 {word['macro_f1']:.3f} from the text alone ({word['vocabulary']:,} distinct "
-                "tokens).")
+                f"tokens).{sampled}")
     change = chosen["macro_f1"] - word["macro_f1"]
     verdict = ("a wide margin: the default tokens do not fit this text" if change >= 0.1 else
                "a small difference" if abs(change) < 0.02 else "better" if change > 0 else "worse")
     return (f"- Tokenisation of `{col}`: on the text alone, scikit-learn's default word tokens give macro-F1 "
             f"{word['macro_f1']:.3f} ({word['vocabulary']:,} distinct tokens); `text_analyzer=\"{setting}\"` "
             f"({chosen['resolves_to']}) gives {chosen['macro_f1']:.3f} ({chosen['vocabulary']:,} tokens), "
-            f"{change:+.3f}: {verdict}." + (f" {analyzers.attrs['note']}" if analyzers.attrs.get("note") else ""))
+            f"{change:+.3f}: {verdict}.{sampled}")

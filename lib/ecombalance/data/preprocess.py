@@ -175,7 +175,8 @@ def split(tbl: Table, test_size: float = 0.25, seed: int = 0) -> tuple[Table, Ta
     return group_split(tbl, test_size, seed) if tbl.group_col else stratified_split(tbl, test_size, seed)
 
 
-def subsample(tbl: Table, max_rows: int, seed: int = 0, min_per_class: int = 10) -> tuple[Table, str]:
+def subsample(tbl: Table, max_rows: int, seed: int = 0, min_per_class: int = 10, *, who: str = "This chapter",
+              setting: str = "parameter `max_rows={}`") -> tuple[Table, str]:
     """At most about ``max_rows`` rows of ``tbl``, stratified on the label, every class kept; and a note saying so.
 
     Each class :math:`c` with :math:`N_c` rows keeps :math:`\\max(\\min(N_c, m),\\ \\mathrm{round}(N_c\\,
@@ -183,7 +184,9 @@ def subsample(tbl: Table, max_rows: int, seed: int = 0, min_per_class: int = 10)
     shares stay as they are and a small class keeps enough rows for the folds (the total can exceed ``max_rows``
     by the small classes' floor). A table with a group column keeps whole groups, drawn at random until
     ``max_rows`` is reached, so that folds can still keep each group on one side. ``max_rows`` 0 or a table not
-    larger than it returns ``tbl`` unchanged and an empty note. Rows keep their original order.
+    larger than it returns ``tbl`` unchanged and an empty note. Rows keep their original order. The note is a
+    Markdown bullet: "- ``who`` ran on a sample of …", naming the ``setting`` that changes it (formatted with
+    ``max_rows``).
     """
     if not isinstance(max_rows, (int, np.integer)) or isinstance(max_rows, bool) or max_rows < 0:
         raise ValueError(f"max_rows must be a non-negative int (0: no limit), got {max_rows!r}")
@@ -206,6 +209,6 @@ def subsample(tbl: Table, max_rows: int, seed: int = 0, min_per_class: int = 10)
             for members in (np.flatnonzero(codes == c) for c in range(len(uniques)))
         ])
         how = f"stratified on {tbl.label!r}, every class kept"
-    note = (f"- This chapter ran on a sample of {len(rows):,} of the table's {n:,} rows ({how}; "
-            f"parameter `max_rows={max_rows}`, 0 for all rows).")
+    note = (f"- {who} ran on a sample of {len(rows):,} of the table's {n:,} rows ({how}; "
+            f"{setting.format(max_rows)}, 0 for all rows).")
     return tbl.subset(np.sort(rows)), note
