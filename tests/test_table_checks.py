@@ -132,7 +132,7 @@ def test_unknown_feature_and_excluded_columns_are_named(shop):
 def test_text_pair_makes_both_columns_text_and_is_kept_on_the_table(shop):
     tbl = loaders.load_table(shop, "kind", text_cols=["title"], text_pair=["query", "title"])
     assert tbl.text_pair == ("query", "title") and tbl.text_cols == ["title", "query"]
-    roles = checks.column_roles(tbl)
+    roles = tbl.roles()
     assert roles.loc["query", "role"] == "text (pair)" and roles.loc["kind", "role"] == "label"
 
 
@@ -198,7 +198,7 @@ def test_a_column_that_gives_the_label_away_is_named_and_left_out(catalogue):
     headline = checks.columns_headline(tbl)
     assert headline["leaking_columns"] == "subCategory, master_code, score"
     assert headline["features"] == "title, price, colour"
-    roles = checks.column_roles(tbl)
+    roles = tbl.roles()
     assert roles.loc["subCategory", "role"] == "not used" and "out of fold" in roles.loc["subCategory", "why"]
     assert roles.loc["price", "role"] == "numeric feature"
 

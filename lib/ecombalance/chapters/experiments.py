@@ -22,6 +22,12 @@ from ecombalance.models.features import make_preprocessor
 from ecombalance.sampling import resampling
 from ecombalance.sampling.weights import class_priors
 
+DEFAULT_METHODS = ("none+logreg", "class_weight+logreg", "random_over+logreg", "smote+logreg", "random_under+logreg",
+                   "none+torch_mlp:ce", "none+torch_mlp:logit_adjusted")
+"""The methods notebook 06 compares by default (its ``methods`` parameter) and :func:`ecombalance.compare`'s
+default: the unbalanced baseline, class weights, three samplers with the same logistic regression, and a torch MLP
+with plain and logit-adjusted cross-entropy (balancing compared within one model)."""
+
 BALANCING_SAMPLERS = {"class_weight", "random_under", "random_over", "smote", "borderline_smote", "adasyn",
                       "svm_smote", "smotenc", "smoten", "smote_tomek", "smote_enn"}
 

@@ -288,22 +288,6 @@ def esci_gains(labels: Iterable[Any], gains: Mapping[str, float]) -> dict | None
     return {v: float(gains[v]) for v in gains if v in values}
 
 
-def column_roles(tbl: Table) -> pd.DataFrame:
-    """One row per column of the table: its role (label, text, numeric or categorical feature, group, not used)
-    and, for columns left out, why."""
-    roles = {tbl.label: "label"}
-    if tbl.group_col:
-        roles[tbl.group_col] = "group (folds keep each group on one side)"
-    pair = set(tbl.text_pair or ())
-    roles.update({c: "text (pair)" if c in pair else "text feature" for c in tbl.text_cols})
-    roles.update({c: "numeric feature" for c in tbl.numeric_cols})
-    roles.update({c: "categorical feature" for c in tbl.categorical_cols})
-    rows = [{"column": col, "role": roles.get(col, "not used"),
-             "why": tbl.left_out.get(col, "" if col in roles else "not a feature of this dataset")}
-            for col in tbl.frame.columns]
-    return pd.DataFrame(rows).set_index("column")
-
-
 def columns_headline(tbl: Table) -> dict[str, Any]:
     """For the report index: the features used and the columns left out (by name)."""
     return {"features": ", ".join(map(str, tbl.feature_cols)),

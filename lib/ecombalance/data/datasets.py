@@ -397,7 +397,7 @@ def search_table(n_queries: int = 200, products_per_query: int = 10, seed: int =
 
 def load(
     dataset: str = "documented_case",
-    data_path: str = "",
+    data_path: str | pd.DataFrame = "",
     label_col: str = "",
     text_cols: Sequence[str] = (),
     group_col: str = "",
@@ -420,7 +420,7 @@ def load(
     Parameters
     ----------
     dataset : ``"documented_case"`` or ``"search_log"`` (ignored when ``data_path`` is given).
-    data_path, label_col, text_cols, group_col : a user's CSV/Parquet file and its columns
+    data_path, label_col, text_cols, group_col : a user's CSV/Parquet file (or a DataFrame) and its columns
         (see :func:`ecombalance.data.loaders.load_table`, which checks the table).
     seed, n_queries, products_per_query : generator settings for the default datasets.
     min_class_size, min_class_action, n_splits : rare-class handling for user files.
@@ -435,9 +435,11 @@ def load(
     """
     check_text_analyzer(text_analyzer)
     check_lang(lang)
-    if data_path:
+    user_frame = isinstance(data_path, pd.DataFrame)
+    if user_frame or data_path:
         if not label_col:
-            raise ValueError(f"data_path {data_path!r} needs label_col: the name of its label column")
+            shown = "a DataFrame" if user_frame else repr(data_path)
+            raise ValueError(f"data_path {shown} needs label_col: the name of its label column")
         tbl = load_table(data_path, label_col, text_cols=text_cols, group_col=group_col or None,
                          min_class_size=min_class_size, min_class_action=min_class_action, n_splits=n_splits,
                          exclude_cols=exclude_cols, feature_cols=feature_cols, encoding=encoding,

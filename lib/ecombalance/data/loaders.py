@@ -122,6 +122,27 @@ def read_file(path: str | Path, encoding: str = "", **kwargs) -> tuple[pd.DataFr
     return frame, notes
 
 
+def read_dataframe(frame: pd.DataFrame, encoding: str = "") -> tuple[pd.DataFrame, list[str], str]:
+    """A DataFrame a user already holds, checked as :func:`read_file` checks a file's header and rows:
+    ``(copy, notes, name)``. The name is ``frame.attrs["name"]`` when set, else ``"DataFrame"``.
+
+    A repeated column name, a column name that is not a string and an empty frame are errors (pandas allows
+    all three in memory); ``encoding`` is for files only, so giving one with a DataFrame is an error too.
+    """
+    name = str(frame.attrs.get("name") or "DataFrame")
+    if encoding:
+        raise DataError(f"{name}: encoding={encoding!r} applies to files; a DataFrame is already decoded "
+                        "(leave encoding out)")
+    checks.check_header(list(frame.columns), name)
+    not_text = [c for c in frame.columns if not isinstance(c, str)]
+    if not_text:
+        raise DataError(f"{name}: column names must be strings, got {checks.capped(map(repr, not_text))}; "
+                        "rename them, e.g. frame.columns = frame.columns.map(str)")
+    if frame.empty:
+        raise DataError(f"{name} has no rows")
+    return frame.reset_index(drop=True).copy(), [], name
+
+
 def read_frame(path: str | Path, encoding: str = "", **kwargs) -> pd.DataFrame:
     """Read a CSV/TSV or Parquet file (see :func:`read_file`), with errors that name it."""
     return read_file(path, encoding, **kwargs)[0]
@@ -205,7 +226,7 @@ def infer_columns(frame: pd.DataFrame, label: str, text_cols: Sequence[str], gro
 
 
 def load_table(
-    path: str | Path,
+    path: str | Path | pd.DataFrame,
     label_col: str,
     text_cols: Sequence[str] = (),
     group_col: str | None = None,
@@ -223,7 +244,9 @@ def load_table(
 
     Parameters
     ----------
-    path : the file (.csv, .tsv or .parquet; UTF-8 with or without BOM, else see ``encoding``).
+    path : the file (.csv, .tsv or .parquet; UTF-8 with or without BOM, else see ``encoding``), or a pandas
+        DataFrame already in memory (checked the same way; it is copied, never changed; named ``"DataFrame"``,
+        or by its ``attrs["name"]``).
     label_col : the label column: strings, booleans or integers.
     text_cols : free-text columns (titles, queries) for TF-IDF or embeddings.
     group_col : a column whose groups must not straddle train and test (a query id, a household).
@@ -250,10 +273,13 @@ def load_table(
         column, label with one class only, a class with fewer rows than the folds need, a group column that
         cannot give grouped folds.
     """
-    source = str(path)
     if isinstance(text_pair, str):
         raise DataError(f"text_pair takes two column names (LEFT RIGHT), got {text_pair!r}")
-    frame, notes = read_file(path, encoding)
+    if isinstance(path, pd.DataFrame):
+        frame, notes, source = read_dataframe(path, encoding)
+        name = source
+    else:
+        (frame, notes), source, name = read_file(path, encoding), str(path), Path(path).name
     pair = tuple(text_pair) if text_pair else None
     text_cols = [text_cols] if isinstance(text_cols, str) else list(text_cols)
     text_cols = list(dict.fromkeys([*text_cols, *(pair or ())]))
@@ -311,7 +337,7 @@ def load_table(
         notes.append(f"{source}: column {col!r} is used because --feature-col names it, but {why}")
         log.warning(notes[-1])
     resolved_gains = checks.resolve_gains(gains, counts.index, source)
-    return Table(frame, label_col, text_cols, numeric, categorical, group_col, Path(path).name, notes,
+    return Table(frame, label_col, text_cols, numeric, categorical, group_col, name, notes,
                  text_pair=pair, gains=resolved_gains, left_out=left_out)
 
 

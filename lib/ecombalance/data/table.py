@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -83,3 +84,29 @@ class Table:
         """The same table restricted to rows ``index`` (positions or a boolean mask)."""
         rows = self.frame.iloc[index] if not isinstance(index, pd.Series) else self.frame[index]
         return replace(self, frame=rows.reset_index(drop=True), notes=list(self.notes), left_out=dict(self.left_out))
+
+    def roles(self) -> pd.DataFrame:
+        """One row per column of the table: its role (label, text, numeric or categorical feature, group, not
+        used) and, for columns left out, why."""
+        roles = {self.label: "label"}
+        if self.group_col:
+            roles[self.group_col] = "group (folds keep each group on one side)"
+        pair = set(self.text_pair or ())
+        roles.update({c: "text (pair)" if c in pair else "text feature" for c in self.text_cols})
+        roles.update({c: "numeric feature" for c in self.numeric_cols})
+        roles.update({c: "categorical feature" for c in self.categorical_cols})
+        rows = [{"column": col, "role": roles.get(col, "not used"),
+                 "why": self.left_out.get(col, "" if col in roles else "not a feature of this dataset")}
+                for col in self.frame.columns]
+        return pd.DataFrame(rows).set_index("column")
+
+    def _repr_html_(self) -> str:
+        """JupyterLab's view: rows and classes, every column's role (and why one is left out), and the notes."""
+        counts = self.y.value_counts()
+        classes = ", ".join(f"{html.escape(str(plain_label(c)))} {n:,}" for c, n in counts.head(8).items())
+        more = f", … {len(counts) - 8} more" if len(counts) > 8 else ""
+        notes = "".join(f"<li>{html.escape(note)}</li>" for note in self.notes) or "<li>none</li>"
+        return (f"<p><b>{html.escape(self.name)}</b>: {len(self.frame):,} rows, label "
+                f"<code>{html.escape(str(self.label))}</code> with {len(counts)} classes ({classes}{more}); "
+                f"imbalance ratio {counts.iloc[0] / counts.iloc[-1]:.1f}:1</p>"
+                f"{self.roles().to_html(border=0)}<p>Notes:</p><ul>{notes}</ul>")

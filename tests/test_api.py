@@ -1,0 +1,277 @@
+"""The front door: ``import ecombalance as eb; eb.load(df, ...); eb.compare(t); eb.report(df, ...)``."""
+
+from __future__ import annotations
+
+import ast
+import doctest
+import io
+from contextlib import redirect_stderr
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import ROOT
+from sklearn.base import clone
+from sklearn.metrics import f1_score
+
+import ecombalance as eb
+from ecombalance import api
+from ecombalance.chapters import experiments
+from ecombalance.data import shapes
+from ecombalance.data.datasets import case_table
+from ecombalance.report import cli, params
+
+
+@pytest.fixture(scope="module")
+def case() -> pd.DataFrame:
+    return case_table(seed=0).frame
+
+
+@pytest.fixture(autouse=True)
+def elsewhere(tmp_path, monkeypatch):
+    """Every front-door call runs from a folder outside the checkout."""
+    monkeypatch.chdir(tmp_path)
+
+
+def _two_classes(n: int, positive_share: float, separation: float, seed: int = 0) -> pd.DataFrame:
+    """A two-class table with one informative numeric feature, the classes ``separation`` standard deviations
+    apart: with much overlap (1 sd, 10 % rare) class weights raise macro-F1, with little (2 sd, 5 %) they lower it
+    (more false alarms on the rare class than it gains in recall)."""
+    rng = np.random.default_rng(seed)
+    y = rng.random(n) < positive_share
+    return pd.DataFrame({"signal": rng.normal(np.where(y, separation, 0.0), 1.0), "noise": rng.normal(size=n),
+                         "label": np.where(y, "rare", "common")})
+
+
+# ------------------------------------------------------------------------------------------------ load
+def test_a_dataframe_loads_as_its_csv_file_does(case, tmp_path):
+    path = tmp_path / "case.csv"
+    case.to_csv(path, index=False)
+    from_frame = eb.load(case, label="category", text="title")
+    from_file = eb.load(path, label="category", text=["title"])
+    assert from_frame.feature_cols == from_file.feature_cols
+    assert from_frame.left_out.keys() == from_file.left_out.keys() == {"product_id"}
+    pd.testing.assert_series_equal(from_frame.y, from_file.y)
+    assert from_frame.name == "DataFrame" and from_file.name == "case.csv"
+
+
+def test_load_never_changes_the_callers_frame(case):
+    before = case.copy()
+    eb.load(case.assign(email=[f"u{i}@example.com" for i in range(len(case))]), label="category", text="title")
+    pd.testing.assert_frame_equal(case, before)
+
+
+def test_a_copy_of_the_label_is_left_out_with_a_note(case):
+    t = eb.load(case.assign(label_copy=case["category"].str.upper()), label="category", text="title")
+    assert "label_copy" not in t.feature_cols
+    assert "predicts the label alone" in t.left_out["label_copy"] or "label in another form" in t.left_out["label_copy"]
+    assert any("'label_copy'" in note for note in t.notes)
+
+
+def test_the_checked_table_shows_every_columns_role_and_the_notes(case):
+    t = eb.load(case.assign(label_copy=case["category"]), label="category", text="title")
+    page = t._repr_html_()
+    for column in t.frame.columns:
+        assert f"<th>{column}</th>" in page
+    assert "600 rows" in page and "8.0:1" in page  # 400 / 50
+    assert "label_copy" in page.split("Notes:")[1]
+
+
+@pytest.mark.parametrize("kwargs, error, words", [
+    ({"label": "categroy"}, "ColumnNotFoundError", ["'categroy'", "not found", "'category'"]),
+    ({"label": "category", "text": "titel"}, "ColumnNotFoundError", ["'titel'"]),
+    ({"label": "category", "text": "category"}, "DataError", ["category"]),
+    ({"label": "category", "folds": 60}, "DataError", ["sports_outdoors", "min_class_size=60"]),
+])
+def test_bad_tables_get_the_loaders_errors(case, kwargs, error, words):
+    with pytest.raises(Exception) as caught:
+        eb.load(case, **kwargs)
+    assert type(caught.value).__name__ == error
+    assert all(word in str(caught.value) for word in words), str(caught.value)
+
+
+def test_one_class_only_is_an_error(case):
+    with pytest.raises(eb.DataError, match="one class only"):
+        eb.load(case[case["category"] == "electronics"], label="category", text="title")
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    ({"data": 42, "label": "category"}, "data must be a pandas DataFrame or the path"),
+    ({"label": 3}, "label must be the name of the label column"),
+    ({"label": "category", "text": 5}, "text takes a column name or a list"),
+    ({"label": "category", "pair": ("title",)}, "pair takes two text columns"),
+    ({"label": "category", "group": ["a", "b"]}, "group must be one column name"),
+    ({"label": "category", "min_class_size": "5"}, "min_class_size must be an int"),
+    ({"label": "category", "folds": 1}, "folds must be an int of at least 2"),
+])
+def test_wrong_parameter_types_are_named(case, kwargs, words):
+    with pytest.raises(TypeError, match=words):
+        eb.load(**{"data": case, **kwargs})
+
+
+def test_api_and_command_line_give_the_same_error(case, tmp_path):
+    path = tmp_path / "case.csv"
+    case.assign(category=case["category"].where(case["category"] != "sports_outdoors", "rare").where(
+        case.index >= 3, "tiny")).to_csv(path, index=False)
+    with pytest.raises(eb.DataError) as caught:
+        eb.load(path, label="category", text="title", folds=5)
+    stderr = io.StringIO()
+    with redirect_stderr(stderr):
+        status = cli.main(["report", "--data", str(path), "--label-col", "category", "--text-col", "title",
+                           "--notebooks", "06", "--out", str(tmp_path / "r")])
+    assert status == 2
+    api_message = str(caught.value).split(";")[0]
+    assert api_message in stderr.getvalue()
+    assert "--" not in api_message
+
+
+# --------------------------------------------------------------------------------------------- compare
+@pytest.fixture(scope="module")
+def comparison(case):
+    t = eb.load(case, label="category", text="title")
+    return eb.compare(t, methods=["none+logreg", "class_weight+logreg", "random_over+logreg"], folds=3,
+                      n_resamples=200, progress=False)
+
+
+def test_compare_scores_match_an_independent_refit(case, comparison):
+    t = eb.load(case, label="category", text="title")
+    y = t.y.to_numpy()
+    table = comparison.table
+    for method in ("none+logreg", "class_weight+logreg"):
+        pred = np.empty(len(y), dtype=object)
+        for train, test in comparison.result.folds:
+            model = clone(experiments.build(t, method, seed=0)).fit(t.X.iloc[train], y[train])
+            pred[test] = model.predict(t.X.iloc[test])
+        assert table.loc[method, "macro_f1"] == pytest.approx(f1_score(y, pred, average="macro"), abs=1e-12)
+    base = table.loc["none+logreg", "macro_f1"]
+    assert table.loc["class_weight+logreg", "difference"] == pytest.approx(
+        table.loc["class_weight+logreg", "macro_f1"] - base, abs=1e-12)
+
+
+def test_compare_table_is_sorted_and_intervals_hold_the_estimate(comparison):
+    table = comparison.table
+    assert list(table["macro_f1"]) == sorted(table["macro_f1"], reverse=True)
+    assert ((table["macro_f1_low"] <= table["macro_f1"]) & (table["macro_f1"] <= table["macro_f1_high"])).all()
+    assert set(table.index) == {"none+logreg", "class_weight+logreg", "random_over+logreg"}
+    smallest = comparison.result.y == "sports_outdoors"
+    recall = (comparison.result.oof_pred["none+logreg"][smallest] == "sports_outdoors").mean()
+    assert table.loc["none+logreg", "recall[sports_outdoors]"] == pytest.approx(recall)
+
+
+def test_best_is_none_with_the_ties_listed_when_nothing_is_distinguishable(comparison):
+    table = comparison.table
+    distinguishable = table["p_value"] < api.ALPHA
+    if distinguishable.any():
+        pytest.skip("a method is distinguishable on this seed")
+    assert comparison.best() is None
+    reason = comparison.reason
+    assert reason.startswith("No method is distinguishable from `none+logreg`")
+    for method, row in table.head(3).iterrows():
+        assert f"`{method}` {row.macro_f1:.3f}" in reason
+
+
+def test_best_names_a_method_only_when_its_difference_is_real():
+    t = eb.load(_two_classes(2000, 0.1, 1.0), label="label")
+    c = eb.compare(t, methods=["none+logreg", "class_weight+logreg"], folds=5, n_resamples=300, progress=False)
+    row = c.table.loc["class_weight+logreg"]
+    assert row.difference > 0.03 and row.difference_low > 0 and row.p_value < api.ALPHA
+    assert c.best() == "class_weight+logreg"
+    assert f"{row.difference:+.3f}" in c.reason and "not balancing" not in c.reason
+    assert "class_weight+logreg" in c._repr_html_()
+
+
+def test_a_real_loss_is_not_a_best_method():
+    t = eb.load(_two_classes(1200, 0.05, 2.0), label="label")
+    c = eb.compare(t, methods=["none+logreg", "class_weight+logreg"], folds=5, n_resamples=300, progress=False)
+    row = c.table.loc["class_weight+logreg"]
+    assert row.difference_high < 0 and row.distinguishable
+    assert c.best() is None
+    assert c.reason.startswith(f"No method is distinguishably better than `none+logreg` on macro-F1 "
+                               f"(`class_weight+logreg` is worse by {-row.difference:.3f})")
+
+
+def test_a_model_change_is_not_called_balancing():
+    assert "not balancing" in api.capacity_note("none+torch_mlp:ce", "none+logreg")
+    assert api.capacity_note("none+torch_mlp:logit_adjusted", "none+logreg") == ""
+    assert api.capacity_note("class_weight+logreg", "none+logreg") == ""
+
+
+def test_compare_repeats_with_the_seed(case):
+    t = eb.load(case, label="category", text="title")
+    runs = [eb.compare(t, methods=["none+logreg", "smote+logreg"], folds=3, n_resamples=100, progress=False).table
+            for _ in range(2)]
+    pd.testing.assert_frame_equal(*runs)
+
+
+def test_per_class_and_plot(comparison):
+    per_class = comparison.per_class()
+    assert per_class.loc["electronics", ("none+logreg", "support")] == 400
+    ax = comparison.plot()
+    assert [t.get_text() for t in ax.get_xticklabels()] == list(comparison.table.index)
+    assert "macro-F1" in ax.get_ylabel()
+
+
+def test_compare_rejects_what_it_cannot_use(case):
+    t = eb.load(case, label="category", text="title")
+    with pytest.raises(TypeError, match="call eb.load"):
+        eb.compare(case)
+    with pytest.raises(ValueError, match="unknown sampler 'smoot'"):
+        eb.compare(t, methods=["none+logreg", "smoot+logreg"])
+    with pytest.raises(ValueError, match="a baseline and at least one other"):
+        eb.compare(t, methods="none+logreg")
+    with pytest.raises(eb.DataError, match="fewer than the 60 folds"):
+        eb.compare(t, folds=60)
+
+
+def test_a_text_pair_table_compares():
+    frame = shapes.generate("product_pairs", n_rows=400, seed=0)
+    t = eb.load(frame, label="match", pair=("left_title", "right_title"))
+    assert t.text_pair == ("left_title", "right_title")
+    c = eb.compare(t, methods=["none+logreg", "class_weight+logreg"], folds=3, n_resamples=100, progress=False)
+    assert c.best() in (None, "class_weight+logreg")
+    assert set(c.table.index) == {"none+logreg", "class_weight+logreg"}
+
+
+def test_default_methods_are_notebook_06s():
+    declared = params.declared_parameters(ROOT / "notebooks" / "06_effect_evaluation.ipynb")
+    assert tuple(declared["methods"].default) == experiments.DEFAULT_METHODS
+
+
+# ---------------------------------------------------------------------------------- the package itself
+def test_the_front_door_names_and_their_stub_agree():
+    assert set(eb.__all__) == {"load", "compare", "report", "Comparison", "Table", "DataError"}
+    stub = ast.parse((ROOT / "lib" / "ecombalance" / "__init__.pyi").read_text())
+    stubbed = {alias.asname for node in stub.body if isinstance(node, ast.ImportFrom) for alias in node.names}
+    assert stubbed == set(eb.__all__)
+    for name in eb.__all__:
+        assert getattr(eb, name).__doc__, name
+
+
+def test_docstring_examples_run():
+    finder, runner = doctest.DocTestFinder(), doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    tests = [t for module in (api,) for t in finder.find(module) if t.examples]
+    assert {t.name.split(".")[-1] for t in tests} >= {"api", "load", "compare"}
+    for test in tests:
+        runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0
+
+
+@pytest.mark.slow
+def test_report_from_a_dataframe(case, tmp_path):
+    out = tmp_path / "report"
+    result = eb.report(case.assign(label_copy=case["category"]), out=out, notebooks="01", profile="smoke",
+                       label="category", text="title", log=lambda _: None)
+    assert result.index == out / "index.html" and result.index.is_file()
+    assert [run.status for run in result.runs] == ["ok"]
+    written = pd.read_parquet(out / "data" / "table.parquet")
+    assert list(written.columns) == [*case.columns, "label_copy"]
+    assert "label_copy" in (out / "index.html").read_text()
+
+
+def test_report_checks_the_table_before_any_notebook(case, tmp_path):
+    with pytest.raises(eb.DataError, match="fewer rows than the"):
+        eb.report(case.assign(category=np.where(np.arange(len(case)) < 2, "tiny", case["category"])),
+                  out=tmp_path / "r", notebooks="06", label="category", text="title")
+    assert not (tmp_path / "r" / "index.html").exists()
+    with pytest.raises(TypeError, match="unknown options \\['colour'\\]"):
+        eb.report(case, out=tmp_path / "r", label="category", colour="red")
