@@ -1,35 +1,46 @@
-"""Where the checkout and its caches are, for every layer (the report harness adds its own folders)."""
+"""Where the library keeps its caches, for every layer.
+
+The library reads nothing from the source checkout: installed from a wheel it works from any folder. Only the
+report harness looks for the checkout's ``notebooks/`` and ``params/`` (:mod:`ecombalance.report.paths`).
+"""
 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
-
-def project_root() -> Path:
-    """The checkout that holds ``notebooks/`` and ``params/``.
-
-    ``ECOMBALANCE_HOME`` wins; otherwise the checkout this (editable) package was installed
-    from; otherwise the current directory.
-    """
-    env = os.environ.get("ECOMBALANCE_HOME")
-    if env:
-        return Path(env).resolve()
-    checkout = PACKAGE_DIR.parents[1]
-    if (checkout / "notebooks").is_dir():
-        return checkout
-    return Path.cwd()
-
-
 CACHE_ENV = "ECOMBALANCE_CACHE"
 
 
+def checkout() -> Path | None:
+    """The source checkout this package is imported from (``<checkout>/lib/ecombalance``: an editable install
+    or ``PYTHONPATH=lib``), or None when it is installed from a wheel."""
+    root = PACKAGE_DIR.parents[1]
+    if PACKAGE_DIR.parent.name == "lib" and (root / "pyproject.toml").is_file():
+        return root
+    return None
+
+
+def user_cache_dir() -> Path:
+    """The per-user cache of an installed package: ``$XDG_CACHE_HOME/ecombalance``, else
+    ``~/.cache/ecombalance`` (``%LOCALAPPDATA%\\ecombalance`` on Windows). Never the current directory."""
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if xdg and Path(xdg).is_absolute():  # the XDG specification ignores a relative value
+        return Path(xdg) / "ecombalance"
+    local = os.environ.get("LOCALAPPDATA", "")
+    if sys.platform == "win32" and local:
+        return Path(local) / "ecombalance"
+    return Path.home() / ".cache" / "ecombalance"
+
+
 def cache_dir() -> Path:
-    """Caches of the project (generated test models, embeddings of the generated data): ``.cache/`` in the
-    checkout, ignored by git."""
-    return project_root() / ".cache"
+    """Caches of the library (generated test models, embeddings of the generated data): ``.cache/`` in the
+    checkout (ignored by git) when the package is imported from one, else :func:`user_cache_dir`."""
+    root = checkout()
+    return root / ".cache" if root is not None else user_cache_dir()
 
 
 def data_cache_dir() -> Path:

@@ -9,6 +9,7 @@ import warnings
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,6 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.model_selection import cross_val_score
 from threadpoolctl import threadpool_limits
 
-from ecombalance._paths import project_root
 from ecombalance._progress import progress_bar
 from ecombalance.evaluation.experiment import FoldFeatures
 from ecombalance.evaluation.folds import make_folds, take_rows
@@ -457,19 +457,21 @@ def describe_study(worked: WorkedExamples, leak: Mapping[str, pd.DataFrame], res
     ])
 
 
-def scaling_table(path: Any = None) -> pd.DataFrame:
-    """Seconds per sampler and row count from ``benchmarks/results/resampling.json``, with ``scalable``.
+def scaling_table(path: str | Path) -> pd.DataFrame:
+    """Seconds per sampler and row count from the JSON of ``benchmarks/resampling.py``, with ``scalable``.
 
+    ``path``: ``benchmarks/results/resampling.json`` of the project's checkout (notebook 03 passes it; the
+    installed package holds no benchmark results); FileNotFoundError naming the command when it is missing.
     A missing case reads as NaN (not run, e.g. a slow sampler at 1M rows) and a stopped one keeps
     its status text in ``status``.
     """
     import json
-    from pathlib import Path
 
-
-    path = Path(path) if path is not None else project_root() / "benchmarks" / "results" / "resampling.json"
-    if not path.exists():
-        raise FileNotFoundError(f"{path} not found: run benchmarks/resampling.py --json {path}")
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"no benchmark results at {path.resolve()}: run benchmarks/resampling.py --json {path} in a checkout "
+            "of the project to measure them (the checkout commits them as benchmarks/results/resampling.json)")
     cases = pd.DataFrame(json.loads(path.read_text())["cases"])
     cases = cases[cases["sampler"].isin(SAMPLERS)]  # drop the benchmark's reference (SMOTE called directly)
     table = cases.pivot_table(index="sampler", columns="rows", values="seconds", aggfunc="first")

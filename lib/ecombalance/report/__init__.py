@@ -11,6 +11,6 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "index": ["STYLE", "esc", "fmt", "markdown_html", "mathjax_script", "page", "method_rows", "method_table", "numbers_table", "data_source", "index_html"],
     "mathjax": ["MATHJAX_DIR", "MATHJAX_PACKAGE", "MATHJAX_CONFIG", "mathjax_source", "install_mathjax"],
     "params": ["PROFILES", "COMMAND_LINE", "ParameterError", "Parameter", "declared_parameters", "check_value", "parse_cli_value", "load_yaml", "profile_path", "notebook_stem", "resolve"],
-    "paths": ["notebooks_dir", "params_dir"],
+    "paths": ["HOME_ENV", "project_root", "notebooks_dir", "params_dir"],
     "runner": ["SUMMARY", "INDEX", "KERNEL", "ReportError", "ReportInterrupted", "NotebookRun", "ReportResult", "discover", "select", "kernel_options", "kernel_environment", "execute", "plan", "run_report"],
 })

@@ -90,6 +90,11 @@ class ReportResult:
 
 def discover(notebooks_dir: Path) -> list[Path]:
     """The suite's notebooks, ``NN_name.ipynb``, in order."""
+    if not notebooks_dir.is_dir():
+        raise ReportError(
+            f"no notebooks folder at {notebooks_dir}: the report runs the project's notebooks, which an installed "
+            f"package does not hold; set {paths.HOME_ENV} to a checkout of the project (the folder with notebooks/ "
+            "and params/), or run the command from that folder")
     found = sorted(p for p in notebooks_dir.glob("[0-9][0-9]_*.ipynb") if p.is_file())
     if not found:
         raise ReportError(f"no notebooks named NN_name.ipynb in {notebooks_dir}")

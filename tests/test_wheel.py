@@ -1,0 +1,214 @@
+"""The library stands on its own: built as a wheel and installed into a fresh environment, it works from any
+folder and reads nothing of the checkout (no ``benchmarks/``, no ``notebooks/``, no ``.cache/``).
+
+The wheel is built offline from a copy of the sources (building in place would write ``build/`` and
+``*.egg-info`` into the checkout) and installed, without pip's network or dependencies, into a throw-away venv
+whose only link to this project's venv is a ``.pth`` line naming its site-packages: the third-party packages
+resolve, but the ``.pth`` files in that folder (the editable install's hook to ``lib/``) are not processed, so
+the checkout's ``ecombalance`` cannot be imported there.
+"""
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+import ecombalance
+from ecombalance.data import datasets
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "lib" / "ecombalance"
+WATCHED = [ROOT, ROOT / ".cache", ROOT / "benchmarks", ROOT / "benchmarks" / "results", ROOT / "notebooks",
+           ROOT / "data"]
+
+# Run in the installed environment, cwd a fresh folder: the library's own API, nothing of the checkout.
+TODAY = r'''
+import hashlib, json, sys
+from pathlib import Path
+
+import ecombalance
+from ecombalance import _paths
+from ecombalance.chapters import resampling_study
+from ecombalance.data import datasets
+from ecombalance.evaluation import run_experiment
+from ecombalance.report import paths as report_paths
+from ecombalance.report.runner import ReportError, discover
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+out = {"file": ecombalance.__file__, "checkout": _paths.checkout(), "cache": str(_paths.cache_dir()),
+       "sys_path": sys.path}
+tbl = datasets.case_table(0)
+out["data"] = hashlib.sha256(tbl.frame.to_csv(index=False).encode()).hexdigest()
+model = make_pipeline(SimpleImputer(strategy="median"), StandardScaler(),
+                      LogisticRegression(class_weight="balanced", max_iter=2000))
+res = run_experiment({"logreg": model}, tbl.frame[datasets.CASE_NUMERIC], tbl.y, n_splits=3, seed=0,
+                     progress=False)
+macro = res.results.query("metric == 'macro_f1' and `class` == 'all'").sort_values("fold")
+out["macro_f1"] = macro["value"].tolist()
+out["folds"] = [[int(i) for i in test] for _, test in res.folds]
+try:
+    resampling_study.scaling_table()
+except TypeError as exc:
+    out["scaling_without_path"] = str(exc)
+try:
+    resampling_study.scaling_table(Path("benchmarks") / "results" / "resampling.json")
+except FileNotFoundError as exc:
+    out["scaling_missing"] = str(exc)
+out["scaling"] = resampling_study.scaling_table(sys.argv[1]).to_dict(orient="index")
+try:
+    discover(report_paths.notebooks_dir())
+except ReportError as exc:
+    out["report"] = str(exc)
+print(json.dumps(out, default=str))
+'''
+
+# The front door (the lead's ``ecombalance.load`` / ``ecombalance.compare``, /work/notes/api.md).
+FRONT_DOOR = r'''
+import json
+import ecombalance as eb
+from ecombalance.data import datasets
+
+df = datasets.documented_case(0)
+t = eb.load(df, label="category", text="title")
+c = eb.compare(t, folds=3)
+best = c.best()
+print(json.dumps({"file": eb.__file__, "best": best, "reason": getattr(c, "reason", None),
+                  "table": c.table.reset_index().astype(str).to_dict(orient="records"), "text": c.table.to_string()}))
+'''
+
+
+def _snapshot() -> dict[str, list[str]]:
+    """The names in the checkout's top folder and the folders a stray write would land in."""
+    return {str(d): sorted(p.name for p in d.iterdir()) if d.is_dir() else [] for d in WATCHED}
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    src = tmp_path_factory.mktemp("src")
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, src / name)
+    shutil.copytree(ROOT / "lib", src / "lib", ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info"))
+    dist = tmp_path_factory.mktemp("dist")
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
+                            "--disable-pip-version-check", "-w", str(dist), str(src)],
+                           capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stdout + built.stderr
+    (found,) = dist.glob("ecombalance-*.whl")
+    return found
+
+
+@pytest.fixture(scope="module")
+def installed(wheel, tmp_path_factory) -> dict:
+    """A fresh venv holding the wheel; returns its python, its site-packages and a clean environment."""
+    base = tmp_path_factory.mktemp("installed")
+    venv = base / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONUSERBASE", "ECOMBALANCE_HOME",
+                        "ECOMBALANCE_CACHE", "VIRTUAL_ENV"}}
+    env.update(XDG_CACHE_HOME=str(base / "xdg-cache"), PYTHONNOUSERSITE="1", PYTHONDONTWRITEBYTECODE="1")
+    site = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                               env=env, capture_output=True, text=True, check=True).stdout.strip())
+    done = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--disable-pip-version-check",
+                           "--target", str(site), str(wheel)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    (site / "project-deps.pth").write_text(sysconfig.get_path("purelib") + "\n")  # numpy, sklearn, ... only
+    work = base / "work"
+    work.mkdir()
+    return {"python": python, "site": site, "env": env, "work": work, "cache": base / "xdg-cache"}
+
+
+def _run(installed: dict, script: str, *args: str) -> dict:
+    done = subprocess.run([str(installed["python"]), "-c", script, *args], cwd=installed["work"],
+                          env=installed["env"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_the_wheel_holds_the_package_and_nothing_else(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    sources = {p.relative_to(PACKAGE.parent).as_posix() for p in PACKAGE.rglob("*")
+               if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"}
+    assert {n for n in sources if n.endswith((".py", ".pyi", "py.typed"))}, "no sources found"
+    assert sources - names == set(), "files of lib/ecombalance missing from the wheel"
+    tops = {n.split("/", 1)[0] for n in names}
+    assert len(tops) == 2 and {t for t in tops if not t.endswith(".dist-info")} == {"ecombalance"}, tops
+    assert not [n for n in names if n.split("/")[0] in {"tests", "notebooks", "benchmarks", "params", "data"}]
+    assert "ecombalance/chapters/resampling_study.py" in names and "ecombalance/report/cli.py" in names
+    meta = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
+    assert "ecombalance = ecombalance.report.cli:main" in zipfile.ZipFile(wheel).read(meta).decode()
+
+
+def test_installed_library_runs_from_any_folder_and_reads_nothing_of_the_checkout(installed, tmp_path):
+    before = _snapshot()
+    bench = tmp_path / "resampling.json"  # the scaling table reads only the file it is given
+    bench.write_text(json.dumps({"cases": [{"sampler": "smote", "rows": 100, "seconds": 0.5, "status": "ok"},
+                                           {"sampler": "enn", "rows": 100, "seconds": 2.0, "status": "ok"}]}))
+    out = _run(installed, TODAY, str(bench))
+
+    assert Path(out["file"]).is_relative_to(installed["site"]), out["file"]
+    assert out["checkout"] is None and not any(str(ROOT / "lib") == p for p in out["sys_path"])
+    assert out["cache"] == str(installed["cache"] / "ecombalance")  # per-user, never the checkout or the cwd
+
+    # the same data and, on the library's folds, the same macro-F1 as sklearn computes here directly
+    tbl = datasets.case_table(0)
+    assert out["data"] == hashlib.sha256(tbl.frame.to_csv(index=False).encode()).hexdigest()
+    X, y = tbl.frame[datasets.CASE_NUMERIC], np.asarray(tbl.y)
+    test_rows = [np.array(f) for f in out["folds"]]
+    assert len(test_rows) == 3 and sorted(np.concatenate(test_rows).tolist()) == list(range(len(y)))
+    expected = []
+    for test in test_rows:
+        train = np.setdiff1d(np.arange(len(y)), test)
+        model = make_pipeline(SimpleImputer(strategy="median"), StandardScaler(),
+                              LogisticRegression(class_weight="balanced", max_iter=2000))
+        model.fit(X.iloc[train], y[train])
+        expected.append(f1_score(y[test], model.predict(X.iloc[test]), average="macro"))
+    np.testing.assert_allclose(out["macro_f1"], expected, rtol=1e-9)
+    assert 0.3 < np.mean(expected) < 1.0
+
+    assert "scaling_table() missing 1 required positional argument: 'path'" in out["scaling_without_path"]
+    assert out["scaling_missing"].startswith(
+        f"no benchmark results at {installed['work'] / 'benchmarks' / 'results' / 'resampling.json'}: run "
+        "benchmarks/resampling.py --json")
+    assert out["scaling"]["smote"]["100 rows (s)"] == 0.5 and out["scaling"]["enn"]["100 rows (s)"] == 2.0
+    assert out["scaling"]["smote"]["scalable"] is True and out["scaling"]["enn"]["scalable"] is False
+    assert out["report"].startswith(f"no notebooks folder at {installed['work'] / 'notebooks'}: ")
+    assert "set ECOMBALANCE_HOME to a checkout" in out["report"]
+
+    assert list(installed["work"].iterdir()) == []  # nothing written into the folder it ran from
+    assert _snapshot() == before  # nor into the checkout
+
+
+def test_front_door_from_the_wheel(installed):
+    if not all(hasattr(ecombalance, name) for name in ("load", "compare")):
+        pytest.skip("ecombalance.load / ecombalance.compare (the front door, issue 20) are not in this checkout yet")
+    before = _snapshot()
+    out = _run(installed, FRONT_DOOR)
+    assert Path(out["file"]).is_relative_to(installed["site"]), out["file"]
+    assert len(out["table"]) >= 2, out["text"]  # the baseline and at least one balancing method
+    if out["best"] is None:
+        assert out["reason"], "best() is None without a reason"
+    else:
+        assert out["best"] in out["text"]
+    assert list(installed["work"].iterdir()) == []
+    assert _snapshot() == before
