@@ -1,4 +1,4 @@
-"""The front door: ``import ecombalance as eb; eb.load(df, ...); eb.compare(t); eb.report(df, ...)``."""
+"""The front door: ``import ecombalance as eb; eb.load(df, ...); eb.compare(t); api.report(df, ...)``."""
 
 from __future__ import annotations
 
@@ -239,7 +239,7 @@ def test_default_methods_are_notebook_06s():
 
 # ---------------------------------------------------------------------------------- the package itself
 def test_the_front_door_names_and_their_stub_agree():
-    assert set(eb.__all__) == {"load", "compare", "report", "Comparison", "Table", "DataError"}
+    assert set(eb.__all__) == {"load", "compare", "Comparison", "Table", "DataError"}
     stub = ast.parse((ROOT / "lib" / "ecombalance" / "__init__.pyi").read_text())
     stubbed = {alias.asname for node in stub.body if isinstance(node, ast.ImportFrom) for alias in node.names}
     assert stubbed == set(eb.__all__)
@@ -259,7 +259,7 @@ def test_docstring_examples_run():
 @pytest.mark.slow
 def test_report_from_a_dataframe(case, tmp_path):
     out = tmp_path / "report"
-    result = eb.report(case.assign(label_copy=case["category"]), out=out, notebooks="01", profile="smoke",
+    result = api.report(case.assign(label_copy=case["category"]), out=out, notebooks="01", profile="smoke",
                        label="category", text="title", log=lambda _: None)
     assert result.index == out / "index.html" and result.index.is_file()
     assert [run.status for run in result.runs] == ["ok"]
@@ -270,8 +270,8 @@ def test_report_from_a_dataframe(case, tmp_path):
 
 def test_report_checks_the_table_before_any_notebook(case, tmp_path):
     with pytest.raises(eb.DataError, match="fewer rows than the"):
-        eb.report(case.assign(category=np.where(np.arange(len(case)) < 2, "tiny", case["category"])),
+        api.report(case.assign(category=np.where(np.arange(len(case)) < 2, "tiny", case["category"])),
                   out=tmp_path / "r", notebooks="06", label="category", text="title")
     assert not (tmp_path / "r" / "index.html").exists()
     with pytest.raises(TypeError, match="unknown options \\['colour'\\]"):
-        eb.report(case, out=tmp_path / "r", label="category", colour="red")
+        api.report(case, out=tmp_path / "r", label="category", colour="red")

@@ -9,7 +9,8 @@ The front door, for a table you hold (a pandas DataFrame or a CSV/Parquet file):
 
 - :func:`load` — the checked :class:`Table` (every column's role and the notes in JupyterLab);
 - :func:`compare` — a :class:`Comparison` (``.table``, ``.per_class()``, ``.plot()``, ``.best()``);
-- :func:`report` — the notebooks as an HTML report on the same table.
+- ``ecombalance.api.report`` — the notebooks as an HTML report on the same table (``ecombalance.report`` is the
+  report harness's subpackage).
 
 The rest of the library is in subpackages by layer (``ecombalance.data``, ``sampling``, ``models``,
 ``evaluation``, ``chapters``, ``report``), imported on use so that ``import ecombalance`` stays light.
@@ -20,7 +21,7 @@ from ecombalance._lazy import attach
 __version__ = "0.1.0"
 
 __getattr__, __dir__, __all__ = attach(__name__, {
-    "api": ["load", "compare", "report", "Comparison"],
+    "api": ["load", "compare", "Comparison"],
     "data.table": ["Table"],
     "_validation": ["DataError"],
 })

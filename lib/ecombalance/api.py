@@ -416,9 +416,9 @@ def report(data: str | os.PathLike | pd.DataFrame, out: str | os.PathLike, noteb
 
     Examples
     --------
-    >>> import ecombalance as eb, tempfile                                                  # doctest: +SKIP
+    >>> from ecombalance import api; import tempfile                                                  # doctest: +SKIP
     >>> from ecombalance.data.datasets import case_table                                    # doctest: +SKIP
-    >>> r = eb.report(case_table(0).frame, out=tempfile.mkdtemp(), notebooks="01", label="category",
+    >>> r = api.report(case_table(0).frame, out=tempfile.mkdtemp(), notebooks="01", label="category",
     ...               text="title")                                                         # doctest: +SKIP
     >>> r.index.name                                                                        # doctest: +SKIP
     'index.html'
