@@ -160,9 +160,7 @@ def test_compare_table_is_sorted_and_intervals_hold_the_estimate(comparison):
 
 def test_best_is_none_with_the_ties_listed_when_nothing_is_distinguishable(comparison):
     table = comparison.table
-    distinguishable = table["p_value"] < api.ALPHA
-    if distinguishable.any():
-        pytest.skip("a method is distinguishable on this seed")
+    assert not (table["p_value"] < api.ALPHA).any()  # on this seed every difference is within the noise
     assert comparison.best() is None
     reason = comparison.reason
     assert reason.startswith("No method is distinguishable from `none+logreg`")

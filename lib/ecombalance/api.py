@@ -450,7 +450,7 @@ def report(data: str | os.PathLike | pd.DataFrame, out: str | os.PathLike, noteb
     except params.ParameterError as exc:
         raise TypeError(str(exc)) from exc
     need = max((rows for rows, _ in datacheck.class_size_needs(planned).values()), default=2)
-    load(source, folds=max(need, 2), **{k: v for k, v in values.items()}, label=label)
+    load(source, label=label, folds=max(need, 2), **values)
     with datacheck.data_cache(out, planned):
         result = runner.run_report(profile=profile, notebooks=selection, out=out, overrides=overrides, log=log)
     failed = [run for run in result.runs if run.status != "ok"]
