@@ -51,7 +51,7 @@ def cli_args(shape: str, path: Path) -> list[str]:
 def run_report(out: Path, options: list[str]) -> tuple[subprocess.CompletedProcess, float, list[dict]]:
     """``ecombalance report --out OUT OPTIONS`` in a subprocess, as a user would call it: the finished process,
     its wall seconds and the notebooks' entries of the report's ``summary.json`` (empty when it wrote none)."""
-    command = [sys.executable, "-m", "ecombalance.report.cli", "report", "--out", str(out), *options]
+    command = [sys.executable, "-m", "ecombalance.reporting.cli", "report", "--out", str(out), *options]
     start = time.perf_counter()
     completed = subprocess.run(command, capture_output=True, text=True)
     wall = time.perf_counter() - start

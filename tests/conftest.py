@@ -30,7 +30,7 @@ def root() -> Path:
 def smoke_report(tmp_path_factory):
     """Every notebook through the report harness with the `smoke` profile, once per test session
     (tests/test_notebooks.py checks the runs, tests/test_browser.py opens the HTML in a browser)."""
-    from ecombalance.report import runner
+    from ecombalance.reporting import runner
 
     out = tmp_path_factory.mktemp("smoke-report")
     return runner.run_report("smoke", out=out, notebooks_dir=ROOT / "notebooks", params_dir=ROOT / "params")

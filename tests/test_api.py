@@ -1,8 +1,9 @@
-"""The front door: ``import ecombalance as eb; eb.load(df, ...); eb.compare(t); api.report(df, ...)``."""
+"""The front door: ``import ecombalance as eb; eb.load(df, ...); eb.compare(t); eb.report(df, ...)``."""
 
 from __future__ import annotations
 
 import ast
+import importlib
 import doctest
 import io
 from contextlib import redirect_stderr
@@ -19,7 +20,7 @@ from ecombalance import api
 from ecombalance.chapters import experiments
 from ecombalance.data import shapes
 from ecombalance.data.datasets import case_table
-from ecombalance.report import cli, params
+from ecombalance.reporting import cli, params
 
 
 @pytest.fixture(scope="module")
@@ -237,12 +238,14 @@ def test_default_methods_are_notebook_06s():
 
 # ---------------------------------------------------------------------------------- the package itself
 def test_the_front_door_names_and_their_stub_agree():
-    assert set(eb.__all__) == {"load", "compare", "Comparison", "Table", "DataError"}
+    assert set(eb.__all__) == {"load", "compare", "Comparison", "report", "Table", "DataError"}
     stub = ast.parse((ROOT / "lib" / "ecombalance" / "__init__.pyi").read_text())
     stubbed = {alias.asname for node in stub.body if isinstance(node, ast.ImportFrom) for alias in node.names}
     assert stubbed == set(eb.__all__)
     for name in eb.__all__:
         assert getattr(eb, name).__doc__, name
+    importlib.import_module("ecombalance.reporting.runner")  # a subpackage import must not shadow a front-door name
+    assert eb.report is api.report and callable(eb.report)
 
 
 def test_docstring_examples_run():
@@ -257,7 +260,7 @@ def test_docstring_examples_run():
 @pytest.mark.slow
 def test_report_from_a_dataframe(case, tmp_path):
     out = tmp_path / "report"
-    result = api.report(case.assign(label_copy=case["category"]), out=out, notebooks="01", profile="smoke",
+    result = eb.report(case.assign(label_copy=case["category"]), out=out, notebooks="01", profile="smoke",
                        label="category", text="title", log=lambda _: None)
     assert result.index == out / "index.html" and result.index.is_file()
     assert [run.status for run in result.runs] == ["ok"]

@@ -128,7 +128,7 @@ def _package_estimators() -> set[type]:
     """Every scikit-learn estimator class defined in an ecombalance module."""
     found = set()
     for info in pkgutil.walk_packages(ecombalance.__path__, "ecombalance."):
-        if info.name.split(".")[1] in ("chapters", "report"):  # no estimators there; they import everything
+        if info.name.split(".")[1] in ("chapters", "reporting"):  # no estimators there; they import everything
             continue
         module = importlib.import_module(info.name)
         for _, cls in inspect.getmembers(module, inspect.isclass):

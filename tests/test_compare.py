@@ -6,10 +6,10 @@ import re
 import pytest
 from conftest import write_notebook
 
-from ecombalance.report import cli, compare
-from ecombalance.report import runner as report
+from ecombalance.reporting import cli, compare
+from ecombalance.reporting import runner as report
 
-GOOD = ("from ecombalance.report import headline",
+GOOD = ("from ecombalance.reporting import headline",
         "headline.record(doubled=n * 2, label=name)\nheadline.conclude(f'- doubled is **{n * 2}**')")
 
 
@@ -20,7 +20,7 @@ def folders(tmp_path_factory):
     nbdir = root / "notebooks"
     write_notebook(nbdir / "01_good.ipynb", 'n = 1\nname = "x"', *GOOD)
     write_notebook(nbdir / "02_bad.ipynb", "fail = True", "if fail:\n    raise ValueError('boom')")
-    write_notebook(nbdir / "03_extra.ipynb", "k = 1", "from ecombalance.report import headline",
+    write_notebook(nbdir / "03_extra.ipynb", "k = 1", "from ecombalance.reporting import headline",
                    "headline.record(k=k)")
     pdir = root / "params"
     pdir.mkdir()

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from ecombalance.chapters import findings
-from ecombalance.report import index
+from ecombalance.reporting import index
 
 
 def summary_frame() -> pd.DataFrame:

@@ -1,7 +1,7 @@
 """The package layout as rules, checked statically on the source (``ast``; nothing is imported).
 
 - every module belongs to a layer: base (``_validation``, ``_paths``, ``_lazy``, ``_progress``, the package ``__init__``),
-  then data < sampling < models < evaluation < plotting < chapters < report < api (the front door);
+  then data < sampling < models < evaluation < plotting < chapters < reporting < api (the front door);
 - a module imports (at module level or inside a function, absolutely or relatively) only from its own layer
   or a lower one;
 - no import cycle between modules;
@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "lib" / "ecombalance"
-LAYERS = ("base", "data", "sampling", "models", "evaluation", "plotting", "chapters", "report", "api")
+LAYERS = ("base", "data", "sampling", "models", "evaluation", "plotting", "chapters", "reporting", "api")
 BASE = {"ecombalance", "ecombalance._validation", "ecombalance._paths", "ecombalance._lazy", "ecombalance._progress"}
-SUBPACKAGES = ("data", "sampling", "models", "evaluation", "chapters", "report")
+SUBPACKAGES = ("data", "sampling", "models", "evaluation", "chapters", "reporting")
 MAX_LINES = 500
 # modules of the flat layout before the split into subpackages (only plotting stayed at the top)
 FLAT_MODULES = (

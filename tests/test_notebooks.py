@@ -7,7 +7,7 @@ import re
 import pytest
 from conftest import ROOT
 
-from ecombalance.report import runner as report
+from ecombalance.reporting import runner as report
 
 NOTEBOOKS = [nb.stem for nb in report.discover(ROOT / "notebooks")]
 
@@ -122,7 +122,7 @@ def user_csv(tmp_path_factory):
 
 @pytest.mark.notebooks
 def test_report_on_a_users_csv_runs_notebooks_01_to_06(user_csv, tmp_path):
-    from ecombalance.report import cli
+    from ecombalance.reporting import cli
 
     out = tmp_path / "user-report"
     wanted = ",".join(stem[:2] for stem in NOTEBOOKS if "01" <= stem[:2] <= "06")
@@ -158,7 +158,7 @@ def test_report_on_a_users_csv_runs_notebooks_01_to_06(user_csv, tmp_path):
 
 
 def test_data_options_fail_before_any_notebook_runs(tmp_path, capsys):
-    from ecombalance.report import cli
+    from ecombalance.reporting import cli
 
     assert cli.main(["report", "--out", str(tmp_path / "x"), "--data", "f.csv"]) == 2
     assert "--data needs --label-col" in capsys.readouterr().err
@@ -185,7 +185,7 @@ def test_notebooks_01_to_07_run_on_the_chinese_data_from_the_cli(tmp_path):
     """The generated Chinese case (`lang="zh"`) through every data notebook, `--text-analyzer` given on the
     command line: all run, notebook 01 shows character n-grams beating default word tokens, the titles reach the
     HTML, and no figure misses a glyph."""
-    from ecombalance.report import cli
+    from ecombalance.reporting import cli
 
     out = tmp_path / "zh"
     code = cli.main(["report", "--profile", "smoke", "--notebooks", "01,02,03,04,05,06,07", "--out", str(out),

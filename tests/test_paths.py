@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from ecombalance import _paths
-from ecombalance.report import cli, paths
-from ecombalance.report.runner import ReportError, discover
+from ecombalance.reporting import cli, paths
+from ecombalance.reporting.runner import ReportError, discover
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -20,7 +20,7 @@ from ecombalance.data import datasets
 from ecombalance.data.table import TEXT_ANALYZERS, Table
 from ecombalance.models import features, text_features
 from ecombalance.models.text_features import TextVectorizer, char_ngrams, cjk_share, jieba_words, mixed_runs
-from ecombalance.report import cli, datacheck, params, paths
+from ecombalance.reporting import cli, datacheck, params, paths
 
 VALID = r"\['auto', 'word', 'char', 'jieba'\]"
 

@@ -21,7 +21,7 @@ from ecombalance import evaluation
 from ecombalance.chapters import baselines, experiments, findings
 from ecombalance.data import shapes
 from ecombalance.evaluation import make_folds
-from ecombalance.report import runner
+from ecombalance.reporting import runner
 
 
 @pytest.fixture(scope="module")

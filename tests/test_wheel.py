@@ -47,8 +47,8 @@ from ecombalance import _paths
 from ecombalance.chapters import resampling_study
 from ecombalance.data import datasets
 from ecombalance.evaluation import run_experiment
-from ecombalance.report import paths as report_paths
-from ecombalance.report.runner import ReportError, discover
+from ecombalance.reporting import paths as report_paths
+from ecombalance.reporting.runner import ReportError, discover
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
@@ -154,9 +154,9 @@ def test_the_wheel_holds_the_package_and_nothing_else(wheel):
     tops = {n.split("/", 1)[0] for n in names}
     assert len(tops) == 2 and {t for t in tops if not t.endswith(".dist-info")} == {"ecombalance"}, tops
     assert not [n for n in names if n.split("/")[0] in {"tests", "notebooks", "benchmarks", "params", "data"}]
-    assert "ecombalance/chapters/resampling_study.py" in names and "ecombalance/report/cli.py" in names
+    assert "ecombalance/chapters/resampling_study.py" in names and "ecombalance/reporting/cli.py" in names
     meta = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
-    assert "ecombalance = ecombalance.report.cli:main" in zipfile.ZipFile(wheel).read(meta).decode()
+    assert "ecombalance = ecombalance.reporting.cli:main" in zipfile.ZipFile(wheel).read(meta).decode()
 
 
 def test_installed_library_runs_from_any_folder_and_reads_nothing_of_the_checkout(installed, tmp_path):

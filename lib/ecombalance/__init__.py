@@ -9,11 +9,10 @@ The front door, for a table you hold (a pandas DataFrame or a CSV/Parquet file):
 
 - :func:`load` — the checked :class:`Table` (every column's role and the notes in JupyterLab);
 - :func:`compare` — a :class:`Comparison` (``.table``, ``.per_class()``, ``.plot()``, ``.best()``);
-- ``ecombalance.api.report`` — the notebooks as an HTML report on the same table (``ecombalance.report`` is the
-  report harness's subpackage).
+- :func:`report` — the notebooks as an HTML report on the same table (the harness is ``ecombalance.reporting``).
 
 The rest of the library is in subpackages by layer (``ecombalance.data``, ``sampling``, ``models``,
-``evaluation``, ``chapters``, ``report``), imported on use so that ``import ecombalance`` stays light.
+``evaluation``, ``chapters``, ``reporting``), imported on use so that ``import ecombalance`` stays light.
 """
 
 from ecombalance._lazy import attach
@@ -21,7 +20,7 @@ from ecombalance._lazy import attach
 __version__ = "0.1.0"
 
 __getattr__, __dir__, __all__ = attach(__name__, {
-    "api": ["load", "compare", "Comparison"],
+    "api": ["load", "compare", "Comparison", "report"],
     "data.table": ["Table"],
     "_validation": ["DataError"],
 })

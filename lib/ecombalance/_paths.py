@@ -1,7 +1,7 @@
 """Where the library keeps its caches, for every layer.
 
 The library reads nothing from the source checkout: installed from a wheel it works from any folder. Only the
-report harness looks for the checkout's ``notebooks/`` and ``params/`` (:mod:`ecombalance.report.paths`).
+report harness looks for the checkout's ``notebooks/`` and ``params/`` (:mod:`ecombalance.reporting.paths`).
 """
 
 from __future__ import annotations

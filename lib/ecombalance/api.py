@@ -411,7 +411,7 @@ def report(data: str | os.PathLike | pd.DataFrame, out: str | os.PathLike, noteb
     ------
     DataError
         The table cannot be used (checked once, before any notebook starts).
-    ecombalance.report.runner.ReportError
+    ecombalance.reporting.runner.ReportError
         A notebook failed; the message names it and the failing cell.
 
     Examples
@@ -423,7 +423,7 @@ def report(data: str | os.PathLike | pd.DataFrame, out: str | os.PathLike, noteb
     >>> r.index.name                                                                        # doctest: +SKIP
     'index.html'
     """
-    from ecombalance.report import datacheck, params, runner
+    from ecombalance.reporting import datacheck, params, runner
 
     unknown = sorted(set(options) - set(DATA_PARAMETERS))
     if unknown:

@@ -14,8 +14,8 @@ import re
 from pathlib import Path
 from typing import Any, Mapping
 
-from ecombalance.report.index import esc, fmt, markdown_html, page
-from ecombalance.report.mathjax import MATHJAX_CONFIG, MATHJAX_DIR
+from ecombalance.reporting.index import esc, fmt, markdown_html, page
+from ecombalance.reporting.mathjax import MATHJAX_CONFIG, MATHJAX_DIR
 
 _SUMMARY_FILE = "summary.json"  # runner.SUMMARY
 _DEFAULT = "notebook default"  # a parameter the run did not set

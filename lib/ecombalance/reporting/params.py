@@ -21,7 +21,7 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
-from ecombalance.report import paths
+from ecombalance.reporting import paths
 
 PROFILES = ("smoke", "quick", "full")
 COMMAND_LINE = "command line"

@@ -29,7 +29,7 @@ def project_root() -> Path:
 
 
 def notebooks_dir() -> Path:
-    """``notebooks/`` of :func:`project_root` (:func:`ecombalance.report.runner.discover` says when it is missing)."""
+    """``notebooks/`` of :func:`project_root` (:func:`ecombalance.reporting.runner.discover` says when it is missing)."""
     return project_root() / "notebooks"
 
 

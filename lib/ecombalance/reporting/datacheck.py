@@ -21,7 +21,7 @@ import yaml
 from ecombalance._paths import CACHE_ENV
 from ecombalance._validation import plain_label
 from ecombalance.data.table import TEXT_ANALYZERS
-from ecombalance.report import params, paths
+from ecombalance.reporting import params, paths
 
 # command-line option -> notebook parameter
 DATA_OPTIONS = {"data": "data_path", "label_col": "label_col", "text_col": "text_cols", "group_col": "group_col",
@@ -172,7 +172,7 @@ def _resolved_data(values: Mapping[str, Any], cwd: Path) -> dict[str, Any]:
 def check_table(planned: Mapping[Path, Mapping[str, Any]], cwd: Path | None = None,
                 log: Callable[[str], None] = print) -> dict[str, Any]:
     """Load the user's table as the notebooks will, with the largest class-size need of the run; raise
-    :class:`~ecombalance.report.params.ParameterError` with the loader's message when it cannot be used.
+    :class:`~ecombalance.reporting.params.ParameterError` with the loader's message when it cannot be used.
 
     Returns parameter overrides for the run: ``data_path`` made absolute (notebooks run in ``notebooks/``).
     Prints what the notebooks will use: rows, classes, features, columns left out and why, notes.

@@ -31,9 +31,9 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import nbformat
 
 from ecombalance._progress import PROGRESS_ENV
-from ecombalance.report import headline, params, paths
-from ecombalance.report.index import index_html
-from ecombalance.report.mathjax import install_mathjax
+from ecombalance.reporting import headline, params, paths
+from ecombalance.reporting.index import index_html
+from ecombalance.reporting.mathjax import install_mathjax
 
 SUMMARY = "summary.json"
 INDEX = "index.html"

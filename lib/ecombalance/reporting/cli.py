@@ -6,8 +6,8 @@ import argparse
 import sys
 from typing import Sequence
 
-from ecombalance.report import datacheck, params
-from ecombalance.report import runner as report
+from ecombalance.reporting import datacheck, params
+from ecombalance.reporting import runner as report
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,7 +40,7 @@ def _add_compare_parser(sub) -> None:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from ecombalance.report import compare
+    from ecombalance.reporting import compare
 
     try:
         path = compare.write_comparison(args.dir_a, args.dir_b, args.out)
@@ -63,7 +63,7 @@ def _selection(text: str | None) -> list[str] | None:
 
 
 def _list_params(selection: list[str] | None) -> int:
-    from ecombalance.report import paths
+    from ecombalance.reporting import paths
 
     for nb in report.select(report.discover(paths.notebooks_dir()), selection):
         print(nb.stem)
