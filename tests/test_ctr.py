@@ -1,6 +1,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from ecombalance.evaluation.metrics import ECE_BINS
 from sklearn.metrics import log_loss, roc_auc_score
 
 from ecombalance.chapters import ctr
@@ -58,7 +59,7 @@ def test_click_metrics_match_sklearn():
     m = ctr.click_metrics(y, p)
     assert m["log_loss"] == pytest.approx(log_loss(y, p))
     assert m["observed_rate"] == pytest.approx(y.mean()) and m["mean_predicted"] == pytest.approx(p.mean())
-    bins = np.minimum((p * 10).astype(int), 9)  # equal-width bins by hand
+    bins = np.minimum((p * ECE_BINS).astype(int), ECE_BINS - 1)  # equal-width bins by hand, as every chapter's ECE
     ece = sum(abs(p[bins == b].mean() - y[bins == b].mean()) * (bins == b).mean() for b in np.unique(bins))
     assert m["ece"] == pytest.approx(ece)
 

@@ -34,6 +34,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from ecombalance.evaluation.calibration import expected_calibration_error_from_curve, reliability_curve
+from ecombalance.evaluation.metrics import ECE_BINS
 
 CLASS_COLOURS = ("#4c72b0", "#dd8452", "#c44e52", "#55a868", "#8172b3", "#937860", "#da8bc3", "#ccb974",
                  "#64b5cd")
@@ -220,7 +221,7 @@ def plot_leakage(leak: Mapping[str, pd.DataFrame], ax: Axes | None = None,
 
 
 # ---------------------------------------------------------------------------------------------- lines
-def plot_reliability(y_true: Any, proba: Any, n_bins: int = 10, classes: Sequence | None = None,
+def plot_reliability(y_true: Any, proba: Any, n_bins: int = ECE_BINS, classes: Sequence | None = None,
                      label: str | None = None, ax: Axes | None = None, **plot_kwargs) -> Axes:
     """Reliability diagram: accuracy against confidence per equal-width bin, with the diagonal.
 
@@ -228,7 +229,8 @@ def plot_reliability(y_true: Any, proba: Any, n_bins: int = 10, classes: Sequenc
     ``proba`` is the top label's confidence against its accuracy
     (:func:`ecombalance.evaluation.calibration.reliability_curve`). Call it again with the returned Axes to
     compare, e.g., before and after :func:`ecombalance.sampling.weights.prior_correct`; each curve takes the
-    next palette colour unless ``color`` is given, and the legend shows its expected calibration error.
+    next palette colour unless ``color`` is given, and the legend shows its expected calibration error, with
+    the bins the chapters' ECE uses (:data:`ecombalance.evaluation.metrics.ECE_BINS`), so figure and text agree.
     """
     curve = reliability_curve(y_true, proba, n_bins=n_bins, classes=classes)
     ece = expected_calibration_error_from_curve(curve)
@@ -250,7 +252,7 @@ def plot_reliability(y_true: Any, proba: Any, n_bins: int = 10, classes: Sequenc
 
 
 def plot_recalibration(y_true: Any, raw: Any, recalibrated: Any, labels: tuple[str, str] = ("raw", "recalibrated"),
-                       n_bins: int = 10, classes: Sequence | None = None, ax: Axes | None = None) -> Axes:
+                       n_bins: int = ECE_BINS, classes: Sequence | None = None, ax: Axes | None = None) -> Axes:
     """:func:`plot_reliability` of the same labels' probabilities before and after recalibration (or prior
     correction), in :data:`CALIBRATION_COLOURS`."""
     ax = plot_reliability(y_true, raw, n_bins=n_bins, classes=classes, label=labels[0], ax=ax,

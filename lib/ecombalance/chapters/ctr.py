@@ -18,7 +18,7 @@ import pandas as pd
 from ecombalance._progress import progress_bar
 from ecombalance.data.table import Table
 from ecombalance.evaluation.calibration import recalibrate
-from ecombalance.evaluation.metrics import encode_labels, metric_value
+from ecombalance.evaluation.metrics import ECE_BINS, encode_labels, metric_value
 from ecombalance.models import pipelines
 from ecombalance.models.features import make_preprocessor
 from ecombalance.sampling import downsampling
@@ -31,7 +31,7 @@ def ctr_model(tbl: Table, seed: int = 0, use_text: bool = False):
     return pipelines.pipeline(make_preprocessor(features), "none", "logreg", random_state=seed)
 
 
-def click_metrics(y_true, p, n_bins: int = 10) -> dict[str, float]:
+def click_metrics(y_true, p, n_bins: int = ECE_BINS) -> dict[str, float]:
     """Log-loss, ROC-AUC, PR-AUC and ECE of the click probability ``p`` (``n_bins`` equal-width bins, as the
     reliability diagram of :func:`ecombalance.plotting.plot_reliability`), all from
     :func:`ecombalance.evaluation.metrics.metric_value` (the click class's own column), and mean predicted
