@@ -379,6 +379,23 @@ def plot_boxes(frame: pd.DataFrame, ax: Axes | None = None, log: bool = False, t
     return ax
 
 
+def plot_decision_boundaries(panels_: Mapping[str, Mapping[str, Any]], ncols: int = 3) -> np.ndarray:
+    """One panel per sampler: the classifier's decision regions on the 2-D toy and the (resampled) training
+    rows, minority in the second class colour, as imbalanced-learn's gallery draws them
+    (:func:`ecombalance.chapters.smote_lesson.decision_boundaries`)."""
+    axes = panels(len(panels_), size=(3.4, 3.0), ncols=ncols)
+    colours = mpl.colors.ListedColormap([CLASS_COLOURS[0], CLASS_COLOURS[1]])
+    for ax, (name, panel) in zip(axes, panels_.items()):
+        ax.contourf(panel["xx"], panel["yy"], panel["zz"], levels=[-0.5, 0.5, 1.5], cmap=colours, alpha=0.18)
+        for label, colour in ((0, CLASS_COLOURS[0]), (1, CLASS_COLOURS[1])):
+            rows = panel["X"][panel["y"] == label]
+            ax.scatter(rows[:, 0], rows[:, 1], s=8, color=colour, edgecolor="none", alpha=0.7,
+                       label="majority" if label == 0 else "minority")
+        ax.set(title=f"{name} (minority {panel['minority_share']:.0%})", xlabel="feature 1", ylabel="feature 2")
+    axes[0].legend(loc="lower right", fontsize=7)
+    return axes
+
+
 def plot_projection(frame: pd.DataFrame, ncols: int = 4, axes: Sequence[Axes] | None = None) -> np.ndarray:
     """Small multiples of :func:`ecombalance.chapters.resampling_study.projection`, one panel per sampler:
     originals as dots, synthetic points as crosses, classes in the palette (largest first).
