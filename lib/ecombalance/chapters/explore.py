@@ -224,12 +224,24 @@ class Explorer:
         if method not in self.methods:
             raise ValueError(f"method {method!r} is not one of this explorer's methods {self.methods}")
 
+    def focus_class(self, focus: Any = None) -> Any:
+        """The class a rule favours: ``focus`` (a label, or its text as a notebook parameter gives it), or the
+        smallest class when None or ``""``."""
+        if focus is None or focus == "":
+            return self.classes[-1]
+        if focus in self.classes:
+            return focus
+        by_text = [c for c in self.classes if str(plain_label(c)) == str(focus)]
+        if not by_text:
+            raise ValueError(f"focus class {focus!r} is not a class of the table; the classes are {self.classes}")
+        return by_text[0]
+
     def probabilities(self, method: str, loss: str | None = None) -> np.ndarray:
         """Out-of-fold probabilities of ``method`` (with ``loss`` for ``torch_mlp``; default the first of
         :attr:`losses`), columns in :attr:`classes`; fitted on the first call, read from the cache after."""
         self._check_method(method)
         if self._trains_with_loss(method):
-            loss = loss or self.losses[0]
+            loss = loss or self.losses[0]  # "" (a notebook parameter left empty) too
             if loss not in self.losses:
                 raise ValueError(f"loss {loss!r} is not one of this explorer's losses {self.losses}")
         name = method_name(method, loss)
@@ -267,9 +279,7 @@ class Explorer:
         """
         if rule not in RULES:
             raise ValueError(f"rule must be one of {list(RULES)}, got {rule!r}")
-        focus = self.classes[-1] if focus is None else focus
-        if focus not in self.classes:
-            raise ValueError(f"focus class {focus!r} is not a class of the table; the classes are {self.classes}")
+        focus = self.focus_class(focus)
         threshold = float(threshold)
         if not 0 < threshold < 1:
             raise ValueError(f"threshold must be strictly between 0 and 1, got {threshold!r}")
