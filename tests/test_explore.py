@@ -81,6 +81,8 @@ def test_the_threshold_slider_moves_the_table_to_sklearns_numbers(explorer):
     recall = recall_score(y, expected, labels=[smallest], average=None)[0]
     assert widget.view.focus_recall == pytest.approx(recall) and recall > before  # more of it found
     assert f"{recall:.3f}" in widget.table_html.value
+    widget.focus.value = "home_kitchen"  # the same threshold, now for another class
+    assert_view_matches(widget.view, y, by_threshold(proba, classes, "home_kitchen", 0.2), classes)
     assert widget.confusion_png.value[:4] == b"\x89PNG" and widget.reliability_png.value[:4] == b"\x89PNG"
 
 

@@ -144,6 +144,12 @@ class View:
     def focus_precision(self) -> float:
         return float(self.table.loc[plain_label(self.focus), "precision"])
 
+    @property
+    def label(self) -> str:
+        """The method and the rule in a few words (a figure title)."""
+        rule = f"threshold {self.threshold:.2f}" if self.rule == "threshold" else f"cost ratio {self.cost_ratio:g}"
+        return f"{self.method}, {rule}"
+
     def describe(self) -> str:
         """The rule in words."""
         if self.rule == "threshold":
@@ -299,7 +305,7 @@ def plot_confusion(view: View, ax=None):
     labels = [str(plain_label(c)) for c in view.classes]
     truth = np.array([str(plain_label(v)) for v in view.y_true], dtype=object)
     pred = np.array([str(plain_label(v)) for v in view.y_pred], dtype=object)
-    return plotting.plot_confusion_matrix(truth, pred, labels=labels, ax=ax, title=view.describe())
+    return plotting.plot_confusion_matrix(truth, pred, labels=labels, ax=ax, title=view.label)
 
 
 def plot_focus_reliability(view: View, ax=None):

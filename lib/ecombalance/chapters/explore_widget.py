@@ -17,6 +17,7 @@ import io
 from typing import Any
 
 from ecombalance._progress import progress_mode
+from ecombalance._validation import plain_label
 from ecombalance.chapters.explore import RULES, Explorer, View, plot_confusion, plot_focus_reliability
 
 THRESHOLD_RANGE = (0.01, 0.99)
@@ -36,8 +37,8 @@ def _png(draw, view: View) -> bytes:
 
 
 class ExplorerWidget:
-    """Widgets over an :class:`Explorer`: ``method``, ``loss`` (dropdowns), ``rule`` (toggle), ``threshold``
-    and ``cost_ratio`` (sliders); outputs ``table_html`` (HTML), ``confusion_png`` and ``reliability_png``
+    """Widgets over an :class:`Explorer`: ``method``, ``loss``, ``focus`` (dropdowns: the class the rules
+    favour), ``rule`` (toggle), ``threshold`` and ``cost_ratio`` (sliders); outputs ``table_html`` (HTML), ``confusion_png`` and ``reliability_png``
     (images). :attr:`view` is the :class:`View` on display; :attr:`box` the whole layout (also what
     JupyterLab shows for the object itself).
 
@@ -55,7 +56,7 @@ class ExplorerWidget:
         if not isinstance(explorer, Explorer):
             raise TypeError(f"ExplorerWidget takes an Explorer, got {type(explorer).__name__}")
         method = explorer.methods[0] if method is None else method
-        self.explorer, self.focus = explorer, focus
+        self.explorer = explorer
         self.view = explorer.view(method, loss, rule=rule, threshold=threshold, cost_ratio=cost_ratio, focus=focus)
         lo, hi = THRESHOLD_RANGE
         if not lo <= threshold <= hi or not COST_RATIO_RANGE[0] <= cost_ratio <= COST_RATIO_RANGE[1]:
@@ -63,6 +64,8 @@ class ExplorerWidget:
                              f"{list(COST_RATIO_RANGE)}; got threshold={threshold!r}, cost_ratio={cost_ratio!r}")
         self.method = w.Dropdown(options=explorer.methods, value=method, description="method")
         self.loss = w.Dropdown(options=explorer.losses, value=loss or explorer.losses[0], description="loss")
+        self.focus = w.Dropdown(options=[(str(plain_label(c)), c) for c in explorer.classes], value=self.view.focus,
+                                description="favour")
         self.rule = w.ToggleButtons(options=list(RULES), value=rule, description="rule")
         self.threshold = w.FloatSlider(value=threshold, min=lo, max=hi, step=0.01, description="threshold",
                                        continuous_update=False)
@@ -71,12 +74,13 @@ class ExplorerWidget:
         self.table_html = w.HTML()
         self.confusion_png = w.Image(format="png")
         self.reliability_png = w.Image(format="png")
-        self.box = w.VBox([w.HBox([self.method, self.loss]), self.rule, w.HBox([self.threshold, self.cost_ratio]),
+        self.box = w.VBox([w.HBox([self.method, self.loss, self.focus]), self.rule, w.HBox([self.threshold, self.cost_ratio]),
                            self.table_html, w.HBox([self.confusion_png, self.reliability_png])])
         self._draw()
         self.method.observe(self._refresh, names="value")
         self.loss.observe(self._refresh, names="value")
         self.rule.observe(self._refresh, names="value")
+        self.focus.observe(self._refresh, names="value")
         self.threshold.observe(lambda _: self._use("threshold"), names="value")
         self.cost_ratio.observe(lambda _: self._use("cost"), names="value")
 
@@ -90,7 +94,7 @@ class ExplorerWidget:
         loss = None if self.explorer.losses_for(self.method.value) == [None] else self.loss.value
         self.table_html.value = "<p><i>fitting on every fold…</i></p>" + self.table_html.value
         self.view = self.explorer.view(self.method.value, loss, rule=self.rule.value, threshold=self.threshold.value,
-                                       cost_ratio=self.cost_ratio.value, focus=self.focus)
+                                       cost_ratio=self.cost_ratio.value, focus=self.focus.value)
         self._draw()
 
     def _draw(self) -> None:
