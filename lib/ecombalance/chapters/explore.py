@@ -161,6 +161,10 @@ class View:
         return f"{self.method}: {how}"
 
     def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def to_html(self) -> str:
+        """The rule, its expected cost and the per-class table, as HTML (JupyterLab's view of a View)."""
         return (f"<p><b>{html.escape(self.describe())}</b> (expected cost {self.expected_cost:.3f} per row, "
                 f"cost ratio {self.cost_ratio:g})</p>{self.table.to_html(border=0, float_format='{:.3f}'.format)}")
 

@@ -100,7 +100,7 @@ class ExplorerWidget:
     def _draw(self) -> None:
         self.loss.disabled = self.explorer.losses_for(self.method.value) == [None]
         confusion = self.view.confusion
-        self.table_html.value = (self.view._repr_html_() + "<p>confusion matrix (counts)</p>"
+        self.table_html.value = (self.view.to_html() + "<p>confusion matrix (counts)</p>"
                                  + confusion.to_html(border=0)
                                  + f"<p>{html.escape(str(self.explorer.fits))} method(s) fitted so far</p>")
         self.confusion_png.value = _png(plot_confusion, self.view)
