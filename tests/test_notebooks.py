@@ -93,6 +93,42 @@ def test_overview_headline_numbers(smoke_report):
     assert numbers["cuda_bf16_supported"] is cuda_bf16_supported()
 
 
+@pytest.mark.notebooks
+@pytest.mark.parametrize("profile", ["smoke", "quick"])
+def test_explore_notebook_runs_alone_and_records_the_numbers_of_its_rules(tmp_path, profile):
+    """Notebook 08 in the smoke and the quick profile: no live widget and no progress line in the report, the
+    static view as its figure, one method fitted, and the headline recall of the smallest class at the arg-max
+    and at the cost ratio equal to scikit-learn's on the same out-of-fold probabilities."""
+    from sklearn.metrics import recall_score
+    from test_explore import by_cost, by_threshold
+
+    from ecombalance.chapters import explore
+    from ecombalance.data import datasets
+    from ecombalance.reporting import params
+
+    result = report.run_report(profile, ["08"], tmp_path, notebooks_dir=ROOT / "notebooks",
+                               params_dir=ROOT / "params", log=lambda _: None)
+    run = result.runs[0]
+    assert run.status == "ok", f"{run.error} (executed copy: {tmp_path / str(run.ipynb)})"
+    executed = json.loads((tmp_path / "08_explore_your_data.ipynb").read_text())
+    outputs = [o for c in executed["cells"] for o in c.get("outputs", [])]
+    assert not progress_lines(executed) and not any("it/s]" in "".join(o.get("text", "")) for o in outputs)
+    assert not any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+    assert (tmp_path / run.figure).read_bytes()[:4] == b"\x89PNG"
+    declared = params.declared_parameters(ROOT / "notebooks" / "08_explore_your_data.ipynb")
+    values, numbers = {name: p.default for name, p in declared.items()} | run.parameters, run.headline
+    assert numbers["methods_fitted"] == 1 and numbers["method"] == values["method"] == "none+logreg"
+    tbl = datasets.load(values["dataset"], n_splits=values["folds"], seed=values["seed"])
+    proba = explore.Explorer(tbl, [values["method"]], folds=values["folds"], seed=values["seed"]).probabilities(
+        values["method"])
+    smallest = tbl.classes[-1]
+    for rule, decided in (("argmax", by_threshold(proba, tbl.classes, smallest, 0.5)),
+                          ("cost", by_cost(proba, tbl.classes, smallest, values["cost_ratio"]))):
+        recall = recall_score(tbl.y.to_numpy(), decided, labels=[smallest], average=None)[0]
+        assert numbers[f"recall_focus_{rule}"] == pytest.approx(recall)
+    assert numbers["recall_focus_cost"] > numbers["recall_focus_argmax"]
+
+
 @pytest.fixture(scope="module")
 def user_csv(tmp_path_factory):
     """A table the suite has never seen: mixed column types, missing values, duplicates, a rare class; saved by
