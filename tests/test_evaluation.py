@@ -698,3 +698,11 @@ def test_cross_validated_threshold_scores_each_query_with_a_model_that_never_saw
     predicts = [rows for kind, rows in RowLogger.log if kind == "predict"]
     for (_, test), predicted in zip(reference, predicts, strict=True):
         np.testing.assert_array_equal(predicted, test)
+
+
+def test_p_value_text_states_the_bootstrap_resolution():
+    from ecombalance.evaluation.stats import p_value_text
+
+    assert p_value_text(0.0123, 500) == "p = 0.0123"
+    assert p_value_text(0.0, 500) == "p < 0.004"
+    assert p_value_text(0.0, 1000) == "p < 0.002"

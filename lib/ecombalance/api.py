@@ -239,6 +239,8 @@ class Comparison:
     @property
     def reason(self) -> str:
         """Why :meth:`best` returned what it did, in one sentence with the numbers."""
+        from ecombalance.evaluation.stats import p_value_text
+
         table, best = self.table, self.best()
         base = table.loc[self.baseline]
         if best is None:
@@ -257,7 +259,8 @@ class Comparison:
         row = table.loc[best]
         text = (f"`{best}`: macro-F1 {row.macro_f1:.3f} against {base.macro_f1:.3f} for `{self.baseline}`, a "
                 f"difference of {row.difference:+.3f} [{row.difference_low:+.3f}, {row.difference_high:+.3f}], "
-                f"p = {row.p_value:.3g} (paired bootstrap, Holm-corrected).")
+                f"{p_value_text(row.p_value, self.differences.attrs.get('n_resamples', 500))} (paired bootstrap, "
+                f"Holm-corrected).")
         return text + capacity_note(best, self.baseline)
 
     def per_class(self) -> pd.DataFrame:
@@ -376,6 +379,7 @@ def compare(table: Table, methods: str | Sequence[str] | None = None, folds: int
     summary = summarise(result, n_resamples=n_resamples, seed=seed)
     differences = compare_to_baseline(result, result.methods[0], metric="macro_f1", test="bootstrap",
                                       n_resamples=n_resamples, seed=seed, alpha=ALPHA)
+    differences.attrs["n_resamples"] = n_resamples
     majority = findings.majority_check(result, test="bootstrap", n_resamples=n_resamples, seed=seed, alpha=ALPHA)
     notes = [n for n in [sample_note.strip(), *(f"`{m}` {why}." for m, why in result.skipped.items())] if n]
     return Comparison(result, summary, differences, majority, notes)

@@ -305,3 +305,11 @@ def summarise(
                          "mean": float(scores.mean()), "std": float(scores.std(ddof=1)) if len(scores) > 1 else 0.0,
                          "pooled": ci.estimate, "ci_low": ci.low, "ci_high": ci.high})
     return pd.DataFrame(rows)
+
+
+def p_value_text(p: float, n_resamples: int) -> str:
+    """``"p = 0.012"``, or ``"p < 0.004"`` when a bootstrap with ``n_resamples`` resamples put none on the far side
+    of 0: such a p-value is below the test's resolution (two-sided: ``2 / n_resamples``), not zero."""
+    if p > 0:
+        return f"p = {p:.3g}"
+    return f"p < {2 / n_resamples:.2g}"
