@@ -5,7 +5,7 @@ decisions and calibration.
 from ecombalance._lazy import attach
 
 __getattr__, __dir__, __all__ = attach(__name__, {
-    "calibration": ["recalibrate", "TemperatureScaler", "reliability_curve", "expected_calibration_error_from_curve"],
+    "calibration": ["recalibrate", "TemperatureScaler", "reliability_curve", "expected_calibration_error_from_curve", "PriorEstimate", "estimate_priors_em"],
     "decisions": ["tune_threshold", "tune_threshold_cv", "bayes_decision", "expected_cost"],
     "experiment": ["ExperimentResult", "aligned_proba", "split_preprocess", "FoldFeatures", "run_experiment", "save_results", "load_results"],
     "folds": ["make_folds", "take_rows"],
