@@ -8,7 +8,7 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "ctr": ["ctr_model", "click_metrics", "downsampling_study", "downsampling_headline", "describe_downsampling"],
     "environment": ["PACKAGES", "package_versions", "hardware", "model_check", "check", "missing_packages", "as_frame", "environment_headline", "describe_environment"],
     "experiments": ["DEFAULT_METHODS", "BALANCING_SAMPLERS", "parse", "build", "build_all", "training_priors", "within_family", "capacity_note"],
-    "findings": ["MAJORITY", "positive_class", "majority_check", "effects", "describe_effects", "best_method", "prior_corrected", "describe_prior_correction", "describe_evaluation", "summary_table", "effects_headline", "positive_class_table", "describe_positive_class", "DECISIONS", "decision_comparison", "describe_decision", "ranking_table"],
+    "findings": ["MAJORITY", "positive_class", "majority_check", "effects", "describe_effects", "best_method", "best_headline", "most_rebalanced", "prior_corrected", "describe_prior_correction", "describe_evaluation", "summary_table", "effects_headline", "positive_class_table", "describe_positive_class", "DECISIONS", "decision_comparison", "describe_decision", "ranking_table"],
     "glossary": ["Term", "GLOSSARY", "term_names", "normalise_term", "glossary_frame", "glossary_markdown"],
     "loss_study": ["weights_table", "focal_curves", "seed_formula_scenarios", "seed_regulariser_minimiser", "PriorShiftDemo", "gaussian_prior_shift", "LossComparison", "study_loss_params", "compare_losses", "losses_headline", "describe_losses"],
     "preprocessing": ["fit_before_split_effects", "DATA_ORIGINS", "data_origin", "describe_preprocessing"],
