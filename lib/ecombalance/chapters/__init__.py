@@ -6,6 +6,7 @@ from ecombalance._lazy import attach
 __getattr__, __dir__, __all__ = attach(__name__, {
     "baselines": ["OVERALL", "SHOWN_CLASSES", "shown_classes", "classes_note", "plain_model", "out_of_fold_predictions", "BASELINE_MAX_ROWS", "compare_baselines", "baselines_headline", "GAP", "describe_baselines", "ANALYZER_MAX_ROWS", "compare_analyzers", "analyzers_headline", "describe_analyzers"],
     "ctr": ["ctr_model", "click_metrics", "downsampling_study", "downsampling_headline", "describe_downsampling"],
+    "decision_study": ["miss_cost_matrix", "inverse_frequency_costs", "cost_decision", "cost_decision_headline", "describe_cost_decision", "shifted_rows", "prior_shift_study", "prior_shift_headline", "describe_prior_shift", "click_profit_study", "profit_headline", "describe_profit"],
     "environment": ["PACKAGES", "package_versions", "hardware", "model_check", "check", "missing_packages", "as_frame", "environment_headline", "describe_environment"],
     "experiments": ["DEFAULT_METHODS", "BALANCING_SAMPLERS", "parse", "build", "build_all", "training_priors", "within_family", "capacity_note"],
     "findings": ["MAJORITY", "positive_class", "majority_check", "effects", "describe_effects", "best_method", "best_headline", "most_rebalanced", "prior_corrected", "describe_prior_correction", "describe_evaluation", "summary_table", "effects_headline", "positive_class_table", "describe_positive_class", "DECISIONS", "decision_comparison", "describe_decision", "ranking_table"],
