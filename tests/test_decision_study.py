@@ -98,3 +98,27 @@ def test_click_profit_study_tunes_on_one_half_and_scores_the_other():
     assert numbers["profit_per_1000_tuned"] == pytest.approx(by_hand / 10_000 * 1000)
     assert numbers["profit_per_1000_tuned"] > numbers["profit_per_1000_everyone"]
     assert f"{tuned.threshold:.3f}" in ds.describe_profit(study, 1.0, 0.05)
+
+
+def test_the_managers_figures_draw_the_curves(result):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ecombalance import plotting
+
+    cost = ds.miss_cost_matrix(result.classes, ds.inverse_frequency_costs(result.y))
+    decision = ds.cost_decision(result, "none+logreg", cost, n_resamples=50)
+    ax = plotting.plot_cost_curve(decision.curve, decision.table, cost_unit="cost of missing a `big` item")
+    small = decision.curve[decision.curve["class"] == "small"]
+    line = [l for l in ax.get_lines() if l.get_label() == "threshold on small"][0]
+    np.testing.assert_allclose(line.get_ydata(), small["expected_cost"])
+    assert "mean cost per item" in ax.get_ylabel() and "threshold" in ax.get_xlabel()
+    plt.close(ax.figure)
+    rng = np.random.default_rng(0)
+    p = rng.beta(1, 20, 4000)
+    study = ds.click_profit_study((rng.random(4000) < p).astype(int), p, 1.0, 0.05)
+    ax = plotting.plot_profit_curve(study["curve"], study["tuned"].threshold, study["tuned"].closed_form)
+    np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), study["curve"]["profit_per_row"] * 1000)
+    assert any("tuned threshold" in l.get_label() for l in ax.get_lines())
+    plt.close(ax.figure)
