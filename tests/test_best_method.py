@@ -117,3 +117,31 @@ def test_within_family_and_the_capacity_note():
     assert capacity_note("smote+torch_mlp", "none+logreg") == ""  # it does balance (a sampler)
     with pytest.raises(ValueError, match="unknown model"):
         within_family("none+forest", "none+logreg")
+
+
+def test_compare_predictions_is_the_paired_bootstrap_with_holm():
+    from sklearn.metrics import f1_score
+
+    from ecombalance.evaluation import paired_bootstrap
+    from ecombalance.evaluation.verdicts import compare_predictions
+
+    rng = np.random.default_rng(0)
+    y = rng.choice(["a", "b", "c"], 600, p=[0.6, 0.3, 0.1])
+    noisy = np.where(rng.random(600) < 0.4, rng.choice(["a", "b", "c"], 600), y)
+    better = np.where(rng.random(600) < 0.1, rng.choice(["a", "b", "c"], 600), y)
+    proba = np.full((600, 3), 0.1)
+    proba[np.arange(600), np.searchsorted(["a", "b", "c"], better)] = 0.8  # arg-max = better
+    out = compare_predictions(y, {"base": noisy, "proba": proba, "same": noisy.copy()}, "base", n_resamples=200)
+    out = out.set_index("method")
+    assert out.loc["proba", "method_mean"] == pytest.approx(f1_score(y, better, average="macro"))
+    assert out.loc["proba", "baseline_mean"] == pytest.approx(f1_score(y, noisy, average="macro"))
+    raw = paired_bootstrap(y, better, noisy, metric="macro_f1", n_resamples=200)
+    assert out.loc["proba", "difference"] == pytest.approx(raw["difference"])
+    assert out.loc["proba", "ci_low"] == pytest.approx(raw["ci_low"])
+    assert out.loc["same", "difference"] == 0 and out.loc["same", "p_value"] == 1
+    assert out.loc["proba", "p_value"] == pytest.approx(min(1, 2 * raw["p_value"]))  # Holm over two methods
+    decided = best_method(out.reset_index(), "base")
+    assert decided.best == "proba" and decided.sentence.startswith(
+        f"`proba`: macro-F1 {f1_score(y, better, average='macro'):.3f} against")
+    with pytest.raises(ValueError, match="baseline 'x' is not one of the methods"):
+        compare_predictions(y, {"base": noisy}, "x")

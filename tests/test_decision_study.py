@@ -16,9 +16,9 @@ def result():
     X, y = make_classification(n_samples=3000, n_features=8, n_informative=5, n_redundant=0, n_classes=3,
                                n_clusters_per_class=1, weights=[0.6, 0.3, 0.1], class_sep=1.2, random_state=0)
     labels = np.array(["big", "mid", "small"])[y]
-    return evaluation.run_experiment({"none+logreg": LogisticRegression(max_iter=1000),
-                                      "class_weight+logreg": LogisticRegression(max_iter=1000, class_weight="balanced")},
-                                     X, labels, n_splits=5, seed=0, progress=False)
+    methods = {"none+logreg": LogisticRegression(max_iter=1000),
+               "class_weight+logreg": LogisticRegression(max_iter=1000, class_weight="balanced")}
+    return evaluation.run_experiment(methods, X, labels, n_splits=5, seed=0, progress=False)
 
 
 def test_shifted_rows_have_the_asked_shares():
@@ -41,7 +41,8 @@ def test_prior_shift_study_recovers_the_reversed_priors(result, method):
     true = pd.Series(y[rows]).value_counts(normalize=True).reindex(["big", "mid", "small"])
     np.testing.assert_allclose(frame["true"], true, atol=1e-12)
     np.testing.assert_allclose(frame["true"], [0.1, 0.3, 0.6], atol=0.01)
-    learnt = np.full(3, 1 / 3) if method.startswith("class_weight") else np.bincount(pd.factorize(y, sort=True)[0]) / len(y)
+    data = np.bincount(pd.factorize(y, sort=True)[0]) / len(y)
+    learnt = np.full(3, 1 / 3) if method.startswith("class_weight") else data
     np.testing.assert_allclose(frame["train"], learnt)
     em = evaluation.estimate_priors_em(result.oof_proba[method][rows], learnt)
     np.testing.assert_allclose(frame["estimated"], em.priors)

@@ -32,7 +32,7 @@ from ecombalance.evaluation import (
     scores,
     take_rows,
 )
-from ecombalance.evaluation.stats import best_method as one_rule
+from ecombalance.evaluation.verdicts import best_method as one_rule
 from ecombalance.sampling.weights import prior_correct
 
 MAJORITY = "majority predictor"
@@ -230,10 +230,12 @@ def describe_evaluation(frame: pd.DataFrame, result: ExperimentResult, positive:
                         decision: pd.DataFrame | None = None, notes: Iterable[str] = ()) -> str:
     """Notebook 06's findings: ``notes`` (e.g. that the table was sampled) and the methods the time budget left
     out, then :func:`describe_effects` and what prior correction does to the calibration of the
-    :func:`most_rebalanced` method; for a two-class table also :func:`describe_positive_class` and :func:`describe_decision`
+    :func:`most_rebalanced` method; for a two-class table also :func:`describe_positive_class` and
+    :func:`describe_decision`
     when given."""
     skipped = [f"- `{method}` {why}." for method, why in result.skipped.items()]
-    parts = [*filter(None, notes), *skipped, describe_effects(frame), describe_prior_correction(result, most_rebalanced(frame))]
+    parts = [*filter(None, notes), *skipped, describe_effects(frame),
+             describe_prior_correction(result, most_rebalanced(frame))]
     if positive is not None:
         parts.append(describe_positive_class(positive))
     if decision is not None:

@@ -11,5 +11,6 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "folds": ["make_folds", "take_rows"],
     "metrics": ["ECE_BINS", "IBA_ALPHA", "LOWER_IS_BETTER", "encode_labels", "per_class_metrics", "expected_calibration_error", "classification_metrics", "CONFUSION_METRICS", "CLASS_METRICS", "CLASS_PROBA_METRICS", "metric_value", "scores"],
     "ranking": ["per_query_ranking", "ranking_metrics"],
-    "stats": ["BootstrapResult", "bootstrap_ci", "metric_ci", "paired_bootstrap", "corrected_resampled_ttest", "holm", "compare_to_baseline", "summarise", "compare_fold_scores", "METRIC_LABELS", "BestMethod", "best_method"],
+    "stats": ["BootstrapResult", "bootstrap_ci", "metric_ci", "paired_bootstrap", "corrected_resampled_ttest", "holm", "compare_to_baseline", "summarise"],
+    "verdicts": ["compare_predictions", "compare_fold_scores", "METRIC_LABELS", "BestMethod", "best_method"],
 })
