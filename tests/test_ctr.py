@@ -1,6 +1,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from ecombalance.evaluation.metrics import ECE_BINS
 from sklearn.metrics import log_loss, roc_auc_score
 
 from ecombalance.chapters import ctr
@@ -58,7 +59,7 @@ def test_click_metrics_match_sklearn():
     m = ctr.click_metrics(y, p)
     assert m["log_loss"] == pytest.approx(log_loss(y, p))
     assert m["observed_rate"] == pytest.approx(y.mean()) and m["mean_predicted"] == pytest.approx(p.mean())
-    bins = np.minimum((p * 10).astype(int), 9)  # equal-width bins by hand
+    bins = np.minimum((p * ECE_BINS).astype(int), ECE_BINS - 1)  # equal-width bins by hand, as every chapter's ECE
     ece = sum(abs(p[bins == b].mean() - y[bins == b].mean()) * (bins == b).mean() for b in np.unique(bins))
     assert m["ece"] == pytest.approx(ece)
 
@@ -100,9 +101,13 @@ def click_log(n=8000, clicks=240):
 
 def test_describe_downsampling_states_the_smallest_rate():
     lines = ctr.describe_downsampling(constructed_table(), click_log(), "pandas").splitlines()
+    seen, full = 0.2362, 240 / 8000  # the constructed table's training click rate at w=0.1; the log's
+    odds = (seen / (1 - seen)) / (full / (1 - full))
+    assert f"{seen / full:.1f}" == "7.9" and f"{odds:.1f}" == "10.0"  # the rate grows less than 1/w, the odds by 1/w
     assert lines == [
         "- At $w=0.1$ the model trains on 1,016 rows instead of 8,000 (7.9x fewer) and sees a click rate of 0.236 "
-        "instead of 0.030.",
+        f"instead of 0.030: {seen / full:.1f}x, while the odds of a click grow {odds:.1f}x (down-sampling multiplies "
+        "the odds, not the rate, by $1/w = 10$).",
         "- Its raw probabilities average 0.2345 against an observed click rate of 0.0305 (ECE 0.2071, "
         "log-loss 0.3456).",
         "- Recalibrated with $q = p/(p + (1-p)/w)$ they average 0.0311 (ECE 0.0042, log-loss 0.1299).",

@@ -100,9 +100,20 @@ def test_describe_effects_names_the_methods_and_numbers(result, effects):
         "- Paid for with a real loss of `big` recall by: `random_over+logreg` (down to 0.833 at worst).",
         f"- `random_over+logreg`: macro-F1 {base_macro + gain:.3f} against {base_macro:.3f} for `none+logreg`, a "
         f"difference of {gain:+.3f}, p = {_macro_p(result):.3g} (paired bootstrap, Holm-corrected).",
-        "- Calibration (ECE, baseline 0.200) got really worse with none: re-balanced models over-predict the "
-        "small classes until their probabilities are prior-corrected.",
+        "- Calibration (ECE, baseline 0.200): no method made it really worse; no real loss with "
+        f"`random_over+logreg` ({effects.loc['random_over+logreg', ('ece', 'difference')]:+.3f}), `none+gboost` (+0.000).",
     ]
+
+
+def test_calibration_sentence_holds_per_method(effects):
+    # over-prediction is said only of the methods whose ECE really rose, each with its own change
+    frame = effects.copy()
+    frame.loc["random_over+logreg", [("ece", "difference"), ("ece", "real")]] = [0.061, True]
+    frame.loc["none+gboost", [("ece", "difference"), ("ece", "real")]] = [0.002, False]
+    line = findings.describe_effects(frame).split("\n")[-1]
+    assert line == ("- Calibration (ECE, baseline 0.200): really worse with `random_over+logreg` (+0.061) — these "
+                    "models over-predict the small classes until their probabilities are prior-corrected; no real "
+                    "loss with `none+gboost` (+0.002).")
 
 
 def test_without_a_real_gain_the_text_says_so(result):

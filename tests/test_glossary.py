@@ -5,6 +5,8 @@ import json
 import re
 from collections import Counter
 
+import numpy as np
+import pandas as pd
 import pytest
 from conftest import ROOT
 
@@ -139,3 +141,38 @@ def test_notebook_00_shows_the_glossary_from_the_library():
     assert any("glossary.glossary_markdown()" in source for source in code)
     markdown = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
     assert "## Glossary · 术语表" in markdown and "| 中文 | English |" not in markdown, "one glossary, in the library"
+
+
+def test_every_metric_column_a_table_shows_is_defined_by_the_glossary():
+    from ecombalance.evaluation import metrics
+
+    rng = np.random.default_rng(0)
+    y, pred = rng.integers(0, 3, 200), rng.integers(0, 3, 200)
+    proba = rng.dirichlet([1, 1, 1], 200)
+    per_class = metrics.per_class_metrics(y, pred, proba)
+    overall = pd.DataFrame([metrics.classification_metrics(y, pred, proba)])
+    for frame in (per_class, overall):
+        text = glossary.describe_columns(frame)
+        assert [line.split("`")[1] for line in text.splitlines()[2:]] == list(frame.columns)
+    meanings = {t.en: t.meaning for t in glossary.GLOSSARY}
+    assert f"- `g_mean` (G-mean): {meanings['G-mean']}." in glossary.describe_columns(per_class)
+    with pytest.raises(KeyError, match="column 'lift' has no definition: add it to glossary.COLUMN_TERMS"):
+        glossary.describe_columns(per_class.assign(lift=1.0))
+
+
+def test_the_glossary_definitions_of_the_per_class_columns_hold():
+    # G-mean and IBA per class are what the glossary says: sqrt(recall * specificity), (1 + 0.1 (TPR - TNR)) G^2
+    from ecombalance.evaluation import metrics
+
+    rng = np.random.default_rng(1)
+    y = rng.choice(["a", "b", "c"], 300, p=[0.6, 0.3, 0.1])
+    pred = np.where(rng.random(300) < 0.7, y, rng.choice(["a", "b", "c"], 300))
+    table = metrics.per_class_metrics(y, pred)
+    for c in table.index:
+        tp = np.sum((y == c) & (pred == c))
+        recall, specificity = tp / np.sum(y == c), np.sum((y != c) & (pred != c)) / np.sum(y != c)
+        assert table.loc[c, "specificity"] == pytest.approx(specificity)
+        assert table.loc[c, "g_mean"] == pytest.approx(np.sqrt(recall * specificity))
+        assert table.loc[c, "iba"] == pytest.approx((1 + 0.1 * (recall - specificity)) * recall * specificity)
+    assert "\\sqrt{\\text{recall} \\cdot \\text{specificity}}" in next(t.meaning for t in glossary.GLOSSARY
+                                                                     if t.en == "G-mean")

@@ -117,3 +117,16 @@ def test_losses_headline_picks_the_best_loss_by_macro_f1():
     # a user's file gives the same keys whatever it is called (not "online_shoppers_intention.csv_best_loss")
     user = S.losses_headline({"online_shoppers_intention.csv": SimpleNamespace(metrics=metrics)})
     assert user == {key.replace("documented_case", "user"): value for key, value in numbers.items()}
+
+
+def test_a_recall_no_loss_moves_is_named_with_its_value():
+    metrics = pd.DataFrame({"macro_f1": [0.66, 0.71, 0.72],
+                            "recall[C]": [0.0, 0.278, 0.421], "recall[I]": [0.8611, 0.8614, 0.8609],
+                            "recall[E]": [0.972, 0.956, 0.935]}, index=["ce", "weighted_ce", "ldam"])
+    assert S.describe_unmoved_recalls("search_log", metrics) == [
+        "- **search_log**: `recall[I]` (0.861) is the same under all 3 losses: the features alone decide that "
+        "class, and a loss only moves boundaries where classes overlap (see the note under the per-class recall "
+        "figure)."]
+    metrics["recall[I]"] = [0.861, 0.861, 0.862]
+    assert S.describe_unmoved_recalls("search_log", metrics) == []
+    assert S.describe_unmoved_recalls("one", metrics.iloc[:1]) == []

@@ -15,7 +15,7 @@ from conftest import ROOT  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 
 from ecombalance import plotting  # noqa: E402
-from ecombalance.evaluation import calibration  # noqa: E402
+from ecombalance.evaluation import calibration, metrics  # noqa: E402
 from ecombalance.sampling import imbalance  # noqa: E402
 
 
@@ -179,6 +179,19 @@ def test_plot_recalibration_draws_one_diagonal_and_two_curves_in_calibration_col
     assert [to_hex(c.get_color()) for c in curves] == [plotting.CALIBRATION_COLOURS["raw"],
                                                        plotting.CALIBRATION_COLOURS["recalibrated"]]
     assert legend_texts(ax)[0].startswith("raw, w=0.1 (ECE ") and legend_texts(ax)[1].startswith("recalibrated (ECE ")
+
+
+def test_recalibration_legend_shows_the_ece_the_chapter_text_gives():
+    # notebook 06 prints findings.describe_prior_correction (metrics.expected_calibration_error) under this figure
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 3, 400)
+    raw = rng.dirichlet([1, 1, 1], 400)
+    fixed = 0.5 * raw + 0.5 * np.eye(3)[y]
+    ax = plotting.plot_recalibration(y, raw, fixed, labels=("model", "prior-corrected"))
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert legend == [f"model (ECE {metrics.expected_calibration_error(y, raw):.3f})",
+                      f"prior-corrected (ECE {metrics.expected_calibration_error(y, fixed):.3f})"]
+    plt.close(ax.figure)
 
 
 def test_reliability_curves_take_successive_palette_colours():

@@ -53,11 +53,19 @@ def test_description_is_built_from_the_numbers():
                                       largest="phone", model_name="tiny", device="cpu", steps=12)
     lines = text.splitlines()
     assert len(lines) == 5 and all(line.startswith("- ") for line in lines)
-    # the best model is chosen among the four compared models, not the minority-only continuation
-    assert "**fine-tuned + sampler** (0.850)" in lines[0] and "reached 0.800" in lines[0] and "0.820" in lines[0]
+    # the top model is chosen among the four compared models, not the minority-only continuation, and not "best"
+    assert lines[0].startswith("- Highest macro-F1 on this test split: `fine-tuned + sampler` (0.850; one split")
+    assert "reached 0.800" in lines[0] and "0.820" in lines[0] and "best" not in lines[0].lower()
     assert "macro-F1 0.600, recall of `bag` 0.200" in lines[1] and "macro-F1 0.850, recall of `bag` 0.700" in lines[1]
-    assert "from 0.850 to 0.900" in lines[2] and "`phone` from 0.800 to 0.000" in lines[2]
-    assert "recall of `bag` to 1.000" in lines[2]
+    assert "from 0.850 to 0.900 and the recall of `bag` to 1.000" in lines[2]
+    assert "the largest collapse is `phone`, whose recall fell from 0.800 to 0.000" in lines[2]
+    # a mid-sized class that falls further than the largest one is the collapse named
+    table = _table().assign(**{"recall[shoe]": [0.9, 0.9, 0.9, 0.921, 0.0]})
+    table.loc[MINORITY_ONLY, "recall[phone]"] = 0.5
+    text = transfer.describe_transfer(table, _compression(), balancing="sampler", minority="bag",
+                                      largest="phone", model_name="tiny", device="cpu", steps=12)
+    assert ("the largest collapse is `shoe`, whose recall fell from 0.921 to 0.000 (the largest class `phone`: "
+            "0.800 to 0.500)") in text.splitlines()[2]
     assert "90.0 MB → 30.0 MB, 2.50× the CPU throughput, macro-F1 change -0.010" in lines[3]
     assert lines[4] == "- Run: `tiny` on `cpu`, 12 optimizer steps per fine-tuning run."
 
@@ -266,19 +274,23 @@ def test_comparison_text_when_fine_tuning_is_ahead_beyond_noise():
     assert "Why" not in text
 
 
-def test_comparison_text_when_the_frozen_encoder_is_as_good_or_better():
+def test_comparison_text_when_the_interval_holds_zero():
     text = _describe(_comparison(0.868, 0.883, -0.05, 0.02, 0.0))
     lines = text.splitlines()
-    assert len(lines) == 3
-    assert "is not ahead of the frozen encoder + LR: macro-F1 0.868 against 0.883, difference -0.015" in lines[0]
-    assert "[-0.050, +0.020]" in lines[0] and "as good or better" in lines[0]
-    assert "36 optimizer steps (3 epochs over 360 titles)" in lines[1] and "`bag` from 30 training titles" in lines[1]
-    assert "`trainable_layers=1`" in lines[2] and "`full` profile" in lines[2]
+    assert len(lines) == 4
+    assert lines[0].startswith("- On this table and budget there is no detectable difference between fine-tuning "
+                               "with `sampler` and the frozen encoder + LR: macro-F1 0.868 against 0.883, "
+                               f"difference {0.868 - 0.883:+.3f}")
+    assert "[-0.050, +0.020]), p = 0.30." in lines[0] and "cannot tell them apart" in lines[0]
+    assert "as good" not in text  # an interval holding 0 is no evidence that one is as good as the other
+    assert "two-sided p" in lines[1] and "mean pooling" in lines[1] and "[CLS]" in lines[1]
+    assert "36 optimizer steps (3 epochs over 360 titles)" in lines[2] and "`bag` from 30 training titles" in lines[2]
+    assert "`trainable_layers=1`" in lines[3] and "`full` profile" in lines[3]
     ahead_by_noise = _describe(_comparison(0.89, 0.88, -0.02, 0.04, 0.0)).splitlines()[0]
-    assert "not ahead of the frozen encoder + LR beyond noise" in ahead_by_noise and "is as good." in ahead_by_noise
+    assert "no detectable difference" in ahead_by_noise and "as good" not in ahead_by_noise
     behind = _describe(_comparison(0.70, 0.88, -0.25, -0.10, 1.0)).splitlines()
     assert behind[0].startswith("- The frozen encoder + LR is ahead of fine-tuning with `sampler` beyond the noise")
-    assert len(behind) == 3
+    assert len(behind) == 4
 
 
 def test_headline_and_description_take_the_comparison():
@@ -291,7 +303,7 @@ def test_headline_and_description_take_the_comparison():
     text = transfer.describe_transfer(_table(), _compression(), balancing="sampler", minority="bag", largest="phone",
                                       model_name="tiny", device="cpu", steps=12, comparison=bullets)
     lines = text.splitlines()
-    assert len(lines) == 8 and lines[1:4] == bullets.splitlines() and lines[0].startswith("- Best model")
+    assert len(lines) == 9 and lines[1:5] == bullets.splitlines() and lines[0].startswith("- Highest macro-F1")
 
 
 # --- mixed precision against fp32 ---------------------------------------------------------------------------------

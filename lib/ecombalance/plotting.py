@@ -34,6 +34,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from ecombalance.evaluation.calibration import expected_calibration_error_from_curve, reliability_curve
+from ecombalance.evaluation.metrics import ECE_BINS
 
 CLASS_COLOURS = ("#4c72b0", "#dd8452", "#c44e52", "#55a868", "#8172b3", "#937860", "#da8bc3", "#ccb974",
                  "#64b5cd")
@@ -220,7 +221,7 @@ def plot_leakage(leak: Mapping[str, pd.DataFrame], ax: Axes | None = None,
 
 
 # ---------------------------------------------------------------------------------------------- lines
-def plot_reliability(y_true: Any, proba: Any, n_bins: int = 10, classes: Sequence | None = None,
+def plot_reliability(y_true: Any, proba: Any, n_bins: int = ECE_BINS, classes: Sequence | None = None,
                      label: str | None = None, ax: Axes | None = None, **plot_kwargs) -> Axes:
     """Reliability diagram: accuracy against confidence per equal-width bin, with the diagonal.
 
@@ -228,7 +229,8 @@ def plot_reliability(y_true: Any, proba: Any, n_bins: int = 10, classes: Sequenc
     ``proba`` is the top label's confidence against its accuracy
     (:func:`ecombalance.evaluation.calibration.reliability_curve`). Call it again with the returned Axes to
     compare, e.g., before and after :func:`ecombalance.sampling.weights.prior_correct`; each curve takes the
-    next palette colour unless ``color`` is given, and the legend shows its expected calibration error.
+    next palette colour unless ``color`` is given, and the legend shows its expected calibration error, with
+    the bins the chapters' ECE uses (:data:`ecombalance.evaluation.metrics.ECE_BINS`), so figure and text agree.
     """
     curve = reliability_curve(y_true, proba, n_bins=n_bins, classes=classes)
     ece = expected_calibration_error_from_curve(curve)
@@ -250,7 +252,7 @@ def plot_reliability(y_true: Any, proba: Any, n_bins: int = 10, classes: Sequenc
 
 
 def plot_recalibration(y_true: Any, raw: Any, recalibrated: Any, labels: tuple[str, str] = ("raw", "recalibrated"),
-                       n_bins: int = 10, classes: Sequence | None = None, ax: Axes | None = None) -> Axes:
+                       n_bins: int = ECE_BINS, classes: Sequence | None = None, ax: Axes | None = None) -> Axes:
     """:func:`plot_reliability` of the same labels' probabilities before and after recalibration (or prior
     correction), in :data:`CALIBRATION_COLOURS`."""
     ax = plot_reliability(y_true, raw, n_bins=n_bins, classes=classes, label=labels[0], ax=ax,
@@ -375,6 +377,23 @@ def plot_boxes(frame: pd.DataFrame, ax: Axes | None = None, log: bool = False, t
             ax.set_yscale("log")
     ax.set_title(title or "")
     return ax
+
+
+def plot_decision_boundaries(panels_: Mapping[str, Mapping[str, Any]], ncols: int = 3) -> np.ndarray:
+    """One panel per sampler: the classifier's decision regions on the 2-D toy and the (resampled) training
+    rows, minority in the second class colour, as imbalanced-learn's gallery draws them
+    (:func:`ecombalance.chapters.smote_lesson.decision_boundaries`)."""
+    axes = panels(len(panels_), size=(3.4, 3.0), ncols=ncols)
+    colours = mpl.colors.ListedColormap([CLASS_COLOURS[0], CLASS_COLOURS[1]])
+    for ax, (name, panel) in zip(axes, panels_.items()):
+        ax.contourf(panel["xx"], panel["yy"], panel["zz"], levels=[-0.5, 0.5, 1.5], cmap=colours, alpha=0.18)
+        for label, colour in ((0, CLASS_COLOURS[0]), (1, CLASS_COLOURS[1])):
+            rows = panel["X"][panel["y"] == label]
+            ax.scatter(rows[:, 0], rows[:, 1], s=8, color=colour, edgecolor="none", alpha=0.7,
+                       label="majority" if label == 0 else "minority")
+        ax.set(title=f"{name} (minority {panel['minority_share']:.0%})", xlabel="feature 1", ylabel="feature 2")
+    axes[0].legend(loc="lower right", fontsize=7)
+    return axes
 
 
 def plot_projection(frame: pd.DataFrame, ncols: int = 4, axes: Sequence[Axes] | None = None) -> np.ndarray:

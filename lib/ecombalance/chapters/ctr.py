@@ -18,7 +18,7 @@ import pandas as pd
 from ecombalance._progress import progress_bar
 from ecombalance.data.table import Table
 from ecombalance.evaluation.calibration import recalibrate
-from ecombalance.evaluation.metrics import encode_labels, metric_value
+from ecombalance.evaluation.metrics import ECE_BINS, encode_labels, metric_value
 from ecombalance.models import pipelines
 from ecombalance.models.features import make_preprocessor
 from ecombalance.sampling import downsampling
@@ -31,7 +31,7 @@ def ctr_model(tbl: Table, seed: int = 0, use_text: bool = False):
     return pipelines.pipeline(make_preprocessor(features), "none", "logreg", random_state=seed)
 
 
-def click_metrics(y_true, p, n_bins: int = 10) -> dict[str, float]:
+def click_metrics(y_true, p, n_bins: int = ECE_BINS) -> dict[str, float]:
     """Log-loss, ROC-AUC, PR-AUC and ECE of the click probability ``p`` (``n_bins`` equal-width bins, as the
     reliability diagram of :func:`ecombalance.plotting.plot_reliability`), all from
     :func:`ecombalance.evaluation.metrics.metric_value` (the click class's own column), and mean predicted
@@ -118,10 +118,12 @@ def describe_downsampling(table: pd.DataFrame, train: Table, engine: str, rate: 
     w = _smallest_rate(table, rate)
     raw, fixed = table.loc["raw", w], table.loc["recalibrated", w]
     rows, full = table.loc[("-", "train_rows"), w], len(train.frame)
+    seen, rate_full = table.loc[("-", "train_positive_rate"), w], train.frame[train.label].mean()
+    odds = (seen / (1 - seen)) / (rate_full / (1 - rate_full))
     return "\n".join([
         f"- At $w={w}$ the model trains on {int(rows):,} rows instead of {full:,} ({full / rows:.1f}x fewer) and "
-        f"sees a click rate of {table.loc[('-', 'train_positive_rate'), w]:.3f} instead of "
-        f"{train.frame[train.label].mean():.3f}.",
+        f"sees a click rate of {seen:.3f} instead of {rate_full:.3f}: {seen / rate_full:.1f}x, while the odds of a "
+        f"click grow {odds:.1f}x (down-sampling multiplies the odds, not the rate, by $1/w = {1 / w:g}$).",
         f"- Its raw probabilities average {raw['mean_predicted']:.4f} against an observed click rate of "
         f"{raw['observed_rate']:.4f} (ECE {raw['ece']:.4f}, log-loss {raw['log_loss']:.4f}).",
         f"- Recalibrated with $q = p/(p + (1-p)/w)$ they average {fixed['mean_predicted']:.4f} "

@@ -121,6 +121,11 @@ def _list(methods) -> str:
     return ", ".join(f"`{m}`" for m in methods) or "none"
 
 
+def _changes(differences: pd.Series) -> str:
+    """```a` (+0.050), `b` (-0.002)``: each method with its own difference to the baseline."""
+    return ", ".join(f"`{m}` ({d:+.3f})" for m, d in differences.items())
+
+
 _METRIC_NAMES = {"macro_f1": "macro-F1", "balanced_accuracy": "balanced accuracy", "g_mean": "G-mean"}
 
 
@@ -162,9 +167,14 @@ def describe_effects(frame: pd.DataFrame) -> str:
     if "ece" in frame.columns.get_level_values(0):
         ece = frame["ece"]
         worse = ece[ece["real"] & (ece["difference"] > 0)]
-        lines.append(f"- Calibration (ECE, baseline {ece['baseline'].iloc[0]:.3f}) got really worse with "
-                     f"{_list(worse.index)}: re-balanced models over-predict the small classes until their "
-                     "probabilities are prior-corrected.")
+        rest = ece.drop(index=worse.index)
+        line = (f"- Calibration (ECE, baseline {ece['baseline'].iloc[0]:.3f}): "
+                + (f"really worse with {_changes(worse['difference'])} — these models over-predict the small "
+                   "classes until their probabilities are prior-corrected" if len(worse) else "no method made it "
+                   "really worse"))
+        if len(rest):
+            line += f"; no real loss with {_changes(rest['difference'])}"
+        lines.append(line + ".")
     return "\n".join(lines)
 
 

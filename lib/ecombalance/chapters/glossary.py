@@ -82,7 +82,15 @@ GLOSSARY = (
     Term("F1分数", "F1 score", "harmonic mean of precision and recall", ("F1",)),
     Term("宏平均F1", "macro-F1", "F1 averaged over classes with equal weight"),
     Term("平衡准确率", "balanced accuracy", "mean per-class recall"),
-    Term("几何平均 (G-mean)", "G-mean", "geometric mean of the per-class recalls; 0 when one class is never found"),
+    Term("特异度", "specificity", "for one class: the share of the other classes' samples not predicted as it "
+         "(its true-negative rate, the class against the rest)"),
+    Term("几何平均 (G-mean)", "G-mean", "overall: the geometric mean of the per-class recalls, 0 when one class is "
+         "never found; per class (against the rest): $\\sqrt{\\text{recall} \\cdot \\text{specificity}}$"),
+    Term("指数平衡准确率 (IBA)", "index balanced accuracy (IBA)", "per class (against the rest): "
+         "$(1 + \\alpha\\,(\\text{recall} - \\text{specificity}))\\,G^2$ with $\\alpha = 0.1$ and $G$ the "
+         "class's G-mean (García et al. 2009); overall: its mean over the classes"),
+    Term("马修斯相关系数 (MCC)", "Matthews correlation coefficient (MCC)", "the correlation between true and "
+         "predicted classes (multi-class form): 0 for a constant or random answer, 1 when all are right"),
     Term("平衡错误率 (BER)", "balanced error (BER)", "mean per-class error rate: the error under uniform priors"),
     Term("混淆矩阵", "confusion matrix", "counts of true class × predicted class"),
     Term("精确率-召回率曲线", "precision-recall curve", "precision against recall over all thresholds",
@@ -226,3 +234,37 @@ def glossary_markdown() -> str:
     """The glossary as a Markdown table (中文 | English | meaning), in :data:`GLOSSARY`'s order."""
     rows = [f"| {t.zh} | {t.en} | {t.meaning} |" for t in GLOSSARY]
     return "\n".join(["| 中文 | English | meaning here |", "|---|---|---|", *rows])
+
+
+# a table column -> the glossary term it shows (its meaning is the glossary's), or its own meaning
+COLUMN_TERMS = {
+    "precision": "precision", "recall": "recall", "f1": "F1 score", "specificity": "specificity",
+    "g_mean": "G-mean", "iba": "index balanced accuracy (IBA)", "roc_auc": "ROC-AUC", "pr_auc": "PR-AUC",
+    "accuracy": "accuracy", "macro_f1": "macro-F1", "balanced_accuracy": "balanced accuracy",
+    "mcc": "Matthews correlation coefficient (MCC)", "ece": "expected calibration error (ECE)",
+    "log_loss": "log-loss", "brier": "Brier score",
+}
+COLUMN_MEANINGS = {
+    "support": "the class's number of rows in the evaluated data",
+    "weighted_f1": "F1 averaged over classes weighted by their support",
+    "micro_f1": "F1 over all predictions pooled (equal to accuracy for single-label classes)",
+    "roc_auc_macro": "ROC-AUC of each class against the rest, averaged over the classes",
+    "pr_auc_macro": "PR-AUC (average precision) of each class against the rest, averaged over the classes",
+}
+
+
+def describe_columns(frame: pd.DataFrame) -> str:
+    """A Markdown list that defines every column of ``frame`` a notebook shows, each with the glossary's
+    meaning (:data:`COLUMN_TERMS`) or its own (:data:`COLUMN_MEANINGS`); a column with neither is a
+    ``KeyError`` naming it, so no table reaches a reader with an undefined column."""
+    meanings = {t.en: t.meaning for t in GLOSSARY}
+    lines = ["*The columns:*", ""]
+    for column in frame.columns:
+        if column in COLUMN_TERMS:
+            lines.append(f"- `{column}` ({COLUMN_TERMS[column]}): {meanings[COLUMN_TERMS[column]]}.")
+        elif column in COLUMN_MEANINGS:
+            lines.append(f"- `{column}`: {COLUMN_MEANINGS[column]}.")
+        else:
+            raise KeyError(f"column {column!r} has no definition: add it to glossary.COLUMN_TERMS (a glossary term) "
+                           "or glossary.COLUMN_MEANINGS")
+    return "\n".join(lines)

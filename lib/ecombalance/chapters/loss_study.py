@@ -297,4 +297,17 @@ def describe_losses(seed_table: pd.DataFrame, demo, results: Mapping[str, Any]) 
                          f"{m.loc[best, 'macro_f1']:.3f}, {rare} {m.loc[best, rare]:.2f} and ECE "
                          f"{m.loc[best, 'ece']:.3f} (CE: {m.loc['ce', 'ece']:.3f}); the fold-to-fold standard "
                          f"deviation of macro-F1 is about {res.per_fold.groupby('loss')['macro_f1'].std().mean():.3f}.")
+        lines += describe_unmoved_recalls(name, m)
     return "\n".join(lines)
+
+
+def describe_unmoved_recalls(name: str, metrics: pd.DataFrame) -> list[str]:
+    """A bullet for the classes whose mean recall is the same (to three decimals) under every loss."""
+    recalls = metrics.filter(like="recall[")
+    same = [c for c in recalls.columns if len(recalls) > 1 and recalls[c].round(3).nunique() == 1]
+    if not same:
+        return []
+    listed = ", ".join(f"`{c}` ({recalls[c].iloc[0]:.3f})" for c in same)
+    return [f"- **{name}**: {listed} {'is' if len(same) == 1 else 'are'} the same under all {len(recalls)} losses: "
+            "the features alone decide that class, and a loss only moves boundaries where classes overlap (see "
+            "the note under the per-class recall figure)."]

@@ -267,6 +267,14 @@ def compare_with_frozen(y_true: Any, pred_finetuned: Any, pred_frozen: Any, *, g
     return frame
 
 
+P_VALUE_NOTE = (
+    "- How to read it: the p-value is the paired bootstrap's two-sided p — twice the share of resampled test "
+    "splits on the far side of 0 from the observed difference; the two sides also pool differently: the frozen "
+    "encoder averages its token vectors (mean pooling, as the sentence model was trained), the fine-tuned "
+    "classifier reads the first token's vector through BERT's pooler ([CLS]), so they differ in pooling as well "
+    "as in training.")
+
+
 def describe_frozen_comparison(comparison: pd.DataFrame, *, balancing: str, minority: Any, steps: int, epochs: int,
                         n_fit: int, minority_fit: int) -> str:
     """Markdown bullets on :func:`compare_with_frozen`: which of fine-tuning with ``balancing`` and the frozen
@@ -284,14 +292,14 @@ def describe_frozen_comparison(comparison: pd.DataFrame, *, balancing: str, mino
     if row["real"]:
         verdict = (f"- The frozen encoder + LR is ahead of fine-tuning with `{balancing}` beyond the noise of the "
                    f"test split: {numbers}.")
-    elif row["difference"] > 0:
-        verdict = (f"- On this table and budget, fine-tuning with `{balancing}` is not ahead of the frozen encoder "
-                   f"+ LR beyond noise: {numbers}; the interval holds 0, so the cheaper frozen encoder is as good.")
     else:
-        verdict = (f"- On this table and budget, fine-tuning with `{balancing}` is not ahead of the frozen encoder "
-                   f"+ LR: {numbers}; the interval holds 0, so the frozen encoder is as good or better.")
+        verdict = (f"- On this table and budget there is no detectable difference between fine-tuning with "
+                   f"`{balancing}` and the frozen encoder + LR: {numbers}, p = {row['p_value']:.2f}. The interval "
+                   "holds 0, so this test split cannot tell them apart — which is not evidence that they are equal; "
+                   "at equal scores the frozen encoder is the cheaper one.")
     return "\n".join([
         verdict,
+        P_VALUE_NOTE,
         f"- Why: fine-tuning moved every weight in {int(steps)} optimizer steps ({int(epochs)} "
         f"epoch{'s' if int(epochs) != 1 else ''} over "
         f"{int(n_fit)} titles), and its new head learned `{minority}` from {int(minority_fit)} training titles; "
@@ -332,8 +340,12 @@ def describe_transfer(table: pd.DataFrame, compression: pd.DataFrame, *, balanci
     best = models["macro_f1"].idxmax()
     plain, balanced = table.loc["fine-tuned"], table.loc[f"fine-tuned + {balancing}"]
     fp32, int8 = compression.loc["fp32"], compression.loc["int8"]
+    recalls = [c for c in table.columns if c.startswith("recall[")]
+    change = after[recalls] - balanced[recalls]
+    collapse = change.idxmin()
     return "\n".join([
-        f"- Best model on macro-F1: **{best}** ({models.loc[best, 'macro_f1']:.3f}); the frozen encoder with "
+        f"- Highest macro-F1 on this test split: `{best}` ({models.loc[best, 'macro_f1']:.3f}; one split, so "
+        f"only a paired interval says whether a gap is real); the frozen encoder with "
         f"logistic regression reached {table.loc['frozen + LR', 'macro_f1']:.3f}, with SMOTE in embedding space "
         f"{table.loc['frozen + SMOTE + LR', 'macro_f1']:.3f}.",
         *([comparison] if comparison else []),
@@ -341,9 +353,10 @@ def describe_transfer(table: pd.DataFrame, compression: pd.DataFrame, *, balanci
         f"{plain[f'recall[{minority}]']:.3f}; with `{balancing}`: macro-F1 {balanced['macro_f1']:.3f}, recall of "
         f"`{minority}` {balanced[f'recall[{minority}]']:.3f}.",
         f"- Continuing on the minority class alone (the design document's step 3) moved macro-F1 from "
-        f"{balanced['macro_f1']:.3f} to {after['macro_f1']:.3f}, the recall of the largest class `{largest}` from "
-        f"{balanced[f'recall[{largest}]']:.3f} to {after[f'recall[{largest}]']:.3f}, and the recall of "
-        f"`{minority}` to {after[f'recall[{minority}]']:.3f}.",
+        f"{balanced['macro_f1']:.3f} to {after['macro_f1']:.3f} and the recall of `{minority}` to "
+        f"{after[f'recall[{minority}]']:.3f}; the largest collapse is `{collapse[7:-1]}`, whose recall fell from "
+        f"{balanced[collapse]:.3f} to {after[collapse]:.3f} (the largest class `{largest}`: "
+        f"{balanced[f'recall[{largest}]']:.3f} to {after[f'recall[{largest}]']:.3f}).",
         f"- int8 quantisation: {fp32['size_mb']:.1f} MB → {int8['size_mb']:.1f} MB, "
         f"{int8['samples_per_s'] / fp32['samples_per_s']:.2f}× the CPU throughput, macro-F1 change "
         f"{int8['macro_f1'] - fp32['macro_f1']:+.3f}.",

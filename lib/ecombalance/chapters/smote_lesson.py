@@ -1,0 +1,140 @@
+"""Notebook 03 teaches SMOTE before it compares samplers: one synthetic point worked out by hand, the
+decision boundary each sampler leaves on a 2-D toy, and how much folds that ignore the query groups inflate
+a cross-validated score.
+
+SMOTE (Chawla et al. 2002, *SMOTE: Synthetic Minority Over-sampling Technique*, JAIR 16) creates a minority
+sample on the segment between a minority row :math:`x_i` and one of its :math:`k` nearest minority
+neighbours :math:`x_{nn}`:
+
+.. math:: x_{\\text{new}} = x_i + \\lambda\\,(x_{nn} - x_i),\\qquad \\lambda \\sim U(0, 1).
+
+:func:`worked_example` runs imbalanced-learn's ``SMOTE`` itself on a table with two minority rows and reads
+:math:`\\lambda` back from the point it made, so the arithmetic shown is the library's, not a re-implementation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.datasets import make_classification
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold, cross_val_predict
+
+from ecombalance.data.table import Table
+from ecombalance.models.features import make_preprocessor
+from ecombalance.sampling.resampling import make_sampler
+
+
+@dataclass(frozen=True)
+class SmoteExample:
+    """One synthetic point: the minority row ``x_i``, its neighbour ``x_nn``, the ``lam`` SMOTE drew and the
+    ``new`` point, with ``new == x_i + lam * (x_nn - x_i)``."""
+
+    x_i: np.ndarray
+    x_nn: np.ndarray
+    lam: float
+    new: np.ndarray
+
+    def table(self) -> pd.DataFrame:
+        """The four rows a reader checks by hand: x_i, x_nn, x_nn − x_i and the new point."""
+        rows = {"x_i": self.x_i, "x_nn": self.x_nn, "x_nn − x_i": self.x_nn - self.x_i,
+                f"x_i + {self.lam:.3f}·(x_nn − x_i)": self.new}
+        return pd.DataFrame(rows, index=["feature 1", "feature 2"]).T
+
+    def describe(self) -> str:
+        """The arithmetic in one Markdown line."""
+        a, b, n = (", ".join(f"{v:.2f}" for v in p) for p in (self.x_i, self.x_nn, self.new))
+        return (f"SMOTE drew $\\lambda = {self.lam:.3f}$ for the segment from $x_i = ({a})$ to its neighbour "
+                f"$x_{{nn}} = ({b})$: $x_{{new}} = x_i + \\lambda (x_{{nn}} - x_i) = ({n})$.")
+
+
+def worked_example(random_state: int = 0) -> SmoteExample:
+    """The first synthetic point imbalanced-learn's ``SMOTE(k_neighbors=1)`` makes from two minority rows
+    among six majority rows, and the :math:`\\lambda` it used (recovered as
+    :math:`(x_{new} - x_i) / (x_{nn} - x_i)`, the same for both features because the point is on the
+    segment)."""
+    minority = np.array([[1.0, 2.0], [3.0, 3.0]])
+    majority = np.array([[6.0, 1.0], [7.0, 2.5], [6.5, 4.0], [8.0, 3.0], [7.5, 0.5], [5.5, 2.0]])
+    X = np.vstack([majority, minority])
+    y = np.array([0] * len(majority) + [1] * len(minority))
+    sampler = make_sampler("smote", random_state=random_state, k_neighbors=1, sampling_strategy={1: 3})
+    X_res, _ = sampler.fit_resample(X, y)
+    new = X_res[len(X)]
+    # which minority row the segment starts from: the point is x_i + lam (x_nn - x_i) for exactly one order
+    for start, end in ((minority[0], minority[1]), (minority[1], minority[0])):
+        lam = float(np.dot(new - start, end - start) / np.dot(end - start, end - start))
+        if 0 <= lam <= 1 and np.allclose(start + lam * (end - start), new):
+            return SmoteExample(start, end, lam, new)
+    raise AssertionError(f"SMOTE's point {new} is not on the segment between the two minority rows")  # pragma: no cover
+
+
+TOY_SAMPLERS = ("none", "random_under", "random_over", "smote", "borderline_smote", "adasyn")
+
+
+def toy_problem(n: int = 400, weights: tuple[float, float] = (0.9, 0.1), random_state: int = 0):
+    """A 2-D two-class toy with overlapping classes (scikit-learn ``make_classification``), as in
+    imbalanced-learn's gallery."""
+    return make_classification(n_samples=n, n_features=2, n_informative=2, n_redundant=0, n_clusters_per_class=1,
+                               weights=list(weights), class_sep=0.8, flip_y=0, random_state=random_state)
+
+
+def decision_boundaries(X: Any, y: Any, samplers: tuple[str, ...] = TOY_SAMPLERS, grid: int = 120,
+                        random_state: int = 0) -> dict[str, dict[str, Any]]:
+    """For each sampler: the resampled training rows and logistic regression's predicted class on a
+    ``grid`` x ``grid`` mesh over the data (the panels of :func:`ecombalance.plotting.plot_decision_boundaries`).
+    """
+    X, y = np.asarray(X, float), np.asarray(y)
+    lo, hi = X.min(0) - 0.5, X.max(0) + 0.5
+    xx, yy = np.meshgrid(np.linspace(lo[0], hi[0], grid), np.linspace(lo[1], hi[1], grid))
+    mesh = np.c_[xx.ravel(), yy.ravel()]
+    panels = {}
+    for name in samplers:
+        X_res, y_res = (X, y) if name == "none" else make_sampler(name, random_state=random_state).fit_resample(X, y)
+        model = LogisticRegression().fit(X_res, y_res)
+        panels[name] = {"X": X_res, "y": y_res, "xx": xx, "yy": yy,
+                        "zz": model.predict(mesh).reshape(xx.shape), "minority_share": float(np.mean(y_res == 1))}
+    return panels
+
+
+def grouping_inflation(tbl: Table, preprocess: Any = None, model: Any = None, folds: int = 5, seed: int = 0,
+                       max_features: int = 500) -> pd.DataFrame:
+    """Macro-F1 of the same pipeline out of fold with folds that keep each group (a query) on one side
+    (``StratifiedGroupKFold``) and with folds that ignore the groups (``StratifiedKFold``): the difference is
+    how much ungrouped cross-validation flatters a model that sees a query's other rows in training.
+
+    ``preprocess`` defaults to the fused TF-IDF features of notebook 02 (``max_features`` terms), ``model``
+    to logistic regression."""
+    if preprocess is None:
+        preprocess = make_preprocessor(tbl, text="tfidf", max_features=max_features)
+    if model is None:
+        model = LogisticRegression(max_iter=1000)
+    if tbl.groups is None:
+        raise ValueError(f"table {tbl.name!r} has no group column; grouping_inflation compares grouped and "
+                         "ungrouped folds (the search log groups by query)")
+    from sklearn.pipeline import make_pipeline
+
+    y = tbl.y.to_numpy()
+    rows = {}
+    for name, splitter, groups in (
+            ("grouped by query", StratifiedGroupKFold(folds, shuffle=True, random_state=seed), tbl.groups),
+            ("ungrouped", StratifiedKFold(folds, shuffle=True, random_state=seed), None)):
+        pipe = make_pipeline(clone(preprocess), clone(model))
+        pred = cross_val_predict(pipe, tbl.X, y, groups=groups, cv=splitter)
+        rows[name] = f1_score(y, pred, average="macro")
+    frame = pd.Series(rows, name="macro_f1").to_frame()
+    frame.attrs["inflation"] = rows["ungrouped"] - rows["grouped by query"]
+    return frame
+
+
+def describe_grouping(frame: pd.DataFrame) -> str:
+    """One Markdown bullet on :func:`grouping_inflation`."""
+    grouped, ungrouped = frame.loc["grouped by query", "macro_f1"], frame.loc["ungrouped", "macro_f1"]
+    verdict = (f"ungrouped cross-validation inflates the score by {ungrouped - grouped:+.3f}" if ungrouped > grouped
+               else "ignoring the groups did not inflate the score on this table")
+    return (f"- Folds that ignore the query groups score macro-F1 {ungrouped:.3f}, folds that keep each query on "
+            f"one side {grouped:.3f}: {verdict}.")
