@@ -428,3 +428,39 @@ def plot_projection(frame: pd.DataFrame, ncols: int = 4, axes: Sequence[Axes] | 
         ax.set_title(f"{name} (n={len(part)})", fontsize=9)
     axes[0].legend(fontsize=6, loc="best")
     return axes[:len(names)]
+
+
+def plot_cost_curve(curve: pd.DataFrame, table: pd.DataFrame | None = None, cost_unit: str = "cost units",
+                    ax: Axes | None = None) -> Axes:
+    """Mean cost per item against the threshold on one class's probability, a line per class
+    (:attr:`ecombalance.evaluation.CostDecision.curve`); with ``table`` (:attr:`CostDecision.table`) the
+    out-of-fold cost of the arg-max (grey, dashed) and of the tuned rule (dotted) as horizontal lines."""
+    ax = _axes(ax, (6, 3.8))
+    classes = list(dict.fromkeys(curve["class"]))
+    for cls, colour in zip(classes, series_colours(classes)):
+        part = curve[curve["class"] == cls]
+        ax.plot(part["threshold"], part["expected_cost"], marker=".", color=colour, label=f"threshold on {cls}")
+    if table is not None:
+        ax.axhline(table.loc["argmax", "expected_cost"], color=REFERENCE, linestyle="--", label="arg-max")
+        ax.axhline(table.loc["tuned", "expected_cost"], color=OBSERVED, linestyle=":", label="tuned class weights")
+    ax.set(xlabel="threshold on the class probability (0–1)", ylabel=f"mean cost per item ({cost_unit})",
+           title="Cost against threshold (out of fold)")
+    ax.legend(fontsize=7)
+    return ax
+
+
+def plot_profit_curve(curve: pd.DataFrame, threshold: float | None = None, closed_form: float | None = None,
+                      unit: str = "value units", ax: Axes | None = None) -> Axes:
+    """Profit per 1,000 rows against the threshold on the click probability
+    (:func:`ecombalance.evaluation.profit_curve`), with the tuned and the closed-form thresholds marked."""
+    ax = _axes(ax, (6, 3.8))
+    ax.plot(curve["threshold"], curve["profit_per_row"] * 1000, color=CLASS_COLOURS[0], label="profit")
+    ax.axhline(0, color=REFERENCE, linewidth=1)
+    if threshold is not None and np.isfinite(threshold):
+        ax.axvline(threshold, color=OBSERVED, linestyle="--", label=f"tuned threshold {threshold:.3f}")
+    if closed_form is not None:
+        ax.axvline(closed_form, color=REFERENCE, linestyle=":", label=f"closed form {closed_form:.3f}")
+    ax.set(xlabel="threshold on the click probability (0–1)", ylabel=f"profit per 1,000 rows ({unit})",
+           title="Profit against threshold")
+    ax.legend(fontsize=7)
+    return ax
