@@ -147,6 +147,7 @@ def _text(result, stem):
 
 
 @pytest.mark.notebooks
+@pytest.mark.slow
 @pytest.mark.parametrize("shape", list(ROWS))
 def test_notebooks_01_02_03_06_run_on_each_shape(report, shape):
     result = report(shape)
@@ -164,6 +165,7 @@ def test_notebooks_01_02_03_06_run_on_each_shape(report, shape):
 
 
 @pytest.mark.notebooks
+@pytest.mark.slow
 def test_sessions_show_their_own_duplicates_and_the_positive_class(report):
     result = report("sessions")
     runs = {run.notebook[:2]: run for run in result.runs}
@@ -177,6 +179,7 @@ def test_sessions_show_their_own_duplicates_and_the_positive_class(report):
 
 
 @pytest.mark.notebooks
+@pytest.mark.slow
 def test_pair_table_without_pair_features_beats_no_constant_answer(report):
     result = report("product_pairs")
     assert "*This table has no numeric columns: nothing to impute or scale.*" in _text(result, "02_preprocessing")
@@ -186,6 +189,7 @@ def test_pair_table_without_pair_features_beats_no_constant_answer(report):
 
 
 @pytest.mark.notebooks
+@pytest.mark.slow
 def test_many_classes_show_the_largest_and_smallest(report):
     result = report("query_classes")
     for stem in ("03_resampling", "06_effect_evaluation"):
@@ -195,6 +199,7 @@ def test_many_classes_show_the_largest_and_smallest(report):
 
 
 @pytest.mark.notebooks
+@pytest.mark.slow
 def test_household_panel_is_grouped_but_not_ranked(report):
     result = report("household_panel")
     text = _text(result, "06_effect_evaluation")
@@ -205,6 +210,7 @@ def test_household_panel_is_grouped_but_not_ranked(report):
 
 
 @pytest.mark.notebooks
+@pytest.mark.slow
 def test_chinese_reviews_get_character_tokens_and_chinese_class_names(report):
     result = report("chinese_reviews")
     runs = {run.notebook[:2]: run for run in result.runs}
