@@ -267,11 +267,13 @@ def test_comparison_text_when_fine_tuning_is_ahead_beyond_noise():
 
 
 def test_comparison_text_when_the_frozen_encoder_is_as_good_or_better():
-    text = _describe(_comparison(0.868, 0.883, -0.05, 0.02, 0.0))
+    fine_tuned, frozen, low, high = 0.868, 0.883, -0.05, 0.02
+    text = _describe(_comparison(fine_tuned, frozen, low, high, 0.0))
     lines = text.splitlines()
     assert len(lines) == 3
-    assert "is not ahead of the frozen encoder + LR: macro-F1 0.868 against 0.883, difference -0.015" in lines[0]
-    assert "[-0.050, +0.020]" in lines[0] and "as good or better" in lines[0]
+    assert (f"is not ahead of the frozen encoder + LR: macro-F1 {fine_tuned:.3f} against {frozen:.3f}, difference "
+            f"{fine_tuned - frozen:+.3f}") in lines[0]
+    assert f"[{low:+.3f}, {high:+.3f}]" in lines[0] and "as good or better" in lines[0]
     assert "36 optimizer steps (3 epochs over 360 titles)" in lines[1] and "`bag` from 30 training titles" in lines[1]
     assert "`trainable_layers=1`" in lines[2] and "`full` profile" in lines[2]
     ahead_by_noise = _describe(_comparison(0.89, 0.88, -0.02, 0.04, 0.0)).splitlines()[0]
@@ -284,9 +286,13 @@ def test_comparison_text_when_the_frozen_encoder_is_as_good_or_better():
 def test_headline_and_description_take_the_comparison():
     comparison = _comparison(0.868, 0.883, -0.05, 0.02, 0.0)
     numbers = transfer.transfer_headline(_table(), _compression(), "sampler", "bag", comparison)
-    assert numbers["finetuned_minus_frozen_difference"] == pytest.approx(0.868 - 0.883)
-    assert (numbers["finetuned_minus_frozen_ci_low"], numbers["finetuned_minus_frozen_ci_high"]) == (-0.05, 0.02)
-    assert numbers["finetuned_minus_frozen_real"] == 0.0 and numbers["frozen_lr_macro_f1"] == 0.80
+    row = comparison.iloc[0]
+    difference = row["fine_tuned_macro_f1"] - row["frozen_macro_f1"]
+    assert numbers["finetuned_minus_frozen_difference"] == pytest.approx(difference)
+    assert (numbers["finetuned_minus_frozen_ci_low"], numbers["finetuned_minus_frozen_ci_high"]) == (row["ci_low"],
+                                                                                                     row["ci_high"])
+    assert numbers["finetuned_minus_frozen_real"] == row["real"]
+    assert numbers["frozen_lr_macro_f1"] == _table().loc["frozen + LR", "macro_f1"]
     bullets = _describe(comparison)
     text = transfer.describe_transfer(_table(), _compression(), balancing="sampler", minority="bag", largest="phone",
                                       model_name="tiny", device="cpu", steps=12, comparison=bullets)
