@@ -45,6 +45,7 @@ def test_seed_scenarios_show_the_document_errors():
     assert table["correct CE (labels)"].idxmin() == "perfect (confident and right)"
 
 
+@pytest.mark.slow
 def test_seed_regulariser_minimiser_beats_the_prior():
     best = S.seed_regulariser_minimiser([400, 150, 50])
     assert best.sum() == pytest.approx(1.0)

@@ -424,6 +424,7 @@ def test_class_weights_by_hand():
     assert pd.Series(per_row).groupby(y).sum().tolist() == pytest.approx([200, 200, 200])  # N / C each
 
 
+@pytest.mark.slow
 def test_class_weight_option_on_each_model():
     X, y = blobs()
     logreg = pipelines.pipeline(None, "none", "logreg", class_weight="balanced")
@@ -508,6 +509,7 @@ def test_projection_groups_the_other_classes_and_leaves_out_failing_samplers():
     assert (frame.query("sampler == 'none'")["label"] == resampling_study.OTHER_CLASSES).sum() == 42
 
 
+@pytest.mark.slow
 def test_leakage_demo_scores_a_fold_the_sampler_cannot_handle_as_nan():
     X, y = blobs(counts=(40, 20, 3))
     fine = resampling_study.leakage_demo(X, y, "smote", cv=3, random_state=0)  # 2 rows of c per training fold

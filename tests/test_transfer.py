@@ -127,6 +127,7 @@ def zh_bert(tmp_path_factory):
     return directory
 
 
+@pytest.mark.slow
 def test_the_chinese_vocabulary_reads_its_characters_and_not_the_others(zh_bert):
     from ecombalance.models import pretrained
 
@@ -138,6 +139,7 @@ def test_the_chinese_vocabulary_reads_its_characters_and_not_the_others(zh_bert)
     assert pieces.count("[UNK]") == sum(c in OUTSIDE for x in X for c in x) > 0
 
 
+@pytest.mark.slow
 def test_describe_tokenization_counts_unknown_characters(zh_bert):
     X, _ = zh_titles()
     chars = [c for x in X for c in cjk(x)]
@@ -161,6 +163,7 @@ def test_describe_tokenization_counts_unknown_characters(zh_bert):
     assert transfer.describe_tokenization(zh_bert, ["usb cable", "red running shoe"]) == ""
 
 
+@pytest.mark.slow
 def test_the_default_english_encoder_on_chinese_titles_is_measured_not_guessed():
     from ecombalance.models import pretrained
 
@@ -175,6 +178,7 @@ def test_the_default_english_encoder_on_chinese_titles_is_measured_not_guessed()
     assert f"{unknown / len(chars):.1%}" in text and all(name in text for name in transfer.CHINESE_ENCODERS)
 
 
+@pytest.mark.slow
 def test_frozen_embeddings_and_fine_tuning_run_on_chinese_titles(zh_bert):
     from ecombalance.models import embeddings, finetune
 
@@ -221,6 +225,7 @@ def _predictions(n=120, seed=3):
     return y, noisy, worse
 
 
+@pytest.mark.slow
 def test_compare_with_frozen_matches_a_direct_paired_bootstrap():
     y, a, b = _predictions()
     frame = transfer.compare_with_frozen(y, a, b, n_resamples=200, seed=7, name="a − b")
@@ -302,6 +307,7 @@ def test_headline_and_description_take_the_comparison():
 
 # --- mixed precision against fp32 ---------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_compare_precision_refits_in_fp32_and_scores_both_on_the_test_split(zh_bert):
     from ecombalance.models import finetune
 
