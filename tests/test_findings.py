@@ -68,6 +68,7 @@ def _top_label_ece(y, proba, n_bins=15):
                for b in np.unique(bins)) / len(y)
 
 
+@pytest.mark.slow
 def test_effects_are_fold_mean_differences_with_a_verdict(result, effects):
     assert list(effects.index) == ["random_over+logreg", "none+gboost"]
     assert effects.attrs == {"smallest": "small", "largest": "big", "baseline": "none+logreg",
@@ -83,6 +84,7 @@ def test_effects_are_fold_mean_differences_with_a_verdict(result, effects):
     assert (same.xs("difference", level=1) == 0).all() and not same.xs("real", level=1).any()
 
 
+@pytest.mark.slow
 def test_describe_effects_names_the_methods_and_numbers(result, effects):
     lines = findings.describe_effects(effects).split("\n")
     base_macro = _fold_mean(result, BASELINE, _macro_f1)

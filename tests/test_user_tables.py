@@ -35,6 +35,7 @@ def _cross_validated_f1(tbl, spec="none+logreg", folds=5):
     return f1_score(tbl.y, pred, average="macro"), f1_score(tbl.y, pred, pos_label=1)
 
 
+@pytest.mark.slow
 def test_pair_features_see_what_two_separate_text_blocks_cannot(pairs):
     """Two TF-IDF blocks score each title on its own: at chance (the issue measured macro-F1 <= 0.49 on a real
     matching table); the similarities of the pair reach far above it (0.81 there)."""
@@ -45,6 +46,7 @@ def test_pair_features_see_what_two_separate_text_blocks_cannot(pairs):
     assert pair_macro - separate_macro > 0.3
 
 
+@pytest.mark.slow
 def test_every_notebook_model_gets_the_pair_block(pairs):
     from ecombalance.chapters import ctr
     from ecombalance.data import datasets
@@ -66,6 +68,7 @@ def pair_experiment(pairs):
             for name, tbl in (("pair", pairs), ("separate", replace(pairs, text_pair=None)))}
 
 
+@pytest.mark.slow
 def test_majority_predictor_verdict_on_the_pair_table(pair_experiment):
     separate = findings.majority_check(pair_experiment["separate"], n_resamples=200)
     assert not separate["improved"].any()
@@ -77,6 +80,7 @@ def test_majority_predictor_verdict_on_the_pair_table(pair_experiment):
     assert with_pair["improved"].all()
 
 
+@pytest.mark.slow
 def test_decision_rules_on_the_pair_table(pairs, pair_experiment):
     result = pair_experiment["pair"]
     table = findings.decision_comparison(pairs, result.folds, 1, seed=0, n_resamples=200)
