@@ -357,6 +357,7 @@ def test_every_method_sees_the_same_folds_and_never_fits_on_test_rows():
     assert {seed for *_, seed, _ in Recorder.log} == {3}  # unset random_state filled with the seed
 
 
+@pytest.mark.slow
 def test_results_are_tidy_reproducible_and_round_trip_through_parquet(tmp_path):
     X, y = _table()
     methods = {"lr": LogisticRegression(max_iter=300), "ros": make_pipeline(RandomOverSampler(),
@@ -551,6 +552,7 @@ def test_holm_adjustment_by_hand():
     np.testing.assert_allclose(evaluation.holm([0.01, 0.04, 0.03]), [0.03, 0.06, 0.06])
 
 
+@pytest.mark.slow
 def test_identical_methods_show_no_real_difference():
     X, y = _table(n=150)
     methods = {"base": LogisticRegression(max_iter=300), "same": LogisticRegression(max_iter=300)}
@@ -561,6 +563,7 @@ def test_identical_methods_show_no_real_difference():
     assert not row["real_difference"] and not row["improved"]
 
 
+@pytest.mark.slow
 def test_a_method_better_on_every_fold_is_a_real_difference():
     rng = np.random.default_rng(9)
     y = rng.choice(["c1", "c2", "c3"], size=300, p=[0.6, 0.3, 0.1])

@@ -66,6 +66,7 @@ def texts():
     return pd.DataFrame({"text": text}), y
 
 
+@pytest.mark.slow
 def test_preprocessing_is_fitted_once_per_fold_and_shared_by_every_method(texts):
     X, y = texts
     methods = {name: pipeline(CountingTfidf(), sampler, "logreg", random_state=0)
@@ -84,6 +85,7 @@ def test_preprocessing_is_fitted_once_per_fold_and_shared_by_every_method(texts)
         np.testing.assert_array_equal(cached.oof_pred[name], whole[name])
 
 
+@pytest.mark.slow
 def test_a_preprocessor_with_other_parameters_is_fitted_on_its_own(texts):
     X, y = texts
     methods = {"small": pipeline(CountingTfidf(max_features=5), "none", "logreg", random_state=0),
@@ -168,6 +170,7 @@ def test_only_scalable_samplers_above_the_size():
     assert "`enn`, `tomek`" in note and "50,000 rows" in note
 
 
+@pytest.mark.slow
 def test_time_budget_leaves_out_a_slow_method_with_a_note(texts):
     X, y = texts
     methods = {"fast": pipeline(None, "none", SlowClassifier(0.0)), "slow": pipeline(None, "none", SlowClassifier(0.3))}
@@ -198,6 +201,7 @@ def test_compare_samplers_time_budget_skips_the_pair_with_a_note(texts):
     assert "skipped: " in resampling_study.describe_comparison(results)
 
 
+@pytest.mark.slow
 def test_describe_evaluation_names_the_skipped_methods_and_the_sample(texts):
     _, y = texts
     X_num = np.random.default_rng(0).normal(size=(len(y), 3))
@@ -211,6 +215,7 @@ def test_describe_evaluation_names_the_skipped_methods_and_the_sample(texts):
     assert text.startswith("- This chapter ran on a sample.\n- `random_over+logreg` left out: ")
 
 
+@pytest.mark.slow
 def test_compare_baselines_samples_a_large_table_and_says_so():
     from ecombalance.chapters import baselines
     from ecombalance.sampling import imbalance
