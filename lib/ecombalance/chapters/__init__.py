@@ -11,6 +11,7 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "explore": ["RULES", "method_name", "cost_matrix", "threshold_decision", "View", "Explorer", "plot_confusion", "plot_focus_reliability", "plot_view", "ece_of", "describe_decisions"],
     "explore_widget": ["THRESHOLD_RANGE", "COST_RATIO_RANGE", "ExplorerWidget", "live", "show"],
     "experiments": ["DEFAULT_METHODS", "BALANCING_SAMPLERS", "parse", "build", "build_all", "training_priors", "within_family", "capacity_note"],
+    "families": ["balances_nothing", "family_baselines", "subset", "family_effects", "family_verdicts", "families_headline", "describe_families"],
     "findings": ["MAJORITY", "positive_class", "majority_check", "effects", "describe_effects", "best_method", "best_headline", "most_rebalanced", "prior_corrected", "describe_prior_correction", "describe_evaluation", "summary_table", "effects_headline", "positive_class_table", "describe_positive_class", "DECISIONS", "decision_comparison", "describe_decision", "ranking_table"],
     "glossary": ["Term", "GLOSSARY", "term_names", "normalise_term", "glossary_frame", "glossary_markdown", "COLUMN_TERMS", "COLUMN_MEANINGS", "describe_columns"],
     "loss_study": ["weights_table", "focal_curves", "seed_formula_scenarios", "seed_regulariser_minimiser", "PriorShiftDemo", "gaussian_prior_shift", "LossComparison", "study_loss_params", "compare_losses", "losses_headline", "describe_losses", "describe_unmoved_recalls"],
