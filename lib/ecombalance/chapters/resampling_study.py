@@ -19,10 +19,8 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.model_selection import cross_val_score
 from threadpoolctl import threadpool_limits
 
-from ecombalance._progress import progress_bar
-from ecombalance.evaluation.experiment import FoldFeatures
-from ecombalance.evaluation.folds import make_folds, take_rows
-from ecombalance.evaluation.metrics import scores
+from ecombalance.evaluation.experiment import ExperimentResult, run_experiment
+from ecombalance.evaluation.folds import make_folds
 from ecombalance.models.pipelines import _densify, pipeline
 from ecombalance.sampling.resampling import SAMPLERS, SCALABLE, make_sampler
 
@@ -282,78 +280,100 @@ def compare_samplers(
 ) -> pd.DataFrame:
     """Every sampler x model on the same folds; one row per (sampler, model, fold).
 
-    The folds come from :func:`make_folds` (stratified, shuffled with ``random_state``; grouped by
-    ``groups``, e.g. query ids, when given, so that no query sits on both sides). Each pipeline
-    (:func:`pipeline`) is fitted on the training part of a fold, resampling there only, and scored on the
-    untouched test part with :func:`ecombalance.evaluation.metrics.scores`: macro-F1, balanced accuracy
-    (mean recall), G-mean :math:`(\\prod_c \\mathrm{recall}_c)^{1/C}` (Kubat & Matwin 1997) and the recall of
-    each class (columns ``recall[c]``, largest class first), plus fit seconds. ``class_weight_baseline``
-    adds a ``class_weight`` row per model: no resampling, ``class_weight='balanced'`` instead.
-    ``errors='record'`` keeps going when a sampler fails on a fold (e.g. ADASYN finding no neighbour of
-    another class) and stores the message in ``error``; warnings raised while fitting (a lowered
-    ``k_neighbors``, an MLP that did not converge) go to ``warnings``. ``max_threads`` caps the BLAS /
-    OpenMP threads while fitting (threadpoolctl, restored on return, also after an error): on small data
-    one thread is faster than several (on this project's shared 2-core machine gradient boosting fitted 4x
-    faster) and the fit times stay comparable; None keeps the libraries' default.
+    A thin layer over :func:`ecombalance.evaluation.experiment.run_experiment`, which runs the folds: each
+    sampler x model is one of its methods, the pipeline ``preprocess -> sampler -> model`` (:func:`pipeline`).
 
-    ``preprocess`` is fitted once per fold (on its training rows, with their labels) and its matrices are shared
-    by every sampler and model (:class:`ecombalance.evaluation.experiment.FoldFeatures`): the same numbers as
-    fitting each pipeline whole, at a fraction of the cost for text. ``fit_seconds`` is the sampler and model's.
-    ``time_budget`` (seconds per sampler x model): a pair whose projected time over all folds exceeds it after a
-    fold is stopped; all its rows then carry ``error`` "skipped: ..." and no scores, so a slow sampler costs
-    about one fold and is named in :func:`describe_comparison`, never a hang.
+    Parameters
+    ----------
+    X : DataFrame, array or sparse matrix
+        Model input, rows aligned with ``y``.
+    y : array-like of labels
+    samplers : iterable of str
+        Names in :data:`ecombalance.sampling.resampling.SAMPLERS`.
+    models : iterable of str or classifier
+        Names in :data:`ecombalance.models.pipelines.MODELS` or estimators (named by their class).
+    preprocess : transformer, optional
+        Fitted once per fold (on its training rows, with their labels); its matrices are shared by every sampler
+        and model (:class:`ecombalance.evaluation.experiment.FoldFeatures`): the same numbers as fitting each
+        pipeline whole, at a fraction of the cost for text.
+    n_splits, random_state : int
+        The folds come from :func:`make_folds` (stratified, shuffled with ``random_state``); ``random_state`` also
+        seeds the samplers and models.
+    class_weight_baseline : bool
+        Add a ``class_weight`` row per model: no resampling, ``class_weight='balanced'`` instead.
+    errors : {"raise", "record"}
+        ``"record"`` keeps going when a sampler fails on a fold (e.g. ADASYN finding no neighbour of another class,
+        SMOTE on a class of one row) and stores ``"<type>: <message>"`` in ``error`` (run_experiment's
+        ``errors="record"``). The warnings raised while fitting (a lowered ``k_neighbors``, an MLP that did not
+        converge) go to ``warnings`` either way.
+    progress : bool
+        One progress bar over samplers x models x folds.
+    max_threads : int or None
+        Caps the BLAS / OpenMP threads while fitting (threadpoolctl, restored on return, also after an error): on
+        small data one thread is faster than several (on this project's shared 2-core machine gradient boosting
+        fitted 4x faster) and the fit times stay comparable; None keeps the libraries' default.
+    groups : array-like, optional
+        Group ids (e.g. query ids): stratified group K-fold, so that no query sits on both sides.
+    time_budget : float, optional
+        Seconds per sampler x model (run_experiment's ``time_budget``): a pair whose projected time over all folds
+        exceeds it after a fold is stopped; all its rows then carry ``error`` "skipped: ..." and no scores, so a
+        slow sampler costs about one fold and is named in :func:`describe_comparison`, never a hang. The first pair
+        (the first sampler with the first model: the reference) always runs.
 
-    :func:`ecombalance.evaluation.experiment.run_experiment` is the general runner; this loop exists for
-    what it does not do: record a failing fold and its warnings and go on.
+    Returns
+    -------
+    DataFrame
+        Columns ``sampler``, ``model``, ``fold``, ``fit_seconds`` (the sampler and model's, without the shared
+        preprocessing), the metrics of :data:`SAMPLER_METRICS` (macro-F1, balanced accuracy, G-mean
+        :math:`(\\prod_c \\mathrm{recall}_c)^{1/C}`, Kubat & Matwin 1997), ``recall[c]`` per class (largest class
+        first); ``error`` when a fold failed or was skipped and ``warnings`` when any were raised.
     """
-    if errors not in ("raise", "record"):
-        raise ValueError(f"errors must be 'raise' or 'record', got {errors!r}")
     y = np.asarray(y)
     classes = list(pd.Series(y).value_counts().index)
     folds = make_folds(y, groups, n_splits, random_state)
-    fold_features = FoldFeatures()
     runs = [(s, None) for s in samplers] + ([("class_weight", "balanced")] if class_weight_baseline else [])
     models = list(models)
-    rows = []
-    bar = progress_bar(total=len(runs) * len(models) * len(folds), desc="samplers x models x folds",
-                       disable=not progress)
+    names = [model if isinstance(model, str) else type(model).__name__ for model in models]
+    pairs, methods = {}, {}
+    for sampler_name, weight in runs:
+        for i, (model, model_name) in enumerate(zip(models, names, strict=True)):
+            key = f"{sampler_name}+{model_name}" + (f"#{i}" if names.count(model_name) > 1 else "")
+            pairs[key] = (sampler_name, model_name)
+            methods[key] = pipeline(preprocess, "none" if weight else sampler_name, model, class_weight=weight,
+                                    random_state=random_state)
     with threadpool_limits(max_threads):  # None: leaves the limits as they are
-        matrices = [(take_rows(X, tr), take_rows(X, te)) if preprocess is None
-                    else fold_features.get(preprocess, i, X, y, tr, te) for i, (tr, te) in enumerate(folds)]
-        for sampler_name, weight in runs:
-            for model in models:
-                model_name = model if isinstance(model, str) else type(model).__name__
-                pair_rows, seconds = [], 0.0
-                for fold, (train, test) in enumerate(folds):
-                    row = {"sampler": sampler_name, "model": model_name, "fold": fold}
-                    sampler = "none" if weight else sampler_name
-                    pipe = pipeline(None, sampler, model, class_weight=weight, random_state=random_state)
-                    started = time.perf_counter()
-                    with warnings.catch_warnings(record=True) as caught:  # kept in the table, not printed
-                        warnings.simplefilter("always")
-                        try:
-                            pipe.fit(matrices[fold][0], y[train])
-                            row["fit_seconds"] = time.perf_counter() - started
-                            pred = pipe.predict(matrices[fold][1])
-                            row.update(scores(y[test], pred, classes=classes, metrics=SAMPLER_METRICS))
-                        except Exception as error:  # noqa: BLE001 - recorded on request, re-raised otherwise
-                            if errors == "raise":
-                                raise
-                            row["error"] = f"{type(error).__name__}: {error}"
-                    if caught:
-                        row["warnings"] = "; ".join(sorted({f"{w.category.__name__}: {w.message}" for w in caught}))
-                    pair_rows.append(row)
-                    bar.update()
-                    seconds += time.perf_counter() - started
-                    if time_budget is not None and fold + 1 < len(folds) and seconds * len(folds) / (fold + 1) > time_budget:
-                        note = (f"skipped: {seconds:.0f} s for {fold + 1} of {len(folds)} folds, over the time budget "
-                                f"of {time_budget:g} s per sampler x model")
-                        pair_rows = [{"sampler": sampler_name, "model": model_name, "fold": f, "error": note}
-                                     for f in range(len(folds))]
-                        bar.update(len(folds) - fold - 1)
-                        break
-                rows += pair_rows
-    bar.close()
+        result = run_experiment(methods, X, y, groups=groups, folds=folds, seed=random_state, classes=classes,
+                                progress=progress, time_budget=time_budget, errors=errors, record_warnings=True)
+    return _comparison_rows(result, pairs, classes)
+
+
+def _comparison_rows(result: ExperimentResult, pairs: Mapping[str, tuple[str, str]], classes: list) -> pd.DataFrame:
+    """run_experiment's tidy results as compare_samplers' table: one row per (sampler, model, fold)."""
+    r = result.results
+    keep = (r["class"] == "all") & r["metric"].isin(SAMPLER_METRICS) | (r["class"] != "all") & (r["metric"] == "recall")
+    r = r[keep]
+    wide = r.assign(column=r["metric"].where(r["class"] == "all", "recall[" + r["class"] + "]")).pivot(
+        index=["method", "fold"], columns="column", values="value")
+    seconds = result.timings.set_index(["method", "fold"])["fit_seconds"]
+    failures = result.failures.set_index(["method", "fold"])
+    warned = (result.warnings.assign(text=result.warnings["category"] + ": " + result.warnings["message"])
+              .groupby(["method", "fold"])["text"].agg(lambda t: "; ".join(sorted(set(t)))))
+    metric_columns = [*SAMPLER_METRICS, *(f"recall[{c}]" for c in classes)]
+    rows = []
+    for key, (sampler_name, model_name) in pairs.items():
+        for fold in range(len(result.folds)):
+            row = {"sampler": sampler_name, "model": model_name, "fold": fold}
+            if key in result.skipped:
+                row["error"] = "skipped: " + result.skipped[key].removeprefix("left out: ")
+            elif (key, fold) in failures.index:
+                failure = failures.loc[(key, fold)]
+                row["error"] = f"{failure['error']}: {failure['message']}"
+            else:
+                row["fit_seconds"] = seconds.loc[(key, fold)]
+                row.update({c: wide.loc[(key, fold), c] for c in metric_columns})
+            if (key, fold) in warned.index:
+                row["warnings"] = warned.loc[(key, fold)]
+            rows.append(row)
     return pd.DataFrame(rows)
 
 
