@@ -547,7 +547,13 @@ def test_describe_comparison_reads_the_numbers():
     assert "slowest to fit: `smote` (0.40 s per fold)" in text
     failed = results.assign(error=[None] * 5 + ["RuntimeError: no neighbours"])
     failed.loc[5, "macro_f1"] = np.nan
-    assert "`class_weight` with logreg failed on 1 fold(s): RuntimeError: no neighbours" in resampling_study.describe_comparison(failed)
+    text = resampling_study.describe_comparison(failed)
+    note = "- `class_weight` with logreg failed on 1 of 2 fold(s), left out of the comparison: RuntimeError: no neighbours"
+    assert text.endswith(note) and "class weighting" not in text  # its one-fold mean is not compared
+    summary = resampling_study.summarise_comparison(failed)
+    assert list(summary.index) == [("smote", "logreg"), ("none", "logreg")] and summary.attrs["left_out"] == [note]
+    assert summary.loc[("smote", "logreg"), "macro_f1"] == pytest.approx(0.75)
+    assert resampling_study.summarise_comparison(results).attrs["left_out"] == []
 
 
 def test_describe_study_and_headline_read_the_numbers():
