@@ -12,6 +12,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 
 from ecombalance import evaluation
+from ecombalance.chapters import findings
+from ecombalance.data import loaders
 
 
 class FoldError(Exception):
@@ -123,3 +125,20 @@ def test_a_method_that_is_not_an_estimator_is_rejected_before_any_fold_even_when
     with pytest.raises(TypeError, match="method 'm' must be an estimator"):
         evaluation.run_experiment({"lr": LogisticRegression(), "m": "not an estimator"}, X, y, n_splits=3,
                                   errors="record", progress=False)
+
+
+def test_the_ranking_table_leaves_out_a_method_with_a_failed_fold():
+    rng = np.random.default_rng(5)
+    groups = np.repeat(np.arange(30), 6)
+    y = rng.choice(list("ESCI"), size=groups.size, p=[0.4, 0.3, 0.1, 0.2])
+    X = np.column_stack([np.arange(y.size), (y == "E") + rng.normal(0, 0.7, y.size), rng.normal(size=y.size)])
+    folds = evaluation.make_folds(y, groups, n_splits=3, seed=0)
+    methods = {"lr": LogisticRegression(max_iter=500),
+               "bad": FailsWithoutRow(row=int(folds[2][1][0]))}
+    result = evaluation.run_experiment(methods, X, y, groups=groups, folds=folds, ranking_k=3,
+                                       gains=loaders.ESCI_GAINS, errors="record", progress=False)
+    assert set(result.results.query("method == 'bad' and metric == 'mrr'")["fold"]) == {0, 1}
+    table = findings.ranking_table(result)
+    assert list(table.index) == ["lr"]
+    mrr = result.results.query("method == 'lr' and metric == 'mrr'")["value"]
+    assert table.loc["lr", "mrr"] == pytest.approx(mrr.mean()) and len(mrr) == 3
