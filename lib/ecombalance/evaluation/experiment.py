@@ -23,13 +23,13 @@ from ecombalance.evaluation.metrics import _aggregate, _per_class, _require_two_
 from ecombalance.evaluation.ranking import ranking_metrics
 
 
-FAILURE_COLUMNS = ["method", "fold", "error", "message"]
+_FAILURE_COLUMNS = ["method", "fold", "error", "message"]
 
 
-WARNING_COLUMNS = ["method", "fold", "category", "message"]
+_WARNING_COLUMNS = ["method", "fold", "category", "message"]
 
 
-ERRORS = ("raise", "record")
+_ERRORS = ("raise", "record")
 
 
 @dataclass
@@ -62,7 +62,7 @@ class ExperimentResult:
     oof_proba: dict[str, np.ndarray | None] = field(default_factory=dict)
     timings: pd.DataFrame | None = None
     skipped: dict[str, str] = field(default_factory=dict)
-    failures: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FAILURE_COLUMNS))
+    failures: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=_FAILURE_COLUMNS))
     warnings: pd.DataFrame | None = None
 
     @property
@@ -282,8 +282,8 @@ def run_experiment(
     >>> result.failures[["method", "fold", "error"]].values.tolist()[0]
     ['fails', 0, 'RuntimeError']
     """
-    if errors not in ERRORS:
-        raise ValueError(f"errors must be one of {', '.join(map(repr, ERRORS))}, got {errors!r}")
+    if errors not in _ERRORS:
+        raise ValueError(f"errors must be one of {', '.join(map(repr, _ERRORS))}, got {errors!r}")
     if not methods:
         raise ValueError("methods is empty: pass {name: estimator}")
     y = check_labels(y, "y")
@@ -384,9 +384,9 @@ def run_experiment(
     result.results = pd.DataFrame(rows, columns=["method", "fold", "metric", "class", "value"])
     result.timings = pd.DataFrame(timing_rows, columns=["method", "fold", "preprocess_seconds", "fit_seconds",
                                                         "predict_seconds"])
-    result.failures = pd.DataFrame(failure_rows, columns=FAILURE_COLUMNS)
+    result.failures = pd.DataFrame(failure_rows, columns=_FAILURE_COLUMNS)
     if record_warnings:
-        result.warnings = pd.DataFrame(warning_rows, columns=WARNING_COLUMNS)
+        result.warnings = pd.DataFrame(warning_rows, columns=_WARNING_COLUMNS)
     return result
 
 
