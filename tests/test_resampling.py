@@ -452,8 +452,8 @@ def test_compare_samplers_records_a_model_failing_on_one_fold_and_leaves_the_pai
     assert summary.empty and len(summary.attrs["left_out"]) == 2
     assert summary.attrs["left_out"][0].startswith("- `none` with RowNeeded failed on 1 of 3 fold(s), left out")
     with pytest.raises(RuntimeError, match=f"row {held_out} is held out"):
-        resampling_study.compare_samplers(X, y, ["none"], [RowNeeded(held_out)], n_splits=3, class_weight_baseline=False,
-                                          progress=False)
+        resampling_study.compare_samplers(X, y, ["none"], [RowNeeded(held_out)], n_splits=3,
+                                          class_weight_baseline=False, progress=False)
     with pytest.raises(ValueError, match="errors must be one of 'raise', 'record', got 'skip'"):
         resampling_study.compare_samplers(X, y, ["none"], ["logreg"], n_splits=3, errors="skip", progress=False)
 
@@ -607,7 +607,8 @@ def test_describe_comparison_reads_the_numbers():
     failed = results.assign(error=[None] * 5 + ["RuntimeError: no neighbours"])
     failed.loc[5, "macro_f1"] = np.nan
     text = resampling_study.describe_comparison(failed)
-    note = "- `class_weight` with logreg failed on 1 of 2 fold(s), left out of the comparison: RuntimeError: no neighbours"
+    note = ("- `class_weight` with logreg failed on 1 of 2 fold(s), left out of the comparison: "
+            "RuntimeError: no neighbours")
     assert text.endswith(note) and "class weighting" not in text  # its one-fold mean is not compared
     summary = resampling_study.summarise_comparison(failed)
     assert list(summary.index) == [("smote", "logreg"), ("none", "logreg")] and summary.attrs["left_out"] == [note]
