@@ -378,7 +378,8 @@ def test_results_are_tidy_reproducible_and_round_trip_through_parquet(tmp_path):
     assert len(recall_c3) == 3
     path = evaluation.save_results(first, tmp_path / "out" / "results.parquet")
     pd.testing.assert_frame_equal(evaluation.load_results(path), r)
-    assert set(first.timings.columns) == {"method", "fold", "fit_seconds", "predict_seconds"}
+    assert list(first.timings.columns) == ["method", "fold", "preprocess_seconds", "fit_seconds", "predict_seconds"]
+    assert len(first.timings) == 6 and (first.timings[["preprocess_seconds", "fit_seconds", "predict_seconds"]] >= 0).all().all()
 
 
 def test_grouped_folds_keep_each_query_on_one_side_and_score_rankings():

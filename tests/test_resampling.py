@@ -26,6 +26,7 @@ from sklearn.tree import DecisionTreeClassifier
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from ecombalance.chapters import resampling_study
+from ecombalance import evaluation
 from ecombalance.evaluation import make_folds
 from ecombalance.models import pipelines
 from ecombalance.sampling import resampling, weights
@@ -416,6 +417,64 @@ def test_compare_samplers_records_failures_on_request():
         resampling_study.compare_samplers(X, y, ["smote"], ["logreg"], n_splits=2, progress=False)
 
 
+def test_compare_samplers_scores_are_run_experiments_on_the_same_folds():
+    X, y = blobs()
+    results = resampling_study.compare_samplers(X, y, ["none", "smote"], ["logreg"], n_splits=3, random_state=4,
+                                                progress=False)
+    methods = {"none": pipelines.pipeline(None, "none", "logreg", random_state=4),
+               "smote": pipelines.pipeline(None, "smote", "logreg", random_state=4),
+               "class_weight": pipelines.pipeline(None, "none", "logreg", class_weight="balanced", random_state=4)}
+    folds = make_folds(y, None, 3, 4)
+    result = evaluation.run_experiment(methods, X, y, folds=folds, seed=4, progress=False)
+    assert list(results["sampler"]) == [m for m in methods for _ in folds] and (results["model"] == "logreg").all()
+    for method, pred in result.oof_pred.items():  # independent: scikit-learn on the out-of-fold predictions
+        rows = results[results["sampler"] == method].set_index("fold")
+        for fold, (_, test) in enumerate(folds):
+            assert rows.loc[fold, "macro_f1"] == pytest.approx(f1_score(y[test], pred[test], average="macro"))
+            recalls = recall_score(y[test], pred[test], labels=["a", "b", "c"], average=None)
+            np.testing.assert_allclose(rows.loc[fold, ["recall[a]", "recall[b]", "recall[c]"]].astype(float), recalls)
+            assert rows.loc[fold, "balanced_accuracy"] == pytest.approx(recalls.mean())
+    assert (results["fit_seconds"] > 0).all()
+
+
+def test_compare_samplers_records_a_model_failing_on_one_fold_and_leaves_the_pair_out():
+    X, y = blobs()
+    X = np.column_stack([np.arange(len(y)), X])  # column 0: the row id
+    folds = make_folds(y, None, 3, 0)
+    held_out = int(folds[1][1][0])  # fails only where this row is a test row: fold 1
+    results = resampling_study.compare_samplers(X, y, ["none", "random_over"], [RowNeeded(held_out)], n_splits=3,
+                                                class_weight_baseline=False, errors="record", progress=False)
+    failed = results[results["error"].notna()]
+    assert failed[["sampler", "fold"]].values.tolist() == [["none", 1], ["random_over", 1]]
+    assert (failed["error"] == f"RuntimeError: row {held_out} is held out").all() and failed["macro_f1"].isna().all()
+    assert results.loc[results["error"].isna(), "macro_f1"].notna().all()  # the other folds scored
+    summary = resampling_study.summarise_comparison(results)
+    assert summary.empty and len(summary.attrs["left_out"]) == 2
+    assert summary.attrs["left_out"][0].startswith("- `none` with RowNeeded failed on 1 of 3 fold(s), left out")
+    with pytest.raises(RuntimeError, match=f"row {held_out} is held out"):
+        resampling_study.compare_samplers(X, y, ["none"], [RowNeeded(held_out)], n_splits=3,
+                                          class_weight_baseline=False, progress=False)
+    with pytest.raises(ValueError, match="errors must be one of 'raise', 'record', got 'skip'"):
+        resampling_study.compare_samplers(X, y, ["none"], ["logreg"], n_splits=3, errors="skip", progress=False)
+
+
+class RowNeeded(ClassifierMixin, BaseEstimator):
+    """Logistic regression on columns 1: that raises when row ``row`` (column 0) is not a training row."""
+
+    def __init__(self, row=0):
+        self.row = row
+
+    def fit(self, X, y):
+        if self.row not in set(X[:, 0].astype(int)):
+            raise RuntimeError(f"row {self.row} is held out")
+        self.model_ = LogisticRegression(max_iter=500).fit(X[:, 1:], y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict(self, X):
+        return self.model_.predict(X[:, 1:])
+
+
 def test_class_weights_by_hand():
     y = np.repeat(["a", "b", "c"], [400, 150, 50])
     assert weights.class_weights(y) == pytest.approx({"a": 600 / (3 * 400), "b": 600 / (3 * 150), "c": 600 / (3 * 50)})
@@ -549,7 +608,14 @@ def test_describe_comparison_reads_the_numbers():
     assert "slowest to fit: `smote` (0.40 s per fold)" in text
     failed = results.assign(error=[None] * 5 + ["RuntimeError: no neighbours"])
     failed.loc[5, "macro_f1"] = np.nan
-    assert "`class_weight` with logreg failed on 1 fold(s): RuntimeError: no neighbours" in resampling_study.describe_comparison(failed)
+    text = resampling_study.describe_comparison(failed)
+    note = ("- `class_weight` with logreg failed on 1 of 2 fold(s), left out of the comparison: "
+            "RuntimeError: no neighbours")
+    assert text.endswith(note) and "class weighting" not in text  # its one-fold mean is not compared
+    summary = resampling_study.summarise_comparison(failed)
+    assert list(summary.index) == [("smote", "logreg"), ("none", "logreg")] and summary.attrs["left_out"] == [note]
+    assert summary.loc[("smote", "logreg"), "macro_f1"] == pytest.approx(0.75)
+    assert resampling_study.summarise_comparison(results).attrs["left_out"] == []
 
 
 def test_describe_study_and_headline_read_the_numbers():

@@ -191,14 +191,19 @@ def test_compare_samplers_time_budget_skips_the_pair_with_a_note(texts):
     _, y = texts
     X = np.random.default_rng(0).normal(size=(len(y), 3))
     SlowClassifier.slow_fits = 0
-    results = resampling_study.compare_samplers(X, y, ["none"], [SlowClassifier(0.3), "logreg"], n_splits=4,
+    results = resampling_study.compare_samplers(X, y, ["none"], ["logreg", SlowClassifier(0.3)], n_splits=4,
                                                 class_weight_baseline=False, progress=False, time_budget=0.6)
     assert SlowClassifier.slow_fits == 1  # 0.3 s x 4 folds > 0.6 s: stopped after the first fold
     slow = results[results["model"] == "SlowClassifier"]
     assert len(slow) == 4 and slow["macro_f1"].isna().all()
-    assert slow["error"].str.startswith("skipped: ").all() and "time budget of 0.6 s" in slow["error"].iloc[0]
+    assert slow["error"].str.startswith("skipped: 0 s for 1 of 4 folds").all()
+    assert "time budget of 0.6 s" in slow["error"].iloc[0]
     assert results.loc[results["model"] == "logreg", "macro_f1"].notna().all()
     assert "skipped: " in resampling_study.describe_comparison(results)
+    SlowClassifier.slow_fits = 0  # the first pair is the reference: it always runs, as run_experiment's first method
+    first = resampling_study.compare_samplers(X, y, ["none"], [SlowClassifier(0.3)], n_splits=2,
+                                              class_weight_baseline=False, progress=False, time_budget=0.1)
+    assert SlowClassifier.slow_fits == 2 and first["macro_f1"].notna().all() and "error" not in first
 
 
 @pytest.mark.slow

@@ -420,6 +420,8 @@ def describe_decision(frame: pd.DataFrame) -> str:
 
 
 def ranking_table(result: ExperimentResult) -> pd.DataFrame | None:
-    """Mean NDCG@k, MRR and recall@k per method over folds, or None when the experiment had no queries."""
-    rows = result.results[result.results["metric"].str.contains("@", regex=False) | (result.results["metric"] == "mrr")]
+    """Mean NDCG@k, MRR and recall@k per method over folds (the methods that ran on every fold), or None when the
+    experiment had no queries."""
+    r = result.results[result.results["method"].isin(result.methods)]
+    rows = r[r["metric"].str.contains("@", regex=False) | (r["metric"] == "mrr")]
     return rows.pivot_table(index="method", columns="metric", values="value") if len(rows) else None
