@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.datasets import make_classification
+from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 
 from ecombalance import evaluation
@@ -123,3 +124,29 @@ def test_the_managers_figures_draw_the_curves(result):
     np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), study["curve"]["profit_per_row"] * 1000)
     assert any("tuned threshold" in l.get_label() for l in ax.get_lines())
     plt.close(ax.figure)
+
+
+def test_the_prior_estimate_runs_on_the_best_calibrated_plain_model(result):
+    # class_weight+logreg learnt uniform priors, so only the plain model qualifies here
+    assert ds.most_calibrated(result) == "none+logreg"
+    over = evaluation.run_experiment({"none+logreg": LogisticRegression(max_iter=1000),
+                                      "none+gboost": RandomForestClassifier(n_estimators=5, max_depth=2, random_state=0)},
+                                     result_X(), result_y(), n_splits=3, seed=0, progress=False)
+    eces = {m: evaluation.expected_calibration_error(over.y, over.oof_proba[m], classes=over.classes)
+            for m in over.methods}
+    assert ds.most_calibrated(over) == min(eces, key=eces.get)
+    only_weighted = evaluation.run_experiment({"class_weight+logreg": LogisticRegression(class_weight="balanced")},
+                                              result_X(), result_y(), n_splits=3, seed=0, progress=False)
+    with pytest.raises(ValueError, match="no plain model"):
+        ds.most_calibrated(only_weighted)
+
+
+def result_X():
+    return make_classification(n_samples=600, n_features=6, n_informative=4, n_redundant=0, n_classes=3,
+                               n_clusters_per_class=1, weights=[0.6, 0.3, 0.1], random_state=1)[0]
+
+
+def result_y():
+    y = make_classification(n_samples=600, n_features=6, n_informative=4, n_redundant=0, n_classes=3,
+                            n_clusters_per_class=1, weights=[0.6, 0.3, 0.1], random_state=1)[1]
+    return np.array(["big", "mid", "small"])[y]

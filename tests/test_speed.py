@@ -10,7 +10,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin, clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from ecombalance.chapters import findings, resampling_study
+from ecombalance.chapters import findings, resampling_findings, resampling_study
 from ecombalance.data import preprocess, shapes
 from ecombalance.data.table import Table
 from ecombalance.evaluation.experiment import FoldFeatures, run_experiment, split_preprocess
@@ -199,7 +199,7 @@ def test_compare_samplers_time_budget_skips_the_pair_with_a_note(texts):
     assert slow["error"].str.startswith("skipped: 0 s for 1 of 4 folds").all()
     assert "time budget of 0.6 s" in slow["error"].iloc[0]
     assert results.loc[results["model"] == "logreg", "macro_f1"].notna().all()
-    assert "skipped: " in resampling_study.describe_comparison(results)
+    assert "skipped: " in resampling_findings.describe_comparison(results)
     SlowClassifier.slow_fits = 0  # the first pair is the reference: it always runs, as run_experiment's first method
     first = resampling_study.compare_samplers(X, y, ["none"], [SlowClassifier(0.3)], n_splits=2,
                                               class_weight_baseline=False, progress=False, time_budget=0.1)

@@ -6,7 +6,7 @@ from ecombalance._lazy import attach
 __getattr__, __dir__, __all__ = attach(__name__, {
     "baselines": ["OVERALL", "SHOWN_CLASSES", "shown_classes", "classes_note", "plain_model", "out_of_fold_predictions", "BASELINE_MAX_ROWS", "compare_baselines", "baselines_headline", "GAP", "describe_baselines", "ANALYZER_MAX_ROWS", "compare_analyzers", "analyzers_headline", "describe_analyzers"],
     "ctr": ["ctr_model", "click_metrics", "downsampling_study", "downsampling_headline", "describe_downsampling"],
-    "decision_study": ["miss_cost_matrix", "inverse_frequency_costs", "cost_decision", "cost_decision_headline", "describe_cost_decision", "shifted_rows", "prior_shift_study", "prior_shift_headline", "describe_prior_shift", "click_profit_study", "profit_headline", "describe_profit"],
+    "decision_study": ["most_calibrated", "miss_cost_matrix", "inverse_frequency_costs", "cost_decision", "cost_decision_headline", "describe_cost_decision", "shifted_rows", "prior_shift_study", "prior_shift_headline", "describe_prior_shift", "click_profit_study", "profit_headline", "describe_profit"],
     "environment": ["PACKAGES", "package_versions", "hardware", "model_check", "check", "missing_packages", "as_frame", "environment_headline", "describe_environment"],
     "explore": ["RULES", "method_name", "cost_matrix", "threshold_decision", "View", "Explorer", "plot_confusion", "plot_focus_reliability", "plot_view", "ece_of", "describe_decisions"],
     "explore_widget": ["THRESHOLD_RANGE", "COST_RATIO_RANGE", "ExplorerWidget", "live", "show"],
@@ -16,7 +16,8 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "glossary": ["Term", "GLOSSARY", "term_names", "normalise_term", "glossary_frame", "glossary_markdown", "COLUMN_TERMS", "COLUMN_MEANINGS", "describe_columns"],
     "loss_study": ["weights_table", "focal_curves", "seed_formula_scenarios", "seed_regulariser_minimiser", "PriorShiftDemo", "gaussian_prior_shift", "LossComparison", "study_loss_params", "compare_losses", "losses_headline", "describe_losses", "describe_unmoved_recalls"],
     "preprocessing": ["fit_before_split_effects", "DATA_ORIGINS", "data_origin", "describe_preprocessing"],
-    "resampling_study": ["WorkedExamples", "worked_examples", "resample_counts", "categorical_counts", "categorical_view", "row_origin", "OTHER_CLASSES", "projection", "leakage_demo", "leakage_inflation", "SAMPLER_METRICS", "compare_samplers", "summarise_comparison", "describe_comparison", "resampling_headline", "scalable_samplers", "describe_study", "scaling_table"],
+    "resampling_study": ["WorkedExamples", "worked_examples", "resample_counts", "categorical_counts", "categorical_view", "row_origin", "OTHER_CLASSES", "projection", "leakage_demo", "leakage_inflation", "SAMPLER_METRICS", "compare_samplers", "complete_pairs", "summarise_comparison", "scalable_samplers", "scaling_table"],
+    "resampling_findings": ["sampler_verdicts", "describe_comparison", "resampling_headline", "describe_study"],
     "smote_lesson": ["SmoteExample", "worked_example", "TOY_SAMPLERS", "toy_problem", "decision_boundaries", "grouping_inflation", "describe_grouping"],
     "transfer": ["CHINESE_ENCODERS", "text_inputs", "CjkTokenization", "measure_cjk_tokenization", "describe_tokenization", "minority_only_row", "scores_table", "compare_quantized", "compare_precision", "describe_precision", "precision_headline", "compare_with_frozen", "describe_frozen_comparison", "transfer_headline", "describe_transfer", "P_VALUE_NOTE"],
 })

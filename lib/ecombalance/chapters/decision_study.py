@@ -13,6 +13,7 @@ import pandas as pd
 
 from ecombalance._validation import plain_label
 from ecombalance.chapters.experiments import training_priors
+from ecombalance.chapters.families import balances_nothing
 from ecombalance.evaluation import (
     CostDecision,
     ExperimentResult,
@@ -107,6 +108,18 @@ def shifted_rows(y: Any, target_priors: Any, seed: int = 0) -> np.ndarray:
     rng = np.random.default_rng(seed)
     rows = [rng.choice(np.flatnonzero(y == c), int(round(s * n)), replace=False) for c, s in shares.items()]
     return np.sort(np.concatenate(rows))
+
+
+def most_calibrated(result: ExperimentResult) -> str:
+    """The plain model (no sampler, no class weights, plain cross-entropy: it learnt the data's priors) whose
+    out-of-fold probabilities have the smallest top-label ECE. The EM estimate of :func:`prior_shift_study`
+    assumes calibrated posteriors (Saerens et al. 2002), so it runs on this one; ValueError when no method is
+    plain."""
+    plain = [m for m in result.methods if balances_nothing(m) and result.oof_proba.get(m) is not None]
+    if not plain:
+        raise ValueError(f"no plain model (e.g. 'none+logreg') with probabilities among {result.methods}: the prior "
+                         "estimate needs a model that learnt the data's priors")
+    return min(plain, key=lambda m: expected_calibration_error(result.y, result.oof_proba[m], classes=result.classes))
 
 
 def prior_shift_study(result: ExperimentResult, method: str, target_priors: Any = "reversed",

@@ -309,7 +309,7 @@ def compare_samplers(
     time_budget : float, optional
         Seconds per sampler x model (run_experiment's ``time_budget``): a pair whose projected time over all folds
         exceeds it after a fold is stopped, its rows carry ``error`` "skipped: ..." and no scores (named by
-        :func:`describe_comparison`, never a hang). The first pair (first sampler, first model) always runs.
+        :func:`ecombalance.chapters.resampling_findings.describe_comparison`, never a hang). The first pair (first sampler, first model) always runs.
 
     Returns
     -------
@@ -360,10 +360,13 @@ def _comparison_rows(result: ExperimentResult, pairs: Mapping[str, tuple[str, st
             if (key, fold) in warned.index:
                 row["warnings"] = warned.loc[(key, fold)]
             rows.append(row)
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    frame.attrs.update(n_train=float(np.mean([len(train) for train, _ in result.folds])),
+                       n_test=float(np.mean([len(test) for _, test in result.folds])))  # for the corrected t-test
+    return frame
 
 
-def _complete(results: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+def complete_pairs(results: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """The rows of the (sampler, model) pairs scored on every fold, and one Markdown line per pair left out (a
     fold failed or the time budget skipped it): a mean over fewer folds would not compare with the others."""
     if "error" not in results:
@@ -381,7 +384,7 @@ def summarise_comparison(results: pd.DataFrame, classes: Iterable | None = None)
 
     A pair with a failed or skipped fold (``error``) is left out, since its mean would run over fewer folds than
     the others'; ``attrs["left_out"]`` holds one Markdown line per such pair (empty when none)."""
-    complete, notes = _complete(results)
+    complete, notes = complete_pairs(results)
     keep = None if classes is None else {f"recall[{c}]" for c in classes}
     metrics = [c for c in results.columns if c not in ("sampler", "model", "fold", "error", "warnings")
                and (keep is None or not c.startswith("recall[") or c in keep)]
@@ -389,53 +392,6 @@ def summarise_comparison(results: pd.DataFrame, classes: Iterable | None = None)
     table = table.sort_values("macro_f1", ascending=False, kind="stable")  # ties keep the run order
     table.attrs["left_out"] = notes
     return table
-
-
-def describe_comparison(results: pd.DataFrame) -> str:
-    """A short Markdown reading of :func:`compare_samplers` results, generated from the numbers.
-
-    Per model: the sampler with the best mean macro-F1 and its gain over no resampling, set against
-    the fold-to-fold standard deviation; the smallest class's recall; how class weighting compares;
-    and which samplers failed (those are left out of the means, as in :func:`summarise_comparison`).
-    """
-    ok, notes = _complete(results)
-    ok = ok if "macro_f1" in ok else ok.iloc[0:0]
-    recall_cols = [c for c in results.columns if c.startswith("recall[")]
-    minority = recall_cols[-1] if recall_cols else None  # columns run largest class first
-    lines = []
-    for model, part in ok.groupby("model", sort=False):
-        means = part.groupby("sampler", sort=False)[["macro_f1", "fit_seconds", *recall_cols]].mean()
-        noise = part.groupby("sampler")["macro_f1"].std().median()
-        best = means["macro_f1"].idxmax()
-        text = f"- **{model}**: best macro-F1 with `{best}` ({means.loc[best, 'macro_f1']:.3f}"
-        if "none" in means.index and best != "none":
-            gain = means.loc[best, "macro_f1"] - means.loc["none", "macro_f1"]
-            verdict = "larger than" if gain > noise else "within"
-            text += f" vs {means.loc['none', 'macro_f1']:.3f} without resampling, {gain:+.3f}, {verdict} the fold-to-fold spread of {noise:.3f})"
-        else:
-            text += ", no sampler beats training on the data as they are)"
-        if minority and "none" in means.index:
-            text += (f"; recall of the smallest class ({minority[len('recall['):-1]}) goes from "
-                     f"{means.loc['none', minority]:.2f} to {means.loc[best, minority]:.2f}")
-        if "class_weight" in means.index and best != "class_weight":
-            gap = means.loc[best, "macro_f1"] - means.loc["class_weight", "macro_f1"]
-            text += f"; class weighting, which adds no rows, is {gap:.3f} behind"
-        slowest = means["fit_seconds"].idxmax()
-        text += f"; slowest to fit: `{slowest}` ({means.loc[slowest, 'fit_seconds']:.2f} s per fold)."
-        lines.append(text)
-    return "\n".join(lines + notes)
-
-
-def resampling_headline(leak: Mapping[str, pd.DataFrame], results: pd.DataFrame) -> dict[str, Any]:
-    """For the report index: the best (sampler, model) by mean macro-F1 and its score, the largest
-    leakage inflation (:func:`leakage_inflation`) and how many samplers were compared (``none`` included,
-    the ``class_weight`` baseline and pairs left out by :func:`summarise_comparison` not)."""
-    summary = summarise_comparison(results)
-    best_sampler, best_model = summary["macro_f1"].idxmax()
-    return {"best_sampler": best_sampler, "best_model": best_model,
-            "best_macro_f1": float(summary["macro_f1"].max()),
-            "leakage_inflation": float(leakage_inflation(leak).max()),
-            "samplers_compared": len(set(summary.index.get_level_values("sampler")) - {"class_weight"})}
 
 
 def scalable_samplers(samplers: Iterable[str], n_rows: int, all_up_to: int) -> tuple[list[str], str]:
@@ -448,33 +404,6 @@ def scalable_samplers(samplers: Iterable[str], n_rows: int, all_up_to: int) -> t
     left = [s for s in samplers if s not in SCALABLE]
     return kept, (f"- {n_rows:,} rows, more than `scalable_above={all_up_to}`: only the scalable samplers ran; "
                   f"left out {', '.join(f'`{s}`' for s in left)}." if left else "")
-
-
-def describe_study(worked: WorkedExamples, leak: Mapping[str, pd.DataFrame], results: pd.DataFrame,
-                   notes: Iterable[str] = ()) -> str:
-    """Notebook 03's findings as Markdown bullets, generated from its numbers: ``notes`` first (e.g. that the
-    table was sampled), the worked examples (:func:`worked_examples`), the worst leakage (``leak``: sampler name
-    -> :func:`leakage_demo` table, scored by balanced accuracy), the best pipeline and, per classifier,
-    :func:`describe_comparison`."""
-    counts = worked.counts.values.tolist()
-    inflation = leakage_inflation(leak).dropna()
-    summary = summarise_comparison(results)
-    best_sampler, best_model = summary["macro_f1"].idxmax()
-    if inflation.empty:
-        why = "; ".join(f"`{name}`: {table.attrs.get('failed') or 'no score'}" for name, table in leak.items())
-        leakage = f"- Resampling before the split could not be measured on every fold ({why[:300]})."
-    else:
-        worst = inflation.idxmax()
-        leakage = (f"- Resampling before the split inflated balanced accuracy by {inflation[worst]:.3f} with `{worst}` "
-                   f"({leak[worst]['mean'].iloc[0]:.3f} vs {leak[worst]['mean'].iloc[1]:.3f} inside the folds).")
-    return "\n".join([
-        *filter(None, notes),
-        f"- The worked examples hold exactly: {counts[1]} after under-sampling, {counts[2]} after over-sampling, "
-        f"every class-3 row {sorted(set(worked.appearances))} time(s).",
-        leakage,
-        f"- Best pipeline: `{best_sampler}` + {best_model}, macro-F1 {summary['macro_f1'].max():.3f}. Per classifier:",
-        describe_comparison(results),
-    ])
 
 
 def scaling_table(path: str | Path) -> pd.DataFrame:
