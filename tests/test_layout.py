@@ -1,6 +1,7 @@
 """The package layout as rules, checked statically on the source (``ast``; nothing is imported).
 
-- every module belongs to a layer: base (``_validation``, ``_paths``, ``_lazy``, ``_progress``, the package ``__init__``),
+- every module belongs to a layer: base (``_validation``, ``_paths``, ``_lazy``, ``_progress``, ``exceptions``, the
+  package ``__init__``),
   then data < sampling < models < evaluation < plotting < chapters < reporting < api (the front door);
 - a module imports (at module level or inside a function, absolutely or relatively) only from its own layer
   or a lower one;
@@ -8,12 +9,14 @@
 - no module over 500 lines;
 - each subpackage's ``__all__`` is exactly the public names (functions, classes, UPPER_CASE constants) its
   modules define, and each name is re-exported from the module that defines it;
+- every exception and warning class is defined in ``ecombalance.exceptions`` (subpackages may re-export them);
 - nothing of the old flat layout (``ecombalance/evaluation.py``, ``resampling.py``, ``cli.py``, ...) remains.
 """
 
 from __future__ import annotations
 
 import ast
+import builtins
 from functools import cache
 from pathlib import Path
 
@@ -21,7 +24,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "lib" / "ecombalance"
 LAYERS = ("base", "data", "sampling", "models", "evaluation", "plotting", "chapters", "reporting", "api")
-BASE = {"ecombalance", "ecombalance._validation", "ecombalance._paths", "ecombalance._lazy", "ecombalance._progress"}
+BASE = {"ecombalance", "ecombalance._validation", "ecombalance._paths", "ecombalance._lazy", "ecombalance._progress",
+        "ecombalance.exceptions"}
 SUBPACKAGES = ("data", "sampling", "models", "evaluation", "chapters", "reporting")
 MAX_LINES = 500
 # modules of the flat layout before the split into subpackages (only plotting stayed at the top)
@@ -69,6 +73,21 @@ def public_names(module: str) -> list[str]:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             names += [t.id for t in targets if isinstance(t, ast.Name) and t.id.isupper()]
     return [n for n in names if not n.startswith("_")]
+
+
+def reexported_exceptions(module: str) -> set[str]:
+    """Names ``module`` imports at its top from ``ecombalance.exceptions`` (re-exported by its subpackage)."""
+    if module not in modules():
+        return set()
+    return {alias.asname or alias.name for node in tree(module).body
+            if isinstance(node, ast.ImportFrom) and node.module == "ecombalance.exceptions" for alias in node.names}
+
+
+def is_exception_class(node: ast.ClassDef, known: set[str]) -> bool:
+    """Whether ``node`` derives from a builtin exception or warning, or from a class in ``known``."""
+    bases = {b.id if isinstance(b, ast.Name) else getattr(b, "attr", "") for b in node.bases}
+    return any(b in known or (isinstance(getattr(builtins, b, None), type)
+                              and issubclass(getattr(builtins, b), BaseException)) for b in bases)
 
 
 @cache
@@ -181,6 +200,8 @@ def test_subpackage_all_is_the_public_names_of_its_modules(subpackage):
         for name in public_names(module)
     }
     listed = {name: f"{package}.{sub}" for sub, names in exports(package).items() for name in names}
+    # exception classes live in ecombalance.exceptions; a module that raises one may re-export it
+    defined |= {name: module for name, module in listed.items() if name in reexported_exceptions(module)}
     problems = [f"{defined[n]}.{n} is public but not in {package}.__all__" for n in sorted(set(defined) - set(listed))]
     problems += [f"{package}.__all__ lists {n}, which no module of {package} defines"
                  for n in sorted(set(listed) - set(defined))]
@@ -202,3 +223,31 @@ def test_names_are_unique_within_a_subpackage():
 def test_no_module_of_the_flat_layout_remains():
     left = [f"ecombalance/{name}.py" for name in FLAT_MODULES if (PACKAGE / f"{name}.py").exists()]
     assert not left, f"modules of the old flat layout remain (move them into their subpackage): {left}"
+
+
+def test_every_exception_class_lives_in_ecombalance_exceptions():
+    exceptions = "ecombalance.exceptions"
+    known = {n.name for n in tree(exceptions).body if isinstance(n, ast.ClassDef)}
+    assert {"DataError", "ColumnNotFoundError", "ReportError", "SmallClassWarning"} <= known
+    assert all(is_exception_class(n, known) for n in tree(exceptions).body if isinstance(n, ast.ClassDef))
+    stray = [f"{module}.{node.name} (line {node.lineno})" for module in modules() if module != exceptions
+             for node in ast.walk(tree(module)) if isinstance(node, ast.ClassDef) and is_exception_class(node, known)]
+    assert not stray, f"exception classes outside ecombalance.exceptions (move them there): {stray}"
+
+
+def test_the_exceptions_module_is_the_one_the_package_raises():
+    import importlib
+
+    import ecombalance
+    from ecombalance import exceptions
+
+    for old, name in [("ecombalance._validation", "DataError"), ("ecombalance._validation", "ColumnNotFoundError"),
+                      ("ecombalance.reporting.params", "ParameterError"), ("ecombalance.reporting.runner", "ReportError"),
+                      ("ecombalance.reporting.runner", "ReportInterrupted"), ("ecombalance.reporting.compare", "CompareError"),
+                      ("ecombalance.models.pretrained", "ModelNotAvailableError"),
+                      ("ecombalance.sampling.resampling", "SmallClassWarning")]:
+        assert getattr(importlib.import_module(old), name) is getattr(exceptions, name), f"{old}.{name}"
+        assert getattr(exceptions, name).__module__ == "ecombalance.exceptions"
+    assert ecombalance.DataError is exceptions.DataError
+    assert sorted(exceptions.__all__) == sorted(n.name for n in tree("ecombalance.exceptions").body
+                                                if isinstance(n, ast.ClassDef))

@@ -10,19 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-
-class DataError(ValueError):
-    """A table that cannot be used as it is; the message names the file, the column and the fix."""
-
-
-class ColumnNotFoundError(DataError, KeyError):
-    """A column a caller named is not in the table.
-
-    Also a ``KeyError``, the error pandas raises for a missing column (as scikit-learn's
-    ``NotFittedError`` is both a ``ValueError`` and an ``AttributeError``).
-    """
-
-    __str__ = BaseException.__str__  # the message as written, not KeyError's repr of it
+from ecombalance.exceptions import ColumnNotFoundError, DataError
 
 
 def check_columns(frame: Any, columns: str | Sequence[str], role: str = "", source: str | None = None) -> None:

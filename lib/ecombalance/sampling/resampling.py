@@ -43,6 +43,7 @@ from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ecombalance._validation import check_labels, check_same_length, plain_label
+from ecombalance.exceptions import SmallClassWarning
 
 SAMPLERS = (
     "none",
@@ -99,10 +100,6 @@ _ANY_FEATURES = {"none", "random_under", "random_over", "smotenc", "smoten"}
 
 # Samplers that only pick or copy rows; NaN is carried along, nothing measures a distance.
 _NAN_OK = {"none", "random_under", "random_over"}
-
-
-class SmallClassWarning(UserWarning):
-    """A class is too small for the sampler's neighbour count, which was lowered to fit it."""
 
 
 class EvenOverSampler(RandomOverSampler):
