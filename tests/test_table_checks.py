@@ -311,7 +311,7 @@ def test_capped_lists_show_the_first_items_and_a_count():
 # ---------------------------------------------------------------------------------------------
 
 def test_train_command_on_a_bad_file_exits_2_and_leaves_no_output_folder(tmp_path, capsys):
-    from ecombalance.models import train
+    from ecombalance.models.finetune import train
 
     bad = tmp_path / "rep.csv"
     bad.write_text("title,category,category\na,x,x\nb,y,y\n")

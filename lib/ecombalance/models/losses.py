@@ -1,6 +1,6 @@
 """Balanced losses for multi-class classifiers (torch): weighted CE, focal, class-balanced, logit
 adjustment, balanced softmax, LDAM(-DRW), and the trainable reading of the design document's §4.2
-"balanced loss" (the formulas as written: :mod:`ecombalance.models.seed_losses`).
+"balanced loss" (the formulas as written: :mod:`ecombalance.chapters.seed_formulas`).
 
 Notation, used in every docstring: logits :math:`f(x) \\in \\mathbb{R}^C`, target :math:`y \\in
 \\{0, \\dots, C-1\\}`, softmax :math:`\\hat p_c(x)`, class counts :math:`N_c` with
