@@ -265,3 +265,76 @@ def test_the_exceptions_module_is_the_one_the_package_raises():
     assert ecombalance.DataError is exceptions.DataError
     assert sorted(exceptions.__all__) == sorted(n.name for n in tree("ecombalance.exceptions").body
                                                 if isinstance(n, ast.ClassDef))
+
+
+def private_uses(module: str) -> list[str]:
+    """Private names ``module`` takes from another module: ``from X import _name`` or ``X._name`` where X is a
+    module of the package or of scikit-learn, and any import of a private scikit-learn module (``sklearn.x._y``).
+
+    The base layer's private *modules* (``ecombalance._validation``, ``_paths``, ``_lazy``, ``_progress``) may be
+    imported; the private names inside them may not.
+    """
+    package = module if is_package(module) else module.rpartition(".")[0]
+    found, bound = [], {}
+
+    def private(name: str) -> bool:
+        return name.startswith("_") and not name.startswith("__")
+
+    def foreign(target: str) -> bool:
+        return target.split(".")[0] in {"ecombalance", "sklearn"} and target != module
+
+    for node in ast.walk(tree(module)):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("sklearn") and any(map(private, alias.name.split("."))):
+                    found.append(f"line {node.lineno}: import {alias.name} (a private scikit-learn module)")
+                bound[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else alias.name.split(".")[0]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                anchor = package.split(".")
+                base = ".".join(anchor[: len(anchor) - node.level + 1] + ([node.module] if node.module else []))
+            else:
+                base = node.module or ""
+            if base.startswith("sklearn") and any(map(private, base.split("."))):
+                found.append(f"line {node.lineno}: from {base} import ... (a private scikit-learn module)")
+            for alias in node.names:
+                target = f"{base}.{alias.name}"
+                module_itself = target in modules() or target in BASE
+                if foreign(base) and private(alias.name) and not (module_itself and target in BASE):
+                    found.append(f"line {node.lineno}: from {base} import {alias.name}")
+                bound[alias.asname or alias.name] = target
+    for node in ast.walk(tree(module)):
+        if isinstance(node, ast.Attribute) and private(node.attr):
+            parts, value = [node.attr], node.value
+            while isinstance(value, ast.Attribute):
+                parts.append(value.attr)
+                value = value.value
+            if isinstance(value, ast.Name) and value.id in bound:
+                target = ".".join([bound[value.id], *reversed(parts[1:])])
+                is_module = target in modules() or target.split(".")[0] == "sklearn"
+                if foreign(target) and is_module and f"{target}.{node.attr}" not in BASE:
+                    found.append(f"line {node.lineno}: {target}.{node.attr}")
+    return found
+
+
+def test_no_module_uses_another_modules_private_names():
+    used = {m: private_uses(m) for m in modules()}
+    used = {m: found for m, found in used.items() if found}
+    assert not used, "private names used across modules (make the helper public with a name that says what it " \
+        "does, or use public API: .iloc / np.take for sklearn's _safe_indexing):\n" + "\n".join(
+            f"{m}: {f}" for m, found in sorted(used.items()) for f in found)
+
+
+def test_the_private_name_check_finds_what_it_should(tmp_path, monkeypatch):
+    source = ("from ecombalance.evaluation.metrics import _hidden\nfrom ecombalance import _validation\n"
+              "from sklearn.utils import _safe_indexing\nimport sklearn.utils._indexing\n"
+              "from ecombalance.models import losses\nx = losses._priors\ny = _validation._private\n"
+              "z = _validation.check_labels\nfrom ecombalance._validation import check_labels\n")
+    monkeypatch.setitem(modules(), "ecombalance.data.probe", tmp_path / "probe.py")
+    (tmp_path / "probe.py").write_text(source)
+    tree.cache_clear()
+    try:
+        found = private_uses("ecombalance.data.probe")
+    finally:
+        tree.cache_clear()
+    assert [f.split(":")[0] for f in found] == ["line 1", "line 3", "line 4", "line 6", "line 7"], found

@@ -39,8 +39,8 @@ def seed_document_losses(logits: torch.Tensor, class_counts: Any, alpha: float =
     :math:`p` as the model's predicted distribution turns the "balanced loss" into
     :func:`ecombalance.models.losses.seed_balanced_regulariser`.
     """
-    logits, _ = losses._check_logits_targets(logits)
-    prior = losses._priors(class_counts, logits.shape[1]).to(logits)
+    logits, _ = losses.check_logits(logits)
+    prior = losses.prior_tensor(class_counts, logits.shape[1]).to(logits)
     log_prob = logits.log_softmax(dim=1)
     return SeedDocumentLosses(
         cross_entropy_as_written=-(log_prob * prior).sum(dim=1).mean(),

@@ -12,7 +12,7 @@ from sklearn.base import clone
 from sklearn.model_selection import cross_val_predict
 
 from ecombalance._validation import check_labels, check_probabilities
-from ecombalance.evaluation.experiment import _seed_estimator
+from ecombalance.evaluation.experiment import seed_estimator
 from ecombalance.evaluation.folds import make_folds
 from ecombalance.evaluation.metrics import encode_labels
 
@@ -92,7 +92,7 @@ def tune_threshold_cv(
         raise ValueError(f"pos_label {pos_label!r} is not among the labels of y")
     folds = make_folds(y, groups, n_splits=n_splits, seed=seed)
     estimator = clone(estimator)
-    _seed_estimator(estimator, seed)
+    seed_estimator(estimator, seed)
     proba = cross_val_predict(estimator, X, y, cv=folds, method="predict_proba")
     column = list(np.unique(y)).index(pos_label)  # cross_val_predict orders columns by sorted label
     return tune_threshold(y == pos_label, proba[:, column], target_recall=target_recall, cost_fp=cost_fp,

@@ -17,7 +17,7 @@ from sklearn.base import clone
 from ecombalance._progress import progress_bar
 from ecombalance._validation import check_labels
 from ecombalance.evaluation.folds import make_folds, take_rows
-from ecombalance.evaluation.metrics import _aggregate, _per_class, _require_two_classes, encode_labels
+from ecombalance.evaluation.metrics import aggregate_metrics, per_class_table, require_two_classes, encode_labels
 from ecombalance.evaluation.ranking import ranking_metrics
 
 
@@ -77,7 +77,7 @@ def _instantiate(name: str, spec: Any) -> Any:
     )
 
 
-def _seed_estimator(estimator: Any, seed: int) -> None:
+def seed_estimator(estimator: Any, seed: int) -> None:
     """Fill every unset ``random_state`` (also inside pipelines) with ``seed``."""
     if not hasattr(estimator, "get_params"):
         return
@@ -260,7 +260,7 @@ def run_experiment(
         for fold, (train, test) in enumerate(folds):
             bar.set_postfix_str(f"{method} fold {fold}")
             estimator = _instantiate(method, spec)
-            _seed_estimator(estimator, seed)
+            seed_estimator(estimator, seed)
             start = time.perf_counter()
             preprocess, estimator = split_preprocess(estimator)
             if preprocess is None:
@@ -279,9 +279,9 @@ def run_experiment(
             else:
                 oof_proba[test] = proba
             t_codes, p_codes, proba, _ = encode_labels(y[test], pred, proba, classes)
-            _require_two_classes(t_codes, classes)
-            per_class = _per_class(t_codes, p_codes, proba, classes)
-            method_rows += _rows(method, fold, _aggregate(t_codes, p_codes, proba, classes, per_class))
+            require_two_classes(t_codes, classes)
+            per_class = per_class_table(t_codes, p_codes, proba, classes)
+            method_rows += _rows(method, fold, aggregate_metrics(t_codes, p_codes, proba, classes, per_class))
             for cls, values in per_class.iterrows():
                 method_rows += _rows(method, fold, values.to_dict(), str(cls))
             if gain_vector is not None and proba is not None:
