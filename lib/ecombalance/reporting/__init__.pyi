@@ -14,6 +14,7 @@ from ecombalance.reporting.datacheck import SPLIT_NEED as SPLIT_NEED
 from ecombalance.reporting.datacheck import add_data_options as add_data_options
 from ecombalance.reporting.datacheck import parse_gains as parse_gains
 from ecombalance.reporting.datacheck import data_overrides as data_overrides
+from ecombalance.reporting.datacheck import as_flags as as_flags
 from ecombalance.reporting.datacheck import out_dir as out_dir
 from ecombalance.reporting.datacheck import data_cache as data_cache
 from ecombalance.reporting.datacheck import class_size_needs as class_size_needs
@@ -78,12 +79,12 @@ __all__ = [
     "COMMAND_LINE", "CONCLUSIONS_MIME", "CompareError", "DATA_OPTIONS", "HEADLINE_MIME", "HOME_ENV", "INDEX",
     "KERNEL", "KEY_FIGURE_TAG", "MATHJAX_CONFIG", "MATHJAX_DIR", "MATHJAX_PACKAGE", "NotebookRun", "PROFILES",
     "Parameter", "ParameterError", "ReportError", "ReportInterrupted", "ReportResult", "SPLIT_NEED", "STYLE",
-    "SUMMARY", "TEXT_OPTIONS", "add_data_options", "as_json", "check_table", "check_value", "class_size_needs",
-    "compare_html", "conclude", "data_cache", "data_overrides", "data_source", "declared_parameters", "differences",
-    "differing_parameters", "discover", "esc", "execute", "fmt", "index_html", "install_mathjax",
-    "kernel_environment", "kernel_options", "load_summary", "load_yaml", "main", "markdown_html", "mathjax_script",
-    "mathjax_source", "method_rows", "method_table", "notebook_stem", "notebooks_dir", "numbers_table", "out_dir",
-    "page", "params_dir", "parse_cli_value", "parse_gains", "plan", "profile_path", "project_root", "read",
-    "read_conclusions", "read_key_figure", "read_title", "record", "resolve", "run_report", "select",
-    "write_comparison",
+    "SUMMARY", "TEXT_OPTIONS", "add_data_options", "as_flags", "as_json", "check_table", "check_value",
+    "class_size_needs", "compare_html", "conclude", "data_cache", "data_overrides", "data_source",
+    "declared_parameters", "differences", "differing_parameters", "discover", "esc", "execute", "fmt", "index_html",
+    "install_mathjax", "kernel_environment", "kernel_options", "load_summary", "load_yaml", "main", "markdown_html",
+    "mathjax_script", "mathjax_source", "method_rows", "method_table", "notebook_stem", "notebooks_dir",
+    "numbers_table", "out_dir", "page", "params_dir", "parse_cli_value", "parse_gains", "plan", "profile_path",
+    "project_root", "read", "read_conclusions", "read_key_figure", "read_title", "record", "resolve", "run_report",
+    "select", "write_comparison",
 ]

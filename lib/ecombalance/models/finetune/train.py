@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sklearn.metrics import balanced_accuracy_score, f1_score
 
+from ecombalance._validation import COMMAND_LINE_FLAGS, rename_options
 from ecombalance.data import datasets, preprocess
 from ecombalance.models import pretrained
 from ecombalance.models.finetune import distributed
@@ -60,7 +61,8 @@ def main(argv=None) -> int:
         if not tbl.text_cols:
             raise ValueError(f"{tbl.name} has no text column to fine-tune on; pass --text-col (two for a pair)")
     except (ValueError, FileNotFoundError) as exc:  # DataError is a ValueError
-        print(f"python -m ecombalance.models.finetune.train: error: {exc}", file=sys.stderr)
+        message = rename_options(str(exc), COMMAND_LINE_FLAGS, flags=True)  # the data layer speaks Python
+        print(f"python -m ecombalance.models.finetune.train: error: {message}", file=sys.stderr)
         return 2
     ctx = distributed.init()
     out = Path(args.out)
