@@ -3,6 +3,8 @@
 
 As written both formulas are wrong (one ignores the labels, the other is a constant); the trainable
 reading is :func:`ecombalance.models.losses.seed_balanced_loss` (``make_loss("seed_balanced")``).
+Examined in notebook 04 (:mod:`ecombalance.chapters.loss_study`), so it lives with that chapter, not with the
+losses a model trains on.
 """
 
 from __future__ import annotations
