@@ -18,6 +18,7 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "preprocessing": ["fit_before_split_effects", "DATA_ORIGINS", "data_origin", "describe_preprocessing"],
     "resampling_study": ["WorkedExamples", "worked_examples", "resample_counts", "categorical_counts", "categorical_view", "row_origin", "OTHER_CLASSES", "projection", "leakage_demo", "leakage_inflation", "SAMPLER_METRICS", "compare_samplers", "complete_pairs", "summarise_comparison", "scalable_samplers", "scaling_table"],
     "resampling_findings": ["sampler_verdicts", "describe_comparison", "resampling_headline", "describe_study"],
+    "seed_formulas": ["SeedDocumentLosses", "seed_document_losses"],
     "smote_lesson": ["SmoteExample", "worked_example", "TOY_SAMPLERS", "toy_problem", "decision_boundaries", "grouping_inflation", "describe_grouping"],
     "transfer": ["CHINESE_ENCODERS", "text_inputs", "CjkTokenization", "measure_cjk_tokenization", "describe_tokenization", "minority_only_row", "scores_table", "compare_quantized", "compare_precision", "describe_precision", "precision_headline", "compare_with_frozen", "describe_frozen_comparison", "transfer_headline", "describe_transfer", "P_VALUE_NOTE"],
 })

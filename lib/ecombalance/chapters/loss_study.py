@@ -18,12 +18,13 @@ from sklearn.base import clone
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, recall_score
 
 from ecombalance._progress import progress_bar
+from ecombalance.chapters import seed_formulas
 from ecombalance.data.datasets import DATASETS
 from ecombalance.evaluation.experiment import aligned_proba
 from ecombalance.evaluation.folds import make_folds, take_rows
 from ecombalance.evaluation.metrics import scores
 from ecombalance.evaluation.verdicts import BestMethod, best_method, compare_fold_scores
-from ecombalance.models import features, losses, seed_losses
+from ecombalance.models import features, losses
 from ecombalance.models.device import torch_threads
 from ecombalance.models.neural import TorchMLPClassifier
 from ecombalance.sampling import weights
@@ -69,7 +70,7 @@ def seed_formula_scenarios(class_counts: Sequence[int], alpha: float = 1.0, beta
     """The design document's §4.2 formulas evaluated on several models of the same labelled data.
 
     The labels follow ``class_counts``; each scenario is a model output on them. Columns: the correct
-    cross-entropy (with labels) and :func:`ecombalance.models.seed_losses.seed_document_losses` under both readings.
+    cross-entropy (with labels) and :func:`ecombalance.chapters.seed_formulas.seed_document_losses` under both readings.
     """
     counts = np.asarray(class_counts, dtype=int)
     y = np.repeat(np.arange(len(counts)), counts)
@@ -87,7 +88,7 @@ def seed_formula_scenarios(class_counts: Sequence[int], alpha: float = 1.0, beta
     targets = torch.tensor(y)
     for name, logits in scenarios.items():
         z = torch.tensor(logits)
-        doc = seed_losses.seed_document_losses(z, counts, alpha, beta)
+        doc = seed_formulas.seed_document_losses(z, counts, alpha, beta)
         rows[name] = {
             "correct CE (labels)": losses.cross_entropy(z, targets).item(),
             "doc CE, p = class distribution": doc.cross_entropy_as_written.item(),
