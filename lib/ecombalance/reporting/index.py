@@ -1,6 +1,6 @@
 """The report's ``index.html``: what each notebook found, built from ``summary.json`` alone.
 
-Per notebook: its title and link, status and time, the key figure as a thumbnail, the "What we saw"
+First the executive summary (:mod:`ecombalance.reporting.executive`). Per notebook: its title and link, status and time, the key figure as a thumbnail, the "What we saw"
 bullets, a table of methods when the notebook recorded ``"<method>/<metric>"`` headline numbers
 (notebook 06), and the raw headline numbers folded under ``<details>``. On a user's table the file,
 its label and columns come first.
@@ -11,6 +11,9 @@ from __future__ import annotations
 import html
 import math
 from typing import Any, Mapping
+
+from ecombalance.reporting import labels
+from ecombalance.reporting.labels import label
 
 _SUMMARY_FILE = "summary.json"  # runner.SUMMARY, beside index.html
 STYLE = """
@@ -35,6 +38,10 @@ tr.baseline td { background: #f6f8fa; font-style: italic; }
 tr.differ td { background: #fff8c5; } td.missing { color: #8c959f; }
 details { margin: .4rem 0; } summary { cursor: pointer; color: #59636e; }
 .data { background: #f6f8fa; border-radius: 8px; padding: .6rem 1.2rem; }
+section.summary { border: 2px solid #0969da; border-radius: 8px; padding: .6rem 1.2rem; margin: 1.2rem 0;
+                  background: #f6fbff; }
+section.summary h2 { margin: .2rem 0 .4rem; } section.summary dt { font-weight: 600; margin-top: .4rem; }
+section.summary dd { margin: .1rem 0 .3rem 0; }
 code { background: #eff1f3; border-radius: 4px; padding: 0 .25rem; font-size: .9em; }
 """
 
@@ -44,12 +51,9 @@ def esc(value: Any) -> str:
 
 
 def fmt(value: Any) -> str:
-    """A headline value as the index shows it: floats to 4 significant digits, None as "-"."""
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)
+    """A headline value as the index shows it: floats to 3 decimals, integers with thousands separators,
+    None as "–" (:func:`ecombalance.reporting.labels.number`)."""
+    return labels.number(value)
 
 
 def markdown_html(text: str) -> str:
@@ -120,12 +124,12 @@ def _verdict(row: Mapping[str, Any], base: Mapping[str, Any] | None) -> str:
     if row["baseline"]:
         return "baseline"
     parts = []
-    for metric, label in (("macro_f1", "macro-F1"), ("recall_smallest", "smallest-class recall")):
+    for metric, words in (("macro_f1", "macro-F1"), ("recall_smallest", "smallest-class recall")):
         if f"{metric}_real" not in row:
             continue
         diff = _difference(row, base, metric)
         verdict = "real" if row[f"{metric}_real"] else "within noise"
-        parts.append(f"{label} {diff:+.3f} ({verdict})" if math.isfinite(diff) else f"{label} ({verdict})")
+        parts.append(f"{words} {diff:+.3f} ({verdict})" if math.isfinite(diff) else f"{words} ({verdict})")
     return "; ".join(parts) or "-"
 
 
@@ -155,8 +159,12 @@ def method_table(numbers: Mapping[str, Any]) -> str:
             "</tr></thead><tbody>\n" + "\n".join(body) + "\n</tbody></table>")
 
 
-def numbers_table(numbers: Mapping[str, Any]) -> str:
-    rows = "".join(f'<tr><td>{esc(k)}</td><td class="num">{esc(fmt(v))}</td></tr>' for k, v in numbers.items())
+def numbers_table(numbers: Mapping[str, Any], labelled: bool = True) -> str:
+    """Names and values as a table: headline keys in words (:func:`label`), or as ``code`` (parameters)."""
+    def name(key: str) -> str:
+        return esc(label(key)) if labelled else f"<code>{esc(key)}</code>"
+
+    rows = "".join(f'<tr><td>{name(k)}</td><td class="num">{esc(fmt(v))}</td></tr>' for k, v in numbers.items())
     return f"<table><tbody>{rows}</tbody></table>"
 
 
@@ -253,7 +261,7 @@ def _notebook_section(entry: Mapping[str, Any]) -> str:
         parts.append(f"<details><summary>headline numbers ({len(numbers)})</summary>{numbers_table(numbers)}"
                      "</details>")
     if entry.get("parameters"):
-        parts.append(f"<details><summary>parameters</summary>{numbers_table(entry['parameters'])}</details>")
+        parts.append(f"<details><summary>parameters</summary>{numbers_table(entry['parameters'], labelled=False)}</details>")
     parts.append("</section>")
     return "\n".join(p for p in parts if p)
 
@@ -269,7 +277,9 @@ def index_html(summary: Mapping[str, Any], mathjax_url: str | None = None) -> st
               f"{len(entries)} notebooks {state} · {seconds:.0f} s of notebook time · updated "
               f"{esc(summary.get('updated'))} · machine-readable: <a href=\"{_SUMMARY_FILE}\">{_SUMMARY_FILE}</a></p>")
     source = data_source(summary)
-    body = [header, _data_section(source) if source else ""]
+    from ecombalance.reporting.executive import executive_html
+
+    body = [header, executive_html(summary), _data_section(source) if source else ""]
     body += [_notebook_section(entry) for entry in entries]
     return page(f"ecombalance report ({summary.get('profile')})", "\n".join(b for b in body if b), mathjax_url)
 
