@@ -564,8 +564,8 @@ def test_describe_study_and_headline_read_the_numbers():
         "recall[small]": [0.2, 0.4, 0.6, 0.8, 0.5, 0.7],
     })
     text = resampling_study.describe_study(worked, leak, results)
-    assert text.startswith("- The worked examples hold exactly: [300, 150, 50] after under-sampling, "
-                           "[300, 150, 150] after over-sampling, every class-3 row [3] time(s).\n")
+    assert text.startswith("- The worked examples hold exactly: class counts 300, 150, 50 after under-sampling, "
+                           "300, 150, 150 after over-sampling, and every class-3 row appears 3 times.\n")
     assert ("- Resampling before the split inflated balanced accuracy by 0.150 with `random_over` "
             "(0.950 vs 0.800 inside the folds).") in text
     assert "- Best pipeline: `smote` + logreg, macro-F1 0.750. Per classifier:\n" in text

@@ -428,3 +428,47 @@ def plot_projection(frame: pd.DataFrame, ncols: int = 4, axes: Sequence[Axes] | 
         ax.set_title(f"{name} (n={len(part)})", fontsize=9)
     axes[0].legend(fontsize=6, loc="best")
     return axes[:len(names)]
+
+
+def table(frame: pd.DataFrame | pd.Series, gradient: Sequence[str] | bool | None = None, digits: int = 3,
+          cmap: str = "Greens"):
+    """A table as the notebooks show it: a pandas ``Styler`` with floats to ``digits`` decimals, integral
+    columns (integers, or floats that are all whole numbers) as integers with thousands separators and
+    missing values as "–". A float column of only 0 and 1 keeps its decimals (scores, not counts).
+
+    Parameters
+    ----------
+    frame
+        The numbers (a Series is shown as one column).
+    gradient
+        Columns to shade from low to high (each column on its own scale); True shades every numeric column.
+    digits
+        Decimals of the floats.
+    cmap
+        The matplotlib colour map of the shading.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+    """
+    frame = frame.to_frame() if isinstance(frame, pd.Series) else frame
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"table() shows a pandas DataFrame or Series, got {type(frame).__name__}")
+    formats = {}
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+            continue
+        finite = values.dropna()
+        whole = pd.api.types.is_integer_dtype(values) or (  # counts stored as floats; not a column of 0/1 scores
+            len(finite) > 0 and bool((finite % 1 == 0).all()) and bool((finite.abs() > 1).any()))
+        formats[column] = "{:,.0f}" if whole else f"{{:.{digits}f}}"
+    styler = frame.style.format(formats, na_rep="–")
+    if gradient is not None and gradient is not False:
+        numeric = [c for c in frame.columns if c in formats]
+        subset = numeric if gradient is True else list(gradient)
+        missing = [c for c in subset if c not in frame.columns]
+        if missing:
+            raise KeyError(f"table(gradient=...): no column(s) {missing}; the table has {list(frame.columns)}")
+        styler = styler.background_gradient(subset=subset, cmap=cmap, axis=0)
+    return styler

@@ -449,8 +449,9 @@ def describe_study(worked: WorkedExamples, leak: Mapping[str, pd.DataFrame], res
                    f"({leak[worst]['mean'].iloc[0]:.3f} vs {leak[worst]['mean'].iloc[1]:.3f} inside the folds).")
     return "\n".join([
         *filter(None, notes),
-        f"- The worked examples hold exactly: {counts[1]} after under-sampling, {counts[2]} after over-sampling, "
-        f"every class-3 row {sorted(set(worked.appearances))} time(s).",
+        f"- The worked examples hold exactly: class counts {', '.join(map(str, counts[1]))} after under-sampling, "
+        f"{', '.join(map(str, counts[2]))} after over-sampling, and every class-3 row appears "
+        f"{' or '.join(map(str, sorted(set(worked.appearances))))} times.",
         leakage,
         f"- Best pipeline: `{best_sampler}` + {best_model}, macro-F1 {summary['macro_f1'].max():.3f}. Per classifier:",
         describe_comparison(results),

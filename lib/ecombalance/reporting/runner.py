@@ -11,7 +11,8 @@ partial copy removed, the last good HTML left alone), writes the index and raise
 ``<out>/mathjax/`` so that formulas render offline.
 
 Kernels run quietly: over IPC sockets on POSIX systems (no "running over TCP without encryption"
-warning), with ``ECOMBALANCE_PROGRESS=final`` so that a progress bar leaves one line in the report.
+warning), with ``ECOMBALANCE_PROGRESS=final`` so that a progress bar leaves one line in the executed
+notebook; the HTML drops progress-bar lines altogether (:func:`without_progress`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from ecombalance._progress import PROGRESS_ENV
 from ecombalance.reporting import headline, params, paths
 from ecombalance.reporting.index import index_html
 from ecombalance.reporting.mathjax import install_mathjax
+from ecombalance.reporting.pagecheck import strip_progress
 
 SUMMARY = "summary.json"
 INDEX = "index.html"
@@ -136,13 +138,35 @@ def _failure(nb: nbformat.NotebookNode, exc: Exception) -> tuple[int | None, str
     return None, f"{type(exc).__name__}: {exc}".splitlines()[0]
 
 
+def without_progress(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of ``nb`` whose stream outputs hold no progress-bar lines (the library's final lines and any
+    other package's tqdm on stdout or stderr); a stream left empty is dropped. The executed ``.ipynb`` keeps
+    them: a progress line is a log of the run, not a finding for the reader of the HTML."""
+    import copy
+
+    clean = copy.deepcopy(nb)
+    for cell in clean.cells:
+        outputs = []
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream":
+                text = output.get("text", "")
+                output["text"] = strip_progress("".join(text) if isinstance(text, list) else text)
+                if not output["text"].strip():
+                    continue
+            outputs.append(output)
+        if "outputs" in cell:
+            cell["outputs"] = outputs
+    return clean
+
+
 def _to_html(nb: nbformat.NotebookNode, mathjax_url: str | None = None) -> str:
-    """nbconvert's HTML; with ``mathjax_url`` it loads nothing from the network (MathJax from there,
-    and no require.js, which only JavaScript outputs and widgets would use: the notebooks have none)."""
+    """nbconvert's HTML, without progress-bar lines (:func:`without_progress`); with ``mathjax_url`` it loads
+    nothing from the network (MathJax from there, and no require.js, which only JavaScript outputs and widgets
+    would use: the notebooks have none)."""
     from nbconvert import HTMLExporter
 
     offline = {"mathjax_url": mathjax_url, "require_js_url": "data:text/javascript,"} if mathjax_url else {}
-    body, _ = HTMLExporter(**offline).from_notebook_node(nb)
+    body, _ = HTMLExporter(**offline).from_notebook_node(without_progress(nb))
     return body
 
 
