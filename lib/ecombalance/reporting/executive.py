@@ -14,6 +14,7 @@ distinguishable from the baseline and lists the top scores as ties.
 from __future__ import annotations
 
 import html
+import math
 from typing import Any, Mapping
 
 from ecombalance.reporting.labels import number
@@ -53,6 +54,36 @@ def rebalances(method: str) -> bool:
     return sampler not in ("", "none") or loss not in ("", "ce")
 
 
+def method_rows(numbers: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Headline numbers named ``"<method>/<metric>"`` as one row per method that has a ``macro_f1``,
+    best macro-F1 first. A method without ``macro_f1_real`` is the baseline of the comparison."""
+    by_method: dict[str, dict[str, Any]] = {}
+    for key, value in numbers.items():
+        method, sep, metric = key.rpartition("/")
+        if sep and method:
+            by_method.setdefault(method, {})[metric] = value
+    rows = [{"method": m, **values} for m, values in by_method.items() if "macro_f1" in values]
+    has_verdicts = any("macro_f1_real" in row for row in rows)
+    for row in rows:
+        row["baseline"] = has_verdicts and "macro_f1_real" not in row
+    return sorted(rows, key=lambda r: -r["macro_f1"] if is_number(r["macro_f1"]) else math.inf)
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def difference(row: Mapping[str, Any], base: Mapping[str, Any] | None, metric: str) -> float:
+    """``row``'s difference to the baseline in ``metric``: as the paired test measured it when recorded
+    (``<metric>_difference``), else from the two values; NaN when neither is known."""
+    diff = row.get(f"{metric}_difference")
+    if is_number(diff):
+        return float(diff)
+    if base is not None and is_number(row.get(metric)) and is_number(base.get(metric)):
+        return float(row[metric] - base[metric])
+    return math.nan
+
+
 def _imbalance(numbers: Mapping[str, Any]) -> str:
     facts = []
     share, ratio = numbers.get("majority_share"), numbers.get("imbalance_ratio")
@@ -72,16 +103,14 @@ def _imbalance(numbers: Mapping[str, Any]) -> str:
 def method_verdicts(numbers: Mapping[str, Any]) -> dict[str, Any] | None:
     """The comparison of methods in one headline: baseline, rows best macro-F1 first, the distinguishable
     gains (macro-F1 and smallest-class recall) and the best method by the rule above; None without verdicts."""
-    from ecombalance.reporting.index import _difference, method_rows
-
     rows = method_rows(numbers)
     base = next((r for r in rows if r["baseline"]), None)
     if base is None:
         return None
     others = [r for r in rows if not r["baseline"]]
     for row in others:
-        row["diff"] = _difference(row, base, "macro_f1")
-        row["recall_diff"] = _difference(row, base, "recall_smallest")
+        row["diff"] = difference(row, base, "macro_f1")
+        row["recall_diff"] = difference(row, base, "recall_smallest")
     better = sorted((r for r in others if r.get("macro_f1_real") and r["diff"] > 0), key=lambda r: -r["diff"])
     worse = [r for r in others if r.get("macro_f1_real") and r["diff"] < 0]
     recall_gains = sorted((r for r in others if r.get("recall_smallest_real") and r["recall_diff"] > 0),

@@ -13,9 +13,11 @@ import math
 from typing import Any, Mapping
 
 from ecombalance.reporting import labels
+from ecombalance.reporting.executive import difference, executive_html, is_number, method_rows
 from ecombalance.reporting.labels import label
 
 _SUMMARY_FILE = "summary.json"  # runner.SUMMARY, beside index.html
+GLOSSARY_FILE = "glossary.html"  # the appendix, written by the runner beside index.html
 STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 72rem;
        padding: 0 1.5rem; color: #1f2328; line-height: 1.45; }
@@ -86,38 +88,8 @@ def page(title: str, body: str, mathjax_url: str | None = None, extra_style: str
 """
 
 
-def method_rows(numbers: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Headline numbers named ``"<method>/<metric>"`` as one row per method that has a ``macro_f1``,
-    best macro-F1 first. A method without ``macro_f1_real`` is the baseline of the comparison."""
-    by_method: dict[str, dict[str, Any]] = {}
-    for key, value in numbers.items():
-        method, sep, metric = key.rpartition("/")
-        if sep and method:
-            by_method.setdefault(method, {})[metric] = value
-    rows = [{"method": m, **values} for m, values in by_method.items() if "macro_f1" in values]
-    has_verdicts = any("macro_f1_real" in row for row in rows)
-    for row in rows:
-        row["baseline"] = has_verdicts and "macro_f1_real" not in row
-    return sorted(rows, key=lambda r: -r["macro_f1"] if _is_number(r["macro_f1"]) else math.inf)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
 def _num(value: Any, digits: int = 3) -> str:
-    return f"{value:.{digits}f}" if _is_number(value) else "-"
-
-
-def _difference(row: Mapping[str, Any], base: Mapping[str, Any] | None, metric: str) -> float:
-    """``row``'s difference to the baseline in ``metric``: as the paired test measured it when recorded
-    (``<metric>_difference``), else from the two values; NaN when neither is known."""
-    diff = row.get(f"{metric}_difference")
-    if _is_number(diff):
-        return float(diff)
-    if base is not None and _is_number(row.get(metric)) and _is_number(base.get(metric)):
-        return float(row[metric] - base[metric])
-    return math.nan
+    return f"{value:.{digits}f}" if is_number(value) else "-"
 
 
 def _verdict(row: Mapping[str, Any], base: Mapping[str, Any] | None) -> str:
@@ -127,7 +99,7 @@ def _verdict(row: Mapping[str, Any], base: Mapping[str, Any] | None) -> str:
     for metric, words in (("macro_f1", "macro-F1"), ("recall_smallest", "smallest-class recall")):
         if f"{metric}_real" not in row:
             continue
-        diff = _difference(row, base, metric)
+        diff = difference(row, base, metric)
         verdict = "real" if row[f"{metric}_real"] else "within noise"
         parts.append(f"{words} {diff:+.3f} ({verdict})" if math.isfinite(diff) else f"{words} ({verdict})")
     return "; ".join(parts) or "-"
@@ -145,7 +117,7 @@ def method_table(numbers: Mapping[str, Any]) -> str:
               if "macro_f1_ci_low" in row else "")
         css = "baseline" if row["baseline"] else ""
         if row.get("macro_f1_real"):  # a real difference in macro-F1: green up, red down
-            diff = _difference(row, base, "macro_f1")
+            diff = difference(row, base, "macro_f1")
             css = "gain" if diff > 0 else "loss" if diff < 0 else ""
         body.append(
             f'<tr class="{css}"><td><code>{esc(row["method"])}</code></td>'
@@ -275,11 +247,23 @@ def index_html(summary: Mapping[str, Any], mathjax_url: str | None = None) -> st
     state = (f'<span class="badge failed">{counts}</span>' if not_ok else '<span class="badge ok">all ok</span>')
     header = (f"<h1>ecombalance report</h1>\n<p class=\"meta\">Profile <b>{esc(summary.get('profile'))}</b> · "
               f"{len(entries)} notebooks {state} · {seconds:.0f} s of notebook time · updated "
-              f"{esc(summary.get('updated'))} · machine-readable: <a href=\"{_SUMMARY_FILE}\">{_SUMMARY_FILE}</a></p>")
+              f"{esc(summary.get('updated'))} · machine-readable: <a href=\"{_SUMMARY_FILE}\">{_SUMMARY_FILE}</a> · "
+              f"appendix: <a href=\"{GLOSSARY_FILE}\">Glossary · 术语表</a></p>")
     source = data_source(summary)
-    from ecombalance.reporting.executive import executive_html
-
     body = [header, executive_html(summary), _data_section(source) if source else ""]
     body += [_notebook_section(entry) for entry in entries]
+    body.append(f'<p class="meta">Appendix: <a href="{GLOSSARY_FILE}">Glossary · 术语表</a>, every term the '
+                "notebooks use, in Chinese and English.</p>")
     return page(f"ecombalance report ({summary.get('profile')})", "\n".join(b for b in body if b), mathjax_url)
 
+
+
+def glossary_html(mathjax_url: str | None = None) -> str:
+    """The appendix page ``glossary.html``: the library's glossary
+    (:func:`ecombalance.chapters.glossary.glossary_markdown`), linked from the index and notebook 00."""
+    from ecombalance.chapters.glossary import glossary_markdown
+
+    body = (f'<p class="meta"><a href="index.html">← report index</a></p>\n<h1>Glossary · 术语表</h1>\n'
+            "<p class=\"meta\">Appendix of the report: every technical term the notebooks use, in Chinese and "
+            "English, with what it means here.</p>\n" + markdown_html(glossary_markdown()))
+    return page("Glossary · 术语表", body, mathjax_url)

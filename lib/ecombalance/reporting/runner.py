@@ -3,7 +3,7 @@
 ``run_report`` is what ``ecombalance report`` and ``make report`` call. For each notebook it
 writes ``<out>/<stem>.ipynb`` (executed), ``<out>/<stem>.html`` and ``<out>/<stem>.png`` (its key
 figure); then ``summary.json`` (per notebook: status, seconds, headline numbers, conclusions) and
-``index.html``, rewritten atomically after EACH notebook so that they always describe the files beside
+``index.html`` (with ``glossary.html``, its appendix, written first), rewritten atomically after EACH notebook so that they always describe the files beside
 them. A notebook that fails keeps its executed copy as ``<stem>.failed.ipynb`` and leaves the last good
 HTML alone. A run stopped by Ctrl-C or SIGTERM records the notebook it was in as "interrupted" (its
 partial copy removed, the last good HTML left alone), writes the index and raises
@@ -33,7 +33,8 @@ import nbformat
 
 from ecombalance._progress import PROGRESS_ENV
 from ecombalance.reporting import headline, params, paths
-from ecombalance.reporting.index import index_html
+from ecombalance.reporting.index import GLOSSARY_FILE as GLOSSARY
+from ecombalance.reporting.index import glossary_html, index_html
 from ecombalance.reporting.mathjax import install_mathjax
 from ecombalance.reporting.pagecheck import strip_progress
 
@@ -411,6 +412,7 @@ def run_report(
         mathjax_url = install_mathjax(out_dir)
     except (ModuleNotFoundError, FileNotFoundError) as exc:
         raise ReportError(str(exc)) from exc
+    _write_atomic(out_dir / GLOSSARY, glossary_html(mathjax_url))  # the appendix the index and 00 link to
     for stale in out_dir.glob("*.running.ipynb"):  # left by a run that was killed outright
         stale.unlink()
     runs: list[NotebookRun] = []
