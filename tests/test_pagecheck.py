@@ -90,3 +90,21 @@ def test_table_formats_floats_integers_and_missing_values():
         plotting.table(frame, gradient=["g_mean"])
     with pytest.raises(TypeError, match="table\\(\\) shows a pandas DataFrame or Series, got list"):
         plotting.table([1, 2])
+
+
+def test_round_table_cells_rounds_only_long_numbers_in_cells():
+    page = ('<table><tr><td>0.666667</td><td class="x"> -0.083333 </td><td>0.25</td><td>3.14159 s</td>'
+            "<td>1234.567891</td></tr></table><p>0.666667</p>")
+    assert pagecheck.round_table_cells(page) == (
+        '<table><tr><td>0.667</td><td class="x"> -0.083 </td><td>0.25</td><td>3.14159 s</td>'
+        "<td>1234.568</td></tr></table><p>0.666667</p>")
+
+
+def test_the_html_export_rounds_a_dataframe_shown_as_it_is():
+    frame = pd.DataFrame({"share": [400 / 600, 50 / 600]})
+    nb = new_notebook(cells=[new_code_cell("frame", outputs=[new_output(
+        "execute_result", data={"text/html": frame.to_html(), "text/plain": repr(frame)}, execution_count=1)])])
+    page = runner._to_html(nb)
+    assert "<td>0.667</td>" in page and "<td>0.083</td>" in page and "0.666667" not in page.split("<pre>")[0]
+    assert pagecheck.problems(page) == []
+    assert "0.666667" in nb.cells[0].outputs[0].data["text/html"]  # the notebook keeps its numbers

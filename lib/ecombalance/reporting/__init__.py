@@ -12,7 +12,7 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "index": ["STYLE", "esc", "fmt", "markdown_html", "mathjax_script", "page", "method_table", "numbers_table", "data_source", "index_html", "GLOSSARY_FILE", "glossary_html"],
     "labels": ["METRICS", "QUALIFIERS", "WORDS", "label", "number"],
     "mathjax": ["MATHJAX_DIR", "MATHJAX_PACKAGE", "MATHJAX_CONFIG", "mathjax_source", "install_mathjax"],
-    "pagecheck": ["MAX_DECIMALS", "is_progress_line", "strip_progress", "problems"],
+    "pagecheck": ["MAX_DECIMALS", "is_progress_line", "strip_progress", "round_table_cells", "problems"],
     "params": ["PROFILES", "COMMAND_LINE", "ParameterError", "Parameter", "declared_parameters", "check_value", "parse_cli_value", "load_yaml", "profile_path", "notebook_stem", "resolve"],
     "paths": ["HOME_ENV", "project_root", "notebooks_dir", "params_dir"],
     "runner": ["SUMMARY", "INDEX", "KERNEL", "ReportError", "ReportInterrupted", "NotebookRun", "ReportResult", "discover", "select", "kernel_options", "kernel_environment", "without_progress", "execute", "plan", "run_report"],

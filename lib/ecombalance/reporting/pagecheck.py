@@ -3,7 +3,8 @@
 :func:`problems` lists, for one page (a notebook's HTML or ``index.html``): progress-bar (tqdm) lines
 in cell outputs, numbers with more than :data:`MAX_DECIMALS` decimals in table cells, and headline keys
 shown raw (``none+logreg/macro_f1_ci_low``) where a label belongs. :func:`is_progress_line` is the one
-definition of a progress-bar line; the report's HTML export drops such lines from stream outputs with it.
+definition of a progress-bar line; the report's HTML export drops such lines from stream outputs with it, and
+rounds the long numbers of tables that a notebook shows without formatting (:func:`round_table_cells`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,15 @@ def strip_progress(text: str) -> str:
     kept = [line for line in re.split(r"(?<=\n)", text.replace("\r\n", "\n"))
             if not any(is_progress_line(part) for part in line.split("\r"))]
     return "".join(kept)
+
+
+_CELL_FLOAT = re.compile(rf"(<td\b[^>]*>\s*)([-+]?\d+\.\d{{{MAX_DECIMALS + 1},}})(\s*</td>)")
+
+
+def round_table_cells(html_text: str, digits: int = 3) -> str:
+    """``html_text`` with every table cell that holds only a number of more than :data:`MAX_DECIMALS`
+    decimals (pandas prints 6: ``0.666667``) shown to ``digits`` decimals; everything else untouched."""
+    return _CELL_FLOAT.sub(lambda m: f"{m.group(1)}{float(m.group(2)):.{digits}f}{m.group(3)}", html_text)
 
 
 def _soup(html_text: str):

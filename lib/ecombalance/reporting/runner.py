@@ -36,7 +36,7 @@ from ecombalance.reporting import headline, params, paths
 from ecombalance.reporting.index import GLOSSARY_FILE as GLOSSARY
 from ecombalance.reporting.index import glossary_html, index_html
 from ecombalance.reporting.mathjax import install_mathjax
-from ecombalance.reporting.pagecheck import strip_progress
+from ecombalance.reporting.pagecheck import round_table_cells, strip_progress
 
 SUMMARY = "summary.json"
 INDEX = "index.html"
@@ -140,9 +140,10 @@ def _failure(nb: nbformat.NotebookNode, exc: Exception) -> tuple[int | None, str
 
 
 def without_progress(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy of ``nb`` whose stream outputs hold no progress-bar lines (the library's final lines and any
-    other package's tqdm on stdout or stderr); a stream left empty is dropped. The executed ``.ipynb`` keeps
-    them: a progress line is a log of the run, not a finding for the reader of the HTML."""
+    """A copy of ``nb`` as the HTML shows it: its stream outputs hold no progress-bar lines (the library's final
+    lines and any other package's tqdm on stdout or stderr; a stream left empty is dropped), and its HTML tables
+    no number with more than 4 decimals (:func:`~ecombalance.reporting.pagecheck.round_table_cells`). The
+    executed ``.ipynb`` keeps both: a progress line is a log of the run, not a finding for the reader."""
     import copy
 
     clean = copy.deepcopy(nb)
@@ -154,6 +155,9 @@ def without_progress(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                 output["text"] = strip_progress("".join(text) if isinstance(text, list) else text)
                 if not output["text"].strip():
                     continue
+            elif "text/html" in output.get("data", {}):  # a DataFrame shown as it is: 6 decimals
+                text = output["data"]["text/html"]
+                output["data"]["text/html"] = round_table_cells("".join(text) if isinstance(text, list) else text)
             outputs.append(output)
         if "outputs" in cell:
             cell["outputs"] = outputs
