@@ -20,6 +20,7 @@ from ecombalance.reporting import headline, labels
     ("search_log_ce_macro_f1", "search log cross-entropy, macro-F1"),
     ("cpu_bf16_supported", "CPU bfloat16 supported"),  # no metric: the generic fallback, word by word
     ("columns_left_out", "columns left out"),
+    ("macro_f1_word_tokens", "macro-F1 word tokens"),
     ("x", "x"),
 ])
 def test_label_puts_keys_into_words(key, words):

@@ -68,7 +68,7 @@ WORDS = {
 
 def _words(text: str, context: bool = False) -> str:
     """Underscored words in plain words; a context (before a metric) keeps its closing comma."""
-    words = " ".join(WORDS.get(word, word) for word in text.split("_") if word)
+    words = " ".join(WORDS.get(word, word) for word in text.split("_") if word).replace("macro F1", "macro-F1")
     return words if context else words.rstrip(",")
 
 
