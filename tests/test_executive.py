@@ -113,3 +113,11 @@ def test_a_users_table_with_many_classes_and_methods():
 ])
 def test_method_names_are_split_into_sampler_model_and_loss(name, parts, rebalances):
     assert executive.parts_of(name) == parts and executive.rebalances(name) is rebalances
+
+
+def test_the_imbalance_comes_from_the_notebook_that_measured_the_plain_model():
+    overview = {"imbalance_ratio": 8.0, "majority_share": 0.667}  # notebook 00: the documented case
+    users = {"imbalance_ratio": 190.0, "majority_share": 0.3, "plain_recall_smallest": 0.1}  # 01 on a user's table
+    shown = text(executive.executive_html(report(overview, users)))
+    assert "outnumbers the smallest 190 to 1" in shown and "finds 0.100 of the smallest class" in shown
+    assert "8 to 1" not in shown

@@ -34,8 +34,7 @@ def _headlines(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [entry.get("headline") or {} for entry in summary.get("notebooks", []) if entry.get("status") == "ok"]
 
 
-def _first_with(summary: Mapping[str, Any], key: str) -> dict[str, Any] | None:
-    return next((h for h in _headlines(summary) if h.get(key) is not None), None)
+_IMBALANCE_KEYS = ("imbalance_ratio", "majority_share", "plain_recall_smallest", "plain_recall_largest")
 
 
 def parts_of(method: str) -> tuple[str, str, str]:
@@ -205,7 +204,9 @@ def _todo(v: Mapping[str, Any]) -> str:
 def executive_html(summary: Mapping[str, Any]) -> str:
     """The summary section of the index ("" when no notebook recorded anything it can use)."""
     items = []
-    first = _first_with(summary, "imbalance_ratio") or _first_with(summary, "majority_share")
+    # notebook 01's numbers (the table the report ran on) over 00's overview of the documented case
+    known = [h for h in _headlines(summary) if any(h.get(k) is not None for k in _IMBALANCE_KEYS)]
+    first = max(known, key=lambda h: sum(h.get(k) is not None for k in _IMBALANCE_KEYS), default=None)
     if first and (text := _imbalance(first)):
         items.append(("The imbalance", text))
     comparison = next((v for h in _headlines(summary) if (v := method_verdicts(h)) is not None), None)
