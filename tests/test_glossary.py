@@ -1,4 +1,5 @@
-"""The zh/en glossary covers the terms the notebooks use, and only those, and notebook 00 links to it, the report's appendix."""
+"""The zh/en glossary covers the terms the notebooks use, and only those; it is the report's appendix, which
+notebook 00 links to."""
 
 import ast
 import html

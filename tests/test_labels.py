@@ -9,7 +9,8 @@ from ecombalance.reporting import headline, labels
 @pytest.mark.parametrize("key, words", [
     ("none+logreg/macro_f1_ci_low", "none+logreg — macro-F1, 95 % interval low"),
     ("none+logreg/macro_f1_ci_high", "none+logreg — macro-F1, 95 % interval high"),
-    ("smote+logreg/recall_smallest_difference", "smote+logreg — recall of the smallest class, difference to the baseline"),
+    ("smote+logreg/recall_smallest_difference",
+     "smote+logreg — recall of the smallest class, difference to the baseline"),
     ("smote+logreg/macro_f1_real", "smote+logreg — macro-F1, difference distinguishable from the baseline"),
     ("none+torch_mlp:ce/balanced_accuracy", "none+torch_mlp:ce — balanced accuracy"),
     ("plain_recall_smallest", "plain model, recall of the smallest class"),

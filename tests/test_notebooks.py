@@ -88,7 +88,8 @@ def test_rendered_pages_show_no_progress_lines_long_floats_or_raw_keys(smoke_rep
 
     summary = json.loads(smoke_report.summary.read_text())
     keys = [key for entry in summary["notebooks"] for key in entry.get("headline") or {}]
-    found = {page.name: pagecheck.problems(page.read_text(), keys) for page in sorted(smoke_report.out_dir.glob("*.html"))}
+    pages = sorted(smoke_report.out_dir.glob("*.html"))
+    found = {page.name: pagecheck.problems(page.read_text(), keys) for page in pages}
     assert {name: problems for name, problems in found.items() if problems} == {}
     assert len(found) == len(NOTEBOOKS) + 2  # the notebooks, index.html and glossary.html
     index = smoke_report.index.read_text()

@@ -1,9 +1,10 @@
 """The report's ``index.html``: what each notebook found, built from ``summary.json`` alone.
 
-First the executive summary (:mod:`ecombalance.reporting.executive`). Per notebook: its title and link, status and time, the key figure as a thumbnail, the "What we saw"
-bullets, a table of methods when the notebook recorded ``"<method>/<metric>"`` headline numbers
-(notebook 06), and the raw headline numbers folded under ``<details>``. On a user's table the file,
-its label and columns come first.
+First the executive summary (:mod:`ecombalance.reporting.executive`); on a user's table then the file, its
+label and columns. Per notebook: its title and link, status and time, the key figure as a thumbnail, the "What
+we saw" bullets, a table of methods when the notebook recorded ``"<method>/<metric>"`` headline numbers
+(notebook 06), and the headline numbers, labelled in words, folded under ``<details>``. Last, a link to the
+glossary appendix (:func:`glossary_html`).
 """
 
 from __future__ import annotations
@@ -233,7 +234,8 @@ def _notebook_section(entry: Mapping[str, Any]) -> str:
         parts.append(f"<details><summary>headline numbers ({len(numbers)})</summary>{numbers_table(numbers)}"
                      "</details>")
     if entry.get("parameters"):
-        parts.append(f"<details><summary>parameters</summary>{numbers_table(entry['parameters'], labelled=False)}</details>")
+        parameters = numbers_table(entry["parameters"], labelled=False)
+        parts.append(f"<details><summary>parameters</summary>{parameters}</details>")
     parts.append("</section>")
     return "\n".join(p for p in parts if p)
 

@@ -3,8 +3,8 @@
 ``run_report`` is what ``ecombalance report`` and ``make report`` call. For each notebook it
 writes ``<out>/<stem>.ipynb`` (executed), ``<out>/<stem>.html`` and ``<out>/<stem>.png`` (its key
 figure); then ``summary.json`` (per notebook: status, seconds, headline numbers, conclusions) and
-``index.html`` (with ``glossary.html``, its appendix, written first), rewritten atomically after EACH notebook so that they always describe the files beside
-them. A notebook that fails keeps its executed copy as ``<stem>.failed.ipynb`` and leaves the last good
+``index.html`` (with ``glossary.html``, its appendix, written first), rewritten atomically after EACH
+notebook so that they always describe the files beside them. A notebook that fails keeps its executed copy as ``<stem>.failed.ipynb`` and leaves the last good
 HTML alone. A run stopped by Ctrl-C or SIGTERM records the notebook it was in as "interrupted" (its
 partial copy removed, the last good HTML left alone), writes the index and raises
 :class:`ReportInterrupted`; ``.running.ipynb`` files are never left behind. MathJax is copied into
