@@ -9,7 +9,7 @@ EXTRAS ?= test,spark
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.ecombalance-installed
 
-.PHONY: setup report test gpu-check lab clean distclean
+.PHONY: setup report test test-fast gpu-check lab clean distclean
 
 setup: $(STAMP)
 
@@ -26,6 +26,10 @@ report: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# the tests without the ones marked `slow` (notebook runs, Spark, DDP, the wheel, long training): the edit loop
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
 
 # on a CUDA machine: fine-tuning speed benchmark + notebook 05 (full profile) -> benchmarks/results/gpu.json
 gpu-check: $(STAMP)

@@ -17,6 +17,7 @@ CHROMIUM = next((path for name in ("chromium", "chromium-browser", "google-chrom
 
 pytestmark = [
     pytest.mark.notebooks,
+    pytest.mark.slow,
     pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (apt-get install chromium): "
                                                 "the browser check of the HTML report is skipped"),
 ]

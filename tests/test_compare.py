@@ -32,6 +32,7 @@ def folders(tmp_path_factory):
     return root
 
 
+@pytest.mark.slow
 def test_compare_puts_two_folders_side_by_side(folders, capsys, monkeypatch):
     monkeypatch.chdir(folders)
     assert cli.main(["compare", "runs/a", "runs/b"]) == 0
@@ -63,6 +64,7 @@ def test_compare_puts_two_folders_side_by_side(folders, capsys, monkeypatch):
     assert 'href="runs/a/index.html"' in page and '<script src="runs/a/mathjax/MathJax.js' in page
 
 
+@pytest.mark.slow
 def test_compare_writes_where_asked_with_links_relative_to_it(folders):
     out = folders / "pages" / "deep" / "cmp.html"
     assert compare.write_comparison(folders / "runs" / "b", folders / "runs" / "a", out) == out
@@ -79,6 +81,7 @@ def test_differences_of_two_mappings():
         ("t", True, True, False, None), ("c", None, 2, True, None)]
 
 
+@pytest.mark.slow
 def test_compare_refuses_what_is_not_a_report(folders, tmp_path, capsys):
     (tmp_path / "empty").mkdir()
     assert cli.main(["compare", str(folders / "runs" / "a"), str(tmp_path / "empty")]) == 2

@@ -70,6 +70,7 @@ def test_unknown_engine(split):
 
 
 @pytest.mark.skipif(not downsampling.spark_available()[0], reason=downsampling.spark_available()[1] or "spark")
+@pytest.mark.slow
 def test_spark_engine_gives_the_same_picture(split):
     spark = downsampling.spark_session()
     metrics, _ = ctr.downsampling_study(*split, rates=(0.1,), engine="spark", spark=spark)
@@ -100,19 +101,22 @@ def click_log(n=8000, clicks=240):
 
 
 def test_describe_downsampling_states_the_smallest_rate():
-    lines = ctr.describe_downsampling(constructed_table(), click_log(), "pandas").splitlines()
-    seen, full = 0.2362, 240 / 8000  # the constructed table's training click rate at w=0.1; the log's
+    table, log = constructed_table(), click_log()
+    lines = ctr.describe_downsampling(table, log, "pandas").splitlines()
+    raw, fixed, rows = table.loc["raw", 0.1], table.loc["recalibrated", 0.1], int(table.loc[("-", "train_rows"), 0.1])
+    seen, full = table.loc[("-", "train_positive_rate"), 0.1], log.frame["clicked"].mean()
     odds = (seen / (1 - seen)) / (full / (1 - full))
     assert f"{seen / full:.1f}" == "7.9" and f"{odds:.1f}" == "10.0"  # the rate grows less than 1/w, the odds by 1/w
     assert lines == [
-        "- At $w=0.1$ the model trains on 1,016 rows instead of 8,000 (7.9x fewer) and sees a click rate of 0.236 "
-        f"instead of 0.030: {seen / full:.1f}x, while the odds of a click grow {odds:.1f}x (down-sampling multiplies "
-        "the odds, not the rate, by $1/w = 10$).",
-        "- Its raw probabilities average 0.2345 against an observed click rate of 0.0305 (ECE 0.2071, "
-        "log-loss 0.3456).",
-        "- Recalibrated with $q = p/(p + (1-p)/w)$ they average 0.0311 (ECE 0.0042, log-loss 0.1299).",
-        "- ROC-AUC is 0.7498 raw and 0.7498 recalibrated: recalibration is monotone, so ranking is untouched; "
-        "engine: pandas.",
+        f"- At $w=0.1$ the model trains on {rows:,} rows instead of {len(log.frame):,} ({len(log.frame) / rows:.1f}x "
+        f"fewer) and sees a click rate of {seen:.3f} instead of {full:.3f}: {seen / full:.1f}x, while the odds of a "
+        f"click grow {odds:.1f}x (down-sampling multiplies the odds, not the rate, by $1/w = 10$).",
+        f"- Its raw probabilities average {raw['mean_predicted']:.4f} against an observed click rate of "
+        f"{raw['observed_rate']:.4f} (ECE {raw['ece']:.4f}, log-loss {raw['log_loss']:.4f}).",
+        f"- Recalibrated with $q = p/(p + (1-p)/w)$ they average {fixed['mean_predicted']:.4f} (ECE "
+        f"{fixed['ece']:.4f}, log-loss {fixed['log_loss']:.4f}).",
+        f"- ROC-AUC is {raw['roc_auc']:.4f} raw and {fixed['roc_auc']:.4f} recalibrated: recalibration is monotone, "
+        "so ranking is untouched; engine: pandas.",
     ]
     at_full = ctr.describe_downsampling(constructed_table(), click_log(), "spark", rate=1.0)
     assert at_full.startswith("- At $w=1.0$ the model trains on 8,000 rows instead of 8,000 (1.0x fewer)")

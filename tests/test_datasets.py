@@ -112,6 +112,7 @@ def test_dirty_copy_adds_what_it_says():
     assert dirty.frame["source"].nunique() == 1 and dirty.frame["customer_email"].str.contains("@").all()
 
 
+@pytest.mark.slow
 def test_a_million_rows_in_bounded_memory():
     log = datasets.search_log(100_000, 10, seed=0)
     assert len(log) == 1_000_000
@@ -211,6 +212,7 @@ def test_chinese_categories_share_nouns_and_characters():
     assert shared / sum(counts["sports_outdoors"].values()) > 0.65
 
 
+@pytest.mark.slow
 def test_chinese_case_is_about_as_hard_as_the_english_one_for_character_ngrams():
     """Measured (seed 0): English word TF-IDF 0.800, Chinese character 1–2-grams 0.684, Chinese with the default
     word tokens 0.544 (a run of characters is one token)."""

@@ -72,6 +72,7 @@ def test_weights_digest_tells_weights_apart():
     assert distributed.weights_digest(a) != distributed.weights_digest(b)
 
 
+@pytest.mark.slow
 def test_two_cpu_processes_train_data_parallel_to_identical_weights(tmp_path):
     """torchrun, 2 processes, gloo backend, a tiny random BERT, 3 optimizer steps of 2 accumulated
     micro-batches (the first of each pair skips the all-reduce)."""

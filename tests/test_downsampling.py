@@ -94,6 +94,7 @@ def spark():
     session.stop()
 
 
+@pytest.mark.slow
 def test_spark_and_pandas_agree_within_sampling_error(spark, clicks):
     data = clicks[["query_id", "price", "clicked"]]
     sdf = spark.createDataFrame(data)
@@ -109,6 +110,7 @@ def test_spark_and_pandas_agree_within_sampling_error(spark, clicks):
     assert abs(spark_counts[0] - neg * w) < 4 * sd
 
 
+@pytest.mark.slow
 def test_spark_stratified_sampling(spark):
     frame = pd.DataFrame({"y": ["E"] * 6000 + ["S"] * 2000 + ["C"] * 300, "x": np.arange(8300)})
     sample = downsampling.stratified_sample_spark(spark.createDataFrame(frame), "y", {"E": 0.05, "S": 0.15, "C": 1.0}, seed=0)
@@ -130,6 +132,7 @@ def test_spark_unavailable_reason_is_clear(monkeypatch):
         downsampling.spark_session()
 
 
+@pytest.mark.slow
 def test_spark_downsampling_checks_labels_and_columns_like_pandas(spark):
     with pytest.raises(KeyError, match=r"label column 'click' not found; the columns are \['clicked'\]"):
         downsampling.negative_downsample_spark(spark.createDataFrame(pd.DataFrame({"clicked": [0, 1]})), "click")
@@ -143,6 +146,7 @@ def test_spark_downsampling_checks_labels_and_columns_like_pandas(spark):
         downsampling.stratified_sample_spark(spark.createDataFrame(pd.DataFrame({"y": [0, 1]})), "z", {0: 0.5})
 
 
+@pytest.mark.slow
 def test_spark_bool_click_labels(spark):
     frame = pd.DataFrame({"clicked": [True] * 500 + [False] * 5000, "x": np.arange(5500)})
     w = 0.1

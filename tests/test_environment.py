@@ -53,6 +53,7 @@ def test_hardware_reports_cpu_bf16_separately_from_the_gpu(monkeypatch, cpu_bf16
     assert hw["cuda_bf16_supported"] is False
 
 
+@pytest.mark.slow
 def test_default_model_loads_offline(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     result = environment.model_check()
@@ -96,13 +97,16 @@ def environment_report(cuda=False, model="loaded", cpu_bf16=False, cuda_bf16=Non
 
 
 def test_describe_environment_states_the_case_and_what_was_found():
-    case = imbalance.distribution({"category 1": 400, "category 2": 150, "category 3": 50})
+    counts = {"category 1": 400, "category 2": 150, "category 3": 50}
+    case = imbalance.distribution(counts)
     text = environment.describe_environment(case, environment_report())
     lines = text.splitlines()
     assert len(lines) == 5 and all(line.startswith("- ") for line in lines)
-    entropy = -sum(p * math.log(p) for p in (4 / 6, 1.5 / 6, 0.5 / 6)) / math.log(3)
-    assert lines[0] == (f"- The documented case is 0.667 / 0.250 / 0.083, an imbalance ratio of 8:1 and a "
-                        f"normalised entropy of {entropy:.3f} (1 would be balanced).")
+    shares = [n / sum(counts.values()) for n in counts.values()]
+    entropy = -sum(p * math.log(p) for p in shares) / math.log(len(shares))
+    assert lines[0] == (f"- The documented case is {' / '.join(f'{p:.3f}' for p in shares)}, an imbalance ratio of "
+                        f"{max(shares) / min(shares):.0f}:1 and a normalised entropy of {entropy:.3f} (1 would be "
+                        "balanced).")
     assert lines[1] == "- 2 of 3 packages are installed; missing: `papermill`."
     assert lines[2] == ("- Compute: 2 CPU cores, torch uses 2 threads; CUDA is not available, so notebooks 04–05 "
                         "train on the CPU.")
@@ -114,7 +118,7 @@ def test_describe_environment_states_the_case_and_what_was_found():
 def test_describe_environment_with_a_gpu_and_without_the_model():
     case = imbalance.distribution({"a": 30, "b": 10})
     text = environment.describe_environment(case, environment_report(cuda=True, model="broken"))
-    assert "0.750 / 0.250, an imbalance ratio of 3:1" in text
+    assert f"{30 / 40:.3f} / {10 / 40:.3f}, an imbalance ratio of {30 / 10:.0f}:1" in text
     assert "CUDA is available: NVIDIA H200." in text
     assert text.endswith("- Encoder `no-such/model`: does not load offline (not available on this machine).")
     assert "- bf16: the CPU has no bf16 instructions, so fine-tuning on it runs in fp32; the GPU computes in bf16." in text

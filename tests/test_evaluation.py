@@ -357,6 +357,7 @@ def test_every_method_sees_the_same_folds_and_never_fits_on_test_rows():
     assert {seed for *_, seed, _ in Recorder.log} == {3}  # unset random_state filled with the seed
 
 
+@pytest.mark.slow
 def test_results_are_tidy_reproducible_and_round_trip_through_parquet(tmp_path):
     X, y = _table()
     methods = {"lr": LogisticRegression(max_iter=300), "ros": make_pipeline(RandomOverSampler(),
@@ -377,7 +378,8 @@ def test_results_are_tidy_reproducible_and_round_trip_through_parquet(tmp_path):
     assert len(recall_c3) == 3
     path = evaluation.save_results(first, tmp_path / "out" / "results.parquet")
     pd.testing.assert_frame_equal(evaluation.load_results(path), r)
-    assert set(first.timings.columns) == {"method", "fold", "fit_seconds", "predict_seconds"}
+    assert list(first.timings.columns) == ["method", "fold", "preprocess_seconds", "fit_seconds", "predict_seconds"]
+    assert len(first.timings) == 6 and (first.timings[["preprocess_seconds", "fit_seconds", "predict_seconds"]] >= 0).all().all()
 
 
 def test_grouped_folds_keep_each_query_on_one_side_and_score_rankings():
@@ -551,6 +553,7 @@ def test_holm_adjustment_by_hand():
     np.testing.assert_allclose(evaluation.holm([0.01, 0.04, 0.03]), [0.03, 0.06, 0.06])
 
 
+@pytest.mark.slow
 def test_identical_methods_show_no_real_difference():
     X, y = _table(n=150)
     methods = {"base": LogisticRegression(max_iter=300), "same": LogisticRegression(max_iter=300)}
@@ -561,6 +564,7 @@ def test_identical_methods_show_no_real_difference():
     assert not row["real_difference"] and not row["improved"]
 
 
+@pytest.mark.slow
 def test_a_method_better_on_every_fold_is_a_real_difference():
     rng = np.random.default_rng(9)
     y = rng.choice(["c1", "c2", "c3"], size=300, p=[0.6, 0.3, 0.1])
@@ -698,3 +702,11 @@ def test_cross_validated_threshold_scores_each_query_with_a_model_that_never_saw
     predicts = [rows for kind, rows in RowLogger.log if kind == "predict"]
     for (_, test), predicted in zip(reference, predicts, strict=True):
         np.testing.assert_array_equal(predicted, test)
+
+
+def test_p_value_text_states_the_bootstrap_resolution():
+    from ecombalance.evaluation.stats import p_value_text
+
+    assert p_value_text(0.0123, 500) == "p = 0.0123"
+    assert p_value_text(0.0, 500) == "p < 0.004"
+    assert p_value_text(0.0, 1000) == "p < 0.002"

@@ -68,10 +68,11 @@ def _top_label_ece(y, proba, n_bins=15):
                for b in np.unique(bins)) / len(y)
 
 
+@pytest.mark.slow
 def test_effects_are_fold_mean_differences_with_a_verdict(result, effects):
     assert list(effects.index) == ["random_over+logreg", "none+gboost"]
     assert effects.attrs == {"smallest": "small", "largest": "big", "baseline": "none+logreg",
-                             "test": "bootstrap", "alpha": 0.05}
+                             "test": "bootstrap", "alpha": 0.05, "n_resamples": 300}
     fix = effects.loc["random_over+logreg"]
     assert fix[("recall_smallest", "baseline")] == 0.0 and fix[("recall_smallest", "difference")] == 1.0
     assert fix[("recall_largest", "difference")] == pytest.approx(-10 / 60)  # 12 big items in each test fold
@@ -83,19 +84,30 @@ def test_effects_are_fold_mean_differences_with_a_verdict(result, effects):
     assert (same.xs("difference", level=1) == 0).all() and not same.xs("real", level=1).any()
 
 
+def _macro_p(result, method="random_over+logreg"):
+    table = evaluation.compare_to_baseline(result, "none+logreg", test="bootstrap", n_resamples=300, seed=0)
+    return table.set_index("method").loc[method, "p_value"]
+
+
+@pytest.mark.slow
 def test_describe_effects_names_the_methods_and_numbers(result, effects):
     lines = findings.describe_effects(effects).split("\n")
     base_macro = _fold_mean(result, BASELINE, _macro_f1)
     gain = _fold_mean(result, FIX, _macro_f1) - base_macro
+    worst_big = _fold_mean(result, FIX, _recall("big"))
+    proba = result.oof_proba["none+logreg"]
+    base_ece = np.mean([_top_label_ece(Y[test], proba[test]) for _, test in result.folds])
     assert lines == [
         f"- Baseline `none+logreg` (means over the folds): recall 0.000 on the smallest class `small`, 1.000 on the "
         f"largest `big`, macro-F1 {base_macro:.3f}. A difference is called real when the bootstrap test gives p < 0.05 after "
         "Holm's correction.",
         "- Real gains in `small` recall: `random_over+logreg` (+1.000).",
-        "- Paid for with a real loss of `big` recall by: `random_over+logreg` (down to 0.833 at worst).",
-        f"- Best macro-F1: `random_over+logreg` ({gain:+.3f}, a real difference); real macro-F1 changes: "
-        "up `random_over+logreg`, down none.",
-        "- Calibration (ECE, baseline 0.200): no method made it really worse; no real loss with "
+        f"- Paid for with a real loss of `big` recall by: `random_over+logreg` (down to {worst_big:.3f} at worst).",
+        f"- `random_over+logreg`: macro-F1 {base_macro + gain:.3f} against {base_macro:.3f} for `none+logreg`, a "
+        f"difference of {gain:+.3f}, "
+        + (f"p = {_macro_p(result):.3g}" if _macro_p(result) > 0 else f"p < {2 / 300:.2g}")  # a bootstrap's resolution
+        + " (paired bootstrap, Holm-corrected).",
+        f"- Calibration (ECE, baseline {base_ece:.3f}): no method made it really worse; no real loss with "
         f"`random_over+logreg` ({effects.loc['random_over+logreg', ('ece', 'difference')]:+.3f}), `none+gboost` (+0.000).",
     ]
 
@@ -118,11 +130,17 @@ def test_without_a_real_gain_the_text_says_so(result):
     text = findings.describe_effects(frame)
     assert "- No method raised the recall of `small` by a real margin." in text
     assert "Real gains" not in text and "Paid for" not in text
-    assert "- Best macro-F1: `none+gboost` (+0.000, within noise); real macro-F1 changes: up none, down none." in text
+    base = _fold_mean(result, BASELINE, _macro_f1)
+    assert (f"- No method is distinguishable from `none+logreg` on macro-F1; the top scores are `none+logreg` "
+            f"{base:.3f}; `none+gboost` {base:.3f} (paired bootstrap, Holm-corrected, alpha 0.05).") in text
+    assert "Best macro-F1" not in text
+    assert findings.best_method(frame) == (None, False, text.split("\n")[-2][2:])
 
 
 def test_prior_correction_of_the_best_method(result, effects):
-    assert findings.best_method(effects) == "random_over+logreg"
+    assert findings.best_method(effects).best == "random_over+logreg"
+    assert findings.best_method(effects).best_is_distinguishable
+    assert findings.most_rebalanced(effects) == "random_over+logreg"
     proba = result.oof_proba["random_over+logreg"]
     moved = proba * np.array([0.6, 0.3, 0.1]) / (1 / 3)  # true priors over the uniform ones it learnt
     corrected = findings.prior_corrected(result, "random_over+logreg")
@@ -142,9 +160,10 @@ def test_prior_correction_of_the_best_method(result, effects):
 
 # --- the majority predictor, the positive class of two-class tables, and the decision rules -----------------------
 
+@pytest.mark.slow
 def test_majority_check_compares_every_method_with_the_constant_answer(result):
     majority = findings.majority_check(result, test="bootstrap", n_resamples=200, seed=0)
-    assert majority.attrs == {"majority_class": "big", "metric": "macro_f1"}
+    assert majority.attrs == {"majority_class": "big", "metric": "macro_f1", "n_resamples": 200}
     table = majority.set_index("method")
     always_big = _fold_mean(result, np.full(len(Y), "big"), _macro_f1)  # F1 of big 2*0.6/1.6, 0 for the others
     assert always_big == pytest.approx(2 * 0.6 / 1.6 / 3)
@@ -169,6 +188,7 @@ class Guess(Scripted):
         return np.where(chosen, 0.8, 0.2 / (len(self.classes_) - 1))
 
 
+@pytest.mark.slow
 def test_when_nothing_beats_the_majority_predictor_no_difference_is_real():
     """Methods that guess: the sentence comes first and every `real` is False, though a paired test alone
     would find the guesses different from each other."""
@@ -232,3 +252,18 @@ def test_positive_class_table_against_sklearn():
     numbers = findings.effects_headline(summary, 1, positive=table)
     assert numbers["lr/f1_positive"] == pytest.approx(row["f1"])
     assert numbers["lr/average_precision"] == pytest.approx(row["average_precision"])
+
+
+def test_no_best_method_when_no_method_beats_the_majority_predictor(result, effects):
+    majority = findings.majority_check(result, test="bootstrap", n_resamples=200, seed=0)
+    assert majority["improved"].any()
+    assert findings.best_headline(findings.best_method(effects)) == {"best_is_distinguishable": True,
+                                                                      "best_method": "random_over+logreg"}
+    beaten_by_none = majority.assign(improved=False)
+    frame = findings.effects(result, "none+logreg", test="bootstrap", n_resamples=300, seed=0, majority=beaten_by_none)
+    decided = findings.best_method(frame)
+    assert decided.best is None and not decided.best_is_distinguishable
+    assert decided.sentence.startswith("No method is distinguishable from `none+logreg` on macro-F1 (no method even "
+                                       "beats always predicting the largest class); the top scores are "
+                                       "`random_over+logreg`")
+    assert findings.best_headline(decided) == {"best_is_distinguishable": False}

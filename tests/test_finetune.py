@@ -127,6 +127,7 @@ def test_length_bucketing_pads_less_than_fixed_or_random_batches():
     assert np.all(np.diff(lengths[np.concatenate(ordered)]) >= 0)
 
 
+@pytest.mark.slow
 def test_texts_are_tokenised_once_per_text_set(tiny, monkeypatch):
     calls = []
     real = finetune.tokenize_texts
@@ -173,6 +174,7 @@ def fit_both_ways(tiny, X, y, *fit_args, **params):
     return [tuner(tiny, precision="fp32", embedding_rows=rows, **params).fit(X, y, *fit_args) for rows in ("used", "all")]
 
 
+@pytest.mark.slow
 def test_training_only_the_used_embedding_rows_gives_the_whole_matrix_fit(tiny, tokenizer):
     X, y = titles()
     used, full = fit_both_ways(tiny, X, y, epochs=3, weight_decay=0.5, learning_rate=2e-3)
@@ -200,6 +202,7 @@ def learning_rate_factors(est) -> list[float]:
             for step in range(total)]
 
 
+@pytest.mark.slow
 def test_used_rows_with_validation_keep_the_best_epoch_like_the_whole_matrix(tiny):
     X, y = titles()
     X_val, y_val = titles((8, 4, 3), seed=1)
@@ -268,6 +271,7 @@ def test_resuming_with_other_embedding_rows_says_how_to_continue(tiny, tmp_path)
         tuner(tiny, epochs=2).fit([*X, "zebra"], np.append(y, "bag"), resume_from=tmp_path / "epoch-1")
 
 
+@pytest.mark.slow
 def test_checkpoint_round_trip_and_resume(tiny, tmp_path):
     X, y = titles()
     straight = tuner(tiny, epochs=2, checkpoint_dir=str(tmp_path / "ckpt")).fit(X, y)
@@ -295,6 +299,7 @@ def test_gpu_path_picks_cuda_and_bf16(tiny, monkeypatch):
 
 
 @pytest.mark.parametrize("cpu_bf16", [False, True])
+@pytest.mark.slow
 def test_auto_precision_on_the_cpu_follows_bf16_support(tiny, monkeypatch, cpu_bf16):
     from ecombalance.models import device as dev
 
@@ -327,6 +332,7 @@ def test_training_requests_autocast_with_the_chosen_dtype(tiny, monkeypatch):
     assert est._encode(pairs).token_type_ids is not None and est.predict_proba(pairs).shape == (len(X), 3)
 
 
+@pytest.mark.slow
 def test_losses_and_balancing_weights(tiny):
     counts = np.array([24, 10, 6])
     y = np.repeat([0, 1, 2], counts)
@@ -386,6 +392,7 @@ def test_sentence_embedder_in_a_column_transformer_and_smote_pipeline(tiny, tmp_
     assert pipe.predict_proba(X).shape == (len(X), 3)
 
 
+@pytest.mark.slow
 def test_int8_quantisation_is_smaller_and_close(tiny):
     X, y = titles()
     est = tuner(tiny, max_steps=3).fit(X, y)

@@ -45,6 +45,7 @@ def test_seed_scenarios_show_the_document_errors():
     assert table["correct CE (labels)"].idxmin() == "perfect (confident and right)"
 
 
+@pytest.mark.slow
 def test_seed_regulariser_minimiser_beats_the_prior():
     best = S.seed_regulariser_minimiser([400, 150, 50])
     assert best.sum() == pytest.approx(1.0)
@@ -111,9 +112,11 @@ def test_losses_headline_picks_the_best_loss_by_macro_f1():
     metrics = pd.DataFrame({"macro_f1": [0.80, 0.86, 0.83], "balanced_accuracy": [0.7, 0.9, 0.8], "ece": [0.05, 0.09, 0.07]},
                            index=["ce", "focal", "ldam"])
     numbers = S.losses_headline({"documented_case": SimpleNamespace(metrics=metrics)})
-    assert numbers == {"documented_case_ce_macro_f1": 0.80, "documented_case_best_loss": "focal",
-                       "documented_case_best_macro_f1": 0.86, "documented_case_best_balanced_accuracy": 0.9,
-                       "documented_case_best_ece": 0.09}
+    best = metrics["macro_f1"].idxmax()
+    assert numbers == {"documented_case_ce_macro_f1": metrics.loc["ce", "macro_f1"], "documented_case_best_loss": best,
+                       "documented_case_best_macro_f1": metrics.loc[best, "macro_f1"],
+                       "documented_case_best_balanced_accuracy": metrics.loc[best, "balanced_accuracy"],
+                       "documented_case_best_ece": metrics.loc[best, "ece"]}
     # a user's file gives the same keys whatever it is called (not "online_shoppers_intention.csv_best_loss")
     user = S.losses_headline({"online_shoppers_intention.csv": SimpleNamespace(metrics=metrics)})
     assert user == {key.replace("documented_case", "user"): value for key, value in numbers.items()}

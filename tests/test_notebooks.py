@@ -13,6 +13,7 @@ NOTEBOOKS = [nb.stem for nb in report.discover(ROOT / "notebooks")]
 
 
 @pytest.mark.notebooks
+@pytest.mark.slow
 @pytest.mark.parametrize("stem", NOTEBOOKS)
 def test_notebook_runs_in_smoke_profile(smoke_report, stem):
     run = next(r for r in smoke_report.runs if r.notebook == stem)
@@ -25,6 +26,7 @@ def test_notebook_runs_in_smoke_profile(smoke_report, stem):
 
 
 @pytest.mark.notebooks
+@pytest.mark.slow
 def test_index_and_summary_list_every_notebook(smoke_report):
     summary = json.loads(smoke_report.summary.read_text())
     assert summary["profile"] == "smoke"
@@ -49,6 +51,7 @@ def progress_lines(executed: dict) -> list[tuple[str, int, int]]:
 
 
 @pytest.mark.notebooks
+@pytest.mark.slow
 @pytest.mark.parametrize("stem", NOTEBOOKS)
 def test_progress_bars_leave_at_most_their_final_line(smoke_report, stem):
     executed = json.loads((smoke_report.out_dir / f"{stem}.ipynb").read_text())
@@ -62,6 +65,7 @@ def test_progress_bars_leave_at_most_their_final_line(smoke_report, stem):
 
 
 @pytest.mark.notebooks
+@pytest.mark.slow
 def test_index_tells_each_notebooks_conclusions_with_a_figure(smoke_report):
     summary = json.loads(smoke_report.summary.read_text())
     index = smoke_report.index.read_text()
@@ -81,6 +85,7 @@ def test_index_tells_each_notebooks_conclusions_with_a_figure(smoke_report):
 
 
 @pytest.mark.notebooks
+@pytest.mark.slow
 def test_rendered_pages_show_no_progress_lines_long_floats_or_raw_keys(smoke_report):
     """What a reader sees: every notebook's HTML and the index pass the page check, and the index opens with
     the summary."""
@@ -97,6 +102,7 @@ def test_rendered_pages_show_no_progress_lines_long_floats_or_raw_keys(smoke_rep
 
 
 @pytest.mark.notebooks
+@pytest.mark.slow
 def test_overview_headline_numbers(smoke_report):
     numbers = next(r for r in smoke_report.runs if r.notebook == "00_overview").headline
     assert numbers["majority_share"] == pytest.approx(400 / 600)
@@ -173,6 +179,7 @@ def user_csv(tmp_path_factory):
 
 
 @pytest.mark.notebooks
+@pytest.mark.slow
 def test_report_on_a_users_csv_runs_notebooks_01_to_06(user_csv, tmp_path):
     from ecombalance.reporting import cli
 
@@ -218,6 +225,7 @@ def test_data_options_fail_before_any_notebook_runs(tmp_path, capsys):
 
 
 @pytest.mark.notebooks
+@pytest.mark.slow
 def test_ctr_notebook_runs_on_the_spark_engine(tmp_path):
     from ecombalance.sampling import downsampling
 
@@ -233,6 +241,7 @@ def test_ctr_notebook_runs_on_the_spark_engine(tmp_path):
 
 
 @pytest.mark.notebooks
+@pytest.mark.slow
 def test_notebooks_01_to_07_run_on_the_chinese_data_from_the_cli(tmp_path):
     """The generated Chinese case (`lang="zh"`) through every data notebook, `--text-analyzer` given on the
     command line: all run, notebook 01 shows character n-grams beating default word tokens, the titles reach the

@@ -135,18 +135,22 @@ def test_describe_preprocessing_states_every_number():
                "test_mean_abs_when_fit_on_train": 0.2468, "test_mean_abs_when_fit_on_all": 0.1234,
                "largest_scaler_mean_shift": 0.04567}
     shares = {"train": pd.Series({"x": 0.5, "y": 0.5}), "test": pd.Series({"x": 0.5, "y": 0.25, "z": 0.25})}
-    lines = preprocessing.describe_preprocessing(cleaning_report(), effects, shares, n_features=42,
-                                                 n_sources=3).splitlines()
+    report = cleaning_report()
+    lines = preprocessing.describe_preprocessing(report, effects, shares, n_features=42, n_sources=3).splitlines()
     assert lines[0] == ("- Cleaning took 10 rows to 7: removed 1 no label, 2 exact duplicate. Columns removed: "
                         "`const` (constant (1 in every row)); protected: `email`.")
-    assert lines[1] == ("- 4 missing cells stay in the table and are imputed inside the pipeline; 2 numeric outliers "
-                        "were found (clip).")
+    assert lines[1] == (f"- {sum(report.missing.values())} missing cells stay in the table and are imputed inside the "
+                        f"pipeline; {sum(report.outliers.values())} numeric outliers were found (clip).")
     # shares differ by 0.25 for y and z (z is missing from train); the first largest is reported
-    assert lines[2] == ("- The fused matrix has 42 columns from 3 sources, fitted on 6 training rows only; the 2 test "
-                        "rows keep the class shares (largest train/test difference 0.250, for `y`).")
-    assert lines[3].startswith("- Fitting before the split would have put 17 words that occur only in test rows "
-                               "into the vocabulary and moved a scaler's mean by up to 0.046 ")
-    assert "(mean |mean| 0.123 instead of 0.247 when fitted on the training rows only)." in lines[3]
+    gaps = (shares["train"] - shares["test"]).abs().reindex(shares["test"].index).fillna(shares["test"])
+    assert lines[2] == (f"- The fused matrix has 42 columns from 3 sources, fitted on 6 training rows only; the 2 test "
+                        f"rows keep the class shares (largest train/test difference {gaps.max():.3f}, for "
+                        f"`{gaps.idxmax()}`).")
+    assert lines[3].startswith("- Fitting before the split would have put 17 words that occur only in test rows into "
+                               f"the vocabulary and moved a scaler's mean by up to "
+                               f"{effects['largest_scaler_mean_shift']:.3f} ")
+    assert (f"(mean |mean| {effects['test_mean_abs_when_fit_on_all']:.3f} instead of "
+            f"{effects['test_mean_abs_when_fit_on_train']:.3f} when fitted on the training rows only).") in lines[3]
 
 
 def test_describe_preprocessing_without_text_or_numeric_columns():

@@ -28,6 +28,7 @@ def project(tmp_path, monkeypatch):
     return tmp_path
 
 
+@pytest.mark.slow
 def test_report_runs_records_headlines_and_names_the_failing_cell(project, capsys):
     out = project / "out"
     code = cli.main(["report", "--profile", "smoke", "--out", str(out), "-p", "name", "cli"])
@@ -53,6 +54,7 @@ def test_report_runs_records_headlines_and_names_the_failing_cell(project, capsy
     assert "ValueError: boom" in index and "02_bad.failed.ipynb" in index
 
 
+@pytest.mark.slow
 def test_failure_keeps_the_last_good_html(project):
     out = project / "out"
     result = report.run_report("smoke", ["02"], out, overrides={"fail": False}, log=lambda _: None)
@@ -68,6 +70,7 @@ def test_failure_keeps_the_last_good_html(project):
     assert not (out / "02_bad.failed.ipynb").exists()
 
 
+@pytest.mark.slow
 def test_partial_run_keeps_other_entries_in_the_summary(project):
     out = project / "out"
     report.run_report("smoke", ["01"], out, log=lambda _: None)
@@ -76,6 +79,7 @@ def test_partial_run_keeps_other_entries_in_the_summary(project):
     assert [e["notebook"] for e in summary["notebooks"]] == ["01_good", "02_bad"]
 
 
+@pytest.mark.slow
 def test_an_interrupted_run_indexes_what_finished_and_marks_the_rest(project, monkeypatch, capsys):
     import papermill
 
@@ -300,6 +304,7 @@ def test_a_relative_data_path_given_as_a_parameter_is_the_callers_too(data_proje
 PIXEL = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
 
 
+@pytest.mark.slow
 def test_quiet_kernels_one_line_bars_conclusions_figure_and_offline_math(project, capfd):
     write_notebook(
         project / "notebooks" / "03_story.ipynb", "steps = 5",

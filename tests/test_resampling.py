@@ -4,6 +4,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 import scipy.sparse as sp
 from imblearn.combine import SMOTEENN, SMOTETomek
 from imblearn.metrics import geometric_mean_score
@@ -25,7 +26,8 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.tree import DecisionTreeClassifier
 from threadpoolctl import threadpool_info, threadpool_limits
 
-from ecombalance.chapters import resampling_study
+from ecombalance.chapters import resampling_findings, resampling_study
+from ecombalance import evaluation
 from ecombalance.evaluation import make_folds
 from ecombalance.models import pipelines
 from ecombalance.sampling import resampling, weights
@@ -416,6 +418,64 @@ def test_compare_samplers_records_failures_on_request():
         resampling_study.compare_samplers(X, y, ["smote"], ["logreg"], n_splits=2, progress=False)
 
 
+def test_compare_samplers_scores_are_run_experiments_on_the_same_folds():
+    X, y = blobs()
+    results = resampling_study.compare_samplers(X, y, ["none", "smote"], ["logreg"], n_splits=3, random_state=4,
+                                                progress=False)
+    methods = {"none": pipelines.pipeline(None, "none", "logreg", random_state=4),
+               "smote": pipelines.pipeline(None, "smote", "logreg", random_state=4),
+               "class_weight": pipelines.pipeline(None, "none", "logreg", class_weight="balanced", random_state=4)}
+    folds = make_folds(y, None, 3, 4)
+    result = evaluation.run_experiment(methods, X, y, folds=folds, seed=4, progress=False)
+    assert list(results["sampler"]) == [m for m in methods for _ in folds] and (results["model"] == "logreg").all()
+    for method, pred in result.oof_pred.items():  # independent: scikit-learn on the out-of-fold predictions
+        rows = results[results["sampler"] == method].set_index("fold")
+        for fold, (_, test) in enumerate(folds):
+            assert rows.loc[fold, "macro_f1"] == pytest.approx(f1_score(y[test], pred[test], average="macro"))
+            recalls = recall_score(y[test], pred[test], labels=["a", "b", "c"], average=None)
+            np.testing.assert_allclose(rows.loc[fold, ["recall[a]", "recall[b]", "recall[c]"]].astype(float), recalls)
+            assert rows.loc[fold, "balanced_accuracy"] == pytest.approx(recalls.mean())
+    assert (results["fit_seconds"] > 0).all()
+
+
+def test_compare_samplers_records_a_model_failing_on_one_fold_and_leaves_the_pair_out():
+    X, y = blobs()
+    X = np.column_stack([np.arange(len(y)), X])  # column 0: the row id
+    folds = make_folds(y, None, 3, 0)
+    held_out = int(folds[1][1][0])  # fails only where this row is a test row: fold 1
+    results = resampling_study.compare_samplers(X, y, ["none", "random_over"], [RowNeeded(held_out)], n_splits=3,
+                                                class_weight_baseline=False, errors="record", progress=False)
+    failed = results[results["error"].notna()]
+    assert failed[["sampler", "fold"]].values.tolist() == [["none", 1], ["random_over", 1]]
+    assert (failed["error"] == f"RuntimeError: row {held_out} is held out").all() and failed["macro_f1"].isna().all()
+    assert results.loc[results["error"].isna(), "macro_f1"].notna().all()  # the other folds scored
+    summary = resampling_study.summarise_comparison(results)
+    assert summary.empty and len(summary.attrs["left_out"]) == 2
+    assert summary.attrs["left_out"][0].startswith("- `none` with RowNeeded failed on 1 of 3 fold(s), left out")
+    with pytest.raises(RuntimeError, match=f"row {held_out} is held out"):
+        resampling_study.compare_samplers(X, y, ["none"], [RowNeeded(held_out)], n_splits=3,
+                                          class_weight_baseline=False, progress=False)
+    with pytest.raises(ValueError, match="errors must be one of 'raise', 'record', got 'skip'"):
+        resampling_study.compare_samplers(X, y, ["none"], ["logreg"], n_splits=3, errors="skip", progress=False)
+
+
+class RowNeeded(ClassifierMixin, BaseEstimator):
+    """Logistic regression on columns 1: that raises when row ``row`` (column 0) is not a training row."""
+
+    def __init__(self, row=0):
+        self.row = row
+
+    def fit(self, X, y):
+        if self.row not in set(X[:, 0].astype(int)):
+            raise RuntimeError(f"row {self.row} is held out")
+        self.model_ = LogisticRegression(max_iter=500).fit(X[:, 1:], y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict(self, X):
+        return self.model_.predict(X[:, 1:])
+
+
 def test_class_weights_by_hand():
     y = np.repeat(["a", "b", "c"], [400, 150, 50])
     assert weights.class_weights(y) == pytest.approx({"a": 600 / (3 * 400), "b": 600 / (3 * 150), "c": 600 / (3 * 50)})
@@ -424,6 +484,7 @@ def test_class_weights_by_hand():
     assert pd.Series(per_row).groupby(y).sum().tolist() == pytest.approx([200, 200, 200])  # N / C each
 
 
+@pytest.mark.slow
 def test_class_weight_option_on_each_model():
     X, y = blobs()
     logreg = pipelines.pipeline(None, "none", "logreg", class_weight="balanced")
@@ -508,6 +569,7 @@ def test_projection_groups_the_other_classes_and_leaves_out_failing_samplers():
     assert (frame.query("sampler == 'none'")["label"] == resampling_study.OTHER_CLASSES).sum() == 42
 
 
+@pytest.mark.slow
 def test_leakage_demo_scores_a_fold_the_sampler_cannot_handle_as_nan():
     X, y = blobs(counts=(40, 20, 3))
     fine = resampling_study.leakage_demo(X, y, "smote", cv=3, random_state=0)  # 2 rows of c per training fold
@@ -522,7 +584,7 @@ def test_leakage_demo_scores_a_fold_the_sampler_cannot_handle_as_nan():
     worked = resampling_study.worked_examples(CASE, random_state=0)
     results = pd.DataFrame({"sampler": ["none", "smote"], "model": ["logreg"] * 2, "fold": [0, 0],
                             "fit_seconds": [0.1, 0.2], "macro_f1": [0.5, 0.6]})
-    text = resampling_study.describe_study(worked, {"smote": failing}, results)
+    text = resampling_findings.describe_study(worked, {"smote": failing}, results)
     assert "- Resampling before the split could not be measured on every fold (`smote`: ValueError: smote " \
            "cannot over-sample" in text
 
@@ -539,15 +601,36 @@ def test_describe_comparison_reads_the_numbers():
             "recall[small]": [0.2, 0.4, 0.6, 0.8, 0.5, 0.7],
         }
     )
-    text = resampling_study.describe_comparison(results)
-    spread = np.std([0.5, 0.6], ddof=1)
-    assert f"`smote` (0.750 vs 0.550 without resampling, +0.200, larger than the fold-to-fold spread of {spread:.3f})" in text
-    assert "recall of the smallest class (small) goes from 0.30 to 0.70" in text
-    assert "class weighting, which adds no rows, is 0.050 behind" in text
-    assert "slowest to fit: `smote` (0.40 s per fold)" in text
+    results.attrs.update(n_train=80.0, n_test=20.0)
+    text = resampling_findings.describe_comparison(results)
+    # the one rule: smote against none on the paired fold scores, corrected t-test, Holm over smote and class_weight
+    diffs = {m: np.array(results.loc[results["sampler"] == m, "macro_f1"]) - np.array([0.5, 0.6])
+             for m in ("smote", "class_weight")}
+    raw = {}
+    for m, d in diffs.items():
+        var = d.var(ddof=1) * (1 / 2 + 20 / 80)  # Nadeau & Bengio's corrected variance, k = 2 folds
+        t = d.mean() / np.sqrt(var) if var > 0 else np.inf
+        raw[m] = 2 * stats.t.sf(abs(t), df=1)
+    holm = {m: min(1.0, p * (2 - rank)) for rank, (m, p) in enumerate(sorted(raw.items(), key=lambda kv: kv[1]))}
+    holm[max(raw, key=raw.get)] = max(holm.values())
+    assert text.startswith("- **logreg**: ")
+    if min(holm.values()) < 0.05:
+        assert "`smote+logreg`: macro-F1 0.750 against 0.550 for `none+logreg`" in text
+    else:
+        assert "No method is distinguishable from `none+logreg` on macro-F1; the top scores are `smote+logreg` 0.750" in text
+    assert "Recall of the smallest class (small): 0.30 without resampling, 0.70 with `smote`." in text
+    assert "Class weighting, which adds no rows, scores 0.050 below `smote`." in text
+    assert "Slowest to fit: `smote` (0.40 s per fold)." in text
     failed = results.assign(error=[None] * 5 + ["RuntimeError: no neighbours"])
     failed.loc[5, "macro_f1"] = np.nan
-    assert "`class_weight` with logreg failed on 1 fold(s): RuntimeError: no neighbours" in resampling_study.describe_comparison(failed)
+    text = resampling_findings.describe_comparison(failed)
+    note = ("- `class_weight` with logreg failed on 1 of 2 fold(s), left out of the comparison: "
+            "RuntimeError: no neighbours")
+    assert text.endswith(note) and "class weighting" not in text  # its one-fold mean is not compared
+    summary = resampling_study.summarise_comparison(failed)
+    assert list(summary.index) == [("smote", "logreg"), ("none", "logreg")] and summary.attrs["left_out"] == [note]
+    assert summary.loc[("smote", "logreg"), "macro_f1"] == pytest.approx(0.75)
+    assert resampling_study.summarise_comparison(results).attrs["left_out"] == []
 
 
 def test_describe_study_and_headline_read_the_numbers():
@@ -556,23 +639,34 @@ def test_describe_study_and_headline_read_the_numbers():
     leak = {"random_over": pd.DataFrame({"mean": [0.95, 0.80], "std": [0.01, 0.02]}, index=protocols),
             "smote": pd.DataFrame({"mean": [0.90, 0.82], "std": [0.01, 0.02]}, index=protocols)}
     inflation = resampling_study.leakage_inflation(leak)
-    assert inflation.to_dict() == pytest.approx({"random_over": 0.15, "smote": 0.08})
+    gaps = {sampler: frame["mean"].iloc[0] - frame["mean"].iloc[1] for sampler, frame in leak.items()}
+    assert inflation.to_dict() == pytest.approx(gaps)
     results = pd.DataFrame({
         "sampler": ["none", "none", "smote", "smote", "class_weight", "class_weight"],
         "model": ["logreg"] * 6, "fold": [0, 1] * 3, "fit_seconds": [0.1, 0.1, 0.3, 0.5, 0.1, 0.1],
         "macro_f1": [0.5, 0.6, 0.7, 0.8, 0.65, 0.75], "recall[big]": [0.9] * 6,
         "recall[small]": [0.2, 0.4, 0.6, 0.8, 0.5, 0.7],
     })
-    text = resampling_study.describe_study(worked, leak, results)
-    assert text.startswith("- The worked examples hold exactly: class counts 300, 150, 50 after under-sampling, "
-                           "300, 150, 150 after over-sampling, and every class-3 row appears 3 times.\n")
-    assert ("- Resampling before the split inflated balanced accuracy by 0.150 with `random_over` "
-            "(0.950 vs 0.800 inside the folds).") in text
-    assert "- Best pipeline: `smote` + logreg, macro-F1 0.750. Per classifier:\n" in text
-    assert text.endswith(resampling_study.describe_comparison(results))
-    numbers = resampling_study.resampling_headline(leak, results)
-    assert numbers == {"best_sampler": "smote", "best_model": "logreg", "best_macro_f1": pytest.approx(0.75),
-                       "leakage_inflation": pytest.approx(0.15), "samplers_compared": 2}
+    text = resampling_findings.describe_study(worked, leak, results)
+    assert text.startswith("- The worked examples hold exactly: [300, 150, 50] after under-sampling, "
+                           "[300, 150, 150] after over-sampling, every class-3 row appearing exactly 3 times.\n")
+    before, inside = leak["random_over"]["mean"]
+    assert (f"- Resampling before the split inflated balanced accuracy by {before - inside:.3f} with `random_over` "
+            f"({before:.3f} vs {inside:.3f} inside the folds).") in text
+    top = results.groupby(["sampler", "model"])["macro_f1"].mean()
+    (top_sampler, top_model), top_f1 = top.idxmax(), top.max()
+    assert (f"- Top mean macro-F1: `{top_sampler}` + {top_model}, {top_f1:.3f}. Per classifier, against the same "
+            "classifier without resampling:\n") in text
+    assert "Best pipeline" not in text
+    assert text.endswith(resampling_findings.describe_comparison(results))
+    numbers = resampling_findings.resampling_headline(leak, results)
+    assert numbers == {"top_sampler": top_sampler, "top_model": top_model, "top_macro_f1": pytest.approx(top_f1),
+                       "leakage_inflation": pytest.approx(max(gaps.values())), "samplers_compared": 2}
+    results.attrs.update(n_train=80.0, n_test=20.0)  # compare_samplers' fold sizes: the verdict is added
+    verdicts = resampling_findings.sampler_verdicts(results)
+    numbers = resampling_findings.resampling_headline(leak, results)
+    assert numbers["best_is_distinguishable"] == (verdicts["logreg"].best is not None)
+    assert numbers.get("best_method") == verdicts["logreg"].best
 
 
 def test_scaling_table_reads_the_benchmark_file(tmp_path):
@@ -603,3 +697,24 @@ def test_categorical_view_feeds_smotenc_and_smoten():
     assert pd.Series(y_res).value_counts().tolist() == [120, 120, 120]
     _, y_res = make_sampler("smoten", random_state=0).fit_resample(view[["colour", "size"]], y)
     assert pd.Series(y_res).value_counts().tolist() == [120, 120, 120]
+
+
+def test_sampler_verdicts_name_a_sampler_only_beyond_the_fold_noise():
+    folds = 5
+    base = np.array([0.60, 0.62, 0.58, 0.61, 0.59])
+    rows = [{"sampler": s, "model": "logreg", "fold": k, "fit_seconds": 0.1, "macro_f1": v}
+            for s, scores in (("none", base), ("smote", base + 0.08 + np.array([0, 0.005, -0.005, 0.002, 0])),
+                              ("tomek", base + np.array([0.02, -0.03, 0.01, -0.01, 0.02])))
+            for k, v in zip(range(folds), scores)]
+    results = pd.DataFrame(rows)
+    with pytest.raises(ValueError, match="results.attrs needs n_train and n_test"):
+        resampling_findings.sampler_verdicts(results)
+    results.attrs.update(n_train=400.0, n_test=100.0)
+    verdict = resampling_findings.sampler_verdicts(results)["logreg"]
+    expected = evaluation.compare_fold_scores(
+        pd.DataFrame({"none+logreg": base, "smote+logreg": results.loc[results["sampler"] == "smote", "macro_f1"].to_numpy(),
+                      "tomek+logreg": results.loc[results["sampler"] == "tomek", "macro_f1"].to_numpy()}),
+        "none+logreg", 400.0, 100.0).set_index("method")
+    assert expected.loc["smote+logreg", "p_value"] < 0.05 <= expected.loc["tomek+logreg", "p_value"]
+    assert verdict.best == "smote+logreg" and verdict.best_is_distinguishable
+    assert verdict.sentence.startswith("`smote+logreg`: macro-F1 0.680 against 0.600 for `none+logreg`")

@@ -51,6 +51,7 @@ def test_sessions_a_boolean_purchase_label_without_text():
     assert not shapes.ROLES["sessions"].text_cols
 
 
+@pytest.mark.slow
 def test_catalogue_long_tail_down_to_one_item_and_missing_values():
     frame = shapes.catalogue(600)
     counts = frame["master_category"].value_counts()
@@ -65,6 +66,7 @@ def test_catalogue_long_tail_down_to_one_item_and_missing_values():
         shapes.catalogue(600, n_classes=3)
 
 
+@pytest.mark.slow
 def test_product_pairs_each_text_alone_says_nothing():
     frame = shapes.product_pairs(4000, seed=2)
     assert frame["match"].isin([0, 1]).all() and 0.08 < frame["match"].mean() < 0.12
@@ -110,6 +112,7 @@ def test_household_panel_groups_without_relevance_labels():
     assert top.mean() > shares.iloc[0] + 0.1
 
 
+@pytest.mark.slow
 def test_chinese_reviews_full_size_has_the_real_class_counts_in_seconds():
     start = time.perf_counter()
     frame = shapes.chinese_reviews(62_774, seed=0)
@@ -139,6 +142,7 @@ def test_chinese_reviews_scale_the_proportions_with_two_reviews_at_least(n_rows)
     assert counts["热水器"] == counts.min()
 
 
+@pytest.mark.slow
 def test_chinese_reviews_name_their_category_among_phrases_every_category_shares():
     frame = shapes.chinese_reviews(20_000, seed=0)
     by_cat = frame.groupby("cat")["review"]
@@ -155,6 +159,7 @@ def test_chinese_reviews_name_their_category_among_phrases_every_category_shares
     assert frame.loc[frame["review"].str.contains("屏幕"), "cat"].nunique() >= 3  # 平板, 手机, 计算机
 
 
+@pytest.mark.slow
 def test_chinese_reviews_need_characters_not_default_word_tokens():
     """Character 1–2-grams separate the categories but miss much of the smallest; the default word tokens (runs
     of characters between punctuation) do much worse. At full size (62,774 rows) the measured macro-F1 is 0.870

@@ -10,7 +10,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin, clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from ecombalance.chapters import findings, resampling_study
+from ecombalance.chapters import findings, resampling_findings, resampling_study
 from ecombalance.data import preprocess, shapes
 from ecombalance.data.table import Table
 from ecombalance.evaluation.experiment import FoldFeatures, run_experiment, split_preprocess
@@ -66,6 +66,7 @@ def texts():
     return pd.DataFrame({"text": text}), y
 
 
+@pytest.mark.slow
 def test_preprocessing_is_fitted_once_per_fold_and_shared_by_every_method(texts):
     X, y = texts
     methods = {name: pipeline(CountingTfidf(), sampler, "logreg", random_state=0)
@@ -84,6 +85,7 @@ def test_preprocessing_is_fitted_once_per_fold_and_shared_by_every_method(texts)
         np.testing.assert_array_equal(cached.oof_pred[name], whole[name])
 
 
+@pytest.mark.slow
 def test_a_preprocessor_with_other_parameters_is_fitted_on_its_own(texts):
     X, y = texts
     methods = {"small": pipeline(CountingTfidf(max_features=5), "none", "logreg", random_state=0),
@@ -168,6 +170,7 @@ def test_only_scalable_samplers_above_the_size():
     assert "`enn`, `tomek`" in note and "50,000 rows" in note
 
 
+@pytest.mark.slow
 def test_time_budget_leaves_out_a_slow_method_with_a_note(texts):
     X, y = texts
     methods = {"fast": pipeline(None, "none", SlowClassifier(0.0)), "slow": pipeline(None, "none", SlowClassifier(0.3))}
@@ -188,16 +191,22 @@ def test_compare_samplers_time_budget_skips_the_pair_with_a_note(texts):
     _, y = texts
     X = np.random.default_rng(0).normal(size=(len(y), 3))
     SlowClassifier.slow_fits = 0
-    results = resampling_study.compare_samplers(X, y, ["none"], [SlowClassifier(0.3), "logreg"], n_splits=4,
+    results = resampling_study.compare_samplers(X, y, ["none"], ["logreg", SlowClassifier(0.3)], n_splits=4,
                                                 class_weight_baseline=False, progress=False, time_budget=0.6)
     assert SlowClassifier.slow_fits == 1  # 0.3 s x 4 folds > 0.6 s: stopped after the first fold
     slow = results[results["model"] == "SlowClassifier"]
     assert len(slow) == 4 and slow["macro_f1"].isna().all()
-    assert slow["error"].str.startswith("skipped: ").all() and "time budget of 0.6 s" in slow["error"].iloc[0]
+    assert slow["error"].str.startswith("skipped: 0 s for 1 of 4 folds").all()
+    assert "time budget of 0.6 s" in slow["error"].iloc[0]
     assert results.loc[results["model"] == "logreg", "macro_f1"].notna().all()
-    assert "skipped: " in resampling_study.describe_comparison(results)
+    assert "skipped: " in resampling_findings.describe_comparison(results)
+    SlowClassifier.slow_fits = 0  # the first pair is the reference: it always runs, as run_experiment's first method
+    first = resampling_study.compare_samplers(X, y, ["none"], [SlowClassifier(0.3)], n_splits=2,
+                                              class_weight_baseline=False, progress=False, time_budget=0.1)
+    assert SlowClassifier.slow_fits == 2 and first["macro_f1"].notna().all() and "error" not in first
 
 
+@pytest.mark.slow
 def test_describe_evaluation_names_the_skipped_methods_and_the_sample(texts):
     _, y = texts
     X_num = np.random.default_rng(0).normal(size=(len(y), 3))
@@ -211,6 +220,7 @@ def test_describe_evaluation_names_the_skipped_methods_and_the_sample(texts):
     assert text.startswith("- This chapter ran on a sample.\n- `random_over+logreg` left out: ")
 
 
+@pytest.mark.slow
 def test_compare_baselines_samples_a_large_table_and_says_so():
     from ecombalance.chapters import baselines
     from ecombalance.sampling import imbalance

@@ -182,6 +182,7 @@ def _reviews(n_rows: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return np.array(texts, dtype=object), labels
 
 
+@pytest.mark.slow
 def test_on_chinese_reviews_char_and_jieba_beat_word_tokens_by_a_wide_margin():
     texts, y = _reviews(300, seed=0)
     folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=0)
@@ -218,6 +219,7 @@ def test_text_analyzer_option_sets_the_notebook_parameter_with_or_without_data(t
         parser.parse_args(["report", "--text-analyzer", "bpe"])
 
 
+@pytest.mark.slow
 def test_text_analyzer_reaches_the_table_check(tmp_path):
     path = tmp_path / "zh.csv"
     pd.DataFrame({"标题": ["华为手机", "小米耳机", "耐克跑步鞋"] * 6, "类别": ["手机", "耳机", "鞋"] * 6}).to_csv(path, index=False)
@@ -232,6 +234,7 @@ def test_text_analyzer_reaches_the_table_check(tmp_path):
         datacheck.check_table(planned, cwd=tmp_path, log=lines.append)
 
 
+@pytest.mark.slow
 def test_benchmark_script_measures_every_analyzer_on_the_generated_chinese_titles():
     sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
     try:

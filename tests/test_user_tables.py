@@ -35,6 +35,7 @@ def _cross_validated_f1(tbl, spec="none+logreg", folds=5):
     return f1_score(tbl.y, pred, average="macro"), f1_score(tbl.y, pred, pos_label=1)
 
 
+@pytest.mark.slow
 def test_pair_features_see_what_two_separate_text_blocks_cannot(pairs):
     """Two TF-IDF blocks score each title on its own: at chance (the issue measured macro-F1 <= 0.49 on a real
     matching table); the similarities of the pair reach far above it (0.81 there)."""
@@ -45,6 +46,7 @@ def test_pair_features_see_what_two_separate_text_blocks_cannot(pairs):
     assert pair_macro - separate_macro > 0.3
 
 
+@pytest.mark.slow
 def test_every_notebook_model_gets_the_pair_block(pairs):
     from ecombalance.chapters import ctr
     from ecombalance.data import datasets
@@ -66,6 +68,7 @@ def pair_experiment(pairs):
             for name, tbl in (("pair", pairs), ("separate", replace(pairs, text_pair=None)))}
 
 
+@pytest.mark.slow
 def test_majority_predictor_verdict_on_the_pair_table(pair_experiment):
     separate = findings.majority_check(pair_experiment["separate"], n_resamples=200)
     assert not separate["improved"].any()
@@ -77,6 +80,7 @@ def test_majority_predictor_verdict_on_the_pair_table(pair_experiment):
     assert with_pair["improved"].all()
 
 
+@pytest.mark.slow
 def test_decision_rules_on_the_pair_table(pairs, pair_experiment):
     result = pair_experiment["pair"]
     table = findings.decision_comparison(pairs, result.folds, 1, seed=0, n_resamples=200)
@@ -147,6 +151,7 @@ def _text(result, stem):
 
 
 @pytest.mark.notebooks
+@pytest.mark.slow
 @pytest.mark.parametrize("shape", list(ROWS))
 def test_notebooks_01_02_03_06_run_on_each_shape(report, shape):
     result = report(shape)
@@ -164,6 +169,7 @@ def test_notebooks_01_02_03_06_run_on_each_shape(report, shape):
 
 
 @pytest.mark.notebooks
+@pytest.mark.slow
 def test_sessions_show_their_own_duplicates_and_the_positive_class(report):
     result = report("sessions")
     runs = {run.notebook[:2]: run for run in result.runs}
@@ -177,6 +183,7 @@ def test_sessions_show_their_own_duplicates_and_the_positive_class(report):
 
 
 @pytest.mark.notebooks
+@pytest.mark.slow
 def test_pair_table_without_pair_features_beats_no_constant_answer(report):
     result = report("product_pairs")
     assert "*This table has no numeric columns: nothing to impute or scale.*" in _text(result, "02_preprocessing")
@@ -186,6 +193,7 @@ def test_pair_table_without_pair_features_beats_no_constant_answer(report):
 
 
 @pytest.mark.notebooks
+@pytest.mark.slow
 def test_many_classes_show_the_largest_and_smallest(report):
     result = report("query_classes")
     for stem in ("03_resampling", "06_effect_evaluation"):
@@ -195,6 +203,7 @@ def test_many_classes_show_the_largest_and_smallest(report):
 
 
 @pytest.mark.notebooks
+@pytest.mark.slow
 def test_household_panel_is_grouped_but_not_ranked(report):
     result = report("household_panel")
     text = _text(result, "06_effect_evaluation")
@@ -205,6 +214,7 @@ def test_household_panel_is_grouped_but_not_ranked(report):
 
 
 @pytest.mark.notebooks
+@pytest.mark.slow
 def test_chinese_reviews_get_character_tokens_and_chinese_class_names(report):
     result = report("chinese_reviews")
     runs = {run.notebook[:2]: run for run in result.runs}

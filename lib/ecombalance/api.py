@@ -229,36 +229,27 @@ class Comparison:
             return []
         return self.differences.loc[self.differences["p_value"] < ALPHA, "method"].tolist()
 
+    def decide(self):
+        """:func:`ecombalance.evaluation.best_method` on macro-F1, the one rule for "best" the chapters share:
+        ``(best, best_is_distinguishable, sentence)``, quoting the pooled macro-F1 with its interval and the
+        paired difference to the baseline; a model change that balances nothing gets a capacity note
+        (:func:`ecombalance.chapters.experiments.capacity_note`)."""
+        from ecombalance.chapters.experiments import capacity_note
+        from ecombalance.evaluation import best_method
+
+        scores = self.table[["macro_f1", "macro_f1_low", "macro_f1_high"]].set_axis(["score", "low", "high"], axis=1)
+        return best_method(self.differences, self.baseline, scores=scores, metric="macro_f1", alpha=ALPHA,
+                           beats_majority=bool(self.majority["improved"].any()), note=capacity_note)
+
     def best(self) -> str | None:
         """The method with the highest macro-F1 among those distinguishably better than the baseline, or None
         when none is (then :attr:`reason` says so and lists the top scores, which are ties within the noise)."""
-        better = self.differences[self.differences["method"].isin(self.distinguishable())
-                                  & (self.differences["pooled_difference"] > 0)]
-        return None if better.empty else self.table.loc[better["method"]].index[0]
+        return self.decide().best
 
     @property
     def reason(self) -> str:
         """Why :meth:`best` returned what it did, in one sentence with the numbers."""
-        table, best = self.table, self.best()
-        base = table.loc[self.baseline]
-        if best is None:
-            top = "; ".join(f"`{m}` {r.macro_f1:.3f} [{r.macro_f1_low:.3f}, {r.macro_f1_high:.3f}]"
-                            for m, r in table.head(3).iterrows())
-            worse = [m for m in self.distinguishable() if table.loc[m, "difference"] < 0]
-            if worse:
-                lead = (f"No method is distinguishably better than `{self.baseline}` on macro-F1 ("
-                        + ", ".join(f"`{m}` is worse by {-table.loc[m, 'difference']:.3f}" for m in worse) + ")")
-            elif self.majority["improved"].any():
-                lead = f"No method is distinguishable from `{self.baseline}` on macro-F1"
-            else:
-                lead = (f"No method is distinguishable from `{self.baseline}` on macro-F1 (no method even beats "
-                        "always predicting the largest class)")
-            return f"{lead}; the top scores are {top} (paired bootstrap, Holm-corrected, alpha {ALPHA})."
-        row = table.loc[best]
-        text = (f"`{best}`: macro-F1 {row.macro_f1:.3f} against {base.macro_f1:.3f} for `{self.baseline}`, a "
-                f"difference of {row.difference:+.3f} [{row.difference_low:+.3f}, {row.difference_high:+.3f}], "
-                f"p = {row.p_value:.3g} (paired bootstrap, Holm-corrected).")
-        return text + capacity_note(best, self.baseline)
+        return self.decide().sentence
 
     def per_class(self) -> pd.DataFrame:
         """Precision, recall, F1 and support of every class (rows) for every method (column level 0), on the
@@ -296,16 +287,11 @@ class Comparison:
 
 
 def capacity_note(method: str, baseline: str) -> str:
-    """A sentence when ``method`` differs from ``baseline`` by its model rather than by balancing (no sampler,
-    no class weights, plain cross-entropy), so that a capacity gain is not read as a balancing result; else ""."""
-    from ecombalance.chapters.experiments import parse
+    """:func:`ecombalance.chapters.experiments.capacity_note`: a sentence when ``method`` differs from
+    ``baseline`` by its model rather than by balancing; else ""."""
+    from ecombalance.chapters.experiments import capacity_note as note
 
-    sampler, model, loss = parse(method)
-    base_model = parse(baseline)[1]
-    if sampler == "none" and loss in (None, "ce") and model != base_model:
-        return (f" It balances nothing (no sampler, no class weights, plain cross-entropy): the gain is the model "
-                f"`{model}` against `{base_model}`, not balancing; compare balancing within one model.")
-    return ""
+    return note(method, baseline)
 
 
 def compare(table: Table, methods: str | Sequence[str] | None = None, folds: int = 5, random_state: int = 0,

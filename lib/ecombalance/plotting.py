@@ -440,43 +440,60 @@ def plot_projection(frame: pd.DataFrame, ncols: int = 4, axes: Sequence[Axes] | 
 
 def table(frame: pd.DataFrame | pd.Series, gradient: Sequence[str] | bool | None = None, digits: int = 3,
           cmap: str = "Greens"):
-    """A table as the notebooks show it: a pandas ``Styler`` with floats to ``digits`` decimals, integral
-    columns (integers, or floats that are all whole numbers) as integers with thousands separators and
-    missing values as "–". A float column of only 0 and 1 keeps its decimals (scores, not counts).
-
-    Parameters
-    ----------
-    frame
-        The numbers (a Series is shown as one column).
-    gradient
-        Columns to shade from low to high (each column on its own scale); True shades every numeric column.
-    digits
-        Decimals of the floats.
-    cmap
-        The matplotlib colour map of the shading.
-
-    Returns
-    -------
-    pandas.io.formats.style.Styler
-    """
+    """A table as the notebooks show it: a pandas ``Styler``, floats to ``digits`` decimals, integral columns
+    (integers, or whole floats beyond 0/1) as integers with thousands separators, missing values as "–";
+    ``gradient`` shades those columns (True: every numeric one) with ``cmap``, each on its own scale."""
     frame = frame.to_frame() if isinstance(frame, pd.Series) else frame
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"table() shows a pandas DataFrame or Series, got {type(frame).__name__}")
     formats = {}
     for column in frame.columns:
         values = frame[column]
-        if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
-            continue
-        finite = values.dropna()
-        whole = pd.api.types.is_integer_dtype(values) or (  # counts stored as floats; not a column of 0/1 scores
-            len(finite) > 0 and bool((finite % 1 == 0).all()) and bool((finite.abs() > 1).any()))
-        formats[column] = "{:,.0f}" if whole else f"{{:.{digits}f}}"
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            finite = values.dropna()
+            whole = pd.api.types.is_integer_dtype(values) or (  # counts stored as floats, not 0/1 scores
+                len(finite) > 0 and bool((finite % 1 == 0).all()) and bool((finite.abs() > 1).any()))
+            formats[column] = "{:,.0f}" if whole else f"{{:.{digits}f}}"
     styler = frame.style.format(formats, na_rep="–")
     if gradient is not None and gradient is not False:
-        numeric = [c for c in frame.columns if c in formats]
-        subset = numeric if gradient is True else list(gradient)
-        missing = [c for c in subset if c not in frame.columns]
-        if missing:
+        subset = [c for c in frame.columns if c in formats] if gradient is True else list(gradient)
+        if missing := [c for c in subset if c not in frame.columns]:
             raise KeyError(f"table(gradient=...): no column(s) {missing}; the table has {list(frame.columns)}")
         styler = styler.background_gradient(subset=subset, cmap=cmap, axis=0)
     return styler
+
+
+def plot_cost_curve(curve: pd.DataFrame, table: pd.DataFrame | None = None, cost_unit: str = "cost units",
+                    ax: Axes | None = None) -> Axes:
+    """Mean cost per item against the threshold on one class's probability, a line per class
+    (:attr:`ecombalance.evaluation.CostDecision.curve`); with ``table`` (:attr:`CostDecision.table`) the
+    out-of-fold cost of the arg-max (grey, dashed) and of the tuned rule (dotted) as horizontal lines."""
+    ax = _axes(ax, (6, 3.8))
+    classes = list(dict.fromkeys(curve["class"]))
+    for cls, colour in zip(classes, series_colours(classes)):
+        part = curve[curve["class"] == cls]
+        ax.plot(part["threshold"], part["expected_cost"], marker=".", color=colour, label=f"threshold on {cls}")
+    if table is not None:
+        ax.axhline(table.loc["argmax", "expected_cost"], color=REFERENCE, linestyle="--", label="arg-max")
+        ax.axhline(table.loc["tuned", "expected_cost"], color=OBSERVED, linestyle=":", label="tuned class weights")
+    ax.set(xlabel="threshold on the class probability (0–1)", ylabel=f"mean cost per item ({cost_unit})",
+           title="Cost against threshold (out of fold)")
+    ax.legend(fontsize=7)
+    return ax
+
+
+def plot_profit_curve(curve: pd.DataFrame, threshold: float | None = None, closed_form: float | None = None,
+                      unit: str = "value units", ax: Axes | None = None) -> Axes:
+    """Profit per 1,000 rows against the threshold on the click probability
+    (:func:`ecombalance.evaluation.profit_curve`), with the tuned and the closed-form thresholds marked."""
+    ax = _axes(ax, (6, 3.8))
+    ax.plot(curve["threshold"], curve["profit_per_row"] * 1000, color=CLASS_COLOURS[0], label="profit")
+    ax.axhline(0, color=REFERENCE, linewidth=1)
+    if threshold is not None and np.isfinite(threshold):
+        ax.axvline(threshold, color=OBSERVED, linestyle="--", label=f"tuned threshold {threshold:.3f}")
+    if closed_form is not None:
+        ax.axvline(closed_form, color=REFERENCE, linestyle=":", label=f"closed form {closed_form:.3f}")
+    ax.set(xlabel="threshold on the click probability (0–1)", ylabel=f"profit per 1,000 rows ({unit})",
+           title="Profit against threshold")
+    ax.legend(fontsize=7)
+    return ax

@@ -86,3 +86,21 @@ def training_priors(spec: str, class_counts: Mapping) -> np.ndarray:
     balanced = sampler in BALANCING_SAMPLERS or loss in {"weighted_ce", "class_balanced", "logit_adjusted",
                                                          "balanced_softmax", "ldam"}
     return np.full(len(priors), 1 / len(priors)) if balanced else priors
+
+
+def within_family(method: str, other: str) -> bool:
+    """Whether two methods (``"<sampler>+<model>[:<loss>]"``) use the same model, so that their difference is
+    the balancing (sampler, class weights or loss) alone: ``class_weight+logreg`` and ``none+logreg`` are,
+    ``none+torch_mlp:logit_adjusted`` and ``none+torch_mlp:ce`` are; ``none+torch_mlp:ce`` and
+    ``none+logreg`` are not (that difference is model capacity)."""
+    return parse(method)[1] == parse(other)[1]
+
+
+def capacity_note(method: str, baseline: str) -> str:
+    """A sentence when ``method`` differs from ``baseline`` by its model rather than by balancing (no sampler,
+    no class weights, plain cross-entropy), so that a capacity gain is not read as a balancing result; else ""."""
+    sampler, model, loss = parse(method)
+    if sampler == "none" and loss in (None, "ce") and not within_family(method, baseline):
+        return (f" It balances nothing (no sampler, no class weights, plain cross-entropy): the gain is the model "
+                f"`{model}` against `{parse(baseline)[1]}`, not balancing; compare balancing within one model.")
+    return ""

@@ -17,9 +17,10 @@ from sklearn.model_selection import TunedThresholdClassifierCV
 
 from ecombalance._validation import plain_label
 from ecombalance.chapters import experiments
-from ecombalance.chapters.experiments import training_priors
+from ecombalance.chapters.experiments import capacity_note, training_priors
 from ecombalance.data.table import Table
 from ecombalance.evaluation import (
+    BestMethod,
     ExperimentResult,
     compare_to_baseline,
     expected_calibration_error,
@@ -31,6 +32,7 @@ from ecombalance.evaluation import (
     scores,
     take_rows,
 )
+from ecombalance.evaluation.verdicts import best_method as one_rule
 from ecombalance.sampling.weights import prior_correct
 
 MAJORITY = "majority predictor"
@@ -80,9 +82,10 @@ def majority_check(result: ExperimentResult, metric: str = "macro_f1", test: str
 
 def effects(result: ExperimentResult, baseline: str, test: str = "bootstrap", n_resamples: int = 1000,
             seed: int = 0, alpha: float = 0.05, majority: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per method (baseline excluded): the difference to the baseline and whether it is real, for
-    macro-F1, balanced accuracy, the recall of the smallest and of the largest class, and ECE. Baselines and
-    differences are means over the folds (the summary table pools the out-of-fold predictions instead).
+    """One row per method (baseline excluded): the difference to the baseline, its Holm-corrected ``p_value``
+    and whether it is real, for macro-F1, balanced accuracy, the recall of the smallest and of the largest
+    class, and ECE. Baselines and differences are means over the folds (the summary table pools the
+    out-of-fold predictions instead).
 
     With ``majority`` (:func:`majority_check`) ``attrs["majority"]`` says which methods beat the majority
     predictor; when none does, no difference is called real: every ``real`` is False."""
@@ -98,9 +101,11 @@ def effects(result: ExperimentResult, baseline: str, test: str = "bootstrap", n_
                                     n_resamples=n_resamples, seed=seed).set_index("method")
         columns[(name, "baseline")] = table["baseline_mean"]
         columns[(name, "difference")] = table["difference"]
+        columns[(name, "p_value")] = table["p_value"]
         columns[(name, "real")] = table["real_difference"]
     frame = pd.DataFrame(columns)
-    frame.attrs.update(smallest=str(smallest), largest=str(largest), baseline=baseline, test=test, alpha=alpha)
+    frame.attrs.update(smallest=str(smallest), largest=str(largest), baseline=baseline, test=test, alpha=alpha,
+                       n_resamples=n_resamples)
     if majority is not None:
         beaten = majority.loc[majority["improved"], "method"].tolist()
         frame.attrs["majority"] = {"class": majority.attrs.get("majority_class", ""),
@@ -159,13 +164,7 @@ def describe_effects(frame: pd.DataFrame) -> str:
         lines.append(f"- Paid for with a real loss of `{a['largest']}` recall by: {_list(costly.index)}"
                      + (f" (down to {(cost['baseline'].iloc[0] + costly['difference'].min()):.3f} at worst)."
                         if len(costly) else "."))
-    macro = frame["macro_f1"]
-    best = macro["difference"].idxmax()
-    lead = "Best macro-F1" if macro.loc[best, "difference"] >= 0 else "No method raised macro-F1; the closest"
-    lines.append(f"- {lead}: `{best}` ({macro.loc[best, 'difference']:+.3f}, "
-                 f"{'a real difference' if macro.loc[best, 'real'] else 'within noise'}); real macro-F1 changes: "
-                 f"up {_list(macro[macro['real'] & (macro['difference'] > 0)].index)}, "
-                 f"down {_list(macro[macro['real'] & (macro['difference'] < 0)].index)}.")
+    lines.append(f"- {best_method(frame).sentence}")
     if "ece" in frame.columns.get_level_values(0):
         ece = frame["ece"]
         worse = ece[ece["real"] & (ece["difference"] > 0)]
@@ -180,8 +179,42 @@ def describe_effects(frame: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def best_method(frame: pd.DataFrame) -> str:
-    """The method of :func:`effects` that raised the recall of the smallest class the most."""
+_TESTS = {"bootstrap": "paired bootstrap", "ttest": "corrected resampled t-test",
+          "both": "corrected t-test and paired bootstrap"}
+
+
+def best_method(frame: pd.DataFrame, metric: str = "macro_f1") -> BestMethod:
+    """The one rule for "best" (:func:`ecombalance.evaluation.best_method`) on :func:`effects`: a method is best
+    only when its difference in ``metric`` to the baseline is real (Holm-corrected p below the frame's alpha,
+    and some method beats the majority predictor when :func:`majority_check` was given); otherwise the sentence
+    says no method is distinguishable and lists the top scores (fold means). A method that changes the model
+    and balances nothing gets a capacity note."""
+    a, part = frame.attrs, frame[metric]
+    differences = pd.DataFrame({"metric": metric, "baseline_mean": part["baseline"].astype(float),
+                                "method_mean": (part["baseline"] + part["difference"]).astype(float),
+                                "difference": part["difference"].astype(float)})
+    if "p_value" in part:
+        differences["p_value"] = part["p_value"].astype(float)
+    else:
+        differences["real"] = part["real"].astype(bool)
+    beats = bool(a["majority"]["beaten_by"]) if "majority" in a else True
+    differences.attrs["n_resamples"] = a.get("n_resamples") if a.get("test") == "bootstrap" else None
+    return one_rule(differences, a["baseline"], metric=metric, alpha=a.get("alpha", 0.05),
+                             beats_majority=beats, note=capacity_note, test=_TESTS.get(a.get("test"), None))
+
+
+def best_headline(decided: BestMethod) -> dict[str, Any]:
+    """For the report index: ``best_is_distinguishable`` of :func:`best_method` (or
+    :func:`ecombalance.evaluation.best_method`) and, only when it is true, ``best_method``."""
+    numbers: dict[str, Any] = {"best_is_distinguishable": bool(decided.best_is_distinguishable)}
+    if decided.best is not None:
+        numbers["best_method"] = decided.best
+    return numbers
+
+
+def most_rebalanced(frame: pd.DataFrame) -> str:
+    """The method of :func:`effects` that raised the recall of the smallest class the most: the one whose
+    calibration :func:`describe_prior_correction` shows (not a claim that it is best)."""
     return frame[("recall_smallest", "difference")].idxmax()
 
 
@@ -209,10 +242,12 @@ def describe_evaluation(frame: pd.DataFrame, result: ExperimentResult, positive:
                         decision: pd.DataFrame | None = None, notes: Iterable[str] = ()) -> str:
     """Notebook 06's findings: ``notes`` (e.g. that the table was sampled) and the methods the time budget left
     out, then :func:`describe_effects` and what prior correction does to the calibration of the
-    :func:`best_method`; for a two-class table also :func:`describe_positive_class` and :func:`describe_decision`
+    :func:`most_rebalanced` method; for a two-class table also :func:`describe_positive_class` and
+    :func:`describe_decision`
     when given."""
     skipped = [f"- `{method}` {why}." for method, why in result.skipped.items()]
-    parts = [*filter(None, notes), *skipped, describe_effects(frame), describe_prior_correction(result, best_method(frame))]
+    parts = [*filter(None, notes), *skipped, describe_effects(frame),
+             describe_prior_correction(result, most_rebalanced(frame))]
     if positive is not None:
         parts.append(describe_positive_class(positive))
     if decision is not None:
@@ -237,7 +272,8 @@ def effects_headline(summary: pd.DataFrame, smallest, effects: pd.DataFrame | No
     """For the report index: each method's macro-F1 with its bootstrap interval, balanced accuracy and recall
     of the smallest class, as ``"<method>/<metric>"``; with ``effects`` (:func:`effects`) also the difference
     of its macro-F1 and smallest-class recall to the baseline's and whether it is real (``.../macro_f1_real``);
-    with ``positive`` (:func:`positive_class_table`, two-class tables) also its F1 and average precision there."""
+    with ``positive`` (:func:`positive_class_table`, two-class tables) also its F1 and average precision there.
+    :func:`best_headline` adds the verdict of the one rule for "best"."""
     numbers = {}
     for row in summary.to_dict("records"):
         if row["metric"] in ("macro_f1", "balanced_accuracy") and row["class"] == "all":
@@ -384,6 +420,8 @@ def describe_decision(frame: pd.DataFrame) -> str:
 
 
 def ranking_table(result: ExperimentResult) -> pd.DataFrame | None:
-    """Mean NDCG@k, MRR and recall@k per method over folds, or None when the experiment had no queries."""
-    rows = result.results[result.results["metric"].str.contains("@", regex=False) | (result.results["metric"] == "mrr")]
+    """Mean NDCG@k, MRR and recall@k per method over folds (the methods that ran on every fold), or None when the
+    experiment had no queries."""
+    r = result.results[result.results["method"].isin(result.methods)]
+    rows = r[r["metric"].str.contains("@", regex=False) | (r["metric"] == "mrr")]
     return rows.pivot_table(index="method", columns="metric", values="value") if len(rows) else None

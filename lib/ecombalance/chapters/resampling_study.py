@@ -4,6 +4,8 @@ to the data, the leakage of resampling before the split, and the sampler x class
 
 from __future__ import annotations
 
+import itertools
+import json
 import time
 import warnings
 from collections import Counter
@@ -19,10 +21,8 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.model_selection import cross_val_score
 from threadpoolctl import threadpool_limits
 
-from ecombalance._progress import progress_bar
-from ecombalance.evaluation.experiment import FoldFeatures
-from ecombalance.evaluation.folds import make_folds, take_rows
-from ecombalance.evaluation.metrics import scores
+from ecombalance.evaluation.experiment import ExperimentResult, run_experiment
+from ecombalance.evaluation.folds import make_folds
 from ecombalance.models.pipelines import _densify, pipeline
 from ecombalance.sampling.resampling import SAMPLERS, SCALABLE, make_sampler
 
@@ -282,140 +282,116 @@ def compare_samplers(
 ) -> pd.DataFrame:
     """Every sampler x model on the same folds; one row per (sampler, model, fold).
 
-    The folds come from :func:`make_folds` (stratified, shuffled with ``random_state``; grouped by
-    ``groups``, e.g. query ids, when given, so that no query sits on both sides). Each pipeline
-    (:func:`pipeline`) is fitted on the training part of a fold, resampling there only, and scored on the
-    untouched test part with :func:`ecombalance.evaluation.metrics.scores`: macro-F1, balanced accuracy
-    (mean recall), G-mean :math:`(\\prod_c \\mathrm{recall}_c)^{1/C}` (Kubat & Matwin 1997) and the recall of
-    each class (columns ``recall[c]``, largest class first), plus fit seconds. ``class_weight_baseline``
-    adds a ``class_weight`` row per model: no resampling, ``class_weight='balanced'`` instead.
-    ``errors='record'`` keeps going when a sampler fails on a fold (e.g. ADASYN finding no neighbour of
-    another class) and stores the message in ``error``; warnings raised while fitting (a lowered
-    ``k_neighbors``, an MLP that did not converge) go to ``warnings``. ``max_threads`` caps the BLAS /
-    OpenMP threads while fitting (threadpoolctl, restored on return, also after an error): on small data
-    one thread is faster than several (on this project's shared 2-core machine gradient boosting fitted 4x
-    faster) and the fit times stay comparable; None keeps the libraries' default.
+    A thin layer over :func:`ecombalance.evaluation.experiment.run_experiment`, which runs the folds: each
+    sampler x model is one of its methods, the pipeline ``preprocess -> sampler -> model`` (:func:`pipeline`).
 
-    ``preprocess`` is fitted once per fold (on its training rows, with their labels) and its matrices are shared
-    by every sampler and model (:class:`ecombalance.evaluation.experiment.FoldFeatures`): the same numbers as
-    fitting each pipeline whole, at a fraction of the cost for text. ``fit_seconds`` is the sampler and model's.
-    ``time_budget`` (seconds per sampler x model): a pair whose projected time over all folds exceeds it after a
-    fold is stopped; all its rows then carry ``error`` "skipped: ..." and no scores, so a slow sampler costs
-    about one fold and is named in :func:`describe_comparison`, never a hang.
+    Parameters
+    ----------
+    X, y : model input and labels, rows aligned
+    samplers : names in :data:`ecombalance.sampling.resampling.SAMPLERS`
+    models : names in :data:`ecombalance.models.pipelines.MODELS` or estimators (named by their class)
+    preprocess : transformer, optional
+        Fitted once per fold on its training rows and shared by every pipeline
+        (:class:`ecombalance.evaluation.experiment.FoldFeatures`): the numbers of fitting each pipeline whole.
+    n_splits, random_state, groups : int, int, array-like or None
+        Folds from :func:`make_folds` (stratified, shuffled with ``random_state``, which also seeds the samplers
+        and models); grouped by ``groups`` (e.g. query ids) when given, so that no query sits on both sides.
+    class_weight_baseline, progress : bool
+        Add a ``class_weight`` row per model (no resampling, ``class_weight='balanced'``); show one progress bar.
+    errors : {"raise", "record"}
+        ``"record"`` goes on when a sampler fails on a fold (ADASYN finding no neighbour of another class, SMOTE
+        on a class of one row) and keeps ``"<type>: <message>"`` in ``error`` (run_experiment's ``errors``).
+        Warnings raised while fitting (a lowered ``k_neighbors``, an MLP that did not converge) go to ``warnings``.
+    max_threads : int or None
+        Caps the BLAS / OpenMP threads while fitting (threadpoolctl, restored on return, also after an error): on
+        small data one thread is faster than several (gradient boosting fitted 4x faster on this project's shared
+        2-core machine) and fit times stay comparable; None keeps the libraries' default.
+    time_budget : float, optional
+        Seconds per sampler x model (run_experiment's ``time_budget``): a pair whose projected time over all folds
+        exceeds it after a fold is stopped, its rows carry ``error`` "skipped: ..." and no scores (named by
+        :func:`ecombalance.chapters.resampling_findings.describe_comparison`, never a hang). The first pair (first sampler, first model) always runs.
 
-    :func:`ecombalance.evaluation.experiment.run_experiment` is the general runner; this loop exists for
-    what it does not do: record a failing fold and its warnings and go on.
+    Returns
+    -------
+    DataFrame
+        ``sampler``, ``model``, ``fold``, ``fit_seconds`` (sampler and model, without the shared preprocessing),
+        :data:`SAMPLER_METRICS` (macro-F1, balanced accuracy, G-mean :math:`(\\prod_c \\mathrm{recall}_c)^{1/C}`,
+        Kubat & Matwin 1997), ``recall[c]`` (largest class first); ``error`` and ``warnings`` when there are any.
     """
-    if errors not in ("raise", "record"):
-        raise ValueError(f"errors must be 'raise' or 'record', got {errors!r}")
-    y = np.asarray(y)
+    y, models = np.asarray(y), list(models)
     classes = list(pd.Series(y).value_counts().index)
-    folds = make_folds(y, groups, n_splits, random_state)
-    fold_features = FoldFeatures()
     runs = [(s, None) for s in samplers] + ([("class_weight", "balanced")] if class_weight_baseline else [])
-    models = list(models)
-    rows = []
-    bar = progress_bar(total=len(runs) * len(models) * len(folds), desc="samplers x models x folds",
-                       disable=not progress)
+    names = [model if isinstance(model, str) else type(model).__name__ for model in models]
+    pairs, methods = {}, {}  # run_experiment's method name -> (sampler, model name) / pipeline
+    for (sampler_name, weight), (i, model) in itertools.product(runs, enumerate(models)):
+        key = f"{sampler_name}+{names[i]}" + (f"#{i}" if names.count(names[i]) > 1 else "")
+        pairs[key] = (sampler_name, names[i])
+        methods[key] = pipeline(preprocess, "none" if weight else sampler_name, model, class_weight=weight,
+                                random_state=random_state)
     with threadpool_limits(max_threads):  # None: leaves the limits as they are
-        matrices = [(take_rows(X, tr), take_rows(X, te)) if preprocess is None
-                    else fold_features.get(preprocess, i, X, y, tr, te) for i, (tr, te) in enumerate(folds)]
-        for sampler_name, weight in runs:
-            for model in models:
-                model_name = model if isinstance(model, str) else type(model).__name__
-                pair_rows, seconds = [], 0.0
-                for fold, (train, test) in enumerate(folds):
-                    row = {"sampler": sampler_name, "model": model_name, "fold": fold}
-                    sampler = "none" if weight else sampler_name
-                    pipe = pipeline(None, sampler, model, class_weight=weight, random_state=random_state)
-                    started = time.perf_counter()
-                    with warnings.catch_warnings(record=True) as caught:  # kept in the table, not printed
-                        warnings.simplefilter("always")
-                        try:
-                            pipe.fit(matrices[fold][0], y[train])
-                            row["fit_seconds"] = time.perf_counter() - started
-                            pred = pipe.predict(matrices[fold][1])
-                            row.update(scores(y[test], pred, classes=classes, metrics=SAMPLER_METRICS))
-                        except Exception as error:  # noqa: BLE001 - recorded on request, re-raised otherwise
-                            if errors == "raise":
-                                raise
-                            row["error"] = f"{type(error).__name__}: {error}"
-                    if caught:
-                        row["warnings"] = "; ".join(sorted({f"{w.category.__name__}: {w.message}" for w in caught}))
-                    pair_rows.append(row)
-                    bar.update()
-                    seconds += time.perf_counter() - started
-                    if time_budget is not None and fold + 1 < len(folds) and seconds * len(folds) / (fold + 1) > time_budget:
-                        note = (f"skipped: {seconds:.0f} s for {fold + 1} of {len(folds)} folds, over the time budget "
-                                f"of {time_budget:g} s per sampler x model")
-                        pair_rows = [{"sampler": sampler_name, "model": model_name, "fold": f, "error": note}
-                                     for f in range(len(folds))]
-                        bar.update(len(folds) - fold - 1)
-                        break
-                rows += pair_rows
-    bar.close()
-    return pd.DataFrame(rows)
+        result = run_experiment(methods, X, y, groups=groups, folds=make_folds(y, groups, n_splits, random_state),
+                                seed=random_state, classes=classes,
+                                progress=progress, time_budget=time_budget, errors=errors, record_warnings=True)
+    return _comparison_rows(result, pairs, classes)
+
+
+def _comparison_rows(result: ExperimentResult, pairs: Mapping[str, tuple[str, str]], classes: list) -> pd.DataFrame:
+    """run_experiment's tidy results as compare_samplers' table: one row per (sampler, model, fold)."""
+    r = result.results
+    r = r[(r["class"] == "all") & r["metric"].isin(SAMPLER_METRICS) | (r["class"] != "all") & (r["metric"] == "recall")]
+    wide = r.assign(column=r["metric"].where(r["class"] == "all", "recall[" + r["class"] + "]")).pivot(
+        index=["method", "fold"], columns="column", values="value")
+    seconds = result.timings.set_index(["method", "fold"])["fit_seconds"]
+    failures = result.failures.set_index(["method", "fold"])
+    warned = (result.warnings.assign(text=result.warnings["category"] + ": " + result.warnings["message"])
+              .groupby(["method", "fold"])["text"].agg(lambda t: "; ".join(sorted(set(t)))))
+    metric_columns = [*SAMPLER_METRICS, *(f"recall[{c}]" for c in classes)]
+    rows = []
+    for key, (sampler_name, model_name) in pairs.items():
+        for fold in range(len(result.folds)):
+            row = {"sampler": sampler_name, "model": model_name, "fold": fold}
+            if key in result.skipped:
+                row["error"] = "skipped: " + result.skipped[key].removeprefix("left out: ")
+            elif (key, fold) in failures.index:
+                row["error"] = "{error}: {message}".format(**failures.loc[(key, fold)])
+            else:
+                row["fit_seconds"] = seconds.loc[(key, fold)]
+                row.update({c: wide.loc[(key, fold), c] for c in metric_columns})
+            if (key, fold) in warned.index:
+                row["warnings"] = warned.loc[(key, fold)]
+            rows.append(row)
+    frame = pd.DataFrame(rows)
+    frame.attrs.update(n_train=float(np.mean([len(train) for train, _ in result.folds])),
+                       n_test=float(np.mean([len(test) for _, test in result.folds])))  # for the corrected t-test
+    return frame
+
+
+def complete_pairs(results: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The rows of the (sampler, model) pairs scored on every fold, and one Markdown line per pair left out (a
+    fold failed or the time budget skipped it): a mean over fewer folds would not compare with the others."""
+    if "error" not in results:
+        return results, []
+    pair, failed = pd.MultiIndex.from_frame(results[["sampler", "model"]]), results["error"].notna().to_numpy()
+    notes = [f"- `{sampler}` with {model} failed on {len(part)} of {results['fold'].nunique()} fold(s), left out of "
+             f"the comparison: {str(part['error'].iloc[0])[:160]}"
+             for (sampler, model), part in results[failed].groupby(["sampler", "model"], sort=False)]
+    return results[~pair.isin(pair[failed])], notes
 
 
 def summarise_comparison(results: pd.DataFrame, classes: Iterable | None = None) -> pd.DataFrame:
     """Mean over folds per (sampler, model), best macro-F1 first; ``recall[c]`` columns only for ``classes``
-    when given (the largest and smallest of many)."""
+    when given (the largest and smallest of many).
+
+    A pair with a failed or skipped fold (``error``) is left out, since its mean would run over fewer folds than
+    the others'; ``attrs["left_out"]`` holds one Markdown line per such pair (empty when none)."""
+    complete, notes = complete_pairs(results)
     keep = None if classes is None else {f"recall[{c}]" for c in classes}
     metrics = [c for c in results.columns if c not in ("sampler", "model", "fold", "error", "warnings")
                and (keep is None or not c.startswith("recall[") or c in keep)]
-    table = results.groupby(["sampler", "model"], sort=False)[metrics].mean()
-    return table.sort_values("macro_f1", ascending=False, kind="stable")  # ties keep the run order
-
-
-def describe_comparison(results: pd.DataFrame) -> str:
-    """A short Markdown reading of :func:`compare_samplers` results, generated from the numbers.
-
-    Per model: the sampler with the best mean macro-F1 and its gain over no resampling, set against
-    the fold-to-fold standard deviation; the smallest class's recall; how class weighting compares;
-    and which samplers failed.
-    """
-    ok = results[results["macro_f1"].notna()] if "macro_f1" in results else results.iloc[0:0]
-    recall_cols = [c for c in results.columns if c.startswith("recall[")]
-    minority = recall_cols[-1] if recall_cols else None  # columns run largest class first
-    lines = []
-    for model, part in ok.groupby("model", sort=False):
-        means = part.groupby("sampler", sort=False)[["macro_f1", "fit_seconds", *recall_cols]].mean()
-        noise = part.groupby("sampler")["macro_f1"].std().median()
-        best = means["macro_f1"].idxmax()
-        text = f"- **{model}**: best macro-F1 with `{best}` ({means.loc[best, 'macro_f1']:.3f}"
-        if "none" in means.index and best != "none":
-            gain = means.loc[best, "macro_f1"] - means.loc["none", "macro_f1"]
-            verdict = "larger than" if gain > noise else "within"
-            text += f" vs {means.loc['none', 'macro_f1']:.3f} without resampling, {gain:+.3f}, {verdict} the fold-to-fold spread of {noise:.3f})"
-        else:
-            text += ", no sampler beats training on the data as they are)"
-        if minority and "none" in means.index:
-            text += (f"; recall of the smallest class ({minority[len('recall['):-1]}) goes from "
-                     f"{means.loc['none', minority]:.2f} to {means.loc[best, minority]:.2f}")
-        if "class_weight" in means.index and best != "class_weight":
-            gap = means.loc[best, "macro_f1"] - means.loc["class_weight", "macro_f1"]
-            text += f"; class weighting, which adds no rows, is {gap:.3f} behind"
-        slowest = means["fit_seconds"].idxmax()
-        text += f"; slowest to fit: `{slowest}` ({means.loc[slowest, 'fit_seconds']:.2f} s per fold)."
-        lines.append(text)
-    if "error" in results:
-        failed = results[results["error"].notna()].groupby(["sampler", "model"]).size()
-        for (sampler, model), n in failed.items():
-            lines.append(f"- `{sampler}` with {model} failed on {n} fold(s): "
-                         f"{results.loc[(results.sampler == sampler) & results.error.notna(), 'error'].iloc[0][:160]}")
-    return "\n".join(lines)
-
-
-def resampling_headline(leak: Mapping[str, pd.DataFrame], results: pd.DataFrame) -> dict[str, Any]:
-    """For the report index: the best (sampler, model) by mean macro-F1 and its score, the largest
-    leakage inflation (:func:`leakage_inflation`) and how many samplers were compared (``none`` included,
-    the ``class_weight`` baseline not)."""
-    summary = summarise_comparison(results)
-    best_sampler, best_model = summary["macro_f1"].idxmax()
-    return {"best_sampler": best_sampler, "best_model": best_model,
-            "best_macro_f1": float(summary["macro_f1"].max()),
-            "leakage_inflation": float(leakage_inflation(leak).max()),
-            "samplers_compared": len(set(results["sampler"]) - {"class_weight"})}
+    table = complete.groupby(["sampler", "model"], sort=False)[metrics].mean()
+    table = table.sort_values("macro_f1", ascending=False, kind="stable")  # ties keep the run order
+    table.attrs["left_out"] = notes
+    return table
 
 
 def scalable_samplers(samplers: Iterable[str], n_rows: int, all_up_to: int) -> tuple[list[str], str]:
@@ -430,34 +406,6 @@ def scalable_samplers(samplers: Iterable[str], n_rows: int, all_up_to: int) -> t
                   f"left out {', '.join(f'`{s}`' for s in left)}." if left else "")
 
 
-def describe_study(worked: WorkedExamples, leak: Mapping[str, pd.DataFrame], results: pd.DataFrame,
-                   notes: Iterable[str] = ()) -> str:
-    """Notebook 03's findings as Markdown bullets, generated from its numbers: ``notes`` first (e.g. that the
-    table was sampled), the worked examples (:func:`worked_examples`), the worst leakage (``leak``: sampler name
-    -> :func:`leakage_demo` table, scored by balanced accuracy), the best pipeline and, per classifier,
-    :func:`describe_comparison`."""
-    counts = worked.counts.values.tolist()
-    inflation = leakage_inflation(leak).dropna()
-    summary = summarise_comparison(results)
-    best_sampler, best_model = summary["macro_f1"].idxmax()
-    if inflation.empty:
-        why = "; ".join(f"`{name}`: {table.attrs.get('failed') or 'no score'}" for name, table in leak.items())
-        leakage = f"- Resampling before the split could not be measured on every fold ({why[:300]})."
-    else:
-        worst = inflation.idxmax()
-        leakage = (f"- Resampling before the split inflated balanced accuracy by {inflation[worst]:.3f} with `{worst}` "
-                   f"({leak[worst]['mean'].iloc[0]:.3f} vs {leak[worst]['mean'].iloc[1]:.3f} inside the folds).")
-    return "\n".join([
-        *filter(None, notes),
-        f"- The worked examples hold exactly: class counts {', '.join(map(str, counts[1]))} after under-sampling, "
-        f"{', '.join(map(str, counts[2]))} after over-sampling, and every class-3 row appears "
-        f"{' or '.join(map(str, sorted(set(worked.appearances))))} times.",
-        leakage,
-        f"- Best pipeline: `{best_sampler}` + {best_model}, macro-F1 {summary['macro_f1'].max():.3f}. Per classifier:",
-        describe_comparison(results),
-    ])
-
-
 def scaling_table(path: str | Path) -> pd.DataFrame:
     """Seconds per sampler and row count from the JSON of ``benchmarks/resampling.py``, with ``scalable``.
 
@@ -466,8 +414,6 @@ def scaling_table(path: str | Path) -> pd.DataFrame:
     A missing case reads as NaN (not run, e.g. a slow sampler at 1M rows) and a stopped one keeps
     its status text in ``status``.
     """
-    import json
-
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(

@@ -6,7 +6,9 @@ learns, so its probabilities are no longer those of the real traffic. Ranking by
 class, but anything that reads them as probabilities (log-loss, a bid, a threshold, a mixture of models) is
 off until they are mapped back:
 
-* :func:`ecombalance.sampling.weights.prior_correct` for multi-class priors (Saerens et al. 2002; Elkan 2001),
+* :func:`ecombalance.sampling.weights.prior_correct` for multi-class priors when the deployment priors are
+  known (Saerens et al. 2002; Elkan 2001), :func:`estimate_priors_em` when they are not (the EM procedure of
+  Saerens et al. 2002 on unlabelled deployment rows),
 * :func:`recalibrate` for the binary negative down-sampling of click logs (He et al. 2014),
 * :class:`TemperatureScaler` for over-confident networks (Guo et al. 2017),
 * :func:`reliability_curve` (drawn by :func:`ecombalance.plotting.plot_reliability`) to see the result.
@@ -14,17 +16,20 @@ off until they are mapped back:
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize_scalar
 from scipy.special import expit, log_expit, log_softmax, softmax
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from ecombalance._validation import check_probabilities, check_same_length
+from ecombalance.sampling.weights import class_priors
 
 
 def recalibrate(p: Any, negative_rate: float) -> np.ndarray:
@@ -190,3 +195,100 @@ def expected_calibration_error_from_curve(curve: pd.DataFrame) -> float:
     filled = curve[curve["count"] > 0]
     weights = filled["count"] / filled["count"].sum()
     return float((weights * (filled["accuracy"] - filled["confidence"]).abs()).sum())
+
+
+class PriorEstimate(NamedTuple):
+    """What :func:`estimate_priors_em` found: the estimated deployment ``priors``, the posteriors ``proba``
+    adjusted to them, the EM iterations used (``n_iter``) and whether the change fell below ``tol``."""
+
+    priors: np.ndarray
+    proba: np.ndarray
+    n_iter: int
+    converged: bool
+
+
+def estimate_priors_em(proba: Any, train_priors: Any, max_iter: int = 100, tol: float = 1e-6) -> PriorEstimate:
+    r"""Estimate unknown deployment class priors from unlabelled rows, and adjust the posteriors to them.
+
+    The EM procedure of Saerens, Latinne & Decaestecker (2002, "Adjusting the outputs of a classifier to new
+    a priori probabilities: a simple procedure", *Neural Computation* 14(1), eqs. 2.9–2.10). A model trained
+    under priors :math:`\pi^{tr}` gives posteriors :math:`p^{tr}_c(x_k)` on the :math:`N` unlabelled
+    deployment rows. Starting from :math:`\hat\pi^{(0)} = \pi^{tr}`, repeat
+
+    .. math::
+
+        \hat p^{(s)}_c(x_k) = \frac{\hat\pi^{(s)}_c / \pi^{tr}_c \; p^{tr}_c(x_k)}
+                                  {\sum_j \hat\pi^{(s)}_j / \pi^{tr}_j \; p^{tr}_j(x_k)}
+        \quad\text{(E step)}, \qquad
+        \hat\pi^{(s+1)}_c = \frac1N \sum_{k=1}^N \hat p^{(s)}_c(x_k) \quad\text{(M step)}
+
+    until :math:`\max_c |\hat\pi^{(s+1)}_c - \hat\pi^{(s)}_c| < ` ``tol``. Each step does not lower the
+    likelihood of the unlabelled rows under the mixture :math:`\sum_c \hat\pi_c\, p(x \mid c)`; at the
+    fixed point the priors are the mean of the posteriors adjusted to them,
+    :math:`\hat\pi_c = \frac1N \sum_k \hat p_c(x_k)`. The E step is the known-prior correction
+    (:func:`ecombalance.sampling.weights.prior_correct`) with the current estimate as the target priors.
+
+    The estimate is only as good as the calibration of :math:`p^{tr}` under the training priors (the model's
+    probabilities, not a re-balanced model's, unless ``train_priors`` are the re-balanced ones it learnt), and
+    it assumes label shift: :math:`p(x \mid c)` is the same in training and deployment.
+
+    Parameters
+    ----------
+    proba : array of shape (n_samples, n_classes)
+        The model's posteriors on unlabelled deployment rows (``predict_proba``), rows summing to 1.
+    train_priors : array of shape (n_classes,)
+        The class priors the model learnt under (or class counts; normalised here), in column order.
+    max_iter : int
+        Most EM iterations.
+    tol : float
+        Stop when no prior moves by ``tol`` or more in one iteration.
+
+    Returns
+    -------
+    PriorEstimate
+        ``priors`` (n_classes,), ``proba`` (n_samples, n_classes) adjusted to ``priors``, ``n_iter`` and
+        ``converged``. A :class:`sklearn.exceptions.ConvergenceWarning` is issued when ``max_iter`` was reached
+        first.
+
+    Raises
+    ------
+    ValueError
+        ``proba`` is not a 2-D probability matrix (NaN, values outside [0, 1], rows not summing to 1, no rows),
+        ``train_priors`` has the wrong length or non-positive entries, ``max_iter`` or ``tol`` are not positive.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> proba = np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.6, 0.4]])
+    >>> est = estimate_priors_em(proba, [0.5, 0.5])
+    >>> bool(np.allclose(est.priors, est.proba.mean(axis=0), atol=1e-5))
+    True
+    """
+    p = check_probabilities(proba)
+    if p.ndim != 2 or p.shape[0] == 0:
+        raise ValueError(f"proba must be a non-empty 2-D (n_samples, n_classes) probability matrix, got shape "
+                         f"{p.shape}; for a binary model pass np.column_stack([1 - p, p])")
+    train = class_priors(train_priors, p.shape[1], name="train_priors", columns="proba")
+    if not isinstance(max_iter, (int, np.integer)) or isinstance(max_iter, bool) or max_iter < 1:
+        raise ValueError(f"max_iter must be a positive integer, got {max_iter!r}")
+    if not (np.isfinite(tol) and tol > 0):
+        raise ValueError(f"tol must be a positive number, got {tol!r}")
+
+    def adjust(priors: np.ndarray) -> np.ndarray:
+        weighted = p * (priors / train)
+        total = weighted.sum(axis=1, keepdims=True)
+        # a row whose every likely class got prior 0 keeps its original posterior instead of 0/0
+        return np.divide(weighted, total, out=p.copy(), where=total > 0)
+
+    priors, converged, n_iter = train.copy(), False, 0
+    for n_iter in range(1, max_iter + 1):
+        new = adjust(priors).mean(axis=0)
+        change = float(np.abs(new - priors).max())
+        priors = new
+        if change < tol:
+            converged = True
+            break
+    if not converged:
+        warnings.warn(f"estimate_priors_em did not converge in {max_iter} iterations (last change {change:.2g} "
+                      f">= tol {tol:g}); raise max_iter", ConvergenceWarning, stacklevel=2)
+    return PriorEstimate(priors, adjust(priors), n_iter, converged)

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,15 @@ from ecombalance.evaluation.metrics import _aggregate, _per_class, _require_two_
 from ecombalance.evaluation.ranking import ranking_metrics
 
 
+_FAILURE_COLUMNS = ["method", "fold", "error", "message"]
+
+
+_WARNING_COLUMNS = ["method", "fold", "category", "message"]
+
+
+_ERRORS = ("raise", "record")
+
+
 @dataclass
 class ExperimentResult:
     """What :func:`run_experiment` returns.
@@ -28,10 +39,18 @@ class ExperimentResult:
     ``results``: tidy DataFrame (method, fold, metric, class, value), ``class == "all"`` for aggregates.
     ``oof_rows`` / ``pooled(method)``: the rows some test fold predicted and their pooled predictions.
     ``folds``: the (train, test) row indices shared by every method. ``oof_pred`` / ``oof_proba``: per
-    method, the out-of-fold predictions in the row order of ``y`` (every row is predicted once, by the
-    model that did not see it); ``oof_proba`` columns follow ``classes``. ``timings``: fit / predict
-    seconds per method and fold (kept out of ``results`` so that results repeat exactly with the seed).
+    method that ran on every fold, the out-of-fold predictions in the row order of ``y`` (every row is predicted
+    once, by the model that did not see it); ``oof_proba`` columns follow ``classes``. ``timings``: seconds per
+    method and fold of the shared preprocessing (near 0 once cached), the fit and the prediction (kept out of
+    ``results`` so that results repeat exactly with the seed).
     ``skipped``: per method left out by the time budget, why (such a method has no results and no predictions).
+    ``failures``: with ``errors="record"``, one row per fold that raised (``method``, ``fold``, ``error``: the
+    exception's class name, ``message``). A method with a failed fold keeps the rows of its other folds in
+    ``results`` but has no out-of-fold predictions, so it is not in :attr:`methods` and every summary over all
+    folds (:func:`~ecombalance.evaluation.summarise`, :func:`~ecombalance.evaluation.compare_to_baseline`)
+    leaves it out; :attr:`notes` says so. ``warnings``: with ``record_warnings=True``, one row per distinct
+    warning the estimator raised while fitting or predicting (``method``, ``fold``, ``category``, ``message``),
+    else None.
     """
 
     results: pd.DataFrame
@@ -43,10 +62,30 @@ class ExperimentResult:
     oof_proba: dict[str, np.ndarray | None] = field(default_factory=dict)
     timings: pd.DataFrame | None = None
     skipped: dict[str, str] = field(default_factory=dict)
+    failures: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=_FAILURE_COLUMNS))
+    warnings: pd.DataFrame | None = None
 
     @property
     def methods(self) -> list[str]:
+        """The methods that ran on every fold (those with out-of-fold predictions), in run order."""
         return list(self.oof_pred)
+
+    @property
+    def failed_methods(self) -> list[str]:
+        """The methods with at least one failed fold (``errors="record"``), in run order."""
+        return list(dict.fromkeys(self.failures["method"]))
+
+    @property
+    def notes(self) -> list[str]:
+        """One Markdown bullet per method left out of the summaries over all folds: skipped by the time budget
+        or failed on some fold (its folds and the first error)."""
+        lines = [f"- `{method}` {why}." for method, why in self.skipped.items()]
+        for method, part in self.failures.groupby("method", sort=False):
+            first = part.iloc[0]
+            folds = ", ".join(str(f) for f in part["fold"])
+            lines.append(f"- `{method}` left out: failed on fold(s) {folds} of {len(self.folds)} "
+                         f"({first['error']}: {str(first['message'])[:200]}).")
+        return lines
 
     @property
     def oof_rows(self) -> np.ndarray:
@@ -160,6 +199,8 @@ def run_experiment(
     progress: bool = True,
     time_budget: float | None = None,
     fold_features: FoldFeatures | None = None,
+    errors: str = "raise",
+    record_warnings: bool = False,
 ) -> ExperimentResult:
     r"""Evaluate every method on the same K folds and collect tidy results.
 
@@ -204,11 +245,45 @@ def run_experiment(
         ``"preprocess"`` first step (:func:`ecombalance.models.pipelines.pipeline`) reuses the matrices of an
         equal preprocessor on the same fold instead of refitting it: text features are fitted once per fold,
         not once per method and fold. The results are those of fitting each pipeline whole.
+    errors : {"raise", "record"}
+        What an exception in one fold of one method does (a sampler that finds too few neighbours, a model that
+        cannot fit): ``"raise"`` (default) stops the experiment with it; ``"record"`` keeps its class and message
+        in ``result.failures`` and goes on with the next fold and the other methods. A method with a failed fold
+        keeps the scores of its other folds in ``result.results`` but is left out of :attr:`ExperimentResult.methods`
+        and of every summary over all folds, named in :attr:`ExperimentResult.notes`.
+    record_warnings : bool
+        Catch the warnings each estimator raises while fitting and predicting (a lowered ``k_neighbors``, a model
+        that did not converge) into ``result.warnings`` instead of showing them.
 
     Returns
     -------
     ExperimentResult
+
+    Raises
+    ------
+    ValueError
+        For inputs that do not fit together (rows, folds, features, ``errors``).
+    TypeError
+        For a method that is not an estimator or a factory of one.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.base import BaseEstimator, ClassifierMixin
+    >>> from sklearn.dummy import DummyClassifier
+    >>> class Fails(ClassifierMixin, BaseEstimator):
+    ...     def fit(self, X, y):
+    ...         raise RuntimeError("no neighbours")
+    >>> y = np.repeat(["a", "b"], [20, 10])
+    >>> result = run_experiment({"dummy": DummyClassifier(), "fails": Fails()}, np.zeros((30, 1)), y,
+    ...                         n_splits=3, errors="record", progress=False)
+    >>> result.methods
+    ['dummy']
+    >>> result.failures[["method", "fold", "error"]].values.tolist()[0]
+    ['fails', 0, 'RuntimeError']
     """
+    if errors not in _ERRORS:
+        raise ValueError(f"errors must be one of {', '.join(map(repr, _ERRORS))}, got {errors!r}")
     if not methods:
         raise ValueError("methods is empty: pass {name: estimator}")
     y = check_labels(y, "y")
@@ -242,54 +317,54 @@ def run_experiment(
 
     rows: list[tuple] = []
     timing_rows: list[dict] = []
+    failure_rows: list[dict] = []
+    warning_rows: list[dict] = []
     result = ExperimentResult(results=pd.DataFrame(), folds=folds, classes=classes, y=y, groups=group_arr)
     specs = {method: spec if isinstance(spec, tuple) else ("", spec) for method, spec in methods.items()}
-    for method, (feature_name, _) in specs.items():
+    for method, (feature_name, spec) in specs.items():
         if feature_name not in inputs:
             raise ValueError(f"method {method!r} asks for features {feature_name!r}; "
                              f"features has {list(features or {})}")
+        if not (hasattr(spec, "fit") or callable(spec)):
+            _instantiate(method, spec)  # raises the TypeError that names the method
     bar = progress_bar(total=len(methods) * len(folds), desc="experiment", disable=not progress)
     cache = FoldFeatures() if fold_features is None else fold_features
     for position, (method, (feature_name, spec)) in enumerate(specs.items()):
         data = inputs[feature_name]
         oof_pred = np.empty(n, dtype=y.dtype)
         oof_proba = np.full((n, len(classes)), np.nan)
-        has_proba = True
+        has_proba, failed = True, False
         method_rows: list[tuple] = []
         method_seconds = 0.0
         for fold, (train, test) in enumerate(folds):
             bar.set_postfix_str(f"{method} fold {fold}")
-            estimator = _instantiate(method, spec)
-            _seed_estimator(estimator, seed)
             start = time.perf_counter()
-            preprocess, estimator = split_preprocess(estimator)
-            if preprocess is None:
-                X_train, X_test = take_rows(data, train), take_rows(data, test)
-            else:
-                X_train, X_test = cache.get(preprocess, fold, data, y, train, test, key=feature_name)
-            estimator.fit(X_train, y[train])
-            fitted = time.perf_counter()
-            pred = np.asarray(estimator.predict(X_test))
-            proba = aligned_proba(estimator, X_test, classes)
-            timing_rows.append({"method": method, "fold": fold, "fit_seconds": fitted - start,
-                                "predict_seconds": time.perf_counter() - fitted})
-            oof_pred[test] = pred
-            if proba is None:
-                has_proba = False
-            else:
-                oof_proba[test] = proba
-            t_codes, p_codes, proba, _ = encode_labels(y[test], pred, proba, classes)
-            _require_two_classes(t_codes, classes)
-            per_class = _per_class(t_codes, p_codes, proba, classes)
-            method_rows += _rows(method, fold, _aggregate(t_codes, p_codes, proba, classes, per_class))
-            for cls, values in per_class.iterrows():
-                method_rows += _rows(method, fold, values.to_dict(), str(cls))
-            if gain_vector is not None and proba is not None:
-                frame = pd.DataFrame({"q": group_arr[test], "gain": codes_y[test], "score": proba @ gain_vector})
-                frame["gain"] = gain_vector[frame["gain"].to_numpy()]
-                ranking = ranking_metrics(frame, "q", "gain", "score", k=ranking_k, gains=None,
-                                          relevant=[gain_vector.max()])
-                method_rows += _rows(method, fold, {m: v for m, v in ranking.items() if not m.startswith("n_")})
+            caught: list = []
+            done = False
+            try:
+                pred, proba, timing = _fit_fold(method, spec, data, y, train, test, fold, feature_name, seed,
+                                                classes, cache, caught if record_warnings else None)
+                fold_rows = _score_fold(method, fold, y[test], pred, proba, classes, codes_y[test],
+                                        None if group_arr is None else group_arr[test], gain_vector, ranking_k)
+                done = True
+            except Exception as error:  # noqa: BLE001 - recorded on request, re-raised otherwise
+                if errors == "raise":
+                    raise
+                failed = True
+                failure_rows.append({"method": method, "fold": fold, "error": type(error).__name__,
+                                     "message": str(error)})
+            finally:  # also the warnings of a fold that failed
+                seen = dict.fromkeys((w.category.__name__, str(w.message)) for w in caught)
+                warning_rows += [{"method": method, "fold": fold, "category": category, "message": message}
+                                 for category, message in seen]
+            if done:
+                timing_rows.append({"method": method, "fold": fold, **timing})
+                oof_pred[test] = pred
+                if proba is None:
+                    has_proba = False
+                else:
+                    oof_proba[test] = proba
+                method_rows += fold_rows
             bar.update(1)
             method_seconds += time.perf_counter() - start
             projected = method_seconds * len(folds) / (fold + 1)
@@ -302,12 +377,65 @@ def run_experiment(
         if method in result.skipped:
             continue
         rows += method_rows
-        result.oof_pred[method] = oof_pred
-        result.oof_proba[method] = oof_proba if has_proba else None
+        if not failed:
+            result.oof_pred[method] = oof_pred
+            result.oof_proba[method] = oof_proba if has_proba else None
     bar.close()
     result.results = pd.DataFrame(rows, columns=["method", "fold", "metric", "class", "value"])
-    result.timings = pd.DataFrame(timing_rows)
+    result.timings = pd.DataFrame(timing_rows, columns=["method", "fold", "preprocess_seconds", "fit_seconds",
+                                                        "predict_seconds"])
+    result.failures = pd.DataFrame(failure_rows, columns=_FAILURE_COLUMNS)
+    if record_warnings:
+        result.warnings = pd.DataFrame(warning_rows, columns=_WARNING_COLUMNS)
     return result
+
+
+def _fit_fold(method: str, spec: Any, data: Any, y: np.ndarray, train: np.ndarray, test: np.ndarray, fold: int,
+              feature_name: str, seed: Any, classes: np.ndarray, cache: FoldFeatures, caught: list | None,
+              ) -> tuple[np.ndarray, np.ndarray | None, dict[str, float]]:
+    """Fit a fresh estimator on the training rows of one fold: its test predictions, aligned probabilities and
+    seconds. With a list ``caught``, the warnings of the estimator's fit / predict go there, also when it fails
+    (the shared preprocessing is fitted once for all methods: its warnings are no method's and show as usual)."""
+    estimator = _instantiate(method, spec)
+    _seed_estimator(estimator, seed)
+    start = time.perf_counter()
+    preprocess, estimator = split_preprocess(estimator)
+    if preprocess is None:
+        X_train, X_test = take_rows(data, train), take_rows(data, test)
+    else:
+        X_train, X_test = cache.get(preprocess, fold, data, y, train, test, key=feature_name)
+    prepared = time.perf_counter()
+    with warnings.catch_warnings(record=True) if caught is not None else nullcontext() as record:
+        if caught is not None:
+            warnings.simplefilter("always")
+        try:
+            estimator.fit(X_train, y[train])
+            fitted = time.perf_counter()
+            pred = np.asarray(estimator.predict(X_test))
+            proba = aligned_proba(estimator, X_test, classes)
+        finally:
+            if caught is not None:
+                caught.extend(record)
+    seconds = {"preprocess_seconds": prepared - start, "fit_seconds": fitted - prepared,
+               "predict_seconds": time.perf_counter() - fitted}
+    return pred, proba, seconds
+
+
+def _score_fold(method: str, fold: int, y_test: np.ndarray, pred: np.ndarray, proba: np.ndarray | None,
+                classes: np.ndarray, gain_codes: np.ndarray, groups: np.ndarray | None,
+                gain_vector: np.ndarray | None, ranking_k: int | None) -> list[tuple]:
+    """The tidy rows of one fold: aggregate and per-class metrics, and the ranking metrics when asked for."""
+    t_codes, p_codes, proba, _ = encode_labels(y_test, pred, proba, classes)
+    _require_two_classes(t_codes, classes)
+    per_class = _per_class(t_codes, p_codes, proba, classes)
+    rows = _rows(method, fold, _aggregate(t_codes, p_codes, proba, classes, per_class))
+    for cls, values in per_class.iterrows():
+        rows += _rows(method, fold, values.to_dict(), str(cls))
+    if gain_vector is not None and proba is not None:
+        frame = pd.DataFrame({"q": groups, "gain": gain_vector[gain_codes], "score": proba @ gain_vector})
+        ranking = ranking_metrics(frame, "q", "gain", "score", k=ranking_k, gains=None, relevant=[gain_vector.max()])
+        rows += _rows(method, fold, {m: v for m, v in ranking.items() if not m.startswith("n_")})
+    return rows
 
 
 def save_results(results: pd.DataFrame | ExperimentResult, path: str | Path) -> Path:

@@ -1,5 +1,6 @@
 """Confidence intervals and paired comparisons: bootstrap intervals (rows or whole groups), the corrected
-resampled t-test, Holm's correction, and method-versus-baseline tables.
+resampled t-test, Holm's correction and method-versus-baseline tables (the rule that names a best method from them is
+:func:`ecombalance.evaluation.verdicts.best_method`).
 """
 
 from __future__ import annotations
@@ -276,6 +277,7 @@ def compare_to_baseline(
     table["real_difference"] = table["p_value"] < alpha
     sign = -1 if metric in LOWER_IS_BETTER else 1
     table["improved"] = table["real_difference"] & (sign * table["difference"] > 0)
+    table.attrs["n_resamples"] = n_resamples  # the bootstrap p-value's resolution: 2 / n_resamples
     return table
 
 
@@ -305,3 +307,12 @@ def summarise(
                          "mean": float(scores.mean()), "std": float(scores.std(ddof=1)) if len(scores) > 1 else 0.0,
                          "pooled": ci.estimate, "ci_low": ci.low, "ci_high": ci.high})
     return pd.DataFrame(rows)
+
+
+def p_value_text(p: float, n_resamples: int | None = None) -> str:
+    """``"p = 0.012"``, or ``"p < 0.004"`` when a bootstrap with ``n_resamples`` resamples put none on the far side
+    of 0: such a p-value is below the test's resolution (two-sided: ``2 / n_resamples``), not zero (``"p < 0.001"``
+    when the number of resamples is unknown)."""
+    if p > 0:
+        return f"p = {p:.3g}"
+    return f"p < {2 / n_resamples:.2g}" if n_resamples else "p < 0.001"

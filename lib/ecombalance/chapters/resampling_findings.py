@@ -1,0 +1,124 @@
+"""What notebook 03 concludes from its sampler comparison, under the one rule for "best".
+
+A sampler is named best for a classifier only when its macro-F1 is distinguishably higher than the same
+classifier without resampling: the corrected resampled t-test (Nadeau & Bengio 2003) on the paired fold scores,
+Holm-corrected over the samplers (:func:`ecombalance.evaluation.compare_fold_scores` and
+:func:`ecombalance.evaluation.best_method`). Otherwise the text lists the top scores as ties.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+
+from ecombalance.chapters.resampling_study import (WorkedExamples, complete_pairs, leakage_inflation,
+                                                   summarise_comparison)
+from ecombalance.evaluation import best_method, compare_fold_scores
+from ecombalance.evaluation.verdicts import BestMethod
+
+
+def sampler_verdicts(results: pd.DataFrame, alpha: float = 0.05) -> dict[str, BestMethod]:
+    """Per classifier, the one rule for "best" on the fold scores of :func:`compare_samplers`: each
+    ``<sampler>+<model>`` against ``none+<model>`` on the same folds. Classifiers without a ``none`` run are
+    left out. Training and test sizes for the corrected t-test come from ``results.attrs`` (``n_train``,
+    ``n_test``; fold means), which :func:`compare_samplers` sets."""
+    if not {"n_train", "n_test"} <= set(results.attrs):
+        raise ValueError("results.attrs needs n_train and n_test (the fold sizes); compare_samplers sets them")
+    complete, _ = complete_pairs(results)
+    verdicts = {}
+    for model, part in complete.groupby("model", sort=False):
+        if "none" not in set(part["sampler"]) or part["sampler"].nunique() < 2:
+            continue
+        scores = part.pivot(index="fold", columns="sampler", values="macro_f1")
+        scores.columns = [f"{sampler}+{model}" for sampler in scores.columns]
+        differences = compare_fold_scores(scores, f"none+{model}", results.attrs["n_train"], results.attrs["n_test"],
+                                          alpha=alpha)
+        verdicts[model] = best_method(differences, f"none+{model}", metric="macro_f1", alpha=alpha,
+                                      test="corrected resampled t-test")
+    return verdicts
+
+
+def describe_comparison(results: pd.DataFrame) -> str:
+    """A short Markdown reading of :func:`compare_samplers` results, generated from the numbers.
+
+    Per model: the one rule's verdict against no resampling (:func:`sampler_verdicts`); the smallest class's
+    recall without resampling and with the top-scoring sampler; how class weighting compares; the slowest
+    sampler; and which pairs failed (left out of the means, as in :func:`summarise_comparison`).
+    """
+    ok, notes = complete_pairs(results)
+    ok = ok if "macro_f1" in ok else ok.iloc[0:0]
+    verdicts = sampler_verdicts(results) if {"n_train", "n_test"} <= set(results.attrs) else {}
+    recall_cols = [c for c in results.columns if c.startswith("recall[")]
+    minority = recall_cols[-1] if recall_cols else None  # columns run largest class first
+    lines = []
+    for model, part in ok.groupby("model", sort=False):
+        means = part.groupby("sampler", sort=False)[["macro_f1", "fit_seconds", *recall_cols]].mean()
+        top = means["macro_f1"].idxmax()
+        if model in verdicts:
+            text = f"- **{model}**: {verdicts[model].sentence}"
+        else:
+            text = f"- **{model}**: top mean macro-F1 with `{top}` ({means.loc[top, 'macro_f1']:.3f}; no run without resampling to test it against)."
+        if minority and "none" in means.index and top != "none":
+            text += (f" Recall of the smallest class ({minority[len('recall['):-1]}): "
+                     f"{means.loc['none', minority]:.2f} without resampling, {means.loc[top, minority]:.2f} with "
+                     f"`{top}`.")
+        if "class_weight" in means.index and top != "class_weight":
+            gap = means.loc[top, "macro_f1"] - means.loc["class_weight", "macro_f1"]
+            text += f" Class weighting, which adds no rows, scores {gap:.3f} below `{top}`."
+        slowest = means["fit_seconds"].idxmax()
+        text += f" Slowest to fit: `{slowest}` ({means.loc[slowest, 'fit_seconds']:.2f} s per fold)."
+        lines.append(text)
+    return "\n".join(lines + notes)
+
+
+def resampling_headline(leak: Mapping[str, pd.DataFrame], results: pd.DataFrame) -> dict[str, Any]:
+    """For the report index: the top (sampler, model) by mean macro-F1 and its score (``top_*``: the highest,
+    not called best), ``best_is_distinguishable`` (some sampler beats its classifier without resampling by
+    the one rule) and then ``best_method``, the largest leakage inflation (:func:`leakage_inflation`) and how
+    many samplers were compared (``none`` included, the ``class_weight`` baseline and pairs left out by
+    :func:`summarise_comparison` not)."""
+    summary = summarise_comparison(results)
+    top_sampler, top_model = summary["macro_f1"].idxmax()
+    numbers: dict[str, Any] = {"top_sampler": top_sampler, "top_model": top_model,
+                               "top_macro_f1": float(summary["macro_f1"].max())}
+    if {"n_train", "n_test"} <= set(results.attrs):
+        bests = [v.best for v in sampler_verdicts(results).values() if v.best]
+        numbers["best_is_distinguishable"] = bool(bests)
+        if bests:
+            numbers["best_method"] = max(bests, key=lambda m: summary.loc[tuple(m.split("+", 1)), "macro_f1"])
+    numbers.update(leakage_inflation=float(leakage_inflation(leak).max()),
+                   samplers_compared=len(set(summary.index.get_level_values("sampler")) - {"class_weight"}))
+    return numbers
+
+
+def describe_study(worked: WorkedExamples, leak: Mapping[str, pd.DataFrame], results: pd.DataFrame,
+                   notes: Iterable[str] = ()) -> str:
+    """Notebook 03's findings as Markdown bullets, generated from its numbers: ``notes`` first (e.g. that the
+    table was sampled), the worked examples (:func:`ecombalance.chapters.resampling_study.worked_examples`),
+    the worst leakage (``leak``: sampler name -> ``leakage_demo`` table, scored by balanced accuracy), the top
+    pipeline and, per classifier, :func:`describe_comparison`."""
+    counts = worked.counts.values.tolist()
+    inflation = leakage_inflation(leak).dropna()
+    summary = summarise_comparison(results)
+    top_sampler, top_model = summary["macro_f1"].idxmax()
+    if inflation.empty:
+        why = "; ".join(f"`{name}`: {table.attrs.get('failed') or 'no score'}" for name, table in leak.items())
+        leakage = f"- Resampling before the split could not be measured on every fold ({why[:300]})."
+    else:
+        worst = inflation.idxmax()
+        leakage = (f"- Resampling before the split inflated balanced accuracy by {inflation[worst]:.3f} with `{worst}` "
+                   f"({leak[worst]['mean'].iloc[0]:.3f} vs {leak[worst]['mean'].iloc[1]:.3f} inside the folds).")
+    times = sorted(set(worked.appearances))
+    appear = (f"exactly {times[0]} times" if len(times) == 1
+              else "between " + " and ".join(str(t) for t in (times[0], times[-1])) + " times")
+    return "\n".join([
+        *filter(None, notes),
+        f"- The worked examples hold exactly: {counts[1]} after under-sampling, {counts[2]} after over-sampling, "
+        f"every class-3 row appearing {appear}.",
+        leakage,
+        f"- Top mean macro-F1: `{top_sampler}` + {top_model}, {summary['macro_f1'].max():.3f}. Per classifier, "
+        "against the same classifier without resampling:",
+        describe_comparison(results),
+    ])

@@ -1,0 +1,152 @@
+"""Notebook 06's and 07's decision sections: the cost matrix rule on an experiment's folds, the EM prior
+estimate on a known shifted subsample, and the click threshold tuned on one half of a log and scored on the other."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import make_classification
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
+
+from ecombalance import evaluation
+from ecombalance.chapters import decision_study as ds
+
+
+@pytest.fixture(scope="module")
+def result():
+    X, y = make_classification(n_samples=3000, n_features=8, n_informative=5, n_redundant=0, n_classes=3,
+                               n_clusters_per_class=1, weights=[0.6, 0.3, 0.1], class_sep=1.2, random_state=0)
+    labels = np.array(["big", "mid", "small"])[y]
+    methods = {"none+logreg": LogisticRegression(max_iter=1000),
+               "class_weight+logreg": LogisticRegression(max_iter=1000, class_weight="balanced")}
+    return evaluation.run_experiment(methods, X, labels, n_splits=5, seed=0, progress=False)
+
+
+def test_shifted_rows_have_the_asked_shares():
+    y = np.repeat(["a", "b", "c"], [600, 300, 100])
+    rows = ds.shifted_rows(y, {"a": 0.2, "b": 0.3, "c": 0.5}, seed=1)
+    assert len(rows) == 200 and len(set(rows)) == 200  # c limits: 100 / 0.5
+    assert pd.Series(y[rows]).value_counts().to_dict() == {"c": 100, "b": 60, "a": 40}
+    with pytest.raises(ValueError, match="positive shares summing to 1"):
+        ds.shifted_rows(y, {"a": 0.5, "b": 0.6})
+    with pytest.raises(ValueError, match=r"class\(es\) \['z'\] that y does not hold"):
+        ds.shifted_rows(y, {"a": 0.5, "z": 0.5})
+
+
+@pytest.mark.parametrize("method", ["none+logreg", "class_weight+logreg"])
+def test_prior_shift_study_recovers_the_reversed_priors(result, method):
+    frame = ds.prior_shift_study(result, method, "reversed", seed=0)
+    y = np.asarray(result.y)
+    shares = pd.Series(y).value_counts(normalize=True)  # largest first: big, mid, small
+    rows = ds.shifted_rows(y, dict(zip(shares.index, shares.to_numpy()[::-1])), seed=0)  # the shares reversed
+    true = pd.Series(y[rows]).value_counts(normalize=True).reindex(["big", "mid", "small"])
+    np.testing.assert_allclose(frame["true"], true, atol=1e-12)
+    np.testing.assert_allclose(frame["true"], [0.1, 0.3, 0.6], atol=0.01)
+    data = np.bincount(pd.factorize(y, sort=True)[0]) / len(y)
+    learnt = np.full(3, 1 / 3) if method.startswith("class_weight") else data
+    np.testing.assert_allclose(frame["train"], learnt)
+    em = evaluation.estimate_priors_em(result.oof_proba[method][rows], learnt)
+    np.testing.assert_allclose(frame["estimated"], em.priors)
+    assert frame.attrs["max_error"] == pytest.approx(np.abs(em.priors - true.to_numpy()).max())
+    assert frame.attrs["max_error"] < 0.05
+    assert frame.attrs["ece_estimated"] < frame.attrs["ece_raw"]
+    headline = ds.prior_shift_headline(frame)
+    assert headline["estimated_prior_small"] == pytest.approx(em.priors[2])
+    assert headline["true_prior_small"] == pytest.approx(true["small"])
+    text = ds.describe_prior_shift(frame)
+    assert f"within {frame.attrs['max_error']:.3f}" in text and f"`small` {true['small']:.3f}" in text
+
+
+def test_prior_shift_study_rejects_an_unknown_target(result):
+    with pytest.raises(ValueError, match="'reversed', 'uniform'"):
+        ds.prior_shift_study(result, "none+logreg", "backwards")
+
+
+def test_cost_decision_on_the_experiment_folds(result):
+    costs = ds.inverse_frequency_costs(result.y)
+    counts = pd.Series(result.y).value_counts()
+    assert costs == {c: counts.iloc[0] / n for c, n in counts.items()} and costs[counts.index[0]] == 1
+    cost = ds.miss_cost_matrix(result.classes, costs)
+    assert cost[2, 0] == cost[2, 1] == costs["small"] and np.trace(cost) == 0
+    decision = ds.cost_decision(result, "none+logreg", cost, n_resamples=100)
+    direct = evaluation.cost_decision_cv(result.y, cost, result.oof_proba["none+logreg"], result.folds,
+                                         n_resamples=100)
+    pd.testing.assert_frame_equal(decision.table, direct.table)
+    numbers = ds.cost_decision_headline(decision)
+    assert numbers["threshold_argmax_cost"] == pytest.approx(decision.table.loc["argmax", "expected_cost"])
+    assert numbers["threshold_tuned_recall[small]"] == pytest.approx(decision.table.loc["tuned", "recall[small]"])
+    assert {"threshold_tuned_cost_difference", "threshold_tuned_cost_difference_ci_low"} <= set(numbers)
+    assert f"arg-max {decision.table.loc['argmax', 'expected_cost']:.3f}" in ds.describe_cost_decision(decision)
+    with pytest.raises(ValueError, match=r"no cost for class\(es\) \['small'\]"):
+        ds.miss_cost_matrix(result.classes, {"big": 1, "mid": 2})
+
+
+def test_click_profit_study_tunes_on_one_half_and_scores_the_other():
+    rng = np.random.default_rng(0)
+    p = rng.beta(1, 20, 20_000)
+    y = (rng.random(len(p)) < p).astype(int)
+    study = ds.click_profit_study(y, p, value_of_click=1.0, cost_of_impression=0.05, seed=3)
+    order = np.random.default_rng(3).permutation(len(y))
+    tune, score = np.sort(order[:10_000]), np.sort(order[10_000:])
+    tuned = evaluation.profit_threshold(y[tune], p[tune], 1.0, 0.05)
+    assert study["tuned"].threshold == tuned.threshold
+    acted = p[score] >= tuned.threshold
+    by_hand = (y[score][acted] == 1).sum() - 0.05 * (y[score][acted] == 0).sum()
+    assert study["scored"].loc["tuned", "profit"] == pytest.approx(by_hand)
+    assert study["scored"].loc["everyone", "profit"] == pytest.approx(y[score].sum() - 0.05 * (1 - y[score]).sum())
+    numbers = ds.profit_headline(study)
+    assert numbers["profit_threshold"] == tuned.threshold
+    assert numbers["profit_threshold_closed_form"] == pytest.approx(0.05 / 1.05)
+    assert numbers["profit_per_1000_tuned"] == pytest.approx(by_hand / 10_000 * 1000)
+    assert numbers["profit_per_1000_tuned"] > numbers["profit_per_1000_everyone"]
+    assert f"{tuned.threshold:.3f}" in ds.describe_profit(study, 1.0, 0.05)
+
+
+def test_the_managers_figures_draw_the_curves(result):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ecombalance import plotting
+
+    cost = ds.miss_cost_matrix(result.classes, ds.inverse_frequency_costs(result.y))
+    decision = ds.cost_decision(result, "none+logreg", cost, n_resamples=50)
+    ax = plotting.plot_cost_curve(decision.curve, decision.table, cost_unit="cost of missing a `big` item")
+    small = decision.curve[decision.curve["class"] == "small"]
+    line = [l for l in ax.get_lines() if l.get_label() == "threshold on small"][0]
+    np.testing.assert_allclose(line.get_ydata(), small["expected_cost"])
+    assert "mean cost per item" in ax.get_ylabel() and "threshold" in ax.get_xlabel()
+    plt.close(ax.figure)
+    rng = np.random.default_rng(0)
+    p = rng.beta(1, 20, 4000)
+    study = ds.click_profit_study((rng.random(4000) < p).astype(int), p, 1.0, 0.05)
+    ax = plotting.plot_profit_curve(study["curve"], study["tuned"].threshold, study["tuned"].closed_form)
+    np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), study["curve"]["profit_per_row"] * 1000)
+    assert any("tuned threshold" in l.get_label() for l in ax.get_lines())
+    plt.close(ax.figure)
+
+
+def test_the_prior_estimate_runs_on_the_best_calibrated_plain_model(result):
+    # class_weight+logreg learnt uniform priors, so only the plain model qualifies here
+    assert ds.most_calibrated(result) == "none+logreg"
+    over = evaluation.run_experiment({"none+logreg": LogisticRegression(max_iter=1000),
+                                      "none+gboost": RandomForestClassifier(n_estimators=5, max_depth=2, random_state=0)},
+                                     result_X(), result_y(), n_splits=3, seed=0, progress=False)
+    eces = {m: evaluation.expected_calibration_error(over.y, over.oof_proba[m], classes=over.classes)
+            for m in over.methods}
+    assert ds.most_calibrated(over) == min(eces, key=eces.get)
+    only_weighted = evaluation.run_experiment({"class_weight+logreg": LogisticRegression(class_weight="balanced")},
+                                              result_X(), result_y(), n_splits=3, seed=0, progress=False)
+    with pytest.raises(ValueError, match="no plain model"):
+        ds.most_calibrated(only_weighted)
+
+
+def result_X():
+    return make_classification(n_samples=600, n_features=6, n_informative=4, n_redundant=0, n_classes=3,
+                               n_clusters_per_class=1, weights=[0.6, 0.3, 0.1], random_state=1)[0]
+
+
+def result_y():
+    y = make_classification(n_samples=600, n_features=6, n_informative=4, n_redundant=0, n_classes=3,
+                            n_clusters_per_class=1, weights=[0.6, 0.3, 0.1], random_state=1)[1]
+    return np.array(["big", "mid", "small"])[y]
