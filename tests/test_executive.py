@@ -58,11 +58,11 @@ def test_a_distinguishable_gain_is_named_with_its_size_interval_and_capacity_cav
     assert "none+torch_mlp:ce helped: macro-F1 0.927 (95 % interval 0.893–0.954), +0.071 against the baseline" in shown
     assert "none+logreg (macro-F1 0.853, 95 % interval 0.805–0.891)" in shown
     assert "different model than the baseline (torch_mlp against logreg): that gain is model capacity" in shown
-    assert "Distinguishably worse: random_under+logreg (-0.133)" in shown
+    assert "Distinguishably worse than the baseline: random_under+logreg (-0.133)" in shown
     # smallest-class recall gains, largest first (ties by macro-F1), at most TOP of them
     assert "Recall of the smallest class (baseline 0.560) rises distinguishably with smote+logreg (+0.220), " \
            "class_weight+logreg (+0.220), none+torch_mlp:ce (+0.180)." in shown
-    assert "4 methods were compared with the baseline" in shown
+    assert "4 methods were compared on the same folds (the baseline)" in shown
     assert "with the baseline's model logreg, no balancing method is distinguishable" in shown
 
 
@@ -77,13 +77,34 @@ def test_no_distinguishable_method_lists_the_top_scores_as_ties():
     assert "smote+logreg finds more of it" in todo and "recalibrate its probabilities" in todo
 
 
-def test_the_notebooks_own_verdict_wins_over_the_flags():
-    numbers = effects(best_is_distinguishable=False, best_method="none+torch_mlp:ce")
-    assert "No method is distinguishable" in text(executive.executive_html(report(numbers)))
-    numbers = effects(mlp_real=False, best_is_distinguishable=True, best_method="smote+logreg")
+def test_the_notebooks_family_verdict_wins_over_the_flags():
+    """Notebook 06 judges balancing within each model (best_is_distinguishable / best_method / best_difference):
+    the summary follows it and names the difference between plain models as capacity."""
+    shown = text(executive.executive_html(report(effects(best_is_distinguishable=False))))
+    assert ("No balancing method is distinguishable from the same model without balancing in macro-F1; the top "
+            "scores are smote+logreg 0.874, class_weight+logreg 0.873: ties within the noise.") in shown
+    assert ("Model capacity, not balancing: none+torch_mlp:ce (+0.071) against none+logreg (macro-F1 0.853, "
+            "95 % interval 0.805–0.891).") in shown
+    assert "Distinguishably worse than the baseline: random_under+logreg (-0.133)." in shown
+    todo = shown.split("What to do", 1)[1]
+    assert todo.startswith("No balancing step earns its place on macro-F1: keep the plain model; none+torch_mlp:ce "
+                           "beats none+logreg by model capacity")
+    assert "each balancing method with the same model without balancing" in shown
+
+    numbers = effects(mlp_real=False, best_is_distinguishable=True, best_method="smote+logreg",
+                      best_difference=0.0227)
     shown = text(executive.executive_html(report(numbers)))
-    assert "smote+logreg helped: macro-F1 0.874" in shown and "+0.023 against the baseline" in shown
-    assert "It re-balances the training, so recalibrate its probabilities" in shown
+    assert ("smote+logreg helped: macro-F1 0.874 (95 % interval 0.835–0.909), +0.023 against the same model "
+            "without balancing, none+logreg.") in shown
+    assert "Model capacity" not in shown  # the MLP's difference was not real here
+    assert "Use smote+logreg. It re-balances the training, so recalibrate its probabilities" in shown
+    # without best_difference: from the two macro-F1s of the method and its plain model
+    numbers = {**effects(), **method("none+torch_mlp:la", 0.9400, 0.91, 0.96, 0.8, 0.087, True, 0.2, True),
+               "best_is_distinguishable": True, "best_method": "none+torch_mlp:la"}
+    numbers = {k.replace(":la", ":logit_adjusted"): v for k, v in numbers.items()}
+    numbers["best_method"] = "none+torch_mlp:logit_adjusted"
+    shown = text(executive.executive_html(report(numbers)))
+    assert (f"{0.9400 - 0.9269:+.3f} against the same model without balancing, none+torch_mlp:ce.") in shown
 
 
 def test_missing_parts_are_left_out():

@@ -115,17 +115,32 @@ def method_verdicts(numbers: Mapping[str, Any]) -> dict[str, Any] | None:
     recall_gains = sorted((r for r in others if r.get("recall_smallest_real") and r["recall_diff"] > 0),
                           key=lambda r: -r["recall_diff"])
     flag, named = numbers.get("best_is_distinguishable"), numbers.get("best_method")
-    if isinstance(flag, bool):  # the notebook applied the rule itself
-        by_name = {r["method"]: r for r in others}
-        best = by_name.get(named) if flag else None
-        if flag and best is None:  # named a method without a row: still the notebook's verdict
-            best = {"method": named, "diff": float("nan"), "model_differs": False}
+    families = isinstance(flag, bool)  # the notebook applied the rule itself, within each model family
+    if families:
+        best = next((dict(r) for r in rows if r["method"] == named), {"method": named}) if flag and named else None
+        if best is not None:
+            best["against"] = _plain_of(best["method"], rows)
+            best["diff"] = (float(numbers["best_difference"]) if is_number(numbers.get("best_difference"))
+                            else difference(best, next((r for r in rows if r["method"] == best["against"]), None),
+                                            "macro_f1"))
     else:
         best = better[0] if better else None
-    if best is not None and "macro_f1" in best:
-        best["model_differs"] = parts_of(best["method"])[1] != parts_of(base["method"])[1]
+        if best is not None:
+            best = {**best, "against": base["method"]}
+    # plain models of another family that differ really from the baseline: model capacity, not balancing
+    capacity = [r for r in better + worse if not rebalances(r["method"])
+                and parts_of(r["method"])[1] != parts_of(base["method"])[1]]
+    if best is not None and not families and best["method"] in {r["method"] for r in capacity}:
+        best["capacity"] = True
     return {"base": base, "rows": rows, "others": others, "better": better, "worse": worse,
-            "recall_gains": recall_gains, "best": best}
+            "recall_gains": recall_gains, "best": best, "families": families, "capacity": capacity}
+
+
+def _plain_of(method: str, rows: list[dict[str, Any]]) -> str:
+    """The family baseline of ``method``: the first row of the same model that balances nothing."""
+    model = parts_of(method)[1]
+    return next((r["method"] for r in rows if parts_of(r["method"])[1] == model and not rebalances(r["method"])),
+                method)
 
 
 def _interval(row: Mapping[str, Any], nested: bool = False) -> str:
@@ -144,24 +159,36 @@ def _helped(v: Mapping[str, Any]) -> tuple[str, str]:
     """(what helped, how sure) as HTML sentences."""
     base, best = v["base"], v["best"]
     base_text = f"{_code(base['method'])} (macro-F1 {number(base['macro_f1'])}{_interval(base, nested=True)})"
-    if best is not None:
+    if best is not None and v["families"]:
+        helped = (f"<b>{_code(best['method'])} helped</b>: macro-F1 {number(best.get('macro_f1'))}{_interval(best)}, "
+                  f"{_signed(best['diff'])} against the same model without balancing, {_code(best['against'])}.")
+    elif best is not None:
         helped = f"<b>{_code(best['method'])} helped</b>: macro-F1 {number(best.get('macro_f1'))}{_interval(best)}"
         helped += f", {_signed(best['diff'])} against the baseline {base_text}."
-        if best.get("model_differs"):
+        if best.get("capacity"):
             helped += (f" It uses a different model than the baseline ({_esc(parts_of(best['method'])[1])} against "
                        f"{_esc(parts_of(base['method'])[1])}): that gain is model capacity, not balancing.")
         also = [r for r in v["better"] if r["method"] != best["method"]]
         if also:
             helped += " Also distinguishably better: " + ", ".join(
                 f"{_code(r['method'])} ({_signed(r['diff'])})" for r in also[:TOP]) + "."
+    elif v["families"]:
+        top = [r for r in v["rows"] if rebalances(r["method"]) and r not in v["worse"]][:TOP]
+        ties = ", ".join(f"{_code(r['method'])} {number(r['macro_f1'])}" for r in top)
+        helped = ("<b>No balancing method is distinguishable from the same model without balancing</b> in macro-F1"
+                  + (f"; the top scores are {ties}: ties within the noise." if ties else "."))
     else:
         top = [r for r in v["others"] if r not in v["worse"]][:TOP]
         ties = ", ".join(f"{_code(r['method'])} {number(r['macro_f1'])}" for r in top)
         helped = (f"<b>No method is distinguishable from the baseline</b> {base_text} in macro-F1"
                   + (f"; the top scores are {ties}: ties within the noise." if ties else "."))
-    if v["worse"]:
-        helped += " Distinguishably worse: " + ", ".join(
-            f"{_code(r['method'])} ({_signed(r['diff'])})" for r in v["worse"]) + "."
+    if v["families"] and v["capacity"]:
+        helped += " Model capacity, not balancing: " + ", ".join(
+            f"{_code(r['method'])} ({_signed(r['diff'])})" for r in v["capacity"]) + f" against {base_text}."
+    worse = [r for r in v["worse"] if not (v["families"] and r in v["capacity"])]
+    if worse:
+        helped += " Distinguishably worse than the baseline: " + ", ".join(
+            f"{_code(r['method'])} ({_signed(r['diff'])})" for r in worse) + "."
     if v["recall_gains"]:
         base_recall = base.get("recall_smallest")
         start = f" (baseline {number(base_recall)})" if isinstance(base_recall, (int, float)) else ""
@@ -169,8 +196,10 @@ def _helped(v: Mapping[str, Any]) -> tuple[str, str]:
                    + ", ".join(f"{_code(r['method'])} ({_signed(r['recall_diff'])})" for r in v["recall_gains"][:TOP])
                    + ".")
     judged = sum(1 for r in v["others"] if "macro_f1_real" in r)
-    sure = (f"{judged} methods were compared with the baseline on the same folds; a difference counts only when "
-            "the paired test of notebook 06 (corrected for the number of comparisons) separates it from zero. "
+    against = ("each balancing method with the same model without balancing, and every method with the baseline"
+               if v["families"] else "the baseline")
+    sure = (f"{judged} methods were compared on the same folds ({against}); a difference counts only when the "
+            "paired test of notebook 06 (corrected for the number of comparisons) separates it from zero. "
             "Anything else is reported as a tie.")
     return helped, sure
 
@@ -179,7 +208,7 @@ def _todo(v: Mapping[str, Any]) -> str:
     base, best = v["base"], v["best"]
     if best is not None:
         todo = f"Use {_code(best['method'])}."
-        if best.get("model_differs"):
+        if best.get("capacity"):
             family = parts_of(base["method"])[1]
             same = [r for r in v["better"] if parts_of(r["method"])[1] == family]
             todo = (f"Use the {_esc(parts_of(best['method'])[1])} model ({_code(best['method'])}) for its capacity; "
@@ -191,6 +220,11 @@ def _todo(v: Mapping[str, Any]) -> str:
             todo += " before using them as probabilities."
         if best.get("method") in {r["method"] for r in v["recall_gains"]} or not v["recall_gains"]:
             return todo
+    elif v["families"]:
+        bigger = [r for r in v["capacity"] if r["diff"] > 0]
+        todo = ("No balancing step earns its place on macro-F1: keep the plain model"
+                + (f"; {_code(bigger[0]['method'])} beats {_code(base['method'])} by model capacity, a choice of "
+                   "model rather than of balancing." if bigger else "."))
     else:
         todo = f"Keep the baseline {_code(base['method'])}: no method beats it beyond the noise."
     if v["recall_gains"]:
