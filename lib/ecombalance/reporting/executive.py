@@ -120,9 +120,10 @@ def method_verdicts(numbers: Mapping[str, Any]) -> dict[str, Any] | None:
         best = next((dict(r) for r in rows if r["method"] == named), {"method": named}) if flag and named else None
         if best is not None:
             best["against"] = _plain_of(best["method"], rows)
+            plain = next((r for r in rows if r["method"] == best["against"]), {})
             best["diff"] = (float(numbers["best_difference"]) if is_number(numbers.get("best_difference"))
-                            else difference(best, next((r for r in rows if r["method"] == best["against"]), None),
-                                            "macro_f1"))
+                            else float(best["macro_f1"] - plain["macro_f1"])  # the recorded one is against 06's base
+                            if is_number(best.get("macro_f1")) and is_number(plain.get("macro_f1")) else math.nan)
     else:
         best = better[0] if better else None
         if best is not None:
