@@ -142,3 +142,16 @@ def test_the_imbalance_comes_from_the_notebook_that_measured_the_plain_model():
     shown = text(executive.executive_html(report(overview, users)))
     assert "outnumbers the smallest 190 to 1" in shown and "finds 0.100 of the smallest class" in shown
     assert "8 to 1" not in shown
+
+
+def test_what_to_do_adds_the_cost_decision_when_notebook_06_made_one():
+    numbers = effects(best_is_distinguishable=False, threshold_argmax_cost=0.38556, threshold_tuned_cost=0.26722,
+                      threshold_tuned_cost_difference=-0.11833, threshold_tuned_cost_difference_ci_low=-0.22865,
+                      threshold_tuned_cost_difference_ci_high=-0.02243)
+    todo = text(executive.executive_html(report(numbers))).split("What to do", 1)[1]
+    assert todo.endswith("per-class thresholds tuned on the training folds move the mean cost per item from 0.386 "
+                         "(arg-max) to 0.267 out of fold (-0.118, 95 % interval -0.229 to -0.022: distinguishable).")
+    numbers["threshold_tuned_cost_difference_ci_high"] = 0.01
+    assert "0.010: not distinguishable from the arg-max)." in text(executive.executive_html(report(numbers)))
+    del numbers["threshold_tuned_cost"]
+    assert "thresholds" not in text(executive.executive_html(report(numbers)))

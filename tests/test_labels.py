@@ -22,6 +22,8 @@ from ecombalance.reporting import headline, labels
     ("cpu_bf16_supported", "CPU bfloat16 supported"),  # no metric: the generic fallback, word by word
     ("columns_left_out", "columns left out"),
     ("macro_f1_word_tokens", "macro-F1 word tokens"),
+    ("threshold_argmax_recall[home_kitchen]", "threshold arg-max recall of home_kitchen"),
+    ("m+logreg/recall[a_b]", "m+logreg — recall of a_b"),
     ("x", "x"),
 ])
 def test_label_puts_keys_into_words(key, words):

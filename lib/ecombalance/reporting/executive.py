@@ -236,6 +236,21 @@ def _todo(v: Mapping[str, Any]) -> str:
     return todo
 
 
+def _threshold(numbers: Mapping[str, Any]) -> str:
+    """Notebook 06's cost decision (``threshold_*``): the cost per item of the arg-max and of the thresholds
+    tuned on training folds, and whether their paired difference is distinguishable from zero; "" without."""
+    argmax, tuned = numbers.get("threshold_argmax_cost"), numbers.get("threshold_tuned_cost")
+    if not (is_number(argmax) and is_number(tuned)):
+        return ""
+    text = (f" For the stated cost of errors, per-class thresholds tuned on the training folds move the mean cost per "
+            f"item from {number(argmax)} (arg-max) to {number(tuned)} out of fold")
+    diff, low, high = (numbers.get(f"threshold_tuned_cost_difference{s}") for s in ("", "_ci_low", "_ci_high"))
+    if is_number(diff) and is_number(low) and is_number(high):
+        verdict = "distinguishable" if low > 0 or high < 0 else "not distinguishable from the arg-max"
+        text += f" ({_signed(float(diff))}, 95 % interval {_signed(float(low))} to {_signed(float(high))}: {verdict})"
+    return text + "."
+
+
 def executive_html(summary: Mapping[str, Any]) -> str:
     """The summary section of the index ("" when no notebook recorded anything it can use)."""
     items = []
@@ -247,7 +262,8 @@ def executive_html(summary: Mapping[str, Any]) -> str:
     comparison = next((v for h in _headlines(summary) if (v := method_verdicts(h)) is not None), None)
     if comparison is not None:
         helped, sure = _helped(comparison)
-        items += [("What helped", helped), ("How sure", sure), ("What to do", _todo(comparison))]
+        cost = next((t for h in _headlines(summary) if (t := _threshold(h))), "")
+        items += [("What helped", helped), ("How sure", sure), ("What to do", _todo(comparison) + cost)]
     if not items:
         return ""
     body = "".join(f"<dt>{_esc(term)}</dt><dd>{text}</dd>" for term, text in items)

@@ -9,6 +9,7 @@ table (:func:`ecombalance.reporting.headline.record`), the index's tables and it
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 # whole metric names, longest first when matched as the end of a key
@@ -63,6 +64,8 @@ WORDS = {
     "f1": "F1",
     "auc": "AUC",
     "ece": "ECE",
+    "argmax": "arg-max",
+    "bayes": "Bayes",
 }
 
 
@@ -90,9 +93,14 @@ def _metric(name: str) -> str:
 
 
 def label(key: str) -> str:
-    """A headline key in words: ``"<method>/<metric>"`` as "<method> — <metric in words>"."""
+    """A headline key in words: ``"<method>/<metric>"`` as "<method> — <metric in words>"; a class in brackets
+    (``recall[home_kitchen]``) keeps its name: "recall of home_kitchen"."""
     method, sep, metric = str(key).rpartition("/")
-    return f"{method} — {_metric(metric)}" if sep and method else _metric(str(key))
+    of = ""
+    if (bracket := re.fullmatch(r"(.+?)\[(.+)\]", metric)) is not None:
+        metric, of = bracket.group(1), f" of {bracket.group(2)}"
+    words = _metric(metric) + of
+    return f"{method} — {words}" if sep and method else words
 
 
 def number(value: Any, digits: int = 3) -> str:
