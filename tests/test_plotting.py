@@ -417,6 +417,17 @@ def every_figure_helper():
     yield "boxes", plotting.plot_boxes(pd.DataFrame({"price": [1.0, 2.0, 30.0]}), log=True)
     yield "decision_boundaries", plotting.plot_decision_boundaries(toy)
     yield "projection", plotting.plot_projection(projection, ncols=2)
+    yield "cost_curve", plotting.plot_cost_curve(pd.DataFrame({"class": ["c", "c"], "threshold": [0.2, 0.4],
+                                                               "expected_cost": [0.3, 0.2]}))
+    yield "profit_curve", plotting.plot_profit_curve(pd.DataFrame({"threshold": [0.1, 0.2],
+                                                                   "profit_per_row": [0.01, 0.02]}), threshold=0.2)
+
+
+def test_the_axis_check_draws_every_figure_helper():
+    helpers = {name.removeprefix("plot_") for name in dir(plotting) if name.startswith("plot_")}
+    drawn = {name.split(" ")[0] for name, _ in every_figure_helper()}
+    plt.close("all")
+    assert helpers == drawn
 
 
 def test_every_axis_of_every_figure_helper_is_labelled():
