@@ -7,6 +7,7 @@ import importlib
 import doctest
 import io
 from contextlib import redirect_stderr
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -134,6 +135,7 @@ def comparison(case):
                       n_resamples=200, progress=False)
 
 
+@pytest.mark.slow
 def test_compare_scores_match_an_independent_refit(case, comparison):
     t = eb.load(case, label="category", text="title")
     y = t.y.to_numpy()
@@ -198,6 +200,7 @@ def test_a_model_change_is_not_called_balancing():
     assert api.capacity_note("class_weight+logreg", "none+logreg") == ""
 
 
+@pytest.mark.slow
 def test_compare_repeats_with_the_seed(case):
     t = eb.load(case, label="category", text="title")
     runs = [eb.compare(t, methods=["none+logreg", "smote+logreg"], folds=3, n_resamples=100, progress=False).table
@@ -251,6 +254,7 @@ def test_the_front_door_names_and_their_stub_agree():
     assert eb.report is api.report and callable(eb.report)
 
 
+@pytest.mark.slow
 def test_docstring_examples_run():
     finder, runner = doctest.DocTestFinder(), doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
     tests = [t for module in (api,) for t in finder.find(module) if t.examples]
@@ -279,3 +283,66 @@ def test_report_checks_the_table_before_any_notebook(case, tmp_path):
     assert not (tmp_path / "r" / "index.html").exists()
     with pytest.raises(TypeError, match="unknown options \\['colour'\\]"):
         api.report(case, out=tmp_path / "r", label="category", colour="red")
+
+
+# ------------------------------------------------------------- bad input: the data layer's error, in each front end's names
+def _relabel(frame: pd.DataFrame, rows: int) -> pd.DataFrame:
+    """``frame`` with a class 'tiny' of ``rows`` rows (taken from the first ones)."""
+    return frame.assign(category=frame["category"].where(frame.index >= rows, "tiny"))
+
+
+# (name, change to the table, front-door options, error, [(front-door words, the command's words, "" if the same)])
+BAD_INPUT = [
+    ("missing label column", lambda f: f, {"label": "categroy", "text": "title"}, "ColumnNotFoundError",
+     [("label column(s) ['categroy'] not found; the columns are", "")]),
+    ("one class only", lambda f: f[f["category"] == "electronics"], {"label": "category", "text": "title"},
+     "DataError", [("has one class only ('electronics')", "")]),
+    ("NaN labels", lambda f: f.assign(category=np.nan), {"label": "category", "text": "title"}, "DataError",
+     [("label column 'category' is empty in every row", "")]),
+    ("class too small for the folds", lambda f: _relabel(f, 3), {"label": "category", "text": "title"},
+     "DataError", [("pass min_class_size=5 to merge", "pass --min-class-size 5 to merge"),
+                   ("add min_class_action='drop' to drop", "add --min-class-action drop to drop")]),
+    ("wrong text column", lambda f: f, {"label": "category", "text": "titel"}, "ColumnNotFoundError",
+     [("text column(s) ['titel'] not found", "")]),
+    ("label as text", lambda f: f, {"label": "category", "text": "category"}, "DataError",
+     [("cannot also be a text column (text):", "cannot also be a text column (--text-col):")]),
+]
+
+
+@pytest.mark.parametrize("name, change, options, error, words", BAD_INPUT, ids=[b[0] for b in BAD_INPUT])
+def test_bad_input_gets_the_same_error_from_the_library_the_front_door_and_the_command(
+        case, tmp_path, name, change, options, error, words):
+    from ecombalance.data import datasets
+
+    path = tmp_path / "table.csv"
+    change(case).to_csv(path, index=False)
+    with pytest.raises(Exception) as direct:  # the data layer, in its own (the notebooks') parameter names
+        datasets.load(data_path=str(path), label_col=options["label"], text_cols=[options["text"]], n_splits=5)
+    with pytest.raises(Exception) as front:
+        eb.load(path, folds=5, **options)
+    assert type(front.value) is type(direct.value) and type(front.value).__name__ == error
+    assert isinstance(front.value, eb.DataError)
+    api_message = str(front.value)
+    words = [(ours, theirs or ours) for ours, theirs in words]
+    assert all(ours in api_message for ours, _ in words) and "--" not in api_message, api_message
+    stderr = io.StringIO()
+    with redirect_stderr(stderr):
+        status = cli.main(["report", "--data", str(path), "--label-col", options["label"], "--text-col",
+                           options["text"], "--notebooks", "06", "--out", str(tmp_path / "r")])
+    printed = stderr.getvalue()
+    assert status == 2 and all(theirs in printed for _, theirs in words), printed
+    for ours, theirs in words:  # the command's message is the front door's with the option names as flags
+        api_message = api_message.replace(ours, theirs)
+    assert f"ecombalance: error: {api_message}" in printed, (api_message, printed)
+    assert not (tmp_path / "r").exists()
+
+
+def test_the_data_layer_speaks_python_and_names_no_flags():
+    import re
+
+    from ecombalance.data import checks, datasets, loaders, preprocess
+
+    for module in (checks, datasets, loaders, preprocess):
+        source = Path(module.__file__).read_text(encoding="utf-8")
+        flags = re.findall(r"--(?:label|text|group|feature|exclude|min|gains|encoding)[a-z-]*", source)
+        assert not flags, f"{module.__name__} names command-line flags {flags}: name the Python parameter"

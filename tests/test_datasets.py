@@ -138,7 +138,7 @@ def test_load_and_load_each_pass_the_user_options_to_the_checked_loader(tmp_path
     options = dict(text_pair=["left", "right"], exclude_cols=["price"], min_class_action="drop", min_class_size=2)
     tbl = datasets.load(data_path=str(path), label_col="match", **options)
     assert tbl.text_pair == ("left", "right") and tbl.text_cols == ["left", "right"]
-    assert tbl.feature_cols == ["left", "right", "stock"] and tbl.left_out == {"price": "excluded by --exclude-col"}
+    assert tbl.feature_cols == ["left", "right", "stock"] and tbl.left_out == {"price": "excluded by exclude_cols"}
     each = datasets.load_each(["documented_case"], str(path), "match", **options)
     assert list(each) == ["pairs.csv"] and each["pairs.csv"].text_pair == ("left", "right")
     only = datasets.load(data_path=str(path), label_col="match", feature_cols=["price"])

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import torch
 
-from ecombalance.models import distributed
+from ecombalance.models.finetune import distributed
 
 LABELS = np.array(["a"] * 900 + ["b"] * 90 + ["c"] * 10)
 
@@ -87,7 +87,7 @@ def test_two_cpu_processes_train_data_parallel_to_identical_weights(tmp_path):
     model = pretrained.tiny_random_model(tmp_path / "tiny")
     env = {**os.environ, "OMP_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false"}
     cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nnodes=1", "--nproc_per_node=2",
-           "-m", "ecombalance.models.train", "--model-name", str(model), "--max-steps", "3", "--grad-accumulation", "2", "--batch-size", "8",
+           "-m", "ecombalance.models.finetune.train", "--model-name", str(model), "--max-steps", "3", "--grad-accumulation", "2", "--batch-size", "8",
            "--max-length", "24", "--learning-rate", "1e-3", "--balancing", "sampler", "--out", str(tmp_path / "run")]
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]

@@ -11,8 +11,11 @@ from sklearn.compose import ColumnTransformer
 from sklearn.utils.class_weight import compute_class_weight
 
 from ecombalance.chapters import transfer
-from ecombalance.models import embedding_rows, embeddings, finetune, finetune_run, pretrained
-from ecombalance.models.text_batching import as_text_inputs, collate, length_bucketed_batches, tokenize
+from ecombalance.models import embeddings, pretrained
+from ecombalance.models.finetune import embedding_rows
+from ecombalance.models.finetune import run as finetune_run
+from ecombalance.models.finetune import tuner as tuner_module
+from ecombalance.models.finetune.text_batching import as_text_inputs, collate, length_bucketed_batches, tokenize
 from ecombalance.sampling.weights import weights_from_counts
 
 WORDS = {
@@ -47,7 +50,7 @@ def tokenizer(tiny):
 def tuner(tiny, **params):
     defaults = dict(model_name=str(tiny), epochs=1, batch_size=8, progress=False, log_every=1,
                     learning_rate=1e-3, early_stopping_patience=None)
-    return finetune.TextClassifierFineTuner(**{**defaults, **params})
+    return tuner_module.TextClassifierFineTuner(**{**defaults, **params})
 
 
 def test_local_path_loads_and_is_a_random_bert(tiny):
@@ -64,7 +67,7 @@ def test_missing_model_says_so_and_how_to_provide_it(tmp_path):
         pretrained.resolve_model(tmp_path)
     X, y = titles()
     with pytest.raises(pretrained.ModelNotAvailableError, match="never downloads"):
-        finetune.TextClassifierFineTuner(model_name="no-such-org/no-such-encoder", progress=False).fit(X, y)
+        tuner_module.TextClassifierFineTuner(model_name="no-such-org/no-such-encoder", progress=False).fit(X, y)
 
 
 def test_pairs_are_tokenised_as_two_segments(tokenizer):
@@ -84,7 +87,7 @@ def test_pairs_are_tokenised_as_two_segments(tokenizer):
 
 def test_class_balanced_sampler_draws_classes_uniformly():
     y = np.repeat([0, 1, 2], [400, 150, 50])
-    sampler = finetune.class_balanced_sampler(y, num_samples=30_000, seed=0)
+    sampler = tuner_module.class_balanced_sampler(y, num_samples=30_000, seed=0)
     np.testing.assert_allclose(sampler.weights.numpy(), 1 / np.array([400, 150, 50])[y])
     counts = np.bincount(y[np.fromiter(sampler, dtype=int)], minlength=3)
     assert stats.chisquare(counts).pvalue > 1e-3  # uniform over classes
@@ -130,8 +133,8 @@ def test_length_bucketing_pads_less_than_fixed_or_random_batches():
 @pytest.mark.slow
 def test_texts_are_tokenised_once_per_text_set(tiny, monkeypatch):
     calls = []
-    real = finetune.tokenize_texts
-    monkeypatch.setattr(finetune, "tokenize_texts", lambda *a, **k: calls.append(len(a[1])) or real(*a, **k))
+    real = tuner_module.tokenize_texts
+    monkeypatch.setattr(tuner_module, "tokenize_texts", lambda *a, **k: calls.append(len(a[1])) or real(*a, **k))
     X, y = titles()
     X_val, y_val = titles((8, 4, 3), seed=1)
     est = tuner(tiny, epochs=2).fit(X, y, X_val, y_val)
@@ -143,7 +146,7 @@ def test_texts_are_tokenised_once_per_text_set(tiny, monkeypatch):
 
 def test_two_step_training_run_updates_only_trainable_weights(tiny):
     X, y = titles()
-    before = finetune.TextClassifierFineTuner(model_name=str(tiny))._load_model(tiny, 3)[1].state_dict()
+    before = tuner_module.TextClassifierFineTuner(model_name=str(tiny))._load_model(tiny, 3)[1].state_dict()
     est = tuner(tiny, max_steps=2, epochs=5, trainable_layers=1).fit(X, y)
     assert est.global_step_ == 2 and len(est.step_log_) == 2
     assert np.isfinite(est.step_log_["loss"]).all() and (est.step_log_["samples_per_s"] > 0).all()
@@ -157,7 +160,7 @@ def test_two_step_training_run_updates_only_trainable_weights(tiny):
 
 def test_freeze_embeddings_keeps_only_the_token_embedding_matrix_fixed(tiny):
     X, y = titles()
-    before = finetune.TextClassifierFineTuner(model_name=str(tiny))._load_model(tiny, 3)[1].state_dict()
+    before = tuner_module.TextClassifierFineTuner(model_name=str(tiny))._load_model(tiny, 3)[1].state_dict()
     est = tuner(tiny, max_steps=2, freeze_embeddings=True).fit(X, y)
     after = est.model_.state_dict()
     unchanged = {k for k in before if torch.equal(before[k], after[k])}
@@ -183,7 +186,7 @@ def test_training_only_the_used_embedding_rows_gives_the_whole_matrix_fit(tiny, 
     for name, tensor in after_full.items():
         torch.testing.assert_close(after_used[name], tensor, rtol=1e-5, atol=1e-6)
     # the rows no title uses changed too (by the weight decay alone), so the closed form was applied
-    before = finetune.TextClassifierFineTuner(model_name=str(tiny))._load_model(tiny, 3)[1].get_input_embeddings()
+    before = tuner_module.TextClassifierFineTuner(model_name=str(tiny))._load_model(tiny, 3)[1].get_input_embeddings()
     unused = np.setdiff1d(np.arange(before.num_embeddings), embedding_rows.used_rows(tokenize(tokenizer, X)))
     name = "bert.embeddings.word_embeddings.weight"
     ratio = after_used[name][unused] / before.weight.detach()[unused]
@@ -253,7 +256,7 @@ def test_used_rows_apply_only_to_a_trained_untied_matrix(tiny, tokenizer):
     assert tied.get_output_embeddings().weight is tied.get_input_embeddings().weight
     with embedding_rows.training_used_rows(tied, tokens) as standin:
         assert standin is None and tied.get_input_embeddings().weight.requires_grad
-    model = finetune.TextClassifierFineTuner(model_name=str(tiny))._load_model(tiny, 3)[1]
+    model = tuner_module.TextClassifierFineTuner(model_name=str(tiny))._load_model(tiny, 3)[1]
     model.get_input_embeddings().weight.requires_grad_(False)
     with embedding_rows.training_used_rows(model, tokens) as standin:
         assert standin is None
@@ -278,7 +281,7 @@ def test_checkpoint_round_trip_and_resume(tiny, tmp_path):
     steps_per_epoch = int(np.ceil(len(X) / 8))
     assert straight.global_step_ == 2 * steps_per_epoch
     straight.save(tmp_path / "final")
-    loaded = finetune.TextClassifierFineTuner.load(tmp_path / "final", progress=False)
+    loaded = tuner_module.TextClassifierFineTuner.load(tmp_path / "final", progress=False)
     for name, tensor in straight.model_.state_dict().items():
         assert torch.equal(tensor, loaded.model_.state_dict()[name]), name
     np.testing.assert_array_equal(loaded.predict_proba(X), straight.predict_proba(X))
@@ -288,7 +291,7 @@ def test_checkpoint_round_trip_and_resume(tiny, tmp_path):
     for name, tensor in straight.model_.state_dict().items():  # optimizer, schedule, data order and RNG resumed
         torch.testing.assert_close(resumed.model_.state_dict()[name], tensor, rtol=1e-5, atol=1e-6)
     with pytest.raises(FileNotFoundError, match="was not written by TextClassifierFineTuner.save"):
-        finetune.TextClassifierFineTuner.load(tmp_path)
+        tuner_module.TextClassifierFineTuner.load(tmp_path)
 
 
 def test_gpu_path_picks_cuda_and_bf16(tiny, monkeypatch):
@@ -338,7 +341,7 @@ def test_losses_and_balancing_weights(tiny):
     y = np.repeat([0, 1, 2], counts)
     weights = weights_from_counts(counts, "balanced").astype(np.float32)
     np.testing.assert_allclose(weights, compute_class_weight("balanced", classes=np.arange(3), y=y), rtol=1e-6)
-    ce = finetune.resolve_loss(None, counts, weights)
+    ce = tuner_module.resolve_loss(None, counts, weights)
     logits, targets = torch.randn(6, 3), torch.tensor([0, 1, 2, 2, 1, 0])
     w = torch.as_tensor(weights)[targets]
     by_hand = -(w * torch.log_softmax(logits, 1)[torch.arange(6), targets]).sum() / w.sum()
@@ -348,14 +351,14 @@ def test_losses_and_balancing_weights(tiny):
     tuner(tiny, max_steps=2, loss=lambda lg, t: calls.append(len(t)) or torch.nn.functional.cross_entropy(lg, t)).fit(X, yt)
     assert calls == [8, 8]
     with pytest.raises(ValueError, match="class_weight.*weights the default cross-entropy"):
-        finetune.resolve_loss("focal", counts, weights)
+        tuner_module.resolve_loss("focal", counts, weights)
     with pytest.raises(ValueError, match="balancing must be one of"):
         tuner(tiny, balancing="smote").fit(X, yt)
 
 
 def test_named_loss_comes_from_ecombalance_losses():
     counts = np.array([60, 25, 10])
-    loss = finetune.resolve_loss("focal", counts)
+    loss = tuner_module.resolve_loss("focal", counts)
     assert torch.isfinite(loss(torch.randn(4, 3), torch.tensor([0, 1, 2, 0])))
 
 

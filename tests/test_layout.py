@@ -1,6 +1,7 @@
 """The package layout as rules, checked statically on the source (``ast``; nothing is imported).
 
-- every module belongs to a layer: base (``_validation``, ``_paths``, ``_lazy``, ``_progress``, the package ``__init__``),
+- every module belongs to a layer: base (``_validation``, ``_paths``, ``_lazy``, ``_progress``, ``exceptions``, the
+  package ``__init__``),
   then data < sampling < models < evaluation < plotting < chapters < reporting < api (the front door);
 - a module imports (at module level or inside a function, absolutely or relatively) only from its own layer
   or a lower one;
@@ -8,12 +9,18 @@
 - no module over 500 lines;
 - each subpackage's ``__all__`` is exactly the public names (functions, classes, UPPER_CASE constants) its
   modules define, and each name is re-exported from the module that defines it;
+- every exception and warning class is defined in ``ecombalance.exceptions`` (subpackages may re-export them);
+- no module uses another module's private name, nor a private scikit-learn name;
+- every package that re-exports lazily (``ecombalance._lazy.attach``) has the ``__init__.pyi`` stub that
+  :func:`stub_text` writes, so that editors and type checkers see the names (regenerate them with
+  ``PYTHONPATH=lib .venv/bin/python tests/test_layout.py``);
 - nothing of the old flat layout (``ecombalance/evaluation.py``, ``resampling.py``, ``cli.py``, ...) remains.
 """
 
 from __future__ import annotations
 
 import ast
+import builtins
 from functools import cache
 from pathlib import Path
 
@@ -21,10 +28,18 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "lib" / "ecombalance"
 LAYERS = ("base", "data", "sampling", "models", "evaluation", "plotting", "chapters", "reporting", "api")
-BASE = {"ecombalance", "ecombalance._validation", "ecombalance._paths", "ecombalance._lazy", "ecombalance._progress"}
-SUBPACKAGES = ("data", "sampling", "models", "evaluation", "chapters", "reporting")
+BASE = {"ecombalance", "ecombalance._validation", "ecombalance._paths", "ecombalance._lazy", "ecombalance._progress",
+        "ecombalance.exceptions"}
+SUBPACKAGES = ("data", "sampling", "models", "models.finetune", "evaluation", "chapters", "reporting")
 MAX_LINES = 500
 # modules of the flat layout before the split into subpackages (only plotting stayed at the top)
+# modules that moved again since (old dotted path -> new one); nothing may remain at the old path
+MOVED = {
+    "models.finetune_run": "models.finetune.run", "models.checkpoint": "models.finetune.checkpoint",
+    "models.embedding_rows": "models.finetune.embedding_rows", "models.text_batching": "models.finetune.text_batching",
+    "models.quantization": "models.finetune.quantization", "models.distributed": "models.finetune.distributed",
+    "models.train": "models.finetune.train", "models.seed_losses": "chapters.seed_formulas",
+}
 FLAT_MODULES = (
     "baselines", "calibration", "cli", "ctr", "datasets", "device", "distributed", "downsampling", "embeddings",
     "environment", "evaluation", "experiments", "findings", "finetune", "headline", "imbalance", "loaders",
@@ -69,6 +84,21 @@ def public_names(module: str) -> list[str]:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             names += [t.id for t in targets if isinstance(t, ast.Name) and t.id.isupper()]
     return [n for n in names if not n.startswith("_")]
+
+
+def reexported_exceptions(module: str) -> set[str]:
+    """Names ``module`` imports at its top from ``ecombalance.exceptions`` (re-exported by its subpackage)."""
+    if module not in modules():
+        return set()
+    return {alias.asname or alias.name for node in tree(module).body
+            if isinstance(node, ast.ImportFrom) and node.module == "ecombalance.exceptions" for alias in node.names}
+
+
+def is_exception_class(node: ast.ClassDef, known: set[str]) -> bool:
+    """Whether ``node`` derives from a builtin exception or warning, or from a class in ``known``."""
+    bases = {b.id if isinstance(b, ast.Name) else getattr(b, "attr", "") for b in node.bases}
+    return any(b in known or (isinstance(getattr(builtins, b, None), type)
+                              and issubclass(getattr(builtins, b), BaseException)) for b in bases)
 
 
 @cache
@@ -177,10 +207,12 @@ def test_subpackage_all_is_the_public_names_of_its_modules(subpackage):
     package = f"ecombalance.{subpackage}"
     defined = {
         name: module for module in modules()
-        if module.startswith(package + ".") and not is_package(module)
+        if module.rpartition(".")[0] == package and not is_package(module)  # a nested subpackage has its own
         for name in public_names(module)
     }
     listed = {name: f"{package}.{sub}" for sub, names in exports(package).items() for name in names}
+    # exception classes live in ecombalance.exceptions; a module that raises one may re-export it
+    defined |= {name: module for name, module in listed.items() if name in reexported_exceptions(module)}
     problems = [f"{defined[n]}.{n} is public but not in {package}.__all__" for n in sorted(set(defined) - set(listed))]
     problems += [f"{package}.__all__ lists {n}, which no module of {package} defines"
                  for n in sorted(set(listed) - set(defined))]
@@ -199,6 +231,186 @@ def test_names_are_unique_within_a_subpackage():
                 seen[name] = module
 
 
+def test_moved_modules_are_only_at_their_new_path():
+    left = [f"{old} (now {new})" for old, new in MOVED.items() if (PACKAGE / f"{old.replace('.', '/')}.py").exists()]
+    missing = [new for new in MOVED.values() if f"ecombalance.{new}" not in modules()]
+    assert not left and not missing, f"left at the old path: {left}; missing at the new one: {missing}"
+    assert is_package("ecombalance.models.finetune") and "ecombalance.models.finetune.tuner" in modules()
+
+
 def test_no_module_of_the_flat_layout_remains():
     left = [f"ecombalance/{name}.py" for name in FLAT_MODULES if (PACKAGE / f"{name}.py").exists()]
     assert not left, f"modules of the old flat layout remain (move them into their subpackage): {left}"
+
+
+def test_every_exception_class_lives_in_ecombalance_exceptions():
+    exceptions = "ecombalance.exceptions"
+    known = {n.name for n in tree(exceptions).body if isinstance(n, ast.ClassDef)}
+    assert {"DataError", "ColumnNotFoundError", "ReportError", "SmallClassWarning"} <= known
+    assert all(is_exception_class(n, known) for n in tree(exceptions).body if isinstance(n, ast.ClassDef))
+    stray = [f"{module}.{node.name} (line {node.lineno})" for module in modules() if module != exceptions
+             for node in ast.walk(tree(module)) if isinstance(node, ast.ClassDef) and is_exception_class(node, known)]
+    assert not stray, f"exception classes outside ecombalance.exceptions (move them there): {stray}"
+
+
+def test_the_exceptions_module_is_the_one_the_package_raises():
+    import importlib
+
+    import ecombalance
+    from ecombalance import exceptions
+
+    for old, name in [("_validation", "DataError"), ("_validation", "ColumnNotFoundError"),
+                      ("reporting.params", "ParameterError"), ("reporting.runner", "ReportError"),
+                      ("reporting.runner", "ReportInterrupted"), ("reporting.compare", "CompareError"),
+                      ("models.pretrained", "ModelNotAvailableError"), ("sampling.resampling", "SmallClassWarning")]:
+        old = f"ecombalance.{old}"
+        assert getattr(importlib.import_module(old), name) is getattr(exceptions, name), f"{old}.{name}"
+        assert getattr(exceptions, name).__module__ == "ecombalance.exceptions"
+    assert ecombalance.DataError is exceptions.DataError
+    assert sorted(exceptions.__all__) == sorted(n.name for n in tree("ecombalance.exceptions").body
+                                                if isinstance(n, ast.ClassDef))
+
+
+def private_uses(module: str) -> list[str]:
+    """Private names ``module`` takes from another module: ``from X import _name`` or ``X._name`` where X is a
+    module of the package or of scikit-learn, and any import of a private scikit-learn module (``sklearn.x._y``).
+
+    The base layer's private *modules* (``ecombalance._validation``, ``_paths``, ``_lazy``, ``_progress``) may be
+    imported; the private names inside them may not.
+    """
+    package = module if is_package(module) else module.rpartition(".")[0]
+    found, bound = [], {}
+
+    def private(name: str) -> bool:
+        return name.startswith("_") and not name.startswith("__")
+
+    def foreign(target: str) -> bool:
+        return target.split(".")[0] in {"ecombalance", "sklearn"} and target != module
+
+    for node in ast.walk(tree(module)):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("sklearn") and any(map(private, alias.name.split("."))):
+                    found.append(f"line {node.lineno}: import {alias.name} (a private scikit-learn module)")
+                top = alias.name.split(".")[0]
+                bound[alias.asname or top] = alias.name if alias.asname else top
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                anchor = package.split(".")
+                base = ".".join(anchor[: len(anchor) - node.level + 1] + ([node.module] if node.module else []))
+            else:
+                base = node.module or ""
+            if base.startswith("sklearn") and any(map(private, base.split("."))):
+                found.append(f"line {node.lineno}: from {base} import ... (a private scikit-learn module)")
+            for alias in node.names:
+                target = f"{base}.{alias.name}"
+                module_itself = target in modules() or target in BASE
+                if foreign(base) and private(alias.name) and not (module_itself and target in BASE):
+                    found.append(f"line {node.lineno}: from {base} import {alias.name}")
+                bound[alias.asname or alias.name] = target
+    for node in ast.walk(tree(module)):
+        if isinstance(node, ast.Attribute) and private(node.attr):
+            parts, value = [node.attr], node.value
+            while isinstance(value, ast.Attribute):
+                parts.append(value.attr)
+                value = value.value
+            if isinstance(value, ast.Name) and value.id in bound:
+                target = ".".join([bound[value.id], *reversed(parts[1:])])
+                is_module = target in modules() or target.split(".")[0] == "sklearn"
+                if foreign(target) and is_module and f"{target}.{node.attr}" not in BASE:
+                    found.append(f"line {node.lineno}: {target}.{node.attr}")
+    return found
+
+
+def test_no_module_uses_another_modules_private_names():
+    used = {m: private_uses(m) for m in modules()}
+    used = {m: found for m, found in used.items() if found}
+    assert not used, "private names used across modules (make the helper public with a name that says what it " \
+        "does, or use public API: .iloc / np.take for sklearn's _safe_indexing):\n" + "\n".join(
+            f"{m}: {f}" for m, found in sorted(used.items()) for f in found)
+
+
+def test_the_private_name_check_finds_what_it_should(tmp_path, monkeypatch):
+    source = ("from ecombalance.evaluation.metrics import _hidden\nfrom ecombalance import _validation\n"
+              "from sklearn.utils import _safe_indexing\nimport sklearn.utils._indexing\n"
+              "from ecombalance.models import losses\nx = losses._priors\ny = _validation._private\n"
+              "z = _validation.check_labels\nfrom ecombalance._validation import check_labels\n")
+    monkeypatch.setitem(modules(), "ecombalance.data.probe", tmp_path / "probe.py")
+    (tmp_path / "probe.py").write_text(source)
+    tree.cache_clear()
+    try:
+        found = private_uses("ecombalance.data.probe")
+    finally:
+        tree.cache_clear()
+    assert [f.split(":")[0] for f in found] == ["line 1", "line 3", "line 4", "line 6", "line 7"], found
+
+
+STUB_HEADER = "# Generated by tests/test_layout.py from the attach() map of __init__.py; do not edit.\n" \
+    "# Regenerate with: PYTHONPATH=lib .venv/bin/python tests/test_layout.py\n"
+
+
+def stub_text(package: str) -> str:
+    """The ``__init__.pyi`` of ``package``: each lazily re-exported name imported from its module (so that type
+    checkers, editors and ``help()`` see it), the package's top-level constants typed, and ``__all__``."""
+    lines = [STUB_HEADER]
+    for submodule, names in exports(package).items():
+        lines += [f"from {package}.{submodule} import {name} as {name}" for name in names]
+    constants = [f"{node.targets[0].id}: {type(node.value.value).__name__}" for node in tree(package).body
+                 if isinstance(node, ast.Assign) and len(node.targets) == 1  # such as __version__ = "0.1.0"
+                 and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Constant)]
+    lines += [""] + constants if constants else []
+    listed = sorted(name for names in exports(package).values() for name in names)
+    text, row = "\n".join(lines) + "\n\n__all__ = [\n", "   "
+    for name in listed:
+        if len(row) + len(name) + 4 > 116:
+            text, row = text + row + "\n", "   "
+        row += f' "{name}",'
+    return text + row + "\n]\n"
+
+
+def lazy_packages() -> list[str]:
+    return [m for m in modules() if is_package(m) and exports(m)]
+
+
+def write_stubs() -> list[Path]:
+    """Write every lazy package's ``__init__.pyi`` and the ``py.typed`` marker; the paths written."""
+    written = []
+    for package in lazy_packages():
+        path = modules()[package].with_suffix(".pyi")
+        path.write_text(stub_text(package))
+        written.append(path)
+    (PACKAGE / "py.typed").write_text("")
+    return written + [PACKAGE / "py.typed"]
+
+
+def test_every_lazy_package_has_its_generated_stub():
+    assert {"ecombalance", "ecombalance.models.finetune", "ecombalance.evaluation"} <= set(lazy_packages())
+    stubs = {p: modules()[p].with_suffix(".pyi") for p in lazy_packages()}
+    stale = [p for p, stub in stubs.items() if not stub.is_file() or stub.read_text() != stub_text(p)]
+    assert not stale, f"missing or stale __init__.pyi of {stale}: PYTHONPATH=lib .venv/bin/python tests/test_layout.py"
+    assert (PACKAGE / "py.typed").is_file(), "the py.typed marker (PEP 561) is missing"
+
+
+def test_the_stubs_name_what_the_packages_give():
+    import importlib
+
+    for package in lazy_packages():
+        stub = ast.parse(modules()[package].with_suffix(".pyi").read_text())
+        imported = {(node.module, alias.name) for node in stub.body if isinstance(node, ast.ImportFrom)
+                    for alias in node.names}
+        module = importlib.import_module(package)
+        assert sorted(name for _, name in imported) == sorted(module.__all__), package
+        for origin, name in sorted(imported)[:3]:  # a few imported for real (torch stays unloaded elsewhere)
+            assert getattr(importlib.import_module(origin), name) is getattr(module, name), f"{package}.{name}"
+
+
+def test_the_package_data_ships_the_stubs():
+    import tomllib
+
+    data = tomllib.loads((PACKAGE.parents[1] / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    assert {"*.pyi", "py.typed"} <= set(data["*"])
+
+
+if __name__ == "__main__":
+    for path in write_stubs():
+        print(path.relative_to(PACKAGE.parents[1]))

@@ -5,6 +5,8 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
+
+from ecombalance import evaluation
 import torch
 from sklearn.datasets import make_blobs
 from sklearn.metrics import balanced_accuracy_score, f1_score, recall_score
@@ -108,18 +110,44 @@ def test_compare_losses_keeps_each_query_on_one_side():
         np.testing.assert_array_equal(np.flatnonzero(result.fold == k), test)
 
 
-def test_losses_headline_picks_the_best_loss_by_macro_f1():
+def test_losses_headline_names_the_top_loss_and_the_verdict():
     metrics = pd.DataFrame({"macro_f1": [0.80, 0.86, 0.83], "balanced_accuracy": [0.7, 0.9, 0.8], "ece": [0.05, 0.09, 0.07]},
                            index=["ce", "focal", "ldam"])
     numbers = S.losses_headline({"documented_case": SimpleNamespace(metrics=metrics)})
-    best = metrics["macro_f1"].idxmax()
-    assert numbers == {"documented_case_ce_macro_f1": metrics.loc["ce", "macro_f1"], "documented_case_best_loss": best,
-                       "documented_case_best_macro_f1": metrics.loc[best, "macro_f1"],
-                       "documented_case_best_balanced_accuracy": metrics.loc[best, "balanced_accuracy"],
-                       "documented_case_best_ece": metrics.loc[best, "ece"]}
-    # a user's file gives the same keys whatever it is called (not "online_shoppers_intention.csv_best_loss")
+    top = metrics["macro_f1"].idxmax()
+    assert numbers == {"documented_case_ce_macro_f1": metrics.loc["ce", "macro_f1"], "documented_case_top_loss": top,
+                       "documented_case_top_macro_f1": metrics.loc[top, "macro_f1"],
+                       "documented_case_top_balanced_accuracy": metrics.loc[top, "balanced_accuracy"],
+                       "documented_case_top_ece": metrics.loc[top, "ece"]}
+    # a user's file gives the same keys whatever it is called (not "online_shoppers_intention.csv_top_loss")
     user = S.losses_headline({"online_shoppers_intention.csv": SimpleNamespace(metrics=metrics)})
     assert user == {key.replace("documented_case", "user"): value for key, value in numbers.items()}
+
+
+def _comparison(per_loss):
+    """A LossComparison of fold macro-F1s only (5 folds over 500 rows)."""
+    per_fold = pd.DataFrame([{"loss": loss, "fold": k, "macro_f1": v, "balanced_accuracy": v, "ece": 0.05}
+                             for loss, scores in per_loss.items() for k, v in enumerate(scores)])
+    metrics = per_fold.drop(columns="fold").groupby("loss", sort=False).mean()
+    return S.LossComparison(metrics=metrics, per_fold=per_fold, proba={}, y=np.zeros(500), fold=np.zeros(500),
+                            classes=np.array([0, 1]))
+
+
+def test_a_loss_is_best_only_when_distinguishable_from_cross_entropy():
+    ce = np.array([0.80, 0.82, 0.78, 0.81, 0.79])
+    tied = _comparison({"ce": ce, "focal": ce + [0.03, -0.02, 0.01, -0.01, 0.02], "seed_balanced": ce + [0.002, -0.001, 0.001, 0.0, -0.001]})
+    verdict = S.loss_verdict(tied)
+    assert verdict.best is None and not verdict.best_is_distinguishable
+    assert verdict.sentence.startswith("No method is distinguishable from `ce` on macro-F1; the top scores are")
+    clear = _comparison({"ce": ce, "ldam": ce + [0.05, 0.051, 0.049, 0.05, 0.052], "focal": ce})
+    scores = clear.per_fold.pivot(index="fold", columns="loss", values="macro_f1")
+    expected = evaluation.compare_fold_scores(scores[["ce", "ldam", "focal"]], "ce", 400, 100).set_index("method")
+    assert expected.loc["ldam", "p_value"] < 0.05
+    assert S.loss_verdict(clear).best == "ldam"
+    numbers = S.losses_headline({"documented_case": tied, "search_log": clear})
+    assert numbers["documented_case_best_is_distinguishable"] is False and "documented_case_best_loss" not in numbers
+    assert numbers["search_log_best_loss"] == "ldam" and numbers["best_is_distinguishable"] is True
+    assert S.loss_verdict(_comparison({"focal": ce, "ldam": ce})) is None  # no cross-entropy to compare with
 
 
 def test_a_recall_no_loss_moves_is_named_with_its_value():

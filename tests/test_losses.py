@@ -6,7 +6,7 @@ import torch
 from scipy.special import logsumexp
 
 from ecombalance.models import losses as L
-from ecombalance.models import seed_losses
+from ecombalance.chapters import seed_formulas
 from ecombalance.sampling import weights
 
 COUNTS = np.array([400, 150, 50])
@@ -142,7 +142,7 @@ def test_seed_document_losses_both_readings(batch):
     prior = COUNTS / COUNTS.sum()
     logp = np_log_softmax(z)
     pbar = np.exp(logp).mean(axis=0)
-    got = seed_losses.seed_document_losses(torch.tensor(z), COUNTS, alpha, beta)
+    got = seed_formulas.seed_document_losses(torch.tensor(z), COUNTS, alpha, beta)
     assert got.cross_entropy_as_written.item() == pytest.approx(-(logp * prior).sum(axis=1).mean())
     assert got.cross_entropy_predicted.item() == pytest.approx(-(np.exp(logp) * logp).sum(axis=1).mean())
     const = alpha * (prior * np.log(prior)).sum() - beta * np.log((prior * prior).sum())
@@ -154,7 +154,7 @@ def test_seed_document_losses_both_readings(batch):
 def test_seed_balanced_as_written_is_constant_predicted_reading_is_not():
     rng = np.random.default_rng(1)
     outputs = [torch.tensor(rng.normal(scale=s, size=(20, 3)), requires_grad=True) for s in (0.1, 1.0, 5.0)]
-    readings = [seed_losses.seed_document_losses(z, COUNTS) for z in outputs]
+    readings = [seed_formulas.seed_document_losses(z, COUNTS) for z in outputs]
     written = [r.balanced_as_written.item() for r in readings]
     predicted = [r.balanced_predicted.item() for r in readings]
     assert max(written) - min(written) == 0.0

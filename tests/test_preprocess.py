@@ -255,7 +255,7 @@ def test_stratified_split_names_single_row_classes():
     frame = pd.DataFrame({"x": range(12), "label": ["a"] * 6 + ["b"] * 4 + ["c", "d"]})
     tbl = Table(frame, "label", [], ["x"], [], None, "rare")
     with pytest.raises(DataError, match=r"table 'rare': 2 class\(es\) of 'label' have a single row \(c, d\), so a "
-                                        r"stratified split cannot .*--min-class-size 5"):
+                                        r"stratified split cannot .*min_class_size=5"):
         preprocess.split(tbl)
     many = Table(pd.DataFrame({"x": range(40), "label": ["a"] * 20 + [f"s{i}" for i in range(20)]}), "label", [],
                  ["x"], [], None, "many")

@@ -40,7 +40,7 @@ def test_latin1_is_detected_and_said(tmp_path):
     tbl = loaders.load_table(path, "category", text_cols=["title"])
     assert tbl.frame["title"].tolist()[:5] == [t for t, _ in ROWS][:5]
     note = next(n for n in tbl.notes if "not UTF-8" in n)
-    assert "read as cp1252 (detected)" in note and "--encoding" in note
+    assert "read as cp1252 (detected)" in note and "encoding='gb18030'" in note
 
 
 def test_gb18030_is_detected_and_said(tmp_path):
@@ -63,7 +63,7 @@ def test_a_given_encoding_wins_and_a_wrong_one_is_named_not_a_bare_codec_error(t
     tbl = loaders.load_table(path, "类别", encoding="gb18030")
     assert tbl.frame["商品名称"].iloc[0] == "苹果手机壳 黑色" and not any("not UTF-8" in n for n in tbl.notes)
     with pytest.raises(DataError, match=r"zh.csv is not valid utf-8: byte b'\\xc9' at position 0 .* try another "
-                                        r"--encoding"):
+                                        r"encoding, e.g. encoding='gb18030'"):
         loaders.load_table(path, "类别", encoding="utf-8")
     with pytest.raises(DataError, match="unknown encoding 'klingon'"):
         loaders.load_table(path, "类别", encoding="klingon")
@@ -105,16 +105,16 @@ def shop(tmp_path):
 
 
 @pytest.mark.parametrize("options, message", [
-    ({"text_cols": ["kind"]}, r"'kind' is the label column and cannot also be a text column \(--text-col\): a model "
+    ({"text_cols": ["kind"]}, r"'kind' is the label column and cannot also be a text column \(text_cols\): a model "
                               r"that reads the label scores 1.000"),
-    ({"group_col": "kind"}, r"'kind' is the label column and cannot also be the group column \(--group-col\): "
+    ({"group_col": "kind"}, r"'kind' is the label column and cannot also be the group column \(group_col\): "
                             r"grouped folds would put whole classes on one side"),
     ({"group_col": "title", "text_cols": ["title"]}, "'title' cannot be both the group column and a text column"),
-    ({"feature_cols": ["kind"]}, "--feature-col 'kind' is already the label"),
-    ({"text_cols": ["title"], "exclude_cols": ["title"]}, "--exclude-col 'title' is a text column"),
-    ({"feature_cols": ["price"], "exclude_cols": ["price"]}, "--exclude-col 'price' is a feature column"),
-    ({"text_pair": ["title", "title"]}, r"text_pair takes two different text columns \(LEFT RIGHT\)"),
-    ({"text_cols": ["empty"]}, "text column 'empty' is empty in every row; drop it from --text-col or fill it"),
+    ({"feature_cols": ["kind"]}, "feature_cols names 'kind', which is already the label"),
+    ({"text_cols": ["title"], "exclude_cols": ["title"]}, "exclude_cols names 'title', which is a text column"),
+    ({"feature_cols": ["price"], "exclude_cols": ["price"]}, "exclude_cols names 'price', which is a feature column"),
+    ({"text_pair": ["title", "title"]}, r"text_pair takes two different text columns \(left, right\)"),
+    ({"text_cols": ["empty"]}, "text column 'empty' is empty in every row; drop it from text_cols or fill it"),
 ])
 def test_roles_must_be_distinct_and_usable(shop, options, message):
     with pytest.raises(DataError, match=message) as err:
@@ -138,11 +138,11 @@ def test_text_pair_makes_both_columns_text_and_is_kept_on_the_table(shop):
 
 def test_exclude_and_feature_columns_choose_the_features(shop):
     tbl = loaders.load_table(shop, "kind", text_cols=["title"], exclude_cols=["price"])
-    assert "price" not in tbl.feature_cols and tbl.left_out["price"] == "excluded by --exclude-col"
-    assert any("'price' not used as a feature (excluded by --exclude-col)" in n for n in tbl.notes)
+    assert "price" not in tbl.feature_cols and tbl.left_out["price"] == "excluded by exclude_cols"
+    assert any("'price' not used as a feature (excluded by exclude_cols)" in n for n in tbl.notes)
     only = loaders.load_table(shop, "kind", text_cols=["title"], feature_cols=["household"])
     assert only.feature_cols == ["title", "household"]
-    assert any("only the --feature-col columns are features; not used: ['query', 'price', 'empty']" in n
+    assert any("only the feature_cols columns are features; not used: ['query', 'price', 'empty']" in n
                for n in only.notes)
 
 
@@ -181,8 +181,8 @@ def catalogue(tmp_path):
 def test_identifier_like_columns_are_left_out_with_a_note(catalogue):
     tbl = loaders.load_table(catalogue, "masterCategory", text_cols=["title"])
     for col, why in [("Unnamed: 0", "saved index or row number"), ("row", "saved index or row number"),
-                     ("query_id", "its name marks an id; pass --feature-col query_id to use it, or --group-col "
-                                  "query_id if rows sharing a value must stay together"),
+                     ("query_id", "its name marks an id; name it in feature_cols to use it, or make it the "
+                                  "group_col if rows sharing a value must stay together"),
                      ("split", "train/test split or fold"), ("serial", "its values number the rows")]:
         assert col not in tbl.feature_cols
         assert why in tbl.left_out[col], (col, tbl.left_out[col])
@@ -194,7 +194,7 @@ def test_a_column_that_gives_the_label_away_is_named_and_left_out(catalogue):
     assert tbl.numeric_cols == ["price"] and tbl.categorical_cols == ["colour"]
     for col in ("subCategory", "master_code", "score"):  # lookup, code and a continuous column (tree)
         assert "alone it predicts 'masterCategory' out of fold with accuracy" in tbl.left_out[col]
-        assert f"pass --feature-col {col} to use it anyway" in tbl.left_out[col]
+        assert "name it in feature_cols to use it anyway" in tbl.left_out[col]
     headline = checks.columns_headline(tbl)
     assert headline["leaking_columns"] == "subCategory, master_code, score"
     assert headline["features"] == "title, price, colour"
@@ -206,7 +206,7 @@ def test_a_column_that_gives_the_label_away_is_named_and_left_out(catalogue):
 def test_feature_col_keeps_a_leaking_column_but_says_so(catalogue):
     tbl = loaders.load_table(catalogue, "masterCategory", text_cols=["title"], feature_cols=["subCategory", "row"])
     assert tbl.categorical_cols == ["subCategory"] and tbl.numeric_cols == ["row"]
-    assert any("'subCategory' is used because --feature-col names it, but alone it predicts" in n for n in tbl.notes)
+    assert any("'subCategory' is used because feature_cols names it, but alone it predicts" in n for n in tbl.notes)
 
 
 def test_leak_score_against_a_hand_computed_lookup():
@@ -258,7 +258,7 @@ def test_too_small_classes_are_listed_capped_and_the_advice_names_the_cli_flags(
     message = str(err.value)
     assert "200 classes {'rare000': 1, 'rare001': 1," in message and "'rare009': 1, ... and 190 more}" in message
     assert "rare010" not in message
-    assert "--min-class-size 5" in message and "--min-class-action drop" in message
+    assert "min_class_size=5" in message and "min_class_action='drop'" in message and "--" not in message
 
 
 def test_a_merged_other_that_becomes_the_largest_class_is_flagged(tmp_path):
@@ -311,7 +311,7 @@ def test_capped_lists_show_the_first_items_and_a_count():
 # ---------------------------------------------------------------------------------------------
 
 def test_train_command_on_a_bad_file_exits_2_and_leaves_no_output_folder(tmp_path, capsys):
-    from ecombalance.models import train
+    from ecombalance.models.finetune import train
 
     bad = tmp_path / "rep.csv"
     bad.write_text("title,category,category\na,x,x\nb,y,y\n")

@@ -22,5 +22,5 @@ __version__ = "0.1.0"
 __getattr__, __dir__, __all__ = attach(__name__, {
     "api": ["load", "compare", "Comparison", "report"],
     "data.table": ["Table"],
-    "_validation": ["DataError"],
+    "exceptions": ["DataError"],
 })

@@ -4,25 +4,14 @@ lengths and columns, each with an error that names the problem and the fix.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-
-class DataError(ValueError):
-    """A table that cannot be used as it is; the message names the file, the column and the fix."""
-
-
-class ColumnNotFoundError(DataError, KeyError):
-    """A column a caller named is not in the table.
-
-    Also a ``KeyError``, the error pandas raises for a missing column (as scikit-learn's
-    ``NotFittedError`` is both a ``ValueError`` and an ``AttributeError``).
-    """
-
-    __str__ = BaseException.__str__  # the message as written, not KeyError's repr of it
+from ecombalance.exceptions import ColumnNotFoundError, DataError
 
 
 def check_columns(frame: Any, columns: str | Sequence[str], role: str = "", source: str | None = None) -> None:
@@ -99,3 +88,32 @@ def check_probabilities(proba: Any, name: str = "proba", n_rows: int | None = No
 def plain_label(label: Any) -> Any:
     """A numpy scalar label as the Python value (so that messages and dict keys show 'c', not np.str_('c'))."""
     return label.item() if isinstance(label, np.generic) else label
+
+
+# The data options as the data layer's messages name them: the parameters of ecombalance.data.datasets.load
+# (and of the notebooks). A message names one bare (``text_cols``) or with its value (``min_class_size=5``);
+# ``gains`` and ``encoding``, also plain words, only with a value. The front door and the commands rename them.
+DATA_OPTIONS = ("label_col", "text_cols", "text_pair", "group_col", "feature_cols", "exclude_cols", "min_class_size",
+                "min_class_action", "gains", "encoding")
+COMMAND_LINE_FLAGS = {name: "--" + name.removesuffix("s").replace("_", "-") if name.endswith("_cols")
+                      else "--" + name.replace("_", "-") for name in DATA_OPTIONS}
+_OPTION = re.compile(r"(?<![\w'\"-])(?P<name>" + "|".join(DATA_OPTIONS) + r")(?:=(?P<value>'[^']*'|[^\s,;)]+))?"
+                     r"(?![\w'\"])")
+
+
+def rename_options(message: str, names: Mapping[str, str], flags: bool = False) -> str:
+    """``message`` with the data options it names renamed by ``names`` (``{"text_cols": "text"}``); with
+    ``flags`` as command-line options, a value following its flag (``min_class_size=5`` -> ``--min-class-size 5``).
+
+    >>> rename_options("pass min_class_size=5, or drop it from text_cols", COMMAND_LINE_FLAGS, flags=True)
+    'pass --min-class-size 5, or drop it from --text-col'
+    """
+    def rename(match: re.Match) -> str:
+        name, value = match["name"], match["value"]
+        if value is None and name in ("gains", "encoding") or name not in names:
+            return match[0]
+        if value is None:
+            return names[name]
+        return f"{names[name]} {value.strip(chr(39))}" if flags else f"{names[name]}={value}"
+
+    return _OPTION.sub(rename, message)

@@ -19,14 +19,15 @@ from __future__ import annotations
 import html
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ecombalance._validation import DataError, plain_label
+from ecombalance._validation import plain_label, rename_options
+from ecombalance.exceptions import DataError
 from ecombalance.data.table import Table
 
 ALPHA = 0.05
@@ -164,7 +165,19 @@ def load(data: str | os.PathLike | pd.DataFrame, label: str, text: str | Sequenc
 
     options = _data_options(label, text, pair, group, features, exclude, min_class_size, min_class_action, gains,
                             encoding, text_analyzer)
-    return datasets.load(data_path=_source(data), n_splits=_check_int(folds, "folds", 2), **options)
+    try:
+        tbl = datasets.load(data_path=_source(data), n_splits=_check_int(folds, "folds", 2), **options)
+    except (ValueError, FileNotFoundError) as exc:  # the data layer's message, in this function's names
+        if len(exc.args) == 1 and isinstance(exc.args[0], str):
+            exc.args = (_in_api_names(exc.args[0]),)
+        raise
+    return replace(tbl, notes=[_in_api_names(n) for n in tbl.notes],
+                   left_out={c: _in_api_names(why) for c, why in tbl.left_out.items()})
+
+
+def _in_api_names(message: str) -> str:
+    """A data-layer message with the data options named as :func:`load` names them (``text_cols`` -> ``text``)."""
+    return rename_options(message, {option: name for name, option in DATA_PARAMETERS.items()})
 
 
 @dataclass

@@ -14,10 +14,11 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "families": ["balances_nothing", "family_baselines", "subset", "family_effects", "family_verdicts", "families_headline", "describe_families"],
     "findings": ["MAJORITY", "positive_class", "majority_check", "effects", "describe_effects", "best_method", "best_headline", "most_rebalanced", "prior_corrected", "describe_prior_correction", "describe_evaluation", "summary_table", "effects_headline", "positive_class_table", "describe_positive_class", "DECISIONS", "decision_comparison", "describe_decision", "ranking_table"],
     "glossary": ["Term", "GLOSSARY", "term_names", "normalise_term", "glossary_frame", "glossary_markdown", "COLUMN_TERMS", "COLUMN_MEANINGS", "describe_columns"],
-    "loss_study": ["weights_table", "focal_curves", "seed_formula_scenarios", "seed_regulariser_minimiser", "PriorShiftDemo", "gaussian_prior_shift", "LossComparison", "study_loss_params", "compare_losses", "losses_headline", "describe_losses", "describe_unmoved_recalls"],
+    "loss_study": ["weights_table", "focal_curves", "seed_formula_scenarios", "seed_regulariser_minimiser", "PriorShiftDemo", "gaussian_prior_shift", "LossComparison", "study_loss_params", "compare_losses", "loss_verdict", "losses_headline", "describe_losses", "describe_unmoved_recalls"],
     "preprocessing": ["fit_before_split_effects", "DATA_ORIGINS", "data_origin", "describe_preprocessing"],
     "resampling_study": ["WorkedExamples", "worked_examples", "resample_counts", "categorical_counts", "categorical_view", "row_origin", "OTHER_CLASSES", "projection", "leakage_demo", "leakage_inflation", "SAMPLER_METRICS", "compare_samplers", "complete_pairs", "summarise_comparison", "scalable_samplers", "scaling_table"],
     "resampling_findings": ["sampler_verdicts", "describe_comparison", "resampling_headline", "describe_study"],
+    "seed_formulas": ["SeedDocumentLosses", "seed_document_losses"],
     "smote_lesson": ["SmoteExample", "worked_example", "TOY_SAMPLERS", "toy_problem", "decision_boundaries", "grouping_inflation", "describe_grouping"],
     "transfer": ["CHINESE_ENCODERS", "text_inputs", "CjkTokenization", "measure_cjk_tokenization", "describe_tokenization", "minority_only_row", "scores_table", "compare_quantized", "compare_precision", "describe_precision", "precision_headline", "compare_with_frozen", "describe_frozen_comparison", "transfer_headline", "describe_transfer", "P_VALUE_NOTE"],
 })

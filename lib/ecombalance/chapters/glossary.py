@@ -112,6 +112,9 @@ GLOSSARY = (
     Term("先验校正", "prior correction", "moving probabilities from training priors to true priors by Bayes' rule",
          ("prior-corrected",)),
     Term("先验偏移", "prior shift", "class priors that differ between training and deployment"),
+    Term("期望最大化 (EM)", "expectation-maximisation (EM)", "alternating two steps until they agree; here: adjust "
+         "the probabilities to the current prior estimate, then re-estimate the priors as their mean "
+         "(Saerens et al. 2002)", ("EM procedure",)),
     # ranking and recommendation
     Term("归一化折损累计增益 (NDCG)", "normalised discounted cumulative gain (NDCG)",
          "ranking quality with graded gains, discounted by position", ("NDCG@k",)),
@@ -165,6 +168,8 @@ GLOSSARY = (
     Term("对数几率 (logit)", "logit", "a model's unnormalised class score before softmax", ("logits",)),
     # models and transfer learning
     Term("逻辑回归", "logistic regression", "a linear classifier with softmax probabilities"),
+    Term("模型容量", "model capacity", "how complex a function a model can fit; a larger model can score higher "
+         "with no balancing at all, so balancing is compared within one model", ("capacity",)),
     Term("梯度提升", "gradient boosting", "an ensemble of trees fitted one after another"),
     Term("多层感知机 (MLP)", "multi-layer perceptron (MLP)", "a small fully connected neural network"),
     Term("迁移学习", "transfer learning", "starting from a model trained on other data"),

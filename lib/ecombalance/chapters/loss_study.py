@@ -18,11 +18,13 @@ from sklearn.base import clone
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, recall_score
 
 from ecombalance._progress import progress_bar
+from ecombalance.chapters import seed_formulas
 from ecombalance.data.datasets import DATASETS
 from ecombalance.evaluation.experiment import aligned_proba
 from ecombalance.evaluation.folds import make_folds, take_rows
 from ecombalance.evaluation.metrics import scores
-from ecombalance.models import features, losses, seed_losses
+from ecombalance.evaluation.verdicts import BestMethod, best_method, compare_fold_scores
+from ecombalance.models import features, losses
 from ecombalance.models.device import torch_threads
 from ecombalance.models.neural import TorchMLPClassifier
 from ecombalance.sampling import weights
@@ -68,7 +70,7 @@ def seed_formula_scenarios(class_counts: Sequence[int], alpha: float = 1.0, beta
     """The design document's §4.2 formulas evaluated on several models of the same labelled data.
 
     The labels follow ``class_counts``; each scenario is a model output on them. Columns: the correct
-    cross-entropy (with labels) and :func:`ecombalance.models.seed_losses.seed_document_losses` under both readings.
+    cross-entropy (with labels) and :func:`ecombalance.chapters.seed_formulas.seed_document_losses` under both readings.
     """
     counts = np.asarray(class_counts, dtype=int)
     y = np.repeat(np.arange(len(counts)), counts)
@@ -86,7 +88,7 @@ def seed_formula_scenarios(class_counts: Sequence[int], alpha: float = 1.0, beta
     targets = torch.tensor(y)
     for name, logits in scenarios.items():
         z = torch.tensor(logits)
-        doc = seed_losses.seed_document_losses(z, counts, alpha, beta)
+        doc = seed_formulas.seed_document_losses(z, counts, alpha, beta)
         rows[name] = {
             "correct CE (labels)": losses.cross_entropy(z, targets).item(),
             "doc CE, p = class distribution": doc.cross_entropy_as_written.item(),
@@ -258,21 +260,44 @@ def compare_losses(tbl, loss_names: Sequence[str], *, gamma: float = 2.0, beta: 
     return LossComparison(metrics=metrics, per_fold=per_fold, proba=proba, y=y, fold=fold_of, classes=classes)
 
 
+def loss_verdict(res: LossComparison, baseline: str = "ce", alpha: float = 0.05) -> BestMethod | None:
+    """The one rule for "best" among the losses of one network: each against plain cross-entropy on the same
+    folds, by the corrected resampled t-test on the paired fold macro-F1 (Nadeau & Bengio 2003), Holm-corrected
+    (:func:`ecombalance.evaluation.best_method`); None without a ``ce`` run or another loss."""
+    if baseline not in res.metrics.index or len(res.metrics) < 2:
+        return None
+    scores_ = res.per_fold.pivot(index="fold", columns="loss", values="macro_f1")[list(res.metrics.index)]
+    k, n = len(scores_), len(res.y)
+    differences = compare_fold_scores(scores_, baseline, n_train=n * (k - 1) / k, n_test=n / k, alpha=alpha)
+    return best_method(differences, baseline, metric="macro_f1", alpha=alpha, test="corrected resampled t-test")
+
+
 def losses_headline(results: Mapping[str, Any]) -> dict[str, Any]:
-    """For the report index, per table: CE's macro-F1, the best loss by macro-F1, and its macro-F1,
-    balanced accuracy and ECE. Keys start with the dataset's name, or ``user`` for a user's file (whatever
-    it is called), so that reports on different files share their keys."""
+    """For the report index, per table: CE's macro-F1, the top loss by mean macro-F1 (``top_*``: the highest,
+    not called best) with its balanced accuracy and ECE, and the one rule's verdict against CE
+    (``best_is_distinguishable``, and ``best_loss`` only when true; :func:`loss_verdict`). Keys start with the
+    dataset's name, or ``user`` for a user's file (whatever it is called), so that reports on different files
+    share their keys; ``best_is_distinguishable`` without a prefix is true when it is for some table."""
     numbers: dict[str, Any] = {}
+    verdicts = []
     for table_name, res in results.items():
         name = table_name if table_name in DATASETS else "user"
         m = res.metrics
-        best = m["macro_f1"].idxmax()
+        top = m["macro_f1"].idxmax()
         numbers.update({
             f"{name}_ce_macro_f1": m.loc["ce", "macro_f1"] if "ce" in m.index else None,
-            f"{name}_best_loss": best, f"{name}_best_macro_f1": m.loc[best, "macro_f1"],
-            f"{name}_best_balanced_accuracy": m.loc[best, "balanced_accuracy"],
-            f"{name}_best_ece": m.loc[best, "ece"],
+            f"{name}_top_loss": top, f"{name}_top_macro_f1": m.loc[top, "macro_f1"],
+            f"{name}_top_balanced_accuracy": m.loc[top, "balanced_accuracy"],
+            f"{name}_top_ece": m.loc[top, "ece"],
         })
+        verdict = loss_verdict(res) if hasattr(res, "per_fold") else None
+        if verdict is not None:
+            verdicts.append(verdict)
+            numbers[f"{name}_best_is_distinguishable"] = verdict.best_is_distinguishable
+            if verdict.best:
+                numbers[f"{name}_best_loss"] = verdict.best
+    if verdicts:
+        numbers["best_is_distinguishable"] = any(v.best_is_distinguishable for v in verdicts)
     return numbers
 
 
@@ -290,13 +315,13 @@ def describe_losses(seed_table: pd.DataFrame, demo, results: Mapping[str, Any]) 
                  f"{adjusted['error']:.3f}); the logit-adjusted linear model reaches {trained['balanced error']:.3f}.")
     for name, res in results.items():
         m, rare = res.metrics, f"recall[{pd.Series(res.y).value_counts().idxmin()}]"
-        best = m["macro_f1"].idxmax()
-        if "ce" in m.index:
-            lines.append(f"- **{name}**: cross-entropy gives macro-F1 {m.loc['ce', 'macro_f1']:.3f} and {rare} "
-                         f"{m.loc['ce', rare]:.2f}; the best loss here, `{best}`, gives macro-F1 "
-                         f"{m.loc[best, 'macro_f1']:.3f}, {rare} {m.loc[best, rare]:.2f} and ECE "
-                         f"{m.loc[best, 'ece']:.3f} (CE: {m.loc['ce', 'ece']:.3f}); the fold-to-fold standard "
-                         f"deviation of macro-F1 is about {res.per_fold.groupby('loss')['macro_f1'].std().mean():.3f}.")
+        top = m["macro_f1"].idxmax()
+        verdict = loss_verdict(res)
+        if "ce" in m.index and verdict is not None:
+            lines.append(f"- **{name}**: {verdict.sentence} Cross-entropy gives {rare} {m.loc['ce', rare]:.2f} and ECE "
+                         f"{m.loc['ce', 'ece']:.3f}; the top-scoring loss, `{top}`, {rare} {m.loc[top, rare]:.2f} and ECE "
+                         f"{m.loc[top, 'ece']:.3f}; the fold-to-fold standard deviation of macro-F1 is about "
+                         f"{res.per_fold.groupby('loss')['macro_f1'].std().mean():.3f}.")
         lines += describe_unmoved_recalls(name, m)
     return "\n".join(lines)
 

@@ -23,7 +23,7 @@ from threadpoolctl import threadpool_limits
 
 from ecombalance.evaluation.experiment import ExperimentResult, run_experiment
 from ecombalance.evaluation.folds import make_folds
-from ecombalance.models.pipelines import _densify, pipeline
+from ecombalance.models.pipelines import densify, pipeline
 from ecombalance.sampling.resampling import SAMPLERS, SCALABLE, make_sampler
 
 
@@ -149,7 +149,7 @@ def row_origin(X_before: Any, X_after: Any) -> np.ndarray:
     and k - 1 copies (random over-sampling), a row found nowhere in the input is synthetic (SMOTE &
     co., or random over-sampling with shrinkage).
     """
-    before, after = _densify(X_before), _densify(X_after)
+    before, after = densify(X_before), densify(X_after)
     before, after = np.ascontiguousarray(before), np.ascontiguousarray(after)
     available = Counter(row.tobytes() for row in before)
     origin = []
@@ -177,7 +177,7 @@ def projection(
     labels of the other classes read :data:`OTHER_CLASSES` (one colour for the many small ones). A sampler that
     fails on these data is left out; ``attrs["failed"]`` lists it with its message.
     """
-    X_num = np.asarray(_densify(X), dtype=float)
+    X_num = np.asarray(densify(X), dtype=float)
     svd = TruncatedSVD(n_components=2, random_state=random_state).fit(X_num)
     frames, failed = [], {}
     for name in ["none", *[s for s in samplers if s != "none"]]:

@@ -27,7 +27,7 @@ from ecombalance.data.table import Table
 from ecombalance.evaluation.metrics import scores
 from ecombalance.evaluation.stats import paired_bootstrap
 from ecombalance.models import pretrained
-from ecombalance.models.quantization import model_size_mb
+from ecombalance.models.finetune.quantization import model_size_mb
 from ecombalance.models.text_features import CJK_CHARACTER, cjk_share
 
 CHINESE_ENCODERS = ("bert-base-chinese", "hfl/chinese-roberta-wwm-ext",

@@ -86,7 +86,7 @@ def check_roles(columns: Sequence[str], label: str, text_cols: Sequence[str] = (
     if text_pair is not None:
         pair = list(text_pair)
         if len(pair) != 2 or pair[0] == pair[1]:
-            raise DataError(f"{source}: text_pair takes two different text columns (LEFT RIGHT), got {pair}")
+            raise DataError(f"{source}: text_pair takes two different text columns (left, right), got {pair}")
         check_columns(frame, pair, "text pair", source)
     check_columns(frame, list(text_cols), "text", source)
     if group_col:
@@ -94,10 +94,10 @@ def check_roles(columns: Sequence[str], label: str, text_cols: Sequence[str] = (
     check_columns(frame, list(feature_cols), "feature", source)
     check_columns(frame, list(exclude_cols), "excluded", source)
     if label in text_cols:
-        raise DataError(f"{source}: {label!r} is the label column and cannot also be a text column (--text-col): "
+        raise DataError(f"{source}: {label!r} is the label column and cannot also be a text column (text_cols): "
                         "a model that reads the label scores 1.000 and learns nothing; choose another text column")
     if group_col == label:
-        raise DataError(f"{source}: {label!r} is the label column and cannot also be the group column (--group-col):"
+        raise DataError(f"{source}: {label!r} is the label column and cannot also be the group column (group_col):"
                         " grouped folds would put whole classes on one side, so training never sees the test's "
                         "classes; give a column such as a query or household id, or no group column")
     if group_col and group_col in text_cols:
@@ -105,11 +105,12 @@ def check_roles(columns: Sequence[str], label: str, text_cols: Sequence[str] = (
     roles = {label: "the label", group_col: "the group column", **{c: "a text column" for c in text_cols}}
     for col in feature_cols:
         if col in roles:
-            raise DataError(f"{source}: --feature-col {col!r} is already {roles[col]}; name it once")
+            raise DataError(f"{source}: feature_cols names {col!r}, which is already {roles[col]}; name it once")
     for col in exclude_cols:
         if col in roles or col in feature_cols:
-            role = roles.get(col, "a feature column (--feature-col)")
-            raise DataError(f"{source}: --exclude-col {col!r} is {role}; a column cannot be both used and excluded")
+            role = roles.get(col, "a feature column (feature_cols)")
+            raise DataError(f"{source}: exclude_cols names {col!r}, which is {role}; a column cannot be both used and "
+                            "excluded")
 
 
 def check_text_columns(frame: pd.DataFrame, text_cols: Sequence[str], source: str = "table") -> None:
@@ -117,7 +118,7 @@ def check_text_columns(frame: pd.DataFrame, text_cols: Sequence[str], source: st
     for col in text_cols:
         values = frame[col].dropna().astype(str).str.strip()
         if not (values != "").any():
-            raise DataError(f"{source}: text column {col!r} is empty in every row; drop it from --text-col "
+            raise DataError(f"{source}: text column {col!r} is empty in every row; drop it from text_cols "
                             "or fill it")
 
 
@@ -133,12 +134,12 @@ def identifier_like(frame: pd.DataFrame, columns: Iterable[str], group_col: str 
     for col in columns:
         name = str(col)
         series = frame[col]
-        use = f"pass --feature-col {name} to use it"
+        use = "name it in feature_cols to use it"
         if INDEX_NAME.search(name):
             found[col] = f"its name marks a saved index or row number; {use}"
             continue
         if ID_NAME.search(name) or CAMEL_ID_NAME.search(name):
-            hint = f", or --group-col {name} if rows sharing a value must stay together" if not group_col else ""
+            hint = ", or make it the group_col if rows sharing a value must stay together" if not group_col else ""
             found[col] = f"its name marks an id; {use}{hint}"
             continue
         if SPLIT_NAME.search(name):
@@ -151,7 +152,7 @@ def identifier_like(frame: pd.DataFrame, columns: Iterable[str], group_col: str 
             if int(values.max()) - int(values.min()) + 1 == n:
                 found[col] = "its values number the rows (all distinct, a run of consecutive integers)"
         elif pd.api.types.is_string_dtype(values) or values.dtype == object:
-            found[col] = ("a different value in every row: an identifier (pass it with --text-col if it is text)")
+            found[col] = ("a different value in every row: an identifier (name it in text_cols if it is text)")
     return found
 
 
@@ -230,12 +231,12 @@ def check_groups(frame: pd.DataFrame, label: str, group_col: str, n_splits: int 
     missing = int(groups.isna().sum())
     if missing:
         raise DataError(f"{source}: group column {group_col!r} is empty in {missing} rows; fill them (each row "
-                        "needs a group) or leave --group-col out")
+                        "needs a group) or leave group_col out")
     n_groups = groups.nunique()
     if n_groups == len(frame):
         raise DataError(f"{source}: group column {group_col!r} has one row per group ({n_groups} groups for "
                         f"{len(frame)} rows), so grouped folds are plain folds; it looks like a row id: leave "
-                        "--group-col out, or give the column whose rows must stay together (a query, a household)")
+                        "group_col out, or give the column whose rows must stay together (a query, a household)")
     per_group = frame.groupby(group_col, observed=True)[label].nunique()
     per_class = frame.groupby(label, observed=True)[group_col].nunique()
     if per_group.max() == 1 and per_class.max() == 1:
@@ -274,7 +275,7 @@ def resolve_gains(gains: Mapping[Any, Any] | None, labels: Iterable[Any], source
             raise DataError(f"gains: the gain of {lab!r} must be a number, got {value!r}")
         resolved[lab] = float(value)
     if missing:
-        raise DataError(f"{source}: classes {capped(missing)} have no gain in --gains {dict(gains)}; give every "
+        raise DataError(f"{source}: classes {capped(missing)} have no gain in the gains {dict(gains)}; give every "
                         "class one (a merged 'other' class too)")
     return resolved
 

@@ -448,7 +448,7 @@ def load(
             tbl.gains = checks.esci_gains(tbl.y.unique(), ESCI_GAINS)
             if tbl.gains:
                 tbl.notes.append(f"{tbl.name}: the label {label_col!r} holds ESCI letters, so they are read as "
-                                 f"relevance gains {tbl.gains} (pass gains / --gains to change them)")
+                                 f"relevance gains {tbl.gains} (pass your own gains to change them)")
         return replace(tbl, text_analyzer=text_analyzer)
     if dataset == "documented_case":
         return replace(case_table(seed, lang), text_analyzer=text_analyzer)

@@ -47,8 +47,8 @@ def decode_text(raw: bytes, encoding: str = "", source: str = "file") -> tuple[s
                             "latin-1)") from exc
         except UnicodeDecodeError as exc:
             raise DataError(f"{source} is not valid {encoding}: byte {raw[exc.start:exc.start + 1]!r} at position "
-                            f"{exc.start} cannot be read; try another --encoding (utf-8, gb18030, cp1252, "
-                            "latin-1)") from exc
+                            f"{exc.start} cannot be read; try another encoding, e.g. encoding='gb18030' (or utf-8, "
+                            "cp1252, latin-1)") from exc
     try:
         return raw.decode("utf-8-sig"), "utf-8", []
     except UnicodeDecodeError:
@@ -72,7 +72,7 @@ def decode_text(raw: bytes, encoding: str = "", source: str = "file") -> tuple[s
         except UnicodeDecodeError:
             continue
         note = (f"{source}: not UTF-8; read as {name} (detected); if accents or Chinese characters look wrong, "
-                "pass --encoding (e.g. gb18030, cp1252, latin-1)")
+                "pass encoding='gb18030' (or cp1252, latin-1, ...)")
         log.warning(note)
         return text, name, [note]
     raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
@@ -161,7 +161,7 @@ def handle_rare_classes(
     Returns the new frame and notes saying which classes and how many rows were affected.
     """
     if action not in ("merge", "drop"):
-        raise ValueError(f"min_class_action must be 'merge' or 'drop' (--min-class-action merge|drop), got {action!r}")
+        raise ValueError(f"min_class_action must be 'merge' or 'drop', got {action!r}")
     counts = frame[label].value_counts()
     rare = counts[counts < min_class_size]
     if rare.empty:
@@ -192,7 +192,7 @@ def handle_rare_classes(
         elif kept[label].value_counts().index[0] == other_label:
             notes.append(f"{source}: the merged class {other_label!r} ({merged} rows from {classes}) is now "
                          "the largest class, so 'the largest class' below means this mixture; consider a smaller "
-                         "--min-class-size, or --min-class-action drop")
+                         "min_class_size, or min_class_action='drop'")
     for note in notes:
         log.warning(note)
     return kept, notes
@@ -221,7 +221,7 @@ def infer_columns(frame: pd.DataFrame, label: str, text_cols: Sequence[str], gro
             categorical.append(col)
         else:
             ignored[col] = (f"{series.nunique()} distinct strings: an identifier or free text; "
-                            "pass it in text_cols (--text-col) to use it as text")
+                            "name it in text_cols to use it as text")
     return numeric, categorical, ignored
 
 
@@ -274,7 +274,7 @@ def load_table(
         cannot give grouped folds.
     """
     if isinstance(text_pair, str):
-        raise DataError(f"text_pair takes two column names (LEFT RIGHT), got {text_pair!r}")
+        raise DataError(f"text_pair takes two column names (left, right), got {text_pair!r}")
     if isinstance(path, pd.DataFrame):
         frame, notes, source = read_dataframe(path, encoding)
         name = source
@@ -312,9 +312,8 @@ def load_table(
             shown = checks.capped({str(k): int(v) for k, v in small.items()})
             raise DataError(
                 f"{source}: {len(small)} class{'es' if len(small) > 1 else ''} {shown} in {label_col!r} have "
-                f"fewer rows than the {n_splits} folds need; pass min_class_size={n_splits} "
-                f"(command line: --min-class-size {n_splits}) to merge them into 'other', add "
-                "min_class_action='drop' (--min-class-action drop) to drop them instead, or use fewer folds"
+                f"fewer rows than the {n_splits} folds need; pass min_class_size={n_splits} to merge them into 'other', "
+                "add min_class_action='drop' to drop them instead, or use fewer folds"
             )
     if group_col:
         notes += checks.check_groups(frame, label_col, group_col, n_splits, source)
@@ -327,26 +326,26 @@ def load_table(
                                                       feature_cols, exclude_cols)
     unnamed = [c for c, why in left_out.items() if why == _NOT_NAMED]
     if unnamed:
-        notes.append(f"{source}: only the --feature-col columns are features; not used: {checks.capped(unnamed)}")
+        notes.append(f"{source}: only the feature_cols columns are features; not used: {checks.capped(unnamed)}")
     for col, why in left_out.items():
         if why != _NOT_NAMED:
             notes.append(f"{source}: column {col!r} not used as a feature ({why})")
             log.log(logging.WARNING if "out of fold" in why else logging.INFO, notes[-1])
     forced = [c for c in [*numeric, *categorical] if c in feature_cols]
     for col, why in checks.leaking_columns(frame, label_col, forced).items():
-        notes.append(f"{source}: column {col!r} is used because --feature-col names it, but {why}")
+        notes.append(f"{source}: column {col!r} is used because feature_cols names it, but {why}")
         log.warning(notes[-1])
     resolved_gains = checks.resolve_gains(gains, counts.index, source)
     return Table(frame, label_col, text_cols, numeric, categorical, group_col, name, notes,
                  text_pair=pair, gains=resolved_gains, left_out=left_out)
 
 
-_NOT_NAMED = "not named by --feature-col"
+_NOT_NAMED = "not named by feature_cols"
 
 
 def _feature_columns(frame, label, text_cols, group_col, id_cols, feature_cols, exclude_cols):
     """Numeric and categorical features, and ``{column: why}`` for the columns left out."""
-    left_out = {c: "excluded by --exclude-col" for c in exclude_cols}
+    left_out = {c: "excluded by exclude_cols" for c in exclude_cols}
     left_out.update({c: "a direct identifier" for c in id_cols if c not in feature_cols})
     roles = {label, group_col, *text_cols}
     others = [c for c in frame.columns if c not in roles and c not in left_out]
@@ -362,7 +361,7 @@ def _feature_columns(frame, label, text_cols, group_col, id_cols, feature_cols, 
     left_out.update({c: why for c, why in ignored.items() if c not in left_out})
     leaks = checks.leaking_columns(frame, label, [c for c in [*numeric, *categorical] if c not in feature_cols])
     for col, why in leaks.items():
-        left_out[col] = f"{why}; pass --feature-col {col} to use it anyway"
+        left_out[col] = f"{why}; name it in feature_cols to use it anyway"
     numeric = [c for c in numeric if c not in leaks]
     categorical = [c for c in categorical if c not in leaks]
     return numeric, categorical, {c: left_out[c] for c in frame.columns if c in left_out}

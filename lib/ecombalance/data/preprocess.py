@@ -154,7 +154,7 @@ def stratified_split(tbl: Table, test_size: float = 0.25, seed: int = 0) -> tupl
         raise DataError(
             f"table {tbl.name!r}: {len(single)} class(es) of {tbl.label!r} have a single row ({', '.join(shown)}), "
             "so a stratified split cannot put them in both train and test; merge rare classes first "
-            "(min_class_size, e.g. --min-class-size 5 on the command line)"
+            "(pass min_class_size=5, say)"
         )
     train_idx, test_idx = train_test_split(np.arange(len(tbl.frame)), test_size=test_size,
                                            stratify=tbl.y, random_state=seed)

@@ -17,7 +17,7 @@ from sklearn.base import clone
 from sklearn.model_selection import cross_val_predict
 
 from ecombalance._validation import check_labels, check_probabilities
-from ecombalance.evaluation.experiment import _seed_estimator
+from ecombalance.evaluation.experiment import seed_estimator
 from ecombalance.evaluation.folds import make_folds, take_rows
 from ecombalance.evaluation.metrics import encode_labels
 
@@ -97,7 +97,7 @@ def tune_threshold_cv(
         raise ValueError(f"pos_label {pos_label!r} is not among the labels of y")
     folds = make_folds(y, groups, n_splits=n_splits, seed=seed)
     estimator = clone(estimator)
-    _seed_estimator(estimator, seed)
+    seed_estimator(estimator, seed)
     proba = cross_val_predict(estimator, X, y, cv=folds, method="predict_proba")
     column = list(np.unique(y)).index(pos_label)  # cross_val_predict orders columns by sorted label
     return tune_threshold(y == pos_label, proba[:, column], target_recall=target_recall, cost_fp=cost_fp,
@@ -309,7 +309,7 @@ def cost_decision_cv(y: Any, cost_matrix: Any, proba: Any = None, folds: Any = N
             inner_groups = None if groups is None else np.asarray(groups)[train]
             inner = make_folds(y[train], inner_groups, n_splits=inner_splits, seed=seed)
             model = clone(estimator)
-            _seed_estimator(model, seed)
+            seed_estimator(model, seed)
             inner_p = cross_val_predict(model, take_rows(X, train), y[train], cv=inner, method="predict_proba")
             fold_weights.append(tune_class_weights(inner_p, t[train], cost, grid, n_rounds))
             p[test] = clone(model).fit(take_rows(X, train), y[train]).predict_proba(take_rows(X, test))

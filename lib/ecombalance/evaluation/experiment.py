@@ -19,7 +19,7 @@ from sklearn.base import clone
 from ecombalance._progress import progress_bar
 from ecombalance._validation import check_labels
 from ecombalance.evaluation.folds import make_folds, take_rows
-from ecombalance.evaluation.metrics import _aggregate, _per_class, _require_two_classes, encode_labels
+from ecombalance.evaluation.metrics import aggregate_metrics, per_class_table, require_two_classes, encode_labels
 from ecombalance.evaluation.ranking import ranking_metrics
 
 
@@ -116,7 +116,7 @@ def _instantiate(name: str, spec: Any) -> Any:
     )
 
 
-def _seed_estimator(estimator: Any, seed: int) -> None:
+def seed_estimator(estimator: Any, seed: int) -> None:
     """Fill every unset ``random_state`` (also inside pipelines) with ``seed``."""
     if not hasattr(estimator, "get_params"):
         return
@@ -397,7 +397,7 @@ def _fit_fold(method: str, spec: Any, data: Any, y: np.ndarray, train: np.ndarra
     seconds. With a list ``caught``, the warnings of the estimator's fit / predict go there, also when it fails
     (the shared preprocessing is fitted once for all methods: its warnings are no method's and show as usual)."""
     estimator = _instantiate(method, spec)
-    _seed_estimator(estimator, seed)
+    seed_estimator(estimator, seed)
     start = time.perf_counter()
     preprocess, estimator = split_preprocess(estimator)
     if preprocess is None:
@@ -426,9 +426,9 @@ def _score_fold(method: str, fold: int, y_test: np.ndarray, pred: np.ndarray, pr
                 gain_vector: np.ndarray | None, ranking_k: int | None) -> list[tuple]:
     """The tidy rows of one fold: aggregate and per-class metrics, and the ranking metrics when asked for."""
     t_codes, p_codes, proba, _ = encode_labels(y_test, pred, proba, classes)
-    _require_two_classes(t_codes, classes)
-    per_class = _per_class(t_codes, p_codes, proba, classes)
-    rows = _rows(method, fold, _aggregate(t_codes, p_codes, proba, classes, per_class))
+    require_two_classes(t_codes, classes)
+    per_class = per_class_table(t_codes, p_codes, proba, classes)
+    rows = _rows(method, fold, aggregate_metrics(t_codes, p_codes, proba, classes, per_class))
     for cls, values in per_class.iterrows():
         rows += _rows(method, fold, values.to_dict(), str(cls))
     if gain_vector is not None and proba is not None:

@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
-from sklearn.utils import _safe_indexing
 
 from ecombalance._validation import check_labels
 
@@ -48,6 +48,13 @@ def make_folds(
 
 
 def take_rows(data: Any, rows: np.ndarray) -> Any:
-    """The rows ``rows`` (positions) of a fold's input, whatever its type (pandas, a list of texts, an array,
-    a sparse matrix): scikit-learn's own row indexing, as its cross-validation uses."""
-    return _safe_indexing(data, rows)
+    """The rows ``rows`` (positions) of a fold's input, whatever its type: ``.iloc`` for pandas, a list for a
+    list or tuple (of texts), fancy indexing for a NumPy array or a sparse matrix (COO made CSR first)."""
+    rows = np.asarray(rows, dtype=np.intp)
+    if hasattr(data, "iloc"):
+        return data.iloc[rows]
+    if isinstance(data, (list, tuple)):
+        return [data[i] for i in rows]
+    if sp.issparse(data):
+        return (data if hasattr(data, "__getitem__") and data.format != "coo" else data.tocsr())[rows]
+    return np.asarray(data)[rows]

@@ -68,7 +68,8 @@ def encode_labels(
     return t_codes, p_codes, prob, classes
 
 
-def _require_two_classes(t_codes: np.ndarray, classes: np.ndarray) -> None:
+def require_two_classes(t_codes: np.ndarray, classes: np.ndarray) -> None:
+    """Raise ``ValueError`` unless the encoded labels ``t_codes`` hold at least two of ``classes``."""
     present = np.unique(t_codes)
     if len(present) < 2:
         raise ValueError(
@@ -106,11 +107,12 @@ def per_class_metrics(
     t, p, prob, classes = encode_labels(y_true, y_pred, proba, classes)
     if p is None:
         raise ValueError("per_class_metrics needs y_pred")
-    _require_two_classes(t, classes)
-    return _per_class(t, p, prob, classes)
+    require_two_classes(t, classes)
+    return per_class_table(t, p, prob, classes)
 
 
-def _per_class(t: np.ndarray, p: np.ndarray, prob: np.ndarray | None, classes: np.ndarray) -> pd.DataFrame:
+def per_class_table(t: np.ndarray, p: np.ndarray, prob: np.ndarray | None, classes: np.ndarray) -> pd.DataFrame:
+    """:func:`per_class_metrics` of labels already encoded by :func:`encode_labels` (codes into ``classes``)."""
     labels = np.arange(len(classes))
     precision, recall, f1, support = skm.precision_recall_fscore_support(t, p, labels=labels, zero_division=0)
     _, specificity, _ = sensitivity_specificity_support(t, p, labels=labels, average=None)
@@ -172,13 +174,14 @@ def classification_metrics(
     t, p, prob, classes = encode_labels(y_true, y_pred, proba, classes)
     if p is None:
         raise ValueError("classification_metrics needs y_pred")
-    _require_two_classes(t, classes)
-    return _aggregate(t, p, prob, classes, _per_class(t, p, prob, classes), n_bins)
+    require_two_classes(t, classes)
+    return aggregate_metrics(t, p, prob, classes, per_class_table(t, p, prob, classes), n_bins)
 
 
-def _aggregate(t: np.ndarray, p: np.ndarray, prob: np.ndarray | None, classes: np.ndarray, table: pd.DataFrame,
+def aggregate_metrics(t: np.ndarray, p: np.ndarray, prob: np.ndarray | None, classes: np.ndarray, table: pd.DataFrame,
                n_bins: int = ECE_BINS) -> dict[str, float]:
-    """Aggregate metrics; the one-vs-rest AUCs and IBA are read from the per-class ``table``."""
+    """:func:`classification_metrics` of labels encoded by :func:`encode_labels`; the one-vs-rest AUCs and IBA
+    are read from ``table``, the :func:`per_class_table` of the same labels (computed once for both)."""
     labels = np.arange(len(classes))
     out = {
         "accuracy": skm.accuracy_score(t, p),
@@ -298,7 +301,8 @@ def metric_value(
                      f"or {CLASS_METRICS + CLASS_PROBA_METRICS} with class_=")
 
 
-def _class_index(class_: Any, classes: np.ndarray) -> int | None:
+def class_position(class_: Any, classes: np.ndarray) -> int | None:
+    """The position of ``class_`` in ``classes`` (matched as given, then as text); None for None, else ValueError."""
     if class_ is None:
         return None
     names = [str(c) for c in classes.tolist()]

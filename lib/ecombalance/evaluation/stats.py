@@ -14,7 +14,7 @@ import pandas as pd
 from scipy import stats
 
 from ecombalance.evaluation.experiment import ExperimentResult
-from ecombalance.evaluation.metrics import LOWER_IS_BETTER, _class_index, encode_labels, metric_value
+from ecombalance.evaluation.metrics import LOWER_IS_BETTER, class_position, encode_labels, metric_value
 
 
 def _check_confidence(confidence: float, n_resamples: int) -> None:
@@ -104,7 +104,7 @@ def metric_ci(
     """Bootstrap interval of a named metric (see :func:`metric_value`) over test predictions;
     ``class_`` picks a class for ``precision`` / ``recall`` / ``f1``."""
     t, p, prob, classes = encode_labels(y_true, y_pred, proba, classes)
-    class_index = _class_index(class_, classes)
+    class_index = class_position(class_, classes)
     rows = np.arange(len(t))
 
     def statistic(idx: np.ndarray) -> float:
@@ -143,7 +143,7 @@ def paired_bootstrap(
     """
     t, pm, prob_m, classes = encode_labels(y_true, pred_method, proba_method, classes)
     _, pb, prob_b, _ = encode_labels(y_true, pred_baseline, proba_baseline, classes)
-    class_index = _class_index(class_, classes)
+    class_index = class_position(class_, classes)
 
     def difference(idx: np.ndarray) -> float:
         take = (lambda a: None if a is None else a[idx])
@@ -247,7 +247,7 @@ def compare_to_baseline(
     if not others:
         raise ValueError("only the baseline was run; nothing to compare")
     cls = "all" if class_ is None else str(class_)
-    class_index = None if class_ is None else _class_index(class_, result.classes)
+    class_index = None if class_ is None else class_position(class_, result.classes)
     n_train = float(np.mean([len(tr) for tr, _ in result.folds]))
     n_test = float(np.mean([len(te) for _, te in result.folds]))
     base_scores = _fold_scores(result, baseline, metric, cls)

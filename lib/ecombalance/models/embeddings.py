@@ -24,7 +24,7 @@ from ecombalance import _paths as paths
 from ecombalance._progress import progress_bar
 from ecombalance.models import pretrained
 from ecombalance.models.device import autocast, autocast_dtype, resolve_device, torch_threads
-from ecombalance.models.text_batching import (
+from ecombalance.models.finetune.text_batching import (
     as_text_inputs,
     collate,
     length_bucketed_batches,

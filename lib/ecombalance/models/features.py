@@ -201,7 +201,7 @@ def make_preprocessor(tbl: Table, text: str = "tfidf", max_features: int = 20000
       :attr:`~ecombalance.data.table.Table.text_analyzer`; ``"auto"`` decides per column: word 1–2-grams for
       English, 1–2-character n-grams for Chinese, see :class:`~ecombalance.models.text_features.TextVectorizer`;
       ``ngram_range`` None is the analyzer's default), or mean-pooled embeddings from a pretrained encoder
-      (``text="embedding"``, see :mod:`ecombalance.models.finetune`);
+      (``text="embedding"``, see :mod:`ecombalance.models.finetune.tuner`);
     - numeric columns (prices, ratings, counts, rates): median imputation, ``log1p`` for skewed
       non-negative columns (:class:`SkewedLog1p`), standardisation;
     - categorical columns (brand, category): most-frequent imputation, one-hot (unknown categories at

@@ -1,6 +1,6 @@
 """Balanced losses for multi-class classifiers (torch): weighted CE, focal, class-balanced, logit
 adjustment, balanced softmax, LDAM(-DRW), and the trainable reading of the design document's §4.2
-"balanced loss" (the formulas as written: :mod:`ecombalance.models.seed_losses`).
+"balanced loss" (the formulas as written: :mod:`ecombalance.chapters.seed_formulas`).
 
 Notation, used in every docstring: logits :math:`f(x) \\in \\mathbb{R}^C`, target :math:`y \\in
 \\{0, \\dots, C-1\\}`, softmax :math:`\\hat p_c(x)`, class counts :math:`N_c` with
@@ -41,7 +41,8 @@ def _check_reduction(reduction: str) -> None:
         raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
 
 
-def _check_logits_targets(logits: torch.Tensor, targets: torch.Tensor | None = None) -> tuple:
+def check_logits(logits: torch.Tensor, targets: torch.Tensor | None = None) -> tuple:
+    """``(logits, targets)`` checked (2-D float logits, integer targets in range), half precision made float32."""
     if not isinstance(logits, torch.Tensor):
         raise TypeError(f"logits must be a torch.Tensor of shape (N, C), got {type(logits).__name__}")
     if logits.ndim != 2:
@@ -101,7 +102,7 @@ def _reduce(loss: torch.Tensor, reduction: str) -> torch.Tensor:
     return loss
 
 
-def _priors(class_counts: Array, n_classes: int | None = None) -> torch.Tensor:
+def prior_tensor(class_counts: Array, n_classes: int | None = None) -> torch.Tensor:
     """:math:`\\pi_c` as a float64 tensor, from :func:`ecombalance.sampling.weights.class_priors`."""
     return torch.from_numpy(class_priors(_numpy(class_counts), n_classes))
 
@@ -121,7 +122,7 @@ def cross_entropy(logits: torch.Tensor, targets: torch.Tensor, weight: Array | N
     scale of the weights does not matter; ``"sum"`` and ``"none"`` keep it.
     """
     _check_reduction(reduction)
-    logits, targets = _check_logits_targets(logits, targets)
+    logits, targets = check_logits(logits, targets)
     weight = _per_class(weight, logits.shape[1], "weight", logits)
     return F.cross_entropy(logits, targets, weight=weight, reduction=reduction)
 
@@ -131,7 +132,7 @@ def weighted_cross_entropy(logits: torch.Tensor, targets: torch.Tensor, class_co
                            reduction: str = "mean") -> torch.Tensor:
     """Cross-entropy weighted by :func:`ecombalance.sampling.weights.weights_from_counts` (``weighting`` =
     balanced | sqrt | effective)."""
-    logits, _ = _check_logits_targets(logits)
+    logits, _ = check_logits(logits)
     as_class_counts(class_counts, logits.shape[1])
     return cross_entropy(logits, targets, _weights(class_counts, weighting, beta), reduction)
 
@@ -147,7 +148,7 @@ def focal_loss(logits: torch.Tensor, targets: torch.Tensor, gamma: float = 2.0, 
     cross-entropy.
     """
     _check_reduction(reduction)
-    logits, targets = _check_logits_targets(logits, targets)
+    logits, targets = check_logits(logits, targets)
     if gamma < 0:
         raise ValueError(f"gamma must be >= 0, got {gamma}")
     log_pt = logits.log_softmax(dim=1).gather(1, targets[:, None]).squeeze(1)
@@ -171,7 +172,7 @@ def class_balanced_loss(logits: torch.Tensor, targets: torch.Tensor, class_count
     weights are normalised. :math:`\\beta=0` is the base loss.
     """
     _check_reduction(reduction)
-    logits, targets = _check_logits_targets(logits, targets)
+    logits, targets = check_logits(logits, targets)
     weights = _weights(as_class_counts(class_counts, logits.shape[1]), "effective", beta).to(logits)
     if base == "softmax":
         loss = F.cross_entropy(logits, targets, reduction="none")
@@ -192,8 +193,8 @@ def logit_adjusted_loss(logits: torch.Tensor, targets: torch.Tensor, class_count
     so ``argmax f`` targets the balanced error. :math:`\\tau = 0` is cross-entropy.
     """
     _check_reduction(reduction)
-    logits, targets = _check_logits_targets(logits, targets)
-    log_prior = _priors(class_counts, logits.shape[1]).log().to(logits)
+    logits, targets = check_logits(logits, targets)
+    log_prior = prior_tensor(class_counts, logits.shape[1]).log().to(logits)
     return F.cross_entropy(logits + tau * log_prior, targets, reduction=reduction)
 
 
@@ -206,7 +207,7 @@ def balanced_softmax_loss(logits: torch.Tensor, targets: torch.Tensor, class_cou
     Equal to :func:`logit_adjusted_loss` with :math:`\\tau = 1` (the :math:`\\log N` shift cancels).
     """
     _check_reduction(reduction)
-    logits, targets = _check_logits_targets(logits, targets)
+    logits, targets = check_logits(logits, targets)
     log_counts = as_class_counts(class_counts, logits.shape[1]).log().to(logits)
     log_prob = (logits + log_counts).log_softmax(dim=1)
     return _reduce(-log_prob.gather(1, targets[:, None]).squeeze(1), reduction)
@@ -234,7 +235,7 @@ def ldam_loss(logits: torch.Tensor, targets: torch.Tensor, class_counts: Array, 
     ``loss="ldam"``). ``weight`` (e.g. from :func:`drw_class_weights`) follows torch's weighted mean.
     """
     _check_reduction(reduction)
-    logits, targets = _check_logits_targets(logits, targets)
+    logits, targets = check_logits(logits, targets)
     margins = ldam_margins(as_class_counts(class_counts, logits.shape[1]), max_margin).to(logits)
     shifted = logits - F.one_hot(targets, logits.shape[1]).to(logits) * margins[targets][:, None]
     weight = _per_class(weight, logits.shape[1], "weight", logits)
@@ -267,8 +268,8 @@ def seed_balanced_regulariser(logits: torch.Tensor, class_counts: Array, alpha: 
     frequent ones; with :math:`\\alpha = \\beta` it is :math:`\\le 0` by Jensen, zero when all mass sits on
     one class, so it penalises collapsing onto a single class.
     """
-    logits, _ = _check_logits_targets(logits)
-    log_prior = _priors(class_counts, logits.shape[1]).log().to(logits)
+    logits, _ = check_logits(logits)
+    log_prior = prior_tensor(class_counts, logits.shape[1]).log().to(logits)
     mean_pred = logits.softmax(dim=1).mean(dim=0)
     return alpha * (mean_pred * log_prior).sum() - beta * (mean_pred * log_prior.exp()).sum().log()
 
@@ -283,7 +284,7 @@ def seed_balanced_loss(logits: torch.Tensor, targets: torch.Tensor, class_counts
     :math:`\\ell_i` per sample (the batch-level :math:`R` added to each), so that its mean is ``"mean"``.
     """
     _check_reduction(reduction)
-    logits, targets = _check_logits_targets(logits, targets)
+    logits, targets = check_logits(logits, targets)
     loss = F.cross_entropy(logits, targets, reduction="none")
     return _reduce(loss + seed_balanced_regulariser(logits, class_counts, alpha, beta), reduction)
 
@@ -306,7 +307,7 @@ def posthoc_logit_adjust(logits: Array, class_priors: Array, tau: float = 1.0) -
     tensor, is_torch = _to_tensor(logits)
     if tensor.ndim != 2:
         raise ValueError(f"logits must be 2-D (N, C), got shape {tuple(tensor.shape)}")
-    adjusted = tensor - tau * _priors(class_priors, tensor.shape[1]).log().to(tensor)
+    adjusted = tensor - tau * prior_tensor(class_priors, tensor.shape[1]).log().to(tensor)
     return adjusted if is_torch else adjusted.numpy()
 
 
@@ -320,7 +321,7 @@ def init_bias_with_log_prior(linear: nn.Linear, class_counts: Array) -> nn.Linea
         raise TypeError(f"linear must be a torch.nn.Linear, got {type(linear).__name__}")
     if linear.bias is None:
         raise ValueError("linear has no bias; build it with nn.Linear(..., bias=True)")
-    log_prior = _priors(class_counts).log()
+    log_prior = prior_tensor(class_counts).log()
     if log_prior.numel() != linear.out_features:
         raise ValueError(
             f"class_counts has {log_prior.numel()} entries but the layer has {linear.out_features} outputs"
@@ -364,7 +365,7 @@ class WeightedCrossEntropyLoss(_CountsLoss):
         self.register_buffer("weight", _weights(self.class_counts, weighting, beta))
 
     def forward(self, logits, targets):
-        logits, _ = _check_logits_targets(logits)
+        logits, _ = check_logits(logits)
         as_class_counts(self.class_counts, logits.shape[1])
         return cross_entropy(logits, targets, self.weight, self.reduction)
 

@@ -80,7 +80,8 @@ def make_model(name: str, random_state: Any = None, **params: Any) -> Any:
     raise ValueError(f"unknown model {name!r}; choose one of {', '.join(MODELS)} or pass an estimator")
 
 
-def _densify(X: Any) -> Any:
+def densify(X: Any) -> Any:
+    """``X`` as a dense array when it is a scipy sparse matrix, else ``X`` unchanged."""
     return X.toarray() if sp.issparse(X) else X
 
 
@@ -126,5 +127,5 @@ def pipeline(
             )
     steps = [("preprocess", preprocess if preprocess is not None else "passthrough"), ("sampler", sampler)]
     if isinstance(model, HistGradientBoostingClassifier):  # it needs dense input; TF-IDF is sparse
-        steps.append(("dense", FunctionTransformer(_densify, accept_sparse=True)))
+        steps.append(("dense", FunctionTransformer(densify, accept_sparse=True)))
     return Pipeline([*steps, ("model", model)])

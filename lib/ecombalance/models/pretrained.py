@@ -11,13 +11,11 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
+from ecombalance.exceptions import ModelNotAvailableError
+
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 TINY_RANDOM = "tiny-random"
 _PACKAGED_NAMES = {DEFAULT_MODEL, "sentence-transformers/all-MiniLM-L6-v2"}
-
-
-class ModelNotAvailableError(FileNotFoundError):
-    """The requested model is not on this machine (and will not be downloaded)."""
 
 
 def resolve_model(name_or_path: str | Path = DEFAULT_MODEL) -> Path:

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from typing import Any, Mapping
 
+from ecombalance.exceptions import CompareError
 from ecombalance.reporting.index import esc, fmt, markdown_html, page
 from ecombalance.reporting.mathjax import MATHJAX_CONFIG, MATHJAX_DIR
 
@@ -26,10 +27,6 @@ _EXTRA_STYLE = """
 section.nb.absent { border-style: dashed; background: #fafbfc; }
 td.up { color: #116329; } td.down { color: #a40e26; } td.value { overflow-wrap: anywhere; }
 """
-
-
-class CompareError(ValueError):
-    """A folder that is not a report folder (no readable ``summary.json``)."""
 
 
 def load_summary(folder: str | Path) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterator, Mapping
 import yaml
 
 from ecombalance._paths import CACHE_ENV
-from ecombalance._validation import plain_label
+from ecombalance._validation import COMMAND_LINE_FLAGS, plain_label, rename_options
 from ecombalance.data.table import TEXT_ANALYZERS
 from ecombalance.reporting import params, paths
 
@@ -101,6 +101,12 @@ def data_overrides(args: argparse.Namespace, cwd: Path | None = None) -> dict[st
     overrides.update({name: getattr(args, opt) for opt, name in TEXT_OPTIONS.items()
                       if getattr(args, opt, None) is not None})
     return overrides
+
+
+def as_flags(message: str) -> str:
+    """A data-layer message with the data options it names as this command's flags (``text_cols`` ->
+    ``--text-col``, ``min_class_size=5`` -> ``--min-class-size 5``): the data layer speaks Python."""
+    return rename_options(message, COMMAND_LINE_FLAGS, flags=True)
 
 
 def out_dir(out: str | None, profile: str, cwd: Path | None = None) -> Path:
@@ -201,7 +207,7 @@ def check_table(planned: Mapping[Path, Mapping[str, Any]], cwd: Path | None = No
             with _quiet_logger("ecombalance.data"):  # its notes are printed below, once
                 tbl = datasets.load(data_path=data["data_path"], n_splits=variant_need or None, **options)
         except (ValueError, FileNotFoundError) as exc:  # DataError is a ValueError
-            message = str(exc)
+            message = as_flags(str(exc))
             if "folds need" in message and needs:
                 message += (f". One minimum serves the whole report: the largest need of the selected notebooks "
                             f"is {need} rows per class ({why})")
@@ -215,6 +221,6 @@ def check_table(planned: Mapping[Path, Mapping[str, Any]], cwd: Path | None = No
             f"need {need or 2} per class)")
         log(f"  features: {checks.capped(tbl.feature_cols, 30)}")
         for note in tbl.notes:
-            log(f"  note: {note}")
+            log(f"  note: {as_flags(note)}")
     overrides = {"data_path": next(iter(with_data.values()))["data_path"]}
     return overrides if len({d["data_path"] for d in with_data.values()}) == 1 else {}

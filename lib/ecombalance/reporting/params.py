@@ -21,15 +21,12 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
+from ecombalance.exceptions import ParameterError
 from ecombalance.reporting import paths
 
 PROFILES = ("smoke", "quick", "full")
 COMMAND_LINE = "command line"
 _MISSING = object()
-
-
-class ParameterError(ValueError):
-    """A parameter name, value or profile that the notebooks cannot take."""
 
 
 @dataclass(frozen=True)

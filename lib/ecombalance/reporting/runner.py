@@ -32,6 +32,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import nbformat
 
 from ecombalance._progress import PROGRESS_ENV
+from ecombalance.exceptions import ReportError, ReportInterrupted
 from ecombalance.reporting import headline, params, paths
 from ecombalance.reporting.index import GLOSSARY_FILE as GLOSSARY
 from ecombalance.reporting.index import glossary_html, index_html
@@ -41,19 +42,6 @@ from ecombalance.reporting.pagecheck import round_table_cells, strip_progress
 SUMMARY = "summary.json"
 INDEX = "index.html"
 KERNEL = "python3"
-
-
-class ReportError(RuntimeError):
-    """The report could not run (bad selection, parameters or paths): nothing was executed."""
-
-
-class ReportInterrupted(KeyboardInterrupt):
-    """Ctrl-C or SIGTERM stopped the report; ``result`` holds the notebooks run so far, the last one
-    "interrupted". summary.json and index.html were written before this was raised."""
-
-    def __init__(self, reason: str, result: "ReportResult"):
-        super().__init__(reason)
-        self.reason, self.result = reason, result
 
 
 @dataclass

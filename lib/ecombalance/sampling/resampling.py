@@ -39,10 +39,11 @@ from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.under_sampling import EditedNearestNeighbours, RandomUnderSampler, TomekLinks
 from imblearn.utils import check_sampling_strategy, check_target_type
 from sklearn.base import BaseEstimator, clone
-from sklearn.utils import _safe_indexing, check_random_state
+from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ecombalance._validation import check_labels, check_same_length, plain_label
+from ecombalance.exceptions import SmallClassWarning
 
 SAMPLERS = (
     "none",
@@ -101,10 +102,6 @@ _ANY_FEATURES = {"none", "random_under", "random_over", "smotenc", "smoten"}
 _NAN_OK = {"none", "random_under", "random_over"}
 
 
-class SmallClassWarning(UserWarning):
-    """A class is too small for the sampler's neighbour count, which was lowered to fit it."""
-
-
 class EvenOverSampler(RandomOverSampler):
     r"""Random over-sampling by whole copies: every row of a class is copied equally often.
 
@@ -135,7 +132,8 @@ class EvenOverSampler(RandomOverSampler):
             whole, rest = divmod(n_new, len(rows))
             copies += [np.tile(rows, whole), np.sort(random_state.choice(rows, size=rest, replace=False))]
         self.sample_indices_ = np.concatenate(copies).astype(np.intp)
-        return _safe_indexing(X, self.sample_indices_), _safe_indexing(y, self.sample_indices_)
+        rows = self.sample_indices_
+        return (X.iloc[rows] if hasattr(X, "iloc") else X[rows]), (y.iloc[rows] if hasattr(y, "iloc") else y[rows])
 
 
 def _build(name: str, sampling_strategy: Any, random_state: Any, params: dict) -> Any:

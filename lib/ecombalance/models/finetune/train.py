@@ -1,8 +1,8 @@
 """Fine-tune from the command line, on one process or data-parallel on several GPUs or machines.
 
-    python -m ecombalance.models.train --dataset documented_case --balancing sampler --epochs 3 --out runs/case
-    torchrun --nproc_per_node=4 -m ecombalance.models.train --dataset documented_case --balancing sampler --out runs/case
-    torchrun --nnodes=2 --node_rank=0 --master_addr=HOST --nproc_per_node=8 -m ecombalance.models.train ...
+    python -m ecombalance.models.finetune.train --dataset documented_case --balancing sampler --epochs 3 --out runs/case
+    torchrun --nproc_per_node=4 -m ecombalance.models.finetune.train --dataset documented_case --balancing sampler --out runs/case
+    torchrun --nnodes=2 --node_rank=0 --master_addr=HOST --nproc_per_node=8 -m ecombalance.models.finetune.train ...
 
 Every rank trains on its shard of each epoch (class-balanced per rank with ``--balancing sampler``) and
 DistributedDataParallel averages the gradients. Each rank writes ``rank<R>.json`` (steps, class counts
@@ -19,13 +19,15 @@ from pathlib import Path
 
 from sklearn.metrics import balanced_accuracy_score, f1_score
 
+from ecombalance._validation import COMMAND_LINE_FLAGS, rename_options
 from ecombalance.data import datasets, preprocess
-from ecombalance.models import distributed, pretrained
-from ecombalance.models.finetune import BALANCING, TextClassifierFineTuner
+from ecombalance.models import pretrained
+from ecombalance.models.finetune import distributed
+from ecombalance.models.finetune.tuner import BALANCING, TextClassifierFineTuner
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m ecombalance.models.train", description=__doc__,
+    p = argparse.ArgumentParser(prog="python -m ecombalance.models.finetune.train", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", required=True, help="output directory")
     p.add_argument("--dataset", default="documented_case", choices=datasets.DATASETS)
@@ -59,7 +61,8 @@ def main(argv=None) -> int:
         if not tbl.text_cols:
             raise ValueError(f"{tbl.name} has no text column to fine-tune on; pass --text-col (two for a pair)")
     except (ValueError, FileNotFoundError) as exc:  # DataError is a ValueError
-        print(f"python -m ecombalance.models.train: error: {exc}", file=sys.stderr)
+        message = rename_options(str(exc), COMMAND_LINE_FLAGS, flags=True)  # the data layer speaks Python
+        print(f"python -m ecombalance.models.finetune.train: error: {message}", file=sys.stderr)
         return 2
     ctx = distributed.init()
     out = Path(args.out)

@@ -9,15 +9,15 @@ the other classes: the design document's §3.2 step 3 gets this wrong).
 
 Optimisation is AdamW with linear warm-up and decay (Devlin et al. 2019; Loshchilov & Hutter 2019),
 gradient accumulation, early stopping on validation macro-F1 (the loop:
-:mod:`ecombalance.models.finetune_run`), and safetensors checkpoints that resume with optimizer, scheduler,
-step and RNG state (:mod:`ecombalance.models.checkpoint`). The same code runs on CUDA (bf16 autocast) and
+:mod:`ecombalance.models.finetune.run`), and safetensors checkpoints that resume with optimizer, scheduler,
+step and RNG state (:mod:`ecombalance.models.finetune.checkpoint`). The same code runs on CUDA (bf16 autocast) and
 the CPU (bf16 autocast too where the CPU has bf16 instructions: about 1.3x faster than fp32 there).
 
-Speed comes from the input side (:mod:`ecombalance.models.text_batching`): texts are tokenised once,
+Speed comes from the input side (:mod:`ecombalance.models.finetune.text_batching`): texts are tokenised once,
 batches are drawn from length buckets and padded only to their own longest text, and the loss is
 accumulated on the device and read (a host sync) only every ``log_every`` optimizer steps. On the
 optimizer side, AdamW is fused and trains only the token-embedding rows the training texts use
-(:mod:`ecombalance.models.embedding_rows`, the same model as updating all ~30k rows every step).
+(:mod:`ecombalance.models.finetune.embedding_rows`, the same model as updating all ~30k rows every step).
 """
 
 from __future__ import annotations
@@ -35,14 +35,15 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets
 from torch.utils.data import WeightedRandomSampler
 
-from ecombalance.models import checkpoint, distributed, pretrained
+from ecombalance.models import pretrained
 from ecombalance.models.device import autocast, autocast_dtype, resolve_device, seed_everything, torch_threads
-from ecombalance.models.embedding_rows import training_used_rows
-from ecombalance.models.finetune_run import FineTuningRun
+from ecombalance.models.finetune import checkpoint, distributed
+from ecombalance.models.finetune.embedding_rows import training_used_rows
+from ecombalance.models.finetune.run import FineTuningRun
 from ecombalance.models.losses import make_loss
 from ecombalance.models.pretrained import quiet_transformers
-from ecombalance.models.quantization import quantize_dynamic
-from ecombalance.models.text_batching import (
+from ecombalance.models.finetune.quantization import quantize_dynamic
+from ecombalance.models.finetune.text_batching import (
     as_text_inputs,
     collate,
     length_bucketed_batches,
@@ -126,7 +127,7 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
     embedding_rows : {"used", "all"}
         How the token-embedding matrix trains when it does. "used" (default): only the rows of the tokens
         in the training texts are a parameter, and the weight decay of the others is applied in closed
-        form (:mod:`ecombalance.models.embedding_rows`): the same model as "all" to float rounding, and
+        form (:mod:`ecombalance.models.finetune.embedding_rows`): the same model as "all" to float rounding, and
         faster, because the optimizer no longer touches ~30k rows of which titles use a few thousand.
         "all" updates the whole matrix every step (the textbook loop; ``torchrun`` runs always use it).
     balancing : {"none", "sampler", "class_weight", "oversample"}
@@ -178,9 +179,9 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
         Training rows per class that this process trained on (for checking the balancing; under
         ``torchrun`` each rank counts its own shard).
 
-    Under ``torchrun`` (see :mod:`ecombalance.models.train`) the model is wrapped in DistributedDataParallel, each
-    rank trains on its shard of every epoch (:func:`ecombalance.models.distributed.shard`, or
-    :class:`ecombalance.models.distributed.DistributedClassBalancedSampler` with ``balancing="sampler"``), and
+    Under ``torchrun`` (see :mod:`ecombalance.models.finetune.train`) the model is wrapped in DistributedDataParallel, each
+    rank trains on its shard of every epoch (:func:`ecombalance.models.finetune.distributed.shard`, or
+    :class:`ecombalance.models.finetune.distributed.DistributedClassBalancedSampler` with ``balancing="sampler"``), and
     only rank 0 shows progress and writes checkpoints.
     """
 
@@ -351,7 +352,7 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
 
     def _trained_rows(self, tokens):
         """With ``embedding_rows="used"``, the token-embedding rows of ``tokens`` train as their own parameter
-        (:func:`ecombalance.models.embedding_rows.training_used_rows`); not under ``torchrun``, where DDP
+        (:func:`ecombalance.models.finetune.embedding_rows.training_used_rows`); not under ``torchrun``, where DDP
         keeps the parameters it was built with."""
         if self.embedding_rows == "all" or distributed.context().enabled:
             return contextlib.nullcontext()
@@ -484,7 +485,7 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
     # ---- compression -------------------------------------------------------------------------------
     def quantized(self) -> "TextClassifierFineTuner":
         """A copy whose Linear layers are int8 dynamically quantised, for CPU inference
-        (:func:`ecombalance.models.quantization.quantize_dynamic`)."""
+        (:func:`ecombalance.models.finetune.quantization.quantize_dynamic`)."""
         clone = copy.copy(self)
         clone.model_ = quantize_dynamic(self.model_)
         clone.device, clone.precision = "cpu", "fp32"

@@ -3,6 +3,8 @@
 
 As written both formulas are wrong (one ignores the labels, the other is a constant); the trainable
 reading is :func:`ecombalance.models.losses.seed_balanced_loss` (``make_loss("seed_balanced")``).
+Examined in notebook 04 (:mod:`ecombalance.chapters.loss_study`), so it lives with that chapter, not with the
+losses a model trains on.
 """
 
 from __future__ import annotations
@@ -39,8 +41,8 @@ def seed_document_losses(logits: torch.Tensor, class_counts: Any, alpha: float =
     :math:`p` as the model's predicted distribution turns the "balanced loss" into
     :func:`ecombalance.models.losses.seed_balanced_regulariser`.
     """
-    logits, _ = losses._check_logits_targets(logits)
-    prior = losses._priors(class_counts, logits.shape[1]).to(logits)
+    logits, _ = losses.check_logits(logits)
+    prior = losses.prior_tensor(class_counts, logits.shape[1]).to(logits)
     log_prob = logits.log_softmax(dim=1)
     return SeedDocumentLosses(
         cross_entropy_as_written=-(log_prob * prior).sum(dim=1).mean(),

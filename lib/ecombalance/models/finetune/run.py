@@ -7,7 +7,7 @@ samples; the gradients of ``grad_accumulation`` micro-batches are summed (each l
 ``grad_accumulation``) before one optimizer step, and under DDP all-reduced only on the micro-batch
 that ends an accumulation. The loss stays on the device and is read only every ``log_every`` optimizer
 steps; after every epoch come validation macro-F1, early stopping and a checkpoint. With a
-:class:`~ecombalance.models.embedding_rows.UsedRowsEmbedding` stand-in, each optimizer step also records the
+:class:`~ecombalance.models.finetune.embedding_rows.UsedRowsEmbedding` stand-in, each optimizer step also records the
 weight decay owed by the embedding rows that are not trained, and the model gets its own embedding back
 (up to date) whenever it is evaluated, copied or saved.
 """
@@ -26,10 +26,10 @@ import torch
 from sklearn.metrics import f1_score
 
 from ecombalance._progress import progress_bar
-from ecombalance.models import checkpoint, distributed
 from ecombalance.models.device import autocast
-from ecombalance.models.embedding_rows import UsedRowsEmbedding, plain_embedding, rows_digest
-from ecombalance.models.text_batching import collate, length_bucketed_batches, to_device
+from ecombalance.models.finetune import checkpoint, distributed
+from ecombalance.models.finetune.embedding_rows import UsedRowsEmbedding, plain_embedding, rows_digest
+from ecombalance.models.finetune.text_batching import collate, length_bucketed_batches, to_device
 
 
 def adamw(model: torch.nn.Module, learning_rate: float, weight_decay: float) -> torch.optim.AdamW:

@@ -30,7 +30,7 @@ from torch.nn import functional as F
 
 
 def used_rows(tokens) -> np.ndarray:
-    """The sorted token ids that occur in ``tokens`` (a :class:`~ecombalance.models.text_batching.Tokenized`),
+    """The sorted token ids that occur in ``tokens`` (a :class:`~ecombalance.models.finetune.text_batching.Tokenized`),
     with its padding id, which every padded batch holds."""
     ids = np.concatenate([*tokens.input_ids, [tokens.pad_token_id]])
     return np.unique(ids)

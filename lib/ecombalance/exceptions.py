@@ -1,0 +1,69 @@
+"""Every exception and warning class of ecombalance, in one public module (like ``sklearn.exceptions``).
+
+Catch them from here::
+
+    from ecombalance.exceptions import DataError
+    try:
+        table = eb.load(df, label="category")
+    except DataError as error:
+        print(error)          # names the column and the fix
+
+The modules that raise them import them from here, so their old import paths
+(``ecombalance._validation.DataError``, ``ecombalance.reporting.runner.ReportError``, ...) still work.
+This module imports nothing of the package: any layer may raise any of these.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "DataError", "ColumnNotFoundError", "ParameterError", "ReportError", "ReportInterrupted", "CompareError",
+    "ModelNotAvailableError", "SmallClassWarning",
+]
+
+
+class DataError(ValueError):
+    """A table that cannot be used as it is; the message names the file, the column and the fix."""
+
+
+class ColumnNotFoundError(DataError, KeyError):
+    """A column a caller named is not in the table.
+
+    Also a ``KeyError``, the error pandas raises for a missing column (as scikit-learn's
+    ``NotFittedError`` is both a ``ValueError`` and an ``AttributeError``).
+    """
+
+    __str__ = BaseException.__str__  # the message as written, not KeyError's repr of it
+
+
+class ParameterError(ValueError):
+    """A parameter name, value or profile that the notebooks cannot take."""
+
+
+class ReportError(RuntimeError):
+    """The report could not run (bad selection, parameters or paths): nothing was executed."""
+
+
+class ReportInterrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM stopped the report; ``result`` holds the notebooks run so far, the last one
+    "interrupted". summary.json and index.html were written before this was raised.
+
+    ``result`` is the :class:`ecombalance.reporting.runner.ReportResult` of the run.
+    """
+
+    def __init__(self, reason: str, result: Any):
+        super().__init__(reason)
+        self.reason, self.result = reason, result
+
+
+class CompareError(ValueError):
+    """A folder that is not a report folder (no readable ``summary.json``)."""
+
+
+class ModelNotAvailableError(FileNotFoundError):
+    """The requested model is not on this machine (and will not be downloaded)."""
+
+
+class SmallClassWarning(UserWarning):
+    """A class is too small for the sampler's neighbour count, which was lowered to fit it."""
