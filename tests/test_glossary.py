@@ -1,6 +1,8 @@
-"""The zh/en glossary covers the terms the notebooks use, and only those, and notebook 00 shows it."""
+"""The zh/en glossary covers the terms the notebooks use, and only those; it is the report's appendix, which
+notebook 00 links to."""
 
 import ast
+import html
 import json
 import re
 from collections import Counter
@@ -135,12 +137,24 @@ def test_markdown_and_frame_hold_every_row():
         "imbalance ratio (ir)", "imbalance ratio", "ir"}
 
 
-def test_notebook_00_shows_the_glossary_from_the_library():
+def test_notebook_00_links_to_the_glossary_appendix_of_the_library():
     cells = json.loads((ROOT / "notebooks" / "00_overview.ipynb").read_text())["cells"]
     code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
-    assert any("glossary.glossary_markdown()" in source for source in code)
+    assert not any("glossary_markdown()" in source for source in code), "the table is an appendix, not inline"
     markdown = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
     assert "## Glossary · 术语表" in markdown and "| 中文 | English |" not in markdown, "one glossary, in the library"
+    assert "](glossary.html)" in markdown and "`Markdown(glossary.glossary_markdown())`" in markdown
+
+
+def test_the_report_appendix_holds_the_whole_glossary_and_the_index_links_to_it():
+    from ecombalance.reporting import index
+
+    page = index.glossary_html()
+    rows = page.count("<tr>") - 1  # less the header row
+    assert rows == len(glossary.GLOSSARY) and '<a href="index.html">' in page
+    assert all(html.escape(term.en) in page for term in glossary.GLOSSARY)
+    summary = {"profile": "smoke", "updated": "now", "notebooks": []}
+    assert index.index_html(summary).count(f'<a href="{index.GLOSSARY_FILE}">') == 2
 
 
 def test_every_metric_column_a_table_shows_is_defined_by_the_glossary():

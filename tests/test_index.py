@@ -76,7 +76,7 @@ def test_index_shows_conclusions_figure_status_and_folds_the_numbers():
     assert '<a href="01_a.html">01 · A</a>' in page and '<span class="badge ok">ok</span> 1.5 s' in page
     assert "raised ValueError: boom" in page and '<a href="02_b.failed.ipynb">' in page and "yesterday" in page
     assert re.search(r"<details><summary>headline numbers \(1\)</summary><table><tbody><tr><td>x</td>"
-                     r"<td class=\"num\">0.1235</td>", page)
+                     r"<td class=\"num\">0.123</td>", page)
     assert '<script src="mathjax/MathJax.js?config=X"></script>' in page and "1 failed" in page
     assert "Your table" not in page  # generated data: no data section
 
@@ -98,6 +98,7 @@ def test_index_names_the_users_table_and_its_columns(tmp_path):
     assert f"file: <code>{csv}</code>" in index.index_html(summary)
 
 
-@pytest.mark.parametrize("value, shown", [(0.123456, "0.1235"), (3, "3"), (None, "-"), (True, "True")])
+@pytest.mark.parametrize("value, shown", [(0.123456, "0.123"), (3, "3"), (150.0, "150"), (12345, "12,345"),
+                                          (0.89, "0.890"), (None, "–"), (float("nan"), "–"), (True, "yes")])
 def test_fmt(value, shown):
     assert index.fmt(value) == shown

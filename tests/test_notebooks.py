@@ -86,6 +86,23 @@ def test_index_tells_each_notebooks_conclusions_with_a_figure(smoke_report):
 
 @pytest.mark.notebooks
 @pytest.mark.slow
+def test_rendered_pages_show_no_progress_lines_long_floats_or_raw_keys(smoke_report):
+    """What a reader sees: every notebook's HTML and the index pass the page check, and the index opens with
+    the summary."""
+    from ecombalance.reporting import pagecheck
+
+    summary = json.loads(smoke_report.summary.read_text())
+    keys = [key for entry in summary["notebooks"] for key in entry.get("headline") or {}]
+    pages = sorted(smoke_report.out_dir.glob("*.html"))
+    found = {page.name: pagecheck.problems(page.read_text(), keys) for page in pages}
+    assert {name: problems for name, problems in found.items() if problems} == {}
+    assert len(found) == len(NOTEBOOKS) + 2  # the notebooks, index.html and glossary.html
+    index = smoke_report.index.read_text()
+    assert index.index('<section class="summary" id="summary">') == index.index("<section")
+
+
+@pytest.mark.notebooks
+@pytest.mark.slow
 def test_overview_headline_numbers(smoke_report):
     numbers = next(r for r in smoke_report.runs if r.notebook == "00_overview").headline
     assert numbers["majority_share"] == pytest.approx(400 / 600)

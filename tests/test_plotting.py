@@ -234,7 +234,8 @@ def test_downsampling_metric_lines_and_observed_rate():
     assert to_hex(raw.get_color()) == plotting.CALIBRATION_COLOURS["raw"]
     assert list(observed.get_ydata()) == [0.03, 0.03]
     assert legend_texts(ax) == ["raw", "recalibrated", "observed click rate"]
-    assert ax.get_xscale() == "log" and ax.get_xlabel() == "negative rate w"
+    assert ax.get_xscale() == "log" and ax.get_xlabel() == "negative rate w (share of negatives kept, log scale)"
+    assert ax.get_ylabel() == "mean predicted"
 
 
 def test_training_curves():
@@ -379,3 +380,70 @@ def test_registering_the_fallback_twice_adds_the_family_once():
 
     assert plotting.use_cjk_fallback() == plotting.CJK_FONT_FAMILY
     assert list(mpl.rcParams["font.family"]).count(plotting.CJK_FONT_FAMILY) == 1
+
+
+# --- every axis labelled ------------------------------------------------------------------------------------
+
+
+def every_figure_helper():
+    """Each figure helper drawn once on small data: (name, what it returned)."""
+    y = np.array(["a"] * 6 + ["b"] * 3 + ["c"] * 1)
+    rng = np.random.default_rng(0)
+    proba = rng.dirichlet([1, 1, 1], len(y))
+    leak = {"smote": pd.DataFrame({"mean": [0.9, 0.8], "std": [0.01, 0.02]}, index=["leaky", "honest"])}
+    rates = pd.DataFrame([[0.03, 0.06], [0.03, 0.031]], columns=[1.0, 0.5], index=pd.MultiIndex.from_tuples(
+        [("raw", "log_loss"), ("recalibrated", "log_loss")], names=["calibration", "metric"]))
+    p_t = np.linspace(0.1, 0.9, 5)
+    toy = {"none": {"xx": np.zeros((2, 2)), "yy": np.ones((2, 2)), "zz": np.zeros((2, 2)), "X": rng.normal(size=(6, 2)),
+                    "y": np.array([0, 0, 0, 0, 1, 1]), "minority_share": 1 / 3}}
+    projection = pd.DataFrame({"sampler": ["none"] * 3, "x": [0.0, 1, 2], "y": [1.0, 2, 3], "label": ["a", "a", "b"],
+                               "origin": ["original"] * 3})
+    yield "class_distribution", plotting.plot_class_distribution(imbalance.distribution(y))
+    yield "grouped_bars", plotting.plot_grouped_bars(pd.DataFrame({"x": [0.5, 0.6], "y": [0.4, 0.7]}, index=["a", "b"]))
+    yield "grouped_bars of a series", plotting.plot_grouped_bars(pd.Series([0.5, 0.6], index=["a", "b"], name="recall"))
+    yield "recall", plotting.plot_recall(summary_frame(), ["big", "small"], ["base", "smote"])
+    yield "leakage", plotting.plot_leakage(leak)
+    yield "reliability", plotting.plot_reliability(y, proba, classes=["a", "b", "c"])
+    yield "recalibration", plotting.plot_recalibration(y == "c", proba[:, 2], proba[:, 2] ** 2)
+    yield "focal_curves", plotting.plot_focal_curves(pd.DataFrame({"g": -np.log(p_t)}, index=pd.Index(p_t, name="p_t")))
+    yield "posteriors", plotting.plot_posteriors(pd.DataFrame({"p(y=0|x)": [0.9, 0.1], "balanced p(y=0|x)": [0.8, 0.2]},
+                                                              index=pd.Index([0.0, 1.0], name="x")))
+    yield "downsampling_metric", plotting.plot_downsampling_metric(rates, "log_loss")
+    yield "training_loss", plotting.plot_training_loss({"r": pd.DataFrame({"step": [1, 2], "loss": [1.0, 0.5]})})
+    yield "validation_curve", plotting.plot_validation_curve({"r": pd.DataFrame({"epoch": [0, 1],
+                                                                                 "val_macro_f1": [0.4, 0.5]})})
+    yield "confusion_matrix", plotting.plot_confusion_matrix(y, y[::-1])
+    yield "precision_recall", plotting.plot_precision_recall(y, {"m": proba}, positive="c", classes=["a", "b", "c"])
+    yield "boxes", plotting.plot_boxes(pd.DataFrame({"price": [1.0, 2.0, 30.0]}), log=True)
+    yield "decision_boundaries", plotting.plot_decision_boundaries(toy)
+    yield "projection", plotting.plot_projection(projection, ncols=2)
+    yield "cost_curve", plotting.plot_cost_curve(pd.DataFrame({"class": ["c", "c"], "threshold": [0.2, 0.4],
+                                                               "expected_cost": [0.3, 0.2]}))
+    yield "profit_curve", plotting.plot_profit_curve(pd.DataFrame({"threshold": [0.1, 0.2],
+                                                                   "profit_per_row": [0.01, 0.02]}), threshold=0.2)
+
+
+def test_the_axis_check_draws_every_figure_helper():
+    helpers = {name.removeprefix("plot_") for name in dir(plotting) if name.startswith("plot_")}
+    drawn = {name.split(" ")[0] for name, _ in every_figure_helper()}
+    plt.close("all")
+    assert helpers == drawn
+
+
+def test_every_axis_of_every_figure_helper_is_labelled():
+    unlabelled = []
+    for name, drawn in every_figure_helper():
+        figure = np.ravel(drawn)[0].figure
+        for ax in figure.axes:
+            if ax.get_visible() and not (ax.get_xlabel().strip() and ax.get_ylabel().strip()):
+                unlabelled.append(f"{name}: x={ax.get_xlabel()!r}, y={ax.get_ylabel()!r}")
+        plt.close(figure)
+    assert unlabelled == []
+
+
+def test_axis_labels_name_their_units():
+    ax = plotting.plot_class_distribution(imbalance.distribution(np.array(["a", "a", "b"])))
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("items (rows)", "class")
+    assert plotting.plot_boxes(pd.DataFrame({"p": [1.0, 2.0]}), log=True).get_ylabel() == "value (log scale)"
+    ax = plotting.plot_grouped_bars(pd.Series([0.5, 0.6], index=pd.Index(["a", "b"], name="class"), name="recall"))
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("class", "recall")

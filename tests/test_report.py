@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from conftest import write_notebook
 
-from ecombalance.reporting import cli, headline
+from ecombalance.reporting import cli, headline, pagecheck
 from ecombalance.reporting import runner as report
 
 GOOD = ("from ecombalance.reporting import headline", "headline.record(doubled=n * 2, label=name, share=n / 3)")
@@ -333,6 +333,7 @@ def test_quiet_kernels_one_line_bars_conclusions_figure_and_offline_math(project
     assert "<li>$x^2$ grew by <strong>5</strong></li>" in index and '<img src="03_story.png"' in index
 
     page = (out / "03_story.html").read_text()
+    assert "steps: 100%" not in page and pagecheck.problems(page) == []  # the HTML drops the progress line
     assert '<script src="mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe,local/ecombalance">' in page
     assert re.findall(r'src="(https?:[^"]*)"', page) == []  # nothing loaded from the network
     assert (out / "mathjax" / "MathJax.js").is_file()

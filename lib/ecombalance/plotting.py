@@ -124,7 +124,7 @@ def _axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
 
 # ----------------------------------------------------------------------------------------------- bars
 def plot_class_distribution(dist: pd.DataFrame, ax: Axes | None = None, title: str | None = None,
-                            xlabel: str = "items") -> Axes:
+                            xlabel: str = "items (rows)") -> Axes:
     """Horizontal bars of the class counts, largest class on top, each labelled "count (share)".
 
     ``dist`` is :func:`ecombalance.sampling.imbalance.distribution` (columns ``count`` and ``proportion``).
@@ -141,6 +141,7 @@ def plot_class_distribution(dist: pd.DataFrame, ax: Axes | None = None, title: s
     ax.invert_yaxis()
     ax.margins(x=0.25)
     ax.set_xlabel(xlabel)
+    ax.set_ylabel(dist.index.name or "class")
     ax.set_title(title or f"Class distribution, IR = {dist['count'].max() / dist['count'].min():.1f}:1")
     return ax
 
@@ -155,7 +156,8 @@ def plot_grouped_bars(table: pd.DataFrame | pd.Series, ax: Axes | None = None, *
     ``colours`` default to :func:`series_colours` of the columns, with column ``reference`` in grey.
     ``interval`` = ``(low, high)``, frames shaped like ``table``, draws each bar's interval as an error
     bar. ``legend_kw`` updates the legend's keywords (default: small font, best place); a Series draws
-    one colour and no legend.
+    one colour and no legend. Axis labels default to the index's name (else "group") and the Series' or the
+    columns' name (else "value").
     """
     single = isinstance(table, pd.Series)
     frame = table.to_frame() if single else table
@@ -169,7 +171,9 @@ def plot_grouped_bars(table: pd.DataFrame | pd.Series, ax: Axes | None = None, *
                    capsize=2 if yerr is not None else 0, color=colours)
     if rot:
         plt.setp(ax.get_xticklabels(), ha="right", rotation_mode="anchor")
-    ax.set(xlabel=xlabel if xlabel is not None else (frame.index.name or ""), ylabel=ylabel or "", title=title or "")
+    default_y = table.name if single else frame.columns.name
+    ax.set(xlabel=xlabel if xlabel is not None else (frame.index.name or "group"),
+           ylabel=ylabel or (str(default_y) if default_y is not None else "value"), title=title or "")
     if ylim is not None:
         ax.set_ylim(*ylim)
     if single:
@@ -215,6 +219,7 @@ def plot_leakage(leak: Mapping[str, pd.DataFrame], ax: Axes | None = None,
     ax.set_yticks(np.arange(len(names)), names)
     ax.invert_yaxis()
     ax.set_xlabel(xlabel)
+    ax.set_ylabel("sampler")
     ax.set_title("Resampling before the split inflates the score")
     ax.legend(fontsize=7, loc="lower left")
     return ax
@@ -279,7 +284,8 @@ def plot_posteriors(curves: pd.DataFrame, ax: Axes | None = None) -> Axes:
     balanced = curves.filter(regex="^balanced")
     plain.plot(ax=ax, color=series_colours(plain.columns))
     balanced.plot(ax=ax, color=series_colours(balanced.columns), style="--")
-    ax.set(ylabel="probability", title="Posterior under training priors (solid) and after adjustment (dashed)")
+    ax.set(xlabel=f"{curves.index.name or 'x'} (feature value)", ylabel="probability (share)",
+           title="Posterior under training priors (solid) and after adjustment (dashed)")
     ax.legend(fontsize=7, ncol=2)
     return ax
 
@@ -297,7 +303,8 @@ def plot_downsampling_metric(table: pd.DataFrame, metric: str, ax: Axes | None =
                                               color=CALIBRATION_COLOURS[calibration])
     if observed is not None:
         ax.axhline(observed, color=OBSERVED, linewidth=0.8, label=observed_label)
-    ax.set(xlabel="negative rate w", ylabel=metric, title=metric)
+    ax.set(xlabel="negative rate w (share of negatives kept, log scale)", ylabel=metric.replace("_", " "),
+           title=metric)
     ax.legend(fontsize=8)
     return ax
 
@@ -375,7 +382,7 @@ def plot_boxes(frame: pd.DataFrame, ax: Axes | None = None, log: bool = False, t
         ax.tick_params(axis="x", rotation=45)
         if log:
             ax.set_yscale("log")
-    ax.set_title(title or "")
+    ax.set(xlabel="column", ylabel="value" + (" (log scale)" if log else ""), title=title or "")
     return ax
 
 
@@ -426,8 +433,34 @@ def plot_projection(frame: pd.DataFrame, ncols: int = 4, axes: Sequence[Axes] | 
                 ax.scatter(pts["x"], pts["y"], s=8, marker=marker, color=colour, alpha=alpha,
                            label=f"{label} ({origin})" if origin != "copy" else None)
         ax.set_title(f"{name} (n={len(part)})", fontsize=9)
+        ax.set(xlabel="SVD component 1", ylabel="SVD component 2")
     axes[0].legend(fontsize=6, loc="best")
     return axes[:len(names)]
+
+
+def table(frame: pd.DataFrame | pd.Series, gradient: Sequence[str] | bool | None = None, digits: int = 3,
+          cmap: str = "Greens"):
+    """A table as the notebooks show it: a pandas ``Styler``, floats to ``digits`` decimals, integral columns
+    (integers, or whole floats beyond 0/1) as integers with thousands separators, missing values as "–";
+    ``gradient`` shades those columns (True: every numeric one) with ``cmap``, each on its own scale."""
+    frame = frame.to_frame() if isinstance(frame, pd.Series) else frame
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"table() shows a pandas DataFrame or Series, got {type(frame).__name__}")
+    formats = {}
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            finite = values.dropna()
+            whole = pd.api.types.is_integer_dtype(values) or (  # counts stored as floats, not 0/1 scores
+                len(finite) > 0 and bool((finite % 1 == 0).all()) and bool((finite.abs() > 1).any()))
+            formats[column] = "{:,.0f}" if whole else f"{{:.{digits}f}}"
+    styler = frame.style.format(formats, na_rep="–")
+    if gradient is not None and gradient is not False:
+        subset = [c for c in frame.columns if c in formats] if gradient is True else list(gradient)
+        if missing := [c for c in subset if c not in frame.columns]:
+            raise KeyError(f"table(gradient=...): no column(s) {missing}; the table has {list(frame.columns)}")
+        styler = styler.background_gradient(subset=subset, cmap=cmap, axis=0)
+    return styler
 
 
 def plot_cost_curve(curve: pd.DataFrame, table: pd.DataFrame | None = None, cost_unit: str = "cost units",

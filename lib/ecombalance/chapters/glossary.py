@@ -237,7 +237,10 @@ def glossary_frame() -> pd.DataFrame:
 
 def glossary_markdown() -> str:
     """The glossary as a Markdown table (中文 | English | meaning), in :data:`GLOSSARY`'s order."""
-    rows = [f"| {t.zh} | {t.en} | {t.meaning} |" for t in GLOSSARY]
+    def cell(text: str) -> str:  # a "|" in a meaning (|a − b|) would end the cell
+        return text.replace("|", "\\|")
+
+    rows = [f"| {cell(t.zh)} | {cell(t.en)} | {cell(t.meaning)} |" for t in GLOSSARY]
     return "\n".join(["| 中文 | English | meaning here |", "|---|---|---|", *rows])
 
 

@@ -19,6 +19,14 @@ from ecombalance.reporting.datacheck import out_dir as out_dir
 from ecombalance.reporting.datacheck import data_cache as data_cache
 from ecombalance.reporting.datacheck import class_size_needs as class_size_needs
 from ecombalance.reporting.datacheck import check_table as check_table
+from ecombalance.reporting.executive import TOP as TOP
+from ecombalance.reporting.executive import parts_of as parts_of
+from ecombalance.reporting.executive import rebalances as rebalances
+from ecombalance.reporting.executive import method_rows as method_rows
+from ecombalance.reporting.executive import is_number as is_number
+from ecombalance.reporting.executive import difference as difference
+from ecombalance.reporting.executive import method_verdicts as method_verdicts
+from ecombalance.reporting.executive import executive_html as executive_html
 from ecombalance.reporting.headline import HEADLINE_MIME as HEADLINE_MIME
 from ecombalance.reporting.headline import CONCLUSIONS_MIME as CONCLUSIONS_MIME
 from ecombalance.reporting.headline import KEY_FIGURE_TAG as KEY_FIGURE_TAG
@@ -35,16 +43,27 @@ from ecombalance.reporting.index import fmt as fmt
 from ecombalance.reporting.index import markdown_html as markdown_html
 from ecombalance.reporting.index import mathjax_script as mathjax_script
 from ecombalance.reporting.index import page as page
-from ecombalance.reporting.index import method_rows as method_rows
 from ecombalance.reporting.index import method_table as method_table
 from ecombalance.reporting.index import numbers_table as numbers_table
 from ecombalance.reporting.index import data_source as data_source
 from ecombalance.reporting.index import index_html as index_html
+from ecombalance.reporting.index import GLOSSARY_FILE as GLOSSARY_FILE
+from ecombalance.reporting.index import glossary_html as glossary_html
+from ecombalance.reporting.labels import METRICS as METRICS
+from ecombalance.reporting.labels import QUALIFIERS as QUALIFIERS
+from ecombalance.reporting.labels import WORDS as WORDS
+from ecombalance.reporting.labels import label as label
+from ecombalance.reporting.labels import number as number
 from ecombalance.reporting.mathjax import MATHJAX_DIR as MATHJAX_DIR
 from ecombalance.reporting.mathjax import MATHJAX_PACKAGE as MATHJAX_PACKAGE
 from ecombalance.reporting.mathjax import MATHJAX_CONFIG as MATHJAX_CONFIG
 from ecombalance.reporting.mathjax import mathjax_source as mathjax_source
 from ecombalance.reporting.mathjax import install_mathjax as install_mathjax
+from ecombalance.reporting.pagecheck import MAX_DECIMALS as MAX_DECIMALS
+from ecombalance.reporting.pagecheck import is_progress_line as is_progress_line
+from ecombalance.reporting.pagecheck import strip_progress as strip_progress
+from ecombalance.reporting.pagecheck import round_table_cells as round_table_cells
+from ecombalance.reporting.pagecheck import problems as problems
 from ecombalance.reporting.params import PROFILES as PROFILES
 from ecombalance.reporting.params import COMMAND_LINE as COMMAND_LINE
 from ecombalance.reporting.params import ParameterError as ParameterError
@@ -71,20 +90,24 @@ from ecombalance.reporting.runner import discover as discover
 from ecombalance.reporting.runner import select as select
 from ecombalance.reporting.runner import kernel_options as kernel_options
 from ecombalance.reporting.runner import kernel_environment as kernel_environment
+from ecombalance.reporting.runner import without_progress as without_progress
 from ecombalance.reporting.runner import execute as execute
 from ecombalance.reporting.runner import plan as plan
 from ecombalance.reporting.runner import run_report as run_report
 
 __all__ = [
-    "COMMAND_LINE", "CONCLUSIONS_MIME", "CompareError", "DATA_OPTIONS", "HEADLINE_MIME", "HOME_ENV", "INDEX",
-    "KERNEL", "KEY_FIGURE_TAG", "MATHJAX_CONFIG", "MATHJAX_DIR", "MATHJAX_PACKAGE", "NotebookRun", "PROFILES",
-    "Parameter", "ParameterError", "ReportError", "ReportInterrupted", "ReportResult", "SPLIT_NEED", "STYLE",
-    "SUMMARY", "TEXT_OPTIONS", "add_data_options", "as_flags", "as_json", "check_table", "check_value",
-    "class_size_needs", "compare_html", "conclude", "data_cache", "data_overrides", "data_source",
-    "declared_parameters", "differences", "differing_parameters", "discover", "esc", "execute", "fmt", "index_html",
-    "install_mathjax", "kernel_environment", "kernel_options", "load_summary", "load_yaml", "main", "markdown_html",
-    "mathjax_script", "mathjax_source", "method_rows", "method_table", "notebook_stem", "notebooks_dir",
-    "numbers_table", "out_dir", "page", "params_dir", "parse_cli_value", "parse_gains", "plan", "profile_path",
-    "project_root", "read", "read_conclusions", "read_key_figure", "read_title", "record", "resolve", "run_report",
-    "select", "write_comparison",
+    "COMMAND_LINE", "CONCLUSIONS_MIME", "CompareError", "DATA_OPTIONS", "GLOSSARY_FILE", "HEADLINE_MIME",
+    "HOME_ENV", "INDEX", "KERNEL", "KEY_FIGURE_TAG", "MATHJAX_CONFIG", "MATHJAX_DIR", "MATHJAX_PACKAGE",
+    "MAX_DECIMALS", "METRICS", "NotebookRun", "PROFILES", "Parameter", "ParameterError", "QUALIFIERS",
+    "ReportError", "ReportInterrupted", "ReportResult", "SPLIT_NEED", "STYLE", "SUMMARY", "TEXT_OPTIONS", "TOP",
+    "WORDS", "add_data_options", "as_flags", "as_json", "check_table", "check_value", "class_size_needs",
+    "compare_html", "conclude", "data_cache", "data_overrides", "data_source", "declared_parameters", "difference",
+    "differences", "differing_parameters", "discover", "esc", "execute", "executive_html", "fmt", "glossary_html",
+    "index_html", "install_mathjax", "is_number", "is_progress_line", "kernel_environment", "kernel_options",
+    "label", "load_summary", "load_yaml", "main", "markdown_html", "mathjax_script", "mathjax_source",
+    "method_rows", "method_table", "method_verdicts", "notebook_stem", "notebooks_dir", "number", "numbers_table",
+    "out_dir", "page", "params_dir", "parse_cli_value", "parse_gains", "parts_of", "plan", "problems",
+    "profile_path", "project_root", "read", "read_conclusions", "read_key_figure", "read_title", "rebalances",
+    "record", "resolve", "round_table_cells", "run_report", "select", "strip_progress", "without_progress",
+    "write_comparison",
 ]

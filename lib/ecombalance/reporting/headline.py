@@ -15,6 +15,8 @@ from typing import Any
 
 import nbformat
 
+from ecombalance.reporting import labels
+
 HEADLINE_MIME = "application/vnd.ecombalance.headline+json"
 CONCLUSIONS_MIME = "application/vnd.ecombalance.conclusions+json"
 KEY_FIGURE_TAG = "key-figure"  # a cell tag: this cell's figure stands for the notebook in the index
@@ -37,9 +39,8 @@ def _jsonable(name: str, value: Any) -> Any:
 
 
 def _format(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)
+    """A value as the notebook's table shows it (see :func:`ecombalance.reporting.labels.number`)."""
+    return labels.number(value)
 
 
 def as_json(**numbers: Any) -> dict[str, Any]:
@@ -58,8 +59,8 @@ def record(**numbers: Any) -> None:
         Scalars (int, float, bool, str, None). Non-finite floats are stored as ``None``.
     """
     clean = as_json(**numbers)
-    rows = "\n".join(f"| {name} | {_format(value)} |" for name, value in clean.items())
-    markdown = f"| headline | value |\n|---|---|\n{rows}"
+    rows = "\n".join(f"| {labels.label(name)} | {_format(value)} |" for name, value in clean.items())
+    markdown = f"| headline number | value |\n|---|---:|\n{rows}"
     try:
         from IPython.display import display
     except ImportError:  # outside IPython: nothing to display

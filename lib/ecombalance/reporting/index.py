@@ -1,9 +1,10 @@
 """The report's ``index.html``: what each notebook found, built from ``summary.json`` alone.
 
-Per notebook: its title and link, status and time, the key figure as a thumbnail, the "What we saw"
-bullets, a table of methods when the notebook recorded ``"<method>/<metric>"`` headline numbers
-(notebook 06), and the raw headline numbers folded under ``<details>``. On a user's table the file,
-its label and columns come first.
+First the executive summary (:mod:`ecombalance.reporting.executive`); on a user's table then the file, its
+label and columns. Per notebook: its title and link, status and time, the key figure as a thumbnail, the "What
+we saw" bullets, a table of methods when the notebook recorded ``"<method>/<metric>"`` headline numbers
+(notebook 06), and the headline numbers, labelled in words, folded under ``<details>``. Last, a link to the
+glossary appendix (:func:`glossary_html`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,12 @@ import html
 import math
 from typing import Any, Mapping
 
+from ecombalance.reporting import labels
+from ecombalance.reporting.executive import difference, executive_html, is_number, method_rows
+from ecombalance.reporting.labels import label
+
 _SUMMARY_FILE = "summary.json"  # runner.SUMMARY, beside index.html
+GLOSSARY_FILE = "glossary.html"  # the appendix, written by the runner beside index.html
 STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 72rem;
        padding: 0 1.5rem; color: #1f2328; line-height: 1.45; }
@@ -35,6 +41,10 @@ tr.baseline td { background: #f6f8fa; font-style: italic; }
 tr.differ td { background: #fff8c5; } td.missing { color: #8c959f; }
 details { margin: .4rem 0; } summary { cursor: pointer; color: #59636e; }
 .data { background: #f6f8fa; border-radius: 8px; padding: .6rem 1.2rem; }
+section.summary { border: 2px solid #0969da; border-radius: 8px; padding: .6rem 1.2rem; margin: 1.2rem 0;
+                  background: #f6fbff; }
+section.summary h2 { margin: .2rem 0 .4rem; } section.summary dt { font-weight: 600; margin-top: .4rem; }
+section.summary dd { margin: .1rem 0 .3rem 0; }
 code { background: #eff1f3; border-radius: 4px; padding: 0 .25rem; font-size: .9em; }
 """
 
@@ -44,12 +54,9 @@ def esc(value: Any) -> str:
 
 
 def fmt(value: Any) -> str:
-    """A headline value as the index shows it: floats to 4 significant digits, None as "-"."""
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)
+    """A headline value as the index shows it: floats to 3 decimals, integers with thousands separators,
+    None as "–" (:func:`ecombalance.reporting.labels.number`)."""
+    return labels.number(value)
 
 
 def markdown_html(text: str) -> str:
@@ -82,50 +89,20 @@ def page(title: str, body: str, mathjax_url: str | None = None, extra_style: str
 """
 
 
-def method_rows(numbers: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Headline numbers named ``"<method>/<metric>"`` as one row per method that has a ``macro_f1``,
-    best macro-F1 first. A method without ``macro_f1_real`` is the baseline of the comparison."""
-    by_method: dict[str, dict[str, Any]] = {}
-    for key, value in numbers.items():
-        method, sep, metric = key.rpartition("/")
-        if sep and method:
-            by_method.setdefault(method, {})[metric] = value
-    rows = [{"method": m, **values} for m, values in by_method.items() if "macro_f1" in values]
-    has_verdicts = any("macro_f1_real" in row for row in rows)
-    for row in rows:
-        row["baseline"] = has_verdicts and "macro_f1_real" not in row
-    return sorted(rows, key=lambda r: -r["macro_f1"] if _is_number(r["macro_f1"]) else math.inf)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
 def _num(value: Any, digits: int = 3) -> str:
-    return f"{value:.{digits}f}" if _is_number(value) else "-"
-
-
-def _difference(row: Mapping[str, Any], base: Mapping[str, Any] | None, metric: str) -> float:
-    """``row``'s difference to the baseline in ``metric``: as the paired test measured it when recorded
-    (``<metric>_difference``), else from the two values; NaN when neither is known."""
-    diff = row.get(f"{metric}_difference")
-    if _is_number(diff):
-        return float(diff)
-    if base is not None and _is_number(row.get(metric)) and _is_number(base.get(metric)):
-        return float(row[metric] - base[metric])
-    return math.nan
+    return f"{value:.{digits}f}" if is_number(value) else "-"
 
 
 def _verdict(row: Mapping[str, Any], base: Mapping[str, Any] | None) -> str:
     if row["baseline"]:
         return "baseline"
     parts = []
-    for metric, label in (("macro_f1", "macro-F1"), ("recall_smallest", "smallest-class recall")):
+    for metric, words in (("macro_f1", "macro-F1"), ("recall_smallest", "smallest-class recall")):
         if f"{metric}_real" not in row:
             continue
-        diff = _difference(row, base, metric)
+        diff = difference(row, base, metric)
         verdict = "real" if row[f"{metric}_real"] else "within noise"
-        parts.append(f"{label} {diff:+.3f} ({verdict})" if math.isfinite(diff) else f"{label} ({verdict})")
+        parts.append(f"{words} {diff:+.3f} ({verdict})" if math.isfinite(diff) else f"{words} ({verdict})")
     return "; ".join(parts) or "-"
 
 
@@ -141,7 +118,7 @@ def method_table(numbers: Mapping[str, Any]) -> str:
               if "macro_f1_ci_low" in row else "")
         css = "baseline" if row["baseline"] else ""
         if row.get("macro_f1_real"):  # a real difference in macro-F1: green up, red down
-            diff = _difference(row, base, "macro_f1")
+            diff = difference(row, base, "macro_f1")
             css = "gain" if diff > 0 else "loss" if diff < 0 else ""
         body.append(
             f'<tr class="{css}"><td><code>{esc(row["method"])}</code></td>'
@@ -155,8 +132,12 @@ def method_table(numbers: Mapping[str, Any]) -> str:
             "</tr></thead><tbody>\n" + "\n".join(body) + "\n</tbody></table>")
 
 
-def numbers_table(numbers: Mapping[str, Any]) -> str:
-    rows = "".join(f'<tr><td>{esc(k)}</td><td class="num">{esc(fmt(v))}</td></tr>' for k, v in numbers.items())
+def numbers_table(numbers: Mapping[str, Any], labelled: bool = True) -> str:
+    """Names and values as a table: headline keys in words (:func:`label`), or as ``code`` (parameters)."""
+    def name(key: str) -> str:
+        return esc(label(key)) if labelled else f"<code>{esc(key)}</code>"
+
+    rows = "".join(f'<tr><td>{name(k)}</td><td class="num">{esc(fmt(v))}</td></tr>' for k, v in numbers.items())
     return f"<table><tbody>{rows}</tbody></table>"
 
 
@@ -253,7 +234,8 @@ def _notebook_section(entry: Mapping[str, Any]) -> str:
         parts.append(f"<details><summary>headline numbers ({len(numbers)})</summary>{numbers_table(numbers)}"
                      "</details>")
     if entry.get("parameters"):
-        parts.append(f"<details><summary>parameters</summary>{numbers_table(entry['parameters'])}</details>")
+        parameters = numbers_table(entry["parameters"], labelled=False)
+        parts.append(f"<details><summary>parameters</summary>{parameters}</details>")
     parts.append("</section>")
     return "\n".join(p for p in parts if p)
 
@@ -267,9 +249,23 @@ def index_html(summary: Mapping[str, Any], mathjax_url: str | None = None) -> st
     state = (f'<span class="badge failed">{counts}</span>' if not_ok else '<span class="badge ok">all ok</span>')
     header = (f"<h1>ecombalance report</h1>\n<p class=\"meta\">Profile <b>{esc(summary.get('profile'))}</b> · "
               f"{len(entries)} notebooks {state} · {seconds:.0f} s of notebook time · updated "
-              f"{esc(summary.get('updated'))} · machine-readable: <a href=\"{_SUMMARY_FILE}\">{_SUMMARY_FILE}</a></p>")
+              f"{esc(summary.get('updated'))} · machine-readable: <a href=\"{_SUMMARY_FILE}\">{_SUMMARY_FILE}</a> · "
+              f"appendix: <a href=\"{GLOSSARY_FILE}\">Glossary · 术语表</a></p>")
     source = data_source(summary)
-    body = [header, _data_section(source) if source else ""]
+    body = [header, executive_html(summary), _data_section(source) if source else ""]
     body += [_notebook_section(entry) for entry in entries]
+    body.append(f'<p class="meta">Appendix: <a href="{GLOSSARY_FILE}">Glossary · 术语表</a>, every term the '
+                "notebooks use, in Chinese and English.</p>")
     return page(f"ecombalance report ({summary.get('profile')})", "\n".join(b for b in body if b), mathjax_url)
 
+
+
+def glossary_html(mathjax_url: str | None = None) -> str:
+    """The appendix page ``glossary.html``: the library's glossary
+    (:func:`ecombalance.chapters.glossary.glossary_markdown`), linked from the index and notebook 00."""
+    from ecombalance.chapters.glossary import glossary_markdown
+
+    body = (f'<p class="meta"><a href="index.html">← report index</a></p>\n<h1>Glossary · 术语表</h1>\n'
+            "<p class=\"meta\">Appendix of the report: every technical term the notebooks use, in Chinese and "
+            "English, with what it means here.</p>\n" + markdown_html(glossary_markdown()))
+    return page("Glossary · 术语表", body, mathjax_url)

@@ -3,15 +3,16 @@
 ``run_report`` is what ``ecombalance report`` and ``make report`` call. For each notebook it
 writes ``<out>/<stem>.ipynb`` (executed), ``<out>/<stem>.html`` and ``<out>/<stem>.png`` (its key
 figure); then ``summary.json`` (per notebook: status, seconds, headline numbers, conclusions) and
-``index.html``, rewritten atomically after EACH notebook so that they always describe the files beside
-them. A notebook that fails keeps its executed copy as ``<stem>.failed.ipynb`` and leaves the last good
+``index.html`` (with ``glossary.html``, its appendix, written first), rewritten atomically after EACH
+notebook so that they always describe the files beside them. A notebook that fails keeps its executed copy as ``<stem>.failed.ipynb`` and leaves the last good
 HTML alone. A run stopped by Ctrl-C or SIGTERM records the notebook it was in as "interrupted" (its
 partial copy removed, the last good HTML left alone), writes the index and raises
 :class:`ReportInterrupted`; ``.running.ipynb`` files are never left behind. MathJax is copied into
 ``<out>/mathjax/`` so that formulas render offline.
 
 Kernels run quietly: over IPC sockets on POSIX systems (no "running over TCP without encryption"
-warning), with ``ECOMBALANCE_PROGRESS=final`` so that a progress bar leaves one line in the report.
+warning), with ``ECOMBALANCE_PROGRESS=final`` so that a progress bar leaves one line in the executed
+notebook; the HTML drops progress-bar lines altogether (:func:`without_progress`).
 """
 
 from __future__ import annotations
@@ -33,8 +34,10 @@ import nbformat
 from ecombalance._progress import PROGRESS_ENV
 from ecombalance.exceptions import ReportError, ReportInterrupted
 from ecombalance.reporting import headline, params, paths
-from ecombalance.reporting.index import index_html
+from ecombalance.reporting.index import GLOSSARY_FILE as GLOSSARY
+from ecombalance.reporting.index import glossary_html, index_html
 from ecombalance.reporting.mathjax import install_mathjax
+from ecombalance.reporting.pagecheck import round_table_cells, strip_progress
 
 SUMMARY = "summary.json"
 INDEX = "index.html"
@@ -124,13 +127,39 @@ def _failure(nb: nbformat.NotebookNode, exc: Exception) -> tuple[int | None, str
     return None, f"{type(exc).__name__}: {exc}".splitlines()[0]
 
 
+def without_progress(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of ``nb`` as the HTML shows it: its stream outputs hold no progress-bar lines (the library's final
+    lines and any other package's tqdm on stdout or stderr; a stream left empty is dropped), and its HTML tables
+    no number with more than 4 decimals (:func:`~ecombalance.reporting.pagecheck.round_table_cells`). The
+    executed ``.ipynb`` keeps both: a progress line is a log of the run, not a finding for the reader."""
+    import copy
+
+    clean = copy.deepcopy(nb)
+    for cell in clean.cells:
+        outputs = []
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream":
+                text = output.get("text", "")
+                output["text"] = strip_progress("".join(text) if isinstance(text, list) else text)
+                if not output["text"].strip():
+                    continue
+            elif "text/html" in output.get("data", {}):  # a DataFrame shown as it is: 6 decimals
+                text = output["data"]["text/html"]
+                output["data"]["text/html"] = round_table_cells("".join(text) if isinstance(text, list) else text)
+            outputs.append(output)
+        if "outputs" in cell:
+            cell["outputs"] = outputs
+    return clean
+
+
 def _to_html(nb: nbformat.NotebookNode, mathjax_url: str | None = None) -> str:
-    """nbconvert's HTML; with ``mathjax_url`` it loads nothing from the network (MathJax from there,
-    and no require.js, which only JavaScript outputs and widgets would use: the notebooks have none)."""
+    """nbconvert's HTML, without progress-bar lines (:func:`without_progress`); with ``mathjax_url`` it loads
+    nothing from the network (MathJax from there, and no require.js, which only JavaScript outputs and widgets
+    would use: the notebooks have none)."""
     from nbconvert import HTMLExporter
 
     offline = {"mathjax_url": mathjax_url, "require_js_url": "data:text/javascript,"} if mathjax_url else {}
-    body, _ = HTMLExporter(**offline).from_notebook_node(nb)
+    body, _ = HTMLExporter(**offline).from_notebook_node(without_progress(nb))
     return body
 
 
@@ -375,6 +404,7 @@ def run_report(
         mathjax_url = install_mathjax(out_dir)
     except (ModuleNotFoundError, FileNotFoundError) as exc:
         raise ReportError(str(exc)) from exc
+    _write_atomic(out_dir / GLOSSARY, glossary_html(mathjax_url))  # the appendix the index and 00 link to
     for stale in out_dir.glob("*.running.ipynb"):  # left by a run that was killed outright
         stale.unlink()
     runs: list[NotebookRun] = []

@@ -1,0 +1,54 @@
+"""Headline keys in words and numbers as the report prints them (reporting.labels), used by the notebooks'
+headline tables and the index."""
+
+import pytest
+
+from ecombalance.reporting import headline, labels
+
+
+@pytest.mark.parametrize("key, words", [
+    ("none+logreg/macro_f1_ci_low", "none+logreg — macro-F1, 95 % interval low"),
+    ("none+logreg/macro_f1_ci_high", "none+logreg — macro-F1, 95 % interval high"),
+    ("smote+logreg/recall_smallest_difference",
+     "smote+logreg — recall of the smallest class, difference to the baseline"),
+    ("smote+logreg/macro_f1_real", "smote+logreg — macro-F1, difference distinguishable from the baseline"),
+    ("none+torch_mlp:ce/balanced_accuracy", "none+torch_mlp:ce — balanced accuracy"),
+    ("plain_recall_smallest", "plain model, recall of the smallest class"),
+    ("weighted_recall_smallest", "class-weighted model, recall of the smallest class"),
+    ("majority_share", "share of the largest class"),
+    ("imbalance_ratio", "imbalance ratio (largest : smallest class)"),
+    ("documented_case_best_macro_f1", "documented case best macro-F1"),
+    ("search_log_ce_macro_f1", "search log cross-entropy, macro-F1"),
+    ("cpu_bf16_supported", "CPU bfloat16 supported"),  # no metric: the generic fallback, word by word
+    ("columns_left_out", "columns left out"),
+    ("macro_f1_word_tokens", "macro-F1 word tokens"),
+    ("threshold_argmax_recall[home_kitchen]", "threshold arg-max recall of home_kitchen"),
+    ("m+logreg/recall[a_b]", "m+logreg — recall of a_b"),
+    ("x", "x"),
+])
+def test_label_puts_keys_into_words(key, words):
+    assert labels.label(key) == words
+
+
+def test_every_label_has_no_underscore_left():
+    keys = ["none+logreg/macro_f1_ci_low", "a_b_c", "plain_macro_f1", "x/y_z_real", "search_log_best_loss"]
+    assert all("_" not in labels.label(k).split(" — ")[-1] for k in keys)
+
+
+@pytest.mark.parametrize("value, shown", [
+    (0.8531695156695157, "0.853"), (0.89, "0.890"), (-0.0213, "-0.021"), (150.0, "150"), (8.0, "8"),
+    (1234567, "1,234,567"), (0.0, "0.000"), (True, "yes"), (False, "no"), (None, "–"), (float("inf"), "–"),
+    ("seed_balanced", "seed_balanced"),
+])
+def test_number_prints_three_decimals_and_integers_as_integers(value, shown):
+    assert labels.number(value) == shown
+
+
+def test_headline_table_shows_labels_and_three_decimals(monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj, raw: shown.append(obj))
+    headline.record(**{"none+logreg/macro_f1_ci_low": 0.80468908887, "n_rows": 150.0})
+    markdown = shown[0]["text/markdown"]
+    assert "| none+logreg — macro-F1, 95 % interval low | 0.805 |" in markdown
+    assert "| n rows | 150 |" in markdown and "macro_f1" not in markdown
+    assert shown[0][headline.HEADLINE_MIME] == {"none+logreg/macro_f1_ci_low": 0.80468908887, "n_rows": 150.0}
