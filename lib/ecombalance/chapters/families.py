@@ -52,8 +52,10 @@ def family_effects(result: ExperimentResult, metric: str = "macro_f1", n_resampl
 
     Returns one row per comparison: ``method``, ``against``, ``kind`` (``"balancing"``: the same model with and
     without a balancing step; ``"capacity"``: one plain model against the experiment's baseline),
-    ``method_mean`` / ``baseline_mean`` (fold means), ``difference`` (pooled), ``ci_low`` / ``ci_high`` (paired
-    bootstrap), ``p_value`` (Holm-corrected within its kind) and ``distinguishable`` (``p_value < alpha``).
+    ``method_mean`` / ``baseline_mean`` and ``difference`` (means over the folds, as
+    :func:`ecombalance.chapters.findings.effects` reports them), ``ci_low`` / ``ci_high`` (paired bootstrap of the
+    pooled out-of-fold difference), ``p_value`` (Holm-corrected within its kind) and ``distinguishable``
+    (``p_value < alpha``).
     """
     methods = result.methods
     rows = []
@@ -74,7 +76,6 @@ def family_effects(result: ExperimentResult, metric: str = "macro_f1", n_resampl
         raise ValueError(f"no method has a plain version of its model among {methods}; add e.g. 'none+logreg' "
                          "so that balancing can be judged within one model")
     table = pd.concat(rows, ignore_index=True)
-    table["difference"] = table["pooled_difference"]
     for kind in table["kind"].unique():
         part = table["kind"] == kind
         table.loc[part, "p_value"] = holm(table.loc[part, "p_value"].to_numpy())
