@@ -190,3 +190,17 @@ def test_the_glossary_definitions_of_the_per_class_columns_hold():
         assert table.loc[c, "iba"] == pytest.approx((1 + 0.1 * (recall - specificity)) * recall * specificity)
     assert "\\sqrt{\\text{recall} \\cdot \\text{specificity}}" in next(t.meaning for t in glossary.GLOSSARY
                                                                      if t.en == "G-mean")
+
+
+def test_comparison_tables_and_per_class_columns_are_defined():
+    effects = pd.DataFrame(columns=pd.MultiIndex.from_product(
+        [["macro_f1", "recall_smallest", "ece"], ["baseline", "difference", "real", "p_value"]]))
+    lines = glossary.describe_columns(effects).splitlines()[2:]
+    assert [line.split("`")[1] for line in lines] == ["macro_f1", "recall_smallest", "ece", "baseline", "difference",
+                                                     "real", "p_value"]
+    family = pd.DataFrame(columns=["method", "against", "kind", "method_mean", "baseline_mean", "difference",
+                                   "ci_low", "ci_high", "p_value", "distinguishable"])
+    assert len(glossary.describe_columns(family).splitlines()) == 2 + 10
+    meanings = {t.en: t.meaning for t in glossary.GLOSSARY}
+    assert glossary.describe_columns(pd.DataFrame(columns=["recall[家居]"])).splitlines()[2] == (
+        f"- `recall[家居]`: the recall of class `家居` ({meanings['recall']}).")

@@ -258,6 +258,20 @@ COLUMN_MEANINGS = {
     "micro_f1": "F1 over all predictions pooled (equal to accuracy for single-label classes)",
     "roc_auc_macro": "ROC-AUC of each class against the rest, averaged over the classes",
     "pr_auc_macro": "PR-AUC (average precision) of each class against the rest, averaged over the classes",
+    "fit_seconds": "seconds to fit on one training fold (mean over the folds)",
+    "recall_smallest": "recall of the smallest class", "recall_largest": "recall of the largest class",
+    # comparisons with a baseline (notebook 06's effects and within-model tables)
+    "method": "the method compared", "against": "the method it is compared with (the same model without balancing, "
+    "or the baseline for a capacity row)", "kind": "`balancing` (the same model with and without a balancing step) "
+    "or `capacity` (two plain models)",
+    "baseline": "the baseline's score (mean over the folds)", "baseline_mean": "the baseline's score (mean over the folds)",
+    "method_mean": "the method's score (mean over the folds)",
+    "difference": "method minus baseline (mean over the folds)",
+    "ci_low": "low end of the 95 % paired-bootstrap interval of the difference",
+    "ci_high": "high end of the 95 % paired-bootstrap interval of the difference",
+    "p_value": "the paired test's p-value after Holm's correction over the comparisons",
+    "real": "whether that p-value is below 0.05: the difference is distinguishable from 0",
+    "distinguishable": "whether that p-value is below 0.05: the difference is distinguishable from 0",
 }
 
 
@@ -267,8 +281,15 @@ def describe_columns(frame: pd.DataFrame) -> str:
     ``KeyError`` naming it, so no table reaches a reader with an undefined column."""
     meanings = {t.en: t.meaning for t in GLOSSARY}
     lines = ["*The columns:*", ""]
-    for column in frame.columns:
-        if column in COLUMN_TERMS:
+    columns = frame.columns
+    if isinstance(columns, pd.MultiIndex):  # (metric, statistic): each level's names once
+        columns = [*dict.fromkeys(columns.get_level_values(0)), *dict.fromkeys(columns.get_level_values(1))]
+    for column in columns:
+        per_class = re.fullmatch(r"(recall|precision|f1)\[(.+)\]", str(column))
+        if per_class:
+            lines.append(f"- `{column}`: the {per_class.group(1)} of class `{per_class.group(2)}` "
+                         f"({meanings[COLUMN_TERMS[per_class.group(1)]]}).")
+        elif column in COLUMN_TERMS:
             lines.append(f"- `{column}` ({COLUMN_TERMS[column]}): {meanings[COLUMN_TERMS[column]]}.")
         elif column in COLUMN_MEANINGS:
             lines.append(f"- `{column}`: {COLUMN_MEANINGS[column]}.")
