@@ -99,7 +99,10 @@ def _status(entry: Mapping[str, Any] | None, folder_url: str) -> str:
 def _value_cell(row: Mapping[str, Any], side: str, missing: str = "not recorded") -> str:
     if not row[f"in_{side}"]:
         return f'<td class="missing">{missing}</td>'
-    return f'<td class="{"num" if _is_number(row[side]) else "value"}">{esc(fmt(row[side]))}</td>'
+    value = row[side]
+    # a parameter reads as it is passed (False, None), a headline number as the index shows it (no, -)
+    shown = str(value) if missing == _DEFAULT and (value is None or isinstance(value, bool)) else fmt(value)
+    return f'<td class="{"num" if _is_number(value) else "value"}">{esc(shown)}</td>'
 
 
 def _numbers_table(rows: list[dict[str, Any]], what: str, missing: str = "not recorded") -> str:
