@@ -6,6 +6,8 @@ TORCH_SPEC ?= torch==2.13.0
 PROFILE ?= quick
 # optional extras installed by setup: spark (PySpark, for notebook 07's distributed engine)
 EXTRAS ?= test,spark
+# `make test` runs the tests in this many processes (pytest-xdist; a test file stays in one process)
+TEST_WORKERS ?= 2
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.ecombalance-installed
 
@@ -25,11 +27,11 @@ report: $(STAMP)
 	$(BIN)/ecombalance report --profile $(PROFILE)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # the tests without the ones marked `slow` (notebook runs, Spark, DDP, the wheel, long training): the edit loop
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not slow"
 
 # on a CUDA machine: fine-tuning speed benchmark + notebook 05 (full profile) -> benchmarks/results/gpu.json
 gpu-check: $(STAMP)

@@ -116,9 +116,10 @@ def test_overview_headline_numbers(smoke_report):
 
 
 @pytest.mark.notebooks
-@pytest.mark.parametrize("profile", ["smoke", "quick"])
+@pytest.mark.slow
+@pytest.mark.parametrize("profile", ["quick"])  # smoke: in the smoke report above
 def test_explore_notebook_runs_alone_and_records_the_numbers_of_its_rules(tmp_path, profile):
-    """Notebook 08 in the smoke and the quick profile: no live widget and no progress line in the report, the
+    """Notebook 08 in the quick profile (the smoke profile runs in the smoke report): no live widget and no progress line in the report, the
     static view as its figure, one method fitted, and the headline recall of the smallest class at the arg-max
     and at the cost ratio equal to scikit-learn's on the same out-of-fold probabilities."""
     from sklearn.metrics import recall_score
