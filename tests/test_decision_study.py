@@ -79,6 +79,9 @@ def test_cost_decision_on_the_experiment_folds(result):
     assert f"arg-max {decision.table.loc['argmax', 'expected_cost']:.3f}" in ds.describe_cost_decision(decision)
     with pytest.raises(ValueError, match=r"no cost for class\(es\) \['small'\]"):
         ds.miss_cost_matrix(result.classes, {"big": 1, "mid": 2})
+    # notebook 06's default: these rarity costs, and nothing above MAX_TUNED_CLASSES classes
+    pd.testing.assert_frame_equal(ds.rarity_cost_decision(result, "none+logreg", n_resamples=100).table, direct.table)
+    assert ds.rarity_cost_decision(result, "none+logreg", max_classes=2) is None
 
 
 def test_click_profit_study_tunes_on_one_half_and_scores_the_other():
@@ -131,22 +134,18 @@ def test_the_prior_estimate_runs_on_the_best_calibrated_plain_model(result):
     assert ds.most_calibrated(result) == "none+logreg"
     over = evaluation.run_experiment({"none+logreg": LogisticRegression(max_iter=1000),
                                       "none+gboost": RandomForestClassifier(n_estimators=5, max_depth=2, random_state=0)},
-                                     result_X(), result_y(), n_splits=3, seed=0, progress=False)
+                                     *small_problem(), n_splits=3, seed=0, progress=False)
     eces = {m: evaluation.expected_calibration_error(over.y, over.oof_proba[m], classes=over.classes)
             for m in over.methods}
     assert ds.most_calibrated(over) == min(eces, key=eces.get)
     only_weighted = evaluation.run_experiment({"class_weight+logreg": LogisticRegression(class_weight="balanced")},
-                                              result_X(), result_y(), n_splits=3, seed=0, progress=False)
+                                              *small_problem(), n_splits=3, seed=0, progress=False)
     with pytest.raises(ValueError, match="no plain model"):
         ds.most_calibrated(only_weighted)
 
 
-def result_X():
-    return make_classification(n_samples=600, n_features=6, n_informative=4, n_redundant=0, n_classes=3,
-                               n_clusters_per_class=1, weights=[0.6, 0.3, 0.1], random_state=1)[0]
-
-
-def result_y():
-    y = make_classification(n_samples=600, n_features=6, n_informative=4, n_redundant=0, n_classes=3,
-                            n_clusters_per_class=1, weights=[0.6, 0.3, 0.1], random_state=1)[1]
-    return np.array(["big", "mid", "small"])[y]
+def small_problem():
+    """600 rows of another 3-class problem, labelled big / mid / small."""
+    X, y = make_classification(n_samples=600, n_features=6, n_informative=4, n_redundant=0, n_classes=3,
+                               n_clusters_per_class=1, weights=[0.6, 0.3, 0.1], random_state=1)
+    return X, np.array(["big", "mid", "small"])[y]

@@ -37,7 +37,8 @@ def test_family_baselines_are_the_plain_models():
                                                   "class_weight+gboost": "none+gboost"}
     assert families.family_baselines(["none+torch_mlp:ce", "none+torch_mlp:logit_adjusted", "smote+logreg"]) == {
         "none+torch_mlp:logit_adjusted": "none+torch_mlp:ce"}
-    assert families.balances_nothing("none+torch_mlp:ce") and not families.balances_nothing("none+torch_mlp:focal")
+    assert experiments.balances_nothing("none+torch_mlp:ce") and not experiments.balances_nothing("none+torch_mlp:focal")
+    assert families.plain_models(METHODS) == {"logreg": "none+logreg", "gboost": "none+gboost"}
 
 
 def test_each_balancing_method_is_compared_with_its_own_plain_model(result, table):

@@ -299,14 +299,6 @@ class Comparison:
                 + (f"<ul>{notes}</ul>" if notes else ""))
 
 
-def capacity_note(method: str, baseline: str) -> str:
-    """:func:`ecombalance.chapters.experiments.capacity_note`: a sentence when ``method`` differs from
-    ``baseline`` by its model rather than by balancing; else ""."""
-    from ecombalance.chapters.experiments import capacity_note as note
-
-    return note(method, baseline)
-
-
 def compare(table: Table, methods: str | Sequence[str] | None = None, folds: int = 5, random_state: int = 0,
             max_rows: int = 3000, time_budget: float | None = 60, n_resamples: int = 500, epochs: int = 30,
             progress: bool = True) -> Comparison:

@@ -25,6 +25,8 @@ from ecombalance.chapters.decision_study import most_calibrated as most_calibrat
 from ecombalance.chapters.decision_study import miss_cost_matrix as miss_cost_matrix
 from ecombalance.chapters.decision_study import inverse_frequency_costs as inverse_frequency_costs
 from ecombalance.chapters.decision_study import cost_decision as cost_decision
+from ecombalance.chapters.decision_study import MAX_TUNED_CLASSES as MAX_TUNED_CLASSES
+from ecombalance.chapters.decision_study import rarity_cost_decision as rarity_cost_decision
 from ecombalance.chapters.decision_study import cost_decision_headline as cost_decision_headline
 from ecombalance.chapters.decision_study import describe_cost_decision as describe_cost_decision
 from ecombalance.chapters.decision_study import shifted_rows as shifted_rows
@@ -66,8 +68,9 @@ from ecombalance.chapters.experiments import build as build
 from ecombalance.chapters.experiments import build_all as build_all
 from ecombalance.chapters.experiments import training_priors as training_priors
 from ecombalance.chapters.experiments import within_family as within_family
+from ecombalance.chapters.experiments import balances_nothing as balances_nothing
 from ecombalance.chapters.experiments import capacity_note as capacity_note
-from ecombalance.chapters.families import balances_nothing as balances_nothing
+from ecombalance.chapters.families import plain_models as plain_models
 from ecombalance.chapters.families import family_baselines as family_baselines
 from ecombalance.chapters.families import subset as subset
 from ecombalance.chapters.families import family_effects as family_effects
@@ -168,17 +171,17 @@ from ecombalance.chapters.transfer import P_VALUE_NOTE as P_VALUE_NOTE
 __all__ = [
     "ANALYZER_MAX_ROWS", "BALANCING_SAMPLERS", "BASELINE_MAX_ROWS", "CHINESE_ENCODERS", "COLUMN_MEANINGS",
     "COLUMN_TERMS", "COST_RATIO_RANGE", "CjkTokenization", "DATA_ORIGINS", "DECISIONS", "DEFAULT_METHODS",
-    "Explorer", "ExplorerWidget", "GAP", "GLOSSARY", "LossComparison", "MAJORITY", "OTHER_CLASSES", "OVERALL",
-    "PACKAGES", "P_VALUE_NOTE", "PriorShiftDemo", "RULES", "SAMPLER_METRICS", "SHOWN_CLASSES", "SeedDocumentLosses",
-    "SmoteExample", "THRESHOLD_RANGE", "TOY_SAMPLERS", "Term", "View", "WorkedExamples", "analyzers_headline",
-    "as_frame", "balances_nothing", "baselines_headline", "best_headline", "best_method", "build", "build_all",
-    "capacity_note", "categorical_counts", "categorical_view", "check", "classes_note", "click_metrics",
-    "click_profit_study", "compare_analyzers", "compare_baselines", "compare_losses", "compare_precision",
-    "compare_quantized", "compare_samplers", "compare_with_frozen", "complete_pairs", "cost_decision",
-    "cost_decision_headline", "cost_matrix", "ctr_model", "data_origin", "decision_boundaries",
-    "decision_comparison", "describe_analyzers", "describe_baselines", "describe_columns", "describe_comparison",
-    "describe_cost_decision", "describe_decision", "describe_decisions", "describe_downsampling",
-    "describe_effects", "describe_environment", "describe_evaluation", "describe_families",
+    "Explorer", "ExplorerWidget", "GAP", "GLOSSARY", "LossComparison", "MAJORITY", "MAX_TUNED_CLASSES",
+    "OTHER_CLASSES", "OVERALL", "PACKAGES", "P_VALUE_NOTE", "PriorShiftDemo", "RULES", "SAMPLER_METRICS",
+    "SHOWN_CLASSES", "SeedDocumentLosses", "SmoteExample", "THRESHOLD_RANGE", "TOY_SAMPLERS", "Term", "View",
+    "WorkedExamples", "analyzers_headline", "as_frame", "balances_nothing", "baselines_headline", "best_headline",
+    "best_method", "build", "build_all", "capacity_note", "categorical_counts", "categorical_view", "check",
+    "classes_note", "click_metrics", "click_profit_study", "compare_analyzers", "compare_baselines",
+    "compare_losses", "compare_precision", "compare_quantized", "compare_samplers", "compare_with_frozen",
+    "complete_pairs", "cost_decision", "cost_decision_headline", "cost_matrix", "ctr_model", "data_origin",
+    "decision_boundaries", "decision_comparison", "describe_analyzers", "describe_baselines", "describe_columns",
+    "describe_comparison", "describe_cost_decision", "describe_decision", "describe_decisions",
+    "describe_downsampling", "describe_effects", "describe_environment", "describe_evaluation", "describe_families",
     "describe_frozen_comparison", "describe_grouping", "describe_losses", "describe_positive_class",
     "describe_precision", "describe_preprocessing", "describe_prior_correction", "describe_prior_shift",
     "describe_profit", "describe_study", "describe_tokenization", "describe_transfer", "describe_unmoved_recalls",
@@ -188,12 +191,13 @@ __all__ = [
     "inverse_frequency_costs", "leakage_demo", "leakage_inflation", "live", "loss_verdict", "losses_headline",
     "majority_check", "measure_cjk_tokenization", "method_name", "minority_only_row", "miss_cost_matrix",
     "missing_packages", "model_check", "most_calibrated", "most_rebalanced", "normalise_term",
-    "out_of_fold_predictions", "package_versions", "parse", "plain_model", "plot_confusion",
+    "out_of_fold_predictions", "package_versions", "parse", "plain_model", "plain_models", "plot_confusion",
     "plot_focus_reliability", "plot_view", "positive_class", "positive_class_table", "precision_headline",
     "prior_corrected", "prior_shift_headline", "prior_shift_study", "profit_headline", "projection",
-    "ranking_table", "resample_counts", "resampling_headline", "row_origin", "sampler_verdicts",
-    "scalable_samplers", "scaling_table", "scores_table", "seed_document_losses", "seed_formula_scenarios",
-    "seed_regulariser_minimiser", "shifted_rows", "show", "shown_classes", "study_loss_params", "subset",
-    "summarise_comparison", "summary_table", "term_names", "text_inputs", "threshold_decision", "toy_problem",
-    "training_priors", "transfer_headline", "weights_table", "within_family", "worked_example", "worked_examples",
+    "ranking_table", "rarity_cost_decision", "resample_counts", "resampling_headline", "row_origin",
+    "sampler_verdicts", "scalable_samplers", "scaling_table", "scores_table", "seed_document_losses",
+    "seed_formula_scenarios", "seed_regulariser_minimiser", "shifted_rows", "show", "shown_classes",
+    "study_loss_params", "subset", "summarise_comparison", "summary_table", "term_names", "text_inputs",
+    "threshold_decision", "toy_problem", "training_priors", "transfer_headline", "weights_table", "within_family",
+    "worked_example", "worked_examples",
 ]

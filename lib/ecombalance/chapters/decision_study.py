@@ -12,8 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ecombalance._validation import plain_label
-from ecombalance.chapters.experiments import training_priors
-from ecombalance.chapters.families import balances_nothing
+from ecombalance.chapters.experiments import balances_nothing, training_priors
 from ecombalance.evaluation import (
     CostDecision,
     ExperimentResult,
@@ -60,6 +59,21 @@ def cost_decision(result: ExperimentResult, method: str, cost_matrix: Any, n_res
         raise ValueError(f"method {method!r} has no out-of-fold probabilities; the experiment ran {result.methods}")
     return cost_decision_cv(result.y, cost_matrix, proba, result.folds, classes=result.classes,
                             groups=result.groups, n_resamples=n_resamples, seed=seed)
+
+
+MAX_TUNED_CLASSES = 20
+"""Above this many classes notebook 06 skips the cost decision: the tuned rule searches one weight per class
+(about 16 s a fold at 190 classes)."""
+
+
+def rarity_cost_decision(result: ExperimentResult, method: str, n_resamples: int = 1000, seed: int = 0,
+                         max_classes: int = MAX_TUNED_CLASSES) -> CostDecision | None:
+    """:func:`cost_decision` with :func:`inverse_frequency_costs` (missing an item costs its class's rarity,
+    a right answer nothing), notebook 06's default; None when the table has more than ``max_classes``."""
+    if len(result.classes) > max_classes:
+        return None
+    cost = miss_cost_matrix(result.classes, inverse_frequency_costs(result.y))
+    return cost_decision(result, method, cost, n_resamples=n_resamples, seed=seed)
 
 
 def cost_decision_headline(decision: CostDecision) -> dict[str, float]:

@@ -96,11 +96,17 @@ def within_family(method: str, other: str) -> bool:
     return parse(method)[1] == parse(other)[1]
 
 
+def balances_nothing(method: str) -> bool:
+    """No sampler, no class weights and plain cross-entropy: the plain version of its model."""
+    sampler, _, loss = parse(method)
+    return sampler == "none" and loss in (None, "ce")
+
+
 def capacity_note(method: str, baseline: str) -> str:
     """A sentence when ``method`` differs from ``baseline`` by its model rather than by balancing (no sampler,
     no class weights, plain cross-entropy), so that a capacity gain is not read as a balancing result; else ""."""
-    sampler, model, loss = parse(method)
-    if sampler == "none" and loss in (None, "ce") and not within_family(method, baseline):
+    model = parse(method)[1]
+    if balances_nothing(method) and not within_family(method, baseline):
         return (f" It balances nothing (no sampler, no class weights, plain cross-entropy): the gain is the model "
                 f"`{model}` against `{parse(baseline)[1]}`, not balancing; compare balancing within one model.")
     return ""

@@ -32,6 +32,7 @@ from sklearn.metrics import confusion_matrix
 from ecombalance import plotting
 from ecombalance._validation import plain_label
 from ecombalance.chapters import experiments
+from ecombalance.chapters.decision_study import miss_cost_matrix
 from ecombalance.data.table import Table
 from ecombalance.evaluation.calibration import expected_calibration_error_from_curve, reliability_curve
 from ecombalance.evaluation.decisions import bayes_decision, expected_cost
@@ -63,9 +64,7 @@ def method_name(method: str, loss: str | None = None) -> str:
 def cost_matrix(classes: Sequence, focus: Any, cost_ratio: float) -> np.ndarray:
     """Costs (true class x predicted class): 0 when right, ``cost_ratio`` for missing ``focus``, 1 otherwise."""
     ratio = _positive(cost_ratio, "cost_ratio")
-    cost = 1.0 - np.eye(len(classes))
-    cost[list(classes).index(focus)] *= ratio
-    return cost
+    return miss_cost_matrix(classes, {plain_label(c): ratio if c == focus else 1.0 for c in classes})
 
 
 def threshold_decision(proba: np.ndarray, classes: Sequence, focus: Any, threshold: float) -> np.ndarray:

@@ -16,25 +16,25 @@ from typing import Any
 
 import pandas as pd
 
-from ecombalance.chapters.experiments import parse
+from ecombalance.chapters.experiments import balances_nothing, parse
 from ecombalance.evaluation import ExperimentResult, best_method, compare_to_baseline, holm
 from ecombalance.evaluation.verdicts import BestMethod
 
 
-def balances_nothing(method: str) -> bool:
-    """No sampler, no class weights and plain cross-entropy: the plain version of its model."""
-    sampler, _, loss = parse(method)
-    return sampler == "none" and loss in (None, "ce")
+def plain_models(methods: list[str]) -> dict[str, str]:
+    """``{model: the first of methods that is its plain version}`` (:func:`balances_nothing`)."""
+    plain: dict[str, str] = {}
+    for m in methods:
+        if balances_nothing(m):
+            plain.setdefault(parse(m)[1], m)
+    return plain
 
 
 def family_baselines(methods: list[str]) -> dict[str, str]:
     """Each method's family baseline (the first method of the same model that balances nothing), for the
     methods that have one in ``methods``; the baselines themselves are left out."""
-    plain = {}
-    for m in methods:
-        if balances_nothing(m):
-            plain.setdefault(parse(m)[1], m)
-    return {m: plain[parse(m)[1]] for m in methods if parse(m)[1] in plain and plain[parse(m)[1]] != m}
+    plain = plain_models(methods)
+    return {m: plain[parse(m)[1]] for m in methods if plain.get(parse(m)[1], m) != m}
 
 
 def subset(result: ExperimentResult, methods: list[str]) -> ExperimentResult:
@@ -59,15 +59,14 @@ def family_effects(result: ExperimentResult, metric: str = "macro_f1", n_resampl
     """
     methods = result.methods
     rows = []
-    for base in dict.fromkeys(family_baselines(methods).values()):
-        members = [m for m, b in family_baselines(methods).items() if b == base]
+    baselines = family_baselines(methods)
+    for base in dict.fromkeys(baselines.values()):
+        members = [m for m, b in baselines.items() if b == base]
         frame = compare_to_baseline(subset(result, [base, *members]), base, metric=metric, test="bootstrap",
                                     correction=None, n_resamples=n_resamples, seed=seed, alpha=alpha)
         rows.append(frame.assign(against=base, kind="balancing"))
     overall = methods[0]
-    plain = [m for m in dict.fromkeys(family_baselines(methods).values()) if m != overall]
-    plain += [m for m in methods if balances_nothing(m) and m != overall and m not in plain
-              and parse(m)[1] != parse(overall)[1]]
+    plain = [m for model, m in plain_models(methods).items() if model != parse(overall)[1]]
     if plain and balances_nothing(overall):
         frame = compare_to_baseline(subset(result, [overall, *plain]), overall, metric=metric, test="bootstrap",
                                     correction=None, n_resamples=n_resamples, seed=seed, alpha=alpha)

@@ -24,6 +24,7 @@ from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold, cross_val_predict
+from sklearn.pipeline import make_pipeline
 
 from ecombalance.data.table import Table
 from ecombalance.models.features import make_preprocessor
@@ -116,8 +117,6 @@ def grouping_inflation(tbl: Table, preprocess: Any = None, model: Any = None, fo
     if tbl.groups is None:
         raise ValueError(f"table {tbl.name!r} has no group column; grouping_inflation compares grouped and "
                          "ungrouped folds (the search log groups by query)")
-    from sklearn.pipeline import make_pipeline
-
     y = tbl.y.to_numpy()
     rows = {}
     for name, splitter, groups in (
