@@ -4,8 +4,9 @@ import pytest
 from ecombalance.evaluation.metrics import ECE_BINS
 from sklearn.metrics import log_loss, roc_auc_score
 
+from ecombalance import evaluation
 from ecombalance.chapters import ctr
-from ecombalance.data import datasets, preprocess
+from ecombalance.data import datasets
 from ecombalance.data.table import Table
 from ecombalance.sampling import downsampling
 
@@ -13,7 +14,7 @@ from ecombalance.sampling import downsampling
 @pytest.fixture(scope="module")
 def split():
     tbl = datasets.load("search_log", label_col="clicked", n_queries=6000)
-    return preprocess.group_split(tbl, seed=0)
+    return evaluation.group_split(tbl, seed=0)
 
 
 @pytest.fixture(scope="module")

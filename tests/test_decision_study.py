@@ -19,7 +19,7 @@ def result():
     labels = np.array(["big", "mid", "small"])[y]
     methods = {"none+logreg": LogisticRegression(max_iter=1000),
                "class_weight+logreg": LogisticRegression(max_iter=1000, class_weight="balanced")}
-    return evaluation.run_experiment(methods, X, labels, n_splits=5, seed=0, progress=False)
+    return evaluation.run_experiment(methods, X, labels, cv=5, random_state=0, progress=False)
 
 
 def test_shifted_rows_have_the_asked_shares():
@@ -134,12 +134,12 @@ def test_the_prior_estimate_runs_on_the_best_calibrated_plain_model(result):
     assert ds.most_calibrated(result) == "none+logreg"
     over = evaluation.run_experiment({"none+logreg": LogisticRegression(max_iter=1000),
                                       "none+gboost": RandomForestClassifier(n_estimators=5, max_depth=2, random_state=0)},
-                                     *small_problem(), n_splits=3, seed=0, progress=False)
+                                     *small_problem(), cv=3, random_state=0, progress=False)
     eces = {m: evaluation.expected_calibration_error(over.y, over.oof_proba[m], classes=over.classes)
             for m in over.methods}
     assert ds.most_calibrated(over) == min(eces, key=eces.get)
     only_weighted = evaluation.run_experiment({"class_weight+logreg": LogisticRegression(class_weight="balanced")},
-                                              *small_problem(), n_splits=3, seed=0, progress=False)
+                                              *small_problem(), cv=3, random_state=0, progress=False)
     with pytest.raises(ValueError, match="no plain model"):
         ds.most_calibrated(only_weighted)
 

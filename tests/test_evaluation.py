@@ -339,7 +339,7 @@ def test_every_method_sees_the_same_folds_and_never_fits_on_test_rows():
     Recorder.log = []
     methods = {"plain": Recorder(tag="plain"),
                "oversampled": make_pipeline(RandomOverSampler(), Recorder(tag="oversampled"))}
-    result = evaluation.run_experiment(methods, X, y, n_splits=4, seed=3, progress=False)
+    result = evaluation.run_experiment(methods, X, y, cv=4, random_state=3, progress=False)
     assert len(result.folds) == 4
     np.testing.assert_array_equal(np.sort(np.concatenate([te for _, te in result.folds])), np.arange(len(y)))
     for tag in methods:
@@ -363,9 +363,9 @@ def test_results_are_tidy_reproducible_and_round_trip_through_parquet(tmp_path):
     methods = {"lr": LogisticRegression(max_iter=300), "ros": make_pipeline(RandomOverSampler(),
                                                                             LogisticRegression(max_iter=300))}
     X = X[:, 1:]  # without the row-id column
-    first = evaluation.run_experiment(methods, X, y, n_splits=3, seed=0, progress=False)
-    again = evaluation.run_experiment(methods, X, y, n_splits=3, seed=0, progress=False)
-    other = evaluation.run_experiment(methods, X, y, n_splits=3, seed=1, progress=False)
+    first = evaluation.run_experiment(methods, X, y, cv=3, random_state=0, progress=False)
+    again = evaluation.run_experiment(methods, X, y, cv=3, random_state=0, progress=False)
+    other = evaluation.run_experiment(methods, X, y, cv=3, random_state=1, progress=False)
     pd.testing.assert_frame_equal(first.results, again.results)
     assert not all(np.array_equal(a[1], b[1]) for a, b in zip(first.folds, other.folds))
     r = first.results
@@ -388,7 +388,7 @@ def test_grouped_folds_keep_each_query_on_one_side_and_score_rankings():
     groups = np.repeat(np.arange(n_queries), per_query)
     y = rng.choice(list("ESCI"), size=groups.size, p=[0.4, 0.3, 0.1, 0.2])
     X = np.column_stack([(y == "E") + rng.normal(0, 0.7, y.size), rng.normal(size=y.size)])
-    result = evaluation.run_experiment({"lr": LogisticRegression(max_iter=300)}, X, y, groups=groups, n_splits=4,
+    result = evaluation.run_experiment({"lr": LogisticRegression(max_iter=300)}, X, y, groups=groups, cv=4,
                                        ranking_k=3, gains=loaders.ESCI_GAINS, progress=False)
     for train, test in result.folds:
         assert not set(groups[train]) & set(groups[test])
@@ -410,16 +410,16 @@ def test_groups_without_gains_give_grouped_folds_and_no_ranking():
     groups = np.repeat(np.arange(30), 8)
     y = rng.choice(["kleebler", "nabisco", "private", "sunshine"], size=groups.size, p=[0.1, 0.5, 0.3, 0.1])
     X = np.column_stack([(y == "nabisco") + rng.normal(0, 0.7, y.size), rng.normal(size=y.size)])
-    result = evaluation.run_experiment({"lr": LogisticRegression(max_iter=300)}, X, y, groups=groups, n_splits=3,
+    result = evaluation.run_experiment({"lr": LogisticRegression(max_iter=300)}, X, y, groups=groups, cv=3,
                                        progress=False)
     for train, test in result.folds:
         assert not set(groups[train]) & set(groups[test])
     assert not result.results["metric"].str.contains("@|mrr").any()
     with pytest.raises(ValueError, match=r"ranking_k needs gains \(\{label: relevance gain\}"):
-        evaluation.run_experiment({"lr": LogisticRegression()}, X, y, groups=groups, n_splits=3, ranking_k=3,
+        evaluation.run_experiment({"lr": LogisticRegression()}, X, y, groups=groups, cv=3, ranking_k=3,
                                   progress=False)
     with pytest.raises(ValueError, match=r"classes \['kleebler', 'private', 'sunshine'\] have no gain"):
-        evaluation.run_experiment({"lr": LogisticRegression()}, X, y, groups=groups, n_splits=3, ranking_k=3,
+        evaluation.run_experiment({"lr": LogisticRegression()}, X, y, groups=groups, cv=3, ranking_k=3,
                                   gains={"nabisco": 1.0}, progress=False)
 
 
@@ -438,7 +438,7 @@ def test_a_dataframe_with_text_goes_through_a_resampling_pipeline():
         make_column_transformer((TfidfVectorizer(), "title"), (StandardScaler(), ["price"])),
         RandomUnderSampler(), LogisticRegression(max_iter=300),
     )
-    result = evaluation.run_experiment({"under": pipeline}, frame, pd.Series(y), n_splits=3, progress=False)
+    result = evaluation.run_experiment({"under": pipeline}, frame, pd.Series(y), cv=3, progress=False)
     np.testing.assert_allclose(result.oof_proba["under"].sum(axis=1), 1.0)
     assert (result.oof_pred["under"] == y).mean() > 0.95  # the titles give the class away
     assert {"macro_f1", "g_mean", "log_loss", "ece", "recall", "pr_auc"} <= set(result.results["metric"])
@@ -446,16 +446,16 @@ def test_a_dataframe_with_text_goes_through_a_resampling_pipeline():
 
 def test_given_folds_are_reused_exactly():
     X, y = _table()
-    first = evaluation.run_experiment({"a": Recorder(tag="a")}, X, y, n_splits=3, seed=5, progress=False)
+    first = evaluation.run_experiment({"a": Recorder(tag="a")}, X, y, cv=3, random_state=5, progress=False)
     Recorder.log = []
-    second = evaluation.run_experiment({"b": Recorder(tag="b")}, X, y, folds=first.folds, seed=99, progress=False)
+    second = evaluation.run_experiment({"b": Recorder(tag="b")}, X, y, cv=first.folds, random_state=99, progress=False)
     predicted = [rows for _, kind, rows, *_ in Recorder.log if kind == "predict"]
     for (_, test), rows in zip(first.folds, predicted):
         np.testing.assert_array_equal(rows, test)
     assert second.folds is not first.folds and len(second.folds) == 3
     overlapping = [(np.arange(100), np.arange(90, 120))]
     with pytest.raises(ValueError, match="fold 0: training and test rows overlap"):
-        evaluation.run_experiment({"b": Recorder()}, X, y, folds=overlapping, progress=False)
+        evaluation.run_experiment({"b": Recorder()}, X, y, cv=overlapping, progress=False)
 
 
 def test_precomputed_features_and_factories():
@@ -464,7 +464,7 @@ def test_precomputed_features_and_factories():
     Recorder.log = []
     result = evaluation.run_experiment(
         {"raw": Recorder(tag="raw"), "emb": ("embedding", lambda: Recorder(tag="emb"))},
-        X, y, n_splits=3, features={"embedding": embedding}, progress=False,
+        X, y, cv=3, features={"embedding": embedding}, progress=False,
     )
     widths = {(tag, width) for tag, kind, _, _, width in Recorder.log if kind == "fit"}
     assert widths == {("raw", 3), ("emb", 5)}
@@ -476,7 +476,7 @@ def test_precomputed_features_and_factories():
     [
         (dict(methods={}), "methods is empty"),
         (dict(X=np.zeros((5, 2))), "X has 5 rows but y has 120"),
-        (dict(n_splits=30), "smallest class has .* fewer than n_splits=30"),
+        (dict(cv=30), "smallest class has .* fewer than n_splits=30"),
         (dict(methods={"m": "not an estimator"}), None),
         (dict(ranking_k=3), "ranking_k needs groups"),
     ],
@@ -557,10 +557,10 @@ def test_holm_adjustment_by_hand():
 def test_identical_methods_show_no_real_difference():
     X, y = _table(n=150)
     methods = {"base": LogisticRegression(max_iter=300), "same": LogisticRegression(max_iter=300)}
-    result = evaluation.run_experiment(methods, X[:, 1:], y, n_splits=5, progress=False)
+    result = evaluation.run_experiment(methods, X[:, 1:], y, cv=5, progress=False)
     table = evaluation.compare_to_baseline(result, "base", n_resamples=200)
     row = table.iloc[0]
-    assert row["difference"] == 0 and row["ttest_p"] == 1 and row["bootstrap_p"] == 1
+    assert row["difference"] == 0 and row["ttest_p"] == 1 and row["se"] == 0 and row["pooled_difference"] == 0
     assert not row["real_difference"] and not row["improved"]
 
 
@@ -570,12 +570,12 @@ def test_a_method_better_on_every_fold_is_a_real_difference():
     y = rng.choice(["c1", "c2", "c3"], size=300, p=[0.6, 0.3, 0.1])
     X = np.column_stack([(y == "c2") * 2.0 + (y == "c3") * 4.0 + rng.normal(0, 0.5, 300), rng.normal(size=300)])
     methods = {"majority": DummyClassifier(strategy="most_frequent"), "lr": LogisticRegression(max_iter=300)}
-    result = evaluation.run_experiment(methods, X, y, n_splits=5, progress=False)
+    result = evaluation.run_experiment(methods, X, y, cv=5, progress=False)
     for metric, cls in [("macro_f1", None), ("balanced_accuracy", None), ("recall", "c3")]:
         row = evaluation.compare_to_baseline(result, "majority", metric=metric, class_=cls, n_resamples=300).iloc[0]
         assert row["real_difference"] and row["improved"], (metric, row.to_dict())
         assert row["ci_low"] > 0 and row["ttest_p"] < 0.05
-    log_loss = evaluation.compare_to_baseline(result, "majority", metric="log_loss", test="ttest").iloc[0]
+    log_loss = evaluation.compare_to_baseline(result, "majority", metric="log_loss", interval=False).iloc[0]
     assert log_loss["difference"] < 0 and log_loss["improved"]  # lower is better for log-loss
     summary = evaluation.summarise(result, n_resamples=200)
     lr = summary[(summary.method == "lr") & (summary.metric == "macro_f1")].iloc[0]

@@ -58,7 +58,7 @@ def test_a_fold_that_raises_is_recorded_and_the_other_methods_are_unchanged():
     good = {"lr": LogisticRegression(max_iter=500),
             "ros": make_pipeline(RandomOverSampler(), LogisticRegression(max_iter=500))}
     with_bad = {"lr": good["lr"], "bad": FailsWithoutRow(row=held_out), "ros": good["ros"]}
-    result = evaluation.run_experiment(with_bad, X, y, folds=folds, seed=0, errors="record",
+    result = evaluation.run_experiment(with_bad, X, y, cv=folds, random_state=0, errors="record",
                                        progress=False)
     assert result.failures.to_dict("records") == [
         {"method": "bad", "fold": 2, "error": "FoldError", "message": f"row {held_out} is held out"}]
@@ -69,7 +69,7 @@ def test_a_fold_that_raises_is_recorded_and_the_other_methods_are_unchanged():
     assert result.notes == [f"- `bad` left out: failed on fold(s) 2 of 4 (FoldError: row {held_out} is held out)."]
     assert sorted(result.timings.query("method == 'bad'")["fold"]) == [0, 1, 3]
 
-    alone = evaluation.run_experiment(good, X, y, folds=folds, seed=0, progress=False)
+    alone = evaluation.run_experiment(good, X, y, cv=folds, random_state=0, progress=False)
     others = result.results[result.results["method"] != "bad"].reset_index(drop=True)
     pd.testing.assert_frame_equal(others, alone.results)
     for method in good:
@@ -90,16 +90,16 @@ def test_errors_raise_keeps_the_original_exception():
     held_out = int(folds[1][1][0])
     methods = {"lr": LogisticRegression(max_iter=500), "bad": FailsWithoutRow(row=held_out)}
     with pytest.raises(FoldError, match=f"row {held_out} is held out"):
-        evaluation.run_experiment(methods, X, y, folds=folds, progress=False)
+        evaluation.run_experiment(methods, X, y, cv=folds, progress=False)
     with pytest.raises(FoldError, match=f"row {held_out} is held out"):
-        evaluation.run_experiment(methods, X, y, folds=folds, errors="raise", progress=False)
+        evaluation.run_experiment(methods, X, y, cv=folds, errors="raise", progress=False)
 
 
 @pytest.mark.parametrize("errors", ["ignore", "Record", None])
 def test_a_bad_errors_value_names_the_allowed_ones(errors):
     X, y = _data()
     with pytest.raises(ValueError, match=r"errors must be one of 'raise', 'record', got " + repr(errors)):
-        evaluation.run_experiment({"lr": LogisticRegression()}, X, y, n_splits=3, errors=errors, progress=False)
+        evaluation.run_experiment({"lr": LogisticRegression()}, X, y, cv=3, errors=errors, progress=False)
 
 
 def test_record_warnings_keeps_each_fold_warnings_also_of_a_failed_fold():
@@ -107,7 +107,7 @@ def test_record_warnings_keeps_each_fold_warnings_also_of_a_failed_fold():
     folds = evaluation.make_folds(y, n_splits=3, seed=0)
     held_out = int(folds[0][1][0])
     methods = {"warns": FailsWithoutRow(row=held_out, warn=True)}
-    result = evaluation.run_experiment(methods, X, y, folds=folds, errors="record", record_warnings=True,
+    result = evaluation.run_experiment(methods, X, y, cv=folds, errors="record", record_warnings=True,
                                        progress=False)
     assert list(result.warnings.columns) == ["method", "fold", "category", "message"]
     expected = [{"method": "warns", "fold": f, "category": "UserWarning", "message": f"fitted on {len(tr)} rows"}
@@ -116,14 +116,14 @@ def test_record_warnings_keeps_each_fold_warnings_also_of_a_failed_fold():
     assert list(result.failures["fold"]) == [0]
     with pytest.warns(UserWarning, match="fitted on"):  # without record_warnings they show as usual
         plain = evaluation.run_experiment({"warns": FailsWithoutRow(row=int(folds[0][0][0]), warn=True)}, X, y,
-                                          folds=folds[:1], progress=False)
+                                          cv=folds[:1], progress=False)
     assert plain.warnings is None and plain.failures.empty and plain.methods == ["warns"]
 
 
 def test_a_method_that_is_not_an_estimator_is_rejected_before_any_fold_even_when_recording():
     X, y = _data()
     with pytest.raises(TypeError, match="method 'm' must be an estimator"):
-        evaluation.run_experiment({"lr": LogisticRegression(), "m": "not an estimator"}, X, y, n_splits=3,
+        evaluation.run_experiment({"lr": LogisticRegression(), "m": "not an estimator"}, X, y, cv=3,
                                   errors="record", progress=False)
 
 
@@ -135,7 +135,7 @@ def test_the_ranking_table_leaves_out_a_method_with_a_failed_fold():
     folds = evaluation.make_folds(y, groups, n_splits=3, seed=0)
     methods = {"lr": LogisticRegression(max_iter=500),
                "bad": FailsWithoutRow(row=int(folds[2][1][0]))}
-    result = evaluation.run_experiment(methods, X, y, groups=groups, folds=folds, ranking_k=3,
+    result = evaluation.run_experiment(methods, X, y, groups=groups, cv=folds, ranking_k=3,
                                        gains=loaders.ESCI_GAINS, errors="record", progress=False)
     assert set(result.results.query("method == 'bad' and metric == 'mrr'")["fold"]) == {0, 1}
     table = findings.ranking_table(result)

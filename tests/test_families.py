@@ -23,7 +23,7 @@ def result():
                           "c": (y == "small") * rng.normal(0.8, 0.5, n) + rng.normal(0, 0.5, n), "label": y})
     tbl = Table(frame, "label", [], ["a", "b", "c"], [], name="toy")
     pipes = experiments.build_all(tbl, METHODS, seed=0)
-    return run_experiment(pipes, tbl.X, tbl.y, n_splits=4, seed=0, progress=False)
+    return run_experiment(pipes, tbl.X, tbl.y, cv=4, random_state=0, progress=False)
 
 
 @pytest.fixture(scope="module")

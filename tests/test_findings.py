@@ -41,7 +41,7 @@ class Scripted(ClassifierMixin, BaseEstimator):
 def result():
     methods = {"none+logreg": Scripted(BASELINE), "random_over+logreg": Scripted(FIX),
                "none+gboost": Scripted(BASELINE.copy())}
-    return evaluation.run_experiment(methods, np.arange(len(Y))[:, None], Y, n_splits=5, seed=0, progress=False)
+    return evaluation.run_experiment(methods, np.arange(len(Y))[:, None], Y, cv=5, random_state=0, progress=False)
 
 
 @pytest.fixture(scope="module")
@@ -197,7 +197,7 @@ def test_when_nothing_beats_the_majority_predictor_no_difference_is_real():
     guess = np.where(rng.random(100) < 0.3, "yes", "no")
     never = np.full(100, "no")
     methods = {"never": Guess(never), "guess": Guess(guess)}
-    result = evaluation.run_experiment(methods, np.arange(100)[:, None], y, n_splits=5, seed=0, progress=False)
+    result = evaluation.run_experiment(methods, np.arange(100)[:, None], y, cv=5, random_state=0, progress=False)
     majority = findings.majority_check(result, test="bootstrap", n_resamples=200)
     assert not majority["improved"].any()
     plain = findings.effects(result, "never", test="bootstrap", n_resamples=200)
@@ -228,7 +228,7 @@ def _binary_result():
     X = np.column_stack([y + rng.normal(0, 0.9, 200), rng.normal(size=200)])
     from sklearn.linear_model import LogisticRegression
 
-    return evaluation.run_experiment({"lr": LogisticRegression()}, X, y, n_splits=4, seed=0, progress=False), y
+    return evaluation.run_experiment({"lr": LogisticRegression()}, X, y, cv=4, random_state=0, progress=False), y
 
 
 def test_positive_class_table_against_sklearn():

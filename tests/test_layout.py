@@ -2,7 +2,8 @@
 
 - every module belongs to a layer: base (``_validation``, ``_paths``, ``_lazy``, ``_progress``, ``exceptions``, the
   package ``__init__``),
-  then data < sampling < models < evaluation < plotting < chapters < reporting < api (the front door);
+  then data < sampling < evaluation < models < plotting < chapters < reporting < api (the front door): the
+  evaluation layer (metrics, folds, the experiment runner) needs no model, and the models use its metrics;
 - a module imports (at module level or inside a function, absolutely or relatively) only from its own layer
   or a lower one;
 - no import cycle between modules;
@@ -27,10 +28,10 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "lib" / "ecombalance"
-LAYERS = ("base", "data", "sampling", "models", "evaluation", "plotting", "chapters", "reporting", "api")
+LAYERS = ("base", "data", "sampling", "evaluation", "models", "plotting", "chapters", "reporting", "api")
 BASE = {"ecombalance", "ecombalance._validation", "ecombalance._paths", "ecombalance._lazy", "ecombalance._progress",
         "ecombalance.exceptions"}
-SUBPACKAGES = ("data", "sampling", "models", "models.finetune", "evaluation", "chapters", "reporting")
+SUBPACKAGES = ("data", "sampling", "models", "models.finetune", "evaluation", "plotting", "chapters", "reporting")
 MAX_LINES = 500
 # modules of the flat layout before the split into subpackages (only plotting stayed at the top)
 # modules that moved again since (old dotted path -> new one); nothing may remain at the old path
@@ -414,3 +415,76 @@ def test_the_package_data_ships_the_stubs():
 if __name__ == "__main__":
     for path in write_stubs():
         print(path.relative_to(PACKAGE.parents[1]))
+
+
+# --- one fold loop, one set of metrics ----------------------------------------------------------------------------
+SPLITTING = ("cross_val_score", "cross_val_predict", "cross_validate", "train_test_split", "check_cv",
+             "learning_curve", "validation_curve", "permutation_test_score", "LeaveOneOut", "LeavePOut",
+             "LeaveOneGroupOut", "LeavePGroupsOut", "PredefinedSplit")
+
+
+def splits_or_scores(name: str, module: str) -> bool:
+    """Whether ``module.name`` builds folds or scores predictions: a scikit-learn splitter (``*KFold``,
+    ``*Split``) or cross-validation helper, or anything of ``sklearn.metrics`` but its plotting displays."""
+    parts = f"{module}.{name}".split(".")
+    if parts[:2] == ["sklearn", "model_selection"] and len(parts) > 2:
+        return parts[2].endswith(("KFold", "Split")) or parts[2] in SPLITTING
+    if parts[:2] == ["sklearn", "metrics"] and len(parts) > 2:
+        return not parts[2].endswith("Display") and parts[2] != "pairwise"
+    return False
+
+
+def sklearn_fold_and_metric_uses(module: str) -> list[str]:
+    """Where ``module`` imports or touches a scikit-learn splitter, cross-validation helper, scorer or metric."""
+    found, bound = [], {}
+    for node in ast.walk(tree(module)):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("sklearn"):
+            for alias in node.names:
+                if splits_or_scores(alias.name, node.module):
+                    found.append(f"line {node.lineno}: from {node.module} import {alias.name}")
+                bound[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("sklearn"):
+                    bound[alias.asname or alias.name] = alias.name
+    for node in ast.walk(tree(module)):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, (ast.Name, ast.Attribute)):
+            parts, value = [], node.value
+            while isinstance(value, ast.Attribute):
+                parts.append(value.attr)
+                value = value.value
+            if isinstance(value, ast.Name) and value.id in bound:
+                owner = ".".join([bound[value.id], *reversed(parts)])
+                if splits_or_scores(node.attr, owner):
+                    found.append(f"line {node.lineno}: {owner}.{node.attr}")
+    return found
+
+
+def test_folds_and_metrics_come_from_the_evaluation_layer_only():
+    """Every fold loop is the experiment runner and every number is :mod:`ecombalance.evaluation.metrics`: no
+    module outside ``ecombalance.evaluation`` builds a scikit-learn splitter, cross-validates by itself or calls a
+    scikit-learn scorer or metric."""
+    used = {m: sklearn_fold_and_metric_uses(m) for m in modules() if layer(m) != "evaluation"}
+    used = {m: found for m, found in used.items() if found}
+    assert not used, "folds or metrics outside ecombalance.evaluation (use run_experiment / make_folds / " \
+        "check_folds and evaluation.metrics):\n" + "\n".join(f"{m}: {f}" for m, found in sorted(used.items())
+                                                              for f in found)
+
+
+def test_the_fold_and_metric_check_finds_what_it_should(tmp_path, monkeypatch):
+    source = ("from sklearn.model_selection import StratifiedKFold, cross_val_predict, GridSearchCV\n"
+              "from sklearn.metrics import f1_score, ConfusionMatrixDisplay\nimport sklearn.metrics as skm\n"
+              "from sklearn import model_selection\nx = skm.balanced_accuracy_score\n"
+              "y = model_selection.GroupShuffleSplit\nz = skm.PrecisionRecallDisplay.from_predictions\n")
+    monkeypatch.setitem(modules(), "ecombalance.chapters.probe", tmp_path / "probe.py")
+    (tmp_path / "probe.py").write_text(source)
+    tree.cache_clear()
+    try:
+        found = sklearn_fold_and_metric_uses("ecombalance.chapters.probe")
+    finally:
+        tree.cache_clear()
+    assert found == ["line 1: from sklearn.model_selection import StratifiedKFold",
+                     "line 1: from sklearn.model_selection import cross_val_predict",
+                     "line 2: from sklearn.metrics import f1_score",
+                     "line 5: sklearn.metrics.balanced_accuracy_score",
+                     "line 6: sklearn.model_selection.GroupShuffleSplit"]

@@ -4,6 +4,7 @@ import pytest
 from sklearn.preprocessing import StandardScaler
 
 from ecombalance._validation import DataError
+from ecombalance import evaluation
 from ecombalance.chapters import preprocessing
 from ecombalance.data import datasets, preprocess, privacy
 from ecombalance.data.table import Table
@@ -63,7 +64,7 @@ def test_skewed_log1p_decides_on_training_rows():
 
 def test_preprocessor_fuses_sources_and_fits_on_training_rows_only():
     tbl = datasets.load()
-    train, test = preprocess.stratified_split(tbl, seed=0)
+    train, test = evaluation.stratified_split(tbl, seed=0)
     pre = features.make_preprocessor(tbl).fit(train.X)
     tfidf = pre.named_transformers_["text_title"][-1]
     analyse = tfidf.vectorizer_.build_analyzer()
@@ -90,18 +91,18 @@ def test_bad_text_encoder():
 
 def test_stratified_split_keeps_class_shares():
     tbl = datasets.load()
-    train, test = preprocess.stratified_split(tbl, test_size=0.25, seed=0)
+    train, test = evaluation.stratified_split(tbl, test_size=0.25, seed=0)
     assert test.y.value_counts().to_dict() == {"electronics": 100, "home_kitchen": 38, "sports_outdoors": 12}
     assert len(train.frame) + len(test.frame) == 600
 
 
 def test_group_split_keeps_queries_on_one_side():
     tbl = datasets.load("search_log", n_queries=100)
-    train, test = preprocess.group_split(tbl, seed=0)
+    train, test = evaluation.group_split(tbl, seed=0)
     assert not set(train.groups) & set(test.groups)
     assert len(train.frame) + len(test.frame) == len(tbl.frame)
     with pytest.raises(ValueError, match="has no group column"):
-        preprocess.group_split(datasets.load())
+        evaluation.group_split(datasets.load())
 
 
 def test_fitting_before_the_split_lets_test_rows_in():
@@ -256,11 +257,11 @@ def test_stratified_split_names_single_row_classes():
     tbl = Table(frame, "label", [], ["x"], [], None, "rare")
     with pytest.raises(DataError, match=r"table 'rare': 2 class\(es\) of 'label' have a single row \(c, d\), so a "
                                         r"stratified split cannot .*min_class_size=5"):
-        preprocess.split(tbl)
+        evaluation.holdout_split(tbl)
     many = Table(pd.DataFrame({"x": range(40), "label": ["a"] * 20 + [f"s{i}" for i in range(20)]}), "label", [],
                  ["x"], [], None, "many")
     with pytest.raises(DataError, match=r"20 class\(es\) .*\(s0, s1, .*, s9, \.\.\. 10 more\)"):
-        preprocess.split(many)
+        evaluation.holdout_split(many)
 
 
 def test_describe_preprocessing_says_where_the_data_came_from():

@@ -426,7 +426,7 @@ def test_compare_samplers_scores_are_run_experiments_on_the_same_folds():
                "smote": pipelines.pipeline(None, "smote", "logreg", random_state=4),
                "class_weight": pipelines.pipeline(None, "none", "logreg", class_weight="balanced", random_state=4)}
     folds = make_folds(y, None, 3, 4)
-    result = evaluation.run_experiment(methods, X, y, folds=folds, seed=4, progress=False)
+    result = evaluation.run_experiment(methods, X, y, cv=folds, random_state=4, progress=False)
     assert list(results["sampler"]) == [m for m in methods for _ in folds] and (results["model"] == "logreg").all()
     for method, pred in result.oof_pred.items():  # independent: scikit-learn on the out-of-fold predictions
         rows = results[results["sampler"] == method].set_index("fold")

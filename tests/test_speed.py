@@ -9,11 +9,13 @@ import pytest
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin, clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import RepeatedStratifiedKFold
 
 from ecombalance.chapters import findings, resampling_findings, resampling_study
 from ecombalance.data import preprocess, shapes
 from ecombalance.data.table import Table
-from ecombalance.evaluation.experiment import FoldFeatures, run_experiment, split_preprocess
+from ecombalance.evaluation.experiment import run_experiment
+from ecombalance.evaluation.fold_work import FoldFeatures, split_preprocess
 from ecombalance.models.pipelines import pipeline
 from ecombalance.sampling.resampling import SCALABLE
 
@@ -72,7 +74,7 @@ def test_preprocessing_is_fitted_once_per_fold_and_shared_by_every_method(texts)
     methods = {name: pipeline(CountingTfidf(), sampler, "logreg", random_state=0)
                for name, sampler in [("none", "none"), ("over", "random_over"), ("under", "random_under")]}
     CountingTfidf.fits = 0
-    cached = run_experiment(methods, X, y, n_splits=3, seed=0, progress=False)
+    cached = run_experiment(methods, X, y, cv=3, random_state=0, progress=False)
     assert CountingTfidf.fits == 3  # one per fold, not 3 methods x 3 folds
 
     # the same numbers as fitting every pipeline whole on each fold
@@ -91,17 +93,18 @@ def test_a_preprocessor_with_other_parameters_is_fitted_on_its_own(texts):
     methods = {"small": pipeline(CountingTfidf(max_features=5), "none", "logreg", random_state=0),
                "large": pipeline(CountingTfidf(max_features=50), "none", "logreg", random_state=0)}
     CountingTfidf.fits = 0
-    run_experiment(methods, X, y, n_splits=2, seed=0, progress=False)
+    run_experiment(methods, X, y, cv=2, random_state=0, progress=False)
     assert CountingTfidf.fits == 4
 
 
 def test_fold_features_counts_fits_and_split_preprocess_leaves_other_estimators_alone(texts):
     X, y = texts
     cache, train, test = FoldFeatures(), np.arange(0, 80), np.arange(80, 105)
-    first = cache.get(CountingTfidf(), 0, X, y, train, test)
-    again = cache.get(CountingTfidf(), 0, X, y, train, test)
-    cache.get(CountingTfidf(), 1, X, y, train, test)
-    assert cache.fits == 2 and again[0] is first[0]
+    first = cache.get(CountingTfidf(), X, y, train, test)
+    again = cache.get(CountingTfidf(), X, y, train, test)
+    cache.get(CountingTfidf(), X, y, train[1:], test)  # other training rows: other matrices
+    cache.get(CountingTfidf(max_features=3), X, y, train, test)  # another preprocessor
+    assert cache.fits == 3 and again[0] is first[0]
     assert first[0].shape[0] == 80 and first[1].shape[0] == 25
     model = LogisticRegression()
     assert split_preprocess(model) == (None, model)
@@ -176,13 +179,13 @@ def test_time_budget_leaves_out_a_slow_method_with_a_note(texts):
     methods = {"fast": pipeline(None, "none", SlowClassifier(0.0)), "slow": pipeline(None, "none", SlowClassifier(0.3))}
     X_num = np.random.default_rng(0).normal(size=(len(y), 3))
     SlowClassifier.slow_fits = 0
-    result = run_experiment(methods, X_num, y, n_splits=5, seed=0, progress=False, time_budget=0.5)
+    result = run_experiment(methods, X_num, y, cv=5, random_state=0, progress=False, time_budget=0.5)
     assert SlowClassifier.slow_fits == 1  # stopped after the first slow fold (0.3 s x 5 folds > 0.5 s)
     assert result.methods == ["fast"] and set(result.results["method"]) == {"fast"}
     assert "slow" not in result.oof_pred and "slow" not in result.oof_proba
     assert "1 of 5 folds" in result.skipped["slow"] and "time budget of 0.5 s per method" in result.skipped["slow"]
     # the baseline (first method) always runs, however slow
-    slow_first = run_experiment({"slow": methods["slow"]}, X_num, y, n_splits=2, seed=0, progress=False,
+    slow_first = run_experiment({"slow": methods["slow"]}, X_num, y, cv=2, random_state=0, progress=False,
                                 time_budget=0.01)
     assert slow_first.methods == ["slow"] and not slow_first.skipped
 
@@ -213,7 +216,7 @@ def test_describe_evaluation_names_the_skipped_methods_and_the_sample(texts):
     methods = {"none+logreg": pipeline(None, "none", "logreg"),
                "random_over+logreg": pipeline(None, "none", SlowClassifier(0.5)),
                "class_weight+logreg": pipeline(None, "none", "logreg", class_weight="balanced")}
-    result = run_experiment(methods, X_num, y, n_splits=3, seed=0, progress=False, time_budget=1.0)
+    result = run_experiment(methods, X_num, y, cv=3, random_state=0, progress=False, time_budget=1.0)
     assert result.methods == ["none+logreg", "class_weight+logreg"]
     effects = findings.effects(result, "none+logreg", n_resamples=50, seed=0)
     text = findings.describe_evaluation(effects, result, notes=["- This chapter ran on a sample.", ""])
@@ -234,3 +237,34 @@ def test_compare_baselines_samples_a_large_table_and_says_so():
     text = baselines.describe_baselines(imbalance.summary(tbl.y), reports)
     assert text.startswith(note + "\n- 600 rows")
     assert baselines.compare_baselines(tbl, folds=3, seed=0)["overall"].attrs["note"] == ""
+
+
+def test_one_cache_shared_by_two_experiments_on_different_tables_gives_the_fresh_results(texts):
+    # a cache keyed on the fold number alone handed the second table the first table's matrices
+    X, y = texts
+    rng = np.random.default_rng(1)
+    other = X.assign(text=[t if rng.random() < 0.6 else "plain item" for t in X["text"]])  # half the words gone
+    methods = {"plain": pipeline(CountingTfidf(), "none", "logreg", random_state=0),
+               "over": pipeline(CountingTfidf(), "random_over", "logreg", random_state=0)}
+    shared = FoldFeatures()
+    first = run_experiment(methods, X, y, cv=3, progress=False, fold_features=shared)
+    second = run_experiment(methods, other, y, cv=first.folds, progress=False, fold_features=shared)
+    fresh_first = run_experiment(methods, X, y, cv=first.folds, progress=False)
+    fresh_second = run_experiment(methods, other, y, cv=first.folds, progress=False)
+    pd.testing.assert_frame_equal(first.results, fresh_first.results)
+    pd.testing.assert_frame_equal(second.results, fresh_second.results)
+    assert not first.results["value"].equals(second.results["value"])
+    assert shared.fits == 6  # three folds of each table, shared by both methods
+
+
+def test_the_results_do_not_depend_on_n_jobs(texts):
+    X, y = texts
+    methods = {"plain": pipeline(CountingTfidf(), "none", "logreg", random_state=0),
+               "smote": pipeline(CountingTfidf(), "smote", "logreg", random_state=0)}
+    cv = RepeatedStratifiedKFold(n_splits=3, n_repeats=2, random_state=0)
+    serial = run_experiment(methods, X, y, cv=cv, progress=False)
+    parallel = run_experiment(methods, X, y, cv=cv, progress=False, n_jobs=2)
+    pd.testing.assert_frame_equal(serial.results, parallel.results)
+    for method in methods:
+        np.testing.assert_array_equal(serial.oof_pred[method], parallel.oof_pred[method])
+    assert serial.design == parallel.design == "2 × 3-fold cross-validation"

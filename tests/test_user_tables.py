@@ -63,7 +63,7 @@ def test_every_notebook_model_gets_the_pair_block(pairs):
 @pytest.fixture(scope="module")
 def pair_experiment(pairs):
     methods = ["none+logreg", "class_weight+logreg"]
-    return {name: evaluation.run_experiment(experiments.build_all(tbl, methods), tbl.X, tbl.y, n_splits=3, seed=0,
+    return {name: evaluation.run_experiment(experiments.build_all(tbl, methods), tbl.X, tbl.y, cv=3, random_state=0,
                                             progress=False)
             for name, tbl in (("pair", pairs), ("separate", replace(pairs, text_pair=None)))}
 

@@ -60,7 +60,7 @@ tbl = datasets.case_table(0)
 out["data"] = hashlib.sha256(tbl.frame.to_csv(index=False).encode()).hexdigest()
 model = make_pipeline(SimpleImputer(strategy="median"), StandardScaler(),
                       LogisticRegression(class_weight="balanced", max_iter=2000))
-res = run_experiment({"logreg": model}, tbl.frame[datasets.CASE_NUMERIC], tbl.y, n_splits=3, seed=0,
+res = run_experiment({"logreg": model}, tbl.frame[datasets.CASE_NUMERIC], tbl.y, cv=3, random_state=0,
                      progress=False)
 macro = res.results.query("metric == 'macro_f1' and `class` == 'all'").sort_values("fold")
 out["macro_f1"] = macro["value"].tolist()

@@ -362,12 +362,12 @@ def compare(table: Table, methods: str | Sequence[str] | None = None, folds: int
                         f"than the {folds} folds need; load the table with min_class_size={folds} or use fewer folds")
     tbl, sample_note = preprocess.subsample(table, max_rows, seed=seed, who="`compare`", setting="`max_rows={}`")
     pipelines = experiments.build_all(tbl, specs, seed=seed, epochs=epochs)
-    result = run_experiment(pipelines, tbl.X, tbl.y, groups=tbl.groups, n_splits=folds, seed=seed,
+    result = run_experiment(pipelines, tbl.X, tbl.y, groups=tbl.groups, cv=folds, random_state=seed,
                             time_budget=time_budget or None, progress=progress)
     summary = summarise(result, n_resamples=n_resamples, seed=seed)
-    differences = compare_to_baseline(result, result.methods[0], metric="macro_f1", test="bootstrap",
+    differences = compare_to_baseline(result, result.methods[0], metric="macro_f1",
                                       n_resamples=n_resamples, seed=seed, alpha=ALPHA)
-    majority = findings.majority_check(result, test="bootstrap", n_resamples=n_resamples, seed=seed, alpha=ALPHA)
+    majority = findings.majority_check(result, n_resamples=n_resamples, seed=seed, alpha=ALPHA)
     notes = [n for n in [sample_note.strip(), *(f"`{m}` {why}." for m, why in result.skipped.items())] if n]
     return Comparison(result, summary, differences, majority, notes)
 

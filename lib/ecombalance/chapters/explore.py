@@ -36,7 +36,8 @@ from ecombalance.chapters.decision_study import miss_cost_matrix
 from ecombalance.data.table import Table
 from ecombalance.evaluation.calibration import expected_calibration_error_from_curve, reliability_curve
 from ecombalance.evaluation.decisions import bayes_decision, expected_cost
-from ecombalance.evaluation.experiment import FoldFeatures, run_experiment
+from ecombalance.evaluation.experiment import run_experiment
+from ecombalance.evaluation.fold_work import FoldFeatures
 from ecombalance.evaluation.folds import make_folds
 from ecombalance.evaluation.metrics import per_class_metrics
 
@@ -256,8 +257,8 @@ class Explorer:
         name = method_name(method, loss)
         if name not in self._proba:
             pipeline = experiments.build(self.table, name, seed=self.seed, epochs=self.epochs)
-            result = run_experiment({name: pipeline}, self.table.X, self.y, folds=self.folds, classes=self.classes,
-                                    seed=self.seed, progress=False, fold_features=self._features)
+            result = run_experiment({name: pipeline}, self.table.X, self.y, cv=self.folds, classes=self.classes,
+                                    random_state=self.seed, progress=False, fold_features=self._features)
             proba = result.oof_proba[name]
             if proba is None:
                 raise ValueError(f"method {name!r} gives no probabilities; choose a model with predict_proba")

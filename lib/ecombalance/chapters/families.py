@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from ecombalance.chapters.experiments import balances_nothing, parse
-from ecombalance.evaluation import ExperimentResult, best_method, compare_to_baseline, holm
+from ecombalance.evaluation import ExperimentResult, best_method, compare_to_baseline, detectable_difference, holm
 from ecombalance.evaluation.verdicts import BestMethod
 
 
@@ -62,14 +62,16 @@ def family_effects(result: ExperimentResult, metric: str = "macro_f1", n_resampl
     baselines = family_baselines(methods)
     for base in dict.fromkeys(baselines.values()):
         members = [m for m, b in baselines.items() if b == base]
-        frame = compare_to_baseline(subset(result, [base, *members]), base, metric=metric, test="bootstrap",
+        frame = compare_to_baseline(subset(result, [base, *members]), base, metric=metric,
                                     correction=None, n_resamples=n_resamples, seed=seed, alpha=alpha)
+        design = dict(frame.attrs)
         rows.append(frame.assign(against=base, kind="balancing"))
     overall = methods[0]
     plain = [m for model, m in plain_models(methods).items() if model != parse(overall)[1]]
     if plain and balances_nothing(overall):
-        frame = compare_to_baseline(subset(result, [overall, *plain]), overall, metric=metric, test="bootstrap",
+        frame = compare_to_baseline(subset(result, [overall, *plain]), overall, metric=metric,
                                     correction=None, n_resamples=n_resamples, seed=seed, alpha=alpha)
+        design = dict(frame.attrs)
         rows.append(frame.assign(against=overall, kind="capacity"))
     if not rows:
         raise ValueError(f"no method has a plain version of its model among {methods}; add e.g. 'none+logreg' "
@@ -77,11 +79,14 @@ def family_effects(result: ExperimentResult, metric: str = "macro_f1", n_resampl
     table = pd.concat(rows, ignore_index=True)
     for kind in table["kind"].unique():
         part = table["kind"] == kind
-        table.loc[part, "p_value"] = holm(table.loc[part, "p_value"].to_numpy())
+        table.loc[part, "p_value"] = holm(table.loc[part, "ttest_p"].to_numpy())
+        table.loc[part, "detectable"] = detectable_difference(table.loc[part, "se"], table.loc[part, "df"], alpha,
+                                                              int(part.sum()))
     table["distinguishable"] = table["p_value"] < alpha
     table = table[["method", "against", "kind", "method_mean", "baseline_mean", "difference", "ci_low", "ci_high",
-                   "p_value", "distinguishable"]]
-    table.attrs.update(metric=metric, alpha=alpha, n_resamples=n_resamples)
+                   "p_value", "detectable", "distinguishable"]]
+    table.attrs.update(metric=metric, alpha=alpha, n_resamples=n_resamples, test=design["test"],
+                       design=design["design"], n_repeats=design["n_repeats"], n_splits=design["n_splits"])
     return table
 
 
@@ -91,11 +96,10 @@ def family_verdicts(table: pd.DataFrame) -> dict[str, BestMethod]:
     a = table.attrs
     verdicts = {}
     for base, part in table[table["kind"] == "balancing"].groupby("against", sort=False):
-        differences = part.set_index("method")[["difference", "ci_low", "ci_high", "p_value", "baseline_mean",
+        differences = part.set_index("method")[["difference", "p_value", "detectable", "baseline_mean",
                                                 "method_mean"]].assign(metric=a.get("metric", "macro_f1"))
-        differences.attrs["n_resamples"] = a.get("n_resamples")
         verdicts[base] = best_method(differences, base, metric=a.get("metric", "macro_f1"),
-                                     alpha=a.get("alpha", 0.05), test="paired bootstrap")
+                                     alpha=a.get("alpha", 0.05), design=a.get("design"))
     return verdicts
 
 

@@ -32,6 +32,8 @@ from ecombalance.evaluation import (
     scores,
     take_rows,
 )
+from ecombalance.evaluation.folds import as_folds
+from ecombalance.evaluation.stats import TEST_NAME, VERDICT_TEST
 from ecombalance.evaluation.verdicts import best_method as one_rule
 from ecombalance.sampling.weights import prior_correct
 
@@ -61,8 +63,8 @@ def _with_methods(result: ExperimentResult, other: ExperimentResult) -> Experime
                             {**result.oof_proba, **other.oof_proba})
 
 
-def majority_check(result: ExperimentResult, metric: str = "macro_f1", test: str = "bootstrap",
-                   n_resamples: int = 1000, seed: int = 0, alpha: float = 0.05) -> pd.DataFrame:
+def majority_check(result: ExperimentResult, metric: str = "macro_f1", n_resamples: int = 1000, seed: int = 0,
+                   alpha: float = 0.05) -> pd.DataFrame:
     """Does any method beat the majority predictor?
 
     scikit-learn's ``DummyClassifier(strategy="most_frequent")`` (always the largest class of the training
@@ -72,16 +74,16 @@ def majority_check(result: ExperimentResult, metric: str = "macro_f1", test: str
     predictor) with ``attrs`` ``majority_class`` (the largest class) and ``metric``.
     """
     dummy = run_experiment({MAJORITY: DummyClassifier(strategy="most_frequent")}, np.zeros((len(result.y), 1)),
-                           result.y, groups=result.groups, folds=result.folds, classes=result.classes,
+                           result.y, groups=result.groups, cv=result.folds, classes=result.classes,
                            progress=False)
-    table = compare_to_baseline(_with_methods(result, dummy), MAJORITY, metric=metric, test=test, alpha=alpha,
+    table = compare_to_baseline(_with_methods(result, dummy), MAJORITY, metric=metric, alpha=alpha,
                                 n_resamples=n_resamples, seed=seed)
     table.attrs.update(majority_class=str(plain_label(pd.Series(result.y).value_counts().index[0])), metric=metric)
     return table
 
 
-def effects(result: ExperimentResult, baseline: str, test: str = "bootstrap", n_resamples: int = 1000,
-            seed: int = 0, alpha: float = 0.05, majority: pd.DataFrame | None = None) -> pd.DataFrame:
+def effects(result: ExperimentResult, baseline: str, n_resamples: int = 1000, seed: int = 0, alpha: float = 0.05,
+            majority: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per method (baseline excluded): the difference to the baseline, its Holm-corrected ``p_value``
     and whether it is real, for macro-F1, balanced accuracy, the recall of the smallest and of the largest
     class, and ECE. Baselines and differences are means over the folds (the summary table pools the
@@ -97,15 +99,17 @@ def effects(result: ExperimentResult, baseline: str, test: str = "bootstrap", n_
         checks["ece"] = ("ece", None)
     columns = {}
     for name, (metric, cls) in checks.items():
-        table = compare_to_baseline(result, baseline, metric=metric, class_=cls, test=test, alpha=alpha,
+        table = compare_to_baseline(result, baseline, metric=metric, class_=cls, alpha=alpha,
                                     n_resamples=n_resamples, seed=seed).set_index("method")
         columns[(name, "baseline")] = table["baseline_mean"]
         columns[(name, "difference")] = table["difference"]
         columns[(name, "p_value")] = table["p_value"]
+        columns[(name, "detectable")] = table["detectable"]
         columns[(name, "real")] = table["real_difference"]
     frame = pd.DataFrame(columns)
-    frame.attrs.update(smallest=str(smallest), largest=str(largest), baseline=baseline, test=test, alpha=alpha,
-                       n_resamples=n_resamples)
+    frame.attrs.update(smallest=str(smallest), largest=str(largest), baseline=baseline, test=VERDICT_TEST, alpha=alpha,
+                       n_resamples=n_resamples, design=result.design, n_repeats=as_folds(result.folds).n_repeats,
+                       n_splits=as_folds(result.folds).n_splits)
     if majority is not None:
         beaten = majority.loc[majority["improved"], "method"].tolist()
         frame.attrs["majority"] = {"class": majority.attrs.get("majority_class", ""),
@@ -152,8 +156,8 @@ def describe_effects(frame: pd.DataFrame) -> str:
     lines = [_describe_majority(a["majority"])] if "majority" in a else []
     lines += [f"- Baseline `{a['baseline']}` (means over the folds): recall {small['baseline'].iloc[0]:.3f} on the smallest class "
              f"`{a['smallest']}`, {large['baseline'].iloc[0]:.3f} on the largest `{a['largest']}`, macro-F1 "
-             f"{frame[('macro_f1', 'baseline')].iloc[0]:.3f}. A difference is called real when the {a['test']} "
-             f"test gives p < {a['alpha']} after Holm's correction."]
+             f"{frame[('macro_f1', 'baseline')].iloc[0]:.3f}. A difference is called real when the {TEST_NAME} "
+             f"on the {a['design']} gives p < {a['alpha']} after Holm's correction."]
     if helped.empty:
         lines.append(f"- No method raised the recall of `{a['smallest']}` by a real margin.")
     else:
@@ -179,10 +183,6 @@ def describe_effects(frame: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-_TESTS = {"bootstrap": "paired bootstrap", "ttest": "corrected resampled t-test",
-          "both": "corrected t-test and paired bootstrap"}
-
-
 def best_method(frame: pd.DataFrame, metric: str = "macro_f1") -> BestMethod:
     """The one rule for "best" (:func:`ecombalance.evaluation.best_method`) on :func:`effects`: a method is best
     only when its difference in ``metric`` to the baseline is real (Holm-corrected p below the frame's alpha,
@@ -193,14 +193,15 @@ def best_method(frame: pd.DataFrame, metric: str = "macro_f1") -> BestMethod:
     differences = pd.DataFrame({"metric": metric, "baseline_mean": part["baseline"].astype(float),
                                 "method_mean": (part["baseline"] + part["difference"]).astype(float),
                                 "difference": part["difference"].astype(float)})
+    if "detectable" in part:
+        differences["detectable"] = part["detectable"].astype(float)
     if "p_value" in part:
         differences["p_value"] = part["p_value"].astype(float)
     else:
         differences["real"] = part["real"].astype(bool)
     beats = bool(a["majority"]["beaten_by"]) if "majority" in a else True
-    differences.attrs["n_resamples"] = a.get("n_resamples") if a.get("test") == "bootstrap" else None
-    return one_rule(differences, a["baseline"], metric=metric, alpha=a.get("alpha", 0.05),
-                             beats_majority=beats, note=capacity_note, test=_TESTS.get(a.get("test"), None))
+    return one_rule(differences, a["baseline"], metric=metric, alpha=a.get("alpha", 0.05), beats_majority=beats,
+                    note=capacity_note, design=a.get("design"))
 
 
 def best_headline(decided: BestMethod) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from sklearn.metrics import accuracy_score, balanced_accuracy_score, recall_scor
 from ecombalance._progress import progress_bar
 from ecombalance.chapters import seed_formulas
 from ecombalance.data.datasets import DATASETS
-from ecombalance.evaluation.experiment import aligned_proba
+from ecombalance.evaluation.fold_work import aligned_proba
 from ecombalance.evaluation.folds import make_folds, take_rows
 from ecombalance.evaluation.metrics import scores
 from ecombalance.evaluation.verdicts import BestMethod, best_method, compare_fold_scores

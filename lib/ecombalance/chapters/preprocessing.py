@@ -9,7 +9,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from ecombalance.data.preprocess import CleaningReport, split
+from ecombalance.data.preprocess import CleaningReport
+from ecombalance.evaluation.folds import holdout_split
 from ecombalance.data.table import Table
 from ecombalance.models.features import make_preprocessor
 
@@ -23,7 +24,7 @@ def fit_before_split_effects(tbl: Table, test_size: float = 0.25, seed: int = 0)
     rows they are forced towards 0 / 1 by their own statistics), and the largest shift of a scaler
     mean caused by seeing the test rows.
     """
-    train, test = split(tbl, test_size, seed)
+    train, test = holdout_split(tbl, test_size, seed)
     right = make_preprocessor(tbl).fit(train.X)
     wrong = make_preprocessor(tbl).fit(tbl.X)
     result: dict[str, float] = {"train_rows": len(train.frame), "test_rows": len(test.frame)}

@@ -329,8 +329,8 @@ def compare_samplers(
         methods[key] = pipeline(preprocess, "none" if weight else sampler_name, model, class_weight=weight,
                                 random_state=random_state)
     with threadpool_limits(max_threads):  # None: leaves the limits as they are
-        result = run_experiment(methods, X, y, groups=groups, folds=make_folds(y, groups, n_splits, random_state),
-                                seed=random_state, classes=classes,
+        result = run_experiment(methods, X, y, groups=groups, cv=make_folds(y, groups, n_splits, random_state),
+                                random_state=random_state, classes=classes,
                                 progress=progress, time_budget=time_budget, errors=errors, record_warnings=True)
     return _comparison_rows(result, pairs, classes)
 

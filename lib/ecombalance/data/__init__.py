@@ -9,7 +9,7 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "chinese": ["LANGUAGES", "check_lang", "case_titles_zh", "SEARCH_TYPES_ZH", "SEARCH_BRANDS_ZH", "SEARCH_ADJECTIVES_ZH", "search_text_zh", "bigram_jaccard", "REVIEW_COUNTS", "reviews_zh"],
     "datasets": ["CASE_LABEL", "CASE_TEXT", "CASE_NUMERIC", "CASE_CATEGORICAL", "CASE_COUNTS", "SEARCH_LABEL", "ESCI_LABELS", "ESCI_SHARES", "SEARCH_TEXT", "SEARCH_NUMERIC", "SEARCH_CATEGORICAL", "DATASETS", "documented_case", "search_log", "dirty_copy", "case_table", "search_table", "load", "load_each"],
     "loaders": ["MAX_CATEGORIES", "FALLBACK_ENCODINGS", "TEXT_SUFFIXES", "decode_text", "read_file", "read_dataframe", "read_frame", "handle_rare_classes", "infer_columns", "load_table", "ESCI_EXAMPLE_COLUMNS", "ESCI_GAINS", "ESCI_PRODUCT_COLUMNS", "read_esci", "WANDS_FILES", "WANDS_GAINS", "read_wands"],
-    "preprocess": ["CleaningReport", "robust_z", "clean", "stratified_split", "group_split", "split", "subsample"],
+    "preprocess": ["CleaningReport", "robust_z", "clean", "subsample"],
     "privacy": ["NAME_PATTERNS", "VALUE_PATTERNS", "identifier_columns", "ProtectedColumn", "protect_identifiers"],
     "shapes": ["ShapeRoles", "long_tail_counts", "sessions", "catalogue", "product_pairs", "query_classes", "household_panel", "proportional_counts", "chinese_reviews", "ROLES", "GENERATORS", "generate", "shape_table"],
     "table": ["TEXT_ANALYZERS", "check_text_analyzer", "Table"],

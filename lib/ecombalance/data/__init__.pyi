@@ -70,9 +70,6 @@ from ecombalance.data.loaders import read_wands as read_wands
 from ecombalance.data.preprocess import CleaningReport as CleaningReport
 from ecombalance.data.preprocess import robust_z as robust_z
 from ecombalance.data.preprocess import clean as clean
-from ecombalance.data.preprocess import stratified_split as stratified_split
-from ecombalance.data.preprocess import group_split as group_split
-from ecombalance.data.preprocess import split as split
 from ecombalance.data.preprocess import subsample as subsample
 from ecombalance.data.privacy import NAME_PATTERNS as NAME_PATTERNS
 from ecombalance.data.privacy import VALUE_PATTERNS as VALUE_PATTERNS
@@ -106,10 +103,10 @@ __all__ = [
     "TEXT_SUFFIXES", "Table", "VALUE_PATTERNS", "WANDS_FILES", "WANDS_GAINS", "bigram_jaccard", "capped",
     "case_table", "case_titles_zh", "catalogue", "check_groups", "check_header", "check_lang", "check_roles",
     "check_text_analyzer", "check_text_columns", "chinese_reviews", "clean", "columns_headline", "decode_text",
-    "dirty_copy", "documented_case", "esci_gains", "generate", "group_split", "handle_rare_classes",
-    "household_panel", "identifier_columns", "identifier_like", "infer_columns", "leak_score", "leaking_columns",
-    "load", "load_each", "load_table", "long_tail_counts", "product_pairs", "proportional_counts",
-    "protect_identifiers", "query_classes", "read_dataframe", "read_esci", "read_file", "read_frame", "read_wands",
-    "repeated_names", "resolve_gains", "reviews_zh", "robust_z", "search_log", "search_table", "search_text_zh",
-    "sessions", "shape_table", "split", "stratified_split", "subsample",
+    "dirty_copy", "documented_case", "esci_gains", "generate", "handle_rare_classes", "household_panel",
+    "identifier_columns", "identifier_like", "infer_columns", "leak_score", "leaking_columns", "load", "load_each",
+    "load_table", "long_tail_counts", "product_pairs", "proportional_counts", "protect_identifiers",
+    "query_classes", "read_dataframe", "read_esci", "read_file", "read_frame", "read_wands", "repeated_names",
+    "resolve_gains", "reviews_zh", "robust_z", "search_log", "search_table", "search_text_zh", "sessions",
+    "shape_table", "subsample",
 ]

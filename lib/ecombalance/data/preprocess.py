@@ -16,9 +16,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import GroupShuffleSplit, train_test_split
 
-from ecombalance._validation import DataError
 from ecombalance.data.privacy import protect_identifiers
 from ecombalance.data.table import Table
 
@@ -141,38 +139,6 @@ def clean(tbl: Table, near_duplicates: bool = True, outliers: str = "report", z_
     cleaned = replace(tbl, frame=frame, text_cols=text, numeric_cols=numeric, categorical_cols=categorical,
                       notes=[*tbl.notes, str(report)])
     return cleaned, report
-
-
-def stratified_split(tbl: Table, test_size: float = 0.25, seed: int = 0) -> tuple[Table, Table]:
-    """Train and test tables that keep the class distribution (stratified on the label).
-
-    A class with a single row cannot be on both sides: ``DataError`` naming it (at most 10) and the fix."""
-    counts = tbl.y.value_counts()
-    single = counts[counts < 2]
-    if not single.empty:
-        shown = [str(c) for c in single.index[:10]] + ([f"... {len(single) - 10} more"] if len(single) > 10 else [])
-        raise DataError(
-            f"table {tbl.name!r}: {len(single)} class(es) of {tbl.label!r} have a single row ({', '.join(shown)}), "
-            "so a stratified split cannot put them in both train and test; merge rare classes first "
-            "(pass min_class_size=5, say)"
-        )
-    train_idx, test_idx = train_test_split(np.arange(len(tbl.frame)), test_size=test_size,
-                                           stratify=tbl.y, random_state=seed)
-    return tbl.subset(np.sort(train_idx)), tbl.subset(np.sort(test_idx))
-
-
-def group_split(tbl: Table, test_size: float = 0.25, seed: int = 0) -> tuple[Table, Table]:
-    """Train and test tables with every group (query) on one side only."""
-    if not tbl.group_col:
-        raise ValueError(f"table {tbl.name!r} has no group column; pass group_col (e.g. 'query_id')")
-    splitter = GroupShuffleSplit(n_splits=1, test_size=test_size, random_state=seed)
-    train_idx, test_idx = next(splitter.split(tbl.frame, groups=tbl.groups))
-    return tbl.subset(np.sort(train_idx)), tbl.subset(np.sort(test_idx))
-
-
-def split(tbl: Table, test_size: float = 0.25, seed: int = 0) -> tuple[Table, Table]:
-    """Grouped when the table has a group column, stratified otherwise."""
-    return group_split(tbl, test_size, seed) if tbl.group_col else stratified_split(tbl, test_size, seed)
 
 
 def subsample(tbl: Table, max_rows: int, seed: int = 0, min_per_class: int = 10, *, who: str = "This chapter",

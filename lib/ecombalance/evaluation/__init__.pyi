@@ -21,14 +21,30 @@ from ecombalance.evaluation.decisions import ProfitThreshold as ProfitThreshold
 from ecombalance.evaluation.decisions import profit_curve as profit_curve
 from ecombalance.evaluation.decisions import profit_threshold as profit_threshold
 from ecombalance.evaluation.experiment import ExperimentResult as ExperimentResult
-from ecombalance.evaluation.experiment import aligned_proba as aligned_proba
-from ecombalance.evaluation.experiment import seed_estimator as seed_estimator
-from ecombalance.evaluation.experiment import split_preprocess as split_preprocess
-from ecombalance.evaluation.experiment import FoldFeatures as FoldFeatures
 from ecombalance.evaluation.experiment import run_experiment as run_experiment
 from ecombalance.evaluation.experiment import save_results as save_results
 from ecombalance.evaluation.experiment import load_results as load_results
+from ecombalance.evaluation.fold_work import instantiate as instantiate
+from ecombalance.evaluation.fold_work import seed_estimator as seed_estimator
+from ecombalance.evaluation.fold_work import aligned_proba as aligned_proba
+from ecombalance.evaluation.fold_work import split_preprocess as split_preprocess
+from ecombalance.evaluation.fold_work import FoldFeatures as FoldFeatures
+from ecombalance.evaluation.fold_work import fit_transform_fold as fit_transform_fold
+from ecombalance.evaluation.fold_work import TIMINGS as TIMINGS
+from ecombalance.evaluation.fold_work import import_modules as import_modules
+from ecombalance.evaluation.fold_work import call_or_exception as call_or_exception
+from ecombalance.evaluation.fold_work import FoldScorer as FoldScorer
+from ecombalance.evaluation.fold_work import fit_and_score_fold as fit_and_score_fold
+from ecombalance.evaluation.fold_work import fit_predict_fold as fit_predict_fold
+from ecombalance.evaluation.fold_work import score_fold as score_fold
+from ecombalance.evaluation.folds import Folds as Folds
+from ecombalance.evaluation.folds import RepeatedStratifiedGroupKFold as RepeatedStratifiedGroupKFold
+from ecombalance.evaluation.folds import as_folds as as_folds
+from ecombalance.evaluation.folds import check_folds as check_folds
 from ecombalance.evaluation.folds import make_folds as make_folds
+from ecombalance.evaluation.folds import stratified_split as stratified_split
+from ecombalance.evaluation.folds import group_split as group_split
+from ecombalance.evaluation.folds import holdout_split as holdout_split
 from ecombalance.evaluation.folds import take_rows as take_rows
 from ecombalance.evaluation.metrics import ECE_BINS as ECE_BINS
 from ecombalance.evaluation.metrics import IBA_ALPHA as IBA_ALPHA
@@ -49,31 +65,40 @@ from ecombalance.evaluation.metrics import class_position as class_position
 from ecombalance.evaluation.ranking import per_query_ranking as per_query_ranking
 from ecombalance.evaluation.ranking import ranking_metrics as ranking_metrics
 from ecombalance.evaluation.stats import BootstrapResult as BootstrapResult
+from ecombalance.evaluation.stats import TEST_NAME as TEST_NAME
+from ecombalance.evaluation.stats import VERDICT_TEST as VERDICT_TEST
 from ecombalance.evaluation.stats import bootstrap_ci as bootstrap_ci
 from ecombalance.evaluation.stats import metric_ci as metric_ci
 from ecombalance.evaluation.stats import paired_bootstrap as paired_bootstrap
 from ecombalance.evaluation.stats import corrected_resampled_ttest as corrected_resampled_ttest
+from ecombalance.evaluation.stats import detectable_difference as detectable_difference
+from ecombalance.evaluation.stats import fold_sizes as fold_sizes
 from ecombalance.evaluation.stats import holm as holm
+from ecombalance.evaluation.stats import verdict_table as verdict_table
 from ecombalance.evaluation.stats import compare_to_baseline as compare_to_baseline
 from ecombalance.evaluation.stats import summarise as summarise
 from ecombalance.evaluation.stats import p_value_text as p_value_text
-from ecombalance.evaluation.verdicts import compare_predictions as compare_predictions
 from ecombalance.evaluation.verdicts import compare_fold_scores as compare_fold_scores
+from ecombalance.evaluation.verdicts import smallest_detectable as smallest_detectable
+from ecombalance.evaluation.verdicts import design_headline as design_headline
 from ecombalance.evaluation.verdicts import METRIC_LABELS as METRIC_LABELS
 from ecombalance.evaluation.verdicts import BestMethod as BestMethod
 from ecombalance.evaluation.verdicts import best_method as best_method
 
 __all__ = [
     "BestMethod", "BootstrapResult", "CLASS_METRICS", "CLASS_PROBA_METRICS", "CONFUSION_METRICS", "CostDecision",
-    "ECE_BINS", "ExperimentResult", "FoldFeatures", "IBA_ALPHA", "LOWER_IS_BETTER", "METRIC_LABELS",
-    "PriorEstimate", "ProfitThreshold", "TemperatureScaler", "WEIGHT_GRID", "aggregate_metrics", "aligned_proba",
-    "bayes_decision", "best_method", "bootstrap_ci", "class_position", "classification_metrics",
-    "compare_fold_scores", "compare_predictions", "compare_to_baseline", "corrected_resampled_ttest",
-    "cost_decision_cv", "encode_labels", "estimate_priors_em", "expected_calibration_error",
-    "expected_calibration_error_from_curve", "expected_cost", "holm", "load_results", "make_folds", "metric_ci",
-    "metric_value", "p_value_text", "paired_bootstrap", "per_class_metrics", "per_class_table", "per_query_ranking",
-    "profit_curve", "profit_threshold", "ranking_metrics", "recalibrate", "reliability_curve",
-    "require_two_classes", "run_experiment", "save_results", "scores", "seed_estimator", "split_preprocess",
-    "summarise", "take_rows", "threshold_curve", "tune_class_weights", "tune_threshold", "tune_threshold_cv",
-    "weighted_decision",
+    "ECE_BINS", "ExperimentResult", "FoldFeatures", "FoldScorer", "Folds", "IBA_ALPHA", "LOWER_IS_BETTER",
+    "METRIC_LABELS", "PriorEstimate", "ProfitThreshold", "RepeatedStratifiedGroupKFold", "TEST_NAME", "TIMINGS",
+    "TemperatureScaler", "VERDICT_TEST", "WEIGHT_GRID", "aggregate_metrics", "aligned_proba", "as_folds",
+    "bayes_decision", "best_method", "bootstrap_ci", "call_or_exception", "check_folds", "class_position",
+    "classification_metrics", "compare_fold_scores", "compare_to_baseline", "corrected_resampled_ttest",
+    "cost_decision_cv", "design_headline", "detectable_difference", "encode_labels", "estimate_priors_em",
+    "expected_calibration_error", "expected_calibration_error_from_curve", "expected_cost", "fit_and_score_fold",
+    "fit_predict_fold", "fit_transform_fold", "fold_sizes", "group_split", "holdout_split", "holm",
+    "import_modules", "instantiate", "load_results", "make_folds", "metric_ci", "metric_value", "p_value_text",
+    "paired_bootstrap", "per_class_metrics", "per_class_table", "per_query_ranking", "profit_curve",
+    "profit_threshold", "ranking_metrics", "recalibrate", "reliability_curve", "require_two_classes",
+    "run_experiment", "save_results", "score_fold", "scores", "seed_estimator", "smallest_detectable",
+    "split_preprocess", "stratified_split", "summarise", "take_rows", "threshold_curve", "tune_class_weights",
+    "tune_threshold", "tune_threshold_cv", "verdict_table", "weighted_decision",
 ]

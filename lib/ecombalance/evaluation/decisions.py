@@ -17,7 +17,7 @@ from sklearn.base import clone
 from sklearn.model_selection import cross_val_predict
 
 from ecombalance._validation import check_labels, check_probabilities
-from ecombalance.evaluation.experiment import seed_estimator
+from ecombalance.evaluation.fold_work import seed_estimator
 from ecombalance.evaluation.folds import make_folds, take_rows
 from ecombalance.evaluation.metrics import encode_labels
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 import warnings
 from collections.abc import Mapping, Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,13 +13,14 @@ from typing import Any
 import joblib
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
 
 from ecombalance._progress import progress_bar
 from ecombalance._validation import check_labels
-from ecombalance.evaluation.folds import make_folds, take_rows
-from ecombalance.evaluation.metrics import aggregate_metrics, per_class_table, require_two_classes, encode_labels
-from ecombalance.evaluation.ranking import ranking_metrics
+from ecombalance.evaluation.folds import Folds, as_folds, check_folds, take_rows
+from ecombalance.evaluation.fold_work import (TIMINGS, FoldFeatures, FoldScorer, call_or_exception, fit_and_score_fold,
+                                              fit_predict_fold, fit_transform_fold, import_modules, instantiate,
+                                              seed_estimator, split_preprocess)
+from ecombalance.evaluation.metrics import encode_labels
 
 
 _FAILURE_COLUMNS = ["method", "fold", "error", "message"]
@@ -38,9 +38,11 @@ class ExperimentResult:
 
     ``results``: tidy DataFrame (method, fold, metric, class, value), ``class == "all"`` for aggregates.
     ``oof_rows`` / ``pooled(method)``: the rows some test fold predicted and their pooled predictions.
-    ``folds``: the (train, test) row indices shared by every method. ``oof_pred`` / ``oof_proba``: per
-    method that ran on every fold, the out-of-fold predictions in the row order of ``y`` (every row is predicted
-    once, by the model that did not see it); ``oof_proba`` columns follow ``classes``. ``timings``: seconds per
+    ``folds``: the (train, test) row indices shared by every method, as :class:`~ecombalance.evaluation.folds.Folds`
+    (``n_repeats`` × ``n_splits``; :attr:`design`). ``oof_pred`` / ``oof_proba``: per method that ran on every
+    fold, the out-of-fold predictions in the row order of ``y`` (every row predicted by a model that did not see
+    it; with repeated folds, by its fold of the first repeat, so each row counts once); ``oof_proba`` columns
+    follow ``classes``. ``timings``: seconds per
     method and fold of the shared preprocessing (near 0 once cached), the fit and the prediction (kept out of
     ``results`` so that results repeat exactly with the seed).
     ``skipped``: per method left out by the time budget, why (such a method has no results and no predictions).
@@ -54,7 +56,7 @@ class ExperimentResult:
     """
 
     results: pd.DataFrame
-    folds: list[tuple[np.ndarray, np.ndarray]]
+    folds: Folds
     classes: np.ndarray
     y: np.ndarray
     groups: np.ndarray | None
@@ -64,6 +66,11 @@ class ExperimentResult:
     skipped: dict[str, str] = field(default_factory=dict)
     failures: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=_FAILURE_COLUMNS))
     warnings: pd.DataFrame | None = None
+
+    @property
+    def design(self) -> str:
+        """How the rows were split, e.g. ``"2 × 5-fold cross-validation"`` (:attr:`Folds.design`)."""
+        return as_folds(self.folds).design
 
     @property
     def methods(self) -> list[str]:
@@ -89,7 +96,7 @@ class ExperimentResult:
 
     @property
     def oof_rows(self) -> np.ndarray:
-        """Rows that some test fold predicted (all rows for folds from :func:`make_folds`)."""
+        """Rows that some test fold predicted (all rows for K-fold splits)."""
         return np.unique(np.concatenate([test for _, test in self.folds]))
 
     def pooled(self, method: str) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
@@ -102,86 +109,12 @@ class ExperimentResult:
                 None if self.groups is None else self.groups[rows])
 
 
-def _instantiate(name: str, spec: Any) -> Any:
-    if hasattr(spec, "fit"):
-        return clone(spec)
-    if callable(spec):
-        estimator = spec()
-        if not hasattr(estimator, "fit"):
-            raise TypeError(f"method {name!r}: the factory returned {type(estimator).__name__}, not an estimator")
-        return estimator
-    raise TypeError(
-        f"method {name!r} must be an estimator (with fit/predict), a factory returning one, or "
-        f"(features_name, estimator); got {type(spec).__name__}"
-    )
-
-
-def seed_estimator(estimator: Any, seed: int) -> None:
-    """Fill every unset ``random_state`` (also inside pipelines) with ``seed``."""
-    if not hasattr(estimator, "get_params"):
-        return
-    unset = {k: seed for k, v in estimator.get_params(deep=True).items()
-             if k.split("__")[-1] == "random_state" and v is None}
-    if unset:
-        estimator.set_params(**unset)
-
-
-def aligned_proba(estimator: Any, X_test: Any, classes: np.ndarray) -> np.ndarray | None:
-    """``estimator.predict_proba(X_test)`` with one column per entry of ``classes``, in that order; a class
-    the estimator never saw in its training fold gets probability 0. None without ``predict_proba``."""
-    if not hasattr(estimator, "predict_proba"):
-        return None
-    raw = np.asarray(estimator.predict_proba(X_test), dtype=float)
-    fitted = np.asarray(getattr(estimator, "classes_", classes))
-    proba = np.zeros((len(raw), len(classes)))
-    position = {c: i for i, c in enumerate(classes.tolist())}
-    for j, c in enumerate(fitted.tolist()):
-        proba[:, position[c]] = raw[:, j]
-    return proba
-
-
-def split_preprocess(estimator: Any) -> tuple[Any, Any]:
-    """``(preprocess, rest)`` of a pipeline whose first step is named ``"preprocess"`` (as
-    :func:`ecombalance.models.pipelines.pipeline` builds them): ``rest`` is the pipeline without that step.
-    ``(None, estimator)`` for anything else, or when the step is ``"passthrough"`` / None."""
-    steps = getattr(estimator, "steps", None)
-    if not steps or len(steps) < 2 or steps[0][0] != "preprocess" or steps[0][1] in (None, "passthrough"):
-        return None, estimator
-    return steps[0][1], estimator[1:]
-
-
-class FoldFeatures:
-    """Preprocessed training and test matrices per fold, fitted once and shared by every method.
-
-    ``get(preprocess, fold, X, y, train, test)`` fits a clone of ``preprocess`` on the training rows (with
-    their labels, as a pipeline would) and transforms both sides the first time a fold meets a preprocessor
-    with these parameters; later calls with an equal preprocessor (same class and ``get_params``, compared by
-    :func:`joblib.hash`) get the same matrices. ``fits`` counts the fits. A preprocessor that cannot be hashed
-    is fitted every time.
-    """
-
-    def __init__(self) -> None:
-        self._cache: dict[tuple, tuple[Any, Any]] = {}
-        self.fits = 0
-
-    def get(self, preprocess: Any, fold: int, X: Any, y: np.ndarray, train: np.ndarray, test: np.ndarray,
-            key: Any = "") -> tuple[Any, Any]:
-        try:
-            cache_key = (key, fold, joblib.hash(preprocess))
-        except Exception:  # noqa: BLE001 - an unpicklable step (a lambda): no caching
-            cache_key = None
-        if cache_key is not None and cache_key in self._cache:
-            return self._cache[cache_key]
-        fitted = clone(preprocess)
-        self.fits += 1
-        matrices = fitted.fit_transform(take_rows(X, train), y[train]), fitted.transform(take_rows(X, test))
-        if cache_key is not None:
-            self._cache[cache_key] = matrices
-        return matrices
-
-
-def _rows(method: str, fold: int, metrics: Mapping[str, float], cls: str = "all") -> list[tuple]:
-    return [(method, fold, name, cls, float(value)) for name, value in metrics.items()]
+def _workers(n_jobs: int | None) -> int:
+    if n_jobs is None:
+        return 1
+    if not isinstance(n_jobs, (int, np.integer)) or isinstance(n_jobs, bool) or n_jobs == 0:
+        raise ValueError(f"n_jobs must be None, a positive int or -1 (all cores), got {n_jobs!r}")
+    return joblib.cpu_count() if n_jobs < 0 else int(n_jobs)
 
 
 def run_experiment(
@@ -189,10 +122,9 @@ def run_experiment(
     X: Any,
     y: Any,
     groups: Any = None,
-    n_splits: int = 5,
-    seed: int = 0,
+    cv: Any = 5,
+    random_state: int = 0,
     features: Mapping[str, Any] | None = None,
-    folds: Sequence[tuple[np.ndarray, np.ndarray]] | None = None,
     classes: Sequence | None = None,
     ranking_k: int | None = None,
     gains: Mapping[Any, float] | None = None,
@@ -201,8 +133,9 @@ def run_experiment(
     fold_features: FoldFeatures | None = None,
     errors: str = "raise",
     record_warnings: bool = False,
+    n_jobs: int | None = None,
 ) -> ExperimentResult:
-    r"""Evaluate every method on the same K folds and collect tidy results.
+    r"""Evaluate every method on the same folds and collect tidy results: the one fold loop of the library.
 
     Parameters
     ----------
@@ -210,20 +143,23 @@ def run_experiment(
         Each estimator is cloned (a factory is called) afresh for every fold, fitted on the training rows
         only and asked to predict the test rows. Resampling belongs *inside* the estimator — an
         imbalanced-learn ``Pipeline`` applies its sampler in ``fit`` only — so test rows are never
-        resampled and never fitted on. Unset ``random_state`` parameters are set to ``seed``.
+        resampled and never fitted on. Unset ``random_state`` parameters are set to ``random_state``.
     X : DataFrame, array or sparse matrix
         Model input, rows aligned with ``y``.
     y : array-like of labels
     groups : array-like, optional
-        Group ids (query ids for a search log): stratified group K-fold instead of stratified K-fold.
-    n_splits, seed : int
-        Folds from :func:`make_folds` (ignored when ``folds`` is given).
+        Group ids (query ids for a search log): an int ``cv`` then makes stratified *group* K-fold.
+    cv : int, splitter or list of (train, test), default=5
+        What scikit-learn's ``check_cv`` takes (:func:`ecombalance.evaluation.folds.check_folds`): a number of
+        stratified (group-aware) folds, a splitter such as ``RepeatedStratifiedKFold(n_splits=5, n_repeats=2)``
+        or :class:`~ecombalance.evaluation.folds.RepeatedStratifiedGroupKFold`, or explicit pairs (an earlier
+        experiment's ``result.folds``). The design (``r × k``) travels with ``result.folds``.
+    random_state : int, default=0
+        Shuffles an int ``cv`` and seeds every estimator's unset ``random_state``.
     features : mapping name -> array, optional
         Precomputed inputs (e.g. frozen-encoder embeddings, computed once without labels); a method given
         as ``(name, estimator)`` reads ``features[name]`` instead of ``X``. Anything *fitted* must stay in the
         estimator so it is fitted on training folds only.
-    folds : list of (train_idx, test_idx), optional
-        Use these folds (e.g. from an earlier experiment) instead of making new ones.
     classes : sequence, optional
         Class order for per-class rows and probability columns (default: sorted labels).
     ranking_k : int, optional
@@ -237,14 +173,15 @@ def run_experiment(
     progress : bool
         Show a tqdm bar over methods × folds.
     time_budget : float, optional
-        Seconds per method: after each fold, a method whose projected time over all folds (seconds so far ×
-        folds / folds done) exceeds it is stopped and left out, its reason in ``result.skipped`` — a slow
-        method costs at most about one fold, never a hang. The first method (the baseline) always runs.
+        Seconds per method: a method whose projected time over all folds (seconds so far × folds / folds done)
+        exceeds it is stopped and left out, its reason in ``result.skipped`` — a slow method costs at most about
+        one fold (with ``n_jobs`` > 1: its first fold, which every method runs before the rest), never a hang.
+        The first method (the baseline) always runs.
     fold_features : FoldFeatures, optional
-        The per-fold cache of preprocessed matrices (a new one by default). A method that is a pipeline with a
+        The cache of preprocessed matrices (a new one by default). A method that is a pipeline with a
         ``"preprocess"`` first step (:func:`ecombalance.models.pipelines.pipeline`) reuses the matrices of an
-        equal preprocessor on the same fold instead of refitting it: text features are fitted once per fold,
-        not once per method and fold. The results are those of fitting each pipeline whole.
+        equal preprocessor on the same data and rows instead of refitting it: text features are fitted once per
+        fold, not once per method and fold. The results are those of fitting each pipeline whole.
     errors : {"raise", "record"}
         What an exception in one fold of one method does (a sampler that finds too few neighbours, a model that
         cannot fit): ``"raise"`` (default) stops the experiment with it; ``"record"`` keeps its class and message
@@ -254,6 +191,9 @@ def run_experiment(
     record_warnings : bool
         Catch the warnings each estimator raises while fitting and predicting (a lowered ``k_neighbors``, a model
         that did not converge) into ``result.warnings`` instead of showing them.
+    n_jobs : int or None, default=None
+        Processes fitting folds at the same time (joblib; -1: all cores; None: 1, in this process). Every fit is
+        seeded on its own, so the results are the same for any ``n_jobs``.
 
     Returns
     -------
@@ -276,7 +216,7 @@ def run_experiment(
     ...         raise RuntimeError("no neighbours")
     >>> y = np.repeat(["a", "b"], [20, 10])
     >>> result = run_experiment({"dummy": DummyClassifier(), "fails": Fails()}, np.zeros((30, 1)), y,
-    ...                         n_splits=3, errors="record", progress=False)
+    ...                         cv=3, errors="record", progress=False)
     >>> result.methods
     ['dummy']
     >>> result.failures[["method", "fold", "error"]].values.tolist()[0]
@@ -286,6 +226,7 @@ def run_experiment(
         raise ValueError(f"errors must be one of {', '.join(map(repr, _ERRORS))}, got {errors!r}")
     if not methods:
         raise ValueError("methods is empty: pass {name: estimator}")
+    workers = _workers(n_jobs)
     y = check_labels(y, "y")
     n = len(y)
     inputs = {"": X, **(features or {})}
@@ -297,9 +238,7 @@ def run_experiment(
     classes = np.unique(y) if classes is None else np.asarray(classes)
     codes_y, _, _, classes = encode_labels(y, None, None, classes)
     group_arr = None if groups is None else check_labels(groups, "groups")
-    if folds is None:
-        folds = make_folds(y, group_arr, n_splits=n_splits, seed=seed)
-    folds = [(np.asarray(tr), np.asarray(te)) for tr, te in folds]
+    folds = check_folds(cv, y, group_arr, random_state)
     for i, (train, test) in enumerate(folds):
         if np.intersect1d(train, test).size:
             raise ValueError(f"fold {i}: training and test rows overlap; folds must be disjoint")
@@ -315,127 +254,223 @@ def run_experiment(
             raise ValueError(f"classes {missing} have no gain in gains={dict(gains)}")
         gain_vector = np.array([gains[c] for c in classes.tolist()], dtype=float)
 
-    rows: list[tuple] = []
-    timing_rows: list[dict] = []
-    failure_rows: list[dict] = []
-    warning_rows: list[dict] = []
-    result = ExperimentResult(results=pd.DataFrame(), folds=folds, classes=classes, y=y, groups=group_arr)
     specs = {method: spec if isinstance(spec, tuple) else ("", spec) for method, spec in methods.items()}
     for method, (feature_name, spec) in specs.items():
         if feature_name not in inputs:
             raise ValueError(f"method {method!r} asks for features {feature_name!r}; "
                              f"features has {list(features or {})}")
         if not (hasattr(spec, "fit") or callable(spec)):
-            _instantiate(method, spec)  # raises the TypeError that names the method
+            instantiate(method, spec)  # raises the TypeError that names the method
+    run = _Run(specs, inputs, y, codes_y, classes, group_arr, folds, random_state, gain_vector, ranking_k,
+               FoldFeatures() if fold_features is None else fold_features, errors, record_warnings, time_budget)
     bar = progress_bar(total=len(methods) * len(folds), desc="experiment", disable=not progress)
-    cache = FoldFeatures() if fold_features is None else fold_features
-    for position, (method, (feature_name, spec)) in enumerate(specs.items()):
-        data = inputs[feature_name]
-        oof_pred = np.empty(n, dtype=y.dtype)
-        oof_proba = np.full((n, len(classes)), np.nan)
-        has_proba, failed = True, False
-        method_rows: list[tuple] = []
-        method_seconds = 0.0
-        for fold, (train, test) in enumerate(folds):
-            bar.set_postfix_str(f"{method} fold {fold}")
-            start = time.perf_counter()
-            caught: list = []
-            done = False
-            try:
-                pred, proba, timing = _fit_fold(method, spec, data, y, train, test, fold, feature_name, seed,
-                                                classes, cache, caught if record_warnings else None)
-                fold_rows = _score_fold(method, fold, y[test], pred, proba, classes, codes_y[test],
-                                        None if group_arr is None else group_arr[test], gain_vector, ranking_k)
-                done = True
-            except Exception as error:  # noqa: BLE001 - recorded on request, re-raised otherwise
-                if errors == "raise":
-                    raise
-                failed = True
-                failure_rows.append({"method": method, "fold": fold, "error": type(error).__name__,
-                                     "message": str(error)})
-            finally:  # also the warnings of a fold that failed
-                seen = dict.fromkeys((w.category.__name__, str(w.message)) for w in caught)
-                warning_rows += [{"method": method, "fold": fold, "category": category, "message": message}
-                                 for category, message in seen]
-            if done:
-                timing_rows.append({"method": method, "fold": fold, **timing})
-                oof_pred[test] = pred
-                if proba is None:
+    try:
+        if workers == 1:
+            run.serial(bar)
+        else:
+            run.parallel(bar, workers)
+    finally:
+        bar.close()
+    return run.result()
+
+
+class _Run:
+    """The state of one :func:`run_experiment` call: fits folds (here or in worker processes) and collects rows."""
+
+    def __init__(self, specs, inputs, y, codes_y, classes, groups, folds, seed, gain_vector, ranking_k, cache,
+                 errors, record_warnings, time_budget) -> None:
+        self.specs, self.inputs, self.y, self.codes_y, self.classes = specs, inputs, y, codes_y, classes
+        self.groups, self.folds, self.seed, self.cache = groups, folds, seed, cache
+        self.gain_vector, self.ranking_k, self.errors = gain_vector, ranking_k, errors
+        self.record_warnings, self.time_budget = record_warnings, time_budget
+        self.scorer = FoldScorer(y, codes_y, classes, groups, gain_vector, ranking_k)
+        self.outcomes: dict[tuple[str, int], dict] = {}
+        self.skipped: dict[str, str] = {}
+        self.seconds: dict[str, float] = {}
+
+    # ------------------------------------------------------------------ the matrices a (method, fold) reads
+    def _prepared(self, method: str, fold: int) -> tuple[Any, Any, Any, float]:
+        """``(estimator without its preprocess step, X_train, X_test, preprocess seconds)``."""
+        feature_name, spec = self.specs[method]
+        data = self.inputs[feature_name]
+        estimator = instantiate(method, spec)
+        seed_estimator(estimator, self.seed)
+        preprocess, estimator = split_preprocess(estimator)
+        train, test = self.folds[fold]
+        start = time.perf_counter()
+        if preprocess is None:
+            X_train, X_test = take_rows(data, train), take_rows(data, test)
+        else:
+            X_train, X_test = self.cache.get(preprocess, data, self.y, train, test)
+        return estimator, X_train, X_test, time.perf_counter() - start
+
+    def _preprocess_jobs(self, fold_ids: Sequence[int]) -> list[tuple[tuple, Any, Any, np.ndarray, np.ndarray]]:
+        """The (key, preprocess, data, train, test) the cache lacks for these folds, once each."""
+        jobs, seen = [], set()
+        for method, (feature_name, spec) in self.specs.items():
+            if method in self.skipped:
+                continue
+            preprocess, _ = split_preprocess(instantiate(method, spec))
+            if preprocess is None:
+                continue
+            data = self.inputs[feature_name]
+            for fold in fold_ids:
+                train, test = self.folds[fold]
+                key = self.cache.key(preprocess, data, self.y, train, test)
+                if key is None or key in seen or self.cache.lookup(key) is not None:
+                    continue
+                seen.add(key)
+                jobs.append((key, preprocess, data, train, test))
+        return jobs
+
+    # ------------------------------------------------------------------------------------ bookkeeping
+    def _record(self, method: str, fold: int, outcome: dict, elapsed: float) -> None:
+        self.outcomes[(method, fold)] = outcome
+        self.seconds[method] = self.seconds.get(method, 0.0) + elapsed
+
+    def _over_budget(self, method: str, done: int) -> bool:
+        """Whether ``method``, after ``done`` folds, is projected over the time budget (never the first method)."""
+        if self.time_budget is None or method == next(iter(self.specs)) or done >= len(self.folds):
+            return False
+        spent = self.seconds.get(method, 0.0)
+        projected = spent * len(self.folds) / done
+        if projected <= self.time_budget:
+            return False
+        self.skipped[method] = (f"left out: {spent:.0f} s for {done} of {len(self.folds)} folds, about "
+                                f"{projected:.0f} s for all, over the time budget of {self.time_budget:g} s per "
+                                "method")
+        return True
+
+    # ------------------------------------------------------------------------------------ two schedulers
+    def serial(self, bar) -> None:
+        for method in self.specs:
+            for fold in range(len(self.folds)):
+                bar.set_postfix_str(f"{method} fold {fold}")
+                start = time.perf_counter()
+                try:
+                    estimator, X_train, X_test, prep = self._prepared(method, fold)
+                except Exception as error:  # noqa: BLE001 - the preprocessing failed: recorded or raised
+                    if self.errors == "raise":
+                        raise
+                    outcome = {"error": error, "warnings": []}
+                else:
+                    outcome = fit_predict_fold(estimator, X_train, X_test, self.y[self.folds[fold][0]],
+                                               self.classes, self.record_warnings, self.errors == "raise")
+                    outcome["preprocess_seconds"] = prep
+                    self.scorer.score(outcome, method, fold, self.folds[fold][1], self.errors == "raise")
+                self._record(method, fold, outcome, time.perf_counter() - start)
+                bar.update(1)
+                if self._over_budget(method, fold + 1):
+                    bar.update(len(self.folds) - fold - 1)
+                    break
+
+    def parallel(self, bar, workers: int) -> None:
+        from joblib import Parallel, delayed
+
+        rounds = [[0], list(range(1, len(self.folds)))] if self.time_budget is not None else [
+            list(range(len(self.folds)))]
+        with warnings.catch_warnings(), Parallel(n_jobs=workers, return_as="generator") as pool:
+            # loky's note when it replaces a worker whose memory grew (torch's first import), not our concern
+            warnings.filterwarnings("ignore", "A worker stopped while some jobs", UserWarning)
+            # each worker's first task imports what the estimators need: loky measures a worker's memory after its
+            # first task and replaces a worker that grows by 300 MB later (torch's import would), costing a restart
+            list(pool(delayed(import_modules)(self._modules()) for _ in range(workers)))
+            for fold_ids in rounds:
+                if not fold_ids:
+                    continue
+                jobs = self._preprocess_jobs(fold_ids)
+                matrices = pool(delayed(call_or_exception)(fit_transform_fold, pre, data, self.y, train, test)
+                                for _, pre, data, train, test in jobs)
+                for (key, *_), made in zip(jobs, matrices):
+                    if not isinstance(made, Exception):  # a failed preprocessing fails again below, per method
+                        self.cache.store(key, made)
+                tasks = []
+                for method in self.specs:
+                    if method in self.skipped:
+                        continue
+                    for fold in fold_ids:
+                        try:
+                            estimator, X_train, X_test, prep = self._prepared(method, fold)
+                        except Exception as error:  # noqa: BLE001 - recorded on request, re-raised otherwise
+                            if self.errors == "raise":
+                                raise
+                            self._record(method, fold, {"error": error, "warnings": []}, 0.0)
+                            bar.update(1)
+                            continue
+                        tasks.append((method, fold, prep, estimator, X_train, X_test))
+                outcomes = pool(delayed(fit_and_score_fold)(estimator, X_train, X_test, self.y[self.folds[fold][0]],
+                                                    self.classes, self.record_warnings, self.scorer, method, fold,
+                                                    self.folds[fold][1])
+                                for method, fold, _, estimator, X_train, X_test in tasks)
+                for (method, fold, prep, *_), (outcome, elapsed) in zip(tasks, outcomes):
+                    if self.errors == "raise" and "error" in outcome:
+                        raise outcome["error"]
+                    outcome["preprocess_seconds"] = prep
+                    self._record(method, fold, outcome, elapsed + prep)
+                    bar.set_postfix_str(f"{method} fold {fold}")
+                    bar.update(1)
+                for method in self.specs:
+                    if method not in self.skipped and self._over_budget(method, max(fold_ids) + 1):
+                        bar.update(len(self.folds) - max(fold_ids) - 1)
+
+    def _modules(self) -> list[str]:
+        """The modules of every step of every method's estimator (imported by each worker first)."""
+        found = set()
+        for method, (_, spec) in self.specs.items():
+            estimator = instantiate(method, spec)
+            params = estimator.get_params(deep=True) if hasattr(estimator, "get_params") else {}
+            for part in [estimator, *params.values()]:
+                module = type(part).__module__
+                if hasattr(part, "fit") and module.split(".")[0] not in ("builtins", "__main__"):
+                    found.add(module)
+        return sorted(found)
+
+    # --------------------------------------------------------------------------------------- the result
+    def result(self) -> ExperimentResult:
+        n = len(self.y)
+        rows: list[tuple] = []
+        timing_rows, failure_rows, warning_rows = [], [], []
+        result = ExperimentResult(results=pd.DataFrame(), folds=self.folds, classes=self.classes, y=self.y,
+                                  groups=self.groups, skipped=dict(self.skipped))
+        for method in self.specs:
+            if method in self.skipped:
+                continue
+            oof_pred = np.empty(n, dtype=self.y.dtype)
+            oof_proba = np.full((n, len(self.classes)), np.nan)
+            filled = np.zeros(n, dtype=bool)
+            has_proba, failed, method_rows = True, False, []
+            for fold, (train, test) in enumerate(self.folds):
+                outcome = self.outcomes.get((method, fold))
+                if outcome is None:
+                    continue
+                seen = dict.fromkeys(outcome["warnings"])
+                warning_rows += [{"method": method, "fold": fold, "category": c, "message": m} for c, m in seen]
+                error = outcome.get("error")
+                if error is None:
+                    method_rows += outcome["rows"]
+                else:
+                    failed = True
+                    failure_rows.append({"method": method, "fold": fold, "error": type(error).__name__,
+                                         "message": str(error)})
+                    continue
+                timing_rows.append({"method": method, "fold": fold, **{k: outcome[k] for k in TIMINGS}})
+                new = ~filled[test]  # each row keeps the prediction of the first fold that tested it (repeat 1)
+                oof_pred[test[new]] = outcome["pred"][new]
+                if outcome["proba"] is None:
                     has_proba = False
                 else:
-                    oof_proba[test] = proba
-                method_rows += fold_rows
-            bar.update(1)
-            method_seconds += time.perf_counter() - start
-            projected = method_seconds * len(folds) / (fold + 1)
-            if time_budget is not None and position > 0 and fold + 1 < len(folds) and projected > time_budget:
-                result.skipped[method] = (f"left out: {method_seconds:.0f} s for {fold + 1} of {len(folds)} folds, "
-                                          f"about {projected:.0f} s for all, over the time budget of "
-                                          f"{time_budget:g} s per method")
-                bar.update(len(folds) - fold - 1)
-                break
-        if method in result.skipped:
-            continue
-        rows += method_rows
-        if not failed:
-            result.oof_pred[method] = oof_pred
-            result.oof_proba[method] = oof_proba if has_proba else None
-    bar.close()
-    result.results = pd.DataFrame(rows, columns=["method", "fold", "metric", "class", "value"])
-    result.timings = pd.DataFrame(timing_rows, columns=["method", "fold", "preprocess_seconds", "fit_seconds",
-                                                        "predict_seconds"])
-    result.failures = pd.DataFrame(failure_rows, columns=_FAILURE_COLUMNS)
-    if record_warnings:
-        result.warnings = pd.DataFrame(warning_rows, columns=_WARNING_COLUMNS)
-    return result
-
-
-def _fit_fold(method: str, spec: Any, data: Any, y: np.ndarray, train: np.ndarray, test: np.ndarray, fold: int,
-              feature_name: str, seed: Any, classes: np.ndarray, cache: FoldFeatures, caught: list | None,
-              ) -> tuple[np.ndarray, np.ndarray | None, dict[str, float]]:
-    """Fit a fresh estimator on the training rows of one fold: its test predictions, aligned probabilities and
-    seconds. With a list ``caught``, the warnings of the estimator's fit / predict go there, also when it fails
-    (the shared preprocessing is fitted once for all methods: its warnings are no method's and show as usual)."""
-    estimator = _instantiate(method, spec)
-    seed_estimator(estimator, seed)
-    start = time.perf_counter()
-    preprocess, estimator = split_preprocess(estimator)
-    if preprocess is None:
-        X_train, X_test = take_rows(data, train), take_rows(data, test)
-    else:
-        X_train, X_test = cache.get(preprocess, fold, data, y, train, test, key=feature_name)
-    prepared = time.perf_counter()
-    with warnings.catch_warnings(record=True) if caught is not None else nullcontext() as record:
-        if caught is not None:
-            warnings.simplefilter("always")
-        try:
-            estimator.fit(X_train, y[train])
-            fitted = time.perf_counter()
-            pred = np.asarray(estimator.predict(X_test))
-            proba = aligned_proba(estimator, X_test, classes)
-        finally:
-            if caught is not None:
-                caught.extend(record)
-    seconds = {"preprocess_seconds": prepared - start, "fit_seconds": fitted - prepared,
-               "predict_seconds": time.perf_counter() - fitted}
-    return pred, proba, seconds
-
-
-def _score_fold(method: str, fold: int, y_test: np.ndarray, pred: np.ndarray, proba: np.ndarray | None,
-                classes: np.ndarray, gain_codes: np.ndarray, groups: np.ndarray | None,
-                gain_vector: np.ndarray | None, ranking_k: int | None) -> list[tuple]:
-    """The tidy rows of one fold: aggregate and per-class metrics, and the ranking metrics when asked for."""
-    t_codes, p_codes, proba, _ = encode_labels(y_test, pred, proba, classes)
-    require_two_classes(t_codes, classes)
-    per_class = per_class_table(t_codes, p_codes, proba, classes)
-    rows = _rows(method, fold, aggregate_metrics(t_codes, p_codes, proba, classes, per_class))
-    for cls, values in per_class.iterrows():
-        rows += _rows(method, fold, values.to_dict(), str(cls))
-    if gain_vector is not None and proba is not None:
-        frame = pd.DataFrame({"q": groups, "gain": gain_vector[gain_codes], "score": proba @ gain_vector})
-        ranking = ranking_metrics(frame, "q", "gain", "score", k=ranking_k, gains=None, relevant=[gain_vector.max()])
-        rows += _rows(method, fold, {m: v for m, v in ranking.items() if not m.startswith("n_")})
-    return rows
+                    oof_proba[test[new]] = outcome["proba"][new]
+                filled[test] = True
+            rows += method_rows
+            if not failed:
+                result.oof_pred[method] = oof_pred
+                result.oof_proba[method] = oof_proba if has_proba else None
+        result.results = pd.DataFrame(rows, columns=["method", "fold", "metric", "class", "value"])
+        result.timings = pd.DataFrame(timing_rows, columns=["method", "fold", *TIMINGS])
+        result.failures = pd.DataFrame(failure_rows, columns=_FAILURE_COLUMNS)
+        if self.record_warnings:
+            result.warnings = pd.DataFrame(warning_rows, columns=_WARNING_COLUMNS)
+        return result
 
 
 def save_results(results: pd.DataFrame | ExperimentResult, path: str | Path) -> Path:

@@ -220,7 +220,7 @@ def _confusion(t: np.ndarray, p: np.ndarray, n_classes: int) -> np.ndarray:
     return np.bincount(t * n_classes + p, minlength=n_classes * n_classes).reshape(n_classes, n_classes)
 
 
-def _from_confusion(cm: np.ndarray, metric: str, class_index: int | None = None) -> float:
+def _from_confusion(cm: np.ndarray, metric: str, class_index: int | None = None, skip_absent: bool = False) -> float:
     tp = np.diag(cm).astype(float)
     support = cm.sum(axis=1).astype(float)
     predicted = cm.sum(axis=0).astype(float)
@@ -237,7 +237,9 @@ def _from_confusion(cm: np.ndarray, metric: str, class_index: int | None = None)
     if metric == "balanced_accuracy":
         return float(recall[present].mean())
     if metric == "macro_f1":
-        return float(f1.mean())
+        # skip_absent: over the classes that occur (true or predicted), scikit-learn's default label set; a class
+        # a bootstrap resample happens to leave out is then no class with F1 0 (which biased intervals low)
+        return float(f1[(support + predicted) > 0].mean() if skip_absent else f1.mean())
     if metric == "weighted_f1":
         return float((f1 * support).sum() / n)
     if metric == "g_mean":
@@ -261,7 +263,7 @@ def _class_from_proba(metric: str, positive: np.ndarray, score: np.ndarray, n_bi
 
 def metric_value(
     metric: str, t_codes: np.ndarray, p_codes: np.ndarray | None, proba: np.ndarray | None, n_classes: int,
-    class_index: int | None = None, n_bins: int = ECE_BINS,
+    class_index: int | None = None, n_bins: int = ECE_BINS, skip_absent: bool = False,
 ) -> float:
     """One metric on integer-coded labels (see :func:`encode_labels`); the building block of the bootstrap.
 
@@ -271,7 +273,8 @@ def metric_value(
     ROC-AUC, average precision (NaN when the class is absent from, or is all of, ``t_codes``) and the
     class-wise ECE (Kull et al. 2019; for a binary click model with ``class_index=1`` the calibration of
     the click probability, as :func:`sklearn.calibration.calibration_curve` bins it). ``ece`` uses
-    ``n_bins`` equal-width bins.
+    ``n_bins`` equal-width bins. ``skip_absent``: macro-F1 over the classes present in ``t_codes`` or
+    ``p_codes`` only (a bootstrap resample that misses a class), instead of over all ``n_classes``.
     """
     if class_index is not None:
         if metric in CLASS_PROBA_METRICS:
@@ -282,7 +285,7 @@ def metric_value(
             raise ValueError(f"per-class metrics are {CLASS_METRICS + CLASS_PROBA_METRICS}, got {metric!r}")
         return _from_confusion(_confusion(t_codes, p_codes, n_classes), metric, class_index)
     if metric in CONFUSION_METRICS:
-        return _from_confusion(_confusion(t_codes, p_codes, n_classes), metric)
+        return _from_confusion(_confusion(t_codes, p_codes, n_classes), metric, skip_absent=skip_absent)
     if proba is None:
         raise ValueError(f"metric {metric!r} needs probabilities; run the methods with predict_proba")
     labels = np.arange(n_classes)

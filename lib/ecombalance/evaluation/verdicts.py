@@ -1,80 +1,33 @@
 """The one rule for "best", shared by the chapters and the front door: a method is named best only when its
-paired difference to the baseline is distinguishable after Holm's correction (:func:`best_method`), on a
-method-versus-baseline table from pooled out-of-fold predictions (:func:`compare_predictions`, or
-:func:`ecombalance.evaluation.stats.compare_to_baseline` for an experiment) or from paired fold scores alone
-(:func:`compare_fold_scores`).
+paired difference to the baseline is distinguishable by the one test (:data:`~ecombalance.evaluation.stats.VERDICT_TEST`:
+the corrected repeated cross-validation t-test on paired fold scores, Holm-corrected) and in the better direction
+(:func:`best_method`), on a method-versus-baseline table from an experiment
+(:func:`ecombalance.evaluation.stats.compare_to_baseline`) or from paired fold scores alone
+(:func:`compare_fold_scores`). A non-result says how large a difference the design could have detected.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from ecombalance.evaluation.metrics import LOWER_IS_BETTER, encode_labels, metric_value
-from ecombalance.evaluation.stats import corrected_resampled_ttest, holm, p_value_text, paired_bootstrap
-
-
-def _verdicts(rows: list[dict], p_column: str, metric: str, alpha: float) -> pd.DataFrame:
-    table = pd.DataFrame(rows)
-    table["p_value"] = holm(table[p_column])
-    table["real_difference"] = table["p_value"] < alpha
-    sign = -1 if metric in LOWER_IS_BETTER else 1
-    table["improved"] = table["real_difference"] & (sign * table["difference"] > 0)
-    return table
-
-
-def compare_predictions(y_true: Any, predictions: Mapping[str, Any], baseline: str, metric: str = "macro_f1",
-                        classes: Sequence | None = None, groups: Any = None, n_resamples: int = 1000,
-                        seed: int = 0, alpha: float = 0.05) -> pd.DataFrame:
-    """:func:`ecombalance.evaluation.stats.compare_to_baseline` for pooled out-of-fold predictions without an
-    :class:`ExperimentResult`: per method the paired bootstrap of ``metric(method) - metric(baseline)`` on the
-    same rows (whole ``groups`` when given), Holm-corrected over the methods.
-
-    ``predictions`` maps each method (the baseline included) to its labels (1-D) or its probabilities
-    (2-D, columns in the order of ``classes``; the decision is their arg-max). Returns compare_to_baseline's
-    columns (``ttest_p`` NaN; ``difference`` = ``pooled_difference``; ``baseline_mean`` / ``method_mean`` the
-    metric on all rows), for :func:`best_method`.
-    """
-    if baseline not in predictions:
-        raise ValueError(f"baseline {baseline!r} is not one of the methods {list(predictions)}")
-    if len(predictions) < 2:
-        raise ValueError("only the baseline was given; nothing to compare")
-    t, _, _, classes = encode_labels(y_true, None, None, classes)
-    decided = {}
-    for method, values in predictions.items():
-        arr = np.asarray(values)
-        decided[method] = (classes[arr.argmax(axis=1)], arr) if arr.ndim == 2 else (arr, None)
-
-    def value(method: str) -> float:
-        pred, proba = decided[method]
-        _, codes, prob, _ = encode_labels(y_true, pred, proba, classes)
-        return metric_value(metric, t, codes, prob, len(classes))
-
-    base_pred, base_proba = decided[baseline]
-    base_value = value(baseline)
-    rows = []
-    for method, (pred, proba) in decided.items():
-        if method == baseline:
-            continue
-        boot = paired_bootstrap(y_true, pred, base_pred, proba, base_proba, metric=metric, classes=classes,
-                                groups=groups, n_resamples=n_resamples, seed=seed)
-        rows.append({"method": method, "metric": metric, "class": "all", "baseline_mean": base_value,
-                     "method_mean": value(method), "difference": boot["difference"],
-                     "ttest_p": np.nan, "pooled_difference": boot["difference"], "ci_low": boot["ci_low"],
-                     "ci_high": boot["ci_high"], "bootstrap_p": boot["p_value"]})
-    return _verdicts(rows, "bootstrap_p", metric, alpha)
+from ecombalance.evaluation.folds import Folds
+from ecombalance.evaluation.metrics import LOWER_IS_BETTER
+from ecombalance.evaluation.stats import (TEST_NAME, VERDICT_TEST, corrected_resampled_ttest, p_value_text,
+                                         verdict_table)
 
 
 def compare_fold_scores(fold_scores: pd.DataFrame, baseline: str, n_train: float, n_test: float,
-                        metric: str = "macro_f1", alpha: float = 0.05) -> pd.DataFrame:
+                        metric: str = "macro_f1", alpha: float = 0.05, n_repeats: int = 1) -> pd.DataFrame:
     """:func:`ecombalance.evaluation.stats.compare_to_baseline` for paired fold scores alone (a study that kept
-    no predictions): per method the :func:`corrected_resampled_ttest` against ``baseline`` on the same folds, Holm-corrected over the methods.
+    no predictions): per method the corrected repeated cross-validation t-test against ``baseline`` on the same
+    folds, Holm-corrected over the methods (identical fold scores counted once).
 
-    ``fold_scores``: one row per fold (or fold and seed, as long as the rows pair), one column per method.
-    Returns compare_to_baseline's columns (``ttest_p``; the bootstrap ones NaN), for :func:`best_method`.
+    ``fold_scores``: one row per fold (all repeats), one column per method; ``n_repeats``: how many repeats the
+    rows hold (for the design text). Returns compare_to_baseline's columns (the interval columns NaN) and attrs.
     """
     if baseline not in fold_scores.columns:
         raise ValueError(f"baseline {baseline!r} is not one of the methods {list(fold_scores.columns)}")
@@ -82,14 +35,37 @@ def compare_fold_scores(fold_scores: pd.DataFrame, baseline: str, n_train: float
     if not others:
         raise ValueError("only the baseline was scored; nothing to compare")
     base = fold_scores[baseline].to_numpy(dtype=float)
-    rows = []
+    rows, keys = [], []
     for method in others:
         scores = fold_scores[method].to_numpy(dtype=float)
         test = corrected_resampled_ttest(scores, base, n_train, n_test)
         rows.append({"method": method, "metric": metric, "class": "all", "baseline_mean": float(base.mean()),
-                     "method_mean": float(scores.mean()), "difference": test["difference"], "ttest_p": test["p_value"],
-                     "pooled_difference": np.nan, "ci_low": np.nan, "ci_high": np.nan, "bootstrap_p": np.nan})
-    return _verdicts(rows, "ttest_p", metric, alpha)
+                     "method_mean": float(scores.mean()), "difference": test["difference"], "se": test["se"],
+                     "df": test["df"], "ttest_p": test["p_value"], "pooled_difference": np.nan, "ci_low": np.nan,
+                     "ci_high": np.nan})
+        keys.append(scores.tobytes())
+    table = verdict_table(rows, metric, alpha, keys)
+    n_splits = len(base) // n_repeats if len(base) % n_repeats == 0 else None
+    table.attrs.update(test=VERDICT_TEST, design=Folds([None] * len(base), n_repeats, n_splits).design,
+                       n_repeats=n_repeats, n_splits=n_splits, alpha=alpha)
+    return table
+
+
+def smallest_detectable(differences: pd.DataFrame) -> float:
+    """The typical smallest difference the design detects: the median of ``detectable`` over the comparisons
+    whose fold differences vary (NaN when none does)."""
+    values = differences["detectable"].astype(float) if "detectable" in differences else pd.Series(dtype=float)
+    values = values[values > 0]
+    return float(values.median()) if len(values) else float("nan")
+
+
+def design_headline(differences: pd.DataFrame) -> dict[str, Any]:
+    """For the report index, beside ``best_is_distinguishable``: ``cv_repeats``, ``cv_folds``, ``verdict_test``
+    and ``smallest_detectable_difference`` of a table from :func:`compare_to_baseline` /
+    :func:`compare_fold_scores`."""
+    a = differences.attrs
+    return {"cv_repeats": a.get("n_repeats"), "cv_folds": a.get("n_splits"), "verdict_test": a.get("test", VERDICT_TEST),
+            "smallest_detectable_difference": smallest_detectable(differences)}
 
 
 METRIC_LABELS = {"macro_f1": "macro-F1", "balanced_accuracy": "balanced accuracy", "g_mean": "G-mean",
@@ -107,44 +83,42 @@ class BestMethod(NamedTuple):
     sentence: str
 
 
-def _test_name(differences: pd.DataFrame) -> str:
-    used = [c for c in ("ttest_p", "bootstrap_p") if c in differences and differences[c].notna().any()]
-    return {("ttest_p",): "corrected resampled t-test", ("bootstrap_p",): "paired bootstrap",
-            ("ttest_p", "bootstrap_p"): "corrected t-test and paired bootstrap"}.get(tuple(used), "paired test")
-
-
 def best_method(differences: pd.DataFrame, baseline: str, scores: pd.DataFrame | None = None,
                 metric: str | None = None, alpha: float = 0.05, beats_majority: bool = True, n_top: int = 3,
-                note: Callable[[str, str], str] | None = None, test: str | None = None) -> BestMethod:
+                note: Callable[[str, str], str] | None = None, design: str | None = None) -> BestMethod:
     """The one rule for "best": a method is named best only when its paired difference to ``baseline`` is
-    distinguishable — its Holm-corrected p-value
+    distinguishable — its Holm-corrected p-value of the one test
     (:func:`ecombalance.evaluation.stats.compare_to_baseline`) is below ``alpha`` — and in the better direction
     (lower for :data:`~ecombalance.evaluation.metrics.LOWER_IS_BETTER` metrics); among such methods the one with
-    the best score. Otherwise there is no best, and the sentence says "No method is
-    distinguishable from `<baseline>`; the top scores are ..." and lists the ``n_top`` top scores (ties within
-    the noise), or names the methods that are distinguishably *worse*.
+    the best score. Otherwise there is no best, and the sentence says there is not enough evidence to separate
+    the methods from ``baseline``, how large a difference the design could have detected (``detectable``), and
+    lists the ``n_top`` top scores; or it names the methods that are distinguishably *worse*.
 
     Parameters
     ----------
     differences : DataFrame
         :func:`compare_to_baseline` (or :func:`compare_fold_scores`): one row per method (a ``method`` column or
-        the index) with ``difference`` (``pooled_difference`` is used where present) and ``p_value``; a table
-        without ``p_value`` needs a boolean ``real_difference`` (or ``real``) column. Optional: ``ci_low`` /
-        ``ci_high`` (the paired interval), ``baseline_mean`` / ``method_mean``, ``metric``, ``class``.
+        the index) with ``difference`` and ``p_value``; a table without ``p_value`` needs a boolean
+        ``real_difference`` (or ``real``) column. Optional: ``detectable``, ``ci_low`` / ``ci_high`` (the
+        descriptive interval of the pooled difference), ``baseline_mean`` / ``method_mean``, ``metric``,
+        ``class``; ``attrs["design"]`` (e.g. "2 × 5-fold cross-validation").
     baseline : str
     scores : DataFrame, optional
         Indexed by method, baseline included: ``score`` and optionally ``low`` / ``high`` (an interval),
         the numbers the sentence quotes; default ``method_mean`` and ``baseline_mean`` of ``differences``.
     metric : str, optional
         The metric's name (default: the ``metric`` column), for the direction and the sentence.
-    beats_majority : bool
+    alpha : float, default=0.05
+    beats_majority : bool, default=True
         False when no method beats the majority predictor (:func:`ecombalance.chapters.findings.majority_check`):
         then no difference is called distinguishable.
+    n_top : int, default=3
+        How many top scores a non-result lists.
     note : callable (method, baseline) -> str, optional
         Appended to the sentence of a best method, e.g. a capacity note
         (:func:`ecombalance.chapters.experiments.capacity_note`).
-    test : str, optional
-        How the sentence names the test (default: from the p-value columns present).
+    design : str, optional
+        How the rows were split (default ``differences.attrs["design"]``).
 
     Returns
     -------
@@ -162,8 +136,6 @@ def best_method(differences: pd.DataFrame, baseline: str, scores: pd.DataFrame |
     if "class" in table and str(table["class"].iloc[0]) != "all":
         label = f"{label} of `{table['class'].iloc[0]}`"
     diff = table["difference"].astype(float)
-    if "pooled_difference" in table:
-        diff = table["pooled_difference"].astype(float).fillna(diff)
     if "p_value" in table:
         real = table["p_value"].astype(float) < alpha
     else:
@@ -184,7 +156,8 @@ def best_method(differences: pd.DataFrame, baseline: str, scores: pd.DataFrame |
         raise ValueError(f"scores has no row for {missing}")
     ranked = scores.loc[scores["score"].astype(float).mul(sign).sort_values(ascending=False, kind="stable").index]
     better = [m for m in ranked.index if m in table.index and real[m] and sign * diff[m] > 0]
-    test = test or _test_name(table)
+    design = design or differences.attrs.get("design")
+    how = ", ".join(filter(None, [design, f"{TEST_NAME}, Holm-corrected, α = {alpha:g}"]))
 
     def number(method: str) -> str:
         row = ranked.loc[method]
@@ -195,20 +168,24 @@ def best_method(differences: pd.DataFrame, baseline: str, scores: pd.DataFrame |
     if not better:
         top = "; ".join(number(m) for m in ranked.index[:n_top])
         worse = [m for m in table.index if real[m] and sign * diff[m] < 0]
-        if worse:
+        detectable = smallest_detectable(table)
+        reach = (f": the smallest difference this design detects is about {detectable:.3f}"
+                 if np.isfinite(detectable) else "")
+        if not beats_majority:
+            lead = (f"No difference to `{baseline}` on {label} is called real: no method even beats always predicting "
+                    "the largest class")
+        elif worse:
             lead = (f"No method is distinguishably better than `{baseline}` on {label} ("
-                    + ", ".join(f"`{m}` is worse by {abs(diff[m]):.3f}" for m in worse) + ")")
-        elif beats_majority:
-            lead = f"No method is distinguishable from `{baseline}` on {label}"
+                    + ", ".join(f"`{m}` is worse by {abs(diff[m]):.3f}" for m in worse)
+                    + f"); for the others there is not enough evidence to separate them from it{reach}")
         else:
-            lead = (f"No method is distinguishable from `{baseline}` on {label} (no method even beats always "
-                    "predicting the largest class)")
-        return BestMethod(None, False, f"{lead}; the top scores are {top} ({test}, Holm-corrected, alpha {alpha}).")
+            lead = f"Not enough evidence to separate any method from `{baseline}` on {label}{reach}"
+        return BestMethod(None, False, f"{lead}. The top scores are {top} ({how}).")
     best = better[0]
     row = table.loc[best]
-    interval = (f" [{row['ci_low']:+.3f}, {row['ci_high']:+.3f}]" if "ci_low" in row and pd.notna(row["ci_low"])
-                else "")
-    p_value = f", {p_value_text(row['p_value'], differences.attrs.get('n_resamples'))}" if "p_value" in row else ""
+    interval = (f" (pooled out-of-fold difference {row['pooled_difference']:+.3f}, interval [{row['ci_low']:+.3f}, "
+                f"{row['ci_high']:+.3f}])" if "ci_low" in row and pd.notna(row.get("ci_low")) else "")
+    p_value = f", {p_value_text(row['p_value'])}" if "p_value" in row else ""
     sentence = (f"`{best}`: {label} {ranked.loc[best, 'score']:.3f} against {ranked.loc[baseline, 'score']:.3f} for "
-                f"`{baseline}`, a difference of {diff[best]:+.3f}{interval}{p_value} ({test}, Holm-corrected).")
+                f"`{baseline}`, a mean fold difference of {diff[best]:+.3f}{interval}{p_value} ({how}).")
     return BestMethod(best, True, sentence + (note(best, baseline) if note else ""))

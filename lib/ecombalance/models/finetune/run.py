@@ -23,9 +23,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import torch
-from sklearn.metrics import f1_score
 
 from ecombalance._progress import progress_bar
+from ecombalance.evaluation.metrics import scores
 from ecombalance.models.device import autocast
 from ecombalance.models.finetune import checkpoint, distributed
 from ecombalance.models.finetune.embedding_rows import UsedRowsEmbedding, plain_embedding, rows_digest
@@ -193,7 +193,7 @@ class FineTuningRun:
         with plain_embedding(est.model_, self.standin):
             if val_tokens is not None:
                 val_pred = est.classes_[est._predict_tokens(val_tokens).argmax(1)]
-                row["val_macro_f1"] = f1_score(y_val, val_pred, average="macro")
+                row["val_macro_f1"] = scores(y_val, val_pred, metrics=("macro_f1",), per_class=())["macro_f1"]
             self.history.append(row)
             if row.get("val_macro_f1", -np.inf) > self.best_f1:
                 self.best_f1, self.stale = row["val_macro_f1"], 0

@@ -17,10 +17,11 @@ import json
 import sys
 from pathlib import Path
 
-from sklearn.metrics import balanced_accuracy_score, f1_score
 
 from ecombalance._validation import COMMAND_LINE_FLAGS, rename_options
-from ecombalance.data import datasets, preprocess
+from ecombalance.data import datasets
+from ecombalance.evaluation.folds import holdout_split
+from ecombalance.evaluation.metrics import scores
 from ecombalance.models import pretrained
 from ecombalance.models.finetune import distributed
 from ecombalance.models.finetune.tuner import BALANCING, TextClassifierFineTuner
@@ -70,7 +71,7 @@ def main(argv=None) -> int:
         pretrained.resolve_model(args.model_name)  # a model made on first use is made once
     distributed.barrier()
 
-    train, test = preprocess.split(tbl, args.test_size, args.seed)
+    train, test = holdout_split(tbl, args.test_size, args.seed)
     texts = tbl.text_cols[:2]
     model = TextClassifierFineTuner(
         model_name=args.model_name, epochs=args.epochs, batch_size=args.batch_size, max_steps=args.max_steps,
@@ -86,8 +87,8 @@ def main(argv=None) -> int:
     (out / f"rank{ctx.rank}.json").write_text(json.dumps(report, indent=2))
     if ctx.is_main:
         pred = model.predict(test.frame[texts])
-        metrics = {"macro_f1": f1_score(test.y, pred, average="macro"),
-                   "balanced_accuracy": balanced_accuracy_score(test.y, pred), "world_size": ctx.world_size}
+        metrics = {**scores(test.y, pred, metrics=("macro_f1", "balanced_accuracy"), per_class=()),
+                   "world_size": ctx.world_size}
         (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
         model.save(out / "model")
     distributed.shutdown()

@@ -1,30 +1,14 @@
-"""Every figure helper of the package: one signature ``plot_x(..., ax=None) -> Axes`` and one palette.
+"""Every figure helper of the package: one signature ``plot_x(..., ax=None) -> Axes``, drawn in the palette of
+:mod:`ecombalance.plotting.style`.
 
-Each helper draws on ``ax`` when one is given (a panel of :func:`panels`, or any Axes) and otherwise
-creates a figure of a sensible size; it returns the Axes it drew on, so a caller can still change a title
-or a limit. :func:`plot_projection` draws small multiples and takes and returns an array of Axes instead.
-
-The palette: :data:`CLASS_COLOURS` for classes in order largest → smallest (and for methods or other
-series in the order given), :data:`REFERENCE` grey for a baseline or reference (the majority predictor,
-the unbalanced baseline, the diagonal of perfect calibration), :data:`PROTOCOL_COLOURS` for leaky vs
-honest evaluation and :data:`CALIBRATION_COLOURS` for raw vs recalibrated probabilities.
-
-Chinese (and Japanese, Korean) text: importing this module registers Noto Sans CJK (the font file shipped
-by the ``notojp-matplotlib`` package, SIL Open Font License) with matplotlib and appends its family to
-``rcParams["font.family"]`` as a per-glyph fallback. Latin text keeps the font it had (DejaVu Sans by
-default); only glyphs that font lacks, such as 平板 or 热水器 in a tick label, come from Noto. This holds for
-every figure drawn after the import, including plain ``plt`` calls in a notebook and the figures of the HTML
-reports, whose kernels import this module. The package itself is never imported: its ``__init__`` would
-replace the user's font family. Without the package, figures still draw and CJK glyphs show as empty
-boxes; the import warns once with the fix.
+Each helper draws on ``ax`` when one is given (a panel of :func:`~ecombalance.plotting.style.panels`, or any Axes)
+and otherwise creates a figure of a sensible size; it returns the Axes it drew on, so a caller can still change a
+title or a limit. :func:`plot_projection` draws small multiples and takes and returns an array of Axes instead.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import warnings
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import matplotlib as mpl
@@ -35,91 +19,8 @@ from matplotlib.axes import Axes
 
 from ecombalance.evaluation.calibration import expected_calibration_error_from_curve, reliability_curve
 from ecombalance.evaluation.metrics import ECE_BINS
-
-CLASS_COLOURS = ("#4c72b0", "#dd8452", "#c44e52", "#55a868", "#8172b3", "#937860", "#da8bc3", "#ccb974",
-                 "#64b5cd")
-"""Classes in order largest → smallest (blue, orange, red, ...); also methods and series in the order given."""
-REFERENCE = "#bbbbbb"
-"""A baseline or reference: the majority predictor, the unbalanced baseline, perfect calibration."""
-OBSERVED = "#333333"
-"""An observed quantity drawn as a reference line (e.g. the test log's click rate)."""
-PROTOCOL_COLOURS = {"leaky": "#c44e52", "honest": "#4c72b0"}
-"""Resampling before the split (leaks) vs inside each training fold (honest)."""
-CALIBRATION_COLOURS = {"raw": "#dd8452", "recalibrated": "#4c72b0"}
-"""Probabilities as the model gives them vs after recalibration or prior correction."""
-
-CJK_FONT_PACKAGE = "notojp_matplotlib"
-"""The package that ships the CJK font file (pip name ``notojp-matplotlib``)."""
-CJK_FONT_FILE = "NotoSansCJKjp-Regular.otf"
-"""Noto Sans CJK (all CJK glyphs, simplified Chinese included) as the package ships it, under ``fonts/``."""
-
-
-def cjk_font_path() -> Path | None:
-    """The Noto Sans CJK file of :data:`CJK_FONT_PACKAGE`, found without importing the package; None
-    when the package or the file is missing."""
-    spec = importlib.util.find_spec(CJK_FONT_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = Path(next(iter(spec.submodule_search_locations))) / "fonts" / CJK_FONT_FILE
-    return path if path.is_file() else None
-
-
-def use_cjk_fallback() -> str | None:
-    """Register the CJK font and append its family to ``rcParams["font.family"]`` (once); returns the
-    family's name, or None (with a warning naming the fix) when the font is not installed.
-
-    matplotlib (≥ 3.6) draws each glyph with the first family in the list that has it, so the fonts
-    before it keep drawing Latin text exactly as before.
-    """
-    path = cjk_font_path()
-    if path is None:
-        warnings.warn("Chinese, Japanese and Korean text in figures will show as empty boxes: the font package "
-                      "is missing. Fix: pip install notojp-matplotlib", stacklevel=2)
-        return None
-    from matplotlib import font_manager
-
-    font_manager.fontManager.addfont(str(path))
-    family = font_manager.FontProperties(fname=str(path)).get_name()
-    current = mpl.rcParams["font.family"]
-    current = [current] if isinstance(current, str) else list(current)
-    if family not in current:
-        mpl.rcParams["font.family"] = [*current, family]
-    return family
-
-
-CJK_FONT_FAMILY = use_cjk_fallback()
-"""The CJK fallback family now in ``rcParams["font.family"]`` ("Noto Sans CJK JP"), None without the font."""
-
-
-def series_colours(names: Sequence, reference: Any = None) -> list[str]:
-    """One colour per name: :data:`CLASS_COLOURS` in order, and :data:`REFERENCE` grey for ``reference``."""
-    colours, k = [], 0
-    for name in names:
-        if reference is not None and name == reference:
-            colours.append(REFERENCE)
-        else:
-            colours.append(CLASS_COLOURS[k % len(CLASS_COLOURS)])
-            k += 1
-    return colours
-
-
-def panels(n: int, size: tuple[float, float] = (5.0, 3.5), ncols: int | None = None) -> np.ndarray:
-    """A new figure of ``n`` panels (one row unless ``ncols``), each ``size`` inches; a 1-D array of Axes."""
-    if n < 1:
-        raise ValueError(f"panels needs at least one panel, got n={n}")
-    ncols = n if ncols is None else min(ncols, n)
-    nrows = -(-n // ncols)
-    _, axes = plt.subplots(nrows, ncols, figsize=(size[0] * ncols, size[1] * nrows), squeeze=False,
-                           layout="constrained")
-    for extra in axes.ravel()[n:]:
-        extra.set_visible(False)
-    return axes.ravel()[:n]
-
-
-def _axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize, layout="constrained")
-    return ax
+from ecombalance.plotting.style import (CALIBRATION_COLOURS, CLASS_COLOURS, OBSERVED, PROTOCOL_COLOURS, REFERENCE,
+                                        axes_or_new, panels, series_colours)
 
 
 # ----------------------------------------------------------------------------------------------- bars
@@ -135,7 +36,7 @@ def plot_class_distribution(dist: pd.DataFrame, ax: Axes | None = None, title: s
         raise ValueError(f"dist needs the columns 'count' and 'proportion' (missing {sorted(missing)}); "
                          "pass ecombalance.sampling.imbalance.distribution(labels)")
     dist = dist.sort_values("count", ascending=False, kind="stable")
-    ax = _axes(ax, (6, 0.45 * len(dist) + 1.6))
+    ax = axes_or_new(ax, (6, 0.45 * len(dist) + 1.6))
     bars = ax.barh(dist.index.astype(str), dist["count"], color=series_colours(dist.index))
     ax.bar_label(bars, labels=[f"{n} ({p:.3f})" for n, p in zip(dist["count"], dist["proportion"])], padding=2)
     ax.invert_yaxis()
@@ -161,7 +62,7 @@ def plot_grouped_bars(table: pd.DataFrame | pd.Series, ax: Axes | None = None, *
     """
     single = isinstance(table, pd.Series)
     frame = table.to_frame() if single else table
-    ax = _axes(ax, (max(5.0, 0.25 * frame.size + 2), 3.5))
+    ax = axes_or_new(ax, (max(5.0, 0.25 * frame.size + 2), 3.5))
     yerr = None
     if interval is not None:
         low, high = (pd.DataFrame(b).reindex(index=frame.index, columns=frame.columns) for b in interval)
@@ -190,7 +91,7 @@ def plot_recall(summary: pd.DataFrame, classes: Sequence, methods: Sequence[str]
     order = [str(c) for c in classes]
     table = {col: rows.pivot(index="class", columns="method", values=col).loc[order, list(methods)]
              for col in ("pooled", "ci_low", "ci_high")}
-    ax = _axes(ax, (11, 3.5))
+    ax = axes_or_new(ax, (11, 3.5))
     return plot_grouped_bars(table["pooled"], ax=ax, interval=(table["ci_low"], table["ci_high"]),
                              reference=methods[0], ylabel="recall (pooled out-of-fold)",
                              title="Per-class recall with 95 % bootstrap intervals",
@@ -206,7 +107,7 @@ def plot_leakage(leak: Mapping[str, pd.DataFrame], ax: Axes | None = None,
     """
     names = list(leak)
     protocols = list(next(iter(leak.values())).index)
-    ax = _axes(ax, (7, 0.6 * len(names) * len(protocols) + 1))
+    ax = axes_or_new(ax, (7, 0.6 * len(names) * len(protocols) + 1))
     height = 0.8 / len(protocols)
     colours = [PROTOCOL_COLOURS["leaky"], PROTOCOL_COLOURS["honest"]]
     for k, protocol in enumerate(protocols):
@@ -240,7 +141,7 @@ def plot_reliability(y_true: Any, proba: Any, n_bins: int = ECE_BINS, classes: S
     curve = reliability_curve(y_true, proba, n_bins=n_bins, classes=classes)
     ece = expected_calibration_error_from_curve(curve)
     filled = curve[curve["count"] > 0]
-    ax = _axes(ax, (5, 4))
+    ax = axes_or_new(ax, (5, 4))
     drawn = [line for line in ax.get_lines() if line.get_gid() == "reliability"]
     if not any(line.get_gid() == "diagonal" for line in ax.get_lines()):
         ax.plot([0, 1], [0, 1], color=REFERENCE, linestyle=":", linewidth=1.2, gid="diagonal")
@@ -269,7 +170,7 @@ def plot_recalibration(y_true: Any, raw: Any, recalibrated: Any, labels: tuple[s
 def plot_focal_curves(curves: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """The loss of one sample against its true-class probability, one line per γ
     (:func:`ecombalance.chapters.loss_study.focal_curves`), on a log axis."""
-    ax = _axes(ax, (6, 3.5))
+    ax = axes_or_new(ax, (6, 3.5))
     curves.plot(ax=ax, logy=True, ylim=(1e-5, 5), color=series_colours(curves.columns))
     ax.set(xlabel="$p_t$ (probability of the true class)", ylabel="loss of one sample",
            title="Cross-entropy vs focal loss")
@@ -279,7 +180,7 @@ def plot_focal_curves(curves: pd.DataFrame, ax: Axes | None = None) -> Axes:
 def plot_posteriors(curves: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Posteriors ``p(y=c|x)`` (solid) and their prior-adjusted ``balanced p(y=c|x)`` (dashed) in class
     colours: :attr:`ecombalance.chapters.loss_study.PriorShiftDemo.curves`."""
-    ax = _axes(ax, (7, 3.2))
+    ax = axes_or_new(ax, (7, 3.2))
     plain = curves.filter(regex="^p")
     balanced = curves.filter(regex="^balanced")
     plain.plot(ax=ax, color=series_colours(plain.columns))
@@ -297,7 +198,7 @@ def plot_downsampling_metric(table: pd.DataFrame, metric: str, ax: Axes | None =
 
     ``table`` is the study's metrics pivoted to rows ``(calibration, metric)`` and columns ``rate``.
     """
-    ax = _axes(ax, (4.5, 3.4))
+    ax = axes_or_new(ax, (4.5, 3.4))
     for calibration, style in (("raw", "o-"), ("recalibrated", "s--")):
         table.loc[(calibration, metric)].plot(ax=ax, style=style, logx=True, label=calibration,
                                               color=CALIBRATION_COLOURS[calibration])
@@ -311,7 +212,7 @@ def plot_downsampling_metric(table: pd.DataFrame, metric: str, ax: Axes | None =
 
 def plot_training_loss(step_logs: Mapping[str, pd.DataFrame], ax: Axes | None = None) -> Axes:
     """Training loss per optimizer step, one line per run (each a fitted model's ``step_log_``)."""
-    ax = _axes(ax, (5, 3.4))
+    ax = axes_or_new(ax, (5, 3.4))
     for (name, log), colour in zip(step_logs.items(), series_colours(list(step_logs))):
         ax.plot(log["step"], log["loss"], label=name, color=colour)
     ax.set(xlabel="optimizer step", ylabel="training loss", title="training loss")
@@ -322,7 +223,7 @@ def plot_training_loss(step_logs: Mapping[str, pd.DataFrame], ax: Axes | None = 
 def plot_validation_curve(histories: Mapping[str, pd.DataFrame], metric: str = "val_macro_f1",
                           ax: Axes | None = None) -> Axes:
     """A validation metric per epoch, one line per run (each a fitted model's ``history_``)."""
-    ax = _axes(ax, (5, 3.4))
+    ax = axes_or_new(ax, (5, 3.4))
     for (name, history), colour in zip(histories.items(), series_colours(list(histories))):
         ax.plot(history["epoch"], history[metric], marker="o", label=name, color=colour)
     label = metric.removeprefix("val_").replace("macro_f1", "macro-F1")
@@ -338,7 +239,7 @@ def plot_confusion_matrix(y_true: Any, y_pred: Any, labels: Sequence | None = No
     shares (recall on the diagonal)."""
     from sklearn.metrics import ConfusionMatrixDisplay
 
-    ax = _axes(ax, (5, 4))
+    ax = axes_or_new(ax, (5, 4))
     ConfusionMatrixDisplay.from_predictions(y_true, y_pred, labels=labels, normalize=normalize, ax=ax,
                                             colorbar=False, xticks_rotation=30,
                                             values_format=".2f" if normalize else None)
@@ -357,7 +258,7 @@ def plot_precision_recall(y_true: Any, scores: Mapping[str, Any], positive: Any,
     from sklearn.metrics import PrecisionRecallDisplay
 
     is_positive = np.asarray(y_true) == positive
-    ax = _axes(ax, (6, 4))
+    ax = axes_or_new(ax, (6, 4))
     for (name, s), colour in zip(scores.items(), series_colours(list(scores), reference)):
         s = np.asarray(s)
         if s.ndim == 2:
@@ -373,7 +274,7 @@ def plot_precision_recall(y_true: Any, scores: Mapping[str, Any], positive: Any,
 # ------------------------------------------------------------------------------- data and samplers
 def plot_boxes(frame: pd.DataFrame, ax: Axes | None = None, log: bool = False, title: str | None = None) -> Axes:
     """A box plot per column of ``frame`` (missing values left out); ``log`` for a log value axis."""
-    ax = _axes(ax, (5, 3))
+    ax = axes_or_new(ax, (5, 3))
     if frame.shape[1] == 0:
         ax.text(0.5, 0.5, "no numeric columns", ha="center", va="center", transform=ax.transAxes)
     else:
@@ -438,37 +339,12 @@ def plot_projection(frame: pd.DataFrame, ncols: int = 4, axes: Sequence[Axes] | 
     return axes[:len(names)]
 
 
-def table(frame: pd.DataFrame | pd.Series, gradient: Sequence[str] | bool | None = None, digits: int = 3,
-          cmap: str = "Greens"):
-    """A table as the notebooks show it: a pandas ``Styler``, floats to ``digits`` decimals, integral columns
-    (integers, or whole floats beyond 0/1) as integers with thousands separators, missing values as "–";
-    ``gradient`` shades those columns (True: every numeric one) with ``cmap``, each on its own scale."""
-    frame = frame.to_frame() if isinstance(frame, pd.Series) else frame
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"table() shows a pandas DataFrame or Series, got {type(frame).__name__}")
-    formats = {}
-    for column in frame.columns:
-        values = frame[column]
-        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-            finite = values.dropna()
-            whole = pd.api.types.is_integer_dtype(values) or (  # counts stored as floats, not 0/1 scores
-                len(finite) > 0 and bool((finite % 1 == 0).all()) and bool((finite.abs() > 1).any()))
-            formats[column] = "{:,.0f}" if whole else f"{{:.{digits}f}}"
-    styler = frame.style.format(formats, na_rep="–")
-    if gradient is not None and gradient is not False:
-        subset = [c for c in frame.columns if c in formats] if gradient is True else list(gradient)
-        if missing := [c for c in subset if c not in frame.columns]:
-            raise KeyError(f"table(gradient=...): no column(s) {missing}; the table has {list(frame.columns)}")
-        styler = styler.background_gradient(subset=subset, cmap=cmap, axis=0)
-    return styler
-
-
 def plot_cost_curve(curve: pd.DataFrame, table: pd.DataFrame | None = None, cost_unit: str = "cost units",
                     ax: Axes | None = None) -> Axes:
     """Mean cost per item against the threshold on one class's probability, a line per class
     (:attr:`ecombalance.evaluation.CostDecision.curve`); with ``table`` (:attr:`CostDecision.table`) the
     out-of-fold cost of the arg-max (grey, dashed) and of the tuned rule (dotted) as horizontal lines."""
-    ax = _axes(ax, (6, 3.8))
+    ax = axes_or_new(ax, (6, 3.8))
     classes = list(dict.fromkeys(curve["class"]))
     for cls, colour in zip(classes, series_colours(classes)):
         part = curve[curve["class"] == cls]
@@ -486,7 +362,7 @@ def plot_profit_curve(curve: pd.DataFrame, threshold: float | None = None, close
                       unit: str = "value units", ax: Axes | None = None) -> Axes:
     """Profit per 1,000 rows against the threshold on the click probability
     (:func:`ecombalance.evaluation.profit_curve`), with the tuned and the closed-form thresholds marked."""
-    ax = _axes(ax, (6, 3.8))
+    ax = axes_or_new(ax, (6, 3.8))
     ax.plot(curve["threshold"], curve["profit_per_row"] * 1000, color=CLASS_COLOURS[0], label="profit")
     ax.axhline(0, color=REFERENCE, linewidth=1)
     if threshold is not None and np.isfinite(threshold):
