@@ -77,6 +77,47 @@ def test_per_class_metrics_agree_with_imbalanced_learn_report():
         assert row["pr_auc"] == pytest.approx(skm.average_precision_score(positive, proba[:, column]))
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.UndefinedMetricWarning")
+@pytest.mark.parametrize("seed", range(6))
+def test_the_confusion_matrix_formulas_equal_the_libraries_also_at_the_edges(seed):
+    # per-class and aggregate metrics come from one confusion matrix: the same numbers as scikit-learn's and
+    # imbalanced-learn's functions, with a class never predicted, a class absent from y_true and tied scores
+    from imblearn.metrics import make_index_balanced_accuracy, sensitivity_specificity_support
+
+    rng = np.random.default_rng(seed)
+    n, k = 60, 4
+    t = rng.choice(3, n, p=[0.6, 0.3, 0.1])  # class 3 never occurs
+    p = np.where(rng.random(n) < 0.6, t, rng.choice([0, 1, 3], n))  # class 2 never predicted unless right
+    proba = np.round(rng.dirichlet(np.ones(k), n), 1)  # rounded: many ties
+    proba = proba / proba.sum(axis=1, keepdims=True)
+    labels = np.arange(k)
+    table = evaluation.per_class_table(t, p, proba, labels)
+    precision, recall, f1, support = skm.precision_recall_fscore_support(t, p, labels=labels, zero_division=0)
+    _, specificity, _ = sensitivity_specificity_support(t, p, labels=labels, average=None)
+    iba = make_index_balanced_accuracy(alpha=0.1, squared=True)(geometric_mean_score)(t, p, labels=labels,
+                                                                                      average=None)
+    np.testing.assert_allclose(table["precision"], precision)
+    np.testing.assert_allclose(table["recall"], recall)
+    np.testing.assert_allclose(table["f1"], f1)
+    np.testing.assert_allclose(table["support"], support)
+    np.testing.assert_allclose(table["specificity"], specificity)
+    np.testing.assert_allclose(table["g_mean"], geometric_mean_score(t, p, labels=labels, average=None))
+    np.testing.assert_allclose(table["iba"], iba)
+    for c in range(3):
+        assert table.loc[c, "roc_auc"] == pytest.approx(skm.roc_auc_score(t == c, proba[:, c]), abs=1e-12)
+        assert table.loc[c, "pr_auc"] == pytest.approx(skm.average_precision_score(t == c, proba[:, c]),
+                                                       abs=1e-12)
+    assert np.isnan(table.loc[3, "roc_auc"]) and np.isnan(table.loc[3, "pr_auc"])
+    m = evaluation.aggregate_metrics(t, p, proba, labels, table)
+    assert m["accuracy"] == pytest.approx(skm.accuracy_score(t, p))
+    assert m["balanced_accuracy"] == pytest.approx(skm.balanced_accuracy_score(t, p))
+    for average in ("macro", "weighted", "micro"):
+        assert m[f"{average}_f1"] == pytest.approx(skm.f1_score(t, p, labels=labels, average=average,
+                                                                zero_division=0))
+    assert m["g_mean"] == pytest.approx(geometric_mean_score(t, p, labels=np.unique(t), average="multiclass"))
+    assert m["mcc"] == pytest.approx(skm.matthews_corrcoef(t, p))
+
+
 @pytest.mark.filterwarnings("ignore:Sensitivity is ill-defined")
 def test_a_class_absent_from_the_truth_gets_nan_auc_and_zero_recall():
     y = np.array(["a", "a", "b", "b"])
