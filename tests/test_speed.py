@@ -136,6 +136,11 @@ def test_leakage_and_comparison_share_one_cache_and_give_the_same_numbers_for_an
                                                  preprocess=CountingTfidf(), cv=folds, progress=False, n_jobs=2)
     pd.testing.assert_frame_equal(shared.drop(columns="fit_seconds"), parallel.drop(columns="fit_seconds"))
     assert shared.attrs == parallel.attrs and shared.attrs["design"] == "2 × 3-fold cross-validation"
+    # in worker processes with a cache that already holds every fold: no preprocessing job, the same numbers
+    # (it raised joblib's "This Parallel instance is already running")
+    again = resampling_study.compare_samplers(X, y, ["none", "random_over"], ["logreg"], preprocess=CountingTfidf(),
+                                              cv=folds, progress=False, n_jobs=2, fold_features=cache)
+    pd.testing.assert_frame_equal(shared.drop(columns="fit_seconds"), again.drop(columns="fit_seconds"))
 
 
 def _table(counts: dict, groups=None) -> Table:
