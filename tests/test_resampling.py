@@ -886,3 +886,41 @@ def test_a_table_adasyn_cannot_work_on_completes_with_adasyn_left_out():
     worked = resampling_study.worked_examples(CASE, random_state=0)
     study = resampling_findings.describe_study(worked, {"adasyn": leak}, results)
     assert "could not be measured on every fold (`adasyn`: RuntimeError: Not any neigbours" in study
+
+
+def xor_table(seed=0):
+    """Two numeric columns, three classes in tight clusters: ``a`` at (0, 0) and (50, 50), ``b`` at (0, 50) and
+    (50, 0), ``c`` at (25, 25). No column alone tells the classes apart (so the report's leak check keeps both),
+    yet every row's neighbours are of its own class: ADASYN cannot run on it."""
+    rng = np.random.default_rng(seed)
+    centres = {"a": [(0, 0), (50, 50)], "b": [(0, 50), (50, 0)], "c": [(25, 25)]}
+    rows = [(x + rng.normal(), y + rng.normal(), label)
+            for label, n in {"a": 120, "b": 40, "c": 20}.items()
+            for (x, y) in (centres[label][i % len(centres[label])] for i in range(n))]
+    return pd.DataFrame(rows, columns=["x1", "x2", "kind"])
+
+
+@pytest.mark.notebooks
+@pytest.mark.slow
+def test_notebook_03_completes_on_a_table_adasyn_cannot_work_on_and_names_adasyn_left_out(tmp_path):
+    from conftest import ROOT
+
+    from ecombalance.reporting import runner
+
+    frame = xor_table()
+    with pytest.raises(RuntimeError, match="Not any neigbours belong to the majority class"):
+        ADASYN(random_state=0).fit_resample(frame[["x1", "x2"]], frame["kind"])
+    path = tmp_path / "xor.csv"
+    frame.to_csv(path, index=False)
+    result = runner.run_report("smoke", ["03"], tmp_path / "report", notebooks_dir=ROOT / "notebooks",
+                               params_dir=ROOT / "params", log=lambda _: None,
+                               overrides={"data_path": str(path), "label_col": "kind",
+                                          "samplers": ["none", "random_over", "adasyn", "smote"]})
+    run = result.runs[0]
+    assert run.status == "ok", run.error
+    summary = json.loads(result.summary.read_text())["notebooks"][0]
+    assert ("- `adasyn` with logreg failed on 2 of 2 fold(s), left out of the comparison: RuntimeError: Not any "
+            "neigbours belong to the majority class.") in summary["conclusions"]
+    assert summary["headline"]["samplers_compared"] == 3  # none, random_over, smote
+    executed = (tmp_path / "report" / "03_resampling.ipynb").read_text()
+    assert "adasyn left out: RuntimeError: Not any neigbours" in executed  # the projection's note
