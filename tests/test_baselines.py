@@ -1,10 +1,12 @@
 import numpy as np
 import pytest
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.metrics import accuracy_score, f1_score, recall_score
+from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score, recall_score
+from sklearn.model_selection import cross_val_predict
 
 from ecombalance.chapters import baselines
 from ecombalance.data import datasets
+from ecombalance.evaluation import make_folds
 from ecombalance.sampling import imbalance
 
 
@@ -26,12 +28,18 @@ def test_plain_model_shows_the_minority_gap_and_weights_narrow_it(reports):
     assert weighted["sports_outdoors"] > plain["sports_outdoors"]
 
 
-@pytest.mark.slow
-def test_out_of_fold_predictions_are_what_the_reports_summarise():
+def test_the_reports_summarise_scikit_learns_out_of_fold_predictions_on_the_same_folds(reports):
     tbl = datasets.load()
-    pred = baselines.out_of_fold_predictions(tbl, baselines.plain_model(tbl), folds=3, seed=0)
-    report = baselines.compare_baselines(tbl, folds=3, seed=0)["plain"]
-    np.testing.assert_allclose(report["recall"], recall_score(tbl.y, pred, labels=tbl.classes, average=None))
+    folds = make_folds(tbl.y, tbl.groups, 3, 0)
+    for name, class_weight in (("plain", None), ("class_weighted", "balanced")):
+        expected = cross_val_predict(baselines.plain_model(tbl, class_weight, 0), tbl.X, tbl.y, cv=folds)
+        pred = baselines.out_of_fold_predictions(tbl, baselines.plain_model(tbl, class_weight, 0), folds=3, seed=0)
+        np.testing.assert_array_equal(pred, expected)
+        np.testing.assert_allclose(reports[name]["recall"],
+                                   recall_score(tbl.y, expected, labels=tbl.classes, average=None))
+        assert reports["overall"].loc[name, "macro_f1"] == pytest.approx(f1_score(tbl.y, expected, average="macro"))
+        assert reports["overall"].loc[name, "balanced_accuracy"] == pytest.approx(
+            balanced_accuracy_score(tbl.y, expected))
 
 
 class IndexRecorder(ClassifierMixin, BaseEstimator):

@@ -20,8 +20,8 @@ from imblearn.over_sampling import (
 from imblearn.under_sampling import EditedNearestNeighbours, RandomUnderSampler, TomekLinks
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import f1_score, recall_score
-from sklearn.model_selection import StratifiedKFold, cross_validate
+from sklearn.metrics import balanced_accuracy_score, f1_score, recall_score
+from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold, cross_validate
 from sklearn.neural_network import MLPClassifier
 from sklearn.tree import DecisionTreeClassifier
 from threadpoolctl import threadpool_info, threadpool_limits
@@ -331,13 +331,36 @@ def test_leakage_demo_inflates_the_score_before_the_split():
     assert before > inside + 0.25  # copies of test rows sit in the training folds
 
 
+def test_leakage_demo_scores_both_protocols_on_r_x_k_folds_as_scikit_learn_does():
+    X, y = blobs(counts=(60, 20, 10), seed=1)
+    table = resampling_study.leakage_demo(X, y, "random_over", "logreg", cv=make_folds(y, None, 3, 0, n_repeats=2))
+    folds = [f"fold {i}" for i in range(6)]
+    assert list(table.columns) == ["mean", "std", *folds]
+    assert table.attrs == {"failed": "", "design": "2 × 3-fold cross-validation"}
+    X_res, y_res = RandomOverSampler(random_state=0).fit_resample(X, y)
+    for protocol, (data, labels, inside) in {"resample before the split (leaks)": (X_res, y_res, False),
+                                             "resample inside each training fold": (X, y, True)}.items():
+        scores = []  # imbalanced-learn and scikit-learn by hand, on the same 2 x 3 folds
+        for train, test in RepeatedStratifiedKFold(n_splits=3, n_repeats=2, random_state=0).split(data, labels):
+            X_tr, y_tr = data[train], labels[train]
+            if inside:
+                X_tr, y_tr = RandomOverSampler(random_state=0).fit_resample(X_tr, y_tr)
+            pred = LogisticRegression(max_iter=1000).fit(X_tr, y_tr).predict(data[test])
+            scores.append(balanced_accuracy_score(labels[test], pred))
+        np.testing.assert_allclose(table.loc[protocol, folds].astype(float), scores)
+        assert table.loc[protocol, "mean"] == pytest.approx(np.mean(scores))
+        assert table.loc[protocol, "std"] == pytest.approx(np.std(scores))
+    with pytest.raises(ValueError, match="scoring 'f2' is not one of the experiment's metrics"):
+        resampling_study.leakage_demo(X, y, "random_over", "logreg", cv=2, scoring="f2")
+
+
 def test_with_groups_no_group_sits_on_both_sides_of_a_fold():
     X, y = blobs()
     X = np.column_stack([np.arange(len(y)), X])  # column 0: the row id
     groups = np.arange(len(y)) // 4  # 43 groups of 4 neighbouring rows
     folds = make_folds(y, groups, n_splits=3, seed=0)
     RecordingClassifier.fitted.clear(), RecordingClassifier.predicted.clear()
-    resampling_study.compare_samplers(X, y, ["none", "random_over"], [RecordingClassifier()], n_splits=3,
+    resampling_study.compare_samplers(X, y, ["none", "random_over"], [RecordingClassifier()], cv=3,
                                       class_weight_baseline=False, progress=False, groups=groups)
     assert len(RecordingClassifier.fitted) == len(RecordingClassifier.predicted) == 6
     for i, ((fitted, _), predicted) in enumerate(zip(RecordingClassifier.fitted, RecordingClassifier.predicted)):
@@ -375,7 +398,7 @@ def test_compare_samplers_restores_the_thread_limits_after_a_failing_fit():
         before = [(lib["filepath"], lib["num_threads"]) for lib in threadpool_info()]
         assert max(n for _, n in before) == 2
         with pytest.raises(RuntimeError, match="fit failed on purpose"):
-            resampling_study.compare_samplers(X, y, ["none"], [FailingClassifier()], n_splits=2,
+            resampling_study.compare_samplers(X, y, ["none"], [FailingClassifier()], cv=2,
                                               class_weight_baseline=False, progress=False, max_threads=1)
         after = [(lib["filepath"], lib["num_threads"]) for lib in threadpool_info()]
     assert FailingClassifier.threads == [1]  # the cap held while fitting
@@ -387,7 +410,7 @@ def test_compare_samplers_restores_the_thread_limits_after_a_failing_fit():
 
 def test_compare_samplers_against_a_hand_run_fold():
     X, y = blobs()
-    results = resampling_study.compare_samplers(X, y, ["none", "smote"], ["logreg"], n_splits=3, random_state=0, progress=False)
+    results = resampling_study.compare_samplers(X, y, ["none", "smote"], ["logreg"], cv=3, random_state=0, progress=False)
     assert len(results) == 3 * 3  # (none, smote, class_weight) x 1 model x 3 folds
     train, test = list(StratifiedKFold(3, shuffle=True, random_state=0).split(X, y))[1]
     X_tr, y_tr = SMOTE(random_state=0).fit_resample(X[train], y[train])
@@ -407,20 +430,20 @@ def test_compare_samplers_against_a_hand_run_fold():
 
 def test_compare_samplers_records_failures_on_request():
     X, y = blobs(counts=(60, 30, 3))  # 2 of 'c' in training folds: SMOTE works, lowered to k=1
-    results = resampling_study.compare_samplers(X, y, ["smote"], ["logreg"], n_splits=3, class_weight_baseline=False,
+    results = resampling_study.compare_samplers(X, y, ["smote"], ["logreg"], cv=3, class_weight_baseline=False,
                                           errors="record", progress=False)
     assert results["warnings"].str.contains("SmallClassWarning").all()
     X, y = blobs(counts=(60, 30, 2))  # one 'c' in some training folds: cannot interpolate
-    results = resampling_study.compare_samplers(X, y, ["smote"], ["logreg"], n_splits=2, class_weight_baseline=False,
+    results = resampling_study.compare_samplers(X, y, ["smote"], ["logreg"], cv=2, class_weight_baseline=False,
                                           errors="record", progress=False)
     assert results["error"].str.contains("single sample").all()
     with pytest.raises(ValueError, match="single sample"):
-        resampling_study.compare_samplers(X, y, ["smote"], ["logreg"], n_splits=2, progress=False)
+        resampling_study.compare_samplers(X, y, ["smote"], ["logreg"], cv=2, progress=False)
 
 
 def test_compare_samplers_scores_are_run_experiments_on_the_same_folds():
     X, y = blobs()
-    results = resampling_study.compare_samplers(X, y, ["none", "smote"], ["logreg"], n_splits=3, random_state=4,
+    results = resampling_study.compare_samplers(X, y, ["none", "smote"], ["logreg"], cv=3, random_state=4,
                                                 progress=False)
     methods = {"none": pipelines.pipeline(None, "none", "logreg", random_state=4),
                "smote": pipelines.pipeline(None, "smote", "logreg", random_state=4),
@@ -443,7 +466,7 @@ def test_compare_samplers_records_a_model_failing_on_one_fold_and_leaves_the_pai
     X = np.column_stack([np.arange(len(y)), X])  # column 0: the row id
     folds = make_folds(y, None, 3, 0)
     held_out = int(folds[1][1][0])  # fails only where this row is a test row: fold 1
-    results = resampling_study.compare_samplers(X, y, ["none", "random_over"], [RowNeeded(held_out)], n_splits=3,
+    results = resampling_study.compare_samplers(X, y, ["none", "random_over"], [RowNeeded(held_out)], cv=3,
                                                 class_weight_baseline=False, errors="record", progress=False)
     failed = results[results["error"].notna()]
     assert failed[["sampler", "fold"]].values.tolist() == [["none", 1], ["random_over", 1]]
@@ -453,10 +476,10 @@ def test_compare_samplers_records_a_model_failing_on_one_fold_and_leaves_the_pai
     assert summary.empty and len(summary.attrs["left_out"]) == 2
     assert summary.attrs["left_out"][0].startswith("- `none` with RowNeeded failed on 1 of 3 fold(s), left out")
     with pytest.raises(RuntimeError, match=f"row {held_out} is held out"):
-        resampling_study.compare_samplers(X, y, ["none"], [RowNeeded(held_out)], n_splits=3,
+        resampling_study.compare_samplers(X, y, ["none"], [RowNeeded(held_out)], cv=3,
                                           class_weight_baseline=False, progress=False)
     with pytest.raises(ValueError, match="errors must be one of 'raise', 'record', got 'skip'"):
-        resampling_study.compare_samplers(X, y, ["none"], ["logreg"], n_splits=3, errors="skip", progress=False)
+        resampling_study.compare_samplers(X, y, ["none"], ["logreg"], cv=3, errors="skip", progress=False)
 
 
 class RowNeeded(ClassifierMixin, BaseEstimator):
@@ -511,7 +534,7 @@ def test_arrow_string_labels():
     assert pd.Series(y_res).value_counts().to_dict() == {"a": 120, "b": 120, "c": 120}
     np.testing.assert_array_equal(X_res, SMOTE(random_state=0).fit_resample(X, y)[0])
     assert resampling_study.worked_examples(pd.Series(np.repeat(list(CASE), list(CASE.values())), dtype="str")).counts.iloc[-1].tolist() == [300, 150, 150]
-    results = resampling_study.compare_samplers(X, labels, ["random_under"], ["logreg"], n_splits=2, progress=False)
+    results = resampling_study.compare_samplers(X, labels, ["random_under"], ["logreg"], cv=2, progress=False)
     assert {"recall[a]", "recall[b]", "recall[c]"} <= set(results.columns)
 
 
@@ -603,21 +626,11 @@ def test_describe_comparison_reads_the_numbers():
     )
     results.attrs.update(n_train=80.0, n_test=20.0)
     text = resampling_findings.describe_comparison(results)
-    # the one rule: smote against none on the paired fold scores, corrected t-test, Holm over smote and class_weight
-    diffs = {m: np.array(results.loc[results["sampler"] == m, "macro_f1"]) - np.array([0.5, 0.6])
-             for m in ("smote", "class_weight")}
-    raw = {}
-    for m, d in diffs.items():
-        var = d.var(ddof=1) * (1 / 2 + 20 / 80)  # Nadeau & Bengio's corrected variance, k = 2 folds
-        t = d.mean() / np.sqrt(var) if var > 0 else np.inf
-        raw[m] = 2 * stats.t.sf(abs(t), df=1)
-    holm = {m: min(1.0, p * (2 - rank)) for rank, (m, p) in enumerate(sorted(raw.items(), key=lambda kv: kv[1]))}
-    holm[max(raw, key=raw.get)] = max(holm.values())
-    assert text.startswith("- **logreg**: ")
-    if min(holm.values()) < 0.05:
-        assert "`smote+logreg`: macro-F1 0.750 against 0.550 for `none+logreg`" in text
-    else:
-        assert "No method is distinguishable from `none+logreg` on macro-F1; the top scores are `smote+logreg` 0.750" in text
+    # the one rule: smote against none on the paired fold scores; every fold difference is the same (+0.2 and
+    # +0.15), so the corrected t-test has no spread to doubt them: p = 0 for both, and smote scores higher
+    assert text.startswith("- **logreg**: `smote+logreg`: macro-F1 0.750 against 0.550 for `none+logreg`, a mean fold "
+                           "difference of +0.200, p < 0.001 (2-fold cross-validation, corrected repeated "
+                           "cross-validation t-test, Holm-corrected, α = 0.05). ")
     assert "Recall of the smallest class (small): 0.30 without resampling, 0.70 with `smote`." in text
     assert "Class weighting, which adds no rows, scores 0.050 below `smote`." in text
     assert "Slowest to fit: `smote` (0.40 s per fold)." in text
@@ -718,3 +731,196 @@ def test_sampler_verdicts_name_a_sampler_only_beyond_the_fold_noise():
     assert expected.loc["smote+logreg", "p_value"] < 0.05 <= expected.loc["tomek+logreg", "p_value"]
     assert verdict.best == "smote+logreg" and verdict.best_is_distinguishable
     assert verdict.sentence.startswith("`smote+logreg`: macro-F1 0.680 against 0.600 for `none+logreg`")
+
+
+# --- the verdicts: r x k repeated folds and the one test ------------------------------------------
+
+DIRECT_LOGREG = {"none": None, "random_over": lambda: RandomOverSampler(random_state=0),
+                 "smote": lambda: SMOTE(random_state=0)}
+
+
+def fold_scores_by_hand(X, y, splitter, samplers):
+    """macro-F1 of sampler + logistic regression on each fold of ``splitter``, imbalanced-learn and scikit-learn
+    called directly (no library pipeline, no run_experiment)."""
+    scores = {s: [] for s in samplers}
+    for train, test in splitter.split(X, y):
+        for s in samplers:
+            X_tr, y_tr = X[train], y[train]
+            if DIRECT_LOGREG[s] is not None:
+                X_tr, y_tr = DIRECT_LOGREG[s]().fit_resample(X_tr, y_tr)
+            pred = LogisticRegression(max_iter=1000).fit(X_tr, y_tr).predict(X[test])
+            scores[s].append(f1_score(y[test], pred, average="macro"))
+    return pd.DataFrame(scores)
+
+
+def test_sampler_verdicts_are_the_one_test_on_fold_scores_computed_by_hand():
+    X, y = blobs(counts=(90, 30, 15), seed=3)
+    samplers = ["none", "random_over", "smote"]
+    results = resampling_study.compare_samplers(X, y, samplers, ["logreg"], cv=make_folds(y, None, 3, 0, n_repeats=2),
+                                                class_weight_baseline=False, progress=False)
+    assert len(results) == 3 * 6 and sorted(set(results["fold"])) == list(range(6))  # every fold of both repeats
+    assert results.attrs == {"n_train": 90.0, "n_test": 45.0, "n_repeats": 2, "n_splits": 3,
+                             "design": "2 × 3-fold cross-validation"}
+    by_hand = fold_scores_by_hand(X, y, RepeatedStratifiedKFold(n_splits=3, n_repeats=2, random_state=0), samplers)
+    for s in samplers:
+        np.testing.assert_allclose(results[results["sampler"] == s].sort_values("fold")["macro_f1"], by_hand[s])
+    # Bouckaert & Frank's corrected repeated cross-validation t-test by hand, df = 6 - 1, Holm over the two samplers
+    raw, se = {}, {}
+    for s in ("random_over", "smote"):
+        d = (by_hand[s] - by_hand["none"]).to_numpy()
+        se[s] = np.sqrt((1 / 6 + 45 / 90) * d.var(ddof=1))
+        raw[s] = 2 * stats.t.sf(abs(d.mean() / se[s]), df=5)
+    low, high = sorted(raw, key=raw.get)
+    holm = {low: min(1.0, 2 * raw[low])}
+    holm[high] = max(holm[low], min(1.0, raw[high]))
+    differences = resampling_findings.sampler_differences(results)["logreg"].set_index("method")
+    for s in ("random_over", "smote"):
+        row = differences.loc[f"{s}+logreg"]
+        assert row["difference"] == pytest.approx((by_hand[s] - by_hand["none"]).mean())
+        assert row["ttest_p"] == pytest.approx(raw[s]) and row["p_value"] == pytest.approx(holm[s])
+        assert row["detectable"] == pytest.approx(stats.t.ppf(1 - 0.05 / 4, 5) * se[s])
+    verdict = resampling_findings.sampler_verdicts(results)["logreg"]
+    assert verdict.sentence.endswith("(2 × 3-fold cross-validation, corrected repeated cross-validation t-test, "
+                                     "Holm-corrected, α = 0.05).")
+    better = [s for s in ("random_over", "smote") if holm[s] < 0.05 and differences.loc[f"{s}+logreg", "difference"] > 0]
+    assert verdict.best_is_distinguishable == bool(better)
+    if not better:
+        detectable = np.median([differences.loc[f"{s}+logreg", "detectable"] for s in ("random_over", "smote")])
+        assert f"the smallest difference this design detects is about {detectable:.3f}" in verdict.sentence
+        assert "no difference" not in verdict.sentence.lower()
+
+
+def test_a_non_result_says_there_is_not_enough_evidence_and_how_large_a_difference_the_design_detects():
+    base = np.array([0.60, 0.62, 0.58, 0.61, 0.59, 0.60])
+    noise = np.array([0.03, -0.04, 0.02, -0.01, 0.03, -0.02])
+    rows = [{"sampler": s, "model": "logreg", "fold": k, "fit_seconds": 0.1, "macro_f1": v}
+            for s, scores in (("none", base), ("tomek", base + noise), ("smote", base + 0.01 - noise))
+            for k, v in enumerate(scores)]
+    results = pd.DataFrame(rows)
+    results.attrs.update(n_train=200.0, n_test=100.0, n_repeats=2, n_splits=3, design="2 × 3-fold cross-validation")
+    differences = resampling_findings.sampler_differences(results)["logreg"]
+    assert list(differences["method"]) == ["tomek+logreg", "smote+logreg"]  # the run order
+    assert differences.attrs["design"] == "2 × 3-fold cross-validation" and differences.attrs["n_repeats"] == 2
+    assert (differences["p_value"] > 0.05).all()
+    se = np.sqrt((1 / 6 + 100 / 200) * noise.var(ddof=1))  # the same spread for both samplers
+    detectable = stats.t.ppf(1 - 0.05 / 4, 5) * se
+    verdict = resampling_findings.sampler_verdicts(results)["logreg"]
+    assert verdict.best is None
+    assert verdict.sentence == (
+        "Not enough evidence to separate any method from `none+logreg` on macro-F1: the smallest difference this "
+        f"design detects is about {detectable:.3f}. The top scores are `smote+logreg` 0.608; `tomek+logreg` 0.602; "
+        "`none+logreg` 0.600 (2 × 3-fold cross-validation, corrected repeated cross-validation t-test, "
+        "Holm-corrected, α = 0.05).")
+    worked = resampling_study.worked_examples(CASE, random_state=0)
+    protocols = ["resample before the split (leaks)", "resample inside each training fold"]
+    leak = {"random_over": pd.DataFrame({"mean": [0.95, 0.80], "std": [0.01, 0.02]}, index=protocols)}
+    numbers = resampling_findings.resampling_headline(leak, results)
+    assert numbers["best_is_distinguishable"] is False and "best_method" not in numbers
+    assert {k: numbers[k] for k in ("cv_repeats", "cv_folds", "verdict_test")} == {
+        "cv_repeats": 2, "cv_folds": 3, "verdict_test": evaluation.VERDICT_TEST}
+    assert numbers["smallest_detectable_difference"] == pytest.approx(detectable)
+    assert verdict.sentence in resampling_findings.describe_study(worked, leak, results)
+
+
+def test_the_headline_gives_the_design_and_the_median_detectable_difference_over_the_classifiers():
+    X, y = blobs(counts=(90, 30, 15), seed=3)
+    results = resampling_study.compare_samplers(X, y, ["none", "random_over", "smote"],
+                                                ["logreg", DecisionTreeClassifier(max_depth=3)],
+                                                cv=make_folds(y, None, 3, 0, n_repeats=2), progress=False)
+    families = resampling_findings.sampler_differences(results)
+    assert list(families) == ["logreg", "DecisionTreeClassifier"]
+    for model, table in families.items():  # each classifier its own Holm family: 3 comparisons (class_weight too)
+        assert len(table) == 3 and set(table["method"]) == {f"{s}+{model}" for s in ("random_over", "smote",
+                                                                                     "class_weight")}
+    leak = {"smote": pd.DataFrame({"mean": [0.9, 0.8], "std": [0.0, 0.0]},
+                                  index=["resample before the split (leaks)", "resample inside each training fold"])}
+    numbers = resampling_findings.resampling_headline(leak, results)
+    per_family = [evaluation.smallest_detectable(t) for t in families.values()]
+    assert numbers["smallest_detectable_difference"] == pytest.approx(np.median(per_family)) and min(per_family) > 0
+    assert (numbers["cv_repeats"], numbers["cv_folds"], numbers["verdict_test"]) == (2, 3, evaluation.VERDICT_TEST)
+    keys = list(numbers)
+    assert keys.index("cv_repeats") == keys.index("best_is_distinguishable") + 1 + ("best_method" in numbers)
+    text = resampling_findings.describe_comparison(results)
+    none = results[results["sampler"] == "none"].groupby("model")["macro_f1"].mean()
+    assert ("- Model choice, without resampling (not a balancing effect): "
+            + ", ".join(f"{m} {v:.3f}" for m, v in none.sort_values(ascending=False).items())
+            + " mean macro-F1.") in text
+
+
+# --- every shape runs: a sampler that cannot work on a table is left out with a note --------------
+
+
+def separated(counts=(60, 20, 12), seed=0):
+    """Classes so far apart that every row's neighbours are of its own class: ADASYN finds no neighbour of
+    another class and raises ("Not any neigbours belong to the majority class")."""
+    X, y = blobs(counts=counts, seed=seed)
+    return X + np.array([{"a": 0.0, "b": 50.0, "c": 100.0}[v] for v in y])[:, None], y
+
+
+def test_a_table_adasyn_cannot_work_on_completes_with_adasyn_left_out():
+    X, y = separated()
+    with pytest.raises(RuntimeError, match="Not any neigbours belong to the majority class"):
+        ADASYN(random_state=0).fit_resample(X, y)  # imbalanced-learn itself cannot
+    counts = resampling_study.resample_counts(X, y, ["random_over", "adasyn"], random_state=0)
+    assert counts.loc["random_over", ["a", "b", "c"]].tolist() == [60, 60, 60]
+    assert counts.loc["adasyn", "error"].startswith("RuntimeError: Not any neigbours belong to the majority class")
+    assert counts.loc["adasyn", ["a", "b", "c"]].isna().all()
+    frame = resampling_study.projection(X, y, ["random_over", "adasyn"], random_state=0)
+    assert set(frame["sampler"]) == {"none", "random_over"}
+    assert frame.attrs["failed"]["adasyn"].startswith("RuntimeError: Not any neigbours")
+    results = resampling_study.compare_samplers(X, y, ["none", "random_over", "adasyn"], ["logreg"], cv=3,
+                                                errors="record", progress=False)
+    adasyn = results[results["sampler"] == "adasyn"]
+    assert len(adasyn) == 3 and adasyn["macro_f1"].isna().all()
+    assert adasyn["error"].str.startswith("RuntimeError: Not any neigbours belong to the majority class").all()
+    summary = resampling_study.summarise_comparison(results)
+    assert "adasyn" not in summary.index.get_level_values("sampler") and len(summary) == 3
+    assert len(summary.attrs["left_out"]) == 1 and summary.attrs["left_out"][0].startswith(
+        "- `adasyn` with logreg failed on 3 of 3 fold(s), left out of the comparison: RuntimeError: Not any neigbours "
+        "belong to the majority class.")
+    text = resampling_findings.describe_comparison(results)
+    assert text.endswith(summary.attrs["left_out"][0]) and "- **logreg**: " in text
+    leak = resampling_study.leakage_demo(X, y, "adasyn", cv=3)
+    assert leak["mean"].isna().all()
+    assert leak.attrs["failed"].startswith("RuntimeError: Not any neigbours belong to the majority class")
+    worked = resampling_study.worked_examples(CASE, random_state=0)
+    study = resampling_findings.describe_study(worked, {"adasyn": leak}, results)
+    assert "could not be measured on every fold (`adasyn`: RuntimeError: Not any neigbours" in study
+
+
+def xor_table(seed=0):
+    """Two numeric columns, three classes in tight clusters: ``a`` at (0, 0) and (50, 50), ``b`` at (0, 50) and
+    (50, 0), ``c`` at (25, 25). No column alone tells the classes apart (so the report's leak check keeps both),
+    yet every row's neighbours are of its own class: ADASYN cannot run on it."""
+    rng = np.random.default_rng(seed)
+    centres = {"a": [(0, 0), (50, 50)], "b": [(0, 50), (50, 0)], "c": [(25, 25)]}
+    rows = [(x + rng.normal(), y + rng.normal(), label)
+            for label, n in {"a": 120, "b": 40, "c": 20}.items()
+            for (x, y) in (centres[label][i % len(centres[label])] for i in range(n))]
+    return pd.DataFrame(rows, columns=["x1", "x2", "kind"])
+
+
+@pytest.mark.notebooks
+@pytest.mark.slow
+def test_notebook_03_completes_on_a_table_adasyn_cannot_work_on_and_names_adasyn_left_out(tmp_path):
+    from conftest import ROOT
+
+    from ecombalance.reporting import runner
+
+    frame = xor_table()
+    with pytest.raises(RuntimeError, match="Not any neigbours belong to the majority class"):
+        ADASYN(random_state=0).fit_resample(frame[["x1", "x2"]], frame["kind"])
+    path = tmp_path / "xor.csv"
+    frame.to_csv(path, index=False)
+    result = runner.run_report("smoke", ["03"], tmp_path / "report", notebooks_dir=ROOT / "notebooks",
+                               params_dir=ROOT / "params", log=lambda _: None,
+                               overrides={"data_path": str(path), "label_col": "kind",
+                                          "samplers": ["none", "random_over", "adasyn", "smote"]})
+    run = result.runs[0]
+    assert run.status == "ok", run.error
+    summary = json.loads(result.summary.read_text())["notebooks"][0]
+    assert ("- `adasyn` with logreg failed on 2 of 2 fold(s), left out of the comparison: RuntimeError: Not any "
+            "neigbours belong to the majority class.") in summary["conclusions"]
+    assert summary["headline"]["samplers_compared"] == 3  # none, random_over, smote
+    executed = (tmp_path / "report" / "03_resampling.ipynb").read_text()
+    assert "adasyn left out: RuntimeError: Not any neigbours" in executed  # the projection's note

@@ -13,6 +13,7 @@ from sklearn.preprocessing import OneHotEncoder
 
 from ecombalance.chapters import smote_lesson
 from ecombalance.data.table import Table
+from ecombalance.evaluation import make_folds
 
 
 def test_the_worked_point_is_the_one_imbalanced_learn_makes():
@@ -76,12 +77,36 @@ def test_ungrouped_folds_inflate_the_score_by_what_sklearn_computes():
     assert frame.attrs["inflation"] == pytest.approx(scores["ungrouped"] - scores["grouped by query"])
     assert frame.attrs["inflation"] > 0.1  # ids carry the label only within a query
     assert smote_lesson.describe_grouping(frame) == (
-        f"- Folds that ignore the query groups score macro-F1 {scores['ungrouped']:.3f}, folds that keep each query "
-        f"on one side {scores['grouped by query']:.3f}: ungrouped cross-validation inflates the score by "
-        f"{scores['ungrouped'] - scores['grouped by query']:+.3f}.")
+        f"- On `queries`, grouped by `query` (4-fold cross-validation): folds that ignore the query groups score "
+        f"macro-F1 {scores['ungrouped']:.3f}, folds that keep each query on one side {scores['grouped by query']:.3f}: "
+        f"ungrouped cross-validation inflates the score by {scores['ungrouped'] - scores['grouped by query']:+.3f}.")
     flat = pd.DataFrame({"macro_f1": [0.70, 0.69]}, index=["grouped by query", "ungrouped"])
-    assert smote_lesson.describe_grouping(flat).endswith(
-        "one side 0.700: ignoring the groups did not inflate the score on this table.")
+    assert smote_lesson.describe_grouping(flat) == (
+        "- Folds that ignore the query groups score macro-F1 0.690, folds that keep each query on one side 0.700: "
+        "ignoring the groups did not inflate the score on this table.")
+
+
+def test_with_repeats_each_protocol_averages_the_pooled_macro_f1_of_its_repeats():
+    tbl = grouped_table(seed=1)
+    frame = smote_lesson.grouping_inflation(tbl, OneHotEncoder(handle_unknown="ignore"),
+                                            LogisticRegression(max_iter=500), folds=3, seed=2, n_repeats=2)
+    y = tbl.y.to_numpy()
+    expected = {}
+    for name, groups in (("grouped by query", tbl.groups), ("ungrouped", None)):
+        folds = make_folds(y, groups, 3, 2, n_repeats=2)
+        assert any(not np.array_equal(a[1], b[1]) for a, b in zip(folds[:3], folds[3:]))  # other splits
+        per_repeat = []
+        for repeat in (folds[:3], folds[3:]):  # scikit-learn by hand on each repeat's folds: every row once
+            pred = np.empty(len(y), dtype=y.dtype)
+            for train, test in repeat:
+                model = make_pipeline(OneHotEncoder(handle_unknown="ignore"), LogisticRegression(max_iter=500))
+                pred[test] = model.fit(tbl.X.iloc[train], y[train]).predict(tbl.X.iloc[test])
+            per_repeat.append(f1_score(y, pred, average="macro"))
+        expected[name] = np.mean(per_repeat)
+    assert frame["macro_f1"].to_dict() == pytest.approx(expected)
+    assert frame.attrs["inflation"] == pytest.approx(expected["ungrouped"] - expected["grouped by query"])
+    assert frame.attrs["design"] == "2 × 3-fold cross-validation"
+    assert "(2 × 3-fold cross-validation)" in smote_lesson.describe_grouping(frame)
 
 
 def test_grouping_inflation_needs_a_group_column():

@@ -15,6 +15,7 @@ from ecombalance.chapters import findings, resampling_findings, resampling_study
 from ecombalance.data import preprocess, shapes
 from ecombalance.data.table import Table
 from ecombalance.evaluation.experiment import run_experiment
+from ecombalance.evaluation.folds import make_folds
 from ecombalance.evaluation.fold_work import FoldFeatures, split_preprocess
 from ecombalance.models.pipelines import pipeline
 from ecombalance.sampling.resampling import SCALABLE
@@ -117,9 +118,29 @@ def test_compare_samplers_fits_the_preprocessor_once_per_fold(texts):
     X, y = texts
     CountingTfidf.fits = 0
     results = resampling_study.compare_samplers(X, y, ["none", "random_over", "smote"], ["logreg"],
-                                                preprocess=CountingTfidf(), n_splits=3, progress=False)
+                                                preprocess=CountingTfidf(), cv=3, progress=False)
     assert CountingTfidf.fits == 3
     assert len(results) == 4 * 3 and results["macro_f1"].notna().all()
+
+
+def test_leakage_and_comparison_share_one_cache_and_give_the_same_numbers_for_any_n_jobs(texts):
+    X, y = texts
+    folds = make_folds(y, None, 3, 0, n_repeats=2)
+    cache, CountingTfidf.fits = FoldFeatures(), 0
+    resampling_study.leakage_demo(X, y, "random_over", cv=folds, preprocess=CountingTfidf(), fold_features=cache)
+    assert CountingTfidf.fits == 1 + 6  # once on all rows (the leaky protocol), once per fold of the honest one
+    shared = resampling_study.compare_samplers(X, y, ["none", "random_over"], ["logreg"], preprocess=CountingTfidf(),
+                                               cv=folds, progress=False, fold_features=cache)
+    assert CountingTfidf.fits == 7  # the comparison's folds are the leakage demo's: nothing refitted
+    parallel = resampling_study.compare_samplers(X, y, ["none", "random_over"], ["logreg"],
+                                                 preprocess=CountingTfidf(), cv=folds, progress=False, n_jobs=2)
+    pd.testing.assert_frame_equal(shared.drop(columns="fit_seconds"), parallel.drop(columns="fit_seconds"))
+    assert shared.attrs == parallel.attrs and shared.attrs["design"] == "2 × 3-fold cross-validation"
+    # in worker processes with a cache that already holds every fold: no preprocessing job, the same numbers
+    # (it raised joblib's "This Parallel instance is already running")
+    again = resampling_study.compare_samplers(X, y, ["none", "random_over"], ["logreg"], preprocess=CountingTfidf(),
+                                              cv=folds, progress=False, n_jobs=2, fold_features=cache)
+    pd.testing.assert_frame_equal(shared.drop(columns="fit_seconds"), again.drop(columns="fit_seconds"))
 
 
 def _table(counts: dict, groups=None) -> Table:
@@ -194,7 +215,7 @@ def test_compare_samplers_time_budget_skips_the_pair_with_a_note(texts):
     _, y = texts
     X = np.random.default_rng(0).normal(size=(len(y), 3))
     SlowClassifier.slow_fits = 0
-    results = resampling_study.compare_samplers(X, y, ["none"], ["logreg", SlowClassifier(0.3)], n_splits=4,
+    results = resampling_study.compare_samplers(X, y, ["none"], ["logreg", SlowClassifier(0.3)], cv=4,
                                                 class_weight_baseline=False, progress=False, time_budget=0.6)
     assert SlowClassifier.slow_fits == 1  # 0.3 s x 4 folds > 0.6 s: stopped after the first fold
     slow = results[results["model"] == "SlowClassifier"]
@@ -204,7 +225,7 @@ def test_compare_samplers_time_budget_skips_the_pair_with_a_note(texts):
     assert results.loc[results["model"] == "logreg", "macro_f1"].notna().all()
     assert "skipped: " in resampling_findings.describe_comparison(results)
     SlowClassifier.slow_fits = 0  # the first pair is the reference: it always runs, as run_experiment's first method
-    first = resampling_study.compare_samplers(X, y, ["none"], [SlowClassifier(0.3)], n_splits=2,
+    first = resampling_study.compare_samplers(X, y, ["none"], [SlowClassifier(0.3)], cv=2,
                                               class_weight_baseline=False, progress=False, time_budget=0.1)
     assert SlowClassifier.slow_fits == 2 and first["macro_f1"].notna().all() and "error" not in first
 

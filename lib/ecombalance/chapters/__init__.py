@@ -4,7 +4,7 @@
 from ecombalance._lazy import attach
 
 __getattr__, __dir__, __all__ = attach(__name__, {
-    "baselines": ["OVERALL", "SHOWN_CLASSES", "shown_classes", "classes_note", "plain_model", "out_of_fold_predictions", "BASELINE_MAX_ROWS", "compare_baselines", "baselines_headline", "GAP", "describe_baselines", "ANALYZER_MAX_ROWS", "compare_analyzers", "analyzers_headline", "describe_analyzers"],
+    "baselines": ["OVERALL", "SHOWN_CLASSES", "shown_classes", "classes_note", "plain_model", "out_of_fold_experiment", "out_of_fold_predictions", "BASELINE_MAX_ROWS", "compare_baselines", "baselines_headline", "GAP", "describe_baselines", "ANALYZER_MAX_ROWS", "compare_analyzers", "analyzers_headline", "describe_analyzers"],
     "ctr": ["ctr_model", "click_metrics", "downsampling_study", "downsampling_headline", "describe_downsampling"],
     "decision_study": ["most_calibrated", "miss_cost_matrix", "inverse_frequency_costs", "cost_decision", "MAX_TUNED_CLASSES", "rarity_cost_decision", "cost_decision_headline", "describe_cost_decision", "shifted_rows", "prior_shift_study", "prior_shift_headline", "describe_prior_shift", "click_profit_study", "profit_headline", "describe_profit"],
     "environment": ["PACKAGES", "package_versions", "hardware", "model_check", "check", "missing_packages", "as_frame", "environment_headline", "describe_environment"],
@@ -16,9 +16,9 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "glossary": ["Term", "GLOSSARY", "term_names", "normalise_term", "glossary_frame", "glossary_markdown", "COLUMN_TERMS", "COLUMN_MEANINGS", "describe_columns"],
     "loss_study": ["weights_table", "focal_curves", "seed_formula_scenarios", "seed_regulariser_minimiser", "PriorShiftDemo", "gaussian_prior_shift", "LossComparison", "study_loss_params", "compare_losses", "loss_verdict", "losses_headline", "describe_losses", "describe_unmoved_recalls"],
     "preprocessing": ["fit_before_split_effects", "DATA_ORIGINS", "data_origin", "describe_preprocessing"],
-    "resampling_study": ["WorkedExamples", "worked_examples", "resample_counts", "categorical_counts", "categorical_view", "row_origin", "OTHER_CLASSES", "projection", "leakage_demo", "leakage_inflation", "SAMPLER_METRICS", "compare_samplers", "complete_pairs", "summarise_comparison", "scalable_samplers", "scaling_table"],
-    "resampling_findings": ["sampler_verdicts", "describe_comparison", "resampling_headline", "describe_study"],
+    "resampling_study": ["WorkedExamples", "worked_examples", "SAMPLER_FAILURES", "resample_counts", "categorical_counts", "categorical_view", "row_origin", "OTHER_CLASSES", "projection", "leakage_demo", "leakage_inflation", "SAMPLER_METRICS", "compare_samplers", "complete_pairs", "summarise_comparison", "scalable_samplers", "scaling_table"],
+    "resampling_findings": ["sampler_differences", "sampler_verdicts", "describe_comparison", "resampling_headline", "describe_study"],
     "seed_formulas": ["SeedDocumentLosses", "seed_document_losses"],
-    "smote_lesson": ["SmoteExample", "worked_example", "TOY_SAMPLERS", "toy_problem", "decision_boundaries", "grouping_inflation", "describe_grouping"],
+    "smote_lesson": ["SmoteExample", "worked_example", "TOY_SAMPLERS", "toy_problem", "decision_boundaries", "GROUPED", "UNGROUPED", "grouping_inflation", "describe_grouping"],
     "transfer": ["CHINESE_ENCODERS", "text_inputs", "CjkTokenization", "measure_cjk_tokenization", "describe_tokenization", "minority_only_row", "scores_table", "compare_quantized", "compare_precision", "describe_precision", "precision_headline", "compare_with_frozen", "describe_frozen_comparison", "transfer_headline", "describe_transfer", "P_VALUE_NOTE"],
 })

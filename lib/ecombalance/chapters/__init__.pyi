@@ -6,6 +6,7 @@ from ecombalance.chapters.baselines import SHOWN_CLASSES as SHOWN_CLASSES
 from ecombalance.chapters.baselines import shown_classes as shown_classes
 from ecombalance.chapters.baselines import classes_note as classes_note
 from ecombalance.chapters.baselines import plain_model as plain_model
+from ecombalance.chapters.baselines import out_of_fold_experiment as out_of_fold_experiment
 from ecombalance.chapters.baselines import out_of_fold_predictions as out_of_fold_predictions
 from ecombalance.chapters.baselines import BASELINE_MAX_ROWS as BASELINE_MAX_ROWS
 from ecombalance.chapters.baselines import compare_baselines as compare_baselines
@@ -124,6 +125,7 @@ from ecombalance.chapters.preprocessing import data_origin as data_origin
 from ecombalance.chapters.preprocessing import describe_preprocessing as describe_preprocessing
 from ecombalance.chapters.resampling_study import WorkedExamples as WorkedExamples
 from ecombalance.chapters.resampling_study import worked_examples as worked_examples
+from ecombalance.chapters.resampling_study import SAMPLER_FAILURES as SAMPLER_FAILURES
 from ecombalance.chapters.resampling_study import resample_counts as resample_counts
 from ecombalance.chapters.resampling_study import categorical_counts as categorical_counts
 from ecombalance.chapters.resampling_study import categorical_view as categorical_view
@@ -138,6 +140,7 @@ from ecombalance.chapters.resampling_study import complete_pairs as complete_pai
 from ecombalance.chapters.resampling_study import summarise_comparison as summarise_comparison
 from ecombalance.chapters.resampling_study import scalable_samplers as scalable_samplers
 from ecombalance.chapters.resampling_study import scaling_table as scaling_table
+from ecombalance.chapters.resampling_findings import sampler_differences as sampler_differences
 from ecombalance.chapters.resampling_findings import sampler_verdicts as sampler_verdicts
 from ecombalance.chapters.resampling_findings import describe_comparison as describe_comparison
 from ecombalance.chapters.resampling_findings import resampling_headline as resampling_headline
@@ -149,6 +152,8 @@ from ecombalance.chapters.smote_lesson import worked_example as worked_example
 from ecombalance.chapters.smote_lesson import TOY_SAMPLERS as TOY_SAMPLERS
 from ecombalance.chapters.smote_lesson import toy_problem as toy_problem
 from ecombalance.chapters.smote_lesson import decision_boundaries as decision_boundaries
+from ecombalance.chapters.smote_lesson import GROUPED as GROUPED
+from ecombalance.chapters.smote_lesson import UNGROUPED as UNGROUPED
 from ecombalance.chapters.smote_lesson import grouping_inflation as grouping_inflation
 from ecombalance.chapters.smote_lesson import describe_grouping as describe_grouping
 from ecombalance.chapters.transfer import CHINESE_ENCODERS as CHINESE_ENCODERS
@@ -171,33 +176,34 @@ from ecombalance.chapters.transfer import P_VALUE_NOTE as P_VALUE_NOTE
 __all__ = [
     "ANALYZER_MAX_ROWS", "BALANCING_SAMPLERS", "BASELINE_MAX_ROWS", "CHINESE_ENCODERS", "COLUMN_MEANINGS",
     "COLUMN_TERMS", "COST_RATIO_RANGE", "CjkTokenization", "DATA_ORIGINS", "DECISIONS", "DEFAULT_METHODS",
-    "Explorer", "ExplorerWidget", "GAP", "GLOSSARY", "LossComparison", "MAJORITY", "MAX_TUNED_CLASSES",
-    "OTHER_CLASSES", "OVERALL", "PACKAGES", "P_VALUE_NOTE", "PriorShiftDemo", "RULES", "SAMPLER_METRICS",
-    "SHOWN_CLASSES", "SeedDocumentLosses", "SmoteExample", "THRESHOLD_RANGE", "TOY_SAMPLERS", "Term", "View",
-    "WorkedExamples", "analyzers_headline", "as_frame", "balances_nothing", "baselines_headline", "best_headline",
-    "best_method", "build", "build_all", "capacity_note", "categorical_counts", "categorical_view", "check",
-    "classes_note", "click_metrics", "click_profit_study", "compare_analyzers", "compare_baselines",
-    "compare_losses", "compare_precision", "compare_quantized", "compare_samplers", "compare_with_frozen",
-    "complete_pairs", "cost_decision", "cost_decision_headline", "cost_matrix", "ctr_model", "data_origin",
-    "decision_boundaries", "decision_comparison", "describe_analyzers", "describe_baselines", "describe_columns",
-    "describe_comparison", "describe_cost_decision", "describe_decision", "describe_decisions",
-    "describe_downsampling", "describe_effects", "describe_environment", "describe_evaluation", "describe_families",
-    "describe_frozen_comparison", "describe_grouping", "describe_losses", "describe_positive_class",
-    "describe_precision", "describe_preprocessing", "describe_prior_correction", "describe_prior_shift",
-    "describe_profit", "describe_study", "describe_tokenization", "describe_transfer", "describe_unmoved_recalls",
-    "downsampling_headline", "downsampling_study", "ece_of", "effects", "effects_headline", "environment_headline",
-    "families_headline", "family_baselines", "family_effects", "family_verdicts", "fit_before_split_effects",
-    "focal_curves", "gaussian_prior_shift", "glossary_frame", "glossary_markdown", "grouping_inflation", "hardware",
+    "Explorer", "ExplorerWidget", "GAP", "GLOSSARY", "GROUPED", "LossComparison", "MAJORITY", "MAX_TUNED_CLASSES",
+    "OTHER_CLASSES", "OVERALL", "PACKAGES", "P_VALUE_NOTE", "PriorShiftDemo", "RULES", "SAMPLER_FAILURES",
+    "SAMPLER_METRICS", "SHOWN_CLASSES", "SeedDocumentLosses", "SmoteExample", "THRESHOLD_RANGE", "TOY_SAMPLERS",
+    "Term", "UNGROUPED", "View", "WorkedExamples", "analyzers_headline", "as_frame", "balances_nothing",
+    "baselines_headline", "best_headline", "best_method", "build", "build_all", "capacity_note",
+    "categorical_counts", "categorical_view", "check", "classes_note", "click_metrics", "click_profit_study",
+    "compare_analyzers", "compare_baselines", "compare_losses", "compare_precision", "compare_quantized",
+    "compare_samplers", "compare_with_frozen", "complete_pairs", "cost_decision", "cost_decision_headline",
+    "cost_matrix", "ctr_model", "data_origin", "decision_boundaries", "decision_comparison", "describe_analyzers",
+    "describe_baselines", "describe_columns", "describe_comparison", "describe_cost_decision", "describe_decision",
+    "describe_decisions", "describe_downsampling", "describe_effects", "describe_environment",
+    "describe_evaluation", "describe_families", "describe_frozen_comparison", "describe_grouping",
+    "describe_losses", "describe_positive_class", "describe_precision", "describe_preprocessing",
+    "describe_prior_correction", "describe_prior_shift", "describe_profit", "describe_study",
+    "describe_tokenization", "describe_transfer", "describe_unmoved_recalls", "downsampling_headline",
+    "downsampling_study", "ece_of", "effects", "effects_headline", "environment_headline", "families_headline",
+    "family_baselines", "family_effects", "family_verdicts", "fit_before_split_effects", "focal_curves",
+    "gaussian_prior_shift", "glossary_frame", "glossary_markdown", "grouping_inflation", "hardware",
     "inverse_frequency_costs", "leakage_demo", "leakage_inflation", "live", "loss_verdict", "losses_headline",
     "majority_check", "measure_cjk_tokenization", "method_name", "minority_only_row", "miss_cost_matrix",
     "missing_packages", "model_check", "most_calibrated", "most_rebalanced", "normalise_term",
-    "out_of_fold_predictions", "package_versions", "parse", "plain_model", "plain_models", "plot_confusion",
-    "plot_focus_reliability", "plot_view", "positive_class", "positive_class_table", "precision_headline",
-    "prior_corrected", "prior_shift_headline", "prior_shift_study", "profit_headline", "projection",
-    "ranking_table", "rarity_cost_decision", "resample_counts", "resampling_headline", "row_origin",
-    "sampler_verdicts", "scalable_samplers", "scaling_table", "scores_table", "seed_document_losses",
-    "seed_formula_scenarios", "seed_regulariser_minimiser", "shifted_rows", "show", "shown_classes",
-    "study_loss_params", "subset", "summarise_comparison", "summary_table", "term_names", "text_inputs",
-    "threshold_decision", "toy_problem", "training_priors", "transfer_headline", "weights_table", "within_family",
-    "worked_example", "worked_examples",
+    "out_of_fold_experiment", "out_of_fold_predictions", "package_versions", "parse", "plain_model", "plain_models",
+    "plot_confusion", "plot_focus_reliability", "plot_view", "positive_class", "positive_class_table",
+    "precision_headline", "prior_corrected", "prior_shift_headline", "prior_shift_study", "profit_headline",
+    "projection", "ranking_table", "rarity_cost_decision", "resample_counts", "resampling_headline", "row_origin",
+    "sampler_differences", "sampler_verdicts", "scalable_samplers", "scaling_table", "scores_table",
+    "seed_document_losses", "seed_formula_scenarios", "seed_regulariser_minimiser", "shifted_rows", "show",
+    "shown_classes", "study_loss_params", "subset", "summarise_comparison", "summary_table", "term_names",
+    "text_inputs", "threshold_decision", "toy_problem", "training_priors", "transfer_headline", "weights_table",
+    "within_family", "worked_example", "worked_examples",
 ]

@@ -9,12 +9,12 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 from sklearn.dummy import DummyClassifier
-from sklearn.model_selection import cross_val_predict
 
 from ecombalance import evaluation
 from ecombalance._validation import plain_label
 from ecombalance.data.preprocess import subsample
 from ecombalance.data.table import Table
+from ecombalance.evaluation.experiment import ExperimentResult, run_experiment
 from ecombalance.evaluation.folds import make_folds
 from ecombalance.evaluation.metrics import scores
 from ecombalance.models import pipelines
@@ -48,22 +48,34 @@ def plain_model(tbl: Table, class_weight: str | None = None, seed: int = 0):
                                random_state=seed)
 
 
-def out_of_fold_predictions(tbl: Table, model, folds: int = 5, seed: int = 0) -> np.ndarray:
-    """Each row predicted by the model fitted on the other folds: :func:`make_folds` (stratified, shuffled
-    with ``seed``, and grouped by ``tbl.group_col`` when the table has one, so no query sits on both sides)."""
-    return cross_val_predict(model, tbl.X, tbl.y, cv=make_folds(tbl.y, tbl.groups, folds, seed))
+def out_of_fold_experiment(tbl: Table, models: dict, folds: int = 5, seed: int = 0,
+                           n_jobs: int | None = None) -> ExperimentResult:
+    """:func:`ecombalance.evaluation.run_experiment` of ``models`` (name -> estimator) on the folds of
+    :func:`make_folds` (stratified, shuffled with ``seed``, and grouped by ``tbl.group_col`` when the table has
+    one, so no query sits on both sides): every model on the same folds, a shared ``"preprocess"`` step fitted
+    once per fold."""
+    return run_experiment(models, tbl.X, tbl.y, groups=tbl.groups, cv=make_folds(tbl.y, tbl.groups, folds, seed),
+                          random_state=seed, classes=tbl.classes, progress=False, n_jobs=n_jobs)
+
+
+def out_of_fold_predictions(tbl: Table, model, folds: int = 5, seed: int = 0, n_jobs: int | None = None) -> np.ndarray:
+    """Each row predicted by the model fitted on the other folds (:func:`out_of_fold_experiment`), in the row
+    order of the table."""
+    return out_of_fold_experiment(tbl, {"model": model}, folds, seed, n_jobs).oof_pred["model"]
 
 
 BASELINE_MAX_ROWS = 20000
 """Above this many rows :func:`compare_baselines` runs on a stratified sample of this size."""
 
 
-def compare_baselines(tbl: Table, folds: int = 5, seed: int = 0,
-                      max_rows: int = BASELINE_MAX_ROWS) -> dict[str, pd.DataFrame]:
+def compare_baselines(tbl: Table, folds: int = 5, seed: int = 0, max_rows: int = BASELINE_MAX_ROWS,
+                      n_jobs: int | None = None) -> dict[str, pd.DataFrame]:
     """Per-class reports of the majority predictor, the plain model and the class-weighted model,
-    plus their overall scores, all on the same folds. A table of more than ``max_rows`` rows (0: no limit) is
-    first sampled to that size, stratified, every class kept (:func:`ecombalance.data.preprocess.subsample`);
-    ``reports["overall"].attrs["note"]`` then says so and :func:`describe_baselines` repeats it."""
+    plus their overall scores, from their pooled out-of-fold predictions on the same folds (one
+    :func:`out_of_fold_experiment`: the features are fitted once per fold for both models that use them). A table
+    of more than ``max_rows`` rows (0: no limit) is first sampled to that size, stratified, every class kept
+    (:func:`ecombalance.data.preprocess.subsample`); ``reports["overall"].attrs["note"]`` then says so and
+    :func:`describe_baselines` repeats it."""
     tbl, note = subsample(tbl, max_rows, seed, who="The three models",
                           setting="`baselines.compare_baselines(max_rows={})`")
     models = {
@@ -71,13 +83,14 @@ def compare_baselines(tbl: Table, folds: int = 5, seed: int = 0,
         "plain": plain_model(tbl, None, seed),
         "class_weighted": plain_model(tbl, "balanced", seed),
     }
-    reports, scores = {}, {}
-    for name, model in models.items():
-        pred = out_of_fold_predictions(tbl, model, folds, seed)
+    result = out_of_fold_experiment(tbl, models, folds, seed, n_jobs)
+    reports, overall = {}, {}
+    for name in models:
+        pred = result.oof_pred[name]
         reports[name] = evaluation.per_class_metrics(tbl.y, pred, classes=tbl.classes)
-        scores[name] = {k: v for k, v in evaluation.classification_metrics(tbl.y, pred, classes=tbl.classes).items()
-                        if k in OVERALL}
-    reports["overall"] = pd.DataFrame(scores).T
+        overall[name] = {k: v for k, v in evaluation.classification_metrics(tbl.y, pred, classes=tbl.classes).items()
+                         if k in OVERALL}
+    reports["overall"] = pd.DataFrame(overall).T
     reports["overall"].attrs["note"] = note
     return reports
 

@@ -1,9 +1,11 @@
 """What notebook 03 concludes from its sampler comparison, under the one rule for "best".
 
 A sampler is named best for a classifier only when its macro-F1 is distinguishably higher than the same
-classifier without resampling: the corrected resampled t-test (Nadeau & Bengio 2003) on the paired fold scores,
-Holm-corrected over the samplers (:func:`ecombalance.evaluation.compare_fold_scores` and
-:func:`ecombalance.evaluation.best_method`). Otherwise the text lists the top scores as ties.
+classifier without resampling: the one test, the corrected repeated cross-validation t-test (Nadeau & Bengio 2003;
+Bouckaert & Frank 2004) on the paired scores of all r × k folds, Holm-corrected over the samplers of that
+classifier (:func:`ecombalance.evaluation.compare_fold_scores` and :func:`ecombalance.evaluation.best_method`).
+Otherwise the text says there is not enough evidence to separate the samplers from no resampling, how large a
+difference the design could have detected, and lists the top scores.
 """
 
 from __future__ import annotations
@@ -11,33 +13,47 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ecombalance.chapters.resampling_study import (WorkedExamples, complete_pairs, leakage_inflation,
                                                    summarise_comparison)
-from ecombalance.evaluation import best_method, compare_fold_scores
+from ecombalance.evaluation import best_method, compare_fold_scores, design_headline, smallest_detectable
 from ecombalance.evaluation.verdicts import BestMethod
 
 
-def sampler_verdicts(results: pd.DataFrame, alpha: float = 0.05) -> dict[str, BestMethod]:
-    """Per classifier, the one rule for "best" on the fold scores of :func:`compare_samplers`: each
-    ``<sampler>+<model>`` against ``none+<model>`` on the same folds. Classifiers without a ``none`` run are
-    left out. Training and test sizes for the corrected t-test come from ``results.attrs`` (``n_train``,
-    ``n_test``; fold means), which :func:`compare_samplers` sets."""
+def sampler_differences(results: pd.DataFrame, alpha: float = 0.05) -> dict[str, pd.DataFrame]:
+    """Per classifier, the one test on the fold scores of :func:`compare_samplers`: each ``<sampler>+<model>``
+    against ``none+<model>`` on the same r × k folds (:func:`ecombalance.evaluation.compare_fold_scores`, Holm
+    within the classifier's samplers). Classifiers without a ``none`` run are left out, and so are pairs with a
+    failed or skipped fold (:func:`complete_pairs`). The fold sizes and the design come from ``results.attrs``
+    (``n_train``, ``n_test``, ``n_repeats``, ``design``), which :func:`compare_samplers` sets; each table's
+    ``attrs["design"]`` is the folds' (e.g. "2 × 5-fold grouped cross-validation")."""
     if not {"n_train", "n_test"} <= set(results.attrs):
         raise ValueError("results.attrs needs n_train and n_test (the fold sizes); compare_samplers sets them")
     complete, _ = complete_pairs(results)
-    verdicts = {}
+    tables = {}
     for model, part in complete.groupby("model", sort=False):
         if "none" not in set(part["sampler"]) or part["sampler"].nunique() < 2:
             continue
         scores = part.pivot(index="fold", columns="sampler", values="macro_f1")
+        scores = scores[list(dict.fromkeys(part["sampler"]))]  # the run order, not alphabetical
         scores.columns = [f"{sampler}+{model}" for sampler in scores.columns]
         differences = compare_fold_scores(scores, f"none+{model}", results.attrs["n_train"], results.attrs["n_test"],
-                                          alpha=alpha)
-        verdicts[model] = best_method(differences, f"none+{model}", metric="macro_f1", alpha=alpha,
-                                      test="corrected resampled t-test")
-    return verdicts
+                                          alpha=alpha, n_repeats=int(results.attrs.get("n_repeats", 1)))
+        if results.attrs.get("design"):
+            differences.attrs["design"] = results.attrs["design"]
+        tables[model] = differences
+    return tables
+
+
+def sampler_verdicts(results: pd.DataFrame, alpha: float = 0.05) -> dict[str, BestMethod]:
+    """Per classifier, the one rule for "best" (:func:`ecombalance.evaluation.best_method`) on
+    :func:`sampler_differences`: a sampler is named only when it beats the same classifier without resampling
+    distinguishably; otherwise the sentence says there is not enough evidence to separate them and how large a
+    difference this design detects, with the design (r × k) and the test."""
+    return {model: best_method(differences, f"none+{model}", metric="macro_f1", alpha=alpha)
+            for model, differences in sampler_differences(results, alpha).items()}
 
 
 def describe_comparison(results: pd.DataFrame) -> str:
@@ -50,6 +66,7 @@ def describe_comparison(results: pd.DataFrame) -> str:
     ok, notes = complete_pairs(results)
     ok = ok if "macro_f1" in ok else ok.iloc[0:0]
     verdicts = sampler_verdicts(results) if {"n_train", "n_test"} <= set(results.attrs) else {}
+    plain = {}
     recall_cols = [c for c in results.columns if c.startswith("recall[")]
     minority = recall_cols[-1] if recall_cols else None  # columns run largest class first
     lines = []
@@ -70,24 +87,39 @@ def describe_comparison(results: pd.DataFrame) -> str:
         slowest = means["fit_seconds"].idxmax()
         text += f" Slowest to fit: `{slowest}` ({means.loc[slowest, 'fit_seconds']:.2f} s per fold)."
         lines.append(text)
+        if "none" in means.index:
+            plain[model] = means.loc["none", "macro_f1"]
+    if len(plain) > 1:  # model choice, kept apart from what balancing does within one model
+        lines.append("- Model choice, without resampling (not a balancing effect): "
+                     + ", ".join(f"{model} {score:.3f}" for model, score in
+                                 sorted(plain.items(), key=lambda kv: -kv[1])) + " mean macro-F1.")
     return "\n".join(lines + notes)
 
 
 def resampling_headline(leak: Mapping[str, pd.DataFrame], results: pd.DataFrame) -> dict[str, Any]:
     """For the report index: the top (sampler, model) by mean macro-F1 and its score (``top_*``: the highest,
     not called best), ``best_is_distinguishable`` (some sampler beats its classifier without resampling by
-    the one rule) and then ``best_method``, the largest leakage inflation (:func:`leakage_inflation`) and how
-    many samplers were compared (``none`` included, the ``class_weight`` baseline and pairs left out by
-    :func:`summarise_comparison` not)."""
+    the one rule) and then ``best_method``, the design of the verdicts beside it
+    (:func:`ecombalance.evaluation.design_headline`: ``cv_repeats``, ``cv_folds``, ``verdict_test`` and
+    ``smallest_detectable_difference``, the median over the classifiers' families), the largest leakage
+    inflation (:func:`leakage_inflation`) and how many samplers were compared (``none`` included, the
+    ``class_weight`` baseline and pairs left out by :func:`summarise_comparison` not)."""
     summary = summarise_comparison(results)
     top_sampler, top_model = summary["macro_f1"].idxmax()
     numbers: dict[str, Any] = {"top_sampler": top_sampler, "top_model": top_model,
                                "top_macro_f1": float(summary["macro_f1"].max())}
     if {"n_train", "n_test"} <= set(results.attrs):
-        bests = [v.best for v in sampler_verdicts(results).values() if v.best]
+        families = sampler_differences(results)
+        bests = [best_method(d, f"none+{m}", metric="macro_f1").best for m, d in families.items()]
+        bests = [b for b in bests if b]
         numbers["best_is_distinguishable"] = bool(bests)
         if bests:
             numbers["best_method"] = max(bests, key=lambda m: summary.loc[tuple(m.split("+", 1)), "macro_f1"])
+        if families:
+            numbers.update(design_headline(next(iter(families.values()))))
+            detectable = [smallest_detectable(d) for d in families.values()]
+            numbers["smallest_detectable_difference"] = (float(np.nanmedian(detectable))
+                                                         if np.isfinite(detectable).any() else float("nan"))
     numbers.update(leakage_inflation=float(leakage_inflation(leak).max()),
                    samplers_compared=len(set(summary.index.get_level_values("sampler")) - {"class_weight"}))
     return numbers

@@ -7,7 +7,6 @@ from __future__ import annotations
 import itertools
 import json
 import time
-import warnings
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -18,11 +17,12 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 from sklearn.decomposition import TruncatedSVD
-from sklearn.model_selection import cross_val_score
 from threadpoolctl import threadpool_limits
 
 from ecombalance.evaluation.experiment import ExperimentResult, run_experiment
-from ecombalance.evaluation.folds import make_folds
+from ecombalance.evaluation.fold_work import FoldFeatures
+from ecombalance.evaluation.folds import Folds, check_folds, make_folds
+from ecombalance.evaluation.stats import fold_sizes
 from ecombalance.models.pipelines import densify, pipeline
 from ecombalance.sampling.resampling import SAMPLERS, SCALABLE, make_sampler
 
@@ -80,13 +80,25 @@ def worked_examples(
     return WorkedExamples(counts.astype("int64"), indices, appearances.rename("appearances"))
 
 
+SAMPLER_FAILURES = (ValueError, RuntimeError)
+"""What a sampler raises on data it cannot work on (SMOTE on a class of one row: ValueError; ADASYN when no
+neighbour of a class belongs to another class: RuntimeError "Not any neigbours belong to the majority class"):
+the chapter records these and leaves the sampler out with a note instead of stopping."""
+
+
+def _failure(kind: str, message: Any) -> str:
+    """``"<type>: <last line of the message>"``: how :func:`leakage_demo` quotes a failure."""
+    lines = str(message).strip().splitlines()
+    return f"{kind}: {lines[-1] if lines else ''}"
+
+
 def resample_counts(X: Any, y: Any, samplers: Iterable[str], random_state: Any = 0,
                     classes: Iterable | None = None) -> pd.DataFrame:
     """Class counts before and after each sampler, with the time it took, one row per sampler.
 
     A class a cleaning sampler removed entirely counts 0. A sampler that fails on these data (SMOTE on a class
-    of one row) leaves its counts empty and its message in ``error``. ``classes`` picks the class columns
-    (default: all, largest first)."""
+    of one row, ADASYN without a neighbour of another class: :data:`SAMPLER_FAILURES`) leaves its counts empty and
+    its message in ``error``. ``classes`` picks the class columns (default: all, largest first)."""
     counts = pd.Series(np.asarray(y)).value_counts()
     classes = list(counts.index) if classes is None else list(classes)
     rows = {"(before)": {**counts.to_dict(), "seconds": 0.0}}
@@ -94,7 +106,7 @@ def resample_counts(X: Any, y: Any, samplers: Iterable[str], random_state: Any =
         start = time.perf_counter()
         try:
             _, y_res = make_sampler(name, random_state=random_state).fit_resample(X, y)
-        except ValueError as error:
+        except SAMPLER_FAILURES as error:
             rows[name] = {"error": f"{type(error).__name__}: {error}"}
             continue
         after = pd.Series(np.asarray(y_res)).value_counts().reindex(counts.index, fill_value=0)
@@ -120,7 +132,7 @@ def categorical_counts(frame: pd.DataFrame, y: Any, samplers: Iterable[str], num
         columns = categorical if name == "smoten" else list(view.columns)
         try:
             _, y_res = make_sampler(name, random_state=random_state).fit_resample(view[columns], y)
-        except ValueError as error:
+        except SAMPLER_FAILURES as error:
             rows[name] = {"error": f"{type(error).__name__}: {error}"}
             continue
         rows[name] = pd.Series(np.asarray(y_res)).value_counts().reindex(order, fill_value=0).to_dict()
@@ -183,7 +195,7 @@ def projection(
     for name in ["none", *[s for s in samplers if s != "none"]]:
         try:
             X_res, y_res = make_sampler(name, random_state=random_state).fit_resample(X_num, y)
-        except ValueError as error:
+        except SAMPLER_FAILURES as error:
             failed[name] = f"{type(error).__name__}: {error}"
             continue
         coords = svd.transform(X_res)
@@ -204,11 +216,13 @@ def leakage_demo(
     y: Any,
     sampler: Any = "random_over",
     model: Any = "logreg",
-    cv: int = 5,
+    cv: Any = 5,
     preprocess: Any = None,
     scoring: str = "balanced_accuracy",
     random_state: Any = 0,
     groups: Any = None,
+    n_jobs: int | None = None,
+    fold_features: FoldFeatures | None = None,
 ) -> pd.DataFrame:
     """Cross-validated score when resampling before the split (leaks) vs inside each training fold.
 
@@ -216,43 +230,61 @@ def leakage_demo(
     cross-validate the model on the result. Copies or interpolations of a test row sit in the
     training folds, and the test folds are balanced rather than the real distribution: the score
     is inflated. *Inside each fold*: :func:`pipeline` resamples only the training part and scores
-    on untouched rows. Both protocols split with :func:`make_folds` (``cv`` folds, ``random_state``):
-    the honest one the original rows, grouped by ``groups`` (query ids) when given so that no query
-    sits on both sides; the leaky one the resampled rows, which carry no group (a synthetic row has
-    no query) — as the document's protocol, which splits after resampling.
+    on untouched rows. Both protocols run through :func:`run_experiment`: the honest one on the folds of
+    ``cv`` (an int, or what :func:`check_folds` takes, e.g. :func:`make_folds` with repeats) of the original
+    rows, grouped by ``groups`` (query ids) when given so that no query sits on both sides; the leaky one on
+    folds of the same design (``k`` folds, ``r`` repeats, :func:`make_folds`) of the resampled rows, which carry
+    no group (a synthetic row has no query) — as the document's protocol, which splits after resampling.
 
-    Returns a frame with one row per protocol and columns ``mean``, ``std`` and the fold scores. A fold the
-    sampler cannot handle (SMOTE on a class with one row in a training fold) scores NaN, and ``attrs["failed"]``
-    keeps the last line of the first such error.
+    ``scoring`` is a metric of run_experiment's results (:data:`ecombalance.evaluation.metrics.CONFUSION_METRICS`
+    and the others it scores); ``n_jobs`` and ``fold_features`` are run_experiment's (one cache shared with
+    :func:`compare_samplers` fits the preprocessing of the honest protocol once per fold for both).
+
+    Returns a frame with one row per protocol and columns ``mean``, ``std`` and the fold scores (``fold 0`` ...
+    over all r·k folds). A fold the sampler cannot handle (SMOTE on a class with one row in a training fold) scores
+    NaN (run_experiment's ``errors="record"``), as does the whole leaky protocol when the sampler cannot resample
+    all rows; ``attrs["failed"]`` keeps the first such error (``"<type>: <last line>"``, empty when none).
     """
     sampler = make_sampler(sampler, random_state=random_state) if isinstance(sampler, str) else sampler
-    features = X if preprocess is None else clone(preprocess).fit_transform(X, y)
-    X_res, y_res = clone(sampler).fit_resample(features, y)
-    leaky = pipeline(None, "none", model, random_state=random_state)
-    honest = pipeline(preprocess, clone(sampler), model, random_state=random_state)
+    honest_folds = check_folds(cv, y, groups, random_state)
+    n_splits = honest_folds.n_splits or len(honest_folds) // honest_folds.n_repeats
     failures: list[str] = []
-    before = _fold_scores(leaky, X_res, y_res, make_folds(y_res, None, cv, random_state), scoring, failures)
-    inside = _fold_scores(honest, X, y, make_folds(y, groups, cv, random_state), scoring, failures)
+    try:
+        features = X if preprocess is None else clone(preprocess).fit_transform(X, y)
+        X_res, y_res = clone(sampler).fit_resample(features, y)
+    except SAMPLER_FAILURES as error:  # e.g. SMOTE on a class of one row: nothing to cross-validate
+        failures.append(_failure(type(error).__name__, error))
+        before = np.full(len(honest_folds), np.nan)
+    else:
+        leaky = pipeline(None, "none", model, random_state=random_state)
+        leaky_folds = make_folds(y_res, None, n_splits, random_state, n_repeats=honest_folds.n_repeats)
+        before = _protocol_scores(leaky, X_res, y_res, None, leaky_folds, scoring, random_state, n_jobs, None,
+                                  failures)
+    honest = pipeline(preprocess, clone(sampler), model, random_state=random_state)
+    inside = _protocol_scores(honest, X, y, groups, honest_folds, scoring, random_state, n_jobs, fold_features,
+                              failures)
     protocols = {"resample before the split (leaks)": before, "resample inside each training fold": inside}
     table = pd.DataFrame(
         {k: {"mean": v.mean(), "std": v.std(), **{f"fold {i}": s for i, s in enumerate(v)}} for k, v in protocols.items()}
     ).T
     table.attrs["failed"] = failures[0] if failures else ""
+    table.attrs["design"] = honest_folds.design
     return table
 
 
-def _fold_scores(estimator, X, y, folds, scoring: str, failures: list[str]) -> np.ndarray:
-    """``cross_val_score`` on ``folds`` with NaN for a fold whose fit failed; the last line of the first
-    error is appended to ``failures``."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            scores_ = cross_val_score(estimator, X, y, cv=folds, scoring=scoring, error_score=np.nan)
-        except ValueError as error:  # scikit-learn raises when every fold failed
-            failures.append(str(error).strip().splitlines()[-1])
-            return np.full(len(folds), np.nan)
-    failures += [str(w.message).strip().splitlines()[-1] for w in caught if w.category.__name__ == "FitFailedWarning"]
-    return scores_
+def _protocol_scores(estimator: Any, X: Any, y: Any, groups: Any, folds: Folds, scoring: str, random_state: Any,
+                     n_jobs: int | None, fold_features: FoldFeatures | None, failures: list[str]) -> np.ndarray:
+    """``scoring`` of ``estimator`` on each of ``folds`` (:func:`run_experiment` with ``errors="record"``), NaN
+    for a fold whose fit failed; the first failure's ``"<type>: <last line>"`` is appended to ``failures``."""
+    result = run_experiment({"protocol": estimator}, X, y, groups=groups, cv=folds, random_state=random_state,
+                            errors="record", progress=False, n_jobs=n_jobs, fold_features=fold_features)
+    r = result.results
+    if len(r) and scoring not in set(r["metric"]):
+        raise ValueError(f"scoring {scoring!r} is not one of the experiment's metrics {sorted(r['metric'].unique())}")
+    if len(result.failures):
+        failures.append(_failure(result.failures["error"].iloc[0], result.failures["message"].iloc[0]))
+    values = r[(r["metric"] == scoring) & (r["class"] == "all")].set_index("fold")["value"]
+    return values.reindex(range(len(folds))).to_numpy(dtype=float)
 
 
 def leakage_inflation(leak: Mapping[str, pd.DataFrame]) -> pd.Series:
@@ -271,7 +303,7 @@ def compare_samplers(
     samplers: Iterable[str] = SAMPLERS,
     models: Iterable[Any] = ("logreg",),
     preprocess: Any = None,
-    n_splits: int = 5,
+    cv: Any = 5,
     random_state: Any = 0,
     class_weight_baseline: bool = True,
     errors: str = "raise",
@@ -279,8 +311,10 @@ def compare_samplers(
     max_threads: int | None = 1,
     groups: Any = None,
     time_budget: float | None = None,
+    n_jobs: int | None = None,
+    fold_features: FoldFeatures | None = None,
 ) -> pd.DataFrame:
-    """Every sampler x model on the same folds; one row per (sampler, model, fold).
+    """Every sampler x model on the same folds; one row per (sampler, model, fold), over all r·k folds.
 
     A thin layer over :func:`ecombalance.evaluation.experiment.run_experiment`, which runs the folds: each
     sampler x model is one of its methods, the pipeline ``preprocess -> sampler -> model`` (:func:`pipeline`).
@@ -293,9 +327,14 @@ def compare_samplers(
     preprocess : transformer, optional
         Fitted once per fold on its training rows and shared by every pipeline
         (:class:`ecombalance.evaluation.experiment.FoldFeatures`): the numbers of fitting each pipeline whole.
-    n_splits, random_state, groups : int, int, array-like or None
-        Folds from :func:`make_folds` (stratified, shuffled with ``random_state``, which also seeds the samplers
-        and models); grouped by ``groups`` (e.g. query ids) when given, so that no query sits on both sides.
+    cv : int, splitter or list of (train, test)
+        What :func:`check_folds` takes: an int is that many folds of :func:`make_folds` (stratified, shuffled with
+        ``random_state``, grouped by ``groups``); pass ``make_folds(y, groups, k, seed, n_repeats=r)`` for
+        r × k repeated folds, which the verdicts (:func:`ecombalance.chapters.resampling_findings.sampler_verdicts`)
+        need to have the power to separate samplers.
+    random_state, groups : int, array-like or None
+        ``random_state`` shuffles an int ``cv`` and seeds the samplers and models; ``groups`` (e.g. query ids)
+        keeps each group on one side of every split.
     class_weight_baseline, progress : bool
         Add a ``class_weight`` row per model (no resampling, ``class_weight='balanced'``); show one progress bar.
     errors : {"raise", "record"}
@@ -310,6 +349,8 @@ def compare_samplers(
         Seconds per sampler x model (run_experiment's ``time_budget``): a pair whose projected time over all folds
         exceeds it after a fold is stopped, its rows carry ``error`` "skipped: ..." and no scores (named by
         :func:`ecombalance.chapters.resampling_findings.describe_comparison`, never a hang). The first pair (first sampler, first model) always runs.
+    n_jobs, fold_features : run_experiment's: folds fitted in that many worker processes (the same numbers for any
+        ``n_jobs``); the cache of preprocessed fold matrices (shared with :func:`leakage_demo` on the same folds).
 
     Returns
     -------
@@ -317,8 +358,11 @@ def compare_samplers(
         ``sampler``, ``model``, ``fold``, ``fit_seconds`` (sampler and model, without the shared preprocessing),
         :data:`SAMPLER_METRICS` (macro-F1, balanced accuracy, G-mean :math:`(\\prod_c \\mathrm{recall}_c)^{1/C}`,
         Kubat & Matwin 1997), ``recall[c]`` (largest class first); ``error`` and ``warnings`` when there are any.
+        ``attrs``: what the corrected repeated cross-validation t-test needs, ``n_train`` and ``n_test`` (mean
+        fold sizes), ``n_repeats``, ``n_splits`` and ``design`` (e.g. "2 × 5-fold cross-validation").
     """
     y, models = np.asarray(y), list(models)
+    folds = check_folds(cv, y, groups, random_state)
     classes = list(pd.Series(y).value_counts().index)
     runs = [(s, None) for s in samplers] + ([("class_weight", "balanced")] if class_weight_baseline else [])
     names = [model if isinstance(model, str) else type(model).__name__ for model in models]
@@ -329,9 +373,9 @@ def compare_samplers(
         methods[key] = pipeline(preprocess, "none" if weight else sampler_name, model, class_weight=weight,
                                 random_state=random_state)
     with threadpool_limits(max_threads):  # None: leaves the limits as they are
-        result = run_experiment(methods, X, y, groups=groups, cv=make_folds(y, groups, n_splits, random_state),
-                                random_state=random_state, classes=classes,
-                                progress=progress, time_budget=time_budget, errors=errors, record_warnings=True)
+        result = run_experiment(methods, X, y, groups=groups, cv=folds, random_state=random_state, classes=classes,
+                                progress=progress, time_budget=time_budget, errors=errors, record_warnings=True,
+                                n_jobs=n_jobs, fold_features=fold_features)
     return _comparison_rows(result, pairs, classes)
 
 
@@ -361,8 +405,9 @@ def _comparison_rows(result: ExperimentResult, pairs: Mapping[str, tuple[str, st
                 row["warnings"] = warned.loc[(key, fold)]
             rows.append(row)
     frame = pd.DataFrame(rows)
-    frame.attrs.update(n_train=float(np.mean([len(train) for train, _ in result.folds])),
-                       n_test=float(np.mean([len(test) for _, test in result.folds])))  # for the corrected t-test
+    n_train, n_test = fold_sizes(result.folds)  # for the corrected repeated cross-validation t-test
+    frame.attrs.update(n_train=n_train, n_test=n_test, n_repeats=result.folds.n_repeats,
+                       n_splits=result.folds.n_splits, design=result.design)
     return frame
 
 

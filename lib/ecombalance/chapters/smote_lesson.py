@@ -19,15 +19,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import f1_score
-from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold, cross_val_predict
-from sklearn.pipeline import make_pipeline
 
 from ecombalance.data.table import Table
+from ecombalance.evaluation.experiment import run_experiment
+from ecombalance.evaluation.folds import Folds, make_folds
+from ecombalance.evaluation.metrics import scores
 from ecombalance.models.features import make_preprocessor
+from ecombalance.models.pipelines import pipeline
 from ecombalance.sampling.resampling import make_sampler
 
 
@@ -102,38 +102,65 @@ def decision_boundaries(X: Any, y: Any, samplers: tuple[str, ...] = TOY_SAMPLERS
     return panels
 
 
-def grouping_inflation(tbl: Table, preprocess: Any = None, model: Any = None, folds: int = 5, seed: int = 0,
-                       max_features: int = 500) -> pd.DataFrame:
-    """Macro-F1 of the same pipeline out of fold with folds that keep each group (a query) on one side
-    (``StratifiedGroupKFold``) and with folds that ignore the groups (``StratifiedKFold``): the difference is
-    how much ungrouped cross-validation flatters a model that sees a query's other rows in training.
+GROUPED = "grouped by query"
+"""The protocol of :func:`grouping_inflation` whose folds keep each group on one side (a row of its table)."""
 
-    ``preprocess`` defaults to the fused TF-IDF features of notebook 02 (``max_features`` terms), ``model``
-    to logistic regression."""
+UNGROUPED = "ungrouped"
+"""The protocol of :func:`grouping_inflation` whose folds ignore the groups (a row of its table)."""
+
+
+def grouping_inflation(tbl: Table, preprocess: Any = None, model: Any = None, folds: int = 5, seed: int = 0,
+                       max_features: int = 500, n_repeats: int = 1, n_jobs: int | None = None) -> pd.DataFrame:
+    """Macro-F1 of the same pipeline out of fold with folds that keep each group (a query) on one side and with
+    folds that ignore the groups, both from :func:`ecombalance.evaluation.make_folds` (stratified group K-fold
+    and stratified K-fold, shuffled with ``seed``) and run by :func:`ecombalance.evaluation.run_experiment`: the
+    difference is how much ungrouped cross-validation flatters a model that sees a query's other rows in
+    training.
+
+    Each protocol's score is the macro-F1 of the pooled out-of-fold predictions (every row predicted once by a
+    model that did not see it), averaged over ``n_repeats`` repeats of the ``folds``-fold split. ``preprocess``
+    defaults to the fused TF-IDF features of notebook 02 (``max_features`` terms), ``model`` to logistic
+    regression; ``n_jobs`` fits folds in worker processes (the same numbers for any value).
+
+    Returns a frame indexed by protocol (:data:`GROUPED`, :data:`UNGROUPED`) with ``macro_f1``; ``attrs``:
+    ``inflation`` (ungrouped minus grouped), ``table`` and ``group_col`` (which table's groups), ``design``.
+    """
+    if tbl.groups is None:
+        raise ValueError(f"table {tbl.name!r} has no group column; grouping_inflation compares grouped and "
+                         "ungrouped folds (the search log groups by query)")
     if preprocess is None:
         preprocess = make_preprocessor(tbl, text="tfidf", max_features=max_features)
     if model is None:
         model = LogisticRegression(max_iter=1000)
-    if tbl.groups is None:
-        raise ValueError(f"table {tbl.name!r} has no group column; grouping_inflation compares grouped and "
-                         "ungrouped folds (the search log groups by query)")
     y = tbl.y.to_numpy()
+    method = pipeline(preprocess, "none", model, random_state=seed)
     rows = {}
-    for name, splitter, groups in (
-            ("grouped by query", StratifiedGroupKFold(folds, shuffle=True, random_state=seed), tbl.groups),
-            ("ungrouped", StratifiedKFold(folds, shuffle=True, random_state=seed), None)):
-        pipe = make_pipeline(clone(preprocess), clone(model))
-        pred = cross_val_predict(pipe, tbl.X, y, groups=groups, cv=splitter)
-        rows[name] = f1_score(y, pred, average="macro")
+    for name, groups in ((GROUPED, tbl.groups), (UNGROUPED, None)):
+        splits = make_folds(y, groups, folds, seed, n_repeats=n_repeats)
+        repeats = []
+        for r in range(n_repeats):  # pooled predictions per repeat: each row once
+            one = Folds(splits[r * folds:(r + 1) * folds], 1, folds, grouped=groups is not None)
+            result = run_experiment({name: method}, tbl.X, y, groups=groups, cv=one, random_state=seed,
+                                    classes=tbl.classes, progress=False, n_jobs=n_jobs)
+            truth, pred, _, _ = result.pooled(name)
+            repeats.append(scores(truth, pred, classes=tbl.classes, metrics=("macro_f1",), per_class=())["macro_f1"])
+        rows[name] = float(np.mean(repeats))
     frame = pd.Series(rows, name="macro_f1").to_frame()
-    frame.attrs["inflation"] = rows["ungrouped"] - rows["grouped by query"]
+    frame.attrs.update(inflation=rows[UNGROUPED] - rows[GROUPED], table=tbl.name, group_col=tbl.group_col,
+                       design=splits.design)  # the ungrouped folds': "r × k-fold cross-validation"
     return frame
 
 
 def describe_grouping(frame: pd.DataFrame) -> str:
-    """One Markdown bullet on :func:`grouping_inflation`."""
-    grouped, ungrouped = frame.loc["grouped by query", "macro_f1"], frame.loc["ungrouped", "macro_f1"]
+    """One Markdown bullet on :func:`grouping_inflation`, naming the table whose groups were used (the generated
+    search log when the chapter's own table has no group column) and the folds."""
+    grouped, ungrouped = frame.loc[GROUPED, "macro_f1"], frame.loc[UNGROUPED, "macro_f1"]
     verdict = (f"ungrouped cross-validation inflates the score by {ungrouped - grouped:+.3f}" if ungrouped > grouped
                else "ignoring the groups did not inflate the score on this table")
-    return (f"- Folds that ignore the query groups score macro-F1 {ungrouped:.3f}, folds that keep each query on "
-            f"one side {grouped:.3f}: {verdict}.")
+    sentence = (f"folds that ignore the query groups score macro-F1 {ungrouped:.3f}, folds that keep each query on "
+                f"one side {grouped:.3f}: {verdict}.")
+    a = frame.attrs
+    if not a.get("table"):
+        return f"- {sentence[0].upper()}{sentence[1:]}"
+    design = f" ({a['design']})" if a.get("design") else ""
+    return f"- On `{a['table']}`, grouped by `{a['group_col']}`{design}: {sentence}"

@@ -379,8 +379,10 @@ class _Run:
                 if not fold_ids:
                     continue
                 jobs = self._preprocess_jobs(fold_ids)
-                matrices = pool(delayed(call_or_exception)(fit_transform_fold, pre, data, self.y, train, test)
-                                for _, pre, data, train, test in jobs)
+                # consumed whole (list): a generator left open, as one over no jobs when a shared cache already
+                # holds every fold, keeps the pool "already running" for the fits below
+                matrices = list(pool(delayed(call_or_exception)(fit_transform_fold, pre, data, self.y, train, test)
+                                     for _, pre, data, train, test in jobs))
                 for (key, *_), made in zip(jobs, matrices):
                     if not isinstance(made, Exception):  # a failed preprocessing fails again below, per method
                         self.cache.store(key, made)
