@@ -12,6 +12,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 
 from ecombalance import evaluation
+from ecombalance.evaluation import run_experiment
+from sklearn.dummy import DummyClassifier
 from ecombalance.chapters import findings
 from ecombalance.data import loaders
 
@@ -142,3 +144,20 @@ def test_the_ranking_table_leaves_out_a_method_with_a_failed_fold():
     assert list(table.index) == ["lr"]
     mrr = result.results.query("method == 'lr' and metric == 'mrr'")["value"]
     assert table.loc["lr", "mrr"] == pytest.approx(mrr.mean()) and len(mrr) == 3
+
+
+def test_parallel_folds_whose_preprocessing_fails_everywhere_are_recorded_and_the_pool_stays_usable():
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    def broken(X):
+        raise RuntimeError("no features")
+
+    y = np.repeat(["a", "b"], [20, 10])
+    bad = Pipeline([("preprocess", FunctionTransformer(broken)), ("model", DummyClassifier())])
+    # only the failing method: a round of the parallel scheduler has no fit to send
+    result = run_experiment({"bad": bad}, np.zeros((30, 1)), y, cv=3, errors="record", progress=False, n_jobs=2,
+                            time_budget=100)
+    assert result.methods == []
+    assert result.failures["method"].tolist() == ["bad"] * 3
+    assert set(result.failures["error"]) == {"RuntimeError"}

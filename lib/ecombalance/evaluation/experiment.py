@@ -400,6 +400,8 @@ class _Run:
                             bar.update(1)
                             continue
                         tasks.append((method, fold, prep, estimator, X_train, X_test))
+                if not tasks:  # every fold failed in preprocessing: nothing to send (an unconsumed call blocks the pool)
+                    continue
                 outcomes = pool(delayed(fit_and_score_fold)(estimator, X_train, X_test, self.y[self.folds[fold][0]],
                                                     self.classes, self.record_warnings, self.scorer, method, fold,
                                                     self.folds[fold][1])
