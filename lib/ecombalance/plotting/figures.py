@@ -280,6 +280,7 @@ def plot_precision_recall(y_true: Any, scores: Mapping[str, Any], positive: Any,
     ax.axhline(is_positive.mean(), color=REFERENCE, linestyle=":", linewidth=1, gid="prevalence",
                label=f"prevalence {is_positive.mean():.3f} (random ranking)")
     ax.legend(loc="lower left", fontsize=8)
+    ax.set(xlabel=f"recall of {positive!r}", ylabel=f"precision of {positive!r}")
     ax.set_title(f"Precision-recall for the class {positive!r}")
     return ax
 
