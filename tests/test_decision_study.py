@@ -84,6 +84,20 @@ def test_cost_decision_on_the_experiment_folds(result):
     assert ds.rarity_cost_decision(result, "none+logreg", max_classes=2) is None
 
 
+def test_cost_decision_with_repeated_folds_uses_the_first_repeat():
+    """The out-of-fold probabilities of a repeated experiment are its first repeat's (each row once): the cost
+    rule tunes and scores on those folds, as if the experiment had run them alone."""
+    X, y = make_classification(n_samples=600, n_features=6, n_informative=4, n_redundant=0, n_classes=3,
+                               n_clusters_per_class=1, weights=[0.6, 0.3, 0.1], random_state=1)
+    cv = evaluation.make_folds(y, n_splits=3, seed=0, n_repeats=2)
+    repeated = evaluation.run_experiment({"lr": LogisticRegression(max_iter=500)}, X, y, cv=cv, progress=False)
+    once = evaluation.run_experiment({"lr": LogisticRegression(max_iter=500)}, X, y, cv=list(cv)[:3], progress=False)
+    np.testing.assert_allclose(repeated.oof_proba["lr"], once.oof_proba["lr"])
+    cost = ds.miss_cost_matrix(repeated.classes, ds.inverse_frequency_costs(y))
+    pd.testing.assert_frame_equal(ds.cost_decision(repeated, "lr", cost, n_resamples=50).table,
+                                  ds.cost_decision(once, "lr", cost, n_resamples=50).table)
+
+
 def test_click_profit_study_tunes_on_one_half_and_scores_the_other():
     rng = np.random.default_rng(0)
     p = rng.beta(1, 20, 20_000)

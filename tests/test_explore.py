@@ -170,6 +170,25 @@ def test_describe_compares_both_rules_under_the_same_costs(explorer):
     assert f"recall {recall_score(y, costed.y_pred, labels=[c[-1]], average=None)[0]:.3f}" in text
 
 
+def test_balancing_is_shown_against_the_same_model_without_it(explorer):
+    """Notebook 08 sets a balancing method beside its own plain model at the arg-max (never another model)."""
+    assert explorer.plain_of("class_weight+logreg") == ("none+logreg", None)
+    assert explorer.plain_of("none+torch_mlp", "focal") == ("none+torch_mlp", "ce")
+    assert explorer.plain_of("none+logreg") is None and explorer.plain_of("none+torch_mlp", "ce") is None
+    without_ce = explore.Explorer(explorer.table, ["none+logreg", "none+torch_mlp"], losses=["focal"], folds=3)
+    assert without_ce.plain_of("none+torch_mlp", "focal") is None  # the plain MLP is not offered
+    weighted = explorer.view("class_weight+logreg")
+    plain = explorer.view(*explorer.plain_of("class_weight+logreg"))
+    y, small = explorer.y, explorer.classes[-1]
+    line = explore.describe_decisions(weighted, weighted, plain).split("\n")[-1]
+    assert line.startswith(
+        f"- Balancing alone, the same model without it: `none+logreg` at the arg-max finds {small!r} with recall "
+        f"{recall_score(y == small, plain.y_pred == small):.3f} at precision "
+        f"{precision_score(y == small, plain.y_pred == small):.3f}, `class_weight+logreg` with recall "
+        f"{recall_score(y == small, weighted.y_pred == small):.3f}")
+    assert "\n- Balancing alone" not in explore.describe_decisions(weighted, weighted)
+
+
 def test_report_runs_show_a_note_instead_of_a_dead_widget(explorer, monkeypatch):
     import IPython.display
     import ipywidgets

@@ -23,7 +23,7 @@ EMPHASIS = {
     "before", "constant", "dict", "every", "plus", "whole", "honestly", "generated", "same folds",
     "deliberately dirty copy", "what the model sees", "training folds only", "inside the training folds only",
     "means over the folds", "beat the majority predictor", "no method beats the majority predictor",
-    "the same stratified (or group-stratified) folds",
+    "the same stratified (or group-stratified) folds", "the same model without balancing", "its own",
     "everything that learns from data (scaler, vocabulary, imputer) is fitted on the training rows only",
     "resample only the training part of each split; evaluate on the original distribution",
 }

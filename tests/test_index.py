@@ -9,11 +9,14 @@ from ecombalance.chapters import findings
 from ecombalance.reporting import index
 
 
+BASE, SMOTE = "none+logreg", "smote+logreg"
+
+
 def summary_frame() -> pd.DataFrame:
     """What evaluation.summarise returns, for two methods and the classes a (large) and b (small)."""
     rows = []
-    for method, (f1, lo, hi, bal, rec_b) in {"base": (0.80, 0.75, 0.85, 0.78, 0.40),
-                                             "smote": (0.84, 0.79, 0.88, 0.86, 0.70)}.items():
+    for method, (f1, lo, hi, bal, rec_b) in {BASE: (0.80, 0.75, 0.85, 0.78, 0.40),
+                                             SMOTE: (0.84, 0.79, 0.88, 0.86, 0.70)}.items():
         rows += [{"method": method, "metric": "macro_f1", "class": "all", "pooled": f1, "ci_low": lo, "ci_high": hi},
                  {"method": method, "metric": "balanced_accuracy", "class": "all", "pooled": bal,
                   "ci_low": 0.0, "ci_high": 1.0},
@@ -24,38 +27,46 @@ def summary_frame() -> pd.DataFrame:
 
 
 def effects_frame() -> pd.DataFrame:
-    """The shape of findings.effects: one row per non-baseline method, (metric, baseline/difference/real)."""
-    columns = pd.MultiIndex.from_product([["macro_f1", "recall_smallest"], ["baseline", "difference", "real"]])
-    return pd.DataFrame([[0.80, 0.035, False, 0.40, 0.30, True]], index=["smote"], columns=columns)
+    """The shape of findings.effects: one row per compared method, what it is compared with, then (metric,
+    baseline/difference/real)."""
+    columns = pd.MultiIndex.from_tuples([("comparison", "against"), ("comparison", "kind")] + [
+        (m, s) for m in ("macro_f1", "recall_smallest") for s in ("baseline", "difference", "real")])
+    return pd.DataFrame([[BASE, "balancing", 0.80, 0.035, False, 0.40, 0.30, True]], index=[SMOTE], columns=columns)
 
 
-def test_effects_headline_records_intervals_and_verdicts():
+def test_effects_headline_records_intervals_verdicts_and_what_was_compared():
     numbers = findings.effects_headline(summary_frame(), "b", effects_frame())
     assert numbers == {
-        "base/macro_f1": 0.80, "base/macro_f1_ci_low": 0.75, "base/macro_f1_ci_high": 0.85,
-        "base/balanced_accuracy": 0.78, "base/recall_smallest": 0.40,
-        "smote/macro_f1": 0.84, "smote/macro_f1_ci_low": 0.79, "smote/macro_f1_ci_high": 0.88,
-        "smote/balanced_accuracy": 0.86, "smote/recall_smallest": 0.70,
-        "smote/macro_f1_difference": 0.035, "smote/macro_f1_real": False,
-        "smote/recall_smallest_difference": 0.30, "smote/recall_smallest_real": True,
+        f"{BASE}/macro_f1": 0.80, f"{BASE}/macro_f1_ci_low": 0.75, f"{BASE}/macro_f1_ci_high": 0.85,
+        f"{BASE}/balanced_accuracy": 0.78, f"{BASE}/recall_smallest": 0.40,
+        f"{SMOTE}/macro_f1": 0.84, f"{SMOTE}/macro_f1_ci_low": 0.79, f"{SMOTE}/macro_f1_ci_high": 0.88,
+        f"{SMOTE}/balanced_accuracy": 0.86, f"{SMOTE}/recall_smallest": 0.70, f"{SMOTE}/against": BASE,
+        f"{SMOTE}/macro_f1_difference": 0.035, f"{SMOTE}/macro_f1_real": False,
+        f"{SMOTE}/recall_smallest_difference": 0.30, f"{SMOTE}/recall_smallest_real": True,
     }
     without = findings.effects_headline(summary_frame(), "b")
     assert not any(k.endswith("_real") for k in without) and len(without) == 10
 
 
-def test_method_table_sorts_by_macro_f1_and_says_which_differences_are_real():
+def test_method_table_sorts_by_macro_f1_and_says_what_each_method_is_compared_with():
     numbers = findings.effects_headline(summary_frame(), "b", effects_frame())
-    numbers["worse/macro_f1"], numbers["worse/macro_f1_real"] = 0.70, True
+    numbers |= {"random_under+logreg/macro_f1": 0.70, "random_under+logreg/macro_f1_real": True,
+                "random_under+logreg/macro_f1_difference": -0.1, "random_under+logreg/against": BASE,
+                "none+torch_mlp:ce/macro_f1": 0.9, "none+torch_mlp:ce/macro_f1_real": True,
+                "none+torch_mlp:ce/macro_f1_difference": 0.1, "none+torch_mlp:ce/against": BASE}
     rows = index.method_rows({**numbers, "plain_number": 3})
-    assert [r["method"] for r in rows] == ["smote", "base", "worse"]
-    assert [r["baseline"] for r in rows] == [False, True, False]
+    assert [r["method"] for r in rows] == ["none+torch_mlp:ce", SMOTE, BASE, "random_under+logreg"]
+    assert [r["baseline"] for r in rows] == [False, False, True, False]
     table = index.method_table(numbers)
     cells = re.findall(r"<tr class=\"(\w*)\"><td><code>([^<]+)</code></td><td class=\"num\">([^<]+)</td>", table)
-    assert cells == [("", "smote", "0.840 [0.790, 0.880]"), ("baseline", "base", "0.800 [0.750, 0.850]"),
-                     ("loss", "worse", "0.700")]
-    # the difference the paired test measured where recorded (0.035, not 0.84 - 0.80), else from the values
-    assert "macro-F1 +0.035 (within noise); smallest-class recall +0.300 (real)" in table
-    assert "macro-F1 -0.100 (real)" in table
+    assert cells == [("gain", "none+torch_mlp:ce", "0.900"), ("", SMOTE, "0.840 [0.790, 0.880]"),
+                     ("baseline", BASE, "0.800 [0.750, 0.850]"), ("loss", "random_under+logreg", "0.700")]
+    # the difference the test measured (0.035, not 0.84 - 0.80), against the same model without balancing
+    assert (f"against {BASE}: macro-F1 +0.035 (not enough evidence); smallest-class recall +0.300 (real)"
+            in table)
+    assert f"against {BASE}: macro-F1 -0.100 (real)" in table
+    assert f"model choice against {BASE}: macro-F1 +0.100 (real)" in table  # two plain models: not balancing
+    assert "difference to the same model without balancing (plain models: model choice)" in table
     assert index.method_table({"a": 1, "m/balanced_accuracy": 0.5}) == ""  # no macro-F1: no table
 
 

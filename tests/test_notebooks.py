@@ -35,6 +35,28 @@ def test_index_and_summary_list_every_notebook(smoke_report):
     assert all(f'href="{stem}.html"' in index for stem in NOTEBOOKS)
 
 
+@pytest.mark.notebooks
+@pytest.mark.slow
+def test_summary_carries_the_executive_claims_each_against_its_own_model(smoke_report):
+    """Issue 25: summary.json's ``executive.claims`` name, for every claim, a method and a baseline with the same
+    model (the baseline without balancing); notebook 06's headline carries the design of the one test."""
+    from ecombalance.reporting import executive
+
+    summary = json.loads(smoke_report.summary.read_text())
+    claims = summary["executive"]["claims"]
+    assert claims, "notebook 06 compared balancing methods: the summary must claim something about them"
+    for claim in claims:
+        assert set(claim) == {"method", "baseline", "metric", "difference", "distinguishable"}
+        assert executive.parts_of(claim["method"])[1] == executive.parts_of(claim["baseline"])[1], claim
+        assert not executive.rebalances(claim["baseline"]), claim
+    assert summary["executive"] == executive.executive_data(summary)
+    numbers = next(e["headline"] for e in summary["notebooks"] if e["notebook"].startswith("06"))
+    assert isinstance(numbers["best_is_distinguishable"], bool)
+    assert (numbers["cv_repeats"], numbers["cv_folds"]) == (1, 3)  # the smoke profile: one repeat of 3 folds
+    assert numbers["verdict_test"].startswith("corrected repeated cross-validation t-test")
+    assert numbers["smallest_detectable_difference"] > 0
+
+
 BAR = re.compile(r"^(?P<desc>.*?):? +\d+%\|.*\| *(?P<n>\d+)/(?P<total>\d+) \[")
 
 

@@ -13,7 +13,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from conftest import ROOT  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
-from sklearn.metrics import confusion_matrix  # noqa: E402
+from sklearn.metrics import confusion_matrix, precision_score, recall_score  # noqa: E402
 
 from ecombalance import plotting  # noqa: E402
 from ecombalance.evaluation import calibration, metrics  # noqa: E402
@@ -267,12 +267,19 @@ def test_confusion_matrix_shows_the_counts_or_row_shares():
 def test_precision_recall_takes_the_positive_class_column():
     y = np.array(["a", "b", "a", "b", "b"])
     proba = np.array([[0.9, 0.1], [0.2, 0.8], [0.4, 0.6], [0.6, 0.4], [0.1, 0.9]])
+    pred = np.array(["a", "b", "b", "a", "a"])
     ax = plotting.plot_precision_recall(y, {"base": proba, "other": proba[:, 1]}, positive="b", classes=["a", "b"],
-                                        reference="base")
-    base, other = ax.get_lines()
+                                        reference="base", decisions={"other": pred})
+    base, other = [line for line in ax.get_lines() if line.get_gid() is None]
     np.testing.assert_allclose(base.get_xdata(), other.get_xdata())  # the same scores either way
     assert to_hex(base.get_color()) == plotting.REFERENCE
     assert ax.get_title() == "Precision-recall for the class 'b'"
+    # the prevalence of b (a random ranking's precision) and the operating point of other's own decisions
+    prevalence, = [line for line in ax.get_lines() if line.get_gid() == "prevalence"]
+    assert prevalence.get_ydata()[0] == pytest.approx(0.6)
+    point, = [line for line in ax.get_lines() if line.get_gid() == "operating point"]
+    assert (point.get_xdata()[0], point.get_ydata()[0]) == (
+        pytest.approx(recall_score(y == "b", pred == "b")), pytest.approx(precision_score(y == "b", pred == "b")))
     with pytest.raises(ValueError, match="2-D scores need `classes`"):
         plotting.plot_precision_recall(y, {"base": proba}, positive="b")
 

@@ -8,10 +8,10 @@
 >>> c = eb.compare(t, methods=["none+logreg", "class_weight+logreg"], folds=3, n_resamples=100, progress=False)
 >>> c.table.index.tolist()                      # sorted by macro-F1, best first
 ['none+logreg', 'class_weight+logreg']
->>> print(c.best())                             # 0.846 against 0.836 is within the noise
+>>> print(c.best())                             # 0.846 against 0.836: not enough evidence either way
 None
->>> print(c.reason)
-No method is distinguishable from `none+logreg` on macro-F1; the top scores are `none+logreg` 0.846 [...
+>>> print(c.reason)                             # each balancing method against the same model without it
+Within `logreg`: Not enough evidence to separate any method from `none+logreg` on macro-F1: the smallest ...
 """
 
 from __future__ import annotations
@@ -182,7 +182,8 @@ def _in_api_names(message: str) -> str:
 
 @dataclass
 class Comparison:
-    """What :func:`compare` found: every method on the same folds, against the first (the baseline).
+    """What :func:`compare` found: every method on the same folds, each balancing method against the same model
+    without balancing, plain models against each other apart (model choice).
 
     Attributes
     ----------
@@ -191,7 +192,9 @@ class Comparison:
     summary : DataFrame
         :func:`ecombalance.evaluation.summarise`: pooled out-of-fold metrics with bootstrap intervals.
     differences : DataFrame
-        :func:`ecombalance.evaluation.compare_to_baseline` on macro-F1 (paired bootstrap, Holm-corrected).
+        :func:`ecombalance.chapters.families.family_effects` on macro-F1: each method against the method it is
+        compared with (``against``; ``kind`` balancing, capacity or other), by the one test (corrected repeated
+        cross-validation t-test on paired fold scores, Holm-corrected within each kind).
     majority : DataFrame
         :func:`ecombalance.chapters.findings.majority_check`: which methods beat always predicting the largest class.
     notes : list of str
@@ -209,60 +212,78 @@ class Comparison:
         return self.result.methods[0]
 
     @property
+    def design(self) -> str:
+        """How the rows were split, e.g. "2 × 5-fold cross-validation"."""
+        return self.result.design
+
+    @property
     def smallest(self) -> Any:
         return plain_label(pd.Series(self.result.y).value_counts().index[-1])
 
     @property
     def table(self) -> pd.DataFrame:
         """One row per method, best macro-F1 first: macro-F1 on the pooled out-of-fold predictions with its 95 %
-        bootstrap interval, balanced accuracy, the smallest class's recall, the paired difference to the
-        baseline's macro-F1 with its interval and Holm-corrected p-value, and ``distinguishable``: that p-value is
-        below :data:`ALPHA` and some method beats the majority predictor (notebook 06's rule)."""
+        bootstrap interval (a description of those predictions), balanced accuracy, the smallest class's recall;
+        then the comparison: ``against`` (the same model without balancing for a balancing method, the baseline's
+        plain model for a plain model; empty for the reference itself), ``kind`` (``balancing``, ``capacity``:
+        model choice, ``other``), the ``difference`` in macro-F1 (mean over the folds) with the bootstrap interval
+        of the pooled difference, the one test's Holm-corrected ``p_value``, ``detectable`` (the smallest
+        difference it could call real here) and ``distinguishable``: that p-value is below :data:`ALPHA` and
+        some method beats the majority predictor (notebook 06's rule)."""
         pooled = self.summary.pivot_table(index="method", columns=["metric", "class"], values="pooled")
         macro = self.summary[(self.summary["metric"] == "macro_f1") & (self.summary["class"] == "all")]
         macro = macro.set_index("method")
-        diff = self.differences.set_index("method")
+        diff = self.differences.set_index("method").reindex(macro.index)
         frame = pd.DataFrame({
             "macro_f1": macro["pooled"], "macro_f1_low": macro["ci_low"], "macro_f1_high": macro["ci_high"],
             "balanced_accuracy": pooled[("balanced_accuracy", "all")],
             f"recall[{self.smallest}]": pooled[("recall", str(self.smallest))],
-            "difference": diff["pooled_difference"], "difference_low": diff["ci_low"],
-            "difference_high": diff["ci_high"], "p_value": diff["p_value"],
+            "against": diff["against"].fillna(""), "kind": diff["kind"].fillna("reference"),
+            "difference": diff["difference"].fillna(0.0), "difference_low": diff["ci_low"].fillna(0.0),
+            "difference_high": diff["ci_high"].fillna(0.0), "p_value": diff["p_value"],
+            "detectable": diff["detectable"],
         })
         frame["distinguishable"] = frame.index.map(lambda m: m in self.distinguishable())
-        frame.loc[self.baseline, ["difference", "difference_low", "difference_high"]] = 0.0
         frame.index.name = "method"
         return frame.sort_values("macro_f1", ascending=False, kind="stable")
 
     def distinguishable(self) -> list[str]:
-        """Methods whose macro-F1 differs from the baseline's by more than the noise: the paired bootstrap's
-        Holm-corrected p-value is below :data:`ALPHA`, and at least one method beats the majority predictor
-        (when none does, no difference is called real)."""
+        """Methods whose macro-F1 differs from the method they are compared with by more than the noise: the one
+        test's Holm-corrected p-value is below :data:`ALPHA`, and at least one method beats the majority
+        predictor (when none does, no difference is called real)."""
         if not self.majority["improved"].any():
             return []
         return self.differences.loc[self.differences["p_value"] < ALPHA, "method"].tolist()
 
     def decide(self):
-        """:func:`ecombalance.evaluation.best_method` on macro-F1, the one rule for "best" the chapters share:
-        ``(best, best_is_distinguishable, sentence)``, quoting the pooled macro-F1 with its interval and the
-        paired difference to the baseline; a model change that balances nothing gets a capacity note
-        (:func:`ecombalance.chapters.experiments.capacity_note`)."""
-        from ecombalance.chapters.experiments import capacity_note
-        from ecombalance.evaluation import best_method
+        """The one rule for "best" the chapters share (:func:`ecombalance.evaluation.best_method`), within each
+        model (:func:`ecombalance.chapters.families.best_of_families`): ``(best, best_is_distinguishable,
+        sentence)``. A balancing method is named only when it is distinguishably better than the same model
+        without balancing; the sentence quotes the pooled macro-F1 with its interval and the mean fold difference."""
+        from ecombalance.chapters import families
 
         scores = self.table[["macro_f1", "macro_f1_low", "macro_f1_high"]].set_axis(["score", "low", "high"], axis=1)
-        return best_method(self.differences, self.baseline, scores=scores, metric="macro_f1", alpha=ALPHA,
-                           beats_majority=bool(self.majority["improved"].any()), note=capacity_note)
+        return families.best_of_families(self.differences, bool(self.majority["improved"].any()), scores)
 
     def best(self) -> str | None:
-        """The method with the highest macro-F1 among those distinguishably better than the baseline, or None
-        when none is (then :attr:`reason` says so and lists the top scores, which are ties within the noise)."""
+        """The balancing method with the largest gain among those distinguishably better than the same model
+        without balancing, or None when none is (then :attr:`reason` says there is not enough evidence and lists
+        the top scores of each model). A plain model that beats another is model choice, never returned here."""
         return self.decide().best
 
     @property
     def reason(self) -> str:
-        """Why :meth:`best` returned what it did, in one sentence with the numbers."""
-        return self.decide().sentence
+        """Why :meth:`best` returned what it did, with the numbers; then, each on its own, the differences between
+        plain models (model choice) and the methods that could not be judged against their own plain model."""
+        from ecombalance.chapters import families
+
+        decided = self.decide()
+        apart = families.apart(self.differences, bool(self.majority["improved"].any()))
+        if not decided.sentence:
+            model = next((_model(m) for m in self.result.methods if not _plain(m)), _model(self.baseline))
+            apart.insert(0, "No balancing method could be judged against the same model without balancing: add the "
+                            f"plain version of its model (e.g. `none+{model}`) to the methods.")
+        return " ".join(filter(None, [decided.sentence, *apart]))
 
     def per_class(self) -> pd.DataFrame:
         """Precision, recall, F1 and support of every class (rows) for every method (column level 0), on the
@@ -299,11 +320,27 @@ class Comparison:
                 + (f"<ul>{notes}</ul>" if notes else ""))
 
 
-def compare(table: Table, methods: str | Sequence[str] | None = None, folds: int = 5, random_state: int = 0,
-            max_rows: int = 3000, time_budget: float | None = 60, n_resamples: int = 500, epochs: int = 30,
-            progress: bool = True) -> Comparison:
-    """Every method on the same stratified (or grouped) folds, fitted on training rows only, with intervals and
-    paired tests against the first method, the baseline.
+def _model(method: str) -> str:
+    from ecombalance.chapters.experiments import parse
+
+    return parse(method)[1]
+
+
+def _plain(method: str) -> bool:
+    from ecombalance.chapters.experiments import balances_nothing
+
+    return balances_nothing(method)
+
+
+def compare(table: Table, methods: str | Sequence[str] | None = None, folds: int = 5, repeats: int = 2,
+            random_state: int = 0, max_rows: int = 3000, time_budget: float | None = 60, n_resamples: int = 500,
+            epochs: int = 30, n_jobs: int | None = None, progress: bool = True) -> Comparison:
+    """Every method on the same stratified (or grouped) folds, repeated, fitted on training rows only; each
+    balancing method tested against the same model without balancing, plain models against each other apart.
+
+    The test is the one of the chapters: the corrected repeated cross-validation t-test (Nadeau & Bengio 2003;
+    Bouckaert & Frank 2004) on the paired scores of all ``repeats`` × ``folds`` folds, Holm-corrected. The
+    intervals are paired bootstrap intervals of the pooled out-of-fold predictions: a description, not the test.
 
     Parameters
     ----------
@@ -311,10 +348,13 @@ def compare(table: Table, methods: str | Sequence[str] | None = None, folds: int
         From :func:`load`.
     methods : list of str, optional
         ``"<sampler>+<model>"`` (``"smote+logreg"``, ``"class_weight+logreg"``) or ``"<sampler>+torch_mlp:<loss>"``
-        (``"none+torch_mlp:focal"``); see :mod:`ecombalance.chapters.experiments`. The first is the baseline.
+        (``"none+torch_mlp:focal"``); see :mod:`ecombalance.chapters.experiments`. The first is the baseline; add
+        each model's plain version (``"none+<model>"``) to judge its balancing methods.
         Default: the methods notebook 06 compares (:data:`ecombalance.chapters.experiments.DEFAULT_METHODS`).
     folds : int
-        Cross-validation folds.
+        Cross-validation folds (k).
+    repeats : int
+        Repeats of the cross-validation, each with other folds (r); r × k folds give the test its power.
     random_state : int
         Seeds the folds, the samplers, the models and the bootstrap: the same seed gives the same numbers.
     max_rows : int
@@ -323,9 +363,11 @@ def compare(table: Table, methods: str | Sequence[str] | None = None, folds: int
     time_budget : float or None
         Seconds per method; a slower one is left out after its first fold, with a note (never the baseline).
     n_resamples : int
-        Bootstrap resamples for the intervals and the paired test.
+        Bootstrap resamples for the intervals.
     epochs : int
         Training epochs of the ``torch_mlp`` methods.
+    n_jobs : int or None
+        Processes fitting folds at the same time (-1: all cores); the same numbers for any value.
     progress : bool
         Show a progress bar.
 
@@ -344,9 +386,9 @@ def compare(table: Table, methods: str | Sequence[str] | None = None, folds: int
     >>> c.best() is None or c.best() in c.table.index
     True
     """
-    from ecombalance.chapters import experiments, findings
+    from ecombalance.chapters import experiments, families, findings
     from ecombalance.data import preprocess
-    from ecombalance.evaluation import compare_to_baseline, run_experiment, summarise
+    from ecombalance.evaluation import make_folds, run_experiment, summarise
 
     if not isinstance(table, Table):
         raise TypeError(f"compare takes the table that ecombalance.load returns, got {type(table).__name__}; "
@@ -356,17 +398,18 @@ def compare(table: Table, methods: str | Sequence[str] | None = None, folds: int
     if len(specs) < 2:
         raise ValueError(f"compare needs a baseline and at least one other method, got {specs}")
     folds, seed = _check_int(folds, "folds", 2), _check_int(random_state, "random_state", 0)
+    repeats = _check_int(repeats, "repeats", 1)
     small = table.y.value_counts()
     if small.iloc[-1] < folds:
         raise DataError(f"{table.name}: class {plain_label(small.index[-1])!r} has {int(small.iloc[-1])} rows, fewer "
                         f"than the {folds} folds need; load the table with min_class_size={folds} or use fewer folds")
     tbl, sample_note = preprocess.subsample(table, max_rows, seed=seed, who="`compare`", setting="`max_rows={}`")
     pipelines = experiments.build_all(tbl, specs, seed=seed, epochs=epochs)
-    result = run_experiment(pipelines, tbl.X, tbl.y, groups=tbl.groups, cv=folds, random_state=seed,
-                            time_budget=time_budget or None, progress=progress)
+    cv = make_folds(tbl.y, tbl.groups, folds, seed, n_repeats=repeats)
+    result = run_experiment(pipelines, tbl.X, tbl.y, groups=tbl.groups, cv=cv, random_state=seed,
+                            time_budget=time_budget or None, progress=progress, n_jobs=n_jobs)
     summary = summarise(result, n_resamples=n_resamples, seed=seed)
-    differences = compare_to_baseline(result, result.methods[0], metric="macro_f1",
-                                      n_resamples=n_resamples, seed=seed, alpha=ALPHA)
+    differences = families.family_effects(result, metric="macro_f1", n_resamples=n_resamples, seed=seed, alpha=ALPHA)
     majority = findings.majority_check(result, n_resamples=n_resamples, seed=seed, alpha=ALPHA)
     notes = [n for n in [sample_note.strip(), *(f"`{m}` {why}." for m, why in result.skipped.items())] if n]
     return Comparison(result, summary, differences, majority, notes)

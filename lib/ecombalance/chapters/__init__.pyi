@@ -71,21 +71,32 @@ from ecombalance.chapters.experiments import training_priors as training_priors
 from ecombalance.chapters.experiments import within_family as within_family
 from ecombalance.chapters.experiments import balances_nothing as balances_nothing
 from ecombalance.chapters.experiments import capacity_note as capacity_note
+from ecombalance.chapters.families import KINDS as KINDS
+from ecombalance.chapters.families import model_of as model_of
+from ecombalance.chapters.families import is_plain as is_plain
 from ecombalance.chapters.families import plain_models as plain_models
 from ecombalance.chapters.families import family_baselines as family_baselines
+from ecombalance.chapters.families import references as references
 from ecombalance.chapters.families import subset as subset
 from ecombalance.chapters.families import family_effects as family_effects
 from ecombalance.chapters.families import family_verdicts as family_verdicts
+from ecombalance.chapters.families import best_of_families as best_of_families
 from ecombalance.chapters.families import families_headline as families_headline
+from ecombalance.chapters.families import not_enough_evidence as not_enough_evidence
+from ecombalance.chapters.families import apart as apart
 from ecombalance.chapters.families import describe_families as describe_families
+from ecombalance.chapters.families import operating_points as operating_points
+from ecombalance.chapters.families import describe_operating_points as describe_operating_points
 from ecombalance.chapters.findings import MAJORITY as MAJORITY
 from ecombalance.chapters.findings import positive_class as positive_class
 from ecombalance.chapters.findings import majority_check as majority_check
 from ecombalance.chapters.findings import effects as effects
+from ecombalance.chapters.findings import fold_mean as fold_mean
 from ecombalance.chapters.findings import describe_effects as describe_effects
 from ecombalance.chapters.findings import best_method as best_method
 from ecombalance.chapters.findings import best_headline as best_headline
 from ecombalance.chapters.findings import most_rebalanced as most_rebalanced
+from ecombalance.chapters.findings import compared_with as compared_with
 from ecombalance.chapters.findings import prior_corrected as prior_corrected
 from ecombalance.chapters.findings import describe_prior_correction as describe_prior_correction
 from ecombalance.chapters.findings import describe_evaluation as describe_evaluation
@@ -94,6 +105,7 @@ from ecombalance.chapters.findings import effects_headline as effects_headline
 from ecombalance.chapters.findings import positive_class_table as positive_class_table
 from ecombalance.chapters.findings import describe_positive_class as describe_positive_class
 from ecombalance.chapters.findings import DECISIONS as DECISIONS
+from ecombalance.chapters.findings import GROUPS as GROUPS
 from ecombalance.chapters.findings import decision_comparison as decision_comparison
 from ecombalance.chapters.findings import describe_decision as describe_decision
 from ecombalance.chapters.findings import ranking_table as ranking_table
@@ -176,34 +188,35 @@ from ecombalance.chapters.transfer import P_VALUE_NOTE as P_VALUE_NOTE
 __all__ = [
     "ANALYZER_MAX_ROWS", "BALANCING_SAMPLERS", "BASELINE_MAX_ROWS", "CHINESE_ENCODERS", "COLUMN_MEANINGS",
     "COLUMN_TERMS", "COST_RATIO_RANGE", "CjkTokenization", "DATA_ORIGINS", "DECISIONS", "DEFAULT_METHODS",
-    "Explorer", "ExplorerWidget", "GAP", "GLOSSARY", "GROUPED", "LossComparison", "MAJORITY", "MAX_TUNED_CLASSES",
-    "OTHER_CLASSES", "OVERALL", "PACKAGES", "P_VALUE_NOTE", "PriorShiftDemo", "RULES", "SAMPLER_FAILURES",
-    "SAMPLER_METRICS", "SHOWN_CLASSES", "SeedDocumentLosses", "SmoteExample", "THRESHOLD_RANGE", "TOY_SAMPLERS",
-    "Term", "UNGROUPED", "View", "WorkedExamples", "analyzers_headline", "as_frame", "balances_nothing",
-    "baselines_headline", "best_headline", "best_method", "build", "build_all", "capacity_note",
-    "categorical_counts", "categorical_view", "check", "classes_note", "click_metrics", "click_profit_study",
-    "compare_analyzers", "compare_baselines", "compare_losses", "compare_precision", "compare_quantized",
-    "compare_samplers", "compare_with_frozen", "complete_pairs", "cost_decision", "cost_decision_headline",
-    "cost_matrix", "ctr_model", "data_origin", "decision_boundaries", "decision_comparison", "describe_analyzers",
-    "describe_baselines", "describe_columns", "describe_comparison", "describe_cost_decision", "describe_decision",
-    "describe_decisions", "describe_downsampling", "describe_effects", "describe_environment",
-    "describe_evaluation", "describe_families", "describe_frozen_comparison", "describe_grouping",
-    "describe_losses", "describe_positive_class", "describe_precision", "describe_preprocessing",
-    "describe_prior_correction", "describe_prior_shift", "describe_profit", "describe_study",
-    "describe_tokenization", "describe_transfer", "describe_unmoved_recalls", "downsampling_headline",
-    "downsampling_study", "ece_of", "effects", "effects_headline", "environment_headline", "families_headline",
-    "family_baselines", "family_effects", "family_verdicts", "fit_before_split_effects", "focal_curves",
-    "gaussian_prior_shift", "glossary_frame", "glossary_markdown", "grouping_inflation", "hardware",
-    "inverse_frequency_costs", "leakage_demo", "leakage_inflation", "live", "loss_verdict", "losses_headline",
-    "majority_check", "measure_cjk_tokenization", "method_name", "minority_only_row", "miss_cost_matrix",
-    "missing_packages", "model_check", "most_calibrated", "most_rebalanced", "normalise_term",
-    "out_of_fold_experiment", "out_of_fold_predictions", "package_versions", "parse", "plain_model", "plain_models",
-    "plot_confusion", "plot_focus_reliability", "plot_view", "positive_class", "positive_class_table",
-    "precision_headline", "prior_corrected", "prior_shift_headline", "prior_shift_study", "profit_headline",
-    "projection", "ranking_table", "rarity_cost_decision", "resample_counts", "resampling_headline", "row_origin",
-    "sampler_differences", "sampler_verdicts", "scalable_samplers", "scaling_table", "scores_table",
-    "seed_document_losses", "seed_formula_scenarios", "seed_regulariser_minimiser", "shifted_rows", "show",
-    "shown_classes", "study_loss_params", "subset", "summarise_comparison", "summary_table", "term_names",
-    "text_inputs", "threshold_decision", "toy_problem", "training_priors", "transfer_headline", "weights_table",
-    "within_family", "worked_example", "worked_examples",
+    "Explorer", "ExplorerWidget", "GAP", "GLOSSARY", "GROUPED", "GROUPS", "KINDS", "LossComparison", "MAJORITY",
+    "MAX_TUNED_CLASSES", "OTHER_CLASSES", "OVERALL", "PACKAGES", "P_VALUE_NOTE", "PriorShiftDemo", "RULES",
+    "SAMPLER_FAILURES", "SAMPLER_METRICS", "SHOWN_CLASSES", "SeedDocumentLosses", "SmoteExample", "THRESHOLD_RANGE",
+    "TOY_SAMPLERS", "Term", "UNGROUPED", "View", "WorkedExamples", "analyzers_headline", "apart", "as_frame",
+    "balances_nothing", "baselines_headline", "best_headline", "best_method", "best_of_families", "build",
+    "build_all", "capacity_note", "categorical_counts", "categorical_view", "check", "classes_note",
+    "click_metrics", "click_profit_study", "compare_analyzers", "compare_baselines", "compare_losses",
+    "compare_precision", "compare_quantized", "compare_samplers", "compare_with_frozen", "compared_with",
+    "complete_pairs", "cost_decision", "cost_decision_headline", "cost_matrix", "ctr_model", "data_origin",
+    "decision_boundaries", "decision_comparison", "describe_analyzers", "describe_baselines", "describe_columns",
+    "describe_comparison", "describe_cost_decision", "describe_decision", "describe_decisions",
+    "describe_downsampling", "describe_effects", "describe_environment", "describe_evaluation", "describe_families",
+    "describe_frozen_comparison", "describe_grouping", "describe_losses", "describe_operating_points",
+    "describe_positive_class", "describe_precision", "describe_preprocessing", "describe_prior_correction",
+    "describe_prior_shift", "describe_profit", "describe_study", "describe_tokenization", "describe_transfer",
+    "describe_unmoved_recalls", "downsampling_headline", "downsampling_study", "ece_of", "effects",
+    "effects_headline", "environment_headline", "families_headline", "family_baselines", "family_effects",
+    "family_verdicts", "fit_before_split_effects", "focal_curves", "fold_mean", "gaussian_prior_shift",
+    "glossary_frame", "glossary_markdown", "grouping_inflation", "hardware", "inverse_frequency_costs", "is_plain",
+    "leakage_demo", "leakage_inflation", "live", "loss_verdict", "losses_headline", "majority_check",
+    "measure_cjk_tokenization", "method_name", "minority_only_row", "miss_cost_matrix", "missing_packages",
+    "model_check", "model_of", "most_calibrated", "most_rebalanced", "normalise_term", "not_enough_evidence",
+    "operating_points", "out_of_fold_experiment", "out_of_fold_predictions", "package_versions", "parse",
+    "plain_model", "plain_models", "plot_confusion", "plot_focus_reliability", "plot_view", "positive_class",
+    "positive_class_table", "precision_headline", "prior_corrected", "prior_shift_headline", "prior_shift_study",
+    "profit_headline", "projection", "ranking_table", "rarity_cost_decision", "references", "resample_counts",
+    "resampling_headline", "row_origin", "sampler_differences", "sampler_verdicts", "scalable_samplers",
+    "scaling_table", "scores_table", "seed_document_losses", "seed_formula_scenarios", "seed_regulariser_minimiser",
+    "shifted_rows", "show", "shown_classes", "study_loss_params", "subset", "summarise_comparison", "summary_table",
+    "term_names", "text_inputs", "threshold_decision", "toy_problem", "training_priors", "transfer_headline",
+    "weights_table", "within_family", "worked_example", "worked_examples",
 ]

@@ -53,11 +53,17 @@ def cost_decision(result: ExperimentResult, method: str, cost_matrix: Any, n_res
                   seed: int = 0) -> CostDecision:
     """:func:`ecombalance.evaluation.cost_decision_cv` on ``method``'s out-of-fold probabilities and the
     experiment's folds: argmax, the Bayes rule and per-class weights tuned on the training folds only, each
-    scored on the test folds."""
+    scored on the test folds. With repeated folds, the first repeat's: the out-of-fold probabilities are its."""
     proba = result.oof_proba.get(method)
     if proba is None:
         raise ValueError(f"method {method!r} has no out-of-fold probabilities; the experiment ran {result.methods}")
-    return cost_decision_cv(result.y, cost_matrix, proba, result.folds, classes=result.classes,
+    first, tested = [], np.zeros(len(result.y), dtype=bool)
+    for train, test in result.folds:  # the leading folds that test each row once
+        if tested[test].any():
+            break
+        first.append((train, test))
+        tested[test] = True
+    return cost_decision_cv(result.y, cost_matrix, proba, first, classes=result.classes,
                             groups=result.groups, n_resamples=n_resamples, seed=seed)
 
 

@@ -27,7 +27,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import confusion_matrix
 
 from ecombalance import plotting
 from ecombalance._validation import plain_label
@@ -121,8 +120,10 @@ class View:
     def confusion(self) -> pd.DataFrame:
         """Counts, true class (rows) x predicted class (columns), largest class first."""
         labels = [plain_label(c) for c in self.classes]
-        matrix = confusion_matrix(self.y_true, self.y_pred, labels=self.classes)
-        return pd.DataFrame(matrix, index=pd.Index(labels, name="true"), columns=pd.Index(labels, name="predicted"))
+        counts = pd.crosstab(pd.Categorical(self.y_true, categories=self.classes),
+                             pd.Categorical(self.y_pred, categories=self.classes), dropna=False)
+        return pd.DataFrame(counts.to_numpy(), index=pd.Index(labels, name="true"),
+                            columns=pd.Index(labels, name="predicted"))
 
     @property
     def reliability(self) -> pd.DataFrame:
@@ -234,6 +235,22 @@ class Explorer:
         if method not in self.methods:
             raise ValueError(f"method {method!r} is not one of this explorer's methods {self.methods}")
 
+    def plain_of(self, method: str, loss: str | None = None) -> tuple[str, str | None] | None:
+        """``(method, loss)`` of the same model without balancing (no sampler, no class weights, plain
+        cross-entropy) among this explorer's methods and losses, for a method that balances; None for a plain
+        method or when its plain version is not offered."""
+        name = method_name(method, (loss or self.losses[0]) if self._trains_with_loss(method) else None)
+        if experiments.balances_nothing(name):
+            return None
+        model = experiments.parse(name)[1]
+        for candidate in self.methods:
+            if experiments.parse(candidate)[0] == "none" and experiments.parse(candidate)[1] == model:
+                if not self._trains_with_loss(candidate):
+                    return candidate, None
+                if "ce" in self.losses:
+                    return candidate, "ce"
+        return None
+
     def focus_class(self, focus: Any = None) -> Any:
         """The class a rule favours: ``focus`` (a label, or its text as a notebook parameter gives it), or the
         smallest class when None or ``""``."""
@@ -339,8 +356,10 @@ def ece_of(view: View) -> float:
     return expected_calibration_error_from_curve(view.reliability)
 
 
-def describe_decisions(default: View, chosen: View) -> str:
-    """Markdown bullets for "What we saw": what the chosen rule changed against the arg-max, in numbers."""
+def describe_decisions(default: View, chosen: View, plain: View | None = None) -> str:
+    """Markdown bullets for "What we saw": what the chosen rule changed against the arg-max, in numbers; with
+    ``plain`` (the same model without balancing at the arg-max, :meth:`Explorer.plain_of`) also what the
+    balancing step alone did to the arg-max's operating point, apart from any choice of model."""
     focus = str(plain_label(default.focus))
     before = expected_cost(default.y_true, default.y_pred, chosen.cost, classes=chosen.classes)
     lines = [
@@ -353,4 +372,11 @@ def describe_decisions(default: View, chosen: View) -> str:
         f"expected calibration error for {focus!r} is {ece_of(chosen):.3f} — the cost rule trusts them as "
         "probabilities, so a large error makes its cost a guess.",
     ]
+    if plain is not None:
+        lines.append(f"- Balancing alone, the same model without it: `{plain.method}` at the arg-max finds {focus!r} "
+                     f"with recall {plain.focus_recall:.3f} at precision {plain.focus_precision:.3f}, "
+                     f"`{default.method}` with recall {default.focus_recall:.3f} at precision "
+                     f"{default.focus_precision:.3f}: the "
+                     "balancing step moves the operating point along the precision-recall trade-off, as a cost "
+                     "ratio on the plain model's probabilities can.")
     return "\n".join(lines)

@@ -1,7 +1,8 @@
-"""What an experiment found, in numbers and in words: each method against the unbalanced baseline on
-overall quality, the smallest class, the largest class and calibration, with a test of whether each
-difference is real (:func:`ecombalance.evaluation.compare_to_baseline`); whether any method beats the majority
-predictor at all (:func:`majority_check`); for two-class tables the positive class's F1 and average precision
+"""What an experiment found, in numbers and in words: each method against the same model without balancing
+(:mod:`ecombalance.chapters.families`) on overall quality, the smallest class, the largest class and calibration,
+with the one test of whether each difference is real (:func:`ecombalance.evaluation.compare_to_baseline`), plain
+models against each other apart, as model choice; whether any method beats the majority predictor at all
+(:func:`majority_check`); for two-class tables the positive class's F1 and average precision
 (:func:`positive_class_table`) and class weights against a tuned threshold (:func:`decision_comparison`)."""
 
 from __future__ import annotations
@@ -12,29 +13,24 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.dummy import DummyClassifier
-from sklearn.metrics import f1_score, make_scorer
-from sklearn.model_selection import TunedThresholdClassifierCV
 
 from ecombalance._validation import plain_label
-from ecombalance.chapters import experiments
-from ecombalance.chapters.experiments import capacity_note, training_priors
+from ecombalance.chapters import experiments, families
+from ecombalance.chapters.experiments import training_priors
 from ecombalance.data.table import Table
 from ecombalance.evaluation import (
     BestMethod,
     ExperimentResult,
+    FoldFeatures,
+    InnerFoldThreshold,
     compare_to_baseline,
     expected_calibration_error,
-    holm,
-    make_folds,
     metric_ci,
-    paired_bootstrap,
     run_experiment,
     scores,
-    take_rows,
+    threshold_switch,
 )
-from ecombalance.evaluation.folds import as_folds
 from ecombalance.evaluation.stats import TEST_NAME, VERDICT_TEST
-from ecombalance.evaluation.verdicts import best_method as one_rule
 from ecombalance.sampling.weights import prior_correct
 
 MAJORITY = "majority predictor"
@@ -69,7 +65,7 @@ def majority_check(result: ExperimentResult, metric: str = "macro_f1", n_resampl
 
     scikit-learn's ``DummyClassifier(strategy="most_frequent")`` (always the largest class of the training
     fold) runs on the experiment's own folds, and every method is compared with it on ``metric``
-    (:func:`ecombalance.evaluation.compare_to_baseline`, ``test`` with Holm's correction). A method *beats*
+    (:func:`ecombalance.evaluation.compare_to_baseline`, the one test with Holm's correction). A method *beats*
     it when the difference is real and positive. Returns compare_to_baseline's table (baseline: the majority
     predictor) with ``attrs`` ``majority_class`` (the largest class) and ``metric``.
     """
@@ -84,32 +80,43 @@ def majority_check(result: ExperimentResult, metric: str = "macro_f1", n_resampl
 
 def effects(result: ExperimentResult, baseline: str, n_resamples: int = 1000, seed: int = 0, alpha: float = 0.05,
             majority: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per method (baseline excluded): the difference to the baseline, its Holm-corrected ``p_value``
-    and whether it is real, for macro-F1, balanced accuracy, the recall of the smallest and of the largest
-    class, and ECE. Baselines and differences are means over the folds (the summary table pools the
-    out-of-fold predictions instead).
+    """Each method against the same model without balancing, on several metrics: one row per compared method
+    (:func:`ecombalance.chapters.families.references`, with ``baseline`` first), columns ``("comparison",
+    "against")`` and ``("comparison", "kind")`` (``balancing``: the method against its own plain model;
+    ``capacity``: a plain model against the baseline's, model choice; ``other``: no plain version of its model
+    among the methods), then for macro-F1, balanced accuracy, the recall of the smallest and of the largest class,
+    and ECE: ``baseline`` (the compared-with method's mean over the folds), ``difference``, ``p_value`` (the one
+    test, Holm-corrected within each kind), ``detectable`` and ``real``. The summary table pools the out-of-fold
+    predictions instead of averaging folds.
 
     With ``majority`` (:func:`majority_check`) ``attrs["majority"]`` says which methods beat the majority
-    predictor; when none does, no difference is called real: every ``real`` is False."""
+    predictor; when none does, no difference is called real: every ``real`` is False. ``attrs["baseline_means"]``
+    holds the baseline's own fold means per metric."""
     counts = pd.Series(result.y).value_counts()
     smallest, largest = counts.index[-1], counts.index[0]
     checks = {"macro_f1": ("macro_f1", None), "balanced_accuracy": ("balanced_accuracy", None),
               "recall_smallest": ("recall", smallest), "recall_largest": ("recall", largest)}
     if any(p is not None for p in result.oof_proba.values()):
         checks["ece"] = ("ece", None)
-    columns = {}
+    ordered = families.subset(result, [baseline, *(m for m in result.methods if m != baseline)])
+    columns, means, table = {}, {}, None
     for name, (metric, cls) in checks.items():
-        table = compare_to_baseline(result, baseline, metric=metric, class_=cls, alpha=alpha,
-                                    n_resamples=n_resamples, seed=seed).set_index("method")
+        table = families.family_effects(ordered, metric=metric, class_=cls, alpha=alpha, n_resamples=n_resamples,
+                                        seed=seed, interval=False).set_index("method")
+        if not columns:
+            columns[("comparison", "against")] = table["against"]
+            columns[("comparison", "kind")] = table["kind"]
         columns[(name, "baseline")] = table["baseline_mean"]
         columns[(name, "difference")] = table["difference"]
         columns[(name, "p_value")] = table["p_value"]
         columns[(name, "detectable")] = table["detectable"]
-        columns[(name, "real")] = table["real_difference"]
+        columns[(name, "real")] = table["distinguishable"]
+        means[name] = fold_mean(result, baseline, metric, cls)
     frame = pd.DataFrame(columns)
+    frame.index.name = "method"
     frame.attrs.update(smallest=str(smallest), largest=str(largest), baseline=baseline, test=VERDICT_TEST, alpha=alpha,
-                       n_resamples=n_resamples, design=result.design, n_repeats=as_folds(result.folds).n_repeats,
-                       n_splits=as_folds(result.folds).n_splits)
+                       n_resamples=n_resamples, design=result.design, n_repeats=table.attrs["n_repeats"],
+                       n_splits=table.attrs["n_splits"], baseline_means=means)
     if majority is not None:
         beaten = majority.loc[majority["improved"], "method"].tolist()
         frame.attrs["majority"] = {"class": majority.attrs.get("majority_class", ""),
@@ -117,9 +124,15 @@ def effects(result: ExperimentResult, baseline: str, n_resamples: int = 1000, se
                                    "score": float(majority["baseline_mean"].iloc[0]), "beaten_by": beaten,
                                    "methods": majority["method"].tolist()}
         if not beaten:
-            for name in frame.columns.get_level_values(0).unique():
+            for name in checks:
                 frame[(name, "real")] = False
     return frame
+
+
+def fold_mean(result: ExperimentResult, method: str, metric: str, class_: Any = None) -> float:
+    """``method``'s mean over the folds of ``metric`` (of class ``class_`` for a per-class metric)."""
+    r, cls = result.results, "all" if class_ is None else str(class_)
+    return float(r.loc[(r["method"] == method) & (r["metric"] == metric) & (r["class"] == cls), "value"].mean())
 
 
 def _list(methods) -> str:
@@ -129,6 +142,12 @@ def _list(methods) -> str:
 def _changes(differences: pd.Series) -> str:
     """```a` (+0.050), `b` (-0.002)``: each method with its own difference to the baseline."""
     return ", ".join(f"`{m}` ({d:+.3f})" for m, d in differences.items())
+
+
+def _against(frame: pd.DataFrame, part: pd.DataFrame) -> str:
+    """```a` (+0.050 against `p`), ...``: each method with its difference to the method it is compared with."""
+    return ", ".join(f"`{m}` ({d:+.3f} against `{frame.loc[m, ('comparison', 'against')]}`)"
+                     for m, d in part["difference"].items())
 
 
 _METRIC_NAMES = {"macro_f1": "macro-F1", "balanced_accuracy": "balanced accuracy", "g_mean": "G-mean"}
@@ -147,36 +166,62 @@ def _describe_majority(majority: dict) -> str:
     return f"- Beat {against} by a real margin: {_list(majority['beaten_by'])}; not: {_list(behind)}."
 
 
+def _describe_apart(frame: pd.DataFrame, kind: str) -> str:
+    """One bullet on the comparisons of ``kind`` (``capacity`` or ``other``): their macro-F1 and smallest-class
+    recall differences, named as what they are (not balancing); "" when there are none."""
+    rows = frame[frame[("comparison", "kind")] == kind]
+    if rows.empty:
+        return ""
+    a = frame.attrs
+
+    def verdict(row, metric: str) -> str:
+        return "real" if row[(metric, "real")] else families.not_enough_evidence(row[(metric, "detectable")])
+
+    parts = [f"`{m}` against `{row[('comparison', 'against')]}`: macro-F1 {row[('macro_f1', 'difference')]:+.3f} "
+             f"({verdict(row, 'macro_f1')}), `{a['smallest']}` recall {row[('recall_smallest', 'difference')]:+.3f} "
+             f"({verdict(row, 'recall_smallest')})" for m, row in rows.iterrows()]
+    what = ("Model choice (capacity), not balancing — plain models compared" if kind == "capacity" else
+            "Not balancing alone (no plain version of the model among the methods)")
+    return f"- {what}: " + "; ".join(parts) + "."
+
+
 def describe_effects(frame: pd.DataFrame) -> str:
     """A short Markdown summary of :func:`effects`, generated from its numbers; it opens with
-    :func:`majority_check`'s verdict when ``effects`` had one."""
+    :func:`majority_check`'s verdict when ``effects`` had one. Balancing claims (gains, their costs, calibration)
+    are made only against the same model without balancing; differences between plain models come on their own
+    line, as model choice. Which method is best is :func:`ecombalance.chapters.families.describe_families`' part."""
     a = frame.attrs
-    small, large = frame["recall_smallest"], frame["recall_largest"]
+    balancing = frame[frame[("comparison", "kind")] == "balancing"]
+    small, large = balancing["recall_smallest"], balancing["recall_largest"]
     helped = small[small["real"] & (small["difference"] > 0)].sort_values("difference", ascending=False)
+    means = a["baseline_means"]
     lines = [_describe_majority(a["majority"])] if "majority" in a else []
-    lines += [f"- Baseline `{a['baseline']}` (means over the folds): recall {small['baseline'].iloc[0]:.3f} on the smallest class "
-             f"`{a['smallest']}`, {large['baseline'].iloc[0]:.3f} on the largest `{a['largest']}`, macro-F1 "
-             f"{frame[('macro_f1', 'baseline')].iloc[0]:.3f}. A difference is called real when the {TEST_NAME} "
-             f"on the {a['design']} gives p < {a['alpha']} after Holm's correction."]
+    lines.append(f"- Baseline `{a['baseline']}` (means over the folds): recall {means['recall_smallest']:.3f} on the "
+                 f"smallest class `{a['smallest']}`, {means['recall_largest']:.3f} on the largest `{a['largest']}`, "
+                 f"macro-F1 {means['macro_f1']:.3f}. Each balancing method is compared with the same model without "
+                 f"balancing; a difference is called real when the {TEST_NAME} on the {a['design']} gives p < "
+                 f"{a['alpha']} after Holm's correction.")
     if helped.empty:
-        lines.append(f"- No method raised the recall of `{a['smallest']}` by a real margin.")
+        lines.append(f"- No balancing method raised the recall of `{a['smallest']}` over the same model without "
+                     "balancing by a real margin.")
     else:
-        gains = ", ".join(f"`{m}` (+{d:.3f})" for m, d in helped["difference"].items())
-        lines.append(f"- Real gains in `{a['smallest']}` recall: {gains}.")
+        lines.append(f"- Real gains in `{a['smallest']}` recall over the same model without balancing: "
+                     f"{_against(frame, helped)}.")
         cost = large.loc[helped.index]
         costly = cost[cost["real"] & (cost["difference"] < 0)]
-        lines.append(f"- Paid for with a real loss of `{a['largest']}` recall by: {_list(costly.index)}"
-                     + (f" (down to {(cost['baseline'].iloc[0] + costly['difference'].min()):.3f} at worst)."
-                        if len(costly) else "."))
-    lines.append(f"- {best_method(frame).sentence}")
-    if "ece" in frame.columns.get_level_values(0):
-        ece = frame["ece"]
+        worst = (costly["baseline"] + costly["difference"]).min() if len(costly) else None
+        lines.append(f"- Paid for with a real loss of `{a['largest']}` recall by: {_list(costly.index)} (down to "
+                     f"{worst:.3f} at worst)." if len(costly) else
+                     f"- Not enough evidence of a loss of `{a['largest']}` recall with them.")
+    lines += [line for kind in ("capacity", "other") if (line := _describe_apart(frame, kind))]
+    if "ece" in frame.columns.get_level_values(0) and not balancing.empty:
+        ece = balancing["ece"]
         worse = ece[ece["real"] & (ece["difference"] > 0)]
         rest = ece.drop(index=worse.index)
-        line = (f"- Calibration (ECE, baseline {ece['baseline'].iloc[0]:.3f}): "
-                + (f"really worse with {_changes(worse['difference'])} — these models over-predict the small "
-                   "classes until their probabilities are prior-corrected" if len(worse) else "no method made it "
-                   "really worse"))
+        line = (f"- Top-label calibration (ECE, baseline {means['ece']:.3f}) against the same model without "
+                "balancing: " + (f"really worse with {_changes(worse['difference'])} — re-balanced probabilities "
+                                 "need a prior correction before they are read as probabilities" if len(worse) else
+                                 "no balancing method made it really worse"))
         if len(rest):
             line += f"; no real loss with {_changes(rest['difference'])}"
         lines.append(line + ".")
@@ -184,24 +229,23 @@ def describe_effects(frame: pd.DataFrame) -> str:
 
 
 def best_method(frame: pd.DataFrame, metric: str = "macro_f1") -> BestMethod:
-    """The one rule for "best" (:func:`ecombalance.evaluation.best_method`) on :func:`effects`: a method is best
-    only when its difference in ``metric`` to the baseline is real (Holm-corrected p below the frame's alpha,
-    and some method beats the majority predictor when :func:`majority_check` was given); otherwise the sentence
-    says no method is distinguishable and lists the top scores (fold means). A method that changes the model
-    and balances nothing gets a capacity note."""
+    """The one rule for "best" (:func:`ecombalance.evaluation.best_method`) on :func:`effects`, within each model
+    (:func:`ecombalance.chapters.families.best_of_families`): a balancing method is best only when its difference
+    in ``metric`` to the same model without balancing is real (Holm-corrected p below the frame's alpha, and some
+    method beats the majority predictor when :func:`majority_check` was given); of several, the largest gain.
+    The sentence gives each family's verdict, or says there is not enough evidence and lists its top scores."""
     a, part = frame.attrs, frame[metric]
-    differences = pd.DataFrame({"metric": metric, "baseline_mean": part["baseline"].astype(float),
-                                "method_mean": (part["baseline"] + part["difference"]).astype(float),
-                                "difference": part["difference"].astype(float)})
-    if "detectable" in part:
-        differences["detectable"] = part["detectable"].astype(float)
-    if "p_value" in part:
-        differences["p_value"] = part["p_value"].astype(float)
-    else:
-        differences["real"] = part["real"].astype(bool)
+    table = pd.DataFrame({"method": frame.index, "against": frame[("comparison", "against")].to_numpy(),
+                          "kind": frame[("comparison", "kind")].to_numpy(),
+                          "method_mean": (part["baseline"] + part["difference"]).to_numpy(dtype=float),
+                          "baseline_mean": part["baseline"].to_numpy(dtype=float),
+                          "difference": part["difference"].to_numpy(dtype=float),
+                          "p_value": part["p_value"].to_numpy(dtype=float),
+                          "detectable": part["detectable"].to_numpy(dtype=float),
+                          "distinguishable": part["real"].to_numpy(dtype=bool)})
+    table.attrs.update(metric=metric, alpha=a.get("alpha", 0.05), design=a.get("design"))
     beats = bool(a["majority"]["beaten_by"]) if "majority" in a else True
-    return one_rule(differences, a["baseline"], metric=metric, alpha=a.get("alpha", 0.05), beats_majority=beats,
-                    note=capacity_note, design=a.get("design"))
+    return families.best_of_families(table, beats)
 
 
 def best_headline(decided: BestMethod) -> dict[str, Any]:
@@ -214,9 +258,21 @@ def best_headline(decided: BestMethod) -> dict[str, Any]:
 
 
 def most_rebalanced(frame: pd.DataFrame) -> str:
-    """The method of :func:`effects` that raised the recall of the smallest class the most: the one whose
-    calibration :func:`describe_prior_correction` shows (not a claim that it is best)."""
-    return frame[("recall_smallest", "difference")].idxmax()
+    """The method of :func:`effects` that raised the recall of the smallest class the most over the same model
+    without balancing (among the methods that balance; any compared method when none does): the one whose
+    operating point and calibration notebook 06 shows beside its plain model's (not a claim that it is best)."""
+    rebalancing = [m for m in frame.index if not families.is_plain(m)]
+    candidates = frame.loc[rebalancing] if rebalancing else frame
+    balancing = candidates[candidates[("comparison", "kind")] == "balancing"]
+    return (balancing if len(balancing) else candidates)[("recall_smallest", "difference")].idxmax()
+
+
+def compared_with(frame: pd.DataFrame, method: str) -> str:
+    """The method :func:`effects` compared ``method`` with (its plain model for a balancing method), or the
+    frame's baseline for the baseline itself."""
+    if method == frame.attrs["baseline"]:
+        return method
+    return str(frame.loc[method, ("comparison", "against")])
 
 
 def prior_corrected(result: ExperimentResult, method: str) -> np.ndarray:
@@ -271,8 +327,10 @@ def summary_table(summary: pd.DataFrame, classes=None) -> pd.DataFrame:
 def effects_headline(summary: pd.DataFrame, smallest, effects: pd.DataFrame | None = None,
                      positive: pd.DataFrame | None = None) -> dict[str, float]:
     """For the report index: each method's macro-F1 with its bootstrap interval, balanced accuracy and recall
-    of the smallest class, as ``"<method>/<metric>"``; with ``effects`` (:func:`effects`) also the difference
-    of its macro-F1 and smallest-class recall to the baseline's and whether it is real (``.../macro_f1_real``);
+    of the smallest class, as ``"<method>/<metric>"``; with ``effects`` (:func:`effects`) also the method it was
+    compared with (``.../against``: the same model without balancing, or the baseline for a plain model), the
+    difference of its macro-F1 and smallest-class recall to that method and whether it is real
+    (``.../macro_f1_real``);
     with ``positive`` (:func:`positive_class_table`, two-class tables) also its F1 and average precision there.
     :func:`best_headline` adds the verdict of the one rule for "best"."""
     numbers = {}
@@ -285,6 +343,7 @@ def effects_headline(summary: pd.DataFrame, smallest, effects: pd.DataFrame | No
         elif row["metric"] == "recall" and row["class"] == str(smallest):
             numbers[f"{row['method']}/recall_smallest"] = row["pooled"]
     for method in [] if effects is None else effects.index:
+        numbers[f"{method}/against"] = str(effects.loc[method, ("comparison", "against")])
         for metric in ("macro_f1", "recall_smallest"):
             numbers[f"{method}/{metric}_difference"] = float(effects.loc[method, (metric, "difference")])
             numbers[f"{method}/{metric}_real"] = bool(effects.loc[method, (metric, "real")])
@@ -342,60 +401,65 @@ DECISIONS = ("plain, threshold 0.5", "class weights, threshold 0.5", "plain, thr
 """The decision rules :func:`decision_comparison` compares, in its row order."""
 
 
+GROUPS = "__groups__"
+"""The column :func:`decision_comparison` adds to the tuned rule's input: its inner folds keep each group together."""
+
+
 def decision_comparison(tbl: Table, folds, positive: Any, seed: int = 0, inner_splits: int = 3,
-                        n_resamples: int = 1000, alpha: float = 0.05) -> pd.DataFrame:
-    """Class weights or a tuned threshold? The F1 of the ``positive`` class under three decision rules, each
-    fitted per training fold of ``folds`` and scored on the untouched test folds:
+                        n_resamples: int = 1000, alpha: float = 0.05, n_jobs: int | None = None,
+                        fold_features: FoldFeatures | None = None) -> pd.DataFrame:
+    """Class weights or a tuned threshold? The F1 of the ``positive`` class under three decision rules, run as
+    three methods of one experiment (:func:`ecombalance.evaluation.run_experiment`) on ``folds`` (what its ``cv``
+    takes, e.g. notebook 06's repeated folds), each fitted per training fold and scored on the untouched test
+    folds:
 
     - the plain model (``none+logreg``) predicting positive when :math:`p \\ge 0.5`;
     - the class-weighted model (``class_weight+logreg``, :math:`w_c = N / (C N_c)`) at 0.5;
-    - the plain model with the threshold that maximises F1 on out-of-fold scores of the training fold only:
-      scikit-learn's ``TunedThresholdClassifierCV`` on inner folds from
-      :func:`ecombalance.evaluation.make_folds` (grouped when the table has a group column).
+    - the plain model with the threshold that maximises F1 on out-of-fold scores of the training fold only
+      (:class:`ecombalance.evaluation.thresholds.InnerFoldThreshold`: scikit-learn's ``TunedThresholdClassifierCV``
+      on inner folds from :func:`ecombalance.evaluation.make_folds`, grouped when the table has a group column).
 
-    Returns one row per rule: ``f1``, ``precision``, ``recall`` (pooled out-of-fold), ``f1_low`` /
-    ``f1_high`` (bootstrap interval), ``difference`` in F1 against the plain model at 0.5 and its paired
-    bootstrap ``p_value`` (Holm-corrected over the two comparisons), ``real`` (never when no rule beats
-    predicting every row positive). ``attrs``: ``positive``, ``threshold`` (the mean tuned threshold over the
-    folds) and ``always_positive_f1``, the F1 of predicting every row positive, :math:`2\\pi / (1 + \\pi)` for
-    prevalence :math:`\\pi`.
+    Returns one row per rule: ``f1``, ``precision``, ``recall`` (pooled out-of-fold), ``f1_low`` / ``f1_high``
+    (bootstrap interval: a description of the pooled predictions), ``difference`` in F1 against the plain model
+    at 0.5 (mean over the folds), its ``p_value`` (the one test of
+    :func:`ecombalance.evaluation.compare_to_baseline`, Holm-corrected over the two comparisons), ``detectable``
+    (the smallest difference the test could call real here) and ``real`` (never when no rule beats predicting
+    every row positive). ``attrs``: ``positive``, ``threshold`` (where the tuned rule switched to ``positive``:
+    per fold the midpoint between the highest probability it called negative and the lowest it called positive,
+    averaged over the folds of the first repeat), ``always_positive_f1`` (the F1 of predicting every row positive,
+    :math:`2\\pi / (1 + \\pi)` for prevalence :math:`\\pi`), ``test`` and ``design``.
     """
     y = np.asarray(tbl.y)
-    groups = None if tbl.groups is None else np.asarray(tbl.groups)
-    preds = {rule: np.empty(len(y), dtype=y.dtype) for rule in DECISIONS}
-    thresholds = []
-    scorer = make_scorer(f1_score, pos_label=positive)
-    for train, test in folds:
-        inner = make_folds(y[train], None if groups is None else groups[train], inner_splits, seed)
-        models = {DECISIONS[0]: experiments.build(tbl, "none+logreg", seed),
-                  DECISIONS[1]: experiments.build(tbl, "class_weight+logreg", seed),
-                  DECISIONS[2]: TunedThresholdClassifierCV(experiments.build(tbl, "none+logreg", seed),
-                                                           scoring=scorer, response_method="predict_proba",
-                                                           cv=inner)}
-        for rule, model in models.items():
-            model.fit(take_rows(tbl.X, train), y[train])
-            preds[rule][test] = model.predict(take_rows(tbl.X, test))
-        thresholds.append(float(models[DECISIONS[2]].best_threshold_))
-    rows = np.concatenate([test for _, test in folds])
-    classes = np.unique(y)
+    grouped = tbl.groups is not None
+    tuned = InnerFoldThreshold(experiments.build(tbl, "none+logreg", seed), positive=positive, n_splits=inner_splits,
+                               random_state=seed, group_column=GROUPS if grouped else None)
+    methods = {DECISIONS[0]: experiments.build(tbl, "none+logreg", seed),
+               DECISIONS[1]: experiments.build(tbl, "class_weight+logreg", seed),
+               DECISIONS[2]: ("grouped", tuned) if grouped else tuned}
+    features = {"grouped": tbl.X.assign(**{GROUPS: tbl.groups.to_numpy()})} if grouped else None
+    result = run_experiment(methods, tbl.X, y, groups=None if not grouped else tbl.groups.to_numpy(), cv=folds,
+                            random_state=seed, features=features, progress=False, n_jobs=n_jobs,
+                            fold_features=fold_features)
+    compared = compare_to_baseline(result, DECISIONS[0], metric="f1", class_=positive, alpha=alpha,
+                                   n_resamples=n_resamples, seed=seed).set_index("method")
     table = {}
     for rule in DECISIONS:
-        ci = metric_ci(y[rows], preds[rule][rows], metric="f1", classes=classes, class_=positive,
-                       groups=None if groups is None else groups[rows], n_resamples=n_resamples, seed=seed)
-        counts = scores(y[rows], preds[rule][rows], classes=classes, metrics=(), per_class=("precision", "recall"))
+        y_true, pred, _, groups = result.pooled(rule)
+        ci = metric_ci(y_true, pred, metric="f1", classes=result.classes, class_=positive, groups=groups,
+                       n_resamples=n_resamples, seed=seed)
+        counts = scores(y_true, pred, classes=result.classes, metrics=(), per_class=("precision", "recall"))
         table[rule] = {"f1": ci.estimate, "f1_low": ci.low, "f1_high": ci.high,
                        **{m: counts[f"{m}[{positive}]"] for m in ("precision", "recall")}}
     frame = pd.DataFrame(table).T
-    tests = [paired_bootstrap(y[rows], preds[rule][rows], preds[DECISIONS[0]][rows], metric="f1", classes=classes,
-                              class_=positive, groups=None if groups is None else groups[rows],
-                              n_resamples=n_resamples, seed=seed) for rule in DECISIONS[1:]]
-    frame["difference"] = [0.0] + [t["difference"] for t in tests]
-    frame["p_value"] = [np.nan, *holm([t["p_value"] for t in tests])]
-    prevalence = float(np.mean(y[rows] == positive))
+    frame["difference"] = [0.0, *compared.loc[list(DECISIONS[1:]), "difference"]]
+    frame["p_value"] = [np.nan, *compared.loc[list(DECISIONS[1:]), "p_value"]]
+    frame["detectable"] = [np.nan, *compared.loc[list(DECISIONS[1:]), "detectable"]]
+    prevalence = float(np.mean(y == positive))
     always = 2 * prevalence / (1 + prevalence)  # F1 of predicting every row positive: precision p, recall 1
     frame["real"] = (frame["p_value"] < alpha) & (frame["f1"].max() > always)
     frame.index.name = "decision rule"
-    frame.attrs.update(positive=str(positive), threshold=float(np.mean(thresholds)), always_positive_f1=always)
+    frame.attrs.update(positive=str(positive), threshold=threshold_switch(result, DECISIONS[2], positive),
+                       always_positive_f1=always, test=VERDICT_TEST, design=result.design)
     return frame
 
 
@@ -405,7 +469,7 @@ def describe_decision(frame: pd.DataFrame) -> str:
     plain, weights, tuned = (frame.loc[rule] for rule in DECISIONS)
 
     def change(row) -> str:
-        verdict = "a real difference" if row["real"] else "within noise"
+        verdict = "a real difference" if row["real"] else families.not_enough_evidence(row["detectable"])
         return f"{row['f1']:.3f} ({row['difference']:+.3f}, {verdict})"
 
     best = frame["f1"].astype(float).idxmax()
@@ -414,10 +478,11 @@ def describe_decision(frame: pd.DataFrame) -> str:
         verdict = (f"none beats predicting every row positive (F1 {always:.3f}), so no difference is called real")
     else:
         verdict = f"highest F1: {best}" + ("" if frame["real"].any() else
-                                           ", though neither change is larger than the noise")
+                                           ", though there is not enough evidence to separate the rules")
     return (f"- Deciding `{frame.attrs['positive']}`: the plain model at the 0.5 threshold has F1 {plain['f1']:.3f}; "
             f"class weights at 0.5 give {change(weights)}; a threshold tuned for F1 on the training folds only "
-            f"(mean {frame.attrs['threshold']:.2f}) gives {change(tuned)} — {verdict}.")
+            f"(about {frame.attrs['threshold']:.2f}) gives {change(tuned)} — {verdict} ({frame.attrs['design']}, "
+            f"{TEST_NAME}, Holm-corrected).")
 
 
 def ranking_table(result: ExperimentResult) -> pd.DataFrame | None:

@@ -69,6 +69,8 @@ GLOSSARY = (
          ("grouped by query", "group-stratified", "group column")),
     Term("交叉验证", "cross-validation", "k folds, each once the test part; the same folds for every method",
          ("cross-validated",)),
+    Term("重复交叉验证", "repeated cross-validation", "k-fold cross-validation run r times, each time with other "
+         "folds: r × k paired fold scores per method (the design r × k, e.g. 2 × 5)", ("repeated folds",)),
     Term("折外预测", "out-of-fold prediction", "each row predicted by the model of the fold that held it out",
          ("out of fold", "out-of-fold")),
     Term("验证集", "validation split", "training rows held back for early stopping", ("validation set",)),
@@ -104,10 +106,17 @@ GLOSSARY = (
     Term("正类", "positive class", "the class that matters in a two-class table (a click, a purchase)"),
     Term("阈值调优", "threshold tuning", "choosing the decision threshold on training-fold scores",
          ("tuned threshold",)),
+    Term("工作点", "operating point", "the recall and precision one decision rule gives, a point on the "
+         "precision-recall curve; balancing mostly moves a model's operating point along its curve",
+         ("operating points",)),
     # calibration
     Term("校准", "calibration", "predicted probabilities match observed frequencies"),
     Term("可靠性图", "reliability diagram", "accuracy against confidence per probability bin"),
-    Term("期望校准误差 (ECE)", "expected calibration error (ECE)", "bin-size-weighted mean |accuracy − confidence|"),
+    Term("期望校准误差 (ECE)", "expected calibration error (ECE)", "top-label: over bins of the highest "
+         "probability, the bin-size-weighted mean |accuracy − confidence|", ("top-label ECE",)),
+    Term("类别级校准误差", "class-wise ECE", "the mean over classes of the ECE of each class's own probability "
+         "column against the rest (Kull et al. 2019): it sees a model over-predicting a small class, which top-label "
+         "ECE can miss", ("class-wise expected calibration error", "classwise ECE")),
     Term("重新校准", "recalibration", "undoing the effect of negative down-sampling: q = p / (p + (1−p)/w)"),
     Term("先验校正", "prior correction", "moving probabilities from training priors to true priors by Bayes' rule",
          ("prior-corrected",)),
@@ -169,7 +178,8 @@ GLOSSARY = (
     # models and transfer learning
     Term("逻辑回归", "logistic regression", "a linear classifier with softmax probabilities"),
     Term("模型容量", "model capacity", "how complex a function a model can fit; a larger model can score higher "
-         "with no balancing at all, so balancing is compared within one model", ("capacity",)),
+         "with no balancing at all, so balancing is compared within one model and a difference between plain "
+         "models is reported apart, as model choice", ("capacity", "model choice")),
     Term("梯度提升", "gradient boosting", "an ensemble of trees fitted one after another"),
     Term("多层感知机 (MLP)", "multi-layer perceptron (MLP)", "a small fully connected neural network"),
     Term("迁移学习", "transfer learning", "starting from a model trained on other data"),
@@ -199,15 +209,23 @@ GLOSSARY = (
     Term("动态量化 (int8)", "dynamic quantisation (int8)", "Linear weights stored as int8 for CPU serving",
          ("int8 quantisation", "quantisation")),
     # statistics
-    Term("自助法置信区间", "bootstrap interval", "percentile interval over resampled test rows",
+    Term("自助法置信区间", "bootstrap interval", "percentile interval over resampled out-of-fold rows: a "
+         "description of how much the pooled out-of-fold score varies with the rows, never the test of a difference "
+         "(a class a resample leaves out is skipped, so the interval holds its estimate)",
          ("bootstrap", "95 % bootstrap interval")),
     Term("置信区间", "confidence interval", "a range that holds the true value with a stated probability",
          ("confidence intervals",)),
-    Term("配对检验", "paired test", "compares two methods fold by fold on the same folds"),
+    Term("配对检验", "paired test", "compares two methods fold by fold on the same folds: the differences of "
+         "their fold scores, not two separate scores; here always the corrected repeated cross-validation t-test"),
     Term("Holm多重比较校正", "Holm correction", "controls false findings over several comparisons",
          ("Holm-corrected", "Holm's correction")),
-    Term("校正重抽样t检验", "corrected resampled t-test", "a t-test on fold scores that accounts for overlapping "
-         "training sets (Nadeau & Bengio)"),
+    Term("校正重复交叉验证t检验", "corrected repeated cross-validation t-test", "the one test behind every "
+         "verdict: a t-test on the r × k paired fold differences whose variance is widened by "
+         "$n_{test}/n_{train}$ because folds share training rows (Nadeau & Bengio 2003; Bouckaert & Frank 2004), "
+         "Holm-corrected over the comparisons", ("corrected resampled t-test",)),
+    Term("最小可检测差异", "smallest detectable difference", "the smallest mean fold difference the test could "
+         "call real at α with the observed spread and number of comparisons; a smaller one is not enough "
+         "evidence, not a proof of no difference", ("smallest difference this design detects",)),
 )
 """Every glossary row, grouped by topic (problem, data, splits, metrics, calibration, ranking, resampling,
 losses, models, statistics)."""
@@ -250,7 +268,7 @@ COLUMN_TERMS = {
     "g_mean": "G-mean", "iba": "index balanced accuracy (IBA)", "roc_auc": "ROC-AUC", "pr_auc": "PR-AUC",
     "accuracy": "accuracy", "macro_f1": "macro-F1", "balanced_accuracy": "balanced accuracy",
     "mcc": "Matthews correlation coefficient (MCC)", "ece": "expected calibration error (ECE)",
-    "log_loss": "log-loss", "brier": "Brier score",
+    "classwise_ece": "class-wise ECE", "log_loss": "log-loss", "brier": "Brier score",
 }
 COLUMN_MEANINGS = {
     "support": "the class's number of rows in the evaluated data",
@@ -261,17 +279,27 @@ COLUMN_MEANINGS = {
     "fit_seconds": "seconds to fit on one training fold (mean over the folds)",
     "recall_smallest": "recall of the smallest class", "recall_largest": "recall of the largest class",
     # comparisons with a baseline (notebook 06's effects and within-model tables)
-    "method": "the method compared", "against": "the method it is compared with (the same model without balancing, "
-    "or the baseline for a capacity row)", "kind": "`balancing` (the same model with and without a balancing step) "
-    "or `capacity` (two plain models)",
-    "baseline": "the baseline's score (mean over the folds)", "baseline_mean": "the baseline's score (mean over the folds)",
+    "method": "the method compared", "comparison": "what the method is compared with, and what kind of comparison",
+    "against": "the method it is compared with (the same model without balancing, or the baseline's plain model for "
+    "a capacity row)", "kind": "`balancing` (the same model with and without a balancing step), `capacity` (two "
+    "plain models: model choice) or `other` (no plain version of the model among the methods)",
+    "baseline": "the score of the method it is compared with (mean over the folds)",
+    "baseline_mean": "the score of the method it is compared with (mean over the folds)",
     "method_mean": "the method's score (mean over the folds)",
-    "difference": "method minus baseline (mean over the folds)",
-    "ci_low": "low end of the 95 % paired-bootstrap interval of the difference",
-    "ci_high": "high end of the 95 % paired-bootstrap interval of the difference",
-    "p_value": "the paired test's p-value after Holm's correction over the comparisons",
+    "difference": "method minus the method it is compared with (mean over the folds of the paired differences)",
+    "se": "standard error of that mean, widened because folds share training rows (Nadeau & Bengio)",
+    "df": "degrees of freedom of the test: the number of fold scores minus 1",
+    "ttest_p": "the corrected repeated cross-validation t-test's p-value before Holm's correction",
+    "pooled_difference": "the same difference on the pooled out-of-fold predictions (a description)",
+    "ci_low": "low end of the 95 % paired-bootstrap interval of the pooled difference (a description, not the test)",
+    "ci_high": "high end of the 95 % paired-bootstrap interval of the pooled difference (a description, not the test)",
+    "p_value": "the corrected repeated cross-validation t-test's p-value after Holm's correction over the comparisons",
+    "detectable": "the smallest difference the test could call real at α = 0.05 with this spread and this many "
+    "comparisons (the smallest detectable difference)",
     "real": "whether that p-value is below 0.05: the difference is distinguishable from 0",
+    "real_difference": "whether that p-value is below 0.05: the difference is distinguishable from 0",
     "distinguishable": "whether that p-value is below 0.05: the difference is distinguishable from 0",
+    "improved": "distinguishable and in the better direction",
 }
 
 

@@ -13,5 +13,6 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "metrics": ["ECE_BINS", "IBA_ALPHA", "LOWER_IS_BETTER", "encode_labels", "require_two_classes", "per_class_metrics", "per_class_table", "expected_calibration_error", "classification_metrics", "aggregate_metrics", "CONFUSION_METRICS", "CLASS_METRICS", "CLASS_PROBA_METRICS", "metric_value", "scores", "class_position"],
     "ranking": ["per_query_ranking", "ranking_metrics"],
     "stats": ["BootstrapResult", "TEST_NAME", "VERDICT_TEST", "bootstrap_ci", "metric_ci", "paired_bootstrap", "corrected_resampled_ttest", "detectable_difference", "fold_sizes", "holm", "verdict_table", "compare_to_baseline", "summarise", "p_value_text"],
+    "thresholds": ["f1_scorer", "InnerFoldThreshold", "threshold_switch"],
     "verdicts": ["compare_fold_scores", "smallest_detectable", "design_headline", "METRIC_LABELS", "BestMethod", "best_method"],
 })

@@ -78,6 +78,9 @@ from ecombalance.evaluation.stats import verdict_table as verdict_table
 from ecombalance.evaluation.stats import compare_to_baseline as compare_to_baseline
 from ecombalance.evaluation.stats import summarise as summarise
 from ecombalance.evaluation.stats import p_value_text as p_value_text
+from ecombalance.evaluation.thresholds import f1_scorer as f1_scorer
+from ecombalance.evaluation.thresholds import InnerFoldThreshold as InnerFoldThreshold
+from ecombalance.evaluation.thresholds import threshold_switch as threshold_switch
 from ecombalance.evaluation.verdicts import compare_fold_scores as compare_fold_scores
 from ecombalance.evaluation.verdicts import smallest_detectable as smallest_detectable
 from ecombalance.evaluation.verdicts import design_headline as design_headline
@@ -87,18 +90,19 @@ from ecombalance.evaluation.verdicts import best_method as best_method
 
 __all__ = [
     "BestMethod", "BootstrapResult", "CLASS_METRICS", "CLASS_PROBA_METRICS", "CONFUSION_METRICS", "CostDecision",
-    "ECE_BINS", "ExperimentResult", "FoldFeatures", "FoldScorer", "Folds", "IBA_ALPHA", "LOWER_IS_BETTER",
-    "METRIC_LABELS", "PriorEstimate", "ProfitThreshold", "RepeatedStratifiedGroupKFold", "TEST_NAME", "TIMINGS",
-    "TemperatureScaler", "VERDICT_TEST", "WEIGHT_GRID", "aggregate_metrics", "aligned_proba", "as_folds",
-    "bayes_decision", "best_method", "bootstrap_ci", "call_or_exception", "check_folds", "class_position",
-    "classification_metrics", "compare_fold_scores", "compare_to_baseline", "corrected_resampled_ttest",
-    "cost_decision_cv", "design_headline", "detectable_difference", "encode_labels", "estimate_priors_em",
-    "expected_calibration_error", "expected_calibration_error_from_curve", "expected_cost", "fit_and_score_fold",
-    "fit_predict_fold", "fit_transform_fold", "fold_sizes", "group_split", "holdout_split", "holm",
-    "import_modules", "instantiate", "load_results", "make_folds", "metric_ci", "metric_value", "p_value_text",
-    "paired_bootstrap", "per_class_metrics", "per_class_table", "per_query_ranking", "profit_curve",
-    "profit_threshold", "ranking_metrics", "recalibrate", "reliability_curve", "require_two_classes",
-    "run_experiment", "save_results", "score_fold", "scores", "seed_estimator", "smallest_detectable",
-    "split_preprocess", "stratified_split", "summarise", "take_rows", "threshold_curve", "tune_class_weights",
-    "tune_threshold", "tune_threshold_cv", "verdict_table", "weighted_decision",
+    "ECE_BINS", "ExperimentResult", "FoldFeatures", "FoldScorer", "Folds", "IBA_ALPHA", "InnerFoldThreshold",
+    "LOWER_IS_BETTER", "METRIC_LABELS", "PriorEstimate", "ProfitThreshold", "RepeatedStratifiedGroupKFold",
+    "TEST_NAME", "TIMINGS", "TemperatureScaler", "VERDICT_TEST", "WEIGHT_GRID", "aggregate_metrics",
+    "aligned_proba", "as_folds", "bayes_decision", "best_method", "bootstrap_ci", "call_or_exception",
+    "check_folds", "class_position", "classification_metrics", "compare_fold_scores", "compare_to_baseline",
+    "corrected_resampled_ttest", "cost_decision_cv", "design_headline", "detectable_difference", "encode_labels",
+    "estimate_priors_em", "expected_calibration_error", "expected_calibration_error_from_curve", "expected_cost",
+    "f1_scorer", "fit_and_score_fold", "fit_predict_fold", "fit_transform_fold", "fold_sizes", "group_split",
+    "holdout_split", "holm", "import_modules", "instantiate", "load_results", "make_folds", "metric_ci",
+    "metric_value", "p_value_text", "paired_bootstrap", "per_class_metrics", "per_class_table", "per_query_ranking",
+    "profit_curve", "profit_threshold", "ranking_metrics", "recalibrate", "reliability_curve",
+    "require_two_classes", "run_experiment", "save_results", "score_fold", "scores", "seed_estimator",
+    "smallest_detectable", "split_preprocess", "stratified_split", "summarise", "take_rows", "threshold_curve",
+    "threshold_switch", "tune_class_weights", "tune_threshold", "tune_threshold_cv", "verdict_table",
+    "weighted_decision",
 ]

@@ -249,13 +249,18 @@ def plot_confusion_matrix(y_true: Any, y_pred: Any, labels: Sequence | None = No
 
 
 def plot_precision_recall(y_true: Any, scores: Mapping[str, Any], positive: Any, classes: Sequence | None = None,
-                          ax: Axes | None = None, reference: str | None = None) -> Axes:
-    """Precision-recall curves of class ``positive``, one per model; ``reference`` (a baseline) in grey.
+                          ax: Axes | None = None, reference: str | None = None,
+                          decisions: Mapping[str, Any] | None = None) -> Axes:
+    """Precision-recall curves of class ``positive``, one per model; ``reference`` (a baseline) in grey; the
+    class's prevalence as a dotted line (the precision of a random ranking); with ``decisions`` (name -> predicted
+    labels) each model's operating point, the recall and precision of its own decisions, as a marker on its curve.
 
     ``scores`` maps a name to the positive class's scores (1-D) or to class probabilities (2-D, columns
     ``classes``).
     """
     from sklearn.metrics import PrecisionRecallDisplay
+
+    from ecombalance.evaluation.metrics import scores as metric_scores
 
     is_positive = np.asarray(y_true) == positive
     ax = axes_or_new(ax, (6, 4))
@@ -267,6 +272,15 @@ def plot_precision_recall(y_true: Any, scores: Mapping[str, Any], positive: Any,
             s = s[:, list(classes).index(positive)]
         PrecisionRecallDisplay.from_predictions(is_positive, s, name=name, ax=ax,
                                                 curve_kwargs={"color": colour})
+        if decisions is not None and name in decisions:
+            found = metric_scores(is_positive, np.asarray(decisions[name]) == positive, classes=[False, True],
+                                  metrics=(), per_class=("precision", "recall"))
+            ax.plot(found["recall[True]"], found["precision[True]"], "o", color=colour, markersize=8,
+                    markeredgecolor="black", label=f"{name}: its decisions", gid="operating point")
+    ax.axhline(is_positive.mean(), color=REFERENCE, linestyle=":", linewidth=1, gid="prevalence",
+               label=f"prevalence {is_positive.mean():.3f} (random ranking)")
+    ax.legend(loc="lower left", fontsize=8)
+    ax.set(xlabel=f"recall of {positive!r}", ylabel=f"precision of {positive!r}")
     ax.set_title(f"Precision-recall for the class {positive!r}")
     return ax
 

@@ -20,12 +20,16 @@ from ecombalance.reporting.datacheck import data_cache as data_cache
 from ecombalance.reporting.datacheck import class_size_needs as class_size_needs
 from ecombalance.reporting.datacheck import check_table as check_table
 from ecombalance.reporting.executive import TOP as TOP
+from ecombalance.reporting.executive import MAX_LISTED as MAX_LISTED
 from ecombalance.reporting.executive import parts_of as parts_of
 from ecombalance.reporting.executive import rebalances as rebalances
+from ecombalance.reporting.executive import comparison_kind as comparison_kind
 from ecombalance.reporting.executive import method_rows as method_rows
 from ecombalance.reporting.executive import is_number as is_number
 from ecombalance.reporting.executive import difference as difference
 from ecombalance.reporting.executive import method_verdicts as method_verdicts
+from ecombalance.reporting.executive import claims as claims
+from ecombalance.reporting.executive import executive_data as executive_data
 from ecombalance.reporting.executive import executive_html as executive_html
 from ecombalance.reporting.headline import HEADLINE_MIME as HEADLINE_MIME
 from ecombalance.reporting.headline import CONCLUSIONS_MIME as CONCLUSIONS_MIME
@@ -98,16 +102,16 @@ from ecombalance.reporting.runner import run_report as run_report
 __all__ = [
     "COMMAND_LINE", "CONCLUSIONS_MIME", "CompareError", "DATA_OPTIONS", "GLOSSARY_FILE", "HEADLINE_MIME",
     "HOME_ENV", "INDEX", "KERNEL", "KEY_FIGURE_TAG", "MATHJAX_CONFIG", "MATHJAX_DIR", "MATHJAX_PACKAGE",
-    "MAX_DECIMALS", "METRICS", "NotebookRun", "PROFILES", "Parameter", "ParameterError", "QUALIFIERS",
+    "MAX_DECIMALS", "MAX_LISTED", "METRICS", "NotebookRun", "PROFILES", "Parameter", "ParameterError", "QUALIFIERS",
     "ReportError", "ReportInterrupted", "ReportResult", "SPLIT_NEED", "STYLE", "SUMMARY", "TEXT_OPTIONS", "TOP",
-    "WORDS", "add_data_options", "as_flags", "as_json", "check_table", "check_value", "class_size_needs",
-    "compare_html", "conclude", "data_cache", "data_overrides", "data_source", "declared_parameters", "difference",
-    "differences", "differing_parameters", "discover", "esc", "execute", "executive_html", "fmt", "glossary_html",
-    "index_html", "install_mathjax", "is_number", "is_progress_line", "kernel_environment", "kernel_options",
-    "label", "load_summary", "load_yaml", "main", "markdown_html", "mathjax_script", "mathjax_source",
-    "method_rows", "method_table", "method_verdicts", "notebook_stem", "notebooks_dir", "number", "numbers_table",
-    "out_dir", "page", "params_dir", "parse_cli_value", "parse_gains", "parts_of", "plan", "problems",
-    "profile_path", "project_root", "read", "read_conclusions", "read_key_figure", "read_title", "rebalances",
-    "record", "resolve", "round_table_cells", "run_report", "select", "strip_progress", "without_progress",
-    "write_comparison",
+    "WORDS", "add_data_options", "as_flags", "as_json", "check_table", "check_value", "claims", "class_size_needs",
+    "compare_html", "comparison_kind", "conclude", "data_cache", "data_overrides", "data_source",
+    "declared_parameters", "difference", "differences", "differing_parameters", "discover", "esc", "execute",
+    "executive_data", "executive_html", "fmt", "glossary_html", "index_html", "install_mathjax", "is_number",
+    "is_progress_line", "kernel_environment", "kernel_options", "label", "load_summary", "load_yaml", "main",
+    "markdown_html", "mathjax_script", "mathjax_source", "method_rows", "method_table", "method_verdicts",
+    "notebook_stem", "notebooks_dir", "number", "numbers_table", "out_dir", "page", "params_dir", "parse_cli_value",
+    "parse_gains", "parts_of", "plan", "problems", "profile_path", "project_root", "read", "read_conclusions",
+    "read_key_figure", "read_title", "rebalances", "record", "resolve", "round_table_cells", "run_report", "select",
+    "strip_progress", "without_progress", "write_comparison",
 ]

@@ -5,10 +5,13 @@ Four short parts, each written only when the notebooks that feed it ran: **the i
 and **how sure** (notebook 06's ``"<method>/<metric>"`` numbers with their ``*_real`` verdicts), and
 **what to do**. No number is written by hand: every one comes from ``summary.json``.
 
-The rule for "best": a method is named as helping only when its macro-F1 difference to the baseline is
-distinguishable (``<method>/macro_f1_real``, notebook 06's corrected paired test), or when the notebook
-recorded ``best_is_distinguishable`` / ``best_method`` itself. Otherwise the summary says that no method is
-distinguishable from the baseline and lists the top scores as ties.
+Capacity is kept apart from balancing: a balancing claim compares a method with the same model without
+balancing (``<method>/against``, notebook 06's comparison; the baseline for a summary without it); a difference
+between two plain models is model choice and has its own line. The claims are also data
+(:func:`executive_data`, ``summary.json``'s ``"executive"``). The rule for "best": a balancing method is named as
+helping only when its macro-F1 difference to its own plain model is distinguishable (``<method>/macro_f1_real``,
+the one test of notebook 06), or as the notebook recorded it (``best_is_distinguishable`` / ``best_method``).
+Otherwise the summary says there is not enough evidence and lists the top scores of each model apart.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from typing import Any, Mapping
 
 from ecombalance.reporting.labels import number
 
-TOP = 3  # methods listed as ties, or as distinguishable gains in the smallest class's recall
+TOP = 3  # top scores listed per model when nothing is distinguishable
+MAX_LISTED = 6  # distinguishable gains listed before "and N more"
 
 
 def _esc(value: Any) -> str:
@@ -56,6 +60,17 @@ def rebalances(method: str) -> bool:
     return sampler not in ("", "none") or loss not in ("", "ce")
 
 
+def comparison_kind(method: str, against: str) -> str:
+    """``"balancing"`` (the same model, ``against`` without balancing), ``"capacity"`` (two plain models: model
+    choice) or ``"other"`` (model and balancing both differ: no claim about either)."""
+    same_model = parts_of(method)[1] == parts_of(against)[1]
+    if same_model and not rebalances(against) and method != against:
+        return "balancing"
+    if not same_model and not rebalances(method) and not rebalances(against):
+        return "capacity"
+    return "other"
+
+
 def method_rows(numbers: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Headline numbers named ``"<method>/<metric>"`` as one row per method that has a ``macro_f1``,
     best macro-F1 first. A method without ``macro_f1_real`` is the baseline of the comparison."""
@@ -76,8 +91,8 @@ def is_number(value: Any) -> bool:
 
 
 def difference(row: Mapping[str, Any], base: Mapping[str, Any] | None, metric: str) -> float:
-    """``row``'s difference to the baseline in ``metric``: as the paired test measured it when recorded
-    (``<metric>_difference``), else from the two values; NaN when neither is known."""
+    """``row``'s difference to the method it was compared with in ``metric``: as the test measured it when
+    recorded (``<metric>_difference``), else from the two values; NaN when neither is known."""
     diff = row.get(f"{metric}_difference")
     if is_number(diff):
         return float(diff)
@@ -103,48 +118,71 @@ def _imbalance(numbers: Mapping[str, Any]) -> str:
 
 
 def method_verdicts(numbers: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The comparison of methods in one headline: baseline, rows best macro-F1 first, the distinguishable
-    gains (macro-F1 and smallest-class recall) and the best method by the rule above; None without verdicts."""
+    """The comparison of methods in one headline, kept apart by kind (:func:`comparison_kind`): ``base`` (the
+    baseline row), ``rows`` (best macro-F1 first), ``balancing`` / ``capacity`` / ``other`` (the compared rows,
+    each with ``against``, ``diff`` and ``recall_diff``), the distinguishable balancing gains ``better``, losses
+    ``worse`` and smallest-class recall gains ``recall_gains``, and ``best`` (None unless a balancing method is
+    distinguishably better than its own plain model); None without verdicts."""
     rows = method_rows(numbers)
     base = next((r for r in rows if r["baseline"]), None)
     if base is None:
         return None
-    others = [r for r in rows if not r["baseline"]]
-    for row in others:
-        row["diff"] = difference(row, base, "macro_f1")
-        row["recall_diff"] = difference(row, base, "recall_smallest")
-    better = sorted((r for r in others if r.get("macro_f1_real") and r["diff"] > 0), key=lambda r: -r["diff"])
-    worse = [r for r in others if r.get("macro_f1_real") and r["diff"] < 0]
-    recall_gains = sorted((r for r in others if r.get("recall_smallest_real") and r["recall_diff"] > 0),
+    by_name = {r["method"]: r for r in rows}
+    compared: dict[str, list[dict[str, Any]]] = {"balancing": [], "capacity": [], "other": []}
+    for row in rows:
+        if row["baseline"]:
+            continue
+        against = row.get("against") if isinstance(row.get("against"), str) else base["method"]
+        row.update(against=against, kind=comparison_kind(row["method"], against))
+        row["diff"] = difference(row, by_name.get(against), "macro_f1")
+        row["recall_diff"] = difference(row, by_name.get(against), "recall_smallest")
+        compared[row["kind"]].append(row)
+    balancing = compared["balancing"]
+    better = sorted((r for r in balancing if r.get("macro_f1_real") and r["diff"] > 0), key=lambda r: -r["diff"])
+    worse = [r for r in balancing if r.get("macro_f1_real") and r["diff"] < 0]
+    recall_gains = sorted((r for r in balancing if r.get("recall_smallest_real") and r["recall_diff"] > 0),
                           key=lambda r: -r["recall_diff"])
     flag, named = numbers.get("best_is_distinguishable"), numbers.get("best_method")
-    families = isinstance(flag, bool)  # the notebook applied the rule itself, within each model family
-    if families:
-        best = next((dict(r) for r in rows if r["method"] == named), {"method": named}) if flag and named else None
-        if best is not None:
-            best["against"] = _plain_of(best["method"], rows)
-            plain = next((r for r in rows if r["method"] == best["against"]), {})
-            best["diff"] = (float(numbers["best_difference"]) if is_number(numbers.get("best_difference"))
-                            else float(best["macro_f1"] - plain["macro_f1"])  # the recorded one is against 06's base
-                            if is_number(best.get("macro_f1")) and is_number(plain.get("macro_f1")) else math.nan)
+    if isinstance(flag, bool):  # the notebook applied the rule itself, within each model
+        best = next((r for r in balancing if r["method"] == named), None) if flag else None
+        if best is not None and is_number(numbers.get("best_difference")):
+            best = {**best, "diff": float(numbers["best_difference"])}
     else:
         best = better[0] if better else None
-        if best is not None:
-            best = {**best, "against": base["method"]}
-    # plain models of another family that differ really from the baseline: model capacity, not balancing
-    capacity = [r for r in better + worse if not rebalances(r["method"])
-                and parts_of(r["method"])[1] != parts_of(base["method"])[1]]
-    if best is not None and not families and best["method"] in {r["method"] for r in capacity}:
-        best["capacity"] = True
-    return {"base": base, "rows": rows, "others": others, "better": better, "worse": worse,
-            "recall_gains": recall_gains, "best": best, "families": families, "capacity": capacity}
+    return {"base": base, "rows": rows, **compared, "better": better, "worse": worse, "recall_gains": recall_gains,
+            "best": best}
 
 
-def _plain_of(method: str, rows: list[dict[str, Any]]) -> str:
-    """The family baseline of ``method``: the first row of the same model that balances nothing."""
-    model = parts_of(method)[1]
-    return next((r["method"] for r in rows if parts_of(r["method"])[1] == model and not rebalances(r["method"])),
-                method)
+def _claim(row: Mapping[str, Any], metric: str, diff: float) -> dict[str, Any]:
+    return {"method": row["method"], "baseline": row["against"], "metric": metric,
+            "difference": diff if math.isfinite(diff) else None, "distinguishable": bool(row.get(f"{metric}_real"))}
+
+
+def claims(verdicts: Mapping[str, Any], kind: str = "balancing") -> list[dict[str, Any]]:
+    """The comparisons of one kind as data: per compared row and metric (macro-F1, the smallest class's recall)
+    ``{"method", "baseline", "metric", "difference", "distinguishable"}``; for ``"balancing"`` every baseline is
+    the same model as its method, without balancing."""
+    found = []
+    for row in verdicts[kind]:
+        for metric, diff in (("macro_f1", row["diff"]), ("recall_smallest", row["recall_diff"])):
+            if f"{metric}_real" in row:
+                found.append(_claim(row, metric, diff))
+    return found
+
+
+def _comparison(summary: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The first headline with a comparison of methods and its :func:`method_verdicts`."""
+    return next(((h, v) for h in _headlines(summary) if (v := method_verdicts(h)) is not None), None)
+
+
+def executive_data(summary: Mapping[str, Any]) -> dict[str, Any]:
+    """What the summary claims, as data for ``summary.json``: ``claims`` (each balancing method against the same
+    model without balancing, :func:`claims`) and ``model_choice`` (plain models against each other); both empty
+    when no notebook compared methods."""
+    found = _comparison(summary)
+    if found is None:
+        return {"claims": [], "model_choice": []}
+    return {"claims": claims(found[1]), "model_choice": claims(found[1], "capacity")}
 
 
 def _interval(row: Mapping[str, Any], nested: bool = False) -> str:
@@ -159,82 +197,99 @@ def _signed(value: Any) -> str:
     return f"{value:+.3f}" if isinstance(value, float) and value == value else "–"
 
 
-def _helped(v: Mapping[str, Any]) -> tuple[str, str]:
+def _listed(rows: list[Mapping[str, Any]], key: str = "diff") -> str:
+    """```a` (+0.050 against `p`), ...``, at most :data:`MAX_LISTED` and "and N more"."""
+    text = ", ".join(f"{_code(r['method'])} ({_signed(r[key])} against {_code(r['against'])})"
+                     for r in rows[:MAX_LISTED])
+    return text + (f" and {len(rows) - MAX_LISTED} more" if len(rows) > MAX_LISTED else "")
+
+
+def _ties(v: Mapping[str, Any]) -> str:
+    """The top scores of each model with balancing methods, one list per model (the baseline's first): never
+    mixed."""
+    lists = []
+    plains = dict.fromkeys(r["against"] for r in v["balancing"])
+    for plain in sorted(plains, key=lambda p: p != v["base"]["method"]):
+        family = [r for r in v["rows"] if r["method"] == plain or (r.get("against") == plain and
+                                                                 r.get("kind") == "balancing")][:TOP]
+        lists.append(f"with {_esc(parts_of(plain)[1])}, "
+                     + ", ".join(f"{_code(r['method'])} {number(r['macro_f1'])}" for r in family))
+    return "; ".join(lists)
+
+
+def _design(numbers: Mapping[str, Any]) -> str:
+    r, k = numbers.get("cv_repeats"), numbers.get("cv_folds")
+    if is_number(r) and is_number(k):
+        return f"{int(k)}-fold cross-validation" if int(r) == 1 else f"{int(r)} × {int(k)}-fold cross-validation"
+    return "the same folds"
+
+
+def _reach(numbers: Mapping[str, Any]) -> str:
+    d = numbers.get("smallest_detectable_difference")
+    return f": the smallest difference this design detects is about {number(d)}" if is_number(d) else ""
+
+
+def _helped(v: Mapping[str, Any], numbers: Mapping[str, Any]) -> tuple[str, str]:
     """(what helped, how sure) as HTML sentences."""
     base, best = v["base"], v["best"]
     base_text = f"{_code(base['method'])} (macro-F1 {number(base['macro_f1'])}{_interval(base, nested=True)})"
-    if best is not None and v["families"]:
+    if best is not None:
         helped = (f"<b>{_code(best['method'])} helped</b>: macro-F1 {number(best.get('macro_f1'))}{_interval(best)}, "
                   f"{_signed(best['diff'])} against the same model without balancing, {_code(best['against'])}.")
-    elif best is not None:
-        helped = f"<b>{_code(best['method'])} helped</b>: macro-F1 {number(best.get('macro_f1'))}{_interval(best)}"
-        helped += f", {_signed(best['diff'])} against the baseline {base_text}."
-        if best.get("capacity"):
-            helped += (f" It uses a different model than the baseline ({_esc(parts_of(best['method'])[1])} against "
-                       f"{_esc(parts_of(base['method'])[1])}): that gain is model capacity, not balancing.")
         also = [r for r in v["better"] if r["method"] != best["method"]]
         if also:
-            helped += " Also distinguishably better: " + ", ".join(
-                f"{_code(r['method'])} ({_signed(r['diff'])})" for r in also[:TOP]) + "."
-    elif v["families"]:
-        top = [r for r in v["rows"] if rebalances(r["method"]) and r not in v["worse"]][:TOP]
-        ties = ", ".join(f"{_code(r['method'])} {number(r['macro_f1'])}" for r in top)
-        helped = ("<b>No balancing method is distinguishable from the same model without balancing</b> in macro-F1"
-                  + (f"; the top scores are {ties}: ties within the noise." if ties else "."))
+            helped += " Also distinguishably better than the same model without balancing: " + _listed(also) + "."
+    elif v["balancing"]:
+        ties = _ties(v)
+        helped = ("<b>Not enough evidence to separate any balancing method from the same model without "
+                  f"balancing</b> in macro-F1{_reach(numbers)}" + (f". The top scores: {ties}." if ties else "."))
     else:
-        top = [r for r in v["others"] if r not in v["worse"]][:TOP]
-        ties = ", ".join(f"{_code(r['method'])} {number(r['macro_f1'])}" for r in top)
-        helped = (f"<b>No method is distinguishable from the baseline</b> {base_text} in macro-F1"
-                  + (f"; the top scores are {ties}: ties within the noise." if ties else "."))
-    if v["families"] and v["capacity"]:
-        helped += " Model capacity, not balancing: " + ", ".join(
-            f"{_code(r['method'])} ({_signed(r['diff'])})" for r in v["capacity"]) + f" against {base_text}."
-    worse = [r for r in v["worse"] if not (v["families"] and r in v["capacity"])]
-    if worse:
-        helped += " Distinguishably worse than the baseline: " + ", ".join(
-            f"{_code(r['method'])} ({_signed(r['diff'])})" for r in worse) + "."
+        helped = (f"<b>No balancing method was compared with the same model without balancing</b>; the baseline is "
+                  f"{base_text}.")
+    if v["capacity"]:
+        helped += " Model choice (capacity), not balancing: " + ", ".join(
+            f"{_code(r['method'])} ({_signed(r['diff'])} against {_code(r['against'])}, "
+            + ("distinguishable" if r.get("macro_f1_real") else "not enough evidence") + ")"
+            for r in v["capacity"]) + "."
+    if v["other"]:
+        helped += (" Not judged as balancing (model and balancing both differ from what they are compared with): "
+                   + _listed(v["other"]) + ".")
+    if v["worse"]:
+        helped += " Distinguishably worse than the same model without balancing: " + _listed(v["worse"]) + "."
     if v["recall_gains"]:
-        base_recall = base.get("recall_smallest")
-        start = f" (baseline {number(base_recall)})" if isinstance(base_recall, (int, float)) else ""
-        helped += (f" Recall of the smallest class{start} rises distinguishably with "
-                   + ", ".join(f"{_code(r['method'])} ({_signed(r['recall_diff'])})" for r in v["recall_gains"][:TOP])
-                   + ".")
-    judged = sum(1 for r in v["others"] if "macro_f1_real" in r)
-    against = ("each balancing method with the same model without balancing, and every method with the baseline"
-               if v["families"] else "the baseline")
-    sure = (f"{judged} methods were compared on the same folds ({against}); a difference counts only when the "
-            "paired test of notebook 06 (corrected for the number of comparisons) separates it from zero. "
-            "Anything else is reported as a tie.")
+        helped += (" Recall of the smallest class rises distinguishably over the same model without balancing with "
+                   + _listed(v["recall_gains"], "recall_diff") + ".")
+    test = numbers.get("verdict_test") or "paired test of notebook 06, corrected for the number of comparisons"
+    d = numbers.get("smallest_detectable_difference")
+    n, m = len(v["balancing"]), len(v["capacity"])
+    sure = (f"{n} balancing method{'s were' if n != 1 else ' was'} compared with the same model without balancing"
+            + (f" and {m} plain model{'s' if m != 1 else ''} with {_code(base['method'])} (model choice)" if m else "")
+            + f", on {_design(numbers)}; a difference counts only when the one test separates it from zero "
+            f"({_esc(test)})"
+            + (f"; this design detects differences of about {number(d)} or more" if is_number(d) else "")
+            + ". A smaller difference is not enough evidence, not a proof that there is none.")
     return helped, sure
 
 
 def _todo(v: Mapping[str, Any]) -> str:
-    base, best = v["base"], v["best"]
+    best = v["best"]
+    bigger = [r for r in v["capacity"] if r.get("macro_f1_real") and r["diff"] > 0]
+    capacity = (f" Apart from balancing, the model matters: {_code(bigger[0]['method'])} beats "
+                f"{_code(bigger[0]['against'])} by model choice ({_signed(bigger[0]['diff'])})." if bigger else "")
     if best is not None:
         todo = f"Use {_code(best['method'])}."
-        if best.get("capacity"):
-            family = parts_of(base["method"])[1]
-            same = [r for r in v["better"] if parts_of(r["method"])[1] == family]
-            todo = (f"Use the {_esc(parts_of(best['method'])[1])} model ({_code(best['method'])}) for its capacity; "
-                    + (f"with the baseline's model {_esc(family)}, {_code(same[0]['method'])} is the distinguishable "
-                       "balancing gain." if same else
-                       f"with the baseline's model {_esc(family)}, no balancing method is distinguishable."))
         if rebalances(best["method"]):
             todo += " It re-balances the training, so recalibrate its probabilities (prior correction, notebook 06)"
             todo += " before using them as probabilities."
+        todo += capacity
         if best.get("method") in {r["method"] for r in v["recall_gains"]} or not v["recall_gains"]:
             return todo
-    elif v["families"]:
-        bigger = [r for r in v["capacity"] if r["diff"] > 0]
-        todo = ("No balancing step earns its place on macro-F1: keep the plain model"
-                + (f"; {_code(bigger[0]['method'])} beats {_code(base['method'])} by model capacity, a choice of "
-                   "model rather than of balancing." if bigger else "."))
     else:
-        todo = f"Keep the baseline {_code(base['method'])}: no method beats it beyond the noise."
+        todo = "No balancing step earns its place on macro-F1: keep the plain model." + capacity
     if v["recall_gains"]:
         gain = v["recall_gains"][0]
         todo += (f" If missing the smallest class costs more than a false alarm, {_code(gain['method'])} finds more "
-                 "of it; choose its decision threshold by that cost"
+                 f"of it than {_code(gain['against'])}; choose its decision threshold by that cost"
                  + (" and recalibrate its probabilities (notebook 06)." if rebalances(gain["method"]) else "."))
     return todo
 
@@ -262,9 +317,10 @@ def executive_html(summary: Mapping[str, Any]) -> str:
     first = max(known, key=lambda h: sum(h.get(k) is not None for k in _IMBALANCE_KEYS), default=None)
     if first and (text := _imbalance(first)):
         items.append(("The imbalance", text))
-    comparison = next((v for h in _headlines(summary) if (v := method_verdicts(h)) is not None), None)
-    if comparison is not None:
-        helped, sure = _helped(comparison)
+    found = _comparison(summary)
+    if found is not None:
+        numbers, comparison = found
+        helped, sure = _helped(comparison, numbers)
         cost = next((t for h in _headlines(summary) if (t := _threshold(h))), "")
         items += [("What helped", helped), ("How sure", sure), ("What to do", _todo(comparison) + cost)]
     if not items:

@@ -14,7 +14,7 @@ import math
 from typing import Any, Mapping
 
 from ecombalance.reporting import labels
-from ecombalance.reporting.executive import difference, executive_html, is_number, method_rows
+from ecombalance.reporting.executive import comparison_kind, executive_html, is_number, method_rows
 from ecombalance.reporting.labels import label
 
 _SUMMARY_FILE = "summary.json"  # runner.SUMMARY, beside index.html
@@ -94,20 +94,27 @@ def _num(value: Any, digits: int = 3) -> str:
 
 
 def _verdict(row: Mapping[str, Any], base: Mapping[str, Any] | None) -> str:
+    """What the row was compared with and the verdicts: "against none+logreg: macro-F1 +0.021 (not enough
+    evidence); ..." for a balancing method, "model choice against ..." for a plain model."""
     if row["baseline"]:
         return "baseline"
+    against = row.get("against") if isinstance(row.get("against"), str) else (base or {}).get("method", "")
+    kind = comparison_kind(row["method"], against) if against else "other"
     parts = []
     for metric, words in (("macro_f1", "macro-F1"), ("recall_smallest", "smallest-class recall")):
         if f"{metric}_real" not in row:
             continue
-        diff = difference(row, base, metric)
-        verdict = "real" if row[f"{metric}_real"] else "within noise"
+        diff = row.get(f"{metric}_difference")
+        diff = float(diff) if is_number(diff) else math.nan
+        verdict = "real" if row[f"{metric}_real"] else "not enough evidence"
         parts.append(f"{words} {diff:+.3f} ({verdict})" if math.isfinite(diff) else f"{words} ({verdict})")
-    return "; ".join(parts) or "-"
+    lead = {"balancing": "against", "capacity": "model choice against"}.get(kind, "model and balancing against")
+    return f"{lead} {against}: " + "; ".join(parts) if parts else "-"
 
 
 def method_table(numbers: Mapping[str, Any]) -> str:
-    """The comparison of methods (notebook 06) as an HTML table, or "" when there is none."""
+    """The comparison of methods (notebook 06) as an HTML table, or "" when there is none: each balancing method
+    against the same model without balancing, each plain model against the baseline (model choice)."""
     rows = method_rows(numbers)
     if not rows:
         return ""
@@ -117,8 +124,8 @@ def method_table(numbers: Mapping[str, Any]) -> str:
         ci = (f" [{_num(row['macro_f1_ci_low'])}, {_num(row['macro_f1_ci_high'])}]"
               if "macro_f1_ci_low" in row else "")
         css = "baseline" if row["baseline"] else ""
-        if row.get("macro_f1_real"):  # a real difference in macro-F1: green up, red down
-            diff = difference(row, base, "macro_f1")
+        diff = row.get("macro_f1_difference")
+        if row.get("macro_f1_real") and is_number(diff):  # a real difference in macro-F1: green up, red down
             css = "gain" if diff > 0 else "loss" if diff < 0 else ""
         body.append(
             f'<tr class="{css}"><td><code>{esc(row["method"])}</code></td>'
@@ -128,8 +135,9 @@ def method_table(numbers: Mapping[str, Any]) -> str:
             f"<td>{esc(_verdict(row, base))}</td></tr>"
         )
     return ("<table class=\"methods\"><thead><tr><th>method</th><th>macro-F1 [95 % CI]</th>"
-            "<th>balanced accuracy</th><th>recall, smallest class</th><th>difference to the baseline</th>"
-            "</tr></thead><tbody>\n" + "\n".join(body) + "\n</tbody></table>")
+            "<th>balanced accuracy</th><th>recall, smallest class</th><th>difference to the same model without "
+            "balancing (plain models: model choice)</th></tr></thead><tbody>\n" + "\n".join(body)
+            + "\n</tbody></table>")
 
 
 def numbers_table(numbers: Mapping[str, Any], labelled: bool = True) -> str:

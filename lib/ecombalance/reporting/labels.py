@@ -26,6 +26,7 @@ METRICS = {
     "majority_share": "share of the largest class",
     "minority_share": "share of the smallest class",
     "g_mean": "geometric mean of recalls (G-mean)",
+    "classwise_ece": "class-wise expected calibration error (mean over classes)",
     "ece": "expected calibration error (ECE)",
     "auc": "ROC AUC",
     "roc_auc": "ROC AUC",
@@ -39,13 +40,24 @@ METRICS = {
     "n_classes": "number of classes",
     "loss": "loss",
     "method": "method",
+    "against": "compared with",
+    "cv_repeats": "cross-validation repeats (r)",
+    "cv_folds": "cross-validation folds (k)",
+    "verdict_test": "test behind every verdict",
+    "smallest_detectable_difference": "smallest difference the design detects",
+    "detectable": "smallest difference the test could call real",
+    "se": "standard error of the mean fold difference",
+    "best_is_distinguishable": "a balancing method distinguishably better than its plain model",
+    "best_against": "the plain model the best method is compared with",
+    "best_difference": "the best method's difference to its plain model",
+    "capacity_difference": "largest difference between plain models (model choice)",
 }
 # qualifiers at the end of a key, after the metric
 QUALIFIERS = {
     "_ci_low": "95 % interval low",
     "_ci_high": "95 % interval high",
-    "_difference": "difference to the baseline",
-    "_real": "difference distinguishable from the baseline",
+    "_difference": "difference to the method it is compared with",
+    "_real": "difference distinguishable (the one test)",
     "_p_value": "p-value",
     "_sd": "standard deviation over folds",
     "_std": "standard deviation over folds",
@@ -77,6 +89,8 @@ def _words(text: str, context: bool = False) -> str:
 
 def _metric(name: str) -> str:
     """A metric name (no method) in words."""
+    if name in METRICS:  # a whole name first: smallest_detectable_difference is no "difference" qualifier
+        return METRICS[name]
     qualifier = ""
     for suffix, words in QUALIFIERS.items():
         if name.endswith(suffix) and len(name) > len(suffix):

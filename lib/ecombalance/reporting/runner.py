@@ -34,6 +34,7 @@ import nbformat
 from ecombalance._progress import PROGRESS_ENV
 from ecombalance.exceptions import ReportError, ReportInterrupted
 from ecombalance.reporting import headline, params, paths
+from ecombalance.reporting.executive import executive_data
 from ecombalance.reporting.index import GLOSSARY_FILE as GLOSSARY
 from ecombalance.reporting.index import glossary_html, index_html
 from ecombalance.reporting.mathjax import install_mathjax
@@ -335,11 +336,12 @@ def _merge_summary(out_dir: Path, profile: str, runs: list[NotebookRun]) -> dict
         if run.status != "ok" and (before.get("status") == "ok" or before.get("last_good")):
             entry["last_good"] = before.get("finished") if before.get("status") == "ok" else before["last_good"]
         previous[run.notebook] = entry
-    return {
+    summary = {
         "profile": profile,
         "updated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "notebooks": [previous[k] for k in sorted(previous)],
     }
+    return {**summary, "executive": executive_data(summary)}  # the index summary's claims, as data
 
 
 def plan(
