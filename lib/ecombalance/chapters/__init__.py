@@ -5,8 +5,9 @@ from ecombalance._lazy import attach
 
 __getattr__, __dir__, __all__ = attach(__name__, {
     "baselines": ["OVERALL", "SHOWN_CLASSES", "shown_classes", "classes_note", "plain_model", "out_of_fold_predictions", "BASELINE_MAX_ROWS", "compare_baselines", "baselines_headline", "GAP", "describe_baselines", "ANALYZER_MAX_ROWS", "compare_analyzers", "analyzers_headline", "describe_analyzers"],
+    "calibration_study": ["SHARE_TOLERANCE", "small_class_ratios", "describe_class_shares", "over_predicting", "calibration_headline", "pick_pair"],
     "ctr": ["ctr_model", "click_metrics", "downsampling_study", "downsampling_headline", "describe_downsampling"],
-    "decision_study": ["most_calibrated", "miss_cost_matrix", "inverse_frequency_costs", "cost_decision", "MAX_TUNED_CLASSES", "rarity_cost_decision", "cost_decision_headline", "describe_cost_decision", "shifted_rows", "prior_shift_study", "prior_shift_headline", "describe_prior_shift", "click_profit_study", "profit_headline", "describe_profit"],
+    "decision_study": ["most_calibrated", "miss_cost_matrix", "inverse_frequency_costs", "cost_decision", "MAX_TUNED_CLASSES", "rarity_cost_decision", "cost_decision_headline", "describe_cost_decision", "shifted_rows", "PriorShiftStudy", "prior_shift_study", "prior_shift_headline", "describe_prior_shift", "click_profit_study", "profit_headline", "describe_profit"],
     "environment": ["PACKAGES", "package_versions", "hardware", "model_check", "check", "missing_packages", "as_frame", "environment_headline", "describe_environment"],
     "explore": ["RULES", "method_name", "cost_matrix", "threshold_decision", "View", "Explorer", "plot_confusion", "plot_focus_reliability", "plot_view", "ece_of", "describe_decisions"],
     "explore_widget": ["THRESHOLD_RANGE", "COST_RATIO_RANGE", "ExplorerWidget", "live", "show"],

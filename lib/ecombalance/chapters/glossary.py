@@ -259,6 +259,9 @@ COLUMN_MEANINGS = {
     "roc_auc_macro": "ROC-AUC of each class against the rest, averaged over the classes",
     "pr_auc_macro": "PR-AUC (average precision) of each class against the rest, averaged over the classes",
     "fit_seconds": "seconds to fit on one training fold (mean over the folds)",
+    "classwise_ece": "class-wise expected calibration error (Kull et al. 2019): the ECE of each class's own "
+    "probability against \"is this class\", averaged over the classes; it sees probability moved onto small classes "
+    "that top-label ECE misses",
     "recall_smallest": "recall of the smallest class", "recall_largest": "recall of the largest class",
     # comparisons with a baseline (notebook 06's effects and within-model tables)
     "method": "the method compared", "against": "the method it is compared with (the same model without balancing, "
