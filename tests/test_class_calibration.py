@@ -152,39 +152,52 @@ def test_class_shares_count_the_arg_max_of_every_out_of_fold_row(result):
 
 def test_the_sentence_on_over_prediction_comes_from_the_counts():
     shares = pd.DataFrame({"true": [400, 150, 50], "none+logreg": [430, 135, 35], "class_weight+logreg": [350, 180, 70],
-                           "none+torch_mlp:logit_adjusted": [380, 158, 62], "smote+logreg": [402, 150, 48]},
+                           "none+torch_mlp:logit_adjusted": [390, 148, 62], "smote+logreg": [402, 150, 48]},
                           index=pd.Index(["electronics", "home_kitchen", "sports_outdoors"], name="class"))
     shares.attrs.update(small=["home_kitchen", "sports_outdoors"], n_rows=600)
     ratios = cs.small_class_ratios(shares)
-    assert ratios["class_weight+logreg"] == pytest.approx(250 / 200)
-    assert ratios["none+torch_mlp:logit_adjusted"] == pytest.approx(220 / 200)
+    assert list(ratios.index) == ["sports_outdoors", "home_kitchen"]  # smallest first
+    assert ratios.loc["sports_outdoors", "none+torch_mlp:logit_adjusted"] == pytest.approx(62 / 50)
+    assert ratios.loc["home_kitchen", "class_weight+logreg"] == pytest.approx(180 / 150)
+    # logit_adjusted: about as many rows for the two small classes together (210 of 200), 1.24x for the smallest
     assert cs.over_predicting(shares) == ["class_weight+logreg", "none+torch_mlp:logit_adjusted"]
     calibration = pd.DataFrame({"ece": [0.053, 0.081, 0.042, 0.050], "classwise_ece": [0.050, 0.071, 0.066, 0.049]},
                                index=["none+logreg", "class_weight+logreg", "none+torch_mlp:logit_adjusted",
                                       "smote+logreg"])
-    text = cs.describe_class_shares(shares, calibration, "none+logreg")
-    lines = text.split("\n")
-    assert lines[0] == ("- Rows assigned to the small classes (`home_kitchen`, `sports_outdoors`: 200 of 600 out-of-fold "
-                        "rows) by the arg-max of each method — more than they have, so they over-predict the small "
-                        "classes: `class_weight+logreg` 250 (1.25×), `none+torch_mlp:logit_adjusted` 220 (1.10×); "
-                        "fewer: `none+logreg` 170 (0.85×); about as many (within ±5%): `smote+logreg` 198 (0.99×).")
-    assert lines[1].startswith("- The smallest class `sports_outdoors` has 50 rows; predicted 35 times by "
-                               "`none+logreg`, 70 times by `class_weight+logreg`, 62 times by")
+    lines = cs.describe_class_shares(shares, calibration, "none+logreg").split("\n")
+    assert lines[0] == ("- `sports_outdoors` has 50 of the 600 out-of-fold rows; the arg-max assigns it more with "
+                        "`class_weight+logreg` 70 (1.40×), `none+torch_mlp:logit_adjusted` 62 (1.24×); fewer with "
+                        "`none+logreg` 35 (0.70×); about as many (within ±5%) with `smote+logreg` 48 (0.96×).")
+    assert lines[1] == ("- `home_kitchen` has 150 of the 600 out-of-fold rows; the arg-max assigns it more with "
+                        "`class_weight+logreg` 180 (1.20×); fewer with `none+logreg` 135 (0.90×); about as many "
+                        "(within ±5%) with `none+torch_mlp:logit_adjusted` 148 (0.99×), `smote+logreg` 150 (1.00×).")
+    assert lines[2] == ("- Over-predict a small class (`sports_outdoors`, `home_kitchen`) by more than 5%: "
+                        "`class_weight+logreg`, `none+torch_mlp:logit_adjusted`; the others do not: `none+logreg`, "
+                        "`smote+logreg`.")
     # logit_adjusted over-predicts with a lower top-label ECE than the baseline: named; class_weight's ECE rose
-    assert lines[2].startswith("- Top-label ECE does not see this: `none+torch_mlp:logit_adjusted` over-predicts the "
-                               "small classes yet its top-label ECE is 0.042 against 0.053 for `none+logreg` "
-                               "(class-wise ECE 0.066 against 0.050)")
-    assert "class_weight+logreg` over-predicts" not in lines[2]
-    assert len(cs.describe_class_shares(shares).split("\n")) == 2  # no calibration table: no third bullet
+    assert lines[3] == ("- Top-label ECE does not see this: `none+torch_mlp:logit_adjusted` over-predicts a small "
+                        "class yet has a top-label ECE no higher than `none+logreg`'s (0.042 against 0.053); it reads "
+                        "only each row's largest probability. Class-wise ECE, which reads every class's probability, is "
+                        "higher for `none+torch_mlp:logit_adjusted` (0.066 against 0.050). The counts above are the "
+                        "direct measure.")
+    calibration.loc["none+torch_mlp:logit_adjusted", "classwise_ece"] = 0.040
+    calibration.loc["class_weight+logreg", "ece"] = 0.050
+    both = cs.describe_class_shares(shares, calibration, "none+logreg").split("\n")[3]
+    assert "yet have a top-label ECE no higher than `none+logreg`'s (0.050, 0.042 against 0.053)" in both
+    assert ("is higher for `class_weight+logreg` (0.071 against 0.050); not for `none+torch_mlp:logit_adjusted`."
+            in both)
+    assert len(cs.describe_class_shares(shares).split("\n")) == 3  # no calibration table: no fourth bullet
+    assert cs.describe_class_shares(shares, prefix="**t**: ").split("\n")[2].startswith("- **t**: Over-predict")
     balanced = shares.copy()
     balanced.attrs["small"] = []
-    assert cs.describe_class_shares(balanced) == ""
+    assert cs.describe_class_shares(balanced) == "" and cs.over_predicting(balanced) == []
     assert cs.calibration_headline(calibration, "none+logreg") == {"classwise_ece": 0.050}
     with pytest.raises(ValueError, match="baseline 'x' has no calibration row"):
         cs.calibration_headline(calibration, "x")
     assert cs.pick_pair(calibration.index, "none+torch_mlp:logit_adjusted", "none+logreg") == [
         "none+logreg", "none+torch_mlp:logit_adjusted"]
     assert cs.pick_pair(["none+logreg", "smote+logreg"], "absent", "none+logreg") == ["none+logreg", "smote+logreg"]
+    assert cs.pick_pair(["focal", "ldam"], "logit_adjusted", "ce") == ["focal", "ldam"]  # no ce: the first method
 
 
 def test_prior_shift_classifier_moves_probabilities_by_its_training_priors():

@@ -11,76 +11,87 @@ import pandas as pd
 from ecombalance._validation import plain_label
 
 SHARE_TOLERANCE = 0.05
-"""A method assigning the small classes within ±5 % of their true number of rows predicts "about as many"."""
+"""A method assigning a small class within ±5 % of its true number of rows predicts "about as many"."""
 
 
 def _names(classes) -> str:
     return ", ".join(f"`{plain_label(c)}`" for c in classes)
 
 
-def small_class_ratios(shares: pd.DataFrame) -> pd.Series:
-    """Per method (a column of :func:`ecombalance.evaluation.class_shares`), the rows it assigns to the small
-    classes (``shares.attrs["small"]``: below an equal share) divided by their true number of rows."""
-    small = shares.attrs.get("small", [])
-    if not small:
-        return pd.Series(dtype=float)
+def _methods(methods) -> str:
+    return ", ".join(f"`{m}`" for m in methods)
+
+
+def small_class_ratios(shares: pd.DataFrame) -> pd.DataFrame:
+    """Rows a method assigns to a small class divided by the rows the class has: one row per small class
+    (``shares.attrs["small"]``: below an equal share, smallest first), one column per method of
+    :func:`ecombalance.evaluation.class_shares`."""
+    small = list(shares.attrs.get("small", []))[::-1]
     part = shares.loc[small]
-    return part.drop(columns="true").sum() / part["true"].sum()
+    return part.drop(columns="true").div(part["true"], axis=0)
+
+
+def over_predicting(shares: pd.DataFrame, tolerance: float = SHARE_TOLERANCE) -> list[str]:
+    """The methods that assign some small class more than ``1 + tolerance`` times its rows, the largest excess
+    first."""
+    ratios = small_class_ratios(shares)
+    if ratios.empty:
+        return []
+    top = ratios.max()
+    return top[top > 1 + tolerance].sort_values(ascending=False, kind="stable").index.tolist()
 
 
 def describe_class_shares(shares: pd.DataFrame, calibration: pd.DataFrame | None = None, baseline: str | None = None,
-                          tolerance: float = SHARE_TOLERANCE) -> str:
-    """Markdown bullets on :func:`ecombalance.evaluation.class_shares`: which methods assign the small classes more
-    rows than they have (over-predict them), fewer, or about as many (within ``tolerance``), with the counts, and
-    how often each method predicts the smallest class.
+                          tolerance: float = SHARE_TOLERANCE, prefix: str = "") -> str:
+    """Markdown bullets on :func:`ecombalance.evaluation.class_shares`: for each small class (smallest first),
+    which methods assign it more rows than it has, fewer, or about as many (within ``tolerance``), with the
+    counts; then which methods over-predict some small class (:func:`over_predicting`).
 
     With ``calibration`` (:func:`ecombalance.evaluation.calibration_table`) and ``baseline``, a further bullet
-    names the methods that over-predict the small classes although their top-label ECE is no higher than the
-    baseline's: top-label ECE reads only each row's largest probability and cannot see it; class-wise ECE can.
-    "" when no class is below an equal share (nothing is small)."""
+    names the methods that over-predict a small class although their top-label ECE is no higher than the
+    baseline's: top-label ECE reads only each row's largest probability and cannot see it; whether class-wise
+    ECE does is said with its numbers. ``prefix`` opens every bullet (e.g. ``"**search_log**: "``). "" when no
+    class is below an equal share (nothing is small)."""
     ratios = small_class_ratios(shares)
     if ratios.empty:
         return ""
-    small, truth = shares.attrs["small"], int(shares.loc[shares.attrs["small"], "true"].sum())
-    counts = shares.loc[small].drop(columns="true").sum()
+    lines = []
+    for cls, row in ratios.iterrows():
+        counts = shares.loc[cls]
 
-    def listed(methods) -> str:
-        return ", ".join(f"`{m}` {int(counts[m]):,} ({ratios[m]:.2f}×)" for m in methods)
+        def listed(methods) -> str:
+            return ", ".join(f"`{m}` {int(counts[m]):,} ({row[m]:.2f}×)" for m in methods)
 
-    over = ratios[ratios > 1 + tolerance].sort_values(ascending=False).index
-    under = ratios[ratios < 1 - tolerance].sort_values().index
-    about = [m for m in ratios.index if m not in over and m not in under]
-    parts = []
-    if len(over):
-        parts.append(f"more than they have, so they over-predict the small classes: {listed(over)}")
-    if len(under):
-        parts.append(f"fewer: {listed(under)}")
-    if about:
-        parts.append(f"about as many (within ±{tolerance:.0%}): {listed(about)}")
-    lines = [f"- Rows assigned to the small classes ({_names(small)}: {truth:,} of {shares['true'].sum():,} "
-             f"out-of-fold rows) by the arg-max of each method — " + "; ".join(parts) + "."]
-    smallest = shares.index[-1]
-    row = shares.loc[smallest]
-    lines.append(f"- The smallest class `{plain_label(smallest)}` has {int(row['true']):,} rows; predicted "
-                 + ", ".join(f"{int(row[m]):,} times by `{m}`" for m in ratios.index) + ".")
+        more = row[row > 1 + tolerance].sort_values(ascending=False, kind="stable").index
+        fewer = row[row < 1 - tolerance].sort_values(kind="stable").index
+        about = [m for m in row.index if m not in more and m not in fewer]
+        parts = [f"{label} {listed(group)}" for label, group in
+                 (("more with", more), ("fewer with", fewer), (f"about as many (within ±{tolerance:.0%}) with", about))
+                 if len(group)]
+        lines.append(f"- {prefix}`{plain_label(cls)}` has {int(counts['true']):,} of the "
+                     f"{int(shares['true'].sum()):,} out-of-fold rows; the arg-max assigns it " + "; ".join(parts) + ".")
+    over = over_predicting(shares, tolerance)
+    rest = [m for m in ratios.columns if m not in over]
+    lines.append(f"- {prefix}Over-predict a small class ({_names(ratios.index)}) by more than {tolerance:.0%}: "
+                 + (_methods(over) if over else "none") + (f"; the others do not: {_methods(rest)}." if rest else "."))
     if calibration is not None and baseline in calibration.index:
         base = calibration.loc[baseline]
         blind = [m for m in over if m != baseline and m in calibration.index
                  and calibration.loc[m, "ece"] <= base["ece"]]
         if blind:
-            lines.append("- Top-label ECE does not see this: " + "; ".join(
-                f"`{m}` over-predicts the small classes yet its top-label ECE is {calibration.loc[m, 'ece']:.3f} "
-                f"against {base['ece']:.3f} for `{baseline}` (class-wise ECE {calibration.loc[m, 'classwise_ece']:.3f} "
-                f"against {base['classwise_ece']:.3f})" for m in blind)
-                + ". Top-label ECE reads only each row's largest probability; the counts above and class-wise ECE "
-                  "read every class.")
+            seen = [m for m in blind if calibration.loc[m, "classwise_ece"] > base["classwise_ece"]]
+            line = (f"- {prefix}Top-label ECE does not see this: {_methods(blind)} over-predict"
+                    f"{'s' if len(blind) == 1 else ''} a small class yet "
+                    f"{'has' if len(blind) == 1 else 'have'} a top-label ECE no higher than `{baseline}`'s ("
+                    + ", ".join(f"{calibration.loc[m, 'ece']:.3f}" for m in blind) + f" against {base['ece']:.3f}); it "
+                    "reads only each row's largest probability.")
+            if seen:
+                line += (f" Class-wise ECE, which reads every class's probability, is higher for {_methods(seen)} ("
+                         + ", ".join(f"{calibration.loc[m, 'classwise_ece']:.3f}" for m in seen)
+                         + f" against {base['classwise_ece']:.3f})" + ("." if len(seen) == len(blind) else
+                         f"; not for {_methods([m for m in blind if m not in seen])}."))
+            lines.append(line + " The counts above are the direct measure.")
     return "\n".join(lines)
-
-
-def over_predicting(shares: pd.DataFrame, tolerance: float = SHARE_TOLERANCE) -> list[str]:
-    """The methods that assign the small classes more than ``1 + tolerance`` times their true number of rows."""
-    ratios = small_class_ratios(shares)
-    return ratios[ratios > 1 + tolerance].sort_values(ascending=False).index.tolist()
 
 
 def calibration_headline(calibration: pd.DataFrame, baseline: str) -> dict[str, Any]:
@@ -91,11 +102,13 @@ def calibration_headline(calibration: pd.DataFrame, baseline: str) -> dict[str, 
 
 
 def pick_pair(methods, preferred: str, baseline: str) -> list[str]:
-    """``[baseline, preferred]`` when both ran, else the baseline and the first other method: the two whose
-    class-wise reliability a notebook draws side by side."""
+    """``[baseline, preferred]`` when both ran, else the baseline (or the first method, when the baseline did not
+    run) and the first other method: the two whose class-wise reliability a notebook draws side by side."""
     methods = list(methods)
+    if not methods:
+        raise ValueError("no methods to pick from")
     if baseline not in methods:
-        raise ValueError(f"baseline {baseline!r} did not run; the methods are {methods}")
+        baseline = methods[0]
     others = [m for m in methods if m != baseline]
     if not others:
         return [baseline]

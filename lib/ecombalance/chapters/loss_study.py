@@ -16,8 +16,9 @@ import torch
 
 from ecombalance._validation import plain_label
 from ecombalance.chapters import seed_formulas
+from ecombalance.chapters.calibration_study import describe_class_shares
 from ecombalance.data.datasets import DATASETS
-from ecombalance.evaluation.class_calibration import calibration_table
+from ecombalance.evaluation.class_calibration import calibration_table, class_shares
 from ecombalance.evaluation.experiment import ExperimentResult, run_experiment
 from ecombalance.evaluation.folds import as_folds, make_folds
 from ecombalance.evaluation.metrics import scores
@@ -398,6 +399,8 @@ def describe_losses(seed_table: pd.DataFrame, demo, results: Mapping[str, Any]) 
                          "probabilities); the fold-to-fold standard deviation of macro-F1 is about "
                          f"{res.per_fold.groupby('loss')['macro_f1'].std().mean():.3f}.")
         lines += describe_identical_losses(name, res)
+        shares = describe_class_shares(class_shares(res.result), res.calibration, "ce", prefix=f"**{name}**: ")
+        lines += shares.split("\n") if shares else []
         lines += describe_unmoved_recalls(name, m)
     return "\n".join(lines)
 
