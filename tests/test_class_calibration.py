@@ -226,3 +226,19 @@ def test_prior_shift_classifier_moves_probabilities_by_its_training_priors():
         PriorShiftClassifier(LinearSVC()).fit(X, labels)
     with pytest.raises(ValueError, match="requires y to be passed"):
         PriorShiftClassifier(base).fit(X, None)
+
+
+def test_tables_can_show_a_few_classes_of_many(result):
+    table = evaluation.calibration_table(result, classes=["small"])
+    assert list(table.columns) == ["ece", "classwise_ece", "ece[small]"]
+    full = evaluation.calibration_table(result)
+    pd.testing.assert_series_equal(table["classwise_ece"], full["classwise_ece"])
+    shares = evaluation.class_shares(result, classes=["big", "small"])
+    assert list(shares.index) == ["big", "small"] and shares.attrs["small"] == ["small"]
+    assert shares.attrs["n_rows"] == 900
+    with pytest.raises(ValueError, match=r"classes \['huge'\] are not among"):
+        evaluation.class_shares(result, classes=["huge"])
+    many = pd.DataFrame({"true": [500, *[10] * 6], "m": [480, *[12] * 6]}, index=[f"c{i}" for i in range(7)])
+    many.attrs["small"] = [f"c{i}" for i in range(1, 7)]
+    lines = cs.describe_class_shares(many, max_classes=2).split("\n")
+    assert len(lines) == 3 and "(any of the 6 below an equal share)" in lines[2]

@@ -60,7 +60,7 @@ def test_prior_shift_study_estimates_on_one_half_and_scores_the_other(result, me
         first, second = np.sort(first), np.sort(second)
         held, own = np.zeros((len(y), 3)), np.zeros((len(y), 3))
         for fit, score in ((first, second), (second, first)):
-            em = evaluation.estimate_priors_em(proba[fit], learnt)
+            em = evaluation.estimate_priors_em(proba[fit], learnt, max_iter=1000)
             estimates.append(em.priors)
             true_fit = np.array([(y[fit] == c).mean() for c in classes])
             errors.append(np.abs(em.priors - true_fit).max())
@@ -98,7 +98,7 @@ def test_the_text_explains_why_estimated_priors_can_beat_the_true_ones():
                                "accuracy_raw": 0.7, "accuracy_estimated": 0.8, "accuracy_known": 0.8})
         table = pd.DataFrame({"train": [0.5, 0.5], "true": [0.2, 0.8], "estimated": [0.25, 0.75],
                               "estimated_sd": 0.01, "naive": [0.4, 0.6]}, index=pd.Index(["a", "b"], name="class"))
-        draws = pd.DataFrame({"draw": [0, 0, 1, 1], "half": [0, 1, 0, 1], "n_rows": 40, "n_iter": 9,
+        draws = pd.DataFrame({"draw": [0, 0, 1, 1], "half": [0, 1, 0, 1], "n_rows": 40, "n_iter": 9, "converged": True,
                               "max_error": [0.05, 0.04, 0.06, 0.05]})
         return ds.PriorShiftStudy("none+logreg", table, draws, scores, n_rows=80)
 

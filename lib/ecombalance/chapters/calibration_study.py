@@ -42,7 +42,7 @@ def over_predicting(shares: pd.DataFrame, tolerance: float = SHARE_TOLERANCE) ->
 
 
 def describe_class_shares(shares: pd.DataFrame, calibration: pd.DataFrame | None = None, baseline: str | None = None,
-                          tolerance: float = SHARE_TOLERANCE, prefix: str = "") -> str:
+                          tolerance: float = SHARE_TOLERANCE, prefix: str = "", max_classes: int = 3) -> str:
     """Markdown bullets on :func:`ecombalance.evaluation.class_shares`: for each small class (smallest first),
     which methods assign it more rows than it has, fewer, or about as many (within ``tolerance``), with the
     counts; then which methods over-predict some small class (:func:`over_predicting`).
@@ -50,13 +50,14 @@ def describe_class_shares(shares: pd.DataFrame, calibration: pd.DataFrame | None
     With ``calibration`` (:func:`ecombalance.evaluation.calibration_table`) and ``baseline``, a further bullet
     names the methods that over-predict a small class although their top-label ECE is no higher than the
     baseline's: top-label ECE reads only each row's largest probability and cannot see it; whether class-wise
-    ECE does is said with its numbers. ``prefix`` opens every bullet (e.g. ``"**search_log**: "``). "" when no
-    class is below an equal share (nothing is small)."""
+    ECE does is said with its numbers. ``prefix`` opens every bullet (e.g. ``"**search_log**: "``); a bullet per
+    class is written for the ``max_classes`` smallest only. "" when no class is below an equal share (nothing is
+    small)."""
     ratios = small_class_ratios(shares)
     if ratios.empty:
         return ""
     lines = []
-    for cls, row in ratios.iterrows():
+    for cls, row in ratios.head(max_classes).iterrows():
         counts = shares.loc[cls]
 
         def listed(methods) -> str:
@@ -72,7 +73,8 @@ def describe_class_shares(shares: pd.DataFrame, calibration: pd.DataFrame | None
                      f"{int(shares['true'].sum()):,} out-of-fold rows; the arg-max assigns it " + "; ".join(parts) + ".")
     over = over_predicting(shares, tolerance)
     rest = [m for m in ratios.columns if m not in over]
-    lines.append(f"- {prefix}Over-predict a small class ({_names(ratios.index)}) by more than {tolerance:.0%}: "
+    which = _names(ratios.index) if len(ratios) <= max_classes else f"any of the {len(ratios)} below an equal share"
+    lines.append(f"- {prefix}Over-predict a small class ({which}) by more than {tolerance:.0%}: "
                  + (_methods(over) if over else "none") + (f"; the others do not: {_methods(rest)}." if rest else "."))
     if calibration is not None and baseline in calibration.index:
         base = calibration.loc[baseline]

@@ -147,8 +147,8 @@ class PriorShiftStudy:
     ``table``: one row per class — the ``train`` priors the model learnt, the ``true`` shifted shares (mean over
     draws), the EM ``estimated`` shares (mean over the estimates) with their standard deviation
     ``estimated_sd``, and the ``naive`` estimate (the mean unadjusted posterior). ``draws``: one row per draw
-    and half (``draw``, ``half``, ``n_rows``, ``n_iter``, ``max_error`` of the half's estimate against the half's
-    true shares). ``scores``: one row per draw, the top-label ECE and the accuracy of the draw's rows unadjusted
+    and half (``draw``, ``half``, ``n_rows``, ``n_iter``, ``converged``, ``max_error`` of the half's estimate against
+    the half's true shares). ``scores``: one row per draw, the top-label ECE and the accuracy of the draw's rows unadjusted
     (``raw``), adjusted with the estimate of the *other* half (``estimated``, held out), with the estimate of
     their own half (``in_sample``) and with the true shares (``known``)."""
 
@@ -191,7 +191,7 @@ def _shares(y: np.ndarray, classes: np.ndarray) -> np.ndarray:
 
 
 def prior_shift_study(result: ExperimentResult, method: str, target_priors: Any = "reversed", seed: int = 0,
-                      n_draws: int = 5) -> PriorShiftStudy:
+                      n_draws: int = 5, max_iter: int = 1000) -> PriorShiftStudy:
     """Deploy ``method`` on rows whose class priors moved, without telling it, ``n_draws`` times: each draw is a
     subsample of the experiment with the shifted shares (``"reversed"``: the data's shares in reverse order, the
     smallest class now the largest; ``"uniform"``; or a mapping ``{class: share}``; :func:`shifted_rows` with seed
@@ -200,7 +200,8 @@ def prior_shift_study(result: ExperimentResult, method: str, target_priors: Any 
     out-of-fold probabilities, and the other half is adjusted with that estimate
     (:func:`ecombalance.sampling.weights.prior_correct`) and scored — then the halves swap, so every row is
     scored once per draw by an estimate that did not see it. For comparison the same rows adjusted with the
-    estimate of their own half (in sample) and with the true shares. Returns :class:`PriorShiftStudy`."""
+    estimate of their own half (in sample) and with the true shares. ``max_iter``: EM iterations at most (a prior
+    heading towards 0 on a few dozen rows converges slowly). Returns :class:`PriorShiftStudy`."""
     proba = result.oof_proba.get(method)
     if proba is None:
         raise ValueError(f"method {method!r} has no out-of-fold probabilities; the experiment ran {result.methods}")
@@ -224,9 +225,10 @@ def prior_shift_study(result: ExperimentResult, method: str, target_priors: Any 
         halves = _halves(y, rows, np.random.default_rng(seed + d))
         held, own = {}, {}
         for half, (fit, score) in enumerate((halves, halves[::-1])):
-            estimate = estimate_priors_em(proba[fit], train)
+            estimate = estimate_priors_em(proba[fit], train, max_iter=max_iter)
             true = _shares(y[fit], classes)
             draws.append({"draw": d, "half": half, "n_rows": len(fit), "n_iter": estimate.n_iter,
+                          "converged": estimate.converged,
                           "max_error": float(np.abs(estimate.priors - true).max())})
             estimates.append(estimate.priors)
             own.update(zip(fit.tolist(), estimate.proba))

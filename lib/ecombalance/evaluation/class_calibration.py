@@ -65,10 +65,10 @@ def _methods(result: ExperimentResult, methods: Sequence[str] | None, need_proba
 
 
 def calibration_table(result: ExperimentResult, methods: Sequence[str] | None = None,
-                      n_bins: int = ECE_BINS) -> pd.DataFrame:
+                      n_bins: int = ECE_BINS, classes: Sequence | None = None) -> pd.DataFrame:
     """Per method (rows, in run order): ``ece`` (top-label), ``classwise_ece`` and ``ece[<class>]`` for every
-    class, on the pooled out-of-fold probabilities (:meth:`ExperimentResult.pooled`: each row once) with
-    ``n_bins`` equal-width bins.
+    class (or for ``classes`` only; the class-wise ECE always averages all of them), on the pooled out-of-fold
+    probabilities (:meth:`ExperimentResult.pooled`: each row once) with ``n_bins`` equal-width bins.
 
     These are the numbers a reliability diagram of the same probabilities prints in its legend; a fold-mean
     ECE (the ``ece`` rows of ``result.results``, what the paired test compares) is computed on fewer rows per bin
@@ -77,6 +77,7 @@ def calibration_table(result: ExperimentResult, methods: Sequence[str] | None = 
     """
     if methods is None:
         methods = [m for m in result.methods if result.oof_proba.get(m) is not None]
+    shown = None if classes is None else _classes(result, classes)
     rows = {}
     for method in _methods(result, methods, need_proba=True):
         y_true, _, proba, _ = result.pooled(method)
@@ -85,6 +86,8 @@ def calibration_table(result: ExperimentResult, methods: Sequence[str] | None = 
                                                                      n_bins=n_bins)}
         t, _, prob, _ = encode_labels(y_true, None, proba, result.classes)
         for c, label in enumerate(result.classes.tolist()):
+            if classes is not None and label not in shown:
+                continue
             row[f"ece[{label}]"] = metric_value("ece", t, None, prob, len(result.classes), class_index=c,
                                                 n_bins=n_bins)
         rows[method] = row
@@ -96,13 +99,15 @@ def calibration_table(result: ExperimentResult, methods: Sequence[str] | None = 
     return table
 
 
-def class_shares(result: ExperimentResult, methods: Sequence[str] | None = None) -> pd.DataFrame:
+def class_shares(result: ExperimentResult, methods: Sequence[str] | None = None,
+                 classes: Sequence | None = None) -> pd.DataFrame:
     """How many out-of-fold rows each method assigns to each class (its arg-max prediction), against how many
-    rows of the class there are: one row per class, largest first; columns ``true`` and one per method.
+    rows of the class there are: one row per class (or per entry of ``classes``), largest first; columns ``true``
+    and one per method.
 
     A model that over-predicts a small class assigns it more rows than it has, whatever its top-label ECE says.
     ``attrs``: ``n_rows`` and ``small`` (the classes below an equal share :math:`1/C`, the ones balancing
-    up-weights).
+    up-weights, among the rows shown).
     """
     chosen = _methods(result, methods, need_proba=False)
     rows = result.oof_rows
@@ -114,5 +119,17 @@ def class_shares(result: ExperimentResult, methods: Sequence[str] | None = None)
     frame = pd.DataFrame(columns, index=pd.Index(result.classes, name="class")).astype(int)
     frame = frame.iloc[np.argsort(-frame["true"].to_numpy(), kind="stable")]
     shares = frame["true"] / frame["true"].sum()
-    frame.attrs.update(n_rows=int(len(rows)), small=shares.index[shares < 1 / len(frame)].tolist())
+    small = shares.index[shares < 1 / len(frame)]
+    if classes is not None:
+        frame = frame.loc[[c for c in frame.index if c in _classes(result, classes)]]
+        small = [c for c in small if c in frame.index]
+    frame.attrs.update(n_rows=int(len(rows)), small=list(small))
     return frame
+
+
+def _classes(result: ExperimentResult, classes: Sequence) -> list:
+    known = result.classes.tolist()
+    unknown = [c for c in classes if c not in known]
+    if unknown:
+        raise ValueError(f"classes {unknown} are not among the experiment's classes {known[:10]}")
+    return list(classes)
