@@ -50,7 +50,7 @@ def describe_class_shares(shares: pd.DataFrame, calibration: pd.DataFrame | None
     With ``calibration`` (:func:`ecombalance.evaluation.calibration_table`) and ``baseline``, a further bullet
     names the methods that over-predict a small class although their top-label ECE is no higher than the
     baseline's: top-label ECE reads only each row's largest probability and cannot see it; whether class-wise
-    ECE does is said with its numbers. ``prefix`` opens every bullet (e.g. ``"**search_log**: "``); a bullet per
+    ECE does is said with its numbers. ``prefix`` opens every bullet (e.g. the table's name in bold); a bullet per
     class is written for the ``max_classes`` smallest only. "" when no class is below an equal share (nothing is
     small)."""
     ratios = small_class_ratios(shares)

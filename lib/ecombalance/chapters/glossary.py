@@ -108,6 +108,9 @@ GLOSSARY = (
     Term("校准", "calibration", "predicted probabilities match observed frequencies"),
     Term("可靠性图", "reliability diagram", "accuracy against confidence per probability bin"),
     Term("期望校准误差 (ECE)", "expected calibration error (ECE)", "bin-size-weighted mean |accuracy − confidence|"),
+    Term("类别级校准误差", "class-wise ECE", "the ECE of each class's own probability against \"is this class\", "
+         "averaged over the classes (Kull et al. 2019); it sees probability moved onto small classes that the top-label "
+         "ECE misses", ("class-wise expected calibration error",)),
     Term("重新校准", "recalibration", "undoing the effect of negative down-sampling: q = p / (p + (1−p)/w)"),
     Term("先验校正", "prior correction", "moving probabilities from training priors to true priors by Bayes' rule",
          ("prior-corrected",)),
@@ -250,6 +253,7 @@ COLUMN_TERMS = {
     "g_mean": "G-mean", "iba": "index balanced accuracy (IBA)", "roc_auc": "ROC-AUC", "pr_auc": "PR-AUC",
     "accuracy": "accuracy", "macro_f1": "macro-F1", "balanced_accuracy": "balanced accuracy",
     "mcc": "Matthews correlation coefficient (MCC)", "ece": "expected calibration error (ECE)",
+    "classwise_ece": "class-wise ECE",
     "log_loss": "log-loss", "brier": "Brier score",
 }
 COLUMN_MEANINGS = {
@@ -259,9 +263,6 @@ COLUMN_MEANINGS = {
     "roc_auc_macro": "ROC-AUC of each class against the rest, averaged over the classes",
     "pr_auc_macro": "PR-AUC (average precision) of each class against the rest, averaged over the classes",
     "fit_seconds": "seconds to fit on one training fold (mean over the folds)",
-    "classwise_ece": "class-wise expected calibration error (Kull et al. 2019): the ECE of each class's own "
-    "probability against \"is this class\", averaged over the classes; it sees probability moved onto small classes "
-    "that top-label ECE misses",
     "recall_smallest": "recall of the smallest class", "recall_largest": "recall of the largest class",
     # comparisons with a baseline (notebook 06's effects and within-model tables)
     "method": "the method compared", "against": "the method it is compared with (the same model without balancing, "
