@@ -242,3 +242,16 @@ def test_tables_can_show_a_few_classes_of_many(result):
     many.attrs["small"] = [f"c{i}" for i in range(1, 7)]
     lines = cs.describe_class_shares(many, max_classes=2).split("\n")
     assert len(lines) == 3 and "(any of the 6 below an equal share)" in lines[2]
+
+
+def test_true_and_false_are_class_labels_not_a_mask():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 3))
+    y = X[:, 0] + rng.normal(size=300) > 1.2
+    result = evaluation.run_experiment({"none+logreg": LogisticRegression()}, X, y, cv=3, progress=False)
+    shares = evaluation.class_shares(result)
+    assert list(shares.index) == [False, True] and shares.attrs["small"] == [True]
+    assert shares.loc[True, "true"] == y.sum() and list(evaluation.class_shares(result, classes=[True]).index) == [True]
+    assert cs.small_class_ratios(shares).loc[True, "none+logreg"] == pytest.approx(
+        result.oof_pred["none+logreg"].sum() / y.sum())
+    assert cs.describe_class_shares(shares).startswith(f"- `True` has {y.sum()} of the 300 out-of-fold rows")

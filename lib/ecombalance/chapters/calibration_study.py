@@ -27,7 +27,7 @@ def small_class_ratios(shares: pd.DataFrame) -> pd.DataFrame:
     (``shares.attrs["small"]``: below an equal share, smallest first), one column per method of
     :func:`ecombalance.evaluation.class_shares`."""
     small = list(shares.attrs.get("small", []))[::-1]
-    part = shares.loc[small]
+    part = shares.iloc[[shares.index.get_loc(c) for c in small]]  # by position: True / False are labels here
     return part.drop(columns="true").div(part["true"], axis=0)
 
 
@@ -58,7 +58,7 @@ def describe_class_shares(shares: pd.DataFrame, calibration: pd.DataFrame | None
         return ""
     lines = []
     for cls, row in ratios.head(max_classes).iterrows():
-        counts = shares.loc[cls]
+        counts = shares.iloc[shares.index.get_loc(cls)]
 
         def listed(methods) -> str:
             return ", ".join(f"`{m}` {int(counts[m]):,} ({row[m]:.2f}×)" for m in methods)

@@ -121,7 +121,8 @@ def class_shares(result: ExperimentResult, methods: Sequence[str] | None = None,
     shares = frame["true"] / frame["true"].sum()
     small = shares.index[shares < 1 / len(frame)]
     if classes is not None:
-        frame = frame.loc[[c for c in frame.index if c in _classes(result, classes)]]
+        wanted = _classes(result, classes)
+        frame = frame.iloc[[i for i, c in enumerate(frame.index) if c in wanted]]  # by position: labels may be bool
         small = [c for c in small if c in frame.index]
     frame.attrs.update(n_rows=int(len(rows)), small=list(small))
     return frame
