@@ -176,16 +176,21 @@ def test_the_sentence_on_over_prediction_comes_from_the_counts():
                         "`smote+logreg`.")
     # logit_adjusted over-predicts with a lower top-label ECE than the baseline: named; class_weight's ECE rose
     assert lines[3] == ("- Top-label ECE does not see this: `none+torch_mlp:logit_adjusted` over-predicts a small "
-                        "class yet has a top-label ECE no higher than `none+logreg`'s (0.042 against 0.053); it reads "
+                        "class yet its top-label ECE is no higher (0.042 against 0.053 for `none+logreg`). It reads "
                         "only each row's largest probability. Class-wise ECE, which reads every class's probability, is "
-                        "higher for `none+torch_mlp:logit_adjusted` (0.066 against 0.050). The counts above are the "
-                        "direct measure.")
+                        "higher for `none+torch_mlp:logit_adjusted` (0.066 against 0.050 for `none+logreg`). The counts "
+                        "above are the direct measure.")
     calibration.loc["none+torch_mlp:logit_adjusted", "classwise_ece"] = 0.040
     calibration.loc["class_weight+logreg", "ece"] = 0.050
     both = cs.describe_class_shares(shares, calibration, "none+logreg").split("\n")[3]
-    assert "yet have a top-label ECE no higher than `none+logreg`'s (0.050, 0.042 against 0.053)" in both
-    assert ("is higher for `class_weight+logreg` (0.071 against 0.050); not for `none+torch_mlp:logit_adjusted`."
-            in both)
+    assert "`class_weight+logreg` over-predicts a small class yet its top-label ECE is no higher (0.050 against" in both
+    assert ("is higher for `class_weight+logreg` (0.071 against 0.050 for `none+logreg`); not for "
+            "`none+torch_mlp:logit_adjusted`." in both)
+    # each method against the same model without balancing: logit_adjusted against the plain MLP
+    calibration.loc["none+torch_mlp:ce"] = [0.030, 0.030]
+    family = {"class_weight+logreg": "none+logreg", "none+torch_mlp:logit_adjusted": "none+torch_mlp:ce"}
+    within = cs.describe_class_shares(shares, calibration, family).split("\n")
+    assert "logit_adjusted" not in within[3] and "`class_weight+logreg`" in within[3]  # 0.042 > 0.030: seen
     assert len(cs.describe_class_shares(shares).split("\n")) == 3  # no calibration table: no fourth bullet
     assert cs.describe_class_shares(shares, prefix="**t**: ").split("\n")[2].startswith("- **t**: Over-predict")
     balanced = shares.copy()

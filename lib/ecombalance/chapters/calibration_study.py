@@ -4,6 +4,7 @@ top-label ECE) and the calibration numbers of the report's headline."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -41,16 +42,18 @@ def over_predicting(shares: pd.DataFrame, tolerance: float = SHARE_TOLERANCE) ->
     return top[top > 1 + tolerance].sort_values(ascending=False, kind="stable").index.tolist()
 
 
-def describe_class_shares(shares: pd.DataFrame, calibration: pd.DataFrame | None = None, baseline: str | None = None,
+def describe_class_shares(shares: pd.DataFrame, calibration: pd.DataFrame | None = None,
+                          baseline: str | Mapping[str, str] | None = None,
                           tolerance: float = SHARE_TOLERANCE, prefix: str = "", max_classes: int = 3) -> str:
     """Markdown bullets on :func:`ecombalance.evaluation.class_shares`: for each small class (smallest first),
     which methods assign it more rows than it has, fewer, or about as many (within ``tolerance``), with the
     counts; then which methods over-predict some small class (:func:`over_predicting`).
 
-    With ``calibration`` (:func:`ecombalance.evaluation.calibration_table`) and ``baseline``, a further bullet
-    names the methods that over-predict a small class although their top-label ECE is no higher than the
-    baseline's: top-label ECE reads only each row's largest probability and cannot see it; whether class-wise
-    ECE does is said with its numbers. ``prefix`` opens every bullet (e.g. the table's name in bold); a bullet per
+    With ``calibration`` (:func:`ecombalance.evaluation.calibration_table`) and ``baseline`` (one method, or
+    ``{method: its baseline}`` such as :func:`ecombalance.chapters.families.family_baselines`, so that a method
+    is held against the same model without balancing), a further bullet names the methods that over-predict a
+    small class although their top-label ECE is no higher than their baseline's: top-label ECE reads only each
+    row's largest probability and cannot see it; whether class-wise ECE does is said with its numbers. ``prefix`` opens every bullet (e.g. the table's name in bold); a bullet per
     class is written for the ``max_classes`` smallest only. "" when no class is below an equal share (nothing is
     small)."""
     ratios = small_class_ratios(shares)
@@ -76,22 +79,26 @@ def describe_class_shares(shares: pd.DataFrame, calibration: pd.DataFrame | None
     which = _names(ratios.index) if len(ratios) <= max_classes else f"any of the {len(ratios)} below an equal share"
     lines.append(f"- {prefix}Over-predict a small class ({which}) by more than {tolerance:.0%}: "
                  + (_methods(over) if over else "none") + (f"; the others do not: {_methods(rest)}." if rest else "."))
-    if calibration is not None and baseline in calibration.index:
-        base = calibration.loc[baseline]
-        blind = [m for m in over if m != baseline and m in calibration.index
-                 and calibration.loc[m, "ece"] <= base["ece"]]
+    if calibration is not None and baseline is not None:
+        against = ({m: baseline for m in calibration.index if m != baseline} if isinstance(baseline, str)
+                   else dict(baseline))
+        blind = [m for m in over if m in calibration.index and against.get(m) in calibration.index
+                 and calibration.loc[m, "ece"] <= calibration.loc[against[m], "ece"]]
         if blind:
-            seen = [m for m in blind if calibration.loc[m, "classwise_ece"] > base["classwise_ece"]]
-            line = (f"- {prefix}Top-label ECE does not see this: {_methods(blind)} over-predict"
-                    f"{'s' if len(blind) == 1 else ''} a small class yet "
-                    f"{'has' if len(blind) == 1 else 'have'} a top-label ECE no higher than `{baseline}`'s ("
-                    + ", ".join(f"{calibration.loc[m, 'ece']:.3f}" for m in blind) + f" against {base['ece']:.3f}); it "
-                    "reads only each row's largest probability.")
+            def pair(m, column):
+                return (f"{calibration.loc[m, column]:.3f} against {calibration.loc[against[m], column]:.3f} for "
+                        f"`{against[m]}`")
+
+            seen = [m for m in blind if calibration.loc[m, "classwise_ece"] > calibration.loc[against[m], "classwise_ece"]]
+            line = (f"- {prefix}Top-label ECE does not see this: "
+                    + "; ".join(f"`{m}` over-predicts a small class yet its top-label ECE is no higher ({pair(m, 'ece')})"
+                                for m in blind)
+                    + ". It reads only each row's largest probability.")
             if seen:
-                line += (f" Class-wise ECE, which reads every class's probability, is higher for {_methods(seen)} ("
-                         + ", ".join(f"{calibration.loc[m, 'classwise_ece']:.3f}" for m in seen)
-                         + f" against {base['classwise_ece']:.3f})" + ("." if len(seen) == len(blind) else
-                         f"; not for {_methods([m for m in blind if m not in seen])}."))
+                rest = [m for m in blind if m not in seen]
+                line += (" Class-wise ECE, which reads every class's probability, is higher for "
+                         + "; ".join(f"`{m}` ({pair(m, 'classwise_ece')})" for m in seen)
+                         + (f"; not for {_methods(rest)}." if rest else "."))
             lines.append(line + " The counts above are the direct measure.")
     return "\n".join(lines)
 
