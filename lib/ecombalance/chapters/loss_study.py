@@ -255,6 +255,10 @@ def loss_methods(loss_names: Sequence[str], preprocessor, *, gamma: float = 2.0,
     return methods
 
 
+FOLD_METRICS = ("macro_f1", "balanced_accuracy", "accuracy", "ece")
+"""The fold scores :attr:`LossComparison.per_fold` keeps (with the per-class recalls)."""
+
+
 def _per_fold(result: ExperimentResult) -> pd.DataFrame:
     scores_ = result.results
     overall = scores_[(scores_["class"] == "all") & scores_["metric"].isin(FOLD_METRICS)]
@@ -265,10 +269,6 @@ def _per_fold(result: ExperimentResult) -> pd.DataFrame:
     wide = wide[[c for c in order if c in wide.columns]].reset_index().rename(columns={"method": "loss"})
     wide.columns.name = None
     return wide
-
-
-FOLD_METRICS = ("macro_f1", "balanced_accuracy", "accuracy", "ece")
-"""The fold scores :attr:`LossComparison.per_fold` keeps (with the per-class recalls)."""
 
 
 def summarise_losses(result: ExperimentResult) -> LossComparison:
