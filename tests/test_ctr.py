@@ -132,3 +132,23 @@ def test_downsampling_headline():
         "log_loss_recalibrated": 0.1299, "roc_auc": 0.7498}
     without_full = constructed_table().drop(columns=1.0)
     assert ctr.downsampling_headline(without_full, "spark")["train_rows_full"] is None
+
+
+def test_the_reliability_legend_shows_the_tables_ece(study, split):
+    """Notebook 07's figure and its table read one ECE: the click probability's, 15 equal-width bins, the same rows."""
+    import re
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ecombalance import plotting
+
+    metrics, predictions = study
+    p, q = predictions[0.1]
+    ax = plotting.plot_recalibration(split[1].y.to_numpy(), p, q, labels=("raw, w=0.1", "recalibrated"))
+    legend = {t.get_text().rsplit(" (", 1)[0]: float(re.search(r"ECE ([0-9.]+)", t.get_text()).group(1))
+              for t in ax.get_legend().get_texts()}
+    assert legend == {"raw, w=0.1": round(value(metrics, 0.1, "raw", "ece"), 3),
+                      "recalibrated": round(value(metrics, 0.1, "recalibrated", "ece"), 3)}
+    plt.close(ax.figure)

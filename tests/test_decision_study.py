@@ -34,32 +34,90 @@ def test_shifted_rows_have_the_asked_shares():
 
 
 @pytest.mark.parametrize("method", ["none+logreg", "class_weight+logreg"])
-def test_prior_shift_study_recovers_the_reversed_priors(result, method):
-    frame = ds.prior_shift_study(result, method, "reversed", seed=0)
-    y = np.asarray(result.y)
-    shares = pd.Series(y).value_counts(normalize=True)  # largest first: big, mid, small
-    rows = ds.shifted_rows(y, dict(zip(shares.index, shares.to_numpy()[::-1])), seed=0)  # the shares reversed
-    true = pd.Series(y[rows]).value_counts(normalize=True).reindex(["big", "mid", "small"])
-    np.testing.assert_allclose(frame["true"], true, atol=1e-12)
-    np.testing.assert_allclose(frame["true"], [0.1, 0.3, 0.6], atol=0.01)
+def test_prior_shift_study_estimates_on_one_half_and_scores_the_other(result, method):
+    study = ds.prior_shift_study(result, method, "reversed", seed=0, n_draws=3)
+    y, proba = np.asarray(result.y), result.oof_proba[method]
+    classes = result.classes
     data = np.bincount(pd.factorize(y, sort=True)[0]) / len(y)
     learnt = np.full(3, 1 / 3) if method.startswith("class_weight") else data
-    np.testing.assert_allclose(frame["train"], learnt)
-    em = evaluation.estimate_priors_em(result.oof_proba[method][rows], learnt)
-    np.testing.assert_allclose(frame["estimated"], em.priors)
-    assert frame.attrs["max_error"] == pytest.approx(np.abs(em.priors - true.to_numpy()).max())
-    assert frame.attrs["max_error"] < 0.05
-    assert frame.attrs["ece_estimated"] < frame.attrs["ece_raw"]
-    headline = ds.prior_shift_headline(frame)
-    assert headline["estimated_prior_small"] == pytest.approx(em.priors[2])
-    assert headline["true_prior_small"] == pytest.approx(true["small"])
-    text = ds.describe_prior_shift(frame)
-    assert f"within {frame.attrs['max_error']:.3f}" in text and f"`small` {true['small']:.3f}" in text
+    np.testing.assert_allclose(study.table["train"], learnt)
+    shares = pd.Series(y).value_counts(normalize=True)  # largest first: big, mid, small
+    target = dict(zip(shares.index, shares.to_numpy()[::-1]))  # the shares reversed
+    # every draw by hand: the shifted rows, two halves with the same shares, EM on one, Bayes' rule on the other
+    estimates, eces, errors = [], {"raw": [], "estimated": [], "known": [], "in_sample": []}, []
+    for d in range(3):
+        rows = ds.shifted_rows(y, target, seed=d)
+        assert study.n_rows == len(rows)
+        halves = study.draws[study.draws["draw"] == d]
+        assert halves["n_rows"].sum() == len(rows) and abs(halves["n_rows"].diff().iloc[1]) <= 3
+        rng = np.random.default_rng(d)
+        first, second = [], []
+        for c in np.unique(y[rows]):
+            members = rng.permutation(rows[y[rows] == c])
+            cut = len(members) // 2 + (len(members) % 2) * int(rng.integers(2))
+            first += members[:cut].tolist()
+            second += members[cut:].tolist()
+        first, second = np.sort(first), np.sort(second)
+        held, own = np.zeros((len(y), 3)), np.zeros((len(y), 3))
+        for fit, score in ((first, second), (second, first)):
+            em = evaluation.estimate_priors_em(proba[fit], learnt, max_iter=1000)
+            estimates.append(em.priors)
+            true_fit = np.array([(y[fit] == c).mean() for c in classes])
+            errors.append(np.abs(em.priors - true_fit).max())
+            moved = proba[score] * em.priors / learnt
+            held[score] = moved / moved.sum(1, keepdims=True)
+            own[fit] = em.proba
+        true = np.array([(y[rows] == c).mean() for c in classes])
+        known = proba[rows] * true / learnt
+        for name, p in (("raw", proba[rows]), ("estimated", held[rows]), ("in_sample", own[rows]),
+                        ("known", known / known.sum(1, keepdims=True))):
+            eces[name].append(evaluation.expected_calibration_error(y[rows], p, classes=classes))
+    np.testing.assert_allclose(study.table["estimated"], np.mean(estimates, axis=0), atol=1e-12)
+    np.testing.assert_allclose(study.draws["max_error"], errors, atol=1e-12)
+    for name, values in eces.items():
+        assert study.mean(f"ece_{name}") == pytest.approx(np.mean(values), abs=1e-12)
+    np.testing.assert_allclose(study.table["true"], [0.1, 0.3, 0.6], atol=0.01)
+    assert study.max_error["mean"] == pytest.approx(np.mean(errors)) and study.max_error["mean"] < 0.06
+    assert study.max_error["sd"] == pytest.approx(np.std(errors, ddof=1))
+    assert study.mean("ece_estimated") < study.mean("ece_raw")
+    headline = ds.prior_shift_headline(study)
+    assert headline["estimated_prior_small"] == pytest.approx(np.mean(estimates, axis=0)[2])
+    assert headline["estimated_prior_max_error"] == pytest.approx(np.mean(errors))
+    assert headline["estimated_prior_draws"] == 3
+    assert headline["estimated_prior_ece_in_sample"] == pytest.approx(np.mean(eces["in_sample"]))
+    text = ds.describe_prior_shift(study)
+    assert f"is off by at most {np.mean(errors):.3f} on any class" in text
+    assert f"from {np.mean(eces['raw']):.3f} unadjusted to {np.mean(eces['estimated']):.3f}" in text
+    assert f"the estimate gives {np.mean(eces['in_sample']):.3f}" in text
+
+
+def test_the_text_explains_why_estimated_priors_can_beat_the_true_ones():
+    def study(estimated, known, in_sample, sd=0.002):
+        scores = pd.DataFrame({"draw": [0, 1], "ece_raw": 0.1, "ece_estimated": [estimated - sd, estimated + sd],
+                               "ece_known": [known - sd, known + sd], "ece_in_sample": in_sample,
+                               "accuracy_raw": 0.7, "accuracy_estimated": 0.8, "accuracy_known": 0.8})
+        table = pd.DataFrame({"train": [0.5, 0.5], "true": [0.2, 0.8], "estimated": [0.25, 0.75],
+                              "estimated_sd": 0.01, "naive": [0.4, 0.6]}, index=pd.Index(["a", "b"], name="class"))
+        draws = pd.DataFrame({"draw": [0, 0, 1, 1], "half": [0, 1, 0, 1], "n_rows": 40, "n_iter": 9, "converged": True,
+                              "max_error": [0.05, 0.04, 0.06, 0.05]})
+        return ds.PriorShiftStudy("none+logreg", table, draws, scores, n_rows=80)
+
+    text = ds.describe_prior_shift(study(estimated=0.047, known=0.087, in_sample=0.030))
+    assert "even held out the estimated priors give a lower ECE than the true shares (0.047 against 0.087)" in text
+    assert "not calibrated under its training priors" in text
+    assert "the estimate gives 0.030, lower than held out" in text
+    text = ds.describe_prior_shift(study(estimated=0.060, known=0.040, in_sample=0.060))
+    assert "held out, the true shares give the lower ECE (0.040 against 0.060)" in text
+    assert "no lower than held out" in text
+    text = ds.describe_prior_shift(study(estimated=0.041, known=0.040, in_sample=0.041))
+    assert "give about the same ECE (0.041 and 0.040" in text
 
 
 def test_prior_shift_study_rejects_an_unknown_target(result):
     with pytest.raises(ValueError, match="'reversed', 'uniform'"):
         ds.prior_shift_study(result, "none+logreg", "backwards")
+    with pytest.raises(ValueError, match="n_draws must be a positive integer"):
+        ds.prior_shift_study(result, "none+logreg", n_draws=0)
 
 
 def test_cost_decision_on_the_experiment_folds(result):
@@ -150,7 +208,7 @@ def test_the_prior_estimate_runs_on_the_best_calibrated_plain_model(result):
                                       "none+gboost": RandomForestClassifier(n_estimators=5, max_depth=2, random_state=0)},
                                      *small_problem(), cv=3, random_state=0, progress=False)
     eces = {m: evaluation.expected_calibration_error(over.y, over.oof_proba[m], classes=over.classes)
-            for m in over.methods}
+            for m in over.methods}  # pooled out-of-fold: every row once
     assert ds.most_calibrated(over) == min(eces, key=eces.get)
     only_weighted = evaluation.run_experiment({"class_weight+logreg": LogisticRegression(class_weight="balanced")},
                                               *small_problem(), cv=3, random_state=0, progress=False)

@@ -8,6 +8,7 @@ import pytest
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import confusion_matrix, precision_score, recall_score
 
+from ecombalance import evaluation
 from ecombalance.chapters import explore, explore_widget
 from ecombalance.data import datasets
 
@@ -142,11 +143,30 @@ def test_the_reliability_curve_is_sklearns_for_the_focus_class(explorer):
     view = explorer.view("none+logreg", focus="home_kitchen")
     truth = (explorer.y == "home_kitchen").astype(int)
     p = explorer.probabilities("none+logreg")[:, explorer.classes.index("home_kitchen")]
-    observed, predicted = calibration_curve(truth, p, n_bins=10, strategy="uniform")
+    observed, predicted = calibration_curve(truth, p, n_bins=15, strategy="uniform")  # ECE_BINS, as the legend
     filled = view.reliability[view.reliability["count"] > 0]
     np.testing.assert_allclose(filled["accuracy"], observed)
     np.testing.assert_allclose(filled["confidence"], predicted)
     assert view.focus == "home_kitchen" and filled["count"].sum() == len(truth)
+
+
+def test_the_legend_and_the_text_quote_the_same_ece(explorer):
+    import re
+
+    import matplotlib.pyplot as plt
+
+    view = explorer.view("none+logreg", rule="cost", cost_ratio=5.0)
+    _, ax = explore.plot_view(view)
+    shown = re.search(r"ECE ([0-9.]+)", ax.get_legend().get_texts()[0].get_text()).group(1)
+    assert f"expected calibration error for {str(view.focus)!r} is {shown}" in explore.describe_decisions(
+        explorer.view("none+logreg"), view)
+    plt.close("all")
+    # the one definition: the focus class's one-vs-rest ECE in the bins of every table (calibration_table's ece[c])
+    f = list(explorer.classes).index(view.focus)
+    t, _, p, _ = evaluation.encode_labels(view.y_true, None, view.proba, list(explorer.classes))
+    assert explore.ece_of(view) == pytest.approx(
+        evaluation.metric_value("ece", t, None, p, len(explorer.classes), class_index=f), abs=1e-15)
+    assert len(view.reliability) == evaluation.ECE_BINS
 
 
 def test_the_static_view_draws_the_same_confusion_matrix(explorer):

@@ -11,10 +11,12 @@ import torch
 from sklearn.datasets import make_blobs
 from sklearn.metrics import balanced_accuracy_score, f1_score, recall_score
 from sklearn.preprocessing import StandardScaler
+from scipy import stats
 
 from ecombalance.chapters import loss_study as S
 from ecombalance.evaluation import make_folds
 from ecombalance.models import losses
+from ecombalance.models.neural import TorchMLPClassifier
 
 COUNTS = {"c1": 400, "c2": 150, "c3": 50}
 
@@ -66,80 +68,170 @@ def test_gaussian_prior_shift_adjustment_trades_error_for_balanced_error():
     np.testing.assert_allclose(demo.curves.filter(like="balanced p").sum(axis=1), 1.0)
 
 
-def test_compare_losses_uses_the_same_folds_and_sklearn_metrics():
-    X, y = make_blobs(n_samples=[120, 50, 20], centers=[[0, 0], [3, 3], [0, 3]], random_state=0)
-    frame = pd.DataFrame(X, columns=["a", "b"]).assign(label=np.array(["x", "y", "z"])[y])
-    tbl = SimpleNamespace(X=frame[["a", "b"]], y=frame["label"], frame=frame, group_col=None, groups=None)
-    result = S.compare_losses(tbl, ["ce", "logit_adjusted"], folds=3, epochs=5, hidden=(8,), lr=1e-2,
-                              preprocessor=StandardScaler(), progress=False)
-    assert list(result.metrics.index) == ["ce", "ce + post-hoc", "logit_adjusted"]
-    prior = np.bincount(y) / len(y)  # post-hoc: CE probabilities times 1/prior (training-fold priors)
-    moved = result.proba["ce"] / prior
-    np.testing.assert_allclose(result.proba["ce + post-hoc"], moved / moved.sum(1, keepdims=True), atol=0.02)
-    assert sorted(result.per_fold["fold"].unique()) == [0, 1, 2]
-    for name in ("ce", "logit_adjusted"):
-        proba = result.proba[name]
-        np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
-        rows = result.per_fold[result.per_fold["loss"] == name].set_index("fold")
-        for k in range(3):
-            test = result.fold == k
-            pred = result.classes[proba[test].argmax(1)]
-            assert rows.loc[k, "balanced_accuracy"] == pytest.approx(balanced_accuracy_score(result.y[test], pred))
-            assert rows.loc[k, "macro_f1"] == pytest.approx(f1_score(result.y[test], pred, average="macro"))
-            assert rows.loc[k, "recall[z]"] == pytest.approx(recall_score(result.y[test], pred, average=None)[2])
-            confidence, right = proba[test].max(1), pred == result.y[test]  # top-label ECE, 15 bins, by hand
-            bins = np.minimum(np.ceil(confidence * 15).astype(int) - 1, 14)
-            ece = sum((bins == b).sum() * abs(right[bins == b].mean() - confidence[bins == b].mean())
-                      for b in np.unique(bins)) / test.sum()
-            assert rows.loc[k, "ece"] == pytest.approx(ece)
+def _blobs(seed=0, groups=False):
+    X, y = make_blobs(n_samples=[120, 50, 20], centers=[[0, 0], [3, 3], [0, 3]], random_state=seed)
+    frame = pd.DataFrame(X, columns=["a", "b"]).assign(label=np.array(["x", "y", "z"])[y], query=np.arange(len(y)) % 40)
+    return SimpleNamespace(X=frame[["a", "b"]], y=frame["label"], frame=frame, group_col="query" if groups else None,
+                           groups=frame["query"] if groups else None)
+
+
+def _ece_by_hand(y, proba, classes, n_bins=15):
+    """Top-label ECE and each class's one-vs-rest ECE with equal-width bins (b/B, (b+1)/B], written out."""
+    def ece(confidence, hit):
+        bins = np.maximum(np.ceil(confidence * n_bins).astype(int) - 1, 0)
+        return sum((bins == b).sum() * abs(hit[bins == b].mean() - confidence[bins == b].mean())
+                   for b in np.unique(bins)) / len(confidence)
+    top = ece(proba.max(1), (classes[proba.argmax(1)] == y).astype(float))
+    per_class = [ece(proba[:, c], (y == label).astype(float)) for c, label in enumerate(classes)]
+    return top, per_class
+
+
+@pytest.fixture(scope="module")
+def comparison():
+    """ce, logit_adjusted and balanced_softmax (the same loss at tau = 1) with the post-hoc row, 2 x 3 folds."""
+    return S.compare_losses(_blobs(), ["ce", "logit_adjusted", "balanced_softmax"], folds=3, repeats=2, epochs=5,
+                            hidden=(8,), lr=1e-2, preprocessor=StandardScaler(), progress=False)
+
+
+def test_compare_losses_runs_every_loss_through_the_engine_on_the_same_folds(comparison):
+    res, tbl = comparison, _blobs()
+    assert isinstance(res.result, evaluation.ExperimentResult)
+    assert res.result.methods == ["ce", "ce + post-hoc", "logit_adjusted", "balanced_softmax"]
+    assert list(res.metrics.index) == res.result.methods
+    expected = make_folds(tbl.y, None, n_splits=3, seed=0, n_repeats=2)
+    assert res.result.design == "2 × 3-fold cross-validation" and len(res.result.folds) == 6
+    for (train, test), (want_train, want_test) in zip(res.result.folds, expected):
+        np.testing.assert_array_equal(train, want_train)
+        np.testing.assert_array_equal(test, want_test)
+    for k, (_, test) in enumerate(list(expected)[:3]):  # the first repeat gives each row its fold
+        np.testing.assert_array_equal(np.flatnonzero(res.fold == k), np.sort(test))
+    # fold scores recomputed with scikit-learn from each fold's own model (refitted here for the first fold)
+    rows = res.per_fold.set_index(["loss", "fold"])
+    train, test = res.result.folds[0]
+    scaler = StandardScaler().fit(tbl.X.iloc[train])
+    model = TorchMLPClassifier(hidden=(8,), loss="logit_adjusted", epochs=5, lr=1e-2, random_state=0)
+    model.fit(scaler.transform(tbl.X.iloc[train]), tbl.y.iloc[train])
+    pred = model.predict(scaler.transform(tbl.X.iloc[test]))
+    truth = tbl.y.iloc[test].to_numpy()
+    assert rows.loc[("logit_adjusted", 0), "macro_f1"] == pytest.approx(f1_score(truth, pred, average="macro"))
+    assert rows.loc[("logit_adjusted", 0), "balanced_accuracy"] == pytest.approx(balanced_accuracy_score(truth, pred))
+    assert rows.loc[("logit_adjusted", 0), "recall[z]"] == pytest.approx(recall_score(truth, pred, average=None)[2])
+    # the table's scores are the means over all r x k folds
+    for loss in res.result.methods:
+        assert res.metrics.loc[loss, "macro_f1"] == pytest.approx(rows.loc[loss, "macro_f1"].mean())
+        assert len(rows.loc[loss]) == 6
+
+
+def test_the_post_hoc_row_is_the_ce_model_moved_by_its_training_fold_priors(comparison):
+    res = comparison
+    y, ce, moved = res.y, res.proba["ce"], res.proba["ce + post-hoc"]
+    for train, test in list(res.result.folds)[:3]:  # the first repeat: the out-of-fold probabilities
+        prior = np.array([(y[train] == c).mean() for c in res.classes])
+        by_hand = ce[test] / prior
+        np.testing.assert_allclose(moved[test], by_hand / by_hand.sum(1, keepdims=True), rtol=1e-10)
+
+
+def test_ece_in_the_table_is_that_of_the_pooled_out_of_fold_probabilities(comparison):
+    res = comparison
+    for loss in res.result.methods:
+        top, per_class = _ece_by_hand(res.y, res.proba[loss], res.classes)
+        assert res.metrics.loc[loss, "ece"] == pytest.approx(top, abs=1e-12)
+        assert res.metrics.loc[loss, "classwise_ece"] == pytest.approx(np.mean(per_class), abs=1e-12)
+    # not the mean of the fold ECEs (fewer rows per bin): that one stays in per_fold
+    folds_mean = res.per_fold.groupby("loss")["ece"].mean()
+    assert not np.allclose(folds_mean.reindex(res.metrics.index), res.metrics["ece"])
+
+
+def test_balanced_softmax_and_logit_adjusted_at_tau_1_are_one_comparison(comparison):
+    res = comparison
+    scores = res.per_fold.pivot(index="fold", columns="loss", values="macro_f1")
+    assert scores["balanced_softmax"].to_numpy().tobytes() == scores["logit_adjusted"].to_numpy().tobytes()
+    np.testing.assert_array_equal(res.proba["balanced_softmax"], res.proba["logit_adjusted"])
+    assert S.identical_losses(res) == [["logit_adjusted", "balanced_softmax"]]
+    # the corrected repeated-CV t-test by hand (J = 6 folds), Holm over the two distinct hypotheses
+    n_train, n_test = 190 * 2 / 3, 190 / 3
+    raw = {}
+    for loss in ["ce + post-hoc", "logit_adjusted"]:
+        d = scores[loss].to_numpy() - scores["ce"].to_numpy()
+        t = d.mean() / np.sqrt((1 / 6 + n_test / n_train) * d.var(ddof=1))
+        raw[loss] = 2 * stats.t.sf(abs(t), df=5)
+    low, high = sorted(raw, key=raw.get)
+    holm = {low: min(1, 2 * raw[low])}
+    holm[high] = max(holm[low], min(1, raw[high]))
+    table = S.loss_differences(res).set_index("method")
+    for loss in raw:
+        assert table.loc[loss, "ttest_p"] == pytest.approx(raw[loss], rel=1e-6)
+        assert table.loc[loss, "p_value"] == pytest.approx(holm[loss], rel=1e-6)
+    assert table.loc["balanced_softmax", "p_value"] == table.loc["logit_adjusted", "p_value"]
+    text = S.describe_identical_losses("blobs", res)
+    assert text == ["- **blobs**: `logit_adjusted` and `balanced_softmax` have identical fold scores (the same loss, "
+                    "hence the same network), so the test counts them as one comparison in Holm's correction."]
+
+
+def test_the_headline_carries_the_design_beside_the_verdict(comparison):
+    numbers = S.losses_headline({"documented_case": comparison})
+    table = S.loss_differences(comparison)
+    assert numbers["cv_repeats"] == 2 and numbers["cv_folds"] == 3
+    assert numbers["verdict_test"] == evaluation.VERDICT_TEST
+    detectable = table["detectable"][table["detectable"] > 0].median()
+    assert numbers["smallest_detectable_difference"] == pytest.approx(detectable) and detectable > 0
+    assert numbers["documented_case_smallest_detectable_difference"] == numbers["smallest_detectable_difference"]
+    top = comparison.metrics["macro_f1"].idxmax()
+    assert numbers["documented_case_top_classwise_ece"] == comparison.metrics.loc[top, "classwise_ece"]
+    assert numbers["best_is_distinguishable"] is numbers["documented_case_best_is_distinguishable"]
+
+
+@pytest.mark.slow
+def test_folds_run_in_parallel_give_the_same_numbers(comparison):
+    again = S.compare_losses(_blobs(), ["ce", "logit_adjusted", "balanced_softmax"], folds=3, repeats=2, epochs=5,
+                             hidden=(8,), lr=1e-2, preprocessor=StandardScaler(), progress=False, n_jobs=2)
+    pd.testing.assert_frame_equal(again.per_fold, comparison.per_fold)
+    for loss, proba in comparison.proba.items():
+        np.testing.assert_array_equal(again.proba[loss], proba)
+
+
+def test_unknown_losses_are_named():
     with pytest.raises(ValueError, match=r"unknown loss\(es\) \['hinge'\]; choose from ce"):
-        S.compare_losses(tbl, ["hinge"], preprocessor=StandardScaler())
+        S.compare_losses(_blobs(), ["hinge"], preprocessor=StandardScaler())
 
 
 def test_compare_losses_keeps_each_query_on_one_side():
-    X, y = make_blobs(n_samples=[120, 50, 20], centers=[[0, 0], [3, 3], [0, 3]], random_state=1)
-    frame = pd.DataFrame(X, columns=["a", "b"]).assign(label=np.array(["x", "y", "z"])[y],
-                                                       query=np.arange(len(y)) % 40)
-    tbl = SimpleNamespace(X=frame[["a", "b"]], y=frame["label"], frame=frame, group_col="query",
-                          groups=frame["query"])
+    tbl = _blobs(seed=1, groups=True)
     result = S.compare_losses(tbl, ["ce"], folds=3, epochs=2, hidden=(4,), preprocessor=StandardScaler(),
                               posthoc=False, progress=False)
-    assert (pd.Series(result.fold).groupby(frame["query"]).nunique() == 1).all()  # a query's rows: one test fold
-    folds = make_folds(frame["label"], frame["query"], n_splits=3, seed=0)
+    assert (pd.Series(result.fold).groupby(tbl.frame["query"]).nunique() == 1).all()  # a query: one test fold
+    folds = make_folds(tbl.frame["label"], tbl.frame["query"], n_splits=3, seed=0)
     for k, (_, test) in enumerate(folds):
-        np.testing.assert_array_equal(np.flatnonzero(result.fold == k), test)
+        np.testing.assert_array_equal(np.flatnonzero(result.fold == k), np.sort(test))
+    assert S.loss_verdict(result) is None and S.loss_differences(result) is None  # no other loss to compare
 
 
-def test_losses_headline_names_the_top_loss_and_the_verdict():
-    metrics = pd.DataFrame({"macro_f1": [0.80, 0.86, 0.83], "balanced_accuracy": [0.7, 0.9, 0.8], "ece": [0.05, 0.09, 0.07]},
-                           index=["ce", "focal", "ldam"])
-    numbers = S.losses_headline({"documented_case": SimpleNamespace(metrics=metrics)})
-    top = metrics["macro_f1"].idxmax()
-    assert numbers == {"documented_case_ce_macro_f1": metrics.loc["ce", "macro_f1"], "documented_case_top_loss": top,
-                       "documented_case_top_macro_f1": metrics.loc[top, "macro_f1"],
-                       "documented_case_top_balanced_accuracy": metrics.loc[top, "balanced_accuracy"],
-                       "documented_case_top_ece": metrics.loc[top, "ece"]}
-    # a user's file gives the same keys whatever it is called (not "online_shoppers_intention.csv_top_loss")
-    user = S.losses_headline({"online_shoppers_intention.csv": SimpleNamespace(metrics=metrics)})
-    assert user == {key.replace("documented_case", "user"): value for key, value in numbers.items()}
-
-
-def _comparison(per_loss):
-    """A LossComparison of fold macro-F1s only (5 folds over 500 rows)."""
-    per_fold = pd.DataFrame([{"loss": loss, "fold": k, "macro_f1": v, "balanced_accuracy": v, "ece": 0.05}
-                             for loss, scores in per_loss.items() for k, v in enumerate(scores)])
-    metrics = per_fold.drop(columns="fold").groupby("loss", sort=False).mean()
-    return S.LossComparison(metrics=metrics, per_fold=per_fold, proba={}, y=np.zeros(500), fold=np.zeros(500),
-                            classes=np.array([0, 1]))
+def _synthetic(per_loss, n=500):
+    """A LossComparison of given fold macro-F1s on 5 folds of ``n`` rows (the predictions: the labels)."""
+    y = np.repeat(["a", "b"], [n * 4 // 5, n // 5])
+    folds = make_folds(y, None, n_splits=5, seed=0)
+    results = pd.DataFrame([(loss, k, "macro_f1", "all", v) for loss, values in per_loss.items()
+                            for k, v in enumerate(values)], columns=["method", "fold", "metric", "class", "value"])
+    result = evaluation.ExperimentResult(results=results, folds=folds, classes=np.array(["a", "b"]), y=y, groups=None,
+                                         oof_pred={loss: y.copy() for loss in per_loss},
+                                         oof_proba={loss: None for loss in per_loss})
+    metrics = pd.DataFrame({"macro_f1": {loss: np.mean(v) for loss, v in per_loss.items()}})
+    metrics = metrics.assign(balanced_accuracy=metrics["macro_f1"], ece=0.05, classwise_ece=0.06)
+    per_fold = results.pivot(index=["method", "fold"], columns="metric", values="value").reset_index()
+    return S.LossComparison(result=result, metrics=metrics, per_fold=per_fold.rename(columns={"method": "loss"}),
+                            calibration=metrics[["ece", "classwise_ece"]])
 
 
 def test_a_loss_is_best_only_when_distinguishable_from_cross_entropy():
     ce = np.array([0.80, 0.82, 0.78, 0.81, 0.79])
-    tied = _comparison({"ce": ce, "focal": ce + [0.03, -0.02, 0.01, -0.01, 0.02], "seed_balanced": ce + [0.002, -0.001, 0.001, 0.0, -0.001]})
+    tied = _synthetic({"ce": ce, "focal": ce + [0.03, -0.02, 0.01, -0.01, 0.02],
+                       "seed_balanced": ce + [0.002, -0.001, 0.001, 0.0, -0.001]})
     verdict = S.loss_verdict(tied)
     assert verdict.best is None and not verdict.best_is_distinguishable
-    assert verdict.sentence.startswith("No method is distinguishable from `ce` on macro-F1; the top scores are")
-    clear = _comparison({"ce": ce, "ldam": ce + [0.05, 0.051, 0.049, 0.05, 0.052], "focal": ce})
+    assert verdict.sentence.startswith("Not enough evidence to separate any method from `ce` on macro-F1: the "
+                                       "smallest difference this design detects is about")
+    assert "5-fold cross-validation" in verdict.sentence
+    clear = _synthetic({"ce": ce, "ldam": ce + [0.05, 0.051, 0.049, 0.05, 0.052], "focal": ce})
     scores = clear.per_fold.pivot(index="fold", columns="loss", values="macro_f1")
     expected = evaluation.compare_fold_scores(scores[["ce", "ldam", "focal"]], "ce", 400, 100).set_index("method")
     assert expected.loc["ldam", "p_value"] < 0.05
@@ -147,7 +239,23 @@ def test_a_loss_is_best_only_when_distinguishable_from_cross_entropy():
     numbers = S.losses_headline({"documented_case": tied, "search_log": clear})
     assert numbers["documented_case_best_is_distinguishable"] is False and "documented_case_best_loss" not in numbers
     assert numbers["search_log_best_loss"] == "ldam" and numbers["best_is_distinguishable"] is True
-    assert S.loss_verdict(_comparison({"focal": ce, "ldam": ce})) is None  # no cross-entropy to compare with
+    assert numbers["cv_repeats"] == 1 and numbers["cv_folds"] == 5
+    assert S.loss_verdict(_synthetic({"focal": ce, "ldam": ce})) is None  # no cross-entropy to compare with
+
+
+def test_losses_headline_names_the_top_loss_per_table():
+    ce = np.array([0.80, 0.82, 0.78, 0.81, 0.79])
+    res = _synthetic({"ce": ce, "focal": ce + [0.06, 0.05, 0.07, 0.06, 0.05], "ldam": ce + [0.03, 0.02, 0.04, 0.0, 0.01]})
+    numbers = S.losses_headline({"documented_case": res})
+    m = res.metrics
+    assert numbers["documented_case_top_loss"] == "focal"
+    assert numbers["documented_case_top_macro_f1"] == m.loc["focal", "macro_f1"]
+    assert numbers["documented_case_ce_macro_f1"] == m.loc["ce", "macro_f1"]
+    assert numbers["documented_case_top_ece"] == 0.05 and numbers["documented_case_top_classwise_ece"] == 0.06
+    assert numbers["smallest_detectable_difference"] > 0
+    # a user's file gives the same keys whatever it is called (not "online_shoppers_intention.csv_top_loss")
+    user = S.losses_headline({"online_shoppers_intention.csv": res})
+    assert user == {key.replace("documented_case", "user"): value for key, value in numbers.items()}
 
 
 def test_a_recall_no_loss_moves_is_named_with_its_value():

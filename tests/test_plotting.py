@@ -412,6 +412,7 @@ def every_figure_helper():
     yield "leakage", plotting.plot_leakage(leak)
     yield "reliability", plotting.plot_reliability(y, proba, classes=["a", "b", "c"])
     yield "recalibration", plotting.plot_recalibration(y == "c", proba[:, 2], proba[:, 2] ** 2)
+    yield "classwise_reliability", plotting.plot_classwise_reliability(y, proba, classes=["a", "b", "c"])
     yield "focal_curves", plotting.plot_focal_curves(pd.DataFrame({"g": -np.log(p_t)}, index=pd.Index(p_t, name="p_t")))
     yield "posteriors", plotting.plot_posteriors(pd.DataFrame({"p(y=0|x)": [0.9, 0.1], "balanced p(y=0|x)": [0.8, 0.2]},
                                                               index=pd.Index([0.0, 1.0], name="x")))

@@ -66,7 +66,9 @@ def test_notebook_conventions(path):
         tree = ast.parse(source)
         defined = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Lambda))]
         assert not defined, f"define algorithms in lib/ecombalance, not in the notebook:\n{source}"
-        assert len(source.splitlines()) <= 25, f"code cell too long for a chapter:\n{source}"
+        # the parameters cell holds one assignment per parameter (checked below): a little more room
+        limit = 30 if cell is code[0] else 25
+        assert len(source.splitlines()) <= limit, f"code cell too long for a chapter:\n{source}"
     assigned = []
     for statement in ast.parse("".join(code[0]["source"])).body:
         assert isinstance(statement, (ast.Assign, ast.AnnAssign)), "the parameters cell holds assignments only"

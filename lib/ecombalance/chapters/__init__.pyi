@@ -17,6 +17,12 @@ from ecombalance.chapters.baselines import ANALYZER_MAX_ROWS as ANALYZER_MAX_ROW
 from ecombalance.chapters.baselines import compare_analyzers as compare_analyzers
 from ecombalance.chapters.baselines import analyzers_headline as analyzers_headline
 from ecombalance.chapters.baselines import describe_analyzers as describe_analyzers
+from ecombalance.chapters.calibration_study import SHARE_TOLERANCE as SHARE_TOLERANCE
+from ecombalance.chapters.calibration_study import small_class_ratios as small_class_ratios
+from ecombalance.chapters.calibration_study import describe_class_shares as describe_class_shares
+from ecombalance.chapters.calibration_study import over_predicting as over_predicting
+from ecombalance.chapters.calibration_study import calibration_headline as calibration_headline
+from ecombalance.chapters.calibration_study import pick_pair as pick_pair
 from ecombalance.chapters.ctr import ctr_model as ctr_model
 from ecombalance.chapters.ctr import click_metrics as click_metrics
 from ecombalance.chapters.ctr import downsampling_study as downsampling_study
@@ -31,6 +37,7 @@ from ecombalance.chapters.decision_study import rarity_cost_decision as rarity_c
 from ecombalance.chapters.decision_study import cost_decision_headline as cost_decision_headline
 from ecombalance.chapters.decision_study import describe_cost_decision as describe_cost_decision
 from ecombalance.chapters.decision_study import shifted_rows as shifted_rows
+from ecombalance.chapters.decision_study import PriorShiftStudy as PriorShiftStudy
 from ecombalance.chapters.decision_study import prior_shift_study as prior_shift_study
 from ecombalance.chapters.decision_study import prior_shift_headline as prior_shift_headline
 from ecombalance.chapters.decision_study import describe_prior_shift as describe_prior_shift
@@ -124,12 +131,19 @@ from ecombalance.chapters.loss_study import seed_formula_scenarios as seed_formu
 from ecombalance.chapters.loss_study import seed_regulariser_minimiser as seed_regulariser_minimiser
 from ecombalance.chapters.loss_study import PriorShiftDemo as PriorShiftDemo
 from ecombalance.chapters.loss_study import gaussian_prior_shift as gaussian_prior_shift
+from ecombalance.chapters.loss_study import POSTHOC as POSTHOC
 from ecombalance.chapters.loss_study import LossComparison as LossComparison
 from ecombalance.chapters.loss_study import study_loss_params as study_loss_params
+from ecombalance.chapters.loss_study import loss_methods as loss_methods
+from ecombalance.chapters.loss_study import FOLD_METRICS as FOLD_METRICS
+from ecombalance.chapters.loss_study import summarise_losses as summarise_losses
 from ecombalance.chapters.loss_study import compare_losses as compare_losses
+from ecombalance.chapters.loss_study import loss_differences as loss_differences
 from ecombalance.chapters.loss_study import loss_verdict as loss_verdict
 from ecombalance.chapters.loss_study import losses_headline as losses_headline
 from ecombalance.chapters.loss_study import describe_losses as describe_losses
+from ecombalance.chapters.loss_study import identical_losses as identical_losses
+from ecombalance.chapters.loss_study import describe_identical_losses as describe_identical_losses
 from ecombalance.chapters.loss_study import describe_unmoved_recalls as describe_unmoved_recalls
 from ecombalance.chapters.preprocessing import fit_before_split_effects as fit_before_split_effects
 from ecombalance.chapters.preprocessing import DATA_ORIGINS as DATA_ORIGINS
@@ -188,35 +202,38 @@ from ecombalance.chapters.transfer import P_VALUE_NOTE as P_VALUE_NOTE
 __all__ = [
     "ANALYZER_MAX_ROWS", "BALANCING_SAMPLERS", "BASELINE_MAX_ROWS", "CHINESE_ENCODERS", "COLUMN_MEANINGS",
     "COLUMN_TERMS", "COST_RATIO_RANGE", "CjkTokenization", "DATA_ORIGINS", "DECISIONS", "DEFAULT_METHODS",
-    "Explorer", "ExplorerWidget", "GAP", "GLOSSARY", "GROUPED", "GROUPS", "KINDS", "LossComparison", "MAJORITY",
-    "MAX_TUNED_CLASSES", "OTHER_CLASSES", "OVERALL", "PACKAGES", "P_VALUE_NOTE", "PriorShiftDemo", "RULES",
-    "SAMPLER_FAILURES", "SAMPLER_METRICS", "SHOWN_CLASSES", "SeedDocumentLosses", "SmoteExample", "THRESHOLD_RANGE",
-    "TOY_SAMPLERS", "Term", "UNGROUPED", "View", "WorkedExamples", "analyzers_headline", "apart", "as_frame",
-    "balances_nothing", "baselines_headline", "best_headline", "best_method", "best_of_families", "build",
-    "build_all", "capacity_note", "categorical_counts", "categorical_view", "check", "classes_note",
-    "click_metrics", "click_profit_study", "compare_analyzers", "compare_baselines", "compare_losses",
-    "compare_precision", "compare_quantized", "compare_samplers", "compare_with_frozen", "compared_with",
-    "complete_pairs", "cost_decision", "cost_decision_headline", "cost_matrix", "ctr_model", "data_origin",
-    "decision_boundaries", "decision_comparison", "describe_analyzers", "describe_baselines", "describe_columns",
+    "Explorer", "ExplorerWidget", "FOLD_METRICS", "GAP", "GLOSSARY", "GROUPED", "GROUPS", "KINDS", "LossComparison",
+    "MAJORITY", "MAX_TUNED_CLASSES", "OTHER_CLASSES", "OVERALL", "PACKAGES", "POSTHOC", "P_VALUE_NOTE",
+    "PriorShiftDemo", "PriorShiftStudy", "RULES", "SAMPLER_FAILURES", "SAMPLER_METRICS", "SHARE_TOLERANCE",
+    "SHOWN_CLASSES", "SeedDocumentLosses", "SmoteExample", "THRESHOLD_RANGE", "TOY_SAMPLERS", "Term", "UNGROUPED",
+    "View", "WorkedExamples", "analyzers_headline", "apart", "as_frame", "balances_nothing", "baselines_headline",
+    "best_headline", "best_method", "best_of_families", "build", "build_all", "calibration_headline",
+    "capacity_note", "categorical_counts", "categorical_view", "check", "classes_note", "click_metrics",
+    "click_profit_study", "compare_analyzers", "compare_baselines", "compare_losses", "compare_precision",
+    "compare_quantized", "compare_samplers", "compare_with_frozen", "compared_with", "complete_pairs",
+    "cost_decision", "cost_decision_headline", "cost_matrix", "ctr_model", "data_origin", "decision_boundaries",
+    "decision_comparison", "describe_analyzers", "describe_baselines", "describe_class_shares", "describe_columns",
     "describe_comparison", "describe_cost_decision", "describe_decision", "describe_decisions",
     "describe_downsampling", "describe_effects", "describe_environment", "describe_evaluation", "describe_families",
-    "describe_frozen_comparison", "describe_grouping", "describe_losses", "describe_operating_points",
-    "describe_positive_class", "describe_precision", "describe_preprocessing", "describe_prior_correction",
-    "describe_prior_shift", "describe_profit", "describe_study", "describe_tokenization", "describe_transfer",
-    "describe_unmoved_recalls", "downsampling_headline", "downsampling_study", "ece_of", "effects",
-    "effects_headline", "environment_headline", "families_headline", "family_baselines", "family_effects",
-    "family_verdicts", "fit_before_split_effects", "focal_curves", "fold_mean", "gaussian_prior_shift",
-    "glossary_frame", "glossary_markdown", "grouping_inflation", "hardware", "inverse_frequency_costs", "is_plain",
-    "leakage_demo", "leakage_inflation", "live", "loss_verdict", "losses_headline", "majority_check",
+    "describe_frozen_comparison", "describe_grouping", "describe_identical_losses", "describe_losses",
+    "describe_operating_points", "describe_positive_class", "describe_precision", "describe_preprocessing",
+    "describe_prior_correction", "describe_prior_shift", "describe_profit", "describe_study",
+    "describe_tokenization", "describe_transfer", "describe_unmoved_recalls", "downsampling_headline",
+    "downsampling_study", "ece_of", "effects", "effects_headline", "environment_headline", "families_headline",
+    "family_baselines", "family_effects", "family_verdicts", "fit_before_split_effects", "focal_curves",
+    "fold_mean", "gaussian_prior_shift", "glossary_frame", "glossary_markdown", "grouping_inflation", "hardware",
+    "identical_losses", "inverse_frequency_costs", "is_plain", "leakage_demo", "leakage_inflation", "live",
+    "loss_differences", "loss_methods", "loss_verdict", "losses_headline", "majority_check",
     "measure_cjk_tokenization", "method_name", "minority_only_row", "miss_cost_matrix", "missing_packages",
     "model_check", "model_of", "most_calibrated", "most_rebalanced", "normalise_term", "not_enough_evidence",
-    "operating_points", "out_of_fold_experiment", "out_of_fold_predictions", "package_versions", "parse",
-    "plain_model", "plain_models", "plot_confusion", "plot_focus_reliability", "plot_view", "positive_class",
-    "positive_class_table", "precision_headline", "prior_corrected", "prior_shift_headline", "prior_shift_study",
-    "profit_headline", "projection", "ranking_table", "rarity_cost_decision", "references", "resample_counts",
-    "resampling_headline", "row_origin", "sampler_differences", "sampler_verdicts", "scalable_samplers",
-    "scaling_table", "scores_table", "seed_document_losses", "seed_formula_scenarios", "seed_regulariser_minimiser",
-    "shifted_rows", "show", "shown_classes", "study_loss_params", "subset", "summarise_comparison", "summary_table",
-    "term_names", "text_inputs", "threshold_decision", "toy_problem", "training_priors", "transfer_headline",
-    "weights_table", "within_family", "worked_example", "worked_examples",
+    "operating_points", "out_of_fold_experiment", "out_of_fold_predictions", "over_predicting", "package_versions",
+    "parse", "pick_pair", "plain_model", "plain_models", "plot_confusion", "plot_focus_reliability", "plot_view",
+    "positive_class", "positive_class_table", "precision_headline", "prior_corrected", "prior_shift_headline",
+    "prior_shift_study", "profit_headline", "projection", "ranking_table", "rarity_cost_decision", "references",
+    "resample_counts", "resampling_headline", "row_origin", "sampler_differences", "sampler_verdicts",
+    "scalable_samplers", "scaling_table", "scores_table", "seed_document_losses", "seed_formula_scenarios",
+    "seed_regulariser_minimiser", "shifted_rows", "show", "shown_classes", "small_class_ratios",
+    "study_loss_params", "subset", "summarise_comparison", "summarise_losses", "summary_table", "term_names",
+    "text_inputs", "threshold_decision", "toy_problem", "training_priors", "transfer_headline", "weights_table",
+    "within_family", "worked_example", "worked_examples",
 ]

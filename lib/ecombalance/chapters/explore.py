@@ -38,7 +38,7 @@ from ecombalance.evaluation.decisions import bayes_decision, expected_cost
 from ecombalance.evaluation.experiment import run_experiment
 from ecombalance.evaluation.fold_work import FoldFeatures
 from ecombalance.evaluation.folds import make_folds
-from ecombalance.evaluation.metrics import per_class_metrics
+from ecombalance.evaluation.metrics import ECE_BINS, per_class_metrics
 
 RULES = ("threshold", "cost")
 """The decision rules of :meth:`Explorer.view`."""
@@ -128,9 +128,10 @@ class View:
     @property
     def reliability(self) -> pd.DataFrame:
         """:func:`ecombalance.evaluation.reliability_curve` of the focus class's probability (one against the
-        rest): the probability the threshold reads, against how often the class is the truth."""
+        rest): the probability the threshold reads, against how often the class is the truth, in the
+        :data:`~ecombalance.evaluation.metrics.ECE_BINS` bins of every chapter's ECE and of the figure's legend."""
         f = self.classes.index(self.focus)
-        return reliability_curve((self.y_true == self.focus).astype(int), self.proba[:, f])
+        return reliability_curve((self.y_true == self.focus).astype(int), self.proba[:, f], n_bins=ECE_BINS)
 
     @property
     def expected_cost(self) -> float:

@@ -6,27 +6,28 @@ this module only arranges inputs and tables so that the notebook stays a sequenc
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import torch
-from sklearn.base import clone
-from sklearn.metrics import accuracy_score, balanced_accuracy_score, recall_score
 
-from ecombalance._progress import progress_bar
+from ecombalance._validation import plain_label
 from ecombalance.chapters import seed_formulas
+from ecombalance.chapters.calibration_study import describe_class_shares
 from ecombalance.data.datasets import DATASETS
-from ecombalance.evaluation.fold_work import aligned_proba
-from ecombalance.evaluation.folds import make_folds, take_rows
+from ecombalance.evaluation.class_calibration import calibration_table, class_shares
+from ecombalance.evaluation.experiment import ExperimentResult, run_experiment
+from ecombalance.evaluation.folds import as_folds, make_folds
 from ecombalance.evaluation.metrics import scores
-from ecombalance.evaluation.verdicts import BestMethod, best_method, compare_fold_scores
+from ecombalance.evaluation.stats import compare_to_baseline
+from ecombalance.evaluation.verdicts import BestMethod, best_method, design_headline, smallest_detectable
 from ecombalance.models import features, losses
-from ecombalance.models.device import torch_threads
+from ecombalance.models.device import resolve_device, torch_threads
 from ecombalance.models.neural import TorchMLPClassifier
+from ecombalance.models.pipelines import pipeline
 from ecombalance.sampling import weights
 
 
@@ -161,12 +162,15 @@ def gaussian_prior_shift(class_counts: Sequence[int], means: Sequence[float] = (
         "linear model, CE + post-hoc adjustment": losses.posthoc_logit_adjust(ce.decision_function(x_test), prior),
         "linear model, logit-adjusted loss": la.decision_function(x_test),
     }
-    table = pd.DataFrame({
-        name: {"error": 1 - accuracy_score(y_test, z.argmax(1)),
-               "balanced error": 1 - balanced_accuracy_score(y_test, z.argmax(1)),
-               "recall of rarest class": recall_score(y_test, z.argmax(1), average=None)[-1]}
-        for name, z in rules.items()
-    }).T
+    classes = np.arange(len(counts))
+    rarest = int(np.argmin(counts))
+
+    def rule_scores(z):
+        got = scores(y_test, z.argmax(1), classes=classes, metrics=("accuracy", "balanced_accuracy"))
+        return {"error": 1 - got["accuracy"], "balanced error": 1 - got["balanced_accuracy"],
+                "recall of rarest class": got[f"recall[{rarest}]"]}
+
+    table = pd.DataFrame({name: rule_scores(z) for name, z in rules.items()}).T
     grid = np.linspace(means.min() - 3 * std, means.max() + 3 * std, 400)[:, None]
     posterior = torch.tensor(bayes_logits(grid)).softmax(1).numpy()
     balanced = torch.tensor(losses.posthoc_logit_adjust(bayes_logits(grid), prior)).softmax(1).numpy()
@@ -178,19 +182,50 @@ def gaussian_prior_shift(class_counts: Sequence[int], means: Sequence[float] = (
 
 
 # ----------------------------------------------------------------------------- training comparison
+POSTHOC = "ce + post-hoc"
+"""The row of the cross-entropy model moved to uniform priors after training (post-hoc logit adjustment)."""
+
+
 @dataclass
 class LossComparison:
-    """Out-of-fold results of one model trained with each loss on the same folds."""
+    """One network trained with each loss on the same folds: the :class:`~ecombalance.evaluation.ExperimentResult`
+    of :func:`ecombalance.evaluation.run_experiment` and the tables notebook 04 shows, derived from it."""
 
+    result: ExperimentResult
+    """The experiment: every fold's scores (``results``), the folds (r × k), the out-of-fold predictions."""
     metrics: pd.DataFrame
-    """Mean over folds, one row per loss: macro-F1, balanced accuracy, accuracy, ECE, per-class recall."""
+    """One row per loss: macro-F1, balanced accuracy, accuracy and per-class recall as the mean over all folds
+    (what the test compares), then ``ece`` and ``classwise_ece`` of the pooled out-of-fold probabilities
+    (:func:`ecombalance.evaluation.calibration_table`: the numbers the reliability legends show), and the mean
+    ``fit_seconds`` per fold."""
     per_fold: pd.DataFrame
-    """The same metrics per (loss, fold)."""
-    proba: dict[str, np.ndarray]
-    """Out-of-fold predicted probabilities per loss (columns = ``classes``)."""
-    y: np.ndarray
-    fold: np.ndarray
-    classes: np.ndarray
+    """The fold scores per (loss, fold): macro-F1, balanced accuracy, accuracy, the fold's own ECE, recalls."""
+    calibration: pd.DataFrame
+    """:func:`ecombalance.evaluation.calibration_table` of every loss."""
+    differences: dict = field(default_factory=dict, repr=False, compare=False)
+    """:func:`loss_differences` computed so far, by (baseline, alpha, n_resamples, seed)."""
+
+    @property
+    def proba(self) -> dict[str, np.ndarray]:
+        """Out-of-fold predicted probabilities per loss (columns = ``classes``; the first repeat's folds)."""
+        return {m: self.result.oof_proba[m] for m in self.result.methods}
+
+    @property
+    def y(self) -> np.ndarray:
+        return self.result.y
+
+    @property
+    def classes(self) -> np.ndarray:
+        return self.result.classes
+
+    @property
+    def fold(self) -> np.ndarray:
+        """The test fold of each row in the first repeat (0 … k-1)."""
+        fold_of = np.full(len(self.result.y), -1)
+        folds = as_folds(self.result.folds)
+        for k, (_, test) in enumerate(list(folds)[: folds.n_splits or len(folds)]):
+            fold_of[test] = k
+        return fold_of
 
 
 def study_loss_params(name: str, gamma: float = 2.0, beta: float = 0.999, tau: float = 1.0) -> dict[str, Any]:
@@ -199,87 +234,121 @@ def study_loss_params(name: str, gamma: float = 2.0, beta: float = 0.999, tau: f
     return {"focal": {"gamma": gamma}, "class_balanced": {"beta": beta}, "logit_adjusted": {"tau": tau}}.get(name, {})
 
 
-def _fold_metrics(y_true, proba, classes) -> dict[str, float]:
-    """:func:`ecombalance.evaluation.metrics.scores` of the arg-max prediction, with the top-label ECE."""
-    return scores(y_true, classes[proba.argmax(axis=1)], proba, classes,
-                  metrics=("macro_f1", "balanced_accuracy", "accuracy", "ece"))
-
-
-def compare_losses(tbl, loss_names: Sequence[str], *, gamma: float = 2.0, beta: float = 0.999, tau: float = 1.0,
-                   folds: int = 3, seed: int = 0, epochs: int = 30, hidden: Sequence[int] = (64,),
-                   lr: float = 1e-3, batch_size: int = 64, device: str = "auto", preprocessor=None,
-                   text: str = "tfidf", posthoc: bool = True, progress: bool = True) -> LossComparison:
-    """Train :class:`~ecombalance.models.neural.TorchMLPClassifier` with each loss on the same stratified folds.
-
-    The preprocessor (default :func:`ecombalance.models.features.make_preprocessor` on ``tbl``) is fitted on
-    each training fold only and shared by all losses of that fold; the test fold keeps its original
-    class distribution. Folds come from :func:`ecombalance.evaluation.folds.make_folds` (stratified,
-    shuffled with ``seed``, grouped by ``tbl.groups`` when the table has a group column: no query on
-    both sides). With ``posthoc`` and ``"ce"``
-    among the losses, the row ``"ce + post-hoc"`` is the CE model moved to uniform priors by
-    :func:`ecombalance.sampling.weights.prior_shift`, with the priors of each training fold.
-    """
+def loss_methods(loss_names: Sequence[str], preprocessor, *, gamma: float = 2.0, beta: float = 0.999,
+                 tau: float = 1.0, epochs: int = 30, hidden: Sequence[int] = (64,), lr: float = 1e-3,
+                 batch_size: int = 64, device: str = "auto", seed: int = 0, posthoc: bool = True) -> dict[str, Any]:
+    """``{loss: preprocess → TorchMLPClassifier(loss)}`` for :func:`ecombalance.evaluation.run_experiment`: every
+    pipeline has the same ``"preprocess"`` step, so the experiment fits it once per fold and shares it. With
+    ``posthoc`` and ``"ce"`` among the losses, :data:`POSTHOC` follows ``ce``: the same network wrapped in
+    :class:`ecombalance.sampling.weights.PriorShiftClassifier` (moved to uniform priors with its training fold's
+    priors)."""
     unknown = [name for name in loss_names if name not in losses.LOSSES]
     if unknown or not loss_names:
         raise ValueError(f"unknown loss(es) {unknown}; choose from {', '.join(losses.LOSSES)}")
-    if preprocessor is None:
+    methods: dict[str, Any] = {}
+    for name in loss_names:
+        network = TorchMLPClassifier(hidden=tuple(hidden), loss=name, loss_params=study_loss_params(name, gamma, beta, tau),
+                                     epochs=epochs, batch_size=batch_size, lr=lr, device=device, random_state=seed)
+        methods[name] = pipeline(preprocessor, "none", network)
+        if name == "ce" and posthoc:
+            methods[POSTHOC] = pipeline(preprocessor, "none", weights.PriorShiftClassifier(network, "uniform"))
+    return methods
 
+
+FOLD_METRICS = ("macro_f1", "balanced_accuracy", "accuracy", "ece")
+"""The fold scores :attr:`LossComparison.per_fold` keeps (with the per-class recalls)."""
+
+
+def _per_fold(result: ExperimentResult) -> pd.DataFrame:
+    scores_ = result.results
+    overall = scores_[(scores_["class"] == "all") & scores_["metric"].isin(FOLD_METRICS)]
+    recall = scores_[scores_["metric"] == "recall"].assign(metric=lambda f: "recall[" + f["class"] + "]")
+    wide = pd.concat([overall, recall]).pivot_table(index=["method", "fold"], columns="metric", values="value",
+                                                    sort=False)
+    order = list(FOLD_METRICS) + [f"recall[{plain_label(c)}]" for c in result.classes]
+    wide = wide[[c for c in order if c in wide.columns]].reset_index().rename(columns={"method": "loss"})
+    wide.columns.name = None
+    return wide
+
+
+def summarise_losses(result: ExperimentResult) -> LossComparison:
+    """The tables of :class:`LossComparison` from an experiment over losses (:func:`compare_losses`)."""
+    per_fold = _per_fold(result)
+    calibration = calibration_table(result)
+    means = per_fold.drop(columns=["fold", "ece"]).groupby("loss", sort=False).mean()
+    means = means.reindex(result.methods)
+    metrics = pd.concat([means[["macro_f1", "balanced_accuracy", "accuracy"]],
+                         calibration[["ece", "classwise_ece"]].reindex(means.index),
+                         means.filter(like="recall[")], axis=1)
+    metrics["fit_seconds"] = result.timings.groupby("method", sort=False)["fit_seconds"].mean().reindex(means.index)
+    metrics.index.name = "loss"
+    return LossComparison(result=result, metrics=metrics, per_fold=per_fold, calibration=calibration)
+
+
+def compare_losses(tbl, loss_names: Sequence[str], *, gamma: float = 2.0, beta: float = 0.999, tau: float = 1.0,
+                   folds: int = 5, repeats: int = 1, seed: int = 0, epochs: int = 30, hidden: Sequence[int] = (64,),
+                   lr: float = 1e-3, batch_size: int = 64, device: str = "auto", preprocessor=None,
+                   text: str = "tfidf", posthoc: bool = True, n_jobs: int | None = None,
+                   progress: bool = True) -> LossComparison:
+    """Train :class:`~ecombalance.models.neural.TorchMLPClassifier` with each loss on the same folds, through
+    :func:`ecombalance.evaluation.run_experiment` (the one fold loop).
+
+    Folds: :func:`ecombalance.evaluation.make_folds` with ``repeats`` × ``folds`` (stratified, shuffled with
+    ``seed``, grouped by ``tbl.groups`` when the table has a group column: no query on both sides); the test folds
+    keep the original class distribution. The preprocessor (default
+    :func:`ecombalance.models.features.make_preprocessor` on ``tbl``) is fitted on each training fold only, once,
+    and shared by all losses of that fold. With ``posthoc`` and ``"ce"`` among the losses, the row
+    :data:`POSTHOC` is the CE model moved to uniform priors with the priors of each training fold
+    (:func:`loss_methods`). ``n_jobs`` fits folds in parallel processes (the same numbers for any value); on a
+    GPU the folds run one after the other in this process.
+    """
+    if preprocessor is None:
         preprocessor = features.make_preprocessor(tbl, text=text)
-    X, y = tbl.X, np.asarray(tbl.y)
-    splits = make_folds(y, tbl.groups, folds, seed)
-    classes = np.unique(y)
-    names = list(loss_names) + (["ce + post-hoc"] if posthoc and "ce" in loss_names else [])
-    proba = {name: np.zeros((len(y), len(classes))) for name in names}
-    fold_of = np.zeros(len(y), dtype=int)
-    rows = []
-    bar = progress_bar(total=len(splits) * len(loss_names), desc="losses x folds", disable=not progress)
-    for k, (train, test) in enumerate(splits):
-        fold_of[test] = k
-        pre = clone(preprocessor).fit(take_rows(X, train), y[train])
-        X_train, X_test = pre.transform(take_rows(X, train)), pre.transform(take_rows(X, test))
-        for name in loss_names:
-            model = TorchMLPClassifier(hidden=tuple(hidden), loss=name, loss_params=study_loss_params(name, gamma, beta, tau),
-                                  epochs=epochs, batch_size=batch_size, lr=lr, device=device, random_state=seed + k)
-            start = time.perf_counter()
-            model.fit(X_train, y[train])
-            seconds = time.perf_counter() - start
-            fold_proba = aligned_proba(model, X_test, classes)  # a class missing from a training fold gets 0
-            proba[name][test] = fold_proba
-            rows.append({"loss": name, "fold": k, **_fold_metrics(y[test], fold_proba, classes),
-                         "fit_seconds": seconds})
-            if name == "ce" and "ce + post-hoc" in proba:
-                train_counts = np.array([(y[train] == c).sum() for c in classes]) + 1e-12  # + absent classes
-                shifted = weights.prior_shift(fold_proba, train_counts, "uniform", kind="proba")
-                proba["ce + post-hoc"][test] = shifted
-                rows.append({"loss": "ce + post-hoc", "fold": k, **_fold_metrics(y[test], shifted, classes),
-                             "fit_seconds": 0.0})
-            bar.update()
-    bar.close()
-    per_fold = pd.DataFrame(rows)
-    metrics = per_fold.drop(columns="fold").groupby("loss", sort=False).mean()
-    return LossComparison(metrics=metrics, per_fold=per_fold, proba=proba, y=y, fold=fold_of, classes=classes)
+    methods = loss_methods(loss_names, preprocessor, gamma=gamma, beta=beta, tau=tau, epochs=epochs, hidden=hidden,
+                           lr=lr, batch_size=batch_size, device=device, seed=seed, posthoc=posthoc)
+    cv = make_folds(tbl.y, tbl.groups, folds, seed, n_repeats=repeats)
+    workers = None if resolve_device(device).type == "cuda" else n_jobs
+    result = run_experiment(methods, tbl.X, tbl.y, groups=tbl.groups, cv=cv, random_state=seed, progress=progress,
+                            n_jobs=workers)
+    return summarise_losses(result)
+
+
+def loss_differences(res: LossComparison, baseline: str = "ce", alpha: float = 0.05,
+                     n_resamples: int = 1000, seed: int = 0) -> pd.DataFrame | None:
+    """:func:`ecombalance.evaluation.compare_to_baseline` of every loss against ``baseline`` on macro-F1: the one
+    test (corrected repeated cross-validation t-test on the paired fold scores, Holm-corrected; a loss identical to
+    another, such as ``balanced_softmax`` and ``logit_adjusted`` with τ = 1, counted once). None without the
+    baseline or another loss."""
+    if baseline not in res.result.methods or len(res.result.methods) < 2:
+        return None
+    key = (baseline, alpha, n_resamples, seed)
+    if key not in res.differences:
+        res.differences[key] = compare_to_baseline(res.result, baseline, metric="macro_f1", alpha=alpha,
+                                                   n_resamples=n_resamples, seed=seed)
+    return res.differences[key]
 
 
 def loss_verdict(res: LossComparison, baseline: str = "ce", alpha: float = 0.05) -> BestMethod | None:
-    """The one rule for "best" among the losses of one network: each against plain cross-entropy on the same
-    folds, by the corrected resampled t-test on the paired fold macro-F1 (Nadeau & Bengio 2003), Holm-corrected
-    (:func:`ecombalance.evaluation.best_method`); None without a ``ce`` run or another loss."""
-    if baseline not in res.metrics.index or len(res.metrics) < 2:
+    """The one rule for "best" among the losses of one network (:func:`ecombalance.evaluation.best_method` on
+    :func:`loss_differences`): a loss is best only when distinguishably better than plain cross-entropy on the
+    same folds; None without a ``ce`` run or another loss."""
+    differences = loss_differences(res, baseline, alpha)
+    if differences is None:
         return None
-    scores_ = res.per_fold.pivot(index="fold", columns="loss", values="macro_f1")[list(res.metrics.index)]
-    k, n = len(scores_), len(res.y)
-    differences = compare_fold_scores(scores_, baseline, n_train=n * (k - 1) / k, n_test=n / k, alpha=alpha)
-    return best_method(differences, baseline, metric="macro_f1", alpha=alpha, test="corrected resampled t-test")
+    return best_method(differences, baseline, metric="macro_f1", alpha=alpha)
 
 
-def losses_headline(results: Mapping[str, Any]) -> dict[str, Any]:
+def losses_headline(results: Mapping[str, LossComparison]) -> dict[str, Any]:
     """For the report index, per table: CE's macro-F1, the top loss by mean macro-F1 (``top_*``: the highest,
-    not called best) with its balanced accuracy and ECE, and the one rule's verdict against CE
-    (``best_is_distinguishable``, and ``best_loss`` only when true; :func:`loss_verdict`). Keys start with the
+    not called best) with its balanced accuracy, ECE and class-wise ECE (pooled out-of-fold), the one rule's
+    verdict against CE (``best_is_distinguishable``, and ``best_loss`` only when true; :func:`loss_verdict`) and
+    the smallest difference the design detects (``smallest_detectable_difference``). Keys start with the
     dataset's name, or ``user`` for a user's file (whatever it is called), so that reports on different files
-    share their keys; ``best_is_distinguishable`` without a prefix is true when it is for some table."""
+    share their keys. Without a prefix: ``best_is_distinguishable`` (true when it is for some table) and
+    :func:`ecombalance.evaluation.design_headline` of the first table with a verdict (``cv_repeats``,
+    ``cv_folds``, ``verdict_test``, ``smallest_detectable_difference``)."""
     numbers: dict[str, Any] = {}
-    verdicts = []
+    verdicts, design = [], None
     for table_name, res in results.items():
         name = table_name if table_name in DATASETS else "user"
         m = res.metrics
@@ -288,16 +357,21 @@ def losses_headline(results: Mapping[str, Any]) -> dict[str, Any]:
             f"{name}_ce_macro_f1": m.loc["ce", "macro_f1"] if "ce" in m.index else None,
             f"{name}_top_loss": top, f"{name}_top_macro_f1": m.loc[top, "macro_f1"],
             f"{name}_top_balanced_accuracy": m.loc[top, "balanced_accuracy"],
-            f"{name}_top_ece": m.loc[top, "ece"],
+            f"{name}_top_ece": m.loc[top, "ece"], f"{name}_top_classwise_ece": m.loc[top, "classwise_ece"],
         })
-        verdict = loss_verdict(res) if hasattr(res, "per_fold") else None
-        if verdict is not None:
-            verdicts.append(verdict)
-            numbers[f"{name}_best_is_distinguishable"] = verdict.best_is_distinguishable
-            if verdict.best:
-                numbers[f"{name}_best_loss"] = verdict.best
+        differences = loss_differences(res)
+        if differences is None:
+            continue
+        verdict = best_method(differences, "ce", metric="macro_f1")
+        verdicts.append(verdict)
+        numbers[f"{name}_best_is_distinguishable"] = verdict.best_is_distinguishable
+        numbers[f"{name}_smallest_detectable_difference"] = smallest_detectable(differences)
+        if verdict.best:
+            numbers[f"{name}_best_loss"] = verdict.best
+        design = design or design_headline(differences)
     if verdicts:
         numbers["best_is_distinguishable"] = any(v.best_is_distinguishable for v in verdicts)
+        numbers.update(design)
     return numbers
 
 
@@ -314,16 +388,38 @@ def describe_losses(seed_table: pd.DataFrame, demo, results: Mapping[str, Any]) 
                  f"{bayes['balanced error']:.3f} to {adjusted['balanced error']:.3f} (error {bayes['error']:.3f} → "
                  f"{adjusted['error']:.3f}); the logit-adjusted linear model reaches {trained['balanced error']:.3f}.")
     for name, res in results.items():
-        m, rare = res.metrics, f"recall[{pd.Series(res.y).value_counts().idxmin()}]"
+        m, rare = res.metrics, f"recall[{plain_label(pd.Series(res.y).value_counts().idxmin())}]"
         top = m["macro_f1"].idxmax()
         verdict = loss_verdict(res)
         if "ce" in m.index and verdict is not None:
-            lines.append(f"- **{name}**: {verdict.sentence} Cross-entropy gives {rare} {m.loc['ce', rare]:.2f} and ECE "
-                         f"{m.loc['ce', 'ece']:.3f}; the top-scoring loss, `{top}`, {rare} {m.loc[top, rare]:.2f} and ECE "
-                         f"{m.loc[top, 'ece']:.3f}; the fold-to-fold standard deviation of macro-F1 is about "
+            lines.append(f"- **{name}**: {verdict.sentence} Cross-entropy gives {rare} {m.loc['ce', rare]:.2f}, ECE "
+                         f"{m.loc['ce', 'ece']:.3f} and class-wise ECE {m.loc['ce', 'classwise_ece']:.3f}; the "
+                         f"top-scoring loss, `{top}`, {rare} {m.loc[top, rare]:.2f}, ECE {m.loc[top, 'ece']:.3f} and "
+                         f"class-wise ECE {m.loc[top, 'classwise_ece']:.3f} (both on the pooled out-of-fold "
+                         "probabilities); the fold-to-fold standard deviation of macro-F1 is about "
                          f"{res.per_fold.groupby('loss')['macro_f1'].std().mean():.3f}.")
+        lines += describe_identical_losses(name, res)
+        shares = describe_class_shares(class_shares(res.result), res.calibration, "ce", prefix=f"**{name}**: ")
+        lines += shares.split("\n") if shares else []
         lines += describe_unmoved_recalls(name, m)
     return "\n".join(lines)
+
+
+def identical_losses(res: LossComparison) -> list[list[str]]:
+    """Groups of losses whose fold macro-F1 scores are bit-identical (the same network trained twice, e.g.
+    ``balanced_softmax`` and ``logit_adjusted`` with τ = 1): the test counts each group as one hypothesis."""
+    wide = res.per_fold.pivot(index="fold", columns="loss", values="macro_f1")
+    groups: dict[bytes, list[str]] = {}
+    for loss in res.result.methods:
+        groups.setdefault(wide[loss].to_numpy(dtype=float).tobytes(), []).append(loss)
+    return [group for group in groups.values() if len(group) > 1]
+
+
+def describe_identical_losses(name: str, res: LossComparison) -> list[str]:
+    """A bullet per group of :func:`identical_losses`."""
+    return [f"- **{name}**: {' and '.join(f'`{loss}`' for loss in group)} have identical fold scores (the same "
+            "loss, hence the same network), so the test counts them as one comparison in Holm's correction."
+            for group in identical_losses(res)]
 
 
 def describe_unmoved_recalls(name: str, metrics: pd.DataFrame) -> list[str]:

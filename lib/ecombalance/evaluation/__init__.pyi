@@ -7,6 +7,9 @@ from ecombalance.evaluation.calibration import reliability_curve as reliability_
 from ecombalance.evaluation.calibration import expected_calibration_error_from_curve as expected_calibration_error_from_curve
 from ecombalance.evaluation.calibration import PriorEstimate as PriorEstimate
 from ecombalance.evaluation.calibration import estimate_priors_em as estimate_priors_em
+from ecombalance.evaluation.class_calibration import classwise_reliability as classwise_reliability
+from ecombalance.evaluation.class_calibration import calibration_table as calibration_table
+from ecombalance.evaluation.class_calibration import class_shares as class_shares
 from ecombalance.evaluation.decisions import tune_threshold as tune_threshold
 from ecombalance.evaluation.decisions import tune_threshold_cv as tune_threshold_cv
 from ecombalance.evaluation.decisions import bayes_decision as bayes_decision
@@ -54,6 +57,7 @@ from ecombalance.evaluation.metrics import require_two_classes as require_two_cl
 from ecombalance.evaluation.metrics import per_class_metrics as per_class_metrics
 from ecombalance.evaluation.metrics import per_class_table as per_class_table
 from ecombalance.evaluation.metrics import expected_calibration_error as expected_calibration_error
+from ecombalance.evaluation.metrics import classwise_expected_calibration_error as classwise_expected_calibration_error
 from ecombalance.evaluation.metrics import classification_metrics as classification_metrics
 from ecombalance.evaluation.metrics import aggregate_metrics as aggregate_metrics
 from ecombalance.evaluation.metrics import CONFUSION_METRICS as CONFUSION_METRICS
@@ -93,8 +97,9 @@ __all__ = [
     "ECE_BINS", "ExperimentResult", "FoldFeatures", "FoldScorer", "Folds", "IBA_ALPHA", "InnerFoldThreshold",
     "LOWER_IS_BETTER", "METRIC_LABELS", "PriorEstimate", "ProfitThreshold", "RepeatedStratifiedGroupKFold",
     "TEST_NAME", "TIMINGS", "TemperatureScaler", "VERDICT_TEST", "WEIGHT_GRID", "aggregate_metrics",
-    "aligned_proba", "as_folds", "bayes_decision", "best_method", "bootstrap_ci", "call_or_exception",
-    "check_folds", "class_position", "classification_metrics", "compare_fold_scores", "compare_to_baseline",
+    "aligned_proba", "as_folds", "bayes_decision", "best_method", "bootstrap_ci", "calibration_table",
+    "call_or_exception", "check_folds", "class_position", "class_shares", "classification_metrics",
+    "classwise_expected_calibration_error", "classwise_reliability", "compare_fold_scores", "compare_to_baseline",
     "corrected_resampled_ttest", "cost_decision_cv", "design_headline", "detectable_difference", "encode_labels",
     "estimate_priors_em", "expected_calibration_error", "expected_calibration_error_from_curve", "expected_cost",
     "f1_scorer", "fit_and_score_fold", "fit_predict_fold", "fit_transform_fold", "fold_sizes", "group_split",

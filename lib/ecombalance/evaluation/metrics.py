@@ -21,7 +21,7 @@ ECE_BINS = 15  # Guo et al. 2017 use 15 equal-width bins
 IBA_ALPHA = 0.1  # García, Mollineda & Sánchez 2009 (imbalanced-learn's default)
 
 
-LOWER_IS_BETTER = frozenset({"log_loss", "brier", "ece"})
+LOWER_IS_BETTER = frozenset({"log_loss", "brier", "ece", "classwise_ece"})
 
 
 def encode_labels(
@@ -180,6 +180,28 @@ def expected_calibration_error(
     return expected_calibration_error_from_curve(reliability_curve(t, prob, n_bins=n_bins))
 
 
+def classwise_expected_calibration_error(
+    y_true: Any, proba: Any, classes: Sequence | None = None, n_bins: int = ECE_BINS
+) -> float:
+    r"""Class-wise expected calibration error (Kull et al. 2019, "Beyond temperature scaling"): the mean over
+    the classes of the one-vs-rest ECE of each class's own probability column,
+
+    .. math:: \mathrm{ECE}_{cw} = \frac1C \sum_{c=1}^{C} \sum_{b=1}^{B} \frac{n_{cb}}{N}
+              \,\bigl\lvert \mathrm{freq}_{cb} - \mathrm{conf}_{cb} \bigr\rvert ,
+
+    where bin :math:`b` of class :math:`c` holds the rows whose :math:`p_c` falls in it, ``conf`` is their mean
+    :math:`p_c` and ``freq`` the share of them whose label is :math:`c` (``n_bins`` equal-width bins, those of
+    :func:`reliability_curve`). Top-label ECE (:func:`expected_calibration_error`) reads only the largest
+    probability of each row, so a model that moves probability onto the small classes without changing many
+    arg-max decisions can look calibrated to it; class-wise ECE reads every column. Each class's term is
+    :func:`metric_value` ``("ece", class_index=c)``.
+    """
+    t, _, prob, classes = encode_labels(y_true, None, proba, classes)
+    if prob is None:
+        raise ValueError("classwise_expected_calibration_error needs proba")
+    return metric_value("classwise_ece", t, None, prob, len(classes), n_bins=n_bins)
+
+
 def classification_metrics(
     y_true: Any, y_pred: Any, proba: Any = None, classes: Sequence | None = None, n_bins: int = ECE_BINS
 ) -> dict[str, float]:
@@ -291,8 +313,9 @@ def metric_value(
 ) -> float:
     """One metric on integer-coded labels (see :func:`encode_labels`); the building block of the bootstrap.
 
-    ``metric`` is one of ``CONFUSION_METRICS``, ``log_loss`` / ``brier`` / ``ece`` / ``roc_auc_macro`` /
-    ``pr_auc_macro`` (need ``proba``), or with ``class_index`` one of ``CLASS_METRICS`` (from the confusion
+    ``metric`` is one of ``CONFUSION_METRICS``, ``log_loss`` / ``brier`` / ``ece`` / ``classwise_ece`` /
+    ``roc_auc_macro`` / ``pr_auc_macro`` (need ``proba``; ``classwise_ece`` is the mean over the classes of the
+    class-wise ECE below, Kull et al. 2019), or with ``class_index`` one of ``CLASS_METRICS`` (from the confusion
     matrix) or ``CLASS_PROBA_METRICS``: the class's own probability column against "is this class" —
     ROC-AUC, average precision (NaN when the class is absent from, or is all of, ``t_codes``) and the
     class-wise ECE (Kull et al. 2019; for a binary click model with ``class_index=1`` the calibration of
@@ -320,10 +343,12 @@ def metric_value(
                      else skm.brier_score_loss(t_codes, proba, labels=labels))
     if metric == "ece":
         return expected_calibration_error_from_curve(reliability_curve(t_codes, proba, n_bins=n_bins))
+    if metric == "classwise_ece":
+        return float(np.mean([_class_from_proba("ece", t_codes == c, proba[:, c], n_bins) for c in labels]))
     if metric in ("roc_auc_macro", "pr_auc_macro"):
         score = skm.roc_auc_score if metric == "roc_auc_macro" else skm.average_precision_score
         return float(np.nanmean(_ovr_scores(t_codes, proba, score)))
-    known = CONFUSION_METRICS + ("log_loss", "brier", "ece", "roc_auc_macro", "pr_auc_macro")
+    known = CONFUSION_METRICS + ("log_loss", "brier", "ece", "classwise_ece", "roc_auc_macro", "pr_auc_macro")
     raise ValueError(f"unknown metric {metric!r}; choose one of {known}, "
                      f"or {CLASS_METRICS + CLASS_PROBA_METRICS} with class_=")
 

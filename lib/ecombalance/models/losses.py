@@ -204,13 +204,12 @@ def balanced_softmax_loss(logits: torch.Tensor, targets: torch.Tensor, class_cou
 
     .. math:: \\ell_i = -\\log \\frac{N_{y_i} e^{f_{y_i}(x_i)}}{\\sum_c N_c e^{f_c(x_i)}}
 
-    Equal to :func:`logit_adjusted_loss` with :math:`\\tau = 1` (the :math:`\\log N` shift cancels).
+    Equal to :func:`logit_adjusted_loss` with :math:`\\tau = 1`: :math:`\\log N_c = \\log \\pi_c + \\log N` and the
+    :math:`\\log N` shift cancels in the softmax. It is computed as exactly that (offsets :math:`\\log \\pi_c`), so
+    that the two losses give bit-identical gradients and a model trained with either is the same model: a
+    comparison counts them as one method.
     """
-    _check_reduction(reduction)
-    logits, targets = check_logits(logits, targets)
-    log_counts = as_class_counts(class_counts, logits.shape[1]).log().to(logits)
-    log_prob = (logits + log_counts).log_softmax(dim=1)
-    return _reduce(-log_prob.gather(1, targets[:, None]).squeeze(1), reduction)
+    return logit_adjusted_loss(logits, targets, class_counts, tau=1.0, reduction=reduction)
 
 
 def ldam_margins(class_counts: Array, max_margin: float = 0.5) -> torch.Tensor:

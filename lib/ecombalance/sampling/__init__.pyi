@@ -32,12 +32,13 @@ from ecombalance.sampling.weights import class_weights as class_weights
 from ecombalance.sampling.weights import sample_weights as sample_weights
 from ecombalance.sampling.weights import prior_shift as prior_shift
 from ecombalance.sampling.weights import prior_correct as prior_correct
+from ecombalance.sampling.weights import PriorShiftClassifier as PriorShiftClassifier
 
 __all__ = [
-    "CATEGORICAL", "ENGINES", "EvenOverSampler", "GuardedSampler", "SAMPLERS", "SCALABLE", "SHIFT_KINDS",
-    "SmallClassWarning", "WEIGHTINGS", "check_class_counts", "class_counts", "class_priors", "class_weights",
-    "distribution", "downsample", "imbalance_ratio", "label_counts", "label_counts_spark", "make_sampler",
-    "negative_downsample", "negative_downsample_spark", "normalised_entropy", "prior_correct", "prior_shift",
-    "sample_weights", "spark_available", "spark_session", "stratified_sample", "stratified_sample_spark", "summary",
-    "weights_from_counts",
+    "CATEGORICAL", "ENGINES", "EvenOverSampler", "GuardedSampler", "PriorShiftClassifier", "SAMPLERS", "SCALABLE",
+    "SHIFT_KINDS", "SmallClassWarning", "WEIGHTINGS", "check_class_counts", "class_counts", "class_priors",
+    "class_weights", "distribution", "downsample", "imbalance_ratio", "label_counts", "label_counts_spark",
+    "make_sampler", "negative_downsample", "negative_downsample_spark", "normalised_entropy", "prior_correct",
+    "prior_shift", "sample_weights", "spark_available", "spark_session", "stratified_sample",
+    "stratified_sample_spark", "summary", "weights_from_counts",
 ]

@@ -11,6 +11,8 @@ Notation: class counts :math:`N_c`, :math:`N = \sum_c N_c`, :math:`C` classes, p
   :func:`check_class_counts`.
 * :func:`prior_shift`: logits or probabilities moved to new priors (Saerens et al. 2002);
   :func:`prior_correct` is its checked form for probability matrices.
+* :class:`PriorShiftClassifier`: a classifier whose probabilities are moved from the priors of its training
+  rows to other ones (post-hoc logit adjustment as an estimator, refitted with every training fold).
 """
 
 from __future__ import annotations
@@ -19,8 +21,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.utils import get_tags
 from sklearn.utils.class_weight import compute_class_weight
-from sklearn.utils.validation import column_or_1d
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ecombalance._validation import check_probabilities, plain_label
 
@@ -237,3 +242,79 @@ def prior_correct(proba: Any, train_priors: Any, true_priors: Any, classes: Sequ
         raise ValueError("prior_correct needs a 2-D (n_samples, n_classes) matrix; for binary "
                          "down-sampling use recalibrate(p, negative_rate)")
     return prior_shift(p, train_priors, true_priors, kind="proba", classes=classes)
+
+
+class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+    r"""A classifier whose probabilities are moved from the class priors of its training rows to
+    ``target_priors`` by :func:`prior_shift` (Saerens et al. 2002): with ``"uniform"``, post-hoc logit
+    adjustment (Menon et al. 2021) of a model trained with plain cross-entropy, its arg-max the rule of the
+    balanced error.
+
+    The training priors are counted on the rows :meth:`fit` sees, so inside cross-validation each training fold
+    gives its own; nothing is fitted on the rows predicted. The wrapped ``estimator`` (cloned) needs
+    ``predict_proba``.
+
+    Parameters
+    ----------
+    estimator : classifier
+        Fitted as is (a clone), its ``predict_proba`` shifted.
+    target_priors : "uniform", array of shape (n_classes,) or mapping {class: prior}
+        The priors to move to (counts are normalised), in the order of ``classes_`` for an array.
+
+    Attributes
+    ----------
+    estimator_ : the fitted clone
+    classes_ : array of the training labels, sorted
+    train_priors_ : ndarray, the class shares of the training rows in the order of ``classes_``
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> X = np.r_[np.zeros((90, 1)), np.ones((10, 1))] + np.linspace(0, 0.5, 100)[:, None]
+    >>> y = np.repeat([0, 1], [90, 10])
+    >>> model = PriorShiftClassifier(LogisticRegression()).fit(X, y)
+    >>> model.train_priors_.tolist()
+    [0.9, 0.1]
+    >>> raw = model.estimator_.predict_proba(X[:1])[0]
+    >>> bool(np.allclose(model.predict_proba(X[:1])[0], raw / [0.9, 0.1] / (raw / [0.9, 0.1]).sum()))
+    True
+    """
+
+    def __init__(self, estimator: Any, target_priors: Any = "uniform"):
+        self.estimator = estimator
+        self.target_priors = target_priors
+
+    def fit(self, X: Any, y: Any, **fit_params: Any) -> "PriorShiftClassifier":
+        """Fit a clone of ``estimator`` on ``(X, y)`` and count the training priors of ``y``."""
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None")
+        y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        if not hasattr(self.estimator, "predict_proba"):
+            raise TypeError(f"{type(self.estimator).__name__} has no predict_proba; {type(self).__name__} shifts "
+                            "probabilities")
+        self.estimator_ = clone(self.estimator).fit(X, y, **fit_params)
+        self.classes_ = np.asarray(self.estimator_.classes_)
+        counts = np.array([(y == c).sum() for c in self.classes_], dtype=float)
+        self.train_priors_ = counts / counts.sum()
+        for fitted in ("n_features_in_", "feature_names_in_"):
+            if hasattr(self.estimator_, fitted):
+                setattr(self, fitted, getattr(self.estimator_, fitted))
+        return self
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """The wrapped model's probabilities moved to ``target_priors`` (columns follow ``classes_``)."""
+        check_is_fitted(self, "estimator_")
+        return prior_shift(self.estimator_.predict_proba(X), self.train_priors_, self.target_priors, kind="proba",
+                           classes=self.classes_)
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The most probable class after the shift."""
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        inner = get_tags(self.estimator).input_tags
+        tags.input_tags.sparse, tags.input_tags.allow_nan = inner.sparse, inner.allow_nan
+        return tags

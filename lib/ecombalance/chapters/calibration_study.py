@@ -1,0 +1,125 @@
+"""What the calibration sections of notebooks 04 and 06 say, generated from their tables: which methods
+over-predict the small classes (from :func:`ecombalance.evaluation.class_shares`, the direct measure, not from
+top-label ECE) and the calibration numbers of the report's headline."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from ecombalance._validation import plain_label
+
+SHARE_TOLERANCE = 0.05
+"""A method assigning a small class within ±5 % of its true number of rows predicts "about as many"."""
+
+
+def _names(classes) -> str:
+    return ", ".join(f"`{plain_label(c)}`" for c in classes)
+
+
+def _methods(methods) -> str:
+    return ", ".join(f"`{m}`" for m in methods)
+
+
+def small_class_ratios(shares: pd.DataFrame) -> pd.DataFrame:
+    """Rows a method assigns to a small class divided by the rows the class has: one row per small class
+    (``shares.attrs["small"]``: below an equal share, smallest first), one column per method of
+    :func:`ecombalance.evaluation.class_shares`."""
+    small = list(shares.attrs.get("small", []))[::-1]
+    part = shares.iloc[[shares.index.get_loc(c) for c in small]]  # by position: True / False are labels here
+    return part.drop(columns="true").div(part["true"], axis=0)
+
+
+def over_predicting(shares: pd.DataFrame, tolerance: float = SHARE_TOLERANCE) -> list[str]:
+    """The methods that assign some small class more than ``1 + tolerance`` times its rows, the largest excess
+    first."""
+    ratios = small_class_ratios(shares)
+    if ratios.empty:
+        return []
+    top = ratios.max()
+    return top[top > 1 + tolerance].sort_values(ascending=False, kind="stable").index.tolist()
+
+
+def describe_class_shares(shares: pd.DataFrame, calibration: pd.DataFrame | None = None,
+                          baseline: str | Mapping[str, str] | None = None,
+                          tolerance: float = SHARE_TOLERANCE, prefix: str = "", max_classes: int = 3) -> str:
+    """Markdown bullets on :func:`ecombalance.evaluation.class_shares`: for each small class (smallest first),
+    which methods assign it more rows than it has, fewer, or about as many (within ``tolerance``), with the
+    counts; then which methods over-predict some small class (:func:`over_predicting`).
+
+    With ``calibration`` (:func:`ecombalance.evaluation.calibration_table`) and ``baseline`` (one method, or
+    ``{method: its baseline}`` such as :func:`ecombalance.chapters.families.family_baselines`, so that a method
+    is held against the same model without balancing), a further bullet names the methods that over-predict a
+    small class although their top-label ECE is no higher than their baseline's: top-label ECE reads only each
+    row's largest probability and cannot see it; whether class-wise ECE does is said with its numbers. ``prefix`` opens every bullet (e.g. the table's name in bold); a bullet per
+    class is written for the ``max_classes`` smallest only. "" when no class is below an equal share (nothing is
+    small)."""
+    ratios = small_class_ratios(shares)
+    if ratios.empty:
+        return ""
+    lines = []
+    for cls, row in ratios.head(max_classes).iterrows():
+        counts = shares.iloc[shares.index.get_loc(cls)]
+
+        def listed(methods) -> str:
+            return ", ".join(f"`{m}` {int(counts[m]):,} ({row[m]:.2f}×)" for m in methods)
+
+        more = row[row > 1 + tolerance].sort_values(ascending=False, kind="stable").index
+        fewer = row[row < 1 - tolerance].sort_values(kind="stable").index
+        about = [m for m in row.index if m not in more and m not in fewer]
+        parts = [f"{label} {listed(group)}" for label, group in
+                 (("more with", more), ("fewer with", fewer), (f"about as many (within ±{tolerance:.0%}) with", about))
+                 if len(group)]
+        lines.append(f"- {prefix}`{plain_label(cls)}` has {int(counts['true']):,} of the "
+                     f"{int(shares['true'].sum()):,} out-of-fold rows; the arg-max assigns it " + "; ".join(parts) + ".")
+    over = over_predicting(shares, tolerance)
+    rest = [m for m in ratios.columns if m not in over]
+    which = _names(ratios.index) if len(ratios) <= max_classes else f"any of the {len(ratios)} below an equal share"
+    lines.append(f"- {prefix}Over-predict a small class ({which}) by more than {tolerance:.0%}: "
+                 + (_methods(over) if over else "none") + (f"; the others do not: {_methods(rest)}." if rest else "."))
+    if calibration is not None and baseline is not None:
+        against = ({m: baseline for m in calibration.index if m != baseline} if isinstance(baseline, str)
+                   else dict(baseline))
+        blind = [m for m in over if m in calibration.index and against.get(m) in calibration.index
+                 and calibration.loc[m, "ece"] <= calibration.loc[against[m], "ece"]]
+        if blind:
+            def pair(m, column):
+                return (f"{calibration.loc[m, column]:.3f} against {calibration.loc[against[m], column]:.3f} for "
+                        f"`{against[m]}`")
+
+            seen = [m for m in blind if calibration.loc[m, "classwise_ece"] > calibration.loc[against[m], "classwise_ece"]]
+            line = (f"- {prefix}Top-label ECE does not see this: "
+                    + "; ".join(f"`{m}` over-predicts a small class yet its top-label ECE is no higher ({pair(m, 'ece')})"
+                                for m in blind)
+                    + ". It reads only each row's largest probability.")
+            if seen:
+                rest = [m for m in blind if m not in seen]
+                line += (" Class-wise ECE, which reads every class's probability, is higher for "
+                         + "; ".join(f"`{m}` ({pair(m, 'classwise_ece')})" for m in seen)
+                         + (f"; not for {_methods(rest)}." if rest else "."))
+            lines.append(line + " The counts above are the direct measure.")
+    return "\n".join(lines)
+
+
+def calibration_headline(calibration: pd.DataFrame, baseline: str) -> dict[str, Any]:
+    """For the report index: ``classwise_ece`` of ``baseline`` (pooled out-of-fold, the number its table shows)."""
+    if baseline not in calibration.index:
+        raise ValueError(f"baseline {baseline!r} has no calibration row; the table has {list(calibration.index)}")
+    return {"classwise_ece": float(calibration.loc[baseline, "classwise_ece"])}
+
+
+def pick_pair(methods, preferred: str, baseline: str) -> list[str]:
+    """``[baseline, preferred]`` when both ran, else the baseline (or the first method, when the baseline did not
+    run) and the first other method: the two whose class-wise reliability a notebook draws side by side."""
+    methods = list(methods)
+    if not methods:
+        raise ValueError("no methods to pick from")
+    if baseline not in methods:
+        baseline = methods[0]
+    others = [m for m in methods if m != baseline]
+    if not others:
+        return [baseline]
+    return [baseline, preferred if preferred in others else others[0]]
+
