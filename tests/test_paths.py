@@ -25,11 +25,13 @@ def installed(tmp_path, monkeypatch):
     return site
 
 
-def test_in_a_checkout_the_cache_is_the_checkouts(monkeypatch):
+def test_in_a_checkout_the_cache_is_per_user_too_never_the_checkout(monkeypatch, tmp_path):
     assert _paths.PACKAGE_DIR == ROOT / "lib" / "ecombalance"  # the tests import the checkout's package
-    monkeypatch.setenv("XDG_CACHE_HOME", "/elsewhere")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert _paths.checkout() == ROOT
-    assert _paths.cache_dir() == ROOT / ".cache"
+    assert _paths.cache_dir() == tmp_path / "xdg" / "ecombalance"
+    monkeypatch.delenv("ECOMBALANCE_CACHE", raising=False)
+    assert _paths.data_cache_dir() == tmp_path / "xdg" / "ecombalance"
 
 
 def test_installed_the_cache_is_per_user_never_the_current_folder(installed, tmp_path, monkeypatch):
