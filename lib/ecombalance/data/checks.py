@@ -126,8 +126,8 @@ def check_roles(columns: Sequence[str], label: str, text_cols: Sequence[str] = (
 
 
 def check_text_columns(frame: pd.DataFrame, text_cols: Sequence[str], source: str = "table") -> None:
-    """Raise when a text column has no text, or no letter, digit or Chinese character (:data:`TOKEN`), in any row (TF-IDF would say only
-    'empty vocabulary', inside a notebook)."""
+    """Raise when a text column has no text, or no letter, digit or Chinese character (:data:`TOKEN`), in any row
+    (TF-IDF would say only 'empty vocabulary', inside a notebook)."""
     for col in text_cols:
         values = frame[col].dropna().astype(str).str.strip()
         if not (values != "").any():
@@ -158,9 +158,9 @@ def check_finite(frame: pd.DataFrame, columns: Iterable[str], source: str = "tab
             shown = ", ".join(f"row {r}: {values[r]:g}" for r in bad[:5]) + (f", ... and {len(bad) - 5} more"
                                                                               if len(bad) > 5 else "")
             raise DataError(f"{source}: column {col!r} holds {len(bad)} infinite or too large value"
-                            f"{'s' if len(bad) > 1 else ''} ({shown}; rows counted from 0 below the header): the models "
-                            f"compute in 32-bit floats, which end at {FLOAT32_MAX:.3g}. Fix how the column was computed "
-                            "(a division by zero?), replace those values with missing ones (the notebooks impute "
+                            f"{'s' if len(bad) > 1 else ''} ({shown}; rows counted from 0 below the header): the "
+                            f"models compute in 32-bit floats, which end at {FLOAT32_MAX:.3g}. Fix how the column was "
+                            "computed (a division by zero?), replace those values with missing ones (the notebooks impute "
                             "them), or leave the column out with exclude_cols")
 
 

@@ -189,8 +189,7 @@ def read_file(path: str | Path, encoding: str = "", **kwargs) -> tuple[pd.DataFr
                 raw = gzip.decompress(raw)
             kind = content_kind(raw)
             if kind:
-                raise DataError(f"{path} is not a CSV/TSV text file: its content is {kind}. "
-                                f"{_rename_hint(raw[:16])}")
+                raise DataError(f"{path} is not a CSV/TSV text file: its content is {kind}; {_rename_hint(raw[:16])}")
             frame, notes = _read_text_table(path, raw, suffix, encoding, kwargs)
         else:
             raise DataError(f"{path}: unknown file type {path.suffix!r}; use .csv, .tsv or .parquet")

@@ -127,8 +127,10 @@ def out_dir(out: str | None, profile: str, cwd: Path | None = None, force: bool 
     path = (cwd / Path(out).expanduser()).resolve() if out else cwd / "reports" / profile
     source = paths.notebooks_dir().resolve()
     if path == source or source in path.parents:
-        raise params.ParameterError(f"{words['out']} {out} is inside the project's notebooks folder {source}: the "
-                                    "executed copies would replace the source notebooks; choose another folder")
+        given = words["given"].format(out=out or path)
+        raise params.ParameterError(f"{given} is inside the project's notebooks folder "
+                                    f"{source}: the executed copies would replace the source notebooks; choose another "
+                                    "folder")
     return outdir.check_out(path, force=force, words=words)
 
 

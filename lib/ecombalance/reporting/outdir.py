@@ -20,6 +20,7 @@ import json
 import os
 import socket
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -30,12 +31,13 @@ from ecombalance.exceptions import ReportError
 
 MANIFEST = ".ecombalance-manifest.json"
 LOCK = ".ecombalance.lock"
-PYTHON_WORDS = {"out": "out", "force": "force=True"}
-COMMAND_WORDS = {"out": "--out", "force": "--force"}
+# how messages name the output folder (``{out}`` is its path) and the option that forces it, per interface
+PYTHON_WORDS = {"out": "out", "given": "out={out!r}", "force": "force=True"}
+COMMAND_WORDS = {"out": "--out", "given": "--out {out}", "force": "--force"}
 REPORT_FILES = ("index.html", "summary.json", "glossary.html", "mathjax/")  # runner.INDEX, SUMMARY, index.GLOSSARY_FILE
 NOTEBOOK_SUFFIXES = (".ipynb", ".html", ".png", ".failed.ipynb", ".running.ipynb")
 STALE_UNREADABLE_LOCK_S = 30  # a lock file without a readable owner older than this is a leftover
-_HELD: dict[Path, int] = {}  # locks this process holds, and how often it entered them
+_HELD: dict[Path, list[int]] = {}  # locks this process holds: [thread that holds it, how often it entered]
 
 
 def planned_names(stems: Iterable[str], data_cache: bool = False, extra: Iterable[str] = ()) -> list[str]:
@@ -137,7 +139,7 @@ def check_out(out: str | Path, force: bool = False, words: Mapping[str, str] = P
     is locked by a running report, or holds files ecombalance did not write (unless ``force``).
     """
     out = Path(out).expanduser().resolve()
-    flag = f"{words['out']} {out}"
+    flag = words["given"].format(out=str(out))
     if out.exists() and not out.is_dir():
         raise ReportError(f"{flag} is a file, not a folder; give the folder the report goes into (it is created "
                           "when missing)")
@@ -168,7 +170,8 @@ def check_clashes(out: Path, names: Iterable[str], words: Mapping[str, str] = PY
     manifest = Manifest.read(out) or Manifest(out)
     taken = [n for n in names if (out / n.rstrip("/")).exists() and not manifest.owns(n)]
     if taken:
-        raise ReportError(f"{words['out']} {out}: the report would replace {_listed(taken)}, which ecombalance did not "
+        given = words["given"].format(out=str(out))
+        raise ReportError(f"{given}: the report would replace {_listed(taken)}, which ecombalance did not "
                           f"write; move them away or choose another {words['out']} (your files are never replaced)")
 
 
@@ -213,18 +216,22 @@ def _locked_message(out: Path, holder: Mapping) -> str:
 
 @contextlib.contextmanager
 def locked(out: Path) -> Iterator[Path]:
-    """Hold the lock of ``out`` (created when missing) while the block runs; re-entrant within a process.
+    """Hold the lock of ``out`` (created when missing) while the block runs; re-entrant within a thread.
 
-    Raises :class:`~ecombalance.exceptions.ReportError` naming the other run when a live one holds it; a stale
-    lock is replaced.
+    Raises :class:`~ecombalance.exceptions.ReportError` naming the other run when a live one holds it (another
+    process, or another thread of this one); a stale lock is replaced.
     """
     out = Path(out).resolve()
-    if out in _HELD:
-        _HELD[out] += 1
+    held = _HELD.get(out)
+    if held is not None:
+        if held[0] != threading.get_ident():
+            raise ReportError(_locked_message(out, {"pid": os.getpid(), "host": socket.gethostname(),
+                                                    "started": "in another thread of this process"}))
+        held[1] += 1
         try:
             yield out
         finally:
-            _HELD[out] -= 1
+            held[1] -= 1
         return
     out.mkdir(parents=True, exist_ok=True)
     path = out / LOCK
@@ -245,7 +252,7 @@ def locked(out: Path) -> Iterator[Path]:
         break
     else:
         raise ReportError(f"could not lock {out}: {path} keeps coming back; is another report starting there?")
-    _HELD[out] = 1
+    _HELD[out] = [threading.get_ident(), 1]
     try:
         yield out
     finally:

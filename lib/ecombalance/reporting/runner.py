@@ -10,6 +10,10 @@ partial copy removed, the last good HTML left alone), writes the index and raise
 :class:`ReportInterrupted`; ``.running.ipynb`` files are never left behind. MathJax is copied into
 ``<out>/mathjax/`` so that formulas render offline.
 
+The folder is checked before anything runs and held by one run at a time (:mod:`ecombalance.reporting.outdir`):
+it must be new, empty or a report of ours; the names the run writes are claimed in its manifest first, and only
+names in the manifest are ever replaced or removed.
+
 Kernels run quietly: over IPC sockets on POSIX systems (no "running over TCP without encryption"
 warning), with ``ECOMBALANCE_PROGRESS=final`` so that a progress bar leaves one line in the executed
 notebook; the HTML drops progress-bar lines altogether (:func:`without_progress`).
