@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 report: $(STAMP)
-	$(BIN)/ecombalance report --profile $(PROFILE)
+	$(BIN)/ecombalance report --profile $(PROFILE) --out reports/$(PROFILE)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile

@@ -25,11 +25,13 @@ def installed(tmp_path, monkeypatch):
     return site
 
 
-def test_in_a_checkout_the_cache_is_the_checkouts(monkeypatch):
+def test_in_a_checkout_the_cache_is_per_user_too_never_the_checkout(monkeypatch, tmp_path):
     assert _paths.PACKAGE_DIR == ROOT / "lib" / "ecombalance"  # the tests import the checkout's package
-    monkeypatch.setenv("XDG_CACHE_HOME", "/elsewhere")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert _paths.checkout() == ROOT
-    assert _paths.cache_dir() == ROOT / ".cache"
+    assert _paths.cache_dir() == tmp_path / "xdg" / "ecombalance"
+    monkeypatch.delenv("ECOMBALANCE_CACHE", raising=False)
+    assert _paths.data_cache_dir() == tmp_path / "xdg" / "ecombalance"
 
 
 def test_installed_the_cache_is_per_user_never_the_current_folder(installed, tmp_path, monkeypatch):
@@ -81,3 +83,35 @@ def test_report_without_notebooks_names_ecombalance_home(installed, tmp_path, mo
     assert err[1].startswith(f"ecombalance: error: no notebooks folder at {tmp_path / 'empty' / 'notebooks'}: ")
     assert all("set ECOMBALANCE_HOME to a checkout" in line for line in err) and len(err) == 2
     assert not (tmp_path / "out").exists()  # nothing was run or written
+
+
+def test_installed_the_report_reads_the_notebooks_carried_in_the_package(installed, tmp_path, monkeypatch):
+    suite = installed / "ecombalance" / "_suite"
+    (suite / "notebooks").mkdir(parents=True)
+    (suite / "params").mkdir()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ECOMBALANCE_HOME", raising=False)
+    assert paths.packaged_suite() == suite and paths.project_root() == suite
+    assert paths.notebooks_dir() == suite / "notebooks" and paths.params_dir() == suite / "params"
+    monkeypatch.setenv("ECOMBALANCE_HOME", str(ROOT))  # still wins
+    assert paths.project_root() == ROOT
+    assert paths.default_out("smoke") == tmp_path / "reports" / "smoke"  # under the current folder, never the package
+
+
+def test_the_suite_copy_is_the_projects_files_and_never_replaces_one(tmp_path, capsys):
+    target = tmp_path / "course"
+    assert cli.main(["notebooks", str(target)]) == 0
+    assert f"copied 9 notebooks to {target / 'notebooks'}" in capsys.readouterr().out
+    expected = {f"{folder}/{f.name}" for folder, pattern in paths.SUITE_FOLDERS.items()
+                for f in (ROOT / folder).glob(pattern)}
+    copied = {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()}
+    assert copied == expected and "benchmarks/results/resampling.json" in copied
+    assert all((target / name).read_bytes() == (ROOT / name).read_bytes() for name in expected)
+    edited = target / "notebooks" / "03_resampling.ipynb"
+    edited.write_text("my notes")
+    assert cli.main(["notebooks", str(target)]) == 2
+    assert "already holds notebooks/00_overview.ipynb" in capsys.readouterr().err
+    assert edited.read_text() == "my notes"
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(ReportError, match="is a file; give a folder"):
+        paths.copy_suite(tmp_path / "file")

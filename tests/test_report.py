@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from conftest import write_notebook
 
-from ecombalance.reporting import cli, headline, pagecheck
+from ecombalance.reporting import cli, headline, outdir, pagecheck
 from ecombalance.reporting import runner as report
 
 GOOD = ("from ecombalance.reporting import headline", "headline.record(doubled=n * 2, label=name, share=n / 3)")
@@ -118,7 +118,9 @@ def test_sigterm_ends_the_run_as_an_interrupt_and_a_stale_running_copy_is_remove
 
     out = project / "out"
     out.mkdir()
-    (out / "02_bad.running.ipynb").write_text("{}")  # left by a run killed outright
+    (out / "02_bad.running.ipynb").write_text("{}")  # left by a run of ours killed outright
+    outdir.Manifest(out).claim(["02_bad.running.ipynb"])
+    (out / "mine.running.ipynb").write_text("{}")  # the user's, beside it: never removed
 
     def terminated(notebook, output, **kwargs):
         os.kill(os.getpid(), signal.SIGTERM)
@@ -129,7 +131,7 @@ def test_sigterm_ends_the_run_as_an_interrupt_and_a_stale_running_copy_is_remove
         report.run_report("smoke", ["01", "02"], out, log=lambda _: None)
     assert [run.status for run in stop.value.result.runs] == ["interrupted"]
     assert signal.getsignal(signal.SIGTERM) is handler  # the caller's handler again
-    assert list(out.glob("*.running.ipynb")) == []
+    assert list(out.glob("*.running.ipynb")) == [out / "mine.running.ipynb"]
     entry = json.loads((out / "summary.json").read_text())["notebooks"]
     assert [(e["notebook"], e["status"]) for e in entry] == [("01_good", "interrupted")]
 

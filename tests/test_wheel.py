@@ -1,5 +1,7 @@
 """The library stands on its own: built as a wheel and installed into a fresh environment, it works from any
-folder and reads nothing of the checkout (no ``benchmarks/``, no ``notebooks/``, no ``.cache/``).
+folder and reads nothing of the checkout (no ``benchmarks/``, no ``notebooks/``, no ``.cache/``): the wheel carries
+the notebooks and the parameter profiles itself (``ecombalance/_suite/``, copied in by ``setup.py``), so the report
+runs from a temporary folder, from the command line and from ``eb.report``.
 
 The wheel is built offline from a copy of the sources (building in place would write ``build/`` and
 ``*.egg-info`` into the checkout) and installed, without pip's network or dependencies, into a throw-away venv
@@ -29,6 +31,7 @@ from sklearn.preprocessing import StandardScaler
 
 import ecombalance
 from ecombalance.data import datasets
+from ecombalance.reporting import paths
 
 pytestmark = pytest.mark.slow
 
@@ -48,7 +51,7 @@ from ecombalance.chapters import resampling_study
 from ecombalance.data import datasets
 from ecombalance.evaluation import run_experiment
 from ecombalance.reporting import paths as report_paths
-from ecombalance.reporting.runner import ReportError, discover
+from ecombalance.reporting.runner import discover
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
@@ -74,10 +77,9 @@ try:
 except FileNotFoundError as exc:
     out["scaling_missing"] = str(exc)
 out["scaling"] = resampling_study.scaling_table(sys.argv[1]).to_dict(orient="index")
-try:
-    discover(report_paths.notebooks_dir())
-except ReportError as exc:
-    out["report"] = str(exc)
+out["report_root"] = str(report_paths.project_root())
+out["copied"] = sorted(str(p.relative_to(sys.argv[2])) for p in report_paths.copy_suite(sys.argv[2]))
+out["notebooks"] = [nb.name for nb in discover(report_paths.notebooks_dir())]
 print(json.dumps(out, default=str))
 '''
 
@@ -104,9 +106,13 @@ def _snapshot() -> dict[str, list[str]]:
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     src = tmp_path_factory.mktemp("src")
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "LICENSE"):
         shutil.copy2(ROOT / name, src / name)
     shutil.copytree(ROOT / "lib", src / "lib", ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info"))
+    for folder, pattern in paths.SUITE_FOLDERS.items():  # what the build copies into the package
+        (src / folder).mkdir(parents=True)
+        for f in (ROOT / folder).glob(pattern):
+            shutil.copy2(f, src / folder / f.name)
     dist = tmp_path_factory.mktemp("dist")
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
                             "--disable-pip-version-check", "-w", str(dist), str(src)],
@@ -133,6 +139,10 @@ def installed(wheel, tmp_path_factory) -> dict:
                            "--target", str(site), str(wheel)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     (site / "project-deps.pth").write_text(sysconfig.get_path("purelib") + "\n")  # numpy, sklearn, ... only
+    # nbconvert's page templates, which pip installs into each environment's share/jupyter (not its kernels: the
+    # report's kernel is then this venv's own python, importing the wheel)
+    (venv / "share" / "jupyter").mkdir(parents=True)
+    (venv / "share" / "jupyter" / "nbconvert").symlink_to(Path(sys.prefix) / "share" / "jupyter" / "nbconvert")
     work = base / "work"
     work.mkdir()
     return {"python": python, "site": site, "env": env, "work": work, "cache": base / "xdg-cache"}
@@ -157,6 +167,18 @@ def test_the_wheel_holds_the_package_and_nothing_else(wheel):
     assert "ecombalance/chapters/resampling_study.py" in names and "ecombalance/reporting/cli.py" in names
     meta = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     assert "ecombalance = ecombalance.reporting.cli:main" in zipfile.ZipFile(wheel).read(meta).decode()
+    licence = next(n for n in names if n.endswith(".dist-info/licenses/LICENSE"))
+    assert zipfile.ZipFile(wheel).read(licence) == (ROOT / "LICENSE").read_bytes()
+
+
+def test_the_wheel_carries_the_notebooks_and_the_profiles(wheel):
+    archive = zipfile.ZipFile(wheel)
+    carried = {n for n in archive.namelist() if n.startswith("ecombalance/_suite/")}
+    expected = {f"ecombalance/_suite/{folder}/{f.name}": f for folder, pattern in paths.SUITE_FOLDERS.items()
+                for f in (ROOT / folder).glob(pattern)}
+    assert carried == set(expected) and len([n for n in carried if n.endswith(".ipynb")]) == 9
+    assert {"ecombalance/_suite/params/smoke.yaml", "ecombalance/_suite/params/quick.yaml"} <= carried
+    assert all(archive.read(name) == source.read_bytes() for name, source in expected.items())
 
 
 def test_installed_library_runs_from_any_folder_and_reads_nothing_of_the_checkout(installed, tmp_path):
@@ -164,7 +186,7 @@ def test_installed_library_runs_from_any_folder_and_reads_nothing_of_the_checkou
     bench = tmp_path / "resampling.json"  # the scaling table reads only the file it is given
     bench.write_text(json.dumps({"cases": [{"sampler": "smote", "rows": 100, "seconds": 0.5, "status": "ok"},
                                            {"sampler": "enn", "rows": 100, "seconds": 2.0, "status": "ok"}]}))
-    out = _run(installed, TODAY, str(bench))
+    out = _run(installed, TODAY, str(bench), str(tmp_path / "course"))
 
     assert Path(out["file"]).is_relative_to(installed["site"]), out["file"]
     assert out["checkout"] is None and not any(str(ROOT / "lib") == p for p in out["sys_path"])
@@ -192,8 +214,10 @@ def test_installed_library_runs_from_any_folder_and_reads_nothing_of_the_checkou
         "benchmarks/resampling.py --json")
     assert out["scaling"]["smote"]["100 rows (s)"] == 0.5 and out["scaling"]["enn"]["100 rows (s)"] == 2.0
     assert out["scaling"]["smote"]["scalable"] is True and out["scaling"]["enn"]["scalable"] is False
-    assert out["report"].startswith(f"no notebooks folder at {installed['work'] / 'notebooks'}: ")
-    assert "set ECOMBALANCE_HOME to a checkout" in out["report"]
+    assert out["report_root"] == str(installed["site"] / "ecombalance" / "_suite")  # the notebooks it carries
+    assert out["notebooks"] == sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    assert out["copied"] == sorted(f"{folder}/{f.name}" for folder, pattern in paths.SUITE_FOLDERS.items()
+                                   for f in (ROOT / folder).glob(pattern))  # `ecombalance notebooks DIR`
 
     assert list(installed["work"].iterdir()) == []  # nothing written into the folder it ran from
     assert _snapshot() == before  # nor into the checkout
@@ -212,3 +236,43 @@ def test_front_door_from_the_wheel(installed):
         assert out["best"] in out["text"]
     assert list(installed["work"].iterdir()) == []
     assert _snapshot() == before
+
+
+# A smoke report of notebook 01 from the installed package, in a fresh folder: the command, then the front door.
+REPORT = r'''
+import json
+from pathlib import Path
+
+import ecombalance as eb
+from ecombalance.data import datasets
+from ecombalance.reporting import cli
+
+code = cli.main(["report", "--profile", "smoke", "--notebooks", "01", "--out", "X"])  # the command
+result = eb.report(datasets.documented_case(0), out="Y", notebooks="01", profile="smoke", label="category",
+                   text="title", log=lambda _: None)
+summaries = {name: json.loads(Path(name, "summary.json").read_text()) for name in ("X", "Y")}
+print(json.dumps({"code": code, "index": str(result.index), "summaries": summaries,
+                  "files": {name: sorted(p.name for p in Path(name).iterdir()) for name in ("X", "Y")}}))
+'''
+
+
+def test_installed_package_runs_a_smoke_report_from_a_temporary_folder(installed, tmp_path):
+    before, package = _snapshot(), installed["site"] / "ecombalance"
+    package_files = sorted(p.relative_to(package) for p in package.rglob("*"))
+    work = installed["work"] / "report-run"
+    work.mkdir()
+    done = subprocess.run([str(installed["python"]), "-c", REPORT], cwd=work,
+                          env=installed["env"], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out["code"] == 0 and out["index"] == str(work / "Y" / "index.html")
+    for name in ("X", "Y"):
+        (entry,) = out["summaries"][name]["notebooks"]
+        assert entry["notebook"] == "01_documented_case" and entry["status"] == "ok", entry
+        assert entry["parameters"]["folds"] == 3  # the smoke profile carried in the wheel
+        assert {"01_documented_case.html", "index.html", ".ecombalance-manifest.json"} <= set(out["files"][name])
+    stored = work / "Y" / "data" / "table.parquet"  # eb.report's DataFrame, written inside its own report folder
+    assert out["summaries"]["Y"]["notebooks"][0]["parameters"]["data_path"] == str(stored)
+    assert sorted(p.name for p in work.iterdir()) == ["X", "Y"]  # nothing else in the folder it ran from
+    assert sorted(p.relative_to(package) for p in package.rglob("*")) == package_files  # nor inside the package
+    assert _snapshot() == before  # nor in the checkout

@@ -1,7 +1,9 @@
 """Where the library keeps its caches, for every layer.
 
-The library reads nothing from the source checkout: installed from a wheel it works from any folder. Only the
-report harness looks for the checkout's ``notebooks/`` and ``params/`` (:mod:`ecombalance.reporting.paths`).
+The library reads nothing from the source checkout and writes nothing into it, nor into the installed package:
+its caches are per user (:func:`user_cache_dir`), or beside a report (``ECOMBALANCE_CACHE``). Only the report
+harness looks for ``notebooks/`` and ``params/`` (:mod:`ecombalance.reporting.paths`): in the checkout, else
+inside the installed package.
 """
 
 from __future__ import annotations
@@ -37,10 +39,9 @@ def user_cache_dir() -> Path:
 
 
 def cache_dir() -> Path:
-    """Caches of the library (generated test models, embeddings of the generated data): ``.cache/`` in the
-    checkout (ignored by git) when the package is imported from one, else :func:`user_cache_dir`."""
-    root = checkout()
-    return root / ".cache" if root is not None else user_cache_dir()
+    """Caches of the library (generated test models, embeddings of the generated data): :func:`user_cache_dir`,
+    whether the package is installed or imported from a checkout (never inside either)."""
+    return user_cache_dir()
 
 
 def data_cache_dir() -> Path:

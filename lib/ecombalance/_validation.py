@@ -94,7 +94,7 @@ def plain_label(label: Any) -> Any:
 # (and of the notebooks). A message names one bare (``text_cols``) or with its value (``min_class_size=5``);
 # ``gains`` and ``encoding``, also plain words, only with a value. The front door and the commands rename them.
 DATA_OPTIONS = ("label_col", "text_cols", "text_pair", "group_col", "feature_cols", "exclude_cols", "min_class_size",
-                "min_class_action", "gains", "encoding")
+                "min_class_action", "gains", "encoding", "merge_label_case")
 COMMAND_LINE_FLAGS = {name: "--" + name.removesuffix("s").replace("_", "-") if name.endswith("_cols")
                       else "--" + name.replace("_", "-") for name in DATA_OPTIONS}
 _OPTION = re.compile(r"(?<![\w'\"-])(?P<name>" + "|".join(DATA_OPTIONS) + r")(?:=(?P<value>'[^']*'|[^\s,;)]+))?"

@@ -94,7 +94,7 @@ def load(data: str | os.PathLike | pd.DataFrame, label: str, text: str | Sequenc
          pair: Sequence[str] | None = None, group: str | None = None, features: Sequence[str] | None = None,
          exclude: str | Sequence[str] = (), min_class_size: int = 0, min_class_action: str = "merge",
          gains: Mapping[Any, float] | None = None, encoding: str | None = None, folds: int = 5,
-         text_analyzer: str = "auto") -> Table:
+         text_analyzer: str = "auto", merge_label_case: bool = False) -> Table:
     """A user's table, checked exactly as ``ecombalance report --data`` checks it before any notebook starts.
 
     The checks (:func:`ecombalance.data.loaders.load_table`): a repeated column name, a role given twice (the
@@ -133,6 +133,9 @@ def load(data: str | os.PathLike | pd.DataFrame, label: str, text: str | Sequenc
         The cross-validation folds you plan (:func:`compare`'s ``folds``): every class needs that many rows.
     text_analyzer : {"auto", "word", "char", "jieba"}
         How text becomes tokens (``"auto"``: character n-grams for Chinese columns, words elsewhere).
+    merge_label_case : bool
+        Merge label values that differ only in case or surrounding spaces (``'Shoes'``, ``'shoes '``) into their
+        most frequent spelling; without it they stay separate classes, with a note.
 
     Returns
     -------
@@ -166,7 +169,8 @@ def load(data: str | os.PathLike | pd.DataFrame, label: str, text: str | Sequenc
     options = _data_options(label, text, pair, group, features, exclude, min_class_size, min_class_action, gains,
                             encoding, text_analyzer)
     try:
-        tbl = datasets.load(data_path=_source(data), n_splits=_check_int(folds, "folds", 2), **options)
+        tbl = datasets.load(data_path=_source(data), n_splits=_check_int(folds, "folds", 2),
+                            merge_label_case=bool(merge_label_case), **options)
     except (ValueError, FileNotFoundError) as exc:  # the data layer's message, in this function's names
         if len(exc.args) == 1 and isinstance(exc.args[0], str):
             exc.args = (_in_api_names(exc.args[0]),)
@@ -417,15 +421,21 @@ def compare(table: Table, methods: str | Sequence[str] | None = None, folds: int
 
 def report(data: str | os.PathLike | pd.DataFrame, out: str | os.PathLike, notebooks: str | Sequence[str] | None = None,
            profile: str = "quick", *, label: str, parameters: Mapping[str, Any] | None = None, log=print,
-           **options: Any):
+           force: bool = False, merge_label_case: bool = False, **options: Any):
     """The notebooks as an HTML report on ``data``, as ``ecombalance report --data FILE`` writes it.
+
+    Everything is checked before anything is written or any notebook starts: the options, the output folder, the
+    notebook parameters and the table (as :func:`load` checks it).
 
     Parameters
     ----------
     data : DataFrame, or path of a CSV / TSV / Parquet file
-        A DataFrame is written once, as Parquet, to ``<out>/data/`` (never into the project).
+        A DataFrame is written once, as Parquet, to ``<out>/data/`` (never into the project); a named index is
+        kept as a column, and a column of mixed Python objects is stored as text (each with a note in ``log``).
     out : path
-        The report folder: executed notebooks, HTML pages, ``index.html`` and ``summary.json``.
+        The report folder: executed notebooks, HTML pages, ``index.html`` and ``summary.json``. It must be new,
+        empty or a report of ecombalance's (:mod:`ecombalance.reporting.outdir`); only the files the report
+        wrote there are ever replaced.
     notebooks : str or list of str, optional
         Numbers or names (``"01"``, ``"01,06"``, ``["01", "06"]``); default all.
     profile : {"quick", "smoke", "full"}
@@ -435,6 +445,11 @@ def report(data: str | os.PathLike | pd.DataFrame, out: str | os.PathLike, noteb
         ``min_class_size``, ``min_class_action``, ``gains``, ``encoding``, ``text_analyzer``).
     parameters : dict, optional
         Other notebook parameters (``{"max_rows": 0}``), as ``-p NAME VALUE`` on the command line.
+    force : bool
+        Write into an ``out`` folder that holds files ecombalance did not write (they are left alone).
+    merge_label_case : bool
+        Merge label values that differ only in case or surrounding spaces (the notebooks read a merged copy of the
+        table in ``<out>/data/``).
 
     Returns
     -------
@@ -444,9 +459,14 @@ def report(data: str | os.PathLike | pd.DataFrame, out: str | os.PathLike, noteb
     Raises
     ------
     DataError
-        The table cannot be used (checked once, before any notebook starts).
-    ecombalance.reporting.runner.ReportError
-        A notebook failed; the message names it and the failing cell.
+        The table cannot be used (checked once, before anything is written).
+    ecombalance.exceptions.ReportError
+        Before anything runs: the output folder cannot be used (a file, not writable, another report is writing
+        into it, files of yours in it without ``force``), or the notebooks cannot be found.
+    ecombalance.exceptions.ParameterError
+        A notebook parameter in ``parameters`` that no selected notebook takes, or a value of the wrong type.
+    ecombalance.exceptions.NotebookFailedError
+        After the run: a notebook failed; the message names it and the failing cell, ``.result`` holds every run.
 
     Examples
     --------
@@ -457,7 +477,8 @@ def report(data: str | os.PathLike | pd.DataFrame, out: str | os.PathLike, noteb
     >>> r.index.name                                                                        # doctest: +SKIP
     'index.html'
     """
-    from ecombalance.reporting import datacheck, params, runner
+    from ecombalance.data import checks, files
+    from ecombalance.reporting import datacheck, outdir, runner
 
     unknown = sorted(set(options) - set(DATA_PARAMETERS))
     if unknown:
@@ -468,27 +489,37 @@ def report(data: str | os.PathLike | pd.DataFrame, out: str | os.PathLike, noteb
     data_options = _data_options(label, **values)
     if not isinstance(out, (str, os.PathLike)):
         raise TypeError(f"out must be the path of the report folder, got {out!r}")
-    out = datacheck.out_dir(str(out), profile)
-    source = _source(data)
+    out = datacheck.out_dir(str(out), profile, force=force, words=outdir.PYTHON_WORDS)
+    source, frame, stored = _source(data), None, None
     if isinstance(source, pd.DataFrame):
-        name = str(source.attrs.get("name") or "table")
-        path = out / "data" / f"{Path(name).stem}.parquet"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        source.to_parquet(path, index=False)
-        source = str(path)
-    overrides = {**{k: v for k, v in data_options.items() if v not in ("", [], {}, None)}, "data_path": source,
+        frame, notes, name = files.read_dataframe(source)  # what load checks first, and the index kept
+        frame, stored_notes = files.storable(frame, name)
+        for note in [*notes, *stored_notes]:
+            log(f"note: {_in_api_names(note)}")
+        stored = f"{datacheck.PREPARED_DIR}/{Path(str(source.attrs.get('name') or 'table')).stem}.parquet"
+        data_path = str(out / stored)
+    else:
+        data_path = source
+    overrides = {**{k: v for k, v in data_options.items() if v not in ("", [], {}, None)}, "data_path": data_path,
                  **dict(parameters or {})}
     selection = notebooks.split(",") if isinstance(notebooks, str) else notebooks
-    try:
-        planned = runner.plan(profile, selection, overrides)
-    except params.ParameterError as exc:
-        raise TypeError(str(exc)) from exc
+    planned = runner.plan(profile, selection, overrides)
+    if frame is None:
+        stored = datacheck.prepared_name(planned, merge_label_case)
     need = max((rows for rows, _ in datacheck.class_size_needs(planned).values()), default=2)
-    load(source, label=label, folds=max(need, 2), **values)
-    with datacheck.data_cache(out, planned):
-        result = runner.run_report(profile=profile, notebooks=selection, out=out, overrides=overrides, log=log)
-    failed = [run for run in result.runs if run.status != "ok"]
-    if failed:
-        raise runner.ReportError("; ".join(f"notebook {run.notebook} failed at {run.error}" for run in failed)
-                                 + f"; index of what finished: {result.index}")
-    return result
+    load(source if frame is None else frame, label=label, folds=max(need, 2), merge_label_case=merge_label_case,
+         **values)
+    outdir.check_clashes(out, outdir.planned_names([nb.stem for nb in planned], True, [stored] if stored else []))
+    with outdir.locked(out):
+        if frame is not None:
+            if merge_label_case:
+                frame, _ = checks.merge_label_variants(frame, label, True, "DataFrame")
+            (outdir.Manifest.read(out) or outdir.Manifest(out)).claim([stored])
+            (out / stored).parent.mkdir(parents=True, exist_ok=True)
+            frame.to_parquet(out / stored, index=False)
+        elif stored:
+            overrides.update(datacheck.write_prepared(out, stored, planned, log=log, flags=False))
+        with datacheck.data_cache(out, planned):
+            result = runner.run_report(profile=profile, notebooks=selection, out=out, overrides=overrides, log=log,
+                                       force=force)
+    return result.raise_if_failed()

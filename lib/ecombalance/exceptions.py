@@ -18,7 +18,8 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
-    "DataError", "ColumnNotFoundError", "ParameterError", "ReportError", "ReportInterrupted", "CompareError",
+    "DataError", "ColumnNotFoundError", "ParameterError", "ReportError", "NotebookFailedError", "ReportInterrupted",
+    "CompareError",
     "ModelNotAvailableError", "SmallClassWarning",
 ]
 
@@ -43,6 +44,16 @@ class ParameterError(ValueError):
 
 class ReportError(RuntimeError):
     """The report could not run (bad selection, parameters or paths): nothing was executed."""
+
+
+class NotebookFailedError(RuntimeError):
+    """The report ran and at least one notebook failed (unlike :class:`ReportError`, raised only after the
+    notebooks ran). ``result`` is the :class:`ecombalance.reporting.runner.ReportResult`: every notebook's status,
+    the failed ones with the cell that raised and their executed copies, and the index of what finished."""
+
+    def __init__(self, message: str, result: Any):
+        super().__init__(message)
+        self.result = result
 
 
 class ReportInterrupted(KeyboardInterrupt):

@@ -9,11 +9,22 @@ from ecombalance.data.checks import INDEX_NAME as INDEX_NAME
 from ecombalance.data.checks import ID_NAME as ID_NAME
 from ecombalance.data.checks import CAMEL_ID_NAME as CAMEL_ID_NAME
 from ecombalance.data.checks import SPLIT_NAME as SPLIT_NAME
+from ecombalance.data.checks import FLOAT32_MAX as FLOAT32_MAX
+from ecombalance.data.checks import CONTINUOUS_LABEL_VALUES as CONTINUOUS_LABEL_VALUES
+from ecombalance.data.checks import TOKEN as TOKEN
+from ecombalance.data.checks import DATE_TEXT as DATE_TEXT
+from ecombalance.data.checks import DATE_SHARE as DATE_SHARE
 from ecombalance.data.checks import capped as capped
 from ecombalance.data.checks import repeated_names as repeated_names
 from ecombalance.data.checks import check_header as check_header
 from ecombalance.data.checks import check_roles as check_roles
 from ecombalance.data.checks import check_text_columns as check_text_columns
+from ecombalance.data.checks import check_finite as check_finite
+from ecombalance.data.checks import check_label_kind as check_label_kind
+from ecombalance.data.checks import label_variants as label_variants
+from ecombalance.data.checks import merge_label_variants as merge_label_variants
+from ecombalance.data.checks import date_columns as date_columns
+from ecombalance.data.checks import check_has_features as check_has_features
 from ecombalance.data.checks import identifier_like as identifier_like
 from ecombalance.data.checks import leak_score as leak_score
 from ecombalance.data.checks import leaking_columns as leaking_columns
@@ -50,13 +61,18 @@ from ecombalance.data.datasets import case_table as case_table
 from ecombalance.data.datasets import search_table as search_table
 from ecombalance.data.datasets import load as load
 from ecombalance.data.datasets import load_each as load_each
+from ecombalance.data.files import FALLBACK_ENCODINGS as FALLBACK_ENCODINGS
+from ecombalance.data.files import TEXT_SUFFIXES as TEXT_SUFFIXES
+from ecombalance.data.files import MAGIC as MAGIC
+from ecombalance.data.files import MIXED_SHARE as MIXED_SHARE
+from ecombalance.data.files import content_kind as content_kind
+from ecombalance.data.files import decode_text as decode_text
+from ecombalance.data.files import decimal_comma_columns as decimal_comma_columns
+from ecombalance.data.files import read_file as read_file
+from ecombalance.data.files import read_dataframe as read_dataframe
+from ecombalance.data.files import read_frame as read_frame
+from ecombalance.data.files import storable as storable
 from ecombalance.data.loaders import MAX_CATEGORIES as MAX_CATEGORIES
-from ecombalance.data.loaders import FALLBACK_ENCODINGS as FALLBACK_ENCODINGS
-from ecombalance.data.loaders import TEXT_SUFFIXES as TEXT_SUFFIXES
-from ecombalance.data.loaders import decode_text as decode_text
-from ecombalance.data.loaders import read_file as read_file
-from ecombalance.data.loaders import read_dataframe as read_dataframe
-from ecombalance.data.loaders import read_frame as read_frame
 from ecombalance.data.loaders import handle_rare_classes as handle_rare_classes
 from ecombalance.data.loaders import infer_columns as infer_columns
 from ecombalance.data.loaders import load_table as load_table
@@ -94,19 +110,21 @@ from ecombalance.data.table import check_text_analyzer as check_text_analyzer
 from ecombalance.data.table import Table as Table
 
 __all__ = [
-    "CAMEL_ID_NAME", "CASE_CATEGORICAL", "CASE_COUNTS", "CASE_LABEL", "CASE_NUMERIC", "CASE_TEXT", "CleaningReport",
-    "DATASETS", "ESCI_EXAMPLE_COLUMNS", "ESCI_GAINS", "ESCI_LABELS", "ESCI_PRODUCT_COLUMNS", "ESCI_SHARES",
-    "FALLBACK_ENCODINGS", "GENERATORS", "ID_NAME", "INDEX_NAME", "LANGUAGES", "LEAK_ERROR_REDUCTION",
-    "LEAK_LOOKUP_VALUES", "LEAK_MAX_ROWS", "MAX_CATEGORIES", "MAX_LISTED", "NAME_PATTERNS", "ProtectedColumn",
+    "CAMEL_ID_NAME", "CASE_CATEGORICAL", "CASE_COUNTS", "CASE_LABEL", "CASE_NUMERIC", "CASE_TEXT",
+    "CONTINUOUS_LABEL_VALUES", "CleaningReport", "DATASETS", "DATE_SHARE", "DATE_TEXT", "ESCI_EXAMPLE_COLUMNS",
+    "ESCI_GAINS", "ESCI_LABELS", "ESCI_PRODUCT_COLUMNS", "ESCI_SHARES", "FALLBACK_ENCODINGS", "FLOAT32_MAX",
+    "GENERATORS", "ID_NAME", "INDEX_NAME", "LANGUAGES", "LEAK_ERROR_REDUCTION", "LEAK_LOOKUP_VALUES",
+    "LEAK_MAX_ROWS", "MAGIC", "MAX_CATEGORIES", "MAX_LISTED", "MIXED_SHARE", "NAME_PATTERNS", "ProtectedColumn",
     "REVIEW_COUNTS", "ROLES", "SEARCH_ADJECTIVES_ZH", "SEARCH_BRANDS_ZH", "SEARCH_CATEGORICAL", "SEARCH_LABEL",
     "SEARCH_NUMERIC", "SEARCH_TEXT", "SEARCH_TYPES_ZH", "SPLIT_NAME", "ShapeRoles", "TEXT_ANALYZERS",
-    "TEXT_SUFFIXES", "Table", "VALUE_PATTERNS", "WANDS_FILES", "WANDS_GAINS", "bigram_jaccard", "capped",
-    "case_table", "case_titles_zh", "catalogue", "check_groups", "check_header", "check_lang", "check_roles",
-    "check_text_analyzer", "check_text_columns", "chinese_reviews", "clean", "columns_headline", "decode_text",
-    "dirty_copy", "documented_case", "esci_gains", "generate", "handle_rare_classes", "household_panel",
-    "identifier_columns", "identifier_like", "infer_columns", "leak_score", "leaking_columns", "load", "load_each",
-    "load_table", "long_tail_counts", "product_pairs", "proportional_counts", "protect_identifiers",
-    "query_classes", "read_dataframe", "read_esci", "read_file", "read_frame", "read_wands", "repeated_names",
-    "resolve_gains", "reviews_zh", "robust_z", "search_log", "search_table", "search_text_zh", "sessions",
-    "shape_table", "subsample",
+    "TEXT_SUFFIXES", "TOKEN", "Table", "VALUE_PATTERNS", "WANDS_FILES", "WANDS_GAINS", "bigram_jaccard", "capped",
+    "case_table", "case_titles_zh", "catalogue", "check_finite", "check_groups", "check_has_features",
+    "check_header", "check_label_kind", "check_lang", "check_roles", "check_text_analyzer", "check_text_columns",
+    "chinese_reviews", "clean", "columns_headline", "content_kind", "date_columns", "decimal_comma_columns",
+    "decode_text", "dirty_copy", "documented_case", "esci_gains", "generate", "handle_rare_classes",
+    "household_panel", "identifier_columns", "identifier_like", "infer_columns", "label_variants", "leak_score",
+    "leaking_columns", "load", "load_each", "load_table", "long_tail_counts", "merge_label_variants",
+    "product_pairs", "proportional_counts", "protect_identifiers", "query_classes", "read_dataframe", "read_esci",
+    "read_file", "read_frame", "read_wands", "repeated_names", "resolve_gains", "reviews_zh", "robust_z",
+    "search_log", "search_table", "search_text_zh", "sessions", "shape_table", "storable", "subsample",
 ]

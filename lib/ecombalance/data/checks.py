@@ -11,7 +11,11 @@ either an error that names the column and the fix, or a note saying what was lef
 - a **leakage guard**: a column that alone predicts the label almost perfectly out of fold (another label
   column, a code of the label) is left out;
 - a group column that is the label in another form, or has one row per group, is an error;
-- a text column with no text in any row is an error.
+- a text column with no text in any row, or no word in any row, is an error;
+- values no model can hold (infinite, or beyond 32-bit floats) are an error naming the column and rows;
+- a label of decimal numbers (a price) is named as a quantity, not classes; label values differing only in case
+  or surrounding spaces are noted (merged when asked); dates are left out as dates;
+- a table left without any feature is an error.
 """
 
 from __future__ import annotations
@@ -37,6 +41,14 @@ ID_NAME = re.compile(r"^(id|ids|uuid|guid)$|[_\s.-](id|ids|uuid|guid|key)$|^(id|
 # productId, queryID, 商品ID, 商品编号, 序号 (not "paid", "valid")
 CAMEL_ID_NAME = re.compile(r"([a-z0-9]|[^\x00-\x7f])(Id|ID|Ids|IDs)$|(编号|序号|行号)$")
 SPLIT_NAME = re.compile(r"^(split|fold|subset|is_train|is_test|train_test)$", re.IGNORECASE)
+FLOAT32_MAX = float(np.finfo(np.float32).max)  # the models compute in 32-bit floats (torch, scikit-learn's trees)
+CONTINUOUS_LABEL_VALUES = 20  # a label of decimal numbers with more distinct values is a quantity, not classes
+# what any text analyzer needs to find a token: a letter, a digit or a Chinese character (punctuation is none)
+TOKEN = re.compile(r"[^\W_]")
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?"
+DATE_TEXT = re.compile(rf"^\s*(?:\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}{_TIME}|\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{4}}{_TIME}"
+                       r"|\d{4}年\d{1,2}月\d{1,2}日.*)\s*$")
+DATE_SHARE = 0.9  # a text column whose values are this share of dates holds dates
 
 
 def capped(items: Iterable[Any] | Mapping[Any, Any], limit: int = MAX_LISTED) -> str:
@@ -114,20 +126,131 @@ def check_roles(columns: Sequence[str], label: str, text_cols: Sequence[str] = (
 
 
 def check_text_columns(frame: pd.DataFrame, text_cols: Sequence[str], source: str = "table") -> None:
-    """Raise when a text column has no text in any row (TF-IDF would say only 'empty vocabulary')."""
+    """Raise when a text column has no text, or no letter, digit or Chinese character (:data:`TOKEN`), in any row
+    (TF-IDF would say only 'empty vocabulary', inside a notebook)."""
     for col in text_cols:
         values = frame[col].dropna().astype(str).str.strip()
         if not (values != "").any():
             raise DataError(f"{source}: text column {col!r} is empty in every row; drop it from text_cols "
                             "or fill it")
+        if not values.str.contains(TOKEN).any():
+            examples = capped(list(dict.fromkeys(values[values != ""]))[:3], 3)
+            raise DataError(f"{source}: text column {col!r} holds no word in any row (e.g. {examples}): TF-IDF finds "
+                            "no token in it (no letter, digit or Chinese character); fill it with text or drop it from "
+                            "text_cols")
+
+
+def check_finite(frame: pd.DataFrame, columns: Iterable[str], source: str = "table") -> None:
+    """Raise when a numeric column among ``columns`` holds infinite values or values beyond what 32-bit floats
+    hold (:data:`FLOAT32_MAX`), naming the column and the first rows.
+
+    Such a value is refused rather than clipped: it is almost always a computation gone wrong (a division by
+    zero, an overflow), and any number put in its place would be a guess presented as data.
+    """
+    for col in columns:
+        series = frame[col]
+        if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+            continue
+        values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            bad = np.flatnonzero(np.isinf(values) | (np.abs(values) > FLOAT32_MAX))
+        if len(bad):
+            shown = ", ".join(f"row {r}: {values[r]:g}" for r in bad[:5]) + (f", ... and {len(bad) - 5} more"
+                                                                              if len(bad) > 5 else "")
+            raise DataError(f"{source}: column {col!r} holds {len(bad)} infinite or too large value"
+                            f"{'s' if len(bad) > 1 else ''} ({shown}; rows counted from 0 below the header): the "
+                            f"models compute in 32-bit floats, which end at {FLOAT32_MAX:.3g}. Fix how the column was "
+                            "computed (a division by zero?), replace those values with missing ones (the notebooks impute "
+                            "them), or leave the column out with exclude_cols")
+
+
+def check_label_kind(labels: pd.Series, label: str, source: str = "table") -> None:
+    """Raise when the label holds decimal numbers with more than :data:`CONTINUOUS_LABEL_VALUES` distinct values:
+    a quantity (a price, a rating average) given where classes are expected."""
+    values = labels.dropna()
+    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        return
+    numbers = values.to_numpy(dtype=float)
+    distinct = int(values.nunique())
+    if distinct > CONTINUOUS_LABEL_VALUES and bool((numbers % 1 != 0).any()):
+        examples = ", ".join(f"{v:g}" for v in numbers[:3])
+        raise DataError(f"{source}: label column {label!r} holds {distinct} distinct numbers with decimals (e.g. "
+                        f"{examples}): a continuous quantity such as a price, not classes, and ecombalance compares "
+                        "classifiers. Choose a categorical column as the label, or make classes of it first, e.g. "
+                        f"frame['{label}_band'] = pd.qcut(frame['{label}'], 4).astype(str)")
+
+
+def label_variants(labels: pd.Series) -> list[list[Any]]:
+    """Groups of label values that differ only in case or surrounding whitespace (``'Shoes'``, ``'shoes '``),
+    each most frequent first."""
+    counts = labels.dropna().value_counts()
+    text = [v for v in counts.index if isinstance(v, str)]
+    groups: dict[str, list[Any]] = {}
+    for value in text:  # in count order, so each group's first spelling is its most frequent
+        groups.setdefault(value.strip().casefold(), []).append(value)
+    return [members for members in groups.values() if len(members) > 1]
+
+
+def merge_label_variants(frame: pd.DataFrame, label: str, merge: bool = False,
+                         source: str = "table") -> tuple[pd.DataFrame, list[str]]:
+    """Name (``merge=False``) or merge into its most frequent spelling each group of :func:`label_variants`:
+    ``(frame, notes)``; a frame without such groups comes back as it is, without a note."""
+    counts = frame[label].value_counts()
+    groups = label_variants(frame[label])
+    if not groups:
+        return frame, []
+    shown = "; ".join(" / ".join(f"{v!r} ({int(counts[v])})" for v in members) for members in groups[:MAX_LISTED])
+    more = f"; ... and {len(groups) - MAX_LISTED} more" if len(groups) > MAX_LISTED else ""
+    if not merge:
+        return frame, [f"{source}: label values that differ only in case or surrounding spaces are separate classes: "
+                       f"{shown}{more}; set merge_label_case to merge each group into its most frequent spelling"]
+    mapping = {v: members[0] for members in groups for v in members[1:]}
+    merged = frame.copy()
+    merged[label] = merged[label].astype(object).replace(mapping)
+    return merged, [f"{source}: merged label values that differ only in case or surrounding spaces into their most "
+                    f"frequent spelling (merge_label_case): {shown}{more}"]
+
+
+def date_columns(frame: pd.DataFrame, columns: Iterable[str]) -> dict[str, str]:
+    """Columns among ``columns`` that hold dates or times (a datetime type, or text of which :data:`DATE_SHARE`
+    reads as dates, :data:`DATE_TEXT`), with the reason they are no feature as they are."""
+    found = {}
+    for col in columns:
+        series = frame[col]
+        values = series.dropna()
+        if values.empty:
+            continue
+        if pd.api.types.is_datetime64_any_dtype(series) or isinstance(series.dtype, pd.PeriodDtype):
+            examples = [str(values.min()), str(values.max())]
+        elif pd.api.types.is_string_dtype(series) or series.dtype == object:
+            text = values.astype(str)
+            if text.str.match(DATE_TEXT).mean() < DATE_SHARE:
+                continue
+            examples = [text.iloc[0], text.iloc[-1]]
+        else:
+            continue
+        found[col] = (f"dates or times (e.g. {examples[0]!r}, {examples[1]!r}): no feature as they are; derive "
+                      "numbers from them in columns of their own (day of week, month, days since) to use them")
+    return found
+
+
+def check_has_features(features: Sequence[str], left_out: Mapping[str, str], source: str = "table") -> None:
+    """Raise when no column is left to learn from, naming what was left out and why."""
+    if features:
+        return
+    reasons = "; ".join(f"{c!r}: {why}" for c, why in list(left_out.items())[:3])
+    listed = f"every other column was left out ({reasons}{'; ...' if len(left_out) > 3 else ''})" if left_out \
+        else "the table holds only the label"
+    raise DataError(f"{source}: no column is left to learn from: {listed}. Name the text columns (text_cols), or "
+                    "the columns to use anyway (feature_cols)")
 
 
 def identifier_like(frame: pd.DataFrame, columns: Iterable[str], group_col: str | None = None) -> dict[str, str]:
     """Columns that identify rows rather than describe them, with the reason, among ``columns``.
 
     A column is identifier-like when its name marks a saved index (``Unnamed: 0``, ``row_id``), an id
-    (``query_id``, ``productId``) or a split (``split``, ``fold``), or when it holds integers that number the
-    rows (all distinct and a permutation of a contiguous range), or strings that are all distinct.
+    (``query_id``, ``productId``) or a split (``split``, ``fold``), or when it holds a different integer in every
+    row (row numbers, or random ids), or a different string in every row.
     """
     found = {}
     n = len(frame)
@@ -151,6 +274,9 @@ def identifier_like(frame: pd.DataFrame, columns: Iterable[str], group_col: str 
         if pd.api.types.is_integer_dtype(values) and not pd.api.types.is_bool_dtype(values):
             if int(values.max()) - int(values.min()) + 1 == n:
                 found[col] = "its values number the rows (all distinct, a run of consecutive integers)"
+            else:
+                found[col] = ("a different integer in every row: an identifier (name it in feature_cols to use it "
+                              "as a number)")
         elif pd.api.types.is_string_dtype(values) or values.dtype == object:
             found[col] = ("a different value in every row: an identifier (name it in text_cols if it is text)")
     return found

@@ -414,6 +414,7 @@ def load(
     gains: Mapping | None = None,
     text_analyzer: str = "auto",
     lang: str = "en",
+    merge_label_case: bool = False,
 ) -> Table:
     """The table a notebook works on: a user's file when ``data_path`` is given, else a default dataset.
 
@@ -432,6 +433,8 @@ def load(
     lang : ``"en"`` or ``"zh"``: the language of the default datasets' texts (Chinese titles and queries, the
         table named e.g. ``"documented_case (zh)"``); checked always, ignored when ``data_path`` is given (a
         user's file is in its own language).
+    merge_label_case : merge label values of a user's file that differ only in case or surrounding whitespace
+        into their most frequent spelling (else they stay separate classes, with a note).
     """
     check_text_analyzer(text_analyzer)
     check_lang(lang)
@@ -443,7 +446,7 @@ def load(
         tbl = load_table(data_path, label_col, text_cols=text_cols, group_col=group_col or None,
                          min_class_size=min_class_size, min_class_action=min_class_action, n_splits=n_splits,
                          exclude_cols=exclude_cols, feature_cols=feature_cols, encoding=encoding,
-                         text_pair=text_pair or None, gains=gains or None)
+                         text_pair=text_pair or None, gains=gains or None, merge_label_case=merge_label_case)
         if tbl.gains is None:
             tbl.gains = checks.esci_gains(tbl.y.unique(), ESCI_GAINS)
             if tbl.gains:

@@ -8,9 +8,6 @@ hashed) is logged and kept in :attr:`Table.notes`.
 
 from __future__ import annotations
 
-import csv
-import gzip
-import io
 import logging
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -19,133 +16,13 @@ import pandas as pd
 
 from ecombalance._validation import DataError, check_columns, plain_label
 from ecombalance.data import checks
+from ecombalance.data.files import read_dataframe, read_file, read_frame
 from ecombalance.data.privacy import identifier_columns, protect_identifiers
 from ecombalance.data.table import Table
 
 log = logging.getLogger(__name__)
 
 MAX_CATEGORIES = 50  # a string column with more distinct values is treated as text or an identifier
-
-
-FALLBACK_ENCODINGS = ("gb18030", "cp1252")  # tried, after UTF-8, for files that are not UTF-8
-TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz")
-
-
-def decode_text(raw: bytes, encoding: str = "", source: str = "file") -> tuple[str, str, list[str]]:
-    """Bytes of a text file as text: ``(text, encoding used, notes)``.
-
-    ``encoding`` wins when given (an error names it if the bytes do not fit). Otherwise UTF-8, with or without
-    the byte-order mark Excel writes ("CSV UTF-8"); then the most plausible of ``FALLBACK_ENCODINGS``
-    (Simplified Chinese GB18030, Western Windows-1252) by ``charset_normalizer``, and latin-1 last (it decodes
-    any bytes). A fallback adds a note saying which encoding was used.
-    """
-    if encoding:
-        try:
-            return raw.decode(encoding), encoding, []
-        except LookupError as exc:
-            raise DataError(f"{source}: unknown encoding {encoding!r} (e.g. utf-8, gb18030, cp1252, "
-                            "latin-1)") from exc
-        except UnicodeDecodeError as exc:
-            raise DataError(f"{source} is not valid {encoding}: byte {raw[exc.start:exc.start + 1]!r} at position "
-                            f"{exc.start} cannot be read; try another encoding, e.g. encoding='gb18030' (or utf-8, "
-                            "cp1252, latin-1)") from exc
-    try:
-        return raw.decode("utf-8-sig"), "utf-8", []
-    except UnicodeDecodeError:
-        pass
-    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text"
-        note = f"{source}: not UTF-8; read as UTF-16 (its byte-order mark says so)"
-        log.warning(note)
-        return raw.decode("utf-16"), "utf-16", [note]
-    candidates = list(FALLBACK_ENCODINGS)
-    try:
-        import charset_normalizer
-
-        best = charset_normalizer.from_bytes(raw[:1_000_000], cp_isolation=candidates).best()
-        if best is not None:
-            candidates.insert(0, best.encoding)
-    except ImportError:  # a plain order of strict attempts then
-        pass
-    for name in [*dict.fromkeys(candidates), "latin-1"]:
-        try:
-            text = raw.decode(name)
-        except UnicodeDecodeError:
-            continue
-        note = (f"{source}: not UTF-8; read as {name} (detected); if accents or Chinese characters look wrong, "
-                "pass encoding='gb18030' (or cp1252, latin-1, ...)")
-        log.warning(note)
-        return text, name, [note]
-    raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
-
-
-def _sniff_separator(text: str) -> str:
-    try:
-        return csv.Sniffer().sniff(text[:20_000].split("\n", 1)[0], delimiters=",;\t|").delimiter
-    except csv.Error:
-        return ","
-
-
-def read_file(path: str | Path, encoding: str = "", **kwargs) -> tuple[pd.DataFrame, list[str]]:
-    """A CSV/TSV (any common delimiter, optionally gzipped) or Parquet file and notes on how it was read.
-
-    Text files are decoded by :func:`decode_text` (UTF-8 with or without BOM, else a detected encoding with a
-    note); a header that repeats a column name is an error naming it (pandas would rename the copy silently).
-    Errors name the file.
-    """
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"{path}: no such file")
-    if path.is_dir():
-        raise DataError(f"{path} is a directory; give the path of a .csv or .parquet file")
-    if path.stat().st_size == 0:
-        raise DataError(f"{path} is empty (0 bytes)")
-    suffix = "".join(path.suffixes[-2:]).lower()
-    notes: list[str] = []
-    try:
-        if suffix.endswith((".parquet", ".pq")):
-            frame = pd.read_parquet(path, **kwargs)
-        elif suffix.endswith(TEXT_SUFFIXES):
-            raw = gzip.decompress(path.read_bytes()) if suffix.endswith(".gz") else path.read_bytes()
-            text, _, notes = decode_text(raw, encoding, str(path))
-            sep = kwargs.pop("sep", "\t" if ".tsv" in suffix else _sniff_separator(text))
-            header = pd.read_csv(io.StringIO(text), sep=sep, header=None, nrows=1, dtype=str, **kwargs)
-            checks.check_header(header.iloc[0].tolist() if len(header) else [], str(path))
-            frame = pd.read_csv(io.StringIO(text), sep=sep, **kwargs)
-        else:
-            raise DataError(f"{path}: unknown file type {path.suffix!r}; use .csv, .tsv or .parquet")
-    except DataError:
-        raise
-    except Exception as exc:  # pandas and pyarrow raise many types for a bad file
-        raise DataError(f"{path} could not be read as {path.suffix or 'a table'}: {exc}") from exc
-    if frame.empty:
-        raise DataError(f"{path} has no rows")
-    return frame, notes
-
-
-def read_dataframe(frame: pd.DataFrame, encoding: str = "") -> tuple[pd.DataFrame, list[str], str]:
-    """A DataFrame a user already holds, checked as :func:`read_file` checks a file's header and rows:
-    ``(copy, notes, name)``. The name is ``frame.attrs["name"]`` when set, else ``"DataFrame"``.
-
-    A repeated column name, a column name that is not a string and an empty frame are errors (pandas allows
-    all three in memory); ``encoding`` is for files only, so giving one with a DataFrame is an error too.
-    """
-    name = str(frame.attrs.get("name") or "DataFrame")
-    if encoding:
-        raise DataError(f"{name}: encoding={encoding!r} applies to files; a DataFrame is already decoded "
-                        "(leave encoding out)")
-    checks.check_header(list(frame.columns), name)
-    not_text = [c for c in frame.columns if not isinstance(c, str)]
-    if not_text:
-        raise DataError(f"{name}: column names must be strings, got {checks.capped(map(repr, not_text))}; "
-                        "rename them, e.g. frame.columns = frame.columns.map(str)")
-    if frame.empty:
-        raise DataError(f"{name} has no rows")
-    return frame.reset_index(drop=True).copy(), [], name
-
-
-def read_frame(path: str | Path, encoding: str = "", **kwargs) -> pd.DataFrame:
-    """Read a CSV/TSV or Parquet file (see :func:`read_file`), with errors that name it."""
-    return read_file(path, encoding, **kwargs)[0]
 
 
 def handle_rare_classes(
@@ -239,6 +116,7 @@ def load_table(
     encoding: str = "",
     text_pair: Sequence[str] | None = None,
     gains: Mapping | None = None,
+    merge_label_case: bool = False,
 ) -> Table:
     """A user's CSV or Parquet file as a :class:`Table`, checked (see :mod:`ecombalance.data.checks`).
 
@@ -261,6 +139,8 @@ def load_table(
     encoding : the text file's encoding when it is not UTF-8 (else detected, with a note).
     text_pair : two text columns whose match matters (query, title); both become text columns.
     gains : ``{label: gain}`` when the label is graded relevance (enables ranking metrics).
+    merge_label_case : merge label values that differ only in case or surrounding whitespace (``'Shoes'``,
+        ``'shoes '``) into their most frequent spelling; without it they stay separate classes, with a note.
 
     Without ``feature_cols``, every other column is a feature except identifier-like columns and columns that
     alone predict the label almost perfectly (:func:`~ecombalance.data.checks.leaking_columns`); each one
@@ -287,6 +167,8 @@ def load_table(
     group_col = group_col or None
     checks.check_roles(frame.columns, label_col, text_cols, group_col, feature_cols, exclude_cols, pair, source)
     checks.check_text_columns(frame, text_cols, source)
+    checks.check_finite(frame, [c for c in frame.columns if c not in (label_col, group_col) and c not in text_cols
+                                and c not in exclude_cols and (not feature_cols or c in feature_cols)], source)
 
     missing_label = int(frame[label_col].isna().sum())
     if missing_label == len(frame):
@@ -295,6 +177,8 @@ def load_table(
         frame = frame[frame[label_col].notna()].reset_index(drop=True)
         notes.append(f"{source}: dropped {missing_label} rows with no label in {label_col!r}")
         log.warning(notes[-1])
+    frame, label_notes = _label_checks(frame, label_col, merge_label_case, source)
+    notes += label_notes
     if min_class_size:
         frame, rare_notes = handle_rare_classes(frame, label_col, min_class_size, min_class_action,
                                                 source=source)
@@ -318,12 +202,16 @@ def load_table(
     if group_col:
         notes += checks.check_groups(frame, label_col, group_col, n_splits, source)
 
-    keep = [label_col, *text_cols, group_col or ""]
+    roles = [label_col, *text_cols, group_col or ""]
+    dates = {c: why for c, why in checks.date_columns(frame, [c for c in frame.columns if c not in roles]).items()
+             if c not in feature_cols and c not in exclude_cols}
+    keep = [*roles, *dates]  # a date is no phone number: left out as a date, not hashed
     id_cols = list(identifier_columns(frame, keep))
     frame, protected = protect_identifiers(frame, keep=keep, action=identifiers)
     notes += [str(p) for p in protected]
     numeric, categorical, left_out = _feature_columns(frame, label_col, text_cols, group_col, id_cols,
-                                                      feature_cols, exclude_cols)
+                                                      feature_cols, exclude_cols, dates)
+    checks.check_has_features([*text_cols, *numeric, *categorical], left_out, source)
     unnamed = [c for c, why in left_out.items() if why == _NOT_NAMED]
     if unnamed:
         notes.append(f"{source}: only the feature_cols columns are features; not used: {checks.capped(unnamed)}")
@@ -343,10 +231,28 @@ def load_table(
 _NOT_NAMED = "not named by feature_cols"
 
 
-def _feature_columns(frame, label, text_cols, group_col, id_cols, feature_cols, exclude_cols):
+def _label_checks(frame: pd.DataFrame, label: str, merge_case: bool, source: str) -> tuple[pd.DataFrame, list[str]]:
+    """The label's own checks: categories with no row dropped, a continuous quantity refused, values differing only
+    in case or surrounding spaces named (or merged)."""
+    notes = []
+    if isinstance(frame[label].dtype, pd.CategoricalDtype):
+        unused = [c for c in frame[label].cat.categories if not (frame[label] == c).any()]
+        if unused:
+            frame = frame.assign(**{label: frame[label].cat.remove_unused_categories()})
+            notes.append(f"{source}: the categorical label {label!r} lists categories with no row; they are not "
+                         f"classes: {checks.capped(unused)}")
+    checks.check_label_kind(frame[label], label, source)
+    frame, variant_notes = checks.merge_label_variants(frame, label, merge_case, source)
+    for note in [*notes, *variant_notes]:
+        log.warning(note)
+    return frame, notes + variant_notes
+
+
+def _feature_columns(frame, label, text_cols, group_col, id_cols, feature_cols, exclude_cols, dates=None):
     """Numeric and categorical features, and ``{column: why}`` for the columns left out."""
     left_out = {c: "excluded by exclude_cols" for c in exclude_cols}
     left_out.update({c: "a direct identifier" for c in id_cols if c not in feature_cols})
+    left_out.update(dates or {})
     roles = {label, group_col, *text_cols}
     others = [c for c in frame.columns if c not in roles and c not in left_out]
     if feature_cols:

@@ -7,6 +7,7 @@ from ecombalance.reporting.compare import load_summary as load_summary
 from ecombalance.reporting.compare import differences as differences
 from ecombalance.reporting.compare import differing_parameters as differing_parameters
 from ecombalance.reporting.compare import compare_html as compare_html
+from ecombalance.reporting.compare import is_comparison_page as is_comparison_page
 from ecombalance.reporting.compare import write_comparison as write_comparison
 from ecombalance.reporting.datacheck import DATA_OPTIONS as DATA_OPTIONS
 from ecombalance.reporting.datacheck import TEXT_OPTIONS as TEXT_OPTIONS
@@ -16,6 +17,9 @@ from ecombalance.reporting.datacheck import parse_gains as parse_gains
 from ecombalance.reporting.datacheck import data_overrides as data_overrides
 from ecombalance.reporting.datacheck import as_flags as as_flags
 from ecombalance.reporting.datacheck import out_dir as out_dir
+from ecombalance.reporting.datacheck import PREPARED_DIR as PREPARED_DIR
+from ecombalance.reporting.datacheck import prepared_name as prepared_name
+from ecombalance.reporting.datacheck import write_prepared as write_prepared
 from ecombalance.reporting.datacheck import data_cache as data_cache
 from ecombalance.reporting.datacheck import class_size_needs as class_size_needs
 from ecombalance.reporting.datacheck import check_table as check_table
@@ -79,14 +83,32 @@ from ecombalance.reporting.params import load_yaml as load_yaml
 from ecombalance.reporting.params import profile_path as profile_path
 from ecombalance.reporting.params import notebook_stem as notebook_stem
 from ecombalance.reporting.params import resolve as resolve
+from ecombalance.reporting.outdir import MANIFEST as MANIFEST
+from ecombalance.reporting.outdir import LOCK as LOCK
+from ecombalance.reporting.outdir import PYTHON_WORDS as PYTHON_WORDS
+from ecombalance.reporting.outdir import COMMAND_WORDS as COMMAND_WORDS
+from ecombalance.reporting.outdir import REPORT_FILES as REPORT_FILES
+from ecombalance.reporting.outdir import NOTEBOOK_SUFFIXES as NOTEBOOK_SUFFIXES
+from ecombalance.reporting.outdir import STALE_UNREADABLE_LOCK_S as STALE_UNREADABLE_LOCK_S
+from ecombalance.reporting.outdir import planned_names as planned_names
+from ecombalance.reporting.outdir import Manifest as Manifest
+from ecombalance.reporting.outdir import check_out as check_out
+from ecombalance.reporting.outdir import check_clashes as check_clashes
+from ecombalance.reporting.outdir import live_lock as live_lock
+from ecombalance.reporting.outdir import locked as locked
 from ecombalance.reporting.paths import HOME_ENV as HOME_ENV
+from ecombalance.reporting.paths import SUITE_FOLDERS as SUITE_FOLDERS
+from ecombalance.reporting.paths import packaged_suite as packaged_suite
 from ecombalance.reporting.paths import project_root as project_root
 from ecombalance.reporting.paths import notebooks_dir as notebooks_dir
 from ecombalance.reporting.paths import params_dir as params_dir
+from ecombalance.reporting.paths import default_out as default_out
+from ecombalance.reporting.paths import copy_suite as copy_suite
 from ecombalance.reporting.runner import SUMMARY as SUMMARY
 from ecombalance.reporting.runner import INDEX as INDEX
 from ecombalance.reporting.runner import KERNEL as KERNEL
 from ecombalance.reporting.runner import ReportError as ReportError
+from ecombalance.reporting.runner import NotebookFailedError as NotebookFailedError
 from ecombalance.reporting.runner import ReportInterrupted as ReportInterrupted
 from ecombalance.reporting.runner import NotebookRun as NotebookRun
 from ecombalance.reporting.runner import ReportResult as ReportResult
@@ -100,18 +122,22 @@ from ecombalance.reporting.runner import plan as plan
 from ecombalance.reporting.runner import run_report as run_report
 
 __all__ = [
-    "COMMAND_LINE", "CONCLUSIONS_MIME", "CompareError", "DATA_OPTIONS", "GLOSSARY_FILE", "HEADLINE_MIME",
-    "HOME_ENV", "INDEX", "KERNEL", "KEY_FIGURE_TAG", "MATHJAX_CONFIG", "MATHJAX_DIR", "MATHJAX_PACKAGE",
-    "MAX_DECIMALS", "MAX_LISTED", "METRICS", "NotebookRun", "PROFILES", "Parameter", "ParameterError", "QUALIFIERS",
-    "ReportError", "ReportInterrupted", "ReportResult", "SPLIT_NEED", "STYLE", "SUMMARY", "TEXT_OPTIONS", "TOP",
-    "WORDS", "add_data_options", "as_flags", "as_json", "check_table", "check_value", "claims", "class_size_needs",
-    "compare_html", "comparison_kind", "conclude", "data_cache", "data_overrides", "data_source",
-    "declared_parameters", "difference", "differences", "differing_parameters", "discover", "esc", "execute",
-    "executive_data", "executive_html", "fmt", "glossary_html", "index_html", "install_mathjax", "is_number",
-    "is_progress_line", "kernel_environment", "kernel_options", "label", "load_summary", "load_yaml", "main",
-    "markdown_html", "mathjax_script", "mathjax_source", "method_rows", "method_table", "method_verdicts",
-    "notebook_stem", "notebooks_dir", "number", "numbers_table", "out_dir", "page", "params_dir", "parse_cli_value",
-    "parse_gains", "parts_of", "plan", "problems", "profile_path", "project_root", "read", "read_conclusions",
-    "read_key_figure", "read_title", "rebalances", "record", "resolve", "round_table_cells", "run_report", "select",
-    "strip_progress", "without_progress", "write_comparison",
+    "COMMAND_LINE", "COMMAND_WORDS", "CONCLUSIONS_MIME", "CompareError", "DATA_OPTIONS", "GLOSSARY_FILE",
+    "HEADLINE_MIME", "HOME_ENV", "INDEX", "KERNEL", "KEY_FIGURE_TAG", "LOCK", "MANIFEST", "MATHJAX_CONFIG",
+    "MATHJAX_DIR", "MATHJAX_PACKAGE", "MAX_DECIMALS", "MAX_LISTED", "METRICS", "Manifest", "NOTEBOOK_SUFFIXES",
+    "NotebookFailedError", "NotebookRun", "PREPARED_DIR", "PROFILES", "PYTHON_WORDS", "Parameter", "ParameterError",
+    "QUALIFIERS", "REPORT_FILES", "ReportError", "ReportInterrupted", "ReportResult", "SPLIT_NEED",
+    "STALE_UNREADABLE_LOCK_S", "STYLE", "SUITE_FOLDERS", "SUMMARY", "TEXT_OPTIONS", "TOP", "WORDS",
+    "add_data_options", "as_flags", "as_json", "check_clashes", "check_out", "check_table", "check_value", "claims",
+    "class_size_needs", "compare_html", "comparison_kind", "conclude", "copy_suite", "data_cache", "data_overrides",
+    "data_source", "declared_parameters", "default_out", "difference", "differences", "differing_parameters",
+    "discover", "esc", "execute", "executive_data", "executive_html", "fmt", "glossary_html", "index_html",
+    "install_mathjax", "is_comparison_page", "is_number", "is_progress_line", "kernel_environment",
+    "kernel_options", "label", "live_lock", "load_summary", "load_yaml", "locked", "main", "markdown_html",
+    "mathjax_script", "mathjax_source", "method_rows", "method_table", "method_verdicts", "notebook_stem",
+    "notebooks_dir", "number", "numbers_table", "out_dir", "packaged_suite", "page", "params_dir",
+    "parse_cli_value", "parse_gains", "parts_of", "plan", "planned_names", "prepared_name", "problems",
+    "profile_path", "project_root", "read", "read_conclusions", "read_key_figure", "read_title", "rebalances",
+    "record", "resolve", "round_table_cells", "run_report", "select", "strip_progress", "without_progress",
+    "write_comparison", "write_prepared",
 ]

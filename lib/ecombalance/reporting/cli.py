@@ -1,4 +1,5 @@
-"""Command line: ``ecombalance report ...``, ``ecombalance params`` and ``ecombalance compare DIR_A DIR_B``."""
+"""Command line: ``ecombalance report ...``, ``ecombalance params``, ``ecombalance compare DIR_A DIR_B`` and
+``ecombalance notebooks DIR``."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import argparse
 import sys
 from typing import Sequence
 
-from ecombalance.reporting import datacheck, params
+from ecombalance.reporting import datacheck, outdir, params
 from ecombalance.reporting import runner as report
 
 
@@ -17,7 +18,10 @@ def _parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("report", help="run the notebooks with papermill and write an HTML report")
     rep.add_argument("--profile", default="quick", help="parameter profile in params/ (smoke, quick, full)")
     rep.add_argument("--notebooks", help="comma-separated numbers or names, e.g. 01,03 (default: all)")
-    rep.add_argument("--out", help="output directory (default: reports/<profile>)")
+    rep.add_argument("--out", help="output folder (default: reports/<profile> under the current folder); it must be "
+                                   "empty, new, or a report of ecombalance's")
+    rep.add_argument("--force", action="store_true",
+                     help="write into an --out folder that holds other files (they are never replaced or removed)")
     rep.add_argument(
         "-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
         help="set a notebook parameter; VALUE is read as YAML (3, 0.5, true, [a, b]); wins over the profile",
@@ -28,7 +32,24 @@ def _parser() -> argparse.ArgumentParser:
     lst = sub.add_parser("params", help="list each notebook's parameters, types and defaults")
     lst.add_argument("--notebooks", help="comma-separated numbers or names (default: all)")
     _add_compare_parser(sub)
+    nbs = sub.add_parser("notebooks", help="copy the notebooks (with params/) into a folder, to open in JupyterLab")
+    nbs.add_argument("dir", metavar="DIR", help="the folder to copy them into (created; nothing in it is replaced)")
     return parser
+
+
+def _copy_notebooks(args: argparse.Namespace) -> int:
+    from ecombalance.reporting import paths
+
+    try:
+        written = paths.copy_suite(args.dir)
+    except report.ReportError as exc:
+        print(f"ecombalance: error: {exc}", file=sys.stderr)
+        return 2
+    folder = written[0].parent
+    print(f"copied {sum(f.suffix == '.ipynb' for f in written)} notebooks to {folder}\n"
+          f"open them with:  jupyter lab {folder}\n"
+          f"run them as a report with:  {paths.HOME_ENV}={folder.parent} ecombalance report --profile smoke")
+    return 0
 
 
 def _add_compare_parser(sub) -> None:
@@ -72,26 +93,37 @@ def _list_params(selection: list[str] | None) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> report.ReportResult:
+    """Everything is checked before anything is written: options, the output folder, the parameters, the table."""
+    overrides = datacheck.data_overrides(args)
+    overrides.update({name: params.parse_cli_value(value) for name, value in args.parameter})
+    selection = _selection(args.notebooks)
+    out = datacheck.out_dir(args.out, args.profile, force=args.force)
+    planned = report.plan(args.profile, selection, overrides, args.params_file)
+    prepared = datacheck.prepared_name(planned, args.merge_label_case)
+    stems = [nb.stem for nb in planned]
+    uses_data = any(values.get("data_path") for values in planned.values())
+    outdir.check_clashes(out, outdir.planned_names(stems, uses_data, [prepared] if prepared else []),
+                         outdir.COMMAND_WORDS)
+    overrides.update(datacheck.check_table(planned, merge_label_case=args.merge_label_case))
+    with outdir.locked(out):
+        if prepared:
+            overrides.update(datacheck.write_prepared(out, prepared, planned))
+        with datacheck.data_cache(out, planned):
+            return report.run_report(profile=args.profile, notebooks=selection, out=out, overrides=overrides,
+                                     params_file=args.params_file, force=args.force)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "compare":
         return _compare(args)
+    if args.command == "notebooks":
+        return _copy_notebooks(args)
     try:
         if args.command == "params":
             return _list_params(_selection(args.notebooks))
-        overrides = datacheck.data_overrides(args)
-        overrides.update({name: params.parse_cli_value(value) for name, value in args.parameter})
-        selection, out = _selection(args.notebooks), datacheck.out_dir(args.out, args.profile)
-        planned = report.plan(args.profile, selection, overrides, args.params_file)
-        overrides.update(datacheck.check_table(planned))  # the user's table, before any kernel starts
-        with datacheck.data_cache(out, planned):
-            result = report.run_report(
-                profile=args.profile,
-                notebooks=selection,
-                out=out,
-                overrides=overrides,
-                params_file=args.params_file,
-            )
+        result = _report(args)
     except (params.ParameterError, report.ReportError) as exc:
         print(f"ecombalance: error: {exc}", file=sys.stderr)
         return 2

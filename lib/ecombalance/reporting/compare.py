@@ -20,6 +20,7 @@ from ecombalance.reporting.mathjax import MATHJAX_CONFIG, MATHJAX_DIR
 
 _SUMMARY_FILE = "summary.json"  # runner.SUMMARY
 _DEFAULT = "notebook default"  # a parameter the run did not set
+_TITLE = "ecombalance: two reports compared"  # also how an existing page is recognised as one of ours
 _EXTRA_STYLE = """
 .sides { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
 .sides > div { border: 1px solid #d1d9e0; border-radius: 6px; padding: .2rem .9rem; min-width: 0; }
@@ -221,7 +222,7 @@ def compare_html(dir_a: str | Path, dir_b: str | Path, out_dir: str | Path = "."
     ]
     mathjax = next((f"{url}/{MATHJAX_DIR}/MathJax.js?config={MATHJAX_CONFIG}"
                     for url, folder in ((url_a, dir_a), (url_b, dir_b)) if (folder / MATHJAX_DIR).is_dir()), None)
-    return page("ecombalance: two reports compared", "\n".join(x for x in body if x), mathjax, _EXTRA_STYLE)
+    return page(_TITLE, "\n".join(x for x in body if x), mathjax, _EXTRA_STYLE)
 
 
 def _default_name(dir_a: Path, dir_b: Path) -> str:
@@ -231,12 +232,34 @@ def _default_name(dir_a: Path, dir_b: Path) -> str:
     return f"compare-{clean(dir_a)}-vs-{clean(dir_b)}.html"
 
 
+def is_comparison_page(path: str | Path) -> bool:
+    """Whether ``path`` is a page :func:`write_comparison` wrote (its title says so), which it may replace."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    return f"<title>{esc(_TITLE)}</title>" in head
+
+
 def write_comparison(dir_a: str | Path, dir_b: str | Path, out: str | Path | None = None) -> Path:
-    """Write :func:`compare_html` to ``out`` (default ``compare-<A>-vs-<B>.html`` in the current folder)."""
+    """Write :func:`compare_html` to ``out`` (default ``compare-<A>-vs-<B>.html`` in the current folder).
+
+    An existing ``out`` is replaced only when it is a comparison page itself (:func:`is_comparison_page`): a
+    report's ``index.html``, or any other file, is never overwritten.
+    """
     out = Path(out) if out else Path.cwd() / _default_name(Path(dir_a), Path(dir_b))
+    if out.is_dir():
+        raise CompareError(f"--out {out} is a folder; give the file name of the page, e.g. "
+                           f"{out / _default_name(Path(dir_a), Path(dir_b))}")
     if out.suffix.lower() not in (".html", ".htm"):
         raise CompareError(f"--out {out}: the comparison is an HTML page; give a file name ending in .html")
+    if out.exists() and not is_comparison_page(out):
+        raise CompareError(f"--out {out} exists and is not a comparison page of ecombalance (a report's index, or a "
+                           "file of yours): it would be replaced; give another file name")
     text = compare_html(dir_a, dir_b, out.parent)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, out)
     return out

@@ -21,7 +21,7 @@ import yaml
 from ecombalance._paths import CACHE_ENV
 from ecombalance._validation import COMMAND_LINE_FLAGS, plain_label, rename_options
 from ecombalance.data.table import TEXT_ANALYZERS
-from ecombalance.reporting import params, paths
+from ecombalance.reporting import outdir, params, paths
 
 # command-line option -> notebook parameter
 DATA_OPTIONS = {"data": "data_path", "label_col": "label_col", "text_col": "text_cols", "group_col": "group_col",
@@ -61,6 +61,10 @@ def add_data_options(parser: argparse.ArgumentParser) -> None:
                       help="how text becomes tokens: auto (default: Chinese columns character n-grams, others "
                            "words), word, char (character n-grams of Chinese, Latin words whole) or jieba "
                            "(Chinese word segmentation); also without --data")
+    data.add_argument("--merge-label-case", action="store_true",
+                      help="merge label values that differ only in case or surrounding spaces ('Shoes', 'shoes ') "
+                           "into their most frequent spelling; the notebooks then read a copy of the table in "
+                           "<out>/data/ (without it such values stay separate classes, with a note)")
 
 
 def parse_gains(text: str) -> dict:
@@ -85,8 +89,12 @@ def data_overrides(args: argparse.Namespace, cwd: Path | None = None) -> dict[st
     given = {opt: getattr(args, opt) for opt in DATA_OPTIONS if getattr(args, opt, None) is not None}
     if args.data and not args.label_col:
         raise params.ParameterError("--data needs --label-col: the name of the file's label column")
-    if not args.data and given:
-        flags = ", ".join(f"--{opt.replace('_', '-')}" for opt in given)
+    if getattr(args, "merge_label_case", False):
+        given_flags = {**given, "merge_label_case": True}
+    else:
+        given_flags = given
+    if not args.data and given_flags:
+        flags = ", ".join(f"--{opt.replace('_', '-')}" for opt in given_flags)
         raise params.ParameterError(f"{flags} only apply with --data FILE: they describe the columns of your "
                                     "own file (without --data the notebooks use their generated data)")
     if args.min_class_size is not None and args.min_class_size < 0:
@@ -109,15 +117,55 @@ def as_flags(message: str) -> str:
     return rename_options(message, COMMAND_LINE_FLAGS, flags=True)
 
 
-def out_dir(out: str | None, profile: str, cwd: Path | None = None) -> Path:
-    """The report folder: ``out`` against ``cwd``, else ``reports/<profile>``; never inside ``notebooks/``."""
-    path = (Path(cwd or Path.cwd()) / Path(out).expanduser()).resolve() if out else \
-        paths.project_root() / "reports" / profile
+def out_dir(out: str | None, profile: str, cwd: Path | None = None, force: bool = False,
+            words: Mapping[str, str] = outdir.COMMAND_WORDS) -> Path:
+    """The report folder, checked before anything runs (:func:`ecombalance.reporting.outdir.check_out`): ``out``
+    against ``cwd``, else ``reports/<profile>`` under ``cwd``; never inside ``notebooks/``, never a file, a folder
+    that cannot be written, one a running report holds, or (unless ``force``) one holding files ecombalance did not
+    write."""
+    cwd = Path(cwd or Path.cwd())
+    path = (cwd / Path(out).expanduser()).resolve() if out else cwd / "reports" / profile
     source = paths.notebooks_dir().resolve()
     if path == source or source in path.parents:
-        raise params.ParameterError(f"--out {out} is inside the project's notebooks folder {source}: the executed "
-                                    "copies would replace the source notebooks; choose another folder")
-    return path
+        given = words["given"].format(out=out or path)
+        raise params.ParameterError(f"{given} is inside the project's notebooks folder "
+                                    f"{source}: the executed copies would replace the source notebooks; choose another "
+                                    "folder")
+    return outdir.check_out(path, force=force, words=words)
+
+
+PREPARED_DIR = "data"  # the folder of the report that holds a copy of the user's table made for the notebooks
+
+
+def prepared_name(planned: Mapping[Path, Mapping[str, Any]], merge_label_case: bool) -> str | None:
+    """The name (``data/<file>.parquet``) of the copy of the user's table the notebooks will read, when the run asks
+    for what the notebooks cannot do themselves (``merge_label_case``); None otherwise."""
+    path = next((v["data_path"] for v in planned.values() if v.get("data_path")), None)
+    if not merge_label_case or path is None or not isinstance(path, (str, Path)):
+        return None
+    return f"{PREPARED_DIR}/{Path(path).name.split('.')[0] or 'table'}.parquet"
+
+
+def write_prepared(out: Path, name: str, planned: Mapping[Path, Mapping[str, Any]], cwd: Path | None = None,
+                   log: Callable[[str], None] = print, flags: bool = True) -> dict[str, Any]:
+    """Write the user's table to ``out/name`` (Parquet) with label values differing only in case or surrounding
+    spaces merged (:func:`ecombalance.data.checks.merge_label_variants`); claim it in the report's manifest first.
+    Returns the parameter overrides that make the notebooks read it. ``flags``: notes name command-line flags."""
+    from ecombalance.data import checks, files
+
+    data = _resolved_data(next(v for v in planned.values() if v.get("data_path")), Path(cwd or Path.cwd()))
+    frame, _ = files.read_file(data["data_path"], data.get("encoding", ""))
+    frame, _ = checks.merge_label_variants(frame, data["label_col"], True, data["data_path"])
+    frame, notes = files.storable(frame, data["data_path"])
+    manifest = outdir.Manifest.read(out) or outdir.Manifest(out)
+    manifest.claim([name])
+    (out / name).parent.mkdir(parents=True, exist_ok=True)
+    frame.to_parquet(out / name, index=False)
+    said = as_flags if flags else str
+    for note in notes:
+        log(f"  note: {said(note)}")
+    log(said(f"  the notebooks read {out / name}: the table with its label values merged (merge_label_case)"))
+    return {"data_path": str(out / name), "encoding": ""}
 
 
 @contextlib.contextmanager
@@ -176,7 +224,7 @@ def _resolved_data(values: Mapping[str, Any], cwd: Path) -> dict[str, Any]:
 
 
 def check_table(planned: Mapping[Path, Mapping[str, Any]], cwd: Path | None = None,
-                log: Callable[[str], None] = print) -> dict[str, Any]:
+                log: Callable[[str], None] = print, merge_label_case: bool = False) -> dict[str, Any]:
     """Load the user's table as the notebooks will, with the largest class-size need of the run; raise
     :class:`~ecombalance.reporting.params.ParameterError` with the loader's message when it cannot be used.
 
@@ -205,7 +253,8 @@ def check_table(planned: Mapping[Path, Mapping[str, Any]], cwd: Path | None = No
         options = {k: v for k, v in data.items() if k != "data_path"}
         try:
             with _quiet_logger("ecombalance.data"):  # its notes are printed below, once
-                tbl = datasets.load(data_path=data["data_path"], n_splits=variant_need or None, **options)
+                tbl = datasets.load(data_path=data["data_path"], n_splits=variant_need or None,
+                                    merge_label_case=merge_label_case, **options)
         except (ValueError, FileNotFoundError) as exc:  # DataError is a ValueError
             message = as_flags(str(exc))
             if "folds need" in message and needs:

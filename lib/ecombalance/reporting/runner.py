@@ -10,6 +10,10 @@ partial copy removed, the last good HTML left alone), writes the index and raise
 :class:`ReportInterrupted`; ``.running.ipynb`` files are never left behind. MathJax is copied into
 ``<out>/mathjax/`` so that formulas render offline.
 
+The folder is checked before anything runs and held by one run at a time (:mod:`ecombalance.reporting.outdir`):
+it must be new, empty or a report of ours; the names the run writes are claimed in its manifest first, and only
+names in the manifest are ever replaced or removed.
+
 Kernels run quietly: over IPC sockets on POSIX systems (no "running over TCP without encryption"
 warning), with ``ECOMBALANCE_PROGRESS=final`` so that a progress bar leaves one line in the executed
 notebook; the HTML drops progress-bar lines altogether (:func:`without_progress`).
@@ -32,8 +36,8 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import nbformat
 
 from ecombalance._progress import PROGRESS_ENV
-from ecombalance.exceptions import ReportError, ReportInterrupted
-from ecombalance.reporting import headline, params, paths
+from ecombalance.exceptions import NotebookFailedError, ReportError, ReportInterrupted
+from ecombalance.reporting import headline, outdir, params, paths
 from ecombalance.reporting.executive import executive_data
 from ecombalance.reporting.index import GLOSSARY_FILE as GLOSSARY
 from ecombalance.reporting.index import glossary_html, index_html
@@ -78,6 +82,15 @@ class ReportResult:
     @property
     def summary(self) -> Path:
         return self.out_dir / SUMMARY
+
+    def raise_if_failed(self) -> "ReportResult":
+        """This result when every notebook ran through, else :class:`~ecombalance.exceptions.NotebookFailedError`
+        naming each failed notebook and its cell (the error's ``result`` is this one)."""
+        failed = [run for run in self.runs if run.status != "ok"]
+        if failed:
+            raise NotebookFailedError("; ".join(f"notebook {run.notebook} failed at {run.error}" for run in failed)
+                                      + f"; index of what finished: {self.index}", self)
+        return self
 
 
 def discover(notebooks_dir: Path) -> list[Path]:
@@ -377,6 +390,7 @@ def run_report(
     notebooks_dir: Path | None = None,
     params_dir: Path | None = None,
     log: Callable[[str], None] = print,
+    force: bool = False,
 ) -> ReportResult:
     """Run the notebooks as a parameterised report.
 
@@ -387,20 +401,44 @@ def run_report(
     notebooks
         Numbers or stems to run (default: all, in order).
     out
-        Output directory (default ``reports/<profile>``).
+        Output directory (default ``reports/<profile>`` under the current folder). It must be empty, missing or a
+        report of ours (:mod:`ecombalance.reporting.outdir`); only the files the report claimed in it
+        are ever replaced or removed, and one run at a time writes into it.
     overrides
         Parameter values that win over the profile and ``params_file``.
     params_file
         A YAML file of parameter values, between the profile and ``overrides``.
+    force
+        Write into a folder that holds files ecombalance did not write (they are left alone; a run that would
+        replace one of them is still refused).
 
     Returns
     -------
     ReportResult
         ``.ok`` is False when any notebook failed; ``.index`` is the index page.
+
+    Raises
+    ------
+    ReportError
+        Before anything runs: a bad selection, no notebooks, an output folder that cannot be used.
     """
     planned = plan(profile, notebooks, overrides, params_file, notebooks_dir, params_dir)
-    out_dir = Path(out) if out else paths.project_root() / "reports" / profile
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = outdir.check_out(out or paths.default_out(profile), force=force)
+    names = outdir.planned_names([nb.stem for nb in planned],
+                                 data_cache=any(values.get("data_path") for values in planned.values()))
+    outdir.check_clashes(out_dir, names)
+    with outdir.locked(out_dir):
+        outdir.check_clashes(out_dir, names)  # again, now that no other run can write here
+        manifest = outdir.Manifest.read(out_dir) or outdir.Manifest(out_dir)
+        manifest.claim(names)
+        try:
+            return _run_planned(planned, out_dir, profile, manifest, log)
+        finally:
+            manifest.save(prune=True)
+
+
+def _run_planned(planned: Mapping[Path, dict[str, Any]], out_dir: Path, profile: str, manifest: outdir.Manifest,
+                 log: Callable[[str], None]) -> ReportResult:
     log(f"ecombalance report: profile {profile}, {len(planned)} notebook(s) -> {out_dir}")
     try:
         mathjax_url = install_mathjax(out_dir)
@@ -408,7 +446,8 @@ def run_report(
         raise ReportError(str(exc)) from exc
     _write_atomic(out_dir / GLOSSARY, glossary_html(mathjax_url))  # the appendix the index and 00 link to
     for stale in out_dir.glob("*.running.ipynb"):  # left by a run that was killed outright
-        stale.unlink()
+        if manifest.owns(stale.name):
+            stale.unlink()
     runs: list[NotebookRun] = []
     with _terminate_as_interrupt():
         for nb, values in planned.items():
