@@ -303,7 +303,9 @@ def test_the_front_door_names_and_their_stub_agree():
 @pytest.mark.slow
 def test_docstring_examples_run():
     finder, runner = doctest.DocTestFinder(), doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
-    tests = [t for module in (api,) for t in finder.find(module) if t.examples]
+    from ecombalance.api import comparison, tables
+
+    tests = [t for module in (api, tables, comparison) for t in finder.find(module) if t.examples]
     assert {t.name.split(".")[-1] for t in tests} >= {"api", "load", "compare"}
     for test in tests:
         runner.run(test)

@@ -23,6 +23,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import ecombalance
 from ecombalance.evaluation.calibration import TemperatureScaler
+from ecombalance.evaluation.thresholds import InnerFoldThreshold
 from ecombalance.models.embeddings import SentenceEmbedder
 from ecombalance.models.features import PairSimilarity, SkewedLog1p
 from ecombalance.models.finetune import TextClassifierFineTuner
@@ -30,6 +31,7 @@ from ecombalance.models.neural import TorchMLPClassifier
 from ecombalance.models.pipelines import ClassWeightedClassifier
 from ecombalance.models.text_features import TextVectorizer
 from ecombalance.sampling.resampling import EvenOverSampler, GuardedSampler
+from ecombalance.sampling.weights import PriorShiftClassifier
 
 ESTIMATORS = [
     GuardedSampler(SMOTE(random_state=0), name="smote"),
@@ -40,6 +42,8 @@ ESTIMATORS = [
     PairSimilarity(),
     TextVectorizer(),  # one text column in (tags: string, not a 2-D array), like SentenceEmbedder
     TemperatureScaler(),
+    PriorShiftClassifier(LogisticRegression()),
+    InnerFoldThreshold(LogisticRegression(), random_state=0),
     # enough epochs for check_classifiers_train's accuracy bar, few enough to take seconds; the CPU in float32
     # everywhere (bf16 autocast on a GPU would change what the numeric checks compare)
     TorchMLPClassifier(hidden=(16,), epochs=20, lr=0.03, device="cpu", random_state=0),
@@ -95,6 +99,14 @@ EXPECTED_FAILED = {
             "a sub-batch, as the BLAS kernel depends on the batch size; the check allows 1e-7"),
     },
     "TextClassifierFineTuner": _FINETUNER,
+    "InnerFoldThreshold": {
+        **{name: ("predict applies the threshold tuned on inner folds, not the arg-max of predict_proba that the "
+                  "check compares it with") for name in ("check_classifiers_train",
+                                                        "check_classifiers_train(readonly_memmap=True)",
+                                                        "check_classifiers_train(readonly_memmap=True,X_dtype=float32)")},
+        "check_classifiers_with_encoded_labels": ("a threshold on one class's probability decides between two "
+                                                  "classes; the check fits three"),
+    },
 }
 
 

@@ -31,7 +31,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "lib" / "ecombalance"
 LAYERS = ("base", "data", "sampling", "evaluation", "models", "plotting", "chapters", "reporting", "api")
 BASE = {"ecombalance", "ecombalance._validation", "ecombalance._paths", "ecombalance._lazy", "ecombalance._progress",
         "ecombalance.exceptions"}
-SUBPACKAGES = ("data", "sampling", "models", "models.finetune", "evaluation", "plotting", "chapters", "reporting")
+SUBPACKAGES = ("data", "sampling", "models", "models.finetune", "evaluation", "plotting", "chapters", "reporting", "api")
 MAX_LINES = 500
 # modules of the flat layout before the split into subpackages (only plotting stayed at the top)
 # modules that moved again since (old dotted path -> new one); nothing may remain at the old path

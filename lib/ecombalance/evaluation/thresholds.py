@@ -12,6 +12,10 @@ from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clo
 from sklearn.metrics import f1_score, make_scorer
 from sklearn.model_selection import TunedThresholdClassifierCV
 
+from sklearn.utils import get_tags
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import check_is_fitted, column_or_1d
+
 from ecombalance.evaluation.folds import make_folds
 
 
@@ -42,7 +46,7 @@ class InnerFoldThreshold(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     True
     """
 
-    def __init__(self, estimator: Any, positive: Any = 1, n_splits: int = 3, random_state: int | None = None,
+    def __init__(self, estimator: Any, positive: Any = None, n_splits: int = 3, random_state: int | None = None,
                  group_column: str | None = None) -> None:
         self.estimator = estimator
         self.positive = positive
@@ -55,20 +59,48 @@ class InnerFoldThreshold(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             return X, None
         return X.drop(columns=[self.group_column]), X[self.group_column].to_numpy()
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False  # a threshold on one class's probability: two classes only
+        tags.input_tags.sparse = get_tags(self.estimator).input_tags.sparse
+        return tags
+
     def fit(self, X: Any, y: Any) -> InnerFoldThreshold:
         X, groups = self._features(X)
-        y = np.asarray(y)
+        if y is None:
+            raise ValueError("InnerFoldThreshold requires y to be passed, but the target y is None")
+        if type_of_target(y) in ("multilabel-indicator", "multiclass-multioutput"):
+            raise ValueError("Multilabel and multioutput targets are not supported: give one class label per row")
+        y = column_or_1d(y, warn=True)
+        if len(y) == 0:
+            raise ValueError("Found array with 0 sample(s) (shape=(0,)) while a minimum of 1 is required.")
+        check_classification_targets(y)
+        if len(np.unique(y)) < 2:
+            raise ValueError(f"y holds one class only ({np.unique(y)[0]!r}); a threshold needs two classes")
+        y_type = type_of_target(y)
+        if y_type != "binary":  # scikit-learn's wording for a classifier of two classes
+            raise ValueError(f"Only binary classification is supported. The type of the target is {y_type}: "
+                             "a threshold on one class's probability decides between two classes")
+        labels = np.unique(y)
+        positive = labels[1] if self.positive is None else self.positive  # scikit-learn's default positive label
+        if positive not in labels.tolist():
+            raise ValueError(f"positive={positive!r} is not one of the classes {labels.tolist()}")
         inner = make_folds(y, groups, self.n_splits, 0 if self.random_state is None else self.random_state)
-        self.tuned_ = TunedThresholdClassifierCV(clone(self.estimator), scoring=f1_scorer(self.positive),
+        self.tuned_ = TunedThresholdClassifierCV(clone(self.estimator), scoring=f1_scorer(positive),
                                                  response_method="predict_proba", cv=list(inner)).fit(X, y)
         self.classes_ = self.tuned_.classes_
+        self.n_features_in_ = self.tuned_.n_features_in_
+        if hasattr(self.tuned_, "feature_names_in_"):
+            self.feature_names_in_ = self.tuned_.feature_names_in_
         self.best_threshold_ = float(self.tuned_.best_threshold_)
         return self
 
     def predict(self, X: Any) -> np.ndarray:
+        check_is_fitted(self, "tuned_")
         return self.tuned_.predict(self._features(X)[0])
 
     def predict_proba(self, X: Any) -> np.ndarray:
+        check_is_fitted(self, "tuned_")
         return self.tuned_.predict_proba(self._features(X)[0])
 
 

@@ -1,0 +1,254 @@
+"""What :func:`compare` finds on a checked table: every method on the same folds, each balancing method against
+the same model without balancing, model choice apart."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ecombalance._validation import plain_label
+from ecombalance.exceptions import DataError
+from ecombalance.data.table import Table
+from ecombalance.api.tables import check_int
+
+ALPHA = 0.05
+"""Significance level of the paired test that decides "distinguishable from the baseline"."""
+
+
+@dataclass
+class Comparison:
+    """What :func:`compare` found: every method on the same folds, each balancing method against the same model
+    without balancing, plain models against each other apart (model choice).
+
+    Attributes
+    ----------
+    result : ExperimentResult
+        Per-fold scores and out-of-fold predictions (:func:`ecombalance.evaluation.run_experiment`).
+    summary : DataFrame
+        :func:`ecombalance.evaluation.summarise`: pooled out-of-fold metrics with bootstrap intervals.
+    differences : DataFrame
+        :func:`ecombalance.chapters.families.family_effects` on macro-F1: each method against the method it is
+        compared with (``against``; ``kind`` balancing, capacity or other), by the one test (corrected repeated
+        cross-validation t-test on paired fold scores, Holm-corrected within each kind).
+    majority : DataFrame
+        :func:`ecombalance.chapters.findings.majority_check`: which methods beat always predicting the largest class.
+    notes : list of str
+        What the comparison changed (a sample of a large table, methods left out by the time budget).
+    """
+
+    result: Any
+    summary: pd.DataFrame
+    differences: pd.DataFrame
+    majority: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def baseline(self) -> str:
+        return self.result.methods[0]
+
+    @property
+    def design(self) -> str:
+        """How the rows were split, e.g. "2 × 5-fold cross-validation"."""
+        return self.result.design
+
+    @property
+    def smallest(self) -> Any:
+        return plain_label(pd.Series(self.result.y).value_counts().index[-1])
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """One row per method, best macro-F1 first: macro-F1 on the pooled out-of-fold predictions with its 95 %
+        bootstrap interval (a description of those predictions), balanced accuracy, the smallest class's recall;
+        then the comparison: ``against`` (the same model without balancing for a balancing method, the baseline's
+        plain model for a plain model; empty for the reference itself), ``kind`` (``balancing``, ``capacity``:
+        model choice, ``other``), the ``difference`` in macro-F1 (mean over the folds) with the bootstrap interval
+        of the pooled difference, the one test's Holm-corrected ``p_value``, ``detectable`` (the smallest
+        difference it could call real here) and ``distinguishable``: that p-value is below :data:`ALPHA` and
+        some method beats the majority predictor (notebook 06's rule)."""
+        pooled = self.summary.pivot_table(index="method", columns=["metric", "class"], values="pooled")
+        macro = self.summary[(self.summary["metric"] == "macro_f1") & (self.summary["class"] == "all")]
+        macro = macro.set_index("method")
+        diff = self.differences.set_index("method").reindex(macro.index)
+        frame = pd.DataFrame({
+            "macro_f1": macro["pooled"], "macro_f1_low": macro["ci_low"], "macro_f1_high": macro["ci_high"],
+            "balanced_accuracy": pooled[("balanced_accuracy", "all")],
+            f"recall[{self.smallest}]": pooled[("recall", str(self.smallest))],
+            "against": diff["against"].fillna(""), "kind": diff["kind"].fillna("reference"),
+            "difference": diff["difference"].fillna(0.0), "difference_low": diff["ci_low"].fillna(0.0),
+            "difference_high": diff["ci_high"].fillna(0.0), "p_value": diff["p_value"],
+            "detectable": diff["detectable"],
+        })
+        frame["distinguishable"] = frame.index.map(lambda m: m in self.distinguishable())
+        frame.index.name = "method"
+        return frame.sort_values("macro_f1", ascending=False, kind="stable")
+
+    def distinguishable(self) -> list[str]:
+        """Methods whose macro-F1 differs from the method they are compared with by more than the noise: the one
+        test's Holm-corrected p-value is below :data:`ALPHA`, and at least one method beats the majority
+        predictor (when none does, no difference is called real)."""
+        if not self.majority["improved"].any():
+            return []
+        return self.differences.loc[self.differences["p_value"] < ALPHA, "method"].tolist()
+
+    def decide(self):
+        """The one rule for "best" the chapters share (:func:`ecombalance.evaluation.best_method`), within each
+        model (:func:`ecombalance.chapters.families.best_of_families`): ``(best, best_is_distinguishable,
+        sentence)``. A balancing method is named only when it is distinguishably better than the same model
+        without balancing; the sentence quotes the pooled macro-F1 with its interval and the mean fold difference."""
+        from ecombalance.chapters import families
+
+        scores = self.table[["macro_f1", "macro_f1_low", "macro_f1_high"]].set_axis(["score", "low", "high"], axis=1)
+        return families.best_of_families(self.differences, bool(self.majority["improved"].any()), scores)
+
+    def best(self) -> str | None:
+        """The balancing method with the largest gain among those distinguishably better than the same model
+        without balancing, or None when none is (then :attr:`reason` says there is not enough evidence and lists
+        the top scores of each model). A plain model that beats another is model choice, never returned here."""
+        return self.decide().best
+
+    @property
+    def reason(self) -> str:
+        """Why :meth:`best` returned what it did, with the numbers; then, each on its own, the differences between
+        plain models (model choice) and the methods that could not be judged against their own plain model."""
+        from ecombalance.chapters import families
+
+        decided = self.decide()
+        apart = families.apart(self.differences, bool(self.majority["improved"].any()))
+        if not decided.sentence:
+            model = next((_model(m) for m in self.result.methods if not _plain(m)), _model(self.baseline))
+            apart.insert(0, "No balancing method could be judged against the same model without balancing: add the "
+                            f"plain version of its model (e.g. `none+{model}`) to the methods.")
+        return " ".join(filter(None, [decided.sentence, *apart]))
+
+    def per_class(self) -> pd.DataFrame:
+        """Precision, recall, F1 and support of every class (rows) for every method (column level 0), on the
+        pooled out-of-fold predictions (:func:`ecombalance.evaluation.per_class_metrics`)."""
+        from ecombalance.evaluation import per_class_metrics
+
+        frames = {}
+        for method in self.result.methods:
+            y_true, pred, _, _ = self.result.pooled(method)
+            frames[method] = per_class_metrics(y_true, pred, classes=self.result.classes)[
+                ["precision", "recall", "f1", "support"]]
+        return pd.concat(frames, axis=1)
+
+    def plot(self, ax=None):
+        """Macro-F1 per method with its 95 % bootstrap interval, the baseline in grey; returns the Axes."""
+        from ecombalance import plotting
+
+        table = self.table
+        ax = plotting.plot_grouped_bars(
+            table["macro_f1"].rename("macro-F1"), ax=ax, rot=30, reference=self.baseline,
+            interval=(table[["macro_f1_low"]].set_axis(["macro-F1"], axis=1),
+                      table[["macro_f1_high"]].set_axis(["macro-F1"], axis=1)),
+            xlabel="method", ylabel="macro-F1 (pooled out-of-fold, 0–1)", title="Macro-F1 with 95 % intervals")
+        for patch, method in zip(ax.patches, table.index):
+            if method == self.baseline:
+                patch.set_facecolor("grey")
+        return ax
+
+    def _repr_html_(self) -> str:
+        notes = "".join(f"<li>{html.escape(n.lstrip('- '))}</li>" for n in self.notes)
+        shown = self.table.drop(columns="distinguishable").round(3).assign(
+            distinguishable=self.table["distinguishable"])
+        return (f"<p><b>{html.escape(self.reason)}</b></p>{shown.to_html(border=0, float_format='{:.3f}'.format)}"
+                + (f"<ul>{notes}</ul>" if notes else ""))
+
+
+def _model(method: str) -> str:
+    from ecombalance.chapters.experiments import parse
+
+    return parse(method)[1]
+
+
+def _plain(method: str) -> bool:
+    from ecombalance.chapters.experiments import balances_nothing
+
+    return balances_nothing(method)
+
+
+def compare(table: Table, methods: str | Sequence[str] | None = None, folds: int = 5, repeats: int = 2,
+            random_state: int = 0, max_rows: int = 3000, time_budget: float | None = 60, n_resamples: int = 500,
+            epochs: int = 30, n_jobs: int | None = None, progress: bool = True) -> Comparison:
+    """Every method on the same stratified (or grouped) folds, repeated, fitted on training rows only; each
+    balancing method tested against the same model without balancing, plain models against each other apart.
+
+    The test is the one of the chapters: the corrected repeated cross-validation t-test (Nadeau & Bengio 2003;
+    Bouckaert & Frank 2004) on the paired scores of all ``repeats`` × ``folds`` folds, Holm-corrected. The
+    intervals are paired bootstrap intervals of the pooled out-of-fold predictions: a description, not the test.
+
+    Parameters
+    ----------
+    table : Table
+        From :func:`load`.
+    methods : list of str, optional
+        ``"<sampler>+<model>"`` (``"smote+logreg"``, ``"class_weight+logreg"``) or ``"<sampler>+torch_mlp:<loss>"``
+        (``"none+torch_mlp:focal"``); see :mod:`ecombalance.chapters.experiments`. The first is the baseline; add
+        each model's plain version (``"none+<model>"``) to judge its balancing methods.
+        Default: the methods notebook 06 compares (:data:`ecombalance.chapters.experiments.DEFAULT_METHODS`).
+    folds : int
+        Cross-validation folds (k).
+    repeats : int
+        Repeats of the cross-validation, each with other folds (r); r × k folds give the test its power.
+    random_state : int
+        Seeds the folds, the samplers, the models and the bootstrap: the same seed gives the same numbers.
+    max_rows : int
+        A larger table is compared on a stratified sample of this many rows, every class kept (0: all rows), as
+        notebook 06 does; :attr:`Comparison.notes` says so.
+    time_budget : float or None
+        Seconds per method; a slower one is left out after its first fold, with a note (never the baseline).
+    n_resamples : int
+        Bootstrap resamples for the intervals.
+    epochs : int
+        Training epochs of the ``torch_mlp`` methods.
+    n_jobs : int or None
+        Processes fitting folds at the same time (-1: all cores); the same numbers for any value.
+    progress : bool
+        Show a progress bar.
+
+    Returns
+    -------
+    Comparison
+
+    Examples
+    --------
+    >>> import ecombalance as eb
+    >>> from ecombalance.data.datasets import case_table
+    >>> t = eb.load(case_table(seed=0).frame, label="category", text="title")
+    >>> c = eb.compare(t, methods=["none+logreg", "random_over+logreg"], folds=3, n_resamples=100, progress=False)
+    >>> list(c.table.columns[:3])
+    ['macro_f1', 'macro_f1_low', 'macro_f1_high']
+    >>> c.best() is None or c.best() in c.table.index
+    True
+    """
+    from ecombalance.chapters import experiments, families, findings
+    from ecombalance.data import preprocess
+    from ecombalance.evaluation import make_folds, run_experiment, summarise
+
+    if not isinstance(table, Table):
+        raise TypeError(f"compare takes the table that ecombalance.load returns, got {type(table).__name__}; "
+                        "call eb.load(data, label=...) first")
+    specs = [methods] if isinstance(methods, str) else list(experiments.DEFAULT_METHODS if methods is None
+                                                            else methods)
+    if len(specs) < 2:
+        raise ValueError(f"compare needs a baseline and at least one other method, got {specs}")
+    folds, seed = check_int(folds, "folds", 2), check_int(random_state, "random_state", 0)
+    repeats = check_int(repeats, "repeats", 1)
+    small = table.y.value_counts()
+    if small.iloc[-1] < folds:
+        raise DataError(f"{table.name}: class {plain_label(small.index[-1])!r} has {int(small.iloc[-1])} rows, fewer "
+                        f"than the {folds} folds need; load the table with min_class_size={folds} or use fewer folds")
+    tbl, sample_note = preprocess.subsample(table, max_rows, seed=seed, who="`compare`", setting="`max_rows={}`")
+    pipelines = experiments.build_all(tbl, specs, seed=seed, epochs=epochs)
+    cv = make_folds(tbl.y, tbl.groups, folds, seed, n_repeats=repeats)
+    result = run_experiment(pipelines, tbl.X, tbl.y, groups=tbl.groups, cv=cv, random_state=seed,
+                            time_budget=time_budget or None, progress=progress, n_jobs=n_jobs)
+    summary = summarise(result, n_resamples=n_resamples, seed=seed)
+    differences = families.family_effects(result, metric="macro_f1", n_resamples=n_resamples, seed=seed, alpha=ALPHA)
+    majority = findings.majority_check(result, n_resamples=n_resamples, seed=seed, alpha=ALPHA)
+    notes = [n for n in [sample_note.strip(), *(f"`{m}` {why}." for m, why in result.skipped.items())] if n]
+    return Comparison(result, summary, differences, majority, notes)
