@@ -41,6 +41,10 @@ def test_family_baselines_are_the_plain_models():
         "none+torch_mlp:logit_adjusted": "none+torch_mlp:ce"}
     assert experiments.balances_nothing("none+torch_mlp:ce") and not experiments.balances_nothing("none+torch_mlp:focal")
     assert families.plain_models(METHODS) == {"logreg": "none+logreg", "gboost": "none+gboost"}
+    assert families.family_baselines(["none+balanced_rf", "none+rusboost", "none+adaboost"]) == {
+        "none+rusboost": "none+adaboost"}  # no plain forest: balanced_rf has no family baseline
+    assert families.model_of("none+easy_ensemble") == "bagged_adaboost" and families.model_of("frozen") == "frozen"
+    assert not families.is_plain("none+balanced_bagging") and families.is_plain("none+bagging")
 
 
 @pytest.mark.parametrize("methods, expected", [
@@ -58,6 +62,21 @@ def test_family_baselines_are_the_plain_models():
      {"class_weight+logreg": ("none+logreg", "balancing"), "none+gboost": ("none+logreg", "capacity")}),
     (["class_weight+logreg", "random_over+logreg"], {"random_over+logreg": ("class_weight+logreg", "other")}),
     (["never", "guess"], {"guess": ("never", "other")}),  # names outside the grammar: nothing known of them
+    # imbalanced-learn's ensembles balance inside each member: each against its plain counterpart
+    (["none+rf", "none+balanced_rf", "none+bagging", "none+balanced_bagging", "none+bagged_adaboost",
+      "none+easy_ensemble", "none+adaboost", "none+rusboost"],
+     {"none+balanced_rf": ("none+rf", "balancing"), "none+bagging": ("none+rf", "capacity"),
+      "none+balanced_bagging": ("none+bagging", "balancing"), "none+bagged_adaboost": ("none+rf", "capacity"),
+      "none+easy_ensemble": ("none+bagged_adaboost", "balancing"), "none+adaboost": ("none+rf", "capacity"),
+      "none+rusboost": ("none+adaboost", "balancing")}),
+    # eb.compare(t, methods=["none+balanced_rf", "none+rf"]): the plain forest is the reference of all
+    (["none+balanced_rf", "none+rf", "class_weight+rf"],
+     {"none+balanced_rf": ("none+rf", "balancing"), "class_weight+rf": ("none+rf", "balancing")}),
+    # a balancing ensemble without its plain counterpart is not a plain model: no capacity claim from it
+    (["none+logreg", "none+balanced_rf"], {"none+balanced_rf": ("none+logreg", "other")}),
+    (["none+logreg", "none+gboost", "class_weight+gboost", "none+lightgbm", "class_weight+lightgbm"],
+     {"none+gboost": ("none+logreg", "capacity"), "class_weight+gboost": ("none+gboost", "balancing"),
+      "none+lightgbm": ("none+logreg", "capacity"), "class_weight+lightgbm": ("none+lightgbm", "balancing")}),
 ])
 def test_every_method_is_compared_with_the_same_model_without_balancing(methods, expected):
     assert families.references(methods) == expected

@@ -521,7 +521,8 @@ def test_class_weight_option_on_each_model():
     gboost = pipelines.pipeline(None, "smote", "gboost", class_weight="balanced", random_state=0)
     gboost.fit(sp.csr_matrix(X), y)  # sparse features (TF-IDF) are densified for gradient boosting
     assert gboost.named_steps["model"].class_weight == "balanced"
-    assert set(pipelines.MODELS) == {"logreg", "gboost", "mlp"}
+    assert set(pipelines.MODELS) == {"logreg", "gboost", "mlp", "lightgbm", "rf", "balanced_rf", "bagging",
+                                     "balanced_bagging", "bagged_adaboost", "easy_ensemble", "adaboost", "rusboost"}
 
 
 # --- pandas 3 string labels -----------------------------------------------------------------------

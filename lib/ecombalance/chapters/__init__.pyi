@@ -44,6 +44,17 @@ from ecombalance.chapters.decision_study import describe_prior_shift as describe
 from ecombalance.chapters.decision_study import click_profit_study as click_profit_study
 from ecombalance.chapters.decision_study import profit_headline as profit_headline
 from ecombalance.chapters.decision_study import describe_profit as describe_profit
+from ecombalance.chapters.ensemble_study import ENSEMBLE_MODELS as ENSEMBLE_MODELS
+from ecombalance.chapters.ensemble_study import BOOSTED_METHODS as BOOSTED_METHODS
+from ecombalance.chapters.ensemble_study import DRAWS as DRAWS
+from ecombalance.chapters.ensemble_study import member_counts as member_counts
+from ecombalance.chapters.ensemble_study import describe_members as describe_members
+from ecombalance.chapters.ensemble_study import ensemble_methods as ensemble_methods
+from ecombalance.chapters.ensemble_study import compare_ensembles as compare_ensembles
+from ecombalance.chapters.ensemble_study import HEADLINE_KEYS as HEADLINE_KEYS
+from ecombalance.chapters.ensemble_study import family_headline as family_headline
+from ecombalance.chapters.ensemble_study import recall_changes as recall_changes
+from ecombalance.chapters.ensemble_study import describe_recall_changes as describe_recall_changes
 from ecombalance.chapters.environment import PACKAGES as PACKAGES
 from ecombalance.chapters.environment import package_versions as package_versions
 from ecombalance.chapters.environment import hardware as hardware
@@ -75,6 +86,7 @@ from ecombalance.chapters.experiments import parse as parse
 from ecombalance.chapters.experiments import build as build
 from ecombalance.chapters.experiments import build_all as build_all
 from ecombalance.chapters.experiments import training_priors as training_priors
+from ecombalance.chapters.experiments import family_model as family_model
 from ecombalance.chapters.experiments import within_family as within_family
 from ecombalance.chapters.experiments import balances_nothing as balances_nothing
 from ecombalance.chapters.experiments import capacity_note as capacity_note
@@ -200,36 +212,39 @@ from ecombalance.chapters.transfer import describe_transfer as describe_transfer
 from ecombalance.chapters.transfer import P_VALUE_NOTE as P_VALUE_NOTE
 
 __all__ = [
-    "ANALYZER_MAX_ROWS", "BALANCING_SAMPLERS", "BASELINE_MAX_ROWS", "CHINESE_ENCODERS", "COLUMN_MEANINGS",
-    "COLUMN_TERMS", "COST_RATIO_RANGE", "CjkTokenization", "DATA_ORIGINS", "DECISIONS", "DEFAULT_METHODS",
-    "Explorer", "ExplorerWidget", "FOLD_METRICS", "GAP", "GLOSSARY", "GROUPED", "GROUPS", "KINDS", "LossComparison",
-    "MAJORITY", "MAX_TUNED_CLASSES", "OTHER_CLASSES", "OVERALL", "PACKAGES", "POSTHOC", "P_VALUE_NOTE",
-    "PriorShiftDemo", "PriorShiftStudy", "RULES", "SAMPLER_FAILURES", "SAMPLER_METRICS", "SHARE_TOLERANCE",
-    "SHOWN_CLASSES", "SeedDocumentLosses", "SmoteExample", "THRESHOLD_RANGE", "TOY_SAMPLERS", "Term", "UNGROUPED",
-    "View", "WorkedExamples", "analyzers_headline", "apart", "as_frame", "balances_nothing", "baselines_headline",
-    "best_headline", "best_method", "best_of_families", "build", "build_all", "calibration_headline",
-    "capacity_note", "categorical_counts", "categorical_view", "check", "classes_note", "click_metrics",
-    "click_profit_study", "compare_analyzers", "compare_baselines", "compare_losses", "compare_precision",
-    "compare_quantized", "compare_samplers", "compare_with_frozen", "compared_with", "complete_pairs",
-    "cost_decision", "cost_decision_headline", "cost_matrix", "ctr_model", "data_origin", "decision_boundaries",
-    "decision_comparison", "describe_analyzers", "describe_baselines", "describe_class_shares", "describe_columns",
-    "describe_comparison", "describe_cost_decision", "describe_decision", "describe_decisions",
-    "describe_downsampling", "describe_effects", "describe_environment", "describe_evaluation", "describe_families",
+    "ANALYZER_MAX_ROWS", "BALANCING_SAMPLERS", "BASELINE_MAX_ROWS", "BOOSTED_METHODS", "CHINESE_ENCODERS",
+    "COLUMN_MEANINGS", "COLUMN_TERMS", "COST_RATIO_RANGE", "CjkTokenization", "DATA_ORIGINS", "DECISIONS",
+    "DEFAULT_METHODS", "DRAWS", "ENSEMBLE_MODELS", "Explorer", "ExplorerWidget", "FOLD_METRICS", "GAP", "GLOSSARY",
+    "GROUPED", "GROUPS", "HEADLINE_KEYS", "KINDS", "LossComparison", "MAJORITY", "MAX_TUNED_CLASSES",
+    "OTHER_CLASSES", "OVERALL", "PACKAGES", "POSTHOC", "P_VALUE_NOTE", "PriorShiftDemo", "PriorShiftStudy", "RULES",
+    "SAMPLER_FAILURES", "SAMPLER_METRICS", "SHARE_TOLERANCE", "SHOWN_CLASSES", "SeedDocumentLosses", "SmoteExample",
+    "THRESHOLD_RANGE", "TOY_SAMPLERS", "Term", "UNGROUPED", "View", "WorkedExamples", "analyzers_headline", "apart",
+    "as_frame", "balances_nothing", "baselines_headline", "best_headline", "best_method", "best_of_families",
+    "build", "build_all", "calibration_headline", "capacity_note", "categorical_counts", "categorical_view",
+    "check", "classes_note", "click_metrics", "click_profit_study", "compare_analyzers", "compare_baselines",
+    "compare_ensembles", "compare_losses", "compare_precision", "compare_quantized", "compare_samplers",
+    "compare_with_frozen", "compared_with", "complete_pairs", "cost_decision", "cost_decision_headline",
+    "cost_matrix", "ctr_model", "data_origin", "decision_boundaries", "decision_comparison", "describe_analyzers",
+    "describe_baselines", "describe_class_shares", "describe_columns", "describe_comparison",
+    "describe_cost_decision", "describe_decision", "describe_decisions", "describe_downsampling",
+    "describe_effects", "describe_environment", "describe_evaluation", "describe_families",
     "describe_frozen_comparison", "describe_grouping", "describe_identical_losses", "describe_losses",
-    "describe_operating_points", "describe_positive_class", "describe_precision", "describe_preprocessing",
-    "describe_prior_correction", "describe_prior_shift", "describe_profit", "describe_study",
-    "describe_tokenization", "describe_transfer", "describe_unmoved_recalls", "downsampling_headline",
-    "downsampling_study", "ece_of", "effects", "effects_headline", "environment_headline", "families_headline",
-    "family_baselines", "family_effects", "family_verdicts", "fit_before_split_effects", "focal_curves",
-    "fold_mean", "gaussian_prior_shift", "glossary_frame", "glossary_markdown", "grouping_inflation", "hardware",
-    "identical_losses", "inverse_frequency_costs", "is_plain", "leakage_demo", "leakage_inflation", "live",
-    "loss_differences", "loss_methods", "loss_verdict", "losses_headline", "majority_check",
-    "measure_cjk_tokenization", "method_name", "minority_only_row", "miss_cost_matrix", "missing_packages",
-    "model_check", "model_of", "most_calibrated", "most_rebalanced", "normalise_term", "not_enough_evidence",
-    "operating_points", "out_of_fold_experiment", "out_of_fold_predictions", "over_predicting", "package_versions",
-    "parse", "pick_pair", "plain_model", "plain_models", "plot_confusion", "plot_focus_reliability", "plot_view",
-    "positive_class", "positive_class_table", "precision_headline", "prior_corrected", "prior_shift_headline",
-    "prior_shift_study", "profit_headline", "projection", "ranking_table", "rarity_cost_decision", "references",
+    "describe_members", "describe_operating_points", "describe_positive_class", "describe_precision",
+    "describe_preprocessing", "describe_prior_correction", "describe_prior_shift", "describe_profit",
+    "describe_recall_changes", "describe_study", "describe_tokenization", "describe_transfer",
+    "describe_unmoved_recalls", "downsampling_headline", "downsampling_study", "ece_of", "effects",
+    "effects_headline", "ensemble_methods", "environment_headline", "families_headline", "family_baselines",
+    "family_effects", "family_headline", "family_model", "family_verdicts", "fit_before_split_effects",
+    "focal_curves", "fold_mean", "gaussian_prior_shift", "glossary_frame", "glossary_markdown",
+    "grouping_inflation", "hardware", "identical_losses", "inverse_frequency_costs", "is_plain", "leakage_demo",
+    "leakage_inflation", "live", "loss_differences", "loss_methods", "loss_verdict", "losses_headline",
+    "majority_check", "measure_cjk_tokenization", "member_counts", "method_name", "minority_only_row",
+    "miss_cost_matrix", "missing_packages", "model_check", "model_of", "most_calibrated", "most_rebalanced",
+    "normalise_term", "not_enough_evidence", "operating_points", "out_of_fold_experiment",
+    "out_of_fold_predictions", "over_predicting", "package_versions", "parse", "pick_pair", "plain_model",
+    "plain_models", "plot_confusion", "plot_focus_reliability", "plot_view", "positive_class",
+    "positive_class_table", "precision_headline", "prior_corrected", "prior_shift_headline", "prior_shift_study",
+    "profit_headline", "projection", "ranking_table", "rarity_cost_decision", "recall_changes", "references",
     "resample_counts", "resampling_headline", "row_origin", "sampler_differences", "sampler_verdicts",
     "scalable_samplers", "scaling_table", "scores_table", "seed_document_losses", "seed_formula_scenarios",
     "seed_regulariser_minimiser", "shifted_rows", "show", "shown_classes", "small_class_ratios",

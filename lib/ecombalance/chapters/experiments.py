@@ -2,9 +2,15 @@
 
 - ``<sampler>``: a name in :data:`ecombalance.sampling.resampling.SAMPLERS` (``none``, ``random_over``,
   ``smote``, ...) or ``class_weight`` (no resampling; the model weighs classes by N / (C·N_c));
-- ``<model>``: a name in :data:`ecombalance.sampling.resampling.MODELS` (``logreg``, ``gboost``, ``mlp``), or
-  ``torch_mlp:<loss>`` for :class:`ecombalance.models.neural.TorchMLPClassifier` trained with a loss from
+- ``<model>``: a name in :data:`ecombalance.models.pipelines.MODELS` (``logreg``, ``gboost``, ``mlp``,
+  ``lightgbm``, the ensembles ``rf``, ``bagging``, ``bagged_adaboost``, ``adaboost`` and imbalanced-learn's
+  balancing ``balanced_rf``, ``balanced_bagging``, ``easy_ensemble``, ``rusboost``), or ``torch_mlp:<loss>`` for
+  :class:`ecombalance.models.neural.TorchMLPClassifier` trained with a loss from
   :data:`ecombalance.models.losses.LOSSES` (``torch_mlp:focal``, ``torch_mlp:logit_adjusted``, ...).
+
+A balancing ensemble balances inside its own bootstraps or boosting rounds, so ``none+balanced_rf`` balances
+although it has no sampler: its model's *family* (:func:`family_model`) is its plain counterpart (``rf``;
+:data:`ecombalance.models.ensembles.PLAIN_COUNTERPART`), and ``none+rf`` is the plain version it is judged against.
 
 Every method is a pipeline ``preprocess -> sampler -> model`` that the experiment runner clones and
 fits per training fold, so resampling never touches evaluation rows.
@@ -18,6 +24,7 @@ import numpy as np
 
 from ecombalance.data.table import Table
 from ecombalance.models import pipelines
+from ecombalance.models.ensembles import BALANCING_ENSEMBLES, counterpart
 from ecombalance.models.features import make_preprocessor
 from ecombalance.sampling import resampling
 from ecombalance.sampling.weights import class_priors
@@ -54,14 +61,15 @@ def parse(spec: str) -> tuple[str, str, str | None]:
     return sampler, model, loss
 
 
-def build(tbl: Table, spec: str, seed: int = 0, epochs: int = 30, text: str = "tfidf"):
-    """The pipeline for one method on ``tbl``'s feature columns."""
+def build(tbl: Table, spec: str, seed: int = 0, epochs: int = 30, text: str = "tfidf", max_features: int = 20000):
+    """The pipeline for one method on ``tbl``'s feature columns (TF-IDF of at most ``max_features`` terms per text
+    column: HistGradientBoosting, which needs dense input, takes time and memory in proportion to the columns)."""
     from ecombalance.models.neural import TorchMLPClassifier
 
     sampler, model, loss = parse(spec)
     estimator = (TorchMLPClassifier(loss=loss, epochs=epochs, random_state=seed) if model == "torch_mlp" else model)
     return pipelines.pipeline(
-        preprocess=make_preprocessor(tbl, text=text),
+        preprocess=make_preprocessor(tbl, text=text, max_features=max_features),
         sampler="none" if sampler == "class_weight" else sampler,
         model=estimator,
         class_weight="balanced" if sampler == "class_weight" else None,
@@ -69,44 +77,54 @@ def build(tbl: Table, spec: str, seed: int = 0, epochs: int = 30, text: str = "t
     )
 
 
-def build_all(tbl: Table, specs: Sequence[str], seed: int = 0, epochs: int = 30) -> dict:
-    """``{spec: pipeline}``, checking every name before anything is fitted."""
+def build_all(tbl: Table, specs: Sequence[str], seed: int = 0, epochs: int = 30, max_features: int = 20000) -> dict:
+    """``{spec: pipeline}``, checking every name before anything is fitted (``max_features``: :func:`build`'s)."""
     for spec in specs:
         parse(spec)
     if len(set(specs)) != len(specs):
         raise ValueError(f"methods repeat a name: {list(specs)}")
-    return {spec: build(tbl, spec, seed, epochs) for spec in specs}
+    return {spec: build(tbl, spec, seed, epochs, max_features=max_features) for spec in specs}
 
 
 def training_priors(spec: str, class_counts: Mapping) -> np.ndarray:
     """The class priors a method's model effectively learns: uniform for balancing samplers, class
-    weights and the balanced losses; the data's own otherwise (for :func:`ecombalance.sampling.weights.prior_correct`)."""
-    sampler, _, loss = parse(spec)
+    weights, the balanced losses and the balancing ensembles (every member trained on balanced rows); the data's
+    own otherwise (for :func:`ecombalance.sampling.weights.prior_correct`)."""
+    sampler, model, loss = parse(spec)
     priors = class_priors(list(class_counts.values()))
-    balanced = sampler in BALANCING_SAMPLERS or loss in {"weighted_ce", "class_balanced", "logit_adjusted",
-                                                         "balanced_softmax", "ldam"}
+    balanced = (sampler in BALANCING_SAMPLERS or model in BALANCING_ENSEMBLES
+                or loss in {"weighted_ce", "class_balanced", "logit_adjusted", "balanced_softmax", "ldam"})
     return np.full(len(priors), 1 / len(priors)) if balanced else priors
+
+
+def family_model(method: str) -> str:
+    """The model whose plain version ``method`` is judged against: its own model, or for a balancing ensemble its
+    plain counterpart (``"none+balanced_rf"`` -> ``"rf"``, ``"none+easy_ensemble"`` -> ``"bagged_adaboost"``,
+    ``"none+rusboost"`` -> ``"adaboost"``)."""
+    return counterpart(parse(method)[1])
 
 
 def within_family(method: str, other: str) -> bool:
     """Whether two methods (``"<sampler>+<model>[:<loss>]"``) use the same model, so that their difference is
-    the balancing (sampler, class weights or loss) alone: ``class_weight+logreg`` and ``none+logreg`` are,
-    ``none+torch_mlp:logit_adjusted`` and ``none+torch_mlp:ce`` are; ``none+torch_mlp:ce`` and
-    ``none+logreg`` are not (that difference is model capacity)."""
-    return parse(method)[1] == parse(other)[1]
+    the balancing (sampler, class weights, loss, or an ensemble's balanced bootstraps) alone:
+    ``class_weight+logreg`` and ``none+logreg`` are, ``none+torch_mlp:logit_adjusted`` and ``none+torch_mlp:ce`` are,
+    ``none+balanced_rf`` and ``none+rf`` are; ``none+torch_mlp:ce`` and ``none+logreg`` are not (that difference
+    is model capacity)."""
+    return family_model(method) == family_model(other)
 
 
 def balances_nothing(method: str) -> bool:
-    """No sampler, no class weights and plain cross-entropy: the plain version of its model."""
-    sampler, _, loss = parse(method)
-    return sampler == "none" and loss in (None, "ce")
+    """No sampler, no class weights, plain cross-entropy and no balancing ensemble: the plain version of its model
+    (``none+rf`` is, ``none+balanced_rf`` is not)."""
+    sampler, model, loss = parse(method)
+    return sampler == "none" and loss in (None, "ce") and model not in BALANCING_ENSEMBLES
 
 
 def capacity_note(method: str, baseline: str) -> str:
     """A sentence when ``method`` differs from ``baseline`` by its model rather than by balancing (no sampler,
     no class weights, plain cross-entropy), so that a capacity gain is not read as a balancing result; else ""."""
-    model = parse(method)[1]
     if balances_nothing(method) and not within_family(method, baseline):
         return (f" It balances nothing (no sampler, no class weights, plain cross-entropy): the gain is the model "
-                f"`{model}` against `{parse(baseline)[1]}`, not balancing; compare balancing within one model.")
+                f"`{family_model(method)}` against `{family_model(baseline)}`, not balancing; compare balancing "
+                "within one model.")
     return ""

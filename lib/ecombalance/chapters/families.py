@@ -3,8 +3,11 @@
 A comparison of ``none+torch_mlp:ce`` with ``none+logreg`` measures model capacity, not balancing; a balancing
 method is judged against its *family baseline* — the same model with no sampler, no class weights and plain
 cross-entropy (``none+logreg`` for ``class_weight+logreg`` and ``smote+logreg``, ``none+torch_mlp:ce`` for
-``none+torch_mlp:logit_adjusted``). Differences between plain models are reported apart, as model choice
-(capacity). A method whose model has no plain version among the methods is compared with the first method and
+``none+torch_mlp:logit_adjusted``). A balancing ensemble of imbalanced-learn, which balances inside each bootstrap or
+boosting round, is judged against its plain counterpart (``none+rf`` for ``none+balanced_rf``, ``none+bagging`` for
+``none+balanced_bagging``, ``none+bagged_adaboost`` for ``none+easy_ensemble``, ``none+adaboost`` for
+``none+rusboost``: :func:`ecombalance.chapters.experiments.family_model`). Differences between plain models are
+reported apart, as model choice (capacity). A method whose model has no plain version among the methods is compared with the first method and
 marked ``other``: its difference is not balancing alone, and no claim about balancing is made from it.
 
 Every difference is the one test of :func:`ecombalance.evaluation.compare_to_baseline` (the corrected repeated
@@ -20,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ecombalance.chapters.experiments import balances_nothing, parse
+from ecombalance.chapters.experiments import balances_nothing, family_model
 from ecombalance.evaluation import ExperimentResult, best_method, compare_to_baseline, detectable_difference, holm
 from ecombalance.evaluation.verdicts import BestMethod
 
@@ -31,9 +34,10 @@ model and balancing mixed, never a balancing claim)."""
 
 
 def model_of(method: str) -> str:
-    """The model of ``"<sampler>+<model>[:<loss>]"``; a name outside that grammar is its own model."""
+    """The model family of ``"<sampler>+<model>[:<loss>]"``: its model, or a balancing ensemble's plain counterpart
+    (:func:`ecombalance.chapters.experiments.family_model`); a name outside that grammar is its own model."""
     try:
-        return parse(method)[1]
+        return family_model(method)
     except ValueError:
         return method
 

@@ -9,6 +9,17 @@ from ecombalance.models.device import autocast_dtype as autocast_dtype
 from ecombalance.models.device import autocast as autocast
 from ecombalance.models.device import torch_threads as torch_threads
 from ecombalance.models.device import seed_everything as seed_everything
+from ecombalance.models.ensembles import PLAIN_COUNTERPART as PLAIN_COUNTERPART
+from ecombalance.models.ensembles import BALANCING_ENSEMBLES as BALANCING_ENSEMBLES
+from ecombalance.models.ensembles import PLAIN_ENSEMBLES as PLAIN_ENSEMBLES
+from ecombalance.models.ensembles import ENSEMBLES as ENSEMBLES
+from ecombalance.models.ensembles import DEFAULT_SIZE as DEFAULT_SIZE
+from ecombalance.models.ensembles import BOOSTER_ROUNDS as BOOSTER_ROUNDS
+from ecombalance.models.ensembles import BOOST_DEPTH as BOOST_DEPTH
+from ecombalance.models.ensembles import counterpart as counterpart
+from ecombalance.models.ensembles import make_ensemble as make_ensemble
+from ecombalance.models.ensembles import LIGHTGBM_DEFAULTS as LIGHTGBM_DEFAULTS
+from ecombalance.models.ensembles import make_lightgbm as make_lightgbm
 from ecombalance.models.embeddings import mean_pool as mean_pool
 from ecombalance.models.embeddings import embed_texts as embed_texts
 from ecombalance.models.embeddings import SentenceEmbedder as SentenceEmbedder
@@ -76,17 +87,19 @@ from ecombalance.models.text_features import tfidf_for as tfidf_for
 from ecombalance.models.text_features import TextVectorizer as TextVectorizer
 
 __all__ = [
-    "AUTO_CJK_ANALYZER", "BalancedSoftmaxLoss", "CJK_CHARACTER", "CPU_BF16_FLAGS", "ClassBalancedLoss",
-    "ClassWeightedClassifier", "CosineLinear", "CrossEntropyLoss", "DEFAULT_MODEL", "DEFAULT_NGRAMS", "FocalLoss",
-    "INIT_BIAS", "LDAMLoss", "LOSSES", "LogitAdjustedLoss", "MODELS", "ModelNotAvailableError", "PairSimilarity",
-    "REDUCTIONS", "SeedBalancedLoss", "SentenceEmbedder", "SkewedLog1p", "TEXT_ENCODERS", "TINY_RANDOM",
-    "TextVectorizer", "TorchMLPClassifier", "WeightedCrossEntropyLoss", "as_class_counts", "as_object", "as_text",
-    "autocast", "autocast_dtype", "balanced_softmax_loss", "char_ngrams", "check_logits", "cjk_share",
-    "class_balanced_loss", "cpu_bf16_supported", "cross_entropy", "cuda_bf16_supported", "densify",
-    "drw_class_weights", "embed_texts", "embedding_classifier", "focal_loss", "init_bias_with_log_prior",
-    "jieba_words", "ldam_loss", "ldam_margins", "load_encoder", "load_tokenizer", "logit_adjusted_loss",
-    "loss_parameters", "make_loss", "make_model", "make_preprocessor", "mean_pool", "mixed_runs", "pipeline",
-    "posthoc_logit_adjust", "prior_tensor", "quiet_transformers", "resolve_analyzer", "resolve_device",
-    "resolve_model", "seed_balanced_loss", "seed_balanced_regulariser", "seed_everything", "select_params",
-    "tfidf_for", "tiny_random_model", "torch_threads", "weighted_cross_entropy",
+    "AUTO_CJK_ANALYZER", "BALANCING_ENSEMBLES", "BOOSTER_ROUNDS", "BOOST_DEPTH", "BalancedSoftmaxLoss",
+    "CJK_CHARACTER", "CPU_BF16_FLAGS", "ClassBalancedLoss", "ClassWeightedClassifier", "CosineLinear",
+    "CrossEntropyLoss", "DEFAULT_MODEL", "DEFAULT_NGRAMS", "DEFAULT_SIZE", "ENSEMBLES", "FocalLoss", "INIT_BIAS",
+    "LDAMLoss", "LIGHTGBM_DEFAULTS", "LOSSES", "LogitAdjustedLoss", "MODELS", "ModelNotAvailableError",
+    "PLAIN_COUNTERPART", "PLAIN_ENSEMBLES", "PairSimilarity", "REDUCTIONS", "SeedBalancedLoss", "SentenceEmbedder",
+    "SkewedLog1p", "TEXT_ENCODERS", "TINY_RANDOM", "TextVectorizer", "TorchMLPClassifier",
+    "WeightedCrossEntropyLoss", "as_class_counts", "as_object", "as_text", "autocast", "autocast_dtype",
+    "balanced_softmax_loss", "char_ngrams", "check_logits", "cjk_share", "class_balanced_loss", "counterpart",
+    "cpu_bf16_supported", "cross_entropy", "cuda_bf16_supported", "densify", "drw_class_weights", "embed_texts",
+    "embedding_classifier", "focal_loss", "init_bias_with_log_prior", "jieba_words", "ldam_loss", "ldam_margins",
+    "load_encoder", "load_tokenizer", "logit_adjusted_loss", "loss_parameters", "make_ensemble", "make_lightgbm",
+    "make_loss", "make_model", "make_preprocessor", "mean_pool", "mixed_runs", "pipeline", "posthoc_logit_adjust",
+    "prior_tensor", "quiet_transformers", "resolve_analyzer", "resolve_device", "resolve_model",
+    "seed_balanced_loss", "seed_balanced_regulariser", "seed_everything", "select_params", "tfidf_for",
+    "tiny_random_model", "torch_threads", "weighted_cross_entropy",
 ]

@@ -1,4 +1,8 @@
 """Models by name and the leakage-safe ``preprocess -> sampler -> model`` pipeline.
+
+Model names (:data:`MODELS`): ``logreg``, ``gboost`` (scikit-learn's HistGradientBoosting), ``mlp``, ``lightgbm``,
+and the ensembles of :mod:`ecombalance.models.ensembles`: the plain ``rf``, ``bagging``, ``bagged_adaboost``,
+``adaboost`` and imbalanced-learn's balancing ``balanced_rf``, ``balanced_bagging``, ``easy_ensemble``, ``rusboost``.
 """
 
 from __future__ import annotations
@@ -19,10 +23,11 @@ from sklearn.utils import get_tags
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted
 
+from ecombalance.models.ensembles import ENSEMBLES, make_ensemble, make_lightgbm
 from ecombalance.sampling.resampling import make_sampler
 from ecombalance.sampling.weights import sample_weights
 
-MODELS = ("logreg", "gboost", "mlp")
+MODELS = ("logreg", "gboost", "mlp", "lightgbm", *ENSEMBLES)
 """Classifier names :func:`make_model` and :func:`pipeline` accept."""
 
 
@@ -68,7 +73,10 @@ class ClassWeightedClassifier(ClassifierMixin, BaseEstimator):
 
 
 def make_model(name: str, random_state: Any = None, **params: Any) -> Any:
-    """A classifier by name: ``logreg``, ``gboost`` (HistGradientBoosting) or ``mlp`` (small MLP)."""
+    """A classifier by name: ``logreg``, ``gboost`` (HistGradientBoosting), ``mlp`` (small MLP), ``lightgbm``
+    (:func:`ecombalance.models.ensembles.make_lightgbm`) or an ensemble of
+    :data:`ecombalance.models.ensembles.ENSEMBLES` (:func:`~ecombalance.models.ensembles.make_ensemble`);
+    ``params`` go to the estimator."""
     if name == "logreg":
         return LogisticRegression(**{"max_iter": 1000, **params})
     if name == "gboost":
@@ -77,6 +85,10 @@ def make_model(name: str, random_state: Any = None, **params: Any) -> Any:
     if name == "mlp":
         defaults = {"hidden_layer_sizes": (32,), "max_iter": 200, "early_stopping": False}
         return MLPClassifier(**{**defaults, "random_state": random_state, **params})
+    if name == "lightgbm":
+        return make_lightgbm(random_state=random_state, **params)
+    if name in ENSEMBLES:
+        return make_ensemble(name, random_state=random_state, **params)
     raise ValueError(f"unknown model {name!r}; choose one of {', '.join(MODELS)} or pass an estimator")
 
 
@@ -105,7 +117,10 @@ def pipeline(
         A name in :data:`SAMPLERS` (built with :func:`make_sampler`) or any object with
         ``fit_resample``.
     model : str or classifier
-        A name in :data:`MODELS` or an estimator.
+        A name in :data:`MODELS` or an estimator. HistGradientBoosting (``gboost``), which takes no sparse input,
+        gets a ``dense`` step before it (:func:`densify`; TF-IDF is sparse, and the dense copy and the model's
+        time grow with the vocabulary: cap it, ``max_features``, for large texts); scikit-learn's other trees and
+        ensembles, LightGBM, logistic regression and the MLPs take the sparse matrix as it is.
     class_weight : 'balanced', dict or None
         The class-weighting alternative to resampling: set on models with a ``class_weight``
         parameter, else applied through ``sample_weight`` (:class:`ClassWeightedClassifier`).

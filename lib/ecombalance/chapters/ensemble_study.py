@@ -1,0 +1,197 @@
+"""imbalanced-learn's ensembles (notebook 03) and boosted trees as teams run them (notebook 06), each judged
+against its plain counterpart.
+
+A balancing ensemble re-balances inside every member: BalancedRandomForest (Chen, Liaw & Breiman 2004) draws each
+tree's rows class by class, BalancedBagging (Hido & Kashima 2009) and EasyEnsemble (Liu, Wu & Zhou 2009)
+under-sample each bootstrap, RUSBoost (Seiffert et al. 2010) under-samples the weighted rows of each boosting round.
+:func:`member_counts` fits them and reads back, from the fitted estimators themselves, how many rows of each class
+every member was fitted on, beside the plain ensemble that draws from all rows. :func:`compare_ensembles` runs each
+of them as a method ``none+<model>`` of the one fold loop; :func:`ecombalance.chapters.families.family_effects`
+then judges each balancing ensemble against its plain counterpart
+(:data:`ecombalance.models.ensembles.PLAIN_COUNTERPART`) by the one test, and the plain ensembles against each
+other as model choice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ecombalance.chapters.families import families_headline, model_of
+from ecombalance.evaluation.experiment import ExperimentResult, run_experiment
+from ecombalance.evaluation.fold_work import FoldFeatures
+from ecombalance.models.ensembles import BALANCING_ENSEMBLES, ENSEMBLES, PLAIN_COUNTERPART
+from ecombalance.models.pipelines import MODELS, make_model, pipeline
+
+ENSEMBLE_MODELS = ("rf", "balanced_rf", "bagging", "balanced_bagging", "bagged_adaboost", "easy_ensemble", "adaboost",
+                   "rusboost")
+"""Notebook 03's ensembles: each plain ensemble before the balancing one that changes it."""
+
+BOOSTED_METHODS = ("none+gboost", "class_weight+gboost", "none+lightgbm", "class_weight+lightgbm")
+"""Notebook 06's boosted trees: HistGradientBoosting and LightGBM, each plain and with ``class_weight="balanced"``."""
+
+DRAWS = {
+    "rf": "a bootstrap of all rows",
+    "balanced_rf": "every class drawn with replacement to the smallest class's count",
+    "bagging": "a bootstrap of all rows",
+    "balanced_bagging": "a bootstrap of all rows, under-sampled to its smallest class",
+    "bagged_adaboost": "a bootstrap of all rows",
+    "easy_ensemble": "all rows of the smallest class and as many random rows of each other class",
+    "adaboost": "all rows, re-weighted after each round",
+    "rusboost": "the re-weighted rows under-sampled to the smallest class",
+}
+"""What each member (tree, bagged learner or boosting round) of an ensemble is fitted on."""
+
+
+def _member_rows(model: str, fitted: Any, n_rows: int, members: int) -> list[np.ndarray]:
+    """Positions, in the training rows, of the rows each of the first ``members`` members was fitted on (with
+    repeats for draws with replacement), read back from the fitted estimator."""
+    if model in ("rf", "bagging", "bagged_adaboost"):  # the bootstrap each member drew
+        return [np.asarray(rows) for rows in fitted.estimators_samples_[:members]]
+    if model in ("balanced_rf", "rusboost"):  # the under-sampler of each tree / boosting round
+        return [sampler.sample_indices_ for sampler in fitted.samplers_[:members]]
+    if model in ("balanced_bagging", "easy_ensemble"):  # the bagging's draw, then its member's under-sampler
+        return [np.asarray(rows)[member.named_steps["sampler"].sample_indices_]
+                for rows, member in zip(fitted.estimators_samples_[:members], fitted.estimators_[:members])]
+    return [np.arange(n_rows)] * min(members, len(fitted.estimators_))  # adaboost: every round sees every row
+
+
+def member_counts(X: Any, y: Any, models: Iterable[str] = ENSEMBLE_MODELS, members: int = 3, random_state: Any = 0,
+                  classes: Iterable | None = None) -> pd.DataFrame:
+    """Each ensemble fitted on ``(X, y)`` and, for its first ``members`` members, the class counts of the rows that
+    member was fitted on, read back from the fitted estimator (the draws of the bagging and the forest,
+    ``estimators_samples_``; the under-samplers' ``sample_indices_``), as notebook 03 reads SMOTE's
+    :math:`\\lambda` back.
+
+    Returns one row per (``model``, ``member``): a column per class (``classes``, default every class, largest first),
+    ``rows`` (their sum: a row drawn twice counts twice) and ``draw`` (:data:`DRAWS`). ``attrs``: ``rounds``, the
+    boosting rounds each AdaBoost-type model fitted (``{"adaboost": 50, "rusboost": 3}``: boosting stops early once
+    a round's weighted error on all training rows is no better than chance, :math:`1 - 1/K` for :math:`K` classes),
+    ``planned`` (its ``n_estimators``) and ``smallest`` (the smallest class and its rows).
+    """
+    y = np.asarray(y)
+    order = pd.Series(y).value_counts()
+    shown = list(order.index if classes is None else classes)
+    models = list(models)
+    unknown = [m for m in models if m not in ENSEMBLES]
+    if unknown:
+        raise ValueError(f"member_counts reads back the ensembles {list(ENSEMBLES)}, not {unknown}")
+    rows, rounds, planned = [], {}, {}
+    for model in models:
+        fitted = make_model(model, random_state=random_state).fit(X, y)
+        for member, positions in enumerate(_member_rows(model, fitted, len(y), members)):
+            counts = pd.Series(y[positions]).value_counts().reindex(shown, fill_value=0)
+            rows.append({"model": model, "member": member, **counts.to_dict(), "rows": len(positions),
+                         "draw": DRAWS[model]})
+        if model in ("adaboost", "rusboost"):
+            rounds[model], planned[model] = len(fitted.estimators_), fitted.n_estimators
+    table = pd.DataFrame(rows).set_index(["model", "member"])
+    table.attrs.update(rounds=rounds, planned=planned, smallest=(order.index[-1], int(order.iloc[-1])))
+    return table
+
+
+def describe_members(table: pd.DataFrame) -> str:
+    """Markdown bullets on :func:`member_counts`: per balancing ensemble, the class counts its first member was fitted
+    on against its plain counterpart's first member; and the boosting rounds an AdaBoost-type model stopped at."""
+    smallest, n_smallest = table.attrs["smallest"]
+    models = table.index.get_level_values("model").unique()
+    classes = [c for c in table.columns if c not in ("rows", "draw")]
+
+    def counts(model: str) -> str:
+        first = table.loc[(model, 0)]
+        return " / ".join(f"{int(first[c])}" for c in classes)
+
+    lines = []
+    for model in (m for m in models if m in BALANCING_ENSEMBLES):
+        plain = PLAIN_COUNTERPART[model]
+        against = (f", where the first member of its plain counterpart `{plain}` ({DRAWS[plain]}) saw "
+                   f"{counts(plain)}" if plain in models else "")
+        lines.append(f"- `{model}` ({DRAWS[model]}): its first member was fitted on {counts(model)} rows of "
+                     f"{' / '.join(f'`{c}`' for c in classes)}{against}.")
+    for model, fitted in table.attrs.get("rounds", {}).items():
+        planned = table.attrs["planned"][model]
+        if fitted < planned:
+            lines.append(f"- `{model}` stopped after {fitted} of {planned} boosting rounds: a round whose weighted "
+                         "error on all training rows is no better than chance ends the boosting (SAMME), and "
+                         "fewer rounds mean a weaker model.")
+    note = f"The smallest class, `{smallest}`, has {n_smallest} training rows."
+    return "\n".join([f"- {note}", *lines])
+
+
+def ensemble_methods(models: Iterable[str], preprocess: Any = None, random_state: Any = 0) -> dict[str, Any]:
+    """``{"none+<model>": preprocess -> model}`` for each model name (:data:`ecombalance.models.pipelines.MODELS`),
+    the method names :func:`ecombalance.chapters.families.family_effects` groups into families."""
+    models = list(models)
+    unknown = [m for m in models if m not in MODELS]
+    if unknown:
+        raise ValueError(f"unknown model(s) {unknown}; choose from {list(MODELS)}")
+    if len(set(models)) != len(models):
+        raise ValueError(f"models repeat a name: {models}")
+    return {f"none+{m}": pipeline(preprocess, "none", m, random_state=random_state) for m in models}
+
+
+def compare_ensembles(X: Any, y: Any, models: Iterable[str] = ENSEMBLE_MODELS, preprocess: Any = None, cv: Any = 5,
+                      random_state: Any = 0, groups: Any = None, time_budget: float | None = None,
+                      n_jobs: int | None = None, fold_features: FoldFeatures | None = None,
+                      progress: bool = True) -> ExperimentResult:
+    """Every ensemble of ``models`` as the method ``none+<model>`` (:func:`ensemble_methods`), on the folds ``cv``
+    of the one fold loop (:func:`ecombalance.evaluation.run_experiment`; its ``groups``, ``time_budget``,
+    ``n_jobs`` and ``fold_features``: the preprocessing fitted once per fold and shared with the chapter's other
+    experiments on the same folds). Judge the result with
+    :func:`ecombalance.chapters.families.family_effects`: each balancing ensemble against its plain counterpart."""
+    classes = list(pd.Series(np.asarray(y)).value_counts().index)
+    return run_experiment(ensemble_methods(models, preprocess, random_state), X, y, groups=groups, cv=cv,
+                          random_state=random_state, classes=classes, time_budget=time_budget, n_jobs=n_jobs,
+                          fold_features=fold_features, progress=progress)
+
+
+HEADLINE_KEYS = ("best_is_distinguishable", "best_method", "best_against", "best_difference", "capacity_difference",
+                 "smallest_detectable_difference")
+"""The keys of :func:`ecombalance.chapters.families.families_headline` that :func:`family_headline` prefixes (the
+design, ``cv_repeats``, ``cv_folds`` and the test, is the chapter's own)."""
+
+
+def family_headline(table: pd.DataFrame, prefix: str, beats_majority: bool = True) -> dict[str, Any]:
+    """:func:`ecombalance.chapters.families.families_headline` of a family table, its keys prefixed
+    (``ensembles_best_is_distinguishable``, ``boosted_best_method``, ...), and per balancing method its mean fold
+    difference in macro-F1 to its plain model (``<prefix>difference_<model>``) and whether the one test calls it
+    distinguishable (``<prefix>real_<model>``)."""
+    numbers = families_headline(table, beats_majority)
+    found = {f"{prefix}{key}": numbers[key] for key in HEADLINE_KEYS if key in numbers}
+    for row in table[table["kind"] == "balancing"].itertuples():
+        name = row.method.replace("+", "_").removeprefix("none_")
+        found[f"{prefix}difference_{name}"] = float(row.difference)
+        found[f"{prefix}real_{name}"] = bool(row.distinguishable and beats_majority)
+    return found
+
+
+def recall_changes(result: ExperimentResult, table: pd.DataFrame) -> pd.DataFrame:
+    """Per balancing comparison of ``table`` (:func:`ecombalance.chapters.families.family_effects` of ``result``):
+    the smallest class's recall on the pooled out-of-fold predictions of the plain model (``plain_recall``) and of
+    the balancing method (``recall``), the way balancing mostly shows."""
+    from ecombalance.evaluation import scores
+
+    smallest = pd.Series(result.y).value_counts().index[-1]
+
+    def recall(method: str) -> float:
+        y_true, pred, _, _ = result.pooled(method)
+        return scores(y_true, pred, classes=result.classes, metrics=(), per_class=("recall",))[f"recall[{smallest}]"]
+
+    rows = [{"method": row.method, "against": row.against, "plain_recall": recall(row.against),
+             "recall": recall(row.method)} for row in table[table["kind"] == "balancing"].itertuples()]
+    frame = pd.DataFrame(rows, columns=["method", "against", "plain_recall", "recall"]).set_index("method")
+    frame.attrs["smallest"] = str(smallest)
+    return frame
+
+
+def describe_recall_changes(frame: pd.DataFrame) -> str:
+    """One Markdown bullet on :func:`recall_changes`: the smallest class's recall without and with each balancing
+    method, within its family ("" when there is no balancing comparison)."""
+    if frame.empty:
+        return ""
+    parts = [f"`{model_of(method)}` {row.plain_recall:.2f} → {row.recall:.2f} with `{method}`"
+             for method, row in frame.iterrows()]
+    return f"- Recall of the smallest class `{frame.attrs['smallest']}`, plain → balanced: {'; '.join(parts)}."
