@@ -51,10 +51,12 @@ from ecombalance.chapters.ensemble_study import member_counts as member_counts
 from ecombalance.chapters.ensemble_study import describe_members as describe_members
 from ecombalance.chapters.ensemble_study import ensemble_methods as ensemble_methods
 from ecombalance.chapters.ensemble_study import compare_ensembles as compare_ensembles
+from ecombalance.chapters.ensemble_study import judge_families as judge_families
 from ecombalance.chapters.ensemble_study import HEADLINE_KEYS as HEADLINE_KEYS
 from ecombalance.chapters.ensemble_study import family_headline as family_headline
 from ecombalance.chapters.ensemble_study import recall_changes as recall_changes
 from ecombalance.chapters.ensemble_study import describe_recall_changes as describe_recall_changes
+from ecombalance.chapters.ensemble_study import describe_families_of as describe_families_of
 from ecombalance.chapters.environment import PACKAGES as PACKAGES
 from ecombalance.chapters.environment import package_versions as package_versions
 from ecombalance.chapters.environment import hardware as hardware
@@ -227,7 +229,7 @@ __all__ = [
     "cost_matrix", "ctr_model", "data_origin", "decision_boundaries", "decision_comparison", "describe_analyzers",
     "describe_baselines", "describe_class_shares", "describe_columns", "describe_comparison",
     "describe_cost_decision", "describe_decision", "describe_decisions", "describe_downsampling",
-    "describe_effects", "describe_environment", "describe_evaluation", "describe_families",
+    "describe_effects", "describe_environment", "describe_evaluation", "describe_families", "describe_families_of",
     "describe_frozen_comparison", "describe_grouping", "describe_identical_losses", "describe_losses",
     "describe_members", "describe_operating_points", "describe_positive_class", "describe_precision",
     "describe_preprocessing", "describe_prior_correction", "describe_prior_shift", "describe_profit",
@@ -236,11 +238,11 @@ __all__ = [
     "effects_headline", "ensemble_methods", "environment_headline", "families_headline", "family_baselines",
     "family_effects", "family_headline", "family_model", "family_verdicts", "fit_before_split_effects",
     "focal_curves", "fold_mean", "gaussian_prior_shift", "glossary_frame", "glossary_markdown",
-    "grouping_inflation", "hardware", "identical_losses", "inverse_frequency_costs", "is_plain", "leakage_demo",
-    "leakage_inflation", "live", "loss_differences", "loss_methods", "loss_verdict", "losses_headline",
-    "majority_check", "measure_cjk_tokenization", "member_counts", "method_name", "minority_only_row",
-    "miss_cost_matrix", "missing_packages", "model_check", "model_of", "most_calibrated", "most_rebalanced",
-    "normalise_term", "not_enough_evidence", "operating_points", "out_of_fold_experiment",
+    "grouping_inflation", "hardware", "identical_losses", "inverse_frequency_costs", "is_plain", "judge_families",
+    "leakage_demo", "leakage_inflation", "live", "loss_differences", "loss_methods", "loss_verdict",
+    "losses_headline", "majority_check", "measure_cjk_tokenization", "member_counts", "method_name",
+    "minority_only_row", "miss_cost_matrix", "missing_packages", "model_check", "model_of", "most_calibrated",
+    "most_rebalanced", "normalise_term", "not_enough_evidence", "operating_points", "out_of_fold_experiment",
     "out_of_fold_predictions", "over_predicting", "package_versions", "parse", "pick_pair", "plain_model",
     "plain_models", "plot_confusion", "plot_focus_reliability", "plot_view", "positive_class",
     "positive_class_table", "precision_headline", "prior_corrected", "prior_shift_headline", "prior_shift_study",

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ecombalance.chapters.families import families_headline, model_of
+from ecombalance.chapters.families import describe_families, family_effects, families_headline, model_of
 from ecombalance.evaluation.experiment import ExperimentResult, run_experiment
 from ecombalance.evaluation.fold_work import FoldFeatures
 from ecombalance.models.ensembles import BALANCING_ENSEMBLES, ENSEMBLES, PLAIN_COUNTERPART
@@ -136,16 +136,28 @@ def ensemble_methods(models: Iterable[str], preprocess: Any = None, random_state
 def compare_ensembles(X: Any, y: Any, models: Iterable[str] = ENSEMBLE_MODELS, preprocess: Any = None, cv: Any = 5,
                       random_state: Any = 0, groups: Any = None, time_budget: float | None = None,
                       n_jobs: int | None = None, fold_features: FoldFeatures | None = None,
-                      progress: bool = True) -> ExperimentResult:
+                      errors: str = "raise", progress: bool = True) -> ExperimentResult:
     """Every ensemble of ``models`` as the method ``none+<model>`` (:func:`ensemble_methods`), on the folds ``cv``
     of the one fold loop (:func:`ecombalance.evaluation.run_experiment`; its ``groups``, ``time_budget``,
-    ``n_jobs`` and ``fold_features``: the preprocessing fitted once per fold and shared with the chapter's other
-    experiments on the same folds). Judge the result with
+    ``n_jobs``, ``fold_features``, the preprocessing fitted once per fold and shared with the chapter's other
+    experiments on the same folds, and ``errors``: ``"record"`` leaves out an ensemble that fails on a fold, named
+    in ``result.notes``). Judge the result with
     :func:`ecombalance.chapters.families.family_effects`: each balancing ensemble against its plain counterpart."""
     classes = list(pd.Series(np.asarray(y)).value_counts().index)
     return run_experiment(ensemble_methods(models, preprocess, random_state), X, y, groups=groups, cv=cv,
                           random_state=random_state, classes=classes, time_budget=time_budget, n_jobs=n_jobs,
-                          fold_features=fold_features, progress=progress)
+                          fold_features=fold_features, errors=errors, progress=progress)
+
+
+def judge_families(result: ExperimentResult, n_resamples: int = 300, seed: int = 0) -> pd.DataFrame:
+    """:func:`ecombalance.chapters.families.family_effects` of ``result`` on macro-F1 (each balancing method against
+    its plain counterpart, plain models against each other as model choice), or an empty table with its columns
+    when fewer than two methods ran on every fold (the time budget left the others out)."""
+    if len(result.methods) < 2:
+        return pd.DataFrame(columns=["method", "against", "kind", "method_mean", "baseline_mean", "difference", "se",
+                                     "pooled_difference", "ci_low", "ci_high", "p_value", "detectable",
+                                     "distinguishable"])
+    return family_effects(result, n_resamples=n_resamples, seed=seed)
 
 
 HEADLINE_KEYS = ("best_is_distinguishable", "best_method", "best_against", "best_difference", "capacity_difference",
@@ -159,6 +171,8 @@ def family_headline(table: pd.DataFrame, prefix: str, beats_majority: bool = Tru
     (``ensembles_best_is_distinguishable``, ``boosted_best_method``, ...), and per balancing method its mean fold
     difference in macro-F1 to its plain model (``<prefix>difference_<model>``) and whether the one test calls it
     distinguishable (``<prefix>real_<model>``)."""
+    if table.empty:
+        return {f"{prefix}best_is_distinguishable": False}
     numbers = families_headline(table, beats_majority)
     found = {f"{prefix}{key}": numbers[key] for key in HEADLINE_KEYS if key in numbers}
     for row in table[table["kind"] == "balancing"].itertuples():
@@ -195,3 +209,16 @@ def describe_recall_changes(frame: pd.DataFrame) -> str:
     parts = [f"`{model_of(method)}` {row.plain_recall:.2f} → {row.recall:.2f} with `{method}`"
              for method, row in frame.iterrows()]
     return f"- Recall of the smallest class `{frame.attrs['smallest']}`, plain → balanced: {'; '.join(parts)}."
+
+
+def describe_families_of(result: ExperimentResult, table: pd.DataFrame, beats_majority: bool = True) -> str:
+    """Markdown bullets on :func:`judge_families`: the one rule's sentence within each family, the differences
+    between plain models (model choice), the smallest class's recall without and with each balancing method
+    (:func:`describe_recall_changes`), and the methods the time budget or a failure left out."""
+    if table.empty:
+        ran = ", ".join(f"`{m}`" for m in result.methods) or "no method"
+        return "\n".join([f"- Only {ran} ran on every fold: nothing to compare.", *result.notes])
+    lines = [describe_families(table, beats_majority), describe_recall_changes(recall_changes(result, table))]
+    if not beats_majority:
+        lines.insert(0, "- No method beats the majority predictor on these folds: no difference is called real.")
+    return "\n".join([line for line in lines if line] + result.notes)
