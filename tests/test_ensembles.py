@@ -189,11 +189,11 @@ def test_each_balancing_ensemble_is_judged_against_its_plain_counterpart(ensembl
         ["none+rusboost", "none+adaboost", "balancing"]]
     numbers = ensemble_study.family_headline(table, "ensembles_")
     rows = table.set_index("method")
-    assert numbers["ensembles_difference_balanced_rf"] == pytest.approx(rows.loc["none+balanced_rf", "difference"])
-    assert numbers["ensembles_real_rusboost"] == bool(rows.loc["none+rusboost", "distinguishable"])
+    assert numbers["ensembles_balanced_rf_difference"] == pytest.approx(rows.loc["none+balanced_rf", "difference"])
+    assert numbers["ensembles_rusboost_real"] == bool(rows.loc["none+rusboost", "distinguishable"])
     assert numbers["ensembles_best_is_distinguishable"] == families.families_headline(table)["best_is_distinguishable"]
     assert not any("cv_" in key or "/" in key for key in numbers)  # the design is the chapter's; no method rows
-    assert not ensemble_study.family_headline(table, "x_", beats_majority=False)["x_real_rusboost"]
+    assert not ensemble_study.family_headline(table, "x_", beats_majority=False)["x_rusboost_real"]
     changes = ensemble_study.recall_changes(ensemble_run, table)
     y = ensemble_run.y
     for method, row in changes.iterrows():
@@ -225,3 +225,28 @@ def test_eb_compare_runs_a_balancing_ensemble_against_its_plain_counterpart():
     assert c.table.loc["none+balanced_rf", ["against", "kind"]].tolist() == ["none+rf", "balancing"]
     assert c.table.loc["none+rf", "kind"] == "reference"
     assert "Within `rf`" in c.reason
+
+
+@pytest.mark.slow
+def test_a_comparison_with_one_method_left_says_so(ensemble_run):
+    from dataclasses import replace
+
+    alone = families.subset(ensemble_run, ["none+rf"])
+    alone = replace(alone, skipped={"none+balanced_rf": "left out: 40 s for 1 of 6 folds, about 240 s for all"})
+    table = ensemble_study.judge_families(alone)
+    assert table.empty and "kind" in table.columns
+    assert ensemble_study.family_headline(table, "ensembles_") == {"ensembles_best_is_distinguishable": False}
+    assert ensemble_study.describe_families_of(alone, table).splitlines() == [
+        "- Only `none+rf` ran on every fold: nothing to compare.",
+        "- `none+balanced_rf` left out: 40 s for 1 of 6 folds, about 240 s for all."]
+
+
+@pytest.mark.slow
+def test_describe_families_of_puts_the_verdicts_the_recalls_and_the_majority_rule_together(ensemble_run):
+    table = ensemble_study.judge_families(ensemble_run, n_resamples=50)
+    text = ensemble_study.describe_families_of(ensemble_run, table)
+    recall = ensemble_study.describe_recall_changes(ensemble_study.recall_changes(ensemble_run, table))
+    assert text == families.describe_families(table) + "\n" + recall
+    losing = ensemble_study.describe_families_of(ensemble_run, table, beats_majority=False).splitlines()
+    assert losing[0] == "- No method beats the majority predictor on these folds: no difference is called real."
+    assert "\n".join(losing[1:]) == families.describe_families(table, beats_majority=False) + "\n" + recall

@@ -8,7 +8,7 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "calibration_study": ["SHARE_TOLERANCE", "small_class_ratios", "describe_class_shares", "over_predicting", "calibration_headline", "pick_pair"],
     "ctr": ["ctr_model", "click_metrics", "downsampling_study", "downsampling_headline", "describe_downsampling"],
     "decision_study": ["most_calibrated", "miss_cost_matrix", "inverse_frequency_costs", "cost_decision", "MAX_TUNED_CLASSES", "rarity_cost_decision", "cost_decision_headline", "describe_cost_decision", "shifted_rows", "PriorShiftStudy", "prior_shift_study", "prior_shift_headline", "describe_prior_shift", "click_profit_study", "profit_headline", "describe_profit"],
-    "ensemble_study": ["ENSEMBLE_MODELS", "BOOSTED_METHODS", "DRAWS", "member_counts", "describe_members", "ensemble_methods", "compare_ensembles", "judge_families", "HEADLINE_KEYS", "family_headline", "recall_changes", "describe_recall_changes", "describe_families_of"],
+    "ensemble_study": ["ENSEMBLE_MODELS", "BOOSTED_METHODS", "DRAWS", "member_counts", "describe_members", "describe_rounds", "ensemble_methods", "compare_ensembles", "judge_families", "HEADLINE_KEYS", "family_headline", "recall_changes", "describe_recall_changes", "describe_families_of"],
     "environment": ["PACKAGES", "package_versions", "hardware", "model_check", "check", "missing_packages", "as_frame", "environment_headline", "describe_environment"],
     "explore": ["RULES", "method_name", "cost_matrix", "threshold_decision", "View", "Explorer", "plot_confusion", "plot_focus_reliability", "plot_view", "ece_of", "describe_decisions"],
     "explore_widget": ["THRESHOLD_RANGE", "COST_RATIO_RANGE", "ExplorerWidget", "live", "show"],

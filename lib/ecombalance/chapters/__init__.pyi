@@ -49,6 +49,7 @@ from ecombalance.chapters.ensemble_study import BOOSTED_METHODS as BOOSTED_METHO
 from ecombalance.chapters.ensemble_study import DRAWS as DRAWS
 from ecombalance.chapters.ensemble_study import member_counts as member_counts
 from ecombalance.chapters.ensemble_study import describe_members as describe_members
+from ecombalance.chapters.ensemble_study import describe_rounds as describe_rounds
 from ecombalance.chapters.ensemble_study import ensemble_methods as ensemble_methods
 from ecombalance.chapters.ensemble_study import compare_ensembles as compare_ensembles
 from ecombalance.chapters.ensemble_study import judge_families as judge_families
@@ -233,7 +234,7 @@ __all__ = [
     "describe_frozen_comparison", "describe_grouping", "describe_identical_losses", "describe_losses",
     "describe_members", "describe_operating_points", "describe_positive_class", "describe_precision",
     "describe_preprocessing", "describe_prior_correction", "describe_prior_shift", "describe_profit",
-    "describe_recall_changes", "describe_study", "describe_tokenization", "describe_transfer",
+    "describe_recall_changes", "describe_rounds", "describe_study", "describe_tokenization", "describe_transfer",
     "describe_unmoved_recalls", "downsampling_headline", "downsampling_study", "ece_of", "effects",
     "effects_headline", "ensemble_methods", "environment_headline", "families_headline", "family_baselines",
     "family_effects", "family_headline", "family_model", "family_verdicts", "fit_before_split_effects",

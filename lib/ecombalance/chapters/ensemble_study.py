@@ -111,14 +111,21 @@ def describe_members(table: pd.DataFrame) -> str:
                    f"{counts(plain)}" if plain in models else "")
         lines.append(f"- `{model}` ({DRAWS[model]}): its first member was fitted on {counts(model)} rows of "
                      f"{' / '.join(f'`{c}`' for c in classes)}{against}.")
+    lines += describe_rounds(table)
+    note = f"The smallest class, `{smallest}`, has {n_smallest} training rows."
+    return "\n".join([f"- {note}", *lines])
+
+
+def describe_rounds(table: pd.DataFrame) -> list[str]:
+    """One Markdown bullet per boosting model of :func:`member_counts` that stopped before its planned rounds."""
+    lines = []
     for model, fitted in table.attrs.get("rounds", {}).items():
         planned = table.attrs["planned"][model]
         if fitted < planned:
             lines.append(f"- `{model}` stopped after {fitted} of {planned} boosting rounds: a round whose weighted "
                          "error on all training rows is no better than chance ends the boosting (SAMME), and "
                          "fewer rounds mean a weaker model.")
-    note = f"The smallest class, `{smallest}`, has {n_smallest} training rows."
-    return "\n".join([f"- {note}", *lines])
+    return lines
 
 
 def ensemble_methods(models: Iterable[str], preprocess: Any = None, random_state: Any = 0) -> dict[str, Any]:
@@ -160,25 +167,28 @@ def judge_families(result: ExperimentResult, n_resamples: int = 300, seed: int =
     return family_effects(result, n_resamples=n_resamples, seed=seed)
 
 
-HEADLINE_KEYS = ("best_is_distinguishable", "best_method", "best_against", "best_difference", "capacity_difference",
-                 "smallest_detectable_difference")
-"""The keys of :func:`ecombalance.chapters.families.families_headline` that :func:`family_headline` prefixes (the
+HEADLINE_KEYS = {"best_is_distinguishable": "best_is_distinguishable", "best_method": "best_method",
+                 "best_against": "best_against", "best_difference": "best_difference",
+                 "smallest_detectable_difference": "detectable"}
+"""The keys of :func:`ecombalance.chapters.families.families_headline` that :func:`family_headline` keeps, and the
+names it gives them after its prefix (``ensembles_detectable``: the median smallest detectable difference; the
 design, ``cv_repeats``, ``cv_folds`` and the test, is the chapter's own)."""
 
 
 def family_headline(table: pd.DataFrame, prefix: str, beats_majority: bool = True) -> dict[str, Any]:
     """:func:`ecombalance.chapters.families.families_headline` of a family table, its keys prefixed
     (``ensembles_best_is_distinguishable``, ``boosted_best_method``, ...), and per balancing method its mean fold
-    difference in macro-F1 to its plain model (``<prefix>difference_<model>``) and whether the one test calls it
-    distinguishable (``<prefix>real_<model>``)."""
+    difference in macro-F1 to its plain model (``<prefix><method>_difference``, e.g.
+    ``ensembles_balanced_rf_difference``, ``boosted_class_weight_lightgbm_difference``) and whether the one test calls
+    it distinguishable (``<prefix><method>_real``)."""
     if table.empty:
         return {f"{prefix}best_is_distinguishable": False}
     numbers = families_headline(table, beats_majority)
-    found = {f"{prefix}{key}": numbers[key] for key in HEADLINE_KEYS if key in numbers}
+    found = {f"{prefix}{name}": numbers[key] for key, name in HEADLINE_KEYS.items() if key in numbers}
     for row in table[table["kind"] == "balancing"].itertuples():
         name = row.method.replace("+", "_").removeprefix("none_")
-        found[f"{prefix}difference_{name}"] = float(row.difference)
-        found[f"{prefix}real_{name}"] = bool(row.distinguishable and beats_majority)
+        found[f"{prefix}{name}_difference"] = float(row.difference)
+        found[f"{prefix}{name}_real"] = bool(row.distinguishable and beats_majority)
     return found
 
 
