@@ -250,3 +250,20 @@ def test_describe_families_of_puts_the_verdicts_the_recalls_and_the_majority_rul
     losing = ensemble_study.describe_families_of(ensemble_run, table, beats_majority=False).splitlines()
     assert losing[0] == "- No method beats the majority predictor on these folds: no difference is called real."
     assert "\n".join(losing[1:]) == families.describe_families(table, beats_majority=False) + "\n" + recall
+
+
+def test_the_params_command_lists_every_method_name(capsys):
+    from ecombalance.chapters import experiments
+    from ecombalance.reporting import cli
+
+    assert cli.main(["params", "--notebooks", "06"]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    model_line = next(line for line in printed if line.startswith("  model "))
+    listed = [name for name in model_line.split(None, 1)[1].split(", ") if not name.startswith(("torch_mlp", "loss"))]
+    assert listed[:len(pipelines.MODELS)] == list(pipelines.MODELS)
+    for model in pipelines.MODELS:  # every listed model is a valid method
+        assert experiments.parse(f"none+{model}")[1] == model
+    pairs = next(line for line in printed if "balancing ensembles" in line)
+    assert all(f"{b} (against {p})" in pairs for b, p in ensembles.PLAIN_COUNTERPART.items())
+    assert cli.main(["params", "--notebooks", "01"]) == 0  # no method parameter: no list
+    assert "method names" not in capsys.readouterr().out

@@ -73,6 +73,7 @@ from ecombalance.reporting.pagecheck import strip_progress as strip_progress
 from ecombalance.reporting.pagecheck import round_table_cells as round_table_cells
 from ecombalance.reporting.pagecheck import problems as problems
 from ecombalance.reporting.params import PROFILES as PROFILES
+from ecombalance.reporting.params import METHOD_PARAMETERS as METHOD_PARAMETERS
 from ecombalance.reporting.params import COMMAND_LINE as COMMAND_LINE
 from ecombalance.reporting.params import ParameterError as ParameterError
 from ecombalance.reporting.params import Parameter as Parameter
@@ -83,6 +84,7 @@ from ecombalance.reporting.params import load_yaml as load_yaml
 from ecombalance.reporting.params import profile_path as profile_path
 from ecombalance.reporting.params import notebook_stem as notebook_stem
 from ecombalance.reporting.params import resolve as resolve
+from ecombalance.reporting.params import method_names as method_names
 from ecombalance.reporting.outdir import MANIFEST as MANIFEST
 from ecombalance.reporting.outdir import LOCK as LOCK
 from ecombalance.reporting.outdir import PYTHON_WORDS as PYTHON_WORDS
@@ -124,18 +126,18 @@ from ecombalance.reporting.runner import run_report as run_report
 __all__ = [
     "COMMAND_LINE", "COMMAND_WORDS", "CONCLUSIONS_MIME", "CompareError", "DATA_OPTIONS", "GLOSSARY_FILE",
     "HEADLINE_MIME", "HOME_ENV", "INDEX", "KERNEL", "KEY_FIGURE_TAG", "LOCK", "MANIFEST", "MATHJAX_CONFIG",
-    "MATHJAX_DIR", "MATHJAX_PACKAGE", "MAX_DECIMALS", "MAX_LISTED", "METRICS", "Manifest", "NOTEBOOK_SUFFIXES",
-    "NotebookFailedError", "NotebookRun", "PREPARED_DIR", "PROFILES", "PYTHON_WORDS", "Parameter", "ParameterError",
-    "QUALIFIERS", "REPORT_FILES", "ReportError", "ReportInterrupted", "ReportResult", "SPLIT_NEED",
-    "STALE_UNREADABLE_LOCK_S", "STYLE", "SUITE_FOLDERS", "SUMMARY", "TEXT_OPTIONS", "TOP", "WORDS",
+    "MATHJAX_DIR", "MATHJAX_PACKAGE", "MAX_DECIMALS", "MAX_LISTED", "METHOD_PARAMETERS", "METRICS", "Manifest",
+    "NOTEBOOK_SUFFIXES", "NotebookFailedError", "NotebookRun", "PREPARED_DIR", "PROFILES", "PYTHON_WORDS",
+    "Parameter", "ParameterError", "QUALIFIERS", "REPORT_FILES", "ReportError", "ReportInterrupted", "ReportResult",
+    "SPLIT_NEED", "STALE_UNREADABLE_LOCK_S", "STYLE", "SUITE_FOLDERS", "SUMMARY", "TEXT_OPTIONS", "TOP", "WORDS",
     "add_data_options", "as_flags", "as_json", "check_clashes", "check_out", "check_table", "check_value", "claims",
     "class_size_needs", "compare_html", "comparison_kind", "conclude", "copy_suite", "data_cache", "data_overrides",
     "data_source", "declared_parameters", "default_out", "difference", "differences", "differing_parameters",
     "discover", "esc", "execute", "executive_data", "executive_html", "fmt", "glossary_html", "index_html",
     "install_mathjax", "is_comparison_page", "is_number", "is_progress_line", "kernel_environment",
     "kernel_options", "label", "live_lock", "load_summary", "load_yaml", "locked", "main", "markdown_html",
-    "mathjax_script", "mathjax_source", "method_rows", "method_table", "method_verdicts", "notebook_stem",
-    "notebooks_dir", "number", "numbers_table", "out_dir", "packaged_suite", "page", "params_dir",
+    "mathjax_script", "mathjax_source", "method_names", "method_rows", "method_table", "method_verdicts",
+    "notebook_stem", "notebooks_dir", "number", "numbers_table", "out_dir", "packaged_suite", "page", "params_dir",
     "parse_cli_value", "parse_gains", "parts_of", "plan", "planned_names", "prepared_name", "problems",
     "profile_path", "project_root", "read", "read_conclusions", "read_key_figure", "read_title", "rebalances",
     "record", "resolve", "round_table_cells", "run_report", "select", "strip_progress", "without_progress",

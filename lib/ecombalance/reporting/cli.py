@@ -86,10 +86,14 @@ def _selection(text: str | None) -> list[str] | None:
 def _list_params(selection: list[str] | None) -> int:
     from ecombalance.reporting import paths
 
+    named = False  # whether some listed parameter holds method or model names
     for nb in report.select(report.discover(paths.notebooks_dir()), selection):
         print(nb.stem)
         for p in params.declared_parameters(nb).values():
             print(f"  {p.name:<22} {p.type_name:<6} default {p.default!r:<24} {p.help}")
+            named = named or p.name in params.METHOD_PARAMETERS
+    if named:
+        print("\n".join(params.method_names()))
     return 0
 
 

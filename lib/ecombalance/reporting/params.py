@@ -25,6 +25,9 @@ from ecombalance.exceptions import ParameterError
 from ecombalance.reporting import paths
 
 PROFILES = ("smoke", "quick", "full")
+METHOD_PARAMETERS = ("methods", "boosted", "ensembles", "classifiers")
+"""Parameters whose values are method or model names: ``ecombalance params`` lists the names after them
+(:func:`method_names`)."""
 COMMAND_LINE = "command line"
 _MISSING = object()
 
@@ -218,3 +221,22 @@ def resolve(
                 if stem in declared:  # a section for a notebook outside this run is checked, then skipped
                     values[stem][name] = checked
     return values
+
+
+def method_names() -> list[str]:
+    """The names a ``methods`` / ``boosted`` value (notebooks 06 and 08, :func:`ecombalance.compare`) and an
+    ``ensembles`` / ``classifiers`` value (notebook 03) may hold, as ``ecombalance params`` prints them: the samplers,
+    the models, the losses of ``torch_mlp`` and each balancing ensemble with the plain counterpart it is judged
+    against."""
+    from ecombalance.models.ensembles import PLAIN_COUNTERPART
+    from ecombalance.models.losses import LOSSES
+    from ecombalance.models.pipelines import MODELS
+    from ecombalance.sampling.resampling import SAMPLERS
+
+    pairs = ", ".join(f"{ensemble} (against {plain})" for ensemble, plain in PLAIN_COUNTERPART.items())
+    return ["method names: '<sampler>+<model>' (methods, boosted; ecombalance.compare), e.g. 'smote+logreg', "
+            "'class_weight+lightgbm', 'none+balanced_rf', 'none+torch_mlp:focal'",
+            f"  sampler  {', '.join([*SAMPLERS, 'class_weight'])}",
+            f"  model    {', '.join(MODELS)}, torch_mlp:<loss> (loss: {', '.join(LOSSES)})",
+            f"  balancing ensembles, each judged against its plain counterpart: {pairs}",
+            "  ensembles, classifiers (notebook 03): model names as above"]
