@@ -242,14 +242,14 @@ def test_a_comparison_with_one_method_left_says_so(ensemble_run):
 
 
 @pytest.mark.slow
-def test_describe_families_of_puts_the_verdicts_the_recalls_and_the_majority_rule_together(ensemble_run):
+def test_describe_families_of_puts_the_verdicts_and_the_recalls_together(ensemble_run):
     table = ensemble_study.judge_families(ensemble_run, n_resamples=50)
     text = ensemble_study.describe_families_of(ensemble_run, table)
     recall = ensemble_study.describe_recall_changes(ensemble_study.recall_changes(ensemble_run, table))
     assert text == families.describe_families(table) + "\n" + recall
-    losing = ensemble_study.describe_families_of(ensemble_run, table, beats_majority=False).splitlines()
-    assert losing[0] == "- No method beats the majority predictor on these folds: no difference is called real."
-    assert "\n".join(losing[1:]) == families.describe_families(table, beats_majority=False) + "\n" + recall
+    losing = ensemble_study.describe_families_of(ensemble_run, table, beats_majority=False)
+    assert losing == families.describe_families(table, beats_majority=False) + "\n" + recall
+    assert "no method even beats always predicting the largest class" in losing
 
 
 def test_the_params_command_lists_every_method_name(capsys):

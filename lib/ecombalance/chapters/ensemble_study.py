@@ -222,13 +222,12 @@ def describe_recall_changes(frame: pd.DataFrame) -> str:
 
 
 def describe_families_of(result: ExperimentResult, table: pd.DataFrame, beats_majority: bool = True) -> str:
-    """Markdown bullets on :func:`judge_families`: the one rule's sentence within each family, the differences
-    between plain models (model choice), the smallest class's recall without and with each balancing method
+    """Markdown bullets on :func:`judge_families`: the one rule's sentence within each family (which says so when no
+    method beats the majority predictor, ``beats_majority=False``), the differences between plain models (model
+    choice), the smallest class's recall without and with each balancing method
     (:func:`describe_recall_changes`), and the methods the time budget or a failure left out."""
     if table.empty:
         ran = ", ".join(f"`{m}`" for m in result.methods) or "no method"
         return "\n".join([f"- Only {ran} ran on every fold: nothing to compare.", *result.notes])
     lines = [describe_families(table, beats_majority), describe_recall_changes(recall_changes(result, table))]
-    if not beats_majority:
-        lines.insert(0, "- No method beats the majority predictor on these folds: no difference is called real.")
     return "\n".join([line for line in lines if line] + result.notes)
