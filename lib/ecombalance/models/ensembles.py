@@ -12,8 +12,8 @@ balancing ensemble        what it balances                       plain counterpa
 ========================  =====================================  ==============================================
 ``balanced_rf``           each tree's sample: every class drawn  ``rf``: ``RandomForestClassifier``, each tree on
                           with replacement to the smallest       a bootstrap of all rows (Chen, Liaw & Breiman
-                          class's count (``sampling_strategy=``  2004, *Using random forest to learn imbalanced
-                          ``"all"``, ``replacement=True``)        data*)
+                          class's count (strategy "all", with    2004, *Using random forest to learn imbalanced
+                          replacement, no second bootstrap)      data*)
 ``balanced_bagging``      each bootstrap under-sampled to the    ``bagging``: ``BaggingClassifier`` of the same
                           smallest class (Wallace et al. 2011;   decision trees on bootstraps of all rows
                           Hido & Kashima 2009)
@@ -41,8 +41,8 @@ bootstrap as weights with zeros, which AdaBoost takes the logarithm of).
 ``class_weight="balanced"`` (:math:`w_c = N / (C N_c)`), the definition every ``class_weight+<model>`` method
 uses, and it works for any number of classes. Teams with two classes often set ``scale_pos_weight``
 :math:`= N_{neg} / N_{pos}` (or ``is_unbalance``) instead. The ratio of the two classes' weights is the same, and
-LightGBM's leaf values and split gains are ratios of gradient and hessian sums, which a common factor leaves alone;
-what differs is the starting score. LightGBM starts boosting from the log-odds of the training rows
+multiplying every weight by one factor changes neither the best split nor a leaf's value (both come from sums of
+gradients over sums of hessians; LightGBM's default L2 penalty is 0); what differs is the starting score. LightGBM starts boosting from the log-odds of the training rows
 (``boost_from_average``): under class weights the *weighted* rows, 0 for balanced classes; under
 ``scale_pos_weight`` the unweighted ones, the data's own prior. With ``boost_from_average=False`` the two give the same
 probabilities; with it, 50 rounds at learning rate 0.1 do not forget the start (``tests/test_ensembles.py``
@@ -92,7 +92,8 @@ AdaBoost has 50; 10 members x 10 rounds keep the pair about as fast as one 100-r
 BOOST_DEPTH = 2
 """Depth of the trees every AdaBoost here boosts (``adaboost``, ``rusboost`` and the members of ``easy_ensemble``
 and ``bagged_adaboost``): with three or more classes a stump (depth 1) tells one class from the rest per round;
-on the documented case depth-2 trees lifted AdaBoost's held-out macro-F1 from 0.55 to 0.78 at the same 50 rounds."""
+on one 480 / 120 split of the documented case (300 TF-IDF terms) depth-2 trees lifted AdaBoost's held-out
+macro-F1 from 0.55 to 0.78 at the same 50 rounds."""
 
 
 def counterpart(model: str) -> str:
