@@ -160,9 +160,9 @@ class Comparison:
 
 
 def _model(method: str) -> str:
-    from ecombalance.chapters.experiments import parse
+    from ecombalance.chapters.experiments import family_model
 
-    return parse(method)[1]
+    return family_model(method)  # a balancing ensemble's family is its plain counterpart's (balanced_rf -> rf)
 
 
 def _plain(method: str) -> bool:

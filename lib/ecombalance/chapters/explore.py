@@ -243,7 +243,7 @@ class Explorer:
         name = method_name(method, (loss or self.losses[0]) if self._trains_with_loss(method) else None)
         if experiments.balances_nothing(name):
             return None
-        model = experiments.parse(name)[1]
+        model = experiments.family_model(name)  # a balancing ensemble's plain counterpart (balanced_rf -> rf)
         for candidate in self.methods:
             if experiments.parse(candidate)[0] == "none" and experiments.parse(candidate)[1] == model:
                 if not self._trains_with_loss(candidate):

@@ -181,6 +181,8 @@ GLOSSARY = (
          "with no balancing at all, so balancing is compared within one model and a difference between plain "
          "models is reported apart, as model choice", ("capacity", "model choice")),
     Term("梯度提升", "gradient boosting", "an ensemble of trees fitted one after another"),
+    Term("SAMME", "SAMME", "multi-class AdaBoost (Zhu et al. 2009): after each round the misclassified rows gain "
+         "weight; a round no better than chance (error ≥ 1 − 1/K for K classes) ends the boosting"),
     Term("多层感知机 (MLP)", "multi-layer perceptron (MLP)", "a small fully connected neural network"),
     Term("迁移学习", "transfer learning", "starting from a model trained on other data"),
     Term("预训练编码器", "pretrained encoder", "a model such as BERT trained on large text corpora",

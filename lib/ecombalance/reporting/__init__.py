@@ -7,7 +7,7 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "cli": ["main"],
     "compare": ["CompareError", "load_summary", "differences", "differing_parameters", "compare_html", "is_comparison_page", "write_comparison"],
     "datacheck": ["DATA_OPTIONS", "TEXT_OPTIONS", "SPLIT_NEED", "add_data_options", "parse_gains", "data_overrides", "as_flags", "out_dir", "PREPARED_DIR", "prepared_name", "write_prepared", "data_cache", "class_size_needs", "check_table"],
-    "executive": ["TOP", "MAX_LISTED", "parts_of", "rebalances", "comparison_kind", "method_rows", "is_number", "difference", "method_verdicts", "claims", "executive_data", "executive_html"],
+    "executive": ["TOP", "MAX_LISTED", "parts_of", "family_of", "rebalances", "comparison_kind", "method_rows", "is_number", "difference", "method_verdicts", "claims", "executive_data", "executive_html"],
     "headline": ["HEADLINE_MIME", "CONCLUSIONS_MIME", "KEY_FIGURE_TAG", "as_json", "record", "conclude", "read", "read_title", "read_key_figure", "read_conclusions"],
     "index": ["STYLE", "esc", "fmt", "markdown_html", "mathjax_script", "page", "method_table", "numbers_table", "data_source", "index_html", "GLOSSARY_FILE", "glossary_html"],
     "labels": ["METRICS", "QUALIFIERS", "WORDS", "label", "number"],

@@ -26,6 +26,7 @@ from ecombalance.reporting.datacheck import check_table as check_table
 from ecombalance.reporting.executive import TOP as TOP
 from ecombalance.reporting.executive import MAX_LISTED as MAX_LISTED
 from ecombalance.reporting.executive import parts_of as parts_of
+from ecombalance.reporting.executive import family_of as family_of
 from ecombalance.reporting.executive import rebalances as rebalances
 from ecombalance.reporting.executive import comparison_kind as comparison_kind
 from ecombalance.reporting.executive import method_rows as method_rows
@@ -133,8 +134,8 @@ __all__ = [
     "add_data_options", "as_flags", "as_json", "check_clashes", "check_out", "check_table", "check_value", "claims",
     "class_size_needs", "compare_html", "comparison_kind", "conclude", "copy_suite", "data_cache", "data_overrides",
     "data_source", "declared_parameters", "default_out", "difference", "differences", "differing_parameters",
-    "discover", "esc", "execute", "executive_data", "executive_html", "fmt", "glossary_html", "index_html",
-    "install_mathjax", "is_comparison_page", "is_number", "is_progress_line", "kernel_environment",
+    "discover", "esc", "execute", "executive_data", "executive_html", "family_of", "fmt", "glossary_html",
+    "index_html", "install_mathjax", "is_comparison_page", "is_number", "is_progress_line", "kernel_environment",
     "kernel_options", "label", "live_lock", "load_summary", "load_yaml", "locked", "main", "markdown_html",
     "mathjax_script", "mathjax_source", "method_names", "method_rows", "method_table", "method_verdicts",
     "notebook_stem", "notebooks_dir", "number", "numbers_table", "out_dir", "packaged_suite", "page", "params_dir",

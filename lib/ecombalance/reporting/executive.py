@@ -20,6 +20,7 @@ import html
 import math
 from typing import Any, Mapping
 
+from ecombalance.models.ensembles import PLAIN_COUNTERPART
 from ecombalance.reporting.labels import number
 
 TOP = 3  # top scores listed per model when nothing is distinguishable
@@ -53,17 +54,23 @@ def parts_of(method: str) -> tuple[str, str, str]:
     return sampler, model, loss
 
 
+def family_of(method: str) -> str:
+    """The model a method is judged within: its model, or a balancing ensemble's plain counterpart."""
+    model = parts_of(method)[1]
+    return PLAIN_COUNTERPART.get(model, model)
+
+
 def rebalances(method: str) -> bool:
     """Whether a method changes the class balance the model learns from (a sampler, class weights or a
     balanced loss): its probabilities then need a prior correction before they are read as probabilities."""
-    sampler, _, loss = parts_of(method)
-    return sampler not in ("", "none") or loss not in ("", "ce")
+    sampler, model, loss = parts_of(method)
+    return sampler not in ("", "none") or loss not in ("", "ce") or model in PLAIN_COUNTERPART
 
 
 def comparison_kind(method: str, against: str) -> str:
     """``"balancing"`` (the same model, ``against`` without balancing), ``"capacity"`` (two plain models: model
     choice) or ``"other"`` (model and balancing both differ: no claim about either)."""
-    same_model = parts_of(method)[1] == parts_of(against)[1]
+    same_model = family_of(method) == family_of(against)
     if same_model and not rebalances(against) and method != against:
         return "balancing"
     if not same_model and not rebalances(method) and not rebalances(against):
