@@ -150,12 +150,13 @@ def describe_study(worked: WorkedExamples, leak: Mapping[str, pd.DataFrame], res
     design = results.attrs.get("design", "the same folds")
     return "\n".join([
         *filter(None, notes),
-        f"- Compared: {len(samplers)} sampler{'s' if len(samplers) != 1 else ''} with {len(models)} "
-        f"classifier{'s' if len(models) != 1 else ''} ({', '.join(models)}), each against the same classifier "
-        f"without resampling and with class weights, on {design}.",
         f"- The worked examples hold exactly: {counts[1]} after under-sampling, {counts[2]} after over-sampling, "
         f"every class-3 row appearing {appear}.",
         leakage,
+        f"- Compared: {len(samplers)} sampler{'s' if len(samplers) != 1 else ''} with {len(models)} "
+        f"classifier{'s' if len(models) != 1 else ''} ({', '.join(models)}), each against the same classifier "
+        f"without resampling{' and with class weights' if 'class_weight' in set(results['sampler']) else ''}, on "
+        f"{design}.",
         f"- Top mean macro-F1: `{top_sampler}` + {top_model}, {summary['macro_f1'].max():.3f}. Per classifier, "
         "against the same classifier without resampling:",
         describe_comparison(results),
