@@ -146,6 +146,11 @@ class RuleComparison:
         """The model of the first plain method (notebook 06's baseline)."""
         return str(self.roles["model"].iloc[0])
 
+    @property
+    def baseline_method(self) -> str:
+        """The plain method whose rules the headline and the figure show (``none+logreg`` by default)."""
+        return str(self.roles["method"].iloc[0])
+
     def name_of(self, rule: str, model: str | None = None) -> str | None:
         """The name of ``rule`` (``argmax``, ``bayes``, ``tuned``) for ``model`` (default the baseline's)."""
         rows = self.roles[(self.roles["model"] == (model or self.baseline_model)) & (self.roles["rule"] == rule)]
@@ -392,21 +397,27 @@ def describe_rules(rc: RuleComparison) -> str:
         lines.append(f"- Verdict (`rebalanced_vs_decision_rule`: {NOT_ENOUGH}): no re-balancing method is "
                      "distinguishably cheaper than its plain model with the calibrated Bayes rule, and not every one "
                      f"is distinguishably costlier; the smallest difference this design detects is about "
-                     f"{own['detectable'].astype(float).median():.3f}. The plain model with the calibrated Bayes rule "
+                     f"{own['detectable'].astype(float).median():.3f}"
+                     + (f" (the cheapest, `{rc.roles.loc[own['difference'].idxmin(), 'method']}`, costs "
+                        f"{-own['difference'].min():.3f} less, a difference this design cannot tell from noise)"
+                        if own["difference"].min() < 0 else "")
+                     + ". The plain model with the calibrated Bayes rule "
                      "is then the simpler choice: its probabilities stay probabilities, and a new cost needs a new "
                      "rule, not a new model.")
     return "\n".join(lines + [f"- {note.removeprefix('- ')}" for note in rc.notes])
 
 
 def figure_lines(rc: RuleComparison) -> dict[str, float]:
-    """The costs :func:`ecombalance.plotting.plot_cost_curve` marks, as ``{label: mean cost per item}``: the
-    baseline's arg-max, calibrated Bayes rule and nested tuned weights, and the cheapest re-balancing method."""
+    """The costs :func:`ecombalance.plotting.plot_cost_curve` marks beside :meth:`RuleComparison.curve`, as
+    ``{label: mean cost per item}``: the baseline's arg-max, calibrated Bayes rule and nested tuned weights, and the
+    cheapest re-balancing method of the same model (the curve is that model's)."""
     table, lines = rc.table, {}
     for rule, label in (("argmax", "arg-max"), ("bayes", "Bayes rule (calibrated)"), ("tuned", "tuned weights (nested)")):
         name = rc.name_of(rule)
         if name is not None:
             lines[label] = float(table.loc[name, "expected_cost"])
     own = rc.rebalanced
+    own = own[[rc.roles.loc[n, "model"] == rc.baseline_model for n in own.index]]
     if not own.empty:
         cheapest = table.loc[own.index, "expected_cost"].astype(float).idxmin()
         lines[f"{rc.roles.loc[cheapest, 'method']} (its own rule)"] = float(table.loc[cheapest, "expected_cost"])

@@ -136,7 +136,7 @@ def _count_axes(ax: Axes) -> Axes:
             return other
     twin = ax.twinx()
     twin.set_gid("row counts")
-    twin.set_yscale("log", nonpositive="mask")
+    twin.set_yscale("log", nonpositive="clip")  # bars start at 0: clipped to the axis, not masked away
     twin.set(ylabel="rows per bin (bars, log scale)", xlabel=ax.get_xlabel())
     ax.set_zorder(twin.get_zorder() + 1)
     ax.patch.set_visible(False)
@@ -178,7 +178,7 @@ def plot_reliability(y_true: Any, proba: Any, n_bins: int = ECE_BINS, classes: S
         twin.bar(curve["bin_lower"], curve["count"].where(curve["count"] > 0), width=1 / n_bins, align="edge",
                  color=plot_kwargs["color"], alpha=0.25, gid="row counts")
         top = max((bar.get_height() for bar in twin.patches if np.isfinite(bar.get_height())), default=1)
-        twin.set_ylim(0.8, max(top, 1) * 40)  # the bars fill the lower part, under the curves
+        twin.set_ylim(0.8, max(top, 10) ** 2.5)  # on the log axis the bars fill the lower 40 %, under the curves
         twin.set_xlabel(ax.get_xlabel())
     ax.legend(loc="upper left")
     return ax
@@ -394,13 +394,14 @@ def plot_projection(frame: pd.DataFrame, ncols: int = 4, axes: Sequence[Axes] | 
 
 
 def plot_cost_curve(curve: pd.DataFrame, rules: Mapping[str, float] | pd.DataFrame | None = None,
-                    cost_unit: str = "cost units", ax: Axes | None = None) -> Axes:
+                    cost_unit: str = "cost units", ax: Axes | None = None,
+                    title: str = "Cost against threshold (out of fold)") -> Axes:
     """Mean cost per item against the threshold on one class's probability, a line per class
     (:meth:`ecombalance.chapters.rule_study.RuleComparison.curve`, :attr:`ecombalance.evaluation.CostDecision.curve`),
     and the cost of each decision rule as a horizontal line: ``rules`` maps a label to its mean cost per item (a
     table with an ``expected_cost`` column gives one line per row). A label holding "Bayes" is drawn solid and
     thick: the rule that needs no threshold at all."""
-    ax = axes_or_new(ax, (6.5, 3.9))
+    ax = axes_or_new(ax, (8.5, 3.9))
     classes = list(dict.fromkeys(curve["class"]))
     for cls, colour in zip(classes, series_colours(classes)):
         part = curve[curve["class"] == cls]
@@ -415,7 +416,7 @@ def plot_cost_curve(curve: pd.DataFrame, rules: Mapping[str, float] | pd.DataFra
             style, colour = next(styles, ("--", REFERENCE))
             ax.axhline(cost, color=colour, linestyle=style, label=f"{label}: {cost:.3f}")
     ax.set(xlabel="threshold on the class probability (0–1)", ylabel=f"mean cost per item ({cost_unit})",
-           title="Cost against threshold (out of fold)")
+           title=readable(title))
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return ax
 
