@@ -13,6 +13,7 @@ from ecombalance import evaluation
 from ecombalance.chapters import decision_study, rule_study
 from ecombalance.data.table import Table
 from ecombalance.evaluation import CostRuleClassifier, InnerFoldCalibration
+from ecombalance.exceptions import SmallClassWarning
 from ecombalance.sampling.weights import prior_correct
 
 COST = np.array([[0.0, 1.0, 1.0], [3.0, 0.0, 3.0], [8.0, 8.0, 0.0]])  # missing "c" costs 8, "b" 3, "a" 1
@@ -102,9 +103,14 @@ def test_rules_refuse_bad_settings_with_the_fix():
         CostRuleClassifier(LogisticRegression(), np.ones((2, 2)), classes=["a", "b"]).fit(X, y)
     with pytest.raises(TypeError, match="has no predict_proba; a cost rule reads probabilities"):
         CostRuleClassifier(object(), rule="bayes").fit(X, y)
-    one = np.r_[y[:-30], ["c"]]  # a class of one row cannot be split into inner folds
-    with pytest.raises(ValueError, match=r"at least 2 rows of every class .* \(min_class_size\)"):
-        CostRuleClassifier(LogisticRegression(), rule="tuned").fit(X[:len(one)], one)
+    one = np.r_[y[:-30], ["c"]]  # a class of one row cannot be split into inner folds: warned, left out of this fit
+    with pytest.warns(SmallClassWarning, match=r"at least 2 rows of every class .* \(min_class_size\); the weights "
+                                               r"stay 1 \(the Bayes rule\)"):
+        tuned = CostRuleClassifier(LogisticRegression(), rule="tuned").fit(X[:len(one)], one)
+    assert (tuned.weights_ == 1).all()
+    with pytest.warns(SmallClassWarning, match=r"fitted without calibration"):
+        plain = InnerFoldCalibration(LogisticRegression()).fit(X[:len(one)], one)
+    np.testing.assert_allclose(plain.predict_proba(X), LogisticRegression().fit(X[:len(one)], one).predict_proba(X))
     with pytest.raises(ValueError, match=r"method must be one of \['temperature', 'isotonic', 'sigmoid'\]"):
         InnerFoldCalibration(LogisticRegression(), method="platt").fit(X, y)
     # a class smaller than n_splits gets fewer inner folds instead of an error
@@ -209,9 +215,9 @@ def test_the_verdict_is_true_false_or_not_enough_evidence(compared, differences,
             "cheaper"}[verdict] in text
 
 
-def test_compare_rules_refuses_an_unknown_calibration_and_a_table_without_a_plain_model(table):
+def test_compare_rules_refuses_an_unknown_calibration_and_has_nothing_without_a_plain_model(table):
     cv = evaluation.make_folds(table.y, None, 3, 0)
     with pytest.raises(ValueError, match=r"calibration must be one of \['temperature', 'isotonic', 'sigmoid'\]"):
         rule_study.compare_rules(table, ["none+logreg"], cv, calibration="platt", progress=False)
-    with pytest.raises(ValueError, match=r"no plain model among \['smote\+logreg'\]"):
-        rule_study.compare_rules(table, ["smote+logreg"], cv, progress=False)
+    assert rule_study.compare_rules(table, ["smote+logreg"], cv, progress=False) is None  # nothing to calibrate
+    assert "No method is a plain model" in rule_study.NO_PLAIN_MODEL

@@ -47,6 +47,10 @@ from ecombalance.evaluation import (CALIBRATION_METHODS, CostRuleClassifier, Fol
 NOT_ENOUGH = "not enough evidence"
 """The verdict when the test separates neither way (:attr:`RuleComparison.verdict`)."""
 
+NO_PLAIN_MODEL = ("*No method is a plain model (no sampler, no class weights, plain cross-entropy, such as "
+                  "`none+logreg`): the decision rules need one to calibrate and to compare re-balancing with.*")
+"""What notebook 06 shows when :func:`compare_rules` has nothing to run."""
+
 PLAIN_RULES = {"argmax": "arg-max", "bayes": "Bayes rule, calibrated", "tuned": "tuned weights, nested"}
 """The plain model's rules and how the rule names read (``"<plain> + <words>"``)."""
 
@@ -226,13 +230,14 @@ def _repeats(cv: Folds) -> list[Folds]:
 def compare_rules(tbl: Table, methods: Sequence[str], cv: Folds, cost_matrix: Any = None, *, seed: int = 0,
                   epochs: int = 30, calibration: str = "temperature", inner_splits: int = 3, alpha: float = 0.05,
                   fold_features: FoldFeatures | None = None, n_jobs: int | None = None, time_budget: float | None = None,
-                  progress: bool = True) -> RuleComparison:
+                  progress: bool = True) -> RuleComparison | None:
     """Every rule of :func:`rule_methods` on the folds ``cv`` (notebook 06's ``r × k``), scored by its mean cost per
     item on each outer test fold and tested against its plain model's calibrated Bayes rule (see the module's
     docstring). ``cost_matrix`` (rows: true class, columns: decision, in the order of ``tbl.classes`` sorted as the
     runner sorts them) defaults to :func:`stated_cost`. ``time_budget``: seconds per rule and repeat, as the
     runner's (a slower rule is left out with a note; the baseline's Bayes rule always runs, and a model whose Bayes
-    rule was left out has nothing to compare with). Returns :class:`RuleComparison`."""
+    rule was left out has nothing to compare with). Returns :class:`RuleComparison`, or None when no method is a plain
+    model (:data:`NO_PLAIN_MODEL` says why)."""
     if calibration not in CALIBRATION_METHODS:
         raise ValueError(f"calibration must be one of {list(CALIBRATION_METHODS)}, got {calibration!r}")
     y = tbl.y.to_numpy()
@@ -244,8 +249,7 @@ def compare_rules(tbl: Table, methods: Sequence[str], cv: Folds, cost_matrix: An
     built, roles = rule_methods(tbl, methods, cost, classes, seed=seed, epochs=epochs, calibration=calibration,
                                 inner_splits=inner_splits)
     if not built:
-        raise ValueError(f"no plain model among {list(methods)}: the decision rules need a model without balancing "
-                         "(e.g. 'none+logreg')")
+        return None
     codes = _codes(y, classes)
     features = FoldFeatures() if fold_features is None else fold_features
     fold_costs: dict[str, list[float]] = {name: [] for name in built}
@@ -253,8 +257,13 @@ def compare_rules(tbl: Table, methods: Sequence[str], cv: Folds, cost_matrix: An
     for r, folds in enumerate(_repeats(cv)):
         result = run_experiment(built, tbl.X, y, groups=tbl.groups, cv=folds, random_state=seed, classes=classes,
                                 fold_features=features, errors="record", n_jobs=n_jobs, progress=progress,
-                                time_budget=time_budget)
+                                time_budget=time_budget, record_warnings=True)
         notes += [n for n in result.notes if n not in notes]
+        small = result.warnings[result.warnings["category"] == "SmallClassWarning"]
+        for (method, message), part in small.groupby(["method", "message"], sort=False):
+            note = f"- `{method}`, {len(part)} fold(s) of repeat {r + 1}: {message}."
+            if note not in notes:
+                notes.append(note)
         for name in list(fold_costs):
             if name not in result.oof_pred:
                 fold_costs.pop(name)

@@ -35,6 +35,7 @@ from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
 from ecombalance._validation import check_probabilities, check_same_length
 from ecombalance.evaluation.folds import make_folds
+from ecombalance.exceptions import SmallClassWarning
 from ecombalance.sampling.weights import class_priors
 
 
@@ -196,9 +197,13 @@ class InnerFoldCalibration(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         Shuffles the inner folds.
     ensemble : bool
 
+    A class of a single row cannot be split into inner folds: the estimator is then fitted as it is, uncalibrated,
+    with a :class:`~ecombalance.exceptions.SmallClassWarning` (a training fold of a grouped split can hold one row of
+    a rare class).
+
     Attributes
     ----------
-    calibrated_ : the fitted ``CalibratedClassifierCV``
+    calibrated_ : the fitted ``CalibratedClassifierCV`` (the plain fitted estimator after the warning above)
     classes_ : ndarray
     temperature_ : float or None
         The mean fitted temperature over the inner folds (``method="temperature"``): above 1 the raw
@@ -244,8 +249,14 @@ class InnerFoldCalibration(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         check_classification_targets(y)
         if len(np.unique(y)) < 2:
             raise ValueError(f"y holds one class only ({np.unique(y)[0]!r}); calibration needs two classes or more")
-        inner = make_folds(y, None, inner_fold_count(y, self.n_splits, type(self).__name__),
-                           0 if self.random_state is None else self.random_state)
+        try:
+            n_splits = inner_fold_count(y, self.n_splits, type(self).__name__)
+        except ValueError as error:  # a class of one row: no inner folds to calibrate on
+            warnings.warn(f"{error}; fitted without calibration", SmallClassWarning, stacklevel=2)
+            self.calibrated_ = clone(self.estimator).fit(X, y)
+            self.classes_, self.temperature_ = np.asarray(self.calibrated_.classes_), None
+            return self
+        inner = make_folds(y, None, n_splits, 0 if self.random_state is None else self.random_state)
         self.calibrated_ = CalibratedClassifierCV(clone(self.estimator), method=self.method, cv=list(inner),
                                                   ensemble=self.ensemble).fit(X, y)
         self.classes_ = self.calibrated_.classes_

@@ -18,6 +18,7 @@ folds as any other method and compared by the one test.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -31,6 +32,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 from ecombalance.evaluation.calibration import inner_fold_count
 from ecombalance.evaluation.decisions import WEIGHT_GRID, tune_class_weights, weighted_decision
 from ecombalance.evaluation.folds import make_folds
+from ecombalance.exceptions import SmallClassWarning
 from ecombalance.sampling.weights import prior_correct
 
 RULES = ("argmax", "bayes", "tuned")
@@ -80,7 +82,9 @@ class CostRuleClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         ``"uniform"`` for a model trained on re-balanced rows: its probabilities are moved to the training rows'
         class shares (:func:`~ecombalance.sampling.weights.prior_correct`) before any rule reads them.
     n_splits : int
-        Inner folds of the ``"tuned"`` rule (:func:`~ecombalance.evaluation.folds.make_folds`, stratified).
+        Inner folds of the ``"tuned"`` rule (:func:`~ecombalance.evaluation.folds.make_folds`, stratified; fewer when
+        a class has fewer rows; with a class of a single row the weights stay 1, with a
+        :class:`~ecombalance.exceptions.SmallClassWarning`).
     random_state : int or None
         Shuffles the inner folds.
     grid : sequence of float or None
@@ -156,12 +160,17 @@ class CostRuleClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.train_priors_ = counts / counts.sum()
         self.weights_ = np.ones(len(labels))
         if self.rule == "tuned":
-            seed = 0 if self.random_state is None else self.random_state
-            inner = make_folds(y, None, inner_fold_count(y, self.n_splits, type(self).__name__), seed)
-            inner_proba = cross_val_predict(clone(self.estimator), X, y, cv=list(inner), method="predict_proba")
-            codes = np.searchsorted(labels, y)
-            self.weights_ = tune_class_weights(self._corrected(inner_proba), codes, self.cost_,
-                                               WEIGHT_GRID if self.grid is None else self.grid)
+            try:
+                n_splits = inner_fold_count(y, self.n_splits, type(self).__name__)
+            except ValueError as error:  # a class of one row: no inner folds to tune on
+                warnings.warn(f"{error}; the weights stay 1 (the Bayes rule)", SmallClassWarning, stacklevel=2)
+                n_splits = None
+            if n_splits is not None:
+                seed = 0 if self.random_state is None else self.random_state
+                inner = make_folds(y, None, n_splits, seed)
+                inner_proba = cross_val_predict(clone(self.estimator), X, y, cv=list(inner), method="predict_proba")
+                self.weights_ = tune_class_weights(self._corrected(inner_proba), np.searchsorted(labels, y),
+                                                   self.cost_, WEIGHT_GRID if self.grid is None else self.grid)
         self.estimator_ = clone(self.estimator).fit(X, y)
         self.classes_ = np.asarray(self.estimator_.classes_)
         for fitted in ("n_features_in_", "feature_names_in_"):
