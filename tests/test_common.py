@@ -22,7 +22,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import ecombalance
-from ecombalance.evaluation.calibration import TemperatureScaler
+from ecombalance.evaluation.calibration import InnerFoldCalibration, TemperatureScaler
+from ecombalance.evaluation.cost_rules import CostRuleClassifier
 from ecombalance.evaluation.thresholds import InnerFoldThreshold
 from ecombalance.models.embeddings import SentenceEmbedder
 from ecombalance.models.features import PairSimilarity, SkewedLog1p
@@ -44,6 +45,8 @@ ESTIMATORS = [
     TemperatureScaler(),
     PriorShiftClassifier(LogisticRegression()),
     InnerFoldThreshold(LogisticRegression(), random_state=0),
+    InnerFoldCalibration(LogisticRegression(), random_state=0),
+    CostRuleClassifier(LogisticRegression(), rule="bayes", learnt_priors="uniform"),  # 0/1 costs: the arg-max
     # enough epochs for check_classifiers_train's accuracy bar, few enough to take seconds; the CPU in float32
     # everywhere (bf16 autocast on a GPU would change what the numeric checks compare)
     TorchMLPClassifier(hidden=(16,), epochs=20, lr=0.03, device="cpu", random_state=0),

@@ -177,6 +177,53 @@ def test_click_profit_study_tunes_on_one_half_and_scores_the_other():
     assert f"{tuned.threshold:.3f}" in ds.describe_profit(study, 1.0, 0.05)
 
 
+def test_click_profit_study_compares_tuned_and_closed_form_on_the_held_out_half_with_an_interval():
+    """Issue 27: the tuned threshold against the closed form on the scoring half, with a bootstrap interval over its
+    queries; and the closed form applied to raw (down-sampled) probabilities against recalibrated ones."""
+    rng = np.random.default_rng(5)
+    q = rng.beta(1, 30, 12_000)
+    y = (rng.random(len(q)) < q).astype(int)
+    w = 0.1
+    raw = q / (q + (1 - q) * w)  # what a model trained on negatives kept at rate w predicts
+    groups = np.repeat(np.arange(1200), 10)
+    study = ds.click_profit_study(y, q, 1.0, 0.05, seed=2, raw=raw, groups=groups, n_resamples=300)
+    order = np.random.default_rng(2).permutation(len(y))
+    score = np.sort(order[6000:])
+    t, closed = study["tuned"].threshold, 0.05 / 1.05
+
+    def profit(p, threshold):  # per row: +1 for a click shown, -0.05 for an impression without one
+        acted = p[score] >= threshold
+        return np.where(acted, np.where(y[score] == 1, 1.0, -0.05), 0.0)
+
+    d = study["difference"]
+    assert d["estimate"] == pytest.approx(1000 * (profit(q, t) - profit(q, closed)).mean())
+    assert d["ci_low"] <= d["estimate"] <= d["ci_high"] and d["grouped"] and d["n_rows"] == 6000
+    assert d["estimate"] == pytest.approx(study["scored"].loc["tuned", "profit_per_row"] * 1000
+                                          - study["scored"].loc["closed_form", "profit_per_row"] * 1000)
+    table = study["closed_form_raw"]
+    for name, p in (("raw", raw), ("recalibrated", q)):
+        assert table.loc[name, "shown_per_1000"] == pytest.approx(1000 * (p[score] >= closed).mean())
+        assert table.loc[name, "clicks_per_1000"] == pytest.approx(1000 * ((p[score] >= closed) & (y[score] == 1)).mean())
+        assert table.loc[name, "profit_per_1000"] == pytest.approx(1000 * profit(p, closed).mean())
+    assert table.loc["raw", "shown_per_1000"] > table.loc["recalibrated", "shown_per_1000"]
+    numbers = ds.profit_headline(study)
+    assert numbers["profit_raw_at_closed_form"] == pytest.approx(table.loc["raw", "profit_per_1000"])
+    assert numbers["profit_recalibrated_at_closed_form"] == pytest.approx(table.loc["recalibrated", "profit_per_1000"])
+    assert numbers["shown_raw_at_closed_form"] == pytest.approx(table.loc["raw", "shown_per_1000"])
+    assert (numbers["profit_tuned_minus_closed_form_ci_low"], numbers["profit_tuned_minus_closed_form_ci_high"]) == (
+        d["ci_low"], d["ci_high"])
+    text = ds.describe_profit(study, 1.0, 0.05).splitlines()
+    assert len(text) == 3
+    assert text[1].startswith(f"- Tuned minus closed form on the held-out half: {d['estimate']:+.2f} per 1,000 rows "
+                              f"(95 % bootstrap interval over its queries {d['ci_low']:+.2f} to {d['ci_high']:+.2f})")
+    assert ("interval holds 0" in text[1]) == (d["ci_low"] <= 0 <= d["ci_high"])
+    ratio = table.loc["raw", "shown_per_1000"] / table.loc["recalibrated", "shown_per_1000"]
+    assert (f"shows {table.loc['raw', 'shown_per_1000']:.0f} items per 1,000 rows instead of "
+            f"{table.loc['recalibrated', 'shown_per_1000']:.0f} ({ratio:.1f}× as many)") in text[2]
+    with pytest.raises(ValueError, match=r"raw must hold one probability per row of p \(12000\)"):
+        ds.click_profit_study(y, q, 1.0, 0.05, raw=raw[:10])
+
+
 def test_the_managers_figures_draw_the_curves(result):
     import matplotlib
     matplotlib.use("Agg")
@@ -191,6 +238,10 @@ def test_the_managers_figures_draw_the_curves(result):
     line = [l for l in ax.get_lines() if l.get_label() == "threshold on small"][0]
     np.testing.assert_allclose(line.get_ydata(), small["expected_cost"])
     assert "mean cost per item" in ax.get_ylabel() and "threshold" in ax.get_xlabel()
+    rules = {l.get_label(): l.get_ydata()[0] for l in ax.get_lines() if not l.get_label().startswith("threshold")}
+    assert rules == {f"{r}: {c:.3f}": pytest.approx(c) for r, c in decision.table["expected_cost"].items()}
+    bayes = [l for l in ax.get_lines() if l.get_gid() == "bayes rule"]  # the Bayes rule marked, drawn heavier
+    assert len(bayes) == 1 and bayes[0].get_label().startswith("bayes") and bayes[0].get_linewidth() == 2
     plt.close(ax.figure)
     rng = np.random.default_rng(0)
     p = rng.beta(1, 20, 4000)

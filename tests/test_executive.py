@@ -206,14 +206,34 @@ def test_the_imbalance_comes_from_the_notebook_that_measured_the_plain_model():
     assert "8 to 1" not in shown
 
 
-def test_what_to_do_adds_the_cost_decision_when_notebook_06_made_one():
-    numbers = effects(threshold_argmax_cost=0.38556, threshold_tuned_cost=0.26722,
-                      threshold_tuned_cost_difference=-0.11833, threshold_tuned_cost_difference_ci_low=-0.22865,
-                      threshold_tuned_cost_difference_ci_high=-0.02243)
+RULES = {"decision_rule_model": "none+logreg", "bayes_rule_cost": 0.29944, "tuned_rule_cost": 0.30417,
+         "argmax_rule_cost": 0.37278, "cheapest_rebalanced": "random_over+logreg", "cheapest_rebalanced_cost": 0.23361,
+         "cheapest_rebalanced_difference": -0.06583}
+
+
+@pytest.mark.parametrize("verdict, says", [
+    ("not enough evidence", "No re-balancing method costs distinguishably less (the cheapest: random_over+logreg with "
+                            "its own rule, 0.234 (-0.066)): keep the plain model and decide by the Bayes rule on "
+                            "calibrated probabilities, the simpler default (a new cost needs a new rule, not a new "
+                            "model)."),
+    (True, "Re-balanced training does better at this cost: random_over+logreg with its own rule, 0.234 (-0.066), "
+           "distinguishably less; re-balance when that cost is yours."),
+    (False, "Every re-balancing method costs distinguishably more: keep the plain model and decide by the Bayes rule "
+            "for your costs."),
+])
+def test_what_to_do_follows_the_decision_rule_against_rebalancing(verdict, says):
+    """Issue 27: the summary's "what to do" opens with notebook 06's comparison at the stated cost, its verdict
+    (true / false / not enough evidence) choosing the advice; the macro-F1 advice follows, marked as without a cost."""
+    numbers = effects(**RULES, rebalanced_vs_decision_rule=verdict)
     todo = text(executive.executive_html(report(numbers))).split("What to do", 1)[1]
-    assert todo.endswith("per-class thresholds tuned on the training folds move the mean cost per item from 0.386 "
-                         "(arg-max) to 0.267 out of fold (-0.118, 95 % interval -0.229 to -0.022: distinguishable).")
-    numbers["threshold_tuned_cost_difference_ci_high"] = 0.01
-    assert "0.010: not distinguishable from the arg-max)." in text(executive.executive_html(report(numbers)))
-    del numbers["threshold_tuned_cost"]
-    assert "thresholds" not in text(executive.executive_html(report(numbers)))
+    opening = ("At the stated cost of errors (notebook 06), none+logreg with the Bayes rule on its calibrated "
+               "probabilities costs 0.299 per item (per-class weights tuned in nested folds: 0.304). ")
+    assert todo.startswith(opening + says)
+    assert todo[len(opening + says):].startswith(" Without a stated cost: No balancing step earns its place")
+
+
+def test_what_to_do_has_no_cost_sentence_without_the_decision_numbers():
+    numbers = effects(**{k: v for k, v in RULES.items() if k != "bayes_rule_cost"},
+                      rebalanced_vs_decision_rule="not enough evidence")
+    todo = text(executive.executive_html(report(numbers))).split("What to do", 1)[1]
+    assert "stated cost" not in todo and todo.startswith("No balancing step earns its place")

@@ -204,3 +204,34 @@ def test_comparison_tables_and_per_class_columns_are_defined():
     meanings = {t.en: t.meaning for t in glossary.GLOSSARY}
     assert glossary.describe_columns(pd.DataFrame(columns=["recall[家居]"])).splitlines()[2] == (
         f"- `recall[家居]`: the recall of class `家居` ({meanings['recall']}).")
+
+
+def test_the_confidence_interval_is_defined_by_its_procedure_not_as_holding_the_truth_with_a_probability():
+    """Issue 27: "a range that holds the true value with a stated probability" is the classic misstatement; the
+    frequentist statement is about the procedure's coverage over repeated samples."""
+    meaning = {t.en: t.meaning for t in glossary.GLOSSARY}["confidence interval"]
+    assert "holds the true value with a stated probability" not in meaning
+    assert "over repeated samples, covers the true value in the stated share of them" in meaning
+    assert "describes the procedure, not this interval" in meaning
+
+
+@pytest.mark.parametrize("term, says", [
+    ("top-label ECE", "largest probability"), ("cost matrix", "cost of deciding class $j$ when the truth is $i$"),
+    ("expected cost", "mean cost per item"), ("p-value", "not the probability that there is no difference"),
+    ("label shift", "$p(x \\mid y)$ stay the same"), ("Bayes rule", "no threshold to tune"),
+    ("temperature scaling", "keeps the arg-max"), ("nested cross-validation", "inner folds of each training fold"),
+    ("under-confidence", "confidence below accuracy"),
+])
+def test_the_terms_an_expert_missed_are_defined(term, says):
+    meaning = {t.en: t.meaning for t in glossary.GLOSSARY}
+    assert term in meaning and says in meaning[term]
+
+
+def test_notebook_06s_new_columns_are_defined():
+    frame = pd.DataFrame(columns=["expected_cost", "cost_sd", "cost_difference", "naive", "estimated_sd",
+                                  "ece_in_sample", "accuracy_known", "distinguishable"])
+    text = glossary.describe_columns(frame)
+    assert "- `naive`: the naive estimate: the mean predicted probability of the class" in text
+    assert "- `cost_difference`: the rule's mean cost per item minus the arg-max's" in text
+    assert "- `ece_in_sample`: top-label ECE of the shifted rows adjusted with the priors estimated on the same half" \
+           in text

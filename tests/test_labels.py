@@ -61,3 +61,18 @@ def test_headline_table_shows_labels_and_three_decimals(monkeypatch):
     assert "| none+logreg — macro-F1, 95 % interval low | 0.805 |" in markdown
     assert "| n rows | 150 |" in markdown and "macro_f1" not in markdown
     assert shown[0][headline.HEADLINE_MIME] == {"none+logreg/macro_f1_ci_low": 0.80468908887, "n_rows": 150.0}
+
+
+@pytest.mark.parametrize("key, words", [
+    # issue 27: "Top expected calibration error" was the ECE of the loss with the top macro-F1
+    ("documented_case_top_ece", "documented case ECE of the top-scoring method (highest macro-F1)"),
+    ("search_log_top_macro_f1", "search log highest mean macro-F1"),
+    ("documented_case_smallest_detectable_difference", "documented case smallest difference the design detects"),
+    ("bayes_rule_cost", "mean cost per item, plain model with the Bayes rule on calibrated probabilities"),
+    ("rebalanced_vs_decision_rule", "re-balanced training cheaper than the decision rule (the one test)"),
+    ("profit_raw_at_closed_form", "profit per 1,000 rows at the closed-form threshold, raw probabilities"),
+    ("profit_tuned_minus_closed_form_ci_low",
+     "profit per 1,000 rows, tuned minus closed-form threshold (other half), 95 % interval low"),
+])
+def test_labels_say_what_the_number_is(key, words):
+    assert labels.label(key) == words

@@ -269,3 +269,85 @@ def test_a_recall_no_loss_moves_is_named_with_its_value():
     metrics["recall[I]"] = [0.861, 0.861, 0.862]
     assert S.describe_unmoved_recalls("search_log", metrics) == []
     assert S.describe_unmoved_recalls("one", metrics.iloc[:1]) == []
+
+
+# --- issue 27: what the balanced losses cost, from the numbers ------------------------------------------------------
+
+class _Flattened:
+    """A logistic regression whose probabilities are flattened (softmax(log p / 3)): under-confident, as focal loss
+    makes a network, with the arg-max unchanged."""
+
+    def __new__(cls):
+        from scipy.special import softmax
+        from sklearn.base import BaseEstimator, ClassifierMixin
+        from sklearn.linear_model import LogisticRegression
+
+        class Flattened(ClassifierMixin, BaseEstimator):
+            def fit(self, X, y):
+                self.model_ = LogisticRegression().fit(X, y)
+                self.classes_ = self.model_.classes_
+                return self
+
+            def predict_proba(self, X):
+                return softmax(np.log(self.model_.predict_proba(X)) / 3, axis=1)
+
+            def predict(self, X):
+                return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+        return Flattened()
+
+
+@pytest.fixture(scope="module")
+def tradeoffs():
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = make_blobs(n_samples=[300, 120, 40], centers=[[0, 0], [2, 0], [1, 1.8]], cluster_std=1.0, random_state=3)
+    labels = np.array(["big", "mid", "small"])[y]
+    methods = {"ce": LogisticRegression(), "focal": _Flattened(),
+               "weighted_ce": LogisticRegression(class_weight="balanced")}
+    result = evaluation.run_experiment(methods, X, labels, cv=make_folds(labels, None, 3, 0, n_repeats=2),
+                                       progress=False)
+    return S.summarise_losses(result)
+
+
+def test_calibration_causes_tell_under_confidence_from_over_predicting(tradeoffs):
+    from ecombalance.chapters import loss_calibration as LC
+
+    causes = LC.calibration_causes(tradeoffs)
+    proba = tradeoffs.proba["focal"]
+    truth = np.searchsorted(tradeoffs.classes, tradeoffs.y)
+    assert causes.loc["focal", "confidence"] == pytest.approx(proba.max(axis=1).mean())
+    assert causes.loc["focal", "accuracy"] == pytest.approx((proba.argmax(axis=1) == truth).mean())
+    assert causes.loc["focal", "gap"] < -0.01 and causes.loc["focal", "cause"] == "under-confident"
+    assert not causes.loc["focal", "over_predicts"]  # same arg-max as ce: it does not move rows onto a small class
+    assert causes.loc["weighted_ce", "cause"] == "over-predicts small classes"
+    assert causes.loc["ce", "cause"] == ""
+
+
+def test_the_closing_text_reports_accuracy_by_the_one_test_and_the_cause_of_each_ece(tradeoffs):
+    from ecombalance.chapters import loss_calibration as LC
+
+    m = tradeoffs.metrics
+    tests = evaluation.compare_to_baseline(tradeoffs.result, "ce", metric="accuracy").set_index("method")
+    text = LC.describe_tradeoffs({"blobs": tradeoffs})
+    lines = text.splitlines()
+    assert len(lines) == 2 and "at some cost in accuracy" not in text
+    raised = [loss for loss in ("focal", "weighted_ce") if m.loc[loss, "recall[small]"] > m.loc["ce", "recall[small]"]]
+    assert f"{len(raised)} of 2 losses raise" in lines[0] and f"cross-entropy's {m.loc['ce', 'accuracy']:.3f}" in lines[0]
+    body = lines[0].split("paired fold accuracies): ", 1)[1].split(". ", 1)[0].split("; ")
+    said_lower = [part for part in body if part.startswith("distinguishably lower for")]
+    said_not = [part for part in body if part.startswith("not distinguishably lower for")]
+    for loss in raised:
+        lower = bool(tests.loc[loss, "real_difference"]) and tests.loc[loss, "difference"] < 0
+        assert any(f"`{loss}` {m.loc[loss, 'accuracy']:.3f}" in part for part in (said_lower if lower else said_not))
+    assert "over-state the rare classes: `weighted_ce`" in lines[1]
+    assert (f"`focal` {LC.calibration_causes(tradeoffs).loc['focal', 'confidence']:.3f} against" in lines[1]
+            and "does not move the priors" in lines[1])
+
+
+def test_reliability_groups_put_each_loss_in_one_panel():
+    from ecombalance.chapters import loss_calibration as LC
+
+    groups = LC.reliability_groups(["ce", "focal", "logit_adjusted", "ce + post-hoc", "weighted_ce", "new_loss"])
+    assert groups == {"re-weighting the loss": ["weighted_ce"], "adjusting the logits": ["logit_adjusted", "ce + post-hoc"],
+                      "reshaping the loss": ["focal"], "other losses": ["new_loss"]}

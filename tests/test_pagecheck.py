@@ -56,6 +56,15 @@ def test_problems_finds_bars_long_floats_and_raw_keys():
         "headline key shown raw instead of a label: 'a_b'"]
 
 
+def test_problems_finds_long_floats_in_a_printed_dict_only():
+    """Issue 27: notebooks 00 and 02 printed dicts of 16-digit floats; a dict output may show at most 4 decimals."""
+    long_dict = output("{'n_samples': 600,\n 'majority_share': 0.6666666666666666,\n 'ratio': 8.0}")
+    assert pagecheck.problems(long_dict) == [
+        "number with more than 4 decimals in a dict output: '0.6666666666666666'"]
+    assert pagecheck.problems(output("{'n_samples': 600, 'majority_share': 0.6667}")) == []
+    assert pagecheck.problems(output("rows: 0.6666666")) == []  # not a dict: a printed line is the notebook's own
+
+
 def test_a_clean_page_has_no_problems():
     page = output("rows: 600") + "<table><tr><td>share of the largest class</td><td>0.667</td></tr>" \
         "<tr><td>version</td><td>2.10.1</td></tr><tr><td>rows</td><td>12,345.5</td></tr></table>"

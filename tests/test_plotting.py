@@ -235,7 +235,7 @@ def test_downsampling_metric_lines_and_observed_rate():
     assert list(observed.get_ydata()) == [0.03, 0.03]
     assert legend_texts(ax) == ["raw", "recalibrated", "observed click rate"]
     assert ax.get_xscale() == "log" and ax.get_xlabel() == "negative rate w (share of negatives kept, log scale)"
-    assert ax.get_ylabel() == "mean predicted"
+    assert ax.get_ylabel() == "mean predicted click probability"
 
 
 def test_training_curves():
@@ -417,6 +417,17 @@ def every_figure_helper():
     yield "posteriors", plotting.plot_posteriors(pd.DataFrame({"p(y=0|x)": [0.9, 0.1], "balanced p(y=0|x)": [0.8, 0.2]},
                                                               index=pd.Index([0.0, 1.0], name="x")))
     yield "downsampling_metric", plotting.plot_downsampling_metric(rates, "log_loss")
+    # names as the data carry them: a MultiIndex row (notebook 07's ("-", "fit_seconds")), snake_case columns
+    fit_seconds = pd.Series([0.5, 0.2], index=pd.Index([1.0, 0.5], name="rate"), name=("-", "fit_seconds"))
+    yield "grouped_bars of a table row", plotting.plot_grouped_bars(fit_seconds)
+    yield "grouped_bars with snake_case names", plotting.plot_grouped_bars(
+        pd.DataFrame({"macro_f1": [0.5]}, index=pd.Index(["a"], name="sampler_name")).rename_axis(
+            columns="metric_name"), title="documented_case")
+    yield "reliability with counts", plotting.plot_recalibration(y == "c", proba[:, 2], proba[:, 2] ** 2, counts=True)
+    yield "reliability_panels", plotting.plot_reliability_panels(
+        y, {"ce": proba, "focal": proba[:, ::-1], "weighted_ce": proba}, {"reshaping_the_loss": ["focal"],
+                                                                          "re-weighting": ["weighted_ce"]},
+        reference="ce", classes=["a", "b", "c"], title="documented case: ")
     yield "training_loss", plotting.plot_training_loss({"r": pd.DataFrame({"step": [1, 2], "loss": [1.0, 0.5]})})
     yield "validation_curve", plotting.plot_validation_curve({"r": pd.DataFrame({"epoch": [0, 1],
                                                                                  "val_macro_f1": [0.4, 0.5]})})
@@ -449,9 +460,97 @@ def test_every_axis_of_every_figure_helper_is_labelled():
     assert unlabelled == []
 
 
+CODE_NAME = re.compile(r"^\(.*,.*\)$|^[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+$")  # a tuple, or snake_case alone
+
+
+def test_no_label_or_title_is_a_python_tuple_or_a_bare_variable_name():
+    """Issue 27: every figure helper, fed the names its data carry (a table row ``('-', 'fit_seconds')``, metrics
+    such as ``log_loss`` and ``mean_predicted``, a table called ``documented_case``), writes its axis labels and
+    titles in words."""
+    found = []
+    for name, drawn in every_figure_helper():
+        figure = np.ravel(drawn)[0].figure
+        for ax in figure.axes:
+            for kind, text in (("x", ax.get_xlabel()), ("y", ax.get_ylabel()), ("title", ax.get_title())):
+                if CODE_NAME.match(text.strip()):
+                    found.append(f"{name}: {kind} {text!r}")
+        plt.close(figure)
+    assert found == []
+    for metric, words in (("log_loss", "log-loss"), ("mean_predicted", "mean predicted click probability")):
+        rates = pd.DataFrame([[0.1, 0.2], [0.1, 0.1]], columns=[1.0, 0.5], index=pd.MultiIndex.from_tuples(
+            [("raw", metric), ("recalibrated", metric)], names=["calibration", "metric"]))
+        ax = plotting.plot_downsampling_metric(rates, metric)
+        assert ax.get_ylabel() == words and ax.get_title().lower().startswith(words.lower())
+        plt.close(ax.figure)
+
+
+@pytest.mark.parametrize("name, words", [
+    (("-", "fit_seconds"), "seconds to fit"), ("log_loss", "log-loss"), ("documented_case", "documented case"),
+    (("raw", "ece"), "raw, ECE"), ("smote+logreg", "smote+logreg"), ("recall", "recall"), (("all", "-"), ""),
+])
+def test_readable_writes_data_names_in_words(name, words):
+    assert plotting.readable(name) == words
+
+
+def test_reliability_counts_are_the_rows_of_each_bin_on_a_log_axis():
+    rng = np.random.default_rng(1)
+    p = rng.beta(0.5, 10, 500)
+    y = (rng.random(500) < p).astype(int)
+    ax = plotting.plot_recalibration(y, np.sqrt(p), p, counts=True)
+    twins = [a for a in ax.figure.axes if a is not ax]
+    assert len(twins) == 1 and twins[0].get_yscale() == "log"  # one count axis for both curves
+    heights = [b.get_height() for b in twins[0].patches]
+    expected = np.concatenate([np.bincount(np.searchsorted(np.linspace(0, 1, 16)[1:-1], q), minlength=15)
+                               for q in (np.sqrt(p), p)]).astype(float)
+    np.testing.assert_allclose(np.nan_to_num(heights), expected)
+    plt.close(ax.figure)
+
+
 def test_axis_labels_name_their_units():
     ax = plotting.plot_class_distribution(imbalance.distribution(np.array(["a", "a", "b"])))
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("items (rows)", "class")
     assert plotting.plot_boxes(pd.DataFrame({"p": [1.0, 2.0]}), log=True).get_ylabel() == "value (log scale)"
     ax = plotting.plot_grouped_bars(pd.Series([0.5, 0.6], index=pd.Index(["a", "b"], name="class"), name="recall"))
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("class", "recall")
+
+
+
+def test_reliability_panels_draw_one_family_per_panel_beside_the_reference():
+    y = np.array(["a"] * 30 + ["b"] * 10)
+    rng = np.random.default_rng(2)
+    probas = {name: rng.dirichlet([2, 1], len(y)) for name in ("ce", "focal", "weighted_ce", "ldam")}
+    axes = plotting.plot_reliability_panels(y, probas, {"reshaping": ["focal"], "re-weighting": ["weighted_ce", "ldam"]},
+                                            reference="ce", classes=["a", "b"], title="blobs: ")
+    assert [ax.get_title() for ax in axes] == ["blobs: reshaping", "blobs: re-weighting"]
+    curves = [[l.get_label().split(" (ECE")[0] for l in ax.get_lines() if l.get_gid() == "reliability"] for ax in axes]
+    assert curves == [["ce", "focal"], ["ce", "weighted_ce", "ldam"]]
+    assert to_hex(axes[0].get_lines()[1].get_color()) == plotting.REFERENCE  # the reference in grey, after the diagonal
+    assert len(axes[0].figure.axes) == 4  # each panel with its count axis
+    with pytest.raises(ValueError, match=r"no probabilities for \['missing'\]"):
+        plotting.plot_reliability_panels(y, probas, {"x": ["missing"]}, reference="ce")
+    plt.close("all")
+
+
+def test_decision_boundaries_mark_synthetic_rows_and_what_a_cleaner_removed():
+    from ecombalance.chapters import smote_lesson
+
+    X, y = smote_lesson.toy_problem(n=200, random_state=0)
+    found = smote_lesson.decision_boundaries(X, y, samplers=("none", "smote", "enn"), grid=20)
+    assert (found["none"]["origin"] == "original").all() and found["none"]["removed"] == {0: 0, 1: 0}
+    synthetic = found["smote"]["origin"] == "synthetic"
+    assert synthetic.sum() == (y == 0).sum() - (y == 1).sum() and (found["smote"]["y"][synthetic] == 1).all()
+    kept = found["enn"]["y"]
+    assert found["enn"]["removed"] == {0: int((y == 0).sum() - (kept == 0).sum()), 1: 0}
+    axes = plotting.plot_decision_boundaries(found)
+    markers = [c for c in axes[1].collections if c.get_label() == "minority (synthetic)"]
+    assert len(markers) == 1 and len(markers[0].get_offsets()) == synthetic.sum()
+    removed = found["enn"]["removed"][0]
+    assert axes[2].get_title() == f"enn (minority {found['enn']['minority_share']:.0%}, {removed} rows removed)"
+    plt.close("all")
+
+
+def test_rounded_shows_four_decimals_and_table_shows_yes_no():
+    assert plotting.rounded({"a": 0.123456789, "n": 3, "flag": True, "nested": {"b": [1 / 3]}}) == {
+        "a": 0.1235, "n": 3, "flag": True, "nested": {"b": [0.3333]}}
+    html = plotting.table(pd.DataFrame({"real": [True, False], "x": [0.5, 0.25]})).to_html()
+    assert ">yes<" in html and ">no<" in html and "True" not in html

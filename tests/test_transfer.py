@@ -244,7 +244,7 @@ def test_compare_with_frozen_matches_a_direct_paired_bootstrap():
     low, high = _direct_paired_bootstrap(y, a, b, 200, 7)
     assert (row["ci_low"], row["ci_high"]) == pytest.approx((low, high))
     assert row["n_test"] == 120 and frame.attrs["confidence"] == 0.95
-    assert row["real"] == float(low > 0 or high < 0) == 1.0  # half the labels flattened to "phone" is a real loss
+    assert row["real"] == (low > 0 or high < 0) and frame["real"].dtype == bool  # flattened labels: a real loss
     assert row["difference"] > 0 and row["p_value"] < 0.05
 
 
@@ -255,7 +255,7 @@ def test_compare_with_frozen_resamples_whole_groups_and_sees_no_difference_betwe
     low, high = _direct_paired_bootstrap(y, a, b, 100, 1, groups=groups)
     assert (row["ci_low"], row["ci_high"]) == pytest.approx((low, high))
     same = transfer.compare_with_frozen(y, a, a.copy(), n_resamples=50).iloc[0]
-    assert same["difference"] == same["ci_low"] == same["ci_high"] == 0.0 and same["real"] == 0.0
+    assert same["difference"] == same["ci_low"] == same["ci_high"] == 0.0 and not same["real"]
 
 
 def _comparison(ft, frozen, low, high, real):
@@ -306,7 +306,7 @@ def test_headline_and_description_take_the_comparison():
     assert numbers["finetuned_minus_frozen_difference"] == pytest.approx(difference)
     assert (numbers["finetuned_minus_frozen_ci_low"], numbers["finetuned_minus_frozen_ci_high"]) == (row["ci_low"],
                                                                                                      row["ci_high"])
-    assert numbers["finetuned_minus_frozen_real"] == row["real"]
+    assert numbers["finetuned_minus_frozen_real"] is False  # a yes / no in the report, not 0.000
     assert numbers["frozen_lr_macro_f1"] == _table().loc["frozen + LR", "macro_f1"]
     bullets = _describe(comparison)
     text = transfer.describe_transfer(_table(), _compression(), balancing="sampler", minority="bag", largest="phone",
@@ -342,3 +342,65 @@ def test_compare_precision_refits_in_fp32_and_scores_both_on_the_test_split(zh_b
     assert list(single.index) == ["fp32"]
     assert transfer.describe_precision(single) == ("- Precision: fp32 (no mixed precision on this machine, so nothing "
                                                    "to compare).")
+
+
+# --- issue 27: what the run did, SMOTE's identical row, the int8 interval ------------------------------------------
+
+HISTORY = pd.DataFrame({"epoch": [1, 2, 3, 4], "step": [23, 46, 69, 92], "val_macro_f1": [0.80, 0.86, 0.84, 0.83]})
+
+
+def test_why_says_where_validation_peaked_and_which_weights_were_kept():
+    """05 said fine-tuning "moved every weight in 92 optimizer steps" and that more steps would help, while the best
+    epoch (step 46) was restored and validation macro-F1 fell after it."""
+    comparison = _comparison(0.863, 0.883, -0.085, 0.044, False)
+    text = transfer.describe_frozen_comparison(comparison, balancing="sampler", minority="bag", steps=92, epochs=4,
+                                               n_fit=360, minority_fit=30, history=HISTORY)
+    lines = text.splitlines()
+    assert ("fine-tuning ran 92 optimizer steps (4 epochs over 360 titles); validation macro-F1 peaked at 0.860 at "
+            "epoch 2 (step 46) and fell to 0.830 after, and the weights of epoch 2 (step 46) are the ones kept") in lines[2]
+    assert lines[3].startswith("- What would change it: not more steps of this run (validation macro-F1 fell after "
+                               "its peak)")
+    assert "moved every weight" not in text and "more optimizer steps" not in text
+    rising = HISTORY.assign(val_macro_f1=[0.70, 0.75, 0.80, 0.82])
+    text = transfer.describe_frozen_comparison(comparison, balancing="sampler", minority="bag", steps=92, epochs=4,
+                                               n_fit=360, minority_fit=30, history=rising)
+    assert "still rising at the last epoch (0.700 → 0.750 → 0.800 → 0.820)" in text
+    assert "- What would change it: more `epochs` (validation macro-F1 had not stopped improving)" in text
+
+
+def test_smote_effect_explains_an_identical_row():
+    from imblearn.over_sampling import SMOTE
+    from imblearn.pipeline import make_pipeline
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    y = np.repeat(["phone", "bag"], [90, 12])
+    X = np.c_[np.where(y == "bag", 4.0, 0.0) + rng.normal(0, 0.5, len(y)), rng.normal(0, 1, len(y))]
+    X_test = np.c_[[0.1, 3.9, 0.3, 4.2], [0.0, 0.5, -1.0, 1.0]]
+    plain = LogisticRegression().fit(X, y)
+    smote = make_pipeline(SMOTE(random_state=0), LogisticRegression()).fit(X, y)
+    effect = transfer.smote_effect(plain, smote, X, y, X_test, "bag")
+    column = list(plain.classes_).index("bag")
+    assert effect == {"changed": int((plain.predict(X_test) != smote.predict(X_test)).sum()), "n_test": 4,
+                      "train_accuracy": pytest.approx((plain.predict(X) == y).mean()),
+                      "minority_shift": pytest.approx((smote.predict_proba(X_test)[:, column]
+                                                       - plain.predict_proba(X_test)[:, column]).mean())}
+    assert effect["changed"] == 0 and effect["minority_shift"] > 0  # separable: the labels stay, the probabilities move
+    text = transfer.describe_smote_effect(effect, "bag")
+    assert text.startswith("- `frozen + SMOTE + LR` predicts every one of the 4 test titles as `frozen + LR` does")
+    assert f"moves by {effect['minority_shift']:+.3f}" in text and "100.0% of the training titles" in text
+    changed = transfer.describe_smote_effect({**effect, "changed": 3}, "bag")
+    assert changed.startswith("- SMOTE in embedding space changed 3 of the 4 test predictions")
+
+
+def test_the_int8_change_comes_with_its_paired_interval():
+    compression = _compression()
+    compression.attrs["int8_minus_fp32"] = {"difference": -0.041, "ci_low": -0.09, "ci_high": 0.01, "p_value": 0.12,
+                                            "changed": 9, "n_test": 150}
+    text = transfer.describe_quantized(compression)
+    assert text == ("- int8 quantisation: 90.0 MB → 30.0 MB, 2.50× the CPU throughput, macro-F1 change -0.010 (paired "
+                    "bootstrap 95 % interval [-0.090, +0.010] over the 150 test rows, 9 of whose predictions changed; "
+                    "the interval holds 0: within the noise of the test split).")
+    numbers = transfer.transfer_headline(_table(), compression, "sampler", "bag")
+    assert (numbers["int8_macro_f1_change_ci_low"], numbers["int8_macro_f1_change_ci_high"]) == (-0.09, 0.01)
+    assert transfer.describe_quantized(_compression()).endswith("macro-F1 change -0.010.")

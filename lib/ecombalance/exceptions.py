@@ -77,4 +77,5 @@ class ModelNotAvailableError(FileNotFoundError):
 
 
 class SmallClassWarning(UserWarning):
-    """A class is too small for the sampler's neighbour count, which was lowered to fit it."""
+    """A class is too small for what was asked: a sampler's neighbour count (lowered to fit it), or the inner folds of
+    a calibration or a tuned decision rule (left out for that fit)."""

@@ -28,6 +28,8 @@ from ecombalance.chapters.ctr import click_metrics as click_metrics
 from ecombalance.chapters.ctr import downsampling_study as downsampling_study
 from ecombalance.chapters.ctr import downsampling_headline as downsampling_headline
 from ecombalance.chapters.ctr import describe_downsampling as describe_downsampling
+from ecombalance.chapters.ctr import describe_rate_growth as describe_rate_growth
+from ecombalance.chapters.ctr import describe_reliability as describe_reliability
 from ecombalance.chapters.decision_study import most_calibrated as most_calibrated
 from ecombalance.chapters.decision_study import miss_cost_matrix as miss_cost_matrix
 from ecombalance.chapters.decision_study import inverse_frequency_costs as inverse_frequency_costs
@@ -140,6 +142,13 @@ from ecombalance.chapters.glossary import glossary_markdown as glossary_markdown
 from ecombalance.chapters.glossary import COLUMN_TERMS as COLUMN_TERMS
 from ecombalance.chapters.glossary import COLUMN_MEANINGS as COLUMN_MEANINGS
 from ecombalance.chapters.glossary import describe_columns as describe_columns
+from ecombalance.chapters.loss_calibration import LOSS_GROUPS as LOSS_GROUPS
+from ecombalance.chapters.loss_calibration import CONFIDENCE_TOLERANCE as CONFIDENCE_TOLERANCE
+from ecombalance.chapters.loss_calibration import reliability_groups as reliability_groups
+from ecombalance.chapters.loss_calibration import confidence_gap as confidence_gap
+from ecombalance.chapters.loss_calibration import calibration_causes as calibration_causes
+from ecombalance.chapters.loss_calibration import pooled_accuracy as pooled_accuracy
+from ecombalance.chapters.loss_calibration import describe_tradeoffs as describe_tradeoffs
 from ecombalance.chapters.loss_study import weights_table as weights_table
 from ecombalance.chapters.loss_study import focal_curves as focal_curves
 from ecombalance.chapters.loss_study import seed_formula_scenarios as seed_formula_scenarios
@@ -186,6 +195,21 @@ from ecombalance.chapters.resampling_findings import sampler_verdicts as sampler
 from ecombalance.chapters.resampling_findings import describe_comparison as describe_comparison
 from ecombalance.chapters.resampling_findings import resampling_headline as resampling_headline
 from ecombalance.chapters.resampling_findings import describe_study as describe_study
+from ecombalance.chapters.resampling_findings import CLEANERS as CLEANERS
+from ecombalance.chapters.resampling_findings import describe_cleaning as describe_cleaning
+from ecombalance.chapters.rule_study import NOT_ENOUGH as NOT_ENOUGH
+from ecombalance.chapters.rule_study import NO_PLAIN_MODEL as NO_PLAIN_MODEL
+from ecombalance.chapters.rule_study import PLAIN_RULES as PLAIN_RULES
+from ecombalance.chapters.rule_study import OWN_RULE as OWN_RULE
+from ecombalance.chapters.rule_study import rule_name as rule_name
+from ecombalance.chapters.rule_study import stated_cost as stated_cost
+from ecombalance.chapters.rule_study import rule_methods as rule_methods
+from ecombalance.chapters.rule_study import RuleComparison as RuleComparison
+from ecombalance.chapters.rule_study import compare_rules as compare_rules
+from ecombalance.chapters.rule_study import rules_headline as rules_headline
+from ecombalance.chapters.rule_study import describe_cost as describe_cost
+from ecombalance.chapters.rule_study import describe_rules as describe_rules
+from ecombalance.chapters.rule_study import figure_lines as figure_lines
 from ecombalance.chapters.seed_formulas import SeedDocumentLosses as SeedDocumentLosses
 from ecombalance.chapters.seed_formulas import seed_document_losses as seed_document_losses
 from ecombalance.chapters.smote_lesson import SmoteExample as SmoteExample
@@ -202,9 +226,12 @@ from ecombalance.chapters.transfer import text_inputs as text_inputs
 from ecombalance.chapters.transfer import CjkTokenization as CjkTokenization
 from ecombalance.chapters.transfer import measure_cjk_tokenization as measure_cjk_tokenization
 from ecombalance.chapters.transfer import describe_tokenization as describe_tokenization
+from ecombalance.chapters.transfer import smote_effect as smote_effect
+from ecombalance.chapters.transfer import describe_smote_effect as describe_smote_effect
 from ecombalance.chapters.transfer import minority_only_row as minority_only_row
 from ecombalance.chapters.transfer import scores_table as scores_table
 from ecombalance.chapters.transfer import compare_quantized as compare_quantized
+from ecombalance.chapters.transfer import describe_quantized as describe_quantized
 from ecombalance.chapters.transfer import compare_precision as compare_precision
 from ecombalance.chapters.transfer import describe_precision as describe_precision
 from ecombalance.chapters.transfer import precision_headline as precision_headline
@@ -216,42 +243,47 @@ from ecombalance.chapters.transfer import P_VALUE_NOTE as P_VALUE_NOTE
 
 __all__ = [
     "ANALYZER_MAX_ROWS", "BALANCING_SAMPLERS", "BASELINE_MAX_ROWS", "BOOSTED_METHODS", "CHINESE_ENCODERS",
-    "COLUMN_MEANINGS", "COLUMN_TERMS", "COST_RATIO_RANGE", "CjkTokenization", "DATA_ORIGINS", "DECISIONS",
-    "DEFAULT_METHODS", "DRAWS", "ENSEMBLE_MODELS", "Explorer", "ExplorerWidget", "FOLD_METRICS", "GAP", "GLOSSARY",
-    "GROUPED", "GROUPS", "HEADLINE_KEYS", "KINDS", "LossComparison", "MAJORITY", "MAX_TUNED_CLASSES",
-    "OTHER_CLASSES", "OVERALL", "PACKAGES", "POSTHOC", "P_VALUE_NOTE", "PriorShiftDemo", "PriorShiftStudy", "RULES",
-    "SAMPLER_FAILURES", "SAMPLER_METRICS", "SHARE_TOLERANCE", "SHOWN_CLASSES", "SeedDocumentLosses", "SmoteExample",
-    "THRESHOLD_RANGE", "TOY_SAMPLERS", "Term", "UNGROUPED", "View", "WorkedExamples", "analyzers_headline", "apart",
-    "as_frame", "balances_nothing", "baselines_headline", "best_headline", "best_method", "best_of_families",
-    "build", "build_all", "calibration_headline", "capacity_note", "categorical_counts", "categorical_view",
-    "check", "classes_note", "click_metrics", "click_profit_study", "compare_analyzers", "compare_baselines",
-    "compare_ensembles", "compare_losses", "compare_precision", "compare_quantized", "compare_samplers",
-    "compare_with_frozen", "compared_with", "complete_pairs", "cost_decision", "cost_decision_headline",
-    "cost_matrix", "ctr_model", "data_origin", "decision_boundaries", "decision_comparison", "describe_analyzers",
-    "describe_baselines", "describe_class_shares", "describe_columns", "describe_comparison",
-    "describe_cost_decision", "describe_decision", "describe_decisions", "describe_downsampling",
-    "describe_effects", "describe_environment", "describe_evaluation", "describe_families", "describe_families_of",
-    "describe_frozen_comparison", "describe_grouping", "describe_identical_losses", "describe_losses",
-    "describe_members", "describe_operating_points", "describe_positive_class", "describe_precision",
-    "describe_preprocessing", "describe_prior_correction", "describe_prior_shift", "describe_profit",
-    "describe_recall_changes", "describe_rounds", "describe_study", "describe_tokenization", "describe_transfer",
+    "CLEANERS", "COLUMN_MEANINGS", "COLUMN_TERMS", "CONFIDENCE_TOLERANCE", "COST_RATIO_RANGE", "CjkTokenization",
+    "DATA_ORIGINS", "DECISIONS", "DEFAULT_METHODS", "DRAWS", "ENSEMBLE_MODELS", "Explorer", "ExplorerWidget",
+    "FOLD_METRICS", "GAP", "GLOSSARY", "GROUPED", "GROUPS", "HEADLINE_KEYS", "KINDS", "LOSS_GROUPS",
+    "LossComparison", "MAJORITY", "MAX_TUNED_CLASSES", "NOT_ENOUGH", "NO_PLAIN_MODEL", "OTHER_CLASSES", "OVERALL",
+    "OWN_RULE", "PACKAGES", "PLAIN_RULES", "POSTHOC", "P_VALUE_NOTE", "PriorShiftDemo", "PriorShiftStudy", "RULES",
+    "RuleComparison", "SAMPLER_FAILURES", "SAMPLER_METRICS", "SHARE_TOLERANCE", "SHOWN_CLASSES",
+    "SeedDocumentLosses", "SmoteExample", "THRESHOLD_RANGE", "TOY_SAMPLERS", "Term", "UNGROUPED", "View",
+    "WorkedExamples", "analyzers_headline", "apart", "as_frame", "balances_nothing", "baselines_headline",
+    "best_headline", "best_method", "best_of_families", "build", "build_all", "calibration_causes",
+    "calibration_headline", "capacity_note", "categorical_counts", "categorical_view", "check", "classes_note",
+    "click_metrics", "click_profit_study", "compare_analyzers", "compare_baselines", "compare_ensembles",
+    "compare_losses", "compare_precision", "compare_quantized", "compare_rules", "compare_samplers",
+    "compare_with_frozen", "compared_with", "complete_pairs", "confidence_gap", "cost_decision",
+    "cost_decision_headline", "cost_matrix", "ctr_model", "data_origin", "decision_boundaries",
+    "decision_comparison", "describe_analyzers", "describe_baselines", "describe_class_shares", "describe_cleaning",
+    "describe_columns", "describe_comparison", "describe_cost", "describe_cost_decision", "describe_decision",
+    "describe_decisions", "describe_downsampling", "describe_effects", "describe_environment",
+    "describe_evaluation", "describe_families", "describe_families_of", "describe_frozen_comparison",
+    "describe_grouping", "describe_identical_losses", "describe_losses", "describe_members",
+    "describe_operating_points", "describe_positive_class", "describe_precision", "describe_preprocessing",
+    "describe_prior_correction", "describe_prior_shift", "describe_profit", "describe_quantized",
+    "describe_rate_growth", "describe_recall_changes", "describe_reliability", "describe_rounds", "describe_rules",
+    "describe_smote_effect", "describe_study", "describe_tokenization", "describe_tradeoffs", "describe_transfer",
     "describe_unmoved_recalls", "downsampling_headline", "downsampling_study", "ece_of", "effects",
     "effects_headline", "ensemble_methods", "environment_headline", "families_headline", "family_baselines",
-    "family_effects", "family_headline", "family_model", "family_verdicts", "fit_before_split_effects",
-    "focal_curves", "fold_mean", "gaussian_prior_shift", "glossary_frame", "glossary_markdown",
-    "grouping_inflation", "hardware", "identical_losses", "inverse_frequency_costs", "is_plain", "judge_families",
-    "leakage_demo", "leakage_inflation", "live", "loss_differences", "loss_methods", "loss_verdict",
-    "losses_headline", "majority_check", "measure_cjk_tokenization", "member_counts", "method_name",
+    "family_effects", "family_headline", "family_model", "family_verdicts", "figure_lines",
+    "fit_before_split_effects", "focal_curves", "fold_mean", "gaussian_prior_shift", "glossary_frame",
+    "glossary_markdown", "grouping_inflation", "hardware", "identical_losses", "inverse_frequency_costs",
+    "is_plain", "judge_families", "leakage_demo", "leakage_inflation", "live", "loss_differences", "loss_methods",
+    "loss_verdict", "losses_headline", "majority_check", "measure_cjk_tokenization", "member_counts", "method_name",
     "minority_only_row", "miss_cost_matrix", "missing_packages", "model_check", "model_of", "most_calibrated",
     "most_rebalanced", "normalise_term", "not_enough_evidence", "operating_points", "out_of_fold_experiment",
     "out_of_fold_predictions", "over_predicting", "package_versions", "parse", "pick_pair", "plain_model",
-    "plain_models", "plot_confusion", "plot_focus_reliability", "plot_view", "positive_class",
+    "plain_models", "plot_confusion", "plot_focus_reliability", "plot_view", "pooled_accuracy", "positive_class",
     "positive_class_table", "precision_headline", "prior_corrected", "prior_shift_headline", "prior_shift_study",
     "profit_headline", "projection", "ranking_table", "rarity_cost_decision", "recall_changes", "references",
-    "resample_counts", "resampling_headline", "row_origin", "sampler_differences", "sampler_verdicts",
-    "scalable_samplers", "scaling_table", "scores_table", "seed_document_losses", "seed_formula_scenarios",
-    "seed_regulariser_minimiser", "shifted_rows", "show", "shown_classes", "small_class_ratios",
-    "study_loss_params", "subset", "summarise_comparison", "summarise_losses", "summary_table", "term_names",
-    "text_inputs", "threshold_decision", "toy_problem", "training_priors", "transfer_headline", "weights_table",
-    "within_family", "worked_example", "worked_examples",
+    "reliability_groups", "resample_counts", "resampling_headline", "row_origin", "rule_methods", "rule_name",
+    "rules_headline", "sampler_differences", "sampler_verdicts", "scalable_samplers", "scaling_table",
+    "scores_table", "seed_document_losses", "seed_formula_scenarios", "seed_regulariser_minimiser", "shifted_rows",
+    "show", "shown_classes", "small_class_ratios", "smote_effect", "stated_cost", "study_loss_params", "subset",
+    "summarise_comparison", "summarise_losses", "summary_table", "term_names", "text_inputs", "threshold_decision",
+    "toy_problem", "training_priors", "transfer_headline", "weights_table", "within_family", "worked_example",
+    "worked_examples",
 ]

@@ -10,14 +10,15 @@ metrics (ROC-AUC, PR-AUC) do not move under this monotone map; log-loss and cali
 from __future__ import annotations
 
 import time
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
 
 from ecombalance._progress import progress_bar
 from ecombalance.data.table import Table
-from ecombalance.evaluation.calibration import recalibrate
+from ecombalance.evaluation.calibration import (expected_calibration_error_from_curve, recalibrate,
+                                                reliability_curve)
 from ecombalance.evaluation.metrics import ECE_BINS, encode_labels, metric_value
 from ecombalance.models import pipelines
 from ecombalance.models.features import make_preprocessor
@@ -131,3 +132,41 @@ def describe_downsampling(table: pd.DataFrame, train: Table, engine: str, rate: 
         f"- ROC-AUC is {raw['roc_auc']:.4f} raw and {fixed['roc_auc']:.4f} recalibrated: recalibration is "
         f"monotone, so ranking is untouched; engine: {engine}.",
     ])
+
+
+def describe_rate_growth(table: pd.DataFrame, train: Table, rate: float | None = None) -> str:
+    """One Markdown bullet: why the click rate grows by less than :math:`1/w` at ``rate`` (default: the smallest
+    studied). A rate :math:`p` becomes :math:`p/(p + (1-p)\\,w)`, nearly :math:`p/w` only when :math:`p \\ll w`; the
+    bullet says which side of that condition the log is on, with the growth it measured. ``table`` and ``train`` as
+    in :func:`describe_downsampling`."""
+    w = _smallest_rate(table, rate)
+    seen, full = table.loc[("-", "train_positive_rate"), w], train.frame[train.label].mean()
+    side = "far below" if full < 0.1 * w else "not far below"
+    return (f"- The click rate grows by less than $1/w$: a rate $p$ becomes $p / (p + (1-p)\\,w)$, nearly $p/w$ only "
+            f"when $p \\ll w$; here $p$ = {full:.3f} is {side} $w$ = {w:g}, so the rate grows {seen / full:.1f}x, "
+            f"not {1 / w:g}x, while the odds grow {1 / w:g}x.")
+
+
+def describe_reliability(y_true: Any, q: Any, n_bins: int = ECE_BINS, far: float = 0.2) -> str:
+    """One Markdown bullet on the recalibrated probabilities' reliability: the ECE weights each bin by its rows,
+    so when nearly every row sits in the lowest bins (a 3 % click rate), a curve far off the diagonal above
+    ``far`` barely moves it. Says how many rows sit where, the largest gap above ``far`` and its rows."""
+    y, q = np.asarray(y_true).astype(int), np.asarray(q, dtype=float)
+    curve = reliability_curve(y, q, n_bins=n_bins)
+    ece = expected_calibration_error_from_curve(curve)
+    filled = curve[curve["count"] > 0]
+    low = filled[filled["bin_upper"] <= 0.1 + 1e-12]
+    high = filled[filled["bin_lower"] >= far - 1e-12]
+    n = len(y)
+    edge = float(low["bin_upper"].max()) if len(low) else 0.0
+    near = float((low["accuracy"] - low["confidence"]).abs().max()) if len(low) else float("nan")
+    text = (f"- Recalibrated, the test log's ECE is {ece:.3f} ({n_bins} equal-width bins): the ECE weights each bin "
+            f"by its rows, and {int(low['count'].sum()):,} of the {n:,} rows ({low['count'].sum() / n:.1%}) have a "
+            f"probability below {edge:.3f}, where the curve is within {near:.4f} of the diagonal")
+    if len(high):
+        gap = (high["accuracy"] - high["confidence"]).abs()
+        text += (f". Above {far:g} the points lie up to {gap.max():.2f} off the diagonal, but those bins hold "
+                 f"{int(high['count'].sum()):,} rows ({high['count'].sum() / n:.2%}), too few to move the ECE: the "
+                 "number says the typical row is calibrated, not that the rare confident ones are (the bars under "
+                 "the curve count the rows per bin)")
+    return text + "."

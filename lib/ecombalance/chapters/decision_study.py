@@ -55,8 +55,9 @@ def inverse_frequency_costs(y: Any) -> dict:
 def cost_decision(result: ExperimentResult, method: str, cost_matrix: Any, n_resamples: int = 1000,
                   seed: int = 0) -> CostDecision:
     """:func:`ecombalance.evaluation.cost_decision_cv` on ``method``'s out-of-fold probabilities and the
-    experiment's folds: argmax, the Bayes rule and per-class weights tuned on the training folds only, each
-    scored on the test folds. With repeated folds, the first repeat's: the out-of-fold probabilities are its."""
+    experiment's folds: argmax, the Bayes rule and per-class weights tuned on the other folds' out-of-fold
+    probabilities, each scored on the test folds. Not nested: the models that scored the tuning rows saw the test
+    fold (:func:`ecombalance.chapters.rule_study.compare_rules` is fully nested). With repeated folds, the first repeat's: the out-of-fold probabilities are its."""
     proba = result.oof_proba.get(method)
     if proba is None:
         raise ValueError(f"method {method!r} has no out-of-fold probabilities; the experiment ran {result.methods}")
@@ -110,7 +111,9 @@ def describe_cost_decision(decision: CostDecision) -> str:
     recalls = ", ".join(f"`{c[7:-1]}` {t.loc['argmax', c]:.2f} → {tuned[c]:.2f}" for c in t.columns
                         if c.startswith("recall["))
     return (f"- Mean cost per item, scored out of fold: arg-max {t.loc['argmax', 'expected_cost']:.3f}, Bayes rule "
-            f"{t.loc['bayes', 'expected_cost']:.3f}, class weights tuned on the training folds only "
+            f"{t.loc['bayes', 'expected_cost']:.3f}, class weights tuned on the other folds' out-of-fold "
+            f"probabilities (not nested: the models that scored those rows saw the test fold; "
+            f"`rule_study.compare_rules` tunes them fully nested) "
             f"{tuned['expected_cost']:.3f} ({tuned['cost_difference']:+.3f} [{tuned['ci_low']:+.3f}, "
             f"{tuned['ci_high']:+.3f}] against the arg-max, {verdict}); recall arg-max → tuned: {recalls}.")
 
@@ -322,15 +325,32 @@ def describe_prior_shift(study: PriorShiftStudy) -> str:
 
 
 # ------------------------------------------------------------------------------------------- clicks
+def _row_profit(y: np.ndarray, p: np.ndarray, threshold: float, value: float, cost: float, miss: float) -> np.ndarray:
+    """Each row's profit when acting on ``p >= threshold``: V for a click acted on, −C for an act without a click,
+    −M for a click not acted on, 0 otherwise (:func:`ecombalance.evaluation.profit_curve` row by row)."""
+    acted = p >= threshold
+    return np.where(acted, np.where(y == 1, value, -cost), np.where(y == 1, -miss, 0.0))
+
+
 def click_profit_study(y: Any, p: Any, value_of_click: float, cost_of_impression: float, cost_of_miss: float = 0.0,
-                       seed: int = 0) -> dict[str, Any]:
+                       seed: int = 0, raw: Any = None, groups: Any = None, n_resamples: int = 1000) -> dict[str, Any]:
     """Which click probability to act on: the rows are split in two at random halves; the threshold that
     maximises profit (:func:`ecombalance.evaluation.profit_threshold`) is chosen on the first and scored on the
     second, next to the closed-form threshold :math:`C/(V+C+M)` and to acting on every row.
 
     Returns ``tuned`` (the :class:`ProfitThreshold` of the tuning half), ``scored`` (:func:`profit_curve` of the
     scoring half at the tuned threshold, the closed form and 0, as rows ``tuned``, ``closed_form``,
-    ``everyone``) and ``curve`` (the profit curve of the scoring half, for the figure)."""
+    ``everyone``), ``curve`` (the profit curve of the scoring half, for the figure) and ``difference``: the profit
+    per 1,000 rows of the tuned threshold minus the closed form's on the scoring half, with a percentile bootstrap
+    interval (:func:`ecombalance.evaluation.bootstrap_ci` over its rows, or over whole ``groups`` such as queries;
+    the thresholds stay fixed, so the interval is that of the held-out comparison).
+
+    With ``raw`` (the same rows' probabilities before recalibration, e.g. of a model trained on down-sampled
+    negatives), also ``closed_form_raw``: per 1,000 rows of the scoring half, the items shown, the clicks among
+    them and the profit when the closed-form threshold is applied to ``raw`` and to ``p``
+    (rows ``raw``, ``recalibrated``)."""
+    from ecombalance.evaluation import bootstrap_ci
+
     y, p = np.asarray(y).astype(int), np.asarray(p, dtype=float)
     order = np.random.default_rng(seed).permutation(len(y))
     tune, score = np.sort(order[: len(y) // 2]), np.sort(order[len(y) // 2:])
@@ -339,25 +359,80 @@ def click_profit_study(y: Any, p: Any, value_of_click: float, cost_of_impression
                           [tuned.threshold, tuned.closed_form, 0.0])
     scored.index = pd.Index(["tuned", "closed_form", "everyone"], name="rule")
     curve = profit_curve(y[score], p[score], value_of_click, cost_of_impression, cost_of_miss)
-    return {"tuned": tuned, "scored": scored, "curve": curve}
+    gain = 1000 * (_row_profit(y[score], p[score], tuned.threshold, value_of_click, cost_of_impression, cost_of_miss)
+                   - _row_profit(y[score], p[score], tuned.closed_form, value_of_click, cost_of_impression,
+                                 cost_of_miss))
+    boot = bootstrap_ci(np.mean, gain, groups=None if groups is None else np.asarray(groups)[score],
+                        n_resamples=n_resamples, seed=seed)
+    study = {"tuned": tuned, "scored": scored, "curve": curve,
+             "difference": {"estimate": boot.estimate, "ci_low": boot.low, "ci_high": boot.high,
+                            "grouped": groups is not None, "n_rows": len(score)}}
+    if raw is not None:
+        raw = np.asarray(raw, dtype=float)
+        if raw.shape != p.shape:
+            raise ValueError(f"raw must hold one probability per row of p ({len(p)}), got shape {raw.shape}")
+        rows = {}
+        for name, probs in (("raw", raw), ("recalibrated", p)):
+            at = profit_curve(y[score], probs[score], value_of_click, cost_of_impression, cost_of_miss,
+                              [tuned.closed_form]).iloc[0]
+            rows[name] = {"shown_per_1000": 1000 * at["acted"] / len(score), "clicks_per_1000": 1000 * at["hits"] / len(score),
+                          "profit_per_1000": 1000 * at["profit_per_row"]}
+        study["closed_form_raw"] = pd.DataFrame(rows).T.rename_axis("probabilities")
+    return study
 
 
 def profit_headline(study: Mapping[str, Any]) -> dict[str, float]:
-    """For the report index: ``profit_threshold`` (tuned on the first half), ``profit_threshold_closed_form``
-    and the profit per 1,000 rows of the second half for each rule (``profit_per_1000_<rule>``)."""
+    """For the report index: ``profit_threshold`` (tuned on the first half), ``profit_threshold_closed_form``,
+    the profit per 1,000 rows of the second half for each rule (``profit_per_1000_<rule>``), the tuned minus the
+    closed-form profit with its bootstrap interval (``profit_tuned_minus_closed_form``, ``_ci_low``, ``_ci_high``)
+    and, when the study had raw probabilities, the profit and the items shown per 1,000 rows at the closed form on
+    raw and on recalibrated probabilities (``profit_raw_at_closed_form``, ``profit_recalibrated_at_closed_form``,
+    ``shown_raw_at_closed_form``, ``shown_recalibrated_at_closed_form``)."""
     numbers = {"profit_threshold": study["tuned"].threshold,
                "profit_threshold_closed_form": study["tuned"].closed_form}
     for rule, row in study["scored"].iterrows():
         numbers[f"profit_per_1000_{rule}"] = float(row["profit_per_row"] * 1000)
+    if "difference" in study:
+        d = study["difference"]
+        numbers.update(profit_tuned_minus_closed_form=float(d["estimate"]),
+                       profit_tuned_minus_closed_form_ci_low=float(d["ci_low"]),
+                       profit_tuned_minus_closed_form_ci_high=float(d["ci_high"]))
+    if "closed_form_raw" in study:
+        for name, row in study["closed_form_raw"].iterrows():
+            numbers[f"profit_{name}_at_closed_form"] = float(row["profit_per_1000"])
+            numbers[f"shown_{name}_at_closed_form"] = float(row["shown_per_1000"])
     return numbers
 
 
 def describe_profit(study: Mapping[str, Any], value_of_click: float, cost_of_impression: float) -> str:
-    """One Markdown bullet on :func:`click_profit_study`."""
+    """Markdown bullets on :func:`click_profit_study`: the two thresholds and what each earns on the held-out half,
+    whether tuning beat the closed form beyond the bootstrap interval, and (with raw probabilities) what the same
+    closed-form rule does on the raw probabilities."""
     s, t = study["scored"], study["tuned"]
-    return (f"- A click worth {value_of_click:g} and an impression costing {cost_of_impression:g}: act when the "
-            f"click probability is at least {t.threshold:.3f} (tuned on half the log; the closed form for calibrated "
-            f"probabilities gives {t.closed_form:.3f}). On the other half that earns "
-            f"{s.loc['tuned', 'profit_per_row'] * 1000:.1f} per 1,000 rows, against "
-            f"{s.loc['closed_form', 'profit_per_row'] * 1000:.1f} at the closed form and "
-            f"{s.loc['everyone', 'profit_per_row'] * 1000:.1f} acting on every row.")
+    lines = [f"- A click worth {value_of_click:g} and an impression costing {cost_of_impression:g}: act when the "
+             f"click probability is at least {t.threshold:.3f} (tuned on half the log; the closed form for calibrated "
+             f"probabilities gives {t.closed_form:.3f}). On the other half that earns "
+             f"{s.loc['tuned', 'profit_per_row'] * 1000:.1f} per 1,000 rows, against "
+             f"{s.loc['closed_form', 'profit_per_row'] * 1000:.1f} at the closed form and "
+             f"{s.loc['everyone', 'profit_per_row'] * 1000:.1f} acting on every row."]
+    if "difference" in study:
+        d = study["difference"]
+        over = "queries" if d["grouped"] else "rows"
+        holds = d["ci_low"] <= 0 <= d["ci_high"]
+        which = "the tuned threshold" if d["estimate"] > 0 else "the closed form"
+        verdict = (f"the interval holds 0, so on this log tuning the threshold on half the rows buys nothing the "
+                   f"closed form does not give for free" if holds else
+                   f"the interval excludes 0: {which} earns more on rows it was not chosen on")
+        lines.append(f"- Tuned minus closed form on the held-out half: {d['estimate']:+.2f} per 1,000 rows (95 % "
+                     f"bootstrap interval over its {over} {d['ci_low']:+.2f} to {d['ci_high']:+.2f}): {verdict}.")
+    if "closed_form_raw" in study:
+        raw, fixed = study["closed_form_raw"].loc["raw"], study["closed_form_raw"].loc["recalibrated"]
+        ratio = raw["shown_per_1000"] / fixed["shown_per_1000"] if fixed["shown_per_1000"] else float("inf")
+        lines.append(f"- The same closed-form threshold on the raw down-sampled probabilities shows "
+                     f"{raw['shown_per_1000']:.0f} items per 1,000 rows instead of {fixed['shown_per_1000']:.0f} "
+                     f"({ratio:.1f}× as many) for {raw['clicks_per_1000']:.1f} clicks instead of "
+                     f"{fixed['clicks_per_1000']:.1f}, and earns {raw['profit_per_1000']:.1f} instead of "
+                     f"{fixed['profit_per_1000']:.1f} per 1,000 rows ({raw['profit_per_1000'] - fixed['profit_per_1000']:+.1f}"
+                     "): the raw probabilities are too high, so the rule pays for impressions whose real click "
+                     "probability is below C / (V + C). This is what recalibration is worth here.")
+    return "\n".join(lines)

@@ -106,14 +106,35 @@ GLOSSARY = (
     Term("正类", "positive class", "the class that matters in a two-class table (a click, a purchase)"),
     Term("阈值调优", "threshold tuning", "choosing the decision threshold on training-fold scores",
          ("tuned threshold",)),
+    Term("代价矩阵", "cost matrix", "$C_{ij}$, the cost of deciding class $j$ when the truth is $i$ (0 on the "
+         "diagonal when a right answer costs nothing); here by default missing an item of class $c$ costs "
+         "$N_{\\max} / N_c$", ("cost matrices", "stated cost")),
+    Term("期望代价", "expected cost", "the mean of $C_{\\text{true},\\,\\text{decided}}$ over the rows: the mean "
+         "cost per item of a decision rule (lower is better)", ("mean cost per item",)),
+    Term("贝叶斯决策规则", "Bayes rule", "decide $\\arg\\min_j \\sum_i p_i(x)\\,C_{ij}$, the least expected "
+         "cost under the probabilities (Elkan 2001): no threshold to tune, optimal when the probabilities are "
+         "calibrated; with 0/1 costs the arg-max", ("Bayes decision",)),
+    Term("嵌套交叉验证", "nested cross-validation", "a setting (weights, a threshold) chosen on inner folds of each "
+         "training fold only, so that the outer test fold judges the choice without having shaped it",
+         ("fully nested", "nested")),
     Term("工作点", "operating point", "the recall and precision one decision rule gives, a point on the "
          "precision-recall curve; balancing mostly moves a model's operating point along its curve",
          ("operating points",)),
     # calibration
     Term("校准", "calibration", "predicted probabilities match observed frequencies"),
     Term("可靠性图", "reliability diagram", "accuracy against confidence per probability bin"),
-    Term("期望校准误差 (ECE)", "expected calibration error (ECE)", "top-label: over bins of the highest "
-         "probability, the bin-size-weighted mean |accuracy − confidence|", ("top-label ECE",)),
+    Term("期望校准误差 (ECE)", "expected calibration error (ECE)", "over bins of predicted probability, the "
+         "bin-size-weighted mean |observed frequency − mean predicted probability|; unqualified in this suite it is "
+         "the top-label ECE (for one probability, e.g. a click's, the ECE of that probability)"),
+    Term("最高类别校准误差", "top-label ECE", "the ECE of each row's largest probability against whether its "
+         "arg-max class is right (Guo et al. 2017): it reads one number per row, so it can miss a model that moves "
+         "probability onto a small class without changing many arg-max decisions", ("top-label",)),
+    Term("温度缩放", "temperature scaling", "calibration by one number $T$: $\\hat p = \\mathrm{softmax}(z / T)$ "
+         "with $T$ fitted by log-loss on held-out rows; it keeps the arg-max and changes only how sure the model is "
+         "(Guo et al. 2017)"),
+    Term("置信度不足", "under-confidence", "predicted probabilities lower than the observed frequencies (mean "
+         "confidence below accuracy), e.g. after focal loss; the opposite, over-confidence, is the usual state of "
+         "a network trained with cross-entropy", ("under-confident", "over-confidence", "over-confident")),
     Term("类别级校准误差", "class-wise ECE", "the mean over classes of the ECE of each class's own probability "
          "column against the rest (Kull et al. 2019): it sees a model over-predicting a small class, which top-label "
          "ECE can miss", ("class-wise expected calibration error", "classwise ECE")),
@@ -121,6 +142,9 @@ GLOSSARY = (
     Term("先验校正", "prior correction", "moving probabilities from training priors to true priors by Bayes' rule",
          ("prior-corrected",)),
     Term("先验偏移", "prior shift", "class priors that differ between training and deployment"),
+    Term("标签偏移", "label shift", "a deployment where the class priors $p(y)$ move while each class's inputs "
+         "$p(x \\mid y)$ stay the same; the assumption under which prior correction and the EM estimate of the "
+         "priors are right", ("label-shift",)),
     Term("期望最大化 (EM)", "expectation-maximisation (EM)", "alternating two steps until they agree; here: adjust "
          "the probabilities to the current prior estimate, then re-estimate the priors as their mean "
          "(Saerens et al. 2002)", ("EM procedure",)),
@@ -215,8 +239,12 @@ GLOSSARY = (
          "description of how much the pooled out-of-fold score varies with the rows, never the test of a difference "
          "(a class a resample leaves out is skipped, so the interval holds its estimate)",
          ("bootstrap", "95 % bootstrap interval")),
-    Term("置信区间", "confidence interval", "a range that holds the true value with a stated probability",
-         ("confidence intervals",)),
+    Term("置信区间", "confidence interval", "a range computed from the data by a procedure that, over repeated "
+         "samples, covers the true value in the stated share of them (95 %); one computed interval either holds the "
+         "true value or not — the 95 % describes the procedure, not this interval", ("confidence intervals",)),
+    Term("p值", "p-value", "the probability, if there were no difference, of a test statistic at least as extreme as "
+         "the one observed; not the probability that there is no difference. Below α = 0.05 (after Holm's "
+         "correction) a difference counts as distinguishable", ("p-values",)),
     Term("配对检验", "paired test", "compares two methods fold by fold on the same folds: the differences of "
          "their fold scores, not two separate scores; here always the corrected repeated cross-validation t-test"),
     Term("Holm多重比较校正", "Holm correction", "controls false findings over several comparisons",
@@ -302,6 +330,24 @@ COLUMN_MEANINGS = {
     "real_difference": "whether that p-value is below 0.05: the difference is distinguishable from 0",
     "distinguishable": "whether that p-value is below 0.05: the difference is distinguishable from 0",
     "improved": "distinguishable and in the better direction",
+    # notebook 06's decision rules
+    "expected_cost": "mean cost per item of the rule's decisions under the stated cost matrix (mean over the folds; "
+    "lower is better)",
+    "cost_sd": "standard deviation of the per-fold mean cost over the folds",
+    "cost_difference": "the rule's mean cost per item minus the arg-max's on the same rows (negative: cheaper)",
+    # notebook 06's unknown deployment prior (prior_shift_study)
+    "train": "the class priors the model learnt (its training rows' shares; flat for a re-balancing method)",
+    "true": "the class shares of the shifted rows (mean over the draws)",
+    "estimated": "the EM estimate of the class shares from the unlabelled shifted rows (mean over the estimates)",
+    "estimated_sd": "standard deviation of that estimate over the draws and halves",
+    "naive": "the naive estimate: the mean predicted probability of the class over the shifted rows, unadjusted",
+    "draw": "which shifted draw of rows",
+    **{f"{measure}_{name}": f"{label} of the shifted rows {how}" for measure, label in (
+        ("ece", "top-label ECE"), ("accuracy", "accuracy")) for name, how in (
+        ("raw", "with the model's unadjusted probabilities"),
+        ("estimated", "adjusted with the priors estimated on the other half (held out)"),
+        ("in_sample", "adjusted with the priors estimated on the same half (in sample, flattering)"),
+        ("known", "adjusted with the true shares"))},
 }
 
 

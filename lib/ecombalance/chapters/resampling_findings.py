@@ -145,12 +145,48 @@ def describe_study(worked: WorkedExamples, leak: Mapping[str, pd.DataFrame], res
     times = sorted(set(worked.appearances))
     appear = (f"exactly {times[0]} times" if len(times) == 1
               else "between " + " and ".join(str(t) for t in (times[0], times[-1])) + " times")
+    models = list(dict.fromkeys(results["model"]))
+    samplers = [m for m in dict.fromkeys(results["sampler"]) if m not in ("none", "class_weight")]
+    design = results.attrs.get("design", "the same folds")
     return "\n".join([
         *filter(None, notes),
         f"- The worked examples hold exactly: {counts[1]} after under-sampling, {counts[2]} after over-sampling, "
         f"every class-3 row appearing {appear}.",
         leakage,
+        f"- Compared: {len(samplers)} sampler{'s' if len(samplers) != 1 else ''} with {len(models)} "
+        f"classifier{'s' if len(models) != 1 else ''} ({', '.join(models)}), each against the same classifier "
+        f"without resampling{' and with class weights' if 'class_weight' in set(results['sampler']) else ''}, on "
+        f"{design}.",
         f"- Top mean macro-F1: `{top_sampler}` + {top_model}, {summary['macro_f1'].max():.3f}. Per classifier, "
         "against the same classifier without resampling:",
         describe_comparison(results),
     ])
+
+
+CLEANERS = ("tomek", "enn")
+"""The samplers that only remove rows where classes meet (imbalanced-learn's cleaning under-samplers), from every
+class but the smallest by default."""
+
+
+def describe_cleaning(counts: pd.DataFrame) -> str:
+    """Markdown bullets on :func:`resample_counts`: for each cleaner of :data:`CLEANERS` that ran, how many rows of
+    each class it removed, and from which class the largest share — a cleaner removes rows whose neighbours disagree
+    with their label wherever the classes meet, not the largest class first. "" when no cleaner ran."""
+    before = counts.loc["(before)"]
+    classes = [c for c in counts.columns if c not in ("seconds", "error")]
+    lines = []
+    for name in [c for c in CLEANERS if c in counts.index]:
+        after = counts.loc[name, classes]
+        if after.isna().any():
+            continue
+        removed = {c: int(before[c]) - int(after[c]) for c in classes}
+        shares = {c: removed[c] / int(before[c]) for c in classes if int(before[c])}
+        most = max(shares, key=shares.get)
+        listed = ", ".join(f"{removed[c]:,} of {int(before[c]):,} `{c}` rows ({shares[c]:.0%})" for c in classes)
+        largest = max(classes, key=lambda c: int(before[c]))
+        where = (f"the largest share from `{most}`, not from the largest class `{largest}`" if most != largest
+                 else f"the largest share from the largest class `{largest}`")
+        lines.append(f"- `{name}` removed {listed}: {where}. A cleaner removes rows whose neighbours disagree with "
+                     "their label wherever the classes meet, so it thins every overlapping class, not the majority "
+                     "alone.")
+    return "\n".join(lines)

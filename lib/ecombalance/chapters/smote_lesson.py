@@ -22,6 +22,7 @@ import pandas as pd
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
 
+from ecombalance.chapters.resampling_study import row_origin
 from ecombalance.data.table import Table
 from ecombalance.evaluation.experiment import run_experiment
 from ecombalance.evaluation.folds import Folds, make_folds
@@ -74,7 +75,7 @@ def worked_example(random_state: int = 0) -> SmoteExample:
     raise AssertionError(f"SMOTE's point {new} is not on the segment between the two minority rows")  # pragma: no cover
 
 
-TOY_SAMPLERS = ("none", "random_under", "random_over", "smote", "borderline_smote", "adasyn")
+TOY_SAMPLERS = ("none", "random_under", "random_over", "smote", "borderline_smote", "adasyn", "enn")
 
 
 def toy_problem(n: int = 400, weights: tuple[float, float] = (0.9, 0.1), random_state: int = 0):
@@ -86,8 +87,11 @@ def toy_problem(n: int = 400, weights: tuple[float, float] = (0.9, 0.1), random_
 
 def decision_boundaries(X: Any, y: Any, samplers: tuple[str, ...] = TOY_SAMPLERS, grid: int = 120,
                         random_state: int = 0) -> dict[str, dict[str, Any]]:
-    """For each sampler: the resampled training rows and logistic regression's predicted class on a
-    ``grid`` x ``grid`` mesh over the data (the panels of :func:`ecombalance.plotting.plot_decision_boundaries`).
+    """For each sampler: the resampled training rows, where each came from (``origin``: ``original``, ``copy`` or
+    ``synthetic``, :func:`~ecombalance.chapters.resampling_study.row_origin`), how many rows of each class it
+    removed (``removed``: a cleaner such as ``enn`` only removes), and logistic regression's predicted class on a
+    ``grid`` x ``grid`` mesh over the data (the panels of :func:`ecombalance.plotting.plot_decision_boundaries`: the
+    2-D picture of what each sampler does to the rows, with no projection in between).
     """
     X, y = np.asarray(X, float), np.asarray(y)
     lo, hi = X.min(0) - 0.5, X.max(0) + 0.5
@@ -97,8 +101,10 @@ def decision_boundaries(X: Any, y: Any, samplers: tuple[str, ...] = TOY_SAMPLERS
     for name in samplers:
         X_res, y_res = (X, y) if name == "none" else make_sampler(name, random_state=random_state).fit_resample(X, y)
         model = LogisticRegression().fit(X_res, y_res)
-        panels[name] = {"X": X_res, "y": y_res, "xx": xx, "yy": yy,
-                        "zz": model.predict(mesh).reshape(xx.shape), "minority_share": float(np.mean(y_res == 1))}
+        removed = {int(c): int(max((y == c).sum() - (y_res == c).sum(), 0)) for c in np.unique(y)}
+        panels[name] = {"X": X_res, "y": y_res, "xx": xx, "yy": yy, "origin": row_origin(X, X_res),
+                        "removed": removed, "zz": model.predict(mesh).reshape(xx.shape),
+                        "minority_share": float(np.mean(y_res == 1))}
     return panels
 
 

@@ -149,6 +149,35 @@ def describe_tokenization(tokenizer, texts: Iterable[str], model_name: str | Pat
     return "\n".join(lines)
 
 
+def smote_effect(plain: Any, with_smote: Any, X_fit: Any, y_fit: Any, X_test: Any, minority: Any) -> dict[str, Any]:
+    """What SMOTE in embedding space changed between two fitted classifiers on frozen embeddings (``plain``:
+    frozen + LR, ``with_smote``: frozen + SMOTE + LR, both with ``predict_proba``): how many test predictions
+    differ (``changed`` of ``n_test``), the training accuracy of the plain classifier (``train_accuracy``: 1.0 when
+    the embeddings separate the training titles), and the mean change of the ``minority`` probability on the test
+    rows (``minority_shift``)."""
+    pred_plain, pred_smote = np.asarray(plain.predict(X_test)), np.asarray(with_smote.predict(X_test))
+    column = list(np.asarray(plain.classes_).tolist()).index(minority)
+    shift = (with_smote.predict_proba(X_test)[:, column] - plain.predict_proba(X_test)[:, column]).mean()
+    train = scores(y_fit, plain.predict(X_fit), metrics=("accuracy",), per_class=())["accuracy"]
+    return {"changed": int((pred_plain != pred_smote).sum()), "n_test": len(pred_plain), "train_accuracy": float(train),
+            "minority_shift": float(shift)}
+
+
+def describe_smote_effect(effect: dict[str, Any], minority: Any) -> str:
+    """One Markdown bullet on :func:`smote_effect`: why ``frozen + SMOTE + LR`` can match ``frozen + LR`` in every
+    metric, or how many predictions SMOTE changed."""
+    moved = (f"the mean probability of `{minority}` on the test titles moves by {effect['minority_shift']:+.3f}")
+    if effect["changed"] == 0:
+        return (f"- `frozen + SMOTE + LR` predicts every one of the {effect['n_test']} test titles as `frozen + LR` "
+                "does, so their rows match in every metric. Not a bug: logistic regression already gets "
+                f"{effect['train_accuracy']:.1%} of the training titles right on their frozen embeddings, and the "
+                "synthetic points SMOTE adds between minority embeddings lie where the minority already wins; they "
+                f"move the probabilities ({moved}) but not which class is largest for any test title.")
+    return (f"- SMOTE in embedding space changed {effect['changed']} of the {effect['n_test']} test predictions of "
+            f"`frozen + LR` ({moved}; logistic regression gets {effect['train_accuracy']:.1%} of the training titles "
+            "right without it).")
+
+
 def minority_only_row(minority: Any) -> str:
     """The score-table row of the model fine-tuned further on the minority class ``minority`` alone."""
     return f"then minority only ({minority})"
@@ -171,23 +200,33 @@ def _on_cpu(fine_tuner):
     return est
 
 
-def compare_quantized(fine_tuner, X, y) -> pd.DataFrame:
+def compare_quantized(fine_tuner, X, y, groups: Any = None, n_resamples: int = 1000, seed: int = 0) -> pd.DataFrame:
     """Size (MB), CPU inference seconds and samples/s, and macro-F1 on ``(X, y)`` of a fitted
     :class:`~ecombalance.models.finetune.TextClassifierFineTuner` in float32 and int8-quantised
     (:meth:`~ecombalance.models.finetune.TextClassifierFineTuner.quantized`), one row each.
 
     The seconds are those of ``predict(X)``; texts the fine-tuner has tokenised before (e.g. by predicting
-    ``X`` once) are not tokenised again, so they then measure the model alone."""
-    rows = {}
+    ``X`` once) are not tokenised again, so they then measure the model alone. ``attrs["int8_minus_fp32"]``: the
+    macro-F1 change with its paired bootstrap interval over the rows (or whole ``groups``;
+    :func:`ecombalance.evaluation.stats.paired_bootstrap`: both models scored on each resample of the same rows),
+    its two-sided ``p_value`` and how many predictions quantisation ``changed``."""
+    rows, predictions = {}, {}
     for name, est in (("fp32", _on_cpu(fine_tuner)), ("int8", fine_tuner.quantized())):
         started = time.perf_counter()
         pred = est.predict(X)
         seconds = time.perf_counter() - started
+        predictions[name] = np.asarray(pred)
         rows[name] = {"size_mb": model_size_mb(est.model_), "seconds": seconds,
                       "samples_per_s": len(pred) / max(seconds, 1e-9),
                       "macro_f1": scores(y, pred, metrics=("macro_f1",), per_class=())["macro_f1"]}
     table = pd.DataFrame(rows).T
     table.index.name = "model"
+    boot = paired_bootstrap(y, predictions["int8"], predictions["fp32"], metric="macro_f1",
+                            classes=np.unique(np.asarray(y)), groups=groups, n_resamples=n_resamples, seed=seed)
+    table.attrs["int8_minus_fp32"] = {"difference": float(boot["difference"]), "ci_low": float(boot["ci_low"]),
+                                      "ci_high": float(boot["ci_high"]), "p_value": float(boot["p_value"]),
+                                      "changed": int((predictions["int8"] != predictions["fp32"]).sum()),
+                                      "n_test": len(predictions["fp32"])}
     return table
 
 
@@ -251,8 +290,8 @@ def compare_with_frozen(y_true: Any, pred_finetuned: Any, pred_frozen: Any, *, g
 
     Returns one row (index ``name``) with ``fine_tuned_macro_f1``, ``frozen_macro_f1`` (on every test row,
     :func:`ecombalance.evaluation.metrics.scores`), ``difference``, the percentile interval ``ci_low`` /
-    ``ci_high`` at ``confidence``, the two-sided ``p_value``, ``n_test`` and ``real``: 1.0 when the interval
-    excludes 0, else 0.0 (a float, so the frame formats as numbers).
+    ``ci_high`` at ``confidence``, the two-sided ``p_value``, ``n_test`` and ``real``: True when the interval
+    excludes 0 (:func:`ecombalance.plotting.table` shows it as yes / no).
     """
     classes = np.unique(np.asarray(y_true))
     boot = paired_bootstrap(y_true, pred_finetuned, pred_frozen, metric="macro_f1", classes=classes,
@@ -261,7 +300,7 @@ def compare_with_frozen(y_true: Any, pred_finetuned: Any, pred_frozen: Any, *, g
                 for key, pred in (("fine_tuned_macro_f1", pred_finetuned), ("frozen_macro_f1", pred_frozen))}
     row = {**macro_f1, "difference": boot["difference"], "ci_low": boot["ci_low"], "ci_high": boot["ci_high"],
            "p_value": boot["p_value"], "n_test": float(len(np.asarray(y_true))),
-           "real": float(boot["ci_low"] > 0 or boot["ci_high"] < 0)}
+           "real": bool(boot["ci_low"] > 0 or boot["ci_high"] < 0)}
     frame = pd.DataFrame([row], index=pd.Index([name], name="comparison"))
     frame.attrs["confidence"] = confidence
     return frame
@@ -275,12 +314,32 @@ P_VALUE_NOTE = (
     "as in training.")
 
 
+def _training_course(history: pd.DataFrame | None, steps: int, epochs: int, n_fit: int) -> tuple[str, bool | None]:
+    """What the fine-tuning run did, from its ``history_`` (one row per epoch with ``step`` and ``val_macro_f1``):
+    the sentence, and whether validation macro-F1 was still rising at the last epoch (None without a history)."""
+    run = f"{int(steps)} optimizer steps ({int(epochs)} epoch{'s' if int(epochs) != 1 else ''} over {int(n_fit)} titles)"
+    if history is None or "val_macro_f1" not in history or history["val_macro_f1"].isna().all():
+        return f"fine-tuning ran {run}", None
+    scores = history["val_macro_f1"].to_numpy(dtype=float)
+    best = int(np.nanargmax(scores))
+    step = int(history["step"].iloc[best]) if "step" in history else None
+    at = f"epoch {best + 1}" + (f" (step {step})" if step is not None else "")
+    if best == len(scores) - 1:
+        return (f"fine-tuning ran {run}, and validation macro-F1 was still rising at the last epoch "
+                f"({' → '.join(f'{v:.3f}' for v in scores)})", True)
+    return (f"fine-tuning ran {run}; validation macro-F1 peaked at {scores[best]:.3f} at {at} and fell to "
+            f"{scores[-1]:.3f} after, and the weights of {at} are the ones kept (early stopping restores the best "
+            "epoch)", False)
+
+
 def describe_frozen_comparison(comparison: pd.DataFrame, *, balancing: str, minority: Any, steps: int, epochs: int,
-                        n_fit: int, minority_fit: int) -> str:
+                               n_fit: int, minority_fit: int, history: pd.DataFrame | None = None) -> str:
     """Markdown bullets on :func:`compare_with_frozen`: which of fine-tuning with ``balancing`` and the frozen
     encoder + LR is ahead, whether the paired interval says it is real, and, when fine-tuning is not ahead,
     why on this budget (``steps`` optimizer steps over ``epochs`` epochs of ``n_fit`` titles, ``minority_fit``
-    of them in the smallest class ``minority``) and what would change it."""
+    of them in the smallest class ``minority``; with the run's ``history`` — one row per epoch, ``step`` and
+    ``val_macro_f1`` — where validation macro-F1 peaked, which epoch's weights were kept) and what would change
+    it: more epochs only while validation macro-F1 was still rising at the end."""
     row = comparison.iloc[0]
     level = f"{comparison.attrs.get('confidence', 0.95):.0%}"
     numbers = (f"macro-F1 {row['fine_tuned_macro_f1']:.3f} against {row['frozen_macro_f1']:.3f}, difference "
@@ -297,16 +356,23 @@ def describe_frozen_comparison(comparison: pd.DataFrame, *, balancing: str, mino
                    f"`{balancing}` and the frozen encoder + LR: {numbers}, p = {row['p_value']:.2f}. The interval "
                    "holds 0, so this test split cannot tell them apart — which is not evidence that they are equal; "
                    "at equal scores the frozen encoder is the cheaper one.")
+    course, rising = _training_course(history, steps, epochs, n_fit)
+    if rising:
+        change = ("- What would change it: more `epochs` (validation macro-F1 had not stopped improving), a GPU with "
+                  "the `full` profile (8 epochs, a 12-layer encoder), or `trainable_layers=1` or `2`, which leaves "
+                  "fewer weights to move with few labels; this comparison then says whether fine-tuning pulls ahead.")
+    else:
+        change = ("- What would change it: not more steps of this run" + (" (validation macro-F1 fell after its peak)"
+                                                                         if rising is False else "")
+                  + "; a lower `learning_rate`, `trainable_layers=1` or `2` (fewer weights to move with few labels), "
+                  "more labelled titles of the small classes, or a larger encoder (the `full` profile on a GPU); this "
+                  "comparison then says whether fine-tuning pulls ahead.")
     return "\n".join([
         verdict,
         P_VALUE_NOTE,
-        f"- Why: fine-tuning moved every weight in {int(steps)} optimizer steps ({int(epochs)} "
-        f"epoch{'s' if int(epochs) != 1 else ''} over "
-        f"{int(n_fit)} titles), and its new head learned `{minority}` from {int(minority_fit)} training titles; "
+        f"- Why: {course}; its new head learned `{minority}` from {int(minority_fit)} training titles, while "
         "logistic regression on fixed embeddings fits the same titles to convergence with far fewer weights.",
-        "- What would change it: more optimizer steps (more `epochs`, a smaller `batch_size`), a GPU with the "
-        "`full` profile (8 epochs, a 12-layer encoder), or `trainable_layers=1` or `2`, which leaves fewer weights "
-        "to move with few labels; this comparison then says whether fine-tuning pulls ahead.",
+        change,
     ])
 
 
@@ -317,8 +383,11 @@ def transfer_headline(table: pd.DataFrame, compression: pd.DataFrame, balancing:
     encoder + LR, its interval and whether it is real)."""
     macro_f1 = table["macro_f1"]
     extra = {} if comparison is None else {
-        f"finetuned_minus_frozen_{key}": float(comparison.iloc[0][key])
-        for key in ("difference", "ci_low", "ci_high", "real")}
+        **{f"finetuned_minus_frozen_{key}": float(comparison.iloc[0][key]) for key in ("difference", "ci_low", "ci_high")},
+        "finetuned_minus_frozen_real": bool(comparison.iloc[0]["real"])}  # yes / no in the report
+    interval = compression.attrs.get("int8_minus_fp32")
+    if interval:
+        extra.update(int8_macro_f1_change_ci_low=interval["ci_low"], int8_macro_f1_change_ci_high=interval["ci_high"])
     return {**extra,
         "frozen_lr_macro_f1": macro_f1["frozen + LR"],
         "frozen_smote_macro_f1": macro_f1["frozen + SMOTE + LR"],
@@ -330,6 +399,23 @@ def transfer_headline(table: pd.DataFrame, compression: pd.DataFrame, balancing:
     }
 
 
+def describe_quantized(compression: pd.DataFrame) -> str:
+    """One Markdown bullet on :func:`compare_quantized`: size, CPU throughput and the macro-F1 change of int8, with
+    the change's paired interval when the table carries it (``attrs["int8_minus_fp32"]``)."""
+    fp32, int8 = compression.loc["fp32"], compression.loc["int8"]
+    text = (f"- int8 quantisation: {fp32['size_mb']:.1f} MB → {int8['size_mb']:.1f} MB, "
+            f"{int8['samples_per_s'] / fp32['samples_per_s']:.2f}× the CPU throughput, macro-F1 change "
+            f"{int8['macro_f1'] - fp32['macro_f1']:+.3f}")
+    d = compression.attrs.get("int8_minus_fp32")
+    if not d:
+        return text + "."
+    real = d["ci_low"] > 0 or d["ci_high"] < 0
+    return text + (f" (paired bootstrap 95 % interval [{d['ci_low']:+.3f}, {d['ci_high']:+.3f}] over the "
+                   f"{d['n_test']} test rows, {d['changed']} of whose predictions changed; "
+                   + ("beyond the noise of the test split)." if real else "the interval holds 0: within the noise "
+                      "of the test split)."))
+
+
 def describe_transfer(table: pd.DataFrame, compression: pd.DataFrame, *, balancing: str, minority: Any,
                       largest: Any, model_name: str, device: str, steps: int, comparison: str = "") -> str:
     """The chapter's findings as Markdown bullets, generated from :func:`scores_table` (all five rows),
@@ -339,7 +425,6 @@ def describe_transfer(table: pd.DataFrame, compression: pd.DataFrame, *, balanci
     models = table.drop(index=minority_only_row(minority))
     best = models["macro_f1"].idxmax()
     plain, balanced = table.loc["fine-tuned"], table.loc[f"fine-tuned + {balancing}"]
-    fp32, int8 = compression.loc["fp32"], compression.loc["int8"]
     recalls = [c for c in table.columns if c.startswith("recall[")]
     change = after[recalls] - balanced[recalls]
     collapse = change.idxmin()
@@ -357,8 +442,6 @@ def describe_transfer(table: pd.DataFrame, compression: pd.DataFrame, *, balanci
         f"{after[f'recall[{minority}]']:.3f}; the largest collapse is `{collapse[7:-1]}`, whose recall fell from "
         f"{balanced[collapse]:.3f} to {after[collapse]:.3f} (the largest class `{largest}`: "
         f"{balanced[f'recall[{largest}]']:.3f} to {after[f'recall[{largest}]']:.3f}).",
-        f"- int8 quantisation: {fp32['size_mb']:.1f} MB → {int8['size_mb']:.1f} MB, "
-        f"{int8['samples_per_s'] / fp32['samples_per_s']:.2f}× the CPU throughput, macro-F1 change "
-        f"{int8['macro_f1'] - fp32['macro_f1']:+.3f}.",
+        describe_quantized(compression),
         f"- Run: `{model_name}` on `{device}`, {int(steps)} optimizer steps per fine-tuning run.",
     ])

@@ -5,8 +5,9 @@ decisions and calibration.
 from ecombalance._lazy import attach
 
 __getattr__, __dir__, __all__ = attach(__name__, {
-    "calibration": ["recalibrate", "TemperatureScaler", "reliability_curve", "expected_calibration_error_from_curve", "PriorEstimate", "estimate_priors_em"],
+    "calibration": ["recalibrate", "TemperatureScaler", "inner_fold_count", "CALIBRATION_METHODS", "InnerFoldCalibration", "reliability_curve", "expected_calibration_error_from_curve", "PriorEstimate", "estimate_priors_em"],
     "class_calibration": ["classwise_reliability", "calibration_table", "class_shares"],
+    "cost_rules": ["RULES", "LEARNT_PRIORS", "aligned_cost", "CostRuleClassifier"],
     "decisions": ["tune_threshold", "tune_threshold_cv", "bayes_decision", "expected_cost", "WEIGHT_GRID", "weighted_decision", "tune_class_weights", "CostDecision", "threshold_curve", "cost_decision_cv", "ProfitThreshold", "profit_curve", "profit_threshold"],
     "experiment": ["ExperimentResult", "run_experiment", "save_results", "load_results"],
     "fold_work": ["instantiate", "seed_estimator", "aligned_proba", "split_preprocess", "FoldFeatures", "fit_transform_fold", "TIMINGS", "import_modules", "call_or_exception", "FoldScorer", "fit_and_score_fold", "fit_predict_fold", "score_fold"],

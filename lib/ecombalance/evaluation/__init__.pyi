@@ -3,6 +3,9 @@
 
 from ecombalance.evaluation.calibration import recalibrate as recalibrate
 from ecombalance.evaluation.calibration import TemperatureScaler as TemperatureScaler
+from ecombalance.evaluation.calibration import inner_fold_count as inner_fold_count
+from ecombalance.evaluation.calibration import CALIBRATION_METHODS as CALIBRATION_METHODS
+from ecombalance.evaluation.calibration import InnerFoldCalibration as InnerFoldCalibration
 from ecombalance.evaluation.calibration import reliability_curve as reliability_curve
 from ecombalance.evaluation.calibration import expected_calibration_error_from_curve as expected_calibration_error_from_curve
 from ecombalance.evaluation.calibration import PriorEstimate as PriorEstimate
@@ -10,6 +13,10 @@ from ecombalance.evaluation.calibration import estimate_priors_em as estimate_pr
 from ecombalance.evaluation.class_calibration import classwise_reliability as classwise_reliability
 from ecombalance.evaluation.class_calibration import calibration_table as calibration_table
 from ecombalance.evaluation.class_calibration import class_shares as class_shares
+from ecombalance.evaluation.cost_rules import RULES as RULES
+from ecombalance.evaluation.cost_rules import LEARNT_PRIORS as LEARNT_PRIORS
+from ecombalance.evaluation.cost_rules import aligned_cost as aligned_cost
+from ecombalance.evaluation.cost_rules import CostRuleClassifier as CostRuleClassifier
 from ecombalance.evaluation.decisions import tune_threshold as tune_threshold
 from ecombalance.evaluation.decisions import tune_threshold_cv as tune_threshold_cv
 from ecombalance.evaluation.decisions import bayes_decision as bayes_decision
@@ -93,19 +100,20 @@ from ecombalance.evaluation.verdicts import BestMethod as BestMethod
 from ecombalance.evaluation.verdicts import best_method as best_method
 
 __all__ = [
-    "BestMethod", "BootstrapResult", "CLASS_METRICS", "CLASS_PROBA_METRICS", "CONFUSION_METRICS", "CostDecision",
-    "ECE_BINS", "ExperimentResult", "FoldFeatures", "FoldScorer", "Folds", "IBA_ALPHA", "InnerFoldThreshold",
-    "LOWER_IS_BETTER", "METRIC_LABELS", "PriorEstimate", "ProfitThreshold", "RepeatedStratifiedGroupKFold",
-    "TEST_NAME", "TIMINGS", "TemperatureScaler", "VERDICT_TEST", "WEIGHT_GRID", "aggregate_metrics",
+    "BestMethod", "BootstrapResult", "CALIBRATION_METHODS", "CLASS_METRICS", "CLASS_PROBA_METRICS",
+    "CONFUSION_METRICS", "CostDecision", "CostRuleClassifier", "ECE_BINS", "ExperimentResult", "FoldFeatures",
+    "FoldScorer", "Folds", "IBA_ALPHA", "InnerFoldCalibration", "InnerFoldThreshold", "LEARNT_PRIORS",
+    "LOWER_IS_BETTER", "METRIC_LABELS", "PriorEstimate", "ProfitThreshold", "RULES", "RepeatedStratifiedGroupKFold",
+    "TEST_NAME", "TIMINGS", "TemperatureScaler", "VERDICT_TEST", "WEIGHT_GRID", "aggregate_metrics", "aligned_cost",
     "aligned_proba", "as_folds", "bayes_decision", "best_method", "bootstrap_ci", "calibration_table",
     "call_or_exception", "check_folds", "class_position", "class_shares", "classification_metrics",
     "classwise_expected_calibration_error", "classwise_reliability", "compare_fold_scores", "compare_to_baseline",
     "corrected_resampled_ttest", "cost_decision_cv", "design_headline", "detectable_difference", "encode_labels",
     "estimate_priors_em", "expected_calibration_error", "expected_calibration_error_from_curve", "expected_cost",
     "f1_scorer", "fit_and_score_fold", "fit_predict_fold", "fit_transform_fold", "fold_sizes", "group_split",
-    "holdout_split", "holm", "import_modules", "instantiate", "load_results", "make_folds", "metric_ci",
-    "metric_value", "p_value_text", "paired_bootstrap", "per_class_metrics", "per_class_table", "per_query_ranking",
-    "profit_curve", "profit_threshold", "ranking_metrics", "recalibrate", "reliability_curve",
+    "holdout_split", "holm", "import_modules", "inner_fold_count", "instantiate", "load_results", "make_folds",
+    "metric_ci", "metric_value", "p_value_text", "paired_bootstrap", "per_class_metrics", "per_class_table",
+    "per_query_ranking", "profit_curve", "profit_threshold", "ranking_metrics", "recalibrate", "reliability_curve",
     "require_two_classes", "run_experiment", "save_results", "score_fold", "scores", "seed_estimator",
     "smallest_detectable", "split_preprocess", "stratified_split", "summarise", "take_rows", "threshold_curve",
     "threshold_switch", "tune_class_weights", "tune_threshold", "tune_threshold_cv", "verdict_table",

@@ -10,7 +10,9 @@ off until they are mapped back:
   known (Saerens et al. 2002; Elkan 2001), :func:`estimate_priors_em` when they are not (the EM procedure of
   Saerens et al. 2002 on unlabelled deployment rows),
 * :func:`recalibrate` for the binary negative down-sampling of click logs (He et al. 2014),
-* :class:`TemperatureScaler` for over-confident networks (Guo et al. 2017),
+* :class:`TemperatureScaler` for over-confident networks (Guo et al. 2017), and :class:`InnerFoldCalibration`
+  for scikit-learn's temperature, isotonic or sigmoid calibration fitted on inner folds of the training rows
+  only (the probabilities the Bayes rule of a cost matrix reads),
 * :func:`reliability_curve` (drawn by :func:`ecombalance.plotting.plot_reliability`) to see the result.
 """
 
@@ -24,11 +26,16 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize_scalar
 from scipy.special import expit, log_expit, log_softmax, softmax
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, TransformerMixin, clone
+from sklearn.calibration import CalibratedClassifierCV
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.validation import check_array, check_is_fitted
+from sklearn.utils import get_tags
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
 from ecombalance._validation import check_probabilities, check_same_length
+from ecombalance.evaluation.folds import make_folds
+from ecombalance.exceptions import SmallClassWarning
 from ecombalance.sampling.weights import class_priors
 
 
@@ -142,6 +149,135 @@ class TemperatureScaler(TransformerMixin, BaseEstimator):
         if z.ndim == 1:
             return expit(z / self.temperature_)
         return softmax(z / self.temperature_, axis=1)
+
+
+def inner_fold_count(y: np.ndarray, n_splits: int, who: str = "the inner folds") -> int:
+    """``n_splits`` inner folds, or fewer when the smallest class of ``y`` has fewer rows (each inner fold keeps
+    every class); ValueError when a class has a single row."""
+    if not isinstance(n_splits, (int, np.integer)) or isinstance(n_splits, bool) or n_splits < 2:
+        raise ValueError(f"n_splits must be an integer >= 2, got {n_splits!r}")
+    smallest = int(np.unique(y, return_counts=True)[1].min())
+    if smallest < 2:
+        raise ValueError(f"{who} needs at least 2 rows of every class for its inner folds; a class of these "
+                         "training rows has 1: merge or drop rare classes (min_class_size)")
+    return min(int(n_splits), smallest)
+
+
+CALIBRATION_METHODS = ("temperature", "isotonic", "sigmoid")
+"""What :class:`InnerFoldCalibration` fits: scikit-learn's ``CalibratedClassifierCV`` methods."""
+
+
+class InnerFoldCalibration(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+    r"""A classifier whose probabilities are recalibrated on inner folds of the rows it is fitted on, never on the
+    rows it predicts: scikit-learn's ``CalibratedClassifierCV`` with its folds from
+    :func:`~ecombalance.evaluation.folds.make_folds` (stratified, shuffled with ``random_state``).
+
+    ``method``:
+
+    * ``"temperature"`` (default): :math:`\hat p = \mathrm{softmax}(\log p / T)`, one scalar :math:`T` for every
+      class fitted by minimising the log-loss (Guo et al. 2017, "On calibration of modern neural networks"); it
+      keeps the arg-max and changes only how sure the model is;
+    * ``"isotonic"``: a monotone step function per class against the rest, renormalised (Zadrozny & Elkan 2002);
+      flexible, but it needs many rows per class (scikit-learn advises against it well below 1,000);
+    * ``"sigmoid"``: Platt's logistic map per class against the rest (Platt 1999).
+
+    With ``ensemble=True`` (scikit-learn's default) each of the ``n_splits`` inner folds fits a copy of
+    ``estimator`` on its training part and the calibrator on its held-out part, and the predictions average the
+    copies; with ``False`` the calibrator is fitted on inner out-of-fold predictions and one copy is refitted on
+    all the rows. Inside an experiment (:func:`~ecombalance.evaluation.run_experiment`) the calibration is thus
+    fitted within each training fold: a test fold is never seen by the model or by its calibrator.
+
+    Parameters
+    ----------
+    estimator : classifier with ``predict_proba``
+    method : {"temperature", "isotonic", "sigmoid"}
+    n_splits : int
+        Inner folds (each class needs at least this many rows).
+    random_state : int or None
+        Shuffles the inner folds.
+    ensemble : bool
+
+    A class of a single row cannot be split into inner folds: the estimator is then fitted as it is, uncalibrated,
+    with a :class:`~ecombalance.exceptions.SmallClassWarning` (a training fold of a grouped split can hold one row of
+    a rare class).
+
+    Attributes
+    ----------
+    calibrated_ : the fitted ``CalibratedClassifierCV`` (the plain fitted estimator after the warning above)
+    classes_ : ndarray
+    temperature_ : float or None
+        The mean fitted temperature over the inner folds (``method="temperature"``): above 1 the raw
+        probabilities were over-confident, below 1 under-confident.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> rng = np.random.default_rng(0)
+    >>> y = np.repeat([0, 1, 2], [120, 60, 20])
+    >>> X = (y + rng.normal(0, 1, 200))[:, None]
+    >>> model = InnerFoldCalibration(LogisticRegression(), random_state=0).fit(X, y)
+    >>> model.predict_proba(X[:2]).shape, model.temperature_ > 0
+    ((2, 3), True)
+    """
+
+    def __init__(self, estimator: Any, method: str = "temperature", n_splits: int = 3, random_state: int | None = None,
+                 ensemble: bool = True) -> None:
+        self.estimator = estimator
+        self.method = method
+        self.n_splits = n_splits
+        self.random_state = random_state
+        self.ensemble = ensemble
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        inner = get_tags(self.estimator).input_tags
+        tags.input_tags.sparse, tags.input_tags.allow_nan = inner.sparse, inner.allow_nan
+        return tags
+
+    def fit(self, X: Any, y: Any) -> "InnerFoldCalibration":
+        """Fit ``CalibratedClassifierCV`` on ``n_splits`` stratified inner folds of ``(X, y)``."""
+        if self.method not in CALIBRATION_METHODS:
+            raise ValueError(f"method must be one of {list(CALIBRATION_METHODS)}, got {self.method!r}")
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None")
+        if type_of_target(y) in ("multilabel-indicator", "multiclass-multioutput"):
+            raise ValueError("Multilabel and multioutput targets are not supported: give one class label per row")
+        y = column_or_1d(y, warn=True)
+        if len(y) == 0:
+            raise ValueError("Found array with 0 sample(s) (shape=(0,)) while a minimum of 1 is required.")
+        check_classification_targets(y)
+        if len(np.unique(y)) < 2:
+            raise ValueError(f"y holds one class only ({np.unique(y)[0]!r}); calibration needs two classes or more")
+        try:
+            n_splits = inner_fold_count(y, self.n_splits, type(self).__name__)
+        except ValueError as error:  # a class of one row: no inner folds to calibrate on
+            warnings.warn(f"{error}; fitted without calibration", SmallClassWarning, stacklevel=2)
+            self.calibrated_ = clone(self.estimator).fit(X, y)
+            self.classes_, self.temperature_ = np.asarray(self.calibrated_.classes_), None
+            return self
+        inner = make_folds(y, None, n_splits, 0 if self.random_state is None else self.random_state)
+        self.calibrated_ = CalibratedClassifierCV(clone(self.estimator), method=self.method, cv=list(inner),
+                                                  ensemble=self.ensemble).fit(X, y)
+        self.classes_ = self.calibrated_.classes_
+        for fitted in ("n_features_in_", "feature_names_in_"):
+            if hasattr(self.calibrated_, fitted):
+                setattr(self, fitted, getattr(self.calibrated_, fitted))
+        # scikit-learn's temperature calibrator keeps the inverse temperature beta_ (softmax(beta_ * log p))
+        inverse = [float(np.ravel(getattr(c, "beta_", np.nan))[0]) for cal in self.calibrated_.calibrated_classifiers_
+                   for c in cal.calibrators] if self.method == "temperature" else []
+        self.temperature_ = float(np.nanmean(1 / np.array(inverse))) if inverse else None
+        return self
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """The calibrated probabilities (columns follow ``classes_``)."""
+        check_is_fitted(self, "calibrated_")
+        return self.calibrated_.predict_proba(X)
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The most probable class after calibration."""
+        check_is_fitted(self, "calibrated_")
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
 
 def reliability_curve(y_true: Any, proba: Any, n_bins: int = 10, classes: Sequence | None = None) -> pd.DataFrame:

@@ -11,12 +11,16 @@ from ecombalance.plotting.style import CJK_FONT_FILE as CJK_FONT_FILE
 from ecombalance.plotting.style import cjk_font_path as cjk_font_path
 from ecombalance.plotting.style import use_cjk_fallback as use_cjk_fallback
 from ecombalance.plotting.style import CJK_FONT_FAMILY as CJK_FONT_FAMILY
+from ecombalance.plotting.style import LABEL_WORDS as LABEL_WORDS
+from ecombalance.plotting.style import readable as readable
+from ecombalance.plotting.style import rounded as rounded
 from ecombalance.plotting.style import series_colours as series_colours
 from ecombalance.plotting.style import panels as panels
 from ecombalance.plotting.style import axes_or_new as axes_or_new
 from ecombalance.plotting.style import table as table
 from ecombalance.plotting.calibration import MAX_CLASSES_DRAWN as MAX_CLASSES_DRAWN
 from ecombalance.plotting.calibration import plot_classwise_reliability as plot_classwise_reliability
+from ecombalance.plotting.calibration import plot_reliability_panels as plot_reliability_panels
 from ecombalance.plotting.figures import plot_class_distribution as plot_class_distribution
 from ecombalance.plotting.figures import plot_grouped_bars as plot_grouped_bars
 from ecombalance.plotting.figures import plot_recall as plot_recall
@@ -37,11 +41,12 @@ from ecombalance.plotting.figures import plot_cost_curve as plot_cost_curve
 from ecombalance.plotting.figures import plot_profit_curve as plot_profit_curve
 
 __all__ = [
-    "CALIBRATION_COLOURS", "CJK_FONT_FAMILY", "CJK_FONT_FILE", "CJK_FONT_PACKAGE", "CLASS_COLOURS",
+    "CALIBRATION_COLOURS", "CJK_FONT_FAMILY", "CJK_FONT_FILE", "CJK_FONT_PACKAGE", "CLASS_COLOURS", "LABEL_WORDS",
     "MAX_CLASSES_DRAWN", "OBSERVED", "PROTOCOL_COLOURS", "REFERENCE", "axes_or_new", "cjk_font_path", "panels",
     "plot_boxes", "plot_class_distribution", "plot_classwise_reliability", "plot_confusion_matrix",
     "plot_cost_curve", "plot_decision_boundaries", "plot_downsampling_metric", "plot_focal_curves",
     "plot_grouped_bars", "plot_leakage", "plot_posteriors", "plot_precision_recall", "plot_profit_curve",
-    "plot_projection", "plot_recalibration", "plot_recall", "plot_reliability", "plot_training_loss",
-    "plot_validation_curve", "series_colours", "table", "use_cjk_fallback",
+    "plot_projection", "plot_recalibration", "plot_recall", "plot_reliability", "plot_reliability_panels",
+    "plot_training_loss", "plot_validation_curve", "readable", "rounded", "series_colours", "table",
+    "use_cjk_fallback",
 ]

@@ -4,7 +4,7 @@ rows behind every point (:func:`ecombalance.evaluation.classwise_reliability`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -12,7 +12,7 @@ from matplotlib.axes import Axes
 
 from ecombalance.evaluation.class_calibration import classwise_reliability
 from ecombalance.evaluation.metrics import ECE_BINS
-from ecombalance.plotting.style import CLASS_COLOURS, REFERENCE, axes_or_new
+from ecombalance.plotting.style import CLASS_COLOURS, REFERENCE, axes_or_new, readable
 
 MAX_CLASSES_DRAWN = 6
 """Above this many classes :func:`plot_classwise_reliability` draws the largest and the smallest ones only."""
@@ -59,6 +59,38 @@ def plot_classwise_reliability(y_true: Any, proba: Any, classes: Sequence | None
     ax.set(xlim=(0, 1), ylim=(0, 1.02), xlabel="predicted probability of the class",
            ylabel="share of the bin that is the class")
     if title:
-        ax.set_title(title, fontsize=10)
+        ax.set_title(readable(title), fontsize=10)
     ax.legend(fontsize=7, loc="upper left")
     return ax
+
+
+def plot_reliability_panels(y_true: Any, probas: Mapping[str, Any], groups: Mapping[str, Sequence[str]],
+                            reference: str | None = None, classes: Sequence | None = None, n_bins: int = ECE_BINS,
+                            counts: bool = True, axes: Sequence[Axes] | None = None, ncols: int = 3,
+                            size: tuple[float, float] = (4.3, 3.7), title: str = "") -> np.ndarray:
+    """Small multiples of :func:`~ecombalance.plotting.figures.plot_reliability` instead of one panel of many
+    overlapping curves: one panel per group of methods (``groups``: ``{panel title: [method, ...]}``), each with
+    ``reference`` (e.g. plain cross-entropy) in grey beside the group's methods and, with ``counts``, every curve's
+    rows per bin as bars on a logarithmic axis. Draws on ``axes`` (one per group) when given, else on a new figure
+    of ``ncols`` columns; ``title`` opens every panel's title. Returns the Axes drawn on."""
+    from ecombalance.plotting.figures import plot_reliability
+    from ecombalance.plotting.style import panels
+
+    if not groups:
+        raise ValueError("groups is empty: give {panel title: [method, ...]}")
+    unknown = sorted({m for names in groups.values() for m in names} - set(probas))
+    if unknown or (reference is not None and reference not in probas):
+        raise ValueError(f"no probabilities for {unknown or [reference]}; probas has {list(probas)}")
+    axes = panels(len(groups), size=size, ncols=ncols) if axes is None else np.asarray(axes, dtype=object).ravel()
+    if len(axes) < len(groups):
+        raise ValueError(f"{len(groups)} panels to draw but only {len(axes)} axes were given")
+    for ax, (name, methods) in zip(axes, groups.items()):
+        if reference is not None:
+            plot_reliability(y_true, probas[reference], n_bins=n_bins, classes=classes, label=reference, ax=ax,
+                             color=REFERENCE, counts=counts)
+        for method, colour in zip(methods, CLASS_COLOURS):
+            plot_reliability(y_true, probas[method], n_bins=n_bins, classes=classes, label=method, ax=ax,
+                             color=colour, counts=counts)
+        ax.set_title(f"{title}{readable(name)}", fontsize=10)
+        ax.legend(fontsize=7, loc="upper left")
+    return axes[:len(groups)]

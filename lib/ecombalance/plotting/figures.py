@@ -20,7 +20,7 @@ from matplotlib.axes import Axes
 from ecombalance.evaluation.calibration import expected_calibration_error_from_curve, reliability_curve
 from ecombalance.evaluation.metrics import ECE_BINS
 from ecombalance.plotting.style import (CALIBRATION_COLOURS, CLASS_COLOURS, OBSERVED, PROTOCOL_COLOURS, REFERENCE,
-                                        axes_or_new, panels, series_colours)
+                                        axes_or_new, panels, readable, series_colours)
 
 
 # ----------------------------------------------------------------------------------------------- bars
@@ -41,9 +41,9 @@ def plot_class_distribution(dist: pd.DataFrame, ax: Axes | None = None, title: s
     ax.bar_label(bars, labels=[f"{n} ({p:.3f})" for n, p in zip(dist["count"], dist["proportion"])], padding=2)
     ax.invert_yaxis()
     ax.margins(x=0.25)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(dist.index.name or "class")
-    ax.set_title(title or f"Class distribution, IR = {dist['count'].max() / dist['count'].min():.1f}:1")
+    ax.set_xlabel(readable(xlabel))
+    ax.set_ylabel(readable(dist.index.name or "class"))
+    ax.set_title(readable(title) if title else f"Class distribution, IR = {dist['count'].max() / dist['count'].min():.1f}:1")
     return ax
 
 
@@ -58,7 +58,8 @@ def plot_grouped_bars(table: pd.DataFrame | pd.Series, ax: Axes | None = None, *
     ``interval`` = ``(low, high)``, frames shaped like ``table``, draws each bar's interval as an error
     bar. ``legend_kw`` updates the legend's keywords (default: small font, best place); a Series draws
     one colour and no legend. Axis labels default to the index's name (else "group") and the Series' or the
-    columns' name (else "value").
+    columns' name (else "value"); every label and the title are written in words (:func:`readable`: a table row
+    such as ``("-", "fit_seconds")`` reads "seconds to fit").
     """
     single = isinstance(table, pd.Series)
     frame = table.to_frame() if single else table
@@ -73,8 +74,9 @@ def plot_grouped_bars(table: pd.DataFrame | pd.Series, ax: Axes | None = None, *
     if rot:
         plt.setp(ax.get_xticklabels(), ha="right", rotation_mode="anchor")
     default_y = table.name if single else frame.columns.name
-    ax.set(xlabel=xlabel if xlabel is not None else (frame.index.name or "group"),
-           ylabel=ylabel or (str(default_y) if default_y is not None else "value"), title=title or "")
+    ax.set(xlabel=readable(xlabel if xlabel is not None else (frame.index.name or "group")),
+           ylabel=readable(ylabel or (default_y if default_y is not None else "value")),
+           title=readable(title) if title else "")
     if ylim is not None:
         ax.set_ylim(*ylim)
     if single:
@@ -127,8 +129,22 @@ def plot_leakage(leak: Mapping[str, pd.DataFrame], ax: Axes | None = None,
 
 
 # ---------------------------------------------------------------------------------------------- lines
+def _count_axes(ax: Axes) -> Axes:
+    """The twin axes of ``ax`` that holds the rows per bin (made on first use, drawn behind the curves)."""
+    for other in ax.figure.axes:
+        if other is not ax and other.get_gid() == "row counts" and other.get_shared_x_axes().joined(ax, other):
+            return other
+    twin = ax.twinx()
+    twin.set_gid("row counts")
+    twin.set_yscale("log", nonpositive="clip")  # bars start at 0: clipped to the axis, not masked away
+    twin.set(ylabel="rows per bin (bars, log scale)", xlabel=ax.get_xlabel())
+    ax.set_zorder(twin.get_zorder() + 1)
+    ax.patch.set_visible(False)
+    return twin
+
+
 def plot_reliability(y_true: Any, proba: Any, n_bins: int = ECE_BINS, classes: Sequence | None = None,
-                     label: str | None = None, ax: Axes | None = None, **plot_kwargs) -> Axes:
+                     label: str | None = None, ax: Axes | None = None, counts: bool = False, **plot_kwargs) -> Axes:
     """Reliability diagram: accuracy against confidence per equal-width bin, with the diagonal.
 
     Binary ``proba`` (1-D) is the positive class's probability against the observed frequency; 2-D
@@ -137,6 +153,10 @@ def plot_reliability(y_true: Any, proba: Any, n_bins: int = ECE_BINS, classes: S
     compare, e.g., before and after :func:`ecombalance.sampling.weights.prior_correct`; each curve takes the
     next palette colour unless ``color`` is given, and the legend shows its expected calibration error, with
     the bins the chapters' ECE uses (:data:`ecombalance.evaluation.metrics.ECE_BINS`), so figure and text agree.
+
+    With ``counts`` the rows of every bin are drawn as bars in the curve's colour on a second, logarithmic axis on
+    the right: the ECE weights each bin by its rows, so a curve far off the diagonal where few rows are barely
+    moves it, and the bars show where that is.
     """
     curve = reliability_curve(y_true, proba, n_bins=n_bins, classes=classes)
     ece = expected_calibration_error_from_curve(curve)
@@ -153,18 +173,26 @@ def plot_reliability(y_true: Any, proba: Any, n_bins: int = ECE_BINS, classes: S
     ax.set_ylim(0, 1)
     ax.set_xlabel("confidence" if np.ndim(proba) == 2 else "predicted probability")
     ax.set_ylabel("accuracy" if np.ndim(proba) == 2 else "observed frequency")
+    if counts:
+        twin = _count_axes(ax)
+        twin.bar(curve["bin_lower"], curve["count"].where(curve["count"] > 0), width=1 / n_bins, align="edge",
+                 color=plot_kwargs["color"], alpha=0.25, gid="row counts")
+        top = max((bar.get_height() for bar in twin.patches if np.isfinite(bar.get_height())), default=1)
+        twin.set_ylim(0.8, max(top, 10) ** 2.5)  # on the log axis the bars fill the lower 40 %, under the curves
+        twin.set_xlabel(ax.get_xlabel())
     ax.legend(loc="upper left")
     return ax
 
 
 def plot_recalibration(y_true: Any, raw: Any, recalibrated: Any, labels: tuple[str, str] = ("raw", "recalibrated"),
-                       n_bins: int = ECE_BINS, classes: Sequence | None = None, ax: Axes | None = None) -> Axes:
+                       n_bins: int = ECE_BINS, classes: Sequence | None = None, ax: Axes | None = None,
+                       counts: bool = False) -> Axes:
     """:func:`plot_reliability` of the same labels' probabilities before and after recalibration (or prior
-    correction), in :data:`CALIBRATION_COLOURS`."""
+    correction), in :data:`CALIBRATION_COLOURS`; ``counts`` adds each curve's rows per bin as bars."""
     ax = plot_reliability(y_true, raw, n_bins=n_bins, classes=classes, label=labels[0], ax=ax,
-                          color=CALIBRATION_COLOURS["raw"])
+                          color=CALIBRATION_COLOURS["raw"], counts=counts)
     return plot_reliability(y_true, recalibrated, n_bins=n_bins, classes=classes, label=labels[1], ax=ax,
-                            color=CALIBRATION_COLOURS["recalibrated"])
+                            color=CALIBRATION_COLOURS["recalibrated"], counts=counts)
 
 
 def plot_focal_curves(curves: pd.DataFrame, ax: Axes | None = None) -> Axes:
@@ -185,7 +213,7 @@ def plot_posteriors(curves: pd.DataFrame, ax: Axes | None = None) -> Axes:
     balanced = curves.filter(regex="^balanced")
     plain.plot(ax=ax, color=series_colours(plain.columns))
     balanced.plot(ax=ax, color=series_colours(balanced.columns), style="--")
-    ax.set(xlabel=f"{curves.index.name or 'x'} (feature value)", ylabel="probability (share)",
+    ax.set(xlabel=f"{readable(curves.index.name or 'x')} (feature value)", ylabel="probability (share)",
            title="Posterior under training priors (solid) and after adjustment (dashed)")
     ax.legend(fontsize=7, ncol=2)
     return ax
@@ -204,8 +232,8 @@ def plot_downsampling_metric(table: pd.DataFrame, metric: str, ax: Axes | None =
                                               color=CALIBRATION_COLOURS[calibration])
     if observed is not None:
         ax.axhline(observed, color=OBSERVED, linewidth=0.8, label=observed_label)
-    ax.set(xlabel="negative rate w (share of negatives kept, log scale)", ylabel=metric.replace("_", " "),
-           title=metric)
+    ax.set(xlabel="negative rate w (share of negatives kept, log scale)", ylabel=readable(metric),
+           title=f"{readable(metric)[:1].upper()}{readable(metric)[1:]}, raw and recalibrated")
     ax.legend(fontsize=8)
     return ax
 
@@ -226,7 +254,7 @@ def plot_validation_curve(histories: Mapping[str, pd.DataFrame], metric: str = "
     ax = axes_or_new(ax, (5, 3.4))
     for (name, history), colour in zip(histories.items(), series_colours(list(histories))):
         ax.plot(history["epoch"], history[metric], marker="o", label=name, color=colour)
-    label = metric.removeprefix("val_").replace("macro_f1", "macro-F1")
+    label = readable(metric.removeprefix("val_"))
     ax.set(xlabel="epoch", ylabel=label, title=f"validation {label}")
     ax.legend()
     return ax
@@ -244,7 +272,7 @@ def plot_confusion_matrix(y_true: Any, y_pred: Any, labels: Sequence | None = No
                                             colorbar=False, xticks_rotation=30,
                                             values_format=".2f" if normalize else None)
     if title:
-        ax.set_title(title, fontsize=10)
+        ax.set_title(readable(title), fontsize=10)
     return ax
 
 
@@ -297,24 +325,36 @@ def plot_boxes(frame: pd.DataFrame, ax: Axes | None = None, log: bool = False, t
         ax.tick_params(axis="x", rotation=45)
         if log:
             ax.set_yscale("log")
-    ax.set(xlabel="column", ylabel="value" + (" (log scale)" if log else ""), title=title or "")
+    ax.set(xlabel="column", ylabel="value" + (" (log scale)" if log else ""), title=readable(title) if title else "")
     return ax
 
 
 def plot_decision_boundaries(panels_: Mapping[str, Mapping[str, Any]], ncols: int = 3) -> np.ndarray:
     """One panel per sampler: the classifier's decision regions on the 2-D toy and the (resampled) training
     rows, minority in the second class colour, as imbalanced-learn's gallery draws them
-    (:func:`ecombalance.chapters.smote_lesson.decision_boundaries`)."""
+    (:func:`ecombalance.chapters.smote_lesson.decision_boundaries`): original rows as dots, synthetic rows as
+    crosses (with a panel's ``origin``), and the rows a cleaner removed named in the title (``removed``)."""
     axes = panels(len(panels_), size=(3.4, 3.0), ncols=ncols)
     colours = mpl.colors.ListedColormap([CLASS_COLOURS[0], CLASS_COLOURS[1]])
     for ax, (name, panel) in zip(axes, panels_.items()):
         ax.contourf(panel["xx"], panel["yy"], panel["zz"], levels=[-0.5, 0.5, 1.5], cmap=colours, alpha=0.18)
+        origin = np.asarray(panel.get("origin", np.full(len(panel["y"]), "original")))
         for label, colour in ((0, CLASS_COLOURS[0]), (1, CLASS_COLOURS[1])):
-            rows = panel["X"][panel["y"] == label]
-            ax.scatter(rows[:, 0], rows[:, 1], s=8, color=colour, edgecolor="none", alpha=0.7,
-                       label="majority" if label == 0 else "minority")
-        ax.set(title=f"{name} (minority {panel['minority_share']:.0%})", xlabel="feature 1", ylabel="feature 2")
+            for synthetic, marker in ((False, "o"), (True, "x")):
+                rows = panel["X"][(panel["y"] == label) & ((origin == "synthetic") == synthetic)]
+                if len(rows) or not synthetic:
+                    ax.scatter(rows[:, 0], rows[:, 1], s=8 if not synthetic else 10, color=colour, marker=marker,
+                               edgecolor="none" if not synthetic else None, alpha=0.7, linewidths=0.8,
+                               label=("majority" if label == 0 else "minority") + (" (synthetic)" if synthetic else ""))
+        removed = sum(panel.get("removed", {}).values())
+        extra = f", {removed} rows removed" if removed and name != "random_under" else ""
+        ax.set(title=f"{name} (minority {panel['minority_share']:.0%}{extra})", xlabel="feature 1", ylabel="feature 2")
+        ax.title.set_fontsize(9)
     axes[0].legend(loc="lower right", fontsize=7)
+    for ax in axes[1:]:  # the first panel with synthetic rows explains the crosses
+        if any("synthetic" in text for text in ax.get_legend_handles_labels()[1]):
+            ax.legend(loc="lower right", fontsize=7)
+            break
     return axes
 
 
@@ -353,22 +393,31 @@ def plot_projection(frame: pd.DataFrame, ncols: int = 4, axes: Sequence[Axes] | 
     return axes[:len(names)]
 
 
-def plot_cost_curve(curve: pd.DataFrame, table: pd.DataFrame | None = None, cost_unit: str = "cost units",
-                    ax: Axes | None = None) -> Axes:
+def plot_cost_curve(curve: pd.DataFrame, rules: Mapping[str, float] | pd.DataFrame | None = None,
+                    cost_unit: str = "cost units", ax: Axes | None = None,
+                    title: str = "Cost against threshold (out of fold)") -> Axes:
     """Mean cost per item against the threshold on one class's probability, a line per class
-    (:attr:`ecombalance.evaluation.CostDecision.curve`); with ``table`` (:attr:`CostDecision.table`) the
-    out-of-fold cost of the arg-max (grey, dashed) and of the tuned rule (dotted) as horizontal lines."""
-    ax = axes_or_new(ax, (6, 3.8))
+    (:meth:`ecombalance.chapters.rule_study.RuleComparison.curve`, :attr:`ecombalance.evaluation.CostDecision.curve`),
+    and the cost of each decision rule as a horizontal line: ``rules`` maps a label to its mean cost per item (a
+    table with an ``expected_cost`` column gives one line per row). A label holding "Bayes" is drawn solid and
+    thick: the rule that needs no threshold at all."""
+    ax = axes_or_new(ax, (8.5, 3.9))
     classes = list(dict.fromkeys(curve["class"]))
     for cls, colour in zip(classes, series_colours(classes)):
         part = curve[curve["class"] == cls]
         ax.plot(part["threshold"], part["expected_cost"], marker=".", color=colour, label=f"threshold on {cls}")
-    if table is not None:
-        ax.axhline(table.loc["argmax", "expected_cost"], color=REFERENCE, linestyle="--", label="arg-max")
-        ax.axhline(table.loc["tuned", "expected_cost"], color=OBSERVED, linestyle=":", label="tuned class weights")
+    if isinstance(rules, pd.DataFrame):
+        rules = {str(name): float(cost) for name, cost in rules["expected_cost"].items()}
+    styles = iter([("--", REFERENCE), (":", OBSERVED), ("-.", CLASS_COLOURS[-1]), ((0, (1, 3)), "black")])
+    for label, cost in (rules or {}).items():
+        if "bayes" in label.lower():
+            ax.axhline(cost, color="black", linewidth=2, label=f"{label}: {cost:.3f}", gid="bayes rule")
+        else:
+            style, colour = next(styles, ("--", REFERENCE))
+            ax.axhline(cost, color=colour, linestyle=style, label=f"{label}: {cost:.3f}")
     ax.set(xlabel="threshold on the class probability (0–1)", ylabel=f"mean cost per item ({cost_unit})",
-           title="Cost against threshold (out of fold)")
-    ax.legend(fontsize=7)
+           title=readable(title))
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return ax
 
 

@@ -22,8 +22,9 @@ boxes; the import warns once with the fix.
 from __future__ import annotations
 
 import importlib.util
+import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,55 @@ CJK_FONT_FAMILY = use_cjk_fallback()
 """The CJK fallback family now in ``rcParams["font.family"]`` ("Noto Sans CJK JP"), None without the font."""
 
 
+LABEL_WORDS = {
+    "log_loss": "log-loss", "mean_predicted": "mean predicted click probability", "observed_rate": "observed click rate",
+    "fit_seconds": "seconds to fit", "train_rows": "training rows", "train_positive_rate": "training click rate",
+    "macro_f1": "macro-F1", "val_macro_f1": "validation macro-F1", "balanced_accuracy": "balanced accuracy",
+    "roc_auc": "ROC-AUC", "pr_auc": "PR-AUC", "ece": "ECE", "classwise_ece": "class-wise ECE", "g_mean": "G-mean",
+    "expected_cost": "mean cost per item", "profit_per_row": "profit per row",
+}
+"""Names of data columns and metrics as a figure writes them (:func:`readable`)."""
+
+_IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+$")
+_PLACEHOLDERS = {"", "-", "all", "none", "None"}
+
+
+def readable(name: Any) -> str:
+    """A name from the data (a column, a row of a table, a metric) as words for an axis label or a title: a tuple
+    (the row ``("-", "fit_seconds")`` of a MultiIndex table) joins its parts that are not placeholders (``"-"``,
+    ``"all"``); a name of :data:`LABEL_WORDS` reads as written there (``log_loss`` → "log-loss"); another
+    snake_case name loses its underscores (``documented_case`` → "documented case"). Anything else (a method such
+    as ``smote+logreg``, a sentence) is returned as it is.
+
+    >>> readable(("-", "fit_seconds")), readable("log_loss"), readable("documented_case"), readable("smote+logreg")
+    ('seconds to fit', 'log-loss', 'documented case', 'smote+logreg')
+    """
+    if isinstance(name, tuple):
+        return ", ".join(readable(part) for part in name if str(part).strip() not in _PLACEHOLDERS)
+    text = str(name)
+    if text in LABEL_WORDS:
+        return LABEL_WORDS[text]
+    return text.replace("_", " ") if _IDENTIFIER.match(text) else text
+
+
+def rounded(value: Any, digits: int = 4) -> Any:
+    """``value`` with every float rounded to ``digits`` decimals, inside dicts, lists, tuples, Series and
+    DataFrames too (integers, strings and booleans untouched): what a notebook shows of a dict of numbers.
+
+    >>> rounded({"share": 0.6666666666666666, "n": 600, "parts": [0.08333333333333333]})
+    {'share': 0.6667, 'n': 600, 'parts': [0.0833]}
+    """
+    if isinstance(value, Mapping):
+        return {k: rounded(v, digits) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(rounded(v, digits) for v in value)
+    if isinstance(value, (pd.Series, pd.DataFrame)):
+        return value.round(digits)
+    if isinstance(value, (float, np.floating)) and not isinstance(value, bool):
+        return round(float(value), digits)
+    return value
+
+
 def series_colours(names: Sequence, reference: Any = None) -> list[str]:
     """One colour per name: :data:`CLASS_COLOURS` in order, and :data:`REFERENCE` grey for ``reference``."""
     colours, k = [], 0
@@ -124,7 +174,8 @@ def axes_or_new(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
 def table(frame: pd.DataFrame | pd.Series, gradient: Sequence[str] | bool | None = None, digits: int = 3,
           cmap: str = "Greens"):
     """A table as the notebooks show it: a pandas ``Styler``, floats to ``digits`` decimals, integral columns
-    (integers, or whole floats beyond 0/1) as integers with thousands separators, missing values as "–";
+    (integers, or whole floats beyond 0/1) as integers with thousands separators, booleans as yes / no, missing
+    values as "–";
     ``gradient`` shades those columns (True: every numeric one) with ``cmap``, each on its own scale."""
     frame = frame.to_frame() if isinstance(frame, pd.Series) else frame
     if not isinstance(frame, pd.DataFrame):
@@ -137,9 +188,12 @@ def table(frame: pd.DataFrame | pd.Series, gradient: Sequence[str] | bool | None
             whole = pd.api.types.is_integer_dtype(values) or (  # counts stored as floats, not 0/1 scores
                 len(finite) > 0 and bool((finite % 1 == 0).all()) and bool((finite.abs() > 1).any()))
             formats[column] = "{:,.0f}" if whole else f"{{:.{digits}f}}"
+        elif pd.api.types.is_bool_dtype(values):
+            formats[column] = lambda v: "yes" if v else "no"
     styler = frame.style.format(formats, na_rep="–")
     if gradient is not None and gradient is not False:
-        subset = [c for c in frame.columns if c in formats] if gradient is True else list(gradient)
+        subset = ([c for c in frame.columns if c in formats and not pd.api.types.is_bool_dtype(frame[c])]
+                  if gradient is True else list(gradient))
         if missing := [c for c in subset if c not in frame.columns]:
             raise KeyError(f"table(gradient=...): no column(s) {missing}; the table has {list(frame.columns)}")
         styler = styler.background_gradient(subset=subset, cmap=cmap, axis=0)

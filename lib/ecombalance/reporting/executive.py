@@ -301,19 +301,32 @@ def _todo(v: Mapping[str, Any]) -> str:
     return todo
 
 
-def _threshold(numbers: Mapping[str, Any]) -> str:
-    """Notebook 06's cost decision (``threshold_*``): the cost per item of the arg-max and of the thresholds
-    tuned on training folds, and whether their paired difference is distinguishable from zero; "" without."""
-    argmax, tuned = numbers.get("threshold_argmax_cost"), numbers.get("threshold_tuned_cost")
-    if not (is_number(argmax) and is_number(tuned)):
+def _decision(numbers: Mapping[str, Any]) -> str:
+    """Notebook 06's decision at its stated cost (``rule_study.rules_headline``): the plain model with the Bayes rule on
+    calibrated probabilities against re-balanced training with its own rule, by the one test
+    (``rebalanced_vs_decision_rule``); "" without those numbers."""
+    bayes, verdict = numbers.get("bayes_rule_cost"), numbers.get("rebalanced_vs_decision_rule")
+    plain = numbers.get("decision_rule_model")
+    if not is_number(bayes) or verdict is None or not plain:
         return ""
-    text = (f" For the stated cost of errors, per-class thresholds tuned on the training folds move the mean cost per "
-            f"item from {number(argmax)} (arg-max) to {number(tuned)} out of fold")
-    diff, low, high = (numbers.get(f"threshold_tuned_cost_difference{s}") for s in ("", "_ci_low", "_ci_high"))
-    if is_number(diff) and is_number(low) and is_number(high):
-        verdict = "distinguishable" if low > 0 or high < 0 else "not distinguishable from the arg-max"
-        text += f" ({_signed(float(diff))}, 95 % interval {_signed(float(low))} to {_signed(float(high))}: {verdict})"
-    return text + "."
+    text = (f"At the stated cost of errors (notebook 06), {_code(plain)} with the Bayes rule on its calibrated "
+            f"probabilities costs {number(bayes)} per item")
+    tuned = numbers.get("tuned_rule_cost")
+    if is_number(tuned):
+        text += f" (per-class weights tuned in nested folds: {number(tuned)})"
+    cheapest, cost, diff = (numbers.get(k) for k in ("cheapest_rebalanced", "cheapest_rebalanced_cost",
+                                                       "cheapest_rebalanced_difference"))
+    named = (f"{_code(cheapest)} with its own rule, {number(cost)} ({_signed(diff)})"
+             if cheapest and is_number(cost) and is_number(diff) else "")
+    if verdict is True:
+        return (text + f". Re-balanced training does better at this cost: {named}, distinguishably less; re-balance "
+                "when that cost is yours.")
+    if verdict is False:
+        return (text + ". Every re-balancing method costs distinguishably more: keep the plain model and decide by "
+                "the Bayes rule for your costs.")
+    return (text + ". No re-balancing method costs distinguishably less" + (f" (the cheapest: {named})" if named else "")
+            + ": keep the plain model and decide by the Bayes rule on calibrated probabilities, the simpler default "
+            "(a new cost needs a new rule, not a new model).")
 
 
 def executive_html(summary: Mapping[str, Any]) -> str:
@@ -328,8 +341,9 @@ def executive_html(summary: Mapping[str, Any]) -> str:
     if found is not None:
         numbers, comparison = found
         helped, sure = _helped(comparison, numbers)
-        cost = next((t for h in _headlines(summary) if (t := _threshold(h))), "")
-        items += [("What helped", helped), ("How sure", sure), ("What to do", _todo(comparison) + cost)]
+        decision = next((t for h in _headlines(summary) if (t := _decision(h))), "")
+        todo = f"{decision} Without a stated cost: {_todo(comparison)}" if decision else _todo(comparison)
+        items += [("What helped", helped), ("How sure", sure), ("What to do", todo)]
     if not items:
         return ""
     body = "".join(f"<dt>{_esc(term)}</dt><dd>{text}</dd>" for term, text in items)

@@ -51,6 +51,36 @@ METRICS = {
     "best_against": "the plain model the best method is compared with",
     "best_difference": "the best method's difference to its plain model",
     "capacity_difference": "largest difference between plain models (model choice)",
+    # the method with the highest mean macro-F1 (notebooks 03 and 04): "top", never called best
+    "top_macro_f1": "highest mean macro-F1",
+    "top_balanced_accuracy": "balanced accuracy of the top-scoring method (highest macro-F1)",
+    "top_ece": "ECE of the top-scoring method (highest macro-F1)",
+    "top_classwise_ece": "class-wise ECE of the top-scoring method (highest macro-F1)",
+    "top_loss": "loss with the highest mean macro-F1",
+    # notebook 06's decision at the stated cost (chapters.rule_study)
+    "decision_rule_model": "plain model of the decision rules",
+    "argmax_rule_cost": "mean cost per item, plain model with the arg-max",
+    "bayes_rule_cost": "mean cost per item, plain model with the Bayes rule on calibrated probabilities",
+    "tuned_rule_cost": "mean cost per item, plain model with per-class weights tuned in nested folds",
+    "tuned_minus_bayes_cost": "tuned weights minus the Bayes rule, mean cost per item",
+    "tuned_vs_bayes_distinguishable": "tuned weights and the Bayes rule distinguishable (the one test)",
+    "rebalanced_vs_decision_rule": "re-balanced training cheaper than the decision rule (the one test)",
+    "cheapest_rebalanced": "re-balancing method with the lowest mean cost (its own rule)",
+    "cheapest_rebalanced_cost": "mean cost per item of the cheapest re-balancing method",
+    "cheapest_rebalanced_difference": "cheapest re-balancing method minus the plain model's Bayes rule, mean cost",
+    # notebook 07's decision on a click probability
+    "profit_threshold": "profit threshold tuned on half the log",
+    "profit_threshold_closed_form": "closed-form profit threshold C / (V + C)",
+    "profit_per_1000_tuned": "profit per 1,000 rows, tuned threshold (other half)",
+    "profit_per_1000_closed_form": "profit per 1,000 rows, closed-form threshold (other half)",
+    "profit_per_1000_everyone": "profit per 1,000 rows, acting on every row (other half)",
+    "profit_tuned_minus_closed_form": "profit per 1,000 rows, tuned minus closed-form threshold (other half)",
+    "profit_raw_at_closed_form": "profit per 1,000 rows at the closed-form threshold, raw probabilities",
+    "profit_recalibrated_at_closed_form": "profit per 1,000 rows at the closed-form threshold, recalibrated "
+                                          "probabilities",
+    "shown_raw_at_closed_form": "items shown per 1,000 rows at the closed-form threshold, raw probabilities",
+    "shown_recalibrated_at_closed_form": "items shown per 1,000 rows at the closed-form threshold, recalibrated "
+                                         "probabilities",
 }
 # qualifiers at the end of a key, after the metric
 QUALIFIERS = {
@@ -91,6 +121,9 @@ def _metric(name: str) -> str:
     """A metric name (no method) in words."""
     if name in METRICS:  # a whole name first: smallest_detectable_difference is no "difference" qualifier
         return METRICS[name]
+    for metric in sorted(METRICS, key=len, reverse=True):  # a whole name after a context, before any qualifier
+        if name.endswith("_" + metric) and any(metric.endswith(q) for q in QUALIFIERS):
+            return f"{_words(name[: -len(metric)].rstrip('_'), context=True)} {METRICS[metric]}".strip()
     qualifier = ""
     for suffix, words in QUALIFIERS.items():
         if name.endswith(suffix) and len(name) > len(suffix):

@@ -2,7 +2,8 @@
 
 :func:`problems` lists, for one page (a notebook's HTML or ``index.html``): progress-bar (tqdm) lines
 in cell outputs, numbers with more than :data:`MAX_DECIMALS` decimals in table cells, and headline keys
-shown raw (``none+logreg/macro_f1_ci_low``) where a label belongs. :func:`is_progress_line` is the one
+shown raw (``none+logreg/macro_f1_ci_low``) where a label belongs, and numbers of more than :data:`MAX_DECIMALS`
+decimals in a dict a cell prints (``{'share': 0.6666666666666666}``). :func:`is_progress_line` is the one
 definition of a progress-bar line; the report's HTML export drops such lines from stream outputs with it, and
 rounds the long numbers of tables that a notebook shows without formatting (:func:`round_table_cells`).
 """
@@ -75,6 +76,10 @@ def problems(html_text: str, headline_keys: Iterable[str] = ()) -> list[str]:
         for line in output.get_text().splitlines():
             if is_progress_line(line):
                 found.append(f"progress-bar line in a cell output: {line.strip()[:120]!r}")
+        text = output.get_text().strip() if output.find("pre") is not None else ""
+        if text.startswith("{") and text.endswith("}"):  # a dict shown as Python prints it
+            for match in _LONG_FLOAT.finditer(text):
+                found.append(f"number with more than {MAX_DECIMALS} decimals in a dict output: {match.group(0)!r}")
     keys = {k for k in headline_keys if "_" in k or "/" in k}
     for cell in soup.find_all("td"):
         text = cell.get_text(" ", strip=True)
