@@ -159,3 +159,15 @@ def test_04_closing_paragraph_is_generated_from_the_numbers():
     assert "at some cost in accuracy" not in text
     assert "Focal loss is another matter" in text and "under-confident" in text
     assert "loss_calibration.describe_tradeoffs(results)" in code("04_balanced_losses.ipynb")
+
+
+def test_03_cleaning_counts_with_boolean_labels():
+    """A table whose label is boolean: a list of the class names indexed the counts as a mask (IndexError in
+    notebook 03 on the web-sessions table)."""
+    from ecombalance.chapters import resampling_findings
+
+    counts = pd.DataFrame({False: [340, 340, 300], True: [60, 60, 51], "seconds": [0.0, 0.01, 0.01]},
+                          index=["(before)", "none", "tomek"])
+    text = resampling_findings.describe_cleaning(counts)
+    assert text.startswith("- `tomek` removed 40 of 340 `False` rows (12%), 9 of 60 `True` rows (15%): the largest "
+                           "share from `True`, not from the largest class `False`.")

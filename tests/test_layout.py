@@ -1,7 +1,7 @@
 """The package layout as rules, checked statically on the source (``ast``; nothing is imported).
 
-- every module belongs to a layer: base (``_validation``, ``_paths``, ``_lazy``, ``_progress``, ``exceptions``, the
-  package ``__init__``),
+- every module belongs to a layer: base (``_validation``, ``_paths``, ``_lazy``, ``_progress``, ``exceptions``,
+  ``i18n``, the package ``__init__``),
   then data < sampling < evaluation < models < plotting < chapters < reporting < api (the front door): the
   evaluation layer (metrics, folds, the experiment runner) needs no model, and the models use its metrics;
 - a module imports (at module level or inside a function, absolutely or relatively) only from its own layer
@@ -30,7 +30,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "lib" / "ecombalance"
 LAYERS = ("base", "data", "sampling", "evaluation", "models", "plotting", "chapters", "reporting", "api")
 BASE = {"ecombalance", "ecombalance._validation", "ecombalance._paths", "ecombalance._lazy", "ecombalance._progress",
-        "ecombalance.exceptions"}
+        "ecombalance.exceptions", "ecombalance.i18n"}
 SUBPACKAGES = ("data", "sampling", "models", "models.finetune", "evaluation", "plotting", "chapters", "reporting", "api")
 MAX_LINES = 500
 # modules of the flat layout before the split into subpackages (only plotting stayed at the top)

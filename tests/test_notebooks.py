@@ -82,8 +82,10 @@ def test_progress_bars_leave_at_most_their_final_line(smoke_report, stem):
     outputs = [o for c in executed["cells"] for o in c.get("outputs", [])]
     assert not any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
     assert not any("\r" in "".join(o.get("text", "")) for o in outputs)
-    if stem.startswith("06"):  # one experiment over methods x folds: one bar, one line
-        assert [desc for desc, _, _ in lines] == ["experiment"]
+    if stem.startswith("06"):  # each experiment over methods x folds: one bar, one line, in its own cell
+        per_cell = [len(progress_lines({"cells": [cell]})) for cell in executed["cells"]]
+        assert {desc for desc, _, _ in lines} == {"experiment"} and max(per_cell) == 1
+        assert sum(per_cell) == 2  # the comparison and the decision-rule study
 
 
 @pytest.mark.notebooks

@@ -173,10 +173,12 @@ def describe_cleaning(counts: pd.DataFrame) -> str:
     each class it removed, and from which class the largest share — a cleaner removes rows whose neighbours disagree
     with their label wherever the classes meet, not the largest class first. "" when no cleaner ran."""
     before = counts.loc["(before)"]
-    classes = [c for c in counts.columns if c not in ("seconds", "error")]
+    # labels may be booleans: a list of them would index as a mask, so the class columns are picked by position
+    positions = [i for i, c in enumerate(counts.columns) if c not in ("seconds", "error")]
+    classes = [counts.columns[i] for i in positions]
     lines = []
     for name in [c for c in CLEANERS if c in counts.index]:
-        after = counts.loc[name, classes]
+        after = counts.loc[name].iloc[positions]
         if after.isna().any():
             continue
         removed = {c: int(before[c]) - int(after[c]) for c in classes}

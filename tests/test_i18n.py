@@ -1,0 +1,104 @@
+"""The generated text's language switch and its message catalogue (ecombalance.i18n)."""
+
+import pytest
+
+from ecombalance import i18n
+
+PO = '''msgid ""
+msgstr ""
+"Language: zh_CN\\n"
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Plural-Forms: nplurals=1; plural=0;\\n"
+
+msgid "{n:,} rows removed"
+msgstr "删除了 {n:,} 行"
+
+#, fuzzy
+msgid "stale entry"
+msgstr "过时的译文"
+
+msgctxt "metric"
+msgid "recall"
+msgstr "召回率"
+
+msgid "one class"
+msgid_plural "{n} classes"
+msgstr[0] "{n} 个类别"
+'''
+
+
+@pytest.fixture
+def catalogue(tmp_path, monkeypatch):
+    (tmp_path / "zh" / "LC_MESSAGES").mkdir(parents=True)
+    (tmp_path / "zh" / "LC_MESSAGES" / "ecombalance.po").write_text(PO, encoding="utf-8")
+    monkeypatch.setattr(i18n, "_LOCALE_DIR", tmp_path)
+    i18n._catalogue.cache_clear()
+    yield
+    i18n._catalogue.cache_clear()
+
+
+def test_translations_are_used_in_chinese_and_formatted_after(catalogue):
+    with i18n.language("zh"):
+        assert i18n.gettext("{n:,} rows removed").format(n=12000) == "删除了 12,000 行"
+        assert i18n.pgettext("metric", "recall") == "召回率"
+        assert i18n.gettext("recall") == "recall"  # no entry without the context
+        assert i18n.ngettext("one class", "{n} classes", 3).format(n=3) == "3 个类别"
+        assert i18n.gettext("stale entry") == "stale entry"  # fuzzy: not used
+        assert i18n.gettext("not in the catalogue") == "not in the catalogue"
+    assert i18n.gettext("{n:,} rows removed") == "{n:,} rows removed"
+    assert i18n.ngettext("one class", "{n} classes", 1) == "one class"
+
+
+def test_the_language_comes_from_set_language_then_the_environment(catalogue, monkeypatch):
+    monkeypatch.setattr(i18n, "_current", None)
+    monkeypatch.setenv("ECOMBALANCE_LANG", "zh")
+    assert i18n.get_language() == "zh" and i18n.pgettext("metric", "recall") == "召回率"
+    i18n.set_language("en")
+    assert i18n.get_language() == "en" and i18n.pgettext("metric", "recall") == "recall"
+    with i18n.language("zh"):
+        assert i18n.get_language() == "zh"
+    assert i18n.get_language() == "en"
+
+
+def test_an_unknown_language_is_named(monkeypatch):
+    with pytest.raises(ValueError, match=r"unknown language 'fr': use one of 'en', 'zh'"):
+        i18n.set_language("fr")
+    monkeypatch.setattr(i18n, "_current", None)
+    monkeypatch.setenv("ECOMBALANCE_LANG", "de")
+    with pytest.raises(ValueError, match="unknown language 'de'"):
+        i18n.get_language()
+
+
+def test_a_changed_english_cell_marks_its_translation_stale(tmp_path):
+    """tools/catalogue.py, as gettext's msgmerge: a translated markdown cell whose English changes keeps its old
+    Chinese as a draft, flagged fuzzy, with the old English beside it; a new cell is listed as untranslated."""
+    import json
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+    import catalogue
+
+    cells = [{"cell_type": "markdown", "id": "intro", "metadata": {}, "source": ["# Resampling\n", "Under-sampling."]},
+             {"cell_type": "code", "id": "code", "metadata": {}, "source": ["x = 1"], "outputs": [],
+              "execution_count": None}]
+    notebook = tmp_path / "03_resampling.ipynb"
+    notebook.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    [(po, template)] = catalogue.notebook_targets(tmp_path)
+    catalog = catalogue.merged(po, template)
+    assert catalogue.problems(catalog, "03") == ["03: intro: '# Resampling\\nUnder-sampling.' has no translation"]
+    catalog.get("# Resampling\nUnder-sampling.", "intro").string = "# 重采样\n欠采样。"
+    catalogue.write(catalog, po)
+    assert catalogue.problems(catalogue.merged(*catalogue.notebook_targets(tmp_path)[0]), "03") == []
+
+    cells[0]["source"] = ["# Resampling\n", "Under-sampling removes rows of the large classes."]
+    cells.append({"cell_type": "markdown", "id": "more", "metadata": {}, "source": ["More."]})
+    notebook.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    catalog = catalogue.merged(*catalogue.notebook_targets(tmp_path)[0])
+    stale = catalog.get("# Resampling\nUnder-sampling removes rows of the large classes.", "intro")
+    assert stale.fuzzy and stale.string == "# 重采样\n欠采样。"
+    assert stale.previous_id == ["# Resampling\nUnder-sampling."]
+    assert catalogue.problems(catalog, "03") == [
+        "03: intro: '# Resampling\\nUnder-sampling removes rows of the large classe' is stale (its English "
+        "changed): update the Chinese, remove the fuzzy flag",
+        "03: more: 'More.' has no translation"]
