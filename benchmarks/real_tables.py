@@ -13,8 +13,9 @@ new user would run them:
   notebook (from the report's ``summary.json``).
 
 Per table it prints our best against the README's baseline, for macro-F1 and balanced accuracy: our best is the
-best method's pooled out-of-fold score (2 × 5-fold cross-validation; after a comparison on a sample, the chosen
-method's score on every row counts too), the ratio to the baseline, the wall times against the target, and
+best method's pooled out-of-fold score (2 × 5-fold cross-validation; after a comparison on a sample, that method
+fitted again on every row by 5-fold cross-validation, as a user would fit it next, outside the timed call), the
+ratio to the baseline, the wall times against the target, and
 whether the report's notebook 06 and ``eb.compare`` reached the same answer (the same ``best()`` and the same
 recommended method). ``--generated`` adds generated tables of the sizes the time targets name (timed only; they
 have no stated baseline). Targets, 2 CPU cores, quick profile, notebooks 01, 02, 03 and 06 together: a table of
@@ -37,6 +38,7 @@ from pathlib import Path
 import pandas as pd
 
 import ecombalance as eb
+from ecombalance.chapters import workload
 from ecombalance.data import shapes
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -109,10 +111,17 @@ def run_compare(frame: pd.DataFrame, spec: dict) -> dict:
                   for m, r in shown.iterrows()}
     every_row = None
     if c.full_table is not None:
-        every_row = {k: (float(v) if k in METRICS else v) for k, v in c.full_table.items() if k in (*METRICS, "method")}
+        every_row = {k: (float(v) if k in METRICS else v) for k, v in c.full_table.items()
+                     if k in (*METRICS, "method", "rows")}
+    ours = best_scores(per_method, None)
+    if c.sampled:  # the best method of each metric, as a user would fit it next: on every row (not timed)
+        for metric in METRICS:
+            method = ours[metric]["method"]
+            full = workload.full_table_score(table, method, seed=0, n_jobs=-1)
+            ours[metric] = {"score": round(float(full[metric]), 4), "method": method,
+                            "on": f"every row, refitted here (on the sample {ours[metric]['score']:.3f})"}
     return {"seconds": round(seconds, 1), "rows": c.rows, "compared_rows": len(c.result.y), "methods": per_method,
-            "best": c.best(), "chosen": c.chosen, "every_row": every_row, "notes": c.notes,
-            "ours": best_scores(per_method, every_row)}
+            "best": c.best(), "chosen": c.chosen, "every_row": every_row, "notes": c.notes, "ours": ours}
 
 
 def run_report(path: Path, args: list[str], workdir: Path, name: str, profile: str, notebooks: str) -> dict:

@@ -127,7 +127,7 @@ def test_the_sample_note_says_why_and_how_to_change_it():
     estimate = workload.work_seconds(big, methods)
     assert note == (f"- The comparison ran on a sample of {len(sample.frame):,} of the table's 200,000 rows: the whole "
                     f"table would take about {estimate:,.0f} s of fitting for 9 methods × 10 folds, estimated from its "
-                    "rows, classes and columns (`workload.row_limit`), over the work budget of 300 s (stratified on "
+                    "rows, classes and columns (`workload.row_limit`), over the work budget of 150 s (stratified on "
                     f"'label', every class kept; parameter `max_rows=None` ({limit:,} here), 0 for all rows).")
     assert workload.sample_for(big, methods, max_rows=0)[0] is big
     assert len(workload.sample_for(big, methods, max_rows=1000)[0].frame) == 1000
@@ -246,3 +246,18 @@ def test_every_method_and_model_has_a_cost():
     from ecombalance.sampling import resampling
     for sampler, model in itertools.product([*resampling.SAMPLERS, "class_weight"], pipelines.MODELS):
         assert workload.fit_microseconds(table, f"{sampler}+{model}", 300) > 0
+
+
+def test_a_chosen_method_too_slow_for_every_row_is_scored_on_the_largest_sample_its_folds_fit():
+    full = eb.load(_numbers(20_000, shares=(0.7, 0.3)), label="label")
+    sample, _ = workload.sample_for(full, ["none+logreg"], max_rows=300)
+    summary = pd.DataFrame({"method": ["none+logreg"] * 2, "metric": ["macro_f1", "balanced_accuracy"],
+                            "class": ["all"] * 2, "pooled": [0.71, 0.72]})
+    budget = workload.work_seconds(full, ["none+logreg"], 5000, folds=3, repeats=1)
+    chosen, score, note = workload.every_row_check(full, sample, None, summary, folds=3, budget=budget)
+    assert chosen == "none+logreg" and abs(score["rows"] - 5000) <= 2
+    assert note.startswith("- `none+logreg` fitted again on a larger sample, the most rows its folds fit in the work "
+                           f"budget (of 20,000) ({score['rows']:,} rows, 3-fold cross-validation, pooled out-of-fold)")
+    assert note.endswith(f"(on the {len(sample.frame):,}-row sample: 0.710 and 0.720).")
+    # a budget no larger sample fits: nothing to add
+    assert workload.every_row_check(full, sample, None, summary, folds=3, budget=1e-9)[1:] == (None, "")
