@@ -261,3 +261,24 @@ def test_a_chosen_method_too_slow_for_every_row_is_scored_on_the_largest_sample_
     assert note.endswith(f"(on the {len(sample.frame):,}-row sample: 0.710 and 0.720).")
     # a budget no larger sample fits: nothing to add
     assert workload.every_row_check(full, sample, None, summary, folds=3, budget=1e-9)[1:] == (None, "")
+
+
+@pytest.mark.slow
+def test_the_report_and_compare_give_the_same_answer_on_the_same_table(tmp_path):
+    """Notebook 06 with its defaults and ``eb.compare`` with the same settings: the same methods (trees included on
+    a table of numbers), rows, folds, scores, best() and recommended method."""
+    import json
+
+    frame = shapes.generate("household_panel", 360, seed=0)
+    options = {"label": "choice", "group": "id"}
+    eb.report(frame, out=tmp_path / "r", notebooks="06", profile="smoke", log=lambda _: None,
+              parameters={"methods": [], "max_rows": 200}, **options)
+    headline = json.loads((tmp_path / "r" / "summary.json").read_text())["notebooks"][0]["headline"]
+    c = eb.compare(eb.load(frame, **options), folds=3, repeats=1, epochs=5, n_resamples=100, max_rows=200,
+                   progress=False)
+    assert set(c.result.methods) == set(experiments.default_methods(eb.load(frame, **options)))
+    assert headline["compared_rows"] == len(c.result.y) < 360 and headline["table_rows"] == 360
+    assert headline["chosen_method"] == c.chosen and headline.get("best_method") == c.best()
+    for method in c.result.methods:
+        assert headline[f"{method}/macro_f1"] == pytest.approx(c.table.loc[method, "macro_f1"], abs=1e-12)
+    assert headline["every_row_macro_f1"] == pytest.approx(c.full_table["macro_f1"], abs=1e-12)
