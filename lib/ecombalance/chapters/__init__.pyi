@@ -145,6 +145,8 @@ from ecombalance.chapters.loss_study import describe_losses as describe_losses
 from ecombalance.chapters.loss_study import identical_losses as identical_losses
 from ecombalance.chapters.loss_study import describe_identical_losses as describe_identical_losses
 from ecombalance.chapters.loss_study import describe_unmoved_recalls as describe_unmoved_recalls
+from ecombalance.chapters.loss_study import MAX_ROWS as MAX_ROWS
+from ecombalance.chapters.loss_study import capped as capped
 from ecombalance.chapters.preprocessing import fit_before_split_effects as fit_before_split_effects
 from ecombalance.chapters.preprocessing import DATA_ORIGINS as DATA_ORIGINS
 from ecombalance.chapters.preprocessing import data_origin as data_origin
@@ -182,6 +184,9 @@ from ecombalance.chapters.smote_lesson import GROUPED as GROUPED
 from ecombalance.chapters.smote_lesson import UNGROUPED as UNGROUPED
 from ecombalance.chapters.smote_lesson import grouping_inflation as grouping_inflation
 from ecombalance.chapters.smote_lesson import describe_grouping as describe_grouping
+from ecombalance.chapters.smote_lesson import NO_GROUPS_NOTE as NO_GROUPS_NOTE
+from ecombalance.chapters.smote_lesson import grouping_study as grouping_study
+from ecombalance.chapters.smote_lesson import grouping_headline as grouping_headline
 from ecombalance.chapters.transfer import CHINESE_ENCODERS as CHINESE_ENCODERS
 from ecombalance.chapters.transfer import text_inputs as text_inputs
 from ecombalance.chapters.transfer import CjkTokenization as CjkTokenization
@@ -203,37 +208,38 @@ __all__ = [
     "ANALYZER_MAX_ROWS", "BALANCING_SAMPLERS", "BASELINE_MAX_ROWS", "CHINESE_ENCODERS", "COLUMN_MEANINGS",
     "COLUMN_TERMS", "COST_RATIO_RANGE", "CjkTokenization", "DATA_ORIGINS", "DECISIONS", "DEFAULT_METHODS",
     "Explorer", "ExplorerWidget", "FOLD_METRICS", "GAP", "GLOSSARY", "GROUPED", "GROUPS", "KINDS", "LossComparison",
-    "MAJORITY", "MAX_TUNED_CLASSES", "OTHER_CLASSES", "OVERALL", "PACKAGES", "POSTHOC", "P_VALUE_NOTE",
-    "PriorShiftDemo", "PriorShiftStudy", "RULES", "SAMPLER_FAILURES", "SAMPLER_METRICS", "SHARE_TOLERANCE",
-    "SHOWN_CLASSES", "SeedDocumentLosses", "SmoteExample", "THRESHOLD_RANGE", "TOY_SAMPLERS", "Term", "UNGROUPED",
-    "View", "WorkedExamples", "analyzers_headline", "apart", "as_frame", "balances_nothing", "baselines_headline",
-    "best_headline", "best_method", "best_of_families", "build", "build_all", "calibration_headline",
-    "capacity_note", "categorical_counts", "categorical_view", "check", "classes_note", "click_metrics",
-    "click_profit_study", "compare_analyzers", "compare_baselines", "compare_losses", "compare_precision",
-    "compare_quantized", "compare_samplers", "compare_with_frozen", "compared_with", "complete_pairs",
-    "cost_decision", "cost_decision_headline", "cost_matrix", "ctr_model", "data_origin", "decision_boundaries",
-    "decision_comparison", "describe_analyzers", "describe_baselines", "describe_class_shares", "describe_columns",
-    "describe_comparison", "describe_cost_decision", "describe_decision", "describe_decisions",
-    "describe_downsampling", "describe_effects", "describe_environment", "describe_evaluation", "describe_families",
-    "describe_frozen_comparison", "describe_grouping", "describe_identical_losses", "describe_losses",
-    "describe_operating_points", "describe_positive_class", "describe_precision", "describe_preprocessing",
-    "describe_prior_correction", "describe_prior_shift", "describe_profit", "describe_study",
-    "describe_tokenization", "describe_transfer", "describe_unmoved_recalls", "downsampling_headline",
-    "downsampling_study", "ece_of", "effects", "effects_headline", "environment_headline", "families_headline",
-    "family_baselines", "family_effects", "family_verdicts", "fit_before_split_effects", "focal_curves",
-    "fold_mean", "gaussian_prior_shift", "glossary_frame", "glossary_markdown", "grouping_inflation", "hardware",
-    "identical_losses", "inverse_frequency_costs", "is_plain", "leakage_demo", "leakage_inflation", "live",
-    "loss_differences", "loss_methods", "loss_verdict", "losses_headline", "majority_check",
-    "measure_cjk_tokenization", "method_name", "minority_only_row", "miss_cost_matrix", "missing_packages",
-    "model_check", "model_of", "most_calibrated", "most_rebalanced", "normalise_term", "not_enough_evidence",
-    "operating_points", "out_of_fold_experiment", "out_of_fold_predictions", "over_predicting", "package_versions",
-    "parse", "pick_pair", "plain_model", "plain_models", "plot_confusion", "plot_focus_reliability", "plot_view",
-    "positive_class", "positive_class_table", "precision_headline", "prior_corrected", "prior_shift_headline",
-    "prior_shift_study", "profit_headline", "projection", "ranking_table", "rarity_cost_decision", "references",
-    "resample_counts", "resampling_headline", "row_origin", "sampler_differences", "sampler_verdicts",
-    "scalable_samplers", "scaling_table", "scores_table", "seed_document_losses", "seed_formula_scenarios",
-    "seed_regulariser_minimiser", "shifted_rows", "show", "shown_classes", "small_class_ratios",
-    "study_loss_params", "subset", "summarise_comparison", "summarise_losses", "summary_table", "term_names",
-    "text_inputs", "threshold_decision", "toy_problem", "training_priors", "transfer_headline", "weights_table",
-    "within_family", "worked_example", "worked_examples",
+    "MAJORITY", "MAX_ROWS", "MAX_TUNED_CLASSES", "NO_GROUPS_NOTE", "OTHER_CLASSES", "OVERALL", "PACKAGES",
+    "POSTHOC", "P_VALUE_NOTE", "PriorShiftDemo", "PriorShiftStudy", "RULES", "SAMPLER_FAILURES", "SAMPLER_METRICS",
+    "SHARE_TOLERANCE", "SHOWN_CLASSES", "SeedDocumentLosses", "SmoteExample", "THRESHOLD_RANGE", "TOY_SAMPLERS",
+    "Term", "UNGROUPED", "View", "WorkedExamples", "analyzers_headline", "apart", "as_frame", "balances_nothing",
+    "baselines_headline", "best_headline", "best_method", "best_of_families", "build", "build_all",
+    "calibration_headline", "capacity_note", "capped", "categorical_counts", "categorical_view", "check",
+    "classes_note", "click_metrics", "click_profit_study", "compare_analyzers", "compare_baselines",
+    "compare_losses", "compare_precision", "compare_quantized", "compare_samplers", "compare_with_frozen",
+    "compared_with", "complete_pairs", "cost_decision", "cost_decision_headline", "cost_matrix", "ctr_model",
+    "data_origin", "decision_boundaries", "decision_comparison", "describe_analyzers", "describe_baselines",
+    "describe_class_shares", "describe_columns", "describe_comparison", "describe_cost_decision",
+    "describe_decision", "describe_decisions", "describe_downsampling", "describe_effects", "describe_environment",
+    "describe_evaluation", "describe_families", "describe_frozen_comparison", "describe_grouping",
+    "describe_identical_losses", "describe_losses", "describe_operating_points", "describe_positive_class",
+    "describe_precision", "describe_preprocessing", "describe_prior_correction", "describe_prior_shift",
+    "describe_profit", "describe_study", "describe_tokenization", "describe_transfer", "describe_unmoved_recalls",
+    "downsampling_headline", "downsampling_study", "ece_of", "effects", "effects_headline", "environment_headline",
+    "families_headline", "family_baselines", "family_effects", "family_verdicts", "fit_before_split_effects",
+    "focal_curves", "fold_mean", "gaussian_prior_shift", "glossary_frame", "glossary_markdown", "grouping_headline",
+    "grouping_inflation", "grouping_study", "hardware", "identical_losses", "inverse_frequency_costs", "is_plain",
+    "leakage_demo", "leakage_inflation", "live", "loss_differences", "loss_methods", "loss_verdict",
+    "losses_headline", "majority_check", "measure_cjk_tokenization", "method_name", "minority_only_row",
+    "miss_cost_matrix", "missing_packages", "model_check", "model_of", "most_calibrated", "most_rebalanced",
+    "normalise_term", "not_enough_evidence", "operating_points", "out_of_fold_experiment",
+    "out_of_fold_predictions", "over_predicting", "package_versions", "parse", "pick_pair", "plain_model",
+    "plain_models", "plot_confusion", "plot_focus_reliability", "plot_view", "positive_class",
+    "positive_class_table", "precision_headline", "prior_corrected", "prior_shift_headline", "prior_shift_study",
+    "profit_headline", "projection", "ranking_table", "rarity_cost_decision", "references", "resample_counts",
+    "resampling_headline", "row_origin", "sampler_differences", "sampler_verdicts", "scalable_samplers",
+    "scaling_table", "scores_table", "seed_document_losses", "seed_formula_scenarios", "seed_regulariser_minimiser",
+    "shifted_rows", "show", "shown_classes", "small_class_ratios", "study_loss_params", "subset",
+    "summarise_comparison", "summarise_losses", "summary_table", "term_names", "text_inputs", "threshold_decision",
+    "toy_problem", "training_priors", "transfer_headline", "weights_table", "within_family", "worked_example",
+    "worked_examples",
 ]

@@ -15,7 +15,9 @@ either an error that names the column and the fix, or a note saying what was lef
 - values no model can hold (infinite, or beyond 32-bit floats) are an error naming the column and rows;
 - a label of decimal numbers (a price) is named as a quantity, not classes; label values differing only in case
   or surrounding spaces are noted (merged when asked); dates are left out as dates;
-- a table left without any feature is an error.
+- a table left without any feature is an error;
+- numeric columns of a few whole numbers that look like codes (an operating system, a browser, a region id) are
+  named in a note: they stay numbers, and the note says how to make them categories.
 """
 
 from __future__ import annotations
@@ -243,6 +245,51 @@ def check_has_features(features: Sequence[str], left_out: Mapping[str, str], sou
         else "the table holds only the label"
     raise DataError(f"{source}: no column is left to learn from: {listed}. Name the text columns (text_cols), or "
                     "the columns to use anyway (feature_cols)")
+
+
+CODE_MAX_VALUES = 20  # a column of whole numbers with at most this many values may hold codes, not quantities
+CODE_WORDS = frozenset({"id", "code", "type", "region", "browser", "os", "system", "category", "channel", "device",
+                        "country", "city", "province", "state", "zone", "area", "store", "shop", "brand", "segment",
+                        "source", "platform", "kind"})
+"""Words of a column name that say it holds codes (``device_type``, ``osId``, ``Region``; a plural ``s`` allowed)."""
+
+
+def name_words(name: Any) -> list[str]:
+    """The lower-case words of a column name: split at separators and at camel-case humps (``TrafficType`` ->
+    ``["traffic", "type"]``, ``osId`` -> ``["os", "id"]``)."""
+    return [w.lower() for w in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", str(name))]
+
+
+def integer_codes(frame: pd.DataFrame, columns: Iterable[str]) -> dict[str, int]:
+    """Numeric columns among ``columns`` that may hold codes rather than quantities, with their count of values:
+    integers (not booleans) with 3 to :data:`CODE_MAX_VALUES` distinct values that either start at 1 or more (codes
+    numbered from 1, as the UCI online-shoppers table's ``OperatingSystems``, ``Browser``, ``Region``; counts usually
+    hold 0) or have a name of a code (:data:`CODE_WORDS`: ``region``, ``device_type``, ``osId``)."""
+    found = {}
+    for col in columns:
+        series = frame[col]
+        if not pd.api.types.is_integer_dtype(series) or pd.api.types.is_bool_dtype(series):
+            continue
+        values = series.dropna()
+        n = int(values.nunique())
+        named = any(w in CODE_WORDS or (w.endswith("s") and w[:-1] in CODE_WORDS) for w in name_words(col))
+        if 3 <= n <= CODE_MAX_VALUES and (values.min() >= 1 or named):
+            found[str(col)] = n
+    return found
+
+
+def integer_codes_note(frame: pd.DataFrame, columns: Iterable[str], source: str = "table") -> list[str]:
+    """A note naming :func:`integer_codes` among the numeric feature ``columns`` (none when there are none): they
+    are used as numbers, whose order and distances count; codes are categories, and the note says how to make
+    them so."""
+    codes = integer_codes(frame, columns)
+    if not codes:
+        return []
+    shown = capped({col: f"{n} values" for col, n in codes.items()})
+    return [f"{source}: numeric columns {shown} hold a few whole numbers each; they are used as numbers (their order "
+            "and distances count). If they are codes (an operating system, a browser, a region id), write them as "
+            "text in the file (e.g. 'os_2' for 2) so that they are read as categories, or leave them out with "
+            "exclude_cols"]
 
 
 def identifier_like(frame: pd.DataFrame, columns: Iterable[str], group_col: str | None = None) -> dict[str, str]:
