@@ -21,5 +21,5 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "resampling_findings": ["sampler_differences", "sampler_verdicts", "describe_comparison", "resampling_headline", "describe_study"],
     "seed_formulas": ["SeedDocumentLosses", "seed_document_losses"],
     "smote_lesson": ["SmoteExample", "worked_example", "TOY_SAMPLERS", "toy_problem", "decision_boundaries", "GROUPED", "UNGROUPED", "grouping_inflation", "describe_grouping", "NO_GROUPS_NOTE", "grouping_study", "grouping_headline"],
-    "transfer": ["CHINESE_ENCODERS", "text_inputs", "CjkTokenization", "measure_cjk_tokenization", "describe_tokenization", "minority_only_row", "scores_table", "compare_quantized", "compare_precision", "describe_precision", "precision_headline", "compare_with_frozen", "describe_frozen_comparison", "transfer_headline", "describe_transfer", "P_VALUE_NOTE"],
+    "transfer": ["CHINESE_ENCODERS", "text_inputs", "CjkTokenization", "measure_cjk_tokenization", "describe_tokenization", "minority_only_row", "scores_table", "compare_quantized", "compare_precision", "describe_precision", "precision_headline", "compare_with_frozen", "describe_frozen_comparison", "transfer_headline", "describe_transfer", "P_VALUE_NOTE", "FP32_ON_GENERATED_ONLY"],
 })
