@@ -237,14 +237,15 @@ def test_integer_codes_stay_numbers_with_a_note_that_says_how_to_make_them_categ
     frame = pd.DataFrame({"OperatingSystems": rng.integers(1, 9, n), "Browser": rng.integers(1, 14, n),
                           "region_code": rng.integers(0, 5, n), "pages": rng.poisson(3, n),
                           "flag": rng.integers(0, 2, n), "day": rng.integers(1, 32, n), "price": rng.random(n),
+                          "year": rng.integers(2010, 2019, n), "rating": rng.integers(1, 6, n),
                           "bought": rng.random(n) < 0.3})
-    expected = {c: int(frame[c].nunique()) for c in ("OperatingSystems", "Browser", "region_code")}
+    expected = {c: int(frame[c].nunique()) for c in ("OperatingSystems", "Browser", "region_code", "rating")}
     assert checks.integer_codes(frame, frame.columns.drop("bought")) == expected
     tbl = datasets.load(data_path=frame, label_col="bought")
     assert set(expected) <= set(tbl.numeric_cols)  # kept as numbers
     (note,) = [n for n in tbl.notes if "whole numbers" in n]
     assert all(f"'{c}': '{k} values'" in note for c, k in expected.items())
-    assert "'pages'" not in note and "'day'" not in note and "'flag'" not in note
+    assert not [c for c in ("pages", "day", "flag", "year", "price") if f"'{c}'" in note]  # counts, dates, 0/1
     assert "write them as text in the file" in note
     assert datacheck.as_flags(note).endswith("or leave them out with --exclude-col")
     assert not [n for n in datasets.load(data_path=frame[["pages", "price", "bought"]], label_col="bought").notes

@@ -262,9 +262,10 @@ def name_words(name: Any) -> list[str]:
 
 def integer_codes(frame: pd.DataFrame, columns: Iterable[str]) -> dict[str, int]:
     """Numeric columns among ``columns`` that may hold codes rather than quantities, with their count of values:
-    integers (not booleans) with 3 to :data:`CODE_MAX_VALUES` distinct values that either start at 1 or more (codes
-    numbered from 1, as the UCI online-shoppers table's ``OperatingSystems``, ``Browser``, ``Region``; counts usually
-    hold 0) or have a name of a code (:data:`CODE_WORDS`: ``region``, ``device_type``, ``osId``)."""
+    integers (not booleans) with 3 to :data:`CODE_MAX_VALUES` distinct values that are either numbered from 1 with
+    few gaps (at most twice as high as their count: the UCI online-shoppers table's ``OperatingSystems``,
+    ``Browser``, ``Region``; counts usually hold 0, years are high) or have a name of a code (:data:`CODE_WORDS`:
+    ``region``, ``device_type``, ``osId``)."""
     found = {}
     for col in columns:
         series = frame[col]
@@ -273,7 +274,8 @@ def integer_codes(frame: pd.DataFrame, columns: Iterable[str]) -> dict[str, int]
         values = series.dropna()
         n = int(values.nunique())
         named = any(w in CODE_WORDS or (w.endswith("s") and w[:-1] in CODE_WORDS) for w in name_words(col))
-        if 3 <= n <= CODE_MAX_VALUES and (values.min() >= 1 or named):
+        numbered = values.min() >= 1 and values.max() <= 2 * n  # 1, 2, 3, ... with few gaps (not a year)
+        if 3 <= n <= CODE_MAX_VALUES and (numbered or named):
             found[str(col)] = n
     return found
 
