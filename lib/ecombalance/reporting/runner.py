@@ -17,6 +17,8 @@ names in the manifest are ever replaced or removed.
 Kernels run quietly: over IPC sockets on POSIX systems (no "running over TCP without encryption"
 warning), with ``ECOMBALANCE_PROGRESS=final`` so that a progress bar leaves one line in the executed
 notebook; the HTML drops progress-bar lines altogether (:func:`without_progress`).
+The Chinese edition (``lang="zh"``) runs the notebooks built from the English ones and their translations
+(:mod:`ecombalance.reporting.edition`), writes the index in Chinese, ``<html lang="zh-CN">`` pages and ``"lang"``.
 """
 
 from __future__ import annotations
@@ -35,9 +37,10 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import nbformat
 
+from ecombalance import i18n
 from ecombalance._progress import PROGRESS_ENV
 from ecombalance.exceptions import NotebookFailedError, ReportError, ReportInterrupted
-from ecombalance.reporting import headline, outdir, params, paths
+from ecombalance.reporting import edition, headline, outdir, params, paths
 from ecombalance.reporting.executive import executive_data
 from ecombalance.reporting.index import GLOSSARY_FILE as GLOSSARY
 from ecombalance.reporting.index import glossary_html, index_html
@@ -166,14 +169,14 @@ def without_progress(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return clean
 
 
-def _to_html(nb: nbformat.NotebookNode, mathjax_url: str | None = None) -> str:
+def _to_html(nb: nbformat.NotebookNode, mathjax_url: str | None = None, lang: str = "en") -> str:
     """nbconvert's HTML, without progress-bar lines (:func:`without_progress`); with ``mathjax_url`` it loads
     nothing from the network (MathJax from there, and no require.js, which only JavaScript outputs and widgets
-    would use: the notebooks have none)."""
+    would use: the notebooks have none). The page's ``<html lang>`` is the edition's (``zh-CN`` for "zh")."""
     from nbconvert import HTMLExporter
 
     offline = {"mathjax_url": mathjax_url, "require_js_url": "data:text/javascript,"} if mathjax_url else {}
-    body, _ = HTMLExporter(**offline).from_notebook_node(without_progress(nb))
+    body, _ = HTMLExporter(**offline, language_code=edition.HTML_LANG[lang]).from_notebook_node(without_progress(nb))
     return body
 
 
@@ -242,9 +245,13 @@ def execute(
     parameters: Mapping[str, Any],
     log: Callable[[str], None] = print,
     mathjax_url: str | None = None,
+    source: nbformat.NotebookNode | None = None,
+    lang: str = "en",
 ) -> NotebookRun:
     """Run one notebook through papermill into ``out_dir`` and convert it to HTML (loading MathJax
-    from ``mathjax_url``, nbconvert's CDN when None)."""
+    from ``mathjax_url``, nbconvert's CDN when None). ``source`` is the notebook to run when it is not the file
+    ``notebook`` itself (its Chinese edition, :func:`ecombalance.reporting.edition.edition_notebook`): it runs in
+    the folder of ``notebook``, as ``notebook`` would; ``lang`` is the edition of the HTML page."""
     import papermill
 
     stem = notebook.stem
@@ -254,7 +261,7 @@ def execute(
     try:
         with kernel_environment(), tempfile.TemporaryDirectory(prefix="ecombalance-kernel-") as sockets:
             papermill.execute_notebook(
-                str(notebook),
+                str(notebook) if source is None else source,
                 str(running),
                 parameters=dict(parameters),
                 kernel_name=KERNEL,
@@ -277,7 +284,7 @@ def execute(
                       finished=finished)
     if error is None:
         os.replace(running, out_dir / f"{stem}.ipynb")
-        _write_atomic(out_dir / f"{stem}.html", _to_html(executed, mathjax_url))
+        _write_atomic(out_dir / f"{stem}.html", _to_html(executed, mathjax_url, lang))
         (out_dir / f"{stem}.failed.ipynb").unlink(missing_ok=True)
         run.ipynb, run.html = f"{stem}.ipynb", f"{stem}.html"
         figure = headline.read_key_figure(executed)
@@ -328,13 +335,14 @@ def _terminate_as_interrupt():
         signal.signal(signal.SIGTERM, previous)
 
 
-def _write_summary(out_dir: Path, profile: str, run: NotebookRun, mathjax_url: str | None) -> None:
-    summary = _merge_summary(out_dir, profile, [run])
-    _write_atomic(out_dir / SUMMARY, json.dumps(summary, indent=2, default=str))
-    _write_atomic(out_dir / INDEX, index_html(summary, mathjax_url))
+def _write_summary(out_dir: Path, profile: str, run: NotebookRun, mathjax_url: str | None, lang: str = "en") -> None:
+    with i18n.language(lang):
+        summary = _merge_summary(out_dir, profile, [run], lang)
+        _write_atomic(out_dir / SUMMARY, json.dumps(summary, indent=2, default=str))
+        _write_atomic(out_dir / INDEX, edition.html_lang(index_html(summary, mathjax_url), lang))
 
 
-def _merge_summary(out_dir: Path, profile: str, runs: list[NotebookRun]) -> dict[str, Any]:
+def _merge_summary(out_dir: Path, profile: str, runs: list[NotebookRun], lang: str = "en") -> dict[str, Any]:
     """summary.json keeps entries of notebooks not run this time (a run of ``--notebooks 03``)."""
     path = out_dir / SUMMARY
     previous = {}
@@ -351,6 +359,7 @@ def _merge_summary(out_dir: Path, profile: str, runs: list[NotebookRun]) -> dict
         previous[run.notebook] = entry
     summary = {
         "profile": profile,
+        "lang": lang,
         "updated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "notebooks": [previous[k] for k in sorted(previous)],
     }
@@ -364,8 +373,10 @@ def plan(
     params_file: str | Path | None = None,
     notebooks_dir: Path | None = None,
     params_dir: Path | None = None,
+    lang: str = "en",
 ) -> dict[Path, dict[str, Any]]:
-    """Select notebooks and resolve their parameters; raises before anything runs."""
+    """Select notebooks and resolve their parameters; raises before anything runs. ``lang="zh"`` adds the Chinese
+    edition's parameters (:func:`ecombalance.reporting.edition.switch`)."""
     notebooks_dir = Path(notebooks_dir or paths.notebooks_dir())
     suite = discover(notebooks_dir)
     chosen = select(suite, notebooks)
@@ -378,6 +389,7 @@ def plan(
     if overrides:
         layers.append((params.COMMAND_LINE, dict(overrides)))
     values = params.resolve(declared, layers, suite_names, suite=declared_all)
+    edition.switch(values, declared, lang)
     return {nb: values[nb.stem] for nb in chosen}
 
 
@@ -391,6 +403,7 @@ def run_report(
     params_dir: Path | None = None,
     log: Callable[[str], None] = print,
     force: bool = False,
+    lang: str = "en",
 ) -> ReportResult:
     """Run the notebooks as a parameterised report.
 
@@ -411,6 +424,9 @@ def run_report(
     force
         Write into a folder that holds files ecombalance did not write (they are left alone; a run that would
         replace one of them is still refused).
+    lang : {"en", "zh"}
+        The edition: "zh" runs the Chinese notebooks with ``edition="zh"`` and, on the generated data,
+        ``lang="zh"`` (a user's table keeps its own language); a Chinese index, ``<html lang="zh-CN">`` pages.
 
     Returns
     -------
@@ -420,10 +436,12 @@ def run_report(
     Raises
     ------
     ReportError
-        Before anything runs: a bad selection, no notebooks, an output folder that cannot be used.
+        Before anything runs: a bad selection, no notebooks, an output folder that cannot be used, a notebook
+        without a current Chinese translation of every markdown cell (``lang="zh"``).
     """
-    planned = plan(profile, notebooks, overrides, params_file, notebooks_dir, params_dir)
-    out_dir = outdir.check_out(out or paths.default_out(profile), force=force)
+    planned = plan(profile, notebooks, overrides, params_file, notebooks_dir, params_dir, lang)
+    sources = editions(planned, lang)
+    out_dir = outdir.check_out(out or paths.default_out(profile, lang), force=force)
     names = outdir.planned_names([nb.stem for nb in planned],
                                  data_cache=any(values.get("data_path") for values in planned.values()))
     outdir.check_clashes(out_dir, names)
@@ -432,19 +450,31 @@ def run_report(
         manifest = outdir.Manifest.read(out_dir) or outdir.Manifest(out_dir)
         manifest.claim(names)
         try:
-            return _run_planned(planned, out_dir, profile, manifest, log)
+            return _run_planned(planned, out_dir, profile, manifest, log, sources, lang)
         finally:
             manifest.save(prune=True)
 
 
+def editions(planned: Iterable[Path], lang: str = "en") -> dict[Path, nbformat.NotebookNode | None]:
+    """The notebook each planned one runs as: None (the file itself) in English, its Chinese edition for "zh",
+    all built before any runs (a missing translation, or a notebook of the other edition, is a
+    :class:`ReportError` naming it)."""
+    built = {nb: edition.edition_notebook(nb, lang) for nb in planned}
+    return {nb: None if lang == "en" else source for nb, source in built.items()}
+
+
 def _run_planned(planned: Mapping[Path, dict[str, Any]], out_dir: Path, profile: str, manifest: outdir.Manifest,
-                 log: Callable[[str], None]) -> ReportResult:
-    log(f"ecombalance report: profile {profile}, {len(planned)} notebook(s) -> {out_dir}")
+                 log: Callable[[str], None], sources: Mapping[Path, nbformat.NotebookNode | None] | None = None,
+                 lang: str = "en") -> ReportResult:
+    sources = sources or {}
+    edition_note = "" if lang == "en" else f", edition {lang}"
+    log(f"ecombalance report: profile {profile}{edition_note}, {len(planned)} notebook(s) -> {out_dir}")
     try:
         mathjax_url = install_mathjax(out_dir)
     except (ModuleNotFoundError, FileNotFoundError) as exc:
         raise ReportError(str(exc)) from exc
-    _write_atomic(out_dir / GLOSSARY, glossary_html(mathjax_url))  # the appendix the index and 00 link to
+    with i18n.language(lang):  # the appendix the index and 00 link to
+        _write_atomic(out_dir / GLOSSARY, edition.html_lang(glossary_html(mathjax_url), lang))
     for stale in out_dir.glob("*.running.ipynb"):  # left by a run that was killed outright
         if manifest.owns(stale.name):
             stale.unlink()
@@ -452,11 +482,11 @@ def _run_planned(planned: Mapping[Path, dict[str, Any]], out_dir: Path, profile:
     with _terminate_as_interrupt():
         for nb, values in planned.items():
             try:
-                run = execute(nb, out_dir, values, log, mathjax_url)
+                run = execute(nb, out_dir, values, log, mathjax_url, sources.get(nb), lang)
             except KeyboardInterrupt as exc:  # between cells of the harness itself, e.g. during HTML export
                 run = _interrupted(nb.stem, out_dir, values, exc, 0.0, log)
             runs.append(run)
-            _write_summary(out_dir, profile, run, mathjax_url)  # index and summary match the files after each
+            _write_summary(out_dir, profile, run, mathjax_url, lang)  # index and summary match the files after each
             if run.status == "interrupted":
                 raise ReportInterrupted(run.error or "interrupted", ReportResult(out_dir, runs))
     return ReportResult(out_dir, runs)
