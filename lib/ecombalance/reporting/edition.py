@@ -118,9 +118,11 @@ def switch(values: Mapping[str, dict[str, Any]], declared: Mapping[str, Iterable
 
 
 def html_lang(page: str, edition: str) -> str:
-    """A page of the report's own (index, glossary: ``<html lang="en">``) with the ``<html lang>`` of ``edition``."""
+    """``page`` (the index, the glossary, nbconvert's page of a notebook) with the ``<html lang>`` of ``edition``.
+
+    nbconvert takes only an ISO 639-1 code (``zh``), so its pages are given the region here as well."""
     lang = HTML_LANG[_checked(edition)]
-    return page if lang == "en" else page.replace('<html lang="en">', f'<html lang="{lang}">', 1)
+    return page if lang == "en" else re.sub(r'<html lang="[^"]*">', f'<html lang="{lang}">', page, count=1)
 
 
 def edition_notebook(notebook: str | Path, edition: str = "zh",

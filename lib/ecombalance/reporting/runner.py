@@ -176,8 +176,8 @@ def _to_html(nb: nbformat.NotebookNode, mathjax_url: str | None = None, lang: st
     from nbconvert import HTMLExporter
 
     offline = {"mathjax_url": mathjax_url, "require_js_url": "data:text/javascript,"} if mathjax_url else {}
-    body, _ = HTMLExporter(**offline, language_code=edition.HTML_LANG[lang]).from_notebook_node(without_progress(nb))
-    return body
+    body, _ = HTMLExporter(**offline, language_code=lang).from_notebook_node(without_progress(nb))
+    return edition.html_lang(body, lang)
 
 
 @functools.cache
