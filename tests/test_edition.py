@@ -125,7 +125,7 @@ def test_notebooks_lang_zh_writes_the_nine_chinese_notebooks(project, tmp_path, 
     zh = target / "notebooks" / "01_documented_case.ipynb"
     assert edition.edition_notebook(zh, "zh") == nbformat.read(zh, as_version=4)
     with pytest.raises(runner.ReportError, match="is the 'zh' edition of its notebook: run it with --lang zh"):
-        runner.editions([zh], "en")
+        edition.editions([zh], "en")
 
 
 def test_a_missing_translation_stops_the_switch_before_anything_is_written(tmp_path, monkeypatch, capsys):

@@ -19,7 +19,10 @@ from ecombalance.reporting.edition import read_translations as read_translations
 from ecombalance.reporting.edition import edition_parameters as edition_parameters
 from ecombalance.reporting.edition import switch as switch
 from ecombalance.reporting.edition import html_lang as html_lang
+from ecombalance.reporting.edition import page_in as page_in
+from ecombalance.reporting.edition import note as note
 from ecombalance.reporting.edition import edition_notebook as edition_notebook
+from ecombalance.reporting.edition import editions as editions
 from ecombalance.reporting.edition import write_editions as write_editions
 from ecombalance.reporting.edition import chinese_share as chinese_share
 from ecombalance.reporting.datacheck import DATA_OPTIONS as DATA_OPTIONS
@@ -36,6 +39,11 @@ from ecombalance.reporting.datacheck import write_prepared as write_prepared
 from ecombalance.reporting.datacheck import data_cache as data_cache
 from ecombalance.reporting.datacheck import class_size_needs as class_size_needs
 from ecombalance.reporting.datacheck import check_table as check_table
+from ecombalance.reporting.datacheck import APPLIES as APPLIES
+from ecombalance.reporting.datacheck import not_applicable as not_applicable
+from ecombalance.reporting.datacheck import GENERATED as GENERATED
+from ecombalance.reporting.datacheck import YOURS as YOURS
+from ecombalance.reporting.datacheck import data_kind as data_kind
 from ecombalance.reporting.executive import TOP as TOP
 from ecombalance.reporting.executive import MAX_LISTED as MAX_LISTED
 from ecombalance.reporting.executive import parts_of as parts_of
@@ -71,6 +79,9 @@ from ecombalance.reporting.index import data_source as data_source
 from ecombalance.reporting.index import index_html as index_html
 from ecombalance.reporting.index import GLOSSARY_FILE as GLOSSARY_FILE
 from ecombalance.reporting.index import glossary_html as glossary_html
+from ecombalance.reporting.index import NOT_APPLICABLE as NOT_APPLICABLE
+from ecombalance.reporting.index import GENERATED_NOTE as GENERATED_NOTE
+from ecombalance.reporting.index import badge_class as badge_class
 from ecombalance.reporting.labels import METRICS as METRICS
 from ecombalance.reporting.labels import QUALIFIERS as QUALIFIERS
 from ecombalance.reporting.labels import WORDS as WORDS
@@ -130,34 +141,36 @@ from ecombalance.reporting.runner import NotebookRun as NotebookRun
 from ecombalance.reporting.runner import ReportResult as ReportResult
 from ecombalance.reporting.runner import discover as discover
 from ecombalance.reporting.runner import select as select
-from ecombalance.reporting.runner import editions as editions
 from ecombalance.reporting.runner import kernel_options as kernel_options
 from ecombalance.reporting.runner import kernel_environment as kernel_environment
 from ecombalance.reporting.runner import without_progress as without_progress
 from ecombalance.reporting.runner import execute as execute
 from ecombalance.reporting.runner import plan as plan
 from ecombalance.reporting.runner import run_report as run_report
+from ecombalance.reporting.runner import FINISHED as FINISHED
+from ecombalance.reporting.runner import not_applicable_run as not_applicable_run
 
 __all__ = [
-    "COMMAND_LINE", "COMMAND_WORDS", "CONCLUSIONS_MIME", "CompareError", "DATA_OPTIONS", "EDITIONS",
-    "GLOSSARY_FILE", "HEADLINE_MIME", "HOME_ENV", "HTML_LANG", "INDEX", "INJECTED_ID", "KERNEL", "KEY_FIGURE_TAG",
-    "LOCK", "MANIFEST", "MATHJAX_CONFIG", "MATHJAX_DIR", "MATHJAX_PACKAGE", "MAX_DECIMALS", "MAX_LISTED",
-    "METHOD_PARAMETERS", "METRICS", "Manifest", "NOTEBOOK_SUFFIXES", "NotebookFailedError", "NotebookRun",
-    "PREPARED_DIR", "PROFILES", "PYTHON_WORDS", "Parameter", "ParameterError", "QUALIFIERS", "REPORT_FILES",
-    "ReportError", "ReportInterrupted", "ReportResult", "SPLIT_NEED", "STALE_UNREADABLE_LOCK_S", "STYLE",
-    "SUITE_FOLDERS", "SUMMARY", "TEXT_OPTIONS", "TOP", "TRANSLATIONS_DIR", "WORDS", "add_data_options", "as_flags",
-    "as_json", "check_clashes", "check_out", "check_table", "check_value", "chinese_share", "claims",
-    "class_size_needs", "compare_html", "comparison_kind", "conclude", "copy_suite", "data_cache", "data_overrides",
+    "APPLIES", "COMMAND_LINE", "COMMAND_WORDS", "CONCLUSIONS_MIME", "CompareError", "DATA_OPTIONS", "EDITIONS",
+    "FINISHED", "GENERATED", "GENERATED_NOTE", "GLOSSARY_FILE", "HEADLINE_MIME", "HOME_ENV", "HTML_LANG", "INDEX",
+    "INJECTED_ID", "KERNEL", "KEY_FIGURE_TAG", "LOCK", "MANIFEST", "MATHJAX_CONFIG", "MATHJAX_DIR",
+    "MATHJAX_PACKAGE", "MAX_DECIMALS", "MAX_LISTED", "METHOD_PARAMETERS", "METRICS", "Manifest",
+    "NOTEBOOK_SUFFIXES", "NOT_APPLICABLE", "NotebookFailedError", "NotebookRun", "PREPARED_DIR", "PROFILES",
+    "PYTHON_WORDS", "Parameter", "ParameterError", "QUALIFIERS", "REPORT_FILES", "ReportError", "ReportInterrupted",
+    "ReportResult", "SPLIT_NEED", "STALE_UNREADABLE_LOCK_S", "STYLE", "SUITE_FOLDERS", "SUMMARY", "TEXT_OPTIONS",
+    "TOP", "TRANSLATIONS_DIR", "WORDS", "YOURS", "add_data_options", "as_flags", "as_json", "badge_class",
+    "check_clashes", "check_out", "check_table", "check_value", "chinese_share", "claims", "class_size_needs",
+    "compare_html", "comparison_kind", "conclude", "copy_suite", "data_cache", "data_kind", "data_overrides",
     "data_source", "declared_parameters", "default_out", "difference", "differences", "differing_parameters",
     "discover", "edition_notebook", "edition_of", "edition_parameters", "editions", "esc", "execute",
     "executive_data", "executive_html", "family_of", "fmt", "glossary_html", "html_lang", "index_html",
     "install_mathjax", "is_comparison_page", "is_number", "is_progress_line", "kernel_environment",
     "kernel_options", "label", "live_lock", "load_summary", "load_yaml", "locked", "main", "markdown_html",
     "mathjax_script", "mathjax_source", "method_names", "method_rows", "method_table", "method_verdicts",
-    "notebook_stem", "notebooks_dir", "number", "numbers_table", "out_dir", "packaged_suite", "page", "params_dir",
-    "parse_cli_value", "parse_gains", "parts_of", "plan", "planned_names", "prepared_name", "problems",
-    "profile_path", "project_root", "read", "read_conclusions", "read_key_figure", "read_title",
-    "read_translations", "rebalances", "record", "resolve", "round_table_cells", "run_report", "select",
-    "strip_progress", "switch", "translations_path", "without_progress", "write_comparison", "write_editions",
-    "write_prepared",
+    "not_applicable", "not_applicable_run", "note", "notebook_stem", "notebooks_dir", "number", "numbers_table",
+    "out_dir", "packaged_suite", "page", "page_in", "params_dir", "parse_cli_value", "parse_gains", "parts_of",
+    "plan", "planned_names", "prepared_name", "problems", "profile_path", "project_root", "read",
+    "read_conclusions", "read_key_figure", "read_title", "read_translations", "rebalances", "record", "resolve",
+    "round_table_cells", "run_report", "select", "strip_progress", "switch", "translations_path",
+    "without_progress", "write_comparison", "write_editions", "write_prepared",
 ]

@@ -7,7 +7,7 @@ import argparse
 import sys
 from typing import Sequence
 
-from ecombalance.reporting import datacheck, outdir, params, paths
+from ecombalance.reporting import datacheck, edition, outdir, params, paths
 from ecombalance.reporting import runner as report
 
 
@@ -118,7 +118,7 @@ def _report(args: argparse.Namespace) -> report.ReportResult:
     default = None if args.lang == "en" else str(paths.default_out(args.profile, args.lang))
     out = datacheck.out_dir(args.out or default, args.profile, force=args.force)
     planned = report.plan(args.profile, selection, overrides, args.params_file, lang=args.lang)
-    report.editions(planned, args.lang)  # every translation is checked before anything is written
+    edition.editions(planned, args.lang)  # every translation is checked before anything is written
     prepared = datacheck.prepared_name(planned, args.merge_label_case)
     stems = [nb.stem for nb in planned]
     uses_data = any(values.get("data_path") for values in planned.values())
@@ -149,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except report.ReportInterrupted as stop:
         print(f"ecombalance: {stop.reason}; index of what finished: {stop.result.index}", file=sys.stderr)
         return 143 if "SIGTERM" in stop.reason else 130  # the shell's codes for a SIGTERM / SIGINT exit
-    failed = [run for run in result.runs if run.status != "ok"]
+    failed = [run for run in result.runs if run.status not in report.FINISHED]  # "not applicable" is no failure
     for run in failed:
         print(f"ecombalance: notebook {run.notebook} failed at {run.error}; executed copy: "
               f"{result.out_dir / run.ipynb}", file=sys.stderr)

@@ -22,14 +22,15 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 import nbformat
 
 from ecombalance.exceptions import ReportError
 
 __all__ = ["EDITIONS", "HTML_LANG", "TRANSLATIONS_DIR", "INJECTED_ID", "translations_path", "edition_of",
-           "read_translations", "edition_parameters", "switch", "html_lang", "edition_notebook", "write_editions", "chinese_share"]
+           "read_translations", "edition_parameters", "switch", "html_lang", "page_in", "note", "edition_notebook",
+           "editions", "write_editions", "chinese_share"]
 
 EDITIONS = ("en", "zh")
 """The narrative's languages: English (the source) and Chinese (simplified)."""
@@ -125,6 +126,20 @@ def html_lang(page: str, edition: str) -> str:
     return page if lang == "en" else re.sub(r'<html lang="[^"]*">', f'<html lang="{lang}">', page, count=1)
 
 
+def page_in(edition: str, render: Callable[..., str], *args: Any) -> str:
+    """``render(*args)``, a page of the report's own (index, glossary), in ``edition``: its generated text in that
+    language (:mod:`ecombalance.i18n`), its ``<html lang>`` the edition's."""
+    from ecombalance import i18n
+
+    with i18n.language(edition):
+        return html_lang(render(*args), edition)
+
+
+def note(edition: str) -> str:
+    """What the report's first line says of the edition: nothing for the English one."""
+    return "" if _checked(edition) == "en" else f", edition {edition}"
+
+
 def edition_notebook(notebook: str | Path, edition: str = "zh",
                      translations: str | Path | None = None) -> nbformat.NotebookNode:
     """The ``edition`` of the English notebook at ``notebook`` (the English one itself for "en").
@@ -180,6 +195,14 @@ def _with_parameters(nb: nbformat.NotebookNode, edition: str, source: str, po: s
     nb.metadata["ecombalance"] = {"edition": edition, "built_from": source,
                                   "translations": f"{TRANSLATIONS_DIR}/{po}"}
     return nb
+
+
+def editions(planned: Iterable[Path], edition: str = "en") -> dict[Path, nbformat.NotebookNode | None]:
+    """What the report runs for each planned notebook: None (the file itself) in English, its ``edition`` otherwise;
+    every one built before any runs (a missing translation, or a notebook of the other edition, is a
+    :class:`~ecombalance.exceptions.ReportError` naming it)."""
+    built = {nb: edition_notebook(nb, edition) for nb in planned}
+    return {nb: None if edition == "en" else source for nb, source in built.items()}
 
 
 def write_editions(notebooks: Iterable[str | Path], folder: str | Path, edition: str = "zh") -> list[Path]:

@@ -4,9 +4,12 @@
 writes ``<out>/<stem>.ipynb`` (executed), ``<out>/<stem>.html`` and ``<out>/<stem>.png`` (its key
 figure); then ``summary.json`` (per notebook: status, seconds, headline numbers, conclusions) and
 ``index.html`` (with ``glossary.html``, its appendix, written first), rewritten atomically after EACH
-notebook so that they always describe the files beside them. A notebook that fails keeps its executed copy as ``<stem>.failed.ipynb`` and leaves the last good
-HTML alone. A run stopped by Ctrl-C or SIGTERM records the notebook it was in as "interrupted" (its
-partial copy removed, the last good HTML left alone), writes the index and raises
+notebook so that they always describe the files beside them. A notebook that fails keeps its executed copy as
+``<stem>.failed.ipynb`` and leaves the last good HTML alone. On a user's table a notebook that cannot apply to it
+(:func:`ecombalance.reporting.datacheck.not_applicable`) is left out before any kernel starts, with the reason in
+the index (status "not applicable", no failure); one that does not read the table (00, 07) is marked "generated",
+so that none of its numbers reads as the user's. A run stopped by Ctrl-C or SIGTERM records the
+notebook it was in as "interrupted" (its partial copy removed, the last good HTML left alone), writes the index and raises
 :class:`ReportInterrupted`; ``.running.ipynb`` files are never left behind. MathJax is copied into
 ``<out>/mathjax/`` so that formulas render offline.
 
@@ -17,8 +20,6 @@ names in the manifest are ever replaced or removed.
 Kernels run quietly: over IPC sockets on POSIX systems (no "running over TCP without encryption"
 warning), with ``ECOMBALANCE_PROGRESS=final`` so that a progress bar leaves one line in the executed
 notebook; the HTML drops progress-bar lines altogether (:func:`without_progress`).
-The Chinese edition (``lang="zh"``) runs the notebooks built from the English ones and their translations
-(:mod:`ecombalance.reporting.edition`), writes the index in Chinese, ``<html lang="zh-CN">`` pages and ``"lang"``.
 """
 
 from __future__ import annotations
@@ -40,22 +41,23 @@ import nbformat
 from ecombalance import i18n
 from ecombalance._progress import PROGRESS_ENV
 from ecombalance.exceptions import NotebookFailedError, ReportError, ReportInterrupted
-from ecombalance.reporting import edition, headline, outdir, params, paths
+from ecombalance.reporting import datacheck, edition, headline, outdir, params, paths
 from ecombalance.reporting.executive import executive_data
 from ecombalance.reporting.index import GLOSSARY_FILE as GLOSSARY
-from ecombalance.reporting.index import glossary_html, index_html
+from ecombalance.reporting.index import NOT_APPLICABLE, glossary_html, index_html  # a status: left out, no failure
 from ecombalance.reporting.mathjax import install_mathjax
 from ecombalance.reporting.pagecheck import round_table_cells, strip_progress
 
 SUMMARY = "summary.json"
 INDEX = "index.html"
 KERNEL = "python3"
+FINISHED = ("ok", NOT_APPLICABLE)  # statuses of a run that went as it should
 
 
 @dataclass
 class NotebookRun:
     notebook: str
-    status: str  # "ok", "failed" or "interrupted"
+    status: str  # "ok", "failed", "interrupted" or "not applicable" (NOT_APPLICABLE)
     seconds: float
     parameters: dict[str, Any]
     headline: dict[str, Any] = field(default_factory=dict)
@@ -67,6 +69,8 @@ class NotebookRun:
     error: str | None = None
     failed_cell: int | None = None
     finished: str = ""
+    note: str = ""  # why the notebook was left out ("not applicable: no text column ...")
+    data: str = ""  # on a user's report "yours" or "generated" (datacheck.data_kind); "" on the generated data
 
 
 @dataclass
@@ -76,7 +80,8 @@ class ReportResult:
 
     @property
     def ok(self) -> bool:
-        return all(run.status == "ok" for run in self.runs)
+        """Every notebook ran through, or was left out as not applicable to the user's table."""
+        return all(run.status in FINISHED for run in self.runs)
 
     @property
     def index(self) -> Path:
@@ -88,8 +93,9 @@ class ReportResult:
 
     def raise_if_failed(self) -> "ReportResult":
         """This result when every notebook ran through, else :class:`~ecombalance.exceptions.NotebookFailedError`
-        naming each failed notebook and its cell (the error's ``result`` is this one)."""
-        failed = [run for run in self.runs if run.status != "ok"]
+        naming each failed notebook and its cell (the error's ``result`` is this one). A notebook left out as not
+        applicable to the user's table is no failure."""
+        failed = [run for run in self.runs if run.status not in FINISHED]
         if failed:
             raise NotebookFailedError("; ".join(f"notebook {run.notebook} failed at {run.error}" for run in failed)
                                       + f"; index of what finished: {self.index}", self)
@@ -172,7 +178,7 @@ def without_progress(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def _to_html(nb: nbformat.NotebookNode, mathjax_url: str | None = None, lang: str = "en") -> str:
     """nbconvert's HTML, without progress-bar lines (:func:`without_progress`); with ``mathjax_url`` it loads
     nothing from the network (MathJax from there, and no require.js, which only JavaScript outputs and widgets
-    would use: the notebooks have none). The page's ``<html lang>`` is the edition's (``zh-CN`` for "zh")."""
+    would use: the notebooks have none); ``<html lang>`` the edition's."""
     from nbconvert import HTMLExporter
 
     offline = {"mathjax_url": mathjax_url, "require_js_url": "data:text/javascript,"} if mathjax_url else {}
@@ -245,13 +251,10 @@ def execute(
     parameters: Mapping[str, Any],
     log: Callable[[str], None] = print,
     mathjax_url: str | None = None,
-    source: nbformat.NotebookNode | None = None,
-    lang: str = "en",
+    source: nbformat.NotebookNode | None = None, lang: str = "en",
 ) -> NotebookRun:
     """Run one notebook through papermill into ``out_dir`` and convert it to HTML (loading MathJax
-    from ``mathjax_url``, nbconvert's CDN when None). ``source`` is the notebook to run when it is not the file
-    ``notebook`` itself (its Chinese edition, :func:`ecombalance.reporting.edition.edition_notebook`): it runs in
-    the folder of ``notebook``, as ``notebook`` would; ``lang`` is the edition of the HTML page."""
+    from ``mathjax_url``, nbconvert's CDN when None); ``source``: its ``lang`` edition, run in its folder."""
     import papermill
 
     stem = notebook.stem
@@ -301,6 +304,19 @@ def execute(
             run.html = f"{stem}.html"  # the last good one, left in place
         log(f"  FAILED  {stem}  {seconds:.1f}s: {run.error}; executed copy kept at {kept}")
     return run
+
+
+def not_applicable_run(notebook: Path, parameters: Mapping[str, Any], reason: str, log: Callable[[str], None] = print,
+                       out_dir: Path | None = None, manifest: outdir.Manifest | None = None) -> NotebookRun:
+    """The record of a notebook left out because it cannot apply to the user's table: no kernel started, the
+    reason in :attr:`NotebookRun.note` (the index shows it), status :data:`NOT_APPLICABLE`. Its files of an earlier
+    run in ``out_dir`` that ``manifest`` owns are removed: they were about another table."""
+    for stale in (f"{notebook.stem}{suffix}" for suffix in outdir.NOTEBOOK_SUFFIXES):
+        if out_dir is not None and manifest is not None and manifest.owns(stale):
+            (out_dir / stale).unlink(missing_ok=True)
+    log(f"  left out {notebook.stem}: {reason}")
+    return NotebookRun(notebook.stem, NOT_APPLICABLE, 0.0, dict(parameters), title=headline.read_title(str(notebook)),
+                       note=reason, finished=datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
 
 def _interrupted(stem: str, out_dir: Path, parameters: Mapping[str, Any], exc: KeyboardInterrupt,
@@ -354,7 +370,7 @@ def _merge_summary(out_dir: Path, profile: str, runs: list[NotebookRun], lang: s
     for run in runs:
         entry = asdict(run)
         before = previous.get(run.notebook, {})
-        if run.status != "ok" and (before.get("status") == "ok" or before.get("last_good")):
+        if run.status not in FINISHED and (before.get("status") == "ok" or before.get("last_good")):
             entry["last_good"] = before.get("finished") if before.get("status") == "ok" else before["last_good"]
         previous[run.notebook] = entry
     summary = {
@@ -375,8 +391,7 @@ def plan(
     params_dir: Path | None = None,
     lang: str = "en",
 ) -> dict[Path, dict[str, Any]]:
-    """Select notebooks and resolve their parameters; raises before anything runs. ``lang="zh"`` adds the Chinese
-    edition's parameters (:func:`ecombalance.reporting.edition.switch`)."""
+    """Select notebooks and resolve their parameters (and the ``lang`` edition's); raises before anything runs."""
     notebooks_dir = Path(notebooks_dir or paths.notebooks_dir())
     suite = discover(notebooks_dir)
     chosen = select(suite, notebooks)
@@ -425,22 +440,21 @@ def run_report(
         Write into a folder that holds files ecombalance did not write (they are left alone; a run that would
         replace one of them is still refused).
     lang : {"en", "zh"}
-        The edition: "zh" runs the Chinese notebooks with ``edition="zh"`` and, on the generated data,
-        ``lang="zh"`` (a user's table keeps its own language); a Chinese index, ``<html lang="zh-CN">`` pages.
+        The edition (:mod:`ecombalance.reporting.edition`): "zh" is the Chinese report, on the Chinese data.
 
     Returns
     -------
     ReportResult
-        ``.ok`` is False when any notebook failed; ``.index`` is the index page.
+        ``.ok`` is False when any notebook failed (one left out as not applicable to the user's table is no
+        failure); ``.index`` is the index page.
 
     Raises
     ------
     ReportError
-        Before anything runs: a bad selection, no notebooks, an output folder that cannot be used, a notebook
-        without a current Chinese translation of every markdown cell (``lang="zh"``).
+        Before anything runs: a bad selection, no notebooks, an output folder that cannot be used.
     """
     planned = plan(profile, notebooks, overrides, params_file, notebooks_dir, params_dir, lang)
-    sources = editions(planned, lang)
+    sources = edition.editions(planned, lang)
     out_dir = outdir.check_out(out or paths.default_out(profile, lang), force=force)
     names = outdir.planned_names([nb.stem for nb in planned],
                                  data_cache=any(values.get("data_path") for values in planned.values()))
@@ -455,36 +469,28 @@ def run_report(
             manifest.save(prune=True)
 
 
-def editions(planned: Iterable[Path], lang: str = "en") -> dict[Path, nbformat.NotebookNode | None]:
-    """The notebook each planned one runs as: None (the file itself) in English, its Chinese edition for "zh",
-    all built before any runs (a missing translation, or a notebook of the other edition, is a
-    :class:`ReportError` naming it)."""
-    built = {nb: edition.edition_notebook(nb, lang) for nb in planned}
-    return {nb: None if lang == "en" else source for nb, source in built.items()}
-
-
 def _run_planned(planned: Mapping[Path, dict[str, Any]], out_dir: Path, profile: str, manifest: outdir.Manifest,
-                 log: Callable[[str], None], sources: Mapping[Path, nbformat.NotebookNode | None] | None = None,
-                 lang: str = "en") -> ReportResult:
-    sources = sources or {}
-    edition_note = "" if lang == "en" else f", edition {lang}"
-    log(f"ecombalance report: profile {profile}{edition_note}, {len(planned)} notebook(s) -> {out_dir}")
+                 log: Callable[[str], None], sources: Mapping[Path, Any], lang: str) -> ReportResult:
+    log(f"ecombalance report: profile {profile}{edition.note(lang)}, {len(planned)} notebook(s) -> {out_dir}")
     try:
         mathjax_url = install_mathjax(out_dir)
     except (ModuleNotFoundError, FileNotFoundError) as exc:
         raise ReportError(str(exc)) from exc
-    with i18n.language(lang):  # the appendix the index and 00 link to
-        _write_atomic(out_dir / GLOSSARY, edition.html_lang(glossary_html(mathjax_url), lang))
+    _write_atomic(out_dir / GLOSSARY, edition.page_in(lang, glossary_html, mathjax_url))  # the index and 00 link it
     for stale in out_dir.glob("*.running.ipynb"):  # left by a run that was killed outright
         if manifest.owns(stale.name):
             stale.unlink()
     runs: list[NotebookRun] = []
+    user_report = any(values.get("data_path") for values in planned.values())
     with _terminate_as_interrupt():
         for nb, values in planned.items():
+            reason = datacheck.not_applicable(nb.stem, values)
             try:
-                run = execute(nb, out_dir, values, log, mathjax_url, sources.get(nb), lang)
+                run = (not_applicable_run(nb, values, reason, log, out_dir, manifest) if reason
+                       else execute(nb, out_dir, values, log, mathjax_url, sources.get(nb), lang))
             except KeyboardInterrupt as exc:  # between cells of the harness itself, e.g. during HTML export
                 run = _interrupted(nb.stem, out_dir, values, exc, 0.0, log)
+            run.data = datacheck.data_kind(values, user_report)
             runs.append(run)
             _write_summary(out_dir, profile, run, mathjax_url, lang)  # index and summary match the files after each
             if run.status == "interrupted":
