@@ -23,7 +23,7 @@ from ecombalance.reporting.edition import page_in as page_in
 from ecombalance.reporting.edition import note as note
 from ecombalance.reporting.edition import edition_notebook as edition_notebook
 from ecombalance.reporting.edition import editions as editions
-from ecombalance.reporting.edition import write_editions as write_editions
+from ecombalance.reporting.edition import dumps as dumps
 from ecombalance.reporting.edition import chinese_share as chinese_share
 from ecombalance.reporting.datacheck import DATA_OPTIONS as DATA_OPTIONS
 from ecombalance.reporting.datacheck import TEXT_OPTIONS as TEXT_OPTIONS
@@ -162,7 +162,7 @@ __all__ = [
     "check_clashes", "check_out", "check_table", "check_value", "chinese_share", "claims", "class_size_needs",
     "compare_html", "comparison_kind", "conclude", "copy_suite", "data_cache", "data_kind", "data_overrides",
     "data_source", "declared_parameters", "default_out", "difference", "differences", "differing_parameters",
-    "discover", "edition_notebook", "edition_of", "edition_parameters", "editions", "esc", "execute",
+    "discover", "dumps", "edition_notebook", "edition_of", "edition_parameters", "editions", "esc", "execute",
     "executive_data", "executive_html", "family_of", "fmt", "glossary_html", "html_lang", "index_html",
     "install_mathjax", "is_comparison_page", "is_number", "is_progress_line", "kernel_environment",
     "kernel_options", "label", "live_lock", "load_summary", "load_yaml", "locked", "main", "markdown_html",
@@ -172,5 +172,5 @@ __all__ = [
     "plan", "planned_names", "prepared_name", "problems", "profile_path", "project_root", "read",
     "read_conclusions", "read_key_figure", "read_title", "read_translations", "rebalances", "record", "resolve",
     "round_table_cells", "run_report", "select", "strip_progress", "switch", "translations_path",
-    "without_progress", "write_comparison", "write_editions", "write_prepared",
+    "without_progress", "write_comparison", "write_prepared",
 ]

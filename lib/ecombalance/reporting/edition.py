@@ -30,7 +30,7 @@ from ecombalance.exceptions import ReportError
 
 __all__ = ["EDITIONS", "HTML_LANG", "TRANSLATIONS_DIR", "INJECTED_ID", "translations_path", "edition_of",
            "read_translations", "edition_parameters", "switch", "html_lang", "page_in", "note", "edition_notebook",
-           "editions", "write_editions", "chinese_share"]
+           "editions", "dumps", "chinese_share"]
 
 EDITIONS = ("en", "zh")
 """The narrative's languages: English (the source) and Chinese (simplified)."""
@@ -205,18 +205,10 @@ def editions(planned: Iterable[Path], edition: str = "en") -> dict[Path, nbforma
     return {nb: None if edition == "en" else source for nb, source in built.items()}
 
 
-def write_editions(notebooks: Iterable[str | Path], folder: str | Path, edition: str = "zh") -> list[Path]:
-    """Write the ``edition`` of each notebook into ``folder`` under its own name; every notebook is built (and
-    checked) before any file is written. Returns the paths written."""
-    folder = Path(folder)
-    built = [(Path(nb).name, edition_notebook(nb, edition)) for nb in notebooks]
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, nb in built:
-        path = folder / name
-        path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        written.append(path)
-    return written
+def dumps(nb: Mapping[str, Any]) -> str:
+    """A notebook's file text as the project keeps its notebooks: JSON, indent 1, characters unescaped, a final
+    newline (``ecombalance notebooks DIR --lang zh`` writes them so)."""
+    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
 
 
 _NOT_PROSE = re.compile(

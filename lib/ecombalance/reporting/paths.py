@@ -10,7 +10,6 @@ edition of the notebooks there (:mod:`ecombalance.reporting.edition`), built fro
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from pathlib import Path
@@ -75,7 +74,7 @@ def copy_suite(target: str | Path, source: str | Path | None = None, edition: st
     ``target`` already holds one of these files (a notebook you edited) a ReportError names them and nothing is
     copied.
     """
-    from ecombalance.reporting.edition import edition_notebook
+    from ecombalance.reporting.edition import dumps, edition_notebook
 
     source, target = Path(source or project_root()), Path(target).expanduser().resolve()
     files = [(f, target / folder / f.name) for folder, pattern in SUITE_FOLDERS.items()
@@ -93,7 +92,7 @@ def copy_suite(target: str | Path, source: str | Path | None = None, edition: st
     for src, dest in files:
         dest.parent.mkdir(parents=True, exist_ok=True)
         if src in built:
-            dest.write_text(json.dumps(built[src], indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+            dest.write_text(dumps(built[src]), encoding="utf-8")
         else:
             shutil.copyfile(src, dest)
     return [dest for _, dest in files]
