@@ -252,7 +252,7 @@ def test_the_zh_smoke_report_records_its_language_and_says_zh_cn(zh_smoke_report
     for name in ["index.html", "glossary.html", *(f"{s}.html" for s in NOTEBOOKS)]:
         assert '<html lang="zh-CN">' in (zh_smoke_report.out_dir / name).read_text(), name
     index = html.unescape((zh_smoke_report.out_dir / "index.html").read_text())
-    executive = re.search(r'<section class="summary">(.*?)</section>', index, re.S)
+    executive = re.search(r'<section class="summary"[^>]*>(.*?)</section>', index, re.S)
     assert executive, "the index has no executive summary"
     text = re.sub(r"<[^>]+>", " ", executive.group(1))
     assert edition.chinese_share(text) >= 0.6, f"the index summary is not Chinese:\n{text[:2000]}"
