@@ -214,8 +214,8 @@ def test_both_editions_of_a_notebook_run_with_their_language(tmp_path):
     (tmp_path / "params" / "smoke.yaml").write_text("{}\n")
     runs = {}
     for lang in ("en", "zh"):
-        runs[lang] = runner.run_report("smoke", out=tmp_path / lang, notebooks_dir=nbdir, params_dir=tmp_path / "params",
-                                       log=lambda _: None, lang=lang).raise_if_failed()
+        runs[lang] = runner.run_report("smoke", out=tmp_path / lang, notebooks_dir=nbdir,
+                                       params_dir=tmp_path / "params", log=lambda _: None, lang=lang).raise_if_failed()
     en, zh = (json.loads(runs[lang].summary.read_text()) for lang in ("en", "zh"))
     assert en["lang"] == "en" and zh["lang"] == "zh"
     assert en["notebooks"][0]["headline"] == {"edition": "en", "data_lang": "en"}

@@ -38,7 +38,6 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import nbformat
 
-from ecombalance import i18n
 from ecombalance._progress import PROGRESS_ENV
 from ecombalance.exceptions import NotebookFailedError, ReportError, ReportInterrupted
 from ecombalance.reporting import datacheck, edition, headline, outdir, params, paths
@@ -307,15 +306,17 @@ def execute(
 
 
 def not_applicable_run(notebook: Path, parameters: Mapping[str, Any], reason: str, log: Callable[[str], None] = print,
-                       out_dir: Path | None = None, manifest: outdir.Manifest | None = None) -> NotebookRun:
-    """The record of a notebook left out because it cannot apply to the user's table: no kernel started, the
-    reason in :attr:`NotebookRun.note` (the index shows it), status :data:`NOT_APPLICABLE`. Its files of an earlier
-    run in ``out_dir`` that ``manifest`` owns are removed: they were about another table."""
+                       out_dir: Path | None = None, manifest: outdir.Manifest | None = None,
+                       source: nbformat.NotebookNode | None = None) -> NotebookRun:
+    """The record of a notebook (titled as ``source``, its edition) left out because it cannot apply to the user's
+    table: no kernel started, the reason in :attr:`NotebookRun.note` (the index shows it), status NOT_APPLICABLE.
+    Its files of an earlier run in ``out_dir`` that ``manifest`` owns are removed: they were about another table."""
     for stale in (f"{notebook.stem}{suffix}" for suffix in outdir.NOTEBOOK_SUFFIXES):
         if out_dir is not None and manifest is not None and manifest.owns(stale):
             (out_dir / stale).unlink(missing_ok=True)
     log(f"  left out {notebook.stem}: {reason}")
-    return NotebookRun(notebook.stem, NOT_APPLICABLE, 0.0, dict(parameters), title=headline.read_title(str(notebook)),
+    return NotebookRun(notebook.stem, NOT_APPLICABLE, 0.0, dict(parameters),
+                       title=headline.read_title(source or str(notebook)),
                        note=reason, finished=datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
 
@@ -352,10 +353,9 @@ def _terminate_as_interrupt():
 
 
 def _write_summary(out_dir: Path, profile: str, run: NotebookRun, mathjax_url: str | None, lang: str = "en") -> None:
-    with i18n.language(lang):
-        summary = _merge_summary(out_dir, profile, [run], lang)
-        _write_atomic(out_dir / SUMMARY, json.dumps(summary, indent=2, default=str))
-        _write_atomic(out_dir / INDEX, edition.html_lang(index_html(summary, mathjax_url), lang))
+    summary = _merge_summary(out_dir, profile, [run], lang)  # data: the same in both editions, "lang" aside
+    _write_atomic(out_dir / SUMMARY, json.dumps(summary, indent=2, default=str))
+    _write_atomic(out_dir / INDEX, edition.page_in(lang, index_html, summary, mathjax_url))  # in the edition's words
 
 
 def _merge_summary(out_dir: Path, profile: str, runs: list[NotebookRun], lang: str = "en") -> dict[str, Any]:
@@ -486,7 +486,7 @@ def _run_planned(planned: Mapping[Path, dict[str, Any]], out_dir: Path, profile:
         for nb, values in planned.items():
             reason = datacheck.not_applicable(nb.stem, values)
             try:
-                run = (not_applicable_run(nb, values, reason, log, out_dir, manifest) if reason
+                run = (not_applicable_run(nb, values, reason, log, out_dir, manifest, sources.get(nb)) if reason
                        else execute(nb, out_dir, values, log, mathjax_url, sources.get(nb), lang))
             except KeyboardInterrupt as exc:  # between cells of the harness itself, e.g. during HTML export
                 run = _interrupted(nb.stem, out_dir, values, exc, 0.0, log)
