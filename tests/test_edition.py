@@ -251,6 +251,11 @@ def test_the_zh_smoke_report_records_its_language_and_says_zh_cn(zh_smoke_report
     assert all(e["parameters"].get("lang") == "zh" for e in summary["notebooks"] if e["notebook"] in DECLARE_LANG)
     for name in ["index.html", "glossary.html", *(f"{s}.html" for s in NOTEBOOKS)]:
         assert '<html lang="zh-CN">' in (zh_smoke_report.out_dir / name).read_text(), name
+    # on the Chinese documented case: notebook 01's character n-grams beat default word tokens (as
+    # test_notebooks' run of `-p lang zh` finds in the English edition)
+    tokens = summary["notebooks"][1]["headline"]
+    assert tokens["text_analyzer"] == "auto (char)"
+    assert tokens["macro_f1_text_analyzer"] > tokens["macro_f1_word_tokens"] + 0.1
     index = html.unescape((zh_smoke_report.out_dir / "index.html").read_text())
     executive = re.search(r'<section class="summary"[^>]*>(.*?)</section>', index, re.S)
     assert executive, "the index has no executive summary"
