@@ -25,18 +25,17 @@ $(STAMP): pyproject.toml
 
 # `make report LANG=zh`: the Chinese edition (中文版) into reports/<profile>-zh. LANG is also the locale variable of
 # the environment, so only a LANG given on make's command line picks the edition (as EDITION; `EDITION=zh` works
-# too), and the report then runs with the locale C.UTF-8 rather than the locale "zh", which no system has.
+# too), and every recipe then runs with the locale C.UTF-8 rather than the locale "zh", which no system has.
 ifeq ($(origin LANG),command line)
 EDITION := $(LANG)
-REPORT_ENV := env LANG=C.UTF-8
+override LANG := C.UTF-8
 else
 EDITION ?= en
-REPORT_ENV :=
 endif
 REPORT_OUT = reports/$(PROFILE)$(if $(filter-out en,$(EDITION)),-$(EDITION))
 
 report: $(STAMP)
-	$(REPORT_ENV) $(BIN)/ecombalance report --profile $(PROFILE) --lang $(EDITION) --out $(REPORT_OUT)
+	$(BIN)/ecombalance report --profile $(PROFILE) --lang $(EDITION) --out $(REPORT_OUT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile

@@ -173,17 +173,22 @@ def test_pages_say_their_language_and_the_chinese_report_has_its_own_folder(tmp_
 
 
 def test_make_report_lang_zh_picks_the_edition_and_keeps_a_sane_locale():
-    def recipe(*args, env_lang="en_US.UTF-8"):
-        done = subprocess.run(["make", "-n", "-C", str(ROOT), "report", *args], capture_output=True, text=True,
-                              env={"PATH": "/usr/bin:/bin", "LANG": env_lang}, timeout=30)
-        return next(line for line in done.stdout.splitlines() if "ecombalance report" in line)
+    def make(*args, env_lang="en_US.UTF-8"):
+        """The report recipe `make -n` prints, and the edition and locale a recipe sees."""
+        run = {"capture_output": True, "text": True, "env": {"PATH": "/usr/bin:/bin", "LANG": env_lang}, "timeout": 30}
+        recipe = subprocess.run(["make", "-n", "-C", str(ROOT), "report", *args], **run).stdout
+        seen = subprocess.run(["make", "-s", "-C", str(ROOT), *args, "--eval",
+                               'z1-seen:\n\t@echo "$(EDITION) $$LANG"', "z1-seen"], **run).stdout
+        return next(line for line in recipe.splitlines() if "ecombalance report" in line), seen.split()
 
-    assert recipe().endswith("report --profile quick --lang en --out reports/quick")
-    assert not recipe().startswith("env LANG")
-    assert recipe(env_lang="zh").endswith("--lang en --out reports/quick")  # the locale never picks the edition
-    zh = recipe("LANG=zh")
-    assert zh.startswith("env LANG=C.UTF-8 ") and zh.endswith("--profile quick --lang zh --out reports/quick-zh")
-    assert recipe("EDITION=zh", "PROFILE=smoke").endswith("--lang zh --out reports/smoke-zh")
+    recipe, seen = make()
+    assert recipe.endswith("report --profile quick --lang en --out reports/quick") and seen == ["en", "en_US.UTF-8"]
+    recipe, seen = make(env_lang="zh")  # the locale never picks the edition
+    assert recipe.endswith("--lang en --out reports/quick") and seen == ["en", "zh"]
+    recipe, seen = make("LANG=zh")
+    assert recipe.endswith("--profile quick --lang zh --out reports/quick-zh") and seen == ["zh", "C.UTF-8"]
+    recipe, _ = make("EDITION=zh", "PROFILE=smoke")
+    assert recipe.endswith("--lang zh --out reports/smoke-zh")
 
 
 def test_api_report_takes_the_edition(tmp_path):
