@@ -23,8 +23,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ecombalance)" >/dev/null
 	@touch $(STAMP)
 
+# `make report LANG=zh`: the Chinese edition (中文版) into reports/<profile>-zh. LANG is also the locale variable of
+# the environment, so only a LANG given on make's command line picks the edition (as EDITION; `EDITION=zh` works
+# too), and every recipe then runs with the locale C.UTF-8 rather than the locale "zh", which no system has.
+ifeq ($(origin LANG),command line)
+EDITION := $(LANG)
+override LANG := C.UTF-8
+else
+EDITION ?= en
+endif
+REPORT_OUT = reports/$(PROFILE)$(if $(filter-out en,$(EDITION)),-$(EDITION))
+
 report: $(STAMP)
-	$(BIN)/ecombalance report --profile $(PROFILE) --out reports/$(PROFILE)
+	$(BIN)/ecombalance report --profile $(PROFILE) --lang $(EDITION) --out $(REPORT_OUT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile

@@ -1,7 +1,8 @@
 """The one build step pyproject.toml cannot declare: the wheel carries the notebooks and their parameter profiles.
 
 The repository keeps ``notebooks/`` and ``params/`` at the top, beside ``lib/``; a wheel built from it copies them
-(and the benchmark table notebook 03 reads, ``benchmarks/results/resampling.json``) into
+(with the Chinese edition's translations, ``notebooks/zh/*.po``, and the benchmark table notebook 03 reads,
+``benchmarks/results/resampling.json``) into
 ``ecombalance/_suite/``, laid out as in the checkout, so that an installed package runs the report from any folder
 (:func:`ecombalance.reporting.paths.project_root`). An editable install copies nothing: it reads the checkout's
 folders. Everything else about the package is in pyproject.toml.
@@ -14,7 +15,8 @@ from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
 # folder of the checkout -> the files of it the wheel carries under ecombalance/_suite/<folder>
-SUITE = {"notebooks": "[0-9][0-9]_*.ipynb", "params": "*.yaml", "benchmarks/results": "resampling.json"}
+SUITE = {"notebooks": "[0-9][0-9]_*.ipynb", "notebooks/zh": "*.po", "params": "*.yaml",
+         "benchmarks/results": "resampling.json"}
 SUITE_PACKAGE_DIR = Path("ecombalance") / "_suite"
 
 

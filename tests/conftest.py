@@ -34,3 +34,14 @@ def smoke_report(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("smoke-report")
     return runner.run_report("smoke", out=out, notebooks_dir=ROOT / "notebooks", params_dir=ROOT / "params")
+
+
+@pytest.fixture(scope="session")
+def zh_smoke_report(tmp_path_factory):
+    """Every notebook's Chinese edition (中文版) through the report harness with the `smoke` profile, once per test
+    session (tests/test_edition.py checks the language of its pages and opens it in a browser)."""
+    from ecombalance.reporting import runner
+
+    out = tmp_path_factory.mktemp("zh-smoke-report")
+    return runner.run_report("smoke", out=out, notebooks_dir=ROOT / "notebooks", params_dir=ROOT / "params",
+                             lang="zh", log=lambda _: None)

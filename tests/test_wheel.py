@@ -177,6 +177,9 @@ def test_the_wheel_carries_the_notebooks_and_the_profiles(wheel):
     expected = {f"ecombalance/_suite/{folder}/{f.name}": f for folder, pattern in paths.SUITE_FOLDERS.items()
                 for f in (ROOT / folder).glob(pattern)}
     assert carried == set(expected) and len([n for n in carried if n.endswith(".ipynb")]) == 9
+    # the Chinese edition: each notebook's translations, and the library's catalogue (pyproject package data)
+    assert len([n for n in carried if n.startswith("ecombalance/_suite/notebooks/zh/") and n.endswith(".po")]) == 9
+    assert "ecombalance/locale/zh/LC_MESSAGES/ecombalance.po" in archive.namelist()
     assert {"ecombalance/_suite/params/smoke.yaml", "ecombalance/_suite/params/quick.yaml"} <= carried
     assert all(archive.read(name) == source.read_bytes() for name, source in expected.items())
 

@@ -14,7 +14,7 @@ from ecombalance.api.tables import DATA_PARAMETERS, data_options, data_source, i
 
 def report(data: str | os.PathLike | pd.DataFrame, out: str | os.PathLike, notebooks: str | Sequence[str] | None = None,
            profile: str = "quick", *, label: str, parameters: Mapping[str, Any] | None = None, log=print,
-           force: bool = False, merge_label_case: bool = False, **options: Any):
+           force: bool = False, merge_label_case: bool = False, lang: str = "en", **options: Any):
     """The notebooks as an HTML report on ``data``, as ``ecombalance report --data FILE`` writes it.
 
     Everything is checked before anything is written or any notebook starts: the options, the output folder, the
@@ -43,6 +43,9 @@ def report(data: str | os.PathLike | pd.DataFrame, out: str | os.PathLike, noteb
     merge_label_case : bool
         Merge label values that differ only in case or surrounding spaces (the notebooks read a merged copy of the
         table in ``<out>/data/``).
+    lang : {"en", "zh"}
+        The report's edition, as ``ecombalance report --lang``: "zh" runs the Chinese notebooks (中文版) and writes a
+        Chinese index; the table keeps its own language.
 
     Returns
     -------
@@ -71,8 +74,10 @@ def report(data: str | os.PathLike | pd.DataFrame, out: str | os.PathLike, noteb
     'index.html'
     """
     from ecombalance.data import checks, files
-    from ecombalance.reporting import datacheck, outdir, runner
+    from ecombalance.reporting import datacheck, edition, outdir, runner
 
+    if lang not in ("en", "zh"):  # reporting.edition.EDITIONS (imported with the harness, below)
+        raise ValueError(f"unknown lang {lang!r}: the report's edition is one of 'en', 'zh'")
     unknown = sorted(set(options) - set(DATA_PARAMETERS))
     if unknown:
         raise TypeError(f"report got unknown options {unknown}; data options are {sorted(DATA_PARAMETERS)}, other "
@@ -96,7 +101,8 @@ def report(data: str | os.PathLike | pd.DataFrame, out: str | os.PathLike, noteb
     overrides = {**{k: v for k, v in options_set.items() if v not in ("", [], {}, None)}, "data_path": data_path,
                  **dict(parameters or {})}
     selection = notebooks.split(",") if isinstance(notebooks, str) else notebooks
-    planned = runner.plan(profile, selection, overrides)
+    planned = runner.plan(profile, selection, overrides, lang=lang)
+    edition.editions(planned, lang)  # every translation is checked before anything is written
     if frame is None:
         stored = datacheck.prepared_name(planned, merge_label_case)
     need = max((rows for rows, _ in datacheck.class_size_needs(planned).values()), default=2)
@@ -114,5 +120,5 @@ def report(data: str | os.PathLike | pd.DataFrame, out: str | os.PathLike, noteb
             overrides.update(datacheck.write_prepared(out, stored, planned, log=log, flags=False))
         with datacheck.data_cache(out, planned):
             result = runner.run_report(profile=profile, notebooks=selection, out=out, overrides=overrides, log=log,
-                                       force=force)
+                                       force=force, lang=lang)
     return result.raise_if_failed()

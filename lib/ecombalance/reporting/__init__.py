@@ -6,6 +6,7 @@ from ecombalance._lazy import attach
 __getattr__, __dir__, __all__ = attach(__name__, {
     "cli": ["main"],
     "compare": ["CompareError", "load_summary", "differences", "differing_parameters", "compare_html", "is_comparison_page", "write_comparison"],
+    "edition": ["EDITIONS", "HTML_LANG", "TRANSLATIONS_DIR", "INJECTED_ID", "translations_path", "edition_of", "read_translations", "edition_parameters", "switch", "html_lang", "page_in", "note", "edition_notebook", "editions", "dumps", "chinese_share"],
     "datacheck": ["DATA_OPTIONS", "TEXT_OPTIONS", "SPLIT_NEED", "add_data_options", "parse_gains", "data_overrides", "as_flags", "out_dir", "PREPARED_DIR", "prepared_name", "write_prepared", "data_cache", "class_size_needs", "check_table", "APPLIES", "not_applicable", "GENERATED", "YOURS", "data_kind"],
     "executive": ["TOP", "MAX_LISTED", "parts_of", "family_of", "rebalances", "comparison_kind", "method_rows", "is_number", "difference", "method_verdicts", "claims", "executive_data", "executive_html"],
     "headline": ["HEADLINE_MIME", "CONCLUSIONS_MIME", "KEY_FIGURE_TAG", "as_json", "record", "conclude", "read", "read_title", "read_key_figure", "read_conclusions"],

@@ -9,6 +9,22 @@ from ecombalance.reporting.compare import differing_parameters as differing_para
 from ecombalance.reporting.compare import compare_html as compare_html
 from ecombalance.reporting.compare import is_comparison_page as is_comparison_page
 from ecombalance.reporting.compare import write_comparison as write_comparison
+from ecombalance.reporting.edition import EDITIONS as EDITIONS
+from ecombalance.reporting.edition import HTML_LANG as HTML_LANG
+from ecombalance.reporting.edition import TRANSLATIONS_DIR as TRANSLATIONS_DIR
+from ecombalance.reporting.edition import INJECTED_ID as INJECTED_ID
+from ecombalance.reporting.edition import translations_path as translations_path
+from ecombalance.reporting.edition import edition_of as edition_of
+from ecombalance.reporting.edition import read_translations as read_translations
+from ecombalance.reporting.edition import edition_parameters as edition_parameters
+from ecombalance.reporting.edition import switch as switch
+from ecombalance.reporting.edition import html_lang as html_lang
+from ecombalance.reporting.edition import page_in as page_in
+from ecombalance.reporting.edition import note as note
+from ecombalance.reporting.edition import edition_notebook as edition_notebook
+from ecombalance.reporting.edition import editions as editions
+from ecombalance.reporting.edition import dumps as dumps
+from ecombalance.reporting.edition import chinese_share as chinese_share
 from ecombalance.reporting.datacheck import DATA_OPTIONS as DATA_OPTIONS
 from ecombalance.reporting.datacheck import TEXT_OPTIONS as TEXT_OPTIONS
 from ecombalance.reporting.datacheck import SPLIT_NEED as SPLIT_NEED
@@ -135,23 +151,26 @@ from ecombalance.reporting.runner import FINISHED as FINISHED
 from ecombalance.reporting.runner import not_applicable_run as not_applicable_run
 
 __all__ = [
-    "APPLIES", "COMMAND_LINE", "COMMAND_WORDS", "CONCLUSIONS_MIME", "CompareError", "DATA_OPTIONS", "FINISHED",
-    "GENERATED", "GENERATED_NOTE", "GLOSSARY_FILE", "HEADLINE_MIME", "HOME_ENV", "INDEX", "KERNEL",
-    "KEY_FIGURE_TAG", "LOCK", "MANIFEST", "MATHJAX_CONFIG", "MATHJAX_DIR", "MATHJAX_PACKAGE", "MAX_DECIMALS",
-    "MAX_LISTED", "METHOD_PARAMETERS", "METRICS", "Manifest", "NOTEBOOK_SUFFIXES", "NOT_APPLICABLE",
-    "NotebookFailedError", "NotebookRun", "PREPARED_DIR", "PROFILES", "PYTHON_WORDS", "Parameter", "ParameterError",
-    "QUALIFIERS", "REPORT_FILES", "ReportError", "ReportInterrupted", "ReportResult", "SPLIT_NEED",
-    "STALE_UNREADABLE_LOCK_S", "STYLE", "SUITE_FOLDERS", "SUMMARY", "TEXT_OPTIONS", "TOP", "WORDS", "YOURS",
-    "add_data_options", "as_flags", "as_json", "badge_class", "check_clashes", "check_out", "check_table",
-    "check_value", "claims", "class_size_needs", "compare_html", "comparison_kind", "conclude", "copy_suite",
-    "data_cache", "data_kind", "data_overrides", "data_source", "declared_parameters", "default_out", "difference",
-    "differences", "differing_parameters", "discover", "esc", "execute", "executive_data", "executive_html",
-    "family_of", "fmt", "glossary_html", "index_html", "install_mathjax", "is_comparison_page", "is_number",
-    "is_progress_line", "kernel_environment", "kernel_options", "label", "live_lock", "load_summary", "load_yaml",
-    "locked", "main", "markdown_html", "mathjax_script", "mathjax_source", "method_names", "method_rows",
-    "method_table", "method_verdicts", "not_applicable", "not_applicable_run", "notebook_stem", "notebooks_dir",
-    "number", "numbers_table", "out_dir", "packaged_suite", "page", "params_dir", "parse_cli_value", "parse_gains",
-    "parts_of", "plan", "planned_names", "prepared_name", "problems", "profile_path", "project_root", "read",
-    "read_conclusions", "read_key_figure", "read_title", "rebalances", "record", "resolve", "round_table_cells",
-    "run_report", "select", "strip_progress", "without_progress", "write_comparison", "write_prepared",
+    "APPLIES", "COMMAND_LINE", "COMMAND_WORDS", "CONCLUSIONS_MIME", "CompareError", "DATA_OPTIONS", "EDITIONS",
+    "FINISHED", "GENERATED", "GENERATED_NOTE", "GLOSSARY_FILE", "HEADLINE_MIME", "HOME_ENV", "HTML_LANG", "INDEX",
+    "INJECTED_ID", "KERNEL", "KEY_FIGURE_TAG", "LOCK", "MANIFEST", "MATHJAX_CONFIG", "MATHJAX_DIR",
+    "MATHJAX_PACKAGE", "MAX_DECIMALS", "MAX_LISTED", "METHOD_PARAMETERS", "METRICS", "Manifest",
+    "NOTEBOOK_SUFFIXES", "NOT_APPLICABLE", "NotebookFailedError", "NotebookRun", "PREPARED_DIR", "PROFILES",
+    "PYTHON_WORDS", "Parameter", "ParameterError", "QUALIFIERS", "REPORT_FILES", "ReportError", "ReportInterrupted",
+    "ReportResult", "SPLIT_NEED", "STALE_UNREADABLE_LOCK_S", "STYLE", "SUITE_FOLDERS", "SUMMARY", "TEXT_OPTIONS",
+    "TOP", "TRANSLATIONS_DIR", "WORDS", "YOURS", "add_data_options", "as_flags", "as_json", "badge_class",
+    "check_clashes", "check_out", "check_table", "check_value", "chinese_share", "claims", "class_size_needs",
+    "compare_html", "comparison_kind", "conclude", "copy_suite", "data_cache", "data_kind", "data_overrides",
+    "data_source", "declared_parameters", "default_out", "difference", "differences", "differing_parameters",
+    "discover", "dumps", "edition_notebook", "edition_of", "edition_parameters", "editions", "esc", "execute",
+    "executive_data", "executive_html", "family_of", "fmt", "glossary_html", "html_lang", "index_html",
+    "install_mathjax", "is_comparison_page", "is_number", "is_progress_line", "kernel_environment",
+    "kernel_options", "label", "live_lock", "load_summary", "load_yaml", "locked", "main", "markdown_html",
+    "mathjax_script", "mathjax_source", "method_names", "method_rows", "method_table", "method_verdicts",
+    "not_applicable", "not_applicable_run", "note", "notebook_stem", "notebooks_dir", "number", "numbers_table",
+    "out_dir", "packaged_suite", "page", "page_in", "params_dir", "parse_cli_value", "parse_gains", "parts_of",
+    "plan", "planned_names", "prepared_name", "problems", "profile_path", "project_root", "read",
+    "read_conclusions", "read_key_figure", "read_title", "read_translations", "rebalances", "record", "resolve",
+    "round_table_cells", "run_report", "select", "strip_progress", "switch", "translations_path",
+    "without_progress", "write_comparison", "write_prepared",
 ]

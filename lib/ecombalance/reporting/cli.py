@@ -7,7 +7,7 @@ import argparse
 import sys
 from typing import Sequence
 
-from ecombalance.reporting import datacheck, outdir, params
+from ecombalance.reporting import datacheck, edition, outdir, params, paths
 from ecombalance.reporting import runner as report
 
 
@@ -18,7 +18,8 @@ def _parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("report", help="run the notebooks with papermill and write an HTML report")
     rep.add_argument("--profile", default="quick", help="parameter profile in params/ (smoke, quick, full)")
     rep.add_argument("--notebooks", help="comma-separated numbers or names, e.g. 01,03 (default: all)")
-    rep.add_argument("--out", help="output folder (default: reports/<profile> under the current folder); it must be "
+    rep.add_argument("--out", help="output folder (default: reports/<profile>, or reports/<profile>-zh with --lang zh, "
+                                   "under the current folder); it must be "
                                    "empty, new, or a report of ecombalance's")
     rep.add_argument("--force", action="store_true",
                      help="write into an --out folder that holds other files (they are never replaced or removed)")
@@ -27,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
         help="set a notebook parameter; VALUE is read as YAML (3, 0.5, true, [a, b]); wins over the profile",
     )
     rep.add_argument("--params-file", help="YAML file of parameter values, applied over the profile")
+    _add_lang(rep, "the edition: zh runs the Chinese notebooks (中文版) on the Chinese documented case and search log "
+                   "(a --data table keeps its own language) and writes a Chinese report")
     datacheck.add_data_options(rep)
 
     lst = sub.add_parser("params", help="list each notebook's parameters, types and defaults")
@@ -34,21 +37,31 @@ def _parser() -> argparse.ArgumentParser:
     _add_compare_parser(sub)
     nbs = sub.add_parser("notebooks", help="copy the notebooks (with params/) into a folder, to open in JupyterLab")
     nbs.add_argument("dir", metavar="DIR", help="the folder to copy them into (created; nothing in it is replaced)")
+    _add_lang(nbs, "the edition: zh writes the Chinese notebooks (中文版), built from the English ones and their "
+                   "translations")
     return parser
+
+
+def _add_lang(command: argparse.ArgumentParser, text: str) -> None:
+    from ecombalance.reporting.edition import EDITIONS
+
+    command.add_argument("--lang", choices=EDITIONS, default="en", help=f"{text} (default: en)")
 
 
 def _copy_notebooks(args: argparse.Namespace) -> int:
     from ecombalance.reporting import paths
 
     try:
-        written = paths.copy_suite(args.dir)
+        written = paths.copy_suite(args.dir, edition=args.lang)
     except report.ReportError as exc:
         print(f"ecombalance: error: {exc}", file=sys.stderr)
         return 2
     folder = written[0].parent
-    print(f"copied {sum(f.suffix == '.ipynb' for f in written)} notebooks to {folder}\n"
+    what = "copied" if args.lang == "en" else f"wrote the {args.lang} edition of"
+    switch = "" if args.lang == "en" else f" --lang {args.lang}"
+    print(f"{what} {sum(f.suffix == '.ipynb' for f in written)} notebooks to {folder}\n"
           f"open them with:  jupyter lab {folder}\n"
-          f"run them as a report with:  {paths.HOME_ENV}={folder.parent} ecombalance report --profile smoke")
+          f"run them as a report with:  {paths.HOME_ENV}={folder.parent} ecombalance report --profile smoke{switch}")
     return 0
 
 
@@ -102,8 +115,10 @@ def _report(args: argparse.Namespace) -> report.ReportResult:
     overrides = datacheck.data_overrides(args)
     overrides.update({name: params.parse_cli_value(value) for name, value in args.parameter})
     selection = _selection(args.notebooks)
-    out = datacheck.out_dir(args.out, args.profile, force=args.force)
-    planned = report.plan(args.profile, selection, overrides, args.params_file)
+    default = None if args.lang == "en" else str(paths.default_out(args.profile, args.lang))
+    out = datacheck.out_dir(args.out or default, args.profile, force=args.force)
+    planned = report.plan(args.profile, selection, overrides, args.params_file, lang=args.lang)
+    edition.editions(planned, args.lang)  # every translation is checked before anything is written
     prepared = datacheck.prepared_name(planned, args.merge_label_case)
     stems = [nb.stem for nb in planned]
     uses_data = any(values.get("data_path") for values in planned.values())
@@ -115,7 +130,7 @@ def _report(args: argparse.Namespace) -> report.ReportResult:
             overrides.update(datacheck.write_prepared(out, prepared, planned))
         with datacheck.data_cache(out, planned):
             return report.run_report(profile=args.profile, notebooks=selection, out=out, overrides=overrides,
-                                     params_file=args.params_file, force=args.force)
+                                     params_file=args.params_file, force=args.force, lang=args.lang)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

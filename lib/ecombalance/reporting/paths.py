@@ -3,7 +3,9 @@
 A checkout keeps ``notebooks/`` and ``params/`` at its top; a wheel carries copies of them inside the package
 (``ecombalance/_suite/``, laid out as in the checkout, written by the build: ``setup.py``). ``ECOMBALANCE_HOME``
 wins over both. :func:`copy_suite` writes the same layout into a folder of the user's (``ecombalance notebooks
-DIR``), to open in JupyterLab or to run as a report with ``ECOMBALANCE_HOME=DIR``.
+DIR``), to open in JupyterLab or to run as a report with ``ECOMBALANCE_HOME=DIR``; ``--lang zh`` writes the Chinese
+edition of the notebooks there (:mod:`ecombalance.reporting.edition`), built from the English ones and
+``notebooks/zh/*.po``, their translations.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ __all__ = ["HOME_ENV", "SUITE_FOLDERS", "packaged_suite", "project_root", "noteb
 
 HOME_ENV = "ECOMBALANCE_HOME"
 # the folders of a project root the report reads, and the files of each (as the wheel carries them)
-SUITE_FOLDERS = {"notebooks": "[0-9][0-9]_*.ipynb", "params": "*.yaml", "benchmarks/results": "resampling.json"}
+SUITE_FOLDERS = {"notebooks": "[0-9][0-9]_*.ipynb", "notebooks/zh": "*.po", "params": "*.yaml",
+                 "benchmarks/results": "resampling.json"}
 
 
 def packaged_suite() -> Path | None:
@@ -53,21 +56,26 @@ def params_dir() -> Path:
     return project_root() / "params"
 
 
-def default_out(profile: str) -> Path:
+def default_out(profile: str, edition: str = "en") -> Path:
     """Where a report goes when no folder is given: ``reports/<profile>`` under the current folder (never inside
-    the installed package)."""
-    return Path.cwd() / "reports" / profile
+    the installed package); ``reports/<profile>-zh`` for the Chinese edition, so that it never replaces the English
+    report."""
+    return Path.cwd() / "reports" / (profile if edition == "en" else f"{profile}-{edition}")
 
 
-def copy_suite(target: str | Path, source: str | Path | None = None) -> list[Path]:
-    """Copy the notebooks, the parameter profiles and the benchmark table notebook 03 reads into ``target``, laid
-    out as in the project (``target/notebooks/``, ``target/params/``, ``target/benchmarks/results/``); returns the
-    files written.
+def copy_suite(target: str | Path, source: str | Path | None = None, edition: str = "en") -> list[Path]:
+    """Copy the notebooks (with their translations), the parameter profiles and the benchmark table notebook 03
+    reads into ``target``, laid out as in the project (``target/notebooks/``, ``target/notebooks/zh/``,
+    ``target/params/``, ``target/benchmarks/results/``); returns the files written.
 
-    ``source`` is a project root (default :func:`project_root`). Nothing is ever replaced: when ``target`` already
-    holds one of these files (a notebook you edited) a :class:`~ecombalance.exceptions.ReportError` names them and
-    nothing is copied.
+    ``source`` is a project root (default :func:`project_root`). ``edition="zh"`` writes the Chinese edition of
+    each notebook under its own name instead of the English one (every one built before anything is written; a
+    missing translation is a :class:`~ecombalance.exceptions.ReportError`). Nothing is ever replaced: when
+    ``target`` already holds one of these files (a notebook you edited) a ReportError names them and nothing is
+    copied.
     """
+    from ecombalance.reporting.edition import dumps, edition_notebook
+
     source, target = Path(source or project_root()), Path(target).expanduser().resolve()
     files = [(f, target / folder / f.name) for folder, pattern in SUITE_FOLDERS.items()
              for f in sorted((source / folder).glob(pattern))]
@@ -80,7 +88,11 @@ def copy_suite(target: str | Path, source: str | Path | None = None) -> list[Pat
         shown = ", ".join(taken[:5]) + (f" and {len(taken) - 5} more" if len(taken) > 5 else "")
         raise ReportError(f"{target} already holds {shown}; nothing was copied (your files are never replaced): "
                           "choose another folder, or move those files away first")
+    built = {src: edition_notebook(src, edition) for src, _ in files if edition != "en" and src.suffix == ".ipynb"}
     for src, dest in files:
         dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src, dest)
+        if src in built:
+            dest.write_text(dumps(built[src]), encoding="utf-8")
+        else:
+            shutil.copyfile(src, dest)
     return [dest for _, dest in files]

@@ -40,7 +40,7 @@ import nbformat
 
 from ecombalance._progress import PROGRESS_ENV
 from ecombalance.exceptions import NotebookFailedError, ReportError, ReportInterrupted
-from ecombalance.reporting import datacheck, headline, outdir, params, paths
+from ecombalance.reporting import datacheck, edition, headline, outdir, params, paths
 from ecombalance.reporting.executive import executive_data
 from ecombalance.reporting.index import GLOSSARY_FILE as GLOSSARY
 from ecombalance.reporting.index import NOT_APPLICABLE, glossary_html, index_html  # a status: left out, no failure
@@ -174,15 +174,15 @@ def without_progress(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return clean
 
 
-def _to_html(nb: nbformat.NotebookNode, mathjax_url: str | None = None) -> str:
+def _to_html(nb: nbformat.NotebookNode, mathjax_url: str | None = None, lang: str = "en") -> str:
     """nbconvert's HTML, without progress-bar lines (:func:`without_progress`); with ``mathjax_url`` it loads
     nothing from the network (MathJax from there, and no require.js, which only JavaScript outputs and widgets
-    would use: the notebooks have none)."""
+    would use: the notebooks have none); ``<html lang>`` the edition's."""
     from nbconvert import HTMLExporter
 
     offline = {"mathjax_url": mathjax_url, "require_js_url": "data:text/javascript,"} if mathjax_url else {}
-    body, _ = HTMLExporter(**offline).from_notebook_node(without_progress(nb))
-    return body
+    body, _ = HTMLExporter(**offline, language_code=lang).from_notebook_node(without_progress(nb))
+    return edition.html_lang(body, lang)
 
 
 @functools.cache
@@ -250,9 +250,10 @@ def execute(
     parameters: Mapping[str, Any],
     log: Callable[[str], None] = print,
     mathjax_url: str | None = None,
+    source: nbformat.NotebookNode | None = None, lang: str = "en",
 ) -> NotebookRun:
     """Run one notebook through papermill into ``out_dir`` and convert it to HTML (loading MathJax
-    from ``mathjax_url``, nbconvert's CDN when None)."""
+    from ``mathjax_url``, nbconvert's CDN when None); ``source``: its ``lang`` edition, run in its folder."""
     import papermill
 
     stem = notebook.stem
@@ -262,7 +263,7 @@ def execute(
     try:
         with kernel_environment(), tempfile.TemporaryDirectory(prefix="ecombalance-kernel-") as sockets:
             papermill.execute_notebook(
-                str(notebook),
+                str(notebook) if source is None else source,
                 str(running),
                 parameters=dict(parameters),
                 kernel_name=KERNEL,
@@ -285,7 +286,7 @@ def execute(
                       finished=finished)
     if error is None:
         os.replace(running, out_dir / f"{stem}.ipynb")
-        _write_atomic(out_dir / f"{stem}.html", _to_html(executed, mathjax_url))
+        _write_atomic(out_dir / f"{stem}.html", _to_html(executed, mathjax_url, lang))
         (out_dir / f"{stem}.failed.ipynb").unlink(missing_ok=True)
         run.ipynb, run.html = f"{stem}.ipynb", f"{stem}.html"
         figure = headline.read_key_figure(executed)
@@ -305,15 +306,17 @@ def execute(
 
 
 def not_applicable_run(notebook: Path, parameters: Mapping[str, Any], reason: str, log: Callable[[str], None] = print,
-                       out_dir: Path | None = None, manifest: outdir.Manifest | None = None) -> NotebookRun:
-    """The record of a notebook left out because it cannot apply to the user's table: no kernel started, the
-    reason in :attr:`NotebookRun.note` (the index shows it), status :data:`NOT_APPLICABLE`. Its files of an earlier
-    run in ``out_dir`` that ``manifest`` owns are removed: they were about another table."""
+                       out_dir: Path | None = None, manifest: outdir.Manifest | None = None,
+                       source: nbformat.NotebookNode | None = None) -> NotebookRun:
+    """The record of a notebook (titled as ``source``, its edition) left out because it cannot apply to the user's
+    table: no kernel started, the reason in :attr:`NotebookRun.note` (the index shows it), status NOT_APPLICABLE.
+    Its files of an earlier run in ``out_dir`` that ``manifest`` owns are removed: they were about another table."""
     for stale in (f"{notebook.stem}{suffix}" for suffix in outdir.NOTEBOOK_SUFFIXES):
         if out_dir is not None and manifest is not None and manifest.owns(stale):
             (out_dir / stale).unlink(missing_ok=True)
     log(f"  left out {notebook.stem}: {reason}")
-    return NotebookRun(notebook.stem, NOT_APPLICABLE, 0.0, dict(parameters), title=headline.read_title(str(notebook)),
+    return NotebookRun(notebook.stem, NOT_APPLICABLE, 0.0, dict(parameters),
+                       title=headline.read_title(source or str(notebook)),
                        note=reason, finished=datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
 
@@ -349,13 +352,13 @@ def _terminate_as_interrupt():
         signal.signal(signal.SIGTERM, previous)
 
 
-def _write_summary(out_dir: Path, profile: str, run: NotebookRun, mathjax_url: str | None) -> None:
-    summary = _merge_summary(out_dir, profile, [run])
+def _write_summary(out_dir: Path, profile: str, run: NotebookRun, mathjax_url: str | None, lang: str = "en") -> None:
+    summary = _merge_summary(out_dir, profile, [run], lang)  # data: the same in both editions, "lang" aside
     _write_atomic(out_dir / SUMMARY, json.dumps(summary, indent=2, default=str))
-    _write_atomic(out_dir / INDEX, index_html(summary, mathjax_url))
+    _write_atomic(out_dir / INDEX, edition.page_in(lang, index_html, summary, mathjax_url))  # in the edition's words
 
 
-def _merge_summary(out_dir: Path, profile: str, runs: list[NotebookRun]) -> dict[str, Any]:
+def _merge_summary(out_dir: Path, profile: str, runs: list[NotebookRun], lang: str = "en") -> dict[str, Any]:
     """summary.json keeps entries of notebooks not run this time (a run of ``--notebooks 03``)."""
     path = out_dir / SUMMARY
     previous = {}
@@ -372,6 +375,7 @@ def _merge_summary(out_dir: Path, profile: str, runs: list[NotebookRun]) -> dict
         previous[run.notebook] = entry
     summary = {
         "profile": profile,
+        "lang": lang,
         "updated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "notebooks": [previous[k] for k in sorted(previous)],
     }
@@ -385,8 +389,9 @@ def plan(
     params_file: str | Path | None = None,
     notebooks_dir: Path | None = None,
     params_dir: Path | None = None,
+    lang: str = "en",
 ) -> dict[Path, dict[str, Any]]:
-    """Select notebooks and resolve their parameters; raises before anything runs."""
+    """Select notebooks and resolve their parameters (and the ``lang`` edition's); raises before anything runs."""
     notebooks_dir = Path(notebooks_dir or paths.notebooks_dir())
     suite = discover(notebooks_dir)
     chosen = select(suite, notebooks)
@@ -399,6 +404,7 @@ def plan(
     if overrides:
         layers.append((params.COMMAND_LINE, dict(overrides)))
     values = params.resolve(declared, layers, suite_names, suite=declared_all)
+    edition.switch(values, declared, lang)
     return {nb: values[nb.stem] for nb in chosen}
 
 
@@ -412,6 +418,7 @@ def run_report(
     params_dir: Path | None = None,
     log: Callable[[str], None] = print,
     force: bool = False,
+    lang: str = "en",
 ) -> ReportResult:
     """Run the notebooks as a parameterised report.
 
@@ -432,6 +439,8 @@ def run_report(
     force
         Write into a folder that holds files ecombalance did not write (they are left alone; a run that would
         replace one of them is still refused).
+    lang : {"en", "zh"}
+        The edition (:mod:`ecombalance.reporting.edition`): "zh" is the Chinese report, on the Chinese data.
 
     Returns
     -------
@@ -444,8 +453,9 @@ def run_report(
     ReportError
         Before anything runs: a bad selection, no notebooks, an output folder that cannot be used.
     """
-    planned = plan(profile, notebooks, overrides, params_file, notebooks_dir, params_dir)
-    out_dir = outdir.check_out(out or paths.default_out(profile), force=force)
+    planned = plan(profile, notebooks, overrides, params_file, notebooks_dir, params_dir, lang)
+    sources = edition.editions(planned, lang)
+    out_dir = outdir.check_out(out or paths.default_out(profile, lang), force=force)
     names = outdir.planned_names([nb.stem for nb in planned],
                                  data_cache=any(values.get("data_path") for values in planned.values()))
     outdir.check_clashes(out_dir, names)
@@ -454,19 +464,19 @@ def run_report(
         manifest = outdir.Manifest.read(out_dir) or outdir.Manifest(out_dir)
         manifest.claim(names)
         try:
-            return _run_planned(planned, out_dir, profile, manifest, log)
+            return _run_planned(planned, out_dir, profile, manifest, log, sources, lang)
         finally:
             manifest.save(prune=True)
 
 
 def _run_planned(planned: Mapping[Path, dict[str, Any]], out_dir: Path, profile: str, manifest: outdir.Manifest,
-                 log: Callable[[str], None]) -> ReportResult:
-    log(f"ecombalance report: profile {profile}, {len(planned)} notebook(s) -> {out_dir}")
+                 log: Callable[[str], None], sources: Mapping[Path, Any], lang: str) -> ReportResult:
+    log(f"ecombalance report: profile {profile}{edition.note(lang)}, {len(planned)} notebook(s) -> {out_dir}")
     try:
         mathjax_url = install_mathjax(out_dir)
     except (ModuleNotFoundError, FileNotFoundError) as exc:
         raise ReportError(str(exc)) from exc
-    _write_atomic(out_dir / GLOSSARY, glossary_html(mathjax_url))  # the appendix the index and 00 link to
+    _write_atomic(out_dir / GLOSSARY, edition.page_in(lang, glossary_html, mathjax_url))  # the index and 00 link it
     for stale in out_dir.glob("*.running.ipynb"):  # left by a run that was killed outright
         if manifest.owns(stale.name):
             stale.unlink()
@@ -476,13 +486,13 @@ def _run_planned(planned: Mapping[Path, dict[str, Any]], out_dir: Path, profile:
         for nb, values in planned.items():
             reason = datacheck.not_applicable(nb.stem, values)
             try:
-                run = (not_applicable_run(nb, values, reason, log, out_dir, manifest) if reason
-                       else execute(nb, out_dir, values, log, mathjax_url))
+                run = (not_applicable_run(nb, values, reason, log, out_dir, manifest, sources.get(nb)) if reason
+                       else execute(nb, out_dir, values, log, mathjax_url, sources.get(nb), lang))
             except KeyboardInterrupt as exc:  # between cells of the harness itself, e.g. during HTML export
                 run = _interrupted(nb.stem, out_dir, values, exc, 0.0, log)
             run.data = datacheck.data_kind(values, user_report)
             runs.append(run)
-            _write_summary(out_dir, profile, run, mathjax_url)  # index and summary match the files after each
+            _write_summary(out_dir, profile, run, mathjax_url, lang)  # index and summary match the files after each
             if run.status == "interrupted":
                 raise ReportInterrupted(run.error or "interrupted", ReportResult(out_dir, runs))
     return ReportResult(out_dir, runs)
