@@ -12,7 +12,7 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "environment": ["PACKAGES", "package_versions", "hardware", "model_check", "check", "missing_packages", "as_frame", "environment_headline", "describe_environment"],
     "explore": ["RULES", "method_name", "cost_matrix", "threshold_decision", "View", "Explorer", "plot_confusion", "plot_focus_reliability", "plot_view", "ece_of", "describe_decisions"],
     "explore_widget": ["THRESHOLD_RANGE", "COST_RATIO_RANGE", "ExplorerWidget", "live", "show"],
-    "experiments": ["DEFAULT_METHODS", "BALANCING_SAMPLERS", "parse", "build", "build_all", "training_priors", "family_model", "within_family", "balances_nothing", "capacity_note"],
+    "experiments": ["DEFAULT_METHODS", "TREE_METHODS", "FULL_VOCABULARY_MODELS", "DENSE_MAX_FEATURES", "MODEL_PARAMS", "MAX_ROW_PASSES", "BALANCING_SAMPLERS", "parse", "default_methods", "vocabulary", "vocabulary_note", "epochs_for", "build", "build_all", "training_priors", "family_model", "within_family", "balances_nothing", "capacity_note"],
     "families": ["KINDS", "model_of", "is_plain", "plain_models", "family_baselines", "references", "subset", "family_effects", "family_verdicts", "best_of_families", "families_headline", "not_enough_evidence", "apart", "describe_families", "operating_points", "describe_operating_points"],
     "findings": ["MAJORITY", "positive_class", "majority_check", "effects", "fold_mean", "describe_effects", "best_method", "best_headline", "most_rebalanced", "compared_with", "prior_corrected", "describe_prior_correction", "describe_evaluation", "summary_table", "effects_headline", "positive_class_table", "describe_positive_class", "DECISIONS", "GROUPS", "decision_comparison", "describe_decision", "ranking_table"],
     "glossary": ["Term", "GLOSSARY", "term_names", "normalise_term", "glossary_frame", "glossary_markdown", "COLUMN_TERMS", "COLUMN_MEANINGS", "describe_columns"],
@@ -24,5 +24,6 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "rule_study": ["NOT_ENOUGH", "NO_PLAIN_MODEL", "PLAIN_RULES", "OWN_RULE", "rule_name", "stated_cost", "rule_methods", "RuleComparison", "compare_rules", "rules_headline", "describe_cost", "describe_rules", "figure_lines"],
     "seed_formulas": ["SeedDocumentLosses", "seed_document_losses"],
     "smote_lesson": ["SmoteExample", "worked_example", "TOY_SAMPLERS", "toy_problem", "decision_boundaries", "GROUPED", "UNGROUPED", "grouping_inflation", "describe_grouping"],
+    "workload": ["WORK_BUDGET", "STUDY_BUDGET", "COSTS", "input_width", "fit_microseconds", "work_seconds", "row_limit", "sample_for", "recommended", "full_table_score", "describe_full_table", "pooled_scores", "every_row_check", "workload_headline"],
     "transfer": ["CHINESE_ENCODERS", "text_inputs", "CjkTokenization", "measure_cjk_tokenization", "describe_tokenization", "smote_effect", "describe_smote_effect", "minority_only_row", "scores_table", "compare_quantized", "describe_quantized", "compare_precision", "describe_precision", "precision_headline", "compare_with_frozen", "describe_frozen_comparison", "transfer_headline", "describe_transfer", "P_VALUE_NOTE"],
 })
