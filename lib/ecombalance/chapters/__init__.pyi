@@ -178,6 +178,8 @@ from ecombalance.chapters.loss_study import describe_losses as describe_losses
 from ecombalance.chapters.loss_study import identical_losses as identical_losses
 from ecombalance.chapters.loss_study import describe_identical_losses as describe_identical_losses
 from ecombalance.chapters.loss_study import describe_unmoved_recalls as describe_unmoved_recalls
+from ecombalance.chapters.loss_study import MAX_ROWS as MAX_ROWS
+from ecombalance.chapters.loss_study import capped as capped
 from ecombalance.chapters.preprocessing import fit_before_split_effects as fit_before_split_effects
 from ecombalance.chapters.preprocessing import DATA_ORIGINS as DATA_ORIGINS
 from ecombalance.chapters.preprocessing import data_origin as data_origin
@@ -230,6 +232,9 @@ from ecombalance.chapters.smote_lesson import GROUPED as GROUPED
 from ecombalance.chapters.smote_lesson import UNGROUPED as UNGROUPED
 from ecombalance.chapters.smote_lesson import grouping_inflation as grouping_inflation
 from ecombalance.chapters.smote_lesson import describe_grouping as describe_grouping
+from ecombalance.chapters.smote_lesson import NO_GROUPS_NOTE as NO_GROUPS_NOTE
+from ecombalance.chapters.smote_lesson import grouping_study as grouping_study
+from ecombalance.chapters.smote_lesson import grouping_headline as grouping_headline
 from ecombalance.chapters.workload import WORK_BUDGET as WORK_BUDGET
 from ecombalance.chapters.workload import STUDY_BUDGET as STUDY_BUDGET
 from ecombalance.chapters.workload import COSTS as COSTS
@@ -263,43 +268,45 @@ from ecombalance.chapters.transfer import describe_frozen_comparison as describe
 from ecombalance.chapters.transfer import transfer_headline as transfer_headline
 from ecombalance.chapters.transfer import describe_transfer as describe_transfer
 from ecombalance.chapters.transfer import P_VALUE_NOTE as P_VALUE_NOTE
+from ecombalance.chapters.transfer import FP32_ON_GENERATED_ONLY as FP32_ON_GENERATED_ONLY
 
 __all__ = [
     "ANALYZER_MAX_ROWS", "BALANCING_SAMPLERS", "BASELINE_MAX_ROWS", "BOOSTED_METHODS", "CHINESE_ENCODERS",
     "CLEANERS", "COLUMN_MEANINGS", "COLUMN_TERMS", "CONFIDENCE_TOLERANCE", "COSTS", "COST_RATIO_RANGE",
     "CjkTokenization", "DATA_ORIGINS", "DECISIONS", "DEFAULT_METHODS", "DENSE_MAX_FEATURES", "DRAWS",
-    "ENSEMBLE_MODELS", "Explorer", "ExplorerWidget", "FOLD_METRICS", "FULL_VOCABULARY_MODELS", "GAP", "GLOSSARY",
-    "GROUPED", "GROUPS", "HEADLINE_KEYS", "KINDS", "LOSS_GROUPS", "LossComparison", "MAJORITY", "MAX_ROW_PASSES",
-    "MAX_TUNED_CLASSES", "MODEL_PARAMS", "NOT_ENOUGH", "NO_PLAIN_MODEL", "OTHER_CLASSES", "OVERALL", "OWN_RULE",
-    "PACKAGES", "PLAIN_RULES", "POSTHOC", "P_VALUE_NOTE", "PriorShiftDemo", "PriorShiftStudy", "RULES",
-    "RuleComparison", "SAMPLER_FAILURES", "SAMPLER_METRICS", "SHARE_TOLERANCE", "SHOWN_CLASSES", "STUDY_BUDGET",
-    "SeedDocumentLosses", "SmoteExample", "THRESHOLD_RANGE", "TOY_SAMPLERS", "TREE_METHODS", "Term", "UNGROUPED",
-    "View", "WORK_BUDGET", "WorkedExamples", "analyzers_headline", "apart", "as_frame", "balances_nothing",
-    "baselines_headline", "best_headline", "best_method", "best_of_families", "build", "build_all",
-    "calibration_causes", "calibration_headline", "capacity_note", "categorical_counts", "categorical_view",
-    "check", "classes_note", "click_metrics", "click_profit_study", "compare_analyzers", "compare_baselines",
-    "compare_ensembles", "compare_losses", "compare_precision", "compare_quantized", "compare_rules",
-    "compare_samplers", "compare_with_frozen", "compared_with", "complete_pairs", "confidence_gap", "cost_decision",
-    "cost_decision_headline", "cost_matrix", "ctr_model", "data_origin", "decision_boundaries",
-    "decision_comparison", "default_methods", "describe_analyzers", "describe_baselines", "describe_class_shares",
-    "describe_cleaning", "describe_columns", "describe_comparison", "describe_cost", "describe_cost_decision",
-    "describe_decision", "describe_decisions", "describe_downsampling", "describe_effects", "describe_environment",
-    "describe_evaluation", "describe_families", "describe_families_of", "describe_frozen_comparison",
-    "describe_full_table", "describe_grouping", "describe_identical_losses", "describe_losses", "describe_members",
-    "describe_operating_points", "describe_positive_class", "describe_precision", "describe_preprocessing",
-    "describe_prior_correction", "describe_prior_shift", "describe_profit", "describe_quantized",
-    "describe_rate_growth", "describe_recall_changes", "describe_reliability", "describe_rounds", "describe_rules",
-    "describe_smote_effect", "describe_study", "describe_tokenization", "describe_tradeoffs", "describe_transfer",
+    "ENSEMBLE_MODELS", "Explorer", "ExplorerWidget", "FOLD_METRICS", "FP32_ON_GENERATED_ONLY",
+    "FULL_VOCABULARY_MODELS", "GAP", "GLOSSARY", "GROUPED", "GROUPS", "HEADLINE_KEYS", "KINDS", "LOSS_GROUPS",
+    "LossComparison", "MAJORITY", "MAX_ROWS", "MAX_ROW_PASSES", "MAX_TUNED_CLASSES", "MODEL_PARAMS", "NOT_ENOUGH",
+    "NO_GROUPS_NOTE", "NO_PLAIN_MODEL", "OTHER_CLASSES", "OVERALL", "OWN_RULE", "PACKAGES", "PLAIN_RULES",
+    "POSTHOC", "P_VALUE_NOTE", "PriorShiftDemo", "PriorShiftStudy", "RULES", "RuleComparison", "SAMPLER_FAILURES",
+    "SAMPLER_METRICS", "SHARE_TOLERANCE", "SHOWN_CLASSES", "STUDY_BUDGET", "SeedDocumentLosses", "SmoteExample",
+    "THRESHOLD_RANGE", "TOY_SAMPLERS", "TREE_METHODS", "Term", "UNGROUPED", "View", "WORK_BUDGET", "WorkedExamples",
+    "analyzers_headline", "apart", "as_frame", "balances_nothing", "baselines_headline", "best_headline",
+    "best_method", "best_of_families", "build", "build_all", "calibration_causes", "calibration_headline",
+    "capacity_note", "capped", "categorical_counts", "categorical_view", "check", "classes_note", "click_metrics",
+    "click_profit_study", "compare_analyzers", "compare_baselines", "compare_ensembles", "compare_losses",
+    "compare_precision", "compare_quantized", "compare_rules", "compare_samplers", "compare_with_frozen",
+    "compared_with", "complete_pairs", "confidence_gap", "cost_decision", "cost_decision_headline", "cost_matrix",
+    "ctr_model", "data_origin", "decision_boundaries", "decision_comparison", "default_methods",
+    "describe_analyzers", "describe_baselines", "describe_class_shares", "describe_cleaning", "describe_columns",
+    "describe_comparison", "describe_cost", "describe_cost_decision", "describe_decision", "describe_decisions",
+    "describe_downsampling", "describe_effects", "describe_environment", "describe_evaluation", "describe_families",
+    "describe_families_of", "describe_frozen_comparison", "describe_full_table", "describe_grouping",
+    "describe_identical_losses", "describe_losses", "describe_members", "describe_operating_points",
+    "describe_positive_class", "describe_precision", "describe_preprocessing", "describe_prior_correction",
+    "describe_prior_shift", "describe_profit", "describe_quantized", "describe_rate_growth",
+    "describe_recall_changes", "describe_reliability", "describe_rounds", "describe_rules", "describe_smote_effect",
+    "describe_study", "describe_tokenization", "describe_tradeoffs", "describe_transfer",
     "describe_unmoved_recalls", "downsampling_headline", "downsampling_study", "ece_of", "effects",
     "effects_headline", "ensemble_methods", "environment_headline", "epochs_for", "every_row_check",
     "families_headline", "family_baselines", "family_effects", "family_headline", "family_model", "family_verdicts",
     "figure_lines", "fit_before_split_effects", "fit_microseconds", "focal_curves", "fold_mean", "full_table_score",
-    "gaussian_prior_shift", "glossary_frame", "glossary_markdown", "grouping_inflation", "hardware",
-    "identical_losses", "input_width", "inverse_frequency_costs", "is_plain", "judge_families", "leakage_demo",
-    "leakage_inflation", "live", "loss_differences", "loss_methods", "loss_verdict", "losses_headline",
-    "majority_check", "measure_cjk_tokenization", "member_counts", "method_name", "minority_only_row",
-    "miss_cost_matrix", "missing_packages", "model_check", "model_of", "most_calibrated", "most_rebalanced",
-    "normalise_term", "not_enough_evidence", "operating_points", "out_of_fold_experiment",
+    "gaussian_prior_shift", "glossary_frame", "glossary_markdown", "grouping_headline", "grouping_inflation",
+    "grouping_study", "hardware", "identical_losses", "input_width", "inverse_frequency_costs", "is_plain",
+    "judge_families", "leakage_demo", "leakage_inflation", "live", "loss_differences", "loss_methods",
+    "loss_verdict", "losses_headline", "majority_check", "measure_cjk_tokenization", "member_counts", "method_name",
+    "minority_only_row", "miss_cost_matrix", "missing_packages", "model_check", "model_of", "most_calibrated",
+    "most_rebalanced", "normalise_term", "not_enough_evidence", "operating_points", "out_of_fold_experiment",
     "out_of_fold_predictions", "over_predicting", "package_versions", "parse", "pick_pair", "plain_model",
     "plain_models", "plot_confusion", "plot_focus_reliability", "plot_view", "pooled_accuracy", "pooled_scores",
     "positive_class", "positive_class_table", "precision_headline", "prior_corrected", "prior_shift_headline",
