@@ -11,6 +11,7 @@ from sklearn.compose import ColumnTransformer
 from sklearn.utils.class_weight import compute_class_weight
 
 from ecombalance.chapters import transfer
+from ecombalance.exceptions import ModelNotAvailableError
 from ecombalance.models import embeddings, pretrained
 from ecombalance.models.finetune import embedding_rows
 from ecombalance.models.finetune import run as finetune_run
@@ -61,12 +62,12 @@ def test_local_path_loads_and_is_a_random_bert(tiny):
 
 
 def test_missing_model_says_so_and_how_to_provide_it(tmp_path):
-    with pytest.raises(pretrained.ModelNotAvailableError, match="not available on this machine.*local directory"):
+    with pytest.raises(ModelNotAvailableError, match="not available on this machine.*local directory"):
         pretrained.resolve_model("no-such-org/no-such-encoder")
-    with pytest.raises(pretrained.ModelNotAvailableError, match="holds no config.json.*save_pretrained"):
+    with pytest.raises(ModelNotAvailableError, match="holds no config.json.*save_pretrained"):
         pretrained.resolve_model(tmp_path)
     X, y = titles()
-    with pytest.raises(pretrained.ModelNotAvailableError, match="never downloads"):
+    with pytest.raises(ModelNotAvailableError, match="never downloads"):
         tuner_module.TextClassifierFineTuner(model_name="no-such-org/no-such-encoder", progress=False).fit(X, y)
 
 
@@ -414,7 +415,8 @@ def test_frozen_embeddings_with_the_guarded_smote_fit_a_class_smaller_than_its_n
     # n_neighbors = 6, n_samples_fit = 5"; the guarded sampler lowers k_neighbors and says so
     from imblearn.over_sampling import SMOTE
 
-    from ecombalance.sampling.resampling import SmallClassWarning, make_sampler
+    from ecombalance.exceptions import SmallClassWarning
+    from ecombalance.sampling.resampling import make_sampler
 
     X = [f"red cotton shirt {i}" for i in range(30)] + [f"steel kettle {i}" for i in range(5)]
     y = np.array(["shirt"] * 30 + ["kettle"] * 5)

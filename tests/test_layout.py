@@ -10,7 +10,8 @@
 - no module over 500 lines;
 - each subpackage's ``__all__`` is exactly the public names (functions, classes, UPPER_CASE constants) its
   modules define, and each name is re-exported from the module that defines it;
-- every exception and warning class is defined in ``ecombalance.exceptions`` (subpackages may re-export them);
+- every exception and warning class is defined in ``ecombalance.exceptions`` and exported from there and from the
+  top level only (no subpackage re-exports one);
 - no module uses another module's private name, nor a private scikit-learn name;
 - every package that re-exports lazily (``ecombalance._lazy.attach``) has the ``__init__.pyi`` stub that
   :func:`stub_text` writes, so that editors and type checkers see the names (regenerate them with
@@ -85,14 +86,6 @@ def public_names(module: str) -> list[str]:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             names += [t.id for t in targets if isinstance(t, ast.Name) and t.id.isupper()]
     return [n for n in names if not n.startswith("_")]
-
-
-def reexported_exceptions(module: str) -> set[str]:
-    """Names ``module`` imports at its top from ``ecombalance.exceptions`` (re-exported by its subpackage)."""
-    if module not in modules():
-        return set()
-    return {alias.asname or alias.name for node in tree(module).body
-            if isinstance(node, ast.ImportFrom) and node.module == "ecombalance.exceptions" for alias in node.names}
 
 
 def is_exception_class(node: ast.ClassDef, known: set[str]) -> bool:
@@ -212,8 +205,6 @@ def test_subpackage_all_is_the_public_names_of_its_modules(subpackage):
         for name in public_names(module)
     }
     listed = {name: f"{package}.{sub}" for sub, names in exports(package).items() for name in names}
-    # exception classes live in ecombalance.exceptions; a module that raises one may re-export it
-    defined |= {name: module for name, module in listed.items() if name in reexported_exceptions(module)}
     problems = [f"{defined[n]}.{n} is public but not in {package}.__all__" for n in sorted(set(defined) - set(listed))]
     problems += [f"{package}.__all__ lists {n}, which no module of {package} defines"
                  for n in sorted(set(listed) - set(defined))]
@@ -254,22 +245,24 @@ def test_every_exception_class_lives_in_ecombalance_exceptions():
     assert not stray, f"exception classes outside ecombalance.exceptions (move them there): {stray}"
 
 
-def test_the_exceptions_module_is_the_one_the_package_raises():
-    import importlib
-
+def test_exceptions_are_exported_from_their_module_and_the_top_level_only():
     import ecombalance
     from ecombalance import exceptions
 
-    for old, name in [("_validation", "DataError"), ("_validation", "ColumnNotFoundError"),
-                      ("reporting.params", "ParameterError"), ("reporting.runner", "ReportError"),
-                      ("reporting.runner", "ReportInterrupted"), ("reporting.compare", "CompareError"),
-                      ("models.pretrained", "ModelNotAvailableError"), ("sampling.resampling", "SmallClassWarning")]:
-        old = f"ecombalance.{old}"
-        assert getattr(importlib.import_module(old), name) is getattr(exceptions, name), f"{old}.{name}"
+    classes = sorted(n.name for n in tree("ecombalance.exceptions").body if isinstance(n, ast.ClassDef))
+    assert sorted(exceptions.__all__) == classes
+    assert sorted(exports("ecombalance")["exceptions"]) == classes  # the top level: every one of them
+    for name in classes:
+        assert getattr(ecombalance, name) is getattr(exceptions, name)
         assert getattr(exceptions, name).__module__ == "ecombalance.exceptions"
-    assert ecombalance.DataError is exceptions.DataError
-    assert sorted(exceptions.__all__) == sorted(n.name for n in tree("ecombalance.exceptions").body
-                                                if isinstance(n, ast.ClassDef))
+    again = [f"ecombalance.{sub} re-exports {name}" for sub in SUBPACKAGES
+             for names in exports(f"ecombalance.{sub}").values() for name in names if name in classes]
+    assert not again, "\n".join(again) + "\n(import them from ecombalance.exceptions; export them there only)"
+    imported = [f"{module} (line {node.lineno}) imports {alias.name} from {node.module}" for module in modules()
+                for node in ast.walk(tree(module)) if isinstance(node, ast.ImportFrom)
+                and (node.level or (node.module or "").startswith("ecombalance"))
+                and node.module != "ecombalance.exceptions" for alias in node.names if alias.name in classes]
+    assert not imported, "exceptions imported from elsewhere than ecombalance.exceptions:\n" + "\n".join(imported)
 
 
 def private_uses(module: str) -> list[str]:

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from conftest import write_notebook
 
+from ecombalance.exceptions import ReportInterrupted
 from ecombalance.reporting import cli, headline, outdir, pagecheck
 from ecombalance.reporting import runner as report
 
@@ -127,7 +128,7 @@ def test_sigterm_ends_the_run_as_an_interrupt_and_a_stale_running_copy_is_remove
 
     monkeypatch.setattr(papermill, "execute_notebook", terminated)
     handler = signal.getsignal(signal.SIGTERM)
-    with pytest.raises(report.ReportInterrupted, match="interrupted by SIGTERM") as stop:
+    with pytest.raises(ReportInterrupted, match="interrupted by SIGTERM") as stop:
         report.run_report("smoke", ["01", "02"], out, log=lambda _: None)
     assert [run.status for run in stop.value.result.runs] == ["interrupted"]
     assert signal.getsignal(signal.SIGTERM) is handler  # the caller's handler again

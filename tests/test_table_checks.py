@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
-from ecombalance._validation import ColumnNotFoundError, DataError
 from ecombalance.data import checks, datasets, loaders
+from ecombalance.exceptions import ColumnNotFoundError, DataError
 
 # ---------------------------------------------------------------------------------------------
 # encodings

@@ -22,5 +22,7 @@ __version__ = "0.1.0"
 __getattr__, __dir__, __all__ = attach(__name__, {
     "api": ["load", "compare", "Comparison", "report"],
     "data.table": ["Table"],
-    "exceptions": ["DataError"],
+    "exceptions": ["DataError", "ColumnNotFoundError", "InvalidParameterError", "ParameterError", "ReportError",
+                   "NotebookFailedError", "ReportInterrupted", "CompareError", "ModelNotAvailableError",
+                   "SmallClassWarning"],
 })

@@ -4,6 +4,7 @@ the same model without balancing, model choice apart."""
 from __future__ import annotations
 
 import html
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,10 +12,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ecombalance._validation import plain_label
+from ecombalance._validation import ColumnNames, InstanceOf, Interval, plain_label, validate_params
 from ecombalance.exceptions import DataError
 from ecombalance.data.table import Table
-from ecombalance.api.tables import check_int
 
 ALPHA = 0.05
 """Significance level of the paired test that decides "distinguishable from the baseline"."""
@@ -124,6 +124,7 @@ class Comparison:
         frame.index.name = "method"
         return frame.sort_values("macro_f1", ascending=False, kind="stable", na_position="last")
 
+    @validate_params({})
     def distinguishable(self) -> list[str]:
         """Methods whose macro-F1 differs from the method they are compared with by more than the noise: the one
         test's Holm-corrected p-value is below :data:`ALPHA`, and at least one method beats the majority
@@ -132,6 +133,7 @@ class Comparison:
             return []
         return self.differences.loc[self.differences["p_value"] < ALPHA, "method"].tolist()
 
+    @validate_params({})
     def decide(self):
         """The one rule for "best" the chapters share (:func:`ecombalance.evaluation.best_method`), within each
         model (:func:`ecombalance.chapters.families.best_of_families`): ``(best, best_is_distinguishable,
@@ -142,6 +144,7 @@ class Comparison:
         scores = self.table[["macro_f1", "macro_f1_low", "macro_f1_high"]].set_axis(["score", "low", "high"], axis=1)
         return families.best_of_families(self.differences, bool(self.majority["improved"].any()), scores)
 
+    @validate_params({})
     def best(self) -> str | None:
         """The balancing method with the largest gain among those distinguishably better than the same model
         without balancing, or None when none is (then :attr:`reason` says there is not enough evidence and lists
@@ -169,6 +172,7 @@ class Comparison:
                             f"plain version of its model (e.g. `none+{model}`) to the methods.")
         return prefix + " ".join(filter(None, [decided.sentence, *apart]))
 
+    @validate_params({})
     def per_class(self) -> pd.DataFrame:
         """Precision, recall, F1 and support of every class (rows) for every method (column level 0), on the
         pooled out-of-fold predictions (:func:`ecombalance.evaluation.per_class_metrics`)."""
@@ -181,6 +185,7 @@ class Comparison:
                 ["precision", "recall", "f1", "support"]]
         return pd.concat(frames, axis=1)
 
+    @validate_params({"ax": [None, InstanceOf("matplotlib.axes.Axes", "a matplotlib Axes")]})
     def plot(self, ax=None):
         """Macro-F1 per method with its 95 % bootstrap interval, the baseline in grey; returns the Axes."""
         from ecombalance import plotting
@@ -220,6 +225,19 @@ _DIFFERENCE_COLUMNS = ["method", "against", "kind", "method_mean", "baseline_mea
                        "pooled_difference", "ci_low", "ci_high", "p_value", "detectable", "distinguishable"]
 
 
+COMPARE_CONSTRAINTS = {
+    "table": [InstanceOf(Table, "the Table that ecombalance.load returns (call eb.load(data, label=...) first)")],
+    "methods": [None, ColumnNames(words="a method name or a sequence of method names")],
+    "folds": [Interval(numbers.Integral, 2, None)], "repeats": [Interval(numbers.Integral, 1, None)],
+    "random_state": [Interval(numbers.Integral, 0, None)], "max_rows": [None, Interval(numbers.Integral, 0, None)],
+    "time_budget": [None, Interval(numbers.Real, 0, None)], "n_resamples": [Interval(numbers.Integral, 1, None)],
+    "epochs": [Interval(numbers.Integral, 1, None)], "n_jobs": [None, Interval(numbers.Integral, None, None)],
+    "progress": [bool],
+}
+"""The constraints of :func:`compare`'s parameters."""
+
+
+@validate_params(COMPARE_CONSTRAINTS)
 def compare(table: Table, methods: str | Sequence[str] | None = None, folds: int = 5, repeats: int = 2,
             random_state: int = 0, max_rows: int | None = None, time_budget: float | None = None,
             n_resamples: int = 500, epochs: int = 30, n_jobs: int | None = None, progress: bool = True) -> Comparison:
@@ -291,17 +309,12 @@ def compare(table: Table, methods: str | Sequence[str] | None = None, folds: int
     from ecombalance.chapters import experiments, families, findings, workload
     from ecombalance.evaluation import make_folds, run_experiment, summarise
 
-    if not isinstance(table, Table):
-        raise TypeError(f"compare takes the table that ecombalance.load returns, got {type(table).__name__}; "
-                        "call eb.load(data, label=...) first")
     specs = [methods] if isinstance(methods, str) else list(experiments.default_methods(table) if methods is None
                                                             else methods)
     if len(specs) < 2:
         raise ValueError(f"compare needs a baseline and at least one other method, got {specs}")
-    folds, seed = check_int(folds, "folds", 2), check_int(random_state, "random_state", 0)
-    repeats = check_int(repeats, "repeats", 1)
-    if max_rows is not None:
-        max_rows = check_int(max_rows, "max_rows", 0)
+    folds, seed, repeats = int(folds), int(random_state), int(repeats)
+    max_rows = None if max_rows is None else int(max_rows)
     small = table.y.value_counts()
     if small.iloc[-1] < folds:
         raise DataError(f"{table.name}: class {plain_label(small.index[-1])!r} has {int(small.iloc[-1])} rows, fewer "

@@ -385,8 +385,10 @@ def plan(
     params_file: str | Path | None = None,
     notebooks_dir: Path | None = None,
     params_dir: Path | None = None,
+    source: str = params.COMMAND_LINE,
 ) -> dict[Path, dict[str, Any]]:
-    """Select notebooks and resolve their parameters; raises before anything runs."""
+    """Select notebooks and resolve their parameters; raises before anything runs. ``source`` names where
+    ``overrides`` came from in messages (the command line, or ``parameters`` of :func:`ecombalance.api.report`)."""
     notebooks_dir = Path(notebooks_dir or paths.notebooks_dir())
     suite = discover(notebooks_dir)
     chosen = select(suite, notebooks)
@@ -397,7 +399,7 @@ def plan(
     if params_file:
         layers.append((f"parameter file {params_file}", params.load_yaml(params_file)))
     if overrides:
-        layers.append((params.COMMAND_LINE, dict(overrides)))
+        layers.append((source, dict(overrides)))
     values = params.resolve(declared, layers, suite_names, suite=declared_all)
     return {nb: values[nb.stem] for nb in chosen}
 
@@ -412,6 +414,7 @@ def run_report(
     params_dir: Path | None = None,
     log: Callable[[str], None] = print,
     force: bool = False,
+    source: str = params.COMMAND_LINE,
 ) -> ReportResult:
     """Run the notebooks as a parameterised report.
 
@@ -432,6 +435,8 @@ def run_report(
     force
         Write into a folder that holds files ecombalance did not write (they are left alone; a run that would
         replace one of them is still refused).
+    source
+        Where ``overrides`` came from, as messages name it (:func:`plan`).
 
     Returns
     -------
@@ -444,7 +449,7 @@ def run_report(
     ReportError
         Before anything runs: a bad selection, no notebooks, an output folder that cannot be used.
     """
-    planned = plan(profile, notebooks, overrides, params_file, notebooks_dir, params_dir)
+    planned = plan(profile, notebooks, overrides, params_file, notebooks_dir, params_dir, source)
     out_dir = outdir.check_out(out or paths.default_out(profile), force=force)
     names = outdir.planned_names([nb.stem for nb in planned],
                                  data_cache=any(values.get("data_path") for values in planned.values()))
