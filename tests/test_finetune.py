@@ -103,13 +103,13 @@ def test_epoch_indices_for_each_balancing(tiny):
     from imblearn.over_sampling import RandomOverSampler
 
     est._oversampled = RandomOverSampler(random_state=0).fit_resample(np.arange(60).reshape(-1, 1), y)[0].ravel()
-    assert np.bincount(y[est._epoch_indices(y, 0)]).tolist() == [40, 40, 40]
+    assert np.bincount(y[est.epoch_indices(y, 0)]).tolist() == [40, 40, 40]
     est.balancing = "sampler"
-    first, second = est._epoch_indices(y, 0), est._epoch_indices(y, 1)
+    first, second = est.epoch_indices(y, 0), est.epoch_indices(y, 1)
     assert len(first) == 60 and not np.array_equal(first, second)
-    np.testing.assert_array_equal(first, est._epoch_indices(y, 0))  # same seed and epoch, same draw
+    np.testing.assert_array_equal(first, est.epoch_indices(y, 0))  # same seed and epoch, same draw
     est.balancing = "none"
-    np.testing.assert_array_equal(est._epoch_indices(y, 0), np.arange(60))
+    np.testing.assert_array_equal(est.epoch_indices(y, 0), np.arange(60))
 
 
 def test_length_bucketing_pads_less_than_fixed_or_random_batches():
