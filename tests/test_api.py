@@ -166,7 +166,8 @@ def test_compare_table_is_sorted_and_intervals_hold_the_estimate(comparison):
     assert table["kind"].to_dict() == {m: ("reference" if m == "none+logreg" else "balancing") for m in table.index}
     smallest = comparison.result.y == "sports_outdoors"
     recall = (comparison.result.oof_pred["none+logreg"][smallest] == "sports_outdoors").mean()
-    assert table.loc["none+logreg", "recall[sports_outdoors]"] == pytest.approx(recall)
+    assert table.loc["none+logreg", "recall_smallest"] == pytest.approx(recall)
+    assert table.attrs["smallest_class"] == "sports_outdoors"
 
 
 def test_best_is_none_with_the_ties_listed_when_nothing_is_distinguishable(comparison):
@@ -252,6 +253,28 @@ def test_compare_repeats_with_the_seed(case):
     runs = [eb.compare(t, methods=["none+logreg", "smote+logreg"], folds=3, n_resamples=100, progress=False).table
             for _ in range(2)]
     pd.testing.assert_frame_equal(*runs)
+
+
+def test_the_reprs_are_a_few_lines_of_the_comparisons_numbers(case, comparison):
+    text = repr(comparison)
+    assert len(text.splitlines()) <= 5 and len(text) < 600, text
+    first = text.splitlines()[0]
+    assert first == (f"Comparison: 3 methods, {len(case):,} rows, {case['category'].nunique()} classes, "
+                     "2 × 3-fold cross-validation")  # compare's default repeats=2
+    table = comparison.table
+    assert "macro-F1: " + ", ".join(f"{m} {v:.3f}" for m, v in table["macro_f1"].items()) in text
+    assert "best: None" in text  # nothing is distinguishable on this seed (test above)
+    result = repr(comparison.result)
+    classes = case["category"].nunique()
+    assert result.splitlines() == [f"ExperimentResult: 3 methods, {len(case):,} rows, {classes} classes, "
+                                   "2 × 3-fold cross-validation",
+                                   "  methods: none+logreg, class_weight+logreg, random_over+logreg"]
+
+
+def test_one_best_method_in_the_library():
+    defined = [path.relative_to(ROOT).as_posix() for path in (ROOT / "lib" / "ecombalance").rglob("*.py")
+               if "def best_method(" in path.read_text(encoding="utf-8")]
+    assert defined == ["lib/ecombalance/evaluation/verdicts.py"]
 
 
 def test_per_class_and_plot(comparison):

@@ -95,7 +95,9 @@ class Comparison:
     @property
     def table(self) -> pd.DataFrame:
         """One row per method, best macro-F1 first: macro-F1 on the pooled out-of-fold predictions with its 95 %
-        bootstrap interval (a description of those predictions), balanced accuracy, the smallest class's recall;
+        bootstrap interval (a description of those predictions), balanced accuracy, ``recall_smallest``: the recall
+        of the smallest class (named in ``.attrs["smallest_class"]``, so that the column's name stays the same on
+        every table);
         then the comparison: ``against`` (the same model without balancing for a balancing method, the baseline's
         plain model for a plain model; empty for the reference itself), ``kind`` (``balancing``, ``capacity``:
         model choice, ``other``), the ``difference`` in macro-F1 (mean over the folds) with the bootstrap interval
@@ -111,7 +113,7 @@ class Comparison:
         frame = pd.DataFrame({
             "macro_f1": macro["pooled"], "macro_f1_low": macro["ci_low"], "macro_f1_high": macro["ci_high"],
             "balanced_accuracy": pooled[("balanced_accuracy", "all")],
-            f"recall[{self.smallest}]": pooled[("recall", str(self.smallest))],
+            "recall_smallest": pooled[("recall", str(self.smallest))],
             "against": diff["against"].fillna(""),
             "kind": diff["kind"].fillna("reference").where(~macro.index.isin(list(self.not_run)), "not run"),
             "difference": diff["difference"].fillna(0.0), "difference_low": diff["ci_low"].fillna(0.0),
@@ -122,7 +124,9 @@ class Comparison:
         frame.loc[not_run, ["difference", "difference_low", "difference_high"]] = np.nan  # nothing measured
         frame["distinguishable"] = frame.index.map(lambda m: m in self.distinguishable())
         frame.index.name = "method"
-        return frame.sort_values("macro_f1", ascending=False, kind="stable", na_position="last")
+        frame = frame.sort_values("macro_f1", ascending=False, kind="stable", na_position="last")
+        frame.attrs["smallest_class"] = self.smallest
+        return frame
 
     @validate_params({})
     def distinguishable(self) -> list[str]:
@@ -200,6 +204,22 @@ class Comparison:
             if method == self.baseline:
                 patch.set_facecolor("grey")
         return ax
+
+    def __repr__(self) -> str:
+        """A few lines: the design, the methods' macro-F1 (best first), the verdict; the rest is in the attributes
+        (the dataclass's own repr would print every out-of-fold prediction)."""
+        table = self.table.dropna(subset=["macro_f1"])
+        shown = ", ".join(f"{m} {v:.3f}" for m, v in table["macro_f1"].head(5).items())
+        more = f", ... ({len(table)} in all)" if len(table) > 5 else ""
+        best = self.best()
+        lines = [f"Comparison: {len(self.result.methods)} methods, {len(self.result.y):,} rows"
+                 + (f" (a sample of {self.rows:,})" if self.sampled else "")
+                 + f", {len(self.result.classes)} classes, {self.design}",
+                 f"  macro-F1: {shown}{more}",
+                 f"  best: {best}" if best else "  best: None (no balancing method is distinguishably better; .reason)"]
+        if self.not_run:
+            lines.append(f"  not run: {', '.join(self.not_run)}")
+        return "\n".join(lines)
 
     def _repr_html_(self) -> str:
         notes = "".join(f"<li>{html.escape(n.lstrip('- '))}</li>" for n in self.notes)
