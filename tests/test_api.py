@@ -285,6 +285,27 @@ def test_per_class_and_plot(comparison):
     assert "macro-F1" in ax.get_ylabel()
 
 
+def test_the_comparison_display_draws_the_comparisons_numbers(case, comparison):
+    import matplotlib.pyplot as plt
+
+    figure, ax = plt.subplots()
+    display = eb.ComparisonDisplay.from_comparison(comparison)
+    assert display.plot(ax=ax) is display and display.ax_ is ax and display.figure_ is figure
+    methods = [t.get_text() for t in ax.get_xticklabels()]
+    assert methods == list(comparison.table.index)
+    y = comparison.result.y  # each bar: macro-F1 of the pooled out-of-fold predictions, computed here again
+    expected = [f1_score(y, comparison.result.oof_pred[m], average="macro") for m in methods]
+    np.testing.assert_allclose([bar.get_height() for bar in display.bars_], expected, rtol=1e-9)
+    (container,) = [c for c in ax.containers if hasattr(c, "errorbar")]
+    segments = container.errorbar.lines[2][0].get_segments()  # each bar's interval, bottom to top
+    np.testing.assert_allclose([s[:, 1] for s in segments],
+                               comparison.table[["macro_f1_low", "macro_f1_high"]].to_numpy(), rtol=1e-9)
+    grey = [bar.get_facecolor() for bar, m in zip(display.bars_, methods) if m == comparison.baseline]
+    assert grey == [(0.5019607843137255, 0.5019607843137255, 0.5019607843137255, 1.0)]
+    assert comparison.plot(ax=(other := plt.subplots()[1])) is other and len(other.patches) == len(methods)
+    plt.close("all")
+
+
 def test_compare_rejects_what_it_cannot_use(case):
     t = eb.load(case, label="category", text="title")
     with pytest.raises(TypeError, match="call eb.load"):
@@ -319,7 +340,8 @@ def test_default_methods_are_notebook_06s():
 def test_the_front_door_names_and_their_stub_agree():
     from ecombalance import exceptions
 
-    assert set(eb.__all__) == {"load", "compare", "Comparison", "report", "Table", *exceptions.__all__}
+    assert set(eb.__all__) == {"load", "compare", "Comparison", "report", "Table", "ComparisonDisplay",
+                               *exceptions.__all__}
     stub = ast.parse((ROOT / "lib" / "ecombalance" / "__init__.pyi").read_text())
     stubbed = {alias.asname for node in stub.body if isinstance(node, ast.ImportFrom) for alias in node.names}
     assert stubbed == set(eb.__all__)

@@ -6,6 +6,7 @@ from ecombalance.api import compare as compare
 from ecombalance.api import Comparison as Comparison
 from ecombalance.api import report as report
 from ecombalance.data.table import Table as Table
+from ecombalance.plotting.displays import ComparisonDisplay as ComparisonDisplay
 from ecombalance.exceptions import DataError as DataError
 from ecombalance.exceptions import ColumnNotFoundError as ColumnNotFoundError
 from ecombalance.exceptions import InvalidParameterError as InvalidParameterError
@@ -20,7 +21,7 @@ from ecombalance.exceptions import SmallClassWarning as SmallClassWarning
 __version__: str
 
 __all__ = [
-    "ColumnNotFoundError", "CompareError", "Comparison", "DataError", "InvalidParameterError",
+    "ColumnNotFoundError", "CompareError", "Comparison", "ComparisonDisplay", "DataError", "InvalidParameterError",
     "ModelNotAvailableError", "NotebookFailedError", "ParameterError", "ReportError", "ReportInterrupted",
     "SmallClassWarning", "Table", "compare", "load", "report",
 ]

@@ -191,19 +191,23 @@ class Comparison:
 
     @validate_params({"ax": [None, InstanceOf("matplotlib.axes.Axes", "a matplotlib Axes")]})
     def plot(self, ax=None):
-        """Macro-F1 per method with its 95 % bootstrap interval, the baseline in grey; returns the Axes."""
-        from ecombalance import plotting
+        """Macro-F1 per method with its 95 % bootstrap interval, the baseline in grey, drawn by
+        :class:`ecombalance.plotting.ComparisonDisplay` (``ComparisonDisplay.from_comparison(c)`` keeps the numbers
+        and the drawn Axes).
 
-        table = self.table.dropna(subset=["macro_f1"])  # a method not run has no bar
-        ax = plotting.plot_grouped_bars(
-            table["macro_f1"].rename("macro-F1"), ax=ax, rot=30, reference=self.baseline,
-            interval=(table[["macro_f1_low"]].set_axis(["macro-F1"], axis=1),
-                      table[["macro_f1_high"]].set_axis(["macro-F1"], axis=1)),
-            xlabel="method", ylabel="macro-F1 (pooled out-of-fold, 0–1)", title="Macro-F1 with 95 % intervals")
-        for patch, method in zip(ax.patches, table.index):
-            if method == self.baseline:
-                patch.set_facecolor("grey")
-        return ax
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+            Where to draw (default: a new figure's Axes).
+
+        Returns
+        -------
+        matplotlib Axes
+            The Axes drawn on.
+        """
+        from ecombalance.plotting.displays import ComparisonDisplay
+
+        return ComparisonDisplay.from_comparison(self).plot(ax=ax).ax_
 
     def __repr__(self) -> str:
         """A few lines: the design, the methods' macro-F1 (best first), the verdict; the rest is in the attributes
