@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import importlib
-import doctest
 import io
 from contextlib import redirect_stderr
 from pathlib import Path
@@ -349,18 +348,6 @@ def test_the_front_door_names_and_their_stub_agree():
         assert getattr(eb, name).__doc__, name
     importlib.import_module("ecombalance.reporting.runner")  # a subpackage import must not shadow a front-door name
     assert eb.report is api.report and callable(eb.report)
-
-
-@pytest.mark.slow
-def test_docstring_examples_run():
-    finder, runner = doctest.DocTestFinder(), doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
-    from ecombalance.api import comparison, tables
-
-    tests = [t for module in (api, tables, comparison) for t in finder.find(module) if t.examples]
-    assert {t.name.split(".")[-1] for t in tests} >= {"api", "load", "compare"}
-    for test in tests:
-        runner.run(test)
-    assert runner.summarize(verbose=False).failed == 0
 
 
 @pytest.mark.slow

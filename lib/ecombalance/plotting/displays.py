@@ -42,7 +42,7 @@ class ComparisonDisplay:
     >>> from ecombalance.plotting import ComparisonDisplay
     >>> scores = pd.Series({"none+logreg": 0.80, "smote+logreg": 0.84})
     >>> d = ComparisonDisplay(scores, scores - 0.02, scores + 0.02, baseline="none+logreg").plot()
-    >>> [round(bar.get_height(), 2) for bar in d.bars_]
+    >>> [round(float(bar.get_height()), 2) for bar in d.bars_]
     [0.8, 0.84]
     """
 
