@@ -22,10 +22,12 @@ ALPHA = 0.05
 
 @dataclass
 class Comparison:
-    """What :func:`compare` found: every method on the same folds, each balancing method against the same model
-    without balancing, plain models against each other apart (model choice).
+    """What :func:`compare` found: every method on the same folds, and the verdicts.
 
-    Attributes
+    Each balancing method is compared with the same model without balancing, plain models with each other apart
+    (model choice).
+
+    Parameters
     ----------
     result : ExperimentResult
         Per-fold scores and out-of-fold predictions (:func:`ecombalance.evaluation.run_experiment`).
@@ -59,28 +61,36 @@ class Comparison:
 
     @property
     def not_run(self) -> dict[str, str]:
-        """``{method: why}`` for the methods given that have no score over all folds: over the opt-in time budget
-        ("not run: over the time budget ...") or failed on a fold."""
+        """The methods given that have no score over all folds, ``{method: why}``.
+
+        Over the opt-in time budget ("not run: over the time budget ...") or failed on a fold.
+        """
         failed = {m: "failed on a fold" for m in self.result.failed_methods}
         return {**self.result.skipped, **failed}
 
     @property
     def sampled(self) -> bool:
-        """Whether the comparison ran on a sample of the table (:attr:`full_table` then holds the chosen method on
-        every row)."""
+        """Whether the comparison ran on a sample of the table.
+
+        :attr:`full_table` then holds the chosen method on every row.
+        """
         return self.rows is not None and self.rows > len(self.result.y)
 
     @property
     def chosen(self) -> str:
-        """The method the comparison recommends: :meth:`best` when a balancing method is distinguishably better than
-        its own plain model, else the plain model with the highest pooled macro-F1 (no balancing earned its place;
-        :func:`ecombalance.chapters.workload.recommended`)."""
+        """The method the comparison recommends.
+
+        :meth:`best` when a balancing method is distinguishably better than its own plain model, else the plain
+        model with the highest pooled macro-F1 (no balancing earned its place;
+        :func:`ecombalance.chapters.workload.recommended`).
+        """
         from ecombalance.chapters import workload
 
         return workload.recommended(self.best(), workload.pooled_scores(self.summary)["macro_f1"])
 
     @property
     def baseline(self) -> str:
+        """The first method given: the reference of the comparison."""
         return self.result.methods[0]
 
     @property
@@ -90,11 +100,14 @@ class Comparison:
 
     @property
     def smallest(self) -> Any:
+        """The smallest class (the one ``recall_smallest`` of :attr:`table` is about)."""
         return plain_label(pd.Series(self.result.y).value_counts().index[-1])
 
     @property
     def table(self) -> pd.DataFrame:
-        """One row per method, best macro-F1 first: macro-F1 on the pooled out-of-fold predictions with its 95 %
+        """One row per method, best macro-F1 first.
+
+        Macro-F1 on the pooled out-of-fold predictions with its 95 %
         bootstrap interval (a description of those predictions), balanced accuracy, ``recall_smallest``: the recall
         of the smallest class (named in ``.attrs["smallest_class"]``, so that the column's name stays the same on
         every table);
@@ -130,19 +143,34 @@ class Comparison:
 
     @validate_params({})
     def distinguishable(self) -> list[str]:
-        """Methods whose macro-F1 differs from the method they are compared with by more than the noise: the one
-        test's Holm-corrected p-value is below :data:`ALPHA`, and at least one method beats the majority
-        predictor (when none does, no difference is called real)."""
+        """The methods whose macro-F1 differs from the method they are compared with by more than the noise.
+
+        The one test's Holm-corrected p-value is below :data:`ALPHA`, and at least one method beats the majority
+        predictor (when none does, no difference is called real).
+
+        Returns
+        -------
+        list of str
+            Those methods, in the order of :attr:`differences`.
+        """
         if not self.majority["improved"].any():
             return []
         return self.differences.loc[self.differences["p_value"] < ALPHA, "method"].tolist()
 
     @validate_params({})
     def decide(self):
-        """The one rule for "best" the chapters share (:func:`ecombalance.evaluation.best_method`), within each
-        model (:func:`ecombalance.chapters.families.best_of_families`): ``(best, best_is_distinguishable,
-        sentence)``. A balancing method is named only when it is distinguishably better than the same model
-        without balancing; the sentence quotes the pooled macro-F1 with its interval and the mean fold difference."""
+        """The verdict by the one rule for "best" the chapters share, within each model.
+
+        :func:`ecombalance.evaluation.best_method` within each model
+        (:func:`ecombalance.chapters.families.best_of_families`). A balancing method is named only when it is
+        distinguishably better than the same model without balancing.
+
+        Returns
+        -------
+        BestMethod
+            ``(best, best_is_distinguishable, sentence)``; the sentence quotes the pooled macro-F1 with its interval
+            and the mean fold difference.
+        """
         from ecombalance.chapters import families
 
         scores = self.table[["macro_f1", "macro_f1_low", "macro_f1_high"]].set_axis(["score", "low", "high"], axis=1)
@@ -150,14 +178,24 @@ class Comparison:
 
     @validate_params({})
     def best(self) -> str | None:
-        """The balancing method with the largest gain among those distinguishably better than the same model
-        without balancing, or None when none is (then :attr:`reason` says there is not enough evidence and lists
-        the top scores of each model). A plain model that beats another is model choice, never returned here."""
+        """The balancing method distinguishably better than the same model without balancing, if any.
+
+        A plain model that beats another is model choice, never returned here.
+
+        Returns
+        -------
+        str or None
+            Of the balancing methods distinguishably better than their own plain model, the one with the largest
+            gain; None when none is (then :attr:`reason` says there is not enough evidence and lists the top scores
+            of each model).
+        """
         return self.decide().best
 
     @property
     def reason(self) -> str:
-        """Why :meth:`best` returned what it did, with the numbers; then, each on its own, the differences between
+        """Why :meth:`best` returned what it did, with the numbers.
+
+        Then, each on its own, the differences between
         plain models (model choice) and the methods that could not be judged against their own plain model. Methods
         not run (:attr:`not_run`) are named first: the verdict covers only the methods that ran; a run of the
         baseline alone says so and draws no verdict."""
@@ -178,8 +216,14 @@ class Comparison:
 
     @validate_params({})
     def per_class(self) -> pd.DataFrame:
-        """Precision, recall, F1 and support of every class (rows) for every method (column level 0), on the
-        pooled out-of-fold predictions (:func:`ecombalance.evaluation.per_class_metrics`)."""
+        """Precision, recall, F1 and support of every class for every method.
+
+        Returns
+        -------
+        DataFrame
+            One row per class; columns ``(method, metric)``, on the pooled out-of-fold predictions
+            (:func:`ecombalance.evaluation.per_class_metrics`).
+        """
         from ecombalance.evaluation import per_class_metrics
 
         frames = {}
@@ -191,9 +235,10 @@ class Comparison:
 
     @validate_params({"ax": [None, InstanceOf("matplotlib.axes.Axes", "a matplotlib Axes")]})
     def plot(self, ax=None):
-        """Macro-F1 per method with its 95 % bootstrap interval, the baseline in grey, drawn by
-        :class:`ecombalance.plotting.ComparisonDisplay` (``ComparisonDisplay.from_comparison(c)`` keeps the numbers
-        and the drawn Axes).
+        """Draw macro-F1 per method with its 95 % bootstrap interval, the baseline in grey.
+
+        Drawn by :class:`ecombalance.plotting.ComparisonDisplay` (``ComparisonDisplay.from_comparison(c)`` keeps the
+        numbers and the drawn Axes).
 
         Parameters
         ----------
@@ -265,8 +310,10 @@ COMPARE_CONSTRAINTS = {
 def compare(table: Table, methods: str | Sequence[str] | None = None, folds: int = 5, repeats: int = 2,
             random_state: int = 0, max_rows: int | None = None, time_budget: float | None = None,
             n_resamples: int = 500, epochs: int = 30, n_jobs: int | None = None, progress: bool = True) -> Comparison:
-    """Every method on the same stratified (or grouped) folds, repeated, fitted on training rows only; each
-    balancing method tested against the same model without balancing, plain models against each other apart.
+    """Compare balancing methods on a checked table, each against the same model without balancing.
+
+    Every method runs on the same stratified (or grouped) folds, repeated, fitted on training rows only; each
+    balancing method is tested against the same model without balancing, plain models against each other apart.
 
     The test is the one of the chapters: the corrected repeated cross-validation t-test (Nadeau & Bengio 2003;
     Bouckaert & Frank 2004) on the paired scores of all ``repeats`` × ``folds`` folds, Holm-corrected. The
@@ -318,6 +365,7 @@ def compare(table: Table, methods: str | Sequence[str] | None = None, folds: int
     Returns
     -------
     Comparison
+        The scores, the differences and the verdict (``.table``, ``.best()``, ``.reason``).
 
     Examples
     --------

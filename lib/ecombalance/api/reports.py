@@ -48,13 +48,15 @@ def report(data: str | os.PathLike | pd.DataFrame, out: str | os.PathLike, noteb
         Parameter profile.
     label, text, pair, group, features, exclude, min_class_size, min_class_action, gains, encoding, text_analyzer
         The data options, as :func:`~ecombalance.api.load` takes them.
-    parameters : dict, optional
-        Other notebook parameters (``{"max_rows": 0}``), as ``-p NAME VALUE`` on the command line.
-    force : bool
-        Write into an ``out`` folder that holds files ecombalance did not write (they are left alone).
     merge_label_case : bool
         Merge label values that differ only in case or surrounding spaces (the notebooks read a merged copy of the
         table in ``<out>/data/``).
+    parameters : dict, optional
+        Other notebook parameters (``{"max_rows": 0}``), as ``-p NAME VALUE`` on the command line.
+    log : callable
+        Called with each line of progress (default :func:`print`).
+    force : bool
+        Write into an ``out`` folder that holds files ecombalance did not write (they are left alone).
 
     Returns
     -------

@@ -12,8 +12,9 @@ from ecombalance.plotting.figures import plot_grouped_bars
 
 
 class ComparisonDisplay:
-    """Macro-F1 of each method with its 95 % bootstrap interval, the baseline in grey: the figure of
-    :meth:`ecombalance.Comparison.plot`.
+    """Macro-F1 of each method with its 95 % bootstrap interval, the baseline in grey.
+
+    The figure of :meth:`ecombalance.Comparison.plot`.
 
     Build it with :meth:`from_comparison` and draw it with :meth:`plot`, as scikit-learn's displays (unlike their
     ``from_estimator``, :meth:`from_comparison` only collects the numbers: call :meth:`plot` to draw).
@@ -51,8 +52,9 @@ class ComparisonDisplay:
 
     @classmethod
     def from_comparison(cls, comparison: Any) -> ComparisonDisplay:
-        """The display of ``comparison`` (:func:`ecombalance.compare`): the methods that ran, best macro-F1 first
-        (the order of ``comparison.table``); a method not run has no bar.
+        """The display of a comparison's macro-F1 scores.
+
+        The methods that ran, best macro-F1 first (the order of ``comparison.table``); a method not run has no bar.
 
         Parameters
         ----------
