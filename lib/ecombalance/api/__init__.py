@@ -20,6 +20,6 @@ from ecombalance._lazy import attach
 __getattr__, __dir__, __all__ = attach(__name__, {
     "tables": ["DATA_PARAMETERS", "PYTHON_WORDING", "DATA_CONSTRAINTS", "DATA_SOURCE", "data_options", "data_source",
                "load"],
-    "comparison": ["ALPHA", "COMPARE_CONSTRAINTS", "Comparison", "compare"],
-    "reports": ["REPORT_CONSTRAINTS", "report"],
+    "comparison": ["ALPHA", "Comparison", "compare"],
+    "reports": ["report"],
 })

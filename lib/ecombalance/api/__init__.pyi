@@ -9,13 +9,11 @@ from ecombalance.api.tables import data_options as data_options
 from ecombalance.api.tables import data_source as data_source
 from ecombalance.api.tables import load as load
 from ecombalance.api.comparison import ALPHA as ALPHA
-from ecombalance.api.comparison import COMPARE_CONSTRAINTS as COMPARE_CONSTRAINTS
 from ecombalance.api.comparison import Comparison as Comparison
 from ecombalance.api.comparison import compare as compare
-from ecombalance.api.reports import REPORT_CONSTRAINTS as REPORT_CONSTRAINTS
 from ecombalance.api.reports import report as report
 
 __all__ = [
-    "ALPHA", "COMPARE_CONSTRAINTS", "Comparison", "DATA_CONSTRAINTS", "DATA_PARAMETERS", "DATA_SOURCE",
-    "PYTHON_WORDING", "REPORT_CONSTRAINTS", "compare", "data_options", "data_source", "load", "report",
+    "ALPHA", "Comparison", "DATA_CONSTRAINTS", "DATA_PARAMETERS", "DATA_SOURCE", "PYTHON_WORDING", "compare",
+    "data_options", "data_source", "load", "report",
 ]

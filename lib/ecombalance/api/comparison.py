@@ -294,7 +294,7 @@ _DIFFERENCE_COLUMNS = ["method", "against", "kind", "method_mean", "baseline_mea
                        "pooled_difference", "ci_low", "ci_high", "p_value", "detectable", "distinguishable"]
 
 
-COMPARE_CONSTRAINTS = {
+@validate_params({
     "table": [InstanceOf(Table, "the Table that ecombalance.load returns (call eb.load(data, label=...) first)")],
     "methods": [None, ColumnNames(words="a method name or a sequence of method names")],
     "folds": [Interval(numbers.Integral, 2, None)], "repeats": [Interval(numbers.Integral, 1, None)],
@@ -302,11 +302,7 @@ COMPARE_CONSTRAINTS = {
     "time_budget": [None, Interval(numbers.Real, 0, None)], "n_resamples": [Interval(numbers.Integral, 1, None)],
     "epochs": [Interval(numbers.Integral, 1, None)], "n_jobs": [None, Interval(numbers.Integral, None, None)],
     "progress": [bool],
-}
-"""The constraints of :func:`compare`'s parameters."""
-
-
-@validate_params(COMPARE_CONSTRAINTS)
+})
 def compare(table: Table, methods: str | Sequence[str] | None = None, folds: int = 5, repeats: int = 2,
             random_state: int = 0, max_rows: int | None = None, time_budget: float | None = None,
             n_resamples: int = 500, epochs: int = 30, n_jobs: int | None = None, progress: bool = True) -> Comparison:

@@ -12,16 +12,13 @@ import pandas as pd
 from ecombalance._validation import ColumnNames, InstanceOf, option_wording, validate_params
 from ecombalance.api.tables import DATA_CONSTRAINTS, DATA_SOURCE, PYTHON_WORDING, data_options, data_source, load
 
-REPORT_CONSTRAINTS = {
+
+@validate_params({
     "data": DATA_SOURCE, "out": [InstanceOf((str, os.PathLike), "the path of the report folder")],
     "notebooks": [None, ColumnNames(words="notebook numbers or names")], "profile": [str], **DATA_CONSTRAINTS,
     "parameters": [None, InstanceOf(Mapping, "a mapping of notebook parameter names to values")],
     "log": [InstanceOf(Callable, "a function taking one str (print)")], "force": [bool],
-}
-"""The constraints of :func:`report`'s parameters (the data options as :func:`~ecombalance.api.load` has them)."""
-
-
-@validate_params(REPORT_CONSTRAINTS)
+})
 def report(data: str | os.PathLike | pd.DataFrame, out: str | os.PathLike, notebooks: str | Sequence[str] | None = None,
            profile: str = "quick", *, label: str, text: str | Sequence[str] = (), pair: Sequence[str] | None = None,
            group: str | None = None, features: Sequence[str] | None = None, exclude: str | Sequence[str] = (),
