@@ -250,8 +250,8 @@ def test_a_leaking_column_is_named_before_the_run(data_project, capsys):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["--text-col", "kind"], "'kind' is the label column and cannot also be a text column (--text-col)"),
-    (["--group-col", "kind"], "'kind' is the label column and cannot also be the group column"),
+    (["--text-col", "kind"], "'kind' is the label and cannot also be a text column (--text-col)"),
+    (["--group-col", "kind"], "'kind' is the label and cannot also be the group column"),
     (["--text-col", "body"], "text column(s) ['body'] not found"),
     (["--gains", "{shoes: 1, bags: high}"], "--gains must map each label to a number"),
     (["--gains", "{shoes: 1, bags: 0}"], "classes ['hats'] have no gain"),

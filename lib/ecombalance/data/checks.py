@@ -104,8 +104,7 @@ def check_roles(columns: Sequence[str], label: str, text_cols: Sequence[str] = (
     if text_pair is not None:
         pair = list(text_pair)
         if len(pair) != 2 or pair[0] == pair[1]:
-            raise DataError(f"{source}: {option('text_pair')} takes two different text columns (left, right), "
-                            f"got {pair}")
+            raise DataError(f"{source}: {option('text_pair')} takes two different text columns, got {pair}")
         check_columns(frame, pair, "text pair", source)
     check_columns(frame, list(text_cols), "text", source)
     if group_col:
@@ -113,12 +112,10 @@ def check_roles(columns: Sequence[str], label: str, text_cols: Sequence[str] = (
     check_columns(frame, list(feature_cols), "feature", source)
     check_columns(frame, list(exclude_cols), "excluded", source)
     if label in text_cols:
-        raise DataError(f"{source}: {label!r} is the label column and cannot also be a text column "
-                        f"({option('text_cols')}): "
-                        "a model that reads the label scores 1.000 and learns nothing; choose another text column")
+        raise DataError(f"{source}: {label!r} is the label and cannot also be a text column ({option('text_cols')}): a "
+                        "model that reads the label scores 1.000 and learns nothing; choose another text column")
     if group_col == label:
-        raise DataError(f"{source}: {label!r} is the label column and cannot also be the group column "
-                        f"({option('group_col')}):"
+        raise DataError(f"{source}: {label!r} is the label and cannot also be the group column ({option('group_col')}):"
                         " grouped folds would put whole classes on one side, so training never sees the test's "
                         "classes; give a column such as a query or household id, or no group column")
     if group_col and group_col in text_cols:
@@ -126,8 +123,7 @@ def check_roles(columns: Sequence[str], label: str, text_cols: Sequence[str] = (
     roles = {label: "the label", group_col: "the group column", **{c: "a text column" for c in text_cols}}
     for col in feature_cols:
         if col in roles:
-            raise DataError(f"{source}: {option('feature_cols')} names {col!r}, which is already {roles[col]}; "
-                            "name it once")
+            raise DataError(f"{source}: {option('feature_cols')} names {col!r}, already {roles[col]}; name it once")
     for col in exclude_cols:
         if col in roles or col in feature_cols:
             role = roles.get(col, f"a feature column ({option('feature_cols')})")
@@ -425,8 +421,7 @@ def check_groups(frame: pd.DataFrame, label: str, group_col: str, n_splits: int 
     if n_groups == len(frame):
         raise DataError(f"{source}: group column {group_col!r} has one row per group ({n_groups} groups for "
                         f"{len(frame)} rows), so grouped folds are plain folds; it looks like a row id: leave "
-                        f"{option('group_col')} out, or give the column whose rows must stay together (a query, a "
-                        "household)")
+                        f"{option('group_col')} out, or give the column whose rows stay together (a query, a user)")
     per_group = frame.groupby(group_col, observed=True)[label].nunique()
     per_class = frame.groupby(label, observed=True)[group_col].nunique()
     if per_group.max() == 1 and per_class.max() == 1:
