@@ -146,7 +146,7 @@ def test_constraints_say_what_they_take():
         _validation.validate_params({"a": [int]})(lambda a, b: None)
 
 
-# ------------------------------------------------------------------ the data layer's messages, in each interface's words
+# ----------------------------------------------------------------- the data layer's messages, in each interface's words
 def _relabel(frame: pd.DataFrame, rows: int) -> pd.DataFrame:
     return frame.assign(category=frame["category"].where(frame.index >= rows, "tiny"))
 
