@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 
 import ecombalance as eb
-from ecombalance._validation import DataError
 from ecombalance.data import checks, files, loaders
+from ecombalance.exceptions import DataError
 from ecombalance.reporting import cli
 
 

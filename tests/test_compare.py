@@ -6,6 +6,7 @@ import re
 import pytest
 from conftest import write_notebook
 
+from ecombalance.exceptions import CompareError
 from ecombalance.reporting import cli, compare
 from ecombalance.reporting import runner as report
 
@@ -90,10 +91,10 @@ def test_compare_refuses_what_is_not_a_report(folders, tmp_path, capsys):
     assert "is not a folder; give two report folders" in capsys.readouterr().err
     (tmp_path / "broken").mkdir()
     (tmp_path / "broken" / "summary.json").write_text("{not json")
-    with pytest.raises(compare.CompareError, match="summary.json is not valid JSON"):
+    with pytest.raises(CompareError, match="summary.json is not valid JSON"):
         compare.load_summary(tmp_path / "broken")
     (tmp_path / "broken" / "summary.json").write_text(json.dumps({"profile": "x"}))
-    with pytest.raises(compare.CompareError, match="lists no notebooks"):
+    with pytest.raises(CompareError, match="lists no notebooks"):
         compare.load_summary(tmp_path / "broken")
-    with pytest.raises(compare.CompareError, match="give a file name ending in .html"):
+    with pytest.raises(CompareError, match="give a file name ending in .html"):
         compare.write_comparison(folders / "runs" / "a", folders / "runs" / "b", tmp_path / "out.txt")

@@ -4,6 +4,7 @@ from importlib import metadata
 import pytest
 
 from ecombalance.chapters import environment
+from ecombalance.exceptions import ModelNotAvailableError
 from ecombalance.models import pretrained
 from ecombalance.sampling import imbalance
 
@@ -64,14 +65,14 @@ def test_default_model_loads_offline(monkeypatch):
 
 def test_missing_model_is_reported_not_fetched(tmp_path, monkeypatch):
     monkeypatch.setenv("HF_HOME", str(tmp_path))
-    with pytest.raises(pretrained.ModelNotAvailableError, match="not available on this machine.*never downloads"):
+    with pytest.raises(ModelNotAvailableError, match="not available on this machine.*never downloads"):
         pretrained.resolve_model("no-such-org/no-such-model")
     result = environment.model_check("no-such-org/no-such-model")
     assert result["loads_offline"] is False and "HF_HOME" in result["error"]
 
 
 def test_directory_without_config_is_explained(tmp_path):
-    with pytest.raises(pretrained.ModelNotAvailableError, match="holds no config.json"):
+    with pytest.raises(ModelNotAvailableError, match="holds no config.json"):
         pretrained.resolve_model(tmp_path)
 
 

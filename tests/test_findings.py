@@ -158,11 +158,11 @@ def test_without_a_balancing_method_nothing_is_said_of_balancing(result):
             "margin.") in text
     assert "Real gains" not in text and "Paid for" not in text and "Top-label calibration" not in text
     assert "- Model choice (capacity), not balancing" in text
-    assert findings.best_method(frame) == (None, False, "")
+    assert findings.best_of_effects(frame) == (None, False, "")
 
 
 def test_prior_correction_of_the_best_method(result, effects):
-    decided = findings.best_method(effects)
+    decided = findings.best_of_effects(effects)
     assert decided.best == "random_over+logreg" and decided.best_is_distinguishable
     assert decided.sentence.startswith("Within `logreg`: `random_over+logreg`: macro-F1 ")
     assert findings.most_rebalanced(effects) == "random_over+logreg"
@@ -294,11 +294,11 @@ def test_positive_class_table_against_sklearn():
 def test_no_best_method_when_no_method_beats_the_majority_predictor(result, effects):
     majority = findings.majority_check(result, n_resamples=200, seed=0)
     assert majority["improved"].any()
-    assert findings.best_headline(findings.best_method(effects)) == {"best_is_distinguishable": True,
+    assert findings.best_headline(findings.best_of_effects(effects)) == {"best_is_distinguishable": True,
                                                                       "best_method": "random_over+logreg"}
     beaten_by_none = majority.assign(improved=False)
     frame = findings.effects(result, "none+logreg", n_resamples=300, seed=0, majority=beaten_by_none)
-    decided = findings.best_method(frame)
+    decided = findings.best_of_effects(frame)
     assert decided.best is None and not decided.best_is_distinguishable
     assert decided.sentence.startswith("Within `logreg`: No difference to `none+logreg` on macro-F1 is called real: "
                                        "no method even beats always predicting the largest class. The top scores "

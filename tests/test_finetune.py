@@ -11,6 +11,7 @@ from sklearn.compose import ColumnTransformer
 from sklearn.utils.class_weight import compute_class_weight
 
 from ecombalance.chapters import transfer
+from ecombalance.exceptions import ModelNotAvailableError
 from ecombalance.models import embeddings, pretrained
 from ecombalance.models.finetune import embedding_rows
 from ecombalance.models.finetune import run as finetune_run
@@ -61,12 +62,12 @@ def test_local_path_loads_and_is_a_random_bert(tiny):
 
 
 def test_missing_model_says_so_and_how_to_provide_it(tmp_path):
-    with pytest.raises(pretrained.ModelNotAvailableError, match="not available on this machine.*local directory"):
+    with pytest.raises(ModelNotAvailableError, match="not available on this machine.*local directory"):
         pretrained.resolve_model("no-such-org/no-such-encoder")
-    with pytest.raises(pretrained.ModelNotAvailableError, match="holds no config.json.*save_pretrained"):
+    with pytest.raises(ModelNotAvailableError, match="holds no config.json.*save_pretrained"):
         pretrained.resolve_model(tmp_path)
     X, y = titles()
-    with pytest.raises(pretrained.ModelNotAvailableError, match="never downloads"):
+    with pytest.raises(ModelNotAvailableError, match="never downloads"):
         tuner_module.TextClassifierFineTuner(model_name="no-such-org/no-such-encoder", progress=False).fit(X, y)
 
 
@@ -102,13 +103,13 @@ def test_epoch_indices_for_each_balancing(tiny):
     from imblearn.over_sampling import RandomOverSampler
 
     est._oversampled = RandomOverSampler(random_state=0).fit_resample(np.arange(60).reshape(-1, 1), y)[0].ravel()
-    assert np.bincount(y[est._epoch_indices(y, 0)]).tolist() == [40, 40, 40]
+    assert np.bincount(y[est.epoch_indices(y, 0)]).tolist() == [40, 40, 40]
     est.balancing = "sampler"
-    first, second = est._epoch_indices(y, 0), est._epoch_indices(y, 1)
+    first, second = est.epoch_indices(y, 0), est.epoch_indices(y, 1)
     assert len(first) == 60 and not np.array_equal(first, second)
-    np.testing.assert_array_equal(first, est._epoch_indices(y, 0))  # same seed and epoch, same draw
+    np.testing.assert_array_equal(first, est.epoch_indices(y, 0))  # same seed and epoch, same draw
     est.balancing = "none"
-    np.testing.assert_array_equal(est._epoch_indices(y, 0), np.arange(60))
+    np.testing.assert_array_equal(est.epoch_indices(y, 0), np.arange(60))
 
 
 def test_length_bucketing_pads_less_than_fixed_or_random_batches():
@@ -414,7 +415,8 @@ def test_frozen_embeddings_with_the_guarded_smote_fit_a_class_smaller_than_its_n
     # n_neighbors = 6, n_samples_fit = 5"; the guarded sampler lowers k_neighbors and says so
     from imblearn.over_sampling import SMOTE
 
-    from ecombalance.sampling.resampling import SmallClassWarning, make_sampler
+    from ecombalance.exceptions import SmallClassWarning
+    from ecombalance.sampling.resampling import make_sampler
 
     X = [f"red cotton shirt {i}" for i in range(30)] + [f"steel kettle {i}" for i in range(5)]
     y = np.array(["shirt"] * 30 + ["kettle"] * 5)

@@ -10,8 +10,10 @@
 - no module over 500 lines;
 - each subpackage's ``__all__`` is exactly the public names (functions, classes, UPPER_CASE constants) its
   modules define, and each name is re-exported from the module that defines it;
-- every exception and warning class is defined in ``ecombalance.exceptions`` (subpackages may re-export them);
-- no module uses another module's private name, nor a private scikit-learn name;
+- every exception and warning class is defined in ``ecombalance.exceptions`` and exported from there and from the
+  top level only (no subpackage re-exports one);
+- no module uses another module's private name, nor a private scikit-learn name, nor (through an object or a
+  module) a private method or attribute it does not define itself (``est._save()``, ``sampler._validate_params()``);
 - every package that re-exports lazily (``ecombalance._lazy.attach``) has the ``__init__.pyi`` stub that
   :func:`stub_text` writes, so that editors and type checkers see the names (regenerate them with
   ``PYTHONPATH=lib .venv/bin/python tests/test_layout.py``);
@@ -85,14 +87,6 @@ def public_names(module: str) -> list[str]:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             names += [t.id for t in targets if isinstance(t, ast.Name) and t.id.isupper()]
     return [n for n in names if not n.startswith("_")]
-
-
-def reexported_exceptions(module: str) -> set[str]:
-    """Names ``module`` imports at its top from ``ecombalance.exceptions`` (re-exported by its subpackage)."""
-    if module not in modules():
-        return set()
-    return {alias.asname or alias.name for node in tree(module).body
-            if isinstance(node, ast.ImportFrom) and node.module == "ecombalance.exceptions" for alias in node.names}
 
 
 def is_exception_class(node: ast.ClassDef, known: set[str]) -> bool:
@@ -212,8 +206,6 @@ def test_subpackage_all_is_the_public_names_of_its_modules(subpackage):
         for name in public_names(module)
     }
     listed = {name: f"{package}.{sub}" for sub, names in exports(package).items() for name in names}
-    # exception classes live in ecombalance.exceptions; a module that raises one may re-export it
-    defined |= {name: module for name, module in listed.items() if name in reexported_exceptions(module)}
     problems = [f"{defined[n]}.{n} is public but not in {package}.__all__" for n in sorted(set(defined) - set(listed))]
     problems += [f"{package}.__all__ lists {n}, which no module of {package} defines"
                  for n in sorted(set(listed) - set(defined))]
@@ -254,22 +246,24 @@ def test_every_exception_class_lives_in_ecombalance_exceptions():
     assert not stray, f"exception classes outside ecombalance.exceptions (move them there): {stray}"
 
 
-def test_the_exceptions_module_is_the_one_the_package_raises():
-    import importlib
-
+def test_exceptions_are_exported_from_their_module_and_the_top_level_only():
     import ecombalance
     from ecombalance import exceptions
 
-    for old, name in [("_validation", "DataError"), ("_validation", "ColumnNotFoundError"),
-                      ("reporting.params", "ParameterError"), ("reporting.runner", "ReportError"),
-                      ("reporting.runner", "ReportInterrupted"), ("reporting.compare", "CompareError"),
-                      ("models.pretrained", "ModelNotAvailableError"), ("sampling.resampling", "SmallClassWarning")]:
-        old = f"ecombalance.{old}"
-        assert getattr(importlib.import_module(old), name) is getattr(exceptions, name), f"{old}.{name}"
+    classes = sorted(n.name for n in tree("ecombalance.exceptions").body if isinstance(n, ast.ClassDef))
+    assert sorted(exceptions.__all__) == classes
+    assert sorted(exports("ecombalance")["exceptions"]) == classes  # the top level: every one of them
+    for name in classes:
+        assert getattr(ecombalance, name) is getattr(exceptions, name)
         assert getattr(exceptions, name).__module__ == "ecombalance.exceptions"
-    assert ecombalance.DataError is exceptions.DataError
-    assert sorted(exceptions.__all__) == sorted(n.name for n in tree("ecombalance.exceptions").body
-                                                if isinstance(n, ast.ClassDef))
+    again = [f"ecombalance.{sub} re-exports {name}" for sub in SUBPACKAGES
+             for names in exports(f"ecombalance.{sub}").values() for name in names if name in classes]
+    assert not again, "\n".join(again) + "\n(import them from ecombalance.exceptions; export them there only)"
+    imported = [f"{module} (line {node.lineno}) imports {alias.name} from {node.module}" for module in modules()
+                for node in ast.walk(tree(module)) if isinstance(node, ast.ImportFrom)
+                and (node.level or (node.module or "").startswith("ecombalance"))
+                and node.module != "ecombalance.exceptions" for alias in node.names if alias.name in classes]
+    assert not imported, "exceptions imported from elsewhere than ecombalance.exceptions:\n" + "\n".join(imported)
 
 
 def private_uses(module: str) -> list[str]:
@@ -344,6 +338,70 @@ def test_the_private_name_check_finds_what_it_should(tmp_path, monkeypatch):
     finally:
         tree.cache_clear()
     assert [f.split(":")[0] for f in found] == ["line 1", "line 3", "line 4", "line 6", "line 7"], found
+
+
+# private names of other libraries used on purpose, each with the reason (no public API does it)
+PRIVATE_ALLOWED = {
+    "torch.ops.mkldnn._is_mkldnn_bf16_supported": "torch has no public test for oneDNN's bf16 kernels on the CPU",
+}
+
+
+def own_private_names(module: str) -> set[str]:
+    """Private names ``module`` defines itself: functions, classes and methods, and attributes it assigns
+    (``self._cache = ...``, ``other._cache = ...``, ``_NAME = ...``)."""
+    names = set()
+    for node in ast.walk(tree(module)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                for part in ast.walk(target):
+                    if isinstance(part, ast.Attribute):
+                        names.add(part.attr)
+                    elif isinstance(part, ast.Name):
+                        names.add(part.id)
+    return {n for n in names if n.startswith("_") and not n.startswith("__")}
+
+
+def private_attribute_uses(module: str) -> list[str]:
+    """``x._name`` in ``module`` where ``x`` is neither ``self``, ``cls`` nor ``super()`` and ``_name`` is not
+    defined in ``module`` itself: another module's (or library's) private method or attribute, reached through an
+    object (``est._save(...)``, ``sampler._validate_params()``) or a module (``torch.ops.mkldnn._x``)."""
+    own, found = own_private_names(module), []
+    for node in ast.walk(tree(module)):
+        if not (isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")):
+            continue
+        value = node.value
+        if isinstance(value, ast.Name) and value.id in ("self", "cls"):
+            continue
+        if isinstance(value, ast.Call) and getattr(value.func, "id", None) == "super":
+            continue
+        if node.attr in own or ast.unparse(node) in PRIVATE_ALLOWED:
+            continue
+        found.append(f"line {node.lineno}: {ast.unparse(node)}")
+    return found
+
+
+def test_no_private_attribute_of_another_module_is_used():
+    used = {m: private_attribute_uses(m) for m in modules()}
+    used = {m: found for m, found in used.items() if found}
+    assert not used, "private methods or attributes of other modules used (make them public, or move the logic):\n" \
+        + "\n".join(f"{m}: {f}" for m, found in sorted(used.items()) for f in found)
+
+
+def test_the_private_attribute_check_finds_what_it_should(tmp_path, monkeypatch):
+    source = ("class A:\n    def _mine(self):\n        return self._other() + super()._base()\n"
+              "def f(est, sampler, a):\n    est._epoch_indices(y, 0)\n    sampler._validate_params()\n"
+              "    a._mine()\n    a._cache = 1\n    return a._cache, est.__dict__, torch.ops.mkldnn._x()\n")
+    monkeypatch.setitem(modules(), "ecombalance.data.probe", tmp_path / "probe.py")
+    (tmp_path / "probe.py").write_text(source)
+    tree.cache_clear()
+    try:
+        found = private_attribute_uses("ecombalance.data.probe")
+    finally:
+        tree.cache_clear()
+    assert found == ["line 5: est._epoch_indices", "line 6: sampler._validate_params",
+                     "line 9: torch.ops.mkldnn._x"], found
 
 
 STUB_HEADER = "# Generated by tests/test_layout.py from the attach() map of __init__.py; do not edit.\n" \

@@ -3,8 +3,8 @@ import logging
 import pandas as pd
 import pytest
 
-from ecombalance._validation import DataError
 from ecombalance.data import datasets, loaders
+from ecombalance.exceptions import DataError
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 import pytest
 from conftest import write_notebook
 
+from ecombalance.exceptions import ParameterError
 from ecombalance.reporting import params
-from ecombalance.reporting.params import ParameterError
 
 
 @pytest.fixture

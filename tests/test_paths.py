@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from ecombalance import _paths
+from ecombalance.exceptions import ReportError
 from ecombalance.reporting import cli, paths
-from ecombalance.reporting.runner import ReportError, discover
+from ecombalance.reporting.runner import discover
 
 ROOT = Path(__file__).resolve().parents[1]
 

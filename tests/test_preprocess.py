@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 from sklearn.preprocessing import StandardScaler
 
-from ecombalance._validation import DataError
+from ecombalance.exceptions import DataError
 from ecombalance import evaluation
 from ecombalance.chapters import preprocessing
 from ecombalance.data import datasets, preprocess, privacy

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from conftest import write_notebook
 
+from ecombalance.exceptions import ReportInterrupted
 from ecombalance.reporting import cli, headline, outdir, pagecheck
 from ecombalance.reporting import runner as report
 
@@ -127,7 +128,7 @@ def test_sigterm_ends_the_run_as_an_interrupt_and_a_stale_running_copy_is_remove
 
     monkeypatch.setattr(papermill, "execute_notebook", terminated)
     handler = signal.getsignal(signal.SIGTERM)
-    with pytest.raises(report.ReportInterrupted, match="interrupted by SIGTERM") as stop:
+    with pytest.raises(ReportInterrupted, match="interrupted by SIGTERM") as stop:
         report.run_report("smoke", ["01", "02"], out, log=lambda _: None)
     assert [run.status for run in stop.value.result.runs] == ["interrupted"]
     assert signal.getsignal(signal.SIGTERM) is handler  # the caller's handler again
@@ -249,8 +250,8 @@ def test_a_leaking_column_is_named_before_the_run(data_project, capsys):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["--text-col", "kind"], "'kind' is the label column and cannot also be a text column (--text-col)"),
-    (["--group-col", "kind"], "'kind' is the label column and cannot also be the group column"),
+    (["--text-col", "kind"], "'kind' is the label and cannot also be a text column (--text-col)"),
+    (["--group-col", "kind"], "'kind' is the label and cannot also be the group column"),
     (["--text-col", "body"], "text column(s) ['body'] not found"),
     (["--gains", "{shoes: 1, bags: high}"], "--gains must map each label to a number"),
     (["--gains", "{shoes: 1, bags: 0}"], "classes ['hats'] have no gain"),

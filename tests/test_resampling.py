@@ -31,7 +31,8 @@ from ecombalance import evaluation
 from ecombalance.evaluation import make_folds
 from ecombalance.models import pipelines
 from ecombalance.sampling import resampling, weights
-from ecombalance.sampling.resampling import SmallClassWarning, make_sampler
+from ecombalance.exceptions import SmallClassWarning
+from ecombalance.sampling.resampling import make_sampler
 
 CASE = {"c1": 400, "c2": 150, "c3": 50}
 

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
-from ecombalance._validation import ColumnNotFoundError, DataError
 from ecombalance.data import checks, datasets, loaders
+from ecombalance.exceptions import ColumnNotFoundError, DataError
 
 # ---------------------------------------------------------------------------------------------
 # encodings
@@ -105,15 +105,15 @@ def shop(tmp_path):
 
 
 @pytest.mark.parametrize("options, message", [
-    ({"text_cols": ["kind"]}, r"'kind' is the label column and cannot also be a text column \(text_cols\): a model "
+    ({"text_cols": ["kind"]}, r"'kind' is the label and cannot also be a text column \(text_cols\): a model "
                               r"that reads the label scores 1.000"),
-    ({"group_col": "kind"}, r"'kind' is the label column and cannot also be the group column \(group_col\): "
+    ({"group_col": "kind"}, r"'kind' is the label and cannot also be the group column \(group_col\): "
                             r"grouped folds would put whole classes on one side"),
     ({"group_col": "title", "text_cols": ["title"]}, "'title' cannot be both the group column and a text column"),
-    ({"feature_cols": ["kind"]}, "feature_cols names 'kind', which is already the label"),
+    ({"feature_cols": ["kind"]}, "feature_cols names 'kind', already the label"),
     ({"text_cols": ["title"], "exclude_cols": ["title"]}, "exclude_cols names 'title', which is a text column"),
     ({"feature_cols": ["price"], "exclude_cols": ["price"]}, "exclude_cols names 'price', which is a feature column"),
-    ({"text_pair": ["title", "title"]}, r"text_pair takes two different text columns \(left, right\)"),
+    ({"text_pair": ["title", "title"]}, r"text_pair takes two different text columns, got"),
     ({"text_cols": ["empty"]}, "text column 'empty' is empty in every row; drop it from text_cols or fill it"),
 ])
 def test_roles_must_be_distinct_and_usable(shop, options, message):

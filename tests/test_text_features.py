@@ -18,9 +18,10 @@ from sklearn.pipeline import make_pipeline
 
 from ecombalance.data import datasets
 from ecombalance.data.table import TEXT_ANALYZERS, Table
+from ecombalance.exceptions import ParameterError
 from ecombalance.models import features, text_features
 from ecombalance.models.text_features import TextVectorizer, char_ngrams, cjk_share, jieba_words, mixed_runs
-from ecombalance.reporting import cli, datacheck, params, paths
+from ecombalance.reporting import cli, datacheck, paths
 
 VALID = r"\['auto', 'word', 'char', 'jieba'\]"
 
@@ -248,7 +249,7 @@ def test_text_analyzer_reaches_the_table_check(tmp_path):
     assert datacheck.check_table(planned, cwd=tmp_path, log=lines.append) == {"data_path": str(path)}
     assert "18 rows" in lines[0]
     planned[notebook]["text_analyzer"] = "jeba"  # e.g. from a parameter file: load() checks it
-    with pytest.raises(params.ParameterError, match=f"text_analyzer must be one of {VALID}, got 'jeba'"):
+    with pytest.raises(ParameterError, match=f"text_analyzer must be one of {VALID}, got 'jeba'"):
         datacheck.check_table(planned, cwd=tmp_path, log=lines.append)
 
 

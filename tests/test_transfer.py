@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score, recall_score
 
-from ecombalance._validation import DataError
 from ecombalance.chapters import transfer
 from ecombalance.data.table import Table
+from ecombalance.exceptions import DataError
 
 MINORITY_ONLY = transfer.minority_only_row("bag")
 

@@ -20,10 +20,11 @@ import pytest
 from conftest import ROOT, write_notebook
 from test_smote_lesson import grouped_table
 
-from ecombalance._validation import DataError
+from ecombalance._validation import option_wording
 from ecombalance.chapters import loss_study, resampling_findings, resampling_study, smote_lesson, transfer
 from ecombalance.data import checks, codes, datasets, shapes
 from ecombalance.data.table import Table
+from ecombalance.exceptions import DataError
 from ecombalance.reporting import cli, datacheck, executive, index, labels, params
 from ecombalance.reporting import runner as report
 
@@ -247,7 +248,9 @@ def test_integer_codes_stay_numbers_with_a_note_that_says_how_to_make_them_categ
     assert all(f"'{c}': '{k} values'" in note for c, k in expected.items())
     assert not [c for c in ("pages", "day", "flag", "year", "price") if f"'{c}'" in note]  # counts, dates, 0/1
     assert "write them as text in the file" in note
-    assert datacheck.as_flags(note).endswith("or leave them out with --exclude-col")
+    with option_wording(params.COMMAND_LINE_WORDING):  # the report command's words
+        flagged = datasets.load(data_path=frame, label_col="bought").notes
+    assert [n for n in flagged if "whole numbers" in n][0].endswith("or leave them out with --exclude-col")
     assert not [n for n in datasets.load(data_path=frame[["pages", "price", "bought"]], label_col="bought").notes
                 if "whole numbers" in n]
 

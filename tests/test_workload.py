@@ -236,7 +236,8 @@ def test_a_run_of_the_baseline_alone_returns_its_scores_with_a_note():
 
 def test_compare_checks_max_rows():
     table = eb.load(_numbers(100), label="label")
-    with pytest.raises(TypeError, match="max_rows must be an int of at least 0, got -1"):
+    with pytest.raises(TypeError, match=r"'max_rows' parameter of compare must be None or an int in the range \[0, "
+                                        r"inf\); got -1"):
         eb.compare(table, methods=["none+logreg", "class_weight+logreg"], max_rows=-1, progress=False)
 
 

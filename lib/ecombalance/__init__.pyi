@@ -6,10 +6,22 @@ from ecombalance.api import compare as compare
 from ecombalance.api import Comparison as Comparison
 from ecombalance.api import report as report
 from ecombalance.data.table import Table as Table
+from ecombalance.plotting.displays import ComparisonDisplay as ComparisonDisplay
 from ecombalance.exceptions import DataError as DataError
+from ecombalance.exceptions import ColumnNotFoundError as ColumnNotFoundError
+from ecombalance.exceptions import InvalidParameterError as InvalidParameterError
+from ecombalance.exceptions import ParameterError as ParameterError
+from ecombalance.exceptions import ReportError as ReportError
+from ecombalance.exceptions import NotebookFailedError as NotebookFailedError
+from ecombalance.exceptions import ReportInterrupted as ReportInterrupted
+from ecombalance.exceptions import CompareError as CompareError
+from ecombalance.exceptions import ModelNotAvailableError as ModelNotAvailableError
+from ecombalance.exceptions import SmallClassWarning as SmallClassWarning
 
 __version__: str
 
 __all__ = [
-    "Comparison", "DataError", "Table", "compare", "load", "report",
+    "ColumnNotFoundError", "CompareError", "Comparison", "ComparisonDisplay", "DataError", "InvalidParameterError",
+    "ModelNotAvailableError", "NotebookFailedError", "ParameterError", "ReportError", "ReportInterrupted",
+    "SmallClassWarning", "Table", "compare", "load", "report",
 ]

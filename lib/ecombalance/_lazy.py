@@ -7,6 +7,7 @@ use; torch and transformers load only when a name that needs them is touched.
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable, Mapping, Sequence
 
 
@@ -24,7 +25,7 @@ def attach(package: str, exports: Mapping[str, Sequence[str]]) -> tuple[Callable
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
         return getattr(importlib.import_module(f"{package}.{where[name]}"), name)
 
-    def __dir__() -> list[str]:
-        return sorted(set(where) | set(exports))
+    def __dir__() -> list[str]:  # what getattr gives: the names re-exported and the package's own attributes
+        return sorted(set(where) | set(vars(sys.modules[package])))
 
     return __getattr__, __dir__, sorted(where)

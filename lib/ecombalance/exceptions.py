@@ -8,9 +8,9 @@ Catch them from here::
     except DataError as error:
         print(error)          # names the column and the fix
 
-The modules that raise them import them from here, so their old import paths
-(``ecombalance._validation.DataError``, ``ecombalance.reporting.runner.ReportError``, ...) still work.
-This module imports nothing of the package: any layer may raise any of these.
+They are exported from here and from the top level (``eb.DataError``) only; no subpackage re-exports one, and the
+modules that raise them import them from here. This module imports nothing of the package: any layer may raise any
+of these.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
-    "DataError", "ColumnNotFoundError", "ParameterError", "ReportError", "NotebookFailedError", "ReportInterrupted",
+    "DataError", "ColumnNotFoundError", "ParameterError", "InvalidParameterError", "ReportError", "NotebookFailedError", "ReportInterrupted",
     "CompareError",
     "ModelNotAvailableError", "SmallClassWarning",
 ]
@@ -40,6 +40,15 @@ class ColumnNotFoundError(DataError, KeyError):
 
 class ParameterError(ValueError):
     """A parameter name, value or profile that the notebooks cannot take."""
+
+
+class InvalidParameterError(ValueError, TypeError):
+    """A Python function of ecombalance got an argument of the wrong type or outside its range; the message names the
+    parameter, the function and what it takes.
+
+    Both a ``ValueError`` and a ``TypeError``, as scikit-learn's ``InvalidParameterError``: ``eb.load(df,
+    label="category", folds=1)`` is caught by ``except ValueError``, ``folds="3"`` by ``except TypeError``.
+    """
 
 
 class ReportError(RuntimeError):

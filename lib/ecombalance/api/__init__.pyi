@@ -2,18 +2,18 @@
 # Regenerate with: PYTHONPATH=lib .venv/bin/python tests/test_layout.py
 
 from ecombalance.api.tables import DATA_PARAMETERS as DATA_PARAMETERS
-from ecombalance.api.tables import column_names as column_names
-from ecombalance.api.tables import check_int as check_int
+from ecombalance.api.tables import PYTHON_WORDING as PYTHON_WORDING
+from ecombalance.api.tables import DATA_CONSTRAINTS as DATA_CONSTRAINTS
+from ecombalance.api.tables import DATA_SOURCE as DATA_SOURCE
 from ecombalance.api.tables import data_options as data_options
 from ecombalance.api.tables import data_source as data_source
 from ecombalance.api.tables import load as load
-from ecombalance.api.tables import in_api_names as in_api_names
 from ecombalance.api.comparison import ALPHA as ALPHA
 from ecombalance.api.comparison import Comparison as Comparison
 from ecombalance.api.comparison import compare as compare
 from ecombalance.api.reports import report as report
 
 __all__ = [
-    "ALPHA", "Comparison", "DATA_PARAMETERS", "check_int", "column_names", "compare", "data_options", "data_source",
-    "in_api_names", "load", "report",
+    "ALPHA", "Comparison", "DATA_CONSTRAINTS", "DATA_PARAMETERS", "DATA_SOURCE", "PYTHON_WORDING", "compare",
+    "data_options", "data_source", "load", "report",
 ]

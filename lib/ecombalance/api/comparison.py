@@ -4,6 +4,7 @@ the same model without balancing, model choice apart."""
 from __future__ import annotations
 
 import html
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,10 +12,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ecombalance._validation import plain_label
+from ecombalance._validation import ColumnNames, InstanceOf, Interval, plain_label, validate_params
 from ecombalance.exceptions import DataError
 from ecombalance.data.table import Table
-from ecombalance.api.tables import check_int
 
 ALPHA = 0.05
 """Significance level of the paired test that decides "distinguishable from the baseline"."""
@@ -22,10 +22,12 @@ ALPHA = 0.05
 
 @dataclass
 class Comparison:
-    """What :func:`compare` found: every method on the same folds, each balancing method against the same model
-    without balancing, plain models against each other apart (model choice).
+    """What :func:`compare` found: every method on the same folds, and the verdicts.
 
-    Attributes
+    Each balancing method is compared with the same model without balancing, plain models with each other apart
+    (model choice).
+
+    Parameters
     ----------
     result : ExperimentResult
         Per-fold scores and out-of-fold predictions (:func:`ecombalance.evaluation.run_experiment`).
@@ -59,28 +61,36 @@ class Comparison:
 
     @property
     def not_run(self) -> dict[str, str]:
-        """``{method: why}`` for the methods given that have no score over all folds: over the opt-in time budget
-        ("not run: over the time budget ...") or failed on a fold."""
+        """The methods given that have no score over all folds, ``{method: why}``.
+
+        Over the opt-in time budget ("not run: over the time budget ...") or failed on a fold.
+        """
         failed = {m: "failed on a fold" for m in self.result.failed_methods}
         return {**self.result.skipped, **failed}
 
     @property
     def sampled(self) -> bool:
-        """Whether the comparison ran on a sample of the table (:attr:`full_table` then holds the chosen method on
-        every row)."""
+        """Whether the comparison ran on a sample of the table.
+
+        :attr:`full_table` then holds the chosen method on every row.
+        """
         return self.rows is not None and self.rows > len(self.result.y)
 
     @property
     def chosen(self) -> str:
-        """The method the comparison recommends: :meth:`best` when a balancing method is distinguishably better than
-        its own plain model, else the plain model with the highest pooled macro-F1 (no balancing earned its place;
-        :func:`ecombalance.chapters.workload.recommended`)."""
+        """The method the comparison recommends.
+
+        :meth:`best` when a balancing method is distinguishably better than its own plain model, else the plain
+        model with the highest pooled macro-F1 (no balancing earned its place;
+        :func:`ecombalance.chapters.workload.recommended`).
+        """
         from ecombalance.chapters import workload
 
         return workload.recommended(self.best(), workload.pooled_scores(self.summary)["macro_f1"])
 
     @property
     def baseline(self) -> str:
+        """The first method given: the reference of the comparison."""
         return self.result.methods[0]
 
     @property
@@ -90,12 +100,17 @@ class Comparison:
 
     @property
     def smallest(self) -> Any:
+        """The smallest class (the one ``recall_smallest`` of :attr:`table` is about)."""
         return plain_label(pd.Series(self.result.y).value_counts().index[-1])
 
     @property
     def table(self) -> pd.DataFrame:
-        """One row per method, best macro-F1 first: macro-F1 on the pooled out-of-fold predictions with its 95 %
-        bootstrap interval (a description of those predictions), balanced accuracy, the smallest class's recall;
+        """One row per method, best macro-F1 first.
+
+        Macro-F1 on the pooled out-of-fold predictions with its 95 %
+        bootstrap interval (a description of those predictions), balanced accuracy, ``recall_smallest``: the recall
+        of the smallest class (named in ``.attrs["smallest_class"]``, so that the column's name stays the same on
+        every table);
         then the comparison: ``against`` (the same model without balancing for a balancing method, the baseline's
         plain model for a plain model; empty for the reference itself), ``kind`` (``balancing``, ``capacity``:
         model choice, ``other``), the ``difference`` in macro-F1 (mean over the folds) with the bootstrap interval
@@ -111,7 +126,7 @@ class Comparison:
         frame = pd.DataFrame({
             "macro_f1": macro["pooled"], "macro_f1_low": macro["ci_low"], "macro_f1_high": macro["ci_high"],
             "balanced_accuracy": pooled[("balanced_accuracy", "all")],
-            f"recall[{self.smallest}]": pooled[("recall", str(self.smallest))],
+            "recall_smallest": pooled[("recall", str(self.smallest))],
             "against": diff["against"].fillna(""),
             "kind": diff["kind"].fillna("reference").where(~macro.index.isin(list(self.not_run)), "not run"),
             "difference": diff["difference"].fillna(0.0), "difference_low": diff["ci_low"].fillna(0.0),
@@ -122,35 +137,65 @@ class Comparison:
         frame.loc[not_run, ["difference", "difference_low", "difference_high"]] = np.nan  # nothing measured
         frame["distinguishable"] = frame.index.map(lambda m: m in self.distinguishable())
         frame.index.name = "method"
-        return frame.sort_values("macro_f1", ascending=False, kind="stable", na_position="last")
+        frame = frame.sort_values("macro_f1", ascending=False, kind="stable", na_position="last")
+        frame.attrs["smallest_class"] = self.smallest
+        return frame
 
+    @validate_params({})
     def distinguishable(self) -> list[str]:
-        """Methods whose macro-F1 differs from the method they are compared with by more than the noise: the one
-        test's Holm-corrected p-value is below :data:`ALPHA`, and at least one method beats the majority
-        predictor (when none does, no difference is called real)."""
+        """The methods whose macro-F1 differs from the method they are compared with by more than the noise.
+
+        The one test's Holm-corrected p-value is below :data:`ALPHA`, and at least one method beats the majority
+        predictor (when none does, no difference is called real).
+
+        Returns
+        -------
+        list of str
+            Those methods, in the order of :attr:`differences`.
+        """
         if not self.majority["improved"].any():
             return []
         return self.differences.loc[self.differences["p_value"] < ALPHA, "method"].tolist()
 
+    @validate_params({})
     def decide(self):
-        """The one rule for "best" the chapters share (:func:`ecombalance.evaluation.best_method`), within each
-        model (:func:`ecombalance.chapters.families.best_of_families`): ``(best, best_is_distinguishable,
-        sentence)``. A balancing method is named only when it is distinguishably better than the same model
-        without balancing; the sentence quotes the pooled macro-F1 with its interval and the mean fold difference."""
+        """The verdict by the one rule for "best" the chapters share, within each model.
+
+        :func:`ecombalance.evaluation.best_method` within each model
+        (:func:`ecombalance.chapters.families.best_of_families`). A balancing method is named only when it is
+        distinguishably better than the same model without balancing.
+
+        Returns
+        -------
+        BestMethod
+            ``(best, best_is_distinguishable, sentence)``; the sentence quotes the pooled macro-F1 with its interval
+            and the mean fold difference.
+        """
         from ecombalance.chapters import families
 
         scores = self.table[["macro_f1", "macro_f1_low", "macro_f1_high"]].set_axis(["score", "low", "high"], axis=1)
         return families.best_of_families(self.differences, bool(self.majority["improved"].any()), scores)
 
+    @validate_params({})
     def best(self) -> str | None:
-        """The balancing method with the largest gain among those distinguishably better than the same model
-        without balancing, or None when none is (then :attr:`reason` says there is not enough evidence and lists
-        the top scores of each model). A plain model that beats another is model choice, never returned here."""
+        """The balancing method distinguishably better than the same model without balancing, if any.
+
+        A plain model that beats another is model choice, never returned here.
+
+        Returns
+        -------
+        str or None
+            Of the balancing methods distinguishably better than their own plain model, the one with the largest
+            gain; None when none is (then :attr:`reason` says there is not enough evidence and lists the top scores
+            of each model).
+        """
         return self.decide().best
 
     @property
     def reason(self) -> str:
-        """Why :meth:`best` returned what it did, with the numbers; then, each on its own, the differences between
+        """Why :meth:`best` returned what it did, with the numbers.
+
+        Then, each on its own, the differences between
         plain models (model choice) and the methods that could not be judged against their own plain model. Methods
         not run (:attr:`not_run`) are named first: the verdict covers only the methods that ran; a run of the
         baseline alone says so and draws no verdict."""
@@ -169,9 +214,16 @@ class Comparison:
                             f"plain version of its model (e.g. `none+{model}`) to the methods.")
         return prefix + " ".join(filter(None, [decided.sentence, *apart]))
 
+    @validate_params({})
     def per_class(self) -> pd.DataFrame:
-        """Precision, recall, F1 and support of every class (rows) for every method (column level 0), on the
-        pooled out-of-fold predictions (:func:`ecombalance.evaluation.per_class_metrics`)."""
+        """Precision, recall, F1 and support of every class for every method.
+
+        Returns
+        -------
+        DataFrame
+            One row per class; columns ``(method, metric)``, on the pooled out-of-fold predictions
+            (:func:`ecombalance.evaluation.per_class_metrics`).
+        """
         from ecombalance.evaluation import per_class_metrics
 
         frames = {}
@@ -181,20 +233,42 @@ class Comparison:
                 ["precision", "recall", "f1", "support"]]
         return pd.concat(frames, axis=1)
 
+    @validate_params({"ax": [None, InstanceOf("matplotlib.axes.Axes", "a matplotlib Axes")]})
     def plot(self, ax=None):
-        """Macro-F1 per method with its 95 % bootstrap interval, the baseline in grey; returns the Axes."""
-        from ecombalance import plotting
+        """Draw macro-F1 per method with its 95 % bootstrap interval, the baseline in grey.
 
-        table = self.table.dropna(subset=["macro_f1"])  # a method not run has no bar
-        ax = plotting.plot_grouped_bars(
-            table["macro_f1"].rename("macro-F1"), ax=ax, rot=30, reference=self.baseline,
-            interval=(table[["macro_f1_low"]].set_axis(["macro-F1"], axis=1),
-                      table[["macro_f1_high"]].set_axis(["macro-F1"], axis=1)),
-            xlabel="method", ylabel="macro-F1 (pooled out-of-fold, 0–1)", title="Macro-F1 with 95 % intervals")
-        for patch, method in zip(ax.patches, table.index):
-            if method == self.baseline:
-                patch.set_facecolor("grey")
-        return ax
+        Drawn by :class:`ecombalance.plotting.ComparisonDisplay` (``ComparisonDisplay.from_comparison(c)`` keeps the
+        numbers and the drawn Axes).
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+            Where to draw (default: a new figure's Axes).
+
+        Returns
+        -------
+        matplotlib Axes
+            The Axes drawn on.
+        """
+        from ecombalance.plotting.displays import ComparisonDisplay
+
+        return ComparisonDisplay.from_comparison(self).plot(ax=ax).ax_
+
+    def __repr__(self) -> str:
+        """A few lines: the design, the methods' macro-F1 (best first), the verdict; the rest is in the attributes
+        (the dataclass's own repr would print every out-of-fold prediction)."""
+        table = self.table.dropna(subset=["macro_f1"])
+        shown = ", ".join(f"{m} {v:.3f}" for m, v in table["macro_f1"].head(5).items())
+        more = f", ... ({len(table)} in all)" if len(table) > 5 else ""
+        best = self.best()
+        lines = [f"Comparison: {len(self.result.methods)} methods, {len(self.result.y):,} rows"
+                 + (f" (a sample of {self.rows:,})" if self.sampled else "")
+                 + f", {len(self.result.classes)} classes, {self.design}",
+                 f"  macro-F1: {shown}{more}",
+                 f"  best: {best}" if best else "  best: None (no balancing method is distinguishably better; .reason)"]
+        if self.not_run:
+            lines.append(f"  not run: {', '.join(self.not_run)}")
+        return "\n".join(lines)
 
     def _repr_html_(self) -> str:
         notes = "".join(f"<li>{html.escape(n.lstrip('- '))}</li>" for n in self.notes)
@@ -220,11 +294,22 @@ _DIFFERENCE_COLUMNS = ["method", "against", "kind", "method_mean", "baseline_mea
                        "pooled_difference", "ci_low", "ci_high", "p_value", "detectable", "distinguishable"]
 
 
+@validate_params({
+    "table": [InstanceOf(Table, "the Table that ecombalance.load returns (call eb.load(data, label=...) first)")],
+    "methods": [None, ColumnNames(words="a method name or a sequence of method names")],
+    "folds": [Interval(numbers.Integral, 2, None)], "repeats": [Interval(numbers.Integral, 1, None)],
+    "random_state": [Interval(numbers.Integral, 0, None)], "max_rows": [None, Interval(numbers.Integral, 0, None)],
+    "time_budget": [None, Interval(numbers.Real, 0, None)], "n_resamples": [Interval(numbers.Integral, 1, None)],
+    "epochs": [Interval(numbers.Integral, 1, None)], "n_jobs": [None, Interval(numbers.Integral, None, None)],
+    "progress": [bool],
+})
 def compare(table: Table, methods: str | Sequence[str] | None = None, folds: int = 5, repeats: int = 2,
             random_state: int = 0, max_rows: int | None = None, time_budget: float | None = None,
             n_resamples: int = 500, epochs: int = 30, n_jobs: int | None = None, progress: bool = True) -> Comparison:
-    """Every method on the same stratified (or grouped) folds, repeated, fitted on training rows only; each
-    balancing method tested against the same model without balancing, plain models against each other apart.
+    """Compare balancing methods on a checked table, each against the same model without balancing.
+
+    Every method runs on the same stratified (or grouped) folds, repeated, fitted on training rows only; each
+    balancing method is tested against the same model without balancing, plain models against each other apart.
 
     The test is the one of the chapters: the corrected repeated cross-validation t-test (Nadeau & Bengio 2003;
     Bouckaert & Frank 2004) on the paired scores of all ``repeats`` × ``folds`` folds, Holm-corrected. The
@@ -276,6 +361,7 @@ def compare(table: Table, methods: str | Sequence[str] | None = None, folds: int
     Returns
     -------
     Comparison
+        The scores, the differences and the verdict (``.table``, ``.best()``, ``.reason``).
 
     Examples
     --------
@@ -291,17 +377,12 @@ def compare(table: Table, methods: str | Sequence[str] | None = None, folds: int
     from ecombalance.chapters import experiments, families, findings, workload
     from ecombalance.evaluation import make_folds, run_experiment, summarise
 
-    if not isinstance(table, Table):
-        raise TypeError(f"compare takes the table that ecombalance.load returns, got {type(table).__name__}; "
-                        "call eb.load(data, label=...) first")
     specs = [methods] if isinstance(methods, str) else list(experiments.default_methods(table) if methods is None
                                                             else methods)
     if len(specs) < 2:
         raise ValueError(f"compare needs a baseline and at least one other method, got {specs}")
-    folds, seed = check_int(folds, "folds", 2), check_int(random_state, "random_state", 0)
-    repeats = check_int(repeats, "repeats", 1)
-    if max_rows is not None:
-        max_rows = check_int(max_rows, "max_rows", 0)
+    folds, seed, repeats = int(folds), int(random_state), int(repeats)
+    max_rows = None if max_rows is None else int(max_rows)
     small = table.y.value_counts()
     if small.iloc[-1] < folds:
         raise DataError(f"{table.name}: class {plain_label(small.index[-1])!r} has {int(small.iloc[-1])} rows, fewer "

@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ecombalance.api.tables import DATA_PARAMETERS, data_options, data_source, in_api_names, load
+from ecombalance._validation import ColumnNames, InstanceOf, Options, option_wording, validate_params
+from ecombalance.api.tables import DATA_CONSTRAINTS, DATA_SOURCE, PYTHON_WORDING, data_options, data_source, load
 
 
+@validate_params({
+    "data": DATA_SOURCE, "out": [InstanceOf((str, os.PathLike), "the path of the report folder")],
+    "notebooks": [None, ColumnNames(words="notebook numbers or names")], "profile": [str], **DATA_CONSTRAINTS,
+    "parameters": [None, InstanceOf(Mapping, "a mapping of notebook parameter names to values")],
+    "log": [InstanceOf(Callable, "a function taking one str (print)")], "force": [bool],
+    "lang": [Options("en", "zh")],
+})
 def report(data: str | os.PathLike | pd.DataFrame, out: str | os.PathLike, notebooks: str | Sequence[str] | None = None,
-           profile: str = "quick", *, label: str, parameters: Mapping[str, Any] | None = None, log=print,
-           force: bool = False, merge_label_case: bool = False, lang: str = "en", **options: Any):
+           profile: str = "quick", *, label: str, text: str | Sequence[str] = (), pair: Sequence[str] | None = None,
+           group: str | None = None, features: Sequence[str] | None = None, exclude: str | Sequence[str] = (),
+           min_class_size: int = 0, min_class_action: str = "merge", gains: Mapping[Any, float] | None = None,
+           encoding: str | None = None, text_analyzer: str = "auto", merge_label_case: bool = False,
+           parameters: Mapping[str, Any] | None = None, log: Callable[[str], Any] = print, force: bool = False,
+           lang: str = "en"):
     """The notebooks as an HTML report on ``data``, as ``ecombalance report --data FILE`` writes it.
 
     Everything is checked before anything is written or any notebook starts: the options, the output folder, the
@@ -33,16 +45,17 @@ def report(data: str | os.PathLike | pd.DataFrame, out: str | os.PathLike, noteb
         Numbers or names (``"01"``, ``"01,06"``, ``["01", "06"]``); default all.
     profile : {"quick", "smoke", "full"}
         Parameter profile.
-    label, **options
-        The data options of :func:`load` (``text``, ``pair``, ``group``, ``features``, ``exclude``,
-        ``min_class_size``, ``min_class_action``, ``gains``, ``encoding``, ``text_analyzer``).
-    parameters : dict, optional
-        Other notebook parameters (``{"max_rows": 0}``), as ``-p NAME VALUE`` on the command line.
-    force : bool
-        Write into an ``out`` folder that holds files ecombalance did not write (they are left alone).
+    label, text, pair, group, features, exclude, min_class_size, min_class_action, gains, encoding, text_analyzer
+        The data options, as :func:`~ecombalance.api.load` takes them.
     merge_label_case : bool
         Merge label values that differ only in case or surrounding spaces (the notebooks read a merged copy of the
         table in ``<out>/data/``).
+    parameters : dict, optional
+        Other notebook parameters (``{"max_rows": 0}``), as ``-p NAME VALUE`` on the command line.
+    log : callable
+        Called with each line of progress (default :func:`print`).
+    force : bool
+        Write into an ``out`` folder that holds files ecombalance did not write (they are left alone).
     lang : {"en", "zh"}
         The report's edition, as ``ecombalance report --lang``: "zh" runs the Chinese notebooks (中文版) and writes a
         Chinese index; the table keeps its own language.
@@ -74,26 +87,20 @@ def report(data: str | os.PathLike | pd.DataFrame, out: str | os.PathLike, noteb
     'index.html'
     """
     from ecombalance.data import checks, files
-    from ecombalance.reporting import datacheck, edition, outdir, runner
+    from ecombalance.reporting import datacheck, edition, outdir, params, runner
 
-    if lang not in ("en", "zh"):  # reporting.edition.EDITIONS (imported with the harness, below)
-        raise ValueError(f"unknown lang {lang!r}: the report's edition is one of 'en', 'zh'")
-    unknown = sorted(set(options) - set(DATA_PARAMETERS))
-    if unknown:
-        raise TypeError(f"report got unknown options {unknown}; data options are {sorted(DATA_PARAMETERS)}, other "
-                        "notebook parameters go in parameters={...}")
-    values = {"text": (), "pair": None, "group": None, "features": None, "exclude": (), "min_class_size": 0,
-              "min_class_action": "merge", "gains": None, "encoding": None, "text_analyzer": "auto", **options}
-    options_set = data_options(label, **values)
-    if not isinstance(out, (str, os.PathLike)):
-        raise TypeError(f"out must be the path of the report folder, got {out!r}")
+    given = dict(locals())
+    options = {k: given[k] for k in DATA_CONSTRAINTS if k not in ("label", "merge_label_case")}
+    options_set = data_options(given)
+    del options_set["merge_label_case"]  # the notebooks read a merged copy of the table instead
     out = datacheck.out_dir(str(out), profile, force=force, words=outdir.PYTHON_WORDS)
     source, frame, stored = data_source(data), None, None
     if isinstance(source, pd.DataFrame):
-        frame, notes, name = files.read_dataframe(source)  # what load checks first, and the index kept
-        frame, stored_notes = files.storable(frame, name)
+        with option_wording(PYTHON_WORDING):  # what load checks first, and the index kept
+            frame, notes, name = files.read_dataframe(source)
+            frame, stored_notes = files.storable(frame, name)
         for note in [*notes, *stored_notes]:
-            log(f"note: {in_api_names(note)}")
+            log(f"note: {note}")
         stored = f"{datacheck.PREPARED_DIR}/{Path(str(source.attrs.get('name') or 'table')).stem}.parquet"
         data_path = str(out / stored)
     else:
@@ -101,13 +108,13 @@ def report(data: str | os.PathLike | pd.DataFrame, out: str | os.PathLike, noteb
     overrides = {**{k: v for k, v in options_set.items() if v not in ("", [], {}, None)}, "data_path": data_path,
                  **dict(parameters or {})}
     selection = notebooks.split(",") if isinstance(notebooks, str) else notebooks
-    planned = runner.plan(profile, selection, overrides, lang=lang)
+    planned = runner.plan(profile, selection, overrides, source=params.PARAMETERS, lang=lang)
     edition.editions(planned, lang)  # every translation is checked before anything is written
     if frame is None:
         stored = datacheck.prepared_name(planned, merge_label_case)
     need = max((rows for rows, _ in datacheck.class_size_needs(planned).values()), default=2)
     load(source if frame is None else frame, label=label, folds=max(need, 2), merge_label_case=merge_label_case,
-         **values)
+         **options)
     outdir.check_clashes(out, outdir.planned_names([nb.stem for nb in planned], True, [stored] if stored else []))
     with outdir.locked(out):
         if frame is not None:
@@ -117,8 +124,9 @@ def report(data: str | os.PathLike | pd.DataFrame, out: str | os.PathLike, noteb
             (out / stored).parent.mkdir(parents=True, exist_ok=True)
             frame.to_parquet(out / stored, index=False)
         elif stored:
-            overrides.update(datacheck.write_prepared(out, stored, planned, log=log, flags=False))
+            overrides.update(datacheck.write_prepared(out, stored, planned, log=log,
+                                                               wording=PYTHON_WORDING))
         with datacheck.data_cache(out, planned):
             result = runner.run_report(profile=profile, notebooks=selection, out=out, overrides=overrides, log=log,
-                                       force=force, lang=lang)
+                                       force=force, source=params.PARAMETERS, lang=lang)
     return result.raise_if_failed()

@@ -2,76 +2,69 @@
 
 from __future__ import annotations
 
+import numbers
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from ecombalance._validation import rename_options
-from ecombalance.data.table import Table
+from ecombalance._validation import ColumnNames, InstanceOf, Interval, Options, Wording, option_wording, validate_params
+from ecombalance.data.table import TEXT_ANALYZERS, Table
 
 # the Python names of the data options and the notebook parameters (and command-line flags) they set
 DATA_PARAMETERS = {"label": "label_col", "text": "text_cols", "pair": "text_pair", "group": "group_col",
                    "features": "feature_cols", "exclude": "exclude_cols", "min_class_size": "min_class_size",
                    "min_class_action": "min_class_action", "gains": "gains", "encoding": "encoding",
-                   "text_analyzer": "text_analyzer"}
+                   "text_analyzer": "text_analyzer", "merge_label_case": "merge_label_case"}
+
+PYTHON_WORDING = Wording({**{option: name for name, option in DATA_PARAMETERS.items()}, "data_path": "data"})
+"""The data layer's messages as the front door's callers read them: its keyword arguments, ``name=value``."""
+
+DATA_CONSTRAINTS = {
+    "label": [ColumnNames(single=True)],
+    "text": [ColumnNames()],
+    "pair": [None, ColumnNames(length=2)],
+    "group": [None, ColumnNames(single=True)],
+    "features": [None, ColumnNames()],
+    "exclude": [ColumnNames()],
+    "min_class_size": [Interval(numbers.Integral, 0, None)],
+    "min_class_action": [Options("merge", "drop")],
+    "gains": [None, InstanceOf(Mapping, "a mapping of each label to its gain, e.g. {'E': 1, 'S': 0.1}")],
+    "encoding": [None, InstanceOf(str, "an encoding name such as 'gb18030'")],
+    "text_analyzer": [Options(*TEXT_ANALYZERS)],
+    "merge_label_case": [bool],
+}
+"""The constraints of the data options, the same for :func:`load` and :func:`~ecombalance.api.report`."""
+
+DATA_SOURCE = [InstanceOf(pd.DataFrame, "a pandas DataFrame"),
+               InstanceOf((str, os.PathLike), "the path of a CSV, TSV or Parquet file")]
 
 
-def column_names(value: Any, what: str) -> list[str]:
-    """A column name or a sequence of them, as a list; a ``TypeError`` naming ``what`` otherwise."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, Sequence) and all(isinstance(v, str) for v in value):
-        return list(value)
-    raise TypeError(f"{what} takes a column name or a list of column names, got {value!r}")
+def data_options(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The data options of :func:`load`'s keyword arguments (checked), as the data layer and the notebooks name
+    them (``{"text": "title"}`` -> ``{"text_cols": ["title"], ...}``)."""
+    def names(value: Any) -> list[str]:
+        return [] if value is None else [value] if isinstance(value, str) else list(value)
 
-
-def check_int(value: Any, what: str, low: int) -> int:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
-        raise TypeError(f"{what} must be an int of at least {low}, got {value!r}")
-    return int(value)
-
-
-def data_options(label: Any, text: Any, pair: Any, group: Any, features: Any, exclude: Any, min_class_size: Any,
-                  min_class_action: Any, gains: Any, encoding: Any, text_analyzer: Any) -> dict[str, Any]:
-    """The data options as :func:`ecombalance.data.datasets.load` (and the notebooks) name them, type-checked."""
-    if not isinstance(label, str) or not label:
-        raise TypeError(f"label must be the name of the label column (a str), got {label!r}")
-    pair_names = column_names(pair, "pair")
-    if pair is not None and len(pair_names) != 2:
-        raise TypeError(f"pair takes two text columns whose match matters, e.g. ('query', 'title'); got {pair!r}")
-    if group is not None and not isinstance(group, str):
-        raise TypeError(f"group must be one column name (a str) or None, got {group!r}")
-    if gains is not None and not isinstance(gains, Mapping):
-        raise TypeError(f"gains must map each label to its relevance gain, e.g. {{'E': 1, 'S': 0.1}}; got {gains!r}")
-    if encoding is not None and not isinstance(encoding, str):
-        raise TypeError(f"encoding must be a str such as 'gb18030', got {encoding!r}")
-    if min_class_action not in ("merge", "drop"):
-        raise ValueError(f"min_class_action must be 'merge' or 'drop', got {min_class_action!r}")
-    return {"label_col": label, "text_cols": column_names(text, "text"), "text_pair": pair_names,
-            "group_col": group or "", "feature_cols": column_names(features, "features"),
-            "exclude_cols": column_names(exclude, "exclude"),
-            "min_class_size": check_int(min_class_size, "min_class_size", 0),
-            "min_class_action": min_class_action, "gains": dict(gains or {}), "encoding": encoding or "",
-            "text_analyzer": text_analyzer}
+    layer = {DATA_PARAMETERS[name]: values[name] for name in DATA_CONSTRAINTS}
+    for option in ("text_cols", "text_pair", "feature_cols", "exclude_cols"):
+        layer[option] = names(layer[option])
+    layer.update(group_col=layer["group_col"] or "", gains=dict(layer["gains"] or {}),
+                 encoding=layer["encoding"] or "", min_class_size=int(layer["min_class_size"]))
+    return layer
 
 
 def data_source(data: Any) -> str | pd.DataFrame:
+    """A DataFrame as it is; a path resolved (``~`` expanded)."""
     if isinstance(data, pd.DataFrame):
         return data
-    if isinstance(data, (str, os.PathLike)):
-        return str(Path(data).expanduser().resolve())
-    raise TypeError(f"data must be a pandas DataFrame or the path of a CSV, TSV or Parquet file, "
-                    f"got {type(data).__name__}")
+    return str(Path(data).expanduser().resolve())
 
 
-def load(data: str | os.PathLike | pd.DataFrame, label: str, text: str | Sequence[str] = (),
+@validate_params({"data": DATA_SOURCE, **DATA_CONSTRAINTS, "folds": [Interval(numbers.Integral, 2, None)]})
+def load(data: str | os.PathLike | pd.DataFrame, *, label: str, text: str | Sequence[str] = (),
          pair: Sequence[str] | None = None, group: str | None = None, features: Sequence[str] | None = None,
          exclude: str | Sequence[str] = (), min_class_size: int = 0, min_class_action: str = "merge",
          gains: Mapping[Any, float] | None = None, encoding: str | None = None, folds: int = 5,
@@ -128,7 +121,10 @@ def load(data: str | os.PathLike | pd.DataFrame, label: str, text: str | Sequenc
     DataError
         The table cannot be used as given; the message names the column and the fix (the same message the
         report command prints, without its flag names).
-    FileNotFoundError, TypeError
+    ecombalance.exceptions.InvalidParameterError
+        An option of the wrong type or outside its range (``folds=1``); a ``ValueError`` and a ``TypeError``.
+    FileNotFoundError
+        ``data`` names no file.
 
     Examples
     --------
@@ -147,19 +143,6 @@ def load(data: str | os.PathLike | pd.DataFrame, label: str, text: str | Sequenc
     """
     from ecombalance.data import datasets
 
-    options = data_options(label, text, pair, group, features, exclude, min_class_size, min_class_action, gains,
-                            encoding, text_analyzer)
-    try:
-        tbl = datasets.load(data_path=data_source(data), n_splits=check_int(folds, "folds", 2),
-                            merge_label_case=bool(merge_label_case), **options)
-    except (ValueError, FileNotFoundError) as exc:  # the data layer's message, in this function's names
-        if len(exc.args) == 1 and isinstance(exc.args[0], str):
-            exc.args = (in_api_names(exc.args[0]),)
-        raise
-    return replace(tbl, notes=[in_api_names(n) for n in tbl.notes],
-                   left_out={c: in_api_names(why) for c, why in tbl.left_out.items()})
-
-
-def in_api_names(message: str) -> str:
-    """A data-layer message with the data options named as :func:`load` names them (``text_cols`` -> ``text``)."""
-    return rename_options(message, {option: name for name, option in DATA_PARAMETERS.items()})
+    options = data_options(locals())
+    with option_wording(PYTHON_WORDING):  # the data layer's messages and notes in this function's names
+        return datasets.load(data_path=data_source(data), n_splits=folds, **options)

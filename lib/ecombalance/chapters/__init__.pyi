@@ -126,7 +126,7 @@ from ecombalance.chapters.findings import majority_check as majority_check
 from ecombalance.chapters.findings import effects as effects
 from ecombalance.chapters.findings import fold_mean as fold_mean
 from ecombalance.chapters.findings import describe_effects as describe_effects
-from ecombalance.chapters.findings import best_method as best_method
+from ecombalance.chapters.findings import best_of_effects as best_of_effects
 from ecombalance.chapters.findings import best_headline as best_headline
 from ecombalance.chapters.findings import most_rebalanced as most_rebalanced
 from ecombalance.chapters.findings import compared_with as compared_with
@@ -282,7 +282,7 @@ __all__ = [
     "SAMPLER_METRICS", "SHARE_TOLERANCE", "SHOWN_CLASSES", "STUDY_BUDGET", "SeedDocumentLosses", "SmoteExample",
     "THRESHOLD_RANGE", "TOY_SAMPLERS", "TREE_METHODS", "Term", "UNGROUPED", "View", "WORK_BUDGET", "WorkedExamples",
     "analyzers_headline", "apart", "as_frame", "balances_nothing", "baselines_headline", "best_headline",
-    "best_method", "best_of_families", "build", "build_all", "calibration_causes", "calibration_headline",
+    "best_of_effects", "best_of_families", "build", "build_all", "calibration_causes", "calibration_headline",
     "capacity_note", "capped", "categorical_counts", "categorical_view", "check", "classes_note", "click_metrics",
     "click_profit_study", "compare_analyzers", "compare_baselines", "compare_ensembles", "compare_losses",
     "compare_precision", "compare_quantized", "compare_rules", "compare_samplers", "compare_with_frozen",

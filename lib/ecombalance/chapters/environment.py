@@ -8,8 +8,9 @@ import time
 from importlib import metadata
 from typing import Any
 
+from ecombalance.exceptions import ModelNotAvailableError
 from ecombalance.models.device import cpu_bf16_supported, cuda_bf16_supported
-from ecombalance.models.pretrained import DEFAULT_MODEL, ModelNotAvailableError, load_encoder
+from ecombalance.models.pretrained import DEFAULT_MODEL, load_encoder
 from ecombalance.sampling import imbalance
 
 PACKAGES = (

@@ -228,7 +228,7 @@ def describe_effects(frame: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def best_method(frame: pd.DataFrame, metric: str = "macro_f1") -> BestMethod:
+def best_of_effects(frame: pd.DataFrame, metric: str = "macro_f1") -> BestMethod:
     """The one rule for "best" (:func:`ecombalance.evaluation.best_method`) on :func:`effects`, within each model
     (:func:`ecombalance.chapters.families.best_of_families`): a balancing method is best only when its difference
     in ``metric`` to the same model without balancing is real (Holm-corrected p below the frame's alpha, and some
@@ -249,7 +249,7 @@ def best_method(frame: pd.DataFrame, metric: str = "macro_f1") -> BestMethod:
 
 
 def best_headline(decided: BestMethod) -> dict[str, Any]:
-    """For the report index: ``best_is_distinguishable`` of :func:`best_method` (or
+    """For the report index: ``best_is_distinguishable`` of :func:`best_of_effects` (or
     :func:`ecombalance.evaluation.best_method`) and, only when it is true, ``best_method``."""
     numbers: dict[str, Any] = {"best_is_distinguishable": bool(decided.best_is_distinguishable)}
     if decided.best is not None:

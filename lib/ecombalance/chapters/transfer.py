@@ -22,10 +22,10 @@ import pandas as pd
 import torch
 from sklearn.base import clone
 
-from ecombalance._validation import DataError
 from ecombalance.data.table import Table
 from ecombalance.evaluation.metrics import scores
 from ecombalance.evaluation.stats import paired_bootstrap
+from ecombalance.exceptions import DataError
 from ecombalance.models import pretrained
 from ecombalance.models.finetune.quantization import model_size_mb
 from ecombalance.models.text_features import CJK_CHARACTER, cjk_share

@@ -30,8 +30,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ecombalance._validation import DataError, check_columns, plain_label
+from ecombalance._validation import check_columns, option, plain_label
 from ecombalance.data.table import Table
+from ecombalance.exceptions import DataError
 
 MAX_LISTED = 10  # items shown in a message before "... and N more"
 LEAK_ERROR_REDUCTION = 0.9  # a column that alone removes this share of the majority guess's errors is a leak
@@ -103,7 +104,7 @@ def check_roles(columns: Sequence[str], label: str, text_cols: Sequence[str] = (
     if text_pair is not None:
         pair = list(text_pair)
         if len(pair) != 2 or pair[0] == pair[1]:
-            raise DataError(f"{source}: text_pair takes two different text columns (left, right), got {pair}")
+            raise DataError(f"{source}: {option('text_pair')} takes two different text columns, got {pair}")
         check_columns(frame, pair, "text pair", source)
     check_columns(frame, list(text_cols), "text", source)
     if group_col:
@@ -111,10 +112,10 @@ def check_roles(columns: Sequence[str], label: str, text_cols: Sequence[str] = (
     check_columns(frame, list(feature_cols), "feature", source)
     check_columns(frame, list(exclude_cols), "excluded", source)
     if label in text_cols:
-        raise DataError(f"{source}: {label!r} is the label column and cannot also be a text column (text_cols): "
-                        "a model that reads the label scores 1.000 and learns nothing; choose another text column")
+        raise DataError(f"{source}: {label!r} is the label and cannot also be a text column ({option('text_cols')}): a "
+                        "model that reads the label scores 1.000 and learns nothing; choose another text column")
     if group_col == label:
-        raise DataError(f"{source}: {label!r} is the label column and cannot also be the group column (group_col):"
+        raise DataError(f"{source}: {label!r} is the label and cannot also be the group column ({option('group_col')}):"
                         " grouped folds would put whole classes on one side, so training never sees the test's "
                         "classes; give a column such as a query or household id, or no group column")
     if group_col and group_col in text_cols:
@@ -122,12 +123,12 @@ def check_roles(columns: Sequence[str], label: str, text_cols: Sequence[str] = (
     roles = {label: "the label", group_col: "the group column", **{c: "a text column" for c in text_cols}}
     for col in feature_cols:
         if col in roles:
-            raise DataError(f"{source}: feature_cols names {col!r}, which is already {roles[col]}; name it once")
+            raise DataError(f"{source}: {option('feature_cols')} names {col!r}, already {roles[col]}; name it once")
     for col in exclude_cols:
         if col in roles or col in feature_cols:
-            role = roles.get(col, "a feature column (feature_cols)")
-            raise DataError(f"{source}: exclude_cols names {col!r}, which is {role}; a column cannot be both used and "
-                            "excluded")
+            role = roles.get(col, f"a feature column ({option('feature_cols')})")
+            raise DataError(f"{source}: {option('exclude_cols')} names {col!r}, which is {role}; a column cannot be "
+                            "both used and excluded")
 
 
 def check_text_columns(frame: pd.DataFrame, text_cols: Sequence[str], source: str = "table") -> None:
@@ -136,13 +137,13 @@ def check_text_columns(frame: pd.DataFrame, text_cols: Sequence[str], source: st
     for col in text_cols:
         values = frame[col].dropna().astype(str).str.strip()
         if not (values != "").any():
-            raise DataError(f"{source}: text column {col!r} is empty in every row; drop it from text_cols "
-                            "or fill it")
+            raise DataError(f"{source}: text column {col!r} is empty in every row; drop it from "
+                            f"{option('text_cols')} or fill it")
         if not values.str.contains(TOKEN).any():
             examples = capped(list(dict.fromkeys(values[values != ""]))[:3], 3)
             raise DataError(f"{source}: text column {col!r} holds no word in any row (e.g. {examples}): TF-IDF finds "
                             "no token in it (no letter, digit or Chinese character); fill it with text or drop it from "
-                            "text_cols")
+                            f"{option('text_cols')}")
 
 
 def check_finite(frame: pd.DataFrame, columns: Iterable[str], source: str = "table") -> None:
@@ -166,7 +167,7 @@ def check_finite(frame: pd.DataFrame, columns: Iterable[str], source: str = "tab
                             f"{'s' if len(bad) > 1 else ''} ({shown}; rows counted from 0 below the header): the "
                             f"models compute in 32-bit floats, which end at {FLOAT32_MAX:.3g}. Fix how the column was "
                             "computed (a division by zero?), replace those values with missing ones (the notebooks impute "
-                            "them), or leave the column out with exclude_cols")
+                            f"them), or leave the column out with {option('exclude_cols')}")
 
 
 def check_label_kind(labels: pd.Series, label: str, source: str = "table") -> None:
@@ -208,12 +209,13 @@ def merge_label_variants(frame: pd.DataFrame, label: str, merge: bool = False,
     more = f"; ... and {len(groups) - MAX_LISTED} more" if len(groups) > MAX_LISTED else ""
     if not merge:
         return frame, [f"{source}: label values that differ only in case or surrounding spaces are separate classes: "
-                       f"{shown}{more}; set merge_label_case to merge each group into its most frequent spelling"]
+                       f"{shown}{more}; set {option('merge_label_case')} to merge each group into its most frequent "
+                       "spelling"]
     mapping = {v: members[0] for members in groups for v in members[1:]}
     merged = frame.copy()
     merged[label] = merged[label].astype(object).replace(mapping)
     return merged, [f"{source}: merged label values that differ only in case or surrounding spaces into their most "
-                    f"frequent spelling (merge_label_case): {shown}{more}"]
+                    f"frequent spelling ({option('merge_label_case')}): {shown}{more}"]
 
 
 def date_columns(frame: pd.DataFrame, columns: Iterable[str]) -> dict[str, str]:
@@ -246,8 +248,8 @@ def check_has_features(features: Sequence[str], left_out: Mapping[str, str], sou
     reasons = "; ".join(f"{c!r}: {why}" for c, why in list(left_out.items())[:3])
     listed = f"every other column was left out ({reasons}{'; ...' if len(left_out) > 3 else ''})" if left_out \
         else "the table holds only the label"
-    raise DataError(f"{source}: no column is left to learn from: {listed}. Name the text columns (text_cols), or "
-                    "the columns to use anyway (feature_cols)")
+    raise DataError(f"{source}: no column is left to learn from: {listed}. Name the text columns "
+                    f"({option('text_cols')}), or the columns to use anyway ({option('feature_cols')})")
 
 
 def identifier_like(frame: pd.DataFrame, columns: Iterable[str], group_col: str | None = None) -> dict[str, str]:
@@ -262,12 +264,13 @@ def identifier_like(frame: pd.DataFrame, columns: Iterable[str], group_col: str 
     for col in columns:
         name = str(col)
         series = frame[col]
-        use = "name it in feature_cols to use it"
+        use = f"name it in {option('feature_cols')} to use it"
         if INDEX_NAME.search(name):
             found[col] = f"its name marks a saved index or row number; {use}"
             continue
         if ID_NAME.search(name) or CAMEL_ID_NAME.search(name):
-            hint = ", or make it the group_col if rows sharing a value must stay together" if not group_col else ""
+            hint = (f", or make it the {option('group_col')} if rows sharing a value must stay together"
+                    if not group_col else "")
             found[col] = f"its name marks an id; {use}{hint}"
             continue
         if SPLIT_NAME.search(name):
@@ -280,10 +283,11 @@ def identifier_like(frame: pd.DataFrame, columns: Iterable[str], group_col: str 
             if int(values.max()) - int(values.min()) + 1 == n:
                 found[col] = "its values number the rows (all distinct, a run of consecutive integers)"
             else:
-                found[col] = ("a different integer in every row: an identifier (name it in feature_cols to use it "
-                              "as a number)")
+                found[col] = ("a different integer in every row: an identifier (name it in "
+                              f"{option('feature_cols')} to use it as a number)")
         elif pd.api.types.is_string_dtype(values) or values.dtype == object:
-            found[col] = ("a different value in every row: an identifier (name it in text_cols if it is text)")
+            found[col] = (f"a different value in every row: an identifier (name it in {option('text_cols')} if it is "
+                          "text)")
     return found
 
 
@@ -412,12 +416,12 @@ def check_groups(frame: pd.DataFrame, label: str, group_col: str, n_splits: int 
     missing = int(groups.isna().sum())
     if missing:
         raise DataError(f"{source}: group column {group_col!r} is empty in {missing} rows; fill them (each row "
-                        "needs a group) or leave group_col out")
+                        f"needs a group) or leave {option('group_col')} out")
     n_groups = groups.nunique()
     if n_groups == len(frame):
         raise DataError(f"{source}: group column {group_col!r} has one row per group ({n_groups} groups for "
                         f"{len(frame)} rows), so grouped folds are plain folds; it looks like a row id: leave "
-                        "group_col out, or give the column whose rows must stay together (a query, a household)")
+                        f"{option('group_col')} out, or give the column whose rows stay together (a query, a user)")
     per_group = frame.groupby(group_col, observed=True)[label].nunique()
     per_class = frame.groupby(label, observed=True)[group_col].nunique()
     if per_group.max() == 1 and per_class.max() == 1:
@@ -442,7 +446,7 @@ def resolve_gains(gains: Mapping[Any, Any] | None, labels: Iterable[Any], source
     if gains is None or (isinstance(gains, Mapping) and not gains):
         return None
     if not isinstance(gains, Mapping):
-        raise DataError(f"gains must map each label to a number, e.g. {{E: 1.0, S: 0.1, C: 0.01, I: 0}}; "
+        raise DataError(f"{option('gains')} must map each label to a number, e.g. {{E: 1.0, S: 0.1, C: 0.01, I: 0}}; "
                         f"got {gains!r}")
     by_text = {str(k): v for k, v in gains.items()}
     resolved, missing = {}, []
@@ -453,7 +457,7 @@ def resolve_gains(gains: Mapping[Any, Any] | None, labels: Iterable[Any], source
             missing.append(lab)
             continue
         if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-            raise DataError(f"gains: the gain of {lab!r} must be a number, got {value!r}")
+            raise DataError(f"{option('gains')}: the gain of {lab!r} must be a number, got {value!r}")
         resolved[lab] = float(value)
     if missing:
         raise DataError(f"{source}: classes {capped(missing)} have no gain in the gains {dict(gains)}; give every "

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from ecombalance._validation import option
 from ecombalance.data.checks import capped
 
 CODE_MAX_VALUES = 20  # a column of whole numbers with at most this many values may hold codes, not quantities
@@ -55,4 +56,4 @@ def integer_codes_note(frame: pd.DataFrame, columns: Iterable[str], source: str 
     return [f"{source}: numeric columns {shown} hold a few whole numbers each; they are used as numbers (their order "
             "and distances count). If they are codes (an operating system, a browser, a region id), write them as "
             "text in the file (e.g. 'os_2' for 2) so that they are read as categories, or leave them out with "
-            "exclude_cols"]
+            f"{option('exclude_cols')}"]

@@ -17,6 +17,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ecombalance._validation import option
 from ecombalance.data import checks
 from ecombalance.data.chinese import (
     SEARCH_ADJECTIVES_ZH,
@@ -442,7 +443,7 @@ def load(
     if user_frame or data_path:
         if not label_col:
             shown = "a DataFrame" if user_frame else repr(data_path)
-            raise ValueError(f"data_path {shown} needs label_col: the name of its label column")
+            raise ValueError(f"{option('data_path')} {shown} needs {option('label_col')}: the name of its label column")
         tbl = load_table(data_path, label_col, text_cols=text_cols, group_col=group_col or None,
                          min_class_size=min_class_size, min_class_action=min_class_action, n_splits=n_splits,
                          exclude_cols=exclude_cols, feature_cols=feature_cols, encoding=encoding,
@@ -458,7 +459,7 @@ def load(
     if dataset == "search_log":
         return replace(search_table(n_queries, products_per_query, seed, label=label_col or SEARCH_LABEL, lang=lang),
                        text_analyzer=text_analyzer)
-    raise ValueError(f"unknown dataset {dataset!r}; choose one of {list(DATASETS)} or give data_path")
+    raise ValueError(f"unknown dataset {dataset!r}; choose one of {list(DATASETS)} or give {option('data_path')}")
 
 
 def load_each(names: Sequence[str], data_path: str = "", label_col: str = "", text_cols: Sequence[str] = (),

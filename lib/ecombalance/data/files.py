@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ecombalance._validation import DataError
+from ecombalance._validation import option
 from ecombalance.data import checks
+from ecombalance.exceptions import DataError
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ def _mixed_encodings(raw: bytes, error: UnicodeDecodeError, source: str) -> Data
     return DataError(f"{source} mixes text encodings: {good} lines with accents or Chinese characters are UTF-8, "
                      f"but line {line_no} is not (byte {raw[error.start:error.start + 1]!r} at column {column}), nor "
                      f"are {bad - 1} more; no single encoding reads it right. Save the file again in one encoding "
-                     "(UTF-8), or pass encoding='gb18030' (or cp1252, ...) if it is all in that one")
+                     f"(UTF-8), or pass {option('encoding', 'gb18030')} (or cp1252, ...) if it is all in that one")
 
 
 def decode_text(raw: bytes, encoding: str = "", source: str = "file") -> tuple[str, str, list[str]]:
@@ -86,8 +87,8 @@ def decode_text(raw: bytes, encoding: str = "", source: str = "file") -> tuple[s
                             "latin-1)") from exc
         except UnicodeDecodeError as exc:
             raise DataError(f"{source} is not valid {encoding}: byte {raw[exc.start:exc.start + 1]!r} at position "
-                            f"{exc.start} cannot be read; try another encoding, e.g. encoding='gb18030' (or utf-8, "
-                            "cp1252, latin-1)") from exc
+                            f"{exc.start} cannot be read; try another encoding, e.g. {option('encoding', 'gb18030')} "
+                            "(or utf-8, cp1252, latin-1)") from exc
     try:
         return raw.decode("utf-8-sig"), "utf-8", []
     except UnicodeDecodeError as exc:
@@ -114,7 +115,7 @@ def decode_text(raw: bytes, encoding: str = "", source: str = "file") -> tuple[s
         except UnicodeDecodeError:
             continue
         note = (f"{source}: not UTF-8; read as {name} (detected); if accents or Chinese characters look wrong, "
-                "pass encoding='gb18030' (or cp1252, latin-1, ...)")
+                f"pass {option('encoding', 'gb18030')} (or cp1252, latin-1, ...)")
         log.warning(note)
         return text, name, [note]
     raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
@@ -229,7 +230,7 @@ def _keep_index(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[str]
     if not named:
         frame = frame.rename_axis("index")
     note = (f"{name}: its index {checks.capped(kept)} is kept as a column (e.g. after set_index it would be lost "
-            "otherwise); leave it out with exclude_cols if it is no feature")
+            f"otherwise); leave it out with {option('exclude_cols')} if it is no feature")
     return frame.reset_index(), [note]
 
 
@@ -244,8 +245,8 @@ def read_dataframe(frame: pd.DataFrame, encoding: str = "") -> tuple[pd.DataFram
     """
     name = str(frame.attrs.get("name") or "DataFrame")
     if encoding:
-        raise DataError(f"{name}: encoding={encoding!r} applies to files; a DataFrame is already decoded "
-                        "(leave encoding out)")
+        raise DataError(f"{name}: {option('encoding', encoding)} applies to files; a DataFrame is already "
+                        f"decoded (leave {option('encoding')} out)")
     if isinstance(frame.columns, pd.MultiIndex):
         raise DataError(f"{name} has MultiIndex columns ({frame.columns.nlevels} levels, e.g. "
                         f"{frame.columns[0]!r}); flatten them to one name each first, e.g. "

@@ -15,11 +15,12 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ecombalance._validation import DataError, check_columns, plain_label
+from ecombalance._validation import check_columns, option, plain_label
 from ecombalance.data import checks, codes
 from ecombalance.data.files import read_dataframe, read_file, read_frame
 from ecombalance.data.privacy import identifier_columns, protect_identifiers
 from ecombalance.data.table import Table
+from ecombalance.exceptions import DataError
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ def handle_rare_classes(
     Returns the new frame and notes saying which classes and how many rows were affected.
     """
     if action not in ("merge", "drop"):
-        raise ValueError(f"min_class_action must be 'merge' or 'drop', got {action!r}")
+        raise ValueError(f"{option('min_class_action')} must be 'merge' or 'drop', got {action!r}")
     counts = frame[label].value_counts()
     rare = counts[counts < min_class_size]
     if rare.empty:
@@ -70,7 +71,7 @@ def handle_rare_classes(
         elif kept[label].value_counts().index[0] == other_label:
             notes.append(f"{source}: the merged class {other_label!r} ({merged} rows from {classes}) is now "
                          "the largest class, so 'the largest class' below means this mixture; consider a smaller "
-                         "min_class_size, or min_class_action='drop'")
+                         f"{option('min_class_size')}, or {option('min_class_action', 'drop')}")
     for note in notes:
         log.warning(note)
     return kept, notes
@@ -99,7 +100,7 @@ def infer_columns(frame: pd.DataFrame, label: str, text_cols: Sequence[str], gro
             categorical.append(col)
         else:
             ignored[col] = (f"{series.nunique()} distinct strings: an identifier or free text; "
-                            "name it in text_cols to use it as text")
+                            f"name it in {option('text_cols')} to use it as text")
     return numeric, categorical, ignored
 
 
@@ -155,7 +156,7 @@ def load_table(
         cannot give grouped folds.
     """
     if isinstance(text_pair, str):
-        raise DataError(f"text_pair takes two column names (left, right), got {text_pair!r}")
+        raise DataError(f"{option('text_pair')} takes two column names (left, right), got {text_pair!r}")
     if isinstance(path, pd.DataFrame):
         frame, notes, source = read_dataframe(path, encoding)
         name = source
@@ -197,8 +198,8 @@ def load_table(
             shown = checks.capped({str(k): int(v) for k, v in small.items()})
             raise DataError(
                 f"{source}: {len(small)} class{'es' if len(small) > 1 else ''} {shown} in {label_col!r} have "
-                f"fewer rows than the {n_splits} folds need; pass min_class_size={n_splits} to merge them into 'other', "
-                "add min_class_action='drop' to drop them instead, or use fewer folds"
+                f"fewer rows than the {n_splits} folds need; pass {option('min_class_size', n_splits)} to merge them "
+                f"into 'other', add {option('min_class_action', 'drop')} to drop them instead, or use fewer folds"
             )
     if group_col:
         notes += checks.check_groups(frame, label_col, group_col, n_splits, source)
@@ -214,23 +215,25 @@ def load_table(
                                                       feature_cols, exclude_cols, dates)
     checks.check_has_features([*text_cols, *numeric, *categorical], left_out, source)
     notes += codes.integer_codes_note(frame, numeric, source)
-    unnamed = [c for c, why in left_out.items() if why == _NOT_NAMED]
+    unnamed = [c for c, why in left_out.items() if why == _not_named()]
     if unnamed:
-        notes.append(f"{source}: only the feature_cols columns are features; not used: {checks.capped(unnamed)}")
+        notes.append(f"{source}: only the {option('feature_cols')} columns are features; not used: "
+                     f"{checks.capped(unnamed)}")
     for col, why in left_out.items():
-        if why != _NOT_NAMED:
+        if why != _not_named():
             notes.append(f"{source}: column {col!r} not used as a feature ({why})")
             log.log(logging.WARNING if "out of fold" in why else logging.INFO, notes[-1])
     forced = [c for c in [*numeric, *categorical] if c in feature_cols]
     for col, why in checks.leaking_columns(frame, label_col, forced).items():
-        notes.append(f"{source}: column {col!r} is used because feature_cols names it, but {why}")
+        notes.append(f"{source}: column {col!r} is used because {option('feature_cols')} names it, but {why}")
         log.warning(notes[-1])
     resolved_gains = checks.resolve_gains(gains, counts.index, source)
     return Table(frame, label_col, text_cols, numeric, categorical, group_col, name, notes,
                  text_pair=pair, gains=resolved_gains, left_out=left_out)
 
 
-_NOT_NAMED = "not named by feature_cols"
+def _not_named() -> str:
+    return f"not named by {option('feature_cols')}"
 
 
 def _label_checks(frame: pd.DataFrame, label: str, merge_case: bool, source: str) -> tuple[pd.DataFrame, list[str]]:
@@ -254,13 +257,13 @@ def _label_checks(frame: pd.DataFrame, label: str, merge_case: bool, source: str
 
 def _feature_columns(frame, label, text_cols, group_col, id_cols, feature_cols, exclude_cols, dates=None):
     """Numeric and categorical features, and ``{column: why}`` for the columns left out."""
-    left_out = {c: "excluded by exclude_cols" for c in exclude_cols}
+    left_out = {c: f"excluded by {option('exclude_cols')}" for c in exclude_cols}
     left_out.update({c: "a direct identifier" for c in id_cols if c not in feature_cols})
     left_out.update(dates or {})
     roles = {label, group_col, *text_cols}
     others = [c for c in frame.columns if c not in roles and c not in left_out]
     if feature_cols:
-        left_out.update({c: _NOT_NAMED for c in others if c not in feature_cols})
+        left_out.update({c: _not_named() for c in others if c not in feature_cols})
     else:
         left_out.update(checks.identifier_like(frame, others, group_col))
     numeric, categorical, ignored = infer_columns(frame, label, text_cols, group_col, list(left_out))
@@ -271,7 +274,7 @@ def _feature_columns(frame, label, text_cols, group_col, id_cols, feature_cols, 
     left_out.update({c: why for c, why in ignored.items() if c not in left_out})
     leaks = checks.leaking_columns(frame, label, [c for c in [*numeric, *categorical] if c not in feature_cols])
     for col, why in leaks.items():
-        left_out[col] = f"{why}; name it in feature_cols to use it anyway"
+        left_out[col] = f"{why}; name it in {option('feature_cols')} to use it anyway"
     numeric = [c for c in numeric if c not in leaks]
     categorical = [c for c in categorical if c not in leaks]
     return numeric, categorical, {c: left_out[c] for c in frame.columns if c in left_out}

@@ -25,25 +25,35 @@ def check_text_analyzer(analyzer: str) -> str:
 
 @dataclass
 class Table:
-    """A labelled table and what its columns are for.
+    """A labelled table and what its columns are for (what :func:`ecombalance.load` returns).
 
-    Attributes
+    Parameters
     ----------
-    frame : DataFrame with the label column included.
-    label : name of the label column.
-    text_cols, numeric_cols, categorical_cols : feature columns by kind.
-    group_col : column whose values must not be split across train and test (e.g. ``query_id``, a household):
-        folds and splits keep each group on one side; it says nothing about ranking.
-    text_pair : two text columns (both also in ``text_cols``) whose *match* matters, e.g. (query, product title)
-        or two product records; models then also get pair features (similarities) of the two.
-    gains : relevance gain of each label ({label: gain}) when the label is graded relevance (ESCI letters,
-        numeric grades); ranking metrics (NDCG@k, MRR) are computed only when it is set.
-    name : where the table came from.
-    notes : what loading did to the data (merged classes, dropped rows, hashed columns), in words.
-    left_out : columns of ``frame`` that are not features although they could have been, with the reason
+    frame : DataFrame
+        The rows, the label column included.
+    label : str
+        Name of the label column.
+    text_cols, numeric_cols, categorical_cols : list of str
+        Feature columns by kind.
+    group_col : str or None, default=None
+        Column whose values must not be split across train and test (e.g. ``query_id``, a household): folds and
+        splits keep each group on one side; it says nothing about ranking.
+    name : str, default="table"
+        Where the table came from.
+    notes : list of str
+        What loading did to the data (merged classes, dropped rows, hashed columns), in words.
+    text_pair : (str, str) or None, default=None
+        Two text columns (both also in ``text_cols``) whose *match* matters, e.g. (query, product title) or two
+        product records; models then also get pair features (similarities) of the two.
+    gains : dict or None, default=None
+        Relevance gain of each label (``{label: gain}``) when the label is graded relevance (ESCI letters, numeric
+        grades); ranking metrics (NDCG@k, MRR) are computed only when it is set.
+    left_out : dict of str to str
+        Columns of ``frame`` that are not features although they could have been, with the reason
         (identifier-like, excluded, predicts the label alone), ``{column: why}``.
-    text_analyzer : how text columns become tokens, one of :data:`TEXT_ANALYZERS` (``"auto"``: Chinese
-        columns get character n-grams, other columns scikit-learn's word tokens).
+    text_analyzer : {"auto", "word", "char", "jieba"}, default="auto"
+        How text columns become tokens, one of :data:`TEXT_ANALYZERS` (``"auto"``: Chinese columns get character
+        n-grams, other columns scikit-learn's word tokens).
     """
 
     frame: pd.DataFrame
@@ -61,18 +71,22 @@ class Table:
 
     @property
     def feature_cols(self) -> list[str]:
+        """The feature columns: text, then numeric, then categorical."""
         return [*self.text_cols, *self.numeric_cols, *self.categorical_cols]
 
     @property
     def X(self) -> pd.DataFrame:
+        """The feature columns of :attr:`frame` (:attr:`feature_cols`)."""
         return self.frame[self.feature_cols]
 
     @property
     def y(self) -> pd.Series:
+        """The label column."""
         return self.frame[self.label]
 
     @property
     def groups(self) -> pd.Series | None:
+        """The group column, or None without one."""
         return self.frame[self.group_col] if self.group_col else None
 
     @property
@@ -81,13 +95,30 @@ class Table:
         return [plain_label(c) for c in self.y.value_counts(sort=True).index]
 
     def subset(self, index) -> "Table":
-        """The same table restricted to rows ``index`` (positions or a boolean mask)."""
+        """The same table restricted to some rows.
+
+        Parameters
+        ----------
+        index : array-like of int, or boolean Series
+            Row positions, or a boolean mask aligned with :attr:`frame`.
+
+        Returns
+        -------
+        Table
+            A new table (its notes and left-out columns copied), rows renumbered from 0.
+        """
         rows = self.frame.iloc[index] if not isinstance(index, pd.Series) else self.frame[index]
         return replace(self, frame=rows.reset_index(drop=True), notes=list(self.notes), left_out=dict(self.left_out))
 
     def roles(self) -> pd.DataFrame:
-        """One row per column of the table: its role (label, text, numeric or categorical feature, group, not
-        used) and, for columns left out, why."""
+        """Every column's role.
+
+        Returns
+        -------
+        DataFrame
+            One row per column of the table (the index): its ``role`` (label, text, numeric or categorical feature,
+            group, not used) and, for columns left out, ``why``.
+        """
         roles = {self.label: "label"}
         if self.group_col:
             roles[self.group_col] = "group (folds keep each group on one side)"

@@ -24,11 +24,7 @@ from ecombalance.evaluation.metrics import encode_labels
 
 
 _FAILURE_COLUMNS = ["method", "fold", "error", "message"]
-
-
 _WARNING_COLUMNS = ["method", "fold", "category", "message"]
-
-
 _ERRORS = ("raise", "record")
 
 
@@ -42,9 +38,8 @@ class ExperimentResult:
     (``n_repeats`` × ``n_splits``; :attr:`design`). ``oof_pred`` / ``oof_proba``: per method that ran on every
     fold, the out-of-fold predictions in the row order of ``y`` (every row predicted by a model that did not see
     it; with repeated folds, by its fold of the first repeat, so each row counts once); ``oof_proba`` columns
-    follow ``classes``. ``timings``: seconds per
-    method and fold of the shared preprocessing (near 0 once cached), the fit and the prediction (kept out of
-    ``results`` so that results repeat exactly with the seed).
+    follow ``classes``. ``timings``: seconds per method and fold of the shared preprocessing (near 0 once cached),
+    the fit and the prediction (kept out of ``results`` so that results repeat exactly with the seed).
     ``skipped``: per method left out by the time budget, why (such a method has no results and no predictions).
     ``failures``: with ``errors="record"``, one row per fold that raised (``method``, ``fold``, ``error``: the
     exception's class name, ``message``). A method with a failed fold keeps the rows of its other folds in
@@ -66,6 +61,13 @@ class ExperimentResult:
     skipped: dict[str, str] = field(default_factory=dict)
     failures: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=_FAILURE_COLUMNS))
     warnings: pd.DataFrame | None = None
+
+    def __repr__(self) -> str:  # a few lines: the dataclass's own repr would print every prediction
+        def named(names): return ", ".join(names[:6]) + (f", ... ({len(names)} in all)" if len(names) > 6 else "")
+        left = [f"  {what}: {named(names)}" for what, names in (("not run", list(self.skipped)),
+                                                                ("failed", self.failed_methods)) if names]
+        return "\n".join([f"ExperimentResult: {len(self.methods)} methods, {len(self.y):,} rows, {len(self.classes)} "
+                          f"classes, {self.design}", f"  methods: {named(self.methods)}", *left])
 
     @property
     def design(self) -> str:

@@ -13,6 +13,6 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "losses": ["LOSSES", "REDUCTIONS", "check_logits", "as_class_counts", "prior_tensor", "cross_entropy", "weighted_cross_entropy", "focal_loss", "class_balanced_loss", "logit_adjusted_loss", "balanced_softmax_loss", "ldam_margins", "ldam_loss", "drw_class_weights", "seed_balanced_regulariser", "seed_balanced_loss", "posthoc_logit_adjust", "init_bias_with_log_prior", "CrossEntropyLoss", "WeightedCrossEntropyLoss", "FocalLoss", "ClassBalancedLoss", "LogitAdjustedLoss", "BalancedSoftmaxLoss", "LDAMLoss", "SeedBalancedLoss", "loss_parameters", "select_params", "make_loss"],
     "neural": ["INIT_BIAS", "CosineLinear", "TorchMLPClassifier"],
     "pipelines": ["MODELS", "ClassWeightedClassifier", "make_model", "densify", "pipeline"],
-    "pretrained": ["DEFAULT_MODEL", "TINY_RANDOM", "ModelNotAvailableError", "resolve_model", "quiet_transformers", "load_encoder", "load_tokenizer", "tiny_random_model"],
+    "pretrained": ["DEFAULT_MODEL", "TINY_RANDOM", "resolve_model", "quiet_transformers", "load_encoder", "load_tokenizer", "tiny_random_model"],
     "text_features": ["CJK_CHARACTER", "AUTO_CJK_ANALYZER", "DEFAULT_NGRAMS", "as_text", "cjk_share", "resolve_analyzer", "mixed_runs", "char_ngrams", "jieba_words", "tfidf_for", "TextVectorizer"],
 })

@@ -68,7 +68,6 @@ from ecombalance.models.pipelines import densify as densify
 from ecombalance.models.pipelines import pipeline as pipeline
 from ecombalance.models.pretrained import DEFAULT_MODEL as DEFAULT_MODEL
 from ecombalance.models.pretrained import TINY_RANDOM as TINY_RANDOM
-from ecombalance.models.pretrained import ModelNotAvailableError as ModelNotAvailableError
 from ecombalance.models.pretrained import resolve_model as resolve_model
 from ecombalance.models.pretrained import quiet_transformers as quiet_transformers
 from ecombalance.models.pretrained import load_encoder as load_encoder
@@ -90,16 +89,16 @@ __all__ = [
     "AUTO_CJK_ANALYZER", "BALANCING_ENSEMBLES", "BOOSTER_ROUNDS", "BOOST_DEPTH", "BalancedSoftmaxLoss",
     "CJK_CHARACTER", "CPU_BF16_FLAGS", "ClassBalancedLoss", "ClassWeightedClassifier", "CosineLinear",
     "CrossEntropyLoss", "DEFAULT_MODEL", "DEFAULT_NGRAMS", "DEFAULT_SIZE", "ENSEMBLES", "FocalLoss", "INIT_BIAS",
-    "LDAMLoss", "LIGHTGBM_DEFAULTS", "LOSSES", "LogitAdjustedLoss", "MODELS", "ModelNotAvailableError",
-    "PLAIN_COUNTERPART", "PLAIN_ENSEMBLES", "PairSimilarity", "REDUCTIONS", "SeedBalancedLoss", "SentenceEmbedder",
-    "SkewedLog1p", "TEXT_ENCODERS", "TINY_RANDOM", "TextVectorizer", "TorchMLPClassifier",
-    "WeightedCrossEntropyLoss", "as_class_counts", "as_object", "as_text", "autocast", "autocast_dtype",
-    "balanced_softmax_loss", "char_ngrams", "check_logits", "cjk_share", "class_balanced_loss", "counterpart",
-    "cpu_bf16_supported", "cross_entropy", "cuda_bf16_supported", "densify", "drw_class_weights", "embed_texts",
-    "embedding_classifier", "focal_loss", "init_bias_with_log_prior", "jieba_words", "ldam_loss", "ldam_margins",
-    "load_encoder", "load_tokenizer", "logit_adjusted_loss", "loss_parameters", "make_ensemble", "make_lightgbm",
-    "make_loss", "make_model", "make_preprocessor", "mean_pool", "mixed_runs", "pipeline", "posthoc_logit_adjust",
-    "prior_tensor", "quiet_transformers", "resolve_analyzer", "resolve_device", "resolve_model",
-    "seed_balanced_loss", "seed_balanced_regulariser", "seed_everything", "select_params", "tfidf_for",
-    "tiny_random_model", "torch_threads", "weighted_cross_entropy",
+    "LDAMLoss", "LIGHTGBM_DEFAULTS", "LOSSES", "LogitAdjustedLoss", "MODELS", "PLAIN_COUNTERPART",
+    "PLAIN_ENSEMBLES", "PairSimilarity", "REDUCTIONS", "SeedBalancedLoss", "SentenceEmbedder", "SkewedLog1p",
+    "TEXT_ENCODERS", "TINY_RANDOM", "TextVectorizer", "TorchMLPClassifier", "WeightedCrossEntropyLoss",
+    "as_class_counts", "as_object", "as_text", "autocast", "autocast_dtype", "balanced_softmax_loss", "char_ngrams",
+    "check_logits", "cjk_share", "class_balanced_loss", "counterpart", "cpu_bf16_supported", "cross_entropy",
+    "cuda_bf16_supported", "densify", "drw_class_weights", "embed_texts", "embedding_classifier", "focal_loss",
+    "init_bias_with_log_prior", "jieba_words", "ldam_loss", "ldam_margins", "load_encoder", "load_tokenizer",
+    "logit_adjusted_loss", "loss_parameters", "make_ensemble", "make_lightgbm", "make_loss", "make_model",
+    "make_preprocessor", "mean_pool", "mixed_runs", "pipeline", "posthoc_logit_adjust", "prior_tensor",
+    "quiet_transformers", "resolve_analyzer", "resolve_device", "resolve_model", "seed_balanced_loss",
+    "seed_balanced_regulariser", "seed_everything", "select_params", "tfidf_for", "tiny_random_model",
+    "torch_threads", "weighted_cross_entropy",
 ]

@@ -18,6 +18,7 @@ from ecombalance.plotting.style import series_colours as series_colours
 from ecombalance.plotting.style import panels as panels
 from ecombalance.plotting.style import axes_or_new as axes_or_new
 from ecombalance.plotting.style import table as table
+from ecombalance.plotting.displays import ComparisonDisplay as ComparisonDisplay
 from ecombalance.plotting.calibration import MAX_CLASSES_DRAWN as MAX_CLASSES_DRAWN
 from ecombalance.plotting.calibration import plot_classwise_reliability as plot_classwise_reliability
 from ecombalance.plotting.calibration import plot_reliability_panels as plot_reliability_panels
@@ -41,12 +42,12 @@ from ecombalance.plotting.figures import plot_cost_curve as plot_cost_curve
 from ecombalance.plotting.figures import plot_profit_curve as plot_profit_curve
 
 __all__ = [
-    "CALIBRATION_COLOURS", "CJK_FONT_FAMILY", "CJK_FONT_FILE", "CJK_FONT_PACKAGE", "CLASS_COLOURS", "LABEL_WORDS",
-    "MAX_CLASSES_DRAWN", "OBSERVED", "PROTOCOL_COLOURS", "REFERENCE", "axes_or_new", "cjk_font_path", "panels",
-    "plot_boxes", "plot_class_distribution", "plot_classwise_reliability", "plot_confusion_matrix",
-    "plot_cost_curve", "plot_decision_boundaries", "plot_downsampling_metric", "plot_focal_curves",
-    "plot_grouped_bars", "plot_leakage", "plot_posteriors", "plot_precision_recall", "plot_profit_curve",
-    "plot_projection", "plot_recalibration", "plot_recall", "plot_reliability", "plot_reliability_panels",
-    "plot_training_loss", "plot_validation_curve", "readable", "rounded", "series_colours", "table",
-    "use_cjk_fallback",
+    "CALIBRATION_COLOURS", "CJK_FONT_FAMILY", "CJK_FONT_FILE", "CJK_FONT_PACKAGE", "CLASS_COLOURS",
+    "ComparisonDisplay", "LABEL_WORDS", "MAX_CLASSES_DRAWN", "OBSERVED", "PROTOCOL_COLOURS", "REFERENCE",
+    "axes_or_new", "cjk_font_path", "panels", "plot_boxes", "plot_class_distribution", "plot_classwise_reliability",
+    "plot_confusion_matrix", "plot_cost_curve", "plot_decision_boundaries", "plot_downsampling_metric",
+    "plot_focal_curves", "plot_grouped_bars", "plot_leakage", "plot_posteriors", "plot_precision_recall",
+    "plot_profit_curve", "plot_projection", "plot_recalibration", "plot_recall", "plot_reliability",
+    "plot_reliability_panels", "plot_training_loss", "plot_validation_curve", "readable", "rounded",
+    "series_colours", "table", "use_cjk_fallback",
 ]

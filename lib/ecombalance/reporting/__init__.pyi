@@ -2,7 +2,6 @@
 # Regenerate with: PYTHONPATH=lib .venv/bin/python tests/test_layout.py
 
 from ecombalance.reporting.cli import main as main
-from ecombalance.reporting.compare import CompareError as CompareError
 from ecombalance.reporting.compare import load_summary as load_summary
 from ecombalance.reporting.compare import differences as differences
 from ecombalance.reporting.compare import differing_parameters as differing_parameters
@@ -31,19 +30,18 @@ from ecombalance.reporting.datacheck import SPLIT_NEED as SPLIT_NEED
 from ecombalance.reporting.datacheck import add_data_options as add_data_options
 from ecombalance.reporting.datacheck import parse_gains as parse_gains
 from ecombalance.reporting.datacheck import data_overrides as data_overrides
-from ecombalance.reporting.datacheck import as_flags as as_flags
 from ecombalance.reporting.datacheck import out_dir as out_dir
 from ecombalance.reporting.datacheck import PREPARED_DIR as PREPARED_DIR
 from ecombalance.reporting.datacheck import prepared_name as prepared_name
 from ecombalance.reporting.datacheck import write_prepared as write_prepared
 from ecombalance.reporting.datacheck import data_cache as data_cache
-from ecombalance.reporting.datacheck import class_size_needs as class_size_needs
-from ecombalance.reporting.datacheck import check_table as check_table
 from ecombalance.reporting.datacheck import APPLIES as APPLIES
 from ecombalance.reporting.datacheck import not_applicable as not_applicable
 from ecombalance.reporting.datacheck import GENERATED as GENERATED
 from ecombalance.reporting.datacheck import YOURS as YOURS
 from ecombalance.reporting.datacheck import data_kind as data_kind
+from ecombalance.reporting.datacheck import class_size_needs as class_size_needs
+from ecombalance.reporting.datacheck import check_table as check_table
 from ecombalance.reporting.executive import TOP as TOP
 from ecombalance.reporting.executive import MAX_LISTED as MAX_LISTED
 from ecombalance.reporting.executive import parts_of as parts_of
@@ -100,7 +98,9 @@ from ecombalance.reporting.pagecheck import problems as problems
 from ecombalance.reporting.params import PROFILES as PROFILES
 from ecombalance.reporting.params import METHOD_PARAMETERS as METHOD_PARAMETERS
 from ecombalance.reporting.params import COMMAND_LINE as COMMAND_LINE
-from ecombalance.reporting.params import ParameterError as ParameterError
+from ecombalance.reporting.params import PARAMETERS as PARAMETERS
+from ecombalance.reporting.params import FLAGS as FLAGS
+from ecombalance.reporting.params import COMMAND_LINE_WORDING as COMMAND_LINE_WORDING
 from ecombalance.reporting.params import Parameter as Parameter
 from ecombalance.reporting.params import declared_parameters as declared_parameters
 from ecombalance.reporting.params import check_value as check_value
@@ -134,9 +134,6 @@ from ecombalance.reporting.paths import copy_suite as copy_suite
 from ecombalance.reporting.runner import SUMMARY as SUMMARY
 from ecombalance.reporting.runner import INDEX as INDEX
 from ecombalance.reporting.runner import KERNEL as KERNEL
-from ecombalance.reporting.runner import ReportError as ReportError
-from ecombalance.reporting.runner import NotebookFailedError as NotebookFailedError
-from ecombalance.reporting.runner import ReportInterrupted as ReportInterrupted
 from ecombalance.reporting.runner import NotebookRun as NotebookRun
 from ecombalance.reporting.runner import ReportResult as ReportResult
 from ecombalance.reporting.runner import discover as discover
@@ -151,20 +148,19 @@ from ecombalance.reporting.runner import FINISHED as FINISHED
 from ecombalance.reporting.runner import not_applicable_run as not_applicable_run
 
 __all__ = [
-    "APPLIES", "COMMAND_LINE", "COMMAND_WORDS", "CONCLUSIONS_MIME", "CompareError", "DATA_OPTIONS", "EDITIONS",
-    "FINISHED", "GENERATED", "GENERATED_NOTE", "GLOSSARY_FILE", "HEADLINE_MIME", "HOME_ENV", "HTML_LANG", "INDEX",
-    "INJECTED_ID", "KERNEL", "KEY_FIGURE_TAG", "LOCK", "MANIFEST", "MATHJAX_CONFIG", "MATHJAX_DIR",
-    "MATHJAX_PACKAGE", "MAX_DECIMALS", "MAX_LISTED", "METHOD_PARAMETERS", "METRICS", "Manifest",
-    "NOTEBOOK_SUFFIXES", "NOT_APPLICABLE", "NotebookFailedError", "NotebookRun", "PREPARED_DIR", "PROFILES",
-    "PYTHON_WORDS", "Parameter", "ParameterError", "QUALIFIERS", "REPORT_FILES", "ReportError", "ReportInterrupted",
-    "ReportResult", "SPLIT_NEED", "STALE_UNREADABLE_LOCK_S", "STYLE", "SUITE_FOLDERS", "SUMMARY", "TEXT_OPTIONS",
-    "TOP", "TRANSLATIONS_DIR", "WORDS", "YOURS", "add_data_options", "as_flags", "as_json", "badge_class",
-    "check_clashes", "check_out", "check_table", "check_value", "chinese_share", "claims", "class_size_needs",
-    "compare_html", "comparison_kind", "conclude", "copy_suite", "data_cache", "data_kind", "data_overrides",
-    "data_source", "declared_parameters", "default_out", "difference", "differences", "differing_parameters",
-    "discover", "dumps", "edition_notebook", "edition_of", "edition_parameters", "editions", "esc", "execute",
-    "executive_data", "executive_html", "family_of", "fmt", "glossary_html", "html_lang", "index_html",
-    "install_mathjax", "is_comparison_page", "is_number", "is_progress_line", "kernel_environment",
+    "APPLIES", "COMMAND_LINE", "COMMAND_LINE_WORDING", "COMMAND_WORDS", "CONCLUSIONS_MIME", "DATA_OPTIONS",
+    "EDITIONS", "FINISHED", "FLAGS", "GENERATED", "GENERATED_NOTE", "GLOSSARY_FILE", "HEADLINE_MIME", "HOME_ENV",
+    "HTML_LANG", "INDEX", "INJECTED_ID", "KERNEL", "KEY_FIGURE_TAG", "LOCK", "MANIFEST", "MATHJAX_CONFIG",
+    "MATHJAX_DIR", "MATHJAX_PACKAGE", "MAX_DECIMALS", "MAX_LISTED", "METHOD_PARAMETERS", "METRICS", "Manifest",
+    "NOTEBOOK_SUFFIXES", "NOT_APPLICABLE", "NotebookRun", "PARAMETERS", "PREPARED_DIR", "PROFILES", "PYTHON_WORDS",
+    "Parameter", "QUALIFIERS", "REPORT_FILES", "ReportResult", "SPLIT_NEED", "STALE_UNREADABLE_LOCK_S", "STYLE",
+    "SUITE_FOLDERS", "SUMMARY", "TEXT_OPTIONS", "TOP", "TRANSLATIONS_DIR", "WORDS", "YOURS", "add_data_options",
+    "as_json", "badge_class", "check_clashes", "check_out", "check_table", "check_value", "chinese_share", "claims",
+    "class_size_needs", "compare_html", "comparison_kind", "conclude", "copy_suite", "data_cache", "data_kind",
+    "data_overrides", "data_source", "declared_parameters", "default_out", "difference", "differences",
+    "differing_parameters", "discover", "dumps", "edition_notebook", "edition_of", "edition_parameters", "editions",
+    "esc", "execute", "executive_data", "executive_html", "family_of", "fmt", "glossary_html", "html_lang",
+    "index_html", "install_mathjax", "is_comparison_page", "is_number", "is_progress_line", "kernel_environment",
     "kernel_options", "label", "live_lock", "load_summary", "load_yaml", "locked", "main", "markdown_html",
     "mathjax_script", "mathjax_source", "method_names", "method_rows", "method_table", "method_verdicts",
     "not_applicable", "not_applicable_run", "note", "notebook_stem", "notebooks_dir", "number", "numbers_table",

@@ -7,6 +7,7 @@ import argparse
 import sys
 from typing import Sequence
 
+from ecombalance.exceptions import CompareError, ParameterError, ReportError, ReportInterrupted
 from ecombalance.reporting import datacheck, edition, outdir, params, paths
 from ecombalance.reporting import runner as report
 
@@ -53,7 +54,7 @@ def _copy_notebooks(args: argparse.Namespace) -> int:
 
     try:
         written = paths.copy_suite(args.dir, edition=args.lang)
-    except report.ReportError as exc:
+    except ReportError as exc:
         print(f"ecombalance: error: {exc}", file=sys.stderr)
         return 2
     folder = written[0].parent
@@ -78,7 +79,7 @@ def _compare(args: argparse.Namespace) -> int:
 
     try:
         path = compare.write_comparison(args.dir_a, args.dir_b, args.out)
-    except compare.CompareError as exc:
+    except CompareError as exc:
         print(f"ecombalance: error: {exc}", file=sys.stderr)
         return 2
     print(f"comparison: {path}")
@@ -91,7 +92,7 @@ def _selection(text: str | None) -> list[str] | None:
         return None
     parts = [part.strip() for part in text.split(",") if part.strip()]
     if not parts:
-        raise params.ParameterError(f"--notebooks {text!r} names no notebook; give numbers or names (01,03), "
+        raise ParameterError(f"--notebooks {text!r} names no notebook; give numbers or names (01,03), "
                                     "or leave the option out to run them all")
     return parts
 
@@ -143,10 +144,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "params":
             return _list_params(_selection(args.notebooks))
         result = _report(args)
-    except (params.ParameterError, report.ReportError) as exc:
+    except (ParameterError, ReportError) as exc:
         print(f"ecombalance: error: {exc}", file=sys.stderr)
         return 2
-    except report.ReportInterrupted as stop:
+    except ReportInterrupted as stop:
         print(f"ecombalance: {stop.reason}; index of what finished: {stop.result.index}", file=sys.stderr)
         return 143 if "SIGTERM" in stop.reason else 130  # the shell's codes for a SIGTERM / SIGINT exit
     failed = [run for run in result.runs if run.status not in report.FINISHED]  # "not applicable" is no failure

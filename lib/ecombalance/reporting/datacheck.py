@@ -19,15 +19,15 @@ from typing import Any, Callable, Iterator, Mapping
 import yaml
 
 from ecombalance._paths import CACHE_ENV
-from ecombalance._validation import COMMAND_LINE_FLAGS, plain_label, rename_options
+from ecombalance._validation import Wording, option, option_wording, plain_label
 from ecombalance.data.table import TEXT_ANALYZERS
+from ecombalance.exceptions import ParameterError
 from ecombalance.reporting import outdir, params, paths
 
-# command-line option -> notebook parameter
-DATA_OPTIONS = {"data": "data_path", "label_col": "label_col", "text_col": "text_cols", "group_col": "group_col",
-                "min_class_size": "min_class_size", "min_class_action": "min_class_action",
-                "exclude_col": "exclude_cols", "feature_col": "feature_cols", "encoding": "encoding",
-                "text_pair": "text_pair", "gains": "gains"}
+# command-line option (argparse's name of the flag) -> notebook parameter, from the one table of flags
+DATA_OPTIONS = {params.FLAGS[name].removeprefix("--").replace("-", "_"): name for name in (
+    "data_path", "label_col", "text_cols", "group_col", "min_class_size", "min_class_action", "exclude_cols",
+    "feature_cols", "encoding", "text_pair", "gains")}
 TEXT_OPTIONS = {"text_analyzer": "text_analyzer"}  # text handling: with --data or on the generated data
 SPLIT_NEED = 3  # rows per class that a stratified train/test split followed by a validation split needs
 
@@ -75,10 +75,10 @@ def parse_gains(text: str) -> dict:
     try:
         value = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise params.ParameterError(f"{source} is not valid YAML: {exc}") from exc
+        raise ParameterError(f"{source} is not valid YAML: {exc}") from exc
     if not isinstance(value, dict) or not value or not all(
             isinstance(v, (int, float)) and not isinstance(v, bool) for v in value.values()):
-        raise params.ParameterError(f"{source} must map each label to a number, e.g. '{{E: 1, S: 0.1, C: 0.01, "
+        raise ParameterError(f"{source} must map each label to a number, e.g. '{{E: 1, S: 0.1, C: 0.01, "
                                     f"I: 0}}'; got {value!r}")
     return value
 
@@ -88,17 +88,17 @@ def data_overrides(args: argparse.Namespace, cwd: Path | None = None) -> dict[st
     cwd = Path(cwd or Path.cwd())
     given = {opt: getattr(args, opt) for opt in DATA_OPTIONS if getattr(args, opt, None) is not None}
     if args.data and not args.label_col:
-        raise params.ParameterError("--data needs --label-col: the name of the file's label column")
+        raise ParameterError("--data needs --label-col: the name of the file's label column")
     if getattr(args, "merge_label_case", False):
         given_flags = {**given, "merge_label_case": True}
     else:
         given_flags = given
     if not args.data and given_flags:
         flags = ", ".join(f"--{opt.replace('_', '-')}" for opt in given_flags)
-        raise params.ParameterError(f"{flags} only apply with --data FILE: they describe the columns of your "
+        raise ParameterError(f"{flags} only apply with --data FILE: they describe the columns of your "
                                     "own file (without --data the notebooks use their generated data)")
     if args.min_class_size is not None and args.min_class_size < 0:
-        raise params.ParameterError(f"--min-class-size must be 0 or more, got {args.min_class_size}")
+        raise ParameterError(f"--min-class-size must be 0 or more, got {args.min_class_size}")
     if "data" in given:
         given["data"] = str((cwd / Path(args.data).expanduser()).resolve())
     if "gains" in given:
@@ -109,12 +109,6 @@ def data_overrides(args: argparse.Namespace, cwd: Path | None = None) -> dict[st
     overrides.update({name: getattr(args, opt) for opt, name in TEXT_OPTIONS.items()
                       if getattr(args, opt, None) is not None})
     return overrides
-
-
-def as_flags(message: str) -> str:
-    """A data-layer message with the data options it names as this command's flags (``text_cols`` ->
-    ``--text-col``, ``min_class_size=5`` -> ``--min-class-size 5``): the data layer speaks Python."""
-    return rename_options(message, COMMAND_LINE_FLAGS, flags=True)
 
 
 def out_dir(out: str | None, profile: str, cwd: Path | None = None, force: bool = False,
@@ -128,7 +122,7 @@ def out_dir(out: str | None, profile: str, cwd: Path | None = None, force: bool 
     source = paths.notebooks_dir().resolve()
     if path == source or source in path.parents:
         given = words["given"].format(out=out or path)
-        raise params.ParameterError(f"{given} is inside the project's notebooks folder "
+        raise ParameterError(f"{given} is inside the project's notebooks folder "
                                     f"{source}: the executed copies would replace the source notebooks; choose another "
                                     "folder")
     return outdir.check_out(path, force=force, words=words)
@@ -147,24 +141,27 @@ def prepared_name(planned: Mapping[Path, Mapping[str, Any]], merge_label_case: b
 
 
 def write_prepared(out: Path, name: str, planned: Mapping[Path, Mapping[str, Any]], cwd: Path | None = None,
-                   log: Callable[[str], None] = print, flags: bool = True) -> dict[str, Any]:
+                   log: Callable[[str], None] = print,
+                   wording: Wording = params.COMMAND_LINE_WORDING) -> dict[str, Any]:
     """Write the user's table to ``out/name`` (Parquet) with label values differing only in case or surrounding
     spaces merged (:func:`ecombalance.data.checks.merge_label_variants`); claim it in the report's manifest first.
-    Returns the parameter overrides that make the notebooks read it. ``flags``: notes name command-line flags."""
+    Returns the parameter overrides that make the notebooks read it. ``wording``: how the notes name the data
+    options (the command's flags, or the Python front door's keyword arguments)."""
     from ecombalance.data import checks, files
 
     data = _resolved_data(next(v for v in planned.values() if v.get("data_path")), Path(cwd or Path.cwd()))
-    frame, _ = files.read_file(data["data_path"], data.get("encoding", ""))
-    frame, _ = checks.merge_label_variants(frame, data["label_col"], True, data["data_path"])
-    frame, notes = files.storable(frame, data["data_path"])
+    with option_wording(wording):
+        frame, _ = files.read_file(data["data_path"], data.get("encoding", ""))
+        frame, _ = checks.merge_label_variants(frame, data["label_col"], True, data["data_path"])
+        frame, notes = files.storable(frame, data["data_path"])
+        merged = f"the table with its label values merged ({option('merge_label_case')})"
     manifest = outdir.Manifest.read(out) or outdir.Manifest(out)
     manifest.claim([name])
     (out / name).parent.mkdir(parents=True, exist_ok=True)
     frame.to_parquet(out / name, index=False)
-    said = as_flags if flags else str
     for note in notes:
-        log(f"  note: {said(note)}")
-    log(said(f"  the notebooks read {out / name}: the table with its label values merged (merge_label_case)"))
+        log(f"  note: {note}")
+    log(f"  the notebooks read {out / name}: {merged}")
     return {"data_path": str(out / name), "encoding": ""}
 
 
@@ -273,7 +270,7 @@ def _resolved_data(values: Mapping[str, Any], cwd: Path) -> dict[str, Any]:
 def check_table(planned: Mapping[Path, Mapping[str, Any]], cwd: Path | None = None,
                 log: Callable[[str], None] = print, merge_label_case: bool = False) -> dict[str, Any]:
     """Load the user's table as the notebooks will, with the largest class-size need of the run; raise
-    :class:`~ecombalance.reporting.params.ParameterError` with the loader's message when it cannot be used.
+    :class:`~ecombalance.reporting.ParameterError` with the loader's message when it cannot be used.
 
     Returns parameter overrides for the run: ``data_path`` made absolute (notebooks run in ``notebooks/``).
     Prints what the notebooks will use: rows, classes, features, columns left out and why, notes.
@@ -298,16 +295,16 @@ def check_table(planned: Mapping[Path, Mapping[str, Any]], cwd: Path | None = No
     shown = set()
     for data, variant_need in variants:
         options = {k: v for k, v in data.items() if k != "data_path"}
-        try:
-            with _quiet_logger("ecombalance.data"):  # its notes are printed below, once
+        try:  # the data layer's messages and notes name the command's flags
+            with _quiet_logger("ecombalance.data"), option_wording(params.COMMAND_LINE_WORDING):
                 tbl = datasets.load(data_path=data["data_path"], n_splits=variant_need or None,
                                     merge_label_case=merge_label_case, **options)
         except (ValueError, FileNotFoundError) as exc:  # DataError is a ValueError
-            message = as_flags(str(exc))
+            message = str(exc)
             if "folds need" in message and needs:
                 message += (f". One minimum serves the whole report: the largest need of the selected notebooks "
                             f"is {need} rows per class ({why})")
-            raise params.ParameterError(message) from exc
+            raise ParameterError(message) from exc
         if data["data_path"] in shown:
             continue
         shown.add(data["data_path"])
@@ -317,6 +314,6 @@ def check_table(planned: Mapping[Path, Mapping[str, Any]], cwd: Path | None = No
             f"need {need or 2} per class)")
         log(f"  features: {checks.capped(tbl.feature_cols, 30)}")
         for note in tbl.notes:
-            log(f"  note: {as_flags(note)}")
+            log(f"  note: {note}")
     overrides = {"data_path": next(iter(with_data.values()))["data_path"]}
     return overrides if len({d["data_path"] for d in with_data.values()}) == 1 else {}

@@ -21,6 +21,7 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
+from ecombalance._validation import Wording
 from ecombalance.exceptions import ParameterError
 from ecombalance.reporting import paths
 
@@ -29,6 +30,15 @@ METHOD_PARAMETERS = ("methods", "boosted", "ensembles", "classifiers")
 """Parameters whose values are method or model names: ``ecombalance params`` lists the names after them
 (:func:`method_names`)."""
 COMMAND_LINE = "command line"
+FLAGS = {"data_path": "--data", "label_col": "--label-col", "text_cols": "--text-col", "text_pair": "--text-pair",
+         "group_col": "--group-col", "feature_cols": "--feature-col", "exclude_cols": "--exclude-col",
+         "min_class_size": "--min-class-size", "min_class_action": "--min-class-action", "gains": "--gains",
+         "encoding": "--encoding", "text_analyzer": "--text-analyzer", "merge_label_case": "--merge-label-case"}
+"""The one table of the report command's flags for the data options (the notebooks' parameter names): the
+command's messages name an option by it (:data:`COMMAND_LINE_WORDING`), its parser is built from it."""
+COMMAND_LINE_WORDING = Wording(FLAGS, "{name} {value}")
+"""The data layer's messages as the report command words them (``--min-class-size 5``)."""
+PARAMETERS = "parameters"  # eb.report's parameters={...}: as strict as the command line
 _MISSING = object()
 
 
@@ -202,7 +212,7 @@ def resolve(
         shared, per_notebook = _split(layer, source, suite)
         for name, value in shared.items():
             owners = [stem for stem, params in declared.items() if name in params]
-            if not owners and not (name in suite_names and source != COMMAND_LINE):
+            if not owners and not (name in suite_names and source not in (COMMAND_LINE, PARAMETERS)):
                 raise ParameterError(
                     f"{source}: unknown parameter {name!r}; no notebook of this run declares it.\n"
                     + _valid_list(declared)

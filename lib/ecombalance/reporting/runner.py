@@ -1,25 +1,25 @@
 """The report harness: run the notebooks with papermill, convert them to HTML, write an index.
 
-``run_report`` is what ``ecombalance report`` and ``make report`` call. For each notebook it
-writes ``<out>/<stem>.ipynb`` (executed), ``<out>/<stem>.html`` and ``<out>/<stem>.png`` (its key
-figure); then ``summary.json`` (per notebook: status, seconds, headline numbers, conclusions) and
-``index.html`` (with ``glossary.html``, its appendix, written first), rewritten atomically after EACH
-notebook so that they always describe the files beside them. A notebook that fails keeps its executed copy as
-``<stem>.failed.ipynb`` and leaves the last good HTML alone. On a user's table a notebook that cannot apply to it
+``run_report`` is what ``ecombalance report`` and ``make report`` call. For each notebook it writes
+``<out>/<stem>.ipynb`` (executed), ``<out>/<stem>.html`` and ``<out>/<stem>.png`` (its key figure); then
+``summary.json`` (per notebook: status, seconds, headline numbers, conclusions) and ``index.html`` (with
+``glossary.html``, its appendix, written first), rewritten atomically after EACH notebook so that they always
+describe the files beside them. A notebook that fails keeps its executed copy as ``<stem>.failed.ipynb`` and leaves
+the last good HTML alone. On a user's table a notebook that cannot apply to it
 (:func:`ecombalance.reporting.datacheck.not_applicable`) is left out before any kernel starts, with the reason in
-the index (status "not applicable", no failure); one that does not read the table (00, 07) is marked "generated",
-so that none of its numbers reads as the user's. A run stopped by Ctrl-C or SIGTERM records the
-notebook it was in as "interrupted" (its partial copy removed, the last good HTML left alone), writes the index and raises
+the index (status "not applicable", no failure); one that does not read the table (00, 07) is marked "generated", so
+that none of its numbers reads as the user's. A run stopped by Ctrl-C or SIGTERM records the notebook it was in as
+"interrupted" (its partial copy removed, the last good HTML left alone), writes the index and raises
 :class:`ReportInterrupted`; ``.running.ipynb`` files are never left behind. MathJax is copied into
 ``<out>/mathjax/`` so that formulas render offline.
 
-The folder is checked before anything runs and held by one run at a time (:mod:`ecombalance.reporting.outdir`):
-it must be new, empty or a report of ours; the names the run writes are claimed in its manifest first, and only
-names in the manifest are ever replaced or removed.
+The folder is checked before anything runs and held by one run at a time (:mod:`ecombalance.reporting.outdir`): it
+must be new, empty or a report of ours; the names the run writes are claimed in its manifest first, and only names
+in the manifest are ever replaced or removed.
 
-Kernels run quietly: over IPC sockets on POSIX systems (no "running over TCP without encryption"
-warning), with ``ECOMBALANCE_PROGRESS=final`` so that a progress bar leaves one line in the executed
-notebook; the HTML drops progress-bar lines altogether (:func:`without_progress`).
+Kernels run quietly: over IPC sockets on POSIX systems (no "running over TCP without encryption" warning), with
+``ECOMBALANCE_PROGRESS=final`` so that a progress bar leaves one line in the executed notebook; the HTML drops
+progress-bar lines altogether (:func:`without_progress`).
 """
 
 from __future__ import annotations
@@ -42,8 +42,7 @@ from ecombalance._progress import PROGRESS_ENV
 from ecombalance.exceptions import NotebookFailedError, ReportError, ReportInterrupted
 from ecombalance.reporting import datacheck, edition, headline, outdir, params, paths
 from ecombalance.reporting.executive import executive_data
-from ecombalance.reporting.index import GLOSSARY_FILE as GLOSSARY
-from ecombalance.reporting.index import NOT_APPLICABLE, glossary_html, index_html  # a status: left out, no failure
+from ecombalance.reporting.index import GLOSSARY_FILE as GLOSSARY, NOT_APPLICABLE, glossary_html, index_html
 from ecombalance.reporting.mathjax import install_mathjax
 from ecombalance.reporting.pagecheck import round_table_cells, strip_progress
 
@@ -238,12 +237,6 @@ def kernel_environment(progress: str = "final"):
             os.environ.pop(PROGRESS_ENV, None)
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def execute(
     notebook: Path,
     out_dir: Path,
@@ -286,7 +279,7 @@ def execute(
                       finished=finished)
     if error is None:
         os.replace(running, out_dir / f"{stem}.ipynb")
-        _write_atomic(out_dir / f"{stem}.html", _to_html(executed, mathjax_url, lang))
+        outdir.write_atomic(out_dir / f"{stem}.html", _to_html(executed, mathjax_url, lang))
         (out_dir / f"{stem}.failed.ipynb").unlink(missing_ok=True)
         run.ipynb, run.html = f"{stem}.ipynb", f"{stem}.html"
         figure = headline.read_key_figure(executed)
@@ -354,8 +347,8 @@ def _terminate_as_interrupt():
 
 def _write_summary(out_dir: Path, profile: str, run: NotebookRun, mathjax_url: str | None, lang: str = "en") -> None:
     summary = _merge_summary(out_dir, profile, [run], lang)  # data: the same in both editions, "lang" aside
-    _write_atomic(out_dir / SUMMARY, json.dumps(summary, indent=2, default=str))
-    _write_atomic(out_dir / INDEX, edition.page_in(lang, index_html, summary, mathjax_url))  # in the edition's words
+    outdir.write_atomic(out_dir / SUMMARY, json.dumps(summary, indent=2, default=str))
+    outdir.write_atomic(out_dir / INDEX, edition.page_in(lang, index_html, summary, mathjax_url))  # in the edition's words
 
 
 def _merge_summary(out_dir: Path, profile: str, runs: list[NotebookRun], lang: str = "en") -> dict[str, Any]:
@@ -389,9 +382,11 @@ def plan(
     params_file: str | Path | None = None,
     notebooks_dir: Path | None = None,
     params_dir: Path | None = None,
+    source: str = params.COMMAND_LINE,
     lang: str = "en",
 ) -> dict[Path, dict[str, Any]]:
-    """Select notebooks and resolve their parameters (and the ``lang`` edition's); raises before anything runs."""
+    """Select notebooks and resolve their parameters (and the ``lang`` edition's; ``source`` names where ``overrides``
+    came from in messages); raises before anything runs."""
     notebooks_dir = Path(notebooks_dir or paths.notebooks_dir())
     suite = discover(notebooks_dir)
     chosen = select(suite, notebooks)
@@ -402,7 +397,7 @@ def plan(
     if params_file:
         layers.append((f"parameter file {params_file}", params.load_yaml(params_file)))
     if overrides:
-        layers.append((params.COMMAND_LINE, dict(overrides)))
+        layers.append((source, dict(overrides)))
     values = params.resolve(declared, layers, suite_names, suite=declared_all)
     edition.switch(values, declared, lang)
     return {nb: values[nb.stem] for nb in chosen}
@@ -418,6 +413,7 @@ def run_report(
     params_dir: Path | None = None,
     log: Callable[[str], None] = print,
     force: bool = False,
+    source: str = params.COMMAND_LINE,
     lang: str = "en",
 ) -> ReportResult:
     """Run the notebooks as a parameterised report.
@@ -441,6 +437,8 @@ def run_report(
         replace one of them is still refused).
     lang : {"en", "zh"}
         The edition (:mod:`ecombalance.reporting.edition`): "zh" is the Chinese report, on the Chinese data.
+    source
+        Where ``overrides`` came from, as messages name it (:func:`plan`).
 
     Returns
     -------
@@ -453,7 +451,7 @@ def run_report(
     ReportError
         Before anything runs: a bad selection, no notebooks, an output folder that cannot be used.
     """
-    planned = plan(profile, notebooks, overrides, params_file, notebooks_dir, params_dir, lang)
+    planned = plan(profile, notebooks, overrides, params_file, notebooks_dir, params_dir, source, lang)
     sources = edition.editions(planned, lang)
     out_dir = outdir.check_out(out or paths.default_out(profile, lang), force=force)
     names = outdir.planned_names([nb.stem for nb in planned],
@@ -476,7 +474,7 @@ def _run_planned(planned: Mapping[Path, dict[str, Any]], out_dir: Path, profile:
         mathjax_url = install_mathjax(out_dir)
     except (ModuleNotFoundError, FileNotFoundError) as exc:
         raise ReportError(str(exc)) from exc
-    _write_atomic(out_dir / GLOSSARY, edition.page_in(lang, glossary_html, mathjax_url))  # the index and 00 link it
+    outdir.write_atomic(out_dir / GLOSSARY, edition.page_in(lang, glossary_html, mathjax_url))  # the index and 00 link it
     for stale in out_dir.glob("*.running.ipynb"):  # left by a run that was killed outright
         if manifest.owns(stale.name):
             stale.unlink()

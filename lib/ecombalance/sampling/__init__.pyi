@@ -19,7 +19,6 @@ from ecombalance.sampling.imbalance import summary as summary
 from ecombalance.sampling.resampling import SAMPLERS as SAMPLERS
 from ecombalance.sampling.resampling import SCALABLE as SCALABLE
 from ecombalance.sampling.resampling import CATEGORICAL as CATEGORICAL
-from ecombalance.sampling.resampling import SmallClassWarning as SmallClassWarning
 from ecombalance.sampling.resampling import EvenOverSampler as EvenOverSampler
 from ecombalance.sampling.resampling import make_sampler as make_sampler
 from ecombalance.sampling.resampling import GuardedSampler as GuardedSampler
@@ -36,9 +35,9 @@ from ecombalance.sampling.weights import PriorShiftClassifier as PriorShiftClass
 
 __all__ = [
     "CATEGORICAL", "ENGINES", "EvenOverSampler", "GuardedSampler", "PriorShiftClassifier", "SAMPLERS", "SCALABLE",
-    "SHIFT_KINDS", "SmallClassWarning", "WEIGHTINGS", "check_class_counts", "class_counts", "class_priors",
-    "class_weights", "distribution", "downsample", "imbalance_ratio", "label_counts", "label_counts_spark",
-    "make_sampler", "negative_downsample", "negative_downsample_spark", "normalised_entropy", "prior_correct",
-    "prior_shift", "sample_weights", "spark_available", "spark_session", "stratified_sample",
-    "stratified_sample_spark", "summary", "weights_from_counts",
+    "SHIFT_KINDS", "WEIGHTINGS", "check_class_counts", "class_counts", "class_priors", "class_weights",
+    "distribution", "downsample", "imbalance_ratio", "label_counts", "label_counts_spark", "make_sampler",
+    "negative_downsample", "negative_downsample_spark", "normalised_entropy", "prior_correct", "prior_shift",
+    "sample_weights", "spark_available", "spark_session", "stratified_sample", "stratified_sample_spark", "summary",
+    "weights_from_counts",
 ]

@@ -35,7 +35,6 @@ from imblearn.over_sampling import (
     BorderlineSMOTE,
     RandomOverSampler,
 )
-from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.under_sampling import EditedNearestNeighbours, RandomUnderSampler, TomekLinks
 from imblearn.utils import check_sampling_strategy, check_target_type
 from sklearn.base import BaseEstimator, clone
@@ -118,8 +117,6 @@ class EvenOverSampler(RandomOverSampler):
     sample_indices_ : ndarray
         Positions in the input of the returned rows (originals first, then the copies).
     """
-
-    _parameter_constraints: dict = {**BaseOverSampler._parameter_constraints}
 
     def __init__(self, *, sampling_strategy="auto", random_state=None):
         super().__init__(sampling_strategy=sampling_strategy, random_state=random_state)
@@ -222,11 +219,26 @@ def make_sampler(
     except TypeError as error:
         raise TypeError(f"make_sampler({name!r}): {error}") from None
     if name != "none":
-        # Check parameter types now rather than at the first fit, deep inside a cross-validation.
-        sampler._validate_params()
+        _check_sampler_parameters(sampler)
         if name in ("smote_tomek", "smote_enn"):
-            sampler.smote._validate_params()
+            _check_sampler_parameters(sampler.smote)
     return GuardedSampler(sampler, name=name)
+
+
+def _check_sampler_parameters(sampler: Any) -> None:
+    """Raise scikit-learn's parameter error of ``sampler`` now rather than at its first fit, deep inside a
+    cross-validation.
+
+    scikit-learn and imbalanced-learn check an estimator's parameters at the start of ``fit_resample``, before they
+    look at the data (the check itself, ``_validate_params``, is private). So a clone fitted on no rows raises the
+    parameter error when there is one, else an error about the empty data, which is ignored; scikit-learn's
+    parameter error is documented as both a ``ValueError`` and a ``TypeError``, which tells the two apart.
+    """
+    try:
+        clone(sampler).fit_resample(np.empty((0, 1)), np.empty(0))
+    except (ValueError, TypeError) as error:
+        if isinstance(error, ValueError) and isinstance(error, TypeError):
+            raise
 
 
 class GuardedSampler(BaseEstimator):

@@ -99,7 +99,7 @@ class FineTuningRun:
 
     def _total_steps(self) -> int:
         est = self.est
-        batches_per_epoch = math.ceil(len(est._epoch_indices(self.y_idx, 0)) / est.batch_size)
+        batches_per_epoch = math.ceil(len(est.epoch_indices(self.y_idx, 0)) / est.batch_size)
         total_steps = math.ceil(batches_per_epoch / est.grad_accumulation) * est.epochs
         return min(total_steps, est.max_steps) if est.max_steps else total_steps
 
@@ -121,7 +121,7 @@ class FineTuningRun:
         est = self.est
         rng = np.random.default_rng([int(est.random_state), epoch])
         batches = length_bucketed_batches(
-            tokens.lengths, est.batch_size, indices=est._epoch_indices(self.y_idx, epoch), rng=rng
+            tokens.lengths, est.batch_size, indices=est.epoch_indices(self.y_idx, epoch), rng=rng
         )
         self.model.train()
         running = torch.zeros((), device=est.device_)  # loss since the last log line, kept on the device
@@ -192,7 +192,7 @@ class FineTuningRun:
         est = self.est
         with plain_embedding(est.model_, self.standin):
             if val_tokens is not None:
-                val_pred = est.classes_[est._predict_tokens(val_tokens).argmax(1)]
+                val_pred = est.classes_[est.predict_tokens(val_tokens).argmax(1)]
                 row["val_macro_f1"] = scores(y_val, val_pred, metrics=("macro_f1",), per_class=())["macro_f1"]
             self.history.append(row)
             if row.get("val_macro_f1", -np.inf) > self.best_f1:
@@ -202,7 +202,7 @@ class FineTuningRun:
                 self.stale += 1
             est.history_, est.step_log_ = pd.DataFrame(self.history), pd.DataFrame(self.step_log)
             if est.checkpoint_dir and distributed.context().is_main:
-                est._save(Path(est.checkpoint_dir) / f"epoch-{epoch + 1}", self.optimizer, self.scheduler, epoch + 1,
+                est.save(Path(est.checkpoint_dir) / f"epoch-{epoch + 1}", self.optimizer, self.scheduler, epoch + 1,
                           self.best_f1, embedding_rows=self.rows_digest())
         return est.early_stopping_patience is not None and self.stale >= est.early_stopping_patience
 

@@ -18,13 +18,17 @@ import sys
 from pathlib import Path
 
 
-from ecombalance._validation import COMMAND_LINE_FLAGS, rename_options
+from ecombalance._validation import Wording, option_wording
 from ecombalance.data import datasets
 from ecombalance.evaluation.folds import holdout_split
 from ecombalance.evaluation.metrics import scores
 from ecombalance.models import pretrained
 from ecombalance.models.finetune import distributed
 from ecombalance.models.finetune.tuner import BALANCING, TextClassifierFineTuner
+
+
+# this command's flags for the data options its messages name (the data layer names them as its parameters)
+_FLAGS = Wording({"data_path": "--data", "label_col": "--label-col", "text_cols": "--text-col"}, "{name} {value}")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -57,13 +61,13 @@ def main(argv=None) -> int:
     with status 2 and a message, before any process group starts."""
     args = _parser().parse_args(argv)
     try:
-        tbl = datasets.load(args.dataset, args.data, args.label_col, args.text_col, seed=args.seed,
-                            n_queries=args.n_queries)
+        with option_wording(_FLAGS):
+            tbl = datasets.load(args.dataset, args.data, args.label_col, args.text_col, seed=args.seed,
+                                n_queries=args.n_queries)
         if not tbl.text_cols:
             raise ValueError(f"{tbl.name} has no text column to fine-tune on; pass --text-col (two for a pair)")
     except (ValueError, FileNotFoundError) as exc:  # DataError is a ValueError
-        message = rename_options(str(exc), COMMAND_LINE_FLAGS, flags=True)  # the data layer speaks Python
-        print(f"python -m ecombalance.models.finetune.train: error: {message}", file=sys.stderr)
+        print(f"python -m ecombalance.models.finetune.train: error: {exc}", file=sys.stderr)
         return 2
     ctx = distributed.init()
     out = Path(args.out)

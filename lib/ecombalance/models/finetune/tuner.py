@@ -309,8 +309,8 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
             cache[key] = tokenize_texts(self.tokenizer_, first, second, max_length=self.max_length)
         return cache[key]
 
-    def _epoch_indices(self, y_idx: np.ndarray, epoch: int) -> np.ndarray:
-        """This process's rows for ``epoch``: all of them, or under ``torchrun`` this rank's shard of
+    def epoch_indices(self, y_idx: np.ndarray, epoch: int) -> np.ndarray:
+        """This process's rows for ``epoch`` (the training loop's order): all of them, or under ``torchrun`` this rank's shard of
         one epoch drawn identically on every rank (class-balanced per rank with ``"sampler"``)."""
         seed = [int(self.random_state), int(epoch)]
         ctx = distributed.context()
@@ -411,7 +411,9 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
         return loss_fn.to(self.device_) if isinstance(loss_fn, torch.nn.Module) else loss_fn
 
     # ---- inference ---------------------------------------------------------------------------------
-    def _predict_tokens(self, tokens, batch_size: int | None = None) -> np.ndarray:
+    def predict_tokens(self, tokens, batch_size: int | None = None) -> np.ndarray:
+        """Class probabilities of texts already tokenised (``TokenizedTexts``), as the validation during ``fit``
+        scores them; batches of ``batch_size`` (default twice the training batch) in length order."""
         device = getattr(self, "device_", torch.device("cpu"))
         dtype = getattr(self, "autocast_dtype_", None)
         batches = length_bucketed_batches(tokens.lengths, batch_size or 2 * self.batch_size, shuffle=False)
@@ -435,15 +437,21 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
             from sklearn.exceptions import NotFittedError
 
             raise NotFittedError("this TextClassifierFineTuner is not fitted yet; call fit(X, y) or load(directory)")
-        return self._predict_tokens(self._encode(X))
+        return self.predict_tokens(self._encode(X))
 
     def predict(self, X) -> np.ndarray:
         proba = self.predict_proba(X)  # raises NotFittedError first when there is no model
         return self.classes_[proba.argmax(1)]
 
     # ---- checkpoints -------------------------------------------------------------------------------
-    def _save(self, directory, optimizer=None, scheduler=None, epoch=None, best_f1=-np.inf,
-              embedding_rows: str | None = None) -> Path:
+    def save(self, directory, optimizer=None, scheduler=None, epoch=None, best_f1=-np.inf,
+             embedding_rows: str | None = None) -> Path:
+        """Write the fine-tuned model (safetensors), its tokenizer and the estimator state to ``directory``.
+
+        During ``fit`` (``checkpoint_dir``) the training loop passes its ``optimizer``, ``scheduler``, ``epoch``, best
+        validation macro-F1 and ``embedding_rows`` digest, so that ``fit(..., resume_from=directory)`` continues
+        where it stopped.
+        """
         params = {k: v for k, v in self.get_params().items() if k != "loss" or isinstance(v, (str, type(None)))}
         if params["classes"] is not None:
             params["classes"] = np.asarray(params["classes"]).tolist()
@@ -458,14 +466,6 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
             "embedding_rows": embedding_rows,
         }
         return checkpoint.save_checkpoint(directory, self.model_, self.tokenizer_, state, optimizer, scheduler)
-
-    def save(self, directory) -> Path:
-        """Write the fine-tuned model (safetensors), its tokenizer and the estimator state to ``directory``.
-
-        During ``fit`` (``checkpoint_dir``) the optimizer, scheduler and RNG state go with it, so that
-        ``fit(..., resume_from=directory)`` continues where it stopped.
-        """
-        return self._save(directory)
 
     @classmethod
     def load(cls, directory, **overrides) -> "TextClassifierFineTuner":
