@@ -197,7 +197,7 @@ def test_api_report_takes_the_edition(tmp_path):
     from ecombalance import api
 
     frame = pd.DataFrame({"title": ["a b", "c d"] * 10, "y": ["p", "q"] * 10})
-    with pytest.raises(ValueError, match="unknown lang 'fr': the report's edition is one of 'en', 'zh'"):
+    with pytest.raises(ValueError, match="The 'lang' parameter of report must be one of 'en', 'zh'; got 'fr'"):
         api.report(frame, tmp_path / "r", label="y", lang="fr")
     assert not (tmp_path / "r").exists()
 

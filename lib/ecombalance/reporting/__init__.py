@@ -15,7 +15,7 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "mathjax": ["MATHJAX_DIR", "MATHJAX_PACKAGE", "MATHJAX_CONFIG", "mathjax_source", "install_mathjax"],
     "pagecheck": ["MAX_DECIMALS", "is_progress_line", "strip_progress", "round_table_cells", "problems"],
     "params": ["PROFILES", "METHOD_PARAMETERS", "COMMAND_LINE", "PARAMETERS", "FLAGS", "COMMAND_LINE_WORDING", "Parameter", "declared_parameters", "check_value", "parse_cli_value", "load_yaml", "profile_path", "notebook_stem", "resolve", "method_names"],
-    "outdir": ["MANIFEST", "LOCK", "PYTHON_WORDS", "COMMAND_WORDS", "REPORT_FILES", "NOTEBOOK_SUFFIXES", "STALE_UNREADABLE_LOCK_S", "planned_names", "Manifest", "check_out", "check_clashes", "live_lock", "locked"],
+    "outdir": ["MANIFEST", "LOCK", "PYTHON_WORDS", "COMMAND_WORDS", "REPORT_FILES", "NOTEBOOK_SUFFIXES", "STALE_UNREADABLE_LOCK_S", "planned_names", "Manifest", "check_out", "check_clashes", "live_lock", "locked", "write_atomic"],
     "paths": ["HOME_ENV", "SUITE_FOLDERS", "packaged_suite", "project_root", "notebooks_dir", "params_dir", "default_out", "copy_suite"],
     "runner": ["SUMMARY", "INDEX", "KERNEL", "NotebookRun", "ReportResult", "discover", "select", "kernel_options", "kernel_environment", "without_progress", "execute", "plan", "run_report", "FINISHED", "not_applicable_run"],
 })

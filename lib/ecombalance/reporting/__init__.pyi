@@ -123,6 +123,7 @@ from ecombalance.reporting.outdir import check_out as check_out
 from ecombalance.reporting.outdir import check_clashes as check_clashes
 from ecombalance.reporting.outdir import live_lock as live_lock
 from ecombalance.reporting.outdir import locked as locked
+from ecombalance.reporting.outdir import write_atomic as write_atomic
 from ecombalance.reporting.paths import HOME_ENV as HOME_ENV
 from ecombalance.reporting.paths import SUITE_FOLDERS as SUITE_FOLDERS
 from ecombalance.reporting.paths import packaged_suite as packaged_suite
@@ -168,5 +169,5 @@ __all__ = [
     "plan", "planned_names", "prepared_name", "problems", "profile_path", "project_root", "read",
     "read_conclusions", "read_key_figure", "read_title", "read_translations", "rebalances", "record", "resolve",
     "round_table_cells", "run_report", "select", "strip_progress", "switch", "translations_path",
-    "without_progress", "write_comparison", "write_prepared",
+    "without_progress", "write_atomic", "write_comparison", "write_prepared",
 ]
