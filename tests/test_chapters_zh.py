@@ -11,7 +11,9 @@ import pytest
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from ecombalance import evaluation, i18n
-from ecombalance.chapters import decision_study, families, findings, loss_study, resampling_findings, rule_study
+from ecombalance.chapters import (baselines, calibration_study, decision_study, ensemble_study, experiments, families,
+                                  findings, loss_calibration, loss_study, resampling_findings, resampling_study,
+                                  rule_study, smote_lesson)
 
 CLASSES = np.array(["big", "mid", "small"])
 Y = np.repeat(CLASSES, [60, 30, 10])
@@ -58,8 +60,8 @@ def code_spans(text: str) -> set[str]:
 
 
 def chinese_share(text: str) -> float:
-    """Of the letters outside code spans, the share of Chinese characters."""
-    letters = [c for c in re.sub(r"`[^`]+`", "", text) if c.isalpha()]
+    """Of the letters outside code spans and math, the share of Chinese characters."""
+    letters = [c for c in re.sub(r"`[^`]+`|\$[^$]+\$", "", text) if c.isalpha()]
     return sum("\u4e00" <= c <= "\u9fff" for c in letters) / max(len(letters), 1)
 
 
@@ -171,3 +173,49 @@ def test_loss_study_sentences_in_chinese():
     english, chinese = both(lambda: "\n".join(loss_study.describe_unmoved_recalls("toy", metrics)))
     assert english.startswith("- **toy**: `recall[b]` (1.000) is the same under all 2 losses")
     assert_same_facts(english, chinese, "在全部 2 种损失函数下都相同")
+
+
+def test_calibration_study_sentences_in_chinese():
+    shares = pd.DataFrame({"true": [60, 30, 10], "none+logreg": [70, 30, 0], "class_weight+logreg": [50, 30, 20]},
+                          index=pd.Index(["big", "mid", "small"], name="class"))
+    shares.attrs["small"] = ["mid", "small"]
+    english, chinese = both(lambda: calibration_study.describe_class_shares(shares))
+    assert "- `small` has 10 of the 100 out-of-fold rows; the arg-max assigns it more with `class_weight+logreg` 20" \
+        in english
+    assert_same_facts(english, chinese, "`small` 在 100 条折外行中有 10 行", "过度预测")
+
+
+def test_loss_calibration_sentences_in_chinese(result):
+    run = evaluation.run_experiment({"ce": Answers(PLAIN), "focal": Answers(FOUND)}, np.arange(len(Y))[:, None], Y,
+                                    cv=evaluation.make_folds(Y, n_splits=5, seed=0, n_repeats=2), progress=False)
+    metrics = pd.DataFrame({"accuracy": [0.9, 0.9], "ece": [0.2, 0.25], "recall[small]": [0.0, 1.0]},
+                           index=pd.Index(["ce", "focal"], name="loss"))
+    res = SimpleNamespace(result=run, y=Y, classes=run.classes, metrics=metrics, proba=run.oof_proba)
+    english, chinese = both(lambda: loss_calibration.describe_tradeoffs({"toy": res}))
+    assert english.startswith("- **toy**: 1 of 1 losses raises recall[small] over cross-entropy (0.00)")
+    assert_same_facts(english, chinese, "种损失函数中有 1 种使 recall[small] 高于交叉熵", "最高类别 ECE")
+
+
+def test_ensemble_study_sentences_in_chinese():
+    frame = pd.DataFrame({"against": ["none+rf"], "plain_recall": [0.2], "recall": [0.65]},
+                         index=pd.Index(["none+balanced_rf"], name="method"))
+    frame.attrs["smallest"] = "small"
+    english, chinese = both(lambda: ensemble_study.describe_recall_changes(frame))
+    assert english == ("- Recall of the smallest class `small`, plain → balanced: `rf` 0.20 → 0.65 with "
+                       "`none+balanced_rf`.")
+    assert_same_facts(english, chinese, "最小类 `small` 的召回率")
+
+
+def test_baselines_smote_lesson_experiments_and_resampling_study_sentences_in_chinese():
+    english, chinese = both(lambda: baselines.classes_note(np.repeat(list("abcdef"), [9, 8, 7, 6, 5, 4]), n=2))
+    assert english == "Showing the 2 largest and the 2 smallest of 6 classes (2 in between left out)."
+    assert_same_facts(english, chinese, "最大的 2 个和最小的 2 个")
+    example = smote_lesson.SmoteExample(np.array([1.0, 2.0]), np.array([3.0, 1.0]), 0.25, np.array([1.5, 1.75]))
+    english, chinese = both(example.describe)
+    assert_same_facts(english, chinese, "SMOTE 在从 $x_i = (1.00, 2.00)$ 到其近邻")
+    english, chinese = both(lambda: experiments.capacity_note("none+gboost", "none+logreg"))
+    assert_same_facts(english, chinese, "`gboost` 对 `logreg`")
+    english, chinese = both(lambda: resampling_study.scalable_samplers(["random_over", "smote", "adasyn"], 20000,
+                                                                       5000)[1])
+    assert english.startswith("- 20,000 rows, more than `scalable_above=5000`: only the scalable samplers ran")
+    assert_same_facts(english, chinese, "只运行了可扩展的采样器")

@@ -23,6 +23,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from ecombalance.data.table import Table
+from ecombalance.i18n import gettext as _
 from ecombalance.models import pipelines
 from ecombalance.models.ensembles import BALANCING_ENSEMBLES, counterpart
 from ecombalance.models.features import make_preprocessor
@@ -124,7 +125,7 @@ def capacity_note(method: str, baseline: str) -> str:
     """A sentence when ``method`` differs from ``baseline`` by its model rather than by balancing (no sampler,
     no class weights, plain cross-entropy), so that a capacity gain is not read as a balancing result; else ""."""
     if balances_nothing(method) and not within_family(method, baseline):
-        return (f" It balances nothing (no sampler, no class weights, plain cross-entropy): the gain is the model "
-                f"`{family_model(method)}` against `{family_model(baseline)}`, not balancing; compare balancing "
-                "within one model.")
+        return _(" It balances nothing (no sampler, no class weights, plain cross-entropy): the gain is the model "
+                 "`{model}` against `{baseline}`, not balancing; compare balancing within one model.").format(
+            model=family_model(method), baseline=family_model(baseline))
     return ""

@@ -128,8 +128,8 @@ def family_effects(result: ExperimentResult, metric: str = "macro_f1", n_resampl
         raise ValueError(f"family_effects needs at least two methods, got {methods}")
     found = references(methods)
     rows, design = [], {}
-    for base in dict.fromkeys(against for against, _ in found.values()):
-        members = [m for m, (against, _) in found.items() if against == base]
+    for base in dict.fromkeys(against for against, _kind in found.values()):
+        members = [m for m, (against, _kind) in found.items() if against == base]
         frame = compare_to_baseline(subset(result, [base, *members]), base, metric=metric, class_=class_,
                                     correction=None, interval=interval, n_resamples=n_resamples, seed=seed,
                                     alpha=alpha)

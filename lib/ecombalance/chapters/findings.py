@@ -22,7 +22,8 @@ from ecombalance.evaluation import (BestMethod, ExperimentResult, FoldFeatures, 
                                     expected_calibration_error, metric_ci, run_experiment, scores, threshold_switch)
 from ecombalance.evaluation.stats import VERDICT_TEST
 from ecombalance.evaluation.verdicts import metric_label, name_of_test
-from ecombalance.i18n import gettext as _, join
+from ecombalance.i18n import gettext as _
+from ecombalance.i18n import join
 from ecombalance.sampling.weights import prior_correct
 
 MAJORITY = "majority predictor"

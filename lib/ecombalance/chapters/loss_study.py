@@ -225,7 +225,7 @@ class LossComparison:
         """The test fold of each row in the first repeat (0 … k-1)."""
         fold_of = np.full(len(self.result.y), -1)
         folds = as_folds(self.result.folds)
-        for k, (_, test) in enumerate(list(folds)[: folds.n_splits or len(folds)]):
+        for k, (_train, test) in enumerate(list(folds)[: folds.n_splits or len(folds)]):
             fold_of[test] = k
         return fold_of
 
@@ -388,8 +388,8 @@ def describe_losses(seed_table: pd.DataFrame, demo, results: Mapping[str, Any]) 
     bayes, adjusted, trained = (demo.table.loc[k] for k in ["Bayes, training priors",
                                 "Bayes + post-hoc adjustment (tau=1)", "linear model, logit-adjusted loss"])
     lines.append(_("- Gaussian illustration: post-hoc adjustment lowers the balanced error from {before:.3f} to "
-                   "{after:.3f} (error {error_before:.3f} → {error_after:.3f}); the logit-adjusted linear model reaches "
-                   "{trained:.3f}.").format(
+                   "{after:.3f} (error {error_before:.3f} → {error_after:.3f}); the logit-adjusted linear model "
+                   "reaches {trained:.3f}.").format(
         before=bayes["balanced error"], after=adjusted["balanced error"], error_before=bayes["error"],
         error_after=adjusted["error"], trained=trained["balanced error"]))
     for name, res in results.items():

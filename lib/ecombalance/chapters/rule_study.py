@@ -40,11 +40,11 @@ from ecombalance.chapters import experiments
 from ecombalance.chapters.decision_study import MAX_TUNED_CLASSES, inverse_frequency_costs, miss_cost_matrix
 from ecombalance.chapters.families import family_baselines, model_of, plain_models
 from ecombalance.data.table import Table
-from ecombalance.i18n import gettext as _
-from ecombalance.i18n import join
 from ecombalance.evaluation import (CALIBRATION_METHODS, CostRuleClassifier, FoldFeatures, Folds, InnerFoldCalibration,
                                     compare_fold_scores, expected_calibration_error, fold_sizes, run_experiment,
                                     split_preprocess, threshold_curve)
+from ecombalance.i18n import gettext as _
+from ecombalance.i18n import join
 
 NOT_ENOUGH = "not enough evidence"
 """The verdict when the test separates neither way (:attr:`RuleComparison.verdict`)."""
@@ -368,8 +368,8 @@ def describe_rules(rc: RuleComparison) -> str:
                 raw=ece["raw"], calibrated=ece["calibrated"])
         parts = [_("the arg-max {cost:.3f}").format(cost=table.loc[argmax, "expected_cost"]) if argmax else "",
                  bayes_text,
-                 _("per-class weights tuned on inner folds of each training fold only (fully nested) {cost:.3f}").format(
-                     cost=table.loc[tuned, "expected_cost"]) if tuned else ""]
+                 _("per-class weights tuned on inner folds of each training fold only (fully nested) "
+                   "{cost:.3f}").format(cost=table.loc[tuned, "expected_cost"]) if tuned else ""]
         line = _("- `{plain}`, mean cost per item over the {design}: {parts}.").format(
             plain=plain, design=rc.design, parts=join((p for p in parts if p), "; "))
         if tuned in tests.index:
@@ -418,15 +418,15 @@ def describe_rules(rc: RuleComparison) -> str:
         detectable = own["detectable"].astype(float).median()
         if own["difference"].min() < 0:
             text = _("- Verdict (`rebalanced_vs_decision_rule`: not enough evidence): no re-balancing method is "
-                     "distinguishably cheaper than its plain model with the calibrated Bayes rule, and not every one is "
-                     "distinguishably costlier; the smallest difference this design detects is about {detectable:.3f} "
+                     "distinguishably cheaper than its plain model with the calibrated Bayes rule, and not every one "
+                     "is distinguishably costlier; the smallest difference this design detects is about {detectable:.3f} "
                      "(the cheapest, `{cheapest}`, costs {saving:.3f} less, a difference this design cannot tell from "
                      "noise). The plain model with the calibrated Bayes rule is then the simpler choice: its "
                      "probabilities stay probabilities, and a new cost needs a new rule, not a new model.")
         else:
             text = _("- Verdict (`rebalanced_vs_decision_rule`: not enough evidence): no re-balancing method is "
-                     "distinguishably cheaper than its plain model with the calibrated Bayes rule, and not every one is "
-                     "distinguishably costlier; the smallest difference this design detects is about {detectable:.3f}. "
+                     "distinguishably cheaper than its plain model with the calibrated Bayes rule, and not every one "
+                     "is distinguishably costlier; the smallest difference this design detects is about {detectable:.3f}. "
                      "The plain model with the calibrated Bayes rule is then the simpler choice: its probabilities "
                      "stay probabilities, and a new cost needs a new rule, not a new model.")
         lines.append(text.format(detectable=detectable, cheapest=rc.roles.loc[own["difference"].idxmin(), "method"],

@@ -65,7 +65,7 @@ class RepeatedStratifiedGroupKFold:
         if groups is None:
             raise ValueError("RepeatedStratifiedGroupKFold needs groups (one group id per row)")
         rng = check_random_state(self.random_state)
-        for _ in range(self.n_repeats):
+        for _repeat in range(self.n_repeats):
             splitter = StratifiedGroupKFold(n_splits=self.n_splits, shuffle=True, random_state=rng)
             yield from splitter.split(X, y, groups)
 
@@ -112,7 +112,7 @@ def _repeats(pairs: list[tuple[np.ndarray, np.ndarray]]) -> list[int]:
     """How many consecutive pairs make each repeat: a repeat ends before the pair whose test rows overlap the
     test rows of the repeat so far (K-fold splits test every row once per repeat)."""
     sizes, seen = [], np.zeros(0, dtype=np.intp)
-    for _, test in pairs:
+    for _train, test in pairs:
         if not sizes or np.intersect1d(seen, test).size:
             sizes.append(0)
             seen = np.zeros(0, dtype=np.intp)
