@@ -78,7 +78,7 @@ def compare_baselines(tbl: Table, folds: int = 5, seed: int = 0, max_rows: int =
     of more than ``max_rows`` rows (0: no limit) is first sampled to that size, stratified, every class kept
     (:func:`ecombalance.data.preprocess.subsample`); ``reports["overall"].attrs["note"]`` then says so and
     :func:`describe_baselines` repeats it."""
-    tbl, note = subsample(tbl, max_rows, seed, who="The three models",
+    tbl, note = subsample(tbl, max_rows, seed, who=_("The three models"),
                           setting="`baselines.compare_baselines(max_rows={})`")
     models = {
         "majority": DummyClassifier(strategy="most_frequent"),
@@ -194,7 +194,7 @@ def compare_analyzers(tbl: Table, folds: int = 5, seed: int = 0, max_rows: int =
     """
     if not tbl.text_cols:
         return pd.DataFrame()
-    sample, note = subsample(tbl, max_rows, seed, who="The comparison",
+    sample, note = subsample(tbl, max_rows, seed, who=_("The comparison"),
                              setting="`baselines.compare_analyzers(max_rows={})`")
     col = sample.text_cols[0]
     rows, by_analyzer = {}, {}

@@ -105,7 +105,8 @@ def describe_class_shares(shares: pd.DataFrame, calibration: pd.DataFrame | None
                          method=m, pair=pair(m, "ece")) for m in blind), "; "))
             if seen:
                 rest = [m for m in blind if m not in seen]
-                higher = join((f"`{m}` ({pair(m, 'classwise_ece')})" for m in seen), "; ")
+                higher = join((_("`{method}` ({pair})").format(method=m, pair=pair(m, "classwise_ece")) for m in seen),
+                              "; ")
                 line += (_(" Class-wise ECE, which reads every class's probability, is higher for {higher}; not for "
                            "{rest}.") if rest else
                          _(" Class-wise ECE, which reads every class's probability, is higher for {higher}.")).format(

@@ -407,7 +407,8 @@ def describe_losses(seed_table: pd.DataFrame, demo, results: Mapping[str, Any]) 
                 top_ece=m.loc[top, "ece"], top_classwise=m.loc[top, "classwise_ece"],
                 sd=res.per_fold.groupby("loss")["macro_f1"].std().mean()))
         lines += describe_identical_losses(name, res)
-        shares = describe_class_shares(class_shares(res.result), res.calibration, "ce", prefix=f"**{name}**: ")
+        shares = describe_class_shares(class_shares(res.result), res.calibration, "ce",
+                                       prefix=_("**{name}**: ").format(name=name))
         lines += shares.split("\n") if shares else []
         lines += describe_unmoved_recalls(name, m)
     return "\n".join(lines)
@@ -436,7 +437,7 @@ def describe_unmoved_recalls(name: str, metrics: pd.DataFrame) -> list[str]:
     same = [c for c in recalls.columns if len(recalls) > 1 and recalls[c].round(3).nunique() == 1]
     if not same:
         return []
-    listed = join(f"`{c}` ({recalls[c].iloc[0]:.3f})" for c in same)
+    listed = join(_("`{cls}` ({recall:.3f})").format(cls=c, recall=recalls[c].iloc[0]) for c in same)
     text = ngettext("- **{name}**: {listed} is the same under all {n} losses: the features alone decide that class, "
                     "and a loss only moves boundaries where classes overlap (see the note under the per-class recall "
                     "figure).",

@@ -388,8 +388,9 @@ def describe_rules(rc: RuleComparison) -> str:
         lines.append(line)
         own = [n for n in roles.index[roles["rule"] == "own"] if n in tests.index]
         if own:
-            listed = join((f"`{rc.roles.loc[n, 'method']}` {table.loc[n, 'expected_cost']:.3f} "
-                           f"({_test_words(tests, n)})" for n in own), "; ")
+            listed = join((_("`{method}` {cost:.3f} ({test})").format(
+                method=rc.roles.loc[n, "method"], cost=table.loc[n, "expected_cost"], test=_test_words(tests, n))
+                for n in own), "; ")
             text = (_("- At the same cost, re-balanced training with its own rule (the Bayes rule on its probabilities "
                       "moved back from the flat priors it learnt to the data's; for this cost, the same decisions as "
                       "its arg-max) against `{plain}` with the calibrated Bayes rule (the corrected repeated "
