@@ -219,3 +219,22 @@ def test_baselines_smote_lesson_experiments_and_resampling_study_sentences_in_ch
                                                                        5000)[1])
     assert english.startswith("- 20,000 rows, more than `scalable_above=5000`: only the scalable samplers ran")
     assert_same_facts(english, chinese, "只运行了可扩展的采样器")
+
+
+def test_the_lines_notebooks_03_04_and_06_print_in_chinese(result):
+    res = SimpleNamespace(result=result)
+    for make, phrase in [(lambda: ensemble_study.ensembles_heading(result), "2 × 5 折交叉验证"),
+                         (lambda: ensemble_study.boosted_heading(result), "梯度提升树"),
+                         (lambda: loss_study.metrics_caption("toy", res), "得分是所有折的均值"),
+                         (lambda: calibration_study.shares_caption("toy"), "每个类别的行数"),
+                         (lambda: resampling_study.describe_scaling(["adasyn"]), "**大数据请使用**"),
+                         (lambda: experiments.two_class_note(3), "*3 个类别"),
+                         (experiments.no_ranking_note, "分级相关性"),
+                         (rule_study.no_plain_model, "`none+logreg`"),
+                         (lambda: smote_lesson.describe_grouping(None), "`group_col`")]:
+        english, chinese = both(make)
+        if phrase != "2 × 5 折交叉验证":  # the design is the experiment's, made in English above
+            assert_same_facts(english, chinese, phrase)
+    with i18n.language("en"):
+        assert rule_study.no_plain_model() == rule_study.NO_PLAIN_MODEL
+        assert smote_lesson.describe_grouping(None) == smote_lesson.NO_GROUPS_NOTE

@@ -115,6 +115,11 @@ def describe_class_shares(shares: pd.DataFrame, calibration: pd.DataFrame | None
     return "\n".join(lines)
 
 
+def shares_caption(name: str) -> str:
+    """The line above a table's :func:`ecombalance.evaluation.class_shares` in notebook 04."""
+    return _("**{name}**: rows per class, true and assigned by each loss (arg-max, out of fold)").format(name=name)
+
+
 def calibration_headline(calibration: pd.DataFrame, baseline: str) -> dict[str, Any]:
     """For the report index: ``classwise_ece`` of ``baseline`` (pooled out-of-fold, the number its table shows)."""
     if baseline not in calibration.index:

@@ -131,6 +131,18 @@ def describe_members(table: pd.DataFrame) -> str:
     return "\n".join([note, *lines])
 
 
+def ensembles_heading(result: ExperimentResult) -> str:
+    """Notebook 03's line before :func:`describe_families_of` of its ensembles, with the design of their folds."""
+    return _("- imbalanced-learn's ensembles, each against its plain counterpart ({design}):").format(
+        design=result.design)
+
+
+def boosted_heading(result: ExperimentResult) -> str:
+    """Notebook 06's line before :func:`describe_families_of` of its boosted trees, with the design of their folds."""
+    return _("- Boosted trees, each class-weighted against itself without weights ({design}):").format(
+        design=result.design)
+
+
 def describe_rounds(table: pd.DataFrame) -> list[str]:
     """One Markdown bullet per boosting model of :func:`member_counts` that stopped before its planned rounds."""
     lines = []

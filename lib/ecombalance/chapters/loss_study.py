@@ -18,6 +18,7 @@ from ecombalance._validation import plain_label
 from ecombalance.chapters import seed_formulas
 from ecombalance.chapters.calibration_study import describe_class_shares
 from ecombalance.data.datasets import DATASETS
+from ecombalance.data.preprocess import subsample
 from ecombalance.evaluation.class_calibration import calibration_table, class_shares
 from ecombalance.evaluation.experiment import ExperimentResult, run_experiment
 from ecombalance.evaluation.folds import as_folds, make_folds
@@ -287,6 +288,20 @@ def summarise_losses(result: ExperimentResult) -> LossComparison:
     return LossComparison(result=result, metrics=metrics, per_fold=per_fold, calibration=calibration)
 
 
+MAX_ROWS = 1000
+"""Notebook 04's default row cap (parameter ``max_rows``): every loss trains a network on r × k folds, so a
+user's table of 10,000 rows would take over ten minutes on two CPU cores (issue 26 measured one cell at 651 s)."""
+
+
+def capped(tables: Mapping[str, Any], max_rows: int = MAX_ROWS, seed: int = 0) -> tuple[dict[str, Any], list[str]]:
+    """Each table of notebook 04 at most about ``max_rows`` rows (:func:`ecombalance.data.preprocess.subsample`:
+    stratified, every class kept, whole groups on a table with groups; 0 for every row), and the notes of those
+    that were sampled ("- The losses ran on a sample of …"), for "What we saw"."""
+    sampled = {name: subsample(tbl, max_rows, seed, who=_("On `{name}` the losses").format(name=name),
+                               setting=_("parameter `max_rows={}`")) for name, tbl in tables.items()}
+    return {name: tbl for name, (tbl, _note) in sampled.items()}, [note for _tbl, note in sampled.values() if note]
+
+
 def compare_losses(tbl, loss_names: Sequence[str], *, gamma: float = 2.0, beta: float = 0.999, tau: float = 1.0,
                    folds: int = 5, repeats: int = 1, seed: int = 0, epochs: int = 30, hidden: Sequence[int] = (64,),
                    lr: float = 1e-3, batch_size: int = 64, device: str = "auto", preprocessor=None,
@@ -377,20 +392,32 @@ def losses_headline(results: Mapping[str, LossComparison]) -> dict[str, Any]:
     return numbers
 
 
+def metrics_caption(name: str, res: LossComparison) -> str:
+    """The line above a table's :attr:`LossComparison.metrics` in notebook 04: its name and the design."""
+    return _("**{name}** ({design}; the scores are means over all folds, ECE and class-wise ECE those of the pooled "
+             "out-of-fold probabilities)").format(name=name, design=res.result.design)
+
+
 def describe_losses(seed_table: pd.DataFrame, demo, results: Mapping[str, Any]) -> str:
-    """The chapter's findings as Markdown bullets, generated from its tables."""
+    """The chapter's findings as Markdown bullets, generated from its tables. When ``results`` holds a user's table
+    (a name that is no generated dataset), the two bullets computed on constructed data (the design document's
+    formulas on the documented case's class counts, and the Gaussian illustration) say that they are not the user's
+    table."""
     doc_ce, doc_bal = seed_table["doc CE, p = class distribution"], seed_table["doc balanced, p = class distribution"]
-    lines = [_("- The design document's \"balanced loss\" as written is {balanced:.4f} for every model (spread "
+    yours = any(name not in DATASETS for name in results)
+    case, drawn = ((_(" (on the documented case's class counts, not your table)"),
+                    _(" (generated data, not your table)")) if yours else ("", ""))
+    lines = [_("- The design document's \"balanced loss\"{case} as written is {balanced:.4f} for every model (spread "
                "{spread:.1g}); its \"cross-entropy\" scores predicting the prior {prior:.3f}, better than a perfect "
                "classifier ({perfect:.3f}).").format(
-        balanced=doc_bal.iloc[0], spread=doc_bal.max() - doc_bal.min(), prior=doc_ce["the prior for every input"],
-        perfect=doc_ce["perfect (confident and right)"])]
+        case=case, balanced=doc_bal.iloc[0], spread=doc_bal.max() - doc_bal.min(),
+        prior=doc_ce["the prior for every input"], perfect=doc_ce["perfect (confident and right)"])]
     bayes, adjusted, trained = (demo.table.loc[k] for k in ["Bayes, training priors",
                                 "Bayes + post-hoc adjustment (tau=1)", "linear model, logit-adjusted loss"])
-    lines.append(_("- Gaussian illustration: post-hoc adjustment lowers the balanced error from {before:.3f} to "
-                   "{after:.3f} (error {error_before:.3f} → {error_after:.3f}); the logit-adjusted linear model "
+    lines.append(_("- Gaussian illustration{drawn}: post-hoc adjustment lowers the balanced error from {before:.3f} "
+                   "to {after:.3f} (error {error_before:.3f} → {error_after:.3f}); the logit-adjusted linear model "
                    "reaches {trained:.3f}.").format(
-        before=bayes["balanced error"], after=adjusted["balanced error"], error_before=bayes["error"],
+        drawn=drawn, before=bayes["balanced error"], after=adjusted["balanced error"], error_before=bayes["error"],
         error_after=adjusted["error"], trained=trained["balanced error"]))
     for name, res in results.items():
         m, rare = res.metrics, f"recall[{plain_label(pd.Series(res.y).value_counts().idxmin())}]"

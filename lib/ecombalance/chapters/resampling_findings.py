@@ -129,12 +129,14 @@ def resampling_headline(leak: Mapping[str, pd.DataFrame], results: pd.DataFrame)
 
 
 def describe_study(worked: WorkedExamples, leak: Mapping[str, pd.DataFrame], results: pd.DataFrame,
-                   notes: Iterable[str] = ()) -> str:
+                   notes: Iterable[str] = (), user_table: bool = False) -> str:
     """Notebook 03's findings as Markdown bullets, generated from its numbers: ``notes`` first (e.g. that the
-    table was sampled), the worked examples (:func:`ecombalance.chapters.resampling_study.worked_examples`),
-    the worst leakage (``leak``: sampler name -> ``leakage_demo`` table, scored by balanced accuracy), the top
-    pipeline and, per classifier, :func:`describe_comparison`."""
+    table was sampled), the worked examples (:func:`ecombalance.chapters.resampling_study.worked_examples`, on the
+    design document's own counts: with ``user_table`` the bullet says they are not the user's table), the worst
+    leakage (``leak``: sampler name -> ``leakage_demo`` table, scored by balanced accuracy), the top pipeline and,
+    per classifier, :func:`describe_comparison`."""
     counts = worked.counts.values.tolist()
+    own = " / ".join(str(int(n)) for n in counts[0])
     inflation = leakage_inflation(leak).dropna()
     summary = summarise_comparison(results)
     top_sampler, top_model = summary["macro_f1"].idxmax()
@@ -162,8 +164,10 @@ def describe_study(worked: WorkedExamples, leak: Mapping[str, pd.DataFrame], res
                   "resampling, on {design}."))
     return "\n".join([
         *filter(None, notes),
-        _("- The worked examples hold exactly: {under} after under-sampling, {over} after over-sampling, every "
-          "class-3 row appearing {appear}.").format(under=counts[1], over=counts[2], appear=appear),
+        (_("- The design document's worked examples, on its own {own} rows (not your table), hold exactly: {under} "
+           "after under-sampling, {over} after over-sampling, every class-3 row appearing {appear}.") if user_table else
+         _("- The worked examples hold exactly: {under} after under-sampling, {over} after over-sampling, every "
+           "class-3 row appearing {appear}.")).format(own=own, under=counts[1], over=counts[2], appear=appear),
         leakage,
         compared.format(samplers=samplers_text, classifiers=models_text, models=join(models), design=design),
         _("- Top mean macro-F1: `{sampler}` + {model}, {score:.3f}. Per classifier, against the same classifier "

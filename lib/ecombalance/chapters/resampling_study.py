@@ -443,6 +443,14 @@ def summarise_comparison(results: pd.DataFrame, classes: Iterable | None = None)
     return table
 
 
+def describe_scaling(slow: Iterable[str]) -> str:
+    """Notebook 03's advice beside :func:`scaling_table`: the scalable samplers, and ``slow`` (those selected that
+    are not) to avoid beyond about 100k rows."""
+    slow = join(f"`{s}`" for s in slow) or _("none of those selected")
+    return _("**For large data use** {scalable}; avoid beyond ~100k rows: {slow}.").format(
+        scalable=join(f"`{s}`" for s in SCALABLE), slow=slow)
+
+
 def scalable_samplers(samplers: Iterable[str], n_rows: int, all_up_to: int) -> tuple[list[str], str]:
     """``samplers`` as they are on up to ``all_up_to`` rows (0: no limit); above, only those in
     :data:`ecombalance.sampling.resampling.SCALABLE`, with a note naming the ones left out."""

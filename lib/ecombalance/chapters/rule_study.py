@@ -56,6 +56,13 @@ NO_PLAIN_MODEL = ("*No method is a plain model (no sampler, no class weights, pl
 PLAIN_RULES = {"argmax": "arg-max", "bayes": "Bayes rule, calibrated", "tuned": "tuned weights, nested"}
 """The plain model's rules and how the rule names read (``"<plain> + <words>"``)."""
 
+
+def no_plain_model() -> str:
+    """:data:`NO_PLAIN_MODEL` in the current language."""
+    return _("*No method is a plain model (no sampler, no class weights, plain cross-entropy, such as `none+logreg`): "
+             "the decision rules need one to calibrate and to compare re-balancing with.*")
+
+
 OWN_RULE = "its Bayes rule"
 """How a re-balancing method's rule reads (``"<method> + its Bayes rule"``)."""
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from ecombalance.exceptions import CompareError
-from ecombalance.reporting.index import esc, fmt, markdown_html, page
+from ecombalance.reporting.index import NOT_APPLICABLE, badge_class, esc, fmt, markdown_html, page
 from ecombalance.reporting.mathjax import MATHJAX_CONFIG, MATHJAX_DIR
 
 _SUMMARY_FILE = "summary.json"  # runner.SUMMARY
@@ -86,7 +86,7 @@ def _status(entry: Mapping[str, Any] | None, folder_url: str) -> str:
     if entry is None:
         return '<span class="badge failed">not in this report</span>'
     status = entry["status"]
-    badge = f'<span class="badge {"ok" if status == "ok" else "failed"}">{esc(status)}</span>'
+    badge = f'<span class="badge {badge_class(status)}">{esc(status)}</span>'
     text = f"{badge} {entry.get('seconds', 0):.1f} s"
     if entry.get("html"):
         text += f" · {_link(folder_url, entry['html'], 'page' if status == 'ok' else 'last good page')}"
@@ -126,6 +126,8 @@ def _numbers_table(rows: list[dict[str, Any]], what: str, missing: str = "not re
 def _conclusions(entry: Mapping[str, Any] | None) -> str:
     if entry is None:
         return "<p><i>not run</i></p>"
+    if entry["status"] == NOT_APPLICABLE:  # left out on the user's table: no failure
+        return f'<p><i>{esc(entry.get("note") or NOT_APPLICABLE)}</i></p>'
     if entry["status"] != "ok":
         return f'<p class="error">failed: {esc(entry.get("error") or "")}</p>'
     text = entry.get("conclusions") or ""
@@ -146,7 +148,7 @@ def _notebook_section(stem: str, a: Mapping[str, Any] | None, b: Mapping[str, An
                 f"{_numbers_table(numbers, 'headline number')}</details>"
                 f"<details><summary>parameters ({len(parameters)})</summary>"
                 f"{_numbers_table(parameters, 'parameter', _DEFAULT)}</details></section>")
-    failed = a["status"] != "ok" or b["status"] != "ok"
+    failed = any(side["status"] not in ("ok", NOT_APPLICABLE) for side in (a, b))
     changed = [r for r in parameters if r["differ"]]
     same = [r for r in parameters if not r["differ"]]
     same_table = (f"<details><summary>the same in both ({len(same)})</summary>"
@@ -165,7 +167,7 @@ def _notebook_section(stem: str, a: Mapping[str, Any] | None, b: Mapping[str, An
 def _badge(entry: Mapping[str, Any] | None) -> str:
     if entry is None:
         return '<span class="badge failed">not run</span>'
-    return f'<span class="badge {"ok" if entry["status"] == "ok" else "failed"}">{esc(entry["status"])}</span>'
+    return f'<span class="badge {badge_class(entry["status"])}">{esc(entry["status"])}</span>'
 
 
 def _overview(stems: list[str], a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
@@ -186,7 +188,7 @@ def _url(folder: Path, start: Path) -> str:
 
 def _side_summary(label: str, folder: Path, summary: Mapping[str, Any], url: str) -> str:
     entries = summary["notebooks"]
-    failed = sum(e["status"] != "ok" for e in entries)
+    failed = sum(e["status"] not in ("ok", NOT_APPLICABLE) for e in entries)
     failures = f', <span class="error">{failed} failed</span>' if failed else ""
     return (f"<li><b>{label}</b>: <a href=\"{esc(url)}/index.html\">{esc(folder)}</a> · profile "
             f"<b>{esc(summary.get('profile'))}</b> · {len(entries)} notebooks{failures} · updated "

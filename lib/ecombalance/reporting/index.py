@@ -29,6 +29,8 @@ section.nb.failed { border-color: #cf222e; background: #fff5f5; }
 section.nb h2 { margin: .2rem 0 .3rem; font-size: 1.25rem; } section.nb h2 a { text-decoration: none; }
 .badge { display: inline-block; border-radius: 1rem; padding: 0 .6rem; font-size: .85rem; font-weight: 600; }
 .badge.ok { background: #dafbe1; color: #116329; } .badge.failed { background: #ffebe9; color: #a40e26; }
+.badge.na { background: #eff1f3; color: #59636e; } section.nb.na { background: #f6f8fa; }
+p.generated { background: #fff8c5; border-radius: 4px; padding: .2rem .5rem; }
 .thumb { float: right; margin: 0 0 .6rem 1.2rem; }
 .thumb img { width: 340px; max-height: 230px; object-fit: contain; border: 1px solid #d1d9e0; border-radius: 4px;
              background: white; }
@@ -214,20 +216,37 @@ def _data_section(source: Mapping[str, Any]) -> str:
             f"{items}{listed}</ul></section>")
 
 
+NOT_APPLICABLE = "not applicable"
+"""The status of a notebook the report left out because it cannot apply to the user's table (no failure)."""
+GENERATED_NOTE = ("On generated data (not your table): this chapter does not read your file, so none of its numbers "
+                  "is about your table.")
+"""What the index says above a notebook of a user's report that ran on generated data (``"data": "generated"``)."""
+
+
+def badge_class(status: str) -> str:
+    """The CSS class of a notebook's status badge and section: ``ok``, ``na`` (not applicable: grey, no failure)
+    or ``failed`` (failed, interrupted)."""
+    return {"ok": "ok", NOT_APPLICABLE: "na"}.get(status, "failed")
+
+
 def _notebook_section(entry: Mapping[str, Any]) -> str:
     stem, status = entry["notebook"], entry["status"]
-    link = entry.get("html") or entry.get("ipynb")
+    link = None if status == NOT_APPLICABLE else entry.get("html") or entry.get("ipynb")
     title = esc(entry.get("title") or stem)
     heading = f'<a href="{esc(link)}">{title}</a>' if link else title
-    parts = [f'<section class="nb {"ok" if status == "ok" else "failed"}" id="{esc(stem)}">']
+    parts = [f'<section class="nb {badge_class(status)}" id="{esc(stem)}">']
     if entry.get("figure") and status == "ok":
         parts.append(f'<a class="thumb" href="{esc(link or entry["figure"])}">'
                      f'<img src="{esc(entry["figure"])}" alt="key figure of {esc(stem)}"></a>')
     parts.append(f"<h2>{heading}</h2>")
     name = f'<a href="{esc(link)}">{esc(stem)}</a>' if link else esc(stem)
-    meta = (f'<span class="badge {"ok" if status == "ok" else "failed"}">{esc(status)}</span> '
+    meta = (f'<span class="badge {badge_class(status)}">{esc(status)}</span> '
             f'{entry.get("seconds", 0):.1f} s · {name}')
     parts.append(f"<p>{meta}</p>")
+    if status == NOT_APPLICABLE:
+        parts.append(f'<p class="note">Left out on your table: {esc(entry.get("note") or "not applicable")}</p>')
+    if entry.get("data") == "generated" and status == "ok":
+        parts.append(f'<p class="generated">{esc(GENERATED_NOTE)}</p>')
     if entry.get("error"):
         copy = entry.get("ipynb")
         parts.append(f'<p class="error">{esc(entry["error"])}'
@@ -251,10 +270,14 @@ def _notebook_section(entry: Mapping[str, Any]) -> str:
 def index_html(summary: Mapping[str, Any], mathjax_url: str | None = None) -> str:
     """The index page of a report folder from its ``summary.json`` content."""
     entries = summary.get("notebooks", [])
-    not_ok = [e["status"] for e in entries if e["status"] != "ok"]
+    not_ok = [e["status"] for e in entries if e["status"] not in ("ok", NOT_APPLICABLE)]
+    left_out = sum(e["status"] == NOT_APPLICABLE for e in entries)
     seconds = sum(e.get("seconds") or 0 for e in entries)
     counts = ", ".join(f"{not_ok.count(status)} {status}" for status in sorted(set(not_ok)))
-    state = (f'<span class="badge failed">{counts}</span>' if not_ok else '<span class="badge ok">all ok</span>')
+    ran = f"{len(entries) - left_out} ok" if left_out else "all ok"
+    state = f'<span class="badge failed">{counts}</span>' if not_ok else f'<span class="badge ok">{ran}</span>'
+    if left_out:
+        state += f' <span class="badge na">{left_out} {NOT_APPLICABLE}</span>'
     header = (f"<h1>ecombalance report</h1>\n<p class=\"meta\">Profile <b>{esc(summary.get('profile'))}</b> · "
               f"{len(entries)} notebooks {state} · {seconds:.0f} s of notebook time · updated "
               f"{esc(summary.get('updated'))} · machine-readable: <a href=\"{_SUMMARY_FILE}\">{_SUMMARY_FILE}</a> · "
