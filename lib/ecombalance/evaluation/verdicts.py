@@ -80,7 +80,8 @@ def metric_label(metric: str) -> str:
     unknown)."""
     labels = {"macro_f1": _("macro-F1"), "balanced_accuracy": _("balanced accuracy"), "g_mean": _("G-mean"),
               "weighted_f1": _("weighted F1"), "log_loss": _("log-loss"), "ece": _("ECE"), "brier": _("Brier score"),
-              "pr_auc": _("PR-AUC"), "roc_auc": _("ROC-AUC"), "mcc": _("MCC"), "accuracy": _("accuracy")}
+              "pr_auc": _("PR-AUC"), "roc_auc": _("ROC-AUC"), "mcc": _("MCC"), "accuracy": _("accuracy"),
+              "recall": _("recall"), "precision": _("precision"), "f1": _("f1")}  # the last three: their own keys
     return labels.get(metric, metric)
 
 
