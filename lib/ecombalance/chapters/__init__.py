@@ -21,7 +21,7 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "preprocessing": ["fit_before_split_effects", "DATA_ORIGINS", "data_origin", "describe_preprocessing"],
     "resampling_study": ["WorkedExamples", "worked_examples", "SAMPLER_FAILURES", "resample_counts", "categorical_counts", "categorical_view", "row_origin", "OTHER_CLASSES", "projection", "leakage_demo", "leakage_inflation", "SAMPLER_METRICS", "compare_samplers", "complete_pairs", "summarise_comparison", "scalable_samplers", "scaling_table", "describe_scaling"],
     "resampling_findings": ["sampler_differences", "sampler_verdicts", "describe_comparison", "resampling_headline", "describe_study", "CLEANERS", "describe_cleaning"],
-    "rule_study": ["NOT_ENOUGH", "NO_PLAIN_MODEL", "PLAIN_RULES", "OWN_RULE", "rule_name", "stated_cost", "rule_methods", "RuleComparison", "compare_rules", "rules_headline", "describe_cost", "describe_rules", "figure_lines", "no_plain_model"],
+    "rule_study": ["NOT_ENOUGH", "NO_PLAIN_MODEL", "PLAIN_RULES", "OWN_RULE", "rule_name", "stated_cost", "rule_methods", "RuleComparison", "compare_rules", "rules_headline", "describe_cost", "describe_rules", "cost_curve_labels", "figure_lines", "no_plain_model"],
     "seed_formulas": ["SeedDocumentLosses", "seed_document_losses"],
     "smote_lesson": ["SmoteExample", "worked_example", "TOY_SAMPLERS", "toy_problem", "decision_boundaries", "GROUPED", "UNGROUPED", "grouping_inflation", "describe_grouping", "NO_GROUPS_NOTE", "grouping_study", "grouping_headline"],
     "workload": ["WORK_BUDGET", "STUDY_BUDGET", "COSTS", "input_width", "fit_microseconds", "work_seconds", "row_limit", "sample_for", "recommended", "full_table_score", "describe_full_table", "pooled_scores", "every_row_check", "workload_headline"],

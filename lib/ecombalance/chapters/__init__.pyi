@@ -227,6 +227,7 @@ from ecombalance.chapters.rule_study import compare_rules as compare_rules
 from ecombalance.chapters.rule_study import rules_headline as rules_headline
 from ecombalance.chapters.rule_study import describe_cost as describe_cost
 from ecombalance.chapters.rule_study import describe_rules as describe_rules
+from ecombalance.chapters.rule_study import cost_curve_labels as cost_curve_labels
 from ecombalance.chapters.rule_study import figure_lines as figure_lines
 from ecombalance.chapters.rule_study import no_plain_model as no_plain_model
 from ecombalance.chapters.seed_formulas import SeedDocumentLosses as SeedDocumentLosses
@@ -294,19 +295,20 @@ __all__ = [
     "calibration_headline", "capacity_note", "capped", "categorical_counts", "categorical_view", "check",
     "classes_note", "click_metrics", "click_profit_study", "compare_analyzers", "compare_baselines",
     "compare_ensembles", "compare_losses", "compare_precision", "compare_quantized", "compare_rules",
-    "compare_samplers", "compare_with_frozen", "compared_with", "complete_pairs", "confidence_gap", "cost_decision",
-    "cost_decision_headline", "cost_matrix", "ctr_model", "data_origin", "decision_boundaries",
-    "decision_comparison", "default_methods", "describe_analyzers", "describe_baselines", "describe_class_shares",
-    "describe_cleaning", "describe_columns", "describe_comparison", "describe_cost", "describe_cost_decision",
-    "describe_decision", "describe_decisions", "describe_downsampling", "describe_effects", "describe_environment",
-    "describe_evaluation", "describe_families", "describe_families_of", "describe_frozen_comparison",
-    "describe_full_table", "describe_grouping", "describe_identical_losses", "describe_losses", "describe_members",
-    "describe_operating_points", "describe_positive_class", "describe_precision", "describe_preprocessing",
-    "describe_prior_correction", "describe_prior_shift", "describe_profit", "describe_quantized",
-    "describe_rate_growth", "describe_recall_changes", "describe_reliability", "describe_rounds", "describe_rules",
-    "describe_scaling", "describe_smote_effect", "describe_study", "describe_tokenization", "describe_tradeoffs",
-    "describe_transfer", "describe_unmoved_recalls", "downsampling_headline", "downsampling_study", "ece_of",
-    "effects", "effects_headline", "ensemble_methods", "ensembles_heading", "environment_headline", "epochs_for",
+    "compare_samplers", "compare_with_frozen", "compared_with", "complete_pairs", "confidence_gap",
+    "cost_curve_labels", "cost_decision", "cost_decision_headline", "cost_matrix", "ctr_model", "data_origin",
+    "decision_boundaries", "decision_comparison", "default_methods", "describe_analyzers", "describe_baselines",
+    "describe_class_shares", "describe_cleaning", "describe_columns", "describe_comparison", "describe_cost",
+    "describe_cost_decision", "describe_decision", "describe_decisions", "describe_downsampling",
+    "describe_effects", "describe_environment", "describe_evaluation", "describe_families", "describe_families_of",
+    "describe_frozen_comparison", "describe_full_table", "describe_grouping", "describe_identical_losses",
+    "describe_losses", "describe_members", "describe_operating_points", "describe_positive_class",
+    "describe_precision", "describe_preprocessing", "describe_prior_correction", "describe_prior_shift",
+    "describe_profit", "describe_quantized", "describe_rate_growth", "describe_recall_changes",
+    "describe_reliability", "describe_rounds", "describe_rules", "describe_scaling", "describe_smote_effect",
+    "describe_study", "describe_tokenization", "describe_tradeoffs", "describe_transfer",
+    "describe_unmoved_recalls", "downsampling_headline", "downsampling_study", "ece_of", "effects",
+    "effects_headline", "ensemble_methods", "ensembles_heading", "environment_headline", "epochs_for",
     "every_row_check", "families_headline", "family_baselines", "family_effects", "family_headline", "family_model",
     "family_verdicts", "figure_lines", "fit_before_split_effects", "fit_microseconds", "focal_curves", "fold_mean",
     "full_table_score", "gaussian_prior_shift", "glossary_frame", "glossary_markdown", "grouping_headline",

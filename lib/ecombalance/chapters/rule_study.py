@@ -442,6 +442,13 @@ def describe_rules(rc: RuleComparison) -> str:
     return "\n".join(lines + [f"- {note.removeprefix('- ')}" for note in rc.notes])
 
 
+def cost_curve_labels(rc: RuleComparison, largest: Any) -> dict[str, str]:
+    """The ``cost_unit`` and ``title`` of :func:`ecombalance.plotting.plot_cost_curve` for notebook 06's cost
+    figure (costs in units of missing a ``largest``-class item), in the current language."""
+    return {"cost_unit": _("cost of missing a {cls!r} item").format(cls=str(largest)),
+            "title": _("Cost against threshold: {method}, calibrated, out of fold").format(method=rc.baseline_method)}
+
+
 def figure_lines(rc: RuleComparison) -> dict[str, float]:
     """The costs :func:`ecombalance.plotting.plot_cost_curve` marks beside :meth:`RuleComparison.curve`, as
     ``{label: mean cost per item}``: the baseline's arg-max, calibrated Bayes rule and nested tuned weights, and the
