@@ -13,7 +13,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from ecombalance import evaluation, i18n
 from ecombalance.chapters import (baselines, calibration_study, decision_study, ensemble_study, experiments, families,
                                   findings, loss_calibration, loss_study, resampling_findings, resampling_study,
-                                  rule_study, smote_lesson, workload)
+                                  rule_study, smote_lesson)
 
 CLASSES = np.array(["big", "mid", "small"])
 Y = np.repeat(CLASSES, [60, 30, 10])
@@ -239,13 +239,3 @@ def test_the_lines_notebooks_03_04_and_06_print_in_chinese(result):
         assert rule_study.no_plain_model() == rule_study.NO_PLAIN_MODEL
         assert smote_lesson.describe_grouping(None) == smote_lesson.NO_GROUPS_NOTE
 
-
-def test_workload_sentences_in_chinese():
-    full = pd.Series({"method": "none+logreg", "macro_f1": 0.71, "balanced_accuracy": 0.74, "rows": 12000,
-                      "design": "5-fold cross-validation"})
-    sample = pd.Series({"macro_f1": 0.69, "balanced_accuracy": 0.72})
-    english, chinese = both(lambda: workload.describe_full_table(full, sample, 3000))
-    assert english == ("- `none+logreg` fitted again on every row (12,000 rows, 5-fold cross-validation, pooled "
-                       "out-of-fold): macro-F1 0.710, balanced accuracy 0.740 (on the 3,000-row sample: 0.690 and "
-                       "0.720).")
-    assert_same_facts(english, chinese, "`none+logreg` 在全部行上重新拟合（12,000 行")
