@@ -230,6 +230,7 @@ def test_the_lines_notebooks_03_04_and_06_print_in_chinese(result):
                          (lambda: resampling_study.describe_scaling(["adasyn"]), "**大数据请使用**"),
                          (lambda: experiments.two_class_note(3), "*3 个类别"),
                          (experiments.no_ranking_note, "分级相关性"),
+                         (lambda: experiments.compared_on_every_row_note(600, "none+logreg"), "已在全部行"),
                          (rule_study.no_plain_model, "`none+logreg`"),
                          (lambda: smote_lesson.describe_grouping(None), "`group_col`")]:
         english, chinese = both(make)

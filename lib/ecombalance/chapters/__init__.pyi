@@ -108,6 +108,7 @@ from ecombalance.chapters.experiments import within_family as within_family
 from ecombalance.chapters.experiments import balances_nothing as balances_nothing
 from ecombalance.chapters.experiments import capacity_note as capacity_note
 from ecombalance.chapters.experiments import no_ranking_note as no_ranking_note
+from ecombalance.chapters.experiments import compared_on_every_row_note as compared_on_every_row_note
 from ecombalance.chapters.experiments import two_class_note as two_class_note
 from ecombalance.chapters.families import KINDS as KINDS
 from ecombalance.chapters.families import model_of as model_of
@@ -295,11 +296,11 @@ __all__ = [
     "calibration_headline", "capacity_note", "capped", "categorical_counts", "categorical_view", "check",
     "classes_note", "click_metrics", "click_profit_study", "compare_analyzers", "compare_baselines",
     "compare_ensembles", "compare_losses", "compare_precision", "compare_quantized", "compare_rules",
-    "compare_samplers", "compare_with_frozen", "compared_with", "complete_pairs", "confidence_gap",
-    "cost_curve_labels", "cost_decision", "cost_decision_headline", "cost_matrix", "ctr_model", "data_origin",
-    "decision_boundaries", "decision_comparison", "default_methods", "describe_analyzers", "describe_baselines",
-    "describe_class_shares", "describe_cleaning", "describe_columns", "describe_comparison", "describe_cost",
-    "describe_cost_decision", "describe_decision", "describe_decisions", "describe_downsampling",
+    "compare_samplers", "compare_with_frozen", "compared_on_every_row_note", "compared_with", "complete_pairs",
+    "confidence_gap", "cost_curve_labels", "cost_decision", "cost_decision_headline", "cost_matrix", "ctr_model",
+    "data_origin", "decision_boundaries", "decision_comparison", "default_methods", "describe_analyzers",
+    "describe_baselines", "describe_class_shares", "describe_cleaning", "describe_columns", "describe_comparison",
+    "describe_cost", "describe_cost_decision", "describe_decision", "describe_decisions", "describe_downsampling",
     "describe_effects", "describe_environment", "describe_evaluation", "describe_families", "describe_families_of",
     "describe_frozen_comparison", "describe_full_table", "describe_grouping", "describe_identical_losses",
     "describe_losses", "describe_members", "describe_operating_points", "describe_positive_class",

@@ -137,6 +137,11 @@ def no_ranking_note() -> str:
              "search log's ESCI labels). A group column alone only keeps each group on one side of the folds.*")
 
 
+def compared_on_every_row_note(n_rows: int, chosen: str) -> str:
+    """Notebook 06's note in place of the every-row check when the comparison already ran on every row."""
+    return _("*Compared on every row ({n:,}); recommended: `{method}`.*").format(n=n_rows, method=chosen)
+
+
 def two_class_note(n_classes: int) -> str:
     """Notebook 06's note in place of the positive-class view and the decision rules on a table of more classes."""
     return _("*{n} classes: the positive-class view and the decision rules apply to two-class tables.*").format(
