@@ -74,11 +74,11 @@ def both(make):
     return english, chinese
 
 
-def assert_same_facts(english: str, chinese: str, *phrases: str) -> None:
+def assert_same_facts(english: str, chinese: str, *phrases: str, share: float = 0.5) -> None:
     assert chinese != english
     assert numbers(chinese) == numbers(english), (english, chinese)
     assert code_spans(chinese) == code_spans(english)
-    assert chinese_share(chinese) > 0.5, chinese
+    assert chinese_share(chinese) > share, chinese
     for phrase in phrases:
         assert phrase in chinese, chinese
 
@@ -240,3 +240,21 @@ def test_the_lines_notebooks_03_04_and_06_print_in_chinese(result):
         assert rule_study.no_plain_model() == rule_study.NO_PLAIN_MODEL
         assert smote_lesson.describe_grouping(None) == smote_lesson.NO_GROUPS_NOTE
 
+
+
+
+def test_the_engine_note_on_a_failed_method_in_chinese():
+    class FailsWithoutRowZero(Answers):
+        def fit(self, X, y):
+            if 0 not in np.asarray(X)[:, 0]:
+                raise ValueError("row 0 held out")
+            return super().fit(X, y)
+
+    run = evaluation.run_experiment({"none+logreg": Answers(PLAIN), "bad": FailsWithoutRowZero(FOUND)},
+                                    np.arange(len(Y))[:, None], Y, cv=evaluation.make_folds(Y, n_splits=5, seed=0),
+                                    errors="record", progress=False)
+    english, chinese = both(lambda: "\n".join(run.notes))
+    assert english.startswith("- `bad` left out: failed on fold(s) ") and english.endswith(
+        " of 5 (ValueError: row 0 held out).")
+    assert_same_facts(english, chinese, "`bad` 已略去：在 5 折中的第", "（ValueError：row 0 held out）",
+                      share=0.3)  # the error's own message stays English
