@@ -258,3 +258,11 @@ def test_the_engine_note_on_a_failed_method_in_chinese():
         " of 5 (ValueError: row 0 held out).")
     assert_same_facts(english, chinese, "`bad` 已略去：在 5 折中的第", "（ValueError：row 0 held out）",
                       share=0.3)  # the error's own message stays English
+
+
+def test_the_loss_panels_are_titled_in_chinese():
+    names = ["ce", "focal", "logit_adjusted", "weighted_ce", "new_loss"]
+    english, chinese = both(lambda: loss_calibration.reliability_groups(names))
+    assert list(english) == ["re-weighting the loss", "adjusting the logits", "reshaping the loss", "other losses"]
+    assert list(chinese) == ["对损失重新加权", "调整 logits", "改变损失的形状", "其他损失函数"]
+    assert list(chinese.values()) == list(english.values())

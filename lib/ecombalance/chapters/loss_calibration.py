@@ -31,11 +31,14 @@ CONFIDENCE_TOLERANCE = 0.01
 
 def reliability_groups(names: Sequence[str], reference: str = "ce") -> dict[str, list[str]]:
     """``{panel title: [loss, ...]}`` of :data:`LOSS_GROUPS` for the losses in ``names`` (``reference`` drawn in
-    every panel, so left out of the groups); a loss in no group goes to "other losses"; empty groups are dropped."""
+    every panel, so left out of the groups); a loss in no group goes to "other losses"; empty groups are dropped.
+    The titles are in the current language."""
+    titles = {"re-weighting the loss": _("re-weighting the loss"), "adjusting the logits": _("adjusting the logits"),
+              "reshaping the loss": _("reshaping the loss"), "other losses": _("other losses")}
     grouped = {title: [n for n in members if n in names] for title, members in LOSS_GROUPS.items()}
     known = {n for members in LOSS_GROUPS.values() for n in members}
     grouped["other losses"] = [n for n in names if n not in known and n != reference]
-    return {title: members for title, members in grouped.items() if members}
+    return {titles.get(title, title): members for title, members in grouped.items() if members}
 
 
 def confidence_gap(y: Any, proba: np.ndarray, classes: Sequence) -> float:
