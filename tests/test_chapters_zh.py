@@ -77,7 +77,7 @@ def both(make):
 def assert_same_facts(english: str, chinese: str, *phrases: str, share: float = 0.5) -> None:
     assert chinese != english
     assert numbers(chinese) == numbers(english), (english, chinese)
-    assert code_spans(chinese) == code_spans(english)
+    assert code_spans(english) <= code_spans(chinese)  # Chinese may mark a column name such as recall[c] as code
     assert chinese_share(chinese) > share, chinese
     for phrase in phrases:
         assert phrase in chinese, chinese
@@ -193,7 +193,7 @@ def test_loss_calibration_sentences_in_chinese(result):
     res = SimpleNamespace(result=run, y=Y, classes=run.classes, metrics=metrics, proba=run.oof_proba)
     english, chinese = both(lambda: loss_calibration.describe_tradeoffs({"toy": res}))
     assert english.startswith("- **toy**: 1 of 1 losses raises recall[small] over cross-entropy (0.00)")
-    assert_same_facts(english, chinese, "种损失函数中有 1 种使 recall[small] 高于交叉熵", "最高类别 ECE")
+    assert_same_facts(english, chinese, "种损失函数中有 1 种使 `recall[small]` 高于交叉熵", "最高类别 ECE")
 
 
 def test_ensemble_study_sentences_in_chinese():
