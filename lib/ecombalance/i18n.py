@@ -23,7 +23,7 @@ import os
 from pathlib import Path
 
 __all__ = ["LANGUAGES", "gettext", "ngettext", "pgettext", "get_language", "set_language", "language",
-           "catalogue_path"]
+           "catalogue_path", "join"]
 
 LANGUAGES = ("en", "zh")
 """The editions: English (the source) and Chinese (simplified, zh-CN)."""
@@ -115,3 +115,17 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     if isinstance(found, str):
         return found
     return singular if n == 1 else plural
+
+
+def join(items, sep: str = ", ") -> str:
+    """A list of names or clauses in the current language: in English ``sep.join(items)`` (as the sentences always
+    wrote it); in Chinese clauses (``sep`` holding ";") join with "；", names with "、" and "和" before the last
+    (Babel's ``format_list`` for zh_CN: "a、b和c")."""
+    items = [str(item) for item in items]
+    if get_language() == "en" or not items:
+        return sep.join(items)
+    if ";" in sep:
+        return "；".join(items)
+    from babel.lists import format_list
+
+    return format_list(items, locale="zh_CN")

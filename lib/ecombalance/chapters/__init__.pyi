@@ -23,6 +23,7 @@ from ecombalance.chapters.calibration_study import describe_class_shares as desc
 from ecombalance.chapters.calibration_study import over_predicting as over_predicting
 from ecombalance.chapters.calibration_study import calibration_headline as calibration_headline
 from ecombalance.chapters.calibration_study import pick_pair as pick_pair
+from ecombalance.chapters.calibration_study import shares_caption as shares_caption
 from ecombalance.chapters.ctr import ctr_model as ctr_model
 from ecombalance.chapters.ctr import click_metrics as click_metrics
 from ecombalance.chapters.ctr import downsampling_study as downsampling_study
@@ -60,6 +61,8 @@ from ecombalance.chapters.ensemble_study import family_headline as family_headli
 from ecombalance.chapters.ensemble_study import recall_changes as recall_changes
 from ecombalance.chapters.ensemble_study import describe_recall_changes as describe_recall_changes
 from ecombalance.chapters.ensemble_study import describe_families_of as describe_families_of
+from ecombalance.chapters.ensemble_study import ensembles_heading as ensembles_heading
+from ecombalance.chapters.ensemble_study import boosted_heading as boosted_heading
 from ecombalance.chapters.environment import PACKAGES as PACKAGES
 from ecombalance.chapters.environment import package_versions as package_versions
 from ecombalance.chapters.environment import hardware as hardware
@@ -104,6 +107,9 @@ from ecombalance.chapters.experiments import family_model as family_model
 from ecombalance.chapters.experiments import within_family as within_family
 from ecombalance.chapters.experiments import balances_nothing as balances_nothing
 from ecombalance.chapters.experiments import capacity_note as capacity_note
+from ecombalance.chapters.experiments import no_ranking_note as no_ranking_note
+from ecombalance.chapters.experiments import compared_on_every_row_note as compared_on_every_row_note
+from ecombalance.chapters.experiments import two_class_note as two_class_note
 from ecombalance.chapters.families import KINDS as KINDS
 from ecombalance.chapters.families import model_of as model_of
 from ecombalance.chapters.families import is_plain as is_plain
@@ -180,6 +186,7 @@ from ecombalance.chapters.loss_study import describe_identical_losses as describ
 from ecombalance.chapters.loss_study import describe_unmoved_recalls as describe_unmoved_recalls
 from ecombalance.chapters.loss_study import MAX_ROWS as MAX_ROWS
 from ecombalance.chapters.loss_study import capped as capped
+from ecombalance.chapters.loss_study import metrics_caption as metrics_caption
 from ecombalance.chapters.preprocessing import fit_before_split_effects as fit_before_split_effects
 from ecombalance.chapters.preprocessing import DATA_ORIGINS as DATA_ORIGINS
 from ecombalance.chapters.preprocessing import data_origin as data_origin
@@ -201,6 +208,7 @@ from ecombalance.chapters.resampling_study import complete_pairs as complete_pai
 from ecombalance.chapters.resampling_study import summarise_comparison as summarise_comparison
 from ecombalance.chapters.resampling_study import scalable_samplers as scalable_samplers
 from ecombalance.chapters.resampling_study import scaling_table as scaling_table
+from ecombalance.chapters.resampling_study import describe_scaling as describe_scaling
 from ecombalance.chapters.resampling_findings import sampler_differences as sampler_differences
 from ecombalance.chapters.resampling_findings import sampler_verdicts as sampler_verdicts
 from ecombalance.chapters.resampling_findings import describe_comparison as describe_comparison
@@ -220,7 +228,9 @@ from ecombalance.chapters.rule_study import compare_rules as compare_rules
 from ecombalance.chapters.rule_study import rules_headline as rules_headline
 from ecombalance.chapters.rule_study import describe_cost as describe_cost
 from ecombalance.chapters.rule_study import describe_rules as describe_rules
+from ecombalance.chapters.rule_study import cost_curve_labels as cost_curve_labels
 from ecombalance.chapters.rule_study import figure_lines as figure_lines
+from ecombalance.chapters.rule_study import no_plain_model as no_plain_model
 from ecombalance.chapters.seed_formulas import SeedDocumentLosses as SeedDocumentLosses
 from ecombalance.chapters.seed_formulas import seed_document_losses as seed_document_losses
 from ecombalance.chapters.smote_lesson import SmoteExample as SmoteExample
@@ -282,41 +292,44 @@ __all__ = [
     "SAMPLER_METRICS", "SHARE_TOLERANCE", "SHOWN_CLASSES", "STUDY_BUDGET", "SeedDocumentLosses", "SmoteExample",
     "THRESHOLD_RANGE", "TOY_SAMPLERS", "TREE_METHODS", "Term", "UNGROUPED", "View", "WORK_BUDGET", "WorkedExamples",
     "analyzers_headline", "apart", "as_frame", "balances_nothing", "baselines_headline", "best_headline",
-    "best_of_effects", "best_of_families", "build", "build_all", "calibration_causes", "calibration_headline",
-    "capacity_note", "capped", "categorical_counts", "categorical_view", "check", "classes_note", "click_metrics",
-    "click_profit_study", "compare_analyzers", "compare_baselines", "compare_ensembles", "compare_losses",
-    "compare_precision", "compare_quantized", "compare_rules", "compare_samplers", "compare_with_frozen",
-    "compared_with", "complete_pairs", "confidence_gap", "cost_decision", "cost_decision_headline", "cost_matrix",
-    "ctr_model", "data_origin", "decision_boundaries", "decision_comparison", "default_methods",
-    "describe_analyzers", "describe_baselines", "describe_class_shares", "describe_cleaning", "describe_columns",
-    "describe_comparison", "describe_cost", "describe_cost_decision", "describe_decision", "describe_decisions",
-    "describe_downsampling", "describe_effects", "describe_environment", "describe_evaluation", "describe_families",
-    "describe_families_of", "describe_frozen_comparison", "describe_full_table", "describe_grouping",
-    "describe_identical_losses", "describe_losses", "describe_members", "describe_operating_points",
-    "describe_positive_class", "describe_precision", "describe_preprocessing", "describe_prior_correction",
-    "describe_prior_shift", "describe_profit", "describe_quantized", "describe_rate_growth",
-    "describe_recall_changes", "describe_reliability", "describe_rounds", "describe_rules", "describe_smote_effect",
+    "best_of_effects", "best_of_families", "boosted_heading", "build", "build_all", "calibration_causes",
+    "calibration_headline", "capacity_note", "capped", "categorical_counts", "categorical_view", "check",
+    "classes_note", "click_metrics", "click_profit_study", "compare_analyzers", "compare_baselines",
+    "compare_ensembles", "compare_losses", "compare_precision", "compare_quantized", "compare_rules",
+    "compare_samplers", "compare_with_frozen", "compared_on_every_row_note", "compared_with", "complete_pairs",
+    "confidence_gap", "cost_curve_labels", "cost_decision", "cost_decision_headline", "cost_matrix", "ctr_model",
+    "data_origin", "decision_boundaries", "decision_comparison", "default_methods", "describe_analyzers",
+    "describe_baselines", "describe_class_shares", "describe_cleaning", "describe_columns", "describe_comparison",
+    "describe_cost", "describe_cost_decision", "describe_decision", "describe_decisions", "describe_downsampling",
+    "describe_effects", "describe_environment", "describe_evaluation", "describe_families", "describe_families_of",
+    "describe_frozen_comparison", "describe_full_table", "describe_grouping", "describe_identical_losses",
+    "describe_losses", "describe_members", "describe_operating_points", "describe_positive_class",
+    "describe_precision", "describe_preprocessing", "describe_prior_correction", "describe_prior_shift",
+    "describe_profit", "describe_quantized", "describe_rate_growth", "describe_recall_changes",
+    "describe_reliability", "describe_rounds", "describe_rules", "describe_scaling", "describe_smote_effect",
     "describe_study", "describe_tokenization", "describe_tradeoffs", "describe_transfer",
     "describe_unmoved_recalls", "downsampling_headline", "downsampling_study", "ece_of", "effects",
-    "effects_headline", "ensemble_methods", "environment_headline", "epochs_for", "every_row_check",
-    "families_headline", "family_baselines", "family_effects", "family_headline", "family_model", "family_verdicts",
-    "figure_lines", "fit_before_split_effects", "fit_microseconds", "focal_curves", "fold_mean", "full_table_score",
-    "gaussian_prior_shift", "glossary_frame", "glossary_markdown", "grouping_headline", "grouping_inflation",
-    "grouping_study", "hardware", "identical_losses", "input_width", "inverse_frequency_costs", "is_plain",
-    "judge_families", "leakage_demo", "leakage_inflation", "live", "loss_differences", "loss_methods",
-    "loss_verdict", "losses_headline", "majority_check", "measure_cjk_tokenization", "member_counts", "method_name",
-    "minority_only_row", "miss_cost_matrix", "missing_packages", "model_check", "model_of", "most_calibrated",
-    "most_rebalanced", "normalise_term", "not_enough_evidence", "operating_points", "out_of_fold_experiment",
-    "out_of_fold_predictions", "over_predicting", "package_versions", "parse", "pick_pair", "plain_model",
-    "plain_models", "plot_confusion", "plot_focus_reliability", "plot_view", "pooled_accuracy", "pooled_scores",
-    "positive_class", "positive_class_table", "precision_headline", "prior_corrected", "prior_shift_headline",
-    "prior_shift_study", "profit_headline", "projection", "ranking_table", "rarity_cost_decision", "recall_changes",
-    "recommended", "references", "reliability_groups", "resample_counts", "resampling_headline", "row_limit",
-    "row_origin", "rule_methods", "rule_name", "rules_headline", "sample_for", "sampler_differences",
-    "sampler_verdicts", "scalable_samplers", "scaling_table", "scores_table", "seed_document_losses",
-    "seed_formula_scenarios", "seed_regulariser_minimiser", "shifted_rows", "show", "shown_classes",
-    "small_class_ratios", "smote_effect", "stated_cost", "study_loss_params", "subset", "summarise_comparison",
-    "summarise_losses", "summary_table", "term_names", "text_inputs", "threshold_decision", "toy_problem",
-    "training_priors", "transfer_headline", "vocabulary", "vocabulary_note", "weights_table", "within_family",
-    "work_seconds", "worked_example", "worked_examples", "workload_headline",
+    "effects_headline", "ensemble_methods", "ensembles_heading", "environment_headline", "epochs_for",
+    "every_row_check", "families_headline", "family_baselines", "family_effects", "family_headline", "family_model",
+    "family_verdicts", "figure_lines", "fit_before_split_effects", "fit_microseconds", "focal_curves", "fold_mean",
+    "full_table_score", "gaussian_prior_shift", "glossary_frame", "glossary_markdown", "grouping_headline",
+    "grouping_inflation", "grouping_study", "hardware", "identical_losses", "input_width",
+    "inverse_frequency_costs", "is_plain", "judge_families", "leakage_demo", "leakage_inflation", "live",
+    "loss_differences", "loss_methods", "loss_verdict", "losses_headline", "majority_check",
+    "measure_cjk_tokenization", "member_counts", "method_name", "metrics_caption", "minority_only_row",
+    "miss_cost_matrix", "missing_packages", "model_check", "model_of", "most_calibrated", "most_rebalanced",
+    "no_plain_model", "no_ranking_note", "normalise_term", "not_enough_evidence", "operating_points",
+    "out_of_fold_experiment", "out_of_fold_predictions", "over_predicting", "package_versions", "parse",
+    "pick_pair", "plain_model", "plain_models", "plot_confusion", "plot_focus_reliability", "plot_view",
+    "pooled_accuracy", "pooled_scores", "positive_class", "positive_class_table", "precision_headline",
+    "prior_corrected", "prior_shift_headline", "prior_shift_study", "profit_headline", "projection",
+    "ranking_table", "rarity_cost_decision", "recall_changes", "recommended", "references", "reliability_groups",
+    "resample_counts", "resampling_headline", "row_limit", "row_origin", "rule_methods", "rule_name",
+    "rules_headline", "sample_for", "sampler_differences", "sampler_verdicts", "scalable_samplers", "scaling_table",
+    "scores_table", "seed_document_losses", "seed_formula_scenarios", "seed_regulariser_minimiser",
+    "shares_caption", "shifted_rows", "show", "shown_classes", "small_class_ratios", "smote_effect", "stated_cost",
+    "study_loss_params", "subset", "summarise_comparison", "summarise_losses", "summary_table", "term_names",
+    "text_inputs", "threshold_decision", "toy_problem", "training_priors", "transfer_headline", "two_class_note",
+    "vocabulary", "vocabulary_note", "weights_table", "within_family", "work_seconds", "worked_example",
+    "worked_examples", "workload_headline",
 ]

@@ -17,6 +17,7 @@ from ecombalance.data.table import Table
 from ecombalance.evaluation.experiment import ExperimentResult, run_experiment
 from ecombalance.evaluation.folds import make_folds
 from ecombalance.evaluation.metrics import scores
+from ecombalance.i18n import gettext as _
 from ecombalance.models import pipelines
 from ecombalance.models.features import make_preprocessor
 from ecombalance.models.text_features import CJK_CHARACTER, TextVectorizer
@@ -39,7 +40,8 @@ def classes_note(y, n: int = SHOWN_CLASSES) -> str:
     total = pd.Series(np.asarray(y)).nunique()
     if total <= 2 * n:
         return ""
-    return f"Showing the {n} largest and the {n} smallest of {total} classes ({total - 2 * n} in between left out)."
+    return _("Showing the {n} largest and the {n} smallest of {total} classes ({between} in between left out).").format(
+        n=n, total=total, between=total - 2 * n)
 
 
 def plain_model(tbl: Table, class_weight: str | None = None, seed: int = 0):
@@ -76,7 +78,7 @@ def compare_baselines(tbl: Table, folds: int = 5, seed: int = 0, max_rows: int =
     of more than ``max_rows`` rows (0: no limit) is first sampled to that size, stratified, every class kept
     (:func:`ecombalance.data.preprocess.subsample`); ``reports["overall"].attrs["note"]`` then says so and
     :func:`describe_baselines` repeats it."""
-    tbl, note = subsample(tbl, max_rows, seed, who="The three models",
+    tbl, note = subsample(tbl, max_rows, seed, who=_("The three models"),
                           setting="`baselines.compare_baselines(max_rows={})`")
     models = {
         "majority": DummyClassifier(strategy="most_frequent"),
@@ -121,29 +123,40 @@ def describe_baselines(measures: dict, reports: dict[str, pd.DataFrame]) -> str:
     table without a gap, a largest class that is the merged ``other``, a majority share under one half)."""
     overall, plain, weighted = reports["overall"], reports["plain"], reports["class_weighted"]
     largest, smallest = plain.index[0], plain.index[-1]
-    merged = (f" — `{largest}` is rare classes merged together, so \"the largest class\" below is that mixture"
-              if str(largest) == "other" else "")
+    merged = (_(" — `{largest}` is rare classes merged together, so \"the largest class\" below is that "
+                "mixture").format(largest=largest) if str(largest) == "other" else "")
     majority_accuracy = overall.loc["majority", "accuracy"]
-    paradox = ("accuracy alone hides the failure" if majority_accuracy >= 0.5
-               else "on this table accuracy is low too, but macro-F1 shows the failure more plainly")
+    paradox = (_("accuracy alone hides the failure") if majority_accuracy >= 0.5
+               else _("on this table accuracy is low too, but macro-F1 shows the failure more plainly"))
     recall_largest, recall_smallest = plain["recall"].iloc[0], plain["recall"].loc[smallest]
-    gap = ("the minority gap" if recall_smallest < recall_largest - GAP
-           else "no minority gap on this table: the smallest class is recalled about as well as the largest")
+    gap = (_("the minority gap") if recall_smallest < recall_largest - GAP
+           else _("no minority gap on this table: the smallest class is recalled about as well as the largest"))
     change = weighted["recall"].loc[smallest] - recall_smallest
-    direction = ("higher than" if change > 0.0005 else "lower than" if change < -0.0005 else "the same as")
+    weights = (_("- Class weights alone move that recall to {recall:.3f} (precision {before:.3f} → {after:.3f}): "
+                 "higher than without them; notebooks 03–05 try other remedies, notebook 06 compares them with "
+                 "confidence intervals.") if change > 0.0005 else
+               _("- Class weights alone move that recall to {recall:.3f} (precision {before:.3f} → {after:.3f}): "
+                 "lower than without them; notebooks 03–05 try other remedies, notebook 06 compares them with "
+                 "confidence intervals.") if change < -0.0005 else
+               _("- Class weights alone move that recall to {recall:.3f} (precision {before:.3f} → {after:.3f}): "
+                 "the same as without them; notebooks 03–05 try other remedies, notebook 06 compares them with "
+                 "confidence intervals."))
     return "\n".join([
         *filter(None, [overall.attrs.get("note")]),
-        f"- {measures['n_samples']} rows in {measures['n_classes']} classes; the largest holds "
-        f"{measures['majority_share']:.3f} of them, the smallest {measures['minority_share']:.3f} "
-        f"(imbalance ratio {measures['imbalance_ratio']:.1f}:1, normalised entropy "
-        f"{measures['normalised_entropy']:.3f}){merged}.",
-        f"- Always predicting the largest class scores accuracy {majority_accuracy:.3f} "
-        f"with a macro-F1 of {overall.loc['majority', 'macro_f1']:.3f}: {paradox}.",
-        f"- The plain model reaches accuracy {overall.loc['plain', 'accuracy']:.3f}, but its recall is "
-        f"{recall_largest:.3f} on the largest class and {recall_smallest:.3f} on `{smallest}`: {gap}.",
-        f"- Class weights alone move that recall to {weighted['recall'].loc[smallest]:.3f} (precision "
-        f"{plain['precision'].loc[smallest]:.3f} → {weighted['precision'].loc[smallest]:.3f}): {direction} "
-        "without them; notebooks 03–05 try other remedies, notebook 06 compares them with confidence intervals.",
+        _("- {n_samples} rows in {n_classes} classes; the largest holds {majority_share:.3f} of them, the smallest "
+          "{minority_share:.3f} (imbalance ratio {imbalance_ratio:.1f}:1, normalised entropy "
+          "{normalised_entropy:.3f}){merged}.").format(**{k: measures[k] for k in (
+              "n_samples", "n_classes", "majority_share", "minority_share", "imbalance_ratio", "normalised_entropy")},
+              merged=merged),
+        _("- Always predicting the largest class scores accuracy {accuracy:.3f} with a macro-F1 of {macro_f1:.3f}: "
+          "{paradox}.").format(accuracy=majority_accuracy, macro_f1=overall.loc["majority", "macro_f1"],
+                               paradox=paradox),
+        _("- The plain model reaches accuracy {accuracy:.3f}, but its recall is {recall_largest:.3f} on the largest "
+          "class and {recall_smallest:.3f} on `{smallest}`: {gap}.").format(
+            accuracy=overall.loc["plain", "accuracy"], recall_largest=recall_largest, recall_smallest=recall_smallest,
+            smallest=smallest, gap=gap),
+        weights.format(recall=weighted["recall"].loc[smallest], before=plain["precision"].loc[smallest],
+                       after=weighted["precision"].loc[smallest]),
     ])
 
 
@@ -181,7 +194,7 @@ def compare_analyzers(tbl: Table, folds: int = 5, seed: int = 0, max_rows: int =
     """
     if not tbl.text_cols:
         return pd.DataFrame()
-    sample, note = subsample(tbl, max_rows, seed, who="The comparison",
+    sample, note = subsample(tbl, max_rows, seed, who=_("The comparison"),
                              setting="`baselines.compare_analyzers(max_rows={})`")
     col = sample.text_cols[0]
     rows, by_analyzer = {}, {}
@@ -216,20 +229,23 @@ def describe_analyzers(analyzers: pd.DataFrame) -> str:
     if analyzers.empty:
         return ""
     word = analyzers.iloc[0]
-    col = analyzers.attrs.get("column", "the text")
+    col = analyzers.attrs.get("column", _("the text"))
     sampled = f" {analyzers.attrs['note']}" if analyzers.attrs.get("note") else ""
     if len(analyzers) == 1:
-        return (f"- Text `{col}` is tokenised into words (`text_analyzer=\"word\"`): macro-F1 from the text alone "
-                f"{word['macro_f1']:.3f}; try `text_analyzer=\"char\"` on Chinese text.{sampled}")
+        return _("- Text `{col}` is tokenised into words (`text_analyzer=\"word\"`): macro-F1 from the text alone "
+                 "{macro_f1:.3f}; try `text_analyzer=\"char\"` on Chinese text.{sampled}").format(
+            col=col, macro_f1=word["macro_f1"], sampled=sampled)
     chosen, setting = analyzers.iloc[-1], analyzers.index[-1]
     if chosen["resolves_to"] == "word":
-        return (f"- Text `{col}` holds no Chinese, so `text_analyzer=\"{setting}\"` keeps scikit-learn's word "
-                f"tokens: macro-F1 {word['macro_f1']:.3f} from the text alone ({word['vocabulary']:,} distinct "
-                f"tokens).{sampled}")
+        return _("- Text `{col}` holds no Chinese, so `text_analyzer=\"{setting}\"` keeps scikit-learn's word tokens: "
+                 "macro-F1 {macro_f1:.3f} from the text alone ({vocabulary:,} distinct tokens).{sampled}").format(
+            col=col, setting=setting, macro_f1=word["macro_f1"], vocabulary=word["vocabulary"], sampled=sampled)
     change = chosen["macro_f1"] - word["macro_f1"]
-    verdict = ("a wide margin: the default tokens do not fit this text" if change >= 0.1 else
-               "a small difference" if abs(change) < 0.02 else "better" if change > 0 else "worse")
-    return (f"- Tokenisation of `{col}`: on the text alone, scikit-learn's default word tokens give macro-F1 "
-            f"{word['macro_f1']:.3f} ({word['vocabulary']:,} distinct tokens); `text_analyzer=\"{setting}\"` "
-            f"({chosen['resolves_to']}) gives {chosen['macro_f1']:.3f} ({chosen['vocabulary']:,} tokens), "
-            f"{change:+.3f}: {verdict}.{sampled}")
+    verdict = (_("a wide margin: the default tokens do not fit this text") if change >= 0.1 else
+               _("a small difference") if abs(change) < 0.02 else _("better") if change > 0 else _("worse"))
+    return _("- Tokenisation of `{col}`: on the text alone, scikit-learn's default word tokens give macro-F1 "
+             "{word_f1:.3f} ({word_vocabulary:,} distinct tokens); `text_analyzer=\"{setting}\"` ({resolves_to}) "
+             "gives {macro_f1:.3f} ({vocabulary:,} tokens), {change:+.3f}: {verdict}.{sampled}").format(
+        col=col, word_f1=word["macro_f1"], word_vocabulary=word["vocabulary"], setting=setting,
+        resolves_to=chosen["resolves_to"], macro_f1=chosen["macro_f1"], vocabulary=chosen["vocabulary"],
+        change=change, verdict=verdict, sampled=sampled)

@@ -10,17 +10,19 @@ from typing import Any
 import pandas as pd
 
 from ecombalance._validation import plain_label
+from ecombalance.i18n import gettext as _
+from ecombalance.i18n import join
 
 SHARE_TOLERANCE = 0.05
 """A method assigning a small class within ±5 % of its true number of rows predicts "about as many"."""
 
 
 def _names(classes) -> str:
-    return ", ".join(f"`{plain_label(c)}`" for c in classes)
+    return join(f"`{plain_label(c)}`" for c in classes)
 
 
 def _methods(methods) -> str:
-    return ", ".join(f"`{m}`" for m in methods)
+    return join(f"`{m}`" for m in methods)
 
 
 def small_class_ratios(shares: pd.DataFrame) -> pd.DataFrame:
@@ -64,21 +66,27 @@ def describe_class_shares(shares: pd.DataFrame, calibration: pd.DataFrame | None
         counts = shares.iloc[shares.index.get_loc(cls)]
 
         def listed(methods) -> str:
-            return ", ".join(f"`{m}` {int(counts[m]):,} ({row[m]:.2f}×)" for m in methods)
+            return join(_("`{method}` {rows:,} ({ratio:.2f}×)").format(method=m, rows=int(counts[m]), ratio=row[m])
+                        for m in methods)
 
         more = row[row > 1 + tolerance].sort_values(ascending=False, kind="stable").index
         fewer = row[row < 1 - tolerance].sort_values(kind="stable").index
         about = [m for m in row.index if m not in more and m not in fewer]
-        parts = [f"{label} {listed(group)}" for label, group in
-                 (("more with", more), ("fewer with", fewer), (f"about as many (within ±{tolerance:.0%}) with", about))
-                 if len(group)]
-        lines.append(f"- {prefix}`{plain_label(cls)}` has {int(counts['true']):,} of the "
-                     f"{int(shares['true'].sum()):,} out-of-fold rows; the arg-max assigns it " + "; ".join(parts) + ".")
+        parts = [label.format(methods=listed(group), tolerance=tolerance) for label, group in
+                 ((_("more with {methods}"), more), (_("fewer with {methods}"), fewer),
+                  (_("about as many (within ±{tolerance:.0%}) with {methods}"), about)) if len(group)]
+        lines.append(_("- {prefix}`{cls}` has {rows:,} of the {total:,} out-of-fold rows; the arg-max assigns it "
+                       "{parts}.").format(prefix=prefix, cls=plain_label(cls), rows=int(counts["true"]),
+                                          total=int(shares["true"].sum()), parts=join(parts, "; ")))
     over = over_predicting(shares, tolerance)
     rest = [m for m in ratios.columns if m not in over]
-    which = _names(ratios.index) if len(ratios) <= max_classes else f"any of the {len(ratios)} below an equal share"
-    lines.append(f"- {prefix}Over-predict a small class ({which}) by more than {tolerance:.0%}: "
-                 + (_methods(over) if over else "none") + (f"; the others do not: {_methods(rest)}." if rest else "."))
+    which = (_names(ratios.index) if len(ratios) <= max_classes else
+             _("any of the {n} below an equal share").format(n=len(ratios)))
+    text = (_("- {prefix}Over-predict a small class ({which}) by more than {tolerance:.0%}: {over}; the others do not: "
+              "{rest}.") if rest else _("- {prefix}Over-predict a small class ({which}) by more than {tolerance:.0%}: "
+                                        "{over}."))
+    lines.append(text.format(prefix=prefix, which=which, tolerance=tolerance, rest=_methods(rest),
+                             over=_methods(over) if over else _("none")))
     if calibration is not None and baseline is not None:
         against = ({m: baseline for m in calibration.index if m != baseline} if isinstance(baseline, str)
                    else dict(baseline))
@@ -86,21 +94,30 @@ def describe_class_shares(shares: pd.DataFrame, calibration: pd.DataFrame | None
                  and calibration.loc[m, "ece"] <= calibration.loc[against[m], "ece"]]
         if blind:
             def pair(m, column):
-                return (f"{calibration.loc[m, column]:.3f} against {calibration.loc[against[m], column]:.3f} for "
-                        f"`{against[m]}`")
+                return _("{value:.3f} against {baseline_value:.3f} for `{baseline}`").format(
+                    value=calibration.loc[m, column], baseline_value=calibration.loc[against[m], column],
+                    baseline=against[m])
 
             seen = [m for m in blind if calibration.loc[m, "classwise_ece"] > calibration.loc[against[m], "classwise_ece"]]
-            line = (f"- {prefix}Top-label ECE does not see this: "
-                    + "; ".join(f"`{m}` over-predicts a small class yet its top-label ECE is no higher ({pair(m, 'ece')})"
-                                for m in blind)
-                    + ". It reads only each row's largest probability.")
+            line = _("- {prefix}Top-label ECE does not see this: {methods}. It reads only each row's largest "
+                     "probability.").format(prefix=prefix, methods=join((_(
+                         "`{method}` over-predicts a small class yet its top-label ECE is no higher ({pair})").format(
+                         method=m, pair=pair(m, "ece")) for m in blind), "; "))
             if seen:
                 rest = [m for m in blind if m not in seen]
-                line += (" Class-wise ECE, which reads every class's probability, is higher for "
-                         + "; ".join(f"`{m}` ({pair(m, 'classwise_ece')})" for m in seen)
-                         + (f"; not for {_methods(rest)}." if rest else "."))
-            lines.append(line + " The counts above are the direct measure.")
+                higher = join((_("`{method}` ({pair})").format(method=m, pair=pair(m, "classwise_ece")) for m in seen),
+                              "; ")
+                line += (_(" Class-wise ECE, which reads every class's probability, is higher for {higher}; not for "
+                           "{rest}.") if rest else
+                         _(" Class-wise ECE, which reads every class's probability, is higher for {higher}.")).format(
+                    higher=higher, rest=_methods(rest))
+            lines.append(line + _(" The counts above are the direct measure."))
     return "\n".join(lines)
+
+
+def shares_caption(name: str) -> str:
+    """The line above a table's :func:`ecombalance.evaluation.class_shares` in notebook 04."""
+    return _("**{name}**: rows per class, true and assigned by each loss (arg-max, out of fold)").format(name=name)
 
 
 def calibration_headline(calibration: pd.DataFrame, baseline: str) -> dict[str, Any]:

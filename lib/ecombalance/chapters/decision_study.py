@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 
 from ecombalance._validation import plain_label
+from ecombalance.i18n import gettext as _
+from ecombalance.i18n import join
 from ecombalance.chapters.experiments import balances_nothing, training_priors
 from ecombalance.evaluation import (
     CostDecision,
@@ -107,15 +109,16 @@ def describe_cost_decision(decision: CostDecision) -> str:
     t = decision.table
     tuned = t.loc["tuned"]
     clear = tuned["ci_high"] < 0 or tuned["ci_low"] > 0
-    verdict = ("a difference larger than the noise" if clear else "within the noise, so keep the arg-max")
-    recalls = ", ".join(f"`{c[7:-1]}` {t.loc['argmax', c]:.2f} → {tuned[c]:.2f}" for c in t.columns
-                        if c.startswith("recall["))
-    return (f"- Mean cost per item, scored out of fold: arg-max {t.loc['argmax', 'expected_cost']:.3f}, Bayes rule "
-            f"{t.loc['bayes', 'expected_cost']:.3f}, class weights tuned on the other folds' out-of-fold "
-            f"probabilities (not nested: the models that scored those rows saw the test fold; "
-            f"`rule_study.compare_rules` tunes them fully nested) "
-            f"{tuned['expected_cost']:.3f} ({tuned['cost_difference']:+.3f} [{tuned['ci_low']:+.3f}, "
-            f"{tuned['ci_high']:+.3f}] against the arg-max, {verdict}); recall arg-max → tuned: {recalls}.")
+    verdict = (_("a difference larger than the noise") if clear else _("within the noise, so keep the arg-max"))
+    recalls = join(f"`{c[7:-1]}` {t.loc['argmax', c]:.2f} → {tuned[c]:.2f}" for c in t.columns
+                   if c.startswith("recall["))
+    return _("- Mean cost per item, scored out of fold: arg-max {argmax:.3f}, Bayes rule {bayes:.3f}, class weights "
+             "tuned on the other folds' out-of-fold probabilities (not nested: the models that scored those rows saw "
+             "the test fold; `rule_study.compare_rules` tunes them fully nested) {tuned:.3f} ({difference:+.3f} "
+             "[{low:+.3f}, {high:+.3f}] against the arg-max, {verdict}); recall arg-max → tuned: {recalls}.").format(
+        argmax=t.loc["argmax", "expected_cost"], bayes=t.loc["bayes", "expected_cost"], tuned=tuned["expected_cost"],
+        difference=tuned["cost_difference"], low=tuned["ci_low"], high=tuned["ci_high"], verdict=verdict,
+        recalls=recalls)
 
 
 # ---------------------------------------------------------------------------- an unknown deployment prior
@@ -285,42 +288,49 @@ def describe_prior_shift(study: PriorShiftStudy) -> str:
     to the calibration and accuracy of rows it did not see, and why the estimated priors can give a lower ECE
     than the true ones."""
     t, error = study.table, study.max_error
-    shares = ", ".join(f"`{plain_label(c)}` {r['true']:.3f} (estimated {r['estimated']:.3f} ± {r['estimated_sd']:.3f})"
-                       for c, r in t.iterrows())
+    shares = join(_("`{cls}` {true:.3f} (estimated {estimated:.3f} ± {sd:.3f})").format(
+        cls=plain_label(c), true=r["true"], estimated=r["estimated"], sd=r["estimated_sd"]) for c, r in t.iterrows())
     ece = {name: study.mean(f"ece_{name}") for name in ("raw", "estimated", "in_sample", "known")}
     accuracy = {name: study.mean(f"accuracy_{name}") for name in ("raw", "estimated", "known")}
     spread = study.scores[["ece_estimated", "ece_known"]].std(ddof=1).max() if study.n_draws > 1 else float("nan")
     lines = [
-        f"- With the class shares moved to {shares} ({study.n_draws} draws of {study.n_rows:,} unlabelled rows, each "
-        f"split in two halves), the EM procedure of Saerens et al. (2002), fitted on one half from `{study.method}`'s "
-        f"probabilities alone, is off by at most {error['mean']:.3f} on any class, on average over the "
-        f"{len(study.draws)} estimates (from {error['min']:.3f} to {error['max']:.3f}, standard deviation "
-        f"{error['sd']:.3f}).",
-        f"- Scored on the other half (rows the estimate did not see), the top-label ECE goes from {ece['raw']:.3f} "
-        f"unadjusted to {ece['estimated']:.3f} with the estimated priors ({ece['known']:.3f} with the true shares); "
-        f"accuracy from {accuracy['raw']:.3f} to {accuracy['estimated']:.3f} ({accuracy['known']:.3f}).",
+        _("- With the class shares moved to {shares} ({draws} draws of {rows:,} unlabelled rows, each split in two "
+          "halves), the EM procedure of Saerens et al. (2002), fitted on one half from `{method}`'s probabilities "
+          "alone, is off by at most {mean:.3f} on any class, on average over the {estimates} estimates (from "
+          "{low:.3f} to {high:.3f}, standard deviation {sd:.3f}).").format(
+            shares=shares, draws=study.n_draws, rows=study.n_rows, method=study.method, mean=error["mean"],
+            estimates=len(study.draws), low=error["min"], high=error["max"], sd=error["sd"]),
+        _("- Scored on the other half (rows the estimate did not see), the top-label ECE goes from {raw:.3f} "
+          "unadjusted to {estimated:.3f} with the estimated priors ({known:.3f} with the true shares); accuracy from "
+          "{accuracy_raw:.3f} to {accuracy_estimated:.3f} ({accuracy_known:.3f}).").format(
+            raw=ece["raw"], estimated=ece["estimated"], known=ece["known"], accuracy_raw=accuracy["raw"],
+            accuracy_estimated=accuracy["estimated"], accuracy_known=accuracy["known"]),
     ]
     noise = spread if np.isfinite(spread) else 0.0
     gap = ece["estimated"] - ece["known"]
     if abs(gap) <= noise:
-        why = (f"held out, the estimated priors and the true shares give about the same ECE ({ece['estimated']:.3f} "
-               f"and {ece['known']:.3f}: the gap is within the draw-to-draw spread of about {noise:.3f})")
+        why = _("held out, the estimated priors and the true shares give about the same ECE ({estimated:.3f} and "
+                "{known:.3f}: the gap is within the draw-to-draw spread of about {noise:.3f})")
     elif gap < 0:
-        why = (f"even held out the estimated priors give a lower ECE than the true shares ({ece['estimated']:.3f} "
-               f"against {ece['known']:.3f}): `{study.method}`'s probabilities are not calibrated under its training "
-               "priors (label shift alone does not describe them), and the priors EM picks, the shares that make the "
-               "model's own probabilities self-consistent on these rows, also absorb part of that bias, which the "
-               "true shares leave in place")
+        why = _("even held out the estimated priors give a lower ECE than the true shares ({estimated:.3f} against "
+                "{known:.3f}): `{method}`'s probabilities are not calibrated under its training priors (label shift "
+                "alone does not describe them), and the priors EM picks, the shares that make the model's own "
+                "probabilities self-consistent on these rows, also absorb part of that bias, which the true shares "
+                "leave in place")
     else:
-        why = (f"held out, the true shares give the lower ECE ({ece['known']:.3f} against {ece['estimated']:.3f}), "
-               "as they should when only the priors moved")
-    fitted = (f"scored on the rows it was estimated from, the estimate gives {ece['in_sample']:.3f}"
-              + (f", lower than held out: at its fixed point EM makes the mean adjusted probability equal the "
-                 "estimated share on exactly those rows, so an ECE measured on them flatters it"
-                 if ece["in_sample"] < ece["estimated"] - noise else ", no lower than held out"))
-    note = (f" With {study.n_rows:,} rows per draw each ECE rests on a few rows per bin (standard deviation over the "
-            f"draws about {spread:.3f})." if np.isfinite(spread) and abs(gap) > noise else "")
-    lines.append(f"- Estimated against true priors: {why}; {fitted}.{note}")
+        why = _("held out, the true shares give the lower ECE ({known:.3f} against {estimated:.3f}), as they should "
+                "when only the priors moved")
+    why = why.format(estimated=ece["estimated"], known=ece["known"], noise=noise, method=study.method)
+    fitted = (_("scored on the rows it was estimated from, the estimate gives {in_sample:.3f}, lower than held out: at "
+                "its fixed point EM makes the mean adjusted probability equal the estimated share on exactly those "
+                "rows, so an ECE measured on them flatters it")
+              if ece["in_sample"] < ece["estimated"] - noise else
+              _("scored on the rows it was estimated from, the estimate gives {in_sample:.3f}, no lower than held "
+                "out")).format(in_sample=ece["in_sample"])
+    note = (_(" With {rows:,} rows per draw each ECE rests on a few rows per bin (standard deviation over the draws "
+              "about {spread:.3f}).").format(rows=study.n_rows, spread=spread)
+            if np.isfinite(spread) and abs(gap) > noise else "")
+    lines.append(_("- Estimated against true priors: {why}; {fitted}.{note}").format(why=why, fitted=fitted, note=note))
     return "\n".join(lines)
 
 
@@ -409,30 +419,39 @@ def describe_profit(study: Mapping[str, Any], value_of_click: float, cost_of_imp
     whether tuning beat the closed form beyond the bootstrap interval, and (with raw probabilities) what the same
     closed-form rule does on the raw probabilities."""
     s, t = study["scored"], study["tuned"]
-    lines = [f"- A click worth {value_of_click:g} and an impression costing {cost_of_impression:g}: act when the "
-             f"click probability is at least {t.threshold:.3f} (tuned on half the log; the closed form for calibrated "
-             f"probabilities gives {t.closed_form:.3f}). On the other half that earns "
-             f"{s.loc['tuned', 'profit_per_row'] * 1000:.1f} per 1,000 rows, against "
-             f"{s.loc['closed_form', 'profit_per_row'] * 1000:.1f} at the closed form and "
-             f"{s.loc['everyone', 'profit_per_row'] * 1000:.1f} acting on every row."]
+    lines = [_("- A click worth {value:g} and an impression costing {cost:g}: act when the click probability is at "
+               "least {threshold:.3f} (tuned on half the log; the closed form for calibrated probabilities gives "
+               "{closed_form:.3f}). On the other half that earns {tuned:.1f} per 1,000 rows, against {closed:.1f} at "
+               "the closed form and {everyone:.1f} acting on every row.").format(
+        value=value_of_click, cost=cost_of_impression, threshold=t.threshold, closed_form=t.closed_form,
+        tuned=s.loc["tuned", "profit_per_row"] * 1000, closed=s.loc["closed_form", "profit_per_row"] * 1000,
+        everyone=s.loc["everyone", "profit_per_row"] * 1000)]
     if "difference" in study:
         d = study["difference"]
-        over = "queries" if d["grouped"] else "rows"
         holds = d["ci_low"] <= 0 <= d["ci_high"]
-        which = "the tuned threshold" if d["estimate"] > 0 else "the closed form"
-        verdict = (f"the interval holds 0, so on this log tuning the threshold on half the rows buys nothing the "
-                   f"closed form does not give for free" if holds else
-                   f"the interval excludes 0: {which} earns more on rows it was not chosen on")
-        lines.append(f"- Tuned minus closed form on the held-out half: {d['estimate']:+.2f} per 1,000 rows (95 % "
-                     f"bootstrap interval over its {over} {d['ci_low']:+.2f} to {d['ci_high']:+.2f}): {verdict}.")
+        if holds:
+            verdict = _("the interval holds 0, so on this log tuning the threshold on half the rows buys nothing the "
+                        "closed form does not give for free")
+        elif d["estimate"] > 0:
+            verdict = _("the interval excludes 0: the tuned threshold earns more on rows it was not chosen on")
+        else:
+            verdict = _("the interval excludes 0: the closed form earns more on rows it was not chosen on")
+        text = (_("- Tuned minus closed form on the held-out half: {estimate:+.2f} per 1,000 rows (95 % bootstrap "
+                  "interval over its queries {low:+.2f} to {high:+.2f}): {verdict}.") if d["grouped"] else
+                _("- Tuned minus closed form on the held-out half: {estimate:+.2f} per 1,000 rows (95 % bootstrap "
+                  "interval over its rows {low:+.2f} to {high:+.2f}): {verdict}."))
+        lines.append(text.format(estimate=d["estimate"], low=d["ci_low"], high=d["ci_high"], verdict=verdict))
     if "closed_form_raw" in study:
         raw, fixed = study["closed_form_raw"].loc["raw"], study["closed_form_raw"].loc["recalibrated"]
         ratio = raw["shown_per_1000"] / fixed["shown_per_1000"] if fixed["shown_per_1000"] else float("inf")
-        lines.append(f"- The same closed-form threshold on the raw down-sampled probabilities shows "
-                     f"{raw['shown_per_1000']:.0f} items per 1,000 rows instead of {fixed['shown_per_1000']:.0f} "
-                     f"({ratio:.1f}× as many) for {raw['clicks_per_1000']:.1f} clicks instead of "
-                     f"{fixed['clicks_per_1000']:.1f}, and earns {raw['profit_per_1000']:.1f} instead of "
-                     f"{fixed['profit_per_1000']:.1f} per 1,000 rows ({raw['profit_per_1000'] - fixed['profit_per_1000']:+.1f}"
-                     "): the raw probabilities are too high, so the rule pays for impressions whose real click "
-                     "probability is below C / (V + C). This is what recalibration is worth here.")
+        lines.append(_("- The same closed-form threshold on the raw down-sampled probabilities shows {shown_raw:.0f} "
+                       "items per 1,000 rows instead of {shown_fixed:.0f} ({ratio:.1f}× as many) for {clicks_raw:.1f} "
+                       "clicks instead of {clicks_fixed:.1f}, and earns {profit_raw:.1f} instead of {profit_fixed:.1f} "
+                       "per 1,000 rows ({profit_change:+.1f}): the raw probabilities are too high, so the rule pays for "
+                       "impressions whose real click probability is below C / (V + C). This is what recalibration is "
+                       "worth here.").format(
+            shown_raw=raw["shown_per_1000"], shown_fixed=fixed["shown_per_1000"], ratio=ratio,
+            clicks_raw=raw["clicks_per_1000"], clicks_fixed=fixed["clicks_per_1000"],
+            profit_raw=raw["profit_per_1000"], profit_fixed=fixed["profit_per_1000"],
+            profit_change=raw["profit_per_1000"] - fixed["profit_per_1000"]))
     return "\n".join(lines)

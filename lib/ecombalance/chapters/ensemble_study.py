@@ -23,6 +23,8 @@ import pandas as pd
 from ecombalance.chapters.families import describe_families, family_effects, families_headline, model_of
 from ecombalance.evaluation.experiment import ExperimentResult, run_experiment
 from ecombalance.evaluation.fold_work import FoldFeatures
+from ecombalance.i18n import gettext as _
+from ecombalance.i18n import join
 from ecombalance.models.ensembles import BALANCING_ENSEMBLES, ENSEMBLES, PLAIN_COUNTERPART
 from ecombalance.models.pipelines import MODELS, make_model, pipeline
 
@@ -44,6 +46,17 @@ DRAWS = {
     "rusboost": "the re-weighted rows under-sampled to the smallest class",
 }
 """What each member (tree, bagged learner or boosting round) of an ensemble is fitted on."""
+
+
+def _draw(model: str) -> str:
+    """:data:`DRAWS` of ``model`` in the current language."""
+    return {"rf": _("a bootstrap of all rows"), "bagging": _("a bootstrap of all rows"),
+            "balanced_rf": _("every class drawn with replacement to the smallest class's count"),
+            "balanced_bagging": _("a bootstrap of all rows, under-sampled to its smallest class"),
+            "bagged_adaboost": _("a bootstrap of all rows"),
+            "easy_ensemble": _("all rows of the smallest class and as many random rows of each other class"),
+            "adaboost": _("all rows, re-weighted after each round"),
+            "rusboost": _("the re-weighted rows under-sampled to the smallest class")}.get(model, DRAWS.get(model, ""))
 
 
 def _member_rows(model: str, fitted: Any, n_rows: int, members: int) -> list[np.ndarray]:
@@ -107,13 +120,27 @@ def describe_members(table: pd.DataFrame) -> str:
     lines = []
     for model in (m for m in models if m in BALANCING_ENSEMBLES):
         plain = PLAIN_COUNTERPART[model]
-        against = (f", where the first member of its plain counterpart `{plain}` ({DRAWS[plain]}) saw "
-                   f"{counts(plain)}" if plain in models else "")
-        lines.append(f"- `{model}` ({DRAWS[model]}): its first member was fitted on {counts(model)} rows of "
-                     f"{' / '.join(f'`{c}`' for c in classes)}{against}.")
+        text = (_("- `{model}` ({draw}): its first member was fitted on {counts} rows of {classes}, where the first "
+                  "member of its plain counterpart `{plain}` ({plain_draw}) saw {plain_counts}.") if plain in models
+                else _("- `{model}` ({draw}): its first member was fitted on {counts} rows of {classes}."))
+        lines.append(text.format(model=model, draw=_draw(model), counts=counts(model),
+                                 classes=" / ".join(f"`{c}`" for c in classes), plain=plain, plain_draw=_draw(plain),
+                                 plain_counts=counts(plain) if plain in models else ""))
     lines += describe_rounds(table)
-    note = f"The smallest class, `{smallest}`, has {n_smallest} training rows."
-    return "\n".join([f"- {note}", *lines])
+    note = _("- The smallest class, `{smallest}`, has {n} training rows.").format(smallest=smallest, n=n_smallest)
+    return "\n".join([note, *lines])
+
+
+def ensembles_heading(result: ExperimentResult) -> str:
+    """Notebook 03's line before :func:`describe_families_of` of its ensembles, with the design of their folds."""
+    return _("- imbalanced-learn's ensembles, each against its plain counterpart ({design}):").format(
+        design=result.design)
+
+
+def boosted_heading(result: ExperimentResult) -> str:
+    """Notebook 06's line before :func:`describe_families_of` of its boosted trees, with the design of their folds."""
+    return _("- Boosted trees, each class-weighted against itself without weights ({design}):").format(
+        design=result.design)
 
 
 def describe_rounds(table: pd.DataFrame) -> list[str]:
@@ -122,9 +149,9 @@ def describe_rounds(table: pd.DataFrame) -> list[str]:
     for model, fitted in table.attrs.get("rounds", {}).items():
         planned = table.attrs["planned"][model]
         if fitted < planned:
-            lines.append(f"- `{model}` stopped after {fitted} of {planned} boosting rounds: a round whose weighted "
-                         "error on all training rows is no better than chance ends the boosting (SAMME), and "
-                         "fewer rounds mean a weaker model.")
+            lines.append(_("- `{model}` stopped after {fitted} of {planned} boosting rounds: a round whose weighted "
+                           "error on all training rows is no better than chance ends the boosting (SAMME), and fewer "
+                           "rounds mean a weaker model.").format(model=model, fitted=fitted, planned=planned))
     return lines
 
 
@@ -201,7 +228,7 @@ def recall_changes(result: ExperimentResult, table: pd.DataFrame) -> pd.DataFram
     smallest = pd.Series(result.y).value_counts().index[-1]
 
     def recall(method: str) -> float:
-        y_true, pred, _, _ = result.pooled(method)
+        y_true, pred, _proba, _groups = result.pooled(method)
         return scores(y_true, pred, classes=result.classes, metrics=(), per_class=("recall",))[f"recall[{smallest}]"]
 
     rows = [{"method": row.method, "against": row.against, "plain_recall": recall(row.against),
@@ -216,9 +243,11 @@ def describe_recall_changes(frame: pd.DataFrame) -> str:
     method, within its family ("" when there is no balancing comparison)."""
     if frame.empty:
         return ""
-    parts = [f"`{model_of(method)}` {row.plain_recall:.2f} → {row.recall:.2f} with `{method}`"
-             for method, row in frame.iterrows()]
-    return f"- Recall of the smallest class `{frame.attrs['smallest']}`, plain → balanced: {'; '.join(parts)}."
+    parts = [_("`{model}` {plain:.2f} → {recall:.2f} with `{method}`").format(
+        model=model_of(method), plain=row.plain_recall, recall=row.recall, method=method)
+        for method, row in frame.iterrows()]
+    return _("- Recall of the smallest class `{smallest}`, plain → balanced: {parts}.").format(
+        smallest=frame.attrs["smallest"], parts=join(parts, "; "))
 
 
 def describe_families_of(result: ExperimentResult, table: pd.DataFrame, beats_majority: bool = True) -> str:
@@ -227,7 +256,7 @@ def describe_families_of(result: ExperimentResult, table: pd.DataFrame, beats_ma
     choice), the smallest class's recall without and with each balancing method
     (:func:`describe_recall_changes`), and the methods the time budget or a failure left out."""
     if table.empty:
-        ran = ", ".join(f"`{m}`" for m in result.methods) or "no method"
-        return "\n".join([f"- Only {ran} ran on every fold: nothing to compare.", *result.notes])
+        ran = join(f"`{m}`" for m in result.methods) or _("no method")
+        return "\n".join([_("- Only {ran} ran on every fold: nothing to compare.").format(ran=ran), *result.notes])
     lines = [describe_families(table, beats_majority), describe_recall_changes(recall_changes(result, table))]
     return "\n".join([line for line in lines if line] + result.notes)

@@ -23,6 +23,8 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from ecombalance.data.table import Table
+from ecombalance.i18n import gettext as _
+from ecombalance.i18n import join
 from ecombalance.models import pipelines
 from ecombalance.models.ensembles import BALANCING_ENSEMBLES, counterpart
 from ecombalance.models.features import make_preprocessor
@@ -121,11 +123,29 @@ def vocabulary_note(tbl: Table, methods: Sequence[str]) -> str:
     if not capped:
         return ""
     full = [m for m in methods if m not in capped]
-    models = ", ".join(f"`{m}`" for m in dict.fromkeys(parse(m)[1] for m in capped))
-    full_part = (f"{', '.join(f'`{m}`' for m in dict.fromkeys(parse(m)[1] for m in full))} read every TF-IDF term "
-                 "of the text; " if full else "")
-    return (f"- Text: {full_part}{models} need dense input and read the {DENSE_MAX_FEATURES} most frequent terms "
-            "of each text column in the training folds (`experiments.DENSE_MAX_FEATURES`).")
+    models = join(f"`{m}`" for m in dict.fromkeys(parse(m)[1] for m in capped))
+    full_part = (_("{models} read every TF-IDF term of the text; ").format(
+        models=join(f"`{m}`" for m in dict.fromkeys(parse(m)[1] for m in full))) if full else "")
+    return _("- Text: {full}{models} need dense input and read the {n} most frequent terms of each text column in the "
+             "training folds (`experiments.DENSE_MAX_FEATURES`).").format(full=full_part, models=models,
+                                                                         n=DENSE_MAX_FEATURES)
+
+
+def no_ranking_note() -> str:
+    """Notebook 06's note in place of the ranking table when the label is not graded relevance."""
+    return _("*No relevance gains: NDCG@k, MRR and recall@k are computed only when the label is graded relevance (the "
+             "search log's ESCI labels). A group column alone only keeps each group on one side of the folds.*")
+
+
+def compared_on_every_row_note(n_rows: int, chosen: str) -> str:
+    """Notebook 06's note in place of the every-row check when the comparison already ran on every row."""
+    return _("*Compared on every row ({n:,}); recommended: `{method}`.*").format(n=n_rows, method=chosen)
+
+
+def two_class_note(n_classes: int) -> str:
+    """Notebook 06's note in place of the positive-class view and the decision rules on a table of more classes."""
+    return _("*{n} classes: the positive-class view and the decision rules apply to two-class tables.*").format(
+        n=n_classes)
 
 
 def epochs_for(n_rows: int, epochs: int = 30) -> int:
@@ -217,7 +237,7 @@ def capacity_note(method: str, baseline: str) -> str:
     """A sentence when ``method`` differs from ``baseline`` by its model rather than by balancing (no sampler,
     no class weights, plain cross-entropy), so that a capacity gain is not read as a balancing result; else ""."""
     if balances_nothing(method) and not within_family(method, baseline):
-        return (f" It balances nothing (no sampler, no class weights, plain cross-entropy): the gain is the model "
-                f"`{family_model(method)}` against `{family_model(baseline)}`, not balancing; compare balancing "
-                "within one model.")
+        return _(" It balances nothing (no sampler, no class weights, plain cross-entropy): the gain is the model "
+                 "`{model}` against `{baseline}`, not balancing; compare balancing within one model.").format(
+            model=family_model(method), baseline=family_model(baseline))
     return ""

@@ -26,6 +26,7 @@ import pandas as pd
 from ecombalance.chapters.experiments import balances_nothing, family_model
 from ecombalance.evaluation import ExperimentResult, best_method, compare_to_baseline, detectable_difference, holm
 from ecombalance.evaluation.verdicts import BestMethod
+from ecombalance.i18n import gettext as _
 
 KINDS = ("balancing", "capacity", "other")
 """What a comparison measures: ``balancing`` (the same model with and without a balancing step), ``capacity``
@@ -127,8 +128,8 @@ def family_effects(result: ExperimentResult, metric: str = "macro_f1", n_resampl
         raise ValueError(f"family_effects needs at least two methods, got {methods}")
     found = references(methods)
     rows, design = [], {}
-    for base in dict.fromkeys(against for against, _ in found.values()):
-        members = [m for m, (against, _) in found.items() if against == base]
+    for base in dict.fromkeys(against for against, _kind in found.values()):
+        members = [m for m, (against, _kind) in found.items() if against == base]
         frame = compare_to_baseline(subset(result, [base, *members]), base, metric=metric, class_=class_,
                                     correction=None, interval=interval, n_resamples=n_resamples, seed=seed,
                                     alpha=alpha)
@@ -180,7 +181,8 @@ def best_of_families(table: pd.DataFrame, beats_majority: bool = True,
     (:func:`family_verdicts`)."""
     verdicts = family_verdicts(table, beats_majority, scores)
     named = [v.best for v in verdicts.values() if v.best]
-    sentence = " ".join(f"Within `{model_of(base)}`: {v.sentence}" for base, v in verdicts.items())
+    sentence = " ".join(_("Within `{model}`: {sentence}").format(model=model_of(base), sentence=v.sentence)
+                        for base, v in verdicts.items())
     if not named:
         return BestMethod(None, False, sentence)
     rows = table.set_index("method").loc[named]
@@ -209,23 +211,25 @@ def not_enough_evidence(detectable: float) -> str:
     """How a non-result reads: "not enough evidence; this design detects about 0.031", or "the same on every
     fold" when the two methods' fold scores do not differ at all (nothing to detect)."""
     if not np.isfinite(detectable) or detectable <= 0:
-        return "the same on every fold"
-    return f"not enough evidence; this design detects about {detectable:.3f}"
+        return _("the same on every fold")
+    return _("not enough evidence; this design detects about {detectable:.3f}").format(detectable=detectable)
 
 
 def apart(table: pd.DataFrame, beats_majority: bool = True) -> list[str]:
     """One sentence per comparison of :func:`family_effects` that is not balancing alone: a plain model against
     another (model choice, capacity) or a method without the plain version of its model among the methods."""
     sentences = []
-    for _, row in table[table["kind"] != "balancing"].iterrows():
-        verdict = ("a real difference" if row["distinguishable"] and beats_majority else
+    for _index, row in table[table["kind"] != "balancing"].iterrows():
+        verdict = (_("a real difference") if row["distinguishable"] and beats_majority else
                    not_enough_evidence(row["detectable"]))
-        interval = (f" (pooled out-of-fold {row['pooled_difference']:+.3f}, interval [{row['ci_low']:+.3f}, "
-                    f"{row['ci_high']:+.3f}])" if np.isfinite(row["ci_low"]) else "")
-        what = ("Model choice (capacity), not balancing" if row["kind"] == "capacity" else
-                f"Not balancing alone (no plain `{model_of(row['method'])}` among the methods)")
-        sentences.append(f"{what}: `{row['method']}` against `{row['against']}` differs by "
-                         f"{row['difference']:+.3f}{interval}: {verdict}.")
+        interval = (_(" (pooled out-of-fold {difference:+.3f}, interval [{low:+.3f}, {high:+.3f}])").format(
+            difference=row["pooled_difference"], low=row["ci_low"], high=row["ci_high"])
+            if np.isfinite(row["ci_low"]) else "")
+        what = (_("Model choice (capacity), not balancing") if row["kind"] == "capacity" else
+                _("Not balancing alone (no plain `{model}` among the methods)").format(model=model_of(row["method"])))
+        sentences.append(_("{what}: `{method}` against `{against}` differs by {difference:+.3f}{interval}: "
+                           "{verdict}.").format(what=what, method=row["method"], against=row["against"],
+                                                difference=row["difference"], interval=interval, verdict=verdict))
     return sentences
 
 
@@ -233,7 +237,8 @@ def describe_families(table: pd.DataFrame, beats_majority: bool = True, with_apa
     """Markdown bullets: per family, the one rule's sentence against the plain model; then (``with_apart``) the
     differences between plain models, named as model choice, and the comparisons that are not balancing alone
     (:func:`apart`)."""
-    lines = [f"- Within `{model_of(base)}` (against `{base}`): {verdict.sentence}"
+    lines = [_("- Within `{model}` (against `{base}`): {sentence}").format(model=model_of(base), base=base,
+                                                                           sentence=verdict.sentence)
              for base, verdict in family_verdicts(table, beats_majority).items()]
     return "\n".join(lines + [f"- {sentence}" for sentence in (apart(table, beats_majority) if with_apart else [])])
 
@@ -246,7 +251,7 @@ def operating_points(result: ExperimentResult, plain: str, method: str, positive
 
     rows = {}
     for name in (plain, method):
-        y_true, pred, proba, _ = result.pooled(name)
+        y_true, pred, proba, _groups = result.pooled(name)
         found = scores(y_true, pred, proba, classes=result.classes, metrics=(),
                        per_class=("recall", "precision") + (("pr_auc",) if proba is not None else ()))
         rows[name] = {"average_precision": found.get(f"pr_auc[{positive}]", np.nan),
@@ -262,9 +267,12 @@ def describe_operating_points(table: pd.DataFrame) -> str:
     and how much it moved the operating point along it."""
     (plain, before), (method, after) = table.iterrows()
     a = table.attrs
-    return (f"- Class `{a['positive']}` ({a['prevalence']:.3f} of the rows), one model without and with balancing: "
-            f"average precision {before['average_precision']:.3f} for `{plain}` and {after['average_precision']:.3f} "
-            f"for `{method}` ({after['average_precision'] - before['average_precision']:+.3f}: the ranking, the "
-            f"curve), while the decisions move from recall {before['recall']:.3f} at precision "
-            f"{before['precision']:.3f} to recall {after['recall']:.3f} at precision {after['precision']:.3f} (the "
-            "operating point along the curve).")
+    return _("- Class `{positive}` ({prevalence:.3f} of the rows), one model without and with balancing: average "
+             "precision {ap_before:.3f} for `{plain}` and {ap_after:.3f} for `{method}` ({ap_change:+.3f}: the "
+             "ranking, the curve), while the decisions move from recall {recall_before:.3f} at precision "
+             "{precision_before:.3f} to recall {recall_after:.3f} at precision {precision_after:.3f} (the operating "
+             "point along the curve).").format(
+        positive=a["positive"], prevalence=a["prevalence"], ap_before=before["average_precision"], plain=plain,
+        ap_after=after["average_precision"], method=method,
+        ap_change=after["average_precision"] - before["average_precision"], recall_before=before["recall"],
+        precision_before=before["precision"], recall_after=after["recall"], precision_after=after["precision"])

@@ -18,19 +18,12 @@ from ecombalance._validation import plain_label
 from ecombalance.chapters import experiments, families
 from ecombalance.chapters.experiments import training_priors
 from ecombalance.data.table import Table
-from ecombalance.evaluation import (
-    BestMethod,
-    ExperimentResult,
-    FoldFeatures,
-    InnerFoldThreshold,
-    compare_to_baseline,
-    expected_calibration_error,
-    metric_ci,
-    run_experiment,
-    scores,
-    threshold_switch,
-)
-from ecombalance.evaluation.stats import TEST_NAME, VERDICT_TEST
+from ecombalance.evaluation import (BestMethod, ExperimentResult, FoldFeatures, InnerFoldThreshold, compare_to_baseline,
+                                    expected_calibration_error, metric_ci, run_experiment, scores, threshold_switch)
+from ecombalance.evaluation.stats import VERDICT_TEST
+from ecombalance.evaluation.verdicts import metric_label, name_of_test
+from ecombalance.i18n import gettext as _
+from ecombalance.i18n import join
 from ecombalance.sampling.weights import prior_correct
 
 MAJORITY = "majority predictor"
@@ -136,34 +129,36 @@ def fold_mean(result: ExperimentResult, method: str, metric: str, class_: Any = 
 
 
 def _list(methods) -> str:
-    return ", ".join(f"`{m}`" for m in methods) or "none"
+    return join(f"`{m}`" for m in methods) or _("none")
 
 
 def _changes(differences: pd.Series) -> str:
     """```a` (+0.050), `b` (-0.002)``: each method with its own difference to the baseline."""
-    return ", ".join(f"`{m}` ({d:+.3f})" for m, d in differences.items())
+    return join(_("`{method}` ({difference:+.3f})").format(method=m, difference=d) for m, d in differences.items())
 
 
 def _against(frame: pd.DataFrame, part: pd.DataFrame) -> str:
     """```a` (+0.050 against `p`), ...``: each method with its difference to the method it is compared with."""
-    return ", ".join(f"`{m}` ({d:+.3f} against `{frame.loc[m, ('comparison', 'against')]}`)"
-                     for m, d in part["difference"].items())
-
-
-_METRIC_NAMES = {"macro_f1": "macro-F1", "balanced_accuracy": "balanced accuracy", "g_mean": "G-mean"}
+    return join(_("`{method}` ({difference:+.3f} against `{against}`)").format(
+        method=m, difference=d, against=frame.loc[m, ("comparison", "against")]) for m, d in part["difference"].items())
 
 
 def _describe_majority(majority: dict) -> str:
-    against = (f"the majority predictor (always `{majority['class']}`: "
-               f"{_METRIC_NAMES.get(majority['metric'], majority['metric'])} {majority['score']:.3f} on the same folds)")
+    metric, behind = majority["metric"], [m for m in majority["methods"] if m not in majority["beaten_by"]]
+    numbers = dict(cls=majority["class"], score=majority["score"], beaten=_list(majority["beaten_by"]),
+                   behind=_list(behind),
+                   metric=metric_label(metric) if metric in ("macro_f1", "balanced_accuracy", "g_mean") else metric)
     if not majority["beaten_by"]:
-        return (f"- **No method beats the majority predictor** by a real margin ({against[len('the majority predictor ('):-1]}): "
-                "on this table the models have not learnt more than a constant answer, so no difference between "
-                "them is called real below.")
-    behind = [m for m in majority["methods"] if m not in majority["beaten_by"]]
-    if not behind:
-        return f"- Every method beats {against} by a real margin."
-    return f"- Beat {against} by a real margin: {_list(majority['beaten_by'])}; not: {_list(behind)}."
+        text = _("- **No method beats the majority predictor** by a real margin (always `{cls}`: {metric} {score:.3f} "
+                 "on the same folds): on this table the models have not learnt more than a constant answer, so no "
+                 "difference between them is called real below.")
+    elif not behind:
+        text = _("- Every method beats the majority predictor (always `{cls}`: {metric} {score:.3f} on the same "
+                 "folds) by a real margin.")
+    else:
+        text = _("- Beat the majority predictor (always `{cls}`: {metric} {score:.3f} on the same folds) by a real "
+                 "margin: {beaten}; not: {behind}.")
+    return text.format(**numbers)
 
 
 def _describe_apart(frame: pd.DataFrame, kind: str) -> str:
@@ -175,14 +170,17 @@ def _describe_apart(frame: pd.DataFrame, kind: str) -> str:
     a = frame.attrs
 
     def verdict(row, metric: str) -> str:
-        return "real" if row[(metric, "real")] else families.not_enough_evidence(row[(metric, "detectable")])
+        return _("real") if row[(metric, "real")] else families.not_enough_evidence(row[(metric, "detectable")])
 
-    parts = [f"`{m}` against `{row[('comparison', 'against')]}`: macro-F1 {row[('macro_f1', 'difference')]:+.3f} "
-             f"({verdict(row, 'macro_f1')}), `{a['smallest']}` recall {row[('recall_smallest', 'difference')]:+.3f} "
-             f"({verdict(row, 'recall_smallest')})" for m, row in rows.iterrows()]
-    what = ("Model choice (capacity), not balancing — plain models compared" if kind == "capacity" else
-            "Not balancing alone (no plain version of the model among the methods)")
-    return f"- {what}: " + "; ".join(parts) + "."
+    parts = [_("`{method}` against `{against}`: macro-F1 {f1_difference:+.3f} ({f1_verdict}), `{smallest}` recall "
+               "{recall_difference:+.3f} ({recall_verdict})").format(
+        method=m, against=row[("comparison", "against")], f1_difference=row[("macro_f1", "difference")],
+        f1_verdict=verdict(row, "macro_f1"), smallest=a["smallest"],
+        recall_difference=row[("recall_smallest", "difference")], recall_verdict=verdict(row, "recall_smallest"))
+        for m, row in rows.iterrows()]
+    text = (_("- Model choice (capacity), not balancing — plain models compared: {comparisons}.") if kind == "capacity"
+            else _("- Not balancing alone (no plain version of the model among the methods): {comparisons}."))
+    return text.format(comparisons=join(parts, "; "))
 
 
 def describe_effects(frame: pd.DataFrame) -> str:
@@ -196,35 +194,37 @@ def describe_effects(frame: pd.DataFrame) -> str:
     helped = small[small["real"] & (small["difference"] > 0)].sort_values("difference", ascending=False)
     means = a["baseline_means"]
     lines = [_describe_majority(a["majority"])] if "majority" in a else []
-    lines.append(f"- Baseline `{a['baseline']}` (means over the folds): recall {means['recall_smallest']:.3f} on the "
-                 f"smallest class `{a['smallest']}`, {means['recall_largest']:.3f} on the largest `{a['largest']}`, "
-                 f"macro-F1 {means['macro_f1']:.3f}. Each balancing method is compared with the same model without "
-                 f"balancing; a difference is called real when the {TEST_NAME} on the {a['design']} gives p < "
-                 f"{a['alpha']} after Holm's correction.")
+    lines.append(_("- Baseline `{baseline}` (means over the folds): recall {recall_smallest:.3f} on the smallest class "
+                   "`{smallest}`, {recall_largest:.3f} on the largest `{largest}`, macro-F1 {macro_f1:.3f}. Each "
+                   "balancing method is compared with the same model without balancing; a difference is called real "
+                   "when the {test} on the {design} gives p < {alpha} after Holm's correction.").format(
+        **means, **{k: a[k] for k in ("baseline", "smallest", "largest", "design", "alpha")}, test=name_of_test()))
     if helped.empty:
-        lines.append(f"- No balancing method raised the recall of `{a['smallest']}` over the same model without "
-                     "balancing by a real margin.")
+        lines.append(_("- No balancing method raised the recall of `{smallest}` over the same model without "
+                       "balancing by a real margin.").format(smallest=a["smallest"]))
     else:
-        lines.append(f"- Real gains in `{a['smallest']}` recall over the same model without balancing: "
-                     f"{_against(frame, helped)}.")
+        lines.append(_("- Real gains in `{smallest}` recall over the same model without balancing: {gains}.").format(
+            smallest=a["smallest"], gains=_against(frame, helped)))
         cost = large.loc[helped.index]
         costly = cost[cost["real"] & (cost["difference"] < 0)]
         worst = (costly["baseline"] + costly["difference"]).min() if len(costly) else None
-        lines.append(f"- Paid for with a real loss of `{a['largest']}` recall by: {_list(costly.index)} (down to "
-                     f"{worst:.3f} at worst)." if len(costly) else
-                     f"- Not enough evidence of a loss of `{a['largest']}` recall with them.")
+        lines.append(_("- Paid for with a real loss of `{largest}` recall by: {methods} (down to {worst:.3f} at "
+                       "worst).").format(largest=a["largest"], methods=_list(costly.index), worst=worst)
+                     if len(costly) else
+                     _("- Not enough evidence of a loss of `{largest}` recall with them.").format(largest=a["largest"]))
     lines += [line for kind in ("capacity", "other") if (line := _describe_apart(frame, kind))]
     if "ece" in frame.columns.get_level_values(0) and not balancing.empty:
         ece = balancing["ece"]
         worse = ece[ece["real"] & (ece["difference"] > 0)]
         rest = ece.drop(index=worse.index)
-        line = (f"- Top-label calibration (ECE, baseline {means['ece']:.3f}) against the same model without "
-                "balancing: " + (f"really worse with {_changes(worse['difference'])} — re-balanced probabilities "
-                                 "need a prior correction before they are read as probabilities" if len(worse) else
-                                 "no balancing method made it really worse"))
-        if len(rest):
-            line += f"; no real loss with {_changes(rest['difference'])}"
-        lines.append(line + ".")
+        line = (_("- Top-label calibration (ECE, baseline {ece:.3f}) against the same model without balancing: really "
+                  "worse with {worse} — re-balanced probabilities need a prior correction before they are read as "
+                  "probabilities") if len(worse) else
+                _("- Top-label calibration (ECE, baseline {ece:.3f}) against the same model without balancing: no "
+                  "balancing method made it really worse"))
+        rest_text = _("; no real loss with {rest}").format(rest=_changes(rest["difference"])) if len(rest) else ""
+        lines.append(_("{sentence}{rest}.").format(sentence=line.format(ece=means["ece"], worse=_changes(
+            worse["difference"])), rest=rest_text))
     return "\n".join(lines)
 
 
@@ -292,7 +292,8 @@ def describe_prior_correction(result: ExperimentResult, method: str) -> str:
     """One Markdown bullet: the top-label ECE of ``method`` before and after :func:`prior_corrected`."""
     before = expected_calibration_error(result.y, result.oof_proba[method], classes=result.classes)
     after = expected_calibration_error(result.y, prior_corrected(result, method), classes=result.classes)
-    return f"- Prior correction moves the top-label ECE of `{method}` from {before:.3f} to {after:.3f}."
+    return _("- Prior correction moves the top-label ECE of `{method}` from {before:.3f} to {after:.3f}.").format(
+        method=method, before=before, after=after)
 
 
 def describe_evaluation(frame: pd.DataFrame, result: ExperimentResult, positive: pd.DataFrame | None = None,
@@ -300,8 +301,7 @@ def describe_evaluation(frame: pd.DataFrame, result: ExperimentResult, positive:
     """Notebook 06's findings: ``notes`` (e.g. that the table was sampled) and the methods the time budget left
     out, then :func:`describe_effects` and what prior correction does to the calibration of the
     :func:`most_rebalanced` method; for a two-class table also :func:`describe_positive_class` and
-    :func:`describe_decision`
-    when given."""
+    :func:`describe_decision` when given."""
     skipped = [f"- `{method}` {why}." for method, why in result.skipped.items()]
     parts = [*filter(None, notes), *skipped, describe_effects(frame),
              describe_prior_correction(result, most_rebalanced(frame))]
@@ -330,8 +330,7 @@ def effects_headline(summary: pd.DataFrame, smallest, effects: pd.DataFrame | No
     of the smallest class, as ``"<method>/<metric>"``; with ``effects`` (:func:`effects`) also the method it was
     compared with (``.../against``: the same model without balancing, or the baseline for a plain model), the
     difference of its macro-F1 and smallest-class recall to that method and whether it is real
-    (``.../macro_f1_real``);
-    with ``positive`` (:func:`positive_class_table`, two-class tables) also its F1 and average precision there.
+    (``.../macro_f1_real``); with ``positive`` (:func:`positive_class_table`, two-class tables) also its F1 and average precision there.
     :func:`best_headline` adds the verdict of the one rule for "best"."""
     numbers = {}
     for row in summary.to_dict("records"):
@@ -388,13 +387,15 @@ def describe_positive_class(table: pd.DataFrame) -> str:
     positive class, against its prevalence."""
     a = table.attrs
     best = table["f1"].astype(float).idxmax()
-    text = (f"- Positive class `{a['positive']}` ({a['prevalence']:.3f} of the rows): best F1 `{best}` "
-            f"{table.loc[best, 'f1']:.3f} [{table.loc[best, 'f1_low']:.3f}, {table.loc[best, 'f1_high']:.3f}]")
-    if "average_precision" in table and table["average_precision"].notna().any():
-        ap = table["average_precision"].astype(float).idxmax()
-        text += (f"; best average precision `{ap}` {table.loc[ap, 'average_precision']:.3f} (a random ranking "
-                 f"scores {a['prevalence']:.3f})")
-    return text + "."
+    numbers = dict(positive=a["positive"], prevalence=a["prevalence"], best=best, f1=table.loc[best, "f1"],
+                   low=table.loc[best, "f1_low"], high=table.loc[best, "f1_high"])
+    if not ("average_precision" in table and table["average_precision"].notna().any()):
+        return _("- Positive class `{positive}` ({prevalence:.3f} of the rows): best F1 `{best}` {f1:.3f} [{low:.3f}, "
+                 "{high:.3f}].").format(**numbers)
+    ap = table["average_precision"].astype(float).idxmax()
+    return _("- Positive class `{positive}` ({prevalence:.3f} of the rows): best F1 `{best}` {f1:.3f} [{low:.3f}, "
+             "{high:.3f}]; best average precision `{ap}` {average_precision:.3f} (a random ranking scores "
+             "{prevalence:.3f}).").format(**numbers, ap=ap, average_precision=table.loc[ap, "average_precision"])
 
 
 DECISIONS = ("plain, threshold 0.5", "class weights, threshold 0.5", "plain, threshold tuned for F1")
@@ -469,20 +470,26 @@ def describe_decision(frame: pd.DataFrame) -> str:
     plain, weights, tuned = (frame.loc[rule] for rule in DECISIONS)
 
     def change(row) -> str:
-        verdict = "a real difference" if row["real"] else families.not_enough_evidence(row["detectable"])
-        return f"{row['f1']:.3f} ({row['difference']:+.3f}, {verdict})"
+        verdict = _("a real difference") if row["real"] else families.not_enough_evidence(row["detectable"])
+        return _("{f1:.3f} ({difference:+.3f}, {verdict})").format(f1=row["f1"], difference=row["difference"],
+                                                                   verdict=verdict)
 
     best = frame["f1"].astype(float).idxmax()
     always = frame.attrs["always_positive_f1"]
     if frame.loc[best, "f1"] <= always:
-        verdict = (f"none beats predicting every row positive (F1 {always:.3f}), so no difference is called real")
+        verdict = _("none beats predicting every row positive (F1 {always:.3f}), so no difference is called real")
+    elif frame["real"].any():
+        verdict = _("highest F1: {rule}")
     else:
-        verdict = f"highest F1: {best}" + ("" if frame["real"].any() else
-                                           ", though there is not enough evidence to separate the rules")
-    return (f"- Deciding `{frame.attrs['positive']}`: the plain model at the 0.5 threshold has F1 {plain['f1']:.3f}; "
-            f"class weights at 0.5 give {change(weights)}; a threshold tuned for F1 on the training folds only "
-            f"(about {frame.attrs['threshold']:.2f}) gives {change(tuned)} — {verdict} ({frame.attrs['design']}, "
-            f"{TEST_NAME}, Holm-corrected).")
+        verdict = _("highest F1: {rule}, though there is not enough evidence to separate the rules")
+    rule = dict(zip(DECISIONS, (_("plain, threshold 0.5"), _("class weights, threshold 0.5"),
+                                _("plain, threshold tuned for F1")))).get(best, best)  # the row labels stay English
+    verdict = verdict.format(always=always, rule=rule)
+    return _("- Deciding `{positive}`: the plain model at the 0.5 threshold has F1 {f1:.3f}; class weights at 0.5 "
+             "give {weights}; a threshold tuned for F1 on the training folds only (about {threshold:.2f}) gives "
+             "{tuned} — {verdict} ({design}, {test}, Holm-corrected).").format(
+        positive=frame.attrs["positive"], f1=plain["f1"], weights=change(weights), threshold=frame.attrs["threshold"],
+        tuned=change(tuned), verdict=verdict, design=frame.attrs["design"], test=name_of_test())
 
 
 def ranking_table(result: ExperimentResult) -> pd.DataFrame | None:

@@ -15,6 +15,8 @@ import pandas as pd
 from ecombalance._validation import plain_label
 from ecombalance.chapters.calibration_study import over_predicting
 from ecombalance.evaluation import class_shares, compare_to_baseline
+from ecombalance.i18n import gettext as _
+from ecombalance.i18n import join, ngettext
 
 LOSS_GROUPS = {
     "re-weighting the loss": ("weighted_ce", "class_balanced", "ldam"),
@@ -29,11 +31,14 @@ CONFIDENCE_TOLERANCE = 0.01
 
 def reliability_groups(names: Sequence[str], reference: str = "ce") -> dict[str, list[str]]:
     """``{panel title: [loss, ...]}`` of :data:`LOSS_GROUPS` for the losses in ``names`` (``reference`` drawn in
-    every panel, so left out of the groups); a loss in no group goes to "other losses"; empty groups are dropped."""
+    every panel, so left out of the groups); a loss in no group goes to "other losses"; empty groups are dropped.
+    The titles are in the current language."""
+    titles = {"re-weighting the loss": _("re-weighting the loss"), "adjusting the logits": _("adjusting the logits"),
+              "reshaping the loss": _("reshaping the loss"), "other losses": _("other losses")}
     grouped = {title: [n for n in members if n in names] for title, members in LOSS_GROUPS.items()}
     known = {n for members in LOSS_GROUPS.values() for n in members}
     grouped["other losses"] = [n for n in names if n not in known and n != reference]
-    return {title: members for title, members in grouped.items() if members}
+    return {titles.get(title, title): members for title, members in grouped.items() if members}
 
 
 def confidence_gap(y: Any, proba: np.ndarray, classes: Sequence) -> float:
@@ -90,44 +95,51 @@ def describe_tradeoffs(results: Mapping[str, Any], baseline: str = "ce", alpha: 
                      and tests.loc[loss, "difference"] < 0]
             rest = [loss for loss in raised if loss not in lower]
             words = {loss: f"`{loss}` {m.loc[loss, 'accuracy']:.3f}" for loss in raised}
-            one = len(raised) == 1
-            text = (f"- **{name}**: {len(raised)} of {len(m) - 1} losses raise{'s' if one else ''} {rare} over "
-                    f"cross-entropy ({m.loc[baseline, rare]:.2f}); {'its' if one else 'their'} accuracy against "
-                    "cross-entropy's "
-                    f"{m.loc[baseline, 'accuracy']:.3f} (mean over the folds, the one test on the paired fold "
-                    "accuracies): ")
+            text = ngettext("- **{name}**: {n} of {total} losses raises {rare} over cross-entropy ({ce_recall:.2f}); "
+                            "its accuracy against cross-entropy's {ce_accuracy:.3f} (mean over the folds, the one test "
+                            "on the paired fold accuracies): {parts}.{end}",
+                            "- **{name}**: {n} of {total} losses raise {rare} over cross-entropy ({ce_recall:.2f}); "
+                            "their accuracy against cross-entropy's {ce_accuracy:.3f} (mean over the folds, the one "
+                            "test on the paired fold accuracies): {parts}.{end}", len(raised))
             parts = []
             if lower:
-                parts.append("distinguishably lower for " + ", ".join(words[loss] for loss in lower))
+                parts.append(_("distinguishably lower for {losses}").format(losses=join(words[x] for x in lower)))
             if rest:
-                parts.append("not distinguishably lower for " + ", ".join(words[loss] for loss in rest))
+                parts.append(_("not distinguishably lower for {losses}").format(losses=join(words[x] for x in rest)))
             matched = [loss for loss in raised if m.loc[loss, "accuracy"] >= m.loc[baseline, "accuracy"]]
             if matched:
-                end = (" Raising the rarest class's recall need not cost accuracy here: "
-                       + ", ".join(f"`{loss}`" for loss in matched) + " scored at or above cross-entropy.")
+                end = _(" Raising the rarest class's recall need not cost accuracy here: {losses} scored at or above "
+                        "cross-entropy.").format(losses=join(f"`{loss}`" for loss in matched))
             elif lower:
-                end = " Here raising it cost accuracy."
+                end = _(" Here raising it cost accuracy.")
             else:
-                end = (" None scored at or above cross-entropy, but none is distinguishably lower: not enough "
-                       "evidence of a cost in accuracy.")
-            lines.append(text + "; ".join(parts) + "." + end)
+                end = _(" None scored at or above cross-entropy, but none is distinguishably lower: not enough "
+                        "evidence of a cost in accuracy.")
+            lines.append(text.format(name=name, n=len(raised), total=len(m) - 1, rare=rare,
+                                     ce_recall=m.loc[baseline, rare], ce_accuracy=m.loc[baseline, "accuracy"],
+                                     parts=join(parts, "; "), end=end))
         causes = calibration_causes(res, baseline)
         worse = causes[causes["cause"] != ""]
         if len(worse):
             by = {cause: part for cause, part in worse.groupby("cause", sort=False)}
             parts = []
+            def against(part):
+                return join(_("`{loss}` {confidence:.3f} against {accuracy:.3f}").format(
+                    loss=loss, confidence=r["confidence"], accuracy=r["accuracy"]) for loss, r in part.iterrows())
+
             if "over-predicts small classes" in by:
-                parts.append("over-predicting a small class (the class counts above), so its probabilities over-state "
-                             "the rare classes: " + ", ".join(f"`{loss}`" for loss in by["over-predicts small classes"].index))
+                parts.append(_("from over-predicting a small class (the class counts above), so its probabilities "
+                               "over-state the rare classes: {losses}").format(
+                    losses=join(f"`{loss}`" for loss in by["over-predicts small classes"].index)))
             if "under-confident" in by:
-                parts.append("under-confidence without over-predicting any small class (mean confidence below "
-                             "accuracy): " + ", ".join(f"`{loss}` {r['confidence']:.3f} against {r['accuracy']:.3f}"
-                                                       for loss, r in by["under-confident"].iterrows())
-                             + ("; focal loss's factor $(1-p_t)^\\gamma$ pulls every probability away from 1, it "
-                                "does not move the priors" if "focal" in by["under-confident"].index else ""))
+                focal = "focal" in by["under-confident"].index
+                parts.append((_("from under-confidence without over-predicting any small class (mean confidence below "
+                                "accuracy): {losses}; focal loss's factor $(1-p_t)^\\gamma$ pulls every probability "
+                                "away from 1, it does not move the priors") if focal else
+                              _("from under-confidence without over-predicting any small class (mean confidence below "
+                                "accuracy): {losses}")).format(losses=against(by["under-confident"])))
             if "over-confident" in by:
-                parts.append("over-confidence: " + ", ".join(f"`{loss}` {r['confidence']:.3f} against "
-                                                            f"{r['accuracy']:.3f}" for loss, r in by["over-confident"].iterrows()))
-            lines.append(f"- **{name}**: top-label ECE above cross-entropy's ({m.loc[baseline, 'ece']:.3f}) comes "
-                         "from " + "; from ".join(parts) + ".")
+                parts.append(_("from over-confidence: {losses}").format(losses=against(by["over-confident"])))
+            lines.append(_("- **{name}**: top-label ECE above cross-entropy's ({ece:.3f}) comes {parts}.").format(
+                name=name, ece=m.loc[baseline, "ece"], parts=join(parts, "; ")))
     return "\n".join(lines)

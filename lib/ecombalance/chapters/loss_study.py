@@ -25,6 +25,8 @@ from ecombalance.evaluation.folds import as_folds, make_folds
 from ecombalance.evaluation.metrics import scores
 from ecombalance.evaluation.stats import compare_to_baseline
 from ecombalance.evaluation.verdicts import BestMethod, best_method, design_headline, smallest_detectable
+from ecombalance.i18n import gettext as _
+from ecombalance.i18n import join, ngettext
 from ecombalance.models import features, losses
 from ecombalance.models.device import resolve_device, torch_threads
 from ecombalance.models.neural import TorchMLPClassifier
@@ -224,7 +226,7 @@ class LossComparison:
         """The test fold of each row in the first repeat (0 … k-1)."""
         fold_of = np.full(len(self.result.y), -1)
         folds = as_folds(self.result.folds)
-        for k, (_, test) in enumerate(list(folds)[: folds.n_splits or len(folds)]):
+        for k, (_train, test) in enumerate(list(folds)[: folds.n_splits or len(folds)]):
             fold_of[test] = k
         return fold_of
 
@@ -295,9 +297,9 @@ def capped(tables: Mapping[str, Any], max_rows: int = MAX_ROWS, seed: int = 0) -
     """Each table of notebook 04 at most about ``max_rows`` rows (:func:`ecombalance.data.preprocess.subsample`:
     stratified, every class kept, whole groups on a table with groups; 0 for every row), and the notes of those
     that were sampled ("- The losses ran on a sample of …"), for "What we saw"."""
-    sampled = {name: subsample(tbl, max_rows, seed, who=f"On `{name}` the losses",
-                               setting="parameter `max_rows={}`") for name, tbl in tables.items()}
-    return {name: tbl for name, (tbl, _) in sampled.items()}, [note for _, note in sampled.values() if note]
+    sampled = {name: subsample(tbl, max_rows, seed, who=_("On `{name}` the losses").format(name=name),
+                               setting=_("parameter `max_rows={}`")) for name, tbl in tables.items()}
+    return {name: tbl for name, (tbl, _note) in sampled.items()}, [note for _tbl, note in sampled.values() if note]
 
 
 def compare_losses(tbl, loss_names: Sequence[str], *, gamma: float = 2.0, beta: float = 0.999, tau: float = 1.0,
@@ -390,6 +392,12 @@ def losses_headline(results: Mapping[str, LossComparison]) -> dict[str, Any]:
     return numbers
 
 
+def metrics_caption(name: str, res: LossComparison) -> str:
+    """The line above a table's :attr:`LossComparison.metrics` in notebook 04: its name and the design."""
+    return _("**{name}** ({design}; the scores are means over all folds, ECE and class-wise ECE those of the pooled "
+             "out-of-fold probabilities)").format(name=name, design=res.result.design)
+
+
 def describe_losses(seed_table: pd.DataFrame, demo, results: Mapping[str, Any]) -> str:
     """The chapter's findings as Markdown bullets, generated from its tables. When ``results`` holds a user's table
     (a name that is no generated dataset), the two bullets computed on constructed data (the design document's
@@ -397,30 +405,37 @@ def describe_losses(seed_table: pd.DataFrame, demo, results: Mapping[str, Any]) 
     table."""
     doc_ce, doc_bal = seed_table["doc CE, p = class distribution"], seed_table["doc balanced, p = class distribution"]
     yours = any(name not in DATASETS for name in results)
-    case, drawn = ((" (on the documented case's class counts, not your table)", " (generated data, not your table)")
-                   if yours else ("", ""))
-    lines = [f"- The design document's \"balanced loss\"{case} as written is {doc_bal.iloc[0]:.4f} for every model "
-             f"(spread {doc_bal.max() - doc_bal.min():.1g}); its \"cross-entropy\" scores predicting the prior "
-             f"{doc_ce['the prior for every input']:.3f}, better than a perfect classifier "
-             f"({doc_ce['perfect (confident and right)']:.3f})."]
+    case, drawn = ((_(" (on the documented case's class counts, not your table)"),
+                    _(" (generated data, not your table)")) if yours else ("", ""))
+    lines = [_("- The design document's \"balanced loss\"{case} as written is {balanced:.4f} for every model (spread "
+               "{spread:.1g}); its \"cross-entropy\" scores predicting the prior {prior:.3f}, better than a perfect "
+               "classifier ({perfect:.3f}).").format(
+        case=case, balanced=doc_bal.iloc[0], spread=doc_bal.max() - doc_bal.min(),
+        prior=doc_ce["the prior for every input"], perfect=doc_ce["perfect (confident and right)"])]
     bayes, adjusted, trained = (demo.table.loc[k] for k in ["Bayes, training priors",
                                 "Bayes + post-hoc adjustment (tau=1)", "linear model, logit-adjusted loss"])
-    lines.append(f"- Gaussian illustration{drawn}: post-hoc adjustment lowers the balanced error from "
-                 f"{bayes['balanced error']:.3f} to {adjusted['balanced error']:.3f} (error {bayes['error']:.3f} → "
-                 f"{adjusted['error']:.3f}); the logit-adjusted linear model reaches {trained['balanced error']:.3f}.")
+    lines.append(_("- Gaussian illustration{drawn}: post-hoc adjustment lowers the balanced error from {before:.3f} "
+                   "to {after:.3f} (error {error_before:.3f} → {error_after:.3f}); the logit-adjusted linear model "
+                   "reaches {trained:.3f}.").format(
+        drawn=drawn, before=bayes["balanced error"], after=adjusted["balanced error"], error_before=bayes["error"],
+        error_after=adjusted["error"], trained=trained["balanced error"]))
     for name, res in results.items():
         m, rare = res.metrics, f"recall[{plain_label(pd.Series(res.y).value_counts().idxmin())}]"
         top = m["macro_f1"].idxmax()
         verdict = loss_verdict(res)
         if "ce" in m.index and verdict is not None:
-            lines.append(f"- **{name}**: {verdict.sentence} Cross-entropy gives {rare} {m.loc['ce', rare]:.2f}, ECE "
-                         f"{m.loc['ce', 'ece']:.3f} and class-wise ECE {m.loc['ce', 'classwise_ece']:.3f}; the "
-                         f"top-scoring loss, `{top}`, {rare} {m.loc[top, rare]:.2f}, ECE {m.loc[top, 'ece']:.3f} and "
-                         f"class-wise ECE {m.loc[top, 'classwise_ece']:.3f} (both on the pooled out-of-fold "
-                         "probabilities); the fold-to-fold standard deviation of macro-F1 is about "
-                         f"{res.per_fold.groupby('loss')['macro_f1'].std().mean():.3f}.")
+            lines.append(_("- **{name}**: {sentence} Cross-entropy gives {rare} {ce_recall:.2f}, ECE {ce_ece:.3f} and "
+                           "class-wise ECE {ce_classwise:.3f}; the top-scoring loss, `{top}`, {rare} {top_recall:.2f}, "
+                           "ECE {top_ece:.3f} and class-wise ECE {top_classwise:.3f} (both on the pooled out-of-fold "
+                           "probabilities); the fold-to-fold standard deviation of macro-F1 is about "
+                           "{sd:.3f}.").format(
+                name=name, sentence=verdict.sentence, rare=rare, ce_recall=m.loc["ce", rare], ce_ece=m.loc["ce", "ece"],
+                ce_classwise=m.loc["ce", "classwise_ece"], top=top, top_recall=m.loc[top, rare],
+                top_ece=m.loc[top, "ece"], top_classwise=m.loc[top, "classwise_ece"],
+                sd=res.per_fold.groupby("loss")["macro_f1"].std().mean()))
         lines += describe_identical_losses(name, res)
-        shares = describe_class_shares(class_shares(res.result), res.calibration, "ce", prefix=f"**{name}**: ")
+        shares = describe_class_shares(class_shares(res.result), res.calibration, "ce",
+                                       prefix=_("**{name}**: ").format(name=name))
         lines += shares.split("\n") if shares else []
         lines += describe_unmoved_recalls(name, m)
     return "\n".join(lines)
@@ -438,9 +453,9 @@ def identical_losses(res: LossComparison) -> list[list[str]]:
 
 def describe_identical_losses(name: str, res: LossComparison) -> list[str]:
     """A bullet per group of :func:`identical_losses`."""
-    return [f"- **{name}**: {' and '.join(f'`{loss}`' for loss in group)} have identical fold scores (the same "
-            "loss, hence the same network), so the test counts them as one comparison in Holm's correction."
-            for group in identical_losses(res)]
+    return [_("- **{name}**: {losses} have identical fold scores (the same loss, hence the same network), so the test "
+              "counts them as one comparison in Holm's correction.").format(
+        name=name, losses=join((f"`{loss}`" for loss in group), " and ")) for group in identical_losses(res)]
 
 
 def describe_unmoved_recalls(name: str, metrics: pd.DataFrame) -> list[str]:
@@ -449,7 +464,11 @@ def describe_unmoved_recalls(name: str, metrics: pd.DataFrame) -> list[str]:
     same = [c for c in recalls.columns if len(recalls) > 1 and recalls[c].round(3).nunique() == 1]
     if not same:
         return []
-    listed = ", ".join(f"`{c}` ({recalls[c].iloc[0]:.3f})" for c in same)
-    return [f"- **{name}**: {listed} {'is' if len(same) == 1 else 'are'} the same under all {len(recalls)} losses: "
-            "the features alone decide that class, and a loss only moves boundaries where classes overlap (see "
-            "the note under the per-class recall figure)."]
+    listed = join(_("`{cls}` ({recall:.3f})").format(cls=c, recall=recalls[c].iloc[0]) for c in same)
+    text = ngettext("- **{name}**: {listed} is the same under all {n} losses: the features alone decide that class, "
+                    "and a loss only moves boundaries where classes overlap (see the note under the per-class recall "
+                    "figure).",
+                    "- **{name}**: {listed} are the same under all {n} losses: the features alone decide that class, "
+                    "and a loss only moves boundaries where classes overlap (see the note under the per-class recall "
+                    "figure).", len(same))
+    return [text.format(name=name, listed=listed, n=len(recalls))]

@@ -20,6 +20,8 @@ from ecombalance.chapters.resampling_study import (WorkedExamples, complete_pair
                                                    summarise_comparison)
 from ecombalance.evaluation import best_method, compare_fold_scores, design_headline, smallest_detectable
 from ecombalance.evaluation.verdicts import BestMethod
+from ecombalance.i18n import gettext as _
+from ecombalance.i18n import join, ngettext
 
 
 def sampler_differences(results: pd.DataFrame, alpha: float = 0.05) -> dict[str, pd.DataFrame]:
@@ -74,25 +76,26 @@ def describe_comparison(results: pd.DataFrame) -> str:
         means = part.groupby("sampler", sort=False)[["macro_f1", "fit_seconds", *recall_cols]].mean()
         top = means["macro_f1"].idxmax()
         if model in verdicts:
-            text = f"- **{model}**: {verdicts[model].sentence}"
+            text = _("- **{model}**: {sentence}").format(model=model, sentence=verdicts[model].sentence)
         else:
-            text = f"- **{model}**: top mean macro-F1 with `{top}` ({means.loc[top, 'macro_f1']:.3f}; no run without resampling to test it against)."
+            text = _("- **{model}**: top mean macro-F1 with `{top}` ({score:.3f}; no run without resampling to test it "
+                     "against).").format(model=model, top=top, score=means.loc[top, "macro_f1"])
         if minority and "none" in means.index and top != "none":
-            text += (f" Recall of the smallest class ({minority[len('recall['):-1]}): "
-                     f"{means.loc['none', minority]:.2f} without resampling, {means.loc[top, minority]:.2f} with "
-                     f"`{top}`.")
+            text += _(" Recall of the smallest class ({cls}): {plain:.2f} without resampling, {top_recall:.2f} with "
+                      "`{top}`.").format(cls=minority[len("recall["):-1], plain=means.loc["none", minority],
+                                         top_recall=means.loc[top, minority], top=top)
         if "class_weight" in means.index and top != "class_weight":
             gap = means.loc[top, "macro_f1"] - means.loc["class_weight", "macro_f1"]
-            text += f" Class weighting, which adds no rows, scores {gap:.3f} below `{top}`."
+            text += _(" Class weighting, which adds no rows, scores {gap:.3f} below `{top}`.").format(gap=gap, top=top)
         slowest = means["fit_seconds"].idxmax()
-        text += f" Slowest to fit: `{slowest}` ({means.loc[slowest, 'fit_seconds']:.2f} s per fold)."
+        text += _(" Slowest to fit: `{slowest}` ({seconds:.2f} s per fold).").format(
+            slowest=slowest, seconds=means.loc[slowest, "fit_seconds"])
         lines.append(text)
         if "none" in means.index:
             plain[model] = means.loc["none", "macro_f1"]
     if len(plain) > 1:  # model choice, kept apart from what balancing does within one model
-        lines.append("- Model choice, without resampling (not a balancing effect): "
-                     + ", ".join(f"{model} {score:.3f}" for model, score in
-                                 sorted(plain.items(), key=lambda kv: -kv[1])) + " mean macro-F1.")
+        lines.append(_("- Model choice, without resampling (not a balancing effect): {scores} mean macro-F1.").format(
+            scores=join(f"{model} {score:.3f}" for model, score in sorted(plain.items(), key=lambda kv: -kv[1]))))
     return "\n".join(lines + notes)
 
 
@@ -134,35 +137,41 @@ def describe_study(worked: WorkedExamples, leak: Mapping[str, pd.DataFrame], res
     per classifier, :func:`describe_comparison`."""
     counts = worked.counts.values.tolist()
     own = " / ".join(str(int(n)) for n in counts[0])
-    which = (f"The design document's worked examples, on its own {own} rows (not your table)," if user_table
-             else "The worked examples")
     inflation = leakage_inflation(leak).dropna()
     summary = summarise_comparison(results)
     top_sampler, top_model = summary["macro_f1"].idxmax()
     if inflation.empty:
-        why = "; ".join(f"`{name}`: {table.attrs.get('failed') or 'no score'}" for name, table in leak.items())
-        leakage = f"- Resampling before the split could not be measured on every fold ({why[:300]})."
+        why = join((_("`{name}`: {why}").format(name=name, why=table.attrs.get("failed") or _("no score"))
+                    for name, table in leak.items()), "; ")
+        leakage = _("- Resampling before the split could not be measured on every fold ({why}).").format(why=why[:300])
     else:
         worst = inflation.idxmax()
-        leakage = (f"- Resampling before the split inflated balanced accuracy by {inflation[worst]:.3f} with `{worst}` "
-                   f"({leak[worst]['mean'].iloc[0]:.3f} vs {leak[worst]['mean'].iloc[1]:.3f} inside the folds).")
+        leakage = _("- Resampling before the split inflated balanced accuracy by {inflation:.3f} with `{worst}` "
+                    "({before:.3f} vs {inside:.3f} inside the folds).").format(
+            inflation=inflation[worst], worst=worst, before=leak[worst]["mean"].iloc[0],
+            inside=leak[worst]["mean"].iloc[1])
     times = sorted(set(worked.appearances))
-    appear = (f"exactly {times[0]} times" if len(times) == 1
-              else "between " + " and ".join(str(t) for t in (times[0], times[-1])) + " times")
+    appear = (_("exactly {times} times").format(times=times[0]) if len(times) == 1
+              else _("between {low} and {high} times").format(low=times[0], high=times[-1]))
     models = list(dict.fromkeys(results["model"]))
     samplers = [m for m in dict.fromkeys(results["sampler"]) if m not in ("none", "class_weight")]
-    design = results.attrs.get("design", "the same folds")
+    design = results.attrs.get("design", _("the same folds"))
+    samplers_text = ngettext("{n} sampler", "{n} samplers", len(samplers)).format(n=len(samplers))
+    models_text = ngettext("{n} classifier", "{n} classifiers", len(models)).format(n=len(models))
+    compared = (_("- Compared: {samplers} with {classifiers} ({models}), each against the same classifier without "
+                  "resampling and with class weights, on {design}.") if "class_weight" in set(results["sampler"]) else
+                _("- Compared: {samplers} with {classifiers} ({models}), each against the same classifier without "
+                  "resampling, on {design}."))
     return "\n".join([
         *filter(None, notes),
-        f"- {which} hold exactly: {counts[1]} after under-sampling, {counts[2]} after over-sampling, "
-        f"every class-3 row appearing {appear}.",
+        (_("- The design document's worked examples, on its own {own} rows (not your table), hold exactly: {under} "
+           "after under-sampling, {over} after over-sampling, every class-3 row appearing {appear}.") if user_table else
+         _("- The worked examples hold exactly: {under} after under-sampling, {over} after over-sampling, every "
+           "class-3 row appearing {appear}.")).format(own=own, under=counts[1], over=counts[2], appear=appear),
         leakage,
-        f"- Compared: {len(samplers)} sampler{'s' if len(samplers) != 1 else ''} with {len(models)} "
-        f"classifier{'s' if len(models) != 1 else ''} ({', '.join(models)}), each against the same classifier "
-        f"without resampling{' and with class weights' if 'class_weight' in set(results['sampler']) else ''}, on "
-        f"{design}.",
-        f"- Top mean macro-F1: `{top_sampler}` + {top_model}, {summary['macro_f1'].max():.3f}. Per classifier, "
-        "against the same classifier without resampling:",
+        compared.format(samplers=samplers_text, classifiers=models_text, models=join(models), design=design),
+        _("- Top mean macro-F1: `{sampler}` + {model}, {score:.3f}. Per classifier, against the same classifier "
+          "without resampling:").format(sampler=top_sampler, model=top_model, score=summary["macro_f1"].max()),
         describe_comparison(results),
     ])
 
@@ -188,11 +197,12 @@ def describe_cleaning(counts: pd.DataFrame) -> str:
         removed = {c: int(before[c]) - int(after[c]) for c in classes}
         shares = {c: removed[c] / int(before[c]) for c in classes if int(before[c])}
         most = max(shares, key=shares.get)
-        listed = ", ".join(f"{removed[c]:,} of {int(before[c]):,} `{c}` rows ({shares[c]:.0%})" for c in classes)
+        listed = join(_("{removed:,} of {before:,} `{cls}` rows ({share:.0%})").format(
+            removed=removed[c], before=int(before[c]), cls=c, share=shares[c]) for c in classes)
         largest = max(classes, key=lambda c: int(before[c]))
-        where = (f"the largest share from `{most}`, not from the largest class `{largest}`" if most != largest
-                 else f"the largest share from the largest class `{largest}`")
-        lines.append(f"- `{name}` removed {listed}: {where}. A cleaner removes rows whose neighbours disagree with "
-                     "their label wherever the classes meet, so it thins every overlapping class, not the majority "
-                     "alone.")
+        where = (_("the largest share from `{most}`, not from the largest class `{largest}`") if most != largest
+                 else _("the largest share from the largest class `{largest}`")).format(most=most, largest=largest)
+        lines.append(_("- `{name}` removed {listed}: {where}. A cleaner removes rows whose neighbours disagree with "
+                       "their label wherever the classes meet, so it thins every overlapping class, not the majority "
+                       "alone.").format(name=name, listed=listed, where=where))
     return "\n".join(lines)

@@ -23,6 +23,8 @@ from ecombalance.evaluation.experiment import ExperimentResult, run_experiment
 from ecombalance.evaluation.fold_work import FoldFeatures
 from ecombalance.evaluation.folds import Folds, check_folds, make_folds
 from ecombalance.evaluation.stats import fold_sizes
+from ecombalance.i18n import gettext as _
+from ecombalance.i18n import join
 from ecombalance.models.pipelines import densify, pipeline
 from ecombalance.sampling.resampling import SAMPLERS, SCALABLE, make_sampler
 
@@ -72,7 +74,8 @@ def worked_examples(
     )
     X_over, y_over = over.fit_resample(X_under, y_under)
     classes = list(order.index)
-    steps = {"original": labels, f"under-sample {majority}": y_under, f"over-sample {minority}": y_over}
+    steps = {_("original"): labels, _("under-sample {cls}").format(cls=majority): y_under,
+             _("over-sample {cls}").format(cls=minority): y_over}
     counts = pd.DataFrame({k: pd.Series(v).value_counts() for k, v in steps.items()}).T[classes]
     indices = X_over[:, 0]
     minority_rows = np.flatnonzero(labels == minority)
@@ -417,8 +420,9 @@ def complete_pairs(results: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     if "error" not in results:
         return results, []
     pair, failed = pd.MultiIndex.from_frame(results[["sampler", "model"]]), results["error"].notna().to_numpy()
-    notes = [f"- `{sampler}` with {model} failed on {len(part)} of {results['fold'].nunique()} fold(s), left out of "
-             f"the comparison: {str(part['error'].iloc[0])[:160]}"
+    notes = [_("- `{sampler}` with {model} failed on {n} of {folds} fold(s), left out of the comparison: "
+               "{error}").format(sampler=sampler, model=model, n=len(part), folds=results["fold"].nunique(),
+                                 error=str(part["error"].iloc[0])[:160])
              for (sampler, model), part in results[failed].groupby(["sampler", "model"], sort=False)]
     return results[~pair.isin(pair[failed])], notes
 
@@ -439,6 +443,14 @@ def summarise_comparison(results: pd.DataFrame, classes: Iterable | None = None)
     return table
 
 
+def describe_scaling(slow: Iterable[str]) -> str:
+    """Notebook 03's advice beside :func:`scaling_table`: the scalable samplers, and ``slow`` (those selected that
+    are not) to avoid beyond about 100k rows."""
+    slow = join(f"`{s}`" for s in slow) or _("none of those selected")
+    return _("**For large data use** {scalable}; avoid beyond ~100k rows: {slow}.").format(
+        scalable=join(f"`{s}`" for s in SCALABLE), slow=slow)
+
+
 def scalable_samplers(samplers: Iterable[str], n_rows: int, all_up_to: int) -> tuple[list[str], str]:
     """``samplers`` as they are on up to ``all_up_to`` rows (0: no limit); above, only those in
     :data:`ecombalance.sampling.resampling.SCALABLE`, with a note naming the ones left out."""
@@ -447,8 +459,9 @@ def scalable_samplers(samplers: Iterable[str], n_rows: int, all_up_to: int) -> t
         return samplers, ""
     kept = [s for s in samplers if s in SCALABLE]
     left = [s for s in samplers if s not in SCALABLE]
-    return kept, (f"- {n_rows:,} rows, more than `scalable_above={all_up_to}`: only the scalable samplers ran; "
-                  f"left out {', '.join(f'`{s}`' for s in left)}." if left else "")
+    return kept, (_("- {n_rows:,} rows, more than `scalable_above={all_up_to}`: only the scalable samplers ran; left "
+                    "out {left}.").format(n_rows=n_rows, all_up_to=all_up_to, left=join(f"`{s}`" for s in left))
+                  if left else "")
 
 
 def scaling_table(path: str | Path) -> pd.DataFrame:

@@ -43,6 +43,8 @@ from ecombalance.data.table import Table
 from ecombalance.evaluation import (CALIBRATION_METHODS, CostRuleClassifier, FoldFeatures, Folds, InnerFoldCalibration,
                                     compare_fold_scores, expected_calibration_error, fold_sizes, run_experiment,
                                     split_preprocess, threshold_curve)
+from ecombalance.i18n import gettext as _
+from ecombalance.i18n import join
 
 NOT_ENOUGH = "not enough evidence"
 """The verdict when the test separates neither way (:attr:`RuleComparison.verdict`)."""
@@ -53,6 +55,13 @@ NO_PLAIN_MODEL = ("*No method is a plain model (no sampler, no class weights, pl
 
 PLAIN_RULES = {"argmax": "arg-max", "bayes": "Bayes rule, calibrated", "tuned": "tuned weights, nested"}
 """The plain model's rules and how the rule names read (``"<plain> + <words>"``)."""
+
+
+def no_plain_model() -> str:
+    """:data:`NO_PLAIN_MODEL` in the current language."""
+    return _("*No method is a plain model (no sampler, no class weights, plain cross-entropy, such as `none+logreg`): "
+             "the decision rules need one to calibrate and to compare re-balancing with.*")
+
 
 OWN_RULE = "its Bayes rule"
 """How a re-balancing method's rule reads (``"<method> + its Bayes rule"``)."""
@@ -261,7 +270,8 @@ def compare_rules(tbl: Table, methods: Sequence[str], cv: Folds, cost_matrix: An
         notes += [n for n in result.notes if n not in notes]
         small = result.warnings[result.warnings["category"] == "SmallClassWarning"]
         for (method, message), part in small.groupby(["method", "message"], sort=False):
-            note = f"- `{method}`, {len(part)} fold(s) of repeat {r + 1}: {message}."
+            note = _("- `{method}`, {n} fold(s) of repeat {repeat}: {message}.").format(
+                method=method, n=len(part), repeat=r + 1, message=message)
             if note not in notes:
                 notes.append(note)
         for name in list(fold_costs):
@@ -269,7 +279,7 @@ def compare_rules(tbl: Table, methods: Sequence[str], cv: Folds, cost_matrix: An
                 fold_costs.pop(name)
                 continue
             decided = _codes(result.oof_pred[name], classes)
-            fold_costs[name] += [float(cost[codes[test], decided[test]].mean()) for _, test in folds]
+            fold_costs[name] += [float(cost[codes[test], decided[test]].mean()) for _train, test in folds]
             if r == 0:
                 proba[name], pred[name] = result.oof_proba[name], result.oof_pred[name]
     table = pd.DataFrame(fold_costs)
@@ -278,8 +288,8 @@ def compare_rules(tbl: Table, methods: Sequence[str], cv: Folds, cost_matrix: An
         raise RuntimeError(f"the calibrated Bayes rule, which every other rule is compared with, failed: {first!r}: "
                            + " ".join(notes))
     for lost in [n for n in roles.index[roles["rule"] == "bayes"] if n not in table.columns]:
-        notes.append(f"- `{roles.loc[lost, 'method']}`'s rules are left out: its calibrated Bayes rule, which they "
-                     "are compared with, did not run on every fold.")
+        notes.append(_("- `{method}`'s rules are left out: its calibrated Bayes rule, which they are compared with, "
+                       "did not run on every fold.").format(method=roles.loc[lost, "method"]))
         table = table.drop(columns=[n for n in roles.index[roles["against"] == lost] if n in table.columns])
     n_train, n_test = fold_sizes(cv)
     tests = []
@@ -303,8 +313,9 @@ def _verdict_words(verdict: bool | str) -> str:
 
 def _test_words(tests: pd.DataFrame, name: str) -> str:
     row = tests.loc[name]
-    state = "distinguishable" if bool(row["real_difference"]) else "not distinguishable"
-    return f"{row['difference']:+.3f}, p = {row['p_value']:.2g}, {state}"
+    text = (_("{difference:+.3f}, p = {p_value:.2g}, distinguishable") if bool(row["real_difference"]) else
+            _("{difference:+.3f}, p = {p_value:.2g}, not distinguishable"))
+    return text.format(difference=row["difference"], p_value=row["p_value"])
 
 
 def rules_headline(rc: RuleComparison) -> dict[str, Any]:
@@ -338,9 +349,10 @@ def describe_cost(rc: RuleComparison) -> str:
     """The stated cost in words (a miss cost per class), or "" for a cost matrix given as such."""
     if not rc.miss_costs:
         return ""
-    listed = ", ".join(f"`{plain_label(c)}` {rc.miss_costs[plain_label(c)]:.3g}" for c in rc.classes)
-    return (f"- The stated cost: missing an item costs, by its class, {listed} (the largest class's rows over the "
-            "class's), a right answer nothing; replace it by your own with `decision_study.miss_cost_matrix`.")
+    listed = join(f"`{plain_label(c)}` {rc.miss_costs[plain_label(c)]:.3g}" for c in rc.classes)
+    return _("- The stated cost: missing an item costs, by its class, {listed} (the largest class's rows over the "
+             "class's), a right answer nothing; replace it by your own with `decision_study.miss_cost_matrix`.").format(
+        listed=listed)
 
 
 def describe_rules(rc: RuleComparison) -> str:
@@ -356,64 +368,85 @@ def describe_rules(rc: RuleComparison) -> str:
         plain = roles.loc[bayes, "method"]
         ece = {rule: expected_calibration_error(rc.y, rc.proba[name], classes=rc.classes)
                for rule, name in (("raw", argmax), ("calibrated", bayes)) if name is not None}
-        parts = [f"the arg-max {table.loc[argmax, 'expected_cost']:.3f}" if argmax else "",
-                 f"the Bayes rule on probabilities calibrated by {rc.calibration} scaling inside each training fold "
-                 f"{table.loc[bayes, 'expected_cost']:.3f}"
-                 + (f" (top-label ECE {ece['raw']:.3f} raw, {ece['calibrated']:.3f} calibrated)" if len(ece) == 2
-                    else ""),
-                 f"per-class weights tuned on inner folds of each training fold only (fully nested) "
-                 f"{table.loc[tuned, 'expected_cost']:.3f}" if tuned else ""]
-        line = (f"- `{plain}`, mean cost per item over the {rc.design}: " + "; ".join(p for p in parts if p) + ".")
+        bayes_text = _("the Bayes rule on probabilities calibrated by {calibration} scaling inside each training fold "
+                       "{cost:.3f}").format(calibration=rc.calibration, cost=table.loc[bayes, "expected_cost"])
+        if len(ece) == 2:
+            bayes_text += _(" (top-label ECE {raw:.3f} raw, {calibrated:.3f} calibrated)").format(
+                raw=ece["raw"], calibrated=ece["calibrated"])
+        parts = [_("the arg-max {cost:.3f}").format(cost=table.loc[argmax, "expected_cost"]) if argmax else "",
+                 bayes_text,
+                 _("per-class weights tuned on inner folds of each training fold only (fully nested) "
+                   "{cost:.3f}").format(cost=table.loc[tuned, "expected_cost"]) if tuned else ""]
+        line = _("- `{plain}`, mean cost per item over the {design}: {parts}.").format(
+            plain=plain, design=rc.design, parts=join((p for p in parts if p), "; "))
         if tuned in tests.index:
             row = tests.loc[tuned]
             if not bool(row["real_difference"]):
-                line += (f" The tuned weights are not distinguishable from the Bayes rule ({_test_words(tests, tuned)}; "
-                         f"this design detects about {row['detectable']:.3f}): the Bayes rule needs no tuning, so on "
-                         "calibrated probabilities it is the default.")
+                line += _(" The tuned weights are not distinguishable from the Bayes rule ({test}; this design detects "
+                          "about {detectable:.3f}): the Bayes rule needs no tuning, so on calibrated probabilities it "
+                          "is the default.").format(test=_test_words(tests, tuned), detectable=row["detectable"])
             elif row["difference"] < 0:
-                line += (f" The tuned weights are distinguishably cheaper than the Bayes rule ({_test_words(tests, tuned)})"
-                         ": the calibrated probabilities are still off where the cost is decided; use the nested "
-                         "tuned weights.")
+                line += _(" The tuned weights are distinguishably cheaper than the Bayes rule ({test}): the calibrated "
+                          "probabilities are still off where the cost is decided; use the nested tuned "
+                          "weights.").format(test=_test_words(tests, tuned))
             else:
-                line += (f" The tuned weights are distinguishably costlier than the Bayes rule "
-                         f"({_test_words(tests, tuned)}): tuning on inner folds over-fits them; use the Bayes rule.")
+                line += _(" The tuned weights are distinguishably costlier than the Bayes rule ({test}): tuning on "
+                          "inner folds over-fits them; use the Bayes rule.").format(test=_test_words(tests, tuned))
         lines.append(line)
         own = [n for n in roles.index[roles["rule"] == "own"] if n in tests.index]
         if own:
-            listed = "; ".join(f"`{rc.roles.loc[n, 'method']}` {table.loc[n, 'expected_cost']:.3f} "
-                               f"({_test_words(tests, n)})" for n in own)
-            same = "; for this cost, the same decisions as its arg-max" if rc.miss_costs else ""
-            lines.append(f"- At the same cost, re-balanced training with its own rule (the Bayes rule on its "
-                         f"probabilities moved back from the flat priors it learnt to the data's{same}) against `"
-                         + plain + "` with the "
-                         f"calibrated Bayes rule (the corrected repeated cross-validation t-test on the paired "
-                         f"per-fold costs, Holm-corrected): {listed}.")
+            listed = join((_("`{method}` {cost:.3f} ({test})").format(
+                method=rc.roles.loc[n, "method"], cost=table.loc[n, "expected_cost"], test=_test_words(tests, n))
+                for n in own), "; ")
+            text = (_("- At the same cost, re-balanced training with its own rule (the Bayes rule on its probabilities "
+                      "moved back from the flat priors it learnt to the data's; for this cost, the same decisions as "
+                      "its arg-max) against `{plain}` with the calibrated Bayes rule (the corrected repeated "
+                      "cross-validation t-test on the paired per-fold costs, Holm-corrected): {listed}.")
+                    if rc.miss_costs else
+                    _("- At the same cost, re-balanced training with its own rule (the Bayes rule on its probabilities "
+                      "moved back from the flat priors it learnt to the data's) against `{plain}` with the calibrated "
+                      "Bayes rule (the corrected repeated cross-validation t-test on the paired per-fold costs, "
+                      "Holm-corrected): {listed}."))
+            lines.append(text.format(plain=plain, listed=listed))
     verdict = rc.verdict
     own = rc.rebalanced
     if own.empty:
-        lines.append("- No re-balancing method with a plain version of its model ran, so nothing was compared with "
-                     "the decision rule.")
+        lines.append(_("- No re-balancing method with a plain version of its model ran, so nothing was compared with "
+                       "the decision rule."))
     elif verdict is True:
         better = own[own["real_difference"].astype(bool) & (own["difference"] < 0)].sort_values("difference")
-        lines.append(f"- Verdict (`rebalanced_vs_decision_rule`: true): re-balanced training beats the decision rule "
-                     f"at this cost: `{rc.roles.loc[better.index[0], 'method']}` is distinguishably cheaper than its "
-                     "plain model with the calibrated Bayes rule.")
+        lines.append(_("- Verdict (`rebalanced_vs_decision_rule`: true): re-balanced training beats the decision rule "
+                       "at this cost: `{method}` is distinguishably cheaper than its plain model with the calibrated "
+                       "Bayes rule.").format(method=rc.roles.loc[better.index[0], "method"]))
     elif verdict is False:
-        lines.append("- Verdict (`rebalanced_vs_decision_rule`: false): every re-balancing method is distinguishably "
-                     "costlier than its plain model with the calibrated Bayes rule: keep the plain model and decide "
-                     "by the Bayes rule for your costs.")
+        lines.append(_("- Verdict (`rebalanced_vs_decision_rule`: false): every re-balancing method is distinguishably "
+                       "costlier than its plain model with the calibrated Bayes rule: keep the plain model and decide "
+                       "by the Bayes rule for your costs."))
     else:
-        lines.append(f"- Verdict (`rebalanced_vs_decision_rule`: {NOT_ENOUGH}): no re-balancing method is "
+        detectable = own["detectable"].astype(float).median()
+        if own["difference"].min() < 0:
+            text = _("- Verdict (`rebalanced_vs_decision_rule`: not enough evidence): no re-balancing method is "
                      "distinguishably cheaper than its plain model with the calibrated Bayes rule, and not every one "
-                     f"is distinguishably costlier; the smallest difference this design detects is about "
-                     f"{own['detectable'].astype(float).median():.3f}"
-                     + (f" (the cheapest, `{rc.roles.loc[own['difference'].idxmin(), 'method']}`, costs "
-                        f"{-own['difference'].min():.3f} less, a difference this design cannot tell from noise)"
-                        if own["difference"].min() < 0 else "")
-                     + ". The plain model with the calibrated Bayes rule "
-                     "is then the simpler choice: its probabilities stay probabilities, and a new cost needs a new "
-                     "rule, not a new model.")
+                     "is distinguishably costlier; the smallest difference this design detects is about {detectable:.3f} "
+                     "(the cheapest, `{cheapest}`, costs {saving:.3f} less, a difference this design cannot tell from "
+                     "noise). The plain model with the calibrated Bayes rule is then the simpler choice: its "
+                     "probabilities stay probabilities, and a new cost needs a new rule, not a new model.")
+        else:
+            text = _("- Verdict (`rebalanced_vs_decision_rule`: not enough evidence): no re-balancing method is "
+                     "distinguishably cheaper than its plain model with the calibrated Bayes rule, and not every one "
+                     "is distinguishably costlier; the smallest difference this design detects is about {detectable:.3f}. "
+                     "The plain model with the calibrated Bayes rule is then the simpler choice: its probabilities "
+                     "stay probabilities, and a new cost needs a new rule, not a new model.")
+        lines.append(text.format(detectable=detectable, cheapest=rc.roles.loc[own["difference"].idxmin(), "method"],
+                                 saving=-own["difference"].min()))
     return "\n".join(lines + [f"- {note.removeprefix('- ')}" for note in rc.notes])
+
+
+def cost_curve_labels(rc: RuleComparison, largest: Any) -> dict[str, str]:
+    """The ``cost_unit`` and ``title`` of :func:`ecombalance.plotting.plot_cost_curve` for notebook 06's cost
+    figure (costs in units of missing a ``largest``-class item), in the current language."""
+    return {"cost_unit": _("cost of missing a {cls!r} item").format(cls=str(largest)),
+            "title": _("Cost against threshold: {method}, calibrated, out of fold").format(method=rc.baseline_method)}
 
 
 def figure_lines(rc: RuleComparison) -> dict[str, float]:
@@ -421,7 +454,8 @@ def figure_lines(rc: RuleComparison) -> dict[str, float]:
     ``{label: mean cost per item}``: the baseline's arg-max, calibrated Bayes rule and nested tuned weights, and the
     cheapest re-balancing method of the same model (the curve is that model's)."""
     table, lines = rc.table, {}
-    for rule, label in (("argmax", "arg-max"), ("bayes", "Bayes rule (calibrated)"), ("tuned", "tuned weights (nested)")):
+    for rule, label in (("argmax", _("arg-max")), ("bayes", _("Bayes rule (calibrated)")),
+                        ("tuned", _("tuned weights (nested)"))):
         name = rc.name_of(rule)
         if name is not None:
             lines[label] = float(table.loc[name, "expected_cost"])
@@ -429,5 +463,6 @@ def figure_lines(rc: RuleComparison) -> dict[str, float]:
     own = own[[rc.roles.loc[n, "model"] == rc.baseline_model for n in own.index]]
     if not own.empty:
         cheapest = table.loc[own.index, "expected_cost"].astype(float).idxmin()
-        lines[f"{rc.roles.loc[cheapest, 'method']} (its own rule)"] = float(table.loc[cheapest, "expected_cost"])
+        lines[_("{method} (its own rule)").format(method=rc.roles.loc[cheapest, "method"])] = float(
+            table.loc[cheapest, "expected_cost"])
     return lines

@@ -28,6 +28,7 @@ from ecombalance.data.table import Table
 from ecombalance.evaluation.experiment import run_experiment
 from ecombalance.evaluation.folds import Folds, make_folds
 from ecombalance.evaluation.metrics import scores
+from ecombalance.i18n import gettext as _
 from ecombalance.models.features import make_preprocessor
 from ecombalance.models.pipelines import pipeline
 from ecombalance.sampling.resampling import make_sampler
@@ -52,8 +53,9 @@ class SmoteExample:
     def describe(self) -> str:
         """The arithmetic in one Markdown line."""
         a, b, n = (", ".join(f"{v:.2f}" for v in p) for p in (self.x_i, self.x_nn, self.new))
-        return (f"SMOTE drew $\\lambda = {self.lam:.3f}$ for the segment from $x_i = ({a})$ to its neighbour "
-                f"$x_{{nn}} = ({b})$: $x_{{new}} = x_i + \\lambda (x_{{nn}} - x_i) = ({n})$.")
+        return _("SMOTE drew $\\lambda = {lam:.3f}$ for the segment from $x_i = ({a})$ to its neighbour "
+                 "$x_{{nn}} = ({b})$: $x_{{new}} = x_i + \\lambda (x_{{nn}} - x_i) = ({n})$.").format(
+            lam=self.lam, a=a, b=b, n=n)
 
 
 def worked_example(random_state: int = 0) -> SmoteExample:
@@ -193,15 +195,21 @@ def describe_grouping(frame: pd.DataFrame | None) -> str:
     """One Markdown bullet on :func:`grouping_inflation`, naming the table whose groups were used (the generated
     search log when the chapter's own generated table has no group column) and the folds; :data:`NO_GROUPS_NOTE`
     for None (:func:`grouping_study` on a user's table without groups)."""
-    if frame is None:
-        return NO_GROUPS_NOTE
+    if frame is None:  # NO_GROUPS_NOTE in the current language
+        return _("- Folds that ignore groups were not measured: your table has no group column, and the generated "
+                 "search log's number is not your table's. If rows share a query, a user or a session, name that "
+                 "column with `group_col` (`--group-col`): every split then keeps each group on one side.")
     grouped, ungrouped = frame.loc[GROUPED, "macro_f1"], frame.loc[UNGROUPED, "macro_f1"]
-    verdict = (f"ungrouped cross-validation inflates the score by {ungrouped - grouped:+.3f}" if ungrouped > grouped
-               else "ignoring the groups did not inflate the score on this table")
-    sentence = (f"folds that ignore the query groups score macro-F1 {ungrouped:.3f}, folds that keep each query on "
-                f"one side {grouped:.3f}: {verdict}.")
+    verdict = (_("ungrouped cross-validation inflates the score by {inflation:+.3f}") if ungrouped > grouped
+               else _("ignoring the groups did not inflate the score on this table")).format(
+        inflation=ungrouped - grouped)
     a = frame.attrs
     if not a.get("table"):
-        return f"- {sentence[0].upper()}{sentence[1:]}"
-    design = f" ({a['design']})" if a.get("design") else ""
-    return f"- On `{a['table']}`, grouped by `{a['group_col']}`{design}: {sentence}"
+        return _("- Folds that ignore the query groups score macro-F1 {ungrouped:.3f}, folds that keep each query on "
+                 "one side {grouped:.3f}: {verdict}.").format(ungrouped=ungrouped, grouped=grouped, verdict=verdict)
+    return (_("- On `{table}`, grouped by `{group_col}` ({design}): folds that ignore the query groups score macro-F1 "
+              "{ungrouped:.3f}, folds that keep each query on one side {grouped:.3f}: {verdict}.") if a.get("design")
+            else _("- On `{table}`, grouped by `{group_col}`: folds that ignore the query groups score macro-F1 "
+                   "{ungrouped:.3f}, folds that keep each query on one side {grouped:.3f}: {verdict}.")).format(
+        table=a["table"], group_col=a["group_col"], design=a.get("design"), ungrouped=ungrouped, grouped=grouped,
+        verdict=verdict)

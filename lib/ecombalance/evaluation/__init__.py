@@ -16,5 +16,5 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "ranking": ["per_query_ranking", "ranking_metrics"],
     "stats": ["BootstrapResult", "TEST_NAME", "VERDICT_TEST", "bootstrap_ci", "metric_ci", "paired_bootstrap", "corrected_resampled_ttest", "detectable_difference", "fold_sizes", "holm", "verdict_table", "compare_to_baseline", "summarise", "p_value_text"],
     "thresholds": ["f1_scorer", "InnerFoldThreshold", "threshold_switch"],
-    "verdicts": ["compare_fold_scores", "smallest_detectable", "design_headline", "METRIC_LABELS", "BestMethod", "best_method"],
+    "verdicts": ["compare_fold_scores", "smallest_detectable", "design_headline", "METRIC_LABELS", "metric_label", "name_of_test", "BestMethod", "best_method"],
 })

@@ -96,6 +96,8 @@ from ecombalance.evaluation.verdicts import compare_fold_scores as compare_fold_
 from ecombalance.evaluation.verdicts import smallest_detectable as smallest_detectable
 from ecombalance.evaluation.verdicts import design_headline as design_headline
 from ecombalance.evaluation.verdicts import METRIC_LABELS as METRIC_LABELS
+from ecombalance.evaluation.verdicts import metric_label as metric_label
+from ecombalance.evaluation.verdicts import name_of_test as name_of_test
 from ecombalance.evaluation.verdicts import BestMethod as BestMethod
 from ecombalance.evaluation.verdicts import best_method as best_method
 
@@ -112,10 +114,10 @@ __all__ = [
     "estimate_priors_em", "expected_calibration_error", "expected_calibration_error_from_curve", "expected_cost",
     "f1_scorer", "fit_and_score_fold", "fit_predict_fold", "fit_transform_fold", "fold_sizes", "group_split",
     "holdout_split", "holm", "import_modules", "inner_fold_count", "instantiate", "load_results", "make_folds",
-    "metric_ci", "metric_value", "p_value_text", "paired_bootstrap", "per_class_metrics", "per_class_table",
-    "per_query_ranking", "profit_curve", "profit_threshold", "ranking_metrics", "recalibrate", "reliability_curve",
-    "require_two_classes", "run_experiment", "save_results", "score_fold", "scores", "seed_estimator",
-    "smallest_detectable", "split_preprocess", "stratified_split", "summarise", "take_rows", "threshold_curve",
-    "threshold_switch", "tune_class_weights", "tune_threshold", "tune_threshold_cv", "verdict_table",
-    "weighted_decision",
+    "metric_ci", "metric_label", "metric_value", "name_of_test", "p_value_text", "paired_bootstrap",
+    "per_class_metrics", "per_class_table", "per_query_ranking", "profit_curve", "profit_threshold",
+    "ranking_metrics", "recalibrate", "reliability_curve", "require_two_classes", "run_experiment", "save_results",
+    "score_fold", "scores", "seed_estimator", "smallest_detectable", "split_preprocess", "stratified_split",
+    "summarise", "take_rows", "threshold_curve", "threshold_switch", "tune_class_weights", "tune_threshold",
+    "tune_threshold_cv", "verdict_table", "weighted_decision",
 ]

@@ -21,6 +21,7 @@ from ecombalance.evaluation.fold_work import (TIMINGS, FoldFeatures, FoldScorer,
                                               fit_predict_fold, fit_transform_fold, import_modules, instantiate,
                                               seed_estimator, split_preprocess)
 from ecombalance.evaluation.metrics import encode_labels
+from ecombalance.i18n import gettext as _
 
 
 _FAILURE_COLUMNS = ["method", "fold", "error", "message"]
@@ -92,8 +93,9 @@ class ExperimentResult:
         for method, part in self.failures.groupby("method", sort=False):
             first = part.iloc[0]
             folds = ", ".join(str(f) for f in part["fold"])
-            lines.append(f"- `{method}` left out: failed on fold(s) {folds} of {len(self.folds)} "
-                         f"({first['error']}: {str(first['message'])[:200]}).")
+            lines.append(_("- `{method}` left out: failed on fold(s) {folds} of {n} ({error}: {message}).").format(
+                method=method, folds=folds, n=len(self.folds), error=first["error"],
+                message=str(first["message"])[:200]))
         return lines
 
     @property

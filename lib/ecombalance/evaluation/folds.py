@@ -22,6 +22,7 @@ from sklearn.utils import check_random_state
 from ecombalance._validation import check_labels
 from ecombalance.data.table import Table
 from ecombalance.exceptions import DataError
+from ecombalance.i18n import gettext as _
 
 
 class RepeatedStratifiedGroupKFold:
@@ -64,7 +65,7 @@ class RepeatedStratifiedGroupKFold:
         if groups is None:
             raise ValueError("RepeatedStratifiedGroupKFold needs groups (one group id per row)")
         rng = check_random_state(self.random_state)
-        for _ in range(self.n_repeats):
+        for _repeat in range(self.n_repeats):
             splitter = StratifiedGroupKFold(n_splits=self.n_splits, shuffle=True, random_state=rng)
             yield from splitter.split(X, y, groups)
 
@@ -95,11 +96,13 @@ class Folds(list):
     @property
     def design(self) -> str:
         """``"2 × 5-fold cross-validation"`` (``"5-fold"`` for one repeat; "grouped" when groups were kept)."""
-        kind = "grouped " if self.grouped else ""
         if self.n_splits is None:
-            return f"{len(self)} {kind}train/test splits in {self.n_repeats} repeats"
-        folds = f"{self.n_splits}-fold {kind}cross-validation"
-        return folds if self.n_repeats == 1 else f"{self.n_repeats} × {folds}"
+            text = (_("{n} grouped train/test splits in {repeats} repeats") if self.grouped else
+                    _("{n} train/test splits in {repeats} repeats"))
+            return text.format(n=len(self), repeats=self.n_repeats)
+        folds = (_("{k}-fold grouped cross-validation") if self.grouped else
+                 _("{k}-fold cross-validation")).format(k=self.n_splits)
+        return folds if self.n_repeats == 1 else _("{repeats} × {folds}").format(repeats=self.n_repeats, folds=folds)
 
     def __reduce__(self):  # pickled with its design (joblib sends folds to worker processes)
         return (Folds, (list(self), self.n_repeats, self.n_splits, self.grouped))
@@ -109,7 +112,7 @@ def _repeats(pairs: list[tuple[np.ndarray, np.ndarray]]) -> list[int]:
     """How many consecutive pairs make each repeat: a repeat ends before the pair whose test rows overlap the
     test rows of the repeat so far (K-fold splits test every row once per repeat)."""
     sizes, seen = [], np.zeros(0, dtype=np.intp)
-    for _, test in pairs:
+    for _train, test in pairs:
         if not sizes or np.intersect1d(seen, test).size:
             sizes.append(0)
             seen = np.zeros(0, dtype=np.intp)

@@ -16,8 +16,9 @@ import pandas as pd
 
 from ecombalance.evaluation.folds import Folds
 from ecombalance.evaluation.metrics import LOWER_IS_BETTER
-from ecombalance.evaluation.stats import (TEST_NAME, VERDICT_TEST, corrected_resampled_ttest, p_value_text,
-                                         verdict_table)
+from ecombalance.evaluation.stats import VERDICT_TEST, corrected_resampled_ttest, p_value_text, verdict_table
+from ecombalance.i18n import gettext as _
+from ecombalance.i18n import join
 
 
 def compare_fold_scores(fold_scores: pd.DataFrame, baseline: str, n_train: float, n_test: float,
@@ -71,7 +72,23 @@ def design_headline(differences: pd.DataFrame) -> dict[str, Any]:
 METRIC_LABELS = {"macro_f1": "macro-F1", "balanced_accuracy": "balanced accuracy", "g_mean": "G-mean",
                  "weighted_f1": "weighted F1", "log_loss": "log-loss", "ece": "ECE", "brier": "Brier score",
                  "pr_auc": "PR-AUC", "roc_auc": "ROC-AUC", "mcc": "MCC", "accuracy": "accuracy"}
-"""How sentences name a metric."""
+"""How sentences name a metric (in English; :func:`metric_label` in the current language)."""
+
+
+def metric_label(metric: str) -> str:
+    """How a sentence names ``metric`` in the current language (:data:`METRIC_LABELS`; the key itself when
+    unknown)."""
+    labels = {"macro_f1": _("macro-F1"), "balanced_accuracy": _("balanced accuracy"), "g_mean": _("G-mean"),
+              "weighted_f1": _("weighted F1"), "log_loss": _("log-loss"), "ece": _("ECE"), "brier": _("Brier score"),
+              "pr_auc": _("PR-AUC"), "roc_auc": _("ROC-AUC"), "mcc": _("MCC"), "accuracy": _("accuracy"),
+              "recall": _("recall"), "precision": _("precision"), "f1": _("f1")}  # the last three: their own keys
+    return labels.get(metric, metric)
+
+
+def name_of_test() -> str:
+    """How a sentence names the one test (:data:`~ecombalance.evaluation.stats.TEST_NAME`) in the current
+    language."""
+    return _("corrected repeated cross-validation t-test")
 
 
 class BestMethod(NamedTuple):
@@ -132,9 +149,9 @@ def best_method(differences: pd.DataFrame, baseline: str, scores: pd.DataFrame |
         raise ValueError("differences holds no method besides the baseline; nothing to compare")
     if metric is None:
         metric = str(table["metric"].iloc[0]) if "metric" in table else "score"
-    label = METRIC_LABELS.get(metric, metric)
+    label = metric_label(metric)
     if "class" in table and str(table["class"].iloc[0]) != "all":
-        label = f"{label} of `{table['class'].iloc[0]}`"
+        label = _("{metric} of `{cls}`").format(metric=label, cls=table["class"].iloc[0])
     diff = table["difference"].astype(float)
     if "p_value" in table:
         real = table["p_value"].astype(float) < alpha
@@ -157,7 +174,8 @@ def best_method(differences: pd.DataFrame, baseline: str, scores: pd.DataFrame |
     ranked = scores.loc[scores["score"].astype(float).mul(sign).sort_values(ascending=False, kind="stable").index]
     better = [m for m in ranked.index if m in table.index and real[m] and sign * diff[m] > 0]
     design = design or differences.attrs.get("design")
-    how = ", ".join(filter(None, [design, f"{TEST_NAME}, Holm-corrected, α = {alpha:g}"]))
+    test = _("{test}, Holm-corrected, α = {alpha:g}").format(test=name_of_test(), alpha=alpha)
+    how = _("{design}, {test}").format(design=design, test=test) if design else test
 
     def number(method: str) -> str:
         row = ranked.loc[method]
@@ -166,26 +184,38 @@ def best_method(differences: pd.DataFrame, baseline: str, scores: pd.DataFrame |
         return f"`{method}` {row['score']:.3f}{interval}"
 
     if not better:
-        top = "; ".join(number(m) for m in ranked.index[:n_top])
+        top = join((number(m) for m in ranked.index[:n_top]), "; ")
         worse = [m for m in table.index if real[m] and sign * diff[m] < 0]
         detectable = smallest_detectable(table)
-        reach = (f": the smallest difference this design detects is about {detectable:.3f}"
-                 if np.isfinite(detectable) else "")
         if not beats_majority:
-            lead = (f"No difference to `{baseline}` on {label} is called real: no method even beats always predicting "
-                    "the largest class")
-        elif worse:
-            lead = (f"No method is distinguishably better than `{baseline}` on {label} ("
-                    + ", ".join(f"`{m}` is worse by {abs(diff[m]):.3f}" for m in worse)
-                    + f"); for the others there is not enough evidence to separate them from it{reach}")
+            lead = _("No difference to `{baseline}` on {metric} is called real: no method even beats always "
+                     "predicting the largest class").format(baseline=baseline, metric=label)
         else:
-            lead = f"Not enough evidence to separate any method from `{baseline}` on {label}{reach}"
-        return BestMethod(None, False, f"{lead}. The top scores are {top} ({how}).")
+            worse_list = join((_("`{method}` is worse by {difference:.3f}").format(method=m, difference=abs(diff[m]))
+                               for m in worse), ", ")
+            if worse and np.isfinite(detectable):
+                lead = _("No method is distinguishably better than `{baseline}` on {metric} ({worse}); for the others "
+                         "there is not enough evidence to separate them from it: the smallest difference this design "
+                         "detects is about {detectable:.3f}")
+            elif worse:
+                lead = _("No method is distinguishably better than `{baseline}` on {metric} ({worse}); for the others "
+                         "there is not enough evidence to separate them from it")
+            elif np.isfinite(detectable):
+                lead = _("Not enough evidence to separate any method from `{baseline}` on {metric}: the smallest "
+                         "difference this design detects is about {detectable:.3f}")
+            else:
+                lead = _("Not enough evidence to separate any method from `{baseline}` on {metric}")
+            lead = lead.format(baseline=baseline, metric=label, worse=worse_list, detectable=detectable)
+        return BestMethod(None, False, _("{lead}. The top scores are {top} ({how}).").format(lead=lead, top=top,
+                                                                                              how=how))
     best = better[0]
     row = table.loc[best]
-    interval = (f" (pooled out-of-fold difference {row['pooled_difference']:+.3f}, interval [{row['ci_low']:+.3f}, "
-                f"{row['ci_high']:+.3f}])" if "ci_low" in row and pd.notna(row.get("ci_low")) else "")
-    p_value = f", {p_value_text(row['p_value'])}" if "p_value" in row else ""
-    sentence = (f"`{best}`: {label} {ranked.loc[best, 'score']:.3f} against {ranked.loc[baseline, 'score']:.3f} for "
-                f"`{baseline}`, a mean fold difference of {diff[best]:+.3f}{interval}{p_value} ({how}).")
+    interval = (_(" (pooled out-of-fold difference {difference:+.3f}, interval [{low:+.3f}, {high:+.3f}])").format(
+        difference=row["pooled_difference"], low=row["ci_low"], high=row["ci_high"])
+        if "ci_low" in row and pd.notna(row.get("ci_low")) else "")
+    p_value = _(", {p_value}").format(p_value=p_value_text(row["p_value"])) if "p_value" in row else ""
+    sentence = _("`{best}`: {metric} {score:.3f} against {baseline_score:.3f} for `{baseline}`, a mean fold difference "
+                 "of {difference:+.3f}{interval}{p_value} ({how}).").format(
+        best=best, metric=label, score=ranked.loc[best, "score"], baseline_score=ranked.loc[baseline, "score"],
+        baseline=baseline, difference=diff[best], interval=interval, p_value=p_value, how=how)
     return BestMethod(best, True, sentence + (note(best, baseline) if note else ""))
