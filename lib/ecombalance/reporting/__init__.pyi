@@ -63,6 +63,8 @@ from ecombalance.reporting.labels import QUALIFIERS as QUALIFIERS
 from ecombalance.reporting.labels import WORDS as WORDS
 from ecombalance.reporting.labels import label as label
 from ecombalance.reporting.labels import number as number
+from ecombalance.reporting.labels import sentences as sentences
+from ecombalance.reporting.labels import listing as listing
 from ecombalance.reporting.mathjax import MATHJAX_DIR as MATHJAX_DIR
 from ecombalance.reporting.mathjax import MATHJAX_PACKAGE as MATHJAX_PACKAGE
 from ecombalance.reporting.mathjax import MATHJAX_CONFIG as MATHJAX_CONFIG
@@ -136,11 +138,11 @@ __all__ = [
     "data_source", "declared_parameters", "default_out", "difference", "differences", "differing_parameters",
     "discover", "esc", "execute", "executive_data", "executive_html", "family_of", "fmt", "glossary_html",
     "index_html", "install_mathjax", "is_comparison_page", "is_number", "is_progress_line", "kernel_environment",
-    "kernel_options", "label", "live_lock", "load_summary", "load_yaml", "locked", "main", "markdown_html",
-    "mathjax_script", "mathjax_source", "method_names", "method_rows", "method_table", "method_verdicts",
-    "notebook_stem", "notebooks_dir", "number", "numbers_table", "out_dir", "packaged_suite", "page", "params_dir",
-    "parse_cli_value", "parse_gains", "parts_of", "plan", "planned_names", "prepared_name", "problems",
-    "profile_path", "project_root", "read", "read_conclusions", "read_key_figure", "read_title", "rebalances",
-    "record", "resolve", "round_table_cells", "run_report", "select", "strip_progress", "without_progress",
-    "write_comparison", "write_prepared",
+    "kernel_options", "label", "listing", "live_lock", "load_summary", "load_yaml", "locked", "main",
+    "markdown_html", "mathjax_script", "mathjax_source", "method_names", "method_rows", "method_table",
+    "method_verdicts", "notebook_stem", "notebooks_dir", "number", "numbers_table", "out_dir", "packaged_suite",
+    "page", "params_dir", "parse_cli_value", "parse_gains", "parts_of", "plan", "planned_names", "prepared_name",
+    "problems", "profile_path", "project_root", "read", "read_conclusions", "read_key_figure", "read_title",
+    "rebalances", "record", "resolve", "round_table_cells", "run_report", "select", "sentences", "strip_progress",
+    "without_progress", "write_comparison", "write_prepared",
 ]

@@ -1,0 +1,128 @@
+"""The Chinese edition of the generated text (issue 29): under ``i18n.language("zh")`` the report's sentences,
+labels, tables and figures come out in Chinese from the library's catalogue, with the same numbers and method names
+as the English ones, which stay as they were."""
+
+import re
+
+import pandas as pd
+import pytest
+from test_executive import CASE, effects, report, text
+
+from ecombalance import i18n
+from ecombalance.chapters import glossary
+from ecombalance.reporting import executive, index, labels
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+NUMBER = re.compile(r"[-+]?\d[\d,]*\.\d+")  # the measured values, as the report prints them
+METHOD = re.compile(r"[a-z_]+\+[a-z_]+(?::[a-z_]+)?")
+
+
+def han_share(value: str) -> float:
+    """Chinese characters among the letters of ``value`` (code spans, method names and numbers aside)."""
+    value = METHOD.sub(" ", re.sub(r"`[^`]*`|<code>.*?</code>", " ", value))
+    letters = [c for c in value if c.isalpha()]
+    return sum(bool(HAN.match(c)) for c in letters) / max(len(letters), 1)
+
+
+def both(make):
+    """``make()`` in English, then in Chinese."""
+    english = make()
+    with i18n.language("zh"):
+        chinese = make()
+    return english, chinese
+
+
+def same_facts(english: str, chinese: str) -> None:
+    """The same measured numbers and method names in both editions (word order may differ)."""
+    english, chinese = (re.sub(r"<[^>]+>", " ", value) for value in (english, chinese))
+    assert sorted(NUMBER.findall(chinese)) == sorted(NUMBER.findall(english))
+    assert sorted(METHOD.findall(chinese)) == sorted(METHOD.findall(english))
+
+
+def test_the_executive_summary_is_chinese_with_the_english_numbers():
+    english, chinese = both(lambda: executive.executive_html(report(CASE, effects())))
+    assert text(english).startswith("SummaryThe imbalanceThe largest class holds 66.7 % of the rows; it outnumbers "
+                                    "the smallest 8 to 1 (imbalance ratio).")
+    assert text(chinese).startswith("摘要样本不均衡最大的类别占全部行的 66.7 %，样本数是最小类别的 8 倍（不均衡比）。")
+    assert "没有足够证据把任何样本均衡方法与不做均衡的同一模型区分开" in chinese
+    assert han_share(text(chinese)) > 0.6 and han_share(text(english)) == 0
+    # each part's numbers and methods: the summary's sentences are translated whole
+    parts_en, parts_zh = (re.findall(r"<dd>(.*?)</dd>", page) for page in (english, chinese))
+    assert len(parts_en) == len(parts_zh) == 4
+    for part_en, part_zh in zip(parts_en, parts_zh):
+        same_facts(part_en, part_zh)
+
+
+def test_a_helping_method_and_the_decision_at_a_cost_in_chinese():
+    numbers = effects(best_is_distinguishable=True, best_method="smote+logreg", decision_rule_model="none+logreg",
+                      bayes_rule_cost=0.412, tuned_rule_cost=0.405, rebalanced_vs_decision_rule=True,
+                      cheapest_rebalanced="class_weight+logreg", cheapest_rebalanced_cost=0.431,
+                      cheapest_rebalanced_difference=0.019)
+    english, chinese = both(lambda: executive.executive_html(report(CASE, numbers)))
+    assert "<b><code>smote+logreg</code> helped</b>" in english
+    assert "<b><code>smote+logreg</code> 有帮助</b>" in chinese
+    assert "贝叶斯决策规则" in chinese and "没有给定代价时" in chinese
+    same_facts(english, chinese)
+
+
+def test_the_index_page_is_chinese_and_says_so():
+    summary = report(CASE, effects())
+    english, chinese = both(lambda: index.index_html(summary))
+    assert '<html lang="en">' in english and '<html lang="zh-CN">' in chinese
+    assert "<h1>ecombalance 报告</h1>" in chinese and "2 个笔记本" in chinese
+    assert "<th>宏平均 F1 [95 % 置信区间]</th>" in chinese and "<th>macro-F1 [95 % CI]</th>" in english
+    english_table, chinese_table = both(lambda: index.method_table(effects()))
+    assert "相对 none+logreg：宏平均 F1 +0.023（证据不足）；最小类别召回率 +0.220（真实差异）" in chinese_table
+    assert "against none+logreg: macro-F1 +0.023 (not enough evidence); smallest-class recall +0.220 (real)" \
+        in english_table
+    same_facts(english_table, chinese_table)
+
+
+@pytest.mark.parametrize("key, english, chinese", [
+    ("none+logreg/macro_f1_ci_low", "none+logreg — macro-F1, 95 % interval low", "none+logreg — 宏平均 F1，95 % 区间下限"),
+    ("plain_recall_smallest", "plain model, recall of the smallest class", "基线模型，最小类别的召回率"),
+    ("m+logreg/recall[a_b]", "m+logreg — recall of a_b", "m+logreg — a_b 的召回率"),
+    ("bayes_rule_cost", "mean cost per item, plain model with the Bayes rule on calibrated probabilities",
+     "每个样本的平均代价，基线模型 + 校准概率上的贝叶斯决策规则"),
+])
+def test_headline_labels_in_chinese(key, english, chinese):
+    assert both(lambda: labels.label(key)) == (english, chinese)
+
+
+def test_numbers_are_printed_alike_and_booleans_in_words():
+    assert both(lambda: [labels.number(v) for v in (0.8531, 1234567, True, False, None)]) == (
+        ["0.853", "1,234,567", "yes", "no", "–"], ["0.853", "1,234,567", "是", "否", "–"])
+
+
+def test_the_glossary_is_chinese_first_in_chinese():
+    english, chinese = both(glossary.glossary_markdown)
+    assert english.splitlines()[0] == "| 中文 | English | meaning here |"
+    assert "| 样本不均衡 | class imbalance | some classes have far more training samples than others |" in english
+    assert chinese.splitlines()[0] == "| 术语 | 在本书中的含义 |"
+    assert "| 样本不均衡 (class imbalance) | 某些类别的训练样本远多于其他类别 |" in chinese.splitlines()
+    assert "| 交叉熵 (cross-entropy, CE) |" in chinese and "| SAMME |" in chinese
+    assert len(chinese.splitlines()) == len(english.splitlines())
+    # every meaning is translated: each row's meaning has Chinese characters, its formulas kept
+    for row_en, row_zh in zip(english.splitlines()[2:], chinese.splitlines()[2:]):
+        meaning_en, meaning_zh = row_en.split(" | ")[2], row_zh.split(" | ")[1]
+        assert HAN.search(meaning_zh), row_zh
+        assert sorted(re.findall(r"\$[^$]+\$", meaning_zh)) == sorted(re.findall(r"\$[^$]+\$", meaning_en))
+
+
+def test_column_definitions_in_chinese():
+    frame = pd.DataFrame(columns=["recall[home_kitchen]", "macro_f1", "support", "difference"])
+    english, chinese = both(lambda: glossary.describe_columns(frame))
+    assert english.splitlines()[2] == ("- `recall[home_kitchen]`: the recall of class `home_kitchen` (share of a "
+                                       "class's samples that are found).")
+    assert chinese.splitlines() == [
+        "*各列含义：*", "",
+        "- `recall[home_kitchen]`：类别 `home_kitchen` 的召回率（一个类别的样本中被找出的比例）。",
+        "- `macro_f1`（宏平均F1）：各类别 F1 的等权平均。",
+        "- `support`：该类别在被评估数据中的行数。",
+        "- `difference`：该方法减去与之比较的方法（配对差异在各折上的平均）。"]
+
+
+def test_the_glossary_appendix_page_in_chinese():
+    english, chinese = both(index.glossary_html)
+    assert "<h1>Glossary · 术语表</h1>" in english and "<h1>术语表 · Glossary</h1>" in chinese
+    assert "中英对照" in chinese
