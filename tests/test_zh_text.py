@@ -126,3 +126,39 @@ def test_the_glossary_appendix_page_in_chinese():
     english, chinese = both(index.glossary_html)
     assert "<h1>Glossary · 术语表</h1>" in english and "<h1>术语表 · Glossary</h1>" in chinese
     assert "中英对照" in chinese
+
+
+@pytest.mark.slow  # draws every figure helper twice and renders it: about 5 s
+def test_every_figure_helper_draws_its_words_in_chinese_without_missing_glyphs(caplog):
+    """Titles, axis labels and legends of every figure helper in Chinese, drawn with the CJK font the plotting
+    style registers: rendering them raises no missing-glyph warning, nor logs one (mathtext, which draws a label
+    holding $…$, has no CJK glyphs: a Chinese label must not mix the two)."""
+    import warnings
+
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from test_plotting import every_figure_helper
+
+    from ecombalance.plotting import style
+
+    assert style.CJK_FONT_FAMILY is not None
+    words, english_words = [], []
+    for name, drawn in every_figure_helper():  # English first, to compare
+        for ax in np.ravel(drawn)[0].figure.axes:
+            english_words += [ax.get_xlabel(), ax.get_ylabel()]
+        plt.close("all")
+    with i18n.language("zh"), warnings.catch_warnings():
+        warnings.filterwarnings("error", message=r".*[Gg]lyph .* missing")
+        for name, drawn in every_figure_helper():
+            figure = np.ravel(drawn)[0].figure
+            figure.canvas.draw()  # a glyph missing from every font warns here
+            for ax in figure.axes:
+                legend = ax.get_legend()
+                words += [ax.get_xlabel(), ax.get_ylabel(), ax.get_title(),
+                          *(t.get_text() for t in (legend.get_texts() if legend else []))]
+            plt.close(figure)
+    assert not [r.getMessage() for r in caplog.records if "glyph" in r.getMessage()]
+    labels = [w for w in words if w.strip()]
+    assert sum(bool(HAN.search(w)) for w in labels) / len(labels) > 0.6
+    assert "类别分布，不均衡比 IR = 6.0:1" in words and "优化步数" in words
+    assert not any(HAN.search(w) for w in english_words)
