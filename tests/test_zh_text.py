@@ -4,6 +4,7 @@ as the English ones, which stay as they were."""
 
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 from test_executive import CASE, effects, report, text
@@ -162,3 +163,91 @@ def test_every_figure_helper_draws_its_words_in_chinese_without_missing_glyphs(c
     assert sum(bool(HAN.search(w)) for w in labels) / len(labels) > 0.6
     assert "类别分布，不均衡比 IR = 6.0:1" in words and "优化步数" in words
     assert not any(HAN.search(w) for w in english_words)
+
+
+def test_the_environment_check_in_chinese():
+    from test_environment import environment_report
+
+    from ecombalance.chapters import environment
+    from ecombalance.sampling import imbalance
+
+    case = imbalance.distribution({"category 1": 400, "category 2": 150, "category 3": 50})
+    english, chinese = both(lambda: environment.describe_environment(case, environment_report(cuda=True)))
+    assert "- Compute: 2 CPU cores, torch uses 2 threads; CUDA is available: NVIDIA H200." in english
+    assert "- 计算资源：2 个 CPU 核，torch 使用 2 个线程；CUDA 可用：NVIDIA H200。" in chinese
+    assert "- 3 个依赖包中已安装 2 个；缺少：`papermill`。" in chinese
+    assert han_share(chinese) > 0.6
+    same_facts(english, chinese)
+
+
+def test_the_cleaning_report_and_preprocessing_in_chinese():
+    from test_preprocess import cleaning_report
+
+    from ecombalance.chapters import preprocessing
+
+    effects = {"train_rows": 6, "test_rows": 2, "test_only_terms_in_vocabulary": 17,
+               "test_mean_abs_when_fit_on_train": 0.2468, "test_mean_abs_when_fit_on_all": 0.1234,
+               "largest_scaler_mean_shift": 0.04567}
+    shares = {"train": pd.Series({"x": 0.5, "y": 0.5}), "test": pd.Series({"x": 0.5, "y": 0.25, "z": 0.25})}
+    english, chinese = both(lambda: preprocessing.describe_preprocessing(
+        cleaning_report(), effects, shares, n_features=42, n_sources=3, origin="user"))
+    assert chinese.splitlines()[1] == ("- 清洗把 10 行变为 7 行：删除了无标签 1 行, 完全重复 2 行。删除的列：`const` (constant (1 in "
+                                       "every row))；受保护的列：`email`。")
+    assert chinese.splitlines()[2].endswith("（处理方式：截断）。")
+    assert han_share(chinese) > 0.6
+    same_facts(english, chinese)
+    frames = both(lambda: cleaning_report().as_frame())
+    assert frames[0]["count"].tolist() == frames[1]["count"].tolist()
+    assert "rows removed" in frames[0]["action"].tolist() and "删除的行" in frames[1]["action"].tolist()
+
+
+def test_the_transfer_chapter_in_chinese():
+    from test_transfer import _compression
+
+    from ecombalance.chapters import transfer
+
+    compression = _compression()
+    compression.attrs["int8_minus_fp32"] = {"difference": -0.041, "ci_low": -0.09, "ci_high": 0.01, "p_value": 0.12,
+                                            "changed": 9, "n_test": 150}
+    english, chinese = both(lambda: transfer.describe_quantized(compression))
+    assert chinese == ("- int8 量化：90.0 MB → 30.0 MB，CPU 吞吐量为原来的 2.50×，宏平均 F1 变化 -0.010（在 150 个测试行上的配对自助法 "
+                       "95 % 区间 [-0.090, +0.010]，其中 9 个预测改变；区间包含 0：在测试集的噪声之内）。")
+    same_facts(english, chinese)
+    history = pd.DataFrame({"epoch": [1, 2, 3], "step": [10, 20, 30], "val_macro_f1": [0.5, 0.7, 0.6]})
+    comparison = transfer.compare_with_frozen(["a", "b", "a", "b"] * 5, ["a", "b", "a", "a"] * 5,
+                                              ["a", "b", "b", "b"] * 5, n_resamples=50)
+    english, chinese = both(lambda: transfer.describe_frozen_comparison(
+        comparison, balancing="class_weight", minority="b", steps=30, epochs=3, n_fit=40, minority_fit=7,
+        history=history))
+    assert "验证集宏平均 F1 在第 2 轮（第 20 步）达到峰值 0.700，之后降到 0.600" in chinese
+    assert han_share(chinese) > 0.6
+    same_facts(english, chinese)
+
+
+def test_the_click_chapter_in_chinese():
+    from ecombalance.chapters import ctr
+
+    rng = np.random.default_rng(0)
+    y = (rng.random(2000) < 0.03).astype(int)
+    q = np.clip(0.03 + 0.01 * rng.standard_normal(2000), 0.001, 0.9)
+    english, chinese = both(lambda: ctr.describe_reliability(y, q))
+    assert chinese.startswith("- 重新校准后，测试日志的 ECE 为")
+    same_facts(english, chinese)
+
+
+def test_the_explorer_in_chinese():
+    from ecombalance.chapters.explore import View, cost_matrix, describe_decisions
+
+    classes = ["big", "small"]
+    y_true = np.array(["big"] * 8 + ["small"] * 4, dtype=object)
+    proba = np.column_stack([np.linspace(0.9, 0.2, 12), np.linspace(0.1, 0.8, 12)])
+    argmax = np.where(proba[:, 1] >= 0.5, "small", "big").astype(object)
+    cut = np.where(proba[:, 1] >= 0.3, "small", "big").astype(object)
+    cost = cost_matrix(classes, "small", 4.0)
+    default = View("none+logreg", "threshold", 0.5, 4.0, "small", classes, y_true, argmax, proba, cost)
+    chosen = View("none+logreg", "cost", 0.5, 4.0, "small", classes, y_true, cut, proba, cost)
+    english, chinese = both(lambda: describe_decisions(default, chosen))
+    assert chinese.splitlines()[1].startswith("- none+logreg：漏掉 'small' 的代价等于 4 次误报时的最小期望代价决策：召回率")
+    assert han_share(chinese) > 0.6
+    same_facts(english, chinese)
+    assert both(lambda: default.label) == ("none+logreg, threshold 0.50", "none+logreg，阈值 0.50")
