@@ -251,3 +251,15 @@ def test_the_explorer_in_chinese():
     assert han_share(chinese) > 0.6
     same_facts(english, chinese)
     assert both(lambda: default.label) == ("none+logreg, threshold 0.50", "none+logreg，阈值 0.50")
+
+
+def test_notes_on_a_users_table_in_chinese():
+    from ecombalance.data import checks
+
+    frame = pd.DataFrame({"label": ["Shoes", "shoes ", "Shoes", "bags"] * 3, "row_id": range(12)})
+    english, chinese = both(lambda: checks.merge_label_variants(frame, "label", False, "t.csv")[1][0])
+    assert english.startswith("t.csv: label values that differ only in case or surrounding spaces are separate classes")
+    assert chinese.startswith("t.csv：只在大小写或首尾空格上不同的标签值被当作不同的类别：'Shoes' (6) / 'shoes ' (3)")
+    assert both(lambda: checks.identifier_like(frame, ["row_id"])["row_id"]) == (
+        "its name marks a saved index or row number; name it in feature_cols to use it",
+        "列名表明它是保存下来的索引或行号；如要使用，请在 feature_cols 中列出它")
