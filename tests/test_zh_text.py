@@ -263,3 +263,18 @@ def test_notes_on_a_users_table_in_chinese():
     assert both(lambda: checks.identifier_like(frame, ["row_id"])["row_id"]) == (
         "its name marks a saved index or row number; name it in feature_cols to use it",
         "列名表明它是保存下来的索引或行号；如要使用，请在 feature_cols 中列出它")
+
+
+def test_the_comparison_of_two_reports_in_chinese(tmp_path):
+    import json
+
+    from ecombalance.reporting import compare
+
+    for name, f1 in (("a", 0.81), ("b", 0.84)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "summary.json").write_text(json.dumps({**report({"macro_f1": f1}), "profile": name}))
+    english, chinese = both(lambda: compare.compare_html(tmp_path / "a", tmp_path / "b", tmp_path))
+    assert "<h1>Two ecombalance reports side by side</h1>" in english
+    assert "<h1>两份 ecombalance 报告并排对比</h1>" in chinese and "关键数字（1 项中有 1 项不同）" in chinese
+    assert "<title>ecombalance: two reports compared</title>" in chinese  # how a page of ours is recognised
+    same_facts(english, chinese)
