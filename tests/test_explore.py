@@ -258,3 +258,37 @@ def test_bad_widget_and_table_inputs_are_named(explorer, table):
         explore_widget.ExplorerWidget(table)
     with pytest.raises(ValueError, match=r"the sliders reach threshold \[0.01, 0.99\]"):
         explore_widget.ExplorerWidget(explorer, "none+logreg", rule="cost", cost_ratio=500.0)
+
+
+def _two_class_labels(kind, bought):
+    """The sessions label as a user's file may hold it: booleans, 0/1, strings, or booleans in an object column
+    (True/False read with blanks), pandas' nullable booleans."""
+    return {"bool": bought, "int": bought.astype(int), "str": bought.map({True: "yes", False: "no"}),
+            "object": bought.astype(object), "nullable": bought.astype("boolean")}[kind]
+
+
+@pytest.mark.parametrize("kind", ["bool", "int", "str", "object", "nullable"])
+def test_notebook_08_decides_two_class_labels_of_every_type(kind):
+    """Issue 26: notebook 08 on the web-sessions table crashed on its boolean label. Every rule's decisions and the
+    table's recall and precision are sklearn's on the same out-of-fold probabilities, whatever the label's type."""
+    from ecombalance.data import shapes
+
+    frame = shapes.sessions(300, seed=0)
+    frame["revenue"] = _two_class_labels(kind, frame["revenue"])
+    tbl = datasets.load(data_path=frame, label_col="revenue", n_splits=3)
+    ex = explore.Explorer(tbl, ["none+logreg", "class_weight+logreg"], folds=3, seed=0)
+    focus = tbl.classes[-1]  # the buyers, the smaller class
+    assert str(focus) in {"True", "1", "yes"}
+    y = tbl.y.to_numpy()
+    for rule, decide in (("threshold", lambda p: by_threshold(p, ex.classes, focus, 0.3)),
+                         ("cost", lambda p: by_cost(p, ex.classes, focus, 5.0))):
+        view = ex.view("class_weight+logreg", rule=rule, threshold=0.3, cost_ratio=5.0)
+        proba = ex.probabilities("class_weight+logreg")
+        expected = decide(proba)
+        assert list(view.y_pred) == list(expected)
+        assert view.focus_recall == pytest.approx(recall_score(y == focus, expected == focus))
+        assert view.focus_precision == pytest.approx(precision_score(y == focus, expected == focus))
+    plain = ex.view(*ex.plain_of("class_weight+logreg"), rule="threshold", threshold=0.5)
+    text = explore.describe_decisions(plain, ex.view("none+logreg", rule="cost", cost_ratio=5.0), plain)
+    assert f"the smallest class {str(focus)!r} is found with recall {plain.focus_recall:.3f}" in text
+    explore.plot_view(view)

@@ -156,6 +156,24 @@ def test_pair_similarity_on_chinese_queries_and_titles():
     assert word.transform(test)[0, 2] < same.token_jaccard
 
 
+def test_pair_similarity_fit_transform_is_fit_then_transform_with_one_tokenisation():
+    from ecombalance.data import shapes
+
+    pairs = shapes.generate("product_pairs", 300, seed=0)[["left_title", "right_title"]]
+    for analyzer in ("word", "char"):
+        once = features.PairSimilarity(analyzer=analyzer)
+        fitted = once.fit_transform(pairs)
+        np.testing.assert_allclose(fitted, features.PairSimilarity(analyzer=analyzer).fit(pairs).transform(pairs),
+                                   rtol=0, atol=1e-12)
+        np.testing.assert_allclose(fitted, once.transform(pairs), rtol=0, atol=1e-12)
+    # the cosine columns checked against scikit-learn's TF-IDF directly
+    char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, max_features=20000)
+    char.fit(np.concatenate([pairs["left_title"], pairs["right_title"]]))
+    left, right = char.transform(pairs["left_title"]), char.transform(pairs["right_title"])
+    expected = np.asarray(left.multiply(right).sum(axis=1)).ravel()
+    np.testing.assert_allclose(features.PairSimilarity().fit_transform(pairs)[:, 1], expected, atol=1e-12)
+
+
 def test_pair_similarity_rejects_an_unknown_analyzer():
     pair = pd.DataFrame({"q": ["手机"], "t": ["手机壳"]})
     with pytest.raises(ValueError, match=f"text_analyzer must be one of {VALID}"):

@@ -342,6 +342,11 @@ def test_compare_precision_refits_in_fp32_and_scores_both_on_the_test_split(zh_b
     assert list(single.index) == ["fp32"]
     assert transfer.describe_precision(single) == ("- Precision: fp32 (no mixed precision on this machine, so nothing "
                                                    "to compare).")
+    mine = transfer.compare_precision(mixed, X, y, None, None, X, y, refit_fp32=False)  # notebook 05 on a user's table
+    assert list(mine.index) == ["bf16"] and mine.loc["bf16"].to_dict() == pytest.approx(table.loc["bf16"].to_dict())
+    assert transfer.describe_precision(mine) == (f"- Precision: bf16 autocast, {mine.loc['bf16', 'samples_per_s']:.0f} "
+                                                 f"samples/s; {transfer.FP32_ON_GENERATED_ONLY}.")
+    assert transfer.precision_headline(mine) == {"precision": "bf16"}
 
 
 # --- issue 27: what the run did, SMOTE's identical row, the int8 interval ------------------------------------------

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ecombalance._validation import plain_label
@@ -37,7 +38,15 @@ class Comparison:
     majority : DataFrame
         :func:`ecombalance.chapters.findings.majority_check`: which methods beat always predicting the largest class.
     notes : list of str
-        What the comparison changed (a sample of a large table, methods left out by the time budget).
+        What the comparison changed or left out, as Markdown bullets: a sample of a large table (and why), the
+        TF-IDF vocabulary each model reads, methods not run (over an opt-in time budget), the chosen method on
+        every row.
+    rows : int
+        Rows of the table given to :func:`compare` (the comparison ran on ``len(result.y)`` of them).
+    full_table : Series or None
+        When the comparison ran on a sample: :attr:`chosen` fitted again on every row
+        (:func:`ecombalance.chapters.workload.full_table_score`: ``macro_f1``, ``balanced_accuracy``,
+        ``recall_smallest``, ``rows``, ``design``); None when it ran on every row.
     """
 
     result: Any
@@ -45,6 +54,30 @@ class Comparison:
     differences: pd.DataFrame
     majority: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    rows: int | None = None
+    full_table: pd.Series | None = None
+
+    @property
+    def not_run(self) -> dict[str, str]:
+        """``{method: why}`` for the methods given that have no score over all folds: over the opt-in time budget
+        ("not run: over the time budget ...") or failed on a fold."""
+        failed = {m: "failed on a fold" for m in self.result.failed_methods}
+        return {**self.result.skipped, **failed}
+
+    @property
+    def sampled(self) -> bool:
+        """Whether the comparison ran on a sample of the table (:attr:`full_table` then holds the chosen method on
+        every row)."""
+        return self.rows is not None and self.rows > len(self.result.y)
+
+    @property
+    def chosen(self) -> str:
+        """The method the comparison recommends: :meth:`best` when a balancing method is distinguishably better than
+        its own plain model, else the plain model with the highest pooled macro-F1 (no balancing earned its place;
+        :func:`ecombalance.chapters.workload.recommended`)."""
+        from ecombalance.chapters import workload
+
+        return workload.recommended(self.best(), workload.pooled_scores(self.summary)["macro_f1"])
 
     @property
     def baseline(self) -> str:
@@ -68,23 +101,28 @@ class Comparison:
         model choice, ``other``), the ``difference`` in macro-F1 (mean over the folds) with the bootstrap interval
         of the pooled difference, the one test's Holm-corrected ``p_value``, ``detectable`` (the smallest
         difference it could call real here) and ``distinguishable``: that p-value is below :data:`ALPHA` and
-        some method beats the majority predictor (notebook 06's rule)."""
+        some method beats the majority predictor (notebook 06's rule). A method given but not run (:attr:`not_run`)
+        has a row of its own, ``kind`` "not run" and no scores, last."""
         pooled = self.summary.pivot_table(index="method", columns=["metric", "class"], values="pooled")
         macro = self.summary[(self.summary["metric"] == "macro_f1") & (self.summary["class"] == "all")]
-        macro = macro.set_index("method")
+        macro = macro.set_index("method").reindex([*self.result.methods, *self.not_run])
+        pooled = pooled.reindex(macro.index)
         diff = self.differences.set_index("method").reindex(macro.index)
         frame = pd.DataFrame({
             "macro_f1": macro["pooled"], "macro_f1_low": macro["ci_low"], "macro_f1_high": macro["ci_high"],
             "balanced_accuracy": pooled[("balanced_accuracy", "all")],
             f"recall[{self.smallest}]": pooled[("recall", str(self.smallest))],
-            "against": diff["against"].fillna(""), "kind": diff["kind"].fillna("reference"),
+            "against": diff["against"].fillna(""),
+            "kind": diff["kind"].fillna("reference").where(~macro.index.isin(list(self.not_run)), "not run"),
             "difference": diff["difference"].fillna(0.0), "difference_low": diff["ci_low"].fillna(0.0),
             "difference_high": diff["ci_high"].fillna(0.0), "p_value": diff["p_value"],
             "detectable": diff["detectable"],
         })
+        not_run = frame.index.isin(list(self.not_run))
+        frame.loc[not_run, ["difference", "difference_low", "difference_high"]] = np.nan  # nothing measured
         frame["distinguishable"] = frame.index.map(lambda m: m in self.distinguishable())
         frame.index.name = "method"
-        return frame.sort_values("macro_f1", ascending=False, kind="stable")
+        return frame.sort_values("macro_f1", ascending=False, kind="stable", na_position="last")
 
     def distinguishable(self) -> list[str]:
         """Methods whose macro-F1 differs from the method they are compared with by more than the noise: the one
@@ -113,16 +151,23 @@ class Comparison:
     @property
     def reason(self) -> str:
         """Why :meth:`best` returned what it did, with the numbers; then, each on its own, the differences between
-        plain models (model choice) and the methods that could not be judged against their own plain model."""
+        plain models (model choice) and the methods that could not be judged against their own plain model. Methods
+        not run (:attr:`not_run`) are named first: the verdict covers only the methods that ran; a run of the
+        baseline alone says so and draws no verdict."""
         from ecombalance.chapters import families
 
         decided = self.decide()
         apart = families.apart(self.differences, bool(self.majority["improved"].any()))
+        not_run = "; ".join(f"`{m}` ({why.removeprefix('not run: ')})" for m, why in self.not_run.items())
+        if len(self.result.methods) < 2:
+            return (f"Only the baseline `{self.baseline}` was run ({self.design}), so nothing was compared and no "
+                    f"verdict is drawn; its scores are in `.table`. Not run: {not_run}.")
+        prefix = (f"Not run, so no verdict covers them: {not_run}. Among the methods that ran: " if not_run else "")
         if not decided.sentence:
             model = next((_model(m) for m in self.result.methods if not _plain(m)), _model(self.baseline))
             apart.insert(0, "No balancing method could be judged against the same model without balancing: add the "
                             f"plain version of its model (e.g. `none+{model}`) to the methods.")
-        return " ".join(filter(None, [decided.sentence, *apart]))
+        return prefix + " ".join(filter(None, [decided.sentence, *apart]))
 
     def per_class(self) -> pd.DataFrame:
         """Precision, recall, F1 and support of every class (rows) for every method (column level 0), on the
@@ -130,7 +175,7 @@ class Comparison:
         from ecombalance.evaluation import per_class_metrics
 
         frames = {}
-        for method in self.result.methods:
+        for method in self.result.methods:  # a method not run has no predictions
             y_true, pred, _, _ = self.result.pooled(method)
             frames[method] = per_class_metrics(y_true, pred, classes=self.result.classes)[
                 ["precision", "recall", "f1", "support"]]
@@ -140,7 +185,7 @@ class Comparison:
         """Macro-F1 per method with its 95 % bootstrap interval, the baseline in grey; returns the Axes."""
         from ecombalance import plotting
 
-        table = self.table
+        table = self.table.dropna(subset=["macro_f1"])  # a method not run has no bar
         ax = plotting.plot_grouped_bars(
             table["macro_f1"].rename("macro-F1"), ax=ax, rot=30, reference=self.baseline,
             interval=(table[["macro_f1_low"]].set_axis(["macro-F1"], axis=1),
@@ -171,15 +216,21 @@ def _plain(method: str) -> bool:
     return balances_nothing(method)
 
 
+_DIFFERENCE_COLUMNS = ["method", "against", "kind", "method_mean", "baseline_mean", "difference", "se",
+                       "pooled_difference", "ci_low", "ci_high", "p_value", "detectable", "distinguishable"]
+
+
 def compare(table: Table, methods: str | Sequence[str] | None = None, folds: int = 5, repeats: int = 2,
-            random_state: int = 0, max_rows: int = 3000, time_budget: float | None = 60, n_resamples: int = 500,
-            epochs: int = 30, n_jobs: int | None = None, progress: bool = True) -> Comparison:
+            random_state: int = 0, max_rows: int | None = None, time_budget: float | None = None,
+            n_resamples: int = 500, epochs: int = 30, n_jobs: int | None = None, progress: bool = True) -> Comparison:
     """Every method on the same stratified (or grouped) folds, repeated, fitted on training rows only; each
     balancing method tested against the same model without balancing, plain models against each other apart.
 
     The test is the one of the chapters: the corrected repeated cross-validation t-test (Nadeau & Bengio 2003;
     Bouckaert & Frank 2004) on the paired scores of all ``repeats`` × ``folds`` folds, Holm-corrected. The
     intervals are paired bootstrap intervals of the pooled out-of-fold predictions: a description, not the test.
+    With the same table and settings notebook 06 runs the same methods on the same rows and folds and reaches the
+    same verdict.
 
     Parameters
     ----------
@@ -189,22 +240,34 @@ def compare(table: Table, methods: str | Sequence[str] | None = None, folds: int
         ``"<sampler>+<model>"`` (``"smote+logreg"``, ``"class_weight+logreg"``) or ``"<sampler>+torch_mlp:<loss>"``
         (``"none+torch_mlp:focal"``); see :mod:`ecombalance.chapters.experiments`. The first is the baseline; add
         each model's plain version (``"none+<model>"``) to judge its balancing methods.
-        Default: the methods notebook 06 compares (:data:`ecombalance.chapters.experiments.DEFAULT_METHODS`).
+        Default: :func:`ecombalance.chapters.experiments.default_methods` of the table, notebook 06's default —
+        logistic regression with four balancing methods and a torch MLP with and without logit adjustment, and
+        for a table with numeric or categorical columns (or a text pair) gradient-boosted trees with and without
+        class weights. Logistic regression reads every TF-IDF term of the text; models that need dense input read
+        the most frequent :data:`~ecombalance.chapters.experiments.DENSE_MAX_FEATURES` terms (a note says so).
     folds : int
         Cross-validation folds (k).
     repeats : int
         Repeats of the cross-validation, each with other folds (r); r × k folds give the test its power.
     random_state : int
         Seeds the folds, the samplers, the models and the bootstrap: the same seed gives the same numbers.
-    max_rows : int
-        A larger table is compared on a stratified sample of this many rows, every class kept (0: all rows), as
-        notebook 06 does; :attr:`Comparison.notes` says so.
+    max_rows : int or None
+        None (default): every row, unless the estimated work of these methods on the whole table is over
+        :data:`~ecombalance.chapters.workload.WORK_BUDGET` (:func:`~ecombalance.chapters.workload.row_limit`, a
+        rule on the table's size, classes and columns, never a clock); then a stratified sample of as many rows as
+        fit, every class kept. 0: every row; a positive int: a sample of at most that many rows. After a
+        comparison on a sample, :attr:`Comparison.chosen` is fitted again on every row
+        (:attr:`Comparison.full_table`); :attr:`Comparison.notes` says so.
     time_budget : float or None
-        Seconds per method; a slower one is left out after its first fold, with a note (never the baseline).
+        Opt-in seconds per method (default None: none); a slower one is left out after its first fold (never the
+        baseline). Which methods it leaves out depends on the machine's load: each is named in
+        :attr:`Comparison.reason`, :attr:`Comparison.notes` and :attr:`Comparison.table` ("not run"), and no verdict
+        covers it.
     n_resamples : int
         Bootstrap resamples for the intervals.
     epochs : int
-        Training epochs of the ``torch_mlp`` methods.
+        Training epochs of the ``torch_mlp`` methods (fewer on a large table:
+        :func:`~ecombalance.chapters.experiments.epochs_for`).
     n_jobs : int or None
         Processes fitting folds at the same time (-1: all cores); the same numbers for any value.
     progress : bool
@@ -225,30 +288,43 @@ def compare(table: Table, methods: str | Sequence[str] | None = None, folds: int
     >>> c.best() is None or c.best() in c.table.index
     True
     """
-    from ecombalance.chapters import experiments, families, findings
-    from ecombalance.data import preprocess
+    from ecombalance.chapters import experiments, families, findings, workload
     from ecombalance.evaluation import make_folds, run_experiment, summarise
 
     if not isinstance(table, Table):
         raise TypeError(f"compare takes the table that ecombalance.load returns, got {type(table).__name__}; "
                         "call eb.load(data, label=...) first")
-    specs = [methods] if isinstance(methods, str) else list(experiments.DEFAULT_METHODS if methods is None
+    specs = [methods] if isinstance(methods, str) else list(experiments.default_methods(table) if methods is None
                                                             else methods)
     if len(specs) < 2:
         raise ValueError(f"compare needs a baseline and at least one other method, got {specs}")
     folds, seed = check_int(folds, "folds", 2), check_int(random_state, "random_state", 0)
     repeats = check_int(repeats, "repeats", 1)
+    if max_rows is not None:
+        max_rows = check_int(max_rows, "max_rows", 0)
     small = table.y.value_counts()
     if small.iloc[-1] < folds:
         raise DataError(f"{table.name}: class {plain_label(small.index[-1])!r} has {int(small.iloc[-1])} rows, fewer "
                         f"than the {folds} folds need; load the table with min_class_size={folds} or use fewer folds")
-    tbl, sample_note = preprocess.subsample(table, max_rows, seed=seed, who="`compare`", setting="`max_rows={}`")
-    pipelines = experiments.build_all(tbl, specs, seed=seed, epochs=epochs)
+    pipelines = experiments.build_all(table, specs, seed=seed, epochs=epochs)  # every name checked before sampling
+    tbl, sample_note = workload.sample_for(table, specs, max_rows, folds, repeats, epochs, seed, who="`compare`",
+                                           setting="`max_rows={}`")
+    if tbl is not table:
+        pipelines = experiments.build_all(tbl, specs, seed=seed, epochs=epochs)
     cv = make_folds(tbl.y, tbl.groups, folds, seed, n_repeats=repeats)
     result = run_experiment(pipelines, tbl.X, tbl.y, groups=tbl.groups, cv=cv, random_state=seed,
                             time_budget=time_budget or None, progress=progress, n_jobs=n_jobs)
     summary = summarise(result, n_resamples=n_resamples, seed=seed)
-    differences = families.family_effects(result, metric="macro_f1", n_resamples=n_resamples, seed=seed, alpha=ALPHA)
     majority = findings.majority_check(result, n_resamples=n_resamples, seed=seed, alpha=ALPHA)
-    notes = [n for n in [sample_note.strip(), *(f"`{m}` {why}." for m, why in result.skipped.items())] if n]
-    return Comparison(result, summary, differences, majority, notes)
+    if len(result.methods) > 1:
+        differences = families.family_effects(result, metric="macro_f1", n_resamples=n_resamples, seed=seed,
+                                              alpha=ALPHA)
+    else:  # every other method over the time budget: the baseline's scores, no comparison
+        differences = pd.DataFrame(columns=_DIFFERENCE_COLUMNS)
+    notes = [n for n in [sample_note.strip(), experiments.vocabulary_note(tbl, result.methods),
+                         *(f"- `{m}` {why}." for m, why in result.skipped.items())] if n]
+    comparison = Comparison(result, summary, differences, majority, notes, rows=len(table.frame))
+    _, comparison.full_table, note = workload.every_row_check(table, tbl, comparison.best(), summary, folds, seed,
+                                                              epochs, n_jobs=n_jobs)
+    comparison.notes += [note] if note else []
+    return comparison

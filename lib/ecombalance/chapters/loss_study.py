@@ -18,6 +18,7 @@ from ecombalance._validation import plain_label
 from ecombalance.chapters import seed_formulas
 from ecombalance.chapters.calibration_study import describe_class_shares
 from ecombalance.data.datasets import DATASETS
+from ecombalance.data.preprocess import subsample
 from ecombalance.evaluation.class_calibration import calibration_table, class_shares
 from ecombalance.evaluation.experiment import ExperimentResult, run_experiment
 from ecombalance.evaluation.folds import as_folds, make_folds
@@ -285,6 +286,20 @@ def summarise_losses(result: ExperimentResult) -> LossComparison:
     return LossComparison(result=result, metrics=metrics, per_fold=per_fold, calibration=calibration)
 
 
+MAX_ROWS = 1000
+"""Notebook 04's default row cap (parameter ``max_rows``): every loss trains a network on r × k folds, so a
+user's table of 10,000 rows would take over ten minutes on two CPU cores (issue 26 measured one cell at 651 s)."""
+
+
+def capped(tables: Mapping[str, Any], max_rows: int = MAX_ROWS, seed: int = 0) -> tuple[dict[str, Any], list[str]]:
+    """Each table of notebook 04 at most about ``max_rows`` rows (:func:`ecombalance.data.preprocess.subsample`:
+    stratified, every class kept, whole groups on a table with groups; 0 for every row), and the notes of those
+    that were sampled ("- The losses ran on a sample of …"), for "What we saw"."""
+    sampled = {name: subsample(tbl, max_rows, seed, who=f"On `{name}` the losses",
+                               setting="parameter `max_rows={}`") for name, tbl in tables.items()}
+    return {name: tbl for name, (tbl, _) in sampled.items()}, [note for _, note in sampled.values() if note]
+
+
 def compare_losses(tbl, loss_names: Sequence[str], *, gamma: float = 2.0, beta: float = 0.999, tau: float = 1.0,
                    folds: int = 5, repeats: int = 1, seed: int = 0, epochs: int = 30, hidden: Sequence[int] = (64,),
                    lr: float = 1e-3, batch_size: int = 64, device: str = "auto", preprocessor=None,
@@ -376,15 +391,21 @@ def losses_headline(results: Mapping[str, LossComparison]) -> dict[str, Any]:
 
 
 def describe_losses(seed_table: pd.DataFrame, demo, results: Mapping[str, Any]) -> str:
-    """The chapter's findings as Markdown bullets, generated from its tables."""
+    """The chapter's findings as Markdown bullets, generated from its tables. When ``results`` holds a user's table
+    (a name that is no generated dataset), the two bullets computed on constructed data (the design document's
+    formulas on the documented case's class counts, and the Gaussian illustration) say that they are not the user's
+    table."""
     doc_ce, doc_bal = seed_table["doc CE, p = class distribution"], seed_table["doc balanced, p = class distribution"]
-    lines = [f"- The design document's \"balanced loss\" as written is {doc_bal.iloc[0]:.4f} for every model "
+    yours = any(name not in DATASETS for name in results)
+    case, drawn = ((" (on the documented case's class counts, not your table)", " (generated data, not your table)")
+                   if yours else ("", ""))
+    lines = [f"- The design document's \"balanced loss\"{case} as written is {doc_bal.iloc[0]:.4f} for every model "
              f"(spread {doc_bal.max() - doc_bal.min():.1g}); its \"cross-entropy\" scores predicting the prior "
              f"{doc_ce['the prior for every input']:.3f}, better than a perfect classifier "
              f"({doc_ce['perfect (confident and right)']:.3f})."]
     bayes, adjusted, trained = (demo.table.loc[k] for k in ["Bayes, training priors",
                                 "Bayes + post-hoc adjustment (tau=1)", "linear model, logit-adjusted loss"])
-    lines.append(f"- Gaussian illustration: post-hoc adjustment lowers the balanced error from "
+    lines.append(f"- Gaussian illustration{drawn}: post-hoc adjustment lowers the balanced error from "
                  f"{bayes['balanced error']:.3f} to {adjusted['balanced error']:.3f} (error {bayes['error']:.3f} → "
                  f"{adjusted['error']:.3f}); the logit-adjusted linear model reaches {trained['balanced error']:.3f}.")
     for name, res in results.items():

@@ -126,12 +126,16 @@ def resampling_headline(leak: Mapping[str, pd.DataFrame], results: pd.DataFrame)
 
 
 def describe_study(worked: WorkedExamples, leak: Mapping[str, pd.DataFrame], results: pd.DataFrame,
-                   notes: Iterable[str] = ()) -> str:
+                   notes: Iterable[str] = (), user_table: bool = False) -> str:
     """Notebook 03's findings as Markdown bullets, generated from its numbers: ``notes`` first (e.g. that the
-    table was sampled), the worked examples (:func:`ecombalance.chapters.resampling_study.worked_examples`),
-    the worst leakage (``leak``: sampler name -> ``leakage_demo`` table, scored by balanced accuracy), the top
-    pipeline and, per classifier, :func:`describe_comparison`."""
+    table was sampled), the worked examples (:func:`ecombalance.chapters.resampling_study.worked_examples`, on the
+    design document's own counts: with ``user_table`` the bullet says they are not the user's table), the worst
+    leakage (``leak``: sampler name -> ``leakage_demo`` table, scored by balanced accuracy), the top pipeline and,
+    per classifier, :func:`describe_comparison`."""
     counts = worked.counts.values.tolist()
+    own = " / ".join(str(int(n)) for n in counts[0])
+    which = (f"The design document's worked examples, on its own {own} rows (not your table)," if user_table
+             else "The worked examples")
     inflation = leakage_inflation(leak).dropna()
     summary = summarise_comparison(results)
     top_sampler, top_model = summary["macro_f1"].idxmax()
@@ -150,7 +154,7 @@ def describe_study(worked: WorkedExamples, leak: Mapping[str, pd.DataFrame], res
     design = results.attrs.get("design", "the same folds")
     return "\n".join([
         *filter(None, notes),
-        f"- The worked examples hold exactly: {counts[1]} after under-sampling, {counts[2]} after over-sampling, "
+        f"- {which} hold exactly: {counts[1]} after under-sampling, {counts[2]} after over-sampling, "
         f"every class-3 row appearing {appear}.",
         leakage,
         f"- Compared: {len(samplers)} sampler{'s' if len(samplers) != 1 else ''} with {len(models)} "

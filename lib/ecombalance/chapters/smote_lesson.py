@@ -23,6 +23,7 @@ from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
 
 from ecombalance.chapters.resampling_study import row_origin
+from ecombalance.data import datasets
 from ecombalance.data.table import Table
 from ecombalance.evaluation.experiment import run_experiment
 from ecombalance.evaluation.folds import Folds, make_folds
@@ -157,9 +158,43 @@ def grouping_inflation(tbl: Table, preprocess: Any = None, model: Any = None, fo
     return frame
 
 
-def describe_grouping(frame: pd.DataFrame) -> str:
+NO_GROUPS_NOTE = ("- Folds that ignore groups were not measured: your table has no group column, and the generated "
+                  "search log's number is not your table's. If rows share a query, a user or a session, name that "
+                  "column with `group_col` (`--group-col`): every split then keeps each group on one side.")
+"""Notebook 03's bullet in place of :func:`grouping_inflation` on a user's table without a group column."""
+
+
+def grouping_study(tbl: Table, user_table: bool, *, n_queries: int = 200, lang: str = "en", folds: int = 5,
+                   seed: int = 0, max_features: int = 500, n_repeats: int = 1,
+                   n_jobs: int | None = None) -> pd.DataFrame | None:
+    """Notebook 03's grouping section: :func:`grouping_inflation` on ``tbl`` when it has a group column; on the
+    generated search log (``n_queries``, ``lang``) when the chapter runs on generated data without groups (the
+    documented case); None on a user's table (``user_table``) without a group column — a number measured on
+    generated data would read as the user's (:data:`NO_GROUPS_NOTE` says so instead)."""
+    if tbl.group_col:
+        source = tbl
+    elif user_table:
+        return None
+    else:
+        source = datasets.load("search_log", seed=seed, n_queries=n_queries, lang=lang)
+    return grouping_inflation(source, folds=folds, seed=seed, max_features=max_features, n_repeats=n_repeats,
+                              n_jobs=n_jobs)
+
+
+def grouping_headline(frame: pd.DataFrame | None) -> dict[str, Any]:
+    """For the report index: ``grouping_inflation`` (ungrouped minus grouped macro-F1) and ``grouping_table`` (whose
+    groups); nothing when :func:`grouping_study` measured nothing (a user's table without groups)."""
+    if frame is None:
+        return {}
+    return {"grouping_inflation": frame.attrs["inflation"], "grouping_table": frame.attrs["table"]}
+
+
+def describe_grouping(frame: pd.DataFrame | None) -> str:
     """One Markdown bullet on :func:`grouping_inflation`, naming the table whose groups were used (the generated
-    search log when the chapter's own table has no group column) and the folds."""
+    search log when the chapter's own generated table has no group column) and the folds; :data:`NO_GROUPS_NOTE`
+    for None (:func:`grouping_study` on a user's table without groups)."""
+    if frame is None:
+        return NO_GROUPS_NOTE
     grouped, ungrouped = frame.loc[GROUPED, "macro_f1"], frame.loc[UNGROUPED, "macro_f1"]
     verdict = (f"ungrouped cross-validation inflates the score by {ungrouped - grouped:+.3f}" if ungrouped > grouped
                else "ignoring the groups did not inflate the score on this table")

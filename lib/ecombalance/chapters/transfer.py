@@ -248,16 +248,24 @@ def _precision_name(dtype) -> str:
     return {torch.bfloat16: "bf16", torch.float16: "fp16"}.get(dtype, "fp32")
 
 
-def compare_precision(fine_tuner, X_fit, y_fit, X_val, y_val, X_test, y_test) -> pd.DataFrame:
+FP32_ON_GENERATED_ONLY = ("the fp32 comparison runs on the generated data only: it refits the model in fp32, which "
+                          "on a CPU costs two to three times the fine-tuning above, and it measures the machine, not "
+                          "your table")
+"""Why :func:`compare_precision` with ``refit_fp32=False`` (notebook 05 on a user's table) has no fp32 row."""
+
+
+def compare_precision(fine_tuner, X_fit, y_fit, X_val, y_val, X_test, y_test, refit_fp32: bool = True) -> pd.DataFrame:
     """What mixed precision did: the fitted ``fine_tuner`` (bf16 autocast on a GPU or a CPU that supports it
     with ``precision="auto"``) against the same configuration refitted in fp32 on the same data and seed.
 
     One row per precision: macro-F1, balanced accuracy and the recall of the smallest class of ``y_test``
     (:func:`ecombalance.evaluation.metrics.scores`), mean fine-tuning samples/s and the fit's seconds. A fine-tuner
-    that already ran in fp32 gives its own row only (nothing to compare)."""
+    that already ran in fp32 gives its own row only (nothing to compare); so does ``refit_fp32=False`` (notebook 05
+    on a user's table: the refit would be the notebook's longest step), with ``attrs["fp32_skipped"]`` saying why
+    (:data:`FP32_ON_GENERATED_ONLY`)."""
     smallest = pd.Series(np.asarray(y_fit)).value_counts().index[-1]
     runs = {_precision_name(fine_tuner.autocast_dtype_): (fine_tuner, None)}
-    if fine_tuner.autocast_dtype_ is not None:
+    if fine_tuner.autocast_dtype_ is not None and refit_fp32:
         started = time.perf_counter()
         fp32 = clone(fine_tuner).set_params(precision="fp32").fit(X_fit, y_fit, X_val, y_val)
         runs["fp32"] = (fp32, time.perf_counter() - started)
@@ -269,11 +277,16 @@ def compare_precision(fine_tuner, X_fit, y_fit, X_val, y_val, X_test, y_test) ->
                       "samples_per_s": float(est.history_["samples_per_s"].mean())}
     table = pd.DataFrame(rows).T
     table.index.name = "precision"
+    if fine_tuner.autocast_dtype_ is not None and not refit_fp32:
+        table.attrs["fp32_skipped"] = FP32_ON_GENERATED_ONLY
     return table
 
 
 def describe_precision(table: pd.DataFrame) -> str:
     """One Markdown bullet on :func:`compare_precision`: the speed and the macro-F1 change of mixed precision."""
+    if table.attrs.get("fp32_skipped"):
+        return (f"- Precision: {table.index[0]} autocast, {table.iloc[0]['samples_per_s']:.0f} samples/s; "
+                f"{table.attrs['fp32_skipped']}.")
     if len(table) < 2:
         return _("- Precision: {precision} (no mixed precision on this machine, so nothing to compare).").format(
             precision=table.index[0])

@@ -5,6 +5,8 @@ from ecombalance.data.checks import MAX_LISTED as MAX_LISTED
 from ecombalance.data.checks import LEAK_ERROR_REDUCTION as LEAK_ERROR_REDUCTION
 from ecombalance.data.checks import LEAK_MAX_ROWS as LEAK_MAX_ROWS
 from ecombalance.data.checks import LEAK_LOOKUP_VALUES as LEAK_LOOKUP_VALUES
+from ecombalance.data.checks import HIERARCHY_PURITY as HIERARCHY_PURITY
+from ecombalance.data.checks import HIERARCHY_REPEATED as HIERARCHY_REPEATED
 from ecombalance.data.checks import INDEX_NAME as INDEX_NAME
 from ecombalance.data.checks import ID_NAME as ID_NAME
 from ecombalance.data.checks import CAMEL_ID_NAME as CAMEL_ID_NAME
@@ -27,11 +29,17 @@ from ecombalance.data.checks import date_columns as date_columns
 from ecombalance.data.checks import check_has_features as check_has_features
 from ecombalance.data.checks import identifier_like as identifier_like
 from ecombalance.data.checks import leak_score as leak_score
+from ecombalance.data.checks import hierarchy_columns as hierarchy_columns
 from ecombalance.data.checks import leaking_columns as leaking_columns
 from ecombalance.data.checks import check_groups as check_groups
 from ecombalance.data.checks import resolve_gains as resolve_gains
 from ecombalance.data.checks import esci_gains as esci_gains
 from ecombalance.data.checks import columns_headline as columns_headline
+from ecombalance.data.codes import CODE_MAX_VALUES as CODE_MAX_VALUES
+from ecombalance.data.codes import CODE_WORDS as CODE_WORDS
+from ecombalance.data.codes import name_words as name_words
+from ecombalance.data.codes import integer_codes as integer_codes
+from ecombalance.data.codes import integer_codes_note as integer_codes_note
 from ecombalance.data.chinese import LANGUAGES as LANGUAGES
 from ecombalance.data.chinese import check_lang as check_lang
 from ecombalance.data.chinese import case_titles_zh as case_titles_zh
@@ -111,20 +119,22 @@ from ecombalance.data.table import Table as Table
 
 __all__ = [
     "CAMEL_ID_NAME", "CASE_CATEGORICAL", "CASE_COUNTS", "CASE_LABEL", "CASE_NUMERIC", "CASE_TEXT",
-    "CONTINUOUS_LABEL_VALUES", "CleaningReport", "DATASETS", "DATE_SHARE", "DATE_TEXT", "ESCI_EXAMPLE_COLUMNS",
-    "ESCI_GAINS", "ESCI_LABELS", "ESCI_PRODUCT_COLUMNS", "ESCI_SHARES", "FALLBACK_ENCODINGS", "FLOAT32_MAX",
-    "GENERATORS", "ID_NAME", "INDEX_NAME", "LANGUAGES", "LEAK_ERROR_REDUCTION", "LEAK_LOOKUP_VALUES",
-    "LEAK_MAX_ROWS", "MAGIC", "MAX_CATEGORIES", "MAX_LISTED", "MIXED_SHARE", "NAME_PATTERNS", "ProtectedColumn",
-    "REVIEW_COUNTS", "ROLES", "SEARCH_ADJECTIVES_ZH", "SEARCH_BRANDS_ZH", "SEARCH_CATEGORICAL", "SEARCH_LABEL",
-    "SEARCH_NUMERIC", "SEARCH_TEXT", "SEARCH_TYPES_ZH", "SPLIT_NAME", "ShapeRoles", "TEXT_ANALYZERS",
-    "TEXT_SUFFIXES", "TOKEN", "Table", "VALUE_PATTERNS", "WANDS_FILES", "WANDS_GAINS", "bigram_jaccard", "capped",
-    "case_table", "case_titles_zh", "catalogue", "check_finite", "check_groups", "check_has_features",
-    "check_header", "check_label_kind", "check_lang", "check_roles", "check_text_analyzer", "check_text_columns",
-    "chinese_reviews", "clean", "columns_headline", "content_kind", "date_columns", "decimal_comma_columns",
-    "decode_text", "dirty_copy", "documented_case", "esci_gains", "generate", "handle_rare_classes",
-    "household_panel", "identifier_columns", "identifier_like", "infer_columns", "label_variants", "leak_score",
-    "leaking_columns", "load", "load_each", "load_table", "long_tail_counts", "merge_label_variants",
-    "product_pairs", "proportional_counts", "protect_identifiers", "query_classes", "read_dataframe", "read_esci",
-    "read_file", "read_frame", "read_wands", "repeated_names", "resolve_gains", "reviews_zh", "robust_z",
-    "search_log", "search_table", "search_text_zh", "sessions", "shape_table", "storable", "subsample",
+    "CODE_MAX_VALUES", "CODE_WORDS", "CONTINUOUS_LABEL_VALUES", "CleaningReport", "DATASETS", "DATE_SHARE",
+    "DATE_TEXT", "ESCI_EXAMPLE_COLUMNS", "ESCI_GAINS", "ESCI_LABELS", "ESCI_PRODUCT_COLUMNS", "ESCI_SHARES",
+    "FALLBACK_ENCODINGS", "FLOAT32_MAX", "GENERATORS", "HIERARCHY_PURITY", "HIERARCHY_REPEATED", "ID_NAME",
+    "INDEX_NAME", "LANGUAGES", "LEAK_ERROR_REDUCTION", "LEAK_LOOKUP_VALUES", "LEAK_MAX_ROWS", "MAGIC",
+    "MAX_CATEGORIES", "MAX_LISTED", "MIXED_SHARE", "NAME_PATTERNS", "ProtectedColumn", "REVIEW_COUNTS", "ROLES",
+    "SEARCH_ADJECTIVES_ZH", "SEARCH_BRANDS_ZH", "SEARCH_CATEGORICAL", "SEARCH_LABEL", "SEARCH_NUMERIC",
+    "SEARCH_TEXT", "SEARCH_TYPES_ZH", "SPLIT_NAME", "ShapeRoles", "TEXT_ANALYZERS", "TEXT_SUFFIXES", "TOKEN",
+    "Table", "VALUE_PATTERNS", "WANDS_FILES", "WANDS_GAINS", "bigram_jaccard", "capped", "case_table",
+    "case_titles_zh", "catalogue", "check_finite", "check_groups", "check_has_features", "check_header",
+    "check_label_kind", "check_lang", "check_roles", "check_text_analyzer", "check_text_columns", "chinese_reviews",
+    "clean", "columns_headline", "content_kind", "date_columns", "decimal_comma_columns", "decode_text",
+    "dirty_copy", "documented_case", "esci_gains", "generate", "handle_rare_classes", "hierarchy_columns",
+    "household_panel", "identifier_columns", "identifier_like", "infer_columns", "integer_codes",
+    "integer_codes_note", "label_variants", "leak_score", "leaking_columns", "load", "load_each", "load_table",
+    "long_tail_counts", "merge_label_variants", "name_words", "product_pairs", "proportional_counts",
+    "protect_identifiers", "query_classes", "read_dataframe", "read_esci", "read_file", "read_frame", "read_wands",
+    "repeated_names", "resolve_gains", "reviews_zh", "robust_z", "search_log", "search_table", "search_text_zh",
+    "sessions", "shape_table", "storable", "subsample",
 ]

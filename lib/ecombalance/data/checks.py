@@ -9,13 +9,16 @@ either an error that names the column and the fix, or a note saying what was lef
 - identifier-like columns (a row number, pandas' ``Unnamed: 0`` index column, ``query_id`` when it is not the
   group) are left out of the features;
 - a **leakage guard**: a column that alone predicts the label almost perfectly out of fold (another label
-  column, a code of the label) is left out;
+  column, a code of the label), or that is the label at another level of the same hierarchy (a coarser or finer
+  category, :func:`hierarchy_columns`) is left out;
 - a group column that is the label in another form, or has one row per group, is an error;
 - a text column with no text in any row, or no word in any row, is an error;
 - values no model can hold (infinite, or beyond 32-bit floats) are an error naming the column and rows;
 - a label of decimal numbers (a price) is named as a quantity, not classes; label values differing only in case
   or surrounding spaces are noted (merged when asked); dates are left out as dates;
-- a table left without any feature is an error.
+- a table left without any feature is an error;
+- numeric columns of a few whole numbers that look like codes (an operating system, a browser, a region id) are
+  named in a note: they stay numbers, and the note says how to make them categories.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ MAX_LISTED = 10  # items shown in a message before "... and N more"
 LEAK_ERROR_REDUCTION = 0.9  # a column that alone removes this share of the majority guess's errors is a leak
 LEAK_MAX_ROWS = 10_000  # the leakage guard looks at a random sample of this many rows
 LEAK_LOOKUP_VALUES = 50  # columns with at most this many values are checked by a value -> label lookup
+HIERARCHY_PURITY = 0.99  # share of rows that follow a mapping between a column and the label (a hierarchy level)
+HIERARCHY_REPEATED = 0.5  # a finer level: share of rows whose value occurs more than once
 
 # names of bookkeeping columns: a saved index or row number, ids and keys, split markers
 INDEX_NAME = re.compile(r"^(unnamed: ?\d+|index|level_\d+|row|row_?(id|no|num|number|index))$", re.IGNORECASE)
@@ -332,14 +337,64 @@ def leak_score(x: pd.Series, y: pd.Series, n_splits: int = 3, seed: int = 0) -> 
     return float((pred == labels).mean()), float(majority)
 
 
+def _purity(keys: pd.Series, of: pd.Series) -> float:
+    """Share of rows whose ``of`` value is the most frequent one among the rows with the same ``keys`` value."""
+    counts = pd.crosstab(keys, of)
+    return float(counts.max(axis=1).sum() / counts.to_numpy().sum())
+
+
+def hierarchy_columns(frame: pd.DataFrame, label: str, columns: Iterable[str]) -> dict[str, str]:
+    """Columns among ``columns`` that are the label at another level of the same hierarchy, with the evidence.
+
+    - a **coarser level** (a department above the category): fewer values than the label has classes (and at
+      least two; the label has more than two classes), and each class falls under one value, for at least
+      :data:`HIERARCHY_PURITY` of the rows;
+    - a **finer level** (an article type below the category): more values than the label has classes, each
+      value under one class for at least :data:`HIERARCHY_PURITY` of the rows, and values that repeat (rows
+      whose value occurs more than once are at least :data:`HIERARCHY_REPEATED` of the table; a column of
+      distinct values is an identifier, not a level).
+
+    Sibling label columns come with the label in the same catalogue export and are set together with it; a model
+    given one learns the hierarchy's bookkeeping and reports a score (plain accuracy 0.99) that no new item, which
+    arrives without its categories, will see. The out-of-fold check of :func:`leaking_columns` misses a coarser
+    level, which alone predicts the label only in part.
+    """
+    keys = frame[label].astype(str)
+    classes = keys.nunique()
+    found = {}
+    for col in columns:
+        values = frame[col].astype("object").where(frame[col].notna(), "__missing__").astype(str)
+        n_values = values.nunique()
+        if n_values < 2:
+            continue
+        if 2 < classes and n_values < classes:
+            purity = _purity(keys, values)
+            if purity >= HIERARCHY_PURITY:
+                found[col] = (f"the label in another form: a coarser level of {label!r} (each of its {classes} classes "
+                              f"falls under one of the {n_values} values of {col!r} in {purity:.1%} of the rows), set "
+                              "together with the label, unknown for a new item")
+                continue
+        if n_values > classes:
+            repeated = float(values.duplicated(keep=False).mean())
+            purity = _purity(values, keys)
+            if repeated >= HIERARCHY_REPEATED and purity >= HIERARCHY_PURITY:
+                found[col] = (f"the label in another form: a finer level of {label!r} (each of the {n_values} values "
+                              f"of {col!r} falls under one class in {purity:.1%} of the rows), set together with the "
+                              "label, unknown for a new item")
+    return found
+
+
 def leaking_columns(frame: pd.DataFrame, label: str, columns: Iterable[str], seed: int = 0) -> dict[str, str]:
-    """Columns among ``columns`` that alone predict ``label`` almost perfectly out of fold, with the evidence.
+    """Columns among ``columns`` that are the label in another form, with the evidence: a coarser or finer level
+    of the same hierarchy (:func:`hierarchy_columns`), or a column that alone predicts ``label`` almost perfectly
+    out of fold.
 
     A column is a leak when, used alone (:func:`leak_score`), it removes at least ``LEAK_ERROR_REDUCTION`` of
     the errors of always guessing the majority class: ``(accuracy - majority) / (1 - majority) >= 0.9``.
     Such a column is usually the label in another form (a finer category, a code of it, a copy), and a model
     given it reports a score nobody will see in production.
     """
+    columns = list(columns)
     sample = frame if len(frame) <= LEAK_MAX_ROWS else frame.sample(LEAK_MAX_ROWS, random_state=seed)
     y = sample[label]
     found = {}
@@ -349,7 +404,7 @@ def leaking_columns(frame: pd.DataFrame, label: str, columns: Iterable[str], see
             found[col] = _("alone it predicts {label} out of fold with accuracy {accuracy:.3f} where always guessing "
                            "the largest class gives {majority:.3f}: probably the label in another form").format(
                 label=repr(label), accuracy=accuracy, majority=majority)
-    return found
+    return {**found, **hierarchy_columns(frame, label, [c for c in columns if c not in found])}
 
 
 def check_groups(frame: pd.DataFrame, label: str, group_col: str, n_splits: int | None = None,
@@ -426,4 +481,5 @@ def columns_headline(tbl: Table) -> dict[str, Any]:
     """For the report index: the features used and the columns left out (by name)."""
     return {"features": ", ".join(map(str, tbl.feature_cols)),
             "columns_left_out": ", ".join(map(str, tbl.left_out)) or "none",
-            "leaking_columns": ", ".join(c for c, why in tbl.left_out.items() if "out of fold" in why) or "none"}
+            "leaking_columns": ", ".join(c for c, why in tbl.left_out.items()
+                                         if "out of fold" in why or "the label in another form" in why) or "none"}

@@ -12,10 +12,11 @@ import logging
 from pathlib import Path
 from typing import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from ecombalance._validation import DataError, check_columns, plain_label
-from ecombalance.data import checks
+from ecombalance.data import checks, codes
 from ecombalance.data.files import read_dataframe, read_file, read_frame
 from ecombalance.data.privacy import identifier_columns, protect_identifiers
 from ecombalance.data.table import Table
@@ -219,6 +220,7 @@ def load_table(
     numeric, categorical, left_out = _feature_columns(frame, label_col, text_cols, group_col, id_cols,
                                                       feature_cols, exclude_cols, dates)
     checks.check_has_features([*text_cols, *numeric, *categorical], left_out, source)
+    notes += codes.integer_codes_note(frame, numeric, source)
     unnamed = [c for c, why in left_out.items() if why == _NOT_NAMED]
     if unnamed:
         notes.append(_("{source}: only the feature_cols columns are features; not used: {columns}").format(
@@ -246,6 +248,8 @@ def _label_checks(frame: pd.DataFrame, label: str, merge_case: bool, source: str
     """The label's own checks: categories with no row dropped, a continuous quantity refused, values differing only
     in case or surrounding spaces named (or merged)."""
     notes = []
+    if frame[label].dtype == object and frame[label].map(lambda v: isinstance(v, (bool, np.bool_))).all():
+        frame = frame.assign(**{label: frame[label].astype(bool)})  # True/False read with blanks: object dtype
     if isinstance(frame[label].dtype, pd.CategoricalDtype):
         unused = [c for c in frame[label].cat.categories if not (frame[label] == c).any()]
         if unused:

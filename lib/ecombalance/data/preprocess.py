@@ -144,7 +144,7 @@ def clean(tbl: Table, near_duplicates: bool = True, outliers: str = "report", z_
 
 
 def subsample(tbl: Table, max_rows: int, seed: int = 0, min_per_class: int = 10, *, who: str = "This chapter",
-              setting: str = "parameter `max_rows={}`") -> tuple[Table, str]:
+              setting: str = "parameter `max_rows={}`", reason: str = "") -> tuple[Table, str]:
     """At most about ``max_rows`` rows of ``tbl``, stratified on the label, every class kept; and a note saying so.
 
     Each class :math:`c` with :math:`N_c` rows keeps :math:`\\max(\\min(N_c, m),\\ \\mathrm{round}(N_c\\,
@@ -154,7 +154,7 @@ def subsample(tbl: Table, max_rows: int, seed: int = 0, min_per_class: int = 10,
     ``max_rows`` is reached, so that folds can still keep each group on one side. ``max_rows`` 0 or a table not
     larger than it returns ``tbl`` unchanged and an empty note. Rows keep their original order. The note is a
     Markdown bullet: "- ``who`` ran on a sample of …", naming the ``setting`` that changes it (formatted with
-    ``max_rows``).
+    ``max_rows``) and, when given, the ``reason`` for the sample.
     """
     if not isinstance(max_rows, (int, np.integer)) or isinstance(max_rows, bool) or max_rows < 0:
         raise ValueError(f"max_rows must be a non-negative int (0: no limit), got {max_rows!r}")
@@ -177,6 +177,7 @@ def subsample(tbl: Table, max_rows: int, seed: int = 0, min_per_class: int = 10,
             for members in (np.flatnonzero(codes == c) for c in range(len(uniques)))
         ])
         how = f"stratified on {tbl.label!r}, every class kept"
-    note = (f"- {who} ran on a sample of {len(rows):,} of the table's {n:,} rows ({how}; "
+    why = f": {reason}" if reason else ""
+    note = (f"- {who} ran on a sample of {len(rows):,} of the table's {n:,} rows{why} ({how}; "
             f"{setting.format(max_rows)}, 0 for all rows).")
     return tbl.subset(np.sort(rows)), note

@@ -152,7 +152,7 @@ def _roc_auc(positive: np.ndarray, score: np.ndarray) -> float:
 
 
 def _average_precision(positive: np.ndarray, score: np.ndarray) -> float:
-    """Average precision :math:`\sum_n (R_n - R_{n-1}) P_n` over the distinct scores, highest first, as
+    r"""Average precision :math:`\sum_n (R_n - R_{n-1}) P_n` over the distinct scores, highest first, as
     ``sklearn.metrics.average_precision_score`` sums it (no interpolation)."""
     order = np.argsort(-score, kind="mergesort")
     ranked, hits = score[order], positive[order].astype(float)

@@ -145,6 +145,12 @@ class PairSimilarity(TransformerMixin, BaseEstimator):
         return as_text(frame.iloc[:, 0]), as_text(frame.iloc[:, 1])
 
     def fit(self, X, y=None):
+        self.fit_transform(X)
+        return self
+
+    def fit_transform(self, X, y=None) -> np.ndarray:
+        """Fit both vocabularies on the two columns' training texts and return their features, tokenising each
+        text once (``fit`` then ``transform`` would tokenise the training texts twice); the same numbers."""
         left, right = self._pair(X)
         self.feature_names_in_ = np.asarray([str(c) for c in pd.DataFrame(X).columns], dtype=object)
         self.n_features_in_ = 2
@@ -156,12 +162,13 @@ class PairSimilarity(TransformerMixin, BaseEstimator):
         self.char_ = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngram_range),
                                      sublinear_tf=True, max_features=self.max_features)
         try:
-            self.word_.fit(texts)
-            self.char_.fit(texts)
+            word = self.word_.fit_transform(texts)
+            char = self.char_.fit_transform(texts)
         except ValueError as error:  # every text empty or without a word
             raise ValueError(f"text pair {list(self.feature_names_in_)}: {error}; the two columns hold no words "
                              "in the training rows") from error
-        return self
+        n = len(left)
+        return self._features(left, right, word[:n], word[n:], char[:n], char[n:])
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -172,10 +179,12 @@ class PairSimilarity(TransformerMixin, BaseEstimator):
     def transform(self, X) -> np.ndarray:
         check_is_fitted(self, "word_")
         left, right = self._pair(X)
-        word = _row_cosine(self.word_.transform(left), self.word_.transform(right))
-        char = _row_cosine(self.char_.transform(left), self.char_.transform(right))
+        return self._features(left, right, self.word_.transform(left), self.word_.transform(right),
+                              self.char_.transform(left), self.char_.transform(right))
+
+    def _features(self, left, right, word_left, word_right, char_left, char_right) -> np.ndarray:
         out = np.zeros((len(left), len(self.FEATURES)))
-        out[:, 0], out[:, 1] = word, char
+        out[:, 0], out[:, 1] = _row_cosine(word_left, word_right), _row_cosine(char_left, char_right)
         for i, (a, b) in enumerate(zip(left, right)):
             ta, tb = _tokens(a, self.analyzer_), _tokens(b, self.analyzer_)
             out[i, 2] = len(ta & tb) / len(ta | tb) if ta | tb else 0.0
@@ -192,22 +201,26 @@ class PairSimilarity(TransformerMixin, BaseEstimator):
 TEXT_ENCODERS = ("tfidf", "embedding")
 
 
-def make_preprocessor(tbl: Table, text: str = "tfidf", max_features: int = 20000,
+def make_preprocessor(tbl: Table, text: str = "tfidf", max_features: int | None = 20000,
                       ngram_range: tuple[int, int] | None = None, embedding_model: str = "all-MiniLM-L6-v2",
-                      skew_threshold: float = 1.0, text_analyzer: str | None = None) -> ColumnTransformer:
+                      skew_threshold: float = 1.0, text_analyzer: str | None = None,
+                      pair_max_features: int | None = 20000) -> ColumnTransformer:
     """One transformer fusing every feature source of ``tbl`` (text + numeric + categorical/behaviour).
 
     - text columns: TF-IDF (``text="tfidf"``) with the tokenisation ``text_analyzer`` (None: the table's
       :attr:`~ecombalance.data.table.Table.text_analyzer`; ``"auto"`` decides per column: word 1–2-grams for
       English, 1–2-character n-grams for Chinese, see :class:`~ecombalance.models.text_features.TextVectorizer`;
-      ``ngram_range`` None is the analyzer's default), or mean-pooled embeddings from a pretrained encoder
+      ``ngram_range`` None is the analyzer's default; ``max_features`` terms per column, the most frequent in
+      the training rows, None for every term: linear models read every term, models that need dense input a
+      capped vocabulary, see :func:`ecombalance.chapters.experiments.vocabulary`), or mean-pooled embeddings from a pretrained encoder
       (``text="embedding"``, see :mod:`ecombalance.models.finetune.tuner`);
     - numeric columns (prices, ratings, counts, rates): median imputation, ``log1p`` for skewed
       non-negative columns (:class:`SkewedLog1p`), standardisation;
     - categorical columns (brand, category): most-frequent imputation, one-hot (unknown categories at
       predict time are ignored);
     - ``tbl.text_pair`` (two of the text columns whose *match* matters): also :class:`PairSimilarity` of the
-      two, block ``pair``.
+      two, block ``pair`` (its own TF-IDF vocabularies of ``pair_max_features`` terms, whatever ``max_features``:
+      the six similarities are the same for every model).
 
     Returns an unfitted ``ColumnTransformer``: fit it on training data only (inside a pipeline).
     """
@@ -237,7 +250,7 @@ def make_preprocessor(tbl: Table, text: str = "tfidf", max_features: int = 20000
         if len(pair) != 2 or pair[0] == pair[1] or not set(pair) <= set(tbl.text_cols):
             raise ValueError(f"table {tbl.name!r}: text_pair {tbl.text_pair!r} must name two different text columns "
                              f"of text_cols {tbl.text_cols}")
-        parts.append(("pair", PairSimilarity(max_features=max_features, analyzer=analyzer), pair))
+        parts.append(("pair", PairSimilarity(max_features=pair_max_features, analyzer=analyzer), pair))
     if not parts:
         raise ValueError(f"table {tbl.name!r} has no feature columns; give text_cols or numeric columns")
     return ColumnTransformer(parts, sparse_threshold=0.3)

@@ -23,6 +23,11 @@ from ecombalance.reporting.datacheck import write_prepared as write_prepared
 from ecombalance.reporting.datacheck import data_cache as data_cache
 from ecombalance.reporting.datacheck import class_size_needs as class_size_needs
 from ecombalance.reporting.datacheck import check_table as check_table
+from ecombalance.reporting.datacheck import APPLIES as APPLIES
+from ecombalance.reporting.datacheck import not_applicable as not_applicable
+from ecombalance.reporting.datacheck import GENERATED as GENERATED
+from ecombalance.reporting.datacheck import YOURS as YOURS
+from ecombalance.reporting.datacheck import data_kind as data_kind
 from ecombalance.reporting.executive import TOP as TOP
 from ecombalance.reporting.executive import MAX_LISTED as MAX_LISTED
 from ecombalance.reporting.executive import parts_of as parts_of
@@ -58,6 +63,9 @@ from ecombalance.reporting.index import data_source as data_source
 from ecombalance.reporting.index import index_html as index_html
 from ecombalance.reporting.index import GLOSSARY_FILE as GLOSSARY_FILE
 from ecombalance.reporting.index import glossary_html as glossary_html
+from ecombalance.reporting.index import NOT_APPLICABLE as NOT_APPLICABLE
+from ecombalance.reporting.index import GENERATED_NOTE as GENERATED_NOTE
+from ecombalance.reporting.index import badge_class as badge_class
 from ecombalance.reporting.labels import METRICS as METRICS
 from ecombalance.reporting.labels import QUALIFIERS as QUALIFIERS
 from ecombalance.reporting.labels import WORDS as WORDS
@@ -125,24 +133,28 @@ from ecombalance.reporting.runner import without_progress as without_progress
 from ecombalance.reporting.runner import execute as execute
 from ecombalance.reporting.runner import plan as plan
 from ecombalance.reporting.runner import run_report as run_report
+from ecombalance.reporting.runner import FINISHED as FINISHED
+from ecombalance.reporting.runner import not_applicable_run as not_applicable_run
 
 __all__ = [
-    "COMMAND_LINE", "COMMAND_WORDS", "CONCLUSIONS_MIME", "CompareError", "DATA_OPTIONS", "GLOSSARY_FILE",
-    "HEADLINE_MIME", "HOME_ENV", "INDEX", "KERNEL", "KEY_FIGURE_TAG", "LOCK", "MANIFEST", "MATHJAX_CONFIG",
-    "MATHJAX_DIR", "MATHJAX_PACKAGE", "MAX_DECIMALS", "MAX_LISTED", "METHOD_PARAMETERS", "METRICS", "Manifest",
-    "NOTEBOOK_SUFFIXES", "NotebookFailedError", "NotebookRun", "PREPARED_DIR", "PROFILES", "PYTHON_WORDS",
-    "Parameter", "ParameterError", "QUALIFIERS", "REPORT_FILES", "ReportError", "ReportInterrupted", "ReportResult",
-    "SPLIT_NEED", "STALE_UNREADABLE_LOCK_S", "STYLE", "SUITE_FOLDERS", "SUMMARY", "TEXT_OPTIONS", "TOP", "WORDS",
-    "add_data_options", "as_flags", "as_json", "check_clashes", "check_out", "check_table", "check_value", "claims",
-    "class_size_needs", "compare_html", "comparison_kind", "conclude", "copy_suite", "data_cache", "data_overrides",
-    "data_source", "declared_parameters", "default_out", "difference", "differences", "differing_parameters",
-    "discover", "esc", "execute", "executive_data", "executive_html", "family_of", "fmt", "glossary_html",
-    "index_html", "install_mathjax", "is_comparison_page", "is_number", "is_progress_line", "kernel_environment",
-    "kernel_options", "label", "listing", "live_lock", "load_summary", "load_yaml", "locked", "main",
-    "markdown_html", "mathjax_script", "mathjax_source", "method_names", "method_rows", "method_table",
-    "method_verdicts", "notebook_stem", "notebooks_dir", "number", "numbers_table", "out_dir", "packaged_suite",
-    "page", "params_dir", "parse_cli_value", "parse_gains", "parts_of", "plan", "planned_names", "prepared_name",
-    "problems", "profile_path", "project_root", "read", "read_conclusions", "read_key_figure", "read_title",
-    "rebalances", "record", "resolve", "round_table_cells", "run_report", "select", "sentences", "strip_progress",
+    "APPLIES", "COMMAND_LINE", "COMMAND_WORDS", "CONCLUSIONS_MIME", "CompareError", "DATA_OPTIONS", "FINISHED",
+    "GENERATED", "GENERATED_NOTE", "GLOSSARY_FILE", "HEADLINE_MIME", "HOME_ENV", "INDEX", "KERNEL",
+    "KEY_FIGURE_TAG", "LOCK", "MANIFEST", "MATHJAX_CONFIG", "MATHJAX_DIR", "MATHJAX_PACKAGE", "MAX_DECIMALS",
+    "MAX_LISTED", "METHOD_PARAMETERS", "METRICS", "Manifest", "NOTEBOOK_SUFFIXES", "NOT_APPLICABLE",
+    "NotebookFailedError", "NotebookRun", "PREPARED_DIR", "PROFILES", "PYTHON_WORDS", "Parameter", "ParameterError",
+    "QUALIFIERS", "REPORT_FILES", "ReportError", "ReportInterrupted", "ReportResult", "SPLIT_NEED",
+    "STALE_UNREADABLE_LOCK_S", "STYLE", "SUITE_FOLDERS", "SUMMARY", "TEXT_OPTIONS", "TOP", "WORDS", "YOURS",
+    "add_data_options", "as_flags", "as_json", "badge_class", "check_clashes", "check_out", "check_table",
+    "check_value", "claims", "class_size_needs", "compare_html", "comparison_kind", "conclude", "copy_suite",
+    "data_cache", "data_kind", "data_overrides", "data_source", "declared_parameters", "default_out", "difference",
+    "differences", "differing_parameters", "discover", "esc", "execute", "executive_data", "executive_html",
+    "family_of", "fmt", "glossary_html", "index_html", "install_mathjax", "is_comparison_page", "is_number",
+    "is_progress_line", "kernel_environment", "kernel_options", "label", "listing", "live_lock", "load_summary",
+    "load_yaml", "locked", "main", "markdown_html", "mathjax_script", "mathjax_source", "method_names",
+    "method_rows", "method_table", "method_verdicts", "not_applicable", "not_applicable_run", "notebook_stem",
+    "notebooks_dir", "number", "numbers_table", "out_dir", "packaged_suite", "page", "params_dir",
+    "parse_cli_value", "parse_gains", "parts_of", "plan", "planned_names", "prepared_name", "problems",
+    "profile_path", "project_root", "read", "read_conclusions", "read_key_figure", "read_title", "rebalances",
+    "record", "resolve", "round_table_cells", "run_report", "select", "sentences", "strip_progress",
     "without_progress", "write_comparison", "write_prepared",
 ]

@@ -134,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except report.ReportInterrupted as stop:
         print(f"ecombalance: {stop.reason}; index of what finished: {stop.result.index}", file=sys.stderr)
         return 143 if "SIGTERM" in stop.reason else 130  # the shell's codes for a SIGTERM / SIGINT exit
-    failed = [run for run in result.runs if run.status != "ok"]
+    failed = [run for run in result.runs if run.status not in report.FINISHED]  # "not applicable" is no failure
     for run in failed:
         print(f"ecombalance: notebook {run.notebook} failed at {run.error}; executed copy: "
               f"{result.out_dir / run.ipynb}", file=sys.stderr)

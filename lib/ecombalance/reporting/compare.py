@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from ecombalance.exceptions import CompareError
-from ecombalance.reporting.index import esc, fmt, markdown_html, page
+from ecombalance.reporting.index import NOT_APPLICABLE, badge_class, esc, fmt, markdown_html, page
 from ecombalance.reporting.mathjax import MATHJAX_CONFIG, MATHJAX_DIR
 from ecombalance.i18n import gettext as _
 from ecombalance.i18n import gettext_noop as N_
@@ -87,7 +87,8 @@ def _link(folder_url: str, target: str | None, text: str) -> str:
 
 def _status_word(status: str) -> str:
     """A notebook's status in the current language."""
-    words = {"ok": _("ok"), "failed": _("failed"), "interrupted": _("interrupted")}
+    words = {"ok": _("ok"), "failed": _("failed"), "interrupted": _("interrupted"),
+             NOT_APPLICABLE: _("not applicable")}
     return words.get(status, status)
 
 
@@ -95,7 +96,7 @@ def _status(entry: Mapping[str, Any] | None, folder_url: str) -> str:
     if entry is None:
         return '<span class="badge failed">{}</span>'.format(esc(_("not in this report")))
     status = entry["status"]
-    badge = f'<span class="badge {"ok" if status == "ok" else "failed"}">{esc(_status_word(status))}</span>'
+    badge = f'<span class="badge {badge_class(status)}">{esc(_status_word(status))}</span>'
     text = f"{badge} {entry.get('seconds', 0):.1f} s"
     if entry.get("html"):
         page_word = _("page") if status == "ok" else _("last good page")
@@ -141,6 +142,8 @@ def _numbers_table(rows: list[dict[str, Any]], what: str, missing: str = _NOT_RE
 def _conclusions(entry: Mapping[str, Any] | None) -> str:
     if entry is None:
         return "<p><i>{}</i></p>".format(_("not run"))
+    if entry["status"] == NOT_APPLICABLE:  # left out on the user's table: no failure
+        return f'<p><i>{esc(_(entry.get("note") or NOT_APPLICABLE))}</i></p>'
     if entry["status"] != "ok":
         return '<p class="error">{}</p>'.format(_("failed: {error}").format(error=esc(entry.get("error") or "")))
     text = entry.get("conclusions") or ""
@@ -162,7 +165,7 @@ def _notebook_section(stem: str, a: Mapping[str, Any] | None, b: Mapping[str, An
                 f"{_numbers_table(numbers, 'headline number')}</details>"
                 f"<details><summary>{shown[1]}</summary>"
                 f"{_numbers_table(parameters, 'parameter', _DEFAULT)}</details></section>")
-    failed = a["status"] != "ok" or b["status"] != "ok"
+    failed = any(side["status"] not in ("ok", NOT_APPLICABLE) for side in (a, b))
     changed = [r for r in parameters if r["differ"]]
     same = [r for r in parameters if not r["differ"]]
     same_in_both = _("the same in both ({n})").format(n=len(same))
@@ -186,8 +189,7 @@ def _notebook_section(stem: str, a: Mapping[str, Any] | None, b: Mapping[str, An
 def _badge(entry: Mapping[str, Any] | None) -> str:
     if entry is None:
         return '<span class="badge failed">{}</span>'.format(_("not run"))
-    css = "ok" if entry["status"] == "ok" else "failed"
-    return f'<span class="badge {css}">{esc(_status_word(entry["status"]))}</span>'
+    return f'<span class="badge {badge_class(entry["status"])}">{esc(_status_word(entry["status"]))}</span>'
 
 
 def _overview(stems: list[str], a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
@@ -210,7 +212,7 @@ def _url(folder: Path, start: Path) -> str:
 
 def _side_summary(label: str, folder: Path, summary: Mapping[str, Any], url: str) -> str:
     entries = summary["notebooks"]
-    failed = sum(e["status"] != "ok" for e in entries)
+    failed = sum(e["status"] not in ("ok", NOT_APPLICABLE) for e in entries)
     failures = (', <span class="error">{}</span>'.format(_("{n} failed").format(n=failed))) if failed else ""
     return "<li>{}</li>".format(_("{side}: {folder} · profile {profile} · {n} notebooks{failures} · updated "
                                   "{updated}").format(

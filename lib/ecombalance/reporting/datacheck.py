@@ -185,6 +185,53 @@ def data_cache(out: Path, planned: Mapping[Path, Mapping[str, Any]]) -> Iterator
             os.environ[CACHE_ENV] = previous
 
 
+def _needs_text(values: Mapping[str, Any]) -> str:
+    """Notebook 05 fine-tunes a text encoder on one text or a pair (what
+    :func:`ecombalance.chapters.transfer.text_inputs` reads): the reason it cannot apply, or ""."""
+    texts, pair = list(values.get("text_cols") or []), list(values.get("text_pair") or [])
+    if pair:
+        return ""
+    if not texts:
+        return ("not applicable: no text column (notebook 05 fine-tunes a text encoder on titles, queries or reviews; "
+                "name one with --text-col)")
+    if len(texts) > 2:
+        return (f"not applicable: {len(texts)} text columns and no pair (the encoder reads one text or two as a "
+                "pair; give --text-pair LEFT RIGHT or one --text-col)")
+    return ""
+
+
+APPLIES = {"05": _needs_text}
+"""Notebook number -> a rule ``(parameters) -> reason`` that says why the notebook cannot apply to a user's table
+("" when it can). A notebook without a rule applies to every table the command accepts."""
+
+
+def not_applicable(stem: str, values: Mapping[str, Any]) -> str:
+    """Why notebook ``stem`` (``"05_transfer_learning"`` or ``"05"``) cannot run on the user's table its parameters
+    ``values`` describe, as the index shows it ("not applicable: no text column ..."); "" when it can, and always ""
+    on the generated data (no ``data_path``). Decided from the data options alone, before any kernel starts: the
+    report leaves such a notebook out with this note instead of failing (:data:`APPLIES`)."""
+    if not values.get("data_path"):
+        return ""
+    rule = APPLIES.get(str(stem)[:2])
+    return rule(values) if rule else ""
+
+
+GENERATED = "generated"
+"""``data`` of a notebook in a report on a user's table that does not read the table (``summary.json``)."""
+YOURS = "yours"
+"""``data`` of a notebook in a report on a user's table that reads the table."""
+
+
+def data_kind(values: Mapping[str, Any], user_report: bool) -> str:
+    """What a notebook's numbers are about: :data:`YOURS` when it reads the user's table, :data:`GENERATED` on a
+    user's report when it declares no ``data_path`` (00's documented case, 07's click log: the index marks it, and
+    its summary reads none of its numbers); "" on a report on the generated data. ``values``: the notebook's
+    resolved parameters, which hold only the names it declares."""
+    if not user_report:
+        return ""
+    return YOURS if "data_path" in values else GENERATED
+
+
 def class_size_needs(planned: Mapping[Path, Mapping[str, Any]]) -> dict[str, tuple[int, str]]:
     """Rows every class needs in each notebook that reads a user's file: ``{stem: (rows, why)}``.
 

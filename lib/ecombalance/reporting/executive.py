@@ -43,7 +43,10 @@ def _code(method: str) -> str:
 
 
 def _headlines(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
-    return [entry.get("headline") or {} for entry in summary.get("notebooks", []) if entry.get("status") == "ok"]
+    """The headlines of the notebooks that ran through, but none of a notebook that ran on generated data in a
+    report on the user's table (``"data": "generated"``: 00's documented case is not the user's imbalance)."""
+    return [entry.get("headline") or {} for entry in summary.get("notebooks", [])
+            if entry.get("status") == "ok" and entry.get("data") != "generated"]
 
 
 _IMBALANCE_KEYS = ("imbalance_ratio", "majority_share", "plain_recall_smallest", "plain_recall_largest")

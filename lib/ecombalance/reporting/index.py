@@ -33,6 +33,8 @@ section.nb.failed { border-color: #cf222e; background: #fff5f5; }
 section.nb h2 { margin: .2rem 0 .3rem; font-size: 1.25rem; } section.nb h2 a { text-decoration: none; }
 .badge { display: inline-block; border-radius: 1rem; padding: 0 .6rem; font-size: .85rem; font-weight: 600; }
 .badge.ok { background: #dafbe1; color: #116329; } .badge.failed { background: #ffebe9; color: #a40e26; }
+.badge.na { background: #eff1f3; color: #59636e; } section.nb.na { background: #f6f8fa; }
+p.generated { background: #fff8c5; border-radius: 4px; padding: .2rem .5rem; }
 .thumb { float: right; margin: 0 0 .6rem 1.2rem; }
 .thumb img { width: 340px; max-height: 230px; object-fit: contain; border: 1px solid #d1d9e0; border-radius: 4px;
              background: white; }
@@ -193,7 +195,8 @@ def data_source(summary: Mapping[str, Any]) -> dict[str, Any] | None:
 _ROLES = {"features": N_("features used"), "columns_left_out": N_("columns left out"),
           "leaking_columns": N_("leaking columns")}
 # a notebook's status as the index shows it
-_STATUS = {"ok": N_("ok"), "failed": N_("failed"), "interrupted": N_("interrupted")}
+_STATUS = {"ok": N_("ok"), "failed": N_("failed"), "interrupted": N_("interrupted"),
+           "not applicable": N_("not applicable")}
 
 
 def _feature_roles(summary: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -232,6 +235,20 @@ def _data_section(source: Mapping[str, Any]) -> str:
             f"{items}{listed}</ul></section>")
 
 
+NOT_APPLICABLE = "not applicable"
+"""The status of a notebook the report left out because it cannot apply to the user's table (no failure)."""
+GENERATED_NOTE = N_("On generated data (not your table): this chapter does not read your file, so none of its "
+                    "numbers is about your table.")
+"""What the index says above a notebook of a user's report that ran on generated data (``"data": "generated"``);
+English, shown in the current language."""
+
+
+def badge_class(status: str) -> str:
+    """The CSS class of a notebook's status badge and section: ``ok``, ``na`` (not applicable: grey, no failure)
+    or ``failed`` (failed, interrupted)."""
+    return {"ok": "ok", NOT_APPLICABLE: "na"}.get(status, "failed")
+
+
 def _status(status: str) -> str:
     """A notebook's status in words of the current language."""
     return _(_STATUS[status]) if status in _STATUS else status
@@ -239,19 +256,24 @@ def _status(status: str) -> str:
 
 def _notebook_section(entry: Mapping[str, Any]) -> str:
     stem, status = entry["notebook"], entry["status"]
-    link = entry.get("html") or entry.get("ipynb")
+    link = None if status == NOT_APPLICABLE else entry.get("html") or entry.get("ipynb")
     title = esc(entry.get("title") or stem)
     heading = f'<a href="{esc(link)}">{title}</a>' if link else title
-    parts = [f'<section class="nb {"ok" if status == "ok" else "failed"}" id="{esc(stem)}">']
+    parts = [f'<section class="nb {badge_class(status)}" id="{esc(stem)}">']
     if entry.get("figure") and status == "ok":
         alt = esc(_("key figure of {notebook}").format(notebook=stem))
         parts.append(f'<a class="thumb" href="{esc(link or entry["figure"])}">'
                      f'<img src="{esc(entry["figure"])}" alt="{alt}"></a>')
     parts.append(f"<h2>{heading}</h2>")
     name = f'<a href="{esc(link)}">{esc(stem)}</a>' if link else esc(stem)
-    meta = (f'<span class="badge {"ok" if status == "ok" else "failed"}">{esc(_status(status))}</span> '
+    meta = (f'<span class="badge {badge_class(status)}">{esc(_status(status))}</span> '
             f'{entry.get("seconds", 0):.1f} s · {name}')
     parts.append(f"<p>{meta}</p>")
+    if status == NOT_APPLICABLE:
+        note = _("Left out on your table: {note}").format(note=_(entry.get("note") or NOT_APPLICABLE))
+        parts.append(f'<p class="note">{esc(note)}</p>')
+    if entry.get("data") == "generated" and status == "ok":
+        parts.append(f'<p class="generated">{esc(_(GENERATED_NOTE))}</p>')
     if entry.get("error"):
         copy = entry.get("ipynb")
         parts.append(f'<p class="error">{esc(entry["error"])}'
@@ -278,12 +300,17 @@ def _notebook_section(entry: Mapping[str, Any]) -> str:
 def index_html(summary: Mapping[str, Any], mathjax_url: str | None = None) -> str:
     """The index page of a report folder from its ``summary.json`` content."""
     entries = summary.get("notebooks", [])
-    not_ok = [e["status"] for e in entries if e["status"] != "ok"]
+    not_ok = [e["status"] for e in entries if e["status"] not in ("ok", NOT_APPLICABLE)]
+    left_out = sum(e["status"] == NOT_APPLICABLE for e in entries)
     seconds = sum(e.get("seconds") or 0 for e in entries)
     counts = listing(_("{n} {status}").format(n=not_ok.count(status), status=_status(status))
                      for status in sorted(set(not_ok)))
+    ran = _("{n} ok").format(n=len(entries) - left_out) if left_out else _("all ok")
     state = (f'<span class="badge failed">{counts}</span>' if not_ok
-             else '<span class="badge ok">{}</span>'.format(esc(_("all ok"))))
+             else '<span class="badge ok">{}</span>'.format(esc(ran)))
+    if left_out:
+        state += ' <span class="badge na">{}</span>'.format(
+            esc(_("{n} {status}").format(n=left_out, status=_status(NOT_APPLICABLE))))
     meta = _("Profile <b>{profile}</b> · {n} notebooks {state} · {seconds} s of notebook time · updated {updated} · "
              "machine-readable: {summary} · appendix: {glossary}").format(
         profile=esc(summary.get("profile")), n=len(entries), state=state, seconds=f"{seconds:.0f}",

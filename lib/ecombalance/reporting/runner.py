@@ -4,9 +4,12 @@
 writes ``<out>/<stem>.ipynb`` (executed), ``<out>/<stem>.html`` and ``<out>/<stem>.png`` (its key
 figure); then ``summary.json`` (per notebook: status, seconds, headline numbers, conclusions) and
 ``index.html`` (with ``glossary.html``, its appendix, written first), rewritten atomically after EACH
-notebook so that they always describe the files beside them. A notebook that fails keeps its executed copy as ``<stem>.failed.ipynb`` and leaves the last good
-HTML alone. A run stopped by Ctrl-C or SIGTERM records the notebook it was in as "interrupted" (its
-partial copy removed, the last good HTML left alone), writes the index and raises
+notebook so that they always describe the files beside them. A notebook that fails keeps its executed copy as
+``<stem>.failed.ipynb`` and leaves the last good HTML alone. On a user's table a notebook that cannot apply to it
+(:func:`ecombalance.reporting.datacheck.not_applicable`) is left out before any kernel starts, with the reason in
+the index (status "not applicable", no failure); one that does not read the table (00, 07) is marked "generated",
+so that none of its numbers reads as the user's. A run stopped by Ctrl-C or SIGTERM records the
+notebook it was in as "interrupted" (its partial copy removed, the last good HTML left alone), writes the index and raises
 :class:`ReportInterrupted`; ``.running.ipynb`` files are never left behind. MathJax is copied into
 ``<out>/mathjax/`` so that formulas render offline.
 
@@ -37,22 +40,23 @@ import nbformat
 
 from ecombalance._progress import PROGRESS_ENV
 from ecombalance.exceptions import NotebookFailedError, ReportError, ReportInterrupted
-from ecombalance.reporting import headline, outdir, params, paths
+from ecombalance.reporting import datacheck, headline, outdir, params, paths
 from ecombalance.reporting.executive import executive_data
 from ecombalance.reporting.index import GLOSSARY_FILE as GLOSSARY
-from ecombalance.reporting.index import glossary_html, index_html
+from ecombalance.reporting.index import NOT_APPLICABLE, glossary_html, index_html  # a status: left out, no failure
 from ecombalance.reporting.mathjax import install_mathjax
 from ecombalance.reporting.pagecheck import round_table_cells, strip_progress
 
 SUMMARY = "summary.json"
 INDEX = "index.html"
 KERNEL = "python3"
+FINISHED = ("ok", NOT_APPLICABLE)  # statuses of a run that went as it should
 
 
 @dataclass
 class NotebookRun:
     notebook: str
-    status: str  # "ok", "failed" or "interrupted"
+    status: str  # "ok", "failed", "interrupted" or "not applicable" (NOT_APPLICABLE)
     seconds: float
     parameters: dict[str, Any]
     headline: dict[str, Any] = field(default_factory=dict)
@@ -64,6 +68,8 @@ class NotebookRun:
     error: str | None = None
     failed_cell: int | None = None
     finished: str = ""
+    note: str = ""  # why the notebook was left out ("not applicable: no text column ...")
+    data: str = ""  # on a user's report "yours" or "generated" (datacheck.data_kind); "" on the generated data
 
 
 @dataclass
@@ -73,7 +79,8 @@ class ReportResult:
 
     @property
     def ok(self) -> bool:
-        return all(run.status == "ok" for run in self.runs)
+        """Every notebook ran through, or was left out as not applicable to the user's table."""
+        return all(run.status in FINISHED for run in self.runs)
 
     @property
     def index(self) -> Path:
@@ -85,8 +92,9 @@ class ReportResult:
 
     def raise_if_failed(self) -> "ReportResult":
         """This result when every notebook ran through, else :class:`~ecombalance.exceptions.NotebookFailedError`
-        naming each failed notebook and its cell (the error's ``result`` is this one)."""
-        failed = [run for run in self.runs if run.status != "ok"]
+        naming each failed notebook and its cell (the error's ``result`` is this one). A notebook left out as not
+        applicable to the user's table is no failure."""
+        failed = [run for run in self.runs if run.status not in FINISHED]
         if failed:
             raise NotebookFailedError("; ".join(f"notebook {run.notebook} failed at {run.error}" for run in failed)
                                       + f"; index of what finished: {self.index}", self)
@@ -296,6 +304,19 @@ def execute(
     return run
 
 
+def not_applicable_run(notebook: Path, parameters: Mapping[str, Any], reason: str, log: Callable[[str], None] = print,
+                       out_dir: Path | None = None, manifest: outdir.Manifest | None = None) -> NotebookRun:
+    """The record of a notebook left out because it cannot apply to the user's table: no kernel started, the
+    reason in :attr:`NotebookRun.note` (the index shows it), status :data:`NOT_APPLICABLE`. Its files of an earlier
+    run in ``out_dir`` that ``manifest`` owns are removed: they were about another table."""
+    for stale in (f"{notebook.stem}{suffix}" for suffix in outdir.NOTEBOOK_SUFFIXES):
+        if out_dir is not None and manifest is not None and manifest.owns(stale):
+            (out_dir / stale).unlink(missing_ok=True)
+    log(f"  left out {notebook.stem}: {reason}")
+    return NotebookRun(notebook.stem, NOT_APPLICABLE, 0.0, dict(parameters), title=headline.read_title(str(notebook)),
+                       note=reason, finished=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+
+
 def _interrupted(stem: str, out_dir: Path, parameters: Mapping[str, Any], exc: KeyboardInterrupt,
                  seconds: float, log: Callable[[str], None]) -> NotebookRun:
     """The record of a notebook stopped mid-run: its partial copy removed, the last good HTML kept."""
@@ -346,7 +367,7 @@ def _merge_summary(out_dir: Path, profile: str, runs: list[NotebookRun]) -> dict
     for run in runs:
         entry = asdict(run)
         before = previous.get(run.notebook, {})
-        if run.status != "ok" and (before.get("status") == "ok" or before.get("last_good")):
+        if run.status not in FINISHED and (before.get("status") == "ok" or before.get("last_good")):
             entry["last_good"] = before.get("finished") if before.get("status") == "ok" else before["last_good"]
         previous[run.notebook] = entry
     summary = {
@@ -415,7 +436,8 @@ def run_report(
     Returns
     -------
     ReportResult
-        ``.ok`` is False when any notebook failed; ``.index`` is the index page.
+        ``.ok`` is False when any notebook failed (one left out as not applicable to the user's table is no
+        failure); ``.index`` is the index page.
 
     Raises
     ------
@@ -449,12 +471,16 @@ def _run_planned(planned: Mapping[Path, dict[str, Any]], out_dir: Path, profile:
         if manifest.owns(stale.name):
             stale.unlink()
     runs: list[NotebookRun] = []
+    user_report = any(values.get("data_path") for values in planned.values())
     with _terminate_as_interrupt():
         for nb, values in planned.items():
+            reason = datacheck.not_applicable(nb.stem, values)
             try:
-                run = execute(nb, out_dir, values, log, mathjax_url)
+                run = (not_applicable_run(nb, values, reason, log, out_dir, manifest) if reason
+                       else execute(nb, out_dir, values, log, mathjax_url))
             except KeyboardInterrupt as exc:  # between cells of the harness itself, e.g. during HTML export
                 run = _interrupted(nb.stem, out_dir, values, exc, 0.0, log)
+            run.data = datacheck.data_kind(values, user_report)
             runs.append(run)
             _write_summary(out_dir, profile, run, mathjax_url)  # index and summary match the files after each
             if run.status == "interrupted":
