@@ -278,3 +278,18 @@ def test_the_comparison_of_two_reports_in_chinese(tmp_path):
     assert "<h1>两份 ecombalance 报告并排对比</h1>" in chinese and "关键数字（1 项中有 1 项不同）" in chinese
     assert "<title>ecombalance: two reports compared</title>" in chinese  # how a page of ours is recognised
     same_facts(english, chinese)
+
+
+def test_a_leaking_column_is_still_named_as_leaking_in_chinese():
+    """The report's list of leaking columns and the warning level of their note read the reason's words: in Chinese
+    too (data.checks.is_leak_reason)."""
+    from ecombalance.data import checks
+
+    frame = pd.DataFrame({"label": ["p", "p", "q", "q", "q", "q"] * 10, "copy": ["a", "a", "b", "b", "c", "c"] * 10,
+                          "noise": np.random.default_rng(0).choice(["x", "y"], 60)})
+    english, chinese = both(lambda: checks.leaking_columns(frame, "label", ["copy", "noise"]))
+    assert list(english) == list(chinese) == ["copy"]
+    assert HAN.search(chinese["copy"]) and not HAN.search(english["copy"])
+    with i18n.language("zh"):
+        assert checks.is_leak_reason(chinese["copy"]) and not checks.is_leak_reason("a direct identifier")
+    assert checks.is_leak_reason(english["copy"])

@@ -248,7 +248,7 @@ def _precision_name(dtype) -> str:
     return {torch.bfloat16: "bf16", torch.float16: "fp16"}.get(dtype, "fp32")
 
 
-FP32_ON_GENERATED_ONLY = ("the fp32 comparison runs on the generated data only: it refits the model in fp32, which "
+FP32_ON_GENERATED_ONLY = N_("the fp32 comparison runs on the generated data only: it refits the model in fp32, which "
                           "on a CPU costs two to three times the fine-tuning above, and it measures the machine, not "
                           "your table")
 """Why :func:`compare_precision` with ``refit_fp32=False`` (notebook 05 on a user's table) has no fp32 row."""
@@ -285,8 +285,8 @@ def compare_precision(fine_tuner, X_fit, y_fit, X_val, y_val, X_test, y_test, re
 def describe_precision(table: pd.DataFrame) -> str:
     """One Markdown bullet on :func:`compare_precision`: the speed and the macro-F1 change of mixed precision."""
     if table.attrs.get("fp32_skipped"):
-        return (f"- Precision: {table.index[0]} autocast, {table.iloc[0]['samples_per_s']:.0f} samples/s; "
-                f"{table.attrs['fp32_skipped']}.")
+        return _("- Precision: {precision} autocast, {speed:.0f} samples/s; {why}.").format(
+            precision=table.index[0], speed=table.iloc[0]["samples_per_s"], why=_(table.attrs["fp32_skipped"]))
     if len(table) < 2:
         return _("- Precision: {precision} (no mixed precision on this machine, so nothing to compare).").format(
             precision=table.index[0])

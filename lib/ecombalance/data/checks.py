@@ -33,6 +33,7 @@ import pandas as pd
 from ecombalance._validation import DataError, check_columns, plain_label
 from ecombalance.data.table import Table
 from ecombalance.i18n import gettext as _
+from ecombalance.i18n import gettext_noop as N_
 
 MAX_LISTED = 10  # items shown in a message before "... and N more"
 LEAK_ERROR_REDUCTION = 0.9  # a column that alone removes this share of the majority guess's errors is a leak
@@ -370,17 +371,19 @@ def hierarchy_columns(frame: pd.DataFrame, label: str, columns: Iterable[str]) -
         if 2 < classes and n_values < classes:
             purity = _purity(keys, values)
             if purity >= HIERARCHY_PURITY:
-                found[col] = (f"the label in another form: a coarser level of {label!r} (each of its {classes} classes "
-                              f"falls under one of the {n_values} values of {col!r} in {purity:.1%} of the rows), set "
-                              "together with the label, unknown for a new item")
+                found[col] = _("the label in another form: a coarser level of {label} (each of its {classes} classes "
+                               "falls under one of the {n_values} values of {column} in {purity:.1%} of the rows), set "
+                               "together with the label, unknown for a new item").format(
+                    label=repr(label), classes=classes, n_values=n_values, column=repr(col), purity=purity)
                 continue
         if n_values > classes:
             repeated = float(values.duplicated(keep=False).mean())
             purity = _purity(values, keys)
             if repeated >= HIERARCHY_REPEATED and purity >= HIERARCHY_PURITY:
-                found[col] = (f"the label in another form: a finer level of {label!r} (each of the {n_values} values "
-                              f"of {col!r} falls under one class in {purity:.1%} of the rows), set together with the "
-                              "label, unknown for a new item")
+                found[col] = _("the label in another form: a finer level of {label} (each of the {n_values} values "
+                               "of {column} falls under one class in {purity:.1%} of the rows), set together with the "
+                               "label, unknown for a new item").format(
+                    label=repr(label), n_values=n_values, column=repr(col), purity=purity)
     return found
 
 
@@ -477,9 +480,17 @@ def esci_gains(labels: Iterable[Any], gains: Mapping[str, float]) -> dict | None
     return {v: float(gains[v]) for v in gains if v in values}
 
 
+LEAK_MARKS = (N_("out of fold"), N_("the label in another form"))
+"""Words every reason of :func:`leaking_columns` holds (in English, or as the current language writes them)."""
+
+
+def is_leak_reason(why: str) -> bool:
+    """Whether a column was left out because it leaks the label (:func:`leaking_columns`), from its reason."""
+    return any(mark in why or _(mark) in why for mark in LEAK_MARKS)
+
+
 def columns_headline(tbl: Table) -> dict[str, Any]:
     """For the report index: the features used and the columns left out (by name)."""
     return {"features": ", ".join(map(str, tbl.feature_cols)),
             "columns_left_out": ", ".join(map(str, tbl.left_out)) or "none",
-            "leaking_columns": ", ".join(c for c, why in tbl.left_out.items()
-                                         if "out of fold" in why or "the label in another form" in why) or "none"}
+            "leaking_columns": ", ".join(c for c, why in tbl.left_out.items() if is_leak_reason(why)) or "none"}

@@ -229,8 +229,7 @@ def load_table(
         if why != _NOT_NAMED:
             notes.append(_("{source}: column {column} not used as a feature ({reason})").format(
                 source=source, column=repr(col), reason=why))
-            leaking = any(mark in why for mark in ("out of fold", _("out of fold")))  # the reason's words say so
-            log.log(logging.WARNING if leaking else logging.INFO, notes[-1])
+            log.log(logging.WARNING if checks.is_leak_reason(why) else logging.INFO, notes[-1])
     forced = [c for c in [*numeric, *categorical] if c in feature_cols]
     for col, why in checks.leaking_columns(frame, label_col, forced).items():
         notes.append(_("{source}: column {column} is used because feature_cols names it, but {reason}").format(

@@ -143,8 +143,8 @@ def clean(tbl: Table, near_duplicates: bool = True, outliers: str = "report", z_
     return cleaned, report
 
 
-def subsample(tbl: Table, max_rows: int, seed: int = 0, min_per_class: int = 10, *, who: str = "This chapter",
-              setting: str = "parameter `max_rows={}`", reason: str = "") -> tuple[Table, str]:
+def subsample(tbl: Table, max_rows: int, seed: int = 0, min_per_class: int = 10, *, who: str = N_("This chapter"),
+              setting: str = N_("parameter `max_rows={}`"), reason: str = "") -> tuple[Table, str]:
     """At most about ``max_rows`` rows of ``tbl``, stratified on the label, every class kept; and a note saying so.
 
     Each class :math:`c` with :math:`N_c` rows keeps :math:`\\max(\\min(N_c, m),\\ \\mathrm{round}(N_c\\,
@@ -168,7 +168,7 @@ def subsample(tbl: Table, max_rows: int, seed: int = 0, min_per_class: int = 10,
         sizes = pd.Series(groups).value_counts().reindex(order).to_numpy()
         keep_groups = order[: max(1, int(np.searchsorted(np.cumsum(sizes), max_rows, side="right")))]
         rows = np.flatnonzero(np.isin(groups, keep_groups))
-        how = f"{len(keep_groups):,} whole groups of {tbl.group_col!r} drawn at random"
+        how = _("{n:,} whole groups of {group} drawn at random").format(n=len(keep_groups), group=repr(tbl.group_col))
     else:
         codes, uniques = pd.factorize(tbl.y)
         rows = np.concatenate([
@@ -176,8 +176,8 @@ def subsample(tbl: Table, max_rows: int, seed: int = 0, min_per_class: int = 10,
                        replace=False)
             for members in (np.flatnonzero(codes == c) for c in range(len(uniques)))
         ])
-        how = f"stratified on {tbl.label!r}, every class kept"
-    why = f": {reason}" if reason else ""
-    note = (f"- {who} ran on a sample of {len(rows):,} of the table's {n:,} rows{why} ({how}; "
-            f"{setting.format(max_rows)}, 0 for all rows).")
+        how = _("stratified on {label}, every class kept").format(label=repr(tbl.label))
+    why = _(": {reason}").format(reason=_(reason)) if reason else ""
+    note = _("- {who} ran on a sample of {rows:,} of the table's {n:,} rows{why} ({how}; {setting}, 0 for all "
+             "rows).").format(who=_(who), rows=len(rows), n=n, why=why, how=how, setting=_(setting).format(max_rows))
     return tbl.subset(np.sort(rows)), note

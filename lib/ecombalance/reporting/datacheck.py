@@ -21,6 +21,7 @@ import yaml
 from ecombalance._paths import CACHE_ENV
 from ecombalance._validation import COMMAND_LINE_FLAGS, plain_label, rename_options
 from ecombalance.data.table import TEXT_ANALYZERS
+from ecombalance.i18n import gettext as _
 from ecombalance.reporting import outdir, params, paths
 
 # command-line option -> notebook parameter
@@ -154,8 +155,8 @@ def write_prepared(out: Path, name: str, planned: Mapping[Path, Mapping[str, Any
     from ecombalance.data import checks, files
 
     data = _resolved_data(next(v for v in planned.values() if v.get("data_path")), Path(cwd or Path.cwd()))
-    frame, _ = files.read_file(data["data_path"], data.get("encoding", ""))
-    frame, _ = checks.merge_label_variants(frame, data["label_col"], True, data["data_path"])
+    frame, _notes = files.read_file(data["data_path"], data.get("encoding", ""))
+    frame, _notes = checks.merge_label_variants(frame, data["label_col"], True, data["data_path"])
     frame, notes = files.storable(frame, data["data_path"])
     manifest = outdir.Manifest.read(out) or outdir.Manifest(out)
     manifest.claim([name])
@@ -192,11 +193,11 @@ def _needs_text(values: Mapping[str, Any]) -> str:
     if pair:
         return ""
     if not texts:
-        return ("not applicable: no text column (notebook 05 fine-tunes a text encoder on titles, queries or reviews; "
-                "name one with --text-col)")
+        return _("not applicable: no text column (notebook 05 fine-tunes a text encoder on titles, queries or "
+                 "reviews; name one with --text-col)")
     if len(texts) > 2:
-        return (f"not applicable: {len(texts)} text columns and no pair (the encoder reads one text or two as a "
-                "pair; give --text-pair LEFT RIGHT or one --text-col)")
+        return _("not applicable: {n} text columns and no pair (the encoder reads one text or two as a pair; give "
+                 "--text-pair LEFT RIGHT or one --text-col)").format(n=len(texts))
     return ""
 
 
