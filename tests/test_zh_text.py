@@ -293,3 +293,18 @@ def test_a_leaking_column_is_still_named_as_leaking_in_chinese():
     with i18n.language("zh"):
         assert checks.is_leak_reason(chinese["copy"]) and not checks.is_leak_reason("a direct identifier")
     assert checks.is_leak_reason(english["copy"])
+
+
+def test_the_reason_of_eb_compare_in_chinese():
+    """The front door's verdict: the sentences of api.Comparison itself in Chinese (the verdicts inside come from
+    chapters.families), computed once; the English reason is the same comparison's."""
+    import ecombalance as eb
+    from test_api import _two_classes
+
+    t = eb.load(_two_classes(600, 0.2, 1.0), label="label")
+    c = eb.compare(t, methods=["class_weight+logreg", "random_over+logreg"], folds=3, repeats=1, n_resamples=50,
+                   progress=False)
+    english, chinese = both(lambda: c.reason)
+    assert english.startswith("No balancing method could be judged against the same model without balancing")
+    assert chinese.startswith("无法把任何样本均衡方法与不做均衡的同一模型比较：请把其模型的基线版本（例如 `none+logreg`）加入方法中。")
+    same_facts(english, chinese)
