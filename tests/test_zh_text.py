@@ -308,3 +308,15 @@ def test_the_reason_of_eb_compare_in_chinese():
     assert english.startswith("No balancing method could be judged against the same model without balancing")
     assert chinese.startswith("无法把任何样本均衡方法与不做均衡的同一模型比较：请把其模型的基线版本（例如 `none+logreg`）加入方法中。")
     same_facts(english, chinese)
+
+
+def test_the_note_on_the_chosen_method_on_every_row_in_chinese():
+    from ecombalance.chapters import workload
+
+    full = pd.Series({"method": "class_weight+logreg", "macro_f1": 0.7123, "balanced_accuracy": 0.7345,
+                      "recall_smallest": 0.61, "rows": 120000, "design": "5-fold cross-validation"})
+    sample = pd.Series({"macro_f1": 0.7011, "balanced_accuracy": 0.7222})
+    english, chinese = both(lambda: workload.describe_full_table(full, sample, 20000))
+    assert english.startswith("- `class_weight+logreg` fitted again on every row (120,000 rows")
+    assert chinese.startswith("- `class_weight+logreg` 在全部行上重新拟合（120,000 行")
+    same_facts(english, chinese)

@@ -22,8 +22,8 @@ import functools
 import os
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "gettext", "gettext_noop", "ngettext", "pgettext", "get_language", "set_language",
-           "language", "catalogue_path"]
+__all__ = ["LANGUAGES", "gettext", "ngettext", "pgettext", "get_language", "set_language", "language",
+           "catalogue_path"]
 
 LANGUAGES = ("en", "zh")
 """The editions: English (the source) and Chinese (simplified, zh-CN)."""
@@ -105,6 +105,9 @@ def gettext_noop(message: str) -> str:
     """``message`` unchanged: marks an English message kept as data (a table of labels, a glossary meaning) for the
     catalogue (imported as ``N_``); it is translated where it is shown, with :func:`gettext`."""
     return message
+
+
+__all__ += ["gettext_noop"]
 
 
 def pgettext(context: str, message: str) -> str:
