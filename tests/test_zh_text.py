@@ -320,3 +320,12 @@ def test_the_note_on_the_chosen_method_on_every_row_in_chinese():
     assert english.startswith("- `class_weight+logreg` fitted again on every row (120,000 rows")
     assert chinese.startswith("- `class_weight+logreg` 在全部行上重新拟合（120,000 行")
     same_facts(english, chinese)
+
+
+@pytest.mark.parametrize("key, english, chinese", [
+    ("documented_case_top_macro_f1", "documented case highest mean macro-F1", "有文档记录的案例 最高的平均宏平均 F1"),
+    ("finetuned_minus_frozen_ci_high", "finetuned minus frozen, 95 % interval high", "微调减冻结编码器，95 % 区间上限"),
+    ("click_rate", "click rate", "点击率"),
+])
+def test_headline_names_read_as_phrases_in_chinese(key, english, chinese):
+    assert both(lambda: labels.label(key)) == (english, chinese)

@@ -69,6 +69,7 @@ from ecombalance.reporting.index import badge_class as badge_class
 from ecombalance.reporting.labels import METRICS as METRICS
 from ecombalance.reporting.labels import QUALIFIERS as QUALIFIERS
 from ecombalance.reporting.labels import WORDS as WORDS
+from ecombalance.reporting.labels import PHRASES as PHRASES
 from ecombalance.reporting.labels import label as label
 from ecombalance.reporting.labels import number as number
 from ecombalance.reporting.labels import sentences as sentences
@@ -141,10 +142,10 @@ __all__ = [
     "GENERATED", "GENERATED_NOTE", "GLOSSARY_FILE", "HEADLINE_MIME", "HOME_ENV", "INDEX", "KERNEL",
     "KEY_FIGURE_TAG", "LOCK", "MANIFEST", "MATHJAX_CONFIG", "MATHJAX_DIR", "MATHJAX_PACKAGE", "MAX_DECIMALS",
     "MAX_LISTED", "METHOD_PARAMETERS", "METRICS", "Manifest", "NOTEBOOK_SUFFIXES", "NOT_APPLICABLE",
-    "NotebookFailedError", "NotebookRun", "PREPARED_DIR", "PROFILES", "PYTHON_WORDS", "Parameter", "ParameterError",
-    "QUALIFIERS", "REPORT_FILES", "ReportError", "ReportInterrupted", "ReportResult", "SPLIT_NEED",
-    "STALE_UNREADABLE_LOCK_S", "STYLE", "SUITE_FOLDERS", "SUMMARY", "TEXT_OPTIONS", "TOP", "WORDS", "YOURS",
-    "add_data_options", "as_flags", "as_json", "badge_class", "check_clashes", "check_out", "check_table",
+    "NotebookFailedError", "NotebookRun", "PHRASES", "PREPARED_DIR", "PROFILES", "PYTHON_WORDS", "Parameter",
+    "ParameterError", "QUALIFIERS", "REPORT_FILES", "ReportError", "ReportInterrupted", "ReportResult",
+    "SPLIT_NEED", "STALE_UNREADABLE_LOCK_S", "STYLE", "SUITE_FOLDERS", "SUMMARY", "TEXT_OPTIONS", "TOP", "WORDS",
+    "YOURS", "add_data_options", "as_flags", "as_json", "badge_class", "check_clashes", "check_out", "check_table",
     "check_value", "claims", "class_size_needs", "compare_html", "comparison_kind", "conclude", "copy_suite",
     "data_cache", "data_kind", "data_overrides", "data_source", "declared_parameters", "default_out", "difference",
     "differences", "differing_parameters", "discover", "esc", "execute", "executive_data", "executive_html",

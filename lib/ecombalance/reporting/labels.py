@@ -117,6 +117,81 @@ WORDS = {
     "bayes": N_("Bayes"),
 }
 
+# whole names and contexts read as one phrase (in English exactly as word by word; in Chinese as one phrase)
+PHRASES = {
+    "documented_case": N_("documented case"),
+    "search_log": N_("search log"),
+    "estimated_prior": N_("estimated prior"),
+    "true_prior": N_("true prior"),
+    "finetuned_minus_frozen": N_("finetuned minus frozen"),
+    "finetuned_balanced": N_("finetuned balanced"),
+    "finetuned": N_("finetuned"),
+    "frozen_lr": N_("frozen lr"),
+    "frozen_smote": N_("frozen smote"),
+    "minority_only": N_("minority only"),
+    "boosted": N_("boosted"),
+    "ensembles": N_("ensembles"),
+    "chosen": N_("chosen"),
+    "compared": N_("compared"),
+    "table": N_("table"),
+    "click_rate": N_("click rate"),
+    "columns_left_out": N_("columns left out"),
+    "columns_removed": N_("columns removed"),
+    "cost_ratio": N_("cost ratio"),
+    "cpu_bf16_supported": N_("CPU bfloat16 supported"),
+    "cuda_available": N_("CUDA available"),
+    "cuda_bf16_supported": N_("CUDA bfloat16 supported"),
+    "ece_raw": N_("ECE raw"),
+    "ece_recalibrated": N_("ECE recalibrated"),
+    "engine": N_("engine"),
+    "estimated_prior_draws": N_("estimated prior draws"),
+    "estimated_prior_max_error": N_("estimated prior max error"),
+    "estimated_prior_max_error_max": N_("estimated prior max error max"),
+    "estimated_prior_ece_estimated": N_("estimated prior ECE estimated"),
+    "estimated_prior_ece_in_sample": N_("estimated prior ECE in sample"),
+    "estimated_prior_ece_known": N_("estimated prior ECE known"),
+    "estimated_prior_ece_raw": N_("estimated prior ECE raw"),
+    "features": N_("features"),
+    "focus_class": N_("focus class"),
+    "fused_features": N_("fused features"),
+    "grouping_inflation": N_("grouping inflation"),
+    "grouping_table": N_("grouping table"),
+    "identifier_columns": N_("identifier columns"),
+    "int8_macro_f1_change": N_("int8 macro-F1 change"),
+    "int8_size_ratio": N_("int8 size ratio"),
+    "leakage_inflation": N_("leakage inflation"),
+    "leaking_columns": N_("leaking columns"),
+    "log_loss_raw": N_("log loss raw"),
+    "log_loss_recalibrated": N_("log loss recalibrated"),
+    "macro_f1_text_analyzer": N_("macro-F1 text analyzer"),
+    "macro_f1_word_tokens": N_("macro-F1 word tokens"),
+    "methods_fitted": N_("methods fitted"),
+    "methods_not_run": N_("methods not run"),
+    "missing_packages": N_("missing packages"),
+    "mixed_precision_macro_f1_change": N_("mixed precision macro-F1 change"),
+    "mixed_precision_speedup": N_("mixed precision speedup"),
+    "model_loads_offline": N_("model loads offline"),
+    "precision_focus_argmax": N_("precision focus arg-max"),
+    "precision_focus_cost": N_("precision focus cost"),
+    "recall_focus_argmax": N_("recall focus arg-max"),
+    "recall_focus_cost": N_("recall focus cost"),
+    "rows_in": N_("rows in"),
+    "rows_out": N_("rows out"),
+    "rows_removed": N_("rows removed"),
+    "samplers_compared": N_("samplers compared"),
+    "smallest_rate": N_("smallest rate"),
+    "smote_example_lambda": N_("smote example lambda"),
+    "smote_example_point": N_("smote example point"),
+    "test_only_terms_leaked": N_("test only terms leaked"),
+    "text_analyzer": N_("text analyzer"),
+    "top_model": N_("top model"),
+    "top_sampler": N_("top sampler"),
+    "torch_threads": N_("torch threads"),
+    "train_rows_full": N_("train rows full"),
+    "train_rows_smallest": N_("train rows smallest"),
+    "expected_cost_cost": N_("expected cost cost"),
+}
+
 
 def _joined(*parts: str) -> str:
     """Words joined by spaces; in Chinese no space after a full-width comma."""
@@ -125,7 +200,10 @@ def _joined(*parts: str) -> str:
 
 def _words(text: str, context: bool = False) -> str:
     """Underscored words in plain words; a context (before a metric) keeps its closing comma."""
-    words = _joined(*(_(WORDS[word]) if word in WORDS else word for word in text.split("_") if word))
+    if text in PHRASES:
+        words = _(PHRASES[text])
+    else:
+        words = _joined(*(_(WORDS[word]) if word in WORDS else word for word in text.split("_") if word))
     words = words.replace("macro F1", "macro-F1")
     return words if context else words.rstrip(",，")
 
