@@ -164,8 +164,9 @@ def write_prepared(out: Path, name: str, planned: Mapping[Path, Mapping[str, Any
     frame.to_parquet(out / name, index=False)
     said = as_flags if flags else str
     for note in notes:
-        log(f"  note: {said(note)}")
-    log(said(f"  the notebooks read {out / name}: the table with its label values merged (merge_label_case)"))
+        log(_("  note: {note}").format(note=said(note)))
+    log(said(_("  the notebooks read {path}: the table with its label values merged (merge_label_case)").format(
+        path=out / name)))
     return {"data_path": str(out / name), "encoding": ""}
 
 
@@ -313,11 +314,12 @@ def check_table(planned: Mapping[Path, Mapping[str, Any]], cwd: Path | None = No
             continue
         shown.add(data["data_path"])
         counts = tbl.y.value_counts()
-        log(f"checked {data['data_path']}: {len(tbl.frame):,} rows, label {tbl.label!r} with {len(counts)} classes "
-            f"(smallest {plain_label(counts.index[-1])!r}: {int(counts.iloc[-1])} rows; the notebooks "
-            f"need {need or 2} per class)")
-        log(f"  features: {checks.capped(tbl.feature_cols, 30)}")
+        log(_("checked {path}: {rows:,} rows, label {label} with {classes} classes (smallest {smallest}: {n} rows; "
+              "the notebooks need {need} per class)").format(
+            path=data["data_path"], rows=len(tbl.frame), label=repr(tbl.label), classes=len(counts),
+            smallest=repr(plain_label(counts.index[-1])), n=int(counts.iloc[-1]), need=need or 2))
+        log(_("  features: {features}").format(features=checks.capped(tbl.feature_cols, 30)))
         for note in tbl.notes:
-            log(f"  note: {as_flags(note)}")
+            log(_("  note: {note}").format(note=as_flags(note)))
     overrides = {"data_path": next(iter(with_data.values()))["data_path"]}
     return overrides if len({d["data_path"] for d in with_data.values()}) == 1 else {}
