@@ -265,8 +265,8 @@ def _label_checks(frame: pd.DataFrame, label: str, merge_case: bool, source: str
 
 def _feature_columns(frame, label, text_cols, group_col, id_cols, feature_cols, exclude_cols, dates=None):
     """Numeric and categorical features, and ``{column: why}`` for the columns left out."""
-    left_out = {c: "excluded by exclude_cols" for c in exclude_cols}
-    left_out.update({c: "a direct identifier" for c in id_cols if c not in feature_cols})
+    left_out = {c: _("excluded by exclude_cols") for c in exclude_cols}
+    left_out.update({c: _("a direct identifier") for c in id_cols if c not in feature_cols})
     left_out.update(dates or {})
     roles = {label, group_col, *text_cols}
     others = [c for c in frame.columns if c not in roles and c not in left_out]
