@@ -329,3 +329,12 @@ def test_the_note_on_the_chosen_method_on_every_row_in_chinese():
 ])
 def test_headline_names_read_as_phrases_in_chinese(key, english, chinese):
     assert both(lambda: labels.label(key)) == (english, chinese)
+
+
+def test_a_protected_identifier_is_noted_in_chinese():
+    from ecombalance.data.privacy import protect_identifiers
+
+    frame = pd.DataFrame({"contact": [f"user{i}@shop.com" for i in range(20)], "label": ["a", "b"] * 10})
+    english, chinese = both(lambda: [str(p) for p in protect_identifiers(frame, keep=["label"])[1]])
+    assert english == ["column 'contact' hashed: its values are e-mail addresses"]
+    assert chinese == ["列 'contact' 已哈希：它的取值是电子邮件地址"]

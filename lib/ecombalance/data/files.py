@@ -20,6 +20,7 @@ import pandas as pd
 
 from ecombalance._validation import DataError
 from ecombalance.data import checks
+from ecombalance.i18n import gettext as _
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +144,7 @@ def decimal_comma_columns(frame: pd.DataFrame) -> list[str]:
 
 
 def _read_text_table(path: Path, raw: bytes, suffix: str, encoding: str, kwargs: dict) -> tuple[pd.DataFrame, list]:
-    text, _, notes = decode_text(raw, encoding, str(path))
+    text, _encoding, notes = decode_text(raw, encoding, str(path))
     sep = kwargs.pop("sep", "\t" if ".tsv" in suffix else _sniff_separator(text))
     header = pd.read_csv(io.StringIO(text), sep=sep, header=None, nrows=1, dtype=str, **kwargs)
     checks.check_header(header.iloc[0].tolist() if len(header) else [], str(path))
@@ -152,8 +153,10 @@ def _read_text_table(path: Path, raw: bytes, suffix: str, encoding: str, kwargs:
         commas = decimal_comma_columns(frame)
         if commas:
             frame = pd.read_csv(io.StringIO(text), sep=sep, decimal=",", **kwargs)
-            notes.append(f"{path}: read with decimal commas ('12,5' is 12.5) in {checks.capped(commas)}, as the "
-                         f"{'semicolon' if sep == ';' else repr(sep)}-separated file writes them")
+            notes.append((_("{path}: read with decimal commas ('12,5' is 12.5) in {columns}, as the "
+                            "semicolon-separated file writes them") if sep == ";" else
+                          _("{path}: read with decimal commas ('12,5' is 12.5) in {columns}, as the {sep}-separated "
+                            "file writes them")).format(path=path, columns=checks.capped(commas), sep=repr(sep)))
             log.info(notes[-1])
     return frame, notes
 
@@ -292,7 +295,8 @@ def storable(frame: pd.DataFrame, name: str = "DataFrame") -> tuple[pd.DataFrame
             values = frame[col]
             types = sorted({type(v).__name__ for v in values if not _is_missing(v)})
             out[col] = values.map(lambda v: None if _is_missing(v) else str(v)).astype(object)
-            notes.append(f"{name}: column {col!r} holds mixed Python objects ({', '.join(types)}); it is stored as "
-                         "text for the notebooks (convert it yourself to keep numbers as numbers)")
+            notes.append(_("{name}: column {column} holds mixed Python objects ({types}); it is stored as text for the "
+                           "notebooks (convert it yourself to keep numbers as numbers)").format(
+                name=name, column=repr(col), types=", ".join(types)))
             log.warning(notes[-1])
     return out, notes

@@ -95,8 +95,9 @@ def clean(tbl: Table, near_duplicates: bool = True, outliers: str = "report", z_
 
     frame, protected = protect_identifiers(frame, keep=[tbl.label, *tbl.text_cols, tbl.group_col or ""],
                                            action=identifiers)
-    report.hashed_columns.update({p.column: f"{p.action}: {p.reason}" for p in protected})
-    report.removed_columns.update({p.column: "direct identifier" for p in protected if p.action == "dropped"})
+    report.hashed_columns.update({p.column: _("{action}: {reason}").format(action=p.action_words, reason=p.reason)
+                                  for p in protected})
+    report.removed_columns.update({p.column: N_("direct identifier") for p in protected if p.action == "dropped"})
 
     unlabelled = frame[tbl.label].isna()
     if unlabelled.any():
