@@ -338,3 +338,10 @@ def test_a_protected_identifier_is_noted_in_chinese():
     english, chinese = both(lambda: [str(p) for p in protect_identifiers(frame, keep=["label"])[1]])
     assert english == ["column 'contact' hashed: its values are e-mail addresses"]
     assert chinese == ["列 'contact' 已哈希：它的取值是电子邮件地址"]
+
+
+def test_a_per_class_metric_reads_in_words_in_chinese_and_as_written_in_english():
+    from ecombalance import plotting
+
+    assert both(lambda: plotting.readable("recall[sports_outdoors]")) == ("recall[sports_outdoors]",
+                                                                          "sports_outdoors 的召回率")

@@ -36,6 +36,7 @@ from matplotlib.axes import Axes
 
 from ecombalance.i18n import gettext as _
 from ecombalance.i18n import gettext_noop as N_
+from ecombalance.i18n import pgettext
 
 
 CLASS_COLOURS = ("#4c72b0", "#dd8452", "#c44e52", "#55a868", "#8172b3", "#937860", "#da8bc3", "#ccb974",
@@ -106,6 +107,7 @@ language (:mod:`ecombalance.i18n`)."""
 
 _IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+$")
 _PLACEHOLDERS = {"", "-", "all", "none", "None"}
+_PER_CLASS = re.compile(r"(recall|precision|f1)\[(.+)\]")
 
 
 def readable(name: Any) -> str:
@@ -124,6 +126,10 @@ def readable(name: Any) -> str:
     text = str(name)
     if text in LABEL_WORDS:
         return _(LABEL_WORDS[text])
+    if (per_class := _PER_CLASS.fullmatch(text)) is not None:  # "recall[shoes]": as written in English
+        measure = {"recall": pgettext("measure", "recall"), "precision": pgettext("measure", "precision"),
+                   "f1": pgettext("measure", "f1")}[per_class.group(1)]
+        return _("{measure}[{name}]").format(measure=measure, name=per_class.group(2))
     return _(text.replace("_", " ") if _IDENTIFIER.match(text) else text)
 
 
