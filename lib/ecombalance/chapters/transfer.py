@@ -397,16 +397,12 @@ def describe_frozen_comparison(comparison: pd.DataFrame, *, balancing: str, mino
         change = _("- What would change it: more `epochs` (validation macro-F1 had not stopped improving), a GPU with "
                    "the `full` profile (8 epochs, a 12-layer encoder), or `trainable_layers=1` or `2`, which leaves "
                    "fewer weights to move with few labels; this comparison then says whether fine-tuning pulls ahead.")
-    elif rising is False:
-        change = _("- What would change it: not more steps of this run (validation macro-F1 fell after its peak); a "
-                   "lower `learning_rate`, `trainable_layers=1` or `2` (fewer weights to move with few labels), more "
-                   "labelled titles of the small classes, or a larger encoder (the `full` profile on a GPU); this "
-                   "comparison then says whether fine-tuning pulls ahead.")
     else:
-        change = _("- What would change it: not more steps of this run; a lower `learning_rate`, `trainable_layers=1` "
-                   "or `2` (fewer weights to move with few labels), more labelled titles of the small classes, or a "
-                   "larger encoder (the `full` profile on a GPU); this comparison then says whether fine-tuning pulls "
-                   "ahead.")
+        change = _("- What would change it: not more steps of this run{fell}; a lower `learning_rate`, "
+                   "`trainable_layers=1` or `2` (fewer weights to move with few labels), more labelled titles of the "
+                   "small classes, or a larger encoder (the `full` profile on a GPU); this comparison then says whether "
+                   "fine-tuning pulls ahead.").format(
+            fell=_(" (validation macro-F1 fell after its peak)") if rising is False else "")
     return "\n".join([
         verdict,
         _(P_VALUE_NOTE),
@@ -451,15 +447,11 @@ def describe_quantized(compression: pd.DataFrame) -> str:
         return _("- int8 quantisation: {fp32:.1f} MB → {int8:.1f} MB, {speed:.2f}× the CPU throughput, macro-F1 "
                  "change {change:+.3f}.").format(**numbers)
     numbers.update(low=d["ci_low"], high=d["ci_high"], n_test=d["n_test"], changed=d["changed"])
-    if d["ci_low"] > 0 or d["ci_high"] < 0:
-        return _("- int8 quantisation: {fp32:.1f} MB → {int8:.1f} MB, {speed:.2f}× the CPU throughput, macro-F1 "
-                 "change {change:+.3f} (paired bootstrap 95 % interval [{low:+.3f}, {high:+.3f}] over the {n_test} "
-                 "test rows, {changed} of whose predictions changed; beyond the noise of the test split).").format(
-            **numbers)
+    verdict = (_("beyond the noise of the test split") if d["ci_low"] > 0 or d["ci_high"] < 0
+               else _("the interval holds 0: within the noise of the test split"))
     return _("- int8 quantisation: {fp32:.1f} MB → {int8:.1f} MB, {speed:.2f}× the CPU throughput, macro-F1 change "
              "{change:+.3f} (paired bootstrap 95 % interval [{low:+.3f}, {high:+.3f}] over the {n_test} test rows, "
-             "{changed} of whose predictions changed; the interval holds 0: within the noise of the test "
-             "split).").format(**numbers)
+             "{changed} of whose predictions changed; {verdict}).").format(**numbers, verdict=verdict)
 
 
 def describe_transfer(table: pd.DataFrame, compression: pd.DataFrame, *, balancing: str, minority: Any,
