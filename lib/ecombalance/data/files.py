@@ -94,7 +94,7 @@ def decode_text(raw: bytes, encoding: str = "", source: str = "file") -> tuple[s
     except UnicodeDecodeError as exc:
         utf8_error = exc
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text"
-        note = f"{source}: not UTF-8; read as UTF-16 (its byte-order mark says so)"
+        note = _("{source}: not UTF-8; read as UTF-16 (its byte-order mark says so)").format(source=source)
         log.warning(note)
         return raw.decode("utf-16"), "utf-16", [note]
     mixed = _mixed_encodings(raw, utf8_error, source)
@@ -114,8 +114,8 @@ def decode_text(raw: bytes, encoding: str = "", source: str = "file") -> tuple[s
             text = raw.decode(name)
         except UnicodeDecodeError:
             continue
-        note = (f"{source}: not UTF-8; read as {name} (detected); if accents or Chinese characters look wrong, "
-                "pass encoding='gb18030' (or cp1252, latin-1, ...)")
+        note = _("{source}: not UTF-8; read as {encoding} (detected); if accents or Chinese characters look wrong, "
+                 "pass encoding='gb18030' (or cp1252, latin-1, ...)").format(source=source, encoding=name)
         log.warning(note)
         return text, name, [note]
     raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
@@ -226,13 +226,13 @@ def _keep_index(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[str]
     kept = [str(n) for n in index.names] if named else ["index"]
     clash = [c for c in kept if c in frame.columns]
     if clash:
-        note = (f"{name}: its index {checks.capped(kept)} is not kept: the frame already has columns named "
-                f"{checks.capped(clash)}")
+        note = _("{name}: its index {index} is not kept: the frame already has columns named {columns}").format(
+            name=name, index=checks.capped(kept), columns=checks.capped(clash))
         return frame.reset_index(drop=True), [note]
     if not named:
         frame = frame.rename_axis("index")
-    note = (f"{name}: its index {checks.capped(kept)} is kept as a column (e.g. after set_index it would be lost "
-            "otherwise); leave it out with exclude_cols if it is no feature")
+    note = _("{name}: its index {index} is kept as a column (e.g. after set_index it would be lost otherwise); leave "
+             "it out with exclude_cols if it is no feature").format(name=name, index=checks.capped(kept))
     return frame.reset_index(), [note]
 
 
