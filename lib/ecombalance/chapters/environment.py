@@ -12,6 +12,7 @@ from ecombalance.models.device import cpu_bf16_supported, cuda_bf16_supported
 from ecombalance.models.pretrained import DEFAULT_MODEL, ModelNotAvailableError, load_encoder
 from ecombalance.sampling import imbalance
 from ecombalance.i18n import gettext as _
+from ecombalance.i18n import pgettext
 
 PACKAGES = (
     "numpy", "pandas", "pyarrow", "scikit-learn", "imbalanced-learn", "torch", "transformers",
@@ -90,10 +91,12 @@ def as_frame(report: dict[str, Any]):
     """The check as a two-level table (section, item) -> value, for display."""
     import pandas as pd
 
-    rows = [("package", name, version or "MISSING") for name, version in report["packages"].items()]
-    rows += [("hardware", key, value) for key, value in report["hardware"].items()]
+    package, hardware, model = (pgettext("environment", "package"), pgettext("environment", "hardware"),
+                                pgettext("environment", "model"))
+    rows = [(package, name, version or _("MISSING")) for name, version in report["packages"].items()]
+    rows += [(hardware, key, value) for key, value in report["hardware"].items()]
     if report["model"]:
-        rows += [("model", key, value) for key, value in report["model"].items() if value is not None]
+        rows += [(model, key, value) for key, value in report["model"].items() if value is not None]
     return pd.DataFrame(rows, columns=["section", "item", "value"]).set_index(["section", "item"])
 
 
