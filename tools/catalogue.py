@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LIB = ROOT / "lib" / "ecombalance"
 LIBRARY_PO = LIB / "locale" / "zh" / "LC_MESSAGES" / "ecombalance.po"
 NOTEBOOKS = ROOT / "notebooks"
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+KEYWORDS = {"_": None, "gettext": None, "N_": None, "gettext_noop": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 
 
 HEADER = """\

@@ -101,6 +101,15 @@ def gettext(message: str) -> str:
     return found if isinstance(found, str) else message
 
 
+def gettext_noop(message: str) -> str:
+    """``message`` unchanged: marks an English message kept as data (a table of labels, a glossary meaning) for the
+    catalogue (imported as ``N_``); it is translated where it is shown, with :func:`gettext`."""
+    return message
+
+
+__all__ += ["gettext_noop"]
+
+
 def pgettext(context: str, message: str) -> str:
     """As :func:`gettext`, for a message whose translation depends on where it is used (``msgctxt``)."""
     found = _lookup(context, message)

@@ -15,6 +15,8 @@ import pandas as pd
 from ecombalance._validation import ColumnNames, InstanceOf, Interval, plain_label, validate_params
 from ecombalance.exceptions import DataError
 from ecombalance.data.table import Table
+from ecombalance.i18n import gettext as _
+from ecombalance.i18n import gettext_noop as N_
 
 ALPHA = 0.05
 """Significance level of the paired test that decides "distinguishable from the baseline"."""
@@ -65,7 +67,7 @@ class Comparison:
 
         Over the opt-in time budget ("not run: over the time budget ...") or failed on a fold.
         """
-        failed = {m: "failed on a fold" for m in self.result.failed_methods}
+        failed = {m: _("failed on a fold") for m in self.result.failed_methods}
         return {**self.result.skipped, **failed}
 
     @property
@@ -203,16 +205,21 @@ class Comparison:
 
         decided = self.decide()
         apart = families.apart(self.differences, bool(self.majority["improved"].any()))
-        not_run = "; ".join(f"`{m}` ({why.removeprefix('not run: ')})" for m, why in self.not_run.items())
+        not_run = "; ".join(_("`{method}` ({why})").format(method=m, why=_(why.removeprefix("not run: ")))
+                            for m, why in self.not_run.items())
         if len(self.result.methods) < 2:
-            return (f"Only the baseline `{self.baseline}` was run ({self.design}), so nothing was compared and no "
-                    f"verdict is drawn; its scores are in `.table`. Not run: {not_run}.")
-        prefix = (f"Not run, so no verdict covers them: {not_run}. Among the methods that ran: " if not_run else "")
+            return _("Only the baseline `{baseline}` was run ({design}), so nothing was compared and no verdict is "
+                     "drawn; its scores are in `.table`. Not run: {not_run}.").format(
+                baseline=self.baseline, design=_(self.design), not_run=not_run)
         if not decided.sentence:
             model = next((_model(m) for m in self.result.methods if not _plain(m)), _model(self.baseline))
-            apart.insert(0, "No balancing method could be judged against the same model without balancing: add the "
-                            f"plain version of its model (e.g. `none+{model}`) to the methods.")
-        return prefix + " ".join(filter(None, [decided.sentence, *apart]))
+            apart.insert(0, _("No balancing method could be judged against the same model without balancing: add the "
+                              "plain version of its model (e.g. `none+{model}`) to the methods.").format(model=model))
+        said = " ".join(filter(None, [decided.sentence, *apart]))
+        if not_run:
+            return _("Not run, so no verdict covers them: {not_run}. Among the methods that ran: {said}").format(
+                not_run=not_run, said=said)
+        return said
 
     @validate_params({})
     def per_class(self) -> pd.DataFrame:
@@ -228,7 +235,7 @@ class Comparison:
 
         frames = {}
         for method in self.result.methods:  # a method not run has no predictions
-            y_true, pred, _, _ = self.result.pooled(method)
+            y_true, pred = self.result.pooled(method)[:2]
             frames[method] = per_class_metrics(y_true, pred, classes=self.result.classes)[
                 ["precision", "recall", "f1", "support"]]
         return pd.concat(frames, axis=1)
@@ -403,9 +410,10 @@ def compare(table: Table, methods: str | Sequence[str] | None = None, folds: int
     else:  # every other method over the time budget: the baseline's scores, no comparison
         differences = pd.DataFrame(columns=_DIFFERENCE_COLUMNS)
     notes = [n for n in [sample_note.strip(), experiments.vocabulary_note(tbl, result.methods),
-                         *(f"- `{m}` {why}." for m, why in result.skipped.items())] if n]
+                         *(_("- `{method}` {why}.").format(method=m, why=_(why)) for m, why in result.skipped.items())]
+             if n]
     comparison = Comparison(result, summary, differences, majority, notes, rows=len(table.frame))
-    _, comparison.full_table, note = workload.every_row_check(table, tbl, comparison.best(), summary, folds, seed,
+    _fitted, comparison.full_table, note = workload.every_row_check(table, tbl, comparison.best(), summary, folds, seed,
                                                               epochs, n_jobs=n_jobs)
     comparison.notes += [note] if note else []
     return comparison

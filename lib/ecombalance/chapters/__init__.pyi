@@ -153,6 +153,7 @@ from ecombalance.chapters.glossary import GLOSSARY as GLOSSARY
 from ecombalance.chapters.glossary import term_names as term_names
 from ecombalance.chapters.glossary import normalise_term as normalise_term
 from ecombalance.chapters.glossary import glossary_frame as glossary_frame
+from ecombalance.chapters.glossary import term_title as term_title
 from ecombalance.chapters.glossary import glossary_markdown as glossary_markdown
 from ecombalance.chapters.glossary import COLUMN_TERMS as COLUMN_TERMS
 from ecombalance.chapters.glossary import COLUMN_MEANINGS as COLUMN_MEANINGS
@@ -329,7 +330,7 @@ __all__ = [
     "scores_table", "seed_document_losses", "seed_formula_scenarios", "seed_regulariser_minimiser",
     "shares_caption", "shifted_rows", "show", "shown_classes", "small_class_ratios", "smote_effect", "stated_cost",
     "study_loss_params", "subset", "summarise_comparison", "summarise_losses", "summary_table", "term_names",
-    "text_inputs", "threshold_decision", "toy_problem", "training_priors", "transfer_headline", "two_class_note",
-    "vocabulary", "vocabulary_note", "weights_table", "within_family", "work_seconds", "worked_example",
-    "worked_examples", "workload_headline",
+    "term_title", "text_inputs", "threshold_decision", "toy_problem", "training_priors", "transfer_headline",
+    "two_class_note", "vocabulary", "vocabulary_note", "weights_table", "within_family", "work_seconds",
+    "worked_example", "worked_examples", "workload_headline",
 ]

@@ -20,6 +20,7 @@ from ecombalance.data.table import Table
 from ecombalance.evaluation.calibration import (expected_calibration_error_from_curve, recalibrate,
                                                 reliability_curve)
 from ecombalance.evaluation.metrics import ECE_BINS, encode_labels, metric_value
+from ecombalance.i18n import gettext as _
 from ecombalance.models import pipelines
 from ecombalance.models.features import make_preprocessor
 from ecombalance.sampling import downsampling
@@ -122,15 +123,18 @@ def describe_downsampling(table: pd.DataFrame, train: Table, engine: str, rate: 
     seen, rate_full = table.loc[("-", "train_positive_rate"), w], train.frame[train.label].mean()
     odds = (seen / (1 - seen)) / (rate_full / (1 - rate_full))
     return "\n".join([
-        f"- At $w={w}$ the model trains on {int(rows):,} rows instead of {full:,} ({full / rows:.1f}x fewer) and "
-        f"sees a click rate of {seen:.3f} instead of {rate_full:.3f}: {seen / rate_full:.1f}x, while the odds of a "
-        f"click grow {odds:.1f}x (down-sampling multiplies the odds, not the rate, by $1/w = {1 / w:g}$).",
-        f"- Its raw probabilities average {raw['mean_predicted']:.4f} against an observed click rate of "
-        f"{raw['observed_rate']:.4f} (ECE {raw['ece']:.4f}, log-loss {raw['log_loss']:.4f}).",
-        f"- Recalibrated with $q = p/(p + (1-p)/w)$ they average {fixed['mean_predicted']:.4f} "
-        f"(ECE {fixed['ece']:.4f}, log-loss {fixed['log_loss']:.4f}).",
-        f"- ROC-AUC is {raw['roc_auc']:.4f} raw and {fixed['roc_auc']:.4f} recalibrated: recalibration is "
-        f"monotone, so ranking is untouched; engine: {engine}.",
+        _("- At $w={w}$ the model trains on {rows:,} rows instead of {full:,} ({fewer:.1f}x fewer) and sees a click "
+          "rate of {seen:.3f} instead of {rate:.3f}: {growth:.1f}x, while the odds of a click grow {odds:.1f}x "
+          "(down-sampling multiplies the odds, not the rate, by $1/w = {inverse:g}$).").format(
+            w=w, rows=int(rows), full=full, fewer=full / rows, seen=seen, rate=rate_full, growth=seen / rate_full,
+            odds=odds, inverse=1 / w),
+        _("- Its raw probabilities average {mean:.4f} against an observed click rate of {observed:.4f} (ECE "
+          "{ece:.4f}, log-loss {log_loss:.4f}).").format(mean=raw["mean_predicted"], observed=raw["observed_rate"],
+                                                          ece=raw["ece"], log_loss=raw["log_loss"]),
+        _("- Recalibrated with $q = p/(p + (1-p)/w)$ they average {mean:.4f} (ECE {ece:.4f}, log-loss "
+          "{log_loss:.4f}).").format(mean=fixed["mean_predicted"], ece=fixed["ece"], log_loss=fixed["log_loss"]),
+        _("- ROC-AUC is {raw:.4f} raw and {recalibrated:.4f} recalibrated: recalibration is monotone, so ranking is "
+          "untouched; engine: {engine}.").format(raw=raw["roc_auc"], recalibrated=fixed["roc_auc"], engine=engine),
     ])
 
 
@@ -141,10 +145,15 @@ def describe_rate_growth(table: pd.DataFrame, train: Table, rate: float | None =
     in :func:`describe_downsampling`."""
     w = _smallest_rate(table, rate)
     seen, full = table.loc[("-", "train_positive_rate"), w], train.frame[train.label].mean()
-    side = "far below" if full < 0.1 * w else "not far below"
-    return (f"- The click rate grows by less than $1/w$: a rate $p$ becomes $p / (p + (1-p)\\,w)$, nearly $p/w$ only "
-            f"when $p \\ll w$; here $p$ = {full:.3f} is {side} $w$ = {w:g}, so the rate grows {seen / full:.1f}x, "
-            f"not {1 / w:g}x, while the odds grow {1 / w:g}x.")
+    if full < 0.1 * w:
+        text = _("- The click rate grows by less than $1/w$: a rate $p$ becomes $p / (p + (1-p)\\,w)$, nearly $p/w$ "
+                 "only when $p \\ll w$; here $p$ = {p:.3f} is far below $w$ = {w:g}, so the rate grows {growth:.1f}x, "
+                 "not {inverse:g}x, while the odds grow {inverse:g}x.")
+    else:
+        text = _("- The click rate grows by less than $1/w$: a rate $p$ becomes $p / (p + (1-p)\\,w)$, nearly $p/w$ "
+                 "only when $p \\ll w$; here $p$ = {p:.3f} is not far below $w$ = {w:g}, so the rate grows "
+                 "{growth:.1f}x, not {inverse:g}x, while the odds grow {inverse:g}x.")
+    return text.format(p=full, w=w, growth=seen / full, inverse=1 / w)
 
 
 def describe_reliability(y_true: Any, q: Any, n_bins: int = ECE_BINS, far: float = 0.2) -> str:
@@ -160,13 +169,17 @@ def describe_reliability(y_true: Any, q: Any, n_bins: int = ECE_BINS, far: float
     n = len(y)
     edge = float(low["bin_upper"].max()) if len(low) else 0.0
     near = float((low["accuracy"] - low["confidence"]).abs().max()) if len(low) else float("nan")
-    text = (f"- Recalibrated, the test log's ECE is {ece:.3f} ({n_bins} equal-width bins): the ECE weights each bin "
-            f"by its rows, and {int(low['count'].sum()):,} of the {n:,} rows ({low['count'].sum() / n:.1%}) have a "
-            f"probability below {edge:.3f}, where the curve is within {near:.4f} of the diagonal")
-    if len(high):
-        gap = (high["accuracy"] - high["confidence"]).abs()
-        text += (f". Above {far:g} the points lie up to {gap.max():.2f} off the diagonal, but those bins hold "
-                 f"{int(high['count'].sum()):,} rows ({high['count'].sum() / n:.2%}), too few to move the ECE: the "
-                 "number says the typical row is calibrated, not that the rare confident ones are (the bars under "
-                 "the curve count the rows per bin)")
-    return text + "."
+    numbers = {"ece": ece, "bins": n_bins, "low": int(low["count"].sum()), "n": n, "low_share": low["count"].sum() / n,
+               "edge": edge, "near": near}
+    if not len(high):
+        return _("- Recalibrated, the test log's ECE is {ece:.3f} ({bins} equal-width bins): the ECE weights each bin "
+                 "by its rows, and {low:,} of the {n:,} rows ({low_share:.1%}) have a probability below {edge:.3f}, "
+                 "where the curve is within {near:.4f} of the diagonal.").format(**numbers)
+    gap = (high["accuracy"] - high["confidence"]).abs()
+    return _("- Recalibrated, the test log's ECE is {ece:.3f} ({bins} equal-width bins): the ECE weights each bin by "
+             "its rows, and {low:,} of the {n:,} rows ({low_share:.1%}) have a probability below {edge:.3f}, where the "
+             "curve is within {near:.4f} of the diagonal. Above {far:g} the points lie up to {gap:.2f} off the "
+             "diagonal, but those bins hold {high:,} rows ({high_share:.2%}), too few to move the ECE: the number "
+             "says the typical row is calibrated, not that the rare confident ones are (the bars under the curve "
+             "count the rows per bin).").format(**numbers, far=far, gap=gap.max(), high=int(high["count"].sum()),
+                                                high_share=high["count"].sum() / n)

@@ -12,6 +12,8 @@ from ecombalance.exceptions import ModelNotAvailableError
 from ecombalance.models.device import cpu_bf16_supported, cuda_bf16_supported
 from ecombalance.models.pretrained import DEFAULT_MODEL, load_encoder
 from ecombalance.sampling import imbalance
+from ecombalance.i18n import gettext as _
+from ecombalance.i18n import pgettext
 
 PACKAGES = (
     "numpy", "pandas", "pyarrow", "scikit-learn", "imbalanced-learn", "torch", "transformers",
@@ -90,10 +92,12 @@ def as_frame(report: dict[str, Any]):
     """The check as a two-level table (section, item) -> value, for display."""
     import pandas as pd
 
-    rows = [("package", name, version or "MISSING") for name, version in report["packages"].items()]
-    rows += [("hardware", key, value) for key, value in report["hardware"].items()]
+    package, hardware, model = (pgettext("environment", "package"), pgettext("environment", "hardware"),
+                                pgettext("environment", "model"))
+    rows = [(package, name, version or _("MISSING")) for name, version in report["packages"].items()]
+    rows += [(hardware, key, value) for key, value in report["hardware"].items()]
     if report["model"]:
-        rows += [("model", key, value) for key, value in report["model"].items() if value is not None]
+        rows += [(model, key, value) for key, value in report["model"].items() if value is not None]
     return pd.DataFrame(rows, columns=["section", "item", "value"]).set_index(["section", "item"])
 
 
@@ -123,25 +127,32 @@ def describe_environment(case, report: dict[str, Any]) -> str:
     measures, hw, model = _case_measures(case), report["hardware"], report["model"]
     missing = missing_packages(report)
     shares = " / ".join(f"{p:.3f}" for p in case["proportion"])
-    cuda = (f"is available: {', '.join(hw['cuda_devices'])}" if hw["cuda_available"]
-            else "is not available, so notebooks 04–05 train on the CPU")
-    bf16 = ("the CPU computes in bf16, so fine-tuning on it runs under bf16 autocast (`precision=\"auto\"`)"
-            if hw["cpu_bf16_supported"] else "the CPU has no bf16 instructions, so fine-tuning on it runs in fp32")
+    cuda = (_("is available: {devices}").format(devices=", ".join(hw["cuda_devices"])) if hw["cuda_available"]
+            else _("is not available, so notebooks 04–05 train on the CPU"))
+    bf16 = (_("the CPU computes in bf16, so fine-tuning on it runs under bf16 autocast (`precision=\"auto\"`)")
+            if hw["cpu_bf16_supported"] else _("the CPU has no bf16 instructions, so fine-tuning on it runs in fp32"))
     if hw["cuda_available"]:
-        bf16 += "; the GPU " + ("computes in bf16" if hw["cuda_bf16_supported"] else "has no bf16, so fine-tuning there runs in fp32")
+        bf16 = (_("{cpu}; the GPU computes in bf16") if hw["cuda_bf16_supported"]
+                else _("{cpu}; the GPU has no bf16, so fine-tuning there runs in fp32")).format(cpu=bf16)
     if model is None:
-        encoder = "- The encoder check was skipped (`model_name=\"\"`)."
+        encoder = _("- The encoder check was skipped (`model_name=\"\"`).")
     elif model["loads_offline"]:
-        encoder = (f"- Encoder `{model['model']}`: loads offline ({model['parameters_millions']}M parameters, "
-                   f"{model['layers']} layers, hidden size {model['hidden_size']}, {model['load_seconds']} s).")
+        encoder = _("- Encoder `{model}`: loads offline ({millions}M parameters, {layers} layers, hidden size "
+                    "{hidden}, {seconds} s).").format(model=model["model"], millions=model["parameters_millions"],
+                                            layers=model["layers"], hidden=model["hidden_size"],
+                                            seconds=model["load_seconds"])
     else:
-        encoder = f"- Encoder `{model['model']}`: does not load offline ({model['error']})."
+        encoder = _("- Encoder `{model}`: does not load offline ({error}).").format(model=model["model"],
+                                                                                  error=model["error"])
     return "\n".join([
-        f"- The documented case is {shares}, an imbalance ratio of {measures['imbalance_ratio']:.0f}:1 and a "
-        f"normalised entropy of {measures['normalised_entropy']:.3f} (1 would be balanced).",
-        f"- {len(report['packages']) - len(missing)} of {len(report['packages'])} packages are installed; "
-        f"missing: {', '.join(f'`{m}`' for m in missing) or 'none'}.",
-        f"- Compute: {hw['cpu_cores']} CPU cores, torch uses {hw['torch_threads']} threads; CUDA {cuda}.",
-        f"- bf16: {bf16}.",
+        _("- The documented case is {shares}, an imbalance ratio of {ratio:.0f}:1 and a normalised entropy of "
+          "{entropy:.3f} (1 would be balanced).").format(shares=shares, ratio=measures["imbalance_ratio"],
+                                                        entropy=measures["normalised_entropy"]),
+        _("- {installed} of {packages} packages are installed; missing: {missing}.").format(
+            installed=len(report["packages"]) - len(missing), packages=len(report["packages"]),
+            missing=", ".join(f"`{m}`" for m in missing) or _("none")),
+        _("- Compute: {cores} CPU cores, torch uses {threads} threads; CUDA {cuda}.").format(
+            cores=hw["cpu_cores"], threads=hw["torch_threads"], cuda=cuda),
+        _("- bf16: {bf16}.").format(bf16=bf16),
         encoder,
     ])

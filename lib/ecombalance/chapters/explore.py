@@ -39,6 +39,7 @@ from ecombalance.evaluation.experiment import run_experiment
 from ecombalance.evaluation.fold_work import FoldFeatures
 from ecombalance.evaluation.folds import make_folds
 from ecombalance.evaluation.metrics import ECE_BINS, per_class_metrics
+from ecombalance.i18n import gettext as _
 
 RULES = ("threshold", "cost")
 """The decision rules of :meth:`Explorer.view`."""
@@ -50,7 +51,7 @@ def method_name(method: str, loss: str | None = None) -> str:
     if not isinstance(method, str) or ":" in method:
         raise ValueError(f"method {method!r} must be '<sampler>+<model>' without a loss, e.g. 'none+torch_mlp'; "
                          "give the loss separately")
-    _, model, _ = experiments.parse(method)
+    model = experiments.parse(method)[1]
     if model != "torch_mlp":
         if loss not in (None, ""):
             raise ValueError(f"method {method!r} has no loss to choose (only torch_mlp trains with one); "
@@ -149,26 +150,28 @@ class View:
     @property
     def label(self) -> str:
         """The method and the rule in a few words (a figure title)."""
-        rule = f"threshold {self.threshold:.2f}" if self.rule == "threshold" else f"cost ratio {self.cost_ratio:g}"
-        return f"{self.method}, {rule}"
+        if self.rule == "threshold":
+            return _("{method}, threshold {threshold}").format(method=self.method, threshold=f"{self.threshold:.2f}")
+        return _("{method}, cost ratio {ratio}").format(method=self.method, ratio=f"{self.cost_ratio:g}")
 
     def describe(self) -> str:
         """The rule in words."""
+        focus = repr(str(plain_label(self.focus)))
         if self.rule == "threshold":
-            how = (f"predict {str(plain_label(self.focus))!r} when its share against its strongest rival is at "
-                   f"least {self.threshold:.2f}")
-        else:
-            how = (f"least expected cost when missing {str(plain_label(self.focus))!r} costs {self.cost_ratio:g} "
-                   "false alarms")
-        return f"{self.method}: {how}"
+            return _("{method}: predict {focus} when its share against its strongest rival is at least "
+                     "{threshold}").format(method=self.method, focus=focus, threshold=f"{self.threshold:.2f}")
+        return _("{method}: least expected cost when missing {focus} costs {ratio} false alarms").format(
+            method=self.method, focus=focus, ratio=f"{self.cost_ratio:g}")
 
     def _repr_html_(self) -> str:
         return self.to_html()
 
     def to_html(self) -> str:
         """The rule, its expected cost and the per-class table, as HTML (JupyterLab's view of a View)."""
-        return (f"<p><b>{html.escape(self.describe())}</b> (expected cost {self.expected_cost:.3f} per row, "
-                f"cost ratio {self.cost_ratio:g})</p>{self.table.to_html(border=0, float_format='{:.3f}'.format)}")
+        lead = _("{rule} (expected cost {cost} per row, cost ratio {ratio})").format(
+            rule=f"<b>{html.escape(self.describe())}</b>", cost=f"{self.expected_cost:.3f}",
+            ratio=f"{self.cost_ratio:g}")
+        return f"<p>{lead}</p>{self.table.to_html(border=0, float_format='{:.3f}'.format)}"
 
 
 class Explorer:
@@ -337,9 +340,11 @@ def plot_focus_reliability(view: View, ax=None):
     ax = plotting.plot_reliability(truth, view.proba[:, f], label=f"P({plain_label(view.focus)})", ax=ax)
     if len(view.classes) == 2:
         cut = view.threshold if view.rule == "threshold" else 1 / (1 + view.cost_ratio)
-        ax.axvline(cut, color=plotting.REFERENCE, linestyle="--", linewidth=1, label=f"threshold {cut:.2f}")
+        ax.axvline(cut, color=plotting.REFERENCE, linestyle="--", linewidth=1,
+                   label=_("threshold {threshold}").format(threshold=f"{cut:.2f}"))
         ax.legend(loc="upper left")
-    ax.set_title(f"Reliability of {view.method}'s P({plain_label(view.focus)})", fontsize=10)
+    ax.set_title(_("Reliability of {method}'s P({focus})").format(method=view.method, focus=plain_label(view.focus)),
+                 fontsize=10)
     return ax
 
 
@@ -364,20 +369,25 @@ def describe_decisions(default: View, chosen: View, plain: View | None = None) -
     focus = str(plain_label(default.focus))
     before = expected_cost(default.y_true, default.y_pred, chosen.cost, classes=chosen.classes)
     lines = [
-        f"- `{default.method}` at the arg-max (threshold 0.5): the smallest class {focus!r} is found with recall "
-        f"{default.focus_recall:.3f} at precision {default.focus_precision:.3f}.",
-        f"- {chosen.describe()}: recall {chosen.focus_recall:.3f} at precision {chosen.focus_precision:.3f}; the "
-        f"expected cost per row, with missing {focus!r} costing {chosen.cost_ratio:g} false alarms, goes from "
-        f"{before:.3f} at the arg-max to {chosen.expected_cost:.3f}.",
-        f"- The decision rule moved without refitting: the out-of-fold probabilities were fitted once; their "
-        f"expected calibration error for {focus!r} is {ece_of(chosen):.3f} — the cost rule trusts them as "
-        "probabilities, so a large error makes its cost a guess.",
+        _("- `{method}` at the arg-max (threshold 0.5): the smallest class {focus} is found with recall {recall} at "
+          "precision {precision}.").format(method=default.method, focus=repr(focus),
+                                           recall=f"{default.focus_recall:.3f}",
+                                           precision=f"{default.focus_precision:.3f}"),
+        _("- {rule}: recall {recall} at precision {precision}; the expected cost per row, with missing {focus} "
+          "costing {ratio} false alarms, goes from {before} at the arg-max to {after}.").format(
+            rule=chosen.describe(), recall=f"{chosen.focus_recall:.3f}", precision=f"{chosen.focus_precision:.3f}",
+            focus=repr(focus), ratio=f"{chosen.cost_ratio:g}", before=f"{before:.3f}",
+            after=f"{chosen.expected_cost:.3f}"),
+        _("- The decision rule moved without refitting: the out-of-fold probabilities were fitted once; their "
+          "expected calibration error for {focus} is {ece} — the cost rule trusts them as probabilities, so a large "
+          "error makes its cost a guess.").format(focus=repr(focus), ece=f"{ece_of(chosen):.3f}"),
     ]
     if plain is not None:
-        lines.append(f"- Balancing alone, the same model without it: `{plain.method}` at the arg-max finds {focus!r} "
-                     f"with recall {plain.focus_recall:.3f} at precision {plain.focus_precision:.3f}, "
-                     f"`{default.method}` with recall {default.focus_recall:.3f} at precision "
-                     f"{default.focus_precision:.3f}: the "
-                     "balancing step moves the operating point along the precision-recall trade-off, as a cost "
-                     "ratio on the plain model's probabilities can.")
+        lines.append(_("- Balancing alone, the same model without it: `{plain}` at the arg-max finds {focus} with "
+                       "recall {plain_recall} at precision {plain_precision}, `{method}` with recall {recall} at "
+                       "precision {precision}: the balancing step moves the operating point along the "
+                       "precision-recall trade-off, as a cost ratio on the plain model's probabilities can.").format(
+            plain=plain.method, focus=repr(focus), plain_recall=f"{plain.focus_recall:.3f}",
+            plain_precision=f"{plain.focus_precision:.3f}", method=default.method,
+            recall=f"{default.focus_recall:.3f}", precision=f"{default.focus_precision:.3f}"))
     return "\n".join(lines)

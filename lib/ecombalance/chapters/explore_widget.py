@@ -19,6 +19,8 @@ from typing import Any
 from ecombalance._progress import progress_mode
 from ecombalance._validation import plain_label
 from ecombalance.chapters.explore import RULES, Explorer, View, plot_confusion, plot_focus_reliability
+from ecombalance.i18n import gettext as _
+from ecombalance.i18n import pgettext
 
 THRESHOLD_RANGE = (0.01, 0.99)
 """The threshold slider's range."""
@@ -62,15 +64,19 @@ class ExplorerWidget:
         if not lo <= threshold <= hi or not COST_RATIO_RANGE[0] <= cost_ratio <= COST_RATIO_RANGE[1]:
             raise ValueError(f"the sliders reach threshold {list(THRESHOLD_RANGE)} and cost_ratio "
                              f"{list(COST_RATIO_RANGE)}; got threshold={threshold!r}, cost_ratio={cost_ratio!r}")
-        self.method = w.Dropdown(options=explorer.methods, value=method, description="method")
-        self.loss = w.Dropdown(options=explorer.losses, value=loss or explorer.losses[0], description="loss")
+        self.method = w.Dropdown(options=explorer.methods, value=method,
+                                 description=pgettext("widget", "method"))
+        self.loss = w.Dropdown(options=explorer.losses, value=loss or explorer.losses[0], description=pgettext("widget", "loss"))
         self.focus = w.Dropdown(options=[(str(plain_label(c)), c) for c in explorer.classes], value=self.view.focus,
-                                description="favour")
-        self.rule = w.ToggleButtons(options=list(RULES), value=rule, description="rule")
-        self.threshold = w.FloatSlider(value=threshold, min=lo, max=hi, step=0.01, description="threshold",
+                                description=pgettext("widget", "favour"))
+        rules = {"threshold": pgettext("widget", "threshold"), "cost": pgettext("widget", "cost")}
+        self.rule = w.ToggleButtons(options=[(rules.get(r, r), r) for r in RULES], value=rule,
+                                    description=pgettext("widget", "rule"))
+        self.threshold = w.FloatSlider(value=threshold, min=lo, max=hi, step=0.01,
+                                       description=pgettext("widget", "threshold"),
                                        continuous_update=False)
         self.cost_ratio = w.FloatLogSlider(value=cost_ratio, base=10, min=-1, max=2, step=0.05,
-                                           description="cost ratio", continuous_update=False)
+                                           description=pgettext("widget", "cost ratio"), continuous_update=False)
         self.table_html = w.HTML()
         self.confusion_png = w.Image(format="png")
         self.reliability_png = w.Image(format="png")
@@ -92,7 +98,8 @@ class ExplorerWidget:
 
     def _refresh(self, _change: Any = None) -> None:
         loss = None if self.explorer.losses_for(self.method.value) == [None] else self.loss.value
-        self.table_html.value = "<p><i>fitting on every fold…</i></p>" + self.table_html.value
+        fitting = _("fitting on every fold…")
+        self.table_html.value = f"<p><i>{fitting}</i></p>" + self.table_html.value
         self.view = self.explorer.view(self.method.value, loss, rule=self.rule.value, threshold=self.threshold.value,
                                        cost_ratio=self.cost_ratio.value, focus=self.focus.value)
         self._draw()
@@ -100,9 +107,9 @@ class ExplorerWidget:
     def _draw(self) -> None:
         self.loss.disabled = self.explorer.losses_for(self.method.value) == [None]
         confusion = self.view.confusion
-        self.table_html.value = (self.view.to_html() + "<p>confusion matrix (counts)</p>"
-                                 + confusion.to_html(border=0)
-                                 + f"<p>{html.escape(str(self.explorer.fits))} method(s) fitted so far</p>")
+        fitted = _("{n} method(s) fitted so far").format(n=html.escape(str(self.explorer.fits)))
+        self.table_html.value = (self.view.to_html() + "<p>" + _("confusion matrix (counts)") + "</p>"
+                                 + confusion.to_html(border=0) + f"<p>{fitted}</p>")
         self.confusion_png.value = _png(plot_confusion, self.view)
         self.reliability_png.value = _png(plot_focus_reliability, self.view)
 
@@ -126,6 +133,6 @@ def show(widget: ExplorerWidget) -> None:
     if live():
         display(widget)
     else:
-        display(Markdown(f"*The interactive view (method, loss, threshold and cost-ratio controls) appears when "
-                         f"this notebook runs in JupyterLab; below is its static rendering at "
-                         f"{widget.view.describe()}.*"))
+        display(Markdown(_("*The interactive view (method, loss, threshold and cost-ratio controls) appears when "
+                           "this notebook runs in JupyterLab; below is its static rendering at {view}.*").format(
+            view=widget.view.describe())))

@@ -13,6 +13,9 @@ from ecombalance.data.preprocess import CleaningReport
 from ecombalance.evaluation.folds import holdout_split
 from ecombalance.data.table import Table
 from ecombalance.models.features import make_preprocessor
+from ecombalance.i18n import gettext as _
+from ecombalance.i18n import gettext_noop as N_
+from ecombalance.i18n import pgettext
 
 
 def fit_before_split_effects(tbl: Table, test_size: float = 0.25, seed: int = 0) -> dict[str, float]:
@@ -42,19 +45,27 @@ def fit_before_split_effects(tbl: Table, test_size: float = 0.25, seed: int = 0)
 
 
 DATA_ORIGINS = {
-    "dirty copy": ("- These are the **generated** data with teaching dirt added by `datasets.dirty_copy` (exact and "
-                   "near duplicates, missing values, price outliers, a constant `source` column and a "
-                   "`customer_email` column): the cleaning below finds what was put in."),
-    "generated": "- These are the generated data as they are: no dirt was added.",
-    "user": ("- This is your table as loaded: nothing was added to it, so every duplicate, missing value, constant "
-             "column and outlier below is in your file."),
+    "dirty copy": N_("- These are the **generated** data with teaching dirt added by `datasets.dirty_copy` (exact "
+                     "and near duplicates, missing values, price outliers, a constant `source` column and a "
+                     "`customer_email` column): the cleaning below finds what was put in."),
+    "generated": N_("- These are the generated data as they are: no dirt was added."),
+    "user": N_("- This is your table as loaded: nothing was added to it, so every duplicate, missing value, constant "
+               "column and outlier below is in your file."),
 }
-"""The opening sentence of :func:`describe_preprocessing` for each origin of the data it cleaned."""
+"""The opening sentence of :func:`describe_preprocessing` for each origin of the data it cleaned (English; shown in
+the current language)."""
 
 
 def data_origin(user_data: bool, dirt_added: bool) -> str:
     """The key of :data:`DATA_ORIGINS` for notebook 02's data: a user's file is never made dirty."""
     return "user" if user_data else "dirty copy" if dirt_added else "generated"
+
+
+def _outlier_action(action: str) -> str:
+    """What :func:`ecombalance.data.preprocess.clean` did with outliers, in the current language."""
+    words = {"report": pgettext("outliers", "report"), "clip": pgettext("outliers", "clip"),
+             "drop": pgettext("outliers", "drop")}
+    return words.get(action, action)
 
 
 def describe_preprocessing(report: CleaningReport, effects: Mapping[str, float],
@@ -65,32 +76,41 @@ def describe_preprocessing(report: CleaningReport, effects: Mapping[str, float],
     blocks), the class shares of the split (``shares``: ``{"train": ..., "test": ...}`` class proportions) and
     :func:`fit_before_split_effects`. ``origin`` (a key of :data:`DATA_ORIGINS`) opens with where the data
     came from; ``group_col`` says that the split kept whole groups rather than the class shares."""
-    removed = ", ".join(f"{n} {why}" for why, n in report.removed_rows.items()) or "none"
-    columns = ", ".join(f"`{c}` ({why})" for c, why in report.removed_columns.items()) or "none"
-    protected = ", ".join(f"`{c}`" for c in report.hashed_columns) or "none"
+    none = _("none")
+    removed = ", ".join(_("{n} {reason}").format(n=n, reason=_(why)) for why, n in report.removed_rows.items()) or none
+    columns = ", ".join(f"`{c}` ({_(why)})" for c, why in report.removed_columns.items()) or none
+    protected = ", ".join(f"`{c}`" for c in report.hashed_columns) or none
     shares = pd.DataFrame(shares).fillna(0.0)
     gap = (shares["train"] - shares["test"]).abs()
-    split = (f"keep the class shares (largest train/test difference {gap.max():.3f}, for `{gap.idxmax()}`)"
-             if not group_col else f"hold whole groups of `{group_col}`, so the class shares may move (largest "
-                                   f"train/test difference {gap.max():.3f}, for `{gap.idxmax()}`)")
-    lines = [DATA_ORIGINS[origin]] if origin else []
+    split = (_("keep the class shares (largest train/test difference {gap:.3f}, for `{cls}`)") if not group_col
+             else _("hold whole groups of `{group}`, so the class shares may move (largest train/test difference "
+                    "{gap:.3f}, for `{cls}`)")).format(gap=gap.max(), cls=gap.idxmax(), group=group_col)
+    lines = [_(DATA_ORIGINS[origin])] if origin else []
     lines += [
-        f"- Cleaning took {report.rows_in} rows to {report.rows_out}: removed {removed}. Columns removed: "
-        f"{columns}; protected: {protected}.",
-        f"- {sum(report.missing.values())} missing cells stay in the table and are imputed inside the pipeline; "
-        f"{sum(report.outliers.values())} numeric outliers were found ({report.outlier_action}).",
-        f"- The fused matrix has {n_features} columns from {n_sources} sources, fitted on "
-        f"{int(effects['train_rows'])} training rows only; the {int(effects['test_rows'])} test rows {split}.",
+        _("- Cleaning took {rows_in} rows to {rows_out}: removed {removed}. Columns removed: {columns}; protected: "
+          "{protected}.").format(rows_in=report.rows_in, rows_out=report.rows_out, removed=removed, columns=columns,
+                                 protected=protected),
+        _("- {missing} missing cells stay in the table and are imputed inside the pipeline; {outliers} numeric "
+          "outliers were found ({action}).").format(missing=sum(report.missing.values()),
+                                                    outliers=sum(report.outliers.values()),
+                                                    action=_outlier_action(report.outlier_action)),
+        _("- The fused matrix has {features} columns from {sources} sources, fitted on {train} training rows only; "
+          "the {test} test rows {split}.").format(features=n_features, sources=n_sources,
+                                                  train=int(effects["train_rows"]), test=int(effects["test_rows"]),
+                                                  split=split),
     ]
     leaks = []
     if "test_only_terms_in_vocabulary" in effects:
-        leaks.append(f"put {int(effects['test_only_terms_in_vocabulary'])} words that occur only in test rows "
-                     "into the vocabulary")
+        leaks.append(_("put {n} words that occur only in test rows into the vocabulary").format(
+            n=int(effects["test_only_terms_in_vocabulary"])))
     if "largest_scaler_mean_shift" in effects:
-        leaks.append(f"moved a scaler's mean by up to {effects['largest_scaler_mean_shift']:.3f} (in the column's "
-                     "units, after log1p where skewed), pulling the test rows' standardised column means towards 0 "
-                     f"(mean |mean| {effects['test_mean_abs_when_fit_on_all']:.3f} instead of "
-                     f"{effects['test_mean_abs_when_fit_on_train']:.3f} when fitted on the training rows only)")
-    lines.append(f"- Fitting before the split would have {' and '.join(leaks)}." if leaks else
-                 "- The table has no text or numeric columns, so fitting before the split lets nothing through.")
+        leaks.append(_("moved a scaler's mean by up to {shift:.3f} (in the column's units, after log1p where skewed), "
+                       "pulling the test rows' standardised column means towards 0 (mean |mean| {all:.3f} instead of "
+                       "{train:.3f} when fitted on the training rows only)").format(
+            shift=effects["largest_scaler_mean_shift"], all=effects["test_mean_abs_when_fit_on_all"],
+            train=effects["test_mean_abs_when_fit_on_train"]))
+    if len(leaks) == 2:
+        leaks = [_("{first} and {second}").format(first=leaks[0], second=leaks[1])]
+    lines.append(_("- Fitting before the split would have {leaks}.").format(leaks=leaks[0]) if leaks else
+                 _("- The table has no text or numeric columns, so fitting before the split lets nothing through."))
     return "\n".join(lines)

@@ -26,6 +26,9 @@ from ecombalance.data.table import Table
 from ecombalance.evaluation.metrics import scores
 from ecombalance.evaluation.stats import paired_bootstrap
 from ecombalance.exceptions import DataError
+from ecombalance.i18n import gettext as _
+from ecombalance.i18n import gettext_noop as N_
+from ecombalance.i18n import ngettext
 from ecombalance.models import pretrained
 from ecombalance.models.finetune.quantization import model_size_mb
 from ecombalance.models.text_features import CJK_CHARACTER, cjk_share
@@ -125,27 +128,36 @@ def describe_tokenization(tokenizer, texts: Iterable[str], model_name: str | Pat
         model_name = model_name or tokenizer
         tokenizer = pretrained.load_tokenizer(tokenizer)
     m = measure_cjk_tokenization(tokenizer, texts)
-    name = f"`{model_name}`" if model_name else "The tokenizer"
+    name = f"`{model_name}`" if model_name else _("The tokenizer")
     per_char = m.tokens_per_cjk_char
-    split = ("splits Chinese text into one token per character" if per_char >= 0.95 else
-             "has Chinese pieces longer than one character")
     shown = m.example if len(m.example) <= 40 else m.example[:40] + "…"
     tokens = " · ".join(m.example_tokens[:24]) + (" · …" if len(m.example_tokens) > 24 else "")
+    numbers = {"name": name, "per_char": per_char, "chars": m.cjk_chars, "with_cjk": m.texts_with_cjk,
+               "texts": m.texts, "vocab": m.vocab_cjk}
+    if per_char >= 0.95:
+        measured = _("- {name} splits Chinese text into one token per character: {per_char:.2f} tokens per CJK "
+                     "character over {chars:,} CJK characters in {with_cjk:,} of {texts:,} texts; its vocabulary "
+                     "holds {vocab:,} distinct CJK pieces.").format(**numbers)
+    else:
+        measured = _("- {name} has Chinese pieces longer than one character: {per_char:.2f} tokens per CJK character "
+                     "over {chars:,} CJK characters in {with_cjk:,} of {texts:,} texts; its vocabulary holds "
+                     "{vocab:,} distinct CJK pieces.").format(**numbers)
+    unknown = {"share": m.unk_share, "n": m.unk_chars, "unk": tokenizer.unk_token,
+               "examples": ", ".join(m.unknown_examples)}
     lines = [
-        f"- {name} {split}: {per_char:.2f} tokens per CJK character over {m.cjk_chars:,} CJK characters in "
-        f"{m.texts_with_cjk:,} of {m.texts:,} texts; its vocabulary holds {m.vocab_cjk:,} distinct CJK pieces.",
-        f"- {m.unk_share:.1%} of the CJK characters ({m.unk_chars:,}) became `{tokenizer.unk_token}`"
-        + (f", most often {', '.join(m.unknown_examples)}" if m.unknown_examples else "") + ".",
-        f"- Example: {shown} → `{tokens}`",
+        measured,
+        (_("- {share:.1%} of the CJK characters ({n:,}) became `{unk}`, most often {examples}.")
+         if m.unknown_examples else _("- {share:.1%} of the CJK characters ({n:,}) became `{unk}`.")).format(**unknown),
+        _("- Example: {text} → `{tokens}`").format(text=shown, tokens=tokens),
     ]
     if m.unk_share >= 0.01:
         quoted = [f'`"{n}"`' for n in CHINESE_ENCODERS]
-        names = ", ".join(quoted[:-1]) + " or " + quoted[-1]
-        lines.append(
-            f"- The encoder sees every `{tokenizer.unk_token}` as the same token, so those characters carry no "
-            f"meaning for it. A Chinese or multilingual encoder reads them: set `model_name` to {names} (a "
-            "Hugging Face name already in the local cache, or a local directory written by `save_pretrained`); "
-            "nothing is downloaded at run time.")
+        names = _("{names} or {last}").format(names=", ".join(quoted[:-1]), last=quoted[-1])
+        lines.append(_(
+            "- The encoder sees every `{unk}` as the same token, so those characters carry no meaning for it. A "
+            "Chinese or multilingual encoder reads them: set `model_name` to {names} (a Hugging Face name already in "
+            "the local cache, or a local directory written by `save_pretrained`); nothing is downloaded at run "
+            "time.").format(unk=tokenizer.unk_token, names=names))
     return "\n".join(lines)
 
 
@@ -166,16 +178,18 @@ def smote_effect(plain: Any, with_smote: Any, X_fit: Any, y_fit: Any, X_test: An
 def describe_smote_effect(effect: dict[str, Any], minority: Any) -> str:
     """One Markdown bullet on :func:`smote_effect`: why ``frozen + SMOTE + LR`` can match ``frozen + LR`` in every
     metric, or how many predictions SMOTE changed."""
-    moved = (f"the mean probability of `{minority}` on the test titles moves by {effect['minority_shift']:+.3f}")
+    moved = _("the mean probability of `{minority}` on the test titles moves by {shift:+.3f}").format(
+        minority=minority, shift=effect["minority_shift"])
     if effect["changed"] == 0:
-        return (f"- `frozen + SMOTE + LR` predicts every one of the {effect['n_test']} test titles as `frozen + LR` "
-                "does, so their rows match in every metric. Not a bug: logistic regression already gets "
-                f"{effect['train_accuracy']:.1%} of the training titles right on their frozen embeddings, and the "
-                "synthetic points SMOTE adds between minority embeddings lie where the minority already wins; they "
-                f"move the probabilities ({moved}) but not which class is largest for any test title.")
-    return (f"- SMOTE in embedding space changed {effect['changed']} of the {effect['n_test']} test predictions of "
-            f"`frozen + LR` ({moved}; logistic regression gets {effect['train_accuracy']:.1%} of the training titles "
-            "right without it).")
+        return _("- `frozen + SMOTE + LR` predicts every one of the {n_test} test titles as `frozen + LR` does, so "
+                 "their rows match in every metric. Not a bug: logistic regression already gets {train_accuracy:.1%} "
+                 "of the training titles right on their frozen embeddings, and the synthetic points SMOTE adds between "
+                 "minority embeddings lie where the minority already wins; they move the probabilities ({moved}) but "
+                 "not which class is largest for any test title.").format(
+            n_test=effect["n_test"], train_accuracy=effect["train_accuracy"], moved=moved)
+    return _("- SMOTE in embedding space changed {changed} of the {n_test} test predictions of `frozen + LR` ({moved}; "
+             "logistic regression gets {train_accuracy:.1%} of the training titles right without it).").format(
+        changed=effect["changed"], n_test=effect["n_test"], moved=moved, train_accuracy=effect["train_accuracy"])
 
 
 def minority_only_row(minority: Any) -> str:
@@ -234,7 +248,7 @@ def _precision_name(dtype) -> str:
     return {torch.bfloat16: "bf16", torch.float16: "fp16"}.get(dtype, "fp32")
 
 
-FP32_ON_GENERATED_ONLY = ("the fp32 comparison runs on the generated data only: it refits the model in fp32, which "
+FP32_ON_GENERATED_ONLY = N_("the fp32 comparison runs on the generated data only: it refits the model in fp32, which "
                           "on a CPU costs two to three times the fine-tuning above, and it measures the machine, not "
                           "your table")
 """Why :func:`compare_precision` with ``refit_fp32=False`` (notebook 05 on a user's table) has no fp32 row."""
@@ -271,14 +285,17 @@ def compare_precision(fine_tuner, X_fit, y_fit, X_val, y_val, X_test, y_test, re
 def describe_precision(table: pd.DataFrame) -> str:
     """One Markdown bullet on :func:`compare_precision`: the speed and the macro-F1 change of mixed precision."""
     if table.attrs.get("fp32_skipped"):
-        return (f"- Precision: {table.index[0]} autocast, {table.iloc[0]['samples_per_s']:.0f} samples/s; "
-                f"{table.attrs['fp32_skipped']}.")
+        return _("- Precision: {precision} autocast, {speed:.0f} samples/s; {why}.").format(
+            precision=table.index[0], speed=table.iloc[0]["samples_per_s"], why=_(table.attrs["fp32_skipped"]))
     if len(table) < 2:
-        return f"- Precision: {table.index[0]} (no mixed precision on this machine, so nothing to compare)."
+        return _("- Precision: {precision} (no mixed precision on this machine, so nothing to compare).").format(
+            precision=table.index[0])
     mixed, fp32 = table.iloc[0], table.loc["fp32"]
-    return (f"- Precision: {table.index[0]} autocast fine-tuned at {mixed['samples_per_s']:.0f} samples/s against "
-            f"{fp32['samples_per_s']:.0f} in fp32 ({mixed['samples_per_s'] / fp32['samples_per_s']:.2f}×), macro-F1 "
-            f"{mixed['macro_f1']:.3f} against {fp32['macro_f1']:.3f} ({mixed['macro_f1'] - fp32['macro_f1']:+.3f}).")
+    return _("- Precision: {precision} autocast fine-tuned at {speed:.0f} samples/s against {fp32_speed:.0f} in fp32 "
+             "({ratio:.2f}×), macro-F1 {f1:.3f} against {fp32_f1:.3f} ({change:+.3f}).").format(
+        precision=table.index[0], speed=mixed["samples_per_s"], fp32_speed=fp32["samples_per_s"],
+        ratio=mixed["samples_per_s"] / fp32["samples_per_s"], f1=mixed["macro_f1"], fp32_f1=fp32["macro_f1"],
+        change=mixed["macro_f1"] - fp32["macro_f1"])
 
 
 def precision_headline(table: pd.DataFrame) -> dict:
@@ -319,7 +336,7 @@ def compare_with_frozen(y_true: Any, pred_finetuned: Any, pred_frozen: Any, *, g
     return frame
 
 
-P_VALUE_NOTE = (
+P_VALUE_NOTE = N_(
     "- How to read it: the p-value is the paired bootstrap's two-sided p — twice the share of resampled test "
     "splits on the far side of 0 from the observed difference; the two sides also pool differently: the frozen "
     "encoder averages its token vectors (mean pooling, as the sentence model was trained), the fine-tuned "
@@ -330,19 +347,22 @@ P_VALUE_NOTE = (
 def _training_course(history: pd.DataFrame | None, steps: int, epochs: int, n_fit: int) -> tuple[str, bool | None]:
     """What the fine-tuning run did, from its ``history_`` (one row per epoch with ``step`` and ``val_macro_f1``):
     the sentence, and whether validation macro-F1 was still rising at the last epoch (None without a history)."""
-    run = f"{int(steps)} optimizer steps ({int(epochs)} epoch{'s' if int(epochs) != 1 else ''} over {int(n_fit)} titles)"
+    run = ngettext("{steps} optimizer steps ({epochs} epoch over {titles} titles)",
+                   "{steps} optimizer steps ({epochs} epochs over {titles} titles)", int(epochs)).format(
+        steps=int(steps), epochs=int(epochs), titles=int(n_fit))
     if history is None or "val_macro_f1" not in history or history["val_macro_f1"].isna().all():
-        return f"fine-tuning ran {run}", None
+        return _("fine-tuning ran {run}").format(run=run), None
     scores = history["val_macro_f1"].to_numpy(dtype=float)
     best = int(np.nanargmax(scores))
     step = int(history["step"].iloc[best]) if "step" in history else None
-    at = f"epoch {best + 1}" + (f" (step {step})" if step is not None else "")
+    at = (_("epoch {epoch} (step {step})") if step is not None else _("epoch {epoch}")).format(epoch=best + 1,
+                                                                                             step=step)
     if best == len(scores) - 1:
-        return (f"fine-tuning ran {run}, and validation macro-F1 was still rising at the last epoch "
-                f"({' → '.join(f'{v:.3f}' for v in scores)})", True)
-    return (f"fine-tuning ran {run}; validation macro-F1 peaked at {scores[best]:.3f} at {at} and fell to "
-            f"{scores[-1]:.3f} after, and the weights of {at} are the ones kept (early stopping restores the best "
-            "epoch)", False)
+        rising = _("fine-tuning ran {run}, and validation macro-F1 was still rising at the last epoch ({scores})")
+        return rising.format(run=run, scores=" → ".join(f"{v:.3f}" for v in scores)), True
+    return (_("fine-tuning ran {run}; validation macro-F1 peaked at {peak:.3f} at {at} and fell to {last:.3f} after, "
+              "and the weights of {at} are the ones kept (early stopping restores the best epoch)").format(
+        run=run, peak=scores[best], at=at, last=scores[-1]), False)
 
 
 def describe_frozen_comparison(comparison: pd.DataFrame, *, balancing: str, minority: Any, steps: int, epochs: int,
@@ -355,36 +375,40 @@ def describe_frozen_comparison(comparison: pd.DataFrame, *, balancing: str, mino
     it: more epochs only while validation macro-F1 was still rising at the end."""
     row = comparison.iloc[0]
     level = f"{comparison.attrs.get('confidence', 0.95):.0%}"
-    numbers = (f"macro-F1 {row['fine_tuned_macro_f1']:.3f} against {row['frozen_macro_f1']:.3f}, difference "
-               f"{row['difference']:+.3f} (paired bootstrap over {int(row['n_test'])} test rows, {level} "
-               f"interval [{row['ci_low']:+.3f}, {row['ci_high']:+.3f}])")
+    numbers = _("macro-F1 {finetuned:.3f} against {frozen:.3f}, difference {difference:+.3f} (paired bootstrap over "
+                "{n_test} test rows, {level} interval [{low:+.3f}, {high:+.3f}])").format(
+        finetuned=row["fine_tuned_macro_f1"], frozen=row["frozen_macro_f1"], difference=row["difference"],
+        n_test=int(row["n_test"]), level=level, low=row["ci_low"], high=row["ci_high"])
     if row["real"] and row["difference"] > 0:
-        return (f"- Fine-tuning with `{balancing}` is ahead of the frozen encoder + LR beyond the noise of the "
-                f"test split: {numbers}. Here transfer learning pays for its training cost.")
+        return _("- Fine-tuning with `{balancing}` is ahead of the frozen encoder + LR beyond the noise of the test "
+                 "split: {numbers}. Here transfer learning pays for its training cost.").format(balancing=balancing,
+                                                                                              numbers=numbers)
     if row["real"]:
-        verdict = (f"- The frozen encoder + LR is ahead of fine-tuning with `{balancing}` beyond the noise of the "
-                   f"test split: {numbers}.")
+        verdict = _("- The frozen encoder + LR is ahead of fine-tuning with `{balancing}` beyond the noise of the test "
+                    "split: {numbers}.").format(balancing=balancing, numbers=numbers)
     else:
-        verdict = (f"- On this table and budget there is no detectable difference between fine-tuning with "
-                   f"`{balancing}` and the frozen encoder + LR: {numbers}, p = {row['p_value']:.2f}. The interval "
-                   "holds 0, so this test split cannot tell them apart — which is not evidence that they are equal; "
-                   "at equal scores the frozen encoder is the cheaper one.")
+        verdict = _("- On this table and budget there is no detectable difference between fine-tuning with "
+                    "`{balancing}` and the frozen encoder + LR: {numbers}, p = {p:.2f}. The interval holds 0, so this "
+                    "test split cannot tell them apart — which is not evidence that they are equal; at equal scores "
+                    "the frozen encoder is the cheaper one.").format(balancing=balancing, numbers=numbers,
+                                                                      p=row["p_value"])
     course, rising = _training_course(history, steps, epochs, n_fit)
     if rising:
-        change = ("- What would change it: more `epochs` (validation macro-F1 had not stopped improving), a GPU with "
-                  "the `full` profile (8 epochs, a 12-layer encoder), or `trainable_layers=1` or `2`, which leaves "
-                  "fewer weights to move with few labels; this comparison then says whether fine-tuning pulls ahead.")
+        change = _("- What would change it: more `epochs` (validation macro-F1 had not stopped improving), a GPU with "
+                   "the `full` profile (8 epochs, a 12-layer encoder), or `trainable_layers=1` or `2`, which leaves "
+                   "fewer weights to move with few labels; this comparison then says whether fine-tuning pulls ahead.")
     else:
-        change = ("- What would change it: not more steps of this run" + (" (validation macro-F1 fell after its peak)"
-                                                                         if rising is False else "")
-                  + "; a lower `learning_rate`, `trainable_layers=1` or `2` (fewer weights to move with few labels), "
-                  "more labelled titles of the small classes, or a larger encoder (the `full` profile on a GPU); this "
-                  "comparison then says whether fine-tuning pulls ahead.")
+        change = _("- What would change it: not more steps of this run{fell}; a lower `learning_rate`, "
+                   "`trainable_layers=1` or `2` (fewer weights to move with few labels), more labelled titles of the "
+                   "small classes, or a larger encoder (the `full` profile on a GPU); this comparison then says whether "
+                   "fine-tuning pulls ahead.").format(
+            fell=_(" (validation macro-F1 fell after its peak)") if rising is False else "")
     return "\n".join([
         verdict,
-        P_VALUE_NOTE,
-        f"- Why: {course}; its new head learned `{minority}` from {int(minority_fit)} training titles, while "
-        "logistic regression on fixed embeddings fits the same titles to convergence with far fewer weights.",
+        _(P_VALUE_NOTE),
+        _("- Why: {course}; its new head learned `{minority}` from {n} training titles, while logistic regression on "
+          "fixed embeddings fits the same titles to convergence with far fewer weights.").format(
+            course=course, minority=minority, n=int(minority_fit)),
         change,
     ])
 
@@ -416,17 +440,18 @@ def describe_quantized(compression: pd.DataFrame) -> str:
     """One Markdown bullet on :func:`compare_quantized`: size, CPU throughput and the macro-F1 change of int8, with
     the change's paired interval when the table carries it (``attrs["int8_minus_fp32"]``)."""
     fp32, int8 = compression.loc["fp32"], compression.loc["int8"]
-    text = (f"- int8 quantisation: {fp32['size_mb']:.1f} MB → {int8['size_mb']:.1f} MB, "
-            f"{int8['samples_per_s'] / fp32['samples_per_s']:.2f}× the CPU throughput, macro-F1 change "
-            f"{int8['macro_f1'] - fp32['macro_f1']:+.3f}")
+    numbers = {"fp32": fp32["size_mb"], "int8": int8["size_mb"], "speed": int8["samples_per_s"] / fp32["samples_per_s"],
+               "change": int8["macro_f1"] - fp32["macro_f1"]}
     d = compression.attrs.get("int8_minus_fp32")
     if not d:
-        return text + "."
-    real = d["ci_low"] > 0 or d["ci_high"] < 0
-    return text + (f" (paired bootstrap 95 % interval [{d['ci_low']:+.3f}, {d['ci_high']:+.3f}] over the "
-                   f"{d['n_test']} test rows, {d['changed']} of whose predictions changed; "
-                   + ("beyond the noise of the test split)." if real else "the interval holds 0: within the noise "
-                      "of the test split)."))
+        return _("- int8 quantisation: {fp32:.1f} MB → {int8:.1f} MB, {speed:.2f}× the CPU throughput, macro-F1 "
+                 "change {change:+.3f}.").format(**numbers)
+    numbers.update(low=d["ci_low"], high=d["ci_high"], n_test=d["n_test"], changed=d["changed"])
+    verdict = (_("beyond the noise of the test split") if d["ci_low"] > 0 or d["ci_high"] < 0
+               else _("the interval holds 0: within the noise of the test split"))
+    return _("- int8 quantisation: {fp32:.1f} MB → {int8:.1f} MB, {speed:.2f}× the CPU throughput, macro-F1 change "
+             "{change:+.3f} (paired bootstrap 95 % interval [{low:+.3f}, {high:+.3f}] over the {n_test} test rows, "
+             "{changed} of whose predictions changed; {verdict}).").format(**numbers, verdict=verdict)
 
 
 def describe_transfer(table: pd.DataFrame, compression: pd.DataFrame, *, balancing: str, minority: Any,
@@ -442,19 +467,25 @@ def describe_transfer(table: pd.DataFrame, compression: pd.DataFrame, *, balanci
     change = after[recalls] - balanced[recalls]
     collapse = change.idxmin()
     return "\n".join([
-        f"- Highest macro-F1 on this test split: `{best}` ({models.loc[best, 'macro_f1']:.3f}; one split, so "
-        f"only a paired interval says whether a gap is real); the frozen encoder with "
-        f"logistic regression reached {table.loc['frozen + LR', 'macro_f1']:.3f}, with SMOTE in embedding space "
-        f"{table.loc['frozen + SMOTE + LR', 'macro_f1']:.3f}.",
+        _("- Highest macro-F1 on this test split: `{best}` ({score:.3f}; one split, so only a paired interval says "
+          "whether a gap is real); the frozen encoder with logistic regression reached {frozen:.3f}, with SMOTE in "
+          "embedding space {smote:.3f}.").format(best=best, score=models.loc[best, "macro_f1"],
+                                                 frozen=table.loc["frozen + LR", "macro_f1"],
+                                                 smote=table.loc["frozen + SMOTE + LR", "macro_f1"]),
         *([comparison] if comparison else []),
-        f"- Fine-tuning without balancing: macro-F1 {plain['macro_f1']:.3f}, recall of `{minority}` "
-        f"{plain[f'recall[{minority}]']:.3f}; with `{balancing}`: macro-F1 {balanced['macro_f1']:.3f}, recall of "
-        f"`{minority}` {balanced[f'recall[{minority}]']:.3f}.",
-        f"- Continuing on the minority class alone (the design document's step 3) moved macro-F1 from "
-        f"{balanced['macro_f1']:.3f} to {after['macro_f1']:.3f} and the recall of `{minority}` to "
-        f"{after[f'recall[{minority}]']:.3f}; the largest collapse is `{collapse[7:-1]}`, whose recall fell from "
-        f"{balanced[collapse]:.3f} to {after[collapse]:.3f} (the largest class `{largest}`: "
-        f"{balanced[f'recall[{largest}]']:.3f} to {after[f'recall[{largest}]']:.3f}).",
+        _("- Fine-tuning without balancing: macro-F1 {plain_f1:.3f}, recall of `{minority}` {plain_recall:.3f}; with "
+          "`{balancing}`: macro-F1 {balanced_f1:.3f}, recall of `{minority}` {balanced_recall:.3f}.").format(
+            plain_f1=plain["macro_f1"], minority=minority, plain_recall=plain[f"recall[{minority}]"],
+            balancing=balancing, balanced_f1=balanced["macro_f1"], balanced_recall=balanced[f"recall[{minority}]"]),
+        _("- Continuing on the minority class alone (the design document's step 3) moved macro-F1 from {before:.3f} to "
+          "{after:.3f} and the recall of `{minority}` to {minority_recall:.3f}; the largest collapse is `{collapse}`, "
+          "whose recall fell from {collapse_before:.3f} to {collapse_after:.3f} (the largest class `{largest}`: "
+          "{largest_before:.3f} to {largest_after:.3f}).").format(
+            before=balanced["macro_f1"], after=after["macro_f1"], minority=minority,
+            minority_recall=after[f"recall[{minority}]"], collapse=collapse[7:-1],
+            collapse_before=balanced[collapse], collapse_after=after[collapse], largest=largest,
+            largest_before=balanced[f"recall[{largest}]"], largest_after=after[f"recall[{largest}]"]),
         describe_quantized(compression),
-        f"- Run: `{model_name}` on `{device}`, {int(steps)} optimizer steps per fine-tuning run.",
+        _("- Run: `{model}` on `{device}`, {steps} optimizer steps per fine-tuning run.").format(
+            model=model_name, device=device, steps=int(steps)),
     ])

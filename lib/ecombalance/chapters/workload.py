@@ -24,6 +24,8 @@ import pandas as pd
 from ecombalance.chapters.experiments import DENSE_MAX_FEATURES, MODEL_PARAMS, build, epochs_for, parse
 from ecombalance.data.preprocess import subsample
 from ecombalance.data.table import Table
+from ecombalance.i18n import gettext as _
+from ecombalance.i18n import gettext_noop as N_
 
 WORK_BUDGET = 150.0
 """Estimated seconds of fitting (one core, at :data:`COSTS`) notebook 06's comparison (and :func:`ecombalance.compare`)
@@ -126,8 +128,8 @@ def row_limit(tbl: Table, methods: Sequence[str], folds: int = 5, repeats: int =
 
 
 def sample_for(tbl: Table, methods: Sequence[str], max_rows: int | None = None, folds: int = 5, repeats: int = 2,
-               epochs: int = 30, seed: int = 0, who: str = "The comparison",
-               setting: str = "parameter `max_rows={}`", budget: float = WORK_BUDGET,
+               epochs: int = 30, seed: int = 0, who: str = N_("The comparison"),
+               setting: str = N_("parameter `max_rows={}`"), budget: float = WORK_BUDGET,
                text_terms: int | None = DENSE_MAX_FEATURES) -> tuple[Table, str]:
     """The rows a comparison runs on and a note when they are a sample (:func:`ecombalance.data.preprocess.subsample`).
 
@@ -137,11 +139,12 @@ def sample_for(tbl: Table, methods: Sequence[str], max_rows: int | None = None, 
     if max_rows is None:
         limit = row_limit(tbl, methods, folds, repeats, epochs, budget, text_terms)
         estimate = work_seconds(tbl, methods, None, folds, repeats, epochs, text_terms)
-        reason = (f"the whole table would take about {estimate:,.0f} s of fitting for {len(methods)} methods × "
-                  f"{repeats * folds} folds, estimated from its rows, classes and columns (`workload.row_limit`), "
-                  f"over the work budget of {budget:,.0f} s")
-        return subsample(tbl, limit, seed=seed, who=who, setting=setting.replace("{}", "None") + f" ({limit:,} "
-                         "here)", reason=reason)
+        reason = _("the whole table would take about {estimate:,.0f} s of fitting for {methods} methods × {folds} "
+                   "folds, estimated from its rows, classes and columns (`workload.row_limit`), over the work budget "
+                   "of {budget:,.0f} s").format(estimate=estimate, methods=len(methods), folds=repeats * folds,
+                                                budget=budget)
+        setting = _("{setting} ({limit:,} here)").format(setting=_(setting).replace("{}", "None"), limit=limit)
+        return subsample(tbl, limit, seed=seed, who=who, setting=setting, reason=reason)
     return subsample(tbl, max_rows, seed=seed, who=who, setting=setting)
 
 
@@ -171,7 +174,7 @@ def full_table_score(tbl: Table, method: str, folds: int = 5, seed: int = 0, epo
     cv = make_folds(tbl.y, tbl.groups, folds, seed)
     result = run_experiment({method: build(tbl, method, seed, epochs)}, tbl.X, tbl.y, groups=tbl.groups, cv=cv,
                             random_state=seed, progress=progress, n_jobs=n_jobs, fold_features=fold_features)
-    y_true, pred, _, _ = result.pooled(method)
+    y_true, pred = result.pooled(method)[:2]
     smallest = tbl.y.value_counts().index[-1]
     found = scores(y_true, pred, classes=result.classes, metrics=("macro_f1", "balanced_accuracy"))
     return pd.Series({"method": method, "macro_f1": found["macro_f1"],
@@ -183,11 +186,14 @@ def full_table_score(tbl: Table, method: str, folds: int = 5, seed: int = 0, epo
 def describe_full_table(full: pd.Series, sample: pd.Series, sample_rows: int, table_rows: int | None = None) -> str:
     """A Markdown bullet: the chosen method on every row (or on the larger sample its folds fit in the work budget)
     beside its score on the compared sample."""
-    where = ("every row" if table_rows in (None, full["rows"]) else
-             f"a larger sample, the most rows its folds fit in the work budget (of {table_rows:,})")
-    return (f"- `{full['method']}` fitted again on {where} ({full['rows']:,} rows, {full['design']}, pooled "
-            f"out-of-fold): macro-F1 {full['macro_f1']:.3f}, balanced accuracy {full['balanced_accuracy']:.3f} "
-            f"(on the {sample_rows:,}-row sample: {sample['macro_f1']:.3f} and {sample['balanced_accuracy']:.3f}).")
+    where = (_("every row") if table_rows in (None, full["rows"]) else
+             _("a larger sample, the most rows its folds fit in the work budget (of {rows:,})").format(rows=table_rows))
+    return _("- `{method}` fitted again on {where} ({rows:,} rows, {design}, pooled out-of-fold): macro-F1 "
+             "{f1:.3f}, balanced accuracy {accuracy:.3f} (on the {sample_rows:,}-row sample: {sample_f1:.3f} and "
+             "{sample_accuracy:.3f}).").format(
+        method=full["method"], where=where, rows=full["rows"], design=full["design"], f1=full["macro_f1"],
+        accuracy=full["balanced_accuracy"], sample_rows=sample_rows, sample_f1=sample["macro_f1"],
+        sample_accuracy=sample["balanced_accuracy"])
 
 
 def pooled_scores(summary: pd.DataFrame) -> pd.DataFrame:

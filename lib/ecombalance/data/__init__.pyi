@@ -35,6 +35,8 @@ from ecombalance.data.checks import check_groups as check_groups
 from ecombalance.data.checks import resolve_gains as resolve_gains
 from ecombalance.data.checks import esci_gains as esci_gains
 from ecombalance.data.checks import columns_headline as columns_headline
+from ecombalance.data.checks import LEAK_MARKS as LEAK_MARKS
+from ecombalance.data.checks import is_leak_reason as is_leak_reason
 from ecombalance.data.codes import CODE_MAX_VALUES as CODE_MAX_VALUES
 from ecombalance.data.codes import CODE_WORDS as CODE_WORDS
 from ecombalance.data.codes import name_words as name_words
@@ -122,7 +124,7 @@ __all__ = [
     "CODE_MAX_VALUES", "CODE_WORDS", "CONTINUOUS_LABEL_VALUES", "CleaningReport", "DATASETS", "DATE_SHARE",
     "DATE_TEXT", "ESCI_EXAMPLE_COLUMNS", "ESCI_GAINS", "ESCI_LABELS", "ESCI_PRODUCT_COLUMNS", "ESCI_SHARES",
     "FALLBACK_ENCODINGS", "FLOAT32_MAX", "GENERATORS", "HIERARCHY_PURITY", "HIERARCHY_REPEATED", "ID_NAME",
-    "INDEX_NAME", "LANGUAGES", "LEAK_ERROR_REDUCTION", "LEAK_LOOKUP_VALUES", "LEAK_MAX_ROWS", "MAGIC",
+    "INDEX_NAME", "LANGUAGES", "LEAK_ERROR_REDUCTION", "LEAK_LOOKUP_VALUES", "LEAK_MARKS", "LEAK_MAX_ROWS", "MAGIC",
     "MAX_CATEGORIES", "MAX_LISTED", "MIXED_SHARE", "NAME_PATTERNS", "ProtectedColumn", "REVIEW_COUNTS", "ROLES",
     "SEARCH_ADJECTIVES_ZH", "SEARCH_BRANDS_ZH", "SEARCH_CATEGORICAL", "SEARCH_LABEL", "SEARCH_NUMERIC",
     "SEARCH_TEXT", "SEARCH_TYPES_ZH", "SPLIT_NAME", "ShapeRoles", "TEXT_ANALYZERS", "TEXT_SUFFIXES", "TOKEN",
@@ -132,8 +134,8 @@ __all__ = [
     "clean", "columns_headline", "content_kind", "date_columns", "decimal_comma_columns", "decode_text",
     "dirty_copy", "documented_case", "esci_gains", "generate", "handle_rare_classes", "hierarchy_columns",
     "household_panel", "identifier_columns", "identifier_like", "infer_columns", "integer_codes",
-    "integer_codes_note", "label_variants", "leak_score", "leaking_columns", "load", "load_each", "load_table",
-    "long_tail_counts", "merge_label_variants", "name_words", "product_pairs", "proportional_counts",
+    "integer_codes_note", "is_leak_reason", "label_variants", "leak_score", "leaking_columns", "load", "load_each",
+    "load_table", "long_tail_counts", "merge_label_variants", "name_words", "product_pairs", "proportional_counts",
     "protect_identifiers", "query_classes", "read_dataframe", "read_esci", "read_file", "read_frame", "read_wands",
     "repeated_names", "resolve_gains", "reviews_zh", "robust_z", "search_log", "search_table", "search_text_zh",
     "sessions", "shape_table", "storable", "subsample",

@@ -33,6 +33,8 @@ import pandas as pd
 from ecombalance._validation import check_columns, option, plain_label
 from ecombalance.data.table import Table
 from ecombalance.exceptions import DataError
+from ecombalance.i18n import gettext as _
+from ecombalance.i18n import gettext_noop as N_
 
 MAX_LISTED = 10  # items shown in a message before "... and N more"
 LEAK_ERROR_REDUCTION = 0.9  # a column that alone removes this share of the majority guess's errors is a leak
@@ -208,14 +210,16 @@ def merge_label_variants(frame: pd.DataFrame, label: str, merge: bool = False,
     shown = "; ".join(" / ".join(f"{v!r} ({int(counts[v])})" for v in members) for members in groups[:MAX_LISTED])
     more = f"; ... and {len(groups) - MAX_LISTED} more" if len(groups) > MAX_LISTED else ""
     if not merge:
-        return frame, [f"{source}: label values that differ only in case or surrounding spaces are separate classes: "
-                       f"{shown}{more}; set {option('merge_label_case')} to merge each group into its most frequent "
-                       "spelling"]
+        return frame, [_("{source}: label values that differ only in case or surrounding spaces are separate classes: "
+                         "{shown}{more}; set {merge_label_case} to merge each group into its most frequent "
+                         "spelling").format(source=source, shown=shown, more=more,
+                                            merge_label_case=option("merge_label_case"))]
     mapping = {v: members[0] for members in groups for v in members[1:]}
     merged = frame.copy()
     merged[label] = merged[label].astype(object).replace(mapping)
-    return merged, [f"{source}: merged label values that differ only in case or surrounding spaces into their most "
-                    f"frequent spelling ({option('merge_label_case')}): {shown}{more}"]
+    return merged, [_("{source}: merged label values that differ only in case or surrounding spaces into their most "
+                      "frequent spelling ({merge_label_case}): {shown}{more}").format(
+        source=source, shown=shown, more=more, merge_label_case=option("merge_label_case"))]
 
 
 def date_columns(frame: pd.DataFrame, columns: Iterable[str]) -> dict[str, str]:
@@ -236,8 +240,9 @@ def date_columns(frame: pd.DataFrame, columns: Iterable[str]) -> dict[str, str]:
             examples = [text.iloc[0], text.iloc[-1]]
         else:
             continue
-        found[col] = (f"dates or times (e.g. {examples[0]!r}, {examples[1]!r}): no feature as they are; derive "
-                      "numbers from them in columns of their own (day of week, month, days since) to use them")
+        found[col] = _("dates or times (e.g. {first}, {last}): no feature as they are; derive numbers from them in "
+                       "columns of their own (day of week, month, days since) to use them").format(
+            first=repr(examples[0]), last=repr(examples[1]))
     return found
 
 
@@ -264,30 +269,32 @@ def identifier_like(frame: pd.DataFrame, columns: Iterable[str], group_col: str 
     for col in columns:
         name = str(col)
         series = frame[col]
-        use = f"name it in {option('feature_cols')} to use it"
         if INDEX_NAME.search(name):
-            found[col] = f"its name marks a saved index or row number; {use}"
+            found[col] = _("its name marks a saved index or row number; name it in {feature_cols} to use it").format(
+                feature_cols=option("feature_cols"))
             continue
         if ID_NAME.search(name) or CAMEL_ID_NAME.search(name):
-            hint = (f", or make it the {option('group_col')} if rows sharing a value must stay together"
-                    if not group_col else "")
-            found[col] = f"its name marks an id; {use}{hint}"
+            found[col] = (_("its name marks an id; name it in {feature_cols} to use it") if group_col else
+                          _("its name marks an id; name it in {feature_cols} to use it, or make it the {group_col} if "
+                            "rows sharing a value must stay together")).format(feature_cols=option("feature_cols"),
+                                                                                group_col=option("group_col"))
             continue
         if SPLIT_NAME.search(name):
-            found[col] = f"its name marks a train/test split or fold, not a property of the row; {use}"
+            found[col] = _("its name marks a train/test split or fold, not a property of the row; name it in "
+                           "{feature_cols} to use it").format(feature_cols=option("feature_cols"))
             continue
         values = series.dropna()
         if n < 10 or len(values) < n or not values.is_unique:
             continue
         if pd.api.types.is_integer_dtype(values) and not pd.api.types.is_bool_dtype(values):
             if int(values.max()) - int(values.min()) + 1 == n:
-                found[col] = "its values number the rows (all distinct, a run of consecutive integers)"
+                found[col] = _("its values number the rows (all distinct, a run of consecutive integers)")
             else:
-                found[col] = ("a different integer in every row: an identifier (name it in "
-                              f"{option('feature_cols')} to use it as a number)")
+                found[col] = _("a different integer in every row: an identifier (name it in {feature_cols} to use "
+                               "it as a number)").format(feature_cols=option("feature_cols"))
         elif pd.api.types.is_string_dtype(values) or values.dtype == object:
-            found[col] = (f"a different value in every row: an identifier (name it in {option('text_cols')} if it is "
-                          "text)")
+            found[col] = _("a different value in every row: an identifier (name it in {text_cols} if it is "
+                           "text)").format(text_cols=option("text_cols"))
     return found
 
 
@@ -369,17 +376,19 @@ def hierarchy_columns(frame: pd.DataFrame, label: str, columns: Iterable[str]) -
         if 2 < classes and n_values < classes:
             purity = _purity(keys, values)
             if purity >= HIERARCHY_PURITY:
-                found[col] = (f"the label in another form: a coarser level of {label!r} (each of its {classes} classes "
-                              f"falls under one of the {n_values} values of {col!r} in {purity:.1%} of the rows), set "
-                              "together with the label, unknown for a new item")
+                found[col] = _("the label in another form: a coarser level of {label} (each of its {classes} classes "
+                               "falls under one of the {n_values} values of {column} in {purity:.1%} of the rows), set "
+                               "together with the label, unknown for a new item").format(
+                    label=repr(label), classes=classes, n_values=n_values, column=repr(col), purity=purity)
                 continue
         if n_values > classes:
             repeated = float(values.duplicated(keep=False).mean())
             purity = _purity(values, keys)
             if repeated >= HIERARCHY_REPEATED and purity >= HIERARCHY_PURITY:
-                found[col] = (f"the label in another form: a finer level of {label!r} (each of the {n_values} values "
-                              f"of {col!r} falls under one class in {purity:.1%} of the rows), set together with the "
-                              "label, unknown for a new item")
+                found[col] = _("the label in another form: a finer level of {label} (each of the {n_values} values "
+                               "of {column} falls under one class in {purity:.1%} of the rows), set together with the "
+                               "label, unknown for a new item").format(
+                    label=repr(label), n_values=n_values, column=repr(col), purity=purity)
     return found
 
 
@@ -400,8 +409,9 @@ def leaking_columns(frame: pd.DataFrame, label: str, columns: Iterable[str], see
     for col in columns:
         accuracy, majority = leak_score(sample[col], y, seed=seed)
         if majority < 1 and (accuracy - majority) / (1 - majority) >= LEAK_ERROR_REDUCTION:
-            found[col] = (f"alone it predicts {label!r} out of fold with accuracy {accuracy:.3f} where always "
-                          f"guessing the largest class gives {majority:.3f}: probably the label in another form")
+            found[col] = _("alone it predicts {label} out of fold with accuracy {accuracy:.3f} where always guessing "
+                           "the largest class gives {majority:.3f}: probably the label in another form").format(
+                label=repr(label), accuracy=accuracy, majority=majority)
     return {**found, **hierarchy_columns(frame, label, [c for c in columns if c not in found])}
 
 
@@ -433,8 +443,9 @@ def check_groups(frame: pd.DataFrame, label: str, group_col: str, n_splits: int 
                         "folds need; use fewer folds or another group column")
     single = per_class[per_class < 2]
     if not single.empty:
-        return [f"{source}: classes {capped(list(single.index))} occur in one group of {group_col!r} only; grouped "
-                "folds test them on a model that never saw them"]
+        return [_("{source}: classes {classes} occur in one group of {group} only; grouped folds test them on a "
+                  "model that never saw them").format(source=source, classes=capped(list(single.index)),
+                                                      group=repr(group_col))]
     return []
 
 
@@ -474,9 +485,17 @@ def esci_gains(labels: Iterable[Any], gains: Mapping[str, float]) -> dict | None
     return {v: float(gains[v]) for v in gains if v in values}
 
 
+LEAK_MARKS = (N_("out of fold"), N_("the label in another form"))
+"""Words every reason of :func:`leaking_columns` holds (in English, or as the current language writes them)."""
+
+
+def is_leak_reason(why: str) -> bool:
+    """Whether a column was left out because it leaks the label (:func:`leaking_columns`), from its reason."""
+    return any(mark in why or _(mark) in why for mark in LEAK_MARKS)
+
+
 def columns_headline(tbl: Table) -> dict[str, Any]:
     """For the report index: the features used and the columns left out (by name)."""
     return {"features": ", ".join(map(str, tbl.feature_cols)),
             "columns_left_out": ", ".join(map(str, tbl.left_out)) or "none",
-            "leaking_columns": ", ".join(c for c, why in tbl.left_out.items()
-                                         if "out of fold" in why or "the label in another form" in why) or "none"}
+            "leaking_columns": ", ".join(c for c, why in tbl.left_out.items() if is_leak_reason(why)) or "none"}

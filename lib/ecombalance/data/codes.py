@@ -11,6 +11,7 @@ import pandas as pd
 
 from ecombalance._validation import option
 from ecombalance.data.checks import capped
+from ecombalance.i18n import gettext as _
 
 CODE_MAX_VALUES = 20  # a column of whole numbers with at most this many values may hold codes, not quantities
 CODE_WORDS = frozenset({"id", "code", "type", "region", "browser", "os", "system", "category", "channel", "device",
@@ -52,8 +53,8 @@ def integer_codes_note(frame: pd.DataFrame, columns: Iterable[str], source: str 
     codes = integer_codes(frame, columns)
     if not codes:
         return []
-    shown = capped({col: f"{n} values" for col, n in codes.items()})
-    return [f"{source}: numeric columns {shown} hold a few whole numbers each; they are used as numbers (their order "
-            "and distances count). If they are codes (an operating system, a browser, a region id), write them as "
-            "text in the file (e.g. 'os_2' for 2) so that they are read as categories, or leave them out with "
-            f"{option('exclude_cols')}"]
+    shown = capped({col: _("{n} values").format(n=n) for col, n in codes.items()})
+    return [_("{source}: numeric columns {shown} hold a few whole numbers each; they are used as numbers (their order "
+              "and distances count). If they are codes (an operating system, a browser, a region id), write them as "
+              "text in the file (e.g. 'os_2' for 2) so that they are read as categories, or leave them out with "
+              "{exclude_cols}").format(source=source, shown=shown, exclude_cols=option("exclude_cols"))]

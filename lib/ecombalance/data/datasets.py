@@ -30,6 +30,7 @@ from ecombalance.data.chinese import (
 )
 from ecombalance.data.loaders import ESCI_GAINS, load_table
 from ecombalance.data.table import Table, check_text_analyzer
+from ecombalance.i18n import gettext as _
 
 CASE_LABEL = "category"
 CASE_TEXT = ["title"]
@@ -451,8 +452,9 @@ def load(
         if tbl.gains is None:
             tbl.gains = checks.esci_gains(tbl.y.unique(), ESCI_GAINS)
             if tbl.gains:
-                tbl.notes.append(f"{tbl.name}: the label {label_col!r} holds ESCI letters, so they are read as "
-                                 f"relevance gains {tbl.gains} (pass your own gains to change them)")
+                tbl.notes.append(_("{name}: the label {label} holds ESCI letters, so they are read as relevance gains "
+                                   "{gains} (pass your own gains to change them)").format(
+                    name=tbl.name, label=repr(label_col), gains=tbl.gains))
         return replace(tbl, text_analyzer=text_analyzer)
     if dataset == "documented_case":
         return replace(case_table(seed, lang), text_analyzer=text_analyzer)

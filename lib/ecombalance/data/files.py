@@ -21,6 +21,7 @@ import pandas as pd
 from ecombalance._validation import option
 from ecombalance.data import checks
 from ecombalance.exceptions import DataError
+from ecombalance.i18n import gettext as _
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +95,7 @@ def decode_text(raw: bytes, encoding: str = "", source: str = "file") -> tuple[s
     except UnicodeDecodeError as exc:
         utf8_error = exc
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text"
-        note = f"{source}: not UTF-8; read as UTF-16 (its byte-order mark says so)"
+        note = _("{source}: not UTF-8; read as UTF-16 (its byte-order mark says so)").format(source=source)
         log.warning(note)
         return raw.decode("utf-16"), "utf-16", [note]
     mixed = _mixed_encodings(raw, utf8_error, source)
@@ -114,8 +115,9 @@ def decode_text(raw: bytes, encoding: str = "", source: str = "file") -> tuple[s
             text = raw.decode(name)
         except UnicodeDecodeError:
             continue
-        note = (f"{source}: not UTF-8; read as {name} (detected); if accents or Chinese characters look wrong, "
-                f"pass {option('encoding', 'gb18030')} (or cp1252, latin-1, ...)")
+        note = _("{source}: not UTF-8; read as {encoding} (detected); if accents or Chinese characters look wrong, "
+                 "pass {option} (or cp1252, latin-1, ...)").format(source=source, encoding=name,
+                                                                  option=option("encoding", "gb18030"))
         log.warning(note)
         return text, name, [note]
     raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
@@ -144,7 +146,7 @@ def decimal_comma_columns(frame: pd.DataFrame) -> list[str]:
 
 
 def _read_text_table(path: Path, raw: bytes, suffix: str, encoding: str, kwargs: dict) -> tuple[pd.DataFrame, list]:
-    text, _, notes = decode_text(raw, encoding, str(path))
+    text, _encoding, notes = decode_text(raw, encoding, str(path))
     sep = kwargs.pop("sep", "\t" if ".tsv" in suffix else _sniff_separator(text))
     header = pd.read_csv(io.StringIO(text), sep=sep, header=None, nrows=1, dtype=str, **kwargs)
     checks.check_header(header.iloc[0].tolist() if len(header) else [], str(path))
@@ -153,8 +155,10 @@ def _read_text_table(path: Path, raw: bytes, suffix: str, encoding: str, kwargs:
         commas = decimal_comma_columns(frame)
         if commas:
             frame = pd.read_csv(io.StringIO(text), sep=sep, decimal=",", **kwargs)
-            notes.append(f"{path}: read with decimal commas ('12,5' is 12.5) in {checks.capped(commas)}, as the "
-                         f"{'semicolon' if sep == ';' else repr(sep)}-separated file writes them")
+            notes.append((_("{path}: read with decimal commas ('12,5' is 12.5) in {columns}, as the "
+                            "semicolon-separated file writes them") if sep == ";" else
+                          _("{path}: read with decimal commas ('12,5' is 12.5) in {columns}, as the {sep}-separated "
+                            "file writes them")).format(path=path, columns=checks.capped(commas), sep=repr(sep)))
             log.info(notes[-1])
     return frame, notes
 
@@ -224,13 +228,14 @@ def _keep_index(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[str]
     kept = [str(n) for n in index.names] if named else ["index"]
     clash = [c for c in kept if c in frame.columns]
     if clash:
-        note = (f"{name}: its index {checks.capped(kept)} is not kept: the frame already has columns named "
-                f"{checks.capped(clash)}")
+        note = _("{name}: its index {index} is not kept: the frame already has columns named {columns}").format(
+            name=name, index=checks.capped(kept), columns=checks.capped(clash))
         return frame.reset_index(drop=True), [note]
     if not named:
         frame = frame.rename_axis("index")
-    note = (f"{name}: its index {checks.capped(kept)} is kept as a column (e.g. after set_index it would be lost "
-            f"otherwise); leave it out with {option('exclude_cols')} if it is no feature")
+    note = _("{name}: its index {index} is kept as a column (e.g. after set_index it would be lost otherwise); leave "
+             "it out with {exclude_cols} if it is no feature").format(name=name, index=checks.capped(kept),
+                                                                      exclude_cols=option("exclude_cols"))
     return frame.reset_index(), [note]
 
 
@@ -293,7 +298,8 @@ def storable(frame: pd.DataFrame, name: str = "DataFrame") -> tuple[pd.DataFrame
             values = frame[col]
             types = sorted({type(v).__name__ for v in values if not _is_missing(v)})
             out[col] = values.map(lambda v: None if _is_missing(v) else str(v)).astype(object)
-            notes.append(f"{name}: column {col!r} holds mixed Python objects ({', '.join(types)}); it is stored as "
-                         "text for the notebooks (convert it yourself to keep numbers as numbers)")
+            notes.append(_("{name}: column {column} holds mixed Python objects ({types}); it is stored as text for the "
+                           "notebooks (convert it yourself to keep numbers as numbers)").format(
+                name=name, column=repr(col), types=", ".join(types)))
             log.warning(notes[-1])
     return out, notes

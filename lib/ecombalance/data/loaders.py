@@ -21,6 +21,8 @@ from ecombalance.data.files import read_dataframe, read_file, read_frame
 from ecombalance.data.privacy import identifier_columns, protect_identifiers
 from ecombalance.data.table import Table
 from ecombalance.exceptions import DataError
+from ecombalance.i18n import gettext as _
+from ecombalance.i18n import ngettext
 
 log = logging.getLogger(__name__)
 
@@ -46,12 +48,12 @@ def handle_rare_classes(
     if rare.empty:
         return frame, []
     names = checks.capped({str(k): int(v) for k, v in rare.items()})
-    classes = f"{len(rare)} class{'es' if len(rare) > 1 else ''}"
+    classes = ngettext("{n} class", "{n} classes", len(rare)).format(n=len(rare))
     notes = []
     if action == "drop":
         kept = frame[~frame[label].isin(rare.index)].reset_index(drop=True)
-        notes.append(f"{source}: dropped {int(rare.sum())} rows of {classes} with < {min_class_size} "
-                     f"rows: {names}")
+        notes.append(_("{source}: dropped {rows} rows of {classes} with < {size} rows: {names}").format(
+            source=source, rows=int(rare.sum()), classes=classes, size=min_class_size, names=names))
     else:
         kept = frame.copy()
         is_rare = frame[label].isin(rare.index)
@@ -64,14 +66,19 @@ def handle_rare_classes(
         merged = int((kept[label] == other_label).sum())
         if int(is_rare.sum()) < min_class_size:  # the merged class is itself too small: drop it
             kept = kept[~is_rare].reset_index(drop=True)
-        notes.append(f"{source}: merged {classes} with < {min_class_size} rows "
-                     f"({int(rare.sum())} rows) into {other_label!r}: {names}")
+        words = {"source": source, "classes": classes, "size": min_class_size, "rows": int(rare.sum()),
+                 "other": repr(other_label), "names": names, "merged": merged}
         if int(is_rare.sum()) < min_class_size:
-            notes[-1] += f"; {other_label!r} still has < {min_class_size} rows, so those rows were dropped"
-        elif kept[label].value_counts().index[0] == other_label:
-            notes.append(f"{source}: the merged class {other_label!r} ({merged} rows from {classes}) is now "
-                         "the largest class, so 'the largest class' below means this mixture; consider a smaller "
-                         f"{option('min_class_size')}, or {option('min_class_action', 'drop')}")
+            notes.append(_("{source}: merged {classes} with < {size} rows ({rows} rows) into {other}: {names}; {other} "
+                           "still has < {size} rows, so those rows were dropped").format(**words))
+        else:
+            notes.append(_("{source}: merged {classes} with < {size} rows ({rows} rows) into {other}: "
+                           "{names}").format(**words))
+        if int(is_rare.sum()) >= min_class_size and kept[label].value_counts().index[0] == other_label:
+            notes.append(_("{source}: the merged class {other} ({merged} rows from {classes}) is now the largest "
+                           "class, so 'the largest class' below means this mixture; consider a smaller {min_class_size}, "
+                           "or {drop}").format(**words, min_class_size=option("min_class_size"),
+                                               drop=option("min_class_action", "drop")))
     for note in notes:
         log.warning(note)
     return kept, notes
@@ -89,7 +96,7 @@ def infer_columns(frame: pd.DataFrame, label: str, text_cols: Sequence[str], gro
         if col in (label, group_col) or col in text_cols:
             continue
         if col in identifiers:
-            ignored[col] = "a direct identifier"
+            ignored[col] = _("a direct identifier")
             continue
         series = frame[col]
         if pd.api.types.is_bool_dtype(series):
@@ -99,8 +106,8 @@ def infer_columns(frame: pd.DataFrame, label: str, text_cols: Sequence[str], gro
         elif series.nunique(dropna=True) <= min(MAX_CATEGORIES, series.notna().sum() / 2):
             categorical.append(col)
         else:
-            ignored[col] = (f"{series.nunique()} distinct strings: an identifier or free text; "
-                            f"name it in {option('text_cols')} to use it as text")
+            ignored[col] = _("{n} distinct strings: an identifier or free text; name it in {text_cols} to use it as "
+                             "text").format(n=series.nunique(), text_cols=option("text_cols"))
     return numeric, categorical, ignored
 
 
@@ -177,7 +184,8 @@ def load_table(
         raise DataError(f"{source}: label column {label_col!r} is empty in every row")
     if missing_label:
         frame = frame[frame[label_col].notna()].reset_index(drop=True)
-        notes.append(f"{source}: dropped {missing_label} rows with no label in {label_col!r}")
+        notes.append(_("{source}: dropped {n} rows with no label in {label}").format(source=source, n=missing_label,
+                                                                                      label=repr(label_col)))
         log.warning(notes[-1])
     frame, label_notes = _label_checks(frame, label_col, merge_label_case, source)
     notes += label_notes
@@ -217,15 +225,17 @@ def load_table(
     notes += codes.integer_codes_note(frame, numeric, source)
     unnamed = [c for c, why in left_out.items() if why == _not_named()]
     if unnamed:
-        notes.append(f"{source}: only the {option('feature_cols')} columns are features; not used: "
-                     f"{checks.capped(unnamed)}")
+        notes.append(_("{source}: only the {feature_cols} columns are features; not used: {columns}").format(
+            source=source, columns=checks.capped(unnamed), feature_cols=option("feature_cols")))
     for col, why in left_out.items():
         if why != _not_named():
-            notes.append(f"{source}: column {col!r} not used as a feature ({why})")
-            log.log(logging.WARNING if "out of fold" in why else logging.INFO, notes[-1])
+            notes.append(_("{source}: column {column} not used as a feature ({reason})").format(
+                source=source, column=repr(col), reason=why))
+            log.log(logging.WARNING if checks.is_leak_reason(why) else logging.INFO, notes[-1])
     forced = [c for c in [*numeric, *categorical] if c in feature_cols]
     for col, why in checks.leaking_columns(frame, label_col, forced).items():
-        notes.append(f"{source}: column {col!r} is used because {option('feature_cols')} names it, but {why}")
+        notes.append(_("{source}: column {column} is used because {feature_cols} names it, but {reason}").format(
+            source=source, column=repr(col), reason=why, feature_cols=option("feature_cols")))
         log.warning(notes[-1])
     resolved_gains = checks.resolve_gains(gains, counts.index, source)
     return Table(frame, label_col, text_cols, numeric, categorical, group_col, name, notes,
@@ -246,8 +256,9 @@ def _label_checks(frame: pd.DataFrame, label: str, merge_case: bool, source: str
         unused = [c for c in frame[label].cat.categories if not (frame[label] == c).any()]
         if unused:
             frame = frame.assign(**{label: frame[label].cat.remove_unused_categories()})
-            notes.append(f"{source}: the categorical label {label!r} lists categories with no row; they are not "
-                         f"classes: {checks.capped(unused)}")
+            notes.append(_("{source}: the categorical label {label} lists categories with no row; they are not "
+                           "classes: {categories}").format(source=source, label=repr(label),
+                                                           categories=checks.capped(unused)))
     checks.check_label_kind(frame[label], label, source)
     frame, variant_notes = checks.merge_label_variants(frame, label, merge_case, source)
     for note in [*notes, *variant_notes]:
@@ -257,8 +268,8 @@ def _label_checks(frame: pd.DataFrame, label: str, merge_case: bool, source: str
 
 def _feature_columns(frame, label, text_cols, group_col, id_cols, feature_cols, exclude_cols, dates=None):
     """Numeric and categorical features, and ``{column: why}`` for the columns left out."""
-    left_out = {c: f"excluded by {option('exclude_cols')}" for c in exclude_cols}
-    left_out.update({c: "a direct identifier" for c in id_cols if c not in feature_cols})
+    left_out = {c: _("excluded by {exclude_cols}").format(exclude_cols=option("exclude_cols")) for c in exclude_cols}
+    left_out.update({c: _("a direct identifier") for c in id_cols if c not in feature_cols})
     left_out.update(dates or {})
     roles = {label, group_col, *text_cols}
     others = [c for c in frame.columns if c not in roles and c not in left_out]
@@ -274,7 +285,8 @@ def _feature_columns(frame, label, text_cols, group_col, id_cols, feature_cols, 
     left_out.update({c: why for c, why in ignored.items() if c not in left_out})
     leaks = checks.leaking_columns(frame, label, [c for c in [*numeric, *categorical] if c not in feature_cols])
     for col, why in leaks.items():
-        left_out[col] = f"{why}; name it in {option('feature_cols')} to use it anyway"
+        left_out[col] = _("{reason}; name it in {feature_cols} to use it anyway").format(
+            reason=why, feature_cols=option("feature_cols"))
     numeric = [c for c in numeric if c not in leaks]
     categorical = [c for c in categorical if c not in leaks]
     return numeric, categorical, {c: left_out[c] for c in frame.columns if c in left_out}

@@ -19,6 +19,8 @@ import pandas as pd
 
 from ecombalance.data.privacy import protect_identifiers
 from ecombalance.data.table import Table
+from ecombalance.i18n import gettext as _
+from ecombalance.i18n import gettext_noop as N_
 
 
 @dataclass
@@ -36,14 +38,14 @@ class CleaningReport:
     outlier_action: str = "report"
 
     def as_frame(self) -> pd.DataFrame:
-        """One row per action: what, where, how many, why."""
-        rows = [("rows removed", reason, n, "") for reason, n in self.removed_rows.items()]
-        rows += [("column removed", col, 1, why) for col, why in self.removed_columns.items()]
-        rows += [("column protected", col, 1, why) for col, why in self.hashed_columns.items()]
-        rows += [("missing values", col, n, "imputed inside the pipeline, fitted on training data")
+        """One row per action: what, where, how many, why (in the current language, :mod:`ecombalance.i18n`)."""
+        rows = [(_("rows removed"), _(reason), n, "") for reason, n in self.removed_rows.items()]
+        rows += [(_("column removed"), col, 1, _(why)) for col, why in self.removed_columns.items()]
+        rows += [(_("column protected"), col, 1, why) for col, why in self.hashed_columns.items()]
+        rows += [(_("missing values"), col, n, _("imputed inside the pipeline, fitted on training data"))
                  for col, n in self.missing.items() if n]
-        outlier_what = {"report": "counted, kept", "clip": "clipped to the fences", "drop": "rows removed"}
-        rows += [("outliers (robust z > 5)", col, n, outlier_what[self.outlier_action])
+        outlier_what = {"report": _("counted, kept"), "clip": _("clipped to the fences"), "drop": _("rows removed")}
+        rows += [(_("outliers (robust z > 5)"), col, n, outlier_what[self.outlier_action])
                  for col, n in self.outliers.items() if n]
         return pd.DataFrame(rows, columns=["action", "where", "count", "note"])
 
@@ -93,18 +95,19 @@ def clean(tbl: Table, near_duplicates: bool = True, outliers: str = "report", z_
 
     frame, protected = protect_identifiers(frame, keep=[tbl.label, *tbl.text_cols, tbl.group_col or ""],
                                            action=identifiers)
-    report.hashed_columns.update({p.column: f"{p.action}: {p.reason}" for p in protected})
-    report.removed_columns.update({p.column: "direct identifier" for p in protected if p.action == "dropped"})
+    report.hashed_columns.update({p.column: _("{action}: {reason}").format(action=p.action_words, reason=p.reason)
+                                  for p in protected})
+    report.removed_columns.update({p.column: N_("direct identifier") for p in protected if p.action == "dropped"})
 
     unlabelled = frame[tbl.label].isna()
     if unlabelled.any():
-        report.removed_rows["no label"] = int(unlabelled.sum())
+        report.removed_rows[N_("no label")] = int(unlabelled.sum())
         frame = frame[~unlabelled]
 
     features = [c for c in tbl.feature_cols if c in frame.columns]
     for col in features:
         if frame[col].isna().all():
-            report.removed_columns[col] = "empty (every value missing)"
+            report.removed_columns[col] = N_("empty (every value missing)")
         elif frame[col].nunique(dropna=False) == 1:
             report.removed_columns[col] = f"constant ({frame[col].tolist()[0]!r} in every row)"
     frame = frame.drop(columns=[c for c in report.removed_columns if c in frame.columns])
@@ -113,7 +116,7 @@ def clean(tbl: Table, near_duplicates: bool = True, outliers: str = "report", z_
 
     exact = frame.duplicated(keep="first")
     if exact.any():
-        report.removed_rows["exact duplicate"] = int(exact.sum())
+        report.removed_rows[N_("exact duplicate")] = int(exact.sum())
         frame = frame[~exact]
     if near_duplicates and text:
         key = pd.concat([_normalise_text(frame[c]) for c in text]
@@ -121,7 +124,7 @@ def clean(tbl: Table, near_duplicates: bool = True, outliers: str = "report", z_
                         + [frame[tbl.label]], axis=1)
         near = key.duplicated(keep="first")
         if near.any():
-            report.removed_rows["near duplicate (same text up to case/punctuation)"] = int(near.sum())
+            report.removed_rows[N_("near duplicate (same text up to case/punctuation)")] = int(near.sum())
             frame = frame[~near]
 
     report.missing = {c: int(frame[c].isna().sum()) for c in text + numeric + categorical}
@@ -141,8 +144,8 @@ def clean(tbl: Table, near_duplicates: bool = True, outliers: str = "report", z_
     return cleaned, report
 
 
-def subsample(tbl: Table, max_rows: int, seed: int = 0, min_per_class: int = 10, *, who: str = "This chapter",
-              setting: str = "parameter `max_rows={}`", reason: str = "") -> tuple[Table, str]:
+def subsample(tbl: Table, max_rows: int, seed: int = 0, min_per_class: int = 10, *, who: str = N_("This chapter"),
+              setting: str = N_("parameter `max_rows={}`"), reason: str = "") -> tuple[Table, str]:
     """At most about ``max_rows`` rows of ``tbl``, stratified on the label, every class kept; and a note saying so.
 
     Each class :math:`c` with :math:`N_c` rows keeps :math:`\\max(\\min(N_c, m),\\ \\mathrm{round}(N_c\\,
@@ -166,7 +169,7 @@ def subsample(tbl: Table, max_rows: int, seed: int = 0, min_per_class: int = 10,
         sizes = pd.Series(groups).value_counts().reindex(order).to_numpy()
         keep_groups = order[: max(1, int(np.searchsorted(np.cumsum(sizes), max_rows, side="right")))]
         rows = np.flatnonzero(np.isin(groups, keep_groups))
-        how = f"{len(keep_groups):,} whole groups of {tbl.group_col!r} drawn at random"
+        how = _("{n:,} whole groups of {group} drawn at random").format(n=len(keep_groups), group=repr(tbl.group_col))
     else:
         codes, uniques = pd.factorize(tbl.y)
         rows = np.concatenate([
@@ -174,8 +177,8 @@ def subsample(tbl: Table, max_rows: int, seed: int = 0, min_per_class: int = 10,
                        replace=False)
             for members in (np.flatnonzero(codes == c) for c in range(len(uniques)))
         ])
-        how = f"stratified on {tbl.label!r}, every class kept"
-    why = f": {reason}" if reason else ""
-    note = (f"- {who} ran on a sample of {len(rows):,} of the table's {n:,} rows{why} ({how}; "
-            f"{setting.format(max_rows)}, 0 for all rows).")
+        how = _("stratified on {label}, every class kept").format(label=repr(tbl.label))
+    why = _(": {reason}").format(reason=_(reason)) if reason else ""
+    note = _("- {who} ran on a sample of {rows:,} of the table's {n:,} rows{why} ({how}; {setting}, 0 for all "
+             "rows).").format(who=_(who), rows=len(rows), n=n, why=why, how=how, setting=_(setting).format(max_rows))
     return tbl.subset(np.sort(rows)), note

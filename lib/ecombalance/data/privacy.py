@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 import pandas as pd
+from ecombalance.i18n import gettext as _
+from ecombalance.i18n import gettext_noop as N_
+from ecombalance.i18n import pgettext
 
 NAME_PATTERNS = re.compile(
     r"(^|_)(user|customer|member|buyer|account|device|session)_?(id|name)$|e-?mail|phone|mobile|"
@@ -16,8 +19,8 @@ NAME_PATTERNS = re.compile(
     re.IGNORECASE,
 )
 VALUE_PATTERNS = {
-    "e-mail addresses": re.compile(r"^[\w.+-]+@[\w-]+\.[\w.-]+$"),
-    "phone numbers": re.compile(r"^\+?\d[\d\s().-]{6,}\d$"),
+    N_("e-mail addresses"): re.compile(r"^[\w.+-]+@[\w-]+\.[\w.-]+$"),
+    N_("phone numbers"): re.compile(r"^\+?\d[\d\s().-]{6,}\d$"),
 }
 _SALT = "ecombalance"
 
@@ -35,13 +38,13 @@ def identifier_columns(frame: pd.DataFrame, keep: Iterable[str] = ()) -> dict[st
         if col in keep:
             continue
         if NAME_PATTERNS.search(str(col)):
-            found[col] = "its name marks a personal identifier"
+            found[col] = _("its name marks a personal identifier")
             continue
         if pd.api.types.is_string_dtype(frame[col]) or frame[col].dtype == object:
             values = frame[col].dropna().astype(str).head(1000)
             for what, pattern in VALUE_PATTERNS.items():
                 if len(values) and values.str.match(pattern).mean() > 0.5:
-                    found[col] = f"its values are {what}"
+                    found[col] = _("its values are {what}").format(what=_(what))
                     break
     return found
 
@@ -57,8 +60,15 @@ class ProtectedColumn:
     action: str  # "hashed" or "dropped"
     reason: str
 
+    @property
+    def action_words(self) -> str:
+        """:attr:`action` in the current language."""
+        words = {"hashed": pgettext("identifier", "hashed"), "dropped": pgettext("identifier", "dropped")}
+        return words.get(self.action, self.action)
+
     def __str__(self) -> str:
-        return f"column {self.column!r} {self.action}: {self.reason}"
+        return _("column {column} {action}: {reason}").format(column=repr(self.column), action=self.action_words,
+                                                             reason=self.reason)
 
 
 def protect_identifiers(frame: pd.DataFrame, keep: Iterable[str] = (),

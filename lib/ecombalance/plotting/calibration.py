@@ -11,6 +11,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from ecombalance.evaluation.class_calibration import classwise_reliability
+from ecombalance.i18n import gettext as _
 from ecombalance.evaluation.metrics import ECE_BINS
 from ecombalance.plotting.style import CLASS_COLOURS, REFERENCE, axes_or_new, readable
 
@@ -49,15 +50,15 @@ def plot_classwise_reliability(y_true: Any, proba: Any, classes: Sequence | None
         part = curves[(curves["class"] == label) & (curves["count"] > 0)]
         ece = curves.attrs["ece"][label]
         ax.plot(part["confidence"], part["frequency"], color=colour, linewidth=1.2, gid="classwise",
-                label=f"{label} (ECE {ece:.3f}, {sizes[label]:,} rows)")
+                label=_("{label} (ECE {ece}, {n} rows)").format(label=label, ece=f"{ece:.3f}", n=f"{sizes[label]:,}"))
         ax.scatter(part["confidence"], part["frequency"], s=12 + 120 * np.sqrt(part["count"] / biggest),
                    color=colour, alpha=0.7, zorder=3)
         if annotate:
             for x, y, n in zip(part["confidence"], part["frequency"], part["count"]):
                 ax.annotate(f"{int(n)}", (x, y), textcoords="offset points", xytext=(4, -9), fontsize=6,
                             color=colour)
-    ax.set(xlim=(0, 1), ylim=(0, 1.02), xlabel="predicted probability of the class",
-           ylabel="share of the bin that is the class")
+    ax.set(xlim=(0, 1), ylim=(0, 1.02), xlabel=_("predicted probability of the class"),
+           ylabel=_("share of the bin that is the class"))
     if title:
         ax.set_title(readable(title), fontsize=10)
     ax.legend(fontsize=7, loc="upper left")

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ecombalance.i18n import gettext_noop as N_
 from ecombalance.plotting.figures import plot_grouped_bars
 
 
@@ -69,7 +70,7 @@ class ComparisonDisplay:
         table = comparison.table.dropna(subset=["macro_f1"])
         return cls(table["macro_f1"], table["macro_f1_low"], table["macro_f1_high"], comparison.baseline)
 
-    def plot(self, ax: Any = None, *, title: str = "Macro-F1 with 95 % intervals") -> ComparisonDisplay:
+    def plot(self, ax: Any = None, *, title: str = N_("Macro-F1 with 95 % intervals")) -> ComparisonDisplay:
         """Draw the bars on ``ax`` (default: a new figure's Axes).
 
         Parameters
@@ -86,8 +87,8 @@ class ComparisonDisplay:
         """
         scores = self.scores.rename("macro-F1")
         interval = (self.low.rename("macro-F1").to_frame(), self.high.rename("macro-F1").to_frame())
-        ax = plot_grouped_bars(scores, ax=ax, rot=30, reference=self.baseline, interval=interval, xlabel="method",
-                               ylabel="macro-F1 (pooled out-of-fold, 0–1)", title=title)
+        ax = plot_grouped_bars(scores, ax=ax, rot=30, reference=self.baseline, interval=interval, xlabel=N_("method"),
+                               ylabel=N_("macro-F1 (pooled out-of-fold, 0–1)"), title=title)
         self.bars_ = list(ax.patches)[-len(scores):]
         for bar, method in zip(self.bars_, scores.index):
             if method == self.baseline:

@@ -4,6 +4,8 @@
 Each helper draws on ``ax`` when one is given (a panel of :func:`~ecombalance.plotting.style.panels`, or any Axes)
 and otherwise creates a figure of a sensible size; it returns the Axes it drew on, so a caller can still change a
 title or a limit. :func:`plot_projection` draws small multiples and takes and returns an array of Axes instead.
+Titles, axis labels and legends are written in the current language (:mod:`ecombalance.i18n`); a default given in a
+signature is English marked ``N_`` and translated where it is drawn.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from ecombalance.i18n import gettext as _
+from ecombalance.i18n import gettext_noop as N_
 from ecombalance.evaluation.calibration import expected_calibration_error_from_curve, reliability_curve
 from ecombalance.evaluation.metrics import ECE_BINS
 from ecombalance.plotting.style import (CALIBRATION_COLOURS, CLASS_COLOURS, OBSERVED, PROTOCOL_COLOURS, REFERENCE,
@@ -25,7 +29,7 @@ from ecombalance.plotting.style import (CALIBRATION_COLOURS, CLASS_COLOURS, OBSE
 
 # ----------------------------------------------------------------------------------------------- bars
 def plot_class_distribution(dist: pd.DataFrame, ax: Axes | None = None, title: str | None = None,
-                            xlabel: str = "items (rows)") -> Axes:
+                            xlabel: str = N_("items (rows)")) -> Axes:
     """Horizontal bars of the class counts, largest class on top, each labelled "count (share)".
 
     ``dist`` is :func:`ecombalance.sampling.imbalance.distribution` (columns ``count`` and ``proportion``).
@@ -42,8 +46,9 @@ def plot_class_distribution(dist: pd.DataFrame, ax: Axes | None = None, title: s
     ax.invert_yaxis()
     ax.margins(x=0.25)
     ax.set_xlabel(readable(xlabel))
-    ax.set_ylabel(readable(dist.index.name or "class"))
-    ax.set_title(readable(title) if title else f"Class distribution, IR = {dist['count'].max() / dist['count'].min():.1f}:1")
+    ax.set_ylabel(readable(dist.index.name or N_("class")))
+    ratio = f"{dist['count'].max() / dist['count'].min():.1f}"
+    ax.set_title(readable(title) if title else _("Class distribution, IR = {ratio}:1").format(ratio=ratio))
     return ax
 
 
@@ -74,8 +79,8 @@ def plot_grouped_bars(table: pd.DataFrame | pd.Series, ax: Axes | None = None, *
     if rot:
         plt.setp(ax.get_xticklabels(), ha="right", rotation_mode="anchor")
     default_y = table.name if single else frame.columns.name
-    ax.set(xlabel=readable(xlabel if xlabel is not None else (frame.index.name or "group")),
-           ylabel=readable(ylabel or (default_y if default_y is not None else "value")),
+    ax.set(xlabel=readable(xlabel if xlabel is not None else (frame.index.name or N_("group"))),
+           ylabel=readable(ylabel or (default_y if default_y is not None else N_("value"))),
            title=readable(title) if title else "")
     if ylim is not None:
         ax.set_ylim(*ylim)
@@ -95,13 +100,13 @@ def plot_recall(summary: pd.DataFrame, classes: Sequence, methods: Sequence[str]
              for col in ("pooled", "ci_low", "ci_high")}
     ax = axes_or_new(ax, (11, 3.5))
     return plot_grouped_bars(table["pooled"], ax=ax, interval=(table["ci_low"], table["ci_high"]),
-                             reference=methods[0], ylabel="recall (pooled out-of-fold)",
-                             title="Per-class recall with 95 % bootstrap intervals",
+                             reference=methods[0], ylabel=N_("recall (pooled out-of-fold)"),
+                             title=N_("Per-class recall with 95 % bootstrap intervals"),
                              legend_kw={"loc": "upper left", "bbox_to_anchor": (1.0, 1.0)})
 
 
 def plot_leakage(leak: Mapping[str, pd.DataFrame], ax: Axes | None = None,
-                 xlabel: str = "cross-validated balanced accuracy") -> Axes:
+                 xlabel: str = N_("cross-validated balanced accuracy")) -> Axes:
     """Mean (± sd over folds) score per sampler when resampling before the split vs inside each fold.
 
     ``leak`` maps a sampler's name to :func:`ecombalance.chapters.resampling_study.leakage_demo`, whose
@@ -116,14 +121,14 @@ def plot_leakage(leak: Mapping[str, pd.DataFrame], ax: Axes | None = None,
         means = [float(leak[n].loc[protocol, "mean"]) for n in names]
         stds = [float(leak[n].loc[protocol, "std"]) for n in names]
         ax.barh(np.arange(len(names)) + (k - (len(protocols) - 1) / 2) * height, means, height=height, xerr=stds,
-                capsize=2, color=colours[k % 2], label=protocol)
+                capsize=2, color=colours[k % 2], label=readable(protocol))
     lowest = min(float((f["mean"] - f["std"]).min()) for f in leak.values())
     ax.set_xlim(min(0.5, np.floor(lowest * 10) / 10), 1.0)
     ax.set_yticks(np.arange(len(names)), names)
     ax.invert_yaxis()
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel("sampler")
-    ax.set_title("Resampling before the split inflates the score")
+    ax.set_xlabel(readable(xlabel))
+    ax.set_ylabel(_("sampler"))
+    ax.set_title(_("Resampling before the split inflates the score"))
     ax.legend(fontsize=7, loc="lower left")
     return ax
 
@@ -137,7 +142,7 @@ def _count_axes(ax: Axes) -> Axes:
     twin = ax.twinx()
     twin.set_gid("row counts")
     twin.set_yscale("log", nonpositive="clip")  # bars start at 0: clipped to the axis, not masked away
-    twin.set(ylabel="rows per bin (bars, log scale)", xlabel=ax.get_xlabel())
+    twin.set(ylabel=_("rows per bin (bars, log scale)"), xlabel=ax.get_xlabel())
     ax.set_zorder(twin.get_zorder() + 1)
     ax.patch.set_visible(False)
     return twin
@@ -171,8 +176,8 @@ def plot_reliability(y_true: Any, proba: Any, n_bins: int = ECE_BINS, classes: S
             **plot_kwargs)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    ax.set_xlabel("confidence" if np.ndim(proba) == 2 else "predicted probability")
-    ax.set_ylabel("accuracy" if np.ndim(proba) == 2 else "observed frequency")
+    ax.set_xlabel(_("confidence") if np.ndim(proba) == 2 else _("predicted probability"))
+    ax.set_ylabel(_("accuracy") if np.ndim(proba) == 2 else _("observed frequency"))
     if counts:
         twin = _count_axes(ax)
         twin.bar(curve["bin_lower"], curve["count"].where(curve["count"] > 0), width=1 / n_bins, align="edge",
@@ -184,14 +189,15 @@ def plot_reliability(y_true: Any, proba: Any, n_bins: int = ECE_BINS, classes: S
     return ax
 
 
-def plot_recalibration(y_true: Any, raw: Any, recalibrated: Any, labels: tuple[str, str] = ("raw", "recalibrated"),
+def plot_recalibration(y_true: Any, raw: Any, recalibrated: Any,
+                       labels: tuple[str, str] = (N_("raw"), N_("recalibrated")),
                        n_bins: int = ECE_BINS, classes: Sequence | None = None, ax: Axes | None = None,
                        counts: bool = False) -> Axes:
     """:func:`plot_reliability` of the same labels' probabilities before and after recalibration (or prior
     correction), in :data:`CALIBRATION_COLOURS`; ``counts`` adds each curve's rows per bin as bars."""
-    ax = plot_reliability(y_true, raw, n_bins=n_bins, classes=classes, label=labels[0], ax=ax,
+    ax = plot_reliability(y_true, raw, n_bins=n_bins, classes=classes, label=_(labels[0]), ax=ax,
                           color=CALIBRATION_COLOURS["raw"], counts=counts)
-    return plot_reliability(y_true, recalibrated, n_bins=n_bins, classes=classes, label=labels[1], ax=ax,
+    return plot_reliability(y_true, recalibrated, n_bins=n_bins, classes=classes, label=_(labels[1]), ax=ax,
                             color=CALIBRATION_COLOURS["recalibrated"], counts=counts)
 
 
@@ -200,8 +206,8 @@ def plot_focal_curves(curves: pd.DataFrame, ax: Axes | None = None) -> Axes:
     (:func:`ecombalance.chapters.loss_study.focal_curves`), on a log axis."""
     ax = axes_or_new(ax, (6, 3.5))
     curves.plot(ax=ax, logy=True, ylim=(1e-5, 5), color=series_colours(curves.columns))
-    ax.set(xlabel="$p_t$ (probability of the true class)", ylabel="loss of one sample",
-           title="Cross-entropy vs focal loss")
+    ax.set(xlabel=_("$p_t$ (probability of the true class)"), ylabel=_("loss of one sample"),
+           title=_("Cross-entropy vs focal loss"))
     return ax
 
 
@@ -213,14 +219,15 @@ def plot_posteriors(curves: pd.DataFrame, ax: Axes | None = None) -> Axes:
     balanced = curves.filter(regex="^balanced")
     plain.plot(ax=ax, color=series_colours(plain.columns))
     balanced.plot(ax=ax, color=series_colours(balanced.columns), style="--")
-    ax.set(xlabel=f"{readable(curves.index.name or 'x')} (feature value)", ylabel="probability (share)",
-           title="Posterior under training priors (solid) and after adjustment (dashed)")
+    ax.set(xlabel=_("{name} (feature value)").format(name=readable(curves.index.name or "x")),
+           ylabel=_("probability (share)"),
+           title=_("Posterior under training priors (solid) and after adjustment (dashed)"))
     ax.legend(fontsize=7, ncol=2)
     return ax
 
 
 def plot_downsampling_metric(table: pd.DataFrame, metric: str, ax: Axes | None = None,
-                             observed: float | None = None, observed_label: str = "observed click rate") -> Axes:
+                             observed: float | None = None, observed_label: str = N_("observed click rate")) -> Axes:
     """One metric of :func:`ecombalance.chapters.ctr.downsampling_study` against the negative rate ``w``
     (log axis), raw and recalibrated; ``observed`` adds a horizontal reference line.
 
@@ -228,12 +235,13 @@ def plot_downsampling_metric(table: pd.DataFrame, metric: str, ax: Axes | None =
     """
     ax = axes_or_new(ax, (4.5, 3.4))
     for calibration, style in (("raw", "o-"), ("recalibrated", "s--")):
-        table.loc[(calibration, metric)].plot(ax=ax, style=style, logx=True, label=calibration,
+        table.loc[(calibration, metric)].plot(ax=ax, style=style, logx=True, label=_(calibration),
                                               color=CALIBRATION_COLOURS[calibration])
     if observed is not None:
-        ax.axhline(observed, color=OBSERVED, linewidth=0.8, label=observed_label)
-    ax.set(xlabel="negative rate w (share of negatives kept, log scale)", ylabel=readable(metric),
-           title=f"{readable(metric)[:1].upper()}{readable(metric)[1:]}, raw and recalibrated")
+        ax.axhline(observed, color=OBSERVED, linewidth=0.8, label=_(observed_label))
+    words = readable(metric)
+    ax.set(xlabel=_("negative rate w (share of negatives kept, log scale)"), ylabel=words,
+           title=_("{metric}, raw and recalibrated").format(metric=f"{words[:1].upper()}{words[1:]}"))
     ax.legend(fontsize=8)
     return ax
 
@@ -243,7 +251,7 @@ def plot_training_loss(step_logs: Mapping[str, pd.DataFrame], ax: Axes | None = 
     ax = axes_or_new(ax, (5, 3.4))
     for (name, log), colour in zip(step_logs.items(), series_colours(list(step_logs))):
         ax.plot(log["step"], log["loss"], label=name, color=colour)
-    ax.set(xlabel="optimizer step", ylabel="training loss", title="training loss")
+    ax.set(xlabel=_("optimizer step"), ylabel=_("training loss"), title=_("training loss"))
     ax.legend()
     return ax
 
@@ -255,7 +263,7 @@ def plot_validation_curve(histories: Mapping[str, pd.DataFrame], metric: str = "
     for (name, history), colour in zip(histories.items(), series_colours(list(histories))):
         ax.plot(history["epoch"], history[metric], marker="o", label=name, color=colour)
     label = readable(metric.removeprefix("val_"))
-    ax.set(xlabel="epoch", ylabel=label, title=f"validation {label}")
+    ax.set(xlabel=_("epoch"), ylabel=label, title=_("validation {metric}").format(metric=label))
     ax.legend()
     return ax
 
@@ -304,12 +312,14 @@ def plot_precision_recall(y_true: Any, scores: Mapping[str, Any], positive: Any,
             found = metric_scores(is_positive, np.asarray(decisions[name]) == positive, classes=[False, True],
                                   metrics=(), per_class=("precision", "recall"))
             ax.plot(found["recall[True]"], found["precision[True]"], "o", color=colour, markersize=8,
-                    markeredgecolor="black", label=f"{name}: its decisions", gid="operating point")
+                    markeredgecolor="black", label=_("{name}: its decisions").format(name=name),
+                    gid="operating point")
     ax.axhline(is_positive.mean(), color=REFERENCE, linestyle=":", linewidth=1, gid="prevalence",
-               label=f"prevalence {is_positive.mean():.3f} (random ranking)")
+               label=_("prevalence {rate} (random ranking)").format(rate=f"{is_positive.mean():.3f}"))
     ax.legend(loc="lower left", fontsize=8)
-    ax.set(xlabel=f"recall of {positive!r}", ylabel=f"precision of {positive!r}")
-    ax.set_title(f"Precision-recall for the class {positive!r}")
+    ax.set(xlabel=_("recall of {name}").format(name=repr(positive)),
+           ylabel=_("precision of {name}").format(name=repr(positive)))
+    ax.set_title(_("Precision-recall for the class {name}").format(name=repr(positive)))
     return ax
 
 
@@ -318,14 +328,15 @@ def plot_boxes(frame: pd.DataFrame, ax: Axes | None = None, log: bool = False, t
     """A box plot per column of ``frame`` (missing values left out); ``log`` for a log value axis."""
     ax = axes_or_new(ax, (5, 3))
     if frame.shape[1] == 0:
-        ax.text(0.5, 0.5, "no numeric columns", ha="center", va="center", transform=ax.transAxes)
+        ax.text(0.5, 0.5, _("no numeric columns"), ha="center", va="center", transform=ax.transAxes)
     else:
         ax.boxplot([frame[c].dropna().to_numpy(dtype=float) for c in frame.columns],
                    tick_labels=[str(c) for c in frame.columns])
         ax.tick_params(axis="x", rotation=45)
         if log:
             ax.set_yscale("log")
-    ax.set(xlabel="column", ylabel="value" + (" (log scale)" if log else ""), title=readable(title) if title else "")
+    ax.set(xlabel=_("column"), ylabel=_("value (log scale)") if log else _("value"),
+           title=readable(title) if title else "")
     return ax
 
 
@@ -336,23 +347,29 @@ def plot_decision_boundaries(panels_: Mapping[str, Mapping[str, Any]], ncols: in
     crosses (with a panel's ``origin``), and the rows a cleaner removed named in the title (``removed``)."""
     axes = panels(len(panels_), size=(3.4, 3.0), ncols=ncols)
     colours = mpl.colors.ListedColormap([CLASS_COLOURS[0], CLASS_COLOURS[1]])
+    names = {(0, False): _("majority"), (1, False): _("minority"), (0, True): _("majority (synthetic)"),
+             (1, True): _("minority (synthetic)")}
+    with_synthetic = []
     for ax, (name, panel) in zip(axes, panels_.items()):
         ax.contourf(panel["xx"], panel["yy"], panel["zz"], levels=[-0.5, 0.5, 1.5], cmap=colours, alpha=0.18)
         origin = np.asarray(panel.get("origin", np.full(len(panel["y"]), "original")))
+        with_synthetic.append(bool((origin == "synthetic").any()))
         for label, colour in ((0, CLASS_COLOURS[0]), (1, CLASS_COLOURS[1])):
             for synthetic, marker in ((False, "o"), (True, "x")):
                 rows = panel["X"][(panel["y"] == label) & ((origin == "synthetic") == synthetic)]
                 if len(rows) or not synthetic:
                     ax.scatter(rows[:, 0], rows[:, 1], s=8 if not synthetic else 10, color=colour, marker=marker,
                                edgecolor="none" if not synthetic else None, alpha=0.7, linewidths=0.8,
-                               label=("majority" if label == 0 else "minority") + (" (synthetic)" if synthetic else ""))
+                               label=names[(label, synthetic)])
         removed = sum(panel.get("removed", {}).values())
-        extra = f", {removed} rows removed" if removed and name != "random_under" else ""
-        ax.set(title=f"{name} (minority {panel['minority_share']:.0%}{extra})", xlabel="feature 1", ylabel="feature 2")
+        share = f"{panel['minority_share']:.0%}"
+        title = (_("{name} (minority {share}, {removed} rows removed)") if removed and name != "random_under"
+                 else _("{name} (minority {share})")).format(name=name, share=share, removed=removed)
+        ax.set(title=title, xlabel=_("feature {n}").format(n=1), ylabel=_("feature {n}").format(n=2))
         ax.title.set_fontsize(9)
     axes[0].legend(loc="lower right", fontsize=7)
-    for ax in axes[1:]:  # the first panel with synthetic rows explains the crosses
-        if any("synthetic" in text for text in ax.get_legend_handles_labels()[1]):
+    for ax, synthetic in zip(axes[1:], with_synthetic[1:]):  # the first panel with synthetic rows explains the crosses
+        if synthetic:
             ax.legend(loc="lower right", fontsize=7)
             break
     return axes
@@ -368,7 +385,7 @@ def plot_projection(frame: pd.DataFrame, ncols: int = 4, axes: Sequence[Axes] | 
     names = list(dict.fromkeys(frame["sampler"]))
     if axes is None:
         nrows = -(-len(names) // ncols)
-        _, grid = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 3 * nrows), sharex=True, sharey=True,
+        _figure, grid = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 3 * nrows), sharex=True, sharey=True,
                                squeeze=False, layout="constrained")
         for ax in grid.ravel()[len(names):]:
             ax.set_visible(False)
@@ -380,22 +397,24 @@ def plot_projection(frame: pd.DataFrame, ncols: int = 4, axes: Sequence[Axes] | 
     labels = list(first["label"].value_counts().index) + [
         c for c in pd.unique(frame["label"]) if c not in set(first["label"])]
     colours = dict(zip(labels, series_colours(labels)))
+    origins = {"original": _("original"), "synthetic": _("synthetic")}
     for ax, name in zip(axes, names):
         part = frame[frame["sampler"] == name]
         for label, colour in colours.items():
             for origin, marker, alpha in (("original", "o", 0.5), ("copy", "o", 0.5), ("synthetic", "x", 0.8)):
                 pts = part[(part["label"] == label) & (part["origin"] == origin)]
                 ax.scatter(pts["x"], pts["y"], s=8, marker=marker, color=colour, alpha=alpha,
-                           label=f"{label} ({origin})" if origin != "copy" else None)
+                           label=_("{label} ({origin})").format(label=label, origin=origins[origin])
+                           if origin != "copy" else None)
         ax.set_title(f"{name} (n={len(part)})", fontsize=9)
-        ax.set(xlabel="SVD component 1", ylabel="SVD component 2")
+        ax.set(xlabel=_("SVD component {n}").format(n=1), ylabel=_("SVD component {n}").format(n=2))
     axes[0].legend(fontsize=6, loc="best")
     return axes[:len(names)]
 
 
 def plot_cost_curve(curve: pd.DataFrame, rules: Mapping[str, float] | pd.DataFrame | None = None,
-                    cost_unit: str = "cost units", ax: Axes | None = None,
-                    title: str = "Cost against threshold (out of fold)") -> Axes:
+                    cost_unit: str = N_("cost units"), ax: Axes | None = None,
+                    title: str = N_("Cost against threshold (out of fold)")) -> Axes:
     """Mean cost per item against the threshold on one class's probability, a line per class
     (:meth:`ecombalance.chapters.rule_study.RuleComparison.curve`, :attr:`ecombalance.evaluation.CostDecision.curve`),
     and the cost of each decision rule as a horizontal line: ``rules`` maps a label to its mean cost per item (a
@@ -405,34 +424,38 @@ def plot_cost_curve(curve: pd.DataFrame, rules: Mapping[str, float] | pd.DataFra
     classes = list(dict.fromkeys(curve["class"]))
     for cls, colour in zip(classes, series_colours(classes)):
         part = curve[curve["class"] == cls]
-        ax.plot(part["threshold"], part["expected_cost"], marker=".", color=colour, label=f"threshold on {cls}")
+        ax.plot(part["threshold"], part["expected_cost"], marker=".", color=colour,
+                label=_("threshold on {name}").format(name=cls))
     if isinstance(rules, pd.DataFrame):
         rules = {str(name): float(cost) for name, cost in rules["expected_cost"].items()}
     styles = iter([("--", REFERENCE), (":", OBSERVED), ("-.", CLASS_COLOURS[-1]), ((0, (1, 3)), "black")])
     for label, cost in (rules or {}).items():
         if "bayes" in label.lower():
-            ax.axhline(cost, color="black", linewidth=2, label=f"{label}: {cost:.3f}", gid="bayes rule")
+            ax.axhline(cost, color="black", linewidth=2, label=f"{_(label)}: {cost:.3f}", gid="bayes rule")
         else:
             style, colour = next(styles, ("--", REFERENCE))
-            ax.axhline(cost, color=colour, linestyle=style, label=f"{label}: {cost:.3f}")
-    ax.set(xlabel="threshold on the class probability (0–1)", ylabel=f"mean cost per item ({cost_unit})",
+            ax.axhline(cost, color=colour, linestyle=style, label=f"{_(label)}: {cost:.3f}")
+    ax.set(xlabel=_("threshold on the class probability (0–1)"),
+           ylabel=_("mean cost per item ({unit})").format(unit=_(cost_unit)),
            title=readable(title))
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return ax
 
 
 def plot_profit_curve(curve: pd.DataFrame, threshold: float | None = None, closed_form: float | None = None,
-                      unit: str = "value units", ax: Axes | None = None) -> Axes:
+                      unit: str = N_("value units"), ax: Axes | None = None) -> Axes:
     """Profit per 1,000 rows against the threshold on the click probability
     (:func:`ecombalance.evaluation.profit_curve`), with the tuned and the closed-form thresholds marked."""
     ax = axes_or_new(ax, (6, 3.8))
-    ax.plot(curve["threshold"], curve["profit_per_row"] * 1000, color=CLASS_COLOURS[0], label="profit")
+    ax.plot(curve["threshold"], curve["profit_per_row"] * 1000, color=CLASS_COLOURS[0], label=_("profit"))
     ax.axhline(0, color=REFERENCE, linewidth=1)
     if threshold is not None and np.isfinite(threshold):
-        ax.axvline(threshold, color=OBSERVED, linestyle="--", label=f"tuned threshold {threshold:.3f}")
+        ax.axvline(threshold, color=OBSERVED, linestyle="--",
+                   label=_("tuned threshold {threshold}").format(threshold=f"{threshold:.3f}"))
     if closed_form is not None:
-        ax.axvline(closed_form, color=REFERENCE, linestyle=":", label=f"closed form {closed_form:.3f}")
-    ax.set(xlabel="threshold on the click probability (0–1)", ylabel=f"profit per 1,000 rows ({unit})",
-           title="Profit against threshold")
+        ax.axvline(closed_form, color=REFERENCE, linestyle=":",
+                   label=_("closed form {threshold}").format(threshold=f"{closed_form:.3f}"))
+    ax.set(xlabel=_("threshold on the click probability (0–1)"),
+           ylabel=_("profit per 1,000 rows ({unit})").format(unit=_(unit)), title=_("Profit against threshold"))
     ax.legend(fontsize=7)
     return ax

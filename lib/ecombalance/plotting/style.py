@@ -34,6 +34,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from ecombalance.i18n import gettext as _
+from ecombalance.i18n import gettext_noop as N_
+from ecombalance.i18n import pgettext
+
 
 CLASS_COLOURS = ("#4c72b0", "#dd8452", "#c44e52", "#55a868", "#8172b3", "#937860", "#da8bc3", "#ccb974",
                  "#64b5cd")
@@ -91,16 +95,19 @@ CJK_FONT_FAMILY = use_cjk_fallback()
 
 
 LABEL_WORDS = {
-    "log_loss": "log-loss", "mean_predicted": "mean predicted click probability", "observed_rate": "observed click rate",
-    "fit_seconds": "seconds to fit", "train_rows": "training rows", "train_positive_rate": "training click rate",
-    "macro_f1": "macro-F1", "val_macro_f1": "validation macro-F1", "balanced_accuracy": "balanced accuracy",
-    "roc_auc": "ROC-AUC", "pr_auc": "PR-AUC", "ece": "ECE", "classwise_ece": "class-wise ECE", "g_mean": "G-mean",
-    "expected_cost": "mean cost per item", "profit_per_row": "profit per row",
+    "log_loss": N_("log-loss"), "mean_predicted": N_("mean predicted click probability"),
+    "observed_rate": N_("observed click rate"), "fit_seconds": N_("seconds to fit"), "train_rows": N_("training rows"),
+    "train_positive_rate": N_("training click rate"), "macro_f1": N_("macro-F1"),
+    "val_macro_f1": N_("validation macro-F1"), "balanced_accuracy": N_("balanced accuracy"), "roc_auc": "ROC-AUC",
+    "pr_auc": "PR-AUC", "ece": "ECE", "classwise_ece": N_("class-wise ECE"), "g_mean": "G-mean",
+    "expected_cost": N_("mean cost per item"), "profit_per_row": N_("profit per row"),
 }
-"""Names of data columns and metrics as a figure writes them (:func:`readable`)."""
+"""Names of data columns and metrics as a figure writes them (:func:`readable`), in English; shown in the current
+language (:mod:`ecombalance.i18n`)."""
 
 _IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+$")
 _PLACEHOLDERS = {"", "-", "all", "none", "None"}
+_PER_CLASS = re.compile(r"(recall|precision|f1)\[(.+)\]")
 
 
 def readable(name: Any) -> str:
@@ -108,7 +115,8 @@ def readable(name: Any) -> str:
     (the row ``("-", "fit_seconds")`` of a MultiIndex table) joins its parts that are not placeholders (``"-"``,
     ``"all"``); a name of :data:`LABEL_WORDS` reads as written there (``log_loss`` → "log-loss"); another
     snake_case name loses its underscores (``documented_case`` → "documented case"). Anything else (a method such
-    as ``smote+logreg``, a sentence) is returned as it is.
+    as ``smote+logreg``, a sentence) is returned as it is. Words and sentences are in the current language where the
+    message catalogue has them (:mod:`ecombalance.i18n`; a method name never is).
 
     >>> readable(("-", "fit_seconds")), readable("log_loss"), readable("documented_case"), readable("smote+logreg")
     ('seconds to fit', 'log-loss', 'documented case', 'smote+logreg')
@@ -117,8 +125,12 @@ def readable(name: Any) -> str:
         return ", ".join(readable(part) for part in name if str(part).strip() not in _PLACEHOLDERS)
     text = str(name)
     if text in LABEL_WORDS:
-        return LABEL_WORDS[text]
-    return text.replace("_", " ") if _IDENTIFIER.match(text) else text
+        return _(LABEL_WORDS[text])
+    if (per_class := _PER_CLASS.fullmatch(text)) is not None:  # "recall[shoes]": as written in English
+        measure = {"recall": pgettext("measure", "recall"), "precision": pgettext("measure", "precision"),
+                   "f1": pgettext("measure", "f1")}[per_class.group(1)]
+        return _("{measure}[{name}]").format(measure=measure, name=per_class.group(2))
+    return _(text.replace("_", " ") if _IDENTIFIER.match(text) else text)
 
 
 def rounded(value: Any, digits: int = 4) -> Any:
@@ -157,7 +169,7 @@ def panels(n: int, size: tuple[float, float] = (5.0, 3.5), ncols: int | None = N
         raise ValueError(f"panels needs at least one panel, got n={n}")
     ncols = n if ncols is None else min(ncols, n)
     nrows = -(-n // ncols)
-    _, axes = plt.subplots(nrows, ncols, figsize=(size[0] * ncols, size[1] * nrows), squeeze=False,
+    _figure, axes = plt.subplots(nrows, ncols, figsize=(size[0] * ncols, size[1] * nrows), squeeze=False,
                            layout="constrained")
     for extra in axes.ravel()[n:]:
         extra.set_visible(False)
@@ -167,7 +179,7 @@ def panels(n: int, size: tuple[float, float] = (5.0, 3.5), ncols: int | None = N
 def axes_or_new(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
     """``ax``, or the Axes of a new figure of ``figsize`` inches when ``ax`` is None."""
     if ax is None:
-        _, ax = plt.subplots(figsize=figsize, layout="constrained")
+        _figure, ax = plt.subplots(figsize=figsize, layout="constrained")
     return ax
 
 
@@ -189,7 +201,8 @@ def table(frame: pd.DataFrame | pd.Series, gradient: Sequence[str] | bool | None
                 len(finite) > 0 and bool((finite % 1 == 0).all()) and bool((finite.abs() > 1).any()))
             formats[column] = "{:,.0f}" if whole else f"{{:.{digits}f}}"
         elif pd.api.types.is_bool_dtype(values):
-            formats[column] = lambda v: "yes" if v else "no"
+            yes, no = _("yes"), _("no")
+            formats[column] = lambda v, yes=yes, no=no: yes if v else no
     styler = frame.style.format(formats, na_rep="–")
     if gradient is not None and gradient is not False:
         subset = ([c for c in frame.columns if c in formats and not pd.api.types.is_bool_dtype(frame[c])]

@@ -11,7 +11,7 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "executive": ["TOP", "MAX_LISTED", "parts_of", "family_of", "rebalances", "comparison_kind", "method_rows", "is_number", "difference", "method_verdicts", "claims", "executive_data", "executive_html"],
     "headline": ["HEADLINE_MIME", "CONCLUSIONS_MIME", "KEY_FIGURE_TAG", "as_json", "record", "conclude", "read", "read_title", "read_key_figure", "read_conclusions"],
     "index": ["STYLE", "esc", "fmt", "markdown_html", "mathjax_script", "page", "method_table", "numbers_table", "data_source", "index_html", "GLOSSARY_FILE", "glossary_html", "NOT_APPLICABLE", "GENERATED_NOTE", "badge_class"],
-    "labels": ["METRICS", "QUALIFIERS", "WORDS", "label", "number"],
+    "labels": ["METRICS", "QUALIFIERS", "WORDS", "PHRASES", "label", "number", "sentences", "listing"],
     "mathjax": ["MATHJAX_DIR", "MATHJAX_PACKAGE", "MATHJAX_CONFIG", "mathjax_source", "install_mathjax"],
     "pagecheck": ["MAX_DECIMALS", "is_progress_line", "strip_progress", "round_table_cells", "problems"],
     "params": ["PROFILES", "METHOD_PARAMETERS", "COMMAND_LINE", "PARAMETERS", "FLAGS", "COMMAND_LINE_WORDING", "Parameter", "declared_parameters", "check_value", "parse_cli_value", "load_yaml", "profile_path", "notebook_stem", "resolve", "method_names"],

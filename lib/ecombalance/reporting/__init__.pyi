@@ -83,8 +83,11 @@ from ecombalance.reporting.index import badge_class as badge_class
 from ecombalance.reporting.labels import METRICS as METRICS
 from ecombalance.reporting.labels import QUALIFIERS as QUALIFIERS
 from ecombalance.reporting.labels import WORDS as WORDS
+from ecombalance.reporting.labels import PHRASES as PHRASES
 from ecombalance.reporting.labels import label as label
 from ecombalance.reporting.labels import number as number
+from ecombalance.reporting.labels import sentences as sentences
+from ecombalance.reporting.labels import listing as listing
 from ecombalance.reporting.mathjax import MATHJAX_DIR as MATHJAX_DIR
 from ecombalance.reporting.mathjax import MATHJAX_PACKAGE as MATHJAX_PACKAGE
 from ecombalance.reporting.mathjax import MATHJAX_CONFIG as MATHJAX_CONFIG
@@ -153,21 +156,22 @@ __all__ = [
     "EDITIONS", "FINISHED", "FLAGS", "GENERATED", "GENERATED_NOTE", "GLOSSARY_FILE", "HEADLINE_MIME", "HOME_ENV",
     "HTML_LANG", "INDEX", "INJECTED_ID", "KERNEL", "KEY_FIGURE_TAG", "LOCK", "MANIFEST", "MATHJAX_CONFIG",
     "MATHJAX_DIR", "MATHJAX_PACKAGE", "MAX_DECIMALS", "MAX_LISTED", "METHOD_PARAMETERS", "METRICS", "Manifest",
-    "NOTEBOOK_SUFFIXES", "NOT_APPLICABLE", "NotebookRun", "PARAMETERS", "PREPARED_DIR", "PROFILES", "PYTHON_WORDS",
-    "Parameter", "QUALIFIERS", "REPORT_FILES", "ReportResult", "SPLIT_NEED", "STALE_UNREADABLE_LOCK_S", "STYLE",
-    "SUITE_FOLDERS", "SUMMARY", "TEXT_OPTIONS", "TOP", "TRANSLATIONS_DIR", "WORDS", "YOURS", "add_data_options",
-    "as_json", "badge_class", "check_clashes", "check_out", "check_table", "check_value", "chinese_share", "claims",
-    "class_size_needs", "compare_html", "comparison_kind", "conclude", "copy_suite", "data_cache", "data_kind",
-    "data_overrides", "data_source", "declared_parameters", "default_out", "difference", "differences",
-    "differing_parameters", "discover", "dumps", "edition_notebook", "edition_of", "edition_parameters", "editions",
-    "esc", "execute", "executive_data", "executive_html", "family_of", "fmt", "glossary_html", "html_lang",
-    "index_html", "install_mathjax", "is_comparison_page", "is_number", "is_progress_line", "kernel_environment",
-    "kernel_options", "label", "live_lock", "load_summary", "load_yaml", "locked", "main", "markdown_html",
-    "mathjax_script", "mathjax_source", "method_names", "method_rows", "method_table", "method_verdicts",
-    "not_applicable", "not_applicable_run", "note", "notebook_stem", "notebooks_dir", "number", "numbers_table",
-    "out_dir", "packaged_suite", "page", "page_in", "params_dir", "parse_cli_value", "parse_gains", "parts_of",
-    "plan", "planned_names", "prepared_name", "problems", "profile_path", "project_root", "read",
-    "read_conclusions", "read_key_figure", "read_title", "read_translations", "rebalances", "record", "resolve",
-    "round_table_cells", "run_report", "select", "strip_progress", "switch", "translations_path",
-    "without_progress", "write_atomic", "write_comparison", "write_prepared",
+    "NOTEBOOK_SUFFIXES", "NOT_APPLICABLE", "NotebookRun", "PARAMETERS", "PHRASES", "PREPARED_DIR", "PROFILES",
+    "PYTHON_WORDS", "Parameter", "QUALIFIERS", "REPORT_FILES", "ReportResult", "SPLIT_NEED",
+    "STALE_UNREADABLE_LOCK_S", "STYLE", "SUITE_FOLDERS", "SUMMARY", "TEXT_OPTIONS", "TOP", "TRANSLATIONS_DIR",
+    "WORDS", "YOURS", "add_data_options", "as_json", "badge_class", "check_clashes", "check_out", "check_table",
+    "check_value", "chinese_share", "claims", "class_size_needs", "compare_html", "comparison_kind", "conclude",
+    "copy_suite", "data_cache", "data_kind", "data_overrides", "data_source", "declared_parameters", "default_out",
+    "difference", "differences", "differing_parameters", "discover", "dumps", "edition_notebook", "edition_of",
+    "edition_parameters", "editions", "esc", "execute", "executive_data", "executive_html", "family_of", "fmt",
+    "glossary_html", "html_lang", "index_html", "install_mathjax", "is_comparison_page", "is_number",
+    "is_progress_line", "kernel_environment", "kernel_options", "label", "listing", "live_lock", "load_summary",
+    "load_yaml", "locked", "main", "markdown_html", "mathjax_script", "mathjax_source", "method_names",
+    "method_rows", "method_table", "method_verdicts", "not_applicable", "not_applicable_run", "note",
+    "notebook_stem", "notebooks_dir", "number", "numbers_table", "out_dir", "packaged_suite", "page", "page_in",
+    "params_dir", "parse_cli_value", "parse_gains", "parts_of", "plan", "planned_names", "prepared_name",
+    "problems", "profile_path", "project_root", "read", "read_conclusions", "read_key_figure", "read_title",
+    "read_translations", "rebalances", "record", "resolve", "round_table_cells", "run_report", "select",
+    "sentences", "strip_progress", "switch", "translations_path", "without_progress", "write_atomic",
+    "write_comparison", "write_prepared",
 ]

@@ -17,9 +17,12 @@ from typing import Any, Mapping
 from ecombalance.exceptions import CompareError
 from ecombalance.reporting.index import NOT_APPLICABLE, badge_class, esc, fmt, markdown_html, page
 from ecombalance.reporting.mathjax import MATHJAX_CONFIG, MATHJAX_DIR
+from ecombalance.i18n import gettext as _
+from ecombalance.i18n import gettext_noop as N_
 
 _SUMMARY_FILE = "summary.json"  # runner.SUMMARY
-_DEFAULT = "notebook default"  # a parameter the run did not set
+_DEFAULT = N_("notebook default")  # a parameter the run did not set (shown in the current language)
+_NOT_RECORDED = N_("not recorded")
 _TITLE = "ecombalance: two reports compared"  # also how an existing page is recognised as one of ours
 _EXTRA_STYLE = """
 .sides { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
@@ -82,56 +85,69 @@ def _link(folder_url: str, target: str | None, text: str) -> str:
     return f'<a href="{esc(folder_url + "/" + target)}">{esc(text)}</a>' if target else esc(text)
 
 
+def _status_word(status: str) -> str:
+    """A notebook's status in the current language."""
+    words = {"ok": _("ok"), "failed": _("failed"), "interrupted": _("interrupted"),
+             NOT_APPLICABLE: _("not applicable")}
+    return words.get(status, status)
+
+
 def _status(entry: Mapping[str, Any] | None, folder_url: str) -> str:
     if entry is None:
-        return '<span class="badge failed">not in this report</span>'
+        return '<span class="badge failed">{}</span>'.format(esc(_("not in this report")))
     status = entry["status"]
-    badge = f'<span class="badge {badge_class(status)}">{esc(status)}</span>'
+    badge = f'<span class="badge {badge_class(status)}">{esc(_status_word(status))}</span>'
     text = f"{badge} {entry.get('seconds', 0):.1f} s"
     if entry.get("html"):
-        text += f" · {_link(folder_url, entry['html'], 'page' if status == 'ok' else 'last good page')}"
+        page_word = _("page") if status == "ok" else _("last good page")
+        text += f" · {_link(folder_url, entry['html'], page_word)}"
     if entry.get("error"):
         text += f'<br><span class="error">{esc(entry["error"])}</span>'
         if entry.get("ipynb"):
-            text += f"<br>{_link(folder_url, entry['ipynb'], 'executed copy')}"
+            copy_word = _("executed copy")
+            text += f"<br>{_link(folder_url, entry['ipynb'], copy_word)}"
     return text
 
 
-def _value_cell(row: Mapping[str, Any], side: str, missing: str = "not recorded") -> str:
+def _value_cell(row: Mapping[str, Any], side: str, missing: str = _NOT_RECORDED) -> str:
     if not row[f"in_{side}"]:
-        return f'<td class="missing">{missing}</td>'
+        return f'<td class="missing">{_(missing)}</td>'
     value = row[side]
     # a parameter reads as it is passed (False, None), a headline number as the index shows it (no, -)
     shown = str(value) if missing == _DEFAULT and (value is None or isinstance(value, bool)) else fmt(value)
     return f'<td class="{"num" if _is_number(value) else "value"}">{esc(shown)}</td>'
 
 
-def _numbers_table(rows: list[dict[str, Any]], what: str, missing: str = "not recorded") -> str:
+def _numbers_table(rows: list[dict[str, Any]], what: str, missing: str = _NOT_RECORDED) -> str:
+    """``what``: "headline number" or "parameter" (English; shown in the current language)."""
+    words = {"headline number": (_("headline number"), _("No headline number.")),
+             "parameter": (_("parameter"), _("No parameter."))}
+    name, none = words.get(what, (what, f"No {what}."))
     if not rows:
-        return f"<p>No {what}.</p>"
+        return f"<p>{none}</p>"
     body = []
     for row in rows:
         delta, css = row["delta"], ""
         if delta is not None and delta != 0:
             css = "up" if delta > 0 else "down"
         shown = (("0" if delta == 0 else f"{delta:+.4g}") if delta is not None
-                 else "differs" if row["differ"] else "")
+                 else _("differs") if row["differ"] else "")
         body.append(f'<tr class="{"differ" if row["differ"] else ""}"><td>{esc(row["name"])}</td>'
                     f'{_value_cell(row, "a", missing)}{_value_cell(row, "b", missing)}'
                     f'<td class="num {css}">{esc(shown)}</td></tr>')
-    return (f"<table><thead><tr><th>{esc(what)}</th><th>A</th><th>B</th><th>B − A</th></tr></thead>"
+    return (f"<table><thead><tr><th>{esc(name)}</th><th>A</th><th>B</th><th>B − A</th></tr></thead>"
             "<tbody>" + "".join(body) + "</tbody></table>")
 
 
 def _conclusions(entry: Mapping[str, Any] | None) -> str:
     if entry is None:
-        return "<p><i>not run</i></p>"
+        return "<p><i>{}</i></p>".format(_("not run"))
     if entry["status"] == NOT_APPLICABLE:  # left out on the user's table: no failure
-        return f'<p><i>{esc(entry.get("note") or NOT_APPLICABLE)}</i></p>'
+        return f'<p><i>{esc(_(entry.get("note") or NOT_APPLICABLE))}</i></p>'
     if entry["status"] != "ok":
-        return f'<p class="error">failed: {esc(entry.get("error") or "")}</p>'
+        return '<p class="error">{}</p>'.format(_("failed: {error}").format(error=esc(entry.get("error") or "")))
     text = entry.get("conclusions") or ""
-    return markdown_html(text) if text.strip() else "<p><i>no conclusions recorded</i></p>"
+    return markdown_html(text) if text.strip() else "<p><i>{}</i></p>".format(_("no conclusions recorded"))
 
 
 def _notebook_section(stem: str, a: Mapping[str, Any] | None, b: Mapping[str, Any] | None,
@@ -143,31 +159,37 @@ def _notebook_section(stem: str, a: Mapping[str, Any] | None, b: Mapping[str, An
     numbers = differences((a or {}).get("headline") or {}, (b or {}).get("headline") or {})
     parameters = differences((a or {}).get("parameters") or {}, (b or {}).get("parameters") or {})
     if a is None or b is None:  # nothing to compare with: what there is, folded
+        shown = (_("headline numbers ({n})").format(n=len(numbers)), _("parameters ({n})").format(n=len(parameters)))
         return (f'<section class="nb absent" id="{esc(stem)}"><h2>{heading}</h2>{sides}'
-                f"<details><summary>headline numbers ({len(numbers)})</summary>"
+                f"<details><summary>{shown[0]}</summary>"
                 f"{_numbers_table(numbers, 'headline number')}</details>"
-                f"<details><summary>parameters ({len(parameters)})</summary>"
+                f"<details><summary>{shown[1]}</summary>"
                 f"{_numbers_table(parameters, 'parameter', _DEFAULT)}</details></section>")
     failed = any(side["status"] not in ("ok", NOT_APPLICABLE) for side in (a, b))
     changed = [r for r in parameters if r["differ"]]
     same = [r for r in parameters if not r["differ"]]
-    same_table = (f"<details><summary>the same in both ({len(same)})</summary>"
+    same_in_both = _("the same in both ({n})").format(n=len(same))
+    same_table = (f"<details><summary>{same_in_both}</summary>"
                   f"{_numbers_table(same, 'parameter', _DEFAULT)}</details>") if same else ""
+    numbers_heading = _("Headline numbers ({differ} of {n} differ)").format(differ=sum(r["differ"] for r in numbers),
+                                                                            n=len(numbers))
+    parameters_heading = _("Parameters ({n} differ)").format(n=len(changed))
+    unchanged = "<p>{}</p>".format(_("The same in both runs."))
     return f"""<section class="nb {"failed" if failed else "ok"}" id="{esc(stem)}">
 <h2>{heading}</h2>
 {sides}
-<h3>Headline numbers ({sum(r["differ"] for r in numbers)} of {len(numbers)} differ)</h3>
+<h3>{numbers_heading}</h3>
 {_numbers_table(numbers, "headline number")}
-<h3>Parameters ({len(changed)} differ)</h3>
-{_numbers_table(changed, "parameter", _DEFAULT) if changed else "<p>The same in both runs.</p>"}
+<h3>{parameters_heading}</h3>
+{_numbers_table(changed, "parameter", _DEFAULT) if changed else unchanged}
 {same_table}
 </section>"""
 
 
 def _badge(entry: Mapping[str, Any] | None) -> str:
     if entry is None:
-        return '<span class="badge failed">not run</span>'
-    return f'<span class="badge {badge_class(entry["status"])}">{esc(entry["status"])}</span>'
+        return '<span class="badge failed">{}</span>'.format(_("not run"))
+    return f'<span class="badge {badge_class(entry["status"])}">{esc(_status_word(entry["status"]))}</span>'
 
 
 def _overview(stems: list[str], a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
@@ -175,10 +197,12 @@ def _overview(stems: list[str], a: Mapping[str, Any], b: Mapping[str, Any]) -> s
     for stem in stems:
         ea, eb = a.get(stem), b.get(stem)
         numbers = differences((ea or {}).get("headline") or {}, (eb or {}).get("headline") or {})
-        counted = f'{sum(r["differ"] for r in numbers)} of {len(numbers)}' if ea and eb else "-"
+        counted = (_("{differ} of {n}").format(differ=sum(r["differ"] for r in numbers), n=len(numbers))
+                   if ea and eb else "-")
         rows.append(f'<tr><td><a href="#{esc(stem)}">{esc(stem)}</a></td><td>{_badge(ea)}</td><td>{_badge(eb)}</td>'
                     f'<td class="num">{counted}</td></tr>')
-    return ("<table><thead><tr><th>notebook</th><th>A</th><th>B</th><th>headline numbers that differ</th></tr>"
+    head = (_("notebook"), _("headline numbers that differ"))
+    return (f"<table><thead><tr><th>{head[0]}</th><th>A</th><th>B</th><th>{head[1]}</th></tr>"
             "</thead><tbody>" + "".join(rows) + "</tbody></table>")
 
 
@@ -189,10 +213,12 @@ def _url(folder: Path, start: Path) -> str:
 def _side_summary(label: str, folder: Path, summary: Mapping[str, Any], url: str) -> str:
     entries = summary["notebooks"]
     failed = sum(e["status"] not in ("ok", NOT_APPLICABLE) for e in entries)
-    failures = f', <span class="error">{failed} failed</span>' if failed else ""
-    return (f"<li><b>{label}</b>: <a href=\"{esc(url)}/index.html\">{esc(folder)}</a> · profile "
-            f"<b>{esc(summary.get('profile'))}</b> · {len(entries)} notebooks{failures} · updated "
-            f"{esc(summary.get('updated'))}</li>")
+    failures = (', <span class="error">{}</span>'.format(_("{n} failed").format(n=failed))) if failed else ""
+    return "<li>{}</li>".format(_("{side}: {folder} · profile {profile} · {n} notebooks{failures} · updated "
+                                  "{updated}").format(
+        side=f"<b>{label}</b>", folder=f'<a href="{esc(url)}/index.html">{esc(folder)}</a>',
+        profile=f"<b>{esc(summary.get('profile'))}</b>", n=len(entries), failures=failures,
+        updated=esc(summary.get("updated"))))
 
 
 def compare_html(dir_a: str | Path, dir_b: str | Path, out_dir: str | Path = ".") -> str:
@@ -208,18 +234,23 @@ def compare_html(dir_a: str | Path, dir_b: str | Path, out_dir: str | Path = "."
         rows = "".join(f'<tr class="differ"><td><code>{esc(r["name"])}</code></td>{_value_cell(r, "a", _DEFAULT)}'
                        f'{_value_cell(r, "b", _DEFAULT)}<td>{", ".join(esc(n) for n in r["notebooks"])}</td></tr>'
                        for r in changed)
-        params = ("<h2>Parameters that differ</h2><table><thead><tr><th>parameter</th><th>A</th><th>B</th>"
-                  f"<th>in notebooks</th></tr></thead><tbody>{rows}</tbody></table>")
+    words = (_("Parameters that differ"), _("parameter"), _("in notebooks"),
+             _("None: both runs used the same parameters."))
+    if changed:
+        params = (f"<h2>{words[0]}</h2><table><thead><tr><th>{words[1]}</th><th>A</th>"
+                  f"<th>B</th><th>{words[2]}</th></tr></thead><tbody>{rows}</tbody></table>")
     else:
-        params = "<h2>Parameters that differ</h2><p>None: both runs used the same parameters.</p>"
-    only = [f"<li><code>{esc(s)}</code> only in {'A' if s in a else 'B'}</li>" for s in stems
-            if (s in a) != (s in b)]
+        params = f"<h2>{words[0]}</h2><p>{words[3]}</p>"
+    only = ["<li>{}</li>".format(_("{notebook} only in {side}").format(notebook=f"<code>{esc(s)}</code>",
+                                                                       side="A" if s in a else "B"))
+            for s in stems if (s in a) != (s in b)]
+    heading, only_heading = _("Two ecombalance reports side by side"), _("Notebooks in one report only")
     body = [
-        "<h1>Two ecombalance reports side by side</h1>",
+        f"<h1>{heading}</h1>",
         f"<ul>{_side_summary('A', dir_a, summary_a, url_a)}{_side_summary('B', dir_b, summary_b, url_b)}</ul>",
         _overview(stems, a, b),
         params,
-        f"<h2>Notebooks in one report only</h2><ul>{''.join(only)}</ul>" if only else "",
+        f"<h2>{only_heading}</h2><ul>{''.join(only)}</ul>" if only else "",
         *(_notebook_section(s, a.get(s), b.get(s), url_a, url_b) for s in stems),
     ]
     mathjax = next((f"{url}/{MATHJAX_DIR}/MathJax.js?config={MATHJAX_CONFIG}"

@@ -22,6 +22,7 @@ from ecombalance._paths import CACHE_ENV
 from ecombalance._validation import Wording, option, option_wording, plain_label
 from ecombalance.data.table import TEXT_ANALYZERS
 from ecombalance.exceptions import ParameterError
+from ecombalance.i18n import gettext as _
 from ecombalance.reporting import outdir, params, paths
 
 # command-line option (argparse's name of the flag) -> notebook parameter, from the one table of flags
@@ -151,17 +152,18 @@ def write_prepared(out: Path, name: str, planned: Mapping[Path, Mapping[str, Any
 
     data = _resolved_data(next(v for v in planned.values() if v.get("data_path")), Path(cwd or Path.cwd()))
     with option_wording(wording):
-        frame, _ = files.read_file(data["data_path"], data.get("encoding", ""))
-        frame, _ = checks.merge_label_variants(frame, data["label_col"], True, data["data_path"])
+        frame, _notes = files.read_file(data["data_path"], data.get("encoding", ""))
+        frame, _notes = checks.merge_label_variants(frame, data["label_col"], True, data["data_path"])
         frame, notes = files.storable(frame, data["data_path"])
-        merged = f"the table with its label values merged ({option('merge_label_case')})"
+        merged = _("the table with its label values merged ({merge_label_case})").format(
+            merge_label_case=option("merge_label_case"))
     manifest = outdir.Manifest.read(out) or outdir.Manifest(out)
     manifest.claim([name])
     (out / name).parent.mkdir(parents=True, exist_ok=True)
     frame.to_parquet(out / name, index=False)
     for note in notes:
-        log(f"  note: {note}")
-    log(f"  the notebooks read {out / name}: {merged}")
+        log(_("  note: {note}").format(note=note))
+    log(_("  the notebooks read {path}: {merged}").format(path=out / name, merged=merged))
     return {"data_path": str(out / name), "encoding": ""}
 
 
@@ -189,11 +191,11 @@ def _needs_text(values: Mapping[str, Any]) -> str:
     if pair:
         return ""
     if not texts:
-        return ("not applicable: no text column (notebook 05 fine-tunes a text encoder on titles, queries or reviews; "
-                "name one with --text-col)")
+        return _("not applicable: no text column (notebook 05 fine-tunes a text encoder on titles, queries or "
+                 "reviews; name one with --text-col)")
     if len(texts) > 2:
-        return (f"not applicable: {len(texts)} text columns and no pair (the encoder reads one text or two as a "
-                "pair; give --text-pair LEFT RIGHT or one --text-col)")
+        return _("not applicable: {n} text columns and no pair (the encoder reads one text or two as a pair; give "
+                 "--text-pair LEFT RIGHT or one --text-col)").format(n=len(texts))
     return ""
 
 
@@ -309,11 +311,12 @@ def check_table(planned: Mapping[Path, Mapping[str, Any]], cwd: Path | None = No
             continue
         shown.add(data["data_path"])
         counts = tbl.y.value_counts()
-        log(f"checked {data['data_path']}: {len(tbl.frame):,} rows, label {tbl.label!r} with {len(counts)} classes "
-            f"(smallest {plain_label(counts.index[-1])!r}: {int(counts.iloc[-1])} rows; the notebooks "
-            f"need {need or 2} per class)")
-        log(f"  features: {checks.capped(tbl.feature_cols, 30)}")
+        log(_("checked {path}: {rows:,} rows, label {label} with {classes} classes (smallest {smallest}: {n} rows; "
+              "the notebooks need {need} per class)").format(
+            path=data["data_path"], rows=len(tbl.frame), label=repr(tbl.label), classes=len(counts),
+            smallest=repr(plain_label(counts.index[-1])), n=int(counts.iloc[-1]), need=need or 2))
+        log(_("  features: {features}").format(features=checks.capped(tbl.feature_cols, 30)))
         for note in tbl.notes:
-            log(f"  note: {note}")
+            log(_("  note: {note}").format(note=note))
     overrides = {"data_path": next(iter(with_data.values()))["data_path"]}
     return overrides if len({d["data_path"] for d in with_data.values()}) == 1 else {}

@@ -11,7 +11,8 @@ between two plain models is model choice and has its own line. The claims are al
 (:func:`executive_data`, ``summary.json``'s ``"executive"``). The rule for "best": a balancing method is named as
 helping only when its macro-F1 difference to its own plain model is distinguishable (``<method>/macro_f1_real``,
 the one test of notebook 06), or as the notebook recorded it (``best_is_distinguishable`` / ``best_method``).
-Otherwise the summary says there is not enough evidence and lists the top scores of each model apart.
+Otherwise the summary says there is not enough evidence and lists the top scores of each model apart. Every
+sentence is a whole message of the catalogue (:mod:`ecombalance.i18n`), numbers and method names filled in after.
 """
 
 from __future__ import annotations
@@ -20,11 +21,17 @@ import html
 import math
 from typing import Any, Mapping
 
+from ecombalance.i18n import gettext as _
+from ecombalance.i18n import gettext_noop as N_
+from ecombalance.i18n import ngettext
 from ecombalance.models.ensembles import PLAIN_COUNTERPART
-from ecombalance.reporting.labels import number
+from ecombalance.reporting.labels import listing, number, sentences
 
 TOP = 3  # top scores listed per model when nothing is distinguishable
 MAX_LISTED = 6  # distinguishable gains listed before "and N more"
+# the test a headline's ``verdict_test`` names (evaluation.stats.VERDICT_TEST), shown in the reader's language
+N_("corrected repeated cross-validation t-test (Nadeau & Bengio 2003; Bouckaert & Frank 2004) on paired fold scores, "
+   "Holm-corrected")
 
 
 def _esc(value: Any) -> str:
@@ -53,7 +60,7 @@ def parts_of(method: str) -> tuple[str, str, str]:
     sampler, plus, model = method.partition("+")
     if not plus:
         sampler, model = "", method
-    model, _, loss = model.partition(":")
+    model, _colon, loss = model.partition(":")
     return sampler, model, loss
 
 
@@ -112,18 +119,26 @@ def difference(row: Mapping[str, Any], base: Mapping[str, Any] | None, metric: s
 
 
 def _imbalance(numbers: Mapping[str, Any]) -> str:
-    facts = []
     share, ratio = numbers.get("majority_share"), numbers.get("imbalance_ratio")
-    if isinstance(share, (int, float)):
-        facts.append(f"the largest class holds {number(100 * share, 1)} % of the rows")
-    if isinstance(ratio, (int, float)):
-        facts.append(f"it outnumbers the smallest {number(ratio, 1)} to 1 (imbalance ratio)")
-    text = "; ".join(facts)
-    text = text[:1].upper() + text[1:] + "." if text else ""
+    share = number(100 * share, 1) if isinstance(share, (int, float)) else None
+    ratio = number(ratio, 1) if isinstance(ratio, (int, float)) else None
+    if share is not None and ratio is not None:
+        text = _("The largest class holds {share} % of the rows; it outnumbers the smallest {ratio} to 1 "
+                 "(imbalance ratio).").format(share=share, ratio=ratio)
+    elif share is not None:
+        text = _("The largest class holds {share} % of the rows.").format(share=share)
+    elif ratio is not None:
+        text = _("It outnumbers the smallest {ratio} to 1 (imbalance ratio).").format(ratio=ratio)
+    else:
+        text = ""
     small, large = numbers.get("plain_recall_smallest"), numbers.get("plain_recall_largest")
     if isinstance(small, (int, float)):
-        against = f" against {number(large)} of the largest" if isinstance(large, (int, float)) else ""
-        text += f" A plain model finds {number(small)} of the smallest class (recall){against}."
+        if isinstance(large, (int, float)):
+            found = _("A plain model finds {small} of the smallest class (recall) against {large} of the "
+                      "largest.").format(small=number(small), large=number(large))
+        else:
+            found = _("A plain model finds {small} of the smallest class (recall).").format(small=number(small))
+        text = sentences(text, found)
     return text.strip()
 
 
@@ -198,8 +213,9 @@ def executive_data(summary: Mapping[str, Any]) -> dict[str, Any]:
 def _interval(row: Mapping[str, Any], nested: bool = False) -> str:
     """ `` (95 % interval a–b)``, or ``, 95 % interval a–b`` inside parentheses; "" when not recorded."""
     if isinstance(row.get("macro_f1_ci_low"), (int, float)) and isinstance(row.get("macro_f1_ci_high"), (int, float)):
-        text = f"95 % interval {number(row['macro_f1_ci_low'])}–{number(row['macro_f1_ci_high'])}"
-        return f", {text}" if nested else f" ({text})"
+        text = _("95 % interval {low}–{high}").format(low=number(row["macro_f1_ci_low"]),
+                                                     high=number(row["macro_f1_ci_high"]))
+        return (_(", {interval}") if nested else _(" ({interval})")).format(interval=text)
     return ""
 
 
@@ -207,11 +223,18 @@ def _signed(value: Any) -> str:
     return f"{value:+.3f}" if isinstance(value, float) and value == value else "–"
 
 
+def _against(row: Mapping[str, Any], key: str = "diff") -> str:
+    """```a` (+0.050 against `p`)``."""
+    return _("{method} ({difference} against {against})").format(
+        method=_code(row["method"]), difference=_signed(row[key]), against=_code(row["against"]))
+
+
 def _listed(rows: list[Mapping[str, Any]], key: str = "diff") -> str:
     """```a` (+0.050 against `p`), ...``, at most :data:`MAX_LISTED` and "and N more"."""
-    text = ", ".join(f"{_code(r['method'])} ({_signed(r[key])} against {_code(r['against'])})"
-                     for r in rows[:MAX_LISTED])
-    return text + (f" and {len(rows) - MAX_LISTED} more" if len(rows) > MAX_LISTED else "")
+    text = listing(_against(r, key) for r in rows[:MAX_LISTED])
+    if len(rows) > MAX_LISTED:
+        return _("{items} and {n} more").format(items=text, n=len(rows) - MAX_LISTED)
+    return text
 
 
 def _ties(v: Mapping[str, Any]) -> str:
@@ -222,86 +245,114 @@ def _ties(v: Mapping[str, Any]) -> str:
     for plain in sorted(plains, key=lambda p: p != v["base"]["method"]):
         family = [r for r in v["rows"] if r["method"] == plain or (r.get("against") == plain and
                                                                  r.get("kind") == "balancing")][:TOP]
-        lists.append(f"with {_esc(parts_of(plain)[1])}, "
-                     + ", ".join(f"{_code(r['method'])} {number(r['macro_f1'])}" for r in family))
-    return "; ".join(lists)
+        lists.append(_("with {model}, {scores}").format(
+            model=_esc(parts_of(plain)[1]),
+            scores=listing(f"{_code(r['method'])} {number(r['macro_f1'])}" for r in family)))
+    return listing(lists, "; ")
 
 
 def _design(numbers: Mapping[str, Any]) -> str:
     r, k = numbers.get("cv_repeats"), numbers.get("cv_folds")
     if is_number(r) and is_number(k):
-        return f"{int(k)}-fold cross-validation" if int(r) == 1 else f"{int(r)} × {int(k)}-fold cross-validation"
-    return "the same folds"
+        if int(r) == 1:
+            return _("{k}-fold cross-validation").format(k=int(k))
+        return _("{r} × {k}-fold cross-validation").format(r=int(r), k=int(k))
+    return _("the same folds")
 
 
 def _reach(numbers: Mapping[str, Any]) -> str:
     d = numbers.get("smallest_detectable_difference")
-    return f": the smallest difference this design detects is about {number(d)}" if is_number(d) else ""
+    if is_number(d):
+        return _(": the smallest difference this design detects is about {difference}").format(difference=number(d))
+    return ""
 
 
 def _helped(v: Mapping[str, Any], numbers: Mapping[str, Any]) -> tuple[str, str]:
     """(what helped, how sure) as HTML sentences."""
     base, best = v["base"], v["best"]
-    base_text = f"{_code(base['method'])} (macro-F1 {number(base['macro_f1'])}{_interval(base, nested=True)})"
+    base_text = _("{method} (macro-F1 {score}{interval})").format(
+        method=_code(base["method"]), score=number(base["macro_f1"]), interval=_interval(base, nested=True))
+    said = []
     if best is not None:
-        helped = (f"<b>{_code(best['method'])} helped</b>: macro-F1 {number(best.get('macro_f1'))}{_interval(best)}, "
-                  f"{_signed(best['diff'])} against the same model without balancing, {_code(best['against'])}.")
+        said.append(_("<b>{method} helped</b>: macro-F1 {score}{interval}, {difference} against the same model "
+                      "without balancing, {against}.").format(
+            method=_code(best["method"]), score=number(best.get("macro_f1")), interval=_interval(best),
+            difference=_signed(best["diff"]), against=_code(best["against"])))
         also = [r for r in v["better"] if r["method"] != best["method"]]
         if also:
-            helped += " Also distinguishably better than the same model without balancing: " + _listed(also) + "."
+            said.append(_("Also distinguishably better than the same model without balancing: {methods}.").format(
+                methods=_listed(also)))
     elif v["balancing"]:
         ties = _ties(v)
-        helped = ("<b>Not enough evidence to separate any balancing method from the same model without "
-                  f"balancing</b> in macro-F1{_reach(numbers)}" + (f". The top scores: {ties}." if ties else "."))
+        said.append(_("<b>Not enough evidence to separate any balancing method from the same model without "
+                      "balancing</b> in macro-F1{reach}.").format(reach=_reach(numbers)))
+        if ties:
+            said.append(_("The top scores: {scores}.").format(scores=ties))
     else:
-        helped = (f"<b>No balancing method was compared with the same model without balancing</b>; the baseline is "
-                  f"{base_text}.")
+        said.append(_("<b>No balancing method was compared with the same model without balancing</b>; the baseline "
+                      "is {baseline}.").format(baseline=base_text))
     if v["capacity"]:
-        helped += " Model choice (capacity), not balancing: " + ", ".join(
-            f"{_code(r['method'])} ({_signed(r['diff'])} against {_code(r['against'])}, "
-            + ("distinguishable" if r.get("macro_f1_real") else "not enough evidence") + ")"
-            for r in v["capacity"]) + "."
+        said.append(_("Model choice (capacity), not balancing: {methods}.").format(methods=listing(
+            _("{method} ({difference} against {against}, {verdict})").format(
+                method=_code(r["method"]), difference=_signed(r["diff"]), against=_code(r["against"]),
+                verdict=_("distinguishable") if r.get("macro_f1_real") else _("not enough evidence"))
+            for r in v["capacity"])))
     if v["other"]:
-        helped += (" Not judged as balancing (model and balancing both differ from what they are compared with): "
-                   + _listed(v["other"]) + ".")
+        said.append(_("Not judged as balancing (model and balancing both differ from what they are compared with): "
+                      "{methods}.").format(methods=_listed(v["other"])))
     if v["worse"]:
-        helped += " Distinguishably worse than the same model without balancing: " + _listed(v["worse"]) + "."
+        said.append(_("Distinguishably worse than the same model without balancing: {methods}.").format(
+            methods=_listed(v["worse"])))
     if v["recall_gains"]:
-        helped += (" Recall of the smallest class rises distinguishably over the same model without balancing with "
-                   + _listed(v["recall_gains"], "recall_diff") + ".")
-    test = numbers.get("verdict_test") or "paired test of notebook 06, corrected for the number of comparisons"
+        said.append(_("Recall of the smallest class rises distinguishably over the same model without balancing "
+                      "with {methods}.").format(methods=_listed(v["recall_gains"], "recall_diff")))
+    helped = sentences(*said)
+    test = numbers.get("verdict_test")
+    test = _(str(test)) if test else _("paired test of notebook 06, corrected for the number of comparisons")
     d = numbers.get("smallest_detectable_difference")
     n, m = len(v["balancing"]), len(v["capacity"])
-    sure = (f"{n} balancing method{'s were' if n != 1 else ' was'} compared with the same model without balancing"
-            + (f" and {m} plain model{'s' if m != 1 else ''} with {_code(base['method'])} (model choice)" if m else "")
-            + f", on {_design(numbers)}; a difference counts only when the one test separates it from zero "
-            f"({_esc(test)})"
-            + (f"; this design detects differences of about {number(d)} or more" if is_number(d) else "")
-            + ". A smaller difference is not enough evidence, not a proof that there is none.")
+    compared = ngettext("{n} balancing method was compared with the same model without balancing",
+                        "{n} balancing methods were compared with the same model without balancing", n).format(n=n)
+    if m:
+        compared = _("{compared} and {plain} with {baseline} (model choice)").format(
+            compared=compared, plain=ngettext("{m} plain model", "{m} plain models", m).format(m=m),
+            baseline=_code(base["method"]))
+    reach = (_("; this design detects differences of about {difference} or more").format(difference=number(d))
+             if is_number(d) else "")
+    sure = sentences(
+        _("{compared}, on {design}; a difference counts only when the one test separates it from zero "
+          "({test}){reach}.").format(compared=compared, design=_design(numbers), test=_esc(test), reach=reach),
+        _("A smaller difference is not enough evidence, not a proof that there is none."))
     return helped, sure
 
 
 def _todo(v: Mapping[str, Any]) -> str:
     best = v["best"]
     bigger = [r for r in v["capacity"] if r.get("macro_f1_real") and r["diff"] > 0]
-    capacity = (f" Apart from balancing, the model matters: {_code(bigger[0]['method'])} beats "
-                f"{_code(bigger[0]['against'])} by model choice ({_signed(bigger[0]['diff'])})." if bigger else "")
+    capacity = (_("Apart from balancing, the model matters: {method} beats {against} by model choice "
+                  "({difference}).").format(method=_code(bigger[0]["method"]), against=_code(bigger[0]["against"]),
+                                            difference=_signed(bigger[0]["diff"])) if bigger else "")
     if best is not None:
-        todo = f"Use {_code(best['method'])}."
+        said = [_("Use {method}.").format(method=_code(best["method"]))]
         if rebalances(best["method"]):
-            todo += " It re-balances the training, so recalibrate its probabilities (prior correction, notebook 06)"
-            todo += " before using them as probabilities."
-        todo += capacity
+            said.append(_("It re-balances the training, so recalibrate its probabilities (prior correction, notebook "
+                          "06) before using them as probabilities."))
+        said.append(capacity)
         if best.get("method") in {r["method"] for r in v["recall_gains"]} or not v["recall_gains"]:
-            return todo
+            return sentences(*said)
     else:
-        todo = "No balancing step earns its place on macro-F1: keep the plain model." + capacity
+        said = [_("No balancing step earns its place on macro-F1: keep the plain model."), capacity]
     if v["recall_gains"]:
         gain = v["recall_gains"][0]
-        todo += (f" If missing the smallest class costs more than a false alarm, {_code(gain['method'])} finds more "
-                 f"of it than {_code(gain['against'])}; choose its decision threshold by that cost"
-                 + (" and recalibrate its probabilities (notebook 06)." if rebalances(gain["method"]) else "."))
-    return todo
+        if rebalances(gain["method"]):
+            text = _("If missing the smallest class costs more than a false alarm, {method} finds more of it than "
+                     "{against}; choose its decision threshold by that cost and recalibrate its probabilities "
+                     "(notebook 06).")
+        else:
+            text = _("If missing the smallest class costs more than a false alarm, {method} finds more of it than "
+                     "{against}; choose its decision threshold by that cost.")
+        said.append(text.format(method=_code(gain["method"]), against=_code(gain["against"])))
+    return sentences(*said)
 
 
 def _decision(numbers: Mapping[str, Any]) -> str:
@@ -312,24 +363,27 @@ def _decision(numbers: Mapping[str, Any]) -> str:
     plain = numbers.get("decision_rule_model")
     if not is_number(bayes) or verdict is None or not plain:
         return ""
-    text = (f"At the stated cost of errors (notebook 06), {_code(plain)} with the Bayes rule on its calibrated "
-            f"probabilities costs {number(bayes)} per item")
     tuned = numbers.get("tuned_rule_cost")
-    if is_number(tuned):
-        text += f" (per-class weights tuned in nested folds: {number(tuned)})"
+    lead = _("At the stated cost of errors (notebook 06), {model} with the Bayes rule on its calibrated "
+             "probabilities costs {cost} per item{tuned}").format(
+        model=_code(plain), cost=number(bayes),
+        tuned=_(" (per-class weights tuned in nested folds: {cost})").format(cost=number(tuned))
+        if is_number(tuned) else "")
     cheapest, cost, diff = (numbers.get(k) for k in ("cheapest_rebalanced", "cheapest_rebalanced_cost",
                                                        "cheapest_rebalanced_difference"))
-    named = (f"{_code(cheapest)} with its own rule, {number(cost)} ({_signed(diff)})"
-             if cheapest and is_number(cost) and is_number(diff) else "")
+    named = (_("{method} with its own rule, {cost} ({difference})").format(
+        method=_code(cheapest), cost=number(cost), difference=_signed(diff))
+        if cheapest and is_number(cost) and is_number(diff) else "")
     if verdict is True:
-        return (text + f". Re-balanced training does better at this cost: {named}, distinguishably less; re-balance "
-                "when that cost is yours.")
+        return _("{lead}. Re-balanced training does better at this cost: {cheapest}, distinguishably less; "
+                 "re-balance when that cost is yours.").format(lead=lead, cheapest=named)
     if verdict is False:
-        return (text + ". Every re-balancing method costs distinguishably more: keep the plain model and decide by "
-                "the Bayes rule for your costs.")
-    return (text + ". No re-balancing method costs distinguishably less" + (f" (the cheapest: {named})" if named else "")
-            + ": keep the plain model and decide by the Bayes rule on calibrated probabilities, the simpler default "
-            "(a new cost needs a new rule, not a new model).")
+        return _("{lead}. Every re-balancing method costs distinguishably more: keep the plain model and decide by "
+                 "the Bayes rule for your costs.").format(lead=lead)
+    return _("{lead}. No re-balancing method costs distinguishably less{cheapest}: keep the plain model and decide "
+             "by the Bayes rule on calibrated probabilities, the simpler default (a new cost needs a new rule, not a "
+             "new model).").format(lead=lead, cheapest=_(" (the cheapest: {named})").format(named=named)
+                                   if named else "")
 
 
 def executive_html(summary: Mapping[str, Any]) -> str:
@@ -339,15 +393,17 @@ def executive_html(summary: Mapping[str, Any]) -> str:
     known = [h for h in _headlines(summary) if any(h.get(k) is not None for k in _IMBALANCE_KEYS)]
     first = max(known, key=lambda h: sum(h.get(k) is not None for k in _IMBALANCE_KEYS), default=None)
     if first and (text := _imbalance(first)):
-        items.append(("The imbalance", text))
+        items.append((_("The imbalance"), text))
     found = _comparison(summary)
     if found is not None:
         numbers, comparison = found
         helped, sure = _helped(comparison, numbers)
         decision = next((t for h in _headlines(summary) if (t := _decision(h))), "")
-        todo = f"{decision} Without a stated cost: {_todo(comparison)}" if decision else _todo(comparison)
-        items += [("What helped", helped), ("How sure", sure), ("What to do", todo)]
+        todo = (_("{decision} Without a stated cost: {todo}").format(decision=decision, todo=_todo(comparison))
+                if decision else _todo(comparison))
+        items += [(_("What helped"), helped), (_("How sure"), sure), (_("What to do"), todo)]
     if not items:
         return ""
     body = "".join(f"<dt>{_esc(term)}</dt><dd>{text}</dd>" for term, text in items)
-    return f'<section class="summary" id="summary"><h2>Summary</h2><dl>{body}</dl></section>'
+    heading = _("Summary")
+    return f'<section class="summary" id="summary"><h2>{_esc(heading)}</h2><dl>{body}</dl></section>'

@@ -15,6 +15,7 @@ from typing import Any
 
 import nbformat
 
+from ecombalance.i18n import gettext as _
 from ecombalance.reporting import labels
 
 HEADLINE_MIME = "application/vnd.ecombalance.headline+json"
@@ -60,7 +61,8 @@ def record(**numbers: Any) -> None:
     """
     clean = as_json(**numbers)
     rows = "\n".join(f"| {labels.label(name)} | {_format(value)} |" for name, value in clean.items())
-    markdown = f"| headline number | value |\n|---|---:|\n{rows}"
+    header = _("| headline number | value |")
+    markdown = f"{header}\n|---|---:|\n{rows}"
     try:
         from IPython.display import display
     except ImportError:  # outside IPython: nothing to display

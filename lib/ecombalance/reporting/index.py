@@ -4,7 +4,7 @@ First the executive summary (:mod:`ecombalance.reporting.executive`); on a user'
 label and columns. Per notebook: its title and link, status and time, the key figure as a thumbnail, the "What
 we saw" bullets, a table of methods when the notebook recorded ``"<method>/<metric>"`` headline numbers
 (notebook 06), and the headline numbers, labelled in words, folded under ``<details>``. Last, a link to the
-glossary appendix (:func:`glossary_html`).
+glossary appendix (:func:`glossary_html`). The words are the current language's (:mod:`ecombalance.i18n`).
 """
 
 from __future__ import annotations
@@ -13,12 +13,16 @@ import html
 import math
 from typing import Any, Mapping
 
+from ecombalance.i18n import get_language, pgettext
+from ecombalance.i18n import gettext as _
+from ecombalance.i18n import gettext_noop as N_
 from ecombalance.reporting import labels
 from ecombalance.reporting.executive import comparison_kind, executive_html, is_number, method_rows
-from ecombalance.reporting.labels import label
+from ecombalance.reporting.labels import label, listing
 
 _SUMMARY_FILE = "summary.json"  # runner.SUMMARY, beside index.html
 GLOSSARY_FILE = "glossary.html"  # the appendix, written by the runner beside index.html
+_GLOSSARY_TITLE = "Glossary · 术语表"  # the appendix's name in both editions
 STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 72rem;
        padding: 0 1.5rem; color: #1f2328; line-height: 1.45; }
@@ -81,7 +85,7 @@ def mathjax_script(url: str | None) -> str:
 def page(title: str, body: str, mathjax_url: str | None = None, extra_style: str = "") -> str:
     """A complete HTML page in the report's style."""
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{esc(title)}</title>
+<html lang="{"zh-CN" if get_language() == "zh" else "en"}"><head><meta charset="utf-8"><title>{esc(title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>{STYLE}{extra_style}</style>
 {mathjax_script(mathjax_url)}
@@ -99,19 +103,25 @@ def _verdict(row: Mapping[str, Any], base: Mapping[str, Any] | None) -> str:
     """What the row was compared with and the verdicts: "against none+logreg: macro-F1 +0.021 (not enough
     evidence); ..." for a balancing method, "model choice against ..." for a plain model."""
     if row["baseline"]:
-        return "baseline"
+        return pgettext("verdict", "baseline")
     against = row.get("against") if isinstance(row.get("against"), str) else (base or {}).get("method", "")
     kind = comparison_kind(row["method"], against) if against else "other"
     parts = []
-    for metric, words in (("macro_f1", "macro-F1"), ("recall_smallest", "smallest-class recall")):
+    for metric, words in (("macro_f1", _("macro-F1")), ("recall_smallest", _("smallest-class recall"))):
         if f"{metric}_real" not in row:
             continue
         diff = row.get(f"{metric}_difference")
         diff = float(diff) if is_number(diff) else math.nan
-        verdict = "real" if row[f"{metric}_real"] else "not enough evidence"
-        parts.append(f"{words} {diff:+.3f} ({verdict})" if math.isfinite(diff) else f"{words} ({verdict})")
-    lead = {"balancing": "against", "capacity": "model choice against"}.get(kind, "model and balancing against")
-    return f"{lead} {against}: " + "; ".join(parts) if parts else "-"
+        verdict = pgettext("verdict", "real") if row[f"{metric}_real"] else _("not enough evidence")
+        parts.append(_("{metric} {difference} ({verdict})").format(metric=words, difference=f"{diff:+.3f}",
+                                                                   verdict=verdict)
+                     if math.isfinite(diff) else _("{metric} ({verdict})").format(metric=words, verdict=verdict))
+    if not parts:
+        return "-"
+    lead = {"balancing": _("against {against}: {verdicts}"),
+            "capacity": _("model choice against {against}: {verdicts}")}.get(
+        kind, _("model and balancing against {against}: {verdicts}"))
+    return lead.format(against=against, verdicts=listing(parts, "; "))
 
 
 def method_table(numbers: Mapping[str, Any]) -> str:
@@ -136,9 +146,11 @@ def method_table(numbers: Mapping[str, Any]) -> str:
             f'<td class="num">{_num(row.get("recall_smallest"))}</td>'
             f"<td>{esc(_verdict(row, base))}</td></tr>"
         )
-    return ("<table class=\"methods\"><thead><tr><th>method</th><th>macro-F1 [95 % CI]</th>"
-            "<th>balanced accuracy</th><th>recall, smallest class</th><th>difference to the same model without "
-            "balancing (plain models: model choice)</th></tr></thead><tbody>\n" + "\n".join(body)
+    headers = (pgettext("column", "method"), _("macro-F1 [95 % CI]"), pgettext("column", "balanced accuracy"),
+               _("recall, smallest class"),
+               _("difference to the same model without balancing (plain models: model choice)"))
+    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+    return (f"<table class=\"methods\"><thead><tr>{head}</tr></thead><tbody>\n" + "\n".join(body)
             + "\n</tbody></table>")
 
 
@@ -180,7 +192,11 @@ def data_source(summary: Mapping[str, Any]) -> dict[str, Any] | None:
 
 
 # what notebook 01 records about the columns of a user's table (data.checks decides, before any kernel starts)
-_ROLES = {"features": "features used", "columns_left_out": "columns left out", "leaking_columns": "leaking columns"}
+_ROLES = {"features": N_("features used"), "columns_left_out": N_("columns left out"),
+          "leaking_columns": N_("leaking columns")}
+# a notebook's status as the index shows it
+_STATUS = {"ok": N_("ok"), "failed": N_("failed"), "interrupted": N_("interrupted"),
+           "not applicable": N_("not applicable")}
 
 
 def _feature_roles(summary: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -196,37 +212,46 @@ def _feature_roles(summary: Mapping[str, Any]) -> dict[str, list[str]]:
 def _label(parameter: str) -> str:
     """``label_col`` -> "label column", ``text_cols`` -> "text columns", ``min_class_size`` -> "min class size"."""
     if parameter in _ROLES:
-        return _ROLES[parameter]
-    for suffix, word in (("_cols", " columns"), ("_col", " column")):
+        return _(_ROLES[parameter])
+    for suffix, words in (("_cols", _("{name} columns")), ("_col", _("{name} column"))):
         if parameter.endswith(suffix):
-            return parameter[: -len(suffix)].replace("_", " ") + word
-    return parameter.replace("_", " ")
+            return words.format(name=parameter[: -len(suffix)].replace("_", " "))
+    return _("min class size") if parameter == "min_class_size" else parameter.replace("_", " ")
 
 
 def _codes(value: Any) -> str:
     values = value if isinstance(value, (list, tuple)) else [value]
-    return ", ".join(f"<code>{esc(v)}</code>" for v in values)
+    return listing(f"<code>{esc(v)}</code>" for v in values)
 
 
 def _data_section(source: Mapping[str, Any]) -> str:
     items = "".join(f"<li>{esc(_label(k))}: {_codes(v)}</li>" for k, v in source.items() if k != "file")
     columns = _file_columns(str(source["file"]))
-    listed = f"<li>columns of the file ({len(columns)}): {_codes(columns)}</li>" if columns else ""
-    return (f'<section class="data"><h2>Your table</h2><ul><li>file: <code>{esc(source["file"])}</code></li>'
+    listed = _("columns of the file ({n}): {columns}").format(n=len(columns), columns=_codes(columns)) if columns else ""
+    listed = f"<li>{listed}</li>" if listed else ""
+    file = _("file: {file}").format(file=f"<code>{esc(source['file'])}</code>")
+    heading = _("Your table")
+    return (f'<section class="data"><h2>{esc(heading)}</h2><ul><li>{file}</li>'
             f"{items}{listed}</ul></section>")
 
 
 NOT_APPLICABLE = "not applicable"
 """The status of a notebook the report left out because it cannot apply to the user's table (no failure)."""
-GENERATED_NOTE = ("On generated data (not your table): this chapter does not read your file, so none of its numbers "
-                  "is about your table.")
-"""What the index says above a notebook of a user's report that ran on generated data (``"data": "generated"``)."""
+GENERATED_NOTE = N_("On generated data (not your table): this chapter does not read your file, so none of its "
+                    "numbers is about your table.")
+"""What the index says above a notebook of a user's report that ran on generated data (``"data": "generated"``);
+English, shown in the current language."""
 
 
 def badge_class(status: str) -> str:
     """The CSS class of a notebook's status badge and section: ``ok``, ``na`` (not applicable: grey, no failure)
     or ``failed`` (failed, interrupted)."""
     return {"ok": "ok", NOT_APPLICABLE: "na"}.get(status, "failed")
+
+
+def _status(status: str) -> str:
+    """A notebook's status in words of the current language."""
+    return _(_STATUS[status]) if status in _STATUS else status
 
 
 def _notebook_section(entry: Mapping[str, Any]) -> str:
@@ -236,33 +261,38 @@ def _notebook_section(entry: Mapping[str, Any]) -> str:
     heading = f'<a href="{esc(link)}">{title}</a>' if link else title
     parts = [f'<section class="nb {badge_class(status)}" id="{esc(stem)}">']
     if entry.get("figure") and status == "ok":
+        alt = esc(_("key figure of {notebook}").format(notebook=stem))
         parts.append(f'<a class="thumb" href="{esc(link or entry["figure"])}">'
-                     f'<img src="{esc(entry["figure"])}" alt="key figure of {esc(stem)}"></a>')
+                     f'<img src="{esc(entry["figure"])}" alt="{alt}"></a>')
     parts.append(f"<h2>{heading}</h2>")
     name = f'<a href="{esc(link)}">{esc(stem)}</a>' if link else esc(stem)
-    meta = (f'<span class="badge {badge_class(status)}">{esc(status)}</span> '
+    meta = (f'<span class="badge {badge_class(status)}">{esc(_status(status))}</span> '
             f'{entry.get("seconds", 0):.1f} s · {name}')
     parts.append(f"<p>{meta}</p>")
     if status == NOT_APPLICABLE:
-        parts.append(f'<p class="note">Left out on your table: {esc(entry.get("note") or "not applicable")}</p>')
+        note = _("Left out on your table: {note}").format(note=_(entry.get("note") or NOT_APPLICABLE))
+        parts.append(f'<p class="note">{esc(note)}</p>')
     if entry.get("data") == "generated" and status == "ok":
-        parts.append(f'<p class="generated">{esc(GENERATED_NOTE)}</p>')
+        parts.append(f'<p class="generated">{esc(_(GENERATED_NOTE))}</p>')
     if entry.get("error"):
         copy = entry.get("ipynb")
         parts.append(f'<p class="error">{esc(entry["error"])}'
-                     + (f'<br>executed copy: <a href="{esc(copy)}">{esc(copy)}</a>' if copy else "")
-                     + (f"<br>last good run: {esc(entry['last_good'])}" if entry.get("last_good") else "")
+                     + ("<br>" + _("executed copy: {link}").format(link=f'<a href="{esc(copy)}">{esc(copy)}</a>')
+                        if copy else "")
+                     + ("<br>" + _("last good run: {when}").format(when=esc(entry["last_good"]))
+                        if entry.get("last_good") else "")
                      + "</p>")
     if entry.get("conclusions") and status == "ok":
         parts.append(f'<div class="conclusions">{markdown_html(entry["conclusions"])}</div>')
     numbers = entry.get("headline") or {}
     parts.append(method_table(numbers))
     if numbers:
-        parts.append(f"<details><summary>headline numbers ({len(numbers)})</summary>{numbers_table(numbers)}"
-                     "</details>")
+        shown = _("headline numbers ({n})").format(n=len(numbers))
+        parts.append(f"<details><summary>{esc(shown)}</summary>{numbers_table(numbers)}</details>")
     if entry.get("parameters"):
         parameters = numbers_table(entry["parameters"], labelled=False)
-        parts.append(f"<details><summary>parameters</summary>{parameters}</details>")
+        shown = _("parameters")
+        parts.append(f"<details><summary>{esc(shown)}</summary>{parameters}</details>")
     parts.append("</section>")
     return "\n".join(p for p in parts if p)
 
@@ -273,21 +303,28 @@ def index_html(summary: Mapping[str, Any], mathjax_url: str | None = None) -> st
     not_ok = [e["status"] for e in entries if e["status"] not in ("ok", NOT_APPLICABLE)]
     left_out = sum(e["status"] == NOT_APPLICABLE for e in entries)
     seconds = sum(e.get("seconds") or 0 for e in entries)
-    counts = ", ".join(f"{not_ok.count(status)} {status}" for status in sorted(set(not_ok)))
-    ran = f"{len(entries) - left_out} ok" if left_out else "all ok"
-    state = f'<span class="badge failed">{counts}</span>' if not_ok else f'<span class="badge ok">{ran}</span>'
+    counts = listing(_("{n} {status}").format(n=not_ok.count(status), status=_status(status))
+                     for status in sorted(set(not_ok)))
+    ran = _("{n} ok").format(n=len(entries) - left_out) if left_out else _("all ok")
+    state = (f'<span class="badge failed">{counts}</span>' if not_ok
+             else '<span class="badge ok">{}</span>'.format(esc(ran)))
     if left_out:
-        state += f' <span class="badge na">{left_out} {NOT_APPLICABLE}</span>'
-    header = (f"<h1>ecombalance report</h1>\n<p class=\"meta\">Profile <b>{esc(summary.get('profile'))}</b> · "
-              f"{len(entries)} notebooks {state} · {seconds:.0f} s of notebook time · updated "
-              f"{esc(summary.get('updated'))} · machine-readable: <a href=\"{_SUMMARY_FILE}\">{_SUMMARY_FILE}</a> · "
-              f"appendix: <a href=\"{GLOSSARY_FILE}\">Glossary · 术语表</a></p>")
+        state += ' <span class="badge na">{}</span>'.format(
+            esc(_("{n} {status}").format(n=left_out, status=_status(NOT_APPLICABLE))))
+    meta = _("Profile <b>{profile}</b> · {n} notebooks {state} · {seconds} s of notebook time · updated {updated} · "
+             "machine-readable: {summary} · appendix: {glossary}").format(
+        profile=esc(summary.get("profile")), n=len(entries), state=state, seconds=f"{seconds:.0f}",
+        updated=esc(summary.get("updated")), summary=f'<a href="{_SUMMARY_FILE}">{_SUMMARY_FILE}</a>',
+        glossary=f'<a href="{GLOSSARY_FILE}">{_GLOSSARY_TITLE}</a>')
+    header = "<h1>{}</h1>\n<p class=\"meta\">{}</p>".format(esc(_("ecombalance report")), meta)
     source = data_source(summary)
     body = [header, executive_html(summary), _data_section(source) if source else ""]
     body += [_notebook_section(entry) for entry in entries]
-    body.append(f'<p class="meta">Appendix: <a href="{GLOSSARY_FILE}">Glossary · 术语表</a>, every term the '
-                "notebooks use, in Chinese and English.</p>")
-    return page(f"ecombalance report ({summary.get('profile')})", "\n".join(b for b in body if b), mathjax_url)
+    appendix = _("Appendix: {glossary}, every term the notebooks use, in Chinese and English.").format(
+        glossary=f'<a href="{GLOSSARY_FILE}">{_GLOSSARY_TITLE}</a>')
+    body.append(f'<p class="meta">{appendix}</p>')
+    return page(_("ecombalance report ({profile})").format(profile=summary.get("profile")),
+                "\n".join(b for b in body if b), mathjax_url)
 
 
 
@@ -296,7 +333,10 @@ def glossary_html(mathjax_url: str | None = None) -> str:
     (:func:`ecombalance.chapters.glossary.glossary_markdown`), linked from the index and notebook 00."""
     from ecombalance.chapters.glossary import glossary_markdown
 
-    body = (f'<p class="meta"><a href="index.html">← report index</a></p>\n<h1>Glossary · 术语表</h1>\n'
-            "<p class=\"meta\">Appendix of the report: every technical term the notebooks use, in Chinese and "
-            "English, with what it means here.</p>\n" + markdown_html(glossary_markdown()))
-    return page("Glossary · 术语表", body, mathjax_url)
+    title = _("Glossary · 术语表")
+    note = _("Appendix of the report: every technical term the notebooks use, in Chinese and English, with what it "
+             "means here.")
+    back = _("← report index")
+    body = (f'<p class="meta"><a href="index.html">{esc(back)}</a></p>\n<h1>{esc(title)}</h1>\n'
+            f'<p class="meta">{esc(note)}</p>\n' + markdown_html(glossary_markdown()))
+    return page(title, body, mathjax_url)
