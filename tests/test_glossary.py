@@ -20,7 +20,8 @@ LIBRARY = ROOT / "lib" / "ecombalance"
 # Bold used for emphasis, not to name a term. Keep this list short: a new bold phrase is a term (add it to
 # the glossary) unless it only stresses a word of a sentence.
 EMPHASIS = {
-    "before", "constant", "dict", "every", "every row", "plus", "whole", "honestly", "generated", "same folds",
+    "before", "constant", "dict", "every", "every row", "for large data use", "plus", "whole", "honestly", "generated",
+    "same folds",
     "each member",
     "deliberately dirty copy", "what the model sees", "training folds only", "inside the training folds only",
     "means over the folds", "beat the majority predictor", "no method beats the majority predictor",

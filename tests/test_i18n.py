@@ -167,3 +167,35 @@ def test_every_message_and_cell_has_a_current_translation():
         found += catalogue.problems(catalogue.merged(path, template), str(path.relative_to(catalogue.ROOT)))
     assert not found, f"{len(found)} entries without a current Chinese translation (fill them in, then run " \
                       "`python tools/catalogue.py`):\n" + "\n".join(found)
+
+
+def test_every_translation_fills_the_same_placeholders_as_its_english():
+    """A Chinese message with a placeholder its English lacks raises KeyError when formatted; one that lacks a
+    placeholder drops a number. (A union merge of the catalogue once ran two entries together.)"""
+    import re
+    import string
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+    import catalogue
+
+    def fields(text):
+        try:
+            return {f[1].split(".")[0].split("[")[0] for f in string.Formatter().parse(text) if f[1] is not None}
+        except ValueError:  # not a format string (LaTeX braces): compare its brace groups as they are
+            return set(re.findall(r"\{[^{}]*\}", text))
+
+    wrong = []
+    for path, template in catalogue.targets()[:1]:
+        for message in catalogue.read(path):
+            if not message.id or not message.string:
+                continue
+            ids = [message.id] if isinstance(message.id, str) else list(message.id)
+            strings = [message.string] if isinstance(message.string, str) else list(message.string)
+            english = set().union(*(fields(i) for i in ids))
+            for text in strings:
+                chinese = fields(text)
+                if chinese - english or (len(ids) == 1 and chinese != english):
+                    wrong.append((ids[0][:60], sorted(english), sorted(chinese)))
+    assert not wrong, wrong

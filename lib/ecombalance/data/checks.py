@@ -16,9 +16,7 @@ either an error that names the column and the fix, or a note saying what was lef
 - values no model can hold (infinite, or beyond 32-bit floats) are an error naming the column and rows;
 - a label of decimal numbers (a price) is named as a quantity, not classes; label values differing only in case
   or surrounding spaces are noted (merged when asked); dates are left out as dates;
-- a table left without any feature is an error;
-- numeric columns of a few whole numbers that look like codes (an operating system, a browser, a region id) are
-  named in a note: they stay numbers, and the note says how to make them categories.
+- a table left without any feature is an error (integer columns that look like codes: :mod:`.codes`).
 """
 
 from __future__ import annotations

@@ -1,5 +1,4 @@
-"""The experiment runner: every method on the same folds, fitted on training rows only, with tidy results.
-"""
+"""The experiment runner: every method on the same folds, fitted on training rows only, with tidy results."""
 
 from __future__ import annotations
 
