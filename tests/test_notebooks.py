@@ -263,28 +263,3 @@ def test_ctr_notebook_runs_on_the_spark_engine(tmp_path):
     assert run.status == "ok", run.error
     assert run.headline["engine"] == "spark"
     assert run.headline["ece_recalibrated"] < run.headline["ece_raw"]
-
-
-@pytest.mark.notebooks
-@pytest.mark.slow
-def test_notebooks_01_to_07_run_on_the_chinese_data_from_the_cli(tmp_path):
-    """The generated Chinese case (`lang="zh"`) through every data notebook, `--text-analyzer` given on the
-    command line: all run, notebook 01 shows character n-grams beating default word tokens, the titles reach the
-    HTML, and no figure misses a glyph."""
-    from ecombalance.reporting import cli
-
-    out = tmp_path / "zh"
-    code = cli.main(["report", "--profile", "smoke", "--notebooks", "01,02,03,04,05,06,07", "--out", str(out),
-                     "-p", "lang", "zh", "--text-analyzer", "auto"])
-    summary = json.loads((out / "summary.json").read_text())
-    assert code == 0, [(e["notebook"], e["status"]) for e in summary["notebooks"]]
-    assert all(e["parameters"]["lang"] == "zh" and e["parameters"]["text_analyzer"] == "auto"
-               for e in summary["notebooks"])
-    tokens = summary["notebooks"][0]["headline"]
-    assert tokens["text_analyzer"] == "auto (char)"
-    assert tokens["macro_f1_text_analyzer"] > tokens["macro_f1_word_tokens"] + 0.1
-    page = html.unescape((out / "01_documented_case.html").read_text())
-    assert "documented_case (zh)" in page and re.search("[\u4e00-\u9fff]{4}", page)
-    for entry in summary["notebooks"]:
-        executed = (out / f"{entry['notebook']}.ipynb").read_text()
-        assert "Glyph" not in executed and "missing from font" not in executed, entry["notebook"]
