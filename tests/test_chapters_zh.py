@@ -8,35 +8,16 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.base import BaseEstimator, ClassifierMixin
 
 from ecombalance import evaluation, i18n
 from ecombalance.chapters import (baselines, calibration_study, decision_study, ensemble_study, experiments, families,
                                   findings, loss_calibration, loss_study, resampling_findings, resampling_study,
                                   rule_study, smote_lesson)
 
-CLASSES = np.array(["big", "mid", "small"])
-Y = np.repeat(CLASSES, [60, 30, 10])
-PLAIN = np.where(Y == "small", "big", Y)  # never finds the smallest class
-FOUND = Y.copy()
-FOUND[:10] = "small"  # finds every small item, at the cost of 10 big ones
-
-
-class Answers(ClassifierMixin, BaseEstimator):
-    """Answers ``answers[row id]`` (row id = column 0 of X) with probability 0.7, 0.15 for the other classes."""
-
-    def __init__(self, answers=None):
-        self.answers = answers
-
-    def fit(self, X, y):
-        self.classes_ = np.unique(y)
-        return self
-
-    def predict(self, X):
-        return self.answers[np.asarray(X)[:, 0].astype(int)]
-
-    def predict_proba(self, X):
-        return np.where(self.predict(X)[:, None] == self.classes_, 0.7, 0.15)
+from test_findings import BASELINE as PLAIN  # noqa: E402  (the scripted classifier and labels of the English tests)
+from test_findings import Y  # noqa: E402
+from test_findings import FIX as FOUND  # noqa: E402
+from test_findings import Scripted as Answers  # noqa: E402
 
 
 def result_methods():
