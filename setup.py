@@ -4,7 +4,7 @@ The repository keeps ``notebooks/`` and ``params/`` at the top, beside ``lib/``;
 (with the Chinese edition's translations, ``notebooks/zh/*.po``, and the benchmark table notebook 03 reads,
 ``benchmarks/results/resampling.json``) into
 ``ecombalance/_suite/``, laid out as in the checkout, so that an installed package runs the report from any folder
-(:func:`ecombalance.reporting.paths.project_root`). An editable install copies nothing: it reads the checkout's
+(:func:`ecombalance._reporting.paths.project_root`). An editable install copies nothing: it reads the checkout's
 folders. Everything else about the package is in pyproject.toml.
 """
 

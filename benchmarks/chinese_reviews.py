@@ -3,7 +3,7 @@ character n-gram logistic regression on the same table.
 
 Usage: .venv/bin/python benchmarks/chinese_reviews.py [--rows 62774] [--profile quick] [--out DIR] [--json FILE]
 
-The table is :func:`ecombalance.data.shapes.chinese_reviews` (10 product categories, 10,000 down to 575 reviews,
+The table is :func:`ecombalance.data._shapes.chinese_reviews` (10 product categories, 10,000 down to 575 reviews,
 like the public online_shopping_10_cats table), written to CSV. First the reference, computed here without the
 report: 3-fold stratified cross-validation of logistic regression on scikit-learn's TF-IDF of the review,
 (a) with its default word tokens, (b) with character 1–2-grams, (c) the same with ``class_weight="balanced"``.
@@ -31,7 +31,7 @@ from sklearn.metrics import balanced_accuracy_score, f1_score, recall_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 
-from ecombalance.data import shapes
+from ecombalance.data import _shapes as shapes
 
 sys.path.insert(0, str(Path(__file__).parent))
 import user_table  # noqa: E402  (the sibling script's report runner)

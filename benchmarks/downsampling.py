@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ecombalance.sampling import downsampling
+from ecombalance.sampling import _downsampling as downsampling
 
 
 def click_log(rows: int, seed: int = 0) -> pd.DataFrame:

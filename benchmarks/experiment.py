@@ -37,12 +37,12 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from ecombalance.chapters import experiments
-from ecombalance.data.datasets import case_table
+from ecombalance._chapters import experiments
+from ecombalance.data._datasets import case_table
 from ecombalance.evaluation import make_folds, run_experiment
-from ecombalance.models.features import make_preprocessor
-from ecombalance.models.pipelines import pipeline
-from ecombalance.sampling.resampling import CATEGORICAL
+from ecombalance.models._features import make_preprocessor
+from ecombalance.models._pipelines import pipeline
+from ecombalance.sampling._resampling import CATEGORICAL
 
 ROOT = Path(__file__).resolve().parents[1]
 

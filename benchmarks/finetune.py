@@ -14,7 +14,7 @@
    so that load from other jobs on a shared machine hits every side alike and one lucky run decides
    nothing. Goals on this CPU: >= 1.6x (documented case) and >= 2.0x (long titles) vs Trainer's
    defaults, >= 1.0x vs the tuned Trainer. Every side also reports samples per CPU-second of its process.
-2. Embedding sentences/s: ``ecombalance.models.embeddings.embed_texts`` (cache off) vs
+2. Embedding sentences/s: ``ecombalance.models._embeddings.embed_texts`` (cache off) vs
    ``sentence_transformers.SentenceTransformer(str(resolve_model())).encode`` with its defaults, after a
    warm-up call on both sides. Target: >= 0.95x.
 3. Levers (``--only levers``, not part of ``all``): our fine-tuner as it is against itself with one speed lever
@@ -97,7 +97,7 @@ def titles(n: int, seed: int = 0) -> tuple[list[str], np.ndarray]:
 
 def case_titles(n: int, seed: int = 0) -> tuple[list[str], np.ndarray]:
     """``n`` titles from the documented case generator (600 per seed, 400 / 150 / 50), seeds ``seed``, ``seed+1``..."""
-    from ecombalance.data import datasets
+    from ecombalance.data import _datasets as datasets
 
     frames, s = [], seed
     while sum(len(f) for f in frames) < n:
@@ -182,7 +182,7 @@ def worker_trainer_finetune(args, tuned: bool = False) -> dict:
         def on_step_end(self, args, state, control, **kwargs):
             self.marks.append((time.perf_counter(), time.process_time()))
 
-    from ecombalance.models.pretrained import quiet_transformers, resolve_model
+    from ecombalance.models._pretrained import quiet_transformers, resolve_model
 
     X, y = get_titles(args, args.n_train)
     classes, y_idx = np.unique(y, return_inverse=True)
@@ -216,7 +216,7 @@ def worker_trainer_tuned_finetune(args) -> dict:
 
 
 def worker_ours_embed(args) -> dict:
-    from ecombalance.models.embeddings import embed_texts
+    from ecombalance.models._embeddings import embed_texts
 
     X, _ = get_titles(args, args.n_embed, seed=1)
     embed_texts(X[:16], model_name=args.model, cache_dir=False)  # warm-up: loads the model
@@ -230,7 +230,7 @@ def worker_ours_embed(args) -> dict:
 def worker_st_embed(args) -> dict:
     from sentence_transformers import SentenceTransformer
 
-    from ecombalance.models.pretrained import resolve_model
+    from ecombalance.models._pretrained import resolve_model
 
     X, _ = get_titles(args, args.n_embed, seed=1)
     model = SentenceTransformer(str(resolve_model(args.model)), device="cpu")
@@ -264,7 +264,7 @@ def run_worker(name: str, argv: list[str], threads: int = 0) -> dict:
 def machine(note: str) -> dict:
     import torch
 
-    from ecombalance.models.device import cpu_bf16_supported
+    from ecombalance.models._device import cpu_bf16_supported
 
     return {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
             "cpu_count": os.cpu_count(), "python": platform.python_version(), "torch": torch.__version__,

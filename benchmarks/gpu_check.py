@@ -63,7 +63,7 @@ def plan(max_steps: int, report_dir: Path, benchmark_json: Path, model_name: str
     """The two steps: ``{"name", "command"}`` for the benchmark (its JSON to ``benchmark_json``) and for
     notebook 05 (full profile)."""
     bench = [python, str(BENCHMARK), "--only", "finetune", "--max-steps", str(max_steps), "--out", str(benchmark_json)]
-    report = [python, "-m", "ecombalance.reporting.cli", "report", "--profile", "full", "--notebooks", "05",
+    report = [python, "-m", "ecombalance._reporting.cli", "report", "--profile", "full", "--notebooks", "05",
               "--out", str(report_dir)]
     if model_name:
         report += ["-p", "model_name", model_name]

@@ -38,8 +38,8 @@ from pathlib import Path
 import pandas as pd
 
 import ecombalance as eb
-from ecombalance.chapters import workload
-from ecombalance.data import shapes
+from ecombalance._chapters import workload
+from ecombalance.data import _shapes as shapes
 
 sys.path.insert(0, str(Path(__file__).parent))
 import user_table  # noqa: E402  (the sibling script's report runner)
@@ -69,7 +69,7 @@ GENERATED = {
     "catalogue_50k": {"shape": "catalogue", "rows": 50_000, "options": {"n_classes": 50}, "target_seconds": 360},
     "reviews_60k": {"shape": "chinese_reviews", "rows": 62_774, "options": {}, "target_seconds": 480},
 }
-"""Generated tables of the sizes the time targets name (:mod:`ecombalance.data.shapes`)."""
+"""Generated tables of the sizes the time targets name (:mod:`ecombalance.data._shapes`)."""
 
 
 def cli_args(path: Path, spec: dict) -> list[str]:

@@ -51,7 +51,7 @@ def run_case(name: str, n_rows: int, n_features: int, seed: int) -> dict:
     from imblearn.over_sampling import SMOTE
     from sklearn.base import clone
 
-    from ecombalance.sampling.resampling import make_sampler
+    from ecombalance.sampling._resampling import make_sampler
 
     X, y = make_data(n_rows, n_features, name, seed)
     params = {"categorical_features": [n_features - 2, n_features - 1]} if name == "smotenc" else {}
@@ -89,7 +89,7 @@ def measure(name: str, n_rows: int, n_features: int, seed: int, timeout: float) 
 def main(argv=None) -> None:
     from tqdm import tqdm
 
-    from ecombalance.sampling.resampling import SAMPLERS
+    from ecombalance.sampling._resampling import SAMPLERS
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])

@@ -10,7 +10,7 @@ library's generated Chinese data: the documented case's titles (``documented_cas
 3,000 mixed Chinese/English product titles with brands and model codes, some space-separated, some run
 together) and ``--rows`` unsegmented reviews (``shapes.chinese_reviews``). Then the tokenisers' speed on
 ``--speed-rows`` generated reviews. Printed, and saved to benchmarks/results/text_analyzers.json;
-:data:`ecombalance.models.text_features.AUTO_CJK_ANALYZER` is the analyzer this measurement favours.
+:data:`ecombalance.models._text_features.AUTO_CJK_ANALYZER` is the analyzer this measurement favours.
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_validate
 from sklearn.pipeline import make_pipeline
 
-from ecombalance.data import datasets, shapes
-from ecombalance.models.text_features import (
+from ecombalance.data import _datasets as datasets
+from ecombalance.data import _shapes as shapes
+from ecombalance.models._text_features import (
     AUTO_CJK_ANALYZER,
     TextVectorizer,
     as_text,

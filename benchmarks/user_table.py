@@ -3,7 +3,7 @@
 Usage: .venv/bin/python benchmarks/user_table.py [--cases sessions_10k catalogue_50k] [--profile quick]
                                                  [--notebooks 01,02,03,06] [--out DIR] [--json FILE]
 
-Each case is generated with :mod:`ecombalance.data.shapes` and written to CSV, then
+Each case is generated with :mod:`ecombalance.data._shapes` and written to CSV, then
 ``ecombalance report --profile quick --data FILE ... --notebooks 01,02,03,06`` runs on it in a subprocess, as a
 user would call it. The seconds of each notebook come from the report's ``summary.json``; the total is their
 sum. Targets (2 CPU cores, quick profile, these four notebooks together): a 10,000-row table in at most
@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ecombalance.data import shapes
+from ecombalance.data import _shapes as shapes
 
 CASES = {
     "sessions_10k": {"shape": "sessions", "n_rows": 10_000, "options": {}, "target_seconds": 120},
@@ -51,7 +51,7 @@ def cli_args(shape: str, path: Path) -> list[str]:
 def run_report(out: Path, options: list[str]) -> tuple[subprocess.CompletedProcess, float, list[dict]]:
     """``ecombalance report --out OUT OPTIONS`` in a subprocess, as a user would call it: the finished process,
     its wall seconds and the notebooks' entries of the report's ``summary.json`` (empty when it wrote none)."""
-    command = [sys.executable, "-m", "ecombalance.reporting.cli", "report", "--out", str(out), *options]
+    command = [sys.executable, "-m", "ecombalance._reporting.cli", "report", "--out", str(out), *options]
     start = time.perf_counter()
     completed = subprocess.run(command, capture_output=True, text=True)
     wall = time.perf_counter() - start

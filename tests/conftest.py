@@ -30,7 +30,7 @@ def root() -> Path:
 def smoke_report(tmp_path_factory):
     """Every notebook through the report harness with the `smoke` profile, once per test session
     (tests/test_notebooks.py checks the runs, tests/test_browser.py opens the HTML in a browser)."""
-    from ecombalance.reporting import runner
+    from ecombalance._reporting import runner
 
     out = tmp_path_factory.mktemp("smoke-report")
     return runner.run_report("smoke", out=out, notebooks_dir=ROOT / "notebooks", params_dir=ROOT / "params")
@@ -40,7 +40,7 @@ def smoke_report(tmp_path_factory):
 def zh_smoke_report(tmp_path_factory):
     """Every notebook's Chinese edition (中文版) through the report harness with the `smoke` profile, once per test
     session (tests/test_edition.py checks the language of its pages and opens it in a browser)."""
-    from ecombalance.reporting import runner
+    from ecombalance._reporting import runner
 
     out = tmp_path_factory.mktemp("zh-smoke-report")
     return runner.run_report("smoke", out=out, notebooks_dir=ROOT / "notebooks", params_dir=ROOT / "params",

@@ -16,11 +16,11 @@ from sklearn.base import clone
 from sklearn.metrics import f1_score
 
 import ecombalance as eb
-from ecombalance import api
-from ecombalance.chapters import experiments
-from ecombalance.data import shapes
-from ecombalance.data.datasets import case_table
-from ecombalance.reporting import cli, params
+from ecombalance import _api as api
+from ecombalance._chapters import experiments
+from ecombalance._reporting import cli, params
+from ecombalance.data import _shapes as shapes
+from ecombalance.data._datasets import case_table
 
 
 @pytest.fixture(scope="module")
@@ -273,7 +273,7 @@ def test_the_reprs_are_a_few_lines_of_the_comparisons_numbers(case, comparison):
 def test_one_best_method_in_the_library():
     defined = [path.relative_to(ROOT).as_posix() for path in (ROOT / "lib" / "ecombalance").rglob("*.py")
                if "def best_method(" in path.read_text(encoding="utf-8")]
-    assert defined == ["lib/ecombalance/evaluation/verdicts.py"]
+    assert defined == ["lib/ecombalance/evaluation/_verdicts.py"]
 
 
 def test_per_class_and_plot(comparison):
@@ -346,7 +346,7 @@ def test_the_front_door_names_and_their_stub_agree():
     assert stubbed == set(eb.__all__)
     for name in eb.__all__:
         assert getattr(eb, name).__doc__, name
-    importlib.import_module("ecombalance.reporting.runner")  # a subpackage import must not shadow a front-door name
+    importlib.import_module("ecombalance._reporting.runner")  # a subpackage import must not shadow a front-door name
     assert eb.report is api.report and callable(eb.report)
 
 
@@ -398,7 +398,7 @@ BAD_INPUT = [
 @pytest.mark.parametrize("name, change, options, error, words", BAD_INPUT, ids=[b[0] for b in BAD_INPUT])
 def test_bad_input_gets_the_same_error_from_the_library_the_front_door_and_the_command(
         case, tmp_path, name, change, options, error, words):
-    from ecombalance.data import datasets
+    from ecombalance.data import _datasets as datasets
 
     path = tmp_path / "table.csv"
     change(case).to_csv(path, index=False)
@@ -426,7 +426,10 @@ def test_bad_input_gets_the_same_error_from_the_library_the_front_door_and_the_c
 def test_the_data_layer_speaks_python_and_names_no_flags():
     import re
 
-    from ecombalance.data import checks, datasets, loaders, preprocess
+    from ecombalance.data import _checks as checks
+    from ecombalance.data import _datasets as datasets
+    from ecombalance.data import _loaders as loaders
+    from ecombalance.data import _preprocess as preprocess
 
     for module in (checks, datasets, loaders, preprocess):
         source = Path(module.__file__).read_text(encoding="utf-8")

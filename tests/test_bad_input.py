@@ -16,9 +16,11 @@ import pandas as pd
 import pytest
 
 import ecombalance as eb
-from ecombalance.data import checks, files, loaders
+from ecombalance._reporting import cli
+from ecombalance.data import _checks as checks
+from ecombalance.data import _files as files
+from ecombalance.data import _loaders as loaders
 from ecombalance.exceptions import DataError
-from ecombalance.reporting import cli
 
 
 @pytest.fixture

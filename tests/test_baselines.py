@@ -4,10 +4,10 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score, recall_score
 from sklearn.model_selection import cross_val_predict
 
-from ecombalance.chapters import baselines
-from ecombalance.data import datasets
+from ecombalance._chapters import baselines
+from ecombalance.data import _datasets as datasets
 from ecombalance.evaluation import make_folds
-from ecombalance.sampling import imbalance
+from ecombalance.sampling import _imbalance as imbalance
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +116,7 @@ def _reports(largest: str, smallest: str, majority_accuracy: float, recall: tupl
 
 
 def test_describe_baselines_claims_only_what_the_numbers_show():
-    from ecombalance.data import shapes
+    from ecombalance.data import _shapes as shapes
 
     tbl = shapes.shape_table("query_classes", min_class_size=3)  # rare classes merged: "other" is the largest
     measures = imbalance.summary(tbl.y)
@@ -136,7 +136,7 @@ def test_describe_baselines_claims_only_what_the_numbers_show():
 
 
 def test_many_classes_show_as_the_largest_and_smallest_ten():
-    from ecombalance.data import shapes
+    from ecombalance.data import _shapes as shapes
 
     y = shapes.shape_table("query_classes", min_class_size=0).y
     order = y.value_counts().index.tolist()
@@ -163,7 +163,7 @@ def _text_only_macro_f1(tbl, tfidf, folds=3, seed=0):
     from sklearn.model_selection import cross_val_predict
     from sklearn.pipeline import make_pipeline
 
-    from ecombalance.evaluation.folds import make_folds
+    from ecombalance.evaluation._folds import make_folds
 
     model = make_pipeline(TfidfVectorizer(sublinear_tf=True, max_features=20000, **tfidf),
                           LogisticRegression(max_iter=1000))

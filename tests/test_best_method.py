@@ -6,8 +6,9 @@ import pandas as pd
 import pytest
 from scipy import stats as scipy_stats
 
-from ecombalance.chapters.experiments import capacity_note, within_family
-from ecombalance.evaluation import VERDICT_TEST, best_method, compare_fold_scores, holm
+from ecombalance._chapters.experiments import capacity_note, within_family
+from ecombalance.evaluation import best_method, compare_fold_scores, holm
+from ecombalance.evaluation._stats import VERDICT_TEST
 
 
 def table(rows, metric="macro_f1", detectable=0.025):

@@ -4,7 +4,7 @@ from sklearn.calibration import calibration_curve
 from sklearn.exceptions import NotFittedError
 from sklearn.metrics import log_loss
 
-from ecombalance.evaluation import calibration
+from ecombalance.evaluation import _calibration as calibration
 
 # --- recalibrate (He et al. 2014) --------------------------------------------------------------------------
 

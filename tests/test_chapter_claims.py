@@ -59,8 +59,8 @@ def code(name: str) -> str:
 def test_07_says_the_rate_grows_nearly_1_over_w_only_when_it_is_far_below_w():
     """07 said the rate is nearly 1/w "only for rare clicks"; clicks are rare there (2.9 %) yet it grows 13x, not
     20x: the condition is p << w, and "What we saw" says which side of it the log is on."""
-    from ecombalance.chapters import ctr
-    from ecombalance.data.table import Table
+    from ecombalance._chapters import ctr
+    from ecombalance.data._table import Table
 
     text = markdown("07_recommendation_ctr_scale.ipynb")
     assert "only for rare clicks" not in text and "only when $p \\ll w$" in text
@@ -90,7 +90,7 @@ def test_07_says_the_rate_grows_nearly_1_over_w_only_when_it_is_far_below_w():
 
 def test_07s_ece_note_says_where_the_rows_are():
     """07 showed a recalibrated reliability curve far off the diagonal above 0.2 with "ECE 0.001" and no counts."""
-    from ecombalance.chapters import ctr
+    from ecombalance._chapters import ctr
     from ecombalance.evaluation import reliability_curve
 
     rng = np.random.default_rng(0)
@@ -107,7 +107,7 @@ def test_07s_ece_note_says_where_the_rows_are():
 
 def test_03_counts_its_classifiers_from_the_run():
     """03 said "three classifiers" where the quick profile runs two."""
-    from ecombalance.chapters import resampling_findings, resampling_study
+    from ecombalance._chapters import resampling_findings, resampling_study
 
     assert "three classifiers" not in markdown("03_resampling.ipynb")
     rows = []
@@ -130,7 +130,7 @@ def test_03_counts_its_classifiers_from_the_run():
 def test_03_says_what_each_cleaner_removed_class_by_class():
     """03 said the cleaners "thin out the majority"; ENN removed 83 of 112 home_kitchen rows but 91 of 300
     electronics rows."""
-    from ecombalance.chapters import resampling_findings
+    from ecombalance._chapters import resampling_findings
 
     assert "thin out the majority" not in markdown("03_resampling.ipynb")
     counts = pd.DataFrame({"electronics": [300, 300, 209], "home_kitchen": [112, 112, 29],
@@ -164,7 +164,7 @@ def test_04_closing_paragraph_is_generated_from_the_numbers():
 def test_03_cleaning_counts_with_boolean_labels():
     """A table whose label is boolean: a list of the class names indexed the counts as a mask (IndexError in
     notebook 03 on the web-sessions table)."""
-    from ecombalance.chapters import resampling_findings
+    from ecombalance._chapters import resampling_findings
 
     counts = pd.DataFrame({False: [340, 340, 300], True: [60, 60, 51], "seconds": [0.0, 0.01, 0.01]},
                           index=["(before)", "none", "tomek"])

@@ -8,16 +8,15 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
-
-from ecombalance import evaluation, i18n
-from ecombalance.chapters import (baselines, calibration_study, decision_study, ensemble_study, experiments, families,
-                                  findings, loss_calibration, loss_study, resampling_findings, resampling_study,
-                                  rule_study, smote_lesson)
-
 from test_findings import BASELINE as PLAIN  # noqa: E402  (the scripted classifier and labels of the English tests)
-from test_findings import Y  # noqa: E402
 from test_findings import FIX as FOUND  # noqa: E402
 from test_findings import Scripted as Answers  # noqa: E402
+from test_findings import Y  # noqa: E402
+
+from ecombalance import evaluation, i18n
+from ecombalance._chapters import (baselines, calibration_study, decision_study, ensemble_study, experiments, families,
+                                   findings, loss_calibration, loss_study, resampling_findings, resampling_study,
+                                   rule_study, smote_lesson)
 
 
 def result_methods():

@@ -19,8 +19,10 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.svm import LinearSVC  # noqa: E402
 
 from ecombalance import evaluation, plotting  # noqa: E402
-from ecombalance.chapters import calibration_study as cs  # noqa: E402
-from ecombalance.sampling.weights import PriorShiftClassifier  # noqa: E402
+from ecombalance._chapters import calibration_study as cs  # noqa: E402
+from ecombalance.evaluation import _class_calibration as class_calibration
+from ecombalance.evaluation import _metrics as metrics
+from ecombalance.sampling._weights import PriorShiftClassifier  # noqa: E402
 
 
 def _ece_sklearn(positive, p, n_bins=15):
@@ -52,10 +54,10 @@ def test_classwise_ece_is_the_mean_of_each_class_against_the_rest():
     by_hand = [_ece_sklearn((y == c).astype(int), proba[:, c]) for c in range(3)]
     got = evaluation.classwise_expected_calibration_error(labels, proba, classes=["a", "b", "c"])
     assert got == pytest.approx(np.mean(by_hand), abs=1e-12)
-    t, _, p, _ = evaluation.encode_labels(labels, None, proba, ["a", "b", "c"])
-    assert evaluation.metric_value("classwise_ece", t, None, p, 3) == pytest.approx(got, abs=1e-15)
-    assert evaluation.scores(labels, labels, proba, metrics=("classwise_ece",), per_class=())["classwise_ece"] == got
-    assert "classwise_ece" in evaluation.LOWER_IS_BETTER
+    t, _, p, _ = metrics.encode_labels(labels, None, proba, ["a", "b", "c"])
+    assert metrics.metric_value("classwise_ece", t, None, p, 3) == pytest.approx(got, abs=1e-15)
+    assert metrics.scores(labels, labels, proba, metrics=("classwise_ece",), per_class=())["classwise_ece"] == got
+    assert "classwise_ece" in metrics.LOWER_IS_BETTER
     with pytest.raises(ValueError, match="needs proba"):
         evaluation.classwise_expected_calibration_error(labels, None)
 
@@ -89,7 +91,7 @@ def test_the_calibration_table_is_the_pooled_out_of_fold_probabilities(result):
         for c, value in zip(result.classes, per_class):
             assert table.loc[method, f"ece[{c}]"] == pytest.approx(value, abs=1e-12)
         assert table.loc[method, "classwise_ece"] == pytest.approx(np.mean(per_class), abs=1e-12)
-    assert table.attrs["n_rows"] == 900 and table.attrs["n_bins"] == evaluation.ECE_BINS
+    assert table.attrs["n_rows"] == 900 and table.attrs["n_bins"] == metrics.ECE_BINS
     # a fold mean (what the test compares) is another number: the table says which one it holds
     fold_mean = result.results.query("metric == 'ece' and method == 'none+logreg'")["value"].mean()
     assert fold_mean != pytest.approx(table.loc["none+logreg", "ece"], abs=1e-4)
@@ -113,7 +115,7 @@ def test_the_legends_show_the_numbers_of_the_table(result):
     for text in ax.get_legend().get_texts():
         label, value = re.match(r"(\S+) \(ECE ([0-9.]+), ([0-9,]+) rows\)", text.get_text()).group(1, 2)
         assert float(value) == round(table.loc[method, f"ece[{label}]"], 3)
-    curves = evaluation.classwise_reliability(result.y, result.oof_proba[method], classes=result.classes)
+    curves = class_calibration.classwise_reliability(result.y, result.oof_proba[method], classes=result.classes)
     # every point is labelled with its bin's count; the counts of one class add up to all rows
     counts = [int(t.get_text()) for t in ax.texts]
     assert sum(counts) == 3 * len(result.y) == curves["count"].sum()
@@ -125,7 +127,7 @@ def test_the_legends_show_the_numbers_of_the_table(result):
 
 def test_classwise_reliability_bins_each_class_column_as_sklearn(result):
     proba = result.oof_proba["none+logreg"]
-    curves = evaluation.classwise_reliability(result.y, proba, classes=result.classes, n_bins=10)
+    curves = class_calibration.classwise_reliability(result.y, proba, classes=result.classes, n_bins=10)
     for i, c in enumerate(result.classes):
         part = curves[(curves["class"] == c) & (curves["count"] > 0)]
         frequency, confidence = calibration_curve((result.y == c).astype(int), proba[:, i], n_bins=10)

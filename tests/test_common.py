@@ -22,17 +22,17 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import ecombalance
-from ecombalance.evaluation.calibration import InnerFoldCalibration, TemperatureScaler
-from ecombalance.evaluation.cost_rules import CostRuleClassifier
-from ecombalance.evaluation.thresholds import InnerFoldThreshold
-from ecombalance.models.embeddings import SentenceEmbedder
-from ecombalance.models.features import PairSimilarity, SkewedLog1p
+from ecombalance.evaluation._calibration import InnerFoldCalibration, TemperatureScaler
+from ecombalance.evaluation._cost_rules import CostRuleClassifier
+from ecombalance.evaluation._thresholds import InnerFoldThreshold
+from ecombalance.models._embeddings import SentenceEmbedder
+from ecombalance.models._features import PairSimilarity, SkewedLog1p
+from ecombalance.models._neural import TorchMLPClassifier
+from ecombalance.models._pipelines import ClassWeightedClassifier
+from ecombalance.models._text_features import TextVectorizer
 from ecombalance.models.finetune import TextClassifierFineTuner
-from ecombalance.models.neural import TorchMLPClassifier
-from ecombalance.models.pipelines import ClassWeightedClassifier
-from ecombalance.models.text_features import TextVectorizer
-from ecombalance.sampling.resampling import EvenOverSampler, GuardedSampler
-from ecombalance.sampling.weights import PriorShiftClassifier
+from ecombalance.sampling._resampling import EvenOverSampler, GuardedSampler
+from ecombalance.sampling._weights import PriorShiftClassifier
 
 ESTIMATORS = [
     GuardedSampler(SMOTE(random_state=0), name="smote"),

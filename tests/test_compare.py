@@ -6,11 +6,11 @@ import re
 import pytest
 from conftest import write_notebook
 
+from ecombalance._reporting import cli, compare
+from ecombalance._reporting import runner as report
 from ecombalance.exceptions import CompareError
-from ecombalance.reporting import cli, compare
-from ecombalance.reporting import runner as report
 
-GOOD = ("from ecombalance.reporting import headline",
+GOOD = ("from ecombalance._reporting import headline",
         "headline.record(doubled=n * 2, label=name)\nheadline.conclude(f'- doubled is **{n * 2}**')")
 
 
@@ -21,7 +21,7 @@ def folders(tmp_path_factory):
     nbdir = root / "notebooks"
     write_notebook(nbdir / "01_good.ipynb", 'n = 1\nname = "x"', *GOOD)
     write_notebook(nbdir / "02_bad.ipynb", "fail = True", "if fail:\n    raise ValueError('boom')")
-    write_notebook(nbdir / "03_extra.ipynb", "k = 1", "from ecombalance.reporting import headline",
+    write_notebook(nbdir / "03_extra.ipynb", "k = 1", "from ecombalance._reporting import headline",
                    "headline.record(k=k)")
     pdir = root / "params"
     pdir.mkdir()

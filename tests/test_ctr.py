@@ -1,20 +1,20 @@
 import numpy as np
 import pandas as pd
 import pytest
-from ecombalance.evaluation.metrics import ECE_BINS
 from sklearn.metrics import log_loss, roc_auc_score
 
-from ecombalance import evaluation
-from ecombalance.chapters import ctr
-from ecombalance.data import datasets
-from ecombalance.data.table import Table
-from ecombalance.sampling import downsampling
+from ecombalance._chapters import ctr
+from ecombalance.data import _datasets as datasets
+from ecombalance.data._table import Table
+from ecombalance.evaluation import _folds as folds
+from ecombalance.evaluation._metrics import ECE_BINS
+from ecombalance.sampling import _downsampling as downsampling
 
 
 @pytest.fixture(scope="module")
 def split():
     tbl = datasets.load("search_log", label_col="clicked", n_queries=6000)
-    return evaluation.group_split(tbl, seed=0)
+    return folds.group_split(tbl, seed=0)
 
 
 @pytest.fixture(scope="module")
@@ -142,11 +142,11 @@ def test_the_reliability_legend_shows_the_tables_ece(study, split):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from ecombalance import plotting
+    from ecombalance.plotting import _figures as figures
 
     metrics, predictions = study
     p, q = predictions[0.1]
-    ax = plotting.plot_recalibration(split[1].y.to_numpy(), p, q, labels=("raw, w=0.1", "recalibrated"))
+    ax = figures.plot_recalibration(split[1].y.to_numpy(), p, q, labels=("raw, w=0.1", "recalibrated"))
     legend = {t.get_text().rsplit(" (", 1)[0]: float(re.search(r"ECE ([0-9.]+)", t.get_text()).group(1))
               for t in ax.get_legend().get_texts()}
     assert legend == {"raw, w=0.1": round(value(metrics, 0.1, "raw", "ece"), 3),

@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
-from ecombalance.data import datasets, loaders
+from ecombalance.data import _datasets as datasets
+from ecombalance.data import _loaders as loaders
 
 
 def test_documented_case_has_exactly_400_150_50():

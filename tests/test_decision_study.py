@@ -9,7 +9,8 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 
 from ecombalance import evaluation
-from ecombalance.chapters import decision_study as ds
+from ecombalance._chapters import decision_study as ds
+from ecombalance.evaluation import _decisions as decisions
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +128,7 @@ def test_cost_decision_on_the_experiment_folds(result):
     cost = ds.miss_cost_matrix(result.classes, costs)
     assert cost[2, 0] == cost[2, 1] == costs["small"] and np.trace(cost) == 0
     decision = ds.cost_decision(result, "none+logreg", cost, n_resamples=100)
-    direct = evaluation.cost_decision_cv(result.y, cost, result.oof_proba["none+logreg"], result.folds,
+    direct = decisions.cost_decision_cv(result.y, cost, result.oof_proba["none+logreg"], result.folds,
                                          n_resamples=100)
     pd.testing.assert_frame_equal(decision.table, direct.table)
     numbers = ds.cost_decision_headline(decision)
@@ -163,7 +164,7 @@ def test_click_profit_study_tunes_on_one_half_and_scores_the_other():
     study = ds.click_profit_study(y, p, value_of_click=1.0, cost_of_impression=0.05, seed=3)
     order = np.random.default_rng(3).permutation(len(y))
     tune, score = np.sort(order[:10_000]), np.sort(order[10_000:])
-    tuned = evaluation.profit_threshold(y[tune], p[tune], 1.0, 0.05)
+    tuned = decisions.profit_threshold(y[tune], p[tune], 1.0, 0.05)
     assert study["tuned"].threshold == tuned.threshold
     acted = p[score] >= tuned.threshold
     by_hand = (y[score][acted] == 1).sum() - 0.05 * (y[score][acted] == 0).sum()
@@ -229,11 +230,11 @@ def test_the_managers_figures_draw_the_curves(result):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from ecombalance import plotting
+    from ecombalance.plotting import _figures as figures
 
     cost = ds.miss_cost_matrix(result.classes, ds.inverse_frequency_costs(result.y))
     decision = ds.cost_decision(result, "none+logreg", cost, n_resamples=50)
-    ax = plotting.plot_cost_curve(decision.curve, decision.table, cost_unit="cost of missing a `big` item")
+    ax = figures.plot_cost_curve(decision.curve, decision.table, cost_unit="cost of missing a `big` item")
     small = decision.curve[decision.curve["class"] == "small"]
     line = [l for l in ax.get_lines() if l.get_label() == "threshold on small"][0]
     np.testing.assert_allclose(line.get_ydata(), small["expected_cost"])
@@ -246,7 +247,7 @@ def test_the_managers_figures_draw_the_curves(result):
     rng = np.random.default_rng(0)
     p = rng.beta(1, 20, 4000)
     study = ds.click_profit_study((rng.random(4000) < p).astype(int), p, 1.0, 0.05)
-    ax = plotting.plot_profit_curve(study["curve"], study["tuned"].threshold, study["tuned"].closed_form)
+    ax = figures.plot_profit_curve(study["curve"], study["tuned"].threshold, study["tuned"].closed_form)
     np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), study["curve"]["profit_per_row"] * 1000)
     assert any("tuned threshold" in l.get_label() for l in ax.get_lines())
     plt.close(ax.figure)

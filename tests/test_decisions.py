@@ -11,10 +11,10 @@ from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import cross_val_predict
 
-from ecombalance.evaluation import (
+from ecombalance.evaluation import make_folds
+from ecombalance.evaluation._decisions import (
     WEIGHT_GRID,
     cost_decision_cv,
-    make_folds,
     profit_curve,
     profit_threshold,
     tune_class_weights,

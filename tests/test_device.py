@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from ecombalance.models import device as dev
+from ecombalance.models import _device as dev
 
 
 def test_auto_is_cpu_without_cuda(monkeypatch):

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import torch
 
-from ecombalance.models.finetune import distributed
+from ecombalance.models.finetune import _distributed as distributed
 
 LABELS = np.array(["a"] * 900 + ["b"] * 90 + ["c"] * 10)
 
@@ -81,7 +81,7 @@ def test_two_cpu_processes_train_data_parallel_to_identical_weights(tmp_path):
     import subprocess
     import sys
 
-    from ecombalance.models import pretrained
+    from ecombalance.models import _pretrained as pretrained
     from ecombalance.models.finetune import TextClassifierFineTuner
 
     model = pretrained.tiny_random_model(tmp_path / "tiny")

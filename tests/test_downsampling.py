@@ -2,8 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ecombalance.data import datasets
-from ecombalance.sampling import downsampling
+from ecombalance.data import _datasets as datasets
+from ecombalance.sampling import _downsampling as downsampling
 
 
 @pytest.fixture(scope="module")

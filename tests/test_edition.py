@@ -18,8 +18,8 @@ import nbformat
 import pytest
 from conftest import ROOT, write_notebook
 
-from ecombalance.reporting import cli, edition, params, paths, runner
-from ecombalance.reporting.index import page
+from ecombalance._reporting import cli, edition, params, paths, runner
+from ecombalance._reporting.index import page
 
 sys.path.insert(0, str(ROOT / "tools"))
 import catalogue  # noqa: E402  (tools/catalogue.py, the maintainers' tool)
@@ -89,8 +89,8 @@ def test_the_zh_notebook_is_the_english_one_with_translated_markdown_and_one_inj
     assert built.metadata["kernelspec"] == english.metadata["kernelspec"]
     nbformat.validate(built)
     # papermill replaces the built cell with its own (the report passes the edition's parameters again)
-    from papermill.parameterize import parameterize_notebook
     from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
 
     rerun = parameterize_notebook(load_notebook_node(built), {"edition": "zh", "seed": 1})
     cells = [c for c in rerun.cells if "injected-parameters" in c.metadata.get("tags", [])]
@@ -194,7 +194,7 @@ def test_make_report_lang_zh_picks_the_edition_and_keeps_a_sane_locale():
 def test_api_report_takes_the_edition(tmp_path):
     import pandas as pd
 
-    from ecombalance import api
+    from ecombalance import _api as api
 
     frame = pd.DataFrame({"title": ["a b", "c d"] * 10, "y": ["p", "q"] * 10})
     with pytest.raises(ValueError, match="The 'lang' parameter of report must be one of 'en', 'zh'; got 'fr'"):
@@ -209,7 +209,7 @@ def test_both_editions_of_a_notebook_run_with_their_language(tmp_path):
     change."""
     nbdir = tmp_path / "notebooks"
     write_notebook(nbdir / "01_small.ipynb", 'edition = "en"  # edition\nlang = "en"  # data',
-                   "from ecombalance import i18n\nfrom ecombalance.reporting import headline\n"
+                   "from ecombalance import i18n\nfrom ecombalance._reporting import headline\n"
                    "i18n.set_language(edition)\nheadline.record(edition=i18n.get_language(), data_lang=lang)")
     [(po, template)] = catalogue.notebook_targets(nbdir)
     catalog = catalogue.merged(po, template)

@@ -10,10 +10,11 @@ from sklearn.datasets import make_classification
 from sklearn.ensemble import AdaBoostClassifier, BaggingClassifier, RandomForestClassifier
 from sklearn.metrics import recall_score
 
-from ecombalance.chapters import ensemble_study, families
-from ecombalance.data.table import Table
+from ecombalance._chapters import ensemble_study, families
+from ecombalance.data._table import Table
 from ecombalance.evaluation import make_folds
-from ecombalance.models import ensembles, pipelines
+from ecombalance.models import _ensembles as ensembles
+from ecombalance.models import _pipelines as pipelines
 
 
 @pytest.fixture(scope="module")
@@ -218,7 +219,7 @@ def test_ensemble_methods_check_their_names():
 @pytest.mark.slow
 def test_eb_compare_runs_a_balancing_ensemble_against_its_plain_counterpart():
     import ecombalance as eb
-    from ecombalance.data.datasets import case_table
+    from ecombalance.data._datasets import case_table
 
     t = eb.load(case_table(seed=0).frame, label="category", text="title")
     c = eb.compare(t, methods=["none+balanced_rf", "none+rf"], folds=3, repeats=1, n_resamples=50, progress=False)
@@ -253,8 +254,8 @@ def test_describe_families_of_puts_the_verdicts_and_the_recalls_together(ensembl
 
 
 def test_the_params_command_lists_every_method_name(capsys):
-    from ecombalance.chapters import experiments
-    from ecombalance.reporting import cli
+    from ecombalance._chapters import experiments
+    from ecombalance._reporting import cli
 
     assert cli.main(["params", "--notebooks", "06"]) == 0
     printed = capsys.readouterr().out.splitlines()

@@ -3,10 +3,10 @@ from importlib import metadata
 
 import pytest
 
-from ecombalance.chapters import environment
+from ecombalance._chapters import environment
 from ecombalance.exceptions import ModelNotAvailableError
-from ecombalance.models import pretrained
-from ecombalance.sampling import imbalance
+from ecombalance.models import _pretrained as pretrained
+from ecombalance.sampling import _imbalance as imbalance
 
 
 def test_package_versions_match_installed_metadata():

@@ -14,7 +14,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from ecombalance import evaluation
-from ecombalance.data import loaders
+from ecombalance.data import _loaders as loaders
+from ecombalance.evaluation import _folds, _stats
+from ecombalance.evaluation import _metrics as metrics
+from ecombalance.evaluation import _ranking as ranking
 
 CLASSES = np.array(["c1", "c2", "c3"])  # largest first, as datasets.load orders them (not sorted order below)
 
@@ -91,7 +94,7 @@ def test_the_confusion_matrix_formulas_equal_the_libraries_also_at_the_edges(see
     proba = np.round(rng.dirichlet(np.ones(k), n), 1)  # rounded: many ties
     proba = proba / proba.sum(axis=1, keepdims=True)
     labels = np.arange(k)
-    table = evaluation.per_class_table(t, p, proba, labels)
+    table = metrics.per_class_table(t, p, proba, labels)
     precision, recall, f1, support = skm.precision_recall_fscore_support(t, p, labels=labels, zero_division=0)
     _, specificity, _ = sensitivity_specificity_support(t, p, labels=labels, average=None)
     iba = make_index_balanced_accuracy(alpha=0.1, squared=True)(geometric_mean_score)(t, p, labels=labels,
@@ -108,7 +111,7 @@ def test_the_confusion_matrix_formulas_equal_the_libraries_also_at_the_edges(see
         assert table.loc[c, "pr_auc"] == pytest.approx(skm.average_precision_score(t == c, proba[:, c]),
                                                        abs=1e-12)
     assert np.isnan(table.loc[3, "roc_auc"]) and np.isnan(table.loc[3, "pr_auc"])
-    m = evaluation.aggregate_metrics(t, p, proba, labels, table)
+    m = metrics.aggregate_metrics(t, p, proba, labels, table)
     assert m["accuracy"] == pytest.approx(skm.accuracy_score(t, p))
     assert m["balanced_accuracy"] == pytest.approx(skm.balanced_accuracy_score(t, p))
     for average in ("macro", "weighted", "micro"):
@@ -145,14 +148,14 @@ def test_expected_calibration_error_by_hand():
 def test_fast_bootstrap_metrics_equal_scikit_learn(seed):
     y, pred, proba = _predictions(n=120, seed=seed)
     pred[:5] = "c2"  # make sure some class is often mispredicted
-    t, p, prob, classes = evaluation.encode_labels(y, pred, proba, CLASSES)
+    t, p, prob, classes = metrics.encode_labels(y, pred, proba, CLASSES)
     reference = evaluation.classification_metrics(y, pred, proba, classes=CLASSES)
-    for name in evaluation.CONFUSION_METRICS + ("log_loss", "brier", "ece", "roc_auc_macro", "pr_auc_macro"):
-        assert evaluation.metric_value(name, t, p, prob, 3) == pytest.approx(reference[name]), name
+    for name in metrics.CONFUSION_METRICS + ("log_loss", "brier", "ece", "roc_auc_macro", "pr_auc_macro"):
+        assert metrics.metric_value(name, t, p, prob, 3) == pytest.approx(reference[name]), name
     table = evaluation.per_class_metrics(y, pred, proba, classes=CLASSES)
-    for name in evaluation.CLASS_METRICS:
+    for name in metrics.CLASS_METRICS:
         for i, c in enumerate(CLASSES):
-            assert evaluation.metric_value(name, t, p, prob, 3, class_index=i) == pytest.approx(table.loc[c, name])
+            assert metrics.metric_value(name, t, p, prob, 3, class_index=i) == pytest.approx(table.loc[c, name])
 
 
 @pytest.mark.parametrize(
@@ -181,7 +184,7 @@ def test_scores_agree_with_scikit_learn_and_imbalanced_learn_to_the_last_bit():
     pred[:7] = "c3"  # some false positives of the smallest class
     order = ["c2", "c3", "c1"]  # not sorted: metrics and per-class keys follow `classes`
     columns = [list(CLASSES).index(c) for c in order]
-    out = evaluation.scores(y, pred, proba[:, columns], classes=order,
+    out = metrics.scores(y, pred, proba[:, columns], classes=order,
                             metrics=("macro_f1", "balanced_accuracy", "accuracy", "g_mean", "ece"),
                             per_class=("recall", "f1", "roc_auc", "pr_auc"))
     assert list(out)[:5] == ["macro_f1", "balanced_accuracy", "accuracy", "g_mean", "ece"]
@@ -202,7 +205,7 @@ def test_scores_agree_with_scikit_learn_and_imbalanced_learn_to_the_last_bit():
 
 
 def test_a_class_absent_from_a_fold_keeps_its_column_and_counts_in_the_macro_average():
-    out = evaluation.scores(["a", "a", "b"], ["a", "b", "b"], classes=["a", "b", "c"], metrics=("macro_f1",))
+    out = metrics.scores(["a", "a", "b"], ["a", "b", "b"], classes=["a", "b", "c"], metrics=("macro_f1",))
     assert out["recall[c]"] == 0.0 and out["recall[a]"] == 0.5 and out["recall[b]"] == 1.0
     assert out["macro_f1"] == pytest.approx((2 / 3 + 2 / 3 + 0) / 3)  # F1 of a and b are both 2/3
 
@@ -211,26 +214,26 @@ def test_per_class_ece_of_a_binary_click_probability_by_hand():
     # the click class's own calibration: confidence is p, accuracy the click rate of the bin (5 bins)
     y = np.array([0, 1, 0, 0, 1, 1, 0])
     p = np.array([0.05, 0.15, 0.3, 0.35, 0.9, 0.7, 0.75])
-    t, _, proba, _ = evaluation.encode_labels(y, None, p, classes=[0, 1])
+    t, _, proba, _ = metrics.encode_labels(y, None, p, classes=[0, 1])
     # bins (0, .2]: p .05 .15, rate 1/2; (.2, .4]: p .3 .35, rate 0; (.6, .8]: p .7 .75, rate 1/2; (.8, 1]: .9, 1
     expected = (2 * abs(0.5 - 0.1) + 2 * abs(0 - 0.325) + 2 * abs(0.5 - 0.725) + abs(1 - 0.9)) / 7
-    assert evaluation.metric_value("ece", t, None, proba, 2, class_index=1, n_bins=5) == pytest.approx(expected)
-    assert evaluation.metric_value("roc_auc", t, None, proba, 2, class_index=1) == skm.roc_auc_score(y, p)
-    assert evaluation.metric_value("pr_auc", t, None, proba, 2, class_index=1) == skm.average_precision_score(y, p)
+    assert metrics.metric_value("ece", t, None, proba, 2, class_index=1, n_bins=5) == pytest.approx(expected)
+    assert metrics.metric_value("roc_auc", t, None, proba, 2, class_index=1) == skm.roc_auc_score(y, p)
+    assert metrics.metric_value("pr_auc", t, None, proba, 2, class_index=1) == skm.average_precision_score(y, p)
     single = np.zeros(4, dtype=int)
-    assert math.isnan(evaluation.metric_value("roc_auc", single, None, np.full((4, 2), 0.5), 2, class_index=1))
+    assert math.isnan(metrics.metric_value("roc_auc", single, None, np.full((4, 2), 0.5), 2, class_index=1))
 
 
 def test_per_class_metric_errors_name_the_choices():
     t, p = np.array([0, 1, 1]), np.array([0, 1, 0])
     with pytest.raises(ValueError, match=r"per-class metrics are \('precision', 'recall', 'f1', 'roc_auc'"):
-        evaluation.metric_value("mcc", t, p, None, 2, class_index=0)
+        metrics.metric_value("mcc", t, p, None, 2, class_index=0)
     with pytest.raises(ValueError, match="per-class 'pr_auc' needs probabilities; pass proba"):
-        evaluation.metric_value("pr_auc", t, p, None, 2, class_index=0)
+        metrics.metric_value("pr_auc", t, p, None, 2, class_index=0)
     with pytest.raises(ValueError, match=r"per_class metrics \['iba'\] are not among"):
-        evaluation.scores(t, p, per_class=("iba",))
+        metrics.scores(t, p, per_class=("iba",))
     with pytest.raises(ValueError, match="scores needs y_pred"):
-        evaluation.scores(t, None)
+        metrics.scores(t, None)
 
 
 # --- folds -----------------------------------------------------------------------------------------------
@@ -263,9 +266,9 @@ def test_grouped_folds_never_split_a_group():
 def test_take_rows_by_position_for_frames_lists_and_arrays():
     rows = np.array([2, 0])
     frame = pd.DataFrame({"a": [10, 11, 12]}, index=[7, 8, 9])
-    assert evaluation.take_rows(frame, rows)["a"].tolist() == [12, 10]
-    assert evaluation.take_rows(["x", "y", "z"], rows) == ["z", "x"]
-    np.testing.assert_array_equal(evaluation.take_rows(np.array([5, 6, 7]), rows), [7, 5])
+    assert _folds.take_rows(frame, rows)["a"].tolist() == [12, 10]
+    assert _folds.take_rows(["x", "y", "z"], rows) == ["z", "x"]
+    np.testing.assert_array_equal(_folds.take_rows(np.array([5, 6, 7]), rows), [7, 5])
 
 
 # --- ranking metrics -------------------------------------------------------------------------------------
@@ -280,7 +283,7 @@ def _search_frame():
 
 
 def test_ndcg_mrr_recall_on_a_hand_worked_query_list():
-    per_query = evaluation.per_query_ranking(_search_frame(), k=3)
+    per_query = ranking.per_query_ranking(_search_frame(), k=3)
     # q1 ranked by score: S (0.1), E (1.0), C (0.01), I (0) -> DCG@3 = 0.1/log2 2 + 1/log2 3 + 0.01/log2 4
     # ideal order E, S, C -> IDCG@3 = 1/log2 2 + 0.1/log2 3 + 0.01/log2 4
     dcg = 0.1 / 1 + 1.0 / math.log2(3) + 0.01 / 2
@@ -297,7 +300,7 @@ def test_ndcg_mrr_recall_on_a_hand_worked_query_list():
 
 def test_queries_without_relevant_items_are_excluded_or_scored_zero_as_asked():
     frame = _search_frame()
-    per_query = evaluation.per_query_ranking(frame, k=3)
+    per_query = ranking.per_query_ranking(frame, k=3)
     excluded = evaluation.ranking_metrics(frame, k=3)
     zero = evaluation.ranking_metrics(frame, k=3, no_relevant="zero")
     assert excluded["ndcg@3"] == pytest.approx(per_query.loc[["q1", "q3"], "ndcg@3"].mean())
@@ -324,7 +327,7 @@ def test_ndcg_agrees_with_scikit_learn_on_random_queries():
 def test_constant_scores_earn_no_credit_from_tie_order():
     frame = pd.DataFrame({"query_id": [1, 1, 1], "esci_label": ["E", "I", "S"], "score": [0.5, 0.5, 0.5]})
     worst = 0.1 / math.log2(3) + 1.0 / math.log2(4)  # order I, S, E
-    assert evaluation.per_query_ranking(frame, k=3).loc[1, "ndcg@3"] == pytest.approx(worst / (1 + 0.1 / math.log2(3)))
+    assert ranking.per_query_ranking(frame, k=3).loc[1, "ndcg@3"] == pytest.approx(worst / (1 + 0.1 / math.log2(3)))
 
 
 def test_ranking_metrics_reject_bad_input():
@@ -562,17 +565,17 @@ def test_group_bootstrap_resamples_whole_queries():
 
 def test_metric_ci_estimate_is_the_metric_on_all_rows():
     y, pred, proba = _predictions(seed=8)
-    ci = evaluation.metric_ci(y, pred, proba, metric="macro_f1", n_resamples=200)
+    ci = _stats.metric_ci(y, pred, proba, metric="macro_f1", n_resamples=200)
     assert ci.estimate == pytest.approx(skm.f1_score(y, pred, average="macro"))
     assert ci.low < ci.estimate < ci.high
-    minority = evaluation.metric_ci(y, pred, metric="recall", class_="c3", n_resamples=200)
+    minority = _stats.metric_ci(y, pred, metric="recall", class_="c3", n_resamples=200)
     assert minority.estimate == pytest.approx(skm.recall_score(y == "c3", pred == "c3"))
     with pytest.raises(ValueError, match="class_ 'c9' is not one of the classes"):
-        evaluation.metric_ci(y, pred, metric="recall", class_="c9")
+        _stats.metric_ci(y, pred, metric="recall", class_="c9")
     with pytest.raises(ValueError, match="metric 'log_loss' needs probabilities"):
-        evaluation.metric_ci(y, pred, metric="log_loss")
+        _stats.metric_ci(y, pred, metric="log_loss")
     with pytest.raises(ValueError, match="confidence must be in"):
-        evaluation.metric_ci(y, pred, confidence=95)
+        _stats.metric_ci(y, pred, confidence=95)
 
 
 def test_corrected_t_test_by_hand_and_against_the_plain_paired_t_test():
@@ -618,7 +621,7 @@ def test_a_method_better_on_every_fold_is_a_real_difference():
         assert row["ci_low"] > 0 and row["ttest_p"] < 0.05
     log_loss = evaluation.compare_to_baseline(result, "majority", metric="log_loss", interval=False).iloc[0]
     assert log_loss["difference"] < 0 and log_loss["improved"]  # lower is better for log-loss
-    summary = evaluation.summarise(result, n_resamples=200)
+    summary = _stats.summarise(result, n_resamples=200)
     lr = summary[(summary.method == "lr") & (summary.metric == "macro_f1")].iloc[0]
     assert lr["ci_low"] <= lr["pooled"] <= lr["ci_high"]
     assert lr["pooled"] == pytest.approx(skm.f1_score(y, result.oof_pred["lr"], average="macro"))
@@ -746,7 +749,7 @@ def test_cross_validated_threshold_scores_each_query_with_a_model_that_never_saw
 
 
 def test_p_value_text_states_the_bootstrap_resolution():
-    from ecombalance.evaluation.stats import p_value_text
+    from ecombalance.evaluation._stats import p_value_text
 
     assert p_value_text(0.0123, 500) == "p = 0.0123"
     assert p_value_text(0.0, 500) == "p < 0.004"

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from ecombalance.reporting import executive, index
+from ecombalance._reporting import executive, index
 
 CASE = {"imbalance_ratio": 8.0, "majority_share": 400 / 600, "plain_recall_smallest": 0.56,
         "plain_recall_largest": 0.995, "plain_macro_f1": 0.853}

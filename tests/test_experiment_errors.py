@@ -8,14 +8,15 @@ import pytest
 from imblearn.over_sampling import RandomOverSampler
 from imblearn.pipeline import make_pipeline
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.dummy import DummyClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 
 from ecombalance import evaluation
+from ecombalance._chapters import findings
+from ecombalance.data import _loaders as loaders
+from ecombalance.evaluation import _stats as stats
 from ecombalance.evaluation import run_experiment
-from sklearn.dummy import DummyClassifier
-from ecombalance.chapters import findings
-from ecombalance.data import loaders
 
 
 class FoldError(Exception):
@@ -82,7 +83,7 @@ def test_a_fold_that_raises_is_recorded_and_the_other_methods_are_unchanged():
     pred = LogisticRegression(max_iter=500).fit(X[train, 1:], y[train]).predict(X[test, 1:])
     macro = bad_rows.query("fold == 1 and metric == 'macro_f1' and `class` == 'all'")["value"].item()
     assert macro == pytest.approx(f1_score(y[test], pred, average="macro"))
-    summary = evaluation.summarise(result, metrics=("macro_f1",), class_metrics=(), n_resamples=20)
+    summary = stats.summarise(result, metrics=("macro_f1",), class_metrics=(), n_resamples=20)
     assert list(summary["method"]) == ["lr", "ros"]  # a summary over all folds leaves the failed method out
 
 

@@ -3,11 +3,12 @@
 import numpy as np
 import pytest
 
-from ecombalance.chapters import experiments
-from ecombalance.data import datasets
-from ecombalance.models import losses, pipelines
-from ecombalance.models.neural import TorchMLPClassifier
-from ecombalance.sampling import resampling
+from ecombalance._chapters import experiments
+from ecombalance.data import _datasets as datasets
+from ecombalance.models import _losses as losses
+from ecombalance.models import _pipelines as pipelines
+from ecombalance.models._neural import TorchMLPClassifier
+from ecombalance.sampling import _resampling as resampling
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,9 @@ import pytest
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import confusion_matrix, precision_score, recall_score
 
-from ecombalance import evaluation
-from ecombalance.chapters import explore, explore_widget
-from ecombalance.data import datasets
+from ecombalance._chapters import explore, explore_widget
+from ecombalance.data import _datasets as datasets
+from ecombalance.evaluation import _metrics as metrics
 
 METHODS = ["none+logreg", "class_weight+logreg", "none+torch_mlp"]
 
@@ -163,10 +163,10 @@ def test_the_legend_and_the_text_quote_the_same_ece(explorer):
     plt.close("all")
     # the one definition: the focus class's one-vs-rest ECE in the bins of every table (calibration_table's ece[c])
     f = list(explorer.classes).index(view.focus)
-    t, _, p, _ = evaluation.encode_labels(view.y_true, None, view.proba, list(explorer.classes))
+    t, _, p, _ = metrics.encode_labels(view.y_true, None, view.proba, list(explorer.classes))
     assert explore.ece_of(view) == pytest.approx(
-        evaluation.metric_value("ece", t, None, p, len(explorer.classes), class_index=f), abs=1e-15)
-    assert len(view.reliability) == evaluation.ECE_BINS
+        metrics.metric_value("ece", t, None, p, len(explorer.classes), class_index=f), abs=1e-15)
+    assert len(view.reliability) == metrics.ECE_BINS
 
 
 def test_the_static_view_draws_the_same_confusion_matrix(explorer):
@@ -271,7 +271,7 @@ def _two_class_labels(kind, bought):
 def test_notebook_08_decides_two_class_labels_of_every_type(kind):
     """Issue 26: notebook 08 on the web-sessions table crashed on its boolean label. Every rule's decisions and the
     table's recall and precision are sklearn's on the same out-of-fold probabilities, whatever the label's type."""
-    from ecombalance.data import shapes
+    from ecombalance.data import _shapes as shapes
 
     frame = shapes.sessions(300, seed=0)
     frame["revenue"] = _two_class_labels(kind, frame["revenue"])

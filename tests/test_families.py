@@ -7,9 +7,10 @@ import pytest
 from scipy import stats
 from sklearn.metrics import f1_score
 
-from ecombalance.chapters import experiments, families
-from ecombalance.data.table import Table
-from ecombalance.evaluation import VERDICT_TEST, make_folds, run_experiment
+from ecombalance._chapters import experiments, families
+from ecombalance.data._table import Table
+from ecombalance.evaluation import make_folds, run_experiment
+from ecombalance.evaluation._stats import VERDICT_TEST
 
 METHODS = ["none+logreg", "class_weight+logreg", "random_over+logreg", "none+gboost", "class_weight+gboost"]
 

@@ -12,7 +12,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.metrics import f1_score, recall_score
 
 from ecombalance import evaluation
-from ecombalance.chapters import families, findings
+from ecombalance._chapters import families, findings
+from ecombalance.evaluation import _stats
 
 CLASSES = np.array(["big", "mid", "small"])
 Y = np.repeat(CLASSES, [60, 30, 10])
@@ -94,7 +95,7 @@ def test_effects_compare_within_one_model_by_the_one_test(result, effects):
     assert effects[("comparison", "kind")].tolist() == ["balancing", "capacity"]  # none+gboost: model choice
     a = effects.attrs
     assert {k: a[k] for k in ("smallest", "largest", "baseline", "test", "alpha", "design", "n_repeats", "n_splits")} \
-        == {"smallest": "small", "largest": "big", "baseline": "none+logreg", "test": evaluation.VERDICT_TEST,
+        == {"smallest": "small", "largest": "big", "baseline": "none+logreg", "test": _stats.VERDICT_TEST,
             "alpha": 0.05, "design": "2 × 5-fold cross-validation", "n_repeats": 2, "n_splits": 5}
     assert a["baseline_means"]["macro_f1"] == pytest.approx(_fold_mean(result, BASELINE, _macro_f1))
     fix = effects.loc["random_over+logreg"]
@@ -186,7 +187,7 @@ def test_prior_correction_of_the_best_method(result, effects):
 
 
 def test_the_headline_names_what_each_method_was_compared_with(result, effects):
-    summary = evaluation.summarise(result, n_resamples=20)
+    summary = _stats.summarise(result, n_resamples=20)
     numbers = findings.effects_headline(summary, "small", effects)
     assert numbers["random_over+logreg/against"] == numbers["none+gboost/against"] == "none+logreg"
     assert numbers["random_over+logreg/recall_smallest_difference"] == 1.0
@@ -199,7 +200,7 @@ def test_the_headline_names_what_each_method_was_compared_with(result, effects):
 def test_majority_check_compares_every_method_with_the_constant_answer(result):
     majority = findings.majority_check(result, n_resamples=200, seed=0)
     assert majority.attrs["majority_class"] == "big" and majority.attrs["metric"] == "macro_f1"
-    assert majority.attrs["test"] == evaluation.VERDICT_TEST and majority.attrs["n_repeats"] == 2
+    assert majority.attrs["test"] == _stats.VERDICT_TEST and majority.attrs["n_repeats"] == 2
     table = majority.set_index("method")
     always_big = _fold_mean(result, np.full(len(Y), "big"), _macro_f1)  # F1 of big 2*0.6/1.6, 0 for the others
     assert always_big == pytest.approx(2 * 0.6 / 1.6 / 3)
@@ -285,7 +286,7 @@ def test_positive_class_table_against_sklearn():
         f"- Positive class `1` (0.200 of the rows): best F1 `lr` {row['f1']:.3f} [{row['f1_low']:.3f}, "
         f"{row['f1_high']:.3f}]; best average precision `lr` {row['average_precision']:.3f} (a random ranking "
         "scores 0.200).")
-    summary = evaluation.summarise(result, n_resamples=20)
+    summary = _stats.summarise(result, n_resamples=20)
     numbers = findings.effects_headline(summary, 1, positive=table)
     assert numbers["lr/f1_positive"] == pytest.approx(row["f1"])
     assert numbers["lr/average_precision"] == pytest.approx(row["average_precision"])
@@ -307,7 +308,7 @@ def test_no_best_method_when_no_method_beats_the_majority_predictor(result, effe
 
 
 def _binary_table(grouped=False):
-    from ecombalance.data.table import Table
+    from ecombalance.data._table import Table
 
     rng = np.random.default_rng(5)
     n = 300
@@ -322,7 +323,7 @@ def test_decision_rules_run_as_methods_of_one_experiment_and_are_judged_by_the_o
     from sklearn.metrics import make_scorer
     from sklearn.model_selection import TunedThresholdClassifierCV
 
-    from ecombalance.chapters import experiments
+    from ecombalance._chapters import experiments
 
     tbl = _binary_table()
     y = tbl.y.to_numpy()
@@ -354,7 +355,7 @@ def test_decision_rules_run_as_methods_of_one_experiment_and_are_judged_by_the_o
     np.testing.assert_allclose(table["p_value"].iloc[1:], holm)
     for rule in findings.DECISIONS[1:]:
         assert table.loc[rule, "difference"] == pytest.approx(np.mean(fold_f1[rule]) - base.mean())
-    assert table.attrs["design"] == "2 × 4-fold cross-validation" and table.attrs["test"] == evaluation.VERDICT_TEST
+    assert table.attrs["design"] == "2 × 4-fold cross-validation" and table.attrs["test"] == _stats.VERDICT_TEST
     prevalence = y.mean()
     assert table.attrs["always_positive_f1"] == pytest.approx(2 * prevalence / (1 + prevalence))
     always = 2 * prevalence / (1 + prevalence)
@@ -384,7 +385,7 @@ def test_the_tuned_threshold_keeps_groups_together_in_its_inner_folds():
     cv = evaluation.make_folds(tbl.y, tbl.groups, n_splits=3, seed=0)
     table = findings.decision_comparison(tbl, cv, 1, seed=0, n_resamples=50)
     assert list(table.index) == list(findings.DECISIONS) and 0 < table.attrs["threshold"] < 1
-    from ecombalance.chapters import experiments
+    from ecombalance._chapters import experiments
 
     model = evaluation.InnerFoldThreshold(experiments.build(tbl, "none+logreg", 0), positive=1,
                                           random_state=0, group_column=findings.GROUPS)

@@ -10,14 +10,15 @@ from scipy import stats
 from sklearn.compose import ColumnTransformer
 from sklearn.utils.class_weight import compute_class_weight
 
-from ecombalance.chapters import transfer
+from ecombalance._chapters import transfer
 from ecombalance.exceptions import ModelNotAvailableError
-from ecombalance.models import embeddings, pretrained
-from ecombalance.models.finetune import embedding_rows
-from ecombalance.models.finetune import run as finetune_run
-from ecombalance.models.finetune import tuner as tuner_module
-from ecombalance.models.finetune.text_batching import as_text_inputs, collate, length_bucketed_batches, tokenize
-from ecombalance.sampling.weights import weights_from_counts
+from ecombalance.models import _embeddings as embeddings
+from ecombalance.models import _pretrained as pretrained
+from ecombalance.models.finetune import _embedding_rows as embedding_rows
+from ecombalance.models.finetune import _run as finetune_run
+from ecombalance.models.finetune import _tuner as tuner_module
+from ecombalance.models.finetune._text_batching import as_text_inputs, collate, length_bucketed_batches, tokenize
+from ecombalance.sampling._weights import weights_from_counts
 
 WORDS = {
     "phone": ["phone", "case", "charger", "screen", "usb", "cable"],
@@ -305,7 +306,7 @@ def test_gpu_path_picks_cuda_and_bf16(tiny, monkeypatch):
 @pytest.mark.parametrize("cpu_bf16", [False, True])
 @pytest.mark.slow
 def test_auto_precision_on_the_cpu_follows_bf16_support(tiny, monkeypatch, cpu_bf16):
-    from ecombalance.models import device as dev
+    from ecombalance.models import _device as dev
 
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     monkeypatch.setattr(dev, "cpu_bf16_supported", lambda: cpu_bf16)
@@ -416,7 +417,7 @@ def test_frozen_embeddings_with_the_guarded_smote_fit_a_class_smaller_than_its_n
     from imblearn.over_sampling import SMOTE
 
     from ecombalance.exceptions import SmallClassWarning
-    from ecombalance.sampling.resampling import make_sampler
+    from ecombalance.sampling._resampling import make_sampler
 
     X = [f"red cotton shirt {i}" for i in range(30)] + [f"steel kettle {i}" for i in range(5)]
     y = np.array(["shirt"] * 30 + ["kettle"] * 5)

@@ -14,7 +14,9 @@ import pytest
 from conftest import ROOT
 
 import ecombalance as eb
-from ecombalance import _validation, api
+from ecombalance import _api as api
+from ecombalance import _validation
+from ecombalance._reporting import cli, datacheck, params
 from ecombalance._validation import (
     ColumnNames,
     Interval,
@@ -25,10 +27,9 @@ from ecombalance._validation import (
     option,
     option_wording,
 )
-from ecombalance.data import datasets
-from ecombalance.data.datasets import case_table
+from ecombalance.data import _datasets as datasets
+from ecombalance.data._datasets import case_table
 from ecombalance.exceptions import InvalidParameterError, ParameterError
-from ecombalance.reporting import cli, datacheck, params
 
 LIB = ROOT / "lib" / "ecombalance"
 
@@ -225,7 +226,7 @@ def test_one_table_of_flags_builds_the_parser_and_words_the_messages():
 
 def test_no_message_is_rewritten_by_a_regular_expression():
     files = [LIB / "_validation.py", *(LIB / "api").glob("*.py"),
-             *(LIB / "reporting" / name for name in ("cli.py", "datacheck.py", "params.py"))]
+             *(LIB / "_reporting" / name for name in ("cli.py", "datacheck.py", "params.py"))]
     for path in files:
         imported = {alias.name for node in ast.walk(ast.parse(path.read_text())) if isinstance(node, ast.Import)
                     for alias in node.names}

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
-from ecombalance.chapters import glossary
+from ecombalance._chapters import glossary
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 LIBRARY = ROOT / "lib" / "ecombalance"
@@ -93,7 +93,7 @@ def test_every_bold_phrase_of_a_notebook_is_a_glossary_term(path):
     bold = {" ".join(b.split()) for text in markdown_cells(path) for b in BOLD.findall(text)}
     missing = sorted(b for b in bold if not is_term(b, names) and glossary.normalise_term(b) not in EMPHASIS)
     assert not missing, (f"{path.name} sets {missing} in bold: add each term to "
-                         "ecombalance.chapters.glossary.GLOSSARY (or, if it is only emphasis, to EMPHASIS here)")
+                         "ecombalance._chapters.glossary.GLOSSARY (or, if it is only emphasis, to EMPHASIS here)")
 
 
 def test_every_bold_phrase_of_a_chapter_text_is_a_glossary_term():
@@ -149,7 +149,7 @@ def test_notebook_00_links_to_the_glossary_appendix_of_the_library():
 
 
 def test_the_report_appendix_holds_the_whole_glossary_and_the_index_links_to_it():
-    from ecombalance.reporting import index
+    from ecombalance._reporting import index
 
     page = index.glossary_html()
     rows = page.count("<tr>") - 1  # less the header row
@@ -160,7 +160,7 @@ def test_the_report_appendix_holds_the_whole_glossary_and_the_index_links_to_it(
 
 
 def test_every_metric_column_a_table_shows_is_defined_by_the_glossary():
-    from ecombalance.evaluation import metrics
+    from ecombalance.evaluation import _metrics as metrics
 
     rng = np.random.default_rng(0)
     y, pred = rng.integers(0, 3, 200), rng.integers(0, 3, 200)
@@ -178,7 +178,7 @@ def test_every_metric_column_a_table_shows_is_defined_by_the_glossary():
 
 def test_the_glossary_definitions_of_the_per_class_columns_hold():
     # G-mean and IBA per class are what the glossary says: sqrt(recall * specificity), (1 + 0.1 (TPR - TNR)) G^2
-    from ecombalance.evaluation import metrics
+    from ecombalance.evaluation import _metrics as metrics
 
     rng = np.random.default_rng(1)
     y = rng.choice(["a", "b", "c"], 300, p=[0.6, 0.3, 0.1])

@@ -43,7 +43,7 @@ def test_dry_run_prints_both_commands_and_writes_nothing(gpu_check, tmp_path, ca
     assert lines[1].startswith("  1. finetune_benchmark: ")
     assert bench[:6] == [sys.executable, str(gpu_check.BENCHMARK), "--only", "finetune", "--max-steps", "7"]
     report = shlex.split(lines[2].split(": ", 1)[1])
-    assert report[1:] == ["-m", "ecombalance.reporting.cli", "report", "--profile", "full", "--notebooks", "05",
+    assert report[1:] == ["-m", "ecombalance._reporting.cli", "report", "--profile", "full", "--notebooks", "05",
                           "--out", "<tmp>/report", "-p", "model_name", "all-MiniLM-L6-v2"]
     assert lines[3] == f"  then write {out}" and not out.exists()
 
@@ -109,7 +109,7 @@ def test_with_a_device_it_runs_both_steps_and_writes_gpu_json(gpu_check, monkeyp
 
     def fake_run(command):
         ran.append(command)
-        if "ecombalance.reporting.cli" in command:
+        if "ecombalance._reporting.cli" in command:
             report.mkdir()
             (report / "summary.json").write_text(json.dumps({"notebooks": [
                 {"notebook": "05_transfer_learning", "status": "failed", "seconds": 3.0, "headline": {},

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from ecombalance.reporting import headline
+from ecombalance._reporting import headline
 
 
 def test_numbers_are_stored_as_json_scalars():

@@ -120,8 +120,8 @@ def test_the_zh_builder_refuses_a_missing_or_stale_translation(tmp_path):
     named with the cell and the fix."""
     import json
 
+    from ecombalance._reporting import edition
     from ecombalance.exceptions import ReportError
-    from ecombalance.reporting import edition
 
     catalogue = _catalogue_tool()
     cells = [{"cell_type": "markdown", "id": "intro", "metadata": {}, "source": ["# Resampling\n", "Under-sampling."]},

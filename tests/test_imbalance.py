@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from ecombalance.sampling import imbalance
+from ecombalance.sampling import _imbalance as imbalance
 
 CASE = {"c1": 400, "c2": 150, "c3": 50}
 

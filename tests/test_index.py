@@ -5,9 +5,8 @@ import re
 import pandas as pd
 import pytest
 
-from ecombalance.chapters import findings
-from ecombalance.reporting import index
-
+from ecombalance._chapters import findings
+from ecombalance._reporting import index
 
 BASE, SMOTE = "none+logreg", "smote+logreg"
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import ecombalance as eb
-from ecombalance.data import checks
+from ecombalance.data import _checks as checks
 
 
 @pytest.fixture(scope="module")

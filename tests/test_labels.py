@@ -3,7 +3,7 @@ headline tables and the index."""
 
 import pytest
 
-from ecombalance.reporting import headline, labels
+from ecombalance._reporting import headline, labels
 
 
 @pytest.mark.parametrize("key, words", [

@@ -33,15 +33,21 @@ PACKAGE = Path(__file__).resolve().parents[1] / "lib" / "ecombalance"
 LAYERS = ("base", "data", "sampling", "evaluation", "models", "plotting", "chapters", "reporting", "api")
 BASE = {"ecombalance", "ecombalance._validation", "ecombalance._paths", "ecombalance._lazy", "ecombalance._progress",
         "ecombalance.exceptions", "ecombalance.i18n"}
-SUBPACKAGES = ("data", "sampling", "models", "models.finetune", "evaluation", "plotting", "chapters", "reporting", "api")
+PUBLIC_PACKAGES = ("data", "sampling", "models", "models.finetune", "evaluation", "plotting")
+PRIVATE_PACKAGES = ("_chapters", "_reporting", "_api")  # the notebooks' chapters, the report harness, the front door
+SUBPACKAGES = PUBLIC_PACKAGES + PRIVATE_PACKAGES
+# public modules: the package's own namespaces, and a command run as ``python -m``
+PUBLIC_MODULES = ("ecombalance", "ecombalance.exceptions", "ecombalance.i18n", "ecombalance.models.finetune.train")
+MAX_PUBLIC_NAMES = 150
 MAX_LINES = 500
 # modules of the flat layout before the split into subpackages (only plotting stayed at the top)
 # modules that moved again since (old dotted path -> new one); nothing may remain at the old path
 MOVED = {
-    "models.finetune_run": "models.finetune.run", "models.checkpoint": "models.finetune.checkpoint",
-    "models.embedding_rows": "models.finetune.embedding_rows", "models.text_batching": "models.finetune.text_batching",
-    "models.quantization": "models.finetune.quantization", "models.distributed": "models.finetune.distributed",
-    "models.train": "models.finetune.train", "models.seed_losses": "chapters.seed_formulas",
+    "models.finetune_run": "models.finetune._run", "models.checkpoint": "models.finetune._checkpoint",
+    "models.embedding_rows": "models.finetune._embedding_rows", "models.text_batching": "models.finetune._text_batching",
+    "models.quantization": "models.finetune._quantization", "models.distributed": "models.finetune._distributed",
+    "models.train": "models.finetune.train", "models.seed_losses": "_chapters.seed_formulas",
+    "chapters": "_chapters", "reporting": "_reporting", "api": "_api",
 }
 FLAT_MODULES = (
     "baselines", "calibration", "cli", "ctr", "datasets", "device", "distributed", "downsampling", "embeddings",
@@ -74,7 +80,7 @@ def layer(module: str) -> str | None:
     if module in BASE:
         return "base"
     parts = module.split(".")
-    return parts[1] if len(parts) > 1 and parts[1] in LAYERS else None
+    return parts[1].lstrip("_") if len(parts) > 1 and parts[1].lstrip("_") in LAYERS else None
 
 
 def public_names(module: str) -> list[str]:
@@ -120,7 +126,7 @@ def imports(module: str) -> list[tuple[str, int]]:
     """Package modules that ``module`` imports anywhere in its body, with the line of each import.
 
     A subpackage imported whole (``from ecombalance import evaluation``) counts as an import of the modules
-    behind the names used from it (``evaluation.make_folds`` -> ``ecombalance.evaluation.folds``) as well.
+    behind the names used from it (``evaluation.make_folds`` -> ``ecombalance.evaluation._folds``) as well.
     """
     package = module if is_package(module) else module.rpartition(".")[0]
     found, bound = [], {}
@@ -197,8 +203,8 @@ def test_no_module_over_500_lines():
         f"{m} has {n}" for m, n in sorted(long.items()))
 
 
-@pytest.mark.parametrize("subpackage", SUBPACKAGES)
-def test_subpackage_all_is_the_public_names_of_its_modules(subpackage):
+@pytest.mark.parametrize("subpackage", PRIVATE_PACKAGES)
+def test_private_package_all_is_the_public_names_of_its_modules(subpackage):
     package = f"ecombalance.{subpackage}"
     defined = {
         name: module for module in modules()
@@ -214,6 +220,55 @@ def test_subpackage_all_is_the_public_names_of_its_modules(subpackage):
     assert not problems, "\n".join(problems) + "\n(regenerate the __init__ export lists)"
 
 
+@pytest.mark.parametrize("subpackage", PUBLIC_PACKAGES)
+def test_public_package_exports_reviewed_names_from_its_private_modules(subpackage):
+    """A public package's modules are private (``_losses.py``); its ``__all__`` is the reviewed list of what users
+    import, each name taken from the module that defines it."""
+    package = f"ecombalance.{subpackage}"
+    own = [m for m in modules() if m.rpartition(".")[0] == package and not is_package(m)]
+    public_modules = [m for m in own if not m.rpartition(".")[2].startswith("_") and m not in PUBLIC_MODULES]
+    assert not public_modules, f"modules of {package} that are public by name (rename them _name.py): {public_modules}"
+    problems = [f"{package}.__all__ takes {name} from {sub}, which does not define it"
+                for sub, names in exports(package).items() for name in names
+                if name not in public_names(f"{package}.{sub}")]
+    assert exports(package) and not problems, "\n".join(problems)
+
+
+def public_api() -> dict[str, list[str]]:
+    """``{defining object: [public paths]}`` of every name users can import: the top level, the exceptions, the
+    i18n switch, the public packages' ``__all__`` and the training command; a name exported twice (``eb.Table``
+    is ``ecombalance.data``'s too) counts once."""
+    import importlib
+
+    found: dict = {}
+    namespaces = [f"ecombalance.{p}" for p in PUBLIC_PACKAGES] + list(PUBLIC_MODULES)
+    for namespace in namespaces:
+        module = importlib.import_module(namespace)
+        names = module.__all__ if exports(namespace) or hasattr(module, "__all__") else public_names(namespace)
+        for name in names:
+            value = getattr(module, name)
+            key = value if isinstance(value, type) or callable(value) else (namespace, name)
+            found.setdefault(key, []).append(f"{namespace}.{name}")
+    return found
+
+
+def test_the_public_api_is_small():
+    api = public_api()
+    assert {"ecombalance.load", "ecombalance.models.FocalLoss", "ecombalance.sampling.make_sampler",
+            "ecombalance.evaluation.run_experiment"} <= {p for paths in api.values() for p in paths}
+    assert len(api) <= MAX_PUBLIC_NAMES, f"{len(api)} public names (at most {MAX_PUBLIC_NAMES}): " + ", ".join(
+        sorted(paths[0] for paths in api.values()))
+
+
+def test_every_public_name_and_dir_entry_resolves():
+    import importlib
+
+    for namespace in [f"ecombalance.{p}" for p in PUBLIC_PACKAGES] + list(PUBLIC_MODULES):
+        module = importlib.import_module(namespace)
+        missing = [name for name in dir(module) if not hasattr(module, name)]
+        assert not missing, f"dir({namespace}) lists names it does not have: {missing}"
+
+
 def test_names_are_unique_within_a_subpackage():
     for subpackage in SUBPACKAGES:
         package = f"ecombalance.{subpackage}"
@@ -225,10 +280,11 @@ def test_names_are_unique_within_a_subpackage():
 
 
 def test_moved_modules_are_only_at_their_new_path():
-    left = [f"{old} (now {new})" for old, new in MOVED.items() if (PACKAGE / f"{old.replace('.', '/')}.py").exists()]
+    left = [f"{old} (now {new})" for old, new in MOVED.items()
+            if (PACKAGE / f"{old.replace('.', '/')}.py").exists() or (PACKAGE / old.replace(".", "/")).is_dir()]
     missing = [new for new in MOVED.values() if f"ecombalance.{new}" not in modules()]
     assert not left and not missing, f"left at the old path: {left}; missing at the new one: {missing}"
-    assert is_package("ecombalance.models.finetune") and "ecombalance.models.finetune.tuner" in modules()
+    assert is_package("ecombalance.models.finetune") and "ecombalance.models.finetune._tuner" in modules()
 
 
 def test_no_module_of_the_flat_layout_remains():
@@ -300,7 +356,7 @@ def private_uses(module: str) -> list[str]:
             for alias in node.names:
                 target = f"{base}.{alias.name}"
                 module_itself = target in modules() or target in BASE
-                if foreign(base) and private(alias.name) and not (module_itself and target in BASE):
+                if foreign(base) and private(alias.name) and not module_itself:  # a private module may be imported
                     found.append(f"line {node.lineno}: from {base} import {alias.name}")
                 bound[alias.asname or alias.name] = target
     for node in ast.walk(tree(module)):
@@ -312,7 +368,7 @@ def private_uses(module: str) -> list[str]:
             if isinstance(value, ast.Name) and value.id in bound:
                 target = ".".join([bound[value.id], *reversed(parts[1:])])
                 is_module = target in modules() or target.split(".")[0] == "sklearn"
-                if foreign(target) and is_module and f"{target}.{node.attr}" not in BASE:
+                if foreign(target) and is_module and f"{target}.{node.attr}" not in modules():
                     found.append(f"line {node.lineno}: {target}.{node.attr}")
     return found
 
@@ -326,9 +382,9 @@ def test_no_module_uses_another_modules_private_names():
 
 
 def test_the_private_name_check_finds_what_it_should(tmp_path, monkeypatch):
-    source = ("from ecombalance.evaluation.metrics import _hidden\nfrom ecombalance import _validation\n"
+    source = ("from ecombalance.evaluation._metrics import _hidden\nfrom ecombalance import _validation\n"
               "from sklearn.utils import _safe_indexing\nimport sklearn.utils._indexing\n"
-              "from ecombalance.models import losses\nx = losses._priors\ny = _validation._private\n"
+              "from ecombalance.models import _losses as losses\nx = losses._priors\ny = _validation._private\n"
               "z = _validation.check_labels\nfrom ecombalance._validation import check_labels\n")
     monkeypatch.setitem(modules(), "ecombalance.data.probe", tmp_path / "probe.py")
     (tmp_path / "probe.py").write_text(source)
@@ -519,7 +575,7 @@ def sklearn_fold_and_metric_uses(module: str) -> list[str]:
 
 
 def test_folds_and_metrics_come_from_the_evaluation_layer_only():
-    """Every fold loop is the experiment runner and every number is :mod:`ecombalance.evaluation.metrics`: no
+    """Every fold loop is the experiment runner and every number is :mod:`ecombalance.evaluation._metrics`: no
     module outside ``ecombalance.evaluation`` builds a scikit-learn splitter, cross-validates by itself or calls a
     scikit-learn scorer or metric."""
     used = {m: sklearn_fold_and_metric_uses(m) for m in modules() if layer(m) != "evaluation"}
@@ -534,11 +590,11 @@ def test_the_fold_and_metric_check_finds_what_it_should(tmp_path, monkeypatch):
               "from sklearn.metrics import f1_score, ConfusionMatrixDisplay\nimport sklearn.metrics as skm\n"
               "from sklearn import model_selection\nx = skm.balanced_accuracy_score\n"
               "y = model_selection.GroupShuffleSplit\nz = skm.PrecisionRecallDisplay.from_predictions\n")
-    monkeypatch.setitem(modules(), "ecombalance.chapters.probe", tmp_path / "probe.py")
+    monkeypatch.setitem(modules(), "ecombalance._chapters.probe", tmp_path / "probe.py")
     (tmp_path / "probe.py").write_text(source)
     tree.cache_clear()
     try:
-        found = sklearn_fold_and_metric_uses("ecombalance.chapters.probe")
+        found = sklearn_fold_and_metric_uses("ecombalance._chapters.probe")
     finally:
         tree.cache_clear()
     assert found == ["line 1: from sklearn.model_selection import StratifiedKFold",

@@ -3,7 +3,8 @@ import logging
 import pandas as pd
 import pytest
 
-from ecombalance.data import datasets, loaders
+from ecombalance.data import _datasets as datasets
+from ecombalance.data import _loaders as loaders
 from ecombalance.exceptions import DataError
 
 

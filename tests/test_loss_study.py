@@ -5,18 +5,17 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
-
-from ecombalance import evaluation
 import torch
+from scipy import stats
 from sklearn.datasets import make_blobs
 from sklearn.metrics import balanced_accuracy_score, f1_score, recall_score
 from sklearn.preprocessing import StandardScaler
-from scipy import stats
 
-from ecombalance.chapters import loss_study as S
-from ecombalance.evaluation import make_folds
-from ecombalance.models import losses
-from ecombalance.models.neural import TorchMLPClassifier
+from ecombalance import evaluation
+from ecombalance._chapters import loss_study as S
+from ecombalance.evaluation import _stats, make_folds
+from ecombalance.models import _losses as losses
+from ecombalance.models._neural import TorchMLPClassifier
 
 COUNTS = {"c1": 400, "c2": 150, "c3": 50}
 
@@ -172,7 +171,7 @@ def test_the_headline_carries_the_design_beside_the_verdict(comparison):
     numbers = S.losses_headline({"documented_case": comparison})
     table = S.loss_differences(comparison)
     assert numbers["cv_repeats"] == 2 and numbers["cv_folds"] == 3
-    assert numbers["verdict_test"] == evaluation.VERDICT_TEST
+    assert numbers["verdict_test"] == _stats.VERDICT_TEST
     detectable = table["detectable"][table["detectable"] > 0].median()
     assert numbers["smallest_detectable_difference"] == pytest.approx(detectable) and detectable > 0
     assert numbers["documented_case_smallest_detectable_difference"] == numbers["smallest_detectable_difference"]
@@ -311,7 +310,7 @@ def tradeoffs():
 
 
 def test_calibration_causes_tell_under_confidence_from_over_predicting(tradeoffs):
-    from ecombalance.chapters import loss_calibration as LC
+    from ecombalance._chapters import loss_calibration as LC
 
     causes = LC.calibration_causes(tradeoffs)
     proba = tradeoffs.proba["focal"]
@@ -325,7 +324,7 @@ def test_calibration_causes_tell_under_confidence_from_over_predicting(tradeoffs
 
 
 def test_the_closing_text_reports_accuracy_by_the_one_test_and_the_cause_of_each_ece(tradeoffs):
-    from ecombalance.chapters import loss_calibration as LC
+    from ecombalance._chapters import loss_calibration as LC
 
     m = tradeoffs.metrics
     tests = evaluation.compare_to_baseline(tradeoffs.result, "ce", metric="accuracy").set_index("method")
@@ -346,7 +345,7 @@ def test_the_closing_text_reports_accuracy_by_the_one_test_and_the_cause_of_each
 
 
 def test_reliability_groups_put_each_loss_in_one_panel():
-    from ecombalance.chapters import loss_calibration as LC
+    from ecombalance._chapters import loss_calibration as LC
 
     groups = LC.reliability_groups(["ce", "focal", "logit_adjusted", "ce + post-hoc", "weighted_ce", "new_loss"])
     assert groups == {"re-weighting the loss": ["weighted_ce"], "adjusting the logits": ["logit_adjusted", "ce + post-hoc"],

@@ -5,9 +5,9 @@ import pytest
 import torch
 from scipy.special import logsumexp
 
-from ecombalance.models import losses as L
-from ecombalance.chapters import seed_formulas
-from ecombalance.sampling import weights
+from ecombalance._chapters import seed_formulas
+from ecombalance.models import _losses as L
+from ecombalance.sampling import _weights as weights
 
 COUNTS = np.array([400, 150, 50])
 N, C = 12, 3

@@ -10,8 +10,9 @@ from sklearn.base import clone
 from sklearn.datasets import make_blobs
 from sklearn.exceptions import NotFittedError
 
-from ecombalance.models import losses, neural
-from ecombalance.models.neural import TorchMLPClassifier
+from ecombalance.models import _losses as losses
+from ecombalance.models import _neural as neural
+from ecombalance.models._neural import TorchMLPClassifier
 
 
 @pytest.fixture(scope="module")

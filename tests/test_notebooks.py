@@ -7,7 +7,7 @@ import re
 import pytest
 from conftest import ROOT
 
-from ecombalance.reporting import runner as report
+from ecombalance._reporting import runner as report
 
 NOTEBOOKS = [nb.stem for nb in report.discover(ROOT / "notebooks")]
 
@@ -40,7 +40,7 @@ def test_index_and_summary_list_every_notebook(smoke_report):
 def test_summary_carries_the_executive_claims_each_against_its_own_model(smoke_report):
     """Issue 25: summary.json's ``executive.claims`` name, for every claim, a method and a baseline with the same
     model (the baseline without balancing); notebook 06's headline carries the design of the one test."""
-    from ecombalance.reporting import executive
+    from ecombalance._reporting import executive
 
     summary = json.loads(smoke_report.summary.read_text())
     claims = summary["executive"]["claims"]
@@ -113,7 +113,7 @@ def test_index_tells_each_notebooks_conclusions_with_a_figure(smoke_report):
 def test_rendered_pages_show_no_progress_lines_long_floats_or_raw_keys(smoke_report):
     """What a reader sees: every notebook's HTML and the index pass the page check, and the index opens with
     the summary."""
-    from ecombalance.reporting import pagecheck
+    from ecombalance._reporting import pagecheck
 
     summary = json.loads(smoke_report.summary.read_text())
     keys = [key for entry in summary["notebooks"] for key in entry.get("headline") or {}]
@@ -133,7 +133,7 @@ def test_overview_headline_numbers(smoke_report):
     assert numbers["imbalance_ratio"] == 8
     assert numbers["missing_packages"] == 0
     assert numbers["model_loads_offline"] is True
-    from ecombalance.models.device import cpu_bf16_supported, cuda_bf16_supported
+    from ecombalance.models._device import cpu_bf16_supported, cuda_bf16_supported
 
     assert numbers["cpu_bf16_supported"] is cpu_bf16_supported()  # CPU and GPU reported separately
     assert numbers["cuda_bf16_supported"] is cuda_bf16_supported()
@@ -149,9 +149,9 @@ def test_explore_notebook_runs_alone_and_records_the_numbers_of_its_rules(tmp_pa
     from sklearn.metrics import recall_score
     from test_explore import by_cost, by_threshold
 
-    from ecombalance.chapters import explore
-    from ecombalance.data import datasets
-    from ecombalance.reporting import params
+    from ecombalance._chapters import explore
+    from ecombalance._reporting import params
+    from ecombalance.data import _datasets as datasets
 
     result = report.run_report(profile, ["08"], tmp_path, notebooks_dir=ROOT / "notebooks",
                                params_dir=ROOT / "params", log=lambda _: None)
@@ -206,7 +206,7 @@ def user_csv(tmp_path_factory):
 @pytest.mark.notebooks
 @pytest.mark.slow
 def test_report_on_a_users_csv_runs_notebooks_01_to_06(user_csv, tmp_path):
-    from ecombalance.reporting import cli
+    from ecombalance._reporting import cli
 
     out = tmp_path / "user-report"
     wanted = ",".join(stem[:2] for stem in NOTEBOOKS if "01" <= stem[:2] <= "06")
@@ -242,7 +242,7 @@ def test_report_on_a_users_csv_runs_notebooks_01_to_06(user_csv, tmp_path):
 
 
 def test_data_options_fail_before_any_notebook_runs(tmp_path, capsys):
-    from ecombalance.reporting import cli
+    from ecombalance._reporting import cli
 
     assert cli.main(["report", "--out", str(tmp_path / "x"), "--data", "f.csv"]) == 2
     assert "--data needs --label-col" in capsys.readouterr().err
@@ -252,7 +252,7 @@ def test_data_options_fail_before_any_notebook_runs(tmp_path, capsys):
 @pytest.mark.notebooks
 @pytest.mark.slow
 def test_ctr_notebook_runs_on_the_spark_engine(tmp_path):
-    from ecombalance.sampling import downsampling
+    from ecombalance.sampling import _downsampling as downsampling
 
     ok, why = downsampling.spark_available()
     if not ok:

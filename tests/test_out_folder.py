@@ -16,10 +16,10 @@ import pandas as pd
 import pytest
 from conftest import ROOT, write_notebook
 
-from ecombalance import api
+from ecombalance import _api as api
+from ecombalance._reporting import cli, outdir
+from ecombalance._reporting import runner as report
 from ecombalance.exceptions import DataError, NotebookFailedError, ReportError
-from ecombalance.reporting import cli, outdir
-from ecombalance.reporting import runner as report
 
 
 @pytest.fixture
@@ -126,7 +126,7 @@ def test_an_out_that_is_a_file_or_cannot_be_written_is_named_before_the_data_che
 HOLD = """
 import sys, time
 from pathlib import Path
-from ecombalance.reporting import outdir
+from ecombalance._reporting import outdir
 with outdir.locked(Path(sys.argv[1])):
     print("locked", flush=True)
     time.sleep(120)
@@ -171,7 +171,7 @@ def test_compare_never_replaces_a_file_it_did_not_write(project, capsys):
 # --------------------------------------------------------------------------------------------- eb.report
 @pytest.fixture
 def case():
-    from ecombalance.data.datasets import documented_case
+    from ecombalance.data._datasets import documented_case
 
     return documented_case(0)
 

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from ecombalance import plotting
-from ecombalance.reporting import pagecheck, runner
+from ecombalance._reporting import pagecheck, runner
+from ecombalance.plotting import _style as style
 
 BARS = [
     "experiment: 100%|██████████| 35/35 [00:39<00:00,  1.14s/it, none+torch_mlp:logit_adjusted fold 4]",
@@ -87,18 +87,18 @@ def test_the_html_export_drops_progress_lines_but_the_notebook_keeps_them():
 def test_table_formats_floats_integers_and_missing_values():
     frame = pd.DataFrame({"macro_f1": [0.853169, np.nan], "rows": [150.0, 1200.0], "n": [3, 12000],
                           "hit": [1.0, 0.0], "name": ["a_b", "c"]}, index=["x", "y"])
-    styler = plotting.table(frame, gradient=["macro_f1"])
+    styler = style.table(frame, gradient=["macro_f1"])
     page = styler.to_html()
     cells = [c.split(">", 1)[1] for c in page.split("<td ")[1:]]
     values = [c.split("<", 1)[0].strip() for c in cells]
     assert values == ["0.853", "150", "3", "1.000", "a_b", "–", "1,200", "12,000", "0.000", "c"]
     assert "background-color" in page  # the gradient
     assert pagecheck.problems(page) == []
-    assert "background-color" not in plotting.table(frame["rows"]).to_html()
+    assert "background-color" not in style.table(frame["rows"]).to_html()
     with pytest.raises(KeyError, match=r"no column\(s\) \['g_mean'\]"):
-        plotting.table(frame, gradient=["g_mean"])
+        style.table(frame, gradient=["g_mean"])
     with pytest.raises(TypeError, match="table\\(\\) shows a pandas DataFrame or Series, got list"):
-        plotting.table([1, 2])
+        style.table([1, 2])
 
 
 def test_round_table_cells_rounds_only_long_numbers_in_cells():

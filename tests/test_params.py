@@ -1,8 +1,8 @@
 import pytest
 from conftest import write_notebook
 
+from ecombalance._reporting import params
 from ecombalance.exceptions import ParameterError
-from ecombalance.reporting import params
 
 
 @pytest.fixture
@@ -90,7 +90,7 @@ def test_parameter_file_must_be_a_mapping(tmp_path):
 
 
 def test_repository_profiles_only_name_declared_parameters(root):
-    from ecombalance.reporting import runner as report
+    from ecombalance._reporting import runner as report
 
     suite = report.discover(root / "notebooks")
     for profile in params.PROFILES:

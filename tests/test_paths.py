@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from ecombalance import _paths
+from ecombalance._reporting import cli, paths
+from ecombalance._reporting.runner import discover
 from ecombalance.exceptions import ReportError
-from ecombalance.reporting import cli, paths
-from ecombalance.reporting.runner import discover
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -16,8 +16,12 @@ from matplotlib.colors import to_hex  # noqa: E402
 from sklearn.metrics import confusion_matrix, precision_score, recall_score  # noqa: E402
 
 from ecombalance import plotting  # noqa: E402
-from ecombalance.evaluation import calibration, metrics  # noqa: E402
-from ecombalance.sampling import imbalance  # noqa: E402
+from ecombalance.evaluation import _calibration as calibration  # noqa: E402
+from ecombalance.evaluation import _metrics as metrics
+from ecombalance.plotting import _calibration
+from ecombalance.plotting import _figures as figures
+from ecombalance.plotting import _style as style
+from ecombalance.sampling import _imbalance as imbalance  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -38,11 +42,11 @@ def legend_texts(ax):
 
 
 def test_series_colours_follow_the_palette_with_the_reference_in_grey():
-    assert plotting.series_colours(["a", "b", "c"]) == list(plotting.CLASS_COLOURS[:3])
-    assert plotting.series_colours(["base", "x", "y"], reference="base") == [
-        plotting.REFERENCE, plotting.CLASS_COLOURS[0], plotting.CLASS_COLOURS[1]]
-    many = plotting.series_colours(range(len(plotting.CLASS_COLOURS) + 2))
-    assert many[-2:] == list(plotting.CLASS_COLOURS[:2])
+    assert style.series_colours(["a", "b", "c"]) == list(style.CLASS_COLOURS[:3])
+    assert style.series_colours(["base", "x", "y"], reference="base") == [
+        style.REFERENCE, style.CLASS_COLOURS[0], style.CLASS_COLOURS[1]]
+    many = style.series_colours(range(len(style.CLASS_COLOURS) + 2))
+    assert many[-2:] == list(style.CLASS_COLOURS[:2])
 
 
 def test_no_notebook_types_a_colour_code():
@@ -53,13 +57,13 @@ def test_no_notebook_types_a_colour_code():
 
 
 def test_panels_gives_n_axes_of_one_figure():
-    axes = plotting.panels(3, size=(4, 2))
+    axes = style.panels(3, size=(4, 2))
     assert len(axes) == 3 and len({ax.figure for ax in axes}) == 1
     assert tuple(axes[0].figure.get_size_inches()) == pytest.approx((12, 2))
-    grid = plotting.panels(5, ncols=2)
+    grid = style.panels(5, ncols=2)
     assert len(grid) == 5 and sum(ax.get_visible() for ax in grid[0].figure.axes) == 5
     with pytest.raises(ValueError, match="at least one panel"):
-        plotting.panels(0)
+        style.panels(0)
 
 
 # --- bars ---------------------------------------------------------------------------------------------------
@@ -70,7 +74,7 @@ def test_class_distribution_bars_show_counts_and_shares():
     dist = imbalance.distribution(counts)
     ax = plotting.plot_class_distribution(dist)
     assert [p.get_width() for p in ax.patches] == [400, 150, 50]
-    assert [to_hex(p.get_facecolor()) for p in ax.patches] == list(plotting.CLASS_COLOURS[:3])
+    assert [to_hex(p.get_facecolor()) for p in ax.patches] == list(style.CLASS_COLOURS[:3])
     assert [t.get_text() for t in ax.texts] == [f"{n} ({n / sum(counts.values()):.3f})" for n in counts.values()]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["c1", "c2", "c3"]
     assert ax.yaxis_inverted()  # largest class on top
@@ -86,20 +90,20 @@ def test_grouped_bars_draw_each_cell_with_the_reference_in_grey():
     table = pd.DataFrame({"majority": [1.0, 0.0, 0.0], "plain": [0.9, 0.6, 0.2], "weighted": [0.8, 0.7, 0.5]},
                          index=["c1", "c2", "c3"])
     fig, ax = plt.subplots()
-    assert plotting.plot_grouped_bars(table, ax=ax, reference="majority", ylabel="recall", title="t") is ax
+    assert figures.plot_grouped_bars(table, ax=ax, reference="majority", ylabel="recall", title="t") is ax
     # pandas draws column by column
     np.testing.assert_allclose(bar_heights(ax), table.to_numpy().T.ravel())
     colours = [to_hex(p.get_facecolor()) for p in ax.patches]
-    assert colours == [plotting.REFERENCE] * 3 + [plotting.CLASS_COLOURS[0]] * 3 + [plotting.CLASS_COLOURS[1]] * 3
+    assert colours == [style.REFERENCE] * 3 + [style.CLASS_COLOURS[0]] * 3 + [style.CLASS_COLOURS[1]] * 3
     assert legend_texts(ax) == ["majority", "plain", "weighted"]
     assert (ax.get_ylabel(), ax.get_title()) == ("recall", "t")
 
 
 def test_grouped_bars_of_a_series_have_no_legend_and_intervals_become_error_bars():
-    ax = plotting.plot_grouped_bars(pd.Series([3.0, 1.0], index=[1.0, 0.1], name="fit seconds"))
+    ax = figures.plot_grouped_bars(pd.Series([3.0, 1.0], index=[1.0, 0.1], name="fit seconds"))
     assert bar_heights(ax) == [3.0, 1.0] and ax.get_legend() is None
     table = pd.DataFrame({"m": [0.5, 0.4]}, index=["a", "b"])
-    ax = plotting.plot_grouped_bars(table, interval=(table - 0.1, table + 0.2))
+    ax = figures.plot_grouped_bars(table, interval=(table - 0.1, table + 0.2))
     (segments,) = [c for c in ax.collections if len(c.get_segments()) == 2]
     ends = [sorted(s[:, 1]) for s in segments.get_segments()]
     np.testing.assert_allclose(ends, [[0.4, 0.7], [0.3, 0.6]])
@@ -119,7 +123,7 @@ def summary_frame():
 def test_plot_recall_draws_pooled_recall_per_class_and_method():
     ax = plotting.plot_recall(summary_frame(), ["big", "small"], ["base", "smote"])
     np.testing.assert_allclose(bar_heights(ax), [0.9, 0.2, 0.8, 0.5])
-    assert to_hex(ax.patches[0].get_facecolor()) == plotting.REFERENCE
+    assert to_hex(ax.patches[0].get_facecolor()) == style.REFERENCE
     assert legend_texts(ax) == ["base", "smote"]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["big", "small"]
     assert ax.get_ylabel() == "recall (pooled out-of-fold)"
@@ -131,11 +135,11 @@ def test_plot_leakage_draws_both_protocols_per_sampler():
                             index=["resample before the split (leaks)", "resample inside each training fold"])
 
     fig, ax = plt.subplots()
-    assert plotting.plot_leakage({"random_over": frame(0.95, 0.7), "smote": frame(0.9, 0.72)}, ax=ax) is ax
+    assert figures.plot_leakage({"random_over": frame(0.95, 0.7), "smote": frame(0.9, 0.72)}, ax=ax) is ax
     widths = [p.get_width() for p in ax.patches]
     assert widths == [0.95, 0.9, 0.7, 0.72]
     colours = [to_hex(p.get_facecolor()) for p in ax.patches]
-    assert colours == [plotting.PROTOCOL_COLOURS["leaky"]] * 2 + [plotting.PROTOCOL_COLOURS["honest"]] * 2
+    assert colours == [style.PROTOCOL_COLOURS["leaky"]] * 2 + [style.PROTOCOL_COLOURS["honest"]] * 2
     assert [t.get_text() for t in ax.get_yticklabels()] == ["random_over", "smote"]
     assert legend_texts(ax)[0] == "resample before the split (leaks)"
     assert ax.get_xlim() == (0.5, 1.0)
@@ -174,12 +178,12 @@ def test_plot_reliability_legend_has_the_hand_computed_ece():
 def test_plot_recalibration_draws_one_diagonal_and_two_curves_in_calibration_colours():
     y = np.array([0, 0, 0, 1, 0, 1])
     raw, fixed = np.array([0.6, 0.7, 0.5, 0.9, 0.55, 0.8]), np.array([0.1, 0.2, 0.1, 0.7, 0.15, 0.6])
-    ax = plotting.plot_recalibration(y, raw, fixed, labels=("raw, w=0.1", "recalibrated"), n_bins=5)
+    ax = figures.plot_recalibration(y, raw, fixed, labels=("raw, w=0.1", "recalibrated"), n_bins=5)
     diagonal = [line for line in ax.get_lines() if line.get_gid() == "diagonal"]
     curves = [line for line in ax.get_lines() if line.get_gid() == "reliability"]
     assert len(diagonal) == 1 and len(curves) == 2
-    assert [to_hex(c.get_color()) for c in curves] == [plotting.CALIBRATION_COLOURS["raw"],
-                                                       plotting.CALIBRATION_COLOURS["recalibrated"]]
+    assert [to_hex(c.get_color()) for c in curves] == [style.CALIBRATION_COLOURS["raw"],
+                                                       style.CALIBRATION_COLOURS["recalibrated"]]
     assert legend_texts(ax)[0].startswith("raw, w=0.1 (ECE ") and legend_texts(ax)[1].startswith("recalibrated (ECE ")
 
 
@@ -189,7 +193,7 @@ def test_recalibration_legend_shows_the_ece_the_chapter_text_gives():
     y = rng.integers(0, 3, 400)
     raw = rng.dirichlet([1, 1, 1], 400)
     fixed = 0.5 * raw + 0.5 * np.eye(3)[y]
-    ax = plotting.plot_recalibration(y, raw, fixed, labels=("model", "prior-corrected"))
+    ax = figures.plot_recalibration(y, raw, fixed, labels=("model", "prior-corrected"))
     legend = [text.get_text() for text in ax.get_legend().get_texts()]
     assert legend == [f"model (ECE {metrics.expected_calibration_error(y, raw):.3f})",
                       f"prior-corrected (ECE {metrics.expected_calibration_error(y, fixed):.3f})"]
@@ -201,7 +205,7 @@ def test_reliability_curves_take_successive_palette_colours():
     ax = plotting.plot_reliability(y, np.array([0.2, 0.7, 0.4, 0.9]))
     plotting.plot_reliability(y, np.array([0.3, 0.6, 0.1, 0.8]), ax=ax)
     curves = [line for line in ax.get_lines() if line.get_gid() == "reliability"]
-    assert [to_hex(c.get_color()) for c in curves] == list(plotting.CLASS_COLOURS[:2])
+    assert [to_hex(c.get_color()) for c in curves] == list(style.CLASS_COLOURS[:2])
 
 
 def test_focal_and_posterior_curves():
@@ -216,10 +220,10 @@ def test_focal_and_posterior_curves():
     x = pd.Index([0.0, 1.0, 2.0], name="x")
     post = pd.DataFrame({"p(y=0|x)": [0.9, 0.5, 0.1], "p(y=1|x)": [0.1, 0.5, 0.9],
                          "balanced p(y=0|x)": [0.8, 0.4, 0.05], "balanced p(y=1|x)": [0.2, 0.6, 0.95]}, index=x)
-    ax = plotting.plot_posteriors(post)
+    ax = figures.plot_posteriors(post)
     lines = ax.get_lines()
     assert [line.get_linestyle() for line in lines] == ["-", "-", "--", "--"]
-    assert [to_hex(line.get_color()) for line in lines] == list(plotting.CLASS_COLOURS[:2]) * 2
+    assert [to_hex(line.get_color()) for line in lines] == list(style.CLASS_COLOURS[:2]) * 2
     np.testing.assert_allclose(lines[3].get_ydata(), post["balanced p(y=1|x)"])
 
 
@@ -227,11 +231,11 @@ def test_downsampling_metric_lines_and_observed_rate():
     index = pd.MultiIndex.from_tuples([("raw", "mean_predicted"), ("recalibrated", "mean_predicted")],
                                       names=["calibration", "metric"])
     table = pd.DataFrame([[0.03, 0.06, 0.3], [0.03, 0.031, 0.029]], index=index, columns=[1.0, 0.5, 0.05])
-    ax = plotting.plot_downsampling_metric(table, "mean_predicted", observed=0.03)
+    ax = figures.plot_downsampling_metric(table, "mean_predicted", observed=0.03)
     raw, fixed, observed = ax.get_lines()
     np.testing.assert_allclose(raw.get_ydata(), [0.03, 0.06, 0.3])
     np.testing.assert_allclose(fixed.get_ydata(), [0.03, 0.031, 0.029])
-    assert to_hex(raw.get_color()) == plotting.CALIBRATION_COLOURS["raw"]
+    assert to_hex(raw.get_color()) == style.CALIBRATION_COLOURS["raw"]
     assert list(observed.get_ydata()) == [0.03, 0.03]
     assert legend_texts(ax) == ["raw", "recalibrated", "observed click rate"]
     assert ax.get_xscale() == "log" and ax.get_xlabel() == "negative rate w (share of negatives kept, log scale)"
@@ -272,7 +276,7 @@ def test_precision_recall_takes_the_positive_class_column():
                                         reference="base", decisions={"other": pred})
     base, other = [line for line in ax.get_lines() if line.get_gid() is None]
     np.testing.assert_allclose(base.get_xdata(), other.get_xdata())  # the same scores either way
-    assert to_hex(base.get_color()) == plotting.REFERENCE
+    assert to_hex(base.get_color()) == style.REFERENCE
     assert ax.get_title() == "Precision-recall for the class 'b'"
     # the prevalence of b (a random ranking's precision) and the operating point of other's own decisions
     prevalence, = [line for line in ax.get_lines() if line.get_gid() == "prevalence"]
@@ -287,13 +291,13 @@ def test_precision_recall_takes_the_positive_class_column():
 def test_boxes_per_column_and_a_note_when_there_are_none():
     frame = pd.DataFrame({"price": [1.0, 2.0, 3.0, np.nan, 100.0], "rating": [1.0, 2.0, 3.0, 4.0, 5.0]})
     fig, ax = plt.subplots()
-    assert plotting.plot_boxes(frame, ax=ax, log=True, title="raw") is ax
+    assert figures.plot_boxes(frame, ax=ax, log=True, title="raw") is ax
     boxes = [line for line in ax.get_lines() if len(line.get_xdata()) == 5]  # each box's outline
     quartiles = [np.nanpercentile(frame[c], [25, 75]) for c in frame.columns]  # NaN left out of price
     np.testing.assert_allclose([(b.get_ydata().min(), b.get_ydata().max()) for b in boxes], quartiles)
     assert [t.get_text() for t in ax.get_xticklabels()] == ["price", "rating"]
     assert ax.get_yscale() == "log" and ax.get_title() == "raw"
-    empty = plotting.plot_boxes(pd.DataFrame(index=range(3)))
+    empty = figures.plot_boxes(pd.DataFrame(index=range(3)))
     assert [t.get_text() for t in empty.texts] == ["no numeric columns"]
 
 
@@ -304,17 +308,17 @@ def test_projection_draws_one_panel_per_sampler_in_class_colours():
         "label": ["small", "big", "big", "big", "small", "big", "big", "big", "small"],
         "origin": ["original"] * 8 + ["synthetic"],
     })
-    axes = plotting.plot_projection(frame, ncols=4)
+    axes = figures.plot_projection(frame, ncols=4)
     assert len(axes) == 2 and [ax.get_title() for ax in axes] == ["none (n=4)", "smote (n=5)"]
     big_original = axes[0].collections[0]  # largest class first, originals first
     np.testing.assert_allclose(big_original.get_offsets(), [[1, 2], [2, 4], [3, 6]])
-    assert to_hex(big_original.get_facecolor()[0]) == plotting.CLASS_COLOURS[0]
+    assert to_hex(big_original.get_facecolor()[0]) == style.CLASS_COLOURS[0]
     synthetic = [c for c in axes[1].collections if len(c.get_offsets()) and c.get_label() == "small (synthetic)"]
     np.testing.assert_allclose(synthetic[0].get_offsets(), [[8, 16]])
     fig, given = plt.subplots(1, 2)
-    assert list(plotting.plot_projection(frame, axes=given)) == list(given)
+    assert list(figures.plot_projection(frame, axes=given)) == list(given)
     with pytest.raises(ValueError, match="2 samplers to draw but only 1 axes"):
-        plotting.plot_projection(frame, axes=given[:1])
+        figures.plot_projection(frame, axes=given[:1])
 
 
 # --- Chinese text -------------------------------------------------------------------------------------------
@@ -341,12 +345,12 @@ def test_chinese_labels_draw_with_the_cjk_font_and_no_glyph_is_missing():
         ax.figure.canvas.draw()
     missing = [str(w.message) for w in caught if re.search(r"Glyph .* missing", str(w.message))]
     assert not missing, missing
-    assert plotting.CJK_FONT_FAMILY == "Noto Sans CJK JP"
+    assert style.CJK_FONT_FAMILY == "Noto Sans CJK JP"
     ticks = {t.get_text(): t for t in ax.get_yticklabels()}
     assert set(ticks) == {"平板", "热水器", "手机壳"}
-    assert set(fonts_drawing(ticks["热水器"]).values()) == {plotting.CJK_FONT_FILE}
+    assert set(fonts_drawing(ticks["热水器"]).values()) == {style.CJK_FONT_FILE}
     title = fonts_drawing(ax.title)
-    assert {title[c] for c in "类别分布"} == {plotting.CJK_FONT_FILE}
+    assert {title[c] for c in "类别分布"} == {style.CJK_FONT_FILE}
     assert {title[c] for c in "IR6:1"} == {"DejaVuSans.ttf"}, "Latin glyphs must keep the default font"
 
 
@@ -364,7 +368,7 @@ def test_the_cjk_font_is_registered_without_importing_its_package():
     import sys
 
     assert "notojp_matplotlib" not in sys.modules, "its __init__ overrides the user's font family"
-    assert plotting.cjk_font_path().name == plotting.CJK_FONT_FILE
+    assert style.cjk_font_path().name == style.CJK_FONT_FILE
 
 
 def test_without_the_font_package_plotting_warns_with_the_fix_and_leaves_fonts_alone(monkeypatch):
@@ -375,8 +379,8 @@ def test_without_the_font_package_plotting_warns_with_the_fix_and_leaves_fonts_a
     before = list(mpl.rcParams["font.family"])
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *a: None if name == plotting.CJK_FONT_PACKAGE else real(name, *a))
-    assert plotting.cjk_font_path() is None
+                        lambda name, *a: None if name == style.CJK_FONT_PACKAGE else real(name, *a))
+    assert style.cjk_font_path() is None
     with pytest.warns(UserWarning, match="pip install notojp-matplotlib"):
         assert plotting.use_cjk_fallback() is None
     assert list(mpl.rcParams["font.family"]) == before
@@ -385,8 +389,8 @@ def test_without_the_font_package_plotting_warns_with_the_fix_and_leaves_fonts_a
 def test_registering_the_fallback_twice_adds_the_family_once():
     import matplotlib as mpl
 
-    assert plotting.use_cjk_fallback() == plotting.CJK_FONT_FAMILY
-    assert list(mpl.rcParams["font.family"]).count(plotting.CJK_FONT_FAMILY) == 1
+    assert plotting.use_cjk_fallback() == style.CJK_FONT_FAMILY
+    assert list(mpl.rcParams["font.family"]).count(style.CJK_FONT_FAMILY) == 1
 
 
 # --- every axis labelled ------------------------------------------------------------------------------------
@@ -406,25 +410,25 @@ def every_figure_helper():
     projection = pd.DataFrame({"sampler": ["none"] * 3, "x": [0.0, 1, 2], "y": [1.0, 2, 3], "label": ["a", "a", "b"],
                                "origin": ["original"] * 3})
     yield "class_distribution", plotting.plot_class_distribution(imbalance.distribution(y))
-    yield "grouped_bars", plotting.plot_grouped_bars(pd.DataFrame({"x": [0.5, 0.6], "y": [0.4, 0.7]}, index=["a", "b"]))
-    yield "grouped_bars of a series", plotting.plot_grouped_bars(pd.Series([0.5, 0.6], index=["a", "b"], name="recall"))
+    yield "grouped_bars", figures.plot_grouped_bars(pd.DataFrame({"x": [0.5, 0.6], "y": [0.4, 0.7]}, index=["a", "b"]))
+    yield "grouped_bars of a series", figures.plot_grouped_bars(pd.Series([0.5, 0.6], index=["a", "b"], name="recall"))
     yield "recall", plotting.plot_recall(summary_frame(), ["big", "small"], ["base", "smote"])
-    yield "leakage", plotting.plot_leakage(leak)
+    yield "leakage", figures.plot_leakage(leak)
     yield "reliability", plotting.plot_reliability(y, proba, classes=["a", "b", "c"])
-    yield "recalibration", plotting.plot_recalibration(y == "c", proba[:, 2], proba[:, 2] ** 2)
+    yield "recalibration", figures.plot_recalibration(y == "c", proba[:, 2], proba[:, 2] ** 2)
     yield "classwise_reliability", plotting.plot_classwise_reliability(y, proba, classes=["a", "b", "c"])
     yield "focal_curves", plotting.plot_focal_curves(pd.DataFrame({"g": -np.log(p_t)}, index=pd.Index(p_t, name="p_t")))
-    yield "posteriors", plotting.plot_posteriors(pd.DataFrame({"p(y=0|x)": [0.9, 0.1], "balanced p(y=0|x)": [0.8, 0.2]},
+    yield "posteriors", figures.plot_posteriors(pd.DataFrame({"p(y=0|x)": [0.9, 0.1], "balanced p(y=0|x)": [0.8, 0.2]},
                                                               index=pd.Index([0.0, 1.0], name="x")))
-    yield "downsampling_metric", plotting.plot_downsampling_metric(rates, "log_loss")
+    yield "downsampling_metric", figures.plot_downsampling_metric(rates, "log_loss")
     # names as the data carry them: a MultiIndex row (notebook 07's ("-", "fit_seconds")), snake_case columns
     fit_seconds = pd.Series([0.5, 0.2], index=pd.Index([1.0, 0.5], name="rate"), name=("-", "fit_seconds"))
-    yield "grouped_bars of a table row", plotting.plot_grouped_bars(fit_seconds)
-    yield "grouped_bars with snake_case names", plotting.plot_grouped_bars(
+    yield "grouped_bars of a table row", figures.plot_grouped_bars(fit_seconds)
+    yield "grouped_bars with snake_case names", figures.plot_grouped_bars(
         pd.DataFrame({"macro_f1": [0.5]}, index=pd.Index(["a"], name="sampler_name")).rename_axis(
             columns="metric_name"), title="documented_case")
-    yield "reliability with counts", plotting.plot_recalibration(y == "c", proba[:, 2], proba[:, 2] ** 2, counts=True)
-    yield "reliability_panels", plotting.plot_reliability_panels(
+    yield "reliability with counts", figures.plot_recalibration(y == "c", proba[:, 2], proba[:, 2] ** 2, counts=True)
+    yield "reliability_panels", _calibration.plot_reliability_panels(
         y, {"ce": proba, "focal": proba[:, ::-1], "weighted_ce": proba}, {"reshaping_the_loss": ["focal"],
                                                                           "re-weighting": ["weighted_ce"]},
         reference="ce", classes=["a", "b", "c"], title="documented case: ")
@@ -433,17 +437,18 @@ def every_figure_helper():
                                                                                  "val_macro_f1": [0.4, 0.5]})})
     yield "confusion_matrix", plotting.plot_confusion_matrix(y, y[::-1])
     yield "precision_recall", plotting.plot_precision_recall(y, {"m": proba}, positive="c", classes=["a", "b", "c"])
-    yield "boxes", plotting.plot_boxes(pd.DataFrame({"price": [1.0, 2.0, 30.0]}), log=True)
-    yield "decision_boundaries", plotting.plot_decision_boundaries(toy)
-    yield "projection", plotting.plot_projection(projection, ncols=2)
-    yield "cost_curve", plotting.plot_cost_curve(pd.DataFrame({"class": ["c", "c"], "threshold": [0.2, 0.4],
+    yield "boxes", figures.plot_boxes(pd.DataFrame({"price": [1.0, 2.0, 30.0]}), log=True)
+    yield "decision_boundaries", figures.plot_decision_boundaries(toy)
+    yield "projection", figures.plot_projection(projection, ncols=2)
+    yield "cost_curve", figures.plot_cost_curve(pd.DataFrame({"class": ["c", "c"], "threshold": [0.2, 0.4],
                                                                "expected_cost": [0.3, 0.2]}))
-    yield "profit_curve", plotting.plot_profit_curve(pd.DataFrame({"threshold": [0.1, 0.2],
+    yield "profit_curve", figures.plot_profit_curve(pd.DataFrame({"threshold": [0.1, 0.2],
                                                                    "profit_per_row": [0.01, 0.02]}), threshold=0.2)
 
 
 def test_the_axis_check_draws_every_figure_helper():
-    helpers = {name.removeprefix("plot_") for name in dir(plotting) if name.startswith("plot_")}
+    helpers = {name.removeprefix("plot_") for module in (plotting, figures, _calibration) for name in dir(module)
+               if name.startswith("plot_")}
     drawn = {name.split(" ")[0] for name, _ in every_figure_helper()}
     plt.close("all")
     assert helpers == drawn
@@ -479,7 +484,7 @@ def test_no_label_or_title_is_a_python_tuple_or_a_bare_variable_name():
     for metric, words in (("log_loss", "log-loss"), ("mean_predicted", "mean predicted click probability")):
         rates = pd.DataFrame([[0.1, 0.2], [0.1, 0.1]], columns=[1.0, 0.5], index=pd.MultiIndex.from_tuples(
             [("raw", metric), ("recalibrated", metric)], names=["calibration", "metric"]))
-        ax = plotting.plot_downsampling_metric(rates, metric)
+        ax = figures.plot_downsampling_metric(rates, metric)
         assert ax.get_ylabel() == words and ax.get_title().lower().startswith(words.lower())
         plt.close(ax.figure)
 
@@ -489,14 +494,14 @@ def test_no_label_or_title_is_a_python_tuple_or_a_bare_variable_name():
     (("raw", "ece"), "raw, ECE"), ("smote+logreg", "smote+logreg"), ("recall", "recall"), (("all", "-"), ""),
 ])
 def test_readable_writes_data_names_in_words(name, words):
-    assert plotting.readable(name) == words
+    assert style.readable(name) == words
 
 
 def test_reliability_counts_are_the_rows_of_each_bin_on_a_log_axis():
     rng = np.random.default_rng(1)
     p = rng.beta(0.5, 10, 500)
     y = (rng.random(500) < p).astype(int)
-    ax = plotting.plot_recalibration(y, np.sqrt(p), p, counts=True)
+    ax = figures.plot_recalibration(y, np.sqrt(p), p, counts=True)
     twins = [a for a in ax.figure.axes if a is not ax]
     assert len(twins) == 1 and twins[0].get_yscale() == "log"  # one count axis for both curves
     heights = [b.get_height() for b in twins[0].patches]
@@ -509,8 +514,8 @@ def test_reliability_counts_are_the_rows_of_each_bin_on_a_log_axis():
 def test_axis_labels_name_their_units():
     ax = plotting.plot_class_distribution(imbalance.distribution(np.array(["a", "a", "b"])))
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("items (rows)", "class")
-    assert plotting.plot_boxes(pd.DataFrame({"p": [1.0, 2.0]}), log=True).get_ylabel() == "value (log scale)"
-    ax = plotting.plot_grouped_bars(pd.Series([0.5, 0.6], index=pd.Index(["a", "b"], name="class"), name="recall"))
+    assert figures.plot_boxes(pd.DataFrame({"p": [1.0, 2.0]}), log=True).get_ylabel() == "value (log scale)"
+    ax = figures.plot_grouped_bars(pd.Series([0.5, 0.6], index=pd.Index(["a", "b"], name="class"), name="recall"))
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("class", "recall")
 
 
@@ -519,20 +524,20 @@ def test_reliability_panels_draw_one_family_per_panel_beside_the_reference():
     y = np.array(["a"] * 30 + ["b"] * 10)
     rng = np.random.default_rng(2)
     probas = {name: rng.dirichlet([2, 1], len(y)) for name in ("ce", "focal", "weighted_ce", "ldam")}
-    axes = plotting.plot_reliability_panels(y, probas, {"reshaping": ["focal"], "re-weighting": ["weighted_ce", "ldam"]},
+    axes = _calibration.plot_reliability_panels(y, probas, {"reshaping": ["focal"], "re-weighting": ["weighted_ce", "ldam"]},
                                             reference="ce", classes=["a", "b"], title="blobs: ")
     assert [ax.get_title() for ax in axes] == ["blobs: reshaping", "blobs: re-weighting"]
     curves = [[l.get_label().split(" (ECE")[0] for l in ax.get_lines() if l.get_gid() == "reliability"] for ax in axes]
     assert curves == [["ce", "focal"], ["ce", "weighted_ce", "ldam"]]
-    assert to_hex(axes[0].get_lines()[1].get_color()) == plotting.REFERENCE  # the reference in grey, after the diagonal
+    assert to_hex(axes[0].get_lines()[1].get_color()) == style.REFERENCE  # the reference in grey, after the diagonal
     assert len(axes[0].figure.axes) == 4  # each panel with its count axis
     with pytest.raises(ValueError, match=r"no probabilities for \['missing'\]"):
-        plotting.plot_reliability_panels(y, probas, {"x": ["missing"]}, reference="ce")
+        _calibration.plot_reliability_panels(y, probas, {"x": ["missing"]}, reference="ce")
     plt.close("all")
 
 
 def test_decision_boundaries_mark_synthetic_rows_and_what_a_cleaner_removed():
-    from ecombalance.chapters import smote_lesson
+    from ecombalance._chapters import smote_lesson
 
     X, y = smote_lesson.toy_problem(n=200, random_state=0)
     found = smote_lesson.decision_boundaries(X, y, samplers=("none", "smote", "enn"), grid=20)
@@ -541,7 +546,7 @@ def test_decision_boundaries_mark_synthetic_rows_and_what_a_cleaner_removed():
     assert synthetic.sum() == (y == 0).sum() - (y == 1).sum() and (found["smote"]["y"][synthetic] == 1).all()
     kept = found["enn"]["y"]
     assert found["enn"]["removed"] == {0: int((y == 0).sum() - (kept == 0).sum()), 1: 0}
-    axes = plotting.plot_decision_boundaries(found)
+    axes = figures.plot_decision_boundaries(found)
     markers = [c for c in axes[1].collections if c.get_label() == "minority (synthetic)"]
     assert len(markers) == 1 and len(markers[0].get_offsets()) == synthetic.sum()
     removed = found["enn"]["removed"][0]
@@ -550,7 +555,7 @@ def test_decision_boundaries_mark_synthetic_rows_and_what_a_cleaner_removed():
 
 
 def test_rounded_shows_four_decimals_and_table_shows_yes_no():
-    assert plotting.rounded({"a": 0.123456789, "n": 3, "flag": True, "nested": {"b": [1 / 3]}}) == {
+    assert style.rounded({"a": 0.123456789, "n": 3, "flag": True, "nested": {"b": [1 / 3]}}) == {
         "a": 0.1235, "n": 3, "flag": True, "nested": {"b": [0.3333]}}
-    html = plotting.table(pd.DataFrame({"real": [True, False], "x": [0.5, 0.25]})).to_html()
+    html = style.table(pd.DataFrame({"real": [True, False], "x": [0.5, 0.25]})).to_html()
     assert ">yes<" in html and ">no<" in html and "True" not in html

@@ -3,12 +3,15 @@ import pandas as pd
 import pytest
 from sklearn.preprocessing import StandardScaler
 
-from ecombalance.exceptions import DataError
 from ecombalance import evaluation
-from ecombalance.chapters import preprocessing
-from ecombalance.data import datasets, preprocess, privacy
-from ecombalance.data.table import Table
-from ecombalance.models import features
+from ecombalance._chapters import preprocessing
+from ecombalance.data import _datasets as datasets
+from ecombalance.data import _preprocess as preprocess
+from ecombalance.data import _privacy as privacy
+from ecombalance.data._table import Table
+from ecombalance.evaluation import _folds as folds
+from ecombalance.exceptions import DataError
+from ecombalance.models import _features as features
 
 
 def small_table():
@@ -64,7 +67,7 @@ def test_skewed_log1p_decides_on_training_rows():
 
 def test_preprocessor_fuses_sources_and_fits_on_training_rows_only():
     tbl = datasets.load()
-    train, test = evaluation.stratified_split(tbl, seed=0)
+    train, test = folds.stratified_split(tbl, seed=0)
     pre = features.make_preprocessor(tbl).fit(train.X)
     tfidf = pre.named_transformers_["text_title"][-1]
     analyse = tfidf.vectorizer_.build_analyzer()
@@ -91,18 +94,18 @@ def test_bad_text_encoder():
 
 def test_stratified_split_keeps_class_shares():
     tbl = datasets.load()
-    train, test = evaluation.stratified_split(tbl, test_size=0.25, seed=0)
+    train, test = folds.stratified_split(tbl, test_size=0.25, seed=0)
     assert test.y.value_counts().to_dict() == {"electronics": 100, "home_kitchen": 38, "sports_outdoors": 12}
     assert len(train.frame) + len(test.frame) == 600
 
 
 def test_group_split_keeps_queries_on_one_side():
     tbl = datasets.load("search_log", n_queries=100)
-    train, test = evaluation.group_split(tbl, seed=0)
+    train, test = folds.group_split(tbl, seed=0)
     assert not set(train.groups) & set(test.groups)
     assert len(train.frame) + len(test.frame) == len(tbl.frame)
     with pytest.raises(ValueError, match="has no group column"):
-        evaluation.group_split(datasets.load())
+        folds.group_split(datasets.load())
 
 
 def test_fitting_before_the_split_lets_test_rows_in():

@@ -8,7 +8,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 
 from ecombalance.evaluation import estimate_priors_em
-from ecombalance.sampling.weights import prior_correct
+from ecombalance.sampling._weights import prior_correct
 
 SHIFTED = np.array([0.6, 0.3, 0.1])
 

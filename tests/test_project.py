@@ -9,7 +9,7 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from ecombalance.reporting import params
+from ecombalance._reporting import params
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 

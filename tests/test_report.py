@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 from conftest import write_notebook
 
+from ecombalance._reporting import cli, headline, outdir, pagecheck
+from ecombalance._reporting import runner as report
 from ecombalance.exceptions import ReportInterrupted
-from ecombalance.reporting import cli, headline, outdir, pagecheck
-from ecombalance.reporting import runner as report
 
-GOOD = ("from ecombalance.reporting import headline", "headline.record(doubled=n * 2, label=name, share=n / 3)")
+GOOD = ("from ecombalance._reporting import headline", "headline.record(doubled=n * 2, label=name, share=n / 3)")
 
 
 @pytest.fixture
@@ -311,7 +311,7 @@ PIXEL = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhg
 def test_quiet_kernels_one_line_bars_conclusions_figure_and_offline_math(project, capfd):
     write_notebook(
         project / "notebooks" / "03_story.ipynb", "steps = 5",
-        "from ecombalance._progress import progress_bar\nfrom ecombalance.reporting import headline",
+        "from ecombalance._progress import progress_bar\nfrom ecombalance._reporting import headline",
         "for _ in progress_bar(range(steps), desc='steps', mininterval=0):\n    pass",
         f"import base64\nfrom IPython.display import Image, display\ndisplay(Image(data=base64.b64decode('{PIXEL}')))",
         "headline.record(steps=steps)\nheadline.conclude('- $x^2$ grew by **{}**'.format(steps))",
@@ -345,7 +345,7 @@ def test_quiet_kernels_one_line_bars_conclusions_figure_and_offline_math(project
 
 
 def test_a_missing_mathjax_package_is_named_before_any_kernel_starts(project, capsys, monkeypatch):
-    from ecombalance.reporting import mathjax
+    from ecombalance._reporting import mathjax
 
     monkeypatch.setattr(mathjax, "MATHJAX_PACKAGE", "no_such_mathjax_package")
     assert cli.main(["report", "--profile", "smoke", "--out", str(project / "out")]) == 2

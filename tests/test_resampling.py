@@ -4,7 +4,6 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
 import scipy.sparse as sp
 from imblearn.combine import SMOTEENN, SMOTETomek
 from imblearn.metrics import geometric_mean_score
@@ -18,6 +17,7 @@ from imblearn.over_sampling import (
     RandomOverSampler,
 )
 from imblearn.under_sampling import EditedNearestNeighbours, RandomUnderSampler, TomekLinks
+from scipy import stats
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import balanced_accuracy_score, f1_score, recall_score
@@ -26,13 +26,14 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.tree import DecisionTreeClassifier
 from threadpoolctl import threadpool_info, threadpool_limits
 
-from ecombalance.chapters import resampling_findings, resampling_study
 from ecombalance import evaluation
-from ecombalance.evaluation import make_folds
-from ecombalance.models import pipelines
-from ecombalance.sampling import resampling, weights
+from ecombalance._chapters import resampling_findings, resampling_study
+from ecombalance.evaluation import _stats, _verdicts, make_folds
 from ecombalance.exceptions import SmallClassWarning
-from ecombalance.sampling.resampling import make_sampler
+from ecombalance.models import _pipelines as pipelines
+from ecombalance.sampling import _resampling as resampling
+from ecombalance.sampling import _weights as weights
+from ecombalance.sampling._resampling import make_sampler
 
 CASE = {"c1": 400, "c2": 150, "c3": 50}
 
@@ -819,7 +820,7 @@ def test_a_non_result_says_there_is_not_enough_evidence_and_how_large_a_differen
     numbers = resampling_findings.resampling_headline(leak, results)
     assert numbers["best_is_distinguishable"] is False and "best_method" not in numbers
     assert {k: numbers[k] for k in ("cv_repeats", "cv_folds", "verdict_test")} == {
-        "cv_repeats": 2, "cv_folds": 3, "verdict_test": evaluation.VERDICT_TEST}
+        "cv_repeats": 2, "cv_folds": 3, "verdict_test": _stats.VERDICT_TEST}
     assert numbers["smallest_detectable_difference"] == pytest.approx(detectable)
     assert verdict.sentence in resampling_findings.describe_study(worked, leak, results)
 
@@ -837,9 +838,9 @@ def test_the_headline_gives_the_design_and_the_median_detectable_difference_over
     leak = {"smote": pd.DataFrame({"mean": [0.9, 0.8], "std": [0.0, 0.0]},
                                   index=["resample before the split (leaks)", "resample inside each training fold"])}
     numbers = resampling_findings.resampling_headline(leak, results)
-    per_family = [evaluation.smallest_detectable(t) for t in families.values()]
+    per_family = [_verdicts.smallest_detectable(t) for t in families.values()]
     assert numbers["smallest_detectable_difference"] == pytest.approx(np.median(per_family)) and min(per_family) > 0
-    assert (numbers["cv_repeats"], numbers["cv_folds"], numbers["verdict_test"]) == (2, 3, evaluation.VERDICT_TEST)
+    assert (numbers["cv_repeats"], numbers["cv_folds"], numbers["verdict_test"]) == (2, 3, _stats.VERDICT_TEST)
     keys = list(numbers)
     assert keys.index("cv_repeats") == keys.index("best_is_distinguishable") + 1 + ("best_method" in numbers)
     text = resampling_findings.describe_comparison(results)
@@ -907,7 +908,7 @@ def xor_table(seed=0):
 def test_notebook_03_completes_on_a_table_adasyn_cannot_work_on_and_names_adasyn_left_out(tmp_path):
     from conftest import ROOT
 
-    from ecombalance.reporting import runner
+    from ecombalance._reporting import runner
 
     frame = xor_table()
     with pytest.raises(RuntimeError, match="Not any neigbours belong to the majority class"):

@@ -10,11 +10,14 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import cross_val_predict
 
 from ecombalance import evaluation
-from ecombalance.chapters import decision_study, rule_study
-from ecombalance.data.table import Table
-from ecombalance.evaluation import CostRuleClassifier, InnerFoldCalibration
+from ecombalance._chapters import decision_study, rule_study
+from ecombalance.data._table import Table
+from ecombalance.evaluation import CostRuleClassifier
+from ecombalance.evaluation import _decisions as decisions
+from ecombalance.evaluation import _stats as stats
+from ecombalance.evaluation._calibration import InnerFoldCalibration
 from ecombalance.exceptions import SmallClassWarning
-from ecombalance.sampling.weights import prior_correct
+from ecombalance.sampling._weights import prior_correct
 
 COST = np.array([[0.0, 1.0, 1.0], [3.0, 0.0, 3.0], [8.0, 8.0, 0.0]])  # missing "c" costs 8, "b" 3, "a" 1
 
@@ -71,11 +74,11 @@ def test_tuned_weights_come_from_inner_folds_of_the_training_rows_only():
     rule = CostRuleClassifier(LogisticRegression(), COST, rule="tuned", n_splits=3, random_state=4).fit(X, y)
     inner = evaluation.make_folds(y, None, 3, 4)
     proba = cross_val_predict(LogisticRegression(), X, y, cv=list(inner), method="predict_proba")
-    weights = evaluation.tune_class_weights(proba, np.searchsorted(["a", "b", "c"], y), COST)
+    weights = decisions.tune_class_weights(proba, np.searchsorted(["a", "b", "c"], y), COST)
     np.testing.assert_allclose(rule.weights_, weights)
     full = LogisticRegression().fit(X, y).predict_proba(X)
     np.testing.assert_array_equal(rule.predict(X),
-                                  np.array(["a", "b", "c"])[evaluation.weighted_decision(full, weights, COST)])
+                                  np.array(["a", "b", "c"])[decisions.weighted_decision(full, weights, COST)])
 
 
 def test_inner_fold_calibration_is_scikit_learns_on_the_library_folds():
@@ -162,7 +165,7 @@ def test_every_rule_is_scored_on_every_outer_fold_by_hand(table, compared):
 def test_each_rule_is_tested_against_the_calibrated_bayes_rule_by_the_one_test(compared):
     cv, rc = compared
     reference = "none+logreg + Bayes rule, calibrated"
-    n_train, n_test = evaluation.fold_sizes(cv)
+    n_train, n_test = stats.fold_sizes(cv)
     direct = evaluation.compare_fold_scores(rc.fold_costs, reference, n_train, n_test, metric="expected_cost",
                                             n_repeats=2).set_index("method")
     pd.testing.assert_series_equal(rc.tests["p_value"], direct["p_value"], check_names=False)

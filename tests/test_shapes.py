@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ecombalance.data import shapes
-from ecombalance.data.chinese import REVIEW_COUNTS
+from ecombalance.data import _shapes as shapes
+from ecombalance.data._chinese import REVIEW_COUNTS
 
 SHAPES = list(shapes.GENERATORS)
 

@@ -11,8 +11,8 @@ from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold, cross
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
 
-from ecombalance.chapters import smote_lesson
-from ecombalance.data.table import Table
+from ecombalance._chapters import smote_lesson
+from ecombalance.data._table import Table
 from ecombalance.evaluation import make_folds
 
 

@@ -11,14 +11,15 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import RepeatedStratifiedKFold
 
-from ecombalance.chapters import findings, resampling_findings, resampling_study
-from ecombalance.data import preprocess, shapes
-from ecombalance.data.table import Table
-from ecombalance.evaluation.experiment import run_experiment
-from ecombalance.evaluation.folds import make_folds
-from ecombalance.evaluation.fold_work import FoldFeatures, split_preprocess
-from ecombalance.models.pipelines import pipeline
-from ecombalance.sampling.resampling import SCALABLE
+from ecombalance._chapters import findings, resampling_findings, resampling_study
+from ecombalance.data import _preprocess as preprocess
+from ecombalance.data import _shapes as shapes
+from ecombalance.data._table import Table
+from ecombalance.evaluation._experiment import run_experiment
+from ecombalance.evaluation._fold_work import FoldFeatures, split_preprocess
+from ecombalance.evaluation._folds import make_folds
+from ecombalance.models._pipelines import pipeline
+from ecombalance.sampling._resampling import SCALABLE
 
 
 class CountingTfidf(TransformerMixin, BaseEstimator):
@@ -247,8 +248,8 @@ def test_describe_evaluation_names_the_skipped_methods_and_the_sample(texts):
 
 @pytest.mark.slow
 def test_compare_baselines_samples_a_large_table_and_says_so():
-    from ecombalance.chapters import baselines
-    from ecombalance.sampling import imbalance
+    from ecombalance._chapters import baselines
+    from ecombalance.sampling import _imbalance as imbalance
 
     tbl = shapes.shape_table("sessions", n_rows=600)
     reports = baselines.compare_baselines(tbl, folds=3, seed=0, max_rows=300)

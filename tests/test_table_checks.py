@@ -8,7 +8,9 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
-from ecombalance.data import checks, datasets, loaders
+from ecombalance.data import _checks as checks
+from ecombalance.data import _datasets as datasets
+from ecombalance.data import _loaders as loaders
 from ecombalance.exceptions import ColumnNotFoundError, DataError
 
 # ---------------------------------------------------------------------------------------------

@@ -16,12 +16,13 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.pipeline import make_pipeline
 
-from ecombalance.data import datasets
-from ecombalance.data.table import TEXT_ANALYZERS, Table
+from ecombalance._reporting import cli, datacheck, paths
+from ecombalance.data import _datasets as datasets
+from ecombalance.data._table import TEXT_ANALYZERS, Table
 from ecombalance.exceptions import ParameterError
-from ecombalance.models import features, text_features
-from ecombalance.models.text_features import TextVectorizer, char_ngrams, cjk_share, jieba_words, mixed_runs
-from ecombalance.reporting import cli, datacheck, paths
+from ecombalance.models import _features as features
+from ecombalance.models import _text_features as text_features
+from ecombalance.models._text_features import TextVectorizer, char_ngrams, cjk_share, jieba_words, mixed_runs
 
 VALID = r"\['auto', 'word', 'char', 'jieba'\]"
 
@@ -158,7 +159,7 @@ def test_pair_similarity_on_chinese_queries_and_titles():
 
 
 def test_pair_similarity_fit_transform_is_fit_then_transform_with_one_tokenisation():
-    from ecombalance.data import shapes
+    from ecombalance.data import _shapes as shapes
 
     pairs = shapes.generate("product_pairs", 300, seed=0)[["left_title", "right_title"]]
     for analyzer in ("word", "char"):

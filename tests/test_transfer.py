@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score, recall_score
 
-from ecombalance.chapters import transfer
-from ecombalance.data.table import Table
+from ecombalance._chapters import transfer
+from ecombalance.data._table import Table
 from ecombalance.exceptions import DataError
 
 MINORITY_ONLY = transfer.minority_only_row("bag")
@@ -137,7 +137,7 @@ def zh_bert(tmp_path_factory):
 
 @pytest.mark.slow
 def test_the_chinese_vocabulary_reads_its_characters_and_not_the_others(zh_bert):
-    from ecombalance.models import pretrained
+    from ecombalance.models import _pretrained as pretrained
 
     tokenizer = pretrained.load_tokenizer(zh_bert)
     assert tokenizer.tokenize("电热水器 防摔") == list("电热水器防摔")  # one WordPiece token per character
@@ -173,7 +173,7 @@ def test_describe_tokenization_counts_unknown_characters(zh_bert):
 
 @pytest.mark.slow
 def test_the_default_english_encoder_on_chinese_titles_is_measured_not_guessed():
-    from ecombalance.models import pretrained
+    from ecombalance.models import _pretrained as pretrained
 
     tokenizer = pretrained.load_tokenizer(pretrained.DEFAULT_MODEL)
     X, _ = zh_titles()
@@ -188,7 +188,8 @@ def test_the_default_english_encoder_on_chinese_titles_is_measured_not_guessed()
 
 @pytest.mark.slow
 def test_frozen_embeddings_and_fine_tuning_run_on_chinese_titles(zh_bert):
-    from ecombalance.models import embeddings, finetune
+    from ecombalance.models import _embeddings as embeddings
+    from ecombalance.models import finetune
 
     X, y = zh_titles()
     vectors = embeddings.SentenceEmbedder(model_name=str(zh_bert), cache_dir=False).fit_transform(X)

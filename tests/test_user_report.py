@@ -20,13 +20,16 @@ import pytest
 from conftest import ROOT, write_notebook
 from test_smote_lesson import grouped_table
 
+from ecombalance._chapters import loss_study, resampling_findings, resampling_study, smote_lesson, transfer
+from ecombalance._reporting import cli, datacheck, executive, index, labels, params
+from ecombalance._reporting import runner as report
 from ecombalance._validation import option_wording
-from ecombalance.chapters import loss_study, resampling_findings, resampling_study, smote_lesson, transfer
-from ecombalance.data import checks, codes, datasets, shapes
-from ecombalance.data.table import Table
+from ecombalance.data import _checks as checks
+from ecombalance.data import _codes as codes
+from ecombalance.data import _datasets as datasets
+from ecombalance.data import _shapes as shapes
+from ecombalance.data._table import Table
 from ecombalance.exceptions import DataError
-from ecombalance.reporting import cli, datacheck, executive, index, labels, params
-from ecombalance.reporting import runner as report
 
 TEXT = pd.DataFrame({"title": ["red shoe", "blue bag", "soft hat", "red bag"], "body": ["a", "b", "c", "d"],
                      "note": ["x", "y", "z", "w"], "y": [0, 1, 0, 1]})
@@ -99,7 +102,7 @@ def test_the_index_marks_left_out_and_generated_notebooks_and_sums_up_only_the_u
 
 
 DATA_PARAMETERS = 'data_path = ""\nlabel_col = ""\ntext_cols = []\ntext_pair = []\n'
-RECORD = "from ecombalance.reporting import headline"
+RECORD = "from ecombalance._reporting import headline"
 
 
 @pytest.fixture

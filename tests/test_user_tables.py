@@ -18,10 +18,10 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import cross_val_predict
 
 from ecombalance import evaluation
-from ecombalance.chapters import baselines, experiments, findings
-from ecombalance.data import shapes
+from ecombalance._chapters import baselines, experiments, findings
+from ecombalance._reporting import runner
+from ecombalance.data import _shapes as shapes
 from ecombalance.evaluation import make_folds
-from ecombalance.reporting import runner
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +48,8 @@ def test_pair_features_see_what_two_separate_text_blocks_cannot(pairs):
 
 @pytest.mark.slow
 def test_every_notebook_model_gets_the_pair_block(pairs):
-    from ecombalance.chapters import ctr
-    from ecombalance.data import datasets
+    from ecombalance._chapters import ctr
+    from ecombalance.data import _datasets as datasets
 
     models = [baselines.plain_model(pairs), experiments.build(pairs, "smote+logreg"),
               experiments.build(pairs, "none+torch_mlp:focal"), ctr.ctr_model(datasets.search_table(5), use_text=True)]

@@ -9,7 +9,7 @@ from scipy.stats import norm
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.class_weight import compute_class_weight, compute_sample_weight
 
-from ecombalance.sampling import weights
+from ecombalance.sampling import _weights as weights
 
 COUNTS = np.array([400, 150, 50])
 

@@ -30,8 +30,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 import ecombalance
-from ecombalance.data import datasets
-from ecombalance.reporting import paths
+from ecombalance._reporting import paths
+from ecombalance.data import _datasets as datasets
 
 pytestmark = pytest.mark.slow
 
@@ -47,11 +47,11 @@ from pathlib import Path
 
 import ecombalance
 from ecombalance import _paths
-from ecombalance.chapters import resampling_study
+from ecombalance._chapters import resampling_study
 from ecombalance.data import datasets
 from ecombalance.evaluation import run_experiment
-from ecombalance.reporting import paths as report_paths
-from ecombalance.reporting.runner import discover
+from ecombalance._reporting import paths as report_paths
+from ecombalance._reporting.runner import discover
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
@@ -164,9 +164,9 @@ def test_the_wheel_holds_the_package_and_nothing_else(wheel):
     tops = {n.split("/", 1)[0] for n in names}
     assert len(tops) == 2 and {t for t in tops if not t.endswith(".dist-info")} == {"ecombalance"}, tops
     assert not [n for n in names if n.split("/")[0] in {"tests", "notebooks", "benchmarks", "params", "data"}]
-    assert "ecombalance/chapters/resampling_study.py" in names and "ecombalance/reporting/cli.py" in names
+    assert "ecombalance/_chapters/resampling_study.py" in names and "ecombalance/_reporting/cli.py" in names
     meta = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
-    assert "ecombalance = ecombalance.reporting.cli:main" in zipfile.ZipFile(wheel).read(meta).decode()
+    assert "ecombalance = ecombalance._reporting.cli:main" in zipfile.ZipFile(wheel).read(meta).decode()
     licence = next(n for n in names if n.endswith(".dist-info/licenses/LICENSE"))
     assert zipfile.ZipFile(wheel).read(licence) == (ROOT / "LICENSE").read_bytes()
 
@@ -248,7 +248,7 @@ from pathlib import Path
 
 import ecombalance as eb
 from ecombalance.data import datasets
-from ecombalance.reporting import cli
+from ecombalance._reporting import cli
 
 code = cli.main(["report", "--profile", "smoke", "--notebooks", "01", "--out", "X"])  # the command
 result = eb.report(datasets.documented_case(0), out="Y", notebooks="01", profile="smoke", label="category",

@@ -12,9 +12,9 @@ from sklearn.base import clone
 from sklearn.metrics import balanced_accuracy_score, f1_score
 
 import ecombalance as eb
-from ecombalance.chapters import experiments, workload
-from ecombalance.data import shapes
-from ecombalance.evaluation import experiment as engine
+from ecombalance._chapters import experiments, workload
+from ecombalance.data import _shapes as shapes
+from ecombalance.evaluation import _experiment as engine
 from ecombalance.evaluation import make_folds
 
 
@@ -243,8 +243,8 @@ def test_compare_checks_max_rows():
 
 def test_every_method_and_model_has_a_cost():
     table = shapes.shape_table("catalogue", 300)
-    from ecombalance.models import pipelines
-    from ecombalance.sampling import resampling
+    from ecombalance.models import _pipelines as pipelines
+    from ecombalance.sampling import _resampling as resampling
     for sampler, model in itertools.product([*resampling.SAMPLERS, "class_weight"], pipelines.MODELS):
         assert workload.fit_microseconds(table, f"{sampler}+{model}", 300) > 0
 

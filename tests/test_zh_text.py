@@ -10,8 +10,8 @@ import pytest
 from test_executive import CASE, effects, report, text
 
 from ecombalance import i18n
-from ecombalance.chapters import glossary
-from ecombalance.reporting import executive, index, labels
+from ecombalance._chapters import glossary
+from ecombalance._reporting import executive, index, labels
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 NUMBER = re.compile(r"[-+]?\d[\d,]*\.\d+")  # the measured values, as the report prints them
@@ -140,7 +140,7 @@ def test_every_figure_helper_draws_its_words_in_chinese_without_missing_glyphs(c
     import numpy as np
     from test_plotting import every_figure_helper
 
-    from ecombalance.plotting import style
+    from ecombalance.plotting import _style as style
 
     assert style.CJK_FONT_FAMILY is not None
     words, english_words = [], []
@@ -168,8 +168,8 @@ def test_every_figure_helper_draws_its_words_in_chinese_without_missing_glyphs(c
 def test_the_environment_check_in_chinese():
     from test_environment import environment_report
 
-    from ecombalance.chapters import environment
-    from ecombalance.sampling import imbalance
+    from ecombalance._chapters import environment
+    from ecombalance.sampling import _imbalance as imbalance
 
     case = imbalance.distribution({"category 1": 400, "category 2": 150, "category 3": 50})
     english, chinese = both(lambda: environment.describe_environment(case, environment_report(cuda=True)))
@@ -183,7 +183,7 @@ def test_the_environment_check_in_chinese():
 def test_the_cleaning_report_and_preprocessing_in_chinese():
     from test_preprocess import cleaning_report
 
-    from ecombalance.chapters import preprocessing
+    from ecombalance._chapters import preprocessing
 
     effects = {"train_rows": 6, "test_rows": 2, "test_only_terms_in_vocabulary": 17,
                "test_mean_abs_when_fit_on_train": 0.2468, "test_mean_abs_when_fit_on_all": 0.1234,
@@ -204,7 +204,7 @@ def test_the_cleaning_report_and_preprocessing_in_chinese():
 def test_the_transfer_chapter_in_chinese():
     from test_transfer import _compression
 
-    from ecombalance.chapters import transfer
+    from ecombalance._chapters import transfer
 
     compression = _compression()
     compression.attrs["int8_minus_fp32"] = {"difference": -0.041, "ci_low": -0.09, "ci_high": 0.01, "p_value": 0.12,
@@ -225,7 +225,7 @@ def test_the_transfer_chapter_in_chinese():
 
 
 def test_the_click_chapter_in_chinese():
-    from ecombalance.chapters import ctr
+    from ecombalance._chapters import ctr
 
     rng = np.random.default_rng(0)
     y = (rng.random(2000) < 0.03).astype(int)
@@ -236,7 +236,7 @@ def test_the_click_chapter_in_chinese():
 
 
 def test_the_explorer_in_chinese():
-    from ecombalance.chapters.explore import View, cost_matrix, describe_decisions
+    from ecombalance._chapters.explore import View, cost_matrix, describe_decisions
 
     classes = ["big", "small"]
     y_true = np.array(["big"] * 8 + ["small"] * 4, dtype=object)
@@ -254,7 +254,7 @@ def test_the_explorer_in_chinese():
 
 
 def test_notes_on_a_users_table_in_chinese():
-    from ecombalance.data import checks
+    from ecombalance.data import _checks as checks
 
     frame = pd.DataFrame({"label": ["Shoes", "shoes ", "Shoes", "bags"] * 3, "row_id": range(12)})
     english, chinese = both(lambda: checks.merge_label_variants(frame, "label", False, "t.csv")[1][0])
@@ -268,7 +268,7 @@ def test_notes_on_a_users_table_in_chinese():
 def test_the_comparison_of_two_reports_in_chinese(tmp_path):
     import json
 
-    from ecombalance.reporting import compare
+    from ecombalance._reporting import compare
 
     for name, f1 in (("a", 0.81), ("b", 0.84)):
         (tmp_path / name).mkdir()
@@ -283,7 +283,7 @@ def test_the_comparison_of_two_reports_in_chinese(tmp_path):
 def test_a_leaking_column_is_still_named_as_leaking_in_chinese():
     """The report's list of leaking columns and the warning level of their note read the reason's words: in Chinese
     too (data.checks.is_leak_reason)."""
-    from ecombalance.data import checks
+    from ecombalance.data import _checks as checks
 
     frame = pd.DataFrame({"label": ["p", "p", "q", "q", "q", "q"] * 10, "copy": ["a", "a", "b", "b", "c", "c"] * 10,
                           "noise": np.random.default_rng(0).choice(["x", "y"], 60)})
@@ -298,8 +298,9 @@ def test_a_leaking_column_is_still_named_as_leaking_in_chinese():
 def test_the_reason_of_eb_compare_in_chinese():
     """The front door's verdict: the sentences of api.Comparison itself in Chinese (the verdicts inside come from
     chapters.families), computed once; the English reason is the same comparison's."""
-    import ecombalance as eb
     from test_api import _two_classes
+
+    import ecombalance as eb
 
     t = eb.load(_two_classes(600, 0.2, 1.0), label="label")
     c = eb.compare(t, methods=["class_weight+logreg", "random_over+logreg"], folds=3, repeats=1, n_resamples=50,
@@ -311,7 +312,7 @@ def test_the_reason_of_eb_compare_in_chinese():
 
 
 def test_the_note_on_the_chosen_method_on_every_row_in_chinese():
-    from ecombalance.chapters import workload
+    from ecombalance._chapters import workload
 
     full = pd.Series({"method": "class_weight+logreg", "macro_f1": 0.7123, "balanced_accuracy": 0.7345,
                       "recall_smallest": 0.61, "rows": 120000, "design": "5-fold cross-validation"})
@@ -332,7 +333,7 @@ def test_headline_names_read_as_phrases_in_chinese(key, english, chinese):
 
 
 def test_a_protected_identifier_is_noted_in_chinese():
-    from ecombalance.data.privacy import protect_identifiers
+    from ecombalance.data._privacy import protect_identifiers
 
     frame = pd.DataFrame({"contact": [f"user{i}@shop.com" for i in range(20)], "label": ["a", "b"] * 10})
     english, chinese = both(lambda: [str(p) for p in protect_identifiers(frame, keep=["label"])[1]])
@@ -341,7 +342,7 @@ def test_a_protected_identifier_is_noted_in_chinese():
 
 
 def test_a_per_class_metric_reads_in_words_in_chinese_and_as_written_in_english():
-    from ecombalance import plotting
+    from ecombalance.plotting import _style
 
-    assert both(lambda: plotting.readable("recall[sports_outdoors]")) == ("recall[sports_outdoors]",
+    assert both(lambda: _style.readable("recall[sports_outdoors]")) == ("recall[sports_outdoors]",
                                                                           "sports_outdoors 的召回率")

@@ -9,7 +9,7 @@ The front door, for a table you hold (a pandas DataFrame or a CSV/Parquet file):
 
 - :func:`load` — the checked :class:`Table` (every column's role and the notes in JupyterLab);
 - :func:`compare` — a :class:`Comparison` (``.table``, ``.per_class()``, ``.plot()``, ``.best()``);
-- :func:`report` — the notebooks as an HTML report on the same table (the harness is ``ecombalance.reporting``).
+- :func:`report` — the notebooks as an HTML report on the same table (run by the ``ecombalance`` command).
 - :class:`ComparisonDisplay` — the comparison's figure as a display object (``.from_comparison(c).plot(ax=...)``);
 - the exceptions of :mod:`ecombalance.exceptions` (``eb.DataError``, ``eb.InvalidParameterError``, ...).
 
@@ -22,9 +22,9 @@ from ecombalance._lazy import attach
 __version__ = "0.1.0"
 
 __getattr__, __dir__, __all__ = attach(__name__, {
-    "api": ["load", "compare", "Comparison", "report"],
-    "data.table": ["Table"],
-    "plotting.displays": ["ComparisonDisplay"],
+    "_api": ["load", "compare", "Comparison", "report"],
+    "data._table": ["Table"],
+    "plotting._displays": ["ComparisonDisplay"],
     "exceptions": ["DataError", "ColumnNotFoundError", "InvalidParameterError", "ParameterError", "ReportError",
                    "NotebookFailedError", "ReportInterrupted", "CompareError", "ModelNotAvailableError",
                    "SmallClassWarning"],

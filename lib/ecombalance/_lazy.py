@@ -1,6 +1,6 @@
 """Lazy re-exports for the subpackages (PEP 562), so that ``import ecombalance.data`` stays light.
 
-``from ecombalance.evaluation import run_experiment`` imports ``ecombalance.evaluation.experiment`` on first
+``from ecombalance.evaluation import run_experiment`` imports ``ecombalance.evaluation._experiment`` on first
 use; torch and transformers load only when a name that needs them is touched.
 """
 

@@ -2,7 +2,7 @@
 
 The library reads nothing from the source checkout and writes nothing into it, nor into the installed package:
 its caches are per user (:func:`user_cache_dir`), or beside a report (``ECOMBALANCE_CACHE``). Only the report
-harness looks for ``notebooks/`` and ``params/`` (:mod:`ecombalance.reporting.paths`): in the checkout, else
+harness looks for ``notebooks/`` and ``params/`` (:mod:`ecombalance._reporting.paths`): in the checkout, else
 inside the installed package.
 """
 

@@ -304,7 +304,7 @@ class Wording:
 
 
 DATA_LAYER = Wording({})
-"""The data layer's own names (those of :func:`ecombalance.data.datasets.load` and of the notebooks' parameters)."""
+"""The data layer's own names (those of :func:`ecombalance.data._datasets.load` and of the notebooks' parameters)."""
 
 _WORDING: ContextVar[Wording] = ContextVar("ecombalance_option_wording", default=DATA_LAYER)
 

@@ -57,7 +57,7 @@ class ReportError(RuntimeError):
 
 class NotebookFailedError(RuntimeError):
     """The report ran and at least one notebook failed (unlike :class:`ReportError`, raised only after the
-    notebooks ran). ``result`` is the :class:`ecombalance.reporting.runner.ReportResult`: every notebook's status,
+    notebooks ran). ``result`` is the :class:`ecombalance._reporting.runner.ReportResult`: every notebook's status,
     the failed ones with the cell that raised and their executed copies, and the index of what finished."""
 
     def __init__(self, message: str, result: Any):
@@ -69,7 +69,7 @@ class ReportInterrupted(KeyboardInterrupt):
     """Ctrl-C or SIGTERM stopped the report; ``result`` holds the notebooks run so far, the last one
     "interrupted". summary.json and index.html were written before this was raised.
 
-    ``result`` is the :class:`ecombalance.reporting.runner.ReportResult` of the run.
+    ``result`` is the :class:`ecombalance._reporting.runner.ReportResult` of the run.
     """
 
     def __init__(self, reason: str, result: Any):

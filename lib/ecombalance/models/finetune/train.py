@@ -17,15 +17,13 @@ import json
 import sys
 from pathlib import Path
 
-
 from ecombalance._validation import Wording, option_wording
-from ecombalance.data import datasets
-from ecombalance.evaluation.folds import holdout_split
-from ecombalance.evaluation.metrics import scores
-from ecombalance.models import pretrained
-from ecombalance.models.finetune import distributed
-from ecombalance.models.finetune.tuner import BALANCING, TextClassifierFineTuner
-
+from ecombalance.data import _datasets as datasets
+from ecombalance.evaluation._folds import holdout_split
+from ecombalance.evaluation._metrics import scores
+from ecombalance.models import _pretrained as pretrained
+from ecombalance.models.finetune import _distributed as distributed
+from ecombalance.models.finetune._tuner import BALANCING, TextClassifierFineTuner
 
 # this command's flags for the data options its messages name (the data layer names them as its parameters)
 _FLAGS = Wording({"data_path": "--data", "label_col": "--label-col", "text_cols": "--text-col"}, "{name} {value}")
@@ -48,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--max-length", type=int, default=64)
     p.add_argument("--learning-rate", type=float, default=5e-5)
     p.add_argument("--balancing", default="sampler", choices=BALANCING)
-    p.add_argument("--loss", default=None, help="a name from ecombalance.models.losses.LOSSES (default cross-entropy)")
+    p.add_argument("--loss", default=None, help="a name from ecombalance.models._losses.LOSSES (default cross-entropy)")
     p.add_argument("--device", default="auto")
     p.add_argument("--precision", default="auto")
     p.add_argument("--test-size", type=float, default=0.25)

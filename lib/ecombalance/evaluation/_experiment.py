@@ -1,0 +1,499 @@
+"""The experiment runner: every method on the same folds, fitted on training rows only, with tidy results."""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import pandas as pd
+
+from ecombalance._progress import progress_bar
+from ecombalance._validation import check_labels
+from ecombalance.evaluation._fold_work import (TIMINGS, FoldFeatures, FoldScorer, call_or_exception, fit_and_score_fold,
+                                               fit_predict_fold, fit_transform_fold, import_modules, instantiate,
+                                               seed_estimator, split_preprocess)
+from ecombalance.evaluation._folds import Folds, as_folds, check_folds, take_rows
+from ecombalance.evaluation._metrics import encode_labels
+from ecombalance.i18n import gettext as _
+
+_FAILURE_COLUMNS = ["method", "fold", "error", "message"]
+_WARNING_COLUMNS = ["method", "fold", "category", "message"]
+_ERRORS = ("raise", "record")
+
+
+@dataclass
+class ExperimentResult:
+    """What :func:`run_experiment` returns.
+
+    ``results``: tidy DataFrame (method, fold, metric, class, value), ``class == "all"`` for aggregates.
+    ``oof_rows`` / ``pooled(method)``: the rows some test fold predicted and their pooled predictions.
+    ``folds``: the (train, test) row indices shared by every method, as :class:`~ecombalance.evaluation._folds.Folds`
+    (``n_repeats`` × ``n_splits``; :attr:`design`). ``oof_pred`` / ``oof_proba``: per method that ran on every
+    fold, the out-of-fold predictions in the row order of ``y`` (every row predicted by a model that did not see
+    it; with repeated folds, by its fold of the first repeat, so each row counts once); ``oof_proba`` columns
+    follow ``classes``. ``timings``: seconds per method and fold of the shared preprocessing (near 0 once cached),
+    the fit and the prediction (kept out of ``results`` so that results repeat exactly with the seed).
+    ``skipped``: per method left out by the time budget, why (such a method has no results and no predictions).
+    ``failures``: with ``errors="record"``, one row per fold that raised (``method``, ``fold``, ``error``: the
+    exception's class name, ``message``). A method with a failed fold keeps the rows of its other folds in
+    ``results`` but has no out-of-fold predictions, so it is not in :attr:`methods` and every summary over all
+    folds (:func:`~ecombalance.evaluation.summarise`, :func:`~ecombalance.evaluation.compare_to_baseline`)
+    leaves it out; :attr:`notes` says so. ``warnings``: with ``record_warnings=True``, one row per distinct
+    warning the estimator raised while fitting or predicting (``method``, ``fold``, ``category``, ``message``),
+    else None.
+    """
+
+    results: pd.DataFrame
+    folds: Folds
+    classes: np.ndarray
+    y: np.ndarray
+    groups: np.ndarray | None
+    oof_pred: dict[str, np.ndarray] = field(default_factory=dict)
+    oof_proba: dict[str, np.ndarray | None] = field(default_factory=dict)
+    timings: pd.DataFrame | None = None
+    skipped: dict[str, str] = field(default_factory=dict)
+    failures: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=_FAILURE_COLUMNS))
+    warnings: pd.DataFrame | None = None
+
+    def __repr__(self) -> str:  # a few lines: the dataclass's own repr would print every prediction
+        def named(names): return ", ".join(names[:6]) + (f", ... ({len(names)} in all)" if len(names) > 6 else "")
+        left = [f"  {what}: {named(names)}" for what, names in (("not run", list(self.skipped)),
+                                                                ("failed", self.failed_methods)) if names]
+        return "\n".join([f"ExperimentResult: {len(self.methods)} methods, {len(self.y):,} rows, {len(self.classes)} "
+                          f"classes, {self.design}", f"  methods: {named(self.methods)}", *left])
+
+    @property
+    def design(self) -> str:
+        """How the rows were split, e.g. ``"2 × 5-fold cross-validation"`` (:attr:`Folds.design`)."""
+        return as_folds(self.folds).design
+
+    @property
+    def methods(self) -> list[str]:
+        """The methods that ran on every fold (those with out-of-fold predictions), in run order."""
+        return list(self.oof_pred)
+
+    @property
+    def failed_methods(self) -> list[str]:
+        """The methods with at least one failed fold (``errors="record"``), in run order."""
+        return list(dict.fromkeys(self.failures["method"]))
+
+    @property
+    def notes(self) -> list[str]:
+        """One Markdown bullet per method left out of the summaries over all folds: skipped by the time budget
+        or failed on some fold (its folds and the first error)."""
+        lines = [f"- `{method}` {why}." for method, why in self.skipped.items()]
+        for method, part in self.failures.groupby("method", sort=False):
+            first = part.iloc[0]
+            folds = ", ".join(str(f) for f in part["fold"])
+            lines.append(_("- `{method}` left out: failed on fold(s) {folds} of {n} ({error}: {message}).").format(
+                method=method, folds=folds, n=len(self.folds), error=first["error"],
+                message=str(first["message"])[:200]))
+        return lines
+
+    @property
+    def oof_rows(self) -> np.ndarray:
+        """Rows that some test fold predicted (all rows for K-fold splits)."""
+        return np.unique(np.concatenate([test for _, test in self.folds]))
+
+    def pooled(self, method: str) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
+        """``(y_true, y_pred, proba, groups)`` of ``method`` over :attr:`oof_rows`."""
+        if method not in self.oof_pred:
+            raise ValueError(f"no method {method!r}; the experiment ran {self.methods}")
+        rows = self.oof_rows
+        proba = self.oof_proba[method]
+        return (self.y[rows], self.oof_pred[method][rows], None if proba is None else proba[rows],
+                None if self.groups is None else self.groups[rows])
+
+
+def _workers(n_jobs: int | None) -> int:
+    if n_jobs is None:
+        return 1
+    if not isinstance(n_jobs, (int, np.integer)) or isinstance(n_jobs, bool) or n_jobs == 0:
+        raise ValueError(f"n_jobs must be None, a positive int or -1 (all cores), got {n_jobs!r}")
+    return joblib.cpu_count() if n_jobs < 0 else int(n_jobs)
+
+
+def run_experiment(
+    methods: Mapping[str, Any],
+    X: Any,
+    y: Any,
+    groups: Any = None,
+    cv: Any = 5,
+    random_state: int = 0,
+    features: Mapping[str, Any] | None = None,
+    classes: Sequence | None = None,
+    ranking_k: int | None = None,
+    gains: Mapping[Any, float] | None = None,
+    progress: bool = True,
+    time_budget: float | None = None,
+    fold_features: FoldFeatures | None = None,
+    errors: str = "raise",
+    record_warnings: bool = False,
+    n_jobs: int | None = None,
+) -> ExperimentResult:
+    r"""Evaluate every method on the same folds and collect tidy results: the one fold loop of the library.
+
+    Parameters
+    ----------
+    methods : mapping name -> estimator | factory | (features_name, estimator or factory)
+        Each estimator is cloned (a factory is called) afresh for every fold, fitted on the training rows
+        only and asked to predict the test rows. Resampling belongs *inside* the estimator — an
+        imbalanced-learn ``Pipeline`` applies its sampler in ``fit`` only — so test rows are never
+        resampled and never fitted on. Unset ``random_state`` parameters are set to ``random_state``.
+    X : DataFrame, array or sparse matrix
+        Model input, rows aligned with ``y``.
+    y : array-like of labels
+    groups : array-like, optional
+        Group ids (query ids for a search log): an int ``cv`` then makes stratified *group* K-fold.
+    cv : int, splitter or list of (train, test), default=5
+        What scikit-learn's ``check_cv`` takes (:func:`ecombalance.evaluation._folds.check_folds`): a number of
+        stratified (group-aware) folds, a splitter such as ``RepeatedStratifiedKFold(n_splits=5, n_repeats=2)``
+        or :class:`~ecombalance.evaluation._folds.RepeatedStratifiedGroupKFold`, or explicit pairs (an earlier
+        experiment's ``result.folds``). The design (``r × k``) travels with ``result.folds``.
+    random_state : int, default=0
+        Shuffles an int ``cv`` and seeds every estimator's unset ``random_state``.
+    features : mapping name -> array, optional
+        Precomputed inputs (e.g. frozen-encoder embeddings, computed once without labels); a method given
+        as ``(name, estimator)`` reads ``features[name]`` instead of ``X``. Anything *fitted* must stay in the
+        estimator so it is fitted on training folds only.
+    classes : sequence, optional
+        Class order for per-class rows and probability columns (default: sorted labels).
+    ranking_k : int, optional
+        With ``groups`` and ``gains``, also score each test fold as a ranking: items scored by the expected
+        gain :math:`\sum_c p_c\, g_c` under ``gains`` and ranked per group (:func:`ranking_metrics`); an item
+        counts as relevant for MRR / recall@k when its class has the largest gain (Exact for ESCI).
+    gains : mapping label -> gain, optional
+        The relevance gain of each class when the label is graded relevance (ESCI:
+        :data:`ecombalance.data._loaders.ESCI_GAINS`; a table's :attr:`~ecombalance.data._table.Table.gains`).
+        Required by ``ranking_k``: a group column alone (a household, a session) says nothing about relevance.
+    progress : bool
+        Show a tqdm bar over methods × folds.
+    time_budget : float, optional
+        Seconds per method, an opt-in (default None: every method runs on every fold): a method whose projected
+        time over all folds (seconds so far × folds / folds done) exceeds it is stopped and left out, its reason
+        ("not run: over the time budget ...") in ``result.skipped`` — a slow method costs at most about one fold
+        (with ``n_jobs`` > 1: its first fold, which every method runs before the rest), never a hang. The first
+        method (the baseline) always runs. What the budget leaves out depends on the machine's load, so a verdict
+        must name these methods and never read as if they had run; bound the cost by the rows instead
+        (:func:`ecombalance._chapters.workload.row_limit`).
+    fold_features : FoldFeatures, optional
+        The cache of preprocessed matrices (a new one by default). A method that is a pipeline with a
+        ``"preprocess"`` first step (:func:`ecombalance.models._pipelines.pipeline`) reuses the matrices of an
+        equal preprocessor on the same data and rows instead of refitting it: text features are fitted once per
+        fold, not once per method and fold. The results are those of fitting each pipeline whole.
+    errors : {"raise", "record"}
+        What an exception in one fold of one method does (a sampler that finds too few neighbours, a model that
+        cannot fit): ``"raise"`` (default) stops the experiment with it; ``"record"`` keeps its class and message
+        in ``result.failures`` and goes on with the next fold and the other methods. A method with a failed fold
+        keeps the scores of its other folds in ``result.results`` but is left out of :attr:`ExperimentResult.methods`
+        and of every summary over all folds, named in :attr:`ExperimentResult.notes`.
+    record_warnings : bool
+        Catch the warnings each estimator raises while fitting and predicting (a lowered ``k_neighbors``, a model
+        that did not converge) into ``result.warnings`` instead of showing them.
+    n_jobs : int or None, default=None
+        Processes fitting folds at the same time (joblib; -1: all cores; None: 1, in this process). Every fit is
+        seeded on its own, so the results are the same for any ``n_jobs``.
+
+    Returns
+    -------
+    ExperimentResult
+
+    Raises
+    ------
+    ValueError
+        For inputs that do not fit together (rows, folds, features, ``errors``).
+    TypeError
+        For a method that is not an estimator or a factory of one.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.base import BaseEstimator, ClassifierMixin
+    >>> from sklearn.dummy import DummyClassifier
+    >>> class Fails(ClassifierMixin, BaseEstimator):
+    ...     def fit(self, X, y):
+    ...         raise RuntimeError("no neighbours")
+    >>> y = np.repeat(["a", "b"], [20, 10])
+    >>> result = run_experiment({"dummy": DummyClassifier(), "fails": Fails()}, np.zeros((30, 1)), y,
+    ...                         cv=3, errors="record", progress=False)
+    >>> result.methods
+    ['dummy']
+    >>> result.failures[["method", "fold", "error"]].values.tolist()[0]
+    ['fails', 0, 'RuntimeError']
+    """
+    if errors not in _ERRORS:
+        raise ValueError(f"errors must be one of {', '.join(map(repr, _ERRORS))}, got {errors!r}")
+    if not methods:
+        raise ValueError("methods is empty: pass {name: estimator}")
+    workers = _workers(n_jobs)
+    y = check_labels(y, "y")
+    n = len(y)
+    inputs = {"": X, **(features or {})}
+    for name, data in inputs.items():
+        n_rows = data.shape[0] if hasattr(data, "shape") else len(data)
+        if n_rows != n:
+            label = "X" if name == "" else f"features[{name!r}]"
+            raise ValueError(f"{label} has {n_rows} rows but y has {n}; rows must be aligned")
+    classes = np.unique(y) if classes is None else np.asarray(classes)
+    codes_y, _, _, classes = encode_labels(y, None, None, classes)
+    group_arr = None if groups is None else check_labels(groups, "groups")
+    folds = check_folds(cv, y, group_arr, random_state)
+    for i, (train, test) in enumerate(folds):
+        if np.intersect1d(train, test).size:
+            raise ValueError(f"fold {i}: training and test rows overlap; folds must be disjoint")
+    gain_vector = None
+    if ranking_k is not None:
+        if group_arr is None:
+            raise ValueError("ranking_k needs groups (the query id of each row)")
+        if gains is None:
+            raise ValueError("ranking_k needs gains ({label: relevance gain}, e.g. loaders.ESCI_GAINS): ranking "
+                             "metrics apply only when the label is graded relevance")
+        missing = [c for c in classes.tolist() if c not in gains]
+        if missing:
+            raise ValueError(f"classes {missing} have no gain in gains={dict(gains)}")
+        gain_vector = np.array([gains[c] for c in classes.tolist()], dtype=float)
+
+    specs = {method: spec if isinstance(spec, tuple) else ("", spec) for method, spec in methods.items()}
+    for method, (feature_name, spec) in specs.items():
+        if feature_name not in inputs:
+            raise ValueError(f"method {method!r} asks for features {feature_name!r}; "
+                             f"features has {list(features or {})}")
+        if not (hasattr(spec, "fit") or callable(spec)):
+            instantiate(method, spec)  # raises the TypeError that names the method
+    run = _Run(specs, inputs, y, codes_y, classes, group_arr, folds, random_state, gain_vector, ranking_k,
+               FoldFeatures() if fold_features is None else fold_features, errors, record_warnings, time_budget)
+    bar = progress_bar(total=len(methods) * len(folds), desc="experiment", disable=not progress)
+    try:
+        if workers == 1:
+            run.serial(bar)
+        else:
+            run.parallel(bar, workers)
+    finally:
+        bar.close()
+    return run.result()
+
+
+class _Run:
+    """The state of one :func:`run_experiment` call: fits folds (here or in worker processes) and collects rows."""
+
+    def __init__(self, specs, inputs, y, codes_y, classes, groups, folds, seed, gain_vector, ranking_k, cache,
+                 errors, record_warnings, time_budget) -> None:
+        self.specs, self.inputs, self.y, self.codes_y, self.classes = specs, inputs, y, codes_y, classes
+        self.groups, self.folds, self.seed, self.cache = groups, folds, seed, cache
+        self.gain_vector, self.ranking_k, self.errors = gain_vector, ranking_k, errors
+        self.record_warnings, self.time_budget = record_warnings, time_budget
+        self.scorer = FoldScorer(y, codes_y, classes, groups, gain_vector, ranking_k)
+        self.outcomes: dict[tuple[str, int], dict] = {}
+        self.skipped: dict[str, str] = {}
+        self.seconds: dict[str, float] = {}
+
+    # ------------------------------------------------------------------ the matrices a (method, fold) reads
+    def _prepared(self, method: str, fold: int) -> tuple[Any, Any, Any, float]:
+        """``(estimator without its preprocess step, X_train, X_test, preprocess seconds)``."""
+        feature_name, spec = self.specs[method]
+        data = self.inputs[feature_name]
+        estimator = instantiate(method, spec)
+        seed_estimator(estimator, self.seed)
+        preprocess, estimator = split_preprocess(estimator)
+        train, test = self.folds[fold]
+        start = time.perf_counter()
+        if preprocess is None:
+            X_train, X_test = take_rows(data, train), take_rows(data, test)
+        else:
+            X_train, X_test = self.cache.get(preprocess, data, self.y, train, test)
+        return estimator, X_train, X_test, time.perf_counter() - start
+
+    def _preprocess_jobs(self, fold_ids: Sequence[int]) -> list[tuple[tuple, Any, Any, np.ndarray, np.ndarray]]:
+        """The (key, preprocess, data, train, test) the cache lacks for these folds, once each."""
+        jobs, seen = [], set()
+        for method, (feature_name, spec) in self.specs.items():
+            if method in self.skipped:
+                continue
+            preprocess, _ = split_preprocess(instantiate(method, spec))
+            if preprocess is None:
+                continue
+            data = self.inputs[feature_name]
+            for fold in fold_ids:
+                train, test = self.folds[fold]
+                key = self.cache.key(preprocess, data, self.y, train, test)
+                if key is None or key in seen or self.cache.lookup(key) is not None:
+                    continue
+                seen.add(key)
+                jobs.append((key, preprocess, data, train, test))
+        return jobs
+
+    # ------------------------------------------------------------------------------------ bookkeeping
+    def _record(self, method: str, fold: int, outcome: dict, elapsed: float) -> None:
+        self.outcomes[(method, fold)] = outcome
+        self.seconds[method] = self.seconds.get(method, 0.0) + elapsed
+
+    def _over_budget(self, method: str, done: int) -> bool:
+        """Whether ``method``, after ``done`` folds, is projected over the time budget (never the first method)."""
+        if self.time_budget is None or method == next(iter(self.specs)) or done >= len(self.folds):
+            return False
+        spent = self.seconds.get(method, 0.0)
+        projected = spent * len(self.folds) / done
+        if projected <= self.time_budget:
+            return False
+        self.skipped[method] = (f"not run: over the time budget of {self.time_budget:g} s per method ({spent:.0f} s "
+                                f"for {done} of {len(self.folds)} folds, about {projected:.0f} s for all; a "
+                                "wall-clock budget depends on the machine's load, so no verdict covers this method)")
+        return True
+
+    # ------------------------------------------------------------------------------------ two schedulers
+    def serial(self, bar) -> None:
+        for method in self.specs:
+            for fold in range(len(self.folds)):
+                bar.set_postfix_str(f"{method} fold {fold}")
+                start = time.perf_counter()
+                try:
+                    estimator, X_train, X_test, prep = self._prepared(method, fold)
+                except Exception as error:  # noqa: BLE001 - the preprocessing failed: recorded or raised
+                    if self.errors == "raise":
+                        raise
+                    outcome = {"error": error, "warnings": []}
+                else:
+                    outcome = fit_predict_fold(estimator, X_train, X_test, self.y[self.folds[fold][0]],
+                                               self.classes, self.record_warnings, self.errors == "raise")
+                    outcome["preprocess_seconds"] = prep
+                    self.scorer.score(outcome, method, fold, self.folds[fold][1], self.errors == "raise")
+                self._record(method, fold, outcome, time.perf_counter() - start)
+                bar.update(1)
+                if self._over_budget(method, fold + 1):
+                    bar.update(len(self.folds) - fold - 1)
+                    break
+
+    def parallel(self, bar, workers: int) -> None:
+        from joblib import Parallel, delayed
+
+        rounds = [[0], list(range(1, len(self.folds)))] if self.time_budget is not None else [
+            list(range(len(self.folds)))]
+        with warnings.catch_warnings(), Parallel(n_jobs=workers, return_as="generator") as pool:
+            # loky's note when it replaces a worker whose memory grew (torch's first import), not our concern
+            warnings.filterwarnings("ignore", "A worker stopped while some jobs", UserWarning)
+            # each worker's first task imports what the estimators need: loky measures a worker's memory after its
+            # first task and replaces a worker that grows by 300 MB later (torch's import would), costing a restart
+            list(pool(delayed(import_modules)(self._modules()) for _ in range(workers)))
+            for fold_ids in rounds:
+                if not fold_ids:
+                    continue
+                jobs = self._preprocess_jobs(fold_ids)
+                # consumed whole (list): a generator left open, as one over no jobs when a shared cache already
+                # holds every fold, keeps the pool "already running" for the fits below
+                matrices = list(pool(delayed(call_or_exception)(fit_transform_fold, pre, data, self.y, train, test)
+                                     for _, pre, data, train, test in jobs))
+                for (key, *_), made in zip(jobs, matrices):
+                    if not isinstance(made, Exception):  # a failed preprocessing fails again below, per method
+                        self.cache.store(key, made)
+                tasks = []
+                for method in self.specs:
+                    if method in self.skipped:
+                        continue
+                    for fold in fold_ids:
+                        try:
+                            estimator, X_train, X_test, prep = self._prepared(method, fold)
+                        except Exception as error:  # noqa: BLE001 - recorded on request, re-raised otherwise
+                            if self.errors == "raise":
+                                raise
+                            self._record(method, fold, {"error": error, "warnings": []}, 0.0)
+                            bar.update(1)
+                            continue
+                        tasks.append((method, fold, prep, estimator, X_train, X_test))
+                if not tasks:  # every fold failed in preprocessing: nothing to send (an unconsumed call blocks the pool)
+                    continue
+                outcomes = pool(delayed(fit_and_score_fold)(estimator, X_train, X_test, self.y[self.folds[fold][0]],
+                                                    self.classes, self.record_warnings, self.scorer, method, fold,
+                                                    self.folds[fold][1])
+                                for method, fold, _, estimator, X_train, X_test in tasks)
+                for (method, fold, prep, *_), (outcome, elapsed) in zip(tasks, outcomes):
+                    if self.errors == "raise" and "error" in outcome:
+                        raise outcome["error"]
+                    outcome["preprocess_seconds"] = prep
+                    self._record(method, fold, outcome, elapsed + prep)
+                    bar.set_postfix_str(f"{method} fold {fold}")
+                    bar.update(1)
+                for method in self.specs:
+                    if method not in self.skipped and self._over_budget(method, max(fold_ids) + 1):
+                        bar.update(len(self.folds) - max(fold_ids) - 1)
+
+    def _modules(self) -> list[str]:
+        """The modules of every step of every method's estimator (imported by each worker first)."""
+        found = set()
+        for method, (_, spec) in self.specs.items():
+            estimator = instantiate(method, spec)
+            params = estimator.get_params(deep=True) if hasattr(estimator, "get_params") else {}
+            for part in [estimator, *params.values()]:
+                module = type(part).__module__
+                if hasattr(part, "fit") and module.split(".")[0] not in ("builtins", "__main__"):
+                    found.add(module)
+        return sorted(found)
+
+    # --------------------------------------------------------------------------------------- the result
+    def result(self) -> ExperimentResult:
+        n = len(self.y)
+        rows: list[tuple] = []
+        timing_rows, failure_rows, warning_rows = [], [], []
+        result = ExperimentResult(results=pd.DataFrame(), folds=self.folds, classes=self.classes, y=self.y,
+                                  groups=self.groups, skipped=dict(self.skipped))
+        for method in self.specs:
+            if method in self.skipped:
+                continue
+            oof_pred = np.empty(n, dtype=self.y.dtype)
+            oof_proba = np.full((n, len(self.classes)), np.nan)
+            filled = np.zeros(n, dtype=bool)
+            has_proba, failed, method_rows = True, False, []
+            for fold, (train, test) in enumerate(self.folds):
+                outcome = self.outcomes.get((method, fold))
+                if outcome is None:
+                    continue
+                seen = dict.fromkeys(outcome["warnings"])
+                warning_rows += [{"method": method, "fold": fold, "category": c, "message": m} for c, m in seen]
+                error = outcome.get("error")
+                if error is None:
+                    method_rows += outcome["rows"]
+                else:
+                    failed = True
+                    failure_rows.append({"method": method, "fold": fold, "error": type(error).__name__,
+                                         "message": str(error)})
+                    continue
+                timing_rows.append({"method": method, "fold": fold, **{k: outcome[k] for k in TIMINGS}})
+                new = ~filled[test]  # each row keeps the prediction of the first fold that tested it (repeat 1)
+                oof_pred[test[new]] = outcome["pred"][new]
+                if outcome["proba"] is None:
+                    has_proba = False
+                else:
+                    oof_proba[test[new]] = outcome["proba"][new]
+                filled[test] = True
+            rows += method_rows
+            if not failed:
+                result.oof_pred[method] = oof_pred
+                result.oof_proba[method] = oof_proba if has_proba else None
+        result.results = pd.DataFrame(rows, columns=["method", "fold", "metric", "class", "value"])
+        result.timings = pd.DataFrame(timing_rows, columns=["method", "fold", *TIMINGS])
+        result.failures = pd.DataFrame(failure_rows, columns=_FAILURE_COLUMNS)
+        if self.record_warnings:
+            result.warnings = pd.DataFrame(warning_rows, columns=_WARNING_COLUMNS)
+        return result
+
+
+def save_results(results: pd.DataFrame | ExperimentResult, path: str | Path) -> Path:
+    """Write the tidy results table to Parquet (parent folders created); returns the path."""
+    frame = results.results if isinstance(results, ExperimentResult) else results
+    expected = ["method", "fold", "metric", "class", "value"]
+    if list(frame.columns) != expected:
+        raise ValueError(f"results must have the columns {expected}, got {list(frame.columns)}")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_parquet(path, index=False)
+    return path
+
+
+def load_results(path: str | Path) -> pd.DataFrame:
+    """Read a table written by :func:`save_results`."""
+    return pd.read_parquet(path)

@@ -1,0 +1,403 @@
+"""Confidence intervals and paired comparisons: bootstrap intervals (rows or whole groups), the corrected
+resampled t-test, Holm's correction and method-versus-baseline tables (the rule that names a best method from them is
+:func:`ecombalance.evaluation._verdicts.best_method`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ecombalance.evaluation._experiment import ExperimentResult
+from ecombalance.evaluation._folds import as_folds
+from ecombalance.evaluation._metrics import LOWER_IS_BETTER, class_position, encode_labels, metric_value
+
+
+def _check_confidence(confidence: float, n_resamples: int) -> None:
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be in (0, 1), e.g. 0.95; got {confidence!r}")
+    if not isinstance(n_resamples, (int, np.integer)) or n_resamples < 10:
+        raise ValueError(f"n_resamples must be an integer >= 10, got {n_resamples!r}")
+
+
+def _resample_indices(n: int, groups: np.ndarray | None, n_resamples: int, seed: int):
+    """Row indices of each bootstrap resample: rows drawn with replacement, or whole groups (cluster
+    bootstrap) when ``groups`` is given — the items of one query are not independent."""
+    rng = np.random.default_rng(seed)
+    if groups is None:
+        for _ in range(n_resamples):
+            yield rng.integers(0, n, n)
+        return
+    _, inverse = np.unique(groups, return_inverse=True)
+    order = np.argsort(inverse, kind="stable")
+    members = np.split(order, np.cumsum(np.bincount(inverse))[:-1])
+    for _ in range(n_resamples):
+        yield np.concatenate([members[g] for g in rng.integers(0, len(members), len(members))])
+
+
+@dataclass(frozen=True)
+class BootstrapResult:
+    """Point estimate on the full sample, percentile interval and the resampled values."""
+
+    estimate: float
+    low: float
+    high: float
+    confidence: float
+    distribution: np.ndarray
+
+    def as_dict(self) -> dict[str, float]:
+        return {"estimate": self.estimate, "ci_low": self.low, "ci_high": self.high}
+
+
+def bootstrap_ci(
+    statistic: Callable[..., float],
+    *samples: Any,
+    groups: Any = None,
+    n_resamples: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> BootstrapResult:
+    r"""Percentile bootstrap interval of ``statistic(*samples)`` (Efron & Tibshirani 1993, ch. 13), widened
+    to hold the estimate on the full sample where the percentiles leave it out (a statistic at its bound).
+
+    The samples are resampled jointly by row (paired), or by whole groups with ``groups``. Over test
+    predictions: ``bootstrap_ci(f, y_true, y_pred)``; over folds: ``bootstrap_ci(np.mean, fold_scores)``
+    (with 5–10 folds that interval is rough; prefer the pooled out-of-fold predictions).
+
+    scipy.stats.bootstrap does the row case but cannot resample clusters, which query-grouped search
+    logs need, so the indices are drawn here (NumPy ``default_rng(seed)``: same seed, same interval).
+    """
+    _check_confidence(confidence, n_resamples)
+    if not samples:
+        raise ValueError("bootstrap_ci needs at least one sample")
+    arrays = [np.asarray(s) for s in samples]
+    n = len(arrays[0])
+    if any(len(a) != n for a in arrays):
+        raise ValueError(f"samples have different lengths {[len(a) for a in arrays]}; they are resampled by row")
+    if n < 2:
+        raise ValueError("bootstrap needs at least two rows")
+    group_arr = None if groups is None else np.asarray(groups)
+    if group_arr is not None and len(group_arr) != n:
+        raise ValueError(f"groups has {len(group_arr)} entries but the samples have {n} rows")
+    values = np.array([statistic(*(a[idx] for a in arrays))
+                       for idx in _resample_indices(n, group_arr, n_resamples, seed)], dtype=float)
+    tail = (1 - confidence) / 2 * 100
+    low, high = np.nanpercentile(values, [tail, 100 - tail])
+    estimate = float(statistic(*arrays))
+    # A statistic at its bound (macro-F1 1.000 when every prediction is right) has resamples on one side only;
+    # the percentile interval then misses the estimate by the resamples' tail, and is widened to reach it.
+    low, high = min(float(low), estimate), max(float(high), estimate)
+    return BootstrapResult(estimate, low, high, confidence, values)
+
+
+def metric_ci(
+    y_true: Any,
+    y_pred: Any = None,
+    proba: Any = None,
+    metric: str = "macro_f1",
+    classes: Sequence | None = None,
+    class_: Any = None,
+    groups: Any = None,
+    n_resamples: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> BootstrapResult:
+    """Bootstrap interval of a named metric (see :func:`metric_value`) over test predictions;
+    ``class_`` picks a class for ``precision`` / ``recall`` / ``f1``."""
+    t, p, prob, classes = encode_labels(y_true, y_pred, proba, classes)
+    class_index = class_position(class_, classes)
+    rows = np.arange(len(t))
+
+    def statistic(idx: np.ndarray) -> float:
+        return metric_value(metric, t[idx], None if p is None else p[idx], None if prob is None else prob[idx],
+                            len(classes), class_index, skip_absent=True)
+
+    return bootstrap_ci(statistic, rows, groups=groups, n_resamples=n_resamples, confidence=confidence, seed=seed)
+
+
+def _bootstrap_p(differences: np.ndarray) -> float:
+    """Two-sided p-value of "no difference" from the bootstrap distribution of the difference:
+    twice the smaller share of resamples on either side of 0 (capped at 1)."""
+    d = differences[~np.isnan(differences)]
+    return float(min(1.0, 2 * min(np.mean(d <= 0), np.mean(d >= 0))))
+
+
+def paired_bootstrap(
+    y_true: Any,
+    pred_method: Any,
+    pred_baseline: Any,
+    proba_method: Any = None,
+    proba_baseline: Any = None,
+    metric: str = "macro_f1",
+    classes: Sequence | None = None,
+    class_: Any = None,
+    groups: Any = None,
+    n_resamples: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> dict[str, float]:
+    """Paired bootstrap of ``metric(method) - metric(baseline)`` on the same test rows.
+
+    Each resample draws rows (or groups) once and scores both methods on them, so the noise they share
+    cancels (Koehn 2004; Efron & Tibshirani 1993). Returns ``difference`` (on all rows), the percentile
+    ``ci_low`` / ``ci_high`` and the two-sided ``p_value`` (:func:`_bootstrap_p`). On one fixed test set (notebook
+    05's held-out split) that is the test to use; on cross-validated predictions it ignores the variance that
+    comes from the training rows, so the chapters decide by :func:`compare_to_baseline` and show this interval
+    as a description only.
+    """
+    t, pm, prob_m, classes = encode_labels(y_true, pred_method, proba_method, classes)
+    _, pb, prob_b, _ = encode_labels(y_true, pred_baseline, proba_baseline, classes)
+    class_index = class_position(class_, classes)
+
+    def difference(idx: np.ndarray) -> float:
+        take = (lambda a: None if a is None else a[idx])
+        return (metric_value(metric, t[idx], take(pm), take(prob_m), len(classes), class_index, skip_absent=True)
+                - metric_value(metric, t[idx], take(pb), take(prob_b), len(classes), class_index, skip_absent=True))
+
+    boot = bootstrap_ci(difference, np.arange(len(t)), groups=groups, n_resamples=n_resamples,
+                        confidence=confidence, seed=seed)
+    return {"difference": boot.estimate, "ci_low": boot.low, "ci_high": boot.high,
+            "p_value": _bootstrap_p(boot.distribution)}
+
+
+TEST_NAME = "corrected repeated cross-validation t-test"
+"""How a sentence names the one test."""
+
+VERDICT_TEST = f"{TEST_NAME} (Nadeau & Bengio 2003; Bouckaert & Frank 2004) on paired fold scores, Holm-corrected"
+"""The one test behind every "distinguishable" of the chapters, :func:`ecombalance.compare` and the report."""
+
+
+def corrected_resampled_ttest(
+    scores_method: Any, scores_baseline: Any, n_train: float, n_test: float
+) -> dict[str, float]:
+    r"""Corrected resampled t-test over J paired fold scores (Nadeau & Bengio 2003, "Inference for the
+    generalization error"); with the J = r · k folds of r-times repeated k-fold cross-validation, the corrected
+    repeated cross-validation test of Bouckaert & Frank (2004).
+
+    Folds share training rows, so fold differences :math:`d_j` are correlated and the plain paired t-test
+    is over-confident. With :math:`\bar d` and :math:`s^2` (ddof 1) of the :math:`J` differences,
+
+    .. math:: \mathrm{SE} = \sqrt{\left(\tfrac1J + \tfrac{n_{test}}{n_{train}}\right) s^2}, \qquad
+              t = \bar d / \mathrm{SE}, \qquad \text{df} = J - 1,
+
+    two-sided p-value from Student's t. When all differences are equal (:math:`s = 0`) the p-value is 1 if
+    they are 0 and 0 otherwise. ``n_train`` / ``n_test`` are the (mean) fold sizes.
+
+    Returns ``difference`` (:math:`\bar d`), ``se``, ``t``, ``p_value`` and ``df``.
+    """
+    a = np.asarray(scores_method, dtype=float)
+    b = np.asarray(scores_baseline, dtype=float)
+    if a.shape != b.shape or a.ndim != 1:
+        raise ValueError(f"fold scores must be two 1-D arrays of equal length, got shapes {a.shape} and {b.shape}")
+    if len(a) < 2:
+        raise ValueError("the t-test needs scores from at least two folds")
+    if np.isnan(a).any() or np.isnan(b).any():
+        raise ValueError("fold scores contain NaN; the metric is undefined on some fold")
+    if not (n_train > 0 and n_test > 0):
+        raise ValueError(f"n_train and n_test must be positive, got {n_train} and {n_test}")
+    d = a - b
+    k = len(d)
+    mean, var = float(d.mean()), float(d.var(ddof=1))
+    se = float(np.sqrt((1 / k + n_test / n_train) * max(var, 0.0)))
+    if var <= 1e-24:
+        return {"difference": mean, "se": 0.0, "t": 0.0 if mean == 0 else float(np.sign(mean) * np.inf),
+                "p_value": 1.0 if mean == 0 else 0.0, "df": float(k - 1)}
+    t_stat = mean / se
+    return {"difference": mean, "se": se, "t": float(t_stat), "p_value": float(2 * stats.t.sf(abs(t_stat), k - 1)),
+            "df": float(k - 1)}
+
+
+def detectable_difference(se: Any, df: Any, alpha: float = 0.05, n_comparisons: int = 1) -> np.ndarray:
+    r"""The smallest difference the corrected t-test could call distinguishable with this spread:
+    :math:`t_{1-\alpha/(2m),\,\text{df}} \cdot \mathrm{SE}` for ``m = n_comparisons`` (Holm's first, most
+    lenient step is Bonferroni's :math:`\alpha/m`). A mean fold difference smaller than this is "not enough
+    evidence" under the design, whatever the truth."""
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be in (0, 1), got {alpha!r}")
+    if n_comparisons < 1:
+        raise ValueError(f"n_comparisons must be >= 1, got {n_comparisons!r}")
+    se, df = np.asarray(se, dtype=float), np.asarray(df, dtype=float)
+    return stats.t.ppf(1 - alpha / (2 * n_comparisons), df) * se
+
+
+def holm(p_values: Any, keys: Sequence | None = None) -> np.ndarray:
+    """Holm–Bonferroni adjusted p-values (Holm 1979): controls the family-wise error over the comparisons.
+
+    ``keys`` (one per p-value) marks comparisons that are the same hypothesis — two methods whose fold scores
+    are identical, such as ``balanced_softmax`` and ``logit_adjusted`` with τ = 1, which are one loss — so that
+    they count once in the family and share their adjusted p-value."""
+    p = np.asarray(p_values, dtype=float)
+    if keys is not None:
+        keys = list(keys)
+        if len(keys) != len(p):
+            raise ValueError(f"holm got {len(p)} p-values but {len(keys)} keys")
+        first = {}
+        for i, key in enumerate(keys):
+            first.setdefault(key, i)
+        unique = np.array(sorted(set(first.values())), dtype=int)
+        adjusted_unique = holm(p[unique])
+        lookup = dict(zip(unique.tolist(), adjusted_unique))
+        return np.array([lookup[first[key]] for key in keys])
+    order = np.argsort(p)
+    adjusted = np.maximum.accumulate(np.minimum(1.0, p[order] * (len(p) - np.arange(len(p)))))
+    out = np.empty_like(adjusted)
+    out[order] = adjusted
+    return out
+
+
+def _fold_scores(result: ExperimentResult, method: str, metric: str, cls: str) -> np.ndarray:
+    r = result.results
+    sel = r[(r["method"] == method) & (r["metric"] == metric) & (r["class"] == cls)].sort_values("fold")
+    if sel.empty:
+        raise ValueError(f"no results for method {method!r}, metric {metric!r}, class {cls!r}; "
+                         f"metrics are {sorted(r['metric'].unique())}")
+    return sel["value"].to_numpy()
+
+
+def fold_sizes(folds: Sequence) -> tuple[float, float]:
+    """Mean training and test rows over ``folds``: the :math:`n_{train}`, :math:`n_{test}` of the correction."""
+    return (float(np.mean([len(tr) for tr, _ in folds])), float(np.mean([len(te) for _, te in folds])))
+
+
+def verdict_table(rows: list[dict], metric: str, alpha: float, keys: Sequence | None = None,
+                  correction: str | None = "holm") -> pd.DataFrame:
+    """One row per comparison (``method``, ``difference``, ``se``, ``df``, ``ttest_p`` and descriptive columns)
+    with the family's verdict: ``p_value`` (Holm over the family, identical ``keys`` counted once),
+    ``detectable`` (:func:`detectable_difference` for the family's size), ``real_difference``
+    (``p_value < alpha``) and ``improved`` (real and in the better direction; lower is better for
+    :data:`~ecombalance.evaluation._metrics.LOWER_IS_BETTER`)."""
+    if correction not in ("holm", None):
+        raise ValueError(f"correction must be 'holm' or None, got {correction!r}")
+    table = pd.DataFrame(rows)
+    keys = list(table["method"]) if keys is None else list(keys)
+    table["p_value"] = holm(table["ttest_p"], keys) if correction == "holm" else table["ttest_p"]
+    m = len(set(keys)) if correction == "holm" else 1
+    table["detectable"] = detectable_difference(table["se"], table["df"], alpha, m)
+    table["real_difference"] = table["p_value"] < alpha
+    sign = -1 if metric in LOWER_IS_BETTER else 1
+    table["improved"] = table["real_difference"] & (sign * table["difference"] > 0)
+    return table
+
+
+def compare_to_baseline(
+    result: ExperimentResult,
+    baseline: str,
+    metric: str = "macro_f1",
+    class_: Any = None,
+    alpha: float = 0.05,
+    correction: str | None = "holm",
+    interval: bool = True,
+    n_resamples: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Is each method really different from ``baseline`` on ``metric``? The one test of the library
+    (:data:`VERDICT_TEST`): the corrected repeated cross-validation t-test on the paired fold scores of every
+    fold of the experiment (r × k with repeated folds), Holm-corrected over the methods, methods with identical
+    fold scores counted once.
+
+    ``real_difference`` is ``p_value < alpha``; ``improved`` says whether the method is better, taking
+    into account that lower is better for ``log_loss``, ``brier`` and ``ece``; ``detectable`` is the smallest
+    mean fold difference the test could have called real with the observed spread
+    (:func:`detectable_difference`). With ``interval`` the pooled out-of-fold difference and its paired bootstrap
+    interval describe the size of the effect (clustered by ``groups`` when the experiment had them); they are a
+    description of the out-of-fold predictions, not the test.
+
+    Parameters
+    ----------
+    result : ExperimentResult
+    baseline : str
+    metric : str, default="macro_f1"
+    class_ : label, optional
+        For per-class metrics (``recall``, ``precision``, ``f1``).
+    alpha : float, default=0.05
+    correction : {"holm", None}, default="holm"
+    interval : bool, default=True
+        Add ``pooled_difference``, ``ci_low`` and ``ci_high``.
+    n_resamples, confidence, seed
+        The bootstrap interval's resamples, level and seed.
+
+    Returns
+    -------
+    DataFrame
+        One row per method: ``method``, ``metric``, ``class``, ``baseline_mean``, ``method_mean``, ``difference``
+        (mean over folds, method − baseline), ``se``, ``df``, ``ttest_p`` (raw), ``pooled_difference``,
+        ``ci_low``, ``ci_high``, ``p_value`` (Holm), ``detectable``, ``real_difference``, ``improved``.
+        ``attrs``: ``test`` (:data:`VERDICT_TEST`), ``design`` (e.g. "2 × 5-fold cross-validation"),
+        ``n_repeats``, ``n_splits``, ``alpha``, ``n_resamples``.
+    """
+    if baseline not in result.methods:
+        raise ValueError(f"baseline {baseline!r} is not one of the methods {result.methods}")
+    others = [m for m in result.methods if m != baseline]
+    if not others:
+        raise ValueError("only the baseline was run; nothing to compare")
+    cls = "all" if class_ is None else str(class_)
+    class_index = None if class_ is None else class_position(class_, result.classes)
+    n_train, n_test = fold_sizes(result.folds)
+    base_scores = _fold_scores(result, baseline, metric, cls)
+    rows, keys = [], []
+    for method in others:
+        scores = _fold_scores(result, method, metric, cls)
+        test = corrected_resampled_ttest(scores, base_scores, n_train, n_test)
+        row = {"method": method, "metric": metric, "class": cls, "baseline_mean": float(base_scores.mean()),
+               "method_mean": float(scores.mean()), "difference": test["difference"], "se": test["se"],
+               "df": test["df"], "ttest_p": test["p_value"], "pooled_difference": np.nan, "ci_low": np.nan,
+               "ci_high": np.nan}
+        if interval:
+            y_true, pred_m, proba_m, groups = result.pooled(method)
+            _, pred_b, proba_b, _ = result.pooled(baseline)
+            boot = paired_bootstrap(
+                y_true, pred_m, pred_b, proba_m, proba_b, metric=metric, classes=result.classes,
+                class_=None if class_index is None else result.classes[class_index], groups=groups,
+                n_resamples=n_resamples, confidence=confidence, seed=seed,
+            )
+            row.update(pooled_difference=boot["difference"], ci_low=boot["ci_low"], ci_high=boot["ci_high"])
+        rows.append(row)
+        keys.append(scores.tobytes())  # identical fold scores: one hypothesis
+    table = verdict_table(rows, metric, alpha, keys, correction)
+    folds = as_folds(result.folds)
+    table.attrs.update(test=VERDICT_TEST, design=folds.design, n_repeats=folds.n_repeats, n_splits=folds.n_splits,
+                       alpha=alpha, n_resamples=n_resamples)
+    return table
+
+
+def summarise(
+    result: ExperimentResult,
+    metrics: Sequence[str] = ("macro_f1", "balanced_accuracy", "g_mean"),
+    class_metrics: Sequence[str] = ("recall",),
+    n_resamples: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Summary table: per method, metric (and class for ``class_metrics``) the mean and standard deviation
+    over folds, and the metric on the pooled out-of-fold predictions with its percentile bootstrap interval
+    (rows resampled, or whole groups when the experiment had ``groups``).
+
+    Columns: ``method``, ``metric``, ``class``, ``mean``, ``std``, ``pooled``, ``ci_low``, ``ci_high``.
+    """
+    specs = [(m, None) for m in metrics] + [(m, c) for m in class_metrics for c in result.classes.tolist()]
+    rows = []
+    for method in result.methods:
+        for metric, cls in specs:
+            scores = _fold_scores(result, method, metric, "all" if cls is None else str(cls))
+            y_true, pred, proba, groups = result.pooled(method)
+            ci = metric_ci(y_true, pred, proba, metric=metric, classes=result.classes, class_=cls, groups=groups,
+                           n_resamples=n_resamples, confidence=confidence, seed=seed)
+            rows.append({"method": method, "metric": metric, "class": "all" if cls is None else str(cls),
+                         "mean": float(scores.mean()), "std": float(scores.std(ddof=1)) if len(scores) > 1 else 0.0,
+                         "pooled": ci.estimate, "ci_low": ci.low, "ci_high": ci.high})
+    return pd.DataFrame(rows)
+
+
+def p_value_text(p: float, n_resamples: int | None = None) -> str:
+    """``"p = 0.012"``, or ``"p < 0.004"`` when a bootstrap with ``n_resamples`` resamples put none on the far side
+    of 0: such a p-value is below the test's resolution (two-sided: ``2 / n_resamples``), not zero (``"p < 0.001"``
+    when the number of resamples is unknown)."""
+    if p > 0:
+        return f"p = {p:.3g}"
+    return f"p < {2 / n_resamples:.2g}" if n_resamples else "p < 0.001"
