@@ -25,6 +25,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ecombalance.models._loss_docs import document
 from ecombalance.sampling._weights import check_class_counts, class_priors, weights_from_counts
 
 LOSSES = (
@@ -115,10 +116,10 @@ def _weights(class_counts: Array, weighting: str = "balanced", beta: float = 0.9
 # ----------------------------------------------------------------------------- functions
 def cross_entropy(logits: torch.Tensor, targets: torch.Tensor, weight: Array | None = None,
                   reduction: str = "mean") -> torch.Tensor:
-    """(Class-weighted) cross-entropy :math:`\\ell_i = -w_{y_i} \\log \\hat p_{y_i}(x_i)`.
+    """Compute the (class-weighted) cross-entropy :math:`\\ell_i = -w_{y_i} \\log \\hat p_{y_i}(x_i)`.
 
     With ``weight`` and ``reduction="mean"`` the result is torch's weighted mean
-    :math:`\\sum_i w_{y_i} \\ell_i / \\sum_i w_{y_i}` (``F.cross_entropy``'s convention), so the overall
+    :math:`\\sum_i \\ell_i / \\sum_i w_{y_i}` (``F.cross_entropy``'s convention), so the overall
     scale of the weights does not matter; ``"sum"`` and ``"none"`` keep it.
     """
     _check_reduction(reduction)
@@ -130,8 +131,11 @@ def cross_entropy(logits: torch.Tensor, targets: torch.Tensor, weight: Array | N
 def weighted_cross_entropy(logits: torch.Tensor, targets: torch.Tensor, class_counts: Array,
                            weighting: str = "balanced", beta: float = 0.999,
                            reduction: str = "mean") -> torch.Tensor:
-    """Cross-entropy weighted by :func:`ecombalance.sampling._weights.weights_from_counts` (``weighting`` =
-    balanced | sqrt | effective)."""
+    """Compute the cross-entropy weighted by class weights :math:`w_c` computed from the class counts.
+
+    :math:`\\ell_i = -w_{y_i} \\log \\hat p_{y_i}(x_i)`, :math:`w_c` by ``weighting`` = balanced | sqrt | effective
+    (:func:`ecombalance.sampling._weights.weights_from_counts`); ``"mean"`` is :func:`cross_entropy`'s weighted mean.
+    """
     logits, _ = check_logits(logits)
     as_class_counts(class_counts, logits.shape[1])
     return cross_entropy(logits, targets, _weights(class_counts, weighting, beta), reduction)
@@ -139,13 +143,12 @@ def weighted_cross_entropy(logits: torch.Tensor, targets: torch.Tensor, class_co
 
 def focal_loss(logits: torch.Tensor, targets: torch.Tensor, gamma: float = 2.0, alpha: Array | None = None,
                reduction: str = "mean") -> torch.Tensor:
-    """Softmax focal loss (Lin et al., "Focal Loss for Dense Object Detection", ICCV 2017).
+    """Compute the softmax focal loss (Lin et al., "Focal Loss for Dense Object Detection", ICCV 2017).
 
     .. math:: \\ell_i = -\\alpha_{y_i} (1 - p_t)^{\\gamma} \\log p_t, \\qquad p_t = \\hat p_{y_i}(x_i)
 
-    ``alpha`` is an optional per-class weight (none by default); ``"mean"`` is the plain mean over
-    samples (as torchvision's ``sigmoid_focal_loss``). :math:`\\gamma = 0` without ``alpha`` is
-    cross-entropy.
+    ``"mean"`` is the plain mean over samples (as torchvision's ``sigmoid_focal_loss``).
+    :math:`\\gamma = 0` without ``alpha`` is cross-entropy.
     """
     _check_reduction(reduction)
     logits, targets = check_logits(logits, targets)
@@ -163,7 +166,7 @@ def focal_loss(logits: torch.Tensor, targets: torch.Tensor, gamma: float = 2.0, 
 
 def class_balanced_loss(logits: torch.Tensor, targets: torch.Tensor, class_counts: Array, beta: float = 0.999,
                         base: str = "softmax", gamma: float = 2.0, reduction: str = "mean") -> torch.Tensor:
-    """Class-balanced loss (Cui et al., CVPR 2019): :math:`\\ell_i = w_{y_i} L(f(x_i), y_i)`.
+    """Compute the class-balanced loss (Cui et al., CVPR 2019): :math:`\\ell_i = w_{y_i} L(f(x_i), y_i)`.
 
     :math:`w_c = (1-\\beta)/(1-\\beta^{N_c})` normalised to :math:`\\sum_c w_c = C`
     (:func:`~ecombalance.sampling._weights.weights_from_counts` ``"effective"``); :math:`L` is softmax
@@ -185,7 +188,7 @@ def class_balanced_loss(logits: torch.Tensor, targets: torch.Tensor, class_count
 
 def logit_adjusted_loss(logits: torch.Tensor, targets: torch.Tensor, class_counts: Array, tau: float = 1.0,
                         reduction: str = "mean") -> torch.Tensor:
-    """Logit-adjusted cross-entropy (Menon et al., "Long-tail learning via logit adjustment", ICLR 2021).
+    """Compute the logit-adjusted cross-entropy (Menon et al., "Long-tail learning via logit adjustment").
 
     .. math:: \\ell_i = -\\log \\frac{e^{f_{y_i}(x_i) + \\tau \\log \\pi_{y_i}}}{\\sum_c e^{f_c(x_i) + \\tau \\log \\pi_c}}
 
@@ -200,7 +203,7 @@ def logit_adjusted_loss(logits: torch.Tensor, targets: torch.Tensor, class_count
 
 def balanced_softmax_loss(logits: torch.Tensor, targets: torch.Tensor, class_counts: Array,
                           reduction: str = "mean") -> torch.Tensor:
-    """Balanced softmax (Ren et al., "Balanced Meta-Softmax for Long-Tailed Visual Recognition", NeurIPS 2020).
+    """Compute the balanced softmax loss (Ren et al., "Balanced Meta-Softmax", NeurIPS 2020).
 
     .. math:: \\ell_i = -\\log \\frac{N_{y_i} e^{f_{y_i}(x_i)}}{\\sum_c N_c e^{f_c(x_i)}}
 
@@ -223,8 +226,7 @@ def ldam_margins(class_counts: Array, max_margin: float = 0.5) -> torch.Tensor:
 
 def ldam_loss(logits: torch.Tensor, targets: torch.Tensor, class_counts: Array, max_margin: float = 0.5,
               scale: float = 30.0, weight: Array | None = None, reduction: str = "mean") -> torch.Tensor:
-    """Label-distribution-aware margin loss (Cao et al., "Learning Imbalanced Datasets with
-    Label-Distribution-Aware Margin Loss", NeurIPS 2019).
+    """Compute the label-distribution-aware margin (LDAM) loss (Cao et al., NeurIPS 2019).
 
     .. math:: \\ell_i = -\\log \\frac{e^{s (f_{y_i} - \\Delta_{y_i})}}{e^{s (f_{y_i} - \\Delta_{y_i})}
               + \\sum_{c \\ne y_i} e^{s f_c}}
@@ -242,7 +244,7 @@ def ldam_loss(logits: torch.Tensor, targets: torch.Tensor, class_counts: Array, 
 
 
 def drw_class_weights(class_counts: Array, epoch: int, drw_epoch: int | None, beta: float = 0.9999) -> torch.Tensor:
-    """Deferred re-weighting (Cao et al. 2019): per-class weights for ``epoch`` (0-based).
+    """Return the per-class weights of deferred re-weighting (Cao et al. 2019) for ``epoch`` (0-based).
 
     Before ``drw_epoch`` all ones (plain loss, so that features are learnt from the natural
     distribution); from ``drw_epoch`` on the effective-number weights
@@ -296,12 +298,10 @@ def _to_tensor(values: Array) -> tuple[torch.Tensor, bool]:
 
 
 def posthoc_logit_adjust(logits: Array, class_priors: Array, tau: float = 1.0) -> Array:
-    """Post-hoc logit adjustment (Menon et al. 2021): :math:`f_c(x) - \\tau \\log \\pi_c`.
+    """Subtract the scaled log-priors from trained logits: :math:`f_c(x) - \\tau \\log \\pi_c`.
 
-    ``argmax`` of the result is the Bayes decision for the balanced error when :math:`f` estimates the
-    training posterior (``tau=1``). ``class_priors`` may be priors or counts (normalised here). Returns
-    the same type as ``logits`` (numpy array or tensor). To move outputs to other priors than uniform,
-    see :func:`ecombalance.sampling._weights.prior_shift`.
+    Post-hoc logit adjustment (Menon et al. 2021): ``argmax`` of the result is the Bayes decision for the
+    balanced error when :math:`f` estimates the training posterior (``tau=1``).
     """
     tensor, is_torch = _to_tensor(logits)
     if tensor.ndim != 2:
@@ -314,7 +314,7 @@ def init_bias_with_log_prior(linear: nn.Linear, class_counts: Array) -> nn.Linea
     """Set an output layer's bias to :math:`\\log \\pi_c`, so that the untrained model predicts the priors.
 
     The first steps then learn how inputs move the prediction away from the prior instead of learning
-    the prior itself (a common trick for rare-positive click models). Returns ``linear``.
+    the prior itself (a common trick for rare-positive click models).
     """
     if not isinstance(linear, nn.Linear):
         raise TypeError(f"linear must be a torch.nn.Linear, got {type(linear).__name__}")
@@ -345,7 +345,7 @@ class _CountsLoss(_Loss):
 
 
 class CrossEntropyLoss(_Loss):
-    """Module form of :func:`cross_entropy` (optionally with per-class ``weight``)."""
+    """Cross-entropy as a :class:`torch.nn.Module`: :func:`cross_entropy`, optionally class-weighted."""
 
     def __init__(self, weight: Array | None = None, reduction: str = "mean"):
         super().__init__(reduction)
@@ -356,7 +356,7 @@ class CrossEntropyLoss(_Loss):
 
 
 class WeightedCrossEntropyLoss(_CountsLoss):
-    """Module form of :func:`weighted_cross_entropy`."""
+    """The loss of :func:`weighted_cross_entropy` as a :class:`torch.nn.Module`."""
 
     def __init__(self, class_counts, weighting: str = "balanced", beta: float = 0.999, reduction: str = "mean"):
         super().__init__(class_counts, reduction)
@@ -370,7 +370,7 @@ class WeightedCrossEntropyLoss(_CountsLoss):
 
 
 class FocalLoss(_Loss):
-    """Module form of :func:`focal_loss`."""
+    """The loss of :func:`focal_loss` as a :class:`torch.nn.Module`."""
 
     def __init__(self, gamma: float = 2.0, alpha: Array | None = None, reduction: str = "mean"):
         super().__init__(reduction)
@@ -384,7 +384,7 @@ class FocalLoss(_Loss):
 
 
 class ClassBalancedLoss(_CountsLoss):
-    """Module form of :func:`class_balanced_loss`."""
+    """The loss of :func:`class_balanced_loss` as a :class:`torch.nn.Module`."""
 
     def __init__(self, class_counts, beta: float = 0.999, base: str = "softmax", gamma: float = 2.0,
                  reduction: str = "mean"):
@@ -400,7 +400,7 @@ class ClassBalancedLoss(_CountsLoss):
 
 
 class LogitAdjustedLoss(_CountsLoss):
-    """Module form of :func:`logit_adjusted_loss`."""
+    """The loss of :func:`logit_adjusted_loss` as a :class:`torch.nn.Module`."""
 
     def __init__(self, class_counts, tau: float = 1.0, reduction: str = "mean"):
         super().__init__(class_counts, reduction)
@@ -411,14 +411,14 @@ class LogitAdjustedLoss(_CountsLoss):
 
 
 class BalancedSoftmaxLoss(_CountsLoss):
-    """Module form of :func:`balanced_softmax_loss`."""
+    """The loss of :func:`balanced_softmax_loss` as a :class:`torch.nn.Module`."""
 
     def forward(self, logits, targets):
         return balanced_softmax_loss(logits, targets, self.class_counts, self.reduction)
 
 
 class LDAMLoss(_CountsLoss):
-    """Module form of :func:`ldam_loss`, with deferred re-weighting (DRW) when ``drw_epoch`` is set.
+    """The loss of :func:`ldam_loss` as a :class:`torch.nn.Module`, with deferred re-weighting (DRW).
 
     Call :meth:`set_epoch` at the start of each epoch; from ``drw_epoch`` on the loss is weighted by
     :func:`drw_class_weights`.
@@ -474,18 +474,7 @@ def select_params(name: str, **candidates: Any) -> dict[str, Any]:
 def make_loss(name: str, class_counts: Array | None = None, **params: Any) -> nn.Module:
     """Build the loss ``name`` (one of :data:`LOSSES`) as a module called ``loss(logits, targets)``.
 
-    Parameters
-    ----------
-    name : str
-        ``ce``, ``weighted_ce``, ``focal``, ``class_balanced``, ``logit_adjusted``,
-        ``balanced_softmax``, ``ldam`` or ``seed_balanced``.
-    class_counts : sequence of int, optional
-        Training samples per class, in logit-column order; required by every loss but ``ce`` and
-        ``focal`` (ignored by those two).
-    **params
-        The loss's own parameters (:func:`loss_parameters`): ``gamma``, ``alpha`` (focal), ``beta``,
-        ``base`` (class_balanced), ``weighting`` (weighted_ce), ``tau`` (logit_adjusted),
-        ``max_margin``, ``scale``, ``drw_epoch`` (ldam), ``alpha``/``beta`` (seed_balanced), ``reduction``.
+    The loss's own parameters are those of its module's ``__init__`` (:func:`loss_parameters`).
     """
     accepted = loss_parameters(name)
     unknown = sorted(set(params) - set(accepted))
@@ -497,3 +486,6 @@ def make_loss(name: str, class_counts: Array | None = None, **params: Any) -> nn
             raise ValueError(f"loss {name!r} needs class_counts (training samples per class)")
         return module(class_counts, **params)
     return module(**params)
+
+
+document(globals())  # the numpydoc sections of the public losses (Parameters ... Examples)
