@@ -1,8 +1,7 @@
 r"""The numpydoc sections (Parameters ... Examples) of the public losses of :mod:`ecombalance.models._losses`.
 
-The loss module keeps each docstring's summary, formula and paper next to the code (it would exceed the 500 lines
-of a module with these); :func:`document` appends the sections on import. Text shared by several losses is written
-once, in :data:`TEXT`, and named ``$logits`` in the sections (:class:`string.Template`).
+Kept apart so that ``_losses.py`` stays within 500 lines: :func:`document` appends them on import to the docstrings
+written there (summary, formula, paper). Text shared by several losses is in :data:`TEXT`, named ``$logits`` etc.
 """
 
 from __future__ import annotations
@@ -60,7 +59,6 @@ ValueError
     "batch": """>>> logits = torch.tensor([[2.0, -1.0], [0.5, 0.5], [-1.0, 1.5]])
 >>> targets = torch.tensor([0, 0, 1])""",
 }
-
 TEXT["parameters"] = "Parameters\n----------\n" + TEXT["logits"] + "\n" + TEXT["targets"]
 TEXT.update({key: "References\n----------\n.. [1] " + reference for key, reference in {
     "lin2017": 'Lin, T.-Y., et al. "Focal Loss for Dense Object Detection." ICCV 2017, arXiv:1708.02002.',
@@ -85,6 +83,8 @@ MODULES = {
 }
 
 MODULE = """
+    Called as ``loss(logits, targets)``; its tensors (class counts, weights) are buffers, moved by ``.to(device)``.
+
     Parameters
     ----------
     $own
