@@ -362,6 +362,16 @@ def test_report_from_a_dataframe(case, tmp_path):
     assert "label_copy" in (out / "index.html").read_text()
 
 
+def test_report_words_a_left_out_notebook_in_its_own_keyword_names(case, tmp_path):
+    """Notebook 05 needs a text column; on a table without one ``eb.report`` leaves it out (no kernel starts) and
+    says so in its keyword argument's name, not the report command's flag."""
+    result = eb.report(case.drop(columns="title"), out=tmp_path / "r", notebooks="05", profile="smoke",
+                       label="category", log=lambda _: None)
+    [run] = result.runs
+    assert run.status == "not applicable"
+    assert run.note.endswith("name one with text='COLUMN')") and "--" not in run.note, run.note
+
+
 def test_report_checks_the_table_before_any_notebook(case, tmp_path):
     with pytest.raises(eb.DataError, match="fewer rows than the"):
         api.report(case.assign(category=np.where(np.arange(len(case)) < 2, "tiny", case["category"])),

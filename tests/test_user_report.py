@@ -23,6 +23,7 @@ from test_smote_lesson import grouped_table
 from ecombalance._chapters import loss_study, resampling_findings, resampling_study, smote_lesson, transfer
 from ecombalance._reporting import cli, datacheck, executive, index, labels, params
 from ecombalance._reporting import runner as report
+from ecombalance._api.tables import PYTHON_WORDING
 from ecombalance._validation import option_wording
 from ecombalance.data import _checks as checks
 from ecombalance.data import _codes as codes
@@ -52,7 +53,11 @@ def test_notebook_05_is_left_out_exactly_when_its_encoder_has_no_text_to_read(te
             transfer.text_inputs(tbl)
     if not text_cols and not pair:
         assert reason == ("not applicable: no text column (notebook 05 fine-tunes a text encoder on titles, queries "
-                          "or reviews; name one with --text-col)")
+                          "or reviews; name one with text_cols='COLUMN')")
+        with option_wording(params.COMMAND_LINE_WORDING):  # the report command's words, then the front door's
+            assert datacheck.not_applicable("05", values).endswith("name one with --text-col COLUMN)")
+        with option_wording(PYTHON_WORDING):
+            assert datacheck.not_applicable("05", values).endswith("name one with text='COLUMN')")
     assert datacheck.not_applicable("05", values) == reason  # by number or by name
     assert datacheck.not_applicable("05_transfer_learning", {**values, "data_path": ""}) == ""  # generated data
     assert datacheck.not_applicable("06_effect_evaluation", values) == ""  # no rule: every table
@@ -135,7 +140,9 @@ def test_the_command_leaves_05_out_marks_07_and_exits_0(user_project, tmp_path, 
     entries = {e["notebook"]: e for e in json.loads((out / "summary.json").read_text())["notebooks"]}
     assert {stem: (e["status"], e["data"]) for stem, e in entries.items()} == {
         "01_yours": ("ok", "yours"), "05_text": ("not applicable", "yours"), "07_clicks": ("ok", "generated")}
-    assert entries["05_text"]["note"] == datacheck.not_applicable("05_text", entries["05_text"]["parameters"])
+    with option_wording(params.COMMAND_LINE_WORDING):  # the command names its flags
+        assert entries["05_text"]["note"] == datacheck.not_applicable("05_text", entries["05_text"]["parameters"])
+    assert entries["05_text"]["note"].endswith("name one with --text-col COLUMN)")
     assert entries["05_text"]["seconds"] == 0 and not (out / "05_text.html").exists()
     assert not list(out.glob("05_text*.ipynb"))  # no kernel started
     page = (out / "index.html").read_text()
