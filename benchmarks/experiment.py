@@ -37,9 +37,9 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from ecombalance._chapters import experiments
 from ecombalance.data._datasets import case_table
 from ecombalance.evaluation import make_folds, run_experiment
+from ecombalance.models import _methods as experiments
 from ecombalance.models._features import make_preprocessor
 from ecombalance.models._pipelines import pipeline
 from ecombalance.sampling._resampling import CATEGORICAL

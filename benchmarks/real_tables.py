@@ -38,8 +38,8 @@ from pathlib import Path
 import pandas as pd
 
 import ecombalance as eb
-from ecombalance._chapters import workload
 from ecombalance.data import _shapes as shapes
+from ecombalance.models import _workload as workload
 
 sys.path.insert(0, str(Path(__file__).parent))
 import user_table  # noqa: E402  (the sibling script's report runner)

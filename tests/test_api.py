@@ -17,10 +17,10 @@ from sklearn.metrics import f1_score
 
 import ecombalance as eb
 from ecombalance import _api as api
-from ecombalance._chapters import experiments
 from ecombalance._reporting import cli, params
 from ecombalance.data import _shapes as shapes
 from ecombalance.data._datasets import case_table
+from ecombalance.models import _methods as experiments
 
 
 @pytest.fixture(scope="module")

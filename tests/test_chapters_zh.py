@@ -14,9 +14,11 @@ from test_findings import Scripted as Answers  # noqa: E402
 from test_findings import Y  # noqa: E402
 
 from ecombalance import evaluation, i18n
-from ecombalance._chapters import (baselines, calibration_study, decision_study, ensemble_study, experiments, families,
-                                   findings, loss_calibration, loss_study, resampling_findings, resampling_study,
-                                   rule_study, smote_lesson)
+from ecombalance._chapters import (baselines, calibration_study, decision_study, ensemble_study, findings,
+                                   loss_calibration, loss_study, resampling_findings, resampling_study, rule_study,
+                                   smote_lesson)
+from ecombalance.models import _families as families
+from ecombalance.models import _methods as experiments
 
 
 def result_methods():
@@ -107,7 +109,7 @@ def test_findings_sentences_in_chinese(result):
         rerun = evaluation.run_experiment(result_methods(), np.arange(len(Y))[:, None], Y,
                                           cv=evaluation.make_folds(Y, n_splits=5, seed=0, n_repeats=2), progress=False)
         return findings.describe_effects(findings.effects(rerun, "none+logreg", n_resamples=200, seed=0,
-                                                          majority=findings.majority_check(rerun, n_resamples=200)))
+                                                          majority=evaluation.majority_check(rerun, n_resamples=200)))
 
     english, chinese = both(describe)
     assert "- Baseline `none+logreg` (means over the folds): recall 0.000 on the smallest class `small`" in english

@@ -10,10 +10,11 @@ from sklearn.datasets import make_classification
 from sklearn.ensemble import AdaBoostClassifier, BaggingClassifier, RandomForestClassifier
 from sklearn.metrics import recall_score
 
-from ecombalance._chapters import ensemble_study, families
+from ecombalance._chapters import ensemble_study
 from ecombalance.data._table import Table
 from ecombalance.evaluation import make_folds
 from ecombalance.models import _ensembles as ensembles
+from ecombalance.models import _families as families
 from ecombalance.models import _pipelines as pipelines
 
 
@@ -254,8 +255,8 @@ def test_describe_families_of_puts_the_verdicts_and_the_recalls_together(ensembl
 
 
 def test_the_params_command_lists_every_method_name(capsys):
-    from ecombalance._chapters import experiments
     from ecombalance._reporting import cli
+    from ecombalance.models import _methods as experiments
 
     assert cli.main(["params", "--notebooks", "06"]) == 0
     printed = capsys.readouterr().out.splitlines()

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from ecombalance._chapters import experiments
 from ecombalance.data import _datasets as datasets
 from ecombalance.models import _losses as losses
+from ecombalance.models import _methods as experiments
 from ecombalance.models import _pipelines as pipelines
 from ecombalance.models._neural import TorchMLPClassifier
 from ecombalance.sampling import _resampling as resampling

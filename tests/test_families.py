@@ -7,10 +7,11 @@ import pytest
 from scipy import stats
 from sklearn.metrics import f1_score
 
-from ecombalance._chapters import experiments, families
 from ecombalance.data._table import Table
 from ecombalance.evaluation import make_folds, run_experiment
 from ecombalance.evaluation._stats import VERDICT_TEST
+from ecombalance.models import _families as families
+from ecombalance.models import _methods as experiments
 
 METHODS = ["none+logreg", "class_weight+logreg", "random_over+logreg", "none+gboost", "class_weight+gboost"]
 

@@ -20,10 +20,10 @@ import pytest
 from conftest import ROOT, write_notebook
 from test_smote_lesson import grouped_table
 
+from ecombalance._api.tables import PYTHON_WORDING
 from ecombalance._chapters import loss_study, resampling_findings, resampling_study, smote_lesson, transfer
 from ecombalance._reporting import cli, datacheck, executive, index, labels, params
 from ecombalance._reporting import runner as report
-from ecombalance._api.tables import PYTHON_WORDING
 from ecombalance._validation import option_wording
 from ecombalance.data import _checks as checks
 from ecombalance.data import _codes as codes

@@ -18,10 +18,11 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import cross_val_predict
 
 from ecombalance import evaluation
-from ecombalance._chapters import baselines, experiments, findings
+from ecombalance._chapters import baselines, findings
 from ecombalance._reporting import runner
 from ecombalance.data import _shapes as shapes
 from ecombalance.evaluation import make_folds
+from ecombalance.models import _methods as experiments
 
 
 @pytest.fixture(scope="module")
@@ -70,13 +71,13 @@ def pair_experiment(pairs):
 
 @pytest.mark.slow
 def test_majority_predictor_verdict_on_the_pair_table(pair_experiment):
-    separate = findings.majority_check(pair_experiment["separate"], n_resamples=200)
+    separate = evaluation.majority_check(pair_experiment["separate"], n_resamples=200)
     assert not separate["improved"].any()
     effects = findings.effects(pair_experiment["separate"], "none+logreg", n_resamples=200, majority=separate)
     text = findings.describe_effects(effects)
     assert text.startswith("- **No method beats the majority predictor** by a real margin (always `0`: macro-F1 ")
     assert "a real difference" not in text
-    with_pair = findings.majority_check(pair_experiment["pair"], n_resamples=200)
+    with_pair = evaluation.majority_check(pair_experiment["pair"], n_resamples=200)
     assert with_pair["improved"].all()
 
 

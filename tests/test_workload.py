@@ -12,10 +12,11 @@ from sklearn.base import clone
 from sklearn.metrics import balanced_accuracy_score, f1_score
 
 import ecombalance as eb
-from ecombalance._chapters import experiments, workload
 from ecombalance.data import _shapes as shapes
 from ecombalance.evaluation import _experiment as engine
 from ecombalance.evaluation import make_folds
+from ecombalance.models import _methods as experiments
+from ecombalance.models import _workload as workload
 
 
 def _numbers(n: int, seed: int = 0, shares=(0.8, 0.2)) -> pd.DataFrame:

@@ -12,13 +12,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ecombalance._chapters.experiments import balances_nothing, training_priors
 from ecombalance._validation import plain_label
 from ecombalance.evaluation import ExperimentResult, calibration_table, estimate_priors_em, expected_calibration_error
 from ecombalance.evaluation._decisions import CostDecision, cost_decision_cv, profit_curve, profit_threshold
 from ecombalance.evaluation._metrics import scores as scores_of
 from ecombalance.i18n import gettext as _
 from ecombalance.i18n import join
+from ecombalance.models._methods import balances_nothing, training_priors
 from ecombalance.sampling._weights import prior_correct
 
 

@@ -1,7 +1,7 @@
 """Explore one table (notebook 08): out-of-fold probabilities fitted once per method and loss, then any
 decision rule applied to them without refitting.
 
-A method is ``"<sampler>+<model>"`` as in notebook 06 (:mod:`ecombalance._chapters.experiments`); for the model
+A method is ``"<sampler>+<model>"`` as in notebook 06 (:mod:`ecombalance.models._methods`); for the model
 ``torch_mlp`` a loss from :data:`ecombalance.models._losses.LOSSES` completes it (``"none+torch_mlp"`` with the
 loss ``"focal"`` is the method ``"none+torch_mlp:focal"``). :class:`Explorer` runs
 :func:`ecombalance.evaluation.run_experiment` the first time a (method, loss) is asked for, on folds shared by
@@ -29,7 +29,6 @@ import numpy as np
 import pandas as pd
 
 from ecombalance import plotting
-from ecombalance._chapters import experiments
 from ecombalance._chapters.decision_study import miss_cost_matrix
 from ecombalance._validation import plain_label
 from ecombalance.data._table import Table
@@ -40,6 +39,7 @@ from ecombalance.evaluation._fold_work import FoldFeatures
 from ecombalance.evaluation._folds import make_folds
 from ecombalance.evaluation._metrics import ECE_BINS, per_class_metrics
 from ecombalance.i18n import gettext as _
+from ecombalance.models import _methods as experiments
 from ecombalance.plotting import _style as style
 
 RULES = ("threshold", "cost")

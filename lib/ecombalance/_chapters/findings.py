@@ -10,10 +10,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.dummy import DummyClassifier
 
-from ecombalance._chapters import experiments, families
-from ecombalance._chapters.experiments import training_priors
 from ecombalance._validation import plain_label
 from ecombalance.data._table import Table
 from ecombalance.evaluation import (BestMethod, ExperimentResult, InnerFoldThreshold, compare_to_baseline,
@@ -23,11 +20,12 @@ from ecombalance.evaluation._metrics import scores
 from ecombalance.evaluation._stats import VERDICT_TEST, metric_ci
 from ecombalance.evaluation._thresholds import threshold_switch
 from ecombalance.evaluation._verdicts import metric_label, name_of_test
-from ecombalance.i18n import gettext as _, join
+from ecombalance.i18n import gettext as _
+from ecombalance.i18n import join
+from ecombalance.models import _families as families
+from ecombalance.models import _methods as experiments
+from ecombalance.models._methods import training_priors
 from ecombalance.sampling._weights import prior_correct
-
-MAJORITY = "majority predictor"
-"""The name of the always-the-largest-class method of :func:`majority_check`."""
 
 
 def positive_class(y: Any) -> Any:
@@ -45,36 +43,10 @@ def positive_class(y: Any) -> Any:
     return plain_label(counts.index[-1])
 
 
-def _with_methods(result: ExperimentResult, other: ExperimentResult) -> ExperimentResult:
-    """``result`` and ``other`` (run on the same folds) as one experiment."""
-    return ExperimentResult(pd.concat([result.results, other.results], ignore_index=True), result.folds,
-                            result.classes, result.y, result.groups, {**result.oof_pred, **other.oof_pred},
-                            {**result.oof_proba, **other.oof_proba})
-
-
-def majority_check(result: ExperimentResult, metric: str = "macro_f1", n_resamples: int = 1000, seed: int = 0,
-                   alpha: float = 0.05) -> pd.DataFrame:
-    """Does any method beat the majority predictor?
-
-    scikit-learn's ``DummyClassifier(strategy="most_frequent")`` (always the largest class of the training
-    fold) runs on the experiment's own folds, and every method is compared with it on ``metric``
-    (:func:`ecombalance.evaluation.compare_to_baseline`, the one test with Holm's correction). A method *beats*
-    it when the difference is real and positive. Returns compare_to_baseline's table (baseline: the majority
-    predictor) with ``attrs`` ``majority_class`` (the largest class) and ``metric``.
-    """
-    dummy = run_experiment({MAJORITY: DummyClassifier(strategy="most_frequent")}, np.zeros((len(result.y), 1)),
-                           result.y, groups=result.groups, cv=result.folds, classes=result.classes,
-                           progress=False)
-    table = compare_to_baseline(_with_methods(result, dummy), MAJORITY, metric=metric, alpha=alpha,
-                                n_resamples=n_resamples, seed=seed)
-    table.attrs.update(majority_class=str(plain_label(pd.Series(result.y).value_counts().index[0])), metric=metric)
-    return table
-
-
 def effects(result: ExperimentResult, baseline: str, n_resamples: int = 1000, seed: int = 0, alpha: float = 0.05,
             majority: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each method against the same model without balancing, on several metrics: one row per compared method
-    (:func:`ecombalance._chapters.families.references`, with ``baseline`` first), columns ``("comparison",
+    (:func:`ecombalance.models._families.references`, with ``baseline`` first), columns ``("comparison",
     "against")`` and ``("comparison", "kind")`` (``balancing``: the method against its own plain model;
     ``capacity``: a plain model against the baseline's, model choice; ``other``: no plain version of its model
     among the methods), then for macro-F1, balanced accuracy, the recall of the smallest and of the largest class,
@@ -187,7 +159,7 @@ def describe_effects(frame: pd.DataFrame) -> str:
     """A short Markdown summary of :func:`effects`, generated from its numbers; it opens with
     :func:`majority_check`'s verdict when ``effects`` had one. Balancing claims (gains, their costs, calibration)
     are made only against the same model without balancing; differences between plain models come on their own
-    line, as model choice. Which method is best is :func:`ecombalance._chapters.families.describe_families`' part."""
+    line, as model choice. Which method is best is :func:`ecombalance.models._families.describe_families`' part."""
     a = frame.attrs
     balancing = frame[frame[("comparison", "kind")] == "balancing"]
     small, large = balancing["recall_smallest"], balancing["recall_largest"]
@@ -230,7 +202,7 @@ def describe_effects(frame: pd.DataFrame) -> str:
 
 def best_of_effects(frame: pd.DataFrame, metric: str = "macro_f1") -> BestMethod:
     """The one rule for "best" (:func:`ecombalance.evaluation.best_method`) on :func:`effects`, within each model
-    (:func:`ecombalance._chapters.families.best_of_families`): a balancing method is best only when its difference
+    (:func:`ecombalance.models._families.best_of_families`): a balancing method is best only when its difference
     in ``metric`` to the same model without balancing is real (Holm-corrected p below the frame's alpha, and some
     method beats the majority predictor when :func:`majority_check` was given); of several, the largest gain.
     The sentence gives each family's verdict, or says there is not enough evidence and lists its top scores."""
@@ -277,7 +249,7 @@ def compared_with(frame: pd.DataFrame, method: str) -> str:
 
 def prior_corrected(result: ExperimentResult, method: str) -> np.ndarray:
     """``method``'s out-of-fold probabilities moved from the priors its model learnt
-    (:func:`ecombalance._chapters.experiments.training_priors`: uniform after balancing) to the class
+    (:func:`ecombalance.models._methods.training_priors`: uniform after balancing) to the class
     priors of the data, by :func:`ecombalance.sampling._weights.prior_correct` (Saerens et al. 2002)."""
     proba = result.oof_proba.get(method)
     if proba is None:

@@ -35,9 +35,7 @@ import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
-from ecombalance._chapters import experiments
 from ecombalance._chapters.decision_study import MAX_TUNED_CLASSES, inverse_frequency_costs, miss_cost_matrix
-from ecombalance._chapters.families import family_baselines, model_of, plain_models
 from ecombalance._validation import plain_label
 from ecombalance.data._table import Table
 from ecombalance.evaluation import (CostRuleClassifier, Folds, compare_fold_scores, expected_calibration_error,
@@ -48,6 +46,8 @@ from ecombalance.evaluation._fold_work import FoldFeatures, split_preprocess
 from ecombalance.evaluation._stats import fold_sizes
 from ecombalance.i18n import gettext as _
 from ecombalance.i18n import join
+from ecombalance.models import _methods as experiments
+from ecombalance.models._families import family_baselines, model_of, plain_models
 
 NOT_ENOUGH = "not enough evidence"
 """The verdict when the test separates neither way (:attr:`RuleComparison.verdict`)."""

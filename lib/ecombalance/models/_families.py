@@ -6,7 +6,7 @@ cross-entropy (``none+logreg`` for ``class_weight+logreg`` and ``smote+logreg``,
 ``none+torch_mlp:logit_adjusted``). A balancing ensemble of imbalanced-learn, which balances inside each bootstrap or
 boosting round, is judged against its plain counterpart (``none+rf`` for ``none+balanced_rf``, ``none+bagging`` for
 ``none+balanced_bagging``, ``none+bagged_adaboost`` for ``none+easy_ensemble``, ``none+adaboost`` for
-``none+rusboost``: :func:`ecombalance._chapters.experiments.family_model`). Differences between plain models are
+``none+rusboost``: :func:`ecombalance.models._methods.family_model`). Differences between plain models are
 reported apart, as model choice (capacity). A method whose model has no plain version among the methods is compared with the first method and
 marked ``other``: its difference is not balancing alone, and no claim about balancing is made from it.
 
@@ -23,11 +23,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ecombalance._chapters.experiments import balances_nothing, family_model
 from ecombalance.evaluation import ExperimentResult, best_method, compare_to_baseline, holm
 from ecombalance.evaluation._stats import detectable_difference
 from ecombalance.evaluation._verdicts import BestMethod
 from ecombalance.i18n import gettext as _
+from ecombalance.models._methods import balances_nothing, family_model
 
 KINDS = ("balancing", "capacity", "other")
 """What a comparison measures: ``balancing`` (the same model with and without a balancing step), ``capacity``
@@ -37,7 +37,7 @@ model and balancing mixed, never a balancing claim)."""
 
 def model_of(method: str) -> str:
     """The model family of ``"<sampler>+<model>[:<loss>]"``: its model, or a balancing ensemble's plain counterpart
-    (:func:`ecombalance._chapters.experiments.family_model`); a name outside that grammar is its own model."""
+    (:func:`ecombalance.models._methods.family_model`); a name outside that grammar is its own model."""
     try:
         return family_model(method)
     except ValueError:

@@ -21,11 +21,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ecombalance._chapters.experiments import DENSE_MAX_FEATURES, MODEL_PARAMS, build, epochs_for, parse
 from ecombalance.data._preprocess import subsample
 from ecombalance.data._table import Table
 from ecombalance.i18n import gettext as _
 from ecombalance.i18n import gettext_noop as N_
+from ecombalance.models._methods import DENSE_MAX_FEATURES, MODEL_PARAMS, build, epochs_for, parse
 
 WORK_BUDGET = 150.0
 """Estimated seconds of fitting (one core, at :data:`COSTS`) notebook 06's comparison (and :func:`ecombalance.compare`)
@@ -46,7 +46,7 @@ r"""Microseconds per training row of one fit, measured on this project's 2-core 
 - ``logreg``: logistic regression, :math:`15\,\mu s` for two classes, :math:`15\,C^{0.85}\,\mu s` for
   :math:`C > 2` classes (measured 14–21 µs on two classes, 148 µs on 10, 230 µs on 42);
 - ``torch_mlp``: :math:`(20 + 0.05\,w)\,\mu s` per row and epoch, :math:`w` the input width (:func:`input_width`),
-  with :func:`~ecombalance._chapters.experiments.epochs_for` epochs (measured 22.5 µs at w = 51, 36 µs at w = 301);
+  with :func:`~ecombalance.models._methods.epochs_for` epochs (measured 22.5 µs at w = 51, 36 µs at w = 301);
 - ``mlp`` (scikit-learn's, 200 epochs): :math:`(1.5 + 0.0075\,w)\,\mu s` per row and epoch (measured 395 µs per
   row at w = 25, 970 µs at w = 606 on sparse input);
 - ``gboost`` and any other model (trees, ensembles): :math:`0.025\,\mu s` per row, input column and tree, with
@@ -150,10 +150,10 @@ def sample_for(tbl: Table, methods: Sequence[str], max_rows: int | None = None, 
 
 def recommended(best: str | None, macro_f1: pd.Series) -> str:
     """The method a comparison recommends: ``best`` (a balancing method distinguishably better than its own plain
-    model) when there is one; else the plain model (:func:`~ecombalance._chapters.experiments.balances_nothing`)
+    model) when there is one; else the plain model (:func:`~ecombalance.models._methods.balances_nothing`)
     with the highest ``macro_f1`` (pooled out-of-fold, indexed by method), since no balancing earned its place;
     else the method with the highest ``macro_f1``."""
-    from ecombalance._chapters.experiments import balances_nothing
+    from ecombalance.models._methods import balances_nothing
 
     if best is not None:
         return best
