@@ -332,7 +332,7 @@ def test_default_methods_are_notebook_06s():
     assert declared["time_budget"].default == 0  # no wall-clock budget unless asked for
     source = (ROOT / "notebooks" / "06_effect_evaluation.ipynb").read_text()
     assert "list(methods) or list(experiments.default_methods(tbl))" in source  # compare's default, the same rule
-    assert "workload.sample_for(full_tbl, methods, max_rows, folds, repeats, epochs, seed=seed)" in source
+    assert "workload.sample_for(full_tbl, methods, max_rows, folds, repeats, epochs, random_state=seed)" in source
 
 
 # ---------------------------------------------------------------------------------- the package itself

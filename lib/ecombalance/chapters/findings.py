@@ -432,9 +432,8 @@ def decision_comparison(tbl: Table, folds, positive: Any, random_state: int = 0,
     """
     y = np.asarray(tbl.y)
     grouped = tbl.groups is not None
-    tuned = InnerFoldThreshold(experiments.build(tbl, "none+logreg", random_state),
-                               positive=positive, n_splits=inner_splits,
-                               random_state=random_state, group_column=GROUPS if grouped else None)
+    tuned = InnerFoldThreshold(experiments.build(tbl, "none+logreg", random_state), positive=positive,
+                               n_splits=inner_splits, random_state=random_state, group_column=GROUPS if grouped else None)
     methods = {DECISIONS[0]: experiments.build(tbl, "none+logreg", random_state),
                DECISIONS[1]: experiments.build(tbl, "class_weight+logreg", random_state),
                DECISIONS[2]: ("grouped", tuned) if grouped else tuned}
