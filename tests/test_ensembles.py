@@ -179,13 +179,13 @@ def toy():
 @pytest.fixture(scope="module")
 def ensemble_run(toy):  # about 4 s on a quiet 2-core machine: the tests that use it are marked slow
     models = ["rf", "balanced_rf", "adaboost", "rusboost"]
-    cv = make_folds(toy.y, n_splits=3, n_repeats=2, seed=0)
+    cv = make_folds(toy.y, n_splits=3, n_repeats=2, random_state=0)
     return ensemble_study.compare_ensembles(toy.X.to_numpy(), toy.y, models, cv=cv, random_state=0, progress=False)
 
 
 @pytest.mark.slow
 def test_each_balancing_ensemble_is_judged_against_its_plain_counterpart(ensemble_run):
-    table = families.family_effects(ensemble_run, n_resamples=50, seed=0)
+    table = families.family_effects(ensemble_run, n_resamples=50, random_state=0)
     assert table[["method", "against", "kind"]].values.tolist() == [
         ["none+balanced_rf", "none+rf", "balancing"], ["none+adaboost", "none+rf", "capacity"],
         ["none+rusboost", "none+adaboost", "balancing"]]
@@ -222,7 +222,7 @@ def test_eb_compare_runs_a_balancing_ensemble_against_its_plain_counterpart():
     import ecombalance as eb
     from ecombalance.data._datasets import case_table
 
-    t = eb.load(case_table(seed=0).frame, label="category", text="title")
+    t = eb.load(case_table(random_state=0).frame, label="category", text="title")
     c = eb.compare(t, methods=["none+balanced_rf", "none+rf"], folds=3, repeats=1, n_resamples=50, progress=False)
     assert c.table.loc["none+balanced_rf", ["against", "kind"]].tolist() == ["none+rf", "balancing"]
     assert c.table.loc["none+rf", "kind"] == "reference"

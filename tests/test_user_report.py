@@ -25,7 +25,6 @@ from ecombalance._chapters import loss_study, resampling_findings, resampling_st
 from ecombalance._reporting import cli, datacheck, executive, index, labels, params
 from ecombalance._reporting import runner as report
 from ecombalance._validation import option_wording
-from ecombalance.data import _checks as checks
 from ecombalance.data import _codes as codes
 from ecombalance.data import _datasets as datasets
 from ecombalance.data import _shapes as shapes
@@ -172,8 +171,8 @@ def test_grouping_inflation_is_measured_on_the_users_groups_or_not_at_all():
     assert smote_lesson.describe_grouping(None) == smote_lesson.NO_GROUPS_NOTE
     assert "not your table" in smote_lesson.NO_GROUPS_NOTE and smote_lesson.grouping_headline(None) == {}
     grouped = grouped_table()
-    study = smote_lesson.grouping_study(grouped, user_table=True, folds=3, seed=1)
-    direct = smote_lesson.grouping_inflation(grouped, folds=3, seed=1)
+    study = smote_lesson.grouping_study(grouped, user_table=True, folds=3, random_state=1)
+    direct = smote_lesson.grouping_inflation(grouped, folds=3, random_state=1)
     assert study.attrs["table"] == "queries" and study["macro_f1"].to_dict() == pytest.approx(
         direct["macro_f1"].to_dict())
     assert smote_lesson.grouping_headline(study) == {"grouping_inflation": pytest.approx(direct.attrs["inflation"]),
@@ -202,9 +201,9 @@ def test_the_worked_examples_on_a_users_table_are_named_the_documents():
 # --- 04 and 05: capped for a user's table ----------------------------------------------------------------------
 
 def test_notebook_04_samples_each_larger_table_stratified_with_a_note():
-    big = datasets.load(data_path=shapes.sessions(3000, seed=1), label_col="revenue")
+    big = datasets.load(data_path=shapes.sessions(3000, random_state=1), label_col="revenue")
     small = datasets.load("documented_case")
-    tables, notes = loss_study.capped({"sessions": big, "documented_case": small}, max_rows=1000, seed=0)
+    tables, notes = loss_study.capped({"sessions": big, "documented_case": small}, max_rows=1000, random_state=0)
     assert tables["documented_case"] is small
     counts, n = big.y.value_counts(), len(big.frame)
     expected = {c: max(min(k, 10), round(k * 1000 / n)) for c, k in counts.items()}  # the rule of subsample
@@ -266,7 +265,7 @@ def test_integer_codes_stay_numbers_with_a_note_that_says_how_to_make_them_categ
 
 
 def test_a_boolean_label_read_with_blanks_stays_boolean(tmp_path):
-    frame = shapes.sessions(200, seed=0)
+    frame = shapes.sessions(200, random_state=0)
     path = tmp_path / "sessions.csv"
     frame.to_csv(path, index=False)
     text = path.read_text().splitlines()
@@ -289,7 +288,7 @@ GENERATED_WORDS = re.compile(r"documented case|documented_case|search log|search
 def test_report_over_all_notebooks_on_a_table_without_text_and_a_boolean_label(tmp_path):
     """Every notebook through the command on a small sessions table (no text, a boolean label): exit 0, 05 left out
     with its note, 08 ok; and no number of generated data is presented as the user's."""
-    frame = shapes.sessions(300, seed=0)
+    frame = shapes.sessions(300, random_state=0)
     path = tmp_path / "sessions.csv"
     frame.to_csv(path, index=False)
     out = tmp_path / "report"

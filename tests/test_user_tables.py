@@ -27,11 +27,11 @@ from ecombalance.models import _methods as experiments
 
 @pytest.fixture(scope="module")
 def pairs():
-    return shapes.shape_table("product_pairs", n_rows=600, seed=0)
+    return shapes.shape_table("product_pairs", n_rows=600, random_state=0)
 
 
 def _cross_validated_f1(tbl, spec="none+logreg", folds=5):
-    model = experiments.build(tbl, spec, seed=0)
+    model = experiments.build(tbl, spec, random_state=0)
     pred = cross_val_predict(model, tbl.X, tbl.y, cv=make_folds(tbl.y, tbl.groups, folds, 0))
     return f1_score(tbl.y, pred, average="macro"), f1_score(tbl.y, pred, pos_label=1)
 
@@ -84,7 +84,7 @@ def test_majority_predictor_verdict_on_the_pair_table(pair_experiment):
 @pytest.mark.slow
 def test_decision_rules_on_the_pair_table(pairs, pair_experiment):
     result = pair_experiment["pair"]
-    table = findings.decision_comparison(pairs, result.folds, 1, seed=0, n_resamples=200)
+    table = findings.decision_comparison(pairs, result.folds, 1, random_state=0, n_resamples=200)
     assert list(table.index) == list(findings.DECISIONS)
     plain = cross_val_predict(experiments.build(pairs, "none+logreg", 0), pairs.X, pairs.y, cv=result.folds)
     assert table.loc[findings.DECISIONS[0], "f1"] == pytest.approx(f1_score(pairs.y, plain, pos_label=1))
@@ -114,7 +114,7 @@ MIN_CLASS_SIZE = {"catalogue": 5, "query_classes": 3}  # smoke: 3 folds; noteboo
 def _run_shape(shape, folder):
     """The report of notebooks 01, 02, 03, 06 on the generated CSV of ``shape``, in ``folder``."""
     path = folder / f"{shape}.csv"
-    shapes.generate(shape, n_rows=ROWS[shape], seed=0).to_csv(path, index=False)
+    shapes.generate(shape, n_rows=ROWS[shape], random_state=0).to_csv(path, index=False)
     roles = shapes.ROLES[shape]
     params = {"data_path": str(path), "label_col": roles.label, "text_cols": list(roles.text_cols),
               "group_col": roles.group_col or "", "min_class_size": MIN_CLASS_SIZE.get(shape, 0)}

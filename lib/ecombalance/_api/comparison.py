@@ -16,7 +16,6 @@ from ecombalance._validation import ColumnNames, InstanceOf, Interval, plain_lab
 from ecombalance.data._table import Table
 from ecombalance.exceptions import DataError
 from ecombalance.i18n import gettext as _
-from ecombalance.i18n import gettext_noop as N_
 
 ALPHA = 0.05
 """Significance level of the paired test that decides "distinguishable from the baseline"."""
@@ -374,7 +373,7 @@ def compare(table: Table, methods: str | Sequence[str] | None = None, folds: int
     --------
     >>> import ecombalance as eb
     >>> from ecombalance.data import case_table
-    >>> t = eb.load(case_table(seed=0).frame, label="category", text="title")
+    >>> t = eb.load(case_table(random_state=0).frame, label="category", text="title")
     >>> c = eb.compare(t, methods=["none+logreg", "random_over+logreg"], folds=3, n_resamples=100, progress=False)
     >>> list(c.table.columns[:3])
     ['macro_f1', 'macro_f1_low', 'macro_f1_high']
@@ -398,18 +397,19 @@ def compare(table: Table, methods: str | Sequence[str] | None = None, folds: int
     if small.iloc[-1] < folds:
         raise DataError(f"{table.name}: class {plain_label(small.index[-1])!r} has {int(small.iloc[-1])} rows, fewer "
                         f"than the {folds} folds need; load the table with min_class_size={folds} or use fewer folds")
-    pipelines = experiments.build_all(table, specs, seed=seed, epochs=epochs)  # every name checked before sampling
+    pipelines = experiments.build_all(table, specs, random_state=seed,
+                                      epochs=epochs)  # every name checked before sampling
     tbl, sample_note = workload.sample_for(table, specs, max_rows, folds, repeats, epochs, seed, who="`compare`",
                                            setting="`max_rows={}`")
     if tbl is not table:
-        pipelines = experiments.build_all(tbl, specs, seed=seed, epochs=epochs)
+        pipelines = experiments.build_all(tbl, specs, random_state=seed, epochs=epochs)
     cv = make_folds(tbl.y, tbl.groups, folds, seed, n_repeats=repeats)
     result = run_experiment(pipelines, tbl.X, tbl.y, groups=tbl.groups, cv=cv, random_state=seed,
                             time_budget=time_budget or None, progress=progress, n_jobs=n_jobs)
-    summary = summarise(result, n_resamples=n_resamples, seed=seed)
-    majority = majority_check(result, n_resamples=n_resamples, seed=seed, alpha=ALPHA)
+    summary = summarise(result, n_resamples=n_resamples, random_state=seed)
+    majority = majority_check(result, n_resamples=n_resamples, random_state=seed, alpha=ALPHA)
     if len(result.methods) > 1:
-        differences = families.family_effects(result, metric="macro_f1", n_resamples=n_resamples, seed=seed,
+        differences = families.family_effects(result, metric="macro_f1", n_resamples=n_resamples, random_state=seed,
                                               alpha=ALPHA)
     else:  # every other method over the time budget: the baseline's scores, no comparison
         differences = pd.DataFrame(columns=_DIFFERENCE_COLUMNS)

@@ -183,7 +183,7 @@ def compare_ensembles(X: Any, y: Any, models: Iterable[str] = ENSEMBLE_MODELS, p
                           fold_features=fold_features, errors=errors, progress=progress)
 
 
-def judge_families(result: ExperimentResult, n_resamples: int = 300, seed: int = 0) -> pd.DataFrame:
+def judge_families(result: ExperimentResult, n_resamples: int = 300, random_state: int = 0) -> pd.DataFrame:
     """:func:`ecombalance.models._families.family_effects` of ``result`` on macro-F1 (each balancing method against
     its plain counterpart, plain models against each other as model choice), or an empty table with its columns
     when fewer than two methods ran on every fold (the time budget left the others out)."""
@@ -191,7 +191,7 @@ def judge_families(result: ExperimentResult, n_resamples: int = 300, seed: int =
         return pd.DataFrame(columns=["method", "against", "kind", "method_mean", "baseline_mean", "difference", "se",
                                      "pooled_difference", "ci_low", "ci_high", "p_value", "detectable",
                                      "distinguishable"])
-    return family_effects(result, n_resamples=n_resamples, seed=seed)
+    return family_effects(result, n_resamples=n_resamples, random_state=random_state)
 
 
 HEADLINE_KEYS = {"best_is_distinguishable": "best_is_distinguishable", "best_method": "best_method",

@@ -43,8 +43,8 @@ def positive_class(y: Any) -> Any:
     return plain_label(counts.index[-1])
 
 
-def effects(result: ExperimentResult, baseline: str, n_resamples: int = 1000, seed: int = 0, alpha: float = 0.05,
-            majority: pd.DataFrame | None = None) -> pd.DataFrame:
+def effects(result: ExperimentResult, baseline: str, n_resamples: int = 1000, random_state: int = 0,
+            alpha: float = 0.05, majority: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each method against the same model without balancing, on several metrics: one row per compared method
     (:func:`ecombalance.models._families.references`, with ``baseline`` first), columns ``("comparison",
     "against")`` and ``("comparison", "kind")`` (``balancing``: the method against its own plain model;
@@ -67,7 +67,7 @@ def effects(result: ExperimentResult, baseline: str, n_resamples: int = 1000, se
     columns, means, table = {}, {}, None
     for name, (metric, cls) in checks.items():
         table = families.family_effects(ordered, metric=metric, class_=cls, alpha=alpha, n_resamples=n_resamples,
-                                        seed=seed, interval=False).set_index("method")
+                                        random_state=random_state, interval=False).set_index("method")
         if not columns:
             columns[("comparison", "against")] = table["against"]
             columns[("comparison", "kind")] = table["kind"]
@@ -328,7 +328,7 @@ def effects_headline(summary: pd.DataFrame, smallest, effects: pd.DataFrame | No
 
 # ----------------------------------------------------------------------------------- two-class tables
 def positive_class_table(result: ExperimentResult, positive: Any, n_resamples: int = 1000,
-                         seed: int = 0) -> pd.DataFrame:
+                         random_state: int = 0) -> pd.DataFrame:
     """Per method (and the majority predictor): precision, recall and F1 of the ``positive`` class and its
     average precision (area under the precision-recall curve of its probability), on the pooled out-of-fold
     predictions, F1 and average precision with bootstrap intervals (whole groups when the experiment had them).
@@ -341,11 +341,11 @@ def positive_class_table(result: ExperimentResult, positive: Any, n_resamples: i
         row = scores(y_true, pred, classes=result.classes, metrics=(), per_class=("precision", "recall"))
         row = {m: row[f"{m}[{positive}]"] for m in ("precision", "recall")}
         f1 = metric_ci(y_true, pred, proba, metric="f1", classes=result.classes, class_=positive, groups=groups,
-                       n_resamples=n_resamples, seed=seed)
+                       n_resamples=n_resamples, random_state=random_state)
         row.update(f1=f1.estimate, f1_low=f1.low, f1_high=f1.high)
         if proba is not None:
             ap = metric_ci(y_true, pred, proba, metric="pr_auc", classes=result.classes, class_=positive,
-                           groups=groups, n_resamples=n_resamples, seed=seed)
+                           groups=groups, n_resamples=n_resamples, random_state=random_state)
             row.update(average_precision=ap.estimate, ap_low=ap.low, ap_high=ap.high)
         rows[method] = row
     table = pd.DataFrame(rows).T
@@ -378,7 +378,7 @@ GROUPS = "__groups__"
 """The column :func:`decision_comparison` adds to the tuned rule's input: its inner folds keep each group together."""
 
 
-def decision_comparison(tbl: Table, folds, positive: Any, seed: int = 0, inner_splits: int = 3,
+def decision_comparison(tbl: Table, folds, positive: Any, random_state: int = 0, inner_splits: int = 3,
                         n_resamples: int = 1000, alpha: float = 0.05, n_jobs: int | None = None,
                         fold_features: FoldFeatures | None = None) -> pd.DataFrame:
     """Class weights or a tuned threshold? The F1 of the ``positive`` class under three decision rules, run as
@@ -404,22 +404,22 @@ def decision_comparison(tbl: Table, folds, positive: Any, seed: int = 0, inner_s
     """
     y = np.asarray(tbl.y)
     grouped = tbl.groups is not None
-    tuned = InnerFoldThreshold(experiments.build(tbl, "none+logreg", seed), positive=positive, n_splits=inner_splits,
-                               random_state=seed, group_column=GROUPS if grouped else None)
-    methods = {DECISIONS[0]: experiments.build(tbl, "none+logreg", seed),
-               DECISIONS[1]: experiments.build(tbl, "class_weight+logreg", seed),
+    tuned = InnerFoldThreshold(experiments.build(tbl, "none+logreg", random_state), positive=positive,
+                               n_splits=inner_splits, random_state=random_state, group_column=GROUPS if grouped else None)
+    methods = {DECISIONS[0]: experiments.build(tbl, "none+logreg", random_state),
+               DECISIONS[1]: experiments.build(tbl, "class_weight+logreg", random_state),
                DECISIONS[2]: ("grouped", tuned) if grouped else tuned}
     features = {"grouped": tbl.X.assign(**{GROUPS: tbl.groups.to_numpy()})} if grouped else None
     result = run_experiment(methods, tbl.X, y, groups=None if not grouped else tbl.groups.to_numpy(), cv=folds,
-                            random_state=seed, features=features, progress=False, n_jobs=n_jobs,
+                            random_state=random_state, features=features, progress=False, n_jobs=n_jobs,
                             fold_features=fold_features)
     compared = compare_to_baseline(result, DECISIONS[0], metric="f1", class_=positive, alpha=alpha,
-                                   n_resamples=n_resamples, seed=seed).set_index("method")
+                                   n_resamples=n_resamples, random_state=random_state).set_index("method")
     table = {}
     for rule in DECISIONS:
         y_true, pred, _, groups = result.pooled(rule)
         ci = metric_ci(y_true, pred, metric="f1", classes=result.classes, class_=positive, groups=groups,
-                       n_resamples=n_resamples, seed=seed)
+                       n_resamples=n_resamples, random_state=random_state)
         counts = scores(y_true, pred, classes=result.classes, metrics=(), per_class=("precision", "recall"))
         table[rule] = {"f1": ci.estimate, "f1_low": ci.low, "f1_high": ci.high,
                        **{m: counts[f"{m}[{positive}]"] for m in ("precision", "recall")}}

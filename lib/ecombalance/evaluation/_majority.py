@@ -21,8 +21,8 @@ def _with_methods(result: ExperimentResult, other: ExperimentResult) -> Experime
                             {**result.oof_proba, **other.oof_proba})
 
 
-def majority_check(result: ExperimentResult, metric: str = "macro_f1", n_resamples: int = 1000, seed: int = 0,
-                   alpha: float = 0.05) -> pd.DataFrame:
+def majority_check(result: ExperimentResult, metric: str = "macro_f1", n_resamples: int = 1000,
+                   random_state: int = 0, alpha: float = 0.05) -> pd.DataFrame:
     """Compare every method of an experiment with always predicting the largest class.
 
     scikit-learn's ``DummyClassifier(strategy="most_frequent")`` (the largest class of each training fold) runs on
@@ -38,7 +38,7 @@ def majority_check(result: ExperimentResult, metric: str = "macro_f1", n_resampl
         The per-fold metric compared.
     n_resamples : int, default=1000
         Bootstrap resamples of the descriptive interval of each difference.
-    seed : int, default=0
+    random_state : int, default=0
         Seed of the bootstrap.
     alpha : float, default=0.05
         Family-wise error rate of the Holm-corrected tests.
@@ -71,6 +71,6 @@ def majority_check(result: ExperimentResult, metric: str = "macro_f1", n_resampl
                            result.y, groups=result.groups, cv=result.folds, classes=result.classes,
                            progress=False)
     table = compare_to_baseline(_with_methods(result, dummy), MAJORITY, metric=metric, alpha=alpha,
-                                n_resamples=n_resamples, seed=seed)
+                                n_resamples=n_resamples, random_state=random_state)
     table.attrs.update(majority_class=str(plain_label(pd.Series(result.y).value_counts().index[0])), metric=metric)
     return table

@@ -110,7 +110,7 @@ def _fold_scores(result: ExperimentResult, method: str, metric: str, class_: Any
     return chosen.sort_values("fold")["value"].to_numpy().tobytes()
 
 
-def family_effects(result: ExperimentResult, metric: str = "macro_f1", n_resamples: int = 1000, seed: int = 0,
+def family_effects(result: ExperimentResult, metric: str = "macro_f1", n_resamples: int = 1000, random_state: int = 0,
                    alpha: float = 0.05, class_: Any = None, interval: bool = True) -> pd.DataFrame:
     """``metric`` (of class ``class_`` for per-class metrics) compared within each model family and between the
     plain models (:func:`references`).
@@ -132,8 +132,8 @@ def family_effects(result: ExperimentResult, metric: str = "macro_f1", n_resampl
     for base in dict.fromkeys(against for against, _kind in found.values()):
         members = [m for m, (against, _kind) in found.items() if against == base]
         frame = compare_to_baseline(subset(result, [base, *members]), base, metric=metric, class_=class_,
-                                    correction=None, interval=interval, n_resamples=n_resamples, seed=seed,
-                                    alpha=alpha)
+                                    correction=None, interval=interval, n_resamples=n_resamples,
+                                    random_state=random_state, alpha=alpha)
         design = dict(frame.attrs)
         rows.append(frame.assign(against=base, kind=[found[m][1] for m in frame["method"]]))
     table = pd.concat(rows, ignore_index=True)
