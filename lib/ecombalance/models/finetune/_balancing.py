@@ -19,20 +19,21 @@ from torch.utils.data import WeightedRandomSampler
 
 from ecombalance.models._losses import make_loss
 from ecombalance.models.finetune import _distributed as distributed
+from ecombalance.models.finetune._text_batching import as_text_inputs
 from ecombalance.sampling._weights import weights_from_counts
 
 BALANCING = ("none", "sampler", "class_weight", "oversample")
 """The ``balancing`` values of :class:`~ecombalance.models.finetune.TextClassifierFineTuner`."""
 
 
-def class_indices(y, n_samples: int, classes=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(classes_, y_idx, counts)`` of the labels ``y`` of ``n_samples`` texts: the label set (``classes``, or the
+def class_indices(X, y, classes=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(classes_, y_idx, counts)`` of the labels ``y`` of the texts ``X``: the label set (``classes``, or the
     labels in ``y``), each label's index in it and the rows per class; refuses continuous targets, a length other
-    than ``n_samples``, labels outside ``classes`` and a single class."""
+    than ``X``'s, labels outside ``classes`` and a single class."""
     y = np.asarray(y)
     check_classification_targets(y)  # continuous targets are refused, not turned into one class per value
-    if len(y) != n_samples:
-        raise ValueError(f"X has {n_samples} samples but y has {len(y)}")
+    if len(y) != len(as_text_inputs(X)[0]):
+        raise ValueError(f"X has {len(as_text_inputs(X)[0])} samples but y has {len(y)}")
     encoder = LabelEncoder().fit(y if classes is None else np.asarray(classes))
     unknown = set(np.unique(y)) - set(encoder.classes_)
     if unknown:

@@ -326,7 +326,7 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
         """Checks ``y`` against ``X`` and ``classes``; sets ``classes_``; returns class indices and counts."""
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None")
-        self.classes_, y_idx, counts = class_indices(y, len(as_text_inputs(X)[0]), self.classes)
+        self.classes_, y_idx, counts = class_indices(X, y, self.classes)
         return y_idx, counts
 
     def _build_model(self, resume_from) -> dict | None:
