@@ -221,7 +221,7 @@ def make_preprocessor(tbl: Table, text: str = "tfidf", max_features: int | None 
     max_features : int or None, default=20000
         TF-IDF terms per text column, the most frequent in the training rows; None for every term. Linear models
         read every term, models that need dense input a capped vocabulary (see
-        :func:`ecombalance._chapters.experiments.vocabulary`).
+        :func:`ecombalance.models._methods.vocabulary`).
     ngram_range : (int, int) or None, default=None
         TF-IDF n-gram sizes; None is the analyzer's default.
     embedding_model : str, default="all-MiniLM-L6-v2"

@@ -44,7 +44,7 @@ def class_indices(X, y, classes=None) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return encoder.classes_, y_idx, np.bincount(y_idx, minlength=len(encoder.classes_))
 
 
-def class_balanced_sampler(y, num_samples: int | None = None, seed: int = 0) -> WeightedRandomSampler:
+def class_balanced_sampler(y, num_samples: int | None = None, random_state: int = 0) -> WeightedRandomSampler:
     """A torch sampler that draws each class equally often: sample weight :math:`1/n_{c(i)}`, with replacement.
 
     Every class then has probability :math:`1/C` per draw, the batch-level version of re-balancing
@@ -54,7 +54,7 @@ def class_balanced_sampler(y, num_samples: int | None = None, seed: int = 0) -> 
     y = np.asarray(y)
     _, inverse, counts = np.unique(y, return_inverse=True, return_counts=True)
     weights = torch.as_tensor(1.0 / counts[inverse], dtype=torch.double)
-    generator = torch.Generator().manual_seed(int(seed))
+    generator = torch.Generator().manual_seed(int(random_state))
     return WeightedRandomSampler(weights, num_samples or len(y), replacement=True, generator=generator)
 
 
@@ -108,13 +108,13 @@ def epoch_rows(y_idx: np.ndarray, epoch: int, balancing: str = "none", random_st
     if ctx.enabled:
         if balancing == "sampler":
             sampler = distributed.DistributedClassBalancedSampler(y_idx, num_samples=len(y_idx),
-                                                                  seed=int(random_state))
+                                                                  random_state=int(random_state))
             sampler.set_epoch(epoch)
             return np.fromiter(iter(sampler), dtype=np.int64, count=len(sampler))
         rows = oversampled if balancing == "oversample" else np.arange(len(y_idx))
         return distributed.shard(rows, ctx)
     if balancing == "sampler":
-        sampler = class_balanced_sampler(y_idx, seed=int(np.random.default_rng(seed).integers(2**31)))
+        sampler = class_balanced_sampler(y_idx, random_state=int(np.random.default_rng(seed).integers(2**31)))
         return np.fromiter(iter(sampler), dtype=np.int64, count=len(y_idx))
     if balancing == "oversample":
         return oversampled
