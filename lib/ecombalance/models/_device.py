@@ -20,7 +20,35 @@ import torch
 
 
 def resolve_device(device: str | torch.device = "auto") -> torch.device:
-    """``"auto"`` picks ``cuda`` when torch sees a GPU, else ``cpu``; an explicit choice is checked."""
+    """Return the torch device for ``device``: ``"auto"`` picks ``cuda`` when torch sees a GPU, else ``cpu``.
+
+    Parameters
+    ----------
+    device : str or torch.device, default="auto"
+        ``"auto"``, ``"cpu"``, ``"cuda"`` or ``"cuda:N"``; an explicit choice is checked.
+
+    Returns
+    -------
+    torch.device
+        The device to compute on.
+
+    Raises
+    ------
+    TypeError
+        When ``device`` is neither a string nor a ``torch.device``.
+    RuntimeError
+        When a CUDA device is asked for but torch sees no CUDA GPU.
+    ValueError
+        When ``device`` names no device torch knows.
+
+    Examples
+    --------
+    >>> from ecombalance.models import resolve_device
+    >>> resolve_device("cpu")
+    device(type='cpu')
+    >>> resolve_device("auto").type in ("cpu", "cuda")
+    True
+    """
     if isinstance(device, torch.device):
         device = str(device)
     if not isinstance(device, str):
@@ -130,10 +158,10 @@ def torch_threads(threads: int | None = None) -> Iterator[int]:
         torch.set_num_threads(before)
 
 
-def seed_everything(seed: int) -> None:
+def seed_everything(random_state: int) -> None:
     """Seed Python, NumPy and torch (all devices) so that a run repeats on the same machine."""
-    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
-        raise TypeError(f"seed must be an int, got {seed!r}")
-    random.seed(seed)
-    np.random.seed(seed % 2**32)
-    torch.manual_seed(seed)
+    if not isinstance(random_state, (int, np.integer)) or isinstance(random_state, bool):
+        raise TypeError(f"random_state must be an int, got {random_state!r}")
+    random.seed(random_state)
+    np.random.seed(random_state % 2**32)
+    torch.manual_seed(random_state)
