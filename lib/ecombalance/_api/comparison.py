@@ -51,6 +51,32 @@ class Comparison:
         When the comparison ran on a sample: :attr:`chosen` fitted again on every row
         (:func:`ecombalance._chapters.workload.full_table_score`: ``macro_f1``, ``balanced_accuracy``,
         ``recall_smallest``, ``rows``, ``design``); None when it ran on every row.
+
+    See Also
+    --------
+    ecombalance.compare : What builds it.
+    ecombalance.ComparisonDisplay : Its figure as a display object.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> import ecombalance as eb
+    >>> rng = np.random.default_rng(0)
+    >>> frame = pd.DataFrame({"x": np.r_[rng.normal(0, 1, 40), rng.normal(2, 1, 10)], "y": ["a"] * 40 + ["b"] * 10})
+    >>> c = eb.compare(eb.load(frame, label="y"), methods=["none+logreg", "class_weight+logreg"], folds=2,
+    ...                repeats=1, n_resamples=20, progress=False)
+    >>> c.baseline, c.design
+    ('none+logreg', '2-fold cross-validation')
+    >>> c.table[["macro_f1", "against", "kind"]].round(2)
+                         macro_f1      against       kind
+    method
+    class_weight+logreg      0.94  none+logreg  balancing
+    none+logreg              0.93              reference
+    >>> print(c.best())           # a difference of 0.005 on 50 rows is not evidence
+    None
+    >>> c.per_class().shape       # 2 classes x (2 methods x 4 metrics)
+    (2, 8)
     """
 
     result: Any
