@@ -41,7 +41,7 @@ def report(data: str | os.PathLike | pd.DataFrame, out: str | os.PathLike, noteb
         The report folder: executed notebooks, HTML pages, ``index.html`` and ``summary.json``. It must be new,
         empty or a report of ecombalance's (:mod:`ecombalance._reporting.outdir`); only the files the report
         wrote there are ever replaced.
-    notebooks : str or list of str, optional
+    notebooks : str or list of str, default=None
         Numbers or names (``"01"``, ``"01,06"``, ``["01", "06"]``); default all.
     profile : {"quick", "smoke", "full"}, default="quick"
         Parameter profile.
@@ -50,12 +50,12 @@ def report(data: str | os.PathLike | pd.DataFrame, out: str | os.PathLike, noteb
         :func:`ecombalance.load` checks them.
     text : str or list of str, default=()
         Free-text columns (titles, queries, reviews), turned into TF-IDF features.
-    pair : (str, str), optional
+    pair : (str, str), default=None
         Two text columns whose match matters (query and title, two product records): models also get
         similarity features of the pair.
-    group : str, optional
+    group : str, default=None
         Rows sharing a value (a query, a household) stay on one side of every split.
-    features : list of str, optional
+    features : list of str, default=None
         The only non-text feature columns (kept even when a check would leave them out).
     exclude : str or list of str, default=()
         Columns never used as features.
@@ -63,17 +63,17 @@ def report(data: str | os.PathLike | pd.DataFrame, out: str | os.PathLike, noteb
         Classes with fewer rows are merged into ``"other"`` (or dropped, ``min_class_action="drop"``), with a note.
     min_class_action : {"merge", "drop"}, default="merge"
         What happens to a class smaller than ``min_class_size``.
-    gains : dict, optional
+    gains : dict, default=None
         Relevance gain of each label (graded relevance such as ESCI: ``{"E": 1, "S": 0.1, "C": 0.01, "I": 0}``);
         turns on ranking metrics.
-    encoding : str, optional
+    encoding : str, default=None
         A file's encoding when it is not UTF-8 (files only).
     text_analyzer : {"auto", "word", "char", "jieba"}, default="auto"
         How text becomes tokens (``"auto"``: character n-grams for Chinese columns, words elsewhere).
     merge_label_case : bool, default=False
         Merge label values that differ only in case or surrounding spaces (the notebooks read a merged copy of the
         table in ``<out>/data/``).
-    parameters : dict, optional
+    parameters : dict, default=None
         Other notebook parameters (``{"max_rows": 0}``), as ``-p NAME VALUE`` on the command line.
     log : callable, default=print
         Called with each line of progress (default :func:`print`).
