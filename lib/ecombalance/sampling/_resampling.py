@@ -203,9 +203,9 @@ def make_sampler(
         a float (minority / majority ratio after resampling, binary only); a dict
         ``{class: n_samples}`` (the target count per class; a list of classes for the cleaning
         samplers); or a callable ``y -> dict``.
-    random_state : int, RandomState or None
+    random_state : int, RandomState instance or None, default=None
         Seed; ignored by samplers without randomness (Tomek links, ENN).
-    **params
+    **params : dict
         Other parameters of the imbalanced-learn class (``k_neighbors``, ``shrinkage``,
         ``categorical_features``, ...). For ``smote_tomek`` / ``smote_enn``, ``k_neighbors`` goes to
         the inner SMOTE.

@@ -287,11 +287,11 @@ def prior_shift(scores: Any, train_priors: Any, target_priors: Any = "uniform", 
         Probabilities (rows summing to 1) or logits.
     train_priors : array of shape (n_classes,) or mapping {class: value}
         Training priors or class counts (normalised here), in column order; a mapping needs ``classes``.
-    target_priors : array, mapping or "uniform"
+    target_priors : array of shape (n_classes,), mapping or "uniform", default="uniform"
         The priors to move to, as ``train_priors``.
-    kind : {"auto", "logits", "proba"}
+    kind : {"auto", "logits", "proba"}, default="auto"
         ``"auto"`` treats non-negative rows summing to one as probabilities, anything else as logits.
-    classes : sequence, optional
+    classes : sequence, default=None
         Class label of each column, used to read mapping priors.
 
     Returns
@@ -369,7 +369,7 @@ def prior_correct(proba: Any, train_priors: Any, true_priors: Any, classes: Sequ
     train_priors, true_priors : array of shape (n_classes,) or mapping {class: value}
         Priors or class counts (normalised here), in the column order of ``proba``; a mapping needs
         ``classes``.
-    classes : sequence, optional
+    classes : sequence, default=None
         Class label of each column, used to read mapping priors.
 
     Returns
