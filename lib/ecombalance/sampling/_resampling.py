@@ -117,10 +117,6 @@ class EvenOverSampler(RandomOverSampler):
     sample_indices_ : ndarray
         Positions in the input of the returned rows (originals first, then the copies).
 
-    See Also
-    --------
-    make_sampler : Build a sampler by name (this one with ``replacement=False``).
-
     Examples
     --------
     >>> import numpy as np
@@ -128,10 +124,8 @@ class EvenOverSampler(RandomOverSampler):
     >>> X, y = np.arange(20.0).reshape(10, 2), np.array([0] * 7 + [1] * 3)
     >>> sampler = EvenOverSampler(random_state=0)
     >>> X_res, y_res = sampler.fit_resample(X, y)
-    >>> np.bincount(y_res).tolist()
-    [7, 7]
-    >>> sampler.sample_indices_[10:].tolist()   # rows 7, 8, 9 copied once, row 9 once more
-    [7, 8, 9, 9]
+    >>> np.bincount(y_res).tolist(), sampler.sample_indices_[10:].tolist()   # 7, 8, 9 copied once, 9 once more
+    ([7, 7], [7, 8, 9, 9])
     """
 
     def __init__(self, *, sampling_strategy="auto", random_state=None):
@@ -213,8 +207,7 @@ def make_sampler(
     Returns
     -------
     GuardedSampler
-        The imbalanced-learn sampler (unfitted), wrapped with the input checks; use it in an imbalanced-learn
-        ``Pipeline`` so that only training rows are resampled.
+        The imbalanced-learn sampler (unfitted) with the input checks; a ``Pipeline`` resamples only training rows.
 
     Raises
     ------
@@ -226,7 +219,6 @@ def make_sampler(
     See Also
     --------
     GuardedSampler : The checks added to the sampler.
-    EvenOverSampler : Random over-sampling by whole copies.
 
     Notes
     -----
@@ -241,11 +233,9 @@ def make_sampler(
 
     References
     ----------
-    Chawla, N. V., Bowyer, K. W., Hall, L. O. and Kegelmeyer, W. P. (2002). SMOTE: synthetic minority
-    over-sampling technique. JAIR 16.
+    Chawla, N. V. et al. (2002). SMOTE: synthetic minority over-sampling technique. JAIR 16.
 
-    Lemaître, G., Nogueira, F. and Aridas, C. K. (2017). Imbalanced-learn: a Python toolbox to tackle the curse
-    of imbalanced datasets in machine learning. JMLR 18(17).
+    Lemaître, G. et al. (2017). Imbalanced-learn: a Python toolbox to tackle the curse of imbalanced datasets. JMLR.
 
     Examples
     --------
@@ -321,10 +311,6 @@ class GuardedSampler(BaseEstimator):
     sampler_ : imbalanced-learn sampler
         The fitted clone of ``sampler`` (its neighbour count lowered where a class was too small).
 
-    See Also
-    --------
-    make_sampler : Build a guarded sampler by name.
-
     Examples
     --------
     >>> import numpy as np
@@ -333,10 +319,10 @@ class GuardedSampler(BaseEstimator):
     >>> X, y = np.arange(20.0).reshape(10, 2), np.array([0] * 7 + [1] * 3)
     >>> sampler = GuardedSampler(SMOTE(random_state=0), name="smote")
     >>> import warnings
-    >>> from ecombalance.exceptions import SmallClassWarning
+    >>> from ecombalance import SmallClassWarning
     >>> with warnings.catch_warnings(record=True) as caught:
-    ...     warnings.simplefilter("always", SmallClassWarning)
-    ...     X_res, y_res = sampler.fit_resample(X, y)
+    ...     warnings.simplefilter("always")
+    ...     X_res, y_res = sampler.fit_resample(X, y)       # k_neighbors=5 for a class of 3
     >>> print(*[w.message for w in caught if w.category is SmallClassWarning])
     smote: class 1 has 3 samples, fewer than k_neighbors + 1 = 6; lowering k_neighbors to 2
     >>> np.bincount(y_res).tolist(), sampler.sampler_.k_neighbors
@@ -403,6 +389,9 @@ class GuardedSampler(BaseEstimator):
     def fit_resample(self, X: Any, y: Any, **params: Any) -> tuple[Any, Any]:
         """Check the input, fit the neighbour count to it and resample with ``sampler_``.
 
+        The checks, their errors (``ValueError``, ``TypeError``) and the :class:`SmallClassWarning` of a lowered
+        neighbour count are listed in the class docstring.
+
         Parameters
         ----------
         X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
@@ -418,19 +407,6 @@ class GuardedSampler(BaseEstimator):
             The resampled rows, of the type of ``X``.
         y_resampled : ndarray or Series of shape (n_samples_new,)
             Their labels.
-
-        Raises
-        ------
-        ValueError
-            ``y`` is None or holds a single class, ``X`` and ``y`` differ in length, ``X`` holds NaN for a sampler
-            that measures distances, or a class to interpolate has a single sample.
-        TypeError
-            Non-numeric features for a sampler that interpolates (SMOTE and its variants).
-
-        Warns
-        -----
-        SmallClassWarning
-            A class to over-sample has fewer than ``k_neighbors + 1`` samples; ``k_neighbors`` is lowered.
         """
         y_array = self._check(X, y)
         self.sampler_ = clone(self.sampler)
@@ -446,10 +422,8 @@ class GuardedSampler(BaseEstimator):
 
         Parameters
         ----------
-        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
-            The training rows.
-        y : array-like of shape (n_samples,)
-            Their labels.
+        X, y : array-like
+            The training rows and their labels, as :meth:`fit_resample` takes them.
         **params : dict
             Passed to the sampler's ``fit_resample``.
 
@@ -468,10 +442,7 @@ class GuardedSampler(BaseEstimator):
 
     @property
     def sample_indices_(self) -> np.ndarray:
-        """The fitted sampler's ``sample_indices_`` (positions of the returned rows).
-
-        Only samplers that pick or copy rows have it.
-        """
+        """The fitted sampler's ``sample_indices_`` (returned rows' positions; samplers that pick or copy rows)."""
         return self.sampler_.sample_indices_
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:

@@ -91,9 +91,8 @@ def class_priors(class_counts: Any, n_classes: int | None = None, **check: Any) 
     n_classes : int, default=None
         The number of values required (the number of columns of the model's output); None accepts any.
     **check : dict
-        Passed to the check: ``classes`` (sequence, the class label of each column, to read a mapping),
-        ``name`` (str, default "class_counts") and ``columns`` (str, default "logits"), how the error messages
-        call the values and the model output.
+        ``classes`` (sequence: the class label of each column, to read a mapping); ``name`` and ``columns`` (str:
+        how the error messages call the values and the model output, default "class_counts" and "logits").
 
     Returns
     -------
@@ -103,14 +102,9 @@ def class_priors(class_counts: Any, n_classes: int | None = None, **check: Any) 
     Raises
     ------
     ValueError
-        No values, not 1-D, not ``n_classes`` of them, one that is not positive and finite, or a mapping
-        without ``classes`` (or without an entry for one of them).
+        Not one positive, finite value per class (1-D, ``n_classes`` of them), or a mapping without ``classes``.
     TypeError
         ``class_counts`` is not a sequence of numbers.
-
-    See Also
-    --------
-    prior_shift : Move a model's outputs from one set of priors to another.
 
     Examples
     --------
@@ -182,19 +176,15 @@ def _label_weights(y: Any, class_weight: str | Mapping | None) -> tuple[np.ndarr
 def class_weights(y: Any, class_weight: str | Mapping | None = "balanced") -> dict:
     r"""Compute the class weights to pass to a model instead of resampling, as ``{class: weight}``.
 
-    The weights of scikit-learn's ``class_weight``: ``"balanced"`` (King & Zeng 2001) gives every class the same
-    total weight, :math:`w_c = N / (C N_c)`, so :math:`\sum_c N_c w_c = N`; ``"sqrt"`` and ``"effective"`` (Cui et
-    al. 2019) weigh rare classes up less (``weights_from_counts``).
-
     Parameters
     ----------
     y : array-like of shape (n_samples,)
         Training labels.
     class_weight : {"balanced", "sqrt", "effective"}, mapping or None, default="balanced"
-        A weighting from the class counts: ``"balanced"`` is scikit-learn's :math:`w_c = N / (C N_c)`,
-        ``"sqrt"`` :math:`w_c \propto N_c^{-1/2}` and ``"effective"`` the inverse effective number
-        :math:`(1-\beta)/(1-\beta^{N_c})` with :math:`\beta = 0.999`, both normalised to
-        :math:`\sum_c w_c = C`; a mapping ``{class: weight}`` or None is read as scikit-learn does
+        ``"balanced"``: scikit-learn's :math:`w_c = N / (C N_c)` (King & Zeng 2001), every class the same total
+        weight, :math:`\sum_c N_c w_c = N`; ``"sqrt"``: :math:`w_c \propto N_c^{-1/2}`; ``"effective"``: the
+        inverse effective number :math:`(1-\beta)/(1-\beta^{N_c})`, :math:`\beta = 0.999` (Cui et al. 2019); both
+        normalised to :math:`\sum_c w_c = C`. A mapping ``{class: weight}`` or None is read as scikit-learn does
         (unlisted classes and None give weight 1).
 
     Returns
@@ -207,16 +197,11 @@ def class_weights(y: Any, class_weight: str | Mapping | None = "balanced") -> di
     ValueError
         An unknown weighting name, or a mapping naming a class that is not in ``y``.
 
-    See Also
-    --------
-    sample_weights : The same weights, one per row.
-
     References
     ----------
     King, G. and Zeng, L. (2001). Logistic regression in rare events data. Political Analysis 9(2).
 
-    Cui, Y., Jia, M., Lin, T.-Y., Song, Y. and Belongie, S. (2019). Class-balanced loss based on effective
-    number of samples. CVPR.
+    Cui, Y. et al. (2019). Class-balanced loss based on effective number of samples. CVPR.
 
     Examples
     --------
@@ -234,8 +219,6 @@ def class_weights(y: Any, class_weight: str | Mapping | None = "balanced") -> di
 def sample_weights(y: Any, class_weight: str | Mapping | None = "balanced") -> np.ndarray:
     """Compute per-row weights :math:`w_{y_i}` for ``fit(X, y, sample_weight=...)``.
 
-    Each row gets the weight of its class, as :func:`class_weights` computes it.
-
     Parameters
     ----------
     y : array-like of shape (n_samples,)
@@ -246,16 +229,7 @@ def sample_weights(y: Any, class_weight: str | Mapping | None = "balanced") -> n
     Returns
     -------
     ndarray of shape (n_samples,)
-        The weight of each row (float64).
-
-    Raises
-    ------
-    ValueError
-        An unknown weighting name, or a mapping naming a class that is not in ``y``.
-
-    See Also
-    --------
-    class_weights : The weights per class.
+        The weight of each row's class (float64).
 
     Examples
     --------
@@ -302,8 +276,7 @@ def prior_shift(scores: Any, train_priors: Any, target_priors: Any = "uniform", 
     Raises
     ------
     ValueError
-        ``scores`` is not 2-D, ``kind`` or ``target_priors`` is not one of the names above, or the priors are
-        not one positive value per column (see :func:`class_priors`).
+        ``scores`` is not 2-D, ``kind`` or ``target_priors`` names nothing above, or a prior is not positive.
 
     See Also
     --------
@@ -312,13 +285,11 @@ def prior_shift(scores: Any, train_priors: Any, target_priors: Any = "uniform", 
 
     References
     ----------
-    Saerens, M., Latinne, P. and Decaestecker, C. (2002). Adjusting the outputs of a classifier to new a priori
-    probabilities: a simple procedure. Neural Computation 14(1).
+    Saerens, M. et al. (2002). Adjusting the outputs of a classifier to new a priori probabilities. Neural Comp.
 
     Elkan, C. (2001). The foundations of cost-sensitive learning. IJCAI.
 
-    Menon, A. K., Jayasumana, S., Rawat, A. S., Jain, H., Veit, A. and Kumar, S. (2021). Long-tail learning via
-    logit adjustment. ICLR.
+    Menon, A. K. et al. (2021). Long-tail learning via logit adjustment. ICLR.
 
     Examples
     --------
@@ -328,9 +299,6 @@ def prior_shift(scores: Any, train_priors: Any, target_priors: Any = "uniform", 
     >>> prior_shift(proba, train_priors=[0.9, 0.1]).round(3)       # to uniform priors
     array([[0.5  , 0.5  ],
            [0.143, 0.857]])
-    >>> prior_shift(np.log(proba), [0.9, 0.1], kind="logits").round(3)
-    array([[-0.693, -0.693],
-           [-1.099,  0.693]])
     """
     s = np.asarray(scores, dtype=np.float64)
     if s.ndim != 2:
@@ -380,19 +348,11 @@ def prior_correct(proba: Any, train_priors: Any, true_priors: Any, classes: Sequ
     Raises
     ------
     ValueError
-        ``proba`` is not a 2-D probability matrix (for binary down-sampling use
-        ``ecombalance.evaluation.recalibrate``), or the priors are not one positive value per column.
+        ``proba`` is not a 2-D probability matrix (binary down-sampling: ``evaluation.recalibrate``), or bad priors.
 
     See Also
     --------
-    prior_shift : The same for probabilities or logits, to any priors.
-
-    References
-    ----------
-    Saerens, M., Latinne, P. and Decaestecker, C. (2002). Adjusting the outputs of a classifier to new a priori
-    probabilities: a simple procedure. Neural Computation 14(1).
-
-    Elkan, C. (2001). The foundations of cost-sensitive learning. IJCAI.
+    prior_shift : The same for probabilities or logits, to any priors (and the references).
 
     Examples
     --------
@@ -437,15 +397,7 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
 
     See Also
     --------
-    prior_shift : The shift itself.
-
-    References
-    ----------
-    Saerens, M., Latinne, P. and Decaestecker, C. (2002). Adjusting the outputs of a classifier to new a priori
-    probabilities: a simple procedure. Neural Computation 14(1).
-
-    Menon, A. K., Jayasumana, S., Rawat, A. S., Jain, H., Veit, A. and Kumar, S. (2021). Long-tail learning via
-    logit adjustment. ICLR.
+    prior_shift : The shift itself (and the references).
 
     Examples
     --------
