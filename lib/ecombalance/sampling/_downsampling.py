@@ -49,8 +49,8 @@ def _check_click_labels(counts: pd.Series, label_col: str) -> None:
         raise ValueError(f"column {label_col!r} has {int(counts[missing].sum())} missing labels; drop or fill them first")
 
 
-def _bernoulli_rows(frame: pd.DataFrame, keep_prob: np.ndarray, seed: int) -> pd.DataFrame:
-    return frame.loc[np.random.default_rng(seed).random(len(frame)) < keep_prob]
+def _bernoulli_rows(frame: pd.DataFrame, keep_prob: np.ndarray, random_state: int) -> pd.DataFrame:
+    return frame.loc[np.random.default_rng(random_state).random(len(frame)) < keep_prob]
 
 
 def label_counts(frame: pd.DataFrame, label_col: str) -> pd.Series:
@@ -60,7 +60,7 @@ def label_counts(frame: pd.DataFrame, label_col: str) -> pd.Series:
 
 
 def stratified_sample(frame: pd.DataFrame, label_col: str, fractions: Mapping[Any, float],
-                      seed: int = 0) -> pd.DataFrame:
+                      random_state: int = 0) -> pd.DataFrame:
     """Keep each row of class ``c`` with probability ``fractions[c]``.
 
     Each row is drawn independently (Bernoulli sampling, as Spark's ``DataFrame.sampleBy``), so class ``c`` keeps
@@ -74,7 +74,7 @@ def stratified_sample(frame: pd.DataFrame, label_col: str, fractions: Mapping[An
         The label column.
     fractions : mapping {class: float}
         The share of each class's rows to keep, each in [0, 1].
-    seed : int, default=0
+    random_state : int, default=0
         Seed of the draw: the same seed gives the same rows.
 
     Returns
@@ -104,11 +104,11 @@ def stratified_sample(frame: pd.DataFrame, label_col: str, fractions: Mapping[An
     fractions = _check_fractions(fractions)
     check_columns(frame, label_col, "label")
     keep_prob = frame[label_col].map(fractions).fillna(0.0).to_numpy(dtype=float)
-    return _bernoulli_rows(frame, keep_prob, seed)
+    return _bernoulli_rows(frame, keep_prob, random_state)
 
 
 def negative_downsample(frame: pd.DataFrame, label_col: str = "clicked", rate: float = 0.1,
-                        seed: int = 0, weight_col: str | None = None) -> pd.DataFrame:
+                        random_state: int = 0, weight_col: str | None = None) -> pd.DataFrame:
     """Keep every positive (label 1 or True) and each negative (0 or False) with probability ``rate`` (w).
 
     The standard practice for click logs (He et al. 2014): train on the sample, then map the model's
@@ -124,7 +124,7 @@ def negative_downsample(frame: pd.DataFrame, label_col: str = "clicked", rate: f
         The click label column: 0/1 or boolean, none missing.
     rate : float, default=0.1
         The share w of the negatives to keep, in (0, 1].
-    seed : int, default=0
+    random_state : int, default=0
         Seed of the draw: the same seed gives the same rows.
     weight_col : str or None, default=None
         When given, a column of that name is added with the importance weight of each kept row.
@@ -167,7 +167,7 @@ def negative_downsample(frame: pd.DataFrame, label_col: str = "clicked", rate: f
     labels = frame[label_col]
     _check_click_labels(labels.value_counts(dropna=False), label_col)
     clicked = (labels == 1).to_numpy(dtype=bool)
-    sample = _bernoulli_rows(frame, np.where(clicked, 1.0, rate), seed)
+    sample = _bernoulli_rows(frame, np.where(clicked, 1.0, rate), random_state)
     if weight_col:
         sample = sample.assign(**{weight_col: np.where(sample[label_col].to_numpy() == 1, 1.0, 1.0 / rate)})
     return sample
@@ -214,14 +214,14 @@ def label_counts_spark(df, label_col: str) -> pd.Series:
     return pd.Series({row[label_col]: row["count"] for row in rows}, name="count").sort_values(ascending=False)
 
 
-def stratified_sample_spark(df, label_col: str, fractions: Mapping[Any, float], seed: int = 0):
+def stratified_sample_spark(df, label_col: str, fractions: Mapping[Any, float], random_state: int = 0):
     """Spark's ``DataFrame.sampleBy``: each row of class ``c`` kept with probability ``fractions[c]``."""
     fractions = _check_fractions(fractions)
     check_columns(df, label_col, "label")
-    return df.sampleBy(label_col, fractions=fractions, seed=seed)
+    return df.sampleBy(label_col, fractions=fractions, seed=random_state)
 
 
-def negative_downsample_spark(df, label_col: str = "clicked", rate: float = 0.1, seed: int = 0):
+def negative_downsample_spark(df, label_col: str = "clicked", rate: float = 0.1, random_state: int = 0):
     """:func:`negative_downsample` on a Spark DataFrame, with the same checks.
 
     Checking the labels (0/1 or boolean, none missing) runs one aggregation over the label column
@@ -230,10 +230,11 @@ def negative_downsample_spark(df, label_col: str = "clicked", rate: float = 0.1,
     rate = _check_rate(rate)
     _check_click_labels(label_counts_spark(df, label_col), label_col)
     boolean = df.schema[label_col].dataType.typeName() == "boolean"
-    return stratified_sample_spark(df, label_col, {True: 1.0, False: rate} if boolean else {1: 1.0, 0: rate}, seed)
+    return stratified_sample_spark(df, label_col, {True: 1.0, False: rate} if boolean else {1: 1.0, 0: rate},
+                                   random_state)
 
 
-def downsample(data, label_col: str = "clicked", rate: float = 0.1, seed: int = 0, engine: str = "pandas"):
+def downsample(data, label_col: str = "clicked", rate: float = 0.1, random_state: int = 0, engine: str = "pandas"):
     """Down-sample the negatives of a click log on the chosen engine, pandas or Spark.
 
     Keeps every positive and each negative with probability ``rate`` (:func:`negative_downsample`); both engines
@@ -248,7 +249,7 @@ def downsample(data, label_col: str = "clicked", rate: float = 0.1, seed: int = 
         The click label column: 0/1 or boolean, none missing.
     rate : float, default=0.1
         The share w of the negatives to keep, in (0, 1].
-    seed : int, default=0
+    random_state : int, default=0
         Seed of the draw: the same seed gives the same rows on the same engine.
     engine : {"pandas", "spark"}, default="pandas"
         Which engine samples.
@@ -278,5 +279,5 @@ def downsample(data, label_col: str = "clicked", rate: float = 0.1, seed: int = 
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {list(ENGINES)}, got {engine!r}")
     if engine == "spark":
-        return negative_downsample_spark(data, label_col, rate, seed)
-    return negative_downsample(data, label_col, rate, seed)
+        return negative_downsample_spark(data, label_col, rate, random_state)
+    return negative_downsample(data, label_col, rate, random_state)
