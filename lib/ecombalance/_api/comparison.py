@@ -50,6 +50,32 @@ class Comparison:
         When the comparison ran on a sample: :attr:`chosen` fitted again on every row
         (:func:`ecombalance.models._workload.full_table_score`: ``macro_f1``, ``balanced_accuracy``,
         ``recall_smallest``, ``rows``, ``design``); None when it ran on every row.
+
+    See Also
+    --------
+    ecombalance.compare : What builds it.
+    ecombalance.ComparisonDisplay : Its figure as a display object.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> import ecombalance as eb
+    >>> rng = np.random.default_rng(0)
+    >>> frame = pd.DataFrame({"x": np.r_[rng.normal(0, 1, 40), rng.normal(2, 1, 10)], "y": ["a"] * 40 + ["b"] * 10})
+    >>> c = eb.compare(eb.load(frame, label="y"), methods=["none+logreg", "class_weight+logreg"], folds=2,
+    ...                repeats=1, n_resamples=20, progress=False)
+    >>> c.baseline, c.design
+    ('none+logreg', '2-fold cross-validation')
+    >>> c.table[["macro_f1", "against", "kind"]].round(2)
+                         macro_f1      against       kind
+    method
+    class_weight+logreg      0.94  none+logreg  balancing
+    none+logreg              0.93              reference
+    >>> print(c.best())           # a difference of 0.005 on 50 rows is not evidence
+    None
+    >>> c.per_class().shape       # 2 classes x (2 methods x 4 metrics)
+    (2, 8)
     """
 
     result: Any
@@ -327,7 +353,7 @@ def compare(table: Table, methods: str | Sequence[str] | None = None, folds: int
     ----------
     table : Table
         From :func:`load`.
-    methods : list of str, optional
+    methods : str or list of str, default=None
         ``"<sampler>+<model>"`` (``"smote+logreg"``, ``"class_weight+logreg"``) or ``"<sampler>+torch_mlp:<loss>"``
         (``"none+torch_mlp:focal"``); see :mod:`ecombalance.models._methods`. The first is the baseline; add
         each model's plain version (``"none+<model>"``) to judge its balancing methods.
@@ -336,38 +362,59 @@ def compare(table: Table, methods: str | Sequence[str] | None = None, folds: int
         for a table with numeric or categorical columns (or a text pair) gradient-boosted trees with and without
         class weights. Logistic regression reads every TF-IDF term of the text; models that need dense input read
         the most frequent :data:`~ecombalance.models._methods.DENSE_MAX_FEATURES` terms (a note says so).
-    folds : int
+    folds : int, default=5
         Cross-validation folds (k).
-    repeats : int
+    repeats : int, default=2
         Repeats of the cross-validation, each with other folds (r); r × k folds give the test its power.
-    random_state : int
+    random_state : int, default=0
         Seeds the folds, the samplers, the models and the bootstrap: the same seed gives the same numbers.
-    max_rows : int or None
+    max_rows : int or None, default=None
         None (default): every row, unless the estimated work of these methods on the whole table is over
         :data:`~ecombalance.models._workload.WORK_BUDGET` (:func:`~ecombalance.models._workload.row_limit`, a
         rule on the table's size, classes and columns, never a clock); then a stratified sample of as many rows as
         fit, every class kept. 0: every row; a positive int: a sample of at most that many rows. After a
         comparison on a sample, :attr:`Comparison.chosen` is fitted again on every row
         (:attr:`Comparison.full_table`); :attr:`Comparison.notes` says so.
-    time_budget : float or None
+    time_budget : float or None, default=None
         Opt-in seconds per method (default None: none); a slower one is left out after its first fold (never the
         baseline). Which methods it leaves out depends on the machine's load: each is named in
         :attr:`Comparison.reason`, :attr:`Comparison.notes` and :attr:`Comparison.table` ("not run"), and no verdict
         covers it.
-    n_resamples : int
+    n_resamples : int, default=500
         Bootstrap resamples for the intervals.
-    epochs : int
+    epochs : int, default=30
         Training epochs of the ``torch_mlp`` methods (fewer on a large table:
         :func:`~ecombalance.models._methods.epochs_for`).
-    n_jobs : int or None
+    n_jobs : int or None, default=None
         Processes fitting folds at the same time (-1: all cores); the same numbers for any value.
-    progress : bool
+    progress : bool, default=True
         Show a progress bar.
 
     Returns
     -------
     Comparison
         The scores, the differences and the verdict (``.table``, ``.best()``, ``.reason``).
+
+    Raises
+    ------
+    ValueError
+        Fewer than two methods, or a method name that cannot be built.
+    DataError
+        A class with fewer rows than ``folds``.
+    ecombalance.exceptions.InvalidParameterError
+        An option of the wrong type or outside its range (``folds=1``); a ``ValueError`` and a ``TypeError``.
+
+    See Also
+    --------
+    ecombalance.load : The checked table to compare on.
+    ecombalance.evaluation.run_experiment : The engine that runs every method on the same folds.
+
+    References
+    ----------
+    Nadeau, C. and Bengio, Y. (2003). Inference for the generalization error. Machine Learning 52(3).
+
+    Bouckaert, R. R. and Frank, E. (2004). Evaluating the replicability of significance tests for comparing
+    learning algorithms. PAKDD.
 
     Examples
     --------

@@ -27,7 +27,7 @@ def report(data: str | os.PathLike | pd.DataFrame, out: str | os.PathLike, noteb
            encoding: str | None = None, text_analyzer: str = "auto", merge_label_case: bool = False,
            parameters: Mapping[str, Any] | None = None, log: Callable[[str], Any] = print, force: bool = False,
            lang: str = "en"):
-    """The notebooks as an HTML report on ``data``, as ``ecombalance report --data FILE`` writes it.
+    """Write the notebooks as an HTML report on ``data``, as ``ecombalance report --data FILE`` writes it.
 
     Everything is checked before anything is written or any notebook starts: the options, the output folder, the
     notebook parameters and the table (as :func:`load` checks it).
@@ -41,22 +41,45 @@ def report(data: str | os.PathLike | pd.DataFrame, out: str | os.PathLike, noteb
         The report folder: executed notebooks, HTML pages, ``index.html`` and ``summary.json``. It must be new,
         empty or a report of ecombalance's (:mod:`ecombalance._reporting.outdir`); only the files the report
         wrote there are ever replaced.
-    notebooks : str or list of str, optional
+    notebooks : str or list of str, default=None
         Numbers or names (``"01"``, ``"01,06"``, ``["01", "06"]``); default all.
-    profile : {"quick", "smoke", "full"}
+    profile : {"quick", "smoke", "full"}, default="quick"
         Parameter profile.
-    label, text, pair, group, features, exclude, min_class_size, min_class_action, gains, encoding, text_analyzer
-        The data options, as :func:`~ecombalance._api.load` takes them.
-    merge_label_case : bool
+    label : str
+        The label column (strings, booleans or integers). This and the data options below are checked as
+        :func:`ecombalance.load` checks them.
+    text : str or list of str, default=()
+        Free-text columns (titles, queries, reviews), turned into TF-IDF features.
+    pair : (str, str), default=None
+        Two text columns whose match matters (query and title, two product records): models also get
+        similarity features of the pair.
+    group : str, default=None
+        Rows sharing a value (a query, a household) stay on one side of every split.
+    features : list of str, default=None
+        The only non-text feature columns (kept even when a check would leave them out).
+    exclude : str or list of str, default=()
+        Columns never used as features.
+    min_class_size : int, default=0
+        Classes with fewer rows are merged into ``"other"`` (or dropped, ``min_class_action="drop"``), with a note.
+    min_class_action : {"merge", "drop"}, default="merge"
+        What happens to a class smaller than ``min_class_size``.
+    gains : dict, default=None
+        Relevance gain of each label (graded relevance such as ESCI: ``{"E": 1, "S": 0.1, "C": 0.01, "I": 0}``);
+        turns on ranking metrics.
+    encoding : str, default=None
+        A file's encoding when it is not UTF-8 (files only).
+    text_analyzer : {"auto", "word", "char", "jieba"}, default="auto"
+        How text becomes tokens (``"auto"``: character n-grams for Chinese columns, words elsewhere).
+    merge_label_case : bool, default=False
         Merge label values that differ only in case or surrounding spaces (the notebooks read a merged copy of the
         table in ``<out>/data/``).
-    parameters : dict, optional
+    parameters : dict, default=None
         Other notebook parameters (``{"max_rows": 0}``), as ``-p NAME VALUE`` on the command line.
-    log : callable
+    log : callable, default=print
         Called with each line of progress (default :func:`print`).
-    force : bool
+    force : bool, default=False
         Write into an ``out`` folder that holds files ecombalance did not write (they are left alone).
-    lang : {"en", "zh"}
+    lang : {"en", "zh"}, default="en"
         The report's edition, as ``ecombalance report --lang``: "zh" runs the Chinese notebooks (中文版) and writes a
         Chinese index; the table keeps its own language.
 
@@ -77,11 +100,32 @@ def report(data: str | os.PathLike | pd.DataFrame, out: str | os.PathLike, noteb
     ecombalance.exceptions.NotebookFailedError
         After the run: a notebook failed; the message names it and the failing cell, ``.result`` holds every run.
 
+    See Also
+    --------
+    ecombalance.load : The table's checks, without a report.
+    ecombalance.compare : The comparison of notebook 06, in Python.
+
     Examples
     --------
-    >>> from ecombalance import api; import tempfile                                                  # doctest: +SKIP
-    >>> from ecombalance.data import case_table                                    # doctest: +SKIP
-    >>> r = api.report(case_table(0).frame, out=tempfile.mkdtemp(), notebooks="01", label="category",
+    Everything is checked before anything is written:
+
+    >>> import os, tempfile
+    >>> import pandas as pd
+    >>> import ecombalance as eb
+    >>> frame = pd.DataFrame({"title": ["red shoe", "blue cup", "tent"] * 10, "category": ["a", "b", "c"] * 10})
+    >>> with tempfile.TemporaryDirectory() as out:
+    ...     try:
+    ...         eb.report(frame, out=out, profile="fast", label="category", text="title")
+    ...     except eb.ParameterError as error:
+    ...         print(error)
+    ...     print(os.listdir(out))
+    unknown profile 'fast'; choose one of ['full', 'quick', 'smoke']
+    []
+
+    A run executes the notebooks (minutes, so not run here):
+
+    >>> from ecombalance.data import case_table
+    >>> r = eb.report(case_table(0).frame, out=tempfile.mkdtemp(), notebooks="01", label="category",
     ...               text="title")                                                         # doctest: +SKIP
     >>> r.index.name                                                                        # doctest: +SKIP
     'index.html'

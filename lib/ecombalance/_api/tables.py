@@ -69,7 +69,7 @@ def load(data: str | os.PathLike | pd.DataFrame, *, label: str, text: str | Sequ
          exclude: str | Sequence[str] = (), min_class_size: int = 0, min_class_action: str = "merge",
          gains: Mapping[Any, float] | None = None, encoding: str | None = None, folds: int = 5,
          text_analyzer: str = "auto", merge_label_case: bool = False) -> Table:
-    """A user's table, checked exactly as ``ecombalance report --data`` checks it before any notebook starts.
+    """Load a user's table, checked exactly as ``ecombalance report --data`` checks it before any notebook starts.
 
     The checks (:func:`ecombalance.data._loaders.load_table`): a repeated column name, a role given twice (the
     label also a text or group column), an empty text column, a label with one class, a class smaller than
@@ -84,30 +84,31 @@ def load(data: str | os.PathLike | pd.DataFrame, *, label: str, text: str | Sequ
         A DataFrame is copied, never changed; a file is decoded as UTF-8 or a detected encoding (with a note).
     label : str
         The label column (strings, booleans or integers).
-    text : str or list of str
+    text : str or list of str, default=()
         Free-text columns (titles, queries, reviews), turned into TF-IDF features.
-    pair : (str, str), optional
+    pair : (str, str), default=None
         Two text columns whose match matters (query and title, two product records): models also get
         similarity features of the pair.
-    group : str, optional
+    group : str, default=None
         Rows sharing a value (a query, a household) stay on one side of every split.
-    features : list of str, optional
+    features : list of str, default=None
         The only non-text feature columns (kept even when a check would leave them out).
-    exclude : str or list of str
+    exclude : str or list of str, default=()
         Columns never used as features.
-    min_class_size : int
+    min_class_size : int, default=0
         Classes with fewer rows are merged into ``"other"`` (or dropped, ``min_class_action="drop"``), with a note.
-    min_class_action : {"merge", "drop"}
-    gains : dict, optional
+    min_class_action : {"merge", "drop"}, default="merge"
+        What happens to a class smaller than ``min_class_size``.
+    gains : dict, default=None
         Relevance gain of each label (graded relevance such as ESCI: ``{"E": 1, "S": 0.1, "C": 0.01, "I": 0}``);
         turns on ranking metrics. A label of ESCI letters gets these gains without it.
-    encoding : str, optional
+    encoding : str, default=None
         A file's encoding when it is not UTF-8 (files only).
-    folds : int
+    folds : int, default=5
         The cross-validation folds you plan (:func:`compare`'s ``folds``): every class needs that many rows.
-    text_analyzer : {"auto", "word", "char", "jieba"}
+    text_analyzer : {"auto", "word", "char", "jieba"}, default="auto"
         How text becomes tokens (``"auto"``: character n-grams for Chinese columns, words elsewhere).
-    merge_label_case : bool
+    merge_label_case : bool, default=False
         Merge label values that differ only in case or surrounding spaces (``'Shoes'``, ``'shoes '``) into their
         most frequent spelling; without it they stay separate classes, with a note.
 
@@ -125,6 +126,11 @@ def load(data: str | os.PathLike | pd.DataFrame, *, label: str, text: str | Sequ
         An option of the wrong type or outside its range (``folds=1``); a ``ValueError`` and a ``TypeError``.
     FileNotFoundError
         ``data`` names no file.
+
+    See Also
+    --------
+    ecombalance.compare : Compare balancing methods on the table.
+    ecombalance.report : The notebooks as an HTML report on the same table.
 
     Examples
     --------

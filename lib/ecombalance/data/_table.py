@@ -54,6 +54,24 @@ class Table:
     text_analyzer : {"auto", "word", "char", "jieba"}, default="auto"
         How text columns become tokens, one of :data:`TEXT_ANALYZERS` (``"auto"``: Chinese columns get character
         n-grams, other columns scikit-learn's word tokens).
+
+    See Also
+    --------
+    ecombalance.load : Build a checked table from a DataFrame or a file.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ecombalance import Table
+    >>> frame = pd.DataFrame({"title": ["red shoe", "blue cup", "tent", "green shoe"], "price": [30.0, 5.0, 99.0, 35.0],
+    ...                       "category": ["shoes", "kitchen", "outdoor", "shoes"]})
+    >>> t = Table(frame, label="category", text_cols=["title"], numeric_cols=["price"])
+    >>> t.classes, t.feature_cols, t.X.shape
+    (['shoes', 'kitchen', 'outdoor'], ['title', 'price'], (4, 2))
+    >>> t.subset(t.y == "shoes").frame.shape
+    (2, 3)
+    >>> t.roles()["role"].to_dict()
+    {'title': 'text feature', 'price': 'numeric feature', 'category': 'label'}
     """
 
     frame: pd.DataFrame
@@ -99,7 +117,7 @@ class Table:
 
         Parameters
         ----------
-        index : array-like of int, or boolean Series
+        index : array-like of int, or Series of bool
             Row positions, or a boolean mask aligned with :attr:`frame`.
 
         Returns

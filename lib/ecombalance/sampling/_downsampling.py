@@ -61,8 +61,46 @@ def label_counts(frame: pd.DataFrame, label_col: str) -> pd.Series:
 
 def stratified_sample(frame: pd.DataFrame, label_col: str, fractions: Mapping[Any, float],
                       random_state: int = 0) -> pd.DataFrame:
-    """Keep each row of class ``c`` with probability ``fractions[c]`` (classes not named: dropped,
-    as in Spark's ``sampleBy``)."""
+    """Keep each row of class ``c`` with probability ``fractions[c]``.
+
+    Each row is drawn independently (Bernoulli sampling, as Spark's ``DataFrame.sampleBy``), so class ``c`` keeps
+    ``fractions[c] × count`` rows in expectation; classes not named are dropped, as in ``sampleBy``.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The rows, the label column included.
+    label_col : str
+        The label column.
+    fractions : mapping {class: float}
+        The share of each class's rows to keep, each in [0, 1].
+    random_state : int, default=0
+        Seed of the draw: the same seed gives the same rows.
+
+    Returns
+    -------
+    DataFrame
+        The kept rows of ``frame``, in their order, with their index.
+
+    Raises
+    ------
+    ValueError
+        ``fractions`` is empty or a fraction lies outside [0, 1].
+    ecombalance.exceptions.ColumnNotFoundError
+        ``label_col`` is not a column of ``frame``.
+
+    See Also
+    --------
+    negative_downsample : Keep every positive and a fraction of the negatives.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ecombalance.sampling import stratified_sample
+    >>> frame = pd.DataFrame({"label": ["a"] * 600 + ["b"] * 300 + ["c"] * 100})
+    >>> stratified_sample(frame, "label", {"a": 0.1, "b": 0.5})["label"].value_counts().to_dict()
+    {'b': 155, 'a': 54}
+    """
     fractions = _check_fractions(fractions)
     check_columns(frame, label_col, "label")
     keep_prob = frame[label_col].map(fractions).fillna(0.0).to_numpy(dtype=float)
@@ -73,8 +111,56 @@ def negative_downsample(frame: pd.DataFrame, label_col: str = "clicked", rate: f
                         random_state: int = 0, weight_col: str | None = None) -> pd.DataFrame:
     """Keep every positive (label 1 or True) and each negative (0 or False) with probability ``rate`` (w).
 
+    The standard practice for click logs (He et al. 2014): train on the sample, then map the model's
+    probabilities back with :math:`q = p / (p + (1 - p) / w)` (``ecombalance.evaluation.recalibrate``).
     ``weight_col`` adds importance weights (1 for positives, 1/w for negatives) for models that
     take ``sample_weight`` instead of being recalibrated afterwards.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The log, one row per impression.
+    label_col : str, default="clicked"
+        The click label column: 0/1 or boolean, none missing.
+    rate : float, default=0.1
+        The share w of the negatives to keep, in (0, 1].
+    random_state : int, default=0
+        Seed of the draw: the same seed gives the same rows.
+    weight_col : str or None, default=None
+        When given, a column of that name is added with the importance weight of each kept row.
+
+    Returns
+    -------
+    DataFrame
+        The kept rows of ``frame``, in their order, with their index (and ``weight_col``).
+
+    Raises
+    ------
+    ValueError
+        ``rate`` is not a number in (0, 1], or the label column holds other values than 0/1 or missing ones.
+    ecombalance.exceptions.ColumnNotFoundError
+        ``label_col`` is not a column of ``frame``.
+
+    See Also
+    --------
+    downsample : The same on pandas or Spark.
+    stratified_sample : Keep a share of each class.
+
+    References
+    ----------
+    He, X., Pan, J., Jin, O., et al. (2014). Practical lessons from predicting clicks on ads at Facebook.
+    ADKDD.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ecombalance.sampling import negative_downsample
+    >>> log = pd.DataFrame({"query": [f"q{i}" for i in range(1000)], "clicked": [1] * 50 + [0] * 950})
+    >>> sample = negative_downsample(log, rate=0.1, weight_col="weight")
+    >>> sample["clicked"].value_counts().to_dict()
+    {0: 83, 1: 50}
+    >>> sample.groupby("clicked")["weight"].first().to_dict()
+    {0: 10.0, 1: 1.0}
     """
     rate = _check_rate(rate)
     check_columns(frame, label_col, "label")
@@ -149,7 +235,47 @@ def negative_downsample_spark(df, label_col: str = "clicked", rate: float = 0.1,
 
 
 def downsample(data, label_col: str = "clicked", rate: float = 0.1, random_state: int = 0, engine: str = "pandas"):
-    """Negative down-sampling on the chosen engine: ``data`` is a pandas or a Spark DataFrame."""
+    """Down-sample the negatives of a click log on the chosen engine, pandas or Spark.
+
+    Keeps every positive and each negative with probability ``rate`` (:func:`negative_downsample`); both engines
+    draw each row independently, so they agree in distribution. The Spark sample stays lazy (only the check of the
+    labels runs an aggregation); the Spark engine needs ``pip install -e .[spark]`` and Java.
+
+    Parameters
+    ----------
+    data : DataFrame or pyspark.sql.DataFrame
+        The log: a pandas DataFrame for ``engine="pandas"``, a Spark DataFrame for ``engine="spark"``.
+    label_col : str, default="clicked"
+        The click label column: 0/1 or boolean, none missing.
+    rate : float, default=0.1
+        The share w of the negatives to keep, in (0, 1].
+    random_state : int, default=0
+        Seed of the draw: the same seed gives the same rows on the same engine.
+    engine : {"pandas", "spark"}, default="pandas"
+        Which engine samples.
+
+    Returns
+    -------
+    DataFrame or pyspark.sql.DataFrame
+        The kept rows, on the engine of ``data``.
+
+    Raises
+    ------
+    ValueError
+        An unknown ``engine``, a ``rate`` outside (0, 1], or labels other than 0/1 or missing ones.
+
+    See Also
+    --------
+    negative_downsample : The pandas engine, with importance weights.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ecombalance.sampling import downsample
+    >>> log = pd.DataFrame({"clicked": [1] * 50 + [0] * 950})
+    >>> downsample(log, rate=0.1, engine="pandas")["clicked"].value_counts().to_dict()
+    {0: 83, 1: 50}
+    """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {list(ENGINES)}, got {engine!r}")
     if engine == "spark":

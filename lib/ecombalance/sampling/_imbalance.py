@@ -12,11 +12,40 @@ from ecombalance._validation import plain_label
 
 
 def class_counts(labels_or_counts: Any) -> pd.Series:
-    """Counts per class, largest first.
+    """Count the rows of each class, largest class first.
 
     Accepts a mapping ``{class: count}``, the output of ``Series.value_counts()`` (a Series named ``count``,
     read as counts), or a sequence of labels (any other Series is read as labels). A ``value_counts(normalize=True)``
     Series (named ``proportion``) is refused: shares have lost the counts.
+
+    Parameters
+    ----------
+    labels_or_counts : array-like of shape (n_samples,), Series or mapping {class: count}
+        The labels (one per row), or the count of each class (a mapping, or a ``value_counts()`` Series).
+
+    Returns
+    -------
+    Series
+        The count of each class (int64, indexed by class), largest first; ties keep their order of appearance.
+
+    Raises
+    ------
+    ValueError
+        No classes, a class count that is not positive, or shares (``value_counts(normalize=True)``) instead of
+        counts.
+
+    See Also
+    --------
+    imbalance_ratio : Largest class count over smallest.
+    normalised_entropy : Entropy of the class distribution over its maximum.
+
+    Examples
+    --------
+    >>> from ecombalance.sampling import class_counts
+    >>> class_counts(["a", "b", "a", "c", "a", "b"]).to_dict()
+    {'a': 3, 'b': 2, 'c': 1}
+    >>> class_counts({"click": 3, "no_click": 97}).to_dict()
+    {'no_click': 97, 'click': 3}
     """
     if isinstance(labels_or_counts, pd.Series) and labels_or_counts.name in ("count", "proportion"):
         if labels_or_counts.name == "proportion" or not pd.api.types.is_integer_dtype(labels_or_counts):
@@ -44,16 +73,79 @@ def distribution(labels_or_counts: Any) -> pd.DataFrame:
 
 
 def imbalance_ratio(labels_or_counts: Any) -> float:
-    """Largest class count over smallest: IR = max_c N_c / min_c N_c (1 when balanced)."""
+    r"""Compute the imbalance ratio: the largest class count over the smallest.
+
+    .. math:: IR = \frac{\max_c N_c}{\min_c N_c}
+
+    with :math:`N_c` the rows of class :math:`c`; 1 when the classes are balanced.
+
+    Parameters
+    ----------
+    labels_or_counts : array-like of shape (n_samples,), Series or mapping {class: count}
+        The labels (one per row), or the count of each class, as :func:`class_counts` reads them.
+
+    Returns
+    -------
+    float
+        The imbalance ratio, at least 1.
+
+    Raises
+    ------
+    ValueError
+        As :func:`class_counts`: no classes, a count that is not positive, or shares instead of counts.
+
+    See Also
+    --------
+    class_counts : The counts the ratio is computed from.
+    normalised_entropy : A measure of imbalance that sees every class, not only the extremes.
+
+    Examples
+    --------
+    >>> from ecombalance.sampling import imbalance_ratio
+    >>> imbalance_ratio(["a", "b", "a", "c", "a", "b"])
+    3.0
+    >>> round(imbalance_ratio({"click": 3, "no_click": 97}), 2)
+    32.33
+    """
     counts = class_counts(labels_or_counts)
     return float(counts.max() / counts.min())
 
 
 def normalised_entropy(labels_or_counts: Any) -> float:
-    """Shannon entropy of the class distribution over its maximum, H(p) / log C.
+    r"""Compute the Shannon entropy of the class distribution over its maximum.
 
+    .. math:: \frac{H(p)}{\log C} = -\frac{\sum_c p_c \log p_c}{\log C}
+
+    with :math:`p_c = N_c / N` the share of class :math:`c` and :math:`C` the number of classes:
     1 for a balanced distribution, towards 0 as one class dominates; defined as 1 for a
     single class.
+
+    Parameters
+    ----------
+    labels_or_counts : array-like of shape (n_samples,), Series or mapping {class: count}
+        The labels (one per row), or the count of each class, as :func:`class_counts` reads them.
+
+    Returns
+    -------
+    float
+        The normalised entropy, in [0, 1].
+
+    Raises
+    ------
+    ValueError
+        As :func:`class_counts`: no classes, a count that is not positive, or shares instead of counts.
+
+    See Also
+    --------
+    imbalance_ratio : Largest class count over smallest.
+
+    Examples
+    --------
+    >>> from ecombalance.sampling import normalised_entropy
+    >>> normalised_entropy({"a": 50, "b": 50})
+    1.0
+    >>> round(normalised_entropy({"a": 90, "b": 10}), 3)
+    0.469
     """
     counts = class_counts(labels_or_counts)
     if len(counts) == 1:

@@ -104,10 +104,28 @@ class EvenOverSampler(RandomOverSampler):
     times and :math:`n \bmod N_c` distinct rows, drawn without replacement, once more.
     Chosen with ``make_sampler('random_over', replacement=False)``.
 
+    Parameters
+    ----------
+    sampling_strategy : float, str, dict or callable, default="auto"
+        How many rows each class gets, as imbalanced-learn's ``RandomOverSampler`` reads it (``"auto"``: every
+        class but the majority up to the majority's count).
+    random_state : int, RandomState instance or None, default=None
+        Seed of the draw of the rows copied once more.
+
     Attributes
     ----------
     sample_indices_ : ndarray
         Positions in the input of the returned rows (originals first, then the copies).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ecombalance.sampling import EvenOverSampler
+    >>> X, y = np.arange(20.0).reshape(10, 2), np.array([0] * 7 + [1] * 3)
+    >>> sampler = EvenOverSampler(random_state=0)
+    >>> X_res, y_res = sampler.fit_resample(X, y)
+    >>> np.bincount(y_res).tolist(), sampler.sample_indices_[10:].tolist()   # 7, 8, 9 copied once, 9 once more
+    ([7, 7], [7, 8, 9, 9])
     """
 
     def __init__(self, *, sampling_strategy="auto", random_state=None):
@@ -179,12 +197,28 @@ def make_sampler(
         a float (minority / majority ratio after resampling, binary only); a dict
         ``{class: n_samples}`` (the target count per class; a list of classes for the cleaning
         samplers); or a callable ``y -> dict``.
-    random_state : int, RandomState or None
+    random_state : int, RandomState instance or None, default=None
         Seed; ignored by samplers without randomness (Tomek links, ENN).
-    **params
+    **params : dict
         Other parameters of the imbalanced-learn class (``k_neighbors``, ``shrinkage``,
         ``categorical_features``, ...). For ``smote_tomek`` / ``smote_enn``, ``k_neighbors`` goes to
         the inner SMOTE.
+
+    Returns
+    -------
+    GuardedSampler
+        The imbalanced-learn sampler (unfitted) with the input checks; a ``Pipeline`` resamples only training rows.
+
+    Raises
+    ------
+    ValueError
+        An unknown ``name``, or a parameter value the imbalanced-learn class refuses.
+    TypeError
+        ``sampling_strategy`` of another type, or a parameter the imbalanced-learn class does not take.
+
+    See Also
+    --------
+    GuardedSampler : The checks added to the sampler.
 
     Notes
     -----
@@ -196,6 +230,24 @@ def make_sampler(
     2002, §6) handle categorical features. Tomek links (Tomek 1976) and ENN (Wilson 1972) remove
     samples; SMOTETomek / SMOTEENN (Batista et al. 2004) over-sample with SMOTE then clean.
     Random over-sampling with ``shrinkage`` adds Gaussian noise to each copy (Menardi & Torelli 2014).
+
+    References
+    ----------
+    Chawla, N. V. et al. (2002). SMOTE: synthetic minority over-sampling technique. JAIR 16.
+
+    Lemaître, G. et al. (2017). Imbalanced-learn: a Python toolbox to tackle the curse of imbalanced datasets. JMLR.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ecombalance.sampling import make_sampler
+    >>> X, y = np.arange(20.0).reshape(10, 2), np.array([0] * 7 + [1] * 3)
+    >>> sampler = make_sampler("random_under", random_state=0)
+    >>> X_res, y_res = sampler.fit_resample(X, y)
+    >>> np.bincount(y_res).tolist()
+    [3, 3]
+    >>> make_sampler("smote", k_neighbors=3)
+    GuardedSampler(name='smote', sampler=SMOTE(k_neighbors=3))
     """
     if not isinstance(name, str) or name not in SAMPLERS:
         raise ValueError(f"unknown sampler {name!r}; choose one of {', '.join(SAMPLERS)}")
@@ -251,8 +303,30 @@ class GuardedSampler(BaseEstimator):
     ----------
     sampler : imbalanced-learn sampler
         The sampler to run; it is cloned at each fit (``sampler_``).
-    name : str or None
+    name : str or None, default=None
         Its name in :data:`SAMPLERS`; None infers nothing and runs only the generic checks.
+
+    Attributes
+    ----------
+    sampler_ : imbalanced-learn sampler
+        The fitted clone of ``sampler`` (its neighbour count lowered where a class was too small).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from imblearn.over_sampling import SMOTE
+    >>> from ecombalance.sampling import GuardedSampler
+    >>> X, y = np.arange(20.0).reshape(10, 2), np.array([0] * 7 + [1] * 3)
+    >>> sampler = GuardedSampler(SMOTE(random_state=0), name="smote")
+    >>> import warnings
+    >>> from ecombalance import SmallClassWarning
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     X_res, y_res = sampler.fit_resample(X, y)       # k_neighbors=5 for a class of 3
+    >>> print(*[w.message for w in caught if w.category is SmallClassWarning])
+    smote: class 1 has 3 samples, fewer than k_neighbors + 1 = 6; lowering k_neighbors to 2
+    >>> np.bincount(y_res).tolist(), sampler.sampler_.k_neighbors
+    ([7, 7], 2)
     """
 
     def __init__(self, sampler: Any, name: str | None = None):
@@ -313,7 +387,27 @@ class GuardedSampler(BaseEstimator):
             sampler.set_params(**{param: new_k})
 
     def fit_resample(self, X: Any, y: Any, **params: Any) -> tuple[Any, Any]:
-        """Check the input, fit the neighbour count to it and resample with ``sampler_``."""
+        """Check the input, fit the neighbour count to it and resample with ``sampler_``.
+
+        The checks, their errors (``ValueError``, ``TypeError``) and the :class:`SmallClassWarning` of a lowered
+        neighbour count are listed in the class docstring.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+            The training rows.
+        y : array-like of shape (n_samples,)
+            Their labels.
+        **params : dict
+            Passed to the sampler's ``fit_resample``.
+
+        Returns
+        -------
+        X_resampled : {ndarray, sparse matrix, DataFrame} of shape (n_samples_new, n_features)
+            The resampled rows, of the type of ``X``.
+        y_resampled : ndarray or Series of shape (n_samples_new,)
+            Their labels.
+        """
         y_array = self._check(X, y)
         self.sampler_ = clone(self.sampler)
         self._fit_neighbours(self.sampler_, y_array)
@@ -324,7 +418,20 @@ class GuardedSampler(BaseEstimator):
         return resampled
 
     def fit(self, X: Any, y: Any, **params: Any) -> GuardedSampler:
-        """Resample once to fit ``sampler_``; use :meth:`fit_resample`."""
+        """Resample once to fit ``sampler_``; use :meth:`fit_resample`.
+
+        Parameters
+        ----------
+        X, y : array-like
+            The training rows and their labels, as :meth:`fit_resample` takes them.
+        **params : dict
+            Passed to the sampler's ``fit_resample``.
+
+        Returns
+        -------
+        GuardedSampler
+            This sampler, fitted.
+        """
         self.fit_resample(X, y, **params)
         return self
 
@@ -335,12 +442,22 @@ class GuardedSampler(BaseEstimator):
 
     @property
     def sample_indices_(self) -> np.ndarray:
-        """The fitted sampler's ``sample_indices_`` (positions of the returned rows), for samplers that
-        only pick or copy rows."""
+        """The fitted sampler's ``sample_indices_`` (returned rows' positions; samplers that pick or copy rows)."""
         return self.sampler_.sample_indices_
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        """The fitted sampler's feature names (a sampler keeps the columns)."""
+        """Get the fitted sampler's output feature names (a sampler keeps the columns).
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            The input feature names, as scikit-learn's ``get_feature_names_out`` takes them.
+
+        Returns
+        -------
+        ndarray of str
+            The feature names, the input's.
+        """
         check_is_fitted(self, "sampler_")
         return self.sampler_.get_feature_names_out(input_features)
 

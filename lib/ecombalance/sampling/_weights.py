@@ -79,7 +79,41 @@ def check_class_counts(class_counts: Any, n_classes: int | None = None, *, name:
 
 
 def class_priors(class_counts: Any, n_classes: int | None = None, **check: Any) -> np.ndarray:
-    r"""Class priors :math:`\pi_c = N_c / N` from counts (or unnormalised priors); see :func:`check_class_counts`."""
+    r"""Compute the class priors :math:`\pi_c = N_c / N` from class counts (or unnormalised priors).
+
+    The values are checked first (1-D, finite, positive, one per class) by ``check_class_counts``.
+
+    Parameters
+    ----------
+    class_counts : array-like of shape (n_classes,) or mapping {class: value}
+        One count (or unnormalised prior) per class, e.g. a list or a pandas Series; a mapping is read in the
+        order of ``classes`` (passed in ``**check``).
+    n_classes : int, default=None
+        The number of values required (the number of columns of the model's output); None accepts any.
+    **check : dict
+        ``classes`` (sequence: the class label of each column, to read a mapping); ``name`` and ``columns`` (str:
+        how the error messages call the values and the model output, default "class_counts" and "logits").
+
+    Returns
+    -------
+    ndarray of shape (n_classes,)
+        The priors (float64), summing to 1, in the order given.
+
+    Raises
+    ------
+    ValueError
+        Not one positive, finite value per class (1-D, ``n_classes`` of them), or a mapping without ``classes``.
+    TypeError
+        ``class_counts`` is not a sequence of numbers.
+
+    Examples
+    --------
+    >>> from ecombalance.sampling import class_priors
+    >>> class_priors([90, 10])
+    array([0.9, 0.1])
+    >>> class_priors({"a": 3, "b": 1}, classes=["b", "a"])
+    array([0.25, 0.75])
+    """
     counts = check_class_counts(class_counts, n_classes, **check)
     return counts / counts.sum()
 
@@ -140,23 +174,69 @@ def _label_weights(y: Any, class_weight: str | Mapping | None) -> tuple[np.ndarr
 
 
 def class_weights(y: Any, class_weight: str | Mapping | None = "balanced") -> dict:
-    """Class weights to pass to a model instead of resampling, as ``{class: weight}``.
+    r"""Compute the class weights to pass to a model instead of resampling, as ``{class: weight}``.
 
     Parameters
     ----------
     y : array-like of shape (n_samples,)
         Training labels.
-    class_weight : {"balanced", "sqrt", "effective"}, mapping or None
-        A weighting of :func:`weights_from_counts` (``"balanced"`` is scikit-learn's
-        :math:`w_c = N / (C N_c)`); a mapping ``{class: weight}`` or None is read as scikit-learn does
+    class_weight : {"balanced", "sqrt", "effective"}, mapping or None, default="balanced"
+        ``"balanced"``: scikit-learn's :math:`w_c = N / (C N_c)` (King & Zeng 2001), every class the same total
+        weight, :math:`\sum_c N_c w_c = N`; ``"sqrt"``: :math:`w_c \propto N_c^{-1/2}`; ``"effective"``: the
+        inverse effective number :math:`(1-\beta)/(1-\beta^{N_c})`, :math:`\beta = 0.999` (Cui et al. 2019); both
+        normalised to :math:`\sum_c w_c = C`. A mapping ``{class: weight}`` or None is read as scikit-learn does
         (unlisted classes and None give weight 1).
+
+    Returns
+    -------
+    dict
+        ``{class: weight}`` for every class of ``y``, sorted by class; plain Python labels and floats.
+
+    Raises
+    ------
+    ValueError
+        An unknown weighting name, or a mapping naming a class that is not in ``y``.
+
+    References
+    ----------
+    King, G. and Zeng, L. (2001). Logistic regression in rare events data. Political Analysis 9(2).
+
+    Cui, Y. et al. (2019). Class-balanced loss based on effective number of samples. CVPR.
+
+    Examples
+    --------
+    >>> from ecombalance.sampling import class_weights
+    >>> y = ["a"] * 6 + ["b"] * 2
+    >>> {c: round(w, 3) for c, w in class_weights(y).items()}
+    {'a': 0.667, 'b': 2.0}
+    >>> class_weights(y, {"b": 5})
+    {'a': 1.0, 'b': 5.0}
     """
     classes, weights, _ = _label_weights(y, class_weight)
     return {plain_label(c): float(w) for c, w in zip(classes, weights)}
 
 
 def sample_weights(y: Any, class_weight: str | Mapping | None = "balanced") -> np.ndarray:
-    """Per-row weights :math:`w_{y_i}` for ``fit(X, y, sample_weight=...)``; see :func:`class_weights`."""
+    """Compute per-row weights :math:`w_{y_i}` for ``fit(X, y, sample_weight=...)``.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Training labels.
+    class_weight : {"balanced", "sqrt", "effective"}, mapping or None, default="balanced"
+        The weighting, as :func:`class_weights` reads it (``"balanced"``: :math:`w_c = N / (C N_c)`).
+
+    Returns
+    -------
+    ndarray of shape (n_samples,)
+        The weight of each row's class (float64).
+
+    Examples
+    --------
+    >>> from ecombalance.sampling import sample_weights
+    >>> sample_weights(["a", "a", "a", "b"]).round(3).tolist()
+    [0.667, 0.667, 0.667, 2.0]
+    """
     _, weights, inverse = _label_weights(y, class_weight)
     return weights[inverse]
 
@@ -181,17 +261,44 @@ def prior_shift(scores: Any, train_priors: Any, target_priors: Any = "uniform", 
         Probabilities (rows summing to 1) or logits.
     train_priors : array of shape (n_classes,) or mapping {class: value}
         Training priors or class counts (normalised here), in column order; a mapping needs ``classes``.
-    target_priors : array, mapping or "uniform"
+    target_priors : array of shape (n_classes,), mapping or "uniform", default="uniform"
         The priors to move to, as ``train_priors``.
-    kind : {"auto", "logits", "proba"}
+    kind : {"auto", "logits", "proba"}, default="auto"
         ``"auto"`` treats non-negative rows summing to one as probabilities, anything else as logits.
-    classes : sequence, optional
+    classes : sequence, default=None
         Class label of each column, used to read mapping priors.
 
     Returns
     -------
     ndarray of shape (n_samples, n_classes)
         Probabilities or logits, as ``scores``.
+
+    Raises
+    ------
+    ValueError
+        ``scores`` is not 2-D, ``kind`` or ``target_priors`` names nothing above, or a prior is not positive.
+
+    See Also
+    --------
+    prior_correct : The same for a checked probability matrix.
+    PriorShiftClassifier : The shift as an estimator, its training priors counted at fit time.
+
+    References
+    ----------
+    Saerens, M. et al. (2002). Adjusting the outputs of a classifier to new a priori probabilities. Neural Comp.
+
+    Elkan, C. (2001). The foundations of cost-sensitive learning. IJCAI.
+
+    Menon, A. K. et al. (2021). Long-tail learning via logit adjustment. ICLR.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ecombalance.sampling import prior_shift
+    >>> proba = np.array([[0.9, 0.1], [0.6, 0.4]])
+    >>> prior_shift(proba, train_priors=[0.9, 0.1]).round(3)       # to uniform priors
+    array([[0.5  , 0.5  ],
+           [0.143, 0.857]])
     """
     s = np.asarray(scores, dtype=np.float64)
     if s.ndim != 2:
@@ -230,12 +337,29 @@ def prior_correct(proba: Any, train_priors: Any, true_priors: Any, classes: Sequ
     train_priors, true_priors : array of shape (n_classes,) or mapping {class: value}
         Priors or class counts (normalised here), in the column order of ``proba``; a mapping needs
         ``classes``.
-    classes : sequence, optional
+    classes : sequence, default=None
         Class label of each column, used to read mapping priors.
 
     Returns
     -------
     ndarray of shape (n_samples, n_classes)
+        The probabilities under ``true_priors``, rows summing to 1.
+
+    Raises
+    ------
+    ValueError
+        ``proba`` is not a 2-D probability matrix (binary down-sampling: ``evaluation.recalibrate``), or bad priors.
+
+    See Also
+    --------
+    prior_shift : The same for probabilities or logits, to any priors (and the references).
+
+    Examples
+    --------
+    >>> from ecombalance.sampling import prior_correct
+    >>> prior_correct([[0.5, 0.5], [0.2, 0.8]], train_priors=[0.5, 0.5], true_priors=[0.9, 0.1]).round(3)
+    array([[0.9  , 0.1  ],
+           [0.692, 0.308]])
     """
     p = check_probabilities(proba)
     if p.ndim != 2:
@@ -245,10 +369,11 @@ def prior_correct(proba: Any, train_priors: Any, true_priors: Any, classes: Sequ
 
 
 class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
-    r"""A classifier whose probabilities are moved from the class priors of its training rows to
-    ``target_priors`` by :func:`prior_shift` (Saerens et al. 2002): with ``"uniform"``, post-hoc logit
-    adjustment (Menon et al. 2021) of a model trained with plain cross-entropy, its arg-max the rule of the
-    balanced error.
+    r"""Classifier whose probabilities are moved from the class priors of its training rows to other priors.
+
+    The probabilities of the wrapped model are moved to ``target_priors`` by :func:`prior_shift` (Saerens et al.
+    2002): with ``"uniform"``, post-hoc logit adjustment (Menon et al. 2021) of a model trained with plain
+    cross-entropy, its arg-max the rule of the balanced error.
 
     The training priors are counted on the rows :meth:`fit` sees, so inside cross-validation each training fold
     gives its own; nothing is fitted on the rows predicted. The wrapped ``estimator`` (cloned) needs
@@ -258,19 +383,27 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     ----------
     estimator : classifier
         Fitted as is (a clone), its ``predict_proba`` shifted.
-    target_priors : "uniform", array of shape (n_classes,) or mapping {class: prior}
+    target_priors : "uniform", array of shape (n_classes,) or mapping {class: prior}, default="uniform"
         The priors to move to (counts are normalised), in the order of ``classes_`` for an array.
 
     Attributes
     ----------
-    estimator_ : the fitted clone
-    classes_ : array of the training labels, sorted
-    train_priors_ : ndarray, the class shares of the training rows in the order of ``classes_``
+    estimator_ : estimator
+        The fitted clone of ``estimator``.
+    classes_ : ndarray of shape (n_classes,)
+        The training labels, sorted.
+    train_priors_ : ndarray of shape (n_classes,)
+        The class shares of the training rows, in the order of ``classes_``.
+
+    See Also
+    --------
+    prior_shift : The shift itself (and the references).
 
     Examples
     --------
     >>> import numpy as np
     >>> from sklearn.linear_model import LogisticRegression
+    >>> from ecombalance.sampling import PriorShiftClassifier
     >>> X = np.r_[np.zeros((90, 1)), np.ones((10, 1))] + np.linspace(0, 0.5, 100)[:, None]
     >>> y = np.repeat([0, 1], [90, 10])
     >>> model = PriorShiftClassifier(LogisticRegression()).fit(X, y)
@@ -286,7 +419,29 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.target_priors = target_priors
 
     def fit(self, X: Any, y: Any, **fit_params: Any) -> "PriorShiftClassifier":
-        """Fit a clone of ``estimator`` on ``(X, y)`` and count the training priors of ``y``."""
+        """Fit a clone of ``estimator`` on ``(X, y)`` and count the training priors of ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training features, as ``estimator`` takes them.
+        y : array-like of shape (n_samples,)
+            Training labels, one class per row.
+        **fit_params : dict
+            Passed to ``estimator.fit`` (``sample_weight``, ...).
+
+        Returns
+        -------
+        PriorShiftClassifier
+            This estimator, fitted.
+
+        Raises
+        ------
+        ValueError
+            ``y`` is None, multilabel or multioutput, or not class labels.
+        TypeError
+            ``estimator`` has no ``predict_proba``.
+        """
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None")
         if type_of_target(y) in ("multilabel-indicator", "multiclass-multioutput"):
@@ -306,13 +461,35 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         return self
 
     def predict_proba(self, X: Any) -> np.ndarray:
-        """The wrapped model's probabilities moved to ``target_priors`` (columns follow ``classes_``)."""
+        """Predict class probabilities: the wrapped model's, moved to ``target_priors``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The rows to predict.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+            The shifted probabilities; columns follow ``classes_``.
+        """
         check_is_fitted(self, "estimator_")
         return prior_shift(self.estimator_.predict_proba(X), self.train_priors_, self.target_priors, kind="proba",
                            classes=self.classes_)
 
     def predict(self, X: Any) -> np.ndarray:
-        """The most probable class after the shift."""
+        """Predict the most probable class after the shift.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The rows to predict.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+            The class of ``classes_`` with the highest shifted probability.
+        """
         check_is_fitted(self, "estimator_")
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
