@@ -87,7 +87,7 @@ def _case_title(rng: np.random.Generator, category: str) -> tuple[str, str]:
 
 
 def documented_case(seed: int = 0, lang: str = "en") -> pd.DataFrame:
-    """The design document's case: 600 products, categories with exactly 400 / 150 / 50 items.
+    """Generate the design document's case: 600 products, categories with exactly 400 / 150 / 50 items.
 
     Columns: ``product_id``, ``title`` (text), ``brand``, ``price``, ``rating``, ``review_count``,
     ``ctr``, ``conversion_rate``, ``sales`` and the label ``category`` (``electronics`` 400,
@@ -107,6 +107,38 @@ def documented_case(seed: int = 0, lang: str = "en") -> pd.DataFrame:
     TF-IDF, 0.684; Chinese, scikit-learn's default word TF-IDF, 0.544 (a run of Chinese characters without
     spaces is one token). Over seeds 0–5 the means are 0.780, 0.682 and 0.532; with C=10 (less shrinkage of
     the many character features) 0.897, 0.838 and 0.615.
+
+    Parameters
+    ----------
+    seed : int, default=0
+        Seed of the random generator: the same seed gives the same table.
+    lang : {"en", "zh"}, default="en"
+        Language of the titles and brands; the ids, numbers and labels do not depend on it.
+
+    Returns
+    -------
+    DataFrame
+        600 rows, the columns listed above, the label in ``category``.
+
+    Raises
+    ------
+    ValueError
+        When ``lang`` is not ``"en"`` or ``"zh"``.
+
+    See Also
+    --------
+    case_table : The same rows as a :class:`~ecombalance.Table` with the columns' roles.
+
+    Examples
+    --------
+    >>> from ecombalance.data import documented_case
+    >>> frame = documented_case()
+    >>> frame.shape
+    (600, 10)
+    >>> frame["category"].value_counts().to_dict()
+    {'electronics': 400, 'home_kitchen': 150, 'sports_outdoors': 50}
+    >>> documented_case(lang="zh")["price"].equals(frame["price"])
+    True
     """
     check_lang(lang)
     rng = np.random.default_rng(seed)
@@ -199,10 +231,10 @@ def _type_words_overlap() -> np.ndarray:
 
 
 def search_log(n_queries: int = 200, products_per_query: int = 10, seed: int = 0, lang: str = "en") -> pd.DataFrame:
-    """Query x product pairs like a product-search relevance log.
+    """Generate query x product pairs like a product-search relevance log.
 
     Each query asks for a product type, sometimes with a brand and an adjective ("Anker black phone
-    charger"). For each shown product a relation is drawn with the Shopping Queries proportions
+    charger"). For each shown product a relation is drawn with the Shopping Queries proportions [1]_
     (E 65 %, S 22 %, C 3 %, I 10 %) and a product with that relation is picked: Exact = the type (and
     brand, when asked), Substitute = same category but another type or brand, Complement = the type's
     accessory, Irrelevant = another category. 8 % of labels are then redrawn from the same marginal, as
@@ -226,6 +258,48 @@ def search_log(n_queries: int = 200, products_per_query: int = 10, seed: int = 0
     ``brand`` in Chinese. Chinese has no spaces to count words by, so there ``text_overlap`` is the Jaccard
     similarity of the character bigrams of query and title, spaces removed and Latin lower-cased
     (:func:`ecombalance.data._chinese.bigram_jaccard`).
+
+    Parameters
+    ----------
+    n_queries : int, default=200
+        Number of queries (``query_id`` 0 to ``n_queries - 1``).
+    products_per_query : int, default=10
+        Products shown per query (``position`` 1 to ``products_per_query``).
+    seed : int, default=0
+        Seed of the random generator: the same seed gives the same log.
+    lang : {"en", "zh"}, default="en"
+        Language of queries, titles and brands.
+
+    Returns
+    -------
+    DataFrame
+        ``n_queries * products_per_query`` rows, the columns listed above.
+
+    Raises
+    ------
+    ValueError
+        When ``n_queries`` or ``products_per_query`` is not a positive int, or ``lang`` is not ``"en"`` or
+        ``"zh"``.
+
+    See Also
+    --------
+    search_table : The log as a :class:`~ecombalance.Table` (query groups, text pair, relevance gains).
+
+    References
+    ----------
+    .. [1] C. K. Reddy et al., "Shopping Queries Dataset: A Large-Scale ESCI Benchmark for Improving Product
+       Search", 2022, arXiv:2206.06588.
+
+    Examples
+    --------
+    >>> from ecombalance.data import search_log
+    >>> log = search_log(n_queries=5, products_per_query=4)
+    >>> log.shape
+    (20, 14)
+    >>> log["query_id"].nunique(), int(log["position"].max())
+    (5, 4)
+    >>> log["esci_label"].value_counts().to_dict()
+    {'E': 12, 'S': 5, 'I': 2, 'C': 1}
     """
     check_lang(lang)
     for name, value in {"n_queries": n_queries, "products_per_query": products_per_query}.items():
@@ -336,11 +410,42 @@ def _other_category_type(rng, t_q, categories):
 
 def dirty_copy(tbl: Table, seed: int = 0, duplicate_share: float = 0.05, missing_share: float = 0.03,
                outlier_share: float = 0.01) -> Table:
-    """A deliberately dirty copy of a table, for the cleaning chapter.
+    """Make a deliberately dirty copy of a table, for the cleaning chapter.
 
     Adds exact duplicates, near-duplicates (the same title in upper case with extra punctuation),
     missing values in the numeric and categorical columns, outliers (prices x 1000), a constant
     column ``source`` and a column of customer e-mail addresses ``customer_email``.
+
+    Parameters
+    ----------
+    tbl : Table
+        The table to copy; it is left unchanged.
+    seed : int, default=0
+        Seed of the random generator: the same seed gives the same copy.
+    duplicate_share : float, default=0.05
+        Share of the rows added again as exact duplicates, and the same share again as near-duplicates.
+    missing_share : float, default=0.03
+        Share of the cells of each numeric and categorical column set missing.
+    outlier_share : float, default=0.01
+        Share of the rows whose ``price`` (else the first numeric column) is multiplied by 1000 (at least one row).
+
+    Returns
+    -------
+    Table
+        The dirty copy, rows shuffled, ``source`` a categorical feature, named ``"<name> (dirty copy)"``.
+
+    See Also
+    --------
+    clean : Removes what this function adds, and reports it.
+
+    Examples
+    --------
+    >>> from ecombalance.data import case_table, dirty_copy
+    >>> dirty = dirty_copy(case_table())
+    >>> len(dirty.frame), dirty.name
+    (660, 'documented_case (dirty copy)')
+    >>> bool(dirty.frame["customer_email"].str.endswith("@example.com").all())
+    True
     """
     rng = np.random.default_rng(seed)
     frame = tbl.frame.copy()
@@ -373,16 +478,87 @@ def _named(dataset: str, lang: str) -> str:
 
 
 def case_table(seed: int = 0, lang: str = "en") -> Table:
+    """Return :func:`documented_case` as a :class:`~ecombalance.Table`.
+
+    The label is ``category``; ``title`` is the text feature, ``price``, ``rating``, ``review_count``, ``ctr``,
+    ``conversion_rate`` and ``sales`` the numeric ones and ``brand`` the categorical one (``product_id`` is not a
+    feature). The table is named ``"documented_case"`` (``"documented_case (zh)"`` in Chinese).
+
+    Parameters
+    ----------
+    seed : int, default=0
+        Seed of the random generator: the same seed gives the same table.
+    lang : {"en", "zh"}, default="en"
+        Language of the titles and brands.
+
+    Returns
+    -------
+    Table
+        600 rows, three classes (400 / 150 / 50), no group column.
+
+    See Also
+    --------
+    documented_case : The rows as a DataFrame.
+    ecombalance.load : Loads this table by name (``dataset="documented_case"``) or a user's file.
+
+    Examples
+    --------
+    >>> from ecombalance.data import case_table
+    >>> table = case_table()
+    >>> table.name, table.label, len(table.frame)
+    ('documented_case', 'category', 600)
+    >>> table.classes
+    ['electronics', 'home_kitchen', 'sports_outdoors']
+    """
     return Table(documented_case(seed, lang), CASE_LABEL, list(CASE_TEXT), list(CASE_NUMERIC),
                  list(CASE_CATEGORICAL), None, _named("documented_case", lang))
 
 
 def search_table(n_queries: int = 200, products_per_query: int = 10, seed: int = 0,
                  label: str = SEARCH_LABEL, lang: str = "en") -> Table:
-    """The search log as a Table; ``label="clicked"`` gives the CTR task (ESCI label then not a feature).
+    """Return :func:`search_log` as a :class:`~ecombalance.Table`.
+
+    ``label="clicked"`` gives the CTR task (the ESCI label then not a feature); with the ESCI label the table's
+    ``gains`` are the ESCI relevance gains (E 1.0, S 0.1, C 0.01, I 0.0) for the ranking metrics. ``query_id`` is
+    the group column: folds keep each query on one side.
 
     Query and title are a text pair (:attr:`Table.text_pair`): relevance is how well the title matches the
-    query, so the models also get the pair's similarities (:class:`ecombalance.models._features.PairSimilarity`)."""
+    query, so the models also get the pair's similarities (:class:`ecombalance.models._features.PairSimilarity`).
+
+    Parameters
+    ----------
+    n_queries : int, default=200
+        Number of queries.
+    products_per_query : int, default=10
+        Products shown per query.
+    seed : int, default=0
+        Seed of the random generator: the same seed gives the same table.
+    label : {"esci_label", "clicked"}, default="esci_label"
+        The label column: the ESCI relevance label or the click.
+    lang : {"en", "zh"}, default="en"
+        Language of queries, titles and brands.
+
+    Returns
+    -------
+    Table
+        ``n_queries * products_per_query`` rows, named ``"search_log"`` (``"search_log (zh)"`` in Chinese).
+
+    See Also
+    --------
+    search_log : The rows as a DataFrame, both labels included.
+
+    Examples
+    --------
+    >>> from ecombalance.data import search_table
+    >>> table = search_table(n_queries=20, products_per_query=5)
+    >>> table.label, table.group_col, table.text_pair
+    ('esci_label', 'query_id', ('query', 'product_title'))
+    >>> table.gains
+    {'E': 1.0, 'S': 0.1, 'C': 0.01, 'I': 0.0}
+    >>> clicks = search_table(n_queries=20, products_per_query=5, label="clicked")
+    >>> clicks.label, clicks.gains, "esci_label" in clicks.frame
+    ('clicked', None, False)
+    """
     frame = search_log(n_queries, products_per_query, seed, lang)
     drop = {SEARCH_LABEL, "clicked"} - {label}
     return Table(frame.drop(columns=sorted(drop)), label, list(SEARCH_TEXT), list(SEARCH_NUMERIC),
