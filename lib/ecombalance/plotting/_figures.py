@@ -30,10 +30,41 @@ from ecombalance.plotting._style import (CALIBRATION_COLOURS, CLASS_COLOURS, OBS
 # ----------------------------------------------------------------------------------------------- bars
 def plot_class_distribution(dist: pd.DataFrame, ax: Axes | None = None, title: str | None = None,
                             xlabel: str = N_("items (rows)")) -> Axes:
-    """Horizontal bars of the class counts, largest class on top, each labelled "count (share)".
+    """Draw horizontal bars of the class counts, largest class on top, each labelled "count (share)".
 
-    ``dist`` is :func:`ecombalance.sampling._imbalance.distribution` (columns ``count`` and ``proportion``).
     The default title gives the imbalance ratio :math:`\\max_c N_c / \\min_c N_c`.
+
+    Parameters
+    ----------
+    dist : DataFrame
+        One row per class (the index), columns ``count`` and ``proportion``
+        (:func:`ecombalance.sampling._imbalance.distribution`).
+    ax : matplotlib Axes, default=None
+        Where to draw; None draws on a new figure.
+    title : str, default=None
+        The title; None for "Class distribution, IR = <ratio>:1".
+    xlabel : str, default="items (rows)"
+        The label of the count axis.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    ValueError
+        When ``dist`` lacks the column ``count`` or ``proportion``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ecombalance.plotting import plot_class_distribution
+    >>> dist = pd.DataFrame({"count": [400, 150, 50], "proportion": [0.667, 0.25, 0.083]},
+    ...                     index=["electronics", "home_kitchen", "sports_outdoors"])
+    >>> ax = plot_class_distribution(dist)
+    >>> ax.get_title(), [label.get_text() for label in ax.texts]
+    ('Class distribution, IR = 8.0:1', ['400 (0.667)', '150 (0.250)', '50 (0.083)'])
     """
     missing = {"count", "proportion"} - set(dist.columns)
     if missing:
@@ -92,8 +123,38 @@ def plot_grouped_bars(table: pd.DataFrame | pd.Series, ax: Axes | None = None, *
 
 
 def plot_recall(summary: pd.DataFrame, classes: Sequence, methods: Sequence[str], ax: Axes | None = None) -> Axes:
-    """Grouped bars of per-class recall (pooled out-of-fold) with their bootstrap intervals, the first
-    method (the baseline) in grey; ``summary`` is :func:`ecombalance.evaluation.summarise`."""
+    """Draw grouped bars of per-class recall (pooled out-of-fold) with their bootstrap intervals.
+
+    One group per class, one bar per method, the first method (the baseline) in grey.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        The summary table of :func:`ecombalance.evaluation._stats.summarise`: columns ``method``, ``metric``,
+        ``class``, ``pooled``, ``ci_low`` and ``ci_high``; its ``"recall"`` rows are drawn.
+    classes : sequence
+        The classes, in the order drawn.
+    methods : sequence of str
+        The methods, in the order drawn; the first is the baseline.
+    ax : matplotlib Axes, default=None
+        Where to draw; None draws on a new figure.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ecombalance.plotting import plot_recall
+    >>> summary = pd.DataFrame({"method": ["none", "none", "smote", "smote"], "metric": "recall",
+    ...                         "class": ["big", "small", "big", "small"], "pooled": [0.9, 0.4, 0.85, 0.6],
+    ...                         "ci_low": [0.85, 0.3, 0.8, 0.5], "ci_high": [0.95, 0.5, 0.9, 0.7]})
+    >>> ax = plot_recall(summary, classes=["big", "small"], methods=["none", "smote"])
+    >>> ax.get_title(), len(ax.patches)
+    ('Per-class recall with 95 % bootstrap intervals', 4)
+    """
     rows = summary[summary["metric"] == "recall"]
     order = [str(c) for c in classes]
     table = {col: rows.pivot(index="class", columns="method", values=col).loc[order, list(methods)]
@@ -150,18 +211,56 @@ def _count_axes(ax: Axes) -> Axes:
 
 def plot_reliability(y_true: Any, proba: Any, n_bins: int = ECE_BINS, classes: Sequence | None = None,
                      label: str | None = None, ax: Axes | None = None, counts: bool = False, **plot_kwargs) -> Axes:
-    """Reliability diagram: accuracy against confidence per equal-width bin, with the diagonal.
+    """Draw a reliability diagram: accuracy against confidence per equal-width bin, with the diagonal.
 
     Binary ``proba`` (1-D) is the positive class's probability against the observed frequency; 2-D
     ``proba`` is the top label's confidence against its accuracy
-    (:func:`ecombalance.evaluation._calibration.reliability_curve`). Call it again with the returned Axes to
-    compare, e.g., before and after :func:`ecombalance.sampling._weights.prior_correct`; each curve takes the
+    (:func:`ecombalance.evaluation.reliability_curve`). Call it again with the returned Axes to
+    compare, e.g., before and after :func:`ecombalance.sampling.prior_correct`; each curve takes the
     next palette colour unless ``color`` is given, and the legend shows its expected calibration error, with
     the bins the chapters' ECE uses (:data:`ecombalance.evaluation._metrics.ECE_BINS`), so figure and text agree.
 
     With ``counts`` the rows of every bin are drawn as bars in the curve's colour on a second, logarithmic axis on
     the right: the ECE weights each bin by its rows, so a curve far off the diagonal where few rows are barely
     moves it, and the bars show where that is.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        The true labels (0/1 with 1-D ``proba``).
+    proba : array-like of shape (n_samples,) or (n_samples, n_classes)
+        The positive class's probability, or the probability of each class (columns ``classes``).
+    n_bins : int, default=15
+        Number of equal-width bins (:data:`~ecombalance.evaluation._metrics.ECE_BINS`).
+    classes : sequence, default=None
+        The class of each column of a 2-D ``proba``; None for the sorted labels.
+    label : str, default=None
+        The curve's name in the legend, before its ECE.
+    ax : matplotlib Axes, default=None
+        Where to draw; None draws on a new figure.
+    counts : bool, default=False
+        Also draw the rows of every bin as bars on a second, logarithmic axis.
+    **plot_kwargs : dict
+        Keywords of the curve's ``Axes.plot`` (``color``, ``linestyle``, ...).
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    ValueError
+        When ``n_bins`` is not a positive int, or 1-D ``proba`` comes with labels that are not 0/1.
+
+    Examples
+    --------
+    >>> from ecombalance.plotting import plot_reliability
+    >>> y_true = [0, 0, 1, 1, 1, 0, 1, 0]
+    >>> proba = [0.1, 0.3, 0.8, 0.7, 0.9, 0.6, 0.4, 0.2]
+    >>> ax = plot_reliability(y_true, proba, n_bins=5, label="logreg")
+    >>> [text.get_text() for text in ax.get_legend().get_texts()]
+    ['logreg (ECE 0.225)']
     """
     curve = reliability_curve(y_true, proba, n_bins=n_bins, classes=classes)
     ece = expected_calibration_error_from_curve(curve)
@@ -202,8 +301,40 @@ def plot_recalibration(y_true: Any, raw: Any, recalibrated: Any,
 
 
 def plot_focal_curves(curves: pd.DataFrame, ax: Axes | None = None) -> Axes:
-    """The loss of one sample against its true-class probability, one line per γ
-    (:func:`ecombalance._chapters.loss_study.focal_curves`), on a log axis."""
+    """Draw the loss of one sample against its true-class probability, one line per γ, on a log axis.
+
+    The focal loss [1]_ of a sample whose true class has probability :math:`p_t` is
+    :math:`-(1 - p_t)^\\gamma \\log p_t`; γ = 0 is the cross-entropy.
+
+    Parameters
+    ----------
+    curves : DataFrame
+        One column per γ (its name in the legend), indexed by :math:`p_t`
+        (:func:`ecombalance._chapters.loss_study.focal_curves`).
+    ax : matplotlib Axes, default=None
+        Where to draw; None draws on a new figure.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+
+    References
+    ----------
+    .. [1] T.-Y. Lin, P. Goyal, R. Girshick, K. He and P. Dollár, "Focal Loss for Dense Object Detection",
+       ICCV 2017.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from ecombalance.plotting import plot_focal_curves
+    >>> p_t = np.linspace(0.01, 0.99, 50)
+    >>> curves = pd.DataFrame({f"gamma={g}": -(1 - p_t) ** g * np.log(p_t) for g in (0, 2)}, index=p_t)
+    >>> ax = plot_focal_curves(curves)
+    >>> ax.get_title(), len(ax.get_lines()), ax.get_yscale()
+    ('Cross-entropy vs focal loss', 2, 'log')
+    """
     ax = axes_or_new(ax, (6, 3.5))
     curves.plot(ax=ax, logy=True, ylim=(1e-5, 5), color=series_colours(curves.columns))
     ax.set(xlabel=_("$p_t$ (probability of the true class)"), ylabel=_("loss of one sample"),
@@ -247,7 +378,30 @@ def plot_downsampling_metric(table: pd.DataFrame, metric: str, ax: Axes | None =
 
 
 def plot_training_loss(step_logs: Mapping[str, pd.DataFrame], ax: Axes | None = None) -> Axes:
-    """Training loss per optimizer step, one line per run (each a fitted model's ``step_log_``)."""
+    """Draw the training loss per optimizer step, one line per run.
+
+    Parameters
+    ----------
+    step_logs : mapping of str to DataFrame
+        Each run's name and its log with columns ``step`` and ``loss`` (a fitted model's ``step_log_``).
+    ax : matplotlib Axes, default=None
+        Where to draw; None draws on a new figure.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ecombalance.plotting import plot_training_loss
+    >>> logs = {"cross-entropy": pd.DataFrame({"step": [1, 2, 3], "loss": [1.1, 0.8, 0.6]}),
+    ...         "focal": pd.DataFrame({"step": [1, 2, 3], "loss": [0.7, 0.5, 0.4]})}
+    >>> ax = plot_training_loss(logs)
+    >>> ax.get_xlabel(), [text.get_text() for text in ax.get_legend().get_texts()]
+    ('optimizer step', ['cross-entropy', 'focal'])
+    """
     ax = axes_or_new(ax, (5, 3.4))
     for (name, log), colour in zip(step_logs.items(), series_colours(list(step_logs))):
         ax.plot(log["step"], log["loss"], label=name, color=colour)
@@ -258,7 +412,33 @@ def plot_training_loss(step_logs: Mapping[str, pd.DataFrame], ax: Axes | None = 
 
 def plot_validation_curve(histories: Mapping[str, pd.DataFrame], metric: str = "val_macro_f1",
                           ax: Axes | None = None) -> Axes:
-    """A validation metric per epoch, one line per run (each a fitted model's ``history_``)."""
+    """Draw a validation metric per epoch, one line per run.
+
+    Parameters
+    ----------
+    histories : mapping of str to DataFrame
+        Each run's name and its history with a column ``epoch`` and one per metric (a fitted model's
+        ``history_``).
+    metric : str, default="val_macro_f1"
+        The column drawn.
+    ax : matplotlib Axes, default=None
+        Where to draw; None draws on a new figure.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ecombalance.plotting import plot_validation_curve
+    >>> histories = {"cross-entropy": pd.DataFrame({"epoch": [1, 2], "val_macro_f1": [0.61, 0.70]}),
+    ...              "focal": pd.DataFrame({"epoch": [1, 2], "val_macro_f1": [0.64, 0.73]})}
+    >>> ax = plot_validation_curve(histories)
+    >>> ax.get_title(), len(ax.get_lines())
+    ('validation macro-F1', 2)
+    """
     ax = axes_or_new(ax, (5, 3.4))
     for (name, history), colour in zip(histories.items(), series_colours(list(histories))):
         ax.plot(history["epoch"], history[metric], marker="o", label=name, color=colour)
@@ -271,8 +451,38 @@ def plot_validation_curve(histories: Mapping[str, pd.DataFrame], metric: str = "
 # ------------------------------------------------------------------------------- evaluation displays
 def plot_confusion_matrix(y_true: Any, y_pred: Any, labels: Sequence | None = None, ax: Axes | None = None,
                           normalize: str | None = None, title: str | None = None) -> Axes:
-    """Confusion matrix (scikit-learn's display, no colour bar); ``normalize="true"`` shows each row's
-    shares (recall on the diagonal)."""
+    """Draw a confusion matrix (scikit-learn's display, no colour bar).
+
+    Rows are the true labels, columns the predicted ones; ``normalize="true"`` shows each row's shares (recall on
+    the diagonal).
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        The true labels.
+    y_pred : array-like of shape (n_samples,)
+        The predicted labels.
+    labels : sequence, default=None
+        The labels, in the order of rows and columns; None for the sorted labels present.
+    ax : matplotlib Axes, default=None
+        Where to draw; None draws on a new figure.
+    normalize : {"true", "pred", "all"}, default=None
+        Shares of each row, of each column or of all rows instead of counts; None for counts.
+    title : str, default=None
+        The title; None for none.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+
+    Examples
+    --------
+    >>> from ecombalance.plotting import plot_confusion_matrix
+    >>> ax = plot_confusion_matrix(["a", "a", "b", "b"], ["a", "b", "b", "b"], normalize="true")
+    >>> [text.get_text() for text in ax.texts]
+    ['0.50', '0.50', '0.00', '1.00']
+    """
     from sklearn.metrics import ConfusionMatrixDisplay
 
     ax = axes_or_new(ax, (5, 4))
@@ -287,12 +497,48 @@ def plot_confusion_matrix(y_true: Any, y_pred: Any, labels: Sequence | None = No
 def plot_precision_recall(y_true: Any, scores: Mapping[str, Any], positive: Any, classes: Sequence | None = None,
                           ax: Axes | None = None, reference: str | None = None,
                           decisions: Mapping[str, Any] | None = None) -> Axes:
-    """Precision-recall curves of class ``positive``, one per model; ``reference`` (a baseline) in grey; the
-    class's prevalence as a dotted line (the precision of a random ranking); with ``decisions`` (name -> predicted
-    labels) each model's operating point, the recall and precision of its own decisions, as a marker on its curve.
+    """Draw the precision-recall curves of one class, one per model.
 
-    ``scores`` maps a name to the positive class's scores (1-D) or to class probabilities (2-D, columns
-    ``classes``).
+    ``reference`` (a baseline) is drawn in grey; the class's prevalence as a dotted line (the precision of a random
+    ranking); with ``decisions`` (name -> predicted labels) each model's operating point, the recall and precision
+    of its own decisions, as a marker on its curve. The legend gives each curve's average precision (AP).
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        The true labels.
+    scores : mapping of str to array-like
+        A model's name and the positive class's scores (1-D) or the class probabilities (2-D, columns
+        ``classes``).
+    positive : object
+        The class whose precision and recall are drawn.
+    classes : sequence, default=None
+        The class of each column of 2-D scores.
+    ax : matplotlib Axes, default=None
+        Where to draw; None draws on a new figure.
+    reference : str, default=None
+        The model drawn in grey (a baseline).
+    decisions : mapping of str to array-like, default=None
+        A model's name and its predicted labels, marked as its operating point.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    ValueError
+        When 2-D scores come without ``classes``.
+
+    Examples
+    --------
+    >>> from ecombalance.plotting import plot_precision_recall
+    >>> y_true = ["shoes", "bags", "shoes", "bags", "shoes", "bags"]
+    >>> scores = {"none": [0.6, 0.5, 0.6, 0.5, 0.4, 0.5], "smote": [0.9, 0.2, 0.7, 0.4, 0.3, 0.1]}
+    >>> ax = plot_precision_recall(y_true, scores, positive="shoes", reference="none")
+    >>> [text.get_text() for text in ax.get_legend().get_texts()]
+    ['none (AP = 0.83)', 'smote (AP = 0.92)', 'prevalence 0.500 (random ranking)']
     """
     from sklearn.metrics import PrecisionRecallDisplay
 
