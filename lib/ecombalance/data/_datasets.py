@@ -253,6 +253,11 @@ def case_table(seed: int = 0, lang: str = "en") -> Table:
     Table
         600 rows, three classes (400 / 150 / 50), no group column.
 
+    Raises
+    ------
+    ValueError
+        When ``lang`` is not ``"en"`` or ``"zh"``.
+
     See Also
     --------
     documented_case : The rows as a DataFrame.
@@ -299,6 +304,12 @@ def search_table(n_queries: int = 200, products_per_query: int = 10, seed: int =
     -------
     Table
         ``n_queries * products_per_query`` rows, named ``"search_log"`` (``"search_log (zh)"`` in Chinese).
+
+    Raises
+    ------
+    ValueError
+        When ``n_queries`` or ``products_per_query`` is not a positive int, or ``lang`` is not ``"en"`` or
+        ``"zh"``.
 
     See Also
     --------

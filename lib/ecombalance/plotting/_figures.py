@@ -235,7 +235,7 @@ def plot_reliability(y_true: Any, proba: Any, n_bins: int = ECE_BINS, classes: S
     n_bins : int, default=15
         Number of equal-width bins (:data:`~ecombalance.evaluation._metrics.ECE_BINS`).
     classes : sequence, default=None
-        The class of each column of a 2-D ``proba``; None for the sorted labels.
+        The class of each column of a 2-D ``proba``; None for ``0, ..., n_classes - 1``.
     label : str, default=None
         The curve's name in the legend, before its ECE.
     ax : matplotlib Axes, default=None
@@ -253,7 +253,8 @@ def plot_reliability(y_true: Any, proba: Any, n_bins: int = ECE_BINS, classes: S
     Raises
     ------
     ValueError
-        When ``n_bins`` is not a positive int, or 1-D ``proba`` comes with labels that are not 0/1.
+        When ``n_bins`` is not a positive int, 1-D ``proba`` comes with labels that are not 0/1, or ``y_true``
+        holds a label not in ``classes``.
 
     Examples
     --------
