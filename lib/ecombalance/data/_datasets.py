@@ -82,7 +82,7 @@ def _case_title(rng: np.random.Generator, category: str) -> tuple[str, str]:
     return f"{brand} {' '.join(adjectives)} {noun} {attribute}", str(brand)
 
 
-def documented_case(seed: int = 0, lang: str = "en") -> pd.DataFrame:
+def documented_case(random_state: int = 0, lang: str = "en") -> pd.DataFrame:
     """Generate the design document's case: 600 products, categories with exactly 400 / 150 / 50 items.
 
     Columns: ``product_id``, ``title`` (text), ``brand``, ``price``, ``rating``, ``review_count``,
@@ -106,7 +106,7 @@ def documented_case(seed: int = 0, lang: str = "en") -> pd.DataFrame:
 
     Parameters
     ----------
-    seed : int, default=0
+    random_state : int, default=0
         Seed of the random generator: the same seed gives the same table.
     lang : {"en", "zh"}, default="en"
         Language of the titles and brands; the ids, numbers and labels do not depend on it.
@@ -137,7 +137,7 @@ def documented_case(seed: int = 0, lang: str = "en") -> pd.DataFrame:
     True
     """
     check_lang(lang)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     labels = np.concatenate([[c] * n for c, n in CASE_COUNTS.items()])
     rng.shuffle(labels)
     rows = []
@@ -161,11 +161,11 @@ def documented_case(seed: int = 0, lang: str = "en") -> pd.DataFrame:
         })
     frame = pd.DataFrame(rows)
     if lang == "zh":  # drawn from a stream of their own, so the numbers stay those of the English case
-        frame["title"], frame["brand"] = case_titles_zh(np.random.default_rng([seed, 86]), labels)
+        frame["title"], frame["brand"] = case_titles_zh(np.random.default_rng([random_state, 86]), labels)
     return frame
 
 
-def dirty_copy(tbl: Table, seed: int = 0, duplicate_share: float = 0.05, missing_share: float = 0.03,
+def dirty_copy(tbl: Table, random_state: int = 0, duplicate_share: float = 0.05, missing_share: float = 0.03,
                outlier_share: float = 0.01) -> Table:
     """Make a deliberately dirty copy of a table, for the cleaning chapter.
 
@@ -177,7 +177,7 @@ def dirty_copy(tbl: Table, seed: int = 0, duplicate_share: float = 0.05, missing
     ----------
     tbl : Table
         The table to copy; it is left unchanged.
-    seed : int, default=0
+    random_state : int, default=0
         Seed of the random generator: the same seed gives the same copy.
     duplicate_share : float, default=0.05
         Share of the rows added again as exact duplicates, and the same share again as near-duplicates.
@@ -204,7 +204,7 @@ def dirty_copy(tbl: Table, seed: int = 0, duplicate_share: float = 0.05, missing
     >>> bool(dirty.frame["customer_email"].str.endswith("@example.com").all())
     True
     """
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     frame = tbl.frame.copy()
     n = len(frame)
     frame["source"] = "crawler-v1"
@@ -220,7 +220,7 @@ def dirty_copy(tbl: Table, seed: int = 0, duplicate_share: float = 0.05, missing
     for col in tbl.text_cols:
         near[col] = near[col].astype(str).str.upper() + " !!"
     frame = pd.concat([frame, exact, near], ignore_index=True)
-    frame = frame.sample(frac=1.0, random_state=seed).reset_index(drop=True)
+    frame = frame.sample(frac=1.0, random_state=random_state).reset_index(drop=True)
     return replace(tbl, frame=frame, categorical_cols=[*tbl.categorical_cols, "source"],
                    name=f"{tbl.name} (dirty copy)")
 
@@ -234,7 +234,7 @@ def _named(dataset: str, lang: str) -> str:
     return dataset if lang == "en" else f"{dataset} ({lang})"
 
 
-def case_table(seed: int = 0, lang: str = "en") -> Table:
+def case_table(random_state: int = 0, lang: str = "en") -> Table:
     """Return :func:`documented_case` as a :class:`~ecombalance.Table`.
 
     The label is ``category``; ``title`` is the text feature, ``price``, ``rating``, ``review_count``, ``ctr``,
@@ -243,7 +243,7 @@ def case_table(seed: int = 0, lang: str = "en") -> Table:
 
     Parameters
     ----------
-    seed : int, default=0
+    random_state : int, default=0
         Seed of the random generator: the same seed gives the same table.
     lang : {"en", "zh"}, default="en"
         Language of the titles and brands.
@@ -272,11 +272,11 @@ def case_table(seed: int = 0, lang: str = "en") -> Table:
     >>> table.classes
     ['electronics', 'home_kitchen', 'sports_outdoors']
     """
-    return Table(documented_case(seed, lang), CASE_LABEL, list(CASE_TEXT), list(CASE_NUMERIC),
+    return Table(documented_case(random_state, lang), CASE_LABEL, list(CASE_TEXT), list(CASE_NUMERIC),
                  list(CASE_CATEGORICAL), None, _named("documented_case", lang))
 
 
-def search_table(n_queries: int = 200, products_per_query: int = 10, seed: int = 0,
+def search_table(n_queries: int = 200, products_per_query: int = 10, random_state: int = 0,
                  label: str = SEARCH_LABEL, lang: str = "en") -> Table:
     """Return :func:`search_log` as a :class:`~ecombalance.Table`.
 
@@ -293,7 +293,7 @@ def search_table(n_queries: int = 200, products_per_query: int = 10, seed: int =
         Number of queries.
     products_per_query : int, default=10
         Products shown per query.
-    seed : int, default=0
+    random_state : int, default=0
         Seed of the random generator: the same seed gives the same table.
     label : {"esci_label", "clicked"}, default="esci_label"
         The label column: the ESCI relevance label or the click.
@@ -327,7 +327,7 @@ def search_table(n_queries: int = 200, products_per_query: int = 10, seed: int =
     >>> clicks.label, clicks.gains, "esci_label" in clicks.frame
     ('clicked', None, False)
     """
-    frame = search_log(n_queries, products_per_query, seed, lang)
+    frame = search_log(n_queries, products_per_query, random_state, lang)
     drop = {SEARCH_LABEL, "clicked"} - {label}
     return Table(frame.drop(columns=sorted(drop)), label, list(SEARCH_TEXT), list(SEARCH_NUMERIC),
                  list(SEARCH_CATEGORICAL), "query_id", _named("search_log", lang),
@@ -340,7 +340,7 @@ def load(
     label_col: str = "",
     text_cols: Sequence[str] = (),
     group_col: str = "",
-    seed: int = 0,
+    random_state: int = 0,
     n_queries: int = 200,
     products_per_query: int = 10,
     min_class_size: int = 0,
@@ -362,7 +362,7 @@ def load(
     dataset : ``"documented_case"`` or ``"search_log"`` (ignored when ``data_path`` is given).
     data_path, label_col, text_cols, group_col : a user's CSV/Parquet file (or a DataFrame) and its columns
         (see :func:`ecombalance.data._loaders.load_table`, which checks the table).
-    seed, n_queries, products_per_query : generator settings for the default datasets.
+    random_state, n_queries, products_per_query : generator settings for the default datasets.
     min_class_size, min_class_action, n_splits : rare-class handling for user files.
     exclude_cols, feature_cols, encoding, text_pair, gains : column choice, file encoding, a text pair and
         relevance gains for user files; a label of ESCI letters (E, S, C, I) gets ``ESCI_GAINS`` unless
@@ -394,9 +394,10 @@ def load(
                     name=tbl.name, label=repr(label_col), gains=tbl.gains))
         return replace(tbl, text_analyzer=text_analyzer)
     if dataset == "documented_case":
-        return replace(case_table(seed, lang), text_analyzer=text_analyzer)
+        return replace(case_table(random_state, lang), text_analyzer=text_analyzer)
     if dataset == "search_log":
-        return replace(search_table(n_queries, products_per_query, seed, label=label_col or SEARCH_LABEL, lang=lang),
+        return replace(search_table(n_queries, products_per_query, random_state, label=label_col or SEARCH_LABEL,
+                                    lang=lang),
                        text_analyzer=text_analyzer)
     raise ValueError(f"unknown dataset {dataset!r}; choose one of {list(DATASETS)} or give {option('data_path')}")
 

@@ -236,7 +236,8 @@ def clean(tbl: Table, near_duplicates: bool = True, outliers: str = "report", z_
     return cleaned, report
 
 
-def subsample(tbl: Table, max_rows: int, seed: int = 0, min_per_class: int = 10, *, who: str = N_("This chapter"),
+def subsample(tbl: Table, max_rows: int, random_state: int = 0, min_per_class: int = 10, *,
+              who: str = N_("This chapter"),
               setting: str = N_("parameter `max_rows={}`"), reason: str = "") -> tuple[Table, str]:
     """Draw at most about ``max_rows`` rows of a table, stratified on the label, every class kept; say so in a note.
 
@@ -255,7 +256,7 @@ def subsample(tbl: Table, max_rows: int, seed: int = 0, min_per_class: int = 10,
         The table to sample.
     max_rows : int
         The rows wanted; 0 for no limit.
-    seed : int, default=0
+    random_state : int, default=0
         Seed of the random generator: the same seed gives the same sample.
     min_per_class : int, default=10
         Rows each class keeps at least (all of them when it has fewer).
@@ -293,7 +294,7 @@ def subsample(tbl: Table, max_rows: int, seed: int = 0, min_per_class: int = 10,
     n = len(tbl.frame)
     if max_rows == 0 or n <= max_rows:
         return tbl, ""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     if tbl.group_col:
         groups = tbl.groups.to_numpy()
         order = rng.permutation(pd.unique(groups))

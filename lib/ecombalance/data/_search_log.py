@@ -72,7 +72,8 @@ def _type_words_overlap() -> np.ndarray:
     return np.array([[len(a & b) for b in words] for a in words])
 
 
-def search_log(n_queries: int = 200, products_per_query: int = 10, seed: int = 0, lang: str = "en") -> pd.DataFrame:
+def search_log(n_queries: int = 200, products_per_query: int = 10, random_state: int = 0,
+               lang: str = "en") -> pd.DataFrame:
     """Generate query x product pairs like a product-search relevance log.
 
     Each query asks for a product type, sometimes with a brand and an adjective ("Anker black phone
@@ -107,7 +108,7 @@ def search_log(n_queries: int = 200, products_per_query: int = 10, seed: int = 0
         Number of queries (``query_id`` 0 to ``n_queries - 1``).
     products_per_query : int, default=10
         Products shown per query (``position`` 1 to ``products_per_query``).
-    seed : int, default=0
+    random_state : int, default=0
         Seed of the random generator: the same seed gives the same log.
     lang : {"en", "zh"}, default="en"
         Language of queries, titles and brands.
@@ -147,7 +148,7 @@ def search_log(n_queries: int = 200, products_per_query: int = 10, seed: int = 0
     for name, value in {"n_queries": n_queries, "products_per_query": products_per_query}.items():
         if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
             raise ValueError(f"{name} must be a positive int, got {value!r}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     cat = _catalogue(lang)
     n_types, n_brands = len(_TYPES), len(_SEARCH_BRANDS)
     categories = np.array([c for c, _, _ in _TYPES])

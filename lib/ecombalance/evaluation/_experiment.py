@@ -181,7 +181,7 @@ def run_experiment(
         (with ``n_jobs`` > 1: its first fold, which every method runs before the rest), never a hang. The first
         method (the baseline) always runs. What the budget leaves out depends on the machine's load, so a verdict
         must name these methods and never read as if they had run; bound the cost by the rows instead
-        (:func:`ecombalance._chapters.workload.row_limit`).
+        (:func:`ecombalance.models._workload.row_limit`).
     fold_features : FoldFeatures, optional
         The cache of preprocessed matrices (a new one by default). A method that is a pipeline with a
         ``"preprocess"`` first step (:func:`ecombalance.models._pipelines.pipeline`) reuses the matrices of an
@@ -282,10 +282,10 @@ def run_experiment(
 class _Run:
     """The state of one :func:`run_experiment` call: fits folds (here or in worker processes) and collects rows."""
 
-    def __init__(self, specs, inputs, y, codes_y, classes, groups, folds, seed, gain_vector, ranking_k, cache,
+    def __init__(self, specs, inputs, y, codes_y, classes, groups, folds, random_state, gain_vector, ranking_k, cache,
                  errors, record_warnings, time_budget) -> None:
         self.specs, self.inputs, self.y, self.codes_y, self.classes = specs, inputs, y, codes_y, classes
-        self.groups, self.folds, self.seed, self.cache = groups, folds, seed, cache
+        self.groups, self.folds, self.random_state, self.cache = groups, folds, random_state, cache
         self.gain_vector, self.ranking_k, self.errors = gain_vector, ranking_k, errors
         self.record_warnings, self.time_budget = record_warnings, time_budget
         self.scorer = FoldScorer(y, codes_y, classes, groups, gain_vector, ranking_k)
@@ -299,7 +299,7 @@ class _Run:
         feature_name, spec = self.specs[method]
         data = self.inputs[feature_name]
         estimator = instantiate(method, spec)
-        seed_estimator(estimator, self.seed)
+        seed_estimator(estimator, self.random_state)
         preprocess, estimator = split_preprocess(estimator)
         train, test = self.folds[fold]
         start = time.perf_counter()

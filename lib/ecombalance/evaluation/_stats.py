@@ -25,10 +25,10 @@ def _check_confidence(confidence: float, n_resamples: int) -> None:
         raise ValueError(f"n_resamples must be an integer >= 10, got {n_resamples!r}")
 
 
-def _resample_indices(n: int, groups: np.ndarray | None, n_resamples: int, seed: int):
+def _resample_indices(n: int, groups: np.ndarray | None, n_resamples: int, random_state: int):
     """Row indices of each bootstrap resample: rows drawn with replacement, or whole groups (cluster
     bootstrap) when ``groups`` is given — the items of one query are not independent."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     if groups is None:
         for _ in range(n_resamples):
             yield rng.integers(0, n, n)
@@ -60,7 +60,7 @@ def bootstrap_ci(
     groups: Any = None,
     n_resamples: int = 1000,
     confidence: float = 0.95,
-    seed: int = 0,
+    random_state: int = 0,
 ) -> BootstrapResult:
     r"""Percentile bootstrap interval of ``statistic(*samples)`` (Efron & Tibshirani 1993, ch. 13), widened
     to hold the estimate on the full sample where the percentiles leave it out (a statistic at its bound).
@@ -70,7 +70,7 @@ def bootstrap_ci(
     (with 5–10 folds that interval is rough; prefer the pooled out-of-fold predictions).
 
     scipy.stats.bootstrap does the row case but cannot resample clusters, which query-grouped search
-    logs need, so the indices are drawn here (NumPy ``default_rng(seed)``: same seed, same interval).
+    logs need, so the indices are drawn here (NumPy ``default_rng(random_state)``: same seed, same interval).
     """
     _check_confidence(confidence, n_resamples)
     if not samples:
@@ -85,7 +85,7 @@ def bootstrap_ci(
     if group_arr is not None and len(group_arr) != n:
         raise ValueError(f"groups has {len(group_arr)} entries but the samples have {n} rows")
     values = np.array([statistic(*(a[idx] for a in arrays))
-                       for idx in _resample_indices(n, group_arr, n_resamples, seed)], dtype=float)
+                       for idx in _resample_indices(n, group_arr, n_resamples, random_state)], dtype=float)
     tail = (1 - confidence) / 2 * 100
     low, high = np.nanpercentile(values, [tail, 100 - tail])
     estimate = float(statistic(*arrays))
@@ -105,7 +105,7 @@ def metric_ci(
     groups: Any = None,
     n_resamples: int = 1000,
     confidence: float = 0.95,
-    seed: int = 0,
+    random_state: int = 0,
 ) -> BootstrapResult:
     """Bootstrap interval of a named metric (see :func:`metric_value`) over test predictions;
     ``class_`` picks a class for ``precision`` / ``recall`` / ``f1``."""
@@ -117,7 +117,8 @@ def metric_ci(
         return metric_value(metric, t[idx], None if p is None else p[idx], None if prob is None else prob[idx],
                             len(classes), class_index, skip_absent=True)
 
-    return bootstrap_ci(statistic, rows, groups=groups, n_resamples=n_resamples, confidence=confidence, seed=seed)
+    return bootstrap_ci(statistic, rows, groups=groups, n_resamples=n_resamples, confidence=confidence,
+                        random_state=random_state)
 
 
 def _bootstrap_p(differences: np.ndarray) -> float:
@@ -139,7 +140,7 @@ def paired_bootstrap(
     groups: Any = None,
     n_resamples: int = 1000,
     confidence: float = 0.95,
-    seed: int = 0,
+    random_state: int = 0,
 ) -> dict[str, float]:
     """Paired bootstrap of ``metric(method) - metric(baseline)`` on the same test rows.
 
@@ -160,7 +161,7 @@ def paired_bootstrap(
                 - metric_value(metric, t[idx], take(pb), take(prob_b), len(classes), class_index, skip_absent=True))
 
     boot = bootstrap_ci(difference, np.arange(len(t)), groups=groups, n_resamples=n_resamples,
-                        confidence=confidence, seed=seed)
+                        confidence=confidence, random_state=random_state)
     return {"difference": boot.estimate, "ci_low": boot.low, "ci_high": boot.high,
             "p_value": _bootstrap_p(boot.distribution)}
 
@@ -294,7 +295,7 @@ def compare_to_baseline(
     interval: bool = True,
     n_resamples: int = 1000,
     confidence: float = 0.95,
-    seed: int = 0,
+    random_state: int = 0,
 ) -> pd.DataFrame:
     """Is each method really different from ``baseline`` on ``metric``? The one test of the library
     (:data:`VERDICT_TEST`): the corrected repeated cross-validation t-test on the paired fold scores of every
@@ -319,7 +320,7 @@ def compare_to_baseline(
     correction : {"holm", None}, default="holm"
     interval : bool, default=True
         Add ``pooled_difference``, ``ci_low`` and ``ci_high``.
-    n_resamples, confidence, seed
+    n_resamples, confidence, random_state
         The bootstrap interval's resamples, level and seed.
 
     Returns
@@ -354,7 +355,7 @@ def compare_to_baseline(
             boot = paired_bootstrap(
                 y_true, pred_m, pred_b, proba_m, proba_b, metric=metric, classes=result.classes,
                 class_=None if class_index is None else result.classes[class_index], groups=groups,
-                n_resamples=n_resamples, confidence=confidence, seed=seed,
+                n_resamples=n_resamples, confidence=confidence, random_state=random_state,
             )
             row.update(pooled_difference=boot["difference"], ci_low=boot["ci_low"], ci_high=boot["ci_high"])
         rows.append(row)
@@ -372,7 +373,7 @@ def summarise(
     class_metrics: Sequence[str] = ("recall",),
     n_resamples: int = 1000,
     confidence: float = 0.95,
-    seed: int = 0,
+    random_state: int = 0,
 ) -> pd.DataFrame:
     """Summary table: per method, metric (and class for ``class_metrics``) the mean and standard deviation
     over folds, and the metric on the pooled out-of-fold predictions with its percentile bootstrap interval
@@ -387,7 +388,7 @@ def summarise(
             scores = _fold_scores(result, method, metric, "all" if cls is None else str(cls))
             y_true, pred, proba, groups = result.pooled(method)
             ci = metric_ci(y_true, pred, proba, metric=metric, classes=result.classes, class_=cls, groups=groups,
-                           n_resamples=n_resamples, confidence=confidence, seed=seed)
+                           n_resamples=n_resamples, confidence=confidence, random_state=random_state)
             rows.append({"method": method, "metric": metric, "class": "all" if cls is None else str(cls),
                          "mean": float(scores.mean()), "std": float(scores.std(ddof=1)) if len(scores) > 1 else 0.0,
                          "pooled": ci.estimate, "ci_low": ci.low, "ci_high": ci.high})
