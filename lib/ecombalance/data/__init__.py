@@ -6,7 +6,8 @@ table is read and checked by :func:`ecombalance.load`, which returns an :class:`
 from ecombalance._lazy import attach
 
 __getattr__, __dir__, __all__ = attach(__name__, {
-    "_datasets": ["documented_case", "search_log", "dirty_copy", "case_table", "search_table"],
+    "_datasets": ["documented_case", "dirty_copy", "case_table", "search_table"],
+    "_search_log": ["search_log"],
     "_shapes": ["shape_table"],
     "_preprocess": ["CleaningReport", "clean", "subsample"],
     "_privacy": ["protect_identifiers"],

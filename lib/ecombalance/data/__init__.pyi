@@ -2,10 +2,10 @@
 # Regenerate with: PYTHONPATH=lib .venv/bin/python tests/test_layout.py
 
 from ecombalance.data._datasets import documented_case as documented_case
-from ecombalance.data._datasets import search_log as search_log
 from ecombalance.data._datasets import dirty_copy as dirty_copy
 from ecombalance.data._datasets import case_table as case_table
 from ecombalance.data._datasets import search_table as search_table
+from ecombalance.data._search_log import search_log as search_log
 from ecombalance.data._shapes import shape_table as shape_table
 from ecombalance.data._preprocess import CleaningReport as CleaningReport
 from ecombalance.data._preprocess import clean as clean

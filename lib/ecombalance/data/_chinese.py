@@ -8,7 +8,7 @@ so that the Chinese datasets are as hard as the English ones for a model that re
 
 - :func:`case_titles_zh`: titles and brands for :func:`ecombalance.data._datasets.documented_case` (``lang="zh"``).
 - :data:`SEARCH_TYPES_ZH`, :data:`SEARCH_BRANDS_ZH`, :data:`SEARCH_ADJECTIVES_ZH` and :func:`bigram_jaccard`:
-  the Chinese search log (:func:`ecombalance.data._datasets.search_log`, ``lang="zh"``).
+  the Chinese search log (:func:`ecombalance.data._search_log.search_log`, ``lang="zh"``).
 - :func:`reviews_zh`: reviews of ten product categories for :func:`ecombalance.data._shapes.chinese_reviews`.
 """
 

@@ -2,8 +2,8 @@
 
 - :func:`documented_case`: the design document's case, 600 products in three categories with exactly
   400 / 150 / 50 items; titles drawn from overlapping vocabularies so the categories are confusable.
-- :func:`search_log`: query x product pairs like a product-search relevance log with ESCI labels
-  (Exact / Substitute / Complement / Irrelevant) and a click label.
+- :func:`search_table`: the search log (:func:`ecombalance.data._search_log.search_log`: query x product pairs
+  like a product-search relevance log with ESCI labels and a click label) as a table.
 - :func:`load`: one entry point for the notebooks: a default dataset by name or a user's file.
 
 Readers for user files and public layouts live in :mod:`ecombalance.data._loaders`.
@@ -19,9 +19,10 @@ import pandas as pd
 
 from ecombalance._validation import option
 from ecombalance.data import _checks as checks
-from ecombalance.data._chinese import (SEARCH_ADJECTIVES_ZH, SEARCH_BRANDS_ZH, SEARCH_TYPES_ZH, bigram_jaccard,
-                                       case_titles_zh, check_lang, search_text_zh)
+from ecombalance.data._chinese import case_titles_zh, check_lang
 from ecombalance.data._loaders import ESCI_GAINS, load_table
+# ESCI_LABELS and ESCI_SHARES stay readable here (datasets.ESCI_LABELS), beside the other datasets' constants
+from ecombalance.data._search_log import ESCI_LABELS, ESCI_SHARES, SEARCH_LABEL, search_log  # noqa: F401
 from ecombalance.data._table import Table, check_text_analyzer
 from ecombalance.i18n import gettext as _
 
@@ -31,16 +32,11 @@ CASE_NUMERIC = ["price", "rating", "review_count", "ctr", "conversion_rate", "sa
 CASE_CATEGORICAL = ["brand"]
 CASE_COUNTS = {"electronics": 400, "home_kitchen": 150, "sports_outdoors": 50}
 
-SEARCH_LABEL = "esci_label"
-ESCI_LABELS = ("E", "S", "C", "I")
-ESCI_SHARES = (0.65, 0.22, 0.03, 0.10)  # roughly the Shopping Queries proportions
 SEARCH_TEXT = ["query", "product_title"]
 SEARCH_NUMERIC = ["price", "text_overlap", "category_match", "price_ratio", "hist_ctr", "position"]
 SEARCH_CATEGORICAL = ["category"]
 
 DATASETS = ("documented_case", "search_log")
-
-
 
 
 # ---------------------------------------------------------------------------------------------
@@ -87,7 +83,7 @@ def _case_title(rng: np.random.Generator, category: str) -> tuple[str, str]:
 
 
 def documented_case(random_state: int = 0, lang: str = "en") -> pd.DataFrame:
-    """The design document's case: 600 products, categories with exactly 400 / 150 / 50 items.
+    """Generate the design document's case: 600 products, categories with exactly 400 / 150 / 50 items.
 
     Columns: ``product_id``, ``title`` (text), ``brand``, ``price``, ``rating``, ``review_count``,
     ``ctr``, ``conversion_rate``, ``sales`` and the label ``category`` (``electronics`` 400,
@@ -107,6 +103,38 @@ def documented_case(random_state: int = 0, lang: str = "en") -> pd.DataFrame:
     TF-IDF, 0.684; Chinese, scikit-learn's default word TF-IDF, 0.544 (a run of Chinese characters without
     spaces is one token). Over seeds 0–5 the means are 0.780, 0.682 and 0.532; with C=10 (less shrinkage of
     the many character features) 0.897, 0.838 and 0.615.
+
+    Parameters
+    ----------
+    random_state : int, default=0
+        Seed of the random generator: the same seed gives the same table.
+    lang : {"en", "zh"}, default="en"
+        Language of the titles and brands; the ids, numbers and labels do not depend on it.
+
+    Returns
+    -------
+    DataFrame
+        600 rows, the columns listed above, the label in ``category``.
+
+    Raises
+    ------
+    ValueError
+        When ``lang`` is not ``"en"`` or ``"zh"``.
+
+    See Also
+    --------
+    case_table : The same rows as a :class:`~ecombalance.Table` with the columns' roles.
+
+    Examples
+    --------
+    >>> from ecombalance.data import documented_case
+    >>> frame = documented_case()
+    >>> frame.shape
+    (600, 10)
+    >>> frame["category"].value_counts().to_dict()
+    {'electronics': 400, 'home_kitchen': 150, 'sports_outdoors': 50}
+    >>> documented_case(lang="zh")["price"].equals(frame["price"])
+    True
     """
     check_lang(lang)
     rng = np.random.default_rng(random_state)
@@ -137,211 +165,44 @@ def documented_case(random_state: int = 0, lang: str = "en") -> pd.DataFrame:
     return frame
 
 
-# ---------------------------------------------------------------------------------------------
-# The search log
-# ---------------------------------------------------------------------------------------------
-
-# (category, product type words, complementary type)
-_TYPES = [
-    ("electronics", "wireless earbuds", "earbuds case"),
-    ("electronics", "earbuds case", "wireless earbuds"),
-    ("electronics", "phone charger", "usb c cable"),
-    ("electronics", "usb c cable", "phone charger"),
-    ("electronics", "laptop", "laptop sleeve"),
-    ("electronics", "laptop sleeve", "laptop"),
-    ("electronics", "gaming mouse", "mouse pad"),
-    ("electronics", "mouse pad", "gaming mouse"),
-    ("home_kitchen", "coffee maker", "coffee filter"),
-    ("home_kitchen", "coffee filter", "coffee maker"),
-    ("home_kitchen", "frying pan", "pan lid"),
-    ("home_kitchen", "pan lid", "frying pan"),
-    ("home_kitchen", "water bottle", "bottle brush"),
-    ("home_kitchen", "bottle brush", "water bottle"),
-    ("sports_outdoors", "running shoes", "shoe insoles"),
-    ("sports_outdoors", "shoe insoles", "running shoes"),
-    ("sports_outdoors", "yoga mat", "yoga strap"),
-    ("sports_outdoors", "yoga strap", "yoga mat"),
-    ("sports_outdoors", "camping tent", "tent stakes"),
-    ("sports_outdoors", "tent stakes", "camping tent"),
-]
-_SEARCH_BRANDS = ["Anker", "Sony", "Philips", "Xiaomi", "Decathlon", "Tefal", "Li-Ning", "Lenovo",
-                  "Midea", "Naturehike"]
-_SEARCH_ADJECTIVES = ["black", "portable", "large", "waterproof", "lightweight", "cheap", "premium", "kids"]
-_TYPE_PRICE = np.array([299, 59, 89, 29, 4999, 129, 199, 39, 699, 25, 159, 49, 79, 19, 499, 69, 129,
-                        29, 899, 39], dtype=float)
-_VARIANTS = 4
-
-
-def _catalogue(lang: str = "en") -> dict[str, np.ndarray]:
-    """Every product type x brand x variant (adjective) once: ids follow arithmetically."""
-    n_types, n_brands = len(_TYPES), len(_SEARCH_BRANDS)
-    t, b, v = np.meshgrid(np.arange(n_types), np.arange(n_brands), np.arange(_VARIANTS), indexing="ij")
-    t, b, v = t.ravel(), b.ravel(), v.ravel()
-    adjective = (b * 3 + v * 5 + t) % len(_SEARCH_ADJECTIVES)
-    if lang == "zh":  # the shop's style follows the brand: some shops space their titles, most do not
-        titles = np.array([
-            search_text_zh(SEARCH_BRANDS_ZH[bi], SEARCH_ADJECTIVES_ZH[ai], SEARCH_TYPES_ZH[ti], f"{vi + 1}代", bi % 3)
-            for ti, bi, vi, ai in zip(t, b, v, adjective)
-        ], dtype=object)
-    else:
-        titles = np.array([
-            f"{_SEARCH_BRANDS[bi]} {_SEARCH_ADJECTIVES[ai]} {_TYPES[ti][1]} model {vi + 1}"
-            for ti, bi, vi, ai in zip(t, b, v, adjective)
-        ], dtype=object)
-    price_factor = 0.6 + 0.15 * ((b * 7 + v * 3) % 6)
-    return {"type": t, "brand": b, "adjective": adjective, "title": titles,
-            "price": np.round(_TYPE_PRICE[t] * price_factor, 2)}
-
-
-def _type_words_overlap() -> np.ndarray:
-    words = [set(name.split()) for _, name, _ in _TYPES]
-    return np.array([[len(a & b) for b in words] for a in words])
-
-
-def search_log(n_queries: int = 200, products_per_query: int = 10, random_state: int = 0,
-               lang: str = "en") -> pd.DataFrame:
-    """Query x product pairs like a product-search relevance log.
-
-    Each query asks for a product type, sometimes with a brand and an adjective ("Anker black phone
-    charger"). For each shown product a relation is drawn with the Shopping Queries proportions
-    (E 65 %, S 22 %, C 3 %, I 10 %) and a product with that relation is picked: Exact = the type (and
-    brand, when asked), Substitute = same category but another type or brand, Complement = the type's
-    accessory, Irrelevant = another category. 8 % of labels are then redrawn from the same marginal, as
-    annotators disagree. Match features are computed from the pair: ``text_overlap`` is the exact
-    Jaccard similarity of query and title words.
-
-    ``clicked`` (0/1) has a 1–5 % positive rate, driven by relevance and a latent item appeal that also
-    drives ``hist_ctr``.
-
-    Built with vectorised NumPy over a catalogue of 800 products, so 1 million rows
-    (``n_queries=100_000, products_per_query=10``) take seconds and memory stays proportional to the
-    output.
-
-    Columns: ``query_id``, ``query``, ``product_id``, ``product_title``, ``brand``, ``category``,
-    ``price``, ``text_overlap``, ``category_match``, ``price_ratio``, ``hist_ctr``, ``position``,
-    ``esci_label``, ``clicked``.
-
-    ``lang="zh"`` gives the same log (same rows, relations, labels, clicks and numbers but ``text_overlap``) in
-    Chinese: queries like "小米防水无线耳机" and titles like "小米 防水 无线耳机 2代" or "小米防水无线耳机2代"
-    (:data:`ecombalance.data._chinese.SEARCH_TYPES_ZH`; the style follows the shop, a third spaced), and
-    ``brand`` in Chinese. Chinese has no spaces to count words by, so there ``text_overlap`` is the Jaccard
-    similarity of the character bigrams of query and title, spaces removed and Latin lower-cased
-    (:func:`ecombalance.data._chinese.bigram_jaccard`).
-    """
-    check_lang(lang)
-    for name, value in {"n_queries": n_queries, "products_per_query": products_per_query}.items():
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
-    rng = np.random.default_rng(random_state)
-    cat = _catalogue(lang)
-    n_types, n_brands = len(_TYPES), len(_SEARCH_BRANDS)
-    categories = np.array([c for c, _, _ in _TYPES])
-    complement = np.array([next(i for i, t in enumerate(_TYPES) if t[1] == comp) for _, _, comp in _TYPES])
-
-    # queries
-    q_type = rng.integers(0, n_types, n_queries)
-    q_brand = np.where(rng.random(n_queries) < 0.4, rng.integers(0, n_brands, n_queries), -1)
-    q_adj = np.where(rng.random(n_queries) < 0.3, rng.integers(0, len(_SEARCH_ADJECTIVES), n_queries), -1)
-    if lang == "zh":  # most Chinese queries are typed without spaces
-        q_text = np.array([
-            search_text_zh(SEARCH_BRANDS_ZH[b] if b >= 0 else "", SEARCH_ADJECTIVES_ZH[a] if a >= 0 else "",
-                           SEARCH_TYPES_ZH[t], "", 0 if (t + a) % 4 == 0 else 2).lower()
-            for t, b, a in zip(q_type, q_brand, q_adj)
-        ], dtype=object)
-    else:
-        q_text = np.array([
-            " ".join(filter(None, [_SEARCH_BRANDS[b] if b >= 0 else "", _SEARCH_ADJECTIVES[a] if a >= 0 else "",
-                                   _TYPES[t][1]])).lower()
-            for t, b, a in zip(q_type, q_brand, q_adj)
-        ], dtype=object)
-
-    # rows: relation first, then a product with that relation
-    n = n_queries * products_per_query
-    qi = np.repeat(np.arange(n_queries), products_per_query)
-    t_q, b_q, a_q = q_type[qi], q_brand[qi], q_adj[qi]
-    relation = rng.choice(4, size=n, p=ESCI_SHARES)
-    rand_brand = rng.integers(0, n_brands, n)
-    other_brand = (np.maximum(b_q, 0) + rng.integers(1, n_brands, n)) % n_brands
-    same_cat_other_type = _same_category_other_type(rng, t_q, categories)
-    other_cat_type = _other_category_type(rng, t_q, categories)
-    substitute_by_brand = (b_q >= 0) & (rng.random(n) < 0.5)
-    p_type = np.select(
-        [relation == 0, (relation == 1) & substitute_by_brand, relation == 1, relation == 2],
-        [t_q, t_q, same_cat_other_type, complement[t_q]], other_cat_type)
-    p_brand = np.select([(relation == 0) & (b_q >= 0), (relation == 1) & substitute_by_brand],
-                        [b_q, other_brand], rand_brand)
-    product = (p_type * n_brands + p_brand) * _VARIANTS + rng.integers(0, _VARIANTS, n)
-
-    # match features from the pair
-    if lang == "zh":
-        text_overlap = bigram_jaccard(q_text, cat["title"], qi, product)
-    else:
-        q_len = np.array([len(t.split()) for t in q_text])[qi]
-        title_len = np.array([len(t.lower().split()) for t in cat["title"]])[product]
-        shared = (_type_words_overlap()[t_q, p_type] + (b_q == cat["brand"][product])
-                  + (a_q == cat["adjective"][product]))
-        text_overlap = shared / (q_len + title_len - shared)
-    category_match = (categories[t_q] == categories[p_type]).astype(np.int8)
-    price = cat["price"][product]
-    price_ratio = price / _TYPE_PRICE[t_q]
-
-    noisy = rng.random(n) < 0.08
-    label_idx = np.where(noisy, rng.choice(4, size=n, p=ESCI_SHARES), relation)
-    appeal = rng.normal(0.0, 1.0, n)
-    base_ctr = np.array([0.045, 0.02, 0.015, 0.004])[relation]
-    hist_ctr = np.clip(base_ctr * np.exp(0.5 * appeal + rng.normal(0, 0.3, n)), 0.0, 1.0)
-    position = np.tile(np.arange(1, products_per_query + 1), n_queries)
-    click_p = np.clip(base_ctr * np.exp(0.6 * appeal - 0.18) / (1 + 0.05 * (position - 1)), 0, 1)
-
-    return pd.DataFrame({
-        "query_id": qi.astype(np.int64),
-        "query": pd.array(q_text, dtype="str").take(qi),
-        "product_id": pd.array(np.char.add("B", np.char.zfill(np.arange(len(cat["title"])).astype(str), 5)),
-                               dtype="str").take(product),
-        "product_title": pd.array(cat["title"], dtype="str").take(product),
-        "brand": pd.array(np.array(SEARCH_BRANDS_ZH if lang == "zh" else _SEARCH_BRANDS, dtype=object),
-                          dtype="str").take(cat["brand"][product]),
-        "category": pd.array(categories.astype(object), dtype="str").take(p_type),
-        "price": price,
-        "text_overlap": np.round(text_overlap, 4),
-        "category_match": category_match,
-        "price_ratio": np.round(price_ratio, 4),
-        "hist_ctr": np.round(hist_ctr, 5),
-        "position": position.astype(np.int16),
-        SEARCH_LABEL: pd.array(np.array(ESCI_LABELS, dtype=object), dtype="str").take(label_idx),
-        "clicked": (rng.random(n) < click_p).astype(np.int8),
-    })
-
-
-def _same_category_other_type(rng, t_q, categories):
-    by_cat = {c: np.flatnonzero(categories == c) for c in np.unique(categories)}
-    out = np.empty_like(t_q)
-    for c, members in by_cat.items():
-        rows = np.flatnonzero(categories[t_q] == c)
-        # uniform over the category's other types: draw from len-1 slots, skip the query's own slot
-        own = np.searchsorted(members, t_q[rows])
-        idx = rng.integers(0, len(members) - 1, len(rows))
-        out[rows] = members[idx + (idx >= own)]
-    return out
-
-
-def _other_category_type(rng, t_q, categories):
-    n_types = len(categories)
-    out = rng.integers(0, n_types, len(t_q))
-    clash = categories[out] == categories[t_q]
-    while clash.any():
-        out[clash] = rng.integers(0, n_types, clash.sum())
-        clash = categories[out] == categories[t_q]
-    return out
-
-
 def dirty_copy(tbl: Table, random_state: int = 0, duplicate_share: float = 0.05, missing_share: float = 0.03,
                outlier_share: float = 0.01) -> Table:
-    """A deliberately dirty copy of a table, for the cleaning chapter.
+    """Make a deliberately dirty copy of a table, for the cleaning chapter.
 
     Adds exact duplicates, near-duplicates (the same title in upper case with extra punctuation),
     missing values in the numeric and categorical columns, outliers (prices x 1000), a constant
     column ``source`` and a column of customer e-mail addresses ``customer_email``.
+
+    Parameters
+    ----------
+    tbl : Table
+        The table to copy; it is left unchanged.
+    random_state : int, default=0
+        Seed of the random generator: the same seed gives the same copy.
+    duplicate_share : float, default=0.05
+        Share of the rows added again as exact duplicates, and the same share again as near-duplicates.
+    missing_share : float, default=0.03
+        Share of the cells of each numeric and categorical column set missing.
+    outlier_share : float, default=0.01
+        Share of the rows whose ``price`` (else the first numeric column) is multiplied by 1000 (at least one row).
+
+    Returns
+    -------
+    Table
+        The dirty copy, rows shuffled, ``source`` a categorical feature, named ``"<name> (dirty copy)"``.
+
+    See Also
+    --------
+    clean : Removes what this function adds, and reports it.
+
+    Examples
+    --------
+    >>> from ecombalance.data import case_table, dirty_copy
+    >>> dirty = dirty_copy(case_table())
+    >>> len(dirty.frame), dirty.name
+    (660, 'documented_case (dirty copy)')
+    >>> bool(dirty.frame["customer_email"].str.endswith("@example.com").all())
+    True
     """
     rng = np.random.default_rng(random_state)
     frame = tbl.frame.copy()
@@ -374,16 +235,98 @@ def _named(dataset: str, lang: str) -> str:
 
 
 def case_table(random_state: int = 0, lang: str = "en") -> Table:
+    """Return :func:`documented_case` as a :class:`~ecombalance.Table`.
+
+    The label is ``category``; ``title`` is the text feature, ``price``, ``rating``, ``review_count``, ``ctr``,
+    ``conversion_rate`` and ``sales`` the numeric ones and ``brand`` the categorical one (``product_id`` is not a
+    feature). The table is named ``"documented_case"`` (``"documented_case (zh)"`` in Chinese).
+
+    Parameters
+    ----------
+    random_state : int, default=0
+        Seed of the random generator: the same seed gives the same table.
+    lang : {"en", "zh"}, default="en"
+        Language of the titles and brands.
+
+    Returns
+    -------
+    Table
+        600 rows, three classes (400 / 150 / 50), no group column.
+
+    Raises
+    ------
+    ValueError
+        When ``lang`` is not ``"en"`` or ``"zh"``.
+
+    See Also
+    --------
+    documented_case : The rows as a DataFrame.
+    ecombalance.load : Loads this table by name (``dataset="documented_case"``) or a user's file.
+
+    Examples
+    --------
+    >>> from ecombalance.data import case_table
+    >>> table = case_table()
+    >>> table.name, table.label, len(table.frame)
+    ('documented_case', 'category', 600)
+    >>> table.classes
+    ['electronics', 'home_kitchen', 'sports_outdoors']
+    """
     return Table(documented_case(random_state, lang), CASE_LABEL, list(CASE_TEXT), list(CASE_NUMERIC),
                  list(CASE_CATEGORICAL), None, _named("documented_case", lang))
 
 
 def search_table(n_queries: int = 200, products_per_query: int = 10, random_state: int = 0,
                  label: str = SEARCH_LABEL, lang: str = "en") -> Table:
-    """The search log as a Table; ``label="clicked"`` gives the CTR task (ESCI label then not a feature).
+    """Return :func:`search_log` as a :class:`~ecombalance.Table`.
+
+    ``label="clicked"`` gives the CTR task (the ESCI label then not a feature); with the ESCI label the table's
+    ``gains`` are the ESCI relevance gains (E 1.0, S 0.1, C 0.01, I 0.0) for the ranking metrics. ``query_id`` is
+    the group column: folds keep each query on one side.
 
     Query and title are a text pair (:attr:`Table.text_pair`): relevance is how well the title matches the
-    query, so the models also get the pair's similarities (:class:`ecombalance.models._features.PairSimilarity`)."""
+    query, so the models also get the pair's similarities (:class:`ecombalance.models._features.PairSimilarity`).
+
+    Parameters
+    ----------
+    n_queries : int, default=200
+        Number of queries.
+    products_per_query : int, default=10
+        Products shown per query.
+    random_state : int, default=0
+        Seed of the random generator: the same seed gives the same table.
+    label : {"esci_label", "clicked"}, default="esci_label"
+        The label column: the ESCI relevance label or the click.
+    lang : {"en", "zh"}, default="en"
+        Language of queries, titles and brands.
+
+    Returns
+    -------
+    Table
+        ``n_queries * products_per_query`` rows, named ``"search_log"`` (``"search_log (zh)"`` in Chinese).
+
+    Raises
+    ------
+    ValueError
+        When ``n_queries`` or ``products_per_query`` is not a positive int, or ``lang`` is not ``"en"`` or
+        ``"zh"``.
+
+    See Also
+    --------
+    search_log : The rows as a DataFrame, both labels included.
+
+    Examples
+    --------
+    >>> from ecombalance.data import search_table
+    >>> table = search_table(n_queries=20, products_per_query=5)
+    >>> table.label, table.group_col, table.text_pair
+    ('esci_label', 'query_id', ('query', 'product_title'))
+    >>> table.gains
+    {'E': 1.0, 'S': 0.1, 'C': 0.01, 'I': 0.0}
+    >>> clicks = search_table(n_queries=20, products_per_query=5, label="clicked")
+    >>> clicks.label, clicks.gains, "esci_label" in clicks.frame
+    ('clicked', None, False)
+    """
     frame = search_log(n_queries, products_per_query, random_state, lang)
     drop = {SEARCH_LABEL, "clicked"} - {label}
     return Table(frame.drop(columns=sorted(drop)), label, list(SEARCH_TEXT), list(SEARCH_NUMERIC),

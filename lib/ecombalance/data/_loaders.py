@@ -306,7 +306,7 @@ ESCI_PRODUCT_COLUMNS = ["product_id", "product_locale", "product_title"]
 
 def read_esci(examples_path: str | Path, products_path: str | Path, locale: str | None = "us",
               version: str | None = "small_version", split: str | None = None) -> Table:
-    """Amazon's Shopping Queries Dataset (ESCI) from its two parquet files.
+    """Read Amazon's Shopping Queries Dataset (ESCI) from its two parquet files.
 
     ``shopping_queries_dataset_examples.parquet`` (query_id, query, product_id, product_locale,
     esci_label, small_version, large_version, split) joined with
@@ -315,8 +315,67 @@ def read_esci(examples_path: str | Path, products_path: str | Path, locale: str 
     (the "small" task-1 subset by default); ``locale`` and ``split`` filter further.
 
     The table's ``text_pair`` is (query, product_title), so that models see whether the two match, and its
-    ``gains`` are :data:`ESCI_GAINS` (E 1.0, S 0.1, C 0.01, I 0.0) of the labels present: ranking metrics
-    (NDCG@k, MRR per ``query_id``) are computed on it.
+    ``gains`` are :data:`ESCI_GAINS` (E 1.0, S 0.1, C 0.01, I 0.0, as in the paper [1]_) of the labels present:
+    ranking metrics (NDCG@k, MRR per ``query_id``) are computed on it.
+
+    Parameters
+    ----------
+    examples_path : str or Path
+        The examples file, ``shopping_queries_dataset_examples.parquet``.
+    products_path : str or Path
+        The products file, ``shopping_queries_dataset_products.parquet``.
+    locale : str or None, default="us"
+        Keep the rows of this ``product_locale`` (``"us"``, ``"es"``, ``"jp"``); None for all.
+    version : str or None, default="small_version"
+        Keep the rows flagged 1 in this column (``"small_version"``, ``"large_version"``); None (or a column the
+        file lacks) for all.
+    split : str or None, default=None
+        Keep the rows of this ``split`` (``"train"``, ``"test"``); None for both.
+
+    Returns
+    -------
+    Table
+        Columns ``query_id`` (the group column), ``query``, ``product_id``, ``product_title``, ``product_brand``
+        and ``product_color`` (categorical, when present) and the label ``esci_label``; named ``"esci"``. An
+        example without a product row is kept and counted in the notes.
+
+    Raises
+    ------
+    FileNotFoundError
+        When a file does not exist.
+    ColumnNotFoundError
+        When a file lacks one of the columns the layout needs (the message lists the columns there are).
+    DataError
+        When a file cannot be read, or no row is left after the filters.
+
+    References
+    ----------
+    .. [1] C. K. Reddy et al., "Shopping Queries Dataset: A Large-Scale ESCI Benchmark for Improving Product
+       Search", 2022, arXiv:2206.06588.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import pandas as pd
+    >>> from ecombalance.data import read_esci
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> examples, products = Path(folder.name, "examples.parquet"), Path(folder.name, "products.parquet")
+    >>> pd.DataFrame({"query_id": [1, 1, 2, 2], "query": ["usb cable", "usb cable", "tent", "tent"],
+    ...               "product_id": ["B1", "B2", "B3", "B1"], "product_locale": "us",
+    ...               "esci_label": ["E", "S", "E", "I"], "small_version": 1}).to_parquet(examples)
+    >>> pd.DataFrame({"product_id": ["B1", "B2", "B3"], "product_locale": "us", "product_title": [
+    ...     "Anker usb c cable", "Baseus usb cable", "Naturehike tent"]}).to_parquet(products)
+    >>> table = read_esci(examples, products)
+    >>> table.frame[["query", "product_title", "esci_label"]]
+           query     product_title esci_label
+    0  usb cable  Anker usb c cable          E
+    1  usb cable   Baseus usb cable          S
+    2       tent   Naturehike tent          E
+    3       tent  Anker usb c cable          I
+    >>> table.group_col, table.gains
+    ('query_id', {'E': 1.0, 'S': 0.1, 'I': 0.0})
+    >>> folder.cleanup()
     """
     examples, products = read_frame(examples_path), read_frame(products_path)
     check_columns(examples, ESCI_EXAMPLE_COLUMNS, "ESCI examples", str(examples_path))
@@ -354,14 +413,64 @@ def _layout_gains(labels: pd.Series, gains: Mapping[str, float], source: str) ->
 
 
 def read_wands(directory: str | Path) -> Table:
-    """Wayfair's WANDS relevance data from its three tab-separated files.
+    """Read Wayfair's WANDS relevance data from its three tab-separated files.
 
     ``product.csv`` (product_id, product_name, product_class, ..., rating_count, average_rating,
     review_count), ``query.csv`` (query_id, query, query_class) and ``label.csv`` (id, query_id,
-    product_id, label in Exact / Partial / Irrelevant), joined into query x product rows.
+    product_id, label in Exact / Partial / Irrelevant), joined into query x product rows (the layout of the public
+    release [1]_).
 
     The table's ``text_pair`` is (query, product_name) and its ``gains`` are :data:`WANDS_GAINS` (Exact 1.0,
     Partial 0.5, Irrelevant 0.0, this project's convention) of the labels present, for NDCG@k and MRR per query.
+
+    Parameters
+    ----------
+    directory : str or Path
+        The folder holding ``product.csv``, ``query.csv`` and ``label.csv``.
+
+    Returns
+    -------
+    Table
+        Columns ``query_id`` (the group column), ``product_id``, the label ``label``, ``query``, ``product_name``,
+        ``product_class`` (categorical) and ``rating_count``, ``average_rating``, ``review_count`` (numeric), those
+        of the last two kinds when present; named ``"wands"``. A label without a product row is kept and counted
+        in the notes.
+
+    Raises
+    ------
+    FileNotFoundError
+        When one of the three files is missing (the message names them).
+    ColumnNotFoundError
+        When a file lacks one of the columns the layout needs.
+
+    References
+    ----------
+    .. [1] Y. Chen, S. Liu, Z. Liu, W. Sun, L. Baltrunas and B. Schroeder, "WANDS: Dataset for Product Search
+       Relevance Assessment", ECIR 2022.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import pandas as pd
+    >>> from ecombalance.data import read_wands
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> files = {"product": pd.DataFrame({"product_id": [1, 2], "product_name": ["oak bar stool", "velvet sofa"],
+    ...                                   "product_class": ["Bar Stools", "Sofas"]}),
+    ...          "query": pd.DataFrame({"query_id": [0, 1], "query": ["bar stool", "blue sofa"]}),
+    ...          "label": pd.DataFrame({"id": [0, 1, 2], "query_id": [0, 0, 1], "product_id": [1, 2, 2],
+    ...                                 "label": ["Exact", "Irrelevant", "Partial"]})}
+    >>> for name, frame in files.items():
+    ...     frame.to_csv(Path(folder.name, f"{name}.csv"), sep="\\t", index=False)
+    >>> table = read_wands(folder.name)
+    >>> table.frame[["query", "product_name", "label"]]
+           query   product_name       label
+    0  bar stool  oak bar stool       Exact
+    1  bar stool    velvet sofa  Irrelevant
+    2  blue sofa    velvet sofa     Partial
+    >>> table.text_pair, table.gains
+    (('query', 'product_name'), {'Exact': 1.0, 'Partial': 0.5, 'Irrelevant': 0.0})
+    >>> folder.cleanup()
     """
     directory = Path(directory)
     paths = {k: directory / v for k, v in WANDS_FILES.items()}

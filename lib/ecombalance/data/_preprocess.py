@@ -25,8 +25,44 @@ from ecombalance.i18n import gettext_noop as N_
 
 @dataclass
 class CleaningReport:
-    """What :func:`clean` did. ``removed_rows`` maps a reason to a row count; ``removed_columns``
-    maps a column to the reason; ``missing`` and ``outliers`` count cells per column."""
+    """What :func:`clean` did: the rows and columns it removed and why, and what it counted.
+
+    ``str()`` gives one line ("660 rows in, 600 out (60 removed: ...); columns removed: ..."), :meth:`as_frame` a
+    table of every action.
+
+    Parameters
+    ----------
+    rows_in : int
+        Rows of the table before cleaning.
+    rows_out : int, default=0
+        Rows after cleaning.
+    removed_rows : dict of str to int, default={}
+        Maps a reason (``"exact duplicate"``, ``"no label"``, ...) to a row count.
+    removed_columns : dict of str to str, default={}
+        Maps a removed column to the reason.
+    hashed_columns : dict of str to str, default={}
+        Maps an identifier column that was hashed or dropped to what was done and why.
+    missing : dict of str to int, default={}
+        Missing cells per feature column (imputed later, inside the pipeline).
+    outliers : dict of str to int, default={}
+        Outlying cells per numeric column (robust z-score above the threshold).
+    outlier_action : {"report", "clip", "drop"}, default="report"
+        What :func:`clean` did with the outliers.
+
+    See Also
+    --------
+    clean : Cleans a table and returns this report.
+
+    Examples
+    --------
+    >>> from ecombalance.data import CleaningReport
+    >>> report = CleaningReport(rows_in=10, rows_out=8, removed_rows={"exact duplicate": 2})
+    >>> print(report)
+    10 rows in, 8 out (2 removed: {'exact duplicate': 2}); columns removed: none
+    >>> report.as_frame()[["action", "where", "count"]]
+             action            where  count
+    0  rows removed  exact duplicate      2
+    """
 
     rows_in: int
     rows_out: int = 0
@@ -38,7 +74,16 @@ class CleaningReport:
     outlier_action: str = "report"
 
     def as_frame(self) -> pd.DataFrame:
-        """One row per action: what, where, how many, why (in the current language, :mod:`ecombalance.i18n`)."""
+        """Return one row per action: what, where, how many, why.
+
+        The words are in the current language (:mod:`ecombalance.i18n`); missing values and outliers appear only
+        for columns that have some.
+
+        Returns
+        -------
+        DataFrame
+            Columns ``action``, ``where`` (a reason or a column), ``count`` and ``note``.
+        """
         rows = [(_("rows removed"), _(reason), n, "") for reason, n in self.removed_rows.items()]
         rows += [(_("column removed"), col, 1, _(why)) for col, why in self.removed_columns.items()]
         rows += [(_("column protected"), col, 1, why) for col, why in self.hashed_columns.items()]
@@ -86,7 +131,54 @@ def clean(tbl: Table, near_duplicates: bool = True, outliers: str = "report", z_
     data); find numeric outliers by robust z-score and ``"report"`` them, ``"clip"`` them to the
     fence or ``"drop"`` their rows.
 
+    The robust z-score of a value is |x − median| / (1.4826 · MAD), a z-score that outliers themselves cannot
+    inflate; skewed non-negative columns (counts, prices: skewness > 1) are scored on
+    ``log1p`` so that their long but natural tail is not flagged.
+
     Duplicates are removed before any split on purpose: a row in both train and test inflates scores.
+
+    Parameters
+    ----------
+    tbl : Table
+        The table to clean; it is left unchanged.
+    near_duplicates : bool, default=True
+        Also drop near-duplicate rows (needs a text column).
+    outliers : {"report", "clip", "drop"}, default="report"
+        What to do with numeric outliers: count them, clip them to the most extreme values not flagged, or drop
+        their rows.
+    z_threshold : float, default=5.0
+        A value whose robust z-score exceeds it is an outlier.
+    identifiers : {"hash", "drop"}, default="hash"
+        What to do with identifier columns (:func:`protect_identifiers`); the label, text and group columns are
+        kept as they are.
+
+    Returns
+    -------
+    cleaned : Table
+        The clean table, rows renumbered from 0, the report's line added to its notes.
+    report : CleaningReport
+        What was removed, hashed and counted, and why.
+
+    Raises
+    ------
+    ValueError
+        When ``outliers`` is not ``"report"``, ``"clip"`` or ``"drop"``, or ``identifiers`` is not ``"hash"`` or
+        ``"drop"``.
+
+    See Also
+    --------
+    dirty_copy : A dirty copy of a table to try it on.
+
+    Examples
+    --------
+    >>> from ecombalance.data import case_table, clean, dirty_copy
+    >>> cleaned, report = clean(dirty_copy(case_table()))
+    >>> report.rows_in, report.rows_out, len(cleaned.frame)
+    (660, 600, 600)
+    >>> report.removed_rows
+    {'exact duplicate': 30, 'near duplicate (same text up to case/punctuation)': 30}
+    >>> report.removed_columns, report.outliers["price"]
+    ({'source': "constant ('crawler-v1' in every row)"}, 6)
     """
     if outliers not in ("report", "clip", "drop"):
         raise ValueError(f"outliers must be 'report', 'clip' or 'drop', got {outliers!r}")
@@ -147,7 +239,7 @@ def clean(tbl: Table, near_duplicates: bool = True, outliers: str = "report", z_
 def subsample(tbl: Table, max_rows: int, random_state: int = 0, min_per_class: int = 10, *,
               who: str = N_("This chapter"),
               setting: str = N_("parameter `max_rows={}`"), reason: str = "") -> tuple[Table, str]:
-    """At most about ``max_rows`` rows of ``tbl``, stratified on the label, every class kept; and a note saying so.
+    """Draw at most about ``max_rows`` rows of a table, stratified on the label, every class kept; say so in a note.
 
     Each class :math:`c` with :math:`N_c` rows keeps :math:`\\max(\\min(N_c, m),\\ \\mathrm{round}(N_c\\,
     \\mathrm{max\\_rows} / N))` rows drawn without replacement (:math:`m` = ``min_per_class``), so the class
@@ -157,6 +249,45 @@ def subsample(tbl: Table, max_rows: int, random_state: int = 0, min_per_class: i
     larger than it returns ``tbl`` unchanged and an empty note. Rows keep their original order. The note is a
     Markdown bullet: "- ``who`` ran on a sample of …", naming the ``setting`` that changes it (formatted with
     ``max_rows``) and, when given, the ``reason`` for the sample.
+
+    Parameters
+    ----------
+    tbl : Table
+        The table to sample.
+    max_rows : int
+        The rows wanted; 0 for no limit.
+    random_state : int, default=0
+        Seed of the random generator: the same seed gives the same sample.
+    min_per_class : int, default=10
+        Rows each class keeps at least (all of them when it has fewer).
+    who : str, default="This chapter"
+        What ran on the sample, the note's subject.
+    setting : str, default="parameter `max_rows={}`"
+        The setting that changes the sample, formatted with ``max_rows``.
+    reason : str, default=""
+        Why a sample was taken, added to the note when given.
+
+    Returns
+    -------
+    sample : Table
+        The sampled table, or ``tbl`` itself when no sample was needed.
+    note : str
+        The Markdown note, empty when no sample was needed.
+
+    Raises
+    ------
+    ValueError
+        When ``max_rows`` is not a non-negative int.
+
+    Examples
+    --------
+    >>> from ecombalance.data import case_table, subsample
+    >>> sample, note = subsample(case_table(), 60)
+    >>> sample.y.value_counts().to_dict()
+    {'electronics': 40, 'home_kitchen': 15, 'sports_outdoors': 10}
+    >>> print(note)
+    - This chapter ran on a sample of 65 of the table's 600 rows (stratified on 'category', every class kept;
+      parameter `max_rows=60`, 0 for all rows).
     """
     if not isinstance(max_rows, (int, np.integer)) or isinstance(max_rows, bool) or max_rows < 0:
         raise ValueError(f"max_rows must be a non-negative int (0: no limit), got {max_rows!r}")

@@ -385,9 +385,54 @@ def generate(shape: str, n_rows: int | None = None, random_state: int = 0, **opt
 
 def shape_table(shape: str, n_rows: int | None = None, random_state: int = 0, min_class_size: int | None = None,
                 **options) -> Table:
-    """``shape`` as a :class:`Table` with the columns of :data:`ROLES`; classes smaller than
-    ``min_class_size`` (default: the shape's own, 0 for none) merged into ``"other"`` as a user's file would be
-    (:func:`ecombalance.data._loaders.handle_rare_classes`)."""
+    """Generate a table of one of the shapes users bring, with its columns' roles.
+
+    The frame of ``shape`` as a :class:`~ecombalance.Table` with the columns of :data:`ROLES`; classes smaller
+    than ``min_class_size`` merged into ``"other"`` as a user's file would be
+    (:func:`ecombalance.data._loaders.handle_rare_classes`), with a note in :attr:`Table.notes`.
+
+    The shapes: ``"sessions"`` (web sessions, numeric and categorical columns, a 15 % boolean purchase label),
+    ``"catalogue"`` (a fashion catalogue with a long tail of classes), ``"product_pairs"`` (two listings and
+    whether they match, 10 % matches), ``"query_classes"`` (search queries in ~190 product classes, most of them
+    singletons), ``"household_panel"`` (repeated brand choices, households as groups) and ``"chinese_reviews"``
+    (Chinese reviews of ten product categories).
+
+    Parameters
+    ----------
+    shape : {"sessions", "catalogue", "product_pairs", "query_classes", "household_panel", "chinese_reviews"}
+        The kind of table (a key of :data:`GENERATORS`).
+    n_rows : int or None, default=None
+        Number of rows (at least 20); None for the generator's default (600, 480 for ``"query_classes"``).
+    random_state : int, default=0
+        Seed of the random generator: the same seed gives the same table.
+    min_class_size : int or None, default=None
+        Classes with fewer rows are merged into ``"other"``; None for the shape's own (5 for ``"catalogue"``
+        and ``"query_classes"``, else 0), 0 for none.
+    **options : dict
+        Further keywords for the shape's generator (``n_classes``, ``match_share``, ``n_households``,
+        ``purchase_share``, ...).
+
+    Returns
+    -------
+    Table
+        The generated table, named ``shape``.
+
+    Raises
+    ------
+    ValueError
+        When ``shape`` is unknown, or ``n_rows`` or an option is out of range.
+
+    Examples
+    --------
+    >>> from ecombalance.data import shape_table
+    >>> panel = shape_table("household_panel", n_rows=100)
+    >>> panel.label, panel.group_col, len(panel.frame)
+    ('choice', 'id', 100)
+    >>> panel.y.value_counts().to_dict()
+    {'nabisco': 42, 'private': 28, 'keebler': 20, 'sunshine': 10}
+    >>> len(shape_table("query_classes", n_rows=100, n_classes=5).classes)
+    5
+    """
     frame = generate(shape, n_rows, random_state, **options)
     roles = ROLES[shape]
     min_class_size = roles.options.get("min_class_size", 0) if min_class_size is None else min_class_size

@@ -6,11 +6,11 @@ from ecombalance.plotting._style import use_cjk_fallback as use_cjk_fallback
 from ecombalance.plotting._figures import plot_class_distribution as plot_class_distribution
 from ecombalance.plotting._figures import plot_recall as plot_recall
 from ecombalance.plotting._figures import plot_reliability as plot_reliability
-from ecombalance.plotting._figures import plot_confusion_matrix as plot_confusion_matrix
-from ecombalance.plotting._figures import plot_precision_recall as plot_precision_recall
-from ecombalance.plotting._figures import plot_focal_curves as plot_focal_curves
-from ecombalance.plotting._figures import plot_training_loss as plot_training_loss
-from ecombalance.plotting._figures import plot_validation_curve as plot_validation_curve
+from ecombalance.plotting._predictions import plot_confusion_matrix as plot_confusion_matrix
+from ecombalance.plotting._predictions import plot_precision_recall as plot_precision_recall
+from ecombalance.plotting._training import plot_focal_curves as plot_focal_curves
+from ecombalance.plotting._training import plot_training_loss as plot_training_loss
+from ecombalance.plotting._training import plot_validation_curve as plot_validation_curve
 from ecombalance.plotting._calibration import plot_classwise_reliability as plot_classwise_reliability
 
 __all__ = [

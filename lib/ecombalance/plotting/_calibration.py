@@ -22,15 +22,56 @@ MAX_CLASSES_DRAWN = 6
 def plot_classwise_reliability(y_true: Any, proba: Any, classes: Sequence | None = None, n_bins: int = ECE_BINS,
                                show: Sequence | None = None, ax: Axes | None = None, title: str | None = None,
                                annotate: bool = True) -> Axes:
-    """Per class, the mean predicted probability of the class in each bin against how often the label is that
+    """Draw the reliability curve of each class's own probability, with the rows behind every point.
+
+    Per class, the mean predicted probability of the class in each bin against how often the label is that
     class, one line per class (largest class first, :data:`~ecombalance.plotting._style.CLASS_COLOURS`), with the
-    diagonal of perfect calibration.
+    diagonal of perfect calibration (:func:`ecombalance.evaluation._class_calibration.classwise_reliability`).
 
     Each point's area grows with the rows in its bin and, with ``annotate``, is labelled with that count, so a
     point resting on three rows is not read like one on three hundred. The legend gives each class's one-vs-rest
     ECE (the ``ece[<class>]`` of :func:`ecombalance.evaluation.calibration_table`: the same bins and rows) and its
     number of rows. ``show`` picks the classes drawn (default: all up to :data:`MAX_CLASSES_DRAWN`, else the three
     largest and the three smallest).
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        The true labels.
+    proba : array-like of shape (n_samples, n_classes)
+        The probability of each class (columns ``classes``).
+    classes : sequence, default=None
+        The class of each column of ``proba``; None for the sorted labels.
+    n_bins : int, default=15
+        Number of equal-width bins (:data:`~ecombalance.evaluation._metrics.ECE_BINS`).
+    show : sequence, default=None
+        The classes drawn; None for the default above.
+    ax : matplotlib Axes, default=None
+        Where to draw; None draws on a new figure.
+    title : str, default=None
+        The title; None for none.
+    annotate : bool, default=True
+        Write each point's row count beside it.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    ValueError
+        When ``show`` names a class that is not among the labels.
+
+    Examples
+    --------
+    >>> from ecombalance.plotting import plot_classwise_reliability
+    >>> y_true = ["a", "a", "a", "b", "b", "c"]
+    >>> proba = [[0.8, 0.1, 0.1], [0.6, 0.3, 0.1], [0.5, 0.2, 0.3],
+    ...          [0.3, 0.6, 0.1], [0.2, 0.5, 0.3], [0.3, 0.2, 0.5]]
+    >>> ax = plot_classwise_reliability(y_true, proba, n_bins=5)
+    >>> [text.get_text() for text in ax.get_legend().get_texts()]
+    ['a (ECE 0.317, 3 rows)', 'b (ECE 0.283, 2 rows)', 'c (ECE 0.233, 1 rows)']
     """
     curves = classwise_reliability(y_true, proba, classes=classes, n_bins=n_bins)
     support = curves.groupby("class", sort=False)["count"].sum()  # every row falls in one bin of each class

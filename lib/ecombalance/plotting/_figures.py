@@ -1,5 +1,7 @@
-"""Every figure helper of the package: one signature ``plot_x(..., ax=None) -> Axes``, drawn in the palette of
-:mod:`ecombalance.plotting._style`.
+"""The figure helpers of the package: one signature ``plot_x(..., ax=None) -> Axes``, drawn in the palette of
+:mod:`ecombalance.plotting._style` (predictions against the truth are in :mod:`ecombalance.plotting._predictions`,
+losses and training in :mod:`ecombalance.plotting._training`, class-wise calibration in
+:mod:`ecombalance.plotting._calibration`).
 
 Each helper draws on ``ax`` when one is given (a panel of :func:`~ecombalance.plotting._style.panels`, or any Axes)
 and otherwise creates a figure of a sensible size; it returns the Axes it drew on, so a caller can still change a
@@ -30,10 +32,41 @@ from ecombalance.plotting._style import (CALIBRATION_COLOURS, CLASS_COLOURS, OBS
 # ----------------------------------------------------------------------------------------------- bars
 def plot_class_distribution(dist: pd.DataFrame, ax: Axes | None = None, title: str | None = None,
                             xlabel: str = N_("items (rows)")) -> Axes:
-    """Horizontal bars of the class counts, largest class on top, each labelled "count (share)".
+    """Draw horizontal bars of the class counts, largest class on top, each labelled "count (share)".
 
-    ``dist`` is :func:`ecombalance.sampling._imbalance.distribution` (columns ``count`` and ``proportion``).
     The default title gives the imbalance ratio :math:`\\max_c N_c / \\min_c N_c`.
+
+    Parameters
+    ----------
+    dist : DataFrame
+        One row per class (the index), columns ``count`` and ``proportion``
+        (:func:`ecombalance.sampling._imbalance.distribution`).
+    ax : matplotlib Axes, default=None
+        Where to draw; None draws on a new figure.
+    title : str, default=None
+        The title; None for "Class distribution, IR = <ratio>:1".
+    xlabel : str, default="items (rows)"
+        The label of the count axis.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    ValueError
+        When ``dist`` lacks the column ``count`` or ``proportion``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ecombalance.plotting import plot_class_distribution
+    >>> dist = pd.DataFrame({"count": [400, 150, 50], "proportion": [0.667, 0.25, 0.083]},
+    ...                     index=["electronics", "home_kitchen", "sports_outdoors"])
+    >>> ax = plot_class_distribution(dist)
+    >>> ax.get_title(), [label.get_text() for label in ax.texts]
+    ('Class distribution, IR = 8.0:1', ['400 (0.667)', '150 (0.250)', '50 (0.083)'])
     """
     missing = {"count", "proportion"} - set(dist.columns)
     if missing:
@@ -92,8 +125,38 @@ def plot_grouped_bars(table: pd.DataFrame | pd.Series, ax: Axes | None = None, *
 
 
 def plot_recall(summary: pd.DataFrame, classes: Sequence, methods: Sequence[str], ax: Axes | None = None) -> Axes:
-    """Grouped bars of per-class recall (pooled out-of-fold) with their bootstrap intervals, the first
-    method (the baseline) in grey; ``summary`` is :func:`ecombalance.evaluation.summarise`."""
+    """Draw grouped bars of per-class recall (pooled out-of-fold) with their bootstrap intervals.
+
+    One group per class, one bar per method, the first method (the baseline) in grey.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        The summary table of :func:`ecombalance.evaluation._stats.summarise`: columns ``method``, ``metric``,
+        ``class``, ``pooled``, ``ci_low`` and ``ci_high``; its ``"recall"`` rows are drawn.
+    classes : sequence
+        The classes, in the order drawn.
+    methods : sequence of str
+        The methods, in the order drawn; the first is the baseline.
+    ax : matplotlib Axes, default=None
+        Where to draw; None draws on a new figure.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ecombalance.plotting import plot_recall
+    >>> summary = pd.DataFrame({"method": ["none", "none", "smote", "smote"], "metric": "recall",
+    ...                         "class": ["big", "small", "big", "small"], "pooled": [0.9, 0.4, 0.85, 0.6],
+    ...                         "ci_low": [0.85, 0.3, 0.8, 0.5], "ci_high": [0.95, 0.5, 0.9, 0.7]})
+    >>> ax = plot_recall(summary, classes=["big", "small"], methods=["none", "smote"])
+    >>> ax.get_title(), len(ax.patches)
+    ('Per-class recall with 95 % bootstrap intervals', 4)
+    """
     rows = summary[summary["metric"] == "recall"]
     order = [str(c) for c in classes]
     table = {col: rows.pivot(index="class", columns="method", values=col).loc[order, list(methods)]
@@ -150,18 +213,57 @@ def _count_axes(ax: Axes) -> Axes:
 
 def plot_reliability(y_true: Any, proba: Any, n_bins: int = ECE_BINS, classes: Sequence | None = None,
                      label: str | None = None, ax: Axes | None = None, counts: bool = False, **plot_kwargs) -> Axes:
-    """Reliability diagram: accuracy against confidence per equal-width bin, with the diagonal.
+    """Draw a reliability diagram: accuracy against confidence per equal-width bin, with the diagonal.
 
     Binary ``proba`` (1-D) is the positive class's probability against the observed frequency; 2-D
     ``proba`` is the top label's confidence against its accuracy
-    (:func:`ecombalance.evaluation._calibration.reliability_curve`). Call it again with the returned Axes to
-    compare, e.g., before and after :func:`ecombalance.sampling._weights.prior_correct`; each curve takes the
+    (:func:`ecombalance.evaluation.reliability_curve`). Call it again with the returned Axes to
+    compare, e.g., before and after :func:`ecombalance.sampling.prior_correct`; each curve takes the
     next palette colour unless ``color`` is given, and the legend shows its expected calibration error, with
     the bins the chapters' ECE uses (:data:`ecombalance.evaluation._metrics.ECE_BINS`), so figure and text agree.
 
     With ``counts`` the rows of every bin are drawn as bars in the curve's colour on a second, logarithmic axis on
     the right: the ECE weights each bin by its rows, so a curve far off the diagonal where few rows are barely
     moves it, and the bars show where that is.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        The true labels (0/1 with 1-D ``proba``).
+    proba : array-like of shape (n_samples,) or (n_samples, n_classes)
+        The positive class's probability, or the probability of each class (columns ``classes``).
+    n_bins : int, default=15
+        Number of equal-width bins (:data:`~ecombalance.evaluation._metrics.ECE_BINS`).
+    classes : sequence, default=None
+        The class of each column of a 2-D ``proba``; None for ``0, ..., n_classes - 1``.
+    label : str, default=None
+        The curve's name in the legend, before its ECE.
+    ax : matplotlib Axes, default=None
+        Where to draw; None draws on a new figure.
+    counts : bool, default=False
+        Also draw the rows of every bin as bars on a second, logarithmic axis.
+    **plot_kwargs : dict
+        Keywords of the curve's ``Axes.plot`` (``color``, ``linestyle``, ...).
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    ValueError
+        When ``n_bins`` is not a positive int, 1-D ``proba`` comes with labels that are not 0/1, or ``y_true``
+        holds a label not in ``classes``.
+
+    Examples
+    --------
+    >>> from ecombalance.plotting import plot_reliability
+    >>> y_true = [0, 0, 1, 1, 1, 0, 1, 0]
+    >>> proba = [0.1, 0.3, 0.8, 0.7, 0.9, 0.6, 0.4, 0.2]
+    >>> ax = plot_reliability(y_true, proba, n_bins=5, label="logreg")
+    >>> [text.get_text() for text in ax.get_legend().get_texts()]
+    ['logreg (ECE 0.225)']
     """
     curve = reliability_curve(y_true, proba, n_bins=n_bins, classes=classes)
     ece = expected_calibration_error_from_curve(curve)
@@ -201,16 +303,6 @@ def plot_recalibration(y_true: Any, raw: Any, recalibrated: Any,
                             color=CALIBRATION_COLOURS["recalibrated"], counts=counts)
 
 
-def plot_focal_curves(curves: pd.DataFrame, ax: Axes | None = None) -> Axes:
-    """The loss of one sample against its true-class probability, one line per γ
-    (:func:`ecombalance._chapters.loss_study.focal_curves`), on a log axis."""
-    ax = axes_or_new(ax, (6, 3.5))
-    curves.plot(ax=ax, logy=True, ylim=(1e-5, 5), color=series_colours(curves.columns))
-    ax.set(xlabel=_("$p_t$ (probability of the true class)"), ylabel=_("loss of one sample"),
-           title=_("Cross-entropy vs focal loss"))
-    return ax
-
-
 def plot_posteriors(curves: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Posteriors ``p(y=c|x)`` (solid) and their prior-adjusted ``balanced p(y=c|x)`` (dashed) in class
     colours: :attr:`ecombalance._chapters.loss_study.PriorShiftDemo.curves`."""
@@ -243,83 +335,6 @@ def plot_downsampling_metric(table: pd.DataFrame, metric: str, ax: Axes | None =
     ax.set(xlabel=_("negative rate w (share of negatives kept, log scale)"), ylabel=words,
            title=_("{metric}, raw and recalibrated").format(metric=f"{words[:1].upper()}{words[1:]}"))
     ax.legend(fontsize=8)
-    return ax
-
-
-def plot_training_loss(step_logs: Mapping[str, pd.DataFrame], ax: Axes | None = None) -> Axes:
-    """Training loss per optimizer step, one line per run (each a fitted model's ``step_log_``)."""
-    ax = axes_or_new(ax, (5, 3.4))
-    for (name, log), colour in zip(step_logs.items(), series_colours(list(step_logs))):
-        ax.plot(log["step"], log["loss"], label=name, color=colour)
-    ax.set(xlabel=_("optimizer step"), ylabel=_("training loss"), title=_("training loss"))
-    ax.legend()
-    return ax
-
-
-def plot_validation_curve(histories: Mapping[str, pd.DataFrame], metric: str = "val_macro_f1",
-                          ax: Axes | None = None) -> Axes:
-    """A validation metric per epoch, one line per run (each a fitted model's ``history_``)."""
-    ax = axes_or_new(ax, (5, 3.4))
-    for (name, history), colour in zip(histories.items(), series_colours(list(histories))):
-        ax.plot(history["epoch"], history[metric], marker="o", label=name, color=colour)
-    label = readable(metric.removeprefix("val_"))
-    ax.set(xlabel=_("epoch"), ylabel=label, title=_("validation {metric}").format(metric=label))
-    ax.legend()
-    return ax
-
-
-# ------------------------------------------------------------------------------- evaluation displays
-def plot_confusion_matrix(y_true: Any, y_pred: Any, labels: Sequence | None = None, ax: Axes | None = None,
-                          normalize: str | None = None, title: str | None = None) -> Axes:
-    """Confusion matrix (scikit-learn's display, no colour bar); ``normalize="true"`` shows each row's
-    shares (recall on the diagonal)."""
-    from sklearn.metrics import ConfusionMatrixDisplay
-
-    ax = axes_or_new(ax, (5, 4))
-    ConfusionMatrixDisplay.from_predictions(y_true, y_pred, labels=labels, normalize=normalize, ax=ax,
-                                            colorbar=False, xticks_rotation=30,
-                                            values_format=".2f" if normalize else None)
-    if title:
-        ax.set_title(readable(title), fontsize=10)
-    return ax
-
-
-def plot_precision_recall(y_true: Any, scores: Mapping[str, Any], positive: Any, classes: Sequence | None = None,
-                          ax: Axes | None = None, reference: str | None = None,
-                          decisions: Mapping[str, Any] | None = None) -> Axes:
-    """Precision-recall curves of class ``positive``, one per model; ``reference`` (a baseline) in grey; the
-    class's prevalence as a dotted line (the precision of a random ranking); with ``decisions`` (name -> predicted
-    labels) each model's operating point, the recall and precision of its own decisions, as a marker on its curve.
-
-    ``scores`` maps a name to the positive class's scores (1-D) or to class probabilities (2-D, columns
-    ``classes``).
-    """
-    from sklearn.metrics import PrecisionRecallDisplay
-
-    from ecombalance.evaluation._metrics import scores as metric_scores
-
-    is_positive = np.asarray(y_true) == positive
-    ax = axes_or_new(ax, (6, 4))
-    for (name, s), colour in zip(scores.items(), series_colours(list(scores), reference)):
-        s = np.asarray(s)
-        if s.ndim == 2:
-            if classes is None:
-                raise ValueError("2-D scores need `classes` (their column labels) to find the positive class")
-            s = s[:, list(classes).index(positive)]
-        PrecisionRecallDisplay.from_predictions(is_positive, s, name=name, ax=ax,
-                                                curve_kwargs={"color": colour})
-        if decisions is not None and name in decisions:
-            found = metric_scores(is_positive, np.asarray(decisions[name]) == positive, classes=[False, True],
-                                  metrics=(), per_class=("precision", "recall"))
-            ax.plot(found["recall[True]"], found["precision[True]"], "o", color=colour, markersize=8,
-                    markeredgecolor="black", label=_("{name}: its decisions").format(name=name),
-                    gid="operating point")
-    ax.axhline(is_positive.mean(), color=REFERENCE, linestyle=":", linewidth=1, gid="prevalence",
-               label=_("prevalence {rate} (random ranking)").format(rate=f"{is_positive.mean():.3f}"))
-    ax.legend(loc="lower left", fontsize=8)
-    ax.set(xlabel=_("recall of {name}").format(name=repr(positive)),
-           ylabel=_("precision of {name}").format(name=repr(positive)))
-    ax.set_title(_("Precision-recall for the class {name}").format(name=repr(positive)))
     return ax
 
 

@@ -67,11 +67,25 @@ def cjk_font_path() -> Path | None:
 
 
 def use_cjk_fallback() -> str | None:
-    """Register the CJK font and append its family to ``rcParams["font.family"]`` (once); returns the
-    family's name, or None (with a warning naming the fix) when the font is not installed.
+    """Register the CJK font and append its family to ``rcParams["font.family"]`` (once).
 
     matplotlib (≥ 3.6) draws each glyph with the first family in the list that has it, so the fonts
-    before it keep drawing Latin text exactly as before.
+    before it keep drawing Latin text exactly as before. Importing :mod:`ecombalance.plotting` calls it already;
+    call it again after resetting ``rcParams``.
+
+    Returns
+    -------
+    str or None
+        The family's name ("Noto Sans CJK JP"), or None (with a warning naming the fix: ``pip install
+        notojp-matplotlib``) when the font is not installed.
+
+    Examples
+    --------
+    >>> import matplotlib as mpl
+    >>> from ecombalance.plotting import use_cjk_fallback
+    >>> family = use_cjk_fallback()
+    >>> family is None or family in mpl.rcParams["font.family"]
+    True
     """
     path = cjk_font_path()
     if path is None:
