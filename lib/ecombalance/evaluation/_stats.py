@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ecombalance.evaluation._docstrings import fill_doc
 from ecombalance.evaluation._experiment import ExperimentResult
 from ecombalance.evaluation._folds import as_folds
 from ecombalance.evaluation._metrics import LOWER_IS_BETTER, class_position, encode_labels, metric_value
@@ -54,6 +55,7 @@ class BootstrapResult:
         return {"estimate": self.estimate, "ci_low": self.low, "ci_high": self.high}
 
 
+@fill_doc
 def bootstrap_ci(
     statistic: Callable[..., float],
     *samples: Any,
@@ -62,15 +64,43 @@ def bootstrap_ci(
     confidence: float = 0.95,
     seed: int = 0,
 ) -> BootstrapResult:
-    r"""Percentile bootstrap interval of ``statistic(*samples)`` (Efron & Tibshirani 1993, ch. 13), widened
-    to hold the estimate on the full sample where the percentiles leave it out (a statistic at its bound).
+    r"""Compute the percentile bootstrap interval of ``statistic(*samples)``.
 
-    The samples are resampled jointly by row (paired), or by whole groups with ``groups``. Over test
-    predictions: ``bootstrap_ci(f, y_true, y_pred)``; over folds: ``bootstrap_ci(np.mean, fold_scores)``
-    (with 5–10 folds that interval is rough; prefer the pooled out-of-fold predictions).
-
-    scipy.stats.bootstrap does the row case but cannot resample clusters, which query-grouped search
+    Efron & Tibshirani (1993, ch. 13); the interval is widened to hold the estimate on the full sample where the
+    percentiles leave it out (a statistic at its bound). The samples are resampled jointly by row (paired), or by
+    whole groups with ``groups``. Over test predictions: ``bootstrap_ci(f, y_true, y_pred)``; over folds:
+    ``bootstrap_ci(np.mean, fold_scores)`` (with 5–10 folds that interval is rough; prefer the pooled out-of-fold
+    predictions). scipy.stats.bootstrap does the row case but cannot resample clusters, which query-grouped search
     logs need, so the indices are drawn here (NumPy ``default_rng(seed)``: same seed, same interval).
+
+    Parameters
+    ----------
+    statistic : callable
+        ``statistic(*samples) -> float``, called on the full samples and on each resample.
+    *samples : array-like of shape (n_samples,)
+        Equal-length arrays, resampled jointly by row.
+    {groups_bootstrap}
+    {n_resamples}
+    {confidence}
+    {seed_bootstrap}
+
+    Returns
+    -------
+    BootstrapResult
+        ``estimate`` (on the full sample), ``low``, ``high``, ``confidence`` and the resampled ``distribution``.
+
+    Raises
+    ------
+    ValueError
+        For no sample, samples of different lengths, fewer than two rows, or ``groups`` of another length.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ecombalance.evaluation import bootstrap_ci
+    >>> ci = bootstrap_ci(np.mean, np.arange(10.0), n_resamples=200)
+    >>> ci.estimate, round(ci.low, 2), round(ci.high, 2)
+    (4.5, 2.9, 6.4)
     """
     _check_confidence(confidence, n_resamples)
     if not samples:
@@ -127,6 +157,7 @@ def _bootstrap_p(differences: np.ndarray) -> float:
     return float(min(1.0, 2 * min(np.mean(d <= 0), np.mean(d >= 0))))
 
 
+@fill_doc
 def paired_bootstrap(
     y_true: Any,
     pred_method: Any,
@@ -141,14 +172,44 @@ def paired_bootstrap(
     confidence: float = 0.95,
     seed: int = 0,
 ) -> dict[str, float]:
-    """Paired bootstrap of ``metric(method) - metric(baseline)`` on the same test rows.
+    """Bootstrap ``metric(method) - metric(baseline)`` paired on the same test rows.
 
     Each resample draws rows (or groups) once and scores both methods on them, so the noise they share
-    cancels (Koehn 2004; Efron & Tibshirani 1993). Returns ``difference`` (on all rows), the percentile
-    ``ci_low`` / ``ci_high`` and the two-sided ``p_value`` (:func:`_bootstrap_p`). On one fixed test set (notebook
-    05's held-out split) that is the test to use; on cross-validated predictions it ignores the variance that
-    comes from the training rows, so the chapters decide by :func:`compare_to_baseline` and show this interval
-    as a description only.
+    cancels (Koehn 2004; Efron & Tibshirani 1993). On one fixed test set (notebook 05's held-out split) that is the
+    test to use; on cross-validated predictions it ignores the variance that comes from the training rows, so the
+    chapters decide by :func:`compare_to_baseline` and show this interval as a description only.
+
+    Parameters
+    ----------
+    {y_true}
+    pred_method, pred_baseline : array-like of shape (n_samples,)
+        The predicted labels of the method and of the baseline on the same rows.
+    proba_method, proba_baseline : array-like of shape (n_samples, n_classes), default=None
+        Their probabilities (columns in the order of ``classes``), for a metric that reads probabilities.
+    {metric}
+    {classes}
+    {class_}
+    {groups_bootstrap}
+    {n_resamples}
+    {confidence}
+    {seed_bootstrap}
+
+    Returns
+    -------
+    dict of str to float
+        ``difference`` (on all rows), the percentile ``ci_low`` / ``ci_high`` and the two-sided ``p_value`` (twice
+        the smaller share of resamples on either side of 0).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ecombalance.evaluation import paired_bootstrap
+    >>> y = np.array([0, 0, 0, 1, 1, 1] * 5)
+    >>> better = y.copy()
+    >>> better[:3] = 1
+    >>> d = paired_bootstrap(y, better, np.zeros(30, int), n_resamples=200)
+    >>> {key: round(value, 3) for key, value in d.items()}
+    {'difference': 0.566, 'ci_low': 0.396, 'ci_high': 0.711, 'p_value': 0.0}
     """
     t, pm, prob_m, classes = encode_labels(y_true, pred_method, proba_method, classes)
     _, pb, prob_b, _ = encode_labels(y_true, pred_baseline, proba_baseline, classes)
@@ -172,12 +233,15 @@ VERDICT_TEST = f"{TEST_NAME} (Nadeau & Bengio 2003; Bouckaert & Frank 2004) on p
 """The one test behind every "distinguishable" of the chapters, :func:`ecombalance.compare` and the report."""
 
 
+@fill_doc
 def corrected_resampled_ttest(
     scores_method: Any, scores_baseline: Any, n_train: float, n_test: float
 ) -> dict[str, float]:
-    r"""Corrected resampled t-test over J paired fold scores (Nadeau & Bengio 2003, "Inference for the
-    generalization error"); with the J = r · k folds of r-times repeated k-fold cross-validation, the corrected
-    repeated cross-validation test of Bouckaert & Frank (2004).
+    r"""Test paired fold scores with the corrected resampled t-test.
+
+    Nadeau & Bengio (2003, "Inference for the generalization error") over J paired fold scores; with the
+    J = r · k folds of r-times repeated k-fold cross-validation, the corrected repeated cross-validation test of
+    Bouckaert & Frank (2004).
 
     Folds share training rows, so fold differences :math:`d_j` are correlated and the plain paired t-test
     is over-confident. With :math:`\bar d` and :math:`s^2` (ddof 1) of the :math:`J` differences,
@@ -186,9 +250,30 @@ def corrected_resampled_ttest(
               t = \bar d / \mathrm{SE}, \qquad \text{df} = J - 1,
 
     two-sided p-value from Student's t. When all differences are equal (:math:`s = 0`) the p-value is 1 if
-    they are 0 and 0 otherwise. ``n_train`` / ``n_test`` are the (mean) fold sizes.
+    they are 0 and 0 otherwise.
 
-    Returns ``difference`` (:math:`\bar d`), ``se``, ``t``, ``p_value`` and ``df``.
+    Parameters
+    ----------
+    scores_method, scores_baseline : array-like of shape (n_folds,)
+        The paired fold scores of the method and of the baseline, fold by fold.
+    {n_train_n_test}
+
+    Returns
+    -------
+    dict of str to float
+        ``difference`` (:math:`\bar d`), ``se``, ``t``, ``p_value`` and ``df``.
+
+    Raises
+    ------
+    ValueError
+        For scores of different shapes, fewer than two folds, NaN scores or fold sizes that are not positive.
+
+    Examples
+    --------
+    >>> from ecombalance.evaluation import corrected_resampled_ttest
+    >>> test = corrected_resampled_ttest([0.71, 0.74, 0.69, 0.75, 0.72], [0.66, 0.70, 0.68, 0.69, 0.67], 80, 20)
+    >>> round(test["difference"], 3), round(test["p_value"], 3), test["df"]
+    (0.042, 0.031, 4.0)
     """
     a = np.asarray(scores_method, dtype=float)
     b = np.asarray(scores_baseline, dtype=float)
@@ -226,11 +311,35 @@ def detectable_difference(se: Any, df: Any, alpha: float = 0.05, n_comparisons: 
 
 
 def holm(p_values: Any, keys: Sequence | None = None) -> np.ndarray:
-    """Holm–Bonferroni adjusted p-values (Holm 1979): controls the family-wise error over the comparisons.
+    """Adjust p-values by Holm–Bonferroni (Holm 1979), controlling the family-wise error of the comparisons.
 
-    ``keys`` (one per p-value) marks comparisons that are the same hypothesis — two methods whose fold scores
-    are identical, such as ``balanced_softmax`` and ``logit_adjusted`` with τ = 1, which are one loss — so that
-    they count once in the family and share their adjusted p-value."""
+    Parameters
+    ----------
+    p_values : array-like of shape (n_comparisons,)
+        The raw p-values.
+    keys : sequence, default=None
+        One key per p-value, marking comparisons that are the same hypothesis — two methods whose fold scores are
+        identical, such as ``balanced_softmax`` and ``logit_adjusted`` with τ = 1, which are one loss — so that
+        they count once in the family and share their adjusted p-value.
+
+    Returns
+    -------
+    ndarray of shape (n_comparisons,)
+        The adjusted p-values, in the order of ``p_values``.
+
+    Raises
+    ------
+    ValueError
+        When ``keys`` and ``p_values`` differ in length.
+
+    Examples
+    --------
+    >>> from ecombalance.evaluation import holm
+    >>> holm([0.01, 0.04, 0.03])
+    array([0.03, 0.06, 0.06])
+    >>> holm([0.01, 0.04, 0.04], keys=["a", "b", "b"])  # "b" is one hypothesis: a family of two
+    array([0.02, 0.04, 0.04])
+    """
     p = np.asarray(p_values, dtype=float)
     if keys is not None:
         keys = list(keys)
@@ -284,6 +393,7 @@ def verdict_table(rows: list[dict], metric: str, alpha: float, keys: Sequence | 
     return table
 
 
+@fill_doc
 def compare_to_baseline(
     result: ExperimentResult,
     baseline: str,
@@ -296,10 +406,11 @@ def compare_to_baseline(
     confidence: float = 0.95,
     seed: int = 0,
 ) -> pd.DataFrame:
-    """Is each method really different from ``baseline`` on ``metric``? The one test of the library
-    (:data:`VERDICT_TEST`): the corrected repeated cross-validation t-test on the paired fold scores of every
-    fold of the experiment (r × k with repeated folds), Holm-corrected over the methods, methods with identical
-    fold scores counted once.
+    """Test whether each method really differs from ``baseline`` on ``metric``.
+
+    The one test of the library (:data:`VERDICT_TEST`): the corrected repeated cross-validation t-test on the
+    paired fold scores of every fold of the experiment (r × k with repeated folds), Holm-corrected over the
+    methods, methods with identical fold scores counted once.
 
     ``real_difference`` is ``p_value < alpha``; ``improved`` says whether the method is better, taking
     into account that lower is better for ``log_loss``, ``brier`` and ``ece``; ``detectable`` is the smallest
@@ -310,17 +421,18 @@ def compare_to_baseline(
 
     Parameters
     ----------
-    result : ExperimentResult
-    baseline : str
-    metric : str, default="macro_f1"
-    class_ : label, optional
-        For per-class metrics (``recall``, ``precision``, ``f1``).
-    alpha : float, default=0.05
+    {result}
+    {baseline}
+    {metric}
+    {class_}
+    {alpha}
     correction : {"holm", None}, default="holm"
+        Holm's correction over the methods, or None for the raw p-values.
     interval : bool, default=True
         Add ``pooled_difference``, ``ci_low`` and ``ci_high``.
-    n_resamples, confidence, seed
-        The bootstrap interval's resamples, level and seed.
+    {n_resamples}
+    {confidence}
+    {seed_bootstrap}
 
     Returns
     -------
@@ -330,6 +442,26 @@ def compare_to_baseline(
         ``ci_low``, ``ci_high``, ``p_value`` (Holm), ``detectable``, ``real_difference``, ``improved``.
         ``attrs``: ``test`` (:data:`VERDICT_TEST`), ``design`` (e.g. "2 × 5-fold cross-validation"),
         ``n_repeats``, ``n_splits``, ``alpha``, ``n_resamples``.
+
+    Raises
+    ------
+    ValueError
+        When ``baseline`` is not a method of ``result``, or is the only one.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.dummy import DummyClassifier
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from ecombalance.evaluation import compare_to_baseline, run_experiment
+    >>> y = np.repeat([0, 1], [40, 20])
+    >>> X = (y + np.random.default_rng(0).normal(0, 1, 60))[:, None]
+    >>> methods = {"dummy": DummyClassifier(), "logreg": LogisticRegression()}
+    >>> result = run_experiment(methods, X, y, cv=3, progress=False)
+    >>> table = compare_to_baseline(result, "dummy", n_resamples=100)
+    >>> table[["method", "difference", "p_value", "improved"]].round(3)
+       method  difference  p_value  improved
+    0  logreg       0.367    0.062     False
     """
     if baseline not in result.methods:
         raise ValueError(f"baseline {baseline!r} is not one of the methods {result.methods}")
