@@ -158,10 +158,11 @@ def best_method(differences: pd.DataFrame, baseline: str, scores: pd.DataFrame |
 
     A method is named best only when its paired difference to ``baseline`` is distinguishable — its
     Holm-corrected p-value of the one test (:func:`ecombalance.evaluation._stats.compare_to_baseline`) is below
-    ``alpha`` — and in the better direction (lower for :data:`~ecombalance.evaluation._metrics.LOWER_IS_BETTER` metrics); among such methods the one with
-    the best score. Otherwise there is no best, and the sentence says there is not enough evidence to separate
-    the methods from ``baseline``, how large a difference the design could have detected (``detectable``), and
-    lists the ``n_top`` top scores; or it names the methods that are distinguishably *worse*.
+    ``alpha`` — and in the better direction (lower for :data:`~ecombalance.evaluation._metrics.LOWER_IS_BETTER`
+    metrics); among such methods the one with the best score. Otherwise there is no best, and the sentence says
+    there is not enough evidence to separate the methods from ``baseline``, how large a difference the design could
+    have detected (``detectable``), and lists the ``n_top`` top scores; or it names the methods that are
+    distinguishably *worse*.
 
     Parameters
     ----------
