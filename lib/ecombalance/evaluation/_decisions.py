@@ -17,11 +17,13 @@ from sklearn.base import clone
 from sklearn.model_selection import cross_val_predict
 
 from ecombalance._validation import check_labels, check_probabilities
+from ecombalance.evaluation._docstrings import fill_doc
 from ecombalance.evaluation._fold_work import seed_estimator
 from ecombalance.evaluation._folds import make_folds, take_rows
 from ecombalance.evaluation._metrics import encode_labels
 
 
+@fill_doc
 def tune_threshold(
     y_val: Any,
     score_val: Any,
@@ -30,7 +32,7 @@ def tune_threshold(
     cost_fn: float | None = None,
     pos_label: Any = 1,
 ) -> float:
-    """Decision threshold for a binary (or one-vs-rest) score, chosen on validation data.
+    """Choose the decision threshold of a binary (or one-vs-rest) score on validation data.
 
     Predict positive when ``score >= threshold``. Give exactly one goal:
 
@@ -42,6 +44,34 @@ def tune_threshold(
     For one class of a multi-class model: ``tune_threshold(y_val == c, proba_val[:, j], ...)``.
     scikit-learn's ``TunedThresholdClassifierCV`` does the cost case inside cross-validation when a scorer
     suffices; a recall *constraint* is not a scorer, hence this function.
+
+    Parameters
+    ----------
+    y_val : array-like of shape (n_samples,)
+        The validation labels.
+    score_val : array-like of shape (n_samples,)
+        The validation scores (e.g. the probability of ``pos_label``).
+    {target_recall}
+    {cost_fp_cost_fn}
+    pos_label : label, default=1
+        The positive class of ``y_val``.
+
+    Returns
+    -------
+    float
+        The threshold: predict positive when ``score >= threshold``.
+
+    Raises
+    ------
+    ValueError
+        For scores that do not match the labels or hold NaN, labels of one class, or not exactly one goal.
+
+    Examples
+    --------
+    >>> from ecombalance.evaluation import tune_threshold
+    >>> y, score = [0, 0, 0, 1, 0, 1, 1, 1], [0.1, 0.2, 0.3, 0.35, 0.4, 0.6, 0.7, 0.9]
+    >>> tune_threshold(y, score, target_recall=0.75), tune_threshold(y, score, cost_fp=1, cost_fn=5)
+    (0.6, 0.35)
     """
     y = check_labels(y_val, "y_val")
     s = np.asarray(score_val, dtype=float)
@@ -72,6 +102,7 @@ def tune_threshold(
     return float(thresholds[int(np.argmin(cost))])
 
 
+@fill_doc
 def tune_threshold_cv(
     estimator: Any,
     X: Any,
@@ -84,13 +115,52 @@ def tune_threshold_cv(
     seed: int = 0,
     groups: Any = None,
 ) -> float:
-    """:func:`tune_threshold` on out-of-fold validation scores of the *training* data.
+    """Choose a decision threshold (:func:`tune_threshold`) on out-of-fold scores of the *training* data.
 
     scikit-learn's ``cross_val_predict`` gives each training row the ``predict_proba`` score of ``pos_label``
     from a model that did not see it, on the folds of :func:`ecombalance.evaluation._folds.make_folds`
     (``n_splits`` stratified folds shuffled with ``seed``; grouped by ``groups``, e.g. query ids, so a
     query's rows are scored by a model that saw none of them); the threshold is tuned on those scores.
     Fit the final model on all of ``X``, apply the threshold to the test set.
+
+    Parameters
+    ----------
+    estimator : classifier with ``predict_proba``
+        Cloned (and its unset ``random_state`` seeded) for every fold.
+    X : array-like of shape (n_samples, n_features)
+        The training rows.
+    y : array-like of shape (n_samples,)
+        Their labels.
+    pos_label : label
+        The positive class, one of the labels of ``y``.
+    {target_recall}
+    {cost_fp_cost_fn}
+    n_splits : int, default=5
+        Stratified (group-aware) folds.
+    seed : int, default=0
+        Shuffles the folds and seeds the estimator.
+    groups : array-like of shape (n_samples,), default=None
+        Group ids (query ids): a group's rows stay in one fold.
+
+    Returns
+    -------
+    float
+        The threshold on the probability of ``pos_label``.
+
+    Raises
+    ------
+    ValueError
+        When ``pos_label`` is not a label of ``y`` (and as :func:`tune_threshold`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from ecombalance.evaluation import tune_threshold_cv
+    >>> y = np.repeat([0, 1], [150, 50])
+    >>> X = (y + np.random.default_rng(0).normal(0, 1, 200))[:, None]
+    >>> round(tune_threshold_cv(LogisticRegression(), X, y, pos_label=1, target_recall=0.9), 3)
+    0.128
     """
     y = check_labels(y, "y")
     if pos_label not in set(y.tolist()):
@@ -114,13 +184,39 @@ def _cost_matrix(cost_matrix: Any, n_classes: int) -> np.ndarray:
     return cost
 
 
+@fill_doc
 def bayes_decision(proba: Any, cost_matrix: Any, classes: Sequence | None = None) -> np.ndarray:
-    r"""Minimum expected cost decision (Elkan 2001): predict
-    :math:`\arg\min_j \sum_i p_i(x)\, C_{ij}`, with :math:`C_{ij}` the cost of predicting class ``j`` when
-    the truth is ``i``. With 0/1 costs this is the arg-max. It needs calibrated probabilities of the real
-    class priors — after re-balancing apply :func:`ecombalance.sampling._weights.prior_correct` first.
+    r"""Decide by the minimum expected cost of a cost matrix (the Bayes decision).
 
-    Returns the chosen labels (``classes[j]``; default the column indices).
+    Elkan (2001): predict :math:`\arg\min_j \sum_i p_i(x)\, C_{ij}`, with :math:`C_{ij}` the cost of
+    predicting class ``j`` when the truth is ``i``. With 0/1 costs this is the arg-max. It needs calibrated
+    probabilities of the real class priors — after re-balancing apply
+    :func:`ecombalance.sampling._weights.prior_correct` first.
+
+    Parameters
+    ----------
+    proba : array-like of shape (n_samples, n_classes)
+        Predicted probabilities, rows summing to 1.
+    {cost_matrix}
+    classes : sequence, default=None
+        The labels of the columns (default: the column indices).
+
+    Returns
+    -------
+    ndarray of shape (n_samples,)
+        The chosen labels (``classes[j]``).
+
+    Raises
+    ------
+    ValueError
+        For a ``proba`` that is not 2-D, or a cost matrix or ``classes`` of another size.
+
+    Examples
+    --------
+    >>> from ecombalance.evaluation import bayes_decision
+    >>> proba = [[0.7, 0.3], [0.9, 0.1], [0.2, 0.8]]
+    >>> bayes_decision(proba, [[0, 1], [5, 0]], classes=["no", "yes"])  # missing a "yes" costs 5
+    array(['yes', 'no', 'yes'], dtype='<U3')
     """
     p = check_probabilities(proba)
     if p.ndim != 2:
@@ -132,8 +228,28 @@ def bayes_decision(proba: Any, cost_matrix: Any, classes: Sequence | None = None
     return labels[np.argmin(p @ cost, axis=1)]
 
 
+@fill_doc
 def expected_cost(y_true: Any, y_pred: Any, cost_matrix: Any, classes: Sequence | None = None) -> float:
-    """Mean cost per sample of the decisions ``y_pred``: the mean of ``cost_matrix[true, predicted]``."""
+    """Compute the mean cost per sample of the decisions ``y_pred``: the mean of ``cost_matrix[true, predicted]``.
+
+    Parameters
+    ----------
+    {y_true}
+    {y_pred}
+    {cost_matrix}
+    {classes}
+
+    Returns
+    -------
+    float
+        The mean cost per sample.
+
+    Examples
+    --------
+    >>> from ecombalance.evaluation import expected_cost
+    >>> expected_cost(["no", "yes", "yes"], ["yes", "no", "yes"], [[0, 1], [5, 0]])
+    2.0
+    """
     t, p, _, classes = encode_labels(y_true, y_pred, None, classes)
     cost = _cost_matrix(cost_matrix, len(classes))
     return float(cost[t, p].mean())
