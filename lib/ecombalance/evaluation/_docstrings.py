@@ -69,11 +69,11 @@ PARAMETERS = {
     The class labels of the training rows.""",
     "X_predict": """X : array-like of shape (n_samples, n_features)
     The rows to predict.""",
-    "self": """self : object
-    The fitted estimator.""",
-    "predict_proba": """proba : ndarray of shape (n_samples, n_classes)
+    "self": """object
+    The fitted estimator (``self``).""",
+    "predict_proba": """ndarray of shape (n_samples, n_classes)
     The probability of each class, columns in the order of ``classes_``.""",
-    "predict": """y_pred : ndarray of shape (n_samples,)
+    "predict": """ndarray of shape (n_samples,)
     The predicted class labels.""",
 }
 """``{placeholder: "name : type" line and its indented description}``."""
