@@ -29,24 +29,52 @@ _ERRORS = ("raise", "record")
 
 @dataclass
 class ExperimentResult:
-    """What :func:`run_experiment` returns.
+    """What :func:`run_experiment` returns: tidy scores, the shared folds and the out-of-fold predictions.
 
-    ``results``: tidy DataFrame (method, fold, metric, class, value), ``class == "all"`` for aggregates.
-    ``oof_rows`` / ``pooled(method)``: the rows some test fold predicted and their pooled predictions.
-    ``folds``: the (train, test) row indices shared by every method, as :class:`~ecombalance.evaluation._folds.Folds`
-    (``n_repeats`` × ``n_splits``; :attr:`design`). ``oof_pred`` / ``oof_proba``: per method that ran on every
-    fold, the out-of-fold predictions in the row order of ``y`` (every row predicted by a model that did not see
-    it; with repeated folds, by its fold of the first repeat, so each row counts once); ``oof_proba`` columns
-    follow ``classes``. ``timings``: seconds per method and fold of the shared preprocessing (near 0 once cached),
-    the fit and the prediction (kept out of ``results`` so that results repeat exactly with the seed).
-    ``skipped``: per method left out by the time budget, why (such a method has no results and no predictions).
-    ``failures``: with ``errors="record"``, one row per fold that raised (``method``, ``fold``, ``error``: the
-    exception's class name, ``message``). A method with a failed fold keeps the rows of its other folds in
-    ``results`` but has no out-of-fold predictions, so it is not in :attr:`methods` and every summary over all
-    folds (:func:`~ecombalance.evaluation.summarise`, :func:`~ecombalance.evaluation.compare_to_baseline`)
-    leaves it out; :attr:`notes` says so. ``warnings``: with ``record_warnings=True``, one row per distinct
-    warning the estimator raised while fitting or predicting (``method``, ``fold``, ``category``, ``message``),
-    else None.
+    :attr:`oof_rows` / :meth:`pooled`: the rows some test fold predicted and their pooled predictions.
+
+    Parameters
+    ----------
+    results : DataFrame
+        Tidy scores (``method``, ``fold``, ``metric``, ``class``, ``value``), ``class == "all"`` for aggregates.
+    folds : Folds
+        The (train, test) row indices shared by every method (``n_repeats`` × ``n_splits``; :attr:`design`).
+    classes : ndarray
+        The class order (of the per-class rows and the ``oof_proba`` columns).
+    y : ndarray
+        The label of every row.
+    groups : ndarray or None
+        The group id of every row, when the experiment had groups.
+    oof_pred, oof_proba : dict of str to ndarray
+        Per method that ran on every fold, the out-of-fold predictions in the row order of ``y`` (every row
+        predicted by a model that did not see it; with repeated folds, by its fold of the first repeat, so each
+        row counts once); ``oof_proba`` columns follow ``classes`` (None without ``predict_proba``).
+    timings : DataFrame or None
+        Seconds per method and fold of the shared preprocessing (near 0 once cached), the fit and the prediction
+        (kept out of ``results`` so that results repeat exactly with the seed).
+    skipped : dict of str to str
+        Per method left out by the time budget, why (such a method has no results and no predictions).
+    failures : DataFrame
+        With ``errors="record"``, one row per fold that raised (``method``, ``fold``, ``error``: the exception's
+        class name, ``message``). A method with a failed fold keeps the rows of its other folds in ``results``
+        but has no out-of-fold predictions, so it is not in :attr:`methods` and every summary over all folds
+        (:func:`compare_to_baseline`) leaves it out; :attr:`notes` says so.
+    warnings : DataFrame or None
+        With ``record_warnings=True``, one row per distinct warning the estimator raised while fitting or
+        predicting (``method``, ``fold``, ``category``, ``message``), else None.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.dummy import DummyClassifier
+    >>> from ecombalance.evaluation import run_experiment
+    >>> result = run_experiment({"dummy": DummyClassifier()}, np.zeros((30, 1)), np.repeat(["a", "b"], [20, 10]),
+    ...                         cv=3, progress=False)
+    >>> result.design, result.results.shape, result.oof_pred["dummy"].shape
+    ('3-fold cross-validation', (93, 5), (30,))
+    >>> y_true, y_pred, proba, groups = result.pooled("dummy")
+    >>> proba.shape, groups is None
+    ((30, 2), True)
     """
 
     results: pd.DataFrame
@@ -85,8 +113,10 @@ class ExperimentResult:
 
     @property
     def notes(self) -> list[str]:
-        """One Markdown bullet per method left out of the summaries over all folds: skipped by the time budget
-        or failed on some fold (its folds and the first error)."""
+        """One Markdown bullet per method left out of the summaries over all folds.
+
+        Each says why: skipped by the time budget, or failed on some fold (its folds and the first error).
+        """
         lines = [f"- `{method}` {why}." for method, why in self.skipped.items()]
         for method, part in self.failures.groupby("method", sort=False):
             first = part.iloc[0]
@@ -102,7 +132,23 @@ class ExperimentResult:
         return np.unique(np.concatenate([test for _, test in self.folds]))
 
     def pooled(self, method: str) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
-        """``(y_true, y_pred, proba, groups)`` of ``method`` over :attr:`oof_rows`."""
+        """Return ``(y_true, y_pred, proba, groups)`` of ``method`` over :attr:`oof_rows`.
+
+        Parameters
+        ----------
+        method : str
+            A method of :attr:`methods`.
+
+        Returns
+        -------
+        tuple of ndarray
+            ``y_true``, ``y_pred``, ``proba`` (None without probabilities) and ``groups`` (None without groups).
+
+        Raises
+        ------
+        ValueError
+            When ``method`` did not run on every fold.
+        """
         if method not in self.oof_pred:
             raise ValueError(f"no method {method!r}; the experiment ran {self.methods}")
         rows = self.oof_rows
@@ -148,7 +194,8 @@ def run_experiment(
         resampled and never fitted on. Unset ``random_state`` parameters are set to ``random_state``.
     X : DataFrame, array or sparse matrix
         Model input, rows aligned with ``y``.
-    y : array-like of labels
+    y : array-like of shape (n_samples,)
+        The class labels.
     groups : array-like, optional
         Group ids (query ids for a search log): an int ``cv`` then makes stratified *group* K-fold.
     cv : int, splitter or list of (train, test), default=5
@@ -203,6 +250,7 @@ def run_experiment(
     Returns
     -------
     ExperimentResult
+        The tidy results, the folds and the out-of-fold predictions.
 
     Raises
     ------
@@ -483,7 +531,36 @@ class _Run:
 
 
 def save_results(results: pd.DataFrame | ExperimentResult, path: str | Path) -> Path:
-    """Write the tidy results table to Parquet (parent folders created); returns the path."""
+    """Write the tidy results table to Parquet (parent folders created).
+
+    Parameters
+    ----------
+    results : DataFrame or ExperimentResult
+        The tidy results (``method``, ``fold``, ``metric``, ``class``, ``value``), or an experiment's.
+    path : str or Path
+        The Parquet file to write.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    ValueError
+        When the table does not have the tidy columns.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> from ecombalance.evaluation import load_results, save_results
+    >>> table = pd.DataFrame({"method": ["a"], "fold": [0], "metric": ["macro_f1"], "class": ["all"], "value": [0.5]})
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = save_results(table, f"{folder}/run/results.parquet")
+    ...     load_results(path).equals(table)
+    True
+    """
     frame = results.results if isinstance(results, ExperimentResult) else results
     expected = ["method", "fold", "metric", "class", "value"]
     if list(frame.columns) != expected:
@@ -495,5 +572,26 @@ def save_results(results: pd.DataFrame | ExperimentResult, path: str | Path) -> 
 
 
 def load_results(path: str | Path) -> pd.DataFrame:
-    """Read a table written by :func:`save_results`."""
+    """Read a table written by :func:`save_results`.
+
+    Parameters
+    ----------
+    path : str or Path
+        The Parquet file.
+
+    Returns
+    -------
+    DataFrame
+        The tidy results.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> from ecombalance.evaluation import load_results, save_results
+    >>> table = pd.DataFrame({"method": ["a"], "fold": [0], "metric": ["macro_f1"], "class": ["all"], "value": [0.5]})
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     load_results(save_results(table, f"{folder}/results.parquet")).shape
+    (1, 5)
+    """
     return pd.read_parquet(path)
