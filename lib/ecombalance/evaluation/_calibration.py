@@ -25,17 +25,18 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize_scalar
-from scipy.special import expit, log_expit, log_softmax, softmax
+from scipy.special import expit, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, TransformerMixin, clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import get_tags
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ecombalance._validation import check_probabilities, check_same_length
 from ecombalance.evaluation._docstrings import fill_doc
 from ecombalance.evaluation._folds import make_folds
+from ecombalance.evaluation._logits import check_logits, temperature_nll
 from ecombalance.exceptions import SmallClassWarning
 from ecombalance.sampling._weights import class_priors
 
@@ -81,24 +82,6 @@ def recalibrate(p: Any, negative_rate: float) -> np.ndarray:
         raise ValueError("recalibrate takes the positive-class probability (1-D); for several classes "
                          "use prior_correct")
     return p / (p + (1 - p) / w)  # the denominator is >= min(1, 1/w) > 0
-
-
-def _as_logits(logits: Any) -> np.ndarray:
-    # scikit-learn's errors for sparse, complex, empty or non-numeric input; ours for the shape and NaN / inf
-    z = check_array(logits, dtype=float, ensure_2d=False, allow_nd=True, ensure_all_finite=False,
-                    input_name="logits")
-    if z.ndim not in (1, 2):
-        raise ValueError(f"logits must be 1-D (binary) or 2-D (n_samples, n_classes), got shape {z.shape}")
-    if not np.isfinite(z).all():
-        raise ValueError("logits contain NaN or infinite values; drop those rows first")
-    return z
-
-
-def _nll(z: np.ndarray, y: np.ndarray, temperature: float) -> float:
-    if z.ndim == 1:
-        s = z / temperature
-        return float(-np.mean(np.where(y == 1, log_expit(s), log_expit(-s))))
-    return float(-np.mean(log_softmax(z / temperature, axis=1)[np.arange(len(y)), y]))
 
 
 class TemperatureScaler(TransformerMixin, BaseEstimator):
@@ -161,7 +144,7 @@ class TemperatureScaler(TransformerMixin, BaseEstimator):
             For logits that are not 1-D or 2-D or not finite, labels that are not class indices of the logit
             columns, or bounds that do not satisfy 0 < low < high.
         """
-        z = _as_logits(logits)
+        z = check_logits(logits)
         y = np.asarray(y)
         check_same_length(z, y, "logits")
         n_classes = 2 if z.ndim == 1 else z.shape[1]
@@ -171,12 +154,12 @@ class TemperatureScaler(TransformerMixin, BaseEstimator):
         if not 0 < low < high:
             raise ValueError(f"bounds must satisfy 0 < low < high, got {self.bounds}")
         result = minimize_scalar(
-            lambda log_t: _nll(z, y, np.exp(log_t)), bounds=(np.log(low), np.log(high)), method="bounded",
+            lambda log_t: temperature_nll(z, y, np.exp(log_t)), bounds=(np.log(low), np.log(high)), method="bounded",
             options={"xatol": 1e-6},
         )
         self.temperature_ = float(np.exp(result.x))
-        self.nll_before_ = _nll(z, y, 1.0)
-        self.nll_after_ = _nll(z, y, self.temperature_)
+        self.nll_before_ = temperature_nll(z, y, 1.0)
+        self.nll_after_ = temperature_nll(z, y, self.temperature_)
         self.n_features_in_ = 1 if z.ndim == 1 else z.shape[1]
         return self
 
@@ -194,7 +177,7 @@ class TemperatureScaler(TransformerMixin, BaseEstimator):
             The calibrated probabilities (of the positive class for 1-D logits).
         """
         check_is_fitted(self, "temperature_")
-        z = _as_logits(logits)
+        z = check_logits(logits)
         n_columns = 1 if z.ndim == 1 else z.shape[1]
         if n_columns != self.n_features_in_:
             raise ValueError(
