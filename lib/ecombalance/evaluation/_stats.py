@@ -6,53 +6,17 @@ resampled t-test, Holm's correction and method-versus-baseline tables (the rule 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ecombalance.evaluation._bootstrap import BootstrapResult, bootstrap_p_value, check_confidence, resample_indices
 from ecombalance.evaluation._docstrings import fill_doc
 from ecombalance.evaluation._experiment import ExperimentResult
 from ecombalance.evaluation._folds import as_folds
 from ecombalance.evaluation._metrics import LOWER_IS_BETTER, class_position, encode_labels, metric_value
-
-
-def _check_confidence(confidence: float, n_resamples: int) -> None:
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be in (0, 1), e.g. 0.95; got {confidence!r}")
-    if not isinstance(n_resamples, (int, np.integer)) or n_resamples < 10:
-        raise ValueError(f"n_resamples must be an integer >= 10, got {n_resamples!r}")
-
-
-def _resample_indices(n: int, groups: np.ndarray | None, n_resamples: int, seed: int):
-    """Row indices of each bootstrap resample: rows drawn with replacement, or whole groups (cluster
-    bootstrap) when ``groups`` is given — the items of one query are not independent."""
-    rng = np.random.default_rng(seed)
-    if groups is None:
-        for _ in range(n_resamples):
-            yield rng.integers(0, n, n)
-        return
-    _, inverse = np.unique(groups, return_inverse=True)
-    order = np.argsort(inverse, kind="stable")
-    members = np.split(order, np.cumsum(np.bincount(inverse))[:-1])
-    for _ in range(n_resamples):
-        yield np.concatenate([members[g] for g in rng.integers(0, len(members), len(members))])
-
-
-@dataclass(frozen=True)
-class BootstrapResult:
-    """Point estimate on the full sample, percentile interval and the resampled values."""
-
-    estimate: float
-    low: float
-    high: float
-    confidence: float
-    distribution: np.ndarray
-
-    def as_dict(self) -> dict[str, float]:
-        return {"estimate": self.estimate, "ci_low": self.low, "ci_high": self.high}
 
 
 @fill_doc
@@ -102,7 +66,7 @@ def bootstrap_ci(
     >>> ci.estimate, round(ci.low, 2), round(ci.high, 2)
     (4.5, 2.9, 6.4)
     """
-    _check_confidence(confidence, n_resamples)
+    check_confidence(confidence, n_resamples)
     if not samples:
         raise ValueError("bootstrap_ci needs at least one sample")
     arrays = [np.asarray(s) for s in samples]
@@ -115,7 +79,7 @@ def bootstrap_ci(
     if group_arr is not None and len(group_arr) != n:
         raise ValueError(f"groups has {len(group_arr)} entries but the samples have {n} rows")
     values = np.array([statistic(*(a[idx] for a in arrays))
-                       for idx in _resample_indices(n, group_arr, n_resamples, seed)], dtype=float)
+                       for idx in resample_indices(n, group_arr, n_resamples, seed)], dtype=float)
     tail = (1 - confidence) / 2 * 100
     low, high = np.nanpercentile(values, [tail, 100 - tail])
     estimate = float(statistic(*arrays))
@@ -148,13 +112,6 @@ def metric_ci(
                             len(classes), class_index, skip_absent=True)
 
     return bootstrap_ci(statistic, rows, groups=groups, n_resamples=n_resamples, confidence=confidence, seed=seed)
-
-
-def _bootstrap_p(differences: np.ndarray) -> float:
-    """Two-sided p-value of "no difference" from the bootstrap distribution of the difference:
-    twice the smaller share of resamples on either side of 0 (capped at 1)."""
-    d = differences[~np.isnan(differences)]
-    return float(min(1.0, 2 * min(np.mean(d <= 0), np.mean(d >= 0))))
 
 
 @fill_doc
@@ -223,7 +180,7 @@ def paired_bootstrap(
     boot = bootstrap_ci(difference, np.arange(len(t)), groups=groups, n_resamples=n_resamples,
                         confidence=confidence, seed=seed)
     return {"difference": boot.estimate, "ci_low": boot.low, "ci_high": boot.high,
-            "p_value": _bootstrap_p(boot.distribution)}
+            "p_value": bootstrap_p_value(boot.distribution)}
 
 
 TEST_NAME = "corrected repeated cross-validation t-test"
