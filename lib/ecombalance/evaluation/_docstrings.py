@@ -24,8 +24,8 @@ PARAMETERS = {
     Predicted probabilities, columns in the order of ``classes``; 1-D: the probability of ``classes[1]``
     (two classes).""",
     "classes": """classes : sequence, default=None
-    The labels and their order (the columns of ``proba``); default: the sorted labels seen in ``y_true``
-    (and ``y_pred``).""",
+    The labels and their order (that of the probability columns); default: the sorted labels seen in ``y_true``
+    (and in the predictions).""",
     "n_bins": """n_bins : int, default=15
     Equal-width bins on [0, 1] (``ECE_BINS``, as Guo et al. 2017).""",
     # bootstrap
