@@ -39,8 +39,8 @@ PARAMETERS = {
     "seed_bootstrap": """seed : int, default=0
     Seeds the resampling (NumPy ``default_rng``): same seed, same interval.""",
     "metric": """metric : str, default="macro_f1"
-    A metric name of :func:`classification_metrics` (``macro_f1``, ``balanced_accuracy``, ``log_loss``, ...), or
-    with ``class_`` ``precision``, ``recall``, ``f1``, ``roc_auc``, ``pr_auc`` or ``ece``.""",
+    The metric's name, e.g. ``macro_f1``, ``balanced_accuracy``, ``g_mean``, ``log_loss`` or ``ece``; with
+    ``class_`` a per-class one (``recall``, ``precision``, ``f1``).""",
     "class_": """class_ : label, default=None
     The class of a per-class metric (``recall``, ``precision``, ``f1``).""",
     # comparisons

@@ -56,7 +56,8 @@ def bootstrap_ci(
     Raises
     ------
     ValueError
-        For no sample, samples of different lengths, fewer than two rows, or ``groups`` of another length.
+        For no sample, samples of different lengths, fewer than two rows, ``groups`` of another length, a
+        ``confidence`` outside (0, 1) or fewer than 10 resamples.
 
     Examples
     --------

@@ -38,7 +38,7 @@ def compare_fold_scores(fold_scores: pd.DataFrame, baseline: str, n_train: float
     {baseline}
     {n_train_n_test}
     metric : str, default="macro_f1"
-        The metric the scores are of (lower is better for ``log_loss``, ``brier`` and ``ece``).
+        The metric the scores are of (lower is better for ``log_loss``, ``brier``, ``ece`` and ``classwise_ece``).
     {alpha}
     n_repeats : int, default=1
         How many repeats the rows hold (for the design text).
