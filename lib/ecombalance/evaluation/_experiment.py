@@ -56,7 +56,8 @@ class ExperimentResult:
         With ``errors="record"``, one row per fold that raised (``method``, ``fold``, ``error``: the exception's
         class name, ``message``). A method with a failed fold keeps the rows of its other folds in ``results``
         but has no out-of-fold predictions, so it is not in :attr:`methods` and every summary over all folds
-        (:func:`compare_to_baseline`) leaves it out; :attr:`notes` says so.
+        (:func:`~ecombalance.evaluation._stats.summarise`, :func:`compare_to_baseline`) leaves it out;
+        :attr:`notes` says so.
     warnings : DataFrame or None
         With ``record_warnings=True``, one row per distinct warning the estimator raised while fitting or
         predicting (``method``, ``fold``, ``category``, ``message``), else None.
