@@ -57,7 +57,7 @@ def bench_pandas(frame: pd.DataFrame, rate: float) -> dict:
     downsampling.negative_downsample(frame.head(1000), rate=rate)  # warm-up
     tracemalloc.start()
     start = time.perf_counter()
-    sample = downsampling.negative_downsample(frame, rate=rate, seed=1)
+    sample = downsampling.negative_downsample(frame, rate=rate, random_state=1)
     seconds = time.perf_counter() - start
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
@@ -69,7 +69,7 @@ def bench_spark(spark, path: Path, rows: int, rate: float) -> dict:
     df = spark.read.parquet(str(path))
     df.count()  # warm-up: file listing and JIT
     start = time.perf_counter()
-    kept = downsampling.negative_downsample_spark(df, rate=rate, seed=1).count()
+    kept = downsampling.negative_downsample_spark(df, rate=rate, random_state=1).count()
     seconds = time.perf_counter() - start
     start = time.perf_counter()
     downsampling.label_counts_spark(df, "clicked")

@@ -37,9 +37,9 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from ecombalance._chapters import experiments
 from ecombalance.data._datasets import case_table
 from ecombalance.evaluation import make_folds, run_experiment
+from ecombalance.models import _methods as experiments
 from ecombalance.models._features import make_preprocessor
 from ecombalance.models._pipelines import pipeline
 from ecombalance.sampling._resampling import CATEGORICAL
@@ -52,7 +52,7 @@ SAMPLER_MODELS = ("logreg", "mlp")
 
 def methods_case(tbl) -> dict:
     """Notebook 06's default methods on the documented case (30 epochs for the torch MLPs, as the quick profile)."""
-    return experiments.build_all(tbl, experiments.DEFAULT_METHODS, seed=0, epochs=30)
+    return experiments.build_all(tbl, experiments.DEFAULT_METHODS, random_state=0, epochs=30)
 
 
 def samplers_case(tbl) -> dict:
@@ -87,7 +87,7 @@ def ours(methods: dict, X, y, folds, n_jobs) -> tuple[float, dict]:
 
 def one_run(case: str, way: str) -> tuple[float, dict]:
     """One timed run in a fresh process state (workers of ``n_jobs=-1`` started inside the timing)."""
-    tbl = case_table(seed=0)
+    tbl = case_table(random_state=0)
     methods = CASES[case](tbl)
     folds = make_folds(tbl.y, None, 5, 0, n_repeats=2)
     X, y = tbl.X, np.asarray(tbl.y)

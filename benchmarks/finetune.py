@@ -101,7 +101,7 @@ def case_titles(n: int, seed: int = 0) -> tuple[list[str], np.ndarray]:
 
     frames, s = [], seed
     while sum(len(f) for f in frames) < n:
-        frames.append(datasets.documented_case(seed=s))
+        frames.append(datasets.documented_case(random_state=s))
         s += 1
     frame = np.random.default_rng(seed).permutation(len(np.concatenate([f["title"] for f in frames])))[:n]
     texts = np.concatenate([f["title"].to_numpy() for f in frames])[frame]

@@ -38,8 +38,8 @@ from pathlib import Path
 import pandas as pd
 
 import ecombalance as eb
-from ecombalance._chapters import workload
 from ecombalance.data import _shapes as shapes
+from ecombalance.models import _workload as workload
 
 sys.path.insert(0, str(Path(__file__).parent))
 import user_table  # noqa: E402  (the sibling script's report runner)
@@ -117,7 +117,7 @@ def run_compare(frame: pd.DataFrame, spec: dict) -> dict:
     if c.sampled:  # the best method of each metric, as a user would fit it next: on every row (not timed)
         for metric in METRICS:
             method = ours[metric]["method"]
-            full = workload.full_table_score(table, method, seed=0, n_jobs=-1)
+            full = workload.full_table_score(table, method, random_state=0, n_jobs=-1)
             ours[metric] = {"score": round(float(full[metric]), 4), "method": method,
                             "on": f"every row, refitted here (on the sample {ours[metric]['score']:.3f})"}
     return {"seconds": round(seconds, 1), "rows": c.rows, "compared_rows": len(c.result.y), "methods": per_method,

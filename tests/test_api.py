@@ -17,15 +17,15 @@ from sklearn.metrics import f1_score
 
 import ecombalance as eb
 from ecombalance import _api as api
-from ecombalance._chapters import experiments
 from ecombalance._reporting import cli, params
 from ecombalance.data import _shapes as shapes
 from ecombalance.data._datasets import case_table
+from ecombalance.models import _methods as experiments
 
 
 @pytest.fixture(scope="module")
 def case() -> pd.DataFrame:
-    return case_table(seed=0).frame
+    return case_table(random_state=0).frame
 
 
 @pytest.fixture(autouse=True)
@@ -145,7 +145,7 @@ def test_compare_scores_match_an_independent_refit(case, comparison):
         pred = np.empty(len(y), dtype=object)
         fold_f1[method] = []
         for i, (train, test) in enumerate(comparison.result.folds):
-            model = clone(experiments.build(t, method, seed=0)).fit(t.X.iloc[train], y[train])
+            model = clone(experiments.build(t, method, random_state=0)).fit(t.X.iloc[train], y[train])
             fold_pred = model.predict(t.X.iloc[test])
             fold_f1[method].append(f1_score(y[test], fold_pred, average="macro"))
             if i < 3:  # the pooled out-of-fold predictions are the first repeat's
@@ -318,7 +318,7 @@ def test_compare_rejects_what_it_cannot_use(case):
 
 
 def test_a_text_pair_table_compares():
-    frame = shapes.generate("product_pairs", n_rows=400, seed=0)
+    frame = shapes.generate("product_pairs", n_rows=400, random_state=0)
     t = eb.load(frame, label="match", pair=("left_title", "right_title"))
     assert t.text_pair == ("left_title", "right_title")
     c = eb.compare(t, methods=["none+logreg", "class_weight+logreg"], folds=3, n_resamples=100, progress=False)
@@ -332,7 +332,7 @@ def test_default_methods_are_notebook_06s():
     assert declared["time_budget"].default == 0  # no wall-clock budget unless asked for
     source = (ROOT / "notebooks" / "06_effect_evaluation.ipynb").read_text()
     assert "list(methods) or list(experiments.default_methods(tbl))" in source  # compare's default, the same rule
-    assert "workload.sample_for(full_tbl, methods, max_rows, folds, repeats, epochs, seed=seed)" in source
+    assert "workload.sample_for(full_tbl, methods, max_rows, folds, repeats, epochs, random_state=seed)" in source
 
 
 # ---------------------------------------------------------------------------------- the package itself
@@ -360,6 +360,16 @@ def test_report_from_a_dataframe(case, tmp_path):
     written = pd.read_parquet(out / "data" / "table.parquet")
     assert list(written.columns) == [*case.columns, "label_copy"]
     assert "label_copy" in (out / "index.html").read_text()
+
+
+def test_report_words_a_left_out_notebook_in_its_own_keyword_names(case, tmp_path):
+    """Notebook 05 needs a text column; on a table without one ``eb.report`` leaves it out (no kernel starts) and
+    says so in its keyword argument's name, not the report command's flag."""
+    result = eb.report(case.drop(columns="title"), out=tmp_path / "r", notebooks="05", profile="smoke",
+                       label="category", log=lambda _: None)
+    [run] = result.runs
+    assert run.status == "not applicable"
+    assert run.note.endswith("name one with text='COLUMN')") and "--" not in run.note, run.note
 
 
 def test_report_checks_the_table_before_any_notebook(case, tmp_path):

@@ -12,7 +12,7 @@ from ecombalance.sampling import _imbalance as imbalance
 
 @pytest.fixture(scope="module")
 def reports():
-    return baselines.compare_baselines(datasets.load(), folds=3, seed=0)
+    return baselines.compare_baselines(datasets.load(), folds=3, random_state=0)
 
 
 def test_majority_predictor_scores_the_majority_share(reports):
@@ -33,7 +33,7 @@ def test_the_reports_summarise_scikit_learns_out_of_fold_predictions_on_the_same
     folds = make_folds(tbl.y, tbl.groups, 3, 0)
     for name, class_weight in (("plain", None), ("class_weighted", "balanced")):
         expected = cross_val_predict(baselines.plain_model(tbl, class_weight, 0), tbl.X, tbl.y, cv=folds)
-        pred = baselines.out_of_fold_predictions(tbl, baselines.plain_model(tbl, class_weight, 0), folds=3, seed=0)
+        pred = baselines.out_of_fold_predictions(tbl, baselines.plain_model(tbl, class_weight, 0), folds=3, random_state=0)
         np.testing.assert_array_equal(pred, expected)
         np.testing.assert_allclose(reports[name]["recall"],
                                    recall_score(tbl.y, expected, labels=tbl.classes, average=None))
@@ -62,7 +62,7 @@ def test_out_of_fold_predictions_keep_each_query_on_one_side():
     search = datasets.load("search_log", n_queries=30)
     assert search.group_col == "query_id"
     IndexRecorder.log = []
-    baselines.out_of_fold_predictions(search, IndexRecorder(), folds=3, seed=0)
+    baselines.out_of_fold_predictions(search, IndexRecorder(), folds=3, random_state=0)
     fits = [rows for kind, rows in IndexRecorder.log if kind == "fit"]
     predicts = [rows for kind, rows in IndexRecorder.log if kind == "predict"]
     assert len(fits) == len(predicts) == 3
@@ -151,7 +151,7 @@ def test_many_classes_show_as_the_largest_and_smallest_ten():
 # --------------------------------------------------------------------------- text tokens (notebook 01)
 @pytest.fixture(scope="module")
 def zh_analyzers():
-    return baselines.compare_analyzers(datasets.load(lang="zh"), folds=3, seed=0)
+    return baselines.compare_analyzers(datasets.load(lang="zh"), folds=3, random_state=0)
 
 
 def _text_only_macro_f1(tbl, tfidf, folds=3, seed=0):
@@ -189,7 +189,7 @@ def test_on_chinese_titles_auto_takes_characters_and_beats_word_tokens_by_a_wide
 @pytest.mark.slow
 def test_on_english_titles_auto_is_the_word_model_fitted_once():
     tbl = datasets.load()
-    analyzers = baselines.compare_analyzers(tbl, folds=3, seed=0)
+    analyzers = baselines.compare_analyzers(tbl, folds=3, random_state=0)
     assert analyzers["resolves_to"].tolist() == ["word", "word"]
     assert analyzers.loc["auto", "macro_f1"] == analyzers.loc["word", "macro_f1"] == pytest.approx(
         _text_only_macro_f1(tbl, {"ngram_range": (1, 2)}), abs=1e-12)
@@ -200,7 +200,7 @@ def test_on_english_titles_auto_is_the_word_model_fitted_once():
 
 def test_analyzer_comparison_on_a_sample_says_so_in_its_bullet():
     tbl = datasets.load()  # 600 English titles: the bullet without Chinese must carry the note too
-    analyzers = baselines.compare_analyzers(tbl, folds=3, seed=0, max_rows=300)
+    analyzers = baselines.compare_analyzers(tbl, folds=3, random_state=0, max_rows=300)
     expected = sum(max(min(n, 10), round(n * 300 / 600)) for n in tbl.y.value_counts())
     note = analyzers.attrs["note"]
     assert note == (f"The comparison ran on a sample of {expected} of the table's 600 rows (stratified on "

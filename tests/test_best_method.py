@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from scipy import stats as scipy_stats
 
-from ecombalance._chapters.experiments import capacity_note, within_family
 from ecombalance.evaluation import best_method, compare_fold_scores, holm
 from ecombalance.evaluation._stats import VERDICT_TEST
+from ecombalance.models._methods import capacity_note, within_family
 
 
 def table(rows, metric="macro_f1", detectable=0.025):

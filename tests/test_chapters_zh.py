@@ -14,9 +14,11 @@ from test_findings import Scripted as Answers  # noqa: E402
 from test_findings import Y  # noqa: E402
 
 from ecombalance import evaluation, i18n
-from ecombalance._chapters import (baselines, calibration_study, decision_study, ensemble_study, experiments, families,
-                                   findings, loss_calibration, loss_study, resampling_findings, resampling_study,
-                                   rule_study, smote_lesson)
+from ecombalance._chapters import (baselines, calibration_study, decision_study, ensemble_study, findings,
+                                   loss_calibration, loss_study, resampling_findings, resampling_study, rule_study,
+                                   smote_lesson)
+from ecombalance.models import _families as families
+from ecombalance.models import _methods as experiments
 
 
 def result_methods():
@@ -25,7 +27,7 @@ def result_methods():
 
 @pytest.fixture(scope="module")
 def result():
-    cv = evaluation.make_folds(Y, n_splits=5, seed=0, n_repeats=2)
+    cv = evaluation.make_folds(Y, n_splits=5, random_state=0, n_repeats=2)
     return evaluation.run_experiment(result_methods(), np.arange(len(Y))[:, None], Y, cv=cv, random_state=0,
                                      progress=False)
 
@@ -72,7 +74,7 @@ def test_lists_join_as_each_language_writes_them():
 
 
 def test_the_design_and_the_one_rule_read_in_chinese():
-    folds = evaluation.make_folds(Y, n_splits=5, seed=0, n_repeats=2)
+    folds = evaluation.make_folds(Y, n_splits=5, random_state=0, n_repeats=2)
     english, chinese = both(lambda: folds.design)
     assert english == "2 × 5-fold cross-validation" and chinese == "2 × 5 折交叉验证"
     scores = pd.DataFrame({"base": [0.50, 0.52, 0.49, 0.51, 0.50, 0.53],
@@ -92,7 +94,7 @@ def test_the_design_and_the_one_rule_read_in_chinese():
 
 
 def test_families_sentences_in_chinese(result):
-    table = families.family_effects(result, n_resamples=200, seed=0)
+    table = families.family_effects(result, n_resamples=200, random_state=0)
     english, chinese = both(lambda: families.describe_families(table))
     assert "Model choice (capacity), not balancing: `none+gboost` against `none+logreg`" in english
     assert_same_facts(english, chinese, "在 `logreg` 内（对照 `none+logreg`）", "模型选择（模型容量），而非样本均衡",
@@ -105,9 +107,9 @@ def test_families_sentences_in_chinese(result):
 def test_findings_sentences_in_chinese(result):
     def describe():  # the design text is the language's at the time of the experiment, as in a notebook's kernel
         rerun = evaluation.run_experiment(result_methods(), np.arange(len(Y))[:, None], Y,
-                                          cv=evaluation.make_folds(Y, n_splits=5, seed=0, n_repeats=2), progress=False)
-        return findings.describe_effects(findings.effects(rerun, "none+logreg", n_resamples=200, seed=0,
-                                                          majority=findings.majority_check(rerun, n_resamples=200)))
+                                          cv=evaluation.make_folds(Y, n_splits=5, random_state=0, n_repeats=2), progress=False)
+        return findings.describe_effects(findings.effects(rerun, "none+logreg", n_resamples=200, random_state=0,
+                                                          majority=evaluation.majority_check(rerun, n_resamples=200)))
 
     english, chinese = both(describe)
     assert "- Baseline `none+logreg` (means over the folds): recall 0.000 on the smallest class `small`" in english
@@ -167,7 +169,7 @@ def test_calibration_study_sentences_in_chinese():
 
 def test_loss_calibration_sentences_in_chinese(result):
     run = evaluation.run_experiment({"ce": Answers(PLAIN), "focal": Answers(FOUND)}, np.arange(len(Y))[:, None], Y,
-                                    cv=evaluation.make_folds(Y, n_splits=5, seed=0, n_repeats=2), progress=False)
+                                    cv=evaluation.make_folds(Y, n_splits=5, random_state=0, n_repeats=2), progress=False)
     metrics = pd.DataFrame({"accuracy": [0.9, 0.9], "ece": [0.2, 0.25], "recall[small]": [0.0, 1.0]},
                            index=pd.Index(["ce", "focal"], name="loss"))
     res = SimpleNamespace(result=run, y=Y, classes=run.classes, metrics=metrics, proba=run.oof_proba)
@@ -231,7 +233,7 @@ def test_the_engine_note_on_a_failed_method_in_chinese():
             return super().fit(X, y)
 
     run = evaluation.run_experiment({"none+logreg": Answers(PLAIN), "bad": FailsWithoutRowZero(FOUND)},
-                                    np.arange(len(Y))[:, None], Y, cv=evaluation.make_folds(Y, n_splits=5, seed=0),
+                                    np.arange(len(Y))[:, None], Y, cv=evaluation.make_folds(Y, n_splits=5, random_state=0),
                                     errors="record", progress=False)
     english, chinese = both(lambda: "\n".join(run.notes))
     assert english.startswith("- `bad` left out: failed on fold(s) ") and english.endswith(

@@ -42,7 +42,7 @@ def result():
     methods = {"none+logreg": LogisticRegression(max_iter=1000),
                "class_weight+logreg": LogisticRegression(max_iter=1000, class_weight="balanced"),
                "svm": LinearSVC()}  # no predict_proba: counted in the shares, left out of calibration
-    cv = evaluation.make_folds(labels, None, n_splits=3, seed=0, n_repeats=2)
+    cv = evaluation.make_folds(labels, None, n_splits=3, random_state=0, n_repeats=2)
     return evaluation.run_experiment(methods, X, labels, cv=cv, random_state=0, progress=False)
 
 

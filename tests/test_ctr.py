@@ -14,12 +14,12 @@ from ecombalance.sampling import _downsampling as downsampling
 @pytest.fixture(scope="module")
 def split():
     tbl = datasets.load("search_log", label_col="clicked", n_queries=6000)
-    return folds.group_split(tbl, seed=0)
+    return folds.group_split(tbl, random_state=0)
 
 
 @pytest.fixture(scope="module")
 def study(split):
-    return ctr.downsampling_study(*split, rates=(1.0, 0.1), seed=0)
+    return ctr.downsampling_study(*split, rates=(1.0, 0.1), random_state=0)
 
 
 def value(metrics, rate, calibration, metric):

@@ -10,7 +10,7 @@ from ecombalance.data import _loaders as loaders
 
 
 def test_documented_case_has_exactly_400_150_50():
-    df = datasets.documented_case(seed=0)
+    df = datasets.documented_case(random_state=0)
     assert df["category"].value_counts().to_dict() == {"electronics": 400, "home_kitchen": 150, "sports_outdoors": 50}
     assert list(df.columns) == ["product_id", "title", "brand", *datasets.CASE_NUMERIC, "category"]
     assert df.notna().all().all() and df["product_id"].is_unique
@@ -18,15 +18,15 @@ def test_documented_case_has_exactly_400_150_50():
 
 def test_committed_csv_is_what_the_generator_makes():
     committed = pd.read_csv(ROOT / "data" / "documented_case.csv")
-    regenerated = datasets.documented_case(seed=0)
+    regenerated = datasets.documented_case(random_state=0)
     pd.testing.assert_frame_equal(committed, regenerated, check_dtype=False)
 
 
 def test_generators_repeat_by_seed_and_differ_across_seeds():
     pd.testing.assert_frame_equal(datasets.documented_case(3), datasets.documented_case(3))
     assert not datasets.documented_case(3)["title"].equals(datasets.documented_case(4)["title"])
-    pd.testing.assert_frame_equal(datasets.search_log(50, 5, seed=1), datasets.search_log(50, 5, seed=1))
-    assert not datasets.search_log(50, 5, seed=1).equals(datasets.search_log(50, 5, seed=2))
+    pd.testing.assert_frame_equal(datasets.search_log(50, 5, random_state=1), datasets.search_log(50, 5, random_state=1))
+    assert not datasets.search_log(50, 5, random_state=1).equals(datasets.search_log(50, 5, random_state=2))
 
 
 def test_categories_share_vocabulary_so_the_case_is_not_trivial():
@@ -37,7 +37,7 @@ def test_categories_share_vocabulary_so_the_case_is_not_trivial():
 
 
 def test_search_log_columns_proportions_and_clicks():
-    log = datasets.search_log(n_queries=2000, products_per_query=10, seed=0)
+    log = datasets.search_log(n_queries=2000, products_per_query=10, random_state=0)
     assert len(log) == 20000
     for col in ["query_id", "query", "product_title", "brand", "category", "price", "text_overlap",
                 "category_match", "price_ratio", "hist_ctr", "esci_label", "clicked"]:
@@ -50,14 +50,14 @@ def test_search_log_columns_proportions_and_clicks():
 
 
 def test_search_log_text_overlap_is_the_jaccard_of_the_words():
-    log = datasets.search_log(100, 10, seed=5)
+    log = datasets.search_log(100, 10, random_state=5)
     for _, row in log.sample(50, random_state=0).iterrows():
         q, t = set(row["query"].split()), set(row["product_title"].lower().split())
         assert row["text_overlap"] == pytest.approx(len(q & t) / len(q | t), abs=1e-4)
 
 
 def test_search_log_labels_follow_the_pair():
-    log = datasets.search_log(3000, 10, seed=0)
+    log = datasets.search_log(3000, 10, random_state=0)
     # exact matches share the query's words far more than irrelevant items, which never share a category
     by_label = log.groupby("esci_label")["text_overlap"].mean()
     assert by_label["E"] > by_label["S"] > by_label["I"]
@@ -77,7 +77,7 @@ def test_search_log_strings_reach_sklearn_and_imblearn():
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import OneHotEncoder
 
-    log = datasets.search_log(40, 5, seed=0)
+    log = datasets.search_log(40, 5, random_state=0)
     assert isinstance(log["query"].dtype, pd.StringDtype)  # pandas 3: Arrow-backed strings
     assert TfidfVectorizer().fit_transform(log["product_title"]).shape[0] == 200
     assert OneHotEncoder().fit_transform(log[["brand", "category"]]).shape[0] == 200
@@ -106,7 +106,7 @@ def test_table_views():
 
 def test_dirty_copy_adds_what_it_says():
     tbl = datasets.load()
-    dirty = datasets.dirty_copy(tbl, seed=0)
+    dirty = datasets.dirty_copy(tbl, random_state=0)
     assert len(dirty.frame) == 660
     assert dirty.frame["price"].max() > 10 * tbl.frame["price"].max()
     assert dirty.frame[tbl.numeric_cols].isna().sum().sum() > 0
@@ -115,7 +115,7 @@ def test_dirty_copy_adds_what_it_says():
 
 @pytest.mark.slow
 def test_a_million_rows_in_bounded_memory():
-    log = datasets.search_log(100_000, 10, seed=0)
+    log = datasets.search_log(100_000, 10, random_state=0)
     assert len(log) == 1_000_000
     assert log.memory_usage(deep=True).sum() < 400e6
 
@@ -234,7 +234,7 @@ def _bigram_jaccard(query, title):
 
 
 def test_chinese_search_log_same_relations_chinese_texts_and_bigram_overlap():
-    zh, en = datasets.search_log(300, 10, seed=5, lang="zh"), datasets.search_log(300, 10, seed=5)
+    zh, en = datasets.search_log(300, 10, random_state=5, lang="zh"), datasets.search_log(300, 10, random_state=5)
     assert list(zh.columns) == list(en.columns) and zh["text_overlap"].dtype == en["text_overlap"].dtype
     texts = ["query", "product_title", "brand", "text_overlap"]
     pd.testing.assert_frame_equal(zh.drop(columns=texts), en.drop(columns=texts))
@@ -242,7 +242,7 @@ def test_chinese_search_log_same_relations_chinese_texts_and_bigram_overlap():
     assert (zh["query"].str.count(" ") == 0).mean() > 0.5 and (zh["product_title"].str.count(" ") == 0).mean() > 0.3
     for _, row in zh.sample(60, random_state=0).iterrows():
         assert row["text_overlap"] == pytest.approx(_bigram_jaccard(row["query"], row["product_title"]), abs=1e-4)
-    by_label = datasets.search_log(3000, 10, seed=0, lang="zh").groupby("esci_label")["text_overlap"].mean()
+    by_label = datasets.search_log(3000, 10, random_state=0, lang="zh").groupby("esci_label")["text_overlap"].mean()
     assert by_label["E"] > 2 * by_label["S"] and by_label["S"] > 1.5 * by_label["I"]
 
 

@@ -25,7 +25,7 @@ def result():
 
 def test_shifted_rows_have_the_asked_shares():
     y = np.repeat(["a", "b", "c"], [600, 300, 100])
-    rows = ds.shifted_rows(y, {"a": 0.2, "b": 0.3, "c": 0.5}, seed=1)
+    rows = ds.shifted_rows(y, {"a": 0.2, "b": 0.3, "c": 0.5}, random_state=1)
     assert len(rows) == 200 and len(set(rows)) == 200  # c limits: 100 / 0.5
     assert pd.Series(y[rows]).value_counts().to_dict() == {"c": 100, "b": 60, "a": 40}
     with pytest.raises(ValueError, match="positive shares summing to 1"):
@@ -36,7 +36,7 @@ def test_shifted_rows_have_the_asked_shares():
 
 @pytest.mark.parametrize("method", ["none+logreg", "class_weight+logreg"])
 def test_prior_shift_study_estimates_on_one_half_and_scores_the_other(result, method):
-    study = ds.prior_shift_study(result, method, "reversed", seed=0, n_draws=3)
+    study = ds.prior_shift_study(result, method, "reversed", random_state=0, n_draws=3)
     y, proba = np.asarray(result.y), result.oof_proba[method]
     classes = result.classes
     data = np.bincount(pd.factorize(y, sort=True)[0]) / len(y)
@@ -47,7 +47,7 @@ def test_prior_shift_study_estimates_on_one_half_and_scores_the_other(result, me
     # every draw by hand: the shifted rows, two halves with the same shares, EM on one, Bayes' rule on the other
     estimates, eces, errors = [], {"raw": [], "estimated": [], "known": [], "in_sample": []}, []
     for d in range(3):
-        rows = ds.shifted_rows(y, target, seed=d)
+        rows = ds.shifted_rows(y, target, random_state=d)
         assert study.n_rows == len(rows)
         halves = study.draws[study.draws["draw"] == d]
         assert halves["n_rows"].sum() == len(rows) and abs(halves["n_rows"].diff().iloc[1]) <= 3
@@ -148,7 +148,7 @@ def test_cost_decision_with_repeated_folds_uses_the_first_repeat():
     rule tunes and scores on those folds, as if the experiment had run them alone."""
     X, y = make_classification(n_samples=600, n_features=6, n_informative=4, n_redundant=0, n_classes=3,
                                n_clusters_per_class=1, weights=[0.6, 0.3, 0.1], random_state=1)
-    cv = evaluation.make_folds(y, n_splits=3, seed=0, n_repeats=2)
+    cv = evaluation.make_folds(y, n_splits=3, random_state=0, n_repeats=2)
     repeated = evaluation.run_experiment({"lr": LogisticRegression(max_iter=500)}, X, y, cv=cv, progress=False)
     once = evaluation.run_experiment({"lr": LogisticRegression(max_iter=500)}, X, y, cv=list(cv)[:3], progress=False)
     np.testing.assert_allclose(repeated.oof_proba["lr"], once.oof_proba["lr"])
@@ -161,7 +161,7 @@ def test_click_profit_study_tunes_on_one_half_and_scores_the_other():
     rng = np.random.default_rng(0)
     p = rng.beta(1, 20, 20_000)
     y = (rng.random(len(p)) < p).astype(int)
-    study = ds.click_profit_study(y, p, value_of_click=1.0, cost_of_impression=0.05, seed=3)
+    study = ds.click_profit_study(y, p, value_of_click=1.0, cost_of_impression=0.05, random_state=3)
     order = np.random.default_rng(3).permutation(len(y))
     tune, score = np.sort(order[:10_000]), np.sort(order[10_000:])
     tuned = decisions.profit_threshold(y[tune], p[tune], 1.0, 0.05)
@@ -187,7 +187,7 @@ def test_click_profit_study_compares_tuned_and_closed_form_on_the_held_out_half_
     w = 0.1
     raw = q / (q + (1 - q) * w)  # what a model trained on negatives kept at rate w predicts
     groups = np.repeat(np.arange(1200), 10)
-    study = ds.click_profit_study(y, q, 1.0, 0.05, seed=2, raw=raw, groups=groups, n_resamples=300)
+    study = ds.click_profit_study(y, q, 1.0, 0.05, random_state=2, raw=raw, groups=groups, n_resamples=300)
     order = np.random.default_rng(2).permutation(len(y))
     score = np.sort(order[6000:])
     t, closed = study["tuned"].threshold, 0.05 / 1.05

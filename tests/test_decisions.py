@@ -28,7 +28,7 @@ def oof():
     X, y = make_classification(n_samples=1500, n_features=6, n_informative=4, n_redundant=0, n_classes=3,
                                n_clusters_per_class=1, weights=[0.7, 0.2, 0.1], class_sep=0.8, random_state=0)
     labels = np.array(["common", "mid", "rare"])[y]
-    folds = make_folds(labels, n_splits=5, seed=0)
+    folds = make_folds(labels, n_splits=5, random_state=0)
     proba = cross_val_predict(LogisticRegression(max_iter=1000), X, labels, cv=folds, method="predict_proba")
     return X, labels, folds, proba
 
@@ -116,7 +116,7 @@ def test_nested_estimator_path_refits_on_each_training_fold(oof):
     model = LogisticRegression(max_iter=1000)
     result = cost_decision_cv(labels[:600], COST, estimator=model, X=X[:600], n_splits=3, inner_splits=3,
                               n_resamples=50)
-    train, test = make_folds(labels[:600], n_splits=3, seed=0)[0]
+    train, test = make_folds(labels[:600], n_splits=3, random_state=0)[0]
     refit = LogisticRegression(max_iter=1000).fit(X[:600][train], labels[:600][train]).predict_proba(X[:600][test])
     np.testing.assert_allclose(result.proba[test], refit, atol=1e-8)
     assert result.table.loc["tuned", "expected_cost"] <= result.table.loc["argmax", "expected_cost"] + 0.05

@@ -94,7 +94,7 @@ def test_seed_everything_repeats():
     dev.seed_everything(3)
     second = torch.rand(3), torch.randn(2)
     assert all(torch.equal(a, b) for a, b in zip(first, second))
-    with pytest.raises(TypeError, match="seed must be an int"):
+    with pytest.raises(TypeError, match="random_state must be an int"):
         dev.seed_everything("3")
 
 

@@ -8,7 +8,7 @@ LABELS = np.array(["a"] * 900 + ["b"] * 90 + ["c"] * 10)
 
 
 def test_ranks_split_one_shared_draw():
-    samplers = [distributed.DistributedClassBalancedSampler(LABELS, num_replicas=2, rank=r, seed=3) for r in (0, 1)]
+    samplers = [distributed.DistributedClassBalancedSampler(LABELS, num_replicas=2, rank=r, random_state=3) for r in (0, 1)]
     shards = [list(s) for s in samplers]
     draw = samplers[0].global_indices().tolist()
     assert shards[0] == draw[0::2] and shards[1] == draw[1::2]
@@ -24,7 +24,7 @@ def test_each_rank_is_class_balanced():
 
 
 def test_epochs_differ_and_repeat():
-    s = distributed.DistributedClassBalancedSampler(LABELS, num_replicas=2, rank=0, seed=1)
+    s = distributed.DistributedClassBalancedSampler(LABELS, num_replicas=2, rank=0, random_state=1)
     first = list(s)
     s.set_epoch(1)
     second = list(s)

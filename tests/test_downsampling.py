@@ -8,12 +8,12 @@ from ecombalance.sampling import _downsampling as downsampling
 
 @pytest.fixture(scope="module")
 def clicks():
-    return datasets.search_log(n_queries=4000, products_per_query=10, seed=0)
+    return datasets.search_log(n_queries=4000, products_per_query=10, random_state=0)
 
 
 def test_negative_downsampling_keeps_positives_and_a_share_w_of_negatives(clicks):
     w = 0.1
-    sample = downsampling.negative_downsample(clicks, "clicked", rate=w, seed=1)
+    sample = downsampling.negative_downsample(clicks, "clicked", rate=w, random_state=1)
     pos, neg = int(clicks["clicked"].sum()), int((clicks["clicked"] == 0).sum())
     assert int(sample["clicked"].sum()) == pos
     kept_neg = int((sample["clicked"] == 0).sum())
@@ -23,15 +23,15 @@ def test_negative_downsampling_keeps_positives_and_a_share_w_of_negatives(clicks
 
 
 def test_downsampling_repeats_by_seed(clicks):
-    a = downsampling.negative_downsample(clicks, rate=0.2, seed=7)
-    b = downsampling.negative_downsample(clicks, rate=0.2, seed=7)
-    c = downsampling.negative_downsample(clicks, rate=0.2, seed=8)
+    a = downsampling.negative_downsample(clicks, rate=0.2, random_state=7)
+    b = downsampling.negative_downsample(clicks, rate=0.2, random_state=7)
+    c = downsampling.negative_downsample(clicks, rate=0.2, random_state=8)
     pd.testing.assert_frame_equal(a, b)
     assert not a.index.equals(c.index)
 
 
 def test_importance_weights(clicks):
-    sample = downsampling.negative_downsample(clicks, rate=0.25, seed=0, weight_col="w")
+    sample = downsampling.negative_downsample(clicks, rate=0.25, random_state=0, weight_col="w")
     assert set(sample.loc[sample["clicked"] == 1, "w"]) == {1.0}
     assert set(sample.loc[sample["clicked"] == 0, "w"]) == {4.0}
     # weighted negatives estimate the original count
@@ -40,7 +40,7 @@ def test_importance_weights(clicks):
 
 def test_stratified_sample_matches_fractions():
     frame = pd.DataFrame({"y": ["a"] * 20000 + ["b"] * 5000 + ["c"] * 100})
-    sample = downsampling.stratified_sample(frame, "y", {"a": 0.1, "b": 0.5}, seed=0)
+    sample = downsampling.stratified_sample(frame, "y", {"a": 0.1, "b": 0.5}, random_state=0)
     counts = sample["y"].value_counts()
     assert abs(counts["a"] - 2000) < 4 * np.sqrt(20000 * 0.1 * 0.9)
     assert abs(counts["b"] - 2500) < 4 * np.sqrt(5000 * 0.25)
@@ -69,8 +69,8 @@ def test_bad_labels_and_columns():
 @pytest.mark.parametrize("dtype", [bool, "boolean", float])
 def test_bool_and_float_click_labels_sample_like_0_1_labels(clicks, dtype):
     data = clicks[["query_id", "clicked"]]
-    as_int = downsampling.negative_downsample(data, rate=0.2, seed=5, weight_col="w")
-    other = downsampling.negative_downsample(data.astype({"clicked": dtype}), rate=0.2, seed=5, weight_col="w")
+    as_int = downsampling.negative_downsample(data, rate=0.2, random_state=5, weight_col="w")
+    other = downsampling.negative_downsample(data.astype({"clicked": dtype}), rate=0.2, random_state=5, weight_col="w")
     assert len(other) > int(data["clicked"].sum()) > 0  # every click and some of the non-clicks
     assert other.index.equals(as_int.index)  # the same rows: True is a click, as 1 is
     assert other["w"].tolist() == as_int["w"].tolist()
@@ -100,8 +100,8 @@ def test_spark_and_pandas_agree_within_sampling_error(spark, clicks):
     sdf = spark.createDataFrame(data)
     assert downsampling.label_counts_spark(sdf, "clicked").to_dict() == data["clicked"].value_counts().to_dict()
     w = 0.1
-    spark_counts = downsampling.label_counts_spark(downsampling.downsample(sdf, rate=w, seed=3, engine="spark"), "clicked")
-    pandas_counts = downsampling.label_counts(downsampling.downsample(data, rate=w, seed=3), "clicked")
+    spark_counts = downsampling.label_counts_spark(downsampling.downsample(sdf, rate=w, random_state=3, engine="spark"), "clicked")
+    pandas_counts = downsampling.label_counts(downsampling.downsample(data, rate=w, random_state=3), "clicked")
     assert spark_counts[1] == pandas_counts[1] == int(data["clicked"].sum())
     neg = int((data["clicked"] == 0).sum())
     sd = np.sqrt(neg * w * (1 - w))
@@ -113,7 +113,7 @@ def test_spark_and_pandas_agree_within_sampling_error(spark, clicks):
 @pytest.mark.slow
 def test_spark_stratified_sampling(spark):
     frame = pd.DataFrame({"y": ["E"] * 6000 + ["S"] * 2000 + ["C"] * 300, "x": np.arange(8300)})
-    sample = downsampling.stratified_sample_spark(spark.createDataFrame(frame), "y", {"E": 0.05, "S": 0.15, "C": 1.0}, seed=0)
+    sample = downsampling.stratified_sample_spark(spark.createDataFrame(frame), "y", {"E": 0.05, "S": 0.15, "C": 1.0}, random_state=0)
     counts = downsampling.label_counts_spark(sample, "y")
     assert counts["C"] == 300
     assert abs(counts["E"] - 300) < 4 * np.sqrt(6000 * 0.05 * 0.95)
@@ -151,6 +151,6 @@ def test_spark_bool_click_labels(spark):
     frame = pd.DataFrame({"clicked": [True] * 500 + [False] * 5000, "x": np.arange(5500)})
     w = 0.1
     counts = downsampling.label_counts_spark(
-        downsampling.negative_downsample_spark(spark.createDataFrame(frame), rate=w, seed=0), "clicked")
+        downsampling.negative_downsample_spark(spark.createDataFrame(frame), rate=w, random_state=0), "clicked")
     assert counts[True] == 500
     assert abs(counts[False] - 5000 * w) < 4 * np.sqrt(5000 * w * (1 - w))

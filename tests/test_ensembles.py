@@ -10,10 +10,11 @@ from sklearn.datasets import make_classification
 from sklearn.ensemble import AdaBoostClassifier, BaggingClassifier, RandomForestClassifier
 from sklearn.metrics import recall_score
 
-from ecombalance._chapters import ensemble_study, families
+from ecombalance._chapters import ensemble_study
 from ecombalance.data._table import Table
 from ecombalance.evaluation import make_folds
 from ecombalance.models import _ensembles as ensembles
+from ecombalance.models import _families as families
 from ecombalance.models import _pipelines as pipelines
 
 
@@ -178,13 +179,13 @@ def toy():
 @pytest.fixture(scope="module")
 def ensemble_run(toy):  # about 4 s on a quiet 2-core machine: the tests that use it are marked slow
     models = ["rf", "balanced_rf", "adaboost", "rusboost"]
-    cv = make_folds(toy.y, n_splits=3, n_repeats=2, seed=0)
+    cv = make_folds(toy.y, n_splits=3, n_repeats=2, random_state=0)
     return ensemble_study.compare_ensembles(toy.X.to_numpy(), toy.y, models, cv=cv, random_state=0, progress=False)
 
 
 @pytest.mark.slow
 def test_each_balancing_ensemble_is_judged_against_its_plain_counterpart(ensemble_run):
-    table = families.family_effects(ensemble_run, n_resamples=50, seed=0)
+    table = families.family_effects(ensemble_run, n_resamples=50, random_state=0)
     assert table[["method", "against", "kind"]].values.tolist() == [
         ["none+balanced_rf", "none+rf", "balancing"], ["none+adaboost", "none+rf", "capacity"],
         ["none+rusboost", "none+adaboost", "balancing"]]
@@ -221,7 +222,7 @@ def test_eb_compare_runs_a_balancing_ensemble_against_its_plain_counterpart():
     import ecombalance as eb
     from ecombalance.data._datasets import case_table
 
-    t = eb.load(case_table(seed=0).frame, label="category", text="title")
+    t = eb.load(case_table(random_state=0).frame, label="category", text="title")
     c = eb.compare(t, methods=["none+balanced_rf", "none+rf"], folds=3, repeats=1, n_resamples=50, progress=False)
     assert c.table.loc["none+balanced_rf", ["against", "kind"]].tolist() == ["none+rf", "balancing"]
     assert c.table.loc["none+rf", "kind"] == "reference"
@@ -254,8 +255,8 @@ def test_describe_families_of_puts_the_verdicts_and_the_recalls_together(ensembl
 
 
 def test_the_params_command_lists_every_method_name(capsys):
-    from ecombalance._chapters import experiments
     from ecombalance._reporting import cli
+    from ecombalance.models import _methods as experiments
 
     assert cli.main(["params", "--notebooks", "06"]) == 0
     printed = capsys.readouterr().out.splitlines()

@@ -242,7 +242,7 @@ def test_per_class_metric_errors_name_the_choices():
 @pytest.mark.parametrize("n_splits, seed", [(2, 0), (3, 1), (5, 7)])
 def test_folds_without_groups_are_scikit_learns_stratified_folds(n_splits, seed):
     y, _, _ = _predictions(n=200, seed=seed)
-    folds = evaluation.make_folds(y, None, n_splits=n_splits, seed=seed)
+    folds = evaluation.make_folds(y, None, n_splits=n_splits, random_state=seed)
     reference = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed).split(np.zeros(len(y)), y)
     for (train, test), (ref_train, ref_test) in zip(folds, reference, strict=True):
         np.testing.assert_array_equal(train, ref_train)
@@ -253,7 +253,7 @@ def test_grouped_folds_never_split_a_group():
     rng = np.random.default_rng(2)
     groups = np.repeat(np.arange(30), 5)
     y = rng.choice(["a", "b", "c"], size=groups.size, p=[0.6, 0.3, 0.1])
-    folds = evaluation.make_folds(y, groups, n_splits=3, seed=0)
+    folds = evaluation.make_folds(y, groups, n_splits=3, random_state=0)
     np.testing.assert_array_equal(np.sort(np.concatenate([test for _, test in folds])), np.arange(len(y)))
     for train, test in folds:
         assert not set(groups[train]) & set(groups[test])
@@ -542,12 +542,12 @@ def test_bootstrap_interval_covers_the_true_value_at_about_the_nominal_rate():
     covered = []
     for i in range(40):
         sample = rng.random(n) < truth
-        ci = evaluation.bootstrap_ci(np.mean, sample, n_resamples=300, seed=i)
+        ci = evaluation.bootstrap_ci(np.mean, sample, n_resamples=300, random_state=i)
         covered.append(ci.low <= truth <= ci.high)
         width = ci.high - ci.low
         assert width == pytest.approx(2 * 1.96 * math.sqrt(truth * (1 - truth) / n), rel=0.25)
     assert 0.85 <= np.mean(covered) <= 1.0
-    first, again = (evaluation.bootstrap_ci(np.mean, sample, n_resamples=300, seed=0) for _ in range(2))
+    first, again = (evaluation.bootstrap_ci(np.mean, sample, n_resamples=300, random_state=0) for _ in range(2))
     np.testing.assert_array_equal(first.distribution, again.distribution)  # same seed, same interval
     assert (first.low, first.high) == (again.low, again.high)
 
@@ -556,8 +556,8 @@ def test_group_bootstrap_resamples_whole_queries():
     rng = np.random.default_rng(7)
     groups = np.repeat(np.arange(20), 50)
     values = np.repeat(rng.random(20), 50)  # items of a query move together
-    by_row = evaluation.bootstrap_ci(np.mean, values, n_resamples=300, seed=0)
-    by_group = evaluation.bootstrap_ci(np.mean, values, groups=groups, n_resamples=300, seed=0)
+    by_row = evaluation.bootstrap_ci(np.mean, values, n_resamples=300, random_state=0)
+    by_group = evaluation.bootstrap_ci(np.mean, values, groups=groups, n_resamples=300, random_state=0)
     group_se = values[::50].std(ddof=1) / math.sqrt(20)
     assert by_group.high - by_group.low == pytest.approx(2 * 1.96 * group_se, rel=0.3)
     assert by_group.high - by_group.low > 4 * (by_row.high - by_row.low)
@@ -741,8 +741,8 @@ def test_cross_validated_threshold_scores_each_query_with_a_model_that_never_saw
     np.testing.assert_array_equal(np.sort(np.concatenate(predicts)), np.arange(len(y)))
     assert 0 < threshold < 1
     RowLogger.log = []
-    evaluation.tune_threshold_cv(RowLogger(), X, y, pos_label="click", target_recall=0.8, n_splits=4, seed=3)
-    reference = evaluation.make_folds(y, None, n_splits=4, seed=3)  # without groups: stratified folds
+    evaluation.tune_threshold_cv(RowLogger(), X, y, pos_label="click", target_recall=0.8, n_splits=4, random_state=3)
+    reference = evaluation.make_folds(y, None, n_splits=4, random_state=3)  # without groups: stratified folds
     predicts = [rows for kind, rows in RowLogger.log if kind == "predict"]
     for (_, test), predicted in zip(reference, predicts, strict=True):
         np.testing.assert_array_equal(predicted, test)

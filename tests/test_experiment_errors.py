@@ -56,7 +56,7 @@ def _data(n=150, seed=0):
 
 def test_a_fold_that_raises_is_recorded_and_the_other_methods_are_unchanged():
     X, y = _data()
-    folds = evaluation.make_folds(y, n_splits=4, seed=0)
+    folds = evaluation.make_folds(y, n_splits=4, random_state=0)
     held_out = int(folds[2][1][0])  # a test row of fold 2: the method fails there, and only there
     good = {"lr": LogisticRegression(max_iter=500),
             "ros": make_pipeline(RandomOverSampler(), LogisticRegression(max_iter=500))}
@@ -89,7 +89,7 @@ def test_a_fold_that_raises_is_recorded_and_the_other_methods_are_unchanged():
 
 def test_errors_raise_keeps_the_original_exception():
     X, y = _data()
-    folds = evaluation.make_folds(y, n_splits=3, seed=0)
+    folds = evaluation.make_folds(y, n_splits=3, random_state=0)
     held_out = int(folds[1][1][0])
     methods = {"lr": LogisticRegression(max_iter=500), "bad": FailsWithoutRow(row=held_out)}
     with pytest.raises(FoldError, match=f"row {held_out} is held out"):
@@ -107,7 +107,7 @@ def test_a_bad_errors_value_names_the_allowed_ones(errors):
 
 def test_record_warnings_keeps_each_fold_warnings_also_of_a_failed_fold():
     X, y = _data()
-    folds = evaluation.make_folds(y, n_splits=3, seed=0)
+    folds = evaluation.make_folds(y, n_splits=3, random_state=0)
     held_out = int(folds[0][1][0])
     methods = {"warns": FailsWithoutRow(row=held_out, warn=True)}
     result = evaluation.run_experiment(methods, X, y, cv=folds, errors="record", record_warnings=True,
@@ -135,7 +135,7 @@ def test_the_ranking_table_leaves_out_a_method_with_a_failed_fold():
     groups = np.repeat(np.arange(30), 6)
     y = rng.choice(list("ESCI"), size=groups.size, p=[0.4, 0.3, 0.1, 0.2])
     X = np.column_stack([np.arange(y.size), (y == "E") + rng.normal(0, 0.7, y.size), rng.normal(size=y.size)])
-    folds = evaluation.make_folds(y, groups, n_splits=3, seed=0)
+    folds = evaluation.make_folds(y, groups, n_splits=3, random_state=0)
     methods = {"lr": LogisticRegression(max_iter=500),
                "bad": FailsWithoutRow(row=int(folds[2][1][0]))}
     result = evaluation.run_experiment(methods, X, y, groups=groups, cv=folds, ranking_k=3,

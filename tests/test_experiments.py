@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from ecombalance._chapters import experiments
 from ecombalance.data import _datasets as datasets
 from ecombalance.models import _losses as losses
+from ecombalance.models import _methods as experiments
 from ecombalance.models import _pipelines as pipelines
 from ecombalance.models._neural import TorchMLPClassifier
 from ecombalance.sampling import _resampling as resampling
@@ -61,7 +61,7 @@ def tbl():
 
 def test_build_all_makes_one_pipeline_per_method(tbl):
     built = experiments.build_all(tbl, ["none+logreg", "class_weight+logreg", "smote+gboost",
-                                        "none+torch_mlp:focal"], seed=3, epochs=7)
+                                        "none+torch_mlp:focal"], random_state=3, epochs=7)
     assert list(built) == ["none+logreg", "class_weight+logreg", "smote+gboost", "none+torch_mlp:focal"]
     plain, weighted = built["none+logreg"], built["class_weight+logreg"]
     assert plain.named_steps["sampler"].name == "none" and plain.named_steps["model"].class_weight is None
@@ -127,7 +127,7 @@ def test_a_balancing_ensemble_is_not_a_plain_model_in_the_capacity_note():
 
 
 def test_build_caps_the_vocabulary_and_builds_the_ensembles(tbl):
-    built = experiments.build_all(tbl, ["none+gboost", "class_weight+lightgbm", "none+easy_ensemble"], seed=2,
+    built = experiments.build_all(tbl, ["none+gboost", "class_weight+lightgbm", "none+easy_ensemble"], random_state=2,
                                   max_features=50)
     gboost = built["none+gboost"]
     X = gboost.named_steps["preprocess"].fit_transform(tbl.X, tbl.y)

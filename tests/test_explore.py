@@ -22,7 +22,7 @@ def table():
 
 @pytest.fixture(scope="module")
 def explorer(table):
-    return explore.Explorer(table, METHODS, losses=["ce", "focal"], folds=3, seed=0, epochs=2)
+    return explore.Explorer(table, METHODS, losses=["ce", "focal"], folds=3, random_state=0, epochs=2)
 
 
 @pytest.fixture
@@ -273,10 +273,10 @@ def test_notebook_08_decides_two_class_labels_of_every_type(kind):
     table's recall and precision are sklearn's on the same out-of-fold probabilities, whatever the label's type."""
     from ecombalance.data import _shapes as shapes
 
-    frame = shapes.sessions(300, seed=0)
+    frame = shapes.sessions(300, random_state=0)
     frame["revenue"] = _two_class_labels(kind, frame["revenue"])
     tbl = datasets.load(data_path=frame, label_col="revenue", n_splits=3)
-    ex = explore.Explorer(tbl, ["none+logreg", "class_weight+logreg"], folds=3, seed=0)
+    ex = explore.Explorer(tbl, ["none+logreg", "class_weight+logreg"], folds=3, random_state=0)
     focus = tbl.classes[-1]  # the buyers, the smaller class
     assert str(focus) in {"True", "1", "yes"}
     y = tbl.y.to_numpy()

@@ -7,10 +7,11 @@ import pytest
 from scipy import stats
 from sklearn.metrics import f1_score
 
-from ecombalance._chapters import experiments, families
 from ecombalance.data._table import Table
 from ecombalance.evaluation import make_folds, run_experiment
 from ecombalance.evaluation._stats import VERDICT_TEST
+from ecombalance.models import _families as families
+from ecombalance.models import _methods as experiments
 
 METHODS = ["none+logreg", "class_weight+logreg", "random_over+logreg", "none+gboost", "class_weight+gboost"]
 
@@ -24,14 +25,14 @@ def result():
     frame = pd.DataFrame({"a": [centre[c] for c in y] + rng.normal(0, 0.8, n), "b": rng.normal(0, 1, n),
                           "c": (y == "small") * rng.normal(0.8, 0.5, n) + rng.normal(0, 0.5, n), "label": y})
     tbl = Table(frame, "label", [], ["a", "b", "c"], [], name="toy")
-    pipes = experiments.build_all(tbl, METHODS, seed=0)
+    pipes = experiments.build_all(tbl, METHODS, random_state=0)
     return run_experiment(pipes, tbl.X, tbl.y, cv=make_folds(tbl.y, n_splits=4, n_repeats=2), random_state=0,
                           progress=False)
 
 
 @pytest.fixture(scope="module")
 def table(result):
-    return families.family_effects(result, n_resamples=300, seed=0)
+    return families.family_effects(result, n_resamples=300, random_state=0)
 
 
 def test_family_baselines_are_the_plain_models():

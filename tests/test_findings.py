@@ -12,8 +12,9 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.metrics import f1_score, recall_score
 
 from ecombalance import evaluation
-from ecombalance._chapters import families, findings
+from ecombalance._chapters import findings
 from ecombalance.evaluation import _stats
+from ecombalance.models import _families as families
 
 CLASSES = np.array(["big", "mid", "small"])
 Y = np.repeat(CLASSES, [60, 30, 10])
@@ -45,13 +46,13 @@ class Scripted(ClassifierMixin, BaseEstimator):
 def result():
     methods = {"none+logreg": Scripted(BASELINE), "random_over+logreg": Scripted(FIX),
                "none+gboost": Scripted(BASELINE.copy())}
-    cv = evaluation.make_folds(Y, n_splits=5, seed=0, n_repeats=2)
+    cv = evaluation.make_folds(Y, n_splits=5, random_state=0, n_repeats=2)
     return evaluation.run_experiment(methods, np.arange(len(Y))[:, None], Y, cv=cv, random_state=0, progress=False)
 
 
 @pytest.fixture(scope="module")
 def effects(result):
-    return findings.effects(result, "none+logreg", n_resamples=300, seed=0)
+    return findings.effects(result, "none+logreg", n_resamples=300, random_state=0)
 
 
 def _fold_scores(result, pred, score):
@@ -198,7 +199,7 @@ def test_the_headline_names_what_each_method_was_compared_with(result, effects):
 # --- the majority predictor, the positive class of two-class tables, and the decision rules -----------------------
 
 def test_majority_check_compares_every_method_with_the_constant_answer(result):
-    majority = findings.majority_check(result, n_resamples=200, seed=0)
+    majority = evaluation.majority_check(result, n_resamples=200, random_state=0)
     assert majority.attrs["majority_class"] == "big" and majority.attrs["metric"] == "macro_f1"
     assert majority.attrs["test"] == _stats.VERDICT_TEST and majority.attrs["n_repeats"] == 2
     table = majority.set_index("method")
@@ -235,7 +236,7 @@ def test_when_nothing_beats_the_majority_predictor_no_difference_is_real():
     methods = {"never": Guess(never), "guess": Guess(guess)}
     cv = evaluation.make_folds(y, n_splits=5, n_repeats=2)
     result = evaluation.run_experiment(methods, np.arange(100)[:, None], y, cv=cv, random_state=0, progress=False)
-    majority = findings.majority_check(result, n_resamples=200)
+    majority = evaluation.majority_check(result, n_resamples=200)
     assert not majority["improved"].any()
     plain = findings.effects(result, "never", n_resamples=200)
     assert plain[("comparison", "kind")].tolist() == ["other"]  # names outside the grammar: no balancing claim
@@ -293,12 +294,12 @@ def test_positive_class_table_against_sklearn():
 
 
 def test_no_best_method_when_no_method_beats_the_majority_predictor(result, effects):
-    majority = findings.majority_check(result, n_resamples=200, seed=0)
+    majority = evaluation.majority_check(result, n_resamples=200, random_state=0)
     assert majority["improved"].any()
     assert findings.best_headline(findings.best_of_effects(effects)) == {"best_is_distinguishable": True,
                                                                       "best_method": "random_over+logreg"}
     beaten_by_none = majority.assign(improved=False)
-    frame = findings.effects(result, "none+logreg", n_resamples=300, seed=0, majority=beaten_by_none)
+    frame = findings.effects(result, "none+logreg", n_resamples=300, random_state=0, majority=beaten_by_none)
     decided = findings.best_of_effects(frame)
     assert decided.best is None and not decided.best_is_distinguishable
     assert decided.sentence.startswith("Within `logreg`: No difference to `none+logreg` on macro-F1 is called real: "
@@ -323,12 +324,12 @@ def test_decision_rules_run_as_methods_of_one_experiment_and_are_judged_by_the_o
     from sklearn.metrics import make_scorer
     from sklearn.model_selection import TunedThresholdClassifierCV
 
-    from ecombalance._chapters import experiments
+    from ecombalance.models import _methods as experiments
 
     tbl = _binary_table()
     y = tbl.y.to_numpy()
-    cv = evaluation.make_folds(y, n_splits=4, seed=0, n_repeats=2)
-    table = findings.decision_comparison(tbl, cv, 1, seed=0, n_resamples=200)
+    cv = evaluation.make_folds(y, n_splits=4, random_state=0, n_repeats=2)
+    table = findings.decision_comparison(tbl, cv, 1, random_state=0, n_resamples=200)
     assert list(table.index) == list(findings.DECISIONS)
     # every rule refitted by hand on the same folds, each scored on its test fold with scikit-learn
     fold_f1, first_pred, thresholds = {rule: [] for rule in findings.DECISIONS}, {}, []
@@ -382,10 +383,10 @@ def test_decision_rules_run_as_methods_of_one_experiment_and_are_judged_by_the_o
 @pytest.mark.slow
 def test_the_tuned_threshold_keeps_groups_together_in_its_inner_folds():
     tbl = _binary_table(grouped=True)
-    cv = evaluation.make_folds(tbl.y, tbl.groups, n_splits=3, seed=0)
-    table = findings.decision_comparison(tbl, cv, 1, seed=0, n_resamples=50)
+    cv = evaluation.make_folds(tbl.y, tbl.groups, n_splits=3, random_state=0)
+    table = findings.decision_comparison(tbl, cv, 1, random_state=0, n_resamples=50)
     assert list(table.index) == list(findings.DECISIONS) and 0 < table.attrs["threshold"] < 1
-    from ecombalance._chapters import experiments
+    from ecombalance.models import _methods as experiments
 
     model = evaluation.InnerFoldThreshold(experiments.build(tbl, "none+logreg", 0), positive=1,
                                           random_state=0, group_column=findings.GROUPS)

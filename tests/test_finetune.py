@@ -89,7 +89,7 @@ def test_pairs_are_tokenised_as_two_segments(tokenizer):
 
 def test_class_balanced_sampler_draws_classes_uniformly():
     y = np.repeat([0, 1, 2], [400, 150, 50])
-    sampler = tuner_module.class_balanced_sampler(y, num_samples=30_000, seed=0)
+    sampler = tuner_module.class_balanced_sampler(y, num_samples=30_000, random_state=0)
     np.testing.assert_allclose(sampler.weights.numpy(), 1 / np.array([400, 150, 50])[y])
     counts = np.bincount(y[np.fromiter(sampler, dtype=int)], minlength=3)
     assert stats.chisquare(counts).pvalue > 1e-3  # uniform over classes

@@ -36,7 +36,7 @@ LIB = ROOT / "lib" / "ecombalance"
 
 @pytest.fixture(scope="module")
 def case() -> pd.DataFrame:
-    return case_table(seed=0).frame
+    return case_table(random_state=0).frame
 
 
 @pytest.fixture(autouse=True)
@@ -76,7 +76,7 @@ def _front_door() -> dict[str, tuple]:
     """``{name: (checked function, valid arguments)}``: every public callable of the front door with parameters."""
     table = object.__new__(eb.Table)  # the checks run before the body: any Table will do
     bare = object.__new__(api.Comparison)
-    frame = case_table(seed=0).frame
+    frame = case_table(random_state=0).frame
     return {
         "load": (api.load, {"data": frame, "label": "category"}),
         "compare": (api.compare, {"table": table}),

@@ -199,3 +199,13 @@ def test_every_translation_fills_the_same_placeholders_as_its_english():
                 if chinese - english or (len(ids) == 1 and chinese != english):
                     wrong.append((ids[0][:60], sorted(english), sorted(chinese)))
     assert not wrong, wrong
+
+
+def test_the_library_catalogue_reads_every_module_private_packages_too():
+    """Babel skips folders whose names start with ``_`` unless told otherwise; the generated text of the chapters
+    (``_chapters``), the report harness (``_reporting``) and the front door (``_api``) must be extracted."""
+    from pathlib import Path
+
+    catalogue = _catalogue_tool()
+    read = {Path(location).parts[2] for message in catalogue.library_template() for location, _ in message.locations}
+    assert {"_chapters", "_reporting", "_api", "evaluation", "data"} <= read

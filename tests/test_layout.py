@@ -177,6 +177,14 @@ def test_modules_import_only_from_their_layer_or_below():
     assert not broken, "layer rule broken:\n" + "\n".join(broken)
 
 
+def test_the_front_door_builds_on_the_library_not_on_the_chapters():
+    """``eb.load`` / ``eb.compare`` / ``eb.report`` use the models and evaluation layers (method names, families,
+    the workload rule, the majority check); the notebooks' chapters are not a library of theirs."""
+    used = [f"{m} (line {line}) imports {t}" for m in modules() if m.startswith("ecombalance._api")
+            for t, line in imports(m) if t.startswith("ecombalance._chapters")]
+    assert not used, "\n".join(used)
+
+
 def test_no_import_cycles():
     graph = {m: sorted({t for t, _ in imports(m) if t in modules() and t != m}) for m in modules()}
     cycles, state = [], {}

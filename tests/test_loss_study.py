@@ -97,7 +97,7 @@ def test_compare_losses_runs_every_loss_through_the_engine_on_the_same_folds(com
     assert isinstance(res.result, evaluation.ExperimentResult)
     assert res.result.methods == ["ce", "ce + post-hoc", "logit_adjusted", "balanced_softmax"]
     assert list(res.metrics.index) == res.result.methods
-    expected = make_folds(tbl.y, None, n_splits=3, seed=0, n_repeats=2)
+    expected = make_folds(tbl.y, None, n_splits=3, random_state=0, n_repeats=2)
     assert res.result.design == "2 × 3-fold cross-validation" and len(res.result.folds) == 6
     for (train, test), (want_train, want_test) in zip(res.result.folds, expected):
         np.testing.assert_array_equal(train, want_train)
@@ -199,7 +199,7 @@ def test_compare_losses_keeps_each_query_on_one_side():
     result = S.compare_losses(tbl, ["ce"], folds=3, epochs=2, hidden=(4,), preprocessor=StandardScaler(),
                               posthoc=False, progress=False)
     assert (pd.Series(result.fold).groupby(tbl.frame["query"]).nunique() == 1).all()  # a query: one test fold
-    folds = make_folds(tbl.frame["label"], tbl.frame["query"], n_splits=3, seed=0)
+    folds = make_folds(tbl.frame["label"], tbl.frame["query"], n_splits=3, random_state=0)
     for k, (_, test) in enumerate(folds):
         np.testing.assert_array_equal(np.flatnonzero(result.fold == k), np.sort(test))
     assert S.loss_verdict(result) is None and S.loss_differences(result) is None  # no other loss to compare
@@ -208,7 +208,7 @@ def test_compare_losses_keeps_each_query_on_one_side():
 def _synthetic(per_loss, n=500):
     """A LossComparison of given fold macro-F1s on 5 folds of ``n`` rows (the predictions: the labels)."""
     y = np.repeat(["a", "b"], [n * 4 // 5, n // 5])
-    folds = make_folds(y, None, n_splits=5, seed=0)
+    folds = make_folds(y, None, n_splits=5, random_state=0)
     results = pd.DataFrame([(loss, k, "macro_f1", "all", v) for loss, values in per_loss.items()
                             for k, v in enumerate(values)], columns=["method", "fold", "metric", "class", "value"])
     result = evaluation.ExperimentResult(results=results, folds=folds, classes=np.array(["a", "b"]), y=y, groups=None,

@@ -165,8 +165,8 @@ def test_explore_notebook_runs_alone_and_records_the_numbers_of_its_rules(tmp_pa
     declared = params.declared_parameters(ROOT / "notebooks" / "08_explore_your_data.ipynb")
     values, numbers = {name: p.default for name, p in declared.items()} | run.parameters, run.headline
     assert numbers["methods_fitted"] == 1 and numbers["method"] == values["method"] == "none+logreg"
-    tbl = datasets.load(values["dataset"], n_splits=values["folds"], seed=values["seed"])
-    proba = explore.Explorer(tbl, [values["method"]], folds=values["folds"], seed=values["seed"]).probabilities(
+    tbl = datasets.load(values["dataset"], n_splits=values["folds"], random_state=values["seed"])
+    proba = explore.Explorer(tbl, [values["method"]], folds=values["folds"], random_state=values["seed"]).probabilities(
         values["method"])
     smallest = tbl.classes[-1]
     for rule, decided in (("argmax", by_threshold(proba, tbl.classes, smallest, 0.5)),

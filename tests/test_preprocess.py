@@ -67,7 +67,7 @@ def test_skewed_log1p_decides_on_training_rows():
 
 def test_preprocessor_fuses_sources_and_fits_on_training_rows_only():
     tbl = datasets.load()
-    train, test = folds.stratified_split(tbl, seed=0)
+    train, test = folds.stratified_split(tbl, random_state=0)
     pre = features.make_preprocessor(tbl).fit(train.X)
     tfidf = pre.named_transformers_["text_title"][-1]
     analyse = tfidf.vectorizer_.build_analyzer()
@@ -81,7 +81,7 @@ def test_preprocessor_fuses_sources_and_fits_on_training_rows_only():
 
 
 def test_preprocessor_handles_missing_values_and_arrow_strings():
-    tbl = datasets.dirty_copy(datasets.load(), seed=1)
+    tbl = datasets.dirty_copy(datasets.load(), random_state=1)
     assert isinstance(tbl.frame["brand"].dtype, pd.StringDtype)
     X = features.make_preprocessor(tbl).fit_transform(tbl.X)
     assert np.isfinite(X.toarray() if hasattr(X, "toarray") else X).all()
@@ -94,14 +94,14 @@ def test_bad_text_encoder():
 
 def test_stratified_split_keeps_class_shares():
     tbl = datasets.load()
-    train, test = folds.stratified_split(tbl, test_size=0.25, seed=0)
+    train, test = folds.stratified_split(tbl, test_size=0.25, random_state=0)
     assert test.y.value_counts().to_dict() == {"electronics": 100, "home_kitchen": 38, "sports_outdoors": 12}
     assert len(train.frame) + len(test.frame) == 600
 
 
 def test_group_split_keeps_queries_on_one_side():
     tbl = datasets.load("search_log", n_queries=100)
-    train, test = folds.group_split(tbl, seed=0)
+    train, test = folds.group_split(tbl, random_state=0)
     assert not set(train.groups) & set(test.groups)
     assert len(train.frame) + len(test.frame) == len(tbl.frame)
     with pytest.raises(ValueError, match="has no group column"):
@@ -109,7 +109,7 @@ def test_group_split_keeps_queries_on_one_side():
 
 
 def test_fitting_before_the_split_lets_test_rows_in():
-    effects = preprocessing.fit_before_split_effects(datasets.load(), seed=0)
+    effects = preprocessing.fit_before_split_effects(datasets.load(), random_state=0)
     assert effects["test_only_terms_in_vocabulary"] > 0
     assert effects["largest_scaler_mean_shift"] > 0
 

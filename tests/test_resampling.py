@@ -360,7 +360,7 @@ def test_with_groups_no_group_sits_on_both_sides_of_a_fold():
     X, y = blobs()
     X = np.column_stack([np.arange(len(y)), X])  # column 0: the row id
     groups = np.arange(len(y)) // 4  # 43 groups of 4 neighbouring rows
-    folds = make_folds(y, groups, n_splits=3, seed=0)
+    folds = make_folds(y, groups, n_splits=3, random_state=0)
     RecordingClassifier.fitted.clear(), RecordingClassifier.predicted.clear()
     resampling_study.compare_samplers(X, y, ["none", "random_over"], [RecordingClassifier()], cv=3,
                                       class_weight_baseline=False, progress=False, groups=groups)

@@ -135,7 +135,7 @@ def table():
 def compared(table):
     cv = evaluation.make_folds(table.y, None, 3, 0, n_repeats=2)
     return cv, rule_study.compare_rules(table, ["none+logreg", "class_weight+logreg", "random_over+logreg"], cv,
-                                        seed=0, progress=False)
+                                        random_state=0, progress=False)
 
 
 @pytest.mark.slow
@@ -146,7 +146,7 @@ def test_every_rule_is_scored_on_every_outer_fold_by_hand(table, compared):
     assert miss == {"a": 1.0, "b": 2.5, "c": 200 / 24}
     np.testing.assert_allclose(rc.cost, cost)
     built, roles = rule_study.rule_methods(table, ["none+logreg", "class_weight+logreg", "random_over+logreg"], cost,
-                                           np.array(["a", "b", "c"]), seed=0)
+                                           np.array(["a", "b", "c"]), random_state=0)
     assert list(rc.fold_costs.columns) == list(built) and len(rc.fold_costs) == 6  # 2 repeats x 3 folds
     assert roles.loc["class_weight+logreg + its Bayes rule", "learnt_priors"] == "uniform"
     assert pd.isna(roles.loc["none+logreg + Bayes rule, calibrated", "against"])  # the reference itself

@@ -16,16 +16,16 @@ SHAPES = list(shapes.GENERATORS)
 
 @pytest.mark.parametrize("shape", SHAPES)
 def test_seeded_sized_and_with_the_roles_columns(shape):
-    frame = shapes.generate(shape, n_rows=300, seed=4)
-    pd.testing.assert_frame_equal(frame, shapes.generate(shape, n_rows=300, seed=4))
-    assert not frame.equals(shapes.generate(shape, n_rows=300, seed=5))
+    frame = shapes.generate(shape, n_rows=300, random_state=4)
+    pd.testing.assert_frame_equal(frame, shapes.generate(shape, n_rows=300, random_state=4))
+    assert not frame.equals(shapes.generate(shape, n_rows=300, random_state=5))
     assert len(frame) == 300
     roles = shapes.ROLES[shape]
     used = [roles.label, *roles.text_cols, *roles.numeric_cols, *roles.categorical_cols,
             *([roles.group_col] if roles.group_col else [])]
     assert sorted(used) == sorted(frame.columns)  # every column has a role, none twice
     assert all(pd.api.types.is_numeric_dtype(frame[c]) for c in roles.numeric_cols)
-    tbl = shapes.shape_table(shape, n_rows=300, seed=4, min_class_size=0)
+    tbl = shapes.shape_table(shape, n_rows=300, random_state=4, min_class_size=0)
     assert tbl.frame.equals(frame) and tbl.label == roles.label and tbl.text_pair == roles.text_pair
     assert tbl.gains is None  # none of the shapes is graded relevance
 
@@ -42,7 +42,7 @@ def test_long_tail_counts_fall_geometrically_to_the_smallest():
 
 
 def test_sessions_a_boolean_purchase_label_without_text():
-    frame = shapes.sessions(2000, seed=1)
+    frame = shapes.sessions(2000, random_state=1)
     assert frame["revenue"].dtype == bool and 0.12 < frame["revenue"].mean() < 0.19
     assert frame["weekend"].dtype == bool and set(frame["visitor_type"]) <= {"New_Visitor", "Returning_Visitor", "Other"}
     assert frame.duplicated().sum() == 2000 // 100 - 1  # a few identical bounced sessions, as real logs have
@@ -68,7 +68,7 @@ def test_catalogue_long_tail_down_to_one_item_and_missing_values():
 
 @pytest.mark.slow
 def test_product_pairs_each_text_alone_says_nothing():
-    frame = shapes.product_pairs(4000, seed=2)
+    frame = shapes.product_pairs(4000, random_state=2)
     assert frame["match"].isin([0, 1]).all() and 0.08 < frame["match"].mean() < 0.12
     # the same products in the same shop styles whatever the label: words per title and makers per side agree
     for col in ("left_title", "right_title"):
@@ -115,7 +115,7 @@ def test_household_panel_groups_without_relevance_labels():
 @pytest.mark.slow
 def test_chinese_reviews_full_size_has_the_real_class_counts_in_seconds():
     start = time.perf_counter()
-    frame = shapes.chinese_reviews(62_774, seed=0)
+    frame = shapes.chinese_reviews(62_774, random_state=0)
     seconds = time.perf_counter() - start
     assert seconds < 5, f"62,774 reviews took {seconds:.1f} s"
     assert frame["cat"].value_counts().to_dict() == REVIEW_COUNTS and list(frame.columns) == ["cat", "label", "review"]
@@ -135,7 +135,7 @@ def test_chinese_reviews_full_size_has_the_real_class_counts_in_seconds():
 
 @pytest.mark.parametrize("n_rows", [20, 300, 1000, 6277])
 def test_chinese_reviews_scale_the_proportions_with_two_reviews_at_least(n_rows):
-    counts = shapes.chinese_reviews(n_rows, seed=1)["cat"].value_counts()
+    counts = shapes.chinese_reviews(n_rows, random_state=1)["cat"].value_counts()
     assert counts.sum() == n_rows and counts.min() >= 2 and set(counts.index) == set(REVIEW_COUNTS)
     expected = {cat: n_rows * size / 62_774 for cat, size in REVIEW_COUNTS.items()}
     assert all(abs(counts[cat] - max(2.0, share)) <= 2 for cat, share in expected.items())
@@ -144,7 +144,7 @@ def test_chinese_reviews_scale_the_proportions_with_two_reviews_at_least(n_rows)
 
 @pytest.mark.slow
 def test_chinese_reviews_name_their_category_among_phrases_every_category_shares():
-    frame = shapes.chinese_reviews(20_000, seed=0)
+    frame = shapes.chinese_reviews(20_000, random_state=0)
     by_cat = frame.groupby("cat")["review"]
     for shared in ("物流", "包装", "性价比", "好评"):
         assert (by_cat.apply(lambda r: r.str.contains(shared).mean()) > 0.01).all(), shared
@@ -170,7 +170,7 @@ def test_chinese_reviews_need_characters_not_default_word_tokens():
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
     from sklearn.pipeline import make_pipeline
 
-    frame = shapes.chinese_reviews(5000, seed=0)
+    frame = shapes.chinese_reviews(5000, random_state=0)
     cv = StratifiedKFold(5, shuffle=True, random_state=0)
 
     def predict(vectorizer):

@@ -65,7 +65,7 @@ def grouped_table(seed=0, queries=60):
 def test_ungrouped_folds_inflate_the_score_by_what_sklearn_computes():
     tbl = grouped_table()
     pre, model = OneHotEncoder(handle_unknown="ignore"), LogisticRegression(max_iter=500)
-    frame = smote_lesson.grouping_inflation(tbl, pre, model, folds=4, seed=0)
+    frame = smote_lesson.grouping_inflation(tbl, pre, model, folds=4, random_state=0)
     y = tbl.y.to_numpy()
     scores = {}
     for name, cv, groups in (("grouped by query", StratifiedGroupKFold(4, shuffle=True, random_state=0), tbl.groups),
@@ -89,7 +89,7 @@ def test_ungrouped_folds_inflate_the_score_by_what_sklearn_computes():
 def test_with_repeats_each_protocol_averages_the_pooled_macro_f1_of_its_repeats():
     tbl = grouped_table(seed=1)
     frame = smote_lesson.grouping_inflation(tbl, OneHotEncoder(handle_unknown="ignore"),
-                                            LogisticRegression(max_iter=500), folds=3, seed=2, n_repeats=2)
+                                            LogisticRegression(max_iter=500), folds=3, random_state=2, n_repeats=2)
     y = tbl.y.to_numpy()
     expected = {}
     for name, groups in (("grouped by query", tbl.groups), ("ungrouped", None)):

@@ -154,12 +154,12 @@ def _table(counts: dict, groups=None) -> Table:
 
 def test_subsample_is_stratified_and_keeps_every_class():
     tbl = _table({"a": 9000, "b": 900, "c": 95, "d": 5})
-    sample, note = preprocess.subsample(tbl, 1000, seed=0)
+    sample, note = preprocess.subsample(tbl, 1000, random_state=0)
     counts = sample.y.value_counts()
     assert counts.to_dict() == {"a": 900, "b": 90, "c": 10, "d": 5}  # shares kept, small classes floored at 10
     assert sample.frame["x"].is_monotonic_increasing and sample.frame["x"].is_unique  # original rows, in order
     assert "1,005 of the table's 10,000 rows" in note and "every class kept" in note and "max_rows=1000" in note
-    again, _ = preprocess.subsample(tbl, 1000, seed=0)
+    again, _ = preprocess.subsample(tbl, 1000, random_state=0)
     pd.testing.assert_frame_equal(sample.frame, again.frame)
 
 
@@ -170,7 +170,7 @@ def test_subsample_leaves_a_small_table_alone_and_keeps_whole_groups():
     with pytest.raises(ValueError, match="max_rows must be a non-negative int"):
         preprocess.subsample(tbl, -1)
     grouped = _table({"a": 300, "b": 100}, groups=np.arange(400) // 4)
-    sample, note = preprocess.subsample(grouped, 100, seed=0)
+    sample, note = preprocess.subsample(grouped, 100, random_state=0)
     sizes = sample.frame["g"].value_counts()
     assert (sizes == 4).all() and len(sample.frame) == 100  # whole groups only
     assert "25 whole groups of 'g'" in note
@@ -178,7 +178,7 @@ def test_subsample_leaves_a_small_table_alone_and_keeps_whole_groups():
 
 def test_subsample_on_a_generated_catalogue_with_50_classes():
     tbl = shapes.shape_table("catalogue", n_rows=6000, n_classes=50)
-    sample, note = preprocess.subsample(tbl, 2000, seed=0)
+    sample, note = preprocess.subsample(tbl, 2000, random_state=0)
     assert set(sample.y) == set(tbl.y)
     full, part = tbl.y.value_counts(normalize=True), sample.y.value_counts(normalize=True)
     big = tbl.y.value_counts().index[:5]
@@ -240,7 +240,7 @@ def test_describe_evaluation_names_the_skipped_methods_and_the_sample(texts):
                "class_weight+logreg": pipeline(None, "none", "logreg", class_weight="balanced")}
     result = run_experiment(methods, X_num, y, cv=3, random_state=0, progress=False, time_budget=1.0)
     assert result.methods == ["none+logreg", "class_weight+logreg"]
-    effects = findings.effects(result, "none+logreg", n_resamples=50, seed=0)
+    effects = findings.effects(result, "none+logreg", n_resamples=50, random_state=0)
     text = findings.describe_evaluation(effects, result, notes=["- This chapter ran on a sample.", ""])
     assert text.startswith("- This chapter ran on a sample.\n- `random_over+logreg` not run: over the time budget of 1 s "
                            "per method (")
@@ -252,14 +252,14 @@ def test_compare_baselines_samples_a_large_table_and_says_so():
     from ecombalance.sampling import _imbalance as imbalance
 
     tbl = shapes.shape_table("sessions", n_rows=600)
-    reports = baselines.compare_baselines(tbl, folds=3, seed=0, max_rows=300)
+    reports = baselines.compare_baselines(tbl, folds=3, random_state=0, max_rows=300)
     note = reports["overall"].attrs["note"]
     expected = sum(max(min(n, 10), round(n * 300 / 600)) for n in tbl.y.value_counts())
     assert note.startswith(f"- The three models ran on a sample of {expected} of the table's 600 rows")
     assert "`baselines.compare_baselines(max_rows=300)`, 0 for all rows)." in note
     text = baselines.describe_baselines(imbalance.summary(tbl.y), reports)
     assert text.startswith(note + "\n- 600 rows")
-    assert baselines.compare_baselines(tbl, folds=3, seed=0)["overall"].attrs["note"] == ""
+    assert baselines.compare_baselines(tbl, folds=3, random_state=0)["overall"].attrs["note"] == ""
 
 
 def test_one_cache_shared_by_two_experiments_on_different_tables_gives_the_fresh_results(texts):

@@ -161,7 +161,7 @@ def test_pair_similarity_on_chinese_queries_and_titles():
 def test_pair_similarity_fit_transform_is_fit_then_transform_with_one_tokenisation():
     from ecombalance.data import _shapes as shapes
 
-    pairs = shapes.generate("product_pairs", 300, seed=0)[["left_title", "right_title"]]
+    pairs = shapes.generate("product_pairs", 300, random_state=0)[["left_title", "right_title"]]
     for analyzer in ("word", "char"):
         once = features.PairSimilarity(analyzer=analyzer)
         fitted = once.fit_transform(pairs)

@@ -237,7 +237,7 @@ def _predictions(n=120, seed=3):
 @pytest.mark.slow
 def test_compare_with_frozen_matches_a_direct_paired_bootstrap():
     y, a, b = _predictions()
-    frame = transfer.compare_with_frozen(y, a, b, n_resamples=200, seed=7, name="a − b")
+    frame = transfer.compare_with_frozen(y, a, b, n_resamples=200, random_state=7, name="a − b")
     row = frame.loc["a − b"]
     assert row["fine_tuned_macro_f1"] == pytest.approx(f1_score(y, a, average="macro"))
     assert row["frozen_macro_f1"] == pytest.approx(f1_score(y, b, average="macro"))
@@ -252,7 +252,7 @@ def test_compare_with_frozen_matches_a_direct_paired_bootstrap():
 def test_compare_with_frozen_resamples_whole_groups_and_sees_no_difference_between_equal_models():
     y, a, b = _predictions(n=90)
     groups = np.repeat(np.arange(30), 3)
-    row = transfer.compare_with_frozen(y, a, b, groups=groups, n_resamples=100, seed=1).iloc[0]
+    row = transfer.compare_with_frozen(y, a, b, groups=groups, n_resamples=100, random_state=1).iloc[0]
     low, high = _direct_paired_bootstrap(y, a, b, 100, 1, groups=groups)
     assert (row["ci_low"], row["ci_high"]) == pytest.approx((low, high))
     same = transfer.compare_with_frozen(y, a, a.copy(), n_resamples=50).iloc[0]

@@ -20,11 +20,11 @@ import pytest
 from conftest import ROOT, write_notebook
 from test_smote_lesson import grouped_table
 
+from ecombalance._api.tables import PYTHON_WORDING
 from ecombalance._chapters import loss_study, resampling_findings, resampling_study, smote_lesson, transfer
 from ecombalance._reporting import cli, datacheck, executive, index, labels, params
 from ecombalance._reporting import runner as report
 from ecombalance._validation import option_wording
-from ecombalance.data import _checks as checks
 from ecombalance.data import _codes as codes
 from ecombalance.data import _datasets as datasets
 from ecombalance.data import _shapes as shapes
@@ -52,7 +52,11 @@ def test_notebook_05_is_left_out_exactly_when_its_encoder_has_no_text_to_read(te
             transfer.text_inputs(tbl)
     if not text_cols and not pair:
         assert reason == ("not applicable: no text column (notebook 05 fine-tunes a text encoder on titles, queries "
-                          "or reviews; name one with --text-col)")
+                          "or reviews; name one with text_cols='COLUMN')")
+        with option_wording(params.COMMAND_LINE_WORDING):  # the report command's words, then the front door's
+            assert datacheck.not_applicable("05", values).endswith("name one with --text-col COLUMN)")
+        with option_wording(PYTHON_WORDING):
+            assert datacheck.not_applicable("05", values).endswith("name one with text='COLUMN')")
     assert datacheck.not_applicable("05", values) == reason  # by number or by name
     assert datacheck.not_applicable("05_transfer_learning", {**values, "data_path": ""}) == ""  # generated data
     assert datacheck.not_applicable("06_effect_evaluation", values) == ""  # no rule: every table
@@ -135,7 +139,9 @@ def test_the_command_leaves_05_out_marks_07_and_exits_0(user_project, tmp_path, 
     entries = {e["notebook"]: e for e in json.loads((out / "summary.json").read_text())["notebooks"]}
     assert {stem: (e["status"], e["data"]) for stem, e in entries.items()} == {
         "01_yours": ("ok", "yours"), "05_text": ("not applicable", "yours"), "07_clicks": ("ok", "generated")}
-    assert entries["05_text"]["note"] == datacheck.not_applicable("05_text", entries["05_text"]["parameters"])
+    with option_wording(params.COMMAND_LINE_WORDING):  # the command names its flags
+        assert entries["05_text"]["note"] == datacheck.not_applicable("05_text", entries["05_text"]["parameters"])
+    assert entries["05_text"]["note"].endswith("name one with --text-col COLUMN)")
     assert entries["05_text"]["seconds"] == 0 and not (out / "05_text.html").exists()
     assert not list(out.glob("05_text*.ipynb"))  # no kernel started
     page = (out / "index.html").read_text()
@@ -165,8 +171,8 @@ def test_grouping_inflation_is_measured_on_the_users_groups_or_not_at_all():
     assert smote_lesson.describe_grouping(None) == smote_lesson.NO_GROUPS_NOTE
     assert "not your table" in smote_lesson.NO_GROUPS_NOTE and smote_lesson.grouping_headline(None) == {}
     grouped = grouped_table()
-    study = smote_lesson.grouping_study(grouped, user_table=True, folds=3, seed=1)
-    direct = smote_lesson.grouping_inflation(grouped, folds=3, seed=1)
+    study = smote_lesson.grouping_study(grouped, user_table=True, folds=3, random_state=1)
+    direct = smote_lesson.grouping_inflation(grouped, folds=3, random_state=1)
     assert study.attrs["table"] == "queries" and study["macro_f1"].to_dict() == pytest.approx(
         direct["macro_f1"].to_dict())
     assert smote_lesson.grouping_headline(study) == {"grouping_inflation": pytest.approx(direct.attrs["inflation"]),
@@ -195,9 +201,9 @@ def test_the_worked_examples_on_a_users_table_are_named_the_documents():
 # --- 04 and 05: capped for a user's table ----------------------------------------------------------------------
 
 def test_notebook_04_samples_each_larger_table_stratified_with_a_note():
-    big = datasets.load(data_path=shapes.sessions(3000, seed=1), label_col="revenue")
+    big = datasets.load(data_path=shapes.sessions(3000, random_state=1), label_col="revenue")
     small = datasets.load("documented_case")
-    tables, notes = loss_study.capped({"sessions": big, "documented_case": small}, max_rows=1000, seed=0)
+    tables, notes = loss_study.capped({"sessions": big, "documented_case": small}, max_rows=1000, random_state=0)
     assert tables["documented_case"] is small
     counts, n = big.y.value_counts(), len(big.frame)
     expected = {c: max(min(k, 10), round(k * 1000 / n)) for c, k in counts.items()}  # the rule of subsample
@@ -259,7 +265,7 @@ def test_integer_codes_stay_numbers_with_a_note_that_says_how_to_make_them_categ
 
 
 def test_a_boolean_label_read_with_blanks_stays_boolean(tmp_path):
-    frame = shapes.sessions(200, seed=0)
+    frame = shapes.sessions(200, random_state=0)
     path = tmp_path / "sessions.csv"
     frame.to_csv(path, index=False)
     text = path.read_text().splitlines()
@@ -282,7 +288,7 @@ GENERATED_WORDS = re.compile(r"documented case|documented_case|search log|search
 def test_report_over_all_notebooks_on_a_table_without_text_and_a_boolean_label(tmp_path):
     """Every notebook through the command on a small sessions table (no text, a boolean label): exit 0, 05 left out
     with its note, 08 ok; and no number of generated data is presented as the user's."""
-    frame = shapes.sessions(300, seed=0)
+    frame = shapes.sessions(300, random_state=0)
     path = tmp_path / "sessions.csv"
     frame.to_csv(path, index=False)
     out = tmp_path / "report"

@@ -18,19 +18,20 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import cross_val_predict
 
 from ecombalance import evaluation
-from ecombalance._chapters import baselines, experiments, findings
+from ecombalance._chapters import baselines, findings
 from ecombalance._reporting import runner
 from ecombalance.data import _shapes as shapes
 from ecombalance.evaluation import make_folds
+from ecombalance.models import _methods as experiments
 
 
 @pytest.fixture(scope="module")
 def pairs():
-    return shapes.shape_table("product_pairs", n_rows=600, seed=0)
+    return shapes.shape_table("product_pairs", n_rows=600, random_state=0)
 
 
 def _cross_validated_f1(tbl, spec="none+logreg", folds=5):
-    model = experiments.build(tbl, spec, seed=0)
+    model = experiments.build(tbl, spec, random_state=0)
     pred = cross_val_predict(model, tbl.X, tbl.y, cv=make_folds(tbl.y, tbl.groups, folds, 0))
     return f1_score(tbl.y, pred, average="macro"), f1_score(tbl.y, pred, pos_label=1)
 
@@ -70,20 +71,20 @@ def pair_experiment(pairs):
 
 @pytest.mark.slow
 def test_majority_predictor_verdict_on_the_pair_table(pair_experiment):
-    separate = findings.majority_check(pair_experiment["separate"], n_resamples=200)
+    separate = evaluation.majority_check(pair_experiment["separate"], n_resamples=200)
     assert not separate["improved"].any()
     effects = findings.effects(pair_experiment["separate"], "none+logreg", n_resamples=200, majority=separate)
     text = findings.describe_effects(effects)
     assert text.startswith("- **No method beats the majority predictor** by a real margin (always `0`: macro-F1 ")
     assert "a real difference" not in text
-    with_pair = findings.majority_check(pair_experiment["pair"], n_resamples=200)
+    with_pair = evaluation.majority_check(pair_experiment["pair"], n_resamples=200)
     assert with_pair["improved"].all()
 
 
 @pytest.mark.slow
 def test_decision_rules_on_the_pair_table(pairs, pair_experiment):
     result = pair_experiment["pair"]
-    table = findings.decision_comparison(pairs, result.folds, 1, seed=0, n_resamples=200)
+    table = findings.decision_comparison(pairs, result.folds, 1, random_state=0, n_resamples=200)
     assert list(table.index) == list(findings.DECISIONS)
     plain = cross_val_predict(experiments.build(pairs, "none+logreg", 0), pairs.X, pairs.y, cv=result.folds)
     assert table.loc[findings.DECISIONS[0], "f1"] == pytest.approx(f1_score(pairs.y, plain, pos_label=1))
@@ -113,7 +114,7 @@ MIN_CLASS_SIZE = {"catalogue": 5, "query_classes": 3}  # smoke: 3 folds; noteboo
 def _run_shape(shape, folder):
     """The report of notebooks 01, 02, 03, 06 on the generated CSV of ``shape``, in ``folder``."""
     path = folder / f"{shape}.csv"
-    shapes.generate(shape, n_rows=ROWS[shape], seed=0).to_csv(path, index=False)
+    shapes.generate(shape, n_rows=ROWS[shape], random_state=0).to_csv(path, index=False)
     roles = shapes.ROLES[shape]
     params = {"data_path": str(path), "label_col": roles.label, "text_cols": list(roles.text_cols),
               "group_col": roles.group_col or "", "min_class_size": MIN_CLASS_SIZE.get(shape, 0)}

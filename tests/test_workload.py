@@ -12,10 +12,11 @@ from sklearn.base import clone
 from sklearn.metrics import balanced_accuracy_score, f1_score
 
 import ecombalance as eb
-from ecombalance._chapters import experiments, workload
 from ecombalance.data import _shapes as shapes
 from ecombalance.evaluation import _experiment as engine
 from ecombalance.evaluation import make_folds
+from ecombalance.models import _methods as experiments
+from ecombalance.models import _workload as workload
 
 
 def _numbers(n: int, seed: int = 0, shares=(0.8, 0.2)) -> pd.DataFrame:
@@ -68,7 +69,7 @@ def test_linear_models_read_every_term_and_dense_models_a_capped_vocabulary():
 
 
 def test_boosted_trees_are_built_as_scikit_learn_sets_them():
-    model = experiments.build(shapes.shape_table("sessions", 100), "class_weight+gboost", seed=3).named_steps["model"]
+    model = experiments.build(shapes.shape_table("sessions", 100), "class_weight+gboost", random_state=3).named_steps["model"]
     assert (model.max_iter, model.max_leaf_nodes, model.early_stopping, model.random_state) == (100, 31, "auto", 3)
     assert model.class_weight == "balanced"
 
@@ -122,7 +123,7 @@ def test_the_sample_note_says_why_and_how_to_change_it():
     big = eb.load(_numbers(200_000, shares=(0.6, 0.3, 0.1)), label="label")
     methods = experiments.default_methods(big)
     limit = workload.row_limit(big, methods)
-    sample, note = workload.sample_for(big, methods, seed=0)
+    sample, note = workload.sample_for(big, methods, random_state=0)
     assert len(sample.frame) == pytest.approx(limit, abs=2)
     estimate = workload.work_seconds(big, methods)
     assert note == (f"- The comparison ran on a sample of {len(sample.frame):,} of the table's 200,000 rows: the whole "
@@ -157,7 +158,7 @@ def test_the_chosen_method_is_scored_again_on_every_row(sampled):
     y = table.y.to_numpy()
     pred = np.empty(len(y), dtype=object)
     for train, test in make_folds(table.y, None, 3, 0):  # an independent refit on every row
-        model = clone(experiments.build(table, chosen, seed=0)).fit(table.X.iloc[train], y[train])
+        model = clone(experiments.build(table, chosen, random_state=0)).fit(table.X.iloc[train], y[train])
         pred[test] = model.predict(table.X.iloc[test])
     assert c.full_table["macro_f1"] == pytest.approx(f1_score(y, pred, average="macro"), abs=1e-12)
     assert c.full_table["balanced_accuracy"] == pytest.approx(balanced_accuracy_score(y, pred), abs=1e-12)
@@ -270,7 +271,7 @@ def test_the_report_and_compare_give_the_same_answer_on_the_same_table(tmp_path)
     a table of numbers), rows, folds, scores, best() and recommended method."""
     import json
 
-    frame = shapes.generate("household_panel", 360, seed=0)
+    frame = shapes.generate("household_panel", 360, random_state=0)
     options = {"label": "choice", "group": "id"}
     eb.report(frame, out=tmp_path / "r", notebooks="06", profile="smoke", log=lambda _: None,
               parameters={"methods": [], "max_rows": 200}, **options)

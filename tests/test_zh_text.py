@@ -312,7 +312,7 @@ def test_the_reason_of_eb_compare_in_chinese():
 
 
 def test_the_note_on_the_chosen_method_on_every_row_in_chinese():
-    from ecombalance._chapters import workload
+    from ecombalance.models import _workload as workload
 
     full = pd.Series({"method": "class_weight+logreg", "macro_f1": 0.7123, "balanced_accuracy": 0.7345,
                       "recall_smallest": 0.61, "rows": 120000, "design": "5-fold cross-validation"})

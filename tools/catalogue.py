@@ -63,7 +63,8 @@ def library_template() -> Catalog:
     """Every message the library passes to the gettext functions, in source order."""
     template = new_catalogue("ecombalance")
     for filename, lineno, message, comments, context in extract_from_dir(
-            str(LIB), method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("Translators:",)):
+            str(LIB), method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("Translators:",),
+            directory_filter=lambda path: not Path(path).name.startswith((".", "__"))):  # _chapters/ too
         template.add(message, None, [(f"lib/ecombalance/{filename}", lineno)], auto_comments=comments,
                      context=context)
     return template

@@ -3,7 +3,7 @@
 
 >>> import ecombalance as eb
 >>> from ecombalance.data import case_table
->>> frame = case_table(seed=0).frame            # any DataFrame (or a CSV/Parquet path) with a label column
+>>> frame = case_table(random_state=0).frame            # any DataFrame (or a CSV/Parquet path) with a label column
 >>> t = eb.load(frame, label="category", text="title")
 >>> c = eb.compare(t, methods=["none+logreg", "class_weight+logreg"], folds=3, n_resamples=100, progress=False)
 >>> c.table.index.tolist()                      # sorted by macro-F1, best first

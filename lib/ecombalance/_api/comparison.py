@@ -16,7 +16,6 @@ from ecombalance._validation import ColumnNames, InstanceOf, Interval, plain_lab
 from ecombalance.data._table import Table
 from ecombalance.exceptions import DataError
 from ecombalance.i18n import gettext as _
-from ecombalance.i18n import gettext_noop as N_
 
 ALPHA = 0.05
 """Significance level of the paired test that decides "distinguishable from the baseline"."""
@@ -36,11 +35,11 @@ class Comparison:
     summary : DataFrame
         :func:`ecombalance.evaluation.summarise`: pooled out-of-fold metrics with bootstrap intervals.
     differences : DataFrame
-        :func:`ecombalance._chapters.families.family_effects` on macro-F1: each method against the method it is
+        :func:`ecombalance.models._families.family_effects` on macro-F1: each method against the method it is
         compared with (``against``; ``kind`` balancing, capacity or other), by the one test (corrected repeated
         cross-validation t-test on paired fold scores, Holm-corrected within each kind).
     majority : DataFrame
-        :func:`ecombalance._chapters.findings.majority_check`: which methods beat always predicting the largest class.
+        :func:`ecombalance.evaluation._majority.majority_check`: which methods beat always predicting the largest class.
     notes : list of str
         What the comparison changed or left out, as Markdown bullets: a sample of a large table (and why), the
         TF-IDF vocabulary each model reads, methods not run (over an opt-in time budget), the chosen method on
@@ -49,7 +48,7 @@ class Comparison:
         Rows of the table given to :func:`compare` (the comparison ran on ``len(result.y)`` of them).
     full_table : Series or None
         When the comparison ran on a sample: :attr:`chosen` fitted again on every row
-        (:func:`ecombalance._chapters.workload.full_table_score`: ``macro_f1``, ``balanced_accuracy``,
+        (:func:`ecombalance.models._workload.full_table_score`: ``macro_f1``, ``balanced_accuracy``,
         ``recall_smallest``, ``rows``, ``design``); None when it ran on every row.
     """
 
@@ -84,9 +83,9 @@ class Comparison:
 
         :meth:`best` when a balancing method is distinguishably better than its own plain model, else the plain
         model with the highest pooled macro-F1 (no balancing earned its place;
-        :func:`ecombalance._chapters.workload.recommended`).
+        :func:`ecombalance.models._workload.recommended`).
         """
-        from ecombalance._chapters import workload
+        from ecombalance.models import _workload as workload
 
         return workload.recommended(self.best(), workload.pooled_scores(self.summary)["macro_f1"])
 
@@ -164,7 +163,7 @@ class Comparison:
         """The verdict by the one rule for "best" the chapters share, within each model.
 
         :func:`ecombalance.evaluation.best_method` within each model
-        (:func:`ecombalance._chapters.families.best_of_families`). A balancing method is named only when it is
+        (:func:`ecombalance.models._families.best_of_families`). A balancing method is named only when it is
         distinguishably better than the same model without balancing.
 
         Returns
@@ -173,7 +172,7 @@ class Comparison:
             ``(best, best_is_distinguishable, sentence)``; the sentence quotes the pooled macro-F1 with its interval
             and the mean fold difference.
         """
-        from ecombalance._chapters import families
+        from ecombalance.models import _families as families
 
         scores = self.table[["macro_f1", "macro_f1_low", "macro_f1_high"]].set_axis(["score", "low", "high"], axis=1)
         return families.best_of_families(self.differences, bool(self.majority["improved"].any()), scores)
@@ -201,7 +200,7 @@ class Comparison:
         plain models (model choice) and the methods that could not be judged against their own plain model. Methods
         not run (:attr:`not_run`) are named first: the verdict covers only the methods that ran; a run of the
         baseline alone says so and draws no verdict."""
-        from ecombalance._chapters import families
+        from ecombalance.models import _families as families
 
         decided = self.decide()
         apart = families.apart(self.differences, bool(self.majority["improved"].any()))
@@ -286,13 +285,13 @@ class Comparison:
 
 
 def _model(method: str) -> str:
-    from ecombalance._chapters.experiments import family_model
+    from ecombalance.models._methods import family_model
 
     return family_model(method)  # a balancing ensemble's family is its plain counterpart's (balanced_rf -> rf)
 
 
 def _plain(method: str) -> bool:
-    from ecombalance._chapters.experiments import balances_nothing
+    from ecombalance.models._methods import balances_nothing
 
     return balances_nothing(method)
 
@@ -330,13 +329,13 @@ def compare(table: Table, methods: str | Sequence[str] | None = None, folds: int
         From :func:`load`.
     methods : list of str, optional
         ``"<sampler>+<model>"`` (``"smote+logreg"``, ``"class_weight+logreg"``) or ``"<sampler>+torch_mlp:<loss>"``
-        (``"none+torch_mlp:focal"``); see :mod:`ecombalance._chapters.experiments`. The first is the baseline; add
+        (``"none+torch_mlp:focal"``); see :mod:`ecombalance.models._methods`. The first is the baseline; add
         each model's plain version (``"none+<model>"``) to judge its balancing methods.
-        Default: :func:`ecombalance._chapters.experiments.default_methods` of the table, notebook 06's default —
+        Default: :func:`ecombalance.models._methods.default_methods` of the table, notebook 06's default —
         logistic regression with four balancing methods and a torch MLP with and without logit adjustment, and
         for a table with numeric or categorical columns (or a text pair) gradient-boosted trees with and without
         class weights. Logistic regression reads every TF-IDF term of the text; models that need dense input read
-        the most frequent :data:`~ecombalance._chapters.experiments.DENSE_MAX_FEATURES` terms (a note says so).
+        the most frequent :data:`~ecombalance.models._methods.DENSE_MAX_FEATURES` terms (a note says so).
     folds : int
         Cross-validation folds (k).
     repeats : int
@@ -345,7 +344,7 @@ def compare(table: Table, methods: str | Sequence[str] | None = None, folds: int
         Seeds the folds, the samplers, the models and the bootstrap: the same seed gives the same numbers.
     max_rows : int or None
         None (default): every row, unless the estimated work of these methods on the whole table is over
-        :data:`~ecombalance._chapters.workload.WORK_BUDGET` (:func:`~ecombalance._chapters.workload.row_limit`, a
+        :data:`~ecombalance.models._workload.WORK_BUDGET` (:func:`~ecombalance.models._workload.row_limit`, a
         rule on the table's size, classes and columns, never a clock); then a stratified sample of as many rows as
         fit, every class kept. 0: every row; a positive int: a sample of at most that many rows. After a
         comparison on a sample, :attr:`Comparison.chosen` is fitted again on every row
@@ -359,7 +358,7 @@ def compare(table: Table, methods: str | Sequence[str] | None = None, folds: int
         Bootstrap resamples for the intervals.
     epochs : int
         Training epochs of the ``torch_mlp`` methods (fewer on a large table:
-        :func:`~ecombalance._chapters.experiments.epochs_for`).
+        :func:`~ecombalance.models._methods.epochs_for`).
     n_jobs : int or None
         Processes fitting folds at the same time (-1: all cores); the same numbers for any value.
     progress : bool
@@ -374,16 +373,19 @@ def compare(table: Table, methods: str | Sequence[str] | None = None, folds: int
     --------
     >>> import ecombalance as eb
     >>> from ecombalance.data import case_table
-    >>> t = eb.load(case_table(seed=0).frame, label="category", text="title")
+    >>> t = eb.load(case_table(random_state=0).frame, label="category", text="title")
     >>> c = eb.compare(t, methods=["none+logreg", "random_over+logreg"], folds=3, n_resamples=100, progress=False)
     >>> list(c.table.columns[:3])
     ['macro_f1', 'macro_f1_low', 'macro_f1_high']
     >>> c.best() is None or c.best() in c.table.index
     True
     """
-    from ecombalance._chapters import experiments, families, findings, workload
     from ecombalance.evaluation import make_folds, run_experiment
+    from ecombalance.evaluation._majority import majority_check
     from ecombalance.evaluation._stats import summarise
+    from ecombalance.models import _families as families
+    from ecombalance.models import _methods as experiments
+    from ecombalance.models import _workload as workload
 
     specs = [methods] if isinstance(methods, str) else list(experiments.default_methods(table) if methods is None
                                                             else methods)
@@ -395,18 +397,19 @@ def compare(table: Table, methods: str | Sequence[str] | None = None, folds: int
     if small.iloc[-1] < folds:
         raise DataError(f"{table.name}: class {plain_label(small.index[-1])!r} has {int(small.iloc[-1])} rows, fewer "
                         f"than the {folds} folds need; load the table with min_class_size={folds} or use fewer folds")
-    pipelines = experiments.build_all(table, specs, seed=seed, epochs=epochs)  # every name checked before sampling
+    pipelines = experiments.build_all(table, specs, random_state=seed,
+                                      epochs=epochs)  # every name checked before sampling
     tbl, sample_note = workload.sample_for(table, specs, max_rows, folds, repeats, epochs, seed, who="`compare`",
                                            setting="`max_rows={}`")
     if tbl is not table:
-        pipelines = experiments.build_all(tbl, specs, seed=seed, epochs=epochs)
+        pipelines = experiments.build_all(tbl, specs, random_state=seed, epochs=epochs)
     cv = make_folds(tbl.y, tbl.groups, folds, seed, n_repeats=repeats)
     result = run_experiment(pipelines, tbl.X, tbl.y, groups=tbl.groups, cv=cv, random_state=seed,
                             time_budget=time_budget or None, progress=progress, n_jobs=n_jobs)
-    summary = summarise(result, n_resamples=n_resamples, seed=seed)
-    majority = findings.majority_check(result, n_resamples=n_resamples, seed=seed, alpha=ALPHA)
+    summary = summarise(result, n_resamples=n_resamples, random_state=seed)
+    majority = majority_check(result, n_resamples=n_resamples, random_state=seed, alpha=ALPHA)
     if len(result.methods) > 1:
-        differences = families.family_effects(result, metric="macro_f1", n_resamples=n_resamples, seed=seed,
+        differences = families.family_effects(result, metric="macro_f1", n_resamples=n_resamples, random_state=seed,
                                               alpha=ALPHA)
     else:  # every other method over the time budget: the baseline's scores, no comparison
         differences = pd.DataFrame(columns=_DIFFERENCE_COLUMNS)

@@ -127,7 +127,7 @@ def report(data: str | os.PathLike | pd.DataFrame, out: str | os.PathLike, noteb
         elif stored:
             overrides.update(datacheck.write_prepared(out, stored, planned, log=log,
                                                                wording=PYTHON_WORDING))
-        with datacheck.data_cache(out, planned):
+        with datacheck.data_cache(out, planned), option_wording(PYTHON_WORDING):  # notes in this function's names
             result = runner.run_report(profile=profile, notebooks=selection, out=out, overrides=overrides, log=log,
                                        force=force, source=params.PARAMETERS, lang=lang)
     return result.raise_if_failed()

@@ -131,7 +131,7 @@ def load(data: str | os.PathLike | pd.DataFrame, *, label: str, text: str | Sequ
     >>> import pandas as pd
     >>> import ecombalance as eb
     >>> from ecombalance.data import case_table
-    >>> frame = case_table(seed=0).frame
+    >>> frame = case_table(random_state=0).frame
     >>> t = eb.load(frame.assign(label_copy=frame["category"]), label="category", text="title")
     >>> print(t.left_out["label_copy"])              # a copy of the label is no feature
     alone it predicts 'category' out of fold with accuracy 1.000 where always guessing the largest class ...

@@ -88,47 +88,7 @@ from ecombalance._chapters.explore_widget import COST_RATIO_RANGE as COST_RATIO_
 from ecombalance._chapters.explore_widget import ExplorerWidget as ExplorerWidget
 from ecombalance._chapters.explore_widget import live as live
 from ecombalance._chapters.explore_widget import show as show
-from ecombalance._chapters.experiments import DEFAULT_METHODS as DEFAULT_METHODS
-from ecombalance._chapters.experiments import TREE_METHODS as TREE_METHODS
-from ecombalance._chapters.experiments import FULL_VOCABULARY_MODELS as FULL_VOCABULARY_MODELS
-from ecombalance._chapters.experiments import DENSE_MAX_FEATURES as DENSE_MAX_FEATURES
-from ecombalance._chapters.experiments import MODEL_PARAMS as MODEL_PARAMS
-from ecombalance._chapters.experiments import MAX_ROW_PASSES as MAX_ROW_PASSES
-from ecombalance._chapters.experiments import BALANCING_SAMPLERS as BALANCING_SAMPLERS
-from ecombalance._chapters.experiments import parse as parse
-from ecombalance._chapters.experiments import default_methods as default_methods
-from ecombalance._chapters.experiments import vocabulary as vocabulary
-from ecombalance._chapters.experiments import vocabulary_note as vocabulary_note
-from ecombalance._chapters.experiments import epochs_for as epochs_for
-from ecombalance._chapters.experiments import build as build
-from ecombalance._chapters.experiments import build_all as build_all
-from ecombalance._chapters.experiments import training_priors as training_priors
-from ecombalance._chapters.experiments import family_model as family_model
-from ecombalance._chapters.experiments import within_family as within_family
-from ecombalance._chapters.experiments import balances_nothing as balances_nothing
-from ecombalance._chapters.experiments import capacity_note as capacity_note
-from ecombalance._chapters.experiments import no_ranking_note as no_ranking_note
-from ecombalance._chapters.experiments import compared_on_every_row_note as compared_on_every_row_note
-from ecombalance._chapters.experiments import two_class_note as two_class_note
-from ecombalance._chapters.families import KINDS as KINDS
-from ecombalance._chapters.families import model_of as model_of
-from ecombalance._chapters.families import is_plain as is_plain
-from ecombalance._chapters.families import plain_models as plain_models
-from ecombalance._chapters.families import family_baselines as family_baselines
-from ecombalance._chapters.families import references as references
-from ecombalance._chapters.families import subset as subset
-from ecombalance._chapters.families import family_effects as family_effects
-from ecombalance._chapters.families import family_verdicts as family_verdicts
-from ecombalance._chapters.families import best_of_families as best_of_families
-from ecombalance._chapters.families import families_headline as families_headline
-from ecombalance._chapters.families import not_enough_evidence as not_enough_evidence
-from ecombalance._chapters.families import apart as apart
-from ecombalance._chapters.families import describe_families as describe_families
-from ecombalance._chapters.families import operating_points as operating_points
-from ecombalance._chapters.families import describe_operating_points as describe_operating_points
-from ecombalance._chapters.findings import MAJORITY as MAJORITY
 from ecombalance._chapters.findings import positive_class as positive_class
-from ecombalance._chapters.findings import majority_check as majority_check
 from ecombalance._chapters.findings import effects as effects
 from ecombalance._chapters.findings import fold_mean as fold_mean
 from ecombalance._chapters.findings import describe_effects as describe_effects
@@ -246,20 +206,6 @@ from ecombalance._chapters.smote_lesson import describe_grouping as describe_gro
 from ecombalance._chapters.smote_lesson import NO_GROUPS_NOTE as NO_GROUPS_NOTE
 from ecombalance._chapters.smote_lesson import grouping_study as grouping_study
 from ecombalance._chapters.smote_lesson import grouping_headline as grouping_headline
-from ecombalance._chapters.workload import WORK_BUDGET as WORK_BUDGET
-from ecombalance._chapters.workload import STUDY_BUDGET as STUDY_BUDGET
-from ecombalance._chapters.workload import COSTS as COSTS
-from ecombalance._chapters.workload import input_width as input_width
-from ecombalance._chapters.workload import fit_microseconds as fit_microseconds
-from ecombalance._chapters.workload import work_seconds as work_seconds
-from ecombalance._chapters.workload import row_limit as row_limit
-from ecombalance._chapters.workload import sample_for as sample_for
-from ecombalance._chapters.workload import recommended as recommended
-from ecombalance._chapters.workload import full_table_score as full_table_score
-from ecombalance._chapters.workload import describe_full_table as describe_full_table
-from ecombalance._chapters.workload import pooled_scores as pooled_scores
-from ecombalance._chapters.workload import every_row_check as every_row_check
-from ecombalance._chapters.workload import workload_headline as workload_headline
 from ecombalance._chapters.transfer import CHINESE_ENCODERS as CHINESE_ENCODERS
 from ecombalance._chapters.transfer import text_inputs as text_inputs
 from ecombalance._chapters.transfer import CjkTokenization as CjkTokenization
@@ -282,55 +228,46 @@ from ecombalance._chapters.transfer import P_VALUE_NOTE as P_VALUE_NOTE
 from ecombalance._chapters.transfer import FP32_ON_GENERATED_ONLY as FP32_ON_GENERATED_ONLY
 
 __all__ = [
-    "ANALYZER_MAX_ROWS", "BALANCING_SAMPLERS", "BASELINE_MAX_ROWS", "BOOSTED_METHODS", "CHINESE_ENCODERS",
-    "CLEANERS", "COLUMN_MEANINGS", "COLUMN_TERMS", "CONFIDENCE_TOLERANCE", "COSTS", "COST_RATIO_RANGE",
-    "CjkTokenization", "DATA_ORIGINS", "DECISIONS", "DEFAULT_METHODS", "DENSE_MAX_FEATURES", "DRAWS",
-    "ENSEMBLE_MODELS", "Explorer", "ExplorerWidget", "FOLD_METRICS", "FP32_ON_GENERATED_ONLY",
-    "FULL_VOCABULARY_MODELS", "GAP", "GLOSSARY", "GROUPED", "GROUPS", "HEADLINE_KEYS", "KINDS", "LOSS_GROUPS",
-    "LossComparison", "MAJORITY", "MAX_ROWS", "MAX_ROW_PASSES", "MAX_TUNED_CLASSES", "MODEL_PARAMS", "NOT_ENOUGH",
-    "NO_GROUPS_NOTE", "NO_PLAIN_MODEL", "OTHER_CLASSES", "OVERALL", "OWN_RULE", "PACKAGES", "PLAIN_RULES",
-    "POSTHOC", "P_VALUE_NOTE", "PriorShiftDemo", "PriorShiftStudy", "RULES", "RuleComparison", "SAMPLER_FAILURES",
-    "SAMPLER_METRICS", "SHARE_TOLERANCE", "SHOWN_CLASSES", "STUDY_BUDGET", "SeedDocumentLosses", "SmoteExample",
-    "THRESHOLD_RANGE", "TOY_SAMPLERS", "TREE_METHODS", "Term", "UNGROUPED", "View", "WORK_BUDGET", "WorkedExamples",
-    "analyzers_headline", "apart", "as_frame", "balances_nothing", "baselines_headline", "best_headline",
-    "best_of_effects", "best_of_families", "boosted_heading", "build", "build_all", "calibration_causes",
-    "calibration_headline", "capacity_note", "capped", "categorical_counts", "categorical_view", "check",
-    "classes_note", "click_metrics", "click_profit_study", "compare_analyzers", "compare_baselines",
-    "compare_ensembles", "compare_losses", "compare_precision", "compare_quantized", "compare_rules",
-    "compare_samplers", "compare_with_frozen", "compared_on_every_row_note", "compared_with", "complete_pairs",
-    "confidence_gap", "cost_curve_labels", "cost_decision", "cost_decision_headline", "cost_matrix", "ctr_model",
-    "data_origin", "decision_boundaries", "decision_comparison", "default_methods", "describe_analyzers",
-    "describe_baselines", "describe_class_shares", "describe_cleaning", "describe_columns", "describe_comparison",
-    "describe_cost", "describe_cost_decision", "describe_decision", "describe_decisions", "describe_downsampling",
-    "describe_effects", "describe_environment", "describe_evaluation", "describe_families", "describe_families_of",
-    "describe_frozen_comparison", "describe_full_table", "describe_grouping", "describe_identical_losses",
-    "describe_losses", "describe_members", "describe_operating_points", "describe_positive_class",
-    "describe_precision", "describe_preprocessing", "describe_prior_correction", "describe_prior_shift",
-    "describe_profit", "describe_quantized", "describe_rate_growth", "describe_recall_changes",
-    "describe_reliability", "describe_rounds", "describe_rules", "describe_scaling", "describe_smote_effect",
-    "describe_study", "describe_tokenization", "describe_tradeoffs", "describe_transfer",
-    "describe_unmoved_recalls", "downsampling_headline", "downsampling_study", "ece_of", "effects",
-    "effects_headline", "ensemble_methods", "ensembles_heading", "environment_headline", "epochs_for",
-    "every_row_check", "families_headline", "family_baselines", "family_effects", "family_headline", "family_model",
-    "family_verdicts", "figure_lines", "fit_before_split_effects", "fit_microseconds", "focal_curves", "fold_mean",
-    "full_table_score", "gaussian_prior_shift", "glossary_frame", "glossary_markdown", "grouping_headline",
-    "grouping_inflation", "grouping_study", "hardware", "identical_losses", "input_width",
-    "inverse_frequency_costs", "is_plain", "judge_families", "leakage_demo", "leakage_inflation", "live",
-    "loss_differences", "loss_methods", "loss_verdict", "losses_headline", "majority_check",
+    "ANALYZER_MAX_ROWS", "BASELINE_MAX_ROWS", "BOOSTED_METHODS", "CHINESE_ENCODERS", "CLEANERS", "COLUMN_MEANINGS",
+    "COLUMN_TERMS", "CONFIDENCE_TOLERANCE", "COST_RATIO_RANGE", "CjkTokenization", "DATA_ORIGINS", "DECISIONS",
+    "DRAWS", "ENSEMBLE_MODELS", "Explorer", "ExplorerWidget", "FOLD_METRICS", "FP32_ON_GENERATED_ONLY", "GAP",
+    "GLOSSARY", "GROUPED", "GROUPS", "HEADLINE_KEYS", "LOSS_GROUPS", "LossComparison", "MAX_ROWS",
+    "MAX_TUNED_CLASSES", "NOT_ENOUGH", "NO_GROUPS_NOTE", "NO_PLAIN_MODEL", "OTHER_CLASSES", "OVERALL", "OWN_RULE",
+    "PACKAGES", "PLAIN_RULES", "POSTHOC", "P_VALUE_NOTE", "PriorShiftDemo", "PriorShiftStudy", "RULES",
+    "RuleComparison", "SAMPLER_FAILURES", "SAMPLER_METRICS", "SHARE_TOLERANCE", "SHOWN_CLASSES",
+    "SeedDocumentLosses", "SmoteExample", "THRESHOLD_RANGE", "TOY_SAMPLERS", "Term", "UNGROUPED", "View",
+    "WorkedExamples", "analyzers_headline", "as_frame", "baselines_headline", "best_headline", "best_of_effects",
+    "boosted_heading", "calibration_causes", "calibration_headline", "capped", "categorical_counts",
+    "categorical_view", "check", "classes_note", "click_metrics", "click_profit_study", "compare_analyzers",
+    "compare_baselines", "compare_ensembles", "compare_losses", "compare_precision", "compare_quantized",
+    "compare_rules", "compare_samplers", "compare_with_frozen", "compared_with", "complete_pairs", "confidence_gap",
+    "cost_curve_labels", "cost_decision", "cost_decision_headline", "cost_matrix", "ctr_model", "data_origin",
+    "decision_boundaries", "decision_comparison", "describe_analyzers", "describe_baselines",
+    "describe_class_shares", "describe_cleaning", "describe_columns", "describe_comparison", "describe_cost",
+    "describe_cost_decision", "describe_decision", "describe_decisions", "describe_downsampling",
+    "describe_effects", "describe_environment", "describe_evaluation", "describe_families_of",
+    "describe_frozen_comparison", "describe_grouping", "describe_identical_losses", "describe_losses",
+    "describe_members", "describe_positive_class", "describe_precision", "describe_preprocessing",
+    "describe_prior_correction", "describe_prior_shift", "describe_profit", "describe_quantized",
+    "describe_rate_growth", "describe_recall_changes", "describe_reliability", "describe_rounds", "describe_rules",
+    "describe_scaling", "describe_smote_effect", "describe_study", "describe_tokenization", "describe_tradeoffs",
+    "describe_transfer", "describe_unmoved_recalls", "downsampling_headline", "downsampling_study", "ece_of",
+    "effects", "effects_headline", "ensemble_methods", "ensembles_heading", "environment_headline",
+    "family_headline", "figure_lines", "fit_before_split_effects", "focal_curves", "fold_mean",
+    "gaussian_prior_shift", "glossary_frame", "glossary_markdown", "grouping_headline", "grouping_inflation",
+    "grouping_study", "hardware", "identical_losses", "inverse_frequency_costs", "judge_families", "leakage_demo",
+    "leakage_inflation", "live", "loss_differences", "loss_methods", "loss_verdict", "losses_headline",
     "measure_cjk_tokenization", "member_counts", "method_name", "metrics_caption", "minority_only_row",
-    "miss_cost_matrix", "missing_packages", "model_check", "model_of", "most_calibrated", "most_rebalanced",
-    "no_plain_model", "no_ranking_note", "normalise_term", "not_enough_evidence", "operating_points",
-    "out_of_fold_experiment", "out_of_fold_predictions", "over_predicting", "package_versions", "parse",
-    "pick_pair", "plain_model", "plain_models", "plot_confusion", "plot_focus_reliability", "plot_view",
-    "pooled_accuracy", "pooled_scores", "positive_class", "positive_class_table", "precision_headline",
-    "prior_corrected", "prior_shift_headline", "prior_shift_study", "profit_headline", "projection",
-    "ranking_table", "rarity_cost_decision", "recall_changes", "recommended", "references", "reliability_groups",
-    "resample_counts", "resampling_headline", "row_limit", "row_origin", "rule_methods", "rule_name",
-    "rules_headline", "sample_for", "sampler_differences", "sampler_verdicts", "scalable_samplers", "scaling_table",
+    "miss_cost_matrix", "missing_packages", "model_check", "most_calibrated", "most_rebalanced", "no_plain_model",
+    "normalise_term", "out_of_fold_experiment", "out_of_fold_predictions", "over_predicting", "package_versions",
+    "pick_pair", "plain_model", "plot_confusion", "plot_focus_reliability", "plot_view", "pooled_accuracy",
+    "positive_class", "positive_class_table", "precision_headline", "prior_corrected", "prior_shift_headline",
+    "prior_shift_study", "profit_headline", "projection", "ranking_table", "rarity_cost_decision", "recall_changes",
+    "reliability_groups", "resample_counts", "resampling_headline", "row_origin", "rule_methods", "rule_name",
+    "rules_headline", "sampler_differences", "sampler_verdicts", "scalable_samplers", "scaling_table",
     "scores_table", "seed_document_losses", "seed_formula_scenarios", "seed_regulariser_minimiser",
     "shares_caption", "shifted_rows", "show", "shown_classes", "small_class_ratios", "smote_effect", "stated_cost",
-    "study_loss_params", "subset", "summarise_comparison", "summarise_losses", "summary_table", "term_names",
-    "term_title", "text_inputs", "threshold_decision", "toy_problem", "training_priors", "transfer_headline",
-    "two_class_note", "vocabulary", "vocabulary_note", "weights_table", "within_family", "work_seconds",
-    "worked_example", "worked_examples", "workload_headline",
+    "study_loss_params", "summarise_comparison", "summarise_losses", "summary_table", "term_names", "term_title",
+    "text_inputs", "threshold_decision", "toy_problem", "transfer_headline", "weights_table", "worked_example",
+    "worked_examples",
 ]

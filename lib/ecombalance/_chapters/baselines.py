@@ -44,33 +44,35 @@ def classes_note(y, n: int = SHOWN_CLASSES) -> str:
         n=n, total=total, between=total - 2 * n)
 
 
-def plain_model(tbl: Table, class_weight: str | None = None, seed: int = 0):
+def plain_model(tbl: Table, class_weight: str | None = None, random_state: int = 0):
     """Fused features + logistic regression; ``class_weight="balanced"`` is the simplest fix."""
     return pipelines.pipeline(make_preprocessor(tbl), "none", "logreg", class_weight=class_weight,
-                               random_state=seed)
+                               random_state=random_state)
 
 
-def out_of_fold_experiment(tbl: Table, models: dict, folds: int = 5, seed: int = 0,
+def out_of_fold_experiment(tbl: Table, models: dict, folds: int = 5, random_state: int = 0,
                            n_jobs: int | None = None) -> ExperimentResult:
     """:func:`ecombalance.evaluation.run_experiment` of ``models`` (name -> estimator) on the folds of
-    :func:`make_folds` (stratified, shuffled with ``seed``, and grouped by ``tbl.group_col`` when the table has
+    :func:`make_folds` (stratified, shuffled with ``random_state``, and grouped by ``tbl.group_col`` when the table has
     one, so no query sits on both sides): every model on the same folds, a shared ``"preprocess"`` step fitted
     once per fold."""
-    return run_experiment(models, tbl.X, tbl.y, groups=tbl.groups, cv=make_folds(tbl.y, tbl.groups, folds, seed),
-                          random_state=seed, classes=tbl.classes, progress=False, n_jobs=n_jobs)
+    return run_experiment(models, tbl.X, tbl.y, groups=tbl.groups,
+                          cv=make_folds(tbl.y, tbl.groups, folds, random_state),
+                          random_state=random_state, classes=tbl.classes, progress=False, n_jobs=n_jobs)
 
 
-def out_of_fold_predictions(tbl: Table, model, folds: int = 5, seed: int = 0, n_jobs: int | None = None) -> np.ndarray:
+def out_of_fold_predictions(tbl: Table, model, folds: int = 5, random_state: int = 0,
+                            n_jobs: int | None = None) -> np.ndarray:
     """Each row predicted by the model fitted on the other folds (:func:`out_of_fold_experiment`), in the row
     order of the table."""
-    return out_of_fold_experiment(tbl, {"model": model}, folds, seed, n_jobs).oof_pred["model"]
+    return out_of_fold_experiment(tbl, {"model": model}, folds, random_state, n_jobs).oof_pred["model"]
 
 
 BASELINE_MAX_ROWS = 20000
 """Above this many rows :func:`compare_baselines` runs on a stratified sample of this size."""
 
 
-def compare_baselines(tbl: Table, folds: int = 5, seed: int = 0, max_rows: int = BASELINE_MAX_ROWS,
+def compare_baselines(tbl: Table, folds: int = 5, random_state: int = 0, max_rows: int = BASELINE_MAX_ROWS,
                       n_jobs: int | None = None) -> dict[str, pd.DataFrame]:
     """Per-class reports of the majority predictor, the plain model and the class-weighted model,
     plus their overall scores, from their pooled out-of-fold predictions on the same folds (one
@@ -78,14 +80,14 @@ def compare_baselines(tbl: Table, folds: int = 5, seed: int = 0, max_rows: int =
     of more than ``max_rows`` rows (0: no limit) is first sampled to that size, stratified, every class kept
     (:func:`ecombalance.data._preprocess.subsample`); ``reports["overall"].attrs["note"]`` then says so and
     :func:`describe_baselines` repeats it."""
-    tbl, note = subsample(tbl, max_rows, seed, who=_("The three models"),
+    tbl, note = subsample(tbl, max_rows, random_state, who=_("The three models"),
                           setting="`baselines.compare_baselines(max_rows={})`")
     models = {
         "majority": DummyClassifier(strategy="most_frequent"),
-        "plain": plain_model(tbl, None, seed),
-        "class_weighted": plain_model(tbl, "balanced", seed),
+        "plain": plain_model(tbl, None, random_state),
+        "class_weighted": plain_model(tbl, "balanced", random_state),
     }
-    result = out_of_fold_experiment(tbl, models, folds, seed, n_jobs)
+    result = out_of_fold_experiment(tbl, models, folds, random_state, n_jobs)
     reports, overall = {}, {}
     for name in models:
         pred = result.oof_pred[name]
@@ -177,7 +179,8 @@ def _tokens_of(tbl: Table, col: str, analyzer: str, n: int = 12) -> dict:
             "vocabulary": len(vectorizer.vocabulary_)}
 
 
-def compare_analyzers(tbl: Table, folds: int = 5, seed: int = 0, max_rows: int = ANALYZER_MAX_ROWS) -> pd.DataFrame:
+def compare_analyzers(tbl: Table, folds: int = 5, random_state: int = 0,
+                      max_rows: int = ANALYZER_MAX_ROWS) -> pd.DataFrame:
     """Logistic regression on the text features alone (:func:`plain_model` without the numeric and categorical
     columns) with scikit-learn's default word tokens against the same model with the table's ``text_analyzer``
     (``"auto"`` unless set): how much the tokenisation of the text matters.
@@ -194,7 +197,7 @@ def compare_analyzers(tbl: Table, folds: int = 5, seed: int = 0, max_rows: int =
     """
     if not tbl.text_cols:
         return pd.DataFrame()
-    sample, note = subsample(tbl, max_rows, seed, who=_("The comparison"),
+    sample, note = subsample(tbl, max_rows, random_state, who=_("The comparison"),
                              setting="`baselines.compare_analyzers(max_rows={})`")
     col = sample.text_cols[0]
     rows, by_analyzer = {}, {}
@@ -203,7 +206,7 @@ def compare_analyzers(tbl: Table, folds: int = 5, seed: int = 0, max_rows: int =
         tokens = _tokens_of(table, col, setting)
         resolved = tokens["resolves_to"]
         if resolved not in by_analyzer:  # "auto" that resolves to words is the same model: fitted once
-            pred = out_of_fold_predictions(table, plain_model(table, None, seed), folds, seed)
+            pred = out_of_fold_predictions(table, plain_model(table, None, random_state), folds, random_state)
             numbers = scores(table.y, pred, classes=table.classes, per_class=("recall",))
             by_analyzer[resolved] = {"macro_f1": numbers["macro_f1"], "balanced_accuracy": numbers["balanced_accuracy"],
                                      "recall_smallest": numbers[f"recall[{table.classes[-1]}]"]}

@@ -52,7 +52,7 @@ def describe_class_shares(shares: pd.DataFrame, calibration: pd.DataFrame | None
     counts; then which methods over-predict some small class (:func:`over_predicting`).
 
     With ``calibration`` (:func:`ecombalance.evaluation.calibration_table`) and ``baseline`` (one method, or
-    ``{method: its baseline}`` such as :func:`ecombalance._chapters.families.family_baselines`, so that a method
+    ``{method: its baseline}`` such as :func:`ecombalance.models._families.family_baselines`, so that a method
     is held against the same model without balancing), a further bullet names the methods that over-predict a
     small class although their top-label ECE is no higher than their baseline's: top-label ECE reads only each
     row's largest probability and cannot see it; whether class-wise ECE does is said with its numbers. ``prefix`` opens every bullet (e.g. the table's name in bold); a bullet per

@@ -25,11 +25,11 @@ from ecombalance.models._features import make_preprocessor
 from ecombalance.sampling import _downsampling as downsampling
 
 
-def ctr_model(tbl: Table, seed: int = 0, use_text: bool = False):
+def ctr_model(tbl: Table, random_state: int = 0, use_text: bool = False):
     """A logistic-regression CTR model on the log's numeric and categorical match features
     (and TF-IDF of the texts when ``use_text``)."""
     features = tbl if use_text else Table(tbl.frame, tbl.label, [], tbl.numeric_cols, tbl.categorical_cols)
-    return pipelines.pipeline(make_preprocessor(features), "none", "logreg", random_state=seed)
+    return pipelines.pipeline(make_preprocessor(features), "none", "logreg", random_state=random_state)
 
 
 def click_metrics(y_true, p, n_bins: int = ECE_BINS) -> dict[str, float]:
@@ -49,17 +49,17 @@ def click_metrics(y_true, p, n_bins: int = ECE_BINS) -> dict[str, float]:
     }
 
 
-def _downsample(train: Table, rate: float, seed: int, engine: str, spark=None) -> pd.DataFrame:
+def _downsample(train: Table, rate: float, random_state: int, engine: str, spark=None) -> pd.DataFrame:
     if rate == 1.0:
         return train.frame
     if engine == "spark":
         sdf = spark.createDataFrame(train.frame[[*train.feature_cols, train.label]])
-        return downsampling.negative_downsample_spark(sdf, train.label, rate, seed).toPandas()
-    return downsampling.negative_downsample(train.frame, train.label, rate, seed)
+        return downsampling.negative_downsample_spark(sdf, train.label, rate, random_state).toPandas()
+    return downsampling.negative_downsample(train.frame, train.label, rate, random_state)
 
 
 def downsampling_study(train: Table, test: Table, rates: Sequence[float] = (1.0, 0.5, 0.1, 0.05),
-                       seed: int = 0, engine: str = "pandas", spark=None, use_text: bool = False):
+                       random_state: int = 0, engine: str = "pandas", spark=None, use_text: bool = False):
     """Train at each negative rate ``w`` and evaluate on ``test`` before and after recalibration.
 
     Returns ``(metrics, predictions)``: a tidy DataFrame (rate, calibration, metric, value) plus
@@ -72,8 +72,8 @@ def downsampling_study(train: Table, test: Table, rates: Sequence[float] = (1.0,
         spark = downsampling.spark_session()
     rows, predictions = [], {}
     for rate in progress_bar(list(rates), desc="negative rates"):
-        sample = _downsample(train, float(rate), seed, engine, spark)
-        model = ctr_model(train, seed, use_text)
+        sample = _downsample(train, float(rate), random_state, engine, spark)
+        model = ctr_model(train, random_state, use_text)
         start = time.perf_counter()
         model.fit(sample[train.feature_cols], sample[train.label].astype(int))
         seconds = time.perf_counter() - start

@@ -12,13 +12,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ecombalance._chapters.experiments import balances_nothing, training_priors
 from ecombalance._validation import plain_label
 from ecombalance.evaluation import ExperimentResult, calibration_table, estimate_priors_em, expected_calibration_error
 from ecombalance.evaluation._decisions import CostDecision, cost_decision_cv, profit_curve, profit_threshold
 from ecombalance.evaluation._metrics import scores as scores_of
 from ecombalance.i18n import gettext as _
 from ecombalance.i18n import join
+from ecombalance.models._methods import balances_nothing, training_priors
 from ecombalance.sampling._weights import prior_correct
 
 
@@ -47,7 +47,7 @@ def inverse_frequency_costs(y: Any) -> dict:
 
 
 def cost_decision(result: ExperimentResult, method: str, cost_matrix: Any, n_resamples: int = 1000,
-                  seed: int = 0) -> CostDecision:
+                  random_state: int = 0) -> CostDecision:
     """:func:`ecombalance.evaluation.cost_decision_cv` on ``method``'s out-of-fold probabilities and the
     experiment's folds: argmax, the Bayes rule and per-class weights tuned on the other folds' out-of-fold
     probabilities, each scored on the test folds. Not nested: the models that scored the tuning rows saw the test
@@ -62,7 +62,7 @@ def cost_decision(result: ExperimentResult, method: str, cost_matrix: Any, n_res
         first.append((train, test))
         tested[test] = True
     return cost_decision_cv(result.y, cost_matrix, proba, first, classes=result.classes,
-                            groups=result.groups, n_resamples=n_resamples, seed=seed)
+                            groups=result.groups, n_resamples=n_resamples, random_state=random_state)
 
 
 MAX_TUNED_CLASSES = 20
@@ -70,14 +70,14 @@ MAX_TUNED_CLASSES = 20
 (about 16 s a fold at 190 classes)."""
 
 
-def rarity_cost_decision(result: ExperimentResult, method: str, n_resamples: int = 1000, seed: int = 0,
+def rarity_cost_decision(result: ExperimentResult, method: str, n_resamples: int = 1000, random_state: int = 0,
                          max_classes: int = MAX_TUNED_CLASSES) -> CostDecision | None:
     """:func:`cost_decision` with :func:`inverse_frequency_costs` (missing an item costs its class's rarity,
     a right answer nothing), notebook 06's default; None when the table has more than ``max_classes``."""
     if len(result.classes) > max_classes:
         return None
     cost = miss_cost_matrix(result.classes, inverse_frequency_costs(result.y))
-    return cost_decision(result, method, cost, n_resamples=n_resamples, seed=seed)
+    return cost_decision(result, method, cost, n_resamples=n_resamples, random_state=random_state)
 
 
 def cost_decision_headline(decision: CostDecision) -> dict[str, float]:
@@ -114,7 +114,7 @@ def describe_cost_decision(decision: CostDecision) -> str:
 
 
 # ---------------------------------------------------------------------------- an unknown deployment prior
-def shifted_rows(y: Any, target_priors: Any, seed: int = 0) -> np.ndarray:
+def shifted_rows(y: Any, target_priors: Any, random_state: int = 0) -> np.ndarray:
     """Row positions of the largest sample of ``y`` (without replacement) whose class shares are
     ``target_priors`` (a mapping ``{class: share}``, in any order): a test set with a known, shifted prior."""
     y = np.asarray(y)
@@ -126,7 +126,7 @@ def shifted_rows(y: Any, target_priors: Any, seed: int = 0) -> np.ndarray:
     if unknown:
         raise ValueError(f"target_priors names class(es) {unknown} that y does not hold")
     n = int(min(counts[c] / s for c, s in shares.items()))
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     rows = [rng.choice(np.flatnonzero(y == c), int(round(s * n)), replace=False) for c, s in shares.items()]
     return np.sort(np.concatenate(rows))
 
@@ -194,12 +194,12 @@ def _shares(y: np.ndarray, classes: np.ndarray) -> np.ndarray:
     return np.array([(y == c).mean() for c in classes])
 
 
-def prior_shift_study(result: ExperimentResult, method: str, target_priors: Any = "reversed", seed: int = 0,
+def prior_shift_study(result: ExperimentResult, method: str, target_priors: Any = "reversed", random_state: int = 0,
                       n_draws: int = 5, max_iter: int = 1000) -> PriorShiftStudy:
     """Deploy ``method`` on rows whose class priors moved, without telling it, ``n_draws`` times: each draw is a
     subsample of the experiment with the shifted shares (``"reversed"``: the data's shares in reverse order, the
     smallest class now the largest; ``"uniform"``; or a mapping ``{class: share}``; :func:`shifted_rows` with seed
-    ``seed + d``), split in two halves with the same shares. The EM procedure
+    ``random_state + d``), split in two halves with the same shares. The EM procedure
     (:func:`ecombalance.evaluation.estimate_priors_em`) estimates the priors from one half's unlabelled
     out-of-fold probabilities, and the other half is adjusted with that estimate
     (:func:`ecombalance.sampling._weights.prior_correct`) and scored — then the halves swap, so every row is
@@ -224,9 +224,9 @@ def prior_shift_study(result: ExperimentResult, method: str, target_priors: Any 
     draws, scores, estimates, truths, naive = [], [], [], [], []
     n_rows = 0
     for d in range(n_draws):
-        rows = shifted_rows(y, target_priors, seed + d)
+        rows = shifted_rows(y, target_priors, random_state + d)
         n_rows = len(rows)
-        halves = _halves(y, rows, np.random.default_rng(seed + d))
+        halves = _halves(y, rows, np.random.default_rng(random_state + d))
         held, own = {}, {}
         for half, (fit, score) in enumerate((halves, halves[::-1])):
             estimate = estimate_priors_em(proba[fit], train, max_iter=max_iter)
@@ -335,7 +335,8 @@ def _row_profit(y: np.ndarray, p: np.ndarray, threshold: float, value: float, co
 
 
 def click_profit_study(y: Any, p: Any, value_of_click: float, cost_of_impression: float, cost_of_miss: float = 0.0,
-                       seed: int = 0, raw: Any = None, groups: Any = None, n_resamples: int = 1000) -> dict[str, Any]:
+                       random_state: int = 0, raw: Any = None, groups: Any = None,
+                       n_resamples: int = 1000) -> dict[str, Any]:
     """Which click probability to act on: the rows are split in two at random halves; the threshold that
     maximises profit (:func:`ecombalance.evaluation.profit_threshold`) is chosen on the first and scored on the
     second, next to the closed-form threshold :math:`C/(V+C+M)` and to acting on every row.
@@ -354,7 +355,7 @@ def click_profit_study(y: Any, p: Any, value_of_click: float, cost_of_impression
     from ecombalance.evaluation import bootstrap_ci
 
     y, p = np.asarray(y).astype(int), np.asarray(p, dtype=float)
-    order = np.random.default_rng(seed).permutation(len(y))
+    order = np.random.default_rng(random_state).permutation(len(y))
     tune, score = np.sort(order[: len(y) // 2]), np.sort(order[len(y) // 2:])
     tuned = profit_threshold(y[tune], p[tune], value_of_click, cost_of_impression, cost_of_miss)
     scored = profit_curve(y[score], p[score], value_of_click, cost_of_impression, cost_of_miss,
@@ -365,7 +366,7 @@ def click_profit_study(y: Any, p: Any, value_of_click: float, cost_of_impression
                    - _row_profit(y[score], p[score], tuned.closed_form, value_of_click, cost_of_impression,
                                  cost_of_miss))
     boot = bootstrap_ci(np.mean, gain, groups=None if groups is None else np.asarray(groups)[score],
-                        n_resamples=n_resamples, seed=seed)
+                        n_resamples=n_resamples, random_state=random_state)
     study = {"tuned": tuned, "scored": scored, "curve": curve,
              "difference": {"estimate": boot.estimate, "ci_low": boot.low, "ci_high": boot.high,
                             "grouped": groups is not None, "n_rows": len(score)}}

@@ -6,7 +6,7 @@ tree's rows class by class, BalancedBagging (Hido & Kashima 2009) and EasyEnsemb
 under-sample each bootstrap, RUSBoost (Seiffert et al. 2010) under-samples the weighted rows of each boosting round.
 :func:`member_counts` fits them and reads back, from the fitted estimators themselves, how many rows of each class
 every member was fitted on, beside the plain ensemble that draws from all rows. :func:`compare_ensembles` runs each
-of them as a method ``none+<model>`` of the one fold loop; :func:`ecombalance._chapters.families.family_effects`
+of them as a method ``none+<model>`` of the one fold loop; :func:`ecombalance.models._families.family_effects`
 then judges each balancing ensemble against its plain counterpart
 (:data:`ecombalance.models._ensembles.PLAIN_COUNTERPART`) by the one test, and the plain ensembles against each
 other as model choice.
@@ -20,12 +20,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ecombalance._chapters.families import describe_families, families_headline, family_effects, model_of
 from ecombalance.evaluation._experiment import ExperimentResult, run_experiment
 from ecombalance.evaluation._fold_work import FoldFeatures
 from ecombalance.i18n import gettext as _
 from ecombalance.i18n import join
 from ecombalance.models._ensembles import BALANCING_ENSEMBLES, ENSEMBLES, PLAIN_COUNTERPART
+from ecombalance.models._families import describe_families, families_headline, family_effects, model_of
 from ecombalance.models._pipelines import MODELS, make_model, pipeline
 
 ENSEMBLE_MODELS = ("rf", "balanced_rf", "bagging", "balanced_bagging", "bagged_adaboost", "easy_ensemble", "adaboost",
@@ -157,7 +157,7 @@ def describe_rounds(table: pd.DataFrame) -> list[str]:
 
 def ensemble_methods(models: Iterable[str], preprocess: Any = None, random_state: Any = 0) -> dict[str, Any]:
     """``{"none+<model>": preprocess -> model}`` for each model name (:data:`ecombalance.models._pipelines.MODELS`),
-    the method names :func:`ecombalance._chapters.families.family_effects` groups into families."""
+    the method names :func:`ecombalance.models._families.family_effects` groups into families."""
     models = list(models)
     unknown = [m for m in models if m not in MODELS]
     if unknown:
@@ -176,34 +176,34 @@ def compare_ensembles(X: Any, y: Any, models: Iterable[str] = ENSEMBLE_MODELS, p
     ``n_jobs``, ``fold_features``, the preprocessing fitted once per fold and shared with the chapter's other
     experiments on the same folds, and ``errors``: ``"record"`` leaves out an ensemble that fails on a fold, named
     in ``result.notes``). Judge the result with
-    :func:`ecombalance._chapters.families.family_effects`: each balancing ensemble against its plain counterpart."""
+    :func:`ecombalance.models._families.family_effects`: each balancing ensemble against its plain counterpart."""
     classes = list(pd.Series(np.asarray(y)).value_counts().index)
     return run_experiment(ensemble_methods(models, preprocess, random_state), X, y, groups=groups, cv=cv,
                           random_state=random_state, classes=classes, time_budget=time_budget, n_jobs=n_jobs,
                           fold_features=fold_features, errors=errors, progress=progress)
 
 
-def judge_families(result: ExperimentResult, n_resamples: int = 300, seed: int = 0) -> pd.DataFrame:
-    """:func:`ecombalance._chapters.families.family_effects` of ``result`` on macro-F1 (each balancing method against
+def judge_families(result: ExperimentResult, n_resamples: int = 300, random_state: int = 0) -> pd.DataFrame:
+    """:func:`ecombalance.models._families.family_effects` of ``result`` on macro-F1 (each balancing method against
     its plain counterpart, plain models against each other as model choice), or an empty table with its columns
     when fewer than two methods ran on every fold (the time budget left the others out)."""
     if len(result.methods) < 2:
         return pd.DataFrame(columns=["method", "against", "kind", "method_mean", "baseline_mean", "difference", "se",
                                      "pooled_difference", "ci_low", "ci_high", "p_value", "detectable",
                                      "distinguishable"])
-    return family_effects(result, n_resamples=n_resamples, seed=seed)
+    return family_effects(result, n_resamples=n_resamples, random_state=random_state)
 
 
 HEADLINE_KEYS = {"best_is_distinguishable": "best_is_distinguishable", "best_method": "best_method",
                  "best_against": "best_against", "best_difference": "best_difference",
                  "smallest_detectable_difference": "detectable"}
-"""The keys of :func:`ecombalance._chapters.families.families_headline` that :func:`family_headline` keeps, and the
+"""The keys of :func:`ecombalance.models._families.families_headline` that :func:`family_headline` keeps, and the
 names it gives them after its prefix (``ensembles_detectable``: the median smallest detectable difference; the
 design, ``cv_repeats``, ``cv_folds`` and the test, is the chapter's own)."""
 
 
 def family_headline(table: pd.DataFrame, prefix: str, beats_majority: bool = True) -> dict[str, Any]:
-    """:func:`ecombalance._chapters.families.families_headline` of a family table, its keys prefixed
+    """:func:`ecombalance.models._families.families_headline` of a family table, its keys prefixed
     (``ensembles_best_is_distinguishable``, ``boosted_best_method``, ...), and per balancing method its mean fold
     difference in macro-F1 to its plain model (``<prefix><method>_difference``, e.g.
     ``ensembles_balanced_rf_difference``, ``boosted_class_weight_lightgbm_difference``) and whether the one test calls
@@ -220,7 +220,7 @@ def family_headline(table: pd.DataFrame, prefix: str, beats_majority: bool = Tru
 
 
 def recall_changes(result: ExperimentResult, table: pd.DataFrame) -> pd.DataFrame:
-    """Per balancing comparison of ``table`` (:func:`ecombalance._chapters.families.family_effects` of ``result``):
+    """Per balancing comparison of ``table`` (:func:`ecombalance.models._families.family_effects` of ``result``):
     the smallest class's recall on the pooled out-of-fold predictions of the plain model (``plain_recall``) and of
     the balancing method (``recall``), the way balancing mostly shows."""
     from ecombalance.evaluation._metrics import scores

@@ -1,7 +1,7 @@
 """Explore one table (notebook 08): out-of-fold probabilities fitted once per method and loss, then any
 decision rule applied to them without refitting.
 
-A method is ``"<sampler>+<model>"`` as in notebook 06 (:mod:`ecombalance._chapters.experiments`); for the model
+A method is ``"<sampler>+<model>"`` as in notebook 06 (:mod:`ecombalance.models._methods`); for the model
 ``torch_mlp`` a loss from :data:`ecombalance.models._losses.LOSSES` completes it (``"none+torch_mlp"`` with the
 loss ``"focal"`` is the method ``"none+torch_mlp:focal"``). :class:`Explorer` runs
 :func:`ecombalance.evaluation.run_experiment` the first time a (method, loss) is asked for, on folds shared by
@@ -29,7 +29,6 @@ import numpy as np
 import pandas as pd
 
 from ecombalance import plotting
-from ecombalance._chapters import experiments
 from ecombalance._chapters.decision_study import miss_cost_matrix
 from ecombalance._validation import plain_label
 from ecombalance.data._table import Table
@@ -40,6 +39,7 @@ from ecombalance.evaluation._fold_work import FoldFeatures
 from ecombalance.evaluation._folds import make_folds
 from ecombalance.evaluation._metrics import ECE_BINS, per_class_metrics
 from ecombalance.i18n import gettext as _
+from ecombalance.models import _methods as experiments
 from ecombalance.plotting import _style as style
 
 RULES = ("threshold", "cost")
@@ -187,7 +187,7 @@ class Explorer:
         ``"none+torch_mlp"``).
     losses : list of str
         Losses offered for ``torch_mlp`` methods (:data:`ecombalance.models._losses.LOSSES`).
-    folds, seed, epochs : int
+    folds, random_state, epochs : int
         Cross-validation folds (shared by every method), the seed of folds and models, and the epochs of the
         ``torch_mlp`` methods.
 
@@ -198,7 +198,7 @@ class Explorer:
     """
 
     def __init__(self, table: Table, methods: Sequence[str], losses: Sequence[str] = ("ce",), folds: int = 5,
-                 seed: int = 0, epochs: int = 30) -> None:
+                 random_state: int = 0, epochs: int = 30) -> None:
         if not isinstance(table, Table):
             raise TypeError(f"Explorer takes a checked Table (ecombalance.load), got {type(table).__name__}")
         methods = [methods] if isinstance(methods, str) else list(methods)
@@ -216,11 +216,11 @@ class Explorer:
                              f"fewer than the {folds} folds need; load the table with min_class_size={folds} or "
                              "use fewer folds")
         self.table, self.methods, self.losses = table, methods, losses or ["ce"]
-        self.seed, self.epochs = seed, epochs
+        self.random_state, self.epochs = random_state, epochs
         self.classes = list(table.classes)  # largest first
         self.y = table.y.to_numpy()
         self.folds = make_folds(self.y, None if table.groups is None else table.groups.to_numpy(), n_splits=folds,
-                                seed=seed)
+                                random_state=random_state)
         self._features = FoldFeatures()  # text features fitted once per fold, shared by every method
         self._proba: dict[str, np.ndarray] = {}
         self.fits = 0
@@ -278,9 +278,9 @@ class Explorer:
                 raise ValueError(f"loss {loss!r} is not one of this explorer's losses {self.losses}")
         name = method_name(method, loss)
         if name not in self._proba:
-            pipeline = experiments.build(self.table, name, seed=self.seed, epochs=self.epochs)
+            pipeline = experiments.build(self.table, name, random_state=self.random_state, epochs=self.epochs)
             result = run_experiment({name: pipeline}, self.table.X, self.y, cv=self.folds, classes=self.classes,
-                                    random_state=self.seed, progress=False, fold_features=self._features)
+                                    random_state=self.random_state, progress=False, fold_features=self._features)
             proba = result.oof_proba[name]
             if proba is None:
                 raise ValueError(f"method {name!r} gives no probabilities; choose a model with predict_proba")

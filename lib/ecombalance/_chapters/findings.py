@@ -10,10 +10,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.dummy import DummyClassifier
 
-from ecombalance._chapters import experiments, families
-from ecombalance._chapters.experiments import training_priors
 from ecombalance._validation import plain_label
 from ecombalance.data._table import Table
 from ecombalance.evaluation import (BestMethod, ExperimentResult, InnerFoldThreshold, compare_to_baseline,
@@ -23,11 +20,12 @@ from ecombalance.evaluation._metrics import scores
 from ecombalance.evaluation._stats import VERDICT_TEST, metric_ci
 from ecombalance.evaluation._thresholds import threshold_switch
 from ecombalance.evaluation._verdicts import metric_label, name_of_test
-from ecombalance.i18n import gettext as _, join
+from ecombalance.i18n import gettext as _
+from ecombalance.i18n import join
+from ecombalance.models import _families as families
+from ecombalance.models import _methods as experiments
+from ecombalance.models._methods import training_priors
 from ecombalance.sampling._weights import prior_correct
-
-MAJORITY = "majority predictor"
-"""The name of the always-the-largest-class method of :func:`majority_check`."""
 
 
 def positive_class(y: Any) -> Any:
@@ -45,36 +43,10 @@ def positive_class(y: Any) -> Any:
     return plain_label(counts.index[-1])
 
 
-def _with_methods(result: ExperimentResult, other: ExperimentResult) -> ExperimentResult:
-    """``result`` and ``other`` (run on the same folds) as one experiment."""
-    return ExperimentResult(pd.concat([result.results, other.results], ignore_index=True), result.folds,
-                            result.classes, result.y, result.groups, {**result.oof_pred, **other.oof_pred},
-                            {**result.oof_proba, **other.oof_proba})
-
-
-def majority_check(result: ExperimentResult, metric: str = "macro_f1", n_resamples: int = 1000, seed: int = 0,
-                   alpha: float = 0.05) -> pd.DataFrame:
-    """Does any method beat the majority predictor?
-
-    scikit-learn's ``DummyClassifier(strategy="most_frequent")`` (always the largest class of the training
-    fold) runs on the experiment's own folds, and every method is compared with it on ``metric``
-    (:func:`ecombalance.evaluation.compare_to_baseline`, the one test with Holm's correction). A method *beats*
-    it when the difference is real and positive. Returns compare_to_baseline's table (baseline: the majority
-    predictor) with ``attrs`` ``majority_class`` (the largest class) and ``metric``.
-    """
-    dummy = run_experiment({MAJORITY: DummyClassifier(strategy="most_frequent")}, np.zeros((len(result.y), 1)),
-                           result.y, groups=result.groups, cv=result.folds, classes=result.classes,
-                           progress=False)
-    table = compare_to_baseline(_with_methods(result, dummy), MAJORITY, metric=metric, alpha=alpha,
-                                n_resamples=n_resamples, seed=seed)
-    table.attrs.update(majority_class=str(plain_label(pd.Series(result.y).value_counts().index[0])), metric=metric)
-    return table
-
-
-def effects(result: ExperimentResult, baseline: str, n_resamples: int = 1000, seed: int = 0, alpha: float = 0.05,
-            majority: pd.DataFrame | None = None) -> pd.DataFrame:
+def effects(result: ExperimentResult, baseline: str, n_resamples: int = 1000, random_state: int = 0,
+            alpha: float = 0.05, majority: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each method against the same model without balancing, on several metrics: one row per compared method
-    (:func:`ecombalance._chapters.families.references`, with ``baseline`` first), columns ``("comparison",
+    (:func:`ecombalance.models._families.references`, with ``baseline`` first), columns ``("comparison",
     "against")`` and ``("comparison", "kind")`` (``balancing``: the method against its own plain model;
     ``capacity``: a plain model against the baseline's, model choice; ``other``: no plain version of its model
     among the methods), then for macro-F1, balanced accuracy, the recall of the smallest and of the largest class,
@@ -95,7 +67,7 @@ def effects(result: ExperimentResult, baseline: str, n_resamples: int = 1000, se
     columns, means, table = {}, {}, None
     for name, (metric, cls) in checks.items():
         table = families.family_effects(ordered, metric=metric, class_=cls, alpha=alpha, n_resamples=n_resamples,
-                                        seed=seed, interval=False).set_index("method")
+                                        random_state=random_state, interval=False).set_index("method")
         if not columns:
             columns[("comparison", "against")] = table["against"]
             columns[("comparison", "kind")] = table["kind"]
@@ -187,7 +159,7 @@ def describe_effects(frame: pd.DataFrame) -> str:
     """A short Markdown summary of :func:`effects`, generated from its numbers; it opens with
     :func:`majority_check`'s verdict when ``effects`` had one. Balancing claims (gains, their costs, calibration)
     are made only against the same model without balancing; differences between plain models come on their own
-    line, as model choice. Which method is best is :func:`ecombalance._chapters.families.describe_families`' part."""
+    line, as model choice. Which method is best is :func:`ecombalance.models._families.describe_families`' part."""
     a = frame.attrs
     balancing = frame[frame[("comparison", "kind")] == "balancing"]
     small, large = balancing["recall_smallest"], balancing["recall_largest"]
@@ -230,7 +202,7 @@ def describe_effects(frame: pd.DataFrame) -> str:
 
 def best_of_effects(frame: pd.DataFrame, metric: str = "macro_f1") -> BestMethod:
     """The one rule for "best" (:func:`ecombalance.evaluation.best_method`) on :func:`effects`, within each model
-    (:func:`ecombalance._chapters.families.best_of_families`): a balancing method is best only when its difference
+    (:func:`ecombalance.models._families.best_of_families`): a balancing method is best only when its difference
     in ``metric`` to the same model without balancing is real (Holm-corrected p below the frame's alpha, and some
     method beats the majority predictor when :func:`majority_check` was given); of several, the largest gain.
     The sentence gives each family's verdict, or says there is not enough evidence and lists its top scores."""
@@ -277,7 +249,7 @@ def compared_with(frame: pd.DataFrame, method: str) -> str:
 
 def prior_corrected(result: ExperimentResult, method: str) -> np.ndarray:
     """``method``'s out-of-fold probabilities moved from the priors its model learnt
-    (:func:`ecombalance._chapters.experiments.training_priors`: uniform after balancing) to the class
+    (:func:`ecombalance.models._methods.training_priors`: uniform after balancing) to the class
     priors of the data, by :func:`ecombalance.sampling._weights.prior_correct` (Saerens et al. 2002)."""
     proba = result.oof_proba.get(method)
     if proba is None:
@@ -356,7 +328,7 @@ def effects_headline(summary: pd.DataFrame, smallest, effects: pd.DataFrame | No
 
 # ----------------------------------------------------------------------------------- two-class tables
 def positive_class_table(result: ExperimentResult, positive: Any, n_resamples: int = 1000,
-                         seed: int = 0) -> pd.DataFrame:
+                         random_state: int = 0) -> pd.DataFrame:
     """Per method (and the majority predictor): precision, recall and F1 of the ``positive`` class and its
     average precision (area under the precision-recall curve of its probability), on the pooled out-of-fold
     predictions, F1 and average precision with bootstrap intervals (whole groups when the experiment had them).
@@ -369,11 +341,11 @@ def positive_class_table(result: ExperimentResult, positive: Any, n_resamples: i
         row = scores(y_true, pred, classes=result.classes, metrics=(), per_class=("precision", "recall"))
         row = {m: row[f"{m}[{positive}]"] for m in ("precision", "recall")}
         f1 = metric_ci(y_true, pred, proba, metric="f1", classes=result.classes, class_=positive, groups=groups,
-                       n_resamples=n_resamples, seed=seed)
+                       n_resamples=n_resamples, random_state=random_state)
         row.update(f1=f1.estimate, f1_low=f1.low, f1_high=f1.high)
         if proba is not None:
             ap = metric_ci(y_true, pred, proba, metric="pr_auc", classes=result.classes, class_=positive,
-                           groups=groups, n_resamples=n_resamples, seed=seed)
+                           groups=groups, n_resamples=n_resamples, random_state=random_state)
             row.update(average_precision=ap.estimate, ap_low=ap.low, ap_high=ap.high)
         rows[method] = row
     table = pd.DataFrame(rows).T
@@ -406,7 +378,7 @@ GROUPS = "__groups__"
 """The column :func:`decision_comparison` adds to the tuned rule's input: its inner folds keep each group together."""
 
 
-def decision_comparison(tbl: Table, folds, positive: Any, seed: int = 0, inner_splits: int = 3,
+def decision_comparison(tbl: Table, folds, positive: Any, random_state: int = 0, inner_splits: int = 3,
                         n_resamples: int = 1000, alpha: float = 0.05, n_jobs: int | None = None,
                         fold_features: FoldFeatures | None = None) -> pd.DataFrame:
     """Class weights or a tuned threshold? The F1 of the ``positive`` class under three decision rules, run as
@@ -432,22 +404,22 @@ def decision_comparison(tbl: Table, folds, positive: Any, seed: int = 0, inner_s
     """
     y = np.asarray(tbl.y)
     grouped = tbl.groups is not None
-    tuned = InnerFoldThreshold(experiments.build(tbl, "none+logreg", seed), positive=positive, n_splits=inner_splits,
-                               random_state=seed, group_column=GROUPS if grouped else None)
-    methods = {DECISIONS[0]: experiments.build(tbl, "none+logreg", seed),
-               DECISIONS[1]: experiments.build(tbl, "class_weight+logreg", seed),
+    tuned = InnerFoldThreshold(experiments.build(tbl, "none+logreg", random_state), positive=positive,
+                               n_splits=inner_splits, random_state=random_state, group_column=GROUPS if grouped else None)
+    methods = {DECISIONS[0]: experiments.build(tbl, "none+logreg", random_state),
+               DECISIONS[1]: experiments.build(tbl, "class_weight+logreg", random_state),
                DECISIONS[2]: ("grouped", tuned) if grouped else tuned}
     features = {"grouped": tbl.X.assign(**{GROUPS: tbl.groups.to_numpy()})} if grouped else None
     result = run_experiment(methods, tbl.X, y, groups=None if not grouped else tbl.groups.to_numpy(), cv=folds,
-                            random_state=seed, features=features, progress=False, n_jobs=n_jobs,
+                            random_state=random_state, features=features, progress=False, n_jobs=n_jobs,
                             fold_features=fold_features)
     compared = compare_to_baseline(result, DECISIONS[0], metric="f1", class_=positive, alpha=alpha,
-                                   n_resamples=n_resamples, seed=seed).set_index("method")
+                                   n_resamples=n_resamples, random_state=random_state).set_index("method")
     table = {}
     for rule in DECISIONS:
         y_true, pred, _, groups = result.pooled(rule)
         ci = metric_ci(y_true, pred, metric="f1", classes=result.classes, class_=positive, groups=groups,
-                       n_resamples=n_resamples, seed=seed)
+                       n_resamples=n_resamples, random_state=random_state)
         counts = scores(y_true, pred, classes=result.classes, metrics=(), per_class=("precision", "recall"))
         table[rule] = {"f1": ci.estimate, "f1_low": ci.low, "f1_high": ci.high,
                        **{m: counts[f"{m}[{positive}]"] for m in ("precision", "recall")}}

@@ -71,7 +71,7 @@ def focal_curves(p_t: np.ndarray, gammas: Sequence[float] = (0.0, 0.5, 1.0, 2.0,
 
 
 def seed_formula_scenarios(class_counts: Sequence[int], alpha: float = 1.0, beta: float = 1.0,
-                           confidence: float = 8.0, seed: int = 0) -> pd.DataFrame:
+                           confidence: float = 8.0, random_state: int = 0) -> pd.DataFrame:
     """The design document's §4.2 formulas evaluated on several models of the same labelled data.
 
     The labels follow ``class_counts``; each scenario is a model output on them. Columns: the correct
@@ -81,7 +81,7 @@ def seed_formula_scenarios(class_counts: Sequence[int], alpha: float = 1.0, beta
     y = np.repeat(np.arange(len(counts)), counts)
     onehot = np.eye(len(counts))[y]
     prior = counts / counts.sum()
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     scenarios = {
         "perfect (confident and right)": confidence * onehot,
         "always the majority class": confidence * np.eye(len(counts))[np.zeros_like(y)],
@@ -132,7 +132,7 @@ class PriorShiftDemo:
 
 
 def gaussian_prior_shift(class_counts: Sequence[int], means: Sequence[float] = (0.0, 1.5, 3.0), std: float = 1.0,
-                         n_test: int = 30000, seed: int = 0, epochs: int = 30) -> PriorShiftDemo:
+                         n_test: int = 30000, random_state: int = 0, epochs: int = 30) -> PriorShiftDemo:
     """Bayes decisions under the training priors vs the balanced (uniform-prior) decisions.
 
     Class :math:`c` has :math:`x \\sim \\mathcal N(\\mu_c, \\sigma^2)` and prior :math:`\\pi_c`. The rule
@@ -144,7 +144,7 @@ def gaussian_prior_shift(class_counts: Sequence[int], means: Sequence[float] = (
     counts = np.asarray(class_counts, dtype=int)
     means = np.asarray(means, dtype=float)
     prior = counts / counts.sum()
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
 
     def sample(n_per_class):
         y = np.repeat(np.arange(len(counts)), n_per_class)
@@ -156,8 +156,9 @@ def gaussian_prior_shift(class_counts: Sequence[int], means: Sequence[float] = (
     def bayes_logits(x):
         return np.log(prior) - (x - means) ** 2 / (2 * std**2)
 
-    ce = TorchMLPClassifier(hidden=(), loss="ce", epochs=epochs, lr=0.05, random_state=seed).fit(x_train, y_train)
-    la = TorchMLPClassifier(hidden=(), loss="logit_adjusted", epochs=epochs, lr=0.05, random_state=seed)
+    ce = TorchMLPClassifier(hidden=(), loss="ce", epochs=epochs, lr=0.05,
+                            random_state=random_state).fit(x_train, y_train)
+    la = TorchMLPClassifier(hidden=(), loss="logit_adjusted", epochs=epochs, lr=0.05, random_state=random_state)
     la.fit(x_train, y_train)
     rules = {
         "Bayes, training priors": bayes_logits(x_test),
@@ -207,7 +208,7 @@ class LossComparison:
     calibration: pd.DataFrame
     """:func:`ecombalance.evaluation.calibration_table` of every loss."""
     differences: dict = field(default_factory=dict, repr=False, compare=False)
-    """:func:`loss_differences` computed so far, by (baseline, alpha, n_resamples, seed)."""
+    """:func:`loss_differences` computed so far, by (baseline, alpha, n_resamples, random_state)."""
 
     @property
     def proba(self) -> dict[str, np.ndarray]:
@@ -240,7 +241,8 @@ def study_loss_params(name: str, gamma: float = 2.0, beta: float = 0.999, tau: f
 
 def loss_methods(loss_names: Sequence[str], preprocessor, *, gamma: float = 2.0, beta: float = 0.999,
                  tau: float = 1.0, epochs: int = 30, hidden: Sequence[int] = (64,), lr: float = 1e-3,
-                 batch_size: int = 64, device: str = "auto", seed: int = 0, posthoc: bool = True) -> dict[str, Any]:
+                 batch_size: int = 64, device: str = "auto", random_state: int = 0,
+                 posthoc: bool = True) -> dict[str, Any]:
     """``{loss: preprocess → TorchMLPClassifier(loss)}`` for :func:`ecombalance.evaluation.run_experiment`: every
     pipeline has the same ``"preprocess"`` step, so the experiment fits it once per fold and shares it. With
     ``posthoc`` and ``"ce"`` among the losses, :data:`POSTHOC` follows ``ce``: the same network wrapped in
@@ -252,7 +254,8 @@ def loss_methods(loss_names: Sequence[str], preprocessor, *, gamma: float = 2.0,
     methods: dict[str, Any] = {}
     for name in loss_names:
         network = TorchMLPClassifier(hidden=tuple(hidden), loss=name, loss_params=study_loss_params(name, gamma, beta, tau),
-                                     epochs=epochs, batch_size=batch_size, lr=lr, device=device, random_state=seed)
+                                     epochs=epochs, batch_size=batch_size, lr=lr, device=device,
+                                     random_state=random_state)
         methods[name] = pipeline(preprocessor, "none", network)
         if name == "ce" and posthoc:
             methods[POSTHOC] = pipeline(preprocessor, "none", weights.PriorShiftClassifier(network, "uniform"))
@@ -294,17 +297,19 @@ MAX_ROWS = 1000
 user's table of 10,000 rows would take over ten minutes on two CPU cores (issue 26 measured one cell at 651 s)."""
 
 
-def capped(tables: Mapping[str, Any], max_rows: int = MAX_ROWS, seed: int = 0) -> tuple[dict[str, Any], list[str]]:
+def capped(tables: Mapping[str, Any], max_rows: int = MAX_ROWS,
+           random_state: int = 0) -> tuple[dict[str, Any], list[str]]:
     """Each table of notebook 04 at most about ``max_rows`` rows (:func:`ecombalance.data._preprocess.subsample`:
     stratified, every class kept, whole groups on a table with groups; 0 for every row), and the notes of those
     that were sampled ("- The losses ran on a sample of …"), for "What we saw"."""
-    sampled = {name: subsample(tbl, max_rows, seed, who=_("On `{name}` the losses").format(name=name),
+    sampled = {name: subsample(tbl, max_rows, random_state, who=_("On `{name}` the losses").format(name=name),
                                setting=_("parameter `max_rows={}`")) for name, tbl in tables.items()}
     return {name: tbl for name, (tbl, _note) in sampled.items()}, [note for _tbl, note in sampled.values() if note]
 
 
 def compare_losses(tbl, loss_names: Sequence[str], *, gamma: float = 2.0, beta: float = 0.999, tau: float = 1.0,
-                   folds: int = 5, repeats: int = 1, seed: int = 0, epochs: int = 30, hidden: Sequence[int] = (64,),
+                   folds: int = 5, repeats: int = 1, random_state: int = 0, epochs: int = 30,
+                   hidden: Sequence[int] = (64,),
                    lr: float = 1e-3, batch_size: int = 64, device: str = "auto", preprocessor=None,
                    text: str = "tfidf", posthoc: bool = True, n_jobs: int | None = None,
                    progress: bool = True) -> LossComparison:
@@ -312,7 +317,7 @@ def compare_losses(tbl, loss_names: Sequence[str], *, gamma: float = 2.0, beta: 
     :func:`ecombalance.evaluation.run_experiment` (the one fold loop).
 
     Folds: :func:`ecombalance.evaluation.make_folds` with ``repeats`` × ``folds`` (stratified, shuffled with
-    ``seed``, grouped by ``tbl.groups`` when the table has a group column: no query on both sides); the test folds
+    ``random_state``, grouped by ``tbl.groups`` when the table has a group column: no query on both sides); the test folds
     keep the original class distribution. The preprocessor (default
     :func:`ecombalance.models._features.make_preprocessor` on ``tbl``) is fitted on each training fold only, once,
     and shared by all losses of that fold. With ``posthoc`` and ``"ce"`` among the losses, the row
@@ -323,26 +328,26 @@ def compare_losses(tbl, loss_names: Sequence[str], *, gamma: float = 2.0, beta: 
     if preprocessor is None:
         preprocessor = features.make_preprocessor(tbl, text=text)
     methods = loss_methods(loss_names, preprocessor, gamma=gamma, beta=beta, tau=tau, epochs=epochs, hidden=hidden,
-                           lr=lr, batch_size=batch_size, device=device, seed=seed, posthoc=posthoc)
-    cv = make_folds(tbl.y, tbl.groups, folds, seed, n_repeats=repeats)
+                           lr=lr, batch_size=batch_size, device=device, random_state=random_state, posthoc=posthoc)
+    cv = make_folds(tbl.y, tbl.groups, folds, random_state, n_repeats=repeats)
     workers = None if resolve_device(device).type == "cuda" else n_jobs
-    result = run_experiment(methods, tbl.X, tbl.y, groups=tbl.groups, cv=cv, random_state=seed, progress=progress,
-                            n_jobs=workers)
+    result = run_experiment(methods, tbl.X, tbl.y, groups=tbl.groups, cv=cv, random_state=random_state,
+                            progress=progress, n_jobs=workers)
     return summarise_losses(result)
 
 
 def loss_differences(res: LossComparison, baseline: str = "ce", alpha: float = 0.05,
-                     n_resamples: int = 1000, seed: int = 0) -> pd.DataFrame | None:
+                     n_resamples: int = 1000, random_state: int = 0) -> pd.DataFrame | None:
     """:func:`ecombalance.evaluation.compare_to_baseline` of every loss against ``baseline`` on macro-F1: the one
     test (corrected repeated cross-validation t-test on the paired fold scores, Holm-corrected; a loss identical to
     another, such as ``balanced_softmax`` and ``logit_adjusted`` with τ = 1, counted once). None without the
     baseline or another loss."""
     if baseline not in res.result.methods or len(res.result.methods) < 2:
         return None
-    key = (baseline, alpha, n_resamples, seed)
+    key = (baseline, alpha, n_resamples, random_state)
     if key not in res.differences:
         res.differences[key] = compare_to_baseline(res.result, baseline, metric="macro_f1", alpha=alpha,
-                                                   n_resamples=n_resamples, seed=seed)
+                                                   n_resamples=n_resamples, random_state=random_state)
     return res.differences[key]
 
 

@@ -18,7 +18,7 @@ from ecombalance.i18n import pgettext
 from ecombalance.models._features import make_preprocessor
 
 
-def fit_before_split_effects(tbl: Table, test_size: float = 0.25, seed: int = 0) -> dict[str, float]:
+def fit_before_split_effects(tbl: Table, test_size: float = 0.25, random_state: int = 0) -> dict[str, float]:
     """Fit the preprocessor on all rows (wrong) and on the training rows only (right), and measure
     what the wrong way lets through from the test rows.
 
@@ -27,7 +27,7 @@ def fit_before_split_effects(tbl: Table, test_size: float = 0.25, seed: int = 0)
     rows they are forced towards 0 / 1 by their own statistics), and the largest shift of a scaler
     mean caused by seeing the test rows.
     """
-    train, test = holdout_split(tbl, test_size, seed)
+    train, test = holdout_split(tbl, test_size, random_state)
     right = make_preprocessor(tbl).fit(train.X)
     wrong = make_preprocessor(tbl).fit(tbl.X)
     result: dict[str, float] = {"train_rows": len(train.frame), "test_rows": len(test.frame)}

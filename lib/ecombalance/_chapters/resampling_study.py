@@ -332,7 +332,7 @@ def compare_samplers(
         (:class:`ecombalance.evaluation._experiment.FoldFeatures`): the numbers of fitting each pipeline whole.
     cv : int, splitter or list of (train, test)
         What :func:`check_folds` takes: an int is that many folds of :func:`make_folds` (stratified, shuffled with
-        ``random_state``, grouped by ``groups``); pass ``make_folds(y, groups, k, seed, n_repeats=r)`` for
+        ``random_state``, grouped by ``groups``); pass ``make_folds(y, groups, k, random_state, n_repeats=r)`` for
         r × k repeated folds, which the verdicts (:func:`ecombalance._chapters.resampling_findings.sampler_verdicts`)
         need to have the power to separate samplers.
     random_state, groups : int, array-like or None

@@ -27,7 +27,7 @@ Holm-corrected within the model (:func:`ecombalance.evaluation.compare_fold_scor
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,9 +35,7 @@ import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
-from ecombalance._chapters import experiments
 from ecombalance._chapters.decision_study import MAX_TUNED_CLASSES, inverse_frequency_costs, miss_cost_matrix
-from ecombalance._chapters.families import family_baselines, model_of, plain_models
 from ecombalance._validation import plain_label
 from ecombalance.data._table import Table
 from ecombalance.evaluation import (CostRuleClassifier, Folds, compare_fold_scores, expected_calibration_error,
@@ -48,6 +46,8 @@ from ecombalance.evaluation._fold_work import FoldFeatures, split_preprocess
 from ecombalance.evaluation._stats import fold_sizes
 from ecombalance.i18n import gettext as _
 from ecombalance.i18n import join
+from ecombalance.models import _methods as experiments
+from ecombalance.models._families import family_baselines, plain_models
 
 NOT_ENOUGH = "not enough evidence"
 """The verdict when the test separates neither way (:attr:`RuleComparison.verdict`)."""
@@ -84,20 +84,20 @@ def stated_cost(y: Any, classes: Sequence) -> tuple[np.ndarray, dict]:
 
 
 def _with_rule(built: Any, rule: str, cost: np.ndarray, classes: Sequence, learnt: str, calibration: str,
-               inner_splits: int, seed: int) -> Any:
+               inner_splits: int, random_state: int) -> Any:
     """``built`` (preprocess -> [sampler ->] model) with its model part inside the rule (and, for the Bayes rule of a
     plain model, inside the calibration): the preprocessing stays the first step, so the runner's fold cache shares it
     with every other method."""
     preprocess, rest = split_preprocess(built)
     if rule == "bayes":
-        rest = InnerFoldCalibration(rest, method=calibration, n_splits=inner_splits, random_state=seed)
+        rest = InnerFoldCalibration(rest, method=calibration, n_splits=inner_splits, random_state=random_state)
     wrapped = CostRuleClassifier(rest, cost, classes=list(classes), rule="bayes" if rule == "own" else rule,
-                                 learnt_priors=learnt, n_splits=inner_splits, random_state=seed)
+                                 learnt_priors=learnt, n_splits=inner_splits, random_state=random_state)
     return wrapped if preprocess is None else Pipeline([("preprocess", preprocess), ("rule", wrapped)])
 
 
-def rule_methods(tbl: Table, methods: Sequence[str], cost_matrix: np.ndarray, classes: Sequence, *, seed: int = 0,
-                 epochs: int = 30, calibration: str = "temperature", inner_splits: int = 3,
+def rule_methods(tbl: Table, methods: Sequence[str], cost_matrix: np.ndarray, classes: Sequence, *,
+                 random_state: int = 0, epochs: int = 30, calibration: str = "temperature", inner_splits: int = 3,
                  max_tuned_classes: int = MAX_TUNED_CLASSES) -> tuple[dict[str, Any], pd.DataFrame]:
     """The estimators :func:`compare_rules` runs and what each is: ``({name: pipeline}, roles)``.
 
@@ -125,8 +125,8 @@ def rule_methods(tbl: Table, methods: Sequence[str], cost_matrix: np.ndarray, cl
                     experiments.training_priors(method, dict(zip(classes, counts))), data_priors):
                 learnt = "uniform"
             name = rule_name(method, rule)
-            built[name] = _with_rule(experiments.build(tbl, method, seed=seed, epochs=epochs), rule, cost_matrix,
-                                     classes, learnt, calibration, inner_splits, seed)
+            built[name] = _with_rule(experiments.build(tbl, method, random_state=random_state, epochs=epochs), rule,
+                                     cost_matrix, classes, learnt, calibration, inner_splits, random_state)
             roles.append({"name": name, "method": method, "model": model, "rule": rule,
                           "against": None if name == reference else reference, "learnt_priors": learnt})
     columns = ["name", "method", "model", "rule", "against", "learnt_priors"]
@@ -239,7 +239,7 @@ def _repeats(cv: Folds) -> list[Folds]:
     return [Folds(list(cv)[r * k:(r + 1) * k], 1, k, cv.grouped) for r in range(len(cv) // k)]
 
 
-def compare_rules(tbl: Table, methods: Sequence[str], cv: Folds, cost_matrix: Any = None, *, seed: int = 0,
+def compare_rules(tbl: Table, methods: Sequence[str], cv: Folds, cost_matrix: Any = None, *, random_state: int = 0,
                   epochs: int = 30, calibration: str = "temperature", inner_splits: int = 3, alpha: float = 0.05,
                   fold_features: FoldFeatures | None = None, n_jobs: int | None = None, time_budget: float | None = None,
                   progress: bool = True) -> RuleComparison | None:
@@ -258,8 +258,8 @@ def compare_rules(tbl: Table, methods: Sequence[str], cv: Folds, cost_matrix: An
     if cost_matrix is None:
         cost_matrix, miss = stated_cost(y, classes)
     cost = np.asarray(cost_matrix, dtype=float)
-    built, roles = rule_methods(tbl, methods, cost, classes, seed=seed, epochs=epochs, calibration=calibration,
-                                inner_splits=inner_splits)
+    built, roles = rule_methods(tbl, methods, cost, classes, random_state=random_state, epochs=epochs,
+                                calibration=calibration, inner_splits=inner_splits)
     if not built:
         return None
     codes = _codes(y, classes)
@@ -267,7 +267,8 @@ def compare_rules(tbl: Table, methods: Sequence[str], cv: Folds, cost_matrix: An
     fold_costs: dict[str, list[float]] = {name: [] for name in built}
     proba, pred, notes = {}, {}, []
     for r, folds in enumerate(_repeats(cv)):
-        result = run_experiment(built, tbl.X, y, groups=tbl.groups, cv=folds, random_state=seed, classes=classes,
+        result = run_experiment(built, tbl.X, y, groups=tbl.groups, cv=folds, random_state=random_state,
+                                classes=classes,
                                 fold_features=features, errors="record", n_jobs=n_jobs, progress=progress,
                                 time_budget=time_budget, record_warnings=True)
         notes += [n for n in result.notes if n not in notes]

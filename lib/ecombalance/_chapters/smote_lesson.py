@@ -118,11 +118,11 @@ UNGROUPED = "ungrouped"
 """The protocol of :func:`grouping_inflation` whose folds ignore the groups (a row of its table)."""
 
 
-def grouping_inflation(tbl: Table, preprocess: Any = None, model: Any = None, folds: int = 5, seed: int = 0,
+def grouping_inflation(tbl: Table, preprocess: Any = None, model: Any = None, folds: int = 5, random_state: int = 0,
                        max_features: int = 500, n_repeats: int = 1, n_jobs: int | None = None) -> pd.DataFrame:
     """Macro-F1 of the same pipeline out of fold with folds that keep each group (a query) on one side and with
     folds that ignore the groups, both from :func:`ecombalance.evaluation.make_folds` (stratified group K-fold
-    and stratified K-fold, shuffled with ``seed``) and run by :func:`ecombalance.evaluation.run_experiment`: the
+    and stratified K-fold, shuffled with ``random_state``) and run by :func:`ecombalance.evaluation.run_experiment`: the
     difference is how much ungrouped cross-validation flatters a model that sees a query's other rows in
     training.
 
@@ -142,14 +142,14 @@ def grouping_inflation(tbl: Table, preprocess: Any = None, model: Any = None, fo
     if model is None:
         model = LogisticRegression(max_iter=1000)
     y = tbl.y.to_numpy()
-    method = pipeline(preprocess, "none", model, random_state=seed)
+    method = pipeline(preprocess, "none", model, random_state=random_state)
     rows = {}
     for name, groups in ((GROUPED, tbl.groups), (UNGROUPED, None)):
-        splits = make_folds(y, groups, folds, seed, n_repeats=n_repeats)
+        splits = make_folds(y, groups, folds, random_state, n_repeats=n_repeats)
         repeats = []
         for r in range(n_repeats):  # pooled predictions per repeat: each row once
             one = Folds(splits[r * folds:(r + 1) * folds], 1, folds, grouped=groups is not None)
-            result = run_experiment({name: method}, tbl.X, y, groups=groups, cv=one, random_state=seed,
+            result = run_experiment({name: method}, tbl.X, y, groups=groups, cv=one, random_state=random_state,
                                     classes=tbl.classes, progress=False, n_jobs=n_jobs)
             truth, pred, _, _ = result.pooled(name)
             repeats.append(scores(truth, pred, classes=tbl.classes, metrics=("macro_f1",), per_class=())["macro_f1"])
@@ -167,7 +167,7 @@ NO_GROUPS_NOTE = ("- Folds that ignore groups were not measured: your table has 
 
 
 def grouping_study(tbl: Table, user_table: bool, *, n_queries: int = 200, lang: str = "en", folds: int = 5,
-                   seed: int = 0, max_features: int = 500, n_repeats: int = 1,
+                   random_state: int = 0, max_features: int = 500, n_repeats: int = 1,
                    n_jobs: int | None = None) -> pd.DataFrame | None:
     """Notebook 03's grouping section: :func:`grouping_inflation` on ``tbl`` when it has a group column; on the
     generated search log (``n_queries``, ``lang``) when the chapter runs on generated data without groups (the
@@ -178,9 +178,9 @@ def grouping_study(tbl: Table, user_table: bool, *, n_queries: int = 200, lang: 
     elif user_table:
         return None
     else:
-        source = datasets.load("search_log", seed=seed, n_queries=n_queries, lang=lang)
-    return grouping_inflation(source, folds=folds, seed=seed, max_features=max_features, n_repeats=n_repeats,
-                              n_jobs=n_jobs)
+        source = datasets.load("search_log", random_state=random_state, n_queries=n_queries, lang=lang)
+    return grouping_inflation(source, folds=folds, random_state=random_state, max_features=max_features,
+                              n_repeats=n_repeats, n_jobs=n_jobs)
 
 
 def grouping_headline(frame: pd.DataFrame | None) -> dict[str, Any]:

@@ -214,7 +214,8 @@ def _on_cpu(fine_tuner):
     return est
 
 
-def compare_quantized(fine_tuner, X, y, groups: Any = None, n_resamples: int = 1000, seed: int = 0) -> pd.DataFrame:
+def compare_quantized(fine_tuner, X, y, groups: Any = None, n_resamples: int = 1000,
+                      random_state: int = 0) -> pd.DataFrame:
     """Size (MB), CPU inference seconds and samples/s, and macro-F1 on ``(X, y)`` of a fitted
     :class:`~ecombalance.models.finetune.TextClassifierFineTuner` in float32 and int8-quantised
     (:meth:`~ecombalance.models.finetune.TextClassifierFineTuner.quantized`), one row each.
@@ -236,7 +237,8 @@ def compare_quantized(fine_tuner, X, y, groups: Any = None, n_resamples: int = 1
     table = pd.DataFrame(rows).T
     table.index.name = "model"
     boot = paired_bootstrap(y, predictions["int8"], predictions["fp32"], metric="macro_f1",
-                            classes=np.unique(np.asarray(y)), groups=groups, n_resamples=n_resamples, seed=seed)
+                            classes=np.unique(np.asarray(y)), groups=groups, n_resamples=n_resamples,
+                            random_state=random_state)
     table.attrs["int8_minus_fp32"] = {"difference": float(boot["difference"]), "ci_low": float(boot["ci_low"]),
                                       "ci_high": float(boot["ci_high"]), "p_value": float(boot["p_value"]),
                                       "changed": int((predictions["int8"] != predictions["fp32"]).sum()),
@@ -310,7 +312,7 @@ def precision_headline(table: pd.DataFrame) -> dict:
 
 
 def compare_with_frozen(y_true: Any, pred_finetuned: Any, pred_frozen: Any, *, groups: Any = None,
-                        n_resamples: int = 1000, confidence: float = 0.95, seed: int = 0,
+                        n_resamples: int = 1000, confidence: float = 0.95, random_state: int = 0,
                         name: str = "fine-tuned − frozen + LR") -> pd.DataFrame:
     r"""Is fine-tuning ahead of the frozen encoder + logistic regression beyond the noise of the test split?
 
@@ -325,7 +327,7 @@ def compare_with_frozen(y_true: Any, pred_finetuned: Any, pred_frozen: Any, *, g
     """
     classes = np.unique(np.asarray(y_true))
     boot = paired_bootstrap(y_true, pred_finetuned, pred_frozen, metric="macro_f1", classes=classes,
-                            groups=groups, n_resamples=n_resamples, confidence=confidence, seed=seed)
+                            groups=groups, n_resamples=n_resamples, confidence=confidence, random_state=random_state)
     macro_f1 = {key: scores(y_true, pred, classes=classes, metrics=("macro_f1",), per_class=())["macro_f1"]
                 for key, pred in (("fine_tuned_macro_f1", pred_finetuned), ("frozen_macro_f1", pred_frozen))}
     row = {**macro_f1, "difference": boot["difference"], "ci_low": boot["ci_low"], "ci_high": boot["ci_high"],

@@ -9,6 +9,7 @@ from typing import Sequence
 
 from ecombalance._reporting import datacheck, edition, outdir, params, paths
 from ecombalance._reporting import runner as report
+from ecombalance._validation import option_wording
 from ecombalance.exceptions import CompareError, ParameterError, ReportError, ReportInterrupted
 
 
@@ -129,7 +130,7 @@ def _report(args: argparse.Namespace) -> report.ReportResult:
     with outdir.locked(out):
         if prepared:
             overrides.update(datacheck.write_prepared(out, prepared, planned))
-        with datacheck.data_cache(out, planned):
+        with datacheck.data_cache(out, planned), option_wording(params.COMMAND_LINE_WORDING):
             return report.run_report(profile=args.profile, notebooks=selection, out=out, overrides=overrides,
                                      params_file=args.params_file, force=args.force, lang=args.lang)
 

@@ -193,10 +193,10 @@ def _needs_text(values: Mapping[str, Any]) -> str:
         return ""
     if not texts:
         return _("not applicable: no text column (notebook 05 fine-tunes a text encoder on titles, queries or "
-                 "reviews; name one with --text-col)")
+                 "reviews; name one with {text})").format(text=option("text_cols", "COLUMN"))
     if len(texts) > 2:
-        return _("not applicable: {n} text columns and no pair (the encoder reads one text or two as a pair; give "
-                 "--text-pair LEFT RIGHT or one --text-col)").format(n=len(texts))
+        return _("not applicable: {n} text columns and no pair (the encoder reads one text or two as a pair; name "
+                 "the pair with {pair} or keep one text column)").format(n=len(texts), pair=option("text_pair"))
     return ""
 
 

@@ -55,7 +55,7 @@ _IMBALANCE_KEYS = ("imbalance_ratio", "majority_share", "plain_recall_smallest",
 def parts_of(method: str) -> tuple[str, str, str]:
     """``"sampler+model:loss"`` as (sampler, model, loss); missing parts are "".
 
-    Not :func:`ecombalance._chapters.experiments.parse`: the summary is read back from a report folder, whose
+    Not :func:`ecombalance.models._methods.parse`: the summary is read back from a report folder, whose
     method names (``frozen``, another version's samplers) this must show rather than reject."""
     sampler, plus, model = method.partition("+")
     if not plus:

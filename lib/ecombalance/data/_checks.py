@@ -309,7 +309,7 @@ def _lookup_predictions(x: pd.Series, y: np.ndarray, folds: np.ndarray) -> np.nd
     return pred
 
 
-def _tree_predictions(x: pd.Series, y: np.ndarray, folds: np.ndarray, seed: int) -> np.ndarray:
+def _tree_predictions(x: pd.Series, y: np.ndarray, folds: np.ndarray, random_state: int) -> np.ndarray:
     from sklearn.tree import DecisionTreeClassifier
 
     values = pd.to_numeric(x, errors="coerce").to_numpy(dtype=float).reshape(-1, 1)
@@ -317,13 +317,13 @@ def _tree_predictions(x: pd.Series, y: np.ndarray, folds: np.ndarray, seed: int)
     for k in np.unique(folds):
         test, train = folds == k, folds != k
         leaves = min(max(4 * len(np.unique(y[train])), 16), 256)
-        tree = DecisionTreeClassifier(min_samples_leaf=5, max_leaf_nodes=leaves, random_state=seed)
+        tree = DecisionTreeClassifier(min_samples_leaf=5, max_leaf_nodes=leaves, random_state=random_state)
         tree.fit(values[train], y[train])
         pred[test] = tree.predict(values[test])
     return pred
 
 
-def leak_score(x: pd.Series, y: pd.Series, n_splits: int = 3, seed: int = 0) -> tuple[float, float]:
+def leak_score(x: pd.Series, y: pd.Series, n_splits: int = 3, random_state: int = 0) -> tuple[float, float]:
     """How well column ``x`` alone predicts ``y`` out of fold: ``(accuracy, majority share)``.
 
     Columns with at most ``LEAK_LOOKUP_VALUES`` values predict by a value -> most frequent label lookup learnt on
@@ -331,10 +331,10 @@ def leak_score(x: pd.Series, y: pd.Series, n_splits: int = 3, seed: int = 0) -> 
     a decision tree on that one column. Rows are assigned to ``n_splits`` random folds.
     """
     labels = y.astype(str).to_numpy()
-    folds = np.random.default_rng(seed).integers(0, n_splits, len(labels))
+    folds = np.random.default_rng(random_state).integers(0, n_splits, len(labels))
     numeric = pd.api.types.is_numeric_dtype(x) and not pd.api.types.is_bool_dtype(x)
     if numeric and x.nunique() > LEAK_LOOKUP_VALUES:
-        pred = _tree_predictions(x, labels, folds, seed)
+        pred = _tree_predictions(x, labels, folds, random_state)
     else:
         pred = _lookup_predictions(x, labels, folds)
     majority = pd.Series(labels).value_counts(normalize=True).iloc[0]
@@ -390,7 +390,7 @@ def hierarchy_columns(frame: pd.DataFrame, label: str, columns: Iterable[str]) -
     return found
 
 
-def leaking_columns(frame: pd.DataFrame, label: str, columns: Iterable[str], seed: int = 0) -> dict[str, str]:
+def leaking_columns(frame: pd.DataFrame, label: str, columns: Iterable[str], random_state: int = 0) -> dict[str, str]:
     """Columns among ``columns`` that are the label in another form, with the evidence: a coarser or finer level
     of the same hierarchy (:func:`hierarchy_columns`), or a column that alone predicts ``label`` almost perfectly
     out of fold.
@@ -401,11 +401,11 @@ def leaking_columns(frame: pd.DataFrame, label: str, columns: Iterable[str], see
     given it reports a score nobody will see in production.
     """
     columns = list(columns)
-    sample = frame if len(frame) <= LEAK_MAX_ROWS else frame.sample(LEAK_MAX_ROWS, random_state=seed)
+    sample = frame if len(frame) <= LEAK_MAX_ROWS else frame.sample(LEAK_MAX_ROWS, random_state=random_state)
     y = sample[label]
     found = {}
     for col in columns:
-        accuracy, majority = leak_score(sample[col], y, seed=seed)
+        accuracy, majority = leak_score(sample[col], y, random_state=random_state)
         if majority < 1 and (accuracy - majority) / (1 - majority) >= LEAK_ERROR_REDUCTION:
             found[col] = _("alone it predicts {label} out of fold with accuracy {accuracy:.3f} where always guessing "
                            "the largest class gives {majority:.3f}: probably the label in another form").format(

@@ -86,7 +86,7 @@ def _case_title(rng: np.random.Generator, category: str) -> tuple[str, str]:
     return f"{brand} {' '.join(adjectives)} {noun} {attribute}", str(brand)
 
 
-def documented_case(seed: int = 0, lang: str = "en") -> pd.DataFrame:
+def documented_case(random_state: int = 0, lang: str = "en") -> pd.DataFrame:
     """The design document's case: 600 products, categories with exactly 400 / 150 / 50 items.
 
     Columns: ``product_id``, ``title`` (text), ``brand``, ``price``, ``rating``, ``review_count``,
@@ -109,7 +109,7 @@ def documented_case(seed: int = 0, lang: str = "en") -> pd.DataFrame:
     the many character features) 0.897, 0.838 and 0.615.
     """
     check_lang(lang)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     labels = np.concatenate([[c] * n for c, n in CASE_COUNTS.items()])
     rng.shuffle(labels)
     rows = []
@@ -133,7 +133,7 @@ def documented_case(seed: int = 0, lang: str = "en") -> pd.DataFrame:
         })
     frame = pd.DataFrame(rows)
     if lang == "zh":  # drawn from a stream of their own, so the numbers stay those of the English case
-        frame["title"], frame["brand"] = case_titles_zh(np.random.default_rng([seed, 86]), labels)
+        frame["title"], frame["brand"] = case_titles_zh(np.random.default_rng([random_state, 86]), labels)
     return frame
 
 
@@ -198,7 +198,8 @@ def _type_words_overlap() -> np.ndarray:
     return np.array([[len(a & b) for b in words] for a in words])
 
 
-def search_log(n_queries: int = 200, products_per_query: int = 10, seed: int = 0, lang: str = "en") -> pd.DataFrame:
+def search_log(n_queries: int = 200, products_per_query: int = 10, random_state: int = 0,
+               lang: str = "en") -> pd.DataFrame:
     """Query x product pairs like a product-search relevance log.
 
     Each query asks for a product type, sometimes with a brand and an adjective ("Anker black phone
@@ -231,7 +232,7 @@ def search_log(n_queries: int = 200, products_per_query: int = 10, seed: int = 0
     for name, value in {"n_queries": n_queries, "products_per_query": products_per_query}.items():
         if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
             raise ValueError(f"{name} must be a positive int, got {value!r}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     cat = _catalogue(lang)
     n_types, n_brands = len(_TYPES), len(_SEARCH_BRANDS)
     categories = np.array([c for c, _, _ in _TYPES])
@@ -334,7 +335,7 @@ def _other_category_type(rng, t_q, categories):
     return out
 
 
-def dirty_copy(tbl: Table, seed: int = 0, duplicate_share: float = 0.05, missing_share: float = 0.03,
+def dirty_copy(tbl: Table, random_state: int = 0, duplicate_share: float = 0.05, missing_share: float = 0.03,
                outlier_share: float = 0.01) -> Table:
     """A deliberately dirty copy of a table, for the cleaning chapter.
 
@@ -342,7 +343,7 @@ def dirty_copy(tbl: Table, seed: int = 0, duplicate_share: float = 0.05, missing
     missing values in the numeric and categorical columns, outliers (prices x 1000), a constant
     column ``source`` and a column of customer e-mail addresses ``customer_email``.
     """
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     frame = tbl.frame.copy()
     n = len(frame)
     frame["source"] = "crawler-v1"
@@ -358,7 +359,7 @@ def dirty_copy(tbl: Table, seed: int = 0, duplicate_share: float = 0.05, missing
     for col in tbl.text_cols:
         near[col] = near[col].astype(str).str.upper() + " !!"
     frame = pd.concat([frame, exact, near], ignore_index=True)
-    frame = frame.sample(frac=1.0, random_state=seed).reset_index(drop=True)
+    frame = frame.sample(frac=1.0, random_state=random_state).reset_index(drop=True)
     return replace(tbl, frame=frame, categorical_cols=[*tbl.categorical_cols, "source"],
                    name=f"{tbl.name} (dirty copy)")
 
@@ -372,18 +373,18 @@ def _named(dataset: str, lang: str) -> str:
     return dataset if lang == "en" else f"{dataset} ({lang})"
 
 
-def case_table(seed: int = 0, lang: str = "en") -> Table:
-    return Table(documented_case(seed, lang), CASE_LABEL, list(CASE_TEXT), list(CASE_NUMERIC),
+def case_table(random_state: int = 0, lang: str = "en") -> Table:
+    return Table(documented_case(random_state, lang), CASE_LABEL, list(CASE_TEXT), list(CASE_NUMERIC),
                  list(CASE_CATEGORICAL), None, _named("documented_case", lang))
 
 
-def search_table(n_queries: int = 200, products_per_query: int = 10, seed: int = 0,
+def search_table(n_queries: int = 200, products_per_query: int = 10, random_state: int = 0,
                  label: str = SEARCH_LABEL, lang: str = "en") -> Table:
     """The search log as a Table; ``label="clicked"`` gives the CTR task (ESCI label then not a feature).
 
     Query and title are a text pair (:attr:`Table.text_pair`): relevance is how well the title matches the
     query, so the models also get the pair's similarities (:class:`ecombalance.models._features.PairSimilarity`)."""
-    frame = search_log(n_queries, products_per_query, seed, lang)
+    frame = search_log(n_queries, products_per_query, random_state, lang)
     drop = {SEARCH_LABEL, "clicked"} - {label}
     return Table(frame.drop(columns=sorted(drop)), label, list(SEARCH_TEXT), list(SEARCH_NUMERIC),
                  list(SEARCH_CATEGORICAL), "query_id", _named("search_log", lang),
@@ -396,7 +397,7 @@ def load(
     label_col: str = "",
     text_cols: Sequence[str] = (),
     group_col: str = "",
-    seed: int = 0,
+    random_state: int = 0,
     n_queries: int = 200,
     products_per_query: int = 10,
     min_class_size: int = 0,
@@ -418,7 +419,7 @@ def load(
     dataset : ``"documented_case"`` or ``"search_log"`` (ignored when ``data_path`` is given).
     data_path, label_col, text_cols, group_col : a user's CSV/Parquet file (or a DataFrame) and its columns
         (see :func:`ecombalance.data._loaders.load_table`, which checks the table).
-    seed, n_queries, products_per_query : generator settings for the default datasets.
+    random_state, n_queries, products_per_query : generator settings for the default datasets.
     min_class_size, min_class_action, n_splits : rare-class handling for user files.
     exclude_cols, feature_cols, encoding, text_pair, gains : column choice, file encoding, a text pair and
         relevance gains for user files; a label of ESCI letters (E, S, C, I) gets ``ESCI_GAINS`` unless
@@ -450,9 +451,10 @@ def load(
                     name=tbl.name, label=repr(label_col), gains=tbl.gains))
         return replace(tbl, text_analyzer=text_analyzer)
     if dataset == "documented_case":
-        return replace(case_table(seed, lang), text_analyzer=text_analyzer)
+        return replace(case_table(random_state, lang), text_analyzer=text_analyzer)
     if dataset == "search_log":
-        return replace(search_table(n_queries, products_per_query, seed, label=label_col or SEARCH_LABEL, lang=lang),
+        return replace(search_table(n_queries, products_per_query, random_state, label=label_col or SEARCH_LABEL,
+                                    lang=lang),
                        text_analyzer=text_analyzer)
     raise ValueError(f"unknown dataset {dataset!r}; choose one of {list(DATASETS)} or give {option('data_path')}")
 

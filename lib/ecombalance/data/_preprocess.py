@@ -144,7 +144,8 @@ def clean(tbl: Table, near_duplicates: bool = True, outliers: str = "report", z_
     return cleaned, report
 
 
-def subsample(tbl: Table, max_rows: int, seed: int = 0, min_per_class: int = 10, *, who: str = N_("This chapter"),
+def subsample(tbl: Table, max_rows: int, random_state: int = 0, min_per_class: int = 10, *,
+              who: str = N_("This chapter"),
               setting: str = N_("parameter `max_rows={}`"), reason: str = "") -> tuple[Table, str]:
     """At most about ``max_rows`` rows of ``tbl``, stratified on the label, every class kept; and a note saying so.
 
@@ -162,7 +163,7 @@ def subsample(tbl: Table, max_rows: int, seed: int = 0, min_per_class: int = 10,
     n = len(tbl.frame)
     if max_rows == 0 or n <= max_rows:
         return tbl, ""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     if tbl.group_col:
         groups = tbl.groups.to_numpy()
         order = rng.permutation(pd.unique(groups))

@@ -70,7 +70,7 @@ _MONTHS = ["Feb", "Mar", "May", "June", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
 _MONTH_SHARE = np.array([0.015, 0.155, 0.273, 0.023, 0.035, 0.035, 0.036, 0.045, 0.243, 0.14])
 
 
-def sessions(n_rows: int = 600, seed: int = 0, purchase_share: float = 0.155) -> pd.DataFrame:
+def sessions(n_rows: int = 600, random_state: int = 0, purchase_share: float = 0.155) -> pd.DataFrame:
     """Web sessions with a boolean ``revenue`` label (``purchase_share`` of them True).
 
     Columns: page counts and seconds spent (``administrative``, ``informational``, ``product_related`` and
@@ -79,7 +79,7 @@ def sessions(n_rows: int = 600, seed: int = 0, purchase_share: float = 0.155) ->
     (bool) and ``revenue``. About 1 % of rows are exact duplicates of others (bounced sessions look alike).
     """
     n = _check_rows(n_rows)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     buyer = rng.random(n) < purchase_share
     visits = {name: rng.poisson(np.where(buyer, rate * 1.2, rate)) for name, rate in
               (("administrative", 2.3), ("informational", 0.5), ("product_related", 30.0))}
@@ -130,7 +130,7 @@ def _class_nouns(n_classes: int) -> dict[str, list[str]]:
     return nouns
 
 
-def catalogue(n_rows: int = 600, n_classes: int = 7, seed: int = 0) -> pd.DataFrame:
+def catalogue(n_rows: int = 600, n_classes: int = 7, random_state: int = 0) -> pd.DataFrame:
     """A fashion catalogue: ``product_name`` (text), ``gender``, ``base_colour`` (2 % missing), ``season``,
     ``usage``, ``year`` (numeric) and the label ``master_category``, whose ``n_classes`` classes fall from
     hundreds of items to a single one (:func:`long_tail_counts`). Names share brands and colours across
@@ -138,7 +138,7 @@ def catalogue(n_rows: int = 600, n_classes: int = 7, seed: int = 0) -> pd.DataFr
     n = _check_rows(n_rows)
     if not isinstance(n_classes, (int, np.integer)) or n_classes < 7:
         raise ValueError(f"n_classes must be an int >= 7 (a long tail), got {n_classes!r}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     nouns = _class_nouns(int(n_classes))
     names = list(nouns)
     labels = np.repeat(names, long_tail_counts(n, len(names)))
@@ -197,7 +197,7 @@ def _listing(rng: np.random.Generator, product: dict, shop: str) -> str:
     return " ".join(words[i] for i in order if words[i]).lower()
 
 
-def product_pairs(n_rows: int = 600, match_share: float = 0.1, seed: int = 0) -> pd.DataFrame:
+def product_pairs(n_rows: int = 600, match_share: float = 0.1, random_state: int = 0) -> pd.DataFrame:
     """Pairs of product listings from two shops, ``left_title`` and ``right_title``, and ``match`` (1 when
     both describe the same product, ``match_share`` of the rows).
 
@@ -208,7 +208,7 @@ def product_pairs(n_rows: int = 600, match_share: float = 0.1, seed: int = 0) ->
     n = _check_rows(n_rows)
     if not 0 < match_share < 1:
         raise ValueError(f"match_share must be in (0, 1), got {match_share!r}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
 
     def product(maker=None, series=None, kind=None, code=None) -> dict:
         kind_i = rng.integers(len(_DEVICES)) if kind is None else kind
@@ -242,7 +242,7 @@ _QUERY_WORDS = ["modern", "white", "black", "wood", "metal", "small", "large", "
                 "farmhouse", "velvet", "round", "grey", "mid century"]
 
 
-def query_classes(n_rows: int = 480, n_classes: int | None = None, seed: int = 0) -> pd.DataFrame:
+def query_classes(n_rows: int = 480, n_classes: int | None = None, random_state: int = 0) -> pd.DataFrame:
     """Search queries (``query``, text) labelled with the product class they ask for (``query_class``):
     ``n_classes`` classes (default: 190, or 40 % of the rows when fewer) such as "Outdoor Bar Stools", sized
     like a Zipf law (class k gets about :math:`k^{-1.1}` of the rows) so that most classes hold a single query.
@@ -253,7 +253,7 @@ def query_classes(n_rows: int = 480, n_classes: int | None = None, seed: int = 0
     names = [f"{room} {item}".strip() for item in _FURNITURE for room in _ROOM]
     if not isinstance(n_classes, (int, np.integer)) or not 2 <= n_classes <= min(len(names), n):
         raise ValueError(f"n_classes must be an int in [2, {min(len(names), n)}], got {n_classes!r}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     classes = [names[i] for i in rng.permutation(len(names))[:n_classes]]
     weights = np.arange(1, n_classes + 1) ** -1.1
     counts = np.maximum(1, np.floor(n * weights / weights.sum())).astype(int)
@@ -278,7 +278,7 @@ _CRACKER_SHARE = np.array([0.54, 0.31, 0.075, 0.075])
 _CRACKER_PRICE = np.array([107.0, 68.0, 112.0, 96.0])  # cents
 
 
-def household_panel(n_rows: int = 600, n_households: int | None = None, seed: int = 0) -> pd.DataFrame:
+def household_panel(n_rows: int = 600, n_households: int | None = None, random_state: int = 0) -> pd.DataFrame:
     """Repeated purchases of crackers by households: ``id`` (the household: a group column), for each brand
     its ``price_<brand>`` (cents), whether it was on display (``disp_<brand>``) or featured in an ad
     (``feat_<brand>``), and the label ``choice`` (nabisco 54 %, private label 31 %, keebler and sunshine
@@ -288,7 +288,7 @@ def household_panel(n_rows: int = 600, n_households: int | None = None, seed: in
     n_households = max(10, n // 24) if n_households is None else n_households
     if not isinstance(n_households, (int, np.integer)) or not 2 <= n_households <= n // 2:
         raise ValueError(f"n_households must be an int in [2, n_rows / 2], got {n_households!r}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     household = np.sort(rng.choice(n_households, n))
     loyalty = rng.dirichlet(_CRACKER_SHARE * 4, n_households)
     prices = rng.normal(_CRACKER_PRICE, [12, 10, 12, 14], (n, 4)).round()
@@ -322,7 +322,7 @@ def proportional_counts(n_rows: int, sizes, smallest: int = 2) -> np.ndarray:
     return counts
 
 
-def chinese_reviews(n_rows: int = 600, seed: int = 0) -> pd.DataFrame:
+def chinese_reviews(n_rows: int = 600, random_state: int = 0) -> pd.DataFrame:
     """Chinese shopping reviews (``review``, text) labelled with their product category (``cat``), and a 0/1
     sentiment ``label`` (half of each category positive, so it says nothing about the category).
 
@@ -340,7 +340,7 @@ def chinese_reviews(n_rows: int = 600, seed: int = 0) -> pd.DataFrame:
     characters between punctuation is one token. Generating 62,774 rows takes about 1 s.
     """
     n = _check_rows(n_rows)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     labels = np.repeat(list(REVIEW_COUNTS), proportional_counts(n, list(REVIEW_COUNTS.values())))
     rng.shuffle(labels)
     positive = rng.random(n) < 0.5
@@ -373,22 +373,22 @@ GENERATORS = {"sessions": sessions, "catalogue": catalogue, "product_pairs": pro
 """The generator of each shape, by name (the keys of :data:`ROLES`)."""
 
 
-def generate(shape: str, n_rows: int | None = None, seed: int = 0, **options) -> pd.DataFrame:
+def generate(shape: str, n_rows: int | None = None, random_state: int = 0, **options) -> pd.DataFrame:
     """The frame of ``shape`` (a key of :data:`GENERATORS`), ``n_rows`` rows (the generator's default when
     None); ``options`` go to the generator (``n_classes``, ``match_share``, ...)."""
     if shape not in GENERATORS:
         raise ValueError(f"unknown shape {shape!r}; choose one of {list(GENERATORS)}")
     if n_rows is not None:
         options["n_rows"] = n_rows
-    return GENERATORS[shape](seed=seed, **options)
+    return GENERATORS[shape](random_state=random_state, **options)
 
 
-def shape_table(shape: str, n_rows: int | None = None, seed: int = 0, min_class_size: int | None = None,
+def shape_table(shape: str, n_rows: int | None = None, random_state: int = 0, min_class_size: int | None = None,
                 **options) -> Table:
     """``shape`` as a :class:`Table` with the columns of :data:`ROLES`; classes smaller than
     ``min_class_size`` (default: the shape's own, 0 for none) merged into ``"other"`` as a user's file would be
     (:func:`ecombalance.data._loaders.handle_rare_classes`)."""
-    frame = generate(shape, n_rows, seed, **options)
+    frame = generate(shape, n_rows, random_state, **options)
     roles = ROLES[shape]
     min_class_size = roles.options.get("min_class_size", 0) if min_class_size is None else min_class_size
     notes = []

@@ -12,6 +12,7 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "_calibration": ["reliability_curve", "recalibrate", "TemperatureScaler", "estimate_priors_em"],
     "_stats": ["compare_to_baseline", "corrected_resampled_ttest", "holm", "bootstrap_ci", "paired_bootstrap"],
     "_verdicts": ["compare_fold_scores", "best_method", "BestMethod"],
+    "_majority": ["majority_check"],
     "_decisions": ["tune_threshold", "tune_threshold_cv", "bayes_decision", "expected_cost"],
     "_thresholds": ["InnerFoldThreshold"],
     "_cost_rules": ["CostRuleClassifier"],

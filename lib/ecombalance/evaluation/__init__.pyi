@@ -27,6 +27,7 @@ from ecombalance.evaluation._stats import paired_bootstrap as paired_bootstrap
 from ecombalance.evaluation._verdicts import compare_fold_scores as compare_fold_scores
 from ecombalance.evaluation._verdicts import best_method as best_method
 from ecombalance.evaluation._verdicts import BestMethod as BestMethod
+from ecombalance.evaluation._majority import majority_check as majority_check
 from ecombalance.evaluation._decisions import tune_threshold as tune_threshold
 from ecombalance.evaluation._decisions import tune_threshold_cv as tune_threshold_cv
 from ecombalance.evaluation._decisions import bayes_decision as bayes_decision
@@ -40,7 +41,7 @@ __all__ = [
     "RepeatedStratifiedGroupKFold", "TemperatureScaler", "bayes_decision", "best_method", "bootstrap_ci",
     "calibration_table", "class_shares", "classification_metrics", "classwise_expected_calibration_error",
     "compare_fold_scores", "compare_to_baseline", "corrected_resampled_ttest", "estimate_priors_em",
-    "expected_calibration_error", "expected_cost", "holdout_split", "holm", "load_results", "make_folds",
-    "paired_bootstrap", "per_class_metrics", "ranking_metrics", "recalibrate", "reliability_curve",
+    "expected_calibration_error", "expected_cost", "holdout_split", "holm", "load_results", "majority_check",
+    "make_folds", "paired_bootstrap", "per_class_metrics", "ranking_metrics", "recalibrate", "reliability_curve",
     "run_experiment", "save_results", "tune_threshold", "tune_threshold_cv",
 ]

@@ -18,10 +18,10 @@ def check_confidence(confidence: float, n_resamples: int) -> None:
         raise ValueError(f"n_resamples must be an integer >= 10, got {n_resamples!r}")
 
 
-def resample_indices(n: int, groups: np.ndarray | None, n_resamples: int, seed: int):
+def resample_indices(n: int, groups: np.ndarray | None, n_resamples: int, random_state: int):
     """Row indices of each bootstrap resample: rows drawn with replacement, or whole groups (cluster
     bootstrap) when ``groups`` is given — the items of one query are not independent."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     if groups is None:
         for _ in range(n_resamples):
             yield rng.integers(0, n, n)

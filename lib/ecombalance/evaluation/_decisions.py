@@ -113,14 +113,14 @@ def tune_threshold_cv(
     cost_fp: float | None = None,
     cost_fn: float | None = None,
     n_splits: int = 5,
-    seed: int = 0,
+    random_state: int = 0,
     groups: Any = None,
 ) -> float:
     """Choose a decision threshold (:func:`tune_threshold`) on out-of-fold scores of the *training* data.
 
     scikit-learn's ``cross_val_predict`` gives each training row the ``predict_proba`` score of ``pos_label``
     from a model that did not see it, on the folds of :func:`ecombalance.evaluation._folds.make_folds`
-    (``n_splits`` stratified folds shuffled with ``seed``; grouped by ``groups``, e.g. query ids, so a
+    (``n_splits`` stratified folds shuffled with ``random_state``; grouped by ``groups``, e.g. query ids, so a
     query's rows are scored by a model that saw none of them); the threshold is tuned on those scores.
     Fit the final model on all of ``X``, apply the threshold to the test set.
 
@@ -138,7 +138,7 @@ def tune_threshold_cv(
     {cost_fp_cost_fn}
     n_splits : int, default=5
         Stratified (group-aware) folds.
-    seed : int, default=0
+    random_state : int, default=0
         Shuffles the folds and seeds the estimator.
     groups : array-like of shape (n_samples,), default=None
         Group ids (query ids): a group's rows stay in one fold.
@@ -166,9 +166,9 @@ def tune_threshold_cv(
     y = check_labels(y, "y")
     if pos_label not in set(y.tolist()):
         raise ValueError(f"pos_label {pos_label!r} is not among the labels of y")
-    folds = make_folds(y, groups, n_splits=n_splits, seed=seed)
+    folds = make_folds(y, groups, n_splits=n_splits, random_state=random_state)
     estimator = clone(estimator)
-    seed_estimator(estimator, seed)
+    seed_estimator(estimator, random_state)
     proba = cross_val_predict(estimator, X, y, cv=folds, method="predict_proba")
     column = list(np.unique(y)).index(pos_label)  # cross_val_predict orders columns by sorted label
     return tune_threshold(y == pos_label, proba[:, column], target_recall=target_recall, cost_fp=cost_fp,
@@ -368,7 +368,7 @@ def threshold_curve(y_codes: np.ndarray, proba: np.ndarray, cost: np.ndarray, cl
 
 def cost_decision_cv(y: Any, cost_matrix: Any, proba: Any = None, folds: Any = None, *, estimator: Any = None,
                      X: Any = None, classes: Sequence | None = None, groups: Any = None, n_splits: int = 5,
-                     inner_splits: int = 3, seed: int = 0, grid: Any = WEIGHT_GRID, n_rounds: int = 2,
+                     inner_splits: int = 3, random_state: int = 0, grid: Any = WEIGHT_GRID, n_rounds: int = 2,
                      curve_classes: Sequence | None = None, n_resamples: int = 1000) -> CostDecision:
     r"""Which decision rule for a cost matrix: the default arg-max, the Bayes rule, or per-class weights
     tuned on training folds only — each scored out of fold.
@@ -419,14 +419,14 @@ def cost_decision_cv(y: Any, cost_matrix: Any, proba: Any = None, folds: Any = N
             raise ValueError("estimator needs X, the features of the rows of y")
         if classes is not None and list(labels) != list(np.unique(y)):
             raise ValueError("with an estimator the columns follow the sorted labels; leave classes=None")
-        pairs = make_folds(y, groups, n_splits=n_splits, seed=seed)
+        pairs = make_folds(y, groups, n_splits=n_splits, random_state=random_state)
         p = np.zeros((len(y), len(labels)))
         fold_weights = []
         for train, test in pairs:
             inner_groups = None if groups is None else np.asarray(groups)[train]
-            inner = make_folds(y[train], inner_groups, n_splits=inner_splits, seed=seed)
+            inner = make_folds(y[train], inner_groups, n_splits=inner_splits, random_state=random_state)
             model = clone(estimator)
-            seed_estimator(model, seed)
+            seed_estimator(model, random_state)
             inner_p = cross_val_predict(model, take_rows(X, train), y[train], cv=inner, method="predict_proba")
             fold_weights.append(tune_class_weights(inner_p, t[train], cost, grid, n_rounds))
             p[test] = clone(model).fit(take_rows(X, train), y[train]).predict_proba(take_rows(X, test))
@@ -446,7 +446,7 @@ def cost_decision_cv(y: Any, cost_matrix: Any, proba: Any = None, folds: Any = N
     rows = {}
     for rule, pred in codes.items():
         diff = bootstrap_ci(np.mean, row_cost[rule] - row_cost["argmax"], groups=groups, n_resamples=n_resamples,
-                            seed=seed)
+                            random_state=random_state)
         rows[rule] = {"expected_cost": float(row_cost[rule].mean()), "cost_difference": diff.estimate,
                       "ci_low": diff.low, "ci_high": diff.high,
                       **{f"recall[{c}]": float((pred[t == k] == k).mean()) for k, c in enumerate(labels.tolist())}}

@@ -36,7 +36,7 @@ PARAMETERS = {
     Bootstrap resamples (at least 10).""",
     "confidence": """confidence : float, default=0.95
     Level of the percentile interval, in (0, 1).""",
-    "seed_bootstrap": """seed : int, default=0
+    "random_state_bootstrap": """random_state : int, default=0
     Seeds the resampling (NumPy ``default_rng``): same seed, same interval.""",
     "metric": """metric : str, default="macro_f1"
     The metric's name, e.g. ``macro_f1``, ``balanced_accuracy``, ``g_mean``, ``log_loss`` or ``ece``; with

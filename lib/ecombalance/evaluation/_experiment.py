@@ -227,7 +227,7 @@ def run_experiment(
         (with ``n_jobs`` > 1: its first fold, which every method runs before the rest), never a hang. The first
         method (the baseline) always runs. What the budget leaves out depends on the machine's load, so a verdict
         must name these methods and never read as if they had run; bound the cost by the rows instead
-        (:func:`ecombalance._chapters.workload.row_limit`).
+        (:func:`ecombalance.models._workload.row_limit`).
     fold_features : FoldFeatures, optional
         The cache of preprocessed matrices (a new one by default). A method that is a pipeline with a
         ``"preprocess"`` first step (:func:`ecombalance.models._pipelines.pipeline`) reuses the matrices of an

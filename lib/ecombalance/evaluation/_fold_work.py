@@ -40,11 +40,11 @@ def instantiate(name: str, spec: Any) -> Any:
     )
 
 
-def seed_estimator(estimator: Any, seed: int) -> None:
-    """Fill every unset ``random_state`` (also inside pipelines) with ``seed``."""
+def seed_estimator(estimator: Any, random_state: int) -> None:
+    """Fill every unset ``random_state`` (also inside pipelines) with ``random_state`` (an int)."""
     if not hasattr(estimator, "get_params"):
         return
-    unset = {k: seed for k, v in estimator.get_params(deep=True).items()
+    unset = {k: random_state for k, v in estimator.get_params(deep=True).items()
              if k.split("__")[-1] == "random_state" and v is None}
     if unset:
         estimator.set_params(**unset)

@@ -182,10 +182,10 @@ def as_folds(pairs: Iterable, grouped: bool = False) -> Folds:
     return Folds(listed, n_repeats=len(sizes), n_splits=sizes[0] if len(set(sizes)) == 1 else None, grouped=grouped)
 
 
-def make_folds(y: Any, groups: Any = None, n_splits: int = 5, seed: int = 0, n_repeats: int = 1) -> Folds:
+def make_folds(y: Any, groups: Any = None, n_splits: int = 5, random_state: int = 0, n_repeats: int = 1) -> Folds:
     """Make the (train, test) row-index pairs every method is evaluated on.
 
-    Stratified K-fold (shuffled with ``seed``); with ``groups`` (e.g. query ids) stratified *group* K-fold,
+    Stratified K-fold (shuffled with ``random_state``); with ``groups`` (e.g. query ids) stratified *group* K-fold,
     so no query has items on both sides. Test folds keep the original class distribution. With
     ``n_repeats`` > 1 the K-fold split is made ``n_repeats`` times with other shuffles
     (``RepeatedStratifiedKFold``, or :class:`RepeatedStratifiedGroupKFold` with groups): ``n_repeats * n_splits``
@@ -199,7 +199,7 @@ def make_folds(y: Any, groups: Any = None, n_splits: int = 5, seed: int = 0, n_r
         Group ids (e.g. query ids): a group's rows stay on one side.
     n_splits : int, default=5
         Folds per repeat (at least 2).
-    seed : int, default=0
+    random_state : int, default=0
         Seeds the shuffles.
     n_repeats : int, default=1
         How many times the K-fold split is made.
@@ -240,8 +240,8 @@ def make_folds(y: Any, groups: Any = None, n_splits: int = 5, seed: int = 0, n_r
                 f"the smallest class has {counts.min()} samples, fewer than n_splits={n_splits}; lower n_splits "
                 "or merge/drop rare classes (min_class_size)"
             )
-        splitter = (StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed) if n_repeats == 1 else
-                    RepeatedStratifiedKFold(n_splits=n_splits, n_repeats=n_repeats, random_state=seed))
+        splitter = (StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=random_state) if n_repeats == 1 else
+                    RepeatedStratifiedKFold(n_splits=n_splits, n_repeats=n_repeats, random_state=random_state))
         splits = splitter.split(np.zeros(len(y)), y)
     else:
         groups = check_labels(groups, "groups")
@@ -250,8 +250,9 @@ def make_folds(y: Any, groups: Any = None, n_splits: int = 5, seed: int = 0, n_r
         n_groups = len(np.unique(groups))
         if n_groups < n_splits:
             raise ValueError(f"only {n_groups} groups for n_splits={n_splits}; lower n_splits")
-        splitter = (StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed) if n_repeats == 1 else
-                    RepeatedStratifiedGroupKFold(n_splits=n_splits, n_repeats=n_repeats, random_state=seed))
+        splitter = (StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=random_state)
+                    if n_repeats == 1 else
+                    RepeatedStratifiedGroupKFold(n_splits=n_splits, n_repeats=n_repeats, random_state=random_state))
         splits = splitter.split(np.zeros(len(y)), y, groups)
     pairs = [(np.sort(train), np.sort(test)) for train, test in splits]
     return Folds(pairs, n_repeats=n_repeats, n_splits=n_splits, grouped=groups is not None)
@@ -295,7 +296,7 @@ def check_folds(cv: Any, y: Any, groups: Any = None, random_state: int = 0) -> F
 
 
 # ----------------------------------------------------------------------------- one held-out split of a table
-def stratified_split(tbl: Table, test_size: float = 0.25, seed: int = 0) -> tuple[Table, Table]:
+def stratified_split(tbl: Table, test_size: float = 0.25, random_state: int = 0) -> tuple[Table, Table]:
     """Train and test tables that keep the class distribution (stratified on the label).
 
     A class with a single row cannot be on both sides: ``DataError`` naming it (at most 10) and the fix."""
@@ -309,20 +310,20 @@ def stratified_split(tbl: Table, test_size: float = 0.25, seed: int = 0) -> tupl
             "(pass min_class_size=5, say)"
         )
     train_idx, test_idx = train_test_split(np.arange(len(tbl.frame)), test_size=test_size,
-                                           stratify=tbl.y, random_state=seed)
+                                           stratify=tbl.y, random_state=random_state)
     return tbl.subset(np.sort(train_idx)), tbl.subset(np.sort(test_idx))
 
 
-def group_split(tbl: Table, test_size: float = 0.25, seed: int = 0) -> tuple[Table, Table]:
+def group_split(tbl: Table, test_size: float = 0.25, random_state: int = 0) -> tuple[Table, Table]:
     """Train and test tables with every group (query) on one side only."""
     if not tbl.group_col:
         raise ValueError(f"table {tbl.name!r} has no group column; pass group_col (e.g. 'query_id')")
-    splitter = GroupShuffleSplit(n_splits=1, test_size=test_size, random_state=seed)
+    splitter = GroupShuffleSplit(n_splits=1, test_size=test_size, random_state=random_state)
     train_idx, test_idx = next(splitter.split(tbl.frame, groups=tbl.groups))
     return tbl.subset(np.sort(train_idx)), tbl.subset(np.sort(test_idx))
 
 
-def holdout_split(tbl: Table, test_size: float = 0.25, seed: int = 0) -> tuple[Table, Table]:
+def holdout_split(tbl: Table, test_size: float = 0.25, random_state: int = 0) -> tuple[Table, Table]:
     """Split a table once into train and test (for a chapter that looks at one model, not a comparison).
 
     Grouped when the table has a group column (:func:`group_split`: every group on one side), stratified on the
@@ -334,7 +335,7 @@ def holdout_split(tbl: Table, test_size: float = 0.25, seed: int = 0) -> tuple[T
         The table to split.
     test_size : float, default=0.25
         The share of rows (or of groups) in the test table.
-    seed : int, default=0
+    random_state : int, default=0
         Seeds the split.
 
     Returns
@@ -359,7 +360,8 @@ def holdout_split(tbl: Table, test_size: float = 0.25, seed: int = 0) -> tuple[T
     >>> len(train.frame), len(test.frame), test.y.value_counts().to_dict()
     (9, 3, {'a': 2, 'b': 1})
     """
-    return group_split(tbl, test_size, seed) if tbl.group_col else stratified_split(tbl, test_size, seed)
+    return (group_split(tbl, test_size, random_state) if tbl.group_col
+            else stratified_split(tbl, test_size, random_state))
 
 
 def take_rows(data: Any, rows: np.ndarray) -> Any:

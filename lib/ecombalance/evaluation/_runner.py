@@ -21,10 +21,10 @@ class ExperimentRunner:
     """The state of one :func:`~ecombalance.evaluation.run_experiment` call: fits folds (here or in worker processes)
     and collects their outcomes."""
 
-    def __init__(self, specs, inputs, y, codes_y, classes, groups, folds, seed, gain_vector, ranking_k, cache,
+    def __init__(self, specs, inputs, y, codes_y, classes, groups, folds, random_state, gain_vector, ranking_k, cache,
                  errors, record_warnings, time_budget) -> None:
         self.specs, self.inputs, self.y, self.codes_y, self.classes = specs, inputs, y, codes_y, classes
-        self.groups, self.folds, self.seed, self.cache = groups, folds, seed, cache
+        self.groups, self.folds, self.random_state, self.cache = groups, folds, random_state, cache
         self.gain_vector, self.ranking_k, self.errors = gain_vector, ranking_k, errors
         self.record_warnings, self.time_budget = record_warnings, time_budget
         self.scorer = FoldScorer(y, codes_y, classes, groups, gain_vector, ranking_k)
@@ -38,7 +38,7 @@ class ExperimentRunner:
         feature_name, spec = self.specs[method]
         data = self.inputs[feature_name]
         estimator = instantiate(method, spec)
-        seed_estimator(estimator, self.seed)
+        seed_estimator(estimator, self.random_state)
         preprocess, estimator = split_preprocess(estimator)
         train, test = self.folds[fold]
         start = time.perf_counter()

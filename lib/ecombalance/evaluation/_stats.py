@@ -26,7 +26,7 @@ def bootstrap_ci(
     groups: Any = None,
     n_resamples: int = 1000,
     confidence: float = 0.95,
-    seed: int = 0,
+    random_state: int = 0,
 ) -> BootstrapResult:
     r"""Compute the percentile bootstrap interval of ``statistic(*samples)``.
 
@@ -35,7 +35,7 @@ def bootstrap_ci(
     whole groups with ``groups``. Over test predictions: ``bootstrap_ci(f, y_true, y_pred)``; over folds:
     ``bootstrap_ci(np.mean, fold_scores)`` (with 5–10 folds that interval is rough; prefer the pooled out-of-fold
     predictions). scipy.stats.bootstrap does the row case but cannot resample clusters, which query-grouped search
-    logs need, so the indices are drawn here (NumPy ``default_rng(seed)``: same seed, same interval).
+    logs need, so the indices are drawn here (NumPy ``default_rng(random_state)``: same seed, same interval).
 
     Parameters
     ----------
@@ -46,7 +46,7 @@ def bootstrap_ci(
     {groups_bootstrap}
     {n_resamples}
     {confidence}
-    {seed_bootstrap}
+    {random_state_bootstrap}
 
     Returns
     -------
@@ -80,7 +80,7 @@ def bootstrap_ci(
     if group_arr is not None and len(group_arr) != n:
         raise ValueError(f"groups has {len(group_arr)} entries but the samples have {n} rows")
     values = np.array([statistic(*(a[idx] for a in arrays))
-                       for idx in resample_indices(n, group_arr, n_resamples, seed)], dtype=float)
+                       for idx in resample_indices(n, group_arr, n_resamples, random_state)], dtype=float)
     tail = (1 - confidence) / 2 * 100
     low, high = np.nanpercentile(values, [tail, 100 - tail])
     estimate = float(statistic(*arrays))
@@ -100,7 +100,7 @@ def metric_ci(
     groups: Any = None,
     n_resamples: int = 1000,
     confidence: float = 0.95,
-    seed: int = 0,
+    random_state: int = 0,
 ) -> BootstrapResult:
     """Bootstrap interval of a named metric (see :func:`metric_value`) over test predictions;
     ``class_`` picks a class for ``precision`` / ``recall`` / ``f1``."""
@@ -112,7 +112,8 @@ def metric_ci(
         return metric_value(metric, t[idx], None if p is None else p[idx], None if prob is None else prob[idx],
                             len(classes), class_index, skip_absent=True)
 
-    return bootstrap_ci(statistic, rows, groups=groups, n_resamples=n_resamples, confidence=confidence, seed=seed)
+    return bootstrap_ci(statistic, rows, groups=groups, n_resamples=n_resamples, confidence=confidence,
+                        random_state=random_state)
 
 
 @fill_doc
@@ -128,7 +129,7 @@ def paired_bootstrap(
     groups: Any = None,
     n_resamples: int = 1000,
     confidence: float = 0.95,
-    seed: int = 0,
+    random_state: int = 0,
 ) -> dict[str, float]:
     """Bootstrap ``metric(method) - metric(baseline)`` paired on the same test rows.
 
@@ -150,7 +151,7 @@ def paired_bootstrap(
     {groups_bootstrap}
     {n_resamples}
     {confidence}
-    {seed_bootstrap}
+    {random_state_bootstrap}
 
     Returns
     -------
@@ -179,7 +180,7 @@ def paired_bootstrap(
                 - metric_value(metric, t[idx], take(pb), take(prob_b), len(classes), class_index, skip_absent=True))
 
     boot = bootstrap_ci(difference, np.arange(len(t)), groups=groups, n_resamples=n_resamples,
-                        confidence=confidence, seed=seed)
+                        confidence=confidence, random_state=random_state)
     return {"difference": boot.estimate, "ci_low": boot.low, "ci_high": boot.high,
             "p_value": bootstrap_p_value(boot.distribution)}
 
@@ -362,7 +363,7 @@ def compare_to_baseline(
     interval: bool = True,
     n_resamples: int = 1000,
     confidence: float = 0.95,
-    seed: int = 0,
+    random_state: int = 0,
 ) -> pd.DataFrame:
     """Test whether each method really differs from ``baseline`` on ``metric``.
 
@@ -390,7 +391,7 @@ def compare_to_baseline(
         Add ``pooled_difference``, ``ci_low`` and ``ci_high``.
     {n_resamples}
     {confidence}
-    {seed_bootstrap}
+    {random_state_bootstrap}
 
     Returns
     -------
@@ -444,7 +445,7 @@ def compare_to_baseline(
             boot = paired_bootstrap(
                 y_true, pred_m, pred_b, proba_m, proba_b, metric=metric, classes=result.classes,
                 class_=None if class_index is None else result.classes[class_index], groups=groups,
-                n_resamples=n_resamples, confidence=confidence, seed=seed,
+                n_resamples=n_resamples, confidence=confidence, random_state=random_state,
             )
             row.update(pooled_difference=boot["difference"], ci_low=boot["ci_low"], ci_high=boot["ci_high"])
         rows.append(row)
@@ -462,7 +463,7 @@ def summarise(
     class_metrics: Sequence[str] = ("recall",),
     n_resamples: int = 1000,
     confidence: float = 0.95,
-    seed: int = 0,
+    random_state: int = 0,
 ) -> pd.DataFrame:
     """Summary table: per method, metric (and class for ``class_metrics``) the mean and standard deviation
     over folds, and the metric on the pooled out-of-fold predictions with its percentile bootstrap interval
@@ -477,7 +478,7 @@ def summarise(
             scores = _fold_scores(result, method, metric, "all" if cls is None else str(cls))
             y_true, pred, proba, groups = result.pooled(method)
             ci = metric_ci(y_true, pred, proba, metric=metric, classes=result.classes, class_=cls, groups=groups,
-                           n_resamples=n_resamples, confidence=confidence, seed=seed)
+                           n_resamples=n_resamples, confidence=confidence, random_state=random_state)
             rows.append({"method": method, "metric": metric, "class": "all" if cls is None else str(cls),
                          "mean": float(scores.mean()), "std": float(scores.std(ddof=1)) if len(scores) > 1 else 0.0,
                          "pooled": ci.estimate, "ci_low": ci.low, "ci_high": ci.high})

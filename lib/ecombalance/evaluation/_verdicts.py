@@ -180,13 +180,13 @@ def best_method(differences: pd.DataFrame, baseline: str, scores: pd.DataFrame |
         The metric's name (default: the ``metric`` column), for the direction and the sentence.
     {alpha}
     beats_majority : bool, default=True
-        False when no method beats the majority predictor (:func:`ecombalance._chapters.findings.majority_check`):
+        False when no method beats the majority predictor (:func:`ecombalance.evaluation._majority.majority_check`):
         then no difference is called distinguishable.
     n_top : int, default=3
         How many top scores a non-result lists.
     note : callable (method, baseline) -> str, optional
         Appended to the sentence of a best method, e.g. a capacity note
-        (:func:`ecombalance._chapters.experiments.capacity_note`).
+        (:func:`ecombalance.models._methods.capacity_note`).
     design : str, optional
         How the rows were split (default ``differences.attrs["design"]``).
 

@@ -130,10 +130,10 @@ def torch_threads(threads: int | None = None) -> Iterator[int]:
         torch.set_num_threads(before)
 
 
-def seed_everything(seed: int) -> None:
+def seed_everything(random_state: int) -> None:
     """Seed Python, NumPy and torch (all devices) so that a run repeats on the same machine."""
-    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
-        raise TypeError(f"seed must be an int, got {seed!r}")
-    random.seed(seed)
-    np.random.seed(seed % 2**32)
-    torch.manual_seed(seed)
+    if not isinstance(random_state, (int, np.integer)) or isinstance(random_state, bool):
+        raise TypeError(f"random_state must be an int, got {random_state!r}")
+    random.seed(random_state)
+    np.random.seed(random_state % 2**32)
+    torch.manual_seed(random_state)

@@ -206,7 +206,7 @@ def make_preprocessor(tbl: Table, text: str = "tfidf", max_features: int | None 
       English, 1–2-character n-grams for Chinese, see :class:`~ecombalance.models._text_features.TextVectorizer`;
       ``ngram_range`` None is the analyzer's default; ``max_features`` terms per column, the most frequent in
       the training rows, None for every term: linear models read every term, models that need dense input a
-      capped vocabulary, see :func:`ecombalance._chapters.experiments.vocabulary`), or mean-pooled embeddings from a pretrained encoder
+      capped vocabulary, see :func:`ecombalance.models._methods.vocabulary`), or mean-pooled embeddings from a pretrained encoder
       (``text="embedding"``, see :mod:`ecombalance.models.finetune._tuner`);
     - numeric columns (prices, ratings, counts, rates): median imputation, ``log1p`` for skewed
       non-negative columns (:class:`SkewedLog1p`), standardisation;

@@ -99,7 +99,7 @@ def load_tokenizer(name_or_path: str | Path = DEFAULT_MODEL):
         return AutoTokenizer.from_pretrained(resolve_model(name_or_path), local_files_only=True)
 
 
-def tiny_random_model(directory: str | Path, hidden_size: int = 32, num_layers: int = 2, seed: int = 0) -> Path:
+def tiny_random_model(directory: str | Path, hidden_size: int = 32, num_layers: int = 2, random_state: int = 0) -> Path:
     """Write a tiny randomly initialised BERT (with all-MiniLM-L6-v2's tokenizer) to ``directory``.
 
     It loads like any pretrained encoder (``resolve_model(directory)``), so tests and smoke runs exercise
@@ -119,7 +119,7 @@ def tiny_random_model(directory: str | Path, hidden_size: int = 32, num_layers: 
     import torch
 
     with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+        torch.manual_seed(random_state)
         model = BertModel(config)
     # write aside, then rename: two processes creating the same model never see a half-written one
     import os

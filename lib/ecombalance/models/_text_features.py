@@ -141,7 +141,7 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
     Why ``"char"`` for ``"auto"``: measured by ``benchmarks/text_analyzers.py`` (3-fold stratified CV,
     logistic regression, default parameters; ``benchmarks/results/text_analyzers.json``) on the library's
     generated Chinese data, macro-F1 word / char / jieba: the documented case's Chinese titles
-    (``documented_case(seed, lang="zh")``, seeds 0–4, 3,000 titles mixing Chinese with brands and model codes)
+    (``documented_case(random_state, lang="zh")``, seeds 0–4, 3,000 titles mixing Chinese with brands and model codes)
     0.639 / 0.907 / 0.844; 20,000 generated reviews in 10 categories (``shapes.chinese_reviews``) 0.310 / 0.839 /
     0.816. Character n-grams beat jieba's words on both, need no dictionary and are 7 times faster: tokenising
     60,000 reviews took 0.6 s (char; 1.3 s for the whole TF-IDF fit) against 4.2 s (jieba, with its HMM for

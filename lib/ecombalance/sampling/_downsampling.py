@@ -49,8 +49,8 @@ def _check_click_labels(counts: pd.Series, label_col: str) -> None:
         raise ValueError(f"column {label_col!r} has {int(counts[missing].sum())} missing labels; drop or fill them first")
 
 
-def _bernoulli_rows(frame: pd.DataFrame, keep_prob: np.ndarray, seed: int) -> pd.DataFrame:
-    return frame.loc[np.random.default_rng(seed).random(len(frame)) < keep_prob]
+def _bernoulli_rows(frame: pd.DataFrame, keep_prob: np.ndarray, random_state: int) -> pd.DataFrame:
+    return frame.loc[np.random.default_rng(random_state).random(len(frame)) < keep_prob]
 
 
 def label_counts(frame: pd.DataFrame, label_col: str) -> pd.Series:
@@ -60,17 +60,17 @@ def label_counts(frame: pd.DataFrame, label_col: str) -> pd.Series:
 
 
 def stratified_sample(frame: pd.DataFrame, label_col: str, fractions: Mapping[Any, float],
-                      seed: int = 0) -> pd.DataFrame:
+                      random_state: int = 0) -> pd.DataFrame:
     """Keep each row of class ``c`` with probability ``fractions[c]`` (classes not named: dropped,
     as in Spark's ``sampleBy``)."""
     fractions = _check_fractions(fractions)
     check_columns(frame, label_col, "label")
     keep_prob = frame[label_col].map(fractions).fillna(0.0).to_numpy(dtype=float)
-    return _bernoulli_rows(frame, keep_prob, seed)
+    return _bernoulli_rows(frame, keep_prob, random_state)
 
 
 def negative_downsample(frame: pd.DataFrame, label_col: str = "clicked", rate: float = 0.1,
-                        seed: int = 0, weight_col: str | None = None) -> pd.DataFrame:
+                        random_state: int = 0, weight_col: str | None = None) -> pd.DataFrame:
     """Keep every positive (label 1 or True) and each negative (0 or False) with probability ``rate`` (w).
 
     ``weight_col`` adds importance weights (1 for positives, 1/w for negatives) for models that
@@ -81,7 +81,7 @@ def negative_downsample(frame: pd.DataFrame, label_col: str = "clicked", rate: f
     labels = frame[label_col]
     _check_click_labels(labels.value_counts(dropna=False), label_col)
     clicked = (labels == 1).to_numpy(dtype=bool)
-    sample = _bernoulli_rows(frame, np.where(clicked, 1.0, rate), seed)
+    sample = _bernoulli_rows(frame, np.where(clicked, 1.0, rate), random_state)
     if weight_col:
         sample = sample.assign(**{weight_col: np.where(sample[label_col].to_numpy() == 1, 1.0, 1.0 / rate)})
     return sample
@@ -128,14 +128,14 @@ def label_counts_spark(df, label_col: str) -> pd.Series:
     return pd.Series({row[label_col]: row["count"] for row in rows}, name="count").sort_values(ascending=False)
 
 
-def stratified_sample_spark(df, label_col: str, fractions: Mapping[Any, float], seed: int = 0):
+def stratified_sample_spark(df, label_col: str, fractions: Mapping[Any, float], random_state: int = 0):
     """Spark's ``DataFrame.sampleBy``: each row of class ``c`` kept with probability ``fractions[c]``."""
     fractions = _check_fractions(fractions)
     check_columns(df, label_col, "label")
-    return df.sampleBy(label_col, fractions=fractions, seed=seed)
+    return df.sampleBy(label_col, fractions=fractions, seed=random_state)
 
 
-def negative_downsample_spark(df, label_col: str = "clicked", rate: float = 0.1, seed: int = 0):
+def negative_downsample_spark(df, label_col: str = "clicked", rate: float = 0.1, random_state: int = 0):
     """:func:`negative_downsample` on a Spark DataFrame, with the same checks.
 
     Checking the labels (0/1 or boolean, none missing) runs one aggregation over the label column
@@ -144,13 +144,14 @@ def negative_downsample_spark(df, label_col: str = "clicked", rate: float = 0.1,
     rate = _check_rate(rate)
     _check_click_labels(label_counts_spark(df, label_col), label_col)
     boolean = df.schema[label_col].dataType.typeName() == "boolean"
-    return stratified_sample_spark(df, label_col, {True: 1.0, False: rate} if boolean else {1: 1.0, 0: rate}, seed)
+    return stratified_sample_spark(df, label_col, {True: 1.0, False: rate} if boolean else {1: 1.0, 0: rate},
+                                   random_state)
 
 
-def downsample(data, label_col: str = "clicked", rate: float = 0.1, seed: int = 0, engine: str = "pandas"):
+def downsample(data, label_col: str = "clicked", rate: float = 0.1, random_state: int = 0, engine: str = "pandas"):
     """Negative down-sampling on the chosen engine: ``data`` is a pandas or a Spark DataFrame."""
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {list(ENGINES)}, got {engine!r}")
     if engine == "spark":
-        return negative_downsample_spark(data, label_col, rate, seed)
-    return negative_downsample(data, label_col, rate, seed)
+        return negative_downsample_spark(data, label_col, rate, random_state)
+    return negative_downsample(data, label_col, rate, random_state)

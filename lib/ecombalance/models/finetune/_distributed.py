@@ -97,7 +97,7 @@ class DistributedClassBalancedSampler(Sampler[int]):
 
     Each epoch draws ``total`` indices with probability :math:`\propto 1/n_{y_i}` (every class equally
     likely, as in class-balanced sampling; Kang et al. 2020, *Decoupling representation and classifier
-    for long-tailed recognition*) from a generator seeded by ``seed + epoch`` — the same on every rank
+    for long-tailed recognition*) from a generator seeded by ``random_state + epoch`` — the same on every rank
     — and rank ``r`` keeps draws ``r, r + W, r + 2W, ...``. ``total`` is ``num_samples`` (default: the
     dataset size) rounded up to a multiple of the world size so that all ranks take the same number of
     steps.
@@ -107,11 +107,11 @@ class DistributedClassBalancedSampler(Sampler[int]):
     labels : class label (any hashable) per training row.
     num_replicas, rank : world size and this rank (default: from the process group).
     num_samples : draws per epoch over all ranks.
-    seed : shared seed; call :meth:`set_epoch` each epoch for a new draw.
+    random_state : shared seed; call :meth:`set_epoch` each epoch for a new draw.
     """
 
     def __init__(self, labels, num_replicas: int | None = None, rank: int | None = None,
-                 num_samples: int | None = None, seed: int = 0):
+                 num_samples: int | None = None, random_state: int = 0):
         ctx = context()
         self.num_replicas = ctx.world_size if num_replicas is None else int(num_replicas)
         self.rank = ctx.rank if rank is None else int(rank)
@@ -124,14 +124,14 @@ class DistributedClassBalancedSampler(Sampler[int]):
         self.weights = torch.as_tensor(1.0 / counts[codes], dtype=torch.double)
         wanted = len(labels) if num_samples is None else int(num_samples)
         self.total = math.ceil(wanted / self.num_replicas) * self.num_replicas
-        self.seed, self.epoch = int(seed), 0
+        self.random_state, self.epoch = int(random_state), 0
 
     def set_epoch(self, epoch: int) -> None:
         self.epoch = int(epoch)
 
     def global_indices(self) -> torch.Tensor:
         """This epoch's draws over all ranks (identical on every rank)."""
-        generator = torch.Generator().manual_seed(self.seed + self.epoch)
+        generator = torch.Generator().manual_seed(self.random_state + self.epoch)
         return torch.multinomial(self.weights, self.total, replacement=True, generator=generator)
 
     def __iter__(self):

@@ -57,7 +57,7 @@ def tokenize_texts(tokenizer, first, second=None, max_length=64):
     return tokenize(tokenizer, first, second, max_length=max_length)
 
 
-def class_balanced_sampler(y, num_samples: int | None = None, seed: int = 0) -> WeightedRandomSampler:
+def class_balanced_sampler(y, num_samples: int | None = None, random_state: int = 0) -> WeightedRandomSampler:
     """A torch sampler that draws each class equally often: sample weight :math:`1/n_{c(i)}`, with replacement.
 
     Every class then has probability :math:`1/C` per draw, the batch-level version of re-balancing
@@ -67,7 +67,7 @@ def class_balanced_sampler(y, num_samples: int | None = None, seed: int = 0) -> 
     y = np.asarray(y)
     _, inverse, counts = np.unique(y, return_inverse=True, return_counts=True)
     weights = torch.as_tensor(1.0 / counts[inverse], dtype=torch.double)
-    generator = torch.Generator().manual_seed(int(seed))
+    generator = torch.Generator().manual_seed(int(random_state))
     return WeightedRandomSampler(weights, num_samples or len(y), replacement=True, generator=generator)
 
 
@@ -312,13 +312,13 @@ class TextClassifierFineTuner(ClassifierMixin, BaseEstimator):
         if ctx.enabled:
             if self.balancing == "sampler":
                 sampler = distributed.DistributedClassBalancedSampler(y_idx, num_samples=len(y_idx),
-                                                                      seed=int(self.random_state))
+                                                                      random_state=int(self.random_state))
                 sampler.set_epoch(epoch)
                 return np.fromiter(iter(sampler), dtype=np.int64, count=len(sampler))
             rows = self._oversampled if self.balancing == "oversample" else np.arange(len(y_idx))
             return distributed.shard(rows, ctx)
         if self.balancing == "sampler":
-            sampler = class_balanced_sampler(y_idx, seed=int(np.random.default_rng(seed).integers(2**31)))
+            sampler = class_balanced_sampler(y_idx, random_state=int(np.random.default_rng(seed).integers(2**31)))
             return np.fromiter(iter(sampler), dtype=np.int64, count=len(y_idx))
         if self.balancing == "oversample":
             return self._oversampled

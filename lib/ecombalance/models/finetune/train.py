@@ -60,7 +60,7 @@ def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     try:
         with option_wording(_FLAGS):
-            tbl = datasets.load(args.dataset, args.data, args.label_col, args.text_col, seed=args.seed,
+            tbl = datasets.load(args.dataset, args.data, args.label_col, args.text_col, random_state=args.seed,
                                 n_queries=args.n_queries)
         if not tbl.text_cols:
             raise ValueError(f"{tbl.name} has no text column to fine-tune on; pass --text-col (two for a pair)")

@@ -21,11 +21,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ecombalance._chapters.experiments import DENSE_MAX_FEATURES, MODEL_PARAMS, build, epochs_for, parse
 from ecombalance.data._preprocess import subsample
 from ecombalance.data._table import Table
 from ecombalance.i18n import gettext as _
 from ecombalance.i18n import gettext_noop as N_
+from ecombalance.models._methods import DENSE_MAX_FEATURES, MODEL_PARAMS, build, epochs_for, parse
 
 WORK_BUDGET = 150.0
 """Estimated seconds of fitting (one core, at :data:`COSTS`) notebook 06's comparison (and :func:`ecombalance.compare`)
@@ -46,7 +46,7 @@ r"""Microseconds per training row of one fit, measured on this project's 2-core 
 - ``logreg``: logistic regression, :math:`15\,\mu s` for two classes, :math:`15\,C^{0.85}\,\mu s` for
   :math:`C > 2` classes (measured 14–21 µs on two classes, 148 µs on 10, 230 µs on 42);
 - ``torch_mlp``: :math:`(20 + 0.05\,w)\,\mu s` per row and epoch, :math:`w` the input width (:func:`input_width`),
-  with :func:`~ecombalance._chapters.experiments.epochs_for` epochs (measured 22.5 µs at w = 51, 36 µs at w = 301);
+  with :func:`~ecombalance.models._methods.epochs_for` epochs (measured 22.5 µs at w = 51, 36 µs at w = 301);
 - ``mlp`` (scikit-learn's, 200 epochs): :math:`(1.5 + 0.0075\,w)\,\mu s` per row and epoch (measured 395 µs per
   row at w = 25, 970 µs at w = 606 on sparse input);
 - ``gboost`` and any other model (trees, ensembles): :math:`0.025\,\mu s` per row, input column and tree, with
@@ -128,7 +128,7 @@ def row_limit(tbl: Table, methods: Sequence[str], folds: int = 5, repeats: int =
 
 
 def sample_for(tbl: Table, methods: Sequence[str], max_rows: int | None = None, folds: int = 5, repeats: int = 2,
-               epochs: int = 30, seed: int = 0, who: str = N_("The comparison"),
+               epochs: int = 30, random_state: int = 0, who: str = N_("The comparison"),
                setting: str = N_("parameter `max_rows={}`"), budget: float = WORK_BUDGET,
                text_terms: int | None = DENSE_MAX_FEATURES) -> tuple[Table, str]:
     """The rows a comparison runs on and a note when they are a sample (:func:`ecombalance.data._preprocess.subsample`).
@@ -144,16 +144,16 @@ def sample_for(tbl: Table, methods: Sequence[str], max_rows: int | None = None, 
                    "of {budget:,.0f} s").format(estimate=estimate, methods=len(methods), folds=repeats * folds,
                                                 budget=budget)
         setting = _("{setting} ({limit:,} here)").format(setting=_(setting).replace("{}", "None"), limit=limit)
-        return subsample(tbl, limit, seed=seed, who=who, setting=setting, reason=reason)
-    return subsample(tbl, max_rows, seed=seed, who=who, setting=setting)
+        return subsample(tbl, limit, random_state=random_state, who=who, setting=setting, reason=reason)
+    return subsample(tbl, max_rows, random_state=random_state, who=who, setting=setting)
 
 
 def recommended(best: str | None, macro_f1: pd.Series) -> str:
     """The method a comparison recommends: ``best`` (a balancing method distinguishably better than its own plain
-    model) when there is one; else the plain model (:func:`~ecombalance._chapters.experiments.balances_nothing`)
+    model) when there is one; else the plain model (:func:`~ecombalance.models._methods.balances_nothing`)
     with the highest ``macro_f1`` (pooled out-of-fold, indexed by method), since no balancing earned its place;
     else the method with the highest ``macro_f1``."""
-    from ecombalance._chapters.experiments import balances_nothing
+    from ecombalance.models._methods import balances_nothing
 
     if best is not None:
         return best
@@ -162,7 +162,7 @@ def recommended(best: str | None, macro_f1: pd.Series) -> str:
     return str(ranked.sort_values(ascending=False, kind="stable").index[0])
 
 
-def full_table_score(tbl: Table, method: str, folds: int = 5, seed: int = 0, epochs: int = 30,
+def full_table_score(tbl: Table, method: str, folds: int = 5, random_state: int = 0, epochs: int = 30,
                      n_jobs: int | None = None, progress: bool = False, fold_features: Any = None) -> pd.Series:
     """``method`` fitted on every row of ``tbl``: out-of-fold predictions of one ``folds``-fold stratified (or
     grouped) cross-validation, each row predicted once by a model that did not see it.
@@ -172,9 +172,9 @@ def full_table_score(tbl: Table, method: str, folds: int = 5, seed: int = 0, epo
     from ecombalance.evaluation import make_folds, run_experiment
     from ecombalance.evaluation._metrics import scores
 
-    cv = make_folds(tbl.y, tbl.groups, folds, seed)
-    result = run_experiment({method: build(tbl, method, seed, epochs)}, tbl.X, tbl.y, groups=tbl.groups, cv=cv,
-                            random_state=seed, progress=progress, n_jobs=n_jobs, fold_features=fold_features)
+    cv = make_folds(tbl.y, tbl.groups, folds, random_state)
+    result = run_experiment({method: build(tbl, method, random_state, epochs)}, tbl.X, tbl.y, groups=tbl.groups, cv=cv,
+                            random_state=random_state, progress=progress, n_jobs=n_jobs, fold_features=fold_features)
     y_true, pred = result.pooled(method)[:2]
     smallest = tbl.y.value_counts().index[-1]
     found = scores(y_true, pred, classes=result.classes, metrics=("macro_f1", "balanced_accuracy"))
@@ -205,7 +205,7 @@ def pooled_scores(summary: pd.DataFrame) -> pd.DataFrame:
 
 
 def every_row_check(full: Table, sample: Table, best: str | None, summary: pd.DataFrame, folds: int = 5,
-                    seed: int = 0, epochs: int = 30, n_jobs: int | None = None,
+                    random_state: int = 0, epochs: int = 30, n_jobs: int | None = None,
                     budget: float = WORK_BUDGET) -> tuple[str, pd.Series | None, str]:
     """What notebook 06 and :func:`ecombalance.compare` do after a comparison on ``sample`` (a sample of ``full``,
     or ``full`` itself), with its :func:`ecombalance.evaluation.summarise` table: ``(chosen, every_row, note)`` —
@@ -218,10 +218,10 @@ def every_row_check(full: Table, sample: Table, best: str | None, summary: pd.Da
     if len(sample.frame) >= len(full.frame):
         return chosen, None, ""
     limit = row_limit(full, [chosen], folds, 1, epochs, budget)
-    target = full if limit == 0 else subsample(full, limit, seed=seed)[0]
+    target = full if limit == 0 else subsample(full, limit, random_state=random_state)[0]
     if len(target.frame) <= len(sample.frame):
         return chosen, None, ""
-    every_row = full_table_score(target, chosen, folds, seed, epochs, n_jobs=n_jobs)
+    every_row = full_table_score(target, chosen, folds, random_state, epochs, n_jobs=n_jobs)
     return chosen, every_row, describe_full_table(every_row, scores.loc[chosen], len(sample.frame), len(full.frame))
 
 

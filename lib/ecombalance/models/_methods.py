@@ -161,7 +161,7 @@ def epochs_for(n_rows: int, epochs: int = 30) -> int:
     return int(max(1, min(int(epochs), -(-MAX_ROW_PASSES // int(n_rows)))))
 
 
-def build(tbl: Table, spec: str, seed: int = 0, epochs: int = 30, text: str = "tfidf",
+def build(tbl: Table, spec: str, random_state: int = 0, epochs: int = 30, text: str = "tfidf",
           max_features: int | None | str = "auto"):
     """The pipeline for one method on ``tbl``'s feature columns.
 
@@ -174,9 +174,9 @@ def build(tbl: Table, spec: str, seed: int = 0, epochs: int = 30, text: str = "t
     sampler, model, loss = parse(spec)
     if model == "torch_mlp":
         estimator = TorchMLPClassifier(loss=loss, epochs=epochs_for(max(len(tbl.frame), 1), epochs),
-                                       random_state=seed)
+                                       random_state=random_state)
     elif model in MODEL_PARAMS:
-        estimator = pipelines.make_model(model, random_state=seed, **MODEL_PARAMS[model])
+        estimator = pipelines.make_model(model, random_state=random_state, **MODEL_PARAMS[model])
     else:
         estimator = model
     return pipelines.pipeline(
@@ -185,18 +185,18 @@ def build(tbl: Table, spec: str, seed: int = 0, epochs: int = 30, text: str = "t
         sampler="none" if sampler == "class_weight" else sampler,
         model=estimator,
         class_weight="balanced" if sampler == "class_weight" else None,
-        random_state=seed,
+        random_state=random_state,
     )
 
 
-def build_all(tbl: Table, specs: Sequence[str], seed: int = 0, epochs: int = 30,
+def build_all(tbl: Table, specs: Sequence[str], random_state: int = 0, epochs: int = 30,
               max_features: int | None | str = "auto") -> dict:
     """``{spec: pipeline}``, checking every name before anything is fitted (``max_features``: :func:`build`'s)."""
     for spec in specs:
         parse(spec)
     if len(set(specs)) != len(specs):
         raise ValueError(f"methods repeat a name: {list(specs)}")
-    return {spec: build(tbl, spec, seed, epochs, max_features=max_features) for spec in specs}
+    return {spec: build(tbl, spec, random_state, epochs, max_features=max_features) for spec in specs}
 
 
 def training_priors(spec: str, class_counts: Mapping) -> np.ndarray:

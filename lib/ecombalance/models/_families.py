@@ -6,7 +6,7 @@ cross-entropy (``none+logreg`` for ``class_weight+logreg`` and ``smote+logreg``,
 ``none+torch_mlp:logit_adjusted``). A balancing ensemble of imbalanced-learn, which balances inside each bootstrap or
 boosting round, is judged against its plain counterpart (``none+rf`` for ``none+balanced_rf``, ``none+bagging`` for
 ``none+balanced_bagging``, ``none+bagged_adaboost`` for ``none+easy_ensemble``, ``none+adaboost`` for
-``none+rusboost``: :func:`ecombalance._chapters.experiments.family_model`). Differences between plain models are
+``none+rusboost``: :func:`ecombalance.models._methods.family_model`). Differences between plain models are
 reported apart, as model choice (capacity). A method whose model has no plain version among the methods is compared with the first method and
 marked ``other``: its difference is not balancing alone, and no claim about balancing is made from it.
 
@@ -23,11 +23,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ecombalance._chapters.experiments import balances_nothing, family_model
 from ecombalance.evaluation import ExperimentResult, best_method, compare_to_baseline, holm
 from ecombalance.evaluation._stats import detectable_difference
 from ecombalance.evaluation._verdicts import BestMethod
 from ecombalance.i18n import gettext as _
+from ecombalance.models._methods import balances_nothing, family_model
 
 KINDS = ("balancing", "capacity", "other")
 """What a comparison measures: ``balancing`` (the same model with and without a balancing step), ``capacity``
@@ -37,7 +37,7 @@ model and balancing mixed, never a balancing claim)."""
 
 def model_of(method: str) -> str:
     """The model family of ``"<sampler>+<model>[:<loss>]"``: its model, or a balancing ensemble's plain counterpart
-    (:func:`ecombalance._chapters.experiments.family_model`); a name outside that grammar is its own model."""
+    (:func:`ecombalance.models._methods.family_model`); a name outside that grammar is its own model."""
     try:
         return family_model(method)
     except ValueError:
@@ -110,7 +110,7 @@ def _fold_scores(result: ExperimentResult, method: str, metric: str, class_: Any
     return chosen.sort_values("fold")["value"].to_numpy().tobytes()
 
 
-def family_effects(result: ExperimentResult, metric: str = "macro_f1", n_resamples: int = 1000, seed: int = 0,
+def family_effects(result: ExperimentResult, metric: str = "macro_f1", n_resamples: int = 1000, random_state: int = 0,
                    alpha: float = 0.05, class_: Any = None, interval: bool = True) -> pd.DataFrame:
     """``metric`` (of class ``class_`` for per-class metrics) compared within each model family and between the
     plain models (:func:`references`).
@@ -132,8 +132,8 @@ def family_effects(result: ExperimentResult, metric: str = "macro_f1", n_resampl
     for base in dict.fromkeys(against for against, _kind in found.values()):
         members = [m for m, (against, _kind) in found.items() if against == base]
         frame = compare_to_baseline(subset(result, [base, *members]), base, metric=metric, class_=class_,
-                                    correction=None, interval=interval, n_resamples=n_resamples, seed=seed,
-                                    alpha=alpha)
+                                    correction=None, interval=interval, n_resamples=n_resamples,
+                                    random_state=random_state, alpha=alpha)
         design = dict(frame.attrs)
         rows.append(frame.assign(against=base, kind=[found[m][1] for m in frame["method"]]))
     table = pd.concat(rows, ignore_index=True)
