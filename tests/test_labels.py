@@ -12,6 +12,8 @@ from ecombalance._reporting import headline, labels
     ("smote+logreg/recall_smallest_difference",
      "smote+logreg — recall of the smallest class, difference to the method it is compared with"),
     ("smote+logreg/macro_f1_real", "smote+logreg — macro-F1, difference distinguishable (the one test)"),
+    ("finetuned_minus_frozen_bootstrap_real", "finetuned minus frozen, difference distinguishable (paired bootstrap "
+                                              "of one held-out split, not the one test)"),
     ("smote+logreg/against", "smote+logreg — compared with"),
     # the design of the one test, beside best_is_distinguishable (issue 25)
     ("cv_repeats", "cross-validation repeats (r)"), ("cv_folds", "cross-validation folds (k)"),

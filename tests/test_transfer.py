@@ -307,7 +307,7 @@ def test_headline_and_description_take_the_comparison():
     assert numbers["finetuned_minus_frozen_difference"] == pytest.approx(difference)
     assert (numbers["finetuned_minus_frozen_ci_low"], numbers["finetuned_minus_frozen_ci_high"]) == (row["ci_low"],
                                                                                                      row["ci_high"])
-    assert numbers["finetuned_minus_frozen_real"] is False  # a yes / no in the report, not 0.000
+    assert numbers["finetuned_minus_frozen_bootstrap_real"] is False  # a yes / no in the report, not 0.000
     assert numbers["frozen_lr_macro_f1"] == _table().loc["frozen + LR", "macro_f1"]
     bullets = _describe(comparison)
     text = transfer.describe_transfer(_table(), _compression(), balancing="sampler", minority="bag", largest="phone",

@@ -47,7 +47,7 @@ from pathlib import Path
 import ecombalance
 from ecombalance import _paths
 from ecombalance._chapters import resampling_study
-from ecombalance.data import datasets
+from ecombalance.data import case_table
 from ecombalance.evaluation import run_experiment
 from ecombalance._reporting import paths as report_paths
 from ecombalance._reporting.runner import discover
@@ -58,11 +58,11 @@ from sklearn.preprocessing import StandardScaler
 
 out = {"file": ecombalance.__file__, "checkout": _paths.checkout(), "cache": str(_paths.cache_dir()),
        "sys_path": sys.path}
-tbl = datasets.case_table(0)
+tbl = case_table(0)
 out["data"] = hashlib.sha256(tbl.frame.to_csv(index=False).encode()).hexdigest()
 model = make_pipeline(SimpleImputer(strategy="median"), StandardScaler(),
                       LogisticRegression(class_weight="balanced", max_iter=2000))
-res = run_experiment({"logreg": model}, tbl.frame[datasets.CASE_NUMERIC], tbl.y, cv=3, random_state=0,
+res = run_experiment({"logreg": model}, tbl.frame[tbl.numeric_cols], tbl.y, cv=3, random_state=0,
                      progress=False)
 macro = res.results.query("metric == 'macro_f1' and `class` == 'all'").sort_values("fold")
 out["macro_f1"] = macro["value"].tolist()
@@ -86,9 +86,9 @@ print(json.dumps(out, default=str))
 FRONT_DOOR = r'''
 import json
 import ecombalance as eb
-from ecombalance.data import datasets
+from ecombalance.data import documented_case
 
-df = datasets.documented_case(0)
+df = documented_case(0)
 t = eb.load(df, label="category", text="title")
 c = eb.compare(t, folds=3)
 best = c.best()
@@ -246,11 +246,11 @@ import json
 from pathlib import Path
 
 import ecombalance as eb
-from ecombalance.data import datasets
+from ecombalance.data import documented_case
 from ecombalance._reporting import cli
 
 code = cli.main(["report", "--profile", "smoke", "--notebooks", "01", "--out", "X"])  # the command
-result = eb.report(datasets.documented_case(0), out="Y", notebooks="01", profile="smoke", label="category",
+result = eb.report(documented_case(0), out="Y", notebooks="01", profile="smoke", label="category",
                    text="title", log=lambda _: None)
 summaries = {name: json.loads(Path(name, "summary.json").read_text()) for name in ("X", "Y")}
 print(json.dumps({"code": code, "index": str(result.index), "summaries": summaries,

@@ -22,5 +22,6 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "rule_study": ["NOT_ENOUGH", "NO_PLAIN_MODEL", "PLAIN_RULES", "OWN_RULE", "rule_name", "stated_cost", "rule_methods", "RuleComparison", "compare_rules", "rules_headline", "describe_cost", "describe_rules", "cost_curve_labels", "figure_lines", "no_plain_model"],
     "seed_formulas": ["SeedDocumentLosses", "seed_document_losses"],
     "smote_lesson": ["SmoteExample", "worked_example", "TOY_SAMPLERS", "toy_problem", "decision_boundaries", "GROUPED", "UNGROUPED", "grouping_inflation", "describe_grouping", "NO_GROUPS_NOTE", "grouping_study", "grouping_headline"],
+    "tables": ["DATA_PARAMETERS", "loader_options", "notebook_table", "notebook_tables"],
     "transfer": ["CHINESE_ENCODERS", "text_inputs", "CjkTokenization", "measure_cjk_tokenization", "describe_tokenization", "smote_effect", "describe_smote_effect", "minority_only_row", "scores_table", "compare_quantized", "describe_quantized", "compare_precision", "describe_precision", "precision_headline", "compare_with_frozen", "describe_frozen_comparison", "transfer_headline", "describe_transfer", "P_VALUE_NOTE", "FP32_ON_GENERATED_ONLY"],
 })

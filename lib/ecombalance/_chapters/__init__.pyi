@@ -206,6 +206,10 @@ from ecombalance._chapters.smote_lesson import describe_grouping as describe_gro
 from ecombalance._chapters.smote_lesson import NO_GROUPS_NOTE as NO_GROUPS_NOTE
 from ecombalance._chapters.smote_lesson import grouping_study as grouping_study
 from ecombalance._chapters.smote_lesson import grouping_headline as grouping_headline
+from ecombalance._chapters.tables import DATA_PARAMETERS as DATA_PARAMETERS
+from ecombalance._chapters.tables import loader_options as loader_options
+from ecombalance._chapters.tables import notebook_table as notebook_table
+from ecombalance._chapters.tables import notebook_tables as notebook_tables
 from ecombalance._chapters.transfer import CHINESE_ENCODERS as CHINESE_ENCODERS
 from ecombalance._chapters.transfer import text_inputs as text_inputs
 from ecombalance._chapters.transfer import CjkTokenization as CjkTokenization
@@ -229,22 +233,22 @@ from ecombalance._chapters.transfer import FP32_ON_GENERATED_ONLY as FP32_ON_GEN
 
 __all__ = [
     "ANALYZER_MAX_ROWS", "BASELINE_MAX_ROWS", "BOOSTED_METHODS", "CHINESE_ENCODERS", "CLEANERS", "COLUMN_MEANINGS",
-    "COLUMN_TERMS", "CONFIDENCE_TOLERANCE", "COST_RATIO_RANGE", "CjkTokenization", "DATA_ORIGINS", "DECISIONS",
-    "DRAWS", "ENSEMBLE_MODELS", "Explorer", "ExplorerWidget", "FOLD_METRICS", "FP32_ON_GENERATED_ONLY", "GAP",
-    "GLOSSARY", "GROUPED", "GROUPS", "HEADLINE_KEYS", "LOSS_GROUPS", "LossComparison", "MAX_ROWS",
-    "MAX_TUNED_CLASSES", "NOT_ENOUGH", "NO_GROUPS_NOTE", "NO_PLAIN_MODEL", "OTHER_CLASSES", "OVERALL", "OWN_RULE",
-    "PACKAGES", "PLAIN_RULES", "POSTHOC", "P_VALUE_NOTE", "PriorShiftDemo", "PriorShiftStudy", "RULES",
-    "RuleComparison", "SAMPLER_FAILURES", "SAMPLER_METRICS", "SHARE_TOLERANCE", "SHOWN_CLASSES",
-    "SeedDocumentLosses", "SmoteExample", "THRESHOLD_RANGE", "TOY_SAMPLERS", "Term", "UNGROUPED", "View",
-    "WorkedExamples", "analyzers_headline", "as_frame", "baselines_headline", "best_headline", "best_of_effects",
-    "boosted_heading", "calibration_causes", "calibration_headline", "capped", "categorical_counts",
-    "categorical_view", "check", "classes_note", "click_metrics", "click_profit_study", "compare_analyzers",
-    "compare_baselines", "compare_ensembles", "compare_losses", "compare_precision", "compare_quantized",
-    "compare_rules", "compare_samplers", "compare_with_frozen", "compared_with", "complete_pairs", "confidence_gap",
-    "cost_curve_labels", "cost_decision", "cost_decision_headline", "cost_matrix", "ctr_model", "data_origin",
-    "decision_boundaries", "decision_comparison", "describe_analyzers", "describe_baselines",
-    "describe_class_shares", "describe_cleaning", "describe_columns", "describe_comparison", "describe_cost",
-    "describe_cost_decision", "describe_decision", "describe_decisions", "describe_downsampling",
+    "COLUMN_TERMS", "CONFIDENCE_TOLERANCE", "COST_RATIO_RANGE", "CjkTokenization", "DATA_ORIGINS",
+    "DATA_PARAMETERS", "DECISIONS", "DRAWS", "ENSEMBLE_MODELS", "Explorer", "ExplorerWidget", "FOLD_METRICS",
+    "FP32_ON_GENERATED_ONLY", "GAP", "GLOSSARY", "GROUPED", "GROUPS", "HEADLINE_KEYS", "LOSS_GROUPS",
+    "LossComparison", "MAX_ROWS", "MAX_TUNED_CLASSES", "NOT_ENOUGH", "NO_GROUPS_NOTE", "NO_PLAIN_MODEL",
+    "OTHER_CLASSES", "OVERALL", "OWN_RULE", "PACKAGES", "PLAIN_RULES", "POSTHOC", "P_VALUE_NOTE", "PriorShiftDemo",
+    "PriorShiftStudy", "RULES", "RuleComparison", "SAMPLER_FAILURES", "SAMPLER_METRICS", "SHARE_TOLERANCE",
+    "SHOWN_CLASSES", "SeedDocumentLosses", "SmoteExample", "THRESHOLD_RANGE", "TOY_SAMPLERS", "Term", "UNGROUPED",
+    "View", "WorkedExamples", "analyzers_headline", "as_frame", "baselines_headline", "best_headline",
+    "best_of_effects", "boosted_heading", "calibration_causes", "calibration_headline", "capped",
+    "categorical_counts", "categorical_view", "check", "classes_note", "click_metrics", "click_profit_study",
+    "compare_analyzers", "compare_baselines", "compare_ensembles", "compare_losses", "compare_precision",
+    "compare_quantized", "compare_rules", "compare_samplers", "compare_with_frozen", "compared_with",
+    "complete_pairs", "confidence_gap", "cost_curve_labels", "cost_decision", "cost_decision_headline",
+    "cost_matrix", "ctr_model", "data_origin", "decision_boundaries", "decision_comparison", "describe_analyzers",
+    "describe_baselines", "describe_class_shares", "describe_cleaning", "describe_columns", "describe_comparison",
+    "describe_cost", "describe_cost_decision", "describe_decision", "describe_decisions", "describe_downsampling",
     "describe_effects", "describe_environment", "describe_evaluation", "describe_families_of",
     "describe_frozen_comparison", "describe_grouping", "describe_identical_losses", "describe_losses",
     "describe_members", "describe_positive_class", "describe_precision", "describe_preprocessing",
@@ -256,13 +260,14 @@ __all__ = [
     "family_headline", "figure_lines", "fit_before_split_effects", "focal_curves", "fold_mean",
     "gaussian_prior_shift", "glossary_frame", "glossary_markdown", "grouping_headline", "grouping_inflation",
     "grouping_study", "hardware", "identical_losses", "inverse_frequency_costs", "judge_families", "leakage_demo",
-    "leakage_inflation", "live", "loss_differences", "loss_methods", "loss_verdict", "losses_headline",
-    "measure_cjk_tokenization", "member_counts", "method_name", "metrics_caption", "minority_only_row",
-    "miss_cost_matrix", "missing_packages", "model_check", "most_calibrated", "most_rebalanced", "no_plain_model",
-    "normalise_term", "out_of_fold_experiment", "out_of_fold_predictions", "over_predicting", "package_versions",
-    "pick_pair", "plain_model", "plot_confusion", "plot_focus_reliability", "plot_view", "pooled_accuracy",
-    "positive_class", "positive_class_table", "precision_headline", "prior_corrected", "prior_shift_headline",
-    "prior_shift_study", "profit_headline", "projection", "ranking_table", "rarity_cost_decision", "recall_changes",
+    "leakage_inflation", "live", "loader_options", "loss_differences", "loss_methods", "loss_verdict",
+    "losses_headline", "measure_cjk_tokenization", "member_counts", "method_name", "metrics_caption",
+    "minority_only_row", "miss_cost_matrix", "missing_packages", "model_check", "most_calibrated",
+    "most_rebalanced", "no_plain_model", "normalise_term", "notebook_table", "notebook_tables",
+    "out_of_fold_experiment", "out_of_fold_predictions", "over_predicting", "package_versions", "pick_pair",
+    "plain_model", "plot_confusion", "plot_focus_reliability", "plot_view", "pooled_accuracy", "positive_class",
+    "positive_class_table", "precision_headline", "prior_corrected", "prior_shift_headline", "prior_shift_study",
+    "profit_headline", "projection", "ranking_table", "rarity_cost_decision", "recall_changes",
     "reliability_groups", "resample_counts", "resampling_headline", "row_origin", "rule_methods", "rule_name",
     "rules_headline", "sampler_differences", "sampler_verdicts", "scalable_samplers", "scaling_table",
     "scores_table", "seed_document_losses", "seed_formula_scenarios", "seed_regulariser_minimiser",

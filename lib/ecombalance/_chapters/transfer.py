@@ -423,7 +423,7 @@ def transfer_headline(table: pd.DataFrame, compression: pd.DataFrame, balancing:
     macro_f1 = table["macro_f1"]
     extra = {} if comparison is None else {
         **{f"finetuned_minus_frozen_{key}": float(comparison.iloc[0][key]) for key in ("difference", "ci_low", "ci_high")},
-        "finetuned_minus_frozen_real": bool(comparison.iloc[0]["real"])}  # yes / no in the report
+        "finetuned_minus_frozen_bootstrap_real": bool(comparison.iloc[0]["real"])}  # yes / no in the report
     interval = compression.attrs.get("int8_minus_fp32")
     if interval:
         extra.update(int8_macro_f1_change_ci_low=interval["ci_low"], int8_macro_f1_change_ci_high=interval["ci_high"])

@@ -94,6 +94,7 @@ QUALIFIERS = {
     "_ci_low": N_("95 % interval low"),
     "_ci_high": N_("95 % interval high"),
     "_difference": N_("difference to the method it is compared with"),
+    "_bootstrap_real": N_("difference distinguishable (paired bootstrap of one held-out split, not the one test)"),
     "_real": N_("difference distinguishable (the one test)"),
     "_p_value": N_("p-value"),
     "_sd": N_("standard deviation over folds"),

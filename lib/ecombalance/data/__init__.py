@@ -1,5 +1,6 @@
-"""Data: the :class:`Table`, the generated datasets, loaders for users' files and public layouts, identifier
-protection and cleaning with a report.
+"""Data: the generated datasets (the documented case, a search log, the six shapes users bring), readers of the
+public e-commerce tables, identifier protection, cleaning with a report and stratified subsampling. A user's own
+table is read and checked by :func:`ecombalance.load`, which returns an :class:`ecombalance.Table`.
 """
 
 from ecombalance._lazy import attach

@@ -1,6 +1,7 @@
 """Models: balanced losses and the torch MLP, imbalanced-learn's balancing ensembles and LightGBM, frozen embeddings
-of pretrained encoders, feature fusion, models by name and the leakage-safe pipeline, devices. The Hugging Face fine-tuning stack (fine-tuner, training loop,
-checkpoints, quantisation, distributed training) is the subpackage :mod:`ecombalance.models.finetune`.
+of pretrained encoders, feature fusion, models by name and the leakage-safe pipeline, devices. The Hugging Face
+fine-tuning stack (fine-tuner, training loop, checkpoints, quantisation, distributed training) is the subpackage
+:mod:`ecombalance.models.finetune`.
 """
 
 from ecombalance._lazy import attach

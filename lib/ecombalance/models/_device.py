@@ -20,7 +20,35 @@ import torch
 
 
 def resolve_device(device: str | torch.device = "auto") -> torch.device:
-    """``"auto"`` picks ``cuda`` when torch sees a GPU, else ``cpu``; an explicit choice is checked."""
+    """Return the torch device for ``device``: ``"auto"`` picks ``cuda`` when torch sees a GPU, else ``cpu``.
+
+    Parameters
+    ----------
+    device : str or torch.device, default="auto"
+        ``"auto"``, ``"cpu"``, ``"cuda"`` or ``"cuda:N"``; an explicit choice is checked.
+
+    Returns
+    -------
+    torch.device
+        The device to compute on.
+
+    Raises
+    ------
+    TypeError
+        When ``device`` is neither a string nor a ``torch.device``.
+    RuntimeError
+        When a CUDA device is asked for but torch sees no CUDA GPU.
+    ValueError
+        When ``device`` names no device torch knows.
+
+    Examples
+    --------
+    >>> from ecombalance.models import resolve_device
+    >>> resolve_device("cpu")
+    device(type='cpu')
+    >>> resolve_device("auto").type in ("cpu", "cuda")
+    True
+    """
     if isinstance(device, torch.device):
         device = str(device)
     if not isinstance(device, str):

@@ -61,14 +61,68 @@ def embed_texts(
     precision: str = "auto",
     progress: bool = False,
 ) -> np.ndarray:
-    """Mean-pooled embeddings of ``texts`` (or text pairs) from a frozen encoder, as float32 ``(n, hidden)``.
+    """Embed ``texts`` (or text pairs) with a frozen encoder, mean-pooled over the tokens.
+
+    The embedding of a text is the attention-masked mean of the encoder's last hidden states
+    (Sentence-BERT's pooling, Reimers & Gurevych 2019 [1]_):
+
+    .. math:: e(x) = \\frac{\\sum_t m_t h_t(x)}{\\sum_t m_t}.
 
     Results are cached on disk under ``cache_dir/embeddings/<hash>.npy``, keyed by the model (path,
     config, weight files), ``max_length`` and the exact texts; a repeated call loads the file and never
-    touches the model. ``cache_dir=None`` uses :func:`ecombalance._paths.data_cache_dir`
-    (``ECOMBALANCE_CACHE``, which the report command sets to the report's folder for a user's data, else the
-    project's ``.cache/``); ``cache_dir=False`` disables it.
-    Texts are tokenised once and encoded in length-sorted batches padded only to their own longest text.
+    touches the model. Texts are tokenised once and encoded in length-sorted batches padded only to their own
+    longest text.
+
+    Parameters
+    ----------
+    texts : sequence of str, sequence of (str, str), Series, DataFrame or ndarray
+        One text per sample, or text pairs (tuples, or two columns: query, product title).
+    model_name : str or Path, default="all-MiniLM-L6-v2"
+        A model name or local directory, resolved offline (nothing is downloaded); ``"tiny-random"`` is a
+        2-layer random BERT for tests.
+    batch_size : int, default=64
+        Texts per forward pass.
+    max_length : int, default=128
+        Tokens per text (or pair) after truncation.
+    cache_dir : str, Path, None or False, default=None
+        The cache's root folder; None uses the data cache (``ECOMBALANCE_CACHE``, which the report command sets
+        to the report's folder for a user's data, else the project's ``.cache/``); False disables the cache.
+    device : str, default="auto"
+        ``"auto"`` (CUDA if present), ``"cpu"`` or ``"cuda[:N]"``.
+    precision : {"auto", "bf16", "fp16", "fp32"}, default="auto"
+        The autocast precision: ``"auto"`` is bf16 on a CUDA GPU that supports it, full precision elsewhere.
+    progress : bool, default=False
+        Show a tqdm bar over the batches.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, hidden_size), dtype float32
+        One embedding per text (or pair), in the order of ``texts``.
+
+    Raises
+    ------
+    ecombalance.exceptions.ModelNotAvailableError
+        When the model is not on this machine.
+    ValueError
+        When ``texts`` is empty or has more than two columns.
+
+    See Also
+    --------
+    SentenceEmbedder : The same embeddings as a scikit-learn transformer.
+
+    References
+    ----------
+    .. [1] Reimers, N. & Gurevych, I. (2019). Sentence-BERT: sentence embeddings using Siamese BERT-networks.
+       EMNLP.
+
+    Examples
+    --------
+    >>> from ecombalance.models import embed_texts
+    >>> embed_texts(["red shoes", "blue shirt", "green shoes"], model_name="tiny-random", cache_dir=False).shape
+    (3, 32)
+    >>> embed_texts([("shoes", "red shoes"), ("shoes", "blue shirt")], model_name="tiny-random",
+    ...             cache_dir=False).dtype
+    dtype('float32')
     """
     first, second = as_text_inputs(texts)
     path = pretrained.resolve_model(model_name)
@@ -106,7 +160,7 @@ def embed_texts(
 
 
 class SentenceEmbedder(TransformerMixin, BaseEstimator):
-    """scikit-learn transformer: texts -> mean-pooled embeddings of a frozen encoder (float32).
+    """Embed texts with a frozen encoder as a scikit-learn transformer (mean-pooled, float32).
 
     ``fit`` learns nothing; ``transform`` calls :func:`embed_texts` (disk-cached). It takes a 1-D
     sequence / Series of texts, or a DataFrame whose text columns are joined with spaces, so it works
@@ -114,11 +168,33 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    model_name : str
-        Model name or local path (see :func:`ecombalance.models._pretrained.resolve_model`).
-    batch_size : int
-    cache_dir : str or None
-        Embedding cache directory; None uses :func:`ecombalance._paths.data_cache_dir`.
+    model_name : str, default="all-MiniLM-L6-v2"
+        Model name or local path, resolved offline (see :func:`embed_texts`).
+    batch_size : int, default=64
+        Texts per forward pass.
+    cache_dir : str, Path, None or False, default=None
+        Embedding cache directory; None uses the data cache (:func:`embed_texts`), False disables it.
+
+    Attributes
+    ----------
+    n_features_out_ : int
+        The embedding size (the encoder's hidden size), set by :meth:`transform`.
+
+    See Also
+    --------
+    embed_texts : The embeddings as a function.
+    make_preprocessor : ``text="embedding"`` encodes text columns with this transformer.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ecombalance.models import SentenceEmbedder
+    >>> embedder = SentenceEmbedder(model_name="tiny-random", cache_dir=False)
+    >>> frame = pd.DataFrame({"title": ["red shoes", "blue shirt"], "brand": ["acme", "zeta"]})
+    >>> embedder.fit_transform(frame).shape  # title and brand joined into one text per row
+    (2, 32)
+    >>> embedder.get_feature_names_out()[:2].tolist()
+    ['embedding0', 'embedding1']
     """
 
     def __init__(self, model_name: str = pretrained.DEFAULT_MODEL, batch_size: int = 64, cache_dir=None):
@@ -127,15 +203,55 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         self.cache_dir = cache_dir
 
     def fit(self, X, y=None):
+        """Return the transformer unchanged: a frozen encoder learns nothing.
+
+        Parameters
+        ----------
+        X : sequence of str, Series or DataFrame
+            Ignored.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        SentenceEmbedder
+            The transformer (``self``).
+        """
         return self
 
     def transform(self, X) -> np.ndarray:
+        """Return the mean-pooled embeddings of ``X``.
+
+        Parameters
+        ----------
+        X : sequence of str, Series, DataFrame or 2-D ndarray
+            The texts; the columns of a DataFrame or 2-D array are joined with spaces, one text per row.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, hidden_size), dtype float32
+            One embedding per row.
+        """
         texts = _joined_texts(X)
         embedded = embed_texts(texts, model_name=self.model_name, batch_size=self.batch_size, cache_dir=self.cache_dir)
         self.n_features_out_ = embedded.shape[1]
         return embedded
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        """Return the output column names ``embedding0``, ``embedding1``, ...
+
+        Before :meth:`transform` the size is read from the model's config (no weights are loaded).
+
+        Parameters
+        ----------
+        input_features : None
+            Ignored (scikit-learn's API).
+
+        Returns
+        -------
+        ndarray of str of shape (hidden_size,)
+            The column names.
+        """
         if not hasattr(self, "n_features_out_"):
             from transformers import AutoConfig
 

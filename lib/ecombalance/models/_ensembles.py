@@ -108,9 +108,54 @@ def _booster(random_state: Any) -> AdaBoostClassifier:
 
 
 def make_ensemble(name: str, random_state: Any = None, **params: Any) -> Any:
-    """An ensemble of :data:`ENSEMBLES` by name, with :data:`DEFAULT_SIZE` members unless ``n_estimators`` is given;
-    every other parameter goes to the estimator. Each balancing ensemble and its plain counterpart share their
-    members' settings (trees, rounds, learning rate), so that the two differ by the per-member under-sampling."""
+    """Build an unfitted ensemble of :data:`ENSEMBLES` by name.
+
+    Each balancing ensemble (``balanced_rf``, ``balanced_bagging``, ``easy_ensemble``, ``rusboost``; imbalanced-learn)
+    and its plain counterpart (``rf``, ``bagging``, ``bagged_adaboost``, ``adaboost``; scikit-learn) share their
+    members' settings (trees, rounds, learning rate), so that the two differ by the per-member under-sampling.
+    Every AdaBoost boosts trees of depth 2; ``easy_ensemble`` and ``bagged_adaboost`` bag AdaBoost learners of 10
+    rounds each.
+
+    Parameters
+    ----------
+    name : str
+        A name of :data:`ENSEMBLES`.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the ensemble (and the AdaBoost members of ``easy_ensemble`` and ``bagged_adaboost``).
+    **params : dict
+        Further parameters of the estimator; ``n_estimators`` defaults to the ensemble's size in
+        :data:`DEFAULT_SIZE` (100 trees of a forest, 10 members of a bagging, 50 boosting rounds).
+
+    Returns
+    -------
+    estimator
+        The unfitted scikit-learn or imbalanced-learn ensemble classifier.
+
+    Raises
+    ------
+    ValueError
+        When ``name`` is not in :data:`ENSEMBLES`.
+
+    See Also
+    --------
+    make_model : Every model by name, the ensembles included.
+
+    References
+    ----------
+    .. [1] Chen, C., Liaw, A. & Breiman, L. (2004). Using random forest to learn imbalanced data.
+    .. [2] Hido, S. & Kashima, H. (2009). Roughly balanced bagging for imbalanced data.
+    .. [3] Wallace, B. C. et al. (2011). Class imbalance, redux.
+    .. [4] Liu, X.-Y., Wu, J. & Zhou, Z.-H. (2009). Exploratory undersampling for class-imbalance learning.
+    .. [5] Seiffert, C. et al. (2010). RUSBoost: a hybrid approach to alleviating class imbalance.
+
+    Examples
+    --------
+    >>> from ecombalance.models import make_ensemble
+    >>> make_ensemble("balanced_bagging", n_estimators=5)
+    BalancedBaggingClassifier(estimator=DecisionTreeClassifier(), n_estimators=5)
+    >>> make_ensemble("rf").n_estimators
+    100
+    """
     from imblearn.ensemble import (BalancedBaggingClassifier, BalancedRandomForestClassifier, EasyEnsembleClassifier,
                                    RUSBoostClassifier)
 

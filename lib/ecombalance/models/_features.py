@@ -199,15 +199,11 @@ def make_preprocessor(tbl: Table, text: str = "tfidf", max_features: int | None 
                       ngram_range: tuple[int, int] | None = None, embedding_model: str = "all-MiniLM-L6-v2",
                       skew_threshold: float = 1.0, text_analyzer: str | None = None,
                       pair_max_features: int | None = 20000) -> ColumnTransformer:
-    """One transformer fusing every feature source of ``tbl`` (text + numeric + categorical/behaviour).
+    """Build one transformer fusing every feature source of ``tbl`` (text, numeric, categorical/behaviour).
 
-    - text columns: TF-IDF (``text="tfidf"``) with the tokenisation ``text_analyzer`` (None: the table's
-      :attr:`~ecombalance.data._table.Table.text_analyzer`; ``"auto"`` decides per column: word 1–2-grams for
-      English, 1–2-character n-grams for Chinese, see :class:`~ecombalance.models._text_features.TextVectorizer`;
-      ``ngram_range`` None is the analyzer's default; ``max_features`` terms per column, the most frequent in
-      the training rows, None for every term: linear models read every term, models that need dense input a
-      capped vocabulary, see :func:`ecombalance.models._methods.vocabulary`), or mean-pooled embeddings from a pretrained encoder
-      (``text="embedding"``, see :mod:`ecombalance.models.finetune._tuner`);
+    - text columns: TF-IDF (``text="tfidf"``) with the tokenisation ``text_analyzer`` (``"auto"`` decides per
+      column: word 1–2-grams for English, 1–2-character n-grams for Chinese, see :class:`TextVectorizer`), or
+      mean-pooled embeddings from a frozen pretrained encoder (``text="embedding"``, :class:`SentenceEmbedder`);
     - numeric columns (prices, ratings, counts, rates): median imputation, ``log1p`` for skewed
       non-negative columns (:class:`SkewedLog1p`), standardisation;
     - categorical columns (brand, category): most-frequent imputation, one-hot (unknown categories at
@@ -216,7 +212,57 @@ def make_preprocessor(tbl: Table, text: str = "tfidf", max_features: int | None 
       two, block ``pair`` (its own TF-IDF vocabularies of ``pair_max_features`` terms, whatever ``max_features``:
       the six similarities are the same for every model).
 
-    Returns an unfitted ``ColumnTransformer``: fit it on training data only (inside a pipeline).
+    Parameters
+    ----------
+    tbl : Table
+        The table whose ``text_cols``, ``numeric_cols``, ``categorical_cols`` and ``text_pair`` are encoded.
+    text : {"tfidf", "embedding"}, default="tfidf"
+        How text columns are encoded: TF-IDF, or mean-pooled embeddings of ``embedding_model``.
+    max_features : int or None, default=20000
+        TF-IDF terms per text column, the most frequent in the training rows; None for every term. Linear models
+        read every term, models that need dense input a capped vocabulary (see
+        :func:`ecombalance.models._methods.vocabulary`).
+    ngram_range : (int, int) or None, default=None
+        TF-IDF n-gram sizes; None is the analyzer's default.
+    embedding_model : str, default="all-MiniLM-L6-v2"
+        The encoder of ``text="embedding"``, a model name or local directory.
+    skew_threshold : float, default=1.0
+        Skewness above which a non-negative numeric column gets ``log1p`` (:class:`SkewedLog1p`).
+    text_analyzer : {"auto", "word", "char", "jieba"} or None, default=None
+        The tokenisation of the TF-IDF; None is the table's :attr:`~ecombalance.Table.text_analyzer`.
+    pair_max_features : int or None, default=20000
+        Vocabulary size of each TF-IDF of the ``pair`` block.
+
+    Returns
+    -------
+    sklearn.compose.ColumnTransformer
+        The unfitted transformer, blocks ``text_<column>``, ``numeric``, ``categorical`` and ``pair`` (those the
+        table has): fit it on training data only (inside a pipeline).
+
+    Raises
+    ------
+    ValueError
+        When ``text`` or ``text_analyzer`` is not a valid value, ``tbl.text_pair`` does not name two different
+        text columns, or the table has no feature column.
+
+    See Also
+    --------
+    pipeline : The preprocessor, a sampler and a model in one pipeline.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ecombalance import Table
+    >>> from ecombalance.models import make_preprocessor
+    >>> frame = pd.DataFrame({"title": ["red shoes", "blue shirt", "red shirt", "green shoes"],
+    ...                       "price": [10.0, 25.0, 12.5, 300.0], "brand": ["a", "b", "a", None],
+    ...                       "label": ["shoes", "shirt", "shirt", "shoes"]})
+    >>> tbl = Table(frame, "label", text_cols=["title"], numeric_cols=["price"], categorical_cols=["brand"])
+    >>> pre = make_preprocessor(tbl)
+    >>> [name for name, _, _ in pre.transformers]
+    ['text_title', 'numeric', 'categorical']
+    >>> pre.fit_transform(tbl.X).shape  # 9 word 1-2-grams, 1 price, 2 brands
+    (4, 12)
     """
     if text not in TEXT_ENCODERS:
         raise ValueError(f"text must be one of {list(TEXT_ENCODERS)}, got {text!r}")

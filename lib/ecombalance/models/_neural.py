@@ -42,37 +42,79 @@ class CosineLinear(nn.Module):
 
 
 class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
-    """Multi-layer perceptron classifier trained with a (balanced) loss from :func:`ecombalance.models._losses.make_loss`.
+    """Multi-layer perceptron classifier trained with a (balanced) loss of :func:`ecombalance.models.make_loss`.
+
+    scikit-learn's ``MLPClassifier`` minimises plain log-loss only; this one trains the same kind of network with
+    any loss of :data:`ecombalance.models.LOSSES`, on the GPU when torch sees one and on the CPU otherwise. It takes
+    dense or scipy-sparse input (TF-IDF), so samplers and preprocessors may precede it in a pipeline.
 
     Parameters
     ----------
     hidden : tuple of int, default=(64,)
         Widths of the hidden ReLU layers.
     loss : str, default="ce"
-        A name from :data:`ecombalance.models._losses.LOSSES`. The class counts come from ``y`` in :meth:`fit`.
+        A name from :data:`ecombalance.models.LOSSES`. The class counts come from ``y`` in :meth:`fit`.
         ``"ldam"`` uses a cosine output layer (as the paper) scaled by the loss's ``scale``, and deferred
         re-weighting from epoch ``round(0.8 * epochs)`` unless ``loss_params`` sets ``drw_epoch``.
-    loss_params : dict, optional
+    loss_params : dict, default=None
         Keyword parameters of the loss (gamma, alpha, beta, tau, weighting, ...).
-    epochs, batch_size, lr, weight_decay
-        AdamW training settings.
-    init_bias : None or "log_prior", default=None
+    epochs : int, default=30
+        Passes over the training rows (AdamW training).
+    batch_size : int, default=64
+        Rows per AdamW step; prediction uses batches of ``max(batch_size, 1024)`` rows.
+    lr : float, default=1e-3
+        AdamW learning rate.
+    weight_decay : float, default=0.0
+        AdamW (decoupled) weight decay.
+    init_bias : {None, "log_prior"}, default=None
         ``"log_prior"`` starts the output bias at :math:`\\log \\pi_c`
-        (:func:`ecombalance.models._losses.init_bias_with_log_prior`).
+        (:func:`ecombalance.models.init_bias_with_log_prior`).
     device : str, default="auto"
         ``"auto"`` (CUDA with bf16 autocast when present, else CPU in float32), ``"cpu"`` or ``"cuda"``.
-    n_jobs : int or None, default=None
-        torch CPU threads while fitting and predicting; None means 1 (scikit-learn's convention), -1 all
+    n_jobs : int, default=None
+        The torch CPU threads while fitting and predicting; None means 1 (scikit-learn's convention), -1 all
         cores. One thread is the fastest for small MLPs, several threads only add overhead.
-    random_state : int, RandomState or None
+    random_state : int, RandomState instance or None, default=None
         Seeds initialisation and shuffling; the same seed repeats the same model on the same machine.
     verbose : bool, default=False
         Show a tqdm bar over epochs.
 
     Attributes
     ----------
-    classes_, n_features_in_, model_ (torch module), loss_ (loss module), loss_curve_ (mean training
-    loss per epoch), device_ (torch.device used), autocast_dtype_ (None for full float32).
+    classes_ : ndarray of shape (n_classes,)
+        The class labels.
+    n_features_in_ : int
+        Number of features seen during :meth:`fit`.
+    model_ : torch.nn.Sequential
+        The trained network.
+    loss_ : torch.nn.Module
+        The loss module (:func:`ecombalance.models.make_loss`).
+    loss_curve_ : list of float
+        Mean training loss per epoch.
+    device_ : torch.device
+        The device used.
+    autocast_dtype_ : torch.dtype or None
+        The autocast dtype; None for full float32.
+
+    See Also
+    --------
+    ecombalance.models.make_loss : The losses by name.
+    ecombalance.models.pipeline : A model behind a preprocessor and a sampler.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ecombalance.models import TorchMLPClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(60, 4))
+    >>> y = np.where(X[:, 0] > 0.8, "rare", "common")
+    >>> clf = TorchMLPClassifier(hidden=(8,), loss="focal", epochs=5, device="cpu", random_state=0).fit(X, y)
+    >>> clf.classes_
+    array(['common', 'rare'], dtype='<U6')
+    >>> clf.predict_proba(X[:3]).shape
+    (3, 2)
+    >>> len(clf.loss_curve_)
+    5
     """
 
     def __init__(self, hidden: Sequence[int] = (64,), loss: str = "ce", loss_params: dict | None = None,
@@ -144,7 +186,26 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
         return dev.torch_threads(1 if self.n_jobs is None else int(self.n_jobs))
 
     def fit(self, X, y):
-        """Train on ``X`` (dense or scipy-sparse, n_samples x n_features) and labels ``y``."""
+        """Train the network on ``X`` and the labels ``y``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The training rows, dense or scipy-sparse.
+        y : array-like of shape (n_samples,)
+            The class labels, one per row.
+
+        Returns
+        -------
+        TorchMLPClassifier
+            The fitted classifier (``self``).
+
+        Raises
+        ------
+        ValueError
+            When ``loss`` or ``init_bias`` is unknown, ``init_bias="log_prior"`` is combined with
+            ``loss="ldam"``, ``epochs`` or ``batch_size`` is below 1, or ``y`` is multilabel or multioutput.
+        """
         with self._threads():
             return self._fit(X, y)
 
@@ -208,15 +269,48 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
         return (logits * self.loss_.scale if self.loss == "ldam" else logits).numpy()  # LDAM: s * cosine
 
     def decision_function(self, X) -> np.ndarray:
-        """Logits (n_samples, n_classes); for two classes the logit difference (n_samples,), as sklearn."""
+        """Return the logits of ``X``; for two classes the logit difference, as scikit-learn does.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The rows to score.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes) or (n_samples,)
+            The logits, or for two classes the second class's logit minus the first's.
+        """
         logits = self._logits(X)
         return logits[:, 1] - logits[:, 0] if logits.shape[1] == 2 else logits
 
     def predict_proba(self, X) -> np.ndarray:
-        """Softmax of the logits; columns follow ``classes_``."""
+        """Return the class probabilities of ``X``: the softmax of the logits.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The rows to score.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+            The probabilities; columns follow ``classes_``.
+        """
         return torch.as_tensor(self._logits(X)).softmax(dim=1).numpy()
 
     def predict(self, X) -> np.ndarray:
-        """The most probable class, in the labels' original type."""
+        """Return the most probable class of each row of ``X``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The rows to classify.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+            The predicted labels, in the labels' original type.
+        """
         logits = self._logits(X)  # checks that the model is fitted
         return self.classes_[logits.argmax(axis=1)]

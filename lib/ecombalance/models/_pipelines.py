@@ -73,10 +73,48 @@ class ClassWeightedClassifier(ClassifierMixin, BaseEstimator):
 
 
 def make_model(name: str, random_state: Any = None, **params: Any) -> Any:
-    """A classifier by name: ``logreg``, ``gboost`` (HistGradientBoosting), ``mlp`` (small MLP), ``lightgbm``
-    (:func:`ecombalance.models._ensembles.make_lightgbm`) or an ensemble of
-    :data:`ecombalance.models._ensembles.ENSEMBLES` (:func:`~ecombalance.models._ensembles.make_ensemble`);
-    ``params`` go to the estimator."""
+    """Build an unfitted classifier by name.
+
+    The names (:data:`MODELS`): ``logreg`` (scikit-learn's ``LogisticRegression``, ``max_iter=1000``), ``gboost``
+    (``HistGradientBoostingClassifier``: 50 iterations, 15 leaves, no early stopping), ``mlp`` (a small
+    ``MLPClassifier``: one hidden layer of 32, 200 iterations, no early stopping), ``lightgbm``
+    (``lightgbm.LGBMClassifier`` with the settings of ``gboost``) or an ensemble of :data:`ENSEMBLES`
+    (:func:`make_ensemble`).
+
+    Parameters
+    ----------
+    name : str
+        A name of :data:`MODELS`.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the model's randomness (not used by ``logreg``, which is deterministic).
+    **params : dict
+        Further parameters of the estimator; they override the defaults above.
+
+    Returns
+    -------
+    estimator
+        The unfitted scikit-learn (or LightGBM) classifier.
+
+    Raises
+    ------
+    ValueError
+        When ``name`` is not in :data:`MODELS`.
+
+    See Also
+    --------
+    make_ensemble : The ensembles by name.
+    pipeline : A model behind a preprocessor and a sampler.
+
+    Examples
+    --------
+    >>> from ecombalance.models import make_model
+    >>> make_model("logreg")
+    LogisticRegression(max_iter=1000)
+    >>> make_model("gboost", random_state=0, max_iter=10).max_iter
+    10
+    >>> make_model("balanced_rf").n_estimators
+    100
+    """
     if name == "logreg":
         return LogisticRegression(**{"max_iter": 1000, **params})
     if name == "gboost":
@@ -104,26 +142,54 @@ def pipeline(
     class_weight: str | Mapping | None = None,
     random_state: Any = None,
 ) -> Pipeline:
-    """``preprocess -> sampler -> model`` as an imbalanced-learn Pipeline.
+    """Chain ``preprocess -> sampler -> model`` as an imbalanced-learn Pipeline.
 
     The pipeline resamples only in ``fit`` (the training part of a split); ``predict`` and
     ``score`` skip the sampler, so evaluation data keep their original class distribution.
 
     Parameters
     ----------
-    preprocess : transformer, None or 'passthrough'
-        Fitted on the training part only, like everything else in the pipeline.
-    sampler : str or sampler
-        A name in :data:`SAMPLERS` (built with :func:`make_sampler`) or any object with
-        ``fit_resample``.
-    model : str or classifier
+    preprocess : transformer, None or "passthrough", default=None
+        Fitted on the training part only, like everything else in the pipeline; None is ``"passthrough"``.
+    sampler : str or sampler, default="none"
+        A name in :data:`ecombalance.sampling.SAMPLERS` (built with :func:`ecombalance.sampling.make_sampler`)
+        or any object with ``fit_resample``.
+    model : str or classifier, default="logreg"
         A name in :data:`MODELS` or an estimator. HistGradientBoosting (``gboost``), which takes no sparse input,
         gets a ``dense`` step before it (:func:`densify`; TF-IDF is sparse, and the dense copy and the model's
         time grow with the vocabulary: cap it, ``max_features``, for large texts); scikit-learn's other trees and
         ensembles, LightGBM, logistic regression and the MLPs take the sparse matrix as it is.
-    class_weight : 'balanced', dict or None
+    class_weight : "balanced", dict or None, default=None
         The class-weighting alternative to resampling: set on models with a ``class_weight``
         parameter, else applied through ``sample_weight`` (:class:`ClassWeightedClassifier`).
+    random_state : int, RandomState instance or None, default=None
+        Seeds the sampler and the model when they are given by name.
+
+    Returns
+    -------
+    imblearn.pipeline.Pipeline
+        The unfitted pipeline, steps ``preprocess``, ``sampler``, ``dense`` (``gboost`` only) and ``model``.
+
+    Raises
+    ------
+    TypeError
+        When ``sampler`` is neither a name nor an object with ``fit_resample``.
+    ValueError
+        When ``class_weight`` is given for a model that takes neither ``class_weight`` nor ``sample_weight``.
+
+    See Also
+    --------
+    make_model : The models by name.
+    make_preprocessor : The feature transformer of a table.
+
+    Examples
+    --------
+    >>> from ecombalance.models import pipeline
+    >>> pipe = pipeline(sampler="random_under", model="gboost", random_state=0)
+    >>> [name for name, _ in pipe.steps]
+    ['preprocess', 'sampler', 'dense', 'model']
+    >>> pipeline(model="mlp", class_weight="balanced").named_steps["model"]
+    ClassWeightedClassifier(estimator=MLPClassifier(hidden_layer_sizes=(32,)))
     """
     if isinstance(sampler, str):
         sampler = make_sampler(sampler, random_state=random_state)

@@ -151,14 +151,19 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    analyzer : {"auto", "word", "char", "jieba"}
+    analyzer : {"auto", "word", "char", "jieba"}, default="auto"
         Tokenisation, see above.
-    ngram_range : (int, int) or None
-        n-gram sizes; None is the analyzer's default (word (1, 2); char (1, 2) characters of CJK runs;
+    ngram_range : (int, int) or None, default=None
+        The n-gram sizes; None is the analyzer's default (word (1, 2); char (1, 2) characters of CJK runs;
         jieba (1, 2) words).
-    max_features, sublinear_tf, min_df
-        As in ``TfidfVectorizer``.
-    cjk_threshold : float
+    max_features : int or None, default=20000
+        Vocabulary size, the most frequent terms of the training texts, as in ``TfidfVectorizer``; None for every
+        term.
+    sublinear_tf : bool, default=True
+        Use :math:`1 + \\log(tf)` for the term frequency, as in ``TfidfVectorizer``.
+    min_df : int or float, default=1
+        Smallest document frequency (a count, or a share for a float) of a term kept, as in ``TfidfVectorizer``.
+    cjk_threshold : float, default=0.1
         Share of non-empty training texts with a CJK ideograph from which ``"auto"`` treats the column as
         Chinese.
 
@@ -170,6 +175,29 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
         The fitted TF-IDF.
     vocabulary_ : dict
         ``vectorizer_.vocabulary_``: term -> column.
+
+    See Also
+    --------
+    make_preprocessor : One TF-IDF of this kind per text column of a table.
+
+    References
+    ----------
+    .. [1] Zhang, X., Zhao, J. & LeCun, Y. (2015). Character-level convolutional networks for text
+       classification. NeurIPS.
+    .. [2] Li, X. et al. (2019). Is word segmentation necessary for deep learning of Chinese representations? ACL.
+
+    Examples
+    --------
+    >>> from ecombalance.models import TextVectorizer
+    >>> vec = TextVectorizer()
+    >>> X = vec.fit_transform(["Apple iPhone 15 黑色", "华为 手机 黑色", "小米 手机"])
+    >>> vec.analyzer_, X.shape
+    ('char', (3, 15))
+    >>> vec.get_feature_names_out()[:5].tolist()
+    ['15', 'apple', 'iphone', '为', '华']
+    >>> english = TextVectorizer().fit(["red shoes", "blue shirt"])
+    >>> english.analyzer_, english.get_feature_names_out().tolist()
+    ('word', ['blue', 'blue shirt', 'red', 'red shoes', 'shirt', 'shoes'])
     """
 
     def __init__(self, analyzer: str = "auto", ngram_range: tuple[int, int] | None = None,
@@ -192,10 +220,48 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
         return as_text(X)
 
     def fit(self, X, y=None):
+        """Choose the analyzer and learn the vocabulary and IDF weights of the training texts.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples,) or DataFrame with one column
+            The training texts; missing values count as empty texts.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        TextVectorizer
+            The fitted transformer (``self``).
+
+        Raises
+        ------
+        ValueError
+            When ``X`` is not one text column, or its texts hold no token.
+        """
         self.fit_transform(X)
         return self
 
     def fit_transform(self, X, y=None):
+        """Fit on the training texts and return their TF-IDF, tokenising each text once.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples,) or DataFrame with one column
+            The training texts; missing values count as empty texts.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix of shape (n_samples, n_terms)
+            The TF-IDF of ``X``.
+
+        Raises
+        ------
+        ValueError
+            When ``X`` is not one text column, or its texts hold no token.
+        """
         texts = self._texts(X)
         self.analyzer_ = resolve_analyzer(texts, self.analyzer, self.cjk_threshold)
         self.vectorizer_ = tfidf_for(self.analyzer_, self.ngram_range, max_features=self.max_features,
@@ -211,10 +277,34 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
         return out
 
     def transform(self, X):
+        """Return the TF-IDF of ``X`` over the training vocabulary.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples,) or DataFrame with one column
+            The texts; missing values count as empty texts.
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix of shape (n_samples, n_terms)
+            The TF-IDF; terms unseen in training are ignored.
+        """
         check_is_fitted(self, "vectorizer_")
         return self.vectorizer_.transform(self._texts(X))
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        """Return the terms, in the order of the output columns.
+
+        Parameters
+        ----------
+        input_features : None
+            Ignored (scikit-learn's API).
+
+        Returns
+        -------
+        ndarray of str of shape (n_terms,)
+            The vocabulary's terms.
+        """
         check_is_fitted(self, "vectorizer_")
         return self.vectorizer_.get_feature_names_out()
 

@@ -12,6 +12,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import torch
 from safetensors.torch import load_file, save_file
 
@@ -64,6 +66,26 @@ def save_checkpoint(directory: str | Path, model, tokenizer, state: dict[str, An
     save_file(tensors, str(directory / TRAINING_FILE))
     (directory / STATE_FILE).write_text(json.dumps(state, indent=1, default=str))
     return directory
+
+
+def estimator_state(est, epoch: int | None = None, best_f1: float = -np.inf,
+                    embedding_rows: str | None = None) -> dict[str, Any]:
+    """The JSON state of a fitted fine-tuner ``est`` that :func:`save_checkpoint` writes: its parameters (a callable
+    ``loss`` left out), classes, step, epoch (None: the rows of ``history_``), history and step log, the best
+    validation macro-F1 ``best_f1`` (-inf: none) and the digest of the trained ``embedding_rows``."""
+    params = {k: v for k, v in est.get_params().items() if k != "loss" or isinstance(v, (str, type(None)))}
+    if params["classes"] is not None:
+        params["classes"] = np.asarray(params["classes"]).tolist()
+    return {
+        "params": params,
+        "classes": est.classes_.tolist(),
+        "global_step": int(est.global_step_),
+        "epoch": int(epoch if epoch is not None else len(getattr(est, "history_", []))),
+        "history": pd.DataFrame(getattr(est, "history_", [])).to_dict("records"),
+        "step_log": pd.DataFrame(getattr(est, "step_log_", [])).to_dict("records"),
+        "best_val_macro_f1": None if best_f1 == -np.inf else float(best_f1),
+        "embedding_rows": embedding_rows,
+    }
 
 
 def read_state(directory: str | Path) -> dict[str, Any]:

@@ -46,6 +46,12 @@ def context() -> DistributedContext:
     return DistributedContext()
 
 
+def process_device(device: torch.device) -> torch.device:
+    """``device``, or under ``torchrun`` on CUDA this process's GPU ``LOCAL_RANK``."""
+    ctx = context()
+    return torch.device("cuda", ctx.local_rank) if device.type == "cuda" and ctx.enabled else device
+
+
 def init(backend: str | None = None) -> DistributedContext:
     """Join the process group that ``torchrun`` describes in the environment (no-op for one process).
 

@@ -15,7 +15,41 @@ import torch
 
 
 def quantize_dynamic(model: torch.nn.Module) -> torch.nn.Module:
-    """An int8 dynamically quantised copy of ``model`` (Linear layers), on the CPU in eval mode."""
+    """Return an int8 dynamically quantised copy of ``model`` for CPU inference.
+
+    ``torch.ao.quantization.quantize_dynamic`` stores the weights of every ``Linear`` layer as int8 and quantises
+    the activations on the fly [1]_; embeddings and LayerNorm stay in float32. ``model`` itself is not changed.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        The trained model, on any device and in any precision (the copy is moved to the CPU in float32 first).
+
+    Returns
+    -------
+    torch.nn.Module
+        The quantised copy, on the CPU in eval mode.
+
+    See Also
+    --------
+    TextClassifierFineTuner.quantized : A fitted fine-tuner with its model quantised.
+
+    References
+    ----------
+    .. [1] Jacob, B. et al. (2018). Quantization and training of neural networks for efficient
+       integer-arithmetic-only inference. CVPR.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from ecombalance.models.finetune import quantize_dynamic
+    >>> model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 2))
+    >>> quantized = quantize_dynamic(model)
+    >>> quantized[0]
+    DynamicQuantizedLinear(in_features=4, out_features=8, dtype=torch.qint8, qscheme=torch.per_tensor_affine)
+    >>> quantized(torch.ones(3, 4)).shape, quantized.training
+    (torch.Size([3, 2]), False)
+    """
     from torch.ao.quantization import quantize_dynamic as _quantize
 
     source = copy.deepcopy(model).to("cpu", torch.float32).eval()

@@ -44,11 +44,55 @@ def adamw(model: torch.nn.Module, learning_rate: float, weight_decay: float) -> 
 
 
 class FineTuningRun:
-    """One fit of a fine-tuner ``est`` whose model, tokenizer, device and classes are set up.
+    """Run the training loop of one fit of a fine-tuner.
 
-    It owns the optimizer, the schedule, the history and the progress bar, and writes the fitted
-    attributes (``global_step_``, ``history_``, ``step_log_``, ``class_counts_seen_``,
-    ``best_val_macro_f1_``) on ``est``. ``state`` is the JSON state of the checkpoint ``resume_from``.
+    The fine-tuner ``est`` has its model, tokenizer, device and classes set up. The run owns the optimizer (AdamW
+    without weight decay on biases and LayerNorm weights; Loshchilov & Hutter 2019 [1]_), the linear warm-up and
+    decay schedule (Devlin et al. 2019 [2]_), the history and the progress bar, and writes
+    the fitted attributes (``global_step_``, ``history_``, ``step_log_``, ``class_counts_seen_``,
+    ``best_val_macro_f1_``) on ``est``. :meth:`TextClassifierFineTuner.fit` builds one and calls :meth:`train`.
+    Under ``torchrun`` the model is wrapped in DistributedDataParallel.
+
+    Parameters
+    ----------
+    est : TextClassifierFineTuner
+        The fine-tuner, with ``model_``, ``tokenizer_``, ``device_``, ``autocast_dtype_`` and ``classes_`` set; its
+        parameters (``epochs``, ``learning_rate``, ``grad_accumulation``, ...) drive the loop.
+    y_idx : ndarray of int of shape (n_samples,)
+        The training labels as class indices into ``est.classes_``.
+    loss_fn : callable
+        The training loss ``loss_fn(logits, targets)``, on ``est.device_``.
+    resume_from : str, Path or None, default=None
+        The checkpoint directory whose optimizer, scheduler and RNG state are restored (with ``state``).
+    state : dict or None, default=None
+        The JSON state of the checkpoint ``resume_from`` (step, epoch, history, best validation macro-F1).
+    standin : UsedRowsEmbedding or None, default=None
+        The stand-in that trains only the used token-embedding rows (``embedding_rows="used"``); None trains the
+        whole matrix.
+
+    Raises
+    ------
+    ValueError
+        When the checkpoint's optimizer state was written for other token-embedding rows.
+
+    See Also
+    --------
+    TextClassifierFineTuner : The estimator whose fit this is.
+
+    References
+    ----------
+    .. [1] Loshchilov, I. & Hutter, F. (2019). Decoupled weight decay regularization. ICLR.
+    .. [2] Devlin, J. et al. (2019). BERT: pre-training of deep bidirectional transformers for language
+       understanding. NAACL.
+
+    Examples
+    --------
+    >>> from ecombalance.models.finetune import TextClassifierFineTuner
+    >>> texts = ["red shoes", "blue shirt", "green shoes", "black shirt"]
+    >>> est = TextClassifierFineTuner(model_name="tiny-random", batch_size=2, max_steps=2, progress=False)
+    >>> est = est.fit(texts, ["shoes", "shirt", "shoes", "shirt"])  # one FineTuningRun trains
+    >>> est.global_step_, est.history_.columns.tolist()
+    (2, ['epoch', 'step', 'train_loss', 'samples_per_s', 'seconds', 'cpu_seconds'])
     """
 
     def __init__(self, est, y_idx: np.ndarray, loss_fn: Callable, resume_from: str | Path | None = None,
@@ -82,8 +126,15 @@ class FineTuningRun:
         est.class_counts_seen_ = np.zeros(len(est.classes_), dtype=np.int64)
 
     def rows_digest(self) -> str | None:
-        """The fingerprint of the trained embedding rows (None: the whole matrix), which fixes the shape of
-        the optimizer state a checkpoint holds."""
+        """Return the fingerprint of the trained token-embedding rows.
+
+        It fixes the shape of the optimizer state a checkpoint holds; a resumed fit must train the same rows.
+
+        Returns
+        -------
+        str or None
+            A 16-character hex digest of the rows, or None when the whole matrix trains.
+        """
         return None if self.standin is None else rows_digest(self.standin.rows.cpu().numpy())
 
     def _check_rows(self, state: dict[str, Any]) -> None:
@@ -108,7 +159,17 @@ class FineTuningRun:
         return bool(self.est.max_steps) and self.est.global_step_ >= self.est.max_steps
 
     def train(self, tokens, val_tokens=None, y_val=None) -> None:
-        """Epochs until ``epochs``, ``max_steps`` or early stopping; then the best epoch's weights."""
+        """Train epochs until ``epochs``, ``max_steps`` or early stopping; then keep the best epoch's weights.
+
+        Parameters
+        ----------
+        tokens : Tokenized
+            The training texts' token ids (tokenised once by the fine-tuner).
+        val_tokens : Tokenized or None, default=None
+            The validation texts' token ids; None: no validation, no early stopping.
+        y_val : array-like of shape (n_val,) or None, default=None
+            The validation labels.
+        """
         for epoch in range(self.start_epoch, self.est.epochs):
             if self._step_limit_reached():
                 break
@@ -118,7 +179,21 @@ class FineTuningRun:
         self.finish(val_tokens)
 
     def train_epoch(self, tokens, epoch: int) -> dict:
-        """One pass over the epoch's length-bucketed batches; returns the epoch's row of ``history_``."""
+        """Train one pass over the epoch's length-bucketed batches.
+
+        Parameters
+        ----------
+        tokens : Tokenized
+            The training texts' token ids.
+        epoch : int
+            The epoch, from 0; with ``random_state`` it seeds the batch order.
+
+        Returns
+        -------
+        dict
+            The epoch's row of ``history_``: ``epoch``, ``step``, ``train_loss``, ``samples_per_s``, ``seconds``
+            and ``cpu_seconds``.
+        """
         est = self.est
         rng = np.random.default_rng([int(est.random_state), epoch])
         batches = length_bucketed_batches(
@@ -151,7 +226,22 @@ class FineTuningRun:
                 "cpu_seconds": time.process_time() - cpu_started}
 
     def forward_backward(self, tokens, batch: np.ndarray, stepping: bool) -> torch.Tensor:
-        """Loss and gradients of one micro-batch (scaled by ``1/grad_accumulation``); returns the loss."""
+        """Compute the loss and the gradients of one micro-batch (scaled by ``1/grad_accumulation``).
+
+        Parameters
+        ----------
+        tokens : Tokenized
+            The training texts' token ids.
+        batch : ndarray of int
+            The rows of the micro-batch.
+        stepping : bool
+            Whether an optimizer step follows this micro-batch; under DDP gradients are all-reduced only then.
+
+        Returns
+        -------
+        torch.Tensor
+            The micro-batch's (unscaled) loss, detached, on the device.
+        """
         est = self.est
         inputs = to_device(collate(tokens, batch), est.device_)
         targets = self.y_device[torch.as_tensor(batch, device=est.device_)]
@@ -177,7 +267,21 @@ class FineTuningRun:
         self.bar.update(1)
 
     def log_steps(self, epoch: int, running: torch.Tensor, n_batches: int, seen: int, logged: dict) -> None:
-        """Append the mean loss since the last log line to the step log (the loop's only host sync)."""
+        """Append the mean loss since the last log line to the step log (the loop's only host sync).
+
+        Parameters
+        ----------
+        epoch : int
+            The epoch, from 0.
+        running : torch.Tensor
+            The summed loss since the last log line, on the device; reset to 0 here.
+        n_batches : int
+            Micro-batches of the epoch so far.
+        seen : int
+            Samples of the epoch so far.
+        logged : dict
+            ``batches``, ``seen`` and ``time`` of the last log line; updated here.
+        """
         now = time.perf_counter()
         mean_loss = (running / (n_batches - logged["batches"])).item()
         rate = (seen - logged["seen"]) / max(now - logged["time"], 1e-9)
@@ -189,7 +293,25 @@ class FineTuningRun:
         logged.update(batches=n_batches, seen=seen, time=now)
 
     def end_epoch(self, row: dict, epoch: int, val_tokens, y_val) -> bool:
-        """Validation macro-F1, best weights, checkpoint; returns True when early stopping ends the fit."""
+        """Score the validation data, keep the best weights and write a checkpoint after an epoch.
+
+        Parameters
+        ----------
+        row : dict
+            The epoch's row of ``history_`` (:meth:`train_epoch`); ``val_macro_f1`` is added here.
+        epoch : int
+            The epoch, from 0.
+        val_tokens : Tokenized or None
+            The validation texts' token ids; None: no validation.
+        y_val : array-like of shape (n_val,) or None
+            The validation labels.
+
+        Returns
+        -------
+        bool
+            True when early stopping ends the fit (``early_stopping_patience`` epochs without a better
+            validation macro-F1).
+        """
         est = self.est
         with plain_embedding(est.model_, self.standin):
             if val_tokens is not None:
@@ -208,7 +330,13 @@ class FineTuningRun:
         return est.early_stopping_patience is not None and self.stale >= est.early_stopping_patience
 
     def finish(self, val_tokens) -> None:
-        """Keep the best epoch's weights (with validation data) and the run's history."""
+        """Keep the best epoch's weights (with validation data) and the run's history on the estimator.
+
+        Parameters
+        ----------
+        val_tokens : Tokenized or None
+            The validation texts' token ids; without them the last weights are kept.
+        """
         est = self.est
         self.bar.close()
         if self.best_state is not None and val_tokens is not None:

@@ -55,8 +55,43 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    """Train and write ``--out``; the folder is created only once training has succeeded. A bad table exits
-    with status 2 and a message, before any process group starts."""
+    """Fine-tune on a dataset or table and write the model and its held-out scores to ``--out``.
+
+    The entry point of ``python -m ecombalance.models.finetune.train`` (also under ``torchrun``): every rank
+    trains on its shard of each epoch and writes ``<out>/rank<R>.json`` (steps, class counts seen, a digest of
+    its final weights); rank 0 saves the model to ``<out>/model`` and its held-out scores (macro-F1, balanced
+    accuracy) to ``<out>/metrics.json``. The folder is created only once training has succeeded. A bad table
+    exits with status 2 and a message on stderr, before any process group starts.
+
+    Parameters
+    ----------
+    argv : list of str or None, default=None
+        The command-line arguments without the program name (``--out``, ``--dataset`` or ``--data`` with
+        ``--label-col`` and ``--text-col``, ``--model-name``, ``--epochs``, ``--balancing``, ...; ``--help`` lists
+        them); None reads ``sys.argv``.
+
+    Returns
+    -------
+    int
+        The exit status: 0 after training, 2 when the table cannot be loaded or has no text column.
+
+    Raises
+    ------
+    SystemExit
+        When an argument is unknown or invalid, or for ``--help`` (argparse).
+
+    See Also
+    --------
+    TextClassifierFineTuner : The estimator this command fits.
+
+    Examples
+    --------
+    >>> from ecombalance.models.finetune.train import main
+    >>> main(["--out", "runs/mine", "--data", "no-such-file.csv", "--label-col", "label", "--text-col", "title"])
+    2
+    >>> main(["--out", "runs/case", "--dataset", "documented_case", "--balancing", "sampler"])  # doctest: +SKIP
+    0
+    """
     args = _parser().parse_args(argv)
     try:
         with option_wording(_FLAGS):
