@@ -25,16 +25,18 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize_scalar
-from scipy.special import expit, log_expit, log_softmax, softmax
+from scipy.special import expit, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, TransformerMixin, clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import get_tags
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ecombalance._validation import check_probabilities, check_same_length
+from ecombalance.evaluation._docstrings import fill_doc
 from ecombalance.evaluation._folds import make_folds
+from ecombalance.evaluation._logits import check_logits, temperature_nll
 from ecombalance.exceptions import SmallClassWarning
 from ecombalance.sampling._weights import class_priors
 
@@ -56,7 +58,19 @@ def recalibrate(p: Any, negative_rate: float) -> np.ndarray:
 
     Returns
     -------
-    ndarray, same shape as ``p``
+    ndarray of the shape of ``p``
+        ``q``, the positive-class probabilities on the original data.
+
+    Raises
+    ------
+    ValueError
+        For a ``negative_rate`` outside (0, 1], or ``p`` that is not 1-D probabilities.
+
+    Examples
+    --------
+    >>> from ecombalance.evaluation import recalibrate
+    >>> recalibrate([0.5, 0.2], negative_rate=0.1).round(4)  # one negative in ten kept
+    array([0.0909, 0.0244])
     """
     w = float(negative_rate)
     if not np.isfinite(w) or not 0 < w <= 1:
@@ -70,28 +84,11 @@ def recalibrate(p: Any, negative_rate: float) -> np.ndarray:
     return p / (p + (1 - p) / w)  # the denominator is >= min(1, 1/w) > 0
 
 
-def _as_logits(logits: Any) -> np.ndarray:
-    # scikit-learn's errors for sparse, complex, empty or non-numeric input; ours for the shape and NaN / inf
-    z = check_array(logits, dtype=float, ensure_2d=False, allow_nd=True, ensure_all_finite=False,
-                    input_name="logits")
-    if z.ndim not in (1, 2):
-        raise ValueError(f"logits must be 1-D (binary) or 2-D (n_samples, n_classes), got shape {z.shape}")
-    if not np.isfinite(z).all():
-        raise ValueError("logits contain NaN or infinite values; drop those rows first")
-    return z
-
-
-def _nll(z: np.ndarray, y: np.ndarray, temperature: float) -> float:
-    if z.ndim == 1:
-        s = z / temperature
-        return float(-np.mean(np.where(y == 1, log_expit(s), log_expit(-s))))
-    return float(-np.mean(log_softmax(z / temperature, axis=1)[np.arange(len(y)), y]))
-
-
 class TemperatureScaler(TransformerMixin, BaseEstimator):
-    r"""Temperature scaling: :math:`\hat p = \mathrm{softmax}(z / T)` with one scalar ``T`` fitted on
-    validation logits by minimising the negative log-likelihood (Guo et al. 2017, "On calibration of
-    modern neural networks").
+    r"""Temperature scaling of logits: :math:`\hat p = \mathrm{softmax}(z / T)` with one fitted scalar ``T``.
+
+    ``T`` is fitted on validation logits by minimising the negative log-likelihood (Guo et al. 2017, "On
+    calibration of modern neural networks").
 
     ``T > 1`` softens an over-confident model; the arg-max (and thus accuracy) is unchanged. For a model
     that only gives probabilities, pass ``np.log(proba)`` as logits (softmax is shift-invariant). The NLL is
@@ -100,23 +97,54 @@ class TemperatureScaler(TransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    bounds : (float, float)
+    bounds : (float, float), default=(0.01, 100.0)
         Search interval for ``T``.
 
     Attributes
     ----------
     temperature_ : float
+        The fitted ``T``.
     nll_before_, nll_after_ : float
         Validation NLL at ``T = 1`` and at the fitted ``T``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ecombalance.evaluation import TemperatureScaler
+    >>> logits = np.array([[4.0, 0.0], [3.0, 1.0], [0.0, 2.0], [1.0, 3.0], [2.5, 0.0], [0.0, 4.0]])
+    >>> scaler = TemperatureScaler().fit(logits, [0, 1, 1, 0, 0, 1])
+    >>> round(scaler.temperature_, 2), round(scaler.nll_before_, 3), round(scaler.nll_after_, 3)
+    (2.6, 0.749, 0.566)
+    >>> scaler.transform(logits[:2]).round(3)  # softer than softmax(logits)
+    array([[0.824, 0.176],
+           [0.684, 0.316]])
     """
 
     def __init__(self, bounds: tuple[float, float] = (0.01, 100.0)):
         self.bounds = bounds
 
+    @fill_doc
     def fit(self, logits: Any, y: Any) -> "TemperatureScaler":
-        """Fit ``T`` on validation ``logits`` (n, C) or binary logits (n,) and integer labels ``y``
-        (class indices 0..C-1, or 0/1 for binary logits)."""
-        z = _as_logits(logits)
+        """Fit ``T`` on validation logits and their integer labels.
+
+        Parameters
+        ----------
+        logits : array-like of shape (n_samples, n_classes) or (n_samples,)
+            Validation logits; 1-D: binary logits.
+        y : array-like of int of shape (n_samples,)
+            Class indices 0..C-1 (0/1 for binary logits).
+
+        Returns
+        -------
+        {self}
+
+        Raises
+        ------
+        ValueError
+            For logits that are not 1-D or 2-D or not finite, labels that are not class indices of the logit
+            columns, or bounds that do not satisfy 0 < low < high.
+        """
+        z = check_logits(logits)
         y = np.asarray(y)
         check_same_length(z, y, "logits")
         n_classes = 2 if z.ndim == 1 else z.shape[1]
@@ -126,19 +154,30 @@ class TemperatureScaler(TransformerMixin, BaseEstimator):
         if not 0 < low < high:
             raise ValueError(f"bounds must satisfy 0 < low < high, got {self.bounds}")
         result = minimize_scalar(
-            lambda log_t: _nll(z, y, np.exp(log_t)), bounds=(np.log(low), np.log(high)), method="bounded",
+            lambda log_t: temperature_nll(z, y, np.exp(log_t)), bounds=(np.log(low), np.log(high)), method="bounded",
             options={"xatol": 1e-6},
         )
         self.temperature_ = float(np.exp(result.x))
-        self.nll_before_ = _nll(z, y, 1.0)
-        self.nll_after_ = _nll(z, y, self.temperature_)
+        self.nll_before_ = temperature_nll(z, y, 1.0)
+        self.nll_after_ = temperature_nll(z, y, self.temperature_)
         self.n_features_in_ = 1 if z.ndim == 1 else z.shape[1]
         return self
 
     def transform(self, logits: Any) -> np.ndarray:
-        """Calibrated probabilities: softmax(z / T) for 2-D logits, sigmoid(z / T) for binary 1-D logits."""
+        """Return calibrated probabilities: softmax(z / T) for 2-D logits, sigmoid(z / T) for binary 1-D logits.
+
+        Parameters
+        ----------
+        logits : array-like of shape (n_samples, n_classes) or (n_samples,)
+            Logits with as many columns as in :meth:`fit`.
+
+        Returns
+        -------
+        ndarray of the shape of ``logits``
+            The calibrated probabilities (of the positive class for 1-D logits).
+        """
         check_is_fitted(self, "temperature_")
-        z = _as_logits(logits)
+        z = check_logits(logits)
         n_columns = 1 if z.ndim == 1 else z.shape[1]
         if n_columns != self.n_features_in_:
             raise ValueError(
@@ -281,7 +320,7 @@ class InnerFoldCalibration(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
 
 
 def reliability_curve(y_true: Any, proba: Any, n_bins: int = 10, classes: Sequence | None = None) -> pd.DataFrame:
-    r"""Per-bin mean confidence, observed accuracy and count for a reliability diagram.
+    r"""Compute the per-bin mean confidence, observed accuracy and count of a reliability diagram.
 
     * 1-D ``proba`` (binary, probability of the positive class, labels 0/1): confidence is ``proba`` and
       accuracy the fraction of positives in the bin, as in :func:`sklearn.calibration.calibration_curve`.
@@ -293,9 +332,35 @@ def reliability_curve(y_true: Any, proba: Any, n_bins: int = 10, classes: Sequen
     holds 0), the same edges as scikit-learn's ``calibration_curve(strategy="uniform")``. Empty bins are
     kept with count 0 and NaN confidence / accuracy.
 
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels: 0/1 with 1-D ``proba``, else labels in ``classes``.
+    proba : array-like of shape (n_samples,) or (n_samples, n_classes)
+        Predicted probabilities (above).
+    n_bins : int, default=10
+        Equal-width bins on [0, 1].
+    classes : sequence, default=None
+        The labels of the columns of a 2-D ``proba`` (default ``0..C-1``).
+
     Returns
     -------
-    DataFrame with columns ``bin_lower``, ``bin_upper``, ``confidence``, ``accuracy``, ``count``.
+    DataFrame
+        One row per bin: ``bin_lower``, ``bin_upper``, ``confidence``, ``accuracy``, ``count``.
+
+    Raises
+    ------
+    ValueError
+        For an ``n_bins`` that is not a positive integer, labels that do not match ``proba``, or invalid
+        probabilities.
+
+    Examples
+    --------
+    >>> from ecombalance.evaluation import reliability_curve
+    >>> reliability_curve([0, 0, 1, 1], [0.1, 0.3, 0.6, 0.8], n_bins=2)
+       bin_lower  bin_upper  confidence  accuracy  count
+    0        0.0        0.5         0.2       0.0      2
+    1        0.5        1.0         0.7       1.0      2
     """
     if not isinstance(n_bins, (int, np.integer)) or n_bins < 1:
         raise ValueError(f"n_bins must be a positive integer, got {n_bins!r}")

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ecombalance.evaluation._calibration import reliability_curve
+from ecombalance.evaluation._docstrings import fill_doc
 from ecombalance.evaluation._experiment import ExperimentResult
 from ecombalance.evaluation._metrics import (ECE_BINS, classwise_expected_calibration_error, encode_labels,
                                              expected_calibration_error, metric_value)
@@ -64,9 +65,12 @@ def _methods(result: ExperimentResult, methods: Sequence[str] | None, need_proba
     return chosen
 
 
+@fill_doc
 def calibration_table(result: ExperimentResult, methods: Sequence[str] | None = None,
                       n_bins: int = ECE_BINS, classes: Sequence | None = None) -> pd.DataFrame:
-    """Per method (rows, in run order): ``ece`` (top-label), ``classwise_ece`` and ``ece[<class>]`` for every
+    """Tabulate the calibration errors of each method on the pooled out-of-fold probabilities.
+
+    Per method (rows, in run order): ``ece`` (top-label), ``classwise_ece`` and ``ece[<class>]`` for every
     class (or for ``classes`` only; the class-wise ECE always averages all of them), on the pooled out-of-fold
     probabilities (:meth:`ExperimentResult.pooled`: each row once) with ``n_bins`` equal-width bins.
 
@@ -74,6 +78,40 @@ def calibration_table(result: ExperimentResult, methods: Sequence[str] | None = 
     ECE (the ``ece`` rows of ``result.results``, what the paired test compares) is computed on fewer rows per bin
     and is larger. ``methods`` defaults to every method with probabilities. ``attrs``: ``n_rows``, ``n_bins``,
     ``pooled`` (the text "pooled out-of-fold predictions, …").
+
+    Parameters
+    ----------
+    {result}
+    methods : sequence of str, default=None
+        The methods to describe (default: every method with probabilities).
+    {n_bins}
+    classes : sequence, default=None
+        The classes of the ``ece[<class>]`` columns (default: all).
+
+    Returns
+    -------
+    DataFrame
+        One row per method (index ``method``), the columns and attrs above.
+
+    Raises
+    ------
+    ValueError
+        For a method that did not run or has no probabilities, or a class the experiment did not have.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from ecombalance.evaluation import calibration_table, run_experiment
+    >>> codes = np.repeat([0, 1, 2], [30, 20, 10])
+    >>> X = (codes + np.random.default_rng(0).normal(0, 1, 60))[:, None]
+    >>> methods = {"plain": LogisticRegression(), "weighted": LogisticRegression(class_weight="balanced")}
+    >>> result = run_experiment(methods, X, np.array(["a", "b", "c"])[codes], cv=3, progress=False)
+    >>> calibration_table(result).round(3)
+                ece  classwise_ece  ece[a]  ece[b]  ece[c]
+    method
+    plain     0.061          0.085   0.126   0.093   0.037
+    weighted  0.098          0.116   0.125   0.081   0.142
     """
     if methods is None:
         methods = [m for m in result.methods if result.oof_proba.get(m) is not None]
@@ -99,15 +137,54 @@ def calibration_table(result: ExperimentResult, methods: Sequence[str] | None = 
     return table
 
 
+@fill_doc
 def class_shares(result: ExperimentResult, methods: Sequence[str] | None = None,
                  classes: Sequence | None = None) -> pd.DataFrame:
-    """How many out-of-fold rows each method assigns to each class (its arg-max prediction), against how many
-    rows of the class there are: one row per class (or per entry of ``classes``), largest first; columns ``true``
-    and one per method.
+    """Count the out-of-fold rows each method assigns to each class, against the rows of the class.
+
+    A method assigns a row to its arg-max prediction: one row per class (or per entry of ``classes``), largest
+    first; columns ``true`` and one per method.
 
     A model that over-predicts a small class assigns it more rows than it has, whatever its top-label ECE says.
     ``attrs``: ``n_rows`` and ``small`` (the classes below an equal share :math:`1/C`, the ones balancing
     up-weights, among the rows shown).
+
+    Parameters
+    ----------
+    {result}
+    methods : sequence of str, default=None
+        The methods to count (default: every method of ``result``).
+    classes : sequence, default=None
+        The classes to show (default: all).
+
+    Returns
+    -------
+    DataFrame
+        One row per class (index ``class``), the columns and attrs above.
+
+    Raises
+    ------
+    ValueError
+        For a method that did not run, or a class the experiment did not have.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from ecombalance.evaluation import class_shares, run_experiment
+    >>> codes = np.repeat([0, 1, 2], [30, 20, 10])
+    >>> X = (codes + np.random.default_rng(0).normal(0, 1, 60))[:, None]
+    >>> methods = {"plain": LogisticRegression(), "weighted": LogisticRegression(class_weight="balanced")}
+    >>> result = run_experiment(methods, X, np.array(["a", "b", "c"])[codes], cv=3, progress=False)
+    >>> shares = class_shares(result)
+    >>> shares
+           true  plain  weighted
+    class
+    a        30     35        30
+    b        20     25        16
+    c        10      0        14
+    >>> shares.attrs["small"]
+    ['c']
     """
     chosen = _methods(result, methods, need_proba=False)
     rows = result.oof_rows

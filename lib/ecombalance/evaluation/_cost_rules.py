@@ -31,6 +31,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ecombalance.evaluation._calibration import inner_fold_count
 from ecombalance.evaluation._decisions import WEIGHT_GRID, tune_class_weights, weighted_decision
+from ecombalance.evaluation._docstrings import fill_doc
 from ecombalance.evaluation._folds import make_folds
 from ecombalance.exceptions import SmallClassWarning
 from ecombalance.sampling._weights import prior_correct
@@ -135,9 +136,29 @@ class CostRuleClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             return prior_correct(proba, np.full(proba.shape[1], 1 / proba.shape[1]), self.train_priors_)
         return proba
 
+    @fill_doc
     def fit(self, X: Any, y: Any) -> "CostRuleClassifier":
-        """Fit the estimator on ``(X, y)``; for ``rule="tuned"`` first tune the weights on its inner out-of-fold
-        probabilities."""
+        """Fit the estimator on ``(X, y)``, for ``rule="tuned"`` after tuning the weights on inner folds.
+
+        The weights are tuned on the estimator's inner out-of-fold probabilities.
+
+        Parameters
+        ----------
+        {X_fit}
+        {y_fit}
+
+        Returns
+        -------
+        {self}
+
+        Raises
+        ------
+        ValueError
+            For an unknown ``rule`` or ``learnt_priors``, a target that is missing, empty, multi-label or of one
+            class, or a cost matrix that does not fit the classes.
+        TypeError
+            When the estimator has no ``predict_proba``.
+        """
         if self.rule not in RULES:
             raise ValueError(f"rule must be one of {list(RULES)}, got {self.rule!r}")
         if self.learnt_priors not in LEARNT_PRIORS:
@@ -178,14 +199,35 @@ class CostRuleClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
                 setattr(self, fitted, getattr(self.estimator_, fitted))
         return self
 
+    @fill_doc
     def predict_proba(self, X: Any) -> np.ndarray:
-        """The probabilities the rule reads: the estimator's, moved to the training shares for
-        ``learnt_priors="uniform"`` (columns follow ``classes_``)."""
+        """Return the probabilities the rule reads.
+
+        The estimator's, moved to the training shares for ``learnt_priors="uniform"``.
+
+        Parameters
+        ----------
+        {X_predict}
+
+        Returns
+        -------
+        {predict_proba}
+        """
         check_is_fitted(self, "estimator_")
         return self._corrected(self.estimator_.predict_proba(X))
 
+    @fill_doc
     def predict(self, X: Any) -> np.ndarray:
-        """The rule's decision per row."""
+        """Return the rule's decision per row.
+
+        Parameters
+        ----------
+        {X_predict}
+
+        Returns
+        -------
+        {predict}
+        """
         proba = self.predict_proba(X)
         if self.rule == "argmax":
             return self.classes_[proba.argmax(axis=1)]

@@ -17,11 +17,14 @@ from sklearn.base import clone
 from sklearn.model_selection import cross_val_predict
 
 from ecombalance._validation import check_labels, check_probabilities
+from ecombalance.evaluation._docstrings import fill_doc
 from ecombalance.evaluation._fold_work import seed_estimator
 from ecombalance.evaluation._folds import make_folds, take_rows
 from ecombalance.evaluation._metrics import encode_labels
+from ecombalance.evaluation._profit import ProfitThreshold, profit_curve, profit_threshold  # noqa: F401 - re-exported
 
 
+@fill_doc
 def tune_threshold(
     y_val: Any,
     score_val: Any,
@@ -30,7 +33,7 @@ def tune_threshold(
     cost_fn: float | None = None,
     pos_label: Any = 1,
 ) -> float:
-    """Decision threshold for a binary (or one-vs-rest) score, chosen on validation data.
+    """Choose the decision threshold of a binary (or one-vs-rest) score on validation data.
 
     Predict positive when ``score >= threshold``. Give exactly one goal:
 
@@ -42,6 +45,34 @@ def tune_threshold(
     For one class of a multi-class model: ``tune_threshold(y_val == c, proba_val[:, j], ...)``.
     scikit-learn's ``TunedThresholdClassifierCV`` does the cost case inside cross-validation when a scorer
     suffices; a recall *constraint* is not a scorer, hence this function.
+
+    Parameters
+    ----------
+    y_val : array-like of shape (n_samples,)
+        The validation labels.
+    score_val : array-like of shape (n_samples,)
+        The validation scores (e.g. the probability of ``pos_label``).
+    {target_recall}
+    {cost_fp_cost_fn}
+    pos_label : label, default=1
+        The positive class of ``y_val``.
+
+    Returns
+    -------
+    float
+        The threshold: predict positive when ``score >= threshold``.
+
+    Raises
+    ------
+    ValueError
+        For scores that do not match the labels or hold NaN, labels of one class, or not exactly one goal.
+
+    Examples
+    --------
+    >>> from ecombalance.evaluation import tune_threshold
+    >>> y, score = [0, 0, 0, 1, 0, 1, 1, 1], [0.1, 0.2, 0.3, 0.35, 0.4, 0.6, 0.7, 0.9]
+    >>> tune_threshold(y, score, target_recall=0.75), tune_threshold(y, score, cost_fp=1, cost_fn=5)
+    (0.6, 0.35)
     """
     y = check_labels(y_val, "y_val")
     s = np.asarray(score_val, dtype=float)
@@ -72,6 +103,7 @@ def tune_threshold(
     return float(thresholds[int(np.argmin(cost))])
 
 
+@fill_doc
 def tune_threshold_cv(
     estimator: Any,
     X: Any,
@@ -84,13 +116,52 @@ def tune_threshold_cv(
     random_state: int = 0,
     groups: Any = None,
 ) -> float:
-    """:func:`tune_threshold` on out-of-fold validation scores of the *training* data.
+    """Choose a decision threshold (:func:`tune_threshold`) on out-of-fold scores of the *training* data.
 
     scikit-learn's ``cross_val_predict`` gives each training row the ``predict_proba`` score of ``pos_label``
     from a model that did not see it, on the folds of :func:`ecombalance.evaluation._folds.make_folds`
     (``n_splits`` stratified folds shuffled with ``random_state``; grouped by ``groups``, e.g. query ids, so a
     query's rows are scored by a model that saw none of them); the threshold is tuned on those scores.
     Fit the final model on all of ``X``, apply the threshold to the test set.
+
+    Parameters
+    ----------
+    estimator : classifier with ``predict_proba``
+        Cloned (and its unset ``random_state`` seeded) for every fold.
+    X : array-like of shape (n_samples, n_features)
+        The training rows.
+    y : array-like of shape (n_samples,)
+        Their labels.
+    pos_label : label
+        The positive class, one of the labels of ``y``.
+    {target_recall}
+    {cost_fp_cost_fn}
+    n_splits : int, default=5
+        Stratified (group-aware) folds.
+    random_state : int, default=0
+        Shuffles the folds and seeds the estimator.
+    groups : array-like of shape (n_samples,), default=None
+        Group ids (query ids): a group's rows stay in one fold.
+
+    Returns
+    -------
+    float
+        The threshold on the probability of ``pos_label``.
+
+    Raises
+    ------
+    ValueError
+        When ``pos_label`` is not a label of ``y`` (and as :func:`tune_threshold`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from ecombalance.evaluation import tune_threshold_cv
+    >>> y = np.repeat([0, 1], [150, 50])
+    >>> X = (y + np.random.default_rng(0).normal(0, 1, 200))[:, None]
+    >>> round(tune_threshold_cv(LogisticRegression(), X, y, pos_label=1, target_recall=0.9), 3)
+    0.128
     """
     y = check_labels(y, "y")
     if pos_label not in set(y.tolist()):
@@ -114,13 +185,39 @@ def _cost_matrix(cost_matrix: Any, n_classes: int) -> np.ndarray:
     return cost
 
 
+@fill_doc
 def bayes_decision(proba: Any, cost_matrix: Any, classes: Sequence | None = None) -> np.ndarray:
-    r"""Minimum expected cost decision (Elkan 2001): predict
-    :math:`\arg\min_j \sum_i p_i(x)\, C_{ij}`, with :math:`C_{ij}` the cost of predicting class ``j`` when
-    the truth is ``i``. With 0/1 costs this is the arg-max. It needs calibrated probabilities of the real
-    class priors — after re-balancing apply :func:`ecombalance.sampling._weights.prior_correct` first.
+    r"""Decide by the minimum expected cost of a cost matrix (the Bayes decision).
 
-    Returns the chosen labels (``classes[j]``; default the column indices).
+    Elkan (2001): predict :math:`\arg\min_j \sum_i p_i(x)\, C_{ij}`, with :math:`C_{ij}` the cost of
+    predicting class ``j`` when the truth is ``i``. With 0/1 costs this is the arg-max. It needs calibrated
+    probabilities of the real class priors — after re-balancing apply
+    :func:`ecombalance.sampling._weights.prior_correct` first.
+
+    Parameters
+    ----------
+    proba : array-like of shape (n_samples, n_classes)
+        Predicted probabilities, rows summing to 1.
+    {cost_matrix}
+    classes : sequence, default=None
+        The labels of the columns (default: the column indices).
+
+    Returns
+    -------
+    ndarray of shape (n_samples,)
+        The chosen labels (``classes[j]``).
+
+    Raises
+    ------
+    ValueError
+        For a ``proba`` that is not 2-D, or a cost matrix or ``classes`` of another size.
+
+    Examples
+    --------
+    >>> from ecombalance.evaluation import bayes_decision
+    >>> proba = [[0.7, 0.3], [0.9, 0.1], [0.2, 0.8]]
+    >>> bayes_decision(proba, [[0, 1], [5, 0]], classes=["no", "yes"])  # missing a "yes" costs 5
+    array(['yes', 'no', 'yes'], dtype='<U3')
     """
     p = check_probabilities(proba)
     if p.ndim != 2:
@@ -132,8 +229,28 @@ def bayes_decision(proba: Any, cost_matrix: Any, classes: Sequence | None = None
     return labels[np.argmin(p @ cost, axis=1)]
 
 
+@fill_doc
 def expected_cost(y_true: Any, y_pred: Any, cost_matrix: Any, classes: Sequence | None = None) -> float:
-    """Mean cost per sample of the decisions ``y_pred``: the mean of ``cost_matrix[true, predicted]``."""
+    """Compute the mean cost per sample of the decisions ``y_pred``: the mean of ``cost_matrix[true, predicted]``.
+
+    Parameters
+    ----------
+    {y_true}
+    {y_pred}
+    {cost_matrix}
+    {classes}
+
+    Returns
+    -------
+    float
+        The mean cost per sample.
+
+    Examples
+    --------
+    >>> from ecombalance.evaluation import expected_cost
+    >>> expected_cost(["no", "yes", "yes"], ["yes", "no", "yes"], [[0, 1], [5, 0]])
+    2.0
+    """
     t, p, _, classes = encode_labels(y_true, y_pred, None, classes)
     cost = _cost_matrix(cost_matrix, len(classes))
     return float(cost[t, p].mean())
@@ -340,93 +457,3 @@ def cost_decision_cv(y: Any, cost_matrix: Any, proba: Any = None, folds: Any = N
     curve = threshold_curve(t, p, cost, labels, curve_classes)
     weights = pd.DataFrame(fold_weights, columns=labels).rename_axis("fold")
     return CostDecision(table, weights, curve, {rule: labels[pred] for rule, pred in codes.items()}, p)
-
-
-# --------------------------------------------------------------------- acting on a click probability
-class ProfitThreshold(NamedTuple):
-    """What :func:`profit_threshold` found: the empirical optimum ``threshold`` (act when ``p >= threshold``;
-    ``inf``: never act), its total ``profit`` and ``profit_per_row``, the ``closed_form`` threshold
-    :math:`C / (V + C + M)` and the total profit there (``closed_form_profit``), and the profit ``curve`` on a
-    grid of thresholds (:func:`profit_curve`)."""
-
-    threshold: float
-    profit: float
-    profit_per_row: float
-    closed_form: float
-    closed_form_profit: float
-    curve: pd.DataFrame
-
-
-def _profit_inputs(y: Any, p: Any, value: float, cost: float, miss: float) -> tuple[np.ndarray, np.ndarray]:
-    for name, v in (("value_of_click", value), ("cost_of_impression", cost), ("cost_of_miss", miss)):
-        if not np.isfinite(v) or v < 0:
-            raise ValueError(f"{name} must be a finite number >= 0, got {v!r}")
-    if value + miss <= 0:
-        raise ValueError("value_of_click + cost_of_miss must be positive: a click must be worth something")
-    labels = check_labels(y, "y")
-    if not np.isin(labels, [0, 1]).all():
-        raise ValueError("y must be 0/1 (or False/True): 1 for a click")
-    prob = check_probabilities(p, name="p", n_rows=len(labels))
-    if prob.ndim != 1:
-        raise ValueError("p must be 1-D: the click probability of each row")
-    return labels.astype(int), prob
-
-
-def profit_curve(y: Any, p: Any, value_of_click: float, cost_of_impression: float, cost_of_miss: float = 0.0,
-                 thresholds: Any = None) -> pd.DataFrame:
-    r"""Profit of acting (showing the ad, sending the offer) on every row with :math:`p \ge t`, per threshold.
-
-    A click on a row acted on earns :math:`V` (``value_of_click``), an act without a click costs :math:`C`
-    (``cost_of_impression``, the false positive), a click on a row not acted on costs :math:`M`
-    (``cost_of_miss``, default 0: only the lost value). Profit :math:`= V\,TP - C\,FP - M\,FN`.
-
-    Returns
-    -------
-    DataFrame with ``threshold``, ``acted``, ``hits``, ``false_positives``, ``missed``, ``profit`` (total) and
-    ``profit_per_row``; default thresholds 0, 0.01, ..., 1.
-    """
-    t, prob = _profit_inputs(y, p, value_of_click, cost_of_impression, cost_of_miss)
-    grid = np.linspace(0, 1, 101) if thresholds is None else np.asarray(thresholds, dtype=float).ravel()
-    acted = prob[None, :] >= grid[:, None]
-    hits = (acted & (t == 1)).sum(axis=1)
-    fps = acted.sum(axis=1) - hits
-    missed = int(t.sum()) - hits
-    profit = value_of_click * hits - cost_of_impression * fps - cost_of_miss * missed
-    return pd.DataFrame({"threshold": grid, "acted": acted.sum(axis=1), "hits": hits, "false_positives": fps,
-                         "missed": missed, "profit": profit.astype(float), "profit_per_row": profit / len(t)})
-
-
-def profit_threshold(y: Any, p: Any, value_of_click: float, cost_of_impression: float, cost_of_miss: float = 0.0,
-                     thresholds: Any = None) -> ProfitThreshold:
-    r"""The threshold on a click probability that maximises profit on labelled rows (see :func:`profit_curve`).
-
-    Acting on a row with click probability :math:`p` is worth :math:`pV - (1-p)C` against :math:`-pM` for not
-    acting, so with calibrated :math:`p` the best rule acts when
-
-    .. math:: p \ge t^* = \frac{C}{V + C + M}
-
-    (Elkan 2001, "The foundations of cost-sensitive learning", eq. 2, with the costs of a correct act written
-    as :math:`-V`). The empirical optimum is searched over every distinct ``p`` (and "never act"); it lies near
-    :math:`t^*` when ``p`` is calibrated and moves away when it is not (a model trained on down-sampled
-    negatives, before :func:`ecombalance.evaluation._calibration.recalibrate`). Tune on training or validation
-    rows and read the profit of the chosen threshold on test rows with :func:`profit_curve`
-    (``thresholds=[t]``); ties go to the highest threshold (fewest acts).
-
-    Returns
-    -------
-    ProfitThreshold
-    """
-    t, prob = _profit_inputs(y, p, value_of_click, cost_of_impression, cost_of_miss)
-    order = np.argsort(-prob, kind="stable")
-    sorted_p, sorted_y = prob[order], t[order]
-    hits, acts = np.cumsum(sorted_y), np.arange(1, len(t) + 1)
-    last = np.r_[sorted_p[1:] != sorted_p[:-1], True]  # the last row of each distinct p: act on all >= it
-    profit = value_of_click * hits - cost_of_impression * (acts - hits) - cost_of_miss * (t.sum() - hits)
-    candidates = np.r_[np.inf, sorted_p[last]]
-    profits = np.r_[-cost_of_miss * t.sum(), profit[last]].astype(float)
-    best = int(np.flatnonzero(profits >= profits.max() - 1e-9)[0])  # thresholds descend: the highest of ties
-    closed = cost_of_impression / (value_of_click + cost_of_impression + cost_of_miss)
-    at_closed = profit_curve(t, prob, value_of_click, cost_of_impression, cost_of_miss, [closed])["profit"].iloc[0]
-    curve = profit_curve(t, prob, value_of_click, cost_of_impression, cost_of_miss, thresholds)
-    return ProfitThreshold(float(candidates[best]), float(profits[best]), float(profits[best] / len(t)), float(closed),
-                           float(at_closed), curve)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import time
-import warnings
+import time  # noqa: F401 - tests/test_workload.py slows the runner's clock through this module's time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,11 +14,10 @@ import pandas as pd
 
 from ecombalance._progress import progress_bar
 from ecombalance._validation import check_labels
-from ecombalance.evaluation._fold_work import (TIMINGS, FoldFeatures, FoldScorer, call_or_exception, fit_and_score_fold,
-                                               fit_predict_fold, fit_transform_fold, import_modules, instantiate,
-                                               seed_estimator, split_preprocess)
-from ecombalance.evaluation._folds import Folds, as_folds, check_folds, take_rows
+from ecombalance.evaluation._fold_work import TIMINGS, FoldFeatures, instantiate
+from ecombalance.evaluation._folds import Folds, as_folds, check_folds
 from ecombalance.evaluation._metrics import encode_labels
+from ecombalance.evaluation._runner import ExperimentRunner
 from ecombalance.i18n import gettext as _
 
 _FAILURE_COLUMNS = ["method", "fold", "error", "message"]
@@ -29,24 +27,53 @@ _ERRORS = ("raise", "record")
 
 @dataclass
 class ExperimentResult:
-    """What :func:`run_experiment` returns.
+    """What :func:`run_experiment` returns: tidy scores, the shared folds and the out-of-fold predictions.
 
-    ``results``: tidy DataFrame (method, fold, metric, class, value), ``class == "all"`` for aggregates.
-    ``oof_rows`` / ``pooled(method)``: the rows some test fold predicted and their pooled predictions.
-    ``folds``: the (train, test) row indices shared by every method, as :class:`~ecombalance.evaluation._folds.Folds`
-    (``n_repeats`` × ``n_splits``; :attr:`design`). ``oof_pred`` / ``oof_proba``: per method that ran on every
-    fold, the out-of-fold predictions in the row order of ``y`` (every row predicted by a model that did not see
-    it; with repeated folds, by its fold of the first repeat, so each row counts once); ``oof_proba`` columns
-    follow ``classes``. ``timings``: seconds per method and fold of the shared preprocessing (near 0 once cached),
-    the fit and the prediction (kept out of ``results`` so that results repeat exactly with the seed).
-    ``skipped``: per method left out by the time budget, why (such a method has no results and no predictions).
-    ``failures``: with ``errors="record"``, one row per fold that raised (``method``, ``fold``, ``error``: the
-    exception's class name, ``message``). A method with a failed fold keeps the rows of its other folds in
-    ``results`` but has no out-of-fold predictions, so it is not in :attr:`methods` and every summary over all
-    folds (:func:`~ecombalance.evaluation.summarise`, :func:`~ecombalance.evaluation.compare_to_baseline`)
-    leaves it out; :attr:`notes` says so. ``warnings``: with ``record_warnings=True``, one row per distinct
-    warning the estimator raised while fitting or predicting (``method``, ``fold``, ``category``, ``message``),
-    else None.
+    :attr:`oof_rows` / :meth:`pooled`: the rows some test fold predicted and their pooled predictions.
+
+    Parameters
+    ----------
+    results : DataFrame
+        Tidy scores (``method``, ``fold``, ``metric``, ``class``, ``value``), ``class == "all"`` for aggregates.
+    folds : Folds
+        The (train, test) row indices shared by every method (``n_repeats`` × ``n_splits``; :attr:`design`).
+    classes : ndarray
+        The class order (of the per-class rows and the ``oof_proba`` columns).
+    y : ndarray
+        The label of every row.
+    groups : ndarray or None
+        The group id of every row, when the experiment had groups.
+    oof_pred, oof_proba : dict of str to ndarray
+        Per method that ran on every fold, the out-of-fold predictions in the row order of ``y`` (every row
+        predicted by a model that did not see it; with repeated folds, by its fold of the first repeat, so each
+        row counts once); ``oof_proba`` columns follow ``classes`` (None without ``predict_proba``).
+    timings : DataFrame or None
+        Seconds per method and fold of the shared preprocessing (near 0 once cached), the fit and the prediction
+        (kept out of ``results`` so that results repeat exactly with the seed).
+    skipped : dict of str to str
+        Per method left out by the time budget, why (such a method has no results and no predictions).
+    failures : DataFrame
+        With ``errors="record"``, one row per fold that raised (``method``, ``fold``, ``error``: the exception's
+        class name, ``message``). A method with a failed fold keeps the rows of its other folds in ``results``
+        but has no out-of-fold predictions, so it is not in :attr:`methods` and every summary over all folds
+        (:func:`~ecombalance.evaluation._stats.summarise`, :func:`compare_to_baseline`) leaves it out;
+        :attr:`notes` says so.
+    warnings : DataFrame or None
+        With ``record_warnings=True``, one row per distinct warning the estimator raised while fitting or
+        predicting (``method``, ``fold``, ``category``, ``message``), else None.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.dummy import DummyClassifier
+    >>> from ecombalance.evaluation import run_experiment
+    >>> result = run_experiment({"dummy": DummyClassifier()}, np.zeros((30, 1)), np.repeat(["a", "b"], [20, 10]),
+    ...                         cv=3, progress=False)
+    >>> result.design, result.results.shape, result.oof_pred["dummy"].shape
+    ('3-fold cross-validation', (93, 5), (30,))
+    >>> y_true, y_pred, proba, groups = result.pooled("dummy")
+    >>> proba.shape, groups is None
+    ((30, 2), True)
     """
 
     results: pd.DataFrame
@@ -85,8 +112,10 @@ class ExperimentResult:
 
     @property
     def notes(self) -> list[str]:
-        """One Markdown bullet per method left out of the summaries over all folds: skipped by the time budget
-        or failed on some fold (its folds and the first error)."""
+        """One Markdown bullet per method left out of the summaries over all folds.
+
+        Each says why: skipped by the time budget, or failed on some fold (its folds and the first error).
+        """
         lines = [f"- `{method}` {why}." for method, why in self.skipped.items()]
         for method, part in self.failures.groupby("method", sort=False):
             first = part.iloc[0]
@@ -102,7 +131,23 @@ class ExperimentResult:
         return np.unique(np.concatenate([test for _, test in self.folds]))
 
     def pooled(self, method: str) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
-        """``(y_true, y_pred, proba, groups)`` of ``method`` over :attr:`oof_rows`."""
+        """Return ``(y_true, y_pred, proba, groups)`` of ``method`` over :attr:`oof_rows`.
+
+        Parameters
+        ----------
+        method : str
+            A method of :attr:`methods`.
+
+        Returns
+        -------
+        tuple of ndarray
+            ``y_true``, ``y_pred``, ``proba`` (None without probabilities) and ``groups`` (None without groups).
+
+        Raises
+        ------
+        ValueError
+            When ``method`` did not run on every fold.
+        """
         if method not in self.oof_pred:
             raise ValueError(f"no method {method!r}; the experiment ran {self.methods}")
         rows = self.oof_rows
@@ -148,7 +193,8 @@ def run_experiment(
         resampled and never fitted on. Unset ``random_state`` parameters are set to ``random_state``.
     X : DataFrame, array or sparse matrix
         Model input, rows aligned with ``y``.
-    y : array-like of labels
+    y : array-like of shape (n_samples,)
+        The class labels.
     groups : array-like, optional
         Group ids (query ids for a search log): an int ``cv`` then makes stratified *group* K-fold.
     cv : int, splitter or list of (train, test), default=5
@@ -203,6 +249,7 @@ def run_experiment(
     Returns
     -------
     ExperimentResult
+        The tidy results, the folds and the out-of-fold predictions.
 
     Raises
     ------
@@ -266,8 +313,9 @@ def run_experiment(
                              f"features has {list(features or {})}")
         if not (hasattr(spec, "fit") or callable(spec)):
             instantiate(method, spec)  # raises the TypeError that names the method
-    run = _Run(specs, inputs, y, codes_y, classes, group_arr, folds, random_state, gain_vector, ranking_k,
-               FoldFeatures() if fold_features is None else fold_features, errors, record_warnings, time_budget)
+    run = ExperimentRunner(specs, inputs, y, codes_y, classes, group_arr, folds, random_state, gain_vector,
+                           ranking_k, FoldFeatures() if fold_features is None else fold_features, errors,
+                           record_warnings, time_budget)
     bar = progress_bar(total=len(methods) * len(folds), desc="experiment", disable=not progress)
     try:
         if workers == 1:
@@ -276,214 +324,89 @@ def run_experiment(
             run.parallel(bar, workers)
     finally:
         bar.close()
-    return run.result()
+    return _collect(run)
 
 
-class _Run:
-    """The state of one :func:`run_experiment` call: fits folds (here or in worker processes) and collects rows."""
-
-    def __init__(self, specs, inputs, y, codes_y, classes, groups, folds, random_state, gain_vector, ranking_k, cache,
-                 errors, record_warnings, time_budget) -> None:
-        self.specs, self.inputs, self.y, self.codes_y, self.classes = specs, inputs, y, codes_y, classes
-        self.groups, self.folds, self.random_state, self.cache = groups, folds, random_state, cache
-        self.gain_vector, self.ranking_k, self.errors = gain_vector, ranking_k, errors
-        self.record_warnings, self.time_budget = record_warnings, time_budget
-        self.scorer = FoldScorer(y, codes_y, classes, groups, gain_vector, ranking_k)
-        self.outcomes: dict[tuple[str, int], dict] = {}
-        self.skipped: dict[str, str] = {}
-        self.seconds: dict[str, float] = {}
-
-    # ------------------------------------------------------------------ the matrices a (method, fold) reads
-    def _prepared(self, method: str, fold: int) -> tuple[Any, Any, Any, float]:
-        """``(estimator without its preprocess step, X_train, X_test, preprocess seconds)``."""
-        feature_name, spec = self.specs[method]
-        data = self.inputs[feature_name]
-        estimator = instantiate(method, spec)
-        seed_estimator(estimator, self.random_state)
-        preprocess, estimator = split_preprocess(estimator)
-        train, test = self.folds[fold]
-        start = time.perf_counter()
-        if preprocess is None:
-            X_train, X_test = take_rows(data, train), take_rows(data, test)
-        else:
-            X_train, X_test = self.cache.get(preprocess, data, self.y, train, test)
-        return estimator, X_train, X_test, time.perf_counter() - start
-
-    def _preprocess_jobs(self, fold_ids: Sequence[int]) -> list[tuple[tuple, Any, Any, np.ndarray, np.ndarray]]:
-        """The (key, preprocess, data, train, test) the cache lacks for these folds, once each."""
-        jobs, seen = [], set()
-        for method, (feature_name, spec) in self.specs.items():
-            if method in self.skipped:
+def _collect(run: ExperimentRunner) -> ExperimentResult:
+    """The :class:`ExperimentResult` of a finished run: tidy rows, timings, failures, warnings and the
+    out-of-fold predictions of every method that ran on every fold."""
+    n = len(run.y)
+    rows: list[tuple] = []
+    timing_rows, failure_rows, warning_rows = [], [], []
+    result = ExperimentResult(results=pd.DataFrame(), folds=run.folds, classes=run.classes, y=run.y,
+                              groups=run.groups, skipped=dict(run.skipped))
+    for method in run.specs:
+        if method in run.skipped:
+            continue
+        oof_pred = np.empty(n, dtype=run.y.dtype)
+        oof_proba = np.full((n, len(run.classes)), np.nan)
+        filled = np.zeros(n, dtype=bool)
+        has_proba, failed, method_rows = True, False, []
+        for fold, (train, test) in enumerate(run.folds):
+            outcome = run.outcomes.get((method, fold))
+            if outcome is None:
                 continue
-            preprocess, _ = split_preprocess(instantiate(method, spec))
-            if preprocess is None:
+            seen = dict.fromkeys(outcome["warnings"])
+            warning_rows += [{"method": method, "fold": fold, "category": c, "message": m} for c, m in seen]
+            error = outcome.get("error")
+            if error is None:
+                method_rows += outcome["rows"]
+            else:
+                failed = True
+                failure_rows.append({"method": method, "fold": fold, "error": type(error).__name__,
+                                     "message": str(error)})
                 continue
-            data = self.inputs[feature_name]
-            for fold in fold_ids:
-                train, test = self.folds[fold]
-                key = self.cache.key(preprocess, data, self.y, train, test)
-                if key is None or key in seen or self.cache.lookup(key) is not None:
-                    continue
-                seen.add(key)
-                jobs.append((key, preprocess, data, train, test))
-        return jobs
-
-    # ------------------------------------------------------------------------------------ bookkeeping
-    def _record(self, method: str, fold: int, outcome: dict, elapsed: float) -> None:
-        self.outcomes[(method, fold)] = outcome
-        self.seconds[method] = self.seconds.get(method, 0.0) + elapsed
-
-    def _over_budget(self, method: str, done: int) -> bool:
-        """Whether ``method``, after ``done`` folds, is projected over the time budget (never the first method)."""
-        if self.time_budget is None or method == next(iter(self.specs)) or done >= len(self.folds):
-            return False
-        spent = self.seconds.get(method, 0.0)
-        projected = spent * len(self.folds) / done
-        if projected <= self.time_budget:
-            return False
-        self.skipped[method] = (f"not run: over the time budget of {self.time_budget:g} s per method ({spent:.0f} s "
-                                f"for {done} of {len(self.folds)} folds, about {projected:.0f} s for all; a "
-                                "wall-clock budget depends on the machine's load, so no verdict covers this method)")
-        return True
-
-    # ------------------------------------------------------------------------------------ two schedulers
-    def serial(self, bar) -> None:
-        for method in self.specs:
-            for fold in range(len(self.folds)):
-                bar.set_postfix_str(f"{method} fold {fold}")
-                start = time.perf_counter()
-                try:
-                    estimator, X_train, X_test, prep = self._prepared(method, fold)
-                except Exception as error:  # noqa: BLE001 - the preprocessing failed: recorded or raised
-                    if self.errors == "raise":
-                        raise
-                    outcome = {"error": error, "warnings": []}
-                else:
-                    outcome = fit_predict_fold(estimator, X_train, X_test, self.y[self.folds[fold][0]],
-                                               self.classes, self.record_warnings, self.errors == "raise")
-                    outcome["preprocess_seconds"] = prep
-                    self.scorer.score(outcome, method, fold, self.folds[fold][1], self.errors == "raise")
-                self._record(method, fold, outcome, time.perf_counter() - start)
-                bar.update(1)
-                if self._over_budget(method, fold + 1):
-                    bar.update(len(self.folds) - fold - 1)
-                    break
-
-    def parallel(self, bar, workers: int) -> None:
-        from joblib import Parallel, delayed
-
-        rounds = [[0], list(range(1, len(self.folds)))] if self.time_budget is not None else [
-            list(range(len(self.folds)))]
-        with warnings.catch_warnings(), Parallel(n_jobs=workers, return_as="generator") as pool:
-            # loky's note when it replaces a worker whose memory grew (torch's first import), not our concern
-            warnings.filterwarnings("ignore", "A worker stopped while some jobs", UserWarning)
-            # each worker's first task imports what the estimators need: loky measures a worker's memory after its
-            # first task and replaces a worker that grows by 300 MB later (torch's import would), costing a restart
-            list(pool(delayed(import_modules)(self._modules()) for _ in range(workers)))
-            for fold_ids in rounds:
-                if not fold_ids:
-                    continue
-                jobs = self._preprocess_jobs(fold_ids)
-                # consumed whole (list): a generator left open, as one over no jobs when a shared cache already
-                # holds every fold, keeps the pool "already running" for the fits below
-                matrices = list(pool(delayed(call_or_exception)(fit_transform_fold, pre, data, self.y, train, test)
-                                     for _, pre, data, train, test in jobs))
-                for (key, *_), made in zip(jobs, matrices):
-                    if not isinstance(made, Exception):  # a failed preprocessing fails again below, per method
-                        self.cache.store(key, made)
-                tasks = []
-                for method in self.specs:
-                    if method in self.skipped:
-                        continue
-                    for fold in fold_ids:
-                        try:
-                            estimator, X_train, X_test, prep = self._prepared(method, fold)
-                        except Exception as error:  # noqa: BLE001 - recorded on request, re-raised otherwise
-                            if self.errors == "raise":
-                                raise
-                            self._record(method, fold, {"error": error, "warnings": []}, 0.0)
-                            bar.update(1)
-                            continue
-                        tasks.append((method, fold, prep, estimator, X_train, X_test))
-                if not tasks:  # every fold failed in preprocessing: nothing to send (an unconsumed call blocks the pool)
-                    continue
-                outcomes = pool(delayed(fit_and_score_fold)(estimator, X_train, X_test, self.y[self.folds[fold][0]],
-                                                    self.classes, self.record_warnings, self.scorer, method, fold,
-                                                    self.folds[fold][1])
-                                for method, fold, _, estimator, X_train, X_test in tasks)
-                for (method, fold, prep, *_), (outcome, elapsed) in zip(tasks, outcomes):
-                    if self.errors == "raise" and "error" in outcome:
-                        raise outcome["error"]
-                    outcome["preprocess_seconds"] = prep
-                    self._record(method, fold, outcome, elapsed + prep)
-                    bar.set_postfix_str(f"{method} fold {fold}")
-                    bar.update(1)
-                for method in self.specs:
-                    if method not in self.skipped and self._over_budget(method, max(fold_ids) + 1):
-                        bar.update(len(self.folds) - max(fold_ids) - 1)
-
-    def _modules(self) -> list[str]:
-        """The modules of every step of every method's estimator (imported by each worker first)."""
-        found = set()
-        for method, (_, spec) in self.specs.items():
-            estimator = instantiate(method, spec)
-            params = estimator.get_params(deep=True) if hasattr(estimator, "get_params") else {}
-            for part in [estimator, *params.values()]:
-                module = type(part).__module__
-                if hasattr(part, "fit") and module.split(".")[0] not in ("builtins", "__main__"):
-                    found.add(module)
-        return sorted(found)
-
-    # --------------------------------------------------------------------------------------- the result
-    def result(self) -> ExperimentResult:
-        n = len(self.y)
-        rows: list[tuple] = []
-        timing_rows, failure_rows, warning_rows = [], [], []
-        result = ExperimentResult(results=pd.DataFrame(), folds=self.folds, classes=self.classes, y=self.y,
-                                  groups=self.groups, skipped=dict(self.skipped))
-        for method in self.specs:
-            if method in self.skipped:
-                continue
-            oof_pred = np.empty(n, dtype=self.y.dtype)
-            oof_proba = np.full((n, len(self.classes)), np.nan)
-            filled = np.zeros(n, dtype=bool)
-            has_proba, failed, method_rows = True, False, []
-            for fold, (train, test) in enumerate(self.folds):
-                outcome = self.outcomes.get((method, fold))
-                if outcome is None:
-                    continue
-                seen = dict.fromkeys(outcome["warnings"])
-                warning_rows += [{"method": method, "fold": fold, "category": c, "message": m} for c, m in seen]
-                error = outcome.get("error")
-                if error is None:
-                    method_rows += outcome["rows"]
-                else:
-                    failed = True
-                    failure_rows.append({"method": method, "fold": fold, "error": type(error).__name__,
-                                         "message": str(error)})
-                    continue
-                timing_rows.append({"method": method, "fold": fold, **{k: outcome[k] for k in TIMINGS}})
-                new = ~filled[test]  # each row keeps the prediction of the first fold that tested it (repeat 1)
-                oof_pred[test[new]] = outcome["pred"][new]
-                if outcome["proba"] is None:
-                    has_proba = False
-                else:
-                    oof_proba[test[new]] = outcome["proba"][new]
-                filled[test] = True
-            rows += method_rows
-            if not failed:
-                result.oof_pred[method] = oof_pred
-                result.oof_proba[method] = oof_proba if has_proba else None
-        result.results = pd.DataFrame(rows, columns=["method", "fold", "metric", "class", "value"])
-        result.timings = pd.DataFrame(timing_rows, columns=["method", "fold", *TIMINGS])
-        result.failures = pd.DataFrame(failure_rows, columns=_FAILURE_COLUMNS)
-        if self.record_warnings:
-            result.warnings = pd.DataFrame(warning_rows, columns=_WARNING_COLUMNS)
-        return result
+            timing_rows.append({"method": method, "fold": fold, **{k: outcome[k] for k in TIMINGS}})
+            new = ~filled[test]  # each row keeps the prediction of the first fold that tested it (repeat 1)
+            oof_pred[test[new]] = outcome["pred"][new]
+            if outcome["proba"] is None:
+                has_proba = False
+            else:
+                oof_proba[test[new]] = outcome["proba"][new]
+            filled[test] = True
+        rows += method_rows
+        if not failed:
+            result.oof_pred[method] = oof_pred
+            result.oof_proba[method] = oof_proba if has_proba else None
+    result.results = pd.DataFrame(rows, columns=["method", "fold", "metric", "class", "value"])
+    result.timings = pd.DataFrame(timing_rows, columns=["method", "fold", *TIMINGS])
+    result.failures = pd.DataFrame(failure_rows, columns=_FAILURE_COLUMNS)
+    if run.record_warnings:
+        result.warnings = pd.DataFrame(warning_rows, columns=_WARNING_COLUMNS)
+    return result
 
 
 def save_results(results: pd.DataFrame | ExperimentResult, path: str | Path) -> Path:
-    """Write the tidy results table to Parquet (parent folders created); returns the path."""
+    """Write the tidy results table to Parquet (parent folders created).
+
+    Parameters
+    ----------
+    results : DataFrame or ExperimentResult
+        The tidy results (``method``, ``fold``, ``metric``, ``class``, ``value``), or an experiment's.
+    path : str or Path
+        The Parquet file to write.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    ValueError
+        When the table does not have the tidy columns.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> from ecombalance.evaluation import load_results, save_results
+    >>> table = pd.DataFrame({"method": ["a"], "fold": [0], "metric": ["macro_f1"], "class": ["all"], "value": [0.5]})
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = save_results(table, f"{folder}/run/results.parquet")
+    ...     load_results(path).equals(table)
+    True
+    """
     frame = results.results if isinstance(results, ExperimentResult) else results
     expected = ["method", "fold", "metric", "class", "value"]
     if list(frame.columns) != expected:
@@ -495,5 +418,26 @@ def save_results(results: pd.DataFrame | ExperimentResult, path: str | Path) -> 
 
 
 def load_results(path: str | Path) -> pd.DataFrame:
-    """Read a table written by :func:`save_results`."""
+    """Read a table written by :func:`save_results`.
+
+    Parameters
+    ----------
+    path : str or Path
+        The Parquet file.
+
+    Returns
+    -------
+    DataFrame
+        The tidy results.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> from ecombalance.evaluation import load_results, save_results
+    >>> table = pd.DataFrame({"method": ["a"], "fold": [0], "metric": ["macro_f1"], "class": ["all"], "value": [0.5]})
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     load_results(save_results(table, f"{folder}/results.parquet")).shape
+    (1, 5)
+    """
     return pd.read_parquet(path)

@@ -61,7 +61,27 @@ class RepeatedStratifiedGroupKFold:
         self.random_state = random_state
 
     def split(self, X: Any, y: Any, groups: Any):
-        """Yield ``(train, test)`` row positions, ``n_splits`` per repeat, repeat after repeat."""
+        """Yield ``(train, test)`` row positions, ``n_splits`` per repeat, repeat after repeat.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The rows (only their number is read).
+        y : array-like of shape (n_samples,)
+            The labels the folds are stratified on.
+        groups : array-like of shape (n_samples,)
+            The group id of each row: a group's rows stay on one side.
+
+        Yields
+        ------
+        train, test : ndarray
+            The row positions of one training fold and of its test fold.
+
+        Raises
+        ------
+        ValueError
+            When ``groups`` is None.
+        """
         if groups is None:
             raise ValueError("RepeatedStratifiedGroupKFold needs groups (one group id per row)")
         rng = check_random_state(self.random_state)
@@ -70,7 +90,18 @@ class RepeatedStratifiedGroupKFold:
             yield from splitter.split(X, y, groups)
 
     def get_n_splits(self, X: Any = None, y: Any = None, groups: Any = None) -> int:
-        """``n_splits * n_repeats``, the number of ``(train, test)`` pairs."""
+        """Return ``n_splits * n_repeats``, the number of ``(train, test)`` pairs.
+
+        Parameters
+        ----------
+        X, y, groups : object, default=None
+            Ignored; there for scikit-learn's splitter interface.
+
+        Returns
+        -------
+        int
+            The number of pairs :meth:`split` yields.
+        """
         return self.n_splits * self.n_repeats
 
     def __repr__(self) -> str:
@@ -81,9 +112,26 @@ class RepeatedStratifiedGroupKFold:
 class Folds(list):
     """``(train, test)`` row-index pairs, and the design they came from.
 
-    A list of pairs (iterate, index and ``len`` it as before) with ``n_repeats`` (how many times the rows were
-    split) and ``n_splits`` (pairs per repeat; None when the repeats differ in size), ``grouped`` (whether a
-    group column kept each group on one side) and :attr:`design`, the text a verdict prints.
+    A list of pairs (iterate, index and ``len`` it as before) with the design and :attr:`design`, the text a verdict
+    prints.
+
+    Parameters
+    ----------
+    pairs : iterable of (train, test)
+        The row positions of each training fold and its test fold.
+    n_repeats : int, default=1
+        How many times the rows were split.
+    n_splits : int or None, default=None
+        Pairs per repeat; None when the repeats differ in size.
+    grouped : bool, default=False
+        Whether a group column kept each group on one side.
+
+    Examples
+    --------
+    >>> from ecombalance.evaluation import Folds
+    >>> folds = Folds([([0, 1], [2, 3]), ([2, 3], [0, 1])], n_repeats=1, n_splits=2)
+    >>> len(folds), folds.design
+    (2, '2-fold cross-validation')
     """
 
     def __init__(self, pairs: Iterable, n_repeats: int = 1, n_splits: int | None = None,
@@ -135,13 +183,48 @@ def as_folds(pairs: Iterable, grouped: bool = False) -> Folds:
 
 
 def make_folds(y: Any, groups: Any = None, n_splits: int = 5, random_state: int = 0, n_repeats: int = 1) -> Folds:
-    """The (train, test) row-index pairs every method is evaluated on.
+    """Make the (train, test) row-index pairs every method is evaluated on.
 
     Stratified K-fold (shuffled with ``random_state``); with ``groups`` (e.g. query ids) stratified *group* K-fold,
     so no query has items on both sides. Test folds keep the original class distribution. With
     ``n_repeats`` > 1 the K-fold split is made ``n_repeats`` times with other shuffles
     (``RepeatedStratifiedKFold``, or :class:`RepeatedStratifiedGroupKFold` with groups): ``n_repeats * n_splits``
     pairs, each row tested once per repeat.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        The labels the folds are stratified on.
+    groups : array-like of shape (n_samples,), default=None
+        Group ids (e.g. query ids): a group's rows stay on one side.
+    n_splits : int, default=5
+        Folds per repeat (at least 2).
+    random_state : int, default=0
+        Seeds the shuffles.
+    n_repeats : int, default=1
+        How many times the K-fold split is made.
+
+    Returns
+    -------
+    Folds
+        ``n_repeats * n_splits`` sorted ``(train, test)`` pairs and the design.
+
+    Raises
+    ------
+    ValueError
+        For fewer than two classes, a class with fewer rows (or fewer groups) than ``n_splits``, ``groups`` of
+        another length, or an ``n_splits`` / ``n_repeats`` that is not a positive integer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ecombalance.evaluation import make_folds
+    >>> y = np.array([0] * 8 + [1] * 4)
+    >>> folds = make_folds(y, n_splits=4, n_repeats=2)
+    >>> len(folds), folds.design
+    (8, '2 × 4-fold cross-validation')
+    >>> [np.bincount(y[test]).tolist() for _, test in folds][:2]  # every test fold keeps the 2:1 ratio
+    [[2, 1], [2, 1]]
     """
     y = check_labels(y, "y")
     if not isinstance(n_splits, (int, np.integer)) or isinstance(n_splits, bool) or n_splits < 2:
@@ -241,8 +324,42 @@ def group_split(tbl: Table, test_size: float = 0.25, random_state: int = 0) -> t
 
 
 def holdout_split(tbl: Table, test_size: float = 0.25, random_state: int = 0) -> tuple[Table, Table]:
-    """One train / test split of a table (for a chapter that looks at one model, not a comparison): grouped when
-    the table has a group column (:func:`group_split`), stratified on the label otherwise (:func:`stratified_split`)."""
+    """Split a table once into train and test (for a chapter that looks at one model, not a comparison).
+
+    Grouped when the table has a group column (:func:`group_split`: every group on one side), stratified on the
+    label otherwise (:func:`stratified_split`).
+
+    Parameters
+    ----------
+    tbl : Table
+        The table to split.
+    test_size : float, default=0.25
+        The share of rows (or of groups) in the test table.
+    random_state : int, default=0
+        Seeds the split.
+
+    Returns
+    -------
+    train : Table
+        The training rows.
+    test : Table
+        The test rows.
+
+    Raises
+    ------
+    DataError
+        When a class has a single row (a stratified split cannot put it on both sides).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ecombalance import Table
+    >>> from ecombalance.evaluation import holdout_split
+    >>> tbl = Table(pd.DataFrame({"x": range(12), "label": ["a"] * 8 + ["b"] * 4}), "label", numeric_cols=["x"])
+    >>> train, test = holdout_split(tbl, test_size=0.25)
+    >>> len(train.frame), len(test.frame), test.y.value_counts().to_dict()
+    (9, 3, {'a': 2, 'b': 1})
+    """
     return (group_split(tbl, test_size, random_state) if tbl.group_col
             else stratified_split(tbl, test_size, random_state))
 

@@ -14,12 +14,11 @@ from sklearn import metrics as skm
 
 from ecombalance._validation import check_labels, check_probabilities
 from ecombalance.evaluation._calibration import expected_calibration_error_from_curve, reliability_curve
+from ecombalance.evaluation._docstrings import fill_doc
 
 ECE_BINS = 15  # Guo et al. 2017 use 15 equal-width bins
 
-
 IBA_ALPHA = 0.1  # García, Mollineda & Sánchez 2009 (imbalanced-learn's default)
-
 
 LOWER_IS_BETTER = frozenset({"log_loss", "brier", "ece", "classwise_ece"})
 
@@ -87,16 +86,47 @@ def _ovr_scores(t: np.ndarray, proba: np.ndarray, score: Callable) -> np.ndarray
     return out
 
 
+@fill_doc
 def per_class_metrics(
     y_true: Any, y_pred: Any, proba: Any = None, classes: Sequence | None = None
 ) -> pd.DataFrame:
-    r"""Per-class metrics, one row per class (index ``class``, in the order of ``classes``).
+    r"""Compute per-class metrics, one row per class (index ``class``, in the order of ``classes``).
 
     Columns: ``precision``, ``recall``, ``f1``, ``support`` (scikit-learn,
     ``zero_division=0``); ``specificity``, ``g_mean`` (:math:`\sqrt{\mathrm{recall}\cdot\mathrm{specificity}}`)
     and ``iba`` (index-balanced accuracy :math:`(1 + \alpha(\mathrm{TPR}-\mathrm{TNR}))\,G^2`, α = 0.1) one
     class against the rest (imbalanced-learn); with ``proba`` also ``roc_auc`` and ``pr_auc`` (average
     precision) one-vs-rest, NaN for a class absent from ``y_true``.
+
+    Parameters
+    ----------
+    {y_true}
+    {y_pred}
+    {proba}
+    {classes}
+
+    Returns
+    -------
+    DataFrame
+        One row per class, the columns above.
+
+    Raises
+    ------
+    ValueError
+        When ``y_true`` holds a single class, or a label is not in ``classes``.
+
+    See Also
+    --------
+    classification_metrics : The aggregates over the classes.
+
+    Examples
+    --------
+    >>> from ecombalance.evaluation import per_class_metrics
+    >>> per_class_metrics(["a", "a", "a", "b"], ["a", "a", "b", "b"])[["precision", "recall", "support"]].round(2)
+           precision  recall  support
+    class
+    a            1.0    0.67      3.0
+    b            0.5    1.00      1.0
     """
     t, p, prob, classes = encode_labels(y_true, y_pred, proba, classes)
     if p is None:
@@ -163,16 +193,41 @@ def _average_precision(positive: np.ndarray, score: np.ndarray) -> float:
     return float(np.sum(np.diff(np.r_[0.0, recall]) * precision))
 
 
+@fill_doc
 def expected_calibration_error(
     y_true: Any, proba: Any, classes: Sequence | None = None, n_bins: int = ECE_BINS
 ) -> float:
-    r"""Top-label expected calibration error with equal-width bins (Guo et al. 2017):
+    r"""Compute the top-label expected calibration error with equal-width bins.
+
+    Guo et al. (2017):
 
     .. math:: \mathrm{ECE} = \sum_{b=1}^{B} \frac{n_b}{N}\,\lvert \mathrm{acc}_b - \mathrm{conf}_b \rvert
 
     where a sample's confidence is its largest predicted probability, ``acc_b`` the fraction of bin ``b``
     whose arg-max class is right, and bins are :math:`(b/B, (b+1)/B]`. scikit-learn has no ECE, hence
     our own (the binning is :func:`ecombalance.evaluation._calibration.reliability_curve`).
+
+    Parameters
+    ----------
+    {y_true}
+    {proba_required}
+    {classes}
+    {n_bins}
+
+    Returns
+    -------
+    float
+        The ECE, in [0, 1].
+
+    See Also
+    --------
+    classwise_expected_calibration_error : Every probability column, not only the largest.
+
+    Examples
+    --------
+    >>> from ecombalance.evaluation import expected_calibration_error
+    >>> round(expected_calibration_error(["a", "a", "a", "b"], [[.9, .1], [.8, .2], [.4, .6], [.3, .7]]), 3)
+    0.3
     """
     t, _, prob, classes = encode_labels(y_true, None, proba, classes)
     if prob is None:
@@ -180,11 +235,14 @@ def expected_calibration_error(
     return expected_calibration_error_from_curve(reliability_curve(t, prob, n_bins=n_bins))
 
 
+@fill_doc
 def classwise_expected_calibration_error(
     y_true: Any, proba: Any, classes: Sequence | None = None, n_bins: int = ECE_BINS
 ) -> float:
-    r"""Class-wise expected calibration error (Kull et al. 2019, "Beyond temperature scaling"): the mean over
-    the classes of the one-vs-rest ECE of each class's own probability column,
+    r"""Compute the class-wise expected calibration error.
+
+    Kull et al. (2019, "Beyond temperature scaling"): the mean over the classes of the one-vs-rest ECE of each
+    class's own probability column,
 
     .. math:: \mathrm{ECE}_{cw} = \frac1C \sum_{c=1}^{C} \sum_{b=1}^{B} \frac{n_{cb}}{N}
               \,\bigl\lvert \mathrm{freq}_{cb} - \mathrm{conf}_{cb} \bigr\rvert ,
@@ -195,6 +253,24 @@ def classwise_expected_calibration_error(
     probability of each row, so a model that moves probability onto the small classes without changing many
     arg-max decisions can look calibrated to it; class-wise ECE reads every column. Each class's term is
     :func:`metric_value` ``("ece", class_index=c)``.
+
+    Parameters
+    ----------
+    {y_true}
+    {proba_required}
+    {classes}
+    {n_bins}
+
+    Returns
+    -------
+    float
+        The class-wise ECE, in [0, 1].
+
+    Examples
+    --------
+    >>> from ecombalance.evaluation import classwise_expected_calibration_error
+    >>> round(classwise_expected_calibration_error(["a", "a", "a", "b"], [[.9, .1], [.8, .2], [.4, .6], [.3, .7]]), 3)
+    0.3
     """
     t, _, prob, classes = encode_labels(y_true, None, proba, classes)
     if prob is None:
@@ -202,10 +278,11 @@ def classwise_expected_calibration_error(
     return metric_value("classwise_ece", t, None, prob, len(classes), n_bins=n_bins)
 
 
+@fill_doc
 def classification_metrics(
     y_true: Any, y_pred: Any, proba: Any = None, classes: Sequence | None = None, n_bins: int = ECE_BINS
 ) -> dict[str, float]:
-    r"""Aggregate metrics of one set of predictions.
+    r"""Compute the aggregate metrics of one set of predictions.
 
     Always: ``accuracy``, ``balanced_accuracy`` (mean recall), ``macro_f1``, ``weighted_f1``, ``micro_f1``,
     ``g_mean`` (geometric mean of the per-class recalls, imbalanced-learn ``average="multiclass"``), ``iba``
@@ -221,6 +298,32 @@ def classification_metrics(
 
     Binary labels with a 1-D ``proba`` (probability of ``classes[1]``, e.g. a click model) work too; the
     positive class's own PR-AUC is then the ``pr_auc`` row of :func:`per_class_metrics`.
+
+    Parameters
+    ----------
+    {y_true}
+    {y_pred}
+    {proba}
+    {classes}
+    {n_bins}
+
+    Returns
+    -------
+    dict of str to float
+        ``{metric: value}``, the metrics above.
+
+    Raises
+    ------
+    ValueError
+        When ``y_true`` holds a single class, or a label is not in ``classes``.
+
+    Examples
+    --------
+    >>> from ecombalance.evaluation import classification_metrics
+    >>> proba = [[0.9, 0.1], [0.8, 0.2], [0.4, 0.6], [0.3, 0.7]]
+    >>> m = classification_metrics(["a", "a", "a", "b"], ["a", "a", "b", "b"], proba)
+    >>> round(m["macro_f1"], 3), round(m["balanced_accuracy"], 3), len(m)
+    (0.733, 0.833, 13)
     """
     t, p, prob, classes = encode_labels(y_true, y_pred, proba, classes)
     if p is None:
@@ -255,9 +358,7 @@ def aggregate_metrics(t: np.ndarray, p: np.ndarray, prob: np.ndarray | None, cla
 # agree to the last bit (tests/test_evaluation.py).
 CONFUSION_METRICS = ("accuracy", "balanced_accuracy", "macro_f1", "weighted_f1", "micro_f1", "g_mean", "mcc")
 
-
 CLASS_METRICS = ("precision", "recall", "f1")
-
 
 CLASS_PROBA_METRICS = ("roc_auc", "pr_auc", "ece")  # one class against the rest, from its probability column
 

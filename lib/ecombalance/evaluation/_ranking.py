@@ -92,12 +92,56 @@ def ranking_metrics(
     relevant: Sequence = ("E",),
     no_relevant: str = "exclude",
 ) -> dict[str, float]:
-    """Mean over queries of :func:`per_query_ranking`: ``ndcg@k``, ``mrr``, ``recall@k``.
+    r"""Compute NDCG@k, MRR and recall@k per query and average them over the queries.
 
-    ``no_relevant`` says what a query without a relevant item (or, for NDCG, without any positive gain)
-    contributes: ``"exclude"`` (default) leaves it out of that metric's mean — it has nothing to find, so
-    it says nothing about the ranker — while ``"zero"`` scores it 0. Either way the counts are returned:
-    ``n_queries``, ``n_queries_without_relevant`` and ``n_queries_without_gain``.
+    Items of a query are ranked by ``score`` (descending; ties are broken pessimistically, lower gain first, so a
+    constant score earns no credit). With linear gains :math:`g` (ESCI: E 1, S 0.1, C 0.01, I 0):
+
+    .. math:: \mathrm{DCG@k} = \sum_{r=1}^{k} \frac{g_r}{\log_2(r+1)}, \qquad
+              \mathrm{NDCG@k} = \mathrm{DCG@k} / \mathrm{IDCG@k}
+
+    with IDCG@k the DCG of the query's own items sorted by their true gain. Reciprocal rank is :math:`1/r` of the
+    first item whose label is in ``relevant``; recall@k the share of the query's relevant items in its top k
+    (the per-query values: ``per_query_ranking``).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per (query, item) with the columns below.
+    query_col, label_col, score_col : str, default="query_id", "esci_label", "score"
+        The query id, the relevance label and the ranker's score.
+    k : int, default=10
+        The cut-off of NDCG@k and recall@k.
+    gains : mapping label -> gain or None, default=ESCI_GAINS
+        The gain of each label; None reads ``label_col`` as numeric gains.
+    relevant : sequence, default=("E",)
+        The labels that count as relevant for MRR and recall@k (default: Exact).
+    no_relevant : {"exclude", "zero"}, default="exclude"
+        What a query without a relevant item (or, for NDCG, without any positive gain) contributes:
+        ``"exclude"`` leaves it out of that metric's mean — it has nothing to find, so it says nothing about the
+        ranker — while ``"zero"`` scores it 0.
+
+    Returns
+    -------
+    dict of str to float
+        ``ndcg@k``, ``mrr``, ``recall@k`` (NaN when no query defines them) and the counts ``n_queries``,
+        ``n_queries_without_relevant`` and ``n_queries_without_gain``.
+
+    Raises
+    ------
+    ValueError
+        For a missing column, missing values, a label without a gain, an empty frame, a ``k`` that is not a
+        positive integer or an unknown ``no_relevant``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ecombalance.evaluation import ranking_metrics
+    >>> frame = pd.DataFrame({"query_id": [1, 1, 1, 2, 2], "esci_label": ["E", "I", "S", "I", "E"],
+    ...                       "score": [0.9, 0.5, 0.2, 0.8, 0.3]})
+    >>> {key: round(value, 3) for key, value in ranking_metrics(frame, k=2).items()}
+    {'ndcg@2': 0.786, 'mrr': 0.75, 'recall@2': 1.0, 'n_queries': 2.0, 'n_queries_without_relevant': 0.0,
+     'n_queries_without_gain': 0.0}
     """
     if no_relevant not in ("exclude", "zero"):
         raise ValueError(f"no_relevant must be 'exclude' or 'zero', got {no_relevant!r}")

@@ -6,54 +6,20 @@ resampled t-test, Holm's correction and method-versus-baseline tables (the rule 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ecombalance.evaluation._bootstrap import BootstrapResult, bootstrap_p_value, check_confidence, resample_indices
+from ecombalance.evaluation._docstrings import fill_doc
 from ecombalance.evaluation._experiment import ExperimentResult
 from ecombalance.evaluation._folds import as_folds
 from ecombalance.evaluation._metrics import LOWER_IS_BETTER, class_position, encode_labels, metric_value
 
 
-def _check_confidence(confidence: float, n_resamples: int) -> None:
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be in (0, 1), e.g. 0.95; got {confidence!r}")
-    if not isinstance(n_resamples, (int, np.integer)) or n_resamples < 10:
-        raise ValueError(f"n_resamples must be an integer >= 10, got {n_resamples!r}")
-
-
-def _resample_indices(n: int, groups: np.ndarray | None, n_resamples: int, random_state: int):
-    """Row indices of each bootstrap resample: rows drawn with replacement, or whole groups (cluster
-    bootstrap) when ``groups`` is given — the items of one query are not independent."""
-    rng = np.random.default_rng(random_state)
-    if groups is None:
-        for _ in range(n_resamples):
-            yield rng.integers(0, n, n)
-        return
-    _, inverse = np.unique(groups, return_inverse=True)
-    order = np.argsort(inverse, kind="stable")
-    members = np.split(order, np.cumsum(np.bincount(inverse))[:-1])
-    for _ in range(n_resamples):
-        yield np.concatenate([members[g] for g in rng.integers(0, len(members), len(members))])
-
-
-@dataclass(frozen=True)
-class BootstrapResult:
-    """Point estimate on the full sample, percentile interval and the resampled values."""
-
-    estimate: float
-    low: float
-    high: float
-    confidence: float
-    distribution: np.ndarray
-
-    def as_dict(self) -> dict[str, float]:
-        return {"estimate": self.estimate, "ci_low": self.low, "ci_high": self.high}
-
-
+@fill_doc
 def bootstrap_ci(
     statistic: Callable[..., float],
     *samples: Any,
@@ -62,17 +28,46 @@ def bootstrap_ci(
     confidence: float = 0.95,
     random_state: int = 0,
 ) -> BootstrapResult:
-    r"""Percentile bootstrap interval of ``statistic(*samples)`` (Efron & Tibshirani 1993, ch. 13), widened
-    to hold the estimate on the full sample where the percentiles leave it out (a statistic at its bound).
+    r"""Compute the percentile bootstrap interval of ``statistic(*samples)``.
 
-    The samples are resampled jointly by row (paired), or by whole groups with ``groups``. Over test
-    predictions: ``bootstrap_ci(f, y_true, y_pred)``; over folds: ``bootstrap_ci(np.mean, fold_scores)``
-    (with 5–10 folds that interval is rough; prefer the pooled out-of-fold predictions).
-
-    scipy.stats.bootstrap does the row case but cannot resample clusters, which query-grouped search
+    Efron & Tibshirani (1993, ch. 13); the interval is widened to hold the estimate on the full sample where the
+    percentiles leave it out (a statistic at its bound). The samples are resampled jointly by row (paired), or by
+    whole groups with ``groups``. Over test predictions: ``bootstrap_ci(f, y_true, y_pred)``; over folds:
+    ``bootstrap_ci(np.mean, fold_scores)`` (with 5–10 folds that interval is rough; prefer the pooled out-of-fold
+    predictions). scipy.stats.bootstrap does the row case but cannot resample clusters, which query-grouped search
     logs need, so the indices are drawn here (NumPy ``default_rng(random_state)``: same seed, same interval).
+
+    Parameters
+    ----------
+    statistic : callable
+        ``statistic(*samples) -> float``, called on the full samples and on each resample.
+    *samples : array-like of shape (n_samples,)
+        Equal-length arrays, resampled jointly by row.
+    {groups_bootstrap}
+    {n_resamples}
+    {confidence}
+    {random_state_bootstrap}
+
+    Returns
+    -------
+    BootstrapResult
+        ``estimate`` (on the full sample), ``low``, ``high``, ``confidence`` and the resampled ``distribution``.
+
+    Raises
+    ------
+    ValueError
+        For no sample, samples of different lengths, fewer than two rows, ``groups`` of another length, a
+        ``confidence`` outside (0, 1) or fewer than 10 resamples.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ecombalance.evaluation import bootstrap_ci
+    >>> ci = bootstrap_ci(np.mean, np.arange(10.0), n_resamples=200)
+    >>> ci.estimate, round(ci.low, 2), round(ci.high, 2)
+    (4.5, 2.9, 6.4)
     """
-    _check_confidence(confidence, n_resamples)
+    check_confidence(confidence, n_resamples)
     if not samples:
         raise ValueError("bootstrap_ci needs at least one sample")
     arrays = [np.asarray(s) for s in samples]
@@ -85,7 +80,7 @@ def bootstrap_ci(
     if group_arr is not None and len(group_arr) != n:
         raise ValueError(f"groups has {len(group_arr)} entries but the samples have {n} rows")
     values = np.array([statistic(*(a[idx] for a in arrays))
-                       for idx in _resample_indices(n, group_arr, n_resamples, random_state)], dtype=float)
+                       for idx in resample_indices(n, group_arr, n_resamples, random_state)], dtype=float)
     tail = (1 - confidence) / 2 * 100
     low, high = np.nanpercentile(values, [tail, 100 - tail])
     estimate = float(statistic(*arrays))
@@ -121,13 +116,7 @@ def metric_ci(
                         random_state=random_state)
 
 
-def _bootstrap_p(differences: np.ndarray) -> float:
-    """Two-sided p-value of "no difference" from the bootstrap distribution of the difference:
-    twice the smaller share of resamples on either side of 0 (capped at 1)."""
-    d = differences[~np.isnan(differences)]
-    return float(min(1.0, 2 * min(np.mean(d <= 0), np.mean(d >= 0))))
-
-
+@fill_doc
 def paired_bootstrap(
     y_true: Any,
     pred_method: Any,
@@ -142,14 +131,44 @@ def paired_bootstrap(
     confidence: float = 0.95,
     random_state: int = 0,
 ) -> dict[str, float]:
-    """Paired bootstrap of ``metric(method) - metric(baseline)`` on the same test rows.
+    """Bootstrap ``metric(method) - metric(baseline)`` paired on the same test rows.
 
     Each resample draws rows (or groups) once and scores both methods on them, so the noise they share
-    cancels (Koehn 2004; Efron & Tibshirani 1993). Returns ``difference`` (on all rows), the percentile
-    ``ci_low`` / ``ci_high`` and the two-sided ``p_value`` (:func:`_bootstrap_p`). On one fixed test set (notebook
-    05's held-out split) that is the test to use; on cross-validated predictions it ignores the variance that
-    comes from the training rows, so the chapters decide by :func:`compare_to_baseline` and show this interval
-    as a description only.
+    cancels (Koehn 2004; Efron & Tibshirani 1993). On one fixed test set (notebook 05's held-out split) that is the
+    test to use; on cross-validated predictions it ignores the variance that comes from the training rows, so the
+    chapters decide by :func:`compare_to_baseline` and show this interval as a description only.
+
+    Parameters
+    ----------
+    {y_true}
+    pred_method, pred_baseline : array-like of shape (n_samples,)
+        The predicted labels of the method and of the baseline on the same rows.
+    proba_method, proba_baseline : array-like of shape (n_samples, n_classes), default=None
+        Their probabilities (columns in the order of ``classes``), for a metric that reads probabilities.
+    {metric}
+    {classes}
+    {class_}
+    {groups_bootstrap}
+    {n_resamples}
+    {confidence}
+    {random_state_bootstrap}
+
+    Returns
+    -------
+    dict of str to float
+        ``difference`` (on all rows), the percentile ``ci_low`` / ``ci_high`` and the two-sided ``p_value`` (twice
+        the smaller share of resamples on either side of 0).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ecombalance.evaluation import paired_bootstrap
+    >>> y = np.array([0, 0, 0, 1, 1, 1] * 5)
+    >>> better = y.copy()
+    >>> better[:3] = 1
+    >>> d = paired_bootstrap(y, better, np.zeros(30, int), n_resamples=200)
+    >>> {key: round(value, 3) for key, value in d.items()}
+    {'difference': 0.566, 'ci_low': 0.396, 'ci_high': 0.711, 'p_value': 0.0}
     """
     t, pm, prob_m, classes = encode_labels(y_true, pred_method, proba_method, classes)
     _, pb, prob_b, _ = encode_labels(y_true, pred_baseline, proba_baseline, classes)
@@ -163,7 +182,7 @@ def paired_bootstrap(
     boot = bootstrap_ci(difference, np.arange(len(t)), groups=groups, n_resamples=n_resamples,
                         confidence=confidence, random_state=random_state)
     return {"difference": boot.estimate, "ci_low": boot.low, "ci_high": boot.high,
-            "p_value": _bootstrap_p(boot.distribution)}
+            "p_value": bootstrap_p_value(boot.distribution)}
 
 
 TEST_NAME = "corrected repeated cross-validation t-test"
@@ -173,12 +192,15 @@ VERDICT_TEST = f"{TEST_NAME} (Nadeau & Bengio 2003; Bouckaert & Frank 2004) on p
 """The one test behind every "distinguishable" of the chapters, :func:`ecombalance.compare` and the report."""
 
 
+@fill_doc
 def corrected_resampled_ttest(
     scores_method: Any, scores_baseline: Any, n_train: float, n_test: float
 ) -> dict[str, float]:
-    r"""Corrected resampled t-test over J paired fold scores (Nadeau & Bengio 2003, "Inference for the
-    generalization error"); with the J = r · k folds of r-times repeated k-fold cross-validation, the corrected
-    repeated cross-validation test of Bouckaert & Frank (2004).
+    r"""Test paired fold scores with the corrected resampled t-test.
+
+    Nadeau & Bengio (2003, "Inference for the generalization error") over J paired fold scores; with the
+    J = r · k folds of r-times repeated k-fold cross-validation, the corrected repeated cross-validation test of
+    Bouckaert & Frank (2004).
 
     Folds share training rows, so fold differences :math:`d_j` are correlated and the plain paired t-test
     is over-confident. With :math:`\bar d` and :math:`s^2` (ddof 1) of the :math:`J` differences,
@@ -187,9 +209,30 @@ def corrected_resampled_ttest(
               t = \bar d / \mathrm{SE}, \qquad \text{df} = J - 1,
 
     two-sided p-value from Student's t. When all differences are equal (:math:`s = 0`) the p-value is 1 if
-    they are 0 and 0 otherwise. ``n_train`` / ``n_test`` are the (mean) fold sizes.
+    they are 0 and 0 otherwise.
 
-    Returns ``difference`` (:math:`\bar d`), ``se``, ``t``, ``p_value`` and ``df``.
+    Parameters
+    ----------
+    scores_method, scores_baseline : array-like of shape (n_folds,)
+        The paired fold scores of the method and of the baseline, fold by fold.
+    {n_train_n_test}
+
+    Returns
+    -------
+    dict of str to float
+        ``difference`` (:math:`\bar d`), ``se``, ``t``, ``p_value`` and ``df``.
+
+    Raises
+    ------
+    ValueError
+        For scores of different shapes, fewer than two folds, NaN scores or fold sizes that are not positive.
+
+    Examples
+    --------
+    >>> from ecombalance.evaluation import corrected_resampled_ttest
+    >>> test = corrected_resampled_ttest([0.71, 0.74, 0.69, 0.75, 0.72], [0.66, 0.70, 0.68, 0.69, 0.67], 80, 20)
+    >>> round(test["difference"], 3), round(test["p_value"], 3), test["df"]
+    (0.042, 0.031, 4.0)
     """
     a = np.asarray(scores_method, dtype=float)
     b = np.asarray(scores_baseline, dtype=float)
@@ -227,11 +270,35 @@ def detectable_difference(se: Any, df: Any, alpha: float = 0.05, n_comparisons: 
 
 
 def holm(p_values: Any, keys: Sequence | None = None) -> np.ndarray:
-    """Holm–Bonferroni adjusted p-values (Holm 1979): controls the family-wise error over the comparisons.
+    """Adjust p-values by Holm–Bonferroni (Holm 1979), controlling the family-wise error of the comparisons.
 
-    ``keys`` (one per p-value) marks comparisons that are the same hypothesis — two methods whose fold scores
-    are identical, such as ``balanced_softmax`` and ``logit_adjusted`` with τ = 1, which are one loss — so that
-    they count once in the family and share their adjusted p-value."""
+    Parameters
+    ----------
+    p_values : array-like of shape (n_comparisons,)
+        The raw p-values.
+    keys : sequence, default=None
+        One key per p-value, marking comparisons that are the same hypothesis — two methods whose fold scores are
+        identical, such as ``balanced_softmax`` and ``logit_adjusted`` with τ = 1, which are one loss — so that
+        they count once in the family and share their adjusted p-value.
+
+    Returns
+    -------
+    ndarray of shape (n_comparisons,)
+        The adjusted p-values, in the order of ``p_values``.
+
+    Raises
+    ------
+    ValueError
+        When ``keys`` and ``p_values`` differ in length.
+
+    Examples
+    --------
+    >>> from ecombalance.evaluation import holm
+    >>> holm([0.01, 0.04, 0.03])
+    array([0.03, 0.06, 0.06])
+    >>> holm([0.01, 0.04, 0.04], keys=["a", "b", "b"])  # "b" is one hypothesis: a family of two
+    array([0.02, 0.04, 0.04])
+    """
     p = np.asarray(p_values, dtype=float)
     if keys is not None:
         keys = list(keys)
@@ -285,6 +352,7 @@ def verdict_table(rows: list[dict], metric: str, alpha: float, keys: Sequence | 
     return table
 
 
+@fill_doc
 def compare_to_baseline(
     result: ExperimentResult,
     baseline: str,
@@ -297,10 +365,11 @@ def compare_to_baseline(
     confidence: float = 0.95,
     random_state: int = 0,
 ) -> pd.DataFrame:
-    """Is each method really different from ``baseline`` on ``metric``? The one test of the library
-    (:data:`VERDICT_TEST`): the corrected repeated cross-validation t-test on the paired fold scores of every
-    fold of the experiment (r × k with repeated folds), Holm-corrected over the methods, methods with identical
-    fold scores counted once.
+    """Test whether each method really differs from ``baseline`` on ``metric``.
+
+    The one test of the library (:data:`VERDICT_TEST`): the corrected repeated cross-validation t-test on the
+    paired fold scores of every fold of the experiment (r × k with repeated folds), Holm-corrected over the
+    methods, methods with identical fold scores counted once.
 
     ``real_difference`` is ``p_value < alpha``; ``improved`` says whether the method is better, taking
     into account that lower is better for ``log_loss``, ``brier`` and ``ece``; ``detectable`` is the smallest
@@ -311,17 +380,18 @@ def compare_to_baseline(
 
     Parameters
     ----------
-    result : ExperimentResult
-    baseline : str
-    metric : str, default="macro_f1"
-    class_ : label, optional
-        For per-class metrics (``recall``, ``precision``, ``f1``).
-    alpha : float, default=0.05
+    {result}
+    {baseline}
+    {metric}
+    {class_}
+    {alpha}
     correction : {"holm", None}, default="holm"
+        Holm's correction over the methods, or None for the raw p-values.
     interval : bool, default=True
         Add ``pooled_difference``, ``ci_low`` and ``ci_high``.
-    n_resamples, confidence, random_state
-        The bootstrap interval's resamples, level and seed.
+    {n_resamples}
+    {confidence}
+    {random_state_bootstrap}
 
     Returns
     -------
@@ -331,6 +401,26 @@ def compare_to_baseline(
         ``ci_low``, ``ci_high``, ``p_value`` (Holm), ``detectable``, ``real_difference``, ``improved``.
         ``attrs``: ``test`` (:data:`VERDICT_TEST`), ``design`` (e.g. "2 × 5-fold cross-validation"),
         ``n_repeats``, ``n_splits``, ``alpha``, ``n_resamples``.
+
+    Raises
+    ------
+    ValueError
+        When ``baseline`` is not a method of ``result``, or is the only one.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.dummy import DummyClassifier
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from ecombalance.evaluation import compare_to_baseline, run_experiment
+    >>> y = np.repeat([0, 1], [40, 20])
+    >>> X = (y + np.random.default_rng(0).normal(0, 1, 60))[:, None]
+    >>> methods = {"dummy": DummyClassifier(), "logreg": LogisticRegression()}
+    >>> result = run_experiment(methods, X, y, cv=3, progress=False)
+    >>> table = compare_to_baseline(result, "dummy", n_resamples=100)
+    >>> table[["method", "difference", "p_value", "improved"]].round(3)
+       method  difference  p_value  improved
+    0  logreg       0.367    0.062     False
     """
     if baseline not in result.methods:
         raise ValueError(f"baseline {baseline!r} is not one of the methods {result.methods}")

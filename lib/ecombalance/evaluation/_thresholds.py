@@ -15,6 +15,7 @@ from sklearn.utils import get_tags
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
+from ecombalance.evaluation._docstrings import fill_doc
 from ecombalance.evaluation._folds import make_folds
 
 
@@ -24,14 +25,40 @@ def f1_scorer(positive: Any):
 
 
 class InnerFoldThreshold(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
-    """A two-class ``estimator`` whose threshold on the probability of ``positive`` maximises that class's F1 on
-    inner folds of the training rows it is fitted on (never on the rows it predicts).
+    """A two-class classifier with the threshold that maximises a class's F1 on inner folds of its training rows.
+
+    The threshold of ``estimator`` on the probability of ``positive`` maximises that class's F1 on inner folds of
+    the training rows it is fitted on (never on the rows it predicts).
 
     ``fit`` builds ``n_splits`` stratified inner folds with :func:`~ecombalance.evaluation._folds.make_folds`
     (seeded by ``random_state``; grouped by the column ``group_column`` of ``X`` when given, which is dropped before
     the estimator sees ``X``) and fits scikit-learn's ``TunedThresholdClassifierCV`` on them; the estimator is then
     refitted on all the training rows. ``predict_proba`` is the refitted estimator's, ``predict`` applies the tuned
     threshold (``best_threshold_``).
+
+    Parameters
+    ----------
+    estimator : classifier with ``predict_proba``
+        The two-class model, cloned and fitted on the training rows.
+    positive : label, default=None
+        The class whose F1 the threshold maximises (default: the larger of the two labels, scikit-learn's
+        positive label).
+    n_splits : int, default=3
+        Inner folds.
+    random_state : int or None, default=None
+        Shuffles the inner folds (None: 0).
+    group_column : str or None, default=None
+        A column of ``X`` (a DataFrame) holding group ids: the inner folds keep each group on one side, and the
+        column is dropped before the estimator sees ``X``.
+
+    Attributes
+    ----------
+    tuned_ : TunedThresholdClassifierCV
+        The fitted scikit-learn meta-estimator.
+    best_threshold_ : float
+        The tuned threshold on the probability of ``positive``.
+    classes_ : ndarray
+        The two labels.
 
     Examples
     --------
@@ -64,7 +91,25 @@ class InnerFoldThreshold(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         tags.input_tags.sparse = get_tags(self.estimator).input_tags.sparse
         return tags
 
+    @fill_doc
     def fit(self, X: Any, y: Any) -> InnerFoldThreshold:
+        """Tune the threshold on inner folds of ``(X, y)`` and refit the estimator on all of them.
+
+        Parameters
+        ----------
+        {X_fit}
+        {y_fit}
+
+        Returns
+        -------
+        {self}
+
+        Raises
+        ------
+        ValueError
+            For a target that is missing, empty, multi-label or not of two classes, or a ``positive`` that is not
+            one of them.
+        """
         X, groups = self._features(X)
         if y is None:
             raise ValueError("InnerFoldThreshold requires y to be passed, but the target y is None")
@@ -94,11 +139,33 @@ class InnerFoldThreshold(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.best_threshold_ = float(self.tuned_.best_threshold_)
         return self
 
+    @fill_doc
     def predict(self, X: Any) -> np.ndarray:
+        """Predict ``positive`` where its probability reaches the tuned threshold.
+
+        Parameters
+        ----------
+        {X_predict}
+
+        Returns
+        -------
+        {predict}
+        """
         check_is_fitted(self, "tuned_")
         return self.tuned_.predict(self._features(X)[0])
 
+    @fill_doc
     def predict_proba(self, X: Any) -> np.ndarray:
+        """Return the refitted estimator's probabilities.
+
+        Parameters
+        ----------
+        {X_predict}
+
+        Returns
+        -------
+        {predict_proba}
+        """
         check_is_fitted(self, "tuned_")
         return self.tuned_.predict_proba(self._features(X)[0])
 

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from ecombalance.evaluation._docstrings import fill_doc
 from ecombalance.evaluation._folds import Folds
 from ecombalance.evaluation._metrics import LOWER_IS_BETTER
 from ecombalance.evaluation._stats import VERDICT_TEST, corrected_resampled_ttest, p_value_text, verdict_table
@@ -21,14 +22,48 @@ from ecombalance.i18n import gettext as _
 from ecombalance.i18n import join
 
 
+@fill_doc
 def compare_fold_scores(fold_scores: pd.DataFrame, baseline: str, n_train: float, n_test: float,
                         metric: str = "macro_f1", alpha: float = 0.05, n_repeats: int = 1) -> pd.DataFrame:
-    """:func:`ecombalance.evaluation._stats.compare_to_baseline` for paired fold scores alone (a study that kept
-    no predictions): per method the corrected repeated cross-validation t-test against ``baseline`` on the same
-    folds, Holm-corrected over the methods (identical fold scores counted once).
+    """Test each method against ``baseline`` on paired fold scores alone.
 
-    ``fold_scores``: one row per fold (all repeats), one column per method; ``n_repeats``: how many repeats the
-    rows hold (for the design text). Returns compare_to_baseline's columns (the interval columns NaN) and attrs.
+    :func:`compare_to_baseline` for a study that kept no predictions: per method the corrected repeated
+    cross-validation t-test against ``baseline`` on the same folds, Holm-corrected over the methods (identical fold
+    scores counted once).
+
+    Parameters
+    ----------
+    fold_scores : DataFrame
+        One row per fold (all repeats), one column per method.
+    {baseline}
+    {n_train_n_test}
+    metric : str, default="macro_f1"
+        The metric the scores are of (lower is better for ``log_loss``, ``brier``, ``ece`` and ``classwise_ece``).
+    {alpha}
+    n_repeats : int, default=1
+        How many repeats the rows hold (for the design text).
+
+    Returns
+    -------
+    DataFrame
+        :func:`compare_to_baseline`'s columns (the interval columns NaN) and attrs.
+
+    Raises
+    ------
+    ValueError
+        When ``baseline`` is not a column of ``fold_scores``, or is the only one.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ecombalance.evaluation import compare_fold_scores
+    >>> scores = pd.DataFrame({"none": [0.66, 0.70, 0.68, 0.69, 0.67], "smote": [0.71, 0.74, 0.69, 0.75, 0.72]})
+    >>> table = compare_fold_scores(scores, "none", n_train=80, n_test=20)
+    >>> table[["method", "difference", "p_value", "improved"]].round(3)
+      method  difference  p_value  improved
+    0  smote       0.042    0.031      True
+    >>> table.attrs["design"]
+    '5-fold cross-validation'
     """
     if baseline not in fold_scores.columns:
         raise ValueError(f"baseline {baseline!r} is not one of the methods {list(fold_scores.columns)}")
@@ -92,24 +127,42 @@ def name_of_test() -> str:
 
 
 class BestMethod(NamedTuple):
-    """:func:`best_method`'s answer: ``best`` (None unless distinguishably better than the baseline),
-    ``best_is_distinguishable`` and the ``sentence`` that says why, with the numbers."""
+    """The answer of :func:`best_method`: the best method, if any, and the sentence that says why.
+
+    Parameters
+    ----------
+    best : str or None
+        The best method; None unless distinguishably better than the baseline.
+    best_is_distinguishable : bool
+        Whether a method was named best.
+    sentence : str
+        Why, with the numbers.
+
+    Examples
+    --------
+    >>> from ecombalance.evaluation import BestMethod
+    >>> BestMethod(None, False, "Not enough evidence to separate any method from `none`.").best is None
+    True
+    """
 
     best: str | None
     best_is_distinguishable: bool
     sentence: str
 
 
+@fill_doc
 def best_method(differences: pd.DataFrame, baseline: str, scores: pd.DataFrame | None = None,
                 metric: str | None = None, alpha: float = 0.05, beats_majority: bool = True, n_top: int = 3,
                 note: Callable[[str, str], str] | None = None, design: str | None = None) -> BestMethod:
-    """The one rule for "best": a method is named best only when its paired difference to ``baseline`` is
-    distinguishable — its Holm-corrected p-value of the one test
-    (:func:`ecombalance.evaluation._stats.compare_to_baseline`) is below ``alpha`` — and in the better direction
-    (lower for :data:`~ecombalance.evaluation._metrics.LOWER_IS_BETTER` metrics); among such methods the one with
-    the best score. Otherwise there is no best, and the sentence says there is not enough evidence to separate
-    the methods from ``baseline``, how large a difference the design could have detected (``detectable``), and
-    lists the ``n_top`` top scores; or it names the methods that are distinguishably *worse*.
+    """Name the best method by the one rule for "best", or say why there is none.
+
+    A method is named best only when its paired difference to ``baseline`` is distinguishable — its
+    Holm-corrected p-value of the one test (:func:`ecombalance.evaluation._stats.compare_to_baseline`) is below
+    ``alpha`` — and in the better direction (lower for :data:`~ecombalance.evaluation._metrics.LOWER_IS_BETTER`
+    metrics); among such methods the one with the best score. Otherwise there is no best, and the sentence says
+    there is not enough evidence to separate the methods from ``baseline``, how large a difference the design could
+    have detected (``detectable``), and lists the ``n_top`` top scores; or it names the methods that are
+    distinguishably *worse*.
 
     Parameters
     ----------
@@ -119,13 +172,13 @@ def best_method(differences: pd.DataFrame, baseline: str, scores: pd.DataFrame |
         ``real_difference`` (or ``real``) column. Optional: ``detectable``, ``ci_low`` / ``ci_high`` (the
         descriptive interval of the pooled difference), ``baseline_mean`` / ``method_mean``, ``metric``,
         ``class``; ``attrs["design"]`` (e.g. "2 × 5-fold cross-validation").
-    baseline : str
+    {baseline}
     scores : DataFrame, optional
         Indexed by method, baseline included: ``score`` and optionally ``low`` / ``high`` (an interval),
         the numbers the sentence quotes; default ``method_mean`` and ``baseline_mean`` of ``differences``.
     metric : str, optional
         The metric's name (default: the ``metric`` column), for the direction and the sentence.
-    alpha : float, default=0.05
+    {alpha}
     beats_majority : bool, default=True
         False when no method beats the majority predictor (:func:`ecombalance.evaluation._majority.majority_check`):
         then no difference is called distinguishable.
@@ -141,6 +194,23 @@ def best_method(differences: pd.DataFrame, baseline: str, scores: pd.DataFrame |
     -------
     BestMethod
         ``(best, best_is_distinguishable, sentence)``.
+
+    Raises
+    ------
+    ValueError
+        When ``differences`` holds no method besides the baseline or lacks the columns above, or ``scores`` lacks
+        a method.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ecombalance.evaluation import best_method, compare_fold_scores
+    >>> scores = pd.DataFrame({"none": [0.66, 0.70, 0.68, 0.69, 0.67], "smote": [0.71, 0.74, 0.69, 0.75, 0.72]})
+    >>> answer = best_method(compare_fold_scores(scores, "none", n_train=80, n_test=20), "none")
+    >>> answer.best, answer.best_is_distinguishable
+    ('smote', True)
+    >>> answer.sentence
+    '`smote`: macro-F1 0.722 against 0.680 for `none`, a mean fold difference of +0.042, p = 0.0312 (5-fold ...).'
     """
     table = differences.set_index("method") if "method" in differences.columns else differences.copy()
     if baseline in table.index:
