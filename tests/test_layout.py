@@ -1,7 +1,7 @@
 """The package layout as rules, checked statically on the source (``ast``; nothing is imported).
 
-- every module belongs to a layer: base (``_validation``, ``_paths``, ``_lazy``, ``_progress``, ``exceptions``,
-  ``i18n``, the package ``__init__``),
+- every module belongs to a layer: base (``_validation``, ``_docstrings``, ``_paths``, ``_lazy``, ``_progress``,
+  ``exceptions``, ``i18n``, the package ``__init__``),
   then data < sampling < evaluation < models < plotting < chapters < reporting < api (the front door): the
   evaluation layer (metrics, folds, the experiment runner) needs no model, and the models use its metrics;
 - a module imports (at module level or inside a function, absolutely or relatively) only from its own layer
@@ -31,8 +31,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "lib" / "ecombalance"
 LAYERS = ("base", "data", "sampling", "evaluation", "models", "plotting", "chapters", "reporting", "api")
-BASE = {"ecombalance", "ecombalance._validation", "ecombalance._paths", "ecombalance._lazy", "ecombalance._progress",
-        "ecombalance.exceptions", "ecombalance.i18n"}
+BASE = {"ecombalance", "ecombalance._docstrings", "ecombalance._validation", "ecombalance._paths", "ecombalance._lazy",
+        "ecombalance._progress", "ecombalance.exceptions", "ecombalance.i18n"}
 PUBLIC_PACKAGES = ("data", "sampling", "models", "models.finetune", "evaluation", "plotting")
 PRIVATE_PACKAGES = ("_chapters", "_reporting", "_api")  # the notebooks' chapters, the report harness, the front door
 SUBPACKAGES = PUBLIC_PACKAGES + PRIVATE_PACKAGES

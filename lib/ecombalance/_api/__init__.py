@@ -18,8 +18,8 @@ Within `logreg`: Not enough evidence to separate any method from `none+logreg` o
 from ecombalance._lazy import attach
 
 __getattr__, __dir__, __all__ = attach(__name__, {
-    "tables": ["DATA_PARAMETERS", "PYTHON_WORDING", "DATA_CONSTRAINTS", "DATA_SOURCE", "data_options", "data_source",
-               "load"],
+    "tables": ["DATA_PARAMETERS", "PYTHON_WORDING", "DATA_CONSTRAINTS", "DATA_SOURCE", "DATA_OPTION_DOCS", "data_docs",
+               "data_options", "data_source", "load"],
     "comparison": ["ALPHA", "Comparison", "compare"],
     "reports": ["report"],
 })

@@ -5,6 +5,8 @@ from ecombalance._api.tables import DATA_PARAMETERS as DATA_PARAMETERS
 from ecombalance._api.tables import PYTHON_WORDING as PYTHON_WORDING
 from ecombalance._api.tables import DATA_CONSTRAINTS as DATA_CONSTRAINTS
 from ecombalance._api.tables import DATA_SOURCE as DATA_SOURCE
+from ecombalance._api.tables import DATA_OPTION_DOCS as DATA_OPTION_DOCS
+from ecombalance._api.tables import data_docs as data_docs
 from ecombalance._api.tables import data_options as data_options
 from ecombalance._api.tables import data_source as data_source
 from ecombalance._api.tables import load as load
@@ -14,6 +16,6 @@ from ecombalance._api.comparison import compare as compare
 from ecombalance._api.reports import report as report
 
 __all__ = [
-    "ALPHA", "Comparison", "DATA_CONSTRAINTS", "DATA_PARAMETERS", "DATA_SOURCE", "PYTHON_WORDING", "compare",
-    "data_options", "data_source", "load", "report",
+    "ALPHA", "Comparison", "DATA_CONSTRAINTS", "DATA_OPTION_DOCS", "DATA_PARAMETERS", "DATA_SOURCE",
+    "PYTHON_WORDING", "compare", "data_docs", "data_options", "data_source", "load", "report",
 ]

@@ -9,10 +9,12 @@ from typing import Any
 
 import pandas as pd
 
-from ecombalance._api.tables import DATA_CONSTRAINTS, DATA_SOURCE, PYTHON_WORDING, data_options, data_source, load
+from ecombalance._api.tables import (DATA_CONSTRAINTS, DATA_SOURCE, PYTHON_WORDING, data_docs, data_options,
+                                     data_source, load)
 from ecombalance._validation import ColumnNames, InstanceOf, Options, option_wording, validate_params
 
 
+@data_docs
 @validate_params({
     "data": DATA_SOURCE, "out": [InstanceOf((str, os.PathLike), "the path of the report folder")],
     "notebooks": [None, ColumnNames(words="notebook numbers or names")], "profile": [str], **DATA_CONSTRAINTS,
@@ -48,28 +50,8 @@ def report(data: str | os.PathLike | pd.DataFrame, out: str | os.PathLike, noteb
     label : str
         The label column (strings, booleans or integers). This and the data options below are checked as
         :func:`ecombalance.load` checks them.
-    text : str or list of str, default=()
-        Free-text columns (titles, queries, reviews), turned into TF-IDF features.
-    pair : (str, str), default=None
-        Two text columns whose match matters (query and title, two product records): models also get
-        similarity features of the pair.
-    group : str, default=None
-        Rows sharing a value (a query, a household) stay on one side of every split.
-    features : list of str, default=None
-        The only non-text feature columns (kept even when a check would leave them out).
-    exclude : str or list of str, default=()
-        Columns never used as features.
-    min_class_size : int, default=0
-        Classes with fewer rows are merged into ``"other"`` (or dropped, ``min_class_action="drop"``), with a note.
-    min_class_action : {"merge", "drop"}, default="merge"
-        What happens to a class smaller than ``min_class_size``.
-    gains : dict, default=None
-        Relevance gain of each label (graded relevance such as ESCI: ``{"E": 1, "S": 0.1, "C": 0.01, "I": 0}``);
-        turns on ranking metrics.
-    encoding : str, default=None
-        A file's encoding when it is not UTF-8 (files only).
-    text_analyzer : {"auto", "word", "char", "jieba"}, default="auto"
-        How text becomes tokens (``"auto"``: character n-grams for Chinese columns, words elsewhere).
+    {data_options}
+    {text_analyzer}
     merge_label_case : bool, default=False
         Merge label values that differ only in case or surrounding spaces (the notebooks read a merged copy of the
         table in ``<out>/data/``).

@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from ecombalance._docstrings import fill_placeholders
 from ecombalance._validation import ColumnNames, InstanceOf, Interval, Options, Wording, option_wording, validate_params
 from ecombalance.data._table import TEXT_ANALYZERS, Table
 
@@ -42,6 +43,39 @@ DATA_SOURCE = [InstanceOf(pd.DataFrame, "a pandas DataFrame"),
                InstanceOf((str, os.PathLike), "the path of a CSV, TSV or Parquet file")]
 
 
+DATA_OPTION_DOCS = {
+    "data_options": """text : str or list of str, default=()
+    Free-text columns (titles, queries, reviews), turned into TF-IDF features.
+pair : (str, str), default=None
+    Two text columns whose match matters (query and title, two product records): models also get
+    similarity features of the pair.
+group : str, default=None
+    Rows sharing a value (a query, a household) stay on one side of every split.
+features : list of str, default=None
+    The only non-text feature columns (kept even when a check would leave them out).
+exclude : str or list of str, default=()
+    Columns never used as features.
+min_class_size : int, default=0
+    Classes with fewer rows are merged into ``"other"`` (or dropped, ``min_class_action="drop"``), with a note.
+min_class_action : {"merge", "drop"}, default="merge"
+    What happens to a class smaller than ``min_class_size``.
+gains : dict, default=None
+    Relevance gain of each label (graded relevance such as ESCI: ``{"E": 1, "S": 0.1, "C": 0.01, "I": 0}``);
+    turns on ranking metrics. A label of ESCI letters gets these gains without it.
+encoding : str, default=None
+    A file's encoding when it is not UTF-8 (files only).""",
+    "text_analyzer": """text_analyzer : {"auto", "word", "char", "jieba"}, default="auto"
+    How text becomes tokens (``"auto"``: character n-grams for Chinese columns, words elsewhere).""",
+}
+"""The data options' descriptions in the docstrings of :func:`load` and :func:`~ecombalance._api.reports.report`,
+written once (``{data_options}`` and ``{text_analyzer}`` lines, :func:`~ecombalance._docstrings.fill_placeholders`)."""
+
+
+def data_docs(obj):
+    """``obj`` with its ``{data_options}`` and ``{text_analyzer}`` docstring lines filled in."""
+    return fill_placeholders(obj, DATA_OPTION_DOCS)
+
+
 def data_options(values: Mapping[str, Any]) -> dict[str, Any]:
     """The data options of :func:`load`'s keyword arguments (checked), as the data layer and the notebooks name
     them (``{"text": "title"}`` -> ``{"text_cols": ["title"], ...}``)."""
@@ -63,6 +97,7 @@ def data_source(data: Any) -> str | pd.DataFrame:
     return str(Path(data).expanduser().resolve())
 
 
+@data_docs
 @validate_params({"data": DATA_SOURCE, **DATA_CONSTRAINTS, "folds": [Interval(numbers.Integral, 2, None)]})
 def load(data: str | os.PathLike | pd.DataFrame, *, label: str, text: str | Sequence[str] = (),
          pair: Sequence[str] | None = None, group: str | None = None, features: Sequence[str] | None = None,
@@ -84,30 +119,10 @@ def load(data: str | os.PathLike | pd.DataFrame, *, label: str, text: str | Sequ
         A DataFrame is copied, never changed; a file is decoded as UTF-8 or a detected encoding (with a note).
     label : str
         The label column (strings, booleans or integers).
-    text : str or list of str, default=()
-        Free-text columns (titles, queries, reviews), turned into TF-IDF features.
-    pair : (str, str), default=None
-        Two text columns whose match matters (query and title, two product records): models also get
-        similarity features of the pair.
-    group : str, default=None
-        Rows sharing a value (a query, a household) stay on one side of every split.
-    features : list of str, default=None
-        The only non-text feature columns (kept even when a check would leave them out).
-    exclude : str or list of str, default=()
-        Columns never used as features.
-    min_class_size : int, default=0
-        Classes with fewer rows are merged into ``"other"`` (or dropped, ``min_class_action="drop"``), with a note.
-    min_class_action : {"merge", "drop"}, default="merge"
-        What happens to a class smaller than ``min_class_size``.
-    gains : dict, default=None
-        Relevance gain of each label (graded relevance such as ESCI: ``{"E": 1, "S": 0.1, "C": 0.01, "I": 0}``);
-        turns on ranking metrics. A label of ESCI letters gets these gains without it.
-    encoding : str, default=None
-        A file's encoding when it is not UTF-8 (files only).
+    {data_options}
     folds : int, default=5
         The cross-validation folds you plan (:func:`compare`'s ``folds``): every class needs that many rows.
-    text_analyzer : {"auto", "word", "char", "jieba"}, default="auto"
-        How text becomes tokens (``"auto"``: character n-grams for Chinese columns, words elsewhere).
+    {text_analyzer}
     merge_label_case : bool, default=False
         Merge label values that differ only in case or surrounding spaces (``'Shoes'``, ``'shoes '``) into their
         most frequent spelling; without it they stay separate classes, with a note.

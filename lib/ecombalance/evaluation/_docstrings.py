@@ -7,9 +7,9 @@ its shared ``random_state`` and ``n_jobs`` descriptions. The same parameter then
 
 from __future__ import annotations
 
-import re
-import textwrap
 from typing import Any
+
+from ecombalance._docstrings import fill_placeholders
 
 PARAMETERS = {
     # labels and predictions
@@ -78,7 +78,6 @@ PARAMETERS = {
 }
 """``{placeholder: "name : type" line and its indented description}``."""
 
-_PLACEHOLDER = re.compile(r"^([ \t]*)\{(\w+)\}[ \t]*$", flags=re.MULTILINE)
 
 
 def fill_doc(obj: Any) -> Any:
@@ -99,6 +98,4 @@ def fill_doc(obj: Any) -> Any:
     KeyError
         For a placeholder that :data:`PARAMETERS` does not hold (a typo).
     """
-    if obj.__doc__:
-        obj.__doc__ = _PLACEHOLDER.sub(lambda m: textwrap.indent(PARAMETERS[m.group(2)], m.group(1)), obj.__doc__)
-    return obj
+    return fill_placeholders(obj, PARAMETERS)
