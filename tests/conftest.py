@@ -29,7 +29,7 @@ def root() -> Path:
 @pytest.fixture(scope="session")
 def smoke_report(tmp_path_factory):
     """Every notebook through the report harness with the `smoke` profile, once per test session
-    (tests/test_notebooks.py checks the runs, tests/test_browser.py opens the HTML in a browser)."""
+    (tests/test_notebooks.py checks the runs and opens the HTML in a browser)."""
     from ecombalance._reporting import runner
 
     out = tmp_path_factory.mktemp("smoke-report")
