@@ -11,6 +11,7 @@ from sklearn.linear_model import LogisticRegression
 from ecombalance import evaluation
 from ecombalance._chapters import decision_study as ds
 from ecombalance.evaluation import _decisions as decisions
+from ecombalance.evaluation import _profit as profit
 
 
 @pytest.fixture(scope="module")
@@ -164,7 +165,7 @@ def test_click_profit_study_tunes_on_one_half_and_scores_the_other():
     study = ds.click_profit_study(y, p, value_of_click=1.0, cost_of_impression=0.05, random_state=3)
     order = np.random.default_rng(3).permutation(len(y))
     tune, score = np.sort(order[:10_000]), np.sort(order[10_000:])
-    tuned = decisions.profit_threshold(y[tune], p[tune], 1.0, 0.05)
+    tuned = profit.profit_threshold(y[tune], p[tune], 1.0, 0.05)
     assert study["tuned"].threshold == tuned.threshold
     acted = p[score] >= tuned.threshold
     by_hand = (y[score][acted] == 1).sum() - 0.05 * (y[score][acted] == 0).sum()

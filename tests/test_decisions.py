@@ -12,13 +12,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import cross_val_predict
 
 from ecombalance.evaluation import make_folds
-from ecombalance.evaluation._decisions import (
-    WEIGHT_GRID,
-    cost_decision_cv,
-    profit_curve,
-    profit_threshold,
-    tune_class_weights,
-)
+from ecombalance.evaluation._decisions import WEIGHT_GRID, cost_decision_cv, tune_class_weights
+from ecombalance.evaluation._profit import profit_curve, profit_threshold
 
 COST = np.array([[0, 1, 1], [1, 0, 1], [10, 10, 0]])  # missing the rare class costs 10, any other error 1
 

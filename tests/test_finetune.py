@@ -16,6 +16,7 @@ from ecombalance.models import _embeddings as embeddings
 from ecombalance.models import _pretrained as pretrained
 from ecombalance.models.finetune import _embedding_rows as embedding_rows
 from ecombalance.models.finetune import _run as finetune_run
+from ecombalance.models.finetune import _balancing as balancing
 from ecombalance.models.finetune import _tuner as tuner_module
 from ecombalance.models.finetune._text_batching import as_text_inputs, collate, length_bucketed_batches, tokenize
 from ecombalance.sampling._weights import weights_from_counts
@@ -89,7 +90,7 @@ def test_pairs_are_tokenised_as_two_segments(tokenizer):
 
 def test_class_balanced_sampler_draws_classes_uniformly():
     y = np.repeat([0, 1, 2], [400, 150, 50])
-    sampler = tuner_module.class_balanced_sampler(y, num_samples=30_000, random_state=0)
+    sampler = balancing.class_balanced_sampler(y, num_samples=30_000, random_state=0)
     np.testing.assert_allclose(sampler.weights.numpy(), 1 / np.array([400, 150, 50])[y])
     counts = np.bincount(y[np.fromiter(sampler, dtype=int)], minlength=3)
     assert stats.chisquare(counts).pvalue > 1e-3  # uniform over classes
@@ -343,7 +344,7 @@ def test_losses_and_balancing_weights(tiny):
     y = np.repeat([0, 1, 2], counts)
     weights = weights_from_counts(counts, "balanced").astype(np.float32)
     np.testing.assert_allclose(weights, compute_class_weight("balanced", classes=np.arange(3), y=y), rtol=1e-6)
-    ce = tuner_module.resolve_loss(None, counts, weights)
+    ce = balancing.resolve_loss(None, counts, weights)
     logits, targets = torch.randn(6, 3), torch.tensor([0, 1, 2, 2, 1, 0])
     w = torch.as_tensor(weights)[targets]
     by_hand = -(w * torch.log_softmax(logits, 1)[torch.arange(6), targets]).sum() / w.sum()
@@ -353,14 +354,14 @@ def test_losses_and_balancing_weights(tiny):
     tuner(tiny, max_steps=2, loss=lambda lg, t: calls.append(len(t)) or torch.nn.functional.cross_entropy(lg, t)).fit(X, yt)
     assert calls == [8, 8]
     with pytest.raises(ValueError, match="class_weight.*weights the default cross-entropy"):
-        tuner_module.resolve_loss("focal", counts, weights)
+        balancing.resolve_loss("focal", counts, weights)
     with pytest.raises(ValueError, match="balancing must be one of"):
         tuner(tiny, balancing="smote").fit(X, yt)
 
 
 def test_named_loss_comes_from_ecombalance_losses():
     counts = np.array([60, 25, 10])
-    loss = tuner_module.resolve_loss("focal", counts)
+    loss = balancing.resolve_loss("focal", counts)
     assert torch.isfinite(loss(torch.randn(4, 3), torch.tensor([0, 1, 2, 0])))
 
 

@@ -4,6 +4,7 @@ the default methods and vocabularies of a table, and budgets that never decide a
 from __future__ import annotations
 
 import itertools
+import time
 
 import numpy as np
 import pandas as pd
@@ -13,7 +14,6 @@ from sklearn.metrics import balanced_accuracy_score, f1_score
 
 import ecombalance as eb
 from ecombalance.data import _shapes as shapes
-from ecombalance.evaluation import _experiment as engine
 from ecombalance.evaluation import make_folds
 from ecombalance.models import _methods as experiments
 from ecombalance.models import _workload as workload
@@ -194,7 +194,7 @@ def test_the_defaults_give_the_same_verdict_on_a_loaded_machine(monkeypatch):
     table = eb.load(_numbers(400, seed=2), label="label")
     methods = ["none+logreg", "class_weight+logreg", "random_over+logreg", "none+gboost", "class_weight+gboost"]
     idle = eb.compare(table, methods=methods, folds=3, n_resamples=50, progress=False)
-    monkeypatch.setattr(engine.time, "perf_counter", _FastClock(engine.time.perf_counter))
+    monkeypatch.setattr(time, "perf_counter", _FastClock(time.perf_counter))
     loaded = eb.compare(table, methods=methods, folds=3, n_resamples=50, progress=False)
     assert loaded.best() == idle.best() and loaded.reason == idle.reason and not loaded.not_run
     pd.testing.assert_frame_equal(loaded.table, idle.table)
@@ -206,7 +206,7 @@ def test_the_defaults_give_the_same_verdict_on_a_loaded_machine(monkeypatch):
 def test_a_method_left_out_for_time_is_named_everywhere_and_never_judged(monkeypatch):
     table = eb.load(_numbers(400, seed=2), label="label")
     methods = ["none+logreg", "class_weight+logreg", "none+gboost", "class_weight+gboost"]
-    monkeypatch.setattr(engine.time, "perf_counter", _FastClock(engine.time.perf_counter))
+    monkeypatch.setattr(time, "perf_counter", _FastClock(time.perf_counter))
     c = eb.compare(table, methods=methods, folds=3, repeats=1, n_resamples=50, progress=False, time_budget=5)
     dropped = list(c.not_run)
     assert dropped and "none+logreg" not in dropped

@@ -14,7 +14,8 @@ import pandas as pd
 
 from ecombalance._validation import plain_label
 from ecombalance.evaluation import ExperimentResult, calibration_table, estimate_priors_em, expected_calibration_error
-from ecombalance.evaluation._decisions import CostDecision, cost_decision_cv, profit_curve, profit_threshold
+from ecombalance.evaluation._decisions import CostDecision, cost_decision_cv
+from ecombalance.evaluation._profit import profit_curve, profit_threshold
 from ecombalance.evaluation._metrics import scores as scores_of
 from ecombalance.i18n import gettext as _
 from ecombalance.i18n import join

@@ -21,7 +21,6 @@ from ecombalance.evaluation._docstrings import fill_doc
 from ecombalance.evaluation._fold_work import seed_estimator
 from ecombalance.evaluation._folds import make_folds, take_rows
 from ecombalance.evaluation._metrics import encode_labels
-from ecombalance.evaluation._profit import ProfitThreshold, profit_curve, profit_threshold  # noqa: F401 - re-exported
 
 
 @fill_doc

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time  # noqa: F401 - tests/test_workload.py slows the runner's clock through this module's time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -17,8 +17,8 @@ from ecombalance.models import _pretrained as pretrained
 from ecombalance.models._device import autocast_dtype, resolve_device, seed_everything, torch_threads
 from ecombalance.models.finetune import _checkpoint as checkpoint
 from ecombalance.models.finetune import _distributed as distributed
-from ecombalance.models.finetune._balancing import (BALANCING, class_balanced_sampler, class_indices,  # noqa: F401 (tests)
-                                                    epoch_rows, oversampled_rows, resolve_loss, training_loss)
+from ecombalance.models.finetune._balancing import (BALANCING, class_indices, epoch_rows, oversampled_rows,
+                                                    training_loss)
 from ecombalance.models.finetune._embedding_rows import training_used_rows
 from ecombalance.models.finetune._encoder import class_probabilities, freeze_layers, load_classifier
 from ecombalance.models.finetune._quantization import quantize_dynamic
